@@ -1,0 +1,3 @@
+module github.com/cpcgen/cpcgen
+
+go 1.25.0

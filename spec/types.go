@@ -1,0 +1,523 @@
+package spec
+
+import "strconv"
+
+// Pos is a position in an input file: the file's path relative to the
+// project root (slash-separated), and a 1-based line and column. The zero
+// Pos means "no position".
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsValid reports whether p names a place in a file.
+func (p Pos) IsValid() bool { return p.File != "" }
+
+// String formats p as file:line:col (or file alone when the line is
+// unknown), the form compilers and editors recognise.
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
+}
+
+// Config is the decoded cpcgen.yaml of a project.
+type Config struct {
+	// Root is the directory holding cpcgen.yaml, as given to Load (not
+	// necessarily absolute). Every other path in Config is relative to it
+	// and slash-separated.
+	Root string
+	// File is the config file's name relative to Root ("cpcgen.yaml").
+	File string
+	// Version is the format version; only 1 exists.
+	Version int
+	// Package says where the generated Go package goes.
+	Package PackageConfig
+	// Specs are the glob patterns naming the spec files, as written.
+	Specs []string
+	// Migrations says where versioned migrations live.
+	Migrations MigrationsConfig
+	// Docs, when Dir is set, is where `cpcgen docs` writes its pages.
+	Docs DocsConfig
+	// Pos is the position of the document's root mapping.
+	Pos Pos
+}
+
+// PackageConfig is the `package:` section of cpcgen.yaml.
+type PackageConfig struct {
+	// Name is the Go package name (a valid Go identifier, lower case).
+	Name string
+	// Dir is the output directory relative to Root (slash-separated,
+	// cleaned, never escaping Root).
+	Dir string
+	// ImportPath is the Go import path of the package. When the config
+	// does not set it, Load infers it from the nearest go.mod above Dir;
+	// it is empty if there is none.
+	ImportPath string
+	Pos        Pos
+}
+
+// MigrationsConfig is the `migrations:` section of cpcgen.yaml.
+type MigrationsConfig struct {
+	// Dir is the migrations directory relative to Root; empty when the
+	// project has no migrations section.
+	Dir string
+	// Format is one of "golang-migrate" (the default), "goose",
+	// "flyway", "dbmate", "atlas".
+	Format string
+	// Table is the revisions table the runner records applied
+	// migrations in; default "cpcgen_migrations".
+	Table string
+	Pos   Pos
+}
+
+// DocsConfig is the `docs:` section of cpcgen.yaml.
+type DocsConfig struct {
+	// Dir is where documentation pages are written, relative to Root.
+	Dir string
+	Pos Pos
+}
+
+// Project is a loaded and validated project: the config and everything
+// its spec files declare. Load returns a Project only when the whole
+// input is valid; every invariant documented on the types below then
+// holds, and every reference (Enum, Table, Column pointers) is resolved
+// to an object of the same Project.
+type Project struct {
+	Config *Config
+	// Files are the spec files, relative to Config.Root, sorted.
+	Files []string
+	// Enums in file order, then declaration order.
+	Enums []*Enum
+	// Tables in file order, then declaration order.
+	Tables []*Table
+}
+
+// Table returns the table with the given SQL name, or nil.
+func (p *Project) Table(name string) *Table {
+	for _, t := range p.Tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Enum returns the enum with the given SQL name, or nil.
+func (p *Project) Enum(name string) *Enum {
+	for _, e := range p.Enums {
+		if e.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// Enum is a PostgreSQL enum type declared under `enums:`.
+//
+//	enums:
+//	  currency: [USD, EUR, GBP]
+//	  stage: {values: [lead, won, lost], comment: "Where a deal stands."}
+type Enum struct {
+	// Name is the SQL type name (a valid identifier, at most 63 bytes).
+	Name string
+	// Values in declaration order; non-empty, unique, each at most 63
+	// bytes.
+	Values  []EnumValue
+	Comment string
+	// RenamedFrom is the enum's previous SQL name, a migration hint.
+	RenamedFrom string
+	Pos         Pos
+}
+
+// EnumValue is one label of an enum.
+type EnumValue struct {
+	Name string
+	Pos  Pos
+}
+
+// Table is one table declared under `tables:`.
+type Table struct {
+	// Name is the SQL table name (a valid identifier, at most 63 bytes).
+	Name    string
+	Comment string
+	// Columns in the order written, followed by the columns that table
+	// options add when the spec does not declare them (see Managed).
+	Columns []*Column
+	// PrimaryKey lists the key's columns in key order; never empty.
+	// Either one column says `primary_key: true` or the table has
+	// `primary_key: [a, b]`.
+	PrimaryKey []*Column
+	Indexes    []*Index
+	// Checks are table-level CHECK constraints (`checks:`); column-level
+	// checks stay on their Column.
+	Checks []*Check
+	// Timestamps is set by `timestamps: true`: CreatedAt and UpdatedAt
+	// are then non-nil.
+	Timestamps bool
+	CreatedAt  *Column
+	UpdatedAt  *Column
+	// SoftDelete is the nullable timestamptz column set by `soft_delete:`
+	// (`soft_delete: true` means deleted_at), or nil.
+	SoftDelete *Column
+	// Version is the bigint column of `optimistic_lock:` (`true` means
+	// version), or nil.
+	Version *Column
+	// Audit is set by `audit: true`.
+	Audit bool
+	// Tenant is the column named by `tenant:`, or nil.
+	Tenant *Column
+	// ManyToMany are the relations declared under `many_to_many:`.
+	ManyToMany []*ManyToMany
+	// DistributedBy is the column named by `distributed_by:`, or nil;
+	// Reference is set by `reference: true` (a replicated table).
+	DistributedBy *Column
+	Reference     bool
+	// RenamedFrom is the table's previous SQL name, a migration hint.
+	RenamedFrom string
+	// Queries are the table's entries under `queries:`, in order.
+	Queries []*Query
+	// File is the spec file declaring the table.
+	File string
+	Pos  Pos
+}
+
+// Column returns the table's column with the given SQL name, or nil.
+func (t *Table) Column(name string) *Column {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Managed says which table option owns a column's value.
+type Managed int
+
+// The table options that add or take over a column.
+const (
+	NotManaged Managed = iota
+	ManagedCreatedAt
+	ManagedUpdatedAt
+	ManagedDeletedAt
+	ManagedVersion
+)
+
+// Column is one column of a table.
+type Column struct {
+	// Name is the SQL column name (a valid identifier, at most 63 bytes),
+	// unique in its table.
+	Name string
+	Type Type
+	// Nullable is set by `nullable: true`; columns are NOT NULL otherwise.
+	// Primary key columns are never nullable.
+	Nullable bool
+	// PrimaryKey is set on every column of the table's primary key.
+	PrimaryKey bool
+	// Identity is set by `identity: true` (only on smallint, integer and
+	// bigint columns): GENERATED BY DEFAULT AS IDENTITY.
+	Identity bool
+	// Unique is set by `unique: true`: a single-column unique constraint.
+	Unique bool
+	// Default is the column's default, or nil.
+	Default *Default
+	// Check is the column's CHECK expression as written, or "".
+	Check    string
+	CheckPos Pos
+	// References is the column's foreign key, or nil.
+	References *Reference
+	Comment    string
+	// GoType overrides the Go type: "Name" (a type of the generated
+	// package), "path/to/pkg.Name", or "*path/to/pkg.Name"
+	GoType string
+	// RenamedFrom is the column's previous SQL name, a migration hint.
+	RenamedFrom string
+	// Rules are the validation rules of the column (see Rules).
+	Rules Rules
+	// Sensitive is set by `sensitive: true`: the value never appears in
+	// logs, even when argument logging is on.
+	Sensitive bool
+	// Managed says which table option owns the column, if any.
+	Managed Managed
+	// Implied is set when a table option added the column because the
+	// spec did not declare it.
+	Implied bool
+	Pos     Pos
+}
+
+// Type is a resolved column or parameter type.
+type Type struct {
+	// Name is the canonical base type: one of the names in BaseTypes,
+	// or the name of an enum when Enum is set.
+	Name string
+	// Args are the type modifiers: varchar(64) → [64]; numeric(18,2) →
+	// [18 2]; numeric → nil.
+	Args []int
+	// ArrayDims is the number of [] suffixes (0 for a scalar).
+	ArrayDims int
+	// Enum is the enum the type names, or nil.
+	Enum *Enum
+}
+
+// BaseTypes are the canonical names of the built-in types a spec may use.
+// Aliases (int, int4, int8, bool, float8, decimal, "timestamp with time
+// zone", "character varying", …) are mapped onto these by the loader.
+var BaseTypes = []string{
+	"uuid", "text", "varchar", "char", "boolean", "smallint", "integer",
+	"bigint", "numeric", "real", "double precision", "date", "time",
+	"timestamp", "timestamptz", "interval", "jsonb", "json", "bytea",
+	"inet", "cidr", "citext",
+}
+
+// Elem returns the type of one element of an array type (t itself for a
+// scalar).
+func (t Type) Elem() Type {
+	if t.ArrayDims == 0 {
+		return t
+	}
+	e := t
+	e.ArrayDims = 0
+	return e
+}
+
+// String returns the type as a spec writes it in canonical form:
+// "varchar(64)", "numeric(18,2)", "text[]", "currency".
+func (t Type) String() string {
+	s := t.Name
+	if len(t.Args) > 0 {
+		s += "("
+		for i, a := range t.Args {
+			if i > 0 {
+				s += ","
+			}
+			s += strconv.Itoa(a)
+		}
+		s += ")"
+	}
+	for i := 0; i < t.ArrayDims; i++ {
+		s += "[]"
+	}
+	return s
+}
+
+// DefaultKind tells literals from expressions.
+type DefaultKind int
+
+// The kinds of default.
+const (
+	// DefaultLiteral is a value of the column's type, validated by the
+	// loader: Literal holds it in canonical text form.
+	DefaultLiteral DefaultKind = iota
+	// DefaultExpr is an SQL expression: a function call written plainly
+	// (`now()`, `gen_random_uuid()`) or `{sql: "..."}`.
+	DefaultExpr
+)
+
+// Default is a column default.
+type Default struct {
+	Kind DefaultKind
+	// Literal is the canonical text of a literal: "true"/"false" for
+	// booleans, the decimal text of numbers, the label of an enum, the
+	// raw (unquoted) text of strings, dates and times, and for arrays
+	// PostgreSQL's array text ("{}", "{a,b}").
+	Literal string
+	// Expr is the SQL text of an expression default.
+	Expr string
+	Pos  Pos
+}
+
+// Reference is a foreign key from a column to a column of a table.
+type Reference struct {
+	Table  *Table
+	Column *Column
+	// OnDelete and OnUpdate are "" (NO ACTION), "cascade", "restrict",
+	// "set null" or "set default".
+	OnDelete string
+	OnUpdate string
+	Pos      Pos
+}
+
+// Rules are a column's validation rules. Generated Validate methods check
+// them, and the migration schema turns them into CHECK constraints where
+// PostgreSQL can express them.
+type Rules struct {
+	// MinLength and MaxLength bound the length in characters of a string
+	// column; MaxLength defaults to n for varchar(n) and char(n).
+	MinLength *int
+	MaxLength *int
+	// Min and Max bound a numeric column; the decimal text as written.
+	Min string
+	Max string
+	// Pattern is a regular expression (RE2 syntax, also valid as a
+	// PostgreSQL regular expression) the whole value must match.
+	Pattern string
+	// Format is a named format: "email", "url", "uuid", "hostname",
+	// "e164" (phone number), "slug", "alpha", "alphanumeric".
+	Format string
+	// NotEmpty rejects "" (and, for arrays, empty arrays).
+	NotEmpty bool
+	Pos      Pos
+}
+
+// IsZero reports whether no rule is set.
+func (r Rules) IsZero() bool {
+	return r.MinLength == nil && r.MaxLength == nil && r.Min == "" && r.Max == "" &&
+		r.Pattern == "" && r.Format == "" && !r.NotEmpty
+}
+
+// Index is an entry of a table's `indexes:` list.
+type Index struct {
+	// Name is the index name as written, or "" to let the generator
+	// derive one.
+	Name string
+	// Parts are the indexed columns and expressions, in order; never
+	// empty.
+	Parts  []*IndexPart
+	Unique bool
+	// Where is the predicate of a partial index, or "".
+	Where string
+	// Method is the access method ("btree" when empty, "gin", "gist",
+	// "hash", "brin").
+	Method string
+	Pos    Pos
+}
+
+// IndexPart is one column or expression of an index.
+type IndexPart struct {
+	// Column is the indexed column, or nil for an expression part.
+	Column *Column
+	// Expr is the SQL expression of an expression part
+	// (`{expr: "lower(email)"}`).
+	Expr  string
+	Desc  bool
+	Nulls string // "", "first" or "last"
+	Pos   Pos
+}
+
+// Check is a named table-level CHECK constraint.
+type Check struct {
+	// Name is the constraint name as written, or "".
+	Name string
+	Expr string
+	Pos  Pos
+}
+
+// ManyToMany is a relation through a join table:
+//
+//	many_to_many:
+//	  tags: {through: customer_tags}
+//
+// The join table has a foreign key to this table (From) and one to the
+// related table (To).
+type ManyToMany struct {
+	// Name is the relation's name as written (a valid identifier).
+	Name    string
+	Through *Table
+	// From is the join table's column referencing this table; To the one
+	// referencing Target.
+	From   *Column
+	To     *Column
+	Target *Table
+	Pos    Pos
+}
+
+// QueryKind tells structured queries from raw SQL ones.
+type QueryKind int
+
+// The kinds of query.
+const (
+	// Structured queries are built from `where`, `order_by`, `limit`…;
+	// their types come from the table.
+	Structured QueryKind = iota
+	// Raw queries carry SQL text with @name parameters.
+	Raw
+)
+
+// Query is an entry of `queries: <table>:`.
+type Query struct {
+	// Name is the method name as written (an exported Go identifier
+	// without the receiver, e.g. "ForUser").
+	Name    string
+	Kind    QueryKind
+	Table   *Table
+	Comment string
+	// Returns is, for structured queries, "one", "many" (the default),
+	// "count" or "exists"; for raw queries "one", "many" (the default),
+	// "exec" or "rows_affected".
+	Returns string
+
+	// Where are the filters of a structured query, in order written.
+	Where []*Filter
+	// OrderBy are the sort terms of a structured query.
+	OrderBy []*OrderTerm
+	// Limit is the fixed row limit (`limit: 50`), or 0.
+	Limit int
+	// LimitParam is set by `limit: param`: the caller passes the limit.
+	LimitParam bool
+	// OffsetParam is set by `offset: true`.
+	OffsetParam bool
+	// Paginate is "", "keyset" or "offset". Keyset requires an order_by
+	// whose columns end in a unique key of the table.
+	Paginate string
+	// Stream adds a streaming variant of a many query.
+	Stream bool
+
+	// SQL is the text of a raw query as written, @name parameters
+	// included.
+	SQL    string
+	SQLPos Pos
+	// Params are a raw query's declared parameters, in order written.
+	Params []*Param
+	// Columns are a raw query's declared result columns, in order.
+	Columns []*Param
+
+	// ReadOnly marks a query that may run on a read replica
+	// (`read_only: true`); structured queries other than exec are
+	// read-only by nature.
+	ReadOnly bool
+	// Unscoped lets a raw query on a tenant table omit @tenant.
+	Unscoped bool
+	// IncludeDeleted makes a query on a soft-delete table see deleted
+	// rows.
+	IncludeDeleted bool
+	Pos            Pos
+}
+
+// Filter is one condition of a structured query's `where`.
+type Filter struct {
+	Column *Column
+	// Op is one of "eq", "ne", "lt", "lte", "gt", "gte", "in", "like",
+	// "ilike", "is_null", "not_null", "between".
+	Op string
+	// Optional filters are skipped when the caller passes no value.
+	Optional bool
+	// Param is the parameter's name (the column name unless `param:`
+	// says otherwise); empty for is_null, not_null and fixed values. For
+	// between, the parameters are Param+"_from" and Param+"_to".
+	Param string
+	// Value is a fixed literal (`value: closed`) in canonical text form
+	// (see Default.Literal), compared instead of a parameter; HasValue
+	// tells an empty string from no value.
+	Value    string
+	HasValue bool
+	Pos      Pos
+}
+
+// OrderTerm is one entry of a structured query's `order_by`.
+type OrderTerm struct {
+	Column *Column
+	Desc   bool
+	Nulls  string // "", "first" or "last"
+	Pos    Pos
+}
+
+// Param is a declared parameter or result column of a raw query.
+type Param struct {
+	Name     string
+	Type     Type
+	Nullable bool
+	Pos      Pos
+}
