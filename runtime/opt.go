@@ -1,0 +1,67 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// Opt is an optional value: a field of a generated insert or update struct
+// that the caller may leave unset. An unset field of an insert struct
+// takes the column's default; an unset field of an update struct leaves
+// the column unchanged. For a nullable column T is a pointer, so that
+// Set[*string](nil) sets the column to NULL.
+//
+// The zero Opt is unset. In JSON an unset Opt is omitted (with the
+// omitzero tag option the generated structs carry) and any present value,
+// null included, sets it.
+type Opt[T any] struct {
+	Value T
+	Set   bool
+}
+
+// Set returns an Opt holding v.
+func Set[T any](v T) Opt[T] { return Opt[T]{Value: v, Set: true} }
+
+// Ptr returns a pointer to the value, or nil when o is unset. Generated
+// statements pass it to PostgreSQL, which reads nil as "not given".
+func (o *Opt[T]) Ptr() *T {
+	if !o.Set {
+		return nil
+	}
+	return &o.Value
+}
+
+// Get returns the value and whether it is set.
+func (o Opt[T]) Get() (T, bool) { return o.Value, o.Set }
+
+// Or returns the value, or def when o is unset.
+func (o Opt[T]) Or(def T) T {
+	if !o.Set {
+		return def
+	}
+	return o.Value
+}
+
+// IsZero reports whether o is unset; encoding/json's omitzero uses it.
+func (o Opt[T]) IsZero() bool { return !o.Set }
+
+// MarshalJSON encodes the value (null when unset).
+func (o Opt[T]) MarshalJSON() ([]byte, error) {
+	if !o.Set {
+		return []byte("null"), nil
+	}
+	return json.Marshal(o.Value)
+}
+
+// UnmarshalJSON sets o from any JSON value; null sets the zero value,
+// which for a pointer type means NULL.
+func (o *Opt[T]) UnmarshalJSON(data []byte) error {
+	var v T
+	if !bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		if err := json.Unmarshal(data, &v); err != nil {
+			return err
+		}
+	}
+	o.Value, o.Set = v, true
+	return nil
+}
