@@ -1,0 +1,198 @@
+package spec
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// The migration formats cpcgen can write.
+var migrationFormats = []string{"golang-migrate", "goose", "flyway", "dbmate", "atlas"}
+
+// Defaults of the migrations section.
+const (
+	DefaultMigrationFormat = "golang-migrate"
+	DefaultMigrationTable  = "cpcgen_migrations"
+)
+
+// configExtra is what Load needs from the config beyond Config itself.
+type configExtra struct {
+	specPos []Pos // position of each pattern in Config.Specs
+	dirPos  map[string]Pos
+}
+
+// ParseConfig decodes and validates cpcgen.yaml. root is the directory
+// holding it and name its file name relative to root (positions use
+// name). ParseConfig reads no files: Load fills in Package.ImportPath
+// from go.mod when the config leaves it out. On error it returns an
+// ErrorList.
+func ParseConfig(root, name string, data []byte) (*Config, error) {
+	var errs ErrorList
+	cfg, _ := parseConfig(root, name, data, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, configExtra) {
+	cfg := &Config{
+		Root: root,
+		File: name,
+		Migrations: MigrationsConfig{
+			Format: DefaultMigrationFormat,
+			Table:  DefaultMigrationTable,
+		},
+	}
+	extra := configExtra{dirPos: map[string]Pos{}}
+	d := decoder{errs: errs}
+	n := parseYAML(name, data, errs)
+	start := Pos{File: name, Line: 1, Col: 1}
+	cfg.Pos = start
+	if n == nil {
+		if len(*errs) == 0 {
+			errs.Add(start, "config file is empty; it needs version, package and specs")
+		}
+		return cfg, extra
+	}
+	cfg.Pos = n.pos
+	f := d.fields(n, "config", "version", "package", "specs", "migrations", "docs")
+	if f == nil {
+		return cfg, extra
+	}
+	for _, k := range []string{"version", "package", "specs"} {
+		if !f.has(k) {
+			errs.Add(n.pos, "config is missing the required key %q", k)
+		}
+	}
+	if p, ok := f.get("version"); ok {
+		if v, ok := d.integer(p.value, "version"); ok && v != 1 {
+			errs.Add(p.value.pos, "unsupported version %d; this cpcgen reads version 1", v)
+		}
+		cfg.Version = 1
+	}
+	if p, ok := f.get("package"); ok {
+		cfg.Package.Pos = p.key.pos
+		pf := d.fields(p.value, "package", "name", "dir", "import_path")
+		if pf != nil {
+			if v, ok := pf.get("name"); ok {
+				if s, ok := d.str(v.value, "package.name"); ok {
+					checkPackageName(errs, v.value.pos, s)
+					cfg.Package.Name = s
+				}
+			} else {
+				errs.Add(p.key.pos, "package is missing the required key \"name\"")
+			}
+			if v, ok := pf.get("dir"); ok {
+				if s, ok := d.relPath(v.value, "package.dir"); ok {
+					cfg.Package.Dir = s
+					extra.dirPos["package.dir"] = v.value.pos
+				}
+			} else {
+				errs.Add(p.key.pos, "package is missing the required key \"dir\"")
+			}
+			if v, ok := pf.get("import_path"); ok {
+				if s, ok := d.str(v.value, "package.import_path"); ok {
+					if !importPathRE.MatchString(s) || strings.Contains(s, "..") || strings.Contains(s, "//") {
+						errs.Add(v.value.pos, "package.import_path %q is not a Go import path", clip(s))
+					}
+					cfg.Package.ImportPath = s
+				}
+			}
+		}
+	}
+	if p, ok := f.get("specs"); ok {
+		items, ok := d.sequence(p.value, "specs")
+		if ok && len(items) == 0 {
+			errs.Add(p.value.pos, "specs must list at least one glob pattern, like ./schema/*.yaml")
+		}
+		for _, it := range items {
+			s, ok := d.str(it, "specs")
+			if !ok {
+				continue
+			}
+			if _, ok := d.checkRelPath(it.pos, "spec pattern", s); !ok {
+				continue
+			}
+			if _, err := path.Match(s, ""); err != nil {
+				errs.Add(it.pos, "spec pattern %q is not a valid glob pattern", clip(s))
+				continue
+			}
+			cfg.Specs = append(cfg.Specs, s)
+			extra.specPos = append(extra.specPos, it.pos)
+		}
+	}
+	if p, ok := f.get("migrations"); ok {
+		cfg.Migrations.Pos = p.key.pos
+		mf := d.fields(p.value, "migrations", "dir", "format", "table")
+		if mf != nil {
+			if v, ok := mf.get("dir"); ok {
+				if s, ok := d.relPath(v.value, "migrations.dir"); ok {
+					cfg.Migrations.Dir = s
+					extra.dirPos["migrations.dir"] = v.value.pos
+				}
+			} else {
+				errs.Add(p.key.pos, "migrations is missing the required key \"dir\"")
+			}
+			if v, ok := mf.get("format"); ok {
+				if s, ok := d.oneOf(v.value, "migrations.format", migrationFormats...); ok {
+					cfg.Migrations.Format = s
+				}
+			}
+			if v, ok := mf.get("table"); ok {
+				if s, ok := d.ident(v.value, "migrations table"); ok {
+					cfg.Migrations.Table = s
+				}
+			}
+		}
+	}
+	if p, ok := f.get("docs"); ok {
+		cfg.Docs.Pos = p.key.pos
+		df := d.fields(p.value, "docs", "dir")
+		if df != nil {
+			if v, ok := df.get("dir"); ok {
+				if s, ok := d.relPath(v.value, "docs.dir"); ok {
+					cfg.Docs.Dir = s
+					extra.dirPos["docs.dir"] = v.value.pos
+				}
+			} else {
+				errs.Add(p.key.pos, "docs is missing the required key \"dir\"")
+			}
+		}
+	}
+	return cfg, extra
+}
+
+var importPathRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~+\-]*(/[A-Za-z0-9._~+\-]+)*$`)
+
+// relPath decodes a path relative to the project root, cleaned and
+// slash-separated.
+func (d *decoder) relPath(n *node, what string) (string, bool) {
+	s, ok := d.str(n, what)
+	if !ok {
+		return "", false
+	}
+	return d.checkRelPath(n.pos, what, s)
+}
+
+// checkRelPath rejects empty, absolute and escaping paths and returns
+// the cleaned form.
+func (d *decoder) checkRelPath(pos Pos, what, s string) (string, bool) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		d.errs.Add(pos, "%s is empty", what)
+		return "", false
+	case strings.Contains(s, "\\"):
+		d.errs.Add(pos, "%s %q must use forward slashes", what, clip(s))
+		return "", false
+	case path.IsAbs(s) || (len(s) >= 2 && s[1] == ':'):
+		d.errs.Add(pos, "%s %q must be relative to the directory of the config file", what, clip(s))
+		return "", false
+	}
+	c := path.Clean(s)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		d.errs.Add(pos, "%s %q leads outside the project root", what, clip(s))
+		return "", false
+	}
+	return c, true
+}

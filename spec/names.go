@@ -1,0 +1,208 @@
+package spec
+
+import (
+	"go/token"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxIdentLen is PostgreSQL's limit on identifiers, in bytes; longer
+// names are silently truncated by the server, so the loader rejects them.
+const MaxIdentLen = 63
+
+var sqlIdentRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// checkIdent reports whether name is a valid SQL name for what ("table",
+// "column", …), adding an error at pos that says why not and suggests a
+// fixed name. Reserved words are allowed: generated SQL quotes every
+// identifier.
+func checkIdent(errs *ErrorList, pos Pos, what, name string) bool {
+	if name == "" {
+		errs.Add(pos, "%s name is empty", what)
+		return false
+	}
+	if !sqlIdentRE.MatchString(name) {
+		errs.Add(pos, "%s name %q is not a plain SQL name (lower-case letters, digits and underscores, not starting with a digit); use %q",
+			what, clip(name), fixIdent(name))
+		return false
+	}
+	if len(name) > MaxIdentLen {
+		errs.Add(pos, "%s name %q is %d bytes; PostgreSQL truncates names to %d bytes; use %q",
+			what, clip(name), len(name), MaxIdentLen, fixIdent(name))
+		return false
+	}
+	return true
+}
+
+// fixIdent turns name into a valid SQL name: camelCase becomes
+// snake_case, other characters become underscores, a leading digit gets
+// an underscore, and the result is cut to 63 bytes.
+//
+//	userID → user_id, "Order Items" → order_items, 2fa → _2fa
+func fixIdent(name string) string {
+	var b strings.Builder
+	runes := []rune(name)
+	for i, r := range runes {
+		switch {
+		case unicode.IsUpper(r):
+			if i > 0 && (unicode.IsLower(runes[i-1]) || unicode.IsDigit(runes[i-1]) ||
+				(i+1 < len(runes) && unicode.IsUpper(runes[i-1]) && unicode.IsLower(runes[i+1]))) {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+			if r < utf8.RuneSelf {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte('_')
+			}
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	for strings.Contains(s, "__") {
+		s = strings.ReplaceAll(s, "__", "_")
+	}
+	if t := strings.Trim(s, "_"); t != "" {
+		s = t
+	}
+	if s == "" || s == "_" {
+		s = "x"
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		s = "_" + s
+	}
+	if len(s) > MaxIdentLen {
+		s = strings.TrimRight(s[:MaxIdentLen], "_")
+	}
+	return s
+}
+
+// goExportedRE matches exported Go identifiers of ASCII letters, digits
+// and underscores.
+var goExportedRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*$`)
+
+// goExportedName suggests an exported Go name for s: for_user → ForUser,
+// forUser → ForUser.
+func goExportedName(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r == '_' || r == ' ' || r == '-' || r == '.':
+			up = true
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if b.Len() == 0 && unicode.IsDigit(r) {
+				b.WriteString("Q")
+			}
+			if up {
+				r = unicode.ToUpper(r)
+				up = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "Query"
+	}
+	return b.String()
+}
+
+// goPredeclared are Go's predeclared identifiers, which a package name
+// must not shadow.
+var goPredeclared = map[string]bool{
+	"any": true, "bool": true, "byte": true, "comparable": true, "complex64": true,
+	"complex128": true, "error": true, "float32": true, "float64": true, "int": true,
+	"int8": true, "int16": true, "int32": true, "int64": true, "rune": true,
+	"string": true, "uint": true, "uint8": true, "uint16": true, "uint32": true,
+	"uint64": true, "uintptr": true, "true": true, "false": true, "iota": true,
+	"nil": true, "append": true, "cap": true, "clear": true, "close": true,
+	"complex": true, "copy": true, "delete": true, "imag": true, "len": true,
+	"make": true, "max": true, "min": true, "new": true, "panic": true,
+	"print": true, "println": true, "real": true, "recover": true,
+}
+
+var goPackageRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// checkPackageName reports whether name can be the generated package's
+// name, adding an error at pos when not.
+func checkPackageName(errs *ErrorList, pos Pos, name string) bool {
+	switch {
+	case name == "":
+		errs.Add(pos, "package.name is empty")
+	case !goPackageRE.MatchString(name):
+		errs.Add(pos, "package name %q is not a lower-case Go identifier; use %q", clip(name), fixIdent(name))
+	case name == "_":
+		errs.Add(pos, "package name must not be the blank identifier _")
+	case token.IsKeyword(name):
+		errs.Add(pos, "package name %q is a Go keyword; use %q", name, name+"db")
+	case goPredeclared[name]:
+		errs.Add(pos, "package name %q shadows a predeclared Go identifier; use %q", name, name+"db")
+	case name == "main":
+		errs.Add(pos, "package name \"main\" is for commands; use a library name such as \"db\"")
+	default:
+		return true
+	}
+	return false
+}
+
+// suggest returns the candidate closest to name by edit distance, when
+// it is within max(1, len(name)/3) edits; otherwise "". Ties go to the
+// earlier candidate.
+func suggest(name string, cands []string) string {
+	limit := max(1, utf8.RuneCountInString(name)/3)
+	best, bestD := "", limit+1
+	lower := strings.ToLower(name)
+	for _, c := range cands {
+		if c == name {
+			continue
+		}
+		d := levenshtein(lower, strings.ToLower(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// didYouMean formats the suggestion suffix of a message, or "".
+func didYouMean(name string, cands []string) string {
+	if s := suggest(name, cands); s != "" {
+		return "; did you mean " + strconv.Quote(s) + "?"
+	}
+	return ""
+}
+
+// levenshtein is the edit distance between a and b, counted in runes.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 256 || len(rb) > 256 {
+		// Long inputs are never typos of short names; keep it cheap.
+		if len(ra) > len(rb) {
+			return len(ra) - len(rb) + 256
+		}
+		return len(rb) - len(ra) + 256
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

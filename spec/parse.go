@@ -1,0 +1,198 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Parse validates spec files already in memory against cfg and returns
+// the project. It reads no files (Load is ReadFile + ParseConfig +
+// glob + Parse). Files are taken in name order; on error Parse returns
+// an ErrorList with every problem found.
+func Parse(cfg *Config, files []File) (*Project, error) {
+	var errs ErrorList
+	p := parse(cfg, files, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// specFile is one parsed spec file.
+type specFile struct {
+	name string
+	f    *fieldSet
+}
+
+// parser carries the state of one Parse.
+type parser struct {
+	decoder
+	proj   *Project
+	enums  map[string]*Enum
+	tables map[string]*Table
+	// types maps every enum and table name to where it was declared:
+	// PostgreSQL keeps both in one namespace.
+	types map[string]Pos
+	// aux keeps what later passes need of each table and column.
+	tabAux map[*Table]*tableAux
+	colAux map[*Column]*columnAux
+	// sources holds each file's text, to place errors inside SQL blocks.
+	sources map[string][]byte
+}
+
+func parse(cfg *Config, files []File, errs *ErrorList) *Project {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	p := &parser{
+		decoder: decoder{errs: errs},
+		proj:    &Project{Config: cfg},
+		enums:   map[string]*Enum{},
+		tables:  map[string]*Table{},
+		types:   map[string]Pos{},
+		tabAux:  map[*Table]*tableAux{},
+		colAux:  map[*Column]*columnAux{},
+		sources: map[string][]byte{},
+	}
+	sorted := append([]File(nil), files...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	var specs []specFile
+	for i, f := range sorted {
+		if i > 0 && f.Name == sorted[i-1].Name {
+			continue
+		}
+		p.proj.Files = append(p.proj.Files, f.Name)
+		p.sources[f.Name] = f.Data
+		root := parseYAML(f.Name, f.Data, errs)
+		fs := p.fields(root, "spec file", "enums", "tables", "queries")
+		if fs != nil {
+			specs = append(specs, specFile{name: f.Name, f: fs})
+		}
+	}
+	for _, sf := range specs {
+		if e, ok := sf.f.get("enums"); ok {
+			pairs, _ := p.mapping(e.value, "enums")
+			for _, pr := range pairs {
+				p.enum(pr)
+			}
+		}
+	}
+	var bodies []tableBody
+	for _, sf := range specs {
+		if t, ok := sf.f.get("tables"); ok {
+			pairs, _ := p.mapping(t.value, "tables")
+			for _, pr := range pairs {
+				if tb, ok := p.declareTable(sf.name, pr); ok {
+					bodies = append(bodies, tb)
+				}
+			}
+		}
+	}
+	for _, tb := range bodies {
+		p.tableBody(tb)
+	}
+	for _, t := range p.proj.Tables {
+		p.resolveReferences(t)
+	}
+	for _, t := range p.proj.Tables {
+		p.resolveManyToMany(t)
+	}
+	p.checkIndexNames()
+	for _, sf := range specs {
+		if q, ok := sf.f.get("queries"); ok {
+			pairs, _ := p.mapping(q.value, "queries")
+			for _, pr := range pairs {
+				p.tableQueries(pr)
+			}
+		}
+	}
+	return p.proj
+}
+
+// declareName records an enum or table name, reporting clashes in the
+// shared type namespace.
+func (p *parser) declareName(kind, name string, pos Pos) bool {
+	if first, dup := p.types[name]; dup {
+		other := "an enum"
+		if _, isTable := p.tables[name]; isTable {
+			other = "a table"
+		}
+		if kind == "table" && other == "a table" || kind == "enum" && other == "an enum" {
+			p.errs.Add(pos, "duplicate %s %q; first declared at %s", kind, name, first)
+		} else {
+			p.errs.Add(pos, "%s %q has the name of %s declared at %s; tables and enums share one namespace in PostgreSQL", kind, name, other, first)
+		}
+		return false
+	}
+	p.types[name] = pos
+	return true
+}
+
+// enum decodes one entry of `enums:`.
+func (p *parser) enum(pr pair) {
+	name, ok := p.ident(pr.key, "enum")
+	if !ok {
+		return
+	}
+	e := &Enum{Name: name, Pos: pr.key.pos}
+	if builtinTypeName(name) {
+		p.errs.Add(pr.key.pos, "enum %q has the name of a built-in type; choose another name", name)
+		return
+	}
+	ctx := fmt.Sprintf("enum %q", name)
+	valuesNode := pr.value
+	if pr.value.kind == mappingNode {
+		f := p.fields(pr.value, ctx, "values", "comment", "renamed_from")
+		if f == nil {
+			return
+		}
+		if v, ok := f.get("comment"); ok {
+			e.Comment, _ = p.str(v.value, "comment")
+		}
+		if v, ok := f.get("renamed_from"); ok {
+			e.RenamedFrom, _ = p.ident(v.value, "renamed_from")
+		}
+		v, ok := f.get("values")
+		if !ok {
+			p.errs.Add(pr.key.pos, "enum %q has no values", name)
+			return
+		}
+		valuesNode = v.value
+	} else if valuesNode.kind != sequenceNode {
+		p.errs.Add(valuesNode.pos, "%s: expected a sequence of labels or a mapping with values, got %s", ctx, describe(valuesNode))
+		return
+	}
+	items, ok := p.sequence(valuesNode, "values")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		p.errs.Add(valuesNode.pos, "enum %q has no values", name)
+	}
+	seen := map[string]Pos{}
+	for _, it := range items {
+		label, ok := p.str(it, "enum label")
+		if !ok {
+			continue
+		}
+		switch {
+		case label == "":
+			p.errs.Add(it.pos, "enum label is empty")
+			continue
+		case len(label) > MaxIdentLen:
+			p.errs.Add(it.pos, "enum label %q is %d bytes; PostgreSQL allows at most %d", clip(label), len(label), MaxIdentLen)
+			continue
+		}
+		if first, dup := seen[label]; dup {
+			p.errs.Add(it.pos, "duplicate label %q in enum %q; first at %s", label, name, first)
+			continue
+		}
+		seen[label] = it.pos
+		e.Values = append(e.Values, EnumValue{Name: label, Pos: it.pos})
+	}
+	if !p.declareName("enum", name, pr.key.pos) {
+		return
+	}
+	p.enums[name] = e
+	p.proj.Enums = append(p.proj.Enums, e)
+}

@@ -1,0 +1,562 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FilterOps are the operators of a structured query's filters.
+var FilterOps = []string{"eq", "ne", "lt", "lte", "gt", "gte", "in", "like", "ilike", "is_null", "not_null", "between"}
+
+// ReservedParams are the parameter names generated query methods use
+// for their own arguments.
+var ReservedParams = []string{"limit", "offset", "after", "tenant"}
+
+var (
+	commonQueryKeys     = []string{"name", "comment", "returns"}
+	structuredQueryKeys = []string{"where", "order_by", "limit", "offset", "paginate", "stream", "include_deleted"}
+	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "unscoped"}
+)
+
+// tableQueries decodes the queries listed for one table.
+func (p *parser) tableQueries(pr pair) {
+	name, ok := p.str(pr.key, "table")
+	if !ok {
+		return
+	}
+	t := p.tables[name]
+	if t == nil {
+		p.errs.Add(pr.key.pos, "queries for unknown table %q%s", clip(name), didYouMean(name, p.tableNames()))
+		return
+	}
+	items, _ := p.sequence(pr.value, "queries")
+	for _, it := range items {
+		q := p.query(t, it)
+		if q == nil {
+			continue
+		}
+		dup := false
+		for _, other := range t.Queries {
+			if other.Name == q.Name && q.Name != "" {
+				p.errs.Add(q.Pos, "duplicate query %q on table %q; first at %s", q.Name, t.Name, other.Pos)
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			t.Queries = append(t.Queries, q)
+		}
+	}
+}
+
+// query decodes one query of table t.
+func (p *parser) query(t *Table, n *node) *Query {
+	keys := append(append(append([]string(nil), commonQueryKeys...), structuredQueryKeys...), rawQueryKeys...)
+	f := p.fields(n, "query", keys...)
+	if f == nil {
+		return nil
+	}
+	q := &Query{Table: t, Pos: n.pos}
+	if v, ok := f.get("name"); ok {
+		if s, ok := p.str(v.value, "name"); ok {
+			if !goExportedRE.MatchString(s) {
+				p.errs.Add(v.value.pos, "query name %q must be an exported Go identifier; did you mean %q?", clip(s), goExportedName(s))
+			}
+			q.Name = s
+		}
+	} else {
+		p.errs.Add(n.pos, "query has no name")
+	}
+	if v, ok := f.get("comment"); ok {
+		q.Comment, _ = p.str(v.value, "comment")
+	}
+	if f.has("sql") {
+		q.Kind = Raw
+		for _, k := range structuredQueryKeys {
+			if v, ok := f.get(k); ok {
+				p.errs.Add(v.key.pos, "%s is a key of structured queries; query %q has sql:, so it is raw", k, q.Name)
+			}
+		}
+		p.rawQuery(q, f)
+	} else {
+		for _, k := range rawQueryKeys {
+			if v, ok := f.get(k); ok {
+				p.errs.Add(v.key.pos, "%s is a key of raw queries; query %q has no sql:", k, q.Name)
+			}
+		}
+		p.structuredQuery(q, f)
+	}
+	return q
+}
+
+// structuredQuery decodes where, order_by, limit… and checks that they
+// fit together.
+func (p *parser) structuredQuery(q *Query, f *fieldSet) {
+	t := q.Table
+	q.Returns = "many"
+	if v, ok := f.get("returns"); ok {
+		q.Returns, _ = p.oneOf(v.value, "returns", "one", "many", "count", "exists")
+	}
+	params := map[string]Pos{}
+	addParam := func(name string, pos Pos) {
+		if first, dup := params[name]; dup {
+			p.errs.Add(pos, "parameter %q is used twice in query %q (first at %s); set param: to a different name", name, q.Name, first)
+			return
+		}
+		for _, r := range ReservedParams {
+			if name == r {
+				p.errs.Add(pos, "parameter name %q is reserved for the generated method; set param: to another name", name)
+				return
+			}
+		}
+		params[name] = pos
+	}
+	if v, ok := f.get("where"); ok {
+		pairs, _ := p.mapping(v.value, "where")
+		for _, pr := range pairs {
+			col := p.lookupColumn(t, pr.key, "in where")
+			specs := []*node{pr.value}
+			keyPos := true
+			if pr.value.kind == sequenceNode {
+				specs = pr.value.items
+				keyPos = false
+				if len(specs) == 0 {
+					p.errs.Add(pr.value.pos, "where: no filters listed for column %q", pr.key.value)
+				}
+			}
+			for _, sn := range specs {
+				pos := sn.pos
+				if keyPos {
+					pos = pr.key.pos
+				}
+				flt := p.filter(col, sn, pos)
+				if flt == nil {
+					continue
+				}
+				switch {
+				case flt.Param == "":
+				case flt.Op == "between":
+					addParam(flt.Param+"_from", pos)
+					addParam(flt.Param+"_to", pos)
+				default:
+					addParam(flt.Param, pos)
+				}
+				q.Where = append(q.Where, flt)
+			}
+		}
+	}
+	if v, ok := f.get("order_by"); ok {
+		items := []*node{v.value}
+		if v.value.kind == sequenceNode {
+			items = v.value.items
+		}
+		for _, it := range items {
+			var term *OrderTerm
+			if it.kind == mappingNode {
+				of := p.fields(it, "order_by term", "column", "desc", "nulls")
+				if of == nil {
+					continue
+				}
+				cn, ok := of.get("column")
+				if !ok {
+					p.errs.Add(it.pos, "order_by term needs column:")
+					continue
+				}
+				c := p.lookupColumn(t, cn.value, "in order_by")
+				if c == nil {
+					continue
+				}
+				term = &OrderTerm{Column: c, Pos: it.pos}
+				if d, ok := of.get("desc"); ok {
+					term.Desc, _ = p.boolean(d.value, "desc")
+				}
+				if nl, ok := of.get("nulls"); ok {
+					term.Nulls, _ = p.oneOf(nl.value, "nulls", "first", "last")
+				}
+			} else {
+				var ok bool
+				if term, ok = p.orderTerm(t, it, "in order_by"); !ok {
+					continue
+				}
+			}
+			for _, prev := range q.OrderBy {
+				if prev.Column == term.Column {
+					p.errs.Add(term.Pos, "column %q appears twice in order_by", term.Column.Name)
+				}
+			}
+			q.OrderBy = append(q.OrderBy, term)
+		}
+	}
+	if v, ok := f.get("limit"); ok {
+		if v.value.kind == scalarNode && v.value.tag == "!!str" && v.value.value == "param" {
+			q.LimitParam = true
+		} else if v.value.kind == scalarNode && v.value.tag == "!!int" {
+			if l, ok := p.integer(v.value, "limit"); ok {
+				if l < 1 || l > 1<<31-1 {
+					p.errs.Add(v.value.pos, "limit must be a positive number, or param")
+				} else {
+					q.Limit = int(l)
+				}
+			}
+		} else {
+			p.errs.Add(v.value.pos, "limit: expected a positive number or param, got %s", describe(v.value))
+		}
+	}
+	if v, ok := f.get("offset"); ok {
+		q.OffsetParam, _ = p.boolean(v.value, "offset")
+	}
+	if v, ok := f.get("paginate"); ok {
+		q.Paginate, _ = p.oneOf(v.value, "paginate", "keyset", "offset")
+	}
+	if v, ok := f.get("stream"); ok {
+		q.Stream, _ = p.boolean(v.value, "stream")
+	}
+	if v, ok := f.get("include_deleted"); ok {
+		q.IncludeDeleted, _ = p.boolean(v.value, "include_deleted")
+		if q.IncludeDeleted && t.SoftDelete == nil {
+			p.errs.Add(v.key.pos, "include_deleted applies to soft_delete tables; table %q has no soft_delete", t.Name)
+		}
+	}
+	keyPos := func(k string) Pos { return f.byKey[k].key.pos }
+	switch q.Returns {
+	case "count", "exists":
+		for _, k := range []string{"order_by", "limit", "offset", "paginate", "stream"} {
+			if f.has(k) {
+				p.errs.Add(keyPos(k), "%s does not apply to a query that returns %s", k, q.Returns)
+			}
+		}
+	case "one":
+		for _, k := range []string{"paginate", "stream", "offset"} {
+			if f.has(k) {
+				p.errs.Add(keyPos(k), "%s does not apply to a query that returns one", k)
+			}
+		}
+	case "many":
+		if q.Paginate != "" {
+			for _, k := range []string{"limit", "offset"} {
+				if f.has(k) {
+					p.errs.Add(keyPos(k), "%s does not apply to a paginated query; pagination passes its own limit and offset", k)
+				}
+			}
+		}
+	}
+	if q.Paginate == "keyset" && q.Returns == "many" {
+		p.keyset(q, f.byKey["paginate"].value.pos)
+	}
+}
+
+// keyset checks that keyset pagination can work: non-null order_by
+// columns ending in a unique key. An empty order_by becomes the primary
+// key.
+func (p *parser) keyset(q *Query, pos Pos) {
+	t := q.Table
+	if len(q.OrderBy) == 0 {
+		for _, c := range t.PrimaryKey {
+			q.OrderBy = append(q.OrderBy, &OrderTerm{Column: c, Pos: pos})
+		}
+		return
+	}
+	for _, term := range q.OrderBy {
+		if term.Column.Nullable {
+			p.errs.Add(term.Pos, "keyset pagination needs non-null order_by columns; column %q is nullable", term.Column.Name)
+		}
+	}
+	for _, key := range uniqueKeys(t) {
+		if len(key) > len(q.OrderBy) {
+			continue
+		}
+		tail := q.OrderBy[len(q.OrderBy)-len(key):]
+		match := 0
+		for _, c := range key {
+			for _, term := range tail {
+				if term.Column == c {
+					match++
+					break
+				}
+			}
+		}
+		if match == len(key) {
+			return
+		}
+	}
+	hint := ""
+	if len(t.PrimaryKey) > 0 {
+		hint = fmt.Sprintf(" (add %s at the end)", joinNames(t.PrimaryKey))
+	}
+	p.errs.Add(pos, "keyset pagination needs order_by to end in a unique key of table %q%s", t.Name, hint)
+}
+
+// filter decodes one filter on column c (nil when unknown): an op name
+// or a mapping {op, optional, param, value}.
+func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
+	flt := &Filter{Column: c, Op: "eq", Pos: pos}
+	var f *fieldSet
+	switch {
+	case n.kind == scalarNode && !n.isNull():
+		op, ok := p.oneOf(n, "op", FilterOps...)
+		if !ok {
+			return nil
+		}
+		flt.Op = op
+	case n.kind == mappingNode:
+		f = p.fields(n, "filter", "op", "optional", "param", "value")
+		if f == nil {
+			return nil
+		}
+		if v, ok := f.get("op"); ok {
+			op, ok := p.oneOf(v.value, "op", FilterOps...)
+			if !ok {
+				return nil
+			}
+			flt.Op = op
+		}
+		if v, ok := f.get("optional"); ok {
+			flt.Optional, _ = p.boolean(v.value, "optional")
+		}
+	default:
+		p.errs.Add(n.pos, "where: expected an operator or a mapping with op:, got %s", describe(n))
+		return nil
+	}
+	if c == nil {
+		return nil
+	}
+	typeOK := p.colAux[c] != nil && p.colAux[c].typeOK
+	opPos := n.pos
+	if f != nil && f.has("op") {
+		opPos = f.byKey["op"].value.pos
+	}
+	switch flt.Op {
+	case "like", "ilike":
+		if typeOK && !c.Type.isTextLike() {
+			p.errs.Add(opPos, "%s applies to text columns; column %q is %s", flt.Op, c.Name, c.Type)
+		}
+	case "lt", "lte", "gt", "gte", "between":
+		if typeOK && c.Type.ArrayDims == 0 && c.Type.Enum == nil {
+			switch c.Type.Name {
+			case "boolean", "json", "jsonb":
+				p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
+			}
+		}
+	case "is_null", "not_null":
+		if !c.Nullable {
+			p.errs.Add(opPos, "%s applies to nullable columns; column %q is not nullable", flt.Op, c.Name)
+		}
+		if flt.Optional {
+			p.errs.Add(f.byKey["optional"].key.pos, "an %s filter takes no value, so it cannot be optional", flt.Op)
+		}
+	}
+	noParam := flt.Op == "is_null" || flt.Op == "not_null"
+	if f != nil {
+		if v, ok := f.get("value"); ok {
+			switch {
+			case noParam || flt.Op == "between":
+				p.errs.Add(v.key.pos, "a %s filter takes no value", flt.Op)
+			case flt.Optional:
+				p.errs.Add(v.key.pos, "a filter with a fixed value cannot be optional")
+			case f.has("param"):
+				p.errs.Add(v.key.pos, "a filter has either a fixed value or a param, not both")
+			case typeOK:
+				typ := c.Type
+				if flt.Op == "in" {
+					typ.ArrayDims++
+				}
+				lit, err := literal(v.value, typ)
+				if err != nil {
+					p.errs.Add(v.value.pos, "invalid value for column %q: %v", c.Name, err)
+				}
+				flt.Value, flt.HasValue = lit, true
+			default:
+				flt.HasValue = true
+			}
+			noParam = true
+		}
+		if v, ok := f.get("param"); ok {
+			if noParam && !flt.HasValue {
+				p.errs.Add(v.key.pos, "a %s filter takes no parameter", flt.Op)
+			} else if name, ok := p.ident(v.value, "parameter"); ok {
+				flt.Param = name
+			}
+			return flt
+		}
+	}
+	if !noParam {
+		flt.Param = c.Name
+	}
+	return flt
+}
+
+// paramSpec decodes a parameter or result column: a type, or {type,
+// nullable}.
+func (p *parser) paramSpec(pr pair, what string) *Param {
+	name, ok := p.ident(pr.key, what)
+	if !ok {
+		return nil
+	}
+	prm := &Param{Name: name, Pos: pr.key.pos}
+	typeNode := pr.value
+	if pr.value.kind == mappingNode {
+		f := p.fields(pr.value, fmt.Sprintf("%s %q", what, name), "type", "nullable")
+		if f == nil {
+			return nil
+		}
+		v, ok := f.get("type")
+		if !ok {
+			p.errs.Add(pr.key.pos, "%s %q has no type", what, name)
+			return nil
+		}
+		typeNode = v.value
+		if v, ok := f.get("nullable"); ok {
+			prm.Nullable, _ = p.boolean(v.value, "nullable")
+		}
+	}
+	s, ok := p.str(typeNode, "type")
+	if !ok {
+		return nil
+	}
+	t, err := parseType(s, p.enums)
+	if err != nil {
+		p.errs.Add(typeNode.pos, "%v", err)
+		return nil
+	}
+	prm.Type = t
+	return prm
+}
+
+// rawQuery decodes sql, params and columns and checks that the SQL and
+// the declarations agree.
+func (p *parser) rawQuery(q *Query, f *fieldSet) {
+	t := q.Table
+	q.Returns = "many"
+	if v, ok := f.get("returns"); ok {
+		q.Returns, _ = p.oneOf(v.value, "returns", "one", "many", "exec", "rows_affected")
+	}
+	if v, ok := f.get("read_only"); ok {
+		q.ReadOnly, _ = p.boolean(v.value, "read_only")
+	}
+	if v, ok := f.get("unscoped"); ok {
+		q.Unscoped, _ = p.boolean(v.value, "unscoped")
+		if q.Unscoped && t.Tenant == nil {
+			p.errs.Add(v.key.pos, "unscoped applies to tenant tables; table %q has no tenant", t.Name)
+		}
+	}
+	declared := map[string]*Param{}
+	if v, ok := f.get("params"); ok {
+		pairs, _ := p.mapping(v.value, "params")
+		for _, pr := range pairs {
+			prm := p.paramSpec(pr, "parameter")
+			if prm == nil {
+				continue
+			}
+			if prm.Name == "tenant" && t.Tenant != nil {
+				p.errs.Add(prm.Pos, "do not declare tenant: @tenant is provided by the runtime on tenant table %q", t.Name)
+				continue
+			}
+			declared[prm.Name] = prm
+			q.Params = append(q.Params, prm)
+		}
+	}
+	if v, ok := f.get("columns"); ok {
+		pairs, _ := p.mapping(v.value, "columns")
+		for _, pr := range pairs {
+			if prm := p.paramSpec(pr, "result column"); prm != nil {
+				q.Columns = append(q.Columns, prm)
+			}
+		}
+		if q.Returns == "exec" || q.Returns == "rows_affected" {
+			p.errs.Add(v.key.pos, "columns does not apply to a query that returns %s", q.Returns)
+		} else if len(pairs) == 0 {
+			p.errs.Add(v.value.pos, "columns lists no result columns")
+		}
+	} else if q.Returns == "one" || q.Returns == "many" {
+		p.errs.Add(q.Pos, "raw query %q returns %s, so it needs columns: naming the result columns and their types", q.Name, q.Returns)
+	}
+	sv := f.byKey["sql"]
+	q.SQLPos = sv.value.pos
+	s, ok := p.nonEmpty(sv.value, "sql")
+	if !ok {
+		return
+	}
+	q.SQL = s
+	_, uses, err := RewriteParams(s)
+	if err != nil {
+		var se *SQLError
+		pos := q.SQLPos
+		if errors.As(err, &se) {
+			pos = p.sqlPos(sv.value, se.Offset)
+		}
+		p.errs.Add(pos, "%v", err)
+		return
+	}
+	used := map[string]bool{}
+	names := make([]string, 0, len(q.Params))
+	for _, prm := range q.Params {
+		names = append(names, prm.Name)
+	}
+	for _, u := range uses {
+		used[u.Name] = true
+		if declared[u.Name] != nil || (u.Name == "tenant" && t.Tenant != nil) {
+			continue
+		}
+		p.errs.Add(p.sqlPos(sv.value, u.Offset), "parameter @%s is not declared in params%s", u.Name, didYouMean(u.Name, names))
+	}
+	for _, prm := range q.Params {
+		if !used[prm.Name] {
+			p.errs.Add(prm.Pos, "parameter %q is declared but the SQL does not use @%s", prm.Name, prm.Name)
+		}
+	}
+	if t.Tenant != nil && !q.Unscoped && !used["tenant"] {
+		p.errs.Add(q.SQLPos, "query %q on tenant table %q must filter by @tenant, or say unscoped: true", q.Name, t.Name)
+	}
+}
+
+// sqlPos maps a byte offset in a scalar's value to a file position: exact
+// for single-line scalars and literal (|) blocks, the scalar's own
+// position otherwise.
+func (p *parser) sqlPos(n *node, off int) Pos {
+	v := n.value
+	if off < 0 || off > len(v) {
+		return n.pos
+	}
+	before := v[:off]
+	switch {
+	case n.style&yaml.LiteralStyle != 0:
+		src := p.sources[n.pos.File]
+		line := strings.Count(before, "\n")
+		col := utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:])
+		indent, ok := blockIndent(src, n.pos.Line)
+		if !ok {
+			return n.pos
+		}
+		return Pos{File: n.pos.File, Line: n.pos.Line + 1 + line, Col: indent + 1 + col}
+	case strings.Contains(v, "\n"):
+		return n.pos
+	case n.style&yaml.DoubleQuotedStyle != 0:
+		if strings.ContainsAny(v, "\\\"") {
+			return n.pos
+		}
+		return Pos{File: n.pos.File, Line: n.pos.Line, Col: n.pos.Col + 1 + utf8.RuneCountInString(before)}
+	case n.style&yaml.SingleQuotedStyle != 0:
+		return Pos{File: n.pos.File, Line: n.pos.Line, Col: n.pos.Col + 1 + utf8.RuneCountInString(before) + strings.Count(before, "'")}
+	case n.style&(yaml.FoldedStyle) != 0:
+		return n.pos
+	}
+	return Pos{File: n.pos.File, Line: n.pos.Line, Col: n.pos.Col + utf8.RuneCountInString(before)}
+}
+
+// blockIndent returns the indentation of the first non-blank line after
+// line (1-based) in src.
+func blockIndent(src []byte, line int) (int, bool) {
+	lines := strings.Split(string(src), "\n")
+	for i := line; i < len(lines); i++ {
+		l := strings.TrimRight(lines[i], "\r")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		return len(l) - len(strings.TrimLeft(l, " ")), true
+	}
+	return 0, false
+}
