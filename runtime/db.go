@@ -1,0 +1,342 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is a connection pool opened by Open. It satisfies DBTX, so
+// repositories take it directly, and adds transactions (Begin, InTx),
+// Ping, Stats and Close. It is safe for concurrent use.
+type DB struct {
+	pool           *pgxpool.Pool
+	acquireTimeout time.Duration
+}
+
+// Open validates cfg, creates a pgxpool.Pool from it with the runtime's
+// types registered on every connection (AfterConnect), and connects once,
+// so that a wrong address or password fails here. Every error is a
+// *DbError: KindValidation for a bad Config (Fields names each setting),
+// KindConnection when the server cannot be reached or rejects the login,
+// and KindCanceled or KindTimeout when ctx ends first. No error contains
+// the password.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	const op = "runtime.Open"
+	if problems := cfg.problems(); len(problems) > 0 {
+		return nil, &DbError{
+			Kind:    KindValidation,
+			Op:      op,
+			Message: "invalid config: " + fieldsMessage(messagesOnly(problems)),
+			Fields:  problems,
+			Err:     cfg.Validate(),
+		}
+	}
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		// Validate parsed the same string; only pool_* parameters remain.
+		return nil, &DbError{
+			Kind:    KindValidation,
+			Op:      op,
+			Message: "invalid connection string: " + parseErrorReason(err, cfg.URL),
+			Fields:  []FieldError{{Field: "URL", Message: parseErrorReason(err, cfg.URL)}},
+		}
+	}
+	cfg.apply(pc)
+
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, openError(ctx, err, cfg, pc)
+	}
+	db := &DB{pool: pool, acquireTimeout: cfg.AcquireTimeout}
+	if err := db.pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, openError(ctx, err, cfg, pc)
+	}
+	return db, nil
+}
+
+// apply copies the settings of c that are set onto pc.
+func (c Config) apply(pc *pgxpool.Config) {
+	if c.MaxConns > 0 {
+		pc.MaxConns = c.MaxConns
+	}
+	if c.MinConns > 0 {
+		pc.MinConns = c.MinConns
+		if pc.MaxConns < c.MinConns {
+			pc.MaxConns = c.MinConns
+		}
+	}
+	if c.ConnectTimeout > 0 {
+		pc.ConnConfig.ConnectTimeout = c.ConnectTimeout
+	}
+	if c.HealthCheckPeriod > 0 {
+		pc.HealthCheckPeriod = c.HealthCheckPeriod
+	}
+	if c.MaxConnLifetime > 0 {
+		pc.MaxConnLifetime = c.MaxConnLifetime
+	}
+	if c.MaxConnIdleTime > 0 {
+		pc.MaxConnIdleTime = c.MaxConnIdleTime
+	}
+	params := pc.ConnConfig.RuntimeParams
+	if c.StatementTimeout > 0 {
+		params["statement_timeout"] = strconv.FormatInt(c.StatementTimeout.Milliseconds(), 10)
+	}
+	if c.IdleInTxTimeout > 0 {
+		params["idle_in_transaction_session_timeout"] = strconv.FormatInt(c.IdleInTxTimeout.Milliseconds(), 10)
+	}
+	if c.ApplicationName != "" {
+		params["application_name"] = c.ApplicationName
+	}
+	pc.AfterConnect = AfterConnect
+}
+
+// openError turns a failure to connect into a *DbError of KindConnection
+// (or KindCanceled/KindTimeout when ctx ended) whose message holds no
+// secret.
+func openError(ctx context.Context, err error, cfg Config, pc *pgxpool.Config) error {
+	secrets := dsnSecrets(cfg.URL)
+	if pc != nil && pc.ConnConfig.Password != "" {
+		secrets = append(secrets, pc.ConnConfig.Password)
+	}
+	e := &DbError{
+		Kind:    KindConnection,
+		Op:      "runtime.Open",
+		Message: "cannot connect: " + redactSecrets(err.Error(), secrets),
+		Err:     err,
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		e.Code = pgErr.Code
+	}
+	switch ctx.Err() {
+	case context.Canceled:
+		e.Kind = KindCanceled
+	case context.DeadlineExceeded:
+		e.Kind = KindTimeout
+	}
+	return e
+}
+
+func messagesOnly(fields []FieldError) []FieldError {
+	out := make([]FieldError, len(fields))
+	for i, f := range fields {
+		out[i] = FieldError{Message: f.Message}
+	}
+	return out
+}
+
+// Pool returns the underlying pgxpool.Pool.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Close closes every connection; it waits for acquired connections to be
+// released.
+func (db *DB) Close() { db.pool.Close() }
+
+// Ping checks that a connection can be acquired and the server answers.
+// Its error is a *DbError.
+func (db *DB) Ping(ctx context.Context) error {
+	if db.acquireTimeout <= 0 {
+		return Wrap(db.pool.Ping(ctx), "runtime.Ping", "")
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return Wrap(err, "runtime.Ping", "")
+	}
+	defer c.Release()
+	return Wrap(c.Ping(ctx), "runtime.Ping", "")
+}
+
+// Exec runs sql on a pooled connection; see pgx.Conn.Exec. Its error is
+// pgx's, for the caller to Wrap with its operation.
+func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if db.acquireTimeout <= 0 {
+		return db.pool.Exec(ctx, sql, args...)
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	defer c.Release()
+	return c.Exec(ctx, sql, args...)
+}
+
+// Query runs sql on a pooled connection, released when the rows are
+// closed or read to the end; see pgx.Conn.Query.
+func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if db.acquireTimeout <= 0 {
+		return db.pool.Query(ctx, sql, args...)
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return errRows{err: err}, err
+	}
+	rows, err := c.Query(ctx, sql, args...)
+	if err != nil {
+		c.Release()
+		return errRows{err: err}, err
+	}
+	return &releasingRows{Rows: rows, conn: c}, nil
+}
+
+// QueryRow runs sql on a pooled connection, released by Scan; see
+// pgx.Conn.QueryRow.
+func (db *DB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if db.acquireTimeout <= 0 {
+		return db.pool.QueryRow(ctx, sql, args...)
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return errRow{err: err}
+	}
+	return &releasingRow{row: c.QueryRow(ctx, sql, args...), conn: c}
+}
+
+// CopyFrom copies rows into tableName with the COPY protocol; see
+// pgx.Conn.CopyFrom.
+func (db *DB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error) {
+	if db.acquireTimeout <= 0 {
+		return db.pool.CopyFrom(ctx, tableName, columnNames, rowSrc)
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Release()
+	return c.CopyFrom(ctx, tableName, columnNames, rowSrc)
+}
+
+// SendBatch sends b on a pooled connection, released when the results are
+// closed (or, for a batch that begins a transaction, when it ends); see
+// pgx.Conn.SendBatch.
+func (db *DB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if db.acquireTimeout <= 0 {
+		return db.pool.SendBatch(ctx, b)
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return pgx.FailedBatchResults(b, err)
+	}
+	br := c.SendBatch(ctx, b)
+	if tx := br.Tx(); tx != nil {
+		return &releasingBatch{BatchResults: br, tx: &releasingTx{Tx: tx, conn: c}}
+	}
+	return &releasingBatch{BatchResults: br, conn: c}
+}
+
+// Begin starts a transaction on a pooled connection, released by Commit
+// or Rollback. Its error is a *DbError.
+func (db *DB) Begin(ctx context.Context) (pgx.Tx, error) {
+	return db.BeginTx(ctx, pgx.TxOptions{})
+}
+
+// BeginTx starts a transaction with opts on a pooled connection, released
+// by Commit or Rollback. Its error is a *DbError.
+func (db *DB) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	const op = "runtime.Begin"
+	if db.acquireTimeout <= 0 {
+		tx, err := db.pool.BeginTx(ctx, opts)
+		if err != nil {
+			return nil, Wrap(err, op, "")
+		}
+		return tx, nil
+	}
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return nil, Wrap(err, op, "")
+	}
+	tx, err := c.BeginTx(ctx, opts)
+	if err != nil {
+		c.Release()
+		return nil, Wrap(err, op, "")
+	}
+	return &releasingTx{Tx: tx, conn: c}, nil
+}
+
+// InTx runs fn in a transaction on db; see the function InTx.
+func (db *DB) InTx(ctx context.Context, opts TxOptions, fn func(tx pgx.Tx) error) error {
+	return InTx(ctx, db, opts, fn)
+}
+
+// acquire waits at most AcquireTimeout for a connection. Running out of
+// time is a *DbError of KindTimeout; the caller's own deadline or
+// cancellation is reported as such.
+func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
+	actx, cancel := context.WithTimeoutCause(ctx, db.acquireTimeout, errAcquireTimeout)
+	defer cancel()
+	c, err := db.pool.Acquire(actx)
+	if err != nil {
+		if ctx.Err() == nil && context.Cause(actx) == errAcquireTimeout {
+			return nil, &DbError{
+				Kind:    KindTimeout,
+				Message: "no connection available within AcquireTimeout (" + db.acquireTimeout.String() + ")",
+				Err:     err,
+			}
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+var errAcquireTimeout = errors.New("acquire timeout")
+
+// Stats is a snapshot of the pool's counters, copied from pgxpool.Stat.
+type Stats struct {
+	// AcquireCount is the number of successful acquires.
+	AcquireCount int64
+	// AcquireDuration is the total time spent in successful acquires.
+	AcquireDuration time.Duration
+	// AcquiredConns is the number of connections in use.
+	AcquiredConns int32
+	// CanceledAcquireCount is the number of acquires canceled by a context.
+	CanceledAcquireCount int64
+	// ConstructingConns is the number of connections being established.
+	ConstructingConns int32
+	// EmptyAcquireCount is the number of acquires that had to wait for a
+	// connection because none was idle.
+	EmptyAcquireCount int64
+	// EmptyAcquireWaitTime is the total time acquires waited because no
+	// connection was idle.
+	EmptyAcquireWaitTime time.Duration
+	// IdleConns is the number of idle connections.
+	IdleConns int32
+	// MaxConns is the maximum size of the pool.
+	MaxConns int32
+	// TotalConns is the number of connections: idle, in use and being
+	// established.
+	TotalConns int32
+	// NewConnsCount is the number of connections opened so far.
+	NewConnsCount int64
+	// MaxLifetimeDestroyCount is the number of connections closed for
+	// reaching MaxConnLifetime.
+	MaxLifetimeDestroyCount int64
+	// MaxIdleDestroyCount is the number of connections closed for reaching
+	// MaxConnIdleTime.
+	MaxIdleDestroyCount int64
+}
+
+// Stats returns a snapshot of the pool's counters.
+func (db *DB) Stats() Stats {
+	s := db.pool.Stat()
+	return Stats{
+		AcquireCount:            s.AcquireCount(),
+		AcquireDuration:         s.AcquireDuration(),
+		AcquiredConns:           s.AcquiredConns(),
+		CanceledAcquireCount:    s.CanceledAcquireCount(),
+		ConstructingConns:       s.ConstructingConns(),
+		EmptyAcquireCount:       s.EmptyAcquireCount(),
+		EmptyAcquireWaitTime:    s.EmptyAcquireWaitTime(),
+		IdleConns:               s.IdleConns(),
+		MaxConns:                s.MaxConns(),
+		TotalConns:              s.TotalConns(),
+		NewConnsCount:           s.NewConnsCount(),
+		MaxLifetimeDestroyCount: s.MaxLifetimeDestroyCount(),
+		MaxIdleDestroyCount:     s.MaxIdleDestroyCount(),
+	}
+}

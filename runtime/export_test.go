@@ -1,0 +1,22 @@
+package runtime
+
+import "github.com/jackc/pgx/v5/pgtype"
+
+// IsOwnEncodePlan reports whether p is one of this package's encode plans,
+// for tests that check which plan a connection's type map picks.
+func IsOwnEncodePlan(p pgtype.EncodePlan) bool {
+	switch p.(type) {
+	case uuidBinaryEncodePlan, uuidTextEncodePlan, decimalBinaryEncodePlan, decimalTextEncodePlan:
+		return true
+	}
+	return false
+}
+
+// IsOwnScanPlan reports whether p is one of this package's scan plans.
+func IsOwnScanPlan(p pgtype.ScanPlan) bool {
+	switch p.(type) {
+	case uuidBinaryScanPlan, uuidTextScanPlan, decimalBinaryScanPlan, decimalTextScanPlan:
+		return true
+	}
+	return false
+}

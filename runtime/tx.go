@@ -1,0 +1,214 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TxOptions configures InTx.
+type TxOptions struct {
+	// Isolation is the isolation level; empty means the server's default
+	// (normally read committed).
+	Isolation pgx.TxIsoLevel
+	// ReadOnly starts a READ ONLY transaction.
+	ReadOnly bool
+	// Deferrable starts a DEFERRABLE transaction (meaningful for
+	// serializable read-only transactions).
+	Deferrable bool
+	// MaxAttempts bounds how often the transaction runs when it fails with
+	// a retryable error (see IsRetryable): 0 means 5, 1 means no retry.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the wait before a retry: the n-th
+	// retry waits a random time up to min(MaxBackoff, MinBackoff*2^(n-1))
+	// ("full jitter"). Zero means 2ms and 250ms.
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Defaults of TxOptions.
+const (
+	defaultMaxAttempts = 5
+	defaultMinBackoff  = 2 * time.Millisecond
+	defaultMaxBackoff  = 250 * time.Millisecond
+)
+
+// rollbackTimeout bounds a rollback that runs after ctx has ended.
+const rollbackTimeout = 10 * time.Second
+
+// beginner is what InTx needs to start a transaction: *pgxpool.Pool,
+// *pgxpool.Conn, *pgx.Conn and *DB have it.
+type beginner interface {
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
+}
+
+// InTx runs fn in a transaction and commits it when fn returns nil.
+//
+// When db is a pgx.Tx, the call is nested: fn runs inside a savepoint of
+// that transaction, which is released when fn returns nil and rolled back
+// when fn returns an error or panics, keeping the outer transaction's
+// earlier work. A nested call never retries, and its opts are ignored: a
+// retryable error goes back to the caller so that the outermost InTx runs
+// the whole transaction again.
+//
+// Otherwise db must be able to begin a transaction (*DB, *pgxpool.Pool,
+// *pgxpool.Conn, *pgx.Conn). InTx begins one with opts, runs fn, commits
+// on nil and rolls back on an error or a panic (the panic continues after
+// the rollback). When fn, BEGIN or COMMIT fails with a retryable error
+// (serialization failure, deadlock, a connection lost before the statement
+// was sent), InTx waits a random, growing backoff and runs everything
+// again, up to opts.MaxAttempts times; a context that ends while waiting
+// stops it with KindCanceled or KindTimeout.
+//
+// fn may therefore run several times: it must do all its work through tx
+// and have no effects outside the transaction (no messages sent, no
+// counters kept outside) that would be wrong to repeat.
+//
+// A non-nil result is a *DbError. When fn's error is not one, it is
+// wrapped, and stays reachable with errors.Is and errors.As. When the
+// attempts run out, the message says how many were made.
+func InTx(ctx context.Context, db DBTX, opts TxOptions, fn func(tx pgx.Tx) error) error {
+	if tx, ok := db.(pgx.Tx); ok {
+		return inSavepoint(ctx, tx, fn)
+	}
+	b, ok := db.(beginner)
+	if !ok {
+		return &DbError{
+			Kind:    KindUnknown,
+			Op:      "runtime.InTx",
+			Message: fmt.Sprintf("%T cannot begin a transaction: pass a *runtime.DB, *pgxpool.Pool, *pgxpool.Conn, *pgx.Conn or pgx.Tx", db),
+		}
+	}
+
+	maxAttempts := opts.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = defaultMaxAttempts
+	}
+	minBackoff, maxBackoff := opts.MinBackoff, opts.MaxBackoff
+	if minBackoff <= 0 {
+		minBackoff = defaultMinBackoff
+	}
+	if maxBackoff <= 0 {
+		maxBackoff = defaultMaxBackoff
+	}
+	maxBackoff = max(maxBackoff, minBackoff)
+	txOpts := pgx.TxOptions{IsoLevel: opts.Isolation}
+	if opts.ReadOnly {
+		txOpts.AccessMode = pgx.ReadOnly
+	}
+	if opts.Deferrable {
+		txOpts.DeferrableMode = pgx.Deferrable
+	}
+
+	for attempt := 1; ; attempt++ {
+		err := runTx(ctx, b, txOpts, fn)
+		if err == nil {
+			return nil
+		}
+		if !IsRetryable(err) {
+			return txError(err)
+		}
+		if attempt >= maxAttempts {
+			return exhaustedError(err, attempt)
+		}
+		if werr := sleepBackoff(ctx, attempt, minBackoff, maxBackoff); werr != nil {
+			last := txError(err).(*DbError)
+			e := Wrap(werr, last.Op, last.Table).(*DbError)
+			e.Message = fmt.Sprintf("%s while waiting to retry after %s (attempt %d of %d)", e.Message, last.Kind, attempt, maxAttempts)
+			return e
+		}
+	}
+}
+
+// runTx runs one attempt: begin, fn, commit, with a rollback when fn
+// fails or panics.
+func runTx(ctx context.Context, b beginner, opts pgx.TxOptions, fn func(pgx.Tx) error) (err error) {
+	tx, err := b.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			// fn panicked or called runtime.Goexit: roll back, and let the
+			// panic go on.
+			rollback(ctx, tx)
+		}
+	}()
+	err = fn(tx)
+	done = true
+	if err != nil {
+		rollback(ctx, tx)
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// inSavepoint runs fn inside a savepoint of tx.
+func inSavepoint(ctx context.Context, tx pgx.Tx, fn func(pgx.Tx) error) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return txError(err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			rollback(ctx, sp)
+		}
+	}()
+	err = fn(sp)
+	done = true
+	if err != nil {
+		rollback(ctx, sp)
+		return txError(err)
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return txError(err)
+	}
+	return nil
+}
+
+// rollback rolls tx back even when ctx has already ended, within a bound.
+func rollback(ctx context.Context, tx pgx.Tx) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	_ = tx.Rollback(rctx)
+}
+
+// txError returns err as a *DbError with Op "runtime.InTx" when it has
+// none.
+func txError(err error) error {
+	return Wrap(err, "runtime.InTx", "")
+}
+
+func exhaustedError(err error, attempts int) error {
+	last := txError(err).(*DbError)
+	if attempts <= 1 {
+		return last
+	}
+	e := *last
+	e.Message = fmt.Sprintf("gave up after %d attempts: %s", attempts, last.Message)
+	e.Err = last
+	return &e
+}
+
+// sleepBackoff waits before retry number attempt, or returns ctx's error.
+func sleepBackoff(ctx context.Context, attempt int, minBackoff, maxBackoff time.Duration) error {
+	ceiling := maxBackoff
+	if shift := attempt - 1; shift < 32 {
+		if d := minBackoff << shift; d > 0 && d < maxBackoff {
+			ceiling = d
+		}
+	}
+	wait := rand.N(ceiling) + 1
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
