@@ -505,7 +505,11 @@ func (p *parser) rawQuery(q *Query, f *fieldSet) {
 	}
 	for _, prm := range q.Params {
 		if !used[prm.Name] {
-			p.errs.Add(prm.Pos, "parameter %q is declared but the SQL does not use @%s", prm.Name, prm.Name)
+			hint := ""
+			if gluedParam(s, prm.Name) {
+				hint = fmt.Sprintf(" (an @ right after an operator character is part of the operator; write a space before @%s)", prm.Name)
+			}
+			p.errs.Add(prm.Pos, "parameter %q is declared but the SQL does not use @%s%s", prm.Name, prm.Name, hint)
 		}
 	}
 	if t.Tenant != nil && !q.Unscoped && !used["tenant"] {
@@ -559,4 +563,17 @@ func blockIndent(src []byte, line int) (int, bool) {
 		return len(l) - len(strings.TrimLeft(l, " ")), true
 	}
 	return 0, false
+}
+
+// gluedParam reports whether sql holds @name right after an operator
+// character, where RewriteParams reads the @ as part of the operator.
+func gluedParam(sql, name string) bool {
+	for i := 1; i < len(sql); i++ {
+		if sql[i] == '@' && strings.ContainsRune(operatorChars, rune(sql[i-1])) && strings.HasPrefix(sql[i+1:], name) {
+			if end := i + 1 + len(name); end == len(sql) || !isIdentByte(sql[end]) {
+				return true
+			}
+		}
+	}
+	return false
 }

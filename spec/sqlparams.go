@@ -35,7 +35,8 @@ const operatorChars = "+-*/<>=~!@#%^&|`?"
 // An '@' starts a parameter only when it is followed by a letter or '_'
 // and not preceded by an operator character (+-*/<>=~!@#%^&|`?), so
 // operators such as @>, <@, @@ and @-@ pass through; write a space
-// after a prefix '@' operator (@ -5) to keep it one. Nothing inside
+// after a prefix '@' operator (@ -5) to keep it one. The same rule makes
+// id=@id an operator, not a parameter: write id = @id. Nothing inside
 // 'string literals' (with ” escapes), E'escape strings' (with \'),
 // $tag$dollar-quoted$tag$ bodies, "quoted identifiers", -- line comments
 // and /* nested /* block */ comments */ is touched, and ::casts are left
