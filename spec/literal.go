@@ -385,7 +385,7 @@ func arrayLiteral(n *node, t Type) (string, string, error) {
 
 // quoteArrayElem quotes one element of PostgreSQL array text when needed.
 func quoteArrayElem(s string) string {
-	if s != "" && !strings.EqualFold(s, "null") && !strings.ContainsAny(s, "{}\",\\ \t\n\r\v\f") {
+	if s != "" && !strings.EqualFold(s, "null") && !strings.ContainsAny(s, "{}[]\",\\ \t\n\r\v\f") {
 		return s
 	}
 	var b strings.Builder

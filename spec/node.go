@@ -214,6 +214,9 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 	case yaml.SequenceNode:
 		n := &node{kind: sequenceNode, pos: posOf(c.file, y), style: y.Style}
 		for _, it := range y.Content {
+			if c.overflow {
+				break
+			}
 			n.items = append(n.items, c.convert(it, depth+1))
 		}
 		return n
@@ -234,7 +237,7 @@ func (c *converter) mapping(y *yaml.Node, depth int) *node {
 	n := &node{kind: mappingNode, pos: posOf(c.file, y), style: y.Style}
 	seen := map[string]Pos{}
 	var merged []pair
-	for i := 0; i+1 < len(y.Content); i += 2 {
+	for i := 0; i+1 < len(y.Content) && !c.overflow; i += 2 {
 		k, v := y.Content[i], y.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
 			merged = append(merged, c.merge(v, depth)...)

@@ -25,6 +25,17 @@ var typeAliases = map[string]string{
 	"time without time zone":      "time",
 }
 
+// typeHints map names other languages and databases use onto the
+// PostgreSQL type to suggest instead.
+var typeHints = map[string]string{
+	"string": "text", "str": "text", "datetime": "timestamptz", "int64": "bigint",
+	"int32": "integer", "int16": "smallint", "float64": "double precision",
+	"float32": "real", "double": "double precision", "blob": "bytea",
+	"bytes": "bytea", "tinyint": "smallint", "mediumint": "integer",
+	"long": "bigint", "number": "numeric", "uuid4": "uuid",
+	"timestamp with timezone": "timestamptz", "map": "jsonb", "object": "jsonb",
+}
+
 // serialTypes are the pseudo-types replaced by identity columns.
 var serialTypes = map[string]bool{
 	"serial": true, "serial2": true, "serial4": true, "serial8": true,
@@ -155,7 +166,21 @@ func parseType(s string, enums map[string]*Enum) (Type, error) {
 		case "money":
 			return t, fmt.Errorf("type \"money\" is not supported; use numeric(p,s)")
 		}
-		return t, fmt.Errorf("unknown type %q%s", clip(name), didYouMean(name, typeNames(enums)))
+		if hint, ok := typeHints[name]; ok {
+			return t, fmt.Errorf("unknown type %q; did you mean %q?", clip(name), hint)
+		}
+		cands := typeNames(enums)
+		for h := range typeHints {
+			cands = append(cands, h)
+		}
+		sort.Strings(cands[len(cands)-len(typeHints):])
+		if s := suggest(name, cands); s != "" {
+			if hint, ok := typeHints[s]; ok {
+				s = hint
+			}
+			return t, fmt.Errorf("unknown type %q; did you mean %q?", clip(name), s)
+		}
+		return t, fmt.Errorf("unknown type %q", clip(name))
 	}
 	t.Name = canon
 	switch canon {

@@ -1,0 +1,85 @@
+package spec
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseConfig(t *testing.T) {
+	cfg, err := ParseConfig("app", "cpcgen.yaml", []byte(`version: 1
+package: {name: financedb, dir: ./internal/financedb/, import_path: example.com/app/internal/financedb}
+specs: [./schema/*.yaml, "more/**.yaml"]
+migrations: {dir: ./migrations, format: goose, table: revisions}
+docs: {dir: docs/db}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{
+		Root: "app", File: "cpcgen.yaml", Version: 1,
+		Package: PackageConfig{Name: "financedb", Dir: "internal/financedb", ImportPath: "example.com/app/internal/financedb",
+			Pos: Pos{"cpcgen.yaml", 2, 1}},
+		Specs:      []string{"./schema/*.yaml", "more/**.yaml"},
+		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{"cpcgen.yaml", 4, 1}},
+		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{"cpcgen.yaml", 5, 1}},
+		Pos:        Pos{"cpcgen.yaml", 1, 1},
+	}
+	if diff := cmp.Diff(want, cfg); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseConfigDefaults(t *testing.T) {
+	cfg, err := ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: db, dir: .}\nspecs: [a.yaml]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Migrations.Format != "golang-migrate" || cfg.Migrations.Table != "cpcgen_migrations" || cfg.Migrations.Dir != "" {
+		t.Errorf("migrations = %+v", cfg.Migrations)
+	}
+	if cfg.Package.Dir != "." || cfg.Docs.Dir != "" || cfg.Package.ImportPath != "" {
+		t.Errorf("config = %+v", cfg)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	const ok = "package: {name: db, dir: db}\nspecs: [a.yaml]\n"
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{"empty", "", []string{"cpcgen.yaml:1:1: config file is empty; it needs version, package and specs"}},
+		{"missing keys", "docs: {dir: d}\n", []string{`cpcgen.yaml:1:1: config is missing the required key "version"`, `missing the required key "package"`, `missing the required key "specs"`}},
+		{"version 2", "version: 2\n" + ok, []string{"cpcgen.yaml:1:10: unsupported version 2; this cpcgen reads version 1"}},
+		{"version text", "version: one\n" + ok, []string{`version: expected an integer, got string "one"`}},
+		{"unknown key", "version: 1\n" + ok + "migration: {dir: m}\n", []string{`cpcgen.yaml:4:1: unknown key "migration" in config; did you mean "migrations"?`}},
+		{"package key typo", "version: 1\npackage: {nam: db, dir: db}\nspecs: [a.yaml]\n", []string{`unknown key "nam" in package; did you mean "name"?`, `package is missing the required key "name"`}},
+		{"package upper", "version: 1\npackage: {name: FinanceDB, dir: db}\nspecs: [a.yaml]\n", []string{`package name "FinanceDB" is not a lower-case Go identifier; use "finance_db"`}},
+		{"package keyword", "version: 1\npackage: {name: func, dir: db}\nspecs: [a.yaml]\n", []string{`package name "func" is a Go keyword; use "funcdb"`}},
+		{"package predeclared", "version: 1\npackage: {name: string, dir: db}\nspecs: [a.yaml]\n", []string{`package name "string" shadows a predeclared Go identifier`}},
+		{"package blank", "version: 1\npackage: {name: _, dir: db}\nspecs: [a.yaml]\n", []string{`package name must not be the blank identifier _`}},
+		{"absolute dir", "version: 1\npackage: {name: db, dir: /tmp/db}\nspecs: [a.yaml]\n", []string{`package.dir "/tmp/db" must be relative to the directory of the config file`}},
+		{"escaping dir", "version: 1\npackage: {name: db, dir: ./x/../../db}\nspecs: [a.yaml]\n", []string{`package.dir "./x/../../db" leads outside the project root`}},
+		{"backslash dir", "version: 1\npackage: {name: db, dir: 'a\\b'}\nspecs: [a.yaml]\n", []string{`must use forward slashes`}},
+		{"empty specs", "version: 1\npackage: {name: db, dir: db}\nspecs: []\n", []string{`specs must list at least one glob pattern`}},
+		{"specs not list", "version: 1\npackage: {name: db, dir: db}\nspecs: a.yaml\n", []string{`specs: expected a sequence, got string "a.yaml"`}},
+		{"bad glob", "version: 1\npackage: {name: db, dir: db}\nspecs: ['[a']\n", []string{`spec pattern "[a" is not a valid glob pattern`}},
+		{"escaping glob", "version: 1\npackage: {name: db, dir: db}\nspecs: ['../x/*.yaml']\n", []string{`spec pattern "../x/*.yaml" leads outside the project root`}},
+		{"format typo", "version: 1\n" + ok + "migrations: {dir: m, format: gose}\n", []string{`migrations.format: "gose" is not one of "golang-migrate", "goose", "flyway", "dbmate" or "atlas"; did you mean "goose"?`}},
+		{"migrations without dir", "version: 1\n" + ok + "migrations: {format: goose}\n", []string{`migrations is missing the required key "dir"`}},
+		{"migrations table", "version: 1\n" + ok + "migrations: {dir: m, table: Revisions}\n", []string{`migrations table name "Revisions" is not a plain SQL name`}},
+		{"import path", "version: 1\npackage: {name: db, dir: db, import_path: 'not a path'}\nspecs: [a.yaml]\n", []string{`package.import_path "not a path" is not a Go import path`}},
+		{"syntax", "version: 1\npackage: {name: db\n", []string{"invalid YAML"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig(".", "cpcgen.yaml", []byte(tc.src))
+			if cfg != nil {
+				t.Errorf("got a config with errors")
+			}
+			checkErrors(t, err, tc.want...)
+		})
+	}
+}
