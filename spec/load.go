@@ -75,7 +75,7 @@ func Load(path string) (*Project, error) {
 			errs.Add(pos, "spec pattern %q is not a valid glob pattern", clip(pat))
 			continue
 		}
-		found := 0
+		found, onlyConfig := 0, false
 		for _, m := range matches {
 			rel, err := filepath.Rel(root, m)
 			if err != nil {
@@ -83,6 +83,7 @@ func Load(path string) (*Project, error) {
 			}
 			rel = filepath.ToSlash(rel)
 			if rel == filepath.ToSlash(name) {
+				onlyConfig = true
 				continue // the config itself
 			}
 			st, err := os.Stat(m)
@@ -99,7 +100,10 @@ func Load(path string) (*Project, error) {
 				names = append(names, rel)
 			}
 		}
-		if found == 0 {
+		switch {
+		case found == 0 && onlyConfig:
+			errs.Add(pos, "spec pattern %q matches only the config file", clip(pat))
+		case found == 0:
 			errs.Add(pos, "spec pattern %q matches no files", clip(pat))
 		}
 	}

@@ -145,10 +145,31 @@ func parseYAML(file string, data []byte, errs *ErrorList) (root *node) {
 	return root
 }
 
-// yamlErrorPos recovers the line yaml.v3 puts in its messages.
+// parserErrors are the yaml.v3 messages of its parser (as opposed to
+// its scanner). yaml.v3 reports their line 0-based: the line before the
+// construct that failed.
+var parserErrors = []string{
+	"did not find expected node content",
+	"did not find expected ',' or '}'",
+	"did not find expected ',' or ']'",
+	"did not find expected key",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+}
+
+// yamlErrorPos recovers the line yaml.v3 puts in its messages (it gives
+// no column).
 func yamlErrorPos(file string, err error) Pos {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
+			rest := msg[len(m[0]):]
+			for _, pe := range parserErrors {
+				if rest == pe {
+					n++
+					break
+				}
+			}
 			return Pos{File: file, Line: n, Col: 1}
 		}
 	}

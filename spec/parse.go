@@ -91,11 +91,11 @@ func parse(cfg *Config, files []File, errs *ErrorList) *Project {
 	for _, tb := range bodies {
 		p.tableBody(tb)
 	}
-	for _, t := range p.proj.Tables {
-		p.resolveReferences(t)
+	for _, tb := range bodies {
+		p.resolveReferences(tb.t)
 	}
-	for _, t := range p.proj.Tables {
-		p.resolveManyToMany(t)
+	for _, tb := range bodies {
+		p.resolveManyToMany(tb.t)
 	}
 	p.checkIndexNames()
 	for _, sf := range specs {
@@ -130,14 +130,11 @@ func (p *parser) declareName(kind, name string, pos Pos) bool {
 
 // enum decodes one entry of `enums:`.
 func (p *parser) enum(pr pair) {
-	name, ok := p.ident(pr.key, "enum")
-	if !ok {
-		return
-	}
+	name, valid := p.ident(pr.key, "enum")
 	e := &Enum{Name: name, Pos: pr.key.pos}
-	if builtinTypeName(name) {
+	if valid && builtinTypeName(name) {
 		p.errs.Add(pr.key.pos, "enum %q has the name of a built-in type; choose another name", name)
-		return
+		valid = false
 	}
 	ctx := fmt.Sprintf("enum %q", name)
 	valuesNode := pr.value
@@ -190,7 +187,7 @@ func (p *parser) enum(pr pair) {
 		seen[label] = it.pos
 		e.Values = append(e.Values, EnumValue{Name: label, Pos: it.pos})
 	}
-	if !p.declareName("enum", name, pr.key.pos) {
+	if !valid || !p.declareName("enum", name, pr.key.pos) {
 		return
 	}
 	p.enums[name] = e

@@ -67,13 +67,13 @@ var IndexMethods = []string{"btree", "hash", "gist", "gin", "brin", "spgist"}
 // every enum and table name is known.
 func (p *parser) declareTable(file string, pr pair) (tableBody, bool) {
 	name, ok := p.ident(pr.key, "table")
-	if !ok {
-		return tableBody{}, false
-	}
-	if !p.declareName("table", name, pr.key.pos) {
-		return tableBody{}, false
-	}
 	t := &Table{Name: name, File: file, Pos: pr.key.pos}
+	if !ok || !p.declareName("table", name, pr.key.pos) {
+		// Still check the body, so one run reports its problems too;
+		// the table stays out of the project.
+		p.tabAux[t] = &tableAux{}
+		return tableBody{t: t, n: pr.value}, true
+	}
 	p.tables[name] = t
 	p.proj.Tables = append(p.proj.Tables, t)
 	p.tabAux[t] = &tableAux{}

@@ -12,7 +12,7 @@ func TestInvalidSpecs(t *testing.T) {
 		want []string
 	}{
 		// YAML and structure.
-		{"syntax error", "tables:\n  t: [\n", []string{"schema/a.yaml:2:1: invalid YAML: did not find expected node content"}},
+		{"syntax error", "tables:\n  t: [\n", []string{"schema/a.yaml:3:1: invalid YAML: did not find expected node content"}},
 		{"top-level typo", "tabels: {}\n", []string{`schema/a.yaml:1:1: unknown key "tabels" in spec file; did you mean "tables"?`}},
 		{"root not mapping", "- a\n", []string{"schema/a.yaml:1:1: spec file: expected a mapping, got a sequence"}},
 		{"tables not mapping", "tables: [a]\n", []string{"schema/a.yaml:1:9: tables: expected a mapping, got a sequence"}},

@@ -1,0 +1,173 @@
+package spec
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the want.txt files of testdata/errors")
+
+// TestErrorCases loads every project under testdata/errors and compares
+// the error text with the case's want.txt.
+func TestErrorCases(t *testing.T) {
+	dirs, err := filepath.Glob("../testdata/errors/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 12 {
+		t.Fatalf("found %d error cases, want at least 12", len(dirs))
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			_, err := Load(dir)
+			if err == nil {
+				t.Fatal("Load succeeded")
+			}
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error is %T, not an ErrorList: %v", err, err)
+			}
+			got := err.Error() + "\n"
+			wantFile := filepath.Join(dir, "want.txt")
+			if *update {
+				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(wantFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadIOErrors(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "missing"))
+	if err == nil || !strings.HasPrefix(err.Error(), "read ") || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing project: %v", err)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [schema/*.yaml]\n"})
+	if err := os.MkdirAll(filepath.Join(dir, "schema"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A dangling symlink matches the pattern but cannot be read.
+	if err := os.Symlink(filepath.Join(dir, "nowhere.yaml"), filepath.Join(dir, "schema", "a.yaml")); err != nil {
+		t.Skip(err)
+	}
+	_, err = Load(dir)
+	checkErrors(t, err, `cpcgen.yaml:3:9: spec pattern "schema/*.yaml" matches no files`)
+
+	// A directory holding no cpcgen.yaml.
+	_, err = Load(t.TempDir())
+	if err == nil || !strings.HasPrefix(err.Error(), "read cpcgen.yaml: ") || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("no config: %v", err)
+	}
+}
+
+func TestLoadConfigPath(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"db.yaml":       "version: 1\npackage: {name: db, dir: out}\nspecs: ['*.yaml', 'schema/*.yaml', 'schema/a.yaml']\n",
+		"schema/a.yaml": "enums: {e: [x]}\n",
+		"schema/b.yaml": "enums: {f: [y]}\n",
+		"top.yaml":      "",
+		"go.mod":        "// comment\nmodule \"example.com/app\" // trailing\n\ngo 1.22\n",
+	})
+	p, err := Load(filepath.Join(dir, "db.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"schema/a.yaml", "schema/b.yaml", "top.yaml"}, p.Files); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	if p.Config.File != "db.yaml" || p.Config.Package.ImportPath != "example.com/app/out" {
+		t.Errorf("config = %+v", p.Config)
+	}
+}
+
+func TestLoadNoGoMod(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: .}\nspecs: [a.yaml]\n",
+		"a.yaml":      "",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// TempDir is outside any module, unless the machine has a go.mod
+	// above it.
+	if ip := p.Config.Package.ImportPath; ip != "" {
+		if _, err := os.Stat("/tmp/go.mod"); err != nil {
+			t.Errorf("import path = %q, want none", ip)
+		}
+	}
+}
+
+func TestLoadSymlinkEscape(t *testing.T) {
+	outside := t.TempDir()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: out/db}\nspecs: [schema/*.yaml]\nmigrations: {dir: migrations}\n",
+	})
+	writeFiles(t, outside, map[string]string{"a.yaml": "enums: {e: [x]}\n"})
+	for _, link := range [][2]string{{outside, "out"}, {outside, "schema"}, {outside, "migrations"}} {
+		if err := os.Symlink(link[0], filepath.Join(dir, link[1])); err != nil {
+			t.Skip(err)
+		}
+	}
+	_, err := Load(dir)
+	checkErrors(t, err,
+		`cpcgen.yaml:2:26: package.dir "out/db" leads outside the project root through a symbolic link`,
+		`cpcgen.yaml:3:9: spec file "schema/a.yaml" leads outside the project root through a symbolic link`,
+		`cpcgen.yaml:4:19: migrations.dir "migrations" leads outside the project root through a symbolic link`)
+}
+
+func TestLoadSymlinkInside(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [schema/*.yaml]\n",
+		"real/a.yaml": "enums: {e: [x]}\n",
+	})
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "schema")); err != nil {
+		t.Skip(err)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadOversizedFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\n",
+		"a.yaml":      strings.Repeat("#", MaxFileSize+10),
+	})
+	_, err := Load(dir)
+	checkErrors(t, err, "a.yaml:1:1: file is larger than the limit of 8388608 bytes (8 MiB)")
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
