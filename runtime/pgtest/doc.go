@@ -1,0 +1,48 @@
+// Package pgtest gives tests a real, throwaway PostgreSQL: cpcgen's own
+// tests and those of applications built on cpcgen-generated code.
+//
+// A package's tests opt in with a TestMain:
+//
+//	func TestMain(m *testing.M) { pgtest.Main(m) }
+//
+// and each test asks for its own database, a fresh copy of a template
+// that is prepared once per test binary (for example by applying the
+// migrations):
+//
+//	func TestMain(m *testing.M) {
+//		pgtest.Main(m, pgtest.WithTemplate(func(ctx context.Context, url string) error {
+//			return applyMigrations(ctx, url)
+//		}))
+//	}
+//
+//	func TestCreateAccount(t *testing.T) {
+//		t.Parallel()
+//		db := pgtest.Open(t) // *runtime.DB; also pgtest.Pool(t), pgtest.URL(t)
+//		…
+//	}
+//
+// Databases are isolated, so tests can run with t.Parallel, and several
+// test binaries (go test ./...) can run at once: each starts its own
+// cluster in its own temporary directory on its own port.
+//
+// The cluster is made with the local PostgreSQL programs: initdb and
+// postgres found on PATH, through pg_config --bindir, or under
+// /usr/lib/postgresql/*/bin (Debian/Ubuntu: apt-get install postgresql).
+// When the tests run as root, PostgreSQL runs as the OS user postgres. By
+// default durability is off (fsync, full_page_writes, synchronous_commit)
+// for speed; Options.Durable turns it on for tests of crash behavior.
+// Options also add postgresql.conf settings and pg_hba.conf lines.
+//
+// Two environment variables change where the server comes from:
+//
+//   - CPCGEN_TEST_DATABASE_URL uses an existing server instead (databases
+//     are created and dropped on it; Stop, Start, Restart and Kill are
+//     not available). Cluster.AdminURL gives the value that hands a
+//     running cluster to a child test process.
+//   - CPCGEN_TEST_SKIP_DB=1 skips the tests that need PostgreSQL. Without
+//     it, such tests fail when no PostgreSQL can be found or started: a
+//     missing database is never silently skipped. CI never sets it.
+//
+// Tests of failures take the shared cluster with Current and stop,
+// restart or kill it, or start their own with Start.
+package pgtest
