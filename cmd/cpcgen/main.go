@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	cpcruntime "github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// Exit codes, as documented in the README.
+const (
+	exitOK       = 0 // success
+	exitProblems = 1 // check or vet found problems
+	exitUsage    = 2 // bad usage, bad config or bad specs
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// problemsError is returned by commands that ran fine but found problems
+// (check, vet): exit code 1, the report already printed.
+type problemsError struct{ n int }
+
+func (e problemsError) Error() string { return fmt.Sprintf("%d problem(s) found", e.n) }
+
+// run executes the command line and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cli := &cli{stdout: stdout, stderr: stderr}
+	root := cli.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var problems problemsError
+	if errors.As(err, &problems) {
+		return exitProblems
+	}
+	cli.printError(err)
+	return exitUsage
+}
+
+// cli holds the global flags and the output streams.
+type cli struct {
+	stdout, stderr io.Writer
+	dir            string // -C
+	config         string // --config
+}
+
+func (c *cli) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "cpcgen",
+		Short: "Generate typed PostgreSQL repositories and migrations from YAML specs",
+		Long: `cpcgen turns YAML table and query specs into Go code over pgx/v5 and
+PostgreSQL: model structs, typed repositories, a Store with transactions,
+and versioned migrations, on the small github.com/cpcgen/cpcgen/runtime.
+
+Exit codes: 0 success; 1 check or vet found problems; 2 bad usage, config or specs.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVarP(&c.dir, "chdir", "C", "", "run as if started in `dir`")
+	root.PersistentFlags().StringVar(&c.config, "config", "cpcgen.yaml", "the project's config `file`, relative to -C")
+	root.AddCommand(c.generateCommand(), c.checkCommand(), c.versionCommand())
+	return root
+}
+
+// configPath returns the config file path the flags name.
+func (c *cli) configPath() string {
+	if filepath.IsAbs(c.config) || c.dir == "" {
+		return c.config
+	}
+	return filepath.Join(c.dir, c.config)
+}
+
+// load reads and validates the project.
+func (c *cli) load() (*spec.Project, error) {
+	return spec.Load(c.configPath())
+}
+
+// displayRoot is the project root as the user should see it in messages:
+// relative to the working directory when that is shorter.
+func (c *cli) displayRoot(proj *spec.Project) string {
+	root := proj.Config.Root
+	if wd, err := os.Getwd(); err == nil {
+		if abs, err := filepath.Abs(root); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return rel
+			}
+		}
+	}
+	return root
+}
+
+// display turns a project-relative path into one for messages.
+func display(root, rel string) string {
+	if root == "" || root == "." {
+		return rel
+	}
+	return filepath.ToSlash(filepath.Join(root, filepath.FromSlash(rel)))
+}
+
+// printError prints an error; a spec.ErrorList one problem per line, with
+// positions relative to the working directory.
+func (c *cli) printError(err error) {
+	var list spec.ErrorList
+	if errors.As(err, &list) {
+		root := c.dir
+		if cfg := filepath.Dir(c.config); cfg != "." && !filepath.IsAbs(c.config) {
+			root = filepath.Join(root, cfg)
+		}
+		for _, e := range list {
+			if e.Pos.IsValid() {
+				pos := e.Pos
+				pos.File = display(root, pos.File)
+				fmt.Fprintf(c.stderr, "%s: %s\n", pos, e.Msg)
+			} else {
+				fmt.Fprintln(c.stderr, e.Msg)
+			}
+		}
+		fmt.Fprintf(c.stderr, "cpcgen: %d error(s); nothing was written\n", len(list))
+		return
+	}
+	fmt.Fprintf(c.stderr, "cpcgen: %v\n", err)
+}
+
+func (c *cli) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print cpcgen's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(c.stdout, "cpcgen %s (generated code format v1, runtime.CodegenV1=%v)\n", version(), cpcruntime.CodegenV1)
+			return nil
+		},
+	}
+}
+
+// version returns the module version cpcgen was built from.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,253 @@
+package generator
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// Build turns a validated project into the IR: it computes every Go name,
+// Go type and SQL statement once, and rejects what the spec allows but Go
+// cannot express (names that collide after conversion, for one), all
+// problems at once, as a spec.ErrorList.
+func Build(proj *spec.Project) (*Package, error) {
+	b := &builder{
+		proj:   proj,
+		enums:  map[string]*Enum{},
+		idents: map[string]identUse{},
+		files:  map[string]identUse{},
+	}
+	pkg := &Package{
+		Name:       proj.Config.Package.Name,
+		ImportPath: proj.Config.Package.ImportPath,
+		Dir:        proj.Config.Package.Dir,
+		Sources:    proj.Files,
+		Project:    proj,
+	}
+	for _, name := range fixedIdents {
+		b.idents[name] = identUse{what: "generated " + name}
+	}
+	for _, name := range fixedFiles {
+		b.files[name] = identUse{what: "the package's " + name}
+	}
+	for _, e := range proj.Enums {
+		pkg.Enums = append(pkg.Enums, b.buildEnum(e))
+	}
+	for _, t := range proj.Tables {
+		pkg.Tables = append(pkg.Tables, b.buildTable(t))
+	}
+	if err := b.errs.Err(); err != nil {
+		return nil, err
+	}
+	return pkg, nil
+}
+
+// fixedIdents are the package-level names every generated package declares.
+var fixedIdents = []string{"Store", "NewStore"}
+
+// fixedFiles are the package-level files every generated package holds.
+var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}
+
+type builder struct {
+	proj  *spec.Project
+	enums map[string]*Enum
+	// idents are the package-level Go names declared so far and what
+	// declares them; files likewise for output file names.
+	idents map[string]identUse
+	files  map[string]identUse
+	errs   spec.ErrorList
+}
+
+type identUse struct {
+	what string
+	pos  spec.Pos
+}
+
+// declare records a package-level Go name, reporting a collision.
+func (b *builder) declare(name, what string, pos spec.Pos) {
+	if prev, ok := b.idents[name]; ok {
+		where := ""
+		if prev.pos.IsValid() {
+			where = " at " + prev.pos.String()
+		}
+		b.errs.Add(pos, "%s would be named %s in Go, which is already %s%s; rename one of them", what, name, prev.what, where)
+		return
+	}
+	b.idents[name] = identUse{what: what, pos: pos}
+}
+
+func (b *builder) buildEnum(e *spec.Enum) *Enum {
+	out := &Enum{
+		SQLName: e.Name,
+		Quoted:  quoteIdent(e.Name),
+		GoName:  goName(e.Name),
+		Comment: e.Comment,
+		Source:  e.Pos.File,
+		Spec:    e,
+	}
+	b.enums[e.Name] = out
+	b.declare(out.GoName, fmt.Sprintf("enum %q", e.Name), e.Pos)
+	seen := map[string]string{}
+	for i, v := range e.Values {
+		suffix := goName(v.Name)
+		if suffix == "" {
+			suffix = "Value" + strconv.Itoa(i+1)
+		}
+		val := &EnumValue{Label: v.Name, GoName: out.GoName + suffix}
+		if prev, ok := seen[val.GoName]; ok {
+			b.errs.Add(v.Pos, "enum %q: labels %q and %q both become the Go constant %s; rename one of them", e.Name, prev, v.Name, val.GoName)
+			continue
+		}
+		seen[val.GoName] = v.Name
+		b.declare(val.GoName, fmt.Sprintf("label %q of enum %q", v.Name, e.Name), v.Pos)
+		out.Values = append(out.Values, val)
+	}
+	return out
+}
+
+func (b *builder) buildTable(st *spec.Table) *Table {
+	model := modelName(st.Name)
+	t := &Table{
+		SQLName:    st.Name,
+		Quoted:     quoteIdent(st.Name),
+		Model:      model,
+		Plural:     goName(st.Name),
+		Repo:       model + "Repo",
+		NewType:    "New" + model,
+		UpdateType: model + "Update",
+		Op:         st.Name,
+		Source:     st.File,
+		Comment:    st.Comment,
+		Audit:      st.Audit,
+		Spec:       st,
+	}
+	if t.Plural == t.Model {
+		t.Plural += "s"
+	}
+	what := fmt.Sprintf("table %q", st.Name)
+	b.declare(t.Model, "the row type of "+what, st.Pos)
+	b.declare(t.Repo, "the repository of "+what, st.Pos)
+	b.declare(t.NewType, "the insert struct of "+what, st.Pos)
+	b.declare(t.UpdateType, "the update struct of "+what, st.Pos)
+	b.declare("New"+t.Repo, "the repository constructor of "+what, st.Pos)
+	t.File = b.fileName(st)
+
+	byName := map[string]*Column{}
+	fields := map[string]string{}
+	for _, sc := range st.Columns {
+		c := b.buildColumn(sc)
+		if prev, ok := fields[c.Field]; ok {
+			b.errs.Add(sc.Pos, "columns %q and %q of table %q both become the Go field %s; rename one of them", prev, sc.Name, st.Name, c.Field)
+			continue
+		}
+		fields[c.Field] = sc.Name
+		t.Columns = append(t.Columns, c)
+		byName[sc.Name] = c
+	}
+	for _, pk := range st.PrimaryKey {
+		if c := byName[pk.Name]; c != nil {
+			t.PK = append(t.PK, c)
+		}
+	}
+	col := func(sc *spec.Column) *Column {
+		if sc == nil {
+			return nil
+		}
+		return byName[sc.Name]
+	}
+	t.CreatedAt, t.UpdatedAt = col(st.CreatedAt), col(st.UpdatedAt)
+	t.DeletedAt, t.Version, t.Tenant = col(st.SoftDelete), col(st.Version), col(st.Tenant)
+	for _, c := range t.Columns {
+		if c.Identity || c.Managed != spec.NotManaged {
+			continue
+		}
+		t.Insert = append(t.Insert, c)
+		if !c.Spec.PrimaryKey {
+			t.Updatable = append(t.Updatable, c)
+		}
+	}
+	// Parameters of PK-taking methods must not clash with each other.
+	params := map[string]bool{}
+	for _, c := range t.PK {
+		for params[c.Param] {
+			c.Param += "_"
+		}
+		params[c.Param] = true
+	}
+	t.SQL = crudSQL(t)
+	return t
+}
+
+// fileName picks the table's Go file name: <table>.gen.go, or
+// <table>_table.gen.go when that is one of the package's fixed files.
+// The ".gen.go" suffix also keeps names like "x_test" and "x_linux" from
+// turning into test files or build-constrained ones.
+func (b *builder) fileName(st *spec.Table) string {
+	name := st.Name + ".gen.go"
+	if _, taken := b.files[name]; taken {
+		name = st.Name + "_table.gen.go"
+	}
+	if prev, ok := b.files[name]; ok {
+		b.errs.Add(st.Pos, "table %q would be generated into %s, which is already %s; rename the table", st.Name, name, prev.what)
+		return name
+	}
+	b.files[name] = identUse{what: fmt.Sprintf("the file of table %q", st.Name), pos: st.Pos}
+	return name
+}
+
+func (b *builder) buildColumn(sc *spec.Column) *Column {
+	c := &Column{
+		SQLName:    sc.Name,
+		Quoted:     quoteIdent(sc.Name),
+		Field:      goName(sc.Name),
+		Param:      lowerName(sc.Name),
+		JSON:       sc.Name,
+		Type:       sc.Type,
+		SQLType:    sqlType(sc.Type),
+		Nullable:   sc.Nullable,
+		HasDefault: sc.Default != nil || sc.Identity,
+		Identity:   sc.Identity,
+		Managed:    sc.Managed,
+		Comment:    sc.Comment,
+		Spec:       sc,
+	}
+	if sc.Type.ArrayDims > 1 {
+		b.errs.Add(sc.Pos, "column %q: multi-dimensional arrays are not supported; use %s[] or jsonb", sc.Name, sc.Type.Elem())
+	}
+	c.Go = goTypeOf(sc.Type, sc.Nullable, b.enums)
+	if sc.GoType != "" {
+		g, ok := parseGoType(sc.GoType)
+		if !ok {
+			b.errs.Add(sc.Pos, "column %q: go_type %q is not a Go type; write Name, path/to/pkg.Name or *path/to/pkg.Name", sc.Name, sc.GoType)
+		}
+		if sc.Nullable && !g.Ptr && !isSliceLike(g) {
+			g.Ptr = true
+		}
+		c.Go = g
+	}
+	c.Select = c.Quoted
+	if isEnumArray(sc.Type) {
+		c.Select += "::text[]"
+	}
+	return c
+}
+
+// isExported reports whether a Go name starts with an upper-case letter.
+func isExported(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) }
+
+// sourceList formats spec files for a header line.
+func sourceList(files []string) string { return strings.Join(files, ", ") }
+
+// pkgPath joins the package directory and a file name.
+func (p *Package) pkgPath(file string) string { return path.Join(p.Dir, file) }

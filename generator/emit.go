@@ -1,0 +1,180 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/cpcgen/cpcgen/generator/writer"
+)
+
+// File is one output file in memory; the writer's type.
+type File = writer.File
+
+// Emit renders the package: one Go file per table, the store, the enums
+// and schema.sql. It is pure; the files come back sorted by path.
+func Emit(pkg *Package) ([]File, error) {
+	var files []File
+	add := func(name string, f *jen.File) error {
+		var buf bytes.Buffer
+		if err := f.Render(&buf); err != nil {
+			return fmt.Errorf("render %s: %w", pkg.pkgPath(name), err)
+		}
+		files = append(files, File{Path: pkg.pkgPath(name), Data: buf.Bytes()})
+		return nil
+	}
+	for _, t := range pkg.Tables {
+		f := newFile(pkg, []string{t.Source})
+		genTable(f, t)
+		if err := add(t.File, f); err != nil {
+			return nil, err
+		}
+	}
+	f := newFile(pkg, pkg.Sources)
+	genStore(f, pkg)
+	if err := add("store.gen.go", f); err != nil {
+		return nil, err
+	}
+	if len(pkg.Enums) > 0 {
+		f := newFile(pkg, enumSources(pkg))
+		for _, e := range pkg.Enums {
+			genEnum(f, e)
+		}
+		if err := add("enums.gen.go", f); err != nil {
+			return nil, err
+		}
+	}
+	ddl, err := SchemaSQL(pkg)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: pkg.pkgPath("schema.sql"), Data: ddl})
+	sortFiles(files)
+	return files, nil
+}
+
+// newFile starts a Go file of the package with the generated-code header.
+func newFile(pkg *Package, sources []string) *jen.File {
+	var f *jen.File
+	if pkg.ImportPath != "" {
+		f = jen.NewFilePathName(pkg.ImportPath, pkg.Name)
+	} else {
+		f = jen.NewFile(pkg.Name)
+	}
+	for _, path := range importPaths {
+		f.ImportName(path, importNames[path])
+	}
+	f.HeaderComment(writer.Header)
+	f.HeaderComment("source: " + sourceList(sources))
+	return f
+}
+
+func enumSources(pkg *Package) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range pkg.Enums {
+		if !seen[e.Source] {
+			seen[e.Source] = true
+			out = append(out, e.Source)
+		}
+	}
+	return out
+}
+
+// typeCode renders a GoType.
+func typeCode(g GoType) *jen.Statement {
+	s := &jen.Statement{}
+	if g.Ptr {
+		s.Op("*")
+	}
+	if g.Slice {
+		s.Index()
+	}
+	switch {
+	case g.Name == "[]byte":
+		s.Index().Byte()
+	case g.Path != "":
+		s.Qual(g.Path, g.Name)
+	default:
+		s.Id(g.Name)
+	}
+	return s
+}
+
+// sqlConst renders an SQL constant as a raw string literal when it can,
+// so that golden files and generated code stay readable.
+func sqlConst(sql string) jen.Code {
+	if strings.Contains(sql, "`") || strings.Contains(sql, "\r") {
+		return jen.Lit(sql)
+	}
+	return jen.Id("`" + sql + "`")
+}
+
+// docComment joins a doc comment's first sentence and the spec's comment
+// as a separate paragraph.
+func docComment(first, extra string) string {
+	if extra = strings.TrimSpace(extra); extra != "" {
+		return first + "\n\n" + extra
+	}
+	return first
+}
+
+// commentWidth is the width doc comments are wrapped at.
+const commentWidth = 80
+
+// commenter is what takes comments: a *jen.File or a *jen.Group.
+type commenter interface {
+	Comment(string) *jen.Statement
+}
+
+// comment writes text as // lines wrapped at commentWidth, paragraphs
+// separated by an empty // line.
+func comment(c commenter, text string) {
+	for i, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if i > 0 {
+			c.Comment("")
+		}
+		for _, line := range wrap(para, commentWidth) {
+			c.Comment(line)
+		}
+	}
+}
+
+// wrap breaks text into lines of at most width bytes at spaces (a longer
+// word gets a line of its own); single newlines are kept.
+func wrap(text string, width int) []string {
+	var lines []string
+	for _, src := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(src) {
+			switch {
+			case line == "":
+				line = w
+			case len(line)+1+len(w) <= width:
+				line += " " + w
+			default:
+				lines = append(lines, line)
+				line = w
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+var (
+	ctxParam = jen.Id("ctx").Qual(pathContext, "Context")
+)
+
+// wrapErr renders runtime.Wrap(err, "table.Method", "table").
+func wrapErr(t *Table, method string) *jen.Statement {
+	return jen.Qual(pathRuntime, "Wrap").Call(jen.Err(), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
+}
+
+// sortFiles orders files by path.
+func sortFiles(files []File) {
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+}

@@ -1,0 +1,95 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// genStore emits the Store bundling every repository, and the guard that
+// ties the generated code to the runtime's version.
+func genStore(f *jen.File, pkg *Package) {
+	comment(f, "The generated code needs the runtime of the cpcgen version that generated it. If this line "+
+		"fails to compile, regenerate with the cpcgen matching the runtime in go.mod, or update both.")
+	f.Const().Id("_").Op("=").Qual(pathRuntime, "CodegenV1")
+	f.Line()
+
+	comment(f, "Store bundles the repositories of every table of the package over one runtime.DBTX.")
+	f.Type().Id("Store").StructFunc(func(g *jen.Group) {
+		g.Id("db").Qual(pathRuntime, "DBTX")
+		for _, t := range pkg.Tables {
+			g.Line()
+			comment(g, fmt.Sprintf("%s reads and writes table %s.", t.Plural, t.SQLName))
+			g.Id(t.Plural).Op("*").Id(t.Repo)
+		}
+	})
+	f.Line()
+
+	comment(f, "NewStore returns a Store whose repositories run on db: a pool (*runtime.DB, *pgxpool.Pool), "+
+		"a connection or a transaction.")
+	f.Func().Id("NewStore").Params(jen.Id("db").Qual(pathRuntime, "DBTX")).Op("*").Id("Store").Block(
+		jen.Return(jen.Op("&").Id("Store").Values(jen.DictFunc(func(d jen.Dict) {
+			d[jen.Id("db")] = jen.Id("db")
+			for _, t := range pkg.Tables {
+				d[jen.Id(t.Plural)] = jen.Id("New" + t.Repo).Call(jen.Id("db"))
+			}
+		}))),
+	)
+	f.Line()
+
+	comment(f, "DB returns the connection, pool or transaction the store runs on.")
+	f.Func().Params(jen.Id("s").Op("*").Id("Store")).Id("DB").Params().Qual(pathRuntime, "DBTX").Block(
+		jen.Return(jen.Id("s").Dot("db")),
+	)
+	f.Line()
+
+	comment(f, "InTx runs fn in a transaction with a Store bound to it: committed when fn returns nil, rolled back "+
+		"when it returns an error or panics. Called on a Store that is already in a transaction, it runs "+
+		"fn in a savepoint instead. Serialization failures and deadlocks are retried as opts says, so fn "+
+		"may run more than once and must not have effects outside the transaction. See runtime.InTx.")
+	f.Func().Params(jen.Id("s").Op("*").Id("Store")).Id("InTx").Params(
+		ctxParam.Clone(),
+		jen.Id("opts").Qual(pathRuntime, "TxOptions"),
+		jen.Id("fn").Func().Params(jen.Id("tx").Op("*").Id("Store")).Error(),
+	).Error().Block(
+		jen.Return(jen.Qual(pathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("s").Dot("db"), jen.Id("opts"),
+			jen.Func().Params(jen.Id("tx").Qual(pathPgx, "Tx")).Error().Block(
+				jen.Return(jen.Id("fn").Call(jen.Id("NewStore").Call(jen.Id("tx")))),
+			))),
+	)
+}
+
+// genEnum emits an enum's string type, its constants, Valid and Values.
+func genEnum(f *jen.File, e *Enum) {
+	comment(f, docComment(fmt.Sprintf("%s is a value of the PostgreSQL enum %s.", e.GoName, e.SQLName), e.Comment))
+	f.Type().Id(e.GoName).String()
+	f.Line()
+	comment(f, fmt.Sprintf("The labels of enum %s, in declaration order.", e.SQLName))
+	f.Const().DefsFunc(func(g *jen.Group) {
+		for _, v := range e.Values {
+			g.Id(v.GoName).Id(e.GoName).Op("=").Lit(v.Label)
+		}
+	})
+	f.Line()
+	comment(f, fmt.Sprintf("Valid reports whether v is a label of enum %s.", e.SQLName))
+	f.Func().Params(jen.Id("v").Id(e.GoName)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("v")).Block(
+			jen.CaseFunc(func(g *jen.Group) {
+				for _, v := range e.Values {
+					g.Id(v.GoName)
+				}
+			}).Block(jen.Return(jen.True())),
+		),
+		jen.Return(jen.False()),
+	)
+	f.Line()
+	comment(f, fmt.Sprintf("%sValues returns the labels of enum %s in declaration order.", e.GoName, e.SQLName))
+	f.Func().Id(e.GoName + "Values").Params().Index().Id(e.GoName).Block(
+		jen.Return(jen.Index().Id(e.GoName).ValuesFunc(func(g *jen.Group) {
+			for _, v := range e.Values {
+				g.Id(v.GoName)
+			}
+		})),
+	)
+	f.Line()
+}

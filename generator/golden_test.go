@@ -1,0 +1,83 @@
+package generator_test
+
+import (
+	"bytes"
+	"flag"
+	"path/filepath"
+	"testing"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// goldenCases lists the directories of testdata/golden holding a case.
+func goldenCases(t *testing.T) []string {
+	t.Helper()
+	configs, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*", "cpcgen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(configs) == 0 {
+		t.Fatal("no golden cases found")
+	}
+	var dirs []string
+	for _, c := range configs {
+		dirs = append(dirs, filepath.Dir(c))
+	}
+	return dirs
+}
+
+// generate runs the whole pipeline on a case, in memory.
+func generate(t *testing.T, dir string) writer.Tree {
+	t.Helper()
+	proj, err := spec.Load(dir)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	tree, err := generator.Generate(proj)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	return tree
+}
+
+// TestGolden compares the output of every case with its expected tree.
+// Run `go test ./generator -update` to rewrite them, and review the diff.
+func TestGolden(t *testing.T) {
+	for _, dir := range goldenCases(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			tree := generate(t, dir)
+			if *update {
+				if _, err := writer.Write(dir, tree); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			diffs, err := writer.Compare(dir, tree)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range diffs {
+				t.Errorf("%s: %s file (-want +got); run `go test ./generator -update` if the change is intended:\n%s", d.Path, d.Kind, d.Diff)
+			}
+		})
+	}
+}
+
+// TestDeterministic generates every case twice and compares the bytes.
+func TestDeterministic(t *testing.T) {
+	for _, dir := range goldenCases(t) {
+		a, b := generate(t, dir), generate(t, dir)
+		if len(a.Files) != len(b.Files) {
+			t.Fatalf("%s: %d files, then %d", dir, len(a.Files), len(b.Files))
+		}
+		for i := range a.Files {
+			if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+				t.Errorf("%s: %s differs between two runs", dir, a.Files[i].Path)
+			}
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package generator
+
+import (
+	"go/token"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// initialisms are the words written in capitals in Go names, as Go's own
+// style and golint have it.
+var initialisms = map[string]bool{
+	"acl": true, "api": true, "ascii": true, "cpu": true, "css": true, "dns": true,
+	"eof": true, "guid": true, "html": true, "http": true, "https": true, "id": true,
+	"ip": true, "json": true, "lhs": true, "qps": true, "ram": true, "rhs": true,
+	"rpc": true, "sla": true, "smtp": true, "sql": true, "ssh": true, "tcp": true,
+	"tls": true, "ttl": true, "udp": true, "ui": true, "uid": true, "uuid": true,
+	"uri": true, "url": true, "utf8": true, "vm": true, "xml": true, "xmpp": true,
+	"xsrf": true, "xss": true, "iban": true, "vat": true, "sku": true, "ssn": true,
+}
+
+// goName turns an SQL name into an exported Go name: words split at
+// underscores (and at other non-alphanumeric runes), each capitalised,
+// initialisms in capitals, a leading digit prefixed with "X".
+//
+//	user_id       → UserID
+//	http_url      → HTTPURL
+//	order_items   → OrderItems
+//	2fa_enabled   → X2faEnabled
+//	in progress   → InProgress
+//
+// It returns "" when the name has no letter or digit at all.
+func goName(sql string) string {
+	var b strings.Builder
+	for _, w := range words(sql) {
+		if up, ok := initialism(w); ok {
+			b.WriteString(up)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		b.WriteRune(unicode.ToUpper(r))
+		b.WriteString(w[n:])
+	}
+	s := b.String()
+	if s == "" {
+		return ""
+	}
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) {
+		s = "X" + s
+	}
+	return s
+}
+
+// initialism returns the Go spelling of a word that is an initialism or
+// the plural of one: id → ID, ids → IDs, url → URL.
+func initialism(w string) (string, bool) {
+	lw := strings.ToLower(w)
+	if initialisms[lw] {
+		return strings.ToUpper(lw), true
+	}
+	if strings.HasSuffix(lw, "s") && initialisms[lw[:len(lw)-1]] {
+		return strings.ToUpper(lw[:len(lw)-1]) + "s", true
+	}
+	return "", false
+}
+
+func isInitialism(w string) bool {
+	_, ok := initialism(w)
+	return ok
+}
+
+// words splits a name into its words: runs of letters and digits.
+// Apostrophes join (it's → its).
+func words(s string) []string {
+	s = strings.NewReplacer("'", "", "’", "").Replace(s)
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// lowerName turns an SQL name into an unexported Go name for parameters
+// and locals: user_id → userID, id → id, url → url, type → type_. Names
+// that are Go keywords or that the generated code uses for its own
+// variables get a trailing underscore.
+func lowerName(sql string) string {
+	ws := words(sql)
+	if len(ws) == 0 {
+		return "v_"
+	}
+	var b strings.Builder
+	for i, w := range ws {
+		switch {
+		case i == 0:
+			b.WriteString(strings.ToLower(w))
+		case isInitialism(w):
+			up, _ := initialism(w)
+			b.WriteString(up)
+		default:
+			r, n := utf8.DecodeRuneInString(w)
+			b.WriteRune(unicode.ToUpper(r))
+			b.WriteString(w[n:])
+		}
+	}
+	s := b.String()
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) {
+		s = "v" + s
+	}
+	if token.IsKeyword(s) || reservedLocals[s] {
+		s += "_"
+	}
+	return s
+}
+
+// reservedLocals are the names generated methods use for their own
+// receivers, parameters and variables, plus the predeclared identifiers and
+// imported package names a parameter must not shadow.
+var reservedLocals = map[string]bool{
+	"ctx": true, "r": true, "s": true, "err": true, "rows": true, "row": true,
+	"n": true, "v": true, "tag": true, "args": true, "page": true, "limit": true,
+	"after": true, "items": true, "yield": true, "tx": true, "fn": true, "opts": true,
+	"db": true, "cursor": true, "ok": true, "i": true, "out": true, "u": true,
+	"bool": true, "string": true, "int": true, "error": true, "nil": true,
+	"true": true, "false": true, "len": true, "cap": true, "new": true, "make": true,
+	"append": true, "copy": true, "delete": true, "panic": true, "any": true,
+	"byte": true, "rune": true, "iota": true, "min": true, "max": true, "clear": true,
+	"uuid": true, "decimal": true, "time": true, "json": true, "pgx": true,
+	"pgconn": true, "runtime": true, "context": true, "iter": true, "netip": true,
+	"pgtype": true, "errors": true, "fmt": true,
+}
+
+// singular returns the singular form of an English plural noun, for model
+// names: users → user, categories → category, addresses → address,
+// people → person, status → status. Words it does not know as plurals
+// are returned unchanged.
+func singular(w string) string {
+	lw := strings.ToLower(w)
+	if s, ok := irregularSingular[lw]; ok {
+		return s
+	}
+	if uncountable[lw] {
+		return w
+	}
+	for _, r := range singularRules {
+		if strings.HasSuffix(lw, r.suffix) && len(lw) > len(r.suffix) {
+			return w[:len(w)-len(r.suffix)] + r.repl
+		}
+	}
+	return w
+}
+
+var irregularSingular = map[string]string{
+	"people": "person", "men": "man", "women": "woman", "children": "child",
+	"teeth": "tooth", "feet": "foot", "mice": "mouse", "geese": "goose",
+	"data": "data", "criteria": "criterion", "phenomena": "phenomenon",
+	"indices": "index", "matrices": "matrix", "vertices": "vertex",
+	"analyses": "analysis", "bases": "base", "crises": "crisis", "theses": "thesis",
+	"leaves": "leaf", "lives": "life", "wives": "wife", "knives": "knife",
+	"halves": "half", "shelves": "shelf", "wolves": "wolf", "movies": "movie",
+	"cookies": "cookie", "quizzes": "quiz", "buses": "bus", "statuses": "status",
+	"aliases": "alias", "axes": "axis", "oxen": "ox", "caches": "cache",
+	"avatars": "avatar", "invoices": "invoice", "prices": "price", "devices": "device",
+	"services": "service", "sources": "source", "resources": "resource",
+	"responses": "response", "licenses": "license", "purchases": "purchase",
+	"databases": "database", "releases": "release", "courses": "course",
+	"houses": "house", "cases": "case", "phases": "phase", "uses": "use",
+	"clauses": "clause", "causes": "cause", "expenses": "expense", "horses": "horse",
+	"promises": "promise", "responsibilities": "responsibility",
+}
+
+var uncountable = map[string]bool{
+	"news": true, "series": true, "species": true, "chaos": true, "gas": true,
+	"canvas": true, "atlas": true, "lens": true, "yes": true, "this": true,
+	"sheep": true, "fish": true, "deer": true, "info": true, "metadata": true,
+}
+
+var singularRules = []struct{ suffix, repl string }{
+	{"ies", "y"},
+	{"sses", "ss"},
+	{"shes", "sh"},
+	{"ches", "ch"},
+	{"xes", "x"},
+	{"zzes", "zz"},
+	{"oes", "o"},
+	{"ses", "s"},
+	{"ss", "ss"},
+	{"us", "us"},
+	{"is", "is"},
+	{"s", ""},
+}
+
+// modelName returns the Go type name of a table's row: the singular of
+// its last word, camel-cased: users → User, order_items → OrderItem,
+// account_status → AccountStatus.
+func modelName(table string) string {
+	ws := words(table)
+	if len(ws) == 0 {
+		return goName(table)
+	}
+	ws[len(ws)-1] = singular(ws[len(ws)-1])
+	return goName(strings.Join(ws, "_"))
+}
+
+// quoteIdent quotes an SQL identifier: order → "order"; a double quote in
+// the name is doubled. Every identifier in generated SQL goes through it.
+func quoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// quoteLiteral quotes an SQL string literal: it's → 'it”s'. Backslashes
+// need no escape with standard_conforming_strings, on since
+// PostgreSQL 9.1.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}

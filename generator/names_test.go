@@ -1,0 +1,90 @@
+package generator
+
+import "testing"
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"user_id":          "UserID",
+		"http_url":         "HTTPURL",
+		"order_items":      "OrderItems",
+		"2fa_enabled":      "X2faEnabled",
+		"in progress":      "InProgress",
+		"ids":              "IDs",
+		"api_keys":         "APIKeys",
+		"it's complicated": "ItsComplicated",
+		"USD":              "USD",
+		"closed_won":       "ClosedWon",
+		"---":              "",
+		"über":             "Über",
+	} {
+		if got := goName(in); got != want {
+			t.Errorf("goName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLowerName(t *testing.T) {
+	for in, want := range map[string]string{
+		"user_id": "userID",
+		"id":      "id",
+		"url":     "url",
+		"type":    "type_",
+		"func":    "func_",
+		"ctx":     "ctx_",
+		"limit":   "limit_",
+		"http_id": "httpID",
+		"9lives":  "v9lives",
+	} {
+		if got := lowerName(in); got != want {
+			t.Errorf("lowerName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestModelName(t *testing.T) {
+	for in, want := range map[string]string{
+		"users":          "User",
+		"categories":     "Category",
+		"addresses":      "Address",
+		"people":         "Person",
+		"status":         "Status",
+		"order_items":    "OrderItem",
+		"account_status": "AccountStatus",
+		"ledger_entries": "LedgerEntry",
+		"boxes":          "Box",
+		"companies":      "Company",
+		"news":           "News",
+		"user":           "User",
+		"order":          "Order",
+		"analyses":       "Analysis",
+		"buses":          "Bus",
+		"matches":        "Match",
+		"heroes":         "Hero",
+		"data":           "Data",
+		"tags":           "Tag",
+		"customer_tags":  "CustomerTag",
+		"transactions":   "Transaction",
+		"devices":        "Device",
+		"invoices":       "Invoice",
+		"responses":      "Response",
+	} {
+		if got := modelName(in); got != want {
+			t.Errorf("modelName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestConstraintName(t *testing.T) {
+	short := constraintName("users", "email", "key")
+	if short != "users_email_key" {
+		t.Fatalf("got %q", short)
+	}
+	long1 := constraintName("a_very_long_table_name_that_goes_on_and_on", "and_a_long_column_name_too", "key")
+	long2 := constraintName("a_very_long_table_name_that_goes_on_and_on", "and_a_long_column_name_to", "key")
+	if len(long1) > 63 || len(long2) > 63 {
+		t.Fatalf("names longer than 63 bytes: %q %q", long1, long2)
+	}
+	if long1 == long2 {
+		t.Fatalf("two long names collide: %q", long1)
+	}
+}

@@ -1,0 +1,328 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// SchemaName is the PostgreSQL schema generated tables live in.
+const SchemaName = "public"
+
+// maxIdent is PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
+const maxIdent = 63
+
+// constraintName joins parts into a constraint or index name the way
+// PostgreSQL names them (users_email_key). A name longer than 63 bytes is
+// cut and given a hash of the whole name, so that two long names never
+// end up equal the way PostgreSQL's own truncation can make them.
+func constraintName(parts ...string) string {
+	name := strings.Join(parts, "_")
+	if len(name) <= maxIdent {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	suffix := "_" + hex.EncodeToString(sum[:4])
+	cut := name[:maxIdent-len(suffix)]
+	for len(cut) > 0 && cut[len(cut)-1] == '_' {
+		cut = cut[:len(cut)-1]
+	}
+	return cut + suffix
+}
+
+// atlasTypeNames maps spec base types to the names PostgreSQL's catalog
+// reports for them, which is what Atlas inspects from a database.
+var atlasTypeNames = map[string]string{
+	"varchar":     "character varying",
+	"char":        "character",
+	"time":        "time without time zone",
+	"timestamp":   "timestamp without time zone",
+	"timestamptz": "timestamp with time zone",
+}
+
+// atlasType returns the Atlas type of a spec type.
+func atlasType(t spec.Type, enums map[string]*schema.EnumType) schema.Type {
+	if t.ArrayDims > 0 {
+		elem := atlasType(t.Elem(), enums)
+		return &postgres.ArrayType{Type: elem, T: sqlType(t.Elem()) + "[]"}
+	}
+	if t.Enum != nil {
+		return enums[t.Enum.Name]
+	}
+	name := t.Name
+	if n, ok := atlasTypeNames[name]; ok {
+		name = n
+	}
+	arg := func(i, def int) int {
+		if i < len(t.Args) {
+			return t.Args[i]
+		}
+		return def
+	}
+	switch t.Name {
+	case "uuid":
+		return &schema.UUIDType{T: name}
+	case "text", "varchar", "char":
+		return &schema.StringType{T: name, Size: arg(0, 0)}
+	case "citext":
+		return &postgres.UserDefinedType{T: name}
+	case "boolean":
+		return &schema.BoolType{T: name}
+	case "smallint", "integer", "bigint":
+		return &schema.IntegerType{T: name}
+	case "numeric":
+		return &schema.DecimalType{T: name, Precision: arg(0, 0), Scale: arg(1, 0)}
+	case "real":
+		return &schema.FloatType{T: name, Precision: 24}
+	case "double precision":
+		return &schema.FloatType{T: name, Precision: 53}
+	case "date":
+		return &schema.TimeType{T: name}
+	case "time", "timestamp", "timestamptz":
+		p := arg(0, 6)
+		return &schema.TimeType{T: name, Precision: &p}
+	case "interval":
+		p := arg(0, 6)
+		return &postgres.IntervalType{T: name, Precision: &p}
+	case "json", "jsonb":
+		return &schema.JSONType{T: name}
+	case "bytea":
+		return &schema.BinaryType{T: name}
+	case "inet", "cidr":
+		return &postgres.NetworkType{T: name}
+	}
+	return &postgres.UserDefinedType{T: name}
+}
+
+// atlasDefault returns the Atlas form of a column default.
+func atlasDefault(c *Column) schema.Expr {
+	d := c.Spec.Default
+	switch {
+	case d == nil:
+		return nil
+	case d.Kind == spec.DefaultExpr:
+		return &schema.RawExpr{X: d.Expr}
+	}
+	return &schema.RawExpr{X: literalSQL(c.Type, d.Literal)}
+}
+
+var referenceOptions = map[string]schema.ReferenceOption{
+	"":            schema.NoAction,
+	"no action":   schema.NoAction,
+	"restrict":    schema.Restrict,
+	"cascade":     schema.Cascade,
+	"set null":    schema.SetNull,
+	"set default": schema.SetDefault,
+}
+
+// AtlasSchema returns the package's desired schema as the Atlas engine
+// models it: what schema.sql creates and what migrations diff against.
+func AtlasSchema(pkg *Package) *schema.Schema {
+	s := schema.New(SchemaName)
+	enums := map[string]*schema.EnumType{}
+	for _, e := range pkg.Enums {
+		et := &schema.EnumType{T: e.SQLName, Schema: s}
+		for _, v := range e.Values {
+			et.Values = append(et.Values, v.Label)
+		}
+		enums[e.SQLName] = et
+		s.Objects = append(s.Objects, et)
+	}
+	tables := map[string]*schema.Table{}
+	columns := map[*Column]*schema.Column{}
+	for _, t := range pkg.Tables {
+		at := schema.NewTable(t.SQLName)
+		at.SetSchema(s)
+		if t.Comment != "" {
+			at.SetComment(t.Comment)
+		}
+		for _, c := range t.Columns {
+			ac := &schema.Column{
+				Name:    c.SQLName,
+				Type:    &schema.ColumnType{Type: atlasType(c.Type, enums), Null: c.Nullable},
+				Default: atlasDefault(c),
+			}
+			if c.Identity {
+				ac.Attrs = append(ac.Attrs, &postgres.Identity{
+					Generation: "BY DEFAULT",
+					Sequence:   &postgres.Sequence{Start: 1, Increment: 1},
+				})
+			}
+			if c.Comment != "" {
+				ac.Attrs = append(ac.Attrs, &schema.Comment{Text: c.Comment})
+			}
+			at.AddColumns(ac)
+			columns[c] = ac
+			if c.Spec.Check != "" {
+				at.AddChecks(&schema.Check{Name: constraintName(t.SQLName, c.SQLName, "check"), Expr: c.Spec.Check})
+			}
+		}
+		pk := &schema.Index{Name: constraintName(t.SQLName, "pkey"), Unique: true, Table: at}
+		for i, c := range t.PK {
+			pk.Parts = append(pk.Parts, &schema.IndexPart{SeqNo: i, C: columns[c]})
+		}
+		at.SetPrimaryKey(pk)
+		for _, c := range t.Columns {
+			if c.Spec.Unique && !c.Spec.PrimaryKey {
+				idx := &schema.Index{
+					Name: constraintName(t.SQLName, c.SQLName, "key"), Unique: true, Table: at,
+					Parts: []*schema.IndexPart{{SeqNo: 0, C: columns[c]}},
+					Attrs: []schema.Attr{&postgres.Constraint{T: "u"}},
+				}
+				at.Indexes = append(at.Indexes, idx)
+				columns[c].Indexes = append(columns[c].Indexes, idx)
+			}
+		}
+		for i, chk := range t.Spec.Checks {
+			name := chk.Name
+			if name == "" {
+				name = constraintName(t.SQLName, "check"+fmt.Sprint(i+1))
+			}
+			at.AddChecks(&schema.Check{Name: name, Expr: chk.Expr})
+		}
+		for _, ix := range t.Spec.Indexes {
+			at.Indexes = append(at.Indexes, atlasIndex(t, at, ix))
+		}
+		tables[t.SQLName] = at
+		s.AddTables(at)
+	}
+	// Foreign keys, once every table exists.
+	for _, t := range pkg.Tables {
+		at := tables[t.SQLName]
+		for _, c := range t.Columns {
+			ref := c.Spec.References
+			if ref == nil {
+				continue
+			}
+			rt := tables[ref.Table.Name]
+			rc, _ := rt.Column(ref.Column.Name)
+			fk := &schema.ForeignKey{
+				Symbol:     constraintName(t.SQLName, c.SQLName, "fkey"),
+				Table:      at,
+				Columns:    []*schema.Column{columns[c]},
+				RefTable:   rt,
+				RefColumns: []*schema.Column{rc},
+				OnUpdate:   referenceOptions[ref.OnUpdate],
+				OnDelete:   referenceOptions[ref.OnDelete],
+			}
+			at.ForeignKeys = append(at.ForeignKeys, fk)
+			columns[c].ForeignKeys = append(columns[c].ForeignKeys, fk)
+		}
+	}
+	return s
+}
+
+// indexName derives the name of an index the spec leaves unnamed:
+// table_col1_col2_idx (or _key when unique), expressions as "expr".
+func indexName(t *Table, ix *spec.Index) string {
+	if ix.Name != "" {
+		return ix.Name
+	}
+	parts := []string{t.SQLName}
+	for _, p := range ix.Parts {
+		if p.Column != nil {
+			parts = append(parts, p.Column.Name)
+		} else {
+			parts = append(parts, "expr")
+		}
+	}
+	if ix.Unique {
+		parts = append(parts, "key")
+	} else {
+		parts = append(parts, "idx")
+	}
+	return constraintName(parts...)
+}
+
+func atlasIndex(t *Table, at *schema.Table, ix *spec.Index) *schema.Index {
+	idx := &schema.Index{Name: indexName(t, ix), Unique: ix.Unique, Table: at}
+	for i, p := range ix.Parts {
+		part := &schema.IndexPart{SeqNo: i, Desc: p.Desc}
+		if p.Column != nil {
+			part.C, _ = at.Column(p.Column.Name)
+			part.C.Indexes = append(part.C.Indexes, idx)
+		} else {
+			part.X = &schema.RawExpr{X: p.Expr}
+		}
+		switch p.Nulls {
+		case "first":
+			part.Attrs = append(part.Attrs, &postgres.IndexColumnProperty{NullsFirst: true})
+		case "last":
+			part.Attrs = append(part.Attrs, &postgres.IndexColumnProperty{NullsLast: true})
+		}
+		idx.Parts = append(idx.Parts, part)
+	}
+	if ix.Where != "" {
+		idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: ix.Where})
+	}
+	if ix.Method != "" && !strings.EqualFold(ix.Method, "btree") {
+		idx.Attrs = append(idx.Attrs, &postgres.IndexType{T: strings.ToUpper(ix.Method)})
+	}
+	return idx
+}
+
+// PlanSQL renders the statements that change schema from into schema to,
+// as Atlas plans them, without schema qualifiers.
+func PlanSQL(from, to *schema.Schema) ([]*migrate.Change, error) {
+	changes, err := postgres.DefaultDiff.SchemaDiff(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("diff schema: %w", err)
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	q := ""
+	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "schema", changes, func(o *migrate.PlanOptions) {
+		o.SchemaQualifier = &q
+		o.Indent = "  "
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan schema: %w", err)
+	}
+	return plan.Changes, nil
+}
+
+// SchemaSQL renders schema.sql: the DDL creating the package's whole
+// schema in an empty database.
+func SchemaSQL(pkg *Package) ([]byte, error) {
+	changes, err := PlanSQL(schema.New(SchemaName), AtlasSchema(pkg))
+	if err != nil {
+		return nil, fmt.Errorf("schema.sql: %w", err)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, sourceList(pkg.Sources))
+	if usesType(pkg, "citext") {
+		b.WriteString("\nCREATE EXTENSION IF NOT EXISTS citext;\n")
+	}
+	for _, c := range changes {
+		b.WriteString("\n")
+		if c.Comment != "" {
+			fmt.Fprintf(&b, "-- %s\n", strings.ToUpper(c.Comment[:1])+c.Comment[1:])
+		}
+		b.WriteString(c.Cmd)
+		b.WriteString(";\n")
+	}
+	return b.Bytes(), nil
+}
+
+// usesType reports whether any column of the package has the base type.
+func usesType(pkg *Package, name string) bool {
+	for _, t := range pkg.Tables {
+		for _, c := range t.Columns {
+			if c.Type.Name == name && c.Type.Enum == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
