@@ -196,6 +196,9 @@ func exhaustedError(err error, attempts int) error {
 
 // sleepBackoff waits before retry number attempt, or returns ctx's error.
 func sleepBackoff(ctx context.Context, attempt int, minBackoff, maxBackoff time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	ceiling := maxBackoff
 	if shift := attempt - 1; shift < 32 {
 		if d := minBackoff << shift; d > 0 && d < maxBackoff {
