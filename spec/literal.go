@@ -19,6 +19,32 @@ import (
 // text (see Default.Literal). The error is a message ready to report at
 // n's position.
 func literal(n *node, t Type) (string, error) {
+	return (&literalChecker{}).check(n, t)
+}
+
+// literalChecker checks literals, indexing enum labels once.
+type literalChecker struct {
+	labels map[*Enum]map[string]bool
+}
+
+// hasLabel reports whether e has the label v.
+func (lc *literalChecker) hasLabel(e *Enum, v string) bool {
+	if lc.labels == nil {
+		lc.labels = map[*Enum]map[string]bool{}
+	}
+	set, ok := lc.labels[e]
+	if !ok {
+		set = make(map[string]bool, len(e.Values))
+		for _, ev := range e.Values {
+			set[ev.Name] = true
+		}
+		lc.labels[e] = set
+	}
+	return set[v]
+}
+
+// check is literal with the checker's index of enum labels.
+func (lc *literalChecker) check(n *node, t Type) (string, error) {
 	if n.isNull() {
 		return "", errors.New("null is not a value here; nullable columns already default to NULL")
 	}
@@ -26,7 +52,7 @@ func literal(n *node, t Type) (string, error) {
 		if n.kind != sequenceNode {
 			return "", fmt.Errorf("expected a sequence for type %s, got %s", t, describe(n))
 		}
-		s, _, err := arrayLiteral(n, t)
+		s, _, err := lc.arrayLiteral(n, t)
 		return s, err
 	}
 	if t.Name == "json" || t.Name == "jsonb" {
@@ -37,16 +63,18 @@ func literal(n *node, t Type) (string, error) {
 	}
 	v := n.value
 	if t.Enum != nil {
-		for _, ev := range t.Enum.Values {
-			if ev.Name == v {
-				return v, nil
+		if lc.hasLabel(t.Enum, v) {
+			return v, nil
+		}
+		var hint string
+		if len(t.Enum.Values) <= maxSuggestCands {
+			labels := make([]string, len(t.Enum.Values))
+			for i, ev := range t.Enum.Values {
+				labels[i] = ev.Name
 			}
+			hint = didYouMean(v, labels)
 		}
-		labels := make([]string, len(t.Enum.Values))
-		for i, ev := range t.Enum.Values {
-			labels[i] = ev.Name
-		}
-		return "", fmt.Errorf("%q is not a value of enum %q%s", clip(v), t.Enum.Name, didYouMean(v, labels))
+		return "", fmt.Errorf("%q is not a value of enum %q%s", clip(v), t.Enum.Name, hint)
 	}
 	switch t.Name {
 	case "boolean":
@@ -344,7 +372,7 @@ func (d decimal) rat() *big.Rat {
 
 // arrayLiteral renders a sequence as PostgreSQL array text. It returns
 // the shape of the array so sub-arrays can be compared.
-func arrayLiteral(n *node, t Type) (string, string, error) {
+func (lc *literalChecker) arrayLiteral(n *node, t Type) (string, string, error) {
 	var b strings.Builder
 	b.WriteByte('{')
 	shape := ""
@@ -358,7 +386,7 @@ func arrayLiteral(n *node, t Type) (string, string, error) {
 			}
 			sub := t
 			sub.ArrayDims--
-			s, sh, err := arrayLiteral(it, sub)
+			s, sh, err := lc.arrayLiteral(it, sub)
 			if err != nil {
 				return "", "", fmt.Errorf("element %d: %w", i+1, err)
 			}
@@ -373,7 +401,7 @@ func arrayLiteral(n *node, t Type) (string, string, error) {
 			b.WriteString("NULL")
 			continue
 		}
-		s, err := literal(it, t.Elem())
+		s, err := lc.check(it, t.Elem())
 		if err != nil {
 			return "", "", fmt.Errorf("element %d: %w", i+1, err)
 		}

@@ -155,20 +155,29 @@ func checkPackageName(errs *ErrorList, pos Pos, name string) bool {
 // it is within max(1, len(name)/3) edits; otherwise "". Ties go to the
 // earlier candidate.
 func suggest(name string, cands []string) string {
-	limit := max(1, utf8.RuneCountInString(name)/3)
+	if len(cands) > maxSuggestCands {
+		return "" // not worth the time on huge inputs
+	}
+	ra := []rune(strings.ToLower(name))
+	limit := max(1, len(ra)/3)
 	best, bestD := "", limit+1
-	lower := strings.ToLower(name)
 	for _, c := range cands {
 		if c == name {
 			continue
 		}
-		d := levenshtein(lower, strings.ToLower(c))
-		if d < bestD {
+		rb := []rune(strings.ToLower(c))
+		if d := len(ra) - len(rb); d > limit || -d > limit {
+			continue
+		}
+		if d := distance(ra, rb, bestD-1); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
+
+// maxSuggestCands bounds the work of one suggestion.
+const maxSuggestCands = 2000
 
 // didYouMean formats the suggestion suffix of a message, or "".
 func didYouMean(name string, cands []string) string {
@@ -182,34 +191,39 @@ func didYouMean(name string, cands []string) string {
 // where swapping two adjacent runes counts as one edit (the "optimal
 // string alignment" variant, so "emial" is one edit from "email").
 func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 256 || len(rb) > 256 {
-		// Long inputs are never typos of short names; keep it cheap.
-		if len(ra) > len(rb) {
-			return len(ra) - len(rb) + 256
-		}
-		return len(rb) - len(ra) + 256
+	return distance([]rune(a), []rune(b), len(a)+len(b))
+}
+
+// distance is levenshtein on runes; it gives up once the distance must
+// exceed limit, returning limit+1.
+func distance(a, b []rune, limit int) int {
+	if len(a) > 256 || len(b) > 256 {
+		return limit + 1 // long inputs are never typos of short names
 	}
-	rows := make([][]int, len(ra)+1)
-	for i := range rows {
-		rows[i] = make([]int, len(rb)+1)
-		rows[i][0] = i
+	var rows [3][257]int
+	prev2, prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
 	}
-	for j := range rows[0] {
-		rows[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d = min(d, rows[i-2][j-2]+1)
+			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, prev2[j-2]+1)
 			}
-			rows[i][j] = d
+			cur[j] = d
+			rowMin = min(rowMin, d)
 		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return rows[len(ra)][len(rb)]
+	return prev[len(b)]
 }

@@ -16,8 +16,9 @@ import (
 const (
 	// MaxFileSize is the largest config or spec file accepted, in bytes.
 	MaxFileSize = 8 << 20
-	// MaxNodes is how many YAML nodes one file may expand to once aliases
-	// are followed (a "billion laughs" document stops here).
+	// MaxNodes is how many YAML nodes aliases may expand to in one file
+	// (a "billion laughs" document stops here); nodes written out are
+	// bounded by MaxFileSize instead.
 	MaxNodes = 100_000
 	// MaxDepth is how deeply YAML collections may nest in one file.
 	MaxDepth = 64
@@ -203,10 +204,12 @@ func (c *converter) convert(y *yaml.Node, depth int) *node {
 	if c.overflow {
 		return &node{kind: scalarNode, tag: "!!null", pos: posOf(c.file, y)}
 	}
-	c.visited++
+	if len(c.stack) > 0 {
+		c.visited++ // only nodes reached through aliases count
+	}
 	if c.visited > MaxNodes {
 		c.overflow = true
-		c.errs.Add(posOf(c.file, y), "document expands to more than %d YAML nodes (aliases are expanded); simplify it", MaxNodes)
+		c.errs.Add(posOf(c.file, y), "aliases expand to more than %d YAML nodes; simplify the document", MaxNodes)
 		return &node{kind: scalarNode, tag: "!!null", pos: posOf(c.file, y)}
 	}
 	if depth > MaxDepth {

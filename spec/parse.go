@@ -37,7 +37,12 @@ type parser struct {
 	tabAux map[*Table]*tableAux
 	colAux map[*Column]*columnAux
 	// sources holds each file's text, to place errors inside SQL blocks.
-	sources map[string][]byte
+	sources   map[string][]byte
+	lines     map[string][]string
+	lits      literalChecker
+	tableList []string
+	// queryNames are the query names of each table, to find duplicates.
+	queryNames map[*Table]map[string]Pos
 }
 
 func parse(cfg *Config, files []File, errs *ErrorList) *Project {
@@ -53,6 +58,9 @@ func parse(cfg *Config, files []File, errs *ErrorList) *Project {
 		tabAux:  map[*Table]*tableAux{},
 		colAux:  map[*Column]*columnAux{},
 		sources: map[string][]byte{},
+		lines:   map[string][]string{},
+
+		queryNames: map[*Table]map[string]Pos{},
 	}
 	sorted := append([]File(nil), files...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })

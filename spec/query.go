@@ -34,22 +34,21 @@ func (p *parser) tableQueries(pr pair) {
 		return
 	}
 	items, _ := p.sequence(pr.value, "queries")
+	if p.queryNames[t] == nil {
+		p.queryNames[t] = map[string]Pos{}
+	}
+	seen := p.queryNames[t]
 	for _, it := range items {
 		q := p.query(t, it)
 		if q == nil {
 			continue
 		}
-		dup := false
-		for _, other := range t.Queries {
-			if other.Name == q.Name && q.Name != "" {
-				p.errs.Add(q.Pos, "duplicate query %q on table %q; first at %s", q.Name, t.Name, other.Pos)
-				dup = true
-				break
-			}
+		if first, dup := seen[q.Name]; dup && q.Name != "" {
+			p.errs.Add(q.Pos, "duplicate query %q on table %q; first at %s", q.Name, t.Name, first)
+			continue
 		}
-		if !dup {
-			t.Queries = append(t.Queries, q)
-		}
+		seen[q.Name] = q.Pos
+		t.Queries = append(t.Queries, q)
 	}
 }
 
@@ -154,6 +153,7 @@ func (p *parser) structuredQuery(q *Query, f *fieldSet) {
 		if v.value.kind == sequenceNode {
 			items = v.value.items
 		}
+		ordered := map[*Column]bool{}
 		for _, it := range items {
 			var term *OrderTerm
 			if it.kind == mappingNode {
@@ -183,11 +183,10 @@ func (p *parser) structuredQuery(q *Query, f *fieldSet) {
 					continue
 				}
 			}
-			for _, prev := range q.OrderBy {
-				if prev.Column == term.Column {
-					p.errs.Add(term.Pos, "column %q appears twice in order_by", term.Column.Name)
-				}
+			if ordered[term.Column] {
+				p.errs.Add(term.Pos, "column %q appears twice in order_by", term.Column.Name)
 			}
+			ordered[term.Column] = true
 			q.OrderBy = append(q.OrderBy, term)
 		}
 	}
@@ -265,7 +264,7 @@ func (p *parser) keyset(q *Query, pos Pos) {
 			p.errs.Add(term.Pos, "keyset pagination needs non-null order_by columns; column %q is nullable", term.Column.Name)
 		}
 	}
-	for _, key := range uniqueKeys(t) {
+	for _, key := range p.keysOf(t) {
 		if len(key) > len(q.OrderBy) {
 			continue
 		}
@@ -364,7 +363,7 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 				if flt.Op == "in" {
 					typ.ArrayDims++
 				}
-				lit, err := literal(v.value, typ)
+				lit, err := p.lits.check(v.value, typ)
 				if err != nil {
 					p.errs.Add(v.value.pos, "invalid value for column %q: %v", c.Name, err)
 				}
@@ -528,10 +527,9 @@ func (p *parser) sqlPos(n *node, off int) Pos {
 	before := v[:off]
 	switch {
 	case n.style&yaml.LiteralStyle != 0:
-		src := p.sources[n.pos.File]
 		line := strings.Count(before, "\n")
 		col := utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:])
-		indent, ok := blockIndent(src, n.pos.Line)
+		indent, ok := p.blockIndent(n.pos.File, n.pos.Line)
 		if !ok {
 			return n.pos
 		}
@@ -552,9 +550,13 @@ func (p *parser) sqlPos(n *node, off int) Pos {
 }
 
 // blockIndent returns the indentation of the first non-blank line after
-// line (1-based) in src.
-func blockIndent(src []byte, line int) (int, bool) {
-	lines := strings.Split(string(src), "\n")
+// line (1-based) in file.
+func (p *parser) blockIndent(file string, line int) (int, bool) {
+	lines, ok := p.lines[file]
+	if !ok {
+		lines = strings.Split(string(p.sources[file]), "\n")
+		p.lines[file] = lines
+	}
 	for i := line; i < len(lines); i++ {
 		l := strings.TrimRight(lines[i], "\r")
 		if strings.TrimSpace(l) == "" {

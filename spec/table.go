@@ -14,7 +14,44 @@ type tableBody struct {
 
 // tableAux is what later passes need of a table.
 type tableAux struct {
-	m2m []m2mSpec
+	m2m  []m2mSpec
+	cols map[string]*Column // columns by name, for fast lookups
+	keys [][]*Column        // unique keys, computed once
+}
+
+// MaxColumns is PostgreSQL's limit on the columns of a table.
+const MaxColumns = 1600
+
+// col returns t's column with the given name, or nil.
+func (p *parser) col(t *Table, name string) *Column {
+	if aux := p.tabAux[t]; aux != nil && aux.cols != nil {
+		return aux.cols[name]
+	}
+	return t.Column(name)
+}
+
+// addColumn appends c to t.
+func (p *parser) addColumn(t *Table, c *Column) {
+	t.Columns = append(t.Columns, c)
+	aux := p.tabAux[t]
+	if aux.cols == nil {
+		aux.cols = map[string]*Column{}
+	}
+	if _, dup := aux.cols[c.Name]; !dup {
+		aux.cols[c.Name] = c
+	}
+}
+
+// keysOf returns t's unique keys, computed once all of t is decoded.
+func (p *parser) keysOf(t *Table) [][]*Column {
+	aux := p.tabAux[t]
+	if aux.keys == nil {
+		aux.keys = uniqueKeys(t)
+		if aux.keys == nil {
+			aux.keys = [][]*Column{}
+		}
+	}
+	return aux.keys
 }
 
 // m2mSpec is an undecoded many_to_many entry.
@@ -100,8 +137,12 @@ func (p *parser) tableBody(tb tableBody) {
 		if len(pairs) == 0 {
 			p.errs.Add(cols.key.pos, "table %q has no columns", t.Name)
 		}
+		if len(pairs) > MaxColumns {
+			p.errs.Add(cols.key.pos, "table %q has %d columns; PostgreSQL allows at most %d", t.Name, len(pairs), MaxColumns)
+			pairs = pairs[:MaxColumns]
+		}
 		for _, pr := range pairs {
-			t.Columns = append(t.Columns, p.column(t, pr))
+			p.addColumn(t, p.column(t, pr))
 		}
 	}
 	p.primaryKey(t, f, hasCols)
@@ -295,7 +336,7 @@ func (p *parser) defaultValue(c *Column, n *node, typeOK bool) *Default {
 	if !typeOK {
 		return d
 	}
-	lit, err := literal(n, c.Type)
+	lit, err := p.lits.check(n, c.Type)
 	if err != nil {
 		p.errs.Add(n.pos, "invalid default for column %q: %v", c.Name, err)
 		return d
@@ -432,7 +473,7 @@ func (p *parser) lookupColumn(t *Table, n *node, what string) *Column {
 	if !ok {
 		return nil
 	}
-	if c := t.Column(name); c != nil {
+	if c := p.col(t, name); c != nil {
 		return c
 	}
 	p.errs.Add(n.pos, "unknown column %q %s%s", clip(name), what, didYouMean(name, columnNames(t)))
@@ -524,7 +565,7 @@ func (p *parser) optionColumn(f *fieldSet, key, def string) (string, Pos, bool) 
 // managed takes over a declared column for a table option, or adds an
 // implied one. check says why a declared column does not fit, or "".
 func (p *parser) managed(t *Table, name string, kind Managed, option string, pos Pos, implied Column, check func(*Column) string) *Column {
-	if c := t.Column(name); c != nil {
+	if c := p.col(t, name); c != nil {
 		if c.Managed != NotManaged {
 			p.errs.Add(pos, "column %q is already managed by another table option; %s needs its own column", name, option)
 			return c
@@ -544,7 +585,7 @@ func (p *parser) managed(t *Table, name string, kind Managed, option string, pos
 		d.Pos = pos
 		c.Default = &d
 	}
-	t.Columns = append(t.Columns, &c)
+	p.addColumn(t, &c)
 	p.colAux[&c] = &columnAux{typeOK: true, onPos: map[string]Pos{}}
 	return &c
 }
@@ -709,7 +750,7 @@ func (p *parser) orderTerm(t *Table, n *node, what string) (*OrderTerm, bool) {
 	}
 	name := strings.TrimSpace(s)[:len(m[1])]
 	term := &OrderTerm{Desc: m[2] == "desc", Nulls: m[3], Pos: n.pos}
-	if c := t.Column(name); c != nil {
+	if c := p.col(t, name); c != nil {
 		term.Column = c
 		return term, true
 	}
@@ -789,22 +830,22 @@ func (p *parser) manyToManySpec(t *Table, pr pair) {
 	p.tabAux[t].m2m = append(p.tabAux[t].m2m, m)
 }
 
-// tableNames lists the declared tables, for suggestions.
+// tableNames lists the declared tables, for suggestions; it is called
+// only once every table is declared.
 func (p *parser) tableNames() []string {
-	names := make([]string, len(p.proj.Tables))
-	for i, t := range p.proj.Tables {
-		names[i] = t.Name
+	if p.tableList == nil {
+		p.tableList = make([]string, len(p.proj.Tables))
+		for i, t := range p.proj.Tables {
+			p.tableList[i] = t.Name
+		}
 	}
-	return names
+	return p.tableList
 }
 
 // isSingleUnique reports whether c alone is a unique key of t.
-func isSingleUnique(t *Table, c *Column) bool {
-	if c.Unique || (len(t.PrimaryKey) == 1 && t.PrimaryKey[0] == c) {
-		return true
-	}
-	for _, ix := range t.Indexes {
-		if ix.Unique && ix.Where == "" && len(ix.Parts) == 1 && ix.Parts[0].Column == c {
+func (p *parser) isSingleUnique(t *Table, c *Column) bool {
+	for _, key := range p.keysOf(t) {
+		if len(key) == 1 && key[0] == c {
 			return true
 		}
 	}
@@ -865,12 +906,12 @@ func (p *parser) resolveReferences(t *Table) {
 				continue
 			}
 		} else {
-			tc = target.Column(aux.refCol)
+			tc = p.col(target, aux.refCol)
 			if tc == nil {
 				p.errs.Add(pos, "column %q references unknown column %q of table %q%s", c.Name, clip(aux.refCol), target.Name, didYouMean(aux.refCol, columnNames(target)))
 				continue
 			}
-			if !isSingleUnique(target, tc) {
+			if !p.isSingleUnique(target, tc) {
 				p.errs.Add(pos, "column %q references %s.%s, which is neither the primary key nor a unique column of %s; mark it unique: true or reference the key", c.Name, target.Name, tc.Name, target.Name)
 				continue
 			}
@@ -898,7 +939,7 @@ func (p *parser) resolveManyToMany(t *Table) {
 			continue
 		}
 		seen[m.name] = m.pos
-		if t.Column(m.name) != nil {
+		if p.col(t, m.name) != nil {
 			p.errs.Add(m.pos, "relation %q has the name of a column of table %q", m.name, t.Name)
 		}
 		through, ok := p.tables[m.through]
@@ -907,7 +948,7 @@ func (p *parser) resolveManyToMany(t *Table) {
 			continue
 		}
 		fkCol := func(name string, pos Pos, key string) *Column {
-			c := through.Column(name)
+			c := p.col(through, name)
 			if c == nil {
 				p.errs.Add(pos, "%s: unknown column %q of table %q%s", key, clip(name), through.Name, didYouMean(name, columnNames(through)))
 				return nil

@@ -169,6 +169,9 @@ func parseType(s string, enums map[string]*Enum) (Type, error) {
 		if hint, ok := typeHints[name]; ok {
 			return t, fmt.Errorf("unknown type %q; did you mean %q?", clip(name), hint)
 		}
+		if len(enums) > maxSuggestCands {
+			return t, fmt.Errorf("unknown type %q", clip(name))
+		}
 		cands := typeNames(enums)
 		for h := range typeHints {
 			cands = append(cands, h)
