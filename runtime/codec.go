@@ -273,7 +273,11 @@ func (decimalTextEncodePlan) Encode(value any, buf []byte) ([]byte, error) {
 	if !ok {
 		return nil, nil
 	}
-	return append(buf, d.String()...), nil
+	// String drops trailing zeros; keep the scale, as the binary form does.
+	if exp := d.Exponent(); exp < 0 {
+		return append(buf, d.StringFixed(-exp)...), nil
+	}
+	return append(buf, d.StringFixed(0)...), nil
 }
 
 type decimalBinaryScanPlan struct{}

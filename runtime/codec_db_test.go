@@ -1,0 +1,273 @@
+package runtime_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
+
+	"github.com/cpcgen/cpcgen/runtime"
+)
+
+var codecSchema = []string{
+	`CREATE TABLE ledger (
+		id       uuid PRIMARY KEY,
+		amount   numeric(38,18) NOT NULL,
+		free     numeric,
+		ref      uuid,
+		refs     uuid[],
+		amounts  numeric[]
+	)`,
+}
+
+// TestBinaryFormatAndOwnPlans proves that, on a connection of a DB,
+// uuid and numeric values travel in binary and go through this package's
+// plans rather than pgx's text fallbacks.
+func TestBinaryFormatAndOwnPlans(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, codecSchema...)
+	id, ref := uuid.New(), uuid.New()
+	amount := decimal.RequireFromString("12345678901234567890.123456789012345678")
+	if _, err := db.Exec(ctx, "INSERT INTO ledger VALUES ($1, $2, $3, $4, $5, $6)",
+		id, amount, &amount, &ref, []uuid.UUID{id, ref}, []decimal.Decimal{amount}); err != nil {
+		t.Fatal(err)
+	}
+
+	conn, err := db.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	m := conn.Conn().TypeMap()
+	for _, tc := range []struct {
+		oid    uint32
+		value  any
+		target any
+	}{
+		{pgtype.UUIDOID, id, new(uuid.UUID)},
+		{pgtype.NumericOID, amount, new(decimal.Decimal)},
+		{pgtype.NumericOID, decimal.NullDecimal{}, new(decimal.NullDecimal)},
+	} {
+		if plan := m.PlanEncode(tc.oid, pgtype.BinaryFormatCode, tc.value); !runtime.IsOwnEncodePlan(plan) {
+			t.Errorf("connection encodes %T with %T", tc.value, plan)
+		}
+		if plan := m.PlanScan(tc.oid, pgtype.BinaryFormatCode, tc.target); !runtime.IsOwnScanPlan(plan) {
+			t.Errorf("connection scans %T with %T", tc.target, plan)
+		}
+		if f := m.FormatCodeForOID(tc.oid); f != pgtype.BinaryFormatCode {
+			t.Errorf("parameter format for OID %d = %d, want binary", tc.oid, f)
+		}
+	}
+	// A map without RegisterTypes falls back to sql.Scanner: the contrast
+	// shows the check above means something.
+	if plan := pgtype.NewMap().PlanScan(pgtype.NumericOID, pgtype.BinaryFormatCode, new(decimal.Decimal)); runtime.IsOwnScanPlan(plan) {
+		t.Error("a plain pgx map uses this package's plan")
+	}
+
+	rows, err := conn.Query(ctx, "SELECT id, amount, free, ref, refs, amounts FROM ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for _, fd := range rows.FieldDescriptions() {
+		if fd.Format != pgx.BinaryFormatCode {
+			t.Errorf("column %s arrives in format %d, want binary", fd.Name, fd.Format)
+		}
+	}
+	if !rows.Next() {
+		t.Fatal(rows.Err())
+	}
+	var (
+		gotID, gotRef uuid.UUID
+		gotAmount     decimal.Decimal
+		gotFree       *decimal.Decimal
+		gotRefs       []uuid.UUID
+		gotAmounts    []decimal.Decimal
+	)
+	if err := rows.Scan(&gotID, &gotAmount, &gotFree, &gotRef, &gotRefs, &gotAmounts); err != nil {
+		t.Fatal(err)
+	}
+	if gotID != id || gotRef != ref || !gotAmount.Equal(amount) || gotFree == nil || !gotFree.Equal(amount) ||
+		!cmp.Equal(gotRefs, []uuid.UUID{id, ref}) || len(gotAmounts) != 1 || !gotAmounts[0].Equal(amount) {
+		t.Errorf("round trip: %s %s %s %v %v %v", gotID, gotRef, gotAmount, gotFree, gotRefs, gotAmounts)
+	}
+	if gotAmount.String() != amount.String() || gotAmount.Exponent() != -18 {
+		t.Errorf("amount = %s (exponent %d), want %s with the column's scale", gotAmount, gotAmount.Exponent(), amount)
+	}
+}
+
+// TestDecimalPrecision stores values through binary parameters and checks
+// the server's own text of them, then reads them back.
+func TestDecimalPrecision(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, "CREATE TABLE nums (i int PRIMARY KEY, fixed numeric(38,18), free numeric)")
+	cases := []struct {
+		in        string
+		fixedText string // the server's text of the numeric(38,18) value; "" when out of its range
+	}{
+		{"0", "0.000000000000000000"},
+		{"1.5", "1.500000000000000000"},
+		{"-1.5", "-1.500000000000000000"},
+		{"99999999999999999999.999999999999999999", "99999999999999999999.999999999999999999"},
+		{"-0.000000000000000001", "-0.000000000000000001"},
+		{"0.000000000000000000000000000001", "0.000000000000000000"},
+		{"123456789012345678901234567890123456789012345678901234567890.5", ""},
+		{"1e30", ""},
+		{"-7e-40", "0.000000000000000000"},
+		{"3.14159265358979323846264338327950288419716939937510", "3.141592653589793238"},
+	}
+	for i, tc := range cases {
+		d := decimal.RequireFromString(tc.in)
+		var fixed any = d
+		if tc.fixedText == "" {
+			fixed = nil
+		}
+		if _, err := db.Exec(ctx, "INSERT INTO nums VALUES ($1, $2, $3)", i, fixed, d); err != nil {
+			t.Fatalf("insert %s: %v", tc.in, err)
+		}
+		var fixedText, freeText *string
+		if err := db.QueryRow(ctx, "SELECT fixed::text, free::text FROM nums WHERE i = $1", i).Scan(&fixedText, &freeText); err != nil {
+			t.Fatal(err)
+		}
+		if want := decimalText(d); freeText == nil || *freeText != want {
+			t.Errorf("%s: server has numeric %v, want %s", tc.in, deref(freeText), want)
+		}
+		if tc.fixedText != "" && (fixedText == nil || *fixedText != tc.fixedText) {
+			t.Errorf("%s: server has numeric(38,18) %v, want %s", tc.in, deref(fixedText), tc.fixedText)
+		}
+		var free decimal.Decimal
+		var fixedBack decimal.NullDecimal
+		if err := db.QueryRow(ctx, "SELECT free, fixed FROM nums WHERE i = $1", i).Scan(&free, &fixedBack); err != nil {
+			t.Fatal(err)
+		}
+		if !free.Equal(d) {
+			t.Errorf("%s: read back %s", tc.in, free)
+		}
+		if tc.fixedText != "" && (!fixedBack.Valid || !fixedBack.Decimal.Equal(decimal.RequireFromString(tc.fixedText)) || fixedBack.Decimal.Exponent() != -18) {
+			t.Errorf("%s: read back numeric(38,18) %+v", tc.in, fixedBack)
+		}
+	}
+	// The same values through the simple protocol use the text plans.
+	var got decimal.Decimal
+	if err := db.QueryRow(ctx, "SELECT free FROM nums WHERE i = 3", pgx.QueryExecModeSimpleProtocol).Scan(&got); err != nil || !got.Equal(decimal.RequireFromString(cases[3].in)) {
+		t.Errorf("simple protocol: %s, %v", got, err)
+	}
+	if err := db.QueryRow(ctx, "SELECT $1::numeric", pgx.QueryExecModeSimpleProtocol, decimal.RequireFromString("-12.3400")).Scan(&got); err != nil || got.String() != "-12.34" || got.Exponent() != -4 {
+		t.Errorf("simple protocol parameter: %s, %v", got, err)
+	}
+}
+
+// decimalText is PostgreSQL's text for d: plain digits, the scale kept.
+func decimalText(d decimal.Decimal) string {
+	if d.Exponent() >= 0 {
+		return d.StringFixed(0)
+	}
+	return d.StringFixed(-d.Exponent())
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "NULL"
+	}
+	return *s
+}
+
+func TestNumericSpecialValuesFromServer(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{})
+	for _, special := range []string{"NaN", "Infinity", "-Infinity"} {
+		var d decimal.Decimal
+		err := db.QueryRow(ctx, "SELECT $1::numeric AS amount", special).Scan(&d)
+		err = runtime.Wrap(err, "ledger.Find", "ledger")
+		de := asDbError(t, err, runtime.ErrEncoding)
+		want := "ledger.Find: encoding error: cannot scan column 0 (amount): cannot scan numeric " + special + " into a decimal: decimal.Decimal has no " + special
+		if de.Error() != want {
+			t.Errorf("Error() =\n%s\nwant\n%s", de.Error(), want)
+		}
+	}
+}
+
+func TestNullsAndPointers(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, codecSchema...)
+	id := uuid.New()
+	if _, err := db.Exec(ctx, "INSERT INTO ledger (id, amount, free, ref, refs, amounts) VALUES ($1, $2, $3, $4, $5, $6)",
+		id, decimal.Zero, (*decimal.Decimal)(nil), (*uuid.UUID)(nil), []uuid.UUID(nil), []*decimal.Decimal{nil}); err != nil {
+		t.Fatal(err)
+	}
+	var nulls []bool
+	if err := db.QueryRow(ctx, "SELECT ARRAY[free IS NULL, ref IS NULL, refs IS NULL, amounts[1] IS NULL] FROM ledger").Scan(&nulls); err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(nulls, []bool{true, true, true, true}) {
+		t.Errorf("IS NULL = %v", nulls)
+	}
+	var (
+		free    *decimal.Decimal = new(decimal.Decimal)
+		ref     *uuid.UUID       = new(uuid.UUID)
+		nullRef uuid.NullUUID
+		nullDec decimal.NullDecimal
+		amounts []*decimal.Decimal
+	)
+	if err := db.QueryRow(ctx, "SELECT free, ref, ref, free, amounts FROM ledger").Scan(&free, &ref, &nullRef, &nullDec, &amounts); err != nil {
+		t.Fatal(err)
+	}
+	if free != nil || ref != nil || nullRef.Valid || nullDec.Valid || len(amounts) != 1 || amounts[0] != nil {
+		t.Errorf("NULLs scanned as %v %v %+v %+v %v", free, ref, nullRef, nullDec, amounts)
+	}
+	var plain uuid.UUID
+	err := db.QueryRow(ctx, "SELECT ref FROM ledger").Scan(&plain)
+	if !errors.Is(runtime.Wrap(err, "q", ""), runtime.ErrEncoding) || !strings.Contains(err.Error(), "cannot scan NULL into uuid.UUID") {
+		t.Errorf("NULL into uuid.UUID: %v", err)
+	}
+	// Valid Null values are values.
+	d := decimal.NewNullDecimal(decimal.RequireFromString("2.50"))
+	u := uuid.NullUUID{UUID: id, Valid: true}
+	if _, err := db.Exec(ctx, "UPDATE ledger SET free = $1, ref = $2", d, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, "SELECT free, ref FROM ledger").Scan(&nullDec, &nullRef); err != nil {
+		t.Fatal(err)
+	}
+	if !nullDec.Valid || nullDec.Decimal.String() != "2.5" || nullDec.Decimal.Exponent() != -2 || nullRef != u {
+		t.Errorf("got %+v %+v", nullDec, nullRef)
+	}
+}
+
+func TestCopyFrom(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, codecSchema...)
+	ids := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
+	amount := decimal.RequireFromString("-98765432109876543210.012345678901234567")
+	rows := [][]any{
+		{ids[0], amount, decimal.RequireFromString("1e-30"), &ids[1], []uuid.UUID{ids[1], ids[2]}, []decimal.Decimal{amount}},
+		{ids[1], decimal.Zero, (*decimal.Decimal)(nil), (*uuid.UUID)(nil), nil, nil},
+		{ids[2], decimal.NewFromInt(7), decimal.NullDecimal{}, uuid.NullUUID{UUID: ids[0], Valid: true}, []uuid.UUID{}, []decimal.Decimal{}},
+	}
+	n, err := db.CopyFrom(ctx, pgx.Identifier{"ledger"}, []string{"id", "amount", "free", "ref", "refs", "amounts"}, pgx.CopyFromRows(rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Fatalf("copied %d rows", n)
+	}
+	var got []string
+	r, _ := db.Query(ctx, "SELECT concat_ws('|', id, amount, coalesce(free::text, 'NULL'), coalesce(ref::text, 'NULL'), coalesce(refs::text, 'NULL'), coalesce(amounts::text, 'NULL')) FROM ledger ORDER BY amount")
+	got, err = pgx.CollectRows(r, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		ids[0].String() + "|-98765432109876543210.012345678901234567|0.000000000000000000000000000001|" + ids[1].String() + "|{" + ids[1].String() + "," + ids[2].String() + "}|{-98765432109876543210.012345678901234567}",
+		ids[1].String() + "|0.000000000000000000|NULL|NULL|NULL|NULL",
+		ids[2].String() + "|7.000000000000000000|NULL|" + ids[0].String() + "|{}|{}",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("copied rows (-want +got):\n%s", diff)
+	}
+}
