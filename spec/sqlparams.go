@@ -36,7 +36,8 @@ const operatorChars = "+-*/<>=~!@#%^&|`?"
 // and not preceded by an operator character (+-*/<>=~!@#%^&|`?), so
 // operators such as @>, <@, @@ and @-@ pass through; write a space
 // after a prefix '@' operator (@ -5) to keep it one. The same rule makes
-// id=@id an operator, not a parameter: write id = @id. Nothing inside
+// id=@id an operator, not a parameter: write id = @id. An @name glued
+// to a preceding word (x@name) becomes "x $1", never the identifier x$1. Nothing inside
 // 'string literals' (with ” escapes), E'escape strings' (with \'),
 // $tag$dollar-quoted$tag$ bodies, "quoted identifiers", -- line comments
 // and /* nested /* block */ comments */ is touched, and ::casts are left
@@ -124,6 +125,10 @@ func RewriteParams(sql string) (text string, params []ParamUse, err error) {
 				params = append(params, ParamUse{Name: name, Offset: i})
 				num = len(params)
 				index[name] = num
+			}
+			if i > 0 && (isIdentByte(sql[i-1]) || sql[i-1] == '$') {
+				// a@b must not become the identifier a$1
+				b.WriteByte(' ')
 			}
 			b.WriteByte('$')
 			b.WriteString(strconv.Itoa(num))

@@ -49,6 +49,8 @@ func TestRewriteParams(t *testing.T) {
 		{"email in string", "'a@b.com'", "'a@b.com'", nil},
 		{"multiline", "SELECT *\nFROM t\nWHERE a = @a\n  AND b = @b", "SELECT *\nFROM t\nWHERE a = $1\n  AND b = $2", []ParamUse{{"a", 26}, {"b", 39}}},
 		{"unicode", "SELECT 'é' || @a", "SELECT 'é' || $1", []ParamUse{{"a", 15}}},
+		{"after a word", "x@a", "x $1", []ParamUse{{"a", 1}}},
+		{"after a number", "0@a", "0 $1", []ParamUse{{"a", 1}}},
 		{"many reuse", "@a @a @a", "$1 $1 $1", []ParamUse{{"a", 0}}},
 		{"ten params", "@a @b @c @d @e @f @g @h @i @j", "$1 $2 $3 $4 $5 $6 $7 $8 $9 $10", []ParamUse{{"a", 0}, {"b", 3}, {"c", 6}, {"d", 9}, {"e", 12}, {"f", 15}, {"g", 18}, {"h", 21}, {"i", 24}, {"j", 27}}},
 	}
