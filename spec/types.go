@@ -451,7 +451,9 @@ type Query struct {
 
 	// Where are the filters of a structured query, in order written.
 	Where []*Filter
-	// OrderBy are the sort terms of a structured query.
+	// OrderBy are the sort terms of a structured query. A keyset query
+	// written without order_by gets the primary key columns here,
+	// ascending, positioned at its paginate: value.
 	OrderBy []*OrderTerm
 	// Limit is the fixed row limit (`limit: 50`), or 0.
 	Limit int
@@ -499,8 +501,9 @@ type Filter struct {
 	// between, the parameters are Param+"_from" and Param+"_to".
 	Param string
 	// Value is a fixed literal (`value: closed`) in canonical text form
-	// (see Default.Literal), compared instead of a parameter; HasValue
-	// tells an empty string from no value.
+	// (see Default.Literal), compared instead of a parameter; for the in
+	// operator it is PostgreSQL array text ("{a,b}"). HasValue tells an
+	// empty string from no value.
 	Value    string
 	HasValue bool
 	Pos      Pos

@@ -159,3 +159,44 @@ func TestInvalidSpecs(t *testing.T) {
 		})
 	}
 }
+
+// TestValidSpecs checks that correct uses of each rule load cleanly.
+func TestValidSpecs(t *testing.T) {
+	tests := map[string]string{
+		"reserved words as names": "tables:\n  order:\n    columns: {select: {type: bigint, primary_key: true}, from: text}\n",
+		"shorthand types":         table("      a: int\n      b: \"double precision\"\n      c: \"timestamp with time zone\"\n      d: bool\n      e: \"varchar(10)[]\"\n"),
+		"identity":                "tables:\n  t:\n    columns: {n: {type: smallint, identity: true, primary_key: true}}\n",
+		"composite key":           "tables:\n  t:\n    columns: {a: text, b: int}\n    primary_key: [a, b]\n",
+		"declared managed columns": table("      created_at: timestamp\n      updated_at: timestamptz\n      deleted_at: {type: timestamp, nullable: true}\n      rev: integer\n",
+			"    timestamps: true\n    soft_delete: deleted_at\n    optimistic_lock: rev\n"),
+		"options off":         table("", "    timestamps: false\n    soft_delete: false\n    optimistic_lock: false\n    audit: false\n"),
+		"distributed":         table("      org_id: bigint\n", "    distributed_by: org_id\n"),
+		"reference table":     table("", "    reference: true\n"),
+		"set null nullable":   table("      p: {type: bigint, nullable: true, references: t, on_delete: set null, on_update: no action}\n"),
+		"ref unique column":   table("      code: {type: text, unique: true}\n      r: {type: text, references: t.code}\n"),
+		"ref unique index":    table("      code: text\n      r: {type: text, references: t.code}\n", "    indexes: [{columns: [code], unique: true}]\n"),
+		"ref across files":    "",
+		"ref varchar lengths": table("      code: {type: varchar(10), unique: true}\n      r: {type: varchar(20), references: t.code}\n"),
+		"rules":               table("      a: {type: citext, validate: hostname, min_length: 0, max_length: 10, not_empty: true}\n      b: {type: \"numeric(5,2)\", min: -1.5, max: 99.99}\n      c: {type: \"int[]\", not_empty: true}\n      d: {type: char(3), max_length: 3}\n"),
+		"index forms":         table("      a: text\n", "    indexes:\n      - {columns: [\"a desc nulls first\", {expr: \"lower(a)\"}]}\n      - {columns: [a], method: gin}\n      - {columns: [a], method: hash}\n"),
+		"checks":              table("", "    checks: [{expr: \"id > 0\"}, {name: small, expr: \"id < 100\"}]\n"),
+		"m2m with from and to": table("", "    many_to_many:\n      friends: {through: f, from: a, to: b}\n") +
+			"  f:\n    columns: {a: {type: bigint, references: t}, b: {type: bigint, references: t}}\n    primary_key: [a, b]\n",
+		"enum forms":  "enums:\n  a: [x, 'y z', '1']\n  b: {values: [p], comment: c}\n",
+		"empty specs": "enums: {}\ntables: {}\nqueries: {}\n",
+	}
+	for name, src := range tests {
+		t.Run(name, func(t *testing.T) {
+			if src == "" {
+				_, err := parseFiles(t, "schema/a.yaml", table("      u: {type: bigint, references: users}\n"),
+					"schema/b.yaml", "tables:\n  users:\n    columns: {id: {type: bigint, primary_key: true}}\n")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			p := mustParse(t, src)
+			checkResolved(t, p)
+		})
+	}
+}
