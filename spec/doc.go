@@ -17,4 +17,11 @@
 //		var list spec.ErrorList
 //		errors.As(err, &list) // every problem, with positions
 //	}
+//
+// Load is ReadFile + ParseConfig + glob + Parse; ParseConfig and Parse
+// are pure and work on bytes, for tests and fuzzing. RewriteParams turns
+// the @name parameters of a raw query into $1..$n.
+//
+// Hostile input is cheap to reject: files are capped at MaxFileSize,
+// alias expansion at MaxNodes nodes and nesting at MaxDepth levels.
 package spec
