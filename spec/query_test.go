@@ -85,7 +85,7 @@ func TestQueryErrors(t *testing.T) {
 		{"raw unscoped no tenant", qspec("    - {name: A, sql: 'SELECT 1', unscoped: true, returns: exec}\n"), []string{`unscoped applies to tenant tables; table "accounts" has no tenant`}},
 		{"raw tenant missing", qspec("    - {name: A, sql: 'SELECT 1', returns: exec}\n", "    tenant: org_id\n"), []string{`query "A" on tenant table "accounts" must filter by @tenant, or say unscoped: true`}},
 		{"raw tenant declared", qspec("    - {name: A, sql: 'SELECT @tenant', params: {tenant: uuid}, returns: exec}\n", "    tenant: org_id\n"), []string{`do not declare tenant: @tenant is provided by the runtime on tenant table "accounts"`}},
-		{"raw glued param", qspec("    - {name: A, sql: 'DELETE FROM accounts WHERE id=@id', params: {id: uuid}, returns: exec}\n"),
+		{"raw glued param", qspec("    - {name: A, sql: 'DELETE FROM accounts WHERE id<@id', params: {id: uuid}, returns: exec}\n"),
 			[]string{`parameter "id" is declared but the SQL does not use @id (an @ right after an operator character is part of the operator; write a space before @id)`}},
 		{"raw sql block position", qspec("    - name: A\n      returns: exec\n      sql: |\n        DELETE FROM accounts\n        WHERE id = @nope\n"), []string{`schema/a.yaml:22:20: parameter @nope is not declared in params`}},
 	}

@@ -23,21 +23,23 @@ type SQLError struct {
 // Error returns the message.
 func (e *SQLError) Error() string { return e.Msg }
 
-// operatorChars are the characters PostgreSQL operators are made of; an
-// '@' right after one of them is part of an operator (<@, @@, @-@), not
-// a parameter.
-const operatorChars = "+-*/<>=~!@#%^&|`?"
+// operatorChars are the characters after which an '@' is part of an
+// operator (<@, @@, @-@, &@ …), not a parameter. '=', '>', '+', '*', '/'
+// are not among them: no PostgreSQL operator ends in =@ or >@, so
+// id=@id is the parameter @id.
+const operatorChars = "-<~!@#%^&|`?"
 
 // RewriteParams rewrites the @name parameters of raw SQL to $1..$n,
 // numbered in order of first appearance; a name used again binds the
 // same number. params lists each name once, in that order.
 //
 // An '@' starts a parameter only when it is followed by a letter or '_'
-// and not preceded by an operator character (+-*/<>=~!@#%^&|`?), so
-// operators such as @>, <@, @@ and @-@ pass through; write a space
-// after a prefix '@' operator (@ -5) to keep it one. The same rule makes
-// id=@id an operator, not a parameter: write id = @id. An @name glued
-// to a preceding word (x@name) becomes "x $1", never the identifier x$1. Nothing inside
+// and not preceded by one of -<~!@#%^&|`? (which end operators such as
+// <@, @@ and @-@), so those operators pass through, and id=@id, a>@b and
+// (@a, @b) are parameters; write a space after a prefix '@' operator
+// (@ -5) to keep it one, and before a parameter that follows such a
+// character (x < @max). An @name glued to a preceding word (x@name)
+// becomes "x $1", never the identifier x$1. Nothing inside
 // 'string literals' (with ” escapes), E'escape strings' (with \'),
 // $tag$dollar-quoted$tag$ bodies, "quoted identifiers", -- line comments
 // and /* nested /* block */ comments */ is touched, and ::casts are left
