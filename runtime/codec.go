@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -424,6 +425,28 @@ func appendNumeric(buf []byte, d decimal.Decimal) ([]byte, error) {
 	return buf, nil
 }
 
+// chunkDigits is how many decimal digits fit a uint: 19 or 9.
+const chunkDigits = 9 + 10*(bits.UintSize/64)
+
+// mulAddWords returns z*mul+add, for z the little-endian words of a
+// natural number; it grows z when needed.
+func mulAddWords(z []big.Word, mul, add uint) []big.Word {
+	carry := add
+	for i := range z {
+		hi, lo := bits.Mul(uint(z[i]), mul)
+		lo, c := bits.Add(lo, carry, 0)
+		z[i] = big.Word(lo)
+		carry = hi + c
+	}
+	if carry != 0 {
+		z = append(z, big.Word(carry))
+	}
+	return z
+}
+
+// ten is 10 as a big.Int; shared read-only.
+var ten = big.NewInt(10)
+
 // parseNumeric decodes a binary numeric into a Decimal whose exponent is
 // minus the display scale, as decimal.NewFromString does for the text
 // form: 1.50 has coefficient 150 and exponent -2.
@@ -456,33 +479,52 @@ func parseNumeric(src []byte) (decimal.Decimal, error) {
 		return decimal.New(0, int32(-dscale)), nil
 	}
 	digits := src[8:]
+	group := func(i int) uint64 { return uint64(binary.BigEndian.Uint16(digits[2*i:])) }
+	for i := range ndigits {
+		if g := group(i); g > 9999 {
+			return decimal.Decimal{}, codecErrorf("invalid numeric digit %d", g)
+		}
+	}
 
 	// The digits read as one integer are the value times
 	// 10000^(ndigits-1-weight); k is the power of ten that turns that
-	// integer into the coefficient for exponent -dscale.
+	// integer into the coefficient for exponent -dscale. PostgreSQL pads
+	// the last group with up to three zeros past the display scale: they
+	// are left out of the last group rather than divided away later.
 	k := 4*(weight-ndigits+1) + dscale
+	exp := -dscale
+	lastWidth := 4
+	if k < 0 {
+		if k >= -3 && group(ndigits-1)%pow10[-k] == 0 {
+			lastWidth = 4 + k
+		} else {
+			// More digits than the display scale: keep them all.
+			exp += k
+		}
+		k = 0
+	}
+	groupAt := func(i int) (g uint64, width int) {
+		if i == ndigits-1 {
+			return group(i) / pow10[4-lastWidth], lastWidth
+		}
+		return group(i), 4
+	}
 
 	// Fast path: the coefficient fits an int64.
 	var acc uint64
 	fits := true
 	for i := range ndigits {
-		g := uint64(binary.BigEndian.Uint16(digits[2*i:]))
-		if g > 9999 {
-			return decimal.Decimal{}, codecErrorf("invalid numeric digit %d", g)
-		}
-		if acc > (math.MaxUint64-g)/10000 {
+		g, w := groupAt(i)
+		if acc > (math.MaxUint64-g)/pow10[w] {
 			fits = false
 			break
 		}
-		acc = acc*10000 + g
+		acc = acc*pow10[w] + g
 	}
-	if fits {
-		switch {
-		case k < 0 && -k < len(pow10) && acc%pow10[-k] == 0:
-			acc /= pow10[-k]
-		case k > 0 && k < len(pow10) && acc <= math.MaxUint64/pow10[k]:
+	if fits && k > 0 {
+		if k < len(pow10) && acc <= math.MaxUint64/pow10[k] {
 			acc *= pow10[k]
-		case k != 0:
+		} else {
 			fits = false
 		}
 	}
@@ -491,41 +533,42 @@ func parseNumeric(src []byte) (decimal.Decimal, error) {
 		if sign == numericNeg {
 			v = -v
 		}
-		return decimal.New(v, int32(-dscale)), nil
+		return decimal.New(v, int32(exp)), nil
 	}
 
-	// General path with big.Int, four base-10000 digits at a time.
-	coef := new(big.Int)
-	var chunk big.Int
-	for i := 0; i < ndigits; i += 4 {
-		end := min(i+4, ndigits)
-		var c uint64
-		for j := i; j < end; j++ {
-			g := uint64(binary.BigEndian.Uint16(digits[2*j:]))
-			if g > 9999 {
-				return decimal.Decimal{}, codecErrorf("invalid numeric digit %d", g)
-			}
-			c = c*10000 + g
-		}
-		coef.Mul(coef, chunk.SetUint64(pow10[4*(end-i)]))
-		coef.Add(coef, chunk.SetUint64(c))
+	// General path: build the coefficient's words directly, up to
+	// chunkDigits decimal digits per multiply-add, on the stack when they
+	// fit, so that the only allocations are the Decimal's own copy.
+	var stack [8]big.Word
+	words := stack[:0]
+	if need := (ndigits*4*3402)/(1000*bits.UintSize) + 2; need > len(stack) {
+		words = make([]big.Word, 0, need)
 	}
-	exp := -dscale
-	switch {
-	case k > 0:
-		coef.Mul(coef, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
-	case k < 0:
-		div := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-k)), nil)
-		q, r := new(big.Int).QuoRem(coef, div, new(big.Int))
-		if r.Sign() == 0 {
-			coef = q
-		} else {
-			// More digits than the display scale: keep them all.
-			exp = 4 * (weight - ndigits + 1)
+	var chunk uint
+	chunkWidth := 0
+	for i := range ndigits {
+		g, w := groupAt(i)
+		if chunkWidth+w > chunkDigits {
+			words = mulAddWords(words, uint(pow10[chunkWidth]), chunk)
+			chunk, chunkWidth = 0, 0
 		}
+		chunk = chunk*uint(pow10[w]) + uint(g)
+		chunkWidth += w
 	}
+	words = mulAddWords(words, uint(pow10[chunkWidth]), chunk)
+	if k > 0 {
+		// An integer with trailing zero groups beyond 10^19 or so.
+		coef := new(big.Int).SetBits(words)
+		coef.Mul(coef, new(big.Int).Exp(ten, big.NewInt(int64(k)), nil))
+		if sign == numericNeg {
+			coef.Neg(coef)
+		}
+		return decimal.NewFromBigInt(coef, int32(exp)), nil
+	}
+	var coef big.Int
+	coef.SetBits(words)
 	if sign == numericNeg {
-		coef.Neg(coef)
+		coef.Neg(&coef)
 	}
-	return decimal.NewFromBigInt(coef, int32(exp)), nil
+	return decimal.NewFromBigInt(&coef, int32(exp)), nil
 }

@@ -1,0 +1,154 @@
+package runtime_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// typeMaps returns a pgx map as pgx sets it up and one with RegisterTypes.
+func typeMaps() map[string]*pgtype.Map {
+	registered := pgtype.NewMap()
+	runtime.RegisterTypes(registered)
+	return map[string]*pgtype.Map{"RegisterTypes": registered, "pgx-default": pgtype.NewMap()}
+}
+
+// wireBytes returns the binary wire form of value for oid.
+func wireBytes(b *testing.B, oid uint32, value any) []byte {
+	buf, err := pgtype.NewMap().Encode(oid, pgtype.BinaryFormatCode, value, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return buf
+}
+
+// BenchmarkScanDecimal decodes one binary numeric as rows.Scan does: the
+// plan is found once per column, then run per row.
+func BenchmarkScanDecimal(b *testing.B) {
+	values := map[string]string{"money": "12345.67", "numeric(38,18)": "12345678901234567890.123456789012345678"}
+	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
+		for _, valueName := range []string{"money", "numeric(38,18)"} {
+			b.Run(mapName+"/"+valueName, func(b *testing.B) {
+				d := decimal.RequireFromString(values[valueName])
+				src := wireBytes(b, pgtype.NumericOID, pgtype.Numeric{Int: d.Coefficient(), Exp: d.Exponent(), Valid: true})
+				m := typeMaps()[mapName]
+				var dst decimal.Decimal
+				plan := m.PlanScan(pgtype.NumericOID, pgtype.BinaryFormatCode, &dst)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := plan.Scan(src, &dst); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if !dst.Equal(d) {
+					b.Fatalf("scanned %s, want %s", dst, d)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkScanUUID decodes one binary uuid as rows.Scan does.
+func BenchmarkScanUUID(b *testing.B) {
+	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
+		b.Run(mapName, func(b *testing.B) {
+			u := uuid.New()
+			src := wireBytes(b, pgtype.UUIDOID, pgtype.UUID{Bytes: u, Valid: true})
+			m := typeMaps()[mapName]
+			var dst uuid.UUID
+			plan := m.PlanScan(pgtype.UUIDOID, pgtype.BinaryFormatCode, &dst)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := plan.Scan(src, &dst); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if dst != u {
+				b.Fatalf("scanned %s, want %s", dst, u)
+			}
+		})
+	}
+}
+
+// BenchmarkEncodeDecimal encodes one decimal parameter in binary, as
+// pgx does for each argument.
+func BenchmarkEncodeDecimal(b *testing.B) {
+	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
+		b.Run(mapName, func(b *testing.B) {
+			var d any = decimal.RequireFromString("12345.67") // arguments arrive boxed
+			m := typeMaps()[mapName]
+			buf := make([]byte, 0, 64)
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if buf, err = m.Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, d, buf[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEncodeUUID encodes one uuid parameter in binary.
+func BenchmarkEncodeUUID(b *testing.B) {
+	for _, mapName := range []string{"RegisterTypes", "pgx-default"} {
+		b.Run(mapName, func(b *testing.B) {
+			var u any = uuid.New() // arguments arrive boxed
+			m := typeMaps()[mapName]
+			buf := make([]byte, 0, 64)
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if buf, err = m.Encode(pgtype.UUIDOID, pgtype.BinaryFormatCode, u, buf[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkQuery1000Rows reads 1000 rows of (uuid, numeric) from the
+// server per operation, with and without RegisterTypes on the pool.
+func BenchmarkQuery1000Rows(b *testing.B) {
+	url := pgtest.URL(b)
+	for _, register := range []bool{true, false} {
+		name := "pgx-default"
+		if register {
+			name = "RegisterTypes"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			cfg, err := pgxpool.ParseConfig(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if register {
+				cfg.AfterConnect = runtime.AfterConnect
+			}
+			pool, err := pgxpool.NewWithConfig(ctx, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer pool.Close()
+			const sql = "SELECT gen_random_uuid(), (g * 1.01)::numeric(18,2) FROM generate_series(1, 1000) g"
+			b.ReportAllocs()
+			for b.Loop() {
+				rows, _ := pool.Query(ctx, sql)
+				var id uuid.UUID
+				var amount decimal.Decimal
+				_, err := pgx.ForEachRow(rows, []any{&id, &amount}, func() error { return nil })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
