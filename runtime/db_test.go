@@ -63,6 +63,7 @@ func TestOpenInvalidConfig(t *testing.T) {
 // TestOpenWrongPassword starts a cluster that requires passwords: a
 // rejected login is a connection error that does not show the password.
 func TestOpenWrongPassword(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
 	c, err := pgtest.Start(ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
 	if err != nil {

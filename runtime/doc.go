@@ -3,4 +3,45 @@
 // ConfigFromEnv), the DBTX interface every generated repository takes,
 // the unified DbError, and transaction helpers (InTx) with savepoints and
 // retries.
+//
+// # Connecting
+//
+// Open creates a pool from a Config, usually read from the environment:
+//
+//	cfg, err := runtime.ConfigFromEnv() // DATABASE_URL or PG*, CPCGEN_* pool settings
+//	if err != nil { … }
+//	db, err := runtime.Open(ctx, cfg)   // connects once: a bad address fails here
+//	if err != nil { … }
+//	defer db.Close()
+//
+// *DB, *pgxpool.Pool, *pgx.Conn and pgx.Tx all satisfy DBTX, so the same
+// repository works on a pool or inside a transaction.
+//
+// # Transactions
+//
+// InTx (and DB.InTx) runs a function in a transaction, commits it, rolls
+// it back on an error or panic, and retries it on serialization failures
+// and deadlocks; called with a pgx.Tx it nests as a savepoint:
+//
+//	err := db.InTx(ctx, runtime.TxOptions{Isolation: pgx.Serializable}, func(tx pgx.Tx) error {
+//		…use tx only; the function may run more than once…
+//	})
+//
+// # Errors
+//
+// Every failure becomes a *DbError with a Kind, the operation, table,
+// constraint and column, and a message free of argument values and
+// passwords. Wrap converts pgx and server errors; callers match them with
+// errors.Is against the sentinels (ErrNotFound, ErrConflict, …) or a
+// ConstraintSentinel, and read the fields with errors.As.
+//
+// # Types
+//
+// RegisterTypes (installed by Open through AfterConnect) makes
+// github.com/google/uuid and github.com/shopspring/decimal values travel
+// in PostgreSQL's binary format, at full precision, for parameters,
+// results and COPY.
+//
+// The tests of this package, and of applications, get a throwaway
+// PostgreSQL from the sub-package pgtest.
 package runtime

@@ -304,8 +304,8 @@ func fieldsMessage(fields []FieldError) string {
 //   - pgx.ErrNoRows: KindNotFound;
 //   - a *pgconn.PgError, by SQLSTATE: 23505 and 23P01 KindConflict, 23503
 //     KindForeignKey, 23514 KindCheck, 23502 KindNotNull, 40001
-//     KindSerialization, 40P01 KindDeadlock, 55P03 (lock_timeout)
-//     KindTimeout, 57014 KindTimeout when the statement_timeout expired and
+//     KindSerialization, 40P01 KindDeadlock, 55P03 (lock_timeout) and
+//     25P03 (idle_in_transaction_session_timeout) KindTimeout, 57014 KindTimeout when the statement_timeout expired and
 //     KindCanceled when the statement was canceled on request (or the
 //     chain holds context.Canceled), class 08, class 28, 53300 and
 //     57P01-57P03 KindConnection, class 22 KindEncoding. Everything else,

@@ -31,6 +31,10 @@ var errNoBinaries = errors.New("pgtest: no PostgreSQL server binaries found " +
 // pg_config --bindir; then takes the highest version under
 // /usr/lib/postgresql/*/bin.
 func FindBinDir() (string, error) {
+	return findBinDir(debianBinRoot)
+}
+
+func findBinDir(debianRoot string) (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
 		candidates := []string{filepath.Dir(p)}
 		if real, err := filepath.EvalSymlinks(p); err == nil {
@@ -47,7 +51,7 @@ func FindBinDir() (string, error) {
 			return dir, nil
 		}
 	}
-	if dir := highestDebianBinDir(); dir != "" {
+	if dir := highestDebianBinDir(debianRoot); dir != "" {
 		return dir, nil
 	}
 	return "", errNoBinaries
@@ -66,10 +70,10 @@ func hasServerBinaries(dir string) bool {
 	return true
 }
 
-// highestDebianBinDir returns /usr/lib/postgresql/N/bin for the highest
-// N that holds the server programs, or "".
-func highestDebianBinDir() string {
-	entries, err := os.ReadDir(debianBinRoot)
+// highestDebianBinDir returns root/N/bin for the highest version N that
+// holds the server programs, or "".
+func highestDebianBinDir(root string) string {
+	entries, err := os.ReadDir(root)
 	if err != nil {
 		return ""
 	}
@@ -88,7 +92,7 @@ func highestDebianBinDir() string {
 			}
 			parts = append(parts, n)
 		}
-		dir := filepath.Join(debianBinRoot, e.Name(), "bin")
+		dir := filepath.Join(root, e.Name(), "bin")
 		if parts != nil && hasServerBinaries(dir) {
 			versions = append(versions, version{parts, dir})
 		}

@@ -222,6 +222,16 @@ func suiteFor(t testing.TB) *suite {
 	return s
 }
 
+// SkipIfDisabled skips t when CPCGEN_TEST_SKIP_DB=1. URL, Pool, Open
+// and Current do so themselves; tests that call Start for a cluster of
+// their own call it first.
+func SkipIfDisabled(t testing.TB) {
+	t.Helper()
+	if os.Getenv(EnvSkipDB) == "1" {
+		t.Skip("pgtest: " + EnvSkipDB + "=1: skipping a test that needs PostgreSQL")
+	}
+}
+
 // Current returns the cluster of the test binary, starting it if needed,
 // for tests that stop, restart or kill the server or start replicas from
 // it. A test that stops it must start it again: other tests share it.

@@ -48,6 +48,7 @@ func ctxT(t *testing.T) context.Context {
 // TestParallelIsolation runs parallel tests that each change their own
 // database and see only their own changes and the template's row.
 func TestParallelIsolation(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
 	t.Run("group", func(t *testing.T) {
 		for i := range 8 {
 			t.Run(strconv.Itoa(i), func(t *testing.T) {
@@ -106,6 +107,7 @@ func TestDatabaseDroppedAtCleanup(t *testing.T) {
 // TestClusterLifecycle exercises a cluster of its own: options, Stop,
 // Start, Restart, Kill (crash recovery keeps committed data) and Close.
 func TestClusterLifecycle(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
 	ctx := ctxT(t)
 	c, err := pgtest.Start(ctx, pgtest.Options{
 		Durable:  true,
@@ -230,6 +232,7 @@ func queryIn(t *testing.T, ctx context.Context, url, sql string) string {
 // TestStartFailureShowsLog starts a cluster with a setting the server
 // rejects: the error must carry the server log's explanation.
 func TestStartFailureShowsLog(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
 	_, err := pgtest.Start(ctxT(t), pgtest.Options{Settings: map[string]string{"shared_buffers": "not-a-size"}})
 	if err == nil {
 		t.Fatal("Start succeeded with an invalid setting")
@@ -257,6 +260,7 @@ func TestExternalServer(t *testing.T) {
 // exit normally, fail, panic, or are killed; in every case the server
 // processes and the directory must be gone afterwards.
 func TestNoLeftovers(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
 	for _, mode := range []string{"pass", "fail", "panic", "sigterm", "sigkill"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
@@ -291,6 +295,20 @@ func TestNoLeftovers(t *testing.T) {
 	}
 }
 
+// TestWithoutMainOrServer checks the two ways a test gets no database:
+// without pgtest.Main it fails and says how to fix it; with
+// CPCGEN_TEST_SKIP_DB=1 it is skipped.
+func TestWithoutMainOrServer(t *testing.T) {
+	out, err := runChild(t, "nomain")
+	if err == nil || !strings.Contains(out, "add func TestMain(m *testing.M) { pgtest.Main(m) }") || strings.Contains(out, "not reached") {
+		t.Errorf("without Main: err %v, output:\n%s", err, out)
+	}
+	out, err = runChild(t, "skip", pgtest.EnvSkipDB+"=1")
+	if err != nil || !strings.Contains(out, "--- SKIP: TestChild") || !strings.Contains(out, pgtest.EnvSkipDB+"=1") {
+		t.Errorf("with %s=1: err %v, output:\n%s", pgtest.EnvSkipDB, err, out)
+	}
+}
+
 // runChild runs this test binary as a child in the given mode.
 func runChild(t *testing.T, mode string, env ...string) (string, error) {
 	t.Helper()
@@ -305,7 +323,11 @@ func runChild(t *testing.T, mode string, env ...string) (string, error) {
 
 // childMain is TestMain in a child process; TestChild does the work.
 func childMain(m *testing.M) int {
-	if os.Getenv("PGTEST_CHILD") != "external" {
+	switch os.Getenv("PGTEST_CHILD") {
+	case "external":
+	case "nomain":
+		return m.Run()
+	default:
 		os.Unsetenv(pgtest.EnvDatabaseURL)
 	}
 	pgtest.Main(m)
@@ -317,6 +339,11 @@ func TestChild(t *testing.T) {
 	mode := os.Getenv("PGTEST_CHILD")
 	if mode == "" {
 		t.Skip("only runs as a child of TestNoLeftovers and TestExternalServer")
+	}
+	if mode == "nomain" {
+		pgtest.URL(t)
+		t.Log("not reached")
+		return
 	}
 	c := pgtest.Current(t)
 	db := pgtest.Open(t)
