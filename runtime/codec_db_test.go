@@ -69,6 +69,39 @@ func TestBinaryFormatAndOwnPlans(t *testing.T) {
 		t.Error("a plain pgx map uses this package's plan")
 	}
 
+	// On the wire: parameters encoded by this package's plans, sent in
+	// binary, are read by the server as the same values; results asked
+	// for in binary decode through the same plans.
+	numBytes, err := m.Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, amount, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uuidBytes, err := m.Encode(pgtype.UUIDOID, pgtype.BinaryFormatCode, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := conn.Conn().PgConn().ExecParams(ctx, "SELECT $1::text, $2::text, $1, $2",
+		[][]byte{numBytes, uuidBytes}, []uint32{pgtype.NumericOID, pgtype.UUIDOID},
+		[]int16{pgtype.BinaryFormatCode, pgtype.BinaryFormatCode},
+		[]int16{pgtype.TextFormatCode, pgtype.TextFormatCode, pgtype.BinaryFormatCode, pgtype.BinaryFormatCode}).Read()
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got := string(res.Rows[0][0]); got != amount.String() {
+		t.Errorf("server reads the binary numeric as %s, want %s", got, amount)
+	}
+	if got := string(res.Rows[0][1]); got != id.String() {
+		t.Errorf("server reads the binary uuid as %s, want %s", got, id)
+	}
+	var wireAmount decimal.Decimal
+	var wireID uuid.UUID
+	if err := m.Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, res.Rows[0][2], &wireAmount); err != nil || !wireAmount.Equal(amount) {
+		t.Errorf("binary numeric from the server: %s, %v", wireAmount, err)
+	}
+	if err := m.Scan(pgtype.UUIDOID, pgtype.BinaryFormatCode, res.Rows[0][3], &wireID); err != nil || wireID != id {
+		t.Errorf("binary uuid from the server: %s, %v", wireID, err)
+	}
+
 	rows, err := conn.Query(ctx, "SELECT id, amount, free, ref, refs, amounts FROM ledger")
 	if err != nil {
 		t.Fatal(err)
