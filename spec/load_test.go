@@ -2,7 +2,6 @@ package spec
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,47 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the want.txt files of testdata/errors")
-
-// TestErrorCases loads every project under testdata/errors and compares
-// the error text with the case's want.txt.
-func TestErrorCases(t *testing.T) {
-	dirs, err := filepath.Glob("../testdata/errors/*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dirs) < 12 {
-		t.Fatalf("found %d error cases, want at least 12", len(dirs))
-	}
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			_, err := Load(dir)
-			if err == nil {
-				t.Fatal("Load succeeded")
-			}
-			var list ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error is %T, not an ErrorList: %v", err, err)
-			}
-			got := err.Error() + "\n"
-			wantFile := filepath.Join(dir, "want.txt")
-			if *update {
-				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(wantFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
 
 func TestLoadIOErrors(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "missing"))
