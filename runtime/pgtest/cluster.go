@@ -120,8 +120,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: create temporary directory: %w", err)
 	}
+	started := false
 	defer func() {
-		if err != nil {
+		if !started {
 			c.removeFiles()
 		}
 	}()
@@ -153,6 +154,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 		err = c.startServer(ctx)
 		if err == nil {
+			started = true
 			return c, nil
 		}
 		if opts.Port != 0 || attempt >= 5 || !errors.Is(err, errAddressInUse) {

@@ -242,6 +242,44 @@ func TestStartFailureShowsLog(t *testing.T) {
 	}
 }
 
+// TestInitdbFailureCleansUp uses an initdb that records its data
+// directory and fails: the error shows its output and the directory is
+// removed.
+func TestInitdbFailureCleansUp(t *testing.T) {
+	// As root the programs run as the postgres user, which must reach
+	// them and write the record.
+	bin, err := os.MkdirTemp("", "pgtest-fake-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(bin) })
+	if err := os.Chmod(bin, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(bin, "pgdata")
+	script := "#!/bin/sh\necho \"$2\" > " + record + "\necho 'initdb: simulated failure' >&2\nexit 1\n"
+	for _, name := range []string{"initdb", "postgres", "pg_ctl"} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = pgtest.Start(ctxT(t), pgtest.Options{BinDir: bin})
+	if err == nil || !strings.Contains(err.Error(), "simulated failure") {
+		t.Fatalf("err = %v", err)
+	}
+	data, rerr := os.ReadFile(record)
+	if rerr != nil {
+		t.Fatalf("initdb did not run: %v", rerr)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(data)))
+	if !strings.Contains(root, "cpcgen-pgtest-") {
+		t.Fatalf("unexpected data directory %s", data)
+	}
+	if exists(root) {
+		t.Errorf("%s is left behind after a failed Start", root)
+	}
+}
+
 // TestExternalServer runs a child test binary with CPCGEN_TEST_DATABASE_URL
 // set to this binary's cluster: it must use that server and refuse to
 // stop it.
