@@ -1,10 +1,14 @@
 package pgtest
 
 import (
+	"context"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeBinDir creates dir with executable stand-ins for the server
@@ -62,4 +66,25 @@ func TestFindBinDir(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// TestPortInUse checks that a start on a taken port is recognized as
+// such, which is what makes Start pick another free port and try again.
+func TestPortInUse(t *testing.T) {
+	SkipIfDisabled(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := Start(ctx, Options{Port: l.Addr().(*net.TCPAddr).Port})
+	if err == nil {
+		c.Close()
+		t.Fatal("Start succeeded on a taken port")
+	}
+	if !errors.Is(err, errAddressInUse) {
+		t.Errorf("err = %v, want errAddressInUse", err)
+	}
 }
