@@ -20,6 +20,8 @@ func Build(proj *spec.Project) (*Package, error) {
 		enums:  map[string]*Enum{},
 		idents: map[string]identUse{},
 		files:  map[string]identUse{},
+		// The Store's own members.
+		storeFields: map[string]string{"DB": "the Store method DB", "InTx": "the Store method InTx"},
 	}
 	pkg := &Package{
 		Name:       proj.Config.Package.Name,
@@ -59,7 +61,9 @@ type builder struct {
 	// declares them; files likewise for output file names.
 	idents map[string]identUse
 	files  map[string]identUse
-	errs   spec.ErrorList
+	// storeFields are the Store's member names and what they are.
+	storeFields map[string]string
+	errs        spec.ErrorList
 }
 
 type identUse struct {
@@ -125,10 +129,11 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 		Audit:      st.Audit,
 		Spec:       st,
 	}
-	if t.Plural == t.Model {
-		t.Plural += "s"
-	}
 	what := fmt.Sprintf("table %q", st.Name)
+	if prev, ok := b.storeFields[t.Plural]; ok {
+		b.errs.Add(st.Pos, "%s would be the Store field %s, which is already %s; rename the table", what, t.Plural, prev)
+	}
+	b.storeFields[t.Plural] = what
 	b.declare(t.Model, "the row type of "+what, st.Pos)
 	b.declare(t.Repo, "the repository of "+what, st.Pos)
 	b.declare(t.NewType, "the insert struct of "+what, st.Pos)

@@ -181,6 +181,7 @@ var singularRules = []struct{ suffix, repl string }{
 	{"xes", "x"},
 	{"zzes", "zz"},
 	{"oes", "o"},
+	{"ouses", "ouse"},
 	{"ses", "s"},
 	{"ss", "ss"},
 	{"us", "us"},

@@ -52,6 +52,8 @@ func TestModelName(t *testing.T) {
 		"account_status": "AccountStatus",
 		"ledger_entries": "LedgerEntry",
 		"boxes":          "Box",
+		"warehouses":     "Warehouse",
+		"inventory":      "Inventory",
 		"companies":      "Company",
 		"news":           "News",
 		"user":           "User",

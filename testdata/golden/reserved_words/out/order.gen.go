@@ -60,7 +60,7 @@ func collectOrder(row pgx.CollectableRow) (Order, error) {
 	return v, err
 }
 
-const sqlOrdersCreate = `-- name: order.Create
+const sqlOrderCreate = `-- name: order.Create
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
 RETURNING "type", "func", "user", "group", "limit"`
@@ -69,13 +69,13 @@ RETURNING "type", "func", "user", "group", "limit"`
 // applied.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
+	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
 		return Order{}, runtime.Wrap(err, "order.Create", "order")
 	}
 	return v, nil
 }
 
-const sqlOrdersFindByID = `-- name: order.FindByID
+const sqlOrderFindByID = `-- name: order.FindByID
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "type" = $1 AND "func" = $2`
 
@@ -83,19 +83,19 @@ WHERE "type" = $1 AND "func" = $2`
 // is none, the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
 	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersFindByID, type_, func_), &v); err != nil {
+	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderFindByID, type_, func_), &v); err != nil {
 		return Order{}, runtime.Wrap(err, "order.FindByID", "order")
 	}
 	return v, nil
 }
 
-const sqlOrdersFindAll = `-- name: order.FindAll
+const sqlOrderFindAll = `-- name: order.FindAll
 SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`
 
 // FindAll returns every row of table order, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
+	rows, err := r.db.Query(ctx, sqlOrderFindAll)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order.FindAll", "order")
 	}
@@ -111,7 +111,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 // error ends the sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrdersFindAll)
+		rows, err := r.db.Query(ctx, sqlOrderFindAll)
 		if err != nil {
 			yield(Order{}, runtime.Wrap(err, "order.Stream", "order"))
 			return
@@ -133,11 +133,11 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	}
 }
 
-const sqlOrdersListFirst = `-- name: order.List
+const sqlOrderListFirst = `-- name: order.List
 SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"
 LIMIT $1`
 
-const sqlOrdersListAfter = `-- name: order.List
+const sqlOrderListAfter = `-- name: order.List
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
@@ -152,14 +152,14 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	var rows pgx.Rows
 	var err error
 	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrdersListFirst, size+1)
+		rows, err = r.db.Query(ctx, sqlOrderListFirst, size+1)
 	} else {
 		var type_ string
 		var func_ int32
 		if err := runtime.DecodeCursor(page.After, &type_, &func_); err != nil {
 			return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
 		}
-		rows, err = r.db.Query(ctx, sqlOrdersListAfter, type_, func_, size+1)
+		rows, err = r.db.Query(ctx, sqlOrderListAfter, type_, func_, size+1)
 	}
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
@@ -173,7 +173,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	}), nil
 }
 
-const sqlOrdersUpdate = `-- name: order.Update
+const sqlOrderUpdate = `-- name: order.Update
 UPDATE "order"
 SET "user" = CASE WHEN $3::boolean THEN $4::integer ELSE "user" END,
     "group" = COALESCE($5::text[], "group"),
@@ -186,32 +186,32 @@ RETURNING "type", "func", "user", "group", "limit"`
 // matches runtime.ErrNotFound.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
 	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, type_, func_, u.User.Set, u.User.Value, u.Group.Ptr(), u.Limit.Ptr()), &v); err != nil {
+	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpdate, type_, func_, u.User.Set, u.User.Value, u.Group.Ptr(), u.Limit.Ptr()), &v); err != nil {
 		return Order{}, runtime.Wrap(err, "order.Update", "order")
 	}
 	return v, nil
 }
 
-const sqlOrdersDelete = `-- name: order.Delete
+const sqlOrderDelete = `-- name: order.Delete
 DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
 
 // Delete removes the row of table order with the given type_ and func_ and reports
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrdersDelete, type_, func_)
+	tag, err := r.db.Exec(ctx, sqlOrderDelete, type_, func_)
 	if err != nil {
 		return false, runtime.Wrap(err, "order.Delete", "order")
 	}
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrdersCount = `-- name: order.Count
+const sqlOrderCount = `-- name: order.Count
 SELECT count(*) FROM "order"`
 
 // Count returns the number of rows of table order.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrdersCount).Scan(&n); err != nil {
+	if err := r.db.QueryRow(ctx, sqlOrderCount).Scan(&n); err != nil {
 		return 0, runtime.Wrap(err, "order.Count", "order")
 	}
 	return n, nil

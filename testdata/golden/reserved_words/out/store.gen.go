@@ -19,20 +19,20 @@ const _ = runtime.CodegenV1
 type Store struct {
 	db runtime.DBTX
 
-	// Users reads and writes table user.
-	Users *UserRepo
+	// User reads and writes table user.
+	User *UserRepo
 
-	// Orders reads and writes table order.
-	Orders *OrderRepo
+	// Order reads and writes table order.
+	Order *OrderRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	return &Store{
-		Orders: NewOrderRepo(db),
-		Users:  NewUserRepo(db),
-		db:     db,
+		Order: NewOrderRepo(db),
+		User:  NewUserRepo(db),
+		db:    db,
 	}
 }
 

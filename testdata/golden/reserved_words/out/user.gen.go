@@ -61,7 +61,7 @@ func collectUser(row pgx.CollectableRow) (User, error) {
 	return v, err
 }
 
-const sqlUsersCreate = `-- name: user.Create
+const sqlUserCreate = `-- name: user.Create
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
 RETURNING "id", "select", "from", "type", "default"`
@@ -69,13 +69,13 @@ RETURNING "id", "select", "from", "type", "default"`
 // Create inserts a row into table user and returns it as stored, defaults applied.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
+	if err := scanUser(r.db.QueryRow(ctx, sqlUserCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
 		return User{}, runtime.Wrap(err, "user.Create", "user")
 	}
 	return v, nil
 }
 
-const sqlUsersFindByID = `-- name: user.FindByID
+const sqlUserFindByID = `-- name: user.FindByID
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = $1`
 
@@ -83,19 +83,19 @@ WHERE "id" = $1`
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersFindByID, id), &v); err != nil {
+	if err := scanUser(r.db.QueryRow(ctx, sqlUserFindByID, id), &v); err != nil {
 		return User{}, runtime.Wrap(err, "user.FindByID", "user")
 	}
 	return v, nil
 }
 
-const sqlUsersFindAll = `-- name: user.FindAll
+const sqlUserFindAll = `-- name: user.FindAll
 SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
 
 // FindAll returns every row of table user, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUsersFindAll)
+	rows, err := r.db.Query(ctx, sqlUserFindAll)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.FindAll", "user")
 	}
@@ -111,7 +111,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 // ends the sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
-		rows, err := r.db.Query(ctx, sqlUsersFindAll)
+		rows, err := r.db.Query(ctx, sqlUserFindAll)
 		if err != nil {
 			yield(User{}, runtime.Wrap(err, "user.Stream", "user"))
 			return
@@ -133,11 +133,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	}
 }
 
-const sqlUsersListFirst = `-- name: user.List
+const sqlUserListFirst = `-- name: user.List
 SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"
 LIMIT $1`
 
-const sqlUsersListAfter = `-- name: user.List
+const sqlUserListAfter = `-- name: user.List
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -151,13 +151,13 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	var rows pgx.Rows
 	var err error
 	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlUsersListFirst, size+1)
+		rows, err = r.db.Query(ctx, sqlUserListFirst, size+1)
 	} else {
 		var id int32
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
 			return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
 		}
-		rows, err = r.db.Query(ctx, sqlUsersListAfter, id, size+1)
+		rows, err = r.db.Query(ctx, sqlUserListAfter, id, size+1)
 	}
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
@@ -171,7 +171,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	}), nil
 }
 
-const sqlUsersUpdate = `-- name: user.Update
+const sqlUserUpdate = `-- name: user.Update
 UPDATE "user"
 SET "select" = COALESCE($2::text, "select"),
     "from" = CASE WHEN $3::boolean THEN $4::text ELSE "from" END,
@@ -185,32 +185,32 @@ RETURNING "id", "select", "from", "type", "default"`
 // runtime.ErrNotFound.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
 	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Select.Ptr(), u.From.Set, u.From.Value, u.Type.Ptr(), u.Default.Ptr()), &v); err != nil {
+	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpdate, id, u.Select.Ptr(), u.From.Set, u.From.Value, u.Type.Ptr(), u.Default.Ptr()), &v); err != nil {
 		return User{}, runtime.Wrap(err, "user.Update", "user")
 	}
 	return v, nil
 }
 
-const sqlUsersDelete = `-- name: user.Delete
+const sqlUserDelete = `-- name: user.Delete
 DELETE FROM "user" WHERE "id" = $1`
 
 // Delete removes the row of table user with the given id and reports whether there
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
+	tag, err := r.db.Exec(ctx, sqlUserDelete, id)
 	if err != nil {
 		return false, runtime.Wrap(err, "user.Delete", "user")
 	}
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersCount = `-- name: user.Count
+const sqlUserCount = `-- name: user.Count
 SELECT count(*) FROM "user"`
 
 // Count returns the number of rows of table user.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
-	if err := r.db.QueryRow(ctx, sqlUsersCount).Scan(&n); err != nil {
+	if err := r.db.QueryRow(ctx, sqlUserCount).Scan(&n); err != nil {
 		return 0, runtime.Wrap(err, "user.Count", "user")
 	}
 	return n, nil
