@@ -242,6 +242,29 @@ func TestStartFailureShowsLog(t *testing.T) {
 	}
 }
 
+func TestExecFiles(t *testing.T) {
+	ctx := ctxT(t)
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "schema.sql"), filepath.Join(dir, "seed.sql")
+	if err := os.WriteFile(first, []byte("CREATE TABLE notes (id int PRIMARY KEY);\nCREATE INDEX ON notes (id);"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(second, []byte("INSERT INTO notes VALUES (1), (2);"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := pgtest.ExecFiles(first, second)(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	if got := queryIn(t, ctx, url, "SELECT count(*)::text FROM notes"); got != "2" {
+		t.Errorf("notes = %s, want 2", got)
+	}
+	err := pgtest.ExecFiles(filepath.Join(dir, "missing.sql"))(ctx, url)
+	if err == nil {
+		t.Error("a missing file is no error")
+	}
+}
+
 // TestInitdbFailureCleansUp uses an initdb that records its data
 // directory and fails: the error shows its output and the directory is
 // removed.
