@@ -3,33 +3,17 @@ package shopdb
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-func TestMain(m *testing.M) {
-	pgtest.Main(m, pgtest.WithTemplate(func(ctx context.Context, url string) error {
-		ddl, err := os.ReadFile("schema.sql")
-		if err != nil {
-			return err
-		}
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, string(ddl))
-		return err
-	}))
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
 // seed creates an organization with one user and a customer.
 func seed(t *testing.T, ctx context.Context, s *Store) (Organization, User, Customer) {

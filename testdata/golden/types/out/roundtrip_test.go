@@ -6,14 +6,12 @@ import (
 	"errors"
 	"math"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 
@@ -21,24 +19,7 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-func TestMain(m *testing.M) {
-	pgtest.Main(m, pgtest.WithTemplate(applySchema))
-}
-
-// applySchema runs the generated schema.sql.
-func applySchema(ctx context.Context, url string) error {
-	ddl, err := os.ReadFile("schema.sql")
-	if err != nil {
-		return err
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, string(ddl))
-	return err
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
 // cmpOpts compare decimals and times by value.
 var cmpOpts = cmp.Options{
