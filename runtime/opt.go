@@ -15,8 +15,10 @@ import (
 // omitzero tag option the generated structs carry) and any present value,
 // null included, sets it.
 type Opt[T any] struct {
+	// Value is the value; meaningful only when Set is true.
 	Value T
-	Set   bool
+	// Set reports whether the field was given.
+	Set bool
 }
 
 // Set returns an Opt holding v.

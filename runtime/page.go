@@ -15,7 +15,9 @@ const DefaultPageSize = 100
 // PageArgs asks for one page of a paginated query: up to Limit rows after
 // the cursor of the previous page ("" for the first page).
 type PageArgs struct {
+	// After is the Next cursor of the previous page, or "" for the first.
 	After string
+	// Limit is the page size; DefaultPageSize when not positive.
 	Limit int
 }
 
@@ -31,8 +33,10 @@ func (p PageArgs) Size() int {
 // Page is one page of rows. Next is the cursor of the following page, or
 // "" when this page is the last.
 type Page[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next,omitempty"`
+	// Items are the page's rows, in the query's order.
+	Items []T `json:"items"`
+	// Next is the cursor to pass as PageArgs.After for the next page.
+	Next string `json:"next,omitempty"`
 }
 
 // NewPage makes a page from rows fetched with a limit of size+1: when
