@@ -417,6 +417,12 @@ func classify(err error) *DbError {
 		return e
 	}
 
+	if errors.Is(err, ErrBadCursor) {
+		e.Kind = KindValidation
+		e.Message = err.Error()
+		return e
+	}
+
 	if isEncodingError(err) {
 		e.Kind = KindEncoding
 		e.Message = encodingMessage(err)

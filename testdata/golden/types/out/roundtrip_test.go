@@ -194,7 +194,7 @@ func TestListPagesCoverTheTable(t *testing.T) {
 	if len(seen) != rows {
 		t.Fatalf("pages covered %d rows, want %d", len(seen), rows)
 	}
-	if _, err := store.Samples.List(ctx, runtime.PageArgs{After: "not-a-cursor"}); !errors.Is(err, runtime.ErrBadCursor) {
+	if _, err := store.Samples.List(ctx, runtime.PageArgs{After: "not-a-cursor"}); !errors.Is(err, runtime.ErrBadCursor) || !errors.Is(err, runtime.ErrValidation) {
 		t.Fatalf("bad cursor: %v", err)
 	}
 	var streamed int
