@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cpcgen runs the command line in process and returns its exit code and
+// output streams.
+func cpcgen(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// newProject writes a small project into a temporary directory.
+func newProject(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/app\n\ngo 1.25\n")
+	write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n")
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email: {type: varchar(255), unique: true}
+`)
+	return dir
+}
+
+func write(t *testing.T, dir, name, data string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGenerateThenCheck(t *testing.T) {
+	dir := newProject(t)
+	code, out, errOut := cpcgen(t, "-C", dir, "check")
+	if code != exitProblems || !strings.Contains(out, "internal/appdb/users.gen.go: missing file") {
+		t.Fatalf("check before generate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = cpcgen(t, "-C", dir, "generate")
+	if code != exitOK || !strings.Contains(out, "internal/appdb/users.gen.go") {
+		t.Fatalf("generate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = cpcgen(t, "-C", dir, "check")
+	if code != exitOK || !strings.Contains(out, "up to date") {
+		t.Fatalf("check after generate: exit %d\n%s", code, out)
+	}
+	// A second generate changes nothing.
+	code, out, _ = cpcgen(t, "-C", dir, "generate")
+	if code != exitOK || !strings.Contains(out, "0 written, 0 removed") {
+		t.Fatalf("second generate: exit %d\n%s", code, out)
+	}
+
+	// A spec edit makes check fail with a readable diff and write nothing.
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email: {type: varchar(255), unique: true}
+      name:  {type: text, nullable: true}
+`)
+	before, _ := os.ReadFile(filepath.Join(dir, "internal/appdb/users.gen.go"))
+	code, out, _ = cpcgen(t, "-C", dir, "check")
+	if code != exitProblems {
+		t.Fatalf("check after spec edit: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"internal/appdb/users.gen.go: stale file",
+		"--- a/internal/appdb/users.gen.go",
+		"+\tName  *string   `json:\"name\"`",
+		"run `cpcgen generate`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "internal/appdb/users.gen.go"))
+	if !bytes.Equal(before, after) {
+		t.Fatal("check wrote a file")
+	}
+
+	// A hand edit of generated code is caught too.
+	cpcgen(t, "-C", dir, "generate")
+	f := filepath.Join(dir, "internal/appdb/store.gen.go")
+	data, _ := os.ReadFile(f)
+	os.WriteFile(f, bytes.Replace(data, []byte("Store bundles"), []byte("Store gathers"), 1), 0o644)
+	code, out, _ = cpcgen(t, "-C", dir, "check")
+	if code != exitProblems || !strings.Contains(out, "internal/appdb/store.gen.go: stale file") || !strings.Contains(out, "-// Store gathers") {
+		t.Fatalf("check after hand edit: exit %d\n%s", code, out)
+	}
+}
+
+func TestRemovedTableRemovesItsFile(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "schema/more.yaml", "tables:\n  tags:\n    columns:\n      name: {type: text, primary_key: true}\n")
+	write(t, dir, "internal/appdb/handwritten.go", "package appdb\n\n// Extra is hand-written.\nconst Extra = 1\n")
+	if code, out, errOut := cpcgen(t, "-C", dir, "generate"); code != exitOK {
+		t.Fatalf("generate: %s%s", out, errOut)
+	}
+	os.Remove(filepath.Join(dir, "schema/more.yaml"))
+	code, out, _ := cpcgen(t, "-C", dir, "check")
+	if code != exitProblems || !strings.Contains(out, "internal/appdb/tags.gen.go: extra file") {
+		t.Fatalf("check: exit %d\n%s", code, out)
+	}
+	code, out, _ = cpcgen(t, "-C", dir, "generate")
+	if code != exitOK || !strings.Contains(out, "removed ") || !strings.Contains(out, "internal/appdb/tags.gen.go") {
+		t.Fatalf("generate: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "internal/appdb/handwritten.go")); err != nil {
+		t.Fatalf("hand-written file: %v", err)
+	}
+}
+
+func TestSpecErrorsExit2AndWriteNothing(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: uuid, primary_key: true, defualt: gen_random_uuid()}
+      email: {type: varchr(255)}
+`)
+	code, out, errOut := cpcgen(t, "-C", dir, "generate")
+	if code != exitUsage {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		`schema/app.yaml:4:46: unknown key "defualt" in column "id"; did you mean "default"?`,
+		`schema/app.yaml:5:21: unknown type "varchr"; did you mean "varchar"?`,
+		"nothing was written",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "internal")); !os.IsNotExist(err) {
+		t.Fatalf("output directory exists after a failed run: %v", err)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	code, _, errOut := cpcgen(t, "generat")
+	if code != exitUsage || !strings.Contains(errOut, "Did you mean this?") || !strings.Contains(errOut, "generate") {
+		t.Fatalf("unknown command: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = cpcgen(t, "generate", "--bogus")
+	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") {
+		t.Fatalf("unknown flag: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = cpcgen(t, "-C", t.TempDir(), "generate")
+	if code != exitUsage || !strings.Contains(errOut, "cpcgen.yaml") {
+		t.Fatalf("missing config: exit %d\n%s", code, errOut)
+	}
+	code, out, _ := cpcgen(t, "version")
+	if code != exitOK || !strings.HasPrefix(out, "cpcgen ") {
+		t.Fatalf("version: exit %d %q", code, out)
+	}
+}
