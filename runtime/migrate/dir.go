@@ -1,0 +1,375 @@
+package migrate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The directory layouts Load reads.
+const (
+	// FormatGolangMigrate is golang-migrate's layout: 000001_name.up.sql
+	// and 000001_name.down.sql.
+	FormatGolangMigrate = "golang-migrate"
+	// FormatGoose is goose's: 000001_name.sql with "-- +goose Up" and
+	// "-- +goose Down" sections.
+	FormatGoose = "goose"
+	// FormatFlyway is Flyway's: V1__name.sql and the undo file
+	// U1__name.sql.
+	FormatFlyway = "flyway"
+	// FormatDbmate is dbmate's: 000001_name.sql with "-- migrate:up" and
+	// "-- migrate:down" sections.
+	FormatDbmate = "dbmate"
+	// FormatAtlas is Atlas's: 000001_name.sql, up only.
+	FormatAtlas = "atlas"
+)
+
+// NoTransaction is the directive that makes a file run outside a
+// transaction, for statements such as CREATE INDEX CONCURRENTLY. It must
+// stand on a line of its own. The formats' own
+// directives work too: goose's "-- +goose NO TRANSACTION", dbmate's
+// "-- migrate:up transaction:false" and Atlas's "-- atlas:txmode none".
+const NoTransaction = "-- cpcgen:no-transaction"
+
+// SumFile is the name of the directory's checksum file, in Atlas's
+// atlas.sum format.
+const SumFile = "atlas.sum"
+
+// Migration is one version of a migrations directory: its up part and,
+// when the format has one, its down part.
+type Migration struct {
+	// Version is the number the file names start with (000001 → 1).
+	Version int64
+	// Name is the description after the version ("add_users").
+	Name string
+	// File is the file holding the up part; DownFile the one holding the
+	// down part ("" when there is none; the same as File for goose and
+	// dbmate).
+	File     string
+	DownFile string
+	// Checksum is the hex SHA-256 of File's bytes, recorded when the
+	// migration is applied and compared on every run.
+	Checksum string
+	// Up and Down are the statements of each direction.
+	Up   Part
+	Down Part
+	// HasDown reports whether the format gave the migration a down part
+	// (which may still be empty).
+	HasDown bool
+}
+
+// Part is the up or the down half of a migration.
+type Part struct {
+	Statements []Statement
+	// NoTransaction is set by the no-transaction directive: the
+	// statements then run one by one outside a transaction.
+	NoTransaction bool
+}
+
+// Load reads a migrations directory in the given format ("" detects it
+// from the file names and contents) and returns its migrations in version
+// order. It rejects two files with one version, names it cannot parse,
+// SQL it cannot split, and — when the directory has an atlas.sum — any
+// difference between the files and their recorded checksums.
+func Load(dir fs.FS, format string) ([]*Migration, error) {
+	entries, err := fs.ReadDir(dir, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations directory: %w", err)
+	}
+	files := map[string][]byte{}
+	var names []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		data, err := fs.ReadFile(dir, e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("read migration %s: %w", e.Name(), err)
+		}
+		files[e.Name()] = data
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	if format == "" {
+		format = detectFormat(names, files)
+	}
+	if err := verifySum(dir, names, files); err != nil {
+		return nil, err
+	}
+	var ms []*Migration
+	switch format {
+	case FormatGolangMigrate:
+		ms, err = loadPaired(names, files, golangMigrateRE, "up", "down")
+	case FormatFlyway:
+		ms, err = loadPaired(names, files, flywayRE, "V", "U")
+	case FormatGoose, FormatDbmate, FormatAtlas:
+		ms, err = loadSingle(names, files, format)
+	default:
+		return nil, fmt.Errorf("unknown migrations format %q; use golang-migrate, goose, flyway, dbmate or atlas", format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Version == ms[i-1].Version {
+			return nil, fmt.Errorf("migrations %s and %s have the same version %d; renumber one of them", ms[i-1].File, ms[i].File, ms[i].Version)
+		}
+	}
+	return ms, nil
+}
+
+var (
+	golangMigrateRE = regexp.MustCompile(`^([0-9]+)_?(.*)\.(up|down)\.sql$`)
+	flywayRE        = regexp.MustCompile(`^(V|U)([0-9]+)(?:__(.*))?\.sql$`)
+	singleRE        = regexp.MustCompile(`^([0-9]+)(?:_(.*))?\.sql$`)
+)
+
+// detectFormat guesses a directory's format from its file names and, for
+// the single-file formats, their section markers.
+func detectFormat(names []string, files map[string][]byte) string {
+	for _, n := range names {
+		if golangMigrateRE.MatchString(n) {
+			return FormatGolangMigrate
+		}
+		if flywayRE.MatchString(n) {
+			return FormatFlyway
+		}
+	}
+	for _, n := range names {
+		s := string(files[n])
+		switch {
+		case strings.Contains(s, "-- +goose Up"):
+			return FormatGoose
+		case strings.Contains(s, "-- migrate:up"):
+			return FormatDbmate
+		}
+	}
+	return FormatAtlas
+}
+
+// loadPaired reads the formats that keep up and down in two files.
+func loadPaired(names []string, files map[string][]byte, re *regexp.Regexp, up, down string) ([]*Migration, error) {
+	byVersion := map[int64]*Migration{}
+	var order []int64
+	for _, n := range names {
+		m := re.FindStringSubmatch(n)
+		if m == nil {
+			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, namingHint(re))
+		}
+		var verText, name, dir string
+		if re == flywayRE {
+			dir, verText, name = m[1], m[2], m[3]
+		} else {
+			verText, name, dir = m[1], m[2], m[3]
+		}
+		v, err := strconv.ParseInt(verText, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("migration file %s: version %s is too large", n, verText)
+		}
+		mig := byVersion[v]
+		if mig == nil {
+			mig = &Migration{Version: v, Name: name}
+			byVersion[v] = mig
+			order = append(order, v)
+		}
+		data := string(files[n])
+		part, err := parsePart(n, data, 0, len(data), lineIndex(data), hasLineDirective(data, NoTransaction, "-- atlas:txmode none"))
+		if err != nil {
+			return nil, err
+		}
+		switch dir {
+		case up:
+			if mig.File != "" {
+				return nil, fmt.Errorf("migrations %s and %s have the same version %d; renumber one of them", mig.File, n, v)
+			}
+			mig.File, mig.Name, mig.Up = n, name, part
+			mig.Checksum = checksum(files[n])
+		case down:
+			if mig.DownFile != "" {
+				return nil, fmt.Errorf("migrations %s and %s have the same version %d; renumber one of them", mig.DownFile, n, v)
+			}
+			mig.DownFile, mig.Down, mig.HasDown = n, part, true
+		}
+	}
+	var out []*Migration
+	for _, v := range order {
+		m := byVersion[v]
+		if m.File == "" {
+			return nil, fmt.Errorf("migration %s has no up file; add it or remove the down file", m.DownFile)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func namingHint(re *regexp.Regexp) string {
+	if re == flywayRE {
+		return "V1__name.sql and U1__name.sql"
+	}
+	return "000001_name.up.sql and 000001_name.down.sql"
+}
+
+// loadSingle reads the formats that keep a migration in one file:
+// goose's and dbmate's sections, Atlas's up-only files.
+func loadSingle(names []string, files map[string][]byte, format string) ([]*Migration, error) {
+	var out []*Migration
+	for _, n := range names {
+		m := singleRE.FindStringSubmatch(n)
+		if m == nil {
+			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (000001_name.sql); rename or remove it", n)
+		}
+		v, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("migration file %s: version %s is too large", n, m[1])
+		}
+		data := string(files[n])
+		lines := lineIndex(data)
+		mig := &Migration{Version: v, Name: m[2], File: n, Checksum: checksum(files[n])}
+		switch format {
+		case FormatAtlas:
+			mig.Up, err = parsePart(n, data, 0, len(data), lines, hasLineDirective(data, NoTransaction, "-- atlas:txmode none"))
+		case FormatGoose:
+			err = parseSections(mig, n, data, lines, "-- +goose Up", "-- +goose Down",
+				hasLineDirective(data, NoTransaction, "-- +goose NO TRANSACTION"))
+		case FormatDbmate:
+			err = parseSections(mig, n, data, lines, "-- migrate:up", "-- migrate:down", hasLineDirective(data, NoTransaction))
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mig)
+	}
+	return out, nil
+}
+
+// parseSections fills in the up and down parts of a file with section
+// markers (goose, dbmate).
+func parseSections(mig *Migration, name, data string, lines []int, upMark, downMark string, noTx bool) error {
+	upAt, upEnd := markerLine(data, upMark)
+	if upAt < 0 {
+		return fmt.Errorf("%s: no %q line; every migration of this format needs one", name, upMark)
+	}
+	downAt, downEnd := markerLine(data, downMark)
+	upStop := len(data)
+	if downAt >= 0 {
+		if downAt < upAt {
+			return fmt.Errorf("%s: line %d: %q comes before %q", name, lineAt(lines, downAt), downMark, upMark)
+		}
+		upStop = downAt
+	}
+	upNoTx := noTx || strings.Contains(data[upAt:upEnd], "transaction:false")
+	var err error
+	if mig.Up, err = parsePart(name, data, upEnd, upStop, lines, upNoTx); err != nil {
+		return err
+	}
+	if downAt >= 0 {
+		mig.DownFile, mig.HasDown = name, true
+		downNoTx := noTx || strings.Contains(data[downAt:downEnd], "transaction:false")
+		if mig.Down, err = parsePart(name, data, downEnd, len(data), lines, downNoTx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markerLine finds the line starting with mark and returns the offsets of
+// its start and of the start of the next line, or -1.
+func markerLine(data, mark string) (int, int) {
+	for off := 0; off < len(data); {
+		end := strings.IndexByte(data[off:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		if strings.HasPrefix(data[off:], mark) {
+			return off, next
+		}
+		off = next
+	}
+	return -1, -1
+}
+
+// parsePart splits data[from:to] into statements. Goose's StatementBegin
+// and StatementEnd lines keep what is between them one statement.
+func parsePart(name, data string, from, to int, lines []int, noTx bool) (Part, error) {
+	part := Part{NoTransaction: noTx}
+	lineOf := func(off int) int { return lineAt(lines, off) }
+	const begin, end = "-- +goose StatementBegin", "-- +goose StatementEnd"
+	for from < to {
+		b := strings.Index(data[from:to], begin)
+		if b < 0 {
+			stmts, err := splitStatements(name, data[from:to], from, lineOf)
+			if err != nil {
+				return part, err
+			}
+			part.Statements = append(part.Statements, stmts...)
+			break
+		}
+		b += from
+		stmts, err := splitStatements(name, data[from:b], from, lineOf)
+		if err != nil {
+			return part, err
+		}
+		part.Statements = append(part.Statements, stmts...)
+		bodyStart := b + len(begin)
+		if i := strings.IndexByte(data[bodyStart:to], '\n'); i >= 0 {
+			bodyStart += i + 1
+		} else {
+			bodyStart = to
+		}
+		e := strings.Index(data[bodyStart:to], end)
+		if e < 0 {
+			return part, fmt.Errorf("%s: line %d: %q without %q", name, lineOf(b), begin, end)
+		}
+		e += bodyStart
+		body := strings.TrimSpace(data[bodyStart:e])
+		if body != "" {
+			off := bodyStart + strings.Index(data[bodyStart:e], body)
+			part.Statements = append(part.Statements, Statement{SQL: body, Offset: off, Line: lineOf(off)})
+		}
+		from = e + len(end)
+	}
+	return part, nil
+}
+
+// hasLineDirective reports whether one of the directives stands on a line
+// of its own in data.
+func hasLineDirective(data string, directives ...string) bool {
+	for _, line := range strings.Split(data, "\n") {
+		line = strings.TrimSpace(line)
+		for _, d := range directives {
+			if line == d {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lineIndex returns the offsets at which data's lines start.
+func lineIndex(data string) []int {
+	idx := []int{0}
+	for i := 0; i < len(data); i++ {
+		if data[i] == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+// lineAt returns the 1-based line holding offset off.
+func lineAt(lines []int, off int) int {
+	return sort.Search(len(lines), func(i int) bool { return lines[i] > off })
+}
+
+// checksum is the hex SHA-256 of a file.
+func checksum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

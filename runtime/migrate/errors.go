@@ -1,0 +1,89 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/cpcgen/cpcgen/runtime"
+)
+
+// StatementError reports a statement of a migration file that failed. The
+// transaction of the file was rolled back: nothing of it persists and no
+// revision was recorded (unless the file runs outside a transaction).
+//
+// It wraps a *runtime.DbError, so errors.Is(err, runtime.ErrConflict) and
+// errors.As(err, &dbErr) work, and through it the *pgconn.PgError.
+type StatementError struct {
+	// File is the migration file; Index the statement's 0-based index in
+	// its part (up or down); Line the 1-based line it starts on.
+	File  string
+	Index int
+	Line  int
+	// Statement is the statement's SQL text.
+	Statement string
+	// ErrLine and ErrCol locate the server's error position in the
+	// file, when the server gave one (0 otherwise).
+	ErrLine int
+	ErrCol  int
+	// Err is the *runtime.DbError of the failure.
+	Err error
+}
+
+// Error names the file, the statement and the server's message, as in
+// `migrate: 000003_orders.up.sql:12: statement 2 (ALTER TABLE "orders" …)
+// failed: column "totl" does not exist (SQLSTATE 42703) at line 13,
+// column 9`.
+func (e *StatementError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "migrate: %s:%d: statement %d (%s) failed: ", e.File, e.Line, e.Index+1, Statement{SQL: e.Statement}.FirstLine())
+	var pgErr *pgconn.PgError
+	if errors.As(e.Err, &pgErr) {
+		b.WriteString(pgErr.Message)
+		if pgErr.Detail != "" {
+			b.WriteString(" (" + pgErr.Detail + ")")
+		}
+		fmt.Fprintf(&b, " (SQLSTATE %s)", pgErr.Code)
+	} else {
+		b.WriteString(e.Err.Error())
+	}
+	if e.ErrLine > 0 {
+		fmt.Fprintf(&b, " at line %d, column %d", e.ErrLine, e.ErrCol)
+	}
+	return b.String()
+}
+
+// Unwrap returns the *runtime.DbError.
+func (e *StatementError) Unwrap() error { return e.Err }
+
+func newStatementError(file string, index int, s Statement, err error) error {
+	e := &StatementError{File: file, Index: index, Line: s.Line, Statement: s.SQL, Err: runtime.Wrap(err, "migrate "+file, "")}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Position > 0 {
+		// Position counts characters (not bytes) of the statement, from 1.
+		line, col := s.Line, 1
+		n := 0
+		for _, r := range s.SQL {
+			n++
+			if n == int(pgErr.Position) {
+				break
+			}
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		if s.Line > 0 {
+			e.ErrLine, e.ErrCol = line, col
+		}
+	}
+	return e
+}
+
+// dbError wraps a failure of the runner's own bookkeeping.
+func dbError(what string, err error) error {
+	return fmt.Errorf("migrate: %s: %w", what, runtime.Wrap(err, "migrate", ""))
+}
