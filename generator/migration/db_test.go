@@ -1,0 +1,147 @@
+package migration_test
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// testDB is a fresh database with a pool for the runner and an Atlas
+// driver for inspection.
+type testDB struct {
+	pool *pgxpool.Pool
+	sql  *sql.DB
+	drv  migrate.Driver
+}
+
+func openDB(t *testing.T) *testDB {
+	t.Helper()
+	url := pgtest.URL(t)
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	sdb, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sdb.Close() })
+	drv, err := postgres.Open(sdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testDB{pool: pool, sql: sdb, drv: drv}
+}
+
+// inspect returns the public schema without the runner's tables.
+func (db *testDB) inspect(t *testing.T) *schema.Schema {
+	t.Helper()
+	s, err := db.drv.InspectSchema(context.Background(), "public", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []*schema.Table
+	for _, tb := range s.Tables {
+		if !strings.HasPrefix(tb.Name, "cpcgen_migrations") {
+			keep = append(keep, tb)
+		}
+	}
+	s.Tables = keep
+	return s
+}
+
+// normalize returns the package's schema as PostgreSQL spells it:
+// Atlas applies it to a scratch schema of a clean database and inspects
+// it back, the way Atlas's dev database normalizes desired states.
+func normalize(t *testing.T, pkg *generator.Package) *schema.Schema {
+	t.Helper()
+	dev := openDB(t)
+	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), generator.AtlasSchema(pkg))
+	if err != nil {
+		t.Fatalf("normalize: %v", err)
+	}
+	n.Name = "public"
+	return n
+}
+
+// assertSchema checks that the database holds exactly pkg's schema, in
+// both diff directions. An enum that has extra values is accepted when
+// the migration said so (irreversible).
+func assertSchema(t *testing.T, db *testDB, pkg *generator.Package, irreversible []string) {
+	t.Helper()
+	got := db.inspect(t)
+	want := normalize(t, pkg)
+	for _, pair := range [][2]*schema.Schema{{got, want}, {want, got}} {
+		changes, err := db.drv.SchemaDiff(pair[0], pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range changes {
+			if m, ok := c.(*schema.ModifyObject); ok && len(irreversible) > 0 {
+				if _, ok := m.From.(*schema.EnumType); ok {
+					continue
+				}
+			}
+			t.Errorf("database differs from the spec: %s", describeChange(c))
+		}
+	}
+}
+
+func describeChange(c schema.Change) string {
+	if m, ok := c.(*schema.ModifyTable); ok {
+		var parts []string
+		for _, tc := range m.Changes {
+			switch tc := tc.(type) {
+			case *schema.ModifyColumn:
+				parts = append(parts, "modify column "+tc.From.Name+" "+describeKind(tc.Change))
+			case *schema.ModifyIndex:
+				parts = append(parts, "modify index "+tc.From.Name+" "+describeKind(tc.Change))
+			default:
+				parts = append(parts, strings.TrimPrefix(strings.TrimPrefix(typeName(tc), "*schema."), ""))
+			}
+		}
+		return "table " + m.T.Name + ": " + strings.Join(parts, "; ")
+	}
+	return typeName(c)
+}
+
+func describeKind(k schema.ChangeKind) string {
+	var s []string
+	for _, x := range []struct {
+		k schema.ChangeKind
+		n string
+	}{{schema.ChangeType, "type"}, {schema.ChangeNull, "null"}, {schema.ChangeDefault, "default"}, {schema.ChangeComment, "comment"}, {schema.ChangeAttr, "attr"}, {schema.ChangeParts, "parts"}, {schema.ChangeUnique, "unique"}} {
+		if k.Is(x.k) {
+			s = append(s, x.n)
+		}
+	}
+	return "(" + strings.Join(s, ",") + ")"
+}
+
+func typeName(v any) string {
+	switch v := v.(type) {
+	case *schema.AddTable:
+		return "add table " + v.T.Name
+	case *schema.DropTable:
+		return "drop table " + v.T.Name
+	case *schema.ModifyObject:
+		return "modify object"
+	case *schema.AddObject:
+		return "add object"
+	case *schema.DropObject:
+		return "drop object"
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(fmtType(v), "*"), "schema.")
+}
+
+func fmtType(v any) string { return strings.TrimSpace(strings.Split(fmtT(v), "{")[0]) }

@@ -1,0 +1,375 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator"
+)
+
+// Change is one planned statement with its reverse.
+type Change struct {
+	// Cmd is the SQL statement, without the semicolon.
+	Cmd string
+	// Reverse are the statements undoing it; empty for a change that
+	// cannot be undone (see Irreversible).
+	Reverse []string
+	// Comment describes the change ("add column "nickname" to table
+	// "users"").
+	Comment string
+	// Irreversible says why the change cannot be undone, or "".
+	Irreversible string
+	// Source is the schema change the statement comes from (nil for
+	// renames cpcgen plans itself).
+	Source schema.Change
+}
+
+// Planned is the result of comparing the current schema with the
+// desired one.
+type Planned struct {
+	// Changes are the statements, in the order they run.
+	Changes []*Change
+	// Schema are the schema changes (renames included) the statements
+	// implement, for the safety checks.
+	Schema []schema.Change
+	// Summary names each change in a line, for messages and for check.
+	Summary []string
+}
+
+// Empty reports whether the schemas are the same.
+func (p *Planned) Empty() bool { return len(p.Changes) == 0 }
+
+// Plan computes the statements that bring current to desired. pkg gives
+// the rename hints (renamed_from) and is what positions and lints refer
+// to. current is modified: renames are applied to it.
+func Plan(pkg *generator.Package, current, desired *schema.Schema) (*Planned, error) {
+	out := &Planned{}
+	enumRenames := renameEnums(pkg, current)
+	renames := renameTables(pkg, current)
+	for _, r := range enumRenames {
+		out.Changes = append(out.Changes, r)
+		out.Summary = append(out.Summary, r.Comment)
+	}
+	if len(renames) > 0 {
+		planned, err := planChanges(renames)
+		if err != nil {
+			return nil, err
+		}
+		out.Changes = append(out.Changes, planned...)
+		out.Schema = append(out.Schema, renames...)
+	}
+	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
+	if err != nil {
+		return nil, fmt.Errorf("diff schema: %w", err)
+	}
+	changes, constraintRenames := pairRenames(changes)
+	if len(changes) > 0 {
+		planned, err := planChanges(changes)
+		if err != nil {
+			return nil, err
+		}
+		out.Changes = append(out.Changes, planned...)
+		out.Schema = append(out.Schema, changes...)
+	}
+	out.Changes = append(out.Changes, constraintRenames...)
+	out.Changes = append(out.Changes, renamePrimaryKeys(current, desired)...)
+	out.Summary = append(out.Summary, summarize(out.Schema)...)
+	for _, c := range constraintRenames {
+		out.Summary = append(out.Summary, c.Comment)
+	}
+	for _, c := range out.Changes {
+		if len(c.Reverse) == 0 && c.Irreversible == "" {
+			c.Irreversible = irreversibleReason(c)
+		}
+	}
+	return out, nil
+}
+
+// planChanges turns schema changes into statements with Atlas's planner,
+// without schema qualifiers.
+func planChanges(changes []schema.Change) ([]*Change, error) {
+	q := ""
+	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "migration", changes, func(o *migrate.PlanOptions) {
+		o.SchemaQualifier = &q
+		o.Indent = "  "
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)
+	}
+	out := make([]*Change, 0, len(plan.Changes))
+	for _, c := range plan.Changes {
+		rev, err := c.ReverseStmts()
+		if err != nil {
+			return nil, fmt.Errorf("plan migration: %w", err)
+		}
+		out = append(out, &Change{Cmd: c.Cmd, Reverse: rev, Comment: c.Comment, Source: c.Source})
+	}
+	return out, nil
+}
+
+// irreversibleReason explains a statement Atlas could not reverse.
+func irreversibleReason(c *Change) string {
+	if strings.Contains(c.Cmd, " ADD VALUE ") {
+		return c.Comment + ": PostgreSQL cannot drop a value from an enum type; the value stays after the down migration"
+	}
+	return c.Comment + ": no reverse statement"
+}
+
+// renameEnums applies the renamed_from hints of enums to current and
+// returns the ALTER TYPE … RENAME statements.
+func renameEnums(pkg *generator.Package, current *schema.Schema) []*Change {
+	var out []*Change
+	for _, e := range pkg.Enums {
+		old := e.Spec.RenamedFrom
+		if old == "" || findEnum(current, e.SQLName) != nil {
+			continue
+		}
+		et := findEnum(current, old)
+		if et == nil {
+			continue
+		}
+		et.T = e.SQLName
+		out = append(out, &Change{
+			Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(old), quote(e.SQLName)),
+			Reverse: []string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s", quote(e.SQLName), quote(old))},
+			Comment: fmt.Sprintf("rename enum type %q to %q", old, e.SQLName),
+		})
+	}
+	return out
+}
+
+func findEnum(s *schema.Schema, name string) *schema.EnumType {
+	for _, o := range s.Objects {
+		if e, ok := o.(*schema.EnumType); ok && e.T == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// renameTables applies the renamed_from hints of tables and columns to
+// current and returns the rename changes.
+func renameTables(pkg *generator.Package, current *schema.Schema) []schema.Change {
+	var out []schema.Change
+	for _, t := range pkg.Tables {
+		if old := t.Spec.RenamedFrom; old != "" {
+			_, hasNew := current.Table(t.SQLName)
+			if ot, ok := current.Table(old); ok && !hasNew {
+				from := *ot
+				ot.Name = t.SQLName
+				out = append(out, &schema.RenameTable{From: &from, To: ot})
+			}
+		}
+		ct, ok := current.Table(t.SQLName)
+		if !ok {
+			continue
+		}
+		var cols []schema.Change
+		for _, c := range t.Columns {
+			old := c.Spec.RenamedFrom
+			if old == "" {
+				continue
+			}
+			if _, hasNew := ct.Column(c.SQLName); hasNew {
+				continue
+			}
+			oc, ok := ct.Column(old)
+			if !ok {
+				continue
+			}
+			from := *oc
+			oc.Name = c.SQLName
+			cols = append(cols, &schema.RenameColumn{From: &from, To: oc})
+		}
+		if len(cols) > 0 {
+			out = append(out, &schema.ModifyTable{T: ct, Changes: cols})
+		}
+	}
+	return out
+}
+
+// pairRenames finds, within each altered table, an index, check or
+// foreign key dropped and one added that differ only in name — the names
+// cpcgen derives from table and column names change with a rename — and
+// turns each pair into a rename. Index renames stay schema changes;
+// constraint renames come back as statements.
+func pairRenames(changes []schema.Change) ([]schema.Change, []*Change) {
+	var stmts []*Change
+	out := changes[:0:0]
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			out = append(out, c)
+			continue
+		}
+		var kept []schema.Change
+		used := map[int]bool{}
+		for i, a := range mt.Changes {
+			if used[i] {
+				continue
+			}
+			for j, b := range mt.Changes {
+				if used[j] || i == j {
+					continue
+				}
+				if r, s := pairOf(mt.T, a, b); r != nil || s != nil {
+					used[i], used[j] = true, true
+					if r != nil {
+						kept = append(kept, r)
+					}
+					if s != nil {
+						stmts = append(stmts, s)
+					}
+					break
+				}
+			}
+			if !used[i] {
+				kept = append(kept, a)
+			}
+		}
+		if len(kept) > 0 {
+			mt.Changes = kept
+			out = append(out, mt)
+		}
+	}
+	return out, stmts
+}
+
+// pairOf returns the rename that a drop a and an add b amount to, if any.
+func pairOf(t *schema.Table, a, b schema.Change) (schema.Change, *Change) {
+	switch a := a.(type) {
+	case *schema.DropIndex:
+		if b, ok := b.(*schema.AddIndex); ok && sameIndex(a.I, b.I) {
+			return &schema.RenameIndex{From: a.I, To: b.I}, nil
+		}
+	case *schema.DropCheck:
+		if b, ok := b.(*schema.AddCheck); ok && a.C.Expr == b.C.Expr && a.C.Name != b.C.Name {
+			return nil, renameConstraint(t, a.C.Name, b.C.Name)
+		}
+	case *schema.DropForeignKey:
+		if b, ok := b.(*schema.AddForeignKey); ok && sameForeignKey(a.F, b.F) {
+			return nil, renameConstraint(t, a.F.Symbol, b.F.Symbol)
+		}
+	}
+	return nil, nil
+}
+
+func renameConstraint(t *schema.Table, from, to string) *Change {
+	return &Change{
+		Cmd:     fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", quote(t.Name), quote(from), quote(to)),
+		Reverse: []string{fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", quote(t.Name), quote(to), quote(from))},
+		Comment: fmt.Sprintf("rename constraint %q of table %q to %q", from, t.Name, to),
+	}
+}
+
+// renamePrimaryKeys renames primary keys whose name differs while their
+// columns stay: Atlas's diff compares a key's columns, not its name, and
+// a renamed table keeps its old key name otherwise.
+func renamePrimaryKeys(current, desired *schema.Schema) []*Change {
+	var out []*Change
+	for _, dt := range desired.Tables {
+		ct, ok := current.Table(dt.Name)
+		if !ok || ct.PrimaryKey == nil || dt.PrimaryKey == nil || ct.PrimaryKey.Name == "" || ct.PrimaryKey.Name == dt.PrimaryKey.Name {
+			continue
+		}
+		if !sameParts(ct.PrimaryKey.Parts, dt.PrimaryKey.Parts) {
+			continue
+		}
+		from, to := ct.PrimaryKey.Name, dt.PrimaryKey.Name
+		out = append(out, &Change{
+			Cmd:     fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(from), quote(to)),
+			Reverse: []string{fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quote(to), quote(from))},
+			Comment: fmt.Sprintf("rename primary key %q of table %q to %q", from, dt.Name, to),
+		})
+	}
+	return out
+}
+
+func sameIndex(a, b *schema.Index) bool {
+	if a.Unique != b.Unique || a.Name == b.Name || !sameParts(a.Parts, b.Parts) {
+		return false
+	}
+	return reflect.DeepEqual(indexAttrs(a), indexAttrs(b))
+}
+
+// indexAttrs returns the attributes that matter for an index's
+// definition, in a comparable form.
+func indexAttrs(i *schema.Index) []string {
+	var out []string
+	for _, a := range i.Attrs {
+		switch a := a.(type) {
+		case *postgres.IndexPredicate:
+			out = append(out, "where "+a.P)
+		case *postgres.IndexType:
+			if !strings.EqualFold(a.T, "btree") {
+				out = append(out, "using "+strings.ToLower(a.T))
+			}
+		case *postgres.Constraint:
+			out = append(out, "constraint "+a.T)
+		}
+	}
+	return out
+}
+
+func sameParts(a, b []*schema.IndexPart) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Desc != b[i].Desc || (a[i].C == nil) != (b[i].C == nil) {
+			return false
+		}
+		if a[i].C != nil && a[i].C.Name != b[i].C.Name {
+			return false
+		}
+		if a[i].X != nil && exprText(a[i].X) != exprText(b[i].X) {
+			return false
+		}
+	}
+	return true
+}
+
+func exprText(x schema.Expr) string {
+	switch x := x.(type) {
+	case *schema.RawExpr:
+		return x.X
+	case *schema.Literal:
+		return x.V
+	}
+	return fmt.Sprint(x)
+}
+
+func sameForeignKey(a, b *schema.ForeignKey) bool {
+	if a.Symbol == b.Symbol || a.RefTable.Name != b.RefTable.Name || len(a.Columns) != len(b.Columns) || len(a.RefColumns) != len(b.RefColumns) {
+		return false
+	}
+	if refOption(a.OnDelete) != refOption(b.OnDelete) || refOption(a.OnUpdate) != refOption(b.OnUpdate) {
+		return false
+	}
+	for i := range a.Columns {
+		if a.Columns[i].Name != b.Columns[i].Name {
+			return false
+		}
+	}
+	for i := range a.RefColumns {
+		if a.RefColumns[i].Name != b.RefColumns[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+func refOption(o schema.ReferenceOption) schema.ReferenceOption {
+	if o == "" {
+		return schema.NoAction
+	}
+	return o
+}
+
+func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

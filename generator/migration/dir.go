@@ -1,0 +1,215 @@
+package migration
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator"
+)
+
+// SnapshotFile is the file beside the migrations that holds the schema
+// the migrations produce, in Atlas's HCL, so that diffs need no database.
+// atlas.sum lists it last.
+const SnapshotFile = "cpcgen.snapshot.hcl"
+
+// SumFile is the directory's checksum file, in Atlas's atlas.sum format.
+const SumFile = migrate.HashFileName
+
+// Dir is a migrations directory as the planner reads it.
+type Dir struct {
+	// Path is the directory on disk; Rel the same relative to the project
+	// root, slash-separated, for messages and written paths.
+	Path string
+	Rel  string
+	// Format is the configured format.
+	Format string
+	// Files are the directory's .sql files, sorted by name.
+	Files []string
+	// LastVersion is the highest version among Files (0 when empty).
+	LastVersion int64
+	// Snapshot is the schema after the last migration, read from
+	// SnapshotFile; an empty schema when there is none.
+	Snapshot    *schema.Schema
+	HasSnapshot bool
+	// Sum is the content of atlas.sum, nil when there is none.
+	Sum []byte
+	// data holds the bytes of Files and of the snapshot, by name.
+	data map[string][]byte
+}
+
+var versionRE = regexp.MustCompile(`^[VU]?([0-9]+)`)
+
+// ReadDir reads the migrations directory rel (relative to root). A
+// directory that does not exist reads as empty.
+func ReadDir(root, rel, format string) (*Dir, error) {
+	d := &Dir{
+		Path:     filepath.Join(root, filepath.FromSlash(rel)),
+		Rel:      rel,
+		Format:   format,
+		Snapshot: schema.New(generator.SchemaName),
+		data:     map[string][]byte{},
+	}
+	entries, err := os.ReadDir(d.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return d, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read migrations directory %s: %w", rel, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(name, ".sql"):
+			data, err := os.ReadFile(filepath.Join(d.Path, name))
+			if err != nil {
+				return nil, fmt.Errorf("read %s/%s: %w", rel, name, err)
+			}
+			d.data[name] = data
+			d.Files = append(d.Files, name)
+			if m := versionRE.FindStringSubmatch(name); m != nil {
+				if v, err := strconv.ParseInt(m[1], 10, 64); err == nil && v > d.LastVersion {
+					d.LastVersion = v
+				}
+			}
+		case name == SnapshotFile:
+			data, err := os.ReadFile(filepath.Join(d.Path, name))
+			if err != nil {
+				return nil, fmt.Errorf("read %s/%s: %w", rel, name, err)
+			}
+			s, err := ParseSnapshot(data)
+			if err != nil {
+				return nil, fmt.Errorf("%s/%s: %w; restore it from version control, or rebuild it with cpcgen migrate diff --dev-url", rel, name, err)
+			}
+			d.data[name] = data
+			d.Snapshot, d.HasSnapshot = s, true
+		case name == SumFile:
+			if d.Sum, err = os.ReadFile(filepath.Join(d.Path, name)); err != nil {
+				return nil, fmt.Errorf("read %s/%s: %w", rel, name, err)
+			}
+		}
+	}
+	sort.Strings(d.Files)
+	return d, nil
+}
+
+// Snapshot renders a schema as the snapshot file's content: Atlas's HCL
+// for PostgreSQL, deterministic.
+func Snapshot(s *schema.Schema) ([]byte, error) {
+	data, err := postgres.MarshalHCL(s)
+	if err != nil {
+		return nil, fmt.Errorf("render snapshot: %w", err)
+	}
+	header := "# " + snapshotHeader + "\n"
+	return append([]byte(header), data...), nil
+}
+
+// snapshotHeader is the first line of the snapshot file.
+const snapshotHeader = "Schema after the last migration, written by cpcgen migrate diff; listed in atlas.sum."
+
+// ParseSnapshot reads a snapshot file back into a schema.
+func ParseSnapshot(data []byte) (*schema.Schema, error) {
+	var r schema.Realm
+	if err := postgres.EvalHCLBytes(data, &r, nil); err != nil {
+		return nil, fmt.Errorf("parse snapshot: %w", err)
+	}
+	switch len(r.Schemas) {
+	case 0:
+		return schema.New(generator.SchemaName), nil
+	case 1:
+		return r.Schemas[0], nil
+	}
+	return nil, fmt.Errorf("parse snapshot: %d schemas, want 1", len(r.Schemas))
+}
+
+// SumOf computes atlas.sum for a directory's files: the .sql files in
+// name order, then the snapshot (when present), hashed the way Atlas
+// does (migrate.NewHashFile).
+func SumOf(files map[string][]byte) ([]byte, error) {
+	var names []string
+	for n := range files {
+		if strings.HasSuffix(n, ".sql") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	if _, ok := files[SnapshotFile]; ok {
+		names = append(names, SnapshotFile)
+	}
+	list := make([]migrate.File, len(names))
+	for i, n := range names {
+		list[i] = migrate.NewLocalFile(n, files[n])
+	}
+	sum, err := migrate.NewHashFile(list)
+	if err != nil {
+		return nil, fmt.Errorf("compute %s: %w", SumFile, err)
+	}
+	return sum.MarshalText()
+}
+
+// CheckSum compares the directory's atlas.sum with its files. It returns
+// nil when they match or the directory has no migrations at all.
+func (d *Dir) CheckSum() error {
+	if len(d.Files) == 0 && !d.HasSnapshot && d.Sum == nil {
+		return nil
+	}
+	want, err := SumOf(d.data)
+	if err != nil {
+		return err
+	}
+	if d.Sum == nil {
+		return fmt.Errorf("%s/%s is missing; run `cpcgen migrate hash` after checking the directory's files", d.Rel, SumFile)
+	}
+	if bytes.Equal(want, d.Sum) {
+		return nil
+	}
+	return fmt.Errorf("%s/%s does not match the directory (%s); restore the files from version control, or, if the edit is intended and not applied anywhere, run `cpcgen migrate hash`",
+		d.Rel, SumFile, sumDifference(d.Sum, want))
+}
+
+// sumDifference names the first file whose line differs between two sums.
+func sumDifference(have, want []byte) string {
+	var h, w migrate.HashFile
+	if err := h.UnmarshalText(have); err != nil {
+		return "the sum file itself was edited"
+	}
+	_ = w.UnmarshalText(want)
+	listed := map[string]string{}
+	for _, l := range h {
+		listed[l.N] = l.H
+	}
+	for _, l := range w {
+		hh, ok := listed[l.N]
+		switch {
+		case !ok:
+			return l.N + " is not listed"
+		case hh != l.H:
+			return l.N + " changed"
+		}
+		delete(listed, l.N)
+	}
+	for _, l := range h {
+		if _, ok := listed[l.N]; ok {
+			return l.N + " was removed"
+		}
+	}
+	return "the files changed"
+}
+
+// Hash recomputes atlas.sum for the directory as it is and returns the
+// file to write.
+func (d *Dir) Hash() ([]byte, error) { return SumOf(d.data) }

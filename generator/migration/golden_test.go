@@ -1,0 +1,244 @@
+package migration_test
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	"github.com/google/go-cmp/cmp"
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/runtime/migrate"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected files under testdata/migrations")
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// project is a throwaway cpcgen project in a temporary directory.
+type project struct {
+	t      *testing.T
+	root   string
+	format string
+}
+
+func newProject(t *testing.T, format string) *project {
+	t.Helper()
+	root := t.TempDir()
+	cfg := fmt.Sprintf("version: 1\npackage: {name: appdb, dir: ./appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: %s}\n", format)
+	if err := os.WriteFile(filepath.Join(root, "cpcgen.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "schema"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &project{t: t, root: root, format: format}
+}
+
+// setSpec replaces the project's one spec file.
+func (p *project) setSpec(data []byte) {
+	p.t.Helper()
+	if err := os.WriteFile(filepath.Join(p.root, "schema", "spec.yaml"), data, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *project) build() *generator.Package {
+	p.t.Helper()
+	proj, err := spec.Load(p.root)
+	if err != nil {
+		p.t.Fatalf("load: %v", err)
+	}
+	pkg, err := generator.Build(proj)
+	if err != nil {
+		p.t.Fatalf("build: %v", err)
+	}
+	return pkg
+}
+
+// diff plans the next migration and writes it unless blocked.
+func (p *project) diff(name string, allow bool) *migration.Result {
+	p.t.Helper()
+	pkg := p.build()
+	dir, err := migration.ReadDir(p.root, "migrations", p.format)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	res, err := migration.Diff(pkg, dir, migration.Options{Name: name, AllowDestructive: allow})
+	if err != nil {
+		p.t.Fatalf("diff %s: %v", name, err)
+	}
+	if !res.Blocked && !res.Planned.Empty() {
+		if err := migration.Write(p.root, res.Files); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+	return res
+}
+
+func (p *project) migrationsDir() string { return filepath.Join(p.root, "migrations") }
+
+// report renders what a diff said, as the CLI would list it.
+func report(res *migration.Result) string {
+	var b strings.Builder
+	b.WriteString("changes:\n")
+	for _, s := range res.Planned.Summary {
+		fmt.Fprintf(&b, "  %s\n", s)
+	}
+	if len(res.Findings) > 0 {
+		b.WriteString("findings:\n")
+		for _, f := range res.Findings {
+			fmt.Fprintf(&b, "  %s\n", f)
+		}
+	}
+	if len(res.Irreversible) > 0 {
+		b.WriteString("irreversible:\n")
+		for _, s := range res.Irreversible {
+			fmt.Fprintf(&b, "  %s\n", s)
+		}
+	}
+	if res.Blocked {
+		b.WriteString("blocked\n")
+	}
+	return b.String()
+}
+
+// goldenCase is one directory of testdata/migrations: before.yaml and
+// after.yaml specs, an optional flags file ("allow-destructive",
+// "format <name>"), and the expected output under want/.
+type goldenCase struct {
+	dir    string
+	format string
+	allow  bool
+}
+
+func loadCase(t *testing.T, dir string) goldenCase {
+	c := goldenCase{dir: dir, format: "golang-migrate"}
+	if data, err := os.ReadFile(filepath.Join(dir, "flags")); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) == 0:
+			case f[0] == "allow-destructive":
+				c.allow = true
+			case f[0] == "format" && len(f) == 2:
+				c.format = f[1]
+			default:
+				t.Fatalf("%s/flags: unknown line %q", dir, line)
+			}
+		}
+	}
+	return c
+}
+
+// TestGoldenDiffs plans the migration from each case's before spec to
+// its after spec, compares the files and the report with want/, and then
+// proves the files on PostgreSQL: the ups give the after schema and the
+// down gives back the before schema.
+func TestGoldenDiffs(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "migrations", "*", "after.yaml"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, after := range dirs {
+		dir := filepath.Dir(after)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			c := loadCase(t, dir)
+			p := newProject(t, c.format)
+			before, err := os.ReadFile(filepath.Join(dir, "before.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.setSpec(before)
+			first := p.diff("initial", true)
+			beforePkg := p.build()
+			afterSpec, err := os.ReadFile(after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.setSpec(afterSpec)
+			res := p.diff(filepath.Base(dir), c.allow)
+			got := map[string]string{"report.txt": report(res)}
+			for _, f := range res.Files {
+				base := filepath.Base(f.Path)
+				if base == migration.SumFile || base == migration.SnapshotFile {
+					continue
+				}
+				got[base] = string(f.Data)
+			}
+			wantDir := filepath.Join(dir, "want")
+			if *update {
+				os.RemoveAll(wantDir)
+				os.MkdirAll(wantDir, 0o755)
+				for name, data := range got {
+					if err := os.WriteFile(filepath.Join(wantDir, name), []byte(data), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			want := map[string]string{}
+			entries, _ := os.ReadDir(wantDir)
+			for _, e := range entries {
+				data, err := os.ReadFile(filepath.Join(wantDir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want[e.Name()] = string(data)
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("output differs (-want +got); run `go test ./generator/migration -update` if intended:\n%s", d)
+			}
+			if res.Blocked || res.Planned.Empty() {
+				return
+			}
+			// Prove the files on PostgreSQL.
+			_ = first
+			db := openDB(t)
+			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: c.format})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if _, err := m.Up(ctx); err != nil {
+				t.Fatalf("up: %v", err)
+			}
+			assertSchema(t, db, p.build(), nil)
+			if c.format == "atlas" {
+				return
+			}
+			if _, err := m.Down(ctx, 1); err != nil {
+				t.Fatalf("down: %v", err)
+			}
+			assertSchema(t, db, beforePkg, res.Irreversible)
+		})
+	}
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var _ = schema.New
+var _ = postgres.DefaultDiff
+var _ = sql.Open
+
+func fmtT(v any) string { return fmt.Sprintf("%T", v) }

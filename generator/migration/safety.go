@@ -1,0 +1,484 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"ariga.io/atlas/schemahcl"
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	_ "ariga.io/atlas/sql/postgres/postgrescheck" // registers Atlas's PostgreSQL analyzers
+	"ariga.io/atlas/sql/schema"
+	"ariga.io/atlas/sql/sqlcheck"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// Finding kinds. Destructive and data-dependent findings stop migrate
+// diff unless --allow-destructive is given; the others are reported.
+const (
+	// Destructive changes lose data: dropping a table, column or enum,
+	// narrowing a type.
+	Destructive = "destructive"
+	// DataDependent changes fail or behave differently depending on the
+	// rows already there: NOT NULL without a default, a unique index, a
+	// check or foreign key on existing rows, a type conversion.
+	DataDependent = "data-dependent"
+	// Incompatible changes break application code still running against
+	// the old schema: renames.
+	Incompatible = "backward-incompatible"
+	// Lint is any other advice.
+	Lint = "lint"
+)
+
+// Finding is one risk of a planned migration.
+type Finding struct {
+	Kind string
+	// Code identifies the rule: Atlas's analyzer codes (DS103, MF103,
+	// BC102, …) when Atlas's sqlcheck reports the same risk, cpcgen's
+	// own (CPC…) otherwise.
+	Code string
+	// Pos is the spec position that caused it (the column or table as
+	// declared now), when there is one.
+	Pos     spec.Pos
+	Message string
+	// Hint says how to proceed.
+	Hint string
+}
+
+// Blocking reports whether the finding stops a diff without
+// --allow-destructive.
+func (f Finding) Blocking() bool { return f.Kind == Destructive || f.Kind == DataDependent }
+
+// String formats the finding as `pos: kind (code): message; hint`.
+func (f Finding) String() string {
+	var b strings.Builder
+	if f.Pos.IsValid() {
+		b.WriteString(f.Pos.String() + ": ")
+	}
+	fmt.Fprintf(&b, "%s (%s): %s", f.Kind, f.Code, f.Message)
+	if f.Hint != "" {
+		b.WriteString("; " + f.Hint)
+	}
+	return b.String()
+}
+
+// classify inspects the schema changes of a plan for destructive and
+// data-dependent ones.
+func classify(pkg *generator.Package, changes []schema.Change) []Finding {
+	var out []Finding
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.DropTable:
+			out = append(out, Finding{
+				Kind: Destructive, Code: "CPC101",
+				Message: fmt.Sprintf("drop table %q deletes all its rows", c.T.Name),
+				Hint:    "if the table was renamed, add renamed_from: " + c.T.Name + " to the new table; if its data is no longer needed, run again with --allow-destructive",
+			})
+		case *schema.DropObject:
+			if e, ok := c.O.(*schema.EnumType); ok {
+				out = append(out, Finding{
+					Kind: Destructive, Code: "CPC102",
+					Message: fmt.Sprintf("drop enum type %q", e.T),
+					Hint:    "if the enum was renamed, add renamed_from: " + e.T + " to it; otherwise run again with --allow-destructive",
+				})
+			}
+		case *schema.ModifyTable:
+			out = append(out, classifyTable(pkg, c)...)
+		}
+	}
+	return out
+}
+
+func classifyTable(pkg *generator.Package, mt *schema.ModifyTable) []Finding {
+	var out []Finding
+	table := mt.T.Name
+	added := map[string]bool{}
+	for _, c := range mt.Changes {
+		if a, ok := c.(*schema.AddColumn); ok {
+			added[a.C.Name] = true
+		}
+	}
+	for _, c := range mt.Changes {
+		switch c := c.(type) {
+		case *schema.DropColumn:
+			out = append(out, Finding{
+				Kind: Destructive, Code: "CPC103", Pos: tablePos(pkg, table),
+				Message: fmt.Sprintf("drop column %q.%q deletes its values", table, c.C.Name),
+				Hint:    "if the column was renamed, add renamed_from: " + c.C.Name + " to the new column; if its data is no longer needed, run again with --allow-destructive",
+			})
+		case *schema.AddColumn:
+			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) {
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC201", Pos: columnPos(pkg, table, c.C.Name),
+					Message: fmt.Sprintf("add column %q.%q is NOT NULL without a default, which fails when the table has rows", table, c.C.Name),
+					Hint:    "give it a default, or migrate in two steps: add it with nullable: true, backfill it, then drop nullable in the next migration; run again with --allow-destructive if the table is known to be empty",
+				})
+			}
+		case *schema.ModifyColumn:
+			pos := columnPos(pkg, table, c.To.Name)
+			if c.Change.Is(schema.ChangeNull) && !c.To.Type.Null {
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC202", Pos: pos,
+					Message: fmt.Sprintf("set NOT NULL on %q.%q fails while any row holds NULL", table, c.To.Name),
+					Hint:    fmt.Sprintf("backfill first (UPDATE %s SET %s = … WHERE %s IS NULL) in an earlier migration, then run again with --allow-destructive", quote(table), quote(c.To.Name), quote(c.To.Name)),
+				})
+			}
+			if c.Change.Is(schema.ChangeType) {
+				if f, ok := typeChange(table, c, pos); ok {
+					out = append(out, f)
+				}
+			}
+		case *schema.AddIndex:
+			if c.I.Unique && !allAdded(c.I, added) {
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.I),
+					Message: fmt.Sprintf("add unique index %q on %q fails if existing rows hold duplicates", c.I.Name, table),
+					Hint:    "check for duplicates first (SELECT …, count(*) … GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration, then run again with --allow-destructive",
+				})
+			}
+		case *schema.ModifyIndex:
+			if c.To.Unique && !c.From.Unique {
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.To),
+					Message: fmt.Sprintf("make index %q on %q unique fails if existing rows hold duplicates", c.To.Name, table),
+					Hint:    "clean up duplicates in an earlier migration, then run again with --allow-destructive",
+				})
+			}
+		case *schema.AddCheck:
+			out = append(out, Finding{
+				Kind: DataDependent, Code: "CPC204", Pos: tablePos(pkg, table),
+				Message: fmt.Sprintf("add check %q on %q fails if an existing row violates (%s)", c.C.Name, table, c.C.Expr),
+				Hint:    "fix violating rows in an earlier migration, then run again with --allow-destructive",
+			})
+		case *schema.ModifyCheck:
+			out = append(out, Finding{
+				Kind: DataDependent, Code: "CPC204", Pos: tablePos(pkg, table),
+				Message: fmt.Sprintf("change check %q on %q to (%s) fails if an existing row violates it", c.To.Name, table, c.To.Expr),
+				Hint:    "fix violating rows in an earlier migration, then run again with --allow-destructive",
+			})
+		case *schema.AddForeignKey:
+			if !allColumnsAdded(c.F.Columns, added) {
+				out = append(out, Finding{
+					Kind: DataDependent, Code: "CPC205", Pos: columnPos(pkg, table, c.F.Columns[0].Name),
+					Message: fmt.Sprintf("add foreign key %q on %q fails if an existing row references a missing %q row", c.F.Symbol, table, c.F.RefTable.Name),
+					Hint:    "delete or fix orphaned rows in an earlier migration, then run again with --allow-destructive",
+				})
+			}
+		}
+	}
+	return out
+}
+
+// typeChange classifies a column type change: widening is safe,
+// narrowing destructive, any other conversion data-dependent.
+func typeChange(table string, c *schema.ModifyColumn, pos spec.Pos) (Finding, bool) {
+	from, to := c.From.Type.Type, c.To.Type.Type
+	desc := fmt.Sprintf("%q.%q from %s to %s", table, c.To.Name, typeString(from), typeString(to))
+	switch widening(from, to) {
+	case 1:
+		return Finding{}, false
+	case -1:
+		return Finding{
+			Kind: Destructive, Code: "CPC104", Pos: pos,
+			Message: "narrowing type of " + desc + " fails or cuts values that do not fit",
+			Hint:    "check that every value fits first, then run again with --allow-destructive; or add a new column, backfill it, and drop the old one in a later migration",
+		}, true
+	}
+	return Finding{
+		Kind: DataDependent, Code: "CPC206", Pos: pos,
+		Message: "changing type of " + desc + " rewrites the table and fails if a value does not convert",
+		Hint:    "add a USING clause by hand if PostgreSQL needs one, test it on a copy of the data, then run again with --allow-destructive",
+	}, true
+}
+
+var intRank = map[string]int{"smallint": 1, "integer": 2, "bigint": 3}
+
+// widening returns 1 when every value of from fits into to, -1 when some
+// may not, 0 when the types are of different kinds.
+func widening(from, to schema.Type) int {
+	switch f := from.(type) {
+	case *schema.IntegerType:
+		if t, ok := to.(*schema.IntegerType); ok {
+			if intRank[t.T] >= intRank[f.T] {
+				return 1
+			}
+			return -1
+		}
+	case *schema.StringType:
+		if t, ok := to.(*schema.StringType); ok {
+			switch {
+			case f.T == t.T && t.Size == 0, t.T == "text":
+				return 1
+			case f.T == t.T && f.Size > 0 && t.Size >= f.Size:
+				return 1
+			case f.T == "character" || t.T == "character":
+				return 0
+			}
+			return -1
+		}
+	case *schema.DecimalType:
+		if t, ok := to.(*schema.DecimalType); ok {
+			switch {
+			case t.Precision == 0:
+				return 1
+			case f.Precision == 0:
+				return -1
+			case t.Scale >= f.Scale && t.Precision-t.Scale >= f.Precision-f.Scale:
+				return 1
+			}
+			return -1
+		}
+	case *schema.FloatType:
+		if t, ok := to.(*schema.FloatType); ok {
+			if t.Precision >= f.Precision {
+				return 1
+			}
+			return -1
+		}
+	}
+	return 0
+}
+
+func isIdentity(c *schema.Column) bool {
+	for _, a := range c.Attrs {
+		if _, ok := a.(*postgres.Identity); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func allAdded(i *schema.Index, added map[string]bool) bool {
+	for _, p := range i.Parts {
+		if p.C == nil || !added[p.C.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+func allColumnsAdded(cols []*schema.Column, added map[string]bool) bool {
+	for _, c := range cols {
+		if !added[c.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+func tablePos(pkg *generator.Package, name string) spec.Pos {
+	if t := pkg.Project.Table(name); t != nil {
+		return t.Pos
+	}
+	return spec.Pos{}
+}
+
+func columnPos(pkg *generator.Package, table, column string) spec.Pos {
+	if t := pkg.Project.Table(table); t != nil {
+		if c := t.Column(column); c != nil {
+			return c.Pos
+		}
+		return t.Pos
+	}
+	return spec.Pos{}
+}
+
+func indexPos(pkg *generator.Package, table string, idx *schema.Index) spec.Pos {
+	t := pkg.Project.Table(table)
+	if t == nil {
+		return spec.Pos{}
+	}
+	if len(idx.Parts) == 1 && idx.Parts[0].C != nil {
+		if c := t.Column(idx.Parts[0].C.Name); c != nil && c.Unique {
+			return c.Pos
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.Name == idx.Name || (ix.Name == "" && len(ix.Parts) == len(idx.Parts)) {
+			return ix.Pos
+		}
+	}
+	return t.Pos
+}
+
+// lintQueries is cpcgen's own spec-aware rule: a raw query that still
+// names a column or table the migration drops or renames.
+func lintQueries(pkg *generator.Package, changes []schema.Change) []Finding {
+	type gone struct{ table, column, what string }
+	var goneList []gone
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.DropTable:
+			goneList = append(goneList, gone{table: c.T.Name, what: "drops table"})
+		case *schema.RenameTable:
+			goneList = append(goneList, gone{table: c.From.Name, what: "renames table"})
+		case *schema.ModifyTable:
+			for _, tc := range c.Changes {
+				switch tc := tc.(type) {
+				case *schema.DropColumn:
+					goneList = append(goneList, gone{table: c.T.Name, column: tc.C.Name, what: "drops column"})
+				case *schema.RenameColumn:
+					goneList = append(goneList, gone{table: c.T.Name, column: tc.From.Name, what: "renames column"})
+				}
+			}
+		}
+	}
+	var out []Finding
+	for _, t := range pkg.Project.Tables {
+		for _, q := range t.Queries {
+			if q.Kind != spec.Raw {
+				continue
+			}
+			for _, g := range goneList {
+				name, desc := g.table, fmt.Sprintf("%q", g.table)
+				if g.column != "" {
+					name, desc = g.column, fmt.Sprintf("%q.%q", g.table, g.column)
+					if !mentions(q.SQL, g.table) && t.Name != g.table {
+						continue
+					}
+				}
+				if !mentions(q.SQL, name) {
+					continue
+				}
+				pos := q.SQLPos
+				if !pos.IsValid() {
+					pos = q.Pos
+				}
+				out = append(out, Finding{
+					Kind: Lint, Code: "CPC301", Pos: pos,
+					Message: fmt.Sprintf("query %s.%s still uses %s, which this migration %s", t.Name, q.Name, desc, strings.TrimSuffix(g.what, "s")+"s"),
+					Hint:    "update the query's SQL in the same change",
+				})
+			}
+		}
+	}
+	return out
+}
+
+// mentions reports whether sql names the identifier, quoted or not.
+func mentions(sql, ident string) bool {
+	re := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_$"])"?` + regexp.QuoteMeta(ident) + `"?($|[^A-Za-z0-9_$"])`)
+	return re.MatchString(sql)
+}
+
+// atlasLint runs Atlas's own PostgreSQL analyzers (destructive,
+// data-dependent, backward-incompatible, constraint drop) on the planned
+// file and returns their diagnostics as findings.
+func atlasLint(pkg *generator.Package, file string, up []byte, p *Planned, from, to *schema.Schema) ([]Finding, error) {
+	analyzers, err := sqlcheck.AnalyzerFor(postgres.DriverName, &schemahcl.Resource{})
+	if err != nil {
+		return nil, fmt.Errorf("lint: %w", err)
+	}
+	f := &sqlcheck.File{
+		File: migrate.NewLocalFile(file, up),
+		From: schema.NewRealm(from),
+		To:   schema.NewRealm(to),
+	}
+	seen := map[schema.Change]bool{}
+	pos := 0
+	for _, c := range p.Changes {
+		stmt := &migrate.Stmt{Pos: pos, Text: c.Cmd}
+		pos += len(c.Cmd) + 2
+		if c.Source == nil || seen[c.Source] {
+			continue
+		}
+		seen[c.Source] = true
+		f.Changes = append(f.Changes, &sqlcheck.Change{Changes: schema.Changes{c.Source}, Stmt: stmt})
+		f.Sum = append(f.Sum, c.Source)
+	}
+	var out []Finding
+	pass := &sqlcheck.Pass{
+		File: f,
+		Reporter: sqlcheck.ReportWriterFunc(func(r sqlcheck.Report) {
+			for _, d := range r.Diagnostics {
+				out = append(out, Finding{Kind: atlasKind(d.Code), Code: d.Code, Message: d.Text})
+			}
+		}),
+	}
+	for _, a := range analyzers {
+		if err := a.Analyze(context.Background(), pass); err != nil {
+			return nil, fmt.Errorf("lint: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// atlasKind maps an Atlas analyzer code to a finding kind.
+func atlasKind(code string) string {
+	switch {
+	case strings.HasPrefix(code, "DS"):
+		return Destructive
+	case strings.HasPrefix(code, "MF"):
+		return DataDependent
+	case strings.HasPrefix(code, "BC"):
+		return Incompatible
+	}
+	return Lint
+}
+
+// merge folds Atlas's findings into cpcgen's: one that names the same
+// object as a cpcgen finding of the same kind lends it its code; the
+// others are kept as they are, but never block on their own (cpcgen's
+// rules decide what blocks).
+func merge(own, atlas []Finding) []Finding {
+	out := append([]Finding(nil), own...)
+	for _, a := range atlas {
+		matched := false
+		for i := range out {
+			if out[i].Kind == a.Kind && sameObject(out[i].Message, a.Message) {
+				if !strings.Contains(out[i].Code, a.Code) {
+					out[i].Code += ", " + a.Code
+				}
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			if a.Blocking() {
+				a.Kind = Lint
+			}
+			out = append(out, a)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
+}
+
+func rank(f Finding) int {
+	switch f.Kind {
+	case Destructive:
+		return 0
+	case DataDependent:
+		return 1
+	case Incompatible:
+		return 2
+	}
+	return 3
+}
+
+var quotedRE = regexp.MustCompile(`"([^"]+)"`)
+
+// sameObject reports whether two messages name the same quoted
+// identifiers.
+func sameObject(a, b string) bool {
+	qa := quotedRE.FindAllStringSubmatch(a, -1)
+	qb := quotedRE.FindAllStringSubmatch(b, -1)
+	if len(qb) == 0 {
+		return false
+	}
+	have := map[string]bool{}
+	for _, m := range qa {
+		have[m[1]] = true
+	}
+	for _, m := range qb {
+		if !have[m[1]] {
+			return false
+		}
+	}
+	return true
+}
