@@ -177,7 +177,7 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 				idx := &schema.Index{
 					Name: constraintName(t.SQLName, c.SQLName, "key"), Unique: true, Table: at,
 					Parts: []*schema.IndexPart{{SeqNo: 0, C: columns[c]}},
-					Attrs: []schema.Attr{&postgres.Constraint{T: "u"}},
+					Attrs: []schema.Attr{postgres.UniqueConstraint(constraintName(t.SQLName, c.SQLName, "key"))},
 				}
 				at.Indexes = append(at.Indexes, idx)
 				columns[c].Indexes = append(columns[c].Indexes, idx)
