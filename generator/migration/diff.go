@@ -77,8 +77,8 @@ func Plan(pkg *generator.Package, current, desired *schema.Schema) (*Planned, er
 		out.Changes = append(out.Changes, planned...)
 		out.Schema = append(out.Schema, changes...)
 	}
+	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)
 	out.Changes = append(out.Changes, constraintRenames...)
-	out.Changes = append(out.Changes, renamePrimaryKeys(current, desired)...)
 	out.Summary = append(out.Summary, summarize(out.Schema)...)
 	for _, c := range constraintRenames {
 		out.Summary = append(out.Summary, c.Comment)
@@ -116,7 +116,7 @@ func planChanges(changes []schema.Change) ([]*Change, error) {
 // irreversibleReason explains a statement Atlas could not reverse.
 func irreversibleReason(c *Change) string {
 	if strings.Contains(c.Cmd, " ADD VALUE ") {
-		return c.Comment + ": PostgreSQL cannot drop a value from an enum type; the value stays after the down migration"
+		return c.Cmd + " cannot be undone: PostgreSQL cannot drop a value from an enum type, so it stays after the down migration"
 	}
 	return c.Comment + ": no reverse statement"
 }
@@ -161,6 +161,11 @@ func renameTables(pkg *generator.Package, current *schema.Schema) []schema.Chang
 		if old := t.Spec.RenamedFrom; old != "" {
 			_, hasNew := current.Table(t.SQLName)
 			if ot, ok := current.Table(old); ok && !hasNew {
+				if ot.PrimaryKey != nil && ot.PrimaryKey.Name == "" {
+					// The snapshot does not keep key names; PostgreSQL
+					// named the key after the table when it was created.
+					ot.PrimaryKey.Name = old + "_pkey"
+				}
 				from := *ot
 				ot.Name = t.SQLName
 				out = append(out, &schema.RenameTable{From: &from, To: ot})

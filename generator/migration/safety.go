@@ -13,6 +13,10 @@ import (
 	_ "ariga.io/atlas/sql/postgres/postgrescheck" // registers Atlas's PostgreSQL analyzers
 	"ariga.io/atlas/sql/schema"
 	"ariga.io/atlas/sql/sqlcheck"
+	"ariga.io/atlas/sql/sqlcheck/condrop"
+	"ariga.io/atlas/sql/sqlcheck/datadepend"
+	"ariga.io/atlas/sql/sqlcheck/destructive"
+	"ariga.io/atlas/sql/sqlcheck/incompatible"
 
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/spec"
@@ -314,16 +318,16 @@ func lintQueries(pkg *generator.Package, changes []schema.Change) []Finding {
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *schema.DropTable:
-			goneList = append(goneList, gone{table: c.T.Name, what: "drops table"})
+			goneList = append(goneList, gone{table: c.T.Name, what: "drops"})
 		case *schema.RenameTable:
-			goneList = append(goneList, gone{table: c.From.Name, what: "renames table"})
+			goneList = append(goneList, gone{table: c.From.Name, what: "renames"})
 		case *schema.ModifyTable:
 			for _, tc := range c.Changes {
 				switch tc := tc.(type) {
 				case *schema.DropColumn:
-					goneList = append(goneList, gone{table: c.T.Name, column: tc.C.Name, what: "drops column"})
+					goneList = append(goneList, gone{table: c.T.Name, column: tc.C.Name, what: "drops"})
 				case *schema.RenameColumn:
-					goneList = append(goneList, gone{table: c.T.Name, column: tc.From.Name, what: "renames column"})
+					goneList = append(goneList, gone{table: c.T.Name, column: tc.From.Name, what: "renames"})
 				}
 			}
 		}
@@ -351,7 +355,7 @@ func lintQueries(pkg *generator.Package, changes []schema.Change) []Finding {
 				}
 				out = append(out, Finding{
 					Kind: Lint, Code: "CPC301", Pos: pos,
-					Message: fmt.Sprintf("query %s.%s still uses %s, which this migration %s", t.Name, q.Name, desc, strings.TrimSuffix(g.what, "s")+"s"),
+					Message: fmt.Sprintf("query %s.%s still uses %s, which this migration %s", t.Name, q.Name, desc, g.what),
 					Hint:    "update the query's SQL in the same change",
 				})
 			}
@@ -373,6 +377,19 @@ func atlasLint(pkg *generator.Package, file string, up []byte, p *Planned, from,
 	analyzers, err := sqlcheck.AnalyzerFor(postgres.DriverName, &schemahcl.Resource{})
 	if err != nil {
 		return nil, fmt.Errorf("lint: %w", err)
+	}
+	off := false
+	for _, a := range analyzers {
+		switch a := a.(type) {
+		case *destructive.Analyzer:
+			a.Error = &off
+		case *datadepend.Analyzer:
+			a.Error = &off
+		case *condrop.Analyzer:
+			a.Error = &off
+		case *incompatible.Analyzer:
+			a.Error = &off
+		}
 	}
 	f := &sqlcheck.File{
 		File: migrate.NewLocalFile(file, up),
@@ -428,17 +445,18 @@ func atlasKind(code string) string {
 func merge(own, atlas []Finding) []Finding {
 	out := append([]Finding(nil), own...)
 	for _, a := range atlas {
-		matched := false
+		best, score := -1, 0
 		for i := range out {
-			if out[i].Kind == a.Kind && sameObject(out[i].Message, a.Message) {
-				if !strings.Contains(out[i].Code, a.Code) {
-					out[i].Code += ", " + a.Code
-				}
-				matched = true
-				break
+			if out[i].Kind != a.Kind || strings.Contains(out[i].Code, a.Code) {
+				continue
+			}
+			if n := shared(out[i].Message, a.Message); n > score {
+				best, score = i, n
 			}
 		}
-		if !matched {
+		if best >= 0 {
+			out[best].Code += ", " + a.Code
+		} else {
 			if a.Blocking() {
 				a.Kind = Lint
 			}
@@ -463,22 +481,18 @@ func rank(f Finding) int {
 
 var quotedRE = regexp.MustCompile(`"([^"]+)"`)
 
-// sameObject reports whether two messages name the same quoted
-// identifiers.
-func sameObject(a, b string) bool {
-	qa := quotedRE.FindAllStringSubmatch(a, -1)
-	qb := quotedRE.FindAllStringSubmatch(b, -1)
-	if len(qb) == 0 {
-		return false
-	}
+// shared counts the quoted identifiers two messages have in common.
+func shared(a, b string) int {
 	have := map[string]bool{}
-	for _, m := range qa {
+	for _, m := range quotedRE.FindAllStringSubmatch(a, -1) {
 		have[m[1]] = true
 	}
-	for _, m := range qb {
-		if !have[m[1]] {
-			return false
+	n := 0
+	for _, m := range quotedRE.FindAllStringSubmatch(b, -1) {
+		if have[m[1]] {
+			n++
+			delete(have, m[1])
 		}
 	}
-	return true
+	return n
 }

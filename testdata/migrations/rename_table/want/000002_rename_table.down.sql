@@ -1,0 +1,9 @@
+-- Migration 000002 rename_table, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- reverse: rename primary key "users_pkey" of table "members" to "members_pkey"
+ALTER INDEX "members_pkey" RENAME TO "users_pkey";
+-- reverse: rename an index from "users_username_key" to "members_username_key"
+ALTER INDEX "members_username_key" RENAME TO "users_username_key";
+-- reverse: rename a table from "users" to "members"
+ALTER TABLE "members" RENAME TO "users";

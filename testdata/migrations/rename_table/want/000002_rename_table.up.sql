@@ -1,0 +1,9 @@
+-- Migration 000002 rename_table, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- rename a table from "users" to "members"
+ALTER TABLE "users" RENAME TO "members";
+-- rename an index from "users_username_key" to "members_username_key"
+ALTER INDEX "users_username_key" RENAME TO "members_username_key";
+-- rename primary key "users_pkey" of table "members" to "members_pkey"
+ALTER INDEX "users_pkey" RENAME TO "members_pkey";
