@@ -55,8 +55,11 @@ func (c *cli) checkCommand() *cobra.Command {
 		Short: "Fail when the generated code is not what the specs produce",
 		Long: `check runs the same pipeline as generate but compares instead of writing:
 it lists every stale, missing and extra generated file, then prints a
-unified diff for each, and exits with status 1. It writes nothing. Run it
-in CI to prove that generated code is current.`,
+unified diff for each, and exits with status 1. When the config has a
+migrations section it also fails when the spec has changes no migration
+covers yet (naming each) or atlas.sum does not match the directory. It
+writes nothing. Run it in CI to prove that generated code and migrations
+are current.`,
 		Example: `  cpcgen check
   cpcgen -C examples/crm check`,
 		Args: cobra.NoArgs,
@@ -73,8 +76,15 @@ in CI to prove that generated code is current.`,
 			if err != nil {
 				return err
 			}
+			migrationProblems, err := c.checkMigrations(proj)
+			if err != nil {
+				return err
+			}
 			if len(diffs) == 0 {
 				fmt.Fprintln(c.stdout, "generated code is up to date")
+				if migrationProblems > 0 {
+					return problemsError{n: migrationProblems}
+				}
 				return nil
 			}
 			root := c.displayRoot(proj)
@@ -85,7 +95,7 @@ in CI to prove that generated code is current.`,
 				fmt.Fprintf(c.stdout, "\n%s", d.Diff)
 			}
 			fmt.Fprintf(c.stdout, "\n%d generated file(s) out of date; run `cpcgen generate`\n", len(diffs))
-			return problemsError{n: len(diffs)}
+			return problemsError{n: len(diffs) + migrationProblems}
 		},
 	}
 }

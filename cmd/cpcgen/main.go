@@ -72,7 +72,7 @@ Exit codes: 0 success; 1 check or vet found problems; 2 bad usage, config or spe
 	}
 	root.PersistentFlags().StringVarP(&c.dir, "chdir", "C", "", "run as if started in `dir`")
 	root.PersistentFlags().StringVar(&c.config, "config", "cpcgen.yaml", "the project's config `file`, relative to -C")
-	root.AddCommand(c.generateCommand(), c.checkCommand(), c.versionCommand())
+	root.AddCommand(c.generateCommand(), c.checkCommand(), c.versionCommand(), c.migrateCommand())
 	return root
 }
 

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// newMigrationsProject is newProject with a migrations section.
+func newMigrationsProject(t *testing.T, format string) string {
+	t.Helper()
+	dir := newProject(t)
+	write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: "+format+"}\n")
+	return dir
+}
+
+func mustRun(t *testing.T, want int, args ...string) (string, string) {
+	t.Helper()
+	code, out, errOut := cpcgen(t, args...)
+	if code != want {
+		t.Fatalf("cpcgen %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errOut)
+	}
+	return out, errOut
+}
+
+func contains(t *testing.T, what, s string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(s, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, s)
+		}
+	}
+}
+
+// TestMigrateWorkflow drives the whole workflow through the command line:
+// diff, check, apply, status, down, safety refusals and tampering.
+func TestMigrateWorkflow(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	url := pgtest.URL(t)
+	mustRun(t, 0, "-C", dir, "generate")
+
+	// No migration yet: check names the uncovered changes.
+	out, _ := mustRun(t, 1, "-C", dir, "check")
+	contains(t, "check", out, `migrations: spec changes not covered by a migration: create table "users"; run cpcgen migrate diff <name>`)
+
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "Create users")
+	contains(t, "diff", out, `create table "users"`, "migrations/000001_create_users.up.sql", "migrations/000001_create_users.down.sql",
+		"migrations/cpcgen.snapshot.hcl", "migrations/atlas.sum")
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check", out, "migrations cover the spec")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "again")
+	contains(t, "diff", out, "no changes")
+	if _, err := os.Stat(filepath.Join(dir, "migrations", "000002_again.up.sql")); err == nil {
+		t.Error("an empty migration was written")
+	}
+
+	// A new column.
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email:    {type: varchar(255), unique: true}
+      nickname: {type: text, nullable: true}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 1, "-C", dir, "check")
+	contains(t, "check", out, `spec changes not covered by a migration: add column "users"."nickname"`)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "add_nickname")
+
+	// Apply, status, down.
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+	contains(t, "apply", out, "applied 000001_create_users.up.sql (", "applied 000002_add_nickname.up.sql (", "2 migration(s) applied")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "status", "--url", url)
+	contains(t, "status", out, "000001  create_users", "000002  add_nickname", "2 migration(s), 0 pending")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "down", "--url", url)
+	contains(t, "down", out, "reverted 000002_add_nickname.down.sql (", "1 migration(s) reverted")
+	t.Setenv("DATABASE_URL", url)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "status")
+	contains(t, "status", out, "000002  add_nickname                    pending", "1 pending")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--to", "2")
+	contains(t, "apply", out, "applied 000002_add_nickname.up.sql")
+
+	// Dropping the column is refused, with the spec position, exit 2.
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email:    {type: varchar(255), unique: true}
+`)
+	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "drop_nickname")
+	contains(t, "refusal", errOut, filepath.ToSlash(filepath.Join(dir, "schema/app.yaml"))+":2:3: destructive (CPC103, DS103): drop column \"users\".\"nickname\"",
+		"--allow-destructive", "migration not written")
+	if _, err := os.Stat(filepath.Join(dir, "migrations", "000003_drop_nickname.up.sql")); err == nil {
+		t.Error("a refused migration was written")
+	}
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "drop_nickname", "--allow-destructive")
+
+	// --dev-url replays the directory instead of reading the snapshot.
+	dev := pgtest.Current(t).AdminURL()
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "nothing", "--dev-url", dev)
+	contains(t, "dev diff", out, "no changes")
+
+	// A hand edit is caught by check and by apply.
+	up := filepath.Join(dir, "migrations", "000001_create_users.up.sql")
+	data, _ := os.ReadFile(up)
+	write(t, dir, "migrations/000001_create_users.up.sql", string(data)+"\n-- tweak\n")
+	out, _ = mustRun(t, 1, "-C", dir, "check")
+	contains(t, "check", out, "atlas.sum does not match the directory (000001_create_users.up.sql changed)")
+	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "apply")
+	contains(t, "apply", errOut, "000001_create_users.up.sql does not match atlas.sum")
+	// Rehashing makes the directory consistent again, but the runner still
+	// refuses the applied file that changed.
+	mustRun(t, 0, "-C", dir, "migrate", "hash")
+	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "apply")
+	contains(t, "apply", errOut, "000001_create_users.up.sql was changed after it was applied")
+	out, _ = mustRun(t, 1, "-C", dir, "migrate", "status")
+	contains(t, "status", out, "applied, but the file changed since")
+}
+
+func TestMigrateUsage(t *testing.T) {
+	dir := newProject(t)
+	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "x")
+	contains(t, "no section", errOut, "no migrations section")
+	dir = newMigrationsProject(t, "goose")
+	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "diff", "bad/name")
+	contains(t, "bad name", errOut, "may hold only letters")
+	t.Setenv("DATABASE_URL", "")
+	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "apply")
+	contains(t, "no url", errOut, "pass --url or set DATABASE_URL")
+}
