@@ -3,6 +3,7 @@ package migration_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -109,7 +110,7 @@ func describeChange(c schema.Change) string {
 			case *schema.ModifyIndex:
 				parts = append(parts, "modify index "+tc.From.Name+" "+describeKind(tc.Change))
 			default:
-				parts = append(parts, strings.TrimPrefix(strings.TrimPrefix(typeName(tc), "*schema."), ""))
+				parts = append(parts, typeName(tc))
 			}
 		}
 		return "table " + m.T.Name + ": " + strings.Join(parts, "; ")
@@ -143,10 +144,8 @@ func typeName(v any) string {
 	case *schema.DropObject:
 		return "drop object"
 	}
-	return strings.TrimPrefix(strings.TrimPrefix(fmtType(v), "*"), "schema.")
+	return strings.TrimPrefix(fmt.Sprintf("%T", v), "*schema.")
 }
-
-func fmtType(v any) string { return strings.TrimSpace(strings.Split(fmtT(v), "{")[0]) }
 
 // subset reports whether every value of a is in b.
 func subset(a, b []string) bool {

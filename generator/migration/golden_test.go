@@ -2,17 +2,13 @@ package migration_test
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
-	"ariga.io/atlas/sql/postgres"
-	"ariga.io/atlas/sql/schema"
 	"github.com/google/go-cmp/cmp"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -163,7 +159,7 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.setSpec(before)
-			first := p.diff("initial", true)
+			p.diff("initial", true)
 			beforePkg := p.build()
 			afterSpec, err := os.ReadFile(after)
 			if err != nil {
@@ -205,7 +201,6 @@ func TestGoldenDiffs(t *testing.T) {
 				return
 			}
 			// Prove the files on PostgreSQL.
-			_ = first
 			db := openDB(t)
 			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: c.format})
 			if err != nil {
@@ -226,19 +221,3 @@ func TestGoldenDiffs(t *testing.T) {
 		})
 	}
 }
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var _ = schema.New
-var _ = postgres.DefaultDiff
-var _ = sql.Open
-
-func fmtT(v any) string { return fmt.Sprintf("%T", v) }
