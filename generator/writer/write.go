@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // Result says what Write changed.
@@ -26,8 +25,8 @@ type Result struct {
 // the renames leaves the previous tree byte-identical. Files whose content
 // is unchanged are not touched. A file in the way that does not carry the
 // generated-code header is never overwritten: Write refuses and changes
-// nothing. Concurrent Writes to the same tree are serialised by a lock
-// file in each directory's parent-most owned directory.
+// nothing. Concurrent Writes to the same tree are serialised by a lock on
+// the first owned directory.
 func Write(root string, t Tree) (Result, error) {
 	var res Result
 	unlock, err := lockTree(root, t.Dirs)
@@ -124,11 +123,9 @@ func writeTemp(dst string, data []byte) (string, error) {
 	return name, nil
 }
 
-// lockName is the lock file Write holds in the first owned directory.
-const lockName = ".cpcgen.lock"
-
-// lockTree takes an exclusive lock for the tree: a lock file in the first
-// owned directory, held with flock where the platform has it.
+// lockTree takes an exclusive lock for the tree: flock on the first owned
+// directory itself (created if missing), so that no lock file is left in
+// the user's tree.
 func lockTree(root string, dirs []string) (func(), error) {
 	if len(dirs) == 0 {
 		return func() {}, nil
@@ -137,14 +134,13 @@ func lockTree(root string, dirs []string) (func(), error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dirs[0], err)
 	}
-	name := filepath.Join(dir, lockName)
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", strings.TrimPrefix(name, root+string(filepath.Separator)), err)
+		return nil, fmt.Errorf("lock %s: %w", dirs[0], err)
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", name, err)
+		return nil, fmt.Errorf("lock %s: %w", dirs[0], err)
 	}
 	return func() {
 		unlockFile(f)

@@ -19,7 +19,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Mode().IsRegular() && !strings.HasSuffix(p, lockName) {
+		if info.Mode().IsRegular() {
 			data, _ := os.ReadFile(p)
 			rel, _ := filepath.Rel(dir, p)
 			out[filepath.ToSlash(rel)] = string(data)
