@@ -47,6 +47,16 @@ const operatorChars = "-<~!@#%^&|`?"
 //
 // Errors are *SQLError values carrying the byte offset of the problem.
 func RewriteParams(sql string) (text string, params []ParamUse, err error) {
+	return RewriteParamsFunc(sql, func(_ string, num int) string { return "$" + strconv.Itoa(num) })
+}
+
+// RewriteParamsFunc is RewriteParams with the text that replaces each use
+// of a parameter chosen by placeholder, which gets the parameter's name
+// and number (1-based): the generator uses it to add a cast where the
+// driver cannot encode a parameter's type, e.g. "($1::text[]::mood[])".
+// The text it returns replaces "@name" exactly; wrap anything other than
+// a bare placeholder in parentheses.
+func RewriteParamsFunc(sql string, placeholder func(name string, num int) string) (text string, params []ParamUse, err error) {
 	var b strings.Builder
 	b.Grow(len(sql))
 	index := map[string]int{}
@@ -132,8 +142,7 @@ func RewriteParams(sql string) (text string, params []ParamUse, err error) {
 				// a@b must not become the identifier a$1
 				b.WriteByte(' ')
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(num))
+			b.WriteString(placeholder(name, num))
 			i = j
 		default:
 			b.WriteByte(c)
