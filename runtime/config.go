@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -51,6 +52,45 @@ type Config struct {
 	// ApplicationName is sent as application_name, shown in
 	// pg_stat_activity and the server log.
 	ApplicationName string
+
+	// Metrics turns on the query metrics of Stats.Queries (counts, errors
+	// by kind and a latency histogram per operation) and the count of
+	// waiting acquires, which runtime/promexport exports. Off by default;
+	// on, it costs a few atomic additions per statement.
+	Metrics bool
+	// LogQueries turns on the statement log (see NewSlogObserver),
+	// written to Logger, or to slog.Default() when Logger is nil.
+	LogQueries bool
+	// Logger receives the statement log; setting it turns the log on.
+	Logger *slog.Logger
+	// LogArgs adds argument values to the statement log, with values
+	// bound to sensitive columns redacted. It needs the log to be on
+	// (LogQueries, Logger or SlowQuery).
+	LogArgs bool
+	// SlowQuery logs statements that take this long or longer at level
+	// Warn; setting it turns the statement log on. Zero turns it off.
+	SlowQuery time.Duration
+	// HealthTimeout bounds DB.Health, also when its context has no
+	// deadline; zero means DefaultHealthTimeout.
+	HealthTimeout time.Duration
+	// Observers are told about every statement (see Observer), after the
+	// built-in metrics and log. With no observer, no metrics and no log,
+	// no tracer is installed and observation costs nothing.
+	Observers []Observer
+	// Tracer is a pgx tracer of the application's own; it runs before
+	// the observers, so a context it returns (with a span, say) is the one
+	// observers see. It may also implement the other pgx and pgxpool
+	// tracer interfaces.
+	Tracer pgx.QueryTracer
+}
+
+// DefaultHealthTimeout is how long DB.Health waits when
+// Config.HealthTimeout is zero.
+const DefaultHealthTimeout = 2 * time.Second
+
+// logging reports whether c turns the statement log on.
+func (c Config) logging() bool {
+	return c.LogQueries || c.Logger != nil || c.SlowQuery > 0
 }
 
 // The environment variables ConfigFromEnv reads, besides the libpq ones.
@@ -66,6 +106,11 @@ const (
 	envMaxConnLifetime   = "CPCGEN_MAX_CONN_LIFETIME"
 	envMaxConnIdleTime   = "CPCGEN_MAX_CONN_IDLE_TIME"
 	envApplicationName   = "CPCGEN_APPLICATION_NAME"
+	envMetrics           = "CPCGEN_METRICS"
+	envLogQueries        = "CPCGEN_LOG_QUERIES"
+	envLogArgs           = "CPCGEN_LOG_ARGS"
+	envSlowQuery         = "CPCGEN_SLOW_QUERY"
+	envHealthTimeout     = "CPCGEN_HEALTH_TIMEOUT"
 )
 
 // maxApplicationName is the longest application_name PostgreSQL keeps
@@ -82,8 +127,12 @@ const maxApplicationName = 63
 //	CPCGEN_HEALTH_CHECK_PERIOD, CPCGEN_MAX_CONN_LIFETIME,
 //	CPCGEN_MAX_CONN_IDLE_TIME                    Go durations (5s, 250ms)
 //	CPCGEN_APPLICATION_NAME                      text
+//	CPCGEN_METRICS, CPCGEN_LOG_QUERIES,
+//	CPCGEN_LOG_ARGS                              booleans (true/false, 1/0, yes/no, on/off)
+//	CPCGEN_SLOW_QUERY, CPCGEN_HEALTH_TIMEOUT     Go durations
 //
-// The result is validated; all problems are reported together.
+// Logger, Observers and Tracer are code-only. The result is validated;
+// all problems are reported together.
 func ConfigFromEnv() (Config, error) {
 	var cfg Config
 	var errs []error
@@ -112,6 +161,18 @@ func ConfigFromEnv() (Config, error) {
 		}
 		*dst = d
 	}
+	readBool := func(name string, dst *bool) {
+		s, ok := os.LookupEnv(name)
+		if !ok || strings.TrimSpace(s) == "" {
+			return
+		}
+		b, valid := parseBool(s)
+		if !valid {
+			errs = append(errs, fmt.Errorf("runtime: config: %s: invalid boolean %q (use true or false)", name, s))
+			return
+		}
+		*dst = b
+	}
 	readInt(envMinConns, &cfg.MinConns)
 	readInt(envMaxConns, &cfg.MaxConns)
 	readDuration(envConnectTimeout, &cfg.ConnectTimeout)
@@ -122,11 +183,30 @@ func ConfigFromEnv() (Config, error) {
 	readDuration(envMaxConnLifetime, &cfg.MaxConnLifetime)
 	readDuration(envMaxConnIdleTime, &cfg.MaxConnIdleTime)
 	cfg.ApplicationName = os.Getenv(envApplicationName)
+	readBool(envMetrics, &cfg.Metrics)
+	readBool(envLogQueries, &cfg.LogQueries)
+	readBool(envLogArgs, &cfg.LogArgs)
+	readDuration(envSlowQuery, &cfg.SlowQuery)
+	readDuration(envHealthTimeout, &cfg.HealthTimeout)
 
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// parseBool reads a boolean setting: what strconv.ParseBool takes, and
+// yes/no and on/off in any case.
+func parseBool(s string) (value, ok bool) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "yes", "on":
+		return true, true
+	case "no", "off":
+		return false, true
+	}
+	b, err := strconv.ParseBool(s)
+	return b, err == nil
 }
 
 // Validate reports every problem of c, each naming the setting and its
@@ -183,6 +263,8 @@ func (c Config) problems() []FieldError {
 		{"HealthCheckPeriod", envHealthCheckPeriod, c.HealthCheckPeriod, false},
 		{"MaxConnLifetime", envMaxConnLifetime, c.MaxConnLifetime, false},
 		{"MaxConnIdleTime", envMaxConnIdleTime, c.MaxConnIdleTime, false},
+		{"SlowQuery", envSlowQuery, c.SlowQuery, false},
+		{"HealthTimeout", envHealthTimeout, c.HealthTimeout, false},
 	}
 	for _, d := range durations {
 		switch {
@@ -202,6 +284,15 @@ func (c Config) problems() []FieldError {
 		if r < 0x20 || r > 0x7e {
 			add("ApplicationName", "ApplicationName (%s) must be printable ASCII, got %q", envApplicationName, r)
 			break
+		}
+	}
+
+	if c.LogArgs && !c.logging() {
+		add("LogArgs", "LogArgs (%s) needs the statement log: set LogQueries (%s), SlowQuery (%s) or Logger", envLogArgs, envLogQueries, envSlowQuery)
+	}
+	for i, o := range c.Observers {
+		if o == nil {
+			add("Observers", "Observers[%d] is nil", i)
 		}
 	}
 	return out
@@ -237,6 +328,33 @@ func (c Config) String() string {
 	}
 	if c.ApplicationName != "" {
 		fmt.Fprintf(&b, ", ApplicationName: %q", c.ApplicationName)
+	}
+	for _, f := range []struct {
+		name string
+		on   bool
+	}{
+		{"Metrics", c.Metrics},
+		{"LogQueries", c.LogQueries},
+		{"LogArgs", c.LogArgs},
+	} {
+		if f.on {
+			fmt.Fprintf(&b, ", %s: true", f.name)
+		}
+	}
+	if c.Logger != nil {
+		b.WriteString(", Logger: set")
+	}
+	if c.SlowQuery != 0 {
+		fmt.Fprintf(&b, ", SlowQuery: %s", c.SlowQuery)
+	}
+	if c.HealthTimeout != 0 {
+		fmt.Fprintf(&b, ", HealthTimeout: %s", c.HealthTimeout)
+	}
+	if len(c.Observers) > 0 {
+		fmt.Fprintf(&b, ", Observers: %d", len(c.Observers))
+	}
+	if c.Tracer != nil {
+		fmt.Fprintf(&b, ", Tracer: %T", c.Tracer)
 	}
 	b.WriteString("}")
 	return b.String()

@@ -24,7 +24,8 @@ func clearEnv(t *testing.T) {
 	for _, name := range []string{
 		"DATABASE_URL", "CPCGEN_MIN_CONNS", "CPCGEN_MAX_CONNS", "CPCGEN_CONNECT_TIMEOUT", "CPCGEN_ACQUIRE_TIMEOUT",
 		"CPCGEN_STATEMENT_TIMEOUT", "CPCGEN_IDLE_IN_TX_TIMEOUT", "CPCGEN_HEALTH_CHECK_PERIOD", "CPCGEN_MAX_CONN_LIFETIME",
-		"CPCGEN_MAX_CONN_IDLE_TIME", "CPCGEN_APPLICATION_NAME", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD",
+		"CPCGEN_MAX_CONN_IDLE_TIME", "CPCGEN_APPLICATION_NAME", "CPCGEN_METRICS", "CPCGEN_LOG_QUERIES", "CPCGEN_LOG_ARGS",
+		"CPCGEN_SLOW_QUERY", "CPCGEN_HEALTH_TIMEOUT", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD",
 		"PGDATABASE", "PGSSLMODE", "PGAPPNAME", "PGCONNECT_TIMEOUT", "PGSERVICE", "PGSERVICEFILE", "PGPASSFILE",
 	} {
 		t.Setenv(name, "")
@@ -44,6 +45,11 @@ func TestConfigFromEnv(t *testing.T) {
 	t.Setenv("CPCGEN_MAX_CONN_LIFETIME", "1h30m")
 	t.Setenv("CPCGEN_MAX_CONN_IDLE_TIME", "10m")
 	t.Setenv("CPCGEN_APPLICATION_NAME", "billing")
+	t.Setenv("CPCGEN_METRICS", "true")
+	t.Setenv("CPCGEN_LOG_QUERIES", "On")
+	t.Setenv("CPCGEN_LOG_ARGS", "1")
+	t.Setenv("CPCGEN_SLOW_QUERY", "250ms")
+	t.Setenv("CPCGEN_HEALTH_TIMEOUT", "3s")
 	got, err := runtime.ConfigFromEnv()
 	if err != nil {
 		t.Fatal(err)
@@ -55,9 +61,18 @@ func TestConfigFromEnv(t *testing.T) {
 		StatementTimeout: 30 * time.Second, IdleInTxTimeout: time.Minute,
 		HealthCheckPeriod: 15 * time.Second, MaxConnLifetime: 90 * time.Minute, MaxConnIdleTime: 10 * time.Minute,
 		ApplicationName: "billing",
+		Metrics:         true, LogQueries: true, LogArgs: true,
+		SlowQuery: 250 * time.Millisecond, HealthTimeout: 3 * time.Second,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ConfigFromEnv (-want +got):\n%s", diff)
+	}
+
+	for value, want := range map[string]bool{"false": false, "0": false, "no": false, "OFF": false, "TRUE": true, "yes": true} {
+		t.Setenv("CPCGEN_METRICS", value)
+		if cfg, err := runtime.ConfigFromEnv(); err != nil || cfg.Metrics != want {
+			t.Errorf("CPCGEN_METRICS=%s: Metrics = %v, %v", value, cfg.Metrics, err)
+		}
 	}
 }
 
@@ -67,6 +82,10 @@ func TestConfigFromEnvErrors(t *testing.T) {
 	t.Setenv("CPCGEN_MAX_CONNS", "lots")
 	t.Setenv("CPCGEN_STATEMENT_TIMEOUT", "30")
 	t.Setenv("CPCGEN_MIN_CONNS", "-1")
+	t.Setenv("CPCGEN_METRICS", "sometimes")
+	t.Setenv("CPCGEN_SLOW_QUERY", "-1s")
+	t.Setenv("CPCGEN_LOG_ARGS", "true")
+	t.Setenv("CPCGEN_HEALTH_TIMEOUT", "soon")
 	_, err := runtime.ConfigFromEnv()
 	if err == nil {
 		t.Fatal("no error")
@@ -75,6 +94,10 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		`runtime: config: CPCGEN_MAX_CONNS: invalid integer "lots"`,
 		`runtime: config: CPCGEN_STATEMENT_TIMEOUT: invalid duration "30" (use Go syntax such as 5s or 250ms)`,
 		`runtime: config: MinConns (CPCGEN_MIN_CONNS) must be >= 0, got -1`,
+		`runtime: config: CPCGEN_METRICS: invalid boolean "sometimes" (use true or false)`,
+		`runtime: config: CPCGEN_HEALTH_TIMEOUT: invalid duration "soon" (use Go syntax such as 5s or 250ms)`,
+		`runtime: config: SlowQuery (CPCGEN_SLOW_QUERY) must not be negative, got -1s`,
+		`runtime: config: LogArgs (CPCGEN_LOG_ARGS) needs the statement log: set LogQueries (CPCGEN_LOG_QUERIES), SlowQuery (CPCGEN_SLOW_QUERY) or Logger`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -90,6 +113,9 @@ func TestValidate(t *testing.T) {
 		AcquireTimeout:   -time.Second,
 		StatementTimeout: 500 * time.Microsecond,
 		ApplicationName:  strings.Repeat("x", 64),
+		HealthTimeout:    -time.Second,
+		LogArgs:          true,
+		Observers:        []runtime.Observer{runtime.NewSlogObserver(nil, runtime.SlogOptions{}), nil},
 	}
 	err := cfg.Validate()
 	if err == nil {
@@ -99,13 +125,25 @@ func TestValidate(t *testing.T) {
 		"runtime: config: MaxConns (CPCGEN_MAX_CONNS) must be >= MinConns (4), got 2",
 		"runtime: config: AcquireTimeout (CPCGEN_ACQUIRE_TIMEOUT) must not be negative, got -1s",
 		"runtime: config: StatementTimeout (CPCGEN_STATEMENT_TIMEOUT) must be at least 1ms, since PostgreSQL counts it in milliseconds and 0 turns it off, got 500µs",
+		"runtime: config: HealthTimeout (CPCGEN_HEALTH_TIMEOUT) must not be negative, got -1s",
 		"runtime: config: ApplicationName (CPCGEN_APPLICATION_NAME) must be at most 63 bytes, got 64",
+		"runtime: config: LogArgs (CPCGEN_LOG_ARGS) needs the statement log: set LogQueries (CPCGEN_LOG_QUERIES), SlowQuery (CPCGEN_SLOW_QUERY) or Logger",
+		"runtime: config: Observers[1] is nil",
 	}
 	if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
 		t.Errorf("Validate (-want +got):\n%s", diff)
 	}
 	if err := (runtime.Config{URL: "postgres://localhost/app"}).Validate(); err != nil {
 		t.Errorf("zero settings: %v", err)
+	}
+	for _, ok := range []runtime.Config{
+		{URL: "postgres://localhost/app", LogArgs: true, LogQueries: true},
+		{URL: "postgres://localhost/app", LogArgs: true, SlowQuery: time.Second},
+		{URL: "postgres://localhost/app", LogArgs: true, Logger: slog.Default()},
+	} {
+		if err := ok.Validate(); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
 	}
 }
 
@@ -185,6 +223,15 @@ func TestConfigString(t *testing.T) {
 	cfg := runtime.Config{URL: "postgres://app:pw@db:5432/app?sslmode=require", MaxConns: 8, StatementTimeout: 5 * time.Second, ApplicationName: "billing"}
 	want := `runtime.Config{URL: "postgres://app:xxxxx@db:5432/app?sslmode=require", MaxConns: 8, StatementTimeout: 5s, ApplicationName: "billing"}`
 	if got := cfg.String(); got != want {
+		t.Errorf("String() =\n%s\nwant\n%s", got, want)
+	}
+	obs := runtime.Config{
+		URL: "postgres://app:pw@db/app", Metrics: true, LogQueries: true, LogArgs: true, Logger: slog.Default(),
+		SlowQuery: 200 * time.Millisecond, HealthTimeout: time.Second,
+		Observers: []runtime.Observer{runtime.NewSlogObserver(nil, runtime.SlogOptions{})}, Tracer: &countingTracer{},
+	}
+	want = `runtime.Config{URL: "postgres://app:xxxxx@db/app", Metrics: true, LogQueries: true, LogArgs: true, Logger: set, SlowQuery: 200ms, HealthTimeout: 1s, Observers: 1, Tracer: *runtime_test.countingTracer}`
+	if got := obs.String(); got != want {
 		t.Errorf("String() =\n%s\nwant\n%s", got, want)
 	}
 	kw := runtime.Config{URL: "host=db password=pw dbname=app"}

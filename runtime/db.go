@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,10 +18,24 @@ import (
 type DB struct {
 	pool           *pgxpool.Pool
 	acquireTimeout time.Duration
+	// direct is set when the DB can leave acquiring to pgxpool's own
+	// methods: no AcquireTimeout to enforce and nothing observing (whose
+	// observers must hear of statements that found no connection).
+	direct bool
+	// observed is the tracer's fan-out, nil when nothing observes.
+	observed      *tracer
+	healthTimeout time.Duration
+	// metrics is nil unless Config.Metrics is on.
+	metrics *queryMetrics
+	// secrets are the passwords to mask in messages built from errors.
+	secrets []string
 }
 
 // Open validates cfg, creates a pgxpool.Pool from it with the runtime's
-// types registered on every connection (AfterConnect), and connects once,
+// types registered on every connection (AfterConnect) and, when anything
+// observes statements (Config.Metrics, the statement log,
+// Config.Observers), one pgx tracer that reports each statement to the
+// observers (see Observer), and connects once,
 // so that a wrong address or password fails here. Every error is a
 // *DbError: KindValidation for a bad Config (Fields names each setting),
 // KindConnection when the server cannot be reached or rejects the login,
@@ -48,12 +63,39 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 	}
 	cfg.apply(pc)
+	db := &DB{acquireTimeout: cfg.AcquireTimeout, healthTimeout: cfg.HealthTimeout}
+	if db.healthTimeout <= 0 {
+		db.healthTimeout = DefaultHealthTimeout
+	}
+	var observers []Observer
+	var waiting *atomic.Int64
+	if cfg.Metrics {
+		db.metrics = newQueryMetrics()
+		waiting = &db.metrics.waiting
+		observers = append(observers, db.metrics)
+	}
+	if cfg.logging() {
+		observers = append(observers, NewSlogObserver(cfg.Logger, SlogOptions{LogArgs: cfg.LogArgs, SlowQuery: cfg.SlowQuery}))
+	}
+	observers = append(observers, cfg.Observers...)
+	switch {
+	case len(observers) > 0:
+		db.observed = &tracer{observers: observers}
+		pc.ConnConfig.Tracer = db.observed.withUser(cfg.Tracer, waiting)
+	case cfg.Tracer != nil:
+		pc.ConnConfig.Tracer = cfg.Tracer
+	}
+	db.direct = db.acquireTimeout <= 0 && db.observed == nil
 
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, openError(ctx, err, cfg, pc)
 	}
-	db := &DB{pool: pool, acquireTimeout: cfg.AcquireTimeout}
+	db.pool = pool
+	db.secrets = dsnSecrets(cfg.URL)
+	if pc.ConnConfig.Password != "" {
+		db.secrets = append(db.secrets, pc.ConnConfig.Password)
+	}
 	if err := db.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(ctx, err, cfg, pc)
@@ -142,7 +184,7 @@ func (db *DB) Close() { db.pool.Close() }
 // Ping checks that a connection can be acquired and the server answers.
 // Its error is a *DbError.
 func (db *DB) Ping(ctx context.Context) error {
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		return Wrap(db.pool.Ping(ctx), "runtime.Ping", "")
 	}
 	c, err := db.acquire(ctx)
@@ -156,10 +198,10 @@ func (db *DB) Ping(ctx context.Context) error {
 // Exec runs sql on a pooled connection; see pgx.Conn.Exec. Its error is
 // pgx's, for the caller to Wrap with its operation.
 func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		return db.pool.Exec(ctx, sql, args...)
 	}
-	c, err := db.acquire(ctx)
+	c, err := db.acquireFor(ctx, sql, args)
 	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
@@ -170,10 +212,10 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.Command
 // Query runs sql on a pooled connection, released when the rows are
 // closed or read to the end; see pgx.Conn.Query.
 func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		return db.pool.Query(ctx, sql, args...)
 	}
-	c, err := db.acquire(ctx)
+	c, err := db.acquireFor(ctx, sql, args)
 	if err != nil {
 		return errRows{err: err}, err
 	}
@@ -188,10 +230,10 @@ func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, err
 // QueryRow runs sql on a pooled connection, released by Scan; see
 // pgx.Conn.QueryRow.
 func (db *DB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		return db.pool.QueryRow(ctx, sql, args...)
 	}
-	c, err := db.acquire(ctx)
+	c, err := db.acquireFor(ctx, sql, args)
 	if err != nil {
 		return errRow{err: err}
 	}
@@ -201,10 +243,10 @@ func (db *DB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 // CopyFrom copies rows into tableName with the COPY protocol; see
 // pgx.Conn.CopyFrom.
 func (db *DB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error) {
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		return db.pool.CopyFrom(ctx, tableName, columnNames, rowSrc)
 	}
-	c, err := db.acquire(ctx)
+	c, err := db.acquireForCopy(ctx, tableName)
 	if err != nil {
 		return 0, err
 	}
@@ -216,10 +258,10 @@ func (db *DB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnName
 // closed (or, for a batch that begins a transaction, when it ends); see
 // pgx.Conn.SendBatch.
 func (db *DB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		return db.pool.SendBatch(ctx, b)
 	}
-	c, err := db.acquire(ctx)
+	c, err := db.acquireForBatch(ctx, b)
 	if err != nil {
 		return pgx.FailedBatchResults(b, err)
 	}
@@ -240,14 +282,14 @@ func (db *DB) Begin(ctx context.Context) (pgx.Tx, error) {
 // by Commit or Rollback. Its error is a *DbError.
 func (db *DB) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 	const op = "runtime.Begin"
-	if db.acquireTimeout <= 0 {
+	if db.direct {
 		tx, err := db.pool.BeginTx(ctx, opts)
 		if err != nil {
 			return nil, Wrap(err, op, "")
 		}
 		return tx, nil
 	}
-	c, err := db.acquire(ctx)
+	c, err := db.acquireFor(ctx, "begin", nil)
 	if err != nil {
 		return nil, Wrap(err, op, "")
 	}
@@ -264,10 +306,56 @@ func (db *DB) InTx(ctx context.Context, opts TxOptions, fn func(tx pgx.Tx) error
 	return InTx(ctx, db, opts, fn)
 }
 
-// acquire waits at most AcquireTimeout for a connection. Running out of
-// time is a *DbError of KindTimeout; the caller's own deadline or
-// cancellation is reported as such.
+// acquireFor acquires a connection for the statement sql; when that
+// fails, the observers are told that the statement failed.
+func (db *DB) acquireFor(ctx context.Context, sql string, args []any) (*pgxpool.Conn, error) {
+	if db.observed == nil {
+		return db.acquire(ctx)
+	}
+	start := time.Now()
+	c, err := db.acquire(ctx)
+	if err != nil {
+		db.observed.reportUnsent(ctx, &QueryEvent{SQL: sql, args: args, Start: start}, err)
+	}
+	return c, err
+}
+
+// acquireForBatch acquires a connection for b, like acquireFor.
+func (db *DB) acquireForBatch(ctx context.Context, b *pgx.Batch) (*pgxpool.Conn, error) {
+	if db.observed == nil {
+		return db.acquire(ctx)
+	}
+	start := time.Now()
+	c, err := db.acquire(ctx)
+	if err != nil {
+		for _, q := range b.QueuedQueries {
+			db.observed.reportUnsent(ctx, &QueryEvent{SQL: q.SQL, args: q.Arguments, Start: start, Batch: true}, err)
+		}
+	}
+	return c, err
+}
+
+// acquireForCopy acquires a connection for a COPY into tableName, like
+// acquireFor.
+func (db *DB) acquireForCopy(ctx context.Context, tableName pgx.Identifier) (*pgxpool.Conn, error) {
+	if db.observed == nil {
+		return db.acquire(ctx)
+	}
+	start := time.Now()
+	c, err := db.acquire(ctx)
+	if err != nil {
+		db.observed.reportUnsent(ctx, &QueryEvent{Copy: true, op: copyOperation(ctx, tableName), Start: start}, err)
+	}
+	return c, err
+}
+
+// acquire waits at most AcquireTimeout (when set) for a connection.
+// Running out of time is a *DbError of KindTimeout; the caller's own
+// deadline or cancellation is reported as such.
 func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
+	if db.acquireTimeout <= 0 {
+		return db.pool.Acquire(ctx)
+	}
 	actx, cancel := context.WithTimeoutCause(ctx, db.acquireTimeout, errAcquireTimeout)
 	defer cancel()
 	c, err := db.pool.Acquire(actx)
@@ -286,8 +374,28 @@ func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 
 var errAcquireTimeout = errors.New("acquire timeout")
 
-// Stats is a snapshot of the pool's counters, copied from pgxpool.Stat.
+// Stats is a snapshot of a DB's counters: the pool's, and the query
+// metrics when Config.Metrics is on.
 type Stats struct {
+	PoolStats
+	// Queries holds the counters of every operation run since Open,
+	// sorted by Op; nil unless Config.Metrics is on.
+	Queries []QueryStats
+}
+
+// Query returns the counters of operation op, such as "accounts.Create".
+func (s Stats) Query(op string) (QueryStats, bool) {
+	for _, q := range s.Queries {
+		if q.Op == op {
+			return q, true
+		}
+	}
+	return QueryStats{}, false
+}
+
+// PoolStats is a snapshot of the pool's counters, copied from
+// pgxpool.Stat.
+type PoolStats struct {
 	// AcquireCount is the number of successful acquires.
 	AcquireCount int64
 	// AcquireDuration is the total time spent in successful acquires.
@@ -319,12 +427,30 @@ type Stats struct {
 	// MaxIdleDestroyCount is the number of connections closed for reaching
 	// MaxConnIdleTime.
 	MaxIdleDestroyCount int64
+	// WaitingAcquires is the number of acquires in progress: callers
+	// waiting for a connection to be free or to be made. It is counted
+	// only when Config.Metrics is on, and 0 otherwise.
+	WaitingAcquires int64
 }
 
-// Stats returns a snapshot of the pool's counters.
+// Stats returns a snapshot of the pool's counters and, when
+// Config.Metrics is on, of the query metrics.
 func (db *DB) Stats() Stats {
+	s := Stats{PoolStats: db.poolStats()}
+	if db.metrics != nil {
+		s.Queries = db.metrics.snapshot()
+	}
+	return s
+}
+
+// poolStats returns a snapshot of the pool's counters.
+func (db *DB) poolStats() PoolStats {
 	s := db.pool.Stat()
-	return Stats{
+	var waiting int64
+	if db.metrics != nil {
+		waiting = db.metrics.waiting.Load()
+	}
+	return PoolStats{
 		AcquireCount:            s.AcquireCount(),
 		AcquireDuration:         s.AcquireDuration(),
 		AcquiredConns:           s.AcquiredConns(),
@@ -338,5 +464,6 @@ func (db *DB) Stats() Stats {
 		NewConnsCount:           s.NewConnsCount(),
 		MaxLifetimeDestroyCount: s.MaxLifetimeDestroyCount(),
 		MaxIdleDestroyCount:     s.MaxIdleDestroyCount(),
+		WaitingAcquires:         waiting,
 	}
 }

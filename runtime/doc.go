@@ -42,6 +42,26 @@
 // in PostgreSQL's binary format, at full precision, for parameters,
 // results and COPY.
 //
+// # Observing
+//
+// Every statement cpcgen generates starts with a name line,
+// "-- name: accounts.Create", which ParseOperation reads without
+// allocating. Open installs one pgx tracer, only when something
+// observes, that reports each statement — operation, table, duration,
+// rows, error Kind and, on request, the arguments with sensitive ones
+// redacted — to every Observer:
+//
+//	db, err := runtime.Open(ctx, runtime.Config{
+//		URL:       url,
+//		Metrics:   true,                   // Stats().Queries; runtime/promexport exports them
+//		Logger:    logger,                 // NewSlogObserver: Debug per statement, Warn/Error for failures
+//		SlowQuery: 200 * time.Millisecond, // Warn for slow statements
+//		Observers: []runtime.Observer{oteltrace.NewObserver()}, // one span per statement
+//	})
+//
+// With none of these, no tracer is installed and observing costs
+// nothing. DB.Health and HealthHandler serve readiness probes.
+//
 // The tests of this package, and of applications, get a throwaway
 // PostgreSQL from the sub-package pgtest.
 package runtime

@@ -81,6 +81,32 @@ func (k Kind) String() string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
+var kindLabels = [...]string{
+	KindUnknown:       "unknown",
+	KindNotFound:      "not_found",
+	KindConflict:      "conflict",
+	KindForeignKey:    "foreign_key",
+	KindCheck:         "check",
+	KindNotNull:       "not_null",
+	KindValidation:    "validation",
+	KindSerialization: "serialization",
+	KindDeadlock:      "deadlock",
+	KindConnection:    "connection",
+	KindTimeout:       "timeout",
+	KindCanceled:      "canceled",
+	KindEncoding:      "encoding",
+}
+
+// Name returns a stable snake_case identifier of k, such as "not_found"
+// or "conflict", for metric labels and structured logs (the error.kind
+// attribute). Unlike String, it never changes wording.
+func (k Kind) Name() string {
+	if int(k) < len(kindLabels) {
+		return kindLabels[k]
+	}
+	return "kind_" + strconv.Itoa(int(k))
+}
+
 // kindError is the type of the package's sentinel errors: one value per
 // Kind, compared by identity.
 type kindError struct{ kind Kind }

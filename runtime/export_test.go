@@ -1,6 +1,9 @@
 package runtime
 
-import "github.com/jackc/pgx/v5/pgtype"
+import (
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
 
 // IsOwnEncodePlan reports whether p is one of this package's encode plans,
 // for tests that check which plan a connection's type map picks.
@@ -20,3 +23,12 @@ func IsOwnScanPlan(p pgtype.ScanPlan) bool {
 	}
 	return false
 }
+
+// NewTracerForTest returns the pgx tracer Open installs for observers,
+// for benchmarks that compare pools with and without it.
+func NewTracerForTest(observers ...Observer) pgx.QueryTracer {
+	return newTracer(observers, nil, nil)
+}
+
+// NewMetricsObserverForTest returns the observer behind Config.Metrics.
+func NewMetricsObserverForTest() Observer { return newQueryMetrics() }

@@ -1,0 +1,54 @@
+package runtime_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDependencies keeps the runtime small for the applications that
+// import it: besides the standard library it may depend only on pgx (and
+// the modules pgx itself needs), google/uuid and shopspring/decimal.
+// Prometheus and OpenTelemetry belong to runtime/promexport and
+// runtime/oteltrace.
+func TestDependencies(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to list the dependencies: %v", err)
+	}
+	out, err := exec.Command(goBin, "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	allowed := []string{
+		"github.com/cpcgen/cpcgen/runtime",
+		"github.com/jackc/pgx/v5",
+		"github.com/jackc/pgpassfile",
+		"github.com/jackc/pgservicefile",
+		"github.com/jackc/puddle/v2",
+		"github.com/google/uuid",
+		"github.com/shopspring/decimal",
+		"golang.org/x/sync",
+		"golang.org/x/text",
+	}
+	var deps []string
+	for _, dep := range strings.Fields(string(out)) {
+		deps = append(deps, dep)
+		if strings.Contains(dep, "prometheus") || strings.Contains(dep, "opentelemetry") {
+			t.Errorf("runtime depends on %s", dep)
+			continue
+		}
+		ok := false
+		for _, a := range allowed {
+			if dep == a || strings.HasPrefix(dep, a+"/") {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("runtime depends on %s, which is not among pgx, uuid and decimal", dep)
+		}
+	}
+	if len(deps) == 0 || deps[len(deps)-1] != "github.com/cpcgen/cpcgen/runtime" {
+		t.Errorf("go list -deps printed no runtime package: %q", out)
+	}
+}
