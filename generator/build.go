@@ -20,6 +20,10 @@ func Build(proj *spec.Project) (*Package, error) {
 		enums:  map[string]*Enum{},
 		idents: map[string]identUse{},
 		files:  map[string]identUse{},
+		tables: map[string]*Table{},
+		// methods are filled per table as methods are named.
+		methods: map[*Table]map[string]identUse{},
+		clash:   map[*Table]bool{},
 		// The Store's own members.
 		storeFields: map[string]string{"DB": "the Store method DB", "InTx": "the Store method InTx"},
 	}
@@ -42,6 +46,26 @@ func Build(proj *spec.Project) (*Package, error) {
 	for _, t := range proj.Tables {
 		pkg.Tables = append(pkg.Tables, b.buildTable(t))
 	}
+	// Bulk methods, upserts and relations need every table; queries come
+	// last, so that a query named like a generated method is the one
+	// reported.
+	for _, t := range pkg.Tables {
+		b.buildBatch(t)
+		b.buildUniqueKeys(t)
+	}
+	for _, t := range pkg.Tables {
+		b.buildBelongsTo(t)
+	}
+	for _, t := range pkg.Tables {
+		b.buildRelations(t, pkg.Tables)
+	}
+	for _, t := range pkg.Tables {
+		for _, sq := range t.Spec.Queries {
+			if q := b.buildQuery(t, sq, pkg.Tables); q != nil {
+				t.Queries = append(t.Queries, q)
+			}
+		}
+	}
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -63,7 +87,13 @@ type builder struct {
 	files  map[string]identUse
 	// storeFields are the Store's member names and what they are.
 	storeFields map[string]string
-	errs        spec.ErrorList
+	// tables are the built tables by SQL name; methods the method names
+	// of each table's repository and what declares them.
+	tables  map[string]*Table
+	methods map[*Table]map[string]identUse
+	// clash marks the tables whose Go names collide with another's.
+	clash map[*Table]bool
+	errs  spec.ErrorList
 }
 
 type identUse struct {
@@ -71,17 +101,49 @@ type identUse struct {
 	pos  spec.Pos
 }
 
+// repoMethod records a method name of t's repository, reporting a
+// collision with a method named before.
+func (b *builder) repoMethod(t *Table, name, what string, pos spec.Pos) bool {
+	m := b.methods[t]
+	if m == nil {
+		m = map[string]identUse{}
+		b.methods[t] = m
+	}
+	if prev, ok := m[name]; ok {
+		where := ""
+		if prev.pos.IsValid() {
+			where = " at " + prev.pos.String()
+		}
+		b.errs.Add(pos, "%s would be the method %s.%s, which is already %s%s; rename one of them", what, t.Repo, name, prev.what, where)
+		return false
+	}
+	m[name] = identUse{what: what, pos: pos}
+	return true
+}
+
 // declare records a package-level Go name, reporting a collision.
-func (b *builder) declare(name, what string, pos spec.Pos) {
+func (b *builder) declare(name, what string, pos spec.Pos) bool {
 	if prev, ok := b.idents[name]; ok {
 		where := ""
 		if prev.pos.IsValid() {
 			where = " at " + prev.pos.String()
 		}
 		b.errs.Add(pos, "%s would be named %s in Go, which is already %s%s; rename one of them", what, name, prev.what, where)
-		return
+		return false
 	}
 	b.idents[name] = identUse{what: what, pos: pos}
+	return true
+}
+
+// declareDerived declares an unexported name derived from t's Go names
+// (statement constants, scanners, loaders). When those names already
+// collide with another table's, that collision is the error to report,
+// not each of its consequences.
+func (b *builder) declareDerived(t *Table, name, what string, pos spec.Pos) {
+	if b.clash[t] {
+		return
+	}
+	b.declare(name, what, pos)
 }
 
 func (b *builder) buildEnum(e *spec.Enum) *Enum {
@@ -132,9 +194,12 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	what := fmt.Sprintf("table %q", st.Name)
 	if prev, ok := b.storeFields[t.Plural]; ok {
 		b.errs.Add(st.Pos, "%s would be the Store field %s, which is already %s; rename the table", what, t.Plural, prev)
+		b.clash[t] = true
 	}
 	b.storeFields[t.Plural] = what
-	b.declare(t.Model, "the row type of "+what, st.Pos)
+	if !b.declare(t.Model, "the row type of "+what, st.Pos) {
+		b.clash[t] = true
+	}
 	b.declare(t.Repo, "the repository of "+what, st.Pos)
 	b.declare(t.NewType, "the insert struct of "+what, st.Pos)
 	b.declare(t.UpdateType, "the update struct of "+what, st.Pos)
@@ -184,8 +249,24 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 		params[c.Param] = true
 	}
 	t.SQL = crudSQL(t)
+	for _, m := range crudMethods {
+		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
+	}
+	for _, c := range crudConsts {
+		b.declareDerived(t, sqlName(t, c), fmt.Sprintf("the statement constant of %s.%s", t.Repo, c), st.Pos)
+	}
+	b.declareDerived(t, scanName(t), "the row scanner of "+what, st.Pos)
+	b.declareDerived(t, collectName(t), "the row collector of "+what, st.Pos)
+	b.tables[st.Name] = t
 	return t
 }
+
+// crudMethods are the methods every repository has; crudConsts name the
+// constants of their statements.
+var (
+	crudMethods = []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+	crudConsts  = []string{"Create", "FindByID", "FindAll", "ListFirst", "ListAfter", "Update", "Delete", "Count"}
+)
 
 // fileName picks the table's Go file name: <table>.gen.go, or
 // <table>_table.gen.go when that is one of the package's fixed files.

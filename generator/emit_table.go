@@ -23,6 +23,11 @@ func genTable(f *jen.File, t *Table) {
 	genUpdate(f, t)
 	genDelete(f, t)
 	genCount(f, t)
+	genBatch(f, t)
+	genRelations(f, t)
+	for _, q := range t.Queries {
+		genQuery(f, q)
+	}
 }
 
 // sqlName is the name of the unexported constant holding a statement.
@@ -111,7 +116,11 @@ func genUpdateStruct(f *jen.File, t *Table) {
 }
 
 func genRepo(f *jen.File, t *Table) {
-	comment(f, fmt.Sprintf("%s reads and writes table %s.", t.Repo, t.SQLName))
+	doc := fmt.Sprintf("%s reads and writes table %s.", t.Repo, t.SQLName)
+	if len(t.Notes) > 0 {
+		doc += "\n\n" + strings.Join(t.Notes, " ")
+	}
+	comment(f, doc)
 	f.Type().Id(t.Repo).Struct(jen.Id("db").Qual(pathRuntime, "DBTX"))
 	f.Line()
 	comment(f, fmt.Sprintf("New%s returns a repository of table %s that runs its statements on db: a pool, "+

@@ -23,6 +23,7 @@ const (
 	pathIter    = "iter"
 	pathErrors  = "errors"
 	pathFmt     = "fmt"
+	pathSlices  = "slices"
 )
 
 // importNames are the names the generated files import packages under.
@@ -40,12 +41,13 @@ var importNames = map[string]string{
 	pathIter:    "iter",
 	pathErrors:  "errors",
 	pathFmt:     "fmt",
+	pathSlices:  "slices",
 }
 
 // importPaths lists importNames' keys in a fixed order.
 var importPaths = []string{
 	pathRuntime, pathUUID, pathDecimal, pathPgx, pathPgconn, pathPgtype, pathTime,
-	pathJSON, pathNetip, pathContext, pathIter, pathErrors, pathFmt,
+	pathJSON, pathNetip, pathContext, pathIter, pathErrors, pathFmt, pathSlices,
 }
 
 // baseGoType maps a spec base type to its Go type (without slice or

@@ -125,7 +125,7 @@ var reservedLocals = map[string]bool{
 	"byte": true, "rune": true, "iota": true, "min": true, "max": true, "clear": true,
 	"uuid": true, "decimal": true, "time": true, "json": true, "pgx": true,
 	"pgconn": true, "runtime": true, "context": true, "iter": true, "netip": true,
-	"pgtype": true, "errors": true, "fmt": true,
+	"pgtype": true, "errors": true, "fmt": true, "slices": true,
 }
 
 // singular returns the singular form of an English plural noun, for model

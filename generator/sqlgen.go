@@ -19,10 +19,39 @@ func (p *placeholders) next() string {
 // where PostgreSQL cannot infer it (inside COALESCE, CASE, ANY); enum
 // arrays travel as text[].
 func cast(ph string, c *Column) string {
-	if isEnumArray(c.Type) {
-		return ph + "::text[]::" + c.SQLType
+	return castType(ph, c.Type)
+}
+
+// castType returns the placeholder cast to t (see paramSQLType); enum
+// arrays travel as text[].
+func castType(ph string, t spec.Type) string {
+	if isEnumArray(t) {
+		return ph + "::text[]::" + sqlType(t)
 	}
-	return ph + "::" + c.SQLType
+	return ph + "::" + paramSQLType(t)
+}
+
+// paramSQLType is the type a parameter of type t is cast to. It is t
+// without the length of varchar(n) and char(n): an explicit cast to
+// varchar(n) cuts an over-long string silently, while the assignment to
+// the column rejects it, as it must.
+func paramSQLType(t spec.Type) string {
+	if t.Enum == nil {
+		switch t.Name {
+		case "varchar":
+			return "varchar" + strings.Repeat("[]", t.ArrayDims)
+		case "char":
+			return "bpchar" + strings.Repeat("[]", t.ArrayDims)
+		}
+	}
+	return sqlType(t)
+}
+
+// arrayCast returns the placeholder of an array of values of type t (a
+// scalar), cast to t's array type: the form unnest and = ANY take.
+func arrayCast(ph string, t spec.Type) string {
+	t.ArrayDims++
+	return castType(ph, t)
 }
 
 // plainParam returns the placeholder as a column value where PostgreSQL
@@ -103,33 +132,15 @@ func crudSQL(t *Table) CRUDSQL {
 	from := " FROM " + t.Quoted
 	order := " ORDER BY " + quotedList(t.PK)
 
-	// Create: columns with defaults fall back to the default when the
-	// caller leaves them unset, without a statement per combination.
-	var p placeholders
-	var cols, vals []string
-	for _, c := range t.Insert {
-		cols = append(cols, c.Quoted)
-		switch {
-		case !c.HasDefault:
-			vals = append(vals, plainParam(p.next(), c))
-			s.CreateArgs = append(s.CreateArgs, Arg{c, ArgValue})
-		case !c.Nullable:
-			vals = append(vals, "COALESCE("+cast(p.next(), c)+", "+defaultSQL(c)+")")
-			s.CreateArgs = append(s.CreateArgs, Arg{c, ArgOptPtr})
-		default:
-			set, val := p.next(), p.next()
-			vals = append(vals, "CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+defaultSQL(c)+" END")
-			s.CreateArgs = append(s.CreateArgs, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
-		}
+	ins := insertValues(t)
+	s.CreateArgs = ins.args
+	sep := "\n"
+	if len(ins.cols) == 0 {
+		sep = " "
 	}
-	if len(cols) == 0 {
-		s.Create = header(t, "Create") + "INSERT INTO " + t.Quoted + " DEFAULT VALUES RETURNING " + sel
-	} else {
-		s.Create = header(t, "Create") + "INSERT INTO " + t.Quoted + " (" + strings.Join(cols, ", ") +
-			")\nVALUES (" + strings.Join(vals, ", ") + ")\nRETURNING " + sel
-	}
+	s.Create = header(t, "Create") + ins.statement(t) + sep + "RETURNING " + sel
 
-	p = placeholders{}
+	var p placeholders
 	s.FindByID = header(t, "FindByID") + "SELECT " + sel + from + "\nWHERE " + pkWhere(t, &p)
 	s.FindAll = header(t, "FindAll") + "SELECT " + sel + from + order
 	s.ListFirst = header(t, "List") + "SELECT " + sel + from + order + "\nLIMIT $1"
@@ -171,4 +182,63 @@ func crudSQL(t *Table) CRUDSQL {
 	s.Delete = header(t, "Delete") + "DELETE" + from + " WHERE " + pkWhere(t, &p)
 	s.Count = header(t, "Count") + "SELECT count(*)" + from
 	return s
+}
+
+// insert is the INSERT of a row from an insert struct, shared by Create
+// and the upserts.
+type insert struct {
+	// cols are the quoted insert columns; vals the expression of each,
+	// binding args; phs the placeholders of each (two for a nullable
+	// column with a default: whether it is set, and its value).
+	cols []string
+	vals []string
+	phs  [][]string
+	args []Arg
+}
+
+// insertValues computes the VALUES of a row of t. Columns with defaults
+// fall back to the default when the caller leaves them unset, without a
+// statement per combination.
+func insertValues(t *Table) insert {
+	var p placeholders
+	var in insert
+	for _, c := range t.Insert {
+		in.cols = append(in.cols, c.Quoted)
+		switch {
+		case !c.HasDefault:
+			ph := p.next()
+			in.vals = append(in.vals, plainParam(ph, c))
+			in.phs = append(in.phs, []string{ph})
+			in.args = append(in.args, Arg{c, ArgValue})
+		case !c.Nullable:
+			ph := p.next()
+			in.vals = append(in.vals, "COALESCE("+cast(ph, c)+", "+defaultSQL(c)+")")
+			in.phs = append(in.phs, []string{ph})
+			in.args = append(in.args, Arg{c, ArgOptPtr})
+		default:
+			set, val := p.next(), p.next()
+			in.vals = append(in.vals, "CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+defaultSQL(c)+" END")
+			in.phs = append(in.phs, []string{set, val})
+			in.args = append(in.args, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
+		}
+	}
+	return in
+}
+
+// statement returns the INSERT without RETURNING.
+func (in insert) statement(t *Table) string {
+	if len(in.cols) == 0 {
+		return "INSERT INTO " + t.Quoted + " DEFAULT VALUES"
+	}
+	return "INSERT INTO " + t.Quoted + " (" + strings.Join(in.cols, ", ") + ")\nVALUES (" + strings.Join(in.vals, ", ") + ")"
+}
+
+// index returns the position of column c in the insert list, or -1.
+func (in insert) index(c *Column) int {
+	for i, q := range in.cols {
+		if q == c.Quoted {
+			return i
+		}
+	}
+	return -1
 }

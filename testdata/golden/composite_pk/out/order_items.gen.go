@@ -5,9 +5,11 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // OrderItem is one row of table order_items.
@@ -38,6 +40,8 @@ type OrderItemUpdate struct {
 }
 
 // OrderItemRepo reads and writes table order_items.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type OrderItemRepo struct {
 	db runtime.DBTX
 }
@@ -214,4 +218,336 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "order_items.Count", "order_items")
 	}
 	return n, nil
+}
+
+// copyOrderItemsSource feeds rows of NewOrderItem to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyOrderItemsSource struct {
+	rows []NewOrderItem
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyOrderItemsSource) maskOf(n *NewOrderItem) uint64 {
+	var m uint64
+	if n.Quantity.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyOrderItemsSource) columns() []string {
+	cols := make([]string, 0, 4)
+	cols = append(cols, "order_id")
+	cols = append(cols, "sku")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "quantity")
+	}
+	cols = append(cols, "note")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyOrderItemsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyOrderItemsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.OrderID)
+	v = append(v, n.SKU)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Quantity.Value)
+	}
+	v = append(v, n.Note)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyOrderItemsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table order_items with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyOrderItemsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyOrderItemsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 4),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "order_items.CreateMany", "order_items")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyOrderItemsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 4),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "order_items.CreateMany", "order_items")
+	}
+	return total, nil
+}
+
+const sqlOrderItemsCreateManyReturning = `-- name: order_items.CreateManyReturning
+INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
+SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 1), "u"."c4"
+FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "order_id", "sku", "quantity", "note"`
+
+// CreateManyReturning inserts rows into table order_items and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]int32, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]*int32, len(rows))
+	a4 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.OrderID
+		a2[i] = n.SKU
+		a3[i] = n.Quantity.Ptr()
+		a4[i] = n.Note
+	}
+	res, err := r.db.Query(ctx, sqlOrderItemsCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.CreateManyReturning", "order_items")
+	}
+	out, err := pgx.CollectRows(res, collectOrderItem)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.CreateManyReturning", "order_items")
+	}
+	return out, nil
+}
+
+const sqlOrderItemsUpsertByOrderIDAndSKU = `-- name: order_items.UpsertByOrderIDAndSKU
+INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
+VALUES ($1, $2, COALESCE($3::integer, 1), $4)
+ON CONFLICT ("order_id", "sku") DO UPDATE
+SET "quantity" = CASE WHEN $3::integer IS NULL THEN "order_items"."quantity" ELSE EXCLUDED."quantity" END,
+    "note" = EXCLUDED."note"
+RETURNING "order_id", "sku", "quantity", "note"`
+
+// UpsertByOrderIDAndSKU inserts n into table order_items or, when a row with the
+// same (order_id, sku) exists, updates that row from n, in one statement, and
+// returns the row as stored. The update sets every column of n except the key's
+// and the primary key's; an optional field left unset keeps the column's value.
+func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
+	var v OrderItem
+	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsUpsertByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), &v); err != nil {
+		return OrderItem{}, runtime.Wrap(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
+	}
+	return v, nil
+}
+
+const sqlOrderItemsCreateIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
+WITH "inserted" AS (
+INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
+VALUES ($1, $2, COALESCE($3::integer, 1), $4)
+ON CONFLICT ("order_id", "sku") DO NOTHING
+RETURNING "order_id", "sku", "quantity", "note"
+)
+SELECT true, "order_id", "sku", "quantity", "note" FROM "inserted"
+UNION ALL
+SELECT false, "order_id", "sku", "quantity", "note" FROM "order_items"
+WHERE "order_id" = $1 AND "sku" = $2
+LIMIT 1`
+
+// CreateIfAbsentByOrderIDAndSKU inserts n into table order_items unless a row with
+// the same (order_id, sku) exists, and returns the new row and true, or the
+// existing row, unchanged, and false. One statement does both (INSERT … ON
+// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
+// committed by a concurrent transaction after the statement started, the statement
+// cannot see it and runs again, up to three times in all.
+func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v OrderItem
+		var created bool
+		err := r.db.QueryRow(ctx, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note).Scan(&created, &v.OrderID, &v.SKU, &v.Quantity, &v.Note)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return OrderItem{}, false, runtime.Wrap(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlOrderItemsListByOrderID = `-- name: order_items.ListByOrderID
+SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
+WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
+
+// ListByOrderID returns the rows of table order_items whose order_id is orderID,
+// in primary key order.
+func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
+	rows, err := r.db.Query(ctx, sqlOrderItemsListByOrderID, orderID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.ListByOrderID", "order_items")
+	}
+	items, err := pgx.CollectRows(rows, collectOrderItem)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.ListByOrderID", "order_items")
+	}
+	return items, nil
+}
+
+const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID
+SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
+WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
+
+// loadOrderItemsByOrderID returns the rows of table order_items whose order_id is
+// one of keys, grouped by order_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]OrderItem, error) {
+	m := make(map[int32][]OrderItem)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrderItemsLoadByOrderID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v OrderItem
+		if err := scanOrderItem(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrderID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrderID returns the rows of table order_items whose order_id is one of
+// keys, grouped by order_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of orders without a
+// query per row. Keys without rows are not in the map.
+func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
+	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.LoadByOrderID", "order_items")
+	}
+	return m, nil
+}
+
+const sqlOrderItemsListBySKU = `-- name: order_items.ListBySKU
+SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
+WHERE "sku" = $1 ORDER BY "order_id", "sku"`
+
+// ListBySKU returns the rows of table order_items whose sku is sku, in primary key
+// order.
+func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
+	rows, err := r.db.Query(ctx, sqlOrderItemsListBySKU, sku)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.ListBySKU", "order_items")
+	}
+	items, err := pgx.CollectRows(rows, collectOrderItem)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.ListBySKU", "order_items")
+	}
+	return items, nil
+}
+
+const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU
+SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
+WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
+
+// loadOrderItemsBySKU returns the rows of table order_items whose sku is one of
+// keys, grouped by sku, each group in primary key order, with one query. Keys
+// without rows are not in the map.
+func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]OrderItem, error) {
+	m := make(map[string][]OrderItem)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrderItemsLoadBySKU, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v OrderItem
+		if err := scanOrderItem(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.SKU
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadBySKU returns the rows of table order_items whose sku is one of keys,
+// grouped by sku, each group in primary key order. It runs one query, however many
+// keys there are: load the children of a list of products without a query per row.
+// Keys without rows are not in the map.
+func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
+	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_items.LoadBySKU", "order_items")
+	}
+	return m, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -205,4 +206,183 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "orders.Count", "orders")
 	}
 	return n, nil
+}
+
+const sqlOrdersFindByIDs = `-- name: orders.FindByIDs
+SELECT "id", "placed" FROM "orders"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table orders whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+	}
+	items, err := pgx.CollectRows(rows, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+	}
+	return items, nil
+}
+
+// copyOrdersSource feeds rows of NewOrder to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyOrdersSource struct {
+	rows []NewOrder
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
+	var m uint64
+	if n.Placed.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyOrdersSource) columns() []string {
+	cols := make([]string, 0, 1)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "placed")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyOrdersSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyOrdersSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Placed.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyOrdersSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table orders with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyOrdersSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyOrdersSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 1),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyOrdersSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 1),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+	}
+	return total, nil
+}
+
+const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
+INSERT INTO "orders" ("placed")
+SELECT COALESCE("u"."c1", now())
+FROM unnest($1::timestamptz[]) WITH ORDINALITY AS "u"("c1", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "placed"`
+
+// CreateManyReturning inserts rows into table orders and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.Placed.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, a1)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+	}
+	out, err := pgx.CollectRows(res, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+	}
+	return out, nil
+}
+
+// LoadOrderItems returns the rows of table order_items that reference each of
+// parents (order_items.order_id = orders.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[int32][]OrderItem, error) {
+	keys := make([]int32, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.LoadOrderItems", "orders")
+	}
+	return m, nil
 }

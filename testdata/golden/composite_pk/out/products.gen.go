@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
@@ -208,4 +209,190 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "products.Count", "products")
 	}
 	return n, nil
+}
+
+const sqlProductsFindByIDs = `-- name: products.FindByIDs
+SELECT "sku", "title", "price" FROM "products"
+WHERE "sku" = ANY($1) ORDER BY "sku"`
+
+// FindByIDs returns the rows of table products whose sku is in ids, in sku order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+	}
+	items, err := pgx.CollectRows(rows, collectProduct)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+	}
+	return items, nil
+}
+
+// copyProductsSource feeds rows of NewProduct to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyProductsSource struct {
+	rows []NewProduct
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyProductsSource) columns() []string {
+	return []string{"sku", "title", "price"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyProductsSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyProductsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.SKU)
+	v = append(v, n.Title)
+	v = append(v, n.Price)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyProductsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table products with the COPY protocol and returns
+// how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copyProductsSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 3),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "products.CreateMany", "products")
+	}
+	return n, nil
+}
+
+const sqlProductsCreateManyReturning = `-- name: products.CreateManyReturning
+INSERT INTO "products" ("sku", "title", "price")
+SELECT "u"."c1", "u"."c2", "u"."c3"
+FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
+ORDER BY "u"."ord"
+RETURNING "sku", "title", "price"`
+
+// CreateManyReturning inserts rows into table products and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]string, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]decimal.Decimal, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.SKU
+		a2[i] = n.Title
+		a3[i] = n.Price
+	}
+	res, err := r.db.Query(ctx, sqlProductsCreateManyReturning, a1, a2, a3)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+	}
+	out, err := pgx.CollectRows(res, collectProduct)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+	}
+	return out, nil
+}
+
+const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
+INSERT INTO "products" ("sku", "title", "price")
+VALUES ($1, $2, $3)
+ON CONFLICT ("sku") DO UPDATE
+SET "title" = EXCLUDED."title",
+    "price" = EXCLUDED."price"
+RETURNING "sku", "title", "price"`
+
+// UpsertBySKU inserts n into table products or, when a row with the same sku
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
+	var v Product
+	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpsertBySKU, n.SKU, n.Title, n.Price), &v); err != nil {
+		return Product{}, runtime.Wrap(err, "products.UpsertBySKU", "products")
+	}
+	return v, nil
+}
+
+const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
+WITH "inserted" AS (
+INSERT INTO "products" ("sku", "title", "price")
+VALUES ($1, $2, $3)
+ON CONFLICT ("sku") DO NOTHING
+RETURNING "sku", "title", "price"
+)
+SELECT true, "sku", "title", "price" FROM "inserted"
+UNION ALL
+SELECT false, "sku", "title", "price" FROM "products"
+WHERE "sku" = $1
+LIMIT 1`
+
+// CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
+// exists, and returns the new row and true, or the existing row, unchanged, and
+// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
+// of the row in the way); when that row was committed by a concurrent transaction
+// after the statement started, the statement cannot see it and runs again, up to
+// three times in all.
+func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Product
+		var created bool
+		err := r.db.QueryRow(ctx, sqlProductsCreateIfAbsentBySKU, n.SKU, n.Title, n.Price).Scan(&created, &v.SKU, &v.Title, &v.Price)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Product{}, false, runtime.Wrap(err, "products.CreateIfAbsentBySKU", "products")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadOrderItems returns the rows of table order_items that reference each of
+// parents (order_items.sku = products.sku), keyed by the parent's sku, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *ProductRepo) LoadOrderItems(ctx context.Context, parents []Product) (map[string][]OrderItem, error) {
+	keys := make([]string, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].SKU)
+	}
+	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.LoadOrderItems", "products")
+	}
+	return m, nil
 }

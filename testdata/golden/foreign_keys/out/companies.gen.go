@@ -5,10 +5,12 @@ package orgchart
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Company is one row of table companies.
@@ -206,4 +208,242 @@ func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "companies.Count", "companies")
 	}
 	return n, nil
+}
+
+const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs
+SELECT "id", "name" FROM "companies"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table companies whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlCompaniesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "companies.FindByIDs", "companies")
+	}
+	items, err := pgx.CollectRows(rows, collectCompany)
+	if err != nil {
+		return nil, runtime.Wrap(err, "companies.FindByIDs", "companies")
+	}
+	return items, nil
+}
+
+// copyCompaniesSource feeds rows of NewCompany to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyCompaniesSource struct {
+	rows []NewCompany
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyCompaniesSource) maskOf(n *NewCompany) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyCompaniesSource) columns() []string {
+	cols := make([]string, 0, 2)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "name")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyCompaniesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyCompaniesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.Name)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyCompaniesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table companies with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyCompaniesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyCompaniesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 2),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "companies.CreateMany", "companies")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyCompaniesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 2),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "companies.CreateMany", "companies")
+	}
+	return total, nil
+}
+
+const sqlCompaniesCreateManyReturning = `-- name: companies.CreateManyReturning
+INSERT INTO "companies" ("id", "name")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2"
+FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "name"`
+
+// CreateManyReturning inserts rows into table companies and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.Name
+	}
+	res, err := r.db.Query(ctx, sqlCompaniesCreateManyReturning, a1, a2)
+	if err != nil {
+		return nil, runtime.Wrap(err, "companies.CreateManyReturning", "companies")
+	}
+	out, err := pgx.CollectRows(res, collectCompany)
+	if err != nil {
+		return nil, runtime.Wrap(err, "companies.CreateManyReturning", "companies")
+	}
+	return out, nil
+}
+
+const sqlCompaniesUpsertByName = `-- name: companies.UpsertByName
+INSERT INTO "companies" ("id", "name")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
+ON CONFLICT ("name") DO UPDATE
+SET "name" = EXCLUDED."name"
+RETURNING "id", "name"`
+
+// UpsertByName inserts n into table companies or, when a row with the same name
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
+	var v Company
+	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesUpsertByName, n.ID.Ptr(), n.Name), &v); err != nil {
+		return Company{}, runtime.Wrap(err, "companies.UpsertByName", "companies")
+	}
+	return v, nil
+}
+
+const sqlCompaniesCreateIfAbsentByName = `-- name: companies.CreateIfAbsentByName
+WITH "inserted" AS (
+INSERT INTO "companies" ("id", "name")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
+ON CONFLICT ("name") DO NOTHING
+RETURNING "id", "name"
+)
+SELECT true, "id", "name" FROM "inserted"
+UNION ALL
+SELECT false, "id", "name" FROM "companies"
+WHERE "name" = $2
+LIMIT 1`
+
+// CreateIfAbsentByName inserts n into table companies unless a row with the same
+// name exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Company
+		var created bool
+		err := r.db.QueryRow(ctx, sqlCompaniesCreateIfAbsentByName, n.ID.Ptr(), n.Name).Scan(&created, &v.ID, &v.Name)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Company{}, false, runtime.Wrap(err, "companies.CreateIfAbsentByName", "companies")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadDepartments returns the rows of table departments that reference each of
+// parents (departments.company_id = companies.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "companies.LoadDepartments", "companies")
+	}
+	return m, nil
 }

@@ -5,10 +5,12 @@ package orgchart
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Department is one row of table departments.
@@ -210,4 +212,309 @@ func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "departments.Count", "departments")
 	}
 	return n, nil
+}
+
+const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs
+SELECT "id", "company_id", "name" FROM "departments"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table departments whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Department, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlDepartmentsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.FindByIDs", "departments")
+	}
+	items, err := pgx.CollectRows(rows, collectDepartment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.FindByIDs", "departments")
+	}
+	return items, nil
+}
+
+// copyDepartmentsSource feeds rows of NewDepartment to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyDepartmentsSource struct {
+	rows []NewDepartment
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyDepartmentsSource) maskOf(n *NewDepartment) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyDepartmentsSource) columns() []string {
+	cols := make([]string, 0, 3)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "company_id")
+	cols = append(cols, "name")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyDepartmentsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyDepartmentsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.CompanyID)
+	v = append(v, n.Name)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyDepartmentsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table departments with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyDepartmentsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyDepartmentsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 3),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "departments.CreateMany", "departments")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyDepartmentsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 3),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "departments.CreateMany", "departments")
+	}
+	return total, nil
+}
+
+const sqlDepartmentsCreateManyReturning = `-- name: departments.CreateManyReturning
+INSERT INTO "departments" ("id", "company_id", "name")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3"
+FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "company_id", "name"`
+
+// CreateManyReturning inserts rows into table departments and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.CompanyID
+		a3[i] = n.Name
+	}
+	res, err := r.db.Query(ctx, sqlDepartmentsCreateManyReturning, a1, a2, a3)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.CreateManyReturning", "departments")
+	}
+	out, err := pgx.CollectRows(res, collectDepartment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.CreateManyReturning", "departments")
+	}
+	return out, nil
+}
+
+const sqlDepartmentsUpsertByCompanyIDAndName = `-- name: departments.UpsertByCompanyIDAndName
+INSERT INTO "departments" ("id", "company_id", "name")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
+ON CONFLICT ("company_id", "name") DO UPDATE
+SET "company_id" = EXCLUDED."company_id"
+RETURNING "id", "company_id", "name"`
+
+// UpsertByCompanyIDAndName inserts n into table departments or, when a row with
+// the same (company_id, name) exists, updates that row from n, in one statement,
+// and returns the row as stored. The update sets every column of n except the
+// key's and the primary key's; an optional field left unset keeps the column's
+// value.
+func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
+	var v Department
+	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsUpsertByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name), &v); err != nil {
+		return Department{}, runtime.Wrap(err, "departments.UpsertByCompanyIDAndName", "departments")
+	}
+	return v, nil
+}
+
+const sqlDepartmentsCreateIfAbsentByCompanyIDAndName = `-- name: departments.CreateIfAbsentByCompanyIDAndName
+WITH "inserted" AS (
+INSERT INTO "departments" ("id", "company_id", "name")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
+ON CONFLICT ("company_id", "name") DO NOTHING
+RETURNING "id", "company_id", "name"
+)
+SELECT true, "id", "company_id", "name" FROM "inserted"
+UNION ALL
+SELECT false, "id", "company_id", "name" FROM "departments"
+WHERE "company_id" = $2 AND "name" = $3
+LIMIT 1`
+
+// CreateIfAbsentByCompanyIDAndName inserts n into table departments unless a row
+// with the same (company_id, name) exists, and returns the new row and true, or
+// the existing row, unchanged, and false. One statement does both (INSERT … ON
+// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
+// committed by a concurrent transaction after the statement started, the statement
+// cannot see it and runs again, up to three times in all.
+func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Department
+		var created bool
+		err := r.db.QueryRow(ctx, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name).Scan(&created, &v.ID, &v.CompanyID, &v.Name)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Department{}, false, runtime.Wrap(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlDepartmentsListByCompanyID = `-- name: departments.ListByCompanyID
+SELECT "id", "company_id", "name" FROM "departments"
+WHERE "company_id" = $1 ORDER BY "id"`
+
+// ListByCompanyID returns the rows of table departments whose company_id is
+// companyID, in primary key order.
+func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
+	rows, err := r.db.Query(ctx, sqlDepartmentsListByCompanyID, companyID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.ListByCompanyID", "departments")
+	}
+	items, err := pgx.CollectRows(rows, collectDepartment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.ListByCompanyID", "departments")
+	}
+	return items, nil
+}
+
+const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID
+SELECT "id", "company_id", "name" FROM "departments"
+WHERE "company_id" = ANY($1) ORDER BY "id"`
+
+// loadDepartmentsByCompanyID returns the rows of table departments whose
+// company_id is one of keys, grouped by company_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
+	m := make(map[uuid.UUID][]Department)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlDepartmentsLoadByCompanyID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Department
+		if err := scanDepartment(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.CompanyID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByCompanyID returns the rows of table departments whose company_id is one of
+// keys, grouped by company_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of companies without a
+// query per row. Keys without rows are not in the map.
+func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
+	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.LoadByCompanyID", "departments")
+	}
+	return m, nil
+}
+
+// LoadEmployees returns the rows of table employees that reference each of parents
+// (employees.department_id = departments.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department) (map[uuid.UUID][]Employee, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "departments.LoadEmployees", "departments")
+	}
+	return m, nil
 }

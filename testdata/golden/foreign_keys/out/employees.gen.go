@@ -5,6 +5,7 @@ package orgchart
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -178,7 +179,7 @@ const sqlEmployeesUpdate = `-- name: employees.Update
 UPDATE "employees"
 SET "department_id" = COALESCE($2::uuid, "department_id"),
     "manager_id" = CASE WHEN $3::boolean THEN $4::bigint ELSE "manager_id" END,
-    "email" = COALESCE($5::varchar(255), "email"),
+    "email" = COALESCE($5::varchar, "email"),
     "name" = COALESCE($6::text, "name")
 WHERE "id" = $1
 RETURNING "id", "department_id", "manager_id", "email", "name"`
@@ -217,4 +218,316 @@ func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "employees.Count", "employees")
 	}
 	return n, nil
+}
+
+const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table employees whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
+	}
+	items, err := pgx.CollectRows(rows, collectEmployee)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
+	}
+	return items, nil
+}
+
+// copyEmployeesSource feeds rows of NewEmployee to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyEmployeesSource struct {
+	rows []NewEmployee
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyEmployeesSource) columns() []string {
+	return []string{"department_id", "manager_id", "email", "name"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyEmployeesSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyEmployeesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.DepartmentID)
+	v = append(v, n.ManagerID)
+	v = append(v, n.Email)
+	v = append(v, n.Name)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyEmployeesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table employees with the COPY protocol and returns
+// how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copyEmployeesSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 4),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "employees.CreateMany", "employees")
+	}
+	return n, nil
+}
+
+const sqlEmployeesCreateManyReturning = `-- name: employees.CreateManyReturning
+INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
+FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "department_id", "manager_id", "email", "name"`
+
+// CreateManyReturning inserts rows into table employees and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]*int64, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.DepartmentID
+		a2[i] = n.ManagerID
+		a3[i] = n.Email
+		a4[i] = n.Name
+	}
+	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
+	}
+	out, err := pgx.CollectRows(res, collectEmployee)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
+	}
+	return out, nil
+}
+
+const sqlEmployeesUpsertByEmail = `-- name: employees.UpsertByEmail
+INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
+VALUES ($1, $2, $3, $4)
+ON CONFLICT ("email") DO UPDATE
+SET "department_id" = EXCLUDED."department_id",
+    "manager_id" = EXCLUDED."manager_id",
+    "name" = EXCLUDED."name"
+RETURNING "id", "department_id", "manager_id", "email", "name"`
+
+// UpsertByEmail inserts n into table employees or, when a row with the same email
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
+	var v Employee
+	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpsertByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name), &v); err != nil {
+		return Employee{}, runtime.Wrap(err, "employees.UpsertByEmail", "employees")
+	}
+	return v, nil
+}
+
+const sqlEmployeesCreateIfAbsentByEmail = `-- name: employees.CreateIfAbsentByEmail
+WITH "inserted" AS (
+INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
+VALUES ($1, $2, $3, $4)
+ON CONFLICT ("email") DO NOTHING
+RETURNING "id", "department_id", "manager_id", "email", "name"
+)
+SELECT true, "id", "department_id", "manager_id", "email", "name" FROM "inserted"
+UNION ALL
+SELECT false, "id", "department_id", "manager_id", "email", "name" FROM "employees"
+WHERE "email" = $3
+LIMIT 1`
+
+// CreateIfAbsentByEmail inserts n into table employees unless a row with the same
+// email exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Employee
+		var created bool
+		err := r.db.QueryRow(ctx, sqlEmployeesCreateIfAbsentByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name).Scan(&created, &v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Employee{}, false, runtime.Wrap(err, "employees.CreateIfAbsentByEmail", "employees")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlEmployeesListByDepartmentID = `-- name: employees.ListByDepartmentID
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
+WHERE "department_id" = $1 ORDER BY "id"`
+
+// ListByDepartmentID returns the rows of table employees whose department_id is
+// departmentID, in primary key order.
+func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
+	rows, err := r.db.Query(ctx, sqlEmployeesListByDepartmentID, departmentID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.ListByDepartmentID", "employees")
+	}
+	items, err := pgx.CollectRows(rows, collectEmployee)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.ListByDepartmentID", "employees")
+	}
+	return items, nil
+}
+
+const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
+WHERE "department_id" = ANY($1) ORDER BY "id"`
+
+// loadEmployeesByDepartmentID returns the rows of table employees whose
+// department_id is one of keys, grouped by department_id, each group in primary
+// key order, with one query. Keys without rows are not in the map.
+func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
+	m := make(map[uuid.UUID][]Employee)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlEmployeesLoadByDepartmentID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Employee
+		if err := scanEmployee(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.DepartmentID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByDepartmentID returns the rows of table employees whose department_id is
+// one of keys, grouped by department_id, each group in primary key order. It runs
+// one query, however many keys there are: load the children of a list of
+// departments without a query per row. Keys without rows are not in the map.
+func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
+	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.LoadByDepartmentID", "employees")
+	}
+	return m, nil
+}
+
+const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
+WHERE "manager_id" = $1 ORDER BY "id"`
+
+// ListByManagerID returns the rows of table employees whose manager_id is
+// managerID, in primary key order.
+func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
+	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
+	}
+	items, err := pgx.CollectRows(rows, collectEmployee)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
+	}
+	return items, nil
+}
+
+const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID
+SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
+WHERE "manager_id" = ANY($1) ORDER BY "id"`
+
+// loadEmployeesByManagerID returns the rows of table employees whose manager_id is
+// one of keys, grouped by manager_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
+	m := make(map[int64][]Employee)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlEmployeesLoadByManagerID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Employee
+		if err := scanEmployee(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.ManagerID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByManagerID returns the rows of table employees whose manager_id is one of
+// keys, grouped by manager_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of employees without a
+// query per row. Keys without rows are not in the map.
+func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
+	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.LoadByManagerID", "employees")
+	}
+	return m, nil
+}
+
+// LoadEmployeesByManagerID returns the rows of table employees that reference each
+// of parents (employees.manager_id = employees.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
+	keys := make([]int64, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "employees.LoadEmployeesByManagerID", "employees")
+	}
+	return m, nil
 }

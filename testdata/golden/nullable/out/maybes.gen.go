@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -228,7 +229,7 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 const sqlMaybesUpdate = `-- name: maybes.Update
 UPDATE "maybes"
 SET "name" = CASE WHEN $2::boolean THEN $3::text ELSE "name" END,
-    "code" = CASE WHEN $4::boolean THEN $5::varchar(8) ELSE "code" END,
+    "code" = CASE WHEN $4::boolean THEN $5::varchar ELSE "code" END,
     "active" = CASE WHEN $6::boolean THEN $7::boolean ELSE "active" END,
     "n16" = CASE WHEN $8::boolean THEN $9::smallint ELSE "n16" END,
     "n32" = CASE WHEN $10::boolean THEN $11::integer ELSE "n32" END,
@@ -283,4 +284,203 @@ func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "maybes.Count", "maybes")
 	}
 	return n, nil
+}
+
+const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs
+SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table maybes whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlMaybesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "maybes.FindByIDs", "maybes")
+	}
+	items, err := pgx.CollectRows(rows, collectMaybe)
+	if err != nil {
+		return nil, runtime.Wrap(err, "maybes.FindByIDs", "maybes")
+	}
+	return items, nil
+}
+
+// copyMaybesSource feeds rows of NewMaybe to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyMaybesSource struct {
+	rows []NewMaybe
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyMaybesSource) maskOf(n *NewMaybe) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Hint.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyMaybesSource) columns() []string {
+	cols := make([]string, 0, 20)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "name")
+	cols = append(cols, "code")
+	cols = append(cols, "active")
+	cols = append(cols, "n16")
+	cols = append(cols, "n32")
+	cols = append(cols, "n64")
+	cols = append(cols, "amount")
+	cols = append(cols, "ratio")
+	cols = append(cols, "day")
+	cols = append(cols, "at")
+	cols = append(cols, "local_at")
+	cols = append(cols, "doc")
+	cols = append(cols, "blob")
+	cols = append(cols, "addr")
+	cols = append(cols, "tags")
+	cols = append(cols, "ref")
+	cols = append(cols, "color")
+	cols = append(cols, "colors")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "hint")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyMaybesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyMaybesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.Name)
+	v = append(v, n.Code)
+	v = append(v, n.Active)
+	v = append(v, n.N16)
+	v = append(v, n.N32)
+	v = append(v, n.N64)
+	v = append(v, n.Amount)
+	v = append(v, n.Ratio)
+	v = append(v, n.Day)
+	v = append(v, n.At)
+	v = append(v, n.LocalAt)
+	v = append(v, n.Doc)
+	v = append(v, n.Blob)
+	v = append(v, n.Addr)
+	v = append(v, n.Tags)
+	v = append(v, n.Ref)
+	v = append(v, n.Color)
+	v = append(v, n.Colors)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Hint.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyMaybesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table maybes with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. It always runs in a transaction, on whose connection it
+// registers the enum types "color" so that pgx can send enum arrays in COPY's
+// binary format. COPY does not return rows; CreateManyReturning does.
+func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyMaybesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"color\""); err != nil {
+			return err
+		}
+		total = 0
+		for _, m := range masks {
+			s := &copyMaybesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 20),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"maybes"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "maybes.CreateMany", "maybes")
+	}
+	return total, nil
+}
+
+// CreateManyReturning inserts rows into table maybes and returns them as stored,
+// in input order, defaults applied. It queues Create's statement once per row in
+// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
+// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
+// table's array columns.)
+func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([]Maybe, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value)
+	}
+	br := r.db.SendBatch(ctx, b)
+	out := make([]Maybe, 0, len(rows))
+	for range rows {
+		var v Maybe
+		if err := scanMaybe(br.QueryRow(), &v); err != nil {
+			br.Close()
+			return nil, runtime.Wrap(err, "maybes.CreateManyReturning", "maybes")
+		}
+		out = append(out, v)
+	}
+	if err := br.Close(); err != nil {
+		return nil, runtime.Wrap(err, "maybes.CreateManyReturning", "maybes")
+	}
+	return out, nil
 }

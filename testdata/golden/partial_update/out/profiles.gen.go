@@ -6,9 +6,11 @@ package profiles
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Profile is one row of table profiles.
@@ -182,7 +184,7 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 
 const sqlProfilesUpdate = `-- name: profiles.Update
 UPDATE "profiles"
-SET "handle" = COALESCE($2::varchar(32), "handle"),
+SET "handle" = COALESCE($2::varchar, "handle"),
     "bio" = CASE WHEN $3::boolean THEN $4::text ELSE "bio" END,
     "karma" = COALESCE($5::integer, "karma"),
     "motto" = CASE WHEN $6::boolean THEN $7::text ELSE "motto" END,
@@ -225,4 +227,269 @@ func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "profiles.Count", "profiles")
 	}
 	return n, nil
+}
+
+const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs
+SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table profiles whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
+	}
+	items, err := pgx.CollectRows(rows, collectProfile)
+	if err != nil {
+		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
+	}
+	return items, nil
+}
+
+// copyProfilesSource feeds rows of NewProfile to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyProfilesSource struct {
+	rows []NewProfile
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyProfilesSource) maskOf(n *NewProfile) uint64 {
+	var m uint64
+	if n.Karma.Set {
+		m |= uint64(0x1)
+	}
+	if n.Motto.Set {
+		m |= uint64(0x2)
+	}
+	if n.Verified.Set {
+		m |= uint64(0x4)
+	}
+	if n.Settings.Set {
+		m |= uint64(0x8)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyProfilesSource) columns() []string {
+	cols := make([]string, 0, 6)
+	cols = append(cols, "handle")
+	cols = append(cols, "bio")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "karma")
+	}
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "motto")
+	}
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "verified")
+	}
+	if s.mask&uint64(0x8) != 0 {
+		cols = append(cols, "settings")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyProfilesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyProfilesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.Handle)
+	v = append(v, n.Bio)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Karma.Value)
+	}
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Motto.Value)
+	}
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Verified.Value)
+	}
+	if s.mask&uint64(0x8) != 0 {
+		v = append(v, n.Settings.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyProfilesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table profiles with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyProfilesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyProfilesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "profiles.CreateMany", "profiles")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyProfilesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "profiles.CreateMany", "profiles")
+	}
+	return total, nil
+}
+
+const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
+INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
+SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 0), CASE WHEN "u"."c4" THEN "u"."c5" ELSE 'carpe diem'::text END, COALESCE("u"."c6", FALSE), COALESCE("u"."c7", '{"theme":"dark","beta":false}'::jsonb)
+FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+
+// CreateManyReturning inserts rows into table profiles and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]string, len(rows))
+	a2 := make([]*string, len(rows))
+	a3 := make([]*int32, len(rows))
+	a4 := make([]bool, len(rows))
+	a5 := make([]*string, len(rows))
+	a6 := make([]*bool, len(rows))
+	a7 := make([]*json.RawMessage, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.Handle
+		a2[i] = n.Bio
+		a3[i] = n.Karma.Ptr()
+		a4[i] = n.Motto.Set
+		a5[i] = n.Motto.Value
+		a6[i] = n.Verified.Ptr()
+		a7[i] = n.Settings.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
+	}
+	out, err := pgx.CollectRows(res, collectProfile)
+	if err != nil {
+		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
+	}
+	return out, nil
+}
+
+const sqlProfilesUpsertByHandle = `-- name: profiles.UpsertByHandle
+INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
+VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
+ON CONFLICT ("handle") DO UPDATE
+SET "bio" = EXCLUDED."bio",
+    "karma" = CASE WHEN $3::integer IS NULL THEN "profiles"."karma" ELSE EXCLUDED."karma" END,
+    "motto" = CASE WHEN $4::boolean THEN EXCLUDED."motto" ELSE "profiles"."motto" END,
+    "verified" = CASE WHEN $6::boolean IS NULL THEN "profiles"."verified" ELSE EXCLUDED."verified" END,
+    "settings" = CASE WHEN $7::jsonb IS NULL THEN "profiles"."settings" ELSE EXCLUDED."settings" END
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+
+// UpsertByHandle inserts n into table profiles or, when a row with the same handle
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
+	var v Profile
+	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpsertByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), &v); err != nil {
+		return Profile{}, runtime.Wrap(err, "profiles.UpsertByHandle", "profiles")
+	}
+	return v, nil
+}
+
+const sqlProfilesCreateIfAbsentByHandle = `-- name: profiles.CreateIfAbsentByHandle
+WITH "inserted" AS (
+INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
+VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
+ON CONFLICT ("handle") DO NOTHING
+RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"
+)
+SELECT true, "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "inserted"
+UNION ALL
+SELECT false, "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
+WHERE "handle" = $1
+LIMIT 1`
+
+// CreateIfAbsentByHandle inserts n into table profiles unless a row with the same
+// handle exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Profile
+		var created bool
+		err := r.db.QueryRow(ctx, sqlProfilesCreateIfAbsentByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()).Scan(&created, &v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Profile{}, false, runtime.Wrap(err, "profiles.CreateIfAbsentByHandle", "profiles")
+		}
+		return v, created, nil
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Address is one row of table addresses.
@@ -190,8 +191,8 @@ SET "user_id" = COALESCE($2::uuid, "user_id"),
     "line1" = COALESCE($3::text, "line1"),
     "line2" = CASE WHEN $4::boolean THEN $5::text ELSE "line2" END,
     "city" = COALESCE($6::text, "city"),
-    "postal_code" = COALESCE($7::varchar(16), "postal_code"),
-    "country" = COALESCE($8::char(2), "country"),
+    "postal_code" = COALESCE($7::varchar, "postal_code"),
+    "country" = COALESCE($8::bpchar, "country"),
     "is_default" = COALESCE($9::boolean, "is_default")
 WHERE "id" = $1
 RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default"`
@@ -230,4 +231,268 @@ func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "addresses.Count", "addresses")
 	}
 	return n, nil
+}
+
+const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table addresses whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlAddressesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.FindByIDs", "addresses")
+	}
+	items, err := pgx.CollectRows(rows, collectAddress)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.FindByIDs", "addresses")
+	}
+	return items, nil
+}
+
+// copyAddressesSource feeds rows of NewAddress to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyAddressesSource struct {
+	rows []NewAddress
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyAddressesSource) maskOf(n *NewAddress) uint64 {
+	var m uint64
+	if n.IsDefault.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyAddressesSource) columns() []string {
+	cols := make([]string, 0, 7)
+	cols = append(cols, "user_id")
+	cols = append(cols, "line1")
+	cols = append(cols, "line2")
+	cols = append(cols, "city")
+	cols = append(cols, "postal_code")
+	cols = append(cols, "country")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "is_default")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyAddressesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyAddressesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.UserID)
+	v = append(v, n.Line1)
+	v = append(v, n.Line2)
+	v = append(v, n.City)
+	v = append(v, n.PostalCode)
+	v = append(v, n.Country)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.IsDefault.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyAddressesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table addresses with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyAddressesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyAddressesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "addresses.CreateMany", "addresses")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyAddressesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "addresses.CreateMany", "addresses")
+	}
+	return total, nil
+}
+
+const sqlAddressesCreateManyReturning = `-- name: addresses.CreateManyReturning
+INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", COALESCE("u"."c7", FALSE)
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::varchar[], $6::bpchar[], $7::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default"`
+
+// CreateManyReturning inserts rows into table addresses and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress) ([]Address, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]*string, len(rows))
+	a4 := make([]string, len(rows))
+	a5 := make([]string, len(rows))
+	a6 := make([]string, len(rows))
+	a7 := make([]*bool, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.UserID
+		a2[i] = n.Line1
+		a3[i] = n.Line2
+		a4[i] = n.City
+		a5[i] = n.PostalCode
+		a6[i] = n.Country
+		a7[i] = n.IsDefault.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlAddressesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.CreateManyReturning", "addresses")
+	}
+	out, err := pgx.CollectRows(res, collectAddress)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.CreateManyReturning", "addresses")
+	}
+	return out, nil
+}
+
+const sqlAddressesListByUserID = `-- name: addresses.ListByUserID
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+WHERE "user_id" = $1 ORDER BY "id"`
+
+// ListByUserID returns the rows of table addresses whose user_id is userID, in
+// primary key order.
+func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
+	rows, err := r.db.Query(ctx, sqlAddressesListByUserID, userID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.ListByUserID", "addresses")
+	}
+	items, err := pgx.CollectRows(rows, collectAddress)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.ListByUserID", "addresses")
+	}
+	return items, nil
+}
+
+const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+WHERE "user_id" = ANY($1) ORDER BY "id"`
+
+// loadAddressesByUserID returns the rows of table addresses whose user_id is one
+// of keys, grouped by user_id, each group in primary key order, with one query.
+// Keys without rows are not in the map.
+func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
+	m := make(map[uuid.UUID][]Address)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlAddressesLoadByUserID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Address
+		if err := scanAddress(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.UserID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByUserID returns the rows of table addresses whose user_id is one of keys,
+// grouped by user_id, each group in primary key order. It runs one query, however
+// many keys there are: load the children of a list of users without a query per
+// row. Keys without rows are not in the map.
+func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
+	m, err := loadAddressesByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.LoadByUserID", "addresses")
+	}
+	return m, nil
+}
+
+// LoadOrders returns the rows of table orders that reference each of parents
+// (orders.shipping_address_id = addresses.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[int64][]Order, error) {
+	keys := make([]int64, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "addresses.LoadOrders", "addresses")
+	}
+	return m, nil
 }

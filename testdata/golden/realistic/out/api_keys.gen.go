@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -184,7 +186,7 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 const sqlAPIKeysUpdate = `-- name: api_keys.Update
 UPDATE "api_keys"
 SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "prefix" = COALESCE($3::char(8), "prefix"),
+    "prefix" = COALESCE($3::bpchar, "prefix"),
     "secret_hash" = COALESCE($4::bytea, "secret_hash"),
     "scopes" = COALESCE($5::text[], "scopes"),
     "expires_at" = CASE WHEN $6::boolean THEN $7::timestamptz ELSE "expires_at" END,
@@ -226,4 +228,312 @@ func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "api_keys.Count", "api_keys")
 	}
 	return n, nil
+}
+
+const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs
+SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table api_keys whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlAPIKeysFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "api_keys.FindByIDs", "api_keys")
+	}
+	items, err := pgx.CollectRows(rows, collectAPIKey)
+	if err != nil {
+		return nil, runtime.Wrap(err, "api_keys.FindByIDs", "api_keys")
+	}
+	return items, nil
+}
+
+// copyAPIKeysSource feeds rows of NewAPIKey to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyAPIKeysSource struct {
+	rows []NewAPIKey
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyAPIKeysSource) maskOf(n *NewAPIKey) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Scopes.Set {
+		m |= uint64(0x2)
+	}
+	if n.Revoked.Set {
+		m |= uint64(0x4)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyAPIKeysSource) columns() []string {
+	cols := make([]string, 0, 7)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "organization_id")
+	cols = append(cols, "prefix")
+	cols = append(cols, "secret_hash")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "scopes")
+	}
+	cols = append(cols, "expires_at")
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "revoked")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyAPIKeysSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyAPIKeysSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrganizationID)
+	v = append(v, n.Prefix)
+	v = append(v, n.SecretHash)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Scopes.Value)
+	}
+	v = append(v, n.ExpiresAt)
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Revoked.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyAPIKeysSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table api_keys with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyAPIKeysSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyAPIKeysSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "api_keys.CreateMany", "api_keys")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyAPIKeysSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "api_keys.CreateMany", "api_keys")
+	}
+	return total, nil
+}
+
+// CreateManyReturning inserts rows into table api_keys and returns them as stored,
+// in input order, defaults applied. It queues Create's statement once per row in
+// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
+// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
+// table's array columns.)
+func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr())
+	}
+	br := r.db.SendBatch(ctx, b)
+	out := make([]APIKey, 0, len(rows))
+	for range rows {
+		var v APIKey
+		if err := scanAPIKey(br.QueryRow(), &v); err != nil {
+			br.Close()
+			return nil, runtime.Wrap(err, "api_keys.CreateManyReturning", "api_keys")
+		}
+		out = append(out, v)
+	}
+	if err := br.Close(); err != nil {
+		return nil, runtime.Wrap(err, "api_keys.CreateManyReturning", "api_keys")
+	}
+	return out, nil
+}
+
+const sqlAPIKeysUpsertByPrefix = `-- name: api_keys.UpsertByPrefix
+INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
+ON CONFLICT ("prefix") DO UPDATE
+SET "organization_id" = EXCLUDED."organization_id",
+    "secret_hash" = EXCLUDED."secret_hash",
+    "scopes" = CASE WHEN $5::text[] IS NULL THEN "api_keys"."scopes" ELSE EXCLUDED."scopes" END,
+    "expires_at" = EXCLUDED."expires_at",
+    "revoked" = CASE WHEN $7::boolean IS NULL THEN "api_keys"."revoked" ELSE EXCLUDED."revoked" END
+RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
+
+// UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
+	var v APIKey
+	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysUpsertByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), &v); err != nil {
+		return APIKey{}, runtime.Wrap(err, "api_keys.UpsertByPrefix", "api_keys")
+	}
+	return v, nil
+}
+
+const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix
+WITH "inserted" AS (
+INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
+ON CONFLICT ("prefix") DO NOTHING
+RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"
+)
+SELECT true, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "inserted"
+UNION ALL
+SELECT false, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+WHERE "prefix" = $3
+LIMIT 1`
+
+// CreateIfAbsentByPrefix inserts n into table api_keys unless a row with the same
+// prefix exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v APIKey
+		var created bool
+		err := r.db.QueryRow(ctx, sqlAPIKeysCreateIfAbsentByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()).Scan(&created, &v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return APIKey{}, false, runtime.Wrap(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID
+SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+WHERE "organization_id" = $1 ORDER BY "id"`
+
+// ListByOrganizationID returns the rows of table api_keys whose organization_id is
+// organizationID, in primary key order.
+func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
+	rows, err := r.db.Query(ctx, sqlAPIKeysListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "api_keys.ListByOrganizationID", "api_keys")
+	}
+	items, err := pgx.CollectRows(rows, collectAPIKey)
+	if err != nil {
+		return nil, runtime.Wrap(err, "api_keys.ListByOrganizationID", "api_keys")
+	}
+	return items, nil
+}
+
+const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID
+SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+WHERE "organization_id" = ANY($1) ORDER BY "id"`
+
+// loadAPIKeysByOrganizationID returns the rows of table api_keys whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
+	m := make(map[uuid.UUID][]APIKey)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlAPIKeysLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v APIKey
+		if err := scanAPIKey(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table api_keys whose organization_id is
+// one of keys, grouped by organization_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// organizations without a query per row. Keys without rows are not in the map.
+func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
+	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "api_keys.LoadByOrganizationID", "api_keys")
+	}
+	return m, nil
 }

@@ -6,10 +6,12 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -179,7 +181,7 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 const sqlCartsUpdate = `-- name: carts.Update
 UPDATE "carts"
 SET "customer_id" = CASE WHEN $2::boolean THEN $3::uuid ELSE "customer_id" END,
-    "token" = COALESCE($4::varchar(64), "token"),
+    "token" = COALESCE($4::varchar, "token"),
     "items" = COALESCE($5::jsonb, "items"),
     "expires_at" = COALESCE($6::timestamptz, "expires_at")
 WHERE "id" = $1
@@ -219,4 +221,308 @@ func (r *CartRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "carts.Count", "carts")
 	}
 	return n, nil
+}
+
+const sqlCartsFindByIDs = `-- name: carts.FindByIDs
+SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table carts whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlCartsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.FindByIDs", "carts")
+	}
+	items, err := pgx.CollectRows(rows, collectCart)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.FindByIDs", "carts")
+	}
+	return items, nil
+}
+
+// copyCartsSource feeds rows of NewCart to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyCartsSource struct {
+	rows []NewCart
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyCartsSource) maskOf(n *NewCart) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Items.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyCartsSource) columns() []string {
+	cols := make([]string, 0, 5)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "customer_id")
+	cols = append(cols, "token")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "items")
+	}
+	cols = append(cols, "expires_at")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyCartsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyCartsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.CustomerID)
+	v = append(v, n.Token)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Items.Value)
+	}
+	v = append(v, n.ExpiresAt)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyCartsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table carts with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyCartsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyCartsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "carts.CreateMany", "carts")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyCartsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "carts.CreateMany", "carts")
+	}
+	return total, nil
+}
+
+const sqlCartsCreateManyReturning = `-- name: carts.CreateManyReturning
+INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", '[]'::jsonb), "u"."c5"
+FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "customer_id", "token", "items", "expires_at"`
+
+// CreateManyReturning inserts rows into table carts and returns them as stored, in
+// input order, defaults applied as in Create. It runs one statement, which binds
+// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
+// and all or nothing.
+func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]*uuid.UUID, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]*json.RawMessage, len(rows))
+	a5 := make([]time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.CustomerID
+		a3[i] = n.Token
+		a4[i] = n.Items.Ptr()
+		a5[i] = n.ExpiresAt
+	}
+	res, err := r.db.Query(ctx, sqlCartsCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.CreateManyReturning", "carts")
+	}
+	out, err := pgx.CollectRows(res, collectCart)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.CreateManyReturning", "carts")
+	}
+	return out, nil
+}
+
+const sqlCartsUpsertByToken = `-- name: carts.UpsertByToken
+INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
+ON CONFLICT ("token") DO UPDATE
+SET "customer_id" = EXCLUDED."customer_id",
+    "items" = CASE WHEN $4::jsonb IS NULL THEN "carts"."items" ELSE EXCLUDED."items" END,
+    "expires_at" = EXCLUDED."expires_at"
+RETURNING "id", "customer_id", "token", "items", "expires_at"`
+
+// UpsertByToken inserts n into table carts or, when a row with the same token
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
+	var v Cart
+	if err := scanCart(r.db.QueryRow(ctx, sqlCartsUpsertByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), &v); err != nil {
+		return Cart{}, runtime.Wrap(err, "carts.UpsertByToken", "carts")
+	}
+	return v, nil
+}
+
+const sqlCartsCreateIfAbsentByToken = `-- name: carts.CreateIfAbsentByToken
+WITH "inserted" AS (
+INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
+ON CONFLICT ("token") DO NOTHING
+RETURNING "id", "customer_id", "token", "items", "expires_at"
+)
+SELECT true, "id", "customer_id", "token", "items", "expires_at" FROM "inserted"
+UNION ALL
+SELECT false, "id", "customer_id", "token", "items", "expires_at" FROM "carts"
+WHERE "token" = $3
+LIMIT 1`
+
+// CreateIfAbsentByToken inserts n into table carts unless a row with the same
+// token exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Cart
+		var created bool
+		err := r.db.QueryRow(ctx, sqlCartsCreateIfAbsentByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt).Scan(&created, &v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Cart{}, false, runtime.Wrap(err, "carts.CreateIfAbsentByToken", "carts")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlCartsListByCustomerID = `-- name: carts.ListByCustomerID
+SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
+WHERE "customer_id" = $1 ORDER BY "id"`
+
+// ListByCustomerID returns the rows of table carts whose customer_id is
+// customerID, in primary key order.
+func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
+	rows, err := r.db.Query(ctx, sqlCartsListByCustomerID, customerID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.ListByCustomerID", "carts")
+	}
+	items, err := pgx.CollectRows(rows, collectCart)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.ListByCustomerID", "carts")
+	}
+	return items, nil
+}
+
+const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID
+SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
+WHERE "customer_id" = ANY($1) ORDER BY "id"`
+
+// loadCartsByCustomerID returns the rows of table carts whose customer_id is one
+// of keys, grouped by customer_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
+	m := make(map[uuid.UUID][]Cart)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlCartsLoadByCustomerID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Cart
+		if err := scanCart(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.CustomerID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByCustomerID returns the rows of table carts whose customer_id is one of
+// keys, grouped by customer_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of customers
+// without a query per row. Keys without rows are not in the map.
+func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
+	m, err := loadCartsByCustomerID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "carts.LoadByCustomerID", "carts")
+	}
+	return m, nil
 }

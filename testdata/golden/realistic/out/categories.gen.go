@@ -5,9 +5,11 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Category is one row of table categories.
@@ -178,7 +180,7 @@ const sqlCategoriesUpdate = `-- name: categories.Update
 UPDATE "categories"
 SET "parent_id" = CASE WHEN $2::boolean THEN $3::integer ELSE "parent_id" END,
     "name" = COALESCE($4::text, "name"),
-    "slug" = COALESCE($5::varchar(80), "slug"),
+    "slug" = COALESCE($5::varchar, "slug"),
     "position" = COALESCE($6::smallint, "position")
 WHERE "id" = $1
 RETURNING "id", "parent_id", "name", "slug", "position"`
@@ -217,4 +219,329 @@ func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "categories.Count", "categories")
 	}
 	return n, nil
+}
+
+const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs
+SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table categories whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlCategoriesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.FindByIDs", "categories")
+	}
+	items, err := pgx.CollectRows(rows, collectCategory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.FindByIDs", "categories")
+	}
+	return items, nil
+}
+
+// copyCategoriesSource feeds rows of NewCategory to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyCategoriesSource struct {
+	rows []NewCategory
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyCategoriesSource) maskOf(n *NewCategory) uint64 {
+	var m uint64
+	if n.Position.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyCategoriesSource) columns() []string {
+	cols := make([]string, 0, 4)
+	cols = append(cols, "parent_id")
+	cols = append(cols, "name")
+	cols = append(cols, "slug")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "position")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyCategoriesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyCategoriesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.ParentID)
+	v = append(v, n.Name)
+	v = append(v, n.Slug)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Position.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyCategoriesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table categories with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyCategoriesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyCategoriesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 4),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"categories"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "categories.CreateMany", "categories")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyCategoriesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 4),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"categories"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "categories.CreateMany", "categories")
+	}
+	return total, nil
+}
+
+const sqlCategoriesCreateManyReturning = `-- name: categories.CreateManyReturning
+INSERT INTO "categories" ("parent_id", "name", "slug", "position")
+SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 0)
+FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::smallint[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "parent_id", "name", "slug", "position"`
+
+// CreateManyReturning inserts rows into table categories and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*int32, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]*int16, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ParentID
+		a2[i] = n.Name
+		a3[i] = n.Slug
+		a4[i] = n.Position.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.CreateManyReturning", "categories")
+	}
+	out, err := pgx.CollectRows(res, collectCategory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.CreateManyReturning", "categories")
+	}
+	return out, nil
+}
+
+const sqlCategoriesUpsertBySlug = `-- name: categories.UpsertBySlug
+INSERT INTO "categories" ("parent_id", "name", "slug", "position")
+VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
+ON CONFLICT ("slug") DO UPDATE
+SET "parent_id" = EXCLUDED."parent_id",
+    "name" = EXCLUDED."name",
+    "position" = CASE WHEN $4::smallint IS NULL THEN "categories"."position" ELSE EXCLUDED."position" END
+RETURNING "id", "parent_id", "name", "slug", "position"`
+
+// UpsertBySlug inserts n into table categories or, when a row with the same slug
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
+	var v Category
+	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesUpsertBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), &v); err != nil {
+		return Category{}, runtime.Wrap(err, "categories.UpsertBySlug", "categories")
+	}
+	return v, nil
+}
+
+const sqlCategoriesCreateIfAbsentBySlug = `-- name: categories.CreateIfAbsentBySlug
+WITH "inserted" AS (
+INSERT INTO "categories" ("parent_id", "name", "slug", "position")
+VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
+ON CONFLICT ("slug") DO NOTHING
+RETURNING "id", "parent_id", "name", "slug", "position"
+)
+SELECT true, "id", "parent_id", "name", "slug", "position" FROM "inserted"
+UNION ALL
+SELECT false, "id", "parent_id", "name", "slug", "position" FROM "categories"
+WHERE "slug" = $3
+LIMIT 1`
+
+// CreateIfAbsentBySlug inserts n into table categories unless a row with the same
+// slug exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Category
+		var created bool
+		err := r.db.QueryRow(ctx, sqlCategoriesCreateIfAbsentBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()).Scan(&created, &v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Category{}, false, runtime.Wrap(err, "categories.CreateIfAbsentBySlug", "categories")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlCategoriesListByParentID = `-- name: categories.ListByParentID
+SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
+WHERE "parent_id" = $1 ORDER BY "id"`
+
+// ListByParentID returns the rows of table categories whose parent_id is parentID,
+// in primary key order.
+func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
+	rows, err := r.db.Query(ctx, sqlCategoriesListByParentID, parentID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.ListByParentID", "categories")
+	}
+	items, err := pgx.CollectRows(rows, collectCategory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.ListByParentID", "categories")
+	}
+	return items, nil
+}
+
+const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID
+SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
+WHERE "parent_id" = ANY($1) ORDER BY "id"`
+
+// loadCategoriesByParentID returns the rows of table categories whose parent_id is
+// one of keys, grouped by parent_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
+	m := make(map[int32][]Category)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlCategoriesLoadByParentID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Category
+		if err := scanCategory(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.ParentID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByParentID returns the rows of table categories whose parent_id is one of
+// keys, grouped by parent_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of categories without a
+// query per row. Keys without rows are not in the map.
+func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
+	m, err := loadCategoriesByParentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.LoadByParentID", "categories")
+	}
+	return m, nil
+}
+
+// LoadCategoriesByParentID returns the rows of table categories that reference
+// each of parents (categories.parent_id = categories.id), keyed by the parent's
+// id, each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []Category) (map[int32][]Category, error) {
+	keys := make([]int32, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadCategoriesByParentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.LoadCategoriesByParentID", "categories")
+	}
+	return m, nil
+}
+
+// LoadProducts returns the rows of table products that reference each of parents
+// (products.category_id = categories.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *CategoryRepo) LoadProducts(ctx context.Context, parents []Category) (map[int32][]Product, error) {
+	keys := make([]int32, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadProductsByCategoryID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "categories.LoadProducts", "categories")
+	}
+	return m, nil
 }

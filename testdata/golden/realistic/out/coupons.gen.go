@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -222,4 +224,262 @@ func (r *CouponRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "coupons.Count", "coupons")
 	}
 	return n, nil
+}
+
+const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs
+SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
+WHERE "code" = ANY($1) ORDER BY "code"`
+
+// FindByIDs returns the rows of table coupons whose code is in ids, in code order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlCouponsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "coupons.FindByIDs", "coupons")
+	}
+	items, err := pgx.CollectRows(rows, collectCoupon)
+	if err != nil {
+		return nil, runtime.Wrap(err, "coupons.FindByIDs", "coupons")
+	}
+	return items, nil
+}
+
+// copyCouponsSource feeds rows of NewCoupon to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyCouponsSource struct {
+	rows []NewCoupon
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyCouponsSource) maskOf(n *NewCoupon) uint64 {
+	var m uint64
+	if n.Uses.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyCouponsSource) columns() []string {
+	cols := make([]string, 0, 6)
+	cols = append(cols, "code")
+	cols = append(cols, "percent_off")
+	cols = append(cols, "amount_off")
+	cols = append(cols, "valid_until")
+	cols = append(cols, "max_uses")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "uses")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyCouponsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyCouponsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.Code)
+	v = append(v, n.PercentOff)
+	v = append(v, n.AmountOff)
+	v = append(v, n.ValidUntil)
+	v = append(v, n.MaxUses)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Uses.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyCouponsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table coupons with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyCouponsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyCouponsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "coupons.CreateMany", "coupons")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyCouponsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "coupons.CreateMany", "coupons")
+	}
+	return total, nil
+}
+
+const sqlCouponsCreateManyReturning = `-- name: coupons.CreateManyReturning
+INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 0)
+FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
+ORDER BY "u"."ord"
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+
+// CreateManyReturning inserts rows into table coupons and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]string, len(rows))
+	a2 := make([]*decimal.Decimal, len(rows))
+	a3 := make([]*decimal.Decimal, len(rows))
+	a4 := make([]*time.Time, len(rows))
+	a5 := make([]*int32, len(rows))
+	a6 := make([]*int32, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.Code
+		a2[i] = n.PercentOff
+		a3[i] = n.AmountOff
+		a4[i] = n.ValidUntil
+		a5[i] = n.MaxUses
+		a6[i] = n.Uses.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlCouponsCreateManyReturning, a1, a2, a3, a4, a5, a6)
+	if err != nil {
+		return nil, runtime.Wrap(err, "coupons.CreateManyReturning", "coupons")
+	}
+	out, err := pgx.CollectRows(res, collectCoupon)
+	if err != nil {
+		return nil, runtime.Wrap(err, "coupons.CreateManyReturning", "coupons")
+	}
+	return out, nil
+}
+
+const sqlCouponsUpsertByCode = `-- name: coupons.UpsertByCode
+INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
+ON CONFLICT ("code") DO UPDATE
+SET "percent_off" = EXCLUDED."percent_off",
+    "amount_off" = EXCLUDED."amount_off",
+    "valid_until" = EXCLUDED."valid_until",
+    "max_uses" = EXCLUDED."max_uses",
+    "uses" = CASE WHEN $6::integer IS NULL THEN "coupons"."uses" ELSE EXCLUDED."uses" END
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+
+// UpsertByCode inserts n into table coupons or, when a row with the same code
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
+	var v Coupon
+	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsUpsertByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), &v); err != nil {
+		return Coupon{}, runtime.Wrap(err, "coupons.UpsertByCode", "coupons")
+	}
+	return v, nil
+}
+
+const sqlCouponsCreateIfAbsentByCode = `-- name: coupons.CreateIfAbsentByCode
+WITH "inserted" AS (
+INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
+ON CONFLICT ("code") DO NOTHING
+RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
+)
+SELECT true, "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "inserted"
+UNION ALL
+SELECT false, "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
+WHERE "code" = $1
+LIMIT 1`
+
+// CreateIfAbsentByCode inserts n into table coupons unless a row with the same
+// code exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Coupon
+		var created bool
+		err := r.db.QueryRow(ctx, sqlCouponsCreateIfAbsentByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()).Scan(&created, &v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Coupon{}, false, runtime.Wrap(err, "coupons.CreateIfAbsentByCode", "coupons")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadInvoices returns the rows of table invoices that reference each of parents
+// (invoices.coupon_code = coupons.code), keyed by the parent's code, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[string][]Invoice, error) {
+	keys := make([]string, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].Code)
+	}
+	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "coupons.LoadInvoices", "coupons")
+	}
+	return m, nil
 }

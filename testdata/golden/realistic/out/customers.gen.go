@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -185,9 +186,9 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 const sqlCustomersUpdate = `-- name: customers.Update
 UPDATE "customers"
 SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "email" = COALESCE($3::varchar(320), "email"),
+    "email" = COALESCE($3::varchar, "email"),
     "name" = COALESCE($4::text, "name"),
-    "phone" = CASE WHEN $5::boolean THEN $6::varchar(32) ELSE "phone" END,
+    "phone" = CASE WHEN $5::boolean THEN $6::varchar ELSE "phone" END,
     "marketing_ok" = COALESCE($7::boolean, "marketing_ok"),
     "updated_at" = now()
 WHERE "id" = $1
@@ -227,4 +228,287 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "customers.Count", "customers")
 	}
 	return n, nil
+}
+
+const sqlCustomersFindByIDs = `-- name: customers.FindByIDs
+SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table customers whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlCustomersFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.FindByIDs", "customers")
+	}
+	items, err := pgx.CollectRows(rows, collectCustomer)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.FindByIDs", "customers")
+	}
+	return items, nil
+}
+
+// copyCustomersSource feeds rows of NewCustomer to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyCustomersSource struct {
+	rows []NewCustomer
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyCustomersSource) maskOf(n *NewCustomer) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.MarketingOk.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyCustomersSource) columns() []string {
+	cols := make([]string, 0, 6)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "organization_id")
+	cols = append(cols, "email")
+	cols = append(cols, "name")
+	cols = append(cols, "phone")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "marketing_ok")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyCustomersSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyCustomersSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrganizationID)
+	v = append(v, n.Email)
+	v = append(v, n.Name)
+	v = append(v, n.Phone)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.MarketingOk.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyCustomersSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table customers with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyCustomersSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyCustomersSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "customers.CreateMany", "customers")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyCustomersSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "customers.CreateMany", "customers")
+	}
+	return total, nil
+}
+
+const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning
+INSERT INTO "customers" ("id", "organization_id", "email", "name", "phone", "marketing_ok")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", FALSE)
+FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::varchar[], $6::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table customers and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]string, len(rows))
+	a5 := make([]*string, len(rows))
+	a6 := make([]*bool, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.OrganizationID
+		a3[i] = n.Email
+		a4[i] = n.Name
+		a5[i] = n.Phone
+		a6[i] = n.MarketingOk.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlCustomersCreateManyReturning, a1, a2, a3, a4, a5, a6)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.CreateManyReturning", "customers")
+	}
+	out, err := pgx.CollectRows(res, collectCustomer)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.CreateManyReturning", "customers")
+	}
+	return out, nil
+}
+
+const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID
+SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
+WHERE "organization_id" = $1 ORDER BY "id"`
+
+// ListByOrganizationID returns the rows of table customers whose organization_id
+// is organizationID, in primary key order.
+func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
+	rows, err := r.db.Query(ctx, sqlCustomersListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.ListByOrganizationID", "customers")
+	}
+	items, err := pgx.CollectRows(rows, collectCustomer)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.ListByOrganizationID", "customers")
+	}
+	return items, nil
+}
+
+const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID
+SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
+WHERE "organization_id" = ANY($1) ORDER BY "id"`
+
+// loadCustomersByOrganizationID returns the rows of table customers whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
+	m := make(map[uuid.UUID][]Customer)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlCustomersLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Customer
+		if err := scanCustomer(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table customers whose organization_id
+// is one of keys, grouped by organization_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// organizations without a query per row. Keys without rows are not in the map.
+func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
+	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.LoadByOrganizationID", "customers")
+	}
+	return m, nil
+}
+
+// LoadOrders returns the rows of table orders that reference each of parents
+// (orders.customer_id = customers.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[uuid.UUID][]Order, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.LoadOrders", "customers")
+	}
+	return m, nil
+}
+
+// LoadCarts returns the rows of table carts that reference each of parents
+// (carts.customer_id = customers.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Cart, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadCartsByCustomerID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "customers.LoadCarts", "customers")
+	}
+	return m, nil
 }

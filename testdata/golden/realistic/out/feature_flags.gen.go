@@ -6,9 +6,11 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -224,4 +226,265 @@ func (r *FeatureFlagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "feature_flags.Count", "feature_flags")
 	}
 	return n, nil
+}
+
+const sqlFeatureFlagsFindByIDs = `-- name: feature_flags.FindByIDs
+SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
+WHERE "key" = ANY($1) ORDER BY "key"`
+
+// FindByIDs returns the rows of table feature_flags whose key is in ids, in key
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]FeatureFlag, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "feature_flags.FindByIDs", "feature_flags")
+	}
+	items, err := pgx.CollectRows(rows, collectFeatureFlag)
+	if err != nil {
+		return nil, runtime.Wrap(err, "feature_flags.FindByIDs", "feature_flags")
+	}
+	return items, nil
+}
+
+// copyFeatureFlagsSource feeds rows of NewFeatureFlag to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copyFeatureFlagsSource struct {
+	rows []NewFeatureFlag
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyFeatureFlagsSource) maskOf(n *NewFeatureFlag) uint64 {
+	var m uint64
+	if n.Description.Set {
+		m |= uint64(0x1)
+	}
+	if n.Enabled.Set {
+		m |= uint64(0x2)
+	}
+	if n.Rollout.Set {
+		m |= uint64(0x4)
+	}
+	if n.Rules.Set {
+		m |= uint64(0x8)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyFeatureFlagsSource) columns() []string {
+	cols := make([]string, 0, 5)
+	cols = append(cols, "key")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "description")
+	}
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "enabled")
+	}
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "rollout")
+	}
+	if s.mask&uint64(0x8) != 0 {
+		cols = append(cols, "rules")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyFeatureFlagsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyFeatureFlagsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.Key)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Description.Value)
+	}
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Enabled.Value)
+	}
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Rollout.Value)
+	}
+	if s.mask&uint64(0x8) != 0 {
+		v = append(v, n.Rules.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyFeatureFlagsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table feature_flags with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyFeatureFlagsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyFeatureFlagsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "feature_flags.CreateMany", "feature_flags")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyFeatureFlagsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "feature_flags.CreateMany", "feature_flags")
+	}
+	return total, nil
+}
+
+const sqlFeatureFlagsCreateManyReturning = `-- name: feature_flags.CreateManyReturning
+INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
+SELECT "u"."c1", COALESCE("u"."c2", ''::text), COALESCE("u"."c3", FALSE), COALESCE("u"."c4", 0), COALESCE("u"."c5", '[]'::jsonb)
+FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table feature_flags and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]string, len(rows))
+	a2 := make([]*string, len(rows))
+	a3 := make([]*bool, len(rows))
+	a4 := make([]*int16, len(rows))
+	a5 := make([]*json.RawMessage, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.Key
+		a2[i] = n.Description.Ptr()
+		a3[i] = n.Enabled.Ptr()
+		a4[i] = n.Rollout.Ptr()
+		a5[i] = n.Rules.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlFeatureFlagsCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "feature_flags.CreateManyReturning", "feature_flags")
+	}
+	out, err := pgx.CollectRows(res, collectFeatureFlag)
+	if err != nil {
+		return nil, runtime.Wrap(err, "feature_flags.CreateManyReturning", "feature_flags")
+	}
+	return out, nil
+}
+
+const sqlFeatureFlagsUpsertByKey = `-- name: feature_flags.UpsertByKey
+INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
+VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
+ON CONFLICT ("key") DO UPDATE
+SET "description" = CASE WHEN $2::text IS NULL THEN "feature_flags"."description" ELSE EXCLUDED."description" END,
+    "enabled" = CASE WHEN $3::boolean IS NULL THEN "feature_flags"."enabled" ELSE EXCLUDED."enabled" END,
+    "rollout" = CASE WHEN $4::smallint IS NULL THEN "feature_flags"."rollout" ELSE EXCLUDED."rollout" END,
+    "rules" = CASE WHEN $5::jsonb IS NULL THEN "feature_flags"."rules" ELSE EXCLUDED."rules" END,
+    "updated_at" = now()
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+
+// UpsertByKey inserts n into table feature_flags or, when a row with the same key
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value. It sets updated_at
+// to the transaction's time.
+func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
+	var v FeatureFlag
+	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsUpsertByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), &v); err != nil {
+		return FeatureFlag{}, runtime.Wrap(err, "feature_flags.UpsertByKey", "feature_flags")
+	}
+	return v, nil
+}
+
+const sqlFeatureFlagsCreateIfAbsentByKey = `-- name: feature_flags.CreateIfAbsentByKey
+WITH "inserted" AS (
+INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
+VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
+ON CONFLICT ("key") DO NOTHING
+RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"
+)
+SELECT true, "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
+WHERE "key" = $1
+LIMIT 1`
+
+// CreateIfAbsentByKey inserts n into table feature_flags unless a row with the
+// same key exists, and returns the new row and true, or the existing row,
+// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
+// NOTHING, then a read of the row in the way); when that row was committed by a
+// concurrent transaction after the statement started, the statement cannot see it
+// and runs again, up to three times in all.
+func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v FeatureFlag
+		var created bool
+		err := r.db.QueryRow(ctx, sqlFeatureFlagsCreateIfAbsentByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()).Scan(&created, &v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return FeatureFlag{}, false, runtime.Wrap(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+		}
+		return v, created, nil
+	}
 }

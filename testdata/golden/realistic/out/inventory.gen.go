@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Inventory is one row of table inventory.
@@ -37,6 +39,8 @@ type InventoryUpdate struct {
 }
 
 // InventoryRepo reads and writes table inventory.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type InventoryRepo struct {
 	db runtime.DBTX
 }
@@ -213,4 +217,343 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "inventory.Count", "inventory")
 	}
 	return n, nil
+}
+
+// copyInventorySource feeds rows of NewInventory to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyInventorySource struct {
+	rows []NewInventory
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyInventorySource) maskOf(n *NewInventory) uint64 {
+	var m uint64
+	if n.OnHand.Set {
+		m |= uint64(0x1)
+	}
+	if n.Reserved.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyInventorySource) columns() []string {
+	cols := make([]string, 0, 4)
+	cols = append(cols, "warehouse_id")
+	cols = append(cols, "variant_id")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "on_hand")
+	}
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "reserved")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyInventorySource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyInventorySource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.WarehouseID)
+	v = append(v, n.VariantID)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.OnHand.Value)
+	}
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Reserved.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyInventorySource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table inventory with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyInventorySource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyInventorySource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 4),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "inventory.CreateMany", "inventory")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyInventorySource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 4),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "inventory.CreateMany", "inventory")
+	}
+	return total, nil
+}
+
+const sqlInventoryCreateManyReturning = `-- name: inventory.CreateManyReturning
+INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
+SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 0), COALESCE("u"."c4", 0)
+FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+
+// CreateManyReturning inserts rows into table inventory and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]int16, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]*int32, len(rows))
+	a4 := make([]*int32, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.WarehouseID
+		a2[i] = n.VariantID
+		a3[i] = n.OnHand.Ptr()
+		a4[i] = n.Reserved.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlInventoryCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.CreateManyReturning", "inventory")
+	}
+	out, err := pgx.CollectRows(res, collectInventory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.CreateManyReturning", "inventory")
+	}
+	return out, nil
+}
+
+const sqlInventoryUpsertByWarehouseIDAndVariantID = `-- name: inventory.UpsertByWarehouseIDAndVariantID
+INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
+VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
+ON CONFLICT ("warehouse_id", "variant_id") DO UPDATE
+SET "on_hand" = CASE WHEN $3::integer IS NULL THEN "inventory"."on_hand" ELSE EXCLUDED."on_hand" END,
+    "reserved" = CASE WHEN $4::integer IS NULL THEN "inventory"."reserved" ELSE EXCLUDED."reserved" END
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+
+// UpsertByWarehouseIDAndVariantID inserts n into table inventory or, when a row
+// with the same (warehouse_id, variant_id) exists, updates that row from n, in one
+// statement, and returns the row as stored. The update sets every column of n
+// except the key's and the primary key's; an optional field left unset keeps the
+// column's value.
+func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
+	var v Inventory
+	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryUpsertByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), &v); err != nil {
+		return Inventory{}, runtime.Wrap(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
+	}
+	return v, nil
+}
+
+const sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
+WITH "inserted" AS (
+INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
+VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
+ON CONFLICT ("warehouse_id", "variant_id") DO NOTHING
+RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"
+)
+SELECT true, "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inserted"
+UNION ALL
+SELECT false, "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
+WHERE "warehouse_id" = $1 AND "variant_id" = $2
+LIMIT 1`
+
+// CreateIfAbsentByWarehouseIDAndVariantID inserts n into table inventory unless a
+// row with the same (warehouse_id, variant_id) exists, and returns the new row and
+// true, or the existing row, unchanged, and false. One statement does both (INSERT
+// … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
+// was committed by a concurrent transaction after the statement started, the
+// statement cannot see it and runs again, up to three times in all.
+func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Inventory
+		var created bool
+		err := r.db.QueryRow(ctx, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()).Scan(&created, &v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Inventory{}, false, runtime.Wrap(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlInventoryListByWarehouseID = `-- name: inventory.ListByWarehouseID
+SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
+WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
+
+// ListByWarehouseID returns the rows of table inventory whose warehouse_id is
+// warehouseID, in primary key order.
+func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
+	rows, err := r.db.Query(ctx, sqlInventoryListByWarehouseID, warehouseID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.ListByWarehouseID", "inventory")
+	}
+	items, err := pgx.CollectRows(rows, collectInventory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.ListByWarehouseID", "inventory")
+	}
+	return items, nil
+}
+
+const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID
+SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
+WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
+
+// loadInventoryByWarehouseID returns the rows of table inventory whose
+// warehouse_id is one of keys, grouped by warehouse_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Inventory, error) {
+	m := make(map[int16][]Inventory)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlInventoryLoadByWarehouseID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Inventory
+		if err := scanInventory(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.WarehouseID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByWarehouseID returns the rows of table inventory whose warehouse_id is one
+// of keys, grouped by warehouse_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of warehouses
+// without a query per row. Keys without rows are not in the map.
+func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
+	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.LoadByWarehouseID", "inventory")
+	}
+	return m, nil
+}
+
+const sqlInventoryListByVariantID = `-- name: inventory.ListByVariantID
+SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
+WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
+
+// ListByVariantID returns the rows of table inventory whose variant_id is
+// variantID, in primary key order.
+func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
+	rows, err := r.db.Query(ctx, sqlInventoryListByVariantID, variantID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.ListByVariantID", "inventory")
+	}
+	items, err := pgx.CollectRows(rows, collectInventory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.ListByVariantID", "inventory")
+	}
+	return items, nil
+}
+
+const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID
+SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
+WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
+
+// loadInventoryByVariantID returns the rows of table inventory whose variant_id is
+// one of keys, grouped by variant_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
+	m := make(map[uuid.UUID][]Inventory)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlInventoryLoadByVariantID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Inventory
+		if err := scanInventory(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.VariantID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByVariantID returns the rows of table inventory whose variant_id is one of
+// keys, grouped by variant_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of product_variants
+// without a query per row. Keys without rows are not in the map.
+func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
+	m, err := loadInventoryByVariantID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "inventory.LoadByVariantID", "inventory")
+	}
+	return m, nil
 }

@@ -5,11 +5,13 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 )
 
 // InvoiceLine is one row of table invoice_lines.
@@ -44,6 +46,8 @@ type InvoiceLineUpdate struct {
 }
 
 // InvoiceLineRepo reads and writes table invoice_lines.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type InvoiceLineRepo struct {
 	db runtime.DBTX
 }
@@ -223,4 +227,286 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "invoice_lines.Count", "invoice_lines")
 	}
 	return n, nil
+}
+
+// copyInvoiceLinesSource feeds rows of NewInvoiceLine to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copyInvoiceLinesSource struct {
+	rows []NewInvoiceLine
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyInvoiceLinesSource) maskOf(n *NewInvoiceLine) uint64 {
+	var m uint64
+	if n.Quantity.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyInvoiceLinesSource) columns() []string {
+	cols := make([]string, 0, 6)
+	cols = append(cols, "invoice_id")
+	cols = append(cols, "line_no")
+	cols = append(cols, "description")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "quantity")
+	}
+	cols = append(cols, "unit_price")
+	cols = append(cols, "amount")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyInvoiceLinesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyInvoiceLinesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.InvoiceID)
+	v = append(v, n.LineNo)
+	v = append(v, n.Description)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Quantity.Value)
+	}
+	v = append(v, n.UnitPrice)
+	v = append(v, n.Amount)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyInvoiceLinesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table invoice_lines with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyInvoiceLinesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyInvoiceLinesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "invoice_lines.CreateMany", "invoice_lines")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyInvoiceLinesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "invoice_lines.CreateMany", "invoice_lines")
+	}
+	return total, nil
+}
+
+const sqlInvoiceLinesCreateManyReturning = `-- name: invoice_lines.CreateManyReturning
+INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 1), "u"."c5", "u"."c6"
+FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
+ORDER BY "u"."ord"
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+
+// CreateManyReturning inserts rows into table invoice_lines and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]int16, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]*decimal.Decimal, len(rows))
+	a5 := make([]decimal.Decimal, len(rows))
+	a6 := make([]decimal.Decimal, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.InvoiceID
+		a2[i] = n.LineNo
+		a3[i] = n.Description
+		a4[i] = n.Quantity.Ptr()
+		a5[i] = n.UnitPrice
+		a6[i] = n.Amount
+	}
+	res, err := r.db.Query(ctx, sqlInvoiceLinesCreateManyReturning, a1, a2, a3, a4, a5, a6)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoice_lines.CreateManyReturning", "invoice_lines")
+	}
+	out, err := pgx.CollectRows(res, collectInvoiceLine)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoice_lines.CreateManyReturning", "invoice_lines")
+	}
+	return out, nil
+}
+
+const sqlInvoiceLinesUpsertByInvoiceIDAndLineNo = `-- name: invoice_lines.UpsertByInvoiceIDAndLineNo
+INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
+ON CONFLICT ("invoice_id", "line_no") DO UPDATE
+SET "description" = EXCLUDED."description",
+    "quantity" = CASE WHEN $4::numeric(12,3) IS NULL THEN "invoice_lines"."quantity" ELSE EXCLUDED."quantity" END,
+    "unit_price" = EXCLUDED."unit_price",
+    "amount" = EXCLUDED."amount"
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+
+// UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or, when a row
+// with the same (invoice_id, line_no) exists, updates that row from n, in one
+// statement, and returns the row as stored. The update sets every column of n
+// except the key's and the primary key's; an optional field left unset keeps the
+// column's value.
+func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
+	var v InvoiceLine
+	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), &v); err != nil {
+		return InvoiceLine{}, runtime.Wrap(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+	}
+	return v, nil
+}
+
+const sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
+WITH "inserted" AS (
+INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
+ON CONFLICT ("invoice_id", "line_no") DO NOTHING
+RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"
+)
+SELECT true, "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "inserted"
+UNION ALL
+SELECT false, "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
+WHERE "invoice_id" = $1 AND "line_no" = $2
+LIMIT 1`
+
+// CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
+// row with the same (invoice_id, line_no) exists, and returns the new row and
+// true, or the existing row, unchanged, and false. One statement does both (INSERT
+// … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
+// was committed by a concurrent transaction after the statement started, the
+// statement cannot see it and runs again, up to three times in all.
+func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v InvoiceLine
+		var created bool
+		err := r.db.QueryRow(ctx, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount).Scan(&created, &v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return InvoiceLine{}, false, runtime.Wrap(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlInvoiceLinesListByInvoiceID = `-- name: invoice_lines.ListByInvoiceID
+SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
+WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
+
+// ListByInvoiceID returns the rows of table invoice_lines whose invoice_id is
+// invoiceID, in primary key order.
+func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
+	rows, err := r.db.Query(ctx, sqlInvoiceLinesListByInvoiceID, invoiceID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
+	}
+	items, err := pgx.CollectRows(rows, collectInvoiceLine)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
+	}
+	return items, nil
+}
+
+const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID
+SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
+WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
+
+// loadInvoiceLinesByInvoiceID returns the rows of table invoice_lines whose
+// invoice_id is one of keys, grouped by invoice_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
+	m := make(map[uuid.UUID][]InvoiceLine)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlInvoiceLinesLoadByInvoiceID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v InvoiceLine
+		if err := scanInvoiceLine(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.InvoiceID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByInvoiceID returns the rows of table invoice_lines whose invoice_id is one
+// of keys, grouped by invoice_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of invoices
+// without a query per row. Keys without rows are not in the map.
+func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
+	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
+	}
+	return m, nil
 }

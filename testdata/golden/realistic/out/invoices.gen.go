@@ -5,11 +5,13 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -204,13 +206,13 @@ const sqlInvoicesUpdate = `-- name: invoices.Update
 UPDATE "invoices"
 SET "organization_id" = COALESCE($2::uuid, "organization_id"),
     "subscription_id" = CASE WHEN $3::boolean THEN $4::uuid ELSE "subscription_id" END,
-    "number" = COALESCE($5::varchar(32), "number"),
+    "number" = COALESCE($5::varchar, "number"),
     "status" = COALESCE($6::"invoice_status", "status"),
-    "currency" = COALESCE($7::char(3), "currency"),
+    "currency" = COALESCE($7::bpchar, "currency"),
     "subtotal" = COALESCE($8::numeric(14,2), "subtotal"),
     "tax" = COALESCE($9::numeric(14,2), "tax"),
     "total" = COALESCE($10::numeric(14,2), "total"),
-    "coupon_code" = CASE WHEN $11::boolean THEN $12::varchar(32) ELSE "coupon_code" END,
+    "coupon_code" = CASE WHEN $11::boolean THEN $12::varchar ELSE "coupon_code" END,
     "issued_on" = CASE WHEN $13::boolean THEN $14::date ELSE "issued_on" END,
     "due_on" = CASE WHEN $15::boolean THEN $16::date ELSE "due_on" END,
     "updated_at" = now()
@@ -251,4 +253,520 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "invoices.Count", "invoices")
 	}
 	return n, nil
+}
+
+const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table invoices whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlInvoicesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.FindByIDs", "invoices")
+	}
+	items, err := pgx.CollectRows(rows, collectInvoice)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.FindByIDs", "invoices")
+	}
+	return items, nil
+}
+
+// copyInvoicesSource feeds rows of NewInvoice to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyInvoicesSource struct {
+	rows []NewInvoice
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyInvoicesSource) maskOf(n *NewInvoice) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Status.Set {
+		m |= uint64(0x2)
+	}
+	if n.Subtotal.Set {
+		m |= uint64(0x4)
+	}
+	if n.Tax.Set {
+		m |= uint64(0x8)
+	}
+	if n.Total.Set {
+		m |= uint64(0x10)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyInvoicesSource) columns() []string {
+	cols := make([]string, 0, 12)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "organization_id")
+	cols = append(cols, "subscription_id")
+	cols = append(cols, "number")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "status")
+	}
+	cols = append(cols, "currency")
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "subtotal")
+	}
+	if s.mask&uint64(0x8) != 0 {
+		cols = append(cols, "tax")
+	}
+	if s.mask&uint64(0x10) != 0 {
+		cols = append(cols, "total")
+	}
+	cols = append(cols, "coupon_code")
+	cols = append(cols, "issued_on")
+	cols = append(cols, "due_on")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyInvoicesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyInvoicesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrganizationID)
+	v = append(v, n.SubscriptionID)
+	v = append(v, n.Number)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Status.Value)
+	}
+	v = append(v, n.Currency)
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Subtotal.Value)
+	}
+	if s.mask&uint64(0x8) != 0 {
+		v = append(v, n.Tax.Value)
+	}
+	if s.mask&uint64(0x10) != 0 {
+		v = append(v, n.Total.Value)
+	}
+	v = append(v, n.CouponCode)
+	v = append(v, n.IssuedOn)
+	v = append(v, n.DueOn)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyInvoicesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table invoices with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyInvoicesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyInvoicesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 12),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "invoices.CreateMany", "invoices")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyInvoicesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 12),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "invoices.CreateMany", "invoices")
+	}
+	return total, nil
+}
+
+const sqlInvoicesCreateManyReturning = `-- name: invoices.CreateManyReturning
+INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'draft'::"invoice_status"), "u"."c6", COALESCE("u"."c7", 0), COALESCE("u"."c8", 0), COALESCE("u"."c9", 0), "u"."c10", "u"."c11", "u"."c12"
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table invoices and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]*uuid.UUID, len(rows))
+	a4 := make([]string, len(rows))
+	a5 := make([]*InvoiceStatus, len(rows))
+	a6 := make([]string, len(rows))
+	a7 := make([]*decimal.Decimal, len(rows))
+	a8 := make([]*decimal.Decimal, len(rows))
+	a9 := make([]*decimal.Decimal, len(rows))
+	a10 := make([]*string, len(rows))
+	a11 := make([]*time.Time, len(rows))
+	a12 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.OrganizationID
+		a3[i] = n.SubscriptionID
+		a4[i] = n.Number
+		a5[i] = n.Status.Ptr()
+		a6[i] = n.Currency
+		a7[i] = n.Subtotal.Ptr()
+		a8[i] = n.Tax.Ptr()
+		a9[i] = n.Total.Ptr()
+		a10[i] = n.CouponCode
+		a11[i] = n.IssuedOn
+		a12[i] = n.DueOn
+	}
+	res, err := r.db.Query(ctx, sqlInvoicesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.CreateManyReturning", "invoices")
+	}
+	out, err := pgx.CollectRows(res, collectInvoice)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.CreateManyReturning", "invoices")
+	}
+	return out, nil
+}
+
+const sqlInvoicesUpsertByNumber = `-- name: invoices.UpsertByNumber
+INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
+ON CONFLICT ("number") DO UPDATE
+SET "organization_id" = EXCLUDED."organization_id",
+    "subscription_id" = EXCLUDED."subscription_id",
+    "status" = CASE WHEN $5::"invoice_status" IS NULL THEN "invoices"."status" ELSE EXCLUDED."status" END,
+    "currency" = EXCLUDED."currency",
+    "subtotal" = CASE WHEN $7::numeric(14,2) IS NULL THEN "invoices"."subtotal" ELSE EXCLUDED."subtotal" END,
+    "tax" = CASE WHEN $8::numeric(14,2) IS NULL THEN "invoices"."tax" ELSE EXCLUDED."tax" END,
+    "total" = CASE WHEN $9::numeric(14,2) IS NULL THEN "invoices"."total" ELSE EXCLUDED."total" END,
+    "coupon_code" = EXCLUDED."coupon_code",
+    "issued_on" = EXCLUDED."issued_on",
+    "due_on" = EXCLUDED."due_on",
+    "updated_at" = now()
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+
+// UpsertByNumber inserts n into table invoices or, when a row with the same number
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value. It sets updated_at
+// to the transaction's time.
+func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
+	var v Invoice
+	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesUpsertByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), &v); err != nil {
+		return Invoice{}, runtime.Wrap(err, "invoices.UpsertByNumber", "invoices")
+	}
+	return v, nil
+}
+
+const sqlInvoicesCreateIfAbsentByNumber = `-- name: invoices.CreateIfAbsentByNumber
+WITH "inserted" AS (
+INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
+ON CONFLICT ("number") DO NOTHING
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"
+)
+SELECT true, "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "number" = $4
+LIMIT 1`
+
+// CreateIfAbsentByNumber inserts n into table invoices unless a row with the same
+// number exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Invoice
+		var created bool
+		err := r.db.QueryRow(ctx, sqlInvoicesCreateIfAbsentByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn).Scan(&created, &v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Invoice{}, false, runtime.Wrap(err, "invoices.CreateIfAbsentByNumber", "invoices")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "organization_id" = $1 ORDER BY "id"`
+
+// ListByOrganizationID returns the rows of table invoices whose organization_id is
+// organizationID, in primary key order.
+func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
+	rows, err := r.db.Query(ctx, sqlInvoicesListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.ListByOrganizationID", "invoices")
+	}
+	items, err := pgx.CollectRows(rows, collectInvoice)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.ListByOrganizationID", "invoices")
+	}
+	return items, nil
+}
+
+const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "organization_id" = ANY($1) ORDER BY "id"`
+
+// loadInvoicesByOrganizationID returns the rows of table invoices whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
+	m := make(map[uuid.UUID][]Invoice)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlInvoicesLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Invoice
+		if err := scanInvoice(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table invoices whose organization_id is
+// one of keys, grouped by organization_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// organizations without a query per row. Keys without rows are not in the map.
+func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
+	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.LoadByOrganizationID", "invoices")
+	}
+	return m, nil
+}
+
+const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "subscription_id" = $1 ORDER BY "id"`
+
+// ListBySubscriptionID returns the rows of table invoices whose subscription_id is
+// subscriptionID, in primary key order.
+func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
+	rows, err := r.db.Query(ctx, sqlInvoicesListBySubscriptionID, subscriptionID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.ListBySubscriptionID", "invoices")
+	}
+	items, err := pgx.CollectRows(rows, collectInvoice)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.ListBySubscriptionID", "invoices")
+	}
+	return items, nil
+}
+
+const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "subscription_id" = ANY($1) ORDER BY "id"`
+
+// loadInvoicesBySubscriptionID returns the rows of table invoices whose
+// subscription_id is one of keys, grouped by subscription_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
+	m := make(map[uuid.UUID][]Invoice)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlInvoicesLoadBySubscriptionID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Invoice
+		if err := scanInvoice(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.SubscriptionID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadBySubscriptionID returns the rows of table invoices whose subscription_id is
+// one of keys, grouped by subscription_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// subscriptions without a query per row. Keys without rows are not in the map.
+func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
+	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.LoadBySubscriptionID", "invoices")
+	}
+	return m, nil
+}
+
+const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "coupon_code" = $1 ORDER BY "id"`
+
+// ListByCouponCode returns the rows of table invoices whose coupon_code is
+// couponCode, in primary key order.
+func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
+	rows, err := r.db.Query(ctx, sqlInvoicesListByCouponCode, couponCode)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.ListByCouponCode", "invoices")
+	}
+	items, err := pgx.CollectRows(rows, collectInvoice)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.ListByCouponCode", "invoices")
+	}
+	return items, nil
+}
+
+const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+WHERE "coupon_code" = ANY($1) ORDER BY "id"`
+
+// loadInvoicesByCouponCode returns the rows of table invoices whose coupon_code is
+// one of keys, grouped by coupon_code, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
+	m := make(map[string][]Invoice)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlInvoicesLoadByCouponCode, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Invoice
+		if err := scanInvoice(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.CouponCode
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByCouponCode returns the rows of table invoices whose coupon_code is one of
+// keys, grouped by coupon_code, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of coupons
+// without a query per row. Keys without rows are not in the map.
+func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
+	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.LoadByCouponCode", "invoices")
+	}
+	return m, nil
+}
+
+// LoadInvoiceLines returns the rows of table invoice_lines that reference each of
+// parents (invoice_lines.invoice_id = invoices.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (map[uuid.UUID][]InvoiceLine, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.LoadInvoiceLines", "invoices")
+	}
+	return m, nil
+}
+
+// LoadPayments returns the rows of table payments that reference each of parents
+// (payments.invoice_id = invoices.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[uuid.UUID][]Payment, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "invoices.LoadPayments", "invoices")
+	}
+	return m, nil
 }

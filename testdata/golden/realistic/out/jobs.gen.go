@@ -9,6 +9,7 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -73,7 +74,7 @@ func collectJob(row pgx.CollectableRow) (Job, error) {
 
 const sqlJobsCreate = `-- name: jobs.Create
 INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
-VALUES (COALESCE($1::varchar(32), 'default'::varchar(32)), $2, COALESCE($3::timestamptz, now()), COALESCE($4::integer, 0), $5, $6, $7)
+VALUES (COALESCE($1::varchar, 'default'::varchar(32)), $2, COALESCE($3::timestamptz, now()), COALESCE($4::integer, 0), $5, $6, $7)
 RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
 
 // Create inserts a row into table jobs and returns it as stored, defaults applied.
@@ -183,7 +184,7 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 
 const sqlJobsUpdate = `-- name: jobs.Update
 UPDATE "jobs"
-SET "queue" = COALESCE($2::varchar(32), "queue"),
+SET "queue" = COALESCE($2::varchar, "queue"),
     "payload" = COALESCE($3::jsonb, "payload"),
     "run_at" = COALESCE($4::timestamptz, "run_at"),
     "attempts" = COALESCE($5::integer, "attempts"),
@@ -227,4 +228,205 @@ func (r *JobRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "jobs.Count", "jobs")
 	}
 	return n, nil
+}
+
+const sqlJobsFindByIDs = `-- name: jobs.FindByIDs
+SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table jobs whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlJobsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "jobs.FindByIDs", "jobs")
+	}
+	items, err := pgx.CollectRows(rows, collectJob)
+	if err != nil {
+		return nil, runtime.Wrap(err, "jobs.FindByIDs", "jobs")
+	}
+	return items, nil
+}
+
+// copyJobsSource feeds rows of NewJob to pgx's CopyFrom, reading the struct fields
+// directly. It sends the rows whose set optional fields are mask, with the columns
+// of that mask.
+type copyJobsSource struct {
+	rows []NewJob
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyJobsSource) maskOf(n *NewJob) uint64 {
+	var m uint64
+	if n.Queue.Set {
+		m |= uint64(0x1)
+	}
+	if n.RunAt.Set {
+		m |= uint64(0x2)
+	}
+	if n.Attempts.Set {
+		m |= uint64(0x4)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyJobsSource) columns() []string {
+	cols := make([]string, 0, 7)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "queue")
+	}
+	cols = append(cols, "payload")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "run_at")
+	}
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "attempts")
+	}
+	cols = append(cols, "last_error")
+	cols = append(cols, "locked_by")
+	cols = append(cols, "locked_at")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyJobsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyJobsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Queue.Value)
+	}
+	v = append(v, n.Payload)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.RunAt.Value)
+	}
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Attempts.Value)
+	}
+	v = append(v, n.LastError)
+	v = append(v, n.LockedBy)
+	v = append(v, n.LockedAt)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyJobsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table jobs with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyJobsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyJobsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "jobs.CreateMany", "jobs")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyJobsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "jobs.CreateMany", "jobs")
+	}
+	return total, nil
+}
+
+const sqlJobsCreateManyReturning = `-- name: jobs.CreateManyReturning
+INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
+SELECT COALESCE("u"."c1", 'default'::varchar(32)), "u"."c2", COALESCE("u"."c3", now()), COALESCE("u"."c4", 0), "u"."c5", "u"."c6", "u"."c7"
+FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::integer[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
+
+// CreateManyReturning inserts rows into table jobs and returns them as stored, in
+// input order, defaults applied as in Create. It runs one statement, which binds
+// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
+// and all or nothing.
+func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*string, len(rows))
+	a2 := make([]json.RawMessage, len(rows))
+	a3 := make([]*time.Time, len(rows))
+	a4 := make([]*int32, len(rows))
+	a5 := make([]*string, len(rows))
+	a6 := make([]*string, len(rows))
+	a7 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.Queue.Ptr()
+		a2[i] = n.Payload
+		a3[i] = n.RunAt.Ptr()
+		a4[i] = n.Attempts.Ptr()
+		a5[i] = n.LastError
+		a6[i] = n.LockedBy
+		a7[i] = n.LockedAt
+	}
+	res, err := r.db.Query(ctx, sqlJobsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "jobs.CreateManyReturning", "jobs")
+	}
+	out, err := pgx.CollectRows(res, collectJob)
+	if err != nil {
+		return nil, runtime.Wrap(err, "jobs.CreateManyReturning", "jobs")
+	}
+	return out, nil
 }

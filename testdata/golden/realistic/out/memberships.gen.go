@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -41,6 +43,8 @@ type MembershipUpdate struct {
 }
 
 // MembershipRepo reads and writes table memberships.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type MembershipRepo struct {
 	db runtime.DBTX
 }
@@ -219,4 +223,399 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "memberships.Count", "memberships")
 	}
 	return n, nil
+}
+
+// copyMembershipsSource feeds rows of NewMembership to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyMembershipsSource struct {
+	rows []NewMembership
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyMembershipsSource) maskOf(n *NewMembership) uint64 {
+	var m uint64
+	if n.Role.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyMembershipsSource) columns() []string {
+	cols := make([]string, 0, 4)
+	cols = append(cols, "organization_id")
+	cols = append(cols, "user_id")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "role")
+	}
+	cols = append(cols, "invited_by")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyMembershipsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyMembershipsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.OrganizationID)
+	v = append(v, n.UserID)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Role.Value)
+	}
+	v = append(v, n.InvitedBy)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyMembershipsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table memberships with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyMembershipsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyMembershipsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 4),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "memberships.CreateMany", "memberships")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyMembershipsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 4),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "memberships.CreateMany", "memberships")
+	}
+	return total, nil
+}
+
+const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
+INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
+SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'member'::"member_role"), "u"."c4"
+FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table memberships and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]*MemberRole, len(rows))
+	a4 := make([]*uuid.UUID, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.OrganizationID
+		a2[i] = n.UserID
+		a3[i] = n.Role.Ptr()
+		a4[i] = n.InvitedBy
+	}
+	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
+	}
+	out, err := pgx.CollectRows(res, collectMembership)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
+	}
+	return out, nil
+}
+
+const sqlMembershipsUpsertByOrganizationIDAndUserID = `-- name: memberships.UpsertByOrganizationIDAndUserID
+INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
+VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
+ON CONFLICT ("organization_id", "user_id") DO UPDATE
+SET "role" = CASE WHEN $3::"member_role" IS NULL THEN "memberships"."role" ELSE EXCLUDED."role" END,
+    "invited_by" = EXCLUDED."invited_by",
+    "updated_at" = now()
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+
+// UpsertByOrganizationIDAndUserID inserts n into table memberships or, when a row
+// with the same (organization_id, user_id) exists, updates that row from n, in one
+// statement, and returns the row as stored. The update sets every column of n
+// except the key's and the primary key's; an optional field left unset keeps the
+// column's value. It sets updated_at to the transaction's time.
+func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
+	var v Membership
+	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpsertByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), &v); err != nil {
+		return Membership{}, runtime.Wrap(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
+	}
+	return v, nil
+}
+
+const sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
+WITH "inserted" AS (
+INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
+VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
+ON CONFLICT ("organization_id", "user_id") DO NOTHING
+RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"
+)
+SELECT true, "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "organization_id" = $1 AND "user_id" = $2
+LIMIT 1`
+
+// CreateIfAbsentByOrganizationIDAndUserID inserts n into table memberships unless
+// a row with the same (organization_id, user_id) exists, and returns the new row
+// and true, or the existing row, unchanged, and false. One statement does both
+// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
+// that row was committed by a concurrent transaction after the statement started,
+// the statement cannot see it and runs again, up to three times in all.
+func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Membership
+		var created bool
+		err := r.db.QueryRow(ctx, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy).Scan(&created, &v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Membership{}, false, runtime.Wrap(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlMembershipsListByOrganizationID = `-- name: memberships.ListByOrganizationID
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
+
+// ListByOrganizationID returns the rows of table memberships whose organization_id
+// is organizationID, in primary key order.
+func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
+	rows, err := r.db.Query(ctx, sqlMembershipsListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.ListByOrganizationID", "memberships")
+	}
+	items, err := pgx.CollectRows(rows, collectMembership)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.ListByOrganizationID", "memberships")
+	}
+	return items, nil
+}
+
+const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
+
+// loadMembershipsByOrganizationID returns the rows of table memberships whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
+	m := make(map[uuid.UUID][]Membership)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlMembershipsLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Membership
+		if err := scanMembership(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table memberships whose organization_id
+// is one of keys, grouped by organization_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// organizations without a query per row. Keys without rows are not in the map.
+func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
+	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.LoadByOrganizationID", "memberships")
+	}
+	return m, nil
+}
+
+const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
+
+// ListByUserID returns the rows of table memberships whose user_id is userID, in
+// primary key order.
+func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
+	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
+	}
+	items, err := pgx.CollectRows(rows, collectMembership)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
+	}
+	return items, nil
+}
+
+const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
+
+// loadMembershipsByUserID returns the rows of table memberships whose user_id is
+// one of keys, grouped by user_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
+	m := make(map[uuid.UUID][]Membership)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlMembershipsLoadByUserID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Membership
+		if err := scanMembership(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.UserID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByUserID returns the rows of table memberships whose user_id is one of keys,
+// grouped by user_id, each group in primary key order. It runs one query, however
+// many keys there are: load the children of a list of users without a query per
+// row. Keys without rows are not in the map.
+func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
+	m, err := loadMembershipsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.LoadByUserID", "memberships")
+	}
+	return m, nil
+}
+
+const sqlMembershipsListByInvitedBy = `-- name: memberships.ListByInvitedBy
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
+
+// ListByInvitedBy returns the rows of table memberships whose invited_by is
+// invitedBy, in primary key order.
+func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
+	rows, err := r.db.Query(ctx, sqlMembershipsListByInvitedBy, invitedBy)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.ListByInvitedBy", "memberships")
+	}
+	items, err := pgx.CollectRows(rows, collectMembership)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.ListByInvitedBy", "memberships")
+	}
+	return items, nil
+}
+
+const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy
+SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
+WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
+
+// loadMembershipsByInvitedBy returns the rows of table memberships whose
+// invited_by is one of keys, grouped by invited_by, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
+	m := make(map[uuid.UUID][]Membership)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlMembershipsLoadByInvitedBy, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Membership
+		if err := scanMembership(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.InvitedBy
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByInvitedBy returns the rows of table memberships whose invited_by is one of
+// keys, grouped by invited_by, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of users without a
+// query per row. Keys without rows are not in the map.
+func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
+	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "memberships.LoadByInvitedBy", "memberships")
+	}
+	return m, nil
 }

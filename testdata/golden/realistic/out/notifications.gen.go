@@ -182,7 +182,7 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 const sqlNotificationsUpdate = `-- name: notifications.Update
 UPDATE "notifications"
 SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "kind" = COALESCE($3::varchar(32), "kind"),
+    "kind" = COALESCE($3::varchar, "kind"),
     "body" = COALESCE($4::jsonb, "body"),
     "read_at" = CASE WHEN $5::boolean THEN $6::timestamptz ELSE "read_at" END,
     "updated_at" = now()
@@ -223,4 +223,182 @@ func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "notifications.Count", "notifications")
 	}
 	return n, nil
+}
+
+const sqlNotificationsFindByIDs = `-- name: notifications.FindByIDs
+SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table notifications whose id is in ids, in id
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notification, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlNotificationsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.FindByIDs", "notifications")
+	}
+	items, err := pgx.CollectRows(rows, collectNotification)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.FindByIDs", "notifications")
+	}
+	return items, nil
+}
+
+// copyNotificationsSource feeds rows of NewNotification to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copyNotificationsSource struct {
+	rows []NewNotification
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyNotificationsSource) columns() []string {
+	return []string{"user_id", "kind", "body", "read_at"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyNotificationsSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyNotificationsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.UserID)
+	v = append(v, n.Kind)
+	v = append(v, n.Body)
+	v = append(v, n.ReadAt)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyNotificationsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table notifications with the COPY protocol and
+// returns how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copyNotificationsSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 4),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notifications"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "notifications.CreateMany", "notifications")
+	}
+	return n, nil
+}
+
+const sqlNotificationsCreateManyReturning = `-- name: notifications.CreateManyReturning
+INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
+FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table notifications and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]json.RawMessage, len(rows))
+	a4 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.UserID
+		a2[i] = n.Kind
+		a3[i] = n.Body
+		a4[i] = n.ReadAt
+	}
+	res, err := r.db.Query(ctx, sqlNotificationsCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.CreateManyReturning", "notifications")
+	}
+	out, err := pgx.CollectRows(res, collectNotification)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.CreateManyReturning", "notifications")
+	}
+	return out, nil
+}
+
+const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID
+SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
+WHERE "user_id" = $1 ORDER BY "id"`
+
+// ListByUserID returns the rows of table notifications whose user_id is userID, in
+// primary key order.
+func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
+	rows, err := r.db.Query(ctx, sqlNotificationsListByUserID, userID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.ListByUserID", "notifications")
+	}
+	items, err := pgx.CollectRows(rows, collectNotification)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.ListByUserID", "notifications")
+	}
+	return items, nil
+}
+
+const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID
+SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
+WHERE "user_id" = ANY($1) ORDER BY "id"`
+
+// loadNotificationsByUserID returns the rows of table notifications whose user_id
+// is one of keys, grouped by user_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
+	m := make(map[uuid.UUID][]Notification)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlNotificationsLoadByUserID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Notification
+		if err := scanNotification(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.UserID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByUserID returns the rows of table notifications whose user_id is one of
+// keys, grouped by user_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of users without a
+// query per row. Keys without rows are not in the map.
+func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
+	m, err := loadNotificationsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notifications.LoadByUserID", "notifications")
+	}
+	return m, nil
 }

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -40,6 +41,8 @@ type OrderLineUpdate struct {
 }
 
 // OrderLineRepo reads and writes table order_lines.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type OrderLineRepo struct {
 	db runtime.DBTX
 }
@@ -217,4 +220,282 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "order_lines.Count", "order_lines")
 	}
 	return n, nil
+}
+
+// copyOrderLinesSource feeds rows of NewOrderLine to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyOrderLinesSource struct {
+	rows []NewOrderLine
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyOrderLinesSource) columns() []string {
+	return []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyOrderLinesSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyOrderLinesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.OrderID)
+	v = append(v, n.LineNo)
+	v = append(v, n.VariantID)
+	v = append(v, n.Quantity)
+	v = append(v, n.UnitPrice)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyOrderLinesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table order_lines with the COPY protocol and
+// returns how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copyOrderLinesSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 5),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_lines"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "order_lines.CreateMany", "order_lines")
+	}
+	return n, nil
+}
+
+const sqlOrderLinesCreateManyReturning = `-- name: order_lines.CreateManyReturning
+INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5"
+FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+
+// CreateManyReturning inserts rows into table order_lines and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]int16, len(rows))
+	a3 := make([]uuid.UUID, len(rows))
+	a4 := make([]int32, len(rows))
+	a5 := make([]decimal.Decimal, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.OrderID
+		a2[i] = n.LineNo
+		a3[i] = n.VariantID
+		a4[i] = n.Quantity
+		a5[i] = n.UnitPrice
+	}
+	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.CreateManyReturning", "order_lines")
+	}
+	out, err := pgx.CollectRows(res, collectOrderLine)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.CreateManyReturning", "order_lines")
+	}
+	return out, nil
+}
+
+const sqlOrderLinesUpsertByOrderIDAndLineNo = `-- name: order_lines.UpsertByOrderIDAndLineNo
+INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT ("order_id", "line_no") DO UPDATE
+SET "variant_id" = EXCLUDED."variant_id",
+    "quantity" = EXCLUDED."quantity",
+    "unit_price" = EXCLUDED."unit_price"
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+
+// UpsertByOrderIDAndLineNo inserts n into table order_lines or, when a row with
+// the same (order_id, line_no) exists, updates that row from n, in one statement,
+// and returns the row as stored. The update sets every column of n except the
+// key's and the primary key's; an optional field left unset keeps the column's
+// value.
+func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
+	var v OrderLine
+	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpsertByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), &v); err != nil {
+		return OrderLine{}, runtime.Wrap(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+	}
+	return v, nil
+}
+
+const sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
+WITH "inserted" AS (
+INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT ("order_id", "line_no") DO NOTHING
+RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"
+)
+SELECT true, "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "inserted"
+UNION ALL
+SELECT false, "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
+WHERE "order_id" = $1 AND "line_no" = $2
+LIMIT 1`
+
+// CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
+// with the same (order_id, line_no) exists, and returns the new row and true, or
+// the existing row, unchanged, and false. One statement does both (INSERT … ON
+// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
+// committed by a concurrent transaction after the statement started, the statement
+// cannot see it and runs again, up to three times in all.
+func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v OrderLine
+		var created bool
+		err := r.db.QueryRow(ctx, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice).Scan(&created, &v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return OrderLine{}, false, runtime.Wrap(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID
+SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
+WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
+
+// ListByOrderID returns the rows of table order_lines whose order_id is orderID,
+// in primary key order.
+func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
+	rows, err := r.db.Query(ctx, sqlOrderLinesListByOrderID, orderID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.ListByOrderID", "order_lines")
+	}
+	items, err := pgx.CollectRows(rows, collectOrderLine)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.ListByOrderID", "order_lines")
+	}
+	return items, nil
+}
+
+const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID
+SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
+WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
+
+// loadOrderLinesByOrderID returns the rows of table order_lines whose order_id is
+// one of keys, grouped by order_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
+	m := make(map[uuid.UUID][]OrderLine)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrderLinesLoadByOrderID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v OrderLine
+		if err := scanOrderLine(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrderID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrderID returns the rows of table order_lines whose order_id is one of
+// keys, grouped by order_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of orders without a
+// query per row. Keys without rows are not in the map.
+func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
+	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.LoadByOrderID", "order_lines")
+	}
+	return m, nil
+}
+
+const sqlOrderLinesListByVariantID = `-- name: order_lines.ListByVariantID
+SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
+WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
+
+// ListByVariantID returns the rows of table order_lines whose variant_id is
+// variantID, in primary key order.
+func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
+	rows, err := r.db.Query(ctx, sqlOrderLinesListByVariantID, variantID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.ListByVariantID", "order_lines")
+	}
+	items, err := pgx.CollectRows(rows, collectOrderLine)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.ListByVariantID", "order_lines")
+	}
+	return items, nil
+}
+
+const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID
+SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
+WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
+
+// loadOrderLinesByVariantID returns the rows of table order_lines whose variant_id
+// is one of keys, grouped by variant_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
+	m := make(map[uuid.UUID][]OrderLine)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrderLinesLoadByVariantID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v OrderLine
+		if err := scanOrderLine(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.VariantID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByVariantID returns the rows of table order_lines whose variant_id is one of
+// keys, grouped by variant_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of product_variants
+// without a query per row. Keys without rows are not in the map.
+func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
+	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order_lines.LoadByVariantID", "order_lines")
+	}
+	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -192,7 +193,7 @@ const sqlOrdersUpdate = `-- name: orders.Update
 UPDATE "orders"
 SET "customer_id" = COALESCE($2::uuid, "customer_id"),
     "status" = COALESCE($3::"order_status", "status"),
-    "currency" = COALESCE($4::char(3), "currency"),
+    "currency" = COALESCE($4::bpchar, "currency"),
     "total" = COALESCE($5::numeric(14,2), "total"),
     "shipping_address_id" = CASE WHEN $6::boolean THEN $7::bigint ELSE "shipping_address_id" END,
     "placed_at" = CASE WHEN $8::boolean THEN $9::timestamptz ELSE "placed_at" END,
@@ -235,4 +236,380 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "orders.Count", "orders")
 	}
 	return n, nil
+}
+
+const sqlOrdersFindByIDs = `-- name: orders.FindByIDs
+SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table orders whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+	}
+	items, err := pgx.CollectRows(rows, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+	}
+	return items, nil
+}
+
+// copyOrdersSource feeds rows of NewOrder to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyOrdersSource struct {
+	rows []NewOrder
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Status.Set {
+		m |= uint64(0x2)
+	}
+	if n.Total.Set {
+		m |= uint64(0x4)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyOrdersSource) columns() []string {
+	cols := make([]string, 0, 8)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "customer_id")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "status")
+	}
+	cols = append(cols, "currency")
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "total")
+	}
+	cols = append(cols, "shipping_address_id")
+	cols = append(cols, "placed_at")
+	cols = append(cols, "notes")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyOrdersSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyOrdersSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.CustomerID)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Status.Value)
+	}
+	v = append(v, n.Currency)
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Total.Value)
+	}
+	v = append(v, n.ShippingAddressID)
+	v = append(v, n.PlacedAt)
+	v = append(v, n.Notes)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyOrdersSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table orders with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyOrdersSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyOrdersSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 8),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyOrdersSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 8),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+	}
+	return total, nil
+}
+
+const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
+INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", COALESCE("u"."c3", 'cart'::"order_status"), "u"."c4", COALESCE("u"."c5", 0), "u"."c6", "u"."c7", "u"."c8"
+FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], $5::numeric(14,2)[], $6::bigint[], $7::timestamptz[], $8::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table orders and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]*OrderStatus, len(rows))
+	a4 := make([]string, len(rows))
+	a5 := make([]*decimal.Decimal, len(rows))
+	a6 := make([]*int64, len(rows))
+	a7 := make([]*time.Time, len(rows))
+	a8 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.CustomerID
+		a3[i] = n.Status.Ptr()
+		a4[i] = n.Currency
+		a5[i] = n.Total.Ptr()
+		a6[i] = n.ShippingAddressID
+		a7[i] = n.PlacedAt
+		a8[i] = n.Notes
+	}
+	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+	}
+	out, err := pgx.CollectRows(res, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+	}
+	return out, nil
+}
+
+const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID
+SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+WHERE "customer_id" = $1 ORDER BY "id"`
+
+// ListByCustomerID returns the rows of table orders whose customer_id is
+// customerID, in primary key order.
+func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
+	rows, err := r.db.Query(ctx, sqlOrdersListByCustomerID, customerID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.ListByCustomerID", "orders")
+	}
+	items, err := pgx.CollectRows(rows, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.ListByCustomerID", "orders")
+	}
+	return items, nil
+}
+
+const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID
+SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+WHERE "customer_id" = ANY($1) ORDER BY "id"`
+
+// loadOrdersByCustomerID returns the rows of table orders whose customer_id is one
+// of keys, grouped by customer_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
+	m := make(map[uuid.UUID][]Order)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrdersLoadByCustomerID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Order
+		if err := scanOrder(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.CustomerID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByCustomerID returns the rows of table orders whose customer_id is one of
+// keys, grouped by customer_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of customers
+// without a query per row. Keys without rows are not in the map.
+func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
+	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.LoadByCustomerID", "orders")
+	}
+	return m, nil
+}
+
+const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID
+SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+WHERE "shipping_address_id" = $1 ORDER BY "id"`
+
+// ListByShippingAddressID returns the rows of table orders whose
+// shipping_address_id is shippingAddressID, in primary key order.
+func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
+	rows, err := r.db.Query(ctx, sqlOrdersListByShippingAddressID, shippingAddressID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.ListByShippingAddressID", "orders")
+	}
+	items, err := pgx.CollectRows(rows, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.ListByShippingAddressID", "orders")
+	}
+	return items, nil
+}
+
+const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID
+SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
+
+// loadOrdersByShippingAddressID returns the rows of table orders whose
+// shipping_address_id is one of keys, grouped by shipping_address_id, each group
+// in primary key order, with one query. Keys without rows are not in the map.
+func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
+	m := make(map[int64][]Order)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrdersLoadByShippingAddressID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Order
+		if err := scanOrder(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.ShippingAddressID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByShippingAddressID returns the rows of table orders whose
+// shipping_address_id is one of keys, grouped by shipping_address_id, each group
+// in primary key order. It runs one query, however many keys there are: load the
+// children of a list of addresses without a query per row. Keys without rows are
+// not in the map.
+func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
+	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.LoadByShippingAddressID", "orders")
+	}
+	return m, nil
+}
+
+// LoadOrderLines returns the rows of table order_lines that reference each of
+// parents (order_lines.order_id = orders.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.LoadOrderLines", "orders")
+	}
+	return m, nil
+}
+
+// LoadShipments returns the rows of table shipments that reference each of parents
+// (shipments.order_id = orders.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uuid.UUID][]Shipment, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.LoadShipments", "orders")
+	}
+	return m, nil
+}
+
+// LoadReturns returns the rows of table returns that reference each of parents
+// (returns.order_id = orders.id), keyed by the parent's id, each group in primary
+// key order. It runs one query for all parents; parents without rows are not in
+// the map.
+func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.UUID][]Return, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadReturnsByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "orders.LoadReturns", "orders")
+	}
+	return m, nil
 }

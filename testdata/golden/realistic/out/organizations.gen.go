@@ -6,10 +6,12 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -185,7 +187,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 
 const sqlOrganizationsUpdate = `-- name: organizations.Update
 UPDATE "organizations"
-SET "slug" = COALESCE($2::varchar(63), "slug"),
+SET "slug" = COALESCE($2::varchar, "slug"),
     "name" = COALESCE($3::text, "name"),
     "plan_id" = CASE WHEN $4::boolean THEN $5::uuid ELSE "plan_id" END,
     "settings" = COALESCE($6::jsonb, "settings"),
@@ -227,4 +229,423 @@ func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "organizations.Count", "organizations")
 	}
 	return n, nil
+}
+
+const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs
+SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table organizations whose id is in ids, in id
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlOrganizationsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.FindByIDs", "organizations")
+	}
+	items, err := pgx.CollectRows(rows, collectOrganization)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.FindByIDs", "organizations")
+	}
+	return items, nil
+}
+
+// copyOrganizationsSource feeds rows of NewOrganization to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copyOrganizationsSource struct {
+	rows []NewOrganization
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyOrganizationsSource) maskOf(n *NewOrganization) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Settings.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyOrganizationsSource) columns() []string {
+	cols := make([]string, 0, 5)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "slug")
+	cols = append(cols, "name")
+	cols = append(cols, "plan_id")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "settings")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyOrganizationsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyOrganizationsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.Slug)
+	v = append(v, n.Name)
+	v = append(v, n.PlanID)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Settings.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyOrganizationsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table organizations with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyOrganizationsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyOrganizationsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "organizations.CreateMany", "organizations")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyOrganizationsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "organizations.CreateMany", "organizations")
+	}
+	return total, nil
+}
+
+const sqlOrganizationsCreateManyReturning = `-- name: organizations.CreateManyReturning
+INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", '{}'::jsonb)
+FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::uuid[], $5::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table organizations and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]*uuid.UUID, len(rows))
+	a5 := make([]*json.RawMessage, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.Slug
+		a3[i] = n.Name
+		a4[i] = n.PlanID
+		a5[i] = n.Settings.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlOrganizationsCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.CreateManyReturning", "organizations")
+	}
+	out, err := pgx.CollectRows(res, collectOrganization)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.CreateManyReturning", "organizations")
+	}
+	return out, nil
+}
+
+const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
+INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
+ON CONFLICT ("slug") DO UPDATE
+SET "name" = EXCLUDED."name",
+    "plan_id" = EXCLUDED."plan_id",
+    "settings" = CASE WHEN $5::jsonb IS NULL THEN "organizations"."settings" ELSE EXCLUDED."settings" END,
+    "updated_at" = now()
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+
+// UpsertBySlug inserts n into table organizations or, when a row with the same
+// slug exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value. It sets updated_at
+// to the transaction's time.
+func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
+	var v Organization
+	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), &v); err != nil {
+		return Organization{}, runtime.Wrap(err, "organizations.UpsertBySlug", "organizations")
+	}
+	return v, nil
+}
+
+const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
+WITH "inserted" AS (
+INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
+ON CONFLICT ("slug") DO NOTHING
+RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"
+)
+SELECT true, "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
+WHERE "slug" = $2
+LIMIT 1`
+
+// CreateIfAbsentBySlug inserts n into table organizations unless a row with the
+// same slug exists, and returns the new row and true, or the existing row,
+// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
+// NOTHING, then a read of the row in the way); when that row was committed by a
+// concurrent transaction after the statement started, the statement cannot see it
+// and runs again, up to three times in all.
+func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Organization
+		var created bool
+		err := r.db.QueryRow(ctx, sqlOrganizationsCreateIfAbsentBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()).Scan(&created, &v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Organization{}, false, runtime.Wrap(err, "organizations.CreateIfAbsentBySlug", "organizations")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlOrganizationsListByPlanID = `-- name: organizations.ListByPlanID
+SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
+WHERE "plan_id" = $1 ORDER BY "id"`
+
+// ListByPlanID returns the rows of table organizations whose plan_id is planID, in
+// primary key order.
+func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
+	rows, err := r.db.Query(ctx, sqlOrganizationsListByPlanID, planID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.ListByPlanID", "organizations")
+	}
+	items, err := pgx.CollectRows(rows, collectOrganization)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.ListByPlanID", "organizations")
+	}
+	return items, nil
+}
+
+const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID
+SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
+WHERE "plan_id" = ANY($1) ORDER BY "id"`
+
+// loadOrganizationsByPlanID returns the rows of table organizations whose plan_id
+// is one of keys, grouped by plan_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
+	m := make(map[uuid.UUID][]Organization)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrganizationsLoadByPlanID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Organization
+		if err := scanOrganization(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.PlanID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByPlanID returns the rows of table organizations whose plan_id is one of
+// keys, grouped by plan_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of plans without a
+// query per row. Keys without rows are not in the map.
+func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
+	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadByPlanID", "organizations")
+	}
+	return m, nil
+}
+
+// LoadSubscriptions returns the rows of table subscriptions that reference each of
+// parents (subscriptions.organization_id = organizations.id), keyed by the
+// parent's id, each group in primary key order. It runs one query for all parents;
+// parents without rows are not in the map.
+func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Organization) (map[uuid.UUID][]Subscription, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadSubscriptions", "organizations")
+	}
+	return m, nil
+}
+
+// LoadInvoices returns the rows of table invoices that reference each of parents
+// (invoices.organization_id = organizations.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organization) (map[uuid.UUID][]Invoice, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadInvoices", "organizations")
+	}
+	return m, nil
+}
+
+// LoadMemberships returns the rows of table memberships that reference each of
+// parents (memberships.organization_id = organizations.id), keyed by the parent's
+// id, each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organization) (map[uuid.UUID][]Membership, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadMemberships", "organizations")
+	}
+	return m, nil
+}
+
+// LoadAPIKeys returns the rows of table api_keys that reference each of parents
+// (api_keys.organization_id = organizations.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organization) (map[uuid.UUID][]APIKey, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadAPIKeys", "organizations")
+	}
+	return m, nil
+}
+
+// LoadWebhooks returns the rows of table webhooks that reference each of parents
+// (webhooks.organization_id = organizations.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organization) (map[uuid.UUID][]Webhook, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadWebhooks", "organizations")
+	}
+	return m, nil
+}
+
+// LoadSettings returns the rows of table settings that reference each of parents
+// (settings.organization_id = organizations.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organization) (map[uuid.UUID][]Setting, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadSettings", "organizations")
+	}
+	return m, nil
+}
+
+// LoadCustomers returns the rows of table customers that reference each of parents
+// (customers.organization_id = organizations.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "organizations.LoadCustomers", "organizations")
+	}
+	return m, nil
 }

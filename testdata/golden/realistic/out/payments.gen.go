@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -228,4 +229,275 @@ func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "payments.Count", "payments")
 	}
 	return n, nil
+}
+
+const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs
+SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table payments whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlPaymentsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.FindByIDs", "payments")
+	}
+	items, err := pgx.CollectRows(rows, collectPayment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.FindByIDs", "payments")
+	}
+	return items, nil
+}
+
+// copyPaymentsSource feeds rows of NewPayment to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyPaymentsSource struct {
+	rows []NewPayment
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyPaymentsSource) maskOf(n *NewPayment) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.ReceivedAt.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyPaymentsSource) columns() []string {
+	cols := make([]string, 0, 7)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "invoice_id")
+	cols = append(cols, "method")
+	cols = append(cols, "amount")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "received_at")
+	}
+	cols = append(cols, "reference")
+	cols = append(cols, "raw")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyPaymentsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyPaymentsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.InvoiceID)
+	v = append(v, n.Method)
+	v = append(v, n.Amount)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.ReceivedAt.Value)
+	}
+	v = append(v, n.Reference)
+	v = append(v, n.Raw)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyPaymentsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table payments with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyPaymentsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyPaymentsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "payments.CreateMany", "payments")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyPaymentsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "payments.CreateMany", "payments")
+	}
+	return total, nil
+}
+
+const sqlPaymentsCreateManyReturning = `-- name: payments.CreateManyReturning
+INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), "u"."c6", "u"."c7"
+FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
+
+// CreateManyReturning inserts rows into table payments and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]PaymentMethod, len(rows))
+	a4 := make([]decimal.Decimal, len(rows))
+	a5 := make([]*time.Time, len(rows))
+	a6 := make([]*string, len(rows))
+	a7 := make([]json.RawMessage, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.InvoiceID
+		a3[i] = n.Method
+		a4[i] = n.Amount
+		a5[i] = n.ReceivedAt.Ptr()
+		a6[i] = n.Reference
+		a7[i] = n.Raw
+	}
+	res, err := r.db.Query(ctx, sqlPaymentsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.CreateManyReturning", "payments")
+	}
+	out, err := pgx.CollectRows(res, collectPayment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.CreateManyReturning", "payments")
+	}
+	return out, nil
+}
+
+const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID
+SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
+WHERE "invoice_id" = $1 ORDER BY "id"`
+
+// ListByInvoiceID returns the rows of table payments whose invoice_id is
+// invoiceID, in primary key order.
+func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
+	rows, err := r.db.Query(ctx, sqlPaymentsListByInvoiceID, invoiceID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.ListByInvoiceID", "payments")
+	}
+	items, err := pgx.CollectRows(rows, collectPayment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.ListByInvoiceID", "payments")
+	}
+	return items, nil
+}
+
+const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID
+SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
+WHERE "invoice_id" = ANY($1) ORDER BY "id"`
+
+// loadPaymentsByInvoiceID returns the rows of table payments whose invoice_id is
+// one of keys, grouped by invoice_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
+	m := make(map[uuid.UUID][]Payment)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlPaymentsLoadByInvoiceID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Payment
+		if err := scanPayment(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.InvoiceID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByInvoiceID returns the rows of table payments whose invoice_id is one of
+// keys, grouped by invoice_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of invoices without a
+// query per row. Keys without rows are not in the map.
+func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
+	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.LoadByInvoiceID", "payments")
+	}
+	return m, nil
+}
+
+// LoadRefunds returns the rows of table refunds that reference each of parents
+// (refunds.payment_id = payments.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[uuid.UUID][]Refund, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "payments.LoadRefunds", "payments")
+	}
+	return m, nil
 }

@@ -6,11 +6,13 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 )
 
 // Plan is one row of table plans.
@@ -78,7 +80,7 @@ func collectPlan(row pgx.CollectableRow) (Plan, error) {
 
 const sqlPlansCreate = `-- name: plans.Create
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
-VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::char(3), 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
 RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
 
 // Create inserts a row into table plans and returns it as stored, defaults
@@ -190,10 +192,10 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 
 const sqlPlansUpdate = `-- name: plans.Update
 UPDATE "plans"
-SET "code" = COALESCE($2::varchar(32), "code"),
+SET "code" = COALESCE($2::varchar, "code"),
     "name" = COALESCE($3::text, "name"),
     "price" = COALESCE($4::numeric(12,2), "price"),
-    "currency" = COALESCE($5::char(3), "currency"),
+    "currency" = COALESCE($5::bpchar, "currency"),
     "interval" = COALESCE($6::"billing_interval", "interval"),
     "seats_included" = COALESCE($7::integer, "seats_included"),
     "features" = COALESCE($8::jsonb, "features"),
@@ -235,4 +237,327 @@ func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "plans.Count", "plans")
 	}
 	return n, nil
+}
+
+const sqlPlansFindByIDs = `-- name: plans.FindByIDs
+SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table plans whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlPlansFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "plans.FindByIDs", "plans")
+	}
+	items, err := pgx.CollectRows(rows, collectPlan)
+	if err != nil {
+		return nil, runtime.Wrap(err, "plans.FindByIDs", "plans")
+	}
+	return items, nil
+}
+
+// copyPlansSource feeds rows of NewPlan to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyPlansSource struct {
+	rows []NewPlan
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyPlansSource) maskOf(n *NewPlan) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Currency.Set {
+		m |= uint64(0x2)
+	}
+	if n.Interval.Set {
+		m |= uint64(0x4)
+	}
+	if n.SeatsIncluded.Set {
+		m |= uint64(0x8)
+	}
+	if n.Features.Set {
+		m |= uint64(0x10)
+	}
+	if n.Active.Set {
+		m |= uint64(0x20)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyPlansSource) columns() []string {
+	cols := make([]string, 0, 9)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "code")
+	cols = append(cols, "name")
+	cols = append(cols, "price")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "currency")
+	}
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "interval")
+	}
+	if s.mask&uint64(0x8) != 0 {
+		cols = append(cols, "seats_included")
+	}
+	if s.mask&uint64(0x10) != 0 {
+		cols = append(cols, "features")
+	}
+	if s.mask&uint64(0x20) != 0 {
+		cols = append(cols, "active")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyPlansSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyPlansSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.Code)
+	v = append(v, n.Name)
+	v = append(v, n.Price)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Currency.Value)
+	}
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Interval.Value)
+	}
+	if s.mask&uint64(0x8) != 0 {
+		v = append(v, n.SeatsIncluded.Value)
+	}
+	if s.mask&uint64(0x10) != 0 {
+		v = append(v, n.Features.Value)
+	}
+	if s.mask&uint64(0x20) != 0 {
+		v = append(v, n.Active.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyPlansSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table plans with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyPlansSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyPlansSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 9),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "plans.CreateMany", "plans")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyPlansSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 9),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "plans.CreateMany", "plans")
+	}
+	return total, nil
+}
+
+const sqlPlansCreateManyReturning = `-- name: plans.CreateManyReturning
+INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'EUR'::char(3)), COALESCE("u"."c6", 'month'::"billing_interval"), COALESCE("u"."c7", 1), COALESCE("u"."c8", '[]'::jsonb), COALESCE("u"."c9", TRUE)
+FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+
+// CreateManyReturning inserts rows into table plans and returns them as stored, in
+// input order, defaults applied as in Create. It runs one statement, which binds
+// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
+// and all or nothing.
+func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]decimal.Decimal, len(rows))
+	a5 := make([]*string, len(rows))
+	a6 := make([]*BillingInterval, len(rows))
+	a7 := make([]*int32, len(rows))
+	a8 := make([]*json.RawMessage, len(rows))
+	a9 := make([]*bool, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.Code
+		a3[i] = n.Name
+		a4[i] = n.Price
+		a5[i] = n.Currency.Ptr()
+		a6[i] = n.Interval.Ptr()
+		a7[i] = n.SeatsIncluded.Ptr()
+		a8[i] = n.Features.Ptr()
+		a9[i] = n.Active.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlPlansCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9)
+	if err != nil {
+		return nil, runtime.Wrap(err, "plans.CreateManyReturning", "plans")
+	}
+	out, err := pgx.CollectRows(res, collectPlan)
+	if err != nil {
+		return nil, runtime.Wrap(err, "plans.CreateManyReturning", "plans")
+	}
+	return out, nil
+}
+
+const sqlPlansUpsertByCode = `-- name: plans.UpsertByCode
+INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
+ON CONFLICT ("code") DO UPDATE
+SET "name" = EXCLUDED."name",
+    "price" = EXCLUDED."price",
+    "currency" = CASE WHEN $5::bpchar IS NULL THEN "plans"."currency" ELSE EXCLUDED."currency" END,
+    "interval" = CASE WHEN $6::"billing_interval" IS NULL THEN "plans"."interval" ELSE EXCLUDED."interval" END,
+    "seats_included" = CASE WHEN $7::integer IS NULL THEN "plans"."seats_included" ELSE EXCLUDED."seats_included" END,
+    "features" = CASE WHEN $8::jsonb IS NULL THEN "plans"."features" ELSE EXCLUDED."features" END,
+    "active" = CASE WHEN $9::boolean IS NULL THEN "plans"."active" ELSE EXCLUDED."active" END
+RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+
+// UpsertByCode inserts n into table plans or, when a row with the same code
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
+	var v Plan
+	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansUpsertByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), &v); err != nil {
+		return Plan{}, runtime.Wrap(err, "plans.UpsertByCode", "plans")
+	}
+	return v, nil
+}
+
+const sqlPlansCreateIfAbsentByCode = `-- name: plans.CreateIfAbsentByCode
+WITH "inserted" AS (
+INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
+ON CONFLICT ("code") DO NOTHING
+RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"
+)
+SELECT true, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "inserted"
+UNION ALL
+SELECT false, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+WHERE "code" = $2
+LIMIT 1`
+
+// CreateIfAbsentByCode inserts n into table plans unless a row with the same code
+// exists, and returns the new row and true, or the existing row, unchanged, and
+// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
+// of the row in the way); when that row was committed by a concurrent transaction
+// after the statement started, the statement cannot see it and runs again, up to
+// three times in all.
+func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Plan
+		var created bool
+		err := r.db.QueryRow(ctx, sqlPlansCreateIfAbsentByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()).Scan(&created, &v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Plan{}, false, runtime.Wrap(err, "plans.CreateIfAbsentByCode", "plans")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadSubscriptions returns the rows of table subscriptions that reference each of
+// parents (subscriptions.plan_id = plans.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[uuid.UUID][]Subscription, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "plans.LoadSubscriptions", "plans")
+	}
+	return m, nil
+}
+
+// LoadOrganizations returns the rows of table organizations that reference each of
+// parents (organizations.plan_id = plans.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[uuid.UUID][]Organization, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "plans.LoadOrganizations", "plans")
+	}
+	return m, nil
 }

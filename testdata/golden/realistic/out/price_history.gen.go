@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -217,4 +218,237 @@ func (r *PriceHistoryRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "price_history.Count", "price_history")
 	}
 	return n, nil
+}
+
+const sqlPriceHistoryFindByIDs = `-- name: price_history.FindByIDs
+SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table price_history whose id is in ids, in id
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceHistory, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlPriceHistoryFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.FindByIDs", "price_history")
+	}
+	items, err := pgx.CollectRows(rows, collectPriceHistory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.FindByIDs", "price_history")
+	}
+	return items, nil
+}
+
+// copyPriceHistorySource feeds rows of NewPriceHistory to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copyPriceHistorySource struct {
+	rows []NewPriceHistory
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyPriceHistorySource) maskOf(n *NewPriceHistory) uint64 {
+	var m uint64
+	if n.ValidFrom.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyPriceHistorySource) columns() []string {
+	cols := make([]string, 0, 3)
+	cols = append(cols, "variant_id")
+	cols = append(cols, "price")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "valid_from")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyPriceHistorySource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyPriceHistorySource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.VariantID)
+	v = append(v, n.Price)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ValidFrom.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyPriceHistorySource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table price_history with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyPriceHistorySource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyPriceHistorySource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 3),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "price_history.CreateMany", "price_history")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyPriceHistorySource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 3),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "price_history.CreateMany", "price_history")
+	}
+	return total, nil
+}
+
+const sqlPriceHistoryCreateManyReturning = `-- name: price_history.CreateManyReturning
+INSERT INTO "price_history" ("variant_id", "price", "valid_from")
+SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", now())
+FROM unnest($1::uuid[], $2::numeric(12,2)[], $3::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "variant_id", "price", "valid_from"`
+
+// CreateManyReturning inserts rows into table price_history and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPriceHistory) ([]PriceHistory, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]decimal.Decimal, len(rows))
+	a3 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.VariantID
+		a2[i] = n.Price
+		a3[i] = n.ValidFrom.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlPriceHistoryCreateManyReturning, a1, a2, a3)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.CreateManyReturning", "price_history")
+	}
+	out, err := pgx.CollectRows(res, collectPriceHistory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.CreateManyReturning", "price_history")
+	}
+	return out, nil
+}
+
+const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID
+SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
+WHERE "variant_id" = $1 ORDER BY "id"`
+
+// ListByVariantID returns the rows of table price_history whose variant_id is
+// variantID, in primary key order.
+func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
+	rows, err := r.db.Query(ctx, sqlPriceHistoryListByVariantID, variantID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.ListByVariantID", "price_history")
+	}
+	items, err := pgx.CollectRows(rows, collectPriceHistory)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.ListByVariantID", "price_history")
+	}
+	return items, nil
+}
+
+const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID
+SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
+WHERE "variant_id" = ANY($1) ORDER BY "id"`
+
+// loadPriceHistoryByVariantID returns the rows of table price_history whose
+// variant_id is one of keys, grouped by variant_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
+	m := make(map[uuid.UUID][]PriceHistory)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlPriceHistoryLoadByVariantID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v PriceHistory
+		if err := scanPriceHistory(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.VariantID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByVariantID returns the rows of table price_history whose variant_id is one
+// of keys, grouped by variant_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of
+// product_variants without a query per row. Keys without rows are not in the map.
+func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
+	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "price_history.LoadByVariantID", "price_history")
+	}
+	return m, nil
 }

@@ -6,11 +6,13 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 )
 
 // ProductVariant is one row of table product_variants.
@@ -184,7 +186,7 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 const sqlProductVariantsUpdate = `-- name: product_variants.Update
 UPDATE "product_variants"
 SET "product_id" = COALESCE($2::uuid, "product_id"),
-    "sku" = COALESCE($3::varchar(40), "sku"),
+    "sku" = COALESCE($3::varchar, "sku"),
     "price" = COALESCE($4::numeric(12,2), "price"),
     "weight_g" = CASE WHEN $5::boolean THEN $6::integer ELSE "weight_g" END,
     "options" = COALESCE($7::jsonb, "options")
@@ -225,4 +227,362 @@ func (r *ProductVariantRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "product_variants.Count", "product_variants")
 	}
 	return n, nil
+}
+
+const sqlProductVariantsFindByIDs = `-- name: product_variants.FindByIDs
+SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table product_variants whose id is in ids, in id
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]ProductVariant, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlProductVariantsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.FindByIDs", "product_variants")
+	}
+	items, err := pgx.CollectRows(rows, collectProductVariant)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.FindByIDs", "product_variants")
+	}
+	return items, nil
+}
+
+// copyProductVariantsSource feeds rows of NewProductVariant to pgx's CopyFrom,
+// reading the struct fields directly. It sends the rows whose set optional fields
+// are mask, with the columns of that mask.
+type copyProductVariantsSource struct {
+	rows []NewProductVariant
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyProductVariantsSource) maskOf(n *NewProductVariant) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Options.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyProductVariantsSource) columns() []string {
+	cols := make([]string, 0, 6)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "product_id")
+	cols = append(cols, "sku")
+	cols = append(cols, "price")
+	cols = append(cols, "weight_g")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "options")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyProductVariantsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyProductVariantsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.ProductID)
+	v = append(v, n.SKU)
+	v = append(v, n.Price)
+	v = append(v, n.WeightG)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Options.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyProductVariantsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table product_variants with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyProductVariantsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyProductVariantsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "product_variants.CreateMany", "product_variants")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyProductVariantsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "product_variants.CreateMany", "product_variants")
+	}
+	return total, nil
+}
+
+const sqlProductVariantsCreateManyReturning = `-- name: product_variants.CreateManyReturning
+INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", '{}'::jsonb)
+FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::integer[], $6::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+
+// CreateManyReturning inserts rows into table product_variants and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]decimal.Decimal, len(rows))
+	a5 := make([]*int32, len(rows))
+	a6 := make([]*json.RawMessage, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.ProductID
+		a3[i] = n.SKU
+		a4[i] = n.Price
+		a5[i] = n.WeightG
+		a6[i] = n.Options.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlProductVariantsCreateManyReturning, a1, a2, a3, a4, a5, a6)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.CreateManyReturning", "product_variants")
+	}
+	out, err := pgx.CollectRows(res, collectProductVariant)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.CreateManyReturning", "product_variants")
+	}
+	return out, nil
+}
+
+const sqlProductVariantsUpsertBySKU = `-- name: product_variants.UpsertBySKU
+INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
+ON CONFLICT ("sku") DO UPDATE
+SET "product_id" = EXCLUDED."product_id",
+    "price" = EXCLUDED."price",
+    "weight_g" = EXCLUDED."weight_g",
+    "options" = CASE WHEN $6::jsonb IS NULL THEN "product_variants"."options" ELSE EXCLUDED."options" END
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+
+// UpsertBySKU inserts n into table product_variants or, when a row with the same
+// sku exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
+	var v ProductVariant
+	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsUpsertBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), &v); err != nil {
+		return ProductVariant{}, runtime.Wrap(err, "product_variants.UpsertBySKU", "product_variants")
+	}
+	return v, nil
+}
+
+const sqlProductVariantsCreateIfAbsentBySKU = `-- name: product_variants.CreateIfAbsentBySKU
+WITH "inserted" AS (
+INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
+ON CONFLICT ("sku") DO NOTHING
+RETURNING "id", "product_id", "sku", "price", "weight_g", "options"
+)
+SELECT true, "id", "product_id", "sku", "price", "weight_g", "options" FROM "inserted"
+UNION ALL
+SELECT false, "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
+WHERE "sku" = $3
+LIMIT 1`
+
+// CreateIfAbsentBySKU inserts n into table product_variants unless a row with the
+// same sku exists, and returns the new row and true, or the existing row,
+// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
+// NOTHING, then a read of the row in the way); when that row was committed by a
+// concurrent transaction after the statement started, the statement cannot see it
+// and runs again, up to three times in all.
+func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v ProductVariant
+		var created bool
+		err := r.db.QueryRow(ctx, sqlProductVariantsCreateIfAbsentBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()).Scan(&created, &v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return ProductVariant{}, false, runtime.Wrap(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlProductVariantsListByProductID = `-- name: product_variants.ListByProductID
+SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
+WHERE "product_id" = $1 ORDER BY "id"`
+
+// ListByProductID returns the rows of table product_variants whose product_id is
+// productID, in primary key order.
+func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
+	rows, err := r.db.Query(ctx, sqlProductVariantsListByProductID, productID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.ListByProductID", "product_variants")
+	}
+	items, err := pgx.CollectRows(rows, collectProductVariant)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.ListByProductID", "product_variants")
+	}
+	return items, nil
+}
+
+const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID
+SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
+WHERE "product_id" = ANY($1) ORDER BY "id"`
+
+// loadProductVariantsByProductID returns the rows of table product_variants whose
+// product_id is one of keys, grouped by product_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
+	m := make(map[uuid.UUID][]ProductVariant)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlProductVariantsLoadByProductID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v ProductVariant
+		if err := scanProductVariant(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.ProductID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByProductID returns the rows of table product_variants whose product_id is
+// one of keys, grouped by product_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of products
+// without a query per row. Keys without rows are not in the map.
+func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
+	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.LoadByProductID", "product_variants")
+	}
+	return m, nil
+}
+
+// LoadInventory returns the rows of table inventory that reference each of parents
+// (inventory.variant_id = product_variants.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *ProductVariantRepo) LoadInventory(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadInventoryByVariantID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.LoadInventory", "product_variants")
+	}
+	return m, nil
+}
+
+// LoadPriceHistory returns the rows of table price_history that reference each of
+// parents (price_history.variant_id = product_variants.id), keyed by the parent's
+// id, each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *ProductVariantRepo) LoadPriceHistory(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.LoadPriceHistory", "product_variants")
+	}
+	return m, nil
+}
+
+// LoadOrderLines returns the rows of table order_lines that reference each of
+// parents (order_lines.variant_id = product_variants.id), keyed by the parent's
+// id, each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]OrderLine, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "product_variants.LoadOrderLines", "product_variants")
+	}
+	return m, nil
 }

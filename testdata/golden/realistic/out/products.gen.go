@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -231,4 +232,299 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "products.Count", "products")
 	}
 	return n, nil
+}
+
+const sqlProductsFindByIDs = `-- name: products.FindByIDs
+SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table products whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+	}
+	items, err := pgx.CollectRows(rows, collectProduct)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+	}
+	return items, nil
+}
+
+// copyProductsSource feeds rows of NewProduct to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyProductsSource struct {
+	rows []NewProduct
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyProductsSource) maskOf(n *NewProduct) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Description.Set {
+		m |= uint64(0x2)
+	}
+	if n.Tags.Set {
+		m |= uint64(0x4)
+	}
+	if n.Published.Set {
+		m |= uint64(0x8)
+	}
+	if n.Attributes.Set {
+		m |= uint64(0x10)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyProductsSource) columns() []string {
+	cols := make([]string, 0, 7)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "category_id")
+	cols = append(cols, "name")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "description")
+	}
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "tags")
+	}
+	if s.mask&uint64(0x8) != 0 {
+		cols = append(cols, "published")
+	}
+	if s.mask&uint64(0x10) != 0 {
+		cols = append(cols, "attributes")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyProductsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyProductsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.CategoryID)
+	v = append(v, n.Name)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Description.Value)
+	}
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Tags.Value)
+	}
+	if s.mask&uint64(0x8) != 0 {
+		v = append(v, n.Published.Value)
+	}
+	if s.mask&uint64(0x10) != 0 {
+		v = append(v, n.Attributes.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyProductsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table products with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyProductsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyProductsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "products.CreateMany", "products")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyProductsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "products.CreateMany", "products")
+	}
+	return total, nil
+}
+
+// CreateManyReturning inserts rows into table products and returns them as stored,
+// in input order, defaults applied. It queues Create's statement once per row in
+// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
+// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
+// table's array columns.)
+func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlProductsCreate, n.ID.Ptr(), n.CategoryID, n.Name, n.Description.Ptr(), n.Tags.Ptr(), n.Published.Ptr(), n.Attributes.Ptr())
+	}
+	br := r.db.SendBatch(ctx, b)
+	out := make([]Product, 0, len(rows))
+	for range rows {
+		var v Product
+		if err := scanProduct(br.QueryRow(), &v); err != nil {
+			br.Close()
+			return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+		}
+		out = append(out, v)
+	}
+	if err := br.Close(); err != nil {
+		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+	}
+	return out, nil
+}
+
+const sqlProductsListByCategoryID = `-- name: products.ListByCategoryID
+SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
+WHERE "category_id" = $1 ORDER BY "id"`
+
+// ListByCategoryID returns the rows of table products whose category_id is
+// categoryID, in primary key order.
+func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
+	rows, err := r.db.Query(ctx, sqlProductsListByCategoryID, categoryID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.ListByCategoryID", "products")
+	}
+	items, err := pgx.CollectRows(rows, collectProduct)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.ListByCategoryID", "products")
+	}
+	return items, nil
+}
+
+const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID
+SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
+WHERE "category_id" = ANY($1) ORDER BY "id"`
+
+// loadProductsByCategoryID returns the rows of table products whose category_id is
+// one of keys, grouped by category_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
+	m := make(map[int32][]Product)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlProductsLoadByCategoryID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Product
+		if err := scanProduct(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.CategoryID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByCategoryID returns the rows of table products whose category_id is one of
+// keys, grouped by category_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of categories
+// without a query per row. Keys without rows are not in the map.
+func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
+	m, err := loadProductsByCategoryID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.LoadByCategoryID", "products")
+	}
+	return m, nil
+}
+
+// LoadProductVariants returns the rows of table product_variants that reference
+// each of parents (product_variants.product_id = products.id), keyed by the
+// parent's id, each group in primary key order. It runs one query for all parents;
+// parents without rows are not in the map.
+func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product) (map[uuid.UUID][]ProductVariant, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.LoadProductVariants", "products")
+	}
+	return m, nil
+}
+
+// LoadReviews returns the rows of table reviews that reference each of parents
+// (reviews.product_id = products.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[uuid.UUID][]Review, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadReviewsByProductID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "products.LoadReviews", "products")
+	}
+	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -219,4 +220,256 @@ func (r *RefundRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "refunds.Count", "refunds")
 	}
 	return n, nil
+}
+
+const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs
+SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table refunds whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlRefundsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.FindByIDs", "refunds")
+	}
+	items, err := pgx.CollectRows(rows, collectRefund)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.FindByIDs", "refunds")
+	}
+	return items, nil
+}
+
+// copyRefundsSource feeds rows of NewRefund to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyRefundsSource struct {
+	rows []NewRefund
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyRefundsSource) maskOf(n *NewRefund) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyRefundsSource) columns() []string {
+	cols := make([]string, 0, 4)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "payment_id")
+	cols = append(cols, "amount")
+	cols = append(cols, "reason")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyRefundsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyRefundsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.PaymentID)
+	v = append(v, n.Amount)
+	v = append(v, n.Reason)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyRefundsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table refunds with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyRefundsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyRefundsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 4),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "refunds.CreateMany", "refunds")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyRefundsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 4),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "refunds.CreateMany", "refunds")
+	}
+	return total, nil
+}
+
+const sqlRefundsCreateManyReturning = `-- name: refunds.CreateManyReturning
+INSERT INTO "refunds" ("id", "payment_id", "amount", "reason")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4"
+FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table refunds and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) ([]Refund, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]decimal.Decimal, len(rows))
+	a4 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.PaymentID
+		a3[i] = n.Amount
+		a4[i] = n.Reason
+	}
+	res, err := r.db.Query(ctx, sqlRefundsCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.CreateManyReturning", "refunds")
+	}
+	out, err := pgx.CollectRows(res, collectRefund)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.CreateManyReturning", "refunds")
+	}
+	return out, nil
+}
+
+const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID
+SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
+WHERE "payment_id" = $1 ORDER BY "id"`
+
+// ListByPaymentID returns the rows of table refunds whose payment_id is paymentID,
+// in primary key order.
+func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
+	rows, err := r.db.Query(ctx, sqlRefundsListByPaymentID, paymentID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.ListByPaymentID", "refunds")
+	}
+	items, err := pgx.CollectRows(rows, collectRefund)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.ListByPaymentID", "refunds")
+	}
+	return items, nil
+}
+
+const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID
+SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
+WHERE "payment_id" = ANY($1) ORDER BY "id"`
+
+// loadRefundsByPaymentID returns the rows of table refunds whose payment_id is one
+// of keys, grouped by payment_id, each group in primary key order, with one query.
+// Keys without rows are not in the map.
+func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
+	m := make(map[uuid.UUID][]Refund)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlRefundsLoadByPaymentID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Refund
+		if err := scanRefund(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.PaymentID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByPaymentID returns the rows of table refunds whose payment_id is one of
+// keys, grouped by payment_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of payments without a
+// query per row. Keys without rows are not in the map.
+func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
+	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.LoadByPaymentID", "refunds")
+	}
+	return m, nil
+}
+
+// LoadReturns returns the rows of table returns that reference each of parents
+// (returns.refund_id = refunds.id), keyed by the parent's id, each group in
+// primary key order. It runs one query for all parents; parents without rows are
+// not in the map.
+func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uuid.UUID][]Return, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadReturnsByRefundID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "refunds.LoadReturns", "refunds")
+	}
+	return m, nil
 }

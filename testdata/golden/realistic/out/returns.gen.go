@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -222,4 +223,305 @@ func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "returns.Count", "returns")
 	}
 	return n, nil
+}
+
+const sqlReturnsFindByIDs = `-- name: returns.FindByIDs
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table returns whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlReturnsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.FindByIDs", "returns")
+	}
+	items, err := pgx.CollectRows(rows, collectReturn)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.FindByIDs", "returns")
+	}
+	return items, nil
+}
+
+// copyReturnsSource feeds rows of NewReturn to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyReturnsSource struct {
+	rows []NewReturn
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyReturnsSource) maskOf(n *NewReturn) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyReturnsSource) columns() []string {
+	cols := make([]string, 0, 5)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "order_id")
+	cols = append(cols, "reason")
+	cols = append(cols, "approved")
+	cols = append(cols, "refund_id")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyReturnsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyReturnsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrderID)
+	v = append(v, n.Reason)
+	v = append(v, n.Approved)
+	v = append(v, n.RefundID)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyReturnsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table returns with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyReturnsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyReturnsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "returns.CreateMany", "returns")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyReturnsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "returns.CreateMany", "returns")
+	}
+	return total, nil
+}
+
+const sqlReturnsCreateManyReturning = `-- name: returns.CreateManyReturning
+INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5"
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table returns and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([]*bool, len(rows))
+	a5 := make([]*uuid.UUID, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.OrderID
+		a3[i] = n.Reason
+		a4[i] = n.Approved
+		a5[i] = n.RefundID
+	}
+	res, err := r.db.Query(ctx, sqlReturnsCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.CreateManyReturning", "returns")
+	}
+	out, err := pgx.CollectRows(res, collectReturn)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.CreateManyReturning", "returns")
+	}
+	return out, nil
+}
+
+const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
+WHERE "order_id" = $1 ORDER BY "id"`
+
+// ListByOrderID returns the rows of table returns whose order_id is orderID, in
+// primary key order.
+func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
+	rows, err := r.db.Query(ctx, sqlReturnsListByOrderID, orderID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.ListByOrderID", "returns")
+	}
+	items, err := pgx.CollectRows(rows, collectReturn)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.ListByOrderID", "returns")
+	}
+	return items, nil
+}
+
+const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
+WHERE "order_id" = ANY($1) ORDER BY "id"`
+
+// loadReturnsByOrderID returns the rows of table returns whose order_id is one of
+// keys, grouped by order_id, each group in primary key order, with one query. Keys
+// without rows are not in the map.
+func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
+	m := make(map[uuid.UUID][]Return)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlReturnsLoadByOrderID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Return
+		if err := scanReturn(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrderID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrderID returns the rows of table returns whose order_id is one of keys,
+// grouped by order_id, each group in primary key order. It runs one query, however
+// many keys there are: load the children of a list of orders without a query per
+// row. Keys without rows are not in the map.
+func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
+	m, err := loadReturnsByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.LoadByOrderID", "returns")
+	}
+	return m, nil
+}
+
+const sqlReturnsListByRefundID = `-- name: returns.ListByRefundID
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
+WHERE "refund_id" = $1 ORDER BY "id"`
+
+// ListByRefundID returns the rows of table returns whose refund_id is refundID, in
+// primary key order.
+func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
+	rows, err := r.db.Query(ctx, sqlReturnsListByRefundID, refundID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.ListByRefundID", "returns")
+	}
+	items, err := pgx.CollectRows(rows, collectReturn)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.ListByRefundID", "returns")
+	}
+	return items, nil
+}
+
+const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID
+SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
+WHERE "refund_id" = ANY($1) ORDER BY "id"`
+
+// loadReturnsByRefundID returns the rows of table returns whose refund_id is one
+// of keys, grouped by refund_id, each group in primary key order, with one query.
+// Keys without rows are not in the map.
+func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
+	m := make(map[uuid.UUID][]Return)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlReturnsLoadByRefundID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Return
+		if err := scanReturn(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.RefundID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByRefundID returns the rows of table returns whose refund_id is one of keys,
+// grouped by refund_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of refunds without a
+// query per row. Keys without rows are not in the map.
+func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
+	m, err := loadReturnsByRefundID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "returns.LoadByRefundID", "returns")
+	}
+	return m, nil
 }

@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -222,4 +224,363 @@ func (r *ReviewRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "reviews.Count", "reviews")
 	}
 	return n, nil
+}
+
+const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs
+SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table reviews whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlReviewsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.FindByIDs", "reviews")
+	}
+	items, err := pgx.CollectRows(rows, collectReview)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.FindByIDs", "reviews")
+	}
+	return items, nil
+}
+
+// copyReviewsSource feeds rows of NewReview to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyReviewsSource struct {
+	rows []NewReview
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyReviewsSource) maskOf(n *NewReview) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyReviewsSource) columns() []string {
+	cols := make([]string, 0, 5)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "product_id")
+	cols = append(cols, "user_id")
+	cols = append(cols, "rating")
+	cols = append(cols, "body")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyReviewsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyReviewsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.ProductID)
+	v = append(v, n.UserID)
+	v = append(v, n.Rating)
+	v = append(v, n.Body)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyReviewsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table reviews with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyReviewsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyReviewsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "reviews.CreateMany", "reviews")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyReviewsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "reviews.CreateMany", "reviews")
+	}
+	return total, nil
+}
+
+const sqlReviewsCreateManyReturning = `-- name: reviews.CreateManyReturning
+INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5"
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table reviews and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) ([]Review, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]uuid.UUID, len(rows))
+	a4 := make([]int16, len(rows))
+	a5 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.ProductID
+		a3[i] = n.UserID
+		a4[i] = n.Rating
+		a5[i] = n.Body
+	}
+	res, err := r.db.Query(ctx, sqlReviewsCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.CreateManyReturning", "reviews")
+	}
+	out, err := pgx.CollectRows(res, collectReview)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.CreateManyReturning", "reviews")
+	}
+	return out, nil
+}
+
+const sqlReviewsUpsertByProductIDAndUserID = `-- name: reviews.UpsertByProductIDAndUserID
+INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
+ON CONFLICT ("product_id", "user_id") DO UPDATE
+SET "rating" = EXCLUDED."rating",
+    "body" = EXCLUDED."body",
+    "updated_at" = now()
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+
+// UpsertByProductIDAndUserID inserts n into table reviews or, when a row with the
+// same (product_id, user_id) exists, updates that row from n, in one statement,
+// and returns the row as stored. The update sets every column of n except the
+// key's and the primary key's; an optional field left unset keeps the column's
+// value. It sets updated_at to the transaction's time.
+func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
+	var v Review
+	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsUpsertByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), &v); err != nil {
+		return Review{}, runtime.Wrap(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+	}
+	return v, nil
+}
+
+const sqlReviewsCreateIfAbsentByProductIDAndUserID = `-- name: reviews.CreateIfAbsentByProductIDAndUserID
+WITH "inserted" AS (
+INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
+ON CONFLICT ("product_id", "user_id") DO NOTHING
+RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"
+)
+SELECT true, "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
+WHERE "product_id" = $2 AND "user_id" = $3
+LIMIT 1`
+
+// CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
+// with the same (product_id, user_id) exists, and returns the new row and true, or
+// the existing row, unchanged, and false. One statement does both (INSERT … ON
+// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
+// committed by a concurrent transaction after the statement started, the statement
+// cannot see it and runs again, up to three times in all.
+func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Review
+		var created bool
+		err := r.db.QueryRow(ctx, sqlReviewsCreateIfAbsentByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body).Scan(&created, &v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Review{}, false, runtime.Wrap(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlReviewsListByProductID = `-- name: reviews.ListByProductID
+SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
+WHERE "product_id" = $1 ORDER BY "id"`
+
+// ListByProductID returns the rows of table reviews whose product_id is productID,
+// in primary key order.
+func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
+	rows, err := r.db.Query(ctx, sqlReviewsListByProductID, productID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.ListByProductID", "reviews")
+	}
+	items, err := pgx.CollectRows(rows, collectReview)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.ListByProductID", "reviews")
+	}
+	return items, nil
+}
+
+const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID
+SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
+WHERE "product_id" = ANY($1) ORDER BY "id"`
+
+// loadReviewsByProductID returns the rows of table reviews whose product_id is one
+// of keys, grouped by product_id, each group in primary key order, with one query.
+// Keys without rows are not in the map.
+func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
+	m := make(map[uuid.UUID][]Review)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlReviewsLoadByProductID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Review
+		if err := scanReview(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.ProductID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByProductID returns the rows of table reviews whose product_id is one of
+// keys, grouped by product_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of products without a
+// query per row. Keys without rows are not in the map.
+func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
+	m, err := loadReviewsByProductID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.LoadByProductID", "reviews")
+	}
+	return m, nil
+}
+
+const sqlReviewsListByUserID = `-- name: reviews.ListByUserID
+SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
+WHERE "user_id" = $1 ORDER BY "id"`
+
+// ListByUserID returns the rows of table reviews whose user_id is userID, in
+// primary key order.
+func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
+	rows, err := r.db.Query(ctx, sqlReviewsListByUserID, userID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.ListByUserID", "reviews")
+	}
+	items, err := pgx.CollectRows(rows, collectReview)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.ListByUserID", "reviews")
+	}
+	return items, nil
+}
+
+const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID
+SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
+WHERE "user_id" = ANY($1) ORDER BY "id"`
+
+// loadReviewsByUserID returns the rows of table reviews whose user_id is one of
+// keys, grouped by user_id, each group in primary key order, with one query. Keys
+// without rows are not in the map.
+func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
+	m := make(map[uuid.UUID][]Review)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlReviewsLoadByUserID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Review
+		if err := scanReview(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.UserID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByUserID returns the rows of table reviews whose user_id is one of keys,
+// grouped by user_id, each group in primary key order. It runs one query, however
+// many keys there are: load the children of a list of users without a query per
+// row. Keys without rows are not in the map.
+func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
+	m, err := loadReviewsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "reviews.LoadByUserID", "reviews")
+	}
+	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"iter"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -219,4 +220,244 @@ func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "sessions.Count", "sessions")
 	}
 	return n, nil
+}
+
+const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs
+SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table sessions whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlSessionsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.FindByIDs", "sessions")
+	}
+	items, err := pgx.CollectRows(rows, collectSession)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.FindByIDs", "sessions")
+	}
+	return items, nil
+}
+
+// copySessionsSource feeds rows of NewSession to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copySessionsSource struct {
+	rows []NewSession
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copySessionsSource) maskOf(n *NewSession) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copySessionsSource) columns() []string {
+	cols := make([]string, 0, 5)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "user_id")
+	cols = append(cols, "ip")
+	cols = append(cols, "user_agent")
+	cols = append(cols, "expires_at")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copySessionsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copySessionsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.UserID)
+	v = append(v, n.IP)
+	v = append(v, n.UserAgent)
+	v = append(v, n.ExpiresAt)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copySessionsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table sessions with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copySessionsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copySessionsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "sessions.CreateMany", "sessions")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copySessionsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "sessions.CreateMany", "sessions")
+	}
+	return total, nil
+}
+
+const sqlSessionsCreateManyReturning = `-- name: sessions.CreateManyReturning
+INSERT INTO "sessions" ("id", "user_id", "ip", "user_agent", "expires_at")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5"
+FROM unnest($1::uuid[], $2::uuid[], $3::inet[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
+
+// CreateManyReturning inserts rows into table sessions and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]*netip.Prefix, len(rows))
+	a4 := make([]*string, len(rows))
+	a5 := make([]time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.UserID
+		a3[i] = n.IP
+		a4[i] = n.UserAgent
+		a5[i] = n.ExpiresAt
+	}
+	res, err := r.db.Query(ctx, sqlSessionsCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.CreateManyReturning", "sessions")
+	}
+	out, err := pgx.CollectRows(res, collectSession)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.CreateManyReturning", "sessions")
+	}
+	return out, nil
+}
+
+const sqlSessionsListByUserID = `-- name: sessions.ListByUserID
+SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
+WHERE "user_id" = $1 ORDER BY "id"`
+
+// ListByUserID returns the rows of table sessions whose user_id is userID, in
+// primary key order.
+func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Session, error) {
+	rows, err := r.db.Query(ctx, sqlSessionsListByUserID, userID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.ListByUserID", "sessions")
+	}
+	items, err := pgx.CollectRows(rows, collectSession)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.ListByUserID", "sessions")
+	}
+	return items, nil
+}
+
+const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID
+SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
+WHERE "user_id" = ANY($1) ORDER BY "id"`
+
+// loadSessionsByUserID returns the rows of table sessions whose user_id is one of
+// keys, grouped by user_id, each group in primary key order, with one query. Keys
+// without rows are not in the map.
+func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
+	m := make(map[uuid.UUID][]Session)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlSessionsLoadByUserID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Session
+		if err := scanSession(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.UserID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByUserID returns the rows of table sessions whose user_id is one of keys,
+// grouped by user_id, each group in primary key order. It runs one query, however
+// many keys there are: load the children of a list of users without a query per
+// row. Keys without rows are not in the map.
+func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
+	m, err := loadSessionsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "sessions.LoadByUserID", "sessions")
+	}
+	return m, nil
 }

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,8 @@ type SettingUpdate struct {
 }
 
 // SettingRepo reads and writes table settings.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type SettingRepo struct {
 	db runtime.DBTX
 }
@@ -213,4 +216,214 @@ func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "settings.Count", "settings")
 	}
 	return n, nil
+}
+
+// copySettingsSource feeds rows of NewSetting to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copySettingsSource struct {
+	rows []NewSetting
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copySettingsSource) columns() []string {
+	return []string{"organization_id", "key", "value"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copySettingsSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copySettingsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.OrganizationID)
+	v = append(v, n.Key)
+	v = append(v, n.Value)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copySettingsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table settings with the COPY protocol and returns
+// how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copySettingsSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 3),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"settings"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "settings.CreateMany", "settings")
+	}
+	return n, nil
+}
+
+const sqlSettingsCreateManyReturning = `-- name: settings.CreateManyReturning
+INSERT INTO "settings" ("organization_id", "key", "value")
+SELECT "u"."c1", "u"."c2", "u"."c3"
+FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
+ORDER BY "u"."ord"
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table settings and returns them as stored,
+// in input order, defaults applied as in Create. It runs one statement, which
+// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
+// trip and all or nothing.
+func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]json.RawMessage, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.OrganizationID
+		a2[i] = n.Key
+		a3[i] = n.Value
+	}
+	res, err := r.db.Query(ctx, sqlSettingsCreateManyReturning, a1, a2, a3)
+	if err != nil {
+		return nil, runtime.Wrap(err, "settings.CreateManyReturning", "settings")
+	}
+	out, err := pgx.CollectRows(res, collectSetting)
+	if err != nil {
+		return nil, runtime.Wrap(err, "settings.CreateManyReturning", "settings")
+	}
+	return out, nil
+}
+
+const sqlSettingsUpsertByOrganizationIDAndKey = `-- name: settings.UpsertByOrganizationIDAndKey
+INSERT INTO "settings" ("organization_id", "key", "value")
+VALUES ($1, $2, $3)
+ON CONFLICT ("organization_id", "key") DO UPDATE
+SET "value" = EXCLUDED."value",
+    "updated_at" = now()
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+
+// UpsertByOrganizationIDAndKey inserts n into table settings or, when a row with
+// the same (organization_id, key) exists, updates that row from n, in one
+// statement, and returns the row as stored. The update sets every column of n
+// except the key's and the primary key's; an optional field left unset keeps the
+// column's value. It sets updated_at to the transaction's time.
+func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
+	var v Setting
+	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsUpsertByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value), &v); err != nil {
+		return Setting{}, runtime.Wrap(err, "settings.UpsertByOrganizationIDAndKey", "settings")
+	}
+	return v, nil
+}
+
+const sqlSettingsCreateIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
+WITH "inserted" AS (
+INSERT INTO "settings" ("organization_id", "key", "value")
+VALUES ($1, $2, $3)
+ON CONFLICT ("organization_id", "key") DO NOTHING
+RETURNING "organization_id", "key", "value", "created_at", "updated_at"
+)
+SELECT true, "organization_id", "key", "value", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
+WHERE "organization_id" = $1 AND "key" = $2
+LIMIT 1`
+
+// CreateIfAbsentByOrganizationIDAndKey inserts n into table settings unless a row
+// with the same (organization_id, key) exists, and returns the new row and true,
+// or the existing row, unchanged, and false. One statement does both (INSERT …
+// ON CONFLICT DO NOTHING, then a read of the row in the way); when that row was
+// committed by a concurrent transaction after the statement started, the statement
+// cannot see it and runs again, up to three times in all.
+func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Setting
+		var created bool
+		err := r.db.QueryRow(ctx, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value).Scan(&created, &v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Setting{}, false, runtime.Wrap(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlSettingsListByOrganizationID = `-- name: settings.ListByOrganizationID
+SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
+WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
+
+// ListByOrganizationID returns the rows of table settings whose organization_id is
+// organizationID, in primary key order.
+func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
+	rows, err := r.db.Query(ctx, sqlSettingsListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "settings.ListByOrganizationID", "settings")
+	}
+	items, err := pgx.CollectRows(rows, collectSetting)
+	if err != nil {
+		return nil, runtime.Wrap(err, "settings.ListByOrganizationID", "settings")
+	}
+	return items, nil
+}
+
+const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID
+SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
+WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
+
+// loadSettingsByOrganizationID returns the rows of table settings whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
+	m := make(map[uuid.UUID][]Setting)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlSettingsLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Setting
+		if err := scanSetting(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table settings whose organization_id is
+// one of keys, grouped by organization_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// organizations without a query per row. Keys without rows are not in the map.
+func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
+	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "settings.LoadByOrganizationID", "settings")
+	}
+	return m, nil
 }

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -35,6 +36,8 @@ type ShipmentItemUpdate struct {
 }
 
 // ShipmentItemRepo reads and writes table shipment_items.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type ShipmentItemRepo struct {
 	db runtime.DBTX
 }
@@ -212,4 +215,217 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "shipment_items.Count", "shipment_items")
 	}
 	return n, nil
+}
+
+// copyShipmentItemsSource feeds rows of NewShipmentItem to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copyShipmentItemsSource struct {
+	rows []NewShipmentItem
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyShipmentItemsSource) columns() []string {
+	return []string{"shipment_id", "order_id", "line_no", "quantity"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyShipmentItemsSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyShipmentItemsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.ShipmentID)
+	v = append(v, n.OrderID)
+	v = append(v, n.LineNo)
+	v = append(v, n.Quantity)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyShipmentItemsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table shipment_items with the COPY protocol and
+// returns how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copyShipmentItemsSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 4),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipment_items"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "shipment_items.CreateMany", "shipment_items")
+	}
+	return n, nil
+}
+
+const sqlShipmentItemsCreateManyReturning = `-- name: shipment_items.CreateManyReturning
+INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
+FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+ORDER BY "u"."ord"
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+
+// CreateManyReturning inserts rows into table shipment_items and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]int16, len(rows))
+	a4 := make([]int32, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ShipmentID
+		a2[i] = n.OrderID
+		a3[i] = n.LineNo
+		a4[i] = n.Quantity
+	}
+	res, err := r.db.Query(ctx, sqlShipmentItemsCreateManyReturning, a1, a2, a3, a4)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipment_items.CreateManyReturning", "shipment_items")
+	}
+	out, err := pgx.CollectRows(res, collectShipmentItem)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipment_items.CreateManyReturning", "shipment_items")
+	}
+	return out, nil
+}
+
+const sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
+INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
+VALUES ($1, $2, $3, $4)
+ON CONFLICT ("shipment_id", "order_id", "line_no") DO UPDATE
+SET "quantity" = EXCLUDED."quantity"
+RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+
+// UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or,
+// when a row with the same (shipment_id, order_id, line_no) exists, updates that
+// row from n, in one statement, and returns the row as stored. The update sets
+// every column of n except the key's and the primary key's; an optional field left
+// unset keeps the column's value.
+func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
+	var v ShipmentItem
+	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), &v); err != nil {
+		return ShipmentItem{}, runtime.Wrap(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	}
+	return v, nil
+}
+
+const sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
+WITH "inserted" AS (
+INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
+VALUES ($1, $2, $3, $4)
+ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING
+RETURNING "shipment_id", "order_id", "line_no", "quantity"
+)
+SELECT true, "shipment_id", "order_id", "line_no", "quantity" FROM "inserted"
+UNION ALL
+SELECT false, "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
+WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3
+LIMIT 1`
+
+// CreateIfAbsentByShipmentIDAndOrderIDAndLineNo inserts n into table
+// shipment_items unless a row with the same (shipment_id, order_id, line_no)
+// exists, and returns the new row and true, or the existing row, unchanged, and
+// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
+// of the row in the way); when that row was committed by a concurrent transaction
+// after the statement started, the statement cannot see it and runs again, up to
+// three times in all.
+func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v ShipmentItem
+		var created bool
+		err := r.db.QueryRow(ctx, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity).Scan(&created, &v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return ShipmentItem{}, false, runtime.Wrap(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlShipmentItemsListByShipmentID = `-- name: shipment_items.ListByShipmentID
+SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
+WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
+
+// ListByShipmentID returns the rows of table shipment_items whose shipment_id is
+// shipmentID, in primary key order.
+func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
+	rows, err := r.db.Query(ctx, sqlShipmentItemsListByShipmentID, shipmentID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipment_items.ListByShipmentID", "shipment_items")
+	}
+	items, err := pgx.CollectRows(rows, collectShipmentItem)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipment_items.ListByShipmentID", "shipment_items")
+	}
+	return items, nil
+}
+
+const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID
+SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
+WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
+
+// loadShipmentItemsByShipmentID returns the rows of table shipment_items whose
+// shipment_id is one of keys, grouped by shipment_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
+	m := make(map[uuid.UUID][]ShipmentItem)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlShipmentItemsLoadByShipmentID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v ShipmentItem
+		if err := scanShipmentItem(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.ShipmentID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByShipmentID returns the rows of table shipment_items whose shipment_id is
+// one of keys, grouped by shipment_id, each group in primary key order. It runs
+// one query, however many keys there are: load the children of a list of shipments
+// without a query per row. Keys without rows are not in the map.
+func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
+	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipment_items.LoadByShipmentID", "shipment_items")
+	}
+	return m, nil
 }

@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -186,8 +188,8 @@ const sqlShipmentsUpdate = `-- name: shipments.Update
 UPDATE "shipments"
 SET "order_id" = COALESCE($2::uuid, "order_id"),
     "warehouse_id" = COALESCE($3::smallint, "warehouse_id"),
-    "carrier" = COALESCE($4::varchar(32), "carrier"),
-    "tracking_no" = CASE WHEN $5::boolean THEN $6::varchar(64) ELSE "tracking_no" END,
+    "carrier" = COALESCE($4::varchar, "carrier"),
+    "tracking_no" = CASE WHEN $5::boolean THEN $6::varchar ELSE "tracking_no" END,
     "status" = COALESCE($7::"shipment_status", "status"),
     "shipped_at" = CASE WHEN $8::boolean THEN $9::timestamptz ELSE "shipped_at" END
 WHERE "id" = $1
@@ -227,4 +229,395 @@ func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "shipments.Count", "shipments")
 	}
 	return n, nil
+}
+
+const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table shipments whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlShipmentsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.FindByIDs", "shipments")
+	}
+	items, err := pgx.CollectRows(rows, collectShipment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.FindByIDs", "shipments")
+	}
+	return items, nil
+}
+
+// copyShipmentsSource feeds rows of NewShipment to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyShipmentsSource struct {
+	rows []NewShipment
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyShipmentsSource) maskOf(n *NewShipment) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Status.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyShipmentsSource) columns() []string {
+	cols := make([]string, 0, 7)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "order_id")
+	cols = append(cols, "warehouse_id")
+	cols = append(cols, "carrier")
+	cols = append(cols, "tracking_no")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "status")
+	}
+	cols = append(cols, "shipped_at")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyShipmentsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyShipmentsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrderID)
+	v = append(v, n.WarehouseID)
+	v = append(v, n.Carrier)
+	v = append(v, n.TrackingNo)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Status.Value)
+	}
+	v = append(v, n.ShippedAt)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyShipmentsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table shipments with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyShipmentsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyShipmentsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "shipments.CreateMany", "shipments")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyShipmentsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "shipments.CreateMany", "shipments")
+	}
+	return total, nil
+}
+
+const sqlShipmentsCreateManyReturning = `-- name: shipments.CreateManyReturning
+INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 'pending'::"shipment_status"), "u"."c7"
+FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::varchar[], $6::text[]::"shipment_status"[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+
+// CreateManyReturning inserts rows into table shipments and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]int16, len(rows))
+	a4 := make([]string, len(rows))
+	a5 := make([]*string, len(rows))
+	a6 := make([]*ShipmentStatus, len(rows))
+	a7 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.OrderID
+		a3[i] = n.WarehouseID
+		a4[i] = n.Carrier
+		a5[i] = n.TrackingNo
+		a6[i] = n.Status.Ptr()
+		a7[i] = n.ShippedAt
+	}
+	res, err := r.db.Query(ctx, sqlShipmentsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.CreateManyReturning", "shipments")
+	}
+	out, err := pgx.CollectRows(res, collectShipment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.CreateManyReturning", "shipments")
+	}
+	return out, nil
+}
+
+const sqlShipmentsUpsertByTrackingNo = `-- name: shipments.UpsertByTrackingNo
+INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
+ON CONFLICT ("tracking_no") DO UPDATE
+SET "order_id" = EXCLUDED."order_id",
+    "warehouse_id" = EXCLUDED."warehouse_id",
+    "carrier" = EXCLUDED."carrier",
+    "status" = CASE WHEN $6::"shipment_status" IS NULL THEN "shipments"."status" ELSE EXCLUDED."status" END,
+    "shipped_at" = EXCLUDED."shipped_at"
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+
+// UpsertByTrackingNo inserts n into table shipments or, when a row with the same
+// tracking_no exists, updates that row from n, in one statement, and returns the
+// row as stored. The update sets every column of n except the key's and the
+// primary key's; an optional field left unset keeps the column's value.
+func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
+	var v Shipment
+	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsUpsertByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), &v); err != nil {
+		return Shipment{}, runtime.Wrap(err, "shipments.UpsertByTrackingNo", "shipments")
+	}
+	return v, nil
+}
+
+const sqlShipmentsCreateIfAbsentByTrackingNo = `-- name: shipments.CreateIfAbsentByTrackingNo
+WITH "inserted" AS (
+INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
+ON CONFLICT ("tracking_no") DO NOTHING
+RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"
+)
+SELECT true, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "inserted"
+UNION ALL
+SELECT false, "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
+WHERE "tracking_no" = $5
+LIMIT 1`
+
+// CreateIfAbsentByTrackingNo inserts n into table shipments unless a row with the
+// same tracking_no exists, and returns the new row and true, or the existing row,
+// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
+// NOTHING, then a read of the row in the way); when that row was committed by a
+// concurrent transaction after the statement started, the statement cannot see it
+// and runs again, up to three times in all.
+func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Shipment
+		var created bool
+		err := r.db.QueryRow(ctx, sqlShipmentsCreateIfAbsentByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt).Scan(&created, &v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Shipment{}, false, runtime.Wrap(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlShipmentsListByOrderID = `-- name: shipments.ListByOrderID
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
+WHERE "order_id" = $1 ORDER BY "id"`
+
+// ListByOrderID returns the rows of table shipments whose order_id is orderID, in
+// primary key order.
+func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
+	rows, err := r.db.Query(ctx, sqlShipmentsListByOrderID, orderID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.ListByOrderID", "shipments")
+	}
+	items, err := pgx.CollectRows(rows, collectShipment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.ListByOrderID", "shipments")
+	}
+	return items, nil
+}
+
+const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
+WHERE "order_id" = ANY($1) ORDER BY "id"`
+
+// loadShipmentsByOrderID returns the rows of table shipments whose order_id is one
+// of keys, grouped by order_id, each group in primary key order, with one query.
+// Keys without rows are not in the map.
+func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
+	m := make(map[uuid.UUID][]Shipment)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlShipmentsLoadByOrderID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Shipment
+		if err := scanShipment(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrderID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrderID returns the rows of table shipments whose order_id is one of keys,
+// grouped by order_id, each group in primary key order. It runs one query, however
+// many keys there are: load the children of a list of orders without a query per
+// row. Keys without rows are not in the map.
+func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
+	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.LoadByOrderID", "shipments")
+	}
+	return m, nil
+}
+
+const sqlShipmentsListByWarehouseID = `-- name: shipments.ListByWarehouseID
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
+WHERE "warehouse_id" = $1 ORDER BY "id"`
+
+// ListByWarehouseID returns the rows of table shipments whose warehouse_id is
+// warehouseID, in primary key order.
+func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
+	rows, err := r.db.Query(ctx, sqlShipmentsListByWarehouseID, warehouseID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.ListByWarehouseID", "shipments")
+	}
+	items, err := pgx.CollectRows(rows, collectShipment)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.ListByWarehouseID", "shipments")
+	}
+	return items, nil
+}
+
+const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID
+SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
+WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
+
+// loadShipmentsByWarehouseID returns the rows of table shipments whose
+// warehouse_id is one of keys, grouped by warehouse_id, each group in primary key
+// order, with one query. Keys without rows are not in the map.
+func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Shipment, error) {
+	m := make(map[int16][]Shipment)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlShipmentsLoadByWarehouseID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Shipment
+		if err := scanShipment(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.WarehouseID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByWarehouseID returns the rows of table shipments whose warehouse_id is one
+// of keys, grouped by warehouse_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of warehouses
+// without a query per row. Keys without rows are not in the map.
+func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
+	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.LoadByWarehouseID", "shipments")
+	}
+	return m, nil
+}
+
+// LoadShipmentItems returns the rows of table shipment_items that reference each
+// of parents (shipment_items.shipment_id = shipments.id), keyed by the parent's
+// id, each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment) (map[uuid.UUID][]ShipmentItem, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "shipments.LoadShipmentItems", "shipments")
+	}
+	return m, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -232,4 +233,338 @@ func (r *SubscriptionRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "subscriptions.Count", "subscriptions")
 	}
 	return n, nil
+}
+
+const sqlSubscriptionsFindByIDs = `-- name: subscriptions.FindByIDs
+SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table subscriptions whose id is in ids, in id
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Subscription, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlSubscriptionsFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.FindByIDs", "subscriptions")
+	}
+	items, err := pgx.CollectRows(rows, collectSubscription)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.FindByIDs", "subscriptions")
+	}
+	return items, nil
+}
+
+// copySubscriptionsSource feeds rows of NewSubscription to pgx's CopyFrom, reading
+// the struct fields directly. It sends the rows whose set optional fields are
+// mask, with the columns of that mask.
+type copySubscriptionsSource struct {
+	rows []NewSubscription
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copySubscriptionsSource) maskOf(n *NewSubscription) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Seats.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copySubscriptionsSource) columns() []string {
+	cols := make([]string, 0, 7)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "organization_id")
+	cols = append(cols, "plan_id")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "seats")
+	}
+	cols = append(cols, "current_period_start")
+	cols = append(cols, "current_period_end")
+	cols = append(cols, "canceled_at")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copySubscriptionsSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copySubscriptionsSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrganizationID)
+	v = append(v, n.PlanID)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Seats.Value)
+	}
+	v = append(v, n.CurrentPeriodStart)
+	v = append(v, n.CurrentPeriodEnd)
+	v = append(v, n.CanceledAt)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copySubscriptionsSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table subscriptions with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copySubscriptionsSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copySubscriptionsSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "subscriptions.CreateMany", "subscriptions")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copySubscriptionsSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "subscriptions.CreateMany", "subscriptions")
+	}
+	return total, nil
+}
+
+const sqlSubscriptionsCreateManyReturning = `-- name: subscriptions.CreateManyReturning
+INSERT INTO "subscriptions" ("id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 1), "u"."c5", "u"."c6", "u"."c7"
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table subscriptions and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSubscription) ([]Subscription, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]uuid.UUID, len(rows))
+	a3 := make([]uuid.UUID, len(rows))
+	a4 := make([]*int32, len(rows))
+	a5 := make([]time.Time, len(rows))
+	a6 := make([]time.Time, len(rows))
+	a7 := make([]*time.Time, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.OrganizationID
+		a3[i] = n.PlanID
+		a4[i] = n.Seats.Ptr()
+		a5[i] = n.CurrentPeriodStart
+		a6[i] = n.CurrentPeriodEnd
+		a7[i] = n.CanceledAt
+	}
+	res, err := r.db.Query(ctx, sqlSubscriptionsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.CreateManyReturning", "subscriptions")
+	}
+	out, err := pgx.CollectRows(res, collectSubscription)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.CreateManyReturning", "subscriptions")
+	}
+	return out, nil
+}
+
+const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID
+SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
+WHERE "organization_id" = $1 ORDER BY "id"`
+
+// ListByOrganizationID returns the rows of table subscriptions whose
+// organization_id is organizationID, in primary key order.
+func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
+	rows, err := r.db.Query(ctx, sqlSubscriptionsListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.ListByOrganizationID", "subscriptions")
+	}
+	items, err := pgx.CollectRows(rows, collectSubscription)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.ListByOrganizationID", "subscriptions")
+	}
+	return items, nil
+}
+
+const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID
+SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
+WHERE "organization_id" = ANY($1) ORDER BY "id"`
+
+// loadSubscriptionsByOrganizationID returns the rows of table subscriptions whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
+	m := make(map[uuid.UUID][]Subscription)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlSubscriptionsLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Subscription
+		if err := scanSubscription(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table subscriptions whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order. It runs one query, however many keys there are: load the
+// children of a list of organizations without a query per row. Keys without rows
+// are not in the map.
+func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
+	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.LoadByOrganizationID", "subscriptions")
+	}
+	return m, nil
+}
+
+const sqlSubscriptionsListByPlanID = `-- name: subscriptions.ListByPlanID
+SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
+WHERE "plan_id" = $1 ORDER BY "id"`
+
+// ListByPlanID returns the rows of table subscriptions whose plan_id is planID, in
+// primary key order.
+func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
+	rows, err := r.db.Query(ctx, sqlSubscriptionsListByPlanID, planID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.ListByPlanID", "subscriptions")
+	}
+	items, err := pgx.CollectRows(rows, collectSubscription)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.ListByPlanID", "subscriptions")
+	}
+	return items, nil
+}
+
+const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID
+SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
+WHERE "plan_id" = ANY($1) ORDER BY "id"`
+
+// loadSubscriptionsByPlanID returns the rows of table subscriptions whose plan_id
+// is one of keys, grouped by plan_id, each group in primary key order, with one
+// query. Keys without rows are not in the map.
+func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
+	m := make(map[uuid.UUID][]Subscription)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlSubscriptionsLoadByPlanID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Subscription
+		if err := scanSubscription(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.PlanID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByPlanID returns the rows of table subscriptions whose plan_id is one of
+// keys, grouped by plan_id, each group in primary key order. It runs one query,
+// however many keys there are: load the children of a list of plans without a
+// query per row. Keys without rows are not in the map.
+func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
+	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.LoadByPlanID", "subscriptions")
+	}
+	return m, nil
+}
+
+// LoadInvoices returns the rows of table invoices that reference each of parents
+// (invoices.subscription_id = subscriptions.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscription) (map[uuid.UUID][]Invoice, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "subscriptions.LoadInvoices", "subscriptions")
+	}
+	return m, nil
 }

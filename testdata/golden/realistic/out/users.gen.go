@@ -5,10 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -71,7 +73,7 @@ func collectUser(row pgx.CollectableRow) (User, error) {
 
 const sqlUsersCreate = `-- name: users.Create
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
-VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar(16), 'en'::varchar(16)))
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
 RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
 
 // Create inserts a row into table users and returns it as stored, defaults
@@ -183,11 +185,11 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 
 const sqlUsersUpdate = `-- name: users.Update
 UPDATE "users"
-SET "email" = COALESCE($2::varchar(320), "email"),
+SET "email" = COALESCE($2::varchar, "email"),
     "display_name" = COALESCE($3::text, "display_name"),
     "password_hash" = CASE WHEN $4::boolean THEN $5::bytea ELSE "password_hash" END,
     "last_login_at" = CASE WHEN $6::boolean THEN $7::timestamptz ELSE "last_login_at" END,
-    "locale" = COALESCE($8::varchar(16), "locale"),
+    "locale" = COALESCE($8::varchar, "locale"),
     "updated_at" = now()
 WHERE "id" = $1
 RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
@@ -226,4 +228,350 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "users.Count", "users")
 	}
 	return n, nil
+}
+
+const sqlUsersFindByIDs = `-- name: users.FindByIDs
+SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table users whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+	}
+	items, err := pgx.CollectRows(rows, collectUser)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+	}
+	return items, nil
+}
+
+// copyUsersSource feeds rows of NewUser to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyUsersSource struct {
+	rows []NewUser
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Locale.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyUsersSource) columns() []string {
+	cols := make([]string, 0, 6)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "email")
+	cols = append(cols, "display_name")
+	cols = append(cols, "password_hash")
+	cols = append(cols, "last_login_at")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "locale")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyUsersSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyUsersSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.Email)
+	v = append(v, n.DisplayName)
+	v = append(v, n.PasswordHash)
+	v = append(v, n.LastLoginAt)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Locale.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyUsersSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table users with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyUsersSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyUsersSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "users.CreateMany", "users")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyUsersSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "users.CreateMany", "users")
+	}
+	return total, nil
+}
+
+const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
+INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 'en'::varchar(16))
+FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::bytea[], $5::timestamptz[], $6::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table users and returns them as stored, in
+// input order, defaults applied as in Create. It runs one statement, which binds
+// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
+// and all or nothing.
+func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]string, len(rows))
+	a4 := make([][]byte, len(rows))
+	a5 := make([]*time.Time, len(rows))
+	a6 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.Email
+		a3[i] = n.DisplayName
+		a4[i] = n.PasswordHash
+		a5[i] = n.LastLoginAt
+		a6[i] = n.Locale.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, a3, a4, a5, a6)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+	}
+	out, err := pgx.CollectRows(res, collectUser)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+	}
+	return out, nil
+}
+
+const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
+INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
+ON CONFLICT ("email") DO UPDATE
+SET "display_name" = EXCLUDED."display_name",
+    "password_hash" = EXCLUDED."password_hash",
+    "last_login_at" = EXCLUDED."last_login_at",
+    "locale" = CASE WHEN $6::varchar IS NULL THEN "users"."locale" ELSE EXCLUDED."locale" END,
+    "updated_at" = now()
+RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
+
+// UpsertByEmail inserts n into table users or, when a row with the same email
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value. It sets updated_at
+// to the transaction's time.
+func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
+	var v User
+	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()), &v); err != nil {
+		return User{}, runtime.Wrap(err, "users.UpsertByEmail", "users")
+	}
+	return v, nil
+}
+
+const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
+WITH "inserted" AS (
+INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
+VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
+ON CONFLICT ("email") DO NOTHING
+RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"
+)
+SELECT true, "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "inserted"
+UNION ALL
+SELECT false, "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
+WHERE "email" = $2
+LIMIT 1`
+
+// CreateIfAbsentByEmail inserts n into table users unless a row with the same
+// email exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v User
+		var created bool
+		err := r.db.QueryRow(ctx, sqlUsersCreateIfAbsentByEmail, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()).Scan(&created, &v.ID, &v.Email, &v.DisplayName, &v.PasswordHash, &v.LastLoginAt, &v.Locale, &v.CreatedAt, &v.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return User{}, false, runtime.Wrap(err, "users.CreateIfAbsentByEmail", "users")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadReviews returns the rows of table reviews that reference each of parents
+// (reviews.user_id = users.id), keyed by the parent's id, each group in primary
+// key order. It runs one query for all parents; parents without rows are not in
+// the map.
+func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UUID][]Review, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadReviewsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.LoadReviews", "users")
+	}
+	return m, nil
+}
+
+// LoadMembershipsByUserID returns the rows of table memberships that reference
+// each of parents (memberships.user_id = users.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadMembershipsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.LoadMembershipsByUserID", "users")
+	}
+	return m, nil
+}
+
+// LoadMembershipsByInvitedBy returns the rows of table memberships that reference
+// each of parents (memberships.invited_by = users.id), keyed by the parent's id,
+// each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.LoadMembershipsByInvitedBy", "users")
+	}
+	return m, nil
+}
+
+// LoadSessions returns the rows of table sessions that reference each of parents
+// (sessions.user_id = users.id), keyed by the parent's id, each group in primary
+// key order. It runs one query for all parents; parents without rows are not in
+// the map.
+func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.UUID][]Session, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadSessionsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.LoadSessions", "users")
+	}
+	return m, nil
+}
+
+// LoadAddresses returns the rows of table addresses that reference each of parents
+// (addresses.user_id = users.id), keyed by the parent's id, each group in primary
+// key order. It runs one query for all parents; parents without rows are not in
+// the map.
+func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.UUID][]Address, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadAddressesByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.LoadAddresses", "users")
+	}
+	return m, nil
+}
+
+// LoadNotifications returns the rows of table notifications that reference each of
+// parents (notifications.user_id = users.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *UserRepo) LoadNotifications(ctx context.Context, parents []User) (map[uuid.UUID][]Notification, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadNotificationsByUserID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "users.LoadNotifications", "users")
+	}
+	return m, nil
 }

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
@@ -172,9 +173,9 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 
 const sqlWarehousesUpdate = `-- name: warehouses.Update
 UPDATE "warehouses"
-SET "code" = COALESCE($2::varchar(8), "code"),
+SET "code" = COALESCE($2::varchar, "code"),
     "name" = COALESCE($3::text, "name"),
-    "country" = COALESCE($4::char(2), "country")
+    "country" = COALESCE($4::bpchar, "country")
 WHERE "id" = $1
 RETURNING "id", "code", "name", "country"`
 
@@ -212,4 +213,206 @@ func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "warehouses.Count", "warehouses")
 	}
 	return n, nil
+}
+
+const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs
+SELECT "id", "code", "name", "country" FROM "warehouses"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table warehouses whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlWarehousesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "warehouses.FindByIDs", "warehouses")
+	}
+	items, err := pgx.CollectRows(rows, collectWarehouse)
+	if err != nil {
+		return nil, runtime.Wrap(err, "warehouses.FindByIDs", "warehouses")
+	}
+	return items, nil
+}
+
+// copyWarehousesSource feeds rows of NewWarehouse to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyWarehousesSource struct {
+	rows []NewWarehouse
+	mask uint64
+	i    int
+	vals []any
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyWarehousesSource) columns() []string {
+	return []string{"code", "name", "country"}
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyWarehousesSource) Next() bool {
+	s.i++
+	return s.i < len(s.rows)
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyWarehousesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.Code)
+	v = append(v, n.Name)
+	v = append(v, n.Country)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyWarehousesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table warehouses with the COPY protocol and returns
+// how many it inserted. It is all or nothing. COPY does not return rows;
+// CreateManyReturning does.
+func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	s := &copyWarehousesSource{
+		i:    -1,
+		mask: 0,
+		rows: rows,
+		vals: make([]any, 0, 3),
+	}
+	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"warehouses"}, s.columns(), s)
+	if err != nil {
+		return 0, runtime.Wrap(err, "warehouses.CreateMany", "warehouses")
+	}
+	return n, nil
+}
+
+const sqlWarehousesCreateManyReturning = `-- name: warehouses.CreateManyReturning
+INSERT INTO "warehouses" ("code", "name", "country")
+SELECT "u"."c1", "u"."c2", "u"."c3"
+FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "code", "name", "country"`
+
+// CreateManyReturning inserts rows into table warehouses and returns them as
+// stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]string, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.Code
+		a2[i] = n.Name
+		a3[i] = n.Country
+	}
+	res, err := r.db.Query(ctx, sqlWarehousesCreateManyReturning, a1, a2, a3)
+	if err != nil {
+		return nil, runtime.Wrap(err, "warehouses.CreateManyReturning", "warehouses")
+	}
+	out, err := pgx.CollectRows(res, collectWarehouse)
+	if err != nil {
+		return nil, runtime.Wrap(err, "warehouses.CreateManyReturning", "warehouses")
+	}
+	return out, nil
+}
+
+const sqlWarehousesUpsertByCode = `-- name: warehouses.UpsertByCode
+INSERT INTO "warehouses" ("code", "name", "country")
+VALUES ($1, $2, $3)
+ON CONFLICT ("code") DO UPDATE
+SET "name" = EXCLUDED."name",
+    "country" = EXCLUDED."country"
+RETURNING "id", "code", "name", "country"`
+
+// UpsertByCode inserts n into table warehouses or, when a row with the same code
+// exists, updates that row from n, in one statement, and returns the row as
+// stored. The update sets every column of n except the key's and the primary
+// key's; an optional field left unset keeps the column's value.
+func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
+	var v Warehouse
+	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesUpsertByCode, n.Code, n.Name, n.Country), &v); err != nil {
+		return Warehouse{}, runtime.Wrap(err, "warehouses.UpsertByCode", "warehouses")
+	}
+	return v, nil
+}
+
+const sqlWarehousesCreateIfAbsentByCode = `-- name: warehouses.CreateIfAbsentByCode
+WITH "inserted" AS (
+INSERT INTO "warehouses" ("code", "name", "country")
+VALUES ($1, $2, $3)
+ON CONFLICT ("code") DO NOTHING
+RETURNING "id", "code", "name", "country"
+)
+SELECT true, "id", "code", "name", "country" FROM "inserted"
+UNION ALL
+SELECT false, "id", "code", "name", "country" FROM "warehouses"
+WHERE "code" = $1
+LIMIT 1`
+
+// CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
+// code exists, and returns the new row and true, or the existing row, unchanged,
+// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
+// read of the row in the way); when that row was committed by a concurrent
+// transaction after the statement started, the statement cannot see it and runs
+// again, up to three times in all.
+func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Warehouse
+		var created bool
+		err := r.db.QueryRow(ctx, sqlWarehousesCreateIfAbsentByCode, n.Code, n.Name, n.Country).Scan(&created, &v.ID, &v.Code, &v.Name, &v.Country)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Warehouse{}, false, runtime.Wrap(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadInventory returns the rows of table inventory that reference each of parents
+// (inventory.warehouse_id = warehouses.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *WarehouseRepo) LoadInventory(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
+	keys := make([]int16, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "warehouses.LoadInventory", "warehouses")
+	}
+	return m, nil
+}
+
+// LoadShipments returns the rows of table shipments that reference each of parents
+// (shipments.warehouse_id = warehouses.id), keyed by the parent's id, each group
+// in primary key order. It runs one query for all parents; parents without rows
+// are not in the map.
+func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) (map[int16][]Shipment, error) {
+	keys := make([]int16, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "warehouses.LoadShipments", "warehouses")
+	}
+	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -193,7 +194,7 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 const sqlWebhookDeliveriesUpdate = `-- name: webhook_deliveries.Update
 UPDATE "webhook_deliveries"
 SET "webhook_id" = COALESCE($2::uuid, "webhook_id"),
-    "event" = COALESCE($3::varchar(64), "event"),
+    "event" = COALESCE($3::varchar, "event"),
     "payload" = COALESCE($4::jsonb, "payload"),
     "state" = COALESCE($5::"delivery_state", "state"),
     "attempts" = COALESCE($6::smallint, "attempts"),
@@ -237,4 +238,260 @@ func (r *WebhookDeliveryRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "webhook_deliveries.Count", "webhook_deliveries")
 	}
 	return n, nil
+}
+
+const sqlWebhookDeliveriesFindByIDs = `-- name: webhook_deliveries.FindByIDs
+SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table webhook_deliveries whose id is in ids, in id
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids.
+func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]WebhookDelivery, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
+	}
+	items, err := pgx.CollectRows(rows, collectWebhookDelivery)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
+	}
+	return items, nil
+}
+
+// copyWebhookDeliveriesSource feeds rows of NewWebhookDelivery to pgx's CopyFrom,
+// reading the struct fields directly. It sends the rows whose set optional fields
+// are mask, with the columns of that mask.
+type copyWebhookDeliveriesSource struct {
+	rows []NewWebhookDelivery
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyWebhookDeliveriesSource) maskOf(n *NewWebhookDelivery) uint64 {
+	var m uint64
+	if n.State.Set {
+		m |= uint64(0x1)
+	}
+	if n.Attempts.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyWebhookDeliveriesSource) columns() []string {
+	cols := make([]string, 0, 7)
+	cols = append(cols, "webhook_id")
+	cols = append(cols, "event")
+	cols = append(cols, "payload")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "state")
+	}
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "attempts")
+	}
+	cols = append(cols, "next_try_at")
+	cols = append(cols, "response")
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyWebhookDeliveriesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyWebhookDeliveriesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.WebhookID)
+	v = append(v, n.Event)
+	v = append(v, n.Payload)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.State.Value)
+	}
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Attempts.Value)
+	}
+	v = append(v, n.NextTryAt)
+	v = append(v, n.Response)
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyWebhookDeliveriesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table webhook_deliveries with the COPY protocol and
+// returns how many it inserted. It is all or nothing. An optional field left unset
+// takes the column's default, as in Create: rows are copied in groups by the
+// optional fields they set, in one transaction (a savepoint when r runs in one)
+// when there is more than one group. COPY does not return rows;
+// CreateManyReturning does.
+func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyWebhookDeliveriesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyWebhookDeliveriesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 7),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyWebhookDeliveriesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 7),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+	}
+	return total, nil
+}
+
+const sqlWebhookDeliveriesCreateManyReturning = `-- name: webhook_deliveries.CreateManyReturning
+INSERT INTO "webhook_deliveries" ("webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response")
+SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 'queued'::"delivery_state"), COALESCE("u"."c5", 0), "u"."c6", "u"."c7"
+FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::text[]::"delivery_state"[], $5::smallint[], $6::timestamptz[], $7::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table webhook_deliveries and returns them
+// as stored, in input order, defaults applied as in Create. It runs one statement,
+// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
+// round trip and all or nothing.
+func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []NewWebhookDelivery) ([]WebhookDelivery, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]json.RawMessage, len(rows))
+	a4 := make([]*DeliveryState, len(rows))
+	a5 := make([]*int16, len(rows))
+	a6 := make([]*time.Time, len(rows))
+	a7 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.WebhookID
+		a2[i] = n.Event
+		a3[i] = n.Payload
+		a4[i] = n.State.Ptr()
+		a5[i] = n.Attempts.Ptr()
+		a6[i] = n.NextTryAt
+		a7[i] = n.Response
+	}
+	res, err := r.db.Query(ctx, sqlWebhookDeliveriesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
+	}
+	out, err := pgx.CollectRows(res, collectWebhookDelivery)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
+	}
+	return out, nil
+}
+
+const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID
+SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
+WHERE "webhook_id" = $1 ORDER BY "id"`
+
+// ListByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
+// webhookID, in primary key order.
+func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
+	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesListByWebhookID, webhookID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
+	}
+	items, err := pgx.CollectRows(rows, collectWebhookDelivery)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
+	}
+	return items, nil
+}
+
+const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID
+SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
+WHERE "webhook_id" = ANY($1) ORDER BY "id"`
+
+// loadWebhookDeliveriesByWebhookID returns the rows of table webhook_deliveries
+// whose webhook_id is one of keys, grouped by webhook_id, each group in primary
+// key order, with one query. Keys without rows are not in the map.
+func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
+	m := make(map[uuid.UUID][]WebhookDelivery)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlWebhookDeliveriesLoadByWebhookID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v WebhookDelivery
+		if err := scanWebhookDelivery(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.WebhookID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
+// one of keys, grouped by webhook_id, each group in primary key order. It runs one
+// query, however many keys there are: load the children of a list of webhooks
+// without a query per row. Keys without rows are not in the map.
+func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
+	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
+	}
+	return m, nil
 }

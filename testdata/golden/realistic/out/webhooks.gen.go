@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Webhook is one row of table webhooks.
@@ -221,4 +222,260 @@ func (r *WebhookRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "webhooks.Count", "webhooks")
 	}
 	return n, nil
+}
+
+const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs
+SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table webhooks whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlWebhooksFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhooks.FindByIDs", "webhooks")
+	}
+	items, err := pgx.CollectRows(rows, collectWebhook)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhooks.FindByIDs", "webhooks")
+	}
+	return items, nil
+}
+
+// copyWebhooksSource feeds rows of NewWebhook to pgx's CopyFrom, reading the
+// struct fields directly. It sends the rows whose set optional fields are mask,
+// with the columns of that mask.
+type copyWebhooksSource struct {
+	rows []NewWebhook
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyWebhooksSource) maskOf(n *NewWebhook) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Enabled.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyWebhooksSource) columns() []string {
+	cols := make([]string, 0, 6)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "organization_id")
+	cols = append(cols, "url")
+	cols = append(cols, "events")
+	cols = append(cols, "secret")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "enabled")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyWebhooksSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyWebhooksSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.OrganizationID)
+	v = append(v, n.URL)
+	v = append(v, n.Events)
+	v = append(v, n.Secret)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Enabled.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyWebhooksSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table webhooks with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. COPY does not return rows; CreateManyReturning does.
+func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyWebhooksSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyWebhooksSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 6),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "webhooks.CreateMany", "webhooks")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyWebhooksSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 6),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "webhooks.CreateMany", "webhooks")
+	}
+	return total, nil
+}
+
+// CreateManyReturning inserts rows into table webhooks and returns them as stored,
+// in input order, defaults applied. It queues Create's statement once per row in
+// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
+// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
+// table's array columns.)
+func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook) ([]Webhook, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr())
+	}
+	br := r.db.SendBatch(ctx, b)
+	out := make([]Webhook, 0, len(rows))
+	for range rows {
+		var v Webhook
+		if err := scanWebhook(br.QueryRow(), &v); err != nil {
+			br.Close()
+			return nil, runtime.Wrap(err, "webhooks.CreateManyReturning", "webhooks")
+		}
+		out = append(out, v)
+	}
+	if err := br.Close(); err != nil {
+		return nil, runtime.Wrap(err, "webhooks.CreateManyReturning", "webhooks")
+	}
+	return out, nil
+}
+
+const sqlWebhooksListByOrganizationID = `-- name: webhooks.ListByOrganizationID
+SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
+WHERE "organization_id" = $1 ORDER BY "id"`
+
+// ListByOrganizationID returns the rows of table webhooks whose organization_id is
+// organizationID, in primary key order.
+func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
+	rows, err := r.db.Query(ctx, sqlWebhooksListByOrganizationID, organizationID)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhooks.ListByOrganizationID", "webhooks")
+	}
+	items, err := pgx.CollectRows(rows, collectWebhook)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhooks.ListByOrganizationID", "webhooks")
+	}
+	return items, nil
+}
+
+const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID
+SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
+WHERE "organization_id" = ANY($1) ORDER BY "id"`
+
+// loadWebhooksByOrganizationID returns the rows of table webhooks whose
+// organization_id is one of keys, grouped by organization_id, each group in
+// primary key order, with one query. Keys without rows are not in the map.
+func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
+	m := make(map[uuid.UUID][]Webhook)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlWebhooksLoadByOrganizationID, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Webhook
+		if err := scanWebhook(rows, &v); err != nil {
+			return nil, err
+		}
+		k := v.OrganizationID
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByOrganizationID returns the rows of table webhooks whose organization_id is
+// one of keys, grouped by organization_id, each group in primary key order. It
+// runs one query, however many keys there are: load the children of a list of
+// organizations without a query per row. Keys without rows are not in the map.
+func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
+	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhooks.LoadByOrganizationID", "webhooks")
+	}
+	return m, nil
+}
+
+// LoadWebhookDeliveries returns the rows of table webhook_deliveries that
+// reference each of parents (webhook_deliveries.webhook_id = webhooks.id), keyed
+// by the parent's id, each group in primary key order. It runs one query for all
+// parents; parents without rows are not in the map.
+func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webhook) (map[uuid.UUID][]WebhookDelivery, error) {
+	keys := make([]uuid.UUID, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "webhooks.LoadWebhookDeliveries", "webhooks")
+	}
+	return m, nil
 }

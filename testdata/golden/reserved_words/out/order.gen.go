@@ -5,9 +5,11 @@ package reserved
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // Order is one row of table order.
@@ -38,6 +40,8 @@ type OrderUpdate struct {
 }
 
 // OrderRepo reads and writes table order.
+//
+// FindByIDs is not generated: the primary key has several columns.
 type OrderRepo struct {
 	db runtime.DBTX
 }
@@ -215,4 +219,277 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "order.Count", "order")
 	}
 	return n, nil
+}
+
+// copyOrderSource feeds rows of NewOrder to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyOrderSource struct {
+	rows []NewOrder
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyOrderSource) maskOf(n *NewOrder) uint64 {
+	var m uint64
+	if n.Group.Set {
+		m |= uint64(0x1)
+	}
+	if n.Limit.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyOrderSource) columns() []string {
+	cols := make([]string, 0, 5)
+	cols = append(cols, "type")
+	cols = append(cols, "func")
+	cols = append(cols, "user")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "group")
+	}
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "limit")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyOrderSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyOrderSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.Type)
+	v = append(v, n.Func)
+	v = append(v, n.User)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Group.Value)
+	}
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Limit.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyOrderSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table order with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyOrderSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyOrderSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "order.CreateMany", "order")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyOrderSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "order.CreateMany", "order")
+	}
+	return total, nil
+}
+
+// CreateManyReturning inserts rows into table order and returns them as stored, in
+// input order, defaults applied. It queues Create's statement once per row in one
+// pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
+// transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
+// array columns.)
+func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr())
+	}
+	br := r.db.SendBatch(ctx, b)
+	out := make([]Order, 0, len(rows))
+	for range rows {
+		var v Order
+		if err := scanOrder(br.QueryRow(), &v); err != nil {
+			br.Close()
+			return nil, runtime.Wrap(err, "order.CreateManyReturning", "order")
+		}
+		out = append(out, v)
+	}
+	if err := br.Close(); err != nil {
+		return nil, runtime.Wrap(err, "order.CreateManyReturning", "order")
+	}
+	return out, nil
+}
+
+const sqlOrderUpsertByTypeAndFunc = `-- name: order.UpsertByTypeAndFunc
+INSERT INTO "order" ("type", "func", "user", "group", "limit")
+VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
+ON CONFLICT ("type", "func") DO UPDATE
+SET "user" = EXCLUDED."user",
+    "group" = CASE WHEN $4::text[] IS NULL THEN "order"."group" ELSE EXCLUDED."group" END,
+    "limit" = CASE WHEN $5::bigint IS NULL THEN "order"."limit" ELSE EXCLUDED."limit" END
+RETURNING "type", "func", "user", "group", "limit"`
+
+// UpsertByTypeAndFunc inserts n into table order or, when a row with the same
+// (type, func) exists, updates that row from n, in one statement, and returns the
+// row as stored. The update sets every column of n except the key's and the
+// primary key's; an optional field left unset keeps the column's value.
+func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
+	var v Order
+	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpsertByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
+		return Order{}, runtime.Wrap(err, "order.UpsertByTypeAndFunc", "order")
+	}
+	return v, nil
+}
+
+const sqlOrderCreateIfAbsentByTypeAndFunc = `-- name: order.CreateIfAbsentByTypeAndFunc
+WITH "inserted" AS (
+INSERT INTO "order" ("type", "func", "user", "group", "limit")
+VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
+ON CONFLICT ("type", "func") DO NOTHING
+RETURNING "type", "func", "user", "group", "limit"
+)
+SELECT true, "type", "func", "user", "group", "limit" FROM "inserted"
+UNION ALL
+SELECT false, "type", "func", "user", "group", "limit" FROM "order"
+WHERE "type" = $1 AND "func" = $2
+LIMIT 1`
+
+// CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
+// same (type, func) exists, and returns the new row and true, or the existing row,
+// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
+// NOTHING, then a read of the row in the way); when that row was committed by a
+// concurrent transaction after the statement started, the statement cannot see it
+// and runs again, up to three times in all.
+func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v Order
+		var created bool
+		err := r.db.QueryRow(ctx, sqlOrderCreateIfAbsentByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()).Scan(&created, &v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return Order{}, false, runtime.Wrap(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+		}
+		return v, created, nil
+	}
+}
+
+const sqlOrderListByUser = `-- name: order.ListByUser
+SELECT "type", "func", "user", "group", "limit" FROM "order"
+WHERE "user" = $1 ORDER BY "type", "func"`
+
+// ListByUser returns the rows of table order whose user is user, in primary key
+// order.
+func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
+	rows, err := r.db.Query(ctx, sqlOrderListByUser, user)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order.ListByUser", "order")
+	}
+	items, err := pgx.CollectRows(rows, collectOrder)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order.ListByUser", "order")
+	}
+	return items, nil
+}
+
+const sqlOrderLoadByUser = `-- name: order.LoadByUser
+SELECT "type", "func", "user", "group", "limit" FROM "order"
+WHERE "user" = ANY($1) ORDER BY "type", "func"`
+
+// loadOrderByUser returns the rows of table order whose user is one of keys,
+// grouped by user, each group in primary key order, with one query. Keys without
+// rows are not in the map.
+func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
+	m := make(map[int32][]Order)
+	if len(keys) == 0 {
+		return m, nil
+	}
+	rows, err := db.Query(ctx, sqlOrderLoadByUser, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Order
+		if err := scanOrder(rows, &v); err != nil {
+			return nil, err
+		}
+		k := *v.User
+		m[k] = append(m[k], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadByUser returns the rows of table order whose user is one of keys, grouped by
+// user, each group in primary key order. It runs one query, however many keys
+// there are: load the children of a list of user without a query per row. Keys
+// without rows are not in the map.
+func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
+	m, err := loadOrderByUser(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "order.LoadByUser", "order")
+	}
+	return m, nil
 }

@@ -5,9 +5,11 @@ package reserved
 
 import (
 	"context"
+	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 )
 
 // User is one row of table user.
@@ -214,4 +216,264 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "user.Count", "user")
 	}
 	return n, nil
+}
+
+const sqlUserFindByIDs = `-- name: user.FindByIDs
+SELECT "id", "select", "from", "type", "default" FROM "user"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table user whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlUserFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "user.FindByIDs", "user")
+	}
+	items, err := pgx.CollectRows(rows, collectUser)
+	if err != nil {
+		return nil, runtime.Wrap(err, "user.FindByIDs", "user")
+	}
+	return items, nil
+}
+
+// copyUserSource feeds rows of NewUser to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyUserSource struct {
+	rows []NewUser
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyUserSource) maskOf(n *NewUser) uint64 {
+	var m uint64
+	if n.Type.Set {
+		m |= uint64(0x1)
+	}
+	if n.Default.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyUserSource) columns() []string {
+	cols := make([]string, 0, 5)
+	cols = append(cols, "id")
+	cols = append(cols, "select")
+	cols = append(cols, "from")
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "type")
+	}
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "default")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyUserSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyUserSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	v = append(v, n.ID)
+	v = append(v, n.Select)
+	v = append(v, n.From)
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.Type.Value)
+	}
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Default.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyUserSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table user with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyUserSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyUserSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 5),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "user.CreateMany", "user")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyUserSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 5),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "user.CreateMany", "user")
+	}
+	return total, nil
+}
+
+const sqlUserCreateManyReturning = `-- name: user.CreateManyReturning
+INSERT INTO "user" ("id", "select", "from", "type", "default")
+SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", 'from'::"select"), COALESCE("u"."c5", FALSE)
+FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "select", "from", "type", "default"`
+
+// CreateManyReturning inserts rows into table user and returns them as stored, in
+// input order, defaults applied as in Create. It runs one statement, which binds
+// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
+// and all or nothing.
+func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]int32, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]*string, len(rows))
+	a4 := make([]*Select, len(rows))
+	a5 := make([]*bool, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID
+		a2[i] = n.Select
+		a3[i] = n.From
+		a4[i] = n.Type.Ptr()
+		a5[i] = n.Default.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlUserCreateManyReturning, a1, a2, a3, a4, a5)
+	if err != nil {
+		return nil, runtime.Wrap(err, "user.CreateManyReturning", "user")
+	}
+	out, err := pgx.CollectRows(res, collectUser)
+	if err != nil {
+		return nil, runtime.Wrap(err, "user.CreateManyReturning", "user")
+	}
+	return out, nil
+}
+
+const sqlUserUpsertByID = `-- name: user.UpsertByID
+INSERT INTO "user" ("id", "select", "from", "type", "default")
+VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
+ON CONFLICT ("id") DO UPDATE
+SET "select" = EXCLUDED."select",
+    "from" = EXCLUDED."from",
+    "type" = CASE WHEN $4::"select" IS NULL THEN "user"."type" ELSE EXCLUDED."type" END,
+    "default" = CASE WHEN $5::boolean IS NULL THEN "user"."default" ELSE EXCLUDED."default" END
+RETURNING "id", "select", "from", "type", "default"`
+
+// UpsertByID inserts n into table user or, when a row with the same id exists,
+// updates that row from n, in one statement, and returns the row as stored. The
+// update sets every column of n except the key's and the primary key's; an
+// optional field left unset keeps the column's value.
+func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
+	var v User
+	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpsertByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
+		return User{}, runtime.Wrap(err, "user.UpsertByID", "user")
+	}
+	return v, nil
+}
+
+const sqlUserCreateIfAbsentByID = `-- name: user.CreateIfAbsentByID
+WITH "inserted" AS (
+INSERT INTO "user" ("id", "select", "from", "type", "default")
+VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
+ON CONFLICT ("id") DO NOTHING
+RETURNING "id", "select", "from", "type", "default"
+)
+SELECT true, "id", "select", "from", "type", "default" FROM "inserted"
+UNION ALL
+SELECT false, "id", "select", "from", "type", "default" FROM "user"
+WHERE "id" = $1
+LIMIT 1`
+
+// CreateIfAbsentByID inserts n into table user unless a row with the same id
+// exists, and returns the new row and true, or the existing row, unchanged, and
+// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
+// of the row in the way); when that row was committed by a concurrent transaction
+// after the statement started, the statement cannot see it and runs again, up to
+// three times in all.
+func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
+	for attempt := 1; ; attempt++ {
+		var v User
+		var created bool
+		err := r.db.QueryRow(ctx, sqlUserCreateIfAbsentByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()).Scan(&created, &v.ID, &v.Select, &v.From, &v.Type, &v.Default)
+		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
+			// The row in the way was committed after the statement's snapshot
+			// was taken; a new statement sees it (or inserts, if it is gone).
+			continue
+		}
+		if err != nil {
+			return User{}, false, runtime.Wrap(err, "user.CreateIfAbsentByID", "user")
+		}
+		return v, created, nil
+	}
+}
+
+// LoadOrder returns the rows of table order that reference each of parents
+// (order.user = user.id), keyed by the parent's id, each group in primary key
+// order. It runs one query for all parents; parents without rows are not in the
+// map.
+func (r *UserRepo) LoadOrder(ctx context.Context, parents []User) (map[int32][]Order, error) {
+	keys := make([]int32, 0, len(parents))
+	for i := range parents {
+		keys = append(keys, parents[i].ID)
+	}
+	m, err := loadOrderByUser(ctx, r.db, keys)
+	if err != nil {
+		return nil, runtime.Wrap(err, "user.LoadOrder", "user")
+	}
+	return m, nil
 }

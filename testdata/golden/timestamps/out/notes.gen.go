@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -216,4 +217,182 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "notes.Count", "notes")
 	}
 	return n, nil
+}
+
+const sqlNotesFindByIDs = `-- name: notes.FindByIDs
+SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table notes whose id is in ids, in id order, with
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids.
+func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notes.FindByIDs", "notes")
+	}
+	items, err := pgx.CollectRows(rows, collectNote)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notes.FindByIDs", "notes")
+	}
+	return items, nil
+}
+
+// copyNotesSource feeds rows of NewNote to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copyNotesSource struct {
+	rows []NewNote
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copyNotesSource) maskOf(n *NewNote) uint64 {
+	var m uint64
+	if n.ID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Body.Set {
+		m |= uint64(0x2)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copyNotesSource) columns() []string {
+	cols := make([]string, 0, 3)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "id")
+	}
+	cols = append(cols, "title")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "body")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copyNotesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copyNotesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.ID.Value)
+	}
+	v = append(v, n.Title)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Body.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copyNotesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table notes with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in one transaction (a savepoint when r runs in one) when there is more
+// than one group. COPY does not return rows; CreateManyReturning does.
+func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copyNotesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 1 {
+		s := &copyNotesSource{
+			i:    -1,
+			mask: masks[0],
+			rows: rows,
+			vals: make([]any, 0, 3),
+		}
+		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
+		if err != nil {
+			return 0, runtime.Wrap(err, "notes.CreateMany", "notes")
+		}
+		return n, nil
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		total = 0
+		for _, m := range masks {
+			s := &copyNotesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 3),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "notes.CreateMany", "notes")
+	}
+	return total, nil
+}
+
+const sqlNotesCreateManyReturning = `-- name: notes.CreateManyReturning
+INSERT INTO "notes" ("id", "title", "body")
+SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", COALESCE("u"."c3", ''::text)
+FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
+ORDER BY "u"."ord"
+RETURNING "id", "title", "body", "created_at", "updated_at"`
+
+// CreateManyReturning inserts rows into table notes and returns them as stored, in
+// input order, defaults applied as in Create. It runs one statement, which binds
+// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
+// and all or nothing.
+func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	a1 := make([]*uuid.UUID, len(rows))
+	a2 := make([]string, len(rows))
+	a3 := make([]*string, len(rows))
+	for i := range rows {
+		n := &rows[i]
+		a1[i] = n.ID.Ptr()
+		a2[i] = n.Title
+		a3[i] = n.Body.Ptr()
+	}
+	res, err := r.db.Query(ctx, sqlNotesCreateManyReturning, a1, a2, a3)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notes.CreateManyReturning", "notes")
+	}
+	out, err := pgx.CollectRows(res, collectNote)
+	if err != nil {
+		return nil, runtime.Wrap(err, "notes.CreateManyReturning", "notes")
+	}
+	return out, nil
 }

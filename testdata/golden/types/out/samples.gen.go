@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -257,8 +258,8 @@ const sqlSamplesUpdate = `-- name: samples.Update
 UPDATE "samples"
 SET "uid" = COALESCE($2::uuid, "uid"),
     "name" = COALESCE($3::text, "name"),
-    "code" = COALESCE($4::varchar(16), "code"),
-    "flag" = COALESCE($5::char(1), "flag"),
+    "code" = COALESCE($4::varchar, "code"),
+    "flag" = COALESCE($5::bpchar, "flag"),
     "active" = COALESCE($6::boolean, "active"),
     "small" = COALESCE($7::smallint, "small"),
     "medium" = COALESCE($8::integer, "medium"),
@@ -320,4 +321,247 @@ func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
 		return 0, runtime.Wrap(err, "samples.Count", "samples")
 	}
 	return n, nil
+}
+
+const sqlSamplesFindByIDs = `-- name: samples.FindByIDs
+SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+WHERE "id" = ANY($1) ORDER BY "id"`
+
+// FindByIDs returns the rows of table samples whose id is in ids, in id order,
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids.
+func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.Query(ctx, sqlSamplesFindByIDs, ids)
+	if err != nil {
+		return nil, runtime.Wrap(err, "samples.FindByIDs", "samples")
+	}
+	items, err := pgx.CollectRows(rows, collectSample)
+	if err != nil {
+		return nil, runtime.Wrap(err, "samples.FindByIDs", "samples")
+	}
+	return items, nil
+}
+
+// copySamplesSource feeds rows of NewSample to pgx's CopyFrom, reading the struct
+// fields directly. It sends the rows whose set optional fields are mask, with the
+// columns of that mask.
+type copySamplesSource struct {
+	rows []NewSample
+	mask uint64
+	i    int
+	vals []any
+}
+
+// maskOf returns the bits of the optional fields n sets.
+func (s *copySamplesSource) maskOf(n *NewSample) uint64 {
+	var m uint64
+	if n.UID.Set {
+		m |= uint64(0x1)
+	}
+	if n.Active.Set {
+		m |= uint64(0x2)
+	}
+	if n.Doc.Set {
+		m |= uint64(0x4)
+	}
+	if n.Tags.Set {
+		m |= uint64(0x8)
+	}
+	if n.Mood.Set {
+		m |= uint64(0x10)
+	}
+	if n.Moods.Set {
+		m |= uint64(0x20)
+	}
+	return m
+}
+
+// columns returns the columns of the source's mask, in table order.
+func (s *copySamplesSource) columns() []string {
+	cols := make([]string, 0, 28)
+	if s.mask&uint64(0x1) != 0 {
+		cols = append(cols, "uid")
+	}
+	cols = append(cols, "name")
+	cols = append(cols, "code")
+	cols = append(cols, "flag")
+	if s.mask&uint64(0x2) != 0 {
+		cols = append(cols, "active")
+	}
+	cols = append(cols, "small")
+	cols = append(cols, "medium")
+	cols = append(cols, "big")
+	cols = append(cols, "amount")
+	cols = append(cols, "ratio")
+	cols = append(cols, "score")
+	cols = append(cols, "precise")
+	cols = append(cols, "born_on")
+	cols = append(cols, "alarm")
+	cols = append(cols, "seen_at")
+	cols = append(cols, "happened_at")
+	cols = append(cols, "wait")
+	if s.mask&uint64(0x4) != 0 {
+		cols = append(cols, "doc")
+	}
+	cols = append(cols, "raw_doc")
+	cols = append(cols, "blob")
+	cols = append(cols, "addr")
+	cols = append(cols, "net")
+	if s.mask&uint64(0x8) != 0 {
+		cols = append(cols, "tags")
+	}
+	cols = append(cols, "counts")
+	cols = append(cols, "ids")
+	cols = append(cols, "prices")
+	if s.mask&uint64(0x10) != 0 {
+		cols = append(cols, "mood")
+	}
+	if s.mask&uint64(0x20) != 0 {
+		cols = append(cols, "moods")
+	}
+	return cols
+}
+
+// Next advances to the next row of the source's mask.
+func (s *copySamplesSource) Next() bool {
+	for s.i++; s.i < len(s.rows); s.i++ {
+		if s.maskOf(&s.rows[s.i]) == s.mask {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns the current row's values; the slice is reused for the next row.
+func (s *copySamplesSource) Values() ([]any, error) {
+	n := &s.rows[s.i]
+	v := s.vals[:0]
+	if s.mask&uint64(0x1) != 0 {
+		v = append(v, n.UID.Value)
+	}
+	v = append(v, n.Name)
+	v = append(v, n.Code)
+	v = append(v, n.Flag)
+	if s.mask&uint64(0x2) != 0 {
+		v = append(v, n.Active.Value)
+	}
+	v = append(v, n.Small)
+	v = append(v, n.Medium)
+	v = append(v, n.Big)
+	v = append(v, n.Amount)
+	v = append(v, n.Ratio)
+	v = append(v, n.Score)
+	v = append(v, n.Precise)
+	v = append(v, n.BornOn)
+	v = append(v, n.Alarm)
+	v = append(v, n.SeenAt)
+	v = append(v, n.HappenedAt)
+	v = append(v, n.Wait)
+	if s.mask&uint64(0x4) != 0 {
+		v = append(v, n.Doc.Value)
+	}
+	v = append(v, n.RawDoc)
+	v = append(v, n.Blob)
+	v = append(v, n.Addr)
+	v = append(v, n.Net)
+	if s.mask&uint64(0x8) != 0 {
+		v = append(v, n.Tags.Value)
+	}
+	v = append(v, n.Counts)
+	v = append(v, n.IDs)
+	v = append(v, n.Prices)
+	if s.mask&uint64(0x10) != 0 {
+		v = append(v, n.Mood.Value)
+	}
+	if s.mask&uint64(0x20) != 0 {
+		v = append(v, n.Moods.Value)
+	}
+	s.vals = v
+	return v, nil
+}
+
+// Err reports no error: the rows are in memory.
+func (s *copySamplesSource) Err() error {
+	return nil
+}
+
+// CreateMany inserts rows into table samples with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in one transaction (a savepoint when r runs in one) when there
+// is more than one group. It always runs in a transaction, on whose connection it
+// registers the enum types "mood" so that pgx can send enum arrays in COPY's
+// binary format. COPY does not return rows; CreateManyReturning does.
+func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	// Rows are sent in groups by the optional fields they set, so that an unset field takes
+	// the column's default; usually every row sets the same ones and there is one group.
+	var masks []uint64
+	probe := copySamplesSource{}
+	for i := range rows {
+		m := probe.maskOf(&rows[i])
+		if !slices.Contains(masks, m) {
+			masks = append(masks, m)
+		}
+	}
+	var total int64
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
+		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"mood\""); err != nil {
+			return err
+		}
+		total = 0
+		for _, m := range masks {
+			s := &copySamplesSource{
+				i:    -1,
+				mask: m,
+				rows: rows,
+				vals: make([]any, 0, 28),
+			}
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"samples"}, s.columns(), s)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, runtime.Wrap(err, "samples.CreateMany", "samples")
+	}
+	return total, nil
+}
+
+// CreateManyReturning inserts rows into table samples and returns them as stored,
+// in input order, defaults applied. It queues Create's statement once per row in
+// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
+// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
+// table's array columns.)
+func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) ([]Sample, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr())
+	}
+	br := r.db.SendBatch(ctx, b)
+	out := make([]Sample, 0, len(rows))
+	for range rows {
+		var v Sample
+		if err := scanSample(br.QueryRow(), &v); err != nil {
+			br.Close()
+			return nil, runtime.Wrap(err, "samples.CreateManyReturning", "samples")
+		}
+		out = append(out, v)
+	}
+	if err := br.Close(); err != nil {
+		return nil, runtime.Wrap(err, "samples.CreateManyReturning", "samples")
+	}
+	return out, nil
 }

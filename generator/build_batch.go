@@ -1,0 +1,157 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// maxCopyOptional bounds the columns with defaults CreateMany can group
+// rows by: a row's set optional fields are a bit mask in a uint64.
+const maxCopyOptional = 64
+
+// bulkMethods are the bulk methods of a repository that Build may add.
+var bulkMethods = []string{"FindByIDs", "CreateMany", "CreateManyReturning"}
+
+// buildBatch fills t.Batch: FindByIDs for a single-column key, CreateMany
+// over COPY and CreateManyReturning.
+func (b *builder) buildBatch(t *Table) {
+	st := t.Spec
+	what := fmt.Sprintf("table %q", st.Name)
+	for _, m := range bulkMethods {
+		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
+	}
+	if len(t.PK) == 1 {
+		t.Batch.FindByIDs = &Statement{Const: sqlName(t, "FindByIDs"), SQL: findByIDsSQL(t)}
+		b.declareDerived(t, t.Batch.FindByIDs.Const, "the statement constant of "+t.Repo+".FindByIDs", st.Pos)
+	} else {
+		t.Notes = append(t.Notes, "FindByIDs is not generated: the primary key has several columns.")
+	}
+
+	switch opt := optionalColumns(t.Insert); {
+	case len(t.Insert) == 0:
+		t.Notes = append(t.Notes, "CreateMany is not generated: the table has no column a caller sets.")
+	case len(opt) > maxCopyOptional:
+		t.Notes = append(t.Notes, fmt.Sprintf("CreateMany is not generated: more than %d columns have defaults.", maxCopyOptional))
+	default:
+		t.Batch.CopySource = "copy" + t.Plural + "Source"
+		b.declareDerived(t, t.Batch.CopySource, "the COPY source of "+what, st.Pos)
+		t.Batch.CopyOptional = opt
+		seen := map[string]bool{}
+		for _, c := range t.Insert {
+			if isEnumArray(c.Type) && !seen[c.Type.Enum.Name] {
+				seen[c.Type.Enum.Name] = true
+				t.Batch.CopyEnums = append(t.Batch.CopyEnums, quoteIdent(c.Type.Enum.Name))
+			}
+		}
+	}
+
+	t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
+	t.Batch.ReturningBatch = len(t.Insert) == 0
+	for _, c := range t.Insert {
+		if c.Type.ArrayDims > 0 {
+			// unnest flattens an array of arrays into its elements.
+			t.Batch.ReturningBatch = true
+		}
+	}
+	if !t.Batch.ReturningBatch {
+		t.Batch.Returning.SQL, t.Batch.ReturningArgs = createManyReturningSQL(t)
+		b.declareDerived(t, t.Batch.Returning.Const, "the statement constant of "+t.Repo+".CreateManyReturning", st.Pos)
+	}
+}
+
+// optionalColumns returns the columns with a default: their insert fields
+// are runtime.Opt.
+func optionalColumns(cols []*Column) []*Column {
+	var out []*Column
+	for _, c := range cols {
+		if c.HasDefault {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// buildUniqueKeys fills t.UniqueKeys and names their upserts: the primary
+// key when the caller supplies every column of it, each unique column, and
+// each unique index over columns only (a partial one with its predicate).
+// A key is listed once, however many constraints it has.
+func (b *builder) buildUniqueKeys(t *Table) {
+	st := t.Spec
+	byName := map[string]*Column{}
+	for _, c := range t.Columns {
+		byName[c.SQLName] = c
+	}
+	insertable := map[*Column]bool{}
+	for _, c := range t.Insert {
+		insertable[c] = true
+	}
+	seen := map[string]bool{}
+	add := func(cols []*spec.Column, where string, pos spec.Pos) {
+		var key []*Column
+		var names []string
+		for _, sc := range cols {
+			c := byName[sc.Name]
+			if c == nil || !insertable[c] {
+				return
+			}
+			key = append(key, c)
+			names = append(names, c.SQLName)
+		}
+		id := strings.Join(names, "\x00") + "\x00" + where
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		k := &UniqueKey{Columns: key, Where: where}
+		var fields []string
+		for _, c := range key {
+			fields = append(fields, c.Field)
+		}
+		suffix := strings.Join(fields, "And")
+		k.Upsert, k.CreateIfAbsent = "UpsertBy"+suffix, "CreateIfAbsentBy"+suffix
+		desc := fmt.Sprintf("the upsert on the unique key (%s)", strings.Join(names, ", "))
+		ok := b.repoMethod(t, k.Upsert, desc, pos)
+		ok = b.repoMethod(t, k.CreateIfAbsent, desc, pos) && ok
+		if !ok {
+			return
+		}
+		k.UpsertSQL = Statement{Const: sqlName(t, k.Upsert), SQL: upsertSQL(t, k)}
+		k.CreateIfAbsentSQL = Statement{Const: sqlName(t, k.CreateIfAbsent), SQL: createIfAbsentSQL(t, k)}
+		b.declareDerived(t, k.UpsertSQL.Const, "the statement constant of "+t.Repo+"."+k.Upsert, pos)
+		b.declareDerived(t, k.CreateIfAbsentSQL.Const, "the statement constant of "+t.Repo+"."+k.CreateIfAbsent, pos)
+		t.UniqueKeys = append(t.UniqueKeys, k)
+	}
+	pkSupplied := true
+	for _, c := range t.PK {
+		pkSupplied = pkSupplied && !c.HasDefault
+	}
+	if pkSupplied {
+		// A key the database generates cannot conflict with a new row.
+		add(st.PrimaryKey, "", st.Pos)
+	}
+	for _, c := range st.Columns {
+		if c.Unique {
+			add([]*spec.Column{c}, "", c.Pos)
+		}
+	}
+	for _, ix := range st.Indexes {
+		if !ix.Unique {
+			continue
+		}
+		var cols []*spec.Column
+		for _, part := range ix.Parts {
+			if part.Column == nil {
+				// ON CONFLICT can infer an expression index, but the insert
+				// struct has no value of the expression to upsert by.
+				cols = nil
+				break
+			}
+			cols = append(cols, part.Column)
+		}
+		if cols != nil {
+			add(cols, ix.Where, ix.Pos)
+		}
+	}
+}

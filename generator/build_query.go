@@ -1,0 +1,403 @@
+package generator
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// maxVariantFilters is the number of optional parameters up to which a
+// structured query gets one statement per combination of set parameters
+// (2^n constants, each binding only its own parameters), so that every
+// statement is plain SQL that PostgreSQL plans well, with or without a
+// cached generic plan. Beyond it, each optional filter is written as
+// "($n::type IS NULL OR column = $n)": one statement, no run-time SQL
+// building, but a generic plan cannot use an index for such a filter.
+const maxVariantFilters = 4
+
+// maxPositional is the number of raw query parameters passed
+// positionally; more travel in a params struct.
+const maxPositional = 2
+
+// buildQuery builds the IR of query sq on table t, reporting names that
+// collide with generated methods or package-level names. It returns nil
+// when the query cannot be generated.
+func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
+	q := &Query{Name: sq.Name, Kind: sq.Kind, Table: t, Returns: sq.Returns, Comment: sq.Comment, Spec: sq}
+	what := fmt.Sprintf("query %q", sq.Name)
+	if !b.repoMethod(t, q.Name, what, sq.Pos) {
+		return nil
+	}
+	if sq.Stream && sq.Returns == "many" {
+		q.Stream = q.Name + "Stream"
+		if !b.repoMethod(t, q.Stream, "the streaming method of "+what, sq.Pos) {
+			return nil
+		}
+	}
+	errs := len(b.errs)
+	if sq.Kind == spec.Raw {
+		b.rawQuery(q, all)
+	} else {
+		b.structuredQuery(q)
+	}
+	if len(b.errs) > errs {
+		return nil
+	}
+	if b.sharedQueryName(sq.Name) {
+		// The same query name on several tables: the package-level types
+		// take the model's name as a prefix (AccountByParentParams).
+		if q.ParamsType != "" {
+			q.ParamsType = t.Model + q.ParamsType
+		}
+		if r := q.Result; r != nil && r.Table == nil {
+			r.Name, r.Scan, r.Collect = t.Model+r.Name, "scan"+t.Model+q.Name+"Row", "collect"+t.Model+q.Name+"Row"
+		}
+	}
+	used := map[string]bool{}
+	for _, p := range q.Params {
+		for isQueryLocal(p.Local) || used[p.Local] {
+			p.Local += "_"
+		}
+		used[p.Local] = true
+	}
+	if q.ParamsType != "" {
+		b.declare(q.ParamsType, "the params struct of "+what, sq.Pos)
+	}
+	if r := q.Result; r != nil && r.Table == nil {
+		b.declare(r.Name, "the row type of "+what, sq.Pos)
+		b.declare(r.Scan, "the row scanner of "+what, sq.Pos)
+		b.declare(r.Collect, "the row collector of "+what, sq.Pos)
+	}
+	for _, v := range q.Variants {
+		for _, s := range []Statement{v.Main, v.After, v.Stream} {
+			if s.Const != "" {
+				b.declareDerived(t, s.Const, "a statement constant of "+what, sq.Pos)
+			}
+		}
+	}
+	return q
+}
+
+// sharedQueryName reports whether queries of more than one table are
+// called name.
+func (b *builder) sharedQueryName(name string) bool {
+	n := 0
+	for _, t := range b.proj.Tables {
+		for _, q := range t.Queries {
+			if q.Name == name {
+				n++
+				break
+			}
+		}
+	}
+	return n > 1
+}
+
+// isQueryLocal reports whether a name is one the generated query methods
+// use for their own variables (k0, k1… hold cursor values).
+func isQueryLocal(s string) bool {
+	switch s {
+	case "p", "size", "mask", "sql", "start", "created", "attempt", "keys", "key", "m":
+		return true
+	}
+	if len(s) > 1 && s[0] == 'k' {
+		_, err := strconv.Atoi(s[1:])
+		return err == nil
+	}
+	return false
+}
+
+// queryTerm is one condition of a structured query's WHERE.
+type queryTerm struct {
+	// op is the filter's operator; an optional between becomes two terms,
+	// gte and lte.
+	op  string
+	col *Column
+	// params are the term's parameters: none for is_null, not_null and a
+	// fixed value, two for between, one otherwise.
+	params   []*QueryParam
+	optional bool
+	// value is a fixed value in canonical literal text.
+	value    string
+	hasValue bool
+}
+
+// orderTerm is one ORDER BY term.
+type orderTerm struct {
+	col   *Column
+	desc  bool
+	nulls string
+}
+
+// columnOf returns t's IR column for a spec column.
+func columnOf(t *Table, sc *spec.Column) *Column {
+	for _, c := range t.Columns {
+		if c.Spec == sc {
+			return c
+		}
+	}
+	return nil
+}
+
+// opSQL returns the SQL operator of a comparison filter on c.
+func opSQL(op string, c *Column) string {
+	switch op {
+	case "eq":
+		return "="
+	case "ne":
+		if c.Nullable {
+			// ne on a nullable column also matches NULL, the way "not
+			// equal to x" reads.
+			return "IS DISTINCT FROM"
+		}
+		return "<>"
+	case "lt":
+		return "<"
+	case "lte":
+		return "<="
+	case "gt":
+		return ">"
+	case "gte":
+		return ">="
+	case "like":
+		return "LIKE"
+	case "ilike":
+		return "ILIKE"
+	}
+	return op
+}
+
+// structuredQuery computes the parameters and statements of a structured
+// query.
+func (b *builder) structuredQuery(q *Query) {
+	sq, t := q.Spec, q.Table
+	if sq.Returns == "many" {
+		q.Paginate = sq.Paginate
+	}
+	q.Result = &Result{Name: t.Model, Table: t, Scan: scanName(t), Collect: collectName(t)}
+	fields := map[string]spec.Pos{}
+	newParam := func(name string, c *Column, g GoType, optional bool, doc string, pos spec.Pos) *QueryParam {
+		p := &QueryParam{Kind: FilterParam, Name: name, Field: goName(name), Local: lowerName(name), Go: g,
+			Optional: optional, Doc: doc, Column: c}
+		if first, dup := fields[p.Field]; dup {
+			b.errs.Add(pos, "parameter %q of query %q would be the Go field %s, like a parameter at %s; set param: to another name", name, q.Name, p.Field, first)
+		}
+		fields[p.Field] = pos
+		q.Params = append(q.Params, p)
+		return p
+	}
+	optDoc := func(doc string, optional bool) string {
+		if optional {
+			return doc + " When unset, the filter is skipped."
+		}
+		return doc
+	}
+	var terms []*queryTerm
+	for _, f := range sq.Where {
+		c := columnOf(t, f.Column)
+		if c == nil {
+			continue
+		}
+		elem := c.Go.Elem()
+		term := &queryTerm{op: f.Op, col: c, optional: f.Optional, value: f.Value, hasValue: f.HasValue}
+		switch {
+		case f.Op == "in" && c.Type.ArrayDims > 0:
+			b.errs.Add(f.Pos, "in does not apply to array column %q; compare whole arrays with eq", c.SQLName)
+			continue
+		case f.Param == "":
+		case f.Op == "between":
+			fromName, toName := f.Param+"_from", f.Param+"_to"
+			from := newParam(fromName, c, elem, f.Optional, optDoc(fmt.Sprintf("%s is the lower bound of %s (%s >= %s).",
+				goName(fromName), c.SQLName, c.SQLName, goName(fromName)), f.Optional), f.Pos)
+			to := newParam(toName, c, elem, f.Optional, optDoc(fmt.Sprintf("%s is the upper bound of %s (%s <= %s).",
+				goName(toName), c.SQLName, c.SQLName, goName(toName)), f.Optional), f.Pos)
+			if f.Optional {
+				// Each bound of an optional between is a filter of its own.
+				terms = append(terms,
+					&queryTerm{op: "gte", col: c, optional: true, params: []*QueryParam{from}},
+					&queryTerm{op: "lte", col: c, optional: true, params: []*QueryParam{to}})
+				continue
+			}
+			term.params = []*QueryParam{from, to}
+		case f.Op == "in":
+			g := elem
+			g.Slice = true
+			doc := fmt.Sprintf("%s lists the values of %s to match (%s = ANY(%s)); an empty slice matches no row.",
+				goName(f.Param), c.SQLName, c.SQLName, goName(f.Param))
+			term.params = []*QueryParam{newParam(f.Param, c, g, f.Optional, optDoc(doc, f.Optional), f.Pos)}
+		default:
+			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", goName(f.Param), c.SQLName, c.SQLName, opSQL(f.Op, c), goName(f.Param))
+			term.params = []*QueryParam{newParam(f.Param, c, elem, f.Optional, optDoc(doc, f.Optional), f.Pos)}
+		}
+		terms = append(terms, term)
+	}
+	var limit, offset *QueryParam
+	if sq.LimitParam {
+		limit = &QueryParam{Kind: LimitParam, Name: "limit", Field: "Limit", Local: "limit", Go: GoType{Name: "int32"},
+			Doc: "Limit is the largest number of rows returned."}
+		q.Params = append(q.Params, limit)
+	}
+	if sq.OffsetParam {
+		offset = &QueryParam{Kind: OffsetParam, Name: "offset", Field: "Offset", Local: "offset", Go: GoType{Name: "int64"},
+			Doc: "Offset is the number of rows skipped before the first one returned."}
+		q.Params = append(q.Params, offset)
+	}
+	if len(q.Params) != 1 || q.Params[0].Optional {
+		if len(q.Params) > 0 {
+			q.ParamsType = q.Name + "Params"
+		}
+	}
+
+	var order []orderTerm
+	seen := map[*Column]bool{}
+	for _, o := range sq.OrderBy {
+		if c := columnOf(t, o.Column); c != nil {
+			order = append(order, orderTerm{col: c, desc: o.Desc, nulls: o.Nulls})
+			seen[c] = true
+		}
+	}
+	if q.Paginate == "keyset" {
+		for _, o := range order {
+			q.Cursor = append(q.Cursor, o.col)
+		}
+	}
+	if q.Paginate == "offset" {
+		// Pages of an offset query must not overlap: the primary key
+		// breaks ties.
+		for _, c := range t.PK {
+			if !seen[c] {
+				order = append(order, orderTerm{col: c})
+			}
+		}
+	}
+
+	var optional []*QueryParam
+	for _, term := range terms {
+		if term.optional {
+			optional = append(optional, term.params...)
+		}
+	}
+	fallback := len(optional) > maxVariantFilters
+	if !fallback {
+		q.Optional = optional
+	}
+	base := sqlName(t, q.Name)
+	for mask := 0; mask < 1<<len(q.Optional); mask++ {
+		suffix := ""
+		if len(q.Optional) > 0 {
+			suffix = "V" + strconv.Itoa(mask)
+		}
+		set := map[*QueryParam]bool{}
+		for i, p := range q.Optional {
+			if mask&(1<<i) != 0 {
+				set[p] = true
+			}
+		}
+		v := structuredSQL(q, terms, order, set, fallback, limit, offset)
+		v.Main.Const = base + suffix
+		if q.Paginate == "keyset" {
+			v.After.Const = base + "After" + suffix
+		}
+		if q.Paginate != "" && q.Stream != "" {
+			v.Stream.Const = base + "Stream" + suffix
+		} else {
+			v.Stream = Statement{}
+		}
+		q.Variants = append(q.Variants, v)
+	}
+}
+
+// rawQuery computes the parameters, result type and statement of a raw
+// query.
+func (b *builder) rawQuery(q *Query, all []*Table) {
+	sq, t := q.Spec, q.Table
+	params := map[string]*QueryParam{}
+	types := map[string]spec.Type{}
+	fields := map[string]string{}
+	for _, sp := range sq.Params {
+		p := &QueryParam{Kind: RawParam, Name: sp.Name, Field: goName(sp.Name), Local: lowerName(sp.Name),
+			Go: goTypeOf(sp.Type, sp.Nullable, b.enums)}
+		p.Doc = fmt.Sprintf("%s is the parameter @%s (%s).", p.Field, sp.Name, sp.Type)
+		if prev, dup := fields[p.Field]; dup {
+			b.errs.Add(sp.Pos, "parameters %q and %q of query %q both become the Go name %s; rename one of them", prev, sp.Name, q.Name, p.Field)
+		}
+		fields[p.Field] = sp.Name
+		params[sp.Name], types[sp.Name] = p, sp.Type
+		q.Params = append(q.Params, p)
+	}
+	if t.Tenant != nil {
+		types["tenant"] = t.Tenant.Type
+	}
+	text, uses, err := spec.RewriteParamsFunc(sq.SQL, func(name string, num int) string {
+		ph := "$" + strconv.Itoa(num)
+		if typ, ok := types[name]; ok && isEnumArray(typ) {
+			return "(" + castType(ph, typ) + ")"
+		}
+		return ph
+	})
+	if err != nil {
+		b.errs.Add(sq.SQLPos, "%v", err)
+		return
+	}
+	v := &QueryVariant{Main: Statement{Const: sqlName(t, q.Name), SQL: header(t, q.Name) + strings.TrimRight(text, " \t\r\n")}}
+	for _, u := range uses {
+		p := params[u.Name]
+		if p == nil && u.Name == "tenant" && t.Tenant != nil {
+			p = &QueryParam{Kind: RawParam, Name: "tenant", Field: "Tenant", Local: "tenant", Go: t.Tenant.Go.Elem(),
+				Doc: fmt.Sprintf("Tenant is the parameter @tenant: the %s the query is scoped to.", t.Tenant.SQLName)}
+			params[u.Name] = p
+			q.Params = append(q.Params, p)
+		}
+		if p == nil {
+			b.errs.Add(sq.SQLPos, "parameter @%s is not declared in params", u.Name)
+			continue
+		}
+		v.Args = append(v.Args, QueryArg{Param: p, Kind: ArgValue})
+	}
+	q.Variants = []*QueryVariant{v}
+	if len(q.Params) > maxPositional {
+		q.ParamsType = q.Name + "Params"
+	}
+	if q.Returns == "one" || q.Returns == "many" {
+		q.Result = b.rawResult(q, all)
+	}
+}
+
+// rawResult returns the type of a raw query's rows: the model of the
+// query's table, or else of the first table, whose columns the declared
+// columns are exactly (names, order, Go types); otherwise a <Query>Row
+// struct.
+func (b *builder) rawResult(q *Query, all []*Table) *Result {
+	sq := q.Spec
+	cands := append([]*Table{q.Table}, all...)
+	for _, t := range cands {
+		if len(t.Columns) != len(sq.Columns) {
+			continue
+		}
+		match := true
+		for i, sc := range sq.Columns {
+			c := t.Columns[i]
+			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable, b.enums) {
+				match = false
+				break
+			}
+		}
+		if match {
+			return &Result{Name: t.Model, Table: t, Scan: scanName(t), Collect: collectName(t)}
+		}
+	}
+	r := &Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row", Collect: "collect" + q.Name + "Row"}
+	fields := map[string]string{}
+	for _, sc := range sq.Columns {
+		f := &ResultField{SQLName: sc.Name, Field: goName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable, b.enums)}
+		if prev, dup := fields[f.Field]; dup {
+			b.errs.Add(sc.Pos, "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
+			continue
+		}
+		fields[f.Field] = sc.Name
+		r.Fields = append(r.Fields, f)
+	}
+	return r
+}

@@ -1,0 +1,221 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// buildRelations adds to t.Relations, and names the methods of, the
+// foreign keys of other tables referencing t (Load<Children>) and t's
+// many-to-many relations (Load<Name>, Link<Name>, Unlink<Name>).
+//
+// It runs once for every table after buildBelongsTo has run for every
+// table, so that a parent's eager loader finds the child's batch loader.
+func (b *builder) buildRelations(t *Table, all []*Table) {
+	for _, child := range all {
+		var fks []*Column
+		for _, c := range child.Columns {
+			if ref := c.Spec.References; ref != nil && ref.Table == t.Spec {
+				fks = append(fks, c)
+			}
+		}
+		for _, c := range fks {
+			b.hasMany(t, child, c, len(fks) > 1 || child == t)
+		}
+	}
+	for _, m := range t.Spec.ManyToMany {
+		b.manyToMany(t, m)
+	}
+}
+
+// buildBelongsTo adds the relations of t's foreign key columns.
+func (b *builder) buildBelongsTo(t *Table) {
+	for _, c := range t.Columns {
+		if c.Spec.References != nil {
+			b.belongsTo(t, c)
+		}
+	}
+}
+
+// refColumn returns the IR column a foreign key column references.
+func (b *builder) refColumn(c *Column) (*Table, *Column) {
+	ref := c.Spec.References
+	parent := b.tables[ref.Table.Name]
+	if parent == nil {
+		return nil, nil
+	}
+	for _, pc := range parent.Columns {
+		if pc.Spec == ref.Column {
+			return parent, pc
+		}
+	}
+	return parent, nil
+}
+
+// mapKeyProblem says why values of type g cannot key a Go map, or "".
+func mapKeyProblem(c *Column) string {
+	if isSliceLike(c.Go) {
+		return fmt.Sprintf("column %s is %s, which cannot key a Go map", c.SQLName, c.SQLType)
+	}
+	return ""
+}
+
+// belongsTo adds the relation of t's foreign key column c.
+func (b *builder) belongsTo(t *Table, c *Column) {
+	parent, ref := b.refColumn(c)
+	if ref == nil {
+		return
+	}
+	pos := c.Spec.References.Pos
+	r := &Relation{
+		Kind: BelongsTo, Table: t, Target: parent, Child: t, FK: c, Ref: ref, Key: c.Go.Elem(),
+		List: "ListBy" + c.Field, Load: "LoadBy" + c.Field, Loader: "load" + t.Plural + "By" + c.Field, Pos: pos,
+	}
+	what := fmt.Sprintf("the finder of foreign key %s.%s", t.SQLName, c.SQLName)
+	if !b.repoMethod(t, r.List, what, pos) {
+		return
+	}
+	r.ListSQL = Statement{Const: sqlName(t, r.List), SQL: listBySQL(t, c, r.List)}
+	b.declareDerived(t, r.ListSQL.Const, "the statement constant of "+t.Repo+"."+r.List, pos)
+	if p := mapKeyProblem(c); p != "" {
+		r.Skipped = p
+		t.Notes = append(t.Notes, fmt.Sprintf("%s is not generated: %s.", r.Load, p))
+	} else if b.repoMethod(t, r.Load, fmt.Sprintf("the batch loader of foreign key %s.%s", t.SQLName, c.SQLName), pos) {
+		r.LoadSQL = Statement{Const: sqlName(t, r.Load), SQL: loadBySQL(t, c, r.Load)}
+		b.declareDerived(t, r.LoadSQL.Const, "the statement constant of "+t.Repo+"."+r.Load, pos)
+		b.declareDerived(t, r.Loader, fmt.Sprintf("the loader of foreign key %s.%s", t.SQLName, c.SQLName), pos)
+	} else {
+		r.Skipped = "its name is taken"
+	}
+	t.Relations = append(t.Relations, r)
+}
+
+// hasMany adds to parent the relation of child's foreign key column c;
+// byFK names the method after the column too (when child has several
+// keys referencing parent, or is parent).
+func (b *builder) hasMany(parent, child *Table, c *Column, byFK bool) {
+	_, ref := b.refColumn(c)
+	if ref == nil {
+		return
+	}
+	pos := c.Spec.References.Pos
+	r := &Relation{
+		Kind: HasMany, Table: parent, Target: child, Child: child, FK: c, Ref: ref, Key: c.Go.Elem(),
+		Load: "Load" + child.Plural, Loader: "load" + child.Plural + "By" + c.Field, Pos: pos,
+	}
+	if byFK {
+		r.Load += "By" + c.Field
+	}
+	switch {
+	case mapKeyProblem(c) != "":
+		r.Skipped = mapKeyProblem(c)
+	case ref.Go.Elem() != r.Key:
+		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", child.SQLName, c.SQLName, goTypeString(r.Key),
+			parent.SQLName, ref.SQLName, goTypeString(ref.Go.Elem()))
+	case !b.loaderOf(child, c):
+		r.Skipped = fmt.Sprintf("%s has no batch loader for %s", child.Repo, c.SQLName)
+	case !b.repoMethod(parent, r.Load, fmt.Sprintf("the eager loader of foreign key %s.%s", child.SQLName, c.SQLName), pos):
+		r.Skipped = "its name is taken"
+	}
+	if r.Skipped != "" && r.Skipped != "its name is taken" {
+		parent.Notes = append(parent.Notes, fmt.Sprintf("%s is not generated: %s.", r.Load, r.Skipped))
+	}
+	parent.Relations = append(parent.Relations, r)
+}
+
+// loaderOf reports whether child has a batch loader for its foreign key
+// column c.
+func (b *builder) loaderOf(child *Table, c *Column) bool {
+	for _, r := range child.Relations {
+		if r.Kind == BelongsTo && r.FK == c {
+			return r.Skipped == ""
+		}
+	}
+	return false
+}
+
+// manyToMany adds the many-to-many relation m of t.
+func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
+	through, target := b.tables[m.Through.Name], b.tables[m.Target.Name]
+	if through == nil || target == nil {
+		return
+	}
+	col := func(tab *Table, sc *spec.Column) *Column {
+		for _, c := range tab.Columns {
+			if c.Spec == sc {
+				return c
+			}
+		}
+		return nil
+	}
+	from, to := col(through, m.From), col(through, m.To)
+	if from == nil || to == nil {
+		return
+	}
+	_, fromRef := b.refColumn(from)
+	_, toRef := b.refColumn(to)
+	if fromRef == nil || toRef == nil {
+		return
+	}
+	single := modelName(m.Name)
+	r := &Relation{
+		Kind: ManyToMany, Table: t, Target: target, Child: through, FK: from, Ref: fromRef,
+		Through: through, To: to, ToRef: toRef, Key: from.Go.Elem(),
+		Load: "Load" + goName(m.Name), Link: "Link" + single, Unlink: "Unlink" + single, Pos: m.Pos,
+	}
+	what := fmt.Sprintf("many_to_many relation %q", m.Name)
+	switch {
+	case mapKeyProblem(from) != "":
+		r.Skipped = mapKeyProblem(from)
+	case fromRef.Go.Elem() != r.Key:
+		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", through.SQLName, from.SQLName, goTypeString(r.Key),
+			t.SQLName, fromRef.SQLName, goTypeString(fromRef.Go.Elem()))
+	}
+	if r.Skipped != "" {
+		t.Notes = append(t.Notes, fmt.Sprintf("%s is not generated: %s.", r.Load, r.Skipped))
+	} else if b.repoMethod(t, r.Load, "the loader of "+what, m.Pos) {
+		r.LoadSQL = Statement{Const: sqlName(t, r.Load), SQL: manyToManyLoadSQL(r)}
+		b.declareDerived(t, r.LoadSQL.Const, "the statement constant of "+t.Repo+"."+r.Load, m.Pos)
+	} else {
+		r.Skipped = "its name is taken"
+	}
+	for _, c := range through.Insert {
+		if c != from && c != to && !c.HasDefault && !c.Nullable {
+			r.LinkSkipped = fmt.Sprintf("join table %s has the column %s, which needs a value", through.SQLName, c.SQLName)
+		}
+	}
+	if from.Identity || to.Identity || from.Managed != spec.NotManaged || to.Managed != spec.NotManaged {
+		r.LinkSkipped = fmt.Sprintf("the database sets %s.%s or %s.%s", through.SQLName, from.SQLName, through.SQLName, to.SQLName)
+	}
+	if r.LinkSkipped != "" {
+		t.Notes = append(t.Notes, fmt.Sprintf("%s and %s are not generated: %s.", r.Link, r.Unlink, r.LinkSkipped))
+	} else {
+		ok := b.repoMethod(t, r.Link, "the link method of "+what, m.Pos)
+		ok = b.repoMethod(t, r.Unlink, "the unlink method of "+what, m.Pos) && ok
+		if ok {
+			r.LinkSQL = Statement{Const: sqlName(t, r.Link), SQL: linkSQL(r)}
+			r.UnlinkSQL = Statement{Const: sqlName(t, r.Unlink), SQL: unlinkSQL(r)}
+			b.declareDerived(t, r.LinkSQL.Const, "the statement constant of "+t.Repo+"."+r.Link, m.Pos)
+			b.declareDerived(t, r.UnlinkSQL.Const, "the statement constant of "+t.Repo+"."+r.Unlink, m.Pos)
+		} else {
+			r.LinkSkipped = "its name is taken"
+		}
+	}
+	t.Relations = append(t.Relations, r)
+}
+
+// goTypeString renders a Go type for a message: uuid.UUID, *string.
+func goTypeString(g GoType) string {
+	s := ""
+	if g.Ptr {
+		s += "*"
+	}
+	if g.Slice {
+		s += "[]"
+	}
+	if g.Path != "" {
+		return s + importNames[g.Path] + "." + g.Name
+	}
+	return s + g.Name
+}

@@ -1,0 +1,175 @@
+package generator
+
+import (
+	"strconv"
+	"strings"
+)
+
+// structuredSQL computes the statements of one variant of a structured
+// query: the optional parameters in set are bound, the others' filters
+// left out. With fallback, every optional filter is kept and tests its
+// parameter for NULL instead.
+func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*QueryParam]bool, fallback bool, limit, offset *QueryParam) *QueryVariant {
+	t := q.Table
+	v := &QueryVariant{}
+	var p placeholders
+	var conds []string
+	for _, term := range terms {
+		if term.optional && !fallback && !set[term.params[0]] {
+			continue
+		}
+		conds = append(conds, term.condition(&p, &v.Args, fallback))
+	}
+	if t.DeletedAt != nil && !q.Spec.IncludeDeleted {
+		conds = append(conds, t.DeletedAt.Quoted+" IS NULL")
+	}
+	from := " FROM " + t.Quoted
+	where := ""
+	if len(conds) > 0 {
+		where = "\nWHERE " + strings.Join(conds, " AND ")
+	}
+	head := header(t, q.Name)
+	switch q.Returns {
+	case "count":
+		v.Main.SQL = head + "SELECT count(*)" + from + where
+		return v
+	case "exists":
+		v.Main.SQL = head + "SELECT EXISTS (SELECT 1" + from + where + ")"
+		return v
+	}
+	sel := head + "SELECT " + selectList(t.Columns) + from
+	orderBy := orderClause(order)
+	switch q.Paginate {
+	case "keyset":
+		filters := p
+		v.Main.SQL = sel + where + orderBy + "\nLIMIT " + p.next()
+		v.Stream.SQL = sel + where + orderBy
+		p = filters
+		after := append(append([]string(nil), conds...), keysetCondition(order, &p))
+		v.After.SQL = sel + "\nWHERE " + strings.Join(after, " AND ") + orderBy + "\nLIMIT " + p.next()
+	case "offset":
+		v.Main.SQL = sel + where + orderBy + "\nLIMIT " + p.next() + " OFFSET " + p.next()
+		v.Stream.SQL = sel + where + orderBy
+	default:
+		tail := ""
+		switch {
+		case limit != nil:
+			tail += "\nLIMIT " + p.next()
+			v.Args = append(v.Args, QueryArg{Param: limit, Kind: ArgValue})
+		case q.Spec.Limit > 0:
+			tail += "\nLIMIT " + strconv.Itoa(q.Spec.Limit)
+		case q.Returns == "one":
+			tail += "\nLIMIT 1"
+		}
+		if offset != nil {
+			tail += "\nOFFSET " + p.next()
+			v.Args = append(v.Args, QueryArg{Param: offset, Kind: ArgValue})
+		}
+		v.Main.SQL = sel + where + orderBy + tail
+	}
+	return v
+}
+
+// orderClause renders ORDER BY, or "" without terms.
+func orderClause(order []orderTerm) string {
+	if len(order) == 0 {
+		return ""
+	}
+	parts := make([]string, len(order))
+	for i, o := range order {
+		parts[i] = o.col.Quoted
+		if o.desc {
+			parts[i] += " DESC"
+		}
+		switch o.nulls {
+		case "first":
+			parts[i] += " NULLS FIRST"
+		case "last":
+			parts[i] += " NULLS LAST"
+		}
+	}
+	return "\nORDER BY " + strings.Join(parts, ", ")
+}
+
+// keysetCondition selects the rows after a cursor holding the values of
+// the order columns, taking placeholders from p. When every column sorts
+// the same way it is a row comparison, ("a", "b") > ($1, $2), which an
+// index on (a, b) answers directly; with mixed directions it spells the
+// comparison out: "a" >= $1 AND ("a" > $1 OR ("a" = $1 AND "b" < $2)).
+func keysetCondition(order []orderTerm, p *placeholders) string {
+	phs := make([]string, len(order))
+	for i, o := range order {
+		phs[i] = plainParam(p.next(), o.col)
+	}
+	after := func(o orderTerm) string {
+		if o.desc {
+			return "<"
+		}
+		return ">"
+	}
+	same := true
+	for _, o := range order[1:] {
+		same = same && o.desc == order[0].desc
+	}
+	if len(order) == 1 {
+		return order[0].col.Quoted + " " + after(order[0]) + " " + phs[0]
+	}
+	if same {
+		cols := make([]string, len(order))
+		for i, o := range order {
+			cols[i] = o.col.Quoted
+		}
+		return "(" + strings.Join(cols, ", ") + ") " + after(order[0]) + " (" + strings.Join(phs, ", ") + ")"
+	}
+	last := len(order) - 1
+	expr := order[last].col.Quoted + " " + after(order[last]) + " " + phs[last]
+	for i := last - 1; i >= 0; i-- {
+		c := order[i].col.Quoted
+		expr = c + " " + after(order[i]) + " " + phs[i] + " OR (" + c + " = " + phs[i] + " AND (" + expr + "))"
+	}
+	return order[0].col.Quoted + " " + after(order[0]) + "= " + phs[0] + " AND (" + expr + ")"
+}
+
+// condition renders the term with placeholders from p and appends the
+// arguments it binds to args. With fallback, an optional term keeps its
+// condition and tests its parameter: unset (NULL) matches every row.
+func (term *queryTerm) condition(p *placeholders, args *[]QueryArg, fallback bool) string {
+	c := term.col
+	switch {
+	case term.op == "is_null":
+		return c.Quoted + " IS NULL"
+	case term.op == "not_null":
+		return c.Quoted + " IS NOT NULL"
+	case term.hasValue && term.op == "in":
+		arr := c.Type
+		arr.ArrayDims++
+		return c.Quoted + " = ANY(" + literalSQL(arr, term.value) + ")"
+	case term.hasValue:
+		return c.Quoted + " " + opSQL(term.op, c) + " " + literalSQL(c.Type, term.value)
+	case term.op == "between":
+		from, to := p.next(), p.next()
+		*args = append(*args, QueryArg{Param: term.params[0], Kind: ArgValue}, QueryArg{Param: term.params[1], Kind: ArgValue})
+		return c.Quoted + " BETWEEN " + plainParam(from, c) + " AND " + plainParam(to, c)
+	}
+	param := term.params[0]
+	if term.optional && fallback {
+		if term.op == "in" {
+			set, val := p.next(), p.next()
+			*args = append(*args, QueryArg{Param: param, Kind: ArgOptSet}, QueryArg{Param: param, Kind: ArgOptValue})
+			return "(NOT " + set + "::boolean OR " + c.Quoted + " = ANY(" + arrayParam(val, c) + "))"
+		}
+		ph := p.next()
+		*args = append(*args, QueryArg{Param: param, Kind: ArgOptPtr})
+		return "(" + cast(ph, c) + " IS NULL OR " + c.Quoted + " " + opSQL(term.op, c) + " " + plainParam(ph, c) + ")"
+	}
+	kind := ArgValue
+	if term.optional {
+		kind = ArgOptValue
+	}
+	ph := p.next()
+	*args = append(*args, QueryArg{Param: param, Kind: kind})
+	if term.op == "in" {
+		return c.Quoted + " = ANY(" + arrayParam(ph, c) + ")"
+	}
+	return c.Quoted + " " + opSQL(term.op, c) + " " + plainParam(ph, c)
+}
