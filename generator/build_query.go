@@ -348,7 +348,8 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 			p = &QueryParam{Kind: RawParam, Name: "tenant", Field: "Tenant", Local: "tenant", Go: t.Tenant.Go.Elem(),
 				Doc: fmt.Sprintf("Tenant is the parameter @tenant: the %s the query is scoped to.", t.Tenant.SQLName)}
 			params[u.Name] = p
-			q.Params = append(q.Params, p)
+			// The tenant scopes the query: it comes first.
+			q.Params = append([]*QueryParam{p}, q.Params...)
 		}
 		if p == nil {
 			b.errs.Add(sq.SQLPos, "parameter @%s is not declared in params", u.Name)

@@ -1,0 +1,207 @@
+package rawdb
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
+
+// hostile is stored and read back through the generated methods.
+const hostile = "O'Reilly \"q\" \\ back\\slash; DROP TABLE accounts; -- $1 @param @q \u00e9\u4e16\U0001F600"
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+var cmpDecimal = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })
+
+type fixture struct {
+	s          *Store
+	org, other uuid.UUID
+	accounts   []Account
+}
+
+func setup(t *testing.T) fixture {
+	t.Helper()
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	org, err := s.Orgs.Create(ctx, NewOrg{Name: hostile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.Orgs.Create(ctx, NewOrg{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{s: s, org: org.ID, other: other.ID}
+	for i, n := range []NewAccount{
+		{OrgID: org.ID, Owner: hostile, Currency: CurrencyEUR, Balance: runtime.Set(dec("10.50")), Label: ptr("main " + hostile), Tags: runtime.Set([]string{hostile, "{,}"})},
+		{OrgID: org.ID, Owner: "bob", Currency: CurrencyUSD, Balance: runtime.Set(dec("3"))},
+		{OrgID: org.ID, Owner: "bob", Currency: CurrencyEUR},
+		{OrgID: other.ID, Owner: "bob", Currency: CurrencyGBP, Balance: runtime.Set(dec("1000"))},
+	} {
+		a, err := s.Accounts.Create(ctx, n)
+		if err != nil {
+			t.Fatalf("account %d: %v", i, err)
+		}
+		f.accounts = append(f.accounts, a)
+	}
+	return f
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRowStructsAndTenantScope(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	totals, err := f.s.Accounts.Totals(ctx, f.org, dec("0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []TotalsRow{
+		{Currency: CurrencyUSD, Total: ptr(dec("3")), N: 1},
+		{Currency: CurrencyEUR, Total: ptr(dec("10.50")), N: 2},
+	}
+	if diff := cmp.Diff(want, totals, cmpDecimal); diff != "" {
+		t.Fatalf("Totals (-want +got):\n%s", diff)
+	}
+	if totals, err := f.s.Accounts.Totals(ctx, f.org, dec("5")); err != nil || len(totals) != 1 || totals[0].N != 1 {
+		t.Fatalf("Totals(min 5) = %+v, %v", totals, err)
+	}
+	if totals, err := f.s.Accounts.Totals(ctx, uuid.New(), dec("0")); err != nil || len(totals) != 0 {
+		t.Fatalf("Totals of an unknown org = %+v, %v", totals, err)
+	}
+
+	sum, err := f.s.Accounts.Summary(ctx, f.org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Accounts != 3 || !slices.Equal(sum.Currencies, []Currency{CurrencyUSD, CurrencyEUR}) || sum.LongestLabel == nil || *sum.LongestLabel != "main "+hostile {
+		t.Fatalf("Summary = %+v", sum)
+	}
+	// An aggregate over no rows is one row of NULLs.
+	empty, err := f.s.Accounts.Summary(ctx, uuid.New())
+	if err != nil || empty.Accounts != 0 || empty.Currencies != nil || empty.LongestLabel != nil {
+		t.Fatalf("Summary of nothing = %+v, %v", empty, err)
+	}
+}
+
+func TestParamsReusedAndLiteralsUntouched(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	rows, err := f.s.Accounts.Search(ctx, SearchParams{Tenant: f.org, Q: "bob", Currencies: []Currency{CurrencyUSD, CurrencyEUR, CurrencyGBP}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].ID != f.accounts[1].ID || rows[1].ID != f.accounts[2].ID {
+		t.Fatalf("Search(bob) = %+v", rows)
+	}
+	for _, r := range rows {
+		// @q is bound once and used three times; '@literal' stays text.
+		if r.Echo != "bob" || r.Lit != "@literal" || r.Owner != "bob" {
+			t.Fatalf("row %+v", r)
+		}
+	}
+	rows, err = f.s.Accounts.Search(ctx, SearchParams{Tenant: f.org, Q: hostile, Currencies: []Currency{CurrencyEUR}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Owner != hostile || rows[0].Echo != hostile || *rows[0].Label != "main "+hostile {
+		t.Fatalf("Search(hostile) = %+v", rows)
+	}
+	if rows, err := f.s.Accounts.Search(ctx, SearchParams{Tenant: f.org, Q: "bob"}); err != nil || len(rows) != 0 {
+		t.Fatalf("Search with no currencies = %+v, %v", rows, err)
+	}
+
+	echo, err := f.s.Accounts.Echo(ctx, f.accounts[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if echo != (EchoRow{Quoted: " @dollar ", Escaped: "'@escaped", Who: hostile}) {
+		t.Fatalf("Echo = %+v", echo)
+	}
+	if _, err := f.s.Accounts.Echo(ctx, -1); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("Echo(-1): %v", err)
+	}
+	for _, sql := range []string{sqlAccountsSearch, sqlAccountsEcho} {
+		if strings.Contains(sql, "@q") || strings.Contains(sql, "@id") || !strings.Contains(sql, "::text") {
+			t.Fatalf("statement not rewritten as expected:\n%s", sql)
+		}
+	}
+}
+
+func TestModelReuse(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	got, err := f.s.Accounts.ByOwner(ctx, f.org, hostile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Account{f.accounts[0]}, got, cmpDecimal); diff != "" {
+		t.Fatalf("ByOwner (-want +got):\n%s", diff)
+	}
+	richest, err := f.s.Accounts.Richest(ctx, f.org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(f.accounts[0], richest, cmpDecimal); diff != "" {
+		t.Fatalf("Richest (-want +got):\n%s", diff)
+	}
+	if _, err := f.s.Accounts.Richest(ctx, uuid.New()); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("Richest of nothing: %v", err)
+	}
+}
+
+func TestExecAndRowsAffected(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	id := f.accounts[1].ID
+	if err := f.s.Accounts.Relabel(ctx, RelabelParams{Tenant: f.org, ID: id, Label: ptr(hostile), Tags: []string{hostile, "", "NULL"}}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.s.Accounts.FindByID(ctx, id)
+	if err != nil || *a.Label != hostile || !slices.Equal(a.Tags, []string{hostile, "", "NULL"}) {
+		t.Fatalf("after Relabel: %+v, %v", a, err)
+	}
+	// A nil label keeps the current one (COALESCE in the SQL).
+	if err := f.s.Accounts.Relabel(ctx, RelabelParams{Tenant: f.org, ID: id, Tags: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := f.s.Accounts.FindByID(ctx, id); *a.Label != hostile || len(a.Tags) != 0 {
+		t.Fatalf("after Relabel(nil): %+v", a)
+	}
+	// Another tenant's id is out of scope: nothing happens.
+	if err := f.s.Accounts.Relabel(ctx, RelabelParams{Tenant: f.other, ID: id, Label: ptr("x"), Tags: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := f.s.Accounts.FindByID(ctx, id); *a.Label != hostile {
+		t.Fatal("Relabel crossed tenants")
+	}
+
+	n, err := f.s.Accounts.Move(ctx, MoveParams{Tenant: f.org, Currency: CurrencyEUR, Delta: dec("-0.50")})
+	if err != nil || n != 2 {
+		t.Fatalf("Move = %d, %v", n, err)
+	}
+	if _, err := f.s.Accounts.Move(ctx, MoveParams{Tenant: f.org, Currency: CurrencyEUR, Delta: dec("1e40")}); !errors.Is(err, runtime.ErrEncoding) {
+		t.Fatalf("overflowing Move: %v", err)
+	}
+	n, err = f.s.Accounts.PurgeEmpty(ctx)
+	if err != nil || n != 0 {
+		t.Fatalf("PurgeEmpty = %d, %v (balances are 10, 3, -0.5, 1000)", n, err)
+	}
+	if _, err := f.s.Accounts.Move(ctx, MoveParams{Tenant: f.org, Currency: CurrencyUSD, Delta: dec("-3")}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.s.Accounts.PurgeEmpty(ctx); err != nil || n != 1 {
+		t.Fatalf("PurgeEmpty = %d, %v", n, err)
+	}
+}
