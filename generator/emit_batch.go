@@ -75,7 +75,7 @@ func genCreateMany(f *jen.File, t *Table) {
 		f.Func().Params(recv.Clone()).Id("maskOf").Params(jen.Id("n").Op("*").Id(t.NewType)).Uint64().BlockFunc(func(g *jen.Group) {
 			g.Var().Id("m").Uint64()
 			for i, c := range bs.CopyOptional {
-				g.If(jen.Id("n").Dot(c.Field).Dot("Set")).Block(jen.Id("m").Op("|=").Lit(uint64(1) << i))
+				g.If(jen.Id("n").Dot(c.Field).Dot("Set")).Block(jen.Id("m").Op("|=").Lit(1).Op("<<").Lit(i))
 			}
 			g.Return(jen.Id("m"))
 		})
@@ -96,7 +96,7 @@ func genCreateMany(f *jen.File, t *Table) {
 		for _, c := range t.Insert {
 			add := jen.Id("cols").Op("=").Append(jen.Id("cols"), jen.Lit(c.SQLName))
 			if i, ok := opt[c]; ok {
-				g.If(jen.Id("s").Dot("mask").Op("&").Lit(uint64(1) << i).Op("!=").Lit(0)).Block(add)
+				g.If(jen.Id("s").Dot("mask").Op("&").Parens(jen.Lit(1).Op("<<").Lit(i)).Op("!=").Lit(0)).Block(add)
 			} else {
 				g.Add(add)
 			}
@@ -130,7 +130,7 @@ func genCreateMany(f *jen.File, t *Table) {
 		for _, c := range t.Insert {
 			add := jen.Id("v").Op("=").Append(jen.Id("v"), copyValue(c))
 			if i, ok := opt[c]; ok {
-				g.If(jen.Id("s").Dot("mask").Op("&").Lit(uint64(1) << i).Op("!=").Lit(0)).Block(add)
+				g.If(jen.Id("s").Dot("mask").Op("&").Parens(jen.Lit(1).Op("<<").Lit(i)).Op("!=").Lit(0)).Block(add)
 			} else {
 				g.Add(add)
 			}
@@ -218,12 +218,14 @@ func genCreateMany(f *jen.File, t *Table) {
 		"It is all or nothing.", t.SQLName)
 	if grouped {
 		doc += " An optional field left unset takes the column's default, as in Create: rows are copied in groups " +
-			"by the optional fields they set, in one transaction (a savepoint when r runs in one) when there is " +
-			"more than one group."
+			"by the optional fields they set."
 	}
-	if len(bs.CopyEnums) > 0 {
-		doc += fmt.Sprintf(" It always runs in a transaction, on whose connection it registers the enum types %s "+
-			"so that pgx can send enum arrays in COPY's binary format.", strings.Join(bs.CopyEnums, ", "))
+	switch {
+	case len(bs.CopyEnums) > 0:
+		doc += fmt.Sprintf(" It runs in a transaction (a savepoint when r is one), on whose connection it registers "+
+			"the enum types %s so that pgx can send enum arrays in COPY's binary format.", strings.Join(bs.CopyEnums, ", "))
+	case grouped:
+		doc += " More than one group runs in a transaction (a savepoint when r is one)."
 	}
 	doc += " COPY does not return rows; CreateManyReturning does."
 	method(f, t, "CreateMany", doc).
@@ -253,12 +255,17 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 		for _, a := range t.SQL.CreateArgs {
 			args = append(args, argExpr("n", a))
 		}
+		queue := jen.Id("b").Dot("Queue").Call(append([]jen.Code{jen.Id(sqlName(t, "Create"))}, args...)...)
+		loop := jen.For(jen.Range().Id("rows")).Block(queue)
+		if len(args) > 0 {
+			loop = jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
+				jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
+				queue,
+			)
+		}
 		body = append(body,
 			jen.Id("b").Op(":=").Op("&").Qual(pathPgx, "Batch").Values(),
-			jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
-				jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
-				jen.Id("b").Dot("Queue").Call(append([]jen.Code{jen.Id(sqlName(t, "Create"))}, args...)...),
-			),
+			loop,
 			jen.Id("br").Op(":=").Id("r").Dot("db").Dot("SendBatch").Call(jen.Id("ctx"), jen.Id("b")),
 			jen.Id("out").Op(":=").Make(jen.Index().Id(t.Model), jen.Lit(0), jen.Len(jen.Id("rows"))),
 			jen.For(jen.Range().Id("rows")).Block(

@@ -234,7 +234,7 @@ type copyOrderItemsSource struct {
 func (s *copyOrderItemsSource) maskOf(n *NewOrderItem) uint64 {
 	var m uint64
 	if n.Quantity.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -244,7 +244,7 @@ func (s *copyOrderItemsSource) columns() []string {
 	cols := make([]string, 0, 4)
 	cols = append(cols, "order_id")
 	cols = append(cols, "sku")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "quantity")
 	}
 	cols = append(cols, "note")
@@ -267,7 +267,7 @@ func (s *copyOrderItemsSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.OrderID)
 	v = append(v, n.SKU)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Quantity.Value)
 	}
 	v = append(v, n.Note)
@@ -283,9 +283,8 @@ func (s *copyOrderItemsSource) Err() error {
 // CreateMany inserts rows into table order_items with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

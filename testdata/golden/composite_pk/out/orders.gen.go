@@ -244,7 +244,7 @@ type copyOrdersSource struct {
 func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
 	var m uint64
 	if n.Placed.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -252,7 +252,7 @@ func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyOrdersSource) columns() []string {
 	cols := make([]string, 0, 1)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "placed")
 	}
 	return cols
@@ -272,7 +272,7 @@ func (s *copyOrdersSource) Next() bool {
 func (s *copyOrdersSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Placed.Value)
 	}
 	s.vals = v
@@ -287,8 +287,8 @@ func (s *copyOrdersSource) Err() error {
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -250,7 +250,7 @@ type copyDepartmentsSource struct {
 func (s *copyDepartmentsSource) maskOf(n *NewDepartment) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -258,7 +258,7 @@ func (s *copyDepartmentsSource) maskOf(n *NewDepartment) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyDepartmentsSource) columns() []string {
 	cols := make([]string, 0, 3)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "company_id")
@@ -280,7 +280,7 @@ func (s *copyDepartmentsSource) Next() bool {
 func (s *copyDepartmentsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.CompanyID)
@@ -297,9 +297,8 @@ func (s *copyDepartmentsSource) Err() error {
 // CreateMany inserts rows into table departments with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -322,10 +322,10 @@ type copyMaybesSource struct {
 func (s *copyMaybesSource) maskOf(n *NewMaybe) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Hint.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -333,7 +333,7 @@ func (s *copyMaybesSource) maskOf(n *NewMaybe) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyMaybesSource) columns() []string {
 	cols := make([]string, 0, 20)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "name")
@@ -354,7 +354,7 @@ func (s *copyMaybesSource) columns() []string {
 	cols = append(cols, "ref")
 	cols = append(cols, "color")
 	cols = append(cols, "colors")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "hint")
 	}
 	return cols
@@ -374,7 +374,7 @@ func (s *copyMaybesSource) Next() bool {
 func (s *copyMaybesSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Name)
@@ -395,7 +395,7 @@ func (s *copyMaybesSource) Values() ([]any, error) {
 	v = append(v, n.Ref)
 	v = append(v, n.Color)
 	v = append(v, n.Colors)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Hint.Value)
 	}
 	s.vals = v
@@ -410,10 +410,9 @@ func (s *copyMaybesSource) Err() error {
 // CreateMany inserts rows into table maybes with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. It always runs in a transaction, on whose connection it
-// registers the enum types "color" so that pgx can send enum arrays in COPY's
-// binary format. COPY does not return rows; CreateManyReturning does.
+// they set. It runs in a transaction (a savepoint when r is one), on whose
+// connection it registers the enum types "color" so that pgx can send enum arrays
+// in COPY's binary format. COPY does not return rows; CreateManyReturning does.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

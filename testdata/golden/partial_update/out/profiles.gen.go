@@ -265,16 +265,16 @@ type copyProfilesSource struct {
 func (s *copyProfilesSource) maskOf(n *NewProfile) uint64 {
 	var m uint64
 	if n.Karma.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Motto.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Verified.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	if n.Settings.Set {
-		m |= uint64(0x8)
+		m |= 1 << 3
 	}
 	return m
 }
@@ -284,16 +284,16 @@ func (s *copyProfilesSource) columns() []string {
 	cols := make([]string, 0, 6)
 	cols = append(cols, "handle")
 	cols = append(cols, "bio")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "karma")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "motto")
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "verified")
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		cols = append(cols, "settings")
 	}
 	return cols
@@ -315,16 +315,16 @@ func (s *copyProfilesSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.Handle)
 	v = append(v, n.Bio)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Karma.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Motto.Value)
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Verified.Value)
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Settings.Value)
 	}
 	s.vals = v
@@ -339,8 +339,8 @@ func (s *copyProfilesSource) Err() error {
 // CreateMany inserts rows into table profiles with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

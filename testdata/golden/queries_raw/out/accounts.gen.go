@@ -265,10 +265,10 @@ type copyAccountsSource struct {
 func (s *copyAccountsSource) maskOf(n *NewAccount) uint64 {
 	var m uint64
 	if n.Balance.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Tags.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -279,11 +279,11 @@ func (s *copyAccountsSource) columns() []string {
 	cols = append(cols, "org_id")
 	cols = append(cols, "owner")
 	cols = append(cols, "currency")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "balance")
 	}
 	cols = append(cols, "label")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "tags")
 	}
 	return cols
@@ -306,11 +306,11 @@ func (s *copyAccountsSource) Values() ([]any, error) {
 	v = append(v, n.OrgID)
 	v = append(v, n.Owner)
 	v = append(v, n.Currency)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Balance.Value)
 	}
 	v = append(v, n.Label)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Tags.Value)
 	}
 	s.vals = v
@@ -325,8 +325,8 @@ func (s *copyAccountsSource) Err() error {
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -261,7 +261,7 @@ type copyEntriesSource struct {
 func (s *copyEntriesSource) maskOf(n *NewEntry) uint64 {
 	var m uint64
 	if n.BookedAt.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -273,7 +273,7 @@ func (s *copyEntriesSource) columns() []string {
 	cols = append(cols, "kind")
 	cols = append(cols, "amount")
 	cols = append(cols, "memo")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "booked_at")
 	}
 	return cols
@@ -297,7 +297,7 @@ func (s *copyEntriesSource) Values() ([]any, error) {
 	v = append(v, n.Kind)
 	v = append(v, n.Amount)
 	v = append(v, n.Memo)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.BookedAt.Value)
 	}
 	s.vals = v
@@ -312,8 +312,8 @@ func (s *copyEntriesSource) Err() error {
 // CreateMany inserts rows into table entries with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

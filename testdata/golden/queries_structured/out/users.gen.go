@@ -267,10 +267,10 @@ type copyUsersSource struct {
 func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Score.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -278,14 +278,14 @@ func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyUsersSource) columns() []string {
 	cols := make([]string, 0, 6)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "email")
 	cols = append(cols, "name")
 	cols = append(cols, "nickname")
 	cols = append(cols, "age")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "score")
 	}
 	return cols
@@ -305,14 +305,14 @@ func (s *copyUsersSource) Next() bool {
 func (s *copyUsersSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Email)
 	v = append(v, n.Name)
 	v = append(v, n.Nickname)
 	v = append(v, n.Age)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Score.Value)
 	}
 	s.vals = v
@@ -327,8 +327,8 @@ func (s *copyUsersSource) Err() error {
 // CreateMany inserts rows into table users with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -269,7 +269,7 @@ type copyAddressesSource struct {
 func (s *copyAddressesSource) maskOf(n *NewAddress) uint64 {
 	var m uint64
 	if n.IsDefault.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -283,7 +283,7 @@ func (s *copyAddressesSource) columns() []string {
 	cols = append(cols, "city")
 	cols = append(cols, "postal_code")
 	cols = append(cols, "country")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "is_default")
 	}
 	return cols
@@ -309,7 +309,7 @@ func (s *copyAddressesSource) Values() ([]any, error) {
 	v = append(v, n.City)
 	v = append(v, n.PostalCode)
 	v = append(v, n.Country)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.IsDefault.Value)
 	}
 	s.vals = v
@@ -324,8 +324,8 @@ func (s *copyAddressesSource) Err() error {
 // CreateMany inserts rows into table addresses with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -266,13 +266,13 @@ type copyAPIKeysSource struct {
 func (s *copyAPIKeysSource) maskOf(n *NewAPIKey) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Scopes.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Revoked.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	return m
 }
@@ -280,17 +280,17 @@ func (s *copyAPIKeysSource) maskOf(n *NewAPIKey) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyAPIKeysSource) columns() []string {
 	cols := make([]string, 0, 7)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "organization_id")
 	cols = append(cols, "prefix")
 	cols = append(cols, "secret_hash")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "scopes")
 	}
 	cols = append(cols, "expires_at")
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "revoked")
 	}
 	return cols
@@ -310,17 +310,17 @@ func (s *copyAPIKeysSource) Next() bool {
 func (s *copyAPIKeysSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.OrganizationID)
 	v = append(v, n.Prefix)
 	v = append(v, n.SecretHash)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Scopes.Value)
 	}
 	v = append(v, n.ExpiresAt)
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Revoked.Value)
 	}
 	s.vals = v
@@ -335,8 +335,8 @@ func (s *copyAPIKeysSource) Err() error {
 // CreateMany inserts rows into table api_keys with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -259,10 +259,10 @@ type copyCartsSource struct {
 func (s *copyCartsSource) maskOf(n *NewCart) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Items.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -270,12 +270,12 @@ func (s *copyCartsSource) maskOf(n *NewCart) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyCartsSource) columns() []string {
 	cols := make([]string, 0, 5)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "customer_id")
 	cols = append(cols, "token")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "items")
 	}
 	cols = append(cols, "expires_at")
@@ -296,12 +296,12 @@ func (s *copyCartsSource) Next() bool {
 func (s *copyCartsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.CustomerID)
 	v = append(v, n.Token)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Items.Value)
 	}
 	v = append(v, n.ExpiresAt)
@@ -317,8 +317,8 @@ func (s *copyCartsSource) Err() error {
 // CreateMany inserts rows into table carts with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -257,7 +257,7 @@ type copyCategoriesSource struct {
 func (s *copyCategoriesSource) maskOf(n *NewCategory) uint64 {
 	var m uint64
 	if n.Position.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -268,7 +268,7 @@ func (s *copyCategoriesSource) columns() []string {
 	cols = append(cols, "parent_id")
 	cols = append(cols, "name")
 	cols = append(cols, "slug")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "position")
 	}
 	return cols
@@ -291,7 +291,7 @@ func (s *copyCategoriesSource) Values() ([]any, error) {
 	v = append(v, n.ParentID)
 	v = append(v, n.Name)
 	v = append(v, n.Slug)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Position.Value)
 	}
 	s.vals = v
@@ -306,8 +306,8 @@ func (s *copyCategoriesSource) Err() error {
 // CreateMany inserts rows into table categories with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -262,7 +262,7 @@ type copyCouponsSource struct {
 func (s *copyCouponsSource) maskOf(n *NewCoupon) uint64 {
 	var m uint64
 	if n.Uses.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -275,7 +275,7 @@ func (s *copyCouponsSource) columns() []string {
 	cols = append(cols, "amount_off")
 	cols = append(cols, "valid_until")
 	cols = append(cols, "max_uses")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "uses")
 	}
 	return cols
@@ -300,7 +300,7 @@ func (s *copyCouponsSource) Values() ([]any, error) {
 	v = append(v, n.AmountOff)
 	v = append(v, n.ValidUntil)
 	v = append(v, n.MaxUses)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Uses.Value)
 	}
 	s.vals = v
@@ -315,8 +315,8 @@ func (s *copyCouponsSource) Err() error {
 // CreateMany inserts rows into table coupons with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

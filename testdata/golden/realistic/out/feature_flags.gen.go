@@ -264,16 +264,16 @@ type copyFeatureFlagsSource struct {
 func (s *copyFeatureFlagsSource) maskOf(n *NewFeatureFlag) uint64 {
 	var m uint64
 	if n.Description.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Enabled.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Rollout.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	if n.Rules.Set {
-		m |= uint64(0x8)
+		m |= 1 << 3
 	}
 	return m
 }
@@ -282,16 +282,16 @@ func (s *copyFeatureFlagsSource) maskOf(n *NewFeatureFlag) uint64 {
 func (s *copyFeatureFlagsSource) columns() []string {
 	cols := make([]string, 0, 5)
 	cols = append(cols, "key")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "description")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "enabled")
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "rollout")
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		cols = append(cols, "rules")
 	}
 	return cols
@@ -312,16 +312,16 @@ func (s *copyFeatureFlagsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
 	v = append(v, n.Key)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Description.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Enabled.Value)
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Rollout.Value)
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Rules.Value)
 	}
 	s.vals = v
@@ -336,9 +336,8 @@ func (s *copyFeatureFlagsSource) Err() error {
 // CreateMany inserts rows into table feature_flags with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -233,10 +233,10 @@ type copyInventorySource struct {
 func (s *copyInventorySource) maskOf(n *NewInventory) uint64 {
 	var m uint64
 	if n.OnHand.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Reserved.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -246,10 +246,10 @@ func (s *copyInventorySource) columns() []string {
 	cols := make([]string, 0, 4)
 	cols = append(cols, "warehouse_id")
 	cols = append(cols, "variant_id")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "on_hand")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "reserved")
 	}
 	return cols
@@ -271,10 +271,10 @@ func (s *copyInventorySource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.WarehouseID)
 	v = append(v, n.VariantID)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.OnHand.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Reserved.Value)
 	}
 	s.vals = v
@@ -289,8 +289,8 @@ func (s *copyInventorySource) Err() error {
 // CreateMany inserts rows into table inventory with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

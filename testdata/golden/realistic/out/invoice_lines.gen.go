@@ -243,7 +243,7 @@ type copyInvoiceLinesSource struct {
 func (s *copyInvoiceLinesSource) maskOf(n *NewInvoiceLine) uint64 {
 	var m uint64
 	if n.Quantity.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -254,7 +254,7 @@ func (s *copyInvoiceLinesSource) columns() []string {
 	cols = append(cols, "invoice_id")
 	cols = append(cols, "line_no")
 	cols = append(cols, "description")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "quantity")
 	}
 	cols = append(cols, "unit_price")
@@ -279,7 +279,7 @@ func (s *copyInvoiceLinesSource) Values() ([]any, error) {
 	v = append(v, n.InvoiceID)
 	v = append(v, n.LineNo)
 	v = append(v, n.Description)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Quantity.Value)
 	}
 	v = append(v, n.UnitPrice)
@@ -296,9 +296,8 @@ func (s *copyInvoiceLinesSource) Err() error {
 // CreateMany inserts rows into table invoice_lines with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -291,19 +291,19 @@ type copyInvoicesSource struct {
 func (s *copyInvoicesSource) maskOf(n *NewInvoice) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Status.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Subtotal.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	if n.Tax.Set {
-		m |= uint64(0x8)
+		m |= 1 << 3
 	}
 	if n.Total.Set {
-		m |= uint64(0x10)
+		m |= 1 << 4
 	}
 	return m
 }
@@ -311,23 +311,23 @@ func (s *copyInvoicesSource) maskOf(n *NewInvoice) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyInvoicesSource) columns() []string {
 	cols := make([]string, 0, 12)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "organization_id")
 	cols = append(cols, "subscription_id")
 	cols = append(cols, "number")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "status")
 	}
 	cols = append(cols, "currency")
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "subtotal")
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		cols = append(cols, "tax")
 	}
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		cols = append(cols, "total")
 	}
 	cols = append(cols, "coupon_code")
@@ -350,23 +350,23 @@ func (s *copyInvoicesSource) Next() bool {
 func (s *copyInvoicesSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.OrganizationID)
 	v = append(v, n.SubscriptionID)
 	v = append(v, n.Number)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Status.Value)
 	}
 	v = append(v, n.Currency)
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Subtotal.Value)
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Tax.Value)
 	}
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		v = append(v, n.Total.Value)
 	}
 	v = append(v, n.CouponCode)
@@ -384,8 +384,8 @@ func (s *copyInvoicesSource) Err() error {
 // CreateMany inserts rows into table invoices with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -266,13 +266,13 @@ type copyJobsSource struct {
 func (s *copyJobsSource) maskOf(n *NewJob) uint64 {
 	var m uint64
 	if n.Queue.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.RunAt.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Attempts.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	return m
 }
@@ -280,14 +280,14 @@ func (s *copyJobsSource) maskOf(n *NewJob) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyJobsSource) columns() []string {
 	cols := make([]string, 0, 7)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "queue")
 	}
 	cols = append(cols, "payload")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "run_at")
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "attempts")
 	}
 	cols = append(cols, "last_error")
@@ -310,14 +310,14 @@ func (s *copyJobsSource) Next() bool {
 func (s *copyJobsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Queue.Value)
 	}
 	v = append(v, n.Payload)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.RunAt.Value)
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Attempts.Value)
 	}
 	v = append(v, n.LastError)
@@ -335,8 +335,8 @@ func (s *copyJobsSource) Err() error {
 // CreateMany inserts rows into table jobs with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

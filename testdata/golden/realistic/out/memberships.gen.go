@@ -239,7 +239,7 @@ type copyMembershipsSource struct {
 func (s *copyMembershipsSource) maskOf(n *NewMembership) uint64 {
 	var m uint64
 	if n.Role.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -249,7 +249,7 @@ func (s *copyMembershipsSource) columns() []string {
 	cols := make([]string, 0, 4)
 	cols = append(cols, "organization_id")
 	cols = append(cols, "user_id")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "role")
 	}
 	cols = append(cols, "invited_by")
@@ -272,7 +272,7 @@ func (s *copyMembershipsSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.OrganizationID)
 	v = append(v, n.UserID)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Role.Value)
 	}
 	v = append(v, n.InvitedBy)
@@ -288,9 +288,8 @@ func (s *copyMembershipsSource) Err() error {
 // CreateMany inserts rows into table memberships with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

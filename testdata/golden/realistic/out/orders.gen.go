@@ -274,13 +274,13 @@ type copyOrdersSource struct {
 func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Status.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Total.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	return m
 }
@@ -288,15 +288,15 @@ func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyOrdersSource) columns() []string {
 	cols := make([]string, 0, 8)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "customer_id")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "status")
 	}
 	cols = append(cols, "currency")
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "total")
 	}
 	cols = append(cols, "shipping_address_id")
@@ -319,15 +319,15 @@ func (s *copyOrdersSource) Next() bool {
 func (s *copyOrdersSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.CustomerID)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Status.Value)
 	}
 	v = append(v, n.Currency)
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Total.Value)
 	}
 	v = append(v, n.ShippingAddressID)
@@ -345,8 +345,8 @@ func (s *copyOrdersSource) Err() error {
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -267,10 +267,10 @@ type copyOrganizationsSource struct {
 func (s *copyOrganizationsSource) maskOf(n *NewOrganization) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Settings.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -278,13 +278,13 @@ func (s *copyOrganizationsSource) maskOf(n *NewOrganization) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyOrganizationsSource) columns() []string {
 	cols := make([]string, 0, 5)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "slug")
 	cols = append(cols, "name")
 	cols = append(cols, "plan_id")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "settings")
 	}
 	return cols
@@ -304,13 +304,13 @@ func (s *copyOrganizationsSource) Next() bool {
 func (s *copyOrganizationsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Slug)
 	v = append(v, n.Name)
 	v = append(v, n.PlanID)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Settings.Value)
 	}
 	s.vals = v
@@ -325,9 +325,8 @@ func (s *copyOrganizationsSource) Err() error {
 // CreateMany inserts rows into table organizations with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -267,10 +267,10 @@ type copyPaymentsSource struct {
 func (s *copyPaymentsSource) maskOf(n *NewPayment) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.ReceivedAt.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -278,13 +278,13 @@ func (s *copyPaymentsSource) maskOf(n *NewPayment) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyPaymentsSource) columns() []string {
 	cols := make([]string, 0, 7)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "invoice_id")
 	cols = append(cols, "method")
 	cols = append(cols, "amount")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "received_at")
 	}
 	cols = append(cols, "reference")
@@ -306,13 +306,13 @@ func (s *copyPaymentsSource) Next() bool {
 func (s *copyPaymentsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.InvoiceID)
 	v = append(v, n.Method)
 	v = append(v, n.Amount)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.ReceivedAt.Value)
 	}
 	v = append(v, n.Reference)
@@ -329,8 +329,8 @@ func (s *copyPaymentsSource) Err() error {
 // CreateMany inserts rows into table payments with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

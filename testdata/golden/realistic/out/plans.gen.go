@@ -275,22 +275,22 @@ type copyPlansSource struct {
 func (s *copyPlansSource) maskOf(n *NewPlan) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Currency.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Interval.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	if n.SeatsIncluded.Set {
-		m |= uint64(0x8)
+		m |= 1 << 3
 	}
 	if n.Features.Set {
-		m |= uint64(0x10)
+		m |= 1 << 4
 	}
 	if n.Active.Set {
-		m |= uint64(0x20)
+		m |= 1 << 5
 	}
 	return m
 }
@@ -298,25 +298,25 @@ func (s *copyPlansSource) maskOf(n *NewPlan) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyPlansSource) columns() []string {
 	cols := make([]string, 0, 9)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "code")
 	cols = append(cols, "name")
 	cols = append(cols, "price")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "currency")
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "interval")
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		cols = append(cols, "seats_included")
 	}
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		cols = append(cols, "features")
 	}
-	if s.mask&uint64(0x20) != 0 {
+	if s.mask&(1<<5) != 0 {
 		cols = append(cols, "active")
 	}
 	return cols
@@ -336,25 +336,25 @@ func (s *copyPlansSource) Next() bool {
 func (s *copyPlansSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Code)
 	v = append(v, n.Name)
 	v = append(v, n.Price)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Currency.Value)
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Interval.Value)
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		v = append(v, n.SeatsIncluded.Value)
 	}
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		v = append(v, n.Features.Value)
 	}
-	if s.mask&uint64(0x20) != 0 {
+	if s.mask&(1<<5) != 0 {
 		v = append(v, n.Active.Value)
 	}
 	s.vals = v
@@ -369,8 +369,8 @@ func (s *copyPlansSource) Err() error {
 // CreateMany inserts rows into table plans with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -256,7 +256,7 @@ type copyPriceHistorySource struct {
 func (s *copyPriceHistorySource) maskOf(n *NewPriceHistory) uint64 {
 	var m uint64
 	if n.ValidFrom.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -266,7 +266,7 @@ func (s *copyPriceHistorySource) columns() []string {
 	cols := make([]string, 0, 3)
 	cols = append(cols, "variant_id")
 	cols = append(cols, "price")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "valid_from")
 	}
 	return cols
@@ -288,7 +288,7 @@ func (s *copyPriceHistorySource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.VariantID)
 	v = append(v, n.Price)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ValidFrom.Value)
 	}
 	s.vals = v
@@ -303,9 +303,8 @@ func (s *copyPriceHistorySource) Err() error {
 // CreateMany inserts rows into table price_history with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

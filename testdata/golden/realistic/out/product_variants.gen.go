@@ -265,10 +265,10 @@ type copyProductVariantsSource struct {
 func (s *copyProductVariantsSource) maskOf(n *NewProductVariant) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Options.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -276,14 +276,14 @@ func (s *copyProductVariantsSource) maskOf(n *NewProductVariant) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyProductVariantsSource) columns() []string {
 	cols := make([]string, 0, 6)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "product_id")
 	cols = append(cols, "sku")
 	cols = append(cols, "price")
 	cols = append(cols, "weight_g")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "options")
 	}
 	return cols
@@ -303,14 +303,14 @@ func (s *copyProductVariantsSource) Next() bool {
 func (s *copyProductVariantsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.ProductID)
 	v = append(v, n.SKU)
 	v = append(v, n.Price)
 	v = append(v, n.WeightG)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Options.Value)
 	}
 	s.vals = v
@@ -325,9 +325,8 @@ func (s *copyProductVariantsSource) Err() error {
 // CreateMany inserts rows into table product_variants with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

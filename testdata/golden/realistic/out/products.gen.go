@@ -270,19 +270,19 @@ type copyProductsSource struct {
 func (s *copyProductsSource) maskOf(n *NewProduct) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Description.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Tags.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	if n.Published.Set {
-		m |= uint64(0x8)
+		m |= 1 << 3
 	}
 	if n.Attributes.Set {
-		m |= uint64(0x10)
+		m |= 1 << 4
 	}
 	return m
 }
@@ -290,21 +290,21 @@ func (s *copyProductsSource) maskOf(n *NewProduct) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyProductsSource) columns() []string {
 	cols := make([]string, 0, 7)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "category_id")
 	cols = append(cols, "name")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "description")
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "tags")
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		cols = append(cols, "published")
 	}
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		cols = append(cols, "attributes")
 	}
 	return cols
@@ -324,21 +324,21 @@ func (s *copyProductsSource) Next() bool {
 func (s *copyProductsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.CategoryID)
 	v = append(v, n.Name)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Description.Value)
 	}
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Tags.Value)
 	}
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Published.Value)
 	}
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		v = append(v, n.Attributes.Value)
 	}
 	s.vals = v
@@ -353,8 +353,8 @@ func (s *copyProductsSource) Err() error {
 // CreateMany inserts rows into table products with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -261,7 +261,7 @@ type copyReturnsSource struct {
 func (s *copyReturnsSource) maskOf(n *NewReturn) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -269,7 +269,7 @@ func (s *copyReturnsSource) maskOf(n *NewReturn) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyReturnsSource) columns() []string {
 	cols := make([]string, 0, 5)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "order_id")
@@ -293,7 +293,7 @@ func (s *copyReturnsSource) Next() bool {
 func (s *copyReturnsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.OrderID)
@@ -312,8 +312,8 @@ func (s *copyReturnsSource) Err() error {
 // CreateMany inserts rows into table returns with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -262,7 +262,7 @@ type copyReviewsSource struct {
 func (s *copyReviewsSource) maskOf(n *NewReview) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -270,7 +270,7 @@ func (s *copyReviewsSource) maskOf(n *NewReview) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyReviewsSource) columns() []string {
 	cols := make([]string, 0, 5)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "product_id")
@@ -294,7 +294,7 @@ func (s *copyReviewsSource) Next() bool {
 func (s *copyReviewsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.ProductID)
@@ -313,8 +313,8 @@ func (s *copyReviewsSource) Err() error {
 // CreateMany inserts rows into table reviews with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

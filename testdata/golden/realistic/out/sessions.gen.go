@@ -258,7 +258,7 @@ type copySessionsSource struct {
 func (s *copySessionsSource) maskOf(n *NewSession) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	return m
 }
@@ -266,7 +266,7 @@ func (s *copySessionsSource) maskOf(n *NewSession) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copySessionsSource) columns() []string {
 	cols := make([]string, 0, 5)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "user_id")
@@ -290,7 +290,7 @@ func (s *copySessionsSource) Next() bool {
 func (s *copySessionsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.UserID)
@@ -309,8 +309,8 @@ func (s *copySessionsSource) Err() error {
 // CreateMany inserts rows into table sessions with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -267,10 +267,10 @@ type copyShipmentsSource struct {
 func (s *copyShipmentsSource) maskOf(n *NewShipment) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Status.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -278,14 +278,14 @@ func (s *copyShipmentsSource) maskOf(n *NewShipment) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyShipmentsSource) columns() []string {
 	cols := make([]string, 0, 7)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "order_id")
 	cols = append(cols, "warehouse_id")
 	cols = append(cols, "carrier")
 	cols = append(cols, "tracking_no")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "status")
 	}
 	cols = append(cols, "shipped_at")
@@ -306,14 +306,14 @@ func (s *copyShipmentsSource) Next() bool {
 func (s *copyShipmentsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.OrderID)
 	v = append(v, n.WarehouseID)
 	v = append(v, n.Carrier)
 	v = append(v, n.TrackingNo)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Status.Value)
 	}
 	v = append(v, n.ShippedAt)
@@ -329,8 +329,8 @@ func (s *copyShipmentsSource) Err() error {
 // CreateMany inserts rows into table shipments with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

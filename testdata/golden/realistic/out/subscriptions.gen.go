@@ -271,10 +271,10 @@ type copySubscriptionsSource struct {
 func (s *copySubscriptionsSource) maskOf(n *NewSubscription) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Seats.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -282,12 +282,12 @@ func (s *copySubscriptionsSource) maskOf(n *NewSubscription) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copySubscriptionsSource) columns() []string {
 	cols := make([]string, 0, 7)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "organization_id")
 	cols = append(cols, "plan_id")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "seats")
 	}
 	cols = append(cols, "current_period_start")
@@ -310,12 +310,12 @@ func (s *copySubscriptionsSource) Next() bool {
 func (s *copySubscriptionsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.OrganizationID)
 	v = append(v, n.PlanID)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Seats.Value)
 	}
 	v = append(v, n.CurrentPeriodStart)
@@ -333,9 +333,8 @@ func (s *copySubscriptionsSource) Err() error {
 // CreateMany inserts rows into table subscriptions with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

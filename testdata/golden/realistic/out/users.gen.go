@@ -266,10 +266,10 @@ type copyUsersSource struct {
 func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Locale.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -277,14 +277,14 @@ func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyUsersSource) columns() []string {
 	cols := make([]string, 0, 6)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "email")
 	cols = append(cols, "display_name")
 	cols = append(cols, "password_hash")
 	cols = append(cols, "last_login_at")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "locale")
 	}
 	return cols
@@ -304,14 +304,14 @@ func (s *copyUsersSource) Next() bool {
 func (s *copyUsersSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Email)
 	v = append(v, n.DisplayName)
 	v = append(v, n.PasswordHash)
 	v = append(v, n.LastLoginAt)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Locale.Value)
 	}
 	s.vals = v
@@ -326,8 +326,8 @@ func (s *copyUsersSource) Err() error {
 // CreateMany inserts rows into table users with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -276,10 +276,10 @@ type copyWebhookDeliveriesSource struct {
 func (s *copyWebhookDeliveriesSource) maskOf(n *NewWebhookDelivery) uint64 {
 	var m uint64
 	if n.State.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Attempts.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -290,10 +290,10 @@ func (s *copyWebhookDeliveriesSource) columns() []string {
 	cols = append(cols, "webhook_id")
 	cols = append(cols, "event")
 	cols = append(cols, "payload")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "state")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "attempts")
 	}
 	cols = append(cols, "next_try_at")
@@ -318,10 +318,10 @@ func (s *copyWebhookDeliveriesSource) Values() ([]any, error) {
 	v = append(v, n.WebhookID)
 	v = append(v, n.Event)
 	v = append(v, n.Payload)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.State.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Attempts.Value)
 	}
 	v = append(v, n.NextTryAt)
@@ -338,9 +338,8 @@ func (s *copyWebhookDeliveriesSource) Err() error {
 // CreateMany inserts rows into table webhook_deliveries with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

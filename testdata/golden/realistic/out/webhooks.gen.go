@@ -260,10 +260,10 @@ type copyWebhooksSource struct {
 func (s *copyWebhooksSource) maskOf(n *NewWebhook) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Enabled.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -271,14 +271,14 @@ func (s *copyWebhooksSource) maskOf(n *NewWebhook) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyWebhooksSource) columns() []string {
 	cols := make([]string, 0, 6)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "organization_id")
 	cols = append(cols, "url")
 	cols = append(cols, "events")
 	cols = append(cols, "secret")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "enabled")
 	}
 	return cols
@@ -298,14 +298,14 @@ func (s *copyWebhooksSource) Next() bool {
 func (s *copyWebhooksSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.OrganizationID)
 	v = append(v, n.URL)
 	v = append(v, n.Events)
 	v = append(v, n.Secret)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Enabled.Value)
 	}
 	s.vals = v
@@ -320,8 +320,8 @@ func (s *copyWebhooksSource) Err() error {
 // CreateMany inserts rows into table webhooks with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. COPY does not return rows; CreateManyReturning does.
+// fields they set. More than one group runs in a transaction (a savepoint when r
+// is one). COPY does not return rows; CreateManyReturning does.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

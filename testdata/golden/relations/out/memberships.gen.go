@@ -234,10 +234,10 @@ type copyMembershipsSource struct {
 func (s *copyMembershipsSource) maskOf(n *NewMembership) uint64 {
 	var m uint64
 	if n.Role.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.JoinedAt.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -247,10 +247,10 @@ func (s *copyMembershipsSource) columns() []string {
 	cols := make([]string, 0, 4)
 	cols = append(cols, "user_id")
 	cols = append(cols, "group_id")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "role")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "joined_at")
 	}
 	return cols
@@ -272,10 +272,10 @@ func (s *copyMembershipsSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.UserID)
 	v = append(v, n.GroupID)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Role.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.JoinedAt.Value)
 	}
 	s.vals = v
@@ -290,9 +290,8 @@ func (s *copyMembershipsSource) Err() error {
 // CreateMany inserts rows into table memberships with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in one transaction (a savepoint when r runs in one)
-// when there is more than one group. COPY does not return rows;
-// CreateManyReturning does.
+// optional fields they set. More than one group runs in a transaction (a savepoint
+// when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

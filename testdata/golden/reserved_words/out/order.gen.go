@@ -235,10 +235,10 @@ type copyOrderSource struct {
 func (s *copyOrderSource) maskOf(n *NewOrder) uint64 {
 	var m uint64
 	if n.Group.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Limit.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -249,10 +249,10 @@ func (s *copyOrderSource) columns() []string {
 	cols = append(cols, "type")
 	cols = append(cols, "func")
 	cols = append(cols, "user")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "group")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "limit")
 	}
 	return cols
@@ -275,10 +275,10 @@ func (s *copyOrderSource) Values() ([]any, error) {
 	v = append(v, n.Type)
 	v = append(v, n.Func)
 	v = append(v, n.User)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Group.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Limit.Value)
 	}
 	s.vals = v
@@ -293,8 +293,8 @@ func (s *copyOrderSource) Err() error {
 // CreateMany inserts rows into table order with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

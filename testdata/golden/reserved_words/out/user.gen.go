@@ -254,10 +254,10 @@ type copyUserSource struct {
 func (s *copyUserSource) maskOf(n *NewUser) uint64 {
 	var m uint64
 	if n.Type.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Default.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -268,10 +268,10 @@ func (s *copyUserSource) columns() []string {
 	cols = append(cols, "id")
 	cols = append(cols, "select")
 	cols = append(cols, "from")
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "type")
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "default")
 	}
 	return cols
@@ -294,10 +294,10 @@ func (s *copyUserSource) Values() ([]any, error) {
 	v = append(v, n.ID)
 	v = append(v, n.Select)
 	v = append(v, n.From)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Type.Value)
 	}
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Default.Value)
 	}
 	s.vals = v
@@ -312,8 +312,8 @@ func (s *copyUserSource) Err() error {
 // CreateMany inserts rows into table user with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

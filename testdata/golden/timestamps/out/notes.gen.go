@@ -255,10 +255,10 @@ type copyNotesSource struct {
 func (s *copyNotesSource) maskOf(n *NewNote) uint64 {
 	var m uint64
 	if n.ID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Body.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	return m
 }
@@ -266,11 +266,11 @@ func (s *copyNotesSource) maskOf(n *NewNote) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copyNotesSource) columns() []string {
 	cols := make([]string, 0, 3)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "id")
 	}
 	cols = append(cols, "title")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "body")
 	}
 	return cols
@@ -290,11 +290,11 @@ func (s *copyNotesSource) Next() bool {
 func (s *copyNotesSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Title)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Body.Value)
 	}
 	s.vals = v
@@ -309,8 +309,8 @@ func (s *copyNotesSource) Err() error {
 // CreateMany inserts rows into table notes with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in one transaction (a savepoint when r runs in one) when there is more
-// than one group. COPY does not return rows; CreateManyReturning does.
+// they set. More than one group runs in a transaction (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil

@@ -359,22 +359,22 @@ type copySamplesSource struct {
 func (s *copySamplesSource) maskOf(n *NewSample) uint64 {
 	var m uint64
 	if n.UID.Set {
-		m |= uint64(0x1)
+		m |= 1 << 0
 	}
 	if n.Active.Set {
-		m |= uint64(0x2)
+		m |= 1 << 1
 	}
 	if n.Doc.Set {
-		m |= uint64(0x4)
+		m |= 1 << 2
 	}
 	if n.Tags.Set {
-		m |= uint64(0x8)
+		m |= 1 << 3
 	}
 	if n.Mood.Set {
-		m |= uint64(0x10)
+		m |= 1 << 4
 	}
 	if n.Moods.Set {
-		m |= uint64(0x20)
+		m |= 1 << 5
 	}
 	return m
 }
@@ -382,13 +382,13 @@ func (s *copySamplesSource) maskOf(n *NewSample) uint64 {
 // columns returns the columns of the source's mask, in table order.
 func (s *copySamplesSource) columns() []string {
 	cols := make([]string, 0, 28)
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "uid")
 	}
 	cols = append(cols, "name")
 	cols = append(cols, "code")
 	cols = append(cols, "flag")
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		cols = append(cols, "active")
 	}
 	cols = append(cols, "small")
@@ -403,23 +403,23 @@ func (s *copySamplesSource) columns() []string {
 	cols = append(cols, "seen_at")
 	cols = append(cols, "happened_at")
 	cols = append(cols, "wait")
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		cols = append(cols, "doc")
 	}
 	cols = append(cols, "raw_doc")
 	cols = append(cols, "blob")
 	cols = append(cols, "addr")
 	cols = append(cols, "net")
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		cols = append(cols, "tags")
 	}
 	cols = append(cols, "counts")
 	cols = append(cols, "ids")
 	cols = append(cols, "prices")
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		cols = append(cols, "mood")
 	}
-	if s.mask&uint64(0x20) != 0 {
+	if s.mask&(1<<5) != 0 {
 		cols = append(cols, "moods")
 	}
 	return cols
@@ -439,13 +439,13 @@ func (s *copySamplesSource) Next() bool {
 func (s *copySamplesSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
-	if s.mask&uint64(0x1) != 0 {
+	if s.mask&(1<<0) != 0 {
 		v = append(v, n.UID.Value)
 	}
 	v = append(v, n.Name)
 	v = append(v, n.Code)
 	v = append(v, n.Flag)
-	if s.mask&uint64(0x2) != 0 {
+	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Active.Value)
 	}
 	v = append(v, n.Small)
@@ -460,23 +460,23 @@ func (s *copySamplesSource) Values() ([]any, error) {
 	v = append(v, n.SeenAt)
 	v = append(v, n.HappenedAt)
 	v = append(v, n.Wait)
-	if s.mask&uint64(0x4) != 0 {
+	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Doc.Value)
 	}
 	v = append(v, n.RawDoc)
 	v = append(v, n.Blob)
 	v = append(v, n.Addr)
 	v = append(v, n.Net)
-	if s.mask&uint64(0x8) != 0 {
+	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Tags.Value)
 	}
 	v = append(v, n.Counts)
 	v = append(v, n.IDs)
 	v = append(v, n.Prices)
-	if s.mask&uint64(0x10) != 0 {
+	if s.mask&(1<<4) != 0 {
 		v = append(v, n.Mood.Value)
 	}
-	if s.mask&uint64(0x20) != 0 {
+	if s.mask&(1<<5) != 0 {
 		v = append(v, n.Moods.Value)
 	}
 	s.vals = v
@@ -491,10 +491,9 @@ func (s *copySamplesSource) Err() error {
 // CreateMany inserts rows into table samples with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in one transaction (a savepoint when r runs in one) when there
-// is more than one group. It always runs in a transaction, on whose connection it
-// registers the enum types "mood" so that pgx can send enum arrays in COPY's
-// binary format. COPY does not return rows; CreateManyReturning does.
+// fields they set. It runs in a transaction (a savepoint when r is one), on whose
+// connection it registers the enum types "mood" so that pgx can send enum arrays
+// in COPY's binary format. COPY does not return rows; CreateManyReturning does.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil
