@@ -66,9 +66,12 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 		b.declare(q.ParamsType, "the params struct of "+what, sq.Pos)
 	}
 	if r := q.Result; r != nil && r.Table == nil {
-		b.declare(r.Name, "the row type of "+what, sq.Pos)
-		b.declare(r.Scan, "the row scanner of "+what, sq.Pos)
-		b.declare(r.Collect, "the row collector of "+what, sq.Pos)
+		// The scanners are named after the row type: a collision of the
+		// type is the one to report.
+		if b.declare(r.Name, "the row type of "+what, sq.Pos) {
+			b.declare(r.Scan, "the row scanner of "+what, sq.Pos)
+			b.declare(r.Collect, "the row collector of "+what, sq.Pos)
+		}
 	}
 	for _, v := range q.Variants {
 		for _, s := range []Statement{v.Main, v.After, v.Stream} {
