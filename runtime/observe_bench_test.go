@@ -95,3 +95,39 @@ func BenchmarkObserve(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkObserveDB runs one statement per iteration through a
+// runtime.DB as Open configures it: nothing observing (no tracer), query
+// metrics, and metrics plus the statement log at Info level plus one
+// more observer.
+func BenchmarkObserveDB(b *testing.B) {
+	url := openDB(b, runtime.Config{}).Pool().Config().ConnString()
+	ctx := context.Background()
+	noop := runtime.ObserverFunc(func(context.Context, *runtime.QueryEvent) {})
+	info := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	for _, c := range []struct {
+		name string
+		cfg  runtime.Config
+	}{
+		{"nothing", runtime.Config{}},
+		{"metrics", runtime.Config{Metrics: true}},
+		{"metrics+log+1", runtime.Config{Metrics: true, Logger: info, SlowQuery: 100e6, Observers: []runtime.Observer{noop}}},
+	} {
+		c.cfg.URL = url
+		db, err := runtime.Open(ctx, c.cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(db.Close)
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			var s string
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := db.QueryRow(ctx, benchSQL, 1, "secret").Scan(&n, &s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

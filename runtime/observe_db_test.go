@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -540,5 +541,74 @@ func TestObserveAcquireTimeout(t *testing.T) {
 	want := map[string]int64{"items.Exec": 1, "items.Query": 1, "items.QueryRow": 1, "items.Batched": 2, "items.CreateMany": 1, "BEGIN": 1}
 	if diff := cmp.Diff(want, timeouts); diff != "" {
 		t.Errorf("timeouts (-want +got):\n%s", diff)
+	}
+}
+
+// TestConcurrentMetrics runs statements from many goroutines over a
+// small pool: every one is counted exactly once.
+func TestConcurrentMetrics(t *testing.T) {
+	ctx := testContext(t)
+	var observed atomic.Int64
+	counter := runtime.ObserverFunc(func(context.Context, *runtime.QueryEvent) { observed.Add(1) })
+	db := openDB(t, runtime.Config{MaxConns: 3, Metrics: true, Observers: []runtime.Observer{counter}},
+		"CREATE TABLE hits (n int)")
+	const workers, rounds = 8, 40
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range rounds {
+				switch i % 3 {
+				case 0:
+					if _, err := db.Exec(ctx, "-- name: hits.Add\nINSERT INTO hits VALUES ($1)", w); err != nil {
+						errs <- err
+						return
+					}
+				case 1:
+					rows, _ := db.Query(ctx, "-- name: hits.Scan\nSELECT n FROM hits LIMIT 5")
+					for rows.Next() {
+					}
+					if err := rows.Err(); err != nil {
+						errs <- err
+						return
+					}
+				case 2:
+					b := &pgx.Batch{}
+					b.Queue("-- name: hits.Count\nSELECT count(*) FROM hits")
+					b.Queue("-- name: hits.Count\nSELECT count(*) FROM hits")
+					if err := db.SendBatch(ctx, b).Close(); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	var total int64
+	for _, q := range db.Stats().Queries {
+		got[q.Op] = q.Count
+		total += q.Count
+	}
+	perWorker := func(rem int) int64 {
+		n := int64(0)
+		for i := range rounds {
+			if i%3 == rem {
+				n++
+			}
+		}
+		return n * workers
+	}
+	want := map[string]int64{"CREATE": 1, "hits.Add": perWorker(0), "hits.Scan": perWorker(1), "hits.Count": 2 * perWorker(2)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if n := observed.Load(); n != total {
+		t.Errorf("observer saw %d statements, metrics counted %d", n, total)
 	}
 }
