@@ -16,11 +16,12 @@ import (
 // metrics configured) Open installs no pgx tracer at all, and
 // observation costs nothing.
 //
-// ObserveQuery is called once per statement, after it finished, on the
-// goroutine that ran it, with the context the statement ran with (so a
-// span or request id in it is the statement's parent). It must be safe
-// for concurrent use, must not block, and must not keep e or its
-// argument slice after returning: the runtime reuses them.
+// ObserveQuery is called once per statement, after it finished (for a
+// Query, when its rows are closed), on the goroutine that finished it,
+// with the context the statement ran with (so a span or request id in it
+// is the statement's parent). It must be safe for concurrent use and
+// must not block. It must not keep e after returning, since the runtime
+// reuses it; the slice Args returns is the observer's own.
 type Observer interface {
 	ObserveQuery(ctx context.Context, e *QueryEvent)
 }
