@@ -75,7 +75,16 @@ type QueryEvent struct {
 
 // Method returns the method part of Op: "Create" for "accounts.Create",
 // Op itself when it has no table part.
-func (e *QueryEvent) Method() string { return e.op.Method }
+func (e *QueryEvent) Method() string {
+	if e.op.Name == e.Op {
+		return e.op.Method
+	}
+	// An event made by hand, in a test of an observer, say.
+	if dot := strings.LastIndexByte(e.Op, '.'); dot >= 0 {
+		return e.Op[dot+1:]
+	}
+	return e.Op
+}
 
 // Args returns a copy of the statement's argument values in placeholder
 // order ($1 first), with every value bound to a column the spec marks

@@ -119,3 +119,12 @@ func TestQueryBuckets(t *testing.T) {
 		t.Error("QueryBuckets returns shared storage")
 	}
 }
+
+func TestEventMethodByHand(t *testing.T) {
+	for op, want := range map[string]string{"accounts.Create": "Create", "SELECT": "SELECT", "": ""} {
+		e := &runtime.QueryEvent{Op: op}
+		if got := e.Method(); got != want {
+			t.Errorf("Method of %q = %q, want %q", op, got, want)
+		}
+	}
+}

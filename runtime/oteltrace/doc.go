@@ -23,6 +23,12 @@
 // error.type set to the error's kind (runtime.Kind.Name: "conflict",
 // "timeout", …).
 //
+// Attributes are set on spans that record only, after the sampler has
+// decided, so that statements outside sampled traces cost about as
+// little as tracing costs at all (see BenchmarkObserveQuery: about
+// 0.1 µs with a no-op provider, 0.3 µs when the SDK samples nothing,
+// 2 µs for a recorded span on the test machine).
+//
 // It is a separate package so that only applications that import it
 // depend on OpenTelemetry; the runtime itself does not.
 package oteltrace

@@ -81,11 +81,17 @@ type observer struct {
 }
 
 // ObserveQuery records the span of e, after the fact: it starts at
-// e.Start and ends e.Duration later.
+// e.Start and ends e.Duration later. Attributes are added only to spans
+// that record, so that statements outside sampled traces cost little.
 func (o *observer) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) {
 	name := e.Op
 	if name == "" {
 		name = "postgresql"
+	}
+	_, span := o.tracer.Start(ctx, name, clientKind, trace.WithTimestamp(e.Start))
+	if !span.IsRecording() {
+		span.End()
+		return
 	}
 	attrs := make([]attribute.KeyValue, len(o.attrs), len(o.attrs)+4)
 	copy(attrs, o.attrs)
@@ -98,15 +104,15 @@ func (o *observer) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) {
 	if o.statement && e.SQL != "" {
 		attrs = append(attrs, KeyDBStatement.String(e.SQL))
 	}
-	_, span := o.tracer.Start(ctx, name,
-		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithTimestamp(e.Start),
-		trace.WithAttributes(attrs...))
 	end := e.Start.Add(e.Duration)
 	if e.Err != nil {
-		span.SetAttributes(KeyErrorType.String(e.Kind.Name()))
+		attrs = append(attrs, KeyErrorType.String(e.Kind.Name()))
 		span.RecordError(e.Err, trace.WithTimestamp(end))
 		span.SetStatus(codes.Error, e.Err.Error())
 	}
+	span.SetAttributes(attrs...)
 	span.End(trace.WithTimestamp(end))
 }
+
+// clientKind is the span kind of every span, made once.
+var clientKind = trace.WithSpanKind(trace.SpanKindClient)
