@@ -1,0 +1,106 @@
+package generator
+
+import "github.com/cpcgen/cpcgen/spec"
+
+// GeneratedStatement is one SQL statement the generated package holds
+// as a constant, with where it comes from. Statements lists them all;
+// cpcgen vet prepares each on a database.
+type GeneratedStatement struct {
+	// Const is the Go constant's name; SQL the statement, whose first
+	// line is "-- name: <Name>".
+	Statement
+	// Name is the operation the statement belongs to: "accounts.Create",
+	// "accounts.ForUser".
+	Name string
+	// Table is the table whose repository runs the statement.
+	Table *Table
+	// Query is the spec query the statement belongs to, and Variant the
+	// form of it; both nil for the methods generated for every table.
+	Query   *Query
+	Variant *QueryVariant
+	// Pos is where the statement comes from in the specs: the SQL of a
+	// raw query, the query, the relation, or else the table.
+	Pos spec.Pos
+}
+
+// Statements returns every statement the generated package declares as
+// a constant, in the order the emitter writes them: per table the CRUD
+// statements, the bulk and upsert statements, the relations', then the
+// queries' (each variant's main, after-cursor and stream statements).
+// COPY (CreateMany) has no statement text and is not listed.
+func (p *Package) Statements() []GeneratedStatement {
+	var out []GeneratedStatement
+	for _, t := range p.Tables {
+		out = tableStatements(out, t)
+	}
+	return out
+}
+
+// tableStatements appends the statements of one table.
+func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
+	pos := t.Spec.Pos
+	add := func(method string, s Statement, pos spec.Pos) {
+		out = append(out, GeneratedStatement{Statement: s, Name: t.Op + "." + method, Table: t, Pos: pos})
+	}
+	// crud adds a CRUD statement: const names the constant (ListFirst),
+	// method the method running it (List).
+	crud := func(method, suffix, sql string) {
+		out = append(out, GeneratedStatement{Statement: Statement{Const: sqlName(t, suffix), SQL: sql},
+			Name: t.Op + "." + method, Table: t, Pos: pos})
+	}
+	crud("Create", "Create", t.SQL.Create)
+	crud("FindByID", "FindByID", t.SQL.FindByID)
+	crud("FindAll", "FindAll", t.SQL.FindAll)
+	crud("List", "ListFirst", t.SQL.ListFirst)
+	crud("List", "ListAfter", t.SQL.ListAfter)
+	crud("Update", "Update", t.SQL.Update)
+	crud("Delete", "Delete", t.SQL.Delete)
+	crud("Count", "Count", t.SQL.Count)
+
+	if s := t.Batch.FindByIDs; s != nil {
+		add("FindByIDs", *s, pos)
+	}
+	if t.Batch.CopySource != "" && !t.Batch.ReturningBatch {
+		add("CreateManyReturning", t.Batch.Returning, pos)
+	}
+	for _, k := range t.UniqueKeys {
+		add(k.Upsert, k.UpsertSQL, pos)
+		add(k.CreateIfAbsent, k.CreateIfAbsentSQL, pos)
+	}
+
+	for _, r := range t.Relations {
+		rel := func(method string, s Statement) {
+			out = append(out, GeneratedStatement{Statement: s, Name: t.Op + "." + method, Table: t, Pos: r.Pos})
+		}
+		switch r.Kind {
+		case BelongsTo:
+			rel(r.List, r.ListSQL)
+			if r.Skipped == "" {
+				rel(r.Load, r.LoadSQL)
+			}
+		case ManyToMany:
+			if r.Skipped == "" {
+				rel(r.Load, r.LoadSQL)
+			}
+			if r.LinkSkipped == "" {
+				rel(r.Link, r.LinkSQL)
+				rel(r.Unlink, r.UnlinkSQL)
+			}
+		}
+	}
+
+	for _, q := range t.Queries {
+		qpos := q.Spec.Pos
+		if q.Kind == spec.Raw && q.Spec.SQLPos.IsValid() {
+			qpos = q.Spec.SQLPos
+		}
+		for _, v := range q.Variants {
+			for _, s := range []Statement{v.Main, v.After, v.Stream} {
+				if s.Const != "" {
+					out = append(out, GeneratedStatement{Statement: s, Name: t.Op + "." + q.Name, Table: t, Query: q, Variant: v, Pos: qpos})
+				}
+			}
+		}
+	}
+	return out
+}

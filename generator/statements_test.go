@@ -1,0 +1,109 @@
+package generator_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// TestStatementsComplete checks, for every golden case, that
+// Package.Statements lists exactly the statement constants the emitted
+// code declares, with the same text, and that each has a position.
+func TestStatementsComplete(t *testing.T) {
+	for _, dir := range goldenCases(t) {
+		proj, err := spec.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkg, err := generator.Build(proj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := generator.Emit(pkg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		emitted := map[string]string{}
+		for _, f := range files {
+			if !strings.HasSuffix(f.Path, ".go") {
+				continue
+			}
+			for name, sql := range sqlConsts(t, f.Path, f.Data) {
+				emitted[name] = sql
+			}
+		}
+		listed := map[string]string{}
+		for _, s := range pkg.Statements() {
+			if _, dup := listed[s.Const]; dup {
+				t.Errorf("%s: %s listed twice", dir, s.Const)
+			}
+			listed[s.Const] = s.SQL
+			if !s.Pos.IsValid() {
+				t.Errorf("%s: %s has no spec position", dir, s.Const)
+			}
+			if !strings.HasPrefix(s.SQL, "-- name: "+s.Name+"\n") {
+				t.Errorf("%s: %s does not start with its name %q:\n%s", dir, s.Const, s.Name, s.SQL)
+			}
+		}
+		if diff := cmp.Diff(keys(emitted), keys(listed)); diff != "" {
+			t.Errorf("%s: statement constants (-emitted +listed):\n%s", dir, diff)
+		}
+		for name, sql := range listed {
+			if e, ok := emitted[name]; ok && e != sql {
+				t.Errorf("%s: %s: listed text differs from the emitted one", dir, name)
+			}
+		}
+	}
+}
+
+// sqlConsts returns the string constants named sql… of a Go file.
+func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			for i, id := range vs.Names {
+				if !strings.HasPrefix(id.Name, "sql") || i >= len(vs.Values) {
+					continue
+				}
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok {
+					t.Fatalf("%s: %s is not a literal", name, id.Name)
+				}
+				v, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[id.Name] = v
+			}
+		}
+	}
+	return out
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
