@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -362,9 +363,10 @@ func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	if err != nil {
 		if ctx.Err() == nil && context.Cause(actx) == errAcquireTimeout {
 			return nil, &DbError{
-				Kind:    KindTimeout,
-				Message: "no connection available within AcquireTimeout (" + db.acquireTimeout.String() + ")",
-				Err:     err,
+				Kind: KindTimeout,
+				Message: fmt.Sprintf("connection pool exhausted: all %d connections of the pool stayed busy for AcquireTimeout (%s); "+
+					"raise MaxConns or AcquireTimeout, or release connections sooner", db.pool.Config().MaxConns, db.acquireTimeout),
+				Err: err,
 			}
 		}
 		return nil, err
