@@ -9,6 +9,15 @@ import (
 // The migration formats cpcgen can write.
 var migrationFormats = []string{"golang-migrate", "goose", "flyway", "dbmate", "atlas"}
 
+// The keys of cpcgen.yaml and of its sections. Validation and the JSON
+// Schema (jsonschema.go) both read these lists.
+var (
+	configKeys     = []string{"version", "package", "specs", "migrations", "docs"}
+	packageKeys    = []string{"name", "dir", "import_path"}
+	migrationsKeys = []string{"dir", "format", "table"}
+	docsKeys       = []string{"dir"}
+)
+
 // Defaults of the migrations section.
 const (
 	DefaultMigrationFormat = "golang-migrate"
@@ -56,7 +65,7 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 		return cfg, extra
 	}
 	cfg.Pos = n.pos
-	f := d.fields(n, "config", "version", "package", "specs", "migrations", "docs")
+	f := d.fields(n, "config", configKeys...)
 	if f == nil {
 		return cfg, extra
 	}
@@ -73,7 +82,7 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 	}
 	if p, ok := f.get("package"); ok {
 		cfg.Package.Pos = p.key.pos
-		pf := d.fields(p.value, "package", "name", "dir", "import_path")
+		pf := d.fields(p.value, "package", packageKeys...)
 		if pf != nil {
 			if v, ok := pf.get("name"); ok {
 				if s, ok := d.str(v.value, "package.name"); ok {
@@ -124,7 +133,7 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 	}
 	if p, ok := f.get("migrations"); ok {
 		cfg.Migrations.Pos = p.key.pos
-		mf := d.fields(p.value, "migrations", "dir", "format", "table")
+		mf := d.fields(p.value, "migrations", migrationsKeys...)
 		if mf != nil {
 			if v, ok := mf.get("dir"); ok {
 				if s, ok := d.relPath(v.value, "migrations.dir"); ok {
@@ -148,7 +157,7 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 	}
 	if p, ok := f.get("docs"); ok {
 		cfg.Docs.Pos = p.key.pos
-		df := d.fields(p.value, "docs", "dir")
+		df := d.fields(p.value, "docs", docsKeys...)
 		if df != nil {
 			if v, ok := df.get("dir"); ok {
 				if s, ok := d.relPath(v.value, "docs.dir"); ok {

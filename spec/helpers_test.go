@@ -33,6 +33,7 @@ func mustParse(t *testing.T, src string) *Project {
 	if err != nil {
 		t.Fatalf("unexpected errors:\n%v", err)
 	}
+	schemaAccepts(t, src)
 	return p
 }
 

@@ -72,7 +72,7 @@ func parse(cfg *Config, files []File, errs *ErrorList) *Project {
 		p.proj.Files = append(p.proj.Files, f.Name)
 		p.sources[f.Name] = f.Data
 		root := parseYAML(f.Name, f.Data, errs)
-		fs := p.fields(root, "spec file", "enums", "tables", "queries")
+		fs := p.fields(root, "spec file", specFileKeys...)
 		if fs != nil {
 			specs = append(specs, specFile{name: f.Name, f: fs})
 		}
@@ -136,6 +136,12 @@ func (p *parser) declareName(kind, name string, pos Pos) bool {
 	return true
 }
 
+// The keys of a spec file and of an enum written as a mapping.
+var (
+	specFileKeys = []string{"enums", "tables", "queries"}
+	enumKeys     = []string{"values", "comment", "renamed_from"}
+)
+
 // enum decodes one entry of `enums:`.
 func (p *parser) enum(pr pair) {
 	name, valid := p.ident(pr.key, "enum")
@@ -147,7 +153,7 @@ func (p *parser) enum(pr pair) {
 	ctx := fmt.Sprintf("enum %q", name)
 	valuesNode := pr.value
 	if pr.value.kind == mappingNode {
-		f := p.fields(pr.value, ctx, "values", "comment", "renamed_from")
+		f := p.fields(pr.value, ctx, enumKeys...)
 		if f == nil {
 			return
 		}

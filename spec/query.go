@@ -20,6 +20,12 @@ var (
 	commonQueryKeys     = []string{"name", "comment", "returns"}
 	structuredQueryKeys = []string{"where", "order_by", "limit", "offset", "paginate", "stream", "include_deleted"}
 	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "unscoped"}
+	// orderTermKeys are the keys of an order_by term (and of an index
+	// column) written as a mapping; filterKeys of a filter; paramKeys of
+	// a raw query's parameter or result column.
+	orderTermKeys = []string{"column", "desc", "nulls"}
+	filterKeys    = []string{"op", "optional", "param", "value"}
+	paramKeys     = []string{"type", "nullable"}
 )
 
 // tableQueries decodes the queries listed for one table.
@@ -157,7 +163,7 @@ func (p *parser) structuredQuery(q *Query, f *fieldSet) {
 		for _, it := range items {
 			var term *OrderTerm
 			if it.kind == mappingNode {
-				of := p.fields(it, "order_by term", "column", "desc", "nulls")
+				of := p.fields(it, "order_by term", orderTermKeys...)
 				if of == nil {
 					continue
 				}
@@ -302,7 +308,7 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 		}
 		flt.Op = op
 	case n.kind == mappingNode:
-		f = p.fields(n, "filter", "op", "optional", "param", "value")
+		f = p.fields(n, "filter", filterKeys...)
 		if f == nil {
 			return nil
 		}
@@ -398,7 +404,7 @@ func (p *parser) paramSpec(pr pair, what string) *Param {
 	prm := &Param{Name: name, Pos: pr.key.pos}
 	typeNode := pr.value
 	if pr.value.kind == mappingNode {
-		f := p.fields(pr.value, fmt.Sprintf("%s %q", what, name), "type", "nullable")
+		f := p.fields(pr.value, fmt.Sprintf("%s %q", what, name), paramKeys...)
 		if f == nil {
 			return nil
 		}

@@ -656,7 +656,14 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 	}
 }
 
-var indexKeys = []string{"name", "columns", "unique", "where", "method"}
+// The keys of an index, of an index part written as a mapping, of a
+// check and of a many_to_many relation.
+var (
+	indexKeys     = []string{"name", "columns", "unique", "where", "method"}
+	indexPartKeys = []string{"column", "expr", "desc", "nulls"}
+	checkKeys     = []string{"name", "expr"}
+	relationKeys  = []string{"through", "from", "to"}
+)
 
 // index decodes one entry of `indexes:`.
 func (p *parser) index(t *Table, n *node) *Index {
@@ -696,7 +703,7 @@ func (p *parser) index(t *Table, n *node) *Index {
 	for _, it := range items {
 		part := &IndexPart{Pos: it.pos}
 		if it.kind == mappingNode {
-			pf := p.fields(it, "index column", "column", "expr", "desc", "nulls")
+			pf := p.fields(it, "index column", indexPartKeys...)
 			if pf == nil {
 				continue
 			}
@@ -760,7 +767,7 @@ func (p *parser) orderTerm(t *Table, n *node, what string) (*OrderTerm, bool) {
 
 // check decodes one entry of `checks:`.
 func (p *parser) check(n *node) *Check {
-	f := p.fields(n, "check", "name", "expr")
+	f := p.fields(n, "check", checkKeys...)
 	if f == nil {
 		return nil
 	}
@@ -805,7 +812,7 @@ func (p *parser) manyToManySpec(t *Table, pr pair) {
 	if !ok {
 		return
 	}
-	f := p.fields(pr.value, fmt.Sprintf("relation %q", name), "through", "from", "to")
+	f := p.fields(pr.value, fmt.Sprintf("relation %q", name), relationKeys...)
 	if f == nil {
 		return
 	}

@@ -1,0 +1,342 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// JSON Schema files that `cpcgen schema` writes, by name.
+const (
+	ConfigSchemaFile = "cpcgen.schema.json"
+	SpecSchemaFile   = "spec.schema.json"
+)
+
+// ConfigSchema returns the JSON Schema (draft-07) of cpcgen.yaml, for
+// editors: yaml-language-server completes and checks a file whose first
+// line is `# yaml-language-server: $schema=<path>`. The output is
+// deterministic. The schema describes the shape; Load still does the
+// full validation (references, types, positions).
+func ConfigSchema() []byte {
+	s, _ := configSchema()
+	return marshalSchema(s)
+}
+
+// SpecSchema returns the JSON Schema (draft-07) of a spec file; see
+// ConfigSchema.
+func SpecSchema() []byte {
+	s, _ := specSchema()
+	return marshalSchema(s)
+}
+
+// jsonSchema is the subset of JSON Schema draft-07 the exported schemas
+// use. Maps marshal with sorted keys, so the output is deterministic.
+type jsonSchema struct {
+	Schema      string `json:"$schema,omitempty"`
+	Comment     string `json:"$comment,omitempty"`
+	ID          string `json:"$id,omitempty"`
+	Ref         string `json:"$ref,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Type is a type name or a list of them.
+	Type                 any                    `json:"type,omitempty"`
+	Enum                 []any                  `json:"enum,omitempty"`
+	Pattern              string                 `json:"pattern,omitempty"`
+	Minimum              *int                   `json:"minimum,omitempty"`
+	MinItems             *int                   `json:"minItems,omitempty"`
+	MinProperties        *int                   `json:"minProperties,omitempty"`
+	Items                *jsonSchema            `json:"items,omitempty"`
+	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
+	PropertyNames        *jsonSchema            `json:"propertyNames,omitempty"`
+	AdditionalProperties any                    `json:"additionalProperties,omitempty"`
+	Required             []string               `json:"required,omitempty"`
+	AnyOf                []*jsonSchema          `json:"anyOf,omitempty"`
+	Definitions          map[string]*jsonSchema `json:"definitions,omitempty"`
+}
+
+func marshalSchema(s *jsonSchema) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		panic(err) // only plain values: cannot fail
+	}
+	return b.Bytes()
+}
+
+// schemaBuilder builds objects from the key lists validation uses and
+// records every key without a schema and every schema without a key, so
+// that a test keeps the two in step.
+type schemaBuilder struct {
+	problems []string
+}
+
+// object is a closed mapping whose properties are exactly keys; props
+// gives each key's schema.
+func (b *schemaBuilder) object(what, desc string, keys []string, props map[string]*jsonSchema, required ...string) *jsonSchema {
+	o := &jsonSchema{Type: "object", Description: desc, Properties: map[string]*jsonSchema{}, AdditionalProperties: false, Required: required}
+	for _, k := range keys {
+		p, ok := props[k]
+		if !ok {
+			b.problems = append(b.problems, fmt.Sprintf("%s: key %q is accepted but has no schema", what, k))
+			p = &jsonSchema{}
+		}
+		o.Properties[k] = p
+	}
+	var extra []string
+	for k := range props {
+		if !hasKey(keys, k) {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	for _, k := range extra {
+		b.problems = append(b.problems, fmt.Sprintf("%s: the schema has key %q, which validation does not accept", what, k))
+	}
+	return o
+}
+
+func hasKey(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func jsInt(n int) *int { return &n }
+
+func jsStr(desc string) *jsonSchema { return &jsonSchema{Type: "string", Description: desc} }
+func jsBool(desc string) *jsonSchema {
+	return &jsonSchema{Type: "boolean", Description: desc}
+}
+func jsRef(name string) *jsonSchema { return &jsonSchema{Ref: "#/definitions/" + name} }
+func jsRefDesc(name, desc string) *jsonSchema {
+	// draft-07 ignores siblings of $ref; an allOf-free way to keep a
+	// description is anyOf with one member.
+	return &jsonSchema{Description: desc, AnyOf: []*jsonSchema{jsRef(name)}}
+}
+func jsEnum(desc string, values ...string) *jsonSchema {
+	s := &jsonSchema{Type: "string", Description: desc}
+	for _, v := range values {
+		s.Enum = append(s.Enum, v)
+	}
+	return s
+}
+func jsList(desc string, item *jsonSchema) *jsonSchema {
+	return &jsonSchema{Type: "array", Description: desc, Items: item}
+}
+
+// identPattern is sqlIdentRE's pattern: plain SQL names.
+const identPattern = `^[a-z_][a-z0-9_]*$`
+
+// configSchema builds the schema of cpcgen.yaml and returns the key
+// problems found.
+func configSchema() (*jsonSchema, []string) {
+	b := &schemaBuilder{}
+	root := b.object("config", "cpcgen.yaml: where the specs are and what to generate from them.", configKeys, map[string]*jsonSchema{
+		"version": {Type: "integer", Enum: []any{1}, Description: "The config format version; only 1 exists."},
+		"package": b.object("package", "The generated Go package.", packageKeys, map[string]*jsonSchema{
+			"name":        {Type: "string", Pattern: `^[a-z_][a-z0-9_]*$`, Description: "Go package name, lower case: appdb."},
+			"dir":         jsStr("Output directory, relative to cpcgen.yaml and inside the project: ./internal/appdb."),
+			"import_path": jsStr("Go import path of the package; inferred from go.mod when left out."),
+		}, "name", "dir"),
+		"specs": {Type: "array", MinItems: jsInt(1), Items: jsStr("A glob pattern relative to cpcgen.yaml: ./schema/*.yaml."),
+			Description: "The spec files, as glob patterns relative to cpcgen.yaml."},
+		"migrations": b.object("migrations", "Versioned migrations: cpcgen migrate diff writes them, cpcgen check proves they cover the specs.", migrationsKeys, map[string]*jsonSchema{
+			"dir":    jsStr("Migrations directory, relative to cpcgen.yaml: ./migrations."),
+			"format": jsEnum("File layout of the migrations (default golang-migrate).", migrationFormats...),
+			"table":  {Type: "string", Pattern: identPattern, Description: "Revisions table the runner records applied migrations in (default " + DefaultMigrationTable + ")."},
+		}, "dir"),
+		"docs": b.object("docs", "Where cpcgen docs writes its Markdown pages.", docsKeys, map[string]*jsonSchema{
+			"dir": jsStr("Docs directory, relative to cpcgen.yaml: ./docs/db."),
+		}, "dir"),
+	}, "version", "package", "specs")
+	root.Schema = "http://json-schema.org/draft-07/schema#"
+	root.ID = "https://github.com/cpcgen/cpcgen/" + ConfigSchemaFile
+	root.Title = "cpcgen config (cpcgen.yaml)"
+	root.Comment = "Code generated by cpcgen schema. DO NOT EDIT."
+	return root, b.problems
+}
+
+// specSchema builds the schema of a spec file and returns the key
+// problems found.
+func specSchema() (*jsonSchema, []string) {
+	b := &schemaBuilder{}
+	typeNames := &jsonSchema{Description: "A PostgreSQL type: " + strings.Join(BaseTypes, ", ") +
+		", with modifiers (varchar(64), numeric(18,2)), aliases (int, bool, timestamp with time zone), arrays (text[]) or a declared enum.",
+		AnyOf: []*jsonSchema{{Type: "string", Enum: typeSuggestions()}, {Type: "string"}}}
+	fkAction := jsEnum("What the foreign key does when the referenced row goes.", fkActions...)
+	nulls := jsEnum("Where NULLs sort.", "first", "last")
+	columnName := &jsonSchema{Type: "string", Pattern: identPattern, Description: "A column of the table."}
+	optionColumn := &jsonSchema{Type: []any{"boolean", "string"}}
+
+	defs := map[string]*jsonSchema{}
+	defs["type"] = typeNames
+	defs["column"] = &jsonSchema{
+		Description: "A column: its type alone (age: integer), or a mapping.",
+		AnyOf: []*jsonSchema{jsRef("type"), b.object("column", "A column of a table.", columnKeys, map[string]*jsonSchema{
+			"type":        jsRefDesc("type", "The column's PostgreSQL type."),
+			"nullable":    jsBool("Allow NULL; columns are NOT NULL otherwise. The Go field becomes a pointer."),
+			"primary_key": jsBool("Part of the primary key (for a composite key, list the columns in the table's primary_key)."),
+			"identity":    jsBool("GENERATED BY DEFAULT AS IDENTITY (smallint, integer, bigint)."),
+			"unique":      jsBool("A single-column unique constraint <table>_<column>_key."),
+			"default": {Type: []any{"string", "number", "boolean", "array", "object"},
+				Description: "A literal of the column's type (0, false, USD, [], a mapping for jsonb), an unquoted function call such as now() or gen_random_uuid(), or {sql: <expression>}."},
+			"check":        jsStr("A CHECK expression, constraint <table>_<column>_check."),
+			"references":   jsStr("The referenced table.column, or table (its primary key)."),
+			"on_delete":    fkAction,
+			"on_update":    fkAction,
+			"comment":      jsStr("Doc comment of the Go field and SQL COMMENT."),
+			"go_type":      jsStr("Override the Go type: Name, path/to/pkg.Name or *path/to/pkg.Name."),
+			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The column's previous name: migrations rename instead of drop and add."},
+			"sensitive":    jsBool("Never log the column's values."),
+			"validate":     jsEnum("A format Validate() checks.", Formats...),
+			"min_length":   {Type: "integer", Minimum: jsInt(0), Description: "Minimum length in characters, checked by Validate()."},
+			"max_length":   {Type: "integer", Minimum: jsInt(0), Description: "Maximum length in characters, checked by Validate()."},
+			"min":          {Type: []any{"number", "string"}, Description: "Smallest allowed value, checked by Validate()."},
+			"max":          {Type: []any{"number", "string"}, Description: "Largest allowed value, checked by Validate()."},
+			"pattern":      jsStr("A regular expression the value must match, checked by Validate()."),
+			"not_empty":    jsBool("Validate() rejects an empty string or array."),
+		}, "type")},
+	}
+	orderTerm := &jsonSchema{
+		Description: `A column with an optional direction: "balance desc nulls last", or a mapping.`,
+		AnyOf: []*jsonSchema{jsStr(`column [asc|desc] [nulls first|last]`), b.object("order_by term", "A sort term.", orderTermKeys, map[string]*jsonSchema{
+			"column": columnName,
+			"desc":   jsBool("Sort descending."),
+			"nulls":  nulls,
+		}, "column")},
+	}
+	defs["order_term"] = orderTerm
+	defs["index"] = b.object("index", "An index of the table.", indexKeys, map[string]*jsonSchema{
+		"name": {Type: "string", Pattern: identPattern, Description: "The index name; derived from the table and columns when left out."},
+		"columns": {Type: "array", MinItems: jsInt(1), Description: "The indexed columns and expressions, in order.", Items: &jsonSchema{AnyOf: []*jsonSchema{jsRef("order_term"), b.object("index column", "An indexed column or expression.", indexPartKeys, map[string]*jsonSchema{
+			"column": columnName,
+			"expr":   jsStr("An SQL expression: lower(email)."),
+			"desc":   jsBool("Descending order."),
+			"nulls":  nulls,
+		})}}},
+		"unique": jsBool("A unique index."),
+		"where":  jsStr("The predicate of a partial index."),
+		"method": jsEnum("The access method (default btree).", IndexMethods...),
+	}, "columns")
+	defs["check"] = b.object("check", "A table CHECK constraint.", checkKeys, map[string]*jsonSchema{
+		"name": {Type: "string", Pattern: identPattern, Description: "The constraint name."},
+		"expr": jsStr("The boolean SQL expression."),
+	}, "expr")
+	defs["relation"] = b.object("relation", "A many-to-many relation through a join table: Load<Name>, Link and Unlink methods.", relationKeys, map[string]*jsonSchema{
+		"through": jsStr("The join table."),
+		"from":    jsStr("The join table's column referencing this table, when there are several."),
+		"to":      jsStr("The join table's column referencing the other table, when there are several."),
+	}, "through")
+	defs["table"] = b.object("table", "A table and the options of its repository.", tableKeys, map[string]*jsonSchema{
+		"comment": jsStr("Doc comment of the model and SQL COMMENT."),
+		"columns": {Type: "object", MinProperties: jsInt(1), Description: "The columns, in order.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("column")},
+		"primary_key": {Description: "A composite primary key: the columns, in key order.",
+			AnyOf: []*jsonSchema{columnName, jsList("", columnName)}},
+		"indexes":         jsList("Indexes of the table.", jsRef("index")),
+		"checks":          jsList("CHECK constraints of the table.", jsRef("check")),
+		"timestamps":      jsBool("Add created_at and updated_at (timestamptz NOT NULL DEFAULT now()), managed by the repository."),
+		"soft_delete":     withDesc(optionColumn, "true (a deleted_at column) or the name of a nullable timestamptz column: Delete sets it and queries skip deleted rows."),
+		"optimistic_lock": withDesc(optionColumn, "true (a version column) or the name of an integer column bumped by every update; a stale update fails."),
+		"audit":           jsBool("Every write also lands in the audit log, in the same transaction."),
+		"tenant":          withDesc(columnName, "The column that scopes every query to a tenant."),
+		"many_to_many": {Type: "object", Description: "Many-to-many relations, by name.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("relation")},
+		"distributed_by": withDesc(columnName, "Citus: the distribution column."),
+		"reference":      jsBool("Citus: a reference table, replicated to every node."),
+		"renamed_from":   {Type: "string", Pattern: identPattern, Description: "The table's previous name: migrations rename instead of drop and create."},
+	}, "columns")
+	defs["param"] = &jsonSchema{
+		Description: "A type alone, or {type, nullable}.",
+		AnyOf: []*jsonSchema{jsRef("type"), b.object("param", "A parameter or result column of a raw query.", paramKeys, map[string]*jsonSchema{
+			"type":     jsRefDesc("type", "The PostgreSQL type."),
+			"nullable": jsBool("May be NULL: the Go type becomes a pointer."),
+		}, "type")},
+	}
+	filterOps := jsEnum("The comparison.", FilterOps...)
+	filter := &jsonSchema{
+		Description: "An operator (eq, in, between…), or a mapping with op, optional, param or value.",
+		AnyOf: []*jsonSchema{filterOps, b.object("filter", "A filter on the column.", filterKeys, map[string]*jsonSchema{
+			"op":       filterOps,
+			"optional": jsBool("Leave the filter out when the caller passes no value (a runtime.Opt field)."),
+			"param":    {Type: "string", Pattern: identPattern, Description: "The parameter's name (default: the column's)."},
+			"value":    {Description: "A fixed value instead of a parameter."},
+		})},
+	}
+	defs["filter"] = filter
+	queryKeys := append(append(append([]string(nil), commonQueryKeys...), structuredQueryKeys...), rawQueryKeys...)
+	defs["query"] = b.object("query", "A repository method: structured (where, order_by, …) or raw (sql, params, columns).", queryKeys, map[string]*jsonSchema{
+		"name":    {Type: "string", Pattern: `^[A-Z][A-Za-z0-9_]*$`, Description: "The method name, an exported Go identifier: ForUser."},
+		"comment": jsStr("The method's doc comment."),
+		"returns": jsEnum("Structured: one, many (default), count, exists. Raw: one, many (default), exec, rows_affected.",
+			"one", "many", "count", "exists", "exec", "rows_affected"),
+		"where": {Type: "object", Description: "Filters by column; a list of filters applies several to one column.",
+			PropertyNames:        &jsonSchema{Pattern: identPattern},
+			AdditionalProperties: &jsonSchema{AnyOf: []*jsonSchema{jsRef("filter"), jsList("", jsRef("filter"))}}},
+		"order_by": {Description: "Sort terms: currency, \"balance desc nulls last\", or {column, desc, nulls}.",
+			AnyOf: []*jsonSchema{jsStr(""), jsList("", jsRef("order_term"))}},
+		"limit": {Description: "A fixed row limit, or param: the caller passes it.",
+			AnyOf: []*jsonSchema{{Type: "integer", Minimum: jsInt(1)}, {Type: "string", Enum: []any{"param"}}}},
+		"offset":          jsBool("Add an Offset field."),
+		"paginate":        jsEnum("Paginate with a cursor (keyset) or an offset; the method takes runtime.PageArgs.", "keyset", "offset"),
+		"stream":          jsBool("Add a <Name>Stream method returning iter.Seq2."),
+		"include_deleted": jsBool("See soft-deleted rows too."),
+		"sql":             jsStr("The SQL text, with @name parameters."),
+		"params": {Type: "object", Description: "The parameters' types, in order.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("param")},
+		"columns": {Type: "object", Description: "The result columns' types, in the order the statement returns them.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("param")},
+		"read_only": jsBool("The query may run on a read replica."),
+		"unscoped":  jsBool("On a tenant table: the query does not filter by @tenant."),
+	}, "name")
+	defs["enum"] = &jsonSchema{
+		Description: "The labels, or a mapping with values, comment and renamed_from.",
+		AnyOf: []*jsonSchema{jsList("", jsStr("")), b.object("enum", "An enum type.", enumKeys, map[string]*jsonSchema{
+			"values":       jsList("The labels, in order.", jsStr("")),
+			"comment":      jsStr("Doc comment of the Go type and SQL COMMENT."),
+			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The enum's previous name."},
+		}, "values")},
+	}
+	root := b.object("spec file", "A cpcgen spec file: enums, tables and queries.", specFileKeys, map[string]*jsonSchema{
+		"enums": {Type: "object", Description: "Enum types, by name.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("enum")},
+		"tables": {Type: "object", Description: "Tables, by name; columns in the order written.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("table")},
+		"queries": {Type: "object", Description: "Queries, by table: each becomes a method of the table's repository.",
+			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsList("", jsRef("query"))},
+	})
+	root.Schema = "http://json-schema.org/draft-07/schema#"
+	root.ID = "https://github.com/cpcgen/cpcgen/" + SpecSchemaFile
+	root.Title = "cpcgen spec file"
+	root.Comment = "Code generated by cpcgen schema. DO NOT EDIT."
+	root.Type = []any{"object", "null"}
+	root.Definitions = defs
+	return root, b.problems
+}
+
+// withDesc returns a copy of s with a description.
+func withDesc(s *jsonSchema, desc string) *jsonSchema {
+	c := *s
+	c.Description = desc
+	return &c
+}
+
+// typeSuggestions are the type names editors offer: the base types and
+// the common parameterized and array forms.
+func typeSuggestions() []any {
+	var out []any
+	for _, t := range BaseTypes {
+		out = append(out, t)
+	}
+	for _, t := range []string{"varchar(255)", "numeric(18,2)", "text[]", "uuid[]", "integer[]", "bigint[]"} {
+		out = append(out, t)
+	}
+	return out
+}
