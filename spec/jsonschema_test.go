@@ -90,7 +90,7 @@ func TestSchemaRejects(t *testing.T) {
 	specSchema, configSchema := loadSchema(t, SpecSchema()), loadSchema(t, ConfigSchema())
 	for _, tc := range []struct {
 		name, yaml, want string
-		config         bool
+		config           bool
 	}{
 		{"unknown table key", "tables:\n  users:\n    colums: {id: uuid}\n", `#/tables/users: unknown key "colums"`, false},
 		{"unknown column key", "tables:\n  users:\n    columns:\n      id: {type: uuid, primary_key: true, defualt: x}\n", `#/tables/users/columns/id: no alternative matches`, false},
