@@ -18,23 +18,24 @@ type Result struct {
 	Unchanged []string
 }
 
-// Write brings the tree under root to t, all or nothing as far as a file
-// system allows: every new file is first written beside its target under
-// a temporary name; only when all are written are they renamed into
-// place, and only then are stale generated files removed. A failure before
-// the renames leaves the previous tree byte-identical. Files whose content
-// is unchanged are not touched. A file in the way that does not carry the
-// generated-code header is never overwritten: Write refuses and changes
-// nothing. Concurrent Writes to the same tree are serialised by a lock on
-// the first owned directory.
+// Write brings the tree under root to t, all or nothing: every new file
+// is first written beside its target under a temporary name; only when all
+// are written does Write move them into place, keeping each replaced or
+// stale file aside under a backup name, and when every move succeeded it
+// deletes the backups. A failure at any step before that last one undoes
+// the moves made so far, leaving the previous tree byte-identical. Files
+// whose content is unchanged are not touched. A file in the way that does
+// not carry the generated-code header is never overwritten: Write refuses
+// and changes nothing. Concurrent Writes to the same tree are serialised
+// by a lock on the first owned directory.
 func Write(root string, t Tree) (Result, error) {
-	var res Result
 	unlock, err := lockTree(root, t.Dirs)
 	if err != nil {
-		return res, err
+		return Result{}, err
 	}
 	defer unlock()
 
+	var res Result
 	type staged struct{ tmp, dst, rel string }
 	var plan []staged
 	cleanup := func() {
@@ -57,7 +58,7 @@ func Write(root string, t Tree) (Result, error) {
 			cleanup()
 			return Result{}, fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := fsys.mkdirAll(filepath.Dir(dst)); err != nil {
 			cleanup()
 			return Result{}, fmt.Errorf("write %s: %w", f.Path, err)
 		}
@@ -77,24 +78,96 @@ func Write(root string, t Tree) (Result, error) {
 		cleanup()
 		return Result{}, err
 	}
-	for i, s := range plan {
-		if err := os.Rename(s.tmp, s.dst); err != nil {
-			// Files renamed so far are complete and correct; the rest stay
-			// as they were.
-			for _, rest := range plan[i:] {
-				os.Remove(rest.tmp)
-			}
-			return res, fmt.Errorf("write %s: %w", s.rel, err)
+
+	// Move everything into place, journaling each step so that a failure
+	// can be undone.
+	var j journal
+	for _, s := range plan {
+		if err := j.replace(s.tmp, s.dst); err != nil {
+			j.undo()
+			cleanup()
+			return Result{}, fmt.Errorf("write %s: %w", s.rel, err)
 		}
 		res.Written = append(res.Written, s.rel)
 	}
 	for _, p := range stale {
-		if err := os.Remove(filepath.Join(root, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return res, fmt.Errorf("remove stale %s: %w", p, err)
+		if err := j.remove(filepath.Join(root, filepath.FromSlash(p))); err != nil {
+			j.undo()
+			cleanup()
+			return Result{}, fmt.Errorf("remove stale %s: %w", p, err)
 		}
 		res.Removed = append(res.Removed, p)
 	}
+	j.commit()
 	return res, nil
+}
+
+// journal records the moves of one Write so that they can be undone.
+type journal struct {
+	// placed are new files moved into place where no file was.
+	placed []string
+	// backups map a target to the backup its previous content was moved
+	// to, in the order the moves were made.
+	backups [][2]string
+}
+
+// replace moves tmp to dst, first moving an existing dst aside.
+func (j *journal) replace(tmp, dst string) error {
+	if _, err := os.Lstat(dst); err == nil {
+		bak := backupName(dst)
+		if err := fsys.rename(dst, bak); err != nil {
+			return err
+		}
+		j.backups = append(j.backups, [2]string{dst, bak})
+	} else {
+		j.placed = append(j.placed, dst)
+	}
+	return fsys.rename(tmp, dst)
+}
+
+// remove moves a file aside, to be deleted on commit.
+func (j *journal) remove(name string) error {
+	bak := backupName(name)
+	if err := fsys.rename(name, bak); err != nil {
+		return err
+	}
+	j.backups = append(j.backups, [2]string{name, bak})
+	return nil
+}
+
+// undo puts every file back where it was, newest move first.
+func (j *journal) undo() {
+	for _, p := range j.placed {
+		os.Remove(p)
+	}
+	for i := len(j.backups) - 1; i >= 0; i-- {
+		os.Rename(j.backups[i][1], j.backups[i][0])
+	}
+}
+
+// commit deletes the backups.
+func (j *journal) commit() {
+	for _, b := range j.backups {
+		os.Remove(b[1])
+	}
+}
+
+// backupName is the name a file is kept under while a Write may still be
+// undone: hidden, beside it.
+func backupName(name string) string {
+	return filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".cpcgen-old")
+}
+
+// fsys holds the file-system operations Write may fail in; tests replace
+// them to inject faults at every step.
+var fsys = struct {
+	rename    func(from, to string) error
+	mkdirAll  func(dir string) error
+	writeFile func(f *os.File, data []byte) error
+}{
+	rename:    os.Rename,
+	mkdirAll:  func(dir string) error { return os.MkdirAll(dir, 0o755) },
+	writeFile: func(f *os.File, data []byte) error { _, err := f.Write(data); return err },
 }
 
 // writeTemp writes data to a new temporary file beside dst, synced to
@@ -105,7 +178,7 @@ func writeTemp(dst string, data []byte) (string, error) {
 		return "", err
 	}
 	name := f.Name()
-	_, werr := f.Write(data)
+	werr := fsys.writeFile(f, data)
 	if werr == nil {
 		werr = f.Sync()
 	}

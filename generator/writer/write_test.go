@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -169,4 +170,80 @@ func equal(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestInjectedFailuresLeaveTreeIntact makes the k-th file-system operation
+// of a Write fail, for every k, on a write that replaces, adds and removes
+// files: each time the previous tree must be left byte-identical, with no
+// temporary or backup file behind.
+func TestInjectedFailuresLeaveTreeIntact(t *testing.T) {
+	first := Tree{Dirs: []string{"pkg"}, Files: []File{
+		{Path: "pkg/a.gen.go", Data: gen("a1")},
+		{Path: "pkg/b.gen.go", Data: gen("b1")},
+		{Path: "pkg/stale.gen.go", Data: gen("s1")},
+	}}
+	second := Tree{Dirs: []string{"pkg"}, Files: []File{
+		{Path: "pkg/a.gen.go", Data: gen("a2")},
+		{Path: "pkg/b.gen.go", Data: gen("b1")},
+		{Path: "pkg/new/c.gen.go", Data: gen("c2")},
+		{Path: "pkg/d.gen.go", Data: gen("d2")},
+	}}
+	real := fsys
+	defer func() { fsys = real }()
+	errInjected := errors.New("injected failure")
+	for k := 1; ; k++ {
+		root := t.TempDir()
+		if _, err := Write(root, first); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(root, "pkg", "hand.go"), []byte("package pkg\n"), 0o644)
+		before := snapshot(t, root)
+		calls := 0
+		fail := func() bool { calls++; return calls == k }
+		fsys.rename = func(from, to string) error {
+			if fail() {
+				return errInjected
+			}
+			return real.rename(from, to)
+		}
+		fsys.mkdirAll = func(dir string) error {
+			if fail() {
+				return errInjected
+			}
+			return real.mkdirAll(dir)
+		}
+		fsys.writeFile = func(f *os.File, data []byte) error {
+			if fail() {
+				return errInjected
+			}
+			return real.writeFile(f, data)
+		}
+		_, err := Write(root, second)
+		fsys = real
+		if err == nil {
+			// k is past the last operation: the write went through.
+			if diffs, err := Compare(root, second); err != nil || len(diffs) != 0 {
+				t.Fatalf("complete write: %v %v", diffs, err)
+			}
+			if k < 8 {
+				t.Fatalf("only %d file-system operations; the test injects too little", k-1)
+			}
+			t.Logf("a failure injected at each of %d operations left the tree intact", k-1)
+			return
+		}
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("k=%d: %v", k, err)
+		}
+		after := snapshot(t, root)
+		// An empty directory created for a new file may remain; files may not.
+		if !equal(before, after) {
+			t.Fatalf("k=%d: the tree changed after a failed write:\nbefore %v\nafter  %v", k, before, after)
+		}
+		filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+			if strings.HasSuffix(p, ".tmp") || strings.HasSuffix(p, ".cpcgen-old") {
+				t.Fatalf("k=%d: %s left behind", k, p)
+			}
+			return nil
+		})
+	}
 }
