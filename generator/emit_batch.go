@@ -29,7 +29,7 @@ func genFindByIDs(f *jen.File, t *Table) {
 	genSQLStatement(f, *s)
 	body := append([]jen.Code{
 		jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())),
-	}, queryMany(t, "FindByIDs", s.Const, []jen.Code{jen.Id("ids")})...)
+	}, queryMany(t, "FindByIDs", s.Const, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
 	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
 		"with one query. Keys without a row are skipped, so the result may be shorter than ids.",
 		t.SQLName, pk.SQLName, pk.SQLName)).
@@ -296,7 +296,7 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 			jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(loop...),
 			jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx"), jen.Id(bs.Returning.Const)}, args...)...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.List(jen.Id("out"), jen.Err()).Op(":=").Qual(pathPgx, "CollectRows").Call(jen.Id("res"), jen.Id(collectName(t))),
+			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(collectRows("res", scanName(t), jen.Len(jen.Id("rows")))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jen.Return(jen.Id("out"), jen.Nil()),
 		)

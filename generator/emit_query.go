@@ -89,13 +89,6 @@ func genQueryRow(f *jen.File, q *Query) {
 		})),
 	)
 	f.Line()
-	comment(f, fmt.Sprintf("%s is %s in the shape pgx.CollectRows takes.", r.Collect, r.Scan))
-	f.Func().Id(r.Collect).Params(jen.Id("row").Qual(pathPgx, "CollectableRow")).Params(jen.Id(r.Name), jen.Error()).Block(
-		jen.Var().Id("v").Id(r.Name),
-		jen.Err().Op(":=").Id(r.Scan).Call(jen.Id("row"), jen.Op("&").Id("v")),
-		jen.Return(jen.Id("v"), jen.Err()),
-	)
-	f.Line()
 }
 
 // queryParams are the method's parameters after ctx.
@@ -349,7 +342,7 @@ func genQueryMethod(f *jen.File, q *Query) {
 		body = append(body,
 			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap.Clone())),
-			jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(pathPgx, "CollectRows").Call(jen.Id("rows"), jen.Id(q.Result.Collect)),
+			jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", q.Result.Scan, limitCapacity(q))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap.Clone())),
 			jen.Return(jen.Id("items"), jen.Nil()),
 		)
@@ -391,13 +384,27 @@ func genQueryMethod(f *jen.File, q *Query) {
 	f.Line()
 }
 
+// limitCapacity is the number of rows a query that is not paginated
+// expects: its limit, or nil when it has none.
+func limitCapacity(q *Query) jen.Code {
+	for _, p := range q.Params {
+		if p.Kind == LimitParam {
+			return jen.Int().Call(paramExpr(q, p))
+		}
+	}
+	if q.Spec != nil && q.Spec.Limit > 0 {
+		return jen.Lit(q.Spec.Limit)
+	}
+	return nil
+}
+
 // pageBody is the part of a paginated method after the rows are queried.
 func pageBody(q *Query, key jen.Code) []jen.Code {
 	t := q.Table
 	pageType := jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name))
 	return []jen.Code{
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(pathPgx, "CollectRows").Call(jen.Id("rows"), jen.Id(q.Result.Collect)),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", q.Result.Scan, jen.Id("size").Op("+").Lit(1))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
 		jen.Return(jen.Qual(pathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"), key), jen.Nil()),
 	}
@@ -490,8 +497,9 @@ func genQueryStream(f *jen.File, q *Query) {
 			jen.Return(),
 		),
 		jen.Defer().Id("rows").Dot("Close").Call(),
+		jen.Var().Id("v").Id(model),
 		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-			jen.Var().Id("v").Id(model),
+			jen.Id("v").Op("=").Id(model).Values(),
 			jen.If(jen.Err().Op(":=").Id(q.Result.Scan).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
 				jen.Id("yield").Call(zero.Clone(), wrapErr(t, q.Stream)),
 				jen.Return(),

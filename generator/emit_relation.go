@@ -43,7 +43,7 @@ func genBelongsTo(f *jen.File, r *Relation) {
 	method(f, t, r.List, fmt.Sprintf("%s returns the rows of table %s whose %s is %s, in primary key order.",
 		r.List, t.SQLName, c.SQLName, c.Param)).
 		Params(ctxParam.Clone(), jen.Id(c.Param).Add(typeCode(r.Key))).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(queryMany(t, r.List, r.ListSQL.Const, []jen.Code{jen.Id(c.Param)})...)
+		Block(queryMany(t, r.List, r.ListSQL.Const, []jen.Code{jen.Id(c.Param)}, nil)...)
 	f.Line()
 	if r.Skipped != "" {
 		return

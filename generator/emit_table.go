@@ -145,13 +145,6 @@ func genScan(f *jen.File, t *Table) {
 		})),
 	)
 	f.Line()
-	comment(f, fmt.Sprintf("%s is %s in the shape pgx.CollectRows takes.", collectName(t), scanName(t)))
-	f.Func().Id(collectName(t)).Params(jen.Id("row").Qual(pathPgx, "CollectableRow")).Params(jen.Id(t.Model), jen.Error()).Block(
-		jen.Var().Id("v").Id(t.Model),
-		jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("row"), jen.Op("&").Id("v")),
-		jen.Return(jen.Id("v"), jen.Err()),
-	)
-	f.Line()
 }
 
 // method starts a repository method declaration.
@@ -218,13 +211,23 @@ func queryOne(t *Table, methodName, sqlConstName string, args []jen.Code) []jen.
 	}
 }
 
+// collectRows renders runtime.CollectRows reading rows into a slice of
+// the table's models (or of a query's rows, through scan), with room for
+// capacity rows (nil when unknown).
+func collectRows(rows, scan string, capacity jen.Code) *jen.Statement {
+	if capacity == nil {
+		capacity = jen.Lit(0)
+	}
+	return jen.Qual(pathRuntime, "CollectRows").Call(jen.Id(rows), capacity, jen.Id(scan))
+}
+
 // queryMany renders a query collected into a slice of models.
-func queryMany(t *Table, methodName, sqlConstName string, args []jen.Code) []jen.Code {
+func queryMany(t *Table, methodName, sqlConstName string, args []jen.Code, capacity jen.Code) []jen.Code {
 	call := append([]jen.Code{jen.Id("ctx"), jen.Id(sqlConstName)}, args...)
 	return []jen.Code{
 		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(call...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(pathPgx, "CollectRows").Call(jen.Id("rows"), jen.Id(collectName(t))),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", scanName(t), capacity)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
 		jen.Return(jen.Id("items"), jen.Nil()),
 	}
@@ -256,7 +259,7 @@ func genFindAll(f *jen.File, t *Table) {
 	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of table %s, ordered by primary key. It holds "+
 		"the whole result in memory; use List or Stream for large tables.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(queryMany(t, "FindAll", sqlName(t, "FindAll"), nil)...)
+		Block(queryMany(t, "FindAll", sqlName(t, "FindAll"), nil, nil)...)
 	f.Line()
 }
 
@@ -273,8 +276,9 @@ func genStream(f *jen.File, t *Table) {
 				jen.Return(),
 			),
 			jen.Defer().Id("rows").Dot("Close").Call(),
+			jen.Var().Id("v").Id(t.Model),
 			jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-				jen.Var().Id("v").Id(t.Model),
+				jen.Id("v").Op("=").Id(t.Model).Values(),
 				jen.If(jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
 					jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
 					jen.Return(),
@@ -323,7 +327,7 @@ func genList(f *jen.File, t *Table) {
 				append([]jen.Code{jen.Id("ctx"), jen.Id(sqlName(t, "ListAfter"))}, after...)...)
 		}),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(pathPgx, "CollectRows").Call(jen.Id("rows"), jen.Id(collectName(t))),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", scanName(t), jen.Id("size").Op("+").Lit(1))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
 		jen.Return(jen.Qual(pathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"),
 			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).String().Block(

@@ -41,13 +41,6 @@ func scanCounter(row pgx.Row, v *Counter) error {
 	return row.Scan(&v.Name)
 }
 
-// collectCounter is scanCounter in the shape pgx.CollectRows takes.
-func collectCounter(row pgx.CollectableRow) (Counter, error) {
-	var v Counter
-	err := scanCounter(row, &v)
-	return v, err
-}
-
 const sqlCountersCreate = `-- name: counters.Create
 INSERT INTO "counters" ("name")
 VALUES ($1)
@@ -87,7 +80,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "counters.FindAll", "counters")
 	}
-	items, err := pgx.CollectRows(rows, collectCounter)
+	items, err := runtime.CollectRows(rows, 0, scanCounter)
 	if err != nil {
 		return nil, runtime.Wrap(err, "counters.FindAll", "counters")
 	}
@@ -105,8 +98,9 @@ func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 			return
 		}
 		defer rows.Close()
+		var v Counter
 		for rows.Next() {
-			var v Counter
+			v = Counter{}
 			if err := scanCounter(rows, &v); err != nil {
 				yield(Counter{}, runtime.Wrap(err, "counters.Stream", "counters"))
 				return
@@ -151,7 +145,7 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Counter]{}, runtime.Wrap(err, "counters.List", "counters")
 	}
-	items, err := pgx.CollectRows(rows, collectCounter)
+	items, err := runtime.CollectRows(rows, size+1, scanCounter)
 	if err != nil {
 		return runtime.Page[Counter]{}, runtime.Wrap(err, "counters.List", "counters")
 	}
@@ -215,7 +209,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if err != nil {
 		return nil, runtime.Wrap(err, "counters.FindByIDs", "counters")
 	}
-	items, err := pgx.CollectRows(rows, collectCounter)
+	items, err := runtime.CollectRows(rows, len(ids), scanCounter)
 	if err != nil {
 		return nil, runtime.Wrap(err, "counters.FindByIDs", "counters")
 	}
@@ -301,7 +295,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	if err != nil {
 		return nil, runtime.Wrap(err, "counters.CreateManyReturning", "counters")
 	}
-	out, err := pgx.CollectRows(res, collectCounter)
+	out, err := runtime.CollectRows(res, len(rows), scanCounter)
 	if err != nil {
 		return nil, runtime.Wrap(err, "counters.CreateManyReturning", "counters")
 	}

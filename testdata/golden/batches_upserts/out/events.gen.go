@@ -71,13 +71,6 @@ func scanEvent(row pgx.Row, v *Event) error {
 	return row.Scan(&v.ID, &v.Name, &v.Kind, &v.Amount, &v.At, &v.Payload, &v.Ref, &v.Code, &v.Label)
 }
 
-// collectEvent is scanEvent in the shape pgx.CollectRows takes.
-func collectEvent(row pgx.CollectableRow) (Event, error) {
-	var v Event
-	err := scanEvent(row, &v)
-	return v, err
-}
-
 const sqlEventsCreate = `-- name: events.Create
 INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", "label")
 VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()), $5, $6, COALESCE($7::bpchar, 'ABCD'::char(4)), CASE WHEN $8::boolean THEN $9::varchar ELSE 'x'::varchar(10) END)
@@ -117,7 +110,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "events.FindAll", "events")
 	}
-	items, err := pgx.CollectRows(rows, collectEvent)
+	items, err := runtime.CollectRows(rows, 0, scanEvent)
 	if err != nil {
 		return nil, runtime.Wrap(err, "events.FindAll", "events")
 	}
@@ -135,8 +128,9 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 			return
 		}
 		defer rows.Close()
+		var v Event
 		for rows.Next() {
-			var v Event
+			v = Event{}
 			if err := scanEvent(rows, &v); err != nil {
 				yield(Event{}, runtime.Wrap(err, "events.Stream", "events"))
 				return
@@ -181,7 +175,7 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Event]{}, runtime.Wrap(err, "events.List", "events")
 	}
-	items, err := pgx.CollectRows(rows, collectEvent)
+	items, err := runtime.CollectRows(rows, size+1, scanEvent)
 	if err != nil {
 		return runtime.Page[Event]{}, runtime.Wrap(err, "events.List", "events")
 	}
@@ -254,7 +248,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if err != nil {
 		return nil, runtime.Wrap(err, "events.FindByIDs", "events")
 	}
-	items, err := pgx.CollectRows(rows, collectEvent)
+	items, err := runtime.CollectRows(rows, len(ids), scanEvent)
 	if err != nil {
 		return nil, runtime.Wrap(err, "events.FindByIDs", "events")
 	}
@@ -439,7 +433,7 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "events.CreateManyReturning", "events")
 	}
-	out, err := pgx.CollectRows(res, collectEvent)
+	out, err := runtime.CollectRows(res, len(rows), scanEvent)
 	if err != nil {
 		return nil, runtime.Wrap(err, "events.CreateManyReturning", "events")
 	}

@@ -74,13 +74,6 @@ func scanItem(row pgx.Row, v *Item) error {
 	return row.Scan(&v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectItem is scanItem in the shape pgx.CollectRows takes.
-func collectItem(row pgx.CollectableRow) (Item, error) {
-	var v Item
-	err := scanItem(row, &v)
-	return v, err
-}
-
 const sqlItemsCreate = `-- name: items.Create
 INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), CASE WHEN $5::boolean THEN $6::text ELSE 'none'::text END, COALESCE($7::"mood", 'happy'::"mood"), COALESCE($8::text[]::"mood"[], '{happy}'::"mood"[]), COALESCE($9::text[], '{}'::text[]), $10)
@@ -120,7 +113,7 @@ func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "items.FindAll", "items")
 	}
-	items, err := pgx.CollectRows(rows, collectItem)
+	items, err := runtime.CollectRows(rows, 0, scanItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "items.FindAll", "items")
 	}
@@ -138,8 +131,9 @@ func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 			return
 		}
 		defer rows.Close()
+		var v Item
 		for rows.Next() {
-			var v Item
+			v = Item{}
 			if err := scanItem(rows, &v); err != nil {
 				yield(Item{}, runtime.Wrap(err, "items.Stream", "items"))
 				return
@@ -184,7 +178,7 @@ func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Item]{}, runtime.Wrap(err, "items.List", "items")
 	}
-	items, err := pgx.CollectRows(rows, collectItem)
+	items, err := runtime.CollectRows(rows, size+1, scanItem)
 	if err != nil {
 		return runtime.Page[Item]{}, runtime.Wrap(err, "items.List", "items")
 	}
@@ -258,7 +252,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "items.FindByIDs", "items")
 	}
-	items, err := pgx.CollectRows(rows, collectItem)
+	items, err := runtime.CollectRows(rows, len(ids), scanItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "items.FindByIDs", "items")
 	}

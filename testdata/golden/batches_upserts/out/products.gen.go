@@ -56,13 +56,6 @@ func scanProduct(row pgx.Row, v *Product) error {
 	return row.Scan(&v.SKU, &v.Code, &v.Active, &v.Title, &v.Stock)
 }
 
-// collectProduct is scanProduct in the shape pgx.CollectRows takes.
-func collectProduct(row pgx.CollectableRow) (Product, error) {
-	var v Product
-	err := scanProduct(row, &v)
-	return v, err
-}
-
 const sqlProductsCreate = `-- name: products.Create
 INSERT INTO "products" ("sku", "code", "active", "title", "stock")
 VALUES ($1, $2, COALESCE($3::boolean, TRUE), $4, COALESCE($5::integer, 0))
@@ -102,7 +95,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindAll", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, 0, scanProduct)
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindAll", "products")
 	}
@@ -120,8 +113,9 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 			return
 		}
 		defer rows.Close()
+		var v Product
 		for rows.Next() {
-			var v Product
+			v = Product{}
 			if err := scanProduct(rows, &v); err != nil {
 				yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
 				return
@@ -166,7 +160,7 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, size+1, scanProduct)
 	if err != nil {
 		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
 	}
@@ -235,7 +229,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, len(ids), scanProduct)
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
 	}
@@ -399,7 +393,7 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
 	}
-	out, err := pgx.CollectRows(res, collectProduct)
+	out, err := runtime.CollectRows(res, len(rows), scanProduct)
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
 	}

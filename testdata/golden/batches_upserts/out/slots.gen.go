@@ -51,13 +51,6 @@ func scanSlot(row pgx.Row, v *Slot) error {
 	return row.Scan(&v.ID, &v.Day, &v.Room, &v.BookedBy)
 }
 
-// collectSlot is scanSlot in the shape pgx.CollectRows takes.
-func collectSlot(row pgx.CollectableRow) (Slot, error) {
-	var v Slot
-	err := scanSlot(row, &v)
-	return v, err
-}
-
 const sqlSlotsCreate = `-- name: slots.Create
 INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
@@ -97,7 +90,7 @@ func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "slots.FindAll", "slots")
 	}
-	items, err := pgx.CollectRows(rows, collectSlot)
+	items, err := runtime.CollectRows(rows, 0, scanSlot)
 	if err != nil {
 		return nil, runtime.Wrap(err, "slots.FindAll", "slots")
 	}
@@ -115,8 +108,9 @@ func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 			return
 		}
 		defer rows.Close()
+		var v Slot
 		for rows.Next() {
-			var v Slot
+			v = Slot{}
 			if err := scanSlot(rows, &v); err != nil {
 				yield(Slot{}, runtime.Wrap(err, "slots.Stream", "slots"))
 				return
@@ -161,7 +155,7 @@ func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Slot]{}, runtime.Wrap(err, "slots.List", "slots")
 	}
-	items, err := pgx.CollectRows(rows, collectSlot)
+	items, err := runtime.CollectRows(rows, size+1, scanSlot)
 	if err != nil {
 		return runtime.Page[Slot]{}, runtime.Wrap(err, "slots.List", "slots")
 	}
@@ -229,7 +223,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "slots.FindByIDs", "slots")
 	}
-	items, err := pgx.CollectRows(rows, collectSlot)
+	items, err := runtime.CollectRows(rows, len(ids), scanSlot)
 	if err != nil {
 		return nil, runtime.Wrap(err, "slots.FindByIDs", "slots")
 	}
@@ -321,7 +315,7 @@ func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]S
 	if err != nil {
 		return nil, runtime.Wrap(err, "slots.CreateManyReturning", "slots")
 	}
-	out, err := pgx.CollectRows(res, collectSlot)
+	out, err := runtime.CollectRows(res, len(rows), scanSlot)
 	if err != nil {
 		return nil, runtime.Wrap(err, "slots.CreateManyReturning", "slots")
 	}

@@ -44,13 +44,6 @@ func scanTick(row pgx.Row, v *Tick) error {
 	return row.Scan(&v.ID, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectTick is scanTick in the shape pgx.CollectRows takes.
-func collectTick(row pgx.CollectableRow) (Tick, error) {
-	var v Tick
-	err := scanTick(row, &v)
-	return v, err
-}
-
 const sqlTicksCreate = `-- name: ticks.Create
 INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 
@@ -88,7 +81,7 @@ func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "ticks.FindAll", "ticks")
 	}
-	items, err := pgx.CollectRows(rows, collectTick)
+	items, err := runtime.CollectRows(rows, 0, scanTick)
 	if err != nil {
 		return nil, runtime.Wrap(err, "ticks.FindAll", "ticks")
 	}
@@ -106,8 +99,9 @@ func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 			return
 		}
 		defer rows.Close()
+		var v Tick
 		for rows.Next() {
-			var v Tick
+			v = Tick{}
 			if err := scanTick(rows, &v); err != nil {
 				yield(Tick{}, runtime.Wrap(err, "ticks.Stream", "ticks"))
 				return
@@ -152,7 +146,7 @@ func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Tick]{}, runtime.Wrap(err, "ticks.List", "ticks")
 	}
-	items, err := pgx.CollectRows(rows, collectTick)
+	items, err := runtime.CollectRows(rows, size+1, scanTick)
 	if err != nil {
 		return runtime.Page[Tick]{}, runtime.Wrap(err, "ticks.List", "ticks")
 	}
@@ -218,7 +212,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "ticks.FindByIDs", "ticks")
 	}
-	items, err := pgx.CollectRows(rows, collectTick)
+	items, err := runtime.CollectRows(rows, len(ids), scanTick)
 	if err != nil {
 		return nil, runtime.Wrap(err, "ticks.FindByIDs", "ticks")
 	}

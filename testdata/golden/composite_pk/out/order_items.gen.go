@@ -57,13 +57,6 @@ func scanOrderItem(row pgx.Row, v *OrderItem) error {
 	return row.Scan(&v.OrderID, &v.SKU, &v.Quantity, &v.Note)
 }
 
-// collectOrderItem is scanOrderItem in the shape pgx.CollectRows takes.
-func collectOrderItem(row pgx.CollectableRow) (OrderItem, error) {
-	var v OrderItem
-	err := scanOrderItem(row, &v)
-	return v, err
-}
-
 const sqlOrderItemsCreate = `-- name: order_items.Create
 INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
@@ -103,7 +96,7 @@ func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.FindAll", "order_items")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderItem)
+	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.FindAll", "order_items")
 	}
@@ -121,8 +114,9 @@ func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] 
 			return
 		}
 		defer rows.Close()
+		var v OrderItem
 		for rows.Next() {
-			var v OrderItem
+			v = OrderItem{}
 			if err := scanOrderItem(rows, &v); err != nil {
 				yield(OrderItem{}, runtime.Wrap(err, "order_items.Stream", "order_items"))
 				return
@@ -168,7 +162,7 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	if err != nil {
 		return runtime.Page[OrderItem]{}, runtime.Wrap(err, "order_items.List", "order_items")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderItem)
+	items, err := runtime.CollectRows(rows, size+1, scanOrderItem)
 	if err != nil {
 		return runtime.Page[OrderItem]{}, runtime.Wrap(err, "order_items.List", "order_items")
 	}
@@ -366,7 +360,7 @@ func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.CreateManyReturning", "order_items")
 	}
-	out, err := pgx.CollectRows(res, collectOrderItem)
+	out, err := runtime.CollectRows(res, len(rows), scanOrderItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.CreateManyReturning", "order_items")
 	}
@@ -440,7 +434,7 @@ func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]Ord
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.ListByOrderID", "order_items")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderItem)
+	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.ListByOrderID", "order_items")
 	}
@@ -501,7 +495,7 @@ func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem,
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.ListBySKU", "order_items")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderItem)
+	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_items.ListBySKU", "order_items")
 	}

@@ -47,13 +47,6 @@ func scanOrder(row pgx.Row, v *Order) error {
 	return row.Scan(&v.ID, &v.Placed)
 }
 
-// collectOrder is scanOrder in the shape pgx.CollectRows takes.
-func collectOrder(row pgx.CollectableRow) (Order, error) {
-	var v Order
-	err := scanOrder(row, &v)
-	return v, err
-}
-
 const sqlOrdersCreate = `-- name: orders.Create
 INSERT INTO "orders" ("placed")
 VALUES (COALESCE($1::timestamptz, now()))
@@ -93,7 +86,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
 	}
@@ -111,8 +104,9 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 			return
 		}
 		defer rows.Close()
+		var v Order
 		for rows.Next() {
-			var v Order
+			v = Order{}
 			if err := scanOrder(rows, &v); err != nil {
 				yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
 				return
@@ -157,7 +151,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, size+1, scanOrder)
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
 	}
@@ -223,7 +217,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, len(ids), scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
 	}
@@ -364,7 +358,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
 	}
-	out, err := pgx.CollectRows(res, collectOrder)
+	out, err := runtime.CollectRows(res, len(rows), scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
 	}

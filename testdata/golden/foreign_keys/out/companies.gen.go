@@ -49,13 +49,6 @@ func scanCompany(row pgx.Row, v *Company) error {
 	return row.Scan(&v.ID, &v.Name)
 }
 
-// collectCompany is scanCompany in the shape pgx.CollectRows takes.
-func collectCompany(row pgx.CollectableRow) (Company, error) {
-	var v Company
-	err := scanCompany(row, &v)
-	return v, err
-}
-
 const sqlCompaniesCreate = `-- name: companies.Create
 INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
@@ -95,7 +88,7 @@ func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "companies.FindAll", "companies")
 	}
-	items, err := pgx.CollectRows(rows, collectCompany)
+	items, err := runtime.CollectRows(rows, 0, scanCompany)
 	if err != nil {
 		return nil, runtime.Wrap(err, "companies.FindAll", "companies")
 	}
@@ -113,8 +106,9 @@ func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 			return
 		}
 		defer rows.Close()
+		var v Company
 		for rows.Next() {
-			var v Company
+			v = Company{}
 			if err := scanCompany(rows, &v); err != nil {
 				yield(Company{}, runtime.Wrap(err, "companies.Stream", "companies"))
 				return
@@ -159,7 +153,7 @@ func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Company]{}, runtime.Wrap(err, "companies.List", "companies")
 	}
-	items, err := pgx.CollectRows(rows, collectCompany)
+	items, err := runtime.CollectRows(rows, size+1, scanCompany)
 	if err != nil {
 		return runtime.Page[Company]{}, runtime.Wrap(err, "companies.List", "companies")
 	}
@@ -225,7 +219,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	if err != nil {
 		return nil, runtime.Wrap(err, "companies.FindByIDs", "companies")
 	}
-	items, err := pgx.CollectRows(rows, collectCompany)
+	items, err := runtime.CollectRows(rows, len(ids), scanCompany)
 	if err != nil {
 		return nil, runtime.Wrap(err, "companies.FindByIDs", "companies")
 	}
@@ -370,7 +364,7 @@ func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany
 	if err != nil {
 		return nil, runtime.Wrap(err, "companies.CreateManyReturning", "companies")
 	}
-	out, err := pgx.CollectRows(res, collectCompany)
+	out, err := runtime.CollectRows(res, len(rows), scanCompany)
 	if err != nil {
 		return nil, runtime.Wrap(err, "companies.CreateManyReturning", "companies")
 	}

@@ -52,13 +52,6 @@ func scanDepartment(row pgx.Row, v *Department) error {
 	return row.Scan(&v.ID, &v.CompanyID, &v.Name)
 }
 
-// collectDepartment is scanDepartment in the shape pgx.CollectRows takes.
-func collectDepartment(row pgx.CollectableRow) (Department, error) {
-	var v Department
-	err := scanDepartment(row, &v)
-	return v, err
-}
-
 const sqlDepartmentsCreate = `-- name: departments.Create
 INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -98,7 +91,7 @@ func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.FindAll", "departments")
 	}
-	items, err := pgx.CollectRows(rows, collectDepartment)
+	items, err := runtime.CollectRows(rows, 0, scanDepartment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.FindAll", "departments")
 	}
@@ -116,8 +109,9 @@ func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error
 			return
 		}
 		defer rows.Close()
+		var v Department
 		for rows.Next() {
-			var v Department
+			v = Department{}
 			if err := scanDepartment(rows, &v); err != nil {
 				yield(Department{}, runtime.Wrap(err, "departments.Stream", "departments"))
 				return
@@ -162,7 +156,7 @@ func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	if err != nil {
 		return runtime.Page[Department]{}, runtime.Wrap(err, "departments.List", "departments")
 	}
-	items, err := pgx.CollectRows(rows, collectDepartment)
+	items, err := runtime.CollectRows(rows, size+1, scanDepartment)
 	if err != nil {
 		return runtime.Page[Department]{}, runtime.Wrap(err, "departments.List", "departments")
 	}
@@ -229,7 +223,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.FindByIDs", "departments")
 	}
-	items, err := pgx.CollectRows(rows, collectDepartment)
+	items, err := runtime.CollectRows(rows, len(ids), scanDepartment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.FindByIDs", "departments")
 	}
@@ -378,7 +372,7 @@ func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepa
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.CreateManyReturning", "departments")
 	}
-	out, err := pgx.CollectRows(res, collectDepartment)
+	out, err := runtime.CollectRows(res, len(rows), scanDepartment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.CreateManyReturning", "departments")
 	}
@@ -452,7 +446,7 @@ func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUI
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.ListByCompanyID", "departments")
 	}
-	items, err := pgx.CollectRows(rows, collectDepartment)
+	items, err := runtime.CollectRows(rows, 0, scanDepartment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "departments.ListByCompanyID", "departments")
 	}

@@ -107,13 +107,6 @@ func scanMaybe(row pgx.Row, v *Maybe) error {
 	return row.Scan(&v.ID, &v.Name, &v.Code, &v.Active, &v.N16, &v.N32, &v.N64, &v.Amount, &v.Ratio, &v.Day, &v.At, &v.LocalAt, &v.Doc, &v.Blob, &v.Addr, &v.Tags, &v.Ref, &v.Color, &v.Colors, &v.Hint)
 }
 
-// collectMaybe is scanMaybe in the shape pgx.CollectRows takes.
-func collectMaybe(row pgx.CollectableRow) (Maybe, error) {
-	var v Maybe
-	err := scanMaybe(row, &v)
-	return v, err
-}
-
 const sqlMaybesCreate = `-- name: maybes.Create
 INSERT INTO "maybes" ("id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text[]::"color"[], CASE WHEN $20::boolean THEN $21::text ELSE 'none'::text END)
@@ -153,7 +146,7 @@ func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "maybes.FindAll", "maybes")
 	}
-	items, err := pgx.CollectRows(rows, collectMaybe)
+	items, err := runtime.CollectRows(rows, 0, scanMaybe)
 	if err != nil {
 		return nil, runtime.Wrap(err, "maybes.FindAll", "maybes")
 	}
@@ -171,8 +164,9 @@ func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 			return
 		}
 		defer rows.Close()
+		var v Maybe
 		for rows.Next() {
-			var v Maybe
+			v = Maybe{}
 			if err := scanMaybe(rows, &v); err != nil {
 				yield(Maybe{}, runtime.Wrap(err, "maybes.Stream", "maybes"))
 				return
@@ -217,7 +211,7 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Maybe]{}, runtime.Wrap(err, "maybes.List", "maybes")
 	}
-	items, err := pgx.CollectRows(rows, collectMaybe)
+	items, err := runtime.CollectRows(rows, size+1, scanMaybe)
 	if err != nil {
 		return runtime.Page[Maybe]{}, runtime.Wrap(err, "maybes.List", "maybes")
 	}
@@ -301,7 +295,7 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "maybes.FindByIDs", "maybes")
 	}
-	items, err := pgx.CollectRows(rows, collectMaybe)
+	items, err := runtime.CollectRows(rows, len(ids), scanMaybe)
 	if err != nil {
 		return nil, runtime.Wrap(err, "maybes.FindByIDs", "maybes")
 	}

@@ -63,13 +63,6 @@ func scanProfile(row pgx.Row, v *Profile) error {
 	return row.Scan(&v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
 }
 
-// collectProfile is scanProfile in the shape pgx.CollectRows takes.
-func collectProfile(row pgx.CollectableRow) (Profile, error) {
-	var v Profile
-	err := scanProfile(row, &v)
-	return v, err
-}
-
 const sqlProfilesCreate = `-- name: profiles.Create
 INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings")
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
@@ -109,7 +102,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, 0, scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
 	}
@@ -127,8 +120,9 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 			return
 		}
 		defer rows.Close()
+		var v Profile
 		for rows.Next() {
-			var v Profile
+			v = Profile{}
 			if err := scanProfile(rows, &v); err != nil {
 				yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
 				return
@@ -173,7 +167,7 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, size+1, scanProfile)
 	if err != nil {
 		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
 	}
@@ -244,7 +238,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, len(ids), scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
 	}
@@ -428,7 +422,7 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
 	}
-	out, err := pgx.CollectRows(res, collectProfile)
+	out, err := runtime.CollectRows(res, len(rows), scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
 	}

@@ -63,13 +63,6 @@ func scanAccount(row pgx.Row, v *Account) error {
 	return row.Scan(&v.ID, &v.OrgID, &v.Owner, &v.Currency, &v.Balance, &v.Label, &v.Tags)
 }
 
-// collectAccount is scanAccount in the shape pgx.CollectRows takes.
-func collectAccount(row pgx.CollectableRow) (Account, error) {
-	var v Account
-	err := scanAccount(row, &v)
-	return v, err
-}
-
 const sqlAccountsCreate = `-- name: accounts.Create
 INSERT INTO "accounts" ("org_id", "owner", "currency", "balance", "label", "tags")
 VALUES ($1, $2, $3, COALESCE($4::numeric(18,2), 0), $5, COALESCE($6::text[], '{}'::text[]))
@@ -109,7 +102,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
 	}
@@ -127,8 +120,9 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 			return
 		}
 		defer rows.Close()
+		var v Account
 		for rows.Next() {
-			var v Account
+			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
 				yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
 				return
@@ -173,7 +167,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
 	}
@@ -244,7 +238,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
 	}
@@ -419,7 +413,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ListByOrgID", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ListByOrgID", "accounts")
 	}
@@ -482,13 +476,6 @@ func scanTotalsRow(row pgx.Row, v *TotalsRow) error {
 	return row.Scan(&v.Currency, &v.Total, &v.N)
 }
 
-// collectTotalsRow is scanTotalsRow in the shape pgx.CollectRows takes.
-func collectTotalsRow(row pgx.CollectableRow) (TotalsRow, error) {
-	var v TotalsRow
-	err := scanTotalsRow(row, &v)
-	return v, err
-}
-
 const sqlAccountsTotals = `-- name: accounts.Totals
 SELECT currency, sum(balance) AS total, count(*) AS n
 FROM accounts
@@ -504,7 +491,7 @@ func (r *AccountRepo) Totals(ctx context.Context, tenant uuid.UUID, minBalance d
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Totals", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectTotalsRow)
+	items, err := runtime.CollectRows(rows, 0, scanTotalsRow)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Totals", "accounts")
 	}
@@ -538,13 +525,6 @@ func scanSearchRow(row pgx.Row, v *SearchRow) error {
 	return row.Scan(&v.ID, &v.Owner, &v.Label, &v.Lit, &v.Echo)
 }
 
-// collectSearchRow is scanSearchRow in the shape pgx.CollectRows takes.
-func collectSearchRow(row pgx.CollectableRow) (SearchRow, error) {
-	var v SearchRow
-	err := scanSearchRow(row, &v)
-	return v, err
-}
-
 const sqlAccountsSearch = `-- name: accounts.Search
 -- @not_a_param in a comment, and /* @nor_this */ either
 SELECT id, owner, label, '@literal' AS lit, $1::text AS echo
@@ -560,7 +540,7 @@ func (r *AccountRepo) Search(ctx context.Context, p SearchParams) ([]SearchRow, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Search", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectSearchRow)
+	items, err := runtime.CollectRows(rows, 0, scanSearchRow)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Search", "accounts")
 	}
@@ -576,7 +556,7 @@ func (r *AccountRepo) ByOwner(ctx context.Context, tenant uuid.UUID, owner strin
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ByOwner", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ByOwner", "accounts")
 	}
@@ -607,13 +587,6 @@ type SummaryRow struct {
 // declared order, into v.
 func scanSummaryRow(row pgx.Row, v *SummaryRow) error {
 	return row.Scan(&v.Accounts, &v.Currencies, &v.LongestLabel)
-}
-
-// collectSummaryRow is scanSummaryRow in the shape pgx.CollectRows takes.
-func collectSummaryRow(row pgx.CollectableRow) (SummaryRow, error) {
-	var v SummaryRow
-	err := scanSummaryRow(row, &v)
-	return v, err
 }
 
 const sqlAccountsSummary = `-- name: accounts.Summary
@@ -705,13 +678,6 @@ type EchoRow struct {
 // order, into v.
 func scanEchoRow(row pgx.Row, v *EchoRow) error {
 	return row.Scan(&v.Quoted, &v.Escaped, &v.Who)
-}
-
-// collectEchoRow is scanEchoRow in the shape pgx.CollectRows takes.
-func collectEchoRow(row pgx.CollectableRow) (EchoRow, error) {
-	var v EchoRow
-	err := scanEchoRow(row, &v)
-	return v, err
 }
 
 const sqlAccountsEcho = `-- name: accounts.Echo

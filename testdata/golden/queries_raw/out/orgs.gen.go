@@ -48,13 +48,6 @@ func scanOrg(row pgx.Row, v *Org) error {
 	return row.Scan(&v.ID, &v.Name)
 }
 
-// collectOrg is scanOrg in the shape pgx.CollectRows takes.
-func collectOrg(row pgx.CollectableRow) (Org, error) {
-	var v Org
-	err := scanOrg(row, &v)
-	return v, err
-}
-
 const sqlOrgsCreate = `-- name: orgs.Create
 INSERT INTO "orgs" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
@@ -93,7 +86,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "orgs.FindAll", "orgs")
 	}
-	items, err := pgx.CollectRows(rows, collectOrg)
+	items, err := runtime.CollectRows(rows, 0, scanOrg)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orgs.FindAll", "orgs")
 	}
@@ -111,8 +104,9 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 			return
 		}
 		defer rows.Close()
+		var v Org
 		for rows.Next() {
-			var v Org
+			v = Org{}
 			if err := scanOrg(rows, &v); err != nil {
 				yield(Org{}, runtime.Wrap(err, "orgs.Stream", "orgs"))
 				return
@@ -156,7 +150,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	if err != nil {
 		return runtime.Page[Org]{}, runtime.Wrap(err, "orgs.List", "orgs")
 	}
-	items, err := pgx.CollectRows(rows, collectOrg)
+	items, err := runtime.CollectRows(rows, size+1, scanOrg)
 	if err != nil {
 		return runtime.Page[Org]{}, runtime.Wrap(err, "orgs.List", "orgs")
 	}
@@ -222,7 +216,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orgs.FindByIDs", "orgs")
 	}
-	items, err := pgx.CollectRows(rows, collectOrg)
+	items, err := runtime.CollectRows(rows, len(ids), scanOrg)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orgs.FindByIDs", "orgs")
 	}
@@ -367,7 +361,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	if err != nil {
 		return nil, runtime.Wrap(err, "orgs.CreateManyReturning", "orgs")
 	}
-	out, err := pgx.CollectRows(res, collectOrg)
+	out, err := runtime.CollectRows(res, len(rows), scanOrg)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orgs.CreateManyReturning", "orgs")
 	}

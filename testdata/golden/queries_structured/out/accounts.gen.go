@@ -62,13 +62,6 @@ func scanAccount(row pgx.Row, v *Account) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Currency, &v.Balance, &v.Label, &v.OpenedOn)
 }
 
-// collectAccount is scanAccount in the shape pgx.CollectRows takes.
-func collectAccount(row pgx.CollectableRow) (Account, error) {
-	var v Account
-	err := scanAccount(row, &v)
-	return v, err
-}
-
 const sqlAccountsCreate = `-- name: accounts.Create
 INSERT INTO "accounts" ("user_id", "currency", "balance", "label", "opened_on")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, $5)
@@ -108,7 +101,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
 	}
@@ -126,8 +119,9 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 			return
 		}
 		defer rows.Close()
+		var v Account
 		for rows.Next() {
-			var v Account
+			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
 				yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
 				return
@@ -172,7 +166,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
 	}
@@ -242,7 +236,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
 	}
@@ -399,7 +393,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
 	}
-	out, err := pgx.CollectRows(res, collectAccount)
+	out, err := runtime.CollectRows(res, len(rows), scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
 	}
@@ -417,7 +411,7 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
 	}
@@ -578,7 +572,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.ForUser", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.ForUser", "accounts")
 	}
@@ -612,8 +606,9 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 			return
 		}
 		defer rows.Close()
+		var v Account
 		for rows.Next() {
-			var v Account
+			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
 				yield(Account{}, runtime.Wrap(err, "accounts.ForUserStream", "accounts"))
 				return
@@ -687,7 +682,7 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.Richest", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.Richest", "accounts")
 	}
@@ -737,7 +732,7 @@ func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Filter", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Filter", "accounts")
 	}
@@ -755,8 +750,9 @@ func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq
 			return
 		}
 		defer rows.Close()
+		var v Account
 		for rows.Next() {
-			var v Account
+			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
 				yield(Account{}, runtime.Wrap(err, "accounts.FilterStream", "accounts"))
 				return
@@ -783,7 +779,7 @@ func (r *AccountRepo) InCurrencies(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.InCurrencies", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.InCurrencies", "accounts")
 	}
@@ -812,7 +808,7 @@ func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Top", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 10, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.Top", "accounts")
 	}

@@ -60,13 +60,6 @@ func scanEntry(row pgx.Row, v *Entry) error {
 	return row.Scan(&v.ID, &v.AccountID, &v.Kind, &v.Amount, &v.Memo, &v.BookedAt)
 }
 
-// collectEntry is scanEntry in the shape pgx.CollectRows takes.
-func collectEntry(row pgx.CollectableRow) (Entry, error) {
-	var v Entry
-	err := scanEntry(row, &v)
-	return v, err
-}
-
 const sqlEntriesCreate = `-- name: entries.Create
 INSERT INTO "entries" ("account_id", "kind", "amount", "memo", "booked_at")
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
@@ -106,7 +99,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.FindAll", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, 0, scanEntry)
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.FindAll", "entries")
 	}
@@ -124,8 +117,9 @@ func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 			return
 		}
 		defer rows.Close()
+		var v Entry
 		for rows.Next() {
-			var v Entry
+			v = Entry{}
 			if err := scanEntry(rows, &v); err != nil {
 				yield(Entry{}, runtime.Wrap(err, "entries.Stream", "entries"))
 				return
@@ -170,7 +164,7 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.List", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, size+1, scanEntry)
 	if err != nil {
 		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.List", "entries")
 	}
@@ -240,7 +234,7 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.FindByIDs", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, len(ids), scanEntry)
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.FindByIDs", "entries")
 	}
@@ -397,7 +391,7 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.CreateManyReturning", "entries")
 	}
-	out, err := pgx.CollectRows(res, collectEntry)
+	out, err := runtime.CollectRows(res, len(rows), scanEntry)
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.CreateManyReturning", "entries")
 	}
@@ -415,7 +409,7 @@ func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Ent
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.ListByAccountID", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, 0, scanEntry)
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.ListByAccountID", "entries")
 	}
@@ -498,7 +492,7 @@ func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.Pa
 	if err != nil {
 		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Ledger", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, size+1, scanEntry)
 	if err != nil {
 		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Ledger", "entries")
 	}
@@ -563,7 +557,7 @@ func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.Pag
 	if err != nil {
 		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Recent", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, size+1, scanEntry)
 	if err != nil {
 		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Recent", "entries")
 	}
@@ -583,8 +577,9 @@ func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[
 			return
 		}
 		defer rows.Close()
+		var v Entry
 		for rows.Next() {
-			var v Entry
+			v = Entry{}
 			if err := scanEntry(rows, &v); err != nil {
 				yield(Entry{}, runtime.Wrap(err, "entries.RecentStream", "entries"))
 				return
@@ -619,7 +614,7 @@ func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.MemoLike", "entries")
 	}
-	items, err := pgx.CollectRows(rows, collectEntry)
+	items, err := runtime.CollectRows(rows, 0, scanEntry)
 	if err != nil {
 		return nil, runtime.Wrap(err, "entries.MemoLike", "entries")
 	}

@@ -65,13 +65,6 @@ func scanUser(row pgx.Row, v *User) error {
 	return row.Scan(&v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
 }
 
-// collectUser is scanUser in the shape pgx.CollectRows takes.
-func collectUser(row pgx.CollectableRow) (User, error) {
-	var v User
-	err := scanUser(row, &v)
-	return v, err
-}
-
 const sqlUsersCreate = `-- name: users.Create
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
@@ -111,7 +104,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindAll", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindAll", "users")
 	}
@@ -129,8 +122,9 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			return
 		}
 		defer rows.Close()
+		var v User
 		for rows.Next() {
-			var v User
+			v = User{}
 			if err := scanUser(rows, &v); err != nil {
 				yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
 				return
@@ -175,7 +169,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
 	}
@@ -246,7 +240,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
 	}
@@ -414,7 +408,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
 	}
-	out, err := pgx.CollectRows(res, collectUser)
+	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
 	}
@@ -714,7 +708,7 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.Search", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, int(p.Limit), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.Search", "users")
 	}
@@ -759,7 +753,7 @@ func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.WithoutNickname", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.WithoutNickname", "users")
 	}
@@ -779,7 +773,7 @@ func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.WithNickname", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 100, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.WithNickname", "users")
 	}
@@ -797,7 +791,7 @@ func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.ByIDs", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.ByIDs", "users")
 	}
@@ -824,7 +818,7 @@ func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.NotNamed", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.NotNamed", "users")
 	}
@@ -842,7 +836,7 @@ func (r *UserRepo) Deleted(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.Deleted", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.Deleted", "users")
 	}

@@ -66,13 +66,6 @@ func scanAddress(row pgx.Row, v *Address) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Line1, &v.Line2, &v.City, &v.PostalCode, &v.Country, &v.IsDefault)
 }
 
-// collectAddress is scanAddress in the shape pgx.CollectRows takes.
-func collectAddress(row pgx.CollectableRow) (Address, error) {
-	var v Address
-	err := scanAddress(row, &v)
-	return v, err
-}
-
 const sqlAddressesCreate = `-- name: addresses.Create
 INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::boolean, FALSE))
@@ -112,7 +105,7 @@ func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.FindAll", "addresses")
 	}
-	items, err := pgx.CollectRows(rows, collectAddress)
+	items, err := runtime.CollectRows(rows, 0, scanAddress)
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.FindAll", "addresses")
 	}
@@ -130,8 +123,9 @@ func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 			return
 		}
 		defer rows.Close()
+		var v Address
 		for rows.Next() {
-			var v Address
+			v = Address{}
 			if err := scanAddress(rows, &v); err != nil {
 				yield(Address{}, runtime.Wrap(err, "addresses.Stream", "addresses"))
 				return
@@ -176,7 +170,7 @@ func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Address]{}, runtime.Wrap(err, "addresses.List", "addresses")
 	}
-	items, err := pgx.CollectRows(rows, collectAddress)
+	items, err := runtime.CollectRows(rows, size+1, scanAddress)
 	if err != nil {
 		return runtime.Page[Address]{}, runtime.Wrap(err, "addresses.List", "addresses")
 	}
@@ -248,7 +242,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.FindByIDs", "addresses")
 	}
-	items, err := pgx.CollectRows(rows, collectAddress)
+	items, err := runtime.CollectRows(rows, len(ids), scanAddress)
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.FindByIDs", "addresses")
 	}
@@ -413,7 +407,7 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.CreateManyReturning", "addresses")
 	}
-	out, err := pgx.CollectRows(res, collectAddress)
+	out, err := runtime.CollectRows(res, len(rows), scanAddress)
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.CreateManyReturning", "addresses")
 	}
@@ -431,7 +425,7 @@ func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Add
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.ListByUserID", "addresses")
 	}
-	items, err := pgx.CollectRows(rows, collectAddress)
+	items, err := runtime.CollectRows(rows, 0, scanAddress)
 	if err != nil {
 		return nil, runtime.Wrap(err, "addresses.ListByUserID", "addresses")
 	}

@@ -64,13 +64,6 @@ func scanAPIKey(row pgx.Row, v *APIKey) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
 }
 
-// collectAPIKey is scanAPIKey in the shape pgx.CollectRows takes.
-func collectAPIKey(row pgx.CollectableRow) (APIKey, error) {
-	var v APIKey
-	err := scanAPIKey(row, &v)
-	return v, err
-}
-
 const sqlAPIKeysCreate = `-- name: api_keys.Create
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
@@ -110,7 +103,7 @@ func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "api_keys.FindAll", "api_keys")
 	}
-	items, err := pgx.CollectRows(rows, collectAPIKey)
+	items, err := runtime.CollectRows(rows, 0, scanAPIKey)
 	if err != nil {
 		return nil, runtime.Wrap(err, "api_keys.FindAll", "api_keys")
 	}
@@ -128,8 +121,9 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 			return
 		}
 		defer rows.Close()
+		var v APIKey
 		for rows.Next() {
-			var v APIKey
+			v = APIKey{}
 			if err := scanAPIKey(rows, &v); err != nil {
 				yield(APIKey{}, runtime.Wrap(err, "api_keys.Stream", "api_keys"))
 				return
@@ -174,7 +168,7 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	if err != nil {
 		return runtime.Page[APIKey]{}, runtime.Wrap(err, "api_keys.List", "api_keys")
 	}
-	items, err := pgx.CollectRows(rows, collectAPIKey)
+	items, err := runtime.CollectRows(rows, size+1, scanAPIKey)
 	if err != nil {
 		return runtime.Page[APIKey]{}, runtime.Wrap(err, "api_keys.List", "api_keys")
 	}
@@ -245,7 +239,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "api_keys.FindByIDs", "api_keys")
 	}
-	items, err := pgx.CollectRows(rows, collectAPIKey)
+	items, err := runtime.CollectRows(rows, len(ids), scanAPIKey)
 	if err != nil {
 		return nil, runtime.Wrap(err, "api_keys.FindByIDs", "api_keys")
 	}
@@ -488,7 +482,7 @@ func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uu
 	if err != nil {
 		return nil, runtime.Wrap(err, "api_keys.ListByOrganizationID", "api_keys")
 	}
-	items, err := pgx.CollectRows(rows, collectAPIKey)
+	items, err := runtime.CollectRows(rows, 0, scanAPIKey)
 	if err != nil {
 		return nil, runtime.Wrap(err, "api_keys.ListByOrganizationID", "api_keys")
 	}

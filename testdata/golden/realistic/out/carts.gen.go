@@ -59,13 +59,6 @@ func scanCart(row pgx.Row, v *Cart) error {
 	return row.Scan(&v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
 }
 
-// collectCart is scanCart in the shape pgx.CollectRows takes.
-func collectCart(row pgx.CollectableRow) (Cart, error) {
-	var v Cart
-	err := scanCart(row, &v)
-	return v, err
-}
-
 const sqlCartsCreate = `-- name: carts.Create
 INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
@@ -105,7 +98,7 @@ func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.FindAll", "carts")
 	}
-	items, err := pgx.CollectRows(rows, collectCart)
+	items, err := runtime.CollectRows(rows, 0, scanCart)
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.FindAll", "carts")
 	}
@@ -123,8 +116,9 @@ func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 			return
 		}
 		defer rows.Close()
+		var v Cart
 		for rows.Next() {
-			var v Cart
+			v = Cart{}
 			if err := scanCart(rows, &v); err != nil {
 				yield(Cart{}, runtime.Wrap(err, "carts.Stream", "carts"))
 				return
@@ -169,7 +163,7 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Cart]{}, runtime.Wrap(err, "carts.List", "carts")
 	}
-	items, err := pgx.CollectRows(rows, collectCart)
+	items, err := runtime.CollectRows(rows, size+1, scanCart)
 	if err != nil {
 		return runtime.Page[Cart]{}, runtime.Wrap(err, "carts.List", "carts")
 	}
@@ -238,7 +232,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.FindByIDs", "carts")
 	}
-	items, err := pgx.CollectRows(rows, collectCart)
+	items, err := runtime.CollectRows(rows, len(ids), scanCart)
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.FindByIDs", "carts")
 	}
@@ -402,7 +396,7 @@ func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]C
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.CreateManyReturning", "carts")
 	}
-	out, err := pgx.CollectRows(res, collectCart)
+	out, err := runtime.CollectRows(res, len(rows), scanCart)
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.CreateManyReturning", "carts")
 	}
@@ -477,7 +471,7 @@ func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.ListByCustomerID", "carts")
 	}
-	items, err := pgx.CollectRows(rows, collectCart)
+	items, err := runtime.CollectRows(rows, 0, scanCart)
 	if err != nil {
 		return nil, runtime.Wrap(err, "carts.ListByCustomerID", "carts")
 	}

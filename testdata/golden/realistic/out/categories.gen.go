@@ -57,13 +57,6 @@ func scanCategory(row pgx.Row, v *Category) error {
 	return row.Scan(&v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
 }
 
-// collectCategory is scanCategory in the shape pgx.CollectRows takes.
-func collectCategory(row pgx.CollectableRow) (Category, error) {
-	var v Category
-	err := scanCategory(row, &v)
-	return v, err
-}
-
 const sqlCategoriesCreate = `-- name: categories.Create
 INSERT INTO "categories" ("parent_id", "name", "slug", "position")
 VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
@@ -103,7 +96,7 @@ func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.FindAll", "categories")
 	}
-	items, err := pgx.CollectRows(rows, collectCategory)
+	items, err := runtime.CollectRows(rows, 0, scanCategory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.FindAll", "categories")
 	}
@@ -121,8 +114,9 @@ func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 			return
 		}
 		defer rows.Close()
+		var v Category
 		for rows.Next() {
-			var v Category
+			v = Category{}
 			if err := scanCategory(rows, &v); err != nil {
 				yield(Category{}, runtime.Wrap(err, "categories.Stream", "categories"))
 				return
@@ -167,7 +161,7 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	if err != nil {
 		return runtime.Page[Category]{}, runtime.Wrap(err, "categories.List", "categories")
 	}
-	items, err := pgx.CollectRows(rows, collectCategory)
+	items, err := runtime.CollectRows(rows, size+1, scanCategory)
 	if err != nil {
 		return runtime.Page[Category]{}, runtime.Wrap(err, "categories.List", "categories")
 	}
@@ -236,7 +230,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.FindByIDs", "categories")
 	}
-	items, err := pgx.CollectRows(rows, collectCategory)
+	items, err := runtime.CollectRows(rows, len(ids), scanCategory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.FindByIDs", "categories")
 	}
@@ -389,7 +383,7 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.CreateManyReturning", "categories")
 	}
-	out, err := pgx.CollectRows(res, collectCategory)
+	out, err := runtime.CollectRows(res, len(rows), scanCategory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.CreateManyReturning", "categories")
 	}
@@ -464,7 +458,7 @@ func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Ca
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.ListByParentID", "categories")
 	}
-	items, err := pgx.CollectRows(rows, collectCategory)
+	items, err := runtime.CollectRows(rows, 0, scanCategory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "categories.ListByParentID", "categories")
 	}

@@ -61,13 +61,6 @@ func scanCoupon(row pgx.Row, v *Coupon) error {
 	return row.Scan(&v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
 }
 
-// collectCoupon is scanCoupon in the shape pgx.CollectRows takes.
-func collectCoupon(row pgx.CollectableRow) (Coupon, error) {
-	var v Coupon
-	err := scanCoupon(row, &v)
-	return v, err
-}
-
 const sqlCouponsCreate = `-- name: coupons.Create
 INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
@@ -107,7 +100,7 @@ func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "coupons.FindAll", "coupons")
 	}
-	items, err := pgx.CollectRows(rows, collectCoupon)
+	items, err := runtime.CollectRows(rows, 0, scanCoupon)
 	if err != nil {
 		return nil, runtime.Wrap(err, "coupons.FindAll", "coupons")
 	}
@@ -125,8 +118,9 @@ func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 			return
 		}
 		defer rows.Close()
+		var v Coupon
 		for rows.Next() {
-			var v Coupon
+			v = Coupon{}
 			if err := scanCoupon(rows, &v); err != nil {
 				yield(Coupon{}, runtime.Wrap(err, "coupons.Stream", "coupons"))
 				return
@@ -171,7 +165,7 @@ func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	if err != nil {
 		return runtime.Page[Coupon]{}, runtime.Wrap(err, "coupons.List", "coupons")
 	}
-	items, err := pgx.CollectRows(rows, collectCoupon)
+	items, err := runtime.CollectRows(rows, size+1, scanCoupon)
 	if err != nil {
 		return runtime.Page[Coupon]{}, runtime.Wrap(err, "coupons.List", "coupons")
 	}
@@ -241,7 +235,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	if err != nil {
 		return nil, runtime.Wrap(err, "coupons.FindByIDs", "coupons")
 	}
-	items, err := pgx.CollectRows(rows, collectCoupon)
+	items, err := runtime.CollectRows(rows, len(ids), scanCoupon)
 	if err != nil {
 		return nil, runtime.Wrap(err, "coupons.FindByIDs", "coupons")
 	}
@@ -402,7 +396,7 @@ func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "coupons.CreateManyReturning", "coupons")
 	}
-	out, err := pgx.CollectRows(res, collectCoupon)
+	out, err := runtime.CollectRows(res, len(rows), scanCoupon)
 	if err != nil {
 		return nil, runtime.Wrap(err, "coupons.CreateManyReturning", "coupons")
 	}

@@ -64,13 +64,6 @@ func scanCustomer(row pgx.Row, v *Customer) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.Email, &v.Name, &v.Phone, &v.MarketingOk, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectCustomer is scanCustomer in the shape pgx.CollectRows takes.
-func collectCustomer(row pgx.CollectableRow) (Customer, error) {
-	var v Customer
-	err := scanCustomer(row, &v)
-	return v, err
-}
-
 const sqlCustomersCreate = `-- name: customers.Create
 INSERT INTO "customers" ("id", "organization_id", "email", "name", "phone", "marketing_ok")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, FALSE))
@@ -110,7 +103,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.FindAll", "customers")
 	}
-	items, err := pgx.CollectRows(rows, collectCustomer)
+	items, err := runtime.CollectRows(rows, 0, scanCustomer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.FindAll", "customers")
 	}
@@ -128,8 +121,9 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 			return
 		}
 		defer rows.Close()
+		var v Customer
 		for rows.Next() {
-			var v Customer
+			v = Customer{}
 			if err := scanCustomer(rows, &v); err != nil {
 				yield(Customer{}, runtime.Wrap(err, "customers.Stream", "customers"))
 				return
@@ -174,7 +168,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	if err != nil {
 		return runtime.Page[Customer]{}, runtime.Wrap(err, "customers.List", "customers")
 	}
-	items, err := pgx.CollectRows(rows, collectCustomer)
+	items, err := runtime.CollectRows(rows, size+1, scanCustomer)
 	if err != nil {
 		return runtime.Page[Customer]{}, runtime.Wrap(err, "customers.List", "customers")
 	}
@@ -245,7 +239,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.FindByIDs", "customers")
 	}
-	items, err := pgx.CollectRows(rows, collectCustomer)
+	items, err := runtime.CollectRows(rows, len(ids), scanCustomer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.FindByIDs", "customers")
 	}
@@ -413,7 +407,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.CreateManyReturning", "customers")
 	}
-	out, err := pgx.CollectRows(res, collectCustomer)
+	out, err := runtime.CollectRows(res, len(rows), scanCustomer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.CreateManyReturning", "customers")
 	}
@@ -431,7 +425,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.ListByOrganizationID", "customers")
 	}
-	items, err := pgx.CollectRows(rows, collectCustomer)
+	items, err := runtime.CollectRows(rows, 0, scanCustomer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "customers.ListByOrganizationID", "customers")
 	}

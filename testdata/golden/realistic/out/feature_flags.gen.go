@@ -63,13 +63,6 @@ func scanFeatureFlag(row pgx.Row, v *FeatureFlag) error {
 	return row.Scan(&v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectFeatureFlag is scanFeatureFlag in the shape pgx.CollectRows takes.
-func collectFeatureFlag(row pgx.CollectableRow) (FeatureFlag, error) {
-	var v FeatureFlag
-	err := scanFeatureFlag(row, &v)
-	return v, err
-}
-
 const sqlFeatureFlagsCreate = `-- name: feature_flags.Create
 INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules")
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
@@ -109,7 +102,7 @@ func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "feature_flags.FindAll", "feature_flags")
 	}
-	items, err := pgx.CollectRows(rows, collectFeatureFlag)
+	items, err := runtime.CollectRows(rows, 0, scanFeatureFlag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "feature_flags.FindAll", "feature_flags")
 	}
@@ -127,8 +120,9 @@ func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, err
 			return
 		}
 		defer rows.Close()
+		var v FeatureFlag
 		for rows.Next() {
-			var v FeatureFlag
+			v = FeatureFlag{}
 			if err := scanFeatureFlag(rows, &v); err != nil {
 				yield(FeatureFlag{}, runtime.Wrap(err, "feature_flags.Stream", "feature_flags"))
 				return
@@ -173,7 +167,7 @@ func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	if err != nil {
 		return runtime.Page[FeatureFlag]{}, runtime.Wrap(err, "feature_flags.List", "feature_flags")
 	}
-	items, err := pgx.CollectRows(rows, collectFeatureFlag)
+	items, err := runtime.CollectRows(rows, size+1, scanFeatureFlag)
 	if err != nil {
 		return runtime.Page[FeatureFlag]{}, runtime.Wrap(err, "feature_flags.List", "feature_flags")
 	}
@@ -243,7 +237,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	if err != nil {
 		return nil, runtime.Wrap(err, "feature_flags.FindByIDs", "feature_flags")
 	}
-	items, err := pgx.CollectRows(rows, collectFeatureFlag)
+	items, err := runtime.CollectRows(rows, len(ids), scanFeatureFlag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "feature_flags.FindByIDs", "feature_flags")
 	}
@@ -421,7 +415,7 @@ func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFea
 	if err != nil {
 		return nil, runtime.Wrap(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}
-	out, err := pgx.CollectRows(res, collectFeatureFlag)
+	out, err := runtime.CollectRows(res, len(rows), scanFeatureFlag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}

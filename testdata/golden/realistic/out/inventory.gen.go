@@ -56,13 +56,6 @@ func scanInventory(row pgx.Row, v *Inventory) error {
 	return row.Scan(&v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
 }
 
-// collectInventory is scanInventory in the shape pgx.CollectRows takes.
-func collectInventory(row pgx.CollectableRow) (Inventory, error) {
-	var v Inventory
-	err := scanInventory(row, &v)
-	return v, err
-}
-
 const sqlInventoryCreate = `-- name: inventory.Create
 INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
@@ -102,7 +95,7 @@ func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.FindAll", "inventory")
 	}
-	items, err := pgx.CollectRows(rows, collectInventory)
+	items, err := runtime.CollectRows(rows, 0, scanInventory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.FindAll", "inventory")
 	}
@@ -120,8 +113,9 @@ func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] 
 			return
 		}
 		defer rows.Close()
+		var v Inventory
 		for rows.Next() {
-			var v Inventory
+			v = Inventory{}
 			if err := scanInventory(rows, &v); err != nil {
 				yield(Inventory{}, runtime.Wrap(err, "inventory.Stream", "inventory"))
 				return
@@ -167,7 +161,7 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	if err != nil {
 		return runtime.Page[Inventory]{}, runtime.Wrap(err, "inventory.List", "inventory")
 	}
-	items, err := pgx.CollectRows(rows, collectInventory)
+	items, err := runtime.CollectRows(rows, size+1, scanInventory)
 	if err != nil {
 		return runtime.Page[Inventory]{}, runtime.Wrap(err, "inventory.List", "inventory")
 	}
@@ -372,7 +366,7 @@ func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInven
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.CreateManyReturning", "inventory")
 	}
-	out, err := pgx.CollectRows(res, collectInventory)
+	out, err := runtime.CollectRows(res, len(rows), scanInventory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.CreateManyReturning", "inventory")
 	}
@@ -447,7 +441,7 @@ func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.ListByWarehouseID", "inventory")
 	}
-	items, err := pgx.CollectRows(rows, collectInventory)
+	items, err := runtime.CollectRows(rows, 0, scanInventory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.ListByWarehouseID", "inventory")
 	}
@@ -508,7 +502,7 @@ func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.ListByVariantID", "inventory")
 	}
-	items, err := pgx.CollectRows(rows, collectInventory)
+	items, err := runtime.CollectRows(rows, 0, scanInventory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "inventory.ListByVariantID", "inventory")
 	}

@@ -64,13 +64,6 @@ func scanInvoiceLine(row pgx.Row, v *InvoiceLine) error {
 	return row.Scan(&v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
 }
 
-// collectInvoiceLine is scanInvoiceLine in the shape pgx.CollectRows takes.
-func collectInvoiceLine(row pgx.CollectableRow) (InvoiceLine, error) {
-	var v InvoiceLine
-	err := scanInvoiceLine(row, &v)
-	return v, err
-}
-
 const sqlInvoiceLinesCreate = `-- name: invoice_lines.Create
 INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
@@ -110,7 +103,7 @@ func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoice_lines.FindAll", "invoice_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoiceLine)
+	items, err := runtime.CollectRows(rows, 0, scanInvoiceLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoice_lines.FindAll", "invoice_lines")
 	}
@@ -128,8 +121,9 @@ func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, err
 			return
 		}
 		defer rows.Close()
+		var v InvoiceLine
 		for rows.Next() {
-			var v InvoiceLine
+			v = InvoiceLine{}
 			if err := scanInvoiceLine(rows, &v); err != nil {
 				yield(InvoiceLine{}, runtime.Wrap(err, "invoice_lines.Stream", "invoice_lines"))
 				return
@@ -175,7 +169,7 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	if err != nil {
 		return runtime.Page[InvoiceLine]{}, runtime.Wrap(err, "invoice_lines.List", "invoice_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoiceLine)
+	items, err := runtime.CollectRows(rows, size+1, scanInvoiceLine)
 	if err != nil {
 		return runtime.Page[InvoiceLine]{}, runtime.Wrap(err, "invoice_lines.List", "invoice_lines")
 	}
@@ -383,7 +377,7 @@ func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInv
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
-	out, err := pgx.CollectRows(res, collectInvoiceLine)
+	out, err := runtime.CollectRows(res, len(rows), scanInvoiceLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
@@ -460,7 +454,7 @@ func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UU
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoiceLine)
+	items, err := runtime.CollectRows(rows, 0, scanInvoiceLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 	}

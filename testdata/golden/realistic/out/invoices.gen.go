@@ -83,13 +83,6 @@ func scanInvoice(row pgx.Row, v *Invoice) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectInvoice is scanInvoice in the shape pgx.CollectRows takes.
-func collectInvoice(row pgx.CollectableRow) (Invoice, error) {
-	var v Invoice
-	err := scanInvoice(row, &v)
-	return v, err
-}
-
 const sqlInvoicesCreate = `-- name: invoices.Create
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
@@ -129,7 +122,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.FindAll", "invoices")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoice)
+	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.FindAll", "invoices")
 	}
@@ -147,8 +140,9 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 			return
 		}
 		defer rows.Close()
+		var v Invoice
 		for rows.Next() {
-			var v Invoice
+			v = Invoice{}
 			if err := scanInvoice(rows, &v); err != nil {
 				yield(Invoice{}, runtime.Wrap(err, "invoices.Stream", "invoices"))
 				return
@@ -193,7 +187,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Invoice]{}, runtime.Wrap(err, "invoices.List", "invoices")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoice)
+	items, err := runtime.CollectRows(rows, size+1, scanInvoice)
 	if err != nil {
 		return runtime.Page[Invoice]{}, runtime.Wrap(err, "invoices.List", "invoices")
 	}
@@ -270,7 +264,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.FindByIDs", "invoices")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoice)
+	items, err := runtime.CollectRows(rows, len(ids), scanInvoice)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.FindByIDs", "invoices")
 	}
@@ -483,7 +477,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.CreateManyReturning", "invoices")
 	}
-	out, err := pgx.CollectRows(res, collectInvoice)
+	out, err := runtime.CollectRows(res, len(rows), scanInvoice)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.CreateManyReturning", "invoices")
 	}
@@ -567,7 +561,7 @@ func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.ListByOrganizationID", "invoices")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoice)
+	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.ListByOrganizationID", "invoices")
 	}
@@ -628,7 +622,7 @@ func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID u
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.ListBySubscriptionID", "invoices")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoice)
+	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.ListBySubscriptionID", "invoices")
 	}
@@ -689,7 +683,7 @@ func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.ListByCouponCode", "invoices")
 	}
-	items, err := pgx.CollectRows(rows, collectInvoice)
+	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
 		return nil, runtime.Wrap(err, "invoices.ListByCouponCode", "invoices")
 	}

@@ -65,13 +65,6 @@ func scanJob(row pgx.Row, v *Job) error {
 	return row.Scan(&v.ID, &v.Queue, &v.Payload, &v.RunAt, &v.Attempts, &v.LastError, &v.LockedBy, &v.LockedAt)
 }
 
-// collectJob is scanJob in the shape pgx.CollectRows takes.
-func collectJob(row pgx.CollectableRow) (Job, error) {
-	var v Job
-	err := scanJob(row, &v)
-	return v, err
-}
-
 const sqlJobsCreate = `-- name: jobs.Create
 INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 VALUES (COALESCE($1::varchar, 'default'::varchar(32)), $2, COALESCE($3::timestamptz, now()), COALESCE($4::integer, 0), $5, $6, $7)
@@ -110,7 +103,7 @@ func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "jobs.FindAll", "jobs")
 	}
-	items, err := pgx.CollectRows(rows, collectJob)
+	items, err := runtime.CollectRows(rows, 0, scanJob)
 	if err != nil {
 		return nil, runtime.Wrap(err, "jobs.FindAll", "jobs")
 	}
@@ -128,8 +121,9 @@ func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 			return
 		}
 		defer rows.Close()
+		var v Job
 		for rows.Next() {
-			var v Job
+			v = Job{}
 			if err := scanJob(rows, &v); err != nil {
 				yield(Job{}, runtime.Wrap(err, "jobs.Stream", "jobs"))
 				return
@@ -173,7 +167,7 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	if err != nil {
 		return runtime.Page[Job]{}, runtime.Wrap(err, "jobs.List", "jobs")
 	}
-	items, err := pgx.CollectRows(rows, collectJob)
+	items, err := runtime.CollectRows(rows, size+1, scanJob)
 	if err != nil {
 		return runtime.Page[Job]{}, runtime.Wrap(err, "jobs.List", "jobs")
 	}
@@ -245,7 +239,7 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "jobs.FindByIDs", "jobs")
 	}
-	items, err := pgx.CollectRows(rows, collectJob)
+	items, err := runtime.CollectRows(rows, len(ids), scanJob)
 	if err != nil {
 		return nil, runtime.Wrap(err, "jobs.FindByIDs", "jobs")
 	}
@@ -424,7 +418,7 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 	if err != nil {
 		return nil, runtime.Wrap(err, "jobs.CreateManyReturning", "jobs")
 	}
-	out, err := pgx.CollectRows(res, collectJob)
+	out, err := runtime.CollectRows(res, len(rows), scanJob)
 	if err != nil {
 		return nil, runtime.Wrap(err, "jobs.CreateManyReturning", "jobs")
 	}

@@ -60,13 +60,6 @@ func scanMembership(row pgx.Row, v *Membership) error {
 	return row.Scan(&v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectMembership is scanMembership in the shape pgx.CollectRows takes.
-func collectMembership(row pgx.CollectableRow) (Membership, error) {
-	var v Membership
-	err := scanMembership(row, &v)
-	return v, err
-}
-
 const sqlMembershipsCreate = `-- name: memberships.Create
 INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
@@ -106,7 +99,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
 	}
@@ -124,8 +117,9 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 			return
 		}
 		defer rows.Close()
+		var v Membership
 		for rows.Next() {
-			var v Membership
+			v = Membership{}
 			if err := scanMembership(rows, &v); err != nil {
 				yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
 				return
@@ -171,7 +165,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	if err != nil {
 		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, size+1, scanMembership)
 	if err != nil {
 		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
 	}
@@ -371,7 +365,7 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
 	}
-	out, err := pgx.CollectRows(res, collectMembership)
+	out, err := runtime.CollectRows(res, len(rows), scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
 	}
@@ -447,7 +441,7 @@ func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationI
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByOrganizationID", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByOrganizationID", "memberships")
 	}
@@ -508,7 +502,7 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
 	}
@@ -569,7 +563,7 @@ func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUI
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByInvitedBy", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByInvitedBy", "memberships")
 	}

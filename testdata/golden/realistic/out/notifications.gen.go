@@ -60,13 +60,6 @@ func scanNotification(row pgx.Row, v *Notification) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Kind, &v.Body, &v.ReadAt, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectNotification is scanNotification in the shape pgx.CollectRows takes.
-func collectNotification(row pgx.CollectableRow) (Notification, error) {
-	var v Notification
-	err := scanNotification(row, &v)
-	return v, err
-}
-
 const sqlNotificationsCreate = `-- name: notifications.Create
 INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
 VALUES ($1, $2, $3, $4)
@@ -106,7 +99,7 @@ func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.FindAll", "notifications")
 	}
-	items, err := pgx.CollectRows(rows, collectNotification)
+	items, err := runtime.CollectRows(rows, 0, scanNotification)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.FindAll", "notifications")
 	}
@@ -124,8 +117,9 @@ func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, e
 			return
 		}
 		defer rows.Close()
+		var v Notification
 		for rows.Next() {
-			var v Notification
+			v = Notification{}
 			if err := scanNotification(rows, &v); err != nil {
 				yield(Notification{}, runtime.Wrap(err, "notifications.Stream", "notifications"))
 				return
@@ -170,7 +164,7 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	if err != nil {
 		return runtime.Page[Notification]{}, runtime.Wrap(err, "notifications.List", "notifications")
 	}
-	items, err := pgx.CollectRows(rows, collectNotification)
+	items, err := runtime.CollectRows(rows, size+1, scanNotification)
 	if err != nil {
 		return runtime.Page[Notification]{}, runtime.Wrap(err, "notifications.List", "notifications")
 	}
@@ -240,7 +234,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.FindByIDs", "notifications")
 	}
-	items, err := pgx.CollectRows(rows, collectNotification)
+	items, err := runtime.CollectRows(rows, len(ids), scanNotification)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.FindByIDs", "notifications")
 	}
@@ -335,7 +329,7 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.CreateManyReturning", "notifications")
 	}
-	out, err := pgx.CollectRows(res, collectNotification)
+	out, err := runtime.CollectRows(res, len(rows), scanNotification)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.CreateManyReturning", "notifications")
 	}
@@ -353,7 +347,7 @@ func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.ListByUserID", "notifications")
 	}
-	items, err := pgx.CollectRows(rows, collectNotification)
+	items, err := runtime.CollectRows(rows, 0, scanNotification)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notifications.ListByUserID", "notifications")
 	}

@@ -58,13 +58,6 @@ func scanOrderLine(row pgx.Row, v *OrderLine) error {
 	return row.Scan(&v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
 }
 
-// collectOrderLine is scanOrderLine in the shape pgx.CollectRows takes.
-func collectOrderLine(row pgx.CollectableRow) (OrderLine, error) {
-	var v OrderLine
-	err := scanOrderLine(row, &v)
-	return v, err
-}
-
 const sqlOrderLinesCreate = `-- name: order_lines.Create
 INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price")
 VALUES ($1, $2, $3, $4, $5)
@@ -104,7 +97,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.FindAll", "order_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderLine)
+	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.FindAll", "order_lines")
 	}
@@ -122,8 +115,9 @@ func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] 
 			return
 		}
 		defer rows.Close()
+		var v OrderLine
 		for rows.Next() {
-			var v OrderLine
+			v = OrderLine{}
 			if err := scanOrderLine(rows, &v); err != nil {
 				yield(OrderLine{}, runtime.Wrap(err, "order_lines.Stream", "order_lines"))
 				return
@@ -169,7 +163,7 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	if err != nil {
 		return runtime.Page[OrderLine]{}, runtime.Wrap(err, "order_lines.List", "order_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderLine)
+	items, err := runtime.CollectRows(rows, size+1, scanOrderLine)
 	if err != nil {
 		return runtime.Page[OrderLine]{}, runtime.Wrap(err, "order_lines.List", "order_lines")
 	}
@@ -313,7 +307,7 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.CreateManyReturning", "order_lines")
 	}
-	out, err := pgx.CollectRows(res, collectOrderLine)
+	out, err := runtime.CollectRows(res, len(rows), scanOrderLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.CreateManyReturning", "order_lines")
 	}
@@ -389,7 +383,7 @@ func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.ListByOrderID", "order_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderLine)
+	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.ListByOrderID", "order_lines")
 	}
@@ -450,7 +444,7 @@ func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.ListByVariantID", "order_lines")
 	}
-	items, err := pgx.CollectRows(rows, collectOrderLine)
+	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order_lines.ListByVariantID", "order_lines")
 	}

@@ -70,13 +70,6 @@ func scanOrder(row pgx.Row, v *Order) error {
 	return row.Scan(&v.ID, &v.CustomerID, &v.Status, &v.Currency, &v.Total, &v.ShippingAddressID, &v.PlacedAt, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectOrder is scanOrder in the shape pgx.CollectRows takes.
-func collectOrder(row pgx.CollectableRow) (Order, error) {
-	var v Order
-	err := scanOrder(row, &v)
-	return v, err
-}
-
 const sqlOrdersCreate = `-- name: orders.Create
 INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 'cart'::"order_status"), $4, COALESCE($5::numeric(14,2), 0), $6, $7, $8)
@@ -116,7 +109,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
 	}
@@ -134,8 +127,9 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 			return
 		}
 		defer rows.Close()
+		var v Order
 		for rows.Next() {
-			var v Order
+			v = Order{}
 			if err := scanOrder(rows, &v); err != nil {
 				yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
 				return
@@ -180,7 +174,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, size+1, scanOrder)
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
 	}
@@ -253,7 +247,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, len(ids), scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
 	}
@@ -436,7 +430,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
 	}
-	out, err := pgx.CollectRows(res, collectOrder)
+	out, err := runtime.CollectRows(res, len(rows), scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
 	}
@@ -454,7 +448,7 @@ func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.ListByCustomerID", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.ListByCustomerID", "orders")
 	}
@@ -515,7 +509,7 @@ func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddress
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.ListByShippingAddressID", "orders")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "orders.ListByShippingAddressID", "orders")
 	}

@@ -66,13 +66,6 @@ func scanOrganization(row pgx.Row, v *Organization) error {
 	return row.Scan(&v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectOrganization is scanOrganization in the shape pgx.CollectRows takes.
-func collectOrganization(row pgx.CollectableRow) (Organization, error) {
-	var v Organization
-	err := scanOrganization(row, &v)
-	return v, err
-}
-
 const sqlOrganizationsCreate = `-- name: organizations.Create
 INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
@@ -112,7 +105,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.FindAll", "organizations")
 	}
-	items, err := pgx.CollectRows(rows, collectOrganization)
+	items, err := runtime.CollectRows(rows, 0, scanOrganization)
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.FindAll", "organizations")
 	}
@@ -130,8 +123,9 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 			return
 		}
 		defer rows.Close()
+		var v Organization
 		for rows.Next() {
-			var v Organization
+			v = Organization{}
 			if err := scanOrganization(rows, &v); err != nil {
 				yield(Organization{}, runtime.Wrap(err, "organizations.Stream", "organizations"))
 				return
@@ -176,7 +170,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	if err != nil {
 		return runtime.Page[Organization]{}, runtime.Wrap(err, "organizations.List", "organizations")
 	}
-	items, err := pgx.CollectRows(rows, collectOrganization)
+	items, err := runtime.CollectRows(rows, size+1, scanOrganization)
 	if err != nil {
 		return runtime.Page[Organization]{}, runtime.Wrap(err, "organizations.List", "organizations")
 	}
@@ -246,7 +240,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.FindByIDs", "organizations")
 	}
-	items, err := pgx.CollectRows(rows, collectOrganization)
+	items, err := runtime.CollectRows(rows, len(ids), scanOrganization)
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.FindByIDs", "organizations")
 	}
@@ -410,7 +404,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.CreateManyReturning", "organizations")
 	}
-	out, err := pgx.CollectRows(res, collectOrganization)
+	out, err := runtime.CollectRows(res, len(rows), scanOrganization)
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.CreateManyReturning", "organizations")
 	}
@@ -487,7 +481,7 @@ func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.ListByPlanID", "organizations")
 	}
-	items, err := pgx.CollectRows(rows, collectOrganization)
+	items, err := runtime.CollectRows(rows, 0, scanOrganization)
 	if err != nil {
 		return nil, runtime.Wrap(err, "organizations.ListByPlanID", "organizations")
 	}

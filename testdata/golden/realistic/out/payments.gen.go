@@ -65,13 +65,6 @@ func scanPayment(row pgx.Row, v *Payment) error {
 	return row.Scan(&v.ID, &v.InvoiceID, &v.Method, &v.Amount, &v.ReceivedAt, &v.Reference, &v.Raw)
 }
 
-// collectPayment is scanPayment in the shape pgx.CollectRows takes.
-func collectPayment(row pgx.CollectableRow) (Payment, error) {
-	var v Payment
-	err := scanPayment(row, &v)
-	return v, err
-}
-
 const sqlPaymentsCreate = `-- name: payments.Create
 INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::timestamptz, now()), $6, $7)
@@ -111,7 +104,7 @@ func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.FindAll", "payments")
 	}
-	items, err := pgx.CollectRows(rows, collectPayment)
+	items, err := runtime.CollectRows(rows, 0, scanPayment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.FindAll", "payments")
 	}
@@ -129,8 +122,9 @@ func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 			return
 		}
 		defer rows.Close()
+		var v Payment
 		for rows.Next() {
-			var v Payment
+			v = Payment{}
 			if err := scanPayment(rows, &v); err != nil {
 				yield(Payment{}, runtime.Wrap(err, "payments.Stream", "payments"))
 				return
@@ -175,7 +169,7 @@ func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Payment]{}, runtime.Wrap(err, "payments.List", "payments")
 	}
-	items, err := pgx.CollectRows(rows, collectPayment)
+	items, err := runtime.CollectRows(rows, size+1, scanPayment)
 	if err != nil {
 		return runtime.Page[Payment]{}, runtime.Wrap(err, "payments.List", "payments")
 	}
@@ -246,7 +240,7 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.FindByIDs", "payments")
 	}
-	items, err := pgx.CollectRows(rows, collectPayment)
+	items, err := runtime.CollectRows(rows, len(ids), scanPayment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.FindByIDs", "payments")
 	}
@@ -418,7 +412,7 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.CreateManyReturning", "payments")
 	}
-	out, err := pgx.CollectRows(res, collectPayment)
+	out, err := runtime.CollectRows(res, len(rows), scanPayment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.CreateManyReturning", "payments")
 	}
@@ -436,7 +430,7 @@ func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.ListByInvoiceID", "payments")
 	}
-	items, err := pgx.CollectRows(rows, collectPayment)
+	items, err := runtime.CollectRows(rows, 0, scanPayment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "payments.ListByInvoiceID", "payments")
 	}

@@ -71,13 +71,6 @@ func scanPlan(row pgx.Row, v *Plan) error {
 	return row.Scan(&v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
 }
 
-// collectPlan is scanPlan in the shape pgx.CollectRows takes.
-func collectPlan(row pgx.CollectableRow) (Plan, error) {
-	var v Plan
-	err := scanPlan(row, &v)
-	return v, err
-}
-
 const sqlPlansCreate = `-- name: plans.Create
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
@@ -117,7 +110,7 @@ func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "plans.FindAll", "plans")
 	}
-	items, err := pgx.CollectRows(rows, collectPlan)
+	items, err := runtime.CollectRows(rows, 0, scanPlan)
 	if err != nil {
 		return nil, runtime.Wrap(err, "plans.FindAll", "plans")
 	}
@@ -135,8 +128,9 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 			return
 		}
 		defer rows.Close()
+		var v Plan
 		for rows.Next() {
-			var v Plan
+			v = Plan{}
 			if err := scanPlan(rows, &v); err != nil {
 				yield(Plan{}, runtime.Wrap(err, "plans.Stream", "plans"))
 				return
@@ -181,7 +175,7 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Plan]{}, runtime.Wrap(err, "plans.List", "plans")
 	}
-	items, err := pgx.CollectRows(rows, collectPlan)
+	items, err := runtime.CollectRows(rows, size+1, scanPlan)
 	if err != nil {
 		return runtime.Page[Plan]{}, runtime.Wrap(err, "plans.List", "plans")
 	}
@@ -254,7 +248,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "plans.FindByIDs", "plans")
 	}
-	items, err := pgx.CollectRows(rows, collectPlan)
+	items, err := runtime.CollectRows(rows, len(ids), scanPlan)
 	if err != nil {
 		return nil, runtime.Wrap(err, "plans.FindByIDs", "plans")
 	}
@@ -462,7 +456,7 @@ func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]P
 	if err != nil {
 		return nil, runtime.Wrap(err, "plans.CreateManyReturning", "plans")
 	}
-	out, err := pgx.CollectRows(res, collectPlan)
+	out, err := runtime.CollectRows(res, len(rows), scanPlan)
 	if err != nil {
 		return nil, runtime.Wrap(err, "plans.CreateManyReturning", "plans")
 	}

@@ -57,13 +57,6 @@ func scanPriceHistory(row pgx.Row, v *PriceHistory) error {
 	return row.Scan(&v.ID, &v.VariantID, &v.Price, &v.ValidFrom)
 }
 
-// collectPriceHistory is scanPriceHistory in the shape pgx.CollectRows takes.
-func collectPriceHistory(row pgx.CollectableRow) (PriceHistory, error) {
-	var v PriceHistory
-	err := scanPriceHistory(row, &v)
-	return v, err
-}
-
 const sqlPriceHistoryCreate = `-- name: price_history.Create
 INSERT INTO "price_history" ("variant_id", "price", "valid_from")
 VALUES ($1, $2, COALESCE($3::timestamptz, now()))
@@ -103,7 +96,7 @@ func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.FindAll", "price_history")
 	}
-	items, err := pgx.CollectRows(rows, collectPriceHistory)
+	items, err := runtime.CollectRows(rows, 0, scanPriceHistory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.FindAll", "price_history")
 	}
@@ -121,8 +114,9 @@ func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, e
 			return
 		}
 		defer rows.Close()
+		var v PriceHistory
 		for rows.Next() {
-			var v PriceHistory
+			v = PriceHistory{}
 			if err := scanPriceHistory(rows, &v); err != nil {
 				yield(PriceHistory{}, runtime.Wrap(err, "price_history.Stream", "price_history"))
 				return
@@ -167,7 +161,7 @@ func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	if err != nil {
 		return runtime.Page[PriceHistory]{}, runtime.Wrap(err, "price_history.List", "price_history")
 	}
-	items, err := pgx.CollectRows(rows, collectPriceHistory)
+	items, err := runtime.CollectRows(rows, size+1, scanPriceHistory)
 	if err != nil {
 		return runtime.Page[PriceHistory]{}, runtime.Wrap(err, "price_history.List", "price_history")
 	}
@@ -235,7 +229,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.FindByIDs", "price_history")
 	}
-	items, err := pgx.CollectRows(rows, collectPriceHistory)
+	items, err := runtime.CollectRows(rows, len(ids), scanPriceHistory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.FindByIDs", "price_history")
 	}
@@ -384,7 +378,7 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.CreateManyReturning", "price_history")
 	}
-	out, err := pgx.CollectRows(res, collectPriceHistory)
+	out, err := runtime.CollectRows(res, len(rows), scanPriceHistory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.CreateManyReturning", "price_history")
 	}
@@ -402,7 +396,7 @@ func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.U
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.ListByVariantID", "price_history")
 	}
-	items, err := pgx.CollectRows(rows, collectPriceHistory)
+	items, err := runtime.CollectRows(rows, 0, scanPriceHistory)
 	if err != nil {
 		return nil, runtime.Wrap(err, "price_history.ListByVariantID", "price_history")
 	}

@@ -64,13 +64,6 @@ func scanProductVariant(row pgx.Row, v *ProductVariant) error {
 	return row.Scan(&v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
 }
 
-// collectProductVariant is scanProductVariant in the shape pgx.CollectRows takes.
-func collectProductVariant(row pgx.CollectableRow) (ProductVariant, error) {
-	var v ProductVariant
-	err := scanProductVariant(row, &v)
-	return v, err
-}
-
 const sqlProductVariantsCreate = `-- name: product_variants.Create
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
@@ -110,7 +103,7 @@ func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, err
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.FindAll", "product_variants")
 	}
-	items, err := pgx.CollectRows(rows, collectProductVariant)
+	items, err := runtime.CollectRows(rows, 0, scanProductVariant)
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.FindAll", "product_variants")
 	}
@@ -128,8 +121,9 @@ func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVarian
 			return
 		}
 		defer rows.Close()
+		var v ProductVariant
 		for rows.Next() {
-			var v ProductVariant
+			v = ProductVariant{}
 			if err := scanProductVariant(rows, &v); err != nil {
 				yield(ProductVariant{}, runtime.Wrap(err, "product_variants.Stream", "product_variants"))
 				return
@@ -174,7 +168,7 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 	if err != nil {
 		return runtime.Page[ProductVariant]{}, runtime.Wrap(err, "product_variants.List", "product_variants")
 	}
-	items, err := pgx.CollectRows(rows, collectProductVariant)
+	items, err := runtime.CollectRows(rows, size+1, scanProductVariant)
 	if err != nil {
 		return runtime.Page[ProductVariant]{}, runtime.Wrap(err, "product_variants.List", "product_variants")
 	}
@@ -244,7 +238,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.FindByIDs", "product_variants")
 	}
-	items, err := pgx.CollectRows(rows, collectProductVariant)
+	items, err := runtime.CollectRows(rows, len(ids), scanProductVariant)
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.FindByIDs", "product_variants")
 	}
@@ -412,7 +406,7 @@ func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []New
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.CreateManyReturning", "product_variants")
 	}
-	out, err := pgx.CollectRows(res, collectProductVariant)
+	out, err := runtime.CollectRows(res, len(rows), scanProductVariant)
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.CreateManyReturning", "product_variants")
 	}
@@ -488,7 +482,7 @@ func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.ListByProductID", "product_variants")
 	}
-	items, err := pgx.CollectRows(rows, collectProductVariant)
+	items, err := runtime.CollectRows(rows, 0, scanProductVariant)
 	if err != nil {
 		return nil, runtime.Wrap(err, "product_variants.ListByProductID", "product_variants")
 	}

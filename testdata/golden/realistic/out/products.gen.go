@@ -67,13 +67,6 @@ func scanProduct(row pgx.Row, v *Product) error {
 	return row.Scan(&v.ID, &v.CategoryID, &v.Name, &v.Description, &v.Tags, &v.Published, &v.Attributes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectProduct is scanProduct in the shape pgx.CollectRows takes.
-func collectProduct(row pgx.CollectableRow) (Product, error) {
-	var v Product
-	err := scanProduct(row, &v)
-	return v, err
-}
-
 const sqlProductsCreate = `-- name: products.Create
 INSERT INTO "products" ("id", "category_id", "name", "description", "tags", "published", "attributes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::text[], '{}'::text[]), COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{}'::jsonb))
@@ -113,7 +106,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindAll", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, 0, scanProduct)
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindAll", "products")
 	}
@@ -131,8 +124,9 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 			return
 		}
 		defer rows.Close()
+		var v Product
 		for rows.Next() {
-			var v Product
+			v = Product{}
 			if err := scanProduct(rows, &v); err != nil {
 				yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
 				return
@@ -177,7 +171,7 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, size+1, scanProduct)
 	if err != nil {
 		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
 	}
@@ -249,7 +243,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, len(ids), scanProduct)
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
 	}
@@ -447,7 +441,7 @@ func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.ListByCategoryID", "products")
 	}
-	items, err := pgx.CollectRows(rows, collectProduct)
+	items, err := runtime.CollectRows(rows, 0, scanProduct)
 	if err != nil {
 		return nil, runtime.Wrap(err, "products.ListByCategoryID", "products")
 	}

@@ -58,13 +58,6 @@ func scanRefund(row pgx.Row, v *Refund) error {
 	return row.Scan(&v.ID, &v.PaymentID, &v.Amount, &v.Reason, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectRefund is scanRefund in the shape pgx.CollectRows takes.
-func collectRefund(row pgx.CollectableRow) (Refund, error) {
-	var v Refund
-	err := scanRefund(row, &v)
-	return v, err
-}
-
 const sqlRefundsCreate = `-- name: refunds.Create
 INSERT INTO "refunds" ("id", "payment_id", "amount", "reason")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
@@ -104,7 +97,7 @@ func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.FindAll", "refunds")
 	}
-	items, err := pgx.CollectRows(rows, collectRefund)
+	items, err := runtime.CollectRows(rows, 0, scanRefund)
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.FindAll", "refunds")
 	}
@@ -122,8 +115,9 @@ func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 			return
 		}
 		defer rows.Close()
+		var v Refund
 		for rows.Next() {
-			var v Refund
+			v = Refund{}
 			if err := scanRefund(rows, &v); err != nil {
 				yield(Refund{}, runtime.Wrap(err, "refunds.Stream", "refunds"))
 				return
@@ -168,7 +162,7 @@ func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	if err != nil {
 		return runtime.Page[Refund]{}, runtime.Wrap(err, "refunds.List", "refunds")
 	}
-	items, err := pgx.CollectRows(rows, collectRefund)
+	items, err := runtime.CollectRows(rows, size+1, scanRefund)
 	if err != nil {
 		return runtime.Page[Refund]{}, runtime.Wrap(err, "refunds.List", "refunds")
 	}
@@ -237,7 +231,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.FindByIDs", "refunds")
 	}
-	items, err := pgx.CollectRows(rows, collectRefund)
+	items, err := runtime.CollectRows(rows, len(ids), scanRefund)
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.FindByIDs", "refunds")
 	}
@@ -390,7 +384,7 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.CreateManyReturning", "refunds")
 	}
-	out, err := pgx.CollectRows(res, collectRefund)
+	out, err := runtime.CollectRows(res, len(rows), scanRefund)
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.CreateManyReturning", "refunds")
 	}
@@ -408,7 +402,7 @@ func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.ListByPaymentID", "refunds")
 	}
-	items, err := pgx.CollectRows(rows, collectRefund)
+	items, err := runtime.CollectRows(rows, 0, scanRefund)
 	if err != nil {
 		return nil, runtime.Wrap(err, "refunds.ListByPaymentID", "refunds")
 	}

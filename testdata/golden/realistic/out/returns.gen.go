@@ -60,13 +60,6 @@ func scanReturn(row pgx.Row, v *Return) error {
 	return row.Scan(&v.ID, &v.OrderID, &v.Reason, &v.Approved, &v.RefundID, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectReturn is scanReturn in the shape pgx.CollectRows takes.
-func collectReturn(row pgx.CollectableRow) (Return, error) {
-	var v Return
-	err := scanReturn(row, &v)
-	return v, err
-}
-
 const sqlReturnsCreate = `-- name: returns.Create
 INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
@@ -106,7 +99,7 @@ func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.FindAll", "returns")
 	}
-	items, err := pgx.CollectRows(rows, collectReturn)
+	items, err := runtime.CollectRows(rows, 0, scanReturn)
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.FindAll", "returns")
 	}
@@ -124,8 +117,9 @@ func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 			return
 		}
 		defer rows.Close()
+		var v Return
 		for rows.Next() {
-			var v Return
+			v = Return{}
 			if err := scanReturn(rows, &v); err != nil {
 				yield(Return{}, runtime.Wrap(err, "returns.Stream", "returns"))
 				return
@@ -170,7 +164,7 @@ func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	if err != nil {
 		return runtime.Page[Return]{}, runtime.Wrap(err, "returns.List", "returns")
 	}
-	items, err := pgx.CollectRows(rows, collectReturn)
+	items, err := runtime.CollectRows(rows, size+1, scanReturn)
 	if err != nil {
 		return runtime.Page[Return]{}, runtime.Wrap(err, "returns.List", "returns")
 	}
@@ -240,7 +234,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.FindByIDs", "returns")
 	}
-	items, err := pgx.CollectRows(rows, collectReturn)
+	items, err := runtime.CollectRows(rows, len(ids), scanReturn)
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.FindByIDs", "returns")
 	}
@@ -397,7 +391,7 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.CreateManyReturning", "returns")
 	}
-	out, err := pgx.CollectRows(res, collectReturn)
+	out, err := runtime.CollectRows(res, len(rows), scanReturn)
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.CreateManyReturning", "returns")
 	}
@@ -415,7 +409,7 @@ func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Re
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.ListByOrderID", "returns")
 	}
-	items, err := pgx.CollectRows(rows, collectReturn)
+	items, err := runtime.CollectRows(rows, 0, scanReturn)
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.ListByOrderID", "returns")
 	}
@@ -476,7 +470,7 @@ func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.ListByRefundID", "returns")
 	}
-	items, err := pgx.CollectRows(rows, collectReturn)
+	items, err := runtime.CollectRows(rows, 0, scanReturn)
 	if err != nil {
 		return nil, runtime.Wrap(err, "returns.ListByRefundID", "returns")
 	}

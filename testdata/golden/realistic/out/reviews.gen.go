@@ -61,13 +61,6 @@ func scanReview(row pgx.Row, v *Review) error {
 	return row.Scan(&v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectReview is scanReview in the shape pgx.CollectRows takes.
-func collectReview(row pgx.CollectableRow) (Review, error) {
-	var v Review
-	err := scanReview(row, &v)
-	return v, err
-}
-
 const sqlReviewsCreate = `-- name: reviews.Create
 INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
@@ -107,7 +100,7 @@ func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.FindAll", "reviews")
 	}
-	items, err := pgx.CollectRows(rows, collectReview)
+	items, err := runtime.CollectRows(rows, 0, scanReview)
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.FindAll", "reviews")
 	}
@@ -125,8 +118,9 @@ func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 			return
 		}
 		defer rows.Close()
+		var v Review
 		for rows.Next() {
-			var v Review
+			v = Review{}
 			if err := scanReview(rows, &v); err != nil {
 				yield(Review{}, runtime.Wrap(err, "reviews.Stream", "reviews"))
 				return
@@ -171,7 +165,7 @@ func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	if err != nil {
 		return runtime.Page[Review]{}, runtime.Wrap(err, "reviews.List", "reviews")
 	}
-	items, err := pgx.CollectRows(rows, collectReview)
+	items, err := runtime.CollectRows(rows, size+1, scanReview)
 	if err != nil {
 		return runtime.Page[Review]{}, runtime.Wrap(err, "reviews.List", "reviews")
 	}
@@ -241,7 +235,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.FindByIDs", "reviews")
 	}
-	items, err := pgx.CollectRows(rows, collectReview)
+	items, err := runtime.CollectRows(rows, len(ids), scanReview)
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.FindByIDs", "reviews")
 	}
@@ -398,7 +392,7 @@ func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.CreateManyReturning", "reviews")
 	}
-	out, err := pgx.CollectRows(res, collectReview)
+	out, err := runtime.CollectRows(res, len(rows), scanReview)
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.CreateManyReturning", "reviews")
 	}
@@ -474,7 +468,7 @@ func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.ListByProductID", "reviews")
 	}
-	items, err := pgx.CollectRows(rows, collectReview)
+	items, err := runtime.CollectRows(rows, 0, scanReview)
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.ListByProductID", "reviews")
 	}
@@ -535,7 +529,7 @@ func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Revi
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.ListByUserID", "reviews")
 	}
-	items, err := pgx.CollectRows(rows, collectReview)
+	items, err := runtime.CollectRows(rows, 0, scanReview)
 	if err != nil {
 		return nil, runtime.Wrap(err, "reviews.ListByUserID", "reviews")
 	}

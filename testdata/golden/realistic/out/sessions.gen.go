@@ -58,13 +58,6 @@ func scanSession(row pgx.Row, v *Session) error {
 	return row.Scan(&v.ID, &v.UserID, &v.IP, &v.UserAgent, &v.ExpiresAt)
 }
 
-// collectSession is scanSession in the shape pgx.CollectRows takes.
-func collectSession(row pgx.CollectableRow) (Session, error) {
-	var v Session
-	err := scanSession(row, &v)
-	return v, err
-}
-
 const sqlSessionsCreate = `-- name: sessions.Create
 INSERT INTO "sessions" ("id", "user_id", "ip", "user_agent", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
@@ -104,7 +97,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.FindAll", "sessions")
 	}
-	items, err := pgx.CollectRows(rows, collectSession)
+	items, err := runtime.CollectRows(rows, 0, scanSession)
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.FindAll", "sessions")
 	}
@@ -122,8 +115,9 @@ func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 			return
 		}
 		defer rows.Close()
+		var v Session
 		for rows.Next() {
-			var v Session
+			v = Session{}
 			if err := scanSession(rows, &v); err != nil {
 				yield(Session{}, runtime.Wrap(err, "sessions.Stream", "sessions"))
 				return
@@ -168,7 +162,7 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Session]{}, runtime.Wrap(err, "sessions.List", "sessions")
 	}
-	items, err := pgx.CollectRows(rows, collectSession)
+	items, err := runtime.CollectRows(rows, size+1, scanSession)
 	if err != nil {
 		return runtime.Page[Session]{}, runtime.Wrap(err, "sessions.List", "sessions")
 	}
@@ -237,7 +231,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.FindByIDs", "sessions")
 	}
-	items, err := pgx.CollectRows(rows, collectSession)
+	items, err := runtime.CollectRows(rows, len(ids), scanSession)
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.FindByIDs", "sessions")
 	}
@@ -394,7 +388,7 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.CreateManyReturning", "sessions")
 	}
-	out, err := pgx.CollectRows(res, collectSession)
+	out, err := runtime.CollectRows(res, len(rows), scanSession)
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.CreateManyReturning", "sessions")
 	}
@@ -412,7 +406,7 @@ func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Ses
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.ListByUserID", "sessions")
 	}
-	items, err := pgx.CollectRows(rows, collectSession)
+	items, err := runtime.CollectRows(rows, 0, scanSession)
 	if err != nil {
 		return nil, runtime.Wrap(err, "sessions.ListByUserID", "sessions")
 	}

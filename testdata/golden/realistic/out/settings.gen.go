@@ -55,13 +55,6 @@ func scanSetting(row pgx.Row, v *Setting) error {
 	return row.Scan(&v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectSetting is scanSetting in the shape pgx.CollectRows takes.
-func collectSetting(row pgx.CollectableRow) (Setting, error) {
-	var v Setting
-	err := scanSetting(row, &v)
-	return v, err
-}
-
 const sqlSettingsCreate = `-- name: settings.Create
 INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
@@ -101,7 +94,7 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "settings.FindAll", "settings")
 	}
-	items, err := pgx.CollectRows(rows, collectSetting)
+	items, err := runtime.CollectRows(rows, 0, scanSetting)
 	if err != nil {
 		return nil, runtime.Wrap(err, "settings.FindAll", "settings")
 	}
@@ -119,8 +112,9 @@ func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 			return
 		}
 		defer rows.Close()
+		var v Setting
 		for rows.Next() {
-			var v Setting
+			v = Setting{}
 			if err := scanSetting(rows, &v); err != nil {
 				yield(Setting{}, runtime.Wrap(err, "settings.Stream", "settings"))
 				return
@@ -166,7 +160,7 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Setting]{}, runtime.Wrap(err, "settings.List", "settings")
 	}
-	items, err := pgx.CollectRows(rows, collectSetting)
+	items, err := runtime.CollectRows(rows, size+1, scanSetting)
 	if err != nil {
 		return runtime.Page[Setting]{}, runtime.Wrap(err, "settings.List", "settings")
 	}
@@ -303,7 +297,7 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	if err != nil {
 		return nil, runtime.Wrap(err, "settings.CreateManyReturning", "settings")
 	}
-	out, err := pgx.CollectRows(res, collectSetting)
+	out, err := runtime.CollectRows(res, len(rows), scanSetting)
 	if err != nil {
 		return nil, runtime.Wrap(err, "settings.CreateManyReturning", "settings")
 	}
@@ -378,7 +372,7 @@ func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	if err != nil {
 		return nil, runtime.Wrap(err, "settings.ListByOrganizationID", "settings")
 	}
-	items, err := pgx.CollectRows(rows, collectSetting)
+	items, err := runtime.CollectRows(rows, 0, scanSetting)
 	if err != nil {
 		return nil, runtime.Wrap(err, "settings.ListByOrganizationID", "settings")
 	}

@@ -54,13 +54,6 @@ func scanShipmentItem(row pgx.Row, v *ShipmentItem) error {
 	return row.Scan(&v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
 }
 
-// collectShipmentItem is scanShipmentItem in the shape pgx.CollectRows takes.
-func collectShipmentItem(row pgx.CollectableRow) (ShipmentItem, error) {
-	var v ShipmentItem
-	err := scanShipmentItem(row, &v)
-	return v, err
-}
-
 const sqlShipmentItemsCreate = `-- name: shipment_items.Create
 INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
@@ -100,7 +93,7 @@ func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipment_items.FindAll", "shipment_items")
 	}
-	items, err := pgx.CollectRows(rows, collectShipmentItem)
+	items, err := runtime.CollectRows(rows, 0, scanShipmentItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipment_items.FindAll", "shipment_items")
 	}
@@ -118,8 +111,9 @@ func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, e
 			return
 		}
 		defer rows.Close()
+		var v ShipmentItem
 		for rows.Next() {
-			var v ShipmentItem
+			v = ShipmentItem{}
 			if err := scanShipmentItem(rows, &v); err != nil {
 				yield(ShipmentItem{}, runtime.Wrap(err, "shipment_items.Stream", "shipment_items"))
 				return
@@ -166,7 +160,7 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	if err != nil {
 		return runtime.Page[ShipmentItem]{}, runtime.Wrap(err, "shipment_items.List", "shipment_items")
 	}
-	items, err := pgx.CollectRows(rows, collectShipmentItem)
+	items, err := runtime.CollectRows(rows, size+1, scanShipmentItem)
 	if err != nil {
 		return runtime.Page[ShipmentItem]{}, runtime.Wrap(err, "shipment_items.List", "shipment_items")
 	}
@@ -305,7 +299,7 @@ func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewSh
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipment_items.CreateManyReturning", "shipment_items")
 	}
-	out, err := pgx.CollectRows(res, collectShipmentItem)
+	out, err := runtime.CollectRows(res, len(rows), scanShipmentItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipment_items.CreateManyReturning", "shipment_items")
 	}
@@ -380,7 +374,7 @@ func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipment_items.ListByShipmentID", "shipment_items")
 	}
-	items, err := pgx.CollectRows(rows, collectShipmentItem)
+	items, err := runtime.CollectRows(rows, 0, scanShipmentItem)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipment_items.ListByShipmentID", "shipment_items")
 	}

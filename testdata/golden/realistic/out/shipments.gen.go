@@ -65,13 +65,6 @@ func scanShipment(row pgx.Row, v *Shipment) error {
 	return row.Scan(&v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
 }
 
-// collectShipment is scanShipment in the shape pgx.CollectRows takes.
-func collectShipment(row pgx.CollectableRow) (Shipment, error) {
-	var v Shipment
-	err := scanShipment(row, &v)
-	return v, err
-}
-
 const sqlShipmentsCreate = `-- name: shipments.Create
 INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
@@ -111,7 +104,7 @@ func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.FindAll", "shipments")
 	}
-	items, err := pgx.CollectRows(rows, collectShipment)
+	items, err := runtime.CollectRows(rows, 0, scanShipment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.FindAll", "shipments")
 	}
@@ -129,8 +122,9 @@ func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 			return
 		}
 		defer rows.Close()
+		var v Shipment
 		for rows.Next() {
-			var v Shipment
+			v = Shipment{}
 			if err := scanShipment(rows, &v); err != nil {
 				yield(Shipment{}, runtime.Wrap(err, "shipments.Stream", "shipments"))
 				return
@@ -175,7 +169,7 @@ func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	if err != nil {
 		return runtime.Page[Shipment]{}, runtime.Wrap(err, "shipments.List", "shipments")
 	}
-	items, err := pgx.CollectRows(rows, collectShipment)
+	items, err := runtime.CollectRows(rows, size+1, scanShipment)
 	if err != nil {
 		return runtime.Page[Shipment]{}, runtime.Wrap(err, "shipments.List", "shipments")
 	}
@@ -246,7 +240,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.FindByIDs", "shipments")
 	}
-	items, err := pgx.CollectRows(rows, collectShipment)
+	items, err := runtime.CollectRows(rows, len(ids), scanShipment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.FindByIDs", "shipments")
 	}
@@ -418,7 +412,7 @@ func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipme
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.CreateManyReturning", "shipments")
 	}
-	out, err := pgx.CollectRows(res, collectShipment)
+	out, err := runtime.CollectRows(res, len(rows), scanShipment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.CreateManyReturning", "shipments")
 	}
@@ -495,7 +489,7 @@ func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.ListByOrderID", "shipments")
 	}
-	items, err := pgx.CollectRows(rows, collectShipment)
+	items, err := runtime.CollectRows(rows, 0, scanShipment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.ListByOrderID", "shipments")
 	}
@@ -556,7 +550,7 @@ func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.ListByWarehouseID", "shipments")
 	}
-	items, err := pgx.CollectRows(rows, collectShipment)
+	items, err := runtime.CollectRows(rows, 0, scanShipment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "shipments.ListByWarehouseID", "shipments")
 	}

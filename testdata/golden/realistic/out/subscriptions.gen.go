@@ -68,13 +68,6 @@ func scanSubscription(row pgx.Row, v *Subscription) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.PlanID, &v.Seats, &v.CurrentPeriodStart, &v.CurrentPeriodEnd, &v.CanceledAt, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectSubscription is scanSubscription in the shape pgx.CollectRows takes.
-func collectSubscription(row pgx.CollectableRow) (Subscription, error) {
-	var v Subscription
-	err := scanSubscription(row, &v)
-	return v, err
-}
-
 const sqlSubscriptionsCreate = `-- name: subscriptions.Create
 INSERT INTO "subscriptions" ("id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 1), $5, $6, $7)
@@ -114,7 +107,7 @@ func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.FindAll", "subscriptions")
 	}
-	items, err := pgx.CollectRows(rows, collectSubscription)
+	items, err := runtime.CollectRows(rows, 0, scanSubscription)
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.FindAll", "subscriptions")
 	}
@@ -132,8 +125,9 @@ func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, e
 			return
 		}
 		defer rows.Close()
+		var v Subscription
 		for rows.Next() {
-			var v Subscription
+			v = Subscription{}
 			if err := scanSubscription(rows, &v); err != nil {
 				yield(Subscription{}, runtime.Wrap(err, "subscriptions.Stream", "subscriptions"))
 				return
@@ -178,7 +172,7 @@ func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	if err != nil {
 		return runtime.Page[Subscription]{}, runtime.Wrap(err, "subscriptions.List", "subscriptions")
 	}
-	items, err := pgx.CollectRows(rows, collectSubscription)
+	items, err := runtime.CollectRows(rows, size+1, scanSubscription)
 	if err != nil {
 		return runtime.Page[Subscription]{}, runtime.Wrap(err, "subscriptions.List", "subscriptions")
 	}
@@ -250,7 +244,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.FindByIDs", "subscriptions")
 	}
-	items, err := pgx.CollectRows(rows, collectSubscription)
+	items, err := runtime.CollectRows(rows, len(ids), scanSubscription)
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.FindByIDs", "subscriptions")
 	}
@@ -422,7 +416,7 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
-	out, err := pgx.CollectRows(res, collectSubscription)
+	out, err := runtime.CollectRows(res, len(rows), scanSubscription)
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
@@ -440,7 +434,7 @@ func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizatio
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.ListByOrganizationID", "subscriptions")
 	}
-	items, err := pgx.CollectRows(rows, collectSubscription)
+	items, err := runtime.CollectRows(rows, 0, scanSubscription)
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.ListByOrganizationID", "subscriptions")
 	}
@@ -502,7 +496,7 @@ func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) (
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.ListByPlanID", "subscriptions")
 	}
-	items, err := pgx.CollectRows(rows, collectSubscription)
+	items, err := runtime.CollectRows(rows, 0, scanSubscription)
 	if err != nil {
 		return nil, runtime.Wrap(err, "subscriptions.ListByPlanID", "subscriptions")
 	}

@@ -64,13 +64,6 @@ func scanUser(row pgx.Row, v *User) error {
 	return row.Scan(&v.ID, &v.Email, &v.DisplayName, &v.PasswordHash, &v.LastLoginAt, &v.Locale, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectUser is scanUser in the shape pgx.CollectRows takes.
-func collectUser(row pgx.CollectableRow) (User, error) {
-	var v User
-	err := scanUser(row, &v)
-	return v, err
-}
-
 const sqlUsersCreate = `-- name: users.Create
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
@@ -110,7 +103,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindAll", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindAll", "users")
 	}
@@ -128,8 +121,9 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			return
 		}
 		defer rows.Close()
+		var v User
 		for rows.Next() {
-			var v User
+			v = User{}
 			if err := scanUser(rows, &v); err != nil {
 				yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
 				return
@@ -174,7 +168,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
 	}
@@ -245,7 +239,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
 	}
@@ -413,7 +407,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
 	}
-	out, err := pgx.CollectRows(res, collectUser)
+	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
 	}

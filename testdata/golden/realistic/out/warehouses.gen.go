@@ -52,13 +52,6 @@ func scanWarehouse(row pgx.Row, v *Warehouse) error {
 	return row.Scan(&v.ID, &v.Code, &v.Name, &v.Country)
 }
 
-// collectWarehouse is scanWarehouse in the shape pgx.CollectRows takes.
-func collectWarehouse(row pgx.CollectableRow) (Warehouse, error) {
-	var v Warehouse
-	err := scanWarehouse(row, &v)
-	return v, err
-}
-
 const sqlWarehousesCreate = `-- name: warehouses.Create
 INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
@@ -98,7 +91,7 @@ func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "warehouses.FindAll", "warehouses")
 	}
-	items, err := pgx.CollectRows(rows, collectWarehouse)
+	items, err := runtime.CollectRows(rows, 0, scanWarehouse)
 	if err != nil {
 		return nil, runtime.Wrap(err, "warehouses.FindAll", "warehouses")
 	}
@@ -116,8 +109,9 @@ func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] 
 			return
 		}
 		defer rows.Close()
+		var v Warehouse
 		for rows.Next() {
-			var v Warehouse
+			v = Warehouse{}
 			if err := scanWarehouse(rows, &v); err != nil {
 				yield(Warehouse{}, runtime.Wrap(err, "warehouses.Stream", "warehouses"))
 				return
@@ -162,7 +156,7 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	if err != nil {
 		return runtime.Page[Warehouse]{}, runtime.Wrap(err, "warehouses.List", "warehouses")
 	}
-	items, err := pgx.CollectRows(rows, collectWarehouse)
+	items, err := runtime.CollectRows(rows, size+1, scanWarehouse)
 	if err != nil {
 		return runtime.Page[Warehouse]{}, runtime.Wrap(err, "warehouses.List", "warehouses")
 	}
@@ -230,7 +224,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	if err != nil {
 		return nil, runtime.Wrap(err, "warehouses.FindByIDs", "warehouses")
 	}
-	items, err := pgx.CollectRows(rows, collectWarehouse)
+	items, err := runtime.CollectRows(rows, len(ids), scanWarehouse)
 	if err != nil {
 		return nil, runtime.Wrap(err, "warehouses.FindByIDs", "warehouses")
 	}
@@ -322,7 +316,7 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 	if err != nil {
 		return nil, runtime.Wrap(err, "warehouses.CreateManyReturning", "warehouses")
 	}
-	out, err := pgx.CollectRows(res, collectWarehouse)
+	out, err := runtime.CollectRows(res, len(rows), scanWarehouse)
 	if err != nil {
 		return nil, runtime.Wrap(err, "warehouses.CreateManyReturning", "warehouses")
 	}

@@ -71,14 +71,6 @@ func scanWebhookDelivery(row pgx.Row, v *WebhookDelivery) error {
 	return row.Scan(&v.ID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.NextTryAt, &v.Response, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectWebhookDelivery is scanWebhookDelivery in the shape pgx.CollectRows
-// takes.
-func collectWebhookDelivery(row pgx.CollectableRow) (WebhookDelivery, error) {
-	var v WebhookDelivery
-	err := scanWebhookDelivery(row, &v)
-	return v, err
-}
-
 const sqlWebhookDeliveriesCreate = `-- name: webhook_deliveries.Create
 INSERT INTO "webhook_deliveries" ("webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response")
 VALUES ($1, $2, $3, COALESCE($4::"delivery_state", 'queued'::"delivery_state"), COALESCE($5::smallint, 0), $6, $7)
@@ -118,7 +110,7 @@ func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, e
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhookDelivery)
+	items, err := runtime.CollectRows(rows, 0, scanWebhookDelivery)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 	}
@@ -136,8 +128,9 @@ func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDeliv
 			return
 		}
 		defer rows.Close()
+		var v WebhookDelivery
 		for rows.Next() {
-			var v WebhookDelivery
+			v = WebhookDelivery{}
 			if err := scanWebhookDelivery(rows, &v); err != nil {
 				yield(WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.Stream", "webhook_deliveries"))
 				return
@@ -182,7 +175,7 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 	if err != nil {
 		return runtime.Page[WebhookDelivery]{}, runtime.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhookDelivery)
+	items, err := runtime.CollectRows(rows, size+1, scanWebhookDelivery)
 	if err != nil {
 		return runtime.Page[WebhookDelivery]{}, runtime.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
 	}
@@ -255,7 +248,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhookDelivery)
+	items, err := runtime.CollectRows(rows, len(ids), scanWebhookDelivery)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 	}
@@ -427,7 +420,7 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
-	out, err := pgx.CollectRows(res, collectWebhookDelivery)
+	out, err := runtime.CollectRows(res, len(rows), scanWebhookDelivery)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
@@ -445,7 +438,7 @@ func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uui
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhookDelivery)
+	items, err := runtime.CollectRows(rows, 0, scanWebhookDelivery)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 	}

@@ -59,13 +59,6 @@ func scanWebhook(row pgx.Row, v *Webhook) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.URL, &v.Events, &v.Secret, &v.Enabled)
 }
 
-// collectWebhook is scanWebhook in the shape pgx.CollectRows takes.
-func collectWebhook(row pgx.CollectableRow) (Webhook, error) {
-	var v Webhook
-	err := scanWebhook(row, &v)
-	return v, err
-}
-
 const sqlWebhooksCreate = `-- name: webhooks.Create
 INSERT INTO "webhooks" ("id", "organization_id", "url", "events", "secret", "enabled")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, TRUE))
@@ -105,7 +98,7 @@ func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhooks.FindAll", "webhooks")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhook)
+	items, err := runtime.CollectRows(rows, 0, scanWebhook)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhooks.FindAll", "webhooks")
 	}
@@ -123,8 +116,9 @@ func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 			return
 		}
 		defer rows.Close()
+		var v Webhook
 		for rows.Next() {
-			var v Webhook
+			v = Webhook{}
 			if err := scanWebhook(rows, &v); err != nil {
 				yield(Webhook{}, runtime.Wrap(err, "webhooks.Stream", "webhooks"))
 				return
@@ -169,7 +163,7 @@ func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Webhook]{}, runtime.Wrap(err, "webhooks.List", "webhooks")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhook)
+	items, err := runtime.CollectRows(rows, size+1, scanWebhook)
 	if err != nil {
 		return runtime.Page[Webhook]{}, runtime.Wrap(err, "webhooks.List", "webhooks")
 	}
@@ -239,7 +233,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhooks.FindByIDs", "webhooks")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhook)
+	items, err := runtime.CollectRows(rows, len(ids), scanWebhook)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhooks.FindByIDs", "webhooks")
 	}
@@ -414,7 +408,7 @@ func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhooks.ListByOrganizationID", "webhooks")
 	}
-	items, err := pgx.CollectRows(rows, collectWebhook)
+	items, err := runtime.CollectRows(rows, 0, scanWebhook)
 	if err != nil {
 		return nil, runtime.Wrap(err, "webhooks.ListByOrganizationID", "webhooks")
 	}

@@ -48,13 +48,6 @@ func scanAccount(row pgx.Row, v *Account) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Label)
 }
 
-// collectAccount is scanAccount in the shape pgx.CollectRows takes.
-func collectAccount(row pgx.CollectableRow) (Account, error) {
-	var v Account
-	err := scanAccount(row, &v)
-	return v, err
-}
-
 const sqlAccountsCreate = `-- name: accounts.Create
 INSERT INTO "accounts" ("user_id", "label")
 VALUES ($1, $2)
@@ -94,7 +87,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
 	}
@@ -112,8 +105,9 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 			return
 		}
 		defer rows.Close()
+		var v Account
 		for rows.Next() {
-			var v Account
+			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
 				yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
 				return
@@ -158,7 +152,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
 		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
 	}
@@ -225,7 +219,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
 	}
@@ -314,7 +308,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
 	}
-	out, err := pgx.CollectRows(res, collectAccount)
+	out, err := runtime.CollectRows(res, len(rows), scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
 	}
@@ -332,7 +326,7 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
 	}
-	items, err := pgx.CollectRows(rows, collectAccount)
+	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
 		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
 	}

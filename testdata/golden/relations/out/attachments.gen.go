@@ -51,13 +51,6 @@ func scanAttachment(row pgx.Row, v *Attachment) error {
 	return row.Scan(&v.ID, &v.BlobDigest, &v.Name)
 }
 
-// collectAttachment is scanAttachment in the shape pgx.CollectRows takes.
-func collectAttachment(row pgx.CollectableRow) (Attachment, error) {
-	var v Attachment
-	err := scanAttachment(row, &v)
-	return v, err
-}
-
 const sqlAttachmentsCreate = `-- name: attachments.Create
 INSERT INTO "attachments" ("blob_digest", "name")
 VALUES ($1, $2)
@@ -97,7 +90,7 @@ func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.FindAll", "attachments")
 	}
-	items, err := pgx.CollectRows(rows, collectAttachment)
+	items, err := runtime.CollectRows(rows, 0, scanAttachment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.FindAll", "attachments")
 	}
@@ -115,8 +108,9 @@ func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error
 			return
 		}
 		defer rows.Close()
+		var v Attachment
 		for rows.Next() {
-			var v Attachment
+			v = Attachment{}
 			if err := scanAttachment(rows, &v); err != nil {
 				yield(Attachment{}, runtime.Wrap(err, "attachments.Stream", "attachments"))
 				return
@@ -161,7 +155,7 @@ func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	if err != nil {
 		return runtime.Page[Attachment]{}, runtime.Wrap(err, "attachments.List", "attachments")
 	}
-	items, err := pgx.CollectRows(rows, collectAttachment)
+	items, err := runtime.CollectRows(rows, size+1, scanAttachment)
 	if err != nil {
 		return runtime.Page[Attachment]{}, runtime.Wrap(err, "attachments.List", "attachments")
 	}
@@ -228,7 +222,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.FindByIDs", "attachments")
 	}
-	items, err := pgx.CollectRows(rows, collectAttachment)
+	items, err := runtime.CollectRows(rows, len(ids), scanAttachment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.FindByIDs", "attachments")
 	}
@@ -317,7 +311,7 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.CreateManyReturning", "attachments")
 	}
-	out, err := pgx.CollectRows(res, collectAttachment)
+	out, err := runtime.CollectRows(res, len(rows), scanAttachment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.CreateManyReturning", "attachments")
 	}
@@ -335,7 +329,7 @@ func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.ListByBlobDigest", "attachments")
 	}
-	items, err := pgx.CollectRows(rows, collectAttachment)
+	items, err := runtime.CollectRows(rows, 0, scanAttachment)
 	if err != nil {
 		return nil, runtime.Wrap(err, "attachments.ListByBlobDigest", "attachments")
 	}

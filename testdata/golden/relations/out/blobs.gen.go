@@ -48,13 +48,6 @@ func scanBlob(row pgx.Row, v *Blob) error {
 	return row.Scan(&v.Digest, &v.Size)
 }
 
-// collectBlob is scanBlob in the shape pgx.CollectRows takes.
-func collectBlob(row pgx.CollectableRow) (Blob, error) {
-	var v Blob
-	err := scanBlob(row, &v)
-	return v, err
-}
-
 const sqlBlobsCreate = `-- name: blobs.Create
 INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
@@ -94,7 +87,7 @@ func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "blobs.FindAll", "blobs")
 	}
-	items, err := pgx.CollectRows(rows, collectBlob)
+	items, err := runtime.CollectRows(rows, 0, scanBlob)
 	if err != nil {
 		return nil, runtime.Wrap(err, "blobs.FindAll", "blobs")
 	}
@@ -112,8 +105,9 @@ func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 			return
 		}
 		defer rows.Close()
+		var v Blob
 		for rows.Next() {
-			var v Blob
+			v = Blob{}
 			if err := scanBlob(rows, &v); err != nil {
 				yield(Blob{}, runtime.Wrap(err, "blobs.Stream", "blobs"))
 				return
@@ -158,7 +152,7 @@ func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Blob]{}, runtime.Wrap(err, "blobs.List", "blobs")
 	}
-	items, err := pgx.CollectRows(rows, collectBlob)
+	items, err := runtime.CollectRows(rows, size+1, scanBlob)
 	if err != nil {
 		return runtime.Page[Blob]{}, runtime.Wrap(err, "blobs.List", "blobs")
 	}
@@ -224,7 +218,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	if err != nil {
 		return nil, runtime.Wrap(err, "blobs.FindByIDs", "blobs")
 	}
-	items, err := pgx.CollectRows(rows, collectBlob)
+	items, err := runtime.CollectRows(rows, len(ids), scanBlob)
 	if err != nil {
 		return nil, runtime.Wrap(err, "blobs.FindByIDs", "blobs")
 	}
@@ -313,7 +307,7 @@ func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]B
 	if err != nil {
 		return nil, runtime.Wrap(err, "blobs.CreateManyReturning", "blobs")
 	}
-	out, err := pgx.CollectRows(res, collectBlob)
+	out, err := runtime.CollectRows(res, len(rows), scanBlob)
 	if err != nil {
 		return nil, runtime.Wrap(err, "blobs.CreateManyReturning", "blobs")
 	}

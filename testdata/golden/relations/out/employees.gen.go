@@ -48,13 +48,6 @@ func scanEmployee(row pgx.Row, v *Employee) error {
 	return row.Scan(&v.ID, &v.ManagerID, &v.Name)
 }
 
-// collectEmployee is scanEmployee in the shape pgx.CollectRows takes.
-func collectEmployee(row pgx.CollectableRow) (Employee, error) {
-	var v Employee
-	err := scanEmployee(row, &v)
-	return v, err
-}
-
 const sqlEmployeesCreate = `-- name: employees.Create
 INSERT INTO "employees" ("manager_id", "name")
 VALUES ($1, $2)
@@ -94,7 +87,7 @@ func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.FindAll", "employees")
 	}
-	items, err := pgx.CollectRows(rows, collectEmployee)
+	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.FindAll", "employees")
 	}
@@ -112,8 +105,9 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 			return
 		}
 		defer rows.Close()
+		var v Employee
 		for rows.Next() {
-			var v Employee
+			v = Employee{}
 			if err := scanEmployee(rows, &v); err != nil {
 				yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
 				return
@@ -158,7 +152,7 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	if err != nil {
 		return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
 	}
-	items, err := pgx.CollectRows(rows, collectEmployee)
+	items, err := runtime.CollectRows(rows, size+1, scanEmployee)
 	if err != nil {
 		return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
 	}
@@ -225,7 +219,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
 	}
-	items, err := pgx.CollectRows(rows, collectEmployee)
+	items, err := runtime.CollectRows(rows, len(ids), scanEmployee)
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
 	}
@@ -314,7 +308,7 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
 	}
-	out, err := pgx.CollectRows(res, collectEmployee)
+	out, err := runtime.CollectRows(res, len(rows), scanEmployee)
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
 	}
@@ -332,7 +326,7 @@ func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
 	}
-	items, err := pgx.CollectRows(rows, collectEmployee)
+	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
 		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
 	}

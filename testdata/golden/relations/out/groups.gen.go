@@ -44,13 +44,6 @@ func scanGroup(row pgx.Row, v *Group) error {
 	return row.Scan(&v.ID, &v.Name)
 }
 
-// collectGroup is scanGroup in the shape pgx.CollectRows takes.
-func collectGroup(row pgx.CollectableRow) (Group, error) {
-	var v Group
-	err := scanGroup(row, &v)
-	return v, err
-}
-
 const sqlGroupsCreate = `-- name: groups.Create
 INSERT INTO "groups" ("name")
 VALUES ($1)
@@ -90,7 +83,7 @@ func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "groups.FindAll", "groups")
 	}
-	items, err := pgx.CollectRows(rows, collectGroup)
+	items, err := runtime.CollectRows(rows, 0, scanGroup)
 	if err != nil {
 		return nil, runtime.Wrap(err, "groups.FindAll", "groups")
 	}
@@ -108,8 +101,9 @@ func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 			return
 		}
 		defer rows.Close()
+		var v Group
 		for rows.Next() {
-			var v Group
+			v = Group{}
 			if err := scanGroup(rows, &v); err != nil {
 				yield(Group{}, runtime.Wrap(err, "groups.Stream", "groups"))
 				return
@@ -154,7 +148,7 @@ func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Group]{}, runtime.Wrap(err, "groups.List", "groups")
 	}
-	items, err := pgx.CollectRows(rows, collectGroup)
+	items, err := runtime.CollectRows(rows, size+1, scanGroup)
 	if err != nil {
 		return runtime.Page[Group]{}, runtime.Wrap(err, "groups.List", "groups")
 	}
@@ -220,7 +214,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	if err != nil {
 		return nil, runtime.Wrap(err, "groups.FindByIDs", "groups")
 	}
-	items, err := pgx.CollectRows(rows, collectGroup)
+	items, err := runtime.CollectRows(rows, len(ids), scanGroup)
 	if err != nil {
 		return nil, runtime.Wrap(err, "groups.FindByIDs", "groups")
 	}
@@ -306,7 +300,7 @@ func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([
 	if err != nil {
 		return nil, runtime.Wrap(err, "groups.CreateManyReturning", "groups")
 	}
-	out, err := pgx.CollectRows(res, collectGroup)
+	out, err := runtime.CollectRows(res, len(rows), scanGroup)
 	if err != nil {
 		return nil, runtime.Wrap(err, "groups.CreateManyReturning", "groups")
 	}

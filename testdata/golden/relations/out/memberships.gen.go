@@ -57,13 +57,6 @@ func scanMembership(row pgx.Row, v *Membership) error {
 	return row.Scan(&v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
 }
 
-// collectMembership is scanMembership in the shape pgx.CollectRows takes.
-func collectMembership(row pgx.CollectableRow) (Membership, error) {
-	var v Membership
-	err := scanMembership(row, &v)
-	return v, err
-}
-
 const sqlMembershipsCreate = `-- name: memberships.Create
 INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
@@ -103,7 +96,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
 	}
@@ -121,8 +114,9 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 			return
 		}
 		defer rows.Close()
+		var v Membership
 		for rows.Next() {
-			var v Membership
+			v = Membership{}
 			if err := scanMembership(rows, &v); err != nil {
 				yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
 				return
@@ -168,7 +162,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	if err != nil {
 		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, size+1, scanMembership)
 	if err != nil {
 		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
 	}
@@ -373,7 +367,7 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
 	}
-	out, err := pgx.CollectRows(res, collectMembership)
+	out, err := runtime.CollectRows(res, len(rows), scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
 	}
@@ -448,7 +442,7 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
 	}
@@ -509,7 +503,7 @@ func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Me
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByGroupID", "memberships")
 	}
-	items, err := pgx.CollectRows(rows, collectMembership)
+	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
 		return nil, runtime.Wrap(err, "memberships.ListByGroupID", "memberships")
 	}

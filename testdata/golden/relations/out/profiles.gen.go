@@ -45,13 +45,6 @@ func scanProfile(row pgx.Row, v *Profile) error {
 	return row.Scan(&v.UserEmail, &v.Bio)
 }
 
-// collectProfile is scanProfile in the shape pgx.CollectRows takes.
-func collectProfile(row pgx.CollectableRow) (Profile, error) {
-	var v Profile
-	err := scanProfile(row, &v)
-	return v, err
-}
-
 const sqlProfilesCreate = `-- name: profiles.Create
 INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
@@ -91,7 +84,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, 0, scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
 	}
@@ -109,8 +102,9 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 			return
 		}
 		defer rows.Close()
+		var v Profile
 		for rows.Next() {
-			var v Profile
+			v = Profile{}
 			if err := scanProfile(rows, &v); err != nil {
 				yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
 				return
@@ -155,7 +149,7 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, size+1, scanProfile)
 	if err != nil {
 		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
 	}
@@ -221,7 +215,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, len(ids), scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
 	}
@@ -310,7 +304,7 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
 	}
-	out, err := pgx.CollectRows(res, collectProfile)
+	out, err := runtime.CollectRows(res, len(rows), scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
 	}
@@ -383,7 +377,7 @@ func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.ListByUserEmail", "profiles")
 	}
-	items, err := pgx.CollectRows(rows, collectProfile)
+	items, err := runtime.CollectRows(rows, 0, scanProfile)
 	if err != nil {
 		return nil, runtime.Wrap(err, "profiles.ListByUserEmail", "profiles")
 	}

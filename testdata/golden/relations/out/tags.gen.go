@@ -43,13 +43,6 @@ func scanTag(row pgx.Row, v *Tag) error {
 	return row.Scan(&v.ID, &v.Label)
 }
 
-// collectTag is scanTag in the shape pgx.CollectRows takes.
-func collectTag(row pgx.CollectableRow) (Tag, error) {
-	var v Tag
-	err := scanTag(row, &v)
-	return v, err
-}
-
 const sqlTagsCreate = `-- name: tags.Create
 INSERT INTO "tags" ("label")
 VALUES ($1)
@@ -88,7 +81,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "tags.FindAll", "tags")
 	}
-	items, err := pgx.CollectRows(rows, collectTag)
+	items, err := runtime.CollectRows(rows, 0, scanTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "tags.FindAll", "tags")
 	}
@@ -106,8 +99,9 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 			return
 		}
 		defer rows.Close()
+		var v Tag
 		for rows.Next() {
-			var v Tag
+			v = Tag{}
 			if err := scanTag(rows, &v); err != nil {
 				yield(Tag{}, runtime.Wrap(err, "tags.Stream", "tags"))
 				return
@@ -151,7 +145,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	if err != nil {
 		return runtime.Page[Tag]{}, runtime.Wrap(err, "tags.List", "tags")
 	}
-	items, err := pgx.CollectRows(rows, collectTag)
+	items, err := runtime.CollectRows(rows, size+1, scanTag)
 	if err != nil {
 		return runtime.Page[Tag]{}, runtime.Wrap(err, "tags.List", "tags")
 	}
@@ -217,7 +211,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "tags.FindByIDs", "tags")
 	}
-	items, err := pgx.CollectRows(rows, collectTag)
+	items, err := runtime.CollectRows(rows, len(ids), scanTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "tags.FindByIDs", "tags")
 	}
@@ -303,7 +297,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if err != nil {
 		return nil, runtime.Wrap(err, "tags.CreateManyReturning", "tags")
 	}
-	out, err := pgx.CollectRows(res, collectTag)
+	out, err := runtime.CollectRows(res, len(rows), scanTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "tags.CreateManyReturning", "tags")
 	}

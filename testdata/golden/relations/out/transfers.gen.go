@@ -55,13 +55,6 @@ func scanTransfer(row pgx.Row, v *Transfer) error {
 	return row.Scan(&v.ID, &v.FromAccountID, &v.ToAccountID, &v.Amount, &v.Note)
 }
 
-// collectTransfer is scanTransfer in the shape pgx.CollectRows takes.
-func collectTransfer(row pgx.CollectableRow) (Transfer, error) {
-	var v Transfer
-	err := scanTransfer(row, &v)
-	return v, err
-}
-
 const sqlTransfersCreate = `-- name: transfers.Create
 INSERT INTO "transfers" ("from_account_id", "to_account_id", "amount", "note")
 VALUES ($1, $2, $3, $4)
@@ -101,7 +94,7 @@ func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.FindAll", "transfers")
 	}
-	items, err := pgx.CollectRows(rows, collectTransfer)
+	items, err := runtime.CollectRows(rows, 0, scanTransfer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.FindAll", "transfers")
 	}
@@ -119,8 +112,9 @@ func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 			return
 		}
 		defer rows.Close()
+		var v Transfer
 		for rows.Next() {
-			var v Transfer
+			v = Transfer{}
 			if err := scanTransfer(rows, &v); err != nil {
 				yield(Transfer{}, runtime.Wrap(err, "transfers.Stream", "transfers"))
 				return
@@ -165,7 +159,7 @@ func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	if err != nil {
 		return runtime.Page[Transfer]{}, runtime.Wrap(err, "transfers.List", "transfers")
 	}
-	items, err := pgx.CollectRows(rows, collectTransfer)
+	items, err := runtime.CollectRows(rows, size+1, scanTransfer)
 	if err != nil {
 		return runtime.Page[Transfer]{}, runtime.Wrap(err, "transfers.List", "transfers")
 	}
@@ -234,7 +228,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.FindByIDs", "transfers")
 	}
-	items, err := pgx.CollectRows(rows, collectTransfer)
+	items, err := runtime.CollectRows(rows, len(ids), scanTransfer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.FindByIDs", "transfers")
 	}
@@ -329,7 +323,7 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.CreateManyReturning", "transfers")
 	}
-	out, err := pgx.CollectRows(res, collectTransfer)
+	out, err := runtime.CollectRows(res, len(rows), scanTransfer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.CreateManyReturning", "transfers")
 	}
@@ -347,7 +341,7 @@ func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID in
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.ListByFromAccountID", "transfers")
 	}
-	items, err := pgx.CollectRows(rows, collectTransfer)
+	items, err := runtime.CollectRows(rows, 0, scanTransfer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.ListByFromAccountID", "transfers")
 	}
@@ -408,7 +402,7 @@ func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64)
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.ListByToAccountID", "transfers")
 	}
-	items, err := pgx.CollectRows(rows, collectTransfer)
+	items, err := runtime.CollectRows(rows, 0, scanTransfer)
 	if err != nil {
 		return nil, runtime.Wrap(err, "transfers.ListByToAccountID", "transfers")
 	}

@@ -51,13 +51,6 @@ func scanUserTag(row pgx.Row, v *UserTag) error {
 	return row.Scan(&v.UserID, &v.TagID, &v.AddedBy)
 }
 
-// collectUserTag is scanUserTag in the shape pgx.CollectRows takes.
-func collectUserTag(row pgx.CollectableRow) (UserTag, error) {
-	var v UserTag
-	err := scanUserTag(row, &v)
-	return v, err
-}
-
 const sqlUserTagsCreate = `-- name: user_tags.Create
 INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
@@ -97,7 +90,7 @@ func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.FindAll", "user_tags")
 	}
-	items, err := pgx.CollectRows(rows, collectUserTag)
+	items, err := runtime.CollectRows(rows, 0, scanUserTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.FindAll", "user_tags")
 	}
@@ -115,8 +108,9 @@ func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 			return
 		}
 		defer rows.Close()
+		var v UserTag
 		for rows.Next() {
-			var v UserTag
+			v = UserTag{}
 			if err := scanUserTag(rows, &v); err != nil {
 				yield(UserTag{}, runtime.Wrap(err, "user_tags.Stream", "user_tags"))
 				return
@@ -162,7 +156,7 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[UserTag]{}, runtime.Wrap(err, "user_tags.List", "user_tags")
 	}
-	items, err := pgx.CollectRows(rows, collectUserTag)
+	items, err := runtime.CollectRows(rows, size+1, scanUserTag)
 	if err != nil {
 		return runtime.Page[UserTag]{}, runtime.Wrap(err, "user_tags.List", "user_tags")
 	}
@@ -298,7 +292,7 @@ func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.CreateManyReturning", "user_tags")
 	}
-	out, err := pgx.CollectRows(res, collectUserTag)
+	out, err := runtime.CollectRows(res, len(rows), scanUserTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.CreateManyReturning", "user_tags")
 	}
@@ -371,7 +365,7 @@ func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Use
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.ListByUserID", "user_tags")
 	}
-	items, err := pgx.CollectRows(rows, collectUserTag)
+	items, err := runtime.CollectRows(rows, 0, scanUserTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.ListByUserID", "user_tags")
 	}
@@ -432,7 +426,7 @@ func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, 
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.ListByTagID", "user_tags")
 	}
-	items, err := pgx.CollectRows(rows, collectUserTag)
+	items, err := runtime.CollectRows(rows, 0, scanUserTag)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user_tags.ListByTagID", "user_tags")
 	}

@@ -57,13 +57,6 @@ func scanOrder(row pgx.Row, v *Order) error {
 	return row.Scan(&v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
 }
 
-// collectOrder is scanOrder in the shape pgx.CollectRows takes.
-func collectOrder(row pgx.CollectableRow) (Order, error) {
-	var v Order
-	err := scanOrder(row, &v)
-	return v, err
-}
-
 const sqlOrderCreate = `-- name: order.Create
 INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
@@ -103,7 +96,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "order.FindAll", "order")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order.FindAll", "order")
 	}
@@ -121,8 +114,9 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 			return
 		}
 		defer rows.Close()
+		var v Order
 		for rows.Next() {
-			var v Order
+			v = Order{}
 			if err := scanOrder(rows, &v); err != nil {
 				yield(Order{}, runtime.Wrap(err, "order.Stream", "order"))
 				return
@@ -168,7 +162,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, size+1, scanOrder)
 	if err != nil {
 		return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
 	}
@@ -444,7 +438,7 @@ func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order.ListByUser", "order")
 	}
-	items, err := pgx.CollectRows(rows, collectOrder)
+	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
 		return nil, runtime.Wrap(err, "order.ListByUser", "order")
 	}

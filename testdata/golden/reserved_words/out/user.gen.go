@@ -56,13 +56,6 @@ func scanUser(row pgx.Row, v *User) error {
 	return row.Scan(&v.ID, &v.Select, &v.From, &v.Type, &v.Default)
 }
 
-// collectUser is scanUser in the shape pgx.CollectRows takes.
-func collectUser(row pgx.CollectableRow) (User, error) {
-	var v User
-	err := scanUser(row, &v)
-	return v, err
-}
-
 const sqlUserCreate = `-- name: user.Create
 INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
@@ -101,7 +94,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.FindAll", "user")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.FindAll", "user")
 	}
@@ -119,8 +112,9 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			return
 		}
 		defer rows.Close()
+		var v User
 		for rows.Next() {
-			var v User
+			v = User{}
 			if err := scanUser(rows, &v); err != nil {
 				yield(User{}, runtime.Wrap(err, "user.Stream", "user"))
 				return
@@ -164,7 +158,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
 		return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
 	}
@@ -233,7 +227,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.FindByIDs", "user")
 	}
-	items, err := pgx.CollectRows(rows, collectUser)
+	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.FindByIDs", "user")
 	}
@@ -397,7 +391,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.CreateManyReturning", "user")
 	}
-	out, err := pgx.CollectRows(res, collectUser)
+	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
 		return nil, runtime.Wrap(err, "user.CreateManyReturning", "user")
 	}

@@ -56,13 +56,6 @@ func scanNote(row pgx.Row, v *Note) error {
 	return row.Scan(&v.ID, &v.Title, &v.Body, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// collectNote is scanNote in the shape pgx.CollectRows takes.
-func collectNote(row pgx.CollectableRow) (Note, error) {
-	var v Note
-	err := scanNote(row, &v)
-	return v, err
-}
-
 const sqlNotesCreate = `-- name: notes.Create
 INSERT INTO "notes" ("id", "title", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::text, ''::text))
@@ -102,7 +95,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "notes.FindAll", "notes")
 	}
-	items, err := pgx.CollectRows(rows, collectNote)
+	items, err := runtime.CollectRows(rows, 0, scanNote)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notes.FindAll", "notes")
 	}
@@ -120,8 +113,9 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 			return
 		}
 		defer rows.Close()
+		var v Note
 		for rows.Next() {
-			var v Note
+			v = Note{}
 			if err := scanNote(rows, &v); err != nil {
 				yield(Note{}, runtime.Wrap(err, "notes.Stream", "notes"))
 				return
@@ -166,7 +160,7 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	if err != nil {
 		return runtime.Page[Note]{}, runtime.Wrap(err, "notes.List", "notes")
 	}
-	items, err := pgx.CollectRows(rows, collectNote)
+	items, err := runtime.CollectRows(rows, size+1, scanNote)
 	if err != nil {
 		return runtime.Page[Note]{}, runtime.Wrap(err, "notes.List", "notes")
 	}
@@ -234,7 +228,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "notes.FindByIDs", "notes")
 	}
-	items, err := pgx.CollectRows(rows, collectNote)
+	items, err := runtime.CollectRows(rows, len(ids), scanNote)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notes.FindByIDs", "notes")
 	}
@@ -390,7 +384,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	if err != nil {
 		return nil, runtime.Wrap(err, "notes.CreateManyReturning", "notes")
 	}
-	out, err := pgx.CollectRows(res, collectNote)
+	out, err := runtime.CollectRows(res, len(rows), scanNote)
 	if err != nil {
 		return nil, runtime.Wrap(err, "notes.CreateManyReturning", "notes")
 	}

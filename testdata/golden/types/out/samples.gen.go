@@ -135,13 +135,6 @@ func scanSample(row pgx.Row, v *Sample) error {
 	return row.Scan(&v.ID, &v.UID, &v.Name, &v.Code, &v.Flag, &v.Active, &v.Small, &v.Medium, &v.Big, &v.Amount, &v.Ratio, &v.Score, &v.Precise, &v.BornOn, &v.Alarm, &v.SeenAt, &v.HappenedAt, &v.Wait, &v.Doc, &v.RawDoc, &v.Blob, &v.Addr, &v.Net, &v.Tags, &v.Counts, &v.IDs, &v.Prices, &v.Mood, &v.Moods)
 }
 
-// collectSample is scanSample in the shape pgx.CollectRows takes.
-func collectSample(row pgx.CollectableRow) (Sample, error) {
-	var v Sample
-	err := scanSample(row, &v)
-	return v, err
-}
-
 const sqlSamplesCreate = `-- name: samples.Create
 INSERT INTO "samples" ("uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean, TRUE), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($18::jsonb, '{}'::jsonb), $19, $20, $21, $22, COALESCE($23::text[], '{}'::text[]), $24, $25, $26, COALESCE($27::"mood", 'happy'::"mood"), COALESCE($28::text[]::"mood"[], '{happy}'::"mood"[]))
@@ -181,7 +174,7 @@ func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 	if err != nil {
 		return nil, runtime.Wrap(err, "samples.FindAll", "samples")
 	}
-	items, err := pgx.CollectRows(rows, collectSample)
+	items, err := runtime.CollectRows(rows, 0, scanSample)
 	if err != nil {
 		return nil, runtime.Wrap(err, "samples.FindAll", "samples")
 	}
@@ -199,8 +192,9 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 			return
 		}
 		defer rows.Close()
+		var v Sample
 		for rows.Next() {
-			var v Sample
+			v = Sample{}
 			if err := scanSample(rows, &v); err != nil {
 				yield(Sample{}, runtime.Wrap(err, "samples.Stream", "samples"))
 				return
@@ -245,7 +239,7 @@ func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	if err != nil {
 		return runtime.Page[Sample]{}, runtime.Wrap(err, "samples.List", "samples")
 	}
-	items, err := pgx.CollectRows(rows, collectSample)
+	items, err := runtime.CollectRows(rows, size+1, scanSample)
 	if err != nil {
 		return runtime.Page[Sample]{}, runtime.Wrap(err, "samples.List", "samples")
 	}
@@ -338,7 +332,7 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	if err != nil {
 		return nil, runtime.Wrap(err, "samples.FindByIDs", "samples")
 	}
-	items, err := pgx.CollectRows(rows, collectSample)
+	items, err := runtime.CollectRows(rows, len(ids), scanSample)
 	if err != nil {
 		return nil, runtime.Wrap(err, "samples.FindByIDs", "samples")
 	}
