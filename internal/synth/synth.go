@@ -18,11 +18,19 @@ func Config() []byte {
 	return []byte("version: 1\npackage: {name: synthdb, dir: ./out}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations}\n")
 }
 
+// QueriesPerTable is the number of queries Files declares per table.
+const QueriesPerTable = 3
+
 // Files returns the spec files of a synthetic project with n tables, named
-// schema/part_NNNN.yaml. Table i references tables i-1 and i-2 (when they
-// exist), so the foreign keys form a chain the migration planner must
-// order.
-func Files(n int) []spec.File {
+// schema/part_NNNN.yaml, and their queries, in schema/queries_NNNN.yaml.
+// Table i references tables i-1 and i-2 (when they exist), so the foreign
+// keys form a chain the migration planner must order.
+func Files(n int) []spec.File { return FilesWithQueries(n, QueriesPerTable) }
+
+// FilesWithQueries is Files with q queries per table (0 to 3): a keyset
+// paginated structured query with an optional filter, a count, and a raw
+// SQL aggregate, in that order.
+func FilesWithQueries(n, q int) []spec.File {
 	var files []spec.File
 	var b strings.Builder
 	flush := func(part int) {
@@ -43,10 +51,10 @@ func Files(n int) []spec.File {
 	}
 	flush((n - 1) / TablesPerFile)
 	// Queries go in their own files, after the tables.
-	for start := 0; start < n; start += TablesPerFile {
+	for start := 0; start < n && q > 0; start += TablesPerFile {
 		b.WriteString("queries:\n")
 		for i := start; i < n && i < start+TablesPerFile; i++ {
-			writeQueries(&b, i)
+			writeQueries(&b, i, q)
 		}
 		files = append(files, spec.File{Name: fmt.Sprintf("schema/queries_%04d.yaml", start/TablesPerFile), Data: []byte(b.String())})
 		b.Reset()
@@ -82,10 +90,16 @@ func writeTable(b *strings.Builder, i int) {
 	b.WriteString("    timestamps: true\n")
 }
 
-func writeQueries(b *strings.Builder, i int) {
+func writeQueries(b *strings.Builder, i, q int) {
 	fmt.Fprintf(b, "  %s:\n", table(i))
-	b.WriteString("    - {name: ByParent, where: {parent_id: eq, state: {op: eq, optional: true}}, order_by: [\"created_at desc\", id], paginate: keyset}\n")
-	b.WriteString("    - {name: CountActive, where: {state: {op: ne, value: archived}}, returns: count}\n")
-	fmt.Fprintf(b, "    - name: Totals\n      sql: \"SELECT parent_id, sum(amount) AS total FROM %s WHERE created_at >= @since GROUP BY parent_id\"\n", table(i))
-	b.WriteString("      params: {since: timestamptz}\n      columns: {parent_id: uuid, total: {type: numeric, nullable: true}}\n")
+	if q >= 1 {
+		b.WriteString("    - {name: ByParent, where: {parent_id: eq, state: {op: eq, optional: true}}, order_by: [\"created_at desc\", id], paginate: keyset}\n")
+	}
+	if q >= 3 {
+		b.WriteString("    - {name: CountActive, where: {state: {op: ne, value: archived}}, returns: count}\n")
+	}
+	if q >= 2 {
+		fmt.Fprintf(b, "    - name: Totals\n      sql: \"SELECT parent_id, sum(amount) AS total FROM %s WHERE created_at >= @since GROUP BY parent_id\"\n", table(i))
+		b.WriteString("      params: {since: timestamptz}\n      columns: {parent_id: uuid, total: {type: numeric, nullable: true}}\n")
+	}
 }
