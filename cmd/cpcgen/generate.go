@@ -6,7 +6,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/docs"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/spec"
 )
 
 func (c *cli) generateCommand() *cobra.Command {
@@ -28,7 +30,7 @@ never touched.`,
 			if err != nil {
 				return err
 			}
-			tree, err := generator.Generate(proj)
+			_, tree, err := c.pipeline(proj)
 			if err != nil {
 				return err
 			}
@@ -49,53 +51,25 @@ never touched.`,
 	}
 }
 
-func (c *cli) checkCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "check",
-		Short: "Fail when the generated code is not what the specs produce",
-		Long: `check runs the same pipeline as generate but compares instead of writing:
-it lists every stale, missing and extra generated file, then prints a
-unified diff for each, and exits with status 1. When the config has a
-migrations section it also fails when the spec has changes no migration
-covers yet (naming each) or atlas.sum does not match the directory. It
-writes nothing. Run it in CI to prove that generated code and migrations
-are current.`,
-		Example: `  cpcgen check
-  cpcgen -C examples/crm check`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			proj, err := c.load()
-			if err != nil {
-				return err
-			}
-			tree, err := generator.Generate(proj)
-			if err != nil {
-				return err
-			}
-			diffs, err := writer.Compare(proj.Config.Root, tree)
-			if err != nil {
-				return err
-			}
-			migrationProblems, err := c.checkMigrations(proj)
-			if err != nil {
-				return err
-			}
-			if len(diffs) == 0 {
-				fmt.Fprintln(c.stdout, "generated code is up to date")
-				if migrationProblems > 0 {
-					return problemsError{n: migrationProblems}
-				}
-				return nil
-			}
-			root := c.displayRoot(proj)
-			for _, d := range diffs {
-				fmt.Fprintf(c.stdout, "%s: %s file\n", display(root, d.Path), d.Kind)
-			}
-			for _, d := range diffs {
-				fmt.Fprintf(c.stdout, "\n%s", d.Diff)
-			}
-			fmt.Fprintf(c.stdout, "\n%d generated file(s) out of date; run `cpcgen generate`\n", len(diffs))
-			return problemsError{n: len(diffs) + migrationProblems}
-		},
+// pipeline builds the package and the tree generate writes and check
+// compares: the Go package and schema.sql, plus the docs page when the
+// config has docs.dir.
+func (c *cli) pipeline(proj *spec.Project) (*generator.Package, writer.Tree, error) {
+	pkg, err := generator.Build(proj)
+	if err != nil {
+		return nil, writer.Tree{}, err
 	}
+	tree, err := generator.Generate(proj)
+	if err != nil {
+		return nil, writer.Tree{}, err
+	}
+	if dir := proj.Config.Docs.Dir; dir != "" {
+		pages, err := docs.Generate(pkg, dir)
+		if err != nil {
+			return nil, writer.Tree{}, err
+		}
+		tree.Files = append(tree.Files, pages...)
+		tree.Dirs = append(tree.Dirs, dir)
+	}
+	return pkg, tree, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	cpcruntime "github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
@@ -66,14 +67,102 @@ func (c *cli) rootCommand() *cobra.Command {
 PostgreSQL: model structs, typed repositories, a Store with transactions,
 and versioned migrations, on the small github.com/cpcgen/cpcgen/runtime.
 
-Exit codes: 0 success; 1 check or vet found problems; 2 bad usage, config or specs.`,
+The daily loop: edit a spec, cpcgen generate (or go generate ./...),
+review, cpcgen migrate diff NAME, push; CI runs cpcgen check (and vet).
+
+Exit codes:
+  0  success
+  1  check or vet found problems (stale or missing files, uncovered spec
+     changes, checksum mismatches, unapplied migrations, drift, type
+     mismatches); migrate status found changed or unknown migrations
+  2  bad usage, bad config or specs (every problem as file:line:col),
+     a refused migration, or a failure (no database, permissions)`,
+		Example: `  cpcgen init                       # in a Go module: config, example spec, go:generate file
+  cpcgen generate                   # write the package the config names
+  cpcgen migrate diff add_nickname  # write the next migration
+  cpcgen check                      # exit 1 when anything is stale
+  cpcgen -C services/billing vet --dev-url postgres://localhost/postgres`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVarP(&c.dir, "chdir", "C", "", "run as if started in `dir`")
 	root.PersistentFlags().StringVar(&c.config, "config", "cpcgen.yaml", "the project's config `file`, relative to -C")
-	root.AddCommand(c.generateCommand(), c.checkCommand(), c.versionCommand(), c.migrateCommand())
+	_ = root.MarkPersistentFlagDirname("chdir")
+	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml")
+	root.AddCommand(c.initCommand(), c.generateCommand(), c.checkCommand(), c.vetCommand(), c.migrateCommand(),
+		c.docsCommand(), c.schemaCommand(), c.versionCommand())
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
+	for _, cmd := range root.Commands() {
+		if cmd.HasSubCommands() {
+			cmd.SuggestionsMinimumDistance = 2
+			cmd.Args = unknownSubcommand
+			cmd.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+		}
+	}
 	return root
+}
+
+// flagError adds to an unknown-flag error the flag meant, when one is
+// close, and where the flags are listed.
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	name := ""
+	switch {
+	case strings.HasPrefix(msg, "unknown flag: --"):
+		name = strings.TrimPrefix(msg, "unknown flag: --")
+	case strings.HasPrefix(msg, "unknown shorthand flag: "):
+		name = strings.Trim(strings.SplitN(strings.TrimPrefix(msg, "unknown shorthand flag: "), " ", 2)[0], "'")
+	default:
+		return fmt.Errorf("%w; run %s --help for its flags", err, cmd.CommandPath())
+	}
+	var best string
+	bestDist := 3
+	visit := func(f *pflag.Flag) {
+		if d := levenshtein(name, f.Name); d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	}
+	cmd.Flags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	if best != "" {
+		return fmt.Errorf("%w; did you mean --%s? (run %s --help for its flags)", err, best, cmd.CommandPath())
+	}
+	return fmt.Errorf("%w; run %s --help for its flags", err, cmd.CommandPath())
+}
+
+// unknownSubcommand rejects an argument that is not a subcommand of a
+// command that only groups others (migrate), suggesting the closest.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+	}
+	return fmt.Errorf("%s\n\nRun '%s --help' for its commands", msg, cmd.CommandPath())
+}
+
+// levenshtein is the edit distance between a and b.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // configPath returns the config file path the flags name.
@@ -137,9 +226,11 @@ func (c *cli) printError(err error) {
 
 func (c *cli) versionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print cpcgen's version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print cpcgen's version",
+		Long:    "version prints the module version cpcgen was built from and the generated code format it writes.",
+		Example: "  cpcgen version\n  go tool cpcgen version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintf(c.stdout, "cpcgen %s (generated code format v1, runtime.CodegenV1=%v)\n", version(), cpcruntime.CodegenV1)
 			return nil

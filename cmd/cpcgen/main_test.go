@@ -77,10 +77,10 @@ func TestGenerateThenCheck(t *testing.T) {
 		t.Fatalf("check after spec edit: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
-		"internal/appdb/users.gen.go: stale file",
+		"internal/appdb/users.gen.go:20: stale file: differs from what the specs produce (first difference on this line); run cpcgen generate",
 		"--- a/internal/appdb/users.gen.go",
 		"+\tName  *string   `json:\"name\"`",
-		"run `cpcgen generate`",
+		"2 problems: 2 stale files",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
@@ -97,7 +97,7 @@ func TestGenerateThenCheck(t *testing.T) {
 	data, _ := os.ReadFile(f)
 	os.WriteFile(f, bytes.Replace(data, []byte("Store bundles"), []byte("Store gathers"), 1), 0o644)
 	code, out, _ = cpcgen(t, "-C", dir, "check")
-	if code != exitProblems || !strings.Contains(out, "internal/appdb/store.gen.go: stale file") || !strings.Contains(out, "-// Store gathers") {
+	if code != exitProblems || !strings.Contains(out, "internal/appdb/store.gen.go:") || !strings.Contains(out, ": stale file: ") || !strings.Contains(out, "-// Store gathers") {
 		t.Fatalf("check after hand edit: exit %d\n%s", code, out)
 	}
 }

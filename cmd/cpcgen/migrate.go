@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"ariga.io/atlas/sql/postgres"
@@ -398,33 +397,4 @@ func (c *cli) migrateHashCommand() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// checkMigrations reports, for cpcgen check, spec changes no migration
-// covers and a checksum file that does not match. It returns the number
-// of problems printed.
-func (c *cli) checkMigrations(proj *spec.Project) (int, error) {
-	mc := proj.Config.Migrations
-	if mc.Dir == "" {
-		return 0, nil
-	}
-	pkg, err := generator.Build(proj)
-	if err != nil {
-		return 0, err
-	}
-	dir, err := migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format)
-	if err != nil {
-		return 0, err
-	}
-	changes, err := migration.Uncovered(pkg, dir)
-	if err != nil {
-		fmt.Fprintf(c.stdout, "migrations: %v\n", err)
-		return 1, nil
-	}
-	if len(changes) == 0 {
-		fmt.Fprintln(c.stdout, "migrations cover the spec")
-		return 0, nil
-	}
-	fmt.Fprintf(c.stdout, "migrations: spec changes not covered by a migration: %s; run cpcgen migrate diff <name>\n", strings.Join(changes, ", "))
-	return 1, nil
 }

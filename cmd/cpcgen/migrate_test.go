@@ -46,7 +46,8 @@ func TestMigrateWorkflow(t *testing.T) {
 
 	// No migration yet: check names the uncovered changes.
 	out, _ := mustRun(t, 1, "-C", dir, "check")
-	contains(t, "check", out, `migrations: spec changes not covered by a migration: create table "users"; run cpcgen migrate diff <name>`)
+	contains(t, "check", out, `schema/app.yaml:2:3: uncovered spec change: create table "users" is in the specs but in no migration; run cpcgen migrate diff <name>`,
+		"1 problem: 1 uncovered spec change")
 
 	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "Create users")
 	contains(t, "diff", out, `create table "users"`, "migrations/000001_create_users.up.sql", "migrations/000001_create_users.down.sql",
@@ -69,7 +70,7 @@ func TestMigrateWorkflow(t *testing.T) {
 `)
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 1, "-C", dir, "check")
-	contains(t, "check", out, `spec changes not covered by a migration: add column "users"."nickname"`)
+	contains(t, "check", out, `schema/app.yaml:6:7: uncovered spec change: add column "users"."nickname" is in the specs`)
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "add_nickname")
 
 	// Apply, status, down.

@@ -1,0 +1,347 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// problem is one line of check's report: what is wrong, where, and the
+// command that fixes it.
+type problem struct {
+	// Kind is the short name: "stale file", "missing file", "extra file",
+	// "uncovered spec change", "checksum mismatch", "unapplied migration",
+	// "unknown migration", "changed migration", "schema drift".
+	Kind string
+	// File and Line say where, for editors and annotations; File is
+	// relative to the working directory, Line 0 when unknown. Col is the
+	// column of a spec position, 0 otherwise.
+	File string
+	Line int
+	Col  int
+	// Msg is the rest of the line.
+	Msg string
+}
+
+// text is the problem as one line of the text report:
+// file:line: kind: msg.
+func (p problem) text() string {
+	where := p.File
+	if where != "" && p.Line > 0 {
+		where += fmt.Sprintf(":%d", p.Line)
+		if p.Col > 0 {
+			where += fmt.Sprintf(":%d", p.Col)
+		}
+	}
+	if where == "" {
+		return p.Kind + ": " + p.Msg
+	}
+	return where + ": " + p.Kind + ": " + p.Msg
+}
+
+// github is the problem as a GitHub Actions workflow command, which the
+// Actions UI shows as an error annotation on the file and line.
+func (p problem) github(title string) string {
+	var props []string
+	if p.File != "" {
+		props = append(props, "file="+escapeProperty(p.File))
+		if p.Line > 0 {
+			props = append(props, fmt.Sprintf("line=%d", p.Line))
+		}
+		if p.Col > 0 {
+			props = append(props, fmt.Sprintf("col=%d", p.Col))
+		}
+	}
+	props = append(props, "title="+escapeProperty(title))
+	return "::error " + strings.Join(props, ",") + "::" + escapeData(p.Kind+": "+p.Msg)
+}
+
+// escapeData and escapeProperty escape workflow command text the way
+// the Actions toolkit does.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// report prints problems in the chosen format.
+type report struct {
+	w      io.Writer
+	format string // "text" or "github"
+	title  string // annotation title: "cpcgen check"
+	quiet  bool
+}
+
+// problems prints one line per problem.
+func (r report) problems(ps []problem) {
+	for _, p := range ps {
+		if r.format == "github" {
+			fmt.Fprintln(r.w, p.github(r.title))
+		} else {
+			fmt.Fprintln(r.w, p.text())
+		}
+	}
+}
+
+// note prints a line that is not a problem, unless quiet.
+func (r report) note(format string, args ...any) {
+	if !r.quiet {
+		fmt.Fprintf(r.w, format+"\n", args...)
+	}
+}
+
+func checkFormat(format string) error {
+	if format != "text" && format != "github" {
+		return fmt.Errorf("--format must be text or github, not %q", format)
+	}
+	return nil
+}
+
+func (c *cli) checkCommand() *cobra.Command {
+	var quiet bool
+	var format, dbURL, devURL string
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Fail when generated code, docs, migrations or a database are not what the specs say",
+		Long: `check runs the same pipeline as generate but compares instead of writing.
+It prints one line per problem, then a unified diff for each stale, missing
+or extra file, and exits with status 1 when there is any problem:
+
+  stale file, missing file, extra file   generated code (and docs pages when
+                                         cpcgen.yaml has docs.dir) differ
+                                         from what the specs produce: run
+                                         cpcgen generate
+  uncovered spec change                  the specs changed and no migration
+                                         covers it: run cpcgen migrate diff
+  checksum mismatch                      atlas.sum does not match the
+                                         migrations directory
+
+With --url it also compares a live database with the migrations directory:
+
+  unapplied migration                    in the directory, not applied
+  unknown migration                      applied, missing from the directory
+  changed migration                      applied, then edited
+  schema drift                           the database's schema differs from
+                                         what its applied migrations produce
+
+Drift is found by replaying the applied migrations into a temporary
+database and diffing its schema with the live one (both inspected with the
+Atlas engine; the revisions tables are ignored). The temporary database is
+created on the server of --dev-url, or of --url when --dev-url is not
+given: that role needs CREATEDB. check never changes the database of --url.
+DATABASE_URL is not read: check touches a database only when asked to.
+
+--format github prints each problem as a GitHub Actions error annotation
+(::error file=…,line=…::…) so that it shows on the pull request's files;
+--quiet leaves out the diffs and the lines saying what is fine.
+check writes nothing.`,
+		Example: `  cpcgen check
+  cpcgen check --quiet
+  cpcgen check --format github                       # in a GitHub Actions step
+  cpcgen check --url "$DATABASE_URL"                 # also: migrations applied, no drift
+  cpcgen check --url postgres://app@prod/app --dev-url postgres://postgres@localhost/postgres`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if devURL != "" && dbURL == "" {
+				return fmt.Errorf("--dev-url needs --url: it names the server for the temporary database that --url's migrations are replayed into")
+			}
+			rep := report{w: c.stdout, format: format, title: "cpcgen check", quiet: quiet}
+			return c.check(cmd.Context(), rep, dbURL, devURL)
+		},
+	}
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the problem lines: no diffs, nothing when all is well")
+	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text, or github for GitHub Actions annotations")
+	cmd.Flags().StringVar(&dbURL, "url", "", "also compare this database (`URL`) with the migrations directory")
+	cmd.Flags().StringVar(&devURL, "dev-url", "", "server `URL` for the temporary database drift detection replays migrations into (default: --url's server)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "github"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// check runs every comparison and prints the report.
+func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error {
+	proj, err := c.load()
+	if err != nil {
+		return err
+	}
+	pkg, tree, err := c.pipeline(proj)
+	if err != nil {
+		return err
+	}
+	root := c.displayRoot(proj)
+	diffs, err := writer.Compare(proj.Config.Root, tree)
+	if err != nil {
+		return err
+	}
+	var ps []problem
+	for _, d := range diffs {
+		p := problem{Kind: d.Kind + " file", File: display(root, d.Path), Msg: fileAdvice(d.Kind)}
+		if d.Kind == writer.Stale {
+			p.Line = d.Line
+		}
+		ps = append(ps, p)
+	}
+	var oks []string
+	if len(diffs) == 0 {
+		oks = append(oks, "generated code is up to date")
+	}
+	ps = append(ps, checkSchemaFiles(proj, root)...)
+	var dir *migration.Dir
+	if mc := proj.Config.Migrations; mc.Dir != "" {
+		dir, err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format)
+		if err != nil {
+			return err
+		}
+		mps, ok := c.checkMigrations(pkg, dir, root)
+		ps = append(ps, mps...)
+		if ok {
+			oks = append(oks, "migrations cover the spec")
+		}
+	}
+	if dbURL != "" {
+		if dir == nil {
+			return fmt.Errorf("--url compares a database with the migrations directory, but %s has no migrations section; add migrations: {dir: ./migrations}", display(root, proj.Config.File))
+		}
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		dps, summary, err := c.checkDatabase(ctx, pkg, dir, dbURL, devURL)
+		if err != nil {
+			return err
+		}
+		ps = append(ps, dps...)
+		if len(dps) == 0 {
+			oks = append(oks, summary)
+		}
+	}
+
+	rep.problems(ps)
+	for _, ok := range oks {
+		rep.note("%s", ok)
+	}
+	if !rep.quiet {
+		for _, d := range diffs {
+			fmt.Fprintf(rep.w, "\n%s", d.Diff)
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	if !rep.quiet || rep.format == "text" {
+		fmt.Fprintf(rep.w, "\n%s\n", problemSummary(ps))
+	}
+	return problemsError{n: len(ps)}
+}
+
+// fileAdvice is the message of a file difference.
+func fileAdvice(kind string) string {
+	switch kind {
+	case writer.Missing:
+		return "generate produces it, but it is not on disk; run cpcgen generate"
+	case writer.Extra:
+		return "a generated file the specs no longer produce; run cpcgen generate to remove it"
+	}
+	return "differs from what the specs produce (first difference on this line); run cpcgen generate"
+}
+
+// problemSummary counts the problems by kind: "3 problems: 2 stale
+// files, 1 uncovered spec change".
+func problemSummary(ps []problem) string {
+	var kinds []string
+	n := map[string]int{}
+	for _, p := range ps {
+		if n[p.Kind] == 0 {
+			kinds = append(kinds, p.Kind)
+		}
+		n[p.Kind]++
+	}
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, plural(n[k], k))
+	}
+	return fmt.Sprintf("%s: %s", plural(len(ps), "problem"), strings.Join(parts, ", "))
+}
+
+func plural(n int, noun string) string {
+	switch {
+	case n == 1, strings.HasSuffix(noun, "drift"):
+		return fmt.Sprintf("%d %s", n, noun)
+	case strings.HasSuffix(noun, "mismatch"):
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// checkMigrations reports spec changes no migration covers, each at its
+// spec position, and a checksum file that does not match. ok is set when
+// there is nothing to report.
+func (c *cli) checkMigrations(pkg *generator.Package, dir *migration.Dir, root string) (ps []problem, ok bool) {
+	sumFile := display(root, dir.Rel+"/"+migration.SumFile)
+	if err := dir.CheckSum(); err != nil {
+		return []problem{{Kind: "checksum mismatch", File: sumFile, Msg: err.Error()}}, false
+	}
+	changes, err := migration.Uncovered(pkg, dir)
+	if err != nil {
+		return []problem{{Kind: "migrations", File: display(root, dir.Rel), Msg: err.Error()}}, false
+	}
+	for _, ch := range changes {
+		pos := changePos(pkg, ch)
+		p := problem{Kind: "uncovered spec change", Msg: ch + " is in the specs but in no migration; run cpcgen migrate diff <name>"}
+		if pos.IsValid() {
+			p.File, p.Line, p.Col = display(root, pos.File), pos.Line, pos.Col
+		} else {
+			p.File = display(root, pkg.Project.Config.File)
+			p.Line = pkg.Project.Config.Migrations.Pos.Line
+		}
+		ps = append(ps, p)
+	}
+	return ps, len(ps) == 0
+}
+
+var quotedRE = regexp.MustCompile(`"((?:[^"]|"")*)"`)
+
+// changePos finds where in the specs a change line of the migration
+// planner comes from: the column of `"users"."email"`, else the first
+// quoted name that is a table or an enum of the package. It returns the
+// zero Pos for changes of things the specs no longer have (a dropped
+// table).
+func changePos(pkg *generator.Package, change string) spec.Pos {
+	var names []string
+	for _, m := range quotedRE.FindAllStringSubmatchIndex(change, -1) {
+		names = append(names, strings.ReplaceAll(change[m[2]:m[3]], `""`, `"`))
+		// "table"."column": the column's position.
+		if m[1] < len(change) && change[m[1]] == '.' && len(names) == 1 {
+			if rest := quotedRE.FindStringSubmatch(change[m[1]+1:]); rest != nil {
+				if t := pkg.Project.Table(names[0]); t != nil {
+					for _, col := range t.Columns {
+						if col.Name == rest[1] {
+							return col.Pos
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, n := range names {
+		if t := pkg.Project.Table(n); t != nil {
+			return t.Pos
+		}
+		if e := pkg.Project.Enum(n); e != nil {
+			return e.Pos
+		}
+	}
+	return spec.Pos{}
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/runtime/migrate"
+)
+
+// redact returns a database URL fit for messages: the password replaced,
+// query parameters dropped; a DSN that is not a URL is not printed.
+func redact(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.Scheme == "" || u.Host == "" && u.Path == "" {
+		return "the database"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
+}
+
+// scratchDatabase creates a database with a random name on the server of
+// serverURL and returns its URL and a function that drops it. flag names
+// the flag the URL came from, for messages.
+func scratchDatabase(ctx context.Context, serverURL, flag string) (string, func(), error) {
+	u, err := url.Parse(serverURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", nil, fmt.Errorf("%s must be a postgres:// URL, like postgres://user@localhost:5432/postgres", flag)
+	}
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: connect to %s: %w", flag, redact(serverURL), err)
+	}
+	var nonce [4]byte
+	_, _ = rand.Read(nonce[:])
+	name := "cpcgen_scratch_" + hex.EncodeToString(nonce[:])
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close(context.WithoutCancel(ctx))
+		return "", nil, fmt.Errorf("%s: create a temporary database on %s (the role needs CREATEDB, or pass --dev-url with a server where it has it): %w", flag, redact(serverURL), err)
+	}
+	drop := func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_, _ = admin.Exec(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close(dctx)
+	}
+	u.Path = "/" + name
+	return u.String(), drop, nil
+}
+
+// inspect reads the generated schema of a database with the Atlas
+// engine, without the revisions tables of the runner.
+func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, error) {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	drv, err := postgres.Open(db)
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", redact(dbURL), err)
+	}
+	s, err := drv.InspectSchema(ctx, generator.SchemaName, nil)
+	if err != nil {
+		var nf *schema.NotExistError
+		if errors.As(err, &nf) {
+			return schema.New(generator.SchemaName), nil
+		}
+		return nil, fmt.Errorf("inspect %s: %w", redact(dbURL), err)
+	}
+	var keep []*schema.Table
+	for _, t := range s.Tables {
+		if t.Name != table && t.Name != table+"_claims" {
+			keep = append(keep, t)
+		}
+	}
+	s.Tables = keep
+	return s, nil
+}
+
+// applyTo applies the directory's migrations up to and including
+// version (all of them when version < 0) to the database at dbURL.
+func applyTo(ctx context.Context, dbURL string, dir *migration.Dir, table string, version int64) error {
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: table, Format: dir.Format})
+	if err != nil {
+		return err
+	}
+	if version < 0 {
+		_, err = m.Up(ctx)
+	} else if version > 0 {
+		_, err = m.UpTo(ctx, version)
+	}
+	return err
+}
+
+// checkDatabase compares the database at dbURL with the migrations
+// directory: revisions first, then the schema against the one the
+// applied migrations produce, replayed on the server of devURL (or
+// dbURL's). It returns the problems found and, when there are none, a
+// line saying so.
+func (c *cli) checkDatabase(ctx context.Context, pkg *generator.Package, dir *migration.Dir, dbURL, devURL string) ([]problem, string, error) {
+	mc := pkg.Project.Config.Migrations
+	where := redact(dbURL)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return nil, "", fmt.Errorf("--url: %w", err)
+	}
+	defer pool.Close()
+	if err := pool.Ping(ctx); err != nil {
+		return nil, "", fmt.Errorf("--url: connect to %s: %w", where, err)
+	}
+	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: mc.Table, Format: mc.Format})
+	if err != nil {
+		return nil, "", err
+	}
+	states, err := m.Status(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("--url: read the revisions table of %s: %w", where, err)
+	}
+	var ps []problem
+	var lastApplied int64
+	applied := 0
+	for _, s := range states {
+		switch {
+		case s.Migration == nil:
+			ps = append(ps, problem{Kind: "unknown migration", Msg: fmt.Sprintf("%s has migration %06d (%s) applied, which is not in %s; deploy the directory it came from, or revert it there", where, s.Version, s.Name, dir.Rel)})
+		case s.Revision == nil:
+			ps = append(ps, problem{Kind: "unapplied migration", File: dir.Rel + "/" + s.Migration.File,
+				Msg: fmt.Sprintf("%06d (%s) is not applied to %s; run cpcgen migrate apply", s.Version, s.Name, where)})
+		case s.Changed:
+			ps = append(ps, problem{Kind: "changed migration", File: dir.Rel + "/" + s.Migration.File,
+				Msg: fmt.Sprintf("%06d (%s) was edited after %s applied it; restore the file from version control", s.Version, s.Name, where)})
+		default:
+			applied++
+			lastApplied = max(lastApplied, s.Version)
+		}
+	}
+	for i := range ps {
+		if ps[i].File != "" {
+			ps[i].File = display(c.displayRoot(pkg.Project), ps[i].File)
+		}
+	}
+
+	// Drift: replay what the database has applied into a scratch
+	// database and compare.
+	server, flag := devURL, "--dev-url"
+	if server == "" {
+		server, flag = dbURL, "--url"
+	}
+	scratch, drop, err := scratchDatabase(ctx, server, flag)
+	if err != nil {
+		return nil, "", err
+	}
+	defer drop()
+	if err := applyTo(ctx, scratch, dir, mc.Table, lastApplied); err != nil {
+		return nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w", err)
+	}
+	want, err := inspect(ctx, scratch, mc.Table)
+	if err != nil {
+		return nil, "", err
+	}
+	have, err := inspect(ctx, dbURL, mc.Table)
+	if err != nil {
+		return nil, "", err
+	}
+	planned, err := migration.Plan(pkg, have, want)
+	if err != nil {
+		return nil, "", fmt.Errorf("compare the schema of %s: %w", where, err)
+	}
+	for _, line := range planned.Summary {
+		ps = append(ps, problem{Kind: "schema drift", Msg: fmt.Sprintf("%s differs from what its applied migrations produce: %s would bring it back", where, line)})
+	}
+	summary := fmt.Sprintf("%s: %d migration(s) applied, none pending, schema matches the migrations", where, applied)
+	return ps, summary, nil
+}

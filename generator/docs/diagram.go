@@ -1,0 +1,173 @@
+package docs
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/generator"
+)
+
+// maxDiagramTables is the most tables one ER diagram shows. A package
+// with more gets one diagram per spec file, each with the file's tables
+// and, as bare boxes, the tables of other files they reference or are
+// referenced by: a diagram of 30 tables is too small to read on a page.
+const maxDiagramTables = 12
+
+// diagram is one Mermaid erDiagram with its heading.
+type diagram struct {
+	Title, Intro, Mermaid string
+}
+
+// diagrams returns the ER diagrams of a package.
+func diagrams(pkg *generator.Package) []diagram {
+	if len(pkg.Tables) == 0 {
+		return nil
+	}
+	if len(pkg.Tables) <= maxDiagramTables || len(pkg.Sources) == 1 {
+		return []diagram{{
+			Title:   "ER diagram",
+			Intro:   "Every table with its columns; a line is a foreign key, labelled with its column.",
+			Mermaid: erDiagram(pkg.Tables, pkg.Tables),
+		}}
+	}
+	var out []diagram
+	for _, src := range pkg.Sources {
+		var own []*generator.Table
+		for _, t := range pkg.Tables {
+			if t.Source == src {
+				own = append(own, t)
+			}
+		}
+		if len(own) == 0 {
+			continue
+		}
+		out = append(out, diagram{
+			Title: "ER diagram: " + src,
+			Intro: fmt.Sprintf("The tables of `%s` with their columns; tables of other files that they reference, "+
+				"or that reference them, are drawn without columns.", src),
+			Mermaid: erDiagram(own, pkg.Tables),
+		})
+	}
+	return out
+}
+
+// erDiagram renders the tables of own with their columns, the tables
+// of all that share a foreign key with them as bare entities, and those
+// foreign keys as relationships.
+func erDiagram(own, all []*generator.Table) string {
+	var b strings.Builder
+	b.WriteString("erDiagram\n")
+	isOwn := map[*generator.Table]bool{}
+	for _, t := range own {
+		isOwn[t] = true
+	}
+	type edge struct {
+		child  *generator.Table
+		col    *generator.Column
+		parent *generator.Table
+	}
+	var edges []edge
+	linked := map[*generator.Table]bool{}
+	for _, t := range all {
+		for _, c := range t.Columns {
+			ref := c.Spec.References
+			if ref == nil {
+				continue
+			}
+			var parent *generator.Table
+			for _, p := range all {
+				if p.Spec == ref.Table {
+					parent = p
+				}
+			}
+			if parent == nil || (!isOwn[t] && !isOwn[parent]) {
+				continue
+			}
+			edges = append(edges, edge{child: t, col: c, parent: parent})
+			linked[t], linked[parent] = true, true
+		}
+	}
+	for _, t := range all {
+		switch {
+		case isOwn[t]:
+			fmt.Fprintf(&b, "    %s {\n", entityName(t.SQLName))
+			for _, c := range t.Columns {
+				fmt.Fprintf(&b, "        %s %s%s\n", attrType(c), attrName(c.SQLName), attrKeys(c))
+			}
+			b.WriteString("    }\n")
+		case linked[t]:
+			fmt.Fprintf(&b, "    %s\n", entityName(t.SQLName))
+		}
+	}
+	for _, e := range edges {
+		fmt.Fprintf(&b, "    %s %s %s : %s\n", entityName(e.parent.SQLName), cardinality(e.child, e.col), entityName(e.child.SQLName), label(e.col.SQLName))
+	}
+	return b.String()
+}
+
+// cardinality is the Mermaid relationship from the parent to the child
+// of a foreign key: a nullable key makes the parent optional, a unique
+// key makes at most one child.
+func cardinality(child *generator.Table, c *generator.Column) string {
+	left := "||"
+	if c.Nullable {
+		left = "|o"
+	}
+	right := "o{"
+	if c.Spec.Unique || (len(child.PK) == 1 && child.PK[0] == c) {
+		right = "o|"
+	}
+	return left + "--" + right
+}
+
+var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// entityName is a table's name as a Mermaid entity: quoted unless it is
+// a plain word.
+func entityName(name string) string {
+	if plainName.MatchString(name) {
+		return name
+	}
+	return `"` + name + `"`
+}
+
+func attrName(name string) string { return name }
+
+// attrType is a column's type as a Mermaid attribute type, which must
+// be one word: spaces become underscores and the modifiers of numeric
+// go (varchar(255) keeps its length).
+func attrType(c *generator.Column) string {
+	t := c.Type
+	s := t.Name
+	if len(t.Args) == 1 {
+		s += fmt.Sprintf("(%d)", t.Args[0])
+	}
+	s += strings.Repeat("[]", t.ArrayDims)
+	return strings.ReplaceAll(s, " ", "_")
+}
+
+// attrKeys are the PK, FK and UK markers of a column, and "null" as
+// its comment when it is nullable.
+func attrKeys(c *generator.Column) string {
+	var keys []string
+	if c.Spec.PrimaryKey {
+		keys = append(keys, "PK")
+	}
+	if c.Spec.References != nil {
+		keys = append(keys, "FK")
+	}
+	if c.Spec.Unique && !c.Spec.PrimaryKey {
+		keys = append(keys, "UK")
+	}
+	s := ""
+	if len(keys) > 0 {
+		s = " " + strings.Join(keys, ", ")
+	}
+	if c.Nullable {
+		s += ` "null"`
+	}
+	return s
+}
+
+func label(s string) string { return `"` + strings.ReplaceAll(s, `"`, "'") + `"` }

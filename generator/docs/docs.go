@@ -1,0 +1,583 @@
+package docs
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+	"text/template"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/spec"
+	"github.com/cpcgen/cpcgen/templates"
+)
+
+// DefaultDir is where `cpcgen docs` writes when the config has no docs
+// section and no --out is given.
+const DefaultDir = "docs/db"
+
+// Header is the first line of every page: the writer's generated-code
+// header in its Markdown form.
+const Header = "<!-- " + writer.Header + " -->"
+
+// Generate renders the documentation of pkg: one Markdown page,
+// <dir>/<package name>.md, relative to the project root and
+// slash-separated. The output is deterministic.
+func Generate(pkg *generator.Package, dir string) ([]writer.File, error) {
+	tmpl, err := template.ParseFS(templates.FS, "docs.md.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("docs template: %w", err)
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, buildPage(pkg)); err != nil {
+		return nil, fmt.Errorf("render docs of package %s: %w", pkg.Name, err)
+	}
+	out := collapseBlankLines(b.Bytes())
+	return []writer.File{{Path: path.Join(dir, pkg.Name+".md"), Data: out}}, nil
+}
+
+// Tree is Generate's page as the writer's tree: the file, and dir as the
+// directory the docs own (a stale page there is removed).
+func Tree(pkg *generator.Package, dir string) (writer.Tree, error) {
+	files, err := Generate(pkg, dir)
+	if err != nil {
+		return writer.Tree{}, err
+	}
+	return writer.Tree{Files: files, Dirs: []string{dir}}, nil
+}
+
+// collapseBlankLines keeps at most one blank line in a row and ends the
+// page with one newline: the template's optional sections stay simple.
+func collapseBlankLines(data []byte) []byte {
+	lines := strings.Split(string(data), "\n")
+	var out []string
+	inFence := false
+	for _, l := range lines {
+		l = strings.TrimRight(l, " ")
+		if strings.HasPrefix(l, "```") {
+			inFence = !inFence
+		}
+		if !inFence && l == "" && len(out) > 0 && out[len(out)-1] == "" {
+			continue
+		}
+		out = append(out, l)
+	}
+	return []byte(strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n")
+}
+
+// page is what the template prints. Every string is ready to print:
+// Markdown table cells are escaped here, not in the template.
+type page struct {
+	Header     string
+	Package    string
+	ImportPath string
+	Summary    string
+	Sources    []listItem
+	Diagrams   []diagram
+	Enums      []enumView
+	Tables     []tableView
+}
+
+// listItem is one item of an inline list, with the separator to print
+// before it ("", ", " or " and ").
+type listItem struct {
+	Sep  string
+	Name string
+	Text string
+}
+
+type enumView struct {
+	Name, Anchor, GoName, Values, Comment string
+}
+
+type tableView struct {
+	Name, Anchor, Model, Repo, Source, Comment string
+	Options                                    []listItem
+	Columns                                    []columnView
+	PrimaryKey                                 string
+	Indexes                                    []indexView
+	Checks                                     []checkView
+	ForeignKeys                                []fkView
+	Relations                                  []relationView
+	Notes                                      []string
+	Queries                                    []queryView
+}
+
+type columnView struct {
+	Name, Type, Nullable, Default, Constraints, Go, Comment string
+}
+
+type indexView struct {
+	Name, Columns, Unique, Method, Where string
+}
+
+type checkView struct {
+	Name, Expr string
+}
+
+type fkView struct {
+	Name, Columns, References, OnDelete, OnUpdate string
+}
+
+type relationView struct {
+	Kind, Other, Via, Methods string
+}
+
+type queryView struct {
+	Table, Name, Kind, Returns, Paginate, Source, Comment string
+	Params                                                []paramView
+	Where, OrderBy, Limit, Result, SQL                    string
+}
+
+type paramView struct {
+	Name, Go, Note string
+}
+
+func inlineList(items []string) []listItem {
+	out := make([]listItem, len(items))
+	for i, s := range items {
+		sep := ", "
+		switch {
+		case i == 0:
+			sep = ""
+		case i == len(items)-1:
+			sep = " and "
+		}
+		out[i] = listItem{Sep: sep, Name: s, Text: s}
+	}
+	return out
+}
+
+// buildPage computes the page of a package.
+func buildPage(pkg *generator.Package) *page {
+	atlas := generator.AtlasSchema(pkg)
+	p := &page{
+		Header:     Header,
+		Package:    pkg.Name,
+		ImportPath: pkg.ImportPath,
+		Sources:    inlineList(pkg.Sources),
+		Diagrams:   diagrams(pkg),
+	}
+	nq := 0
+	for _, t := range pkg.Tables {
+		nq += len(t.Queries)
+	}
+	p.Summary = fmt.Sprintf("%s, %s and %s.", count(len(pkg.Tables), "table"), count(len(pkg.Enums), "enum"), count(nq, "query"))
+	for _, e := range pkg.Enums {
+		var vals []string
+		for _, v := range e.Values {
+			vals = append(vals, code(v.Label))
+		}
+		p.Enums = append(p.Enums, enumView{Name: e.SQLName, Anchor: "enum-" + e.SQLName, GoName: e.GoName,
+			Values: strings.Join(vals, ", "), Comment: cell(e.Comment)})
+	}
+	for _, t := range pkg.Tables {
+		at, _ := atlas.Table(t.SQLName)
+		p.Tables = append(p.Tables, buildTable(pkg, t, at))
+	}
+	return p
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func buildTable(pkg *generator.Package, t *generator.Table, at *schema.Table) tableView {
+	v := tableView{Name: t.SQLName, Anchor: t.SQLName, Model: t.Model, Repo: t.Repo, Source: t.Source, Comment: cell(t.Comment)}
+	var opts []string
+	if t.CreatedAt != nil || t.UpdatedAt != nil {
+		opts = append(opts, "timestamps ("+columnList(nonNil(t.CreatedAt, t.UpdatedAt))+")")
+	}
+	if t.DeletedAt != nil {
+		opts = append(opts, "soft delete ("+code(t.DeletedAt.SQLName)+")")
+	}
+	if t.Version != nil {
+		opts = append(opts, "optimistic lock ("+code(t.Version.SQLName)+")")
+	}
+	if t.Audit {
+		opts = append(opts, "audit")
+	}
+	if t.Tenant != nil {
+		opts = append(opts, "tenant ("+code(t.Tenant.SQLName)+")")
+	}
+	v.Options = inlineList(opts)
+
+	for _, c := range t.Columns {
+		v.Columns = append(v.Columns, buildColumn(t, c, at))
+	}
+	if pk := at.PrimaryKey; pk != nil {
+		v.PrimaryKey = fmt.Sprintf("%s (%s)", code(pk.Name), columnList(t.PK))
+	}
+	for _, ix := range at.Indexes {
+		if isUniqueConstraint(ix) {
+			continue // listed with its column
+		}
+		iv := indexView{Name: ix.Name, Columns: indexParts(ix), Unique: yesNo(ix.Unique), Method: "btree"}
+		for _, a := range ix.Attrs {
+			switch a := a.(type) {
+			case *postgres.IndexPredicate:
+				iv.Where = code(a.P)
+			case *postgres.IndexType:
+				iv.Method = strings.ToLower(a.T)
+			}
+		}
+		v.Indexes = append(v.Indexes, iv)
+	}
+	for _, a := range at.Attrs {
+		if ck, ok := a.(*schema.Check); ok && !columnCheck(t, ck) {
+			v.Checks = append(v.Checks, checkView{Name: ck.Name, Expr: code(ck.Expr)})
+		}
+	}
+	for _, fk := range at.ForeignKeys {
+		var cols, refs []string
+		for _, c := range fk.Columns {
+			cols = append(cols, code(c.Name))
+		}
+		for _, c := range fk.RefColumns {
+			refs = append(refs, c.Name)
+		}
+		v.ForeignKeys = append(v.ForeignKeys, fkView{
+			Name: fk.Symbol, Columns: strings.Join(cols, ", "),
+			References: fmt.Sprintf("[%s](#%s).%s", fk.RefTable.Name, fk.RefTable.Name, code(strings.Join(refs, ", "))),
+			OnDelete:   refOption(fk.OnDelete), OnUpdate: refOption(fk.OnUpdate),
+		})
+	}
+	for _, r := range t.Relations {
+		v.Relations = append(v.Relations, buildRelation(r))
+	}
+	for _, n := range t.Notes {
+		v.Notes = append(v.Notes, "- "+n)
+	}
+	for _, q := range t.Queries {
+		v.Queries = append(v.Queries, buildQuery(q))
+	}
+	return v
+}
+
+func nonNil(cols ...*generator.Column) []*generator.Column {
+	var out []*generator.Column
+	for _, c := range cols {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isUniqueConstraint tells the unique constraint of a `unique: true`
+// column from an index.
+func isUniqueConstraint(ix *schema.Index) bool {
+	for _, a := range ix.Attrs {
+		if _, ok := a.(*postgres.Constraint); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// columnCheck reports whether ck is the CHECK of a column (listed with
+// the column) rather than of the table.
+func columnCheck(t *generator.Table, ck *schema.Check) bool {
+	for _, c := range t.Columns {
+		if c.Spec.Check != "" && ck.Expr == c.Spec.Check && ck.Name == t.SQLName+"_"+c.SQLName+"_check" {
+			return true
+		}
+	}
+	return false
+}
+
+func buildColumn(t *generator.Table, c *generator.Column, at *schema.Table) columnView {
+	cv := columnView{Name: c.SQLName, Type: code(c.Type.String()), Nullable: yesNo(c.Nullable),
+		Go: code(c.Field + " " + goType(c.Go)), Comment: cell(c.Comment)}
+	if c.Type.Enum != nil {
+		cv.Type = fmt.Sprintf("[%s](#enum-%s)", code(c.Type.String()), c.Type.Enum.Name)
+	}
+	ac, _ := at.Column(c.SQLName)
+	if ac != nil {
+		if x, ok := ac.Default.(*schema.RawExpr); ok {
+			cv.Default = code(x.X)
+		}
+	}
+	var cons []string
+	if c.Spec.PrimaryKey {
+		cons = append(cons, "PK")
+	}
+	if c.Identity {
+		cons = append(cons, "identity")
+	}
+	if c.Spec.Unique && !c.Spec.PrimaryKey {
+		cons = append(cons, "unique")
+	}
+	if ref := c.Spec.References; ref != nil {
+		s := fmt.Sprintf("FK → [%s](#%s).%s", ref.Table.Name, ref.Table.Name, code(ref.Column.Name))
+		if ref.OnDelete != "" {
+			s += " on delete " + ref.OnDelete
+		}
+		cons = append(cons, s)
+	}
+	if c.Spec.Check != "" {
+		cons = append(cons, "check "+code(c.Spec.Check))
+	}
+	switch c.Managed {
+	case spec.ManagedCreatedAt, spec.ManagedUpdatedAt:
+		cons = append(cons, "set by the repository")
+	case spec.ManagedDeletedAt:
+		cons = append(cons, "soft delete")
+	case spec.ManagedVersion:
+		cons = append(cons, "version")
+	}
+	cv.Constraints = strings.Join(cons, "; ")
+	return cv
+}
+
+func buildRelation(r *generator.Relation) relationView {
+	rv := relationView{}
+	other := func(t *generator.Table) string { return fmt.Sprintf("[%s](#%s)", t.SQLName, t.SQLName) }
+	var methods []string
+	add := func(names ...string) {
+		for _, n := range names {
+			if n != "" {
+				methods = append(methods, code(n))
+			}
+		}
+	}
+	switch r.Kind {
+	case generator.BelongsTo:
+		rv.Kind = "belongs to"
+		rv.Other = other(r.Target)
+		rv.Via = code(r.FK.SQLName) + " → " + code(r.Ref.SQLName)
+		add(r.List)
+		if r.Skipped == "" {
+			add(r.Load)
+		}
+	case generator.HasMany:
+		rv.Kind = "has many"
+		rv.Other = other(r.Target)
+		rv.Via = code(r.Target.SQLName+"."+r.FK.SQLName) + " → " + code(r.Ref.SQLName)
+		if r.Skipped == "" {
+			add(r.Load)
+		}
+	case generator.ManyToMany:
+		rv.Kind = "many to many"
+		rv.Other = other(r.Target)
+		rv.Via = other(r.Through)
+		if r.Skipped == "" {
+			add(r.Load)
+		}
+		if r.LinkSkipped == "" {
+			add(r.Link, r.Unlink)
+		}
+	}
+	rv.Methods = strings.Join(methods, ", ")
+	if rv.Methods == "" {
+		rv.Methods = "none"
+	}
+	return rv
+}
+
+func buildQuery(q *generator.Query) queryView {
+	sq := q.Spec
+	qv := queryView{Table: q.Table.Model + "Repo", Name: q.Name, Kind: "Structured", Returns: q.Returns, Paginate: pagination(q.Paginate),
+		Source: sq.Pos.String(), Comment: cell(q.Comment)}
+	if q.Stream != "" {
+		qv.Paginate = strings.TrimPrefix(qv.Paginate+", streamed by "+q.Stream, ", ")
+	}
+	for _, p := range q.Params {
+		note := ""
+		if p.Optional {
+			note = "optional"
+		}
+		qv.Params = append(qv.Params, paramView{Name: p.Name, Go: goType(p.Go), Note: note})
+	}
+	if sq.Kind == spec.Raw {
+		qv.Kind = "Raw SQL"
+		qv.SQL = strings.TrimRight(sq.SQL, "\n")
+		var cols []string
+		for _, c := range sq.Columns {
+			s := code(c.Name) + " " + c.Type.String()
+			if c.Nullable {
+				s += " (nullable)"
+			}
+			cols = append(cols, s)
+		}
+		qv.Result = strings.Join(cols, ", ")
+		if q.Result != nil && q.Result.Table != nil {
+			qv.Result = code(q.Result.Name)
+		}
+		return qv
+	}
+	var where []string
+	for _, f := range sq.Where {
+		where = append(where, filterText(f))
+	}
+	qv.Where = strings.Join(where, "; ")
+	var order []string
+	for _, o := range sq.OrderBy {
+		s := code(o.Column.Name)
+		if o.Desc {
+			s += " desc"
+		}
+		if o.Nulls != "" {
+			s += " nulls " + o.Nulls
+		}
+		order = append(order, s)
+	}
+	qv.OrderBy = strings.Join(order, ", ")
+	switch {
+	case sq.LimitParam:
+		qv.Limit = "the caller's"
+	case sq.Limit > 0:
+		qv.Limit = fmt.Sprint(sq.Limit)
+	}
+	if q.Result != nil {
+		qv.Result = code(q.Result.Name)
+	}
+	return qv
+}
+
+func pagination(p string) string {
+	switch p {
+	case "keyset":
+		return "keyset pages"
+	case "offset":
+		return "offset pages"
+	}
+	return ""
+}
+
+var opText = map[string]string{
+	"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "in", "like": "like", "ilike": "ilike",
+}
+
+// filterText describes a filter: `currency` = @cur (optional).
+func filterText(f *spec.Filter) string {
+	col := code(f.Column.Name)
+	var s string
+	switch f.Op {
+	case "is_null":
+		s = col + " is null"
+	case "not_null":
+		s = col + " is not null"
+	case "between":
+		s = fmt.Sprintf("%s between @%s_from and @%s_to", col, f.Param, f.Param)
+	default:
+		rhs := "@" + f.Param
+		if f.HasValue {
+			rhs = code(f.Value)
+		}
+		s = col + " " + opText[f.Op] + " " + rhs
+	}
+	if f.Optional {
+		s += " (optional)"
+	}
+	return s
+}
+
+func refOption(o schema.ReferenceOption) string {
+	if o == "" {
+		return strings.ToLower(string(schema.NoAction))
+	}
+	return strings.ToLower(string(o))
+}
+
+func indexParts(ix *schema.Index) string {
+	var parts []string
+	for _, p := range ix.Parts {
+		s := ""
+		switch {
+		case p.C != nil:
+			s = p.C.Name
+		case p.X != nil:
+			if x, ok := p.X.(*schema.RawExpr); ok {
+				s = x.X
+			}
+		}
+		if p.Desc {
+			s += " desc"
+		}
+		for _, a := range p.Attrs {
+			if np, ok := a.(*postgres.IndexColumnProperty); ok {
+				if np.NullsFirst {
+					s += " nulls first"
+				}
+				if np.NullsLast {
+					s += " nulls last"
+				}
+			}
+		}
+		parts = append(parts, code(s))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func columnList(cols []*generator.Column) string {
+	var names []string
+	for _, c := range cols {
+		names = append(names, code(c.SQLName))
+	}
+	return strings.Join(names, ", ")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// goType writes a Go type as source: *[]uuid.UUID.
+func goType(g generator.GoType) string {
+	s := ""
+	if g.Ptr {
+		s += "*"
+	}
+	if g.Slice {
+		s += "[]"
+	}
+	if g.Path != "" {
+		s += packageName(g.Path) + "."
+	}
+	return s + g.Name
+}
+
+// packageName guesses a package's name from its import path: the last
+// element, skipping a major version suffix (pgx/v5 → pgx).
+func packageName(importPath string) string {
+	parts := strings.Split(importPath, "/")
+	last := parts[len(parts)-1]
+	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+		last = parts[len(parts)-2]
+	}
+	return strings.TrimPrefix(last, "go-")
+}
+
+// code formats s as inline code inside a table cell.
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "|", `\|`)
+	if strings.Contains(s, "`") {
+		return "`` " + s + " ``"
+	}
+	return "`" + s + "`"
+}
+
+// cell makes text safe inside a Markdown table cell or a one-line
+// paragraph.
+func cell(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(s, "\r", "")
+	s = strings.ReplaceAll(s, "\n", " ")
+	return strings.ReplaceAll(s, "|", `\|`)
+}
