@@ -35,6 +35,10 @@ specs and the schema the existing migrations produce (diff), applies and
 reverts migrations on a database (apply, down), lists them (status), and
 rewrites the checksum file after a deliberate edit (hash). The directory
 and format come from the migrations section of cpcgen.yaml.`,
+		Example: `  cpcgen migrate diff add_nickname
+  cpcgen migrate apply --url "$DATABASE_URL"
+  cpcgen migrate status
+  cpcgen migrate down 1`,
 	}
 	cmd.AddCommand(c.migrateDiffCommand(), c.migrateApplyCommand(), c.migrateDownCommand(),
 		c.migrateStatusCommand(), c.migrateHashCommand())
@@ -303,7 +307,13 @@ func (c *cli) migrateDownCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "down [N]",
 		Short: "Revert the last N applied migrations (default 1)",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `down runs the down part of the last N applied migrations, newest first,
+each in its own transaction under the advisory lock, and deletes their
+revisions. A migration whose down part cannot undo it (an enum value added)
+says so at the top of its down file.`,
+		Example: `  cpcgen migrate down --url "$DATABASE_URL"
+  cpcgen migrate down 3`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n := 1
 			if len(args) == 1 {
@@ -335,7 +345,13 @@ func (c *cli) migrateStatusCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "List the migrations and whether each is applied",
-		Args:  cobra.NoArgs,
+		Long: `status lists every migration of the directory with its state in the
+database (applied when, pending), and applied migrations the directory
+lacks. It exits with status 1 when a migration is applied but missing from
+the directory or was edited after it was applied.`,
+		Example: `  cpcgen migrate status --url "$DATABASE_URL"
+  DATABASE_URL=postgres://app@db/app cpcgen migrate status`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, done, err := c.migrator(cmd.Context(), dbURL, nil)
 			if err != nil {
@@ -379,7 +395,12 @@ func (c *cli) migrateHashCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "hash",
 		Short: "Rewrite atlas.sum after a deliberate edit of a migration not yet applied",
-		Args:  cobra.NoArgs,
+		Long: `hash recomputes atlas.sum from the migrations directory as it is. check,
+apply and diff refuse a directory whose files do not match atlas.sum; run
+hash only after editing a migration on purpose, before it is applied
+anywhere (the runner still refuses an applied migration that changed).`,
+		Example: `  cpcgen migrate hash`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			proj, dir, err := c.migrationsProject()
 			if err != nil {

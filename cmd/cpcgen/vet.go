@@ -140,7 +140,7 @@ func loadSchema(ctx context.Context, pkg *generator.Package, dbURL string) (stri
 			if err := applyTo(ctx, dbURL, dir, mc.Table, -1); err != nil {
 				return "", fmt.Errorf("apply %s to the temporary database: %w", mc.Dir, err)
 			}
-			return "the schema of " + mc.Dir, nil
+			return "the schema " + mc.Dir + "/ produces", nil
 		}
 	}
 	ddl, err := generator.SchemaSQL(pkg)

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module github.com/acme/shop\n\ngo 1.25\n")
+	out, _ := mustRun(t, 0, "-C", dir, "init")
+	contains(t, "init", out, "cpcgen.yaml", "schema/example.yaml", "schema/spec.schema.json", "schema/cpcgen.schema.json",
+		"internal/shopdb/generate.go", "Next:", "go get -tool github.com/cpcgen/cpcgen/cmd/cpcgen",
+		"go generate ./...", "go tool cpcgen -C "+filepath.ToSlash(dir)+" migrate diff init")
+
+	cfg := read(t, dir, "cpcgen.yaml")
+	contains(t, "cpcgen.yaml", cfg, "# yaml-language-server: $schema=schema/cpcgen.schema.json",
+		"name: shopdb", "dir: ./internal/shopdb", "specs: [./schema/*.yaml]", "migrations: {dir: ./migrations")
+	ex := read(t, dir, "schema/example.yaml")
+	if !strings.HasPrefix(ex, "# yaml-language-server: $schema=spec.schema.json\n") {
+		t.Errorf("example.yaml does not name its schema on the first line:\n%s", ex)
+	}
+	gen := read(t, dir, "internal/shopdb/generate.go")
+	contains(t, "generate.go", gen, "package shopdb", "//go:generate go tool cpcgen -C ../.. generate",
+		"go run github.com/cpcgen/cpcgen/cmd/cpcgen -C ../.. generate")
+
+	// The scaffold is a valid project that generates and plans a
+	// migration.
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	contains(t, "migrate diff", out, `create table "users"`, `create table "projects"`, `create enum type "plan"`)
+	mustRun(t, 0, "-C", dir, "check")
+
+	// A second init refuses, lists every file in the way and writes
+	// nothing.
+	os.Remove(filepath.Join(dir, "schema", "spec.schema.json"))
+	_, errOut := mustRun(t, 2, "-C", dir, "init")
+	contains(t, "second init", errOut, "init writes nothing, as these files exist:", "cpcgen.yaml", "schema/example.yaml",
+		"internal/shopdb/generate.go", "remove or rename them")
+	if _, err := os.Stat(filepath.Join(dir, "schema", "spec.schema.json")); err == nil {
+		t.Error("a refused init wrote a file")
+	}
+}
+
+func TestInitInSubdirectoryWithTool(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/mono\n\ngo 1.25\n\ntool (\n\tgolang.org/x/tools/cmd/stringer\n\tgithub.com/cpcgen/cpcgen/cmd/cpcgen\n)\n")
+	if err := os.MkdirAll(filepath.Join(dir, "services", "billing"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := mustRun(t, 0, "-C", dir, "init", "services/billing", "--package", "billingdb")
+	contains(t, "init", out, "internal/billingdb/generate.go", "migrate diff init", " check ")
+	if strings.Contains(out, "go get -tool") {
+		t.Errorf("init suggests go get -tool although go.mod has the tool:\n%s", out)
+	}
+	contains(t, "config", read(t, dir, "services/billing/cpcgen.yaml"), "name: billingdb")
+	// The package doc names the config's path from the module root.
+	contains(t, "generate.go", read(t, dir, "services/billing/internal/billingdb/generate.go"), "services/billing/cpcgen.yaml")
+}
+
+func TestInitErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, errOut := mustRun(t, 2, "-C", dir, "init")
+	contains(t, "no go.mod", errOut, "no go.mod", "run go mod init <module path>", "then cpcgen init")
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("init without go.mod wrote %d entries", len(entries))
+	}
+	write(t, dir, "go.mod", "module example.com/x\n")
+	_, errOut = mustRun(t, 2, "-C", dir, "init", "--package", "Bad-Name")
+	contains(t, "bad package", errOut, `--package "Bad-Name" is not a lower-case Go package name`)
+	_, errOut = mustRun(t, 2, "-C", dir, "init", "missing")
+	contains(t, "missing dir", errOut, "is not a directory; create it first")
+}
+
+func TestPackageNameFor(t *testing.T) {
+	for mod, want := range map[string]string{
+		"example.com/app":             "appdb",
+		"github.com/acme/my-app/v2":   "myappdb",
+		"github.com/acme/accountsdb":  "accountsdb",
+		"example.com/2fa":             "fadb",
+		"example.com/___":             "appdb",
+		"gopkg.in/yaml.v3":            "yamlv3db",
+		"github.com/acme/Shop.Orders": "shopordersdb",
+	} {
+		if got := packageNameFor(mod); got != want {
+			t.Errorf("packageNameFor(%q) = %q, want %q", mod, got, want)
+		}
+	}
+}
+
+// TestSchemaCommand writes the schemas where the specs are, refuses to
+// overwrite a file it did not write, and check reports one from another
+// version.
+func TestSchemaCommand(t *testing.T) {
+	dir := newProject(t)
+	out, _ := mustRun(t, 0, "-C", dir, "schema")
+	contains(t, "schema", out, "schema/spec.schema.json", "schema/cpcgen.schema.json")
+	contains(t, "spec.schema.json", read(t, dir, "schema/spec.schema.json"), `"$schema": "http://json-schema.org/draft-07/schema#"`, `"additionalProperties": false`)
+	out, _ = mustRun(t, 0, "-C", dir, "schema", "--out", ".vscode")
+	contains(t, "schema --out", out, ".vscode/spec.schema.json")
+
+	write(t, dir, "schema/cpcgen.schema.json", "{\"$comment\": \"Code generated by cpcgen schema. DO NOT EDIT.\"}\n")
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 1, "-C", dir, "check")
+	contains(t, "check", out, "schema/cpcgen.schema.json:1: stale file: the JSON Schema of another cpcgen version; run cpcgen schema")
+	mustRun(t, 0, "-C", dir, "schema")
+	mustRun(t, 0, "-C", dir, "check")
+
+	write(t, dir, "schema/spec.schema.json", "{}\n")
+	_, errOut := mustRun(t, 2, "-C", dir, "schema")
+	contains(t, "foreign file", errOut, "was not written by cpcgen")
+}
+
+// TestDocsCommand writes the page on demand, and with docs.dir in the
+// config generate keeps it current and check reports it stale.
+func TestDocsCommand(t *testing.T) {
+	dir := newProject(t)
+	out, _ := mustRun(t, 0, "-C", dir, "docs")
+	contains(t, "docs", out, "docs/db/appdb.md")
+	page := read(t, dir, "docs/db/appdb.md")
+	contains(t, "page", page, "<!-- Code generated by cpcgen. DO NOT EDIT. -->", "# Package appdb", "```mermaid", "erDiagram", "### users")
+	out, _ = mustRun(t, 0, "-C", dir, "docs")
+	contains(t, "docs again", out, "docs/db/appdb.md is up to date")
+
+	write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs/database}\n")
+	out, _ = mustRun(t, 0, "-C", dir, "generate")
+	contains(t, "generate", out, "docs/database/appdb.md", "internal/appdb/users.gen.go")
+	write(t, dir, "schema/app.yaml", "tables:\n  users:\n    comment: People.\n    columns:\n      id: {type: uuid, primary_key: true}\n")
+	out, _ = mustRun(t, 1, "-C", dir, "check")
+	contains(t, "check", out, "docs/database/appdb.md:", ": stale file:", "+People.")
+	_, errOut := mustRun(t, 2, "-C", dir, "docs", "--out", "../elsewhere")
+	contains(t, "docs --out", errOut, "must be a directory inside the project")
+}
+
+// TestHelp checks that every command has a short and long description
+// and examples, that completion scripts come out for every shell, and
+// that the exit codes are documented.
+func TestHelp(t *testing.T) {
+	c := &cli{}
+	var walk func(cmd *cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		if cmd.Hidden || cmd.Name() == "help" || cmd.Name() == "completion" {
+			return
+		}
+		if cmd.Short == "" || cmd.Long == "" || cmd.Example == "" {
+			t.Errorf("%s lacks a Short, Long or Example", cmd.CommandPath())
+		}
+		for _, sub := range cmd.Commands() {
+			walk(sub)
+		}
+	}
+	walk(c.rootCommand())
+	out, _ := mustRun(t, 0, "--help")
+	contains(t, "help", out, "Exit codes:", "0  success", "1  check or vet found problems", "2  bad usage")
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		out, _ := mustRun(t, 0, "completion", shell)
+		if !strings.Contains(out, "cpcgen") {
+			t.Errorf("completion %s: %q", shell, out[:min(len(out), 200)])
+		}
+	}
+	out, _ = mustRun(t, 0, "__complete", "check", "--format", "")
+	contains(t, "format completion", out, "text", "github")
+}
+
+func TestSuggestions(t *testing.T) {
+	_, errOut := mustRun(t, 2, "check", "--quite")
+	contains(t, "flag", errOut, "unknown flag: --quite; did you mean --quiet?")
+	_, errOut = mustRun(t, 2, "migrate", "aply")
+	contains(t, "subcommand", errOut, `unknown command "aply" for "cpcgen migrate"`, "Did you mean this?", "apply")
+	_, errOut = mustRun(t, 2, "vet", "--dev_url", "x")
+	contains(t, "flag", errOut, "did you mean --dev-url?")
+	_, errOut = mustRun(t, 2, "check", "--format", "json")
+	contains(t, "format", errOut, `--format must be text or github, not "json"`)
+	_, errOut = mustRun(t, 2, "vet")
+	contains(t, "vet without a server", errOut, "vet needs a PostgreSQL server", "--dev-url")
+}
+
+func read(t *testing.T, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

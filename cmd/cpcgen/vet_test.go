@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// badQueries has two raw queries that PostgreSQL disagrees with: a
+// declared column type that is wrong, and a column that does not exist.
+const badQueries = `tables:
+  accounts:
+    columns:
+      id:      {type: bigint, primary_key: true, identity: true}
+      owner:   {type: text}
+      balance: {type: "numeric(18,2)", default: 0}
+      label:   {type: text, nullable: true}
+queries:
+  accounts:
+    - name: Totals
+      sql: |
+        SELECT owner, sum(balance) AS total
+        FROM accounts
+        GROUP BY owner
+      columns: {owner: text, total: integer}
+    - name: Labels
+      sql: |
+        SELECT id,
+               nickname
+        FROM accounts WHERE owner = @owner
+      params: {owner: text}
+      columns: {id: bigint, nickname: text}
+    - name: ByID
+      sql: "SELECT id, label FROM accounts WHERE id = @id"
+      params: {id: text}
+      columns: {id: bigint, label: text}
+    - name: Inline
+      sql: "SELECT id FROM accounts WHERE nope = 1"
+      columns: {id: bigint}
+`
+
+func TestVetFindsMismatches(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "schema/app.yaml", badQueries)
+	dev := pgtest.Current(t).AdminURL()
+	out, _ := mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
+	contains(t, "vet", out,
+		`schema/app.yaml:15:30: type mismatch: query "Totals" column "total": declared integer, server says numeric`,
+		`schema/app.yaml:19:16: prepare error: query "Labels": column "nickname" does not exist (SQLSTATE 42703)`,
+		`schema/app.yaml:25:16: type mismatch: query "ByID" parameter "id": declared text, server says bigint`,
+		`schema/app.yaml:26:29: nullability: query "ByID" column "label": declared NOT NULL, but accounts.label allows NULL; add nullable: true`,
+		`schema/app.yaml:28:43: prepare error: query "Inline": column "nope" does not exist (SQLSTATE 42703)`,
+		"5 problems: 2 type mismatches, 2 prepare errors, 1 nullability")
+	out, _ = mustRun(t, 1, "-C", dir, "vet", "--url", dev, "--format", "github", "--quiet")
+	contains(t, "vet github", out,
+		"::error file=", `schema/app.yaml,line=19,col=16,title=cpcgen vet::prepare error: query "Labels": column "nickname" does not exist (SQLSTATE 42703)`)
+	if strings.Contains(out, "problems:") {
+		t.Errorf("quiet github output has a summary:\n%s", out)
+	}
+	assertNoScratchDatabases(t, dev)
+}
+
+// TestVetMigrationsBehindSpec vets against the migrations: when they do
+// not create a column the specs have, the generated statements using it
+// fail to prepare, reported once per table with the statements named.
+func TestVetMigrationsBehindSpec(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	dev := pgtest.Current(t).AdminURL()
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev)
+	contains(t, "vet", out, "statements prepared on the schema migrations/ produces: no problems")
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email: {type: text, unique: true}
+      bio:   {type: text}
+`)
+	out, _ = mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
+	contains(t, "vet", out,
+		`schema/app.yaml:2:3: prepare error: users.Create, users.CreateManyReturning, users.UpsertByEmail and 1 more: column "bio" of relation "users" does not exist (SQLSTATE 42703)`,
+		`schema/app.yaml:2:3: prepare error: users.FindByID, users.FindAll, users.List and 2 more: column "bio" does not exist (SQLSTATE 42703)`)
+}
+
+// TestVetCleanProjects vets every golden case: what the generator
+// writes prepares, and every declared type matches.
+func TestVetCleanProjects(t *testing.T) {
+	dev := pgtest.Current(t).AdminURL()
+	cases, err := filepath.Glob("../../testdata/golden/*/cpcgen.yaml")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("golden cases: %v", err)
+	}
+	examples, _ := filepath.Glob("../../examples/*/cpcgen.yaml")
+	for _, cfg := range append(cases, examples...) {
+		dir := filepath.Dir(cfg)
+		code, out, errOut := cpcgen(t, "-C", dir, "vet", "--dev-url", dev)
+		if code != 0 || !strings.Contains(out, "no problems") {
+			t.Errorf("vet %s: exit %d\n%s%s", dir, code, out, errOut)
+		}
+	}
+}
+
+func TestTypesMatch(t *testing.T) {
+	cur := &spec.Enum{Name: "currency"}
+	typ := func(name string, dims int) spec.Type { return spec.Type{Name: name, ArrayDims: dims} }
+	enum := spec.Type{Name: "currency", Enum: cur}
+	enumArr := spec.Type{Name: "currency", Enum: cur, ArrayDims: 1}
+	st := func(name string) *serverType { return &serverType{name: name} }
+	arr := func(elem *serverType) *serverType { return &serverType{name: "_" + elem.name, array: true, elem: elem} }
+	en := &serverType{name: "currency", enum: true}
+	for _, tc := range []struct {
+		decl  spec.Type
+		got   *serverType
+		param bool
+		want  bool
+	}{
+		{typ("integer", 0), st("integer"), false, true},
+		{typ("integer", 0), st("numeric"), false, false},
+		{typ("integer", 0), st("bigint"), false, false},
+		{typ("integer", 0), st("bigint"), true, true}, // LIMIT @n
+		{typ("bigint", 0), st("integer"), true, false},
+		{typ("integer", 0), st("numeric"), true, true},
+		{typ("real", 0), st("double precision"), true, true},
+		{typ("text", 0), st("varchar"), false, true},
+		{typ("varchar", 0), st("text"), false, true},
+		{typ("char", 0), st("text"), true, true},
+		{typ("text", 0), st("uuid"), false, false},
+		{typ("timestamptz", 0), st("timestamp"), false, false},
+		{typ("jsonb", 0), st("json"), false, false},
+		{enum, en, false, true},
+		{enum, &serverType{name: "stage", enum: true}, false, false},
+		{enum, st("text"), false, true},
+		{typ("text", 0), en, false, false},
+		{typ("text", 0), en, true, true},
+		{enumArr, arr(st("text")), false, true},
+		{enumArr, arr(en), true, true},
+		{typ("text", 1), arr(st("text")), false, true},
+		{typ("text", 1), st("text"), false, false},
+		{typ("text", 0), arr(st("text")), false, false},
+		{typ("integer", 0), st("unknown"), true, true},
+	} {
+		if got := typesMatch(tc.decl, tc.got, tc.param); got != tc.want {
+			t.Errorf("typesMatch(%s, %s, param=%v) = %v", tc.decl, tc.got, tc.param, got)
+		}
+	}
+}
+
+// assertNoScratchDatabases checks that vet and check dropped their
+// temporary databases.
+func assertNoScratchDatabases(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname LIKE 'cpcgen_scratch_%'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d temporary databases left behind", n)
+	}
+}
+
+// TestCheckDatabase compares a live database with the migrations
+// directory: unapplied migrations, a revision the directory lacks, and
+// schema drift, each named.
+func TestCheckDatabase(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	live := pgtest.URL(t)
+	dev := pgtest.Current(t).AdminURL()
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+
+	out, _ := mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check before apply", out, "migrations/000001_init.up.sql: unapplied migration: 000001 (init) is not applied to ",
+		"run cpcgen migrate apply", "1 problem: 1 unapplied migration")
+	if strings.Contains(out, "schema drift") {
+		t.Errorf("an empty database drifts from no applied migration:\n%s", out)
+	}
+
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live, "--dev-url", dev)
+	contains(t, "check after apply", out, "generated code is up to date", "migrations cover the spec",
+		"1 migration(s) applied, none pending, schema matches the migrations")
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, stmt := range []string{
+		`ALTER TABLE users ADD COLUMN note text`,
+		`CREATE INDEX users_note_idx ON users (note)`,
+		`INSERT INTO cpcgen_migrations (version, name, checksum, duration_ms) VALUES (7, 'hotfix', 'x', 1)`,
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after drift", out,
+		"unknown migration: ", "has migration 000007 (hotfix) applied, which is not in migrations",
+		`schema drift: `, `differs from what its applied migrations produce: drop column "users"."note" would bring it back`,
+		`drop index "users_note_idx" on "users" would bring it back`,
+		"3 problems: 1 unknown migration, 2 schema drift")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live, "--format", "github", "--quiet")
+	contains(t, "github", out, "::error title=cpcgen check::schema drift: ")
+
+	_, errOut := mustRun(t, 2, "-C", dir, "check", "--dev-url", dev)
+	contains(t, "dev-url alone", errOut, "--dev-url needs --url")
+	_, errOut = mustRun(t, 2, "-C", newProject(t), "check", "--url", live)
+	contains(t, "no migrations", errOut, "has no migrations section")
+	assertNoScratchDatabases(t, dev)
+}
