@@ -190,6 +190,12 @@ type DbError struct {
 	Table string
 	// Constraint is the violated constraint, when there is one.
 	Constraint string
+	// SpecName is the spec's name of Constraint, when generated code
+	// knows it: a name written in the spec (an index's or check's name:),
+	// otherwise the column and option it comes from, such as
+	// "email.unique", "user_id.references" or "email.max_length". Generated
+	// methods fill it in; errors made elsewhere leave it empty.
+	SpecName string
 	// Column is the column the server reported, when there is one.
 	Column string
 	// Code is the SQLSTATE of a server error, such as "23505".
@@ -214,7 +220,13 @@ func (e *DbError) Error() string {
 		b.WriteString(": ")
 	}
 	if e.Kind != KindUnknown || e.Message == "" {
-		b.WriteString(e.Kind.String())
+		if e.Kind == KindConflict && e.Constraint == "" && e.Code == "" {
+			// A conflict the runtime found, not a unique violation: a
+			// stale version, or a key held by a row out of sight.
+			b.WriteString("conflict")
+		} else {
+			b.WriteString(e.Kind.String())
+		}
 		switch {
 		case e.Constraint != "":
 			b.WriteString(" on ")
@@ -292,6 +304,19 @@ func (s *ConstraintSentinel) matches(e *DbError) bool {
 		return false
 	}
 	return s.Table == "" || e.Table == "" || s.Table == e.Table
+}
+
+// ErrStaleVersion is the underlying error of an optimistic-lock conflict:
+// an Update or Delete of a table with optimistic_lock: whose version no
+// longer matches the row's. The *DbError around it has KindConflict, no
+// Constraint, and matches both errors.Is(err, runtime.ErrConflict) and
+// errors.Is(err, runtime.ErrStaleVersion).
+var ErrStaleVersion = errors.New("stale version: the row was changed since it was read")
+
+// NewStaleVersionError returns the *DbError of KindConflict that generated
+// code reports when a row's version changed since the caller read it.
+func NewStaleVersionError(op, table string) error {
+	return &DbError{Kind: KindConflict, Op: op, Table: table, Message: ErrStaleVersion.Error(), Err: ErrStaleVersion}
 }
 
 // NewValidationError returns a *DbError of KindValidation for op and table
@@ -597,4 +622,17 @@ func encodingMessage(err error) string {
 		msg += ": " + ce.msg
 	}
 	return msg
+}
+
+// ErrHiddenKey is the underlying error of an upsert or CreateIfAbsent of
+// generated code whose key is taken by a row the caller cannot see or
+// change: another tenant's row, or a soft-deleted one. The *DbError
+// around it has KindConflict.
+var ErrHiddenKey = errors.New("the key is taken by a row this call cannot see (another tenant's, or a deleted one)")
+
+// NewHiddenKeyError returns the *DbError of KindConflict that generated
+// code reports when the row in the way of an upsert is out of the
+// caller's sight.
+func NewHiddenKeyError(op, table string) error {
+	return &DbError{Kind: KindConflict, Op: op, Table: table, Message: ErrHiddenKey.Error(), Err: ErrHiddenKey}
 }

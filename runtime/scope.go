@@ -1,0 +1,266 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// actorKey and tenantKey are the context keys of WithActor and WithTenant.
+type (
+	actorKey  struct{}
+	tenantKey struct{}
+)
+
+// WithActor returns a context that names who acts: generated code of
+// tables with audit: true records it in each audit row it writes (the
+// actor column of cpcgen_audit_log), in the same statement as the change.
+// An empty actor is recorded as NULL, like no actor at all.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// ActorFrom returns the actor of ctx and whether one is set.
+func ActorFrom(ctx context.Context) (string, bool) {
+	a, ok := ctx.Value(actorKey{}).(string)
+	return a, ok && a != ""
+}
+
+// ActorArg returns the actor of ctx as a statement argument: a pointer
+// to it, or nil (NULL) when ctx has none.
+func ActorArg(ctx context.Context) *string {
+	if a, ok := ActorFrom(ctx); ok {
+		return &a
+	}
+	return nil
+}
+
+// WithTenant returns a context scoped to one tenant: every generated
+// method of a table with tenant: reads and writes only rows whose tenant
+// column equals v, and Create stamps v into new rows. v must have the Go
+// type of the tenant column (uuid.UUID for a uuid column, int64 for
+// bigint, string for text).
+func WithTenant(ctx context.Context, v any) context.Context {
+	return context.WithValue(ctx, tenantKey{}, v)
+}
+
+// TenantFrom returns the tenant of ctx, or nil and false.
+func TenantFrom(ctx context.Context) (any, bool) {
+	v := ctx.Value(tenantKey{})
+	return v, v != nil
+}
+
+// ErrNoTenant is what a generated method of a tenant table returns, wrapped
+// in a *DbError of KindValidation, when its context carries no tenant of
+// the right type: it fails closed, before any SQL is sent.
+var ErrNoTenant = errors.New("no tenant in context; use runtime.WithTenant")
+
+// TenantFor returns the tenant of ctx as a T, the Go type of the tenant
+// column. Without a tenant, or with one of another type, it returns a
+// *DbError of KindValidation for op and table wrapping ErrNoTenant.
+func TenantFor[T any](ctx context.Context, op, table string) (T, error) {
+	v, ok := TenantFrom(ctx)
+	if t, match := v.(T); match {
+		return t, nil
+	}
+	var zero T
+	msg := ErrNoTenant.Error()
+	if ok {
+		msg = fmt.Sprintf("the tenant in context is a %T, but table %s needs a %s; use runtime.WithTenant", v, table, reflect.TypeFor[T]())
+	}
+	return zero, &DbError{Kind: KindValidation, Op: op, Table: table, Message: msg, Err: ErrNoTenant}
+}
+
+// TenantSetting is the PostgreSQL setting the row-level security policies
+// of tenant tables compare the tenant column with. ScopedDB sets it,
+// local to the transaction, before every statement.
+const TenantSetting = "cpcgen.tenant"
+
+// setTenantSQL sets TenantSetting for the rest of the current transaction
+// (an implicit one, for a statement sent outside a transaction).
+const setTenantSQL = "-- name: runtime.SetTenant\nSELECT set_config('" + TenantSetting + "', $1, true)"
+
+// ScopedDB runs statements as one tenant: each goes to the server in one
+// pgx.Batch behind set_config('cpcgen.tenant', <tenant>, true), so that
+// both run in one transaction (the batch's implicit one, or the caller's)
+// and the row-level security policies of tenant tables see the tenant.
+// It costs no extra round trip. Generated methods of tenant tables make
+// one per call with Scope; the WHERE clauses they send confine the rows
+// too, so the policies are a second layer for SQL that bypasses them.
+//
+// COPY cannot be scoped (PostgreSQL does not run COPY FROM on tables with
+// row-level security): CopyFrom fails.
+type ScopedDB struct {
+	db     DBTX
+	tenant string
+}
+
+var _ DBTX = ScopedDB{}
+
+// Scope returns db scoped to tenant, a value of the tenant column's Go
+// type (a string, an integer, or a fmt.Stringer such as uuid.UUID).
+func Scope(db DBTX, tenant any) ScopedDB {
+	return ScopedDB{db: db, tenant: tenantText(tenant)}
+}
+
+// tenantText is the setting's text for a tenant value.
+func tenantText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case int32:
+		return strconv.FormatInt(int64(v), 10)
+	case int16:
+		return strconv.FormatInt(int64(v), 10)
+	case int:
+		return strconv.Itoa(v)
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprint(v)
+}
+
+// batch returns a batch setting the tenant, then queuing sql.
+func (s ScopedDB) batch(sql string, args []any) *pgx.Batch {
+	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 2)}
+	b.Queue(setTenantSQL, s.tenant)
+	b.Queue(sql, args...)
+	return b
+}
+
+// Exec runs sql as the tenant.
+func (s ScopedDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	br := s.db.SendBatch(ctx, s.batch(sql, args))
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return tag, err
+}
+
+// Query runs sql as the tenant; closing the rows ends the batch.
+func (s ScopedDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	br := s.db.SendBatch(ctx, s.batch(sql, args))
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return &scopedRows{Rows: rows, br: br}, nil
+}
+
+// QueryRow runs sql as the tenant; the row's Scan ends the batch.
+func (s ScopedDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := s.Query(ctx, sql, args...)
+	return scopedRow{rows: rows, err: err}
+}
+
+// CopyFrom fails: PostgreSQL refuses COPY FROM on tables with row-level
+// security. Generated code inserts into tenant tables with INSERT … SELECT
+// FROM unnest instead.
+func (s ScopedDB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error) {
+	return 0, &DbError{Kind: KindUnknown, Op: "runtime.ScopedDB.CopyFrom", Message: "COPY FROM cannot run on a tenant table (row-level security); insert with INSERT statements"}
+}
+
+// SendBatch sends b behind the statement that sets the tenant; the
+// results are b's own.
+func (s ScopedDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	sb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 1+len(b.QueuedQueries))}
+	sb.Queue(setTenantSQL, s.tenant)
+	sb.QueuedQueries = append(sb.QueuedQueries, b.QueuedQueries...)
+	br := s.db.SendBatch(ctx, sb)
+	if _, err := br.Exec(); err != nil {
+		return &failedBatch{BatchResults: br, err: err}
+	}
+	return br
+}
+
+// scopedRows are the rows of a scoped Query: Close also closes the batch,
+// and Err reports the batch's error.
+type scopedRows struct {
+	pgx.Rows
+	br     pgx.BatchResults
+	closed bool
+	err    error
+}
+
+func (r *scopedRows) Close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	r.Rows.Close()
+	r.err = r.Rows.Err()
+	if err := r.br.Close(); r.err == nil {
+		r.err = err
+	}
+}
+
+func (r *scopedRows) Err() error {
+	if r.closed {
+		return r.err
+	}
+	return r.Rows.Err()
+}
+
+func (r *scopedRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+// scopedRow is the row of a scoped QueryRow.
+type scopedRow struct {
+	rows pgx.Rows
+	err  error
+}
+
+func (r scopedRow) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+// failedBatch stands for a batch whose tenant statement failed: every
+// result reports that failure.
+type failedBatch struct {
+	pgx.BatchResults
+	err error
+}
+
+func (b *failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, b.err }
+func (b *failedBatch) Query() (pgx.Rows, error)         { return nil, b.err }
+func (b *failedBatch) QueryRow() pgx.Row                { return scopedRow{err: b.err} }
+func (b *failedBatch) Close() error {
+	b.BatchResults.Close()
+	return b.err
+}
