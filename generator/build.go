@@ -56,8 +56,9 @@ func Build(proj *spec.Project) (*Package, error) {
 	for _, t := range pkg.Tables {
 		b.buildBelongsTo(t)
 	}
+	referrers := referringTables(pkg.Tables)
 	for _, t := range pkg.Tables {
-		b.buildRelations(t, pkg.Tables)
+		b.buildRelations(t, referrers[t.Spec])
 	}
 	for _, t := range pkg.Tables {
 		for _, sq := range t.Spec.Queries {
@@ -93,7 +94,10 @@ type builder struct {
 	methods map[*Table]map[string]identUse
 	// clash marks the tables whose Go names collide with another's.
 	clash map[*Table]bool
-	errs  spec.ErrorList
+	// queryTables counts, per query name, the tables that have a query of
+	// that name (see sharedQueryName).
+	queryTables map[string]int
+	errs        spec.ErrorList
 }
 
 type identUse struct {

@@ -86,16 +86,21 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 // sharedQueryName reports whether queries of more than one table are
 // called name.
 func (b *builder) sharedQueryName(name string) bool {
-	n := 0
-	for _, t := range b.proj.Tables {
-		for _, q := range t.Queries {
-			if q.Name == name {
-				n++
-				break
+	if b.queryTables == nil {
+		// Counted once for all queries: per query, the scan would make
+		// Build quadratic in the number of tables.
+		b.queryTables = map[string]int{}
+		for _, t := range b.proj.Tables {
+			seen := map[string]bool{}
+			for _, q := range t.Queries {
+				if !seen[q.Name] {
+					seen[q.Name] = true
+					b.queryTables[q.Name]++
+				}
 			}
 		}
 	}
-	return n > 1
+	return b.queryTables[name] > 1
 }
 
 // isQueryLocal reports whether a name is one the generated query methods

@@ -12,8 +12,10 @@ import (
 //
 // It runs once for every table after buildBelongsTo has run for every
 // table, so that a parent's eager loader finds the child's batch loader.
-func (b *builder) buildRelations(t *Table, all []*Table) {
-	for _, child := range all {
+// referrers are the tables with a foreign key to t, in table order (see
+// referringTables).
+func (b *builder) buildRelations(t *Table, referrers []*Table) {
+	for _, child := range referrers {
 		var fks []*Column
 		for _, c := range child.Columns {
 			if ref := c.Spec.References; ref != nil && ref.Table == t.Spec {
@@ -27,6 +29,26 @@ func (b *builder) buildRelations(t *Table, all []*Table) {
 	for _, m := range t.Spec.ManyToMany {
 		b.manyToMany(t, m)
 	}
+}
+
+// referringTables maps each table's spec to the tables that have a
+// foreign key to it, in table order, each once: an index that keeps
+// buildRelations linear in the number of tables.
+func referringTables(all []*Table) map[*spec.Table][]*Table {
+	out := map[*spec.Table][]*Table{}
+	for _, child := range all {
+		for _, c := range child.Columns {
+			ref := c.Spec.References
+			if ref == nil || ref.Table == nil {
+				continue
+			}
+			if refs := out[ref.Table]; len(refs) > 0 && refs[len(refs)-1] == child {
+				continue // a second key of child to the same table
+			}
+			out[ref.Table] = append(out[ref.Table], child)
+		}
+	}
+	return out
 }
 
 // buildBelongsTo adds the relations of t's foreign key columns.

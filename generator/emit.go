@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dave/jennifer/jen"
 
@@ -18,82 +19,81 @@ import (
 type File = writer.File
 
 // Emit renders the package: one Go file per table, the store, the enums
-// and schema.sql. It is pure; the files come back sorted by path. Table
-// files are rendered in parallel (gofmt'ing them is most of the cost of
-// generation); the output does not depend on the order they finish in.
+// and schema.sql. It is pure; the files come back sorted by path. The
+// files are rendered in parallel on GOMAXPROCS workers (gofmt'ing them is
+// most of the cost of generation), the largest single files first so
+// that they do not finish last; the output does not depend on the order
+// they finish in.
 func Emit(pkg *Package) ([]File, error) {
-	files, err := emitTables(pkg)
-	if err != nil {
-		return nil, err
-	}
-	add := func(name string, f *jen.File) error {
-		data, err := render(pkg, name, f)
-		if err != nil {
-			return err
-		}
-		files = append(files, File{Path: pkg.pkgPath(name), Data: data})
-		return nil
-	}
-	f := newFile(pkg, pkg.Sources)
-	genStore(f, pkg)
-	if err := add("store.gen.go", f); err != nil {
-		return nil, err
-	}
+	var jobs []func() (File, error)
+	jobs = append(jobs, func() (File, error) {
+		f := newFile(pkg, pkg.Sources)
+		genStore(f, pkg)
+		return renderFile(pkg, "store.gen.go", f)
+	})
+	jobs = append(jobs, func() (File, error) {
+		ddl, err := SchemaSQL(pkg)
+		return File{Path: pkg.pkgPath("schema.sql"), Data: ddl}, err
+	})
 	if len(pkg.Enums) > 0 {
-		f := newFile(pkg, enumSources(pkg))
-		for _, e := range pkg.Enums {
-			genEnum(f, e)
-		}
-		if err := add("enums.gen.go", f); err != nil {
-			return nil, err
-		}
+		jobs = append(jobs, func() (File, error) {
+			f := newFile(pkg, enumSources(pkg))
+			for _, e := range pkg.Enums {
+				genEnum(f, e)
+			}
+			return renderFile(pkg, "enums.gen.go", f)
+		})
 	}
-	ddl, err := SchemaSQL(pkg)
+	for _, t := range pkg.Tables {
+		jobs = append(jobs, func() (File, error) {
+			f := newFile(pkg, []string{t.Source})
+			genTable(f, t)
+			return renderFile(pkg, t.File, f)
+		})
+	}
+	files, err := runJobs(jobs)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, File{Path: pkg.pkgPath("schema.sql"), Data: ddl})
 	sortFiles(files)
 	return files, nil
 }
 
-// render formats a jennifer file; a failure names the output file.
-func render(pkg *Package, name string, f *jen.File) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("render %s: %w", pkg.pkgPath(name), err)
-	}
-	return buf.Bytes(), nil
-}
-
-// emitTables renders one file per table on GOMAXPROCS workers.
-func emitTables(pkg *Package) ([]File, error) {
-	files := make([]File, len(pkg.Tables))
-	errs := make([]error, len(pkg.Tables))
-	next := make(chan int)
+// runJobs runs jobs on GOMAXPROCS workers, taking them in order, and
+// returns their files in the same order; the errors are joined.
+func runJobs(jobs []func() (File, error)) ([]File, error) {
+	files := make([]File, len(jobs))
+	errs := make([]error, len(jobs))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < min(goruntime.GOMAXPROCS(0), len(pkg.Tables)); w++ {
+	for w := 0; w < min(goruntime.GOMAXPROCS(0), len(jobs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				t := pkg.Tables[i]
-				f := newFile(pkg, []string{t.Source})
-				genTable(f, t)
-				data, err := render(pkg, t.File, f)
-				files[i], errs[i] = File{Path: pkg.pkgPath(t.File), Data: data}, err
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				files[i], errs[i] = jobs[i]()
 			}
 		}()
 	}
-	for i := range pkg.Tables {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return files, nil
+}
+
+// renderFile formats a jennifer file as the package's file name; a
+// failure names the output file.
+func renderFile(pkg *Package, name string, f *jen.File) (File, error) {
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return File{}, fmt.Errorf("render %s: %w", pkg.pkgPath(name), err)
+	}
+	return File{Path: pkg.pkgPath(name), Data: buf.Bytes()}, nil
 }
 
 // newFile starts a Go file of the package with the generated-code header.

@@ -69,10 +69,13 @@ func isInitialism(w string) bool {
 	return ok
 }
 
+// apostrophes removes the apostrophes that join words.
+var apostrophes = strings.NewReplacer("'", "", "’", "")
+
 // words splits a name into its words: runs of letters and digits.
 // Apostrophes join (it's → its).
 func words(s string) []string {
-	s = strings.NewReplacer("'", "", "’", "").Replace(s)
+	s = apostrophes.Replace(s)
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})

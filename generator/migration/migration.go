@@ -156,6 +156,18 @@ func cloneSchema(s *schema.Schema) *schema.Schema {
 	return c
 }
 
+// snapshotCopy returns a copy of the directory's snapshot schema that
+// planning may change: parsed again from the file, which costs half of
+// what cloneSchema's render and parse do.
+func (d *Dir) snapshotCopy() *schema.Schema {
+	if data, ok := d.data[SnapshotFile]; ok && d.HasSnapshot {
+		if s, err := ParseSnapshot(data); err == nil {
+			return s
+		}
+	}
+	return cloneSchema(d.Snapshot)
+}
+
 // Uncovered returns the changes of the spec that no migration covers
 // yet: the plan from the snapshot to the package's schema, one line per
 // change. A checksum mismatch is an error.
@@ -166,7 +178,7 @@ func Uncovered(pkg *generator.Package, dir *Dir) ([]string, error) {
 	if len(dir.Files) > 0 && !dir.HasSnapshot {
 		return nil, ErrNoSnapshot
 	}
-	planned, err := Plan(pkg, cloneSchema(dir.Snapshot), generator.AtlasSchema(pkg))
+	planned, err := Plan(pkg, dir.snapshotCopy(), generator.AtlasSchema(pkg))
 	if err != nil {
 		return nil, err
 	}
