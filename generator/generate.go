@@ -13,6 +13,12 @@ func Generate(proj *spec.Project) (writer.Tree, error) {
 	if err != nil {
 		return writer.Tree{}, err
 	}
+	return EmitTree(pkg)
+}
+
+// EmitTree runs Emit on a built package and returns the tree as Generate
+// does.
+func EmitTree(pkg *Package) (writer.Tree, error) {
 	files, err := Emit(pkg)
 	if err != nil {
 		return writer.Tree{}, err

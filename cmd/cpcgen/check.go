@@ -178,11 +178,34 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 	if err != nil {
 		return err
 	}
-	pkg, tree, err := c.pipeline(proj)
+	pkg, err := generator.Build(proj)
 	if err != nil {
 		return err
 	}
 	root := c.displayRoot(proj)
+	// The migrations are read and planned while the code is rendered:
+	// both only read pkg, and at scale each takes seconds.
+	var mig struct {
+		dir *migration.Dir
+		err error
+		ps  []problem
+		ok  bool
+	}
+	migrated := make(chan struct{})
+	go func() {
+		defer close(migrated)
+		mc := proj.Config.Migrations
+		if mc.Dir == "" {
+			return
+		}
+		if mig.dir, mig.err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format); mig.err == nil {
+			mig.ps, mig.ok = c.checkMigrations(pkg, mig.dir, root)
+		}
+	}()
+	tree, err := c.emit(proj, pkg)
+	if err != nil {
+		return err
+	}
 	diffs, err := writer.Compare(proj.Config.Root, tree)
 	if err != nil {
 		return err
@@ -200,15 +223,14 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 		oks = append(oks, "generated code is up to date")
 	}
 	ps = append(ps, checkSchemaFiles(proj, root)...)
-	var dir *migration.Dir
-	if mc := proj.Config.Migrations; mc.Dir != "" {
-		dir, err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format)
-		if err != nil {
-			return err
-		}
-		mps, ok := c.checkMigrations(pkg, dir, root)
-		ps = append(ps, mps...)
-		if ok {
+	<-migrated
+	dir := mig.dir
+	if mig.err != nil {
+		return mig.err
+	}
+	if dir != nil {
+		ps = append(ps, mig.ps...)
+		if mig.ok {
 			oks = append(oks, "migrations cover the spec")
 		}
 	}

@@ -59,17 +59,23 @@ func (c *cli) pipeline(proj *spec.Project) (*generator.Package, writer.Tree, err
 	if err != nil {
 		return nil, writer.Tree{}, err
 	}
-	tree, err := generator.Generate(proj)
+	tree, err := c.emit(proj, pkg)
+	return pkg, tree, err
+}
+
+// emit is the second half of pipeline: the tree of a built package.
+func (c *cli) emit(proj *spec.Project, pkg *generator.Package) (writer.Tree, error) {
+	tree, err := generator.EmitTree(pkg)
 	if err != nil {
-		return nil, writer.Tree{}, err
+		return writer.Tree{}, err
 	}
 	if dir := proj.Config.Docs.Dir; dir != "" {
 		pages, err := docs.Generate(pkg, dir)
 		if err != nil {
-			return nil, writer.Tree{}, err
+			return writer.Tree{}, err
 		}
 		tree.Files = append(tree.Files, pages...)
 		tree.Dirs = append(tree.Dirs, dir)
 	}
-	return pkg, tree, nil
+	return tree, nil
 }

@@ -24,6 +24,14 @@ const (
 )
 
 func main() {
+	// Generation makes much short-lived garbage (jennifer's statements,
+	// gofmt's syntax trees): collecting at 4× the live heap instead of 2×
+	// takes a fifth off the CPU time of generate and check at 1,000
+	// tables, for a larger peak (about 330 MB instead of 160 MB there).
+	// GOGC, when set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
