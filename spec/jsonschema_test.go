@@ -423,3 +423,29 @@ func schemaAccepts(t *testing.T, src string) {
 		t.Errorf("the spec schema rejects a valid spec: %s\n%s", e, src)
 	}
 }
+
+// TestSchemaAcceptsScaffold validates the files cpcgen init writes (its
+// templates, with their one field filled in) against the schemas.
+func TestSchemaAcceptsScaffold(t *testing.T) {
+	for tmpl, schema := range map[string][]byte{
+		"example.yaml.tmpl": SpecSchema(),
+		"cpcgen.yaml.tmpl":  ConfigSchema(),
+	} {
+		data, err := os.ReadFile(filepath.Join("..", "templates", "init", tmpl))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := strings.NewReplacer("{{.SpecSchemaRef}}", SpecSchemaFile, "{{.ConfigSchemaRef}}", "schema/"+ConfigSchemaFile,
+			"{{.PackageName}}", "appdb", "{{.PackageDir}}", "./internal/appdb", "{{.SpecsGlob}}", "./schema/*.yaml",
+			"{{.MigrationsDir}}", "./migrations").Replace(string(data))
+		if strings.Contains(src, "{{") {
+			t.Fatalf("%s: a template field is not filled in by this test:\n%s", tmpl, src)
+		}
+		for _, e := range loadSchema(t, schema).validate(decodeYAML(t, tmpl, []byte(src))) {
+			t.Errorf("%s: %s", tmpl, e)
+		}
+		if tmpl == "example.yaml.tmpl" {
+			mustParse(t, src)
+		}
+	}
+}
