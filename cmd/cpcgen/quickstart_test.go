@@ -166,8 +166,12 @@ func TestQuickstart(t *testing.T) {
 	}
 
 	out = sh.runBlock(sh2)
+	// The README's lines, except the line numbers in generated files,
+	// which move as the generator evolves.
+	genLine := regexp.MustCompile(`(\\\.(?:go|sql)):\d+:`)
 	for _, want := range strings.Split(strings.TrimSpace(output.text), "\n") {
-		if !strings.Contains(out, want) {
+		re := regexp.MustCompile(genLine.ReplaceAllString(regexp.QuoteMeta(want), `$1:\d+:`))
+		if !re.MatchString(out) {
 			t.Errorf("check output lacks the README's line\n%s\ngot:\n%s", want, out)
 		}
 	}
