@@ -24,6 +24,8 @@ func Build(proj *spec.Project) (*Package, error) {
 		// methods are filled per table as methods are named.
 		methods: map[*Table]map[string]identUse{},
 		clash:   map[*Table]bool{},
+		// colChecks are filled as rules are built.
+		colChecks: map[*Column][]*Constraint{},
 		// The Store's own members.
 		storeFields: map[string]string{"DB": "the Store method DB", "InTx": "the Store method InTx"},
 	}
@@ -46,6 +48,15 @@ func Build(proj *spec.Project) (*Package, error) {
 	for _, t := range proj.Tables {
 		pkg.Tables = append(pkg.Tables, b.buildTable(t))
 	}
+	var firstTenant *Table
+	for _, t := range pkg.Tables {
+		b.buildTenant(pkg, t, &firstTenant)
+		if t.Tenant != nil {
+			pkg.Policies = append(pkg.Policies, policyOf(t))
+		}
+		pkg.Audit = pkg.Audit || t.Audit
+		pkg.Constraints = append(pkg.Constraints, t.Constraints...)
+	}
 	// Bulk methods, upserts and relations need every table; queries come
 	// last, so that a query named like a generated method is the one
 	// reported.
@@ -61,6 +72,9 @@ func Build(proj *spec.Project) (*Package, error) {
 		b.buildRelations(t, referrers[t.Spec])
 	}
 	for _, t := range pkg.Tables {
+		b.buildReadsDeleted(t)
+	}
+	for _, t := range pkg.Tables {
 		for _, sq := range t.Spec.Queries {
 			if q := b.buildQuery(t, sq, pkg.Tables); q != nil {
 				t.Queries = append(t.Queries, q)
@@ -74,7 +88,7 @@ func Build(proj *spec.Project) (*Package, error) {
 }
 
 // fixedIdents are the package-level names every generated package declares.
-var fixedIdents = []string{"Store", "NewStore"}
+var fixedIdents = []string{"Store", "NewStore", "wrapErr", "specNameOf"}
 
 // fixedFiles are the package-level files every generated package holds.
 var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}
@@ -97,7 +111,9 @@ type builder struct {
 	// queryTables counts, per query name, the tables that have a query of
 	// that name (see sharedQueryName).
 	queryTables map[string]int
-	errs        spec.ErrorList
+	// colChecks are the CHECK constraints of each column's rules.
+	colChecks map[*Column][]*Constraint
+	errs      spec.ErrorList
 }
 
 type identUse struct {
@@ -196,6 +212,7 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 		Spec:       st,
 	}
 	what := fmt.Sprintf("table %q", st.Name)
+	b.checkReserved(st)
 	if prev, ok := b.storeFields[t.Plural]; ok {
 		b.errs.Add(st.Pos, "%s would be the Store field %s, which is already %s; rename the table", what, t.Plural, prev)
 		b.clash[t] = true
@@ -236,7 +253,7 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	t.CreatedAt, t.UpdatedAt = col(st.CreatedAt), col(st.UpdatedAt)
 	t.DeletedAt, t.Version, t.Tenant = col(st.SoftDelete), col(st.Version), col(st.Tenant)
 	for _, c := range t.Columns {
-		if c.Identity || c.Managed != spec.NotManaged {
+		if c.Identity || c.Managed != spec.NotManaged || c == t.Tenant {
 			continue
 		}
 		t.Insert = append(t.Insert, c)
@@ -244,20 +261,28 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 			t.Updatable = append(t.Updatable, c)
 		}
 	}
-	// Parameters of PK-taking methods must not clash with each other.
-	params := map[string]bool{}
+	// Parameters of PK-taking methods must not clash with each other, nor
+	// with the locals of the methods that take them.
+	params := map[string]bool{"tenant": true, "version": true, "db": true}
 	for _, c := range t.PK {
 		for params[c.Param] {
 			c.Param += "_"
 		}
 		params[c.Param] = true
 	}
+	b.buildRules(t)
+	b.buildConstraints(t)
 	t.SQL = crudSQL(t)
-	for _, m := range crudMethods {
+	methods := crudMethods
+	if t.DeletedAt != nil {
+		methods = append(methods[:len(methods):len(methods)], "HardDelete", "Restore")
+	}
+	for _, m := range methods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
 	}
-	for _, c := range crudConsts {
-		b.declareDerived(t, sqlName(t, c), fmt.Sprintf("the statement constant of %s.%s", t.Repo, c), st.Pos)
+	for _, s := range []Statement{t.SQL.Create, t.SQL.FindByID, t.SQL.FindAll, t.SQL.ListFirst, t.SQL.ListAfter,
+		t.SQL.Update, t.SQL.Delete, t.SQL.Count, t.SQL.HardDelete, t.SQL.Restore, t.SQL.Exists} {
+		b.declareStatement(t, s, st.Pos)
 	}
 	b.declareDerived(t, scanName(t), "the row scanner of "+what, st.Pos)
 	b.declareDerived(t, collectName(t), "the row collector of "+what, st.Pos)
@@ -265,12 +290,21 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	return t
 }
 
-// crudMethods are the methods every repository has; crudConsts name the
-// constants of their statements.
-var (
-	crudMethods = []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
-	crudConsts  = []string{"Create", "FindByID", "FindAll", "ListFirst", "ListAfter", "Update", "Delete", "Count"}
-)
+// crudMethods are the methods every repository has.
+var crudMethods = []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+
+// declareStatement declares the constants of a statement of t (its own
+// and its WithDeleted variant's); a statement without a constant is not
+// generated.
+func (b *builder) declareStatement(t *Table, s Statement, pos spec.Pos) {
+	if s.Const == "" {
+		return
+	}
+	b.declareDerived(t, s.Const, "a statement constant of "+t.Repo, pos)
+	if s.WithDeleted != nil {
+		b.declareDerived(t, s.WithDeleted.Const, "a statement constant of "+t.Repo, pos)
+	}
+}
 
 // fileName picks the table's Go file name: <table>.gen.go, or
 // <table>_table.gen.go when that is one of the package's fixed files.
@@ -303,6 +337,7 @@ func (b *builder) buildColumn(sc *spec.Column) *Column {
 		Identity:   sc.Identity,
 		Managed:    sc.Managed,
 		Comment:    sc.Comment,
+		Sensitive:  sc.Sensitive,
 		Spec:       sc,
 	}
 	if sc.Type.ArrayDims > 1 {

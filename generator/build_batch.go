@@ -23,8 +23,9 @@ func (b *builder) buildBatch(t *Table) {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
 	}
 	if len(t.PK) == 1 {
-		t.Batch.FindByIDs = &Statement{Const: sqlName(t, "FindByIDs"), SQL: findByIDsSQL(t)}
-		b.declareDerived(t, t.Batch.FindByIDs.Const, "the statement constant of "+t.Repo+".FindByIDs", st.Pos)
+		s := findByIDsSQL(t)
+		t.Batch.FindByIDs = &s
+		b.declareStatement(t, s, st.Pos)
 	} else {
 		t.Notes = append(t.Notes, "FindByIDs is not generated: the primary key has several columns.")
 	}
@@ -47,7 +48,6 @@ func (b *builder) buildBatch(t *Table) {
 		}
 	}
 
-	t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
 	t.Batch.ReturningBatch = len(t.Insert) == 0
 	for _, c := range t.Insert {
 		if c.Type.ArrayDims > 0 {
@@ -56,8 +56,22 @@ func (b *builder) buildBatch(t *Table) {
 		}
 	}
 	if !t.Batch.ReturningBatch {
-		t.Batch.Returning.SQL, t.Batch.ReturningArgs = createManyReturningSQL(t)
-		b.declareDerived(t, t.Batch.Returning.Const, "the statement constant of "+t.Repo+".CreateManyReturning", st.Pos)
+		t.Batch.Returning, t.Batch.ReturningArgs = createManySQL(t, "CreateManyReturning", true)
+		t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
+		b.declareStatement(t, t.Batch.Returning, st.Pos)
+	}
+	if t.Batch.CopySource != "" && (t.Tenant != nil || t.Audit) {
+		// COPY FROM does not run under row-level security, and cannot
+		// write audit rows: CreateMany inserts with a statement instead.
+		t.Batch.CopySource = ""
+		t.Batch.CopyOptional = nil
+		t.Batch.CopyEnums = nil
+		if !t.Batch.ReturningBatch {
+			t.Batch.Insert, _ = createManySQL(t, "CreateMany", false)
+			t.Batch.Insert.Const = sqlName(t, "CreateMany")
+			t.Batch.InsertCounts = t.Audit
+			b.declareStatement(t, t.Batch.Insert, st.Pos)
+		}
 	}
 }
 
@@ -87,8 +101,12 @@ func (b *builder) buildUniqueKeys(t *Table) {
 	for _, c := range t.Insert {
 		insertable[c] = true
 	}
+	if t.Tenant != nil {
+		// Create stamps the tenant, so a key over it can be upserted by.
+		insertable[t.Tenant] = true
+	}
 	seen := map[string]bool{}
-	add := func(cols []*spec.Column, where string, pos spec.Pos) {
+	add := func(cols []*spec.Column, where string, pos spec.Pos, isPK bool) {
 		var key []*Column
 		var names []string
 		for _, sc := range cols {
@@ -105,6 +123,15 @@ func (b *builder) buildUniqueKeys(t *Table) {
 		}
 		seen[id] = true
 		k := &UniqueKey{Columns: key, Where: where}
+		if !isPK {
+			// On a soft-delete table, unique keys hold among live rows.
+			k.Where = livePredicate(t, where)
+		}
+		// The row in the way may be out of the caller's sight: another
+		// tenant's, or a soft-deleted one under the primary key, which
+		// cannot be partial.
+		k.Hidden = t.Tenant != nil || (t.DeletedAt != nil && isPK)
+		k.MayMiss = k.Hidden || t.Audit
 		var fields []string
 		for _, c := range key {
 			fields = append(fields, c.Field)
@@ -117,10 +144,12 @@ func (b *builder) buildUniqueKeys(t *Table) {
 		if !ok {
 			return
 		}
-		k.UpsertSQL = Statement{Const: sqlName(t, k.Upsert), SQL: upsertSQL(t, k)}
-		k.CreateIfAbsentSQL = Statement{Const: sqlName(t, k.CreateIfAbsent), SQL: createIfAbsentSQL(t, k)}
-		b.declareDerived(t, k.UpsertSQL.Const, "the statement constant of "+t.Repo+"."+k.Upsert, pos)
-		b.declareDerived(t, k.CreateIfAbsentSQL.Const, "the statement constant of "+t.Repo+"."+k.CreateIfAbsent, pos)
+		k.UpsertSQL = upsertSQL(t, k)
+		k.UpsertSQL.Const = sqlName(t, k.Upsert)
+		k.CreateIfAbsentSQL = createIfAbsentSQL(t, k)
+		k.CreateIfAbsentSQL.Const = sqlName(t, k.CreateIfAbsent)
+		b.declareStatement(t, k.UpsertSQL, pos)
+		b.declareStatement(t, k.CreateIfAbsentSQL, pos)
 		t.UniqueKeys = append(t.UniqueKeys, k)
 	}
 	pkSupplied := true
@@ -129,11 +158,11 @@ func (b *builder) buildUniqueKeys(t *Table) {
 	}
 	if pkSupplied {
 		// A key the database generates cannot conflict with a new row.
-		add(st.PrimaryKey, "", st.Pos)
+		add(st.PrimaryKey, "", st.Pos, true)
 	}
 	for _, c := range st.Columns {
 		if c.Unique {
-			add([]*spec.Column{c}, "", c.Pos)
+			add([]*spec.Column{c}, "", c.Pos, false)
 		}
 	}
 	for _, ix := range st.Indexes {
@@ -151,7 +180,7 @@ func (b *builder) buildUniqueKeys(t *Table) {
 			cols = append(cols, part.Column)
 		}
 		if cols != nil {
-			add(cols, ix.Where, ix.Pos)
+			add(cols, ix.Where, ix.Pos, false)
 		}
 	}
 }

@@ -45,6 +45,11 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 	if len(b.errs) > errs {
 		return nil
 	}
+	for _, v := range q.Variants {
+		for _, a := range v.Args {
+			q.Scoped = q.Scoped || a.Param.Kind == TenantParam
+		}
+	}
 	if b.sharedQueryName(sq.Name) {
 		// The same query name on several tables: the package-level types
 		// take the model's name as a prefix (AccountByParentParams).
@@ -291,6 +296,10 @@ func (b *builder) structuredQuery(q *Query) {
 	if !fallback {
 		q.Optional = optional
 	}
+	var tenant *QueryParam
+	if t.Tenant != nil {
+		tenant = tenantParam(t)
+	}
 	base := sqlName(t, q.Name)
 	for mask := 0; mask < 1<<len(q.Optional); mask++ {
 		suffix := ""
@@ -303,7 +312,7 @@ func (b *builder) structuredQuery(q *Query) {
 				set[p] = true
 			}
 		}
-		v := structuredSQL(q, terms, order, set, fallback, limit, offset)
+		v := structuredSQL(q, terms, order, set, fallback, limit, offset, tenant)
 		v.Main.Const = base + suffix
 		if q.Paginate == "keyset" {
 			v.After.Const = base + "After" + suffix
@@ -349,15 +358,22 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 		b.errs.Add(sq.SQLPos, "%v", err)
 		return
 	}
-	v := &QueryVariant{Main: Statement{Const: sqlName(t, q.Name), SQL: header(t, q.Name) + strings.TrimRight(text, " \t\r\n")}}
+	// A parameter named like a sensitive column of the table is taken to
+	// carry that column's values: its placeholder is marked sensitive.
+	var sens []int
+	for i, u := range uses {
+		if c := t.Spec.Column(u.Name); c != nil && c.Sensitive {
+			sens = append(sens, i+1)
+		}
+	}
+	v := &QueryVariant{Main: Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens) + strings.TrimRight(text, " \t\r\n")}}
 	for _, u := range uses {
 		p := params[u.Name]
 		if p == nil && u.Name == "tenant" && t.Tenant != nil {
-			p = &QueryParam{Kind: RawParam, Name: "tenant", Field: "Tenant", Local: "tenant", Go: t.Tenant.Go.Elem(),
-				Doc: fmt.Sprintf("Tenant is the parameter @tenant: the %s the query is scoped to.", t.Tenant.SQLName)}
+			// @tenant is the context's tenant, not a parameter of the
+			// method.
+			p = tenantParam(t)
 			params[u.Name] = p
-			// The tenant scopes the query: it comes first.
-			q.Params = append([]*QueryParam{p}, q.Params...)
 		}
 		if p == nil {
 			b.errs.Add(sq.SQLPos, "parameter @%s is not declared in params", u.Name)
@@ -372,6 +388,11 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 	if q.Returns == "one" || q.Returns == "many" {
 		q.Result = b.rawResult(q, all)
 	}
+}
+
+// tenantParam is the context's tenant as a query argument.
+func tenantParam(t *Table) *QueryParam {
+	return &QueryParam{Kind: TenantParam, Name: "tenant", Field: "Tenant", Local: "tenant", Go: t.Tenant.Go.Elem(), Column: t.Tenant}
 }
 
 // rawResult returns the type of a raw query's rows: the model of the

@@ -98,14 +98,14 @@ func (b *builder) belongsTo(t *Table, c *Column) {
 	if !b.repoMethod(t, r.List, what, pos) {
 		return
 	}
-	r.ListSQL = Statement{Const: sqlName(t, r.List), SQL: listBySQL(t, c, r.List)}
-	b.declareDerived(t, r.ListSQL.Const, "the statement constant of "+t.Repo+"."+r.List, pos)
+	r.ListSQL = listBySQL(t, c, r.List)
+	b.declareStatement(t, r.ListSQL, pos)
 	if p := mapKeyProblem(c); p != "" {
 		r.Skipped = p
 		t.Notes = append(t.Notes, fmt.Sprintf("%s is not generated: %s.", r.Load, p))
 	} else if b.repoMethod(t, r.Load, fmt.Sprintf("the batch loader of foreign key %s.%s", t.SQLName, c.SQLName), pos) {
-		r.LoadSQL = Statement{Const: sqlName(t, r.Load), SQL: loadBySQL(t, c, r.Load)}
-		b.declareDerived(t, r.LoadSQL.Const, "the statement constant of "+t.Repo+"."+r.Load, pos)
+		r.LoadSQL = loadBySQL(t, c, r.Load)
+		b.declareStatement(t, r.LoadSQL, pos)
 		b.declareDerived(t, r.Loader, fmt.Sprintf("the loader of foreign key %s.%s", t.SQLName, c.SQLName), pos)
 	} else {
 		r.Skipped = "its name is taken"
@@ -197,8 +197,8 @@ func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
 	if r.Skipped != "" {
 		t.Notes = append(t.Notes, fmt.Sprintf("%s is not generated: %s.", r.Load, r.Skipped))
 	} else if b.repoMethod(t, r.Load, "the loader of "+what, m.Pos) {
-		r.LoadSQL = Statement{Const: sqlName(t, r.Load), SQL: manyToManyLoadSQL(r)}
-		b.declareDerived(t, r.LoadSQL.Const, "the statement constant of "+t.Repo+"."+r.Load, m.Pos)
+		r.LoadSQL = manyToManyLoadSQL(r)
+		b.declareStatement(t, r.LoadSQL, m.Pos)
 	} else {
 		r.Skipped = "its name is taken"
 	}
@@ -210,16 +210,19 @@ func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
 	if from.Identity || to.Identity || from.Managed != spec.NotManaged || to.Managed != spec.NotManaged {
 		r.LinkSkipped = fmt.Sprintf("the database sets %s.%s or %s.%s", through.SQLName, from.SQLName, through.SQLName, to.SQLName)
 	}
+	if hasBehaviours(through) {
+		r.LinkSkipped = fmt.Sprintf("join table %s has table options (audit, tenant, soft_delete or optimistic_lock) that its own repository applies; use %s", through.SQLName, through.Repo)
+	}
 	if r.LinkSkipped != "" {
 		t.Notes = append(t.Notes, fmt.Sprintf("%s and %s are not generated: %s.", r.Link, r.Unlink, r.LinkSkipped))
 	} else {
 		ok := b.repoMethod(t, r.Link, "the link method of "+what, m.Pos)
 		ok = b.repoMethod(t, r.Unlink, "the unlink method of "+what, m.Pos) && ok
 		if ok {
-			r.LinkSQL = Statement{Const: sqlName(t, r.Link), SQL: linkSQL(r)}
-			r.UnlinkSQL = Statement{Const: sqlName(t, r.Unlink), SQL: unlinkSQL(r)}
-			b.declareDerived(t, r.LinkSQL.Const, "the statement constant of "+t.Repo+"."+r.Link, m.Pos)
-			b.declareDerived(t, r.UnlinkSQL.Const, "the statement constant of "+t.Repo+"."+r.Unlink, m.Pos)
+			r.LinkSQL = linkSQL(r)
+			r.UnlinkSQL = unlinkSQL(r)
+			b.declareStatement(t, r.LinkSQL, m.Pos)
+			b.declareStatement(t, r.UnlinkSQL, m.Pos)
 		} else {
 			r.LinkSkipped = "its name is taken"
 		}

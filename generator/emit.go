@@ -209,9 +209,16 @@ var (
 	ctxParam = jen.Id("ctx").Qual(pathContext, "Context")
 )
 
-// wrapErr renders runtime.Wrap(err, "table.Method", "table").
+// wrapErr renders wrapErr(err, "table.Method", "table"): the generated
+// package's runtime.Wrap, which also names a violated constraint as the
+// spec does.
 func wrapErr(t *Table, method string) *jen.Statement {
-	return jen.Qual(pathRuntime, "Wrap").Call(jen.Err(), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
+	return wrapErrOf(t, method, jen.Err())
+}
+
+// wrapErrOf is wrapErr of another error expression.
+func wrapErrOf(t *Table, method string, err jen.Code) *jen.Statement {
+	return jen.Id("wrapErr").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
 }
 
 // sortFiles orders files by path.

@@ -26,10 +26,12 @@ func genFindByIDs(f *jen.File, t *Table) {
 		return
 	}
 	pk := t.PK[0]
-	genSQLStatement(f, *s)
+	genStatement(f, *s)
+	pre, scoped := prelude(t, "FindByIDs", "", []Statement{*s}, returnsNil)
 	body := append([]jen.Code{
 		jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())),
-	}, queryMany(t, "FindByIDs", s.Const, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
+	}, pre...)
+	body = append(body, queryMany(t, "FindByIDs", scoped, *s, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
 	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
 		"with one query. Keys without a row are skipped, so the result may be shorter than ids.",
 		t.SQLName, pk.SQLName, pk.SQLName)).
@@ -50,6 +52,7 @@ func copyValue(c *Column) *jen.Statement {
 func genCreateMany(f *jen.File, t *Table) {
 	bs := t.Batch
 	if bs.CopySource == "" {
+		genCreateManyInsert(f, t)
 		return
 	}
 	src := bs.CopySource
@@ -156,6 +159,7 @@ func genCreateMany(f *jen.File, t *Table) {
 	wrap := func() jen.Code { return jen.Return(jen.Lit(0), wrapErr(t, "CreateMany")) }
 	var body []jen.Code
 	body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
+	body = append(body, validateRows(t, "CreateMany", func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })...)
 	if grouped {
 		body = append(body,
 			jen.Comment("Rows are sent in groups by the optional fields they set, so that an unset field takes"),
@@ -245,28 +249,136 @@ func returningElem(a Arg) jen.Code {
 	return typeCode(a.Column.Go)
 }
 
+// validateRows renders the check of every row of a batch before any SQL.
+func validateRows(t *Table, method string, fail func(jen.Code) jen.Code) []jen.Code {
+	if !t.Validates {
+		return nil
+	}
+	return []jen.Code{
+		jen.If(jen.Err().Op(":=").Qual(pathRuntime, "ValidateAll").Call(jen.Id("rows")), jen.Err().Op("!=").Nil()).Block(
+			fail(wrapErrOf(t, method, jen.Err())),
+		),
+	}
+}
+
+// unnestArrays renders the arrays a statement over unnest binds, one per
+// argument of Create, filled from rows; it returns the statements and
+// the arrays in placeholder order.
+func unnestArrays(t *Table) ([]jen.Code, []jen.Code) {
+	var body []jen.Code
+	loop := []jen.Code{jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i"))}
+	var args []jen.Code
+	for i, a := range t.Batch.ReturningArgs {
+		local := "a" + strconv.Itoa(i+1)
+		body = append(body, jen.Id(local).Op(":=").Make(jen.Index().Add(returningElem(a)), jen.Len(jen.Id("rows"))))
+		loop = append(loop, jen.Id(local).Index(jen.Id("i")).Op("=").Add(argExpr("n", a)))
+		args = append(args, jen.Id(local))
+	}
+	body = append(body, jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(loop...))
+	return body, args
+}
+
+// queueCreates renders a pgx.Batch holding Create's statement once per
+// row, sent on the method's database.
+func queueCreates(t *Table, scoped bool) []jen.Code {
+	s := t.SQL.Create
+	var args []jen.Code
+	for _, a := range t.SQL.CreateArgs {
+		args = append(args, argExpr("n", a))
+	}
+	queue := jen.Id("b").Dot("Queue").Call(append(append([]jen.Code{jen.Id(s.Const)}, args...), tailArgs(s)...)...)
+	loop := jen.For(jen.Range().Id("rows")).Block(queue)
+	if len(args) > 0 {
+		loop = jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
+			jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
+			queue,
+		)
+	}
+	return []jen.Code{
+		jen.Id("b").Op(":=").Op("&").Qual(pathPgx, "Batch").Values(),
+		loop,
+		jen.Id("br").Op(":=").Add(dbOf(scoped)).Dot("SendBatch").Call(jen.Id("ctx"), jen.Id("b")),
+	}
+}
+
+// genCreateManyInsert emits CreateMany of a table COPY cannot serve
+// (tenant or audit): one INSERT … SELECT FROM unnest, or Create queued
+// per row when the table has array columns.
+func genCreateManyInsert(f *jen.File, t *Table) {
+	bs := t.Batch
+	if len(t.Insert) == 0 && t.Tenant == nil {
+		return
+	}
+	wrap := func() jen.Code { return jen.Return(jen.Lit(0), wrapErr(t, "CreateMany")) }
+	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) }
+	body := []jen.Code{jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil()))}
+	body = append(body, validateRows(t, "CreateMany", fail)...)
+	var doc string
+	if bs.ReturningBatch {
+		pre, scoped := prelude(t, "CreateMany", "", []Statement{t.SQL.Create}, fail)
+		body = append(body, pre...)
+		body = append(body, queueCreates(t, scoped)...)
+		body = append(body,
+			jen.For(jen.Range().Id("rows")).Block(
+				jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("br").Dot("Exec").Call(), jen.Err().Op("!=").Nil()).Block(
+					jen.Id("br").Dot("Close").Call(),
+					wrap(),
+				),
+			),
+			jen.If(jen.Err().Op(":=").Id("br").Dot("Close").Call(), jen.Err().Op("!=").Nil()).Block(wrap()),
+			jen.Return(jen.Int64().Call(jen.Len(jen.Id("rows"))), jen.Nil()),
+		)
+		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It queues Create's "+
+			"statement once per row in one pgx.Batch: one round trip, and all or nothing.", t.SQLName)
+	} else {
+		s := bs.Insert
+		genStatement(f, s)
+		pre, scoped := prelude(t, "CreateMany", "", []Statement{s}, fail)
+		body = append(body, pre...)
+		arrays, args := unnestArrays(t)
+		body = append(body, arrays...)
+		if bs.InsertCounts {
+			body = append(body,
+				jen.Var().Id("n").Int64(),
+				jen.If(jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(callArgs(s, args)...).Dot("Scan").Call(jen.Op("&").Id("n")),
+					jen.Err().Op("!=").Nil()).Block(wrap()),
+				jen.Return(jen.Id("n"), jen.Nil()),
+			)
+		} else {
+			body = append(body,
+				jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...),
+				jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
+				jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), jen.Nil()),
+			)
+		}
+		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It runs one "+
+			"statement, which binds one array per column (INSERT … SELECT FROM unnest), so it is one round trip and "+
+			"all or nothing.", t.SQLName)
+	}
+	switch {
+	case t.Tenant != nil && t.Audit:
+		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security, and the audit rows are written by the same statement."
+	case t.Tenant != nil:
+		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security."
+	case t.Audit:
+		doc += " COPY is not used: the statement also writes one audit row per row."
+	}
+	method(f, t, "CreateMany", doc).
+		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Int64(), jen.Error()).Block(body...)
+	f.Line()
+}
+
 func genCreateManyReturning(f *jen.File, t *Table) {
 	bs := t.Batch
 	wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, "CreateManyReturning")) }
 	body := []jen.Code{jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil()))}
+	body = append(body, validateRows(t, "CreateManyReturning", returnsNil)...)
 	var doc string
 	if bs.ReturningBatch {
-		var args []jen.Code
-		for _, a := range t.SQL.CreateArgs {
-			args = append(args, argExpr("n", a))
-		}
-		queue := jen.Id("b").Dot("Queue").Call(append([]jen.Code{jen.Id(sqlName(t, "Create"))}, args...)...)
-		loop := jen.For(jen.Range().Id("rows")).Block(queue)
-		if len(args) > 0 {
-			loop = jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
-				jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
-				queue,
-			)
-		}
+		pre, scoped := prelude(t, "CreateManyReturning", "", []Statement{t.SQL.Create}, returnsNil)
+		body = append(body, pre...)
+		body = append(body, queueCreates(t, scoped)...)
 		body = append(body,
-			jen.Id("b").Op(":=").Op("&").Qual(pathPgx, "Batch").Values(),
-			loop,
-			jen.Id("br").Op(":=").Id("r").Dot("db").Dot("SendBatch").Call(jen.Id("ctx"), jen.Id("b")),
 			jen.Id("out").Op(":=").Make(jen.Index().Id(t.Model), jen.Lit(0), jen.Len(jen.Id("rows"))),
 			jen.For(jen.Range().Id("rows")).Block(
 				jen.Var().Id("v").Id(t.Model),
@@ -284,17 +396,14 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 			"and all or nothing, as the batch runs in one implicit transaction. (A single INSERT … SELECT FROM "+
 			"unnest cannot carry the table's array columns.)", t.SQLName)
 	} else {
-		loop := []jen.Code{jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i"))}
-		var args []jen.Code
-		for i, a := range bs.ReturningArgs {
-			local := "a" + strconv.Itoa(i+1)
-			body = append(body, jen.Id(local).Op(":=").Make(jen.Index().Add(returningElem(a)), jen.Len(jen.Id("rows"))))
-			loop = append(loop, jen.Id(local).Index(jen.Id("i")).Op("=").Add(argExpr("n", a)))
-			args = append(args, jen.Id(local))
-		}
+		s := bs.Returning
+		genStatement(f, s)
+		pre, scoped := prelude(t, "CreateManyReturning", "", []Statement{s}, returnsNil)
+		body = append(body, pre...)
+		arrays, args := unnestArrays(t)
+		body = append(body, arrays...)
 		body = append(body,
-			jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(loop...),
-			jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx"), jen.Id(bs.Returning.Const)}, args...)...),
+			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, args)...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(collectRows("res", scanName(t), jen.Len(jen.Id("rows")))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
@@ -303,7 +412,9 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s and returns them as stored, in input "+
 			"order, defaults applied as in Create. It runs one statement, which binds one array per column "+
 			"(INSERT … SELECT FROM unnest), so it is one round trip and all or nothing.", t.SQLName)
-		genSQLStatement(f, bs.Returning)
+	}
+	if t.Validates {
+		doc += " It validates every row first."
 	}
 	method(f, t, "CreateManyReturning", doc).
 		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Index().Id(t.Model), jen.Error()).Block(body...)
@@ -327,7 +438,8 @@ func keyDoc(k *UniqueKey) string {
 }
 
 func genUpsert(f *jen.File, t *Table, k *UniqueKey) {
-	genSQLStatement(f, k.UpsertSQL)
+	s := k.UpsertSQL
+	genStatement(f, s)
 	var args []jen.Code
 	for _, a := range t.SQL.CreateArgs {
 		args = append(args, argExpr("n", a))
@@ -335,27 +447,74 @@ func genUpsert(f *jen.File, t *Table, k *UniqueKey) {
 	doc := fmt.Sprintf("%s inserts n into table %s or, when a row with the same %s exists, updates that row from "+
 		"n, in one statement, and returns the row as stored. The update sets every column of n except the key's "+
 		"and the primary key's; an optional field left unset keeps the column's value.", k.Upsert, t.SQLName, keyDoc(k))
+	if t.Validates {
+		doc += " It validates n first."
+	}
+	if t.Version != nil {
+		doc += fmt.Sprintf(" Updating increments %s.", t.Version.SQLName)
+	}
 	if t.UpdatedAt != nil {
 		doc += fmt.Sprintf(" It sets %s to the transaction's time.", t.UpdatedAt.SQLName)
 	}
+	if k.Hidden {
+		doc += " A row in the way that the caller cannot see (another tenant's, or soft-deleted) is not updated: " +
+			"the error has kind Conflict."
+	}
+	if t.Audit {
+		doc += " The audit row holds the old values of an updated row, read and locked by the same statement; when " +
+			"the row in the way was committed after the statement started, the statement runs again, up to three times."
+	}
+	pre, scoped := prelude(t, k.Upsert, "n", []Statement{s}, returnsModel(t))
+	var body []jen.Code
+	if !k.MayMiss {
+		body = append(pre, queryOne(t, k.Upsert, scoped, s, args)...)
+	} else {
+		body = append(pre, jen.Var().Id("v").Id(t.Model))
+		if !scoped {
+			body = append(body, jen.Var().Err().Error())
+		}
+		body = append(body,
+			jen.For(jen.Id("attempt").Op(":=").Lit(0), jen.Id("attempt").Op("<").Lit(3), jen.Id("attempt").Op("++")).Block(
+				jen.Err().Op("=").Id(scanName(t)).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
+				jen.If(jen.Op("!").Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(jen.Break()),
+			),
+			jen.Switch().Block(
+				jen.Case(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(
+					jen.Return(jen.Id(t.Model).Values(), jen.Qual(pathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.Upsert), jen.Lit(t.SQLName))),
+				),
+				jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, k.Upsert))),
+			),
+			jen.Return(jen.Id("v"), jen.Nil()),
+		)
+	}
 	method(f, t, k.Upsert, doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
-		Block(queryOne(t, k.Upsert, k.UpsertSQL.Const, args)...)
+		Block(body...)
 	f.Line()
 }
 
 func genCreateIfAbsent(f *jen.File, t *Table, k *UniqueKey) {
-	genSQLStatement(f, k.CreateIfAbsentSQL)
-	call := []jen.Code{jen.Id("ctx"), jen.Id(k.CreateIfAbsentSQL.Const)}
+	s := k.CreateIfAbsentSQL
+	genStatement(f, s)
+	var args []jen.Code
 	for _, a := range t.SQL.CreateArgs {
-		call = append(call, argExpr("n", a))
+		args = append(args, argExpr("n", a))
 	}
+	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), jen.False(), err) }
+	pre, scoped := prelude(t, k.CreateIfAbsent, "n", []Statement{s}, fail)
 	wrap := wrapErr(t, k.CreateIfAbsent)
-	body := []jen.Code{
+	exhausted := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), jen.False(), wrap))
+	if k.Hidden {
+		exhausted = jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(
+			jen.Comment("The row in the way is one the caller cannot see."),
+			fail(jen.Qual(pathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.CreateIfAbsent), jen.Lit(t.SQLName))),
+		).Line().Add(exhausted)
+	}
+	body := append(pre,
 		jen.For(jen.Id("attempt").Op(":=").Lit(1), jen.Empty(), jen.Id("attempt").Op("++")).Block(
 			jen.Var().Id("v").Id(t.Model),
 			jen.Var().Id("created").Bool(),
-			jen.Err().Op(":=").Id("r").Dot("db").Dot("QueryRow").Call(call...).Dot("Scan").CallFunc(func(g *jen.Group) {
+			jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(callArgs(s, args)...).Dot("Scan").CallFunc(func(g *jen.Group) {
 				g.Op("&").Id("created")
 				for _, c := range t.Columns {
 					g.Op("&").Id("v").Dot(c.Field)
@@ -366,15 +525,22 @@ func genCreateIfAbsent(f *jen.File, t *Table, k *UniqueKey) {
 				jen.Comment("was taken; a new statement sees it (or inserts, if it is gone)."),
 				jen.Continue(),
 			),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), jen.False(), wrap)),
+			exhausted,
 			jen.Return(jen.Id("v"), jen.Id("created"), jen.Nil()),
 		),
-	}
+	)
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
 		"and true, or the existing row, unchanged, and false. One statement does both (INSERT … ON CONFLICT DO "+
 		"NOTHING, then a read of the row in the way); when that row was committed by a concurrent transaction "+
 		"after the statement started, the statement cannot see it and runs again, up to three times in all.",
 		k.CreateIfAbsent, t.SQLName, keyDoc(k))
+	if t.Validates {
+		doc += " It validates n first."
+	}
+	if k.Hidden {
+		doc += " When the row in the way is one the caller cannot see (another tenant's, or soft-deleted), the " +
+			"error has kind Conflict."
+	}
 	method(f, t, k.CreateIfAbsent, doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Bool(), jen.Error()).
 		Block(body...)

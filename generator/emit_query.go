@@ -109,6 +109,9 @@ func queryParams(q *Query) []jen.Code {
 
 // paramExpr reads a parameter: a positional parameter or a field of p.
 func paramExpr(q *Query, p *QueryParam) *jen.Statement {
+	if p.Kind == TenantParam {
+		return jen.Id("tenant")
+	}
 	if q.ParamsType == "" {
 		return jen.Id(p.Local)
 	}
@@ -314,12 +317,39 @@ func queryResults(q *Query) []jen.Code {
 	return []jen.Code{jen.Error()}
 }
 
+// queryPrelude reads the tenant of a scoped query's context.
+func queryPrelude(q *Query, fail func(jen.Code) jen.Code) []jen.Code {
+	if !q.Scoped {
+		return nil
+	}
+	return tenantPrelude(q.Table, q.Name, q.Table.Tenant.Go.Elem(), fail)
+}
+
+// queryZero are the zero values a query's method returns beside an error.
+func queryZero(q *Query) []jen.Code {
+	switch q.Returns {
+	case "one":
+		return []jen.Code{jen.Id(q.Result.Name).Values()}
+	case "many":
+		if q.Paginate != "" {
+			return []jen.Code{jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name)).Values()}
+		}
+		return []jen.Code{jen.Nil()}
+	case "count", "rows_affected":
+		return []jen.Code{jen.Lit(0)}
+	case "exists":
+		return []jen.Code{jen.False()}
+	}
+	return nil
+}
+
 // genQueryMethod emits the method running a query.
 func genQueryMethod(f *jen.File, q *Query) {
 	t := q.Table
 	c := queryCall{q}
 	wrap := wrapErr(t, q.Name)
-	body := c.prelude()
+	body := queryPrelude(q, func(err jen.Code) jen.Code { return jen.Return(append(queryZero(q), err)...) })
+	body = append(body, c.prelude()...)
 	switch {
 	case q.Paginate == "keyset":
 		body = append(body, keysetBody(q, c)...)
@@ -331,7 +361,7 @@ func genQueryMethod(f *jen.File, q *Query) {
 		body = append(body,
 			jen.Var().Id("v").Id(q.Result.Name),
 			jen.If(
-				jen.Err().Op(":=").Id(q.Result.Scan).Call(jen.Id("r").Dot("db").Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, args...)...), jen.Op("&").Id("v")),
+				jen.Err().Op(":=").Id(q.Result.Scan).Call(dbOf(q.Scoped).Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, args...)...), jen.Op("&").Id("v")),
 				jen.Err().Op("!=").Nil(),
 			).Block(jen.Return(jen.Id(q.Result.Name).Values(), wrap.Clone())),
 			jen.Return(jen.Id("v"), jen.Nil()),
@@ -340,7 +370,7 @@ func genQueryMethod(f *jen.File, q *Query) {
 		pre, args := c.args("sql", mainStmt)
 		body = append(body, pre...)
 		body = append(body,
-			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
+			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap.Clone())),
 			jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", q.Result.Scan, limitCapacity(q))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap.Clone())),
@@ -356,7 +386,7 @@ func genQueryMethod(f *jen.File, q *Query) {
 		body = append(body,
 			jen.Var().Id(local).Add(typ),
 			jen.If(
-				jen.Err().Op(":=").Id("r").Dot("db").Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, args...)...).Dot("Scan").Call(jen.Op("&").Id(local)),
+				jen.Err().Op(":=").Add(dbOf(q.Scoped)).Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, args...)...).Dot("Scan").Call(jen.Op("&").Id(local)),
 				jen.Err().Op("!=").Nil(),
 			).Block(jen.Return(zero, wrap.Clone())),
 			jen.Return(jen.Id(local), jen.Nil()),
@@ -366,7 +396,7 @@ func genQueryMethod(f *jen.File, q *Query) {
 		body = append(body, pre...)
 		body = append(body,
 			jen.If(
-				jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Exec").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
+				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Exec").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
 				jen.Err().Op("!=").Nil(),
 			).Block(jen.Return(wrap.Clone())),
 			jen.Return(jen.Nil()),
@@ -375,7 +405,7 @@ func genQueryMethod(f *jen.File, q *Query) {
 		pre, args := c.args("sql", mainStmt)
 		body = append(body, pre...)
 		body = append(body,
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Exec").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Exec").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), wrap.Clone())),
 			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), jen.Nil()),
 		)
@@ -428,11 +458,17 @@ func keysetBody(q *Query, c queryCall) []jen.Code {
 		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
 		jen.Var().Id("rows").Qual(pathPgx, "Rows"),
 		jen.Var().Err().Error(),
+	}
+	if q.Scoped {
+		// err is declared by the tenant prelude.
+		body = body[:len(body)-1]
+	}
+	body = append(body,
 		jen.If(jen.Id("page").Dot("After").Op("==").Lit("")).BlockFunc(func(g *jen.Group) {
 			for _, s := range firstPre {
 				g.Add(s)
 			}
-			g.List(jen.Id("rows"), jen.Err()).Op("=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, firstArgs...)...)
+			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, firstArgs...)...)
 		}).Else().BlockFunc(func(g *jen.Group) {
 			for i, col := range q.Cursor {
 				g.Var().Id("k" + strconv.Itoa(i)).Add(typeCode(col.Go))
@@ -442,9 +478,9 @@ func keysetBody(q *Query, c queryCall) []jen.Code {
 			for _, s := range afterPre {
 				g.Add(s)
 			}
-			g.List(jen.Id("rows"), jen.Err()).Op("=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, afterArgs...)...)
+			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, afterArgs...)...)
 		}),
-	}
+	)
 	key := jen.Func().Params(jen.Id("v").Op("*").Id(q.Result.Name)).String().Block(
 		jen.Return(jen.Qual(pathRuntime, "EncodeCursor").Call(fields...)),
 	)
@@ -469,7 +505,7 @@ func offsetBody(q *Query, c queryCall) []jen.Code {
 		),
 	}
 	body = append(body, pre...)
-	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...))
+	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...))
 	key := jen.Func().Params(jen.Op("*").Id(q.Result.Name)).String().Block(
 		jen.Return(jen.Qual(pathRuntime, "EncodeCursor").Call(jen.Id("start").Op("+").Int64().Call(jen.Id("size")))),
 	)
@@ -489,9 +525,13 @@ func genQueryStream(f *jen.File, q *Query) {
 		params = params[:len(params)-1]
 	}
 	pre, args := c.args("sql", stmt)
-	inner := append(c.prelude(), pre...)
+	inner := queryPrelude(q, func(err jen.Code) jen.Code {
+		return jen.Id("yield").Call(zero.Clone(), err).Line().Return()
+	})
+	inner = append(inner, c.prelude()...)
+	inner = append(inner, pre...)
 	inner = append(inner,
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
+		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Id("yield").Call(zero.Clone(), wrapErr(t, q.Stream)),
 			jen.Return(),

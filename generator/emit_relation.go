@@ -36,27 +36,84 @@ func keyOf(c *Column, expr *jen.Statement) *jen.Statement {
 	return expr
 }
 
+// loaderExtra are the parameters a loader of child takes after its keys:
+// the tenant and whether to include soft-deleted rows, as its statement
+// needs them.
+func loaderExtra(r *Relation) []jen.Code {
+	var out []jen.Code
+	if r.LoadSQL.Has(TailTenant) {
+		out = append(out, jen.Id("tenant").Add(typeCode(r.Child.Tenant.Go.Elem())))
+	}
+	if r.LoadSQL.WithDeleted != nil {
+		out = append(out, jen.Id("withDeleted").Bool())
+	}
+	return out
+}
+
+// loaderArgs are the arguments a method passes a loader after its keys.
+func loaderArgs(r *Relation) []jen.Code {
+	var out []jen.Code
+	if r.LoadSQL.Has(TailTenant) {
+		out = append(out, jen.Id("tenant"))
+	}
+	if r.LoadSQL.WithDeleted != nil {
+		out = append(out, jen.Id("r").Dot("withDeleted"))
+	}
+	return out
+}
+
+// loaderPrelude is what a method calling r's loader runs first: the
+// tenant of ctx, when the loader needs it.
+func loaderPrelude(t *Table, method string, r *Relation, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
+	if !r.LoadSQL.Has(TailTenant) {
+		return nil, false
+	}
+	return tenantPrelude(t, method, r.Child.Tenant.Go.Elem(), fail), true
+}
+
 // genBelongsTo emits ListBy<FK>, LoadBy<FK> and the shared loader.
 func genBelongsTo(f *jen.File, r *Relation) {
 	t, c := r.Table, r.FK
-	genSQLStatement(f, r.ListSQL)
+	genStatement(f, r.ListSQL)
+	pre, scoped := prelude(t, r.List, "", []Statement{r.ListSQL}, returnsNil)
 	method(f, t, r.List, fmt.Sprintf("%s returns the rows of table %s whose %s is %s, in primary key order.",
 		r.List, t.SQLName, c.SQLName, c.Param)).
 		Params(ctxParam.Clone(), jen.Id(c.Param).Add(typeCode(r.Key))).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(queryMany(t, r.List, r.ListSQL.Const, []jen.Code{jen.Id(c.Param)}, nil)...)
+		Block(append(pre, queryMany(t, r.List, scoped, r.ListSQL, []jen.Code{jen.Id(c.Param)}, nil)...)...)
 	f.Line()
 	if r.Skipped != "" {
 		return
 	}
-	genSQLStatement(f, r.LoadSQL)
+	s := r.LoadSQL
+	genStatement(f, s)
 	mt := mapType(r, t.Model)
-	comment(f, fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each group in "+
-		"primary key order, with one query. Keys without rows are not in the map.", r.Loader, t.SQLName, c.SQLName, c.SQLName))
-	f.Func().Id(r.Loader).Params(ctxParam.Clone(), jen.Id("db").Qual(pathRuntime, "DBTX"), jen.Id("keys").Index().Add(typeCode(r.Key))).
-		Params(mt.Clone(), jen.Error()).Block(
+	doc := fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each group in "+
+		"primary key order, with one query. Keys without rows are not in the map.", r.Loader, t.SQLName, c.SQLName, c.SQLName)
+	if s.Has(TailTenant) {
+		doc += " db must be scoped to tenant (runtime.Scope)."
+	}
+	if s.WithDeleted != nil {
+		doc += " withDeleted includes soft-deleted rows."
+	}
+	comment(f, doc)
+	var pick []jen.Code
+	sql := jen.Id(s.Const)
+	if s.WithDeleted != nil {
+		pick = []jen.Code{
+			jen.Id("sql").Op(":=").Id(s.Const),
+			jen.If(jen.Id("withDeleted")).Block(jen.Id("sql").Op("=").Id(s.WithDeleted.Const)),
+		}
+		sql = jen.Id("sql")
+	}
+	query := append([]jen.Code{jen.Id("ctx"), sql, jen.Id("keys")}, tailArgs(s)...)
+	params := append([]jen.Code{ctxParam.Clone(), jen.Id("db").Qual(pathRuntime, "DBTX"), jen.Id("keys").Index().Add(typeCode(r.Key))}, loaderExtra(r)...)
+	body := []jen.Code{
 		jen.Id("m").Op(":=").Make(mt.Clone()),
 		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(jen.Id("m"), jen.Nil())),
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(jen.Id("ctx"), jen.Id(r.LoadSQL.Const), jen.Id("keys")),
+	}
+	body = append(body, pick...)
+	body = append(body,
+		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Defer().Id("rows").Dot("Close").Call(),
 		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
@@ -70,17 +127,20 @@ func genBelongsTo(f *jen.File, r *Relation) {
 		jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Id("m"), jen.Nil()),
 	)
+	f.Func().Id(r.Loader).Params(params...).Params(mt.Clone(), jen.Error()).Block(body...)
 	f.Line()
+	lpre, lscoped := loaderPrelude(t, r.Load, r, returnsNil)
+	call := append([]jen.Code{jen.Id("ctx"), dbOf(lscoped), jen.Id("keys")}, loaderArgs(r)...)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each "+
 		"group in primary key order. It runs one query, however many keys there are: load the children of a list "+
 		"of %s without a query per row. Keys without rows are not in the map.",
 		r.Load, t.SQLName, c.SQLName, c.SQLName, r.Target.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("keys").Index().Add(typeCode(r.Key))).Params(mt.Clone(), jen.Error()).
-		Block(
-			jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Id("keys")),
+		Block(append(lpre,
+			jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
 			jen.Return(jen.Id("m"), jen.Nil()),
-		)
+		)...)
 	f.Line()
 }
 
@@ -100,9 +160,17 @@ func parentKeys(r *Relation, ref *Column) []jen.Code {
 // genHasMany emits Load<Children> on the parent's repository.
 func genHasMany(f *jen.File, r *Relation) {
 	t, child := r.Table, r.Target
-	body := parentKeys(r, r.Ref)
+	var loader *Relation
+	for _, cr := range child.Relations {
+		if cr.Kind == BelongsTo && cr.FK == r.FK {
+			loader = cr
+		}
+	}
+	body, scoped := loaderPrelude(t, r.Load, loader, returnsNil)
+	body = append(body, parentKeys(r, r.Ref)...)
+	call := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("keys")}, loaderArgs(loader)...)
 	body = append(body,
-		jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Id("keys")),
+		jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
 		jen.Return(jen.Id("m"), jen.Nil()),
 	)
@@ -119,14 +187,24 @@ func genHasMany(f *jen.File, r *Relation) {
 func genManyToMany(f *jen.File, r *Relation) {
 	t, target := r.Table, r.Target
 	if r.Skipped == "" {
-		genSQLStatement(f, r.LoadSQL)
+		s := r.LoadSQL
+		genStatement(f, s)
 		mt := mapType(r, target.Model)
 		wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, r.Load)) }
-		body := parentKeys(r, r.Ref)
+		var body []jen.Code
+		scoped := needsTenant(s)
+		if scoped {
+			tc := r.Through.Tenant
+			if tc == nil {
+				tc = r.Target.Tenant
+			}
+			body = tenantPrelude(t, r.Load, tc.Go.Elem(), returnsNil)
+		}
+		body = append(body, parentKeys(r, r.Ref)...)
 		body = append(body,
 			jen.Id("m").Op(":=").Make(mt.Clone()),
 			jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(jen.Id("m"), jen.Nil())),
-			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(jen.Id("ctx"), jen.Id(r.LoadSQL.Const), jen.Id("keys")),
+			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, []jen.Code{jen.Id("keys")})...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jen.Defer().Id("rows").Dot("Close").Call(),
 			jen.For(jen.Id("rows").Dot("Next").Call()).Block(
@@ -165,21 +243,15 @@ func genManyToMany(f *jen.File, r *Relation) {
 			jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()),
 		}
 	}
-	genSQLStatement(f, r.LinkSQL)
+	genStatement(f, r.LinkSQL)
 	method(f, t, r.Link, fmt.Sprintf("%s links the row of table %s with %s %s to the row of table %s with %s %s, "+
 		"adding the pair to table %s. It reports whether the pair is new; linking a pair twice is not an error.",
 		r.Link, t.SQLName, r.Ref.SQLName, a, target.SQLName, r.ToRef.SQLName, b, r.Through.SQLName)).
 		Params(params...).Params(jen.Bool(), jen.Error()).Block(exec(r.Link, r.LinkSQL)...)
 	f.Line()
-	genSQLStatement(f, r.UnlinkSQL)
+	genStatement(f, r.UnlinkSQL)
 	method(f, t, r.Unlink, fmt.Sprintf("%s removes the pair (%s, %s) from table %s and reports whether it was there.",
 		r.Unlink, a, b, r.Through.SQLName)).
 		Params(params...).Params(jen.Bool(), jen.Error()).Block(exec(r.Unlink, r.UnlinkSQL)...)
-	f.Line()
-}
-
-// genSQLStatement emits a statement constant.
-func genSQLStatement(f *jen.File, s Statement) {
-	f.Const().Id(s.Const).Op("=").Add(sqlConst(s.SQL))
 	f.Line()
 }

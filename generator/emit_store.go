@@ -43,6 +43,8 @@ func genStore(f *jen.File, pkg *Package) {
 	)
 	f.Line()
 
+	genErrorHelpers(f, pkg)
+
 	comment(f, "InTx runs fn in a transaction with a Store bound to it: committed when fn returns nil, rolled back "+
 		"when it returns an error or panics. Called on a Store that is already in a transaction, it runs "+
 		"fn in a savepoint instead. Serialization failures and deadlocks are retried as opts says, so fn "+

@@ -14,6 +14,11 @@ func genTable(f *jen.File, t *Table) {
 	genInsertStruct(f, t)
 	genUpdateStruct(f, t)
 	genRepo(f, t)
+	genSentinels(f, t)
+	genValidate(f, t, t.NewType, t.Insert, false)
+	genValidate(f, t, t.UpdateType, t.Updatable, true)
+	genRuleVars(f, t)
+	genWithDeleted(f, t)
 	genScan(f, t)
 	genCreate(f, t)
 	genFindByID(f, t)
@@ -22,6 +27,7 @@ func genTable(f *jen.File, t *Table) {
 	genList(f, t)
 	genUpdate(f, t)
 	genDelete(f, t)
+	genSoftDelete(f, t)
 	genCount(f, t)
 	genBatch(f, t)
 	genRelations(f, t)
@@ -32,11 +38,6 @@ func genTable(f *jen.File, t *Table) {
 
 // sqlName is the name of the unexported constant holding a statement.
 func sqlName(t *Table, method string) string { return "sql" + t.Plural + method }
-
-func genSQLConst(f *jen.File, t *Table, method, sql string) {
-	f.Const().Id(sqlName(t, method)).Op("=").Add(sqlConst(sql))
-	f.Line()
-}
 
 func genModel(f *jen.File, t *Table) {
 	comment(f, docComment(fmt.Sprintf("%s is one row of table %s.", t.Model, t.SQLName), t.Comment))
@@ -97,10 +98,14 @@ func omittedOnInsert(t *Table) string {
 			names = append(names, c.SQLName)
 		}
 	}
-	if len(names) == 0 {
-		return ""
+	var s string
+	if len(names) > 0 {
+		s = "The database sets " + strings.Join(names, ", ") + "."
 	}
-	return "The database sets " + strings.Join(names, ", ") + "."
+	if t.Tenant != nil {
+		s = strings.TrimSpace(s + " Create stamps " + t.Tenant.SQLName + " with the tenant of its context.")
+	}
+	return s
 }
 
 func genUpdateStruct(f *jen.File, t *Table) {
@@ -120,8 +125,16 @@ func genRepo(f *jen.File, t *Table) {
 	if len(t.Notes) > 0 {
 		doc += "\n\n" + strings.Join(t.Notes, " ")
 	}
+	if b := behaviourDoc(t); b != "" {
+		doc += "\n\n" + b
+	}
 	comment(f, doc)
-	f.Type().Id(t.Repo).Struct(jen.Id("db").Qual(pathRuntime, "DBTX"))
+	f.Type().Id(t.Repo).StructFunc(func(g *jen.Group) {
+		g.Id("db").Qual(pathRuntime, "DBTX")
+		if t.ReadsDeleted {
+			g.Id("withDeleted").Bool()
+		}
+	})
 	f.Line()
 	comment(f, fmt.Sprintf("New%s returns a repository of table %s that runs its statements on db: a pool, "+
 		"a connection or a transaction.", t.Repo, t.SQLName))
@@ -198,13 +211,12 @@ func pkDesc(t *Table) string {
 	return "the given " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// queryOne renders: var v T; if err := scan(r.db.QueryRow(ctx, sql, args...), &v); err != nil { return T{}, wrap }; return v, nil
-func queryOne(t *Table, methodName, sqlConstName string, args []jen.Code) []jen.Code {
-	call := append([]jen.Code{jen.Id("ctx"), jen.Id(sqlConstName)}, args...)
+// queryOne renders: var v T; if err := scan(db.QueryRow(ctx, sql, args...), &v); err != nil { return T{}, wrap }; return v, nil
+func queryOne(t *Table, methodName string, scoped bool, s Statement, args []jen.Code) []jen.Code {
 	return []jen.Code{
 		jen.Var().Id("v").Id(t.Model),
 		jen.If(
-			jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("r").Dot("db").Dot("QueryRow").Call(call...), jen.Op("&").Id("v")),
+			jen.Err().Op(":=").Id(scanName(t)).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, methodName))),
 		jen.Return(jen.Id("v"), jen.Nil()),
@@ -222,10 +234,9 @@ func collectRows(rows, scan string, capacity jen.Code) *jen.Statement {
 }
 
 // queryMany renders a query collected into a slice of models.
-func queryMany(t *Table, methodName, sqlConstName string, args []jen.Code, capacity jen.Code) []jen.Code {
-	call := append([]jen.Code{jen.Id("ctx"), jen.Id(sqlConstName)}, args...)
+func queryMany(t *Table, methodName string, scoped bool, s Statement, args []jen.Code, capacity jen.Code) []jen.Code {
 	return []jen.Code{
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(call...),
+		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, args)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
 		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", scanName(t), capacity)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
@@ -233,98 +244,146 @@ func queryMany(t *Table, methodName, sqlConstName string, args []jen.Code, capac
 	}
 }
 
+// prelude is what a method runs before its statements: Validate on v
+// (when not ""), then, when s needs it, the tenant. fail renders the
+// return of an error.
+func prelude(t *Table, method, v string, s []Statement, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
+	var out []jen.Code
+	if v != "" {
+		out = append(out, validatePrelude(t, method, v, fail)...)
+	}
+	scoped := needsTenant(s...)
+	if scoped {
+		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail)...)
+	}
+	return out, scoped
+}
+
+// returnsModel is the fail function of methods returning (Model, error).
+func returnsModel(t *Table) func(jen.Code) jen.Code {
+	return func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), err) }
+}
+
+// returnsBool is the fail function of methods returning (bool, error).
+func returnsBool(err jen.Code) jen.Code { return jen.Return(jen.False(), err) }
+
+// returnsNil is the fail function of methods returning (slice or map, error).
+func returnsNil(err jen.Code) jen.Code { return jen.Return(jen.Nil(), err) }
+
 func genCreate(f *jen.File, t *Table) {
-	genSQLConst(f, t, "Create", t.SQL.Create)
+	s := t.SQL.Create
+	genStatement(f, s)
 	var args []jen.Code
 	for _, a := range t.SQL.CreateArgs {
 		args = append(args, argExpr("n", a))
 	}
-	method(f, t, "Create", fmt.Sprintf("Create inserts a row into table %s and returns it as stored, defaults applied.", t.SQLName)).
+	pre, scoped := prelude(t, "Create", "n", []Statement{s}, returnsModel(t))
+	doc := fmt.Sprintf("Create inserts a row into table %s and returns it as stored, defaults applied.", t.SQLName)
+	if t.Validates {
+		doc += " It validates n first."
+	}
+	method(f, t, "Create", doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
-		Block(queryOne(t, "Create", sqlName(t, "Create"), args)...)
+		Block(append(pre, queryOne(t, "Create", scoped, s, args)...)...)
 	f.Line()
 }
 
 func genFindByID(f *jen.File, t *Table) {
-	genSQLConst(f, t, "FindByID", t.SQL.FindByID)
+	s := t.SQL.FindByID
+	genStatement(f, s)
+	pre, scoped := prelude(t, "FindByID", "", []Statement{s}, returnsModel(t))
 	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of table %s with %s. If there is none, "+
 		"the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))).
 		Params(pkParams(t)...).Params(jen.Id(t.Model), jen.Error()).
-		Block(queryOne(t, "FindByID", sqlName(t, "FindByID"), pkArgs(t))...)
+		Block(append(pre, queryOne(t, "FindByID", scoped, s, pkArgs(t))...)...)
 	f.Line()
 }
 
 func genFindAll(f *jen.File, t *Table) {
-	genSQLConst(f, t, "FindAll", t.SQL.FindAll)
+	s := t.SQL.FindAll
+	genStatement(f, s)
+	pre, scoped := prelude(t, "FindAll", "", []Statement{s}, returnsNil)
 	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of table %s, ordered by primary key. It holds "+
 		"the whole result in memory; use List or Stream for large tables.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(queryMany(t, "FindAll", sqlName(t, "FindAll"), nil, nil)...)
+		Block(append(pre, queryMany(t, "FindAll", scoped, s, nil, nil)...)...)
 	f.Line()
 }
 
 func genStream(f *jen.File, t *Table) {
+	s := t.SQL.FindAll
 	zero := jen.Id(t.Model).Values()
+	pre, scoped := prelude(t, "Stream", "", []Statement{s}, func(err jen.Code) jen.Code {
+		return jen.Id("yield").Call(zero.Clone(), err).Line().Return()
+	})
+	body := append(pre,
+		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, nil)...),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
+			jen.Return(),
+		),
+		jen.Defer().Id("rows").Dot("Close").Call(),
+		jen.Var().Id("v").Id(t.Model),
+		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
+			jen.Id("v").Op("=").Id(t.Model).Values(),
+			jen.If(jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+				jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
+				jen.Return(),
+			),
+			jen.If(jen.Op("!").Id("yield").Call(jen.Id("v"), jen.Nil())).Block(jen.Return()),
+		),
+		jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
+		),
+	)
 	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of table %s, ordered by primary key, reading them "+
 		"from the server as the loop goes: memory use does not grow with the table. An error ends the sequence.",
 		t.SQLName)).
 		Params(ctxParam.Clone()).Qual(pathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
-		Block(jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.Id(t.Model), jen.Error()).Bool()).Block(
-			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Query").Call(jen.Id("ctx"), jen.Id(sqlName(t, "FindAll"))),
-			jen.If(jen.Err().Op("!=").Nil()).Block(
-				jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
-				jen.Return(),
-			),
-			jen.Defer().Id("rows").Dot("Close").Call(),
-			jen.Var().Id("v").Id(t.Model),
-			jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-				jen.Id("v").Op("=").Id(t.Model).Values(),
-				jen.If(jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
-					jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
-					jen.Return(),
-				),
-				jen.If(jen.Op("!").Id("yield").Call(jen.Id("v"), jen.Nil())).Block(jen.Return()),
-			),
-			jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
-			),
-		)))
+		Block(jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.Id(t.Model), jen.Error()).Bool()).Block(body...)))
 	f.Line()
 }
 
 func genList(f *jen.File, t *Table) {
-	genSQLConst(f, t, "ListFirst", t.SQL.ListFirst)
-	genSQLConst(f, t, "ListAfter", t.SQL.ListAfter)
+	first, after := t.SQL.ListFirst, t.SQL.ListAfter
+	genStatement(f, first)
+	genStatement(f, after)
 	pageType := jen.Qual(pathRuntime, "Page").Types(jen.Id(t.Model))
 	fail := func() jen.Code { return jen.Return(pageType.Clone().Values(), wrapErr(t, "List")) }
+	pre, scoped := prelude(t, "List", "", []Statement{first, after}, func(err jen.Code) jen.Code {
+		return jen.Return(pageType.Clone().Values(), err)
+	})
 
-	var decl, dest, after []jen.Code
+	var decl, dest, afterArgs []jen.Code
 	for _, c := range t.PK {
 		decl = append(decl, jen.Var().Id(c.Param).Add(typeCode(c.Go)))
 		dest = append(dest, jen.Op("&").Id(c.Param))
-		after = append(after, jen.Id(c.Param))
+		afterArgs = append(afterArgs, jen.Id(c.Param))
 	}
-	after = append(after, jen.Id("size").Op("+").Lit(1))
+	afterArgs = append(afterArgs, jen.Id("size").Op("+").Lit(1))
 	var key []jen.Code
 	for _, c := range t.PK {
 		key = append(key, jen.Id("v").Dot(c.Field))
 	}
 
-	body := []jen.Code{
+	body := append(pre,
 		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
 		jen.Var().Id("rows").Qual(pathPgx, "Rows"),
-		jen.Var().Err().Error(),
+	)
+	if !scoped {
+		body = append(body, jen.Var().Err().Error())
+	}
+	body = append(body,
 		jen.If(jen.Id("page").Dot("After").Op("==").Lit("")).Block(
-			jen.List(jen.Id("rows"), jen.Err()).Op("=").Id("r").Dot("db").Dot("Query").Call(
-				jen.Id("ctx"), jen.Id(sqlName(t, "ListFirst")), jen.Id("size").Op("+").Lit(1)),
+			jen.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(scoped)).Dot("Query").Call(
+				callArgs(first, []jen.Code{jen.Id("size").Op("+").Lit(1)})...),
 		).Else().BlockFunc(func(g *jen.Group) {
 			for _, d := range decl {
 				g.Add(d)
 			}
 			g.If(jen.Err().Op(":=").Qual(pathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
 				jen.Err().Op("!=").Nil()).Block(fail())
-			g.List(jen.Id("rows"), jen.Err()).Op("=").Id("r").Dot("db").Dot("Query").Call(
-				append([]jen.Code{jen.Id("ctx"), jen.Id(sqlName(t, "ListAfter"))}, after...)...)
+			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(after, afterArgs)...)
 		}),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
 		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", scanName(t), jen.Id("size").Op("+").Lit(1))),
@@ -333,7 +392,7 @@ func genList(f *jen.File, t *Table) {
 			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).String().Block(
 				jen.Return(jen.Qual(pathRuntime, "EncodeCursor").Call(key...)),
 			)), jen.Nil()),
-	}
+	)
 	method(f, t, "List", fmt.Sprintf("List returns a page of rows of table %s in primary key order: up to "+
 		"page.Limit rows after the cursor page.After (\"\" for the first page). Pass the returned Next cursor "+
 		"to get the following page; it is \"\" after the last one. Rows inserted meanwhile after the cursor "+
@@ -343,48 +402,141 @@ func genList(f *jen.File, t *Table) {
 	f.Line()
 }
 
+// versionParam is the parameter of the version the caller read.
+func versionParam(t *Table) jen.Code { return jen.Id("version").Add(typeCode(t.Version.Go)) }
+
+// staleOrMissing renders, for a write of a versioned table that matched
+// no row, the lookup telling a stale version (a conflict) from a missing
+// row: err becomes runtime.NewStaleVersionError or stays pgx.ErrNoRows.
+func staleOrMissing(t *Table, method string, scoped bool) jen.Code {
+	args := append([]jen.Code{jen.Id("ctx"), jen.Id(t.SQL.Exists.Const)}, pkArgs(t)...)
+	args = append(args, tailArgs(t.SQL.Exists)...)
+	return jen.Var().Id("exists").Bool().Line().
+		If(jen.Id("xerr").Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(args...).Dot("Scan").Call(jen.Op("&").Id("exists")),
+			jen.Id("xerr").Op("!=").Nil()).Block(
+		jen.Err().Op("=").Id("xerr"),
+	).Else().If(jen.Id("exists")).Block(
+		jen.Err().Op("=").Qual(pathRuntime, "NewStaleVersionError").Call(jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
+	)
+}
+
 func genUpdate(f *jen.File, t *Table) {
-	genSQLConst(f, t, "Update", t.SQL.Update)
+	s := t.SQL.Update
+	genStatement(f, s)
+	if t.Version != nil {
+		genStatement(f, t.SQL.Exists)
+	}
 	args := pkArgs(t)
 	for _, a := range t.SQL.UpdateArgs {
 		args = append(args, argExpr("u", a))
 	}
 	doc := fmt.Sprintf("Update applies the set fields of u to the row of table %s with %s and returns the row "+
 		"as stored. If there is none, the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))
+	if t.Validates {
+		doc += " It validates u first."
+	}
+	if t.Version != nil {
+		doc += fmt.Sprintf(" version is the %s the caller read: when the row has another, Update changes nothing "+
+			"and the error has kind Conflict and matches runtime.ErrStaleVersion. It increments %s.", t.Version.SQLName, t.Version.SQLName)
+	}
 	if t.UpdatedAt != nil {
 		doc += fmt.Sprintf(" It sets %s to the transaction's time.", t.UpdatedAt.SQLName)
 	}
-	method(f, t, "Update", doc).
-		Params(append(pkParams(t), jen.Id("u").Id(t.UpdateType))...).Params(jen.Id(t.Model), jen.Error()).
-		Block(queryOne(t, "Update", sqlName(t, "Update"), args)...)
+	params := pkParams(t)
+	if t.Version != nil {
+		params = append(params, versionParam(t))
+	}
+	params = append(params, jen.Id("u").Id(t.UpdateType))
+	pre, scoped := prelude(t, "Update", "u", []Statement{s}, returnsModel(t))
+	body := append(pre, jen.Var().Id("v").Id(t.Model))
+	scan := jen.Err().Op(":=").Id(scanName(t)).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v"))
+	if t.Version != nil {
+		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(staleOrMissing(t, "Update", scoped)),
+			jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "Update")),
+		))
+	} else {
+		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "Update"))))
+	}
+	body = append(body, jen.Return(jen.Id("v"), jen.Nil()))
+	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()
 }
 
-func genDelete(f *jen.File, t *Table) {
-	genSQLConst(f, t, "Delete", t.SQL.Delete)
-	method(f, t, "Delete", fmt.Sprintf("Delete removes the row of table %s with %s and reports whether there "+
-		"was one.", t.SQLName, pkDesc(t))).
-		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
-		Block(
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Exec").Call(
-				append([]jen.Code{jen.Id("ctx"), jen.Id(sqlName(t, "Delete"))}, pkArgs(t)...)...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, "Delete"))),
-			jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()),
+// execCount renders running s with Exec and returning whether it touched a
+// row; on a versioned table, a write that touched none is told from a
+// stale version when versioned is set.
+func execCount(t *Table, method string, s Statement, args []jen.Code, versioned bool) []jen.Code {
+	pre, scoped := prelude(t, method, "", []Statement{s}, returnsBool)
+	body := append(pre,
+		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, method))),
+	)
+	if versioned {
+		body = append(body,
+			jen.If(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0)).Block(jen.Return(jen.True(), jen.Nil())),
+			jen.Err().Op("=").Qual(pathPgx, "ErrNoRows"),
+			staleOrMissing(t, method, scoped),
+			jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(jen.Return(jen.False(), jen.Nil())),
+			jen.Return(jen.False(), wrapErr(t, method)),
 		)
+		return body
+	}
+	return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()))
+}
+
+func genDelete(f *jen.File, t *Table) {
+	s := t.SQL.Delete
+	genStatement(f, s)
+	doc := fmt.Sprintf("Delete removes the row of table %s with %s and reports whether there was one.", t.SQLName, pkDesc(t))
+	if t.DeletedAt != nil {
+		doc = fmt.Sprintf("Delete soft-deletes the row of table %s with %s: it sets %s to the transaction's time, "+
+			"and reports whether a live row was deleted. The row stays in the table, out of every read, until "+
+			"Restore brings it back or HardDelete removes it.", t.SQLName, pkDesc(t), t.DeletedAt.SQLName)
+	}
+	params := pkParams(t)
+	if t.Version != nil {
+		params = append(params, versionParam(t))
+		doc += fmt.Sprintf(" version is the %s the caller read: when the row has another, nothing is deleted and "+
+			"the error has kind Conflict and matches runtime.ErrStaleVersion.", t.Version.SQLName)
+	}
+	method(f, t, "Delete", doc).Params(params...).Params(jen.Bool(), jen.Error()).
+		Block(execCount(t, "Delete", s, pkArgs(t), t.Version != nil)...)
+	f.Line()
+}
+
+// genSoftDelete emits HardDelete and Restore of a soft-delete table.
+func genSoftDelete(f *jen.File, t *Table) {
+	if t.DeletedAt == nil {
+		return
+	}
+	genStatement(f, t.SQL.HardDelete)
+	method(f, t, "HardDelete", fmt.Sprintf("HardDelete removes the row of table %s with %s from the table, "+
+		"deleted or not, and reports whether there was one.", t.SQLName, pkDesc(t))).
+		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
+		Block(execCount(t, "HardDelete", t.SQL.HardDelete, pkArgs(t), false)...)
+	f.Line()
+	genStatement(f, t.SQL.Restore)
+	method(f, t, "Restore", fmt.Sprintf("Restore brings back the soft-deleted row of table %s with %s (it clears "+
+		"%s) and reports whether a deleted row was restored.", t.SQLName, pkDesc(t), t.DeletedAt.SQLName)).
+		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
+		Block(execCount(t, "Restore", t.SQL.Restore, pkArgs(t), false)...)
 	f.Line()
 }
 
 func genCount(f *jen.File, t *Table) {
-	genSQLConst(f, t, "Count", t.SQL.Count)
+	s := t.SQL.Count
+	genStatement(f, s)
+	pre, scoped := prelude(t, "Count", "", []Statement{s}, func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })
 	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of table %s.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Int64(), jen.Error()).
-		Block(
+		Block(append(pre,
 			jen.Var().Id("n").Int64(),
 			jen.If(
-				jen.Err().Op(":=").Id("r").Dot("db").Dot("QueryRow").Call(jen.Id("ctx"), jen.Id(sqlName(t, "Count"))).Dot("Scan").Call(jen.Op("&").Id("n")),
+				jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(callArgs(s, nil)...).Dot("Scan").Call(jen.Op("&").Id("n")),
 				jen.Err().Op("!=").Nil(),
 			).Block(jen.Return(jen.Lit(0), wrapErr(t, "Count"))),
 			jen.Return(jen.Id("n"), jen.Nil()),
-		)
+		)...)
 	f.Line()
 }

@@ -16,6 +16,18 @@ type Package struct {
 	Sources []string
 	Enums   []*Enum
 	Tables  []*Table
+	// Audit is set when a table has audit: true: the package's schema
+	// then holds the audit log table (AuditTable).
+	Audit bool
+	// Tenant is the Go type of the tenant columns (one type for the whole
+	// package), when a table has tenant:; Policies are the row-level
+	// security policies of those tables, in table order.
+	Tenant   *GoType
+	Policies []*Policy
+	// Constraints are every named constraint of the package, in table
+	// order, each with its sentinel: what wrapErr looks a violated
+	// constraint's spec name up in.
+	Constraints []*Constraint
 	// Project is the validated input, for emitters that report positions
 	// (migrations lint) — never for re-deriving facts.
 	Project *spec.Project
@@ -75,8 +87,29 @@ type Table struct {
 	UpdatedAt *Column
 	DeletedAt *Column
 	Version   *Column
-	Audit     bool
-	Tenant    *Column
+	// Audit is set by audit: true: every write also inserts rows into the
+	// audit log, in the same statement.
+	Audit bool
+	// Tenant is the tenant column (tenant:), or nil. It is left out of the
+	// insert and update structs: Create stamps the context's tenant.
+	Tenant *Column
+	// ReadsDeleted is set when a read of the repository can include
+	// soft-deleted rows: the table or a table its relation methods read
+	// has soft_delete. The repository then has WithDeleted.
+	ReadsDeleted bool
+	// Validates is set when Validate checks anything: the repository then
+	// calls it before every write.
+	Validates bool
+	// Constraints are the table's named constraints in schema order: the
+	// primary key, unique columns, unique indexes, checks (column checks
+	// and rule checks in column order, then table checks), foreign keys.
+	Constraints []*Constraint
+	// Checks are the CHECK constraints among Constraints, in order.
+	Checks []*Constraint
+	// Patterns and Bounds are the package-level values Validate uses:
+	// compiled patterns and decimal bounds, in column order.
+	Patterns []*Rule
+	Bounds   []*Rule
 	// SQL holds the statements of the CRUD methods.
 	SQL CRUDSQL
 	// Batch holds what the bulk methods need: FindByIDs, CreateMany and
@@ -104,8 +137,119 @@ type Statement struct {
 	// Const is the Go constant's name.
 	Const string
 	// SQL is the statement's text; its first line is
-	// "-- name: table.Method".
+	// "-- name: table.Method", followed by " sensitive=N,…" when
+	// placeholders are bound to sensitive columns.
 	SQL string
+	// Tail are the values the statement binds after the method's own
+	// arguments, in placeholder order.
+	Tail []TailArg
+	// WithDeleted is, for a read of soft-deleted rows' tables, the same
+	// statement without the deleted_at filter (constant
+	// Const+"WithDeleted"); nil otherwise.
+	WithDeleted *Statement
+}
+
+// TailArg is a value a statement binds that comes from the table's
+// behaviours rather than from the method's parameters.
+type TailArg int
+
+// The behaviour values, in the order statements bind them.
+const (
+	// TailVersion is the version the caller read (optimistic_lock).
+	TailVersion TailArg = iota
+	// TailTenant is the context's tenant (tenant:).
+	TailTenant
+	// TailActor is the context's actor (audit: true), NULL when unset.
+	TailActor
+)
+
+// Has reports whether s binds the value a.
+func (s Statement) Has(a TailArg) bool {
+	for _, x := range s.Tail {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Policy is the row-level security policy of a tenant table: rows are
+// visible and writable only when their tenant column equals the
+// transaction's tenant setting (runtime.TenantSetting). It is plain data,
+// so that the migrations snapshot can keep it.
+type Policy struct {
+	// Table and Column are the SQL names of the tenant table and column;
+	// Type is the column's type as the setting is cast to it (uuid,
+	// bigint, text).
+	Table  string `json:"table"`
+	Column string `json:"column"`
+	Type   string `json:"type"`
+}
+
+// ConstraintKind tells the kinds of named constraint apart.
+type ConstraintKind int
+
+// The kinds of named constraint.
+const (
+	PrimaryKeyConstraint ConstraintKind = iota
+	UniqueConstraint
+	CheckConstraint
+	ForeignKeyConstraint
+)
+
+// Constraint is a named constraint of a table and its sentinel error.
+type Constraint struct {
+	Kind  ConstraintKind
+	Table *Table
+	// SQLName is the constraint's (or unique index's) name in the
+	// database; SpecName how the spec names it (see runtime.DbError).
+	SQLName  string
+	SpecName string
+	// Sentinel is the Go variable: ErrUserEmailTaken.
+	Sentinel string
+	// Doc describes what violates it, for the variable's doc comment.
+	Doc string
+	// Expr is the expression of a check.
+	Expr string
+	Pos  spec.Pos
+}
+
+// RuleKind is what one validation rule checks.
+type RuleKind int
+
+// The validation rules, in the order Validate checks a field.
+const (
+	RuleEnum RuleKind = iota
+	RuleNotEmpty
+	RuleMinLength
+	RuleMaxLength
+	RuleMin
+	RuleMax
+	RuleFormat
+	RulePattern
+)
+
+// Rule is one check Validate makes on a column's value, and the CHECK
+// constraint that makes the database enforce it too, when PostgreSQL can.
+type Rule struct {
+	Kind   RuleKind
+	Column *Column
+	// Length is the bound of min_length and max_length, in characters.
+	Length int
+	// Bound is the bound of min and max as a Go constant; Var names the
+	// package-level variable holding a decimal bound or a compiled
+	// pattern.
+	Bound string
+	Var   string
+	// Pattern is the Go regular expression a pattern rule compiles,
+	// anchored at both ends.
+	Pattern string
+	// Func is the runtime function checking a format (IsEmail).
+	Func string
+	// Message is the FieldError message when the rule fails.
+	Message string
+	// Check is the CHECK constraint of the rule, or nil.
+	Check *Constraint
 }
 
 // BatchSQL describes a table's bulk methods.
@@ -133,6 +277,16 @@ type BatchSQL struct {
 	Returning      Statement
 	ReturningArgs  []Arg
 	ReturningBatch bool
+	// Insert is CreateMany's statement when COPY cannot serve the table
+	// (tenant: — COPY FROM does not run under row-level security — or
+	// audit: true, whose audit rows an INSERT writes in the same
+	// statement): INSERT … SELECT FROM unnest, binding ReturningArgs.
+	// Const is "" when CreateMany copies, or, with ReturningBatch, queues
+	// Create once per row.
+	Insert Statement
+	// InsertCounts is set when Insert returns the number of rows as a row
+	// (audited tables) rather than in its command tag.
+	InsertCounts bool
 }
 
 // UniqueKey is a set of columns with a unique constraint or index, and
@@ -150,6 +304,16 @@ type UniqueKey struct {
 	// CRUDSQL.CreateArgs, read from the insert struct.
 	UpsertSQL         Statement
 	CreateIfAbsentSQL Statement
+	// Hidden is set when the row in the way may be one the caller cannot
+	// see (another tenant's, or soft-deleted under the primary key): an
+	// upsert or CreateIfAbsent that finds no row then reports a conflict.
+	Hidden bool
+	// MayMiss is set when the upsert can return no row: the row in the
+	// way is out of the caller's sight (another tenant's, or soft-deleted
+	// under a primary key), or, audited, was inserted by a concurrent
+	// transaction after the statement's snapshot. The method runs it
+	// again, up to three times, then reports a conflict.
+	MayMiss bool
 }
 
 // RelationKind says which side of a foreign key a relation is seen from.
@@ -248,6 +412,10 @@ type Query struct {
 	// Cursor are the columns whose values make a keyset cursor: the
 	// order_by columns.
 	Cursor []*Column
+	// Scoped is set when the query binds the context's tenant (every
+	// query of a tenant table, @tenant in raw SQL): the method reads it
+	// first and runs on a database scoped to it.
+	Scoped bool
 	Spec   *spec.Query
 }
 
@@ -283,6 +451,10 @@ const (
 	OffsetParam
 	// RawParam is a declared parameter of a raw query.
 	RawParam
+	// TenantParam is the context's tenant: the filter every structured
+	// query of a tenant table gets, and @tenant in raw SQL. It is not a
+	// parameter of the method.
+	TenantParam
 )
 
 // QueryParam is one parameter of a query method: a positional parameter
@@ -338,20 +510,28 @@ type ResultField struct {
 // generation time. Each starts with a "-- name: table.Method" line that
 // tracers and pg_stat_activity show.
 type CRUDSQL struct {
-	Create string
+	Create Statement
 	// CreateArgs are the arguments of Create after ctx, in placeholder
 	// order, read from the insert struct.
 	CreateArgs []Arg
-	FindByID   string
-	FindAll    string
-	ListFirst  string
-	ListAfter  string
-	Update     string
+	FindByID   Statement
+	FindAll    Statement
+	ListFirst  Statement
+	ListAfter  Statement
+	Update     Statement
 	// UpdateArgs are the arguments of Update after the primary key, read
 	// from the update struct.
 	UpdateArgs []Arg
-	Delete     string
-	Count      string
+	// Delete removes the row, or with soft_delete sets deleted_at.
+	Delete Statement
+	Count  Statement
+	// HardDelete removes a row and Restore clears deleted_at (soft_delete
+	// only; Const "" otherwise).
+	HardDelete Statement
+	Restore    Statement
+	// Exists tells a stale version from a missing row after an Update or
+	// Delete matched none (optimistic_lock only).
+	Exists Statement
 }
 
 // Column is one column of a table.
@@ -380,7 +560,13 @@ type Column struct {
 	Identity   bool
 	Managed    spec.Managed
 	Comment    string
-	Spec       *spec.Column
+	// Sensitive is set by sensitive: true: the name line of every
+	// statement binding the column lists its placeholders.
+	Sensitive bool
+	// Rules are what Validate checks on the column's value, in order;
+	// empty for a go_type override.
+	Rules []*Rule
+	Spec  *spec.Column
 }
 
 // GoType is a Go type as the emitters write it.

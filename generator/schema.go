@@ -163,9 +163,11 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 			}
 			at.AddColumns(ac)
 			columns[c] = ac
-			if c.Spec.Check != "" {
-				at.AddChecks(&schema.Check{Name: constraintName(t.SQLName, c.SQLName, "check"), Expr: c.Spec.Check})
-			}
+		}
+		// Column checks and the checks of validation rules, in column
+		// order, then the table's checks.
+		for _, k := range t.Checks {
+			at.AddChecks(&schema.Check{Name: k.SQLName, Expr: k.Expr})
 		}
 		pk := &schema.Index{Name: constraintName(t.SQLName, "pkey"), Unique: true, Table: at}
 		for i, c := range t.PK {
@@ -174,27 +176,30 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 		at.SetPrimaryKey(pk)
 		for _, c := range t.Columns {
 			if c.Spec.Unique && !c.Spec.PrimaryKey {
+				name := constraintName(t.SQLName, c.SQLName, "key")
 				idx := &schema.Index{
-					Name: constraintName(t.SQLName, c.SQLName, "key"), Unique: true, Table: at,
+					Name: name, Unique: true, Table: at,
 					Parts: []*schema.IndexPart{{SeqNo: 0, C: columns[c]}},
-					Attrs: []schema.Attr{postgres.UniqueConstraint(constraintName(t.SQLName, c.SQLName, "key"))},
+				}
+				if t.DeletedAt != nil {
+					// A unique index over the live rows: a deleted row does
+					// not block a new one. (A constraint cannot be partial.)
+					idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: livePredicate(t, "")})
+				} else {
+					idx.Attrs = append(idx.Attrs, postgres.UniqueConstraint(name))
 				}
 				at.Indexes = append(at.Indexes, idx)
 				columns[c].Indexes = append(columns[c].Indexes, idx)
 			}
-		}
-		for i, chk := range t.Spec.Checks {
-			name := chk.Name
-			if name == "" {
-				name = constraintName(t.SQLName, "check"+fmt.Sprint(i+1))
-			}
-			at.AddChecks(&schema.Check{Name: name, Expr: chk.Expr})
 		}
 		for _, ix := range t.Spec.Indexes {
 			at.Indexes = append(at.Indexes, atlasIndex(t, at, ix))
 		}
 		tables[t.SQLName] = at
 		s.AddTables(at)
+	}
+	if pkg.Audit {
+		s.AddTables(auditTable(s))
 	}
 	// Foreign keys, once every table exists.
 	for _, t := range pkg.Tables {
@@ -262,8 +267,12 @@ func atlasIndex(t *Table, at *schema.Table, ix *spec.Index) *schema.Index {
 		}
 		idx.Parts = append(idx.Parts, part)
 	}
-	if ix.Where != "" {
-		idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: ix.Where})
+	where := ix.Where
+	if ix.Unique {
+		where = livePredicate(t, where)
+	}
+	if where != "" {
+		idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: where})
 	}
 	if ix.Method != "" && !strings.EqualFold(ix.Method, "btree") {
 		idx.Attrs = append(idx.Attrs, &postgres.IndexType{T: strings.ToUpper(ix.Method)})
@@ -312,6 +321,13 @@ func SchemaSQL(pkg *Package) ([]byte, error) {
 		b.WriteString(c.Cmd)
 		b.WriteString(";\n")
 	}
+	for _, p := range pkg.Policies {
+		fmt.Fprintf(&b, "\n-- Confine the rows of %q to the transaction's tenant (row-level security)\n", p.Table)
+		for _, stmt := range p.Create() {
+			b.WriteString(stmt)
+			b.WriteString(";\n")
+		}
+	}
 	return b.Bytes(), nil
 }
 
@@ -325,4 +341,49 @@ func usesType(pkg *Package, name string) bool {
 		}
 	}
 	return false
+}
+
+// AuditActions are the values of the action column of the audit log.
+var AuditActions = []string{"create", "update", "delete", "restore", "upsert", "hard_delete"}
+
+// auditTable is the audit log table: one row per row a write of a table
+// with audit: true changed, written by the same statement.
+func auditTable(s *schema.Schema) *schema.Table {
+	at := schema.NewTable(AuditTable)
+	at.SetSchema(s)
+	at.SetComment("One row per row changed by a write of a table with audit: true, written by the same statement as the change.")
+	col := func(name string, typ schema.Type, null bool, def string, comment string) *schema.Column {
+		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: typ, Null: null}}
+		if def != "" {
+			c.Default = &schema.RawExpr{X: def}
+		}
+		if comment != "" {
+			c.Attrs = append(c.Attrs, &schema.Comment{Text: comment})
+		}
+		return c
+	}
+	id := col("id", &schema.IntegerType{T: "bigint"}, false, "", "")
+	id.Attrs = append(id.Attrs, &postgres.Identity{Generation: "BY DEFAULT", Sequence: &postgres.Sequence{Start: 1, Increment: 1}})
+	p6 := 6
+	at.AddColumns(
+		id,
+		col("table_name", &schema.StringType{T: "text"}, false, "", "The table the row belongs to."),
+		col("row_key", &schema.JSONType{T: "jsonb"}, false, "", "The row's primary key, as a JSON object of its columns."),
+		col("action", &schema.StringType{T: "text"}, false, "", "What happened to the row."),
+		col("actor", &schema.StringType{T: "text"}, true, "", "Who acted: runtime.WithActor, NULL when not given."),
+		col("old", &schema.JSONType{T: "jsonb"}, true, "", "The row before the change; NULL for a new row."),
+		col("new", &schema.JSONType{T: "jsonb"}, true, "", "The row after the change; NULL for a deleted row."),
+		col("at", &schema.TimeType{T: "timestamp with time zone", Precision: &p6}, false, "now()", "The time of the change's transaction."),
+		col("txid", &schema.IntegerType{T: "bigint"}, false, "txid_current()", "The change's transaction."),
+	)
+	quoted := make([]string, len(AuditActions))
+	for i, a := range AuditActions {
+		quoted[i] = quoteLiteral(a)
+	}
+	at.AddChecks(&schema.Check{Name: constraintName(AuditTable, "action", "check"), Expr: `"action" IN (` + strings.Join(quoted, ", ") + ")"})
+	pk := &schema.Index{Name: constraintName(AuditTable, "pkey"), Unique: true, Table: at}
+	c, _ := at.Column("id")
+	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
+	at.SetPrimaryKey(pk)
+	return at
 }

@@ -1,18 +1,76 @@
 package generator
 
 import (
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-// placeholders numbers statement parameters $1, $2, … in order of use.
-type placeholders struct{ n int }
+// placeholders numbers statement parameters $1, $2, … in order of use,
+// remembers the ones bound to sensitive columns, and stands in for the
+// behaviour values (TailArg) a statement binds after the method's own
+// arguments until finish numbers them.
+type placeholders struct {
+	n    int
+	sens []int
+}
 
 func (p *placeholders) next() string {
 	p.n++
 	return "$" + strconv.Itoa(p.n)
+}
+
+// nextFor is next for a value bound to column c (nil for none): the
+// placeholder is listed as sensitive when c is.
+func (p *placeholders) nextFor(c *Column) string {
+	ph := p.next()
+	if c != nil && c.Sensitive {
+		p.sens = append(p.sens, p.n)
+	}
+	return ph
+}
+
+// tailMarks stand in for the behaviour values in a statement's text.
+var tailMarks = [...]string{TailVersion: "\x00v\x00", TailTenant: "\x00t\x00", TailActor: "\x00a\x00"}
+
+// mark returns the stand-in of a behaviour value.
+func mark(a TailArg) string { return tailMarks[a] }
+
+// finish numbers the behaviour values body binds after p's placeholders,
+// in TailArg order, and prepends the name line of t's method.
+func (p *placeholders) finish(t *Table, method, body string) Statement {
+	var s Statement
+	n := p.n
+	for a := TailVersion; a <= TailActor; a++ {
+		if strings.Contains(body, tailMarks[a]) {
+			n++
+			body = strings.ReplaceAll(body, tailMarks[a], "$"+strconv.Itoa(n))
+			s.Tail = append(s.Tail, a)
+		}
+	}
+	s.SQL = nameLine(t.Op+"."+method, p.sens) + body
+	return s
+}
+
+// nameLine is the first line of a statement: "-- name: op", followed by
+// " sensitive=2,5" when placeholders are bound to sensitive columns (see
+// runtime.ParseOperation).
+func nameLine(op string, sens []int) string {
+	s := "-- name: " + op
+	if len(sens) > 0 {
+		nums := append([]int(nil), sens...)
+		sort.Ints(nums)
+		nums = slices.Compact(nums)
+		parts := make([]string, len(nums))
+		for i, n := range nums {
+			parts[i] = strconv.Itoa(n)
+		}
+		s += " sensitive=" + strings.Join(parts, ",")
+	}
+	return s + "\n"
 }
 
 // cast returns the placeholder with the cast the column's type needs
@@ -63,11 +121,6 @@ func plainParam(ph string, c *Column) string {
 	return ph
 }
 
-// header is the first line of every generated statement.
-func header(t *Table, method string) string {
-	return "-- name: " + t.Op + "." + method + "\n"
-}
-
 // selectList is the table's columns as a select or RETURNING list.
 func selectList(cols []*Column) string {
 	parts := make([]string, len(cols))
@@ -113,132 +166,4 @@ func literalSQL(t spec.Type, lit string) string {
 		}
 	}
 	return quoteLiteral(lit) + "::" + sqlType(t)
-}
-
-// pkWhere is the WHERE condition matching the primary key with
-// placeholders taken from p.
-func pkWhere(t *Table, p *placeholders) string {
-	parts := make([]string, len(t.PK))
-	for i, c := range t.PK {
-		parts[i] = c.Quoted + " = " + plainParam(p.next(), c)
-	}
-	return strings.Join(parts, " AND ")
-}
-
-// crudSQL computes the statements of a table's CRUD methods.
-func crudSQL(t *Table) CRUDSQL {
-	var s CRUDSQL
-	sel := selectList(t.Columns)
-	from := " FROM " + t.Quoted
-	order := " ORDER BY " + quotedList(t.PK)
-
-	ins := insertValues(t)
-	s.CreateArgs = ins.args
-	sep := "\n"
-	if len(ins.cols) == 0 {
-		sep = " "
-	}
-	s.Create = header(t, "Create") + ins.statement(t) + sep + "RETURNING " + sel
-
-	var p placeholders
-	s.FindByID = header(t, "FindByID") + "SELECT " + sel + from + "\nWHERE " + pkWhere(t, &p)
-	s.FindAll = header(t, "FindAll") + "SELECT " + sel + from + order
-	s.ListFirst = header(t, "List") + "SELECT " + sel + from + order + "\nLIMIT $1"
-	p = placeholders{}
-	row := make([]string, len(t.PK))
-	for i := range t.PK {
-		row[i] = p.next()
-	}
-	s.ListAfter = header(t, "List") + "SELECT " + sel + from + "\nWHERE (" + quotedList(t.PK) + ") > (" +
-		strings.Join(row, ", ") + ")" + order + "\nLIMIT " + p.next()
-
-	// Update: unset fields keep their value; nullable fields carry a flag
-	// so that they can be set to NULL.
-	p = placeholders{}
-	where := pkWhere(t, &p)
-	var sets []string
-	for _, c := range t.Updatable {
-		if !c.Nullable {
-			sets = append(sets, c.Quoted+" = COALESCE("+cast(p.next(), c)+", "+c.Quoted+")")
-			s.UpdateArgs = append(s.UpdateArgs, Arg{c, ArgOptPtr})
-			continue
-		}
-		set, val := p.next(), p.next()
-		sets = append(sets, c.Quoted+" = CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+c.Quoted+" END")
-		s.UpdateArgs = append(s.UpdateArgs, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
-	}
-	if t.UpdatedAt != nil {
-		sets = append(sets, t.UpdatedAt.Quoted+" = now()")
-	}
-	if len(sets) == 0 {
-		// Nothing can change: the statement returns the row as it is.
-		s.Update = header(t, "Update") + "SELECT " + sel + from + "\nWHERE " + where
-	} else {
-		s.Update = header(t, "Update") + "UPDATE " + t.Quoted + "\nSET " + strings.Join(sets, ",\n    ") +
-			"\nWHERE " + where + "\nRETURNING " + sel
-	}
-
-	p = placeholders{}
-	s.Delete = header(t, "Delete") + "DELETE" + from + " WHERE " + pkWhere(t, &p)
-	s.Count = header(t, "Count") + "SELECT count(*)" + from
-	return s
-}
-
-// insert is the INSERT of a row from an insert struct, shared by Create
-// and the upserts.
-type insert struct {
-	// cols are the quoted insert columns; vals the expression of each,
-	// binding args; phs the placeholders of each (two for a nullable
-	// column with a default: whether it is set, and its value).
-	cols []string
-	vals []string
-	phs  [][]string
-	args []Arg
-}
-
-// insertValues computes the VALUES of a row of t. Columns with defaults
-// fall back to the default when the caller leaves them unset, without a
-// statement per combination.
-func insertValues(t *Table) insert {
-	var p placeholders
-	var in insert
-	for _, c := range t.Insert {
-		in.cols = append(in.cols, c.Quoted)
-		switch {
-		case !c.HasDefault:
-			ph := p.next()
-			in.vals = append(in.vals, plainParam(ph, c))
-			in.phs = append(in.phs, []string{ph})
-			in.args = append(in.args, Arg{c, ArgValue})
-		case !c.Nullable:
-			ph := p.next()
-			in.vals = append(in.vals, "COALESCE("+cast(ph, c)+", "+defaultSQL(c)+")")
-			in.phs = append(in.phs, []string{ph})
-			in.args = append(in.args, Arg{c, ArgOptPtr})
-		default:
-			set, val := p.next(), p.next()
-			in.vals = append(in.vals, "CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+defaultSQL(c)+" END")
-			in.phs = append(in.phs, []string{set, val})
-			in.args = append(in.args, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
-		}
-	}
-	return in
-}
-
-// statement returns the INSERT without RETURNING.
-func (in insert) statement(t *Table) string {
-	if len(in.cols) == 0 {
-		return "INSERT INTO " + t.Quoted + " DEFAULT VALUES"
-	}
-	return "INSERT INTO " + t.Quoted + " (" + strings.Join(in.cols, ", ") + ")\nVALUES (" + strings.Join(in.vals, ", ") + ")"
-}
-
-// index returns the position of column c in the insert list, or -1.
-func (in insert) index(c *Column) int {
-	for i, q := range in.cols {
-		if q == c.Quoted {
-			return i
-		}
-	}
-	return -1
 }

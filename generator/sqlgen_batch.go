@@ -9,10 +9,12 @@ import (
 
 // findByIDsSQL selects the rows of a table with a single-column key
 // whose key is in an array.
-func findByIDsSQL(t *Table) string {
+func findByIDsSQL(t *Table) Statement {
 	pk := t.PK[0]
-	return header(t, "FindByIDs") + "SELECT " + selectList(t.Columns) + " FROM " + t.Quoted +
-		"\nWHERE " + pk.Quoted + " = ANY(" + arrayParam("$1", pk) + ") ORDER BY " + pk.Quoted
+	return readStatement(t, "FindByIDs", sqlName(t, "FindByIDs"), t.DeletedAt != nil, func(p *placeholders, all bool) string {
+		conds := append([]string{pk.Quoted + " = ANY(" + arrayParam(p.nextFor(pk), pk) + ")"}, scopeConds(t, "", all)...)
+		return "SELECT " + selectList(t.Columns) + " FROM " + t.Quoted + "\nWHERE " + and(conds) + " ORDER BY " + pk.Quoted
+	})
 }
 
 // arrayParam is the placeholder of an array of values of column c: enum
@@ -24,11 +26,13 @@ func arrayParam(ph string, c *Column) string {
 	return ph
 }
 
-// createManyReturningSQL inserts one row per element of parallel arrays,
-// one array per argument of Create, in one statement, and returns the
-// rows in input order. Columns with defaults fall back to the default per
-// row, as in Create.
-func createManyReturningSQL(t *Table) (string, []Arg) {
+// createManySQL inserts one row per element of parallel arrays, one
+// array per argument of Create, in one statement. Columns with defaults
+// fall back to the default per row, as in Create; a tenant table's rows
+// get the context's tenant. With rows, it returns the rows in input
+// order (CreateManyReturning); without, its command tag counts them, or,
+// audited, it returns their number as a row (CreateMany).
+func createManySQL(t *Table, method string, rows bool) (Statement, []Arg) {
 	var p placeholders
 	var arrays, names, vals []string
 	var args []Arg
@@ -38,31 +42,51 @@ func createManyReturningSQL(t *Table) (string, []Arg) {
 		names = append(names, name)
 		return alias + "." + name
 	}
+	array := func(c *Column) string {
+		ph := p.nextFor(c)
+		return arrayCast(ph, c.Type)
+	}
 	for _, c := range t.Insert {
 		switch {
 		case !c.HasDefault:
-			arrays = append(arrays, arrayCast(p.next(), c.Type))
+			arrays = append(arrays, array(c))
 			vals = append(vals, field(c))
 			args = append(args, Arg{c, ArgValue})
 		case !c.Nullable:
-			arrays = append(arrays, arrayCast(p.next(), c.Type))
+			arrays = append(arrays, array(c))
 			vals = append(vals, "COALESCE("+field(c)+", "+defaultSQL(c)+")")
 			args = append(args, Arg{c, ArgOptPtr})
 		default:
-			arrays = append(arrays, p.next()+"::boolean[]", arrayCast(p.next(), c.Type))
+			arrays = append(arrays, p.next()+"::boolean[]", array(c))
 			set, val := field(c), field(c)
 			vals = append(vals, "CASE WHEN "+set+" THEN "+val+" ELSE "+defaultSQL(c)+" END")
 			args = append(args, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
 		}
 	}
+	cols := quotedList(t.Insert)
+	if c := t.Tenant; c != nil {
+		cols += ", " + c.Quoted
+		vals = append(vals, castType(mark(TailTenant), c.Type))
+	}
 	ord := quoteIdent("ord")
-	sql := header(t, "CreateManyReturning") + "INSERT INTO " + t.Quoted + " (" + quotedList(t.Insert) + ")\n" +
+	insert := "INSERT INTO " + t.Quoted + " (" + cols + ")\n" +
 		"SELECT " + strings.Join(vals, ", ") + "\n" +
 		"FROM unnest(" + strings.Join(arrays, ", ") + ") WITH ORDINALITY AS " + alias +
 		"(" + strings.Join(names, ", ") + ", " + ord + ")\n" +
-		"ORDER BY " + alias + "." + ord + "\n" +
-		"RETURNING " + selectList(t.Columns)
-	return sql, args
+		"ORDER BY " + alias + "." + ord
+	var sql string
+	switch {
+	case rows:
+		sql = insertSQL(t, insert, "\n")
+	case !t.Audit:
+		sql = insert
+	default:
+		n := quoteIdent("n")
+		sql = "WITH " + cteNew + " AS (\n" + insert + returningRow(t) + "\n), " +
+			auditCTE(t, "create", cteNew+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n" +
+			"SELECT count(*) FROM " + cteNew
+	}
+	return p.finish(t, method, sql), args
 }
 
 // conflictTarget is the ON CONFLICT target of a unique key.
@@ -84,12 +108,44 @@ func inKey(k *UniqueKey, c *Column) bool {
 	return false
 }
 
+// keyMatch are the conditions finding the row a new row conflicts with on
+// k: the key's columns equal to the new row's values, and the partial
+// index's predicate.
+func keyMatch(t *Table, k *UniqueKey, in insert) []string {
+	var match []string
+	for _, c := range k.Columns {
+		i := in.index(c)
+		val := in.vals[i]
+		if c.HasDefault && c.Spec.Default != nil && c.Spec.Default.Kind == spec.DefaultExpr {
+			// A function default such as gen_random_uuid() would make the
+			// condition volatile and the lookup a scan; a value it
+			// generates does not conflict, so only a given value can.
+			val = cast(in.phs[i][len(in.phs[i])-1], c)
+		}
+		match = append(match, c.Quoted+" = "+val)
+	}
+	if k.Where != "" {
+		match = append(match, "("+k.Where+")")
+	}
+	return match
+}
+
 // upsertSQL inserts a row or, when it conflicts on k, updates the row
 // there and returns it. The update sets every insert column except the
 // key's and the primary key's; a column with a default that the caller
-// left unset keeps its value, as in Update, and updated_at is bumped.
-func upsertSQL(t *Table, k *UniqueKey) string {
-	in := insertValues(t)
+// left unset keeps its value, as in Update; updated_at is bumped and the
+// version incremented. The row in the way is updated only when the caller
+// may see it (its tenant's, live); otherwise the statement returns no row.
+//
+// Audited, the row in the way is locked and read first, in the same
+// statement (the INSERT reads from that CTE, so it runs first), and the
+// update happens only when that read found it: a row committed by a
+// concurrent transaction after the statement's snapshot was taken is not
+// updated without its old values, and the method runs the statement
+// again.
+func upsertSQL(t *Table, k *UniqueKey) Statement {
+	var p placeholders
+	in := insertValues(t, &p)
 	var sets []string
 	for i, c := range t.Insert {
 		if inKey(k, c) || c.Spec.PrimaryKey {
@@ -106,48 +162,58 @@ func upsertSQL(t *Table, k *UniqueKey) string {
 			sets = append(sets, c.Quoted+" = CASE WHEN "+in.phs[i][0]+"::boolean THEN "+excluded+" ELSE "+current+" END")
 		}
 	}
-	if t.UpdatedAt != nil {
-		sets = append(sets, t.UpdatedAt.Quoted+" = now()")
-	}
+	sets = append(sets, behaviourSets(t, t.Quoted+".")...)
 	if len(sets) == 0 {
 		// Nothing to change; the no-op update still returns the row.
 		c := k.Columns[0]
 		sets = append(sets, c.Quoted+" = EXCLUDED."+c.Quoted)
 	}
-	return header(t, k.Upsert) + in.statement(t) + "\n" + conflictTarget(k) + " DO UPDATE\nSET " +
-		strings.Join(sets, ",\n    ") + "\nRETURNING " + selectList(t.Columns)
+	guard := scopeConds(t, t.Quoted+".", false)
+	doUpdate := " DO UPDATE\nSET " + strings.Join(sets, ",\n    ")
+	if !t.Audit {
+		return p.finish(t, k.Upsert, in.statement(t)+"\n"+conflictTarget(k)+doUpdate+whereClause(guard)+
+			"\nRETURNING "+selectList(t.Columns))
+	}
+	guard = append(guard, "EXISTS (SELECT 1 FROM "+cteOld+")")
+	match := append(keyMatch(t, k, in), scopeConds(t, "", false)...)
+	n, o := quoteIdent("n"), quoteIdent("o")
+	sql := "WITH " + cteOld + " AS (\nSELECT to_jsonb(" + t.Quoted + ") AS " + rowJSON + " FROM " + t.Quoted +
+		"\nWHERE " + and(match) + "\nFOR UPDATE\n), " +
+		cteNew + " AS (\nINSERT INTO " + t.Quoted + " (" + strings.Join(in.cols, ", ") + ")\n" +
+		"SELECT " + strings.Join(in.vals, ", ") + " FROM (SELECT count(*) FROM " + cteOld + ") AS " + cteLock + "\n" +
+		conflictTarget(k) + doUpdate + whereClause(guard) + returningRow(t) + "\n), " +
+		auditCTE(t, "upsert", cteNew+" AS "+n+" LEFT JOIN "+cteOld+" AS "+o+" ON true", n, o+"."+rowJSON, n+"."+rowJSON) + "\n" +
+		finalSelect(t, returnRow, cteNew)
+	return p.finish(t, k.Upsert, sql)
 }
 
 // createIfAbsentSQL inserts a row unless it conflicts on k, and returns
 // whether it did, then the new row or the one already there. The row
 // already there is read in the same statement; only when it was
-// committed after the statement's snapshot was taken does the statement
+// committed after the statement's snapshot was taken, or the caller may
+// not see it (another tenant's, or soft-deleted), does the statement
 // return nothing, and the method runs it again.
-func createIfAbsentSQL(t *Table, k *UniqueKey) string {
-	in := insertValues(t)
+func createIfAbsentSQL(t *Table, k *UniqueKey) Statement {
+	var p placeholders
+	in := insertValues(t, &p)
 	cte := quoteIdent("inserted")
 	if t.SQLName == "inserted" {
 		cte = quoteIdent("inserted_")
 	}
-	var match []string
-	for _, c := range k.Columns {
-		i := in.index(c)
-		val := in.vals[i]
-		if c.HasDefault && c.Spec.Default != nil && c.Spec.Default.Kind == spec.DefaultExpr {
-			// A function default such as gen_random_uuid() would make the
-			// condition volatile and the lookup a scan; a value it
-			// generates does not conflict, so only a given value can.
-			val = cast(in.phs[i][len(in.phs[i])-1], c)
-		}
-		match = append(match, c.Quoted+" = "+val)
+	match := append(keyMatch(t, k, in), scopeConds(t, "", false)...)
+	var sql string
+	if t.Audit {
+		n := quoteIdent("n")
+		sql = "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
+			" DO NOTHING\nRETURNING " + selectList(t.Columns) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON + "\n), " +
+			auditCTE(t, "create", cte+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n"
+	} else {
+		sql = "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
+			" DO NOTHING\nRETURNING " + selectList(t.Columns) + "\n)\n"
 	}
-	if k.Where != "" {
-		match = append(match, "("+k.Where+")")
-	}
-	return header(t, k.CreateIfAbsent) + "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
-		" DO NOTHING\nRETURNING " + selectList(t.Columns) + "\n)\n" +
-		"SELECT true, " + quotedList(t.Columns) + " FROM " + cte + "\n" +
+	sql += "SELECT true, " + quotedList(t.Columns) + " FROM " + cte + "\n" +
 		"UNION ALL\n" +
-		"SELECT false, " + selectList(t.Columns) + " FROM " + t.Quoted + "\nWHERE " + strings.Join(match, " AND ") + "\n" +
+		"SELECT false, " + selectList(t.Columns) + " FROM " + t.Quoted + "\nWHERE " + and(match) + "\n" +
 		"LIMIT 1"
+	return p.finish(t, k.CreateIfAbsent, sql)
 }

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -9,7 +10,7 @@ import (
 // query: the optional parameters in set are bound, the others' filters
 // left out. With fallback, every optional filter is kept and tests its
 // parameter for NULL instead.
-func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*QueryParam]bool, fallback bool, limit, offset *QueryParam) *QueryVariant {
+func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*QueryParam]bool, fallback bool, limit, offset, tenant *QueryParam) *QueryVariant {
 	t := q.Table
 	v := &QueryVariant{}
 	var p placeholders
@@ -20,6 +21,10 @@ func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*Que
 		}
 		conds = append(conds, term.condition(&p, &v.Args, fallback))
 	}
+	if tenant != nil {
+		conds = append(conds, t.Tenant.Quoted+" = "+p.next())
+		v.Args = append(v.Args, QueryArg{Param: tenant, Kind: ArgValue})
+	}
 	if t.DeletedAt != nil && !q.Spec.IncludeDeleted {
 		conds = append(conds, t.DeletedAt.Quoted+" IS NULL")
 	}
@@ -28,28 +33,35 @@ func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*Que
 	if len(conds) > 0 {
 		where = "\nWHERE " + strings.Join(conds, " AND ")
 	}
-	head := header(t, q.Name)
+	finish := func(p *placeholders, body string) string { return p.finish(t, q.Name, body).SQL }
 	switch q.Returns {
 	case "count":
-		v.Main.SQL = head + "SELECT count(*)" + from + where
+		v.Main.SQL = finish(&p, "SELECT count(*)"+from+where)
 		return v
 	case "exists":
-		v.Main.SQL = head + "SELECT EXISTS (SELECT 1" + from + where + ")"
+		v.Main.SQL = finish(&p, "SELECT EXISTS (SELECT 1"+from+where+")")
 		return v
 	}
-	sel := head + "SELECT " + selectList(t.Columns) + from
+	sel := "SELECT " + selectList(t.Columns) + from
 	orderBy := orderClause(order)
 	switch q.Paginate {
 	case "keyset":
 		filters := p
-		v.Main.SQL = sel + where + orderBy + "\nLIMIT " + p.next()
-		v.Stream.SQL = sel + where + orderBy
-		p = filters
-		after := append(append([]string(nil), conds...), keysetCondition(order, &p))
-		v.After.SQL = sel + "\nWHERE " + strings.Join(after, " AND ") + orderBy + "\nLIMIT " + p.next()
+		filters.sens = slices.Clip(filters.sens)
+		main := filters
+		v.Main.SQL = finish(&main, sel+where+orderBy+"\nLIMIT "+main.next())
+		stream := filters
+		v.Stream.SQL = finish(&stream, sel+where+orderBy)
+		after := filters
+		conds := append(append([]string(nil), conds...), keysetCondition(order, &after))
+		v.After.SQL = finish(&after, sel+"\nWHERE "+strings.Join(conds, " AND ")+orderBy+"\nLIMIT "+after.next())
 	case "offset":
-		v.Main.SQL = sel + where + orderBy + "\nLIMIT " + p.next() + " OFFSET " + p.next()
-		v.Stream.SQL = sel + where + orderBy
+		filters := p
+		filters.sens = slices.Clip(filters.sens)
+		main := filters
+		v.Main.SQL = finish(&main, sel+where+orderBy+"\nLIMIT "+main.next()+" OFFSET "+main.next())
+		stream := filters
+		v.Stream.SQL = finish(&stream, sel+where+orderBy)
 	default:
 		tail := ""
 		switch {
@@ -65,7 +77,7 @@ func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*Que
 			tail += "\nOFFSET " + p.next()
 			v.Args = append(v.Args, QueryArg{Param: offset, Kind: ArgValue})
 		}
-		v.Main.SQL = sel + where + orderBy + tail
+		v.Main.SQL = finish(&p, sel+where+orderBy+tail)
 	}
 	return v
 }
@@ -99,7 +111,7 @@ func orderClause(order []orderTerm) string {
 func keysetCondition(order []orderTerm, p *placeholders) string {
 	phs := make([]string, len(order))
 	for i, o := range order {
-		phs[i] = plainParam(p.next(), o.col)
+		phs[i] = plainParam(p.nextFor(o.col), o.col)
 	}
 	after := func(o orderTerm) string {
 		if o.desc {
@@ -147,18 +159,18 @@ func (term *queryTerm) condition(p *placeholders, args *[]QueryArg, fallback boo
 	case term.hasValue:
 		return c.Quoted + " " + opSQL(term.op, c) + " " + literalSQL(c.Type, term.value)
 	case term.op == "between":
-		from, to := p.next(), p.next()
+		from, to := p.nextFor(c), p.nextFor(c)
 		*args = append(*args, QueryArg{Param: term.params[0], Kind: ArgValue}, QueryArg{Param: term.params[1], Kind: ArgValue})
 		return c.Quoted + " BETWEEN " + plainParam(from, c) + " AND " + plainParam(to, c)
 	}
 	param := term.params[0]
 	if term.optional && fallback {
 		if term.op == "in" {
-			set, val := p.next(), p.next()
+			set, val := p.next(), p.nextFor(c)
 			*args = append(*args, QueryArg{Param: param, Kind: ArgOptSet}, QueryArg{Param: param, Kind: ArgOptValue})
 			return "(NOT " + set + "::boolean OR " + c.Quoted + " = ANY(" + arrayParam(val, c) + "))"
 		}
-		ph := p.next()
+		ph := p.nextFor(c)
 		*args = append(*args, QueryArg{Param: param, Kind: ArgOptPtr})
 		return "(" + cast(ph, c) + " IS NULL OR " + c.Quoted + " " + opSQL(term.op, c) + " " + plainParam(ph, c) + ")"
 	}
@@ -166,7 +178,7 @@ func (term *queryTerm) condition(p *placeholders, args *[]QueryArg, fallback boo
 	if term.optional {
 		kind = ArgOptValue
 	}
-	ph := p.next()
+	ph := p.nextFor(c)
 	*args = append(*args, QueryArg{Param: param, Kind: kind})
 	if term.op == "in" {
 		return c.Quoted + " = ANY(" + arrayParam(ph, c) + ")"

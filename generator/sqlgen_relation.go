@@ -4,16 +4,22 @@ import "strings"
 
 // listBySQL selects the rows of child with one value of its foreign key
 // column fk, in primary key order.
-func listBySQL(child *Table, fk *Column, method string) string {
-	return header(child, method) + "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
-		"\nWHERE " + fk.Quoted + " = " + plainParam("$1", fk) + " ORDER BY " + quotedList(child.PK)
+func listBySQL(child *Table, fk *Column, method string) Statement {
+	return readStatement(child, method, sqlName(child, method), child.DeletedAt != nil, func(p *placeholders, all bool) string {
+		conds := append([]string{fk.Quoted + " = " + plainParam(p.nextFor(fk), fk)}, scopeConds(child, "", all)...)
+		return "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
+			"\nWHERE " + and(conds) + " ORDER BY " + quotedList(child.PK)
+	})
 }
 
 // loadBySQL selects the rows of child whose foreign key column fk is in
 // an array, in primary key order.
-func loadBySQL(child *Table, fk *Column, method string) string {
-	return header(child, method) + "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
-		"\nWHERE " + fk.Quoted + " = ANY(" + arrayParam("$1", fk) + ") ORDER BY " + quotedList(child.PK)
+func loadBySQL(child *Table, fk *Column, method string) Statement {
+	return readStatement(child, method, sqlName(child, method), child.DeletedAt != nil, func(p *placeholders, all bool) string {
+		conds := append([]string{fk.Quoted + " = ANY(" + arrayParam(p.nextFor(fk), fk) + ")"}, scopeConds(child, "", all)...)
+		return "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
+			"\nWHERE " + and(conds) + " ORDER BY " + quotedList(child.PK)
+	})
 }
 
 // qualifiedSelect is selectList with each column qualified by alias.
@@ -40,24 +46,41 @@ func qualifiedList(alias string, cols []*Column) string {
 // manyToManyLoadSQL selects, for every owner key in an array, the key
 // and the related rows, joined through the join table: one query for any
 // number of owners.
-func manyToManyLoadSQL(r *Relation) string {
+//
+// Rows of either table that the caller may not see (another tenant's,
+// soft-deleted) are left out.
+func manyToManyLoadSQL(r *Relation) Statement {
 	j, t := quoteIdent("j"), quoteIdent("t")
 	from := j + "." + r.FK.Quoted
-	return header(r.Table, r.Load) + "SELECT " + from + ", " + qualifiedSelect(t, r.Target.Columns) +
-		"\nFROM " + r.Through.Quoted + " AS " + j + " JOIN " + r.Target.Quoted + " AS " + t +
-		" ON " + t + "." + r.ToRef.Quoted + " = " + j + "." + r.To.Quoted +
-		"\nWHERE " + from + " = ANY(" + arrayParam("$1", r.FK) + ")" +
-		"\nORDER BY " + from + ", " + qualifiedList(t, r.Target.PK)
+	soft := r.Through.DeletedAt != nil || r.Target.DeletedAt != nil
+	return readStatement(r.Table, r.Load, sqlName(r.Table, r.Load), soft, func(p *placeholders, all bool) string {
+		conds := []string{from + " = ANY(" + arrayParam(p.nextFor(r.FK), r.FK) + ")"}
+		conds = append(conds, scopeConds(r.Through, j+".", all)...)
+		conds = append(conds, scopeConds(r.Target, t+".", all)...)
+		return "SELECT " + from + ", " + qualifiedSelect(t, r.Target.Columns) +
+			"\nFROM " + r.Through.Quoted + " AS " + j + " JOIN " + r.Target.Quoted + " AS " + t +
+			" ON " + t + "." + r.ToRef.Quoted + " = " + j + "." + r.To.Quoted +
+			"\nWHERE " + and(conds) +
+			"\nORDER BY " + from + ", " + qualifiedList(t, r.Target.PK)
+	})
 }
 
 // linkSQL adds a pair to the join table unless it is there.
-func linkSQL(r *Relation) string {
-	return header(r.Table, r.Link) + "INSERT INTO " + r.Through.Quoted + " (" + r.FK.Quoted + ", " + r.To.Quoted +
-		")\nVALUES (" + plainParam("$1", r.FK) + ", " + plainParam("$2", r.To) + ")\nON CONFLICT DO NOTHING"
+func linkSQL(r *Relation) Statement {
+	var p placeholders
+	a, b := p.nextFor(r.FK), p.nextFor(r.To)
+	s := p.finish(r.Table, r.Link, "INSERT INTO "+r.Through.Quoted+" ("+r.FK.Quoted+", "+r.To.Quoted+
+		")\nVALUES ("+plainParam(a, r.FK)+", "+plainParam(b, r.To)+")\nON CONFLICT DO NOTHING")
+	s.Const = sqlName(r.Table, r.Link)
+	return s
 }
 
 // unlinkSQL removes a pair from the join table.
-func unlinkSQL(r *Relation) string {
-	return header(r.Table, r.Unlink) + "DELETE FROM " + r.Through.Quoted + "\nWHERE " + r.FK.Quoted + " = " +
-		plainParam("$1", r.FK) + " AND " + r.To.Quoted + " = " + plainParam("$2", r.To)
+func unlinkSQL(r *Relation) Statement {
+	var p placeholders
+	a, b := p.nextFor(r.FK), p.nextFor(r.To)
+	s := p.finish(r.Table, r.Unlink, "DELETE FROM "+r.Through.Quoted+"\nWHERE "+r.FK.Quoted+" = "+
+		plainParam(a, r.FK)+" AND "+r.To.Quoted+" = "+plainParam(b, r.To))
+	s.Const = sqlName(r.Table, r.Unlink)
+	return s
 }

@@ -39,28 +39,34 @@ func (p *Package) Statements() []GeneratedStatement {
 // tableStatements appends the statements of one table.
 func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 	pos := t.Spec.Pos
+	// add adds a statement and its variant including soft-deleted rows;
+	// a statement without a constant is not generated.
 	add := func(method string, s Statement, pos spec.Pos) {
+		if s.Const == "" {
+			return
+		}
 		out = append(out, GeneratedStatement{Statement: s, Name: t.Op + "." + method, Table: t, Pos: pos})
+		if s.WithDeleted != nil {
+			out = append(out, GeneratedStatement{Statement: *s.WithDeleted, Name: t.Op + "." + method, Table: t, Pos: pos})
+		}
 	}
-	// crud adds a CRUD statement: const names the constant (ListFirst),
-	// method the method running it (List).
-	crud := func(method, suffix, sql string) {
-		out = append(out, GeneratedStatement{Statement: Statement{Const: sqlName(t, suffix), SQL: sql},
-			Name: t.Op + "." + method, Table: t, Pos: pos})
-	}
-	crud("Create", "Create", t.SQL.Create)
-	crud("FindByID", "FindByID", t.SQL.FindByID)
-	crud("FindAll", "FindAll", t.SQL.FindAll)
-	crud("List", "ListFirst", t.SQL.ListFirst)
-	crud("List", "ListAfter", t.SQL.ListAfter)
-	crud("Update", "Update", t.SQL.Update)
-	crud("Delete", "Delete", t.SQL.Delete)
-	crud("Count", "Count", t.SQL.Count)
+	add("Create", t.SQL.Create, pos)
+	add("FindByID", t.SQL.FindByID, pos)
+	add("FindAll", t.SQL.FindAll, pos)
+	add("List", t.SQL.ListFirst, pos)
+	add("List", t.SQL.ListAfter, pos)
+	add("Update", t.SQL.Update, pos)
+	add("Exists", t.SQL.Exists, pos)
+	add("Delete", t.SQL.Delete, pos)
+	add("HardDelete", t.SQL.HardDelete, pos)
+	add("Restore", t.SQL.Restore, pos)
+	add("Count", t.SQL.Count, pos)
 
 	if s := t.Batch.FindByIDs; s != nil {
 		add("FindByIDs", *s, pos)
 	}
-	if t.Batch.CopySource != "" && !t.Batch.ReturningBatch {
+	add("CreateMany", t.Batch.Insert, pos)
+	if !t.Batch.ReturningBatch {
 		add("CreateManyReturning", t.Batch.Returning, pos)
 	}
 	for _, k := range t.UniqueKeys {
@@ -69,9 +75,7 @@ func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 	}
 
 	for _, r := range t.Relations {
-		rel := func(method string, s Statement) {
-			out = append(out, GeneratedStatement{Statement: s, Name: t.Op + "." + method, Table: t, Pos: r.Pos})
-		}
+		rel := func(method string, s Statement) { add(method, s, r.Pos) }
 		switch r.Kind {
 		case BelongsTo:
 			rel(r.List, r.ListSQL)

@@ -50,7 +50,7 @@ func TestStatementsComplete(t *testing.T) {
 			if !s.Pos.IsValid() {
 				t.Errorf("%s: %s has no spec position", dir, s.Const)
 			}
-			if !strings.HasPrefix(s.SQL, "-- name: "+s.Name+"\n") {
+			if line, _, _ := strings.Cut(s.SQL, "\n"); line != "-- name: "+s.Name && !strings.HasPrefix(line, "-- name: "+s.Name+" ") {
 				t.Errorf("%s: %s does not start with its name %q:\n%s", dir, s.Const, s.Name, s.SQL)
 			}
 		}

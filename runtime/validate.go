@@ -147,3 +147,15 @@ func ValidateAll[T any, P interface {
 	}
 	return NewValidationError("", table, fields)
 }
+
+// LongerThan reports whether s has more than n characters (runes, as
+// PostgreSQL counts the length of varchar(n) and char_length), counting
+// only when its bytes could be more.
+func LongerThan(s string, n int) bool {
+	return len(s) > n && utf8.RuneCountInString(s) > n
+}
+
+// ShorterThan reports whether s has fewer than n characters.
+func ShorterThan(s string, n int) bool {
+	return len(s) < n || utf8.RuneCountInString(s) < n
+}

@@ -178,13 +178,19 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 	if got[0].At.IsZero() {
 		t.Fatal("default time not applied")
 	}
-	// Over-long values fail as in Create: the array casts do not cut them.
+	// Over-long values fail validation before any SQL, as in Create; the
+	// database rejects them too: the statements' casts do not cut them.
 	for _, bad := range []NewEvent{{Name: "long", Kind: MoodSad, Label: runtime.Set(ptr("eleven chars"))}, {Name: "code", Kind: MoodSad, Code: runtime.Set("ABCDE")}} {
-		if _, err := s.Events.CreateManyReturning(ctx, []NewEvent{bad}); !errors.Is(err, runtime.ErrEncoding) {
-			t.Fatalf("%s: %v, want an encoding error", bad.Name, err)
+		if _, err := s.Events.CreateManyReturning(ctx, []NewEvent{bad}); !errors.Is(err, runtime.ErrValidation) {
+			t.Fatalf("%s: %v, want a validation error", bad.Name, err)
 		}
-		if _, err := s.Events.Create(ctx, bad); !errors.Is(err, runtime.ErrEncoding) {
-			t.Fatalf("Create %s: %v, want an encoding error", bad.Name, err)
+		if _, err := s.Events.Create(ctx, bad); !errors.Is(err, runtime.ErrValidation) {
+			t.Fatalf("Create %s: %v, want a validation error", bad.Name, err)
+		}
+		n := bad
+		err := scanEvent(s.DB().QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), new(Event))
+		if runtime.KindOf(err) != runtime.KindEncoding {
+			t.Fatalf("the Create statement itself with %s: %v, want an encoding error", bad.Name, err)
 		}
 	}
 	if n, _ := s.Events.Count(ctx); n != 3 {

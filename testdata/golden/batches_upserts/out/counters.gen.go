@@ -36,6 +36,30 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
+var (
+	// ErrCounterNameTaken matches, with errors.Is, the errors that violate the primary
+	// key (name) of table counters: constraint counters_pkey, primary_key in the spec.
+	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table counters: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewCounter) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table counters, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *CounterUpdate) Validate() error {
+	return nil
+}
+
 // scanCounter reads a row of table counters, columns in table order, into v.
 func scanCounter(row pgx.Row, v *Counter) error {
 	return row.Scan(&v.Name)
@@ -51,7 +75,7 @@ RETURNING "name"`
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersCreate, n.Name), &v); err != nil {
-		return Counter{}, runtime.Wrap(err, "counters.Create", "counters")
+		return Counter{}, wrapErr(err, "counters.Create", "counters")
 	}
 	return v, nil
 }
@@ -65,7 +89,7 @@ WHERE "name" = $1`
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersFindByID, name), &v); err != nil {
-		return Counter{}, runtime.Wrap(err, "counters.FindByID", "counters")
+		return Counter{}, wrapErr(err, "counters.FindByID", "counters")
 	}
 	return v, nil
 }
@@ -78,11 +102,11 @@ SELECT "name" FROM "counters" ORDER BY "name"`
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "counters.FindAll", "counters")
+		return nil, wrapErr(err, "counters.FindAll", "counters")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCounter)
 	if err != nil {
-		return nil, runtime.Wrap(err, "counters.FindAll", "counters")
+		return nil, wrapErr(err, "counters.FindAll", "counters")
 	}
 	return items, nil
 }
@@ -94,7 +118,7 @@ func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return func(yield func(Counter, error) bool) {
 		rows, err := r.db.Query(ctx, sqlCountersFindAll)
 		if err != nil {
-			yield(Counter{}, runtime.Wrap(err, "counters.Stream", "counters"))
+			yield(Counter{}, wrapErr(err, "counters.Stream", "counters"))
 			return
 		}
 		defer rows.Close()
@@ -102,7 +126,7 @@ func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 		for rows.Next() {
 			v = Counter{}
 			if err := scanCounter(rows, &v); err != nil {
-				yield(Counter{}, runtime.Wrap(err, "counters.Stream", "counters"))
+				yield(Counter{}, wrapErr(err, "counters.Stream", "counters"))
 				return
 			}
 			if !yield(v, nil) {
@@ -110,7 +134,7 @@ func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Counter{}, runtime.Wrap(err, "counters.Stream", "counters"))
+			yield(Counter{}, wrapErr(err, "counters.Stream", "counters"))
 		}
 	}
 }
@@ -138,16 +162,16 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var name string
 		if err := runtime.DecodeCursor(page.After, &name); err != nil {
-			return runtime.Page[Counter]{}, runtime.Wrap(err, "counters.List", "counters")
+			return runtime.Page[Counter]{}, wrapErr(err, "counters.List", "counters")
 		}
 		rows, err = r.db.Query(ctx, sqlCountersListAfter, name, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Counter]{}, runtime.Wrap(err, "counters.List", "counters")
+		return runtime.Page[Counter]{}, wrapErr(err, "counters.List", "counters")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanCounter)
 	if err != nil {
-		return runtime.Page[Counter]{}, runtime.Wrap(err, "counters.List", "counters")
+		return runtime.Page[Counter]{}, wrapErr(err, "counters.List", "counters")
 	}
 	return runtime.NewPage(items, size, func(v *Counter) string {
 		return runtime.EncodeCursor(v.Name)
@@ -164,7 +188,7 @@ WHERE "name" = $1`
 func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) (Counter, error) {
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, name), &v); err != nil {
-		return Counter{}, runtime.Wrap(err, "counters.Update", "counters")
+		return Counter{}, wrapErr(err, "counters.Update", "counters")
 	}
 	return v, nil
 }
@@ -177,7 +201,7 @@ DELETE FROM "counters" WHERE "name" = $1`
 func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCountersDelete, name)
 	if err != nil {
-		return false, runtime.Wrap(err, "counters.Delete", "counters")
+		return false, wrapErr(err, "counters.Delete", "counters")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -189,7 +213,7 @@ SELECT count(*) FROM "counters"`
 func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlCountersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "counters.Count", "counters")
+		return 0, wrapErr(err, "counters.Count", "counters")
 	}
 	return n, nil
 }
@@ -207,11 +231,11 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	}
 	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "counters.FindByIDs", "counters")
+		return nil, wrapErr(err, "counters.FindByIDs", "counters")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanCounter)
 	if err != nil {
-		return nil, runtime.Wrap(err, "counters.FindByIDs", "counters")
+		return nil, wrapErr(err, "counters.FindByIDs", "counters")
 	}
 	return items, nil
 }
@@ -266,7 +290,7 @@ func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64,
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"counters"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "counters.CreateMany", "counters")
+		return 0, wrapErr(err, "counters.CreateMany", "counters")
 	}
 	return n, nil
 }
@@ -293,11 +317,11 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	}
 	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, a1)
 	if err != nil {
-		return nil, runtime.Wrap(err, "counters.CreateManyReturning", "counters")
+		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanCounter)
 	if err != nil {
-		return nil, runtime.Wrap(err, "counters.CreateManyReturning", "counters")
+		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
 	return out, nil
 }
@@ -316,7 +340,7 @@ RETURNING "name"`
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpsertByName, n.Name), &v); err != nil {
-		return Counter{}, runtime.Wrap(err, "counters.UpsertByName", "counters")
+		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
 	}
 	return v, nil
 }
@@ -351,7 +375,7 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 			continue
 		}
 		if err != nil {
-			return Counter{}, false, runtime.Wrap(err, "counters.CreateIfAbsentByName", "counters")
+			return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 		}
 		return v, created, nil
 	}

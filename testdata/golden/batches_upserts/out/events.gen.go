@@ -66,6 +66,92 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 	return &EventRepo{db: db}
 }
 
+var (
+	// ErrEventIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table events: constraint events_pkey, primary_key in the spec.
+	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table events: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewEvent) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Kind
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "kind",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if n.Code.Set {
+		v := n.Code.Value
+		if runtime.LongerThan(v, 4) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 4 characters long",
+			})
+		}
+	}
+	if n.Label.Set && n.Label.Value != nil {
+		v := *n.Label.Value
+		if runtime.LongerThan(v, 10) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "label",
+				Message: "must be at most 10 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "events", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table events, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *EventUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Kind.Set {
+		v := u.Kind.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "kind",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if u.Code.Set {
+		v := u.Code.Value
+		if runtime.LongerThan(v, 4) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 4 characters long",
+			})
+		}
+	}
+	if u.Label.Set && u.Label.Value != nil {
+		v := *u.Label.Value
+		if runtime.LongerThan(v, 10) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "label",
+				Message: "must be at most 10 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "events", fields)
+	}
+	return nil
+}
+
 // scanEvent reads a row of table events, columns in table order, into v.
 func scanEvent(row pgx.Row, v *Event) error {
 	return row.Scan(&v.ID, &v.Name, &v.Kind, &v.Amount, &v.At, &v.Payload, &v.Ref, &v.Code, &v.Label)
@@ -77,11 +163,14 @@ VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()), $5, $6, COALESCE($7::bpcha
 RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label"`
 
 // Create inserts a row into table events and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
+	if err := n.Validate(); err != nil {
+		return Event{}, wrapErr(err, "events.Create", "events")
+	}
 	var v Event
 	if err := scanEvent(r.db.QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), &v); err != nil {
-		return Event{}, runtime.Wrap(err, "events.Create", "events")
+		return Event{}, wrapErr(err, "events.Create", "events")
 	}
 	return v, nil
 }
@@ -95,7 +184,7 @@ WHERE "id" = $1`
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 	var v Event
 	if err := scanEvent(r.db.QueryRow(ctx, sqlEventsFindByID, id), &v); err != nil {
-		return Event{}, runtime.Wrap(err, "events.FindByID", "events")
+		return Event{}, wrapErr(err, "events.FindByID", "events")
 	}
 	return v, nil
 }
@@ -108,11 +197,11 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" F
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	rows, err := r.db.Query(ctx, sqlEventsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "events.FindAll", "events")
+		return nil, wrapErr(err, "events.FindAll", "events")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEvent)
 	if err != nil {
-		return nil, runtime.Wrap(err, "events.FindAll", "events")
+		return nil, wrapErr(err, "events.FindAll", "events")
 	}
 	return items, nil
 }
@@ -124,7 +213,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		rows, err := r.db.Query(ctx, sqlEventsFindAll)
 		if err != nil {
-			yield(Event{}, runtime.Wrap(err, "events.Stream", "events"))
+			yield(Event{}, wrapErr(err, "events.Stream", "events"))
 			return
 		}
 		defer rows.Close()
@@ -132,7 +221,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 		for rows.Next() {
 			v = Event{}
 			if err := scanEvent(rows, &v); err != nil {
-				yield(Event{}, runtime.Wrap(err, "events.Stream", "events"))
+				yield(Event{}, wrapErr(err, "events.Stream", "events"))
 				return
 			}
 			if !yield(v, nil) {
@@ -140,7 +229,7 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Event{}, runtime.Wrap(err, "events.Stream", "events"))
+			yield(Event{}, wrapErr(err, "events.Stream", "events"))
 		}
 	}
 }
@@ -168,16 +257,16 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Event]{}, runtime.Wrap(err, "events.List", "events")
+			return runtime.Page[Event]{}, wrapErr(err, "events.List", "events")
 		}
 		rows, err = r.db.Query(ctx, sqlEventsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Event]{}, runtime.Wrap(err, "events.List", "events")
+		return runtime.Page[Event]{}, wrapErr(err, "events.List", "events")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanEvent)
 	if err != nil {
-		return runtime.Page[Event]{}, runtime.Wrap(err, "events.List", "events")
+		return runtime.Page[Event]{}, wrapErr(err, "events.List", "events")
 	}
 	return runtime.NewPage(items, size, func(v *Event) string {
 		return runtime.EncodeCursor(v.ID)
@@ -199,11 +288,14 @@ RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label
 
 // Update applies the set fields of u to the row of table events with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
+	if err := u.Validate(); err != nil {
+		return Event{}, wrapErr(err, "events.Update", "events")
+	}
 	var v Event
 	if err := scanEvent(r.db.QueryRow(ctx, sqlEventsUpdate, id, u.Name.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.At.Ptr(), u.Payload.Set, u.Payload.Value, u.Ref.Set, u.Ref.Value, u.Code.Ptr(), u.Label.Set, u.Label.Value), &v); err != nil {
-		return Event{}, runtime.Wrap(err, "events.Update", "events")
+		return Event{}, wrapErr(err, "events.Update", "events")
 	}
 	return v, nil
 }
@@ -216,7 +308,7 @@ DELETE FROM "events" WHERE "id" = $1`
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEventsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "events.Delete", "events")
+		return false, wrapErr(err, "events.Delete", "events")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -228,7 +320,7 @@ SELECT count(*) FROM "events"`
 func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlEventsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "events.Count", "events")
+		return 0, wrapErr(err, "events.Count", "events")
 	}
 	return n, nil
 }
@@ -246,11 +338,11 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	}
 	rows, err := r.db.Query(ctx, sqlEventsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "events.FindByIDs", "events")
+		return nil, wrapErr(err, "events.FindByIDs", "events")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanEvent)
 	if err != nil {
-		return nil, runtime.Wrap(err, "events.FindByIDs", "events")
+		return nil, wrapErr(err, "events.FindByIDs", "events")
 	}
 	return items, nil
 }
@@ -346,6 +438,9 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "events.CreateMany", "events")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -365,7 +460,7 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"events"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "events.CreateMany", "events")
+			return 0, wrapErr(err, "events.CreateMany", "events")
 		}
 		return n, nil
 	}
@@ -388,7 +483,7 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "events.CreateMany", "events")
+		return 0, wrapErr(err, "events.CreateMany", "events")
 	}
 	return total, nil
 }
@@ -403,10 +498,13 @@ RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label
 // CreateManyReturning inserts rows into table events and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]Mood, len(rows))
@@ -431,11 +529,11 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	}
 	res, err := r.db.Query(ctx, sqlEventsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9)
 	if err != nil {
-		return nil, runtime.Wrap(err, "events.CreateManyReturning", "events")
+		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanEvent)
 	if err != nil {
-		return nil, runtime.Wrap(err, "events.CreateManyReturning", "events")
+		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
 	return out, nil
 }

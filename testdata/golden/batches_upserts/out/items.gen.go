@@ -69,6 +69,110 @@ func NewItemRepo(db runtime.DBTX) *ItemRepo {
 	return &ItemRepo{db: db}
 }
 
+var (
+	// ErrItemIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table items: constraint items_pkey, primary_key in the spec.
+	ErrItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_pkey", "primary_key")
+
+	// ErrItemSKUTaken matches, with errors.Is, the errors that violate the unique
+	// column sku of table items: constraint items_sku_key, sku.unique in the spec.
+	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
+)
+
+// Validate checks n against the spec's rules for table items: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewItem) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.SKU
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "sku",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if n.Mood.Set {
+		v := n.Mood.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "mood",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if n.Moods.Set {
+		v := n.Moods.Value
+		badLabel := false
+		for _, e := range v {
+			if !e.Valid() {
+				badLabel = true
+				break
+			}
+		}
+		if badLabel {
+			fields = append(fields, runtime.FieldError{
+				Field:   "moods",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "items", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table items, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *ItemUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.SKU.Set {
+		v := u.SKU.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "sku",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if u.Mood.Set {
+		v := u.Mood.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "mood",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if u.Moods.Set {
+		v := u.Moods.Value
+		badLabel := false
+		for _, e := range v {
+			if !e.Valid() {
+				badLabel = true
+				break
+			}
+		}
+		if badLabel {
+			fields = append(fields, runtime.FieldError{
+				Field:   "moods",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "items", fields)
+	}
+	return nil
+}
+
 // scanItem reads a row of table items, columns in table order, into v.
 func scanItem(row pgx.Row, v *Item) error {
 	return row.Scan(&v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
@@ -80,11 +184,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0),
 RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`
 
 // Create inserts a row into table items and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
+	if err := n.Validate(); err != nil {
+		return Item{}, wrapErr(err, "items.Create", "items")
+	}
 	var v Item
 	if err := scanItem(r.db.QueryRow(ctx, sqlItemsCreate, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), &v); err != nil {
-		return Item{}, runtime.Wrap(err, "items.Create", "items")
+		return Item{}, wrapErr(err, "items.Create", "items")
 	}
 	return v, nil
 }
@@ -98,7 +205,7 @@ WHERE "id" = $1`
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
 	var v Item
 	if err := scanItem(r.db.QueryRow(ctx, sqlItemsFindByID, id), &v); err != nil {
-		return Item{}, runtime.Wrap(err, "items.FindByID", "items")
+		return Item{}, wrapErr(err, "items.FindByID", "items")
 	}
 	return v, nil
 }
@@ -111,11 +218,11 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 	rows, err := r.db.Query(ctx, sqlItemsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "items.FindAll", "items")
+		return nil, wrapErr(err, "items.FindAll", "items")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "items.FindAll", "items")
+		return nil, wrapErr(err, "items.FindAll", "items")
 	}
 	return items, nil
 }
@@ -127,7 +234,7 @@ func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 	return func(yield func(Item, error) bool) {
 		rows, err := r.db.Query(ctx, sqlItemsFindAll)
 		if err != nil {
-			yield(Item{}, runtime.Wrap(err, "items.Stream", "items"))
+			yield(Item{}, wrapErr(err, "items.Stream", "items"))
 			return
 		}
 		defer rows.Close()
@@ -135,7 +242,7 @@ func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 		for rows.Next() {
 			v = Item{}
 			if err := scanItem(rows, &v); err != nil {
-				yield(Item{}, runtime.Wrap(err, "items.Stream", "items"))
+				yield(Item{}, wrapErr(err, "items.Stream", "items"))
 				return
 			}
 			if !yield(v, nil) {
@@ -143,7 +250,7 @@ func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Item{}, runtime.Wrap(err, "items.Stream", "items"))
+			yield(Item{}, wrapErr(err, "items.Stream", "items"))
 		}
 	}
 }
@@ -171,16 +278,16 @@ func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Item]{}, runtime.Wrap(err, "items.List", "items")
+			return runtime.Page[Item]{}, wrapErr(err, "items.List", "items")
 		}
 		rows, err = r.db.Query(ctx, sqlItemsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Item]{}, runtime.Wrap(err, "items.List", "items")
+		return runtime.Page[Item]{}, wrapErr(err, "items.List", "items")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanItem)
 	if err != nil {
-		return runtime.Page[Item]{}, runtime.Wrap(err, "items.List", "items")
+		return runtime.Page[Item]{}, wrapErr(err, "items.List", "items")
 	}
 	return runtime.NewPage(items, size, func(v *Item) string {
 		return runtime.EncodeCursor(v.ID)
@@ -203,11 +310,15 @@ RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "
 
 // Update applies the set fields of u to the row of table items with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item, error) {
+	if err := u.Validate(); err != nil {
+		return Item{}, wrapErr(err, "items.Update", "items")
+	}
 	var v Item
 	if err := scanItem(r.db.QueryRow(ctx, sqlItemsUpdate, id, u.SKU.Ptr(), u.Name.Ptr(), u.Qty.Ptr(), u.Note.Set, u.Note.Value, u.Mood.Ptr(), u.Moods.Ptr(), u.Tags.Ptr(), u.Price.Set, u.Price.Value), &v); err != nil {
-		return Item{}, runtime.Wrap(err, "items.Update", "items")
+		return Item{}, wrapErr(err, "items.Update", "items")
 	}
 	return v, nil
 }
@@ -220,7 +331,7 @@ DELETE FROM "items" WHERE "id" = $1`
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlItemsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "items.Delete", "items")
+		return false, wrapErr(err, "items.Delete", "items")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -232,7 +343,7 @@ SELECT count(*) FROM "items"`
 func (r *ItemRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlItemsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "items.Count", "items")
+		return 0, wrapErr(err, "items.Count", "items")
 	}
 	return n, nil
 }
@@ -250,11 +361,11 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	}
 	rows, err := r.db.Query(ctx, sqlItemsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "items.FindByIDs", "items")
+		return nil, wrapErr(err, "items.FindByIDs", "items")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "items.FindByIDs", "items")
+		return nil, wrapErr(err, "items.FindByIDs", "items")
 	}
 	return items, nil
 }
@@ -374,6 +485,9 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "items.CreateMany", "items")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -406,7 +520,7 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "items.CreateMany", "items")
+		return 0, wrapErr(err, "items.CreateMany", "items")
 	}
 	return total, nil
 }
@@ -415,10 +529,13 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 // input order, defaults applied. It queues Create's statement once per row in one
 // pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// array columns.) It validates every row first.
 func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]Item, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "items.CreateManyReturning", "items")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -431,12 +548,12 @@ func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]I
 		var v Item
 		if err := scanItem(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "items.CreateManyReturning", "items")
+			return nil, wrapErr(err, "items.CreateManyReturning", "items")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "items.CreateManyReturning", "items")
+		return nil, wrapErr(err, "items.CreateManyReturning", "items")
 	}
 	return out, nil
 }
@@ -458,12 +575,15 @@ RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "
 // UpsertBySKU inserts n into table items or, when a row with the same sku exists,
 // updates that row from n, in one statement, and returns the row as stored. The
 // update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value. It sets updated_at to the
-// transaction's time.
+// optional field left unset keeps the column's value. It validates n first. It
+// sets updated_at to the transaction's time.
 func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
+	if err := n.Validate(); err != nil {
+		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
+	}
 	var v Item
 	if err := scanItem(r.db.QueryRow(ctx, sqlItemsUpsertBySKU, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), &v); err != nil {
-		return Item{}, runtime.Wrap(err, "items.UpsertBySKU", "items")
+		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
 	}
 	return v, nil
 }
@@ -486,8 +606,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Item
 		var created bool
@@ -498,7 +621,7 @@ func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bo
 			continue
 		}
 		if err != nil {
-			return Item{}, false, runtime.Wrap(err, "items.CreateIfAbsentBySKU", "items")
+			return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
 		}
 		return v, created, nil
 	}

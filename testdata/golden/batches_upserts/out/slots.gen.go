@@ -46,6 +46,35 @@ func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 	return &SlotRepo{db: db}
 }
 
+var (
+	// ErrSlotIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table slots: constraint slots_pkey, primary_key in the spec.
+	ErrSlotIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_pkey", "primary_key")
+
+	// ErrSlotDayRoomTaken matches, with errors.Is, the errors that violate the unique
+	// index on (day, room) of table slots: constraint slots_day_room_key, unique(day,
+	// room) in the spec.
+	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
+)
+
+// Validate checks n against the spec's rules for table slots: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewSlot) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table slots, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *SlotUpdate) Validate() error {
+	return nil
+}
+
 // scanSlot reads a row of table slots, columns in table order, into v.
 func scanSlot(row pgx.Row, v *Slot) error {
 	return row.Scan(&v.ID, &v.Day, &v.Room, &v.BookedBy)
@@ -61,7 +90,7 @@ RETURNING "id", "day", "room", "booked_by"`
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
 	var v Slot
 	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsCreate, n.Day, n.Room, n.BookedBy), &v); err != nil {
-		return Slot{}, runtime.Wrap(err, "slots.Create", "slots")
+		return Slot{}, wrapErr(err, "slots.Create", "slots")
 	}
 	return v, nil
 }
@@ -75,7 +104,7 @@ WHERE "id" = $1`
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
 	var v Slot
 	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsFindByID, id), &v); err != nil {
-		return Slot{}, runtime.Wrap(err, "slots.FindByID", "slots")
+		return Slot{}, wrapErr(err, "slots.FindByID", "slots")
 	}
 	return v, nil
 }
@@ -88,11 +117,11 @@ SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`
 func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 	rows, err := r.db.Query(ctx, sqlSlotsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "slots.FindAll", "slots")
+		return nil, wrapErr(err, "slots.FindAll", "slots")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSlot)
 	if err != nil {
-		return nil, runtime.Wrap(err, "slots.FindAll", "slots")
+		return nil, wrapErr(err, "slots.FindAll", "slots")
 	}
 	return items, nil
 }
@@ -104,7 +133,7 @@ func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 	return func(yield func(Slot, error) bool) {
 		rows, err := r.db.Query(ctx, sqlSlotsFindAll)
 		if err != nil {
-			yield(Slot{}, runtime.Wrap(err, "slots.Stream", "slots"))
+			yield(Slot{}, wrapErr(err, "slots.Stream", "slots"))
 			return
 		}
 		defer rows.Close()
@@ -112,7 +141,7 @@ func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 		for rows.Next() {
 			v = Slot{}
 			if err := scanSlot(rows, &v); err != nil {
-				yield(Slot{}, runtime.Wrap(err, "slots.Stream", "slots"))
+				yield(Slot{}, wrapErr(err, "slots.Stream", "slots"))
 				return
 			}
 			if !yield(v, nil) {
@@ -120,7 +149,7 @@ func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Slot{}, runtime.Wrap(err, "slots.Stream", "slots"))
+			yield(Slot{}, wrapErr(err, "slots.Stream", "slots"))
 		}
 	}
 }
@@ -148,16 +177,16 @@ func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Slot]{}, runtime.Wrap(err, "slots.List", "slots")
+			return runtime.Page[Slot]{}, wrapErr(err, "slots.List", "slots")
 		}
 		rows, err = r.db.Query(ctx, sqlSlotsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Slot]{}, runtime.Wrap(err, "slots.List", "slots")
+		return runtime.Page[Slot]{}, wrapErr(err, "slots.List", "slots")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanSlot)
 	if err != nil {
-		return runtime.Page[Slot]{}, runtime.Wrap(err, "slots.List", "slots")
+		return runtime.Page[Slot]{}, wrapErr(err, "slots.List", "slots")
 	}
 	return runtime.NewPage(items, size, func(v *Slot) string {
 		return runtime.EncodeCursor(v.ID)
@@ -178,7 +207,7 @@ RETURNING "id", "day", "room", "booked_by"`
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
 	var v Slot
 	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsUpdate, id, u.Day.Ptr(), u.Room.Ptr(), u.BookedBy.Ptr()), &v); err != nil {
-		return Slot{}, runtime.Wrap(err, "slots.Update", "slots")
+		return Slot{}, wrapErr(err, "slots.Update", "slots")
 	}
 	return v, nil
 }
@@ -191,7 +220,7 @@ DELETE FROM "slots" WHERE "id" = $1`
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSlotsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "slots.Delete", "slots")
+		return false, wrapErr(err, "slots.Delete", "slots")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -203,7 +232,7 @@ SELECT count(*) FROM "slots"`
 func (r *SlotRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlSlotsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "slots.Count", "slots")
+		return 0, wrapErr(err, "slots.Count", "slots")
 	}
 	return n, nil
 }
@@ -221,11 +250,11 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	}
 	rows, err := r.db.Query(ctx, sqlSlotsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "slots.FindByIDs", "slots")
+		return nil, wrapErr(err, "slots.FindByIDs", "slots")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanSlot)
 	if err != nil {
-		return nil, runtime.Wrap(err, "slots.FindByIDs", "slots")
+		return nil, wrapErr(err, "slots.FindByIDs", "slots")
 	}
 	return items, nil
 }
@@ -282,7 +311,7 @@ func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"slots"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "slots.CreateMany", "slots")
+		return 0, wrapErr(err, "slots.CreateMany", "slots")
 	}
 	return n, nil
 }
@@ -313,11 +342,11 @@ func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]S
 	}
 	res, err := r.db.Query(ctx, sqlSlotsCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "slots.CreateManyReturning", "slots")
+		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanSlot)
 	if err != nil {
-		return nil, runtime.Wrap(err, "slots.CreateManyReturning", "slots")
+		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
 	}
 	return out, nil
 }
@@ -336,7 +365,7 @@ RETURNING "id", "day", "room", "booked_by"`
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
 	var v Slot
 	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsUpsertByDayAndRoom, n.Day, n.Room, n.BookedBy), &v); err != nil {
-		return Slot{}, runtime.Wrap(err, "slots.UpsertByDayAndRoom", "slots")
+		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 	}
 	return v, nil
 }
@@ -371,7 +400,7 @@ func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (S
 			continue
 		}
 		if err != nil {
-			return Slot{}, false, runtime.Wrap(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+			return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 		}
 		return v, created, nil
 	}

@@ -39,6 +39,30 @@ func NewTickRepo(db runtime.DBTX) *TickRepo {
 	return &TickRepo{db: db}
 }
 
+var (
+	// ErrTickIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table ticks: constraint ticks_pkey, primary_key in the spec.
+	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table ticks: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewTick) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table ticks, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *TickUpdate) Validate() error {
+	return nil
+}
+
 // scanTick reads a row of table ticks, columns in table order, into v.
 func scanTick(row pgx.Row, v *Tick) error {
 	return row.Scan(&v.ID, &v.CreatedAt, &v.UpdatedAt)
@@ -52,7 +76,7 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
 	var v Tick
 	if err := scanTick(r.db.QueryRow(ctx, sqlTicksCreate), &v); err != nil {
-		return Tick{}, runtime.Wrap(err, "ticks.Create", "ticks")
+		return Tick{}, wrapErr(err, "ticks.Create", "ticks")
 	}
 	return v, nil
 }
@@ -66,7 +90,7 @@ WHERE "id" = $1`
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
 	var v Tick
 	if err := scanTick(r.db.QueryRow(ctx, sqlTicksFindByID, id), &v); err != nil {
-		return Tick{}, runtime.Wrap(err, "ticks.FindByID", "ticks")
+		return Tick{}, wrapErr(err, "ticks.FindByID", "ticks")
 	}
 	return v, nil
 }
@@ -79,11 +103,11 @@ SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`
 func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 	rows, err := r.db.Query(ctx, sqlTicksFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "ticks.FindAll", "ticks")
+		return nil, wrapErr(err, "ticks.FindAll", "ticks")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanTick)
 	if err != nil {
-		return nil, runtime.Wrap(err, "ticks.FindAll", "ticks")
+		return nil, wrapErr(err, "ticks.FindAll", "ticks")
 	}
 	return items, nil
 }
@@ -95,7 +119,7 @@ func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 	return func(yield func(Tick, error) bool) {
 		rows, err := r.db.Query(ctx, sqlTicksFindAll)
 		if err != nil {
-			yield(Tick{}, runtime.Wrap(err, "ticks.Stream", "ticks"))
+			yield(Tick{}, wrapErr(err, "ticks.Stream", "ticks"))
 			return
 		}
 		defer rows.Close()
@@ -103,7 +127,7 @@ func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 		for rows.Next() {
 			v = Tick{}
 			if err := scanTick(rows, &v); err != nil {
-				yield(Tick{}, runtime.Wrap(err, "ticks.Stream", "ticks"))
+				yield(Tick{}, wrapErr(err, "ticks.Stream", "ticks"))
 				return
 			}
 			if !yield(v, nil) {
@@ -111,7 +135,7 @@ func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Tick{}, runtime.Wrap(err, "ticks.Stream", "ticks"))
+			yield(Tick{}, wrapErr(err, "ticks.Stream", "ticks"))
 		}
 	}
 }
@@ -139,16 +163,16 @@ func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tick]{}, runtime.Wrap(err, "ticks.List", "ticks")
+			return runtime.Page[Tick]{}, wrapErr(err, "ticks.List", "ticks")
 		}
 		rows, err = r.db.Query(ctx, sqlTicksListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Tick]{}, runtime.Wrap(err, "ticks.List", "ticks")
+		return runtime.Page[Tick]{}, wrapErr(err, "ticks.List", "ticks")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanTick)
 	if err != nil {
-		return runtime.Page[Tick]{}, runtime.Wrap(err, "ticks.List", "ticks")
+		return runtime.Page[Tick]{}, wrapErr(err, "ticks.List", "ticks")
 	}
 	return runtime.NewPage(items, size, func(v *Tick) string {
 		return runtime.EncodeCursor(v.ID)
@@ -167,7 +191,7 @@ RETURNING "id", "created_at", "updated_at"`
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
 	var v Tick
 	if err := scanTick(r.db.QueryRow(ctx, sqlTicksUpdate, id), &v); err != nil {
-		return Tick{}, runtime.Wrap(err, "ticks.Update", "ticks")
+		return Tick{}, wrapErr(err, "ticks.Update", "ticks")
 	}
 	return v, nil
 }
@@ -180,7 +204,7 @@ DELETE FROM "ticks" WHERE "id" = $1`
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTicksDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "ticks.Delete", "ticks")
+		return false, wrapErr(err, "ticks.Delete", "ticks")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -192,7 +216,7 @@ SELECT count(*) FROM "ticks"`
 func (r *TickRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlTicksCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "ticks.Count", "ticks")
+		return 0, wrapErr(err, "ticks.Count", "ticks")
 	}
 	return n, nil
 }
@@ -210,11 +234,11 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	}
 	rows, err := r.db.Query(ctx, sqlTicksFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "ticks.FindByIDs", "ticks")
+		return nil, wrapErr(err, "ticks.FindByIDs", "ticks")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanTick)
 	if err != nil {
-		return nil, runtime.Wrap(err, "ticks.FindByIDs", "ticks")
+		return nil, wrapErr(err, "ticks.FindByIDs", "ticks")
 	}
 	return items, nil
 }
@@ -238,12 +262,12 @@ func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]T
 		var v Tick
 		if err := scanTick(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "ticks.CreateManyReturning", "ticks")
+			return nil, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "ticks.CreateManyReturning", "ticks")
+		return nil, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 	}
 	return out, nil
 }

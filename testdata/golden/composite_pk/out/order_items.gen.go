@@ -52,6 +52,59 @@ func NewOrderItemRepo(db runtime.DBTX) *OrderItemRepo {
 	return &OrderItemRepo{db: db}
 }
 
+var (
+	// ErrOrderItemOrderIDSKUTaken matches, with errors.Is, the errors that violate the
+	// primary key (order_id, sku) of table order_items: constraint order_items_pkey,
+	// primary_key in the spec.
+	ErrOrderItemOrderIDSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_items", "order_items_pkey", "primary_key")
+
+	// ErrOrderItemQuantityCheck matches, with errors.Is, the errors that violate the
+	// check of column quantity (quantity > 0) of table order_items: constraint
+	// order_items_quantity_check, quantity.check in the spec.
+	ErrOrderItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_items", "order_items_quantity_check", "quantity.check")
+
+	// ErrOrderItemOrderIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key order_id → orders.id of table order_items: constraint
+	// order_items_order_id_fkey, order_id.references in the spec.
+	ErrOrderItemOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_items", "order_items_order_id_fkey", "order_id.references")
+
+	// ErrOrderItemSKUNotFound matches, with errors.Is, the errors that violate the
+	// foreign key sku → products.sku of table order_items: constraint
+	// order_items_sku_fkey, sku.references in the spec.
+	ErrOrderItemSKUNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_items", "order_items_sku_fkey", "sku.references")
+)
+
+// Validate checks n against the spec's rules for table order_items: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewOrderItem) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.SKU
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "sku",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "order_items", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table order_items, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *OrderItemUpdate) Validate() error {
+	return nil
+}
+
 // scanOrderItem reads a row of table order_items, columns in table order, into v.
 func scanOrderItem(row pgx.Row, v *OrderItem) error {
 	return row.Scan(&v.OrderID, &v.SKU, &v.Quantity, &v.Note)
@@ -63,11 +116,14 @@ VALUES ($1, $2, COALESCE($3::integer, 1), $4)
 RETURNING "order_id", "sku", "quantity", "note"`
 
 // Create inserts a row into table order_items and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, error) {
+	if err := n.Validate(); err != nil {
+		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
+	}
 	var v OrderItem
 	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsCreate, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), &v); err != nil {
-		return OrderItem{}, runtime.Wrap(err, "order_items.Create", "order_items")
+		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
 	}
 	return v, nil
 }
@@ -81,7 +137,7 @@ WHERE "order_id" = $1 AND "sku" = $2`
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
 	var v OrderItem
 	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsFindByID, orderID, sku), &v); err != nil {
-		return OrderItem{}, runtime.Wrap(err, "order_items.FindByID", "order_items")
+		return OrderItem{}, wrapErr(err, "order_items.FindByID", "order_items")
 	}
 	return v, nil
 }
@@ -94,11 +150,11 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_
 func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.FindAll", "order_items")
+		return nil, wrapErr(err, "order_items.FindAll", "order_items")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.FindAll", "order_items")
+		return nil, wrapErr(err, "order_items.FindAll", "order_items")
 	}
 	return items, nil
 }
@@ -110,7 +166,7 @@ func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] 
 	return func(yield func(OrderItem, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
 		if err != nil {
-			yield(OrderItem{}, runtime.Wrap(err, "order_items.Stream", "order_items"))
+			yield(OrderItem{}, wrapErr(err, "order_items.Stream", "order_items"))
 			return
 		}
 		defer rows.Close()
@@ -118,7 +174,7 @@ func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] 
 		for rows.Next() {
 			v = OrderItem{}
 			if err := scanOrderItem(rows, &v); err != nil {
-				yield(OrderItem{}, runtime.Wrap(err, "order_items.Stream", "order_items"))
+				yield(OrderItem{}, wrapErr(err, "order_items.Stream", "order_items"))
 				return
 			}
 			if !yield(v, nil) {
@@ -126,7 +182,7 @@ func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] 
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(OrderItem{}, runtime.Wrap(err, "order_items.Stream", "order_items"))
+			yield(OrderItem{}, wrapErr(err, "order_items.Stream", "order_items"))
 		}
 	}
 }
@@ -155,16 +211,16 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		var orderID int32
 		var sku string
 		if err := runtime.DecodeCursor(page.After, &orderID, &sku); err != nil {
-			return runtime.Page[OrderItem]{}, runtime.Wrap(err, "order_items.List", "order_items")
+			return runtime.Page[OrderItem]{}, wrapErr(err, "order_items.List", "order_items")
 		}
 		rows, err = r.db.Query(ctx, sqlOrderItemsListAfter, orderID, sku, size+1)
 	}
 	if err != nil {
-		return runtime.Page[OrderItem]{}, runtime.Wrap(err, "order_items.List", "order_items")
+		return runtime.Page[OrderItem]{}, wrapErr(err, "order_items.List", "order_items")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrderItem)
 	if err != nil {
-		return runtime.Page[OrderItem]{}, runtime.Wrap(err, "order_items.List", "order_items")
+		return runtime.Page[OrderItem]{}, wrapErr(err, "order_items.List", "order_items")
 	}
 	return runtime.NewPage(items, size, func(v *OrderItem) string {
 		return runtime.EncodeCursor(v.OrderID, v.SKU)
@@ -180,11 +236,14 @@ RETURNING "order_id", "sku", "quantity", "note"`
 
 // Update applies the set fields of u to the row of table order_items with the
 // given orderID and sku and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound.
+// matches runtime.ErrNotFound. It validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
+	if err := u.Validate(); err != nil {
+		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
+	}
 	var v OrderItem
 	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsUpdate, orderID, sku, u.Quantity.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
-		return OrderItem{}, runtime.Wrap(err, "order_items.Update", "order_items")
+		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
 	}
 	return v, nil
 }
@@ -197,7 +256,7 @@ DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrderItemsDelete, orderID, sku)
 	if err != nil {
-		return false, runtime.Wrap(err, "order_items.Delete", "order_items")
+		return false, wrapErr(err, "order_items.Delete", "order_items")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -209,7 +268,7 @@ SELECT count(*) FROM "order_items"`
 func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrderItemsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "order_items.Count", "order_items")
+		return 0, wrapErr(err, "order_items.Count", "order_items")
 	}
 	return n, nil
 }
@@ -283,6 +342,9 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "order_items.CreateMany", "order_items")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -302,7 +364,7 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "order_items.CreateMany", "order_items")
+			return 0, wrapErr(err, "order_items.CreateMany", "order_items")
 		}
 		return n, nil
 	}
@@ -325,7 +387,7 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "order_items.CreateMany", "order_items")
+		return 0, wrapErr(err, "order_items.CreateMany", "order_items")
 	}
 	return total, nil
 }
@@ -340,10 +402,13 @@ RETURNING "order_id", "sku", "quantity", "note"`
 // CreateManyReturning inserts rows into table order_items and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 	}
 	a1 := make([]int32, len(rows))
 	a2 := make([]string, len(rows))
@@ -358,11 +423,11 @@ func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	}
 	res, err := r.db.Query(ctx, sqlOrderItemsCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.CreateManyReturning", "order_items")
+		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanOrderItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.CreateManyReturning", "order_items")
+		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 	}
 	return out, nil
 }
@@ -378,11 +443,15 @@ RETURNING "order_id", "sku", "quantity", "note"`
 // UpsertByOrderIDAndSKU inserts n into table order_items or, when a row with the
 // same (order_id, sku) exists, updates that row from n, in one statement, and
 // returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value.
+// and the primary key's; an optional field left unset keeps the column's value. It
+// validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
+	if err := n.Validate(); err != nil {
+		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
+	}
 	var v OrderItem
 	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsUpsertByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), &v); err != nil {
-		return OrderItem{}, runtime.Wrap(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
+		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 	}
 	return v, nil
 }
@@ -405,8 +474,11 @@ LIMIT 1`
 // existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
+	if err := n.Validate(); err != nil {
+		return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+	}
 	for attempt := 1; ; attempt++ {
 		var v OrderItem
 		var created bool
@@ -417,7 +489,7 @@ func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n New
 			continue
 		}
 		if err != nil {
-			return OrderItem{}, false, runtime.Wrap(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+			return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
 		}
 		return v, created, nil
 	}
@@ -432,11 +504,11 @@ WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsListByOrderID, orderID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.ListByOrderID", "order_items")
+		return nil, wrapErr(err, "order_items.ListByOrderID", "order_items")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.ListByOrderID", "order_items")
+		return nil, wrapErr(err, "order_items.ListByOrderID", "order_items")
 	}
 	return items, nil
 }
@@ -479,7 +551,7 @@ func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32)
 func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.LoadByOrderID", "order_items")
+		return nil, wrapErr(err, "order_items.LoadByOrderID", "order_items")
 	}
 	return m, nil
 }
@@ -493,11 +565,11 @@ WHERE "sku" = $1 ORDER BY "order_id", "sku"`
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsListBySKU, sku)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.ListBySKU", "order_items")
+		return nil, wrapErr(err, "order_items.ListBySKU", "order_items")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.ListBySKU", "order_items")
+		return nil, wrapErr(err, "order_items.ListBySKU", "order_items")
 	}
 	return items, nil
 }
@@ -540,7 +612,7 @@ func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (m
 func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_items.LoadBySKU", "order_items")
+		return nil, wrapErr(err, "order_items.LoadBySKU", "order_items")
 	}
 	return m, nil
 }

@@ -42,6 +42,30 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
+var (
+	// ErrOrderIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table orders: constraint orders_pkey, primary_key in the spec.
+	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table orders: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewOrder) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table orders, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *OrderUpdate) Validate() error {
+	return nil
+}
+
 // scanOrder reads a row of table orders, columns in table order, into v.
 func scanOrder(row pgx.Row, v *Order) error {
 	return row.Scan(&v.ID, &v.Placed)
@@ -57,7 +81,7 @@ RETURNING "id", "placed"`
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersCreate, n.Placed.Ptr()), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "orders.Create", "orders")
+		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
 	return v, nil
 }
@@ -71,7 +95,7 @@ WHERE "id" = $1`
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersFindByID, id), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "orders.FindByID", "orders")
+		return Order{}, wrapErr(err, "orders.FindByID", "orders")
 	}
 	return v, nil
 }
@@ -84,11 +108,11 @@ SELECT "id", "placed" FROM "orders" ORDER BY "id"`
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
+		return nil, wrapErr(err, "orders.FindAll", "orders")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
+		return nil, wrapErr(err, "orders.FindAll", "orders")
 	}
 	return items, nil
 }
@@ -100,7 +124,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 		if err != nil {
-			yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
+			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
 			return
 		}
 		defer rows.Close()
@@ -108,7 +132,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 		for rows.Next() {
 			v = Order{}
 			if err := scanOrder(rows, &v); err != nil {
-				yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
+				yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
 				return
 			}
 			if !yield(v, nil) {
@@ -116,7 +140,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
+			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
 		}
 	}
 }
@@ -144,16 +168,16 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	} else {
 		var id int32
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
+			return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
 		}
 		rows, err = r.db.Query(ctx, sqlOrdersListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
+		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrder)
 	if err != nil {
-		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
+		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
 	}
 	return runtime.NewPage(items, size, func(v *Order) string {
 		return runtime.EncodeCursor(v.ID)
@@ -172,7 +196,7 @@ RETURNING "id", "placed"`
 func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.Placed.Ptr()), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "orders.Update", "orders")
+		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
 	return v, nil
 }
@@ -185,7 +209,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "orders.Delete", "orders")
+		return false, wrapErr(err, "orders.Delete", "orders")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -197,7 +221,7 @@ SELECT count(*) FROM "orders"`
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrdersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "orders.Count", "orders")
+		return 0, wrapErr(err, "orders.Count", "orders")
 	}
 	return n, nil
 }
@@ -215,11 +239,11 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	}
 	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+		return nil, wrapErr(err, "orders.FindByIDs", "orders")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+		return nil, wrapErr(err, "orders.FindByIDs", "orders")
 	}
 	return items, nil
 }
@@ -306,7 +330,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+			return 0, wrapErr(err, "orders.CreateMany", "orders")
 		}
 		return n, nil
 	}
@@ -329,7 +353,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+		return 0, wrapErr(err, "orders.CreateMany", "orders")
 	}
 	return total, nil
 }
@@ -356,11 +380,11 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	}
 	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, a1)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	return out, nil
 }
@@ -376,7 +400,7 @@ func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[in
 	}
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.LoadOrderItems", "orders")
+		return nil, wrapErr(err, "orders.LoadOrderItems", "orders")
 	}
 	return m, nil
 }

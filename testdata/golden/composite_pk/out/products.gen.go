@@ -44,6 +44,48 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
+var (
+	// ErrProductSKUTaken matches, with errors.Is, the errors that violate the primary
+	// key (sku) of table products: constraint products_pkey, primary_key in the spec.
+	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
+
+	// ErrProductPriceCheck matches, with errors.Is, the errors that violate the check
+	// of column price (price >= 0) of table products: constraint products_price_check,
+	// price.check in the spec.
+	ErrProductPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "products", "products_price_check", "price.check")
+)
+
+// Validate checks n against the spec's rules for table products: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewProduct) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.SKU
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "sku",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "products", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table products, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ProductUpdate) Validate() error {
+	return nil
+}
+
 // scanProduct reads a row of table products, columns in table order, into v.
 func scanProduct(row pgx.Row, v *Product) error {
 	return row.Scan(&v.SKU, &v.Title, &v.Price)
@@ -55,11 +97,14 @@ VALUES ($1, $2, $3)
 RETURNING "sku", "title", "price"`
 
 // Create inserts a row into table products and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
+	if err := n.Validate(); err != nil {
+		return Product{}, wrapErr(err, "products.Create", "products")
+	}
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsCreate, n.SKU, n.Title, n.Price), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.Create", "products")
+		return Product{}, wrapErr(err, "products.Create", "products")
 	}
 	return v, nil
 }
@@ -73,7 +118,7 @@ WHERE "sku" = $1`
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsFindByID, sku), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.FindByID", "products")
+		return Product{}, wrapErr(err, "products.FindByID", "products")
 	}
 	return v, nil
 }
@@ -86,11 +131,11 @@ SELECT "sku", "title", "price" FROM "products" ORDER BY "sku"`
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindAll", "products")
+		return nil, wrapErr(err, "products.FindAll", "products")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProduct)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindAll", "products")
+		return nil, wrapErr(err, "products.FindAll", "products")
 	}
 	return items, nil
 }
@@ -102,7 +147,7 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return func(yield func(Product, error) bool) {
 		rows, err := r.db.Query(ctx, sqlProductsFindAll)
 		if err != nil {
-			yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
+			yield(Product{}, wrapErr(err, "products.Stream", "products"))
 			return
 		}
 		defer rows.Close()
@@ -110,7 +155,7 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 		for rows.Next() {
 			v = Product{}
 			if err := scanProduct(rows, &v); err != nil {
-				yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
+				yield(Product{}, wrapErr(err, "products.Stream", "products"))
 				return
 			}
 			if !yield(v, nil) {
@@ -118,7 +163,7 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
+			yield(Product{}, wrapErr(err, "products.Stream", "products"))
 		}
 	}
 }
@@ -146,16 +191,16 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var sku string
 		if err := runtime.DecodeCursor(page.After, &sku); err != nil {
-			return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
+			return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
 		}
 		rows, err = r.db.Query(ctx, sqlProductsListAfter, sku, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
+		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanProduct)
 	if err != nil {
-		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
+		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
 	}
 	return runtime.NewPage(items, size, func(v *Product) string {
 		return runtime.EncodeCursor(v.SKU)
@@ -171,11 +216,14 @@ RETURNING "sku", "title", "price"`
 
 // Update applies the set fields of u to the row of table products with the given
 // sku and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
+	if err := u.Validate(); err != nil {
+		return Product{}, wrapErr(err, "products.Update", "products")
+	}
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpdate, sku, u.Title.Ptr(), u.Price.Ptr()), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.Update", "products")
+		return Product{}, wrapErr(err, "products.Update", "products")
 	}
 	return v, nil
 }
@@ -188,7 +236,7 @@ DELETE FROM "products" WHERE "sku" = $1`
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProductsDelete, sku)
 	if err != nil {
-		return false, runtime.Wrap(err, "products.Delete", "products")
+		return false, wrapErr(err, "products.Delete", "products")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -200,7 +248,7 @@ SELECT count(*) FROM "products"`
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlProductsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "products.Count", "products")
+		return 0, wrapErr(err, "products.Count", "products")
 	}
 	return n, nil
 }
@@ -218,11 +266,11 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	}
 	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+		return nil, wrapErr(err, "products.FindByIDs", "products")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanProduct)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+		return nil, wrapErr(err, "products.FindByIDs", "products")
 	}
 	return items, nil
 }
@@ -271,6 +319,9 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "products.CreateMany", "products")
+	}
 	s := &copyProductsSource{
 		i:    -1,
 		mask: 0,
@@ -279,7 +330,7 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "products.CreateMany", "products")
+		return 0, wrapErr(err, "products.CreateMany", "products")
 	}
 	return n, nil
 }
@@ -294,10 +345,13 @@ RETURNING "sku", "title", "price"`
 // CreateManyReturning inserts rows into table products and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]string, len(rows))
@@ -310,11 +364,11 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	}
 	res, err := r.db.Query(ctx, sqlProductsCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanProduct)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
 	return out, nil
 }
@@ -330,11 +384,15 @@ RETURNING "sku", "title", "price"`
 // UpsertBySKU inserts n into table products or, when a row with the same sku
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
+	if err := n.Validate(); err != nil {
+		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
+	}
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpsertBySKU, n.SKU, n.Title, n.Price), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.UpsertBySKU", "products")
+		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
 	return v, nil
 }
@@ -357,8 +415,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Product
 		var created bool
@@ -369,7 +430,7 @@ func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Pr
 			continue
 		}
 		if err != nil {
-			return Product{}, false, runtime.Wrap(err, "products.CreateIfAbsentBySKU", "products")
+			return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 		}
 		return v, created, nil
 	}
@@ -386,7 +447,7 @@ func (r *ProductRepo) LoadOrderItems(ctx context.Context, parents []Product) (ma
 	}
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.LoadOrderItems", "products")
+		return nil, wrapErr(err, "products.LoadOrderItems", "products")
 	}
 	return m, nil
 }

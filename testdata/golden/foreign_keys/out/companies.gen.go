@@ -44,6 +44,35 @@ func NewCompanyRepo(db runtime.DBTX) *CompanyRepo {
 	return &CompanyRepo{db: db}
 }
 
+var (
+	// ErrCompanyIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table companies: constraint companies_pkey, primary_key in the spec.
+	ErrCompanyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_pkey", "primary_key")
+
+	// ErrCompanyNameTaken matches, with errors.Is, the errors that violate the unique
+	// column name of table companies: constraint companies_name_key, name.unique in
+	// the spec.
+	ErrCompanyNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_name_key", "name.unique")
+)
+
+// Validate checks n against the spec's rules for table companies: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewCompany) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table companies, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *CompanyUpdate) Validate() error {
+	return nil
+}
+
 // scanCompany reads a row of table companies, columns in table order, into v.
 func scanCompany(row pgx.Row, v *Company) error {
 	return row.Scan(&v.ID, &v.Name)
@@ -59,7 +88,7 @@ RETURNING "id", "name"`
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
 	var v Company
 	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesCreate, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Company{}, runtime.Wrap(err, "companies.Create", "companies")
+		return Company{}, wrapErr(err, "companies.Create", "companies")
 	}
 	return v, nil
 }
@@ -73,7 +102,7 @@ WHERE "id" = $1`
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
 	var v Company
 	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesFindByID, id), &v); err != nil {
-		return Company{}, runtime.Wrap(err, "companies.FindByID", "companies")
+		return Company{}, wrapErr(err, "companies.FindByID", "companies")
 	}
 	return v, nil
 }
@@ -86,11 +115,11 @@ SELECT "id", "name" FROM "companies" ORDER BY "id"`
 func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 	rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.FindAll", "companies")
+		return nil, wrapErr(err, "companies.FindAll", "companies")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCompany)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.FindAll", "companies")
+		return nil, wrapErr(err, "companies.FindAll", "companies")
 	}
 	return items, nil
 }
@@ -102,7 +131,7 @@ func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 	return func(yield func(Company, error) bool) {
 		rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
 		if err != nil {
-			yield(Company{}, runtime.Wrap(err, "companies.Stream", "companies"))
+			yield(Company{}, wrapErr(err, "companies.Stream", "companies"))
 			return
 		}
 		defer rows.Close()
@@ -110,7 +139,7 @@ func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 		for rows.Next() {
 			v = Company{}
 			if err := scanCompany(rows, &v); err != nil {
-				yield(Company{}, runtime.Wrap(err, "companies.Stream", "companies"))
+				yield(Company{}, wrapErr(err, "companies.Stream", "companies"))
 				return
 			}
 			if !yield(v, nil) {
@@ -118,7 +147,7 @@ func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Company{}, runtime.Wrap(err, "companies.Stream", "companies"))
+			yield(Company{}, wrapErr(err, "companies.Stream", "companies"))
 		}
 	}
 }
@@ -146,16 +175,16 @@ func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Company]{}, runtime.Wrap(err, "companies.List", "companies")
+			return runtime.Page[Company]{}, wrapErr(err, "companies.List", "companies")
 		}
 		rows, err = r.db.Query(ctx, sqlCompaniesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Company]{}, runtime.Wrap(err, "companies.List", "companies")
+		return runtime.Page[Company]{}, wrapErr(err, "companies.List", "companies")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanCompany)
 	if err != nil {
-		return runtime.Page[Company]{}, runtime.Wrap(err, "companies.List", "companies")
+		return runtime.Page[Company]{}, wrapErr(err, "companies.List", "companies")
 	}
 	return runtime.NewPage(items, size, func(v *Company) string {
 		return runtime.EncodeCursor(v.ID)
@@ -174,7 +203,7 @@ RETURNING "id", "name"`
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
 	var v Company
 	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Company{}, runtime.Wrap(err, "companies.Update", "companies")
+		return Company{}, wrapErr(err, "companies.Update", "companies")
 	}
 	return v, nil
 }
@@ -187,7 +216,7 @@ DELETE FROM "companies" WHERE "id" = $1`
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCompaniesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "companies.Delete", "companies")
+		return false, wrapErr(err, "companies.Delete", "companies")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -199,7 +228,7 @@ SELECT count(*) FROM "companies"`
 func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlCompaniesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "companies.Count", "companies")
+		return 0, wrapErr(err, "companies.Count", "companies")
 	}
 	return n, nil
 }
@@ -217,11 +246,11 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	}
 	rows, err := r.db.Query(ctx, sqlCompaniesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.FindByIDs", "companies")
+		return nil, wrapErr(err, "companies.FindByIDs", "companies")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanCompany)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.FindByIDs", "companies")
+		return nil, wrapErr(err, "companies.FindByIDs", "companies")
 	}
 	return items, nil
 }
@@ -310,7 +339,7 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "companies.CreateMany", "companies")
+			return 0, wrapErr(err, "companies.CreateMany", "companies")
 		}
 		return n, nil
 	}
@@ -333,7 +362,7 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "companies.CreateMany", "companies")
+		return 0, wrapErr(err, "companies.CreateMany", "companies")
 	}
 	return total, nil
 }
@@ -362,11 +391,11 @@ func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany
 	}
 	res, err := r.db.Query(ctx, sqlCompaniesCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.CreateManyReturning", "companies")
+		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanCompany)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.CreateManyReturning", "companies")
+		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
 	}
 	return out, nil
 }
@@ -385,7 +414,7 @@ RETURNING "id", "name"`
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
 	var v Company
 	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesUpsertByName, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Company{}, runtime.Wrap(err, "companies.UpsertByName", "companies")
+		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
 	}
 	return v, nil
 }
@@ -420,7 +449,7 @@ func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (C
 			continue
 		}
 		if err != nil {
-			return Company{}, false, runtime.Wrap(err, "companies.CreateIfAbsentByName", "companies")
+			return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 		}
 		return v, created, nil
 	}
@@ -437,7 +466,7 @@ func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (m
 	}
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "companies.LoadDepartments", "companies")
+		return nil, wrapErr(err, "companies.LoadDepartments", "companies")
 	}
 	return m, nil
 }

@@ -47,6 +47,41 @@ func NewDepartmentRepo(db runtime.DBTX) *DepartmentRepo {
 	return &DepartmentRepo{db: db}
 }
 
+var (
+	// ErrDepartmentIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table departments: constraint departments_pkey, primary_key
+	// in the spec.
+	ErrDepartmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_pkey", "primary_key")
+
+	// ErrDepartmentCompanyIDNameTaken matches, with errors.Is, the errors that violate
+	// the unique index on (company_id, name) of table departments: constraint
+	// departments_company_id_name_key, unique(company_id, name) in the spec.
+	ErrDepartmentCompanyIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_company_id_name_key", "unique(company_id, name)")
+
+	// ErrDepartmentCompanyIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key company_id → companies.id of table departments: constraint
+	// departments_company_id_fkey, company_id.references in the spec.
+	ErrDepartmentCompanyIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "departments", "departments_company_id_fkey", "company_id.references")
+)
+
+// Validate checks n against the spec's rules for table departments: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewDepartment) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table departments, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *DepartmentUpdate) Validate() error {
+	return nil
+}
+
 // scanDepartment reads a row of table departments, columns in table order, into v.
 func scanDepartment(row pgx.Row, v *Department) error {
 	return row.Scan(&v.ID, &v.CompanyID, &v.Name)
@@ -62,7 +97,7 @@ RETURNING "id", "company_id", "name"`
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
 	var v Department
 	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsCreate, n.ID.Ptr(), n.CompanyID, n.Name), &v); err != nil {
-		return Department{}, runtime.Wrap(err, "departments.Create", "departments")
+		return Department{}, wrapErr(err, "departments.Create", "departments")
 	}
 	return v, nil
 }
@@ -76,7 +111,7 @@ WHERE "id" = $1`
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
 	var v Department
 	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsFindByID, id), &v); err != nil {
-		return Department{}, runtime.Wrap(err, "departments.FindByID", "departments")
+		return Department{}, wrapErr(err, "departments.FindByID", "departments")
 	}
 	return v, nil
 }
@@ -89,11 +124,11 @@ SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
 func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.FindAll", "departments")
+		return nil, wrapErr(err, "departments.FindAll", "departments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanDepartment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.FindAll", "departments")
+		return nil, wrapErr(err, "departments.FindAll", "departments")
 	}
 	return items, nil
 }
@@ -105,7 +140,7 @@ func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error
 	return func(yield func(Department, error) bool) {
 		rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
 		if err != nil {
-			yield(Department{}, runtime.Wrap(err, "departments.Stream", "departments"))
+			yield(Department{}, wrapErr(err, "departments.Stream", "departments"))
 			return
 		}
 		defer rows.Close()
@@ -113,7 +148,7 @@ func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error
 		for rows.Next() {
 			v = Department{}
 			if err := scanDepartment(rows, &v); err != nil {
-				yield(Department{}, runtime.Wrap(err, "departments.Stream", "departments"))
+				yield(Department{}, wrapErr(err, "departments.Stream", "departments"))
 				return
 			}
 			if !yield(v, nil) {
@@ -121,7 +156,7 @@ func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Department{}, runtime.Wrap(err, "departments.Stream", "departments"))
+			yield(Department{}, wrapErr(err, "departments.Stream", "departments"))
 		}
 	}
 }
@@ -149,16 +184,16 @@ func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Department]{}, runtime.Wrap(err, "departments.List", "departments")
+			return runtime.Page[Department]{}, wrapErr(err, "departments.List", "departments")
 		}
 		rows, err = r.db.Query(ctx, sqlDepartmentsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Department]{}, runtime.Wrap(err, "departments.List", "departments")
+		return runtime.Page[Department]{}, wrapErr(err, "departments.List", "departments")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanDepartment)
 	if err != nil {
-		return runtime.Page[Department]{}, runtime.Wrap(err, "departments.List", "departments")
+		return runtime.Page[Department]{}, wrapErr(err, "departments.List", "departments")
 	}
 	return runtime.NewPage(items, size, func(v *Department) string {
 		return runtime.EncodeCursor(v.ID)
@@ -178,7 +213,7 @@ RETURNING "id", "company_id", "name"`
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
 	var v Department
 	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsUpdate, id, u.CompanyID.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Department{}, runtime.Wrap(err, "departments.Update", "departments")
+		return Department{}, wrapErr(err, "departments.Update", "departments")
 	}
 	return v, nil
 }
@@ -191,7 +226,7 @@ DELETE FROM "departments" WHERE "id" = $1`
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlDepartmentsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "departments.Delete", "departments")
+		return false, wrapErr(err, "departments.Delete", "departments")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -203,7 +238,7 @@ SELECT count(*) FROM "departments"`
 func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlDepartmentsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "departments.Count", "departments")
+		return 0, wrapErr(err, "departments.Count", "departments")
 	}
 	return n, nil
 }
@@ -221,11 +256,11 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	}
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.FindByIDs", "departments")
+		return nil, wrapErr(err, "departments.FindByIDs", "departments")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanDepartment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.FindByIDs", "departments")
+		return nil, wrapErr(err, "departments.FindByIDs", "departments")
 	}
 	return items, nil
 }
@@ -316,7 +351,7 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "departments.CreateMany", "departments")
+			return 0, wrapErr(err, "departments.CreateMany", "departments")
 		}
 		return n, nil
 	}
@@ -339,7 +374,7 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "departments.CreateMany", "departments")
+		return 0, wrapErr(err, "departments.CreateMany", "departments")
 	}
 	return total, nil
 }
@@ -370,11 +405,11 @@ func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepa
 	}
 	res, err := r.db.Query(ctx, sqlDepartmentsCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.CreateManyReturning", "departments")
+		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanDepartment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.CreateManyReturning", "departments")
+		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
 	}
 	return out, nil
 }
@@ -394,7 +429,7 @@ RETURNING "id", "company_id", "name"`
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
 	var v Department
 	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsUpsertByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name), &v); err != nil {
-		return Department{}, runtime.Wrap(err, "departments.UpsertByCompanyIDAndName", "departments")
+		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 	}
 	return v, nil
 }
@@ -429,7 +464,7 @@ func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n
 			continue
 		}
 		if err != nil {
-			return Department{}, false, runtime.Wrap(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+			return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 		}
 		return v, created, nil
 	}
@@ -444,11 +479,11 @@ WHERE "company_id" = $1 ORDER BY "id"`
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
 	rows, err := r.db.Query(ctx, sqlDepartmentsListByCompanyID, companyID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.ListByCompanyID", "departments")
+		return nil, wrapErr(err, "departments.ListByCompanyID", "departments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanDepartment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.ListByCompanyID", "departments")
+		return nil, wrapErr(err, "departments.ListByCompanyID", "departments")
 	}
 	return items, nil
 }
@@ -491,7 +526,7 @@ func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uui
 func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.LoadByCompanyID", "departments")
+		return nil, wrapErr(err, "departments.LoadByCompanyID", "departments")
 	}
 	return m, nil
 }
@@ -507,7 +542,7 @@ func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department
 	}
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "departments.LoadEmployees", "departments")
+		return nil, wrapErr(err, "departments.LoadEmployees", "departments")
 	}
 	return m, nil
 }

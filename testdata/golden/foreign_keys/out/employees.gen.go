@@ -51,6 +51,71 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 	return &EmployeeRepo{db: db}
 }
 
+var (
+	// ErrEmployeeIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table employees: constraint employees_pkey, primary_key in the spec.
+	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
+
+	// ErrEmployeeEmailTaken matches, with errors.Is, the errors that violate the
+	// unique column email of table employees: constraint employees_email_key,
+	// email.unique in the spec.
+	ErrEmployeeEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_email_key", "email.unique")
+
+	// ErrEmployeeDepartmentIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key department_id → departments.id of table employees: constraint
+	// employees_department_id_fkey, department_id.references in the spec.
+	ErrEmployeeDepartmentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_department_id_fkey", "department_id.references")
+
+	// ErrEmployeeManagerIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key manager_id → employees.id of table employees: constraint
+	// employees_manager_id_fkey, manager_id.references in the spec.
+	ErrEmployeeManagerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_manager_id_fkey", "manager_id.references")
+)
+
+// Validate checks n against the spec's rules for table employees: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewEmployee) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Email
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "employees", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table employees, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *EmployeeUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Email.Set {
+		v := u.Email.Value
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "employees", fields)
+	}
+	return nil
+}
+
 // scanEmployee reads a row of table employees, columns in table order, into v.
 func scanEmployee(row pgx.Row, v *Employee) error {
 	return row.Scan(&v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
@@ -62,11 +127,14 @@ VALUES ($1, $2, $3, $4)
 RETURNING "id", "department_id", "manager_id", "email", "name"`
 
 // Create inserts a row into table employees and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
+	if err := n.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.Create", "employees")
+	}
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesCreate, n.DepartmentID, n.ManagerID, n.Email, n.Name), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.Create", "employees")
+		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
 	return v, nil
 }
@@ -80,7 +148,7 @@ WHERE "id" = $1`
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.FindByID", "employees")
+		return Employee{}, wrapErr(err, "employees.FindByID", "employees")
 	}
 	return v, nil
 }
@@ -93,11 +161,11 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORD
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindAll", "employees")
+		return nil, wrapErr(err, "employees.FindAll", "employees")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindAll", "employees")
+		return nil, wrapErr(err, "employees.FindAll", "employees")
 	}
 	return items, nil
 }
@@ -109,7 +177,7 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return func(yield func(Employee, error) bool) {
 		rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
 		if err != nil {
-			yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
+			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
 			return
 		}
 		defer rows.Close()
@@ -117,7 +185,7 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 		for rows.Next() {
 			v = Employee{}
 			if err := scanEmployee(rows, &v); err != nil {
-				yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
+				yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
 				return
 			}
 			if !yield(v, nil) {
@@ -125,7 +193,7 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
+			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
 		}
 	}
 }
@@ -153,16 +221,16 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
+			return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
 		}
 		rows, err = r.db.Query(ctx, sqlEmployeesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
+		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanEmployee)
 	if err != nil {
-		return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
+		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
 	}
 	return runtime.NewPage(items, size, func(v *Employee) string {
 		return runtime.EncodeCursor(v.ID)
@@ -180,11 +248,14 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`
 
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
+	if err := u.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.Update", "employees")
+	}
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpdate, id, u.DepartmentID.Ptr(), u.ManagerID.Set, u.ManagerID.Value, u.Email.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.Update", "employees")
+		return Employee{}, wrapErr(err, "employees.Update", "employees")
 	}
 	return v, nil
 }
@@ -197,7 +268,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEmployeesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "employees.Delete", "employees")
+		return false, wrapErr(err, "employees.Delete", "employees")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -209,7 +280,7 @@ SELECT count(*) FROM "employees"`
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlEmployeesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "employees.Count", "employees")
+		return 0, wrapErr(err, "employees.Count", "employees")
 	}
 	return n, nil
 }
@@ -227,11 +298,11 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	}
 	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
+		return nil, wrapErr(err, "employees.FindByIDs", "employees")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
+		return nil, wrapErr(err, "employees.FindByIDs", "employees")
 	}
 	return items, nil
 }
@@ -281,6 +352,9 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "employees.CreateMany", "employees")
+	}
 	s := &copyEmployeesSource{
 		i:    -1,
 		mask: 0,
@@ -289,7 +363,7 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "employees.CreateMany", "employees")
+		return 0, wrapErr(err, "employees.CreateMany", "employees")
 	}
 	return n, nil
 }
@@ -304,10 +378,13 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`
 // CreateManyReturning inserts rows into table employees and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]*int64, len(rows))
@@ -322,11 +399,11 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	}
 	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	return out, nil
 }
@@ -343,11 +420,15 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`
 // UpsertByEmail inserts n into table employees or, when a row with the same email
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
+	if err := n.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
+	}
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpsertByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.UpsertByEmail", "employees")
+		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
 	}
 	return v, nil
 }
@@ -370,8 +451,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Employee{}, false, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Employee
 		var created bool
@@ -382,7 +466,7 @@ func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee)
 			continue
 		}
 		if err != nil {
-			return Employee{}, false, runtime.Wrap(err, "employees.CreateIfAbsentByEmail", "employees")
+			return Employee{}, false, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
 		}
 		return v, created, nil
 	}
@@ -397,11 +481,11 @@ WHERE "department_id" = $1 ORDER BY "id"`
 func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesListByDepartmentID, departmentID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.ListByDepartmentID", "employees")
+		return nil, wrapErr(err, "employees.ListByDepartmentID", "employees")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.ListByDepartmentID", "employees")
+		return nil, wrapErr(err, "employees.ListByDepartmentID", "employees")
 	}
 	return items, nil
 }
@@ -444,7 +528,7 @@ func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uu
 func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.LoadByDepartmentID", "employees")
+		return nil, wrapErr(err, "employees.LoadByDepartmentID", "employees")
 	}
 	return m, nil
 }
@@ -458,11 +542,11 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
+		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
+		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
 	}
 	return items, nil
 }
@@ -505,7 +589,7 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.LoadByManagerID", "employees")
+		return nil, wrapErr(err, "employees.LoadByManagerID", "employees")
 	}
 	return m, nil
 }
@@ -521,7 +605,7 @@ func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []E
 	}
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.LoadEmployeesByManagerID", "employees")
+		return nil, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
 	}
 	return m, nil
 }

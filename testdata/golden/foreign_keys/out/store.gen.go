@@ -45,6 +45,47 @@ func (s *Store) DB() runtime.DBTX {
 	return s.db
 }
 
+// wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap)
+// and, when a constraint of the package was violated, sets its spec name
+// (DbError.SpecName).
+func wrapErr(err error, op, table string) error {
+	err = runtime.Wrap(err, op, table)
+	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
+		if name := specNameOf(e.Table, e.Constraint); name != "" {
+			cp := *e
+			cp.SpecName = name
+			return &cp
+		}
+	}
+	return err
+}
+
+// specNameOf returns the spec's name of the constraint of the package named
+// constraint, on table when several tables have one of that name, or "".
+func specNameOf(table, constraint string) string {
+	switch constraint {
+	case "companies_pkey":
+		return ErrCompanyIDTaken.Name
+	case "companies_name_key":
+		return ErrCompanyNameTaken.Name
+	case "departments_pkey":
+		return ErrDepartmentIDTaken.Name
+	case "departments_company_id_name_key":
+		return ErrDepartmentCompanyIDNameTaken.Name
+	case "departments_company_id_fkey":
+		return ErrDepartmentCompanyIDNotFound.Name
+	case "employees_pkey":
+		return ErrEmployeeIDTaken.Name
+	case "employees_email_key":
+		return ErrEmployeeEmailTaken.Name
+	case "employees_department_id_fkey":
+		return ErrEmployeeDepartmentIDNotFound.Name
+	case "employees_manager_id_fkey":
+		return ErrEmployeeManagerIDNotFound.Name
+	}
+	return ""
+}
+
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
 // returns nil, rolled back when it returns an error or panics. Called on a Store
 // that is already in a transaction, it runs fn in a savepoint instead.

@@ -102,6 +102,106 @@ func NewMaybeRepo(db runtime.DBTX) *MaybeRepo {
 	return &MaybeRepo{db: db}
 }
 
+var (
+	// ErrMaybeIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table maybes: constraint maybes_pkey, primary_key in the spec.
+	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table maybes: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewMaybe) Validate() error {
+	var fields []runtime.FieldError
+	if n.Code != nil {
+		v := *n.Code
+		if runtime.LongerThan(v, 8) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 8 characters long",
+			})
+		}
+	}
+	if n.Color != nil {
+		v := *n.Color
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "color",
+				Message: "must be one of \"red\", \"green\", \"blue\"",
+			})
+		}
+	}
+	{
+		v := n.Colors
+		badLabel := false
+		for _, e := range v {
+			if !e.Valid() {
+				badLabel = true
+				break
+			}
+		}
+		if badLabel {
+			fields = append(fields, runtime.FieldError{
+				Field:   "colors",
+				Message: "must be one of \"red\", \"green\", \"blue\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "maybes", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table maybes, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *MaybeUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Code.Set && u.Code.Value != nil {
+		v := *u.Code.Value
+		if runtime.LongerThan(v, 8) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 8 characters long",
+			})
+		}
+	}
+	if u.Color.Set && u.Color.Value != nil {
+		v := *u.Color.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "color",
+				Message: "must be one of \"red\", \"green\", \"blue\"",
+			})
+		}
+	}
+	if u.Colors.Set {
+		v := u.Colors.Value
+		badLabel := false
+		for _, e := range v {
+			if !e.Valid() {
+				badLabel = true
+				break
+			}
+		}
+		if badLabel {
+			fields = append(fields, runtime.FieldError{
+				Field:   "colors",
+				Message: "must be one of \"red\", \"green\", \"blue\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "maybes", fields)
+	}
+	return nil
+}
+
 // scanMaybe reads a row of table maybes, columns in table order, into v.
 func scanMaybe(row pgx.Row, v *Maybe) error {
 	return row.Scan(&v.ID, &v.Name, &v.Code, &v.Active, &v.N16, &v.N32, &v.N64, &v.Amount, &v.Ratio, &v.Day, &v.At, &v.LocalAt, &v.Doc, &v.Blob, &v.Addr, &v.Tags, &v.Ref, &v.Color, &v.Colors, &v.Hint)
@@ -113,11 +213,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $
 RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`
 
 // Create inserts a row into table maybes and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
+	if err := n.Validate(); err != nil {
+		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
+	}
 	var v Maybe
 	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value), &v); err != nil {
-		return Maybe{}, runtime.Wrap(err, "maybes.Create", "maybes")
+		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
 	}
 	return v, nil
 }
@@ -131,7 +234,7 @@ WHERE "id" = $1`
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
 	var v Maybe
 	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesFindByID, id), &v); err != nil {
-		return Maybe{}, runtime.Wrap(err, "maybes.FindByID", "maybes")
+		return Maybe{}, wrapErr(err, "maybes.FindByID", "maybes")
 	}
 	return v, nil
 }
@@ -144,11 +247,11 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 	rows, err := r.db.Query(ctx, sqlMaybesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "maybes.FindAll", "maybes")
+		return nil, wrapErr(err, "maybes.FindAll", "maybes")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMaybe)
 	if err != nil {
-		return nil, runtime.Wrap(err, "maybes.FindAll", "maybes")
+		return nil, wrapErr(err, "maybes.FindAll", "maybes")
 	}
 	return items, nil
 }
@@ -160,7 +263,7 @@ func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 	return func(yield func(Maybe, error) bool) {
 		rows, err := r.db.Query(ctx, sqlMaybesFindAll)
 		if err != nil {
-			yield(Maybe{}, runtime.Wrap(err, "maybes.Stream", "maybes"))
+			yield(Maybe{}, wrapErr(err, "maybes.Stream", "maybes"))
 			return
 		}
 		defer rows.Close()
@@ -168,7 +271,7 @@ func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 		for rows.Next() {
 			v = Maybe{}
 			if err := scanMaybe(rows, &v); err != nil {
-				yield(Maybe{}, runtime.Wrap(err, "maybes.Stream", "maybes"))
+				yield(Maybe{}, wrapErr(err, "maybes.Stream", "maybes"))
 				return
 			}
 			if !yield(v, nil) {
@@ -176,7 +279,7 @@ func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Maybe{}, runtime.Wrap(err, "maybes.Stream", "maybes"))
+			yield(Maybe{}, wrapErr(err, "maybes.Stream", "maybes"))
 		}
 	}
 }
@@ -204,16 +307,16 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Maybe]{}, runtime.Wrap(err, "maybes.List", "maybes")
+			return runtime.Page[Maybe]{}, wrapErr(err, "maybes.List", "maybes")
 		}
 		rows, err = r.db.Query(ctx, sqlMaybesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Maybe]{}, runtime.Wrap(err, "maybes.List", "maybes")
+		return runtime.Page[Maybe]{}, wrapErr(err, "maybes.List", "maybes")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanMaybe)
 	if err != nil {
-		return runtime.Page[Maybe]{}, runtime.Wrap(err, "maybes.List", "maybes")
+		return runtime.Page[Maybe]{}, wrapErr(err, "maybes.List", "maybes")
 	}
 	return runtime.NewPage(items, size, func(v *Maybe) string {
 		return runtime.EncodeCursor(v.ID)
@@ -246,11 +349,14 @@ RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio"
 
 // Update applies the set fields of u to the row of table maybes with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
+	if err := u.Validate(); err != nil {
+		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
+	}
 	var v Maybe
 	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesUpdate, id, u.Name.Set, u.Name.Value, u.Code.Set, u.Code.Value, u.Active.Set, u.Active.Value, u.N16.Set, u.N16.Value, u.N32.Set, u.N32.Value, u.N64.Set, u.N64.Value, u.Amount.Set, u.Amount.Value, u.Ratio.Set, u.Ratio.Value, u.Day.Set, u.Day.Value, u.At.Set, u.At.Value, u.LocalAt.Set, u.LocalAt.Value, u.Doc.Set, u.Doc.Value, u.Blob.Set, u.Blob.Value, u.Addr.Set, u.Addr.Value, u.Tags.Set, u.Tags.Value, u.Ref.Set, u.Ref.Value, u.Color.Set, u.Color.Value, u.Colors.Set, u.Colors.Value, u.Hint.Set, u.Hint.Value), &v); err != nil {
-		return Maybe{}, runtime.Wrap(err, "maybes.Update", "maybes")
+		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
 	}
 	return v, nil
 }
@@ -263,7 +369,7 @@ DELETE FROM "maybes" WHERE "id" = $1`
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMaybesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "maybes.Delete", "maybes")
+		return false, wrapErr(err, "maybes.Delete", "maybes")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -275,7 +381,7 @@ SELECT count(*) FROM "maybes"`
 func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlMaybesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "maybes.Count", "maybes")
+		return 0, wrapErr(err, "maybes.Count", "maybes")
 	}
 	return n, nil
 }
@@ -293,11 +399,11 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	}
 	rows, err := r.db.Query(ctx, sqlMaybesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "maybes.FindByIDs", "maybes")
+		return nil, wrapErr(err, "maybes.FindByIDs", "maybes")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanMaybe)
 	if err != nil {
-		return nil, runtime.Wrap(err, "maybes.FindByIDs", "maybes")
+		return nil, wrapErr(err, "maybes.FindByIDs", "maybes")
 	}
 	return items, nil
 }
@@ -411,6 +517,9 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "maybes.CreateMany", "maybes")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -443,7 +552,7 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "maybes.CreateMany", "maybes")
+		return 0, wrapErr(err, "maybes.CreateMany", "maybes")
 	}
 	return total, nil
 }
@@ -452,10 +561,13 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([]Maybe, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -468,12 +580,12 @@ func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([
 		var v Maybe
 		if err := scanMaybe(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "maybes.CreateManyReturning", "maybes")
+			return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "maybes.CreateManyReturning", "maybes")
+		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 	}
 	return out, nil
 }

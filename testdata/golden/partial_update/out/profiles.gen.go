@@ -58,6 +58,61 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 	return &ProfileRepo{db: db}
 }
 
+var (
+	// ErrProfileIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table profiles: constraint profiles_pkey, primary_key in the spec.
+	ErrProfileIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
+
+	// ErrProfileHandleTaken matches, with errors.Is, the errors that violate the
+	// unique column handle of table profiles: constraint profiles_handle_key,
+	// handle.unique in the spec.
+	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
+)
+
+// Validate checks n against the spec's rules for table profiles: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewProfile) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Handle
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "handle",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "profiles", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table profiles, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ProfileUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Handle.Set {
+		v := u.Handle.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "handle",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "profiles", fields)
+	}
+	return nil
+}
+
 // scanProfile reads a row of table profiles, columns in table order, into v.
 func scanProfile(row pgx.Row, v *Profile) error {
 	return row.Scan(&v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
@@ -69,11 +124,14 @@ VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text EL
 RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 
 // Create inserts a row into table profiles and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
+	if err := n.Validate(); err != nil {
+		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
+	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesCreate, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.Create", "profiles")
+		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
 	return v, nil
 }
@@ -87,7 +145,7 @@ WHERE "id" = $1`
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesFindByID, id), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.FindByID", "profiles")
+		return Profile{}, wrapErr(err, "profiles.FindByID", "profiles")
 	}
 	return v, nil
 }
@@ -100,11 +158,11 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
+		return nil, wrapErr(err, "profiles.FindAll", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
+		return nil, wrapErr(err, "profiles.FindAll", "profiles")
 	}
 	return items, nil
 }
@@ -116,7 +174,7 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return func(yield func(Profile, error) bool) {
 		rows, err := r.db.Query(ctx, sqlProfilesFindAll)
 		if err != nil {
-			yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
+			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
 			return
 		}
 		defer rows.Close()
@@ -124,7 +182,7 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 		for rows.Next() {
 			v = Profile{}
 			if err := scanProfile(rows, &v); err != nil {
-				yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
+				yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
 				return
 			}
 			if !yield(v, nil) {
@@ -132,7 +190,7 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
+			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
 		}
 	}
 }
@@ -160,16 +218,16 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
+			return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
 		}
 		rows, err = r.db.Query(ctx, sqlProfilesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
+		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanProfile)
 	if err != nil {
-		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
+		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
 	}
 	return runtime.NewPage(items, size, func(v *Profile) string {
 		return runtime.EncodeCursor(v.ID)
@@ -189,11 +247,14 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 
 // Update applies the set fields of u to the row of table profiles with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Profile, error) {
+	if err := u.Validate(); err != nil {
+		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
+	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpdate, id, u.Handle.Ptr(), u.Bio.Set, u.Bio.Value, u.Karma.Ptr(), u.Motto.Set, u.Motto.Value, u.Verified.Ptr(), u.Settings.Ptr()), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.Update", "profiles")
+		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
 	return v, nil
 }
@@ -206,7 +267,7 @@ DELETE FROM "profiles" WHERE "id" = $1`
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProfilesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "profiles.Delete", "profiles")
+		return false, wrapErr(err, "profiles.Delete", "profiles")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -218,7 +279,7 @@ SELECT count(*) FROM "profiles"`
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlProfilesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "profiles.Count", "profiles")
+		return 0, wrapErr(err, "profiles.Count", "profiles")
 	}
 	return n, nil
 }
@@ -236,11 +297,11 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	}
 	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
+		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
+		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
 	}
 	return items, nil
 }
@@ -339,6 +400,9 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -358,7 +422,7 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "profiles.CreateMany", "profiles")
+			return 0, wrapErr(err, "profiles.CreateMany", "profiles")
 		}
 		return n, nil
 	}
@@ -381,7 +445,7 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "profiles.CreateMany", "profiles")
+		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
 	}
 	return total, nil
 }
@@ -396,10 +460,13 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 // CreateManyReturning inserts rows into table profiles and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]*string, len(rows))
@@ -420,11 +487,11 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	}
 	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
+		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
+		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
 	return out, nil
 }
@@ -443,11 +510,15 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 // UpsertByHandle inserts n into table profiles or, when a row with the same handle
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
+	if err := n.Validate(); err != nil {
+		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
+	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpsertByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.UpsertByHandle", "profiles")
+		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 	}
 	return v, nil
 }
@@ -470,8 +541,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Profile
 		var created bool
@@ -482,7 +556,7 @@ func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) 
 			continue
 		}
 		if err != nil {
-			return Profile{}, false, runtime.Wrap(err, "profiles.CreateIfAbsentByHandle", "profiles")
+			return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
 		}
 		return v, created, nil
 	}

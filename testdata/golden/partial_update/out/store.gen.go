@@ -37,6 +37,33 @@ func (s *Store) DB() runtime.DBTX {
 	return s.db
 }
 
+// wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap)
+// and, when a constraint of the package was violated, sets its spec name
+// (DbError.SpecName).
+func wrapErr(err error, op, table string) error {
+	err = runtime.Wrap(err, op, table)
+	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
+		if name := specNameOf(e.Table, e.Constraint); name != "" {
+			cp := *e
+			cp.SpecName = name
+			return &cp
+		}
+	}
+	return err
+}
+
+// specNameOf returns the spec's name of the constraint of the package named
+// constraint, on table when several tables have one of that name, or "".
+func specNameOf(table, constraint string) string {
+	switch constraint {
+	case "profiles_pkey":
+		return ErrProfileIDTaken.Name
+	case "profiles_handle_key":
+		return ErrProfileHandleTaken.Name
+	}
+	return ""
+}
+
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
 // returns nil, rolled back when it returns an error or panics. Called on a Store
 // that is already in a transaction, it runs fn in a savepoint instead.

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 )
 
 // Account is one row of table accounts.
@@ -26,9 +25,8 @@ type Account struct {
 
 // NewAccount holds the values of a new row of table accounts. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// id. Create stamps org_id with the tenant of its context.
 type NewAccount struct {
-	OrgID    uuid.UUID                    `json:"org_id"`
 	Owner    string                       `json:"owner"`
 	Currency Currency                     `json:"currency"`
 	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
@@ -39,7 +37,6 @@ type NewAccount struct {
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
 // column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
 type AccountUpdate struct {
-	OrgID    runtime.Opt[uuid.UUID]       `json:"org_id,omitzero"`
 	Owner    runtime.Opt[string]          `json:"owner,omitzero"`
 	Currency runtime.Opt[Currency]        `json:"currency,omitzero"`
 	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
@@ -48,6 +45,12 @@ type AccountUpdate struct {
 }
 
 // AccountRepo reads and writes table accounts.
+//
+// Every method is scoped to the tenant of its context (runtime.WithTenant): it
+// reads and writes only rows whose org_id is that tenant, Create stamps it, and a
+// call without a tenant fails with a validation error before any SQL. Each
+// statement also sets the cpcgen_tenant setting for the row-level security policy
+// of the table.
 type AccountRepo struct {
 	db runtime.DBTX
 }
@@ -58,53 +61,127 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
+var (
+	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+
+	// ErrAccountOrgIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key org_id → orgs.id of table accounts: constraint
+	// accounts_org_id_fkey, org_id.references in the spec.
+	ErrAccountOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_org_id_fkey", "org_id.references")
+)
+
+// Validate checks n against the spec's rules for table accounts: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewAccount) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Currency
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "accounts", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table accounts, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *AccountUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Currency.Set {
+		v := u.Currency.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "accounts", fields)
+	}
+	return nil
+}
+
 // scanAccount reads a row of table accounts, columns in table order, into v.
 func scanAccount(row pgx.Row, v *Account) error {
 	return row.Scan(&v.ID, &v.OrgID, &v.Owner, &v.Currency, &v.Balance, &v.Label, &v.Tags)
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
-INSERT INTO "accounts" ("org_id", "owner", "currency", "balance", "label", "tags")
-VALUES ($1, $2, $3, COALESCE($4::numeric(18,2), 0), $5, COALESCE($6::text[], '{}'::text[]))
+INSERT INTO "accounts" ("owner", "currency", "balance", "label", "tags", "org_id")
+VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, COALESCE($5::text[], '{}'::text[]), $6)
 RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
 // Create inserts a row into table accounts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
+	}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Create", "accounts")
+	if err != nil {
+		return Account{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.OrgID, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr()), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Create", "accounts")
+	if err := scanAccount(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant), &v); err != nil {
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	return v, nil
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "id" = $1`
+WHERE "id" = $1 AND "org_id" = $2`
 
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByID", "accounts")
+	if err != nil {
+		return Account{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.FindByID", "accounts")
+	if err := scanAccount(db.QueryRow(ctx, sqlAccountsFindByID, id, tenant), &v); err != nil {
+		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
 	}
 	return v, nil
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll
-SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts" ORDER BY "id"`
+SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
+WHERE "org_id" = $1 ORDER BY "id"`
 
 // FindAll returns every row of table accounts, ordered by primary key. It holds
 // the whole result in memory; use List or Stream for large tables.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindAll", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlAccountsFindAll, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.FindAll", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
+		return nil, wrapErr(err, "accounts.FindAll", "accounts")
 	}
 	return items, nil
 }
@@ -114,9 +191,15 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
+		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Stream", "accounts")
 		if err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+			yield(Account{}, err)
+			return
+		}
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(ctx, sqlAccountsFindAll, tenant)
+		if err != nil {
+			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 			return
 		}
 		defer rows.Close()
@@ -124,7 +207,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		for rows.Next() {
 			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 				return
 			}
 			if !yield(v, nil) {
@@ -132,18 +215,19 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 		}
 	}
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List
-SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts" ORDER BY "id"
+SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
+WHERE "org_id" = $2 ORDER BY "id"
 LIMIT $1`
 
 const sqlAccountsListAfter = `-- name: accounts.List
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE ("id") > ($1) ORDER BY "id"
+WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
 // List returns a page of rows of table accounts in primary key order: up to
@@ -152,24 +236,28 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.List", "accounts")
+	if err != nil {
+		return runtime.Page[Account]{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	size := page.Size()
 	var rows pgx.Rows
-	var err error
 	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAccountsListFirst, size+1)
+		rows, err = db.Query(ctx, sqlAccountsListFirst, size+1, tenant)
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 		}
-		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
+		rows, err = db.Query(ctx, sqlAccountsListAfter, id, size+1, tenant)
 	}
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 	}
 	return runtime.NewPage(items, size, func(v *Account) string {
 		return runtime.EncodeCursor(v.ID)
@@ -178,54 +266,72 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 
 const sqlAccountsUpdate = `-- name: accounts.Update
 UPDATE "accounts"
-SET "org_id" = COALESCE($2::uuid, "org_id"),
-    "owner" = COALESCE($3::text, "owner"),
-    "currency" = COALESCE($4::"currency", "currency"),
-    "balance" = COALESCE($5::numeric(18,2), "balance"),
-    "label" = CASE WHEN $6::boolean THEN $7::text ELSE "label" END,
-    "tags" = COALESCE($8::text[], "tags")
-WHERE "id" = $1
+SET "owner" = COALESCE($2::text, "owner"),
+    "currency" = COALESCE($3::"currency", "currency"),
+    "balance" = COALESCE($4::numeric(18,2), "balance"),
+    "label" = CASE WHEN $5::boolean THEN $6::text ELSE "label" END,
+    "tags" = COALESCE($7::text[], "tags")
+WHERE "id" = $1 AND "org_id" = $8
 RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
+	if err := u.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+	}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Update", "accounts")
+	if err != nil {
+		return Account{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.OrgID.Ptr(), u.Owner.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), u.Label.Set, u.Label.Value, u.Tags.Ptr()), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Update", "accounts")
+	if err := scanAccount(db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), u.Label.Set, u.Label.Value, u.Tags.Ptr(), tenant), &v); err != nil {
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	return v, nil
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
-DELETE FROM "accounts" WHERE "id" = $1`
+DELETE FROM "accounts" WHERE "id" = $1 AND "org_id" = $2`
 
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Delete", "accounts")
 	if err != nil {
-		return false, runtime.Wrap(err, "accounts.Delete", "accounts")
+		return false, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	tag, err := db.Exec(ctx, sqlAccountsDelete, id, tenant)
+	if err != nil {
+		return false, wrapErr(err, "accounts.Delete", "accounts")
 	}
 	return tag.RowsAffected() > 0, nil
 }
 
 const sqlAccountsCount = `-- name: accounts.Count
-SELECT count(*) FROM "accounts"`
+SELECT count(*) FROM "accounts"
+WHERE "org_id" = $1`
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Count", "accounts")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	var n int64
-	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "accounts.Count", "accounts")
+	if err := db.QueryRow(ctx, sqlAccountsCount, tenant).Scan(&n); err != nil {
+		return 0, wrapErr(err, "accounts.Count", "accounts")
 	}
 	return n, nil
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "id" = ANY($1) ORDER BY "id"`
+WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
@@ -234,205 +340,130 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByIDs", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlAccountsFindByIDs, ids, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
+		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
 	}
 	return items, nil
 }
 
-// copyAccountsSource feeds rows of NewAccount to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAccountsSource struct {
-	rows []NewAccount
-	mask uint64
-	i    int
-	vals []any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyAccountsSource) maskOf(n *NewAccount) uint64 {
-	var m uint64
-	if n.Balance.Set {
-		m |= 1 << 0
-	}
-	if n.Tags.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAccountsSource) columns() []string {
-	cols := make([]string, 0, 6)
-	cols = append(cols, "org_id")
-	cols = append(cols, "owner")
-	cols = append(cols, "currency")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "balance")
-	}
-	cols = append(cols, "label")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "tags")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAccountsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAccountsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.OrgID)
-	v = append(v, n.Owner)
-	v = append(v, n.Currency)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Balance.Value)
-	}
-	v = append(v, n.Label)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Tags.Value)
-	}
-	s.vals = v
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAccountsSource) Err() error {
-	return nil
-}
-
-// CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// CreateMany inserts rows into table accounts and returns how many it inserted. It
+// queues Create's statement once per row in one pgx.Batch: one round trip, and all
+// or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
+// security.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
-	probe := copyAccountsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	if len(masks) == 1 {
-		s := &copyAccountsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-			vals: make([]any, 0, 6),
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-		if err != nil {
-			return 0, runtime.Wrap(err, "accounts.CreateMany", "accounts")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyAccountsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-				vals: make([]any, 0, 6),
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateMany", "accounts")
 	if err != nil {
-		return 0, runtime.Wrap(err, "accounts.CreateMany", "accounts")
+		return 0, err
 	}
-	return total, nil
+	db := runtime.Scope(r.db, tenant)
+	b := &pgx.Batch{}
+	for i := range rows {
+		n := &rows[i]
+		b.Queue(sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant)
+	}
+	br := db.SendBatch(ctx, b)
+	for range rows {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return 0, wrapErr(err, "accounts.CreateMany", "accounts")
+		}
+	}
+	if err := br.Close(); err != nil {
+		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
+	}
+	return int64(len(rows)), nil
 }
 
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
+	}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateManyReturning", "accounts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlAccountsCreate, n.OrgID, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr())
+		b.Queue(sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant)
 	}
-	br := r.db.SendBatch(ctx, b)
+	br := db.SendBatch(ctx, b)
 	out := make([]Account, 0, len(rows))
 	for range rows {
 		var v Account
 		if err := scanAccount(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
+			return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	return out, nil
 }
 
 const sqlAccountsListByOrgID = `-- name: accounts.ListByOrgID
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = $1 ORDER BY "id"`
+WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
 
 // ListByOrgID returns the rows of table accounts whose org_id is orgID, in primary
 // key order.
 func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsListByOrgID, orgID)
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.ListByOrgID", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ListByOrgID", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlAccountsListByOrgID, orgID, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.ListByOrgID", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ListByOrgID", "accounts")
+		return nil, wrapErr(err, "accounts.ListByOrgID", "accounts")
 	}
 	return items, nil
 }
 
 const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
-WHERE "org_id" = ANY($1) ORDER BY "id"`
+WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // loadAccountsByOrgID returns the rows of table accounts whose org_id is one of
 // keys, grouped by org_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
-func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
+// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m := make(map[uuid.UUID][]Account)
 	if len(keys) == 0 {
 		return m, nil
 	}
-	rows, err := db.Query(ctx, sqlAccountsLoadByOrgID, keys)
+	rows, err := db.Query(ctx, sqlAccountsLoadByOrgID, keys, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -456,9 +487,14 @@ func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID)
 // many keys there are: load the children of a list of orgs without a query per
 // row. Keys without rows are not in the map.
 func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m, err := loadAccountsByOrgID(ctx, r.db, keys)
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.LoadByOrgID", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.LoadByOrgID", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.LoadByOrgID", "accounts")
 	}
 	return m, nil
 }
@@ -486,28 +522,21 @@ ORDER BY currency`
 // Totals returns the rows of the query, all in memory.
 //
 // Money per currency in an organization.
-func (r *AccountRepo) Totals(ctx context.Context, tenant uuid.UUID, minBalance decimal.Decimal) ([]TotalsRow, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsTotals, tenant, minBalance)
+func (r *AccountRepo) Totals(ctx context.Context, minBalance decimal.Decimal) ([]TotalsRow, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Totals", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Totals", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlAccountsTotals, tenant, minBalance)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.Totals", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanTotalsRow)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Totals", "accounts")
+		return nil, wrapErr(err, "accounts.Totals", "accounts")
 	}
 	return items, nil
-}
-
-// SearchParams holds the parameters of AccountRepo.Search.
-type SearchParams struct {
-	// Tenant is the parameter @tenant: the org_id the query is scoped to.
-	Tenant uuid.UUID
-
-	// Q is the parameter @q (text).
-	Q string
-
-	// Currencies is the parameter @currencies (currency[]).
-	Currencies []Currency
 }
 
 // SearchRow is one row of the result of AccountRepo.Search.
@@ -535,14 +564,19 @@ WHERE org_id = $2
 ORDER BY id`
 
 // Search returns the rows of the query, all in memory.
-func (r *AccountRepo) Search(ctx context.Context, p SearchParams) ([]SearchRow, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsSearch, p.Q, p.Tenant, p.Currencies)
+func (r *AccountRepo) Search(ctx context.Context, q string, currencies []Currency) ([]SearchRow, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Search", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Search", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlAccountsSearch, q, tenant, currencies)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.Search", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSearchRow)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Search", "accounts")
+		return nil, wrapErr(err, "accounts.Search", "accounts")
 	}
 	return items, nil
 }
@@ -551,14 +585,19 @@ const sqlAccountsByOwner = `-- name: accounts.ByOwner
 SELECT id, org_id, owner, currency, balance, label, tags FROM accounts WHERE org_id = $1 AND owner = $2 ORDER BY id`
 
 // ByOwner returns the rows of the query, all in memory.
-func (r *AccountRepo) ByOwner(ctx context.Context, tenant uuid.UUID, owner string) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsByOwner, tenant, owner)
+func (r *AccountRepo) ByOwner(ctx context.Context, owner string) ([]Account, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.ByOwner", "accounts")
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ByOwner", "accounts")
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlAccountsByOwner, tenant, owner)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.ByOwner", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ByOwner", "accounts")
+		return nil, wrapErr(err, "accounts.ByOwner", "accounts")
 	}
 	return items, nil
 }
@@ -568,10 +607,15 @@ SELECT id, org_id, owner, currency, balance, label, tags FROM accounts WHERE org
 
 // Richest returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
-func (r *AccountRepo) Richest(ctx context.Context, tenant uuid.UUID) (Account, error) {
+func (r *AccountRepo) Richest(ctx context.Context) (Account, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Richest", "accounts")
+	if err != nil {
+		return Account{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsRichest, tenant), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Richest", "accounts")
+	if err := scanAccount(db.QueryRow(ctx, sqlAccountsRichest, tenant), &v); err != nil {
+		return Account{}, wrapErr(err, "accounts.Richest", "accounts")
 	}
 	return v, nil
 }
@@ -597,19 +641,21 @@ FROM accounts WHERE org_id = $1`
 // Summary returns the first row. If there is none, the error matches
 // runtime.ErrNotFound. The SQL must select enum array columns as text[]
 // (x::text[]).
-func (r *AccountRepo) Summary(ctx context.Context, tenant uuid.UUID) (SummaryRow, error) {
+func (r *AccountRepo) Summary(ctx context.Context) (SummaryRow, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Summary", "accounts")
+	if err != nil {
+		return SummaryRow{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	var v SummaryRow
-	if err := scanSummaryRow(r.db.QueryRow(ctx, sqlAccountsSummary, tenant), &v); err != nil {
-		return SummaryRow{}, runtime.Wrap(err, "accounts.Summary", "accounts")
+	if err := scanSummaryRow(db.QueryRow(ctx, sqlAccountsSummary, tenant), &v); err != nil {
+		return SummaryRow{}, wrapErr(err, "accounts.Summary", "accounts")
 	}
 	return v, nil
 }
 
 // RelabelParams holds the parameters of AccountRepo.Relabel.
 type RelabelParams struct {
-	// Tenant is the parameter @tenant: the org_id the query is scoped to.
-	Tenant uuid.UUID
-
 	// Label is the parameter @label (text).
 	Label *string
 
@@ -625,32 +671,30 @@ UPDATE accounts SET label = COALESCE($1, label), tags = $2 WHERE org_id = $3 AND
 
 // Relabel runs the query.
 func (r *AccountRepo) Relabel(ctx context.Context, p RelabelParams) error {
-	if _, err := r.db.Exec(ctx, sqlAccountsRelabel, p.Label, p.Tags, p.Tenant, p.ID); err != nil {
-		return runtime.Wrap(err, "accounts.Relabel", "accounts")
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Relabel", "accounts")
+	if err != nil {
+		return err
+	}
+	db := runtime.Scope(r.db, tenant)
+	if _, err := db.Exec(ctx, sqlAccountsRelabel, p.Label, p.Tags, tenant, p.ID); err != nil {
+		return wrapErr(err, "accounts.Relabel", "accounts")
 	}
 	return nil
-}
-
-// MoveParams holds the parameters of AccountRepo.Move.
-type MoveParams struct {
-	// Tenant is the parameter @tenant: the org_id the query is scoped to.
-	Tenant uuid.UUID
-
-	// Delta is the parameter @delta (numeric).
-	Delta decimal.Decimal
-
-	// Currency is the parameter @currency (currency).
-	Currency Currency
 }
 
 const sqlAccountsMove = `-- name: accounts.Move
 UPDATE accounts SET balance = balance + $1 WHERE org_id = $2 AND currency = $3`
 
 // Move runs the query and returns the number of rows it affected.
-func (r *AccountRepo) Move(ctx context.Context, p MoveParams) (int64, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsMove, p.Delta, p.Tenant, p.Currency)
+func (r *AccountRepo) Move(ctx context.Context, delta decimal.Decimal, currency Currency) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Move", "accounts")
 	if err != nil {
-		return 0, runtime.Wrap(err, "accounts.Move", "accounts")
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	tag, err := db.Exec(ctx, sqlAccountsMove, delta, tenant, currency)
+	if err != nil {
+		return 0, wrapErr(err, "accounts.Move", "accounts")
 	}
 	return tag.RowsAffected(), nil
 }
@@ -662,7 +706,7 @@ DELETE FROM accounts WHERE balance = 0`
 func (r *AccountRepo) PurgeEmpty(ctx context.Context) (int64, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsPurgeEmpty)
 	if err != nil {
-		return 0, runtime.Wrap(err, "accounts.PurgeEmpty", "accounts")
+		return 0, wrapErr(err, "accounts.PurgeEmpty", "accounts")
 	}
 	return tag.RowsAffected(), nil
 }
@@ -689,7 +733,7 @@ FROM accounts WHERE id = $1`
 func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
 	var v EchoRow
 	if err := scanEchoRow(r.db.QueryRow(ctx, sqlAccountsEcho, id), &v); err != nil {
-		return EchoRow{}, runtime.Wrap(err, "accounts.Echo", "accounts")
+		return EchoRow{}, wrapErr(err, "accounts.Echo", "accounts")
 	}
 	return v, nil
 }

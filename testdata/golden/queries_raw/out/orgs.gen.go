@@ -43,6 +43,34 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
+var (
+	// ErrOrgIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table orgs: constraint orgs_pkey, primary_key in the spec.
+	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+
+	// ErrOrgNameTaken matches, with errors.Is, the errors that violate the unique
+	// column name of table orgs: constraint orgs_name_key, name.unique in the spec.
+	ErrOrgNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_name_key", "name.unique")
+)
+
+// Validate checks n against the spec's rules for table orgs: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewOrg) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table orgs, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *OrgUpdate) Validate() error {
+	return nil
+}
+
 // scanOrg reads a row of table orgs, columns in table order, into v.
 func scanOrg(row pgx.Row, v *Org) error {
 	return row.Scan(&v.ID, &v.Name)
@@ -57,7 +85,7 @@ RETURNING "id", "name"`
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	var v Org
 	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsCreate, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Org{}, runtime.Wrap(err, "orgs.Create", "orgs")
+		return Org{}, wrapErr(err, "orgs.Create", "orgs")
 	}
 	return v, nil
 }
@@ -71,7 +99,7 @@ WHERE "id" = $1`
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	var v Org
 	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsFindByID, id), &v); err != nil {
-		return Org{}, runtime.Wrap(err, "orgs.FindByID", "orgs")
+		return Org{}, wrapErr(err, "orgs.FindByID", "orgs")
 	}
 	return v, nil
 }
@@ -84,11 +112,11 @@ SELECT "id", "name" FROM "orgs" ORDER BY "id"`
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.FindAll", "orgs")
+		return nil, wrapErr(err, "orgs.FindAll", "orgs")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrg)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.FindAll", "orgs")
+		return nil, wrapErr(err, "orgs.FindAll", "orgs")
 	}
 	return items, nil
 }
@@ -100,7 +128,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	return func(yield func(Org, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrgsFindAll)
 		if err != nil {
-			yield(Org{}, runtime.Wrap(err, "orgs.Stream", "orgs"))
+			yield(Org{}, wrapErr(err, "orgs.Stream", "orgs"))
 			return
 		}
 		defer rows.Close()
@@ -108,7 +136,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 		for rows.Next() {
 			v = Org{}
 			if err := scanOrg(rows, &v); err != nil {
-				yield(Org{}, runtime.Wrap(err, "orgs.Stream", "orgs"))
+				yield(Org{}, wrapErr(err, "orgs.Stream", "orgs"))
 				return
 			}
 			if !yield(v, nil) {
@@ -116,7 +144,7 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Org{}, runtime.Wrap(err, "orgs.Stream", "orgs"))
+			yield(Org{}, wrapErr(err, "orgs.Stream", "orgs"))
 		}
 	}
 }
@@ -143,16 +171,16 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Org]{}, runtime.Wrap(err, "orgs.List", "orgs")
+			return runtime.Page[Org]{}, wrapErr(err, "orgs.List", "orgs")
 		}
 		rows, err = r.db.Query(ctx, sqlOrgsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Org]{}, runtime.Wrap(err, "orgs.List", "orgs")
+		return runtime.Page[Org]{}, wrapErr(err, "orgs.List", "orgs")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrg)
 	if err != nil {
-		return runtime.Page[Org]{}, runtime.Wrap(err, "orgs.List", "orgs")
+		return runtime.Page[Org]{}, wrapErr(err, "orgs.List", "orgs")
 	}
 	return runtime.NewPage(items, size, func(v *Org) string {
 		return runtime.EncodeCursor(v.ID)
@@ -171,7 +199,7 @@ RETURNING "id", "name"`
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	var v Org
 	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Org{}, runtime.Wrap(err, "orgs.Update", "orgs")
+		return Org{}, wrapErr(err, "orgs.Update", "orgs")
 	}
 	return v, nil
 }
@@ -184,7 +212,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrgsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "orgs.Delete", "orgs")
+		return false, wrapErr(err, "orgs.Delete", "orgs")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -196,7 +224,7 @@ SELECT count(*) FROM "orgs"`
 func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrgsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "orgs.Count", "orgs")
+		return 0, wrapErr(err, "orgs.Count", "orgs")
 	}
 	return n, nil
 }
@@ -214,11 +242,11 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	}
 	rows, err := r.db.Query(ctx, sqlOrgsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.FindByIDs", "orgs")
+		return nil, wrapErr(err, "orgs.FindByIDs", "orgs")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanOrg)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.FindByIDs", "orgs")
+		return nil, wrapErr(err, "orgs.FindByIDs", "orgs")
 	}
 	return items, nil
 }
@@ -307,7 +335,7 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orgs"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "orgs.CreateMany", "orgs")
+			return 0, wrapErr(err, "orgs.CreateMany", "orgs")
 		}
 		return n, nil
 	}
@@ -330,7 +358,7 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "orgs.CreateMany", "orgs")
+		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
 	}
 	return total, nil
 }
@@ -359,11 +387,11 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	}
 	res, err := r.db.Query(ctx, sqlOrgsCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.CreateManyReturning", "orgs")
+		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanOrg)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.CreateManyReturning", "orgs")
+		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
 	return out, nil
 }
@@ -382,7 +410,7 @@ RETURNING "id", "name"`
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
 	var v Org
 	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsUpsertByName, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Org{}, runtime.Wrap(err, "orgs.UpsertByName", "orgs")
+		return Org{}, wrapErr(err, "orgs.UpsertByName", "orgs")
 	}
 	return v, nil
 }
@@ -417,7 +445,7 @@ func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool
 			continue
 		}
 		if err != nil {
-			return Org{}, false, runtime.Wrap(err, "orgs.CreateIfAbsentByName", "orgs")
+			return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
 		}
 		return v, created, nil
 	}
@@ -428,13 +456,18 @@ func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool
 // order. It runs one query for all parents; parents without rows are not in the
 // map.
 func (r *OrgRepo) LoadAccounts(ctx context.Context, parents []Org) (map[uuid.UUID][]Account, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadAccounts", "orgs")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	keys := make([]uuid.UUID, 0, len(parents))
 	for i := range parents {
 		keys = append(keys, parents[i].ID)
 	}
-	m, err := loadAccountsByOrgID(ctx, r.db, keys)
+	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orgs.LoadAccounts", "orgs")
+		return nil, wrapErr(err, "orgs.LoadAccounts", "orgs")
 	}
 	return m, nil
 }

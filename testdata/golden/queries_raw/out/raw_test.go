@@ -27,7 +27,9 @@ var cmpDecimal = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b
 type fixture struct {
 	s          *Store
 	org, other uuid.UUID
-	accounts   []Account
+	// in and out are contexts scoped to org and to other.
+	in, out  context.Context
+	accounts []Account
 }
 
 func setup(t *testing.T) fixture {
@@ -42,14 +44,20 @@ func setup(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{s: s, org: org.ID, other: other.ID}
+	f := fixture{s: s, org: org.ID, other: other.ID,
+		in: runtime.WithTenant(ctx, org.ID), out: runtime.WithTenant(ctx, other.ID)}
 	for i, n := range []NewAccount{
-		{OrgID: org.ID, Owner: hostile, Currency: CurrencyEUR, Balance: runtime.Set(dec("10.50")), Label: ptr("main " + hostile), Tags: runtime.Set([]string{hostile, "{,}"})},
-		{OrgID: org.ID, Owner: "bob", Currency: CurrencyUSD, Balance: runtime.Set(dec("3"))},
-		{OrgID: org.ID, Owner: "bob", Currency: CurrencyEUR},
-		{OrgID: other.ID, Owner: "bob", Currency: CurrencyGBP, Balance: runtime.Set(dec("1000"))},
+		{Owner: hostile, Currency: CurrencyEUR, Balance: runtime.Set(dec("10.50")), Label: ptr("main " + hostile), Tags: runtime.Set([]string{hostile, "{,}"})},
+		{Owner: "bob", Currency: CurrencyUSD, Balance: runtime.Set(dec("3"))},
+		{Owner: "bob", Currency: CurrencyEUR},
+		{Owner: "bob", Currency: CurrencyGBP, Balance: runtime.Set(dec("1000"))},
 	} {
-		a, err := s.Accounts.Create(ctx, n)
+		// Create stamps the tenant of its context.
+		tctx := f.in
+		if i == 3 {
+			tctx = f.out
+		}
+		a, err := s.Accounts.Create(tctx, n)
 		if err != nil {
 			t.Fatalf("account %d: %v", i, err)
 		}
@@ -61,9 +69,16 @@ func setup(t *testing.T) fixture {
 func ptr[T any](v T) *T { return &v }
 
 func TestRowStructsAndTenantScope(t *testing.T) {
-	ctx := context.Background()
 	f := setup(t)
-	totals, err := f.s.Accounts.Totals(ctx, f.org, dec("0"))
+	ctx := f.in
+	if f.accounts[0].OrgID != f.org || f.accounts[3].OrgID != f.other {
+		t.Fatalf("Create did not stamp the tenant: %v %v", f.accounts[0].OrgID, f.accounts[3].OrgID)
+	}
+	// @tenant comes from the context; without one, nothing runs.
+	if _, err := f.s.Accounts.Totals(context.Background(), dec("0")); !errors.Is(err, runtime.ErrNoTenant) || !errors.Is(err, runtime.ErrValidation) {
+		t.Fatalf("Totals without a tenant: %v", err)
+	}
+	totals, err := f.s.Accounts.Totals(ctx, dec("0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +89,14 @@ func TestRowStructsAndTenantScope(t *testing.T) {
 	if diff := cmp.Diff(want, totals, cmpDecimal); diff != "" {
 		t.Fatalf("Totals (-want +got):\n%s", diff)
 	}
-	if totals, err := f.s.Accounts.Totals(ctx, f.org, dec("5")); err != nil || len(totals) != 1 || totals[0].N != 1 {
+	if totals, err := f.s.Accounts.Totals(ctx, dec("5")); err != nil || len(totals) != 1 || totals[0].N != 1 {
 		t.Fatalf("Totals(min 5) = %+v, %v", totals, err)
 	}
-	if totals, err := f.s.Accounts.Totals(ctx, uuid.New(), dec("0")); err != nil || len(totals) != 0 {
+	if totals, err := f.s.Accounts.Totals(runtime.WithTenant(ctx, uuid.New()), dec("0")); err != nil || len(totals) != 0 {
 		t.Fatalf("Totals of an unknown org = %+v, %v", totals, err)
 	}
 
-	sum, err := f.s.Accounts.Summary(ctx, f.org)
+	sum, err := f.s.Accounts.Summary(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,16 +104,16 @@ func TestRowStructsAndTenantScope(t *testing.T) {
 		t.Fatalf("Summary = %+v", sum)
 	}
 	// An aggregate over no rows is one row of NULLs.
-	empty, err := f.s.Accounts.Summary(ctx, uuid.New())
+	empty, err := f.s.Accounts.Summary(runtime.WithTenant(ctx, uuid.New()))
 	if err != nil || empty.Accounts != 0 || empty.Currencies != nil || empty.LongestLabel != nil {
 		t.Fatalf("Summary of nothing = %+v, %v", empty, err)
 	}
 }
 
 func TestParamsReusedAndLiteralsUntouched(t *testing.T) {
-	ctx := context.Background()
 	f := setup(t)
-	rows, err := f.s.Accounts.Search(ctx, SearchParams{Tenant: f.org, Q: "bob", Currencies: []Currency{CurrencyUSD, CurrencyEUR, CurrencyGBP}})
+	ctx := f.in
+	rows, err := f.s.Accounts.Search(ctx, "bob", []Currency{CurrencyUSD, CurrencyEUR, CurrencyGBP})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,18 +126,19 @@ func TestParamsReusedAndLiteralsUntouched(t *testing.T) {
 			t.Fatalf("row %+v", r)
 		}
 	}
-	rows, err = f.s.Accounts.Search(ctx, SearchParams{Tenant: f.org, Q: hostile, Currencies: []Currency{CurrencyEUR}})
+	rows, err = f.s.Accounts.Search(ctx, hostile, []Currency{CurrencyEUR})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 1 || rows[0].Owner != hostile || rows[0].Echo != hostile || *rows[0].Label != "main "+hostile {
 		t.Fatalf("Search(hostile) = %+v", rows)
 	}
-	if rows, err := f.s.Accounts.Search(ctx, SearchParams{Tenant: f.org, Q: "bob"}); err != nil || len(rows) != 0 {
+	if rows, err := f.s.Accounts.Search(ctx, "bob", nil); err != nil || len(rows) != 0 {
 		t.Fatalf("Search with no currencies = %+v, %v", rows, err)
 	}
 
-	echo, err := f.s.Accounts.Echo(ctx, f.accounts[0].ID)
+	// Echo is unscoped: it needs no tenant.
+	echo, err := f.s.Accounts.Echo(context.Background(), f.accounts[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,32 +156,32 @@ func TestParamsReusedAndLiteralsUntouched(t *testing.T) {
 }
 
 func TestModelReuse(t *testing.T) {
-	ctx := context.Background()
 	f := setup(t)
-	got, err := f.s.Accounts.ByOwner(ctx, f.org, hostile)
+	ctx := f.in
+	got, err := f.s.Accounts.ByOwner(ctx, hostile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]Account{f.accounts[0]}, got, cmpDecimal); diff != "" {
 		t.Fatalf("ByOwner (-want +got):\n%s", diff)
 	}
-	richest, err := f.s.Accounts.Richest(ctx, f.org)
+	richest, err := f.s.Accounts.Richest(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(f.accounts[0], richest, cmpDecimal); diff != "" {
 		t.Fatalf("Richest (-want +got):\n%s", diff)
 	}
-	if _, err := f.s.Accounts.Richest(ctx, uuid.New()); !errors.Is(err, runtime.ErrNotFound) {
+	if _, err := f.s.Accounts.Richest(runtime.WithTenant(ctx, uuid.New())); !errors.Is(err, runtime.ErrNotFound) {
 		t.Fatalf("Richest of nothing: %v", err)
 	}
 }
 
 func TestExecAndRowsAffected(t *testing.T) {
-	ctx := context.Background()
 	f := setup(t)
+	ctx := f.in
 	id := f.accounts[1].ID
-	if err := f.s.Accounts.Relabel(ctx, RelabelParams{Tenant: f.org, ID: id, Label: ptr(hostile), Tags: []string{hostile, "", "NULL"}}); err != nil {
+	if err := f.s.Accounts.Relabel(ctx, RelabelParams{ID: id, Label: ptr(hostile), Tags: []string{hostile, "", "NULL"}}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := f.s.Accounts.FindByID(ctx, id)
@@ -173,32 +189,32 @@ func TestExecAndRowsAffected(t *testing.T) {
 		t.Fatalf("after Relabel: %+v, %v", a, err)
 	}
 	// A nil label keeps the current one (COALESCE in the SQL).
-	if err := f.s.Accounts.Relabel(ctx, RelabelParams{Tenant: f.org, ID: id, Tags: []string{}}); err != nil {
+	if err := f.s.Accounts.Relabel(ctx, RelabelParams{ID: id, Tags: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := f.s.Accounts.FindByID(ctx, id); *a.Label != hostile || len(a.Tags) != 0 {
 		t.Fatalf("after Relabel(nil): %+v", a)
 	}
 	// Another tenant's id is out of scope: nothing happens.
-	if err := f.s.Accounts.Relabel(ctx, RelabelParams{Tenant: f.other, ID: id, Label: ptr("x"), Tags: []string{}}); err != nil {
+	if err := f.s.Accounts.Relabel(f.out, RelabelParams{ID: id, Label: ptr("x"), Tags: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := f.s.Accounts.FindByID(ctx, id); *a.Label != hostile {
 		t.Fatal("Relabel crossed tenants")
 	}
 
-	n, err := f.s.Accounts.Move(ctx, MoveParams{Tenant: f.org, Currency: CurrencyEUR, Delta: dec("-0.50")})
+	n, err := f.s.Accounts.Move(ctx, dec("-0.50"), CurrencyEUR)
 	if err != nil || n != 2 {
 		t.Fatalf("Move = %d, %v", n, err)
 	}
-	if _, err := f.s.Accounts.Move(ctx, MoveParams{Tenant: f.org, Currency: CurrencyEUR, Delta: dec("1e40")}); !errors.Is(err, runtime.ErrEncoding) {
+	if _, err := f.s.Accounts.Move(ctx, dec("1e40"), CurrencyEUR); !errors.Is(err, runtime.ErrEncoding) {
 		t.Fatalf("overflowing Move: %v", err)
 	}
 	n, err = f.s.Accounts.PurgeEmpty(ctx)
 	if err != nil || n != 0 {
 		t.Fatalf("PurgeEmpty = %d, %v (balances are 10, 3, -0.5, 1000)", n, err)
 	}
-	if _, err := f.s.Accounts.Move(ctx, MoveParams{Tenant: f.org, Currency: CurrencyUSD, Delta: dec("-3")}); err != nil {
+	if _, err := f.s.Accounts.Move(ctx, dec("-3"), CurrencyUSD); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.s.Accounts.PurgeEmpty(ctx); err != nil || n != 1 {

@@ -24,3 +24,8 @@ CREATE TABLE "accounts" (
   PRIMARY KEY ("id"),
   CONSTRAINT "accounts_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
+
+-- Confine the rows of "accounts" to the transaction's tenant (row-level security)
+ALTER TABLE "accounts" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "accounts" FORCE ROW LEVEL SECURITY;
+CREATE POLICY "cpcgen_tenant" ON "accounts" USING ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);

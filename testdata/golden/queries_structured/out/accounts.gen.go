@@ -57,6 +57,79 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
+var (
+	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+
+	// ErrAccountUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table accounts: constraint
+	// accounts_user_id_fkey, user_id.references in the spec.
+	ErrAccountUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_user_id_fkey", "user_id.references")
+)
+
+// Validate checks n against the spec's rules for table accounts: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewAccount) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Currency
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
+			})
+		}
+	}
+	if n.Label != nil {
+		v := *n.Label
+		if runtime.LongerThan(v, 100) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "label",
+				Message: "must be at most 100 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "accounts", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table accounts, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *AccountUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Currency.Set {
+		v := u.Currency.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
+			})
+		}
+	}
+	if u.Label.Set && u.Label.Value != nil {
+		v := *u.Label.Value
+		if runtime.LongerThan(v, 100) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "label",
+				Message: "must be at most 100 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "accounts", fields)
+	}
+	return nil
+}
+
 // scanAccount reads a row of table accounts, columns in table order, into v.
 func scanAccount(row pgx.Row, v *Account) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Currency, &v.Balance, &v.Label, &v.OpenedOn)
@@ -68,11 +141,14 @@ VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, $5)
 RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
 
 // Create inserts a row into table accounts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
+	}
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Currency, n.Balance.Ptr(), n.Label, n.OpenedOn), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Create", "accounts")
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	return v, nil
 }
@@ -86,7 +162,7 @@ WHERE "id" = $1`
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.FindByID", "accounts")
+		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
 	}
 	return v, nil
 }
@@ -99,11 +175,11 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
+		return nil, wrapErr(err, "accounts.FindAll", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
+		return nil, wrapErr(err, "accounts.FindAll", "accounts")
 	}
 	return items, nil
 }
@@ -115,7 +191,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return func(yield func(Account, error) bool) {
 		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 		if err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 			return
 		}
 		defer rows.Close()
@@ -123,7 +199,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		for rows.Next() {
 			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 				return
 			}
 			if !yield(v, nil) {
@@ -131,7 +207,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 		}
 	}
 }
@@ -159,16 +235,16 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 		}
 		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 	}
 	return runtime.NewPage(items, size, func(v *Account) string {
 		return runtime.EncodeCursor(v.ID)
@@ -187,11 +263,14 @@ RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
+	if err := u.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+	}
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.UserID.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), u.Label.Set, u.Label.Value, u.OpenedOn.Ptr()), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Update", "accounts")
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	return v, nil
 }
@@ -204,7 +283,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "accounts.Delete", "accounts")
+		return false, wrapErr(err, "accounts.Delete", "accounts")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -216,7 +295,7 @@ SELECT count(*) FROM "accounts"`
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "accounts.Count", "accounts")
+		return 0, wrapErr(err, "accounts.Count", "accounts")
 	}
 	return n, nil
 }
@@ -234,11 +313,11 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
+		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
+		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
 	}
 	return items, nil
 }
@@ -314,6 +393,9 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -333,7 +415,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "accounts.CreateMany", "accounts")
+			return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 		}
 		return n, nil
 	}
@@ -356,7 +438,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "accounts.CreateMany", "accounts")
+		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
 	return total, nil
 }
@@ -371,10 +453,13 @@ RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]Currency, len(rows))
@@ -391,11 +476,11 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	}
 	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	return out, nil
 }
@@ -409,11 +494,11 @@ WHERE "user_id" = $1 ORDER BY "id"`
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
+		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
+		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
 	}
 	return items, nil
 }
@@ -456,7 +541,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.LoadByUserID", "accounts")
+		return nil, wrapErr(err, "accounts.LoadByUserID", "accounts")
 	}
 	return m, nil
 }
@@ -472,7 +557,7 @@ func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[i
 	}
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.LoadEntries", "accounts")
+		return nil, wrapErr(err, "accounts.LoadEntries", "accounts")
 	}
 	return m, nil
 }
@@ -557,7 +642,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 		var k1 decimal.Decimal
 		var k2 int64
 		if err := runtime.DecodeCursor(page.After, &k0, &k1, &k2); err != nil {
-			return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.ForUser", "accounts")
+			return runtime.Page[Account]{}, wrapErr(err, "accounts.ForUser", "accounts")
 		}
 		args = append(args, k0, k1, k2, size+1)
 		var sql string
@@ -570,11 +655,11 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 		rows, err = r.db.Query(ctx, sql, args...)
 	}
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.ForUser", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.ForUser", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.ForUser", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.ForUser", "accounts")
 	}
 	return runtime.NewPage(items, size, func(v *Account) string {
 		return runtime.EncodeCursor(v.Currency, v.Balance, v.ID)
@@ -602,7 +687,7 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 		}
 		rows, err := r.db.Query(ctx, sql, args...)
 		if err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.ForUserStream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.ForUserStream", "accounts"))
 			return
 		}
 		defer rows.Close()
@@ -610,7 +695,7 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 		for rows.Next() {
 			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, runtime.Wrap(err, "accounts.ForUserStream", "accounts"))
+				yield(Account{}, wrapErr(err, "accounts.ForUserStream", "accounts"))
 				return
 			}
 			if !yield(v, nil) {
@@ -618,7 +703,7 @@ func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.S
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.ForUserStream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.ForUserStream", "accounts"))
 		}
 	}
 }
@@ -664,7 +749,7 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 	var start int64
 	if page.After != "" {
 		if err := runtime.DecodeCursor(page.After, &start); err != nil {
-			return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.Richest", "accounts")
+			return runtime.Page[Account]{}, wrapErr(err, "accounts.Richest", "accounts")
 		}
 		if start < 0 {
 			return runtime.Page[Account]{}, runtime.Wrap(fmt.Errorf("%w: negative offset", runtime.ErrBadCursor), "accounts.Richest", "accounts")
@@ -680,11 +765,11 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 	}
 	rows, err := r.db.Query(ctx, sql, args...)
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.Richest", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.Richest", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.Richest", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.Richest", "accounts")
 	}
 	return runtime.NewPage(items, size, func(*Account) string {
 		return runtime.EncodeCursor(start + int64(size))
@@ -730,11 +815,11 @@ ORDER BY "id"`
 func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Filter", "accounts")
+		return nil, wrapErr(err, "accounts.Filter", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Filter", "accounts")
+		return nil, wrapErr(err, "accounts.Filter", "accounts")
 	}
 	return items, nil
 }
@@ -746,7 +831,7 @@ func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq
 	return func(yield func(Account, error) bool) {
 		rows, err := r.db.Query(ctx, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
 		if err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.FilterStream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.FilterStream", "accounts"))
 			return
 		}
 		defer rows.Close()
@@ -754,7 +839,7 @@ func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq
 		for rows.Next() {
 			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, runtime.Wrap(err, "accounts.FilterStream", "accounts"))
+				yield(Account{}, wrapErr(err, "accounts.FilterStream", "accounts"))
 				return
 			}
 			if !yield(v, nil) {
@@ -762,7 +847,7 @@ func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.FilterStream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.FilterStream", "accounts"))
 		}
 	}
 }
@@ -777,11 +862,11 @@ ORDER BY "id"`
 func (r *AccountRepo) InCurrencies(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsInCurrencies)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.InCurrencies", "accounts")
+		return nil, wrapErr(err, "accounts.InCurrencies", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.InCurrencies", "accounts")
+		return nil, wrapErr(err, "accounts.InCurrencies", "accounts")
 	}
 	return items, nil
 }
@@ -806,11 +891,11 @@ LIMIT 10`
 func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTop, p.Balance, p.Currency)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Top", "accounts")
+		return nil, wrapErr(err, "accounts.Top", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 10, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.Top", "accounts")
+		return nil, wrapErr(err, "accounts.Top", "accounts")
 	}
 	return items, nil
 }

@@ -55,6 +55,61 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 	return &EntryRepo{db: db}
 }
 
+var (
+	// ErrEntryIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table entries: constraint entries_pkey, primary_key in the spec.
+	ErrEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
+
+	// ErrEntryAccountIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key account_id → accounts.id of table entries: constraint
+	// entries_account_id_fkey, account_id.references in the spec.
+	ErrEntryAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "entries", "entries_account_id_fkey", "account_id.references")
+)
+
+// Validate checks n against the spec's rules for table entries: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewEntry) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Kind
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "kind",
+				Message: "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "entries", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table entries, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *EntryUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Kind.Set {
+		v := u.Kind.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "kind",
+				Message: "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "entries", fields)
+	}
+	return nil
+}
+
 // scanEntry reads a row of table entries, columns in table order, into v.
 func scanEntry(row pgx.Row, v *Entry) error {
 	return row.Scan(&v.ID, &v.AccountID, &v.Kind, &v.Amount, &v.Memo, &v.BookedAt)
@@ -66,11 +121,14 @@ VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
 RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 
 // Create inserts a row into table entries and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.Create", "entries")
+	}
 	var v Entry
 	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Kind, n.Amount, n.Memo, n.BookedAt.Ptr()), &v); err != nil {
-		return Entry{}, runtime.Wrap(err, "entries.Create", "entries")
+		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
 	return v, nil
 }
@@ -84,7 +142,7 @@ WHERE "id" = $1`
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
 	var v Entry
 	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesFindByID, id), &v); err != nil {
-		return Entry{}, runtime.Wrap(err, "entries.FindByID", "entries")
+		return Entry{}, wrapErr(err, "entries.FindByID", "entries")
 	}
 	return v, nil
 }
@@ -97,11 +155,11 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" 
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.FindAll", "entries")
+		return nil, wrapErr(err, "entries.FindAll", "entries")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEntry)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.FindAll", "entries")
+		return nil, wrapErr(err, "entries.FindAll", "entries")
 	}
 	return items, nil
 }
@@ -113,7 +171,7 @@ func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		rows, err := r.db.Query(ctx, sqlEntriesFindAll)
 		if err != nil {
-			yield(Entry{}, runtime.Wrap(err, "entries.Stream", "entries"))
+			yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
 			return
 		}
 		defer rows.Close()
@@ -121,7 +179,7 @@ func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 		for rows.Next() {
 			v = Entry{}
 			if err := scanEntry(rows, &v); err != nil {
-				yield(Entry{}, runtime.Wrap(err, "entries.Stream", "entries"))
+				yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
 				return
 			}
 			if !yield(v, nil) {
@@ -129,7 +187,7 @@ func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Entry{}, runtime.Wrap(err, "entries.Stream", "entries"))
+			yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
 		}
 	}
 }
@@ -157,16 +215,16 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.List", "entries")
+			return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
 		}
 		rows, err = r.db.Query(ctx, sqlEntriesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.List", "entries")
+		return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanEntry)
 	if err != nil {
-		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.List", "entries")
+		return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
 	}
 	return runtime.NewPage(items, size, func(v *Entry) string {
 		return runtime.EncodeCursor(v.ID)
@@ -185,11 +243,14 @@ RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 
 // Update applies the set fields of u to the row of table entries with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
+	if err := u.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.Update", "entries")
+	}
 	var v Entry
 	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesUpdate, id, u.AccountID.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.Memo.Set, u.Memo.Value, u.BookedAt.Ptr()), &v); err != nil {
-		return Entry{}, runtime.Wrap(err, "entries.Update", "entries")
+		return Entry{}, wrapErr(err, "entries.Update", "entries")
 	}
 	return v, nil
 }
@@ -202,7 +263,7 @@ DELETE FROM "entries" WHERE "id" = $1`
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEntriesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "entries.Delete", "entries")
+		return false, wrapErr(err, "entries.Delete", "entries")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -214,7 +275,7 @@ SELECT count(*) FROM "entries"`
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlEntriesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "entries.Count", "entries")
+		return 0, wrapErr(err, "entries.Count", "entries")
 	}
 	return n, nil
 }
@@ -232,11 +293,11 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	}
 	rows, err := r.db.Query(ctx, sqlEntriesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.FindByIDs", "entries")
+		return nil, wrapErr(err, "entries.FindByIDs", "entries")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanEntry)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.FindByIDs", "entries")
+		return nil, wrapErr(err, "entries.FindByIDs", "entries")
 	}
 	return items, nil
 }
@@ -312,6 +373,9 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "entries.CreateMany", "entries")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -331,7 +395,7 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"entries"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "entries.CreateMany", "entries")
+			return 0, wrapErr(err, "entries.CreateMany", "entries")
 		}
 		return n, nil
 	}
@@ -354,7 +418,7 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "entries.CreateMany", "entries")
+		return 0, wrapErr(err, "entries.CreateMany", "entries")
 	}
 	return total, nil
 }
@@ -369,10 +433,13 @@ RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 // CreateManyReturning inserts rows into table entries and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
 	a1 := make([]int64, len(rows))
 	a2 := make([]EntryKind, len(rows))
@@ -389,11 +456,11 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	}
 	res, err := r.db.Query(ctx, sqlEntriesCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.CreateManyReturning", "entries")
+		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanEntry)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.CreateManyReturning", "entries")
+		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
 	return out, nil
 }
@@ -407,11 +474,11 @@ WHERE "account_id" = $1 ORDER BY "id"`
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesListByAccountID, accountID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.ListByAccountID", "entries")
+		return nil, wrapErr(err, "entries.ListByAccountID", "entries")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEntry)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.ListByAccountID", "entries")
+		return nil, wrapErr(err, "entries.ListByAccountID", "entries")
 	}
 	return items, nil
 }
@@ -454,7 +521,7 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.LoadByAccountID", "entries")
+		return nil, wrapErr(err, "entries.LoadByAccountID", "entries")
 	}
 	return m, nil
 }
@@ -485,16 +552,16 @@ func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.Pa
 	} else {
 		var k0 int64
 		if err := runtime.DecodeCursor(page.After, &k0); err != nil {
-			return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Ledger", "entries")
+			return runtime.Page[Entry]{}, wrapErr(err, "entries.Ledger", "entries")
 		}
 		rows, err = r.db.Query(ctx, sqlEntriesLedgerAfter, accountID, k0, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Ledger", "entries")
+		return runtime.Page[Entry]{}, wrapErr(err, "entries.Ledger", "entries")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanEntry)
 	if err != nil {
-		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Ledger", "entries")
+		return runtime.Page[Entry]{}, wrapErr(err, "entries.Ledger", "entries")
 	}
 	return runtime.NewPage(items, size, func(v *Entry) string {
 		return runtime.EncodeCursor(v.ID)
@@ -550,16 +617,16 @@ func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.Pag
 		var k0 time.Time
 		var k1 int64
 		if err := runtime.DecodeCursor(page.After, &k0, &k1); err != nil {
-			return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Recent", "entries")
+			return runtime.Page[Entry]{}, wrapErr(err, "entries.Recent", "entries")
 		}
 		rows, err = r.db.Query(ctx, sqlEntriesRecentAfter, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds, k0, k1, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Recent", "entries")
+		return runtime.Page[Entry]{}, wrapErr(err, "entries.Recent", "entries")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanEntry)
 	if err != nil {
-		return runtime.Page[Entry]{}, runtime.Wrap(err, "entries.Recent", "entries")
+		return runtime.Page[Entry]{}, wrapErr(err, "entries.Recent", "entries")
 	}
 	return runtime.NewPage(items, size, func(v *Entry) string {
 		return runtime.EncodeCursor(v.BookedAt, v.ID)
@@ -573,7 +640,7 @@ func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[
 	return func(yield func(Entry, error) bool) {
 		rows, err := r.db.Query(ctx, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
 		if err != nil {
-			yield(Entry{}, runtime.Wrap(err, "entries.RecentStream", "entries"))
+			yield(Entry{}, wrapErr(err, "entries.RecentStream", "entries"))
 			return
 		}
 		defer rows.Close()
@@ -581,7 +648,7 @@ func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[
 		for rows.Next() {
 			v = Entry{}
 			if err := scanEntry(rows, &v); err != nil {
-				yield(Entry{}, runtime.Wrap(err, "entries.RecentStream", "entries"))
+				yield(Entry{}, wrapErr(err, "entries.RecentStream", "entries"))
 				return
 			}
 			if !yield(v, nil) {
@@ -589,7 +656,7 @@ func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Entry{}, runtime.Wrap(err, "entries.RecentStream", "entries"))
+			yield(Entry{}, wrapErr(err, "entries.RecentStream", "entries"))
 		}
 	}
 }
@@ -612,11 +679,11 @@ ORDER BY "id"`
 func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesMemoLike, p.Pattern, p.Amount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.MemoLike", "entries")
+		return nil, wrapErr(err, "entries.MemoLike", "entries")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEntry)
 	if err != nil {
-		return nil, runtime.Wrap(err, "entries.MemoLike", "entries")
+		return nil, wrapErr(err, "entries.MemoLike", "entries")
 	}
 	return items, nil
 }
@@ -629,7 +696,7 @@ WHERE "kind" = 'withdrawal'::"entry_kind" AND "amount" < $1`
 func (r *EntryRepo) Withdrawals(ctx context.Context, amount decimal.Decimal) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlEntriesWithdrawals, amount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "entries.Withdrawals", "entries")
+		return 0, wrapErr(err, "entries.Withdrawals", "entries")
 	}
 	return n, nil
 }

@@ -18,9 +18,11 @@ CREATE TABLE "users" (
   "created_at" timestamptz NOT NULL DEFAULT now(),
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   "deleted_at" timestamptz NULL,
-  PRIMARY KEY ("id"),
-  CONSTRAINT "users_email_key" UNIQUE ("email")
+  PRIMARY KEY ("id")
 );
+
+-- Create index "users_email_key" to table: "users"
+CREATE UNIQUE INDEX "users_email_key" ON "users" ("email") WHERE "deleted_at" IS NULL;
 
 -- Create "accounts" table
 CREATE TABLE "accounts" (

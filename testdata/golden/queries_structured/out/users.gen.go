@@ -50,14 +50,95 @@ type UserUpdate struct {
 }
 
 // UserRepo reads and writes table users.
+//
+// Delete sets deleted_at instead of removing the row (HardDelete removes it,
+// Restore clears it), and every read leaves deleted rows out unless it runs on
+// WithDeleted.
 type UserRepo struct {
-	db runtime.DBTX
+	db          runtime.DBTX
+	withDeleted bool
 }
 
 // NewUserRepo returns a repository of table users that runs its statements on db:
 // a pool, a connection or a transaction.
 func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
+}
+
+var (
+	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+
+	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
+	// column email of table users: constraint users_email_key, email.unique in the
+	// spec.
+	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+)
+
+// Validate checks n against the spec's rules for table users: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewUser) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Email
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "users", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table users, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *UserUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Email.Set {
+		v := u.Email.Value
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "users", fields)
+	}
+	return nil
+}
+
+// WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
+// Stream, List, Count, FindByIDs and the relation methods) include soft-deleted
+// rows. Writes are unchanged: Update and Delete still see live rows only; use
+// Restore to bring a deleted row back. The spec's queries follow their
+// include_deleted option instead.
+func (r *UserRepo) WithDeleted() *UserRepo {
+	return &UserRepo{
+		db:          r.db,
+		withDeleted: true,
+	}
+}
+
+// pick returns live, the statement reading live rows, or all when r is a
+// WithDeleted view.
+func (r *UserRepo) pick(live, all string) string {
+	if r.withDeleted {
+		return all
+	}
+	return live
 }
 
 // scanUser reads a row of table users, columns in table order, into v.
@@ -71,16 +152,23 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigi
 RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
 
 // Create inserts a row into table users and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Create", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.Create", "users")
+		return User{}, wrapErr(err, "users.Create", "users")
 	}
 	return v, nil
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID
+SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
+WHERE "id" = $1 AND "deleted_at" IS NULL`
+
+const sqlUsersFindByIDWithDeleted = `-- name: users.FindByID
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = $1`
 
@@ -88,25 +176,29 @@ WHERE "id" = $1`
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersFindByID, id), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.FindByID", "users")
+	if err := scanUser(r.db.QueryRow(ctx, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id), &v); err != nil {
+		return User{}, wrapErr(err, "users.FindByID", "users")
 	}
 	return v, nil
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll
+SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
+WHERE "deleted_at" IS NULL ORDER BY "id"`
+
+const sqlUsersFindAllWithDeleted = `-- name: users.FindAll
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users" ORDER BY "id"`
 
 // FindAll returns every row of table users, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUsersFindAll)
+	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindAll", "users")
+		return nil, wrapErr(err, "users.FindAll", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindAll", "users")
+		return nil, wrapErr(err, "users.FindAll", "users")
 	}
 	return items, nil
 }
@@ -116,9 +208,9 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 // error ends the sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
-		rows, err := r.db.Query(ctx, sqlUsersFindAll)
+		rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 		if err != nil {
-			yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+			yield(User{}, wrapErr(err, "users.Stream", "users"))
 			return
 		}
 		defer rows.Close()
@@ -126,7 +218,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		for rows.Next() {
 			v = User{}
 			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+				yield(User{}, wrapErr(err, "users.Stream", "users"))
 				return
 			}
 			if !yield(v, nil) {
@@ -134,16 +226,26 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+			yield(User{}, wrapErr(err, "users.Stream", "users"))
 		}
 	}
 }
 
 const sqlUsersListFirst = `-- name: users.List
+SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
+WHERE "deleted_at" IS NULL ORDER BY "id"
+LIMIT $1`
+
+const sqlUsersListFirstWithDeleted = `-- name: users.List
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users" ORDER BY "id"
 LIMIT $1`
 
 const sqlUsersListAfter = `-- name: users.List
+SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
+WHERE ("id") > ($1) AND "deleted_at" IS NULL ORDER BY "id"
+LIMIT $2`
+
+const sqlUsersListAfterWithDeleted = `-- name: users.List
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -158,20 +260,20 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	var rows pgx.Rows
 	var err error
 	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlUsersListFirst, size+1)
+		rows, err = r.db.Query(ctx, r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted), size+1)
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+			return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 		}
-		rows, err = r.db.Query(ctx, sqlUsersListAfter, id, size+1)
+		rows, err = r.db.Query(ctx, r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted), id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 	}
 	return runtime.NewPage(items, size, func(v *User) string {
 		return runtime.EncodeCursor(v.ID)
@@ -186,46 +288,92 @@ SET "email" = COALESCE($2::varchar, "email"),
     "age" = CASE WHEN $6::boolean THEN $7::integer ELSE "age" END,
     "score" = COALESCE($8::bigint, "score"),
     "updated_at" = now()
-WHERE "id" = $1
+WHERE "id" = $1 AND "deleted_at" IS NULL
 RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
+	if err := u.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Update", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.Name.Ptr(), u.Nickname.Set, u.Nickname.Value, u.Age.Set, u.Age.Value, u.Score.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.Update", "users")
+		return User{}, wrapErr(err, "users.Update", "users")
 	}
 	return v, nil
 }
 
 const sqlUsersDelete = `-- name: users.Delete
-DELETE FROM "users" WHERE "id" = $1`
+UPDATE "users"
+SET "deleted_at" = now(),
+    "updated_at" = now()
+WHERE "id" = $1 AND "deleted_at" IS NULL`
 
-// Delete removes the row of table users with the given id and reports whether
-// there was one.
+// Delete soft-deletes the row of table users with the given id: it sets deleted_at
+// to the transaction's time, and reports whether a live row was deleted. The row
+// stays in the table, out of every read, until Restore brings it back or
+// HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "users.Delete", "users")
+		return false, wrapErr(err, "users.Delete", "users")
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+const sqlUsersHardDelete = `-- name: users.HardDelete
+DELETE FROM "users" WHERE "id" = $1`
+
+// HardDelete removes the row of table users with the given id from the table,
+// deleted or not, and reports whether there was one.
+func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
+	tag, err := r.db.Exec(ctx, sqlUsersHardDelete, id)
+	if err != nil {
+		return false, wrapErr(err, "users.HardDelete", "users")
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+const sqlUsersRestore = `-- name: users.Restore
+UPDATE "users"
+SET "deleted_at" = NULL,
+    "updated_at" = now()
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
+
+// Restore brings back the soft-deleted row of table users with the given id (it
+// clears deleted_at) and reports whether a deleted row was restored.
+func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
+	tag, err := r.db.Exec(ctx, sqlUsersRestore, id)
+	if err != nil {
+		return false, wrapErr(err, "users.Restore", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
 
 const sqlUsersCount = `-- name: users.Count
+SELECT count(*) FROM "users"
+WHERE "deleted_at" IS NULL`
+
+const sqlUsersCountWithDeleted = `-- name: users.Count
 SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
-	if err := r.db.QueryRow(ctx, sqlUsersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "users.Count", "users")
+	if err := r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)).Scan(&n); err != nil {
+		return 0, wrapErr(err, "users.Count", "users")
 	}
 	return n, nil
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs
+SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
+WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
+
+const sqlUsersFindByIDsWithDeleted = `-- name: users.FindByIDs
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -236,13 +384,13 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
+	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+		return nil, wrapErr(err, "users.FindByIDs", "users")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+		return nil, wrapErr(err, "users.FindByIDs", "users")
 	}
 	return items, nil
 }
@@ -327,6 +475,9 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "users.CreateMany", "users")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -346,7 +497,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "users.CreateMany", "users")
+			return 0, wrapErr(err, "users.CreateMany", "users")
 		}
 		return n, nil
 	}
@@ -369,7 +520,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "users.CreateMany", "users")
+		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
 	return total, nil
 }
@@ -384,10 +535,13 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 // CreateManyReturning inserts rows into table users and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -406,11 +560,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	}
 	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	return out, nil
 }
@@ -418,23 +572,28 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
-ON CONFLICT ("email") DO UPDATE
+ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name",
     "nickname" = EXCLUDED."nickname",
     "age" = EXCLUDED."age",
     "score" = CASE WHEN $6::bigint IS NULL THEN "users"."score" ELSE EXCLUDED."score" END,
     "updated_at" = now()
+WHERE "users"."deleted_at" IS NULL
 RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It sets updated_at
-// to the transaction's time.
+// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
+// one statement, and returns the row as stored. The update sets every column of n
+// except the key's and the primary key's; an optional field left unset keeps the
+// column's value. It validates n first. It sets updated_at to the transaction's
+// time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.UpsertByEmail", "users")
+		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
 	return v, nil
 }
@@ -443,22 +602,26 @@ const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bigint, 0))
-ON CONFLICT ("email") DO NOTHING
+ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING
 RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"
 )
 SELECT true, "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
-WHERE "email" = $2
+WHERE "email" = $2 AND ("deleted_at" IS NULL) AND "deleted_at" IS NULL
 LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
-// email exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// email (among the rows where "deleted_at" IS NULL) exists, and returns the new
+// row and true, or the existing row, unchanged, and false. One statement does both
+// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
+// that row was committed by a concurrent transaction after the statement started,
+// the statement cannot see it and runs again, up to three times in all. It
+// validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	}
 	for attempt := 1; ; attempt++ {
 		var v User
 		var created bool
@@ -469,7 +632,7 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 			continue
 		}
 		if err != nil {
-			return User{}, false, runtime.Wrap(err, "users.CreateIfAbsentByEmail", "users")
+			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 		}
 		return v, created, nil
 	}
@@ -486,7 +649,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 	}
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadAccounts", "users")
+		return nil, wrapErr(err, "users.LoadAccounts", "users")
 	}
 	return m, nil
 }
@@ -503,7 +666,7 @@ LIMIT 1`
 func (r *UserRepo) ForEmail(ctx context.Context, email string) (User, error) {
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersForEmail, email), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.ForEmail", "users")
+		return User{}, wrapErr(err, "users.ForEmail", "users")
 	}
 	return v, nil
 }
@@ -706,11 +869,11 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	}
 	rows, err := r.db.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.Search", "users")
+		return nil, wrapErr(err, "users.Search", "users")
 	}
 	items, err := runtime.CollectRows(rows, int(p.Limit), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.Search", "users")
+		return nil, wrapErr(err, "users.Search", "users")
 	}
 	return items, nil
 }
@@ -723,7 +886,7 @@ WHERE "age" >= $1 AND "deleted_at" IS NULL`
 func (r *UserRepo) CountAdults(ctx context.Context, minAge int32) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlUsersCountAdults, minAge).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "users.CountAdults", "users")
+		return 0, wrapErr(err, "users.CountAdults", "users")
 	}
 	return n, nil
 }
@@ -736,7 +899,7 @@ WHERE "email" = $1 AND "deleted_at" IS NULL)`
 func (r *UserRepo) EmailTaken(ctx context.Context, email string) (bool, error) {
 	var ok bool
 	if err := r.db.QueryRow(ctx, sqlUsersEmailTaken, email).Scan(&ok); err != nil {
-		return false, runtime.Wrap(err, "users.EmailTaken", "users")
+		return false, wrapErr(err, "users.EmailTaken", "users")
 	}
 	return ok, nil
 }
@@ -751,11 +914,11 @@ ORDER BY "name"`
 func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithoutNickname)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.WithoutNickname", "users")
+		return nil, wrapErr(err, "users.WithoutNickname", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.WithoutNickname", "users")
+		return nil, wrapErr(err, "users.WithoutNickname", "users")
 	}
 	return items, nil
 }
@@ -771,11 +934,11 @@ LIMIT 100`
 func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithNickname)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.WithNickname", "users")
+		return nil, wrapErr(err, "users.WithNickname", "users")
 	}
 	items, err := runtime.CollectRows(rows, 100, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.WithNickname", "users")
+		return nil, wrapErr(err, "users.WithNickname", "users")
 	}
 	return items, nil
 }
@@ -789,11 +952,11 @@ ORDER BY "email"`
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.ByIDs", "users")
+		return nil, wrapErr(err, "users.ByIDs", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.ByIDs", "users")
+		return nil, wrapErr(err, "users.ByIDs", "users")
 	}
 	return items, nil
 }
@@ -816,11 +979,11 @@ ORDER BY "id"`
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersNotNamed, p.Name, p.NotNick)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.NotNamed", "users")
+		return nil, wrapErr(err, "users.NotNamed", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.NotNamed", "users")
+		return nil, wrapErr(err, "users.NotNamed", "users")
 	}
 	return items, nil
 }
@@ -834,11 +997,11 @@ ORDER BY "id"`
 func (r *UserRepo) Deleted(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersDeleted)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.Deleted", "users")
+		return nil, wrapErr(err, "users.Deleted", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.Deleted", "users")
+		return nil, wrapErr(err, "users.Deleted", "users")
 	}
 	return items, nil
 }

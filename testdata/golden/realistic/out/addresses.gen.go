@@ -61,6 +61,84 @@ func NewAddressRepo(db runtime.DBTX) *AddressRepo {
 	return &AddressRepo{db: db}
 }
 
+var (
+	// ErrAddressIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table addresses: constraint addresses_pkey, primary_key in the spec.
+	ErrAddressIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "addresses", "addresses_pkey", "primary_key")
+
+	// ErrAddressCountryCheck matches, with errors.Is, the errors that violate the
+	// check of column country (country ~ '^[A-Z]{2}$') of table addresses: constraint
+	// addresses_country_check, country.check in the spec.
+	ErrAddressCountryCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "addresses", "addresses_country_check", "country.check")
+
+	// ErrAddressUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table addresses: constraint
+	// addresses_user_id_fkey, user_id.references in the spec.
+	ErrAddressUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "addresses", "addresses_user_id_fkey", "user_id.references")
+)
+
+// Validate checks n against the spec's rules for table addresses: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewAddress) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.PostalCode
+		if runtime.LongerThan(v, 16) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "postal_code",
+				Message: "must be at most 16 characters long",
+			})
+		}
+	}
+	{
+		v := n.Country
+		if runtime.LongerThan(v, 2) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "country",
+				Message: "must be at most 2 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "addresses", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table addresses, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *AddressUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.PostalCode.Set {
+		v := u.PostalCode.Value
+		if runtime.LongerThan(v, 16) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "postal_code",
+				Message: "must be at most 16 characters long",
+			})
+		}
+	}
+	if u.Country.Set {
+		v := u.Country.Value
+		if runtime.LongerThan(v, 2) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "country",
+				Message: "must be at most 2 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "addresses", fields)
+	}
+	return nil
+}
+
 // scanAddress reads a row of table addresses, columns in table order, into v.
 func scanAddress(row pgx.Row, v *Address) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Line1, &v.Line2, &v.City, &v.PostalCode, &v.Country, &v.IsDefault)
@@ -72,11 +150,14 @@ VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::boolean, FALSE))
 RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default"`
 
 // Create inserts a row into table addresses and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error) {
+	if err := n.Validate(); err != nil {
+		return Address{}, wrapErr(err, "addresses.Create", "addresses")
+	}
 	var v Address
 	if err := scanAddress(r.db.QueryRow(ctx, sqlAddressesCreate, n.UserID, n.Line1, n.Line2, n.City, n.PostalCode, n.Country, n.IsDefault.Ptr()), &v); err != nil {
-		return Address{}, runtime.Wrap(err, "addresses.Create", "addresses")
+		return Address{}, wrapErr(err, "addresses.Create", "addresses")
 	}
 	return v, nil
 }
@@ -90,7 +171,7 @@ WHERE "id" = $1`
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
 	var v Address
 	if err := scanAddress(r.db.QueryRow(ctx, sqlAddressesFindByID, id), &v); err != nil {
-		return Address{}, runtime.Wrap(err, "addresses.FindByID", "addresses")
+		return Address{}, wrapErr(err, "addresses.FindByID", "addresses")
 	}
 	return v, nil
 }
@@ -103,11 +184,11 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_
 func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 	rows, err := r.db.Query(ctx, sqlAddressesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.FindAll", "addresses")
+		return nil, wrapErr(err, "addresses.FindAll", "addresses")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAddress)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.FindAll", "addresses")
+		return nil, wrapErr(err, "addresses.FindAll", "addresses")
 	}
 	return items, nil
 }
@@ -119,7 +200,7 @@ func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 	return func(yield func(Address, error) bool) {
 		rows, err := r.db.Query(ctx, sqlAddressesFindAll)
 		if err != nil {
-			yield(Address{}, runtime.Wrap(err, "addresses.Stream", "addresses"))
+			yield(Address{}, wrapErr(err, "addresses.Stream", "addresses"))
 			return
 		}
 		defer rows.Close()
@@ -127,7 +208,7 @@ func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 		for rows.Next() {
 			v = Address{}
 			if err := scanAddress(rows, &v); err != nil {
-				yield(Address{}, runtime.Wrap(err, "addresses.Stream", "addresses"))
+				yield(Address{}, wrapErr(err, "addresses.Stream", "addresses"))
 				return
 			}
 			if !yield(v, nil) {
@@ -135,7 +216,7 @@ func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Address{}, runtime.Wrap(err, "addresses.Stream", "addresses"))
+			yield(Address{}, wrapErr(err, "addresses.Stream", "addresses"))
 		}
 	}
 }
@@ -163,16 +244,16 @@ func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Address]{}, runtime.Wrap(err, "addresses.List", "addresses")
+			return runtime.Page[Address]{}, wrapErr(err, "addresses.List", "addresses")
 		}
 		rows, err = r.db.Query(ctx, sqlAddressesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Address]{}, runtime.Wrap(err, "addresses.List", "addresses")
+		return runtime.Page[Address]{}, wrapErr(err, "addresses.List", "addresses")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAddress)
 	if err != nil {
-		return runtime.Page[Address]{}, runtime.Wrap(err, "addresses.List", "addresses")
+		return runtime.Page[Address]{}, wrapErr(err, "addresses.List", "addresses")
 	}
 	return runtime.NewPage(items, size, func(v *Address) string {
 		return runtime.EncodeCursor(v.ID)
@@ -193,11 +274,14 @@ RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "
 
 // Update applies the set fields of u to the row of table addresses with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
+	if err := u.Validate(); err != nil {
+		return Address{}, wrapErr(err, "addresses.Update", "addresses")
+	}
 	var v Address
 	if err := scanAddress(r.db.QueryRow(ctx, sqlAddressesUpdate, id, u.UserID.Ptr(), u.Line1.Ptr(), u.Line2.Set, u.Line2.Value, u.City.Ptr(), u.PostalCode.Ptr(), u.Country.Ptr(), u.IsDefault.Ptr()), &v); err != nil {
-		return Address{}, runtime.Wrap(err, "addresses.Update", "addresses")
+		return Address{}, wrapErr(err, "addresses.Update", "addresses")
 	}
 	return v, nil
 }
@@ -210,7 +294,7 @@ DELETE FROM "addresses" WHERE "id" = $1`
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAddressesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "addresses.Delete", "addresses")
+		return false, wrapErr(err, "addresses.Delete", "addresses")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -222,7 +306,7 @@ SELECT count(*) FROM "addresses"`
 func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlAddressesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "addresses.Count", "addresses")
+		return 0, wrapErr(err, "addresses.Count", "addresses")
 	}
 	return n, nil
 }
@@ -240,11 +324,11 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	}
 	rows, err := r.db.Query(ctx, sqlAddressesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.FindByIDs", "addresses")
+		return nil, wrapErr(err, "addresses.FindByIDs", "addresses")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanAddress)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.FindByIDs", "addresses")
+		return nil, wrapErr(err, "addresses.FindByIDs", "addresses")
 	}
 	return items, nil
 }
@@ -324,6 +408,9 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "addresses.CreateMany", "addresses")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -343,7 +430,7 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "addresses.CreateMany", "addresses")
+			return 0, wrapErr(err, "addresses.CreateMany", "addresses")
 		}
 		return n, nil
 	}
@@ -366,7 +453,7 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "addresses.CreateMany", "addresses")
+		return 0, wrapErr(err, "addresses.CreateMany", "addresses")
 	}
 	return total, nil
 }
@@ -381,10 +468,13 @@ RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "
 // CreateManyReturning inserts rows into table addresses and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress) ([]Address, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -405,11 +495,11 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	}
 	res, err := r.db.Query(ctx, sqlAddressesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.CreateManyReturning", "addresses")
+		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanAddress)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.CreateManyReturning", "addresses")
+		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 	}
 	return out, nil
 }
@@ -423,11 +513,11 @@ WHERE "user_id" = $1 ORDER BY "id"`
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
 	rows, err := r.db.Query(ctx, sqlAddressesListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.ListByUserID", "addresses")
+		return nil, wrapErr(err, "addresses.ListByUserID", "addresses")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAddress)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.ListByUserID", "addresses")
+		return nil, wrapErr(err, "addresses.ListByUserID", "addresses")
 	}
 	return items, nil
 }
@@ -470,7 +560,7 @@ func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.LoadByUserID", "addresses")
+		return nil, wrapErr(err, "addresses.LoadByUserID", "addresses")
 	}
 	return m, nil
 }
@@ -486,7 +576,7 @@ func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[in
 	}
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "addresses.LoadOrders", "addresses")
+		return nil, wrapErr(err, "addresses.LoadOrders", "addresses")
 	}
 	return m, nil
 }

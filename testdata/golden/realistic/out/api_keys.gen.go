@@ -59,22 +59,86 @@ func NewAPIKeyRepo(db runtime.DBTX) *APIKeyRepo {
 	return &APIKeyRepo{db: db}
 }
 
+var (
+	// ErrAPIKeyIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table api_keys: constraint api_keys_pkey, primary_key in the spec.
+	ErrAPIKeyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_pkey", "primary_key")
+
+	// ErrAPIKeyPrefixTaken matches, with errors.Is, the errors that violate the unique
+	// column prefix of table api_keys: constraint api_keys_prefix_key, prefix.unique
+	// in the spec.
+	ErrAPIKeyPrefixTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_prefix_key", "prefix.unique")
+
+	// ErrAPIKeyOrganizationIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key organization_id → organizations.id of table api_keys:
+	// constraint api_keys_organization_id_fkey, organization_id.references in the
+	// spec.
+	ErrAPIKeyOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "api_keys", "api_keys_organization_id_fkey", "organization_id.references")
+)
+
+// Validate checks n against the spec's rules for table api_keys: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewAPIKey) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Prefix
+		if runtime.LongerThan(v, 8) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "prefix",
+				Message: "must be at most 8 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "api_keys", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table api_keys, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *APIKeyUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Prefix.Set {
+		v := u.Prefix.Value
+		if runtime.LongerThan(v, 8) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "prefix",
+				Message: "must be at most 8 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "api_keys", fields)
+	}
+	return nil
+}
+
 // scanAPIKey reads a row of table api_keys, columns in table order, into v.
 func scanAPIKey(row pgx.Row, v *APIKey) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
 }
 
-const sqlAPIKeysCreate = `-- name: api_keys.Create
+const sqlAPIKeysCreate = `-- name: api_keys.Create sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
 
 // Create inserts a row into table api_keys and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
+	if err := n.Validate(); err != nil {
+		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
+	}
 	var v APIKey
 	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, runtime.Wrap(err, "api_keys.Create", "api_keys")
+		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
 	}
 	return v, nil
 }
@@ -88,7 +152,7 @@ WHERE "id" = $1`
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
 	var v APIKey
 	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysFindByID, id), &v); err != nil {
-		return APIKey{}, runtime.Wrap(err, "api_keys.FindByID", "api_keys")
+		return APIKey{}, wrapErr(err, "api_keys.FindByID", "api_keys")
 	}
 	return v, nil
 }
@@ -101,11 +165,11 @@ SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at",
 func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.FindAll", "api_keys")
+		return nil, wrapErr(err, "api_keys.FindAll", "api_keys")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAPIKey)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.FindAll", "api_keys")
+		return nil, wrapErr(err, "api_keys.FindAll", "api_keys")
 	}
 	return items, nil
 }
@@ -117,7 +181,7 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 	return func(yield func(APIKey, error) bool) {
 		rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
 		if err != nil {
-			yield(APIKey{}, runtime.Wrap(err, "api_keys.Stream", "api_keys"))
+			yield(APIKey{}, wrapErr(err, "api_keys.Stream", "api_keys"))
 			return
 		}
 		defer rows.Close()
@@ -125,7 +189,7 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 		for rows.Next() {
 			v = APIKey{}
 			if err := scanAPIKey(rows, &v); err != nil {
-				yield(APIKey{}, runtime.Wrap(err, "api_keys.Stream", "api_keys"))
+				yield(APIKey{}, wrapErr(err, "api_keys.Stream", "api_keys"))
 				return
 			}
 			if !yield(v, nil) {
@@ -133,7 +197,7 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(APIKey{}, runtime.Wrap(err, "api_keys.Stream", "api_keys"))
+			yield(APIKey{}, wrapErr(err, "api_keys.Stream", "api_keys"))
 		}
 	}
 }
@@ -161,23 +225,23 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[APIKey]{}, runtime.Wrap(err, "api_keys.List", "api_keys")
+			return runtime.Page[APIKey]{}, wrapErr(err, "api_keys.List", "api_keys")
 		}
 		rows, err = r.db.Query(ctx, sqlAPIKeysListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[APIKey]{}, runtime.Wrap(err, "api_keys.List", "api_keys")
+		return runtime.Page[APIKey]{}, wrapErr(err, "api_keys.List", "api_keys")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAPIKey)
 	if err != nil {
-		return runtime.Page[APIKey]{}, runtime.Wrap(err, "api_keys.List", "api_keys")
+		return runtime.Page[APIKey]{}, wrapErr(err, "api_keys.List", "api_keys")
 	}
 	return runtime.NewPage(items, size, func(v *APIKey) string {
 		return runtime.EncodeCursor(v.ID)
 	}), nil
 }
 
-const sqlAPIKeysUpdate = `-- name: api_keys.Update
+const sqlAPIKeysUpdate = `-- name: api_keys.Update sensitive=4
 UPDATE "api_keys"
 SET "organization_id" = COALESCE($2::uuid, "organization_id"),
     "prefix" = COALESCE($3::bpchar, "prefix"),
@@ -190,11 +254,14 @@ RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_a
 
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
+	if err := u.Validate(); err != nil {
+		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
+	}
 	var v APIKey
 	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysUpdate, id, u.OrganizationID.Ptr(), u.Prefix.Ptr(), u.SecretHash.Ptr(), u.Scopes.Ptr(), u.ExpiresAt.Set, u.ExpiresAt.Value, u.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, runtime.Wrap(err, "api_keys.Update", "api_keys")
+		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
 	}
 	return v, nil
 }
@@ -207,7 +274,7 @@ DELETE FROM "api_keys" WHERE "id" = $1`
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAPIKeysDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "api_keys.Delete", "api_keys")
+		return false, wrapErr(err, "api_keys.Delete", "api_keys")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -219,7 +286,7 @@ SELECT count(*) FROM "api_keys"`
 func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlAPIKeysCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "api_keys.Count", "api_keys")
+		return 0, wrapErr(err, "api_keys.Count", "api_keys")
 	}
 	return n, nil
 }
@@ -237,11 +304,11 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	}
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.FindByIDs", "api_keys")
+		return nil, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanAPIKey)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.FindByIDs", "api_keys")
+		return nil, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 	}
 	return items, nil
 }
@@ -335,6 +402,9 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -354,7 +424,7 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "api_keys.CreateMany", "api_keys")
+			return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
 		}
 		return n, nil
 	}
@@ -377,7 +447,7 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "api_keys.CreateMany", "api_keys")
+		return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
 	}
 	return total, nil
 }
@@ -386,10 +456,13 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -402,17 +475,17 @@ func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) 
 		var v APIKey
 		if err := scanAPIKey(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "api_keys.CreateManyReturning", "api_keys")
+			return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "api_keys.CreateManyReturning", "api_keys")
+		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 	}
 	return out, nil
 }
 
-const sqlAPIKeysUpsertByPrefix = `-- name: api_keys.UpsertByPrefix
+const sqlAPIKeysUpsertByPrefix = `-- name: api_keys.UpsertByPrefix sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 ON CONFLICT ("prefix") DO UPDATE
@@ -426,16 +499,20 @@ RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_a
 // UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
+	if err := n.Validate(); err != nil {
+		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
+	}
 	var v APIKey
 	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysUpsertByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, runtime.Wrap(err, "api_keys.UpsertByPrefix", "api_keys")
+		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 	}
 	return v, nil
 }
 
-const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix
+const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
 WITH "inserted" AS (
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
@@ -453,8 +530,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
+	if err := n.Validate(); err != nil {
+		return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
+	}
 	for attempt := 1; ; attempt++ {
 		var v APIKey
 		var created bool
@@ -465,7 +545,7 @@ func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (A
 			continue
 		}
 		if err != nil {
-			return APIKey{}, false, runtime.Wrap(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
+			return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 		}
 		return v, created, nil
 	}
@@ -480,11 +560,11 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
 	rows, err := r.db.Query(ctx, sqlAPIKeysListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.ListByOrganizationID", "api_keys")
+		return nil, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAPIKey)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.ListByOrganizationID", "api_keys")
+		return nil, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
 	}
 	return items, nil
 }
@@ -527,7 +607,7 @@ func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uu
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "api_keys.LoadByOrganizationID", "api_keys")
+		return nil, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")
 	}
 	return m, nil
 }

@@ -54,6 +54,66 @@ func NewCartRepo(db runtime.DBTX) *CartRepo {
 	return &CartRepo{db: db}
 }
 
+var (
+	// ErrCartIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table carts: constraint carts_pkey, primary_key in the spec.
+	ErrCartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_pkey", "primary_key")
+
+	// ErrCartTokenTaken matches, with errors.Is, the errors that violate the unique
+	// column token of table carts: constraint carts_token_key, token.unique in the
+	// spec.
+	ErrCartTokenTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_token_key", "token.unique")
+
+	// ErrCartCustomerIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key customer_id → customers.id of table carts: constraint
+	// carts_customer_id_fkey, customer_id.references in the spec.
+	ErrCartCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "carts", "carts_customer_id_fkey", "customer_id.references")
+)
+
+// Validate checks n against the spec's rules for table carts: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewCart) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Token
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "token",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "carts", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table carts, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *CartUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Token.Set {
+		v := u.Token.Value
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "token",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "carts", fields)
+	}
+	return nil
+}
+
 // scanCart reads a row of table carts, columns in table order, into v.
 func scanCart(row pgx.Row, v *Cart) error {
 	return row.Scan(&v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
@@ -65,11 +125,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]':
 RETURNING "id", "customer_id", "token", "items", "expires_at"`
 
 // Create inserts a row into table carts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
+	if err := n.Validate(); err != nil {
+		return Cart{}, wrapErr(err, "carts.Create", "carts")
+	}
 	var v Cart
 	if err := scanCart(r.db.QueryRow(ctx, sqlCartsCreate, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), &v); err != nil {
-		return Cart{}, runtime.Wrap(err, "carts.Create", "carts")
+		return Cart{}, wrapErr(err, "carts.Create", "carts")
 	}
 	return v, nil
 }
@@ -83,7 +146,7 @@ WHERE "id" = $1`
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
 	var v Cart
 	if err := scanCart(r.db.QueryRow(ctx, sqlCartsFindByID, id), &v); err != nil {
-		return Cart{}, runtime.Wrap(err, "carts.FindByID", "carts")
+		return Cart{}, wrapErr(err, "carts.FindByID", "carts")
 	}
 	return v, nil
 }
@@ -96,11 +159,11 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY
 func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 	rows, err := r.db.Query(ctx, sqlCartsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.FindAll", "carts")
+		return nil, wrapErr(err, "carts.FindAll", "carts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCart)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.FindAll", "carts")
+		return nil, wrapErr(err, "carts.FindAll", "carts")
 	}
 	return items, nil
 }
@@ -112,7 +175,7 @@ func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 	return func(yield func(Cart, error) bool) {
 		rows, err := r.db.Query(ctx, sqlCartsFindAll)
 		if err != nil {
-			yield(Cart{}, runtime.Wrap(err, "carts.Stream", "carts"))
+			yield(Cart{}, wrapErr(err, "carts.Stream", "carts"))
 			return
 		}
 		defer rows.Close()
@@ -120,7 +183,7 @@ func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 		for rows.Next() {
 			v = Cart{}
 			if err := scanCart(rows, &v); err != nil {
-				yield(Cart{}, runtime.Wrap(err, "carts.Stream", "carts"))
+				yield(Cart{}, wrapErr(err, "carts.Stream", "carts"))
 				return
 			}
 			if !yield(v, nil) {
@@ -128,7 +191,7 @@ func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Cart{}, runtime.Wrap(err, "carts.Stream", "carts"))
+			yield(Cart{}, wrapErr(err, "carts.Stream", "carts"))
 		}
 	}
 }
@@ -156,16 +219,16 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Cart]{}, runtime.Wrap(err, "carts.List", "carts")
+			return runtime.Page[Cart]{}, wrapErr(err, "carts.List", "carts")
 		}
 		rows, err = r.db.Query(ctx, sqlCartsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Cart]{}, runtime.Wrap(err, "carts.List", "carts")
+		return runtime.Page[Cart]{}, wrapErr(err, "carts.List", "carts")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanCart)
 	if err != nil {
-		return runtime.Page[Cart]{}, runtime.Wrap(err, "carts.List", "carts")
+		return runtime.Page[Cart]{}, wrapErr(err, "carts.List", "carts")
 	}
 	return runtime.NewPage(items, size, func(v *Cart) string {
 		return runtime.EncodeCursor(v.ID)
@@ -183,11 +246,14 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`
 
 // Update applies the set fields of u to the row of table carts with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
+	if err := u.Validate(); err != nil {
+		return Cart{}, wrapErr(err, "carts.Update", "carts")
+	}
 	var v Cart
 	if err := scanCart(r.db.QueryRow(ctx, sqlCartsUpdate, id, u.CustomerID.Set, u.CustomerID.Value, u.Token.Ptr(), u.Items.Ptr(), u.ExpiresAt.Ptr()), &v); err != nil {
-		return Cart{}, runtime.Wrap(err, "carts.Update", "carts")
+		return Cart{}, wrapErr(err, "carts.Update", "carts")
 	}
 	return v, nil
 }
@@ -200,7 +266,7 @@ DELETE FROM "carts" WHERE "id" = $1`
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCartsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "carts.Delete", "carts")
+		return false, wrapErr(err, "carts.Delete", "carts")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -212,7 +278,7 @@ SELECT count(*) FROM "carts"`
 func (r *CartRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlCartsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "carts.Count", "carts")
+		return 0, wrapErr(err, "carts.Count", "carts")
 	}
 	return n, nil
 }
@@ -230,11 +296,11 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	}
 	rows, err := r.db.Query(ctx, sqlCartsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.FindByIDs", "carts")
+		return nil, wrapErr(err, "carts.FindByIDs", "carts")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanCart)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.FindByIDs", "carts")
+		return nil, wrapErr(err, "carts.FindByIDs", "carts")
 	}
 	return items, nil
 }
@@ -317,6 +383,9 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "carts.CreateMany", "carts")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -336,7 +405,7 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "carts.CreateMany", "carts")
+			return 0, wrapErr(err, "carts.CreateMany", "carts")
 		}
 		return n, nil
 	}
@@ -359,7 +428,7 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "carts.CreateMany", "carts")
+		return 0, wrapErr(err, "carts.CreateMany", "carts")
 	}
 	return total, nil
 }
@@ -374,10 +443,13 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`
 // CreateManyReturning inserts rows into table carts and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]*uuid.UUID, len(rows))
@@ -394,11 +466,11 @@ func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]C
 	}
 	res, err := r.db.Query(ctx, sqlCartsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.CreateManyReturning", "carts")
+		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanCart)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.CreateManyReturning", "carts")
+		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
 	}
 	return out, nil
 }
@@ -415,11 +487,15 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`
 // UpsertByToken inserts n into table carts or, when a row with the same token
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
+	if err := n.Validate(); err != nil {
+		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
+	}
 	var v Cart
 	if err := scanCart(r.db.QueryRow(ctx, sqlCartsUpsertByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), &v); err != nil {
-		return Cart{}, runtime.Wrap(err, "carts.UpsertByToken", "carts")
+		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
 	}
 	return v, nil
 }
@@ -442,8 +518,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Cart
 		var created bool
@@ -454,7 +533,7 @@ func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, 
 			continue
 		}
 		if err != nil {
-			return Cart{}, false, runtime.Wrap(err, "carts.CreateIfAbsentByToken", "carts")
+			return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
 		}
 		return v, created, nil
 	}
@@ -469,11 +548,11 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
 	rows, err := r.db.Query(ctx, sqlCartsListByCustomerID, customerID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.ListByCustomerID", "carts")
+		return nil, wrapErr(err, "carts.ListByCustomerID", "carts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCart)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.ListByCustomerID", "carts")
+		return nil, wrapErr(err, "carts.ListByCustomerID", "carts")
 	}
 	return items, nil
 }
@@ -516,7 +595,7 @@ func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "carts.LoadByCustomerID", "carts")
+		return nil, wrapErr(err, "carts.LoadByCustomerID", "carts")
 	}
 	return m, nil
 }

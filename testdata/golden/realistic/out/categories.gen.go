@@ -52,6 +52,67 @@ func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 	return &CategoryRepo{db: db}
 }
 
+var (
+	// ErrCategoryIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table categories: constraint categories_pkey, primary_key in the
+	// spec.
+	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
+
+	// ErrCategorySlugTaken matches, with errors.Is, the errors that violate the unique
+	// column slug of table categories: constraint categories_slug_key, slug.unique in
+	// the spec.
+	ErrCategorySlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_slug_key", "slug.unique")
+
+	// ErrCategoryParentIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key parent_id → categories.id of table categories: constraint
+	// categories_parent_id_fkey, parent_id.references in the spec.
+	ErrCategoryParentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "categories", "categories_parent_id_fkey", "parent_id.references")
+)
+
+// Validate checks n against the spec's rules for table categories: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewCategory) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Slug
+		if runtime.LongerThan(v, 80) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "slug",
+				Message: "must be at most 80 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "categories", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table categories, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *CategoryUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Slug.Set {
+		v := u.Slug.Value
+		if runtime.LongerThan(v, 80) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "slug",
+				Message: "must be at most 80 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "categories", fields)
+	}
+	return nil
+}
+
 // scanCategory reads a row of table categories, columns in table order, into v.
 func scanCategory(row pgx.Row, v *Category) error {
 	return row.Scan(&v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
@@ -63,11 +124,14 @@ VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
 RETURNING "id", "parent_id", "name", "slug", "position"`
 
 // Create inserts a row into table categories and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
+	if err := n.Validate(); err != nil {
+		return Category{}, wrapErr(err, "categories.Create", "categories")
+	}
 	var v Category
 	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesCreate, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), &v); err != nil {
-		return Category{}, runtime.Wrap(err, "categories.Create", "categories")
+		return Category{}, wrapErr(err, "categories.Create", "categories")
 	}
 	return v, nil
 }
@@ -81,7 +145,7 @@ WHERE "id" = $1`
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
 	var v Category
 	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesFindByID, id), &v); err != nil {
-		return Category{}, runtime.Wrap(err, "categories.FindByID", "categories")
+		return Category{}, wrapErr(err, "categories.FindByID", "categories")
 	}
 	return v, nil
 }
@@ -94,11 +158,11 @@ SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY 
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.FindAll", "categories")
+		return nil, wrapErr(err, "categories.FindAll", "categories")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCategory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.FindAll", "categories")
+		return nil, wrapErr(err, "categories.FindAll", "categories")
 	}
 	return items, nil
 }
@@ -110,7 +174,7 @@ func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 	return func(yield func(Category, error) bool) {
 		rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
 		if err != nil {
-			yield(Category{}, runtime.Wrap(err, "categories.Stream", "categories"))
+			yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
 			return
 		}
 		defer rows.Close()
@@ -118,7 +182,7 @@ func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 		for rows.Next() {
 			v = Category{}
 			if err := scanCategory(rows, &v); err != nil {
-				yield(Category{}, runtime.Wrap(err, "categories.Stream", "categories"))
+				yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
 				return
 			}
 			if !yield(v, nil) {
@@ -126,7 +190,7 @@ func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Category{}, runtime.Wrap(err, "categories.Stream", "categories"))
+			yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
 		}
 	}
 }
@@ -154,16 +218,16 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	} else {
 		var id int32
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Category]{}, runtime.Wrap(err, "categories.List", "categories")
+			return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
 		}
 		rows, err = r.db.Query(ctx, sqlCategoriesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Category]{}, runtime.Wrap(err, "categories.List", "categories")
+		return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanCategory)
 	if err != nil {
-		return runtime.Page[Category]{}, runtime.Wrap(err, "categories.List", "categories")
+		return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
 	}
 	return runtime.NewPage(items, size, func(v *Category) string {
 		return runtime.EncodeCursor(v.ID)
@@ -181,11 +245,14 @@ RETURNING "id", "parent_id", "name", "slug", "position"`
 
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
+	if err := u.Validate(); err != nil {
+		return Category{}, wrapErr(err, "categories.Update", "categories")
+	}
 	var v Category
 	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesUpdate, id, u.ParentID.Set, u.ParentID.Value, u.Name.Ptr(), u.Slug.Ptr(), u.Position.Ptr()), &v); err != nil {
-		return Category{}, runtime.Wrap(err, "categories.Update", "categories")
+		return Category{}, wrapErr(err, "categories.Update", "categories")
 	}
 	return v, nil
 }
@@ -198,7 +265,7 @@ DELETE FROM "categories" WHERE "id" = $1`
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCategoriesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "categories.Delete", "categories")
+		return false, wrapErr(err, "categories.Delete", "categories")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -210,7 +277,7 @@ SELECT count(*) FROM "categories"`
 func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlCategoriesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "categories.Count", "categories")
+		return 0, wrapErr(err, "categories.Count", "categories")
 	}
 	return n, nil
 }
@@ -228,11 +295,11 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	}
 	rows, err := r.db.Query(ctx, sqlCategoriesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.FindByIDs", "categories")
+		return nil, wrapErr(err, "categories.FindByIDs", "categories")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanCategory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.FindByIDs", "categories")
+		return nil, wrapErr(err, "categories.FindByIDs", "categories")
 	}
 	return items, nil
 }
@@ -306,6 +373,9 @@ func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int6
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "categories.CreateMany", "categories")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -325,7 +395,7 @@ func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int6
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"categories"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "categories.CreateMany", "categories")
+			return 0, wrapErr(err, "categories.CreateMany", "categories")
 		}
 		return n, nil
 	}
@@ -348,7 +418,7 @@ func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int6
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "categories.CreateMany", "categories")
+		return 0, wrapErr(err, "categories.CreateMany", "categories")
 	}
 	return total, nil
 }
@@ -363,10 +433,13 @@ RETURNING "id", "parent_id", "name", "slug", "position"`
 // CreateManyReturning inserts rows into table categories and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
 	}
 	a1 := make([]*int32, len(rows))
 	a2 := make([]string, len(rows))
@@ -381,11 +454,11 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	}
 	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.CreateManyReturning", "categories")
+		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanCategory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.CreateManyReturning", "categories")
+		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
 	}
 	return out, nil
 }
@@ -402,11 +475,15 @@ RETURNING "id", "parent_id", "name", "slug", "position"`
 // UpsertBySlug inserts n into table categories or, when a row with the same slug
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
+	if err := n.Validate(); err != nil {
+		return Category{}, wrapErr(err, "categories.UpsertBySlug", "categories")
+	}
 	var v Category
 	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesUpsertBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), &v); err != nil {
-		return Category{}, runtime.Wrap(err, "categories.UpsertBySlug", "categories")
+		return Category{}, wrapErr(err, "categories.UpsertBySlug", "categories")
 	}
 	return v, nil
 }
@@ -429,8 +506,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Category{}, false, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Category
 		var created bool
@@ -441,7 +521,7 @@ func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) 
 			continue
 		}
 		if err != nil {
-			return Category{}, false, runtime.Wrap(err, "categories.CreateIfAbsentBySlug", "categories")
+			return Category{}, false, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
 		}
 		return v, created, nil
 	}
@@ -456,11 +536,11 @@ WHERE "parent_id" = $1 ORDER BY "id"`
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesListByParentID, parentID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.ListByParentID", "categories")
+		return nil, wrapErr(err, "categories.ListByParentID", "categories")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCategory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.ListByParentID", "categories")
+		return nil, wrapErr(err, "categories.ListByParentID", "categories")
 	}
 	return items, nil
 }
@@ -503,7 +583,7 @@ func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.LoadByParentID", "categories")
+		return nil, wrapErr(err, "categories.LoadByParentID", "categories")
 	}
 	return m, nil
 }
@@ -519,7 +599,7 @@ func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []C
 	}
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.LoadCategoriesByParentID", "categories")
+		return nil, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
 	}
 	return m, nil
 }
@@ -535,7 +615,7 @@ func (r *CategoryRepo) LoadProducts(ctx context.Context, parents []Category) (ma
 	}
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "categories.LoadProducts", "categories")
+		return nil, wrapErr(err, "categories.LoadProducts", "categories")
 	}
 	return m, nil
 }

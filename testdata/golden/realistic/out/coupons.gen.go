@@ -56,6 +56,48 @@ func NewCouponRepo(db runtime.DBTX) *CouponRepo {
 	return &CouponRepo{db: db}
 }
 
+var (
+	// ErrCouponCodeTaken matches, with errors.Is, the errors that violate the primary
+	// key (code) of table coupons: constraint coupons_pkey, primary_key in the spec.
+	ErrCouponCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "coupons", "coupons_pkey", "primary_key")
+
+	// ErrCouponPercentOffCheck matches, with errors.Is, the errors that violate the
+	// check of column percent_off (percent_off > 0 AND percent_off <= 100) of table
+	// coupons: constraint coupons_percent_off_check, percent_off.check in the spec.
+	ErrCouponPercentOffCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "coupons", "coupons_percent_off_check", "percent_off.check")
+)
+
+// Validate checks n against the spec's rules for table coupons: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewCoupon) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Code
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "coupons", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table coupons, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *CouponUpdate) Validate() error {
+	return nil
+}
+
 // scanCoupon reads a row of table coupons, columns in table order, into v.
 func scanCoupon(row pgx.Row, v *Coupon) error {
 	return row.Scan(&v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
@@ -67,11 +109,14 @@ VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
 RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
 
 // Create inserts a row into table coupons and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
+	if err := n.Validate(); err != nil {
+		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
+	}
 	var v Coupon
 	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsCreate, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, runtime.Wrap(err, "coupons.Create", "coupons")
+		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
 	}
 	return v, nil
 }
@@ -85,7 +130,7 @@ WHERE "code" = $1`
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
 	var v Coupon
 	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsFindByID, code), &v); err != nil {
-		return Coupon{}, runtime.Wrap(err, "coupons.FindByID", "coupons")
+		return Coupon{}, wrapErr(err, "coupons.FindByID", "coupons")
 	}
 	return v, nil
 }
@@ -98,11 +143,11 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 	rows, err := r.db.Query(ctx, sqlCouponsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.FindAll", "coupons")
+		return nil, wrapErr(err, "coupons.FindAll", "coupons")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCoupon)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.FindAll", "coupons")
+		return nil, wrapErr(err, "coupons.FindAll", "coupons")
 	}
 	return items, nil
 }
@@ -114,7 +159,7 @@ func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 	return func(yield func(Coupon, error) bool) {
 		rows, err := r.db.Query(ctx, sqlCouponsFindAll)
 		if err != nil {
-			yield(Coupon{}, runtime.Wrap(err, "coupons.Stream", "coupons"))
+			yield(Coupon{}, wrapErr(err, "coupons.Stream", "coupons"))
 			return
 		}
 		defer rows.Close()
@@ -122,7 +167,7 @@ func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 		for rows.Next() {
 			v = Coupon{}
 			if err := scanCoupon(rows, &v); err != nil {
-				yield(Coupon{}, runtime.Wrap(err, "coupons.Stream", "coupons"))
+				yield(Coupon{}, wrapErr(err, "coupons.Stream", "coupons"))
 				return
 			}
 			if !yield(v, nil) {
@@ -130,7 +175,7 @@ func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Coupon{}, runtime.Wrap(err, "coupons.Stream", "coupons"))
+			yield(Coupon{}, wrapErr(err, "coupons.Stream", "coupons"))
 		}
 	}
 }
@@ -158,16 +203,16 @@ func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	} else {
 		var code string
 		if err := runtime.DecodeCursor(page.After, &code); err != nil {
-			return runtime.Page[Coupon]{}, runtime.Wrap(err, "coupons.List", "coupons")
+			return runtime.Page[Coupon]{}, wrapErr(err, "coupons.List", "coupons")
 		}
 		rows, err = r.db.Query(ctx, sqlCouponsListAfter, code, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Coupon]{}, runtime.Wrap(err, "coupons.List", "coupons")
+		return runtime.Page[Coupon]{}, wrapErr(err, "coupons.List", "coupons")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanCoupon)
 	if err != nil {
-		return runtime.Page[Coupon]{}, runtime.Wrap(err, "coupons.List", "coupons")
+		return runtime.Page[Coupon]{}, wrapErr(err, "coupons.List", "coupons")
 	}
 	return runtime.NewPage(items, size, func(v *Coupon) string {
 		return runtime.EncodeCursor(v.Code)
@@ -186,11 +231,14 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 
 // Update applies the set fields of u to the row of table coupons with the given
 // code and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
+	if err := u.Validate(); err != nil {
+		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
+	}
 	var v Coupon
 	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsUpdate, code, u.PercentOff.Set, u.PercentOff.Value, u.AmountOff.Set, u.AmountOff.Value, u.ValidUntil.Set, u.ValidUntil.Value, u.MaxUses.Set, u.MaxUses.Value, u.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, runtime.Wrap(err, "coupons.Update", "coupons")
+		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
 	}
 	return v, nil
 }
@@ -203,7 +251,7 @@ DELETE FROM "coupons" WHERE "code" = $1`
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCouponsDelete, code)
 	if err != nil {
-		return false, runtime.Wrap(err, "coupons.Delete", "coupons")
+		return false, wrapErr(err, "coupons.Delete", "coupons")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -215,7 +263,7 @@ SELECT count(*) FROM "coupons"`
 func (r *CouponRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlCouponsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "coupons.Count", "coupons")
+		return 0, wrapErr(err, "coupons.Count", "coupons")
 	}
 	return n, nil
 }
@@ -233,11 +281,11 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	}
 	rows, err := r.db.Query(ctx, sqlCouponsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.FindByIDs", "coupons")
+		return nil, wrapErr(err, "coupons.FindByIDs", "coupons")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanCoupon)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.FindByIDs", "coupons")
+		return nil, wrapErr(err, "coupons.FindByIDs", "coupons")
 	}
 	return items, nil
 }
@@ -315,6 +363,9 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "coupons.CreateMany", "coupons")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -334,7 +385,7 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "coupons.CreateMany", "coupons")
+			return 0, wrapErr(err, "coupons.CreateMany", "coupons")
 		}
 		return n, nil
 	}
@@ -357,7 +408,7 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "coupons.CreateMany", "coupons")
+		return 0, wrapErr(err, "coupons.CreateMany", "coupons")
 	}
 	return total, nil
 }
@@ -372,10 +423,13 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // CreateManyReturning inserts rows into table coupons and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]*decimal.Decimal, len(rows))
@@ -394,11 +448,11 @@ func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) 
 	}
 	res, err := r.db.Query(ctx, sqlCouponsCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.CreateManyReturning", "coupons")
+		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanCoupon)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.CreateManyReturning", "coupons")
+		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 	}
 	return out, nil
 }
@@ -417,11 +471,15 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // UpsertByCode inserts n into table coupons or, when a row with the same code
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
+	if err := n.Validate(); err != nil {
+		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
+	}
 	var v Coupon
 	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsUpsertByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, runtime.Wrap(err, "coupons.UpsertByCode", "coupons")
+		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
 	}
 	return v, nil
 }
@@ -444,8 +502,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Coupon
 		var created bool
@@ -456,7 +517,7 @@ func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Cou
 			continue
 		}
 		if err != nil {
-			return Coupon{}, false, runtime.Wrap(err, "coupons.CreateIfAbsentByCode", "coupons")
+			return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
 		}
 		return v, created, nil
 	}
@@ -473,7 +534,7 @@ func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[st
 	}
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "coupons.LoadInvoices", "coupons")
+		return nil, wrapErr(err, "coupons.LoadInvoices", "coupons")
 	}
 	return m, nil
 }

@@ -59,6 +59,85 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
+var (
+	// ErrCustomerIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table customers: constraint customers_pkey, primary_key in the spec.
+	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
+
+	// ErrCustomerOrgEmailTaken matches, with errors.Is, the errors that violate the
+	// unique index on (organization_id, lower(email)) of table customers: constraint
+	// customers_org_email_key, customers_org_email_key in the spec.
+	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
+
+	// ErrCustomerOrganizationIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key organization_id → organizations.id of table customers:
+	// constraint customers_organization_id_fkey, organization_id.references in the
+	// spec.
+	ErrCustomerOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "customers", "customers_organization_id_fkey", "organization_id.references")
+)
+
+// Validate checks n against the spec's rules for table customers: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewCustomer) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Email
+		if runtime.LongerThan(v, 320) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 320 characters long",
+			})
+		}
+	}
+	if n.Phone != nil {
+		v := *n.Phone
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "phone",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "customers", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table customers, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *CustomerUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Email.Set {
+		v := u.Email.Value
+		if runtime.LongerThan(v, 320) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 320 characters long",
+			})
+		}
+	}
+	if u.Phone.Set && u.Phone.Value != nil {
+		v := *u.Phone.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "phone",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "customers", fields)
+	}
+	return nil
+}
+
 // scanCustomer reads a row of table customers, columns in table order, into v.
 func scanCustomer(row pgx.Row, v *Customer) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.Email, &v.Name, &v.Phone, &v.MarketingOk, &v.CreatedAt, &v.UpdatedAt)
@@ -70,11 +149,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bool
 RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
 
 // Create inserts a row into table customers and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
+	if err := n.Validate(); err != nil {
+		return Customer{}, wrapErr(err, "customers.Create", "customers")
+	}
 	var v Customer
 	if err := scanCustomer(r.db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.OrganizationID, n.Email, n.Name, n.Phone, n.MarketingOk.Ptr()), &v); err != nil {
-		return Customer{}, runtime.Wrap(err, "customers.Create", "customers")
+		return Customer{}, wrapErr(err, "customers.Create", "customers")
 	}
 	return v, nil
 }
@@ -88,7 +170,7 @@ WHERE "id" = $1`
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	var v Customer
 	if err := scanCustomer(r.db.QueryRow(ctx, sqlCustomersFindByID, id), &v); err != nil {
-		return Customer{}, runtime.Wrap(err, "customers.FindByID", "customers")
+		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
 	}
 	return v, nil
 }
@@ -101,11 +183,11 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	rows, err := r.db.Query(ctx, sqlCustomersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.FindAll", "customers")
+		return nil, wrapErr(err, "customers.FindAll", "customers")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCustomer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.FindAll", "customers")
+		return nil, wrapErr(err, "customers.FindAll", "customers")
 	}
 	return items, nil
 }
@@ -117,7 +199,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	return func(yield func(Customer, error) bool) {
 		rows, err := r.db.Query(ctx, sqlCustomersFindAll)
 		if err != nil {
-			yield(Customer{}, runtime.Wrap(err, "customers.Stream", "customers"))
+			yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
 			return
 		}
 		defer rows.Close()
@@ -125,7 +207,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 		for rows.Next() {
 			v = Customer{}
 			if err := scanCustomer(rows, &v); err != nil {
-				yield(Customer{}, runtime.Wrap(err, "customers.Stream", "customers"))
+				yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
 				return
 			}
 			if !yield(v, nil) {
@@ -133,7 +215,7 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Customer{}, runtime.Wrap(err, "customers.Stream", "customers"))
+			yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
 		}
 	}
 }
@@ -161,16 +243,16 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Customer]{}, runtime.Wrap(err, "customers.List", "customers")
+			return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
 		}
 		rows, err = r.db.Query(ctx, sqlCustomersListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Customer]{}, runtime.Wrap(err, "customers.List", "customers")
+		return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanCustomer)
 	if err != nil {
-		return runtime.Page[Customer]{}, runtime.Wrap(err, "customers.List", "customers")
+		return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
 	}
 	return runtime.NewPage(items, size, func(v *Customer) string {
 		return runtime.EncodeCursor(v.ID)
@@ -190,11 +272,15 @@ RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "cr
 
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
+	if err := u.Validate(); err != nil {
+		return Customer{}, wrapErr(err, "customers.Update", "customers")
+	}
 	var v Customer
 	if err := scanCustomer(r.db.QueryRow(ctx, sqlCustomersUpdate, id, u.OrganizationID.Ptr(), u.Email.Ptr(), u.Name.Ptr(), u.Phone.Set, u.Phone.Value, u.MarketingOk.Ptr()), &v); err != nil {
-		return Customer{}, runtime.Wrap(err, "customers.Update", "customers")
+		return Customer{}, wrapErr(err, "customers.Update", "customers")
 	}
 	return v, nil
 }
@@ -207,7 +293,7 @@ DELETE FROM "customers" WHERE "id" = $1`
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCustomersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "customers.Delete", "customers")
+		return false, wrapErr(err, "customers.Delete", "customers")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -219,7 +305,7 @@ SELECT count(*) FROM "customers"`
 func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlCustomersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "customers.Count", "customers")
+		return 0, wrapErr(err, "customers.Count", "customers")
 	}
 	return n, nil
 }
@@ -237,11 +323,11 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	}
 	rows, err := r.db.Query(ctx, sqlCustomersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.FindByIDs", "customers")
+		return nil, wrapErr(err, "customers.FindByIDs", "customers")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanCustomer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.FindByIDs", "customers")
+		return nil, wrapErr(err, "customers.FindByIDs", "customers")
 	}
 	return items, nil
 }
@@ -326,6 +412,9 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "customers.CreateMany", "customers")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -345,7 +434,7 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "customers.CreateMany", "customers")
+			return 0, wrapErr(err, "customers.CreateMany", "customers")
 		}
 		return n, nil
 	}
@@ -368,7 +457,7 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "customers.CreateMany", "customers")
+		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
 	return total, nil
 }
@@ -383,10 +472,13 @@ RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "cr
 // CreateManyReturning inserts rows into table customers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -405,11 +497,11 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	}
 	res, err := r.db.Query(ctx, sqlCustomersCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.CreateManyReturning", "customers")
+		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanCustomer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.CreateManyReturning", "customers")
+		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
 	return out, nil
 }
@@ -423,11 +515,11 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
 	rows, err := r.db.Query(ctx, sqlCustomersListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.ListByOrganizationID", "customers")
+		return nil, wrapErr(err, "customers.ListByOrganizationID", "customers")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanCustomer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.ListByOrganizationID", "customers")
+		return nil, wrapErr(err, "customers.ListByOrganizationID", "customers")
 	}
 	return items, nil
 }
@@ -470,7 +562,7 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.LoadByOrganizationID", "customers")
+		return nil, wrapErr(err, "customers.LoadByOrganizationID", "customers")
 	}
 	return m, nil
 }
@@ -486,7 +578,7 @@ func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[
 	}
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.LoadOrders", "customers")
+		return nil, wrapErr(err, "customers.LoadOrders", "customers")
 	}
 	return m, nil
 }
@@ -502,7 +594,7 @@ func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[u
 	}
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "customers.LoadCarts", "customers")
+		return nil, wrapErr(err, "customers.LoadCarts", "customers")
 	}
 	return m, nil
 }

@@ -57,6 +57,49 @@ func NewFeatureFlagRepo(db runtime.DBTX) *FeatureFlagRepo {
 	return &FeatureFlagRepo{db: db}
 }
 
+var (
+	// ErrFeatureFlagKeyTaken matches, with errors.Is, the errors that violate the
+	// primary key (key) of table feature_flags: constraint feature_flags_pkey,
+	// primary_key in the spec.
+	ErrFeatureFlagKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "feature_flags", "feature_flags_pkey", "primary_key")
+
+	// ErrFeatureFlagRolloutCheck matches, with errors.Is, the errors that violate the
+	// check of column rollout (rollout BETWEEN 0 AND 100) of table feature_flags:
+	// constraint feature_flags_rollout_check, rollout.check in the spec.
+	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
+)
+
+// Validate checks n against the spec's rules for table feature_flags: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewFeatureFlag) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Key
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "key",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "feature_flags", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table feature_flags, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *FeatureFlagUpdate) Validate() error {
+	return nil
+}
+
 // scanFeatureFlag reads a row of table feature_flags, columns in table order, into
 // v.
 func scanFeatureFlag(row pgx.Row, v *FeatureFlag) error {
@@ -69,11 +112,14 @@ VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE
 RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
 
 // Create inserts a row into table feature_flags and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
+	if err := n.Validate(); err != nil {
+		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
+	}
 	var v FeatureFlag
 	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsCreate, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), &v); err != nil {
-		return FeatureFlag{}, runtime.Wrap(err, "feature_flags.Create", "feature_flags")
+		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
 	}
 	return v, nil
 }
@@ -87,7 +133,7 @@ WHERE "key" = $1`
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
 	var v FeatureFlag
 	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsFindByID, key), &v); err != nil {
-		return FeatureFlag{}, runtime.Wrap(err, "feature_flags.FindByID", "feature_flags")
+		return FeatureFlag{}, wrapErr(err, "feature_flags.FindByID", "feature_flags")
 	}
 	return v, nil
 }
@@ -100,11 +146,11 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "feature_flags.FindAll", "feature_flags")
+		return nil, wrapErr(err, "feature_flags.FindAll", "feature_flags")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanFeatureFlag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "feature_flags.FindAll", "feature_flags")
+		return nil, wrapErr(err, "feature_flags.FindAll", "feature_flags")
 	}
 	return items, nil
 }
@@ -116,7 +162,7 @@ func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, err
 	return func(yield func(FeatureFlag, error) bool) {
 		rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
 		if err != nil {
-			yield(FeatureFlag{}, runtime.Wrap(err, "feature_flags.Stream", "feature_flags"))
+			yield(FeatureFlag{}, wrapErr(err, "feature_flags.Stream", "feature_flags"))
 			return
 		}
 		defer rows.Close()
@@ -124,7 +170,7 @@ func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, err
 		for rows.Next() {
 			v = FeatureFlag{}
 			if err := scanFeatureFlag(rows, &v); err != nil {
-				yield(FeatureFlag{}, runtime.Wrap(err, "feature_flags.Stream", "feature_flags"))
+				yield(FeatureFlag{}, wrapErr(err, "feature_flags.Stream", "feature_flags"))
 				return
 			}
 			if !yield(v, nil) {
@@ -132,7 +178,7 @@ func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, err
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(FeatureFlag{}, runtime.Wrap(err, "feature_flags.Stream", "feature_flags"))
+			yield(FeatureFlag{}, wrapErr(err, "feature_flags.Stream", "feature_flags"))
 		}
 	}
 }
@@ -160,16 +206,16 @@ func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	} else {
 		var key string
 		if err := runtime.DecodeCursor(page.After, &key); err != nil {
-			return runtime.Page[FeatureFlag]{}, runtime.Wrap(err, "feature_flags.List", "feature_flags")
+			return runtime.Page[FeatureFlag]{}, wrapErr(err, "feature_flags.List", "feature_flags")
 		}
 		rows, err = r.db.Query(ctx, sqlFeatureFlagsListAfter, key, size+1)
 	}
 	if err != nil {
-		return runtime.Page[FeatureFlag]{}, runtime.Wrap(err, "feature_flags.List", "feature_flags")
+		return runtime.Page[FeatureFlag]{}, wrapErr(err, "feature_flags.List", "feature_flags")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanFeatureFlag)
 	if err != nil {
-		return runtime.Page[FeatureFlag]{}, runtime.Wrap(err, "feature_flags.List", "feature_flags")
+		return runtime.Page[FeatureFlag]{}, wrapErr(err, "feature_flags.List", "feature_flags")
 	}
 	return runtime.NewPage(items, size, func(v *FeatureFlag) string {
 		return runtime.EncodeCursor(v.Key)
@@ -188,11 +234,15 @@ RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "up
 
 // Update applies the set fields of u to the row of table feature_flags with the
 // given key and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagUpdate) (FeatureFlag, error) {
+	if err := u.Validate(); err != nil {
+		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
+	}
 	var v FeatureFlag
 	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsUpdate, key, u.Description.Ptr(), u.Enabled.Ptr(), u.Rollout.Ptr(), u.Rules.Ptr()), &v); err != nil {
-		return FeatureFlag{}, runtime.Wrap(err, "feature_flags.Update", "feature_flags")
+		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
 	}
 	return v, nil
 }
@@ -205,7 +255,7 @@ DELETE FROM "feature_flags" WHERE "key" = $1`
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlFeatureFlagsDelete, key)
 	if err != nil {
-		return false, runtime.Wrap(err, "feature_flags.Delete", "feature_flags")
+		return false, wrapErr(err, "feature_flags.Delete", "feature_flags")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -217,7 +267,7 @@ SELECT count(*) FROM "feature_flags"`
 func (r *FeatureFlagRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlFeatureFlagsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "feature_flags.Count", "feature_flags")
+		return 0, wrapErr(err, "feature_flags.Count", "feature_flags")
 	}
 	return n, nil
 }
@@ -235,11 +285,11 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	}
 	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "feature_flags.FindByIDs", "feature_flags")
+		return nil, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanFeatureFlag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "feature_flags.FindByIDs", "feature_flags")
+		return nil, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 	}
 	return items, nil
 }
@@ -336,6 +386,9 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -355,7 +408,7 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "feature_flags.CreateMany", "feature_flags")
+			return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 		}
 		return n, nil
 	}
@@ -378,7 +431,7 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "feature_flags.CreateMany", "feature_flags")
+		return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 	}
 	return total, nil
 }
@@ -393,10 +446,13 @@ RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "up
 // CreateManyReturning inserts rows into table feature_flags and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]*string, len(rows))
@@ -413,11 +469,11 @@ func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFea
 	}
 	res, err := r.db.Query(ctx, sqlFeatureFlagsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "feature_flags.CreateManyReturning", "feature_flags")
+		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanFeatureFlag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "feature_flags.CreateManyReturning", "feature_flags")
+		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}
 	return out, nil
 }
@@ -436,12 +492,15 @@ RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "up
 // UpsertByKey inserts n into table feature_flags or, when a row with the same key
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It sets updated_at
-// to the transaction's time.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
+	if err := n.Validate(); err != nil {
+		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
+	}
 	var v FeatureFlag
 	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsUpsertByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), &v); err != nil {
-		return FeatureFlag{}, runtime.Wrap(err, "feature_flags.UpsertByKey", "feature_flags")
+		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 	}
 	return v, nil
 }
@@ -464,8 +523,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
+	if err := n.Validate(); err != nil {
+		return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+	}
 	for attempt := 1; ; attempt++ {
 		var v FeatureFlag
 		var created bool
@@ -476,7 +538,7 @@ func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureF
 			continue
 		}
 		if err != nil {
-			return FeatureFlag{}, false, runtime.Wrap(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+			return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
 		}
 		return v, created, nil
 	}

@@ -51,6 +51,51 @@ func NewInventoryRepo(db runtime.DBTX) *InventoryRepo {
 	return &InventoryRepo{db: db}
 }
 
+var (
+	// ErrInventoryWarehouseIDVariantIDTaken matches, with errors.Is, the errors that
+	// violate the primary key (warehouse_id, variant_id) of table inventory:
+	// constraint inventory_pkey, primary_key in the spec.
+	ErrInventoryWarehouseIDVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "inventory", "inventory_pkey", "primary_key")
+
+	// ErrInventoryOnHandCheck matches, with errors.Is, the errors that violate the
+	// check of column on_hand (on_hand >= 0) of table inventory: constraint
+	// inventory_on_hand_check, on_hand.check in the spec.
+	ErrInventoryOnHandCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_on_hand_check", "on_hand.check")
+
+	// ErrInventoryReservedCheck matches, with errors.Is, the errors that violate the
+	// check of column reserved (reserved >= 0) of table inventory: constraint
+	// inventory_reserved_check, reserved.check in the spec.
+	ErrInventoryReservedCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_reserved_check", "reserved.check")
+
+	// ErrInventoryWarehouseIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key warehouse_id → warehouses.id of table inventory: constraint
+	// inventory_warehouse_id_fkey, warehouse_id.references in the spec.
+	ErrInventoryWarehouseIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "inventory", "inventory_warehouse_id_fkey", "warehouse_id.references")
+
+	// ErrInventoryVariantIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key variant_id → product_variants.id of table inventory:
+	// constraint inventory_variant_id_fkey, variant_id.references in the spec.
+	ErrInventoryVariantIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "inventory", "inventory_variant_id_fkey", "variant_id.references")
+)
+
+// Validate checks n against the spec's rules for table inventory: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewInventory) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table inventory, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *InventoryUpdate) Validate() error {
+	return nil
+}
+
 // scanInventory reads a row of table inventory, columns in table order, into v.
 func scanInventory(row pgx.Row, v *Inventory) error {
 	return row.Scan(&v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
@@ -66,7 +111,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
 	var v Inventory
 	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryCreate, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), &v); err != nil {
-		return Inventory{}, runtime.Wrap(err, "inventory.Create", "inventory")
+		return Inventory{}, wrapErr(err, "inventory.Create", "inventory")
 	}
 	return v, nil
 }
@@ -80,7 +125,7 @@ WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
 	var v Inventory
 	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryFindByID, warehouseID, variantID), &v); err != nil {
-		return Inventory{}, runtime.Wrap(err, "inventory.FindByID", "inventory")
+		return Inventory{}, wrapErr(err, "inventory.FindByID", "inventory")
 	}
 	return v, nil
 }
@@ -93,11 +138,11 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDE
 func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.FindAll", "inventory")
+		return nil, wrapErr(err, "inventory.FindAll", "inventory")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInventory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.FindAll", "inventory")
+		return nil, wrapErr(err, "inventory.FindAll", "inventory")
 	}
 	return items, nil
 }
@@ -109,7 +154,7 @@ func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] 
 	return func(yield func(Inventory, error) bool) {
 		rows, err := r.db.Query(ctx, sqlInventoryFindAll)
 		if err != nil {
-			yield(Inventory{}, runtime.Wrap(err, "inventory.Stream", "inventory"))
+			yield(Inventory{}, wrapErr(err, "inventory.Stream", "inventory"))
 			return
 		}
 		defer rows.Close()
@@ -117,7 +162,7 @@ func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] 
 		for rows.Next() {
 			v = Inventory{}
 			if err := scanInventory(rows, &v); err != nil {
-				yield(Inventory{}, runtime.Wrap(err, "inventory.Stream", "inventory"))
+				yield(Inventory{}, wrapErr(err, "inventory.Stream", "inventory"))
 				return
 			}
 			if !yield(v, nil) {
@@ -125,7 +170,7 @@ func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] 
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Inventory{}, runtime.Wrap(err, "inventory.Stream", "inventory"))
+			yield(Inventory{}, wrapErr(err, "inventory.Stream", "inventory"))
 		}
 	}
 }
@@ -154,16 +199,16 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		var warehouseID int16
 		var variantID uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &warehouseID, &variantID); err != nil {
-			return runtime.Page[Inventory]{}, runtime.Wrap(err, "inventory.List", "inventory")
+			return runtime.Page[Inventory]{}, wrapErr(err, "inventory.List", "inventory")
 		}
 		rows, err = r.db.Query(ctx, sqlInventoryListAfter, warehouseID, variantID, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Inventory]{}, runtime.Wrap(err, "inventory.List", "inventory")
+		return runtime.Page[Inventory]{}, wrapErr(err, "inventory.List", "inventory")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanInventory)
 	if err != nil {
-		return runtime.Page[Inventory]{}, runtime.Wrap(err, "inventory.List", "inventory")
+		return runtime.Page[Inventory]{}, wrapErr(err, "inventory.List", "inventory")
 	}
 	return runtime.NewPage(items, size, func(v *Inventory) string {
 		return runtime.EncodeCursor(v.WarehouseID, v.VariantID)
@@ -183,7 +228,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
 	var v Inventory
 	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryUpdate, warehouseID, variantID, u.OnHand.Ptr(), u.Reserved.Ptr()), &v); err != nil {
-		return Inventory{}, runtime.Wrap(err, "inventory.Update", "inventory")
+		return Inventory{}, wrapErr(err, "inventory.Update", "inventory")
 	}
 	return v, nil
 }
@@ -196,7 +241,7 @@ DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlInventoryDelete, warehouseID, variantID)
 	if err != nil {
-		return false, runtime.Wrap(err, "inventory.Delete", "inventory")
+		return false, wrapErr(err, "inventory.Delete", "inventory")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -208,7 +253,7 @@ SELECT count(*) FROM "inventory"`
 func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlInventoryCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "inventory.Count", "inventory")
+		return 0, wrapErr(err, "inventory.Count", "inventory")
 	}
 	return n, nil
 }
@@ -308,7 +353,7 @@ func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (in
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "inventory.CreateMany", "inventory")
+			return 0, wrapErr(err, "inventory.CreateMany", "inventory")
 		}
 		return n, nil
 	}
@@ -331,7 +376,7 @@ func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (in
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "inventory.CreateMany", "inventory")
+		return 0, wrapErr(err, "inventory.CreateMany", "inventory")
 	}
 	return total, nil
 }
@@ -364,11 +409,11 @@ func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInven
 	}
 	res, err := r.db.Query(ctx, sqlInventoryCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.CreateManyReturning", "inventory")
+		return nil, wrapErr(err, "inventory.CreateManyReturning", "inventory")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanInventory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.CreateManyReturning", "inventory")
+		return nil, wrapErr(err, "inventory.CreateManyReturning", "inventory")
 	}
 	return out, nil
 }
@@ -389,7 +434,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
 	var v Inventory
 	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryUpsertByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), &v); err != nil {
-		return Inventory{}, runtime.Wrap(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
+		return Inventory{}, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
 	}
 	return v, nil
 }
@@ -424,7 +469,7 @@ func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Cont
 			continue
 		}
 		if err != nil {
-			return Inventory{}, false, runtime.Wrap(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
+			return Inventory{}, false, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
 		}
 		return v, created, nil
 	}
@@ -439,11 +484,11 @@ WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryListByWarehouseID, warehouseID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.ListByWarehouseID", "inventory")
+		return nil, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInventory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.ListByWarehouseID", "inventory")
+		return nil, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
 	}
 	return items, nil
 }
@@ -486,7 +531,7 @@ func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.LoadByWarehouseID", "inventory")
+		return nil, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
 	}
 	return m, nil
 }
@@ -500,11 +545,11 @@ WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryListByVariantID, variantID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.ListByVariantID", "inventory")
+		return nil, wrapErr(err, "inventory.ListByVariantID", "inventory")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInventory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.ListByVariantID", "inventory")
+		return nil, wrapErr(err, "inventory.ListByVariantID", "inventory")
 	}
 	return items, nil
 }
@@ -547,7 +592,7 @@ func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.
 func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "inventory.LoadByVariantID", "inventory")
+		return nil, wrapErr(err, "inventory.LoadByVariantID", "inventory")
 	}
 	return m, nil
 }

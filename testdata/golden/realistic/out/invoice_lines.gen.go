@@ -58,6 +58,36 @@ func NewInvoiceLineRepo(db runtime.DBTX) *InvoiceLineRepo {
 	return &InvoiceLineRepo{db: db}
 }
 
+var (
+	// ErrInvoiceLineInvoiceIDLineNoTaken matches, with errors.Is, the errors that
+	// violate the primary key (invoice_id, line_no) of table invoice_lines: constraint
+	// invoice_lines_pkey, primary_key in the spec.
+	ErrInvoiceLineInvoiceIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoice_lines", "invoice_lines_pkey", "primary_key")
+
+	// ErrInvoiceLineInvoiceIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key invoice_id → invoices.id of table invoice_lines: constraint
+	// invoice_lines_invoice_id_fkey, invoice_id.references in the spec.
+	ErrInvoiceLineInvoiceIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references")
+)
+
+// Validate checks n against the spec's rules for table invoice_lines: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewInvoiceLine) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table invoice_lines, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *InvoiceLineUpdate) Validate() error {
+	return nil
+}
+
 // scanInvoiceLine reads a row of table invoice_lines, columns in table order, into
 // v.
 func scanInvoiceLine(row pgx.Row, v *InvoiceLine) error {
@@ -74,7 +104,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
 	var v InvoiceLine
 	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesCreate, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), &v); err != nil {
-		return InvoiceLine{}, runtime.Wrap(err, "invoice_lines.Create", "invoice_lines")
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
 	}
 	return v, nil
 }
@@ -88,7 +118,7 @@ WHERE "invoice_id" = $1 AND "line_no" = $2`
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
 	var v InvoiceLine
 	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesFindByID, invoiceID, lineNo), &v); err != nil {
-		return InvoiceLine{}, runtime.Wrap(err, "invoice_lines.FindByID", "invoice_lines")
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
 	}
 	return v, nil
 }
@@ -101,11 +131,11 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 	rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.FindAll", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInvoiceLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.FindAll", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
 	}
 	return items, nil
 }
@@ -117,7 +147,7 @@ func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, err
 	return func(yield func(InvoiceLine, error) bool) {
 		rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
 		if err != nil {
-			yield(InvoiceLine{}, runtime.Wrap(err, "invoice_lines.Stream", "invoice_lines"))
+			yield(InvoiceLine{}, wrapErr(err, "invoice_lines.Stream", "invoice_lines"))
 			return
 		}
 		defer rows.Close()
@@ -125,7 +155,7 @@ func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, err
 		for rows.Next() {
 			v = InvoiceLine{}
 			if err := scanInvoiceLine(rows, &v); err != nil {
-				yield(InvoiceLine{}, runtime.Wrap(err, "invoice_lines.Stream", "invoice_lines"))
+				yield(InvoiceLine{}, wrapErr(err, "invoice_lines.Stream", "invoice_lines"))
 				return
 			}
 			if !yield(v, nil) {
@@ -133,7 +163,7 @@ func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, err
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(InvoiceLine{}, runtime.Wrap(err, "invoice_lines.Stream", "invoice_lines"))
+			yield(InvoiceLine{}, wrapErr(err, "invoice_lines.Stream", "invoice_lines"))
 		}
 	}
 }
@@ -162,16 +192,16 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		var invoiceID uuid.UUID
 		var lineNo int16
 		if err := runtime.DecodeCursor(page.After, &invoiceID, &lineNo); err != nil {
-			return runtime.Page[InvoiceLine]{}, runtime.Wrap(err, "invoice_lines.List", "invoice_lines")
+			return runtime.Page[InvoiceLine]{}, wrapErr(err, "invoice_lines.List", "invoice_lines")
 		}
 		rows, err = r.db.Query(ctx, sqlInvoiceLinesListAfter, invoiceID, lineNo, size+1)
 	}
 	if err != nil {
-		return runtime.Page[InvoiceLine]{}, runtime.Wrap(err, "invoice_lines.List", "invoice_lines")
+		return runtime.Page[InvoiceLine]{}, wrapErr(err, "invoice_lines.List", "invoice_lines")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanInvoiceLine)
 	if err != nil {
-		return runtime.Page[InvoiceLine]{}, runtime.Wrap(err, "invoice_lines.List", "invoice_lines")
+		return runtime.Page[InvoiceLine]{}, wrapErr(err, "invoice_lines.List", "invoice_lines")
 	}
 	return runtime.NewPage(items, size, func(v *InvoiceLine) string {
 		return runtime.EncodeCursor(v.InvoiceID, v.LineNo)
@@ -193,7 +223,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
 	var v InvoiceLine
 	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesUpdate, invoiceID, lineNo, u.Description.Ptr(), u.Quantity.Ptr(), u.UnitPrice.Ptr(), u.Amount.Ptr()), &v); err != nil {
-		return InvoiceLine{}, runtime.Wrap(err, "invoice_lines.Update", "invoice_lines")
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
 	}
 	return v, nil
 }
@@ -206,7 +236,7 @@ DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlInvoiceLinesDelete, invoiceID, lineNo)
 	if err != nil {
-		return false, runtime.Wrap(err, "invoice_lines.Delete", "invoice_lines")
+		return false, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -218,7 +248,7 @@ SELECT count(*) FROM "invoice_lines"`
 func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlInvoiceLinesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "invoice_lines.Count", "invoice_lines")
+		return 0, wrapErr(err, "invoice_lines.Count", "invoice_lines")
 	}
 	return n, nil
 }
@@ -315,7 +345,7 @@ func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine)
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "invoice_lines.CreateMany", "invoice_lines")
+			return 0, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 		}
 		return n, nil
 	}
@@ -338,7 +368,7 @@ func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine)
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "invoice_lines.CreateMany", "invoice_lines")
+		return 0, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 	}
 	return total, nil
 }
@@ -375,11 +405,11 @@ func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInv
 	}
 	res, err := r.db.Query(ctx, sqlInvoiceLinesCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.CreateManyReturning", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanInvoiceLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.CreateManyReturning", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
 	return out, nil
 }
@@ -402,7 +432,7 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
 	var v InvoiceLine
 	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), &v); err != nil {
-		return InvoiceLine{}, runtime.Wrap(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 	}
 	return v, nil
 }
@@ -437,7 +467,7 @@ func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context
 			continue
 		}
 		if err != nil {
-			return InvoiceLine{}, false, runtime.Wrap(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+			return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 		}
 		return v, created, nil
 	}
@@ -452,11 +482,11 @@ WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
 	rows, err := r.db.Query(ctx, sqlInvoiceLinesListByInvoiceID, invoiceID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInvoiceLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 	}
 	return items, nil
 }
@@ -499,7 +529,7 @@ func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uu
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
+		return nil, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
 	}
 	return m, nil
 }

@@ -78,6 +78,132 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 	return &InvoiceRepo{db: db}
 }
 
+var (
+	// ErrInvoiceIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table invoices: constraint invoices_pkey, primary_key in the spec.
+	ErrInvoiceIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
+
+	// ErrInvoiceNumberTaken matches, with errors.Is, the errors that violate the
+	// unique column number of table invoices: constraint invoices_number_key,
+	// number.unique in the spec.
+	ErrInvoiceNumberTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_number_key", "number.unique")
+
+	// ErrInvoiceOrganizationIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key organization_id → organizations.id of table invoices:
+	// constraint invoices_organization_id_fkey, organization_id.references in the
+	// spec.
+	ErrInvoiceOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_organization_id_fkey", "organization_id.references")
+
+	// ErrInvoiceSubscriptionIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key subscription_id → subscriptions.id of table invoices:
+	// constraint invoices_subscription_id_fkey, subscription_id.references in the
+	// spec.
+	ErrInvoiceSubscriptionIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_subscription_id_fkey", "subscription_id.references")
+
+	// ErrInvoiceCouponCodeNotFound matches, with errors.Is, the errors that violate
+	// the foreign key coupon_code → coupons.code of table invoices: constraint
+	// invoices_coupon_code_fkey, coupon_code.references in the spec.
+	ErrInvoiceCouponCodeNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_coupon_code_fkey", "coupon_code.references")
+)
+
+// Validate checks n against the spec's rules for table invoices: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewInvoice) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Number
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "number",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if n.Status.Set {
+		v := n.Status.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "status",
+				Message: "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"",
+			})
+		}
+	}
+	{
+		v := n.Currency
+		if runtime.LongerThan(v, 3) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be at most 3 characters long",
+			})
+		}
+	}
+	if n.CouponCode != nil {
+		v := *n.CouponCode
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "coupon_code",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "invoices", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table invoices, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *InvoiceUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Number.Set {
+		v := u.Number.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "number",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if u.Status.Set {
+		v := u.Status.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "status",
+				Message: "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"",
+			})
+		}
+	}
+	if u.Currency.Set {
+		v := u.Currency.Value
+		if runtime.LongerThan(v, 3) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be at most 3 characters long",
+			})
+		}
+	}
+	if u.CouponCode.Set && u.CouponCode.Value != nil {
+		v := *u.CouponCode.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "coupon_code",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "invoices", fields)
+	}
+	return nil
+}
+
 // scanInvoice reads a row of table invoices, columns in table order, into v.
 func scanInvoice(row pgx.Row, v *Invoice) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
@@ -89,11 +215,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice
 RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
 // Create inserts a row into table invoices and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
+	if err := n.Validate(); err != nil {
+		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
+	}
 	var v Invoice
 	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesCreate, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), &v); err != nil {
-		return Invoice{}, runtime.Wrap(err, "invoices.Create", "invoices")
+		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
 	}
 	return v, nil
 }
@@ -107,7 +236,7 @@ WHERE "id" = $1`
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
 	var v Invoice
 	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesFindByID, id), &v); err != nil {
-		return Invoice{}, runtime.Wrap(err, "invoices.FindByID", "invoices")
+		return Invoice{}, wrapErr(err, "invoices.FindByID", "invoices")
 	}
 	return v, nil
 }
@@ -120,11 +249,11 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.FindAll", "invoices")
+		return nil, wrapErr(err, "invoices.FindAll", "invoices")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.FindAll", "invoices")
+		return nil, wrapErr(err, "invoices.FindAll", "invoices")
 	}
 	return items, nil
 }
@@ -136,7 +265,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	return func(yield func(Invoice, error) bool) {
 		rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
 		if err != nil {
-			yield(Invoice{}, runtime.Wrap(err, "invoices.Stream", "invoices"))
+			yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
 			return
 		}
 		defer rows.Close()
@@ -144,7 +273,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 		for rows.Next() {
 			v = Invoice{}
 			if err := scanInvoice(rows, &v); err != nil {
-				yield(Invoice{}, runtime.Wrap(err, "invoices.Stream", "invoices"))
+				yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
 				return
 			}
 			if !yield(v, nil) {
@@ -152,7 +281,7 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Invoice{}, runtime.Wrap(err, "invoices.Stream", "invoices"))
+			yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
 		}
 	}
 }
@@ -180,16 +309,16 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Invoice]{}, runtime.Wrap(err, "invoices.List", "invoices")
+			return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
 		}
 		rows, err = r.db.Query(ctx, sqlInvoicesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Invoice]{}, runtime.Wrap(err, "invoices.List", "invoices")
+		return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanInvoice)
 	if err != nil {
-		return runtime.Page[Invoice]{}, runtime.Wrap(err, "invoices.List", "invoices")
+		return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
 	}
 	return runtime.NewPage(items, size, func(v *Invoice) string {
 		return runtime.EncodeCursor(v.ID)
@@ -215,11 +344,15 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 
 // Update applies the set fields of u to the row of table invoices with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
+	if err := u.Validate(); err != nil {
+		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
+	}
 	var v Invoice
 	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesUpdate, id, u.OrganizationID.Ptr(), u.SubscriptionID.Set, u.SubscriptionID.Value, u.Number.Ptr(), u.Status.Ptr(), u.Currency.Ptr(), u.Subtotal.Ptr(), u.Tax.Ptr(), u.Total.Ptr(), u.CouponCode.Set, u.CouponCode.Value, u.IssuedOn.Set, u.IssuedOn.Value, u.DueOn.Set, u.DueOn.Value), &v); err != nil {
-		return Invoice{}, runtime.Wrap(err, "invoices.Update", "invoices")
+		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
 	}
 	return v, nil
 }
@@ -232,7 +365,7 @@ DELETE FROM "invoices" WHERE "id" = $1`
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlInvoicesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "invoices.Delete", "invoices")
+		return false, wrapErr(err, "invoices.Delete", "invoices")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -244,7 +377,7 @@ SELECT count(*) FROM "invoices"`
 func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlInvoicesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "invoices.Count", "invoices")
+		return 0, wrapErr(err, "invoices.Count", "invoices")
 	}
 	return n, nil
 }
@@ -262,11 +395,11 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	}
 	rows, err := r.db.Query(ctx, sqlInvoicesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.FindByIDs", "invoices")
+		return nil, wrapErr(err, "invoices.FindByIDs", "invoices")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanInvoice)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.FindByIDs", "invoices")
+		return nil, wrapErr(err, "invoices.FindByIDs", "invoices")
 	}
 	return items, nil
 }
@@ -384,6 +517,9 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -403,7 +539,7 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "invoices.CreateMany", "invoices")
+			return 0, wrapErr(err, "invoices.CreateMany", "invoices")
 		}
 		return n, nil
 	}
@@ -426,7 +562,7 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "invoices.CreateMany", "invoices")
+		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
 	}
 	return total, nil
 }
@@ -441,10 +577,13 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // CreateManyReturning inserts rows into table invoices and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -475,11 +614,11 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	}
 	res, err := r.db.Query(ctx, sqlInvoicesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.CreateManyReturning", "invoices")
+		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanInvoice)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.CreateManyReturning", "invoices")
+		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
 	return out, nil
 }
@@ -504,12 +643,15 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // UpsertByNumber inserts n into table invoices or, when a row with the same number
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It sets updated_at
-// to the transaction's time.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. It sets updated_at to the transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
+	if err := n.Validate(); err != nil {
+		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
+	}
 	var v Invoice
 	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesUpsertByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), &v); err != nil {
-		return Invoice{}, runtime.Wrap(err, "invoices.UpsertByNumber", "invoices")
+		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 	}
 	return v, nil
 }
@@ -532,8 +674,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Invoice
 		var created bool
@@ -544,7 +689,7 @@ func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) 
 			continue
 		}
 		if err != nil {
-			return Invoice{}, false, runtime.Wrap(err, "invoices.CreateIfAbsentByNumber", "invoices")
+			return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
 		}
 		return v, created, nil
 	}
@@ -559,11 +704,11 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.ListByOrganizationID", "invoices")
+		return nil, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.ListByOrganizationID", "invoices")
+		return nil, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
 	}
 	return items, nil
 }
@@ -606,7 +751,7 @@ func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.LoadByOrganizationID", "invoices")
+		return nil, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
 	}
 	return m, nil
 }
@@ -620,11 +765,11 @@ WHERE "subscription_id" = $1 ORDER BY "id"`
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesListBySubscriptionID, subscriptionID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.ListBySubscriptionID", "invoices")
+		return nil, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.ListBySubscriptionID", "invoices")
+		return nil, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
 	}
 	return items, nil
 }
@@ -667,7 +812,7 @@ func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []u
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.LoadBySubscriptionID", "invoices")
+		return nil, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
 	}
 	return m, nil
 }
@@ -681,11 +826,11 @@ WHERE "coupon_code" = $1 ORDER BY "id"`
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesListByCouponCode, couponCode)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.ListByCouponCode", "invoices")
+		return nil, wrapErr(err, "invoices.ListByCouponCode", "invoices")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanInvoice)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.ListByCouponCode", "invoices")
+		return nil, wrapErr(err, "invoices.ListByCouponCode", "invoices")
 	}
 	return items, nil
 }
@@ -728,7 +873,7 @@ func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []strin
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.LoadByCouponCode", "invoices")
+		return nil, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
 	}
 	return m, nil
 }
@@ -744,7 +889,7 @@ func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (
 	}
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.LoadInvoiceLines", "invoices")
+		return nil, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
 	}
 	return m, nil
 }
@@ -760,7 +905,7 @@ func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[
 	}
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "invoices.LoadPayments", "invoices")
+		return nil, wrapErr(err, "invoices.LoadPayments", "invoices")
 	}
 	return m, nil
 }

@@ -60,6 +60,56 @@ func NewJobRepo(db runtime.DBTX) *JobRepo {
 	return &JobRepo{db: db}
 }
 
+var (
+	// ErrJobIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table jobs: constraint jobs_pkey, primary_key in the spec.
+	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table jobs: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewJob) Validate() error {
+	var fields []runtime.FieldError
+	if n.Queue.Set {
+		v := n.Queue.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "queue",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "jobs", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table jobs, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *JobUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Queue.Set {
+		v := u.Queue.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "queue",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "jobs", fields)
+	}
+	return nil
+}
+
 // scanJob reads a row of table jobs, columns in table order, into v.
 func scanJob(row pgx.Row, v *Job) error {
 	return row.Scan(&v.ID, &v.Queue, &v.Payload, &v.RunAt, &v.Attempts, &v.LastError, &v.LockedBy, &v.LockedAt)
@@ -71,10 +121,14 @@ VALUES (COALESCE($1::varchar, 'default'::varchar(32)), $2, COALESCE($3::timestam
 RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
 
 // Create inserts a row into table jobs and returns it as stored, defaults applied.
+// It validates n first.
 func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
+	if err := n.Validate(); err != nil {
+		return Job{}, wrapErr(err, "jobs.Create", "jobs")
+	}
 	var v Job
 	if err := scanJob(r.db.QueryRow(ctx, sqlJobsCreate, n.Queue.Ptr(), n.Payload, n.RunAt.Ptr(), n.Attempts.Ptr(), n.LastError, n.LockedBy, n.LockedAt), &v); err != nil {
-		return Job{}, runtime.Wrap(err, "jobs.Create", "jobs")
+		return Job{}, wrapErr(err, "jobs.Create", "jobs")
 	}
 	return v, nil
 }
@@ -88,7 +142,7 @@ WHERE "id" = $1`
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
 	var v Job
 	if err := scanJob(r.db.QueryRow(ctx, sqlJobsFindByID, id), &v); err != nil {
-		return Job{}, runtime.Wrap(err, "jobs.FindByID", "jobs")
+		return Job{}, wrapErr(err, "jobs.FindByID", "jobs")
 	}
 	return v, nil
 }
@@ -101,11 +155,11 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 	rows, err := r.db.Query(ctx, sqlJobsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "jobs.FindAll", "jobs")
+		return nil, wrapErr(err, "jobs.FindAll", "jobs")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanJob)
 	if err != nil {
-		return nil, runtime.Wrap(err, "jobs.FindAll", "jobs")
+		return nil, wrapErr(err, "jobs.FindAll", "jobs")
 	}
 	return items, nil
 }
@@ -117,7 +171,7 @@ func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 	return func(yield func(Job, error) bool) {
 		rows, err := r.db.Query(ctx, sqlJobsFindAll)
 		if err != nil {
-			yield(Job{}, runtime.Wrap(err, "jobs.Stream", "jobs"))
+			yield(Job{}, wrapErr(err, "jobs.Stream", "jobs"))
 			return
 		}
 		defer rows.Close()
@@ -125,7 +179,7 @@ func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 		for rows.Next() {
 			v = Job{}
 			if err := scanJob(rows, &v); err != nil {
-				yield(Job{}, runtime.Wrap(err, "jobs.Stream", "jobs"))
+				yield(Job{}, wrapErr(err, "jobs.Stream", "jobs"))
 				return
 			}
 			if !yield(v, nil) {
@@ -133,7 +187,7 @@ func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Job{}, runtime.Wrap(err, "jobs.Stream", "jobs"))
+			yield(Job{}, wrapErr(err, "jobs.Stream", "jobs"))
 		}
 	}
 }
@@ -160,16 +214,16 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Job]{}, runtime.Wrap(err, "jobs.List", "jobs")
+			return runtime.Page[Job]{}, wrapErr(err, "jobs.List", "jobs")
 		}
 		rows, err = r.db.Query(ctx, sqlJobsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Job]{}, runtime.Wrap(err, "jobs.List", "jobs")
+		return runtime.Page[Job]{}, wrapErr(err, "jobs.List", "jobs")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanJob)
 	if err != nil {
-		return runtime.Page[Job]{}, runtime.Wrap(err, "jobs.List", "jobs")
+		return runtime.Page[Job]{}, wrapErr(err, "jobs.List", "jobs")
 	}
 	return runtime.NewPage(items, size, func(v *Job) string {
 		return runtime.EncodeCursor(v.ID)
@@ -190,11 +244,14 @@ RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_
 
 // Update applies the set fields of u to the row of table jobs with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
+	if err := u.Validate(); err != nil {
+		return Job{}, wrapErr(err, "jobs.Update", "jobs")
+	}
 	var v Job
 	if err := scanJob(r.db.QueryRow(ctx, sqlJobsUpdate, id, u.Queue.Ptr(), u.Payload.Ptr(), u.RunAt.Ptr(), u.Attempts.Ptr(), u.LastError.Set, u.LastError.Value, u.LockedBy.Set, u.LockedBy.Value, u.LockedAt.Set, u.LockedAt.Value), &v); err != nil {
-		return Job{}, runtime.Wrap(err, "jobs.Update", "jobs")
+		return Job{}, wrapErr(err, "jobs.Update", "jobs")
 	}
 	return v, nil
 }
@@ -207,7 +264,7 @@ DELETE FROM "jobs" WHERE "id" = $1`
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlJobsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "jobs.Delete", "jobs")
+		return false, wrapErr(err, "jobs.Delete", "jobs")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -219,7 +276,7 @@ SELECT count(*) FROM "jobs"`
 func (r *JobRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlJobsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "jobs.Count", "jobs")
+		return 0, wrapErr(err, "jobs.Count", "jobs")
 	}
 	return n, nil
 }
@@ -237,11 +294,11 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	}
 	rows, err := r.db.Query(ctx, sqlJobsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "jobs.FindByIDs", "jobs")
+		return nil, wrapErr(err, "jobs.FindByIDs", "jobs")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanJob)
 	if err != nil {
-		return nil, runtime.Wrap(err, "jobs.FindByIDs", "jobs")
+		return nil, wrapErr(err, "jobs.FindByIDs", "jobs")
 	}
 	return items, nil
 }
@@ -335,6 +392,9 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "jobs.CreateMany", "jobs")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -354,7 +414,7 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "jobs.CreateMany", "jobs")
+			return 0, wrapErr(err, "jobs.CreateMany", "jobs")
 		}
 		return n, nil
 	}
@@ -377,7 +437,7 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "jobs.CreateMany", "jobs")
+		return 0, wrapErr(err, "jobs.CreateMany", "jobs")
 	}
 	return total, nil
 }
@@ -392,10 +452,13 @@ RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_
 // CreateManyReturning inserts rows into table jobs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 	}
 	a1 := make([]*string, len(rows))
 	a2 := make([]json.RawMessage, len(rows))
@@ -416,11 +479,11 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 	}
 	res, err := r.db.Query(ctx, sqlJobsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "jobs.CreateManyReturning", "jobs")
+		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanJob)
 	if err != nil {
-		return nil, runtime.Wrap(err, "jobs.CreateManyReturning", "jobs")
+		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 	}
 	return out, nil
 }

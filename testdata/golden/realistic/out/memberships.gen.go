@@ -55,6 +55,73 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 	return &MembershipRepo{db: db}
 }
 
+var (
+	// ErrMembershipOrganizationIDUserIDTaken matches, with errors.Is, the errors that
+	// violate the primary key (organization_id, user_id) of table memberships:
+	// constraint memberships_pkey, primary_key in the spec.
+	ErrMembershipOrganizationIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
+
+	// ErrMembershipOrganizationIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key organization_id → organizations.id of table
+	// memberships: constraint memberships_organization_id_fkey,
+	// organization_id.references in the spec.
+	ErrMembershipOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_organization_id_fkey", "organization_id.references")
+
+	// ErrMembershipUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table memberships: constraint
+	// memberships_user_id_fkey, user_id.references in the spec.
+	ErrMembershipUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_user_id_fkey", "user_id.references")
+
+	// ErrMembershipInvitedByNotFound matches, with errors.Is, the errors that violate
+	// the foreign key invited_by → users.id of table memberships: constraint
+	// memberships_invited_by_fkey, invited_by.references in the spec.
+	ErrMembershipInvitedByNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_invited_by_fkey", "invited_by.references")
+)
+
+// Validate checks n against the spec's rules for table memberships: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewMembership) Validate() error {
+	var fields []runtime.FieldError
+	if n.Role.Set {
+		v := n.Role.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "role",
+				Message: "must be one of \"owner\", \"admin\", \"member\", \"viewer\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "memberships", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table memberships, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *MembershipUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Role.Set {
+		v := u.Role.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "role",
+				Message: "must be one of \"owner\", \"admin\", \"member\", \"viewer\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "memberships", fields)
+	}
+	return nil
+}
+
 // scanMembership reads a row of table memberships, columns in table order, into v.
 func scanMembership(row pgx.Row, v *Membership) error {
 	return row.Scan(&v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
@@ -66,11 +133,14 @@ VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
 RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
 
 // Create inserts a row into table memberships and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
+	if err := n.Validate(); err != nil {
+		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
+	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsCreate, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.Create", "memberships")
+		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
 	return v, nil
 }
@@ -84,7 +154,7 @@ WHERE "organization_id" = $1 AND "user_id" = $2`
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsFindByID, organizationID, userID), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.FindByID", "memberships")
+		return Membership{}, wrapErr(err, "memberships.FindByID", "memberships")
 	}
 	return v, nil
 }
@@ -97,11 +167,11 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
+		return nil, wrapErr(err, "memberships.FindAll", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
+		return nil, wrapErr(err, "memberships.FindAll", "memberships")
 	}
 	return items, nil
 }
@@ -113,7 +183,7 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 	return func(yield func(Membership, error) bool) {
 		rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
 		if err != nil {
-			yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
+			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
 			return
 		}
 		defer rows.Close()
@@ -121,7 +191,7 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 		for rows.Next() {
 			v = Membership{}
 			if err := scanMembership(rows, &v); err != nil {
-				yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
+				yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
 				return
 			}
 			if !yield(v, nil) {
@@ -129,7 +199,7 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
+			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
 		}
 	}
 }
@@ -158,16 +228,16 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		var organizationID uuid.UUID
 		var userID uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &organizationID, &userID); err != nil {
-			return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
+			return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
 		}
 		rows, err = r.db.Query(ctx, sqlMembershipsListAfter, organizationID, userID, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
+		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanMembership)
 	if err != nil {
-		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
+		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
 	}
 	return runtime.NewPage(items, size, func(v *Membership) string {
 		return runtime.EncodeCursor(v.OrganizationID, v.UserID)
@@ -184,12 +254,15 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 
 // Update applies the set fields of u to the row of table memberships with the
 // given organizationID and userID and returns the row as stored. If there is none,
-// the error matches runtime.ErrNotFound. It sets updated_at to the transaction's
-// time.
+// the error matches runtime.ErrNotFound. It validates u first. It sets updated_at
+// to the transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
+	if err := u.Validate(); err != nil {
+		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
+	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpdate, organizationID, userID, u.Role.Ptr(), u.InvitedBy.Set, u.InvitedBy.Value), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.Update", "memberships")
+		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
 	return v, nil
 }
@@ -202,7 +275,7 @@ DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMembershipsDelete, organizationID, userID)
 	if err != nil {
-		return false, runtime.Wrap(err, "memberships.Delete", "memberships")
+		return false, wrapErr(err, "memberships.Delete", "memberships")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -214,7 +287,7 @@ SELECT count(*) FROM "memberships"`
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlMembershipsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "memberships.Count", "memberships")
+		return 0, wrapErr(err, "memberships.Count", "memberships")
 	}
 	return n, nil
 }
@@ -288,6 +361,9 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -307,7 +383,7 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "memberships.CreateMany", "memberships")
+			return 0, wrapErr(err, "memberships.CreateMany", "memberships")
 		}
 		return n, nil
 	}
@@ -330,7 +406,7 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "memberships.CreateMany", "memberships")
+		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
 	}
 	return total, nil
 }
@@ -345,10 +421,13 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // CreateManyReturning inserts rows into table memberships and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -363,11 +442,11 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	}
 	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
+		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
+		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
 	return out, nil
 }
@@ -385,11 +464,15 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // with the same (organization_id, user_id) exists, updates that row from n, in one
 // statement, and returns the row as stored. The update sets every column of n
 // except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It sets updated_at to the transaction's time.
+// column's value. It validates n first. It sets updated_at to the transaction's
+// time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
+	if err := n.Validate(); err != nil {
+		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
+	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpsertByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
+		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 	}
 	return v, nil
 }
@@ -412,8 +495,12 @@ LIMIT 1`
 // and true, or the existing row, unchanged, and false. One statement does both
 // (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
 // that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all.
+// the statement cannot see it and runs again, up to three times in all. It
+// validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Membership
 		var created bool
@@ -424,7 +511,7 @@ func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Con
 			continue
 		}
 		if err != nil {
-			return Membership{}, false, runtime.Wrap(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+			return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
 		}
 		return v, created, nil
 	}
@@ -439,11 +526,11 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByOrganizationID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByOrganizationID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
 	}
 	return items, nil
 }
@@ -486,7 +573,7 @@ func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys 
 func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.LoadByOrganizationID", "memberships")
+		return nil, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
 	}
 	return m, nil
 }
@@ -500,11 +587,11 @@ WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
 	}
 	return items, nil
 }
@@ -547,7 +634,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.LoadByUserID", "memberships")
+		return nil, wrapErr(err, "memberships.LoadByUserID", "memberships")
 	}
 	return m, nil
 }
@@ -561,11 +648,11 @@ WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByInvitedBy, invitedBy)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByInvitedBy", "memberships")
+		return nil, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByInvitedBy", "memberships")
+		return nil, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
 	}
 	return items, nil
 }
@@ -608,7 +695,7 @@ func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uui
 func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.LoadByInvitedBy", "memberships")
+		return nil, wrapErr(err, "memberships.LoadByInvitedBy", "memberships")
 	}
 	return m, nil
 }

@@ -54,6 +54,62 @@ func NewNotificationRepo(db runtime.DBTX) *NotificationRepo {
 	return &NotificationRepo{db: db}
 }
 
+var (
+	// ErrNotificationIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table notifications: constraint notifications_pkey,
+	// primary_key in the spec.
+	ErrNotificationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notifications", "notifications_pkey", "primary_key")
+
+	// ErrNotificationUserIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key user_id → users.id of table notifications: constraint
+	// notifications_user_id_fkey, user_id.references in the spec.
+	ErrNotificationUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "notifications", "notifications_user_id_fkey", "user_id.references")
+)
+
+// Validate checks n against the spec's rules for table notifications: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewNotification) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Kind
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "kind",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "notifications", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table notifications, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *NotificationUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Kind.Set {
+		v := u.Kind.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "kind",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "notifications", fields)
+	}
+	return nil
+}
+
 // scanNotification reads a row of table notifications, columns in table order,
 // into v.
 func scanNotification(row pgx.Row, v *Notification) error {
@@ -66,11 +122,14 @@ VALUES ($1, $2, $3, $4)
 RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
 
 // Create inserts a row into table notifications and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notification, error) {
+	if err := n.Validate(); err != nil {
+		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
+	}
 	var v Notification
 	if err := scanNotification(r.db.QueryRow(ctx, sqlNotificationsCreate, n.UserID, n.Kind, n.Body, n.ReadAt), &v); err != nil {
-		return Notification{}, runtime.Wrap(err, "notifications.Create", "notifications")
+		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
 	}
 	return v, nil
 }
@@ -84,7 +143,7 @@ WHERE "id" = $1`
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
 	var v Notification
 	if err := scanNotification(r.db.QueryRow(ctx, sqlNotificationsFindByID, id), &v); err != nil {
-		return Notification{}, runtime.Wrap(err, "notifications.FindByID", "notifications")
+		return Notification{}, wrapErr(err, "notifications.FindByID", "notifications")
 	}
 	return v, nil
 }
@@ -97,11 +156,11 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) {
 	rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.FindAll", "notifications")
+		return nil, wrapErr(err, "notifications.FindAll", "notifications")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanNotification)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.FindAll", "notifications")
+		return nil, wrapErr(err, "notifications.FindAll", "notifications")
 	}
 	return items, nil
 }
@@ -113,7 +172,7 @@ func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, e
 	return func(yield func(Notification, error) bool) {
 		rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
 		if err != nil {
-			yield(Notification{}, runtime.Wrap(err, "notifications.Stream", "notifications"))
+			yield(Notification{}, wrapErr(err, "notifications.Stream", "notifications"))
 			return
 		}
 		defer rows.Close()
@@ -121,7 +180,7 @@ func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, e
 		for rows.Next() {
 			v = Notification{}
 			if err := scanNotification(rows, &v); err != nil {
-				yield(Notification{}, runtime.Wrap(err, "notifications.Stream", "notifications"))
+				yield(Notification{}, wrapErr(err, "notifications.Stream", "notifications"))
 				return
 			}
 			if !yield(v, nil) {
@@ -129,7 +188,7 @@ func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, e
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Notification{}, runtime.Wrap(err, "notifications.Stream", "notifications"))
+			yield(Notification{}, wrapErr(err, "notifications.Stream", "notifications"))
 		}
 	}
 }
@@ -157,16 +216,16 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Notification]{}, runtime.Wrap(err, "notifications.List", "notifications")
+			return runtime.Page[Notification]{}, wrapErr(err, "notifications.List", "notifications")
 		}
 		rows, err = r.db.Query(ctx, sqlNotificationsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Notification]{}, runtime.Wrap(err, "notifications.List", "notifications")
+		return runtime.Page[Notification]{}, wrapErr(err, "notifications.List", "notifications")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanNotification)
 	if err != nil {
-		return runtime.Page[Notification]{}, runtime.Wrap(err, "notifications.List", "notifications")
+		return runtime.Page[Notification]{}, wrapErr(err, "notifications.List", "notifications")
 	}
 	return runtime.NewPage(items, size, func(v *Notification) string {
 		return runtime.EncodeCursor(v.ID)
@@ -185,11 +244,15 @@ RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"
 
 // Update applies the set fields of u to the row of table notifications with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
+	if err := u.Validate(); err != nil {
+		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
+	}
 	var v Notification
 	if err := scanNotification(r.db.QueryRow(ctx, sqlNotificationsUpdate, id, u.UserID.Ptr(), u.Kind.Ptr(), u.Body.Ptr(), u.ReadAt.Set, u.ReadAt.Value), &v); err != nil {
-		return Notification{}, runtime.Wrap(err, "notifications.Update", "notifications")
+		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
 	}
 	return v, nil
 }
@@ -202,7 +265,7 @@ DELETE FROM "notifications" WHERE "id" = $1`
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlNotificationsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "notifications.Delete", "notifications")
+		return false, wrapErr(err, "notifications.Delete", "notifications")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -214,7 +277,7 @@ SELECT count(*) FROM "notifications"`
 func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlNotificationsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "notifications.Count", "notifications")
+		return 0, wrapErr(err, "notifications.Count", "notifications")
 	}
 	return n, nil
 }
@@ -232,11 +295,11 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	}
 	rows, err := r.db.Query(ctx, sqlNotificationsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.FindByIDs", "notifications")
+		return nil, wrapErr(err, "notifications.FindByIDs", "notifications")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanNotification)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.FindByIDs", "notifications")
+		return nil, wrapErr(err, "notifications.FindByIDs", "notifications")
 	}
 	return items, nil
 }
@@ -286,6 +349,9 @@ func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotificatio
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "notifications.CreateMany", "notifications")
+	}
 	s := &copyNotificationsSource{
 		i:    -1,
 		mask: 0,
@@ -294,7 +360,7 @@ func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotificatio
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notifications"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "notifications.CreateMany", "notifications")
+		return 0, wrapErr(err, "notifications.CreateMany", "notifications")
 	}
 	return n, nil
 }
@@ -309,10 +375,13 @@ RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"
 // CreateManyReturning inserts rows into table notifications and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -327,11 +396,11 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	}
 	res, err := r.db.Query(ctx, sqlNotificationsCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.CreateManyReturning", "notifications")
+		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanNotification)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.CreateManyReturning", "notifications")
+		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 	}
 	return out, nil
 }
@@ -345,11 +414,11 @@ WHERE "user_id" = $1 ORDER BY "id"`
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
 	rows, err := r.db.Query(ctx, sqlNotificationsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.ListByUserID", "notifications")
+		return nil, wrapErr(err, "notifications.ListByUserID", "notifications")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanNotification)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.ListByUserID", "notifications")
+		return nil, wrapErr(err, "notifications.ListByUserID", "notifications")
 	}
 	return items, nil
 }
@@ -392,7 +461,7 @@ func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notifications.LoadByUserID", "notifications")
+		return nil, wrapErr(err, "notifications.LoadByUserID", "notifications")
 	}
 	return m, nil
 }

@@ -53,6 +53,46 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 	return &OrderLineRepo{db: db}
 }
 
+var (
+	// ErrOrderLineOrderIDLineNoTaken matches, with errors.Is, the errors that violate
+	// the primary key (order_id, line_no) of table order_lines: constraint
+	// order_lines_pkey, primary_key in the spec.
+	ErrOrderLineOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
+
+	// ErrOrderLineQuantityCheck matches, with errors.Is, the errors that violate the
+	// check of column quantity (quantity > 0) of table order_lines: constraint
+	// order_lines_quantity_check, quantity.check in the spec.
+	ErrOrderLineQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_lines", "order_lines_quantity_check", "quantity.check")
+
+	// ErrOrderLineOrderIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key order_id → orders.id of table order_lines: constraint
+	// order_lines_order_id_fkey, order_id.references in the spec.
+	ErrOrderLineOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_lines", "order_lines_order_id_fkey", "order_id.references")
+
+	// ErrOrderLineVariantIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key variant_id → product_variants.id of table order_lines:
+	// constraint order_lines_variant_id_fkey, variant_id.references in the spec.
+	ErrOrderLineVariantIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_lines", "order_lines_variant_id_fkey", "variant_id.references")
+)
+
+// Validate checks n against the spec's rules for table order_lines: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewOrderLine) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table order_lines, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *OrderLineUpdate) Validate() error {
+	return nil
+}
+
 // scanOrderLine reads a row of table order_lines, columns in table order, into v.
 func scanOrderLine(row pgx.Row, v *OrderLine) error {
 	return row.Scan(&v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
@@ -68,7 +108,7 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	var v OrderLine
 	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesCreate, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), &v); err != nil {
-		return OrderLine{}, runtime.Wrap(err, "order_lines.Create", "order_lines")
+		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
 	}
 	return v, nil
 }
@@ -82,7 +122,7 @@ WHERE "order_id" = $1 AND "line_no" = $2`
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
 	var v OrderLine
 	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesFindByID, orderID, lineNo), &v); err != nil {
-		return OrderLine{}, runtime.Wrap(err, "order_lines.FindByID", "order_lines")
+		return OrderLine{}, wrapErr(err, "order_lines.FindByID", "order_lines")
 	}
 	return v, nil
 }
@@ -95,11 +135,11 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.FindAll", "order_lines")
+		return nil, wrapErr(err, "order_lines.FindAll", "order_lines")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.FindAll", "order_lines")
+		return nil, wrapErr(err, "order_lines.FindAll", "order_lines")
 	}
 	return items, nil
 }
@@ -111,7 +151,7 @@ func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] 
 	return func(yield func(OrderLine, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
 		if err != nil {
-			yield(OrderLine{}, runtime.Wrap(err, "order_lines.Stream", "order_lines"))
+			yield(OrderLine{}, wrapErr(err, "order_lines.Stream", "order_lines"))
 			return
 		}
 		defer rows.Close()
@@ -119,7 +159,7 @@ func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] 
 		for rows.Next() {
 			v = OrderLine{}
 			if err := scanOrderLine(rows, &v); err != nil {
-				yield(OrderLine{}, runtime.Wrap(err, "order_lines.Stream", "order_lines"))
+				yield(OrderLine{}, wrapErr(err, "order_lines.Stream", "order_lines"))
 				return
 			}
 			if !yield(v, nil) {
@@ -127,7 +167,7 @@ func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] 
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(OrderLine{}, runtime.Wrap(err, "order_lines.Stream", "order_lines"))
+			yield(OrderLine{}, wrapErr(err, "order_lines.Stream", "order_lines"))
 		}
 	}
 }
@@ -156,16 +196,16 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 		var orderID uuid.UUID
 		var lineNo int16
 		if err := runtime.DecodeCursor(page.After, &orderID, &lineNo); err != nil {
-			return runtime.Page[OrderLine]{}, runtime.Wrap(err, "order_lines.List", "order_lines")
+			return runtime.Page[OrderLine]{}, wrapErr(err, "order_lines.List", "order_lines")
 		}
 		rows, err = r.db.Query(ctx, sqlOrderLinesListAfter, orderID, lineNo, size+1)
 	}
 	if err != nil {
-		return runtime.Page[OrderLine]{}, runtime.Wrap(err, "order_lines.List", "order_lines")
+		return runtime.Page[OrderLine]{}, wrapErr(err, "order_lines.List", "order_lines")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrderLine)
 	if err != nil {
-		return runtime.Page[OrderLine]{}, runtime.Wrap(err, "order_lines.List", "order_lines")
+		return runtime.Page[OrderLine]{}, wrapErr(err, "order_lines.List", "order_lines")
 	}
 	return runtime.NewPage(items, size, func(v *OrderLine) string {
 		return runtime.EncodeCursor(v.OrderID, v.LineNo)
@@ -186,7 +226,7 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
 	var v OrderLine
 	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpdate, orderID, lineNo, u.VariantID.Ptr(), u.Quantity.Ptr(), u.UnitPrice.Ptr()), &v); err != nil {
-		return OrderLine{}, runtime.Wrap(err, "order_lines.Update", "order_lines")
+		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
 	}
 	return v, nil
 }
@@ -199,7 +239,7 @@ DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrderLinesDelete, orderID, lineNo)
 	if err != nil {
-		return false, runtime.Wrap(err, "order_lines.Delete", "order_lines")
+		return false, wrapErr(err, "order_lines.Delete", "order_lines")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -211,7 +251,7 @@ SELECT count(*) FROM "order_lines"`
 func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrderLinesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "order_lines.Count", "order_lines")
+		return 0, wrapErr(err, "order_lines.Count", "order_lines")
 	}
 	return n, nil
 }
@@ -270,7 +310,7 @@ func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (in
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_lines"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "order_lines.CreateMany", "order_lines")
+		return 0, wrapErr(err, "order_lines.CreateMany", "order_lines")
 	}
 	return n, nil
 }
@@ -305,11 +345,11 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	}
 	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.CreateManyReturning", "order_lines")
+		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanOrderLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.CreateManyReturning", "order_lines")
+		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 	}
 	return out, nil
 }
@@ -331,7 +371,7 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	var v OrderLine
 	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpsertByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), &v); err != nil {
-		return OrderLine{}, runtime.Wrap(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 	}
 	return v, nil
 }
@@ -366,7 +406,7 @@ func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n 
 			continue
 		}
 		if err != nil {
-			return OrderLine{}, false, runtime.Wrap(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+			return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
 		}
 		return v, created, nil
 	}
@@ -381,11 +421,11 @@ WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesListByOrderID, orderID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.ListByOrderID", "order_lines")
+		return nil, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.ListByOrderID", "order_lines")
+		return nil, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 	}
 	return items, nil
 }
@@ -428,7 +468,7 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.LoadByOrderID", "order_lines")
+		return nil, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
 	}
 	return m, nil
 }
@@ -442,11 +482,11 @@ WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesListByVariantID, variantID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.ListByVariantID", "order_lines")
+		return nil, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.ListByVariantID", "order_lines")
+		return nil, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
 	}
 	return items, nil
 }
@@ -489,7 +529,7 @@ func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid
 func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order_lines.LoadByVariantID", "order_lines")
+		return nil, wrapErr(err, "order_lines.LoadByVariantID", "order_lines")
 	}
 	return m, nil
 }

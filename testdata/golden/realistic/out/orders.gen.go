@@ -65,6 +65,85 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
+var (
+	// ErrOrderIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table orders: constraint orders_pkey, primary_key in the spec.
+	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+
+	// ErrOrderCustomerIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key customer_id → customers.id of table orders: constraint
+	// orders_customer_id_fkey, customer_id.references in the spec.
+	ErrOrderCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "orders", "orders_customer_id_fkey", "customer_id.references")
+
+	// ErrOrderShippingAddressIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key shipping_address_id → addresses.id of table orders:
+	// constraint orders_shipping_address_id_fkey, shipping_address_id.references in
+	// the spec.
+	ErrOrderShippingAddressIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "orders", "orders_shipping_address_id_fkey", "shipping_address_id.references")
+)
+
+// Validate checks n against the spec's rules for table orders: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewOrder) Validate() error {
+	var fields []runtime.FieldError
+	if n.Status.Set {
+		v := n.Status.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "status",
+				Message: "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"",
+			})
+		}
+	}
+	{
+		v := n.Currency
+		if runtime.LongerThan(v, 3) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be at most 3 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "orders", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table orders, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *OrderUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Status.Set {
+		v := u.Status.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "status",
+				Message: "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"",
+			})
+		}
+	}
+	if u.Currency.Set {
+		v := u.Currency.Value
+		if runtime.LongerThan(v, 3) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be at most 3 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "orders", fields)
+	}
+	return nil
+}
+
 // scanOrder reads a row of table orders, columns in table order, into v.
 func scanOrder(row pgx.Row, v *Order) error {
 	return row.Scan(&v.ID, &v.CustomerID, &v.Status, &v.Currency, &v.Total, &v.ShippingAddressID, &v.PlacedAt, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
@@ -76,11 +155,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 
 RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
 // Create inserts a row into table orders and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "orders.Create", "orders")
+	}
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersCreate, n.ID.Ptr(), n.CustomerID, n.Status.Ptr(), n.Currency, n.Total.Ptr(), n.ShippingAddressID, n.PlacedAt, n.Notes), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "orders.Create", "orders")
+		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
 	return v, nil
 }
@@ -94,7 +176,7 @@ WHERE "id" = $1`
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersFindByID, id), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "orders.FindByID", "orders")
+		return Order{}, wrapErr(err, "orders.FindByID", "orders")
 	}
 	return v, nil
 }
@@ -107,11 +189,11 @@ SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id"
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
+		return nil, wrapErr(err, "orders.FindAll", "orders")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindAll", "orders")
+		return nil, wrapErr(err, "orders.FindAll", "orders")
 	}
 	return items, nil
 }
@@ -123,7 +205,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 		if err != nil {
-			yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
+			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
 			return
 		}
 		defer rows.Close()
@@ -131,7 +213,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 		for rows.Next() {
 			v = Order{}
 			if err := scanOrder(rows, &v); err != nil {
-				yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
+				yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
 				return
 			}
 			if !yield(v, nil) {
@@ -139,7 +221,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Order{}, runtime.Wrap(err, "orders.Stream", "orders"))
+			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
 		}
 	}
 }
@@ -167,16 +249,16 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
+			return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
 		}
 		rows, err = r.db.Query(ctx, sqlOrdersListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
+		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrder)
 	if err != nil {
-		return runtime.Page[Order]{}, runtime.Wrap(err, "orders.List", "orders")
+		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
 	}
 	return runtime.NewPage(items, size, func(v *Order) string {
 		return runtime.EncodeCursor(v.ID)
@@ -198,11 +280,15 @@ RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_
 
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
+	if err := u.Validate(); err != nil {
+		return Order{}, wrapErr(err, "orders.Update", "orders")
+	}
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.CustomerID.Ptr(), u.Status.Ptr(), u.Currency.Ptr(), u.Total.Ptr(), u.ShippingAddressID.Set, u.ShippingAddressID.Value, u.PlacedAt.Set, u.PlacedAt.Value, u.Notes.Set, u.Notes.Value), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "orders.Update", "orders")
+		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
 	return v, nil
 }
@@ -215,7 +301,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "orders.Delete", "orders")
+		return false, wrapErr(err, "orders.Delete", "orders")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -227,7 +313,7 @@ SELECT count(*) FROM "orders"`
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrdersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "orders.Count", "orders")
+		return 0, wrapErr(err, "orders.Count", "orders")
 	}
 	return n, nil
 }
@@ -245,11 +331,11 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	}
 	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+		return nil, wrapErr(err, "orders.FindByIDs", "orders")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.FindByIDs", "orders")
+		return nil, wrapErr(err, "orders.FindByIDs", "orders")
 	}
 	return items, nil
 }
@@ -345,6 +431,9 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "orders.CreateMany", "orders")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -364,7 +453,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+			return 0, wrapErr(err, "orders.CreateMany", "orders")
 		}
 		return n, nil
 	}
@@ -387,7 +476,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "orders.CreateMany", "orders")
+		return 0, wrapErr(err, "orders.CreateMany", "orders")
 	}
 	return total, nil
 }
@@ -402,10 +491,13 @@ RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_
 // CreateManyReturning inserts rows into table orders and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -428,11 +520,11 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	}
 	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.CreateManyReturning", "orders")
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	return out, nil
 }
@@ -446,11 +538,11 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersListByCustomerID, customerID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.ListByCustomerID", "orders")
+		return nil, wrapErr(err, "orders.ListByCustomerID", "orders")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.ListByCustomerID", "orders")
+		return nil, wrapErr(err, "orders.ListByCustomerID", "orders")
 	}
 	return items, nil
 }
@@ -493,7 +585,7 @@ func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.LoadByCustomerID", "orders")
+		return nil, wrapErr(err, "orders.LoadByCustomerID", "orders")
 	}
 	return m, nil
 }
@@ -507,11 +599,11 @@ WHERE "shipping_address_id" = $1 ORDER BY "id"`
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersListByShippingAddressID, shippingAddressID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.ListByShippingAddressID", "orders")
+		return nil, wrapErr(err, "orders.ListByShippingAddressID", "orders")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.ListByShippingAddressID", "orders")
+		return nil, wrapErr(err, "orders.ListByShippingAddressID", "orders")
 	}
 	return items, nil
 }
@@ -555,7 +647,7 @@ func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []
 func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.LoadByShippingAddressID", "orders")
+		return nil, wrapErr(err, "orders.LoadByShippingAddressID", "orders")
 	}
 	return m, nil
 }
@@ -571,7 +663,7 @@ func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uu
 	}
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.LoadOrderLines", "orders")
+		return nil, wrapErr(err, "orders.LoadOrderLines", "orders")
 	}
 	return m, nil
 }
@@ -587,7 +679,7 @@ func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uui
 	}
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.LoadShipments", "orders")
+		return nil, wrapErr(err, "orders.LoadShipments", "orders")
 	}
 	return m, nil
 }
@@ -603,7 +695,7 @@ func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.
 	}
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "orders.LoadReturns", "orders")
+		return nil, wrapErr(err, "orders.LoadReturns", "orders")
 	}
 	return m, nil
 }

@@ -60,6 +60,72 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 	return &OrganizationRepo{db: db}
 }
 
+var (
+	// ErrOrganizationIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table organizations: constraint organizations_pkey,
+	// primary_key in the spec.
+	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
+
+	// ErrOrganizationSlugTaken matches, with errors.Is, the errors that violate the
+	// unique column slug of table organizations: constraint organizations_slug_key,
+	// slug.unique in the spec.
+	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
+
+	// ErrOrganizationSlugCheck matches, with errors.Is, the errors that violate the
+	// check of column slug (slug ~ '^[a-z0-9-]+$') of table organizations: constraint
+	// organizations_slug_check, slug.check in the spec.
+	ErrOrganizationSlugCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_check", "slug.check")
+
+	// ErrOrganizationPlanIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key plan_id → plans.id of table organizations: constraint
+	// organizations_plan_id_fkey, plan_id.references in the spec.
+	ErrOrganizationPlanIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "organizations", "organizations_plan_id_fkey", "plan_id.references")
+)
+
+// Validate checks n against the spec's rules for table organizations: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewOrganization) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Slug
+		if runtime.LongerThan(v, 63) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "slug",
+				Message: "must be at most 63 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "organizations", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table organizations, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *OrganizationUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Slug.Set {
+		v := u.Slug.Value
+		if runtime.LongerThan(v, 63) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "slug",
+				Message: "must be at most 63 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "organizations", fields)
+	}
+	return nil
+}
+
 // scanOrganization reads a row of table organizations, columns in table order,
 // into v.
 func scanOrganization(row pgx.Row, v *Organization) error {
@@ -72,11 +138,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '
 RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
 
 // Create inserts a row into table organizations and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
+	if err := n.Validate(); err != nil {
+		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
+	}
 	var v Organization
 	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsCreate, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), &v); err != nil {
-		return Organization{}, runtime.Wrap(err, "organizations.Create", "organizations")
+		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
 	}
 	return v, nil
 }
@@ -90,7 +159,7 @@ WHERE "id" = $1`
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
 	var v Organization
 	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsFindByID, id), &v); err != nil {
-		return Organization{}, runtime.Wrap(err, "organizations.FindByID", "organizations")
+		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
 	}
 	return v, nil
 }
@@ -103,11 +172,11 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
 	rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.FindAll", "organizations")
+		return nil, wrapErr(err, "organizations.FindAll", "organizations")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrganization)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.FindAll", "organizations")
+		return nil, wrapErr(err, "organizations.FindAll", "organizations")
 	}
 	return items, nil
 }
@@ -119,7 +188,7 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 	return func(yield func(Organization, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
 		if err != nil {
-			yield(Organization{}, runtime.Wrap(err, "organizations.Stream", "organizations"))
+			yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
 			return
 		}
 		defer rows.Close()
@@ -127,7 +196,7 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 		for rows.Next() {
 			v = Organization{}
 			if err := scanOrganization(rows, &v); err != nil {
-				yield(Organization{}, runtime.Wrap(err, "organizations.Stream", "organizations"))
+				yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
 				return
 			}
 			if !yield(v, nil) {
@@ -135,7 +204,7 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Organization{}, runtime.Wrap(err, "organizations.Stream", "organizations"))
+			yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
 		}
 	}
 }
@@ -163,16 +232,16 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Organization]{}, runtime.Wrap(err, "organizations.List", "organizations")
+			return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
 		}
 		rows, err = r.db.Query(ctx, sqlOrganizationsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Organization]{}, runtime.Wrap(err, "organizations.List", "organizations")
+		return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrganization)
 	if err != nil {
-		return runtime.Page[Organization]{}, runtime.Wrap(err, "organizations.List", "organizations")
+		return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
 	}
 	return runtime.NewPage(items, size, func(v *Organization) string {
 		return runtime.EncodeCursor(v.ID)
@@ -191,11 +260,15 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 
 // Update applies the set fields of u to the row of table organizations with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
+	if err := u.Validate(); err != nil {
+		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
+	}
 	var v Organization
 	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Slug.Ptr(), u.Name.Ptr(), u.PlanID.Set, u.PlanID.Value, u.Settings.Ptr()), &v); err != nil {
-		return Organization{}, runtime.Wrap(err, "organizations.Update", "organizations")
+		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
 	}
 	return v, nil
 }
@@ -208,7 +281,7 @@ DELETE FROM "organizations" WHERE "id" = $1`
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrganizationsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "organizations.Delete", "organizations")
+		return false, wrapErr(err, "organizations.Delete", "organizations")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -220,7 +293,7 @@ SELECT count(*) FROM "organizations"`
 func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrganizationsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "organizations.Count", "organizations")
+		return 0, wrapErr(err, "organizations.Count", "organizations")
 	}
 	return n, nil
 }
@@ -238,11 +311,11 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	}
 	rows, err := r.db.Query(ctx, sqlOrganizationsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.FindByIDs", "organizations")
+		return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanOrganization)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.FindByIDs", "organizations")
+		return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
 	}
 	return items, nil
 }
@@ -325,6 +398,9 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -344,7 +420,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "organizations.CreateMany", "organizations")
+			return 0, wrapErr(err, "organizations.CreateMany", "organizations")
 		}
 		return n, nil
 	}
@@ -367,7 +443,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "organizations.CreateMany", "organizations")
+		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
 	}
 	return total, nil
 }
@@ -382,10 +458,13 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // CreateManyReturning inserts rows into table organizations and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -402,11 +481,11 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	}
 	res, err := r.db.Query(ctx, sqlOrganizationsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.CreateManyReturning", "organizations")
+		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanOrganization)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.CreateManyReturning", "organizations")
+		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
 	return out, nil
 }
@@ -424,12 +503,15 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // UpsertBySlug inserts n into table organizations or, when a row with the same
 // slug exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It sets updated_at
-// to the transaction's time.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
+	if err := n.Validate(); err != nil {
+		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	}
 	var v Organization
 	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), &v); err != nil {
-		return Organization{}, runtime.Wrap(err, "organizations.UpsertBySlug", "organizations")
+		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
 	return v, nil
 }
@@ -452,8 +534,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Organization
 		var created bool
@@ -464,7 +549,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 			continue
 		}
 		if err != nil {
-			return Organization{}, false, runtime.Wrap(err, "organizations.CreateIfAbsentBySlug", "organizations")
+			return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 		}
 		return v, created, nil
 	}
@@ -479,11 +564,11 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
 	rows, err := r.db.Query(ctx, sqlOrganizationsListByPlanID, planID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.ListByPlanID", "organizations")
+		return nil, wrapErr(err, "organizations.ListByPlanID", "organizations")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrganization)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.ListByPlanID", "organizations")
+		return nil, wrapErr(err, "organizations.ListByPlanID", "organizations")
 	}
 	return items, nil
 }
@@ -526,7 +611,7 @@ func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadByPlanID", "organizations")
+		return nil, wrapErr(err, "organizations.LoadByPlanID", "organizations")
 	}
 	return m, nil
 }
@@ -542,7 +627,7 @@ func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Orga
 	}
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadSubscriptions", "organizations")
+		return nil, wrapErr(err, "organizations.LoadSubscriptions", "organizations")
 	}
 	return m, nil
 }
@@ -558,7 +643,7 @@ func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organizat
 	}
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadInvoices", "organizations")
+		return nil, wrapErr(err, "organizations.LoadInvoices", "organizations")
 	}
 	return m, nil
 }
@@ -574,7 +659,7 @@ func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organi
 	}
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadMemberships", "organizations")
+		return nil, wrapErr(err, "organizations.LoadMemberships", "organizations")
 	}
 	return m, nil
 }
@@ -590,7 +675,7 @@ func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organizati
 	}
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadAPIKeys", "organizations")
+		return nil, wrapErr(err, "organizations.LoadAPIKeys", "organizations")
 	}
 	return m, nil
 }
@@ -606,7 +691,7 @@ func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organizat
 	}
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadWebhooks", "organizations")
+		return nil, wrapErr(err, "organizations.LoadWebhooks", "organizations")
 	}
 	return m, nil
 }
@@ -622,7 +707,7 @@ func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organizat
 	}
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadSettings", "organizations")
+		return nil, wrapErr(err, "organizations.LoadSettings", "organizations")
 	}
 	return m, nil
 }
@@ -638,7 +723,7 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 	}
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "organizations.LoadCustomers", "organizations")
+		return nil, wrapErr(err, "organizations.LoadCustomers", "organizations")
 	}
 	return m, nil
 }

@@ -60,6 +60,66 @@ func NewPaymentRepo(db runtime.DBTX) *PaymentRepo {
 	return &PaymentRepo{db: db}
 }
 
+var (
+	// ErrPaymentIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table payments: constraint payments_pkey, primary_key in the spec.
+	ErrPaymentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "payments", "payments_pkey", "primary_key")
+
+	// ErrPaymentAmountCheck matches, with errors.Is, the errors that violate the check
+	// of column amount (amount > 0) of table payments: constraint
+	// payments_amount_check, amount.check in the spec.
+	ErrPaymentAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "payments", "payments_amount_check", "amount.check")
+
+	// ErrPaymentInvoiceIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key invoice_id → invoices.id of table payments: constraint
+	// payments_invoice_id_fkey, invoice_id.references in the spec.
+	ErrPaymentInvoiceIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "payments", "payments_invoice_id_fkey", "invoice_id.references")
+)
+
+// Validate checks n against the spec's rules for table payments: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewPayment) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Method
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "method",
+				Message: "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "payments", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table payments, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *PaymentUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Method.Set {
+		v := u.Method.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "method",
+				Message: "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "payments", fields)
+	}
+	return nil
+}
+
 // scanPayment reads a row of table payments, columns in table order, into v.
 func scanPayment(row pgx.Row, v *Payment) error {
 	return row.Scan(&v.ID, &v.InvoiceID, &v.Method, &v.Amount, &v.ReceivedAt, &v.Reference, &v.Raw)
@@ -71,11 +131,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::timestam
 RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
 
 // Create inserts a row into table payments and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error) {
+	if err := n.Validate(); err != nil {
+		return Payment{}, wrapErr(err, "payments.Create", "payments")
+	}
 	var v Payment
 	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsCreate, n.ID.Ptr(), n.InvoiceID, n.Method, n.Amount, n.ReceivedAt.Ptr(), n.Reference, n.Raw), &v); err != nil {
-		return Payment{}, runtime.Wrap(err, "payments.Create", "payments")
+		return Payment{}, wrapErr(err, "payments.Create", "payments")
 	}
 	return v, nil
 }
@@ -89,7 +152,7 @@ WHERE "id" = $1`
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
 	var v Payment
 	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsFindByID, id), &v); err != nil {
-		return Payment{}, runtime.Wrap(err, "payments.FindByID", "payments")
+		return Payment{}, wrapErr(err, "payments.FindByID", "payments")
 	}
 	return v, nil
 }
@@ -102,11 +165,11 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 	rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.FindAll", "payments")
+		return nil, wrapErr(err, "payments.FindAll", "payments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanPayment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.FindAll", "payments")
+		return nil, wrapErr(err, "payments.FindAll", "payments")
 	}
 	return items, nil
 }
@@ -118,7 +181,7 @@ func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 	return func(yield func(Payment, error) bool) {
 		rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
 		if err != nil {
-			yield(Payment{}, runtime.Wrap(err, "payments.Stream", "payments"))
+			yield(Payment{}, wrapErr(err, "payments.Stream", "payments"))
 			return
 		}
 		defer rows.Close()
@@ -126,7 +189,7 @@ func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 		for rows.Next() {
 			v = Payment{}
 			if err := scanPayment(rows, &v); err != nil {
-				yield(Payment{}, runtime.Wrap(err, "payments.Stream", "payments"))
+				yield(Payment{}, wrapErr(err, "payments.Stream", "payments"))
 				return
 			}
 			if !yield(v, nil) {
@@ -134,7 +197,7 @@ func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Payment{}, runtime.Wrap(err, "payments.Stream", "payments"))
+			yield(Payment{}, wrapErr(err, "payments.Stream", "payments"))
 		}
 	}
 }
@@ -162,16 +225,16 @@ func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Payment]{}, runtime.Wrap(err, "payments.List", "payments")
+			return runtime.Page[Payment]{}, wrapErr(err, "payments.List", "payments")
 		}
 		rows, err = r.db.Query(ctx, sqlPaymentsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Payment]{}, runtime.Wrap(err, "payments.List", "payments")
+		return runtime.Page[Payment]{}, wrapErr(err, "payments.List", "payments")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanPayment)
 	if err != nil {
-		return runtime.Page[Payment]{}, runtime.Wrap(err, "payments.List", "payments")
+		return runtime.Page[Payment]{}, wrapErr(err, "payments.List", "payments")
 	}
 	return runtime.NewPage(items, size, func(v *Payment) string {
 		return runtime.EncodeCursor(v.ID)
@@ -191,11 +254,14 @@ RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "r
 
 // Update applies the set fields of u to the row of table payments with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
+	if err := u.Validate(); err != nil {
+		return Payment{}, wrapErr(err, "payments.Update", "payments")
+	}
 	var v Payment
 	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsUpdate, id, u.InvoiceID.Ptr(), u.Method.Ptr(), u.Amount.Ptr(), u.ReceivedAt.Ptr(), u.Reference.Set, u.Reference.Value, u.Raw.Set, u.Raw.Value), &v); err != nil {
-		return Payment{}, runtime.Wrap(err, "payments.Update", "payments")
+		return Payment{}, wrapErr(err, "payments.Update", "payments")
 	}
 	return v, nil
 }
@@ -208,7 +274,7 @@ DELETE FROM "payments" WHERE "id" = $1`
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPaymentsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "payments.Delete", "payments")
+		return false, wrapErr(err, "payments.Delete", "payments")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -220,7 +286,7 @@ SELECT count(*) FROM "payments"`
 func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlPaymentsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "payments.Count", "payments")
+		return 0, wrapErr(err, "payments.Count", "payments")
 	}
 	return n, nil
 }
@@ -238,11 +304,11 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	}
 	rows, err := r.db.Query(ctx, sqlPaymentsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.FindByIDs", "payments")
+		return nil, wrapErr(err, "payments.FindByIDs", "payments")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanPayment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.FindByIDs", "payments")
+		return nil, wrapErr(err, "payments.FindByIDs", "payments")
 	}
 	return items, nil
 }
@@ -329,6 +395,9 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "payments.CreateMany", "payments")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -348,7 +417,7 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "payments.CreateMany", "payments")
+			return 0, wrapErr(err, "payments.CreateMany", "payments")
 		}
 		return n, nil
 	}
@@ -371,7 +440,7 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "payments.CreateMany", "payments")
+		return 0, wrapErr(err, "payments.CreateMany", "payments")
 	}
 	return total, nil
 }
@@ -386,10 +455,13 @@ RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "r
 // CreateManyReturning inserts rows into table payments and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -410,11 +482,11 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	}
 	res, err := r.db.Query(ctx, sqlPaymentsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.CreateManyReturning", "payments")
+		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanPayment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.CreateManyReturning", "payments")
+		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
 	}
 	return out, nil
 }
@@ -428,11 +500,11 @@ WHERE "invoice_id" = $1 ORDER BY "id"`
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
 	rows, err := r.db.Query(ctx, sqlPaymentsListByInvoiceID, invoiceID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.ListByInvoiceID", "payments")
+		return nil, wrapErr(err, "payments.ListByInvoiceID", "payments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanPayment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.ListByInvoiceID", "payments")
+		return nil, wrapErr(err, "payments.ListByInvoiceID", "payments")
 	}
 	return items, nil
 }
@@ -475,7 +547,7 @@ func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.LoadByInvoiceID", "payments")
+		return nil, wrapErr(err, "payments.LoadByInvoiceID", "payments")
 	}
 	return m, nil
 }
@@ -491,7 +563,7 @@ func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[u
 	}
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "payments.LoadRefunds", "payments")
+		return nil, wrapErr(err, "payments.LoadRefunds", "payments")
 	}
 	return m, nil
 }

@@ -66,6 +66,101 @@ func NewPlanRepo(db runtime.DBTX) *PlanRepo {
 	return &PlanRepo{db: db}
 }
 
+var (
+	// ErrPlanIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table plans: constraint plans_pkey, primary_key in the spec.
+	ErrPlanIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_pkey", "primary_key")
+
+	// ErrPlanCodeTaken matches, with errors.Is, the errors that violate the unique
+	// column code of table plans: constraint plans_code_key, code.unique in the spec.
+	ErrPlanCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_code_key", "code.unique")
+
+	// ErrPlanPriceCheck matches, with errors.Is, the errors that violate the check of
+	// column price (price >= 0) of table plans: constraint plans_price_check,
+	// price.check in the spec.
+	ErrPlanPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "plans", "plans_price_check", "price.check")
+)
+
+// Validate checks n against the spec's rules for table plans: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewPlan) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Code
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if n.Currency.Set {
+		v := n.Currency.Value
+		if runtime.LongerThan(v, 3) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be at most 3 characters long",
+			})
+		}
+	}
+	if n.Interval.Set {
+		v := n.Interval.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "interval",
+				Message: "must be one of \"month\", \"year\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "plans", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table plans, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *PlanUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Code.Set {
+		v := u.Code.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if u.Currency.Set {
+		v := u.Currency.Value
+		if runtime.LongerThan(v, 3) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "currency",
+				Message: "must be at most 3 characters long",
+			})
+		}
+	}
+	if u.Interval.Set {
+		v := u.Interval.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "interval",
+				Message: "must be one of \"month\", \"year\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "plans", fields)
+	}
+	return nil
+}
+
 // scanPlan reads a row of table plans, columns in table order, into v.
 func scanPlan(row pgx.Row, v *Plan) error {
 	return row.Scan(&v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
@@ -77,11 +172,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 
 RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
 
 // Create inserts a row into table plans and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
+	if err := n.Validate(); err != nil {
+		return Plan{}, wrapErr(err, "plans.Create", "plans")
+	}
 	var v Plan
 	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansCreate, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), &v); err != nil {
-		return Plan{}, runtime.Wrap(err, "plans.Create", "plans")
+		return Plan{}, wrapErr(err, "plans.Create", "plans")
 	}
 	return v, nil
 }
@@ -95,7 +193,7 @@ WHERE "id" = $1`
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 	var v Plan
 	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansFindByID, id), &v); err != nil {
-		return Plan{}, runtime.Wrap(err, "plans.FindByID", "plans")
+		return Plan{}, wrapErr(err, "plans.FindByID", "plans")
 	}
 	return v, nil
 }
@@ -108,11 +206,11 @@ SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", 
 func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 	rows, err := r.db.Query(ctx, sqlPlansFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.FindAll", "plans")
+		return nil, wrapErr(err, "plans.FindAll", "plans")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanPlan)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.FindAll", "plans")
+		return nil, wrapErr(err, "plans.FindAll", "plans")
 	}
 	return items, nil
 }
@@ -124,7 +222,7 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 	return func(yield func(Plan, error) bool) {
 		rows, err := r.db.Query(ctx, sqlPlansFindAll)
 		if err != nil {
-			yield(Plan{}, runtime.Wrap(err, "plans.Stream", "plans"))
+			yield(Plan{}, wrapErr(err, "plans.Stream", "plans"))
 			return
 		}
 		defer rows.Close()
@@ -132,7 +230,7 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 		for rows.Next() {
 			v = Plan{}
 			if err := scanPlan(rows, &v); err != nil {
-				yield(Plan{}, runtime.Wrap(err, "plans.Stream", "plans"))
+				yield(Plan{}, wrapErr(err, "plans.Stream", "plans"))
 				return
 			}
 			if !yield(v, nil) {
@@ -140,7 +238,7 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Plan{}, runtime.Wrap(err, "plans.Stream", "plans"))
+			yield(Plan{}, wrapErr(err, "plans.Stream", "plans"))
 		}
 	}
 }
@@ -168,16 +266,16 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Plan]{}, runtime.Wrap(err, "plans.List", "plans")
+			return runtime.Page[Plan]{}, wrapErr(err, "plans.List", "plans")
 		}
 		rows, err = r.db.Query(ctx, sqlPlansListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Plan]{}, runtime.Wrap(err, "plans.List", "plans")
+		return runtime.Page[Plan]{}, wrapErr(err, "plans.List", "plans")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanPlan)
 	if err != nil {
-		return runtime.Page[Plan]{}, runtime.Wrap(err, "plans.List", "plans")
+		return runtime.Page[Plan]{}, wrapErr(err, "plans.List", "plans")
 	}
 	return runtime.NewPage(items, size, func(v *Plan) string {
 		return runtime.EncodeCursor(v.ID)
@@ -199,11 +297,14 @@ RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included
 
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
+	if err := u.Validate(); err != nil {
+		return Plan{}, wrapErr(err, "plans.Update", "plans")
+	}
 	var v Plan
 	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansUpdate, id, u.Code.Ptr(), u.Name.Ptr(), u.Price.Ptr(), u.Currency.Ptr(), u.Interval.Ptr(), u.SeatsIncluded.Ptr(), u.Features.Ptr(), u.Active.Ptr()), &v); err != nil {
-		return Plan{}, runtime.Wrap(err, "plans.Update", "plans")
+		return Plan{}, wrapErr(err, "plans.Update", "plans")
 	}
 	return v, nil
 }
@@ -216,7 +317,7 @@ DELETE FROM "plans" WHERE "id" = $1`
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPlansDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "plans.Delete", "plans")
+		return false, wrapErr(err, "plans.Delete", "plans")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -228,7 +329,7 @@ SELECT count(*) FROM "plans"`
 func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlPlansCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "plans.Count", "plans")
+		return 0, wrapErr(err, "plans.Count", "plans")
 	}
 	return n, nil
 }
@@ -246,11 +347,11 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	}
 	rows, err := r.db.Query(ctx, sqlPlansFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.FindByIDs", "plans")
+		return nil, wrapErr(err, "plans.FindByIDs", "plans")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanPlan)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.FindByIDs", "plans")
+		return nil, wrapErr(err, "plans.FindByIDs", "plans")
 	}
 	return items, nil
 }
@@ -369,6 +470,9 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "plans.CreateMany", "plans")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -388,7 +492,7 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "plans.CreateMany", "plans")
+			return 0, wrapErr(err, "plans.CreateMany", "plans")
 		}
 		return n, nil
 	}
@@ -411,7 +515,7 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "plans.CreateMany", "plans")
+		return 0, wrapErr(err, "plans.CreateMany", "plans")
 	}
 	return total, nil
 }
@@ -426,10 +530,13 @@ RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included
 // CreateManyReturning inserts rows into table plans and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -454,11 +561,11 @@ func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]P
 	}
 	res, err := r.db.Query(ctx, sqlPlansCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.CreateManyReturning", "plans")
+		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanPlan)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.CreateManyReturning", "plans")
+		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
 	}
 	return out, nil
 }
@@ -479,11 +586,15 @@ RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included
 // UpsertByCode inserts n into table plans or, when a row with the same code
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
+	if err := n.Validate(); err != nil {
+		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
+	}
 	var v Plan
 	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansUpsertByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), &v); err != nil {
-		return Plan{}, runtime.Wrap(err, "plans.UpsertByCode", "plans")
+		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
 	}
 	return v, nil
 }
@@ -506,8 +617,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Plan
 		var created bool
@@ -518,7 +632,7 @@ func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, b
 			continue
 		}
 		if err != nil {
-			return Plan{}, false, runtime.Wrap(err, "plans.CreateIfAbsentByCode", "plans")
+			return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
 		}
 		return v, created, nil
 	}
@@ -535,7 +649,7 @@ func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[u
 	}
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.LoadSubscriptions", "plans")
+		return nil, wrapErr(err, "plans.LoadSubscriptions", "plans")
 	}
 	return m, nil
 }
@@ -551,7 +665,7 @@ func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[u
 	}
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "plans.LoadOrganizations", "plans")
+		return nil, wrapErr(err, "plans.LoadOrganizations", "plans")
 	}
 	return m, nil
 }

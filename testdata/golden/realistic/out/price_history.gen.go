@@ -51,6 +51,37 @@ func NewPriceHistoryRepo(db runtime.DBTX) *PriceHistoryRepo {
 	return &PriceHistoryRepo{db: db}
 }
 
+var (
+	// ErrPriceHistoryIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table price_history: constraint price_history_pkey,
+	// primary_key in the spec.
+	ErrPriceHistoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "price_history", "price_history_pkey", "primary_key")
+
+	// ErrPriceHistoryVariantIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key variant_id → product_variants.id of table
+	// price_history: constraint price_history_variant_id_fkey, variant_id.references
+	// in the spec.
+	ErrPriceHistoryVariantIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "price_history", "price_history_variant_id_fkey", "variant_id.references")
+)
+
+// Validate checks n against the spec's rules for table price_history: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewPriceHistory) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table price_history, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *PriceHistoryUpdate) Validate() error {
+	return nil
+}
+
 // scanPriceHistory reads a row of table price_history, columns in table order,
 // into v.
 func scanPriceHistory(row pgx.Row, v *PriceHistory) error {
@@ -67,7 +98,7 @@ RETURNING "id", "variant_id", "price", "valid_from"`
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
 	var v PriceHistory
 	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryCreate, n.VariantID, n.Price, n.ValidFrom.Ptr()), &v); err != nil {
-		return PriceHistory{}, runtime.Wrap(err, "price_history.Create", "price_history")
+		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
 	}
 	return v, nil
 }
@@ -81,7 +112,7 @@ WHERE "id" = $1`
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
 	var v PriceHistory
 	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryFindByID, id), &v); err != nil {
-		return PriceHistory{}, runtime.Wrap(err, "price_history.FindByID", "price_history")
+		return PriceHistory{}, wrapErr(err, "price_history.FindByID", "price_history")
 	}
 	return v, nil
 }
@@ -94,11 +125,11 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "
 func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) {
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.FindAll", "price_history")
+		return nil, wrapErr(err, "price_history.FindAll", "price_history")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanPriceHistory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.FindAll", "price_history")
+		return nil, wrapErr(err, "price_history.FindAll", "price_history")
 	}
 	return items, nil
 }
@@ -110,7 +141,7 @@ func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, e
 	return func(yield func(PriceHistory, error) bool) {
 		rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
 		if err != nil {
-			yield(PriceHistory{}, runtime.Wrap(err, "price_history.Stream", "price_history"))
+			yield(PriceHistory{}, wrapErr(err, "price_history.Stream", "price_history"))
 			return
 		}
 		defer rows.Close()
@@ -118,7 +149,7 @@ func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, e
 		for rows.Next() {
 			v = PriceHistory{}
 			if err := scanPriceHistory(rows, &v); err != nil {
-				yield(PriceHistory{}, runtime.Wrap(err, "price_history.Stream", "price_history"))
+				yield(PriceHistory{}, wrapErr(err, "price_history.Stream", "price_history"))
 				return
 			}
 			if !yield(v, nil) {
@@ -126,7 +157,7 @@ func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, e
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(PriceHistory{}, runtime.Wrap(err, "price_history.Stream", "price_history"))
+			yield(PriceHistory{}, wrapErr(err, "price_history.Stream", "price_history"))
 		}
 	}
 }
@@ -154,16 +185,16 @@ func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[PriceHistory]{}, runtime.Wrap(err, "price_history.List", "price_history")
+			return runtime.Page[PriceHistory]{}, wrapErr(err, "price_history.List", "price_history")
 		}
 		rows, err = r.db.Query(ctx, sqlPriceHistoryListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[PriceHistory]{}, runtime.Wrap(err, "price_history.List", "price_history")
+		return runtime.Page[PriceHistory]{}, wrapErr(err, "price_history.List", "price_history")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanPriceHistory)
 	if err != nil {
-		return runtime.Page[PriceHistory]{}, runtime.Wrap(err, "price_history.List", "price_history")
+		return runtime.Page[PriceHistory]{}, wrapErr(err, "price_history.List", "price_history")
 	}
 	return runtime.NewPage(items, size, func(v *PriceHistory) string {
 		return runtime.EncodeCursor(v.ID)
@@ -184,7 +215,7 @@ RETURNING "id", "variant_id", "price", "valid_from"`
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
 	var v PriceHistory
 	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryUpdate, id, u.VariantID.Ptr(), u.Price.Ptr(), u.ValidFrom.Ptr()), &v); err != nil {
-		return PriceHistory{}, runtime.Wrap(err, "price_history.Update", "price_history")
+		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
 	}
 	return v, nil
 }
@@ -197,7 +228,7 @@ DELETE FROM "price_history" WHERE "id" = $1`
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPriceHistoryDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "price_history.Delete", "price_history")
+		return false, wrapErr(err, "price_history.Delete", "price_history")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -209,7 +240,7 @@ SELECT count(*) FROM "price_history"`
 func (r *PriceHistoryRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlPriceHistoryCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "price_history.Count", "price_history")
+		return 0, wrapErr(err, "price_history.Count", "price_history")
 	}
 	return n, nil
 }
@@ -227,11 +258,11 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	}
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.FindByIDs", "price_history")
+		return nil, wrapErr(err, "price_history.FindByIDs", "price_history")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanPriceHistory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.FindByIDs", "price_history")
+		return nil, wrapErr(err, "price_history.FindByIDs", "price_history")
 	}
 	return items, nil
 }
@@ -322,7 +353,7 @@ func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistor
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "price_history.CreateMany", "price_history")
+			return 0, wrapErr(err, "price_history.CreateMany", "price_history")
 		}
 		return n, nil
 	}
@@ -345,7 +376,7 @@ func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistor
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "price_history.CreateMany", "price_history")
+		return 0, wrapErr(err, "price_history.CreateMany", "price_history")
 	}
 	return total, nil
 }
@@ -376,11 +407,11 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	}
 	res, err := r.db.Query(ctx, sqlPriceHistoryCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.CreateManyReturning", "price_history")
+		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanPriceHistory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.CreateManyReturning", "price_history")
+		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 	}
 	return out, nil
 }
@@ -394,11 +425,11 @@ WHERE "variant_id" = $1 ORDER BY "id"`
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
 	rows, err := r.db.Query(ctx, sqlPriceHistoryListByVariantID, variantID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.ListByVariantID", "price_history")
+		return nil, wrapErr(err, "price_history.ListByVariantID", "price_history")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanPriceHistory)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.ListByVariantID", "price_history")
+		return nil, wrapErr(err, "price_history.ListByVariantID", "price_history")
 	}
 	return items, nil
 }
@@ -441,7 +472,7 @@ func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uu
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "price_history.LoadByVariantID", "price_history")
+		return nil, wrapErr(err, "price_history.LoadByVariantID", "price_history")
 	}
 	return m, nil
 }

@@ -58,6 +58,72 @@ func NewProductVariantRepo(db runtime.DBTX) *ProductVariantRepo {
 	return &ProductVariantRepo{db: db}
 }
 
+var (
+	// ErrProductVariantIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table product_variants: constraint product_variants_pkey,
+	// primary_key in the spec.
+	ErrProductVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_pkey", "primary_key")
+
+	// ErrProductVariantSKUTaken matches, with errors.Is, the errors that violate the
+	// unique column sku of table product_variants: constraint
+	// product_variants_sku_key, sku.unique in the spec.
+	ErrProductVariantSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_sku_key", "sku.unique")
+
+	// ErrProductVariantPriceCheck matches, with errors.Is, the errors that violate the
+	// check of column price (price >= 0) of table product_variants: constraint
+	// product_variants_price_check, price.check in the spec.
+	ErrProductVariantPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "product_variants", "product_variants_price_check", "price.check")
+
+	// ErrProductVariantProductIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key product_id → products.id of table product_variants:
+	// constraint product_variants_product_id_fkey, product_id.references in the spec.
+	ErrProductVariantProductIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "product_variants", "product_variants_product_id_fkey", "product_id.references")
+)
+
+// Validate checks n against the spec's rules for table product_variants: enum
+// labels, lengths in characters, bounds, formats, patterns and not_empty. It
+// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first rule it fails. The repository
+// calls it before any SQL.
+func (n *NewProductVariant) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.SKU
+		if runtime.LongerThan(v, 40) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "sku",
+				Message: "must be at most 40 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "product_variants", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table product_variants, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ProductVariantUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.SKU.Set {
+		v := u.SKU.Value
+		if runtime.LongerThan(v, 40) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "sku",
+				Message: "must be at most 40 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "product_variants", fields)
+	}
+	return nil
+}
+
 // scanProductVariant reads a row of table product_variants, columns in table
 // order, into v.
 func scanProductVariant(row pgx.Row, v *ProductVariant) error {
@@ -70,11 +136,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::json
 RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 
 // Create inserts a row into table product_variants and returns it as stored,
-// defaults applied.
+// defaults applied. It validates n first.
 func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
+	if err := n.Validate(); err != nil {
+		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
+	}
 	var v ProductVariant
 	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsCreate, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), &v); err != nil {
-		return ProductVariant{}, runtime.Wrap(err, "product_variants.Create", "product_variants")
+		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
 	}
 	return v, nil
 }
@@ -88,7 +157,7 @@ WHERE "id" = $1`
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
 	var v ProductVariant
 	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsFindByID, id), &v); err != nil {
-		return ProductVariant{}, runtime.Wrap(err, "product_variants.FindByID", "product_variants")
+		return ProductVariant{}, wrapErr(err, "product_variants.FindByID", "product_variants")
 	}
 	return v, nil
 }
@@ -101,11 +170,11 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, error) {
 	rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.FindAll", "product_variants")
+		return nil, wrapErr(err, "product_variants.FindAll", "product_variants")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProductVariant)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.FindAll", "product_variants")
+		return nil, wrapErr(err, "product_variants.FindAll", "product_variants")
 	}
 	return items, nil
 }
@@ -117,7 +186,7 @@ func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVarian
 	return func(yield func(ProductVariant, error) bool) {
 		rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
 		if err != nil {
-			yield(ProductVariant{}, runtime.Wrap(err, "product_variants.Stream", "product_variants"))
+			yield(ProductVariant{}, wrapErr(err, "product_variants.Stream", "product_variants"))
 			return
 		}
 		defer rows.Close()
@@ -125,7 +194,7 @@ func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVarian
 		for rows.Next() {
 			v = ProductVariant{}
 			if err := scanProductVariant(rows, &v); err != nil {
-				yield(ProductVariant{}, runtime.Wrap(err, "product_variants.Stream", "product_variants"))
+				yield(ProductVariant{}, wrapErr(err, "product_variants.Stream", "product_variants"))
 				return
 			}
 			if !yield(v, nil) {
@@ -133,7 +202,7 @@ func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVarian
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(ProductVariant{}, runtime.Wrap(err, "product_variants.Stream", "product_variants"))
+			yield(ProductVariant{}, wrapErr(err, "product_variants.Stream", "product_variants"))
 		}
 	}
 }
@@ -161,16 +230,16 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[ProductVariant]{}, runtime.Wrap(err, "product_variants.List", "product_variants")
+			return runtime.Page[ProductVariant]{}, wrapErr(err, "product_variants.List", "product_variants")
 		}
 		rows, err = r.db.Query(ctx, sqlProductVariantsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[ProductVariant]{}, runtime.Wrap(err, "product_variants.List", "product_variants")
+		return runtime.Page[ProductVariant]{}, wrapErr(err, "product_variants.List", "product_variants")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanProductVariant)
 	if err != nil {
-		return runtime.Page[ProductVariant]{}, runtime.Wrap(err, "product_variants.List", "product_variants")
+		return runtime.Page[ProductVariant]{}, wrapErr(err, "product_variants.List", "product_variants")
 	}
 	return runtime.NewPage(items, size, func(v *ProductVariant) string {
 		return runtime.EncodeCursor(v.ID)
@@ -189,11 +258,14 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 
 // Update applies the set fields of u to the row of table product_variants with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
+	if err := u.Validate(); err != nil {
+		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
+	}
 	var v ProductVariant
 	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsUpdate, id, u.ProductID.Ptr(), u.SKU.Ptr(), u.Price.Ptr(), u.WeightG.Set, u.WeightG.Value, u.Options.Ptr()), &v); err != nil {
-		return ProductVariant{}, runtime.Wrap(err, "product_variants.Update", "product_variants")
+		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
 	}
 	return v, nil
 }
@@ -206,7 +278,7 @@ DELETE FROM "product_variants" WHERE "id" = $1`
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProductVariantsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "product_variants.Delete", "product_variants")
+		return false, wrapErr(err, "product_variants.Delete", "product_variants")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -218,7 +290,7 @@ SELECT count(*) FROM "product_variants"`
 func (r *ProductVariantRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlProductVariantsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "product_variants.Count", "product_variants")
+		return 0, wrapErr(err, "product_variants.Count", "product_variants")
 	}
 	return n, nil
 }
@@ -236,11 +308,11 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	}
 	rows, err := r.db.Query(ctx, sqlProductVariantsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.FindByIDs", "product_variants")
+		return nil, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanProductVariant)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.FindByIDs", "product_variants")
+		return nil, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 	}
 	return items, nil
 }
@@ -325,6 +397,9 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -344,7 +419,7 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "product_variants.CreateMany", "product_variants")
+			return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
 		}
 		return n, nil
 	}
@@ -367,7 +442,7 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "product_variants.CreateMany", "product_variants")
+		return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
 	}
 	return total, nil
 }
@@ -382,10 +457,13 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 // CreateManyReturning inserts rows into table product_variants and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -404,11 +482,11 @@ func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []New
 	}
 	res, err := r.db.Query(ctx, sqlProductVariantsCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.CreateManyReturning", "product_variants")
+		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanProductVariant)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.CreateManyReturning", "product_variants")
+		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 	}
 	return out, nil
 }
@@ -426,11 +504,15 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 // UpsertBySKU inserts n into table product_variants or, when a row with the same
 // sku exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
+	if err := n.Validate(); err != nil {
+		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
+	}
 	var v ProductVariant
 	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsUpsertBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), &v); err != nil {
-		return ProductVariant{}, runtime.Wrap(err, "product_variants.UpsertBySKU", "product_variants")
+		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 	}
 	return v, nil
 }
@@ -453,8 +535,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
+	if err := n.Validate(); err != nil {
+		return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+	}
 	for attempt := 1; ; attempt++ {
 		var v ProductVariant
 		var created bool
@@ -465,7 +550,7 @@ func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProdu
 			continue
 		}
 		if err != nil {
-			return ProductVariant{}, false, runtime.Wrap(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+			return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
 		}
 		return v, created, nil
 	}
@@ -480,11 +565,11 @@ WHERE "product_id" = $1 ORDER BY "id"`
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
 	rows, err := r.db.Query(ctx, sqlProductVariantsListByProductID, productID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.ListByProductID", "product_variants")
+		return nil, wrapErr(err, "product_variants.ListByProductID", "product_variants")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProductVariant)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.ListByProductID", "product_variants")
+		return nil, wrapErr(err, "product_variants.ListByProductID", "product_variants")
 	}
 	return items, nil
 }
@@ -527,7 +612,7 @@ func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys [
 func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.LoadByProductID", "product_variants")
+		return nil, wrapErr(err, "product_variants.LoadByProductID", "product_variants")
 	}
 	return m, nil
 }
@@ -543,7 +628,7 @@ func (r *ProductVariantRepo) LoadInventory(ctx context.Context, parents []Produc
 	}
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.LoadInventory", "product_variants")
+		return nil, wrapErr(err, "product_variants.LoadInventory", "product_variants")
 	}
 	return m, nil
 }
@@ -559,7 +644,7 @@ func (r *ProductVariantRepo) LoadPriceHistory(ctx context.Context, parents []Pro
 	}
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.LoadPriceHistory", "product_variants")
+		return nil, wrapErr(err, "product_variants.LoadPriceHistory", "product_variants")
 	}
 	return m, nil
 }
@@ -575,7 +660,7 @@ func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []Produ
 	}
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "product_variants.LoadOrderLines", "product_variants")
+		return nil, wrapErr(err, "product_variants.LoadOrderLines", "product_variants")
 	}
 	return m, nil
 }

@@ -62,6 +62,35 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
+var (
+	// ErrProductIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table products: constraint products_pkey, primary_key in the spec.
+	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
+
+	// ErrProductCategoryIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key category_id → categories.id of table products: constraint
+	// products_category_id_fkey, category_id.references in the spec.
+	ErrProductCategoryIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "products", "products_category_id_fkey", "category_id.references")
+)
+
+// Validate checks n against the spec's rules for table products: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewProduct) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table products, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ProductUpdate) Validate() error {
+	return nil
+}
+
 // scanProduct reads a row of table products, columns in table order, into v.
 func scanProduct(row pgx.Row, v *Product) error {
 	return row.Scan(&v.ID, &v.CategoryID, &v.Name, &v.Description, &v.Tags, &v.Published, &v.Attributes, &v.CreatedAt, &v.UpdatedAt)
@@ -77,7 +106,7 @@ RETURNING "id", "category_id", "name", "description", "tags", "published", "attr
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsCreate, n.ID.Ptr(), n.CategoryID, n.Name, n.Description.Ptr(), n.Tags.Ptr(), n.Published.Ptr(), n.Attributes.Ptr()), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.Create", "products")
+		return Product{}, wrapErr(err, "products.Create", "products")
 	}
 	return v, nil
 }
@@ -91,7 +120,7 @@ WHERE "id" = $1`
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsFindByID, id), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.FindByID", "products")
+		return Product{}, wrapErr(err, "products.FindByID", "products")
 	}
 	return v, nil
 }
@@ -104,11 +133,11 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindAll", "products")
+		return nil, wrapErr(err, "products.FindAll", "products")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProduct)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindAll", "products")
+		return nil, wrapErr(err, "products.FindAll", "products")
 	}
 	return items, nil
 }
@@ -120,7 +149,7 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return func(yield func(Product, error) bool) {
 		rows, err := r.db.Query(ctx, sqlProductsFindAll)
 		if err != nil {
-			yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
+			yield(Product{}, wrapErr(err, "products.Stream", "products"))
 			return
 		}
 		defer rows.Close()
@@ -128,7 +157,7 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 		for rows.Next() {
 			v = Product{}
 			if err := scanProduct(rows, &v); err != nil {
-				yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
+				yield(Product{}, wrapErr(err, "products.Stream", "products"))
 				return
 			}
 			if !yield(v, nil) {
@@ -136,7 +165,7 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Product{}, runtime.Wrap(err, "products.Stream", "products"))
+			yield(Product{}, wrapErr(err, "products.Stream", "products"))
 		}
 	}
 }
@@ -164,16 +193,16 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
+			return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
 		}
 		rows, err = r.db.Query(ctx, sqlProductsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
+		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanProduct)
 	if err != nil {
-		return runtime.Page[Product]{}, runtime.Wrap(err, "products.List", "products")
+		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
 	}
 	return runtime.NewPage(items, size, func(v *Product) string {
 		return runtime.EncodeCursor(v.ID)
@@ -198,7 +227,7 @@ RETURNING "id", "category_id", "name", "description", "tags", "published", "attr
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpdate, id, u.CategoryID.Set, u.CategoryID.Value, u.Name.Ptr(), u.Description.Ptr(), u.Tags.Ptr(), u.Published.Ptr(), u.Attributes.Ptr()), &v); err != nil {
-		return Product{}, runtime.Wrap(err, "products.Update", "products")
+		return Product{}, wrapErr(err, "products.Update", "products")
 	}
 	return v, nil
 }
@@ -211,7 +240,7 @@ DELETE FROM "products" WHERE "id" = $1`
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProductsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "products.Delete", "products")
+		return false, wrapErr(err, "products.Delete", "products")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -223,7 +252,7 @@ SELECT count(*) FROM "products"`
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlProductsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "products.Count", "products")
+		return 0, wrapErr(err, "products.Count", "products")
 	}
 	return n, nil
 }
@@ -241,11 +270,11 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	}
 	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+		return nil, wrapErr(err, "products.FindByIDs", "products")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanProduct)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.FindByIDs", "products")
+		return nil, wrapErr(err, "products.FindByIDs", "products")
 	}
 	return items, nil
 }
@@ -372,7 +401,7 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "products.CreateMany", "products")
+			return 0, wrapErr(err, "products.CreateMany", "products")
 		}
 		return n, nil
 	}
@@ -395,7 +424,7 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "products.CreateMany", "products")
+		return 0, wrapErr(err, "products.CreateMany", "products")
 	}
 	return total, nil
 }
@@ -420,12 +449,12 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 		var v Product
 		if err := scanProduct(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+			return nil, wrapErr(err, "products.CreateManyReturning", "products")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "products.CreateManyReturning", "products")
+		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
 	return out, nil
 }
@@ -439,11 +468,11 @@ WHERE "category_id" = $1 ORDER BY "id"`
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsListByCategoryID, categoryID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.ListByCategoryID", "products")
+		return nil, wrapErr(err, "products.ListByCategoryID", "products")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProduct)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.ListByCategoryID", "products")
+		return nil, wrapErr(err, "products.ListByCategoryID", "products")
 	}
 	return items, nil
 }
@@ -486,7 +515,7 @@ func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.LoadByCategoryID", "products")
+		return nil, wrapErr(err, "products.LoadByCategoryID", "products")
 	}
 	return m, nil
 }
@@ -502,7 +531,7 @@ func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product
 	}
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.LoadProductVariants", "products")
+		return nil, wrapErr(err, "products.LoadProductVariants", "products")
 	}
 	return m, nil
 }
@@ -518,7 +547,7 @@ func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[u
 	}
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "products.LoadReviews", "products")
+		return nil, wrapErr(err, "products.LoadReviews", "products")
 	}
 	return m, nil
 }

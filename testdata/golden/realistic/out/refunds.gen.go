@@ -53,6 +53,40 @@ func NewRefundRepo(db runtime.DBTX) *RefundRepo {
 	return &RefundRepo{db: db}
 }
 
+var (
+	// ErrRefundIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table refunds: constraint refunds_pkey, primary_key in the spec.
+	ErrRefundIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "refunds", "refunds_pkey", "primary_key")
+
+	// ErrRefundAmountCheck matches, with errors.Is, the errors that violate the check
+	// of column amount (amount > 0) of table refunds: constraint refunds_amount_check,
+	// amount.check in the spec.
+	ErrRefundAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "refunds", "refunds_amount_check", "amount.check")
+
+	// ErrRefundPaymentIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key payment_id → payments.id of table refunds: constraint
+	// refunds_payment_id_fkey, payment_id.references in the spec.
+	ErrRefundPaymentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "refunds", "refunds_payment_id_fkey", "payment_id.references")
+)
+
+// Validate checks n against the spec's rules for table refunds: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewRefund) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table refunds, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *RefundUpdate) Validate() error {
+	return nil
+}
+
 // scanRefund reads a row of table refunds, columns in table order, into v.
 func scanRefund(row pgx.Row, v *Refund) error {
 	return row.Scan(&v.ID, &v.PaymentID, &v.Amount, &v.Reason, &v.CreatedAt, &v.UpdatedAt)
@@ -68,7 +102,7 @@ RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
 	var v Refund
 	if err := scanRefund(r.db.QueryRow(ctx, sqlRefundsCreate, n.ID.Ptr(), n.PaymentID, n.Amount, n.Reason), &v); err != nil {
-		return Refund{}, runtime.Wrap(err, "refunds.Create", "refunds")
+		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
 	}
 	return v, nil
 }
@@ -82,7 +116,7 @@ WHERE "id" = $1`
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
 	var v Refund
 	if err := scanRefund(r.db.QueryRow(ctx, sqlRefundsFindByID, id), &v); err != nil {
-		return Refund{}, runtime.Wrap(err, "refunds.FindByID", "refunds")
+		return Refund{}, wrapErr(err, "refunds.FindByID", "refunds")
 	}
 	return v, nil
 }
@@ -95,11 +129,11 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 	rows, err := r.db.Query(ctx, sqlRefundsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.FindAll", "refunds")
+		return nil, wrapErr(err, "refunds.FindAll", "refunds")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanRefund)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.FindAll", "refunds")
+		return nil, wrapErr(err, "refunds.FindAll", "refunds")
 	}
 	return items, nil
 }
@@ -111,7 +145,7 @@ func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 	return func(yield func(Refund, error) bool) {
 		rows, err := r.db.Query(ctx, sqlRefundsFindAll)
 		if err != nil {
-			yield(Refund{}, runtime.Wrap(err, "refunds.Stream", "refunds"))
+			yield(Refund{}, wrapErr(err, "refunds.Stream", "refunds"))
 			return
 		}
 		defer rows.Close()
@@ -119,7 +153,7 @@ func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 		for rows.Next() {
 			v = Refund{}
 			if err := scanRefund(rows, &v); err != nil {
-				yield(Refund{}, runtime.Wrap(err, "refunds.Stream", "refunds"))
+				yield(Refund{}, wrapErr(err, "refunds.Stream", "refunds"))
 				return
 			}
 			if !yield(v, nil) {
@@ -127,7 +161,7 @@ func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Refund{}, runtime.Wrap(err, "refunds.Stream", "refunds"))
+			yield(Refund{}, wrapErr(err, "refunds.Stream", "refunds"))
 		}
 	}
 }
@@ -155,16 +189,16 @@ func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Refund]{}, runtime.Wrap(err, "refunds.List", "refunds")
+			return runtime.Page[Refund]{}, wrapErr(err, "refunds.List", "refunds")
 		}
 		rows, err = r.db.Query(ctx, sqlRefundsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Refund]{}, runtime.Wrap(err, "refunds.List", "refunds")
+		return runtime.Page[Refund]{}, wrapErr(err, "refunds.List", "refunds")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanRefund)
 	if err != nil {
-		return runtime.Page[Refund]{}, runtime.Wrap(err, "refunds.List", "refunds")
+		return runtime.Page[Refund]{}, wrapErr(err, "refunds.List", "refunds")
 	}
 	return runtime.NewPage(items, size, func(v *Refund) string {
 		return runtime.EncodeCursor(v.ID)
@@ -186,7 +220,7 @@ RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
 	var v Refund
 	if err := scanRefund(r.db.QueryRow(ctx, sqlRefundsUpdate, id, u.PaymentID.Ptr(), u.Amount.Ptr(), u.Reason.Set, u.Reason.Value), &v); err != nil {
-		return Refund{}, runtime.Wrap(err, "refunds.Update", "refunds")
+		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
 	}
 	return v, nil
 }
@@ -199,7 +233,7 @@ DELETE FROM "refunds" WHERE "id" = $1`
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlRefundsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "refunds.Delete", "refunds")
+		return false, wrapErr(err, "refunds.Delete", "refunds")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -211,7 +245,7 @@ SELECT count(*) FROM "refunds"`
 func (r *RefundRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlRefundsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "refunds.Count", "refunds")
+		return 0, wrapErr(err, "refunds.Count", "refunds")
 	}
 	return n, nil
 }
@@ -229,11 +263,11 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	}
 	rows, err := r.db.Query(ctx, sqlRefundsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.FindByIDs", "refunds")
+		return nil, wrapErr(err, "refunds.FindByIDs", "refunds")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanRefund)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.FindByIDs", "refunds")
+		return nil, wrapErr(err, "refunds.FindByIDs", "refunds")
 	}
 	return items, nil
 }
@@ -326,7 +360,7 @@ func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, e
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "refunds.CreateMany", "refunds")
+			return 0, wrapErr(err, "refunds.CreateMany", "refunds")
 		}
 		return n, nil
 	}
@@ -349,7 +383,7 @@ func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, e
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "refunds.CreateMany", "refunds")
+		return 0, wrapErr(err, "refunds.CreateMany", "refunds")
 	}
 	return total, nil
 }
@@ -382,11 +416,11 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	}
 	res, err := r.db.Query(ctx, sqlRefundsCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.CreateManyReturning", "refunds")
+		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanRefund)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.CreateManyReturning", "refunds")
+		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 	}
 	return out, nil
 }
@@ -400,11 +434,11 @@ WHERE "payment_id" = $1 ORDER BY "id"`
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
 	rows, err := r.db.Query(ctx, sqlRefundsListByPaymentID, paymentID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.ListByPaymentID", "refunds")
+		return nil, wrapErr(err, "refunds.ListByPaymentID", "refunds")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanRefund)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.ListByPaymentID", "refunds")
+		return nil, wrapErr(err, "refunds.ListByPaymentID", "refunds")
 	}
 	return items, nil
 }
@@ -447,7 +481,7 @@ func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.LoadByPaymentID", "refunds")
+		return nil, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
 	}
 	return m, nil
 }
@@ -463,7 +497,7 @@ func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uui
 	}
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "refunds.LoadReturns", "refunds")
+		return nil, wrapErr(err, "refunds.LoadReturns", "refunds")
 	}
 	return m, nil
 }

@@ -55,6 +55,40 @@ func NewReturnRepo(db runtime.DBTX) *ReturnRepo {
 	return &ReturnRepo{db: db}
 }
 
+var (
+	// ErrReturnIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table returns: constraint returns_pkey, primary_key in the spec.
+	ErrReturnIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "returns", "returns_pkey", "primary_key")
+
+	// ErrReturnOrderIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key order_id → orders.id of table returns: constraint
+	// returns_order_id_fkey, order_id.references in the spec.
+	ErrReturnOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "returns", "returns_order_id_fkey", "order_id.references")
+
+	// ErrReturnRefundIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key refund_id → refunds.id of table returns: constraint
+	// returns_refund_id_fkey, refund_id.references in the spec.
+	ErrReturnRefundIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "returns", "returns_refund_id_fkey", "refund_id.references")
+)
+
+// Validate checks n against the spec's rules for table returns: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewReturn) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table returns, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *ReturnUpdate) Validate() error {
+	return nil
+}
+
 // scanReturn reads a row of table returns, columns in table order, into v.
 func scanReturn(row pgx.Row, v *Return) error {
 	return row.Scan(&v.ID, &v.OrderID, &v.Reason, &v.Approved, &v.RefundID, &v.CreatedAt, &v.UpdatedAt)
@@ -70,7 +104,7 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
 	var v Return
 	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsCreate, n.ID.Ptr(), n.OrderID, n.Reason, n.Approved, n.RefundID), &v); err != nil {
-		return Return{}, runtime.Wrap(err, "returns.Create", "returns")
+		return Return{}, wrapErr(err, "returns.Create", "returns")
 	}
 	return v, nil
 }
@@ -84,7 +118,7 @@ WHERE "id" = $1`
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
 	var v Return
 	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsFindByID, id), &v); err != nil {
-		return Return{}, runtime.Wrap(err, "returns.FindByID", "returns")
+		return Return{}, wrapErr(err, "returns.FindByID", "returns")
 	}
 	return v, nil
 }
@@ -97,11 +131,11 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.FindAll", "returns")
+		return nil, wrapErr(err, "returns.FindAll", "returns")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanReturn)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.FindAll", "returns")
+		return nil, wrapErr(err, "returns.FindAll", "returns")
 	}
 	return items, nil
 }
@@ -113,7 +147,7 @@ func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 	return func(yield func(Return, error) bool) {
 		rows, err := r.db.Query(ctx, sqlReturnsFindAll)
 		if err != nil {
-			yield(Return{}, runtime.Wrap(err, "returns.Stream", "returns"))
+			yield(Return{}, wrapErr(err, "returns.Stream", "returns"))
 			return
 		}
 		defer rows.Close()
@@ -121,7 +155,7 @@ func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 		for rows.Next() {
 			v = Return{}
 			if err := scanReturn(rows, &v); err != nil {
-				yield(Return{}, runtime.Wrap(err, "returns.Stream", "returns"))
+				yield(Return{}, wrapErr(err, "returns.Stream", "returns"))
 				return
 			}
 			if !yield(v, nil) {
@@ -129,7 +163,7 @@ func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Return{}, runtime.Wrap(err, "returns.Stream", "returns"))
+			yield(Return{}, wrapErr(err, "returns.Stream", "returns"))
 		}
 	}
 }
@@ -157,16 +191,16 @@ func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Return]{}, runtime.Wrap(err, "returns.List", "returns")
+			return runtime.Page[Return]{}, wrapErr(err, "returns.List", "returns")
 		}
 		rows, err = r.db.Query(ctx, sqlReturnsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Return]{}, runtime.Wrap(err, "returns.List", "returns")
+		return runtime.Page[Return]{}, wrapErr(err, "returns.List", "returns")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanReturn)
 	if err != nil {
-		return runtime.Page[Return]{}, runtime.Wrap(err, "returns.List", "returns")
+		return runtime.Page[Return]{}, wrapErr(err, "returns.List", "returns")
 	}
 	return runtime.NewPage(items, size, func(v *Return) string {
 		return runtime.EncodeCursor(v.ID)
@@ -189,7 +223,7 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
 	var v Return
 	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsUpdate, id, u.OrderID.Ptr(), u.Reason.Ptr(), u.Approved.Set, u.Approved.Value, u.RefundID.Set, u.RefundID.Value), &v); err != nil {
-		return Return{}, runtime.Wrap(err, "returns.Update", "returns")
+		return Return{}, wrapErr(err, "returns.Update", "returns")
 	}
 	return v, nil
 }
@@ -202,7 +236,7 @@ DELETE FROM "returns" WHERE "id" = $1`
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlReturnsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "returns.Delete", "returns")
+		return false, wrapErr(err, "returns.Delete", "returns")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -214,7 +248,7 @@ SELECT count(*) FROM "returns"`
 func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlReturnsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "returns.Count", "returns")
+		return 0, wrapErr(err, "returns.Count", "returns")
 	}
 	return n, nil
 }
@@ -232,11 +266,11 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	}
 	rows, err := r.db.Query(ctx, sqlReturnsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.FindByIDs", "returns")
+		return nil, wrapErr(err, "returns.FindByIDs", "returns")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanReturn)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.FindByIDs", "returns")
+		return nil, wrapErr(err, "returns.FindByIDs", "returns")
 	}
 	return items, nil
 }
@@ -331,7 +365,7 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "returns.CreateMany", "returns")
+			return 0, wrapErr(err, "returns.CreateMany", "returns")
 		}
 		return n, nil
 	}
@@ -354,7 +388,7 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "returns.CreateMany", "returns")
+		return 0, wrapErr(err, "returns.CreateMany", "returns")
 	}
 	return total, nil
 }
@@ -389,11 +423,11 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	}
 	res, err := r.db.Query(ctx, sqlReturnsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.CreateManyReturning", "returns")
+		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanReturn)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.CreateManyReturning", "returns")
+		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
 	}
 	return out, nil
 }
@@ -407,11 +441,11 @@ WHERE "order_id" = $1 ORDER BY "id"`
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsListByOrderID, orderID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.ListByOrderID", "returns")
+		return nil, wrapErr(err, "returns.ListByOrderID", "returns")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanReturn)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.ListByOrderID", "returns")
+		return nil, wrapErr(err, "returns.ListByOrderID", "returns")
 	}
 	return items, nil
 }
@@ -454,7 +488,7 @@ func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.LoadByOrderID", "returns")
+		return nil, wrapErr(err, "returns.LoadByOrderID", "returns")
 	}
 	return m, nil
 }
@@ -468,11 +502,11 @@ WHERE "refund_id" = $1 ORDER BY "id"`
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsListByRefundID, refundID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.ListByRefundID", "returns")
+		return nil, wrapErr(err, "returns.ListByRefundID", "returns")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanReturn)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.ListByRefundID", "returns")
+		return nil, wrapErr(err, "returns.ListByRefundID", "returns")
 	}
 	return items, nil
 }
@@ -515,7 +549,7 @@ func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "returns.LoadByRefundID", "returns")
+		return nil, wrapErr(err, "returns.LoadByRefundID", "returns")
 	}
 	return m, nil
 }

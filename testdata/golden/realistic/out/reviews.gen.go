@@ -56,6 +56,50 @@ func NewReviewRepo(db runtime.DBTX) *ReviewRepo {
 	return &ReviewRepo{db: db}
 }
 
+var (
+	// ErrReviewIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table reviews: constraint reviews_pkey, primary_key in the spec.
+	ErrReviewIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_pkey", "primary_key")
+
+	// ErrReviewProductIDUserIDTaken matches, with errors.Is, the errors that violate
+	// the unique index on (product_id, user_id) of table reviews: constraint
+	// reviews_product_id_user_id_key, unique(product_id, user_id) in the spec.
+	ErrReviewProductIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_product_id_user_id_key", "unique(product_id, user_id)")
+
+	// ErrReviewRatingCheck matches, with errors.Is, the errors that violate the check
+	// of column rating (rating BETWEEN 1 AND 5) of table reviews: constraint
+	// reviews_rating_check, rating.check in the spec.
+	ErrReviewRatingCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "reviews", "reviews_rating_check", "rating.check")
+
+	// ErrReviewProductIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key product_id → products.id of table reviews: constraint
+	// reviews_product_id_fkey, product_id.references in the spec.
+	ErrReviewProductIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "reviews", "reviews_product_id_fkey", "product_id.references")
+
+	// ErrReviewUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table reviews: constraint
+	// reviews_user_id_fkey, user_id.references in the spec.
+	ErrReviewUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "reviews", "reviews_user_id_fkey", "user_id.references")
+)
+
+// Validate checks n against the spec's rules for table reviews: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewReview) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table reviews, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *ReviewUpdate) Validate() error {
+	return nil
+}
+
 // scanReview reads a row of table reviews, columns in table order, into v.
 func scanReview(row pgx.Row, v *Review) error {
 	return row.Scan(&v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
@@ -71,7 +115,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
 	var v Review
 	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsCreate, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), &v); err != nil {
-		return Review{}, runtime.Wrap(err, "reviews.Create", "reviews")
+		return Review{}, wrapErr(err, "reviews.Create", "reviews")
 	}
 	return v, nil
 }
@@ -85,7 +129,7 @@ WHERE "id" = $1`
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
 	var v Review
 	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsFindByID, id), &v); err != nil {
-		return Review{}, runtime.Wrap(err, "reviews.FindByID", "reviews")
+		return Review{}, wrapErr(err, "reviews.FindByID", "reviews")
 	}
 	return v, nil
 }
@@ -98,11 +142,11 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.FindAll", "reviews")
+		return nil, wrapErr(err, "reviews.FindAll", "reviews")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanReview)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.FindAll", "reviews")
+		return nil, wrapErr(err, "reviews.FindAll", "reviews")
 	}
 	return items, nil
 }
@@ -114,7 +158,7 @@ func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 	return func(yield func(Review, error) bool) {
 		rows, err := r.db.Query(ctx, sqlReviewsFindAll)
 		if err != nil {
-			yield(Review{}, runtime.Wrap(err, "reviews.Stream", "reviews"))
+			yield(Review{}, wrapErr(err, "reviews.Stream", "reviews"))
 			return
 		}
 		defer rows.Close()
@@ -122,7 +166,7 @@ func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 		for rows.Next() {
 			v = Review{}
 			if err := scanReview(rows, &v); err != nil {
-				yield(Review{}, runtime.Wrap(err, "reviews.Stream", "reviews"))
+				yield(Review{}, wrapErr(err, "reviews.Stream", "reviews"))
 				return
 			}
 			if !yield(v, nil) {
@@ -130,7 +174,7 @@ func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Review{}, runtime.Wrap(err, "reviews.Stream", "reviews"))
+			yield(Review{}, wrapErr(err, "reviews.Stream", "reviews"))
 		}
 	}
 }
@@ -158,16 +202,16 @@ func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Review]{}, runtime.Wrap(err, "reviews.List", "reviews")
+			return runtime.Page[Review]{}, wrapErr(err, "reviews.List", "reviews")
 		}
 		rows, err = r.db.Query(ctx, sqlReviewsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Review]{}, runtime.Wrap(err, "reviews.List", "reviews")
+		return runtime.Page[Review]{}, wrapErr(err, "reviews.List", "reviews")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanReview)
 	if err != nil {
-		return runtime.Page[Review]{}, runtime.Wrap(err, "reviews.List", "reviews")
+		return runtime.Page[Review]{}, wrapErr(err, "reviews.List", "reviews")
 	}
 	return runtime.NewPage(items, size, func(v *Review) string {
 		return runtime.EncodeCursor(v.ID)
@@ -190,7 +234,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
 	var v Review
 	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsUpdate, id, u.ProductID.Ptr(), u.UserID.Ptr(), u.Rating.Ptr(), u.Body.Set, u.Body.Value), &v); err != nil {
-		return Review{}, runtime.Wrap(err, "reviews.Update", "reviews")
+		return Review{}, wrapErr(err, "reviews.Update", "reviews")
 	}
 	return v, nil
 }
@@ -203,7 +247,7 @@ DELETE FROM "reviews" WHERE "id" = $1`
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlReviewsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "reviews.Delete", "reviews")
+		return false, wrapErr(err, "reviews.Delete", "reviews")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -215,7 +259,7 @@ SELECT count(*) FROM "reviews"`
 func (r *ReviewRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlReviewsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "reviews.Count", "reviews")
+		return 0, wrapErr(err, "reviews.Count", "reviews")
 	}
 	return n, nil
 }
@@ -233,11 +277,11 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	}
 	rows, err := r.db.Query(ctx, sqlReviewsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.FindByIDs", "reviews")
+		return nil, wrapErr(err, "reviews.FindByIDs", "reviews")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanReview)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.FindByIDs", "reviews")
+		return nil, wrapErr(err, "reviews.FindByIDs", "reviews")
 	}
 	return items, nil
 }
@@ -332,7 +376,7 @@ func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, e
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "reviews.CreateMany", "reviews")
+			return 0, wrapErr(err, "reviews.CreateMany", "reviews")
 		}
 		return n, nil
 	}
@@ -355,7 +399,7 @@ func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, e
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "reviews.CreateMany", "reviews")
+		return 0, wrapErr(err, "reviews.CreateMany", "reviews")
 	}
 	return total, nil
 }
@@ -390,11 +434,11 @@ func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) 
 	}
 	res, err := r.db.Query(ctx, sqlReviewsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.CreateManyReturning", "reviews")
+		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanReview)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.CreateManyReturning", "reviews")
+		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 	}
 	return out, nil
 }
@@ -416,7 +460,7 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
 	var v Review
 	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsUpsertByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), &v); err != nil {
-		return Review{}, runtime.Wrap(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 	}
 	return v, nil
 }
@@ -451,7 +495,7 @@ func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n N
 			continue
 		}
 		if err != nil {
-			return Review{}, false, runtime.Wrap(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+			return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 		}
 		return v, created, nil
 	}
@@ -466,11 +510,11 @@ WHERE "product_id" = $1 ORDER BY "id"`
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsListByProductID, productID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.ListByProductID", "reviews")
+		return nil, wrapErr(err, "reviews.ListByProductID", "reviews")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanReview)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.ListByProductID", "reviews")
+		return nil, wrapErr(err, "reviews.ListByProductID", "reviews")
 	}
 	return items, nil
 }
@@ -513,7 +557,7 @@ func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.LoadByProductID", "reviews")
+		return nil, wrapErr(err, "reviews.LoadByProductID", "reviews")
 	}
 	return m, nil
 }
@@ -527,11 +571,11 @@ WHERE "user_id" = $1 ORDER BY "id"`
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.ListByUserID", "reviews")
+		return nil, wrapErr(err, "reviews.ListByUserID", "reviews")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanReview)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.ListByUserID", "reviews")
+		return nil, wrapErr(err, "reviews.ListByUserID", "reviews")
 	}
 	return items, nil
 }
@@ -574,7 +618,7 @@ func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID)
 func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "reviews.LoadByUserID", "reviews")
+		return nil, wrapErr(err, "reviews.LoadByUserID", "reviews")
 	}
 	return m, nil
 }

@@ -53,6 +53,35 @@ func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 	return &SessionRepo{db: db}
 }
 
+var (
+	// ErrSessionIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table sessions: constraint sessions_pkey, primary_key in the spec.
+	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
+
+	// ErrSessionUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table sessions: constraint
+	// sessions_user_id_fkey, user_id.references in the spec.
+	ErrSessionUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "sessions", "sessions_user_id_fkey", "user_id.references")
+)
+
+// Validate checks n against the spec's rules for table sessions: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewSession) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table sessions, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *SessionUpdate) Validate() error {
+	return nil
+}
+
 // scanSession reads a row of table sessions, columns in table order, into v.
 func scanSession(row pgx.Row, v *Session) error {
 	return row.Scan(&v.ID, &v.UserID, &v.IP, &v.UserAgent, &v.ExpiresAt)
@@ -68,7 +97,7 @@ RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
 	var v Session
 	if err := scanSession(r.db.QueryRow(ctx, sqlSessionsCreate, n.ID.Ptr(), n.UserID, n.IP, n.UserAgent, n.ExpiresAt), &v); err != nil {
-		return Session{}, runtime.Wrap(err, "sessions.Create", "sessions")
+		return Session{}, wrapErr(err, "sessions.Create", "sessions")
 	}
 	return v, nil
 }
@@ -82,7 +111,7 @@ WHERE "id" = $1`
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
 	var v Session
 	if err := scanSession(r.db.QueryRow(ctx, sqlSessionsFindByID, id), &v); err != nil {
-		return Session{}, runtime.Wrap(err, "sessions.FindByID", "sessions")
+		return Session{}, wrapErr(err, "sessions.FindByID", "sessions")
 	}
 	return v, nil
 }
@@ -95,11 +124,11 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions" ORDER B
 func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.FindAll", "sessions")
+		return nil, wrapErr(err, "sessions.FindAll", "sessions")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSession)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.FindAll", "sessions")
+		return nil, wrapErr(err, "sessions.FindAll", "sessions")
 	}
 	return items, nil
 }
@@ -111,7 +140,7 @@ func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 	return func(yield func(Session, error) bool) {
 		rows, err := r.db.Query(ctx, sqlSessionsFindAll)
 		if err != nil {
-			yield(Session{}, runtime.Wrap(err, "sessions.Stream", "sessions"))
+			yield(Session{}, wrapErr(err, "sessions.Stream", "sessions"))
 			return
 		}
 		defer rows.Close()
@@ -119,7 +148,7 @@ func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 		for rows.Next() {
 			v = Session{}
 			if err := scanSession(rows, &v); err != nil {
-				yield(Session{}, runtime.Wrap(err, "sessions.Stream", "sessions"))
+				yield(Session{}, wrapErr(err, "sessions.Stream", "sessions"))
 				return
 			}
 			if !yield(v, nil) {
@@ -127,7 +156,7 @@ func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Session{}, runtime.Wrap(err, "sessions.Stream", "sessions"))
+			yield(Session{}, wrapErr(err, "sessions.Stream", "sessions"))
 		}
 	}
 }
@@ -155,16 +184,16 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Session]{}, runtime.Wrap(err, "sessions.List", "sessions")
+			return runtime.Page[Session]{}, wrapErr(err, "sessions.List", "sessions")
 		}
 		rows, err = r.db.Query(ctx, sqlSessionsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Session]{}, runtime.Wrap(err, "sessions.List", "sessions")
+		return runtime.Page[Session]{}, wrapErr(err, "sessions.List", "sessions")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanSession)
 	if err != nil {
-		return runtime.Page[Session]{}, runtime.Wrap(err, "sessions.List", "sessions")
+		return runtime.Page[Session]{}, wrapErr(err, "sessions.List", "sessions")
 	}
 	return runtime.NewPage(items, size, func(v *Session) string {
 		return runtime.EncodeCursor(v.ID)
@@ -186,7 +215,7 @@ RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
 	var v Session
 	if err := scanSession(r.db.QueryRow(ctx, sqlSessionsUpdate, id, u.UserID.Ptr(), u.IP.Set, u.IP.Value, u.UserAgent.Set, u.UserAgent.Value, u.ExpiresAt.Ptr()), &v); err != nil {
-		return Session{}, runtime.Wrap(err, "sessions.Update", "sessions")
+		return Session{}, wrapErr(err, "sessions.Update", "sessions")
 	}
 	return v, nil
 }
@@ -199,7 +228,7 @@ DELETE FROM "sessions" WHERE "id" = $1`
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSessionsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "sessions.Delete", "sessions")
+		return false, wrapErr(err, "sessions.Delete", "sessions")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -211,7 +240,7 @@ SELECT count(*) FROM "sessions"`
 func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlSessionsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "sessions.Count", "sessions")
+		return 0, wrapErr(err, "sessions.Count", "sessions")
 	}
 	return n, nil
 }
@@ -229,11 +258,11 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	}
 	rows, err := r.db.Query(ctx, sqlSessionsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.FindByIDs", "sessions")
+		return nil, wrapErr(err, "sessions.FindByIDs", "sessions")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanSession)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.FindByIDs", "sessions")
+		return nil, wrapErr(err, "sessions.FindByIDs", "sessions")
 	}
 	return items, nil
 }
@@ -328,7 +357,7 @@ func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "sessions.CreateMany", "sessions")
+			return 0, wrapErr(err, "sessions.CreateMany", "sessions")
 		}
 		return n, nil
 	}
@@ -351,7 +380,7 @@ func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "sessions.CreateMany", "sessions")
+		return 0, wrapErr(err, "sessions.CreateMany", "sessions")
 	}
 	return total, nil
 }
@@ -386,11 +415,11 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	}
 	res, err := r.db.Query(ctx, sqlSessionsCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.CreateManyReturning", "sessions")
+		return nil, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanSession)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.CreateManyReturning", "sessions")
+		return nil, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 	}
 	return out, nil
 }
@@ -404,11 +433,11 @@ WHERE "user_id" = $1 ORDER BY "id"`
 func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.ListByUserID", "sessions")
+		return nil, wrapErr(err, "sessions.ListByUserID", "sessions")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSession)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.ListByUserID", "sessions")
+		return nil, wrapErr(err, "sessions.ListByUserID", "sessions")
 	}
 	return items, nil
 }
@@ -451,7 +480,7 @@ func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "sessions.LoadByUserID", "sessions")
+		return nil, wrapErr(err, "sessions.LoadByUserID", "sessions")
 	}
 	return m, nil
 }

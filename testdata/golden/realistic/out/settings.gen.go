@@ -50,6 +50,50 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 	return &SettingRepo{db: db}
 }
 
+var (
+	// ErrSettingOrganizationIDKeyTaken matches, with errors.Is, the errors that
+	// violate the primary key (organization_id, key) of table settings: constraint
+	// settings_pkey, primary_key in the spec.
+	ErrSettingOrganizationIDKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
+
+	// ErrSettingOrganizationIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key organization_id → organizations.id of table settings:
+	// constraint settings_organization_id_fkey, organization_id.references in the
+	// spec.
+	ErrSettingOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "settings", "settings_organization_id_fkey", "organization_id.references")
+)
+
+// Validate checks n against the spec's rules for table settings: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewSetting) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Key
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "key",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "settings", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table settings, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *SettingUpdate) Validate() error {
+	return nil
+}
+
 // scanSetting reads a row of table settings, columns in table order, into v.
 func scanSetting(row pgx.Row, v *Setting) error {
 	return row.Scan(&v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
@@ -61,11 +105,14 @@ VALUES ($1, $2, $3)
 RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 
 // Create inserts a row into table settings and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
+	if err := n.Validate(); err != nil {
+		return Setting{}, wrapErr(err, "settings.Create", "settings")
+	}
 	var v Setting
 	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsCreate, n.OrganizationID, n.Key, n.Value), &v); err != nil {
-		return Setting{}, runtime.Wrap(err, "settings.Create", "settings")
+		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
 	return v, nil
 }
@@ -79,7 +126,7 @@ WHERE "organization_id" = $1 AND "key" = $2`
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
 	var v Setting
 	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsFindByID, organizationID, key), &v); err != nil {
-		return Setting{}, runtime.Wrap(err, "settings.FindByID", "settings")
+		return Setting{}, wrapErr(err, "settings.FindByID", "settings")
 	}
 	return v, nil
 }
@@ -92,11 +139,11 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.FindAll", "settings")
+		return nil, wrapErr(err, "settings.FindAll", "settings")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSetting)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.FindAll", "settings")
+		return nil, wrapErr(err, "settings.FindAll", "settings")
 	}
 	return items, nil
 }
@@ -108,7 +155,7 @@ func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return func(yield func(Setting, error) bool) {
 		rows, err := r.db.Query(ctx, sqlSettingsFindAll)
 		if err != nil {
-			yield(Setting{}, runtime.Wrap(err, "settings.Stream", "settings"))
+			yield(Setting{}, wrapErr(err, "settings.Stream", "settings"))
 			return
 		}
 		defer rows.Close()
@@ -116,7 +163,7 @@ func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 		for rows.Next() {
 			v = Setting{}
 			if err := scanSetting(rows, &v); err != nil {
-				yield(Setting{}, runtime.Wrap(err, "settings.Stream", "settings"))
+				yield(Setting{}, wrapErr(err, "settings.Stream", "settings"))
 				return
 			}
 			if !yield(v, nil) {
@@ -124,7 +171,7 @@ func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Setting{}, runtime.Wrap(err, "settings.Stream", "settings"))
+			yield(Setting{}, wrapErr(err, "settings.Stream", "settings"))
 		}
 	}
 }
@@ -153,16 +200,16 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		var organizationID uuid.UUID
 		var key string
 		if err := runtime.DecodeCursor(page.After, &organizationID, &key); err != nil {
-			return runtime.Page[Setting]{}, runtime.Wrap(err, "settings.List", "settings")
+			return runtime.Page[Setting]{}, wrapErr(err, "settings.List", "settings")
 		}
 		rows, err = r.db.Query(ctx, sqlSettingsListAfter, organizationID, key, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Setting]{}, runtime.Wrap(err, "settings.List", "settings")
+		return runtime.Page[Setting]{}, wrapErr(err, "settings.List", "settings")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanSetting)
 	if err != nil {
-		return runtime.Page[Setting]{}, runtime.Wrap(err, "settings.List", "settings")
+		return runtime.Page[Setting]{}, wrapErr(err, "settings.List", "settings")
 	}
 	return runtime.NewPage(items, size, func(v *Setting) string {
 		return runtime.EncodeCursor(v.OrganizationID, v.Key)
@@ -178,11 +225,15 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 
 // Update applies the set fields of u to the row of table settings with the given
 // organizationID and key and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// error matches runtime.ErrNotFound. It validates u first. It sets updated_at to
+// the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
+	if err := u.Validate(); err != nil {
+		return Setting{}, wrapErr(err, "settings.Update", "settings")
+	}
 	var v Setting
 	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsUpdate, organizationID, key, u.Value.Ptr()), &v); err != nil {
-		return Setting{}, runtime.Wrap(err, "settings.Update", "settings")
+		return Setting{}, wrapErr(err, "settings.Update", "settings")
 	}
 	return v, nil
 }
@@ -195,7 +246,7 @@ DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSettingsDelete, organizationID, key)
 	if err != nil {
-		return false, runtime.Wrap(err, "settings.Delete", "settings")
+		return false, wrapErr(err, "settings.Delete", "settings")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -207,7 +258,7 @@ SELECT count(*) FROM "settings"`
 func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlSettingsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "settings.Count", "settings")
+		return 0, wrapErr(err, "settings.Count", "settings")
 	}
 	return n, nil
 }
@@ -256,6 +307,9 @@ func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "settings.CreateMany", "settings")
+	}
 	s := &copySettingsSource{
 		i:    -1,
 		mask: 0,
@@ -264,7 +318,7 @@ func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64,
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"settings"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "settings.CreateMany", "settings")
+		return 0, wrapErr(err, "settings.CreateMany", "settings")
 	}
 	return n, nil
 }
@@ -279,10 +333,13 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 // CreateManyReturning inserts rows into table settings and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -295,11 +352,11 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	}
 	res, err := r.db.Query(ctx, sqlSettingsCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.CreateManyReturning", "settings")
+		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanSetting)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.CreateManyReturning", "settings")
+		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
 	}
 	return out, nil
 }
@@ -316,11 +373,15 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 // the same (organization_id, key) exists, updates that row from n, in one
 // statement, and returns the row as stored. The update sets every column of n
 // except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It sets updated_at to the transaction's time.
+// column's value. It validates n first. It sets updated_at to the transaction's
+// time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
+	if err := n.Validate(); err != nil {
+		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
+	}
 	var v Setting
 	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsUpsertByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value), &v); err != nil {
-		return Setting{}, runtime.Wrap(err, "settings.UpsertByOrganizationIDAndKey", "settings")
+		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 	}
 	return v, nil
 }
@@ -343,8 +404,11 @@ LIMIT 1`
 // or the existing row, unchanged, and false. One statement does both (INSERT …
 // ON CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Setting
 		var created bool
@@ -355,7 +419,7 @@ func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, 
 			continue
 		}
 		if err != nil {
-			return Setting{}, false, runtime.Wrap(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+			return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
 		}
 		return v, created, nil
 	}
@@ -370,11 +434,11 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.ListByOrganizationID", "settings")
+		return nil, wrapErr(err, "settings.ListByOrganizationID", "settings")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSetting)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.ListByOrganizationID", "settings")
+		return nil, wrapErr(err, "settings.ListByOrganizationID", "settings")
 	}
 	return items, nil
 }
@@ -417,7 +481,7 @@ func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "settings.LoadByOrganizationID", "settings")
+		return nil, wrapErr(err, "settings.LoadByOrganizationID", "settings")
 	}
 	return m, nil
 }

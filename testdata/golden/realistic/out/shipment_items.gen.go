@@ -48,6 +48,41 @@ func NewShipmentItemRepo(db runtime.DBTX) *ShipmentItemRepo {
 	return &ShipmentItemRepo{db: db}
 }
 
+var (
+	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches, with errors.Is, the errors
+	// that violate the primary key (shipment_id, order_id, line_no) of table
+	// shipment_items: constraint shipment_items_pkey, primary_key in the spec.
+	ErrShipmentItemShipmentIDOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipment_items", "shipment_items_pkey", "primary_key")
+
+	// ErrShipmentItemQuantityCheck matches, with errors.Is, the errors that violate
+	// the check of column quantity (quantity > 0) of table shipment_items: constraint
+	// shipment_items_quantity_check, quantity.check in the spec.
+	ErrShipmentItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "shipment_items", "shipment_items_quantity_check", "quantity.check")
+
+	// ErrShipmentItemShipmentIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key shipment_id → shipments.id of table shipment_items:
+	// constraint shipment_items_shipment_id_fkey, shipment_id.references in the spec.
+	ErrShipmentItemShipmentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references")
+)
+
+// Validate checks n against the spec's rules for table shipment_items: enum
+// labels, lengths in characters, bounds, formats, patterns and not_empty. It
+// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first rule it fails. The repository
+// calls it before any SQL.
+func (n *NewShipmentItem) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table shipment_items, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ShipmentItemUpdate) Validate() error {
+	return nil
+}
+
 // scanShipmentItem reads a row of table shipment_items, columns in table order,
 // into v.
 func scanShipmentItem(row pgx.Row, v *ShipmentItem) error {
@@ -64,7 +99,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
 	var v ShipmentItem
 	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsCreate, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), &v); err != nil {
-		return ShipmentItem{}, runtime.Wrap(err, "shipment_items.Create", "shipment_items")
+		return ShipmentItem{}, wrapErr(err, "shipment_items.Create", "shipment_items")
 	}
 	return v, nil
 }
@@ -78,7 +113,7 @@ WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
 	var v ShipmentItem
 	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsFindByID, shipmentID, orderID, lineNo), &v); err != nil {
-		return ShipmentItem{}, runtime.Wrap(err, "shipment_items.FindByID", "shipment_items")
+		return ShipmentItem{}, wrapErr(err, "shipment_items.FindByID", "shipment_items")
 	}
 	return v, nil
 }
@@ -91,11 +126,11 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" OR
 func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.FindAll", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.FindAll", "shipment_items")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanShipmentItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.FindAll", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.FindAll", "shipment_items")
 	}
 	return items, nil
 }
@@ -107,7 +142,7 @@ func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, e
 	return func(yield func(ShipmentItem, error) bool) {
 		rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
 		if err != nil {
-			yield(ShipmentItem{}, runtime.Wrap(err, "shipment_items.Stream", "shipment_items"))
+			yield(ShipmentItem{}, wrapErr(err, "shipment_items.Stream", "shipment_items"))
 			return
 		}
 		defer rows.Close()
@@ -115,7 +150,7 @@ func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, e
 		for rows.Next() {
 			v = ShipmentItem{}
 			if err := scanShipmentItem(rows, &v); err != nil {
-				yield(ShipmentItem{}, runtime.Wrap(err, "shipment_items.Stream", "shipment_items"))
+				yield(ShipmentItem{}, wrapErr(err, "shipment_items.Stream", "shipment_items"))
 				return
 			}
 			if !yield(v, nil) {
@@ -123,7 +158,7 @@ func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, e
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(ShipmentItem{}, runtime.Wrap(err, "shipment_items.Stream", "shipment_items"))
+			yield(ShipmentItem{}, wrapErr(err, "shipment_items.Stream", "shipment_items"))
 		}
 	}
 }
@@ -153,16 +188,16 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		var orderID uuid.UUID
 		var lineNo int16
 		if err := runtime.DecodeCursor(page.After, &shipmentID, &orderID, &lineNo); err != nil {
-			return runtime.Page[ShipmentItem]{}, runtime.Wrap(err, "shipment_items.List", "shipment_items")
+			return runtime.Page[ShipmentItem]{}, wrapErr(err, "shipment_items.List", "shipment_items")
 		}
 		rows, err = r.db.Query(ctx, sqlShipmentItemsListAfter, shipmentID, orderID, lineNo, size+1)
 	}
 	if err != nil {
-		return runtime.Page[ShipmentItem]{}, runtime.Wrap(err, "shipment_items.List", "shipment_items")
+		return runtime.Page[ShipmentItem]{}, wrapErr(err, "shipment_items.List", "shipment_items")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanShipmentItem)
 	if err != nil {
-		return runtime.Page[ShipmentItem]{}, runtime.Wrap(err, "shipment_items.List", "shipment_items")
+		return runtime.Page[ShipmentItem]{}, wrapErr(err, "shipment_items.List", "shipment_items")
 	}
 	return runtime.NewPage(items, size, func(v *ShipmentItem) string {
 		return runtime.EncodeCursor(v.ShipmentID, v.OrderID, v.LineNo)
@@ -181,7 +216,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
 	var v ShipmentItem
 	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsUpdate, shipmentID, orderID, lineNo, u.Quantity.Ptr()), &v); err != nil {
-		return ShipmentItem{}, runtime.Wrap(err, "shipment_items.Update", "shipment_items")
+		return ShipmentItem{}, wrapErr(err, "shipment_items.Update", "shipment_items")
 	}
 	return v, nil
 }
@@ -194,7 +229,7 @@ DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "l
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlShipmentItemsDelete, shipmentID, orderID, lineNo)
 	if err != nil {
-		return false, runtime.Wrap(err, "shipment_items.Delete", "shipment_items")
+		return false, wrapErr(err, "shipment_items.Delete", "shipment_items")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -206,7 +241,7 @@ SELECT count(*) FROM "shipment_items"`
 func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlShipmentItemsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "shipment_items.Count", "shipment_items")
+		return 0, wrapErr(err, "shipment_items.Count", "shipment_items")
 	}
 	return n, nil
 }
@@ -264,7 +299,7 @@ func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentIte
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipment_items"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "shipment_items.CreateMany", "shipment_items")
+		return 0, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
 	}
 	return n, nil
 }
@@ -297,11 +332,11 @@ func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewSh
 	}
 	res, err := r.db.Query(ctx, sqlShipmentItemsCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.CreateManyReturning", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanShipmentItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.CreateManyReturning", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
 	}
 	return out, nil
 }
@@ -321,7 +356,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
 	var v ShipmentItem
 	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), &v); err != nil {
-		return ShipmentItem{}, runtime.Wrap(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+		return ShipmentItem{}, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 	}
 	return v, nil
 }
@@ -357,7 +392,7 @@ func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx con
 			continue
 		}
 		if err != nil {
-			return ShipmentItem{}, false, runtime.Wrap(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+			return ShipmentItem{}, false, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 		}
 		return v, created, nil
 	}
@@ -372,11 +407,11 @@ WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentItemsListByShipmentID, shipmentID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.ListByShipmentID", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanShipmentItem)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.ListByShipmentID", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
 	}
 	return items, nil
 }
@@ -419,7 +454,7 @@ func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipment_items.LoadByShipmentID", "shipment_items")
+		return nil, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")
 	}
 	return m, nil
 }

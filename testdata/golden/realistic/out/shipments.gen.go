@@ -60,6 +60,107 @@ func NewShipmentRepo(db runtime.DBTX) *ShipmentRepo {
 	return &ShipmentRepo{db: db}
 }
 
+var (
+	// ErrShipmentIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table shipments: constraint shipments_pkey, primary_key in the spec.
+	ErrShipmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_pkey", "primary_key")
+
+	// ErrShipmentTrackingNoTaken matches, with errors.Is, the errors that violate the
+	// unique column tracking_no of table shipments: constraint
+	// shipments_tracking_no_key, tracking_no.unique in the spec.
+	ErrShipmentTrackingNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_tracking_no_key", "tracking_no.unique")
+
+	// ErrShipmentOrderIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key order_id → orders.id of table shipments: constraint
+	// shipments_order_id_fkey, order_id.references in the spec.
+	ErrShipmentOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipments", "shipments_order_id_fkey", "order_id.references")
+
+	// ErrShipmentWarehouseIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key warehouse_id → warehouses.id of table shipments: constraint
+	// shipments_warehouse_id_fkey, warehouse_id.references in the spec.
+	ErrShipmentWarehouseIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipments", "shipments_warehouse_id_fkey", "warehouse_id.references")
+)
+
+// Validate checks n against the spec's rules for table shipments: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewShipment) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Carrier
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "carrier",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if n.TrackingNo != nil {
+		v := *n.TrackingNo
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "tracking_no",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if n.Status.Set {
+		v := n.Status.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "status",
+				Message: "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "shipments", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table shipments, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ShipmentUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Carrier.Set {
+		v := u.Carrier.Value
+		if runtime.LongerThan(v, 32) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "carrier",
+				Message: "must be at most 32 characters long",
+			})
+		}
+	}
+	if u.TrackingNo.Set && u.TrackingNo.Value != nil {
+		v := *u.TrackingNo.Value
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "tracking_no",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if u.Status.Set {
+		v := u.Status.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "status",
+				Message: "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "shipments", fields)
+	}
+	return nil
+}
+
 // scanShipment reads a row of table shipments, columns in table order, into v.
 func scanShipment(row pgx.Row, v *Shipment) error {
 	return row.Scan(&v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
@@ -71,11 +172,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shi
 RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
 
 // Create inserts a row into table shipments and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, error) {
+	if err := n.Validate(); err != nil {
+		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
+	}
 	var v Shipment
 	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsCreate, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), &v); err != nil {
-		return Shipment{}, runtime.Wrap(err, "shipments.Create", "shipments")
+		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
 	}
 	return v, nil
 }
@@ -89,7 +193,7 @@ WHERE "id" = $1`
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
 	var v Shipment
 	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsFindByID, id), &v); err != nil {
-		return Shipment{}, runtime.Wrap(err, "shipments.FindByID", "shipments")
+		return Shipment{}, wrapErr(err, "shipments.FindByID", "shipments")
 	}
 	return v, nil
 }
@@ -102,11 +206,11 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.FindAll", "shipments")
+		return nil, wrapErr(err, "shipments.FindAll", "shipments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanShipment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.FindAll", "shipments")
+		return nil, wrapErr(err, "shipments.FindAll", "shipments")
 	}
 	return items, nil
 }
@@ -118,7 +222,7 @@ func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 	return func(yield func(Shipment, error) bool) {
 		rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
 		if err != nil {
-			yield(Shipment{}, runtime.Wrap(err, "shipments.Stream", "shipments"))
+			yield(Shipment{}, wrapErr(err, "shipments.Stream", "shipments"))
 			return
 		}
 		defer rows.Close()
@@ -126,7 +230,7 @@ func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 		for rows.Next() {
 			v = Shipment{}
 			if err := scanShipment(rows, &v); err != nil {
-				yield(Shipment{}, runtime.Wrap(err, "shipments.Stream", "shipments"))
+				yield(Shipment{}, wrapErr(err, "shipments.Stream", "shipments"))
 				return
 			}
 			if !yield(v, nil) {
@@ -134,7 +238,7 @@ func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Shipment{}, runtime.Wrap(err, "shipments.Stream", "shipments"))
+			yield(Shipment{}, wrapErr(err, "shipments.Stream", "shipments"))
 		}
 	}
 }
@@ -162,16 +266,16 @@ func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Shipment]{}, runtime.Wrap(err, "shipments.List", "shipments")
+			return runtime.Page[Shipment]{}, wrapErr(err, "shipments.List", "shipments")
 		}
 		rows, err = r.db.Query(ctx, sqlShipmentsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Shipment]{}, runtime.Wrap(err, "shipments.List", "shipments")
+		return runtime.Page[Shipment]{}, wrapErr(err, "shipments.List", "shipments")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanShipment)
 	if err != nil {
-		return runtime.Page[Shipment]{}, runtime.Wrap(err, "shipments.List", "shipments")
+		return runtime.Page[Shipment]{}, wrapErr(err, "shipments.List", "shipments")
 	}
 	return runtime.NewPage(items, size, func(v *Shipment) string {
 		return runtime.EncodeCursor(v.ID)
@@ -191,11 +295,14 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 
 // Update applies the set fields of u to the row of table shipments with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
+	if err := u.Validate(); err != nil {
+		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
+	}
 	var v Shipment
 	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsUpdate, id, u.OrderID.Ptr(), u.WarehouseID.Ptr(), u.Carrier.Ptr(), u.TrackingNo.Set, u.TrackingNo.Value, u.Status.Ptr(), u.ShippedAt.Set, u.ShippedAt.Value), &v); err != nil {
-		return Shipment{}, runtime.Wrap(err, "shipments.Update", "shipments")
+		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
 	}
 	return v, nil
 }
@@ -208,7 +315,7 @@ DELETE FROM "shipments" WHERE "id" = $1`
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlShipmentsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "shipments.Delete", "shipments")
+		return false, wrapErr(err, "shipments.Delete", "shipments")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -220,7 +327,7 @@ SELECT count(*) FROM "shipments"`
 func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlShipmentsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "shipments.Count", "shipments")
+		return 0, wrapErr(err, "shipments.Count", "shipments")
 	}
 	return n, nil
 }
@@ -238,11 +345,11 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	}
 	rows, err := r.db.Query(ctx, sqlShipmentsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.FindByIDs", "shipments")
+		return nil, wrapErr(err, "shipments.FindByIDs", "shipments")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanShipment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.FindByIDs", "shipments")
+		return nil, wrapErr(err, "shipments.FindByIDs", "shipments")
 	}
 	return items, nil
 }
@@ -329,6 +436,9 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "shipments.CreateMany", "shipments")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -348,7 +458,7 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "shipments.CreateMany", "shipments")
+			return 0, wrapErr(err, "shipments.CreateMany", "shipments")
 		}
 		return n, nil
 	}
@@ -371,7 +481,7 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "shipments.CreateMany", "shipments")
+		return 0, wrapErr(err, "shipments.CreateMany", "shipments")
 	}
 	return total, nil
 }
@@ -386,10 +496,13 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // CreateManyReturning inserts rows into table shipments and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]uuid.UUID, len(rows))
@@ -410,11 +523,11 @@ func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipme
 	}
 	res, err := r.db.Query(ctx, sqlShipmentsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.CreateManyReturning", "shipments")
+		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanShipment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.CreateManyReturning", "shipments")
+		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 	}
 	return out, nil
 }
@@ -433,11 +546,15 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // UpsertByTrackingNo inserts n into table shipments or, when a row with the same
 // tracking_no exists, updates that row from n, in one statement, and returns the
 // row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value.
+// primary key's; an optional field left unset keeps the column's value. It
+// validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
+	if err := n.Validate(); err != nil {
+		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
+	}
 	var v Shipment
 	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsUpsertByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), &v); err != nil {
-		return Shipment{}, runtime.Wrap(err, "shipments.UpsertByTrackingNo", "shipments")
+		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 	}
 	return v, nil
 }
@@ -460,8 +577,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Shipment
 		var created bool
@@ -472,7 +592,7 @@ func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShip
 			continue
 		}
 		if err != nil {
-			return Shipment{}, false, runtime.Wrap(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+			return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
 		}
 		return v, created, nil
 	}
@@ -487,11 +607,11 @@ WHERE "order_id" = $1 ORDER BY "id"`
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsListByOrderID, orderID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.ListByOrderID", "shipments")
+		return nil, wrapErr(err, "shipments.ListByOrderID", "shipments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanShipment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.ListByOrderID", "shipments")
+		return nil, wrapErr(err, "shipments.ListByOrderID", "shipments")
 	}
 	return items, nil
 }
@@ -534,7 +654,7 @@ func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.LoadByOrderID", "shipments")
+		return nil, wrapErr(err, "shipments.LoadByOrderID", "shipments")
 	}
 	return m, nil
 }
@@ -548,11 +668,11 @@ WHERE "warehouse_id" = $1 ORDER BY "id"`
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsListByWarehouseID, warehouseID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.ListByWarehouseID", "shipments")
+		return nil, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanShipment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.ListByWarehouseID", "shipments")
+		return nil, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
 	}
 	return items, nil
 }
@@ -595,7 +715,7 @@ func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.LoadByWarehouseID", "shipments")
+		return nil, wrapErr(err, "shipments.LoadByWarehouseID", "shipments")
 	}
 	return m, nil
 }
@@ -611,7 +731,7 @@ func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment
 	}
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "shipments.LoadShipmentItems", "shipments")
+		return nil, wrapErr(err, "shipments.LoadShipmentItems", "shipments")
 	}
 	return m, nil
 }

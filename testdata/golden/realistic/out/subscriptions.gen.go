@@ -62,6 +62,53 @@ func NewSubscriptionRepo(db runtime.DBTX) *SubscriptionRepo {
 	return &SubscriptionRepo{db: db}
 }
 
+var (
+	// ErrSubscriptionIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table subscriptions: constraint subscriptions_pkey,
+	// primary_key in the spec.
+	ErrSubscriptionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "subscriptions", "subscriptions_pkey", "primary_key")
+
+	// ErrSubscriptionSeatsCheck matches, with errors.Is, the errors that violate the
+	// check of column seats (seats > 0) of table subscriptions: constraint
+	// subscriptions_seats_check, seats.check in the spec.
+	ErrSubscriptionSeatsCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_seats_check", "seats.check")
+
+	// ErrSubscriptionSubscriptionsPeriodOrderCheck matches, with errors.Is, the errors
+	// that violate the check current_period_end > current_period_start of table
+	// subscriptions: constraint subscriptions_period_order, subscriptions_period_order
+	// in the spec.
+	ErrSubscriptionSubscriptionsPeriodOrderCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_period_order", "subscriptions_period_order")
+
+	// ErrSubscriptionOrganizationIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key organization_id → organizations.id of table
+	// subscriptions: constraint subscriptions_organization_id_fkey,
+	// organization_id.references in the spec.
+	ErrSubscriptionOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "subscriptions", "subscriptions_organization_id_fkey", "organization_id.references")
+
+	// ErrSubscriptionPlanIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key plan_id → plans.id of table subscriptions: constraint
+	// subscriptions_plan_id_fkey, plan_id.references in the spec.
+	ErrSubscriptionPlanIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "subscriptions", "subscriptions_plan_id_fkey", "plan_id.references")
+)
+
+// Validate checks n against the spec's rules for table subscriptions: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewSubscription) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table subscriptions, field by
+// field for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *SubscriptionUpdate) Validate() error {
+	return nil
+}
+
 // scanSubscription reads a row of table subscriptions, columns in table order,
 // into v.
 func scanSubscription(row pgx.Row, v *Subscription) error {
@@ -78,7 +125,7 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
 	var v Subscription
 	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsCreate, n.ID.Ptr(), n.OrganizationID, n.PlanID, n.Seats.Ptr(), n.CurrentPeriodStart, n.CurrentPeriodEnd, n.CanceledAt), &v); err != nil {
-		return Subscription{}, runtime.Wrap(err, "subscriptions.Create", "subscriptions")
+		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
 	}
 	return v, nil
 }
@@ -92,7 +139,7 @@ WHERE "id" = $1`
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
 	var v Subscription
 	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsFindByID, id), &v); err != nil {
-		return Subscription{}, runtime.Wrap(err, "subscriptions.FindByID", "subscriptions")
+		return Subscription{}, wrapErr(err, "subscriptions.FindByID", "subscriptions")
 	}
 	return v, nil
 }
@@ -105,11 +152,11 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.FindAll", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.FindAll", "subscriptions")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSubscription)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.FindAll", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.FindAll", "subscriptions")
 	}
 	return items, nil
 }
@@ -121,7 +168,7 @@ func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, e
 	return func(yield func(Subscription, error) bool) {
 		rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
 		if err != nil {
-			yield(Subscription{}, runtime.Wrap(err, "subscriptions.Stream", "subscriptions"))
+			yield(Subscription{}, wrapErr(err, "subscriptions.Stream", "subscriptions"))
 			return
 		}
 		defer rows.Close()
@@ -129,7 +176,7 @@ func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, e
 		for rows.Next() {
 			v = Subscription{}
 			if err := scanSubscription(rows, &v); err != nil {
-				yield(Subscription{}, runtime.Wrap(err, "subscriptions.Stream", "subscriptions"))
+				yield(Subscription{}, wrapErr(err, "subscriptions.Stream", "subscriptions"))
 				return
 			}
 			if !yield(v, nil) {
@@ -137,7 +184,7 @@ func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, e
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Subscription{}, runtime.Wrap(err, "subscriptions.Stream", "subscriptions"))
+			yield(Subscription{}, wrapErr(err, "subscriptions.Stream", "subscriptions"))
 		}
 	}
 }
@@ -165,16 +212,16 @@ func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Subscription]{}, runtime.Wrap(err, "subscriptions.List", "subscriptions")
+			return runtime.Page[Subscription]{}, wrapErr(err, "subscriptions.List", "subscriptions")
 		}
 		rows, err = r.db.Query(ctx, sqlSubscriptionsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Subscription]{}, runtime.Wrap(err, "subscriptions.List", "subscriptions")
+		return runtime.Page[Subscription]{}, wrapErr(err, "subscriptions.List", "subscriptions")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanSubscription)
 	if err != nil {
-		return runtime.Page[Subscription]{}, runtime.Wrap(err, "subscriptions.List", "subscriptions")
+		return runtime.Page[Subscription]{}, wrapErr(err, "subscriptions.List", "subscriptions")
 	}
 	return runtime.NewPage(items, size, func(v *Subscription) string {
 		return runtime.EncodeCursor(v.ID)
@@ -199,7 +246,7 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
 	var v Subscription
 	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsUpdate, id, u.OrganizationID.Ptr(), u.PlanID.Ptr(), u.Seats.Ptr(), u.CurrentPeriodStart.Ptr(), u.CurrentPeriodEnd.Ptr(), u.CanceledAt.Set, u.CanceledAt.Value), &v); err != nil {
-		return Subscription{}, runtime.Wrap(err, "subscriptions.Update", "subscriptions")
+		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
 	}
 	return v, nil
 }
@@ -212,7 +259,7 @@ DELETE FROM "subscriptions" WHERE "id" = $1`
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSubscriptionsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "subscriptions.Delete", "subscriptions")
+		return false, wrapErr(err, "subscriptions.Delete", "subscriptions")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -224,7 +271,7 @@ SELECT count(*) FROM "subscriptions"`
 func (r *SubscriptionRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlSubscriptionsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "subscriptions.Count", "subscriptions")
+		return 0, wrapErr(err, "subscriptions.Count", "subscriptions")
 	}
 	return n, nil
 }
@@ -242,11 +289,11 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	}
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.FindByIDs", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanSubscription)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.FindByIDs", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 	}
 	return items, nil
 }
@@ -352,7 +399,7 @@ func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscriptio
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "subscriptions.CreateMany", "subscriptions")
+			return 0, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 		}
 		return n, nil
 	}
@@ -375,7 +422,7 @@ func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscriptio
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "subscriptions.CreateMany", "subscriptions")
+		return 0, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 	}
 	return total, nil
 }
@@ -414,11 +461,11 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	}
 	res, err := r.db.Query(ctx, sqlSubscriptionsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.CreateManyReturning", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanSubscription)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.CreateManyReturning", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
 	return out, nil
 }
@@ -432,11 +479,11 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.ListByOrganizationID", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSubscription)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.ListByOrganizationID", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
 	}
 	return items, nil
 }
@@ -480,7 +527,7 @@ func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, key
 func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.LoadByOrganizationID", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
 	}
 	return m, nil
 }
@@ -494,11 +541,11 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsListByPlanID, planID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.ListByPlanID", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSubscription)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.ListByPlanID", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
 	}
 	return items, nil
 }
@@ -541,7 +588,7 @@ func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.LoadByPlanID", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.LoadByPlanID", "subscriptions")
 	}
 	return m, nil
 }
@@ -557,7 +604,7 @@ func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscript
 	}
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "subscriptions.LoadInvoices", "subscriptions")
+		return nil, wrapErr(err, "subscriptions.LoadInvoices", "subscriptions")
 	}
 	return m, nil
 }

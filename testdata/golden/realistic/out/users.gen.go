@@ -59,22 +59,98 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
+var (
+	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+
+	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
+	// column email of table users: constraint users_email_key, email.unique in the
+	// spec.
+	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+)
+
+// Validate checks n against the spec's rules for table users: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewUser) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Email
+		if runtime.LongerThan(v, 320) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 320 characters long",
+			})
+		}
+	}
+	if n.Locale.Set {
+		v := n.Locale.Value
+		if runtime.LongerThan(v, 16) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "locale",
+				Message: "must be at most 16 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "users", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table users, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *UserUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Email.Set {
+		v := u.Email.Value
+		if runtime.LongerThan(v, 320) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 320 characters long",
+			})
+		}
+	}
+	if u.Locale.Set {
+		v := u.Locale.Value
+		if runtime.LongerThan(v, 16) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "locale",
+				Message: "must be at most 16 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "users", fields)
+	}
+	return nil
+}
+
 // scanUser reads a row of table users, columns in table order, into v.
 func scanUser(row pgx.Row, v *User) error {
 	return row.Scan(&v.ID, &v.Email, &v.DisplayName, &v.PasswordHash, &v.LastLoginAt, &v.Locale, &v.CreatedAt, &v.UpdatedAt)
 }
 
-const sqlUsersCreate = `-- name: users.Create
+const sqlUsersCreate = `-- name: users.Create sensitive=4
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
 RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
 
 // Create inserts a row into table users and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Create", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.Create", "users")
+		return User{}, wrapErr(err, "users.Create", "users")
 	}
 	return v, nil
 }
@@ -88,7 +164,7 @@ WHERE "id" = $1`
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersFindByID, id), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.FindByID", "users")
+		return User{}, wrapErr(err, "users.FindByID", "users")
 	}
 	return v, nil
 }
@@ -101,11 +177,11 @@ SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale"
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindAll", "users")
+		return nil, wrapErr(err, "users.FindAll", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindAll", "users")
+		return nil, wrapErr(err, "users.FindAll", "users")
 	}
 	return items, nil
 }
@@ -117,7 +193,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
 		rows, err := r.db.Query(ctx, sqlUsersFindAll)
 		if err != nil {
-			yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+			yield(User{}, wrapErr(err, "users.Stream", "users"))
 			return
 		}
 		defer rows.Close()
@@ -125,7 +201,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		for rows.Next() {
 			v = User{}
 			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+				yield(User{}, wrapErr(err, "users.Stream", "users"))
 				return
 			}
 			if !yield(v, nil) {
@@ -133,7 +209,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+			yield(User{}, wrapErr(err, "users.Stream", "users"))
 		}
 	}
 }
@@ -161,23 +237,23 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+			return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 		}
 		rows, err = r.db.Query(ctx, sqlUsersListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 	}
 	return runtime.NewPage(items, size, func(v *User) string {
 		return runtime.EncodeCursor(v.ID)
 	}), nil
 }
 
-const sqlUsersUpdate = `-- name: users.Update
+const sqlUsersUpdate = `-- name: users.Update sensitive=5
 UPDATE "users"
 SET "email" = COALESCE($2::varchar, "email"),
     "display_name" = COALESCE($3::text, "display_name"),
@@ -190,11 +266,15 @@ RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "loca
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
+	if err := u.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Update", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.DisplayName.Ptr(), u.PasswordHash.Set, u.PasswordHash.Value, u.LastLoginAt.Set, u.LastLoginAt.Value, u.Locale.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.Update", "users")
+		return User{}, wrapErr(err, "users.Update", "users")
 	}
 	return v, nil
 }
@@ -207,7 +287,7 @@ DELETE FROM "users" WHERE "id" = $1`
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "users.Delete", "users")
+		return false, wrapErr(err, "users.Delete", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -219,7 +299,7 @@ SELECT count(*) FROM "users"`
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlUsersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "users.Count", "users")
+		return 0, wrapErr(err, "users.Count", "users")
 	}
 	return n, nil
 }
@@ -237,11 +317,11 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	}
 	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+		return nil, wrapErr(err, "users.FindByIDs", "users")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+		return nil, wrapErr(err, "users.FindByIDs", "users")
 	}
 	return items, nil
 }
@@ -326,6 +406,9 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "users.CreateMany", "users")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -345,7 +428,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "users.CreateMany", "users")
+			return 0, wrapErr(err, "users.CreateMany", "users")
 		}
 		return n, nil
 	}
@@ -368,12 +451,12 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "users.CreateMany", "users")
+		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
 	return total, nil
 }
 
-const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
+const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning sensitive=4
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", COALESCE("u"."c6", 'en'::varchar(16))
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::bytea[], $5::timestamptz[], $6::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
@@ -383,10 +466,13 @@ RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "loca
 // CreateManyReturning inserts rows into table users and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -405,16 +491,16 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	}
 	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	return out, nil
 }
 
-const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
+const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail sensitive=4
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
 ON CONFLICT ("email") DO UPDATE
@@ -428,17 +514,20 @@ RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "loca
 // UpsertByEmail inserts n into table users or, when a row with the same email
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It sets updated_at
-// to the transaction's time.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.UpsertByEmail", "users")
+		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
 	return v, nil
 }
 
-const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
+const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail sensitive=4
 WITH "inserted" AS (
 INSERT INTO "users" ("id", "email", "display_name", "password_hash", "last_login_at", "locale")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::varchar, 'en'::varchar(16)))
@@ -456,8 +545,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	}
 	for attempt := 1; ; attempt++ {
 		var v User
 		var created bool
@@ -468,7 +560,7 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 			continue
 		}
 		if err != nil {
-			return User{}, false, runtime.Wrap(err, "users.CreateIfAbsentByEmail", "users")
+			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 		}
 		return v, created, nil
 	}
@@ -485,7 +577,7 @@ func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UU
 	}
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadReviews", "users")
+		return nil, wrapErr(err, "users.LoadReviews", "users")
 	}
 	return m, nil
 }
@@ -501,7 +593,7 @@ func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) 
 	}
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadMembershipsByUserID", "users")
+		return nil, wrapErr(err, "users.LoadMembershipsByUserID", "users")
 	}
 	return m, nil
 }
@@ -517,7 +609,7 @@ func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []Use
 	}
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadMembershipsByInvitedBy", "users")
+		return nil, wrapErr(err, "users.LoadMembershipsByInvitedBy", "users")
 	}
 	return m, nil
 }
@@ -533,7 +625,7 @@ func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.U
 	}
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadSessions", "users")
+		return nil, wrapErr(err, "users.LoadSessions", "users")
 	}
 	return m, nil
 }
@@ -549,7 +641,7 @@ func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.
 	}
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadAddresses", "users")
+		return nil, wrapErr(err, "users.LoadAddresses", "users")
 	}
 	return m, nil
 }
@@ -565,7 +657,7 @@ func (r *UserRepo) LoadNotifications(ctx context.Context, parents []User) (map[u
 	}
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadNotifications", "users")
+		return nil, wrapErr(err, "users.LoadNotifications", "users")
 	}
 	return m, nil
 }

@@ -47,6 +47,80 @@ func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 	return &WarehouseRepo{db: db}
 }
 
+var (
+	// ErrWarehouseIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table warehouses: constraint warehouses_pkey, primary_key in the
+	// spec.
+	ErrWarehouseIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
+
+	// ErrWarehouseCodeTaken matches, with errors.Is, the errors that violate the
+	// unique column code of table warehouses: constraint warehouses_code_key,
+	// code.unique in the spec.
+	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_code_key", "code.unique")
+)
+
+// Validate checks n against the spec's rules for table warehouses: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewWarehouse) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Code
+		if runtime.LongerThan(v, 8) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 8 characters long",
+			})
+		}
+	}
+	{
+		v := n.Country
+		if runtime.LongerThan(v, 2) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "country",
+				Message: "must be at most 2 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "warehouses", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table warehouses, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *WarehouseUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Code.Set {
+		v := u.Code.Value
+		if runtime.LongerThan(v, 8) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 8 characters long",
+			})
+		}
+	}
+	if u.Country.Set {
+		v := u.Country.Value
+		if runtime.LongerThan(v, 2) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "country",
+				Message: "must be at most 2 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "warehouses", fields)
+	}
+	return nil
+}
+
 // scanWarehouse reads a row of table warehouses, columns in table order, into v.
 func scanWarehouse(row pgx.Row, v *Warehouse) error {
 	return row.Scan(&v.ID, &v.Code, &v.Name, &v.Country)
@@ -58,11 +132,14 @@ VALUES ($1, $2, $3)
 RETURNING "id", "code", "name", "country"`
 
 // Create inserts a row into table warehouses and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
+	if err := n.Validate(); err != nil {
+		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
+	}
 	var v Warehouse
 	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesCreate, n.Code, n.Name, n.Country), &v); err != nil {
-		return Warehouse{}, runtime.Wrap(err, "warehouses.Create", "warehouses")
+		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
 	return v, nil
 }
@@ -76,7 +153,7 @@ WHERE "id" = $1`
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
 	var v Warehouse
 	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesFindByID, id), &v); err != nil {
-		return Warehouse{}, runtime.Wrap(err, "warehouses.FindByID", "warehouses")
+		return Warehouse{}, wrapErr(err, "warehouses.FindByID", "warehouses")
 	}
 	return v, nil
 }
@@ -89,11 +166,11 @@ SELECT "id", "code", "name", "country" FROM "warehouses" ORDER BY "id"`
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.FindAll", "warehouses")
+		return nil, wrapErr(err, "warehouses.FindAll", "warehouses")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanWarehouse)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.FindAll", "warehouses")
+		return nil, wrapErr(err, "warehouses.FindAll", "warehouses")
 	}
 	return items, nil
 }
@@ -105,7 +182,7 @@ func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] 
 	return func(yield func(Warehouse, error) bool) {
 		rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
 		if err != nil {
-			yield(Warehouse{}, runtime.Wrap(err, "warehouses.Stream", "warehouses"))
+			yield(Warehouse{}, wrapErr(err, "warehouses.Stream", "warehouses"))
 			return
 		}
 		defer rows.Close()
@@ -113,7 +190,7 @@ func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] 
 		for rows.Next() {
 			v = Warehouse{}
 			if err := scanWarehouse(rows, &v); err != nil {
-				yield(Warehouse{}, runtime.Wrap(err, "warehouses.Stream", "warehouses"))
+				yield(Warehouse{}, wrapErr(err, "warehouses.Stream", "warehouses"))
 				return
 			}
 			if !yield(v, nil) {
@@ -121,7 +198,7 @@ func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] 
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Warehouse{}, runtime.Wrap(err, "warehouses.Stream", "warehouses"))
+			yield(Warehouse{}, wrapErr(err, "warehouses.Stream", "warehouses"))
 		}
 	}
 }
@@ -149,16 +226,16 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	} else {
 		var id int16
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Warehouse]{}, runtime.Wrap(err, "warehouses.List", "warehouses")
+			return runtime.Page[Warehouse]{}, wrapErr(err, "warehouses.List", "warehouses")
 		}
 		rows, err = r.db.Query(ctx, sqlWarehousesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Warehouse]{}, runtime.Wrap(err, "warehouses.List", "warehouses")
+		return runtime.Page[Warehouse]{}, wrapErr(err, "warehouses.List", "warehouses")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanWarehouse)
 	if err != nil {
-		return runtime.Page[Warehouse]{}, runtime.Wrap(err, "warehouses.List", "warehouses")
+		return runtime.Page[Warehouse]{}, wrapErr(err, "warehouses.List", "warehouses")
 	}
 	return runtime.NewPage(items, size, func(v *Warehouse) string {
 		return runtime.EncodeCursor(v.ID)
@@ -175,11 +252,14 @@ RETURNING "id", "code", "name", "country"`
 
 // Update applies the set fields of u to the row of table warehouses with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate) (Warehouse, error) {
+	if err := u.Validate(); err != nil {
+		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
+	}
 	var v Warehouse
 	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesUpdate, id, u.Code.Ptr(), u.Name.Ptr(), u.Country.Ptr()), &v); err != nil {
-		return Warehouse{}, runtime.Wrap(err, "warehouses.Update", "warehouses")
+		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
 	}
 	return v, nil
 }
@@ -192,7 +272,7 @@ DELETE FROM "warehouses" WHERE "id" = $1`
 func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlWarehousesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "warehouses.Delete", "warehouses")
+		return false, wrapErr(err, "warehouses.Delete", "warehouses")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -204,7 +284,7 @@ SELECT count(*) FROM "warehouses"`
 func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlWarehousesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "warehouses.Count", "warehouses")
+		return 0, wrapErr(err, "warehouses.Count", "warehouses")
 	}
 	return n, nil
 }
@@ -222,11 +302,11 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	}
 	rows, err := r.db.Query(ctx, sqlWarehousesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.FindByIDs", "warehouses")
+		return nil, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanWarehouse)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.FindByIDs", "warehouses")
+		return nil, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 	}
 	return items, nil
 }
@@ -275,6 +355,9 @@ func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (in
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "warehouses.CreateMany", "warehouses")
+	}
 	s := &copyWarehousesSource{
 		i:    -1,
 		mask: 0,
@@ -283,7 +366,7 @@ func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (in
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"warehouses"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "warehouses.CreateMany", "warehouses")
+		return 0, wrapErr(err, "warehouses.CreateMany", "warehouses")
 	}
 	return n, nil
 }
@@ -298,10 +381,13 @@ RETURNING "id", "code", "name", "country"`
 // CreateManyReturning inserts rows into table warehouses and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]string, len(rows))
@@ -314,11 +400,11 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 	}
 	res, err := r.db.Query(ctx, sqlWarehousesCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.CreateManyReturning", "warehouses")
+		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanWarehouse)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.CreateManyReturning", "warehouses")
+		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 	}
 	return out, nil
 }
@@ -334,11 +420,15 @@ RETURNING "id", "code", "name", "country"`
 // UpsertByCode inserts n into table warehouses or, when a row with the same code
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
+	if err := n.Validate(); err != nil {
+		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
+	}
 	var v Warehouse
 	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesUpsertByCode, n.Code, n.Name, n.Country), &v); err != nil {
-		return Warehouse{}, runtime.Wrap(err, "warehouses.UpsertByCode", "warehouses")
+		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 	}
 	return v, nil
 }
@@ -361,8 +451,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Warehouse
 		var created bool
@@ -373,7 +466,7 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 			continue
 		}
 		if err != nil {
-			return Warehouse{}, false, runtime.Wrap(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+			return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 		}
 		return v, created, nil
 	}
@@ -390,7 +483,7 @@ func (r *WarehouseRepo) LoadInventory(ctx context.Context, parents []Warehouse) 
 	}
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.LoadInventory", "warehouses")
+		return nil, wrapErr(err, "warehouses.LoadInventory", "warehouses")
 	}
 	return m, nil
 }
@@ -406,7 +499,7 @@ func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) 
 	}
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "warehouses.LoadShipments", "warehouses")
+		return nil, wrapErr(err, "warehouses.LoadShipments", "warehouses")
 	}
 	return m, nil
 }

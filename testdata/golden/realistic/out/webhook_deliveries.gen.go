@@ -65,6 +65,81 @@ func NewWebhookDeliveryRepo(db runtime.DBTX) *WebhookDeliveryRepo {
 	return &WebhookDeliveryRepo{db: db}
 }
 
+var (
+	// ErrWebhookDeliveryIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table webhook_deliveries: constraint
+	// webhook_deliveries_pkey, primary_key in the spec.
+	ErrWebhookDeliveryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhook_deliveries", "webhook_deliveries_pkey", "primary_key")
+
+	// ErrWebhookDeliveryWebhookIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key webhook_id → webhooks.id of table webhook_deliveries:
+	// constraint webhook_deliveries_webhook_id_fkey, webhook_id.references in the
+	// spec.
+	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references")
+)
+
+// Validate checks n against the spec's rules for table webhook_deliveries: enum
+// labels, lengths in characters, bounds, formats, patterns and not_empty. It
+// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first rule it fails. The repository
+// calls it before any SQL.
+func (n *NewWebhookDelivery) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Event
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "event",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if n.State.Set {
+		v := n.State.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "state",
+				Message: "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "webhook_deliveries", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table webhook_deliveries, field
+// by field for the fields that are set: enum labels, lengths in characters,
+// bounds, formats, patterns and not_empty. It returns nil, or a *runtime.DbError
+// of kind Validation whose Fields list every failing field (JSON names), each with
+// the first rule it fails. The repository calls it before any SQL.
+func (u *WebhookDeliveryUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Event.Set {
+		v := u.Event.Value
+		if runtime.LongerThan(v, 64) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "event",
+				Message: "must be at most 64 characters long",
+			})
+		}
+	}
+	if u.State.Set {
+		v := u.State.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "state",
+				Message: "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "webhook_deliveries", fields)
+	}
+	return nil
+}
+
 // scanWebhookDelivery reads a row of table webhook_deliveries, columns in table
 // order, into v.
 func scanWebhookDelivery(row pgx.Row, v *WebhookDelivery) error {
@@ -77,11 +152,14 @@ VALUES ($1, $2, $3, COALESCE($4::"delivery_state", 'queued'::"delivery_state"), 
 RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
 
 // Create inserts a row into table webhook_deliveries and returns it as stored,
-// defaults applied.
+// defaults applied. It validates n first.
 func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) (WebhookDelivery, error) {
+	if err := n.Validate(); err != nil {
+		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
+	}
 	var v WebhookDelivery
 	if err := scanWebhookDelivery(r.db.QueryRow(ctx, sqlWebhookDeliveriesCreate, n.WebhookID, n.Event, n.Payload, n.State.Ptr(), n.Attempts.Ptr(), n.NextTryAt, n.Response), &v); err != nil {
-		return WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.Create", "webhook_deliveries")
+		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
 	}
 	return v, nil
 }
@@ -95,7 +173,7 @@ WHERE "id" = $1`
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
 	var v WebhookDelivery
 	if err := scanWebhookDelivery(r.db.QueryRow(ctx, sqlWebhookDeliveriesFindByID, id), &v); err != nil {
-		return WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.FindByID", "webhook_deliveries")
+		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
 	}
 	return v, nil
 }
@@ -108,11 +186,11 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, error) {
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.FindAll", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanWebhookDelivery)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.FindAll", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 	}
 	return items, nil
 }
@@ -124,7 +202,7 @@ func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDeliv
 	return func(yield func(WebhookDelivery, error) bool) {
 		rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
 		if err != nil {
-			yield(WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.Stream", "webhook_deliveries"))
+			yield(WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries"))
 			return
 		}
 		defer rows.Close()
@@ -132,7 +210,7 @@ func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDeliv
 		for rows.Next() {
 			v = WebhookDelivery{}
 			if err := scanWebhookDelivery(rows, &v); err != nil {
-				yield(WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.Stream", "webhook_deliveries"))
+				yield(WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries"))
 				return
 			}
 			if !yield(v, nil) {
@@ -140,7 +218,7 @@ func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDeliv
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.Stream", "webhook_deliveries"))
+			yield(WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries"))
 		}
 	}
 }
@@ -168,16 +246,16 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[WebhookDelivery]{}, runtime.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
+			return runtime.Page[WebhookDelivery]{}, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 		}
 		rows, err = r.db.Query(ctx, sqlWebhookDeliveriesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[WebhookDelivery]{}, runtime.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
+		return runtime.Page[WebhookDelivery]{}, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanWebhookDelivery)
 	if err != nil {
-		return runtime.Page[WebhookDelivery]{}, runtime.Wrap(err, "webhook_deliveries.List", "webhook_deliveries")
+		return runtime.Page[WebhookDelivery]{}, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 	}
 	return runtime.NewPage(items, size, func(v *WebhookDelivery) string {
 		return runtime.EncodeCursor(v.ID)
@@ -199,11 +277,15 @@ RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try
 
 // Update applies the set fields of u to the row of table webhook_deliveries with
 // the given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
+	if err := u.Validate(); err != nil {
+		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
+	}
 	var v WebhookDelivery
 	if err := scanWebhookDelivery(r.db.QueryRow(ctx, sqlWebhookDeliveriesUpdate, id, u.WebhookID.Ptr(), u.Event.Ptr(), u.Payload.Ptr(), u.State.Ptr(), u.Attempts.Ptr(), u.NextTryAt.Set, u.NextTryAt.Value, u.Response.Set, u.Response.Value), &v); err != nil {
-		return WebhookDelivery{}, runtime.Wrap(err, "webhook_deliveries.Update", "webhook_deliveries")
+		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
 	}
 	return v, nil
 }
@@ -216,7 +298,7 @@ DELETE FROM "webhook_deliveries" WHERE "id" = $1`
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlWebhookDeliveriesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "webhook_deliveries.Delete", "webhook_deliveries")
+		return false, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -228,7 +310,7 @@ SELECT count(*) FROM "webhook_deliveries"`
 func (r *WebhookDeliveryRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlWebhookDeliveriesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "webhook_deliveries.Count", "webhook_deliveries")
+		return 0, wrapErr(err, "webhook_deliveries.Count", "webhook_deliveries")
 	}
 	return n, nil
 }
@@ -246,11 +328,11 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	}
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanWebhookDelivery)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 	}
 	return items, nil
 }
@@ -337,6 +419,9 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -356,7 +441,7 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+			return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 		}
 		return n, nil
 	}
@@ -379,7 +464,7 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
+		return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 	}
 	return total, nil
 }
@@ -394,10 +479,13 @@ RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try
 // CreateManyReturning inserts rows into table webhook_deliveries and returns them
 // as stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []NewWebhookDelivery) ([]WebhookDelivery, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -418,11 +506,11 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	}
 	res, err := r.db.Query(ctx, sqlWebhookDeliveriesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanWebhookDelivery)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
 	return out, nil
 }
@@ -436,11 +524,11 @@ WHERE "webhook_id" = $1 ORDER BY "id"`
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesListByWebhookID, webhookID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanWebhookDelivery)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 	}
 	return items, nil
 }
@@ -483,7 +571,7 @@ func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
+		return nil, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
 	}
 	return m, nil
 }

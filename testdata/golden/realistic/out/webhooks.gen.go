@@ -54,12 +54,47 @@ func NewWebhookRepo(db runtime.DBTX) *WebhookRepo {
 	return &WebhookRepo{db: db}
 }
 
+var (
+	// ErrWebhookIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table webhooks: constraint webhooks_pkey, primary_key in the spec.
+	ErrWebhookIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhooks", "webhooks_pkey", "primary_key")
+
+	// ErrWebhookURLCheck matches, with errors.Is, the errors that violate the check of
+	// column url (url LIKE 'https://%') of table webhooks: constraint
+	// webhooks_url_check, url.check in the spec.
+	ErrWebhookURLCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "webhooks", "webhooks_url_check", "url.check")
+
+	// ErrWebhookOrganizationIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key organization_id → organizations.id of table webhooks:
+	// constraint webhooks_organization_id_fkey, organization_id.references in the
+	// spec.
+	ErrWebhookOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "webhooks", "webhooks_organization_id_fkey", "organization_id.references")
+)
+
+// Validate checks n against the spec's rules for table webhooks: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewWebhook) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table webhooks, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *WebhookUpdate) Validate() error {
+	return nil
+}
+
 // scanWebhook reads a row of table webhooks, columns in table order, into v.
 func scanWebhook(row pgx.Row, v *Webhook) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.URL, &v.Events, &v.Secret, &v.Enabled)
 }
 
-const sqlWebhooksCreate = `-- name: webhooks.Create
+const sqlWebhooksCreate = `-- name: webhooks.Create sensitive=5
 INSERT INTO "webhooks" ("id", "organization_id", "url", "events", "secret", "enabled")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, TRUE))
 RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
@@ -69,7 +104,7 @@ RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
 	var v Webhook
 	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr()), &v); err != nil {
-		return Webhook{}, runtime.Wrap(err, "webhooks.Create", "webhooks")
+		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
 	}
 	return v, nil
 }
@@ -83,7 +118,7 @@ WHERE "id" = $1`
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
 	var v Webhook
 	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksFindByID, id), &v); err != nil {
-		return Webhook{}, runtime.Wrap(err, "webhooks.FindByID", "webhooks")
+		return Webhook{}, wrapErr(err, "webhooks.FindByID", "webhooks")
 	}
 	return v, nil
 }
@@ -96,11 +131,11 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 	rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.FindAll", "webhooks")
+		return nil, wrapErr(err, "webhooks.FindAll", "webhooks")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanWebhook)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.FindAll", "webhooks")
+		return nil, wrapErr(err, "webhooks.FindAll", "webhooks")
 	}
 	return items, nil
 }
@@ -112,7 +147,7 @@ func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 	return func(yield func(Webhook, error) bool) {
 		rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
 		if err != nil {
-			yield(Webhook{}, runtime.Wrap(err, "webhooks.Stream", "webhooks"))
+			yield(Webhook{}, wrapErr(err, "webhooks.Stream", "webhooks"))
 			return
 		}
 		defer rows.Close()
@@ -120,7 +155,7 @@ func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 		for rows.Next() {
 			v = Webhook{}
 			if err := scanWebhook(rows, &v); err != nil {
-				yield(Webhook{}, runtime.Wrap(err, "webhooks.Stream", "webhooks"))
+				yield(Webhook{}, wrapErr(err, "webhooks.Stream", "webhooks"))
 				return
 			}
 			if !yield(v, nil) {
@@ -128,7 +163,7 @@ func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Webhook{}, runtime.Wrap(err, "webhooks.Stream", "webhooks"))
+			yield(Webhook{}, wrapErr(err, "webhooks.Stream", "webhooks"))
 		}
 	}
 }
@@ -156,23 +191,23 @@ func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Webhook]{}, runtime.Wrap(err, "webhooks.List", "webhooks")
+			return runtime.Page[Webhook]{}, wrapErr(err, "webhooks.List", "webhooks")
 		}
 		rows, err = r.db.Query(ctx, sqlWebhooksListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Webhook]{}, runtime.Wrap(err, "webhooks.List", "webhooks")
+		return runtime.Page[Webhook]{}, wrapErr(err, "webhooks.List", "webhooks")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanWebhook)
 	if err != nil {
-		return runtime.Page[Webhook]{}, runtime.Wrap(err, "webhooks.List", "webhooks")
+		return runtime.Page[Webhook]{}, wrapErr(err, "webhooks.List", "webhooks")
 	}
 	return runtime.NewPage(items, size, func(v *Webhook) string {
 		return runtime.EncodeCursor(v.ID)
 	}), nil
 }
 
-const sqlWebhooksUpdate = `-- name: webhooks.Update
+const sqlWebhooksUpdate = `-- name: webhooks.Update sensitive=5
 UPDATE "webhooks"
 SET "organization_id" = COALESCE($2::uuid, "organization_id"),
     "url" = COALESCE($3::text, "url"),
@@ -188,7 +223,7 @@ RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
 	var v Webhook
 	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksUpdate, id, u.OrganizationID.Ptr(), u.URL.Ptr(), u.Events.Ptr(), u.Secret.Ptr(), u.Enabled.Ptr()), &v); err != nil {
-		return Webhook{}, runtime.Wrap(err, "webhooks.Update", "webhooks")
+		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
 	}
 	return v, nil
 }
@@ -201,7 +236,7 @@ DELETE FROM "webhooks" WHERE "id" = $1`
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlWebhooksDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "webhooks.Delete", "webhooks")
+		return false, wrapErr(err, "webhooks.Delete", "webhooks")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -213,7 +248,7 @@ SELECT count(*) FROM "webhooks"`
 func (r *WebhookRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlWebhooksCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "webhooks.Count", "webhooks")
+		return 0, wrapErr(err, "webhooks.Count", "webhooks")
 	}
 	return n, nil
 }
@@ -231,11 +266,11 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	}
 	rows, err := r.db.Query(ctx, sqlWebhooksFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.FindByIDs", "webhooks")
+		return nil, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanWebhook)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.FindByIDs", "webhooks")
+		return nil, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 	}
 	return items, nil
 }
@@ -339,7 +374,7 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "webhooks.CreateMany", "webhooks")
+			return 0, wrapErr(err, "webhooks.CreateMany", "webhooks")
 		}
 		return n, nil
 	}
@@ -362,7 +397,7 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "webhooks.CreateMany", "webhooks")
+		return 0, wrapErr(err, "webhooks.CreateMany", "webhooks")
 	}
 	return total, nil
 }
@@ -387,12 +422,12 @@ func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook
 		var v Webhook
 		if err := scanWebhook(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "webhooks.CreateManyReturning", "webhooks")
+			return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "webhooks.CreateManyReturning", "webhooks")
+		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 	}
 	return out, nil
 }
@@ -406,11 +441,11 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
 	rows, err := r.db.Query(ctx, sqlWebhooksListByOrganizationID, organizationID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.ListByOrganizationID", "webhooks")
+		return nil, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanWebhook)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.ListByOrganizationID", "webhooks")
+		return nil, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
 	}
 	return items, nil
 }
@@ -453,7 +488,7 @@ func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.LoadByOrganizationID", "webhooks")
+		return nil, wrapErr(err, "webhooks.LoadByOrganizationID", "webhooks")
 	}
 	return m, nil
 }
@@ -469,7 +504,7 @@ func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webho
 	}
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "webhooks.LoadWebhookDeliveries", "webhooks")
+		return nil, wrapErr(err, "webhooks.LoadWebhookDeliveries", "webhooks")
 	}
 	return m, nil
 }

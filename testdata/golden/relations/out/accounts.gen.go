@@ -43,6 +43,35 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
+var (
+	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+
+	// ErrAccountUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table accounts: constraint
+	// accounts_user_id_fkey, user_id.references in the spec.
+	ErrAccountUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_user_id_fkey", "user_id.references")
+)
+
+// Validate checks n against the spec's rules for table accounts: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewAccount) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table accounts, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *AccountUpdate) Validate() error {
+	return nil
+}
+
 // scanAccount reads a row of table accounts, columns in table order, into v.
 func scanAccount(row pgx.Row, v *Account) error {
 	return row.Scan(&v.ID, &v.UserID, &v.Label)
@@ -58,7 +87,7 @@ RETURNING "id", "user_id", "label"`
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Label), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Create", "accounts")
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	return v, nil
 }
@@ -72,7 +101,7 @@ WHERE "id" = $1`
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.FindByID", "accounts")
+		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
 	}
 	return v, nil
 }
@@ -85,11 +114,11 @@ SELECT "id", "user_id", "label" FROM "accounts" ORDER BY "id"`
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
+		return nil, wrapErr(err, "accounts.FindAll", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindAll", "accounts")
+		return nil, wrapErr(err, "accounts.FindAll", "accounts")
 	}
 	return items, nil
 }
@@ -101,7 +130,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return func(yield func(Account, error) bool) {
 		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 		if err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 			return
 		}
 		defer rows.Close()
@@ -109,7 +138,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 		for rows.Next() {
 			v = Account{}
 			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 				return
 			}
 			if !yield(v, nil) {
@@ -117,7 +146,7 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Account{}, runtime.Wrap(err, "accounts.Stream", "accounts"))
+			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
 		}
 	}
 }
@@ -145,16 +174,16 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 		}
 		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAccount)
 	if err != nil {
-		return runtime.Page[Account]{}, runtime.Wrap(err, "accounts.List", "accounts")
+		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
 	}
 	return runtime.NewPage(items, size, func(v *Account) string {
 		return runtime.EncodeCursor(v.ID)
@@ -174,7 +203,7 @@ RETURNING "id", "user_id", "label"`
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.UserID.Ptr(), u.Label.Ptr()), &v); err != nil {
-		return Account{}, runtime.Wrap(err, "accounts.Update", "accounts")
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	return v, nil
 }
@@ -187,7 +216,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "accounts.Delete", "accounts")
+		return false, wrapErr(err, "accounts.Delete", "accounts")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -199,7 +228,7 @@ SELECT count(*) FROM "accounts"`
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "accounts.Count", "accounts")
+		return 0, wrapErr(err, "accounts.Count", "accounts")
 	}
 	return n, nil
 }
@@ -217,11 +246,11 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
+		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.FindByIDs", "accounts")
+		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
 	}
 	return items, nil
 }
@@ -277,7 +306,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "accounts.CreateMany", "accounts")
+		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
 	return n, nil
 }
@@ -306,11 +335,11 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	}
 	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.CreateManyReturning", "accounts")
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	return out, nil
 }
@@ -324,11 +353,11 @@ WHERE "user_id" = $1 ORDER BY "id"`
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
+		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAccount)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.ListByUserID", "accounts")
+		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
 	}
 	return items, nil
 }
@@ -371,7 +400,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.LoadByUserID", "accounts")
+		return nil, wrapErr(err, "accounts.LoadByUserID", "accounts")
 	}
 	return m, nil
 }
@@ -387,7 +416,7 @@ func (r *AccountRepo) LoadTransfersByFromAccountID(ctx context.Context, parents 
 	}
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.LoadTransfersByFromAccountID", "accounts")
+		return nil, wrapErr(err, "accounts.LoadTransfersByFromAccountID", "accounts")
 	}
 	return m, nil
 }
@@ -403,7 +432,7 @@ func (r *AccountRepo) LoadTransfersByToAccountID(ctx context.Context, parents []
 	}
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "accounts.LoadTransfersByToAccountID", "accounts")
+		return nil, wrapErr(err, "accounts.LoadTransfersByToAccountID", "accounts")
 	}
 	return m, nil
 }

@@ -46,6 +46,36 @@ func NewAttachmentRepo(db runtime.DBTX) *AttachmentRepo {
 	return &AttachmentRepo{db: db}
 }
 
+var (
+	// ErrAttachmentIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (id) of table attachments: constraint attachments_pkey, primary_key
+	// in the spec.
+	ErrAttachmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "attachments", "attachments_pkey", "primary_key")
+
+	// ErrAttachmentBlobDigestNotFound matches, with errors.Is, the errors that violate
+	// the foreign key blob_digest → blobs.digest of table attachments: constraint
+	// attachments_blob_digest_fkey, blob_digest.references in the spec.
+	ErrAttachmentBlobDigestNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "attachments", "attachments_blob_digest_fkey", "blob_digest.references")
+)
+
+// Validate checks n against the spec's rules for table attachments: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewAttachment) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table attachments, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *AttachmentUpdate) Validate() error {
+	return nil
+}
+
 // scanAttachment reads a row of table attachments, columns in table order, into v.
 func scanAttachment(row pgx.Row, v *Attachment) error {
 	return row.Scan(&v.ID, &v.BlobDigest, &v.Name)
@@ -61,7 +91,7 @@ RETURNING "id", "blob_digest", "name"`
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
 	var v Attachment
 	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsCreate, n.BlobDigest, n.Name), &v); err != nil {
-		return Attachment{}, runtime.Wrap(err, "attachments.Create", "attachments")
+		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
 	}
 	return v, nil
 }
@@ -75,7 +105,7 @@ WHERE "id" = $1`
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
 	var v Attachment
 	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsFindByID, id), &v); err != nil {
-		return Attachment{}, runtime.Wrap(err, "attachments.FindByID", "attachments")
+		return Attachment{}, wrapErr(err, "attachments.FindByID", "attachments")
 	}
 	return v, nil
 }
@@ -88,11 +118,11 @@ SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`
 func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.FindAll", "attachments")
+		return nil, wrapErr(err, "attachments.FindAll", "attachments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAttachment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.FindAll", "attachments")
+		return nil, wrapErr(err, "attachments.FindAll", "attachments")
 	}
 	return items, nil
 }
@@ -104,7 +134,7 @@ func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error
 	return func(yield func(Attachment, error) bool) {
 		rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
 		if err != nil {
-			yield(Attachment{}, runtime.Wrap(err, "attachments.Stream", "attachments"))
+			yield(Attachment{}, wrapErr(err, "attachments.Stream", "attachments"))
 			return
 		}
 		defer rows.Close()
@@ -112,7 +142,7 @@ func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error
 		for rows.Next() {
 			v = Attachment{}
 			if err := scanAttachment(rows, &v); err != nil {
-				yield(Attachment{}, runtime.Wrap(err, "attachments.Stream", "attachments"))
+				yield(Attachment{}, wrapErr(err, "attachments.Stream", "attachments"))
 				return
 			}
 			if !yield(v, nil) {
@@ -120,7 +150,7 @@ func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Attachment{}, runtime.Wrap(err, "attachments.Stream", "attachments"))
+			yield(Attachment{}, wrapErr(err, "attachments.Stream", "attachments"))
 		}
 	}
 }
@@ -148,16 +178,16 @@ func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Attachment]{}, runtime.Wrap(err, "attachments.List", "attachments")
+			return runtime.Page[Attachment]{}, wrapErr(err, "attachments.List", "attachments")
 		}
 		rows, err = r.db.Query(ctx, sqlAttachmentsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Attachment]{}, runtime.Wrap(err, "attachments.List", "attachments")
+		return runtime.Page[Attachment]{}, wrapErr(err, "attachments.List", "attachments")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanAttachment)
 	if err != nil {
-		return runtime.Page[Attachment]{}, runtime.Wrap(err, "attachments.List", "attachments")
+		return runtime.Page[Attachment]{}, wrapErr(err, "attachments.List", "attachments")
 	}
 	return runtime.NewPage(items, size, func(v *Attachment) string {
 		return runtime.EncodeCursor(v.ID)
@@ -177,7 +207,7 @@ RETURNING "id", "blob_digest", "name"`
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
 	var v Attachment
 	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsUpdate, id, u.BlobDigest.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Attachment{}, runtime.Wrap(err, "attachments.Update", "attachments")
+		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
 	}
 	return v, nil
 }
@@ -190,7 +220,7 @@ DELETE FROM "attachments" WHERE "id" = $1`
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAttachmentsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "attachments.Delete", "attachments")
+		return false, wrapErr(err, "attachments.Delete", "attachments")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -202,7 +232,7 @@ SELECT count(*) FROM "attachments"`
 func (r *AttachmentRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlAttachmentsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "attachments.Count", "attachments")
+		return 0, wrapErr(err, "attachments.Count", "attachments")
 	}
 	return n, nil
 }
@@ -220,11 +250,11 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	}
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.FindByIDs", "attachments")
+		return nil, wrapErr(err, "attachments.FindByIDs", "attachments")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanAttachment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.FindByIDs", "attachments")
+		return nil, wrapErr(err, "attachments.FindByIDs", "attachments")
 	}
 	return items, nil
 }
@@ -280,7 +310,7 @@ func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"attachments"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "attachments.CreateMany", "attachments")
+		return 0, wrapErr(err, "attachments.CreateMany", "attachments")
 	}
 	return n, nil
 }
@@ -309,11 +339,11 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	}
 	res, err := r.db.Query(ctx, sqlAttachmentsCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.CreateManyReturning", "attachments")
+		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanAttachment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.CreateManyReturning", "attachments")
+		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 	}
 	return out, nil
 }
@@ -327,11 +357,11 @@ WHERE "blob_digest" = $1 ORDER BY "id"`
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
 	rows, err := r.db.Query(ctx, sqlAttachmentsListByBlobDigest, blobDigest)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.ListByBlobDigest", "attachments")
+		return nil, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanAttachment)
 	if err != nil {
-		return nil, runtime.Wrap(err, "attachments.ListByBlobDigest", "attachments")
+		return nil, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
 	}
 	return items, nil
 }

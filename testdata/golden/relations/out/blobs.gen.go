@@ -43,6 +43,30 @@ func NewBlobRepo(db runtime.DBTX) *BlobRepo {
 	return &BlobRepo{db: db}
 }
 
+var (
+	// ErrBlobDigestTaken matches, with errors.Is, the errors that violate the primary
+	// key (digest) of table blobs: constraint blobs_pkey, primary_key in the spec.
+	ErrBlobDigestTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "blobs", "blobs_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table blobs: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewBlob) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table blobs, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *BlobUpdate) Validate() error {
+	return nil
+}
+
 // scanBlob reads a row of table blobs, columns in table order, into v.
 func scanBlob(row pgx.Row, v *Blob) error {
 	return row.Scan(&v.Digest, &v.Size)
@@ -58,7 +82,7 @@ RETURNING "digest", "size"`
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
 	var v Blob
 	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsCreate, n.Digest, n.Size), &v); err != nil {
-		return Blob{}, runtime.Wrap(err, "blobs.Create", "blobs")
+		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
 	}
 	return v, nil
 }
@@ -72,7 +96,7 @@ WHERE "digest" = $1`
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
 	var v Blob
 	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsFindByID, digest), &v); err != nil {
-		return Blob{}, runtime.Wrap(err, "blobs.FindByID", "blobs")
+		return Blob{}, wrapErr(err, "blobs.FindByID", "blobs")
 	}
 	return v, nil
 }
@@ -85,11 +109,11 @@ SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
 func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 	rows, err := r.db.Query(ctx, sqlBlobsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "blobs.FindAll", "blobs")
+		return nil, wrapErr(err, "blobs.FindAll", "blobs")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanBlob)
 	if err != nil {
-		return nil, runtime.Wrap(err, "blobs.FindAll", "blobs")
+		return nil, wrapErr(err, "blobs.FindAll", "blobs")
 	}
 	return items, nil
 }
@@ -101,7 +125,7 @@ func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 	return func(yield func(Blob, error) bool) {
 		rows, err := r.db.Query(ctx, sqlBlobsFindAll)
 		if err != nil {
-			yield(Blob{}, runtime.Wrap(err, "blobs.Stream", "blobs"))
+			yield(Blob{}, wrapErr(err, "blobs.Stream", "blobs"))
 			return
 		}
 		defer rows.Close()
@@ -109,7 +133,7 @@ func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 		for rows.Next() {
 			v = Blob{}
 			if err := scanBlob(rows, &v); err != nil {
-				yield(Blob{}, runtime.Wrap(err, "blobs.Stream", "blobs"))
+				yield(Blob{}, wrapErr(err, "blobs.Stream", "blobs"))
 				return
 			}
 			if !yield(v, nil) {
@@ -117,7 +141,7 @@ func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Blob{}, runtime.Wrap(err, "blobs.Stream", "blobs"))
+			yield(Blob{}, wrapErr(err, "blobs.Stream", "blobs"))
 		}
 	}
 }
@@ -145,16 +169,16 @@ func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var digest []byte
 		if err := runtime.DecodeCursor(page.After, &digest); err != nil {
-			return runtime.Page[Blob]{}, runtime.Wrap(err, "blobs.List", "blobs")
+			return runtime.Page[Blob]{}, wrapErr(err, "blobs.List", "blobs")
 		}
 		rows, err = r.db.Query(ctx, sqlBlobsListAfter, digest, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Blob]{}, runtime.Wrap(err, "blobs.List", "blobs")
+		return runtime.Page[Blob]{}, wrapErr(err, "blobs.List", "blobs")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanBlob)
 	if err != nil {
-		return runtime.Page[Blob]{}, runtime.Wrap(err, "blobs.List", "blobs")
+		return runtime.Page[Blob]{}, wrapErr(err, "blobs.List", "blobs")
 	}
 	return runtime.NewPage(items, size, func(v *Blob) string {
 		return runtime.EncodeCursor(v.Digest)
@@ -173,7 +197,7 @@ RETURNING "digest", "size"`
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
 	var v Blob
 	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsUpdate, digest, u.Size.Ptr()), &v); err != nil {
-		return Blob{}, runtime.Wrap(err, "blobs.Update", "blobs")
+		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
 	}
 	return v, nil
 }
@@ -186,7 +210,7 @@ DELETE FROM "blobs" WHERE "digest" = $1`
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlBlobsDelete, digest)
 	if err != nil {
-		return false, runtime.Wrap(err, "blobs.Delete", "blobs")
+		return false, wrapErr(err, "blobs.Delete", "blobs")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -198,7 +222,7 @@ SELECT count(*) FROM "blobs"`
 func (r *BlobRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlBlobsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "blobs.Count", "blobs")
+		return 0, wrapErr(err, "blobs.Count", "blobs")
 	}
 	return n, nil
 }
@@ -216,11 +240,11 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	}
 	rows, err := r.db.Query(ctx, sqlBlobsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "blobs.FindByIDs", "blobs")
+		return nil, wrapErr(err, "blobs.FindByIDs", "blobs")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanBlob)
 	if err != nil {
-		return nil, runtime.Wrap(err, "blobs.FindByIDs", "blobs")
+		return nil, wrapErr(err, "blobs.FindByIDs", "blobs")
 	}
 	return items, nil
 }
@@ -276,7 +300,7 @@ func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"blobs"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "blobs.CreateMany", "blobs")
+		return 0, wrapErr(err, "blobs.CreateMany", "blobs")
 	}
 	return n, nil
 }
@@ -305,11 +329,11 @@ func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]B
 	}
 	res, err := r.db.Query(ctx, sqlBlobsCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "blobs.CreateManyReturning", "blobs")
+		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanBlob)
 	if err != nil {
-		return nil, runtime.Wrap(err, "blobs.CreateManyReturning", "blobs")
+		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 	}
 	return out, nil
 }
@@ -328,7 +352,7 @@ RETURNING "digest", "size"`
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
 	var v Blob
 	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsUpsertByDigest, n.Digest, n.Size), &v); err != nil {
-		return Blob{}, runtime.Wrap(err, "blobs.UpsertByDigest", "blobs")
+		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 	}
 	return v, nil
 }
@@ -363,7 +387,7 @@ func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob,
 			continue
 		}
 		if err != nil {
-			return Blob{}, false, runtime.Wrap(err, "blobs.CreateIfAbsentByDigest", "blobs")
+			return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 		}
 		return v, created, nil
 	}

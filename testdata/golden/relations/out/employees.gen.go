@@ -43,6 +43,35 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 	return &EmployeeRepo{db: db}
 }
 
+var (
+	// ErrEmployeeIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table employees: constraint employees_pkey, primary_key in the spec.
+	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
+
+	// ErrEmployeeManagerIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key manager_id → employees.id of table employees: constraint
+	// employees_manager_id_fkey, manager_id.references in the spec.
+	ErrEmployeeManagerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_manager_id_fkey", "manager_id.references")
+)
+
+// Validate checks n against the spec's rules for table employees: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewEmployee) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table employees, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *EmployeeUpdate) Validate() error {
+	return nil
+}
+
 // scanEmployee reads a row of table employees, columns in table order, into v.
 func scanEmployee(row pgx.Row, v *Employee) error {
 	return row.Scan(&v.ID, &v.ManagerID, &v.Name)
@@ -58,7 +87,7 @@ RETURNING "id", "manager_id", "name"`
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesCreate, n.ManagerID, n.Name), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.Create", "employees")
+		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
 	return v, nil
 }
@@ -72,7 +101,7 @@ WHERE "id" = $1`
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.FindByID", "employees")
+		return Employee{}, wrapErr(err, "employees.FindByID", "employees")
 	}
 	return v, nil
 }
@@ -85,11 +114,11 @@ SELECT "id", "manager_id", "name" FROM "employees" ORDER BY "id"`
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindAll", "employees")
+		return nil, wrapErr(err, "employees.FindAll", "employees")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindAll", "employees")
+		return nil, wrapErr(err, "employees.FindAll", "employees")
 	}
 	return items, nil
 }
@@ -101,7 +130,7 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return func(yield func(Employee, error) bool) {
 		rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
 		if err != nil {
-			yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
+			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
 			return
 		}
 		defer rows.Close()
@@ -109,7 +138,7 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 		for rows.Next() {
 			v = Employee{}
 			if err := scanEmployee(rows, &v); err != nil {
-				yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
+				yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
 				return
 			}
 			if !yield(v, nil) {
@@ -117,7 +146,7 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Employee{}, runtime.Wrap(err, "employees.Stream", "employees"))
+			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
 		}
 	}
 }
@@ -145,16 +174,16 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
+			return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
 		}
 		rows, err = r.db.Query(ctx, sqlEmployeesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
+		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanEmployee)
 	if err != nil {
-		return runtime.Page[Employee]{}, runtime.Wrap(err, "employees.List", "employees")
+		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
 	}
 	return runtime.NewPage(items, size, func(v *Employee) string {
 		return runtime.EncodeCursor(v.ID)
@@ -174,7 +203,7 @@ RETURNING "id", "manager_id", "name"`
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpdate, id, u.ManagerID.Set, u.ManagerID.Value, u.Name.Ptr()), &v); err != nil {
-		return Employee{}, runtime.Wrap(err, "employees.Update", "employees")
+		return Employee{}, wrapErr(err, "employees.Update", "employees")
 	}
 	return v, nil
 }
@@ -187,7 +216,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEmployeesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "employees.Delete", "employees")
+		return false, wrapErr(err, "employees.Delete", "employees")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -199,7 +228,7 @@ SELECT count(*) FROM "employees"`
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlEmployeesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "employees.Count", "employees")
+		return 0, wrapErr(err, "employees.Count", "employees")
 	}
 	return n, nil
 }
@@ -217,11 +246,11 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	}
 	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
+		return nil, wrapErr(err, "employees.FindByIDs", "employees")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.FindByIDs", "employees")
+		return nil, wrapErr(err, "employees.FindByIDs", "employees")
 	}
 	return items, nil
 }
@@ -277,7 +306,7 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "employees.CreateMany", "employees")
+		return 0, wrapErr(err, "employees.CreateMany", "employees")
 	}
 	return n, nil
 }
@@ -306,11 +335,11 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	}
 	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.CreateManyReturning", "employees")
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	return out, nil
 }
@@ -324,11 +353,11 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
+		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanEmployee)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.ListByManagerID", "employees")
+		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
 	}
 	return items, nil
 }
@@ -371,7 +400,7 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.LoadByManagerID", "employees")
+		return nil, wrapErr(err, "employees.LoadByManagerID", "employees")
 	}
 	return m, nil
 }
@@ -387,7 +416,7 @@ func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []E
 	}
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "employees.LoadEmployeesByManagerID", "employees")
+		return nil, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
 	}
 	return m, nil
 }

@@ -39,6 +39,35 @@ func NewGroupRepo(db runtime.DBTX) *GroupRepo {
 	return &GroupRepo{db: db}
 }
 
+var (
+	// ErrGroupIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table groups: constraint groups_pkey, primary_key in the spec.
+	ErrGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_pkey", "primary_key")
+
+	// ErrGroupNameTaken matches, with errors.Is, the errors that violate the unique
+	// column name of table groups: constraint groups_name_key, name.unique in the
+	// spec.
+	ErrGroupNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_name_key", "name.unique")
+)
+
+// Validate checks n against the spec's rules for table groups: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewGroup) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table groups, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *GroupUpdate) Validate() error {
+	return nil
+}
+
 // scanGroup reads a row of table groups, columns in table order, into v.
 func scanGroup(row pgx.Row, v *Group) error {
 	return row.Scan(&v.ID, &v.Name)
@@ -54,7 +83,7 @@ RETURNING "id", "name"`
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
 	var v Group
 	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsCreate, n.Name), &v); err != nil {
-		return Group{}, runtime.Wrap(err, "groups.Create", "groups")
+		return Group{}, wrapErr(err, "groups.Create", "groups")
 	}
 	return v, nil
 }
@@ -68,7 +97,7 @@ WHERE "id" = $1`
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
 	var v Group
 	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsFindByID, id), &v); err != nil {
-		return Group{}, runtime.Wrap(err, "groups.FindByID", "groups")
+		return Group{}, wrapErr(err, "groups.FindByID", "groups")
 	}
 	return v, nil
 }
@@ -81,11 +110,11 @@ SELECT "id", "name" FROM "groups" ORDER BY "id"`
 func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 	rows, err := r.db.Query(ctx, sqlGroupsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.FindAll", "groups")
+		return nil, wrapErr(err, "groups.FindAll", "groups")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanGroup)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.FindAll", "groups")
+		return nil, wrapErr(err, "groups.FindAll", "groups")
 	}
 	return items, nil
 }
@@ -97,7 +126,7 @@ func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 	return func(yield func(Group, error) bool) {
 		rows, err := r.db.Query(ctx, sqlGroupsFindAll)
 		if err != nil {
-			yield(Group{}, runtime.Wrap(err, "groups.Stream", "groups"))
+			yield(Group{}, wrapErr(err, "groups.Stream", "groups"))
 			return
 		}
 		defer rows.Close()
@@ -105,7 +134,7 @@ func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 		for rows.Next() {
 			v = Group{}
 			if err := scanGroup(rows, &v); err != nil {
-				yield(Group{}, runtime.Wrap(err, "groups.Stream", "groups"))
+				yield(Group{}, wrapErr(err, "groups.Stream", "groups"))
 				return
 			}
 			if !yield(v, nil) {
@@ -113,7 +142,7 @@ func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Group{}, runtime.Wrap(err, "groups.Stream", "groups"))
+			yield(Group{}, wrapErr(err, "groups.Stream", "groups"))
 		}
 	}
 }
@@ -141,16 +170,16 @@ func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Group]{}, runtime.Wrap(err, "groups.List", "groups")
+			return runtime.Page[Group]{}, wrapErr(err, "groups.List", "groups")
 		}
 		rows, err = r.db.Query(ctx, sqlGroupsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Group]{}, runtime.Wrap(err, "groups.List", "groups")
+		return runtime.Page[Group]{}, wrapErr(err, "groups.List", "groups")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanGroup)
 	if err != nil {
-		return runtime.Page[Group]{}, runtime.Wrap(err, "groups.List", "groups")
+		return runtime.Page[Group]{}, wrapErr(err, "groups.List", "groups")
 	}
 	return runtime.NewPage(items, size, func(v *Group) string {
 		return runtime.EncodeCursor(v.ID)
@@ -169,7 +198,7 @@ RETURNING "id", "name"`
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
 	var v Group
 	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Group{}, runtime.Wrap(err, "groups.Update", "groups")
+		return Group{}, wrapErr(err, "groups.Update", "groups")
 	}
 	return v, nil
 }
@@ -182,7 +211,7 @@ DELETE FROM "groups" WHERE "id" = $1`
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlGroupsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "groups.Delete", "groups")
+		return false, wrapErr(err, "groups.Delete", "groups")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -194,7 +223,7 @@ SELECT count(*) FROM "groups"`
 func (r *GroupRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlGroupsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "groups.Count", "groups")
+		return 0, wrapErr(err, "groups.Count", "groups")
 	}
 	return n, nil
 }
@@ -212,11 +241,11 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	}
 	rows, err := r.db.Query(ctx, sqlGroupsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.FindByIDs", "groups")
+		return nil, wrapErr(err, "groups.FindByIDs", "groups")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanGroup)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.FindByIDs", "groups")
+		return nil, wrapErr(err, "groups.FindByIDs", "groups")
 	}
 	return items, nil
 }
@@ -271,7 +300,7 @@ func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, err
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"groups"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "groups.CreateMany", "groups")
+		return 0, wrapErr(err, "groups.CreateMany", "groups")
 	}
 	return n, nil
 }
@@ -298,11 +327,11 @@ func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([
 	}
 	res, err := r.db.Query(ctx, sqlGroupsCreateManyReturning, a1)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.CreateManyReturning", "groups")
+		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanGroup)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.CreateManyReturning", "groups")
+		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
 	}
 	return out, nil
 }
@@ -321,7 +350,7 @@ RETURNING "id", "name"`
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
 	var v Group
 	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsUpsertByName, n.Name), &v); err != nil {
-		return Group{}, runtime.Wrap(err, "groups.UpsertByName", "groups")
+		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
 	}
 	return v, nil
 }
@@ -356,7 +385,7 @@ func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group
 			continue
 		}
 		if err != nil {
-			return Group{}, false, runtime.Wrap(err, "groups.CreateIfAbsentByName", "groups")
+			return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 		}
 		return v, created, nil
 	}
@@ -373,7 +402,7 @@ func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[i
 	}
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "groups.LoadMemberships", "groups")
+		return nil, wrapErr(err, "groups.LoadMemberships", "groups")
 	}
 	return m, nil
 }

@@ -52,6 +52,67 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 	return &MembershipRepo{db: db}
 }
 
+var (
+	// ErrMembershipUserIDGroupIDTaken matches, with errors.Is, the errors that violate
+	// the primary key (user_id, group_id) of table memberships: constraint
+	// memberships_pkey, primary_key in the spec.
+	ErrMembershipUserIDGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
+
+	// ErrMembershipUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table memberships: constraint
+	// memberships_user_id_fkey, user_id.references in the spec.
+	ErrMembershipUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_user_id_fkey", "user_id.references")
+
+	// ErrMembershipGroupIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key group_id → groups.id of table memberships: constraint
+	// memberships_group_id_fkey, group_id.references in the spec.
+	ErrMembershipGroupIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_group_id_fkey", "group_id.references")
+)
+
+// Validate checks n against the spec's rules for table memberships: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewMembership) Validate() error {
+	var fields []runtime.FieldError
+	if n.Role.Set {
+		v := n.Role.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "role",
+				Message: "must be one of \"admin\", \"member\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "memberships", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table memberships, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *MembershipUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Role.Set {
+		v := u.Role.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "role",
+				Message: "must be one of \"admin\", \"member\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "memberships", fields)
+	}
+	return nil
+}
+
 // scanMembership reads a row of table memberships, columns in table order, into v.
 func scanMembership(row pgx.Row, v *Membership) error {
 	return row.Scan(&v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
@@ -63,11 +124,14 @@ VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz
 RETURNING "user_id", "group_id", "role", "joined_at"`
 
 // Create inserts a row into table memberships and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
+	if err := n.Validate(); err != nil {
+		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
+	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsCreate, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.Create", "memberships")
+		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
 	return v, nil
 }
@@ -81,7 +145,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsFindByID, userID, groupID), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.FindByID", "memberships")
+		return Membership{}, wrapErr(err, "memberships.FindByID", "memberships")
 	}
 	return v, nil
 }
@@ -94,11 +158,11 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "u
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
+		return nil, wrapErr(err, "memberships.FindAll", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.FindAll", "memberships")
+		return nil, wrapErr(err, "memberships.FindAll", "memberships")
 	}
 	return items, nil
 }
@@ -110,7 +174,7 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 	return func(yield func(Membership, error) bool) {
 		rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
 		if err != nil {
-			yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
+			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
 			return
 		}
 		defer rows.Close()
@@ -118,7 +182,7 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 		for rows.Next() {
 			v = Membership{}
 			if err := scanMembership(rows, &v); err != nil {
-				yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
+				yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
 				return
 			}
 			if !yield(v, nil) {
@@ -126,7 +190,7 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Membership{}, runtime.Wrap(err, "memberships.Stream", "memberships"))
+			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
 		}
 	}
 }
@@ -155,16 +219,16 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 		var userID uuid.UUID
 		var groupID int64
 		if err := runtime.DecodeCursor(page.After, &userID, &groupID); err != nil {
-			return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
+			return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
 		}
 		rows, err = r.db.Query(ctx, sqlMembershipsListAfter, userID, groupID, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
+		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanMembership)
 	if err != nil {
-		return runtime.Page[Membership]{}, runtime.Wrap(err, "memberships.List", "memberships")
+		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
 	}
 	return runtime.NewPage(items, size, func(v *Membership) string {
 		return runtime.EncodeCursor(v.UserID, v.GroupID)
@@ -180,11 +244,14 @@ RETURNING "user_id", "group_id", "role", "joined_at"`
 
 // Update applies the set fields of u to the row of table memberships with the
 // given userID and groupID and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound.
+// error matches runtime.ErrNotFound. It validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
+	if err := u.Validate(); err != nil {
+		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
+	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpdate, userID, groupID, u.Role.Ptr(), u.JoinedAt.Ptr()), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.Update", "memberships")
+		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
 	return v, nil
 }
@@ -197,7 +264,7 @@ DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMembershipsDelete, userID, groupID)
 	if err != nil {
-		return false, runtime.Wrap(err, "memberships.Delete", "memberships")
+		return false, wrapErr(err, "memberships.Delete", "memberships")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -209,7 +276,7 @@ SELECT count(*) FROM "memberships"`
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlMembershipsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "memberships.Count", "memberships")
+		return 0, wrapErr(err, "memberships.Count", "memberships")
 	}
 	return n, nil
 }
@@ -290,6 +357,9 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -309,7 +379,7 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "memberships.CreateMany", "memberships")
+			return 0, wrapErr(err, "memberships.CreateMany", "memberships")
 		}
 		return n, nil
 	}
@@ -332,7 +402,7 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "memberships.CreateMany", "memberships")
+		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
 	}
 	return total, nil
 }
@@ -347,10 +417,13 @@ RETURNING "user_id", "group_id", "role", "joined_at"`
 // CreateManyReturning inserts rows into table memberships and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
 	a1 := make([]uuid.UUID, len(rows))
 	a2 := make([]int64, len(rows))
@@ -365,11 +438,11 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	}
 	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
+		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.CreateManyReturning", "memberships")
+		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
 	return out, nil
 }
@@ -386,11 +459,14 @@ RETURNING "user_id", "group_id", "role", "joined_at"`
 // the same (user_id, group_id) exists, updates that row from n, in one statement,
 // and returns the row as stored. The update sets every column of n except the
 // key's and the primary key's; an optional field left unset keeps the column's
-// value.
+// value. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
+	if err := n.Validate(); err != nil {
+		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
+	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpsertByUserIDAndGroupID, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), &v); err != nil {
-		return Membership{}, runtime.Wrap(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
+		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 	}
 	return v, nil
 }
@@ -413,8 +489,11 @@ LIMIT 1`
 // the existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Membership
 		var created bool
@@ -425,7 +504,7 @@ func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n
 			continue
 		}
 		if err != nil {
-			return Membership{}, false, runtime.Wrap(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
+			return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
 		}
 		return v, created, nil
 	}
@@ -440,11 +519,11 @@ WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByUserID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
 	}
 	return items, nil
 }
@@ -487,7 +566,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.LoadByUserID", "memberships")
+		return nil, wrapErr(err, "memberships.LoadByUserID", "memberships")
 	}
 	return m, nil
 }
@@ -501,11 +580,11 @@ WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByGroupID, groupID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByGroupID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByGroupID", "memberships")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanMembership)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.ListByGroupID", "memberships")
+		return nil, wrapErr(err, "memberships.ListByGroupID", "memberships")
 	}
 	return items, nil
 }
@@ -548,7 +627,7 @@ func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "memberships.LoadByGroupID", "memberships")
+		return nil, wrapErr(err, "memberships.LoadByGroupID", "memberships")
 	}
 	return m, nil
 }

@@ -40,6 +40,49 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 	return &ProfileRepo{db: db}
 }
 
+var (
+	// ErrProfileUserEmailTaken matches, with errors.Is, the errors that violate the
+	// primary key (user_email) of table profiles: constraint profiles_pkey,
+	// primary_key in the spec.
+	ErrProfileUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
+
+	// ErrProfileUserEmailNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_email → users.email of table profiles: constraint
+	// profiles_user_email_fkey, user_email.references in the spec.
+	ErrProfileUserEmailNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "profiles", "profiles_user_email_fkey", "user_email.references")
+)
+
+// Validate checks n against the spec's rules for table profiles: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewProfile) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.UserEmail
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "user_email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "profiles", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table profiles, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *ProfileUpdate) Validate() error {
+	return nil
+}
+
 // scanProfile reads a row of table profiles, columns in table order, into v.
 func scanProfile(row pgx.Row, v *Profile) error {
 	return row.Scan(&v.UserEmail, &v.Bio)
@@ -51,11 +94,14 @@ VALUES ($1, $2)
 RETURNING "user_email", "bio"`
 
 // Create inserts a row into table profiles and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
+	if err := n.Validate(); err != nil {
+		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
+	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesCreate, n.UserEmail, n.Bio), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.Create", "profiles")
+		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
 	return v, nil
 }
@@ -69,7 +115,7 @@ WHERE "user_email" = $1`
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesFindByID, userEmail), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.FindByID", "profiles")
+		return Profile{}, wrapErr(err, "profiles.FindByID", "profiles")
 	}
 	return v, nil
 }
@@ -82,11 +128,11 @@ SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
+		return nil, wrapErr(err, "profiles.FindAll", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindAll", "profiles")
+		return nil, wrapErr(err, "profiles.FindAll", "profiles")
 	}
 	return items, nil
 }
@@ -98,7 +144,7 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return func(yield func(Profile, error) bool) {
 		rows, err := r.db.Query(ctx, sqlProfilesFindAll)
 		if err != nil {
-			yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
+			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
 			return
 		}
 		defer rows.Close()
@@ -106,7 +152,7 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 		for rows.Next() {
 			v = Profile{}
 			if err := scanProfile(rows, &v); err != nil {
-				yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
+				yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
 				return
 			}
 			if !yield(v, nil) {
@@ -114,7 +160,7 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Profile{}, runtime.Wrap(err, "profiles.Stream", "profiles"))
+			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
 		}
 	}
 }
@@ -142,16 +188,16 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	} else {
 		var userEmail string
 		if err := runtime.DecodeCursor(page.After, &userEmail); err != nil {
-			return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
+			return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
 		}
 		rows, err = r.db.Query(ctx, sqlProfilesListAfter, userEmail, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
+		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanProfile)
 	if err != nil {
-		return runtime.Page[Profile]{}, runtime.Wrap(err, "profiles.List", "profiles")
+		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
 	}
 	return runtime.NewPage(items, size, func(v *Profile) string {
 		return runtime.EncodeCursor(v.UserEmail)
@@ -166,11 +212,14 @@ RETURNING "user_email", "bio"`
 
 // Update applies the set fields of u to the row of table profiles with the given
 // userEmail and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
+	if err := u.Validate(); err != nil {
+		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
+	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpdate, userEmail, u.Bio.Ptr()), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.Update", "profiles")
+		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
 	return v, nil
 }
@@ -183,7 +232,7 @@ DELETE FROM "profiles" WHERE "user_email" = $1`
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProfilesDelete, userEmail)
 	if err != nil {
-		return false, runtime.Wrap(err, "profiles.Delete", "profiles")
+		return false, wrapErr(err, "profiles.Delete", "profiles")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -195,7 +244,7 @@ SELECT count(*) FROM "profiles"`
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlProfilesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "profiles.Count", "profiles")
+		return 0, wrapErr(err, "profiles.Count", "profiles")
 	}
 	return n, nil
 }
@@ -213,11 +262,11 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	}
 	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
+		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.FindByIDs", "profiles")
+		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
 	}
 	return items, nil
 }
@@ -265,6 +314,9 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
+	}
 	s := &copyProfilesSource{
 		i:    -1,
 		mask: 0,
@@ -273,7 +325,7 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "profiles.CreateMany", "profiles")
+		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
 	}
 	return n, nil
 }
@@ -288,10 +340,13 @@ RETURNING "user_email", "bio"`
 // CreateManyReturning inserts rows into table profiles and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
 	a1 := make([]string, len(rows))
 	a2 := make([]string, len(rows))
@@ -302,11 +357,11 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	}
 	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, a1, a2)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
+		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.CreateManyReturning", "profiles")
+		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
 	return out, nil
 }
@@ -321,11 +376,15 @@ RETURNING "user_email", "bio"`
 // UpsertByUserEmail inserts n into table profiles or, when a row with the same
 // user_email exists, updates that row from n, in one statement, and returns the
 // row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value.
+// primary key's; an optional field left unset keeps the column's value. It
+// validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
+	if err := n.Validate(); err != nil {
+		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
+	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpsertByUserEmail, n.UserEmail, n.Bio), &v); err != nil {
-		return Profile{}, runtime.Wrap(err, "profiles.UpsertByUserEmail", "profiles")
+		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 	}
 	return v, nil
 }
@@ -348,8 +407,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Profile
 		var created bool
@@ -360,7 +422,7 @@ func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfil
 			continue
 		}
 		if err != nil {
-			return Profile{}, false, runtime.Wrap(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
+			return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
 		}
 		return v, created, nil
 	}
@@ -375,11 +437,11 @@ WHERE "user_email" = $1 ORDER BY "user_email"`
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesListByUserEmail, userEmail)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.ListByUserEmail", "profiles")
+		return nil, wrapErr(err, "profiles.ListByUserEmail", "profiles")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanProfile)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.ListByUserEmail", "profiles")
+		return nil, wrapErr(err, "profiles.ListByUserEmail", "profiles")
 	}
 	return items, nil
 }
@@ -422,7 +484,7 @@ func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "profiles.LoadByUserEmail", "profiles")
+		return nil, wrapErr(err, "profiles.LoadByUserEmail", "profiles")
 	}
 	return m, nil
 }

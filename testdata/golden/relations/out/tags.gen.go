@@ -38,6 +38,30 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
+var (
+	// ErrTagIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table tags: constraint tags_pkey, primary_key in the spec.
+	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table tags: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewTag) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table tags, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *TagUpdate) Validate() error {
+	return nil
+}
+
 // scanTag reads a row of table tags, columns in table order, into v.
 func scanTag(row pgx.Row, v *Tag) error {
 	return row.Scan(&v.ID, &v.Label)
@@ -52,7 +76,7 @@ RETURNING "id", "label"`
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	var v Tag
 	if err := scanTag(r.db.QueryRow(ctx, sqlTagsCreate, n.Label), &v); err != nil {
-		return Tag{}, runtime.Wrap(err, "tags.Create", "tags")
+		return Tag{}, wrapErr(err, "tags.Create", "tags")
 	}
 	return v, nil
 }
@@ -66,7 +90,7 @@ WHERE "id" = $1`
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
 	var v Tag
 	if err := scanTag(r.db.QueryRow(ctx, sqlTagsFindByID, id), &v); err != nil {
-		return Tag{}, runtime.Wrap(err, "tags.FindByID", "tags")
+		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
 	}
 	return v, nil
 }
@@ -79,11 +103,11 @@ SELECT "id", "label" FROM "tags" ORDER BY "id"`
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	rows, err := r.db.Query(ctx, sqlTagsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.FindAll", "tags")
+		return nil, wrapErr(err, "tags.FindAll", "tags")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.FindAll", "tags")
+		return nil, wrapErr(err, "tags.FindAll", "tags")
 	}
 	return items, nil
 }
@@ -95,7 +119,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	return func(yield func(Tag, error) bool) {
 		rows, err := r.db.Query(ctx, sqlTagsFindAll)
 		if err != nil {
-			yield(Tag{}, runtime.Wrap(err, "tags.Stream", "tags"))
+			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
 			return
 		}
 		defer rows.Close()
@@ -103,7 +127,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 		for rows.Next() {
 			v = Tag{}
 			if err := scanTag(rows, &v); err != nil {
-				yield(Tag{}, runtime.Wrap(err, "tags.Stream", "tags"))
+				yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
 				return
 			}
 			if !yield(v, nil) {
@@ -111,7 +135,7 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Tag{}, runtime.Wrap(err, "tags.Stream", "tags"))
+			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
 		}
 	}
 }
@@ -138,16 +162,16 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	} else {
 		var id int32
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tag]{}, runtime.Wrap(err, "tags.List", "tags")
+			return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
 		}
 		rows, err = r.db.Query(ctx, sqlTagsListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Tag]{}, runtime.Wrap(err, "tags.List", "tags")
+		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanTag)
 	if err != nil {
-		return runtime.Page[Tag]{}, runtime.Wrap(err, "tags.List", "tags")
+		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
 	}
 	return runtime.NewPage(items, size, func(v *Tag) string {
 		return runtime.EncodeCursor(v.ID)
@@ -166,7 +190,7 @@ RETURNING "id", "label"`
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
 	var v Tag
 	if err := scanTag(r.db.QueryRow(ctx, sqlTagsUpdate, id, u.Label.Ptr()), &v); err != nil {
-		return Tag{}, runtime.Wrap(err, "tags.Update", "tags")
+		return Tag{}, wrapErr(err, "tags.Update", "tags")
 	}
 	return v, nil
 }
@@ -179,7 +203,7 @@ DELETE FROM "tags" WHERE "id" = $1`
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTagsDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "tags.Delete", "tags")
+		return false, wrapErr(err, "tags.Delete", "tags")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -191,7 +215,7 @@ SELECT count(*) FROM "tags"`
 func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlTagsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "tags.Count", "tags")
+		return 0, wrapErr(err, "tags.Count", "tags")
 	}
 	return n, nil
 }
@@ -209,11 +233,11 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	}
 	rows, err := r.db.Query(ctx, sqlTagsFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.FindByIDs", "tags")
+		return nil, wrapErr(err, "tags.FindByIDs", "tags")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.FindByIDs", "tags")
+		return nil, wrapErr(err, "tags.FindByIDs", "tags")
 	}
 	return items, nil
 }
@@ -268,7 +292,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"tags"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "tags.CreateMany", "tags")
+		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
 	return n, nil
 }
@@ -295,11 +319,11 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	}
 	res, err := r.db.Query(ctx, sqlTagsCreateManyReturning, a1)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.CreateManyReturning", "tags")
+		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.CreateManyReturning", "tags")
+		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
 	return out, nil
 }
@@ -315,7 +339,7 @@ func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]
 	}
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "tags.LoadUserTags", "tags")
+		return nil, wrapErr(err, "tags.LoadUserTags", "tags")
 	}
 	return m, nil
 }

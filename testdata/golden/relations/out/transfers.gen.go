@@ -50,6 +50,41 @@ func NewTransferRepo(db runtime.DBTX) *TransferRepo {
 	return &TransferRepo{db: db}
 }
 
+var (
+	// ErrTransferIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table transfers: constraint transfers_pkey, primary_key in the spec.
+	ErrTransferIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transfers", "transfers_pkey", "primary_key")
+
+	// ErrTransferFromAccountIDNotFound matches, with errors.Is, the errors that
+	// violate the foreign key from_account_id → accounts.id of table transfers:
+	// constraint transfers_from_account_id_fkey, from_account_id.references in the
+	// spec.
+	ErrTransferFromAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transfers", "transfers_from_account_id_fkey", "from_account_id.references")
+
+	// ErrTransferToAccountIDNotFound matches, with errors.Is, the errors that violate
+	// the foreign key to_account_id → accounts.id of table transfers: constraint
+	// transfers_to_account_id_fkey, to_account_id.references in the spec.
+	ErrTransferToAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transfers", "transfers_to_account_id_fkey", "to_account_id.references")
+)
+
+// Validate checks n against the spec's rules for table transfers: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewTransfer) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table transfers, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *TransferUpdate) Validate() error {
+	return nil
+}
+
 // scanTransfer reads a row of table transfers, columns in table order, into v.
 func scanTransfer(row pgx.Row, v *Transfer) error {
 	return row.Scan(&v.ID, &v.FromAccountID, &v.ToAccountID, &v.Amount, &v.Note)
@@ -65,7 +100,7 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
 	var v Transfer
 	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersCreate, n.FromAccountID, n.ToAccountID, n.Amount, n.Note), &v); err != nil {
-		return Transfer{}, runtime.Wrap(err, "transfers.Create", "transfers")
+		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
 	}
 	return v, nil
 }
@@ -79,7 +114,7 @@ WHERE "id" = $1`
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
 	var v Transfer
 	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersFindByID, id), &v); err != nil {
-		return Transfer{}, runtime.Wrap(err, "transfers.FindByID", "transfers")
+		return Transfer{}, wrapErr(err, "transfers.FindByID", "transfers")
 	}
 	return v, nil
 }
@@ -92,11 +127,11 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.FindAll", "transfers")
+		return nil, wrapErr(err, "transfers.FindAll", "transfers")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanTransfer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.FindAll", "transfers")
+		return nil, wrapErr(err, "transfers.FindAll", "transfers")
 	}
 	return items, nil
 }
@@ -108,7 +143,7 @@ func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 	return func(yield func(Transfer, error) bool) {
 		rows, err := r.db.Query(ctx, sqlTransfersFindAll)
 		if err != nil {
-			yield(Transfer{}, runtime.Wrap(err, "transfers.Stream", "transfers"))
+			yield(Transfer{}, wrapErr(err, "transfers.Stream", "transfers"))
 			return
 		}
 		defer rows.Close()
@@ -116,7 +151,7 @@ func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 		for rows.Next() {
 			v = Transfer{}
 			if err := scanTransfer(rows, &v); err != nil {
-				yield(Transfer{}, runtime.Wrap(err, "transfers.Stream", "transfers"))
+				yield(Transfer{}, wrapErr(err, "transfers.Stream", "transfers"))
 				return
 			}
 			if !yield(v, nil) {
@@ -124,7 +159,7 @@ func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Transfer{}, runtime.Wrap(err, "transfers.Stream", "transfers"))
+			yield(Transfer{}, wrapErr(err, "transfers.Stream", "transfers"))
 		}
 	}
 }
@@ -152,16 +187,16 @@ func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Transfer]{}, runtime.Wrap(err, "transfers.List", "transfers")
+			return runtime.Page[Transfer]{}, wrapErr(err, "transfers.List", "transfers")
 		}
 		rows, err = r.db.Query(ctx, sqlTransfersListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Transfer]{}, runtime.Wrap(err, "transfers.List", "transfers")
+		return runtime.Page[Transfer]{}, wrapErr(err, "transfers.List", "transfers")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanTransfer)
 	if err != nil {
-		return runtime.Page[Transfer]{}, runtime.Wrap(err, "transfers.List", "transfers")
+		return runtime.Page[Transfer]{}, wrapErr(err, "transfers.List", "transfers")
 	}
 	return runtime.NewPage(items, size, func(v *Transfer) string {
 		return runtime.EncodeCursor(v.ID)
@@ -183,7 +218,7 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
 	var v Transfer
 	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersUpdate, id, u.FromAccountID.Ptr(), u.ToAccountID.Ptr(), u.Amount.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
-		return Transfer{}, runtime.Wrap(err, "transfers.Update", "transfers")
+		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
 	}
 	return v, nil
 }
@@ -196,7 +231,7 @@ DELETE FROM "transfers" WHERE "id" = $1`
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTransfersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "transfers.Delete", "transfers")
+		return false, wrapErr(err, "transfers.Delete", "transfers")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -208,7 +243,7 @@ SELECT count(*) FROM "transfers"`
 func (r *TransferRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlTransfersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "transfers.Count", "transfers")
+		return 0, wrapErr(err, "transfers.Count", "transfers")
 	}
 	return n, nil
 }
@@ -226,11 +261,11 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	}
 	rows, err := r.db.Query(ctx, sqlTransfersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.FindByIDs", "transfers")
+		return nil, wrapErr(err, "transfers.FindByIDs", "transfers")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanTransfer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.FindByIDs", "transfers")
+		return nil, wrapErr(err, "transfers.FindByIDs", "transfers")
 	}
 	return items, nil
 }
@@ -288,7 +323,7 @@ func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int6
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"transfers"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "transfers.CreateMany", "transfers")
+		return 0, wrapErr(err, "transfers.CreateMany", "transfers")
 	}
 	return n, nil
 }
@@ -321,11 +356,11 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	}
 	res, err := r.db.Query(ctx, sqlTransfersCreateManyReturning, a1, a2, a3, a4)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.CreateManyReturning", "transfers")
+		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanTransfer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.CreateManyReturning", "transfers")
+		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 	}
 	return out, nil
 }
@@ -339,11 +374,11 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersListByFromAccountID, fromAccountID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.ListByFromAccountID", "transfers")
+		return nil, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanTransfer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.ListByFromAccountID", "transfers")
+		return nil, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
 	}
 	return items, nil
 }
@@ -386,7 +421,7 @@ func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []i
 func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.LoadByFromAccountID", "transfers")
+		return nil, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
 	}
 	return m, nil
 }
@@ -400,11 +435,11 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersListByToAccountID, toAccountID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.ListByToAccountID", "transfers")
+		return nil, wrapErr(err, "transfers.ListByToAccountID", "transfers")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanTransfer)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.ListByToAccountID", "transfers")
+		return nil, wrapErr(err, "transfers.ListByToAccountID", "transfers")
 	}
 	return items, nil
 }
@@ -447,7 +482,7 @@ func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int
 func (r *TransferRepo) LoadByToAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "transfers.LoadByToAccountID", "transfers")
+		return nil, wrapErr(err, "transfers.LoadByToAccountID", "transfers")
 	}
 	return m, nil
 }

@@ -46,6 +46,41 @@ func NewUserTagRepo(db runtime.DBTX) *UserTagRepo {
 	return &UserTagRepo{db: db}
 }
 
+var (
+	// ErrUserTagUserIDTagIDTaken matches, with errors.Is, the errors that violate the
+	// primary key (user_id, tag_id) of table user_tags: constraint user_tags_pkey,
+	// primary_key in the spec.
+	ErrUserTagUserIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user_tags", "user_tags_pkey", "primary_key")
+
+	// ErrUserTagUserIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user_id → users.id of table user_tags: constraint
+	// user_tags_user_id_fkey, user_id.references in the spec.
+	ErrUserTagUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "user_tags", "user_tags_user_id_fkey", "user_id.references")
+
+	// ErrUserTagTagIDNotFound matches, with errors.Is, the errors that violate the
+	// foreign key tag_id → tags.id of table user_tags: constraint
+	// user_tags_tag_id_fkey, tag_id.references in the spec.
+	ErrUserTagTagIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "user_tags", "user_tags_tag_id_fkey", "tag_id.references")
+)
+
+// Validate checks n against the spec's rules for table user_tags: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewUserTag) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table user_tags, field by field
+// for the fields that are set: enum labels, lengths in characters, bounds,
+// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first rule it fails. The repository calls it before any SQL.
+func (u *UserTagUpdate) Validate() error {
+	return nil
+}
+
 // scanUserTag reads a row of table user_tags, columns in table order, into v.
 func scanUserTag(row pgx.Row, v *UserTag) error {
 	return row.Scan(&v.UserID, &v.TagID, &v.AddedBy)
@@ -61,7 +96,7 @@ RETURNING "user_id", "tag_id", "added_by"`
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
 	var v UserTag
 	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsCreate, n.UserID, n.TagID, n.AddedBy), &v); err != nil {
-		return UserTag{}, runtime.Wrap(err, "user_tags.Create", "user_tags")
+		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
 	}
 	return v, nil
 }
@@ -75,7 +110,7 @@ WHERE "user_id" = $1 AND "tag_id" = $2`
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
 	var v UserTag
 	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsFindByID, userID, tagID), &v); err != nil {
-		return UserTag{}, runtime.Wrap(err, "user_tags.FindByID", "user_tags")
+		return UserTag{}, wrapErr(err, "user_tags.FindByID", "user_tags")
 	}
 	return v, nil
 }
@@ -88,11 +123,11 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag
 func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.FindAll", "user_tags")
+		return nil, wrapErr(err, "user_tags.FindAll", "user_tags")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUserTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.FindAll", "user_tags")
+		return nil, wrapErr(err, "user_tags.FindAll", "user_tags")
 	}
 	return items, nil
 }
@@ -104,7 +139,7 @@ func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 	return func(yield func(UserTag, error) bool) {
 		rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
 		if err != nil {
-			yield(UserTag{}, runtime.Wrap(err, "user_tags.Stream", "user_tags"))
+			yield(UserTag{}, wrapErr(err, "user_tags.Stream", "user_tags"))
 			return
 		}
 		defer rows.Close()
@@ -112,7 +147,7 @@ func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 		for rows.Next() {
 			v = UserTag{}
 			if err := scanUserTag(rows, &v); err != nil {
-				yield(UserTag{}, runtime.Wrap(err, "user_tags.Stream", "user_tags"))
+				yield(UserTag{}, wrapErr(err, "user_tags.Stream", "user_tags"))
 				return
 			}
 			if !yield(v, nil) {
@@ -120,7 +155,7 @@ func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(UserTag{}, runtime.Wrap(err, "user_tags.Stream", "user_tags"))
+			yield(UserTag{}, wrapErr(err, "user_tags.Stream", "user_tags"))
 		}
 	}
 }
@@ -149,16 +184,16 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		var userID uuid.UUID
 		var tagID int32
 		if err := runtime.DecodeCursor(page.After, &userID, &tagID); err != nil {
-			return runtime.Page[UserTag]{}, runtime.Wrap(err, "user_tags.List", "user_tags")
+			return runtime.Page[UserTag]{}, wrapErr(err, "user_tags.List", "user_tags")
 		}
 		rows, err = r.db.Query(ctx, sqlUserTagsListAfter, userID, tagID, size+1)
 	}
 	if err != nil {
-		return runtime.Page[UserTag]{}, runtime.Wrap(err, "user_tags.List", "user_tags")
+		return runtime.Page[UserTag]{}, wrapErr(err, "user_tags.List", "user_tags")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanUserTag)
 	if err != nil {
-		return runtime.Page[UserTag]{}, runtime.Wrap(err, "user_tags.List", "user_tags")
+		return runtime.Page[UserTag]{}, wrapErr(err, "user_tags.List", "user_tags")
 	}
 	return runtime.NewPage(items, size, func(v *UserTag) string {
 		return runtime.EncodeCursor(v.UserID, v.TagID)
@@ -177,7 +212,7 @@ RETURNING "user_id", "tag_id", "added_by"`
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
 	var v UserTag
 	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsUpdate, userID, tagID, u.AddedBy.Ptr()), &v); err != nil {
-		return UserTag{}, runtime.Wrap(err, "user_tags.Update", "user_tags")
+		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
 	}
 	return v, nil
 }
@@ -190,7 +225,7 @@ DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUserTagsDelete, userID, tagID)
 	if err != nil {
-		return false, runtime.Wrap(err, "user_tags.Delete", "user_tags")
+		return false, wrapErr(err, "user_tags.Delete", "user_tags")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -202,7 +237,7 @@ SELECT count(*) FROM "user_tags"`
 func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlUserTagsCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "user_tags.Count", "user_tags")
+		return 0, wrapErr(err, "user_tags.Count", "user_tags")
 	}
 	return n, nil
 }
@@ -259,7 +294,7 @@ func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64,
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user_tags"}, s.columns(), s)
 	if err != nil {
-		return 0, runtime.Wrap(err, "user_tags.CreateMany", "user_tags")
+		return 0, wrapErr(err, "user_tags.CreateMany", "user_tags")
 	}
 	return n, nil
 }
@@ -290,11 +325,11 @@ func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag
 	}
 	res, err := r.db.Query(ctx, sqlUserTagsCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.CreateManyReturning", "user_tags")
+		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanUserTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.CreateManyReturning", "user_tags")
+		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 	}
 	return out, nil
 }
@@ -313,7 +348,7 @@ RETURNING "user_id", "tag_id", "added_by"`
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
 	var v UserTag
 	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsUpsertByUserIDAndTagID, n.UserID, n.TagID, n.AddedBy), &v); err != nil {
-		return UserTag{}, runtime.Wrap(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
+		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 	}
 	return v, nil
 }
@@ -348,7 +383,7 @@ func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewU
 			continue
 		}
 		if err != nil {
-			return UserTag{}, false, runtime.Wrap(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+			return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
 		}
 		return v, created, nil
 	}
@@ -363,11 +398,11 @@ WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsListByUserID, userID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.ListByUserID", "user_tags")
+		return nil, wrapErr(err, "user_tags.ListByUserID", "user_tags")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUserTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.ListByUserID", "user_tags")
+		return nil, wrapErr(err, "user_tags.ListByUserID", "user_tags")
 	}
 	return items, nil
 }
@@ -410,7 +445,7 @@ func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.LoadByUserID", "user_tags")
+		return nil, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
 	}
 	return m, nil
 }
@@ -424,11 +459,11 @@ WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsListByTagID, tagID)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.ListByTagID", "user_tags")
+		return nil, wrapErr(err, "user_tags.ListByTagID", "user_tags")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUserTag)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.ListByTagID", "user_tags")
+		return nil, wrapErr(err, "user_tags.ListByTagID", "user_tags")
 	}
 	return items, nil
 }
@@ -471,7 +506,7 @@ func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (ma
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user_tags.LoadByTagID", "user_tags")
+		return nil, wrapErr(err, "user_tags.LoadByTagID", "user_tags")
 	}
 	return m, nil
 }

@@ -49,6 +49,61 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
+var (
+	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+
+	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
+	// column email of table users: constraint users_email_key, email.unique in the
+	// spec.
+	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+)
+
+// Validate checks n against the spec's rules for table users: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewUser) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Email
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "users", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table users, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *UserUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Email.Set {
+		v := u.Email.Value
+		if runtime.LongerThan(v, 255) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "email",
+				Message: "must be at most 255 characters long",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "users", fields)
+	}
+	return nil
+}
+
 // scanUser reads a row of table users, columns in table order, into v.
 func scanUser(row pgx.Row, v *User) error {
 	return row.Scan(&v.ID, &v.Email, &v.Name)
@@ -60,11 +115,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "id", "email", "name"`
 
 // Create inserts a row into table users and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Create", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.Create", "users")
+		return User{}, wrapErr(err, "users.Create", "users")
 	}
 	return v, nil
 }
@@ -78,7 +136,7 @@ WHERE "id" = $1`
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersFindByID, id), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.FindByID", "users")
+		return User{}, wrapErr(err, "users.FindByID", "users")
 	}
 	return v, nil
 }
@@ -91,11 +149,11 @@ SELECT "id", "email", "name" FROM "users" ORDER BY "id"`
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindAll", "users")
+		return nil, wrapErr(err, "users.FindAll", "users")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindAll", "users")
+		return nil, wrapErr(err, "users.FindAll", "users")
 	}
 	return items, nil
 }
@@ -107,7 +165,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
 		rows, err := r.db.Query(ctx, sqlUsersFindAll)
 		if err != nil {
-			yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+			yield(User{}, wrapErr(err, "users.Stream", "users"))
 			return
 		}
 		defer rows.Close()
@@ -115,7 +173,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		for rows.Next() {
 			v = User{}
 			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+				yield(User{}, wrapErr(err, "users.Stream", "users"))
 				return
 			}
 			if !yield(v, nil) {
@@ -123,7 +181,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(User{}, runtime.Wrap(err, "users.Stream", "users"))
+			yield(User{}, wrapErr(err, "users.Stream", "users"))
 		}
 	}
 }
@@ -151,16 +209,16 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+			return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 		}
 		rows, err = r.db.Query(ctx, sqlUsersListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "users.List", "users")
+		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
 	}
 	return runtime.NewPage(items, size, func(v *User) string {
 		return runtime.EncodeCursor(v.ID)
@@ -176,11 +234,14 @@ RETURNING "id", "email", "name"`
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
+	if err := u.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Update", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.Update", "users")
+		return User{}, wrapErr(err, "users.Update", "users")
 	}
 	return v, nil
 }
@@ -193,7 +254,7 @@ DELETE FROM "users" WHERE "id" = $1`
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "users.Delete", "users")
+		return false, wrapErr(err, "users.Delete", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -205,7 +266,7 @@ SELECT count(*) FROM "users"`
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlUsersCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "users.Count", "users")
+		return 0, wrapErr(err, "users.Count", "users")
 	}
 	return n, nil
 }
@@ -223,11 +284,11 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	}
 	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+		return nil, wrapErr(err, "users.FindByIDs", "users")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.FindByIDs", "users")
+		return nil, wrapErr(err, "users.FindByIDs", "users")
 	}
 	return items, nil
 }
@@ -299,6 +360,9 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "users.CreateMany", "users")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -318,7 +382,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "users.CreateMany", "users")
+			return 0, wrapErr(err, "users.CreateMany", "users")
 		}
 		return n, nil
 	}
@@ -341,7 +405,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "users.CreateMany", "users")
+		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
 	return total, nil
 }
@@ -356,10 +420,13 @@ RETURNING "id", "email", "name"`
 // CreateManyReturning inserts rows into table users and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	a1 := make([]*uuid.UUID, len(rows))
 	a2 := make([]string, len(rows))
@@ -372,11 +439,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	}
 	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.CreateManyReturning", "users")
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	return out, nil
 }
@@ -391,11 +458,15 @@ RETURNING "id", "email", "name"`
 // UpsertByEmail inserts n into table users or, when a row with the same email
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name), &v); err != nil {
-		return User{}, runtime.Wrap(err, "users.UpsertByEmail", "users")
+		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
 	return v, nil
 }
@@ -418,8 +489,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	}
 	for attempt := 1; ; attempt++ {
 		var v User
 		var created bool
@@ -430,7 +504,7 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 			continue
 		}
 		if err != nil {
-			return User{}, false, runtime.Wrap(err, "users.CreateIfAbsentByEmail", "users")
+			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 		}
 		return v, created, nil
 	}
@@ -447,7 +521,7 @@ func (r *UserRepo) LoadMemberships(ctx context.Context, parents []User) (map[uui
 	}
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadMemberships", "users")
+		return nil, wrapErr(err, "users.LoadMemberships", "users")
 	}
 	return m, nil
 }
@@ -463,7 +537,7 @@ func (r *UserRepo) LoadUserTags(ctx context.Context, parents []User) (map[uuid.U
 	}
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadUserTags", "users")
+		return nil, wrapErr(err, "users.LoadUserTags", "users")
 	}
 	return m, nil
 }
@@ -479,7 +553,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 	}
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadAccounts", "users")
+		return nil, wrapErr(err, "users.LoadAccounts", "users")
 	}
 	return m, nil
 }
@@ -495,7 +569,7 @@ func (r *UserRepo) LoadProfiles(ctx context.Context, parents []User) (map[string
 	}
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadProfiles", "users")
+		return nil, wrapErr(err, "users.LoadProfiles", "users")
 	}
 	return m, nil
 }
@@ -520,19 +594,19 @@ func (r *UserRepo) LoadGroups(ctx context.Context, parents []User) (map[uuid.UUI
 	}
 	rows, err := r.db.Query(ctx, sqlUsersLoadGroups, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadGroups", "users")
+		return nil, wrapErr(err, "users.LoadGroups", "users")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k uuid.UUID
 		var v Group
 		if err := rows.Scan(&k, &v.ID, &v.Name); err != nil {
-			return nil, runtime.Wrap(err, "users.LoadGroups", "users")
+			return nil, wrapErr(err, "users.LoadGroups", "users")
 		}
 		m[k] = append(m[k], v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, runtime.Wrap(err, "users.LoadGroups", "users")
+		return nil, wrapErr(err, "users.LoadGroups", "users")
 	}
 	return m, nil
 }
@@ -548,7 +622,7 @@ ON CONFLICT DO NOTHING`
 func (r *UserRepo) LinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersLinkGroup, userID, groupID)
 	if err != nil {
-		return false, runtime.Wrap(err, "users.LinkGroup", "users")
+		return false, wrapErr(err, "users.LinkGroup", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -562,7 +636,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersUnlinkGroup, userID, groupID)
 	if err != nil {
-		return false, runtime.Wrap(err, "users.UnlinkGroup", "users")
+		return false, wrapErr(err, "users.UnlinkGroup", "users")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -587,19 +661,19 @@ func (r *UserRepo) LoadTags(ctx context.Context, parents []User) (map[uuid.UUID]
 	}
 	rows, err := r.db.Query(ctx, sqlUsersLoadTags, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "users.LoadTags", "users")
+		return nil, wrapErr(err, "users.LoadTags", "users")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k uuid.UUID
 		var v Tag
 		if err := rows.Scan(&k, &v.ID, &v.Label); err != nil {
-			return nil, runtime.Wrap(err, "users.LoadTags", "users")
+			return nil, wrapErr(err, "users.LoadTags", "users")
 		}
 		m[k] = append(m[k], v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, runtime.Wrap(err, "users.LoadTags", "users")
+		return nil, wrapErr(err, "users.LoadTags", "users")
 	}
 	return m, nil
 }

@@ -52,6 +52,36 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
+var (
+	// ErrOrderTypeFuncTaken matches, with errors.Is, the errors that violate the
+	// primary key (type, func) of table order: constraint order_pkey, primary_key in
+	// the spec.
+	ErrOrderTypeFuncTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order", "order_pkey", "primary_key")
+
+	// ErrOrderUserNotFound matches, with errors.Is, the errors that violate the
+	// foreign key user → user.id of table order: constraint order_user_fkey,
+	// user.references in the spec.
+	ErrOrderUserNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order", "order_user_fkey", "user.references")
+)
+
+// Validate checks n against the spec's rules for table order: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewOrder) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table order, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *OrderUpdate) Validate() error {
+	return nil
+}
+
 // scanOrder reads a row of table order, columns in table order, into v.
 func scanOrder(row pgx.Row, v *Order) error {
 	return row.Scan(&v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
@@ -67,7 +97,7 @@ RETURNING "type", "func", "user", "group", "limit"`
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "order.Create", "order")
+		return Order{}, wrapErr(err, "order.Create", "order")
 	}
 	return v, nil
 }
@@ -81,7 +111,7 @@ WHERE "type" = $1 AND "func" = $2`
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderFindByID, type_, func_), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "order.FindByID", "order")
+		return Order{}, wrapErr(err, "order.FindByID", "order")
 	}
 	return v, nil
 }
@@ -94,11 +124,11 @@ SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "f
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrderFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order.FindAll", "order")
+		return nil, wrapErr(err, "order.FindAll", "order")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order.FindAll", "order")
+		return nil, wrapErr(err, "order.FindAll", "order")
 	}
 	return items, nil
 }
@@ -110,7 +140,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
 		rows, err := r.db.Query(ctx, sqlOrderFindAll)
 		if err != nil {
-			yield(Order{}, runtime.Wrap(err, "order.Stream", "order"))
+			yield(Order{}, wrapErr(err, "order.Stream", "order"))
 			return
 		}
 		defer rows.Close()
@@ -118,7 +148,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 		for rows.Next() {
 			v = Order{}
 			if err := scanOrder(rows, &v); err != nil {
-				yield(Order{}, runtime.Wrap(err, "order.Stream", "order"))
+				yield(Order{}, wrapErr(err, "order.Stream", "order"))
 				return
 			}
 			if !yield(v, nil) {
@@ -126,7 +156,7 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Order{}, runtime.Wrap(err, "order.Stream", "order"))
+			yield(Order{}, wrapErr(err, "order.Stream", "order"))
 		}
 	}
 }
@@ -155,16 +185,16 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		var type_ string
 		var func_ int32
 		if err := runtime.DecodeCursor(page.After, &type_, &func_); err != nil {
-			return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
+			return runtime.Page[Order]{}, wrapErr(err, "order.List", "order")
 		}
 		rows, err = r.db.Query(ctx, sqlOrderListAfter, type_, func_, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
+		return runtime.Page[Order]{}, wrapErr(err, "order.List", "order")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanOrder)
 	if err != nil {
-		return runtime.Page[Order]{}, runtime.Wrap(err, "order.List", "order")
+		return runtime.Page[Order]{}, wrapErr(err, "order.List", "order")
 	}
 	return runtime.NewPage(items, size, func(v *Order) string {
 		return runtime.EncodeCursor(v.Type, v.Func)
@@ -185,7 +215,7 @@ RETURNING "type", "func", "user", "group", "limit"`
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpdate, type_, func_, u.User.Set, u.User.Value, u.Group.Ptr(), u.Limit.Ptr()), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "order.Update", "order")
+		return Order{}, wrapErr(err, "order.Update", "order")
 	}
 	return v, nil
 }
@@ -198,7 +228,7 @@ DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrderDelete, type_, func_)
 	if err != nil {
-		return false, runtime.Wrap(err, "order.Delete", "order")
+		return false, wrapErr(err, "order.Delete", "order")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -210,7 +240,7 @@ SELECT count(*) FROM "order"`
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlOrderCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "order.Count", "order")
+		return 0, wrapErr(err, "order.Count", "order")
 	}
 	return n, nil
 }
@@ -312,7 +342,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "order.CreateMany", "order")
+			return 0, wrapErr(err, "order.CreateMany", "order")
 		}
 		return n, nil
 	}
@@ -335,7 +365,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "order.CreateMany", "order")
+		return 0, wrapErr(err, "order.CreateMany", "order")
 	}
 	return total, nil
 }
@@ -360,12 +390,12 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 		var v Order
 		if err := scanOrder(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "order.CreateManyReturning", "order")
+			return nil, wrapErr(err, "order.CreateManyReturning", "order")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "order.CreateManyReturning", "order")
+		return nil, wrapErr(err, "order.CreateManyReturning", "order")
 	}
 	return out, nil
 }
@@ -386,7 +416,7 @@ RETURNING "type", "func", "user", "group", "limit"`
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpsertByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
-		return Order{}, runtime.Wrap(err, "order.UpsertByTypeAndFunc", "order")
+		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 	}
 	return v, nil
 }
@@ -421,7 +451,7 @@ func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder)
 			continue
 		}
 		if err != nil {
-			return Order{}, false, runtime.Wrap(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+			return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
 		}
 		return v, created, nil
 	}
@@ -436,11 +466,11 @@ WHERE "user" = $1 ORDER BY "type", "func"`
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrderListByUser, user)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order.ListByUser", "order")
+		return nil, wrapErr(err, "order.ListByUser", "order")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanOrder)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order.ListByUser", "order")
+		return nil, wrapErr(err, "order.ListByUser", "order")
 	}
 	return items, nil
 }
@@ -483,7 +513,7 @@ func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[in
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
 	m, err := loadOrderByUser(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "order.LoadByUser", "order")
+		return nil, wrapErr(err, "order.LoadByUser", "order")
 	}
 	return m, nil
 }

@@ -51,6 +51,56 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
+var (
+	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table user: constraint user_pkey, primary_key in the spec.
+	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user", "user_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table user: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewUser) Validate() error {
+	var fields []runtime.FieldError
+	if n.Type.Set {
+		v := n.Type.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "type",
+				Message: "must be one of \"from\", \"where\", \"group by\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "user", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table user, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *UserUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Type.Set {
+		v := u.Type.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "type",
+				Message: "must be one of \"from\", \"where\", \"group by\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "user", fields)
+	}
+	return nil
+}
+
 // scanUser reads a row of table user, columns in table order, into v.
 func scanUser(row pgx.Row, v *User) error {
 	return row.Scan(&v.ID, &v.Select, &v.From, &v.Type, &v.Default)
@@ -62,10 +112,14 @@ VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boole
 RETURNING "id", "select", "from", "type", "default"`
 
 // Create inserts a row into table user and returns it as stored, defaults applied.
+// It validates n first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "user.Create", "user")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUserCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "user.Create", "user")
+		return User{}, wrapErr(err, "user.Create", "user")
 	}
 	return v, nil
 }
@@ -79,7 +133,7 @@ WHERE "id" = $1`
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUserFindByID, id), &v); err != nil {
-		return User{}, runtime.Wrap(err, "user.FindByID", "user")
+		return User{}, wrapErr(err, "user.FindByID", "user")
 	}
 	return v, nil
 }
@@ -92,11 +146,11 @@ SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUserFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.FindAll", "user")
+		return nil, wrapErr(err, "user.FindAll", "user")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.FindAll", "user")
+		return nil, wrapErr(err, "user.FindAll", "user")
 	}
 	return items, nil
 }
@@ -108,7 +162,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
 		rows, err := r.db.Query(ctx, sqlUserFindAll)
 		if err != nil {
-			yield(User{}, runtime.Wrap(err, "user.Stream", "user"))
+			yield(User{}, wrapErr(err, "user.Stream", "user"))
 			return
 		}
 		defer rows.Close()
@@ -116,7 +170,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 		for rows.Next() {
 			v = User{}
 			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, runtime.Wrap(err, "user.Stream", "user"))
+				yield(User{}, wrapErr(err, "user.Stream", "user"))
 				return
 			}
 			if !yield(v, nil) {
@@ -124,7 +178,7 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(User{}, runtime.Wrap(err, "user.Stream", "user"))
+			yield(User{}, wrapErr(err, "user.Stream", "user"))
 		}
 	}
 }
@@ -151,16 +205,16 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id int32
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
+			return runtime.Page[User]{}, wrapErr(err, "user.List", "user")
 		}
 		rows, err = r.db.Query(ctx, sqlUserListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
+		return runtime.Page[User]{}, wrapErr(err, "user.List", "user")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanUser)
 	if err != nil {
-		return runtime.Page[User]{}, runtime.Wrap(err, "user.List", "user")
+		return runtime.Page[User]{}, wrapErr(err, "user.List", "user")
 	}
 	return runtime.NewPage(items, size, func(v *User) string {
 		return runtime.EncodeCursor(v.ID)
@@ -178,11 +232,14 @@ RETURNING "id", "select", "from", "type", "default"`
 
 // Update applies the set fields of u to the row of table user with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
+	if err := u.Validate(); err != nil {
+		return User{}, wrapErr(err, "user.Update", "user")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpdate, id, u.Select.Ptr(), u.From.Set, u.From.Value, u.Type.Ptr(), u.Default.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "user.Update", "user")
+		return User{}, wrapErr(err, "user.Update", "user")
 	}
 	return v, nil
 }
@@ -195,7 +252,7 @@ DELETE FROM "user" WHERE "id" = $1`
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUserDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "user.Delete", "user")
+		return false, wrapErr(err, "user.Delete", "user")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -207,7 +264,7 @@ SELECT count(*) FROM "user"`
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlUserCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "user.Count", "user")
+		return 0, wrapErr(err, "user.Count", "user")
 	}
 	return n, nil
 }
@@ -225,11 +282,11 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	}
 	rows, err := r.db.Query(ctx, sqlUserFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.FindByIDs", "user")
+		return nil, wrapErr(err, "user.FindByIDs", "user")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.FindByIDs", "user")
+		return nil, wrapErr(err, "user.FindByIDs", "user")
 	}
 	return items, nil
 }
@@ -312,6 +369,9 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "user.CreateMany", "user")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -331,7 +391,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "user.CreateMany", "user")
+			return 0, wrapErr(err, "user.CreateMany", "user")
 		}
 		return n, nil
 	}
@@ -354,7 +414,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "user.CreateMany", "user")
+		return 0, wrapErr(err, "user.CreateMany", "user")
 	}
 	return total, nil
 }
@@ -369,10 +429,13 @@ RETURNING "id", "select", "from", "type", "default"`
 // CreateManyReturning inserts rows into table user and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "user.CreateManyReturning", "user")
 	}
 	a1 := make([]int32, len(rows))
 	a2 := make([]string, len(rows))
@@ -389,11 +452,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	}
 	res, err := r.db.Query(ctx, sqlUserCreateManyReturning, a1, a2, a3, a4, a5)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.CreateManyReturning", "user")
+		return nil, wrapErr(err, "user.CreateManyReturning", "user")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanUser)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.CreateManyReturning", "user")
+		return nil, wrapErr(err, "user.CreateManyReturning", "user")
 	}
 	return out, nil
 }
@@ -411,11 +474,14 @@ RETURNING "id", "select", "from", "type", "default"`
 // UpsertByID inserts n into table user or, when a row with the same id exists,
 // updates that row from n, in one statement, and returns the row as stored. The
 // update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value.
+// optional field left unset keeps the column's value. It validates n first.
 func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "user.UpsertByID", "user")
+	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpsertByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
-		return User{}, runtime.Wrap(err, "user.UpsertByID", "user")
+		return User{}, wrapErr(err, "user.UpsertByID", "user")
 	}
 	return v, nil
 }
@@ -438,8 +504,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
+	}
 	for attempt := 1; ; attempt++ {
 		var v User
 		var created bool
@@ -450,7 +519,7 @@ func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, boo
 			continue
 		}
 		if err != nil {
-			return User{}, false, runtime.Wrap(err, "user.CreateIfAbsentByID", "user")
+			return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
 		}
 		return v, created, nil
 	}
@@ -467,7 +536,7 @@ func (r *UserRepo) LoadOrder(ctx context.Context, parents []User) (map[int32][]O
 	}
 	m, err := loadOrderByUser(ctx, r.db, keys)
 	if err != nil {
-		return nil, runtime.Wrap(err, "user.LoadOrder", "user")
+		return nil, wrapErr(err, "user.LoadOrder", "user")
 	}
 	return m, nil
 }

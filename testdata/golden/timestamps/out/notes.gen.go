@@ -51,6 +51,30 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 	return &NoteRepo{db: db}
 }
 
+var (
+	// ErrNoteIDTaken matches, with errors.Is, the errors that violate the primary key
+	// (id) of table notes: constraint notes_pkey, primary_key in the spec.
+	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table notes: enum labels, lengths
+// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first rule it fails. The repository calls it before any
+// SQL.
+func (n *NewNote) Validate() error {
+	return nil
+}
+
+// Validate checks u against the spec's rules for table notes, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *NoteUpdate) Validate() error {
+	return nil
+}
+
 // scanNote reads a row of table notes, columns in table order, into v.
 func scanNote(row pgx.Row, v *Note) error {
 	return row.Scan(&v.ID, &v.Title, &v.Body, &v.CreatedAt, &v.UpdatedAt)
@@ -66,7 +90,7 @@ RETURNING "id", "title", "body", "created_at", "updated_at"`
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	var v Note
 	if err := scanNote(r.db.QueryRow(ctx, sqlNotesCreate, n.ID.Ptr(), n.Title, n.Body.Ptr()), &v); err != nil {
-		return Note{}, runtime.Wrap(err, "notes.Create", "notes")
+		return Note{}, wrapErr(err, "notes.Create", "notes")
 	}
 	return v, nil
 }
@@ -80,7 +104,7 @@ WHERE "id" = $1`
 func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 	var v Note
 	if err := scanNote(r.db.QueryRow(ctx, sqlNotesFindByID, id), &v); err != nil {
-		return Note{}, runtime.Wrap(err, "notes.FindByID", "notes")
+		return Note{}, wrapErr(err, "notes.FindByID", "notes")
 	}
 	return v, nil
 }
@@ -93,11 +117,11 @@ SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes" ORDER BY "
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notes.FindAll", "notes")
+		return nil, wrapErr(err, "notes.FindAll", "notes")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanNote)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notes.FindAll", "notes")
+		return nil, wrapErr(err, "notes.FindAll", "notes")
 	}
 	return items, nil
 }
@@ -109,7 +133,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return func(yield func(Note, error) bool) {
 		rows, err := r.db.Query(ctx, sqlNotesFindAll)
 		if err != nil {
-			yield(Note{}, runtime.Wrap(err, "notes.Stream", "notes"))
+			yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
 			return
 		}
 		defer rows.Close()
@@ -117,7 +141,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 		for rows.Next() {
 			v = Note{}
 			if err := scanNote(rows, &v); err != nil {
-				yield(Note{}, runtime.Wrap(err, "notes.Stream", "notes"))
+				yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
 				return
 			}
 			if !yield(v, nil) {
@@ -125,7 +149,7 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Note{}, runtime.Wrap(err, "notes.Stream", "notes"))
+			yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
 		}
 	}
 }
@@ -153,16 +177,16 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	} else {
 		var id uuid.UUID
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Note]{}, runtime.Wrap(err, "notes.List", "notes")
+			return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
 		}
 		rows, err = r.db.Query(ctx, sqlNotesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Note]{}, runtime.Wrap(err, "notes.List", "notes")
+		return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanNote)
 	if err != nil {
-		return runtime.Page[Note]{}, runtime.Wrap(err, "notes.List", "notes")
+		return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
 	}
 	return runtime.NewPage(items, size, func(v *Note) string {
 		return runtime.EncodeCursor(v.ID)
@@ -183,7 +207,7 @@ RETURNING "id", "title", "body", "created_at", "updated_at"`
 func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note, error) {
 	var v Note
 	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Title.Ptr(), u.Body.Ptr()), &v); err != nil {
-		return Note{}, runtime.Wrap(err, "notes.Update", "notes")
+		return Note{}, wrapErr(err, "notes.Update", "notes")
 	}
 	return v, nil
 }
@@ -196,7 +220,7 @@ DELETE FROM "notes" WHERE "id" = $1`
 func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlNotesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "notes.Delete", "notes")
+		return false, wrapErr(err, "notes.Delete", "notes")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -208,7 +232,7 @@ SELECT count(*) FROM "notes"`
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlNotesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "notes.Count", "notes")
+		return 0, wrapErr(err, "notes.Count", "notes")
 	}
 	return n, nil
 }
@@ -226,11 +250,11 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	}
 	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notes.FindByIDs", "notes")
+		return nil, wrapErr(err, "notes.FindByIDs", "notes")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanNote)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notes.FindByIDs", "notes")
+		return nil, wrapErr(err, "notes.FindByIDs", "notes")
 	}
 	return items, nil
 }
@@ -328,7 +352,7 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
 		if err != nil {
-			return 0, runtime.Wrap(err, "notes.CreateMany", "notes")
+			return 0, wrapErr(err, "notes.CreateMany", "notes")
 		}
 		return n, nil
 	}
@@ -351,7 +375,7 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "notes.CreateMany", "notes")
+		return 0, wrapErr(err, "notes.CreateMany", "notes")
 	}
 	return total, nil
 }
@@ -382,11 +406,11 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	}
 	res, err := r.db.Query(ctx, sqlNotesCreateManyReturning, a1, a2, a3)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notes.CreateManyReturning", "notes")
+		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
 	out, err := runtime.CollectRows(res, len(rows), scanNote)
 	if err != nil {
-		return nil, runtime.Wrap(err, "notes.CreateManyReturning", "notes")
+		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
 	return out, nil
 }

@@ -154,10 +154,18 @@ func TestLimitsAreEnforcedByTheDatabase(t *testing.T) {
 	store := NewStore(pgtest.Open(t))
 	n := stressSample()
 	n.Code = strings.Repeat("x", 17) // varchar(16)
+	// Validate rejects it before any SQL, naming the field.
 	_, err := store.Samples.Create(ctx, n)
 	var dbErr *runtime.DbError
-	if !errors.As(err, &dbErr) || dbErr.Op != "samples.Create" || dbErr.Kind != runtime.KindEncoding {
+	if !errors.As(err, &dbErr) || dbErr.Op != "samples.Create" || dbErr.Kind != runtime.KindValidation ||
+		len(dbErr.Fields) != 1 || dbErr.Fields[0].Field != "code" {
 		t.Fatalf("over-long varchar: %v", err)
+	}
+	// The database rejects it too when the statement runs without Validate:
+	// the parameter's cast does not cut the value.
+	err = scanSample(store.DB().QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), new(Sample))
+	if runtime.KindOf(err) != runtime.KindEncoding {
+		t.Fatalf("over-long varchar through the statement: %v", err)
 	}
 }
 

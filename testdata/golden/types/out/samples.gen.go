@@ -130,6 +130,124 @@ func NewSampleRepo(db runtime.DBTX) *SampleRepo {
 	return &SampleRepo{db: db}
 }
 
+var (
+	// ErrSampleIDTaken matches, with errors.Is, the errors that violate the primary
+	// key (id) of table samples: constraint samples_pkey, primary_key in the spec.
+	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
+)
+
+// Validate checks n against the spec's rules for table samples: enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first rule it fails. The repository calls it before
+// any SQL.
+func (n *NewSample) Validate() error {
+	var fields []runtime.FieldError
+	{
+		v := n.Code
+		if runtime.LongerThan(v, 16) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 16 characters long",
+			})
+		}
+	}
+	{
+		v := n.Flag
+		if runtime.LongerThan(v, 1) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "flag",
+				Message: "must be at most 1 characters long",
+			})
+		}
+	}
+	if n.Mood.Set {
+		v := n.Mood.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "mood",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if n.Moods.Set {
+		v := n.Moods.Value
+		badLabel := false
+		for _, e := range v {
+			if !e.Valid() {
+				badLabel = true
+				break
+			}
+		}
+		if badLabel {
+			fields = append(fields, runtime.FieldError{
+				Field:   "moods",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "samples", fields)
+	}
+	return nil
+}
+
+// Validate checks u against the spec's rules for table samples, field by field for
+// the fields that are set: enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
+// whose Fields list every failing field (JSON names), each with the first rule it
+// fails. The repository calls it before any SQL.
+func (u *SampleUpdate) Validate() error {
+	var fields []runtime.FieldError
+	if u.Code.Set {
+		v := u.Code.Value
+		if runtime.LongerThan(v, 16) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "code",
+				Message: "must be at most 16 characters long",
+			})
+		}
+	}
+	if u.Flag.Set {
+		v := u.Flag.Value
+		if runtime.LongerThan(v, 1) {
+			fields = append(fields, runtime.FieldError{
+				Field:   "flag",
+				Message: "must be at most 1 characters long",
+			})
+		}
+	}
+	if u.Mood.Set {
+		v := u.Mood.Value
+		if !v.Valid() {
+			fields = append(fields, runtime.FieldError{
+				Field:   "mood",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if u.Moods.Set {
+		v := u.Moods.Value
+		badLabel := false
+		for _, e := range v {
+			if !e.Valid() {
+				badLabel = true
+				break
+			}
+		}
+		if badLabel {
+			fields = append(fields, runtime.FieldError{
+				Field:   "moods",
+				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
+			})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "samples", fields)
+	}
+	return nil
+}
+
 // scanSample reads a row of table samples, columns in table order, into v.
 func scanSample(row pgx.Row, v *Sample) error {
 	return row.Scan(&v.ID, &v.UID, &v.Name, &v.Code, &v.Flag, &v.Active, &v.Small, &v.Medium, &v.Big, &v.Amount, &v.Ratio, &v.Score, &v.Precise, &v.BornOn, &v.Alarm, &v.SeenAt, &v.HappenedAt, &v.Wait, &v.Doc, &v.RawDoc, &v.Blob, &v.Addr, &v.Net, &v.Tags, &v.Counts, &v.IDs, &v.Prices, &v.Mood, &v.Moods)
@@ -141,11 +259,14 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean,
 RETURNING "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
 
 // Create inserts a row into table samples and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
+	if err := n.Validate(); err != nil {
+		return Sample{}, wrapErr(err, "samples.Create", "samples")
+	}
 	var v Sample
 	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), &v); err != nil {
-		return Sample{}, runtime.Wrap(err, "samples.Create", "samples")
+		return Sample{}, wrapErr(err, "samples.Create", "samples")
 	}
 	return v, nil
 }
@@ -159,7 +280,7 @@ WHERE "id" = $1`
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
 	var v Sample
 	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesFindByID, id), &v); err != nil {
-		return Sample{}, runtime.Wrap(err, "samples.FindByID", "samples")
+		return Sample{}, wrapErr(err, "samples.FindByID", "samples")
 	}
 	return v, nil
 }
@@ -172,11 +293,11 @@ SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", 
 func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 	rows, err := r.db.Query(ctx, sqlSamplesFindAll)
 	if err != nil {
-		return nil, runtime.Wrap(err, "samples.FindAll", "samples")
+		return nil, wrapErr(err, "samples.FindAll", "samples")
 	}
 	items, err := runtime.CollectRows(rows, 0, scanSample)
 	if err != nil {
-		return nil, runtime.Wrap(err, "samples.FindAll", "samples")
+		return nil, wrapErr(err, "samples.FindAll", "samples")
 	}
 	return items, nil
 }
@@ -188,7 +309,7 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 	return func(yield func(Sample, error) bool) {
 		rows, err := r.db.Query(ctx, sqlSamplesFindAll)
 		if err != nil {
-			yield(Sample{}, runtime.Wrap(err, "samples.Stream", "samples"))
+			yield(Sample{}, wrapErr(err, "samples.Stream", "samples"))
 			return
 		}
 		defer rows.Close()
@@ -196,7 +317,7 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 		for rows.Next() {
 			v = Sample{}
 			if err := scanSample(rows, &v); err != nil {
-				yield(Sample{}, runtime.Wrap(err, "samples.Stream", "samples"))
+				yield(Sample{}, wrapErr(err, "samples.Stream", "samples"))
 				return
 			}
 			if !yield(v, nil) {
@@ -204,7 +325,7 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(Sample{}, runtime.Wrap(err, "samples.Stream", "samples"))
+			yield(Sample{}, wrapErr(err, "samples.Stream", "samples"))
 		}
 	}
 }
@@ -232,16 +353,16 @@ func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	} else {
 		var id int64
 		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Sample]{}, runtime.Wrap(err, "samples.List", "samples")
+			return runtime.Page[Sample]{}, wrapErr(err, "samples.List", "samples")
 		}
 		rows, err = r.db.Query(ctx, sqlSamplesListAfter, id, size+1)
 	}
 	if err != nil {
-		return runtime.Page[Sample]{}, runtime.Wrap(err, "samples.List", "samples")
+		return runtime.Page[Sample]{}, wrapErr(err, "samples.List", "samples")
 	}
 	items, err := runtime.CollectRows(rows, size+1, scanSample)
 	if err != nil {
-		return runtime.Page[Sample]{}, runtime.Wrap(err, "samples.List", "samples")
+		return runtime.Page[Sample]{}, wrapErr(err, "samples.List", "samples")
 	}
 	return runtime.NewPage(items, size, func(v *Sample) string {
 		return runtime.EncodeCursor(v.ID)
@@ -283,11 +404,14 @@ RETURNING "id", "uid", "name", "code", "flag", "active", "small", "medium", "big
 
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
+	if err := u.Validate(); err != nil {
+		return Sample{}, wrapErr(err, "samples.Update", "samples")
+	}
 	var v Sample
 	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesUpdate, id, u.UID.Ptr(), u.Name.Ptr(), u.Code.Ptr(), u.Flag.Ptr(), u.Active.Ptr(), u.Small.Ptr(), u.Medium.Ptr(), u.Big.Ptr(), u.Amount.Ptr(), u.Ratio.Ptr(), u.Score.Ptr(), u.Precise.Ptr(), u.BornOn.Ptr(), u.Alarm.Ptr(), u.SeenAt.Ptr(), u.HappenedAt.Ptr(), u.Wait.Ptr(), u.Doc.Ptr(), u.RawDoc.Ptr(), u.Blob.Ptr(), u.Addr.Ptr(), u.Net.Ptr(), u.Tags.Ptr(), u.Counts.Ptr(), u.IDs.Ptr(), u.Prices.Ptr(), u.Mood.Ptr(), u.Moods.Ptr()), &v); err != nil {
-		return Sample{}, runtime.Wrap(err, "samples.Update", "samples")
+		return Sample{}, wrapErr(err, "samples.Update", "samples")
 	}
 	return v, nil
 }
@@ -300,7 +424,7 @@ DELETE FROM "samples" WHERE "id" = $1`
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSamplesDelete, id)
 	if err != nil {
-		return false, runtime.Wrap(err, "samples.Delete", "samples")
+		return false, wrapErr(err, "samples.Delete", "samples")
 	}
 	return tag.RowsAffected() > 0, nil
 }
@@ -312,7 +436,7 @@ SELECT count(*) FROM "samples"`
 func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
 	var n int64
 	if err := r.db.QueryRow(ctx, sqlSamplesCount).Scan(&n); err != nil {
-		return 0, runtime.Wrap(err, "samples.Count", "samples")
+		return 0, wrapErr(err, "samples.Count", "samples")
 	}
 	return n, nil
 }
@@ -330,11 +454,11 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	}
 	rows, err := r.db.Query(ctx, sqlSamplesFindByIDs, ids)
 	if err != nil {
-		return nil, runtime.Wrap(err, "samples.FindByIDs", "samples")
+		return nil, wrapErr(err, "samples.FindByIDs", "samples")
 	}
 	items, err := runtime.CollectRows(rows, len(ids), scanSample)
 	if err != nil {
-		return nil, runtime.Wrap(err, "samples.FindByIDs", "samples")
+		return nil, wrapErr(err, "samples.FindByIDs", "samples")
 	}
 	return items, nil
 }
@@ -492,6 +616,9 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "samples.CreateMany", "samples")
+	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
 	var masks []uint64
@@ -524,7 +651,7 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 		return nil
 	})
 	if err != nil {
-		return 0, runtime.Wrap(err, "samples.CreateMany", "samples")
+		return 0, wrapErr(err, "samples.CreateMany", "samples")
 	}
 	return total, nil
 }
@@ -533,10 +660,13 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) ([]Sample, error) {
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -549,12 +679,12 @@ func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) 
 		var v Sample
 		if err := scanSample(br.QueryRow(), &v); err != nil {
 			br.Close()
-			return nil, runtime.Wrap(err, "samples.CreateManyReturning", "samples")
+			return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 		}
 		out = append(out, v)
 	}
 	if err := br.Close(); err != nil {
-		return nil, runtime.Wrap(err, "samples.CreateManyReturning", "samples")
+		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 	}
 	return out, nil
 }

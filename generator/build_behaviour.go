@@ -1,0 +1,514 @@
+package generator
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// reservedPrefix starts the names of cpcgen's own tables (the audit log)
+// and of the common table expressions and columns its statements use.
+const reservedPrefix = "cpcgen_"
+
+// TenantPolicy is the name of the row-level security policy of tenant
+// tables.
+const TenantPolicy = "cpcgen_tenant"
+
+// checkReserved rejects table and column names cpcgen keeps for itself.
+func (b *builder) checkReserved(st *spec.Table) {
+	if strings.HasPrefix(st.Name, reservedPrefix) {
+		b.errs.Add(st.Pos, "table name %q starts with %q, which is reserved for cpcgen's own tables; rename the table", st.Name, reservedPrefix)
+	}
+	for _, c := range st.Columns {
+		if strings.HasPrefix(c.Name, reservedPrefix) && !c.Implied {
+			b.errs.Add(c.Pos, "column name %q starts with %q, which is reserved for the names cpcgen's statements use; rename the column", c.Name, reservedPrefix)
+		}
+	}
+}
+
+// tenantTypes are the types a tenant column may have: the runtime sets
+// the tenant as text, and the policy casts it back.
+var tenantTypes = map[string]bool{
+	"uuid": true, "text": true, "varchar": true, "char": true, "citext": true,
+	"smallint": true, "integer": true, "bigint": true,
+}
+
+// buildTenant checks t's tenant column against the package's other tenant
+// tables: one tenant setting serves them all, so their columns must share
+// a type.
+func (b *builder) buildTenant(pkg *Package, t *Table, first **Table) {
+	c := t.Tenant
+	if c == nil {
+		return
+	}
+	if c.Type.ArrayDims > 0 || (c.Type.Enum == nil && !tenantTypes[c.Type.Name]) {
+		b.errs.Add(c.Spec.Pos, "tenant column %q is %s; a tenant is a uuid, text or integer value", c.SQLName, c.Type)
+		return
+	}
+	if f := *first; f != nil {
+		if f.Tenant.Type.String() != c.Type.String() || f.Tenant.Go != c.Go {
+			b.errs.Add(c.Spec.Pos, "tenant column %s.%s is %s but %s.%s is %s; the tenant columns of a package must have one type",
+				t.SQLName, c.SQLName, c.Type, f.SQLName, f.Tenant.SQLName, f.Tenant.Type)
+		}
+		return
+	}
+	*first = t
+	g := c.Go.Elem()
+	pkg.Tenant = &g
+}
+
+// policyOf returns the row-level security policy of a tenant table.
+func policyOf(t *Table) *Policy {
+	return &Policy{Table: t.SQLName, Column: t.Tenant.SQLName, Type: paramSQLType(t.Tenant.Type)}
+}
+
+// Expr is the policy's USING and WITH CHECK condition. A transaction that
+// has not set the tenant sees no row: current_setting is NULL, or ” once
+// the setting was used in the session.
+func (p *Policy) Expr() string {
+	return quoteIdent(p.Column) + " = NULLIF(current_setting(" + quoteLiteral(runtime.TenantSetting) + ", true), '')::" + p.Type
+}
+
+// Create returns the statements enabling the policy on its table: row
+// level security on, forced for the table's owner too, and the policy.
+func (p *Policy) Create() []string {
+	t := quoteIdent(p.Table)
+	return []string{
+		"ALTER TABLE " + t + " ENABLE ROW LEVEL SECURITY",
+		"ALTER TABLE " + t + " FORCE ROW LEVEL SECURITY",
+		"CREATE POLICY " + quoteIdent(TenantPolicy) + " ON " + t + " USING (" + p.Expr() + ") WITH CHECK (" + p.Expr() + ")",
+	}
+}
+
+// Drop returns the statements undoing Create.
+func (p *Policy) Drop() []string {
+	t := quoteIdent(p.Table)
+	return []string{
+		"DROP POLICY " + quoteIdent(TenantPolicy) + " ON " + t,
+		"ALTER TABLE " + t + " NO FORCE ROW LEVEL SECURITY",
+		"ALTER TABLE " + t + " DISABLE ROW LEVEL SECURITY",
+	}
+}
+
+// livePredicate is the predicate of a unique index of t: where (the
+// spec's, possibly "") restricted to live rows on a soft-delete table, so
+// that a deleted row does not block a new one.
+func livePredicate(t *Table, where string) string {
+	if t.DeletedAt == nil {
+		return where
+	}
+	live := t.DeletedAt.Quoted + " IS NULL"
+	if where == "" {
+		return live
+	}
+	return "(" + where + ") AND " + live
+}
+
+// buildRules computes the validation rules of t's columns and their CHECK
+// constraints.
+func (b *builder) buildRules(t *Table) {
+	for _, c := range t.Columns {
+		sc := c.Spec
+		if sc.GoType != "" {
+			// The Go type is the caller's; only the database checks it.
+			b.ruleChecks(t, c, nil)
+			continue
+		}
+		var rules []*Rule
+		add := func(r *Rule) { r.Column = c; rules = append(rules, r) }
+		if e := c.Type.Enum; e != nil {
+			add(&Rule{Kind: RuleEnum, Message: enumMessage(e)})
+		}
+		r := sc.Rules
+		if r.NotEmpty {
+			add(&Rule{Kind: RuleNotEmpty, Message: "must not be empty"})
+		}
+		if r.MinLength != nil && *r.MinLength > 0 {
+			add(&Rule{Kind: RuleMinLength, Length: *r.MinLength, Message: fmt.Sprintf("must be at least %d characters long", *r.MinLength)})
+		}
+		if r.MaxLength != nil {
+			add(&Rule{Kind: RuleMaxLength, Length: *r.MaxLength, Message: fmt.Sprintf("must be at most %d characters long", *r.MaxLength)})
+		}
+		for _, bound := range []struct {
+			kind RuleKind
+			text string
+			word string
+		}{{RuleMin, r.Min, "least"}, {RuleMax, r.Max, "most"}} {
+			if bound.text == "" {
+				continue
+			}
+			val, ok := b.boundLiteral(t, c, bound.text)
+			if !ok {
+				continue
+			}
+			rule := &Rule{Kind: bound.kind, Bound: val, Message: fmt.Sprintf("must be at %s %s", bound.word, val)}
+			if c.Type.Name == "numeric" {
+				prefix := "min"
+				if bound.kind == RuleMax {
+					prefix = "max"
+				}
+				rule.Var = prefix + t.Model + c.Field
+				b.declareDerived(t, rule.Var, fmt.Sprintf("the %s bound of column %s.%s", prefix, t.SQLName, c.SQLName), sc.Rules.Pos)
+				t.Bounds = append(t.Bounds, rule)
+			}
+			add(rule)
+		}
+		if r.Format != "" {
+			add(&Rule{Kind: RuleFormat, Func: formatFuncs[r.Format], Message: formatMessages[r.Format]})
+		}
+		if r.Pattern != "" {
+			rule := &Rule{Kind: RulePattern, Pattern: "^(?:" + r.Pattern + ")$", Message: "must match the pattern " + r.Pattern}
+			rule.Var = "pattern" + t.Model + c.Field
+			b.declareDerived(t, rule.Var, fmt.Sprintf("the pattern of column %s.%s", t.SQLName, c.SQLName), sc.Rules.Pos)
+			t.Patterns = append(t.Patterns, rule)
+			add(rule)
+		}
+		c.Rules = rules
+		b.ruleChecks(t, c, rules)
+	}
+	check := func(cols []*Column) bool {
+		for _, c := range cols {
+			if len(c.Rules) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	t.Validates = check(t.Insert) || check(t.Updatable)
+}
+
+// ruleChecks attaches to rules the CHECK constraints of the column's
+// explicit rules that PostgreSQL can express. A go_type column (rules nil)
+// still gets them, from the spec.
+func (b *builder) ruleChecks(t *Table, c *Column, rules []*Rule) {
+	r := c.Spec.Rules
+	col := c.Quoted
+	length := "char_length(" + col + ")"
+	var checks []struct {
+		suffix, expr string
+		kind         RuleKind
+	}
+	addCheck := func(kind RuleKind, suffix, expr string) {
+		checks = append(checks, struct {
+			suffix, expr string
+			kind         RuleKind
+		}{suffix, expr, kind})
+	}
+	if r.NotEmpty {
+		if c.Type.ArrayDims > 0 {
+			addCheck(RuleNotEmpty, "not_empty", "cardinality("+col+") > 0")
+		} else {
+			addCheck(RuleNotEmpty, "not_empty", col+" <> ''")
+		}
+	}
+	if r.MinLength != nil && *r.MinLength > 0 {
+		addCheck(RuleMinLength, "min_length", length+" >= "+strconv.Itoa(*r.MinLength))
+	}
+	if r.MaxLength != nil && *r.MaxLength != typeMaxLen(c.Type) {
+		// varchar(n) and char(n) enforce their own n.
+		addCheck(RuleMaxLength, "max_length", length+" <= "+strconv.Itoa(*r.MaxLength))
+	}
+	if r.Min != "" {
+		if v, ok := canonicalDecimal(r.Min); ok {
+			addCheck(RuleMin, "min", col+" >= "+sqlNumber(v))
+		}
+	}
+	if r.Max != "" {
+		if v, ok := canonicalDecimal(r.Max); ok {
+			addCheck(RuleMax, "max", col+" <= "+sqlNumber(v))
+		}
+	}
+	if r.Format != "" {
+		if p, ok := runtime.FormatPattern(r.Format); ok {
+			if pg, err := pgPattern(p); err == nil {
+				expr := col + " ~ " + quoteLiteral(pg)
+				if r.Format == "hostname" {
+					expr = length + " <= " + strconv.Itoa(runtime.MaxHostnameLength) + " AND " + expr
+				}
+				addCheck(RuleFormat, "format", expr)
+			}
+		}
+	}
+	if r.Pattern != "" {
+		// A pattern PostgreSQL does not share stays a Go-only check.
+		if pg, err := pgPattern(r.Pattern); err == nil {
+			addCheck(RulePattern, "pattern", col+" ~ "+quoteLiteral(pg))
+		}
+	}
+	for _, ck := range checks {
+		k := &Constraint{
+			Kind: CheckConstraint, Table: t, SQLName: constraintName(t.SQLName, c.SQLName, ck.suffix),
+			SpecName: c.SQLName + "." + ruleSpecNames[ck.kind], Expr: ck.expr, Pos: r.Pos,
+			Sentinel: "Err" + t.Model + c.Field + goName(ck.suffix) + "Check",
+			Doc:      fmt.Sprintf("the %s rule of column %s", ruleSpecNames[ck.kind], c.SQLName),
+		}
+		for _, rule := range rules {
+			if rule.Kind == ck.kind {
+				rule.Check = k
+			}
+		}
+		b.colChecks[c] = append(b.colChecks[c], k)
+	}
+}
+
+// ruleSpecNames are the spec keys of the rules.
+var ruleSpecNames = map[RuleKind]string{
+	RuleNotEmpty: "not_empty", RuleMinLength: "min_length", RuleMaxLength: "max_length",
+	RuleMin: "min", RuleMax: "max", RuleFormat: "validate", RulePattern: "pattern",
+}
+
+// formatFuncs are the runtime functions checking the named formats.
+var formatFuncs = map[string]string{
+	"email": "IsEmail", "url": "IsURL", "uuid": "IsUUID", "hostname": "IsHostname",
+	"e164": "IsE164", "slug": "IsSlug", "alpha": "IsAlpha", "alphanumeric": "IsAlphanumeric",
+}
+
+// formatMessages are the messages of the named formats.
+var formatMessages = map[string]string{
+	"email":        "must be an email address",
+	"url":          "must be an absolute URL",
+	"uuid":         "must be a UUID",
+	"hostname":     "must be a host name",
+	"e164":         "must be a phone number in E.164 form, such as +14155550123",
+	"slug":         "must be lower-case letters and digits joined by single hyphens",
+	"alpha":        "must be ASCII letters only",
+	"alphanumeric": "must be ASCII letters and digits only",
+}
+
+// enumMessage is the message of an enum membership rule.
+func enumMessage(e *spec.Enum) string {
+	if len(e.Values) > 8 {
+		return "must be a label of enum " + e.Name
+	}
+	labels := make([]string, len(e.Values))
+	for i, v := range e.Values {
+		labels[i] = strconv.Quote(v.Name)
+	}
+	return "must be one of " + strings.Join(labels, ", ")
+}
+
+// typeMaxLen is n of varchar(n) and char(n), or -1.
+func typeMaxLen(t spec.Type) int {
+	if t.ArrayDims == 0 && t.Enum == nil && (t.Name == "varchar" || t.Name == "char") && len(t.Args) == 1 {
+		return t.Args[0]
+	}
+	return -1
+}
+
+// canonicalDecimal returns decimal text as written in a spec (12.50,
+// 1e3, -0.5, 0x1F, 1_000) in plain decimal form: "12.5", "1000".
+func canonicalDecimal(s string) (string, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "_", "")
+	if i, ok := new(big.Int).SetString(s, 0); ok {
+		return i.String(), true
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return "", false
+	}
+	if r.IsInt() {
+		return r.Num().String(), true
+	}
+	for prec := 1; prec <= 2000; prec++ {
+		f := r.FloatString(prec)
+		if back, ok := new(big.Rat).SetString(f); ok && back.Cmp(r) == 0 {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// sqlNumber writes a decimal as an SQL constant (negative in parentheses).
+func sqlNumber(v string) string {
+	if strings.HasPrefix(v, "-") {
+		return "(" + v + ")"
+	}
+	return v
+}
+
+// intRanges are the ranges of the Go integer types of integer columns.
+var intRanges = map[string][2]int64{
+	"smallint": {math.MinInt16, math.MaxInt16},
+	"integer":  {math.MinInt32, math.MaxInt32},
+	"bigint":   {math.MinInt64, math.MaxInt64},
+}
+
+// boundLiteral returns a min or max bound as a Go constant of the
+// column's type, reporting a bound the type cannot hold.
+func (b *builder) boundLiteral(t *Table, c *Column, text string) (string, bool) {
+	v, ok := canonicalDecimal(text)
+	if !ok {
+		b.errs.Add(c.Spec.Rules.Pos, "column %q: bound %q is not a number", c.SQLName, text)
+		return "", false
+	}
+	if rg, isInt := intRanges[c.Type.Name]; isInt {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < rg[0] || n > rg[1] {
+			b.errs.Add(c.Spec.Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
+			return "", false
+		}
+	}
+	if c.Type.Name == "real" || c.Type.Name == "double precision" {
+		bits := 64
+		if c.Type.Name == "real" {
+			bits = 32
+		}
+		if f, err := strconv.ParseFloat(v, bits); err != nil || math.IsInf(f, 0) {
+			b.errs.Add(c.Spec.Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
+			return "", false
+		}
+	}
+	return v, true
+}
+
+// buildConstraints names t's constraints and their sentinels, in schema
+// order, and declares the sentinels.
+func (b *builder) buildConstraints(t *Table) {
+	st := t.Spec
+	add := func(k *Constraint) {
+		k.Table = t
+		t.Constraints = append(t.Constraints, k)
+		if k.Kind == CheckConstraint {
+			t.Checks = append(t.Checks, k)
+		}
+	}
+	fields := func(cols []*spec.Column) string {
+		var s string
+		for _, c := range cols {
+			s += goName(c.Name)
+		}
+		return s
+	}
+	names := func(cols []*spec.Column) string {
+		parts := make([]string, len(cols))
+		for i, c := range cols {
+			parts[i] = c.Name
+		}
+		return strings.Join(parts, ", ")
+	}
+	add(&Constraint{
+		Kind: PrimaryKeyConstraint, SQLName: constraintName(t.SQLName, "pkey"), SpecName: "primary_key",
+		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: st.Pos,
+		Doc: fmt.Sprintf("the primary key (%s)", names(st.PrimaryKey)),
+	})
+	for _, c := range t.Columns {
+		if c.Spec.Unique && !c.Spec.PrimaryKey {
+			add(&Constraint{
+				Kind: UniqueConstraint, SQLName: constraintName(t.SQLName, c.SQLName, "key"), SpecName: c.SQLName + ".unique",
+				Sentinel: "Err" + t.Model + c.Field + "Taken", Pos: c.Spec.Pos,
+				Doc: fmt.Sprintf("the unique column %s", c.SQLName),
+			})
+		}
+	}
+	for _, ix := range st.Indexes {
+		if !ix.Unique {
+			continue
+		}
+		var cols []*spec.Column
+		var parts []string
+		allCols := true
+		for _, p := range ix.Parts {
+			if p.Column == nil {
+				allCols = false
+				parts = append(parts, p.Expr)
+				continue
+			}
+			cols = append(cols, p.Column)
+			parts = append(parts, p.Column.Name)
+		}
+		name := indexName(t, ix)
+		var suffix string
+		if allCols {
+			suffix = fields(cols)
+		} else {
+			suffix = goName(strings.TrimSuffix(strings.TrimPrefix(name, t.SQLName+"_"), "_key"))
+		}
+		specName := ix.Name
+		if specName == "" {
+			specName = "unique(" + strings.Join(parts, ", ") + ")"
+		}
+		add(&Constraint{
+			Kind: UniqueConstraint, SQLName: name, SpecName: specName,
+			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: ix.Pos,
+			Doc: fmt.Sprintf("the unique index on (%s)", strings.Join(parts, ", ")),
+		})
+	}
+	for _, c := range t.Columns {
+		if c.Spec.Check != "" {
+			add(&Constraint{
+				Kind: CheckConstraint, SQLName: constraintName(t.SQLName, c.SQLName, "check"), SpecName: c.SQLName + ".check",
+				Sentinel: "Err" + t.Model + c.Field + "Check", Expr: c.Spec.Check, Pos: c.Spec.CheckPos,
+				Doc: fmt.Sprintf("the check of column %s (%s)", c.SQLName, c.Spec.Check),
+			})
+		}
+		for _, k := range b.colChecks[c] {
+			add(k)
+		}
+	}
+	for i, chk := range st.Checks {
+		name, specName, suffix := chk.Name, chk.Name, goName(chk.Name)
+		if name == "" {
+			name = constraintName(t.SQLName, "check"+strconv.Itoa(i+1))
+			specName = "checks[" + strconv.Itoa(i) + "]"
+			suffix = strconv.Itoa(i + 1)
+		}
+		add(&Constraint{
+			Kind: CheckConstraint, SQLName: name, SpecName: specName,
+			Sentinel: "Err" + t.Model + suffix + "Check", Expr: chk.Expr, Pos: chk.Pos,
+			Doc: fmt.Sprintf("the check %s", chk.Expr),
+		})
+	}
+	for _, c := range t.Columns {
+		if ref := c.Spec.References; ref != nil {
+			add(&Constraint{
+				Kind: ForeignKeyConstraint, SQLName: constraintName(t.SQLName, c.SQLName, "fkey"), SpecName: c.SQLName + ".references",
+				Sentinel: "Err" + t.Model + c.Field + "NotFound", Pos: ref.Pos,
+				Doc: fmt.Sprintf("the foreign key %s → %s.%s", c.SQLName, ref.Table.Name, ref.Column.Name),
+			})
+			if target := ref.Table; target.SoftDelete != nil && !ref.Column.PrimaryKey {
+				b.errs.Add(ref.Pos, "column %q references %s.%s, which is unique only among the live rows of the soft_delete table %s; reference its primary key",
+					c.SQLName, target.Name, ref.Column.Name, target.Name)
+			}
+		}
+	}
+	seen := map[string]*Constraint{}
+	for _, k := range t.Constraints {
+		if prev, dup := seen[k.SQLName]; dup {
+			b.errs.Add(k.Pos, "constraint name %q of table %q is also the name of %s at %s; name one of them differently", k.SQLName, t.SQLName, prev.Doc, prev.Pos)
+			continue
+		}
+		seen[k.SQLName] = k
+		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), k.Pos)
+	}
+}
+
+// buildReadsDeleted sets t.ReadsDeleted, and names WithDeleted, when a
+// read of t's repository can see soft-deleted rows.
+func (b *builder) buildReadsDeleted(t *Table) {
+	reads := t.DeletedAt != nil
+	for _, r := range t.Relations {
+		if r.Skipped != "" {
+			continue
+		}
+		switch r.Kind {
+		case HasMany:
+			reads = reads || r.Child.DeletedAt != nil
+		case ManyToMany:
+			reads = reads || r.Through.DeletedAt != nil || r.Target.DeletedAt != nil
+		}
+	}
+	if reads && b.repoMethod(t, "WithDeleted", "the generated method WithDeleted", spec.Pos{}) {
+		t.ReadsDeleted = true
+	}
+}
+
+// hasBehaviours reports whether t's writes do more than their statement
+// says: audit rows, tenant stamps, soft deletes or version checks.
+func hasBehaviours(t *Table) bool {
+	return t.Audit || t.Tenant != nil || t.DeletedAt != nil || t.Version != nil
+}
