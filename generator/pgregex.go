@@ -27,9 +27,10 @@ const maxPortableRanges = 64
 // above 255.
 //
 // The pattern is rebuilt from Go's parse tree rather than passed on, so
-// that escapes mean the same to both engines: every character other than
-// an ASCII letter or digit is written as an escape (\u0040, or \. outside
-// brackets), which both read as that character.
+// that escapes mean the same to both engines: outside brackets every
+// character other than an ASCII letter or digit is escaped (\. or
+// \u00E9), inside them every character brackets give a meaning, and
+// anything not printable ASCII.
 func pgPattern(pattern string) (string, error) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
@@ -202,10 +203,11 @@ func pgRune(r rune) string {
 	return pgEscape(r)
 }
 
-// pgClassRune writes r inside brackets: ASCII letters and digits as they
-// are, anything else as \uXXXX.
+// pgClassRune writes r inside brackets: printable ASCII as it is, except
+// the characters brackets give a meaning (] \ ^ - [), and anything else as
+// \uXXXX.
 func pgClassRune(r rune) string {
-	if isASCIIAlnum(r) {
+	if r > ' ' && r < unicode.MaxASCII && !strings.ContainsRune(`]\^-[`, r) {
 		return string(r)
 	}
 	return pgEscape(r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -69,6 +70,7 @@ func Plan(pkg *generator.Package, current, desired *schema.Schema) (*Planned, er
 		return nil, fmt.Errorf("diff schema: %w", err)
 	}
 	changes, constraintRenames := pairRenames(changes)
+	checksAfterColumns(changes)
 	if len(changes) > 0 {
 		planned, err := planChanges(changes)
 		if err != nil {
@@ -89,6 +91,24 @@ func Plan(pkg *generator.Package, current, desired *schema.Schema) (*Planned, er
 		}
 	}
 	return out, nil
+}
+
+// checksAfterColumns moves, within each altered table, the checks added
+// after the columns added, so that the reverse statement drops the checks
+// before the columns: a check on a new column would otherwise be dropped
+// with its column first, and its own DROP CONSTRAINT fail.
+func checksAfterColumns(changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		sort.SliceStable(mt.Changes, func(i, j int) bool {
+			_, ci := mt.Changes[i].(*schema.AddCheck)
+			_, cj := mt.Changes[j].(*schema.AddCheck)
+			return !ci && cj
+		})
+	}
 }
 
 // planChanges turns schema changes into statements with Atlas's planner,

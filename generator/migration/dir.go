@@ -2,6 +2,7 @@ package migration
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,8 +41,12 @@ type Dir struct {
 	// LastVersion is the highest version among Files (0 when empty).
 	LastVersion int64
 	// Snapshot is the schema after the last migration, read from
-	// SnapshotFile; an empty schema when there is none.
+	// SnapshotFile; an empty schema when there is none. Policies are the
+	// row-level security policies of tenant tables after the last
+	// migration, which the snapshot keeps beside the schema (Atlas does
+	// not model policies).
 	Snapshot    *schema.Schema
+	Policies    []*generator.Policy
 	HasSnapshot bool
 	// Sum is the content of atlas.sum, nil when there is none.
 	Sum []byte
@@ -92,6 +97,9 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 				return nil, fmt.Errorf("read %s/%s: %w", rel, name, err)
 			}
 			s, err := ParseSnapshot(data)
+			if err == nil {
+				d.Policies, err = ParsePolicies(data)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s/%s: %w; restore it from version control, or rebuild it with cpcgen migrate diff --dev-url", rel, name, err)
 			}
@@ -107,15 +115,62 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 	return d, nil
 }
 
-// Snapshot renders a schema as the snapshot file's content: Atlas's HCL
-// for PostgreSQL, deterministic.
-func Snapshot(s *schema.Schema) ([]byte, error) {
+// Snapshot renders a schema and the row-level security policies of its
+// tenant tables as the snapshot file's content: Atlas's HCL for
+// PostgreSQL, deterministic, after one comment line per policy
+// ("# cpcgen:policy {json}"), which HCL ignores and ParsePolicies reads.
+func Snapshot(s *schema.Schema, policies []*generator.Policy) ([]byte, error) {
 	data, err := postgres.MarshalHCL(s)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
 	}
-	header := "# " + snapshotHeader + "\n"
-	return append([]byte(header), data...), nil
+	var b bytes.Buffer
+	b.WriteString("# " + snapshotHeader + "\n")
+	for _, p := range sortedPolicies(policies) {
+		line, err := json.Marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("render snapshot: %w", err)
+		}
+		b.WriteString(policyPrefix)
+		b.Write(line)
+		b.WriteString("\n")
+	}
+	b.Write(data)
+	return b.Bytes(), nil
+}
+
+// policyPrefix starts the snapshot's policy lines.
+const policyPrefix = "# cpcgen:policy "
+
+// ParsePolicies reads the policy lines of a snapshot file.
+func ParsePolicies(data []byte) ([]*generator.Policy, error) {
+	var out []*generator.Policy
+	for _, line := range strings.Split(string(data), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), policyPrefix)
+		if !ok {
+			continue
+		}
+		p := &generator.Policy{}
+		if err := json.Unmarshal([]byte(rest), p); err != nil || p.Table == "" || p.Column == "" || p.Type == "" {
+			return nil, fmt.Errorf("parse snapshot: bad policy line %q", clipLine(line))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func clipLine(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
+}
+
+// sortedPolicies orders policies by table.
+func sortedPolicies(ps []*generator.Policy) []*generator.Policy {
+	out := append([]*generator.Policy(nil), ps...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Table < out[j].Table })
+	return out
 }
 
 // snapshotHeader is the first line of the snapshot file.

@@ -81,6 +81,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	planPolicies(planned, pkg, dir.Policies)
 	res := &Result{Version: fmt.Sprintf("%06d", dir.LastVersion+1), Planned: planned}
 	if planned.Empty() {
 		return res, nil
@@ -116,7 +117,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 	if res.Blocked {
 		return res, nil
 	}
-	snap, err := Snapshot(desired)
+	snap, err := Snapshot(desired, pkg.Policies)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +146,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 // cloneSchema copies a schema through its HCL form, so that renames
 // applied while planning leave the original alone.
 func cloneSchema(s *schema.Schema) *schema.Schema {
-	data, err := Snapshot(s)
+	data, err := Snapshot(s, nil)
 	if err != nil {
 		return s
 	}

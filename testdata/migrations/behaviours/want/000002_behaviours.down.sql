@@ -1,0 +1,33 @@
+-- Migration 000002 behaviours, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- reverse: create policy "cpcgen_tenant" on table "projects": rows of the transaction's tenant only
+DROP POLICY "cpcgen_tenant" ON "projects";
+-- reverse: apply row-level security to the owner of table "projects" too
+ALTER TABLE "projects" NO FORCE ROW LEVEL SECURITY;
+-- reverse: enable row-level security on table "projects"
+ALTER TABLE "projects" DISABLE ROW LEVEL SECURITY;
+-- reverse: set comment to column: "txid" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."txid" IS '';
+-- reverse: set comment to column: "at" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."at" IS '';
+-- reverse: set comment to column: "new" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."new" IS '';
+-- reverse: set comment to column: "old" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."old" IS '';
+-- reverse: set comment to column: "actor" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."actor" IS '';
+-- reverse: set comment to column: "action" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."action" IS '';
+-- reverse: set comment to column: "row_key" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."row_key" IS '';
+-- reverse: set comment to column: "table_name" on table: "cpcgen_audit_log"
+COMMENT ON COLUMN "cpcgen_audit_log"."table_name" IS '';
+-- reverse: set comment to table: "cpcgen_audit_log"
+COMMENT ON TABLE "cpcgen_audit_log" IS '';
+-- reverse: create "cpcgen_audit_log" table
+DROP TABLE "cpcgen_audit_log";
+-- reverse: create index "projects_slug_key" to table: "projects"
+DROP INDEX "projects_slug_key";
+-- reverse: modify "projects" table
+ALTER TABLE "projects" DROP CONSTRAINT "projects_budget_max", DROP CONSTRAINT "projects_budget_min", DROP CONSTRAINT "projects_contact_format", DROP CONSTRAINT "projects_slug_format", DROP CONSTRAINT "projects_name_min_length", DROP COLUMN "version", DROP COLUMN "deleted_at", DROP COLUMN "updated_at", DROP COLUMN "created_at", DROP COLUMN "budget", DROP COLUMN "contact";
