@@ -69,7 +69,7 @@ func genCreateMany(f *jen.File, t *Table) {
 		g.Id("rows").Index().Id(t.NewType)
 		g.Id("mask").Uint64()
 		g.Id("i").Int()
-		g.Id("vals").Index().Any()
+		g.Id("vals").Index(jen.Lit(len(t.Insert))).Any()
 	})
 	f.Line()
 
@@ -138,7 +138,6 @@ func genCreateMany(f *jen.File, t *Table) {
 				g.Add(add)
 			}
 		}
-		g.Id("s").Dot("vals").Op("=").Id("v")
 		g.Return(jen.Id("v"), jen.Nil())
 	})
 	f.Line()
@@ -153,7 +152,6 @@ func genCreateMany(f *jen.File, t *Table) {
 			jen.Id("rows"): jen.Id("rows"),
 			jen.Id("mask"): mask,
 			jen.Id("i"):    jen.Lit(-1),
-			jen.Id("vals"): jen.Make(jen.Index().Any(), jen.Lit(0), jen.Lit(len(t.Insert))),
 		})
 	}
 	wrap := func() jen.Code { return jen.Return(jen.Lit(0), wrapErr(t, "CreateMany")) }
@@ -164,7 +162,7 @@ func genCreateMany(f *jen.File, t *Table) {
 		body = append(body,
 			jen.Comment("Rows are sent in groups by the optional fields they set, so that an unset field takes"),
 			jen.Comment("the column's default; usually every row sets the same ones and there is one group."),
-			jen.Var().Id("masks").Index().Uint64(),
+			jen.Id("masks").Op(":=").Make(jen.Index().Uint64(), jen.Lit(0), jen.Lit(4)),
 			jen.Id("probe").Op(":=").Id(src).Values(),
 			jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
 				jen.Id("m").Op(":=").Id("probe").Dot("maskOf").Call(jen.Op("&").Id("rows").Index(jen.Id("i"))),

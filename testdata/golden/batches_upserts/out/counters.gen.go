@@ -247,7 +247,7 @@ type copyCountersSource struct {
 	rows []NewCounter
 	mask uint64
 	i    int
-	vals []any
+	vals [1]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -266,7 +266,6 @@ func (s *copyCountersSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -286,7 +285,6 @@ func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64,
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 1),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"counters"}, s.columns(), s)
 	if err != nil {

@@ -354,7 +354,7 @@ type copyEventsSource struct {
 	rows []NewEvent
 	mask uint64
 	i    int
-	vals []any
+	vals [8]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -420,7 +420,6 @@ func (s *copyEventsSource) Values() ([]any, error) {
 	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Label.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -443,7 +442,7 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyEventsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -456,7 +455,6 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 8),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"events"}, s.columns(), s)
 		if err != nil {
@@ -472,7 +470,6 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 8),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"events"}, s.columns(), s)
 			if err != nil {

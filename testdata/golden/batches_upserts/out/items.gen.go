@@ -377,7 +377,7 @@ type copyItemsSource struct {
 	rows []NewItem
 	mask uint64
 	i    int
-	vals []any
+	vals [9]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -466,7 +466,6 @@ func (s *copyItemsSource) Values() ([]any, error) {
 		v = append(v, n.Tags.Value)
 	}
 	v = append(v, n.Price)
-	s.vals = v
 	return v, nil
 }
 
@@ -490,7 +489,7 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyItemsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -509,7 +508,6 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 9),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"items"}, s.columns(), s)
 			if err != nil {

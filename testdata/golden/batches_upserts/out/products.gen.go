@@ -291,7 +291,7 @@ type copyProductsSource struct {
 	rows []NewProduct
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -344,7 +344,6 @@ func (s *copyProductsSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Stock.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -367,7 +366,7 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyProductsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -380,7 +379,6 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 		if err != nil {
@@ -396,7 +394,6 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 			if err != nil {

@@ -266,7 +266,7 @@ type copySlotsSource struct {
 	rows []NewSlot
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -287,7 +287,6 @@ func (s *copySlotsSource) Values() ([]any, error) {
 	v = append(v, n.Day)
 	v = append(v, n.Room)
 	v = append(v, n.BookedBy)
-	s.vals = v
 	return v, nil
 }
 
@@ -307,7 +306,6 @@ func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 3),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"slots"}, s.columns(), s)
 	if err != nil {

@@ -280,7 +280,7 @@ type copyOrderItemsSource struct {
 	rows []NewOrderItem
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -324,7 +324,6 @@ func (s *copyOrderItemsSource) Values() ([]any, error) {
 		v = append(v, n.Quantity.Value)
 	}
 	v = append(v, n.Note)
-	s.vals = v
 	return v, nil
 }
 
@@ -347,7 +346,7 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyOrderItemsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -360,7 +359,6 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 4),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
 		if err != nil {
@@ -376,7 +374,6 @@ func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (in
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 4),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
 			if err != nil {

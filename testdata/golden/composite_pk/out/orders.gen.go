@@ -255,7 +255,7 @@ type copyOrdersSource struct {
 	rows []NewOrder
 	mask uint64
 	i    int
-	vals []any
+	vals [1]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -293,7 +293,6 @@ func (s *copyOrdersSource) Values() ([]any, error) {
 	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Placed.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -313,7 +312,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyOrdersSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -326,7 +325,6 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 1),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
 		if err != nil {
@@ -342,7 +340,6 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 1),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
 			if err != nil {

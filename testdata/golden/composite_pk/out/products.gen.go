@@ -282,7 +282,7 @@ type copyProductsSource struct {
 	rows []NewProduct
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -303,7 +303,6 @@ func (s *copyProductsSource) Values() ([]any, error) {
 	v = append(v, n.SKU)
 	v = append(v, n.Title)
 	v = append(v, n.Price)
-	s.vals = v
 	return v, nil
 }
 
@@ -326,7 +325,6 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 3),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 	if err != nil {

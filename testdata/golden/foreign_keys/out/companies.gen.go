@@ -262,7 +262,7 @@ type copyCompaniesSource struct {
 	rows []NewCompany
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -302,7 +302,6 @@ func (s *copyCompaniesSource) Values() ([]any, error) {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -322,7 +321,7 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyCompaniesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -335,7 +334,6 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 2),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
 		if err != nil {
@@ -351,7 +349,6 @@ func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 2),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
 			if err != nil {

@@ -272,7 +272,7 @@ type copyDepartmentsSource struct {
 	rows []NewDepartment
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -314,7 +314,6 @@ func (s *copyDepartmentsSource) Values() ([]any, error) {
 	}
 	v = append(v, n.CompanyID)
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -334,7 +333,7 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyDepartmentsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -347,7 +346,6 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 3),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
 		if err != nil {
@@ -363,7 +361,6 @@ func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 3),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
 			if err != nil {

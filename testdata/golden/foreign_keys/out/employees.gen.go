@@ -314,7 +314,7 @@ type copyEmployeesSource struct {
 	rows []NewEmployee
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -336,7 +336,6 @@ func (s *copyEmployeesSource) Values() ([]any, error) {
 	v = append(v, n.ManagerID)
 	v = append(v, n.Email)
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -359,7 +358,6 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 4),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
 	if err != nil {

@@ -415,7 +415,7 @@ type copyMaybesSource struct {
 	rows []NewMaybe
 	mask uint64
 	i    int
-	vals []any
+	vals [20]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -498,7 +498,6 @@ func (s *copyMaybesSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Hint.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -522,7 +521,7 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyMaybesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -541,7 +540,6 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 20),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"maybes"}, s.columns(), s)
 			if err != nil {

@@ -313,7 +313,7 @@ type copyProfilesSource struct {
 	rows []NewProfile
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -382,7 +382,6 @@ func (s *copyProfilesSource) Values() ([]any, error) {
 	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Settings.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -405,7 +404,7 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyProfilesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -418,7 +417,6 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
 		if err != nil {
@@ -434,7 +432,6 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
 			if err != nil {

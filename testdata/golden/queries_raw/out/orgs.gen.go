@@ -258,7 +258,7 @@ type copyOrgsSource struct {
 	rows []NewOrg
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -298,7 +298,6 @@ func (s *copyOrgsSource) Values() ([]any, error) {
 		v = append(v, n.ID.Value)
 	}
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -318,7 +317,7 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyOrgsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -331,7 +330,6 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 2),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orgs"}, s.columns(), s)
 		if err != nil {
@@ -347,7 +345,6 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 2),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orgs"}, s.columns(), s)
 			if err != nil {

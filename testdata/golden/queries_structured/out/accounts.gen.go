@@ -329,7 +329,7 @@ type copyAccountsSource struct {
 	rows []NewAccount
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -375,7 +375,6 @@ func (s *copyAccountsSource) Values() ([]any, error) {
 	}
 	v = append(v, n.Label)
 	v = append(v, n.OpenedOn)
-	s.vals = v
 	return v, nil
 }
 
@@ -398,7 +397,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyAccountsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -411,7 +410,6 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
 		if err != nil {
@@ -427,7 +425,6 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
 			if err != nil {

@@ -309,7 +309,7 @@ type copyEntriesSource struct {
 	rows []NewEntry
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -355,7 +355,6 @@ func (s *copyEntriesSource) Values() ([]any, error) {
 	if s.mask&(1<<0) != 0 {
 		v = append(v, n.BookedAt.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -378,7 +377,7 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyEntriesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -391,7 +390,6 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"entries"}, s.columns(), s)
 		if err != nil {
@@ -407,7 +405,6 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"entries"}, s.columns(), s)
 			if err != nil {

@@ -340,7 +340,7 @@ type copyAddressesSource struct {
 	rows []NewAddress
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -390,7 +390,6 @@ func (s *copyAddressesSource) Values() ([]any, error) {
 	if s.mask&(1<<0) != 0 {
 		v = append(v, n.IsDefault.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -413,7 +412,7 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyAddressesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -426,7 +425,6 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
 		if err != nil {
@@ -442,7 +440,6 @@ func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
 			if err != nil {

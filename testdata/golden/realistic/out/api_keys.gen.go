@@ -320,7 +320,7 @@ type copyAPIKeysSource struct {
 	rows []NewAPIKey
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -384,7 +384,6 @@ func (s *copyAPIKeysSource) Values() ([]any, error) {
 	if s.mask&(1<<2) != 0 {
 		v = append(v, n.Revoked.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -407,7 +406,7 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyAPIKeysSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -420,7 +419,6 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
 		if err != nil {
@@ -436,7 +434,6 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
 			if err != nil {

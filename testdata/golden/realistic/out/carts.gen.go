@@ -312,7 +312,7 @@ type copyCartsSource struct {
 	rows []NewCart
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -365,7 +365,6 @@ func (s *copyCartsSource) Values() ([]any, error) {
 		v = append(v, n.Items.Value)
 	}
 	v = append(v, n.ExpiresAt)
-	s.vals = v
 	return v, nil
 }
 
@@ -388,7 +387,7 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyCartsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -401,7 +400,6 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
 		if err != nil {
@@ -417,7 +415,6 @@ func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
 			if err != nil {

@@ -297,7 +297,7 @@ type copyCouponsSource struct {
 	rows []NewCoupon
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -345,7 +345,6 @@ func (s *copyCouponsSource) Values() ([]any, error) {
 	if s.mask&(1<<0) != 0 {
 		v = append(v, n.Uses.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -368,7 +367,7 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyCouponsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -381,7 +380,6 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
 		if err != nil {
@@ -397,7 +395,6 @@ func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, e
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
 			if err != nil {

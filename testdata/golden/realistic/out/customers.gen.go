@@ -339,7 +339,7 @@ type copyCustomersSource struct {
 	rows []NewCustomer
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -394,7 +394,6 @@ func (s *copyCustomersSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.MarketingOk.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -417,7 +416,7 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyCustomersSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -430,7 +429,6 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
 		if err != nil {
@@ -446,7 +444,6 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
 			if err != nil {

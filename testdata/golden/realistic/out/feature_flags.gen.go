@@ -301,7 +301,7 @@ type copyFeatureFlagsSource struct {
 	rows []NewFeatureFlag
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -368,7 +368,6 @@ func (s *copyFeatureFlagsSource) Values() ([]any, error) {
 	if s.mask&(1<<3) != 0 {
 		v = append(v, n.Rules.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -391,7 +390,7 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyFeatureFlagsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -404,7 +403,6 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
 		if err != nil {
@@ -420,7 +418,6 @@ func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag)
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
 			if err != nil {

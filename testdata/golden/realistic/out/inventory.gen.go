@@ -265,7 +265,7 @@ type copyInventorySource struct {
 	rows []NewInventory
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -316,7 +316,6 @@ func (s *copyInventorySource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Reserved.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -336,7 +335,7 @@ func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (in
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyInventorySource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -349,7 +348,6 @@ func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (in
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 4),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
 		if err != nil {
@@ -365,7 +363,6 @@ func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (in
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 4),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
 			if err != nil {

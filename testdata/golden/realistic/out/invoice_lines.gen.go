@@ -260,7 +260,7 @@ type copyInvoiceLinesSource struct {
 	rows []NewInvoiceLine
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -308,7 +308,6 @@ func (s *copyInvoiceLinesSource) Values() ([]any, error) {
 	}
 	v = append(v, n.UnitPrice)
 	v = append(v, n.Amount)
-	s.vals = v
 	return v, nil
 }
 
@@ -328,7 +327,7 @@ func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine)
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyInvoiceLinesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -341,7 +340,6 @@ func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine)
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
 		if err != nil {
@@ -357,7 +355,6 @@ func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine)
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
 			if err != nil {

@@ -411,7 +411,7 @@ type copyInvoicesSource struct {
 	rows []NewInvoice
 	mask uint64
 	i    int
-	vals []any
+	vals [12]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -499,7 +499,6 @@ func (s *copyInvoicesSource) Values() ([]any, error) {
 	v = append(v, n.CouponCode)
 	v = append(v, n.IssuedOn)
 	v = append(v, n.DueOn)
-	s.vals = v
 	return v, nil
 }
 
@@ -522,7 +521,7 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyInvoicesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -535,7 +534,6 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 12),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
 		if err != nil {
@@ -551,7 +549,6 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 12),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
 			if err != nil {

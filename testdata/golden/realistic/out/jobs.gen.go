@@ -310,7 +310,7 @@ type copyJobsSource struct {
 	rows []NewJob
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -374,7 +374,6 @@ func (s *copyJobsSource) Values() ([]any, error) {
 	v = append(v, n.LastError)
 	v = append(v, n.LockedBy)
 	v = append(v, n.LockedAt)
-	s.vals = v
 	return v, nil
 }
 
@@ -397,7 +396,7 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyJobsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -410,7 +409,6 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
 		if err != nil {
@@ -426,7 +424,6 @@ func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) 
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
 			if err != nil {

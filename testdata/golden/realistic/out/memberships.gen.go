@@ -299,7 +299,7 @@ type copyMembershipsSource struct {
 	rows []NewMembership
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -343,7 +343,6 @@ func (s *copyMembershipsSource) Values() ([]any, error) {
 		v = append(v, n.Role.Value)
 	}
 	v = append(v, n.InvitedBy)
-	s.vals = v
 	return v, nil
 }
 
@@ -366,7 +365,7 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyMembershipsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -379,7 +378,6 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 4),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
 		if err != nil {
@@ -395,7 +393,6 @@ func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 4),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
 			if err != nil {

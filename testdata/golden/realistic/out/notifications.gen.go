@@ -311,7 +311,7 @@ type copyNotificationsSource struct {
 	rows []NewNotification
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -333,7 +333,6 @@ func (s *copyNotificationsSource) Values() ([]any, error) {
 	v = append(v, n.Kind)
 	v = append(v, n.Body)
 	v = append(v, n.ReadAt)
-	s.vals = v
 	return v, nil
 }
 
@@ -356,7 +355,6 @@ func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotificatio
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 4),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notifications"}, s.columns(), s)
 	if err != nil {

@@ -263,7 +263,7 @@ type copyOrderLinesSource struct {
 	rows []NewOrderLine
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -286,7 +286,6 @@ func (s *copyOrderLinesSource) Values() ([]any, error) {
 	v = append(v, n.VariantID)
 	v = append(v, n.Quantity)
 	v = append(v, n.UnitPrice)
-	s.vals = v
 	return v, nil
 }
 
@@ -306,7 +305,6 @@ func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (in
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 5),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_lines"}, s.columns(), s)
 	if err != nil {

@@ -347,7 +347,7 @@ type copyOrdersSource struct {
 	rows []NewOrder
 	mask uint64
 	i    int
-	vals []any
+	vals [8]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -413,7 +413,6 @@ func (s *copyOrdersSource) Values() ([]any, error) {
 	v = append(v, n.ShippingAddressID)
 	v = append(v, n.PlacedAt)
 	v = append(v, n.Notes)
-	s.vals = v
 	return v, nil
 }
 
@@ -436,7 +435,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyOrdersSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -449,7 +448,6 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 8),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
 		if err != nil {
@@ -465,7 +463,6 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 8),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
 			if err != nil {

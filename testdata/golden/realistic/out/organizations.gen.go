@@ -327,7 +327,7 @@ type copyOrganizationsSource struct {
 	rows []NewOrganization
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -380,7 +380,6 @@ func (s *copyOrganizationsSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Settings.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -403,7 +402,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyOrganizationsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -416,7 +415,6 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
 		if err != nil {
@@ -432,7 +430,6 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
 			if err != nil {

@@ -320,7 +320,7 @@ type copyPaymentsSource struct {
 	rows []NewPayment
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -377,7 +377,6 @@ func (s *copyPaymentsSource) Values() ([]any, error) {
 	}
 	v = append(v, n.Reference)
 	v = append(v, n.Raw)
-	s.vals = v
 	return v, nil
 }
 
@@ -400,7 +399,7 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyPaymentsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -413,7 +412,6 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
 		if err != nil {
@@ -429,7 +427,6 @@ func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
 			if err != nil {

@@ -363,7 +363,7 @@ type copyPlansSource struct {
 	rows []NewPlan
 	mask uint64
 	i    int
-	vals []any
+	vals [9]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -452,7 +452,6 @@ func (s *copyPlansSource) Values() ([]any, error) {
 	if s.mask&(1<<5) != 0 {
 		v = append(v, n.Active.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -475,7 +474,7 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyPlansSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -488,7 +487,6 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 9),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
 		if err != nil {
@@ -504,7 +502,6 @@ func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 9),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
 			if err != nil {

@@ -274,7 +274,7 @@ type copyPriceHistorySource struct {
 	rows []NewPriceHistory
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -316,7 +316,6 @@ func (s *copyPriceHistorySource) Values() ([]any, error) {
 	if s.mask&(1<<0) != 0 {
 		v = append(v, n.ValidFrom.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -336,7 +335,7 @@ func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistor
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyPriceHistorySource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -349,7 +348,6 @@ func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistor
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 3),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
 		if err != nil {
@@ -365,7 +363,6 @@ func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistor
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 3),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
 			if err != nil {

@@ -324,7 +324,7 @@ type copyProductVariantsSource struct {
 	rows []NewProductVariant
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -379,7 +379,6 @@ func (s *copyProductVariantsSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Options.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -402,7 +401,7 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyProductVariantsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -415,7 +414,6 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
 		if err != nil {
@@ -431,7 +429,6 @@ func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVa
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
 			if err != nil {

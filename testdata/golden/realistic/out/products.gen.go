@@ -286,7 +286,7 @@ type copyProductsSource struct {
 	rows []NewProduct
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -364,7 +364,6 @@ func (s *copyProductsSource) Values() ([]any, error) {
 	if s.mask&(1<<4) != 0 {
 		v = append(v, n.Attributes.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -384,7 +383,7 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyProductsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -397,7 +396,6 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 		if err != nil {
@@ -413,7 +411,6 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
 			if err != nil {

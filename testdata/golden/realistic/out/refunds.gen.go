@@ -279,7 +279,7 @@ type copyRefundsSource struct {
 	rows []NewRefund
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -323,7 +323,6 @@ func (s *copyRefundsSource) Values() ([]any, error) {
 	v = append(v, n.PaymentID)
 	v = append(v, n.Amount)
 	v = append(v, n.Reason)
-	s.vals = v
 	return v, nil
 }
 
@@ -343,7 +342,7 @@ func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, e
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyRefundsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -356,7 +355,6 @@ func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, e
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 4),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
 		if err != nil {
@@ -372,7 +370,6 @@ func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, e
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 4),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
 			if err != nil {

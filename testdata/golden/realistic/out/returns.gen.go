@@ -282,7 +282,7 @@ type copyReturnsSource struct {
 	rows []NewReturn
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -328,7 +328,6 @@ func (s *copyReturnsSource) Values() ([]any, error) {
 	v = append(v, n.Reason)
 	v = append(v, n.Approved)
 	v = append(v, n.RefundID)
-	s.vals = v
 	return v, nil
 }
 
@@ -348,7 +347,7 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyReturnsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -361,7 +360,6 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
 		if err != nil {
@@ -377,7 +375,6 @@ func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, e
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
 			if err != nil {

@@ -293,7 +293,7 @@ type copyReviewsSource struct {
 	rows []NewReview
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -339,7 +339,6 @@ func (s *copyReviewsSource) Values() ([]any, error) {
 	v = append(v, n.UserID)
 	v = append(v, n.Rating)
 	v = append(v, n.Body)
-	s.vals = v
 	return v, nil
 }
 
@@ -359,7 +358,7 @@ func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, e
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyReviewsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -372,7 +371,6 @@ func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, e
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
 		if err != nil {
@@ -388,7 +386,6 @@ func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, e
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
 			if err != nil {

@@ -274,7 +274,7 @@ type copySessionsSource struct {
 	rows []NewSession
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -320,7 +320,6 @@ func (s *copySessionsSource) Values() ([]any, error) {
 	v = append(v, n.IP)
 	v = append(v, n.UserAgent)
 	v = append(v, n.ExpiresAt)
-	s.vals = v
 	return v, nil
 }
 
@@ -340,7 +339,7 @@ func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copySessionsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -353,7 +352,6 @@ func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
 		if err != nil {
@@ -369,7 +367,6 @@ func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
 			if err != nil {

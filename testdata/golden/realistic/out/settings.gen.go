@@ -270,7 +270,7 @@ type copySettingsSource struct {
 	rows []NewSetting
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -291,7 +291,6 @@ func (s *copySettingsSource) Values() ([]any, error) {
 	v = append(v, n.OrganizationID)
 	v = append(v, n.Key)
 	v = append(v, n.Value)
-	s.vals = v
 	return v, nil
 }
 
@@ -314,7 +313,6 @@ func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64,
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 3),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"settings"}, s.columns(), s)
 	if err != nil {

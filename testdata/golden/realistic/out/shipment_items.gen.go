@@ -253,7 +253,7 @@ type copyShipmentItemsSource struct {
 	rows []NewShipmentItem
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -275,7 +275,6 @@ func (s *copyShipmentItemsSource) Values() ([]any, error) {
 	v = append(v, n.OrderID)
 	v = append(v, n.LineNo)
 	v = append(v, n.Quantity)
-	s.vals = v
 	return v, nil
 }
 
@@ -295,7 +294,6 @@ func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentIte
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 4),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipment_items"}, s.columns(), s)
 	if err != nil {

@@ -361,7 +361,7 @@ type copyShipmentsSource struct {
 	rows []NewShipment
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -418,7 +418,6 @@ func (s *copyShipmentsSource) Values() ([]any, error) {
 		v = append(v, n.Status.Value)
 	}
 	v = append(v, n.ShippedAt)
-	s.vals = v
 	return v, nil
 }
 
@@ -441,7 +440,7 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyShipmentsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -454,7 +453,6 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
 		if err != nil {
@@ -470,7 +468,6 @@ func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int6
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
 			if err != nil {

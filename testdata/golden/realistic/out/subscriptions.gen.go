@@ -305,7 +305,7 @@ type copySubscriptionsSource struct {
 	rows []NewSubscription
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -362,7 +362,6 @@ func (s *copySubscriptionsSource) Values() ([]any, error) {
 	v = append(v, n.CurrentPeriodStart)
 	v = append(v, n.CurrentPeriodEnd)
 	v = append(v, n.CanceledAt)
-	s.vals = v
 	return v, nil
 }
 
@@ -382,7 +381,7 @@ func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscriptio
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copySubscriptionsSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -395,7 +394,6 @@ func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscriptio
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
 		if err != nil {
@@ -411,7 +409,6 @@ func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscriptio
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
 			if err != nil {

@@ -333,7 +333,7 @@ type copyUsersSource struct {
 	rows []NewUser
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -388,7 +388,6 @@ func (s *copyUsersSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Locale.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -411,7 +410,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyUsersSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -424,7 +423,6 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 		if err != nil {
@@ -440,7 +438,6 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 			if err != nil {

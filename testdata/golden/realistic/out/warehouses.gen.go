@@ -318,7 +318,7 @@ type copyWarehousesSource struct {
 	rows []NewWarehouse
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -339,7 +339,6 @@ func (s *copyWarehousesSource) Values() ([]any, error) {
 	v = append(v, n.Code)
 	v = append(v, n.Name)
 	v = append(v, n.Country)
-	s.vals = v
 	return v, nil
 }
 
@@ -362,7 +361,6 @@ func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (in
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 3),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"warehouses"}, s.columns(), s)
 	if err != nil {

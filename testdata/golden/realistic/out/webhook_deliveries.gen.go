@@ -344,7 +344,7 @@ type copyWebhookDeliveriesSource struct {
 	rows []NewWebhookDelivery
 	mask uint64
 	i    int
-	vals []any
+	vals [7]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -401,7 +401,6 @@ func (s *copyWebhookDeliveriesSource) Values() ([]any, error) {
 	}
 	v = append(v, n.NextTryAt)
 	v = append(v, n.Response)
-	s.vals = v
 	return v, nil
 }
 
@@ -424,7 +423,7 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyWebhookDeliveriesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -437,7 +436,6 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 7),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
 		if err != nil {
@@ -453,7 +451,6 @@ func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookD
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 7),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
 			if err != nil {

@@ -282,7 +282,7 @@ type copyWebhooksSource struct {
 	rows []NewWebhook
 	mask uint64
 	i    int
-	vals []any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -337,7 +337,6 @@ func (s *copyWebhooksSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Enabled.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -357,7 +356,7 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyWebhooksSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -370,7 +369,6 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 6),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
 		if err != nil {
@@ -386,7 +384,6 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 6),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
 			if err != nil {

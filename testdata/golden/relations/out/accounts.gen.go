@@ -262,7 +262,7 @@ type copyAccountsSource struct {
 	rows []NewAccount
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -282,7 +282,6 @@ func (s *copyAccountsSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.UserID)
 	v = append(v, n.Label)
-	s.vals = v
 	return v, nil
 }
 
@@ -302,7 +301,6 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 2),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
 	if err != nil {

@@ -266,7 +266,7 @@ type copyAttachmentsSource struct {
 	rows []NewAttachment
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -286,7 +286,6 @@ func (s *copyAttachmentsSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.BlobDigest)
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -306,7 +305,6 @@ func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 2),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"attachments"}, s.columns(), s)
 	if err != nil {

@@ -256,7 +256,7 @@ type copyBlobsSource struct {
 	rows []NewBlob
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -276,7 +276,6 @@ func (s *copyBlobsSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.Digest)
 	v = append(v, n.Size)
-	s.vals = v
 	return v, nil
 }
 
@@ -296,7 +295,6 @@ func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 2),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"blobs"}, s.columns(), s)
 	if err != nil {

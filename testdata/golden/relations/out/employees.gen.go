@@ -262,7 +262,7 @@ type copyEmployeesSource struct {
 	rows []NewEmployee
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -282,7 +282,6 @@ func (s *copyEmployeesSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.ManagerID)
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -302,7 +301,6 @@ func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int6
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 2),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
 	if err != nil {

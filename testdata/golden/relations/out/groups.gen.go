@@ -257,7 +257,7 @@ type copyGroupsSource struct {
 	rows []NewGroup
 	mask uint64
 	i    int
-	vals []any
+	vals [1]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -276,7 +276,6 @@ func (s *copyGroupsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -296,7 +295,6 @@ func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, err
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 1),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"groups"}, s.columns(), s)
 	if err != nil {

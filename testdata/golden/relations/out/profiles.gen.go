@@ -278,7 +278,7 @@ type copyProfilesSource struct {
 	rows []NewProfile
 	mask uint64
 	i    int
-	vals []any
+	vals [2]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -298,7 +298,6 @@ func (s *copyProfilesSource) Values() ([]any, error) {
 	v := s.vals[:0]
 	v = append(v, n.UserEmail)
 	v = append(v, n.Bio)
-	s.vals = v
 	return v, nil
 }
 
@@ -321,7 +320,6 @@ func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64,
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 2),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
 	if err != nil {

@@ -249,7 +249,7 @@ type copyTagsSource struct {
 	rows []NewTag
 	mask uint64
 	i    int
-	vals []any
+	vals [1]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -268,7 +268,6 @@ func (s *copyTagsSource) Values() ([]any, error) {
 	n := &s.rows[s.i]
 	v := s.vals[:0]
 	v = append(v, n.Label)
-	s.vals = v
 	return v, nil
 }
 
@@ -288,7 +287,6 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 1),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"tags"}, s.columns(), s)
 	if err != nil {

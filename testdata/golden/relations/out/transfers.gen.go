@@ -277,7 +277,7 @@ type copyTransfersSource struct {
 	rows []NewTransfer
 	mask uint64
 	i    int
-	vals []any
+	vals [4]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -299,7 +299,6 @@ func (s *copyTransfersSource) Values() ([]any, error) {
 	v = append(v, n.ToAccountID)
 	v = append(v, n.Amount)
 	v = append(v, n.Note)
-	s.vals = v
 	return v, nil
 }
 
@@ -319,7 +318,6 @@ func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int6
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 4),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"transfers"}, s.columns(), s)
 	if err != nil {

@@ -249,7 +249,7 @@ type copyUserTagsSource struct {
 	rows []NewUserTag
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // columns returns the columns of the source's mask, in table order.
@@ -270,7 +270,6 @@ func (s *copyUserTagsSource) Values() ([]any, error) {
 	v = append(v, n.UserID)
 	v = append(v, n.TagID)
 	v = append(v, n.AddedBy)
-	s.vals = v
 	return v, nil
 }
 
@@ -290,7 +289,6 @@ func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64,
 		i:    -1,
 		mask: 0,
 		rows: rows,
-		vals: make([]any, 0, 3),
 	}
 	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user_tags"}, s.columns(), s)
 	if err != nil {

@@ -300,7 +300,7 @@ type copyUsersSource struct {
 	rows []NewUser
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -342,7 +342,6 @@ func (s *copyUsersSource) Values() ([]any, error) {
 	}
 	v = append(v, n.Email)
 	v = append(v, n.Name)
-	s.vals = v
 	return v, nil
 }
 
@@ -365,7 +364,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyUsersSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -378,7 +377,6 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 3),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 		if err != nil {
@@ -394,7 +392,6 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 3),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
 			if err != nil {

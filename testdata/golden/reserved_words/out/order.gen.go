@@ -252,7 +252,7 @@ type copyOrderSource struct {
 	rows []NewOrder
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -305,7 +305,6 @@ func (s *copyOrderSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Limit.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -325,7 +324,7 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyOrderSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -338,7 +337,6 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
 		if err != nil {
@@ -354,7 +352,6 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
 			if err != nil {

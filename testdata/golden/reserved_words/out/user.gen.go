@@ -298,7 +298,7 @@ type copyUserSource struct {
 	rows []NewUser
 	mask uint64
 	i    int
-	vals []any
+	vals [5]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -351,7 +351,6 @@ func (s *copyUserSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Default.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -374,7 +373,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyUserSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -387,7 +386,6 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 5),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
 		if err != nil {
@@ -403,7 +401,6 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 5),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
 			if err != nil {

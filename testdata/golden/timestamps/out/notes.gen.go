@@ -266,7 +266,7 @@ type copyNotesSource struct {
 	rows []NewNote
 	mask uint64
 	i    int
-	vals []any
+	vals [3]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -315,7 +315,6 @@ func (s *copyNotesSource) Values() ([]any, error) {
 	if s.mask&(1<<1) != 0 {
 		v = append(v, n.Body.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -335,7 +334,7 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copyNotesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -348,7 +347,6 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 			i:    -1,
 			mask: masks[0],
 			rows: rows,
-			vals: make([]any, 0, 3),
 		}
 		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
 		if err != nil {
@@ -364,7 +362,6 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 3),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
 			if err != nil {

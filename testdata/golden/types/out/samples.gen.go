@@ -470,7 +470,7 @@ type copySamplesSource struct {
 	rows []NewSample
 	mask uint64
 	i    int
-	vals []any
+	vals [28]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -597,7 +597,6 @@ func (s *copySamplesSource) Values() ([]any, error) {
 	if s.mask&(1<<5) != 0 {
 		v = append(v, n.Moods.Value)
 	}
-	s.vals = v
 	return v, nil
 }
 
@@ -621,7 +620,7 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 	}
 	// Rows are sent in groups by the optional fields they set, so that an unset field takes
 	// the column's default; usually every row sets the same ones and there is one group.
-	var masks []uint64
+	masks := make([]uint64, 0, 4)
 	probe := copySamplesSource{}
 	for i := range rows {
 		m := probe.maskOf(&rows[i])
@@ -640,7 +639,6 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 				i:    -1,
 				mask: m,
 				rows: rows,
-				vals: make([]any, 0, 28),
 			}
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"samples"}, s.columns(), s)
 			if err != nil {
