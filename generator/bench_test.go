@@ -13,7 +13,7 @@ import (
 // validate the YAML, Build, Emit with gofmt'd Go and schema.sql) on
 // synthetic projects.
 func BenchmarkGenerate(b *testing.B) {
-	for _, n := range []int{100, 500} {
+	for _, n := range []int{100, 500, 1000} {
 		b.Run(fmt.Sprintf("tables=%d", n), func(b *testing.B) {
 			files := synth.Files(n)
 			b.ReportAllocs()
