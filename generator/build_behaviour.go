@@ -189,6 +189,12 @@ func (b *builder) ruleChecks(t *Table, c *Column, rules []*Rule) {
 	r := c.Spec.Rules
 	col := c.Quoted
 	length := "char_length(" + col + ")"
+	text := col
+	if isChar(c) {
+		// As text, char(n) loses the padding that lengths and
+		// comparisons ignore but pattern matching would see.
+		text = col + "::text"
+	}
 	var checks []struct {
 		suffix, expr string
 		kind         RuleKind
@@ -226,7 +232,7 @@ func (b *builder) ruleChecks(t *Table, c *Column, rules []*Rule) {
 	if r.Format != "" {
 		if p, ok := runtime.FormatPattern(r.Format); ok {
 			if pg, err := pgPattern(p); err == nil {
-				expr := col + " ~ " + quoteLiteral(pg)
+				expr := text + " ~ " + quoteLiteral(pg)
 				if r.Format == "hostname" {
 					expr = length + " <= " + strconv.Itoa(runtime.MaxHostnameLength) + " AND " + expr
 				}
@@ -237,7 +243,7 @@ func (b *builder) ruleChecks(t *Table, c *Column, rules []*Rule) {
 	if r.Pattern != "" {
 		// A pattern PostgreSQL does not share stays a Go-only check.
 		if pg, err := pgPattern(r.Pattern); err == nil {
-			addCheck(RulePattern, "pattern", col+" ~ "+quoteLiteral(pg))
+			addCheck(RulePattern, "pattern", text+" ~ "+quoteLiteral(pg))
 		}
 	}
 	for _, ck := range checks {

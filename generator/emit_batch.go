@@ -27,10 +27,9 @@ func genFindByIDs(f *jen.File, t *Table) {
 	}
 	pk := t.PK[0]
 	genStatement(f, *s)
+	// Without a tenant the method fails, whatever its input.
 	pre, scoped := prelude(t, "FindByIDs", "", []Statement{*s}, returnsNil)
-	body := append([]jen.Code{
-		jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())),
-	}, pre...)
+	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
 	body = append(body, queryMany(t, "FindByIDs", scoped, *s, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
 	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
 		"with one query. Keys without a row are skipped, so the result may be shorter than ids.",
@@ -309,12 +308,11 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 	}
 	wrap := func() jen.Code { return jen.Return(jen.Lit(0), wrapErr(t, "CreateMany")) }
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) }
-	body := []jen.Code{jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil()))}
-	body = append(body, validateRows(t, "CreateMany", fail)...)
 	var doc string
 	if bs.ReturningBatch {
-		pre, scoped := prelude(t, "CreateMany", "", []Statement{t.SQL.Create}, fail)
-		body = append(body, pre...)
+		body, scoped := prelude(t, "CreateMany", "", []Statement{t.SQL.Create}, fail)
+		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
+		body = append(body, validateRows(t, "CreateMany", fail)...)
 		body = append(body, queueCreates(t, scoped)...)
 		body = append(body,
 			jen.For(jen.Range().Id("rows")).Block(
@@ -328,11 +326,15 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 		)
 		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It queues Create's "+
 			"statement once per row in one pgx.Batch: one round trip, and all or nothing.", t.SQLName)
-	} else {
+		genCreateManyMethod(f, t, doc, body)
+		return
+	}
+	{
 		s := bs.Insert
 		genStatement(f, s)
-		pre, scoped := prelude(t, "CreateMany", "", []Statement{s}, fail)
-		body = append(body, pre...)
+		body, scoped := prelude(t, "CreateMany", "", []Statement{s}, fail)
+		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
+		body = append(body, validateRows(t, "CreateMany", fail)...)
 		arrays, args := unnestArrays(t)
 		body = append(body, arrays...)
 		if bs.InsertCounts {
@@ -352,7 +354,13 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It runs one "+
 			"statement, which binds one array per column (INSERT … SELECT FROM unnest), so it is one round trip and "+
 			"all or nothing.", t.SQLName)
+		genCreateManyMethod(f, t, doc, body)
 	}
+}
+
+// genCreateManyMethod emits CreateMany of a table COPY cannot serve, with
+// the reason in its doc comment.
+func genCreateManyMethod(f *jen.File, t *Table, doc string, body []jen.Code) {
 	switch {
 	case t.Tenant != nil && t.Audit:
 		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security, and the audit rows are written by the same statement."
@@ -369,12 +377,16 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 func genCreateManyReturning(f *jen.File, t *Table) {
 	bs := t.Batch
 	wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, "CreateManyReturning")) }
-	body := []jen.Code{jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil()))}
-	body = append(body, validateRows(t, "CreateManyReturning", returnsNil)...)
+	start := func(s Statement) ([]jen.Code, bool) {
+		body, scoped := prelude(t, "CreateManyReturning", "", []Statement{s}, returnsNil)
+		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
+		return append(body, validateRows(t, "CreateManyReturning", returnsNil)...), scoped
+	}
+	var body []jen.Code
 	var doc string
 	if bs.ReturningBatch {
-		pre, scoped := prelude(t, "CreateManyReturning", "", []Statement{t.SQL.Create}, returnsNil)
-		body = append(body, pre...)
+		var scoped bool
+		body, scoped = start(t.SQL.Create)
 		body = append(body, queueCreates(t, scoped)...)
 		body = append(body,
 			jen.Id("out").Op(":=").Make(jen.Index().Id(t.Model), jen.Lit(0), jen.Len(jen.Id("rows"))),
@@ -396,8 +408,8 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 	} else {
 		s := bs.Returning
 		genStatement(f, s)
-		pre, scoped := prelude(t, "CreateManyReturning", "", []Statement{s}, returnsNil)
-		body = append(body, pre...)
+		var scoped bool
+		body, scoped = start(s)
 		arrays, args := unnestArrays(t)
 		body = append(body, arrays...)
 		body = append(body,

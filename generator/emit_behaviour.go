@@ -259,6 +259,11 @@ func genValidate(f *jen.File, t *Table, typ string, cols []*Column, update bool)
 			default:
 				value = field.Clone()
 			}
+			if isChar(c) {
+				// char(n) pads with spaces, which PostgreSQL ignores in
+				// lengths and comparisons: so do the rules.
+				value = jen.Qual("strings", "TrimRight").Call(value, jen.Lit(" "))
+			}
 			body := []jen.Code{jen.Id("v").Op(":=").Add(value)}
 			body = append(body, ruleChain(c)...)
 			if len(open) > 0 {
@@ -385,4 +390,10 @@ func behaviourDoc(t *Table) string {
 			"with the actor of its context (runtime.WithActor).", AuditTable))
 	}
 	return strings.Join(parts, " ")
+}
+
+// isChar reports whether c is a char(n) column, whose trailing spaces do
+// not count.
+func isChar(c *Column) bool {
+	return c.Type.Name == "char" && c.Type.ArrayDims == 0 && c.Type.Enum == nil
 }

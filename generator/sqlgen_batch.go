@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,6 +131,18 @@ func keyMatch(t *Table, k *UniqueKey, in insert) []string {
 	return match
 }
 
+// withScope adds to the conditions finding a row by key the scope
+// conditions they do not hold yet (a partial key's predicate may be the
+// live-row condition already).
+func withScope(match []string, t *Table) []string {
+	for _, c := range scopeConds(t, "", false) {
+		if !slices.Contains(match, c) && !slices.Contains(match, "("+c+")") {
+			match = append(match, c)
+		}
+	}
+	return match
+}
+
 // upsertSQL inserts a row or, when it conflicts on k, updates the row
 // there and returns it. The update sets every insert column except the
 // key's and the primary key's; a column with a default that the caller
@@ -175,7 +188,7 @@ func upsertSQL(t *Table, k *UniqueKey) Statement {
 			"\nRETURNING "+selectList(t.Columns))
 	}
 	guard = append(guard, "EXISTS (SELECT 1 FROM "+cteOld+")")
-	match := append(keyMatch(t, k, in), scopeConds(t, "", false)...)
+	match := withScope(keyMatch(t, k, in), t)
 	n, o := quoteIdent("n"), quoteIdent("o")
 	sql := "WITH " + cteOld + " AS (\nSELECT to_jsonb(" + t.Quoted + ") AS " + rowJSON + " FROM " + t.Quoted +
 		"\nWHERE " + and(match) + "\nFOR UPDATE\n), " +
@@ -200,7 +213,7 @@ func createIfAbsentSQL(t *Table, k *UniqueKey) Statement {
 	if t.SQLName == "inserted" {
 		cte = quoteIdent("inserted_")
 	}
-	match := append(keyMatch(t, k, in), scopeConds(t, "", false)...)
+	match := withScope(keyMatch(t, k, in), t)
 	var sql string
 	if t.Audit {
 		n := quoteIdent("n")

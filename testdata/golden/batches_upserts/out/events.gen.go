@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -89,7 +90,7 @@ func (n *NewEvent) Validate() error {
 		}
 	}
 	if n.Code.Set {
-		v := n.Code.Value
+		v := strings.TrimRight(n.Code.Value, " ")
 		if runtime.LongerThan(v, 4) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "code",
@@ -129,7 +130,7 @@ func (u *EventUpdate) Validate() error {
 		}
 	}
 	if u.Code.Set {
-		v := u.Code.Value
+		v := strings.TrimRight(u.Code.Value, " ")
 		if runtime.LongerThan(v, 4) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "code",

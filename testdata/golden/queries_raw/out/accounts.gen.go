@@ -337,14 +337,14 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 // with one query. Keys without a row are skipped, so the result may be shorter
 // than ids.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByIDs", "accounts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	rows, err := db.Query(ctx, sqlAccountsFindByIDs, ids, tenant)
 	if err != nil {
 		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
@@ -361,17 +361,17 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 // or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
 // security.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateMany", "accounts")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateMany", "accounts")
-	if err != nil {
-		return 0, err
-	}
-	db := runtime.Scope(r.db, tenant)
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
@@ -396,17 +396,17 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
 // table's array columns.) It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateManyReturning", "accounts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateManyReturning", "accounts")
-	if err != nil {
-		return nil, err
-	}
-	db := runtime.Scope(r.db, tenant)
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]

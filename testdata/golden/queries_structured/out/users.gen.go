@@ -605,7 +605,7 @@ RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "upda
 SELECT true, "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
-WHERE "email" = $2 AND ("deleted_at" IS NULL) AND "deleted_at" IS NULL
+WHERE "email" = $2 AND ("deleted_at" IS NULL)
 LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same

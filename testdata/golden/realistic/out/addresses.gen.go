@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"iter"
 	"slices"
+	"strings"
 )
 
 // Address is one row of table addresses.
@@ -94,7 +95,7 @@ func (n *NewAddress) Validate() error {
 		}
 	}
 	{
-		v := n.Country
+		v := strings.TrimRight(n.Country, " ")
 		if runtime.LongerThan(v, 2) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "country",
@@ -125,7 +126,7 @@ func (u *AddressUpdate) Validate() error {
 		}
 	}
 	if u.Country.Set {
-		v := u.Country.Value
+		v := strings.TrimRight(u.Country.Value, " ")
 		if runtime.LongerThan(v, 2) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "country",

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -84,7 +85,7 @@ var (
 func (n *NewAPIKey) Validate() error {
 	var fields []runtime.FieldError
 	{
-		v := n.Prefix
+		v := strings.TrimRight(n.Prefix, " ")
 		if runtime.LongerThan(v, 8) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "prefix",
@@ -106,7 +107,7 @@ func (n *NewAPIKey) Validate() error {
 func (u *APIKeyUpdate) Validate() error {
 	var fields []runtime.FieldError
 	if u.Prefix.Set {
-		v := u.Prefix.Value
+		v := strings.TrimRight(u.Prefix.Value, " ")
 		if runtime.LongerThan(v, 8) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "prefix",

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -132,7 +133,7 @@ func (n *NewInvoice) Validate() error {
 		}
 	}
 	{
-		v := n.Currency
+		v := strings.TrimRight(n.Currency, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",
@@ -181,7 +182,7 @@ func (u *InvoiceUpdate) Validate() error {
 		}
 	}
 	if u.Currency.Set {
-		v := u.Currency.Value
+		v := strings.TrimRight(u.Currency.Value, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -99,7 +100,7 @@ func (n *NewOrder) Validate() error {
 		}
 	}
 	{
-		v := n.Currency
+		v := strings.TrimRight(n.Currency, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",
@@ -130,7 +131,7 @@ func (u *OrderUpdate) Validate() error {
 		}
 	}
 	if u.Currency.Set {
-		v := u.Currency.Value
+		v := strings.TrimRight(u.Currency.Value, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",

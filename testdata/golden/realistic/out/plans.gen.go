@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"slices"
+	"strings"
 )
 
 // Plan is one row of table plans.
@@ -98,7 +99,7 @@ func (n *NewPlan) Validate() error {
 		}
 	}
 	if n.Currency.Set {
-		v := n.Currency.Value
+		v := strings.TrimRight(n.Currency.Value, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",
@@ -138,7 +139,7 @@ func (u *PlanUpdate) Validate() error {
 		}
 	}
 	if u.Currency.Set {
-		v := u.Currency.Value
+		v := strings.TrimRight(u.Currency.Value, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",

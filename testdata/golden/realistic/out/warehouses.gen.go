@@ -9,6 +9,7 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"strings"
 )
 
 // Warehouse is one row of table warehouses.
@@ -76,7 +77,7 @@ func (n *NewWarehouse) Validate() error {
 		}
 	}
 	{
-		v := n.Country
+		v := strings.TrimRight(n.Country, " ")
 		if runtime.LongerThan(v, 2) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "country",
@@ -107,7 +108,7 @@ func (u *WarehouseUpdate) Validate() error {
 		}
 	}
 	if u.Country.Set {
-		v := u.Country.Value
+		v := strings.TrimRight(u.Country.Value, " ")
 		if runtime.LongerThan(v, 2) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "country",

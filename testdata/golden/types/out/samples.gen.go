@@ -14,6 +14,7 @@ import (
 	"iter"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -153,7 +154,7 @@ func (n *NewSample) Validate() error {
 		}
 	}
 	{
-		v := n.Flag
+		v := strings.TrimRight(n.Flag, " ")
 		if runtime.LongerThan(v, 1) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "flag",
@@ -209,7 +210,7 @@ func (u *SampleUpdate) Validate() error {
 		}
 	}
 	if u.Flag.Set {
-		v := u.Flag.Value
+		v := strings.TrimRight(u.Flag.Value, " ")
 		if runtime.LongerThan(v, 1) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "flag",
