@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -428,11 +429,15 @@ func (b *builder) buildConstraints(t *Table) {
 			parts = append(parts, p.Column.Name)
 		}
 		name := indexName(t, ix)
-		var suffix string
+		byName := goName(strings.TrimSuffix(strings.TrimPrefix(name, t.SQLName+"_"), "_key"))
+		suffix := byName
 		if allCols {
 			suffix = fields(cols)
-		} else {
-			suffix = goName(strings.TrimSuffix(strings.TrimPrefix(name, t.SQLName+"_"), "_key"))
+			if ix.Name != "" && slices.ContainsFunc(t.Constraints, func(k *Constraint) bool { return k.Sentinel == "Err"+t.Model+suffix+"Taken" }) {
+				// Another key over the same columns has the columns' name:
+				// a named index is known by its name.
+				suffix = byName
+			}
 		}
 		specName := ix.Name
 		if specName == "" {
