@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -80,7 +81,7 @@ var (
 func (n *NewTransaction) Validate() error {
 	var fields []runtime.FieldError
 	{
-		v := n.Currency
+		v := strings.TrimRight(n.Currency, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",
@@ -102,7 +103,7 @@ func (n *NewTransaction) Validate() error {
 func (u *TransactionUpdate) Validate() error {
 	var fields []runtime.FieldError
 	if u.Currency.Set {
-		v := u.Currency.Value
+		v := strings.TrimRight(u.Currency.Value, " ")
 		if runtime.LongerThan(v, 3) {
 			fields = append(fields, runtime.FieldError{
 				Field:   "currency",
