@@ -88,7 +88,7 @@ func Build(proj *spec.Project) (*Package, error) {
 }
 
 // fixedIdents are the package-level names every generated package declares.
-var fixedIdents = []string{"Store", "NewStore", "wrapErr", "specNameOf"}
+var fixedIdents = []string{"Store", "NewStore", "storeRepos", "wrapErr", "specNameOf"}
 
 // fixedFiles are the package-level files every generated package holds.
 var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}

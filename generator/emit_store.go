@@ -25,15 +25,31 @@ func genStore(f *jen.File, pkg *Package) {
 	})
 	f.Line()
 
+	comment(f, "storeRepos holds a Store and its repositories, so that NewStore, which InTx calls for every "+
+		"transaction, makes one allocation however many tables there are.")
+	f.Type().Id("storeRepos").StructFunc(func(g *jen.Group) {
+		g.Id("store").Id("Store")
+		for _, t := range pkg.Tables {
+			g.Id(t.Plural).Id(t.Repo)
+		}
+	})
+	f.Line()
+
 	comment(f, "NewStore returns a Store whose repositories run on db: a pool (*runtime.DB, *pgxpool.Pool), "+
 		"a connection or a transaction.")
 	f.Func().Id("NewStore").Params(jen.Id("db").Qual(pathRuntime, "DBTX")).Op("*").Id("Store").Block(
-		jen.Return(jen.Op("&").Id("Store").Values(jen.DictFunc(func(d jen.Dict) {
+		jen.Id("a").Op(":=").Op("&").Id("storeRepos").Values(jen.DictFunc(func(d jen.Dict) {
+			for _, t := range pkg.Tables {
+				d[jen.Id(t.Plural)] = jen.Op("*").Id("New" + t.Repo).Call(jen.Id("db"))
+			}
+		})),
+		jen.Id("a").Dot("store").Op("=").Id("Store").Values(jen.DictFunc(func(d jen.Dict) {
 			d[jen.Id("db")] = jen.Id("db")
 			for _, t := range pkg.Tables {
-				d[jen.Id(t.Plural)] = jen.Id("New" + t.Repo).Call(jen.Id("db"))
+				d[jen.Id(t.Plural)] = jen.Op("&").Id("a").Dot(t.Plural)
 			}
-		}))),
+		})),
+		jen.Return(jen.Op("&").Id("a").Dot("store")),
 	)
 	f.Line()
 

@@ -26,14 +26,27 @@ type Store struct {
 	Transactions *TransactionRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store        Store
+	Users        UserRepo
+	Transactions TransactionRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Transactions: NewTransactionRepo(db),
-		Users:        NewUserRepo(db),
+	a := &storeRepos{
+		Transactions: *NewTransactionRepo(db),
+		Users:        *NewUserRepo(db),
+	}
+	a.store = Store{
+		Transactions: &a.Transactions,
+		Users:        &a.Users,
 		db:           db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -38,18 +38,39 @@ type Store struct {
 	Ticks *TickRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store    Store
+	Items    ItemRepo
+	Events   EventRepo
+	Products ProductRepo
+	Slots    SlotRepo
+	Counters CounterRepo
+	Ticks    TickRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Counters: NewCounterRepo(db),
-		Events:   NewEventRepo(db),
-		Items:    NewItemRepo(db),
-		Products: NewProductRepo(db),
-		Slots:    NewSlotRepo(db),
-		Ticks:    NewTickRepo(db),
+	a := &storeRepos{
+		Counters: *NewCounterRepo(db),
+		Events:   *NewEventRepo(db),
+		Items:    *NewItemRepo(db),
+		Products: *NewProductRepo(db),
+		Slots:    *NewSlotRepo(db),
+		Ticks:    *NewTickRepo(db),
+	}
+	a.store = Store{
+		Counters: &a.Counters,
+		Events:   &a.Events,
+		Items:    &a.Items,
+		Products: &a.Products,
+		Slots:    &a.Slots,
+		Ticks:    &a.Ticks,
 		db:       db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

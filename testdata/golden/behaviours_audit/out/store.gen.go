@@ -29,15 +29,30 @@ type Store struct {
 	Notes *NoteRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store    Store
+	Accounts AccountRepo
+	Entries  EntryRepo
+	Notes    NoteRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Accounts: NewAccountRepo(db),
-		Entries:  NewEntryRepo(db),
-		Notes:    NewNoteRepo(db),
+	a := &storeRepos{
+		Accounts: *NewAccountRepo(db),
+		Entries:  *NewEntryRepo(db),
+		Notes:    *NewNoteRepo(db),
+	}
+	a.store = Store{
+		Accounts: &a.Accounts,
+		Entries:  &a.Entries,
+		Notes:    &a.Notes,
 		db:       db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

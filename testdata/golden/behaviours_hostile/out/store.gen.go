@@ -29,15 +29,30 @@ type Store struct {
 	Plain *PlainRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store  Store
+	Things ThingRepo
+	Parts  PartRepo
+	Plain  PlainRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Parts:  NewPartRepo(db),
-		Plain:  NewPlainRepo(db),
-		Things: NewThingRepo(db),
+	a := &storeRepos{
+		Parts:  *NewPartRepo(db),
+		Plain:  *NewPlainRepo(db),
+		Things: *NewThingRepo(db),
+	}
+	a.store = Store{
+		Parts:  &a.Parts,
+		Plain:  &a.Plain,
+		Things: &a.Things,
 		db:     db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

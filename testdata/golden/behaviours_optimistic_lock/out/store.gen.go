@@ -26,14 +26,27 @@ type Store struct {
 	Counters *CounterRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store     Store
+	Documents DocumentRepo
+	Counters  CounterRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Counters:  NewCounterRepo(db),
-		Documents: NewDocumentRepo(db),
+	a := &storeRepos{
+		Counters:  *NewCounterRepo(db),
+		Documents: *NewDocumentRepo(db),
+	}
+	a.store = Store{
+		Counters:  &a.Counters,
+		Documents: &a.Documents,
 		db:        db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -32,16 +32,33 @@ type Store struct {
 	PostLabels *PostLabelRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store      Store
+	Authors    AuthorRepo
+	Posts      PostRepo
+	Labels     LabelRepo
+	PostLabels PostLabelRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Authors:    NewAuthorRepo(db),
-		Labels:     NewLabelRepo(db),
-		PostLabels: NewPostLabelRepo(db),
-		Posts:      NewPostRepo(db),
+	a := &storeRepos{
+		Authors:    *NewAuthorRepo(db),
+		Labels:     *NewLabelRepo(db),
+		PostLabels: *NewPostLabelRepo(db),
+		Posts:      *NewPostRepo(db),
+	}
+	a.store = Store{
+		Authors:    &a.Authors,
+		Labels:     &a.Labels,
+		PostLabels: &a.PostLabels,
+		Posts:      &a.Posts,
 		db:         db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

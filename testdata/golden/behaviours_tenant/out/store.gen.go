@@ -35,17 +35,36 @@ type Store struct {
 	TaskTags *TaskTagRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store    Store
+	Orgs     OrgRepo
+	Projects ProjectRepo
+	Tasks    TaskRepo
+	Tags     TagRepo
+	TaskTags TaskTagRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Orgs:     NewOrgRepo(db),
-		Projects: NewProjectRepo(db),
-		Tags:     NewTagRepo(db),
-		TaskTags: NewTaskTagRepo(db),
-		Tasks:    NewTaskRepo(db),
+	a := &storeRepos{
+		Orgs:     *NewOrgRepo(db),
+		Projects: *NewProjectRepo(db),
+		Tags:     *NewTagRepo(db),
+		TaskTags: *NewTaskTagRepo(db),
+		Tasks:    *NewTaskRepo(db),
+	}
+	a.store = Store{
+		Orgs:     &a.Orgs,
+		Projects: &a.Projects,
+		Tags:     &a.Tags,
+		TaskTags: &a.TaskTags,
+		Tasks:    &a.Tasks,
 		db:       db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

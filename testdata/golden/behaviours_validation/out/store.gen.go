@@ -26,14 +26,27 @@ type Store struct {
 	Members *MemberRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store   Store
+	Teams   TeamRepo
+	Members MemberRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Members: NewMemberRepo(db),
-		Teams:   NewTeamRepo(db),
+	a := &storeRepos{
+		Members: *NewMemberRepo(db),
+		Teams:   *NewTeamRepo(db),
+	}
+	a.store = Store{
+		Members: &a.Members,
+		Teams:   &a.Teams,
 		db:      db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -29,15 +29,30 @@ type Store struct {
 	OrderItems *OrderItemRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store      Store
+	Products   ProductRepo
+	Orders     OrderRepo
+	OrderItems OrderItemRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		OrderItems: NewOrderItemRepo(db),
-		Orders:     NewOrderRepo(db),
-		Products:   NewProductRepo(db),
+	a := &storeRepos{
+		OrderItems: *NewOrderItemRepo(db),
+		Orders:     *NewOrderRepo(db),
+		Products:   *NewProductRepo(db),
+	}
+	a.store = Store{
+		OrderItems: &a.OrderItems,
+		Orders:     &a.Orders,
+		Products:   &a.Products,
 		db:         db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

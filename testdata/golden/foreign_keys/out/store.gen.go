@@ -29,15 +29,30 @@ type Store struct {
 	Employees *EmployeeRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store       Store
+	Companies   CompanyRepo
+	Departments DepartmentRepo
+	Employees   EmployeeRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Companies:   NewCompanyRepo(db),
-		Departments: NewDepartmentRepo(db),
-		Employees:   NewEmployeeRepo(db),
+	a := &storeRepos{
+		Companies:   *NewCompanyRepo(db),
+		Departments: *NewDepartmentRepo(db),
+		Employees:   *NewEmployeeRepo(db),
+	}
+	a.store = Store{
+		Companies:   &a.Companies,
+		Departments: &a.Departments,
+		Employees:   &a.Employees,
 		db:          db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -23,13 +23,22 @@ type Store struct {
 	Profiles *ProfileRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store    Store
+	Profiles ProfileRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Profiles: NewProfileRepo(db),
+	a := &storeRepos{Profiles: *NewProfileRepo(db)}
+	a.store = Store{
+		Profiles: &a.Profiles,
 		db:       db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

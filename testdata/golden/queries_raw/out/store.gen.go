@@ -26,14 +26,27 @@ type Store struct {
 	Accounts *AccountRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store    Store
+	Orgs     OrgRepo
+	Accounts AccountRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Accounts: NewAccountRepo(db),
-		Orgs:     NewOrgRepo(db),
+	a := &storeRepos{
+		Accounts: *NewAccountRepo(db),
+		Orgs:     *NewOrgRepo(db),
+	}
+	a.store = Store{
+		Accounts: &a.Accounts,
+		Orgs:     &a.Orgs,
 		db:       db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -29,15 +29,30 @@ type Store struct {
 	Entries *EntryRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store    Store
+	Users    UserRepo
+	Accounts AccountRepo
+	Entries  EntryRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Accounts: NewAccountRepo(db),
-		Entries:  NewEntryRepo(db),
-		Users:    NewUserRepo(db),
+	a := &storeRepos{
+		Accounts: *NewAccountRepo(db),
+		Entries:  *NewEntryRepo(db),
+		Users:    *NewUserRepo(db),
+	}
+	a.store = Store{
+		Accounts: &a.Accounts,
+		Entries:  &a.Entries,
+		Users:    &a.Users,
 		db:       db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -119,45 +119,120 @@ type Store struct {
 	Returns *ReturnRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store             Store
+	Plans             PlanRepo
+	Subscriptions     SubscriptionRepo
+	Coupons           CouponRepo
+	Invoices          InvoiceRepo
+	InvoiceLines      InvoiceLineRepo
+	Payments          PaymentRepo
+	Refunds           RefundRepo
+	Categories        CategoryRepo
+	Products          ProductRepo
+	ProductVariants   ProductVariantRepo
+	Warehouses        WarehouseRepo
+	Inventory         InventoryRepo
+	PriceHistory      PriceHistoryRepo
+	Reviews           ReviewRepo
+	Organizations     OrganizationRepo
+	Users             UserRepo
+	Memberships       MembershipRepo
+	APIKeys           APIKeyRepo
+	Sessions          SessionRepo
+	Addresses         AddressRepo
+	Webhooks          WebhookRepo
+	WebhookDeliveries WebhookDeliveryRepo
+	Notifications     NotificationRepo
+	Jobs              JobRepo
+	FeatureFlags      FeatureFlagRepo
+	Settings          SettingRepo
+	Customers         CustomerRepo
+	Orders            OrderRepo
+	OrderLines        OrderLineRepo
+	Shipments         ShipmentRepo
+	ShipmentItems     ShipmentItemRepo
+	Carts             CartRepo
+	Returns           ReturnRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		APIKeys:           NewAPIKeyRepo(db),
-		Addresses:         NewAddressRepo(db),
-		Carts:             NewCartRepo(db),
-		Categories:        NewCategoryRepo(db),
-		Coupons:           NewCouponRepo(db),
-		Customers:         NewCustomerRepo(db),
-		FeatureFlags:      NewFeatureFlagRepo(db),
-		Inventory:         NewInventoryRepo(db),
-		InvoiceLines:      NewInvoiceLineRepo(db),
-		Invoices:          NewInvoiceRepo(db),
-		Jobs:              NewJobRepo(db),
-		Memberships:       NewMembershipRepo(db),
-		Notifications:     NewNotificationRepo(db),
-		OrderLines:        NewOrderLineRepo(db),
-		Orders:            NewOrderRepo(db),
-		Organizations:     NewOrganizationRepo(db),
-		Payments:          NewPaymentRepo(db),
-		Plans:             NewPlanRepo(db),
-		PriceHistory:      NewPriceHistoryRepo(db),
-		ProductVariants:   NewProductVariantRepo(db),
-		Products:          NewProductRepo(db),
-		Refunds:           NewRefundRepo(db),
-		Returns:           NewReturnRepo(db),
-		Reviews:           NewReviewRepo(db),
-		Sessions:          NewSessionRepo(db),
-		Settings:          NewSettingRepo(db),
-		ShipmentItems:     NewShipmentItemRepo(db),
-		Shipments:         NewShipmentRepo(db),
-		Subscriptions:     NewSubscriptionRepo(db),
-		Users:             NewUserRepo(db),
-		Warehouses:        NewWarehouseRepo(db),
-		WebhookDeliveries: NewWebhookDeliveryRepo(db),
-		Webhooks:          NewWebhookRepo(db),
+	a := &storeRepos{
+		APIKeys:           *NewAPIKeyRepo(db),
+		Addresses:         *NewAddressRepo(db),
+		Carts:             *NewCartRepo(db),
+		Categories:        *NewCategoryRepo(db),
+		Coupons:           *NewCouponRepo(db),
+		Customers:         *NewCustomerRepo(db),
+		FeatureFlags:      *NewFeatureFlagRepo(db),
+		Inventory:         *NewInventoryRepo(db),
+		InvoiceLines:      *NewInvoiceLineRepo(db),
+		Invoices:          *NewInvoiceRepo(db),
+		Jobs:              *NewJobRepo(db),
+		Memberships:       *NewMembershipRepo(db),
+		Notifications:     *NewNotificationRepo(db),
+		OrderLines:        *NewOrderLineRepo(db),
+		Orders:            *NewOrderRepo(db),
+		Organizations:     *NewOrganizationRepo(db),
+		Payments:          *NewPaymentRepo(db),
+		Plans:             *NewPlanRepo(db),
+		PriceHistory:      *NewPriceHistoryRepo(db),
+		ProductVariants:   *NewProductVariantRepo(db),
+		Products:          *NewProductRepo(db),
+		Refunds:           *NewRefundRepo(db),
+		Returns:           *NewReturnRepo(db),
+		Reviews:           *NewReviewRepo(db),
+		Sessions:          *NewSessionRepo(db),
+		Settings:          *NewSettingRepo(db),
+		ShipmentItems:     *NewShipmentItemRepo(db),
+		Shipments:         *NewShipmentRepo(db),
+		Subscriptions:     *NewSubscriptionRepo(db),
+		Users:             *NewUserRepo(db),
+		Warehouses:        *NewWarehouseRepo(db),
+		WebhookDeliveries: *NewWebhookDeliveryRepo(db),
+		Webhooks:          *NewWebhookRepo(db),
+	}
+	a.store = Store{
+		APIKeys:           &a.APIKeys,
+		Addresses:         &a.Addresses,
+		Carts:             &a.Carts,
+		Categories:        &a.Categories,
+		Coupons:           &a.Coupons,
+		Customers:         &a.Customers,
+		FeatureFlags:      &a.FeatureFlags,
+		Inventory:         &a.Inventory,
+		InvoiceLines:      &a.InvoiceLines,
+		Invoices:          &a.Invoices,
+		Jobs:              &a.Jobs,
+		Memberships:       &a.Memberships,
+		Notifications:     &a.Notifications,
+		OrderLines:        &a.OrderLines,
+		Orders:            &a.Orders,
+		Organizations:     &a.Organizations,
+		Payments:          &a.Payments,
+		Plans:             &a.Plans,
+		PriceHistory:      &a.PriceHistory,
+		ProductVariants:   &a.ProductVariants,
+		Products:          &a.Products,
+		Refunds:           &a.Refunds,
+		Returns:           &a.Returns,
+		Reviews:           &a.Reviews,
+		Sessions:          &a.Sessions,
+		Settings:          &a.Settings,
+		ShipmentItems:     &a.ShipmentItems,
+		Shipments:         &a.Shipments,
+		Subscriptions:     &a.Subscriptions,
+		Users:             &a.Users,
+		Warehouses:        &a.Warehouses,
+		WebhookDeliveries: &a.WebhookDeliveries,
+		Webhooks:          &a.Webhooks,
 		db:                db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

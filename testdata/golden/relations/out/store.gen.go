@@ -53,23 +53,54 @@ type Store struct {
 	Attachments *AttachmentRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store       Store
+	Users       UserRepo
+	Groups      GroupRepo
+	Memberships MembershipRepo
+	Tags        TagRepo
+	UserTags    UserTagRepo
+	Accounts    AccountRepo
+	Transfers   TransferRepo
+	Employees   EmployeeRepo
+	Profiles    ProfileRepo
+	Blobs       BlobRepo
+	Attachments AttachmentRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Accounts:    NewAccountRepo(db),
-		Attachments: NewAttachmentRepo(db),
-		Blobs:       NewBlobRepo(db),
-		Employees:   NewEmployeeRepo(db),
-		Groups:      NewGroupRepo(db),
-		Memberships: NewMembershipRepo(db),
-		Profiles:    NewProfileRepo(db),
-		Tags:        NewTagRepo(db),
-		Transfers:   NewTransferRepo(db),
-		UserTags:    NewUserTagRepo(db),
-		Users:       NewUserRepo(db),
+	a := &storeRepos{
+		Accounts:    *NewAccountRepo(db),
+		Attachments: *NewAttachmentRepo(db),
+		Blobs:       *NewBlobRepo(db),
+		Employees:   *NewEmployeeRepo(db),
+		Groups:      *NewGroupRepo(db),
+		Memberships: *NewMembershipRepo(db),
+		Profiles:    *NewProfileRepo(db),
+		Tags:        *NewTagRepo(db),
+		Transfers:   *NewTransferRepo(db),
+		UserTags:    *NewUserTagRepo(db),
+		Users:       *NewUserRepo(db),
+	}
+	a.store = Store{
+		Accounts:    &a.Accounts,
+		Attachments: &a.Attachments,
+		Blobs:       &a.Blobs,
+		Employees:   &a.Employees,
+		Groups:      &a.Groups,
+		Memberships: &a.Memberships,
+		Profiles:    &a.Profiles,
+		Tags:        &a.Tags,
+		Transfers:   &a.Transfers,
+		UserTags:    &a.UserTags,
+		Users:       &a.Users,
 		db:          db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.

@@ -26,14 +26,27 @@ type Store struct {
 	Order *OrderRepo
 }
 
+// storeRepos holds a Store and its repositories, so that NewStore, which InTx
+// calls for every transaction, makes one allocation however many tables there are.
+type storeRepos struct {
+	store Store
+	User  UserRepo
+	Order OrderRepo
+}
+
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	return &Store{
-		Order: NewOrderRepo(db),
-		User:  NewUserRepo(db),
+	a := &storeRepos{
+		Order: *NewOrderRepo(db),
+		User:  *NewUserRepo(db),
+	}
+	a.store = Store{
+		Order: &a.Order,
+		User:  &a.User,
 		db:    db,
 	}
+	return &a.store
 }
 
 // DB returns the connection, pool or transaction the store runs on.
