@@ -20,7 +20,7 @@ func EscapeLike(s string) string {
 // starting with prefix, taken literally: EscapeLike(prefix) + "%". Use it
 // for the parameter of a structured query's like or ilike filter:
 //
-//	page, err := store.Customers.SearchByName(ctx, runtime.LikePrefix(input), runtime.PageArgs{Size: 20})
+//	page, err := store.Customers.SearchByName(ctx, runtime.LikePrefix(input), runtime.PageArgs{Limit: 20})
 //
 // An empty prefix matches every string.
 func LikePrefix(prefix string) string {
