@@ -3,7 +3,11 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +30,14 @@ type TxOptions struct {
 	// retry waits a random time up to min(MaxBackoff, MinBackoff*2^(n-1))
 	// ("full jitter"). Zero means 2ms and 250ms.
 	MinBackoff, MaxBackoff time.Duration
+	// Settings are run-time parameters for the transaction alone, sent
+	// with BEGIN in one round trip as SET LOCAL name = 'value' (in name
+	// order) and gone at its end: for example {"lock_timeout": "2s"} or
+	// {"statement_timeout": "500ms"}. Names are parameter names
+	// (letters, digits, underscores, one dot for a custom parameter);
+	// InTx refuses others with KindValidation before sending anything.
+	// A nested call's Settings are ignored, like its other options.
+	Settings map[string]string
 }
 
 // Defaults of TxOptions.
@@ -101,6 +113,13 @@ func InTx(ctx context.Context, db DBTX, opts TxOptions, fn func(tx pgx.Tx) error
 	if opts.Deferrable {
 		txOpts.DeferrableMode = pgx.Deferrable
 	}
+	if len(opts.Settings) > 0 {
+		begin, err := beginWithSettings(txOpts, opts.Settings)
+		if err != nil {
+			return err
+		}
+		txOpts.BeginQuery = begin
+	}
 
 	for attempt := 1; ; attempt++ {
 		err := runTx(ctx, b, txOpts, fn)
@@ -120,6 +139,45 @@ func InTx(ctx context.Context, db DBTX, opts TxOptions, fn func(tx pgx.Tx) error
 			return e
 		}
 	}
+}
+
+// settingNameRE matches the run-time parameter names Settings accepts.
+var settingNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
+
+// beginWithSettings returns the statements that begin a transaction with
+// opts and then set settings for it alone, for pgx.TxOptions.BeginQuery.
+// With no arguments, pgx sends them in one simple-protocol round trip.
+func beginWithSettings(opts pgx.TxOptions, settings map[string]string) (string, error) {
+	var b strings.Builder
+	b.WriteString("BEGIN")
+	if opts.IsoLevel != "" {
+		b.WriteString(" ISOLATION LEVEL ")
+		b.WriteString(string(opts.IsoLevel))
+	}
+	if opts.AccessMode != "" {
+		b.WriteString(" ")
+		b.WriteString(string(opts.AccessMode))
+	}
+	if opts.DeferrableMode != "" {
+		b.WriteString(" ")
+		b.WriteString(string(opts.DeferrableMode))
+	}
+	var bad []FieldError
+	for _, name := range slices.Sorted(maps.Keys(settings)) {
+		if !settingNameRE.MatchString(name) {
+			bad = append(bad, FieldError{Field: "Settings", Message: fmt.Sprintf("%q is not a run-time parameter name", name)})
+			continue
+		}
+		b.WriteString("; SET LOCAL ")
+		b.WriteString(name)
+		b.WriteString(" = '")
+		b.WriteString(strings.ReplaceAll(settings[name], "'", "''"))
+		b.WriteString("'")
+	}
+	if bad != nil {
+		return "", NewValidationError("runtime.InTx", "", bad)
+	}
+	return b.String(), nil
 }
 
 // runTx runs one attempt: begin, fn, commit, with a rollback when fn
