@@ -1,0 +1,80 @@
+// Package demo holds what the example demos share: a database to run
+// against, either the one DATABASE_URL names or a throwaway PostgreSQL
+// cluster started for the run with runtime/pgtest, and a signal-aware
+// context so that Ctrl-C still removes that cluster.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// Context returns a context that ends on SIGINT or SIGTERM, so that a
+// demo stopped with Ctrl-C returns through its deferred cleanup, and the
+// function that stops listening. A second signal then ends the process
+// at once (the cluster's watcher process still removes it).
+func Context() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// Exit ends a demo named name after run returned err: nothing after
+// success; after an interrupt (ctx ended), exit status 130 and
+// "interrupted"; otherwise exit status 1 and the error. Call it before
+// the stop function of Context, which ends ctx too.
+func Exit(ctx context.Context, name string, err error) {
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		fmt.Fprintln(os.Stderr, name+": interrupted")
+		os.Exit(130)
+	default:
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+}
+
+// Database returns the URL of the database a demo runs against and a
+// function that releases it. With a non-empty url it is that database,
+// and release does nothing. Otherwise Database starts a throwaway
+// PostgreSQL cluster from the local server programs (initdb, postgres;
+// see runtime/pgtest), creates database name in it, and release stops
+// the cluster and removes its files. It writes one line to out saying
+// which it is.
+func Database(ctx context.Context, out io.Writer, url, name string) (string, func(), error) {
+	if url != "" {
+		fmt.Fprintln(out, "database: DATABASE_URL")
+		return url, func() {}, nil
+	}
+	c, err := pgtest.Start(ctx, pgtest.Options{})
+	if err != nil {
+		return "", nil, fmt.Errorf("start a throwaway PostgreSQL (or set DATABASE_URL): %w", err)
+	}
+	release := func() {
+		if err := c.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	if err := c.CreateDatabase(ctx, name, ""); err != nil {
+		release()
+		return "", nil, err
+	}
+	fmt.Fprintf(out, "database: a throwaway PostgreSQL cluster on port %d, started for this run and removed at exit (set DATABASE_URL to use another)\n", c.Port())
+	return c.URL(name), release, nil
+}
+
+// RunTag returns a short random tag that makes a run's unique values
+// (emails, slugs, idempotency keys) new, so that a demo can run again on
+// the same database.
+func RunTag() string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
