@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// wantLines are parts of the story every run tells.
+var wantLines = []string{
+	"Two organizations, each a tenant: Acme Corp",
+	"customer with email PURCHASING@INITECH.EXAMPLE: Initech <Purchasing@Initech.example>",
+	"refused (crmdb.ErrCustomerOrgEmailTaken)",
+	"→ won         by bob@acme   (version 5)",
+	"a move based on version 1 refused: deals.Update: conflict: stale version",
+	"page 1: Initech, Initrode",
+	"page 2: Intertrode",
+	"won          1 deal(s)   12000.00",
+	"one query per relation (activities.LoadByCustomerID ×1, customers.LoadTags ×1, customers.WithOpenDeals ×1, deals.LoadByCustomerID ×1)",
+	"Intertrode 1 open deal(s) worth   6000.00, tags [], no activity yet",
+	`Umbrella   2 open deal(s) worth  11500.00, tags [vip], last activity: meeting "pilot kickoff with the buyers"`,
+	"create by alice@acme stage=lead amount=12000",
+	"update by bob@acme   stage negotiation → won",
+	"reads Initech by id: not found",
+	"moves Acme's renewal to lost: not found",
+	"counts 0 customers, 0 pipeline stages, 0 audit rows of the renewal; sees 1 organization (Globex)",
+}
+
+// runDemo runs the demo and checks its story, which names the migrations
+// applied.
+func runDemo(t *testing.T, opts options, migrations string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	if err := run(ctx, &out, opts); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	for _, w := range append([]string{"migrations: " + migrations}, wantLines...) {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("the story lacks %q:\n%s", w, out.String())
+		}
+	}
+	return out.String()
+}
+
+// TestRunOnDatabase runs the demo on a given database, as with
+// DATABASE_URL, twice: the second run finds the migrations applied and
+// makes organizations of its own.
+func TestRunOnDatabase(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	out := runDemo(t, options{URL: url, Short: true}, "000001_init, 000002_tags")
+	if !strings.Contains(out, "database: DATABASE_URL") || !strings.Contains(out, "Acme Corp: 6 customers") {
+		t.Errorf("story:\n%s", out)
+	}
+	runDemo(t, options{URL: url, Short: true}, "none pending")
+}
+
+// TestRunThrowaway runs the demo as a newcomer would: no DATABASE_URL,
+// so it starts and removes a PostgreSQL cluster of its own.
+func TestRunThrowaway(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
+	out := runDemo(t, options{}, "000001_init, 000002_tags")
+	if !strings.Contains(out, "database: a throwaway PostgreSQL cluster") || !strings.Contains(out, "Acme Corp: 12 customers") {
+		t.Errorf("story:\n%s", out)
+	}
+}

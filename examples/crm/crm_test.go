@@ -1,0 +1,677 @@
+package crm_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"github.com/cpcgen/cpcgen/examples/crm"
+	"github.com/cpcgen/cpcgen/examples/crm/crmdb"
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// TestMain gives every test a database of its own, copied from a template
+// the embedded migrations were applied to.
+func TestMain(m *testing.M) {
+	pgtest.Main(m, pgtest.WithTemplate(func(ctx context.Context, url string) error {
+		db, err := runtime.Open(ctx, runtime.Config{URL: url})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = crm.Migrate(ctx, db)
+		return err
+	}))
+}
+
+// statements counts the statements a store sends, by operation.
+type statements struct {
+	mu  sync.Mutex
+	ops map[string]int
+}
+
+// ObserveQuery implements runtime.Observer.
+func (s *statements) ObserveQuery(_ context.Context, e *runtime.QueryEvent) {
+	s.mu.Lock()
+	s.ops[e.Op]++
+	s.mu.Unlock()
+}
+
+// take returns the counts since the last call and starts again.
+func (s *statements) take() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ops := s.ops
+	s.ops = map[string]int{}
+	return ops
+}
+
+// env is a test's database: the store, the statement counts and the URL.
+type env struct {
+	store *crmdb.Store
+	stmts *statements
+	url   string
+}
+
+func newEnv(t *testing.T) env {
+	t.Helper()
+	e := env{stmts: &statements{ops: map[string]int{}}, url: pgtest.URL(t)}
+	db, err := runtime.Open(testContext(t), runtime.Config{URL: e.url, Observers: []runtime.Observer{e.stmts}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	e.store = crmdb.NewStore(db)
+	return e
+}
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// org is one tenant and what it owns.
+type org struct {
+	org        crmdb.Organization
+	ctx        context.Context
+	customers  []crmdb.Customer
+	contacts   []crmdb.Contact
+	deals      []crmdb.Deal
+	activities []crmdb.Activity
+	tags       []crmdb.Tag
+	links      []crmdb.CustomerTag
+}
+
+// seed creates an organization with two customers, a contact, a deal and
+// an activity each, and a tag on the first.
+func seed(t *testing.T, store *crmdb.Store, name string) org {
+	t.Helper()
+	o, ctx, err := crm.CreateOrganization(runtime.WithActor(testContext(t), name+"-admin"), store, crmdb.NewOrganization{Name: name, Slug: name + "-" + uuid.NewString()[:6]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := org{org: o, ctx: ctx}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range []string{"Initech", "Umbrella"} {
+		cust, err := store.Customers.Create(ctx, crmdb.NewCustomer{Name: c, Email: fmt.Sprintf("buyer@%s.%s.example", strings.ToLower(c), name)})
+		must(err)
+		g.customers = append(g.customers, cust)
+		contact, err := store.Contacts.Create(ctx, crmdb.NewContact{CustomerID: cust.ID, Name: "Pat " + c})
+		must(err)
+		g.contacts = append(g.contacts, contact)
+		deal, err := store.Deals.Create(ctx, crmdb.NewDeal{CustomerID: cust.ID, Title: c + " deal", Amount: runtime.Set(decimal.NewFromInt(int64(1000 * (i + 1))))})
+		must(err)
+		g.deals = append(g.deals, deal)
+		act, err := store.Activities.Create(ctx, crmdb.NewActivity{CustomerID: cust.ID, DealID: &deal.ID, Kind: crmdb.ActivityKindCall, Summary: "intro call"})
+		must(err)
+		g.activities = append(g.activities, act)
+	}
+	tag, err := store.Tags.Create(ctx, crmdb.NewTag{Name: "vip"})
+	must(err)
+	g.tags = append(g.tags, tag)
+	link, err := store.CustomerTags.Create(ctx, crmdb.NewCustomerTag{CustomerID: g.customers[0].ID, TagID: tag.ID})
+	must(err)
+	g.links = append(g.links, link)
+	return g
+}
+
+func TestEmailLookupIgnoresCase(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := seed(t, e.store, "acme"), seed(t, e.store, "globex")
+	ctx := a.ctx
+	c, err := e.store.Customers.Create(ctx, crmdb.NewCustomer{Name: "Hooli", Email: "Gavin.Belson@Hooli.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"gavin.belson@hooli.example", "GAVIN.BELSON@HOOLI.EXAMPLE", "Gavin.Belson@Hooli.example"} {
+		got, err := e.store.Customers.ByEmail(ctx, email)
+		if err != nil || got.ID != c.ID {
+			t.Errorf("ByEmail(%q) = %v, %v; want %s", email, got.ID, err, c.ID)
+		}
+	}
+	// An underscore or a percent sign is no wildcard: the lookup is
+	// equality, not ILIKE.
+	if _, err := e.store.Customers.ByEmail(ctx, "gavin_belson@hooli.example"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("ByEmail with an underscore: %v, want not found", err)
+	}
+	// The same address in another letter case is taken in this
+	// organization, and free in another one.
+	_, err = e.store.Customers.Create(ctx, crmdb.NewCustomer{Name: "Hooli again", Email: "gavin.belson@HOOLI.example"})
+	if !errors.Is(err, crmdb.ErrCustomerOrgEmailTaken) {
+		t.Errorf("duplicate in another case: %v, want ErrCustomerOrgEmailTaken", err)
+	}
+	if _, err := e.store.Customers.Create(b.ctx, crmdb.NewCustomer{Name: "Hooli", Email: "GAVIN.BELSON@hooli.example"}); err != nil {
+		t.Errorf("the same address in another organization: %v", err)
+	}
+	// Each organization finds its own.
+	if got, err := e.store.Customers.ByEmail(b.ctx, "gavin.belson@hooli.example"); err != nil || got.OrganizationID != b.org.ID {
+		t.Errorf("ByEmail in globex = %+v, %v", got, err)
+	}
+	// The unique index serves the lookup.
+	var plan string
+	if err := e.store.DB().QueryRow(ctx, "EXPLAIN (COSTS OFF) SELECT id FROM customers WHERE organization_id = $1 AND lower(email) = lower($2)", a.org.ID, "x").Scan(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "customers_org_email_key") {
+		t.Errorf("plan does not use customers_org_email_key: %s", plan)
+	}
+}
+
+// TestTenantIsolation checks every table through the generated methods:
+// an organization sees, counts, loads, changes and deletes its own rows
+// only, and another's rows are as if they did not exist.
+func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	st := e.store
+	a, b := seed(t, st, "acme"), seed(t, st, "globex")
+	ctx := a.ctx
+
+	ids := func(n int, id func(int) string) []string {
+		var out []string
+		for i := range n {
+			out = append(out, id(i))
+		}
+		slices.Sort(out)
+		return out
+	}
+	check := func(table string, got, want []string) {
+		t.Helper()
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: acme sees %v, want its own %v", table, got, want)
+		}
+	}
+
+	orgs, err := st.Organizations.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("organizations", ids(len(orgs), func(i int) string { return orgs[i].ID.String() }), []string{a.org.ID.String()})
+	customers, err := st.Customers.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("customers", ids(len(customers), func(i int) string { return customers[i].ID.String() }),
+		ids(len(a.customers), func(i int) string { return a.customers[i].ID.String() }))
+	contacts, err := st.Contacts.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("contacts", ids(len(contacts), func(i int) string { return contacts[i].ID.String() }),
+		ids(len(a.contacts), func(i int) string { return a.contacts[i].ID.String() }))
+	deals, err := st.Deals.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("deals", ids(len(deals), func(i int) string { return deals[i].ID.String() }),
+		ids(len(a.deals), func(i int) string { return a.deals[i].ID.String() }))
+	acts, err := st.Activities.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("activities", ids(len(acts), func(i int) string { return fmt.Sprint(acts[i].ID) }),
+		ids(len(a.activities), func(i int) string { return fmt.Sprint(a.activities[i].ID) }))
+	tags, err := st.Tags.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("tags", ids(len(tags), func(i int) string { return tags[i].ID.String() }),
+		ids(len(a.tags), func(i int) string { return a.tags[i].ID.String() }))
+	links, err := st.CustomerTags.FindAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("customer_tags", ids(len(links), func(i int) string { return links[i].CustomerID.String() }),
+		ids(len(a.links), func(i int) string { return a.links[i].CustomerID.String() }))
+
+	// Counts.
+	for table, count := range map[string]func(context.Context) (int64, error){
+		"organizations": st.Organizations.Count, "customers": st.Customers.Count, "contacts": st.Contacts.Count,
+		"deals": st.Deals.Count, "activities": st.Activities.Count, "tags": st.Tags.Count, "customer_tags": st.CustomerTags.Count,
+	} {
+		want := map[string]int64{"organizations": 1, "tags": 1, "customer_tags": 1}[table]
+		if want == 0 {
+			want = 2
+		}
+		if n, err := count(ctx); err != nil || n != want {
+			t.Errorf("%s: acme counts %d (%v), want %d", table, n, err, want)
+		}
+	}
+
+	// globex's rows, by key, from acme: not found, not changed, not deleted.
+	notFound := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, runtime.ErrNotFound) {
+			t.Errorf("%s of globex's row from acme: %v, want not found", what, err)
+		}
+	}
+	_, err = st.Organizations.FindByID(ctx, b.org.ID)
+	notFound("organizations.FindByID", err)
+	_, err = st.Organizations.Update(ctx, b.org.ID, crmdb.OrganizationUpdate{Name: runtime.Set("taken over")})
+	notFound("organizations.Update", err)
+	_, err = st.Customers.FindByID(ctx, b.customers[0].ID)
+	notFound("customers.FindByID", err)
+	_, err = st.Customers.Update(ctx, b.customers[0].ID, crmdb.CustomerUpdate{Name: runtime.Set("taken over")})
+	notFound("customers.Update", err)
+	_, err = st.Contacts.FindByID(ctx, b.contacts[0].ID)
+	notFound("contacts.FindByID", err)
+	_, err = st.Deals.FindByID(ctx, b.deals[0].ID)
+	notFound("deals.FindByID", err)
+	_, err = st.Deals.Update(ctx, b.deals[0].ID, b.deals[0].Version, crmdb.DealUpdate{Stage: runtime.Set(crmdb.DealStageLost)})
+	notFound("deals.Update", err)
+	_, err = crm.MoveDeal(ctx, st, b.deals[0].ID, b.deals[0].Version, crmdb.DealStageWon)
+	notFound("crm.MoveDeal", err)
+	_, err = st.Activities.FindByID(ctx, b.activities[0].ID)
+	notFound("activities.FindByID", err)
+	_, err = st.Tags.FindByID(ctx, b.tags[0].ID)
+	notFound("tags.FindByID", err)
+	_, err = st.CustomerTags.FindByID(ctx, b.links[0].CustomerID, b.links[0].TagID)
+	notFound("customer_tags.FindByID", err)
+	_, err = st.Customers.ByEmail(ctx, b.customers[0].Email)
+	notFound("customers.ByEmail", err)
+	for what, del := range map[string]func() (bool, error){
+		"organizations": func() (bool, error) { return st.Organizations.Delete(ctx, b.org.ID) },
+		"customers":     func() (bool, error) { return st.Customers.Delete(ctx, b.customers[1].ID) },
+		"contacts":      func() (bool, error) { return st.Contacts.Delete(ctx, b.contacts[0].ID) },
+		"deals":         func() (bool, error) { return st.Deals.Delete(ctx, b.deals[0].ID, b.deals[0].Version) },
+		"activities":    func() (bool, error) { return st.Activities.Delete(ctx, b.activities[0].ID) },
+		"tags":          func() (bool, error) { return st.Tags.Delete(ctx, b.tags[0].ID) },
+		"customer_tags": func() (bool, error) { return st.CustomerTags.Delete(ctx, b.links[0].CustomerID, b.links[0].TagID) },
+	} {
+		if ok, err := del(); ok || err != nil {
+			t.Errorf("%s.Delete of globex's row from acme = %v, %v", what, ok, err)
+		}
+	}
+	// Loaders and queries given globex's keys find nothing.
+	if m, err := st.Customers.LoadDeals(ctx, b.customers); err != nil || len(m) != 0 {
+		t.Errorf("LoadDeals of globex's customers from acme = %v, %v", m, err)
+	}
+	if m, err := st.Customers.LoadTags(ctx, b.customers); err != nil || len(m) != 0 {
+		t.Errorf("LoadTags of globex's customers from acme = %v, %v", m, err)
+	}
+	if rows, err := st.Customers.AuditTrail(ctx, b.customers[0].ID); err != nil || len(rows) != 0 {
+		t.Errorf("AuditTrail of globex's customer from acme = %v, %v", rows, err)
+	}
+	if rows, err := st.Deals.PipelineByStage(ctx); err != nil || len(rows) != 1 || rows[0].Deals != 2 {
+		t.Errorf("PipelineByStage of acme = %+v, %v; want its two leads", rows, err)
+	}
+	// globex still has everything.
+	for table, count := range map[string]func(context.Context) (int64, error){"customers": st.Customers.Count, "deals": st.Deals.Count, "customer_tags": st.CustomerTags.Count} {
+		want := map[string]int64{"customers": 2, "deals": 2, "customer_tags": 1}[table]
+		if n, err := count(b.ctx); err != nil || n != want {
+			t.Errorf("globex's %s: %d (%v), want %d", table, n, err, want)
+		}
+	}
+	// Without a tenant, nothing runs.
+	if _, err := st.Customers.FindAll(context.Background()); !errors.Is(err, runtime.ErrNoTenant) {
+		t.Errorf("FindAll without a tenant: %v, want ErrNoTenant", err)
+	}
+}
+
+// TestRowLevelSecurity checks the database's own isolation, which holds
+// for hand-written SQL too: connected as a role that is not a superuser,
+// a session sees only the rows of the tenant its transaction set, and
+// none without one.
+func TestRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := seed(t, e.store, "acme"), seed(t, e.store, "globex")
+	ctx := testContext(t)
+
+	role := "crm_app_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	admin := e.store.DB()
+	for _, sql := range []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
+	} {
+		if _, err := admin.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		_, _ = admin.Exec(ctx, "DROP OWNED BY "+role)
+		_, _ = admin.Exec(ctx, "DROP ROLE "+role)
+	})
+	u, err := url.Parse(e.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	conn, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+
+	tables := []string{"organizations", "customers", "contacts", "deals", "activities", "tags", "customer_tags", "audit"}
+	count := func(tenant string) map[string]int {
+		t.Helper()
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, tenant); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, table := range tables[:7] {
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			got[table] = n
+		}
+		return got
+	}
+	want := map[string]int{"organizations": 1, "customers": 2, "contacts": 2, "deals": 2, "activities": 2, "tags": 1, "customer_tags": 1}
+	for _, o := range []org{a, b} {
+		if got := count(o.org.ID.String()); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s's session counts %v, want %v", o.org.Name, got, want)
+		}
+	}
+	if got := count(""); fmt.Sprint(got) != fmt.Sprint(map[string]int{"activities": 0, "contacts": 0, "customer_tags": 0, "customers": 0, "deals": 0, "organizations": 0, "tags": 0}) {
+		t.Errorf("a session without a tenant counts %v, want nothing", got)
+	}
+	// Writing another tenant's row is refused by the policy's check.
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, a.org.ID.String()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx.Exec(ctx, "INSERT INTO tags (organization_id, name) VALUES ($1, 'planted')", b.org.ID)
+	if err == nil || !strings.Contains(err.Error(), "row-level security") {
+		t.Errorf("inserting a row of globex as acme: %v, want a row-level security violation", err)
+	}
+}
+
+// TestBoardEagerLoading checks the board of customers with open deals:
+// its content, and that it takes one query per relation, for 3 customers
+// as for 30.
+func TestBoardEagerLoading(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	st := e.store
+	a := seed(t, st, "acme")
+	seed(t, st, "globex") // another tenant's open deals stay off the board
+	ctx := runtime.WithActor(a.ctx, "alice")
+
+	// Initech's deal is won, so only Umbrella is on the board at first.
+	if _, err := crm.MoveDeal(ctx, st, a.deals[0].ID, a.deals[0].Version, crmdb.DealStageWon); err != nil {
+		t.Fatal(err)
+	}
+	wantQueries := map[string]int{
+		// LoadDeals and LoadActivities run the statements of the children's
+		// loaders, named after them.
+		"customers.WithOpenDeals": 1, "deals.LoadByCustomerID": 1, "activities.LoadByCustomerID": 1, "customers.LoadTags": 1,
+		"runtime.SetTenant": 4, // each statement of a tenant table sets the tenant in the same round trip
+	}
+	e.stmts.take()
+	board, err := crm.Board(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.stmts.take(); fmt.Sprint(got) != fmt.Sprint(wantQueries) {
+		t.Errorf("Board sent %v, want %v", got, wantQueries)
+	}
+	if len(board) != 1 || board[0].Customer.ID != a.customers[1].ID || len(board[0].OpenDeals) != 1 ||
+		!board[0].OpenValue.Equal(decimal.NewFromInt(2000)) || board[0].LastActivity == nil || board[0].LastActivity.ID != a.activities[1].ID || len(board[0].Tags) != 0 {
+		t.Fatalf("board = %+v", board)
+	}
+
+	// 28 more customers, each with two open deals, activities and a tag.
+	vip := a.tags[0]
+	for i := range 28 {
+		c, err := st.Customers.Create(ctx, crmdb.NewCustomer{Name: fmt.Sprintf("Customer %02d", i), Email: fmt.Sprintf("c%d@example.com", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range 2 {
+			if _, err := st.Deals.Create(ctx, crmdb.NewDeal{CustomerID: c.ID, Title: fmt.Sprintf("deal %d", j), Amount: runtime.Set(decimal.NewFromInt(100)), Stage: runtime.Set(crmdb.DealStageProposal)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Activities.Create(ctx, crmdb.NewActivity{CustomerID: c.ID, Kind: crmdb.ActivityKindEmail, Summary: fmt.Sprintf("mail %d", j), HappenedAt: runtime.Set(time.Now().Add(time.Duration(j) * time.Hour))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := st.CustomerTags.Create(ctx, crmdb.NewCustomerTag{CustomerID: c.ID, TagID: vip.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.stmts.take()
+	board, err = crm.Board(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.stmts.take(); fmt.Sprint(got) != fmt.Sprint(wantQueries) {
+		t.Errorf("Board of 29 customers sent %v, want %v", got, wantQueries)
+	}
+	if len(board) != 29 {
+		t.Fatalf("board has %d customers, want 29", len(board))
+	}
+	for _, b := range board[:28] {
+		if len(b.OpenDeals) != 2 || !b.OpenValue.Equal(decimal.NewFromInt(200)) || b.LastActivity == nil || b.LastActivity.Summary != "mail 1" || len(b.Tags) != 1 || b.Tags[0].Name != "vip" {
+			t.Errorf("%s: %d open deals worth %s, last activity %+v, tags %v", b.Customer.Name, len(b.OpenDeals), b.OpenValue, b.LastActivity, b.Tags)
+		}
+	}
+	if board[28].Customer.Name != "Umbrella" {
+		t.Errorf("board is not by name: last is %s", board[28].Customer.Name)
+	}
+}
+
+// auditEntry is a row of an audit trail, decoded.
+type auditEntry struct {
+	action, actor string
+	old, new      map[string]any
+}
+
+func decodeAudit[R any](t *testing.T, rows []R, fields func(R) (string, *string, json.RawMessage, json.RawMessage)) []auditEntry {
+	t.Helper()
+	var out []auditEntry
+	for _, r := range rows {
+		action, actor, old, new := fields(r)
+		e := auditEntry{action: action}
+		if actor != nil {
+			e.actor = *actor
+		}
+		for _, p := range []struct {
+			raw json.RawMessage
+			dst *map[string]any
+		}{{old, &e.old}, {new, &e.new}} {
+			if p.raw != nil {
+				if err := json.Unmarshal(p.raw, p.dst); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// TestAuditTrail checks the audit trails of a customer and a deal through
+// create, updates and delete, each with the actor of its context.
+func TestAuditTrail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	st := e.store
+	a := seed(t, st, "acme")
+	as := func(actor string) context.Context { return runtime.WithActor(a.ctx, actor) }
+
+	c, err := st.Customers.Create(as("alice"), crmdb.NewCustomer{Name: "Hooli", Email: "it@hooli.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Customers.Update(as("bob"), c.ID, crmdb.CustomerUpdate{Notes: runtime.Set(ptr("prefers email"))}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.Deals.Create(as("alice"), crmdb.NewDeal{CustomerID: c.ID, Title: "Hooli XYZ", Amount: runtime.Set(decimal.RequireFromString("5000.00"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = crm.MoveDeal(as("bob"), st, d.ID, d.Version, crmdb.DealStageQualified)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A stale move changes nothing and leaves no audit row.
+	if _, err := crm.MoveDeal(as("mallory"), st, d.ID, d.Version-1, crmdb.DealStageLost); !errors.Is(err, runtime.ErrStaleVersion) {
+		t.Fatalf("stale MoveDeal: %v, want ErrStaleVersion", err)
+	}
+	if ok, err := st.Deals.Delete(as("carol"), d.ID, d.Version); !ok || err != nil {
+		t.Fatalf("delete deal: %v, %v", ok, err)
+	}
+	if ok, err := st.Customers.Delete(as("carol"), c.ID); !ok || err != nil {
+		t.Fatalf("delete customer: %v, %v", ok, err)
+	}
+
+	rows, err := st.Customers.AuditTrail(a.ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := decodeAudit(t, rows, func(r crmdb.CustomerAuditTrailRow) (string, *string, json.RawMessage, json.RawMessage) {
+		return r.Action, r.Actor, r.Old, r.New
+	})
+	if len(trail) != 3 {
+		t.Fatalf("customer trail has %d rows, want 3: %+v", len(trail), trail)
+	}
+	if e := trail[0]; e.action != "create" || e.actor != "alice" || e.old != nil || e.new["email"] != "it@hooli.example" {
+		t.Errorf("customer trail[0] = %+v", e)
+	}
+	if e := trail[1]; e.action != "update" || e.actor != "bob" || e.old["notes"] != nil || e.new["notes"] != "prefers email" {
+		t.Errorf("customer trail[1] = %+v", e)
+	}
+	if e := trail[2]; e.action != "delete" || e.actor != "carol" || e.new != nil || e.old["name"] != "Hooli" {
+		t.Errorf("customer trail[2] = %+v", e)
+	}
+
+	drows, err := st.Deals.AuditTrail(a.ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dtrail := decodeAudit(t, drows, func(r crmdb.DealAuditTrailRow) (string, *string, json.RawMessage, json.RawMessage) {
+		return r.Action, r.Actor, r.Old, r.New
+	})
+	var got []string
+	for _, e := range dtrail {
+		got = append(got, fmt.Sprintf("%s by %s: stage %v → %v, version %v → %v", e.action, e.actor, e.old["stage"], e.new["stage"], e.old["version"], e.new["version"]))
+	}
+	want := []string{
+		"create by alice: stage <nil> → lead, version <nil> → 1",
+		"update by bob: stage lead → qualified, version 1 → 2",
+		"delete by carol: stage qualified → <nil>, version 2 → <nil>",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("deal trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Deleting the customer removed its activities, the move's note
+	// included (on_delete: cascade).
+	notes, err := st.Activities.ListByCustomerID(a.ctx, c.ID)
+	if err != nil || len(notes) != 0 {
+		t.Errorf("activities of a deleted customer: %v, %v", notes, err)
+	}
+}
+
+// TestSearchByNamePrefix pages through a prefix search, with names that
+// hold the characters LIKE patterns give a meaning.
+func TestSearchByNamePrefix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := seed(t, e.store, "acme")
+	for i, name := range []string{"Acme Anvils", "acme rockets", "ACME Holdings", "Acorn", "A_B Partners", "AxB Labs", "100% Juice", "1000 Pens", `Back\slash`} {
+		if _, err := e.store.Customers.Create(a.ctx, crmdb.NewCustomer{Name: name, Email: fmt.Sprintf("x%d@example.com", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(prefix string, size int) [][]string {
+		t.Helper()
+		var pages [][]string
+		page := runtime.PageArgs{Limit: size}
+		for {
+			p, err := e.store.Customers.SearchByName(a.ctx, runtime.LikePrefix(prefix), page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range p.Items {
+				names = append(names, c.Name)
+			}
+			pages = append(pages, names)
+			if p.Next == "" {
+				return pages
+			}
+			page.After = p.Next
+		}
+	}
+	for _, tc := range []struct {
+		prefix string
+		size   int
+		want   string
+	}{
+		{"acme", 2, "[[ACME Holdings Acme Anvils] [acme rockets]]"},
+		{"ac", 10, "[[ACME Holdings Acme Anvils Acorn acme rockets]]"},
+		{"a_", 10, "[[A_B Partners]]"},
+		{"100%", 10, "[[100% Juice]]"},
+		{`back\`, 10, `[[Back\slash]]`},
+		{"zz", 10, "[[]]"},
+	} {
+		if got := fmt.Sprint(search(tc.prefix, tc.size)); got != tc.want {
+			t.Errorf("search %q by %d: %s, want %s", tc.prefix, tc.size, got, tc.want)
+		}
+	}
+}
+
+// TestPipeline checks the pipeline by stage as deals move.
+func TestPipeline(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	st := e.store
+	a := seed(t, st, "acme") // two leads: 1000 and 2000
+	ctx := runtime.WithActor(a.ctx, "alice")
+	if _, err := crm.MoveDeal(ctx, st, a.deals[1].ID, a.deals[1].Version, crmdb.DealStageProposal); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Deals.Create(ctx, crmdb.NewDeal{CustomerID: a.customers[0].ID, Title: "upsell", Amount: runtime.Set(decimal.NewFromInt(500)), Stage: runtime.Set(crmdb.DealStageWon)}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.Deals.PipelineByStage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s:%d:%s", r.Stage, r.Deals, r.Value.StringFixed(2)))
+	}
+	if want := "lead:1:1000.00 proposal:1:2000.00 won:1:500.00"; strings.Join(got, " ") != want {
+		t.Errorf("pipeline = %v, want %s", got, want)
+	}
+	open, err := st.Deals.InStages(ctx, crm.OpenStages)
+	if err != nil || len(open) != 2 || open[0].ID != a.deals[1].ID {
+		t.Errorf("open deals = %+v, %v; want the proposal first, then the lead", open, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
