@@ -6,7 +6,7 @@
 # 1. regenerates the cpcgen package of the benchmark schema and checks it;
 # 2. runs the operation benchmarks (hand-written pgx, cpcgen, GORM, ent)
 #    against a throwaway PostgreSQL that the benchmarks start themselves
-#    (runtime/pgtest; or CPCGEN_TEST_DATABASE_URL), COUNT times;
+#    (runtime/pgtest; or CPCGEN_TEST_DATABASE_URL), in COUNT rounds;
 # 3. summarizes them as Markdown (median ns/op, CPU/op, allocs/op, ratio to
 #    pgx) with cmd/benchtable, and with benchstat when it installs;
 # 4. measures Stream against FindAll over 1,000,000 rows (cmd/streammem);
@@ -52,9 +52,17 @@ fi
 go vet ./...
 
 if [ -z "${SKIP_OPS:-}" ]; then
-	echo "== benchmarks: -count $COUNT -benchtime $BENCHTIME (about $((COUNT * 3)) minutes)"
+	echo "== benchmarks: $COUNT rounds, -benchtime $BENCHTIME (about $((COUNT * 2)) minutes)"
 	raw="$results/ops-$stamp.txt"
-	go test -run '^$' -bench "$BENCH" -benchmem -count "$COUNT" -benchtime "$BENCHTIME" -timeout 0 | tee "$raw"
+	: >"$raw"
+	# One process per round, each running every benchmark once, instead
+	# of -count N, which repeats each benchmark N times in a row: a busy
+	# spell of the machine then spreads over all tools instead of falling
+	# on one.
+	for round in $(seq "$COUNT"); do
+		echo "-- round $round of $COUNT"
+		go test -run '^$' -bench "$BENCH" -benchmem -count 1 -benchtime "$BENCHTIME" -timeout 0 | tee -a "$raw"
+	done
 	cp "$raw" "$results/ops.txt"
 	go run ./cmd/benchtable "$raw" >"$results/table.md"
 	# benchstat, when it can be installed (the version the module proxy serves).
