@@ -11,9 +11,11 @@ import (
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden and the examples' generated code")
 
-// goldenCases lists the directories of testdata/golden holding a case.
+// goldenCases lists the directories of testdata/golden holding a case,
+// and the examples: their generated packages and docs pages are goldens
+// too, so that -update keeps them current.
 func goldenCases(t *testing.T) []string {
 	t.Helper()
 	configs, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*", "cpcgen.yaml"))
@@ -23,6 +25,11 @@ func goldenCases(t *testing.T) []string {
 	if len(configs) == 0 {
 		t.Fatal("no golden cases found")
 	}
+	examples, err := filepath.Glob(filepath.Join("..", "examples", "*", "cpcgen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	configs = append(configs, examples...)
 	var dirs []string
 	for _, c := range configs {
 		dirs = append(dirs, filepath.Dir(c))
