@@ -301,7 +301,7 @@ func (m movement) refusal(accounts []financedb.Account) error {
 			return refuse(m.op, ErrCurrencyMismatch, "currency", fmt.Sprintf("account %q holds %s, not %s", a.Name, a.Currency, m.currency))
 		}
 		if m.from != nil && a.ID == *m.from && a.Balance.LessThan(m.amount) {
-			return refuse(m.op, ErrInsufficientFunds, "amount", fmt.Sprintf("account %q holds less", a.Name))
+			return refuse(m.op, ErrInsufficientFunds, "amount", fmt.Sprintf("account %q holds less than %s %s", a.Name, m.amount.StringFixed(MinorUnits(m.currency)), m.currency))
 		}
 	}
 	return nil

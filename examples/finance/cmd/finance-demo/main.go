@@ -445,7 +445,7 @@ func (s *story) books() error {
 	s.say("\nThe books:")
 	ok := len(unbalanced) == 0 && len(off) == 0
 	for _, t := range totals {
-		s.say("  %s: %d accounts hold %s, deposits minus withdrawals are %s, %d negative balances",
+		s.say("  %s: %d account(s) hold %s, deposits minus withdrawals are %s, %d negative balances",
 			t.Currency, t.Accounts, t.Total.StringFixed(2), net[t.Currency].StringFixed(2), t.Negative)
 		ok = ok && t.Total.Equal(net[t.Currency]) && t.Negative == 0
 	}
