@@ -57,11 +57,15 @@ func registerDefault[T any](m *pgtype.Map, name string) {
 }
 
 // AfterConnect registers the runtime's types (see RegisterTypes) on a new
-// connection. Open installs it on every pooled connection; use it as
-// pgxpool.Config.AfterConnect, or call it on a *pgx.Conn, when building a
-// pool or connection by hand.
+// connection, and, on a connection whose default query exec mode sends
+// parameters of unspecified type (StatementModeExec, StatementModeSimple),
+// lets slices of named string types (generated enums, []Mood) travel as
+// text[], which pgx could not encode there otherwise. Open installs it on
+// every pooled connection; use it as pgxpool.Config.AfterConnect, or
+// call it on a *pgx.Conn, when building a pool or connection by hand.
 func AfterConnect(ctx context.Context, conn *pgx.Conn) error {
 	RegisterTypes(conn.TypeMap())
+	registerUntyped(conn)
 	return nil
 }
 

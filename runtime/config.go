@@ -82,6 +82,47 @@ type Config struct {
 	// observers see. It may also implement the other pgx and pgxpool
 	// tracer interfaces.
 	Tracer pgx.QueryTracer
+
+	// ReplicaURLs are the connection strings of read replicas (streaming
+	// standbys of the server at URL). With any, the DB keeps a pool per
+	// replica, with the same settings as the primary's, and runs the
+	// statements whose name line says replica=ok (see ParseOperation) on
+	// a healthy replica, unless they run in a transaction, the context
+	// says Primary, or a session's read-your-writes window is open. A
+	// replica that fails with a connection error is taken out and the
+	// read runs on the primary instead; see docs/scale-out.md.
+	ReplicaURLs []string
+	// ReplicaPolicy picks among the healthy replicas: ReplicaRoundRobin
+	// (the default) or ReplicaLeastBusy.
+	ReplicaPolicy ReplicaPolicy
+	// ReadYourWrites keeps the reads of a session (WithSession) on the
+	// primary for this long after the session's last write, so that it
+	// reads what it wrote even when replicas lag behind. Zero turns
+	// sessions off: every replica=ok read may go to a replica.
+	ReadYourWrites time.Duration
+	// MaxReplicaLag takes a replica out while it replays the primary's
+	// changes more than this far behind, as measured by its health check
+	// (now() - pg_last_xact_replay_timestamp(), zero when it has replayed
+	// all it received). Zero means no bound, and no periodic lag checks.
+	MaxReplicaLag time.Duration
+	// ReplicaRetry is how soon a replica that was taken out is checked
+	// again, and, with MaxReplicaLag, how often a healthy replica's lag
+	// is checked. The wait doubles after each failed check, up to
+	// MaxReplicaRetry. Zero means DefaultReplicaRetry.
+	ReplicaRetry time.Duration
+
+	// Pooler names a connection pooler between the application and the
+	// server that does not keep a server connection for a session:
+	// "pgbouncer" for PgBouncer in transaction pooling mode (also the
+	// value for other poolers with the same limits), or "" for none.
+	// Behind one, prepared statements cannot be kept on a connection, and
+	// StatementModeAuto picks PoolerStatementMode.
+	Pooler string
+	// StatementMode says how statements are sent; see StatementMode.
+	// The zero value, StatementModeAuto, follows the connection string's
+	// default_query_exec_mode when it has one, else PoolerStatementMode
+	// behind a Pooler, else StatementModePrepared.
+	StatementMode StatementMode
 }
 
 // DefaultHealthTimeout is how long DB.Health waits when
@@ -111,6 +152,13 @@ const (
 	envLogArgs           = "CPCGEN_LOG_ARGS"
 	envSlowQuery         = "CPCGEN_SLOW_QUERY"
 	envHealthTimeout     = "CPCGEN_HEALTH_TIMEOUT"
+	envReplicaURLs       = "CPCGEN_REPLICA_URLS"
+	envReplicaPolicy     = "CPCGEN_REPLICA_POLICY"
+	envReadYourWrites    = "CPCGEN_READ_YOUR_WRITES"
+	envMaxReplicaLag     = "CPCGEN_MAX_REPLICA_LAG"
+	envReplicaRetry      = "CPCGEN_REPLICA_RETRY"
+	envPooler            = "CPCGEN_POOLER"
+	envStatementMode     = "CPCGEN_STATEMENT_MODE"
 )
 
 // maxApplicationName is the longest application_name PostgreSQL keeps
@@ -130,6 +178,12 @@ const maxApplicationName = 63
 //	CPCGEN_METRICS, CPCGEN_LOG_QUERIES,
 //	CPCGEN_LOG_ARGS                              booleans (true/false, 1/0, yes/no, on/off)
 //	CPCGEN_SLOW_QUERY, CPCGEN_HEALTH_TIMEOUT     Go durations
+//	CPCGEN_REPLICA_URLS                          connection strings, comma-separated
+//	CPCGEN_REPLICA_POLICY                        round_robin or least_busy
+//	CPCGEN_READ_YOUR_WRITES, CPCGEN_MAX_REPLICA_LAG,
+//	CPCGEN_REPLICA_RETRY                         Go durations
+//	CPCGEN_POOLER                                pgbouncer, or empty
+//	CPCGEN_STATEMENT_MODE                        auto, prepared, describe, exec or simple
 //
 // Logger, Observers and Tracer are code-only. The result is validated;
 // all problems are reported together.
@@ -188,6 +242,13 @@ func ConfigFromEnv() (Config, error) {
 	readBool(envLogArgs, &cfg.LogArgs)
 	readDuration(envSlowQuery, &cfg.SlowQuery)
 	readDuration(envHealthTimeout, &cfg.HealthTimeout)
+	cfg.ReplicaURLs = splitURLs(os.Getenv(envReplicaURLs))
+	cfg.ReplicaPolicy = ReplicaPolicy(strings.TrimSpace(os.Getenv(envReplicaPolicy)))
+	readDuration(envReadYourWrites, &cfg.ReadYourWrites)
+	readDuration(envMaxReplicaLag, &cfg.MaxReplicaLag)
+	readDuration(envReplicaRetry, &cfg.ReplicaRetry)
+	cfg.Pooler = strings.TrimSpace(os.Getenv(envPooler))
+	cfg.StatementMode = StatementMode(strings.TrimSpace(os.Getenv(envStatementMode)))
 
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
@@ -265,6 +326,9 @@ func (c Config) problems() []FieldError {
 		{"MaxConnIdleTime", envMaxConnIdleTime, c.MaxConnIdleTime, false},
 		{"SlowQuery", envSlowQuery, c.SlowQuery, false},
 		{"HealthTimeout", envHealthTimeout, c.HealthTimeout, false},
+		{"ReadYourWrites", envReadYourWrites, c.ReadYourWrites, false},
+		{"MaxReplicaLag", envMaxReplicaLag, c.MaxReplicaLag, false},
+		{"ReplicaRetry", envReplicaRetry, c.ReplicaRetry, false},
 	}
 	for _, d := range durations {
 		switch {
@@ -295,6 +359,7 @@ func (c Config) problems() []FieldError {
 			add("Observers", "Observers[%d] is nil", i)
 		}
 	}
+	out = append(out, c.scaleOutProblems()...)
 	return out
 }
 
@@ -356,6 +421,7 @@ func (c Config) String() string {
 	if c.Tracer != nil {
 		fmt.Fprintf(&b, ", Tracer: %T", c.Tracer)
 	}
+	c.writeScaleOut(&b)
 	b.WriteString("}")
 	return b.String()
 }

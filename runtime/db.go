@@ -30,6 +30,10 @@ type DB struct {
 	metrics *queryMetrics
 	// secrets are the passwords to mask in messages built from errors.
 	secrets []string
+	// mode is the statement mode the pool runs with.
+	mode StatementMode
+	// replicas are the read replicas, nil without Config.ReplicaURLs.
+	replicas *replicaSet
 }
 
 // Open validates cfg, creates a pgxpool.Pool from it with the runtime's
@@ -53,40 +57,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			Err:     cfg.Validate(),
 		}
 	}
-	pc, err := pgxpool.ParseConfig(cfg.URL)
+	db, pc, err := newDB(cfg, cfg.URL, primaryPool, nil)
 	if err != nil {
-		// Validate parsed the same string; only pool_* parameters remain.
-		return nil, &DbError{
-			Kind:    KindValidation,
-			Op:      op,
-			Message: "invalid connection string: " + parseErrorReason(err, cfg.URL),
-			Fields:  []FieldError{{Field: "URL", Message: parseErrorReason(err, cfg.URL)}},
-		}
+		return nil, err
 	}
-	cfg.apply(pc)
-	db := &DB{acquireTimeout: cfg.AcquireTimeout, healthTimeout: cfg.HealthTimeout}
-	if db.healthTimeout <= 0 {
-		db.healthTimeout = DefaultHealthTimeout
-	}
-	var observers []Observer
-	var waiting *atomic.Int64
-	if cfg.Metrics {
-		db.metrics = newQueryMetrics()
-		waiting = &db.metrics.waiting
-		observers = append(observers, db.metrics)
-	}
-	if cfg.logging() {
-		observers = append(observers, NewSlogObserver(cfg.Logger, SlogOptions{LogArgs: cfg.LogArgs, SlowQuery: cfg.SlowQuery}))
-	}
-	observers = append(observers, cfg.Observers...)
-	switch {
-	case len(observers) > 0:
-		db.observed = &tracer{observers: observers}
-		pc.ConnConfig.Tracer = db.observed.withUser(cfg.Tracer, waiting)
-	case cfg.Tracer != nil:
-		pc.ConnConfig.Tracer = cfg.Tracer
-	}
-	db.direct = db.acquireTimeout <= 0 && db.observed == nil
 
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
@@ -101,7 +75,68 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		pool.Close()
 		return nil, openError(ctx, err, cfg, pc)
 	}
+	if len(cfg.ReplicaURLs) > 0 {
+		db.replicas = openReplicas(ctx, cfg, db)
+	}
 	return db, nil
+}
+
+// newDB returns a DB for the server at dsn, not yet connected, and the
+// pool configuration to connect it with: cfg applied, and a tracer
+// labelled pool (see QueryEvent.Pool) when anything observes. A replica
+// of primary shares its metrics and observers.
+func newDB(cfg Config, dsn, pool string, primary *DB) (*DB, *pgxpool.Config, error) {
+	replica := primary != nil
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// Validate parsed the same string; only pool_* parameters remain.
+		field := "URL"
+		if replica {
+			field = "ReplicaURLs"
+		}
+		return nil, nil, &DbError{
+			Kind:    KindValidation,
+			Op:      "runtime.Open",
+			Message: "invalid connection string: " + parseErrorReason(err, dsn),
+			Fields:  []FieldError{{Field: field, Message: parseErrorReason(err, dsn)}},
+		}
+	}
+	cfg.apply(pc)
+	db := &DB{acquireTimeout: cfg.AcquireTimeout, healthTimeout: cfg.HealthTimeout}
+	db.mode = cfg.applyStatementMode(pc, dsn)
+	if db.healthTimeout <= 0 {
+		db.healthTimeout = DefaultHealthTimeout
+	}
+	var observers []Observer
+	var waiting *atomic.Int64
+	switch {
+	case replica:
+		db.metrics = primary.metrics
+		if primary.observed != nil {
+			observers = primary.observed.observers
+		}
+	default:
+		if cfg.Metrics {
+			db.metrics = newQueryMetrics()
+			observers = append(observers, db.metrics)
+		}
+		if cfg.logging() {
+			observers = append(observers, NewSlogObserver(cfg.Logger, SlogOptions{LogArgs: cfg.LogArgs, SlowQuery: cfg.SlowQuery}))
+		}
+		observers = append(observers, cfg.Observers...)
+	}
+	if db.metrics != nil {
+		waiting = &db.metrics.waiting
+	}
+	switch {
+	case len(observers) > 0:
+		db.observed = &tracer{observers: observers, pool: pool, replica: replica}
+		pc.ConnConfig.Tracer = db.observed.withUser(cfg.Tracer, waiting)
+	case cfg.Tracer != nil:
+		pc.ConnConfig.Tracer = cfg.Tracer
+	}
+	db.direct = db.acquireTimeout <= 0 && db.observed == nil
+	return db, pc, nil
 }
 
 // apply copies the settings of c that are set onto pc.
@@ -178,9 +213,18 @@ func messagesOnly(fields []FieldError) []FieldError {
 // Pool returns the underlying pgxpool.Pool.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// Close closes every connection; it waits for acquired connections to be
-// released.
-func (db *DB) Close() { db.pool.Close() }
+// Close closes every connection, the replicas' too; it waits for acquired
+// connections to be released.
+func (db *DB) Close() {
+	if db.replicas != nil {
+		db.replicas.close()
+	}
+	db.pool.Close()
+}
+
+// StatementMode returns the statement mode the DB's pool runs with:
+// Config.StatementMode, or what StatementModeAuto picked.
+func (db *DB) StatementMode() StatementMode { return db.mode }
 
 // Ping checks that a connection can be acquired and the server answers.
 // Its error is a *DbError.
@@ -196,9 +240,16 @@ func (db *DB) Ping(ctx context.Context) error {
 	return Wrap(c.Ping(ctx), "runtime.Ping", "")
 }
 
-// Exec runs sql on a pooled connection; see pgx.Conn.Exec. Its error is
-// pgx's, for the caller to Wrap with its operation.
+// Exec runs sql on a pooled connection of the primary; see
+// pgx.Conn.Exec. Its error is pgx's, for the caller to Wrap with its
+// operation.
 func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if db.replicas != nil {
+		if s := db.replicas.writer(ctx, sql); s != nil {
+			s.touch()
+			defer s.touch()
+		}
+	}
 	if db.direct {
 		return db.pool.Exec(ctx, sql, args...)
 	}
@@ -211,8 +262,17 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) (pgconn.Command
 }
 
 // Query runs sql on a pooled connection, released when the rows are
-// closed or read to the end; see pgx.Conn.Query.
+// closed or read to the end; see pgx.Conn.Query. With read replicas, a
+// statement marked replica=ok may run on one (see Config.ReplicaURLs).
 func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if db.replicas != nil {
+		return db.replicas.query(ctx, db, sql, args)
+	}
+	return db.query(ctx, sql, args)
+}
+
+// query runs sql on the primary.
+func (db *DB) query(ctx context.Context, sql string, args []any) (pgx.Rows, error) {
 	if db.direct {
 		return db.pool.Query(ctx, sql, args...)
 	}
@@ -229,8 +289,17 @@ func (db *DB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, err
 }
 
 // QueryRow runs sql on a pooled connection, released by Scan; see
-// pgx.Conn.QueryRow.
+// pgx.Conn.QueryRow. With read replicas, a statement marked replica=ok
+// may run on one (see Config.ReplicaURLs).
 func (db *DB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if db.replicas != nil {
+		return db.replicas.queryRow(ctx, db, sql, args)
+	}
+	return db.queryRow(ctx, sql, args)
+}
+
+// queryRow runs sql on the primary.
+func (db *DB) queryRow(ctx context.Context, sql string, args []any) pgx.Row {
 	if db.direct {
 		return db.pool.QueryRow(ctx, sql, args...)
 	}
@@ -241,9 +310,15 @@ func (db *DB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	return &releasingRow{row: c.QueryRow(ctx, sql, args...), conn: c}
 }
 
-// CopyFrom copies rows into tableName with the COPY protocol; see
-// pgx.Conn.CopyFrom.
+// CopyFrom copies rows into tableName with the COPY protocol, on the
+// primary; see pgx.Conn.CopyFrom.
 func (db *DB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error) {
+	if db.replicas != nil {
+		if s := db.replicas.session(ctx); s != nil {
+			s.touch()
+			defer s.touch()
+		}
+	}
 	if db.direct {
 		return db.pool.CopyFrom(ctx, tableName, columnNames, rowSrc)
 	}
@@ -257,8 +332,17 @@ func (db *DB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnName
 
 // SendBatch sends b on a pooled connection, released when the results are
 // closed (or, for a batch that begins a transaction, when it ends); see
-// pgx.Conn.SendBatch.
+// pgx.Conn.SendBatch. With read replicas, a batch whose statements are
+// all marked replica=ok may run on one (see Config.ReplicaURLs).
 func (db *DB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if db.replicas != nil {
+		return db.replicas.sendBatch(ctx, db, b)
+	}
+	return db.sendBatch(ctx, b)
+}
+
+// sendBatch sends b to the primary.
+func (db *DB) sendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	if db.direct {
 		return db.pool.SendBatch(ctx, b)
 	}
@@ -279,9 +363,24 @@ func (db *DB) Begin(ctx context.Context) (pgx.Tx, error) {
 	return db.BeginTx(ctx, pgx.TxOptions{})
 }
 
-// BeginTx starts a transaction with opts on a pooled connection, released
-// by Commit or Rollback. Its error is a *DbError.
+// BeginTx starts a transaction with opts on a pooled connection of the
+// primary, released by Commit or Rollback. Its error is a *DbError.
 func (db *DB) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	if db.replicas != nil && opts.AccessMode != pgx.ReadOnly {
+		if s := db.replicas.session(ctx); s != nil {
+			s.touch()
+			tx, err := db.beginTx(ctx, opts)
+			if err != nil {
+				return nil, err
+			}
+			return &sessionTx{Tx: tx, session: s}, nil
+		}
+	}
+	return db.beginTx(ctx, opts)
+}
+
+// beginTx starts a transaction on the primary.
+func (db *DB) beginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 	const op = "runtime.Begin"
 	if db.direct {
 		tx, err := db.pool.BeginTx(ctx, opts)
@@ -381,8 +480,12 @@ var errAcquireTimeout = errors.New("acquire timeout")
 type Stats struct {
 	PoolStats
 	// Queries holds the counters of every operation run since Open,
-	// sorted by Op; nil unless Config.Metrics is on.
+	// sorted by Op; nil unless Config.Metrics is on. Statements run on
+	// replicas count here too.
 	Queries []QueryStats
+	// Replicas are the read replicas' counters, in Config.ReplicaURLs
+	// order; nil without replicas.
+	Replicas []ReplicaStats
 }
 
 // Query returns the counters of operation op, such as "accounts.Create".
@@ -435,12 +538,15 @@ type PoolStats struct {
 	WaitingAcquires int64
 }
 
-// Stats returns a snapshot of the pool's counters and, when
-// Config.Metrics is on, of the query metrics.
+// Stats returns a snapshot of the pool's counters, of each replica's
+// and, when Config.Metrics is on, of the query metrics.
 func (db *DB) Stats() Stats {
 	s := Stats{PoolStats: db.poolStats()}
 	if db.metrics != nil {
 		s.Queries = db.metrics.snapshot()
+	}
+	if db.replicas != nil {
+		s.Replicas = db.replicas.stats()
 	}
 	return s
 }

@@ -68,6 +68,12 @@ type QueryEvent struct {
 	Kind Kind
 	// Batch is set for a statement sent with SendBatch, Copy for a COPY.
 	Batch, Copy bool
+	// Pool names the pool that ran the statement: "primary", or
+	// "replica <host>:<port>" for a read replica (Config.ReplicaURLs).
+	// Replica is set for the latter. A read that failed on a replica and
+	// ran again on the primary is reported twice, once from each.
+	Pool    string
+	Replica bool
 
 	op   Operation
 	args []any
@@ -181,12 +187,20 @@ type Operation struct {
 	Table string
 	// Method is the part of Name after its last dot ("Create").
 	Method string
+	// ReplicaOK is set by the replica=ok attribute: the statement only
+	// reads, so a DB with read replicas may run it on one (see
+	// Config.ReplicaURLs).
+	ReplicaOK bool
 	// sensitive is the raw value of the sensitive= attribute ("2,5").
 	sensitive string
 }
 
 // namePrefix starts the first line of every generated statement.
 const namePrefix = "-- name:"
+
+// replicaOKAttr is the name-line attribute of statements that may run on
+// a read replica.
+const replicaOKAttr = "replica=ok"
 
 // ParseOperation reads the operation of sql from its name line, the first
 // line of every statement cpcgen generates:
@@ -197,16 +211,24 @@ const namePrefix = "-- name:"
 //
 //	-- name: accounts.Create
 //	-- name: users.Create sensitive=2,5
+//	-- name: accounts.FindByID replica=ok
 //
 // Leading blank space is skipped. The name is the first word after
-// "-- name:"; the words after it are key=value attributes, of which one
-// is understood and the others are ignored, so that later generators can
+// "-- name:"; the words after it are key=value attributes, of which two
+// are understood and the others are ignored, so that later generators can
 // add more:
 //
 //   - sensitive=N[,N…] lists the 1-based placeholder numbers ($N) bound
 //     to columns the spec marks sensitive: true. Their values never reach
 //     an Observer (QueryEvent.Args redacts them). The numbers are
 //     decimal, separated by commas, without spaces.
+//   - replica=ok marks a statement that only reads (Operation.ReplicaOK):
+//     the generator puts it on CRUD reads (FindByID, FindAll, List,
+//     Stream, Count, FindByIDs, ListBy and LoadBy finders, eager loaders),
+//     on structured queries and on raw queries with read_only: true, and
+//     never on a write. A DB with read replicas sends such a statement to
+//     a replica when it runs outside a transaction (see
+//     Config.ReplicaURLs); any other value than ok is ignored.
 //
 // For any other statement, Name and Method are its first SQL keyword in
 // upper case (comments and blank space before it skipped), such as
@@ -246,6 +268,8 @@ func parseNameLine(line string) Operation {
 		attr, attrs = cutWord(trimSpaceLeft(attrs))
 		if v, ok := strings.CutPrefix(attr, "sensitive="); ok {
 			op.sensitive = v
+		} else if attr == replicaOKAttr {
+			op.ReplicaOK = true
 		}
 	}
 	return op

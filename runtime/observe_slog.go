@@ -45,7 +45,8 @@ const maxLoggedArg = 256
 //     otherwise (connection, timeout, encoding and unknown failures).
 //
 // Each line carries db.operation ("accounts.Create"), db.table,
-// duration, rows and, for a failure, error.kind (Kind.Name, such as
+// duration, rows, for a statement run on a read replica db.pool
+// (QueryEvent.Pool) and, for a failure, error.kind (Kind.Name, such as
 // "conflict") and error (the DbError's message, which holds no values).
 // Arguments are logged only with opts.LogArgs. The SQL text, the
 // connection string and passwords are never logged.
@@ -85,6 +86,9 @@ func (o *slogObserver) ObserveQuery(ctx context.Context, e *QueryEvent) {
 	)
 	if e.Batch {
 		attrs = append(attrs, slog.Bool("batch", true))
+	}
+	if e.Replica {
+		attrs = append(attrs, slog.String("db.pool", e.Pool))
 	}
 	if e.Err != nil {
 		attrs = append(attrs, slog.String("error.kind", e.Kind.Name()), slog.String("error", e.Err.Error()))

@@ -21,6 +21,10 @@ import (
 // tracing allocates nothing per statement.
 type tracer struct {
 	observers []Observer
+	// pool and replica label the statements of this tracer's pool
+	// (QueryEvent.Pool and Replica); each pool of a DB has its own tracer.
+	pool    string
+	replica bool
 }
 
 // poolTracer is tracer plus pgxpool's acquire hooks, used when query
@@ -70,7 +74,7 @@ type openStatement struct {
 // newTracer returns the pgx tracer for observers, combined with user
 // (which may be nil); waiting, when not nil, counts acquires in progress.
 func newTracer(observers []Observer, user pgx.QueryTracer, waiting *atomic.Int64) pgx.QueryTracer {
-	return (&tracer{observers: observers}).withUser(user, waiting)
+	return (&tracer{observers: observers, pool: primaryPool}).withUser(user, waiting)
 }
 
 // withUser returns the pgx tracer to install: t, counting acquires in
@@ -288,6 +292,7 @@ func (t *tracer) report(ctx context.Context, e *QueryEvent, end time.Time, tag p
 		e.op = ParseOperation(e.SQL)
 	}
 	e.Op, e.Table = e.op.Name, e.op.Table
+	e.Pool, e.Replica = t.pool, t.replica
 	e.Duration = end.Sub(e.Start)
 	e.Rows = tag.RowsAffected()
 	if err != nil {

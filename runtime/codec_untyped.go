@@ -1,0 +1,54 @@
+package runtime
+
+import (
+	"reflect"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// registerUntyped adds tryWrapNamedStringSlice to conn's type map when
+// conn sends parameters of unspecified type by default.
+func registerUntyped(conn *pgx.Conn) {
+	switch conn.Config().DefaultQueryExecMode {
+	case pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol:
+		m := conn.TypeMap()
+		m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, tryWrapNamedStringSlice)
+	}
+}
+
+// tryWrapNamedStringSlice lets pgx encode a slice of a named string type
+// (a generated enum, []Mood) when the parameter's type is not known:
+// with StatementModeExec and StatementModeSimple, which send parameters
+// as text of unspecified type for the server to infer. pgx finds no
+// PostgreSQL type for such a slice then; as a []string it travels as
+// text[], which cpcgen's statements cast to the enum array. With a known
+// parameter type (the other modes) pgx's array codec encodes the slice
+// itself and this is not consulted.
+func tryWrapNamedStringSlice(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	t := reflect.TypeOf(value)
+	if t == nil || t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.String || t.Elem() == stringType {
+		return nil, nil, false
+	}
+	return &namedStringSlicePlan{}, []string(nil), true
+}
+
+var stringType = reflect.TypeFor[string]()
+
+// namedStringSlicePlan encodes a slice of a named string type as the
+// []string it copies it into.
+type namedStringSlicePlan struct{ next pgtype.EncodePlan }
+
+func (p *namedStringSlicePlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *namedStringSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
+	v := reflect.ValueOf(value)
+	if v.IsNil() {
+		return nil, nil
+	}
+	out := make([]string, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).String()
+	}
+	return p.next.Encode(out, buf)
+}
