@@ -33,7 +33,7 @@
 // for speed; Options.Durable turns it on for tests of crash behavior.
 // Options also add postgresql.conf settings and pg_hba.conf lines.
 //
-// Two environment variables change where the server comes from:
+// Environment variables change where the server comes from:
 //
 //   - CPCGEN_TEST_DATABASE_URL uses an existing server instead (databases
 //     are created and dropped on it; Stop, Start, Restart and Kill are
@@ -42,6 +42,16 @@
 //   - CPCGEN_TEST_SKIP_DB=1 skips the tests that need PostgreSQL. Without
 //     it, such tests fail when no PostgreSQL can be found or started: a
 //     missing database is never silently skipped. CI never sets it.
+////   - CPCGEN_TEST_POOLER=pgbouncer puts PgBouncer in transaction pooling
+//     mode in front of the server (StartPgBouncer; apt-get install
+//     pgbouncer), and every URL handed out leads through it, carrying
+//     pgx's default_query_exec_mode for CPCGEN_TEST_STATEMENT_MODE
+//     (default runtime.PoolerStatementMode): a package's tests run behind
+//     the pooler without a change. CurrentPooler returns it.
+//
+// For tests of replication, StartReplica starts a streaming replica of a
+// cluster (pg_basebackup -R, then a hot standby), and WaitForReplay waits
+// until it has caught up.
 //
 // Tests of failures take the shared cluster with Current and stop,
 // restart or kill it, or start their own with Start.

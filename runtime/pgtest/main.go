@@ -68,6 +68,10 @@ type suite struct {
 	cluster  *Cluster
 	template string // database copied for each test
 	err      error
+	// pooler is the PgBouncer in front of cluster (CPCGEN_TEST_POOLER),
+	// and poolerParams the parameters of the URLs handed out through it.
+	pooler       *PgBouncer
+	poolerParams []string
 
 	seq          atomic.Int64
 	shutdownOnce sync.Once
@@ -155,6 +159,11 @@ func (s *suite) shutdown() {
 			}
 			cancel()
 		}
+		if s.pooler != nil {
+			if err := s.pooler.Close(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}
 		if err := c.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
@@ -174,6 +183,9 @@ func (s *suite) setup() (*Cluster, error) {
 		if s.err != nil {
 			return
 		}
+		if s.err = s.startPooler(ctx); s.err != nil {
+			return
+		}
 		s.template = "template0"
 		if s.cfg.template != nil {
 			s.template = fmt.Sprintf("pgtest_template_%d", os.Getpid())
@@ -191,7 +203,7 @@ func (s *suite) prepareTemplate(ctx context.Context) error {
 	if err := c.CreateDatabase(ctx, s.template, "template0"); err != nil {
 		return err
 	}
-	if err := s.cfg.template(ctx, c.URL(s.template)); err != nil {
+	if err := s.cfg.template(ctx, s.url(s.template)); err != nil {
 		return fmt.Errorf("pgtest: prepare template database: %w", err)
 	}
 	// A template cannot be copied while anyone is connected to it; refuse
@@ -271,7 +283,7 @@ func URL(t testing.TB) string {
 			}
 		}
 	})
-	return c.URL(name)
+	return s.url(name)
 }
 
 // Pool returns a pgxpool.Pool on a fresh database (see URL) with the
@@ -327,7 +339,7 @@ func NewDatabase(ctx context.Context) (url string, drop func(context.Context) er
 	if err := c.CreateDatabase(ctx, name, s.template); err != nil {
 		return "", nil, err
 	}
-	return c.URL(name), func(ctx context.Context) error { return c.DropDatabase(ctx, name) }, nil
+	return s.url(name), func(ctx context.Context) error { return c.DropDatabase(ctx, name) }, nil
 }
 
 // databaseName returns a new database name: a readable part of the test

@@ -435,6 +435,8 @@ func TestChild(t *testing.T) {
 	case "sigkill":
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		time.Sleep(time.Minute)
+	case "pooler":
+		checkBehindPooler(t, c, db)
 	}
 }
 
