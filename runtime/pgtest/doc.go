@@ -42,7 +42,7 @@
 //   - CPCGEN_TEST_SKIP_DB=1 skips the tests that need PostgreSQL. Without
 //     it, such tests fail when no PostgreSQL can be found or started: a
 //     missing database is never silently skipped. CI never sets it.
-////   - CPCGEN_TEST_POOLER=pgbouncer puts PgBouncer in transaction pooling
+//   - CPCGEN_TEST_POOLER=pgbouncer puts PgBouncer in transaction pooling
 //     mode in front of the server (StartPgBouncer; apt-get install
 //     pgbouncer), and every URL handed out leads through it, carrying
 //     pgx's default_query_exec_mode for CPCGEN_TEST_STATEMENT_MODE
