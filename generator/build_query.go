@@ -366,7 +366,10 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 			sens = append(sens, i+1)
 		}
 	}
-	v := &QueryVariant{Main: Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens) + strings.TrimRight(text, " \t\r\n")}}
+	// read_only: true marks the query replica=ok; spec only allows it on
+	// queries that return rows.
+	readOnly := sq.ReadOnly && (sq.Returns == "one" || sq.Returns == "many")
+	v := &QueryVariant{Main: Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n")}}
 	for _, u := range uses {
 		p := params[u.Name]
 		if p == nil && u.Name == "tenant" && t.Tenant != nil {

@@ -16,6 +16,9 @@ import (
 type placeholders struct {
 	n    int
 	sens []int
+	// readOnly marks the statement replica=ok on its name line: it only
+	// reads, so a DB with read replicas may run it on one.
+	readOnly bool
 }
 
 func (p *placeholders) next() string {
@@ -51,14 +54,19 @@ func (p *placeholders) finish(t *Table, method, body string) Statement {
 			s.Tail = append(s.Tail, a)
 		}
 	}
-	s.SQL = nameLine(t.Op+"."+method, p.sens) + body
+	s.SQL = nameLine(t.Op+"."+method, p.sens, p.readOnly) + body
 	return s
 }
 
 // nameLine is the first line of a statement: "-- name: op", followed by
-// " sensitive=2,5" when placeholders are bound to sensitive columns (see
-// runtime.ParseOperation).
-func nameLine(op string, sens []int) string {
+// " sensitive=2,5" when placeholders are bound to sensitive columns and
+// " replica=ok" when the statement only reads (see
+// runtime.ParseOperation). Reads are CRUD reads (FindByID, FindAll, List,
+// Stream, Count, FindByIDs), ListBy and LoadBy finders and loaders,
+// structured queries, and raw queries with read_only: true that return
+// rows; never a write, an upsert, CreateIfAbsent, or a read that a write
+// path depends on (the optimistic lock's Exists).
+func nameLine(op string, sens []int, readOnly bool) string {
 	s := "-- name: " + op
 	if len(sens) > 0 {
 		nums := append([]int(nil), sens...)
@@ -70,8 +78,14 @@ func nameLine(op string, sens []int) string {
 		}
 		s += " sensitive=" + strings.Join(parts, ",")
 	}
+	if readOnly {
+		s += " " + replicaOK
+	}
 	return s + "\n"
 }
+
+// replicaOK is the name-line attribute of statements that only read.
+const replicaOK = "replica=ok"
 
 // cast returns the placeholder with the cast the column's type needs
 // where PostgreSQL cannot infer it (inside COALESCE, CASE, ANY); enum

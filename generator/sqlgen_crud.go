@@ -56,15 +56,15 @@ func scopeConds(t *Table, q string, withDeleted bool) []string {
 	return out
 }
 
-// readStatement builds a read of t's rows with build, and, when soft is
-// set (a table it reads has soft_delete), the variant including deleted
-// rows as its WithDeleted.
+// readStatement builds a read of t's rows with build, marked replica=ok,
+// and, when soft is set (a table it reads has soft_delete), the variant
+// including deleted rows as its WithDeleted.
 func readStatement(t *Table, method, constName string, soft bool, build func(p *placeholders, withDeleted bool) string) Statement {
-	var p placeholders
+	p := placeholders{readOnly: true}
 	s := p.finish(t, method, build(&p, false))
 	s.Const = constName
 	if soft {
-		var p placeholders
+		p := placeholders{readOnly: true}
 		all := p.finish(t, method, build(&p, true))
 		all.Const = constName + "WithDeleted"
 		s.WithDeleted = &all

@@ -13,7 +13,8 @@ import (
 func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*QueryParam]bool, fallback bool, limit, offset, tenant *QueryParam) *QueryVariant {
 	t := q.Table
 	v := &QueryVariant{}
-	var p placeholders
+	// Structured queries only read.
+	p := placeholders{readOnly: true}
 	var conds []string
 	for _, term := range terms {
 		if term.optional && !fallback && !set[term.params[0]] {

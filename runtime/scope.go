@@ -82,8 +82,10 @@ func TenantFor[T any](ctx context.Context, op, table string) (T, error) {
 const TenantSetting = "cpcgen.tenant"
 
 // setTenantSQL sets TenantSetting for the rest of the current transaction
-// (an implicit one, for a statement sent outside a transaction).
-const setTenantSQL = "-- name: runtime.SetTenant\nSELECT set_config('" + TenantSetting + "', $1, true)"
+// (an implicit one, for a statement sent outside a transaction). It
+// changes no data, so it is marked replica=ok: a scoped read, sent in one
+// batch behind it, may run on a read replica.
+const setTenantSQL = "-- name: runtime.SetTenant replica=ok\nSELECT set_config('" + TenantSetting + "', $1, true)"
 
 // ScopedDB runs statements as one tenant: each goes to the server in one
 // pgx.Batch behind set_config('cpcgen.tenant', <tenant>, true), so that

@@ -293,8 +293,9 @@ func specSchema() (*jsonSchema, []string) {
 			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("param")},
 		"columns": {Type: "object", Description: "The result columns' types, in the order the statement returns them.",
 			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("param")},
-		"read_only": jsBool("The query may run on a read replica."),
-		"unscoped":  jsBool("On a tenant table: the query does not filter by @tenant."),
+		"read_only":  jsBool("The query only reads: a DB with read replicas may run it on one (returns one or many)."),
+		"replica_ok": jsBool("Another name for read_only."),
+		"unscoped":   jsBool("On a tenant table: the query does not filter by @tenant."),
 	}, "name")
 	defs["enum"] = &jsonSchema{
 		Description: "The labels, or a mapping with values, comment and renamed_from.",

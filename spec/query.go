@@ -19,7 +19,7 @@ var ReservedParams = []string{"limit", "offset", "after", "tenant"}
 var (
 	commonQueryKeys     = []string{"name", "comment", "returns"}
 	structuredQueryKeys = []string{"where", "order_by", "limit", "offset", "paginate", "stream", "include_deleted"}
-	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "unscoped"}
+	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "replica_ok", "unscoped"}
 	// orderTermKeys are the keys of an order_by term (and of an index
 	// column) written as a mapping; filterKeys of a filter; paramKeys of
 	// a raw query's parameter or result column.
@@ -439,8 +439,22 @@ func (p *parser) rawQuery(q *Query, f *fieldSet) {
 	if v, ok := f.get("returns"); ok {
 		q.Returns, _ = p.oneOf(v.value, "returns", "one", "many", "exec", "rows_affected")
 	}
-	if v, ok := f.get("read_only"); ok {
-		q.ReadOnly, _ = p.boolean(v.value, "read_only")
+	readOnlyKey := "read_only"
+	for _, key := range []string{"read_only", "replica_ok"} {
+		v, ok := f.get(key)
+		if !ok {
+			continue
+		}
+		if key == "replica_ok" && f.has("read_only") {
+			p.errs.Add(v.key.pos, "replica_ok is another name for read_only; query %q has both, keep one", q.Name)
+			continue
+		}
+		readOnlyKey = key
+		q.ReadOnly, _ = p.boolean(v.value, key)
+		q.ReadOnlyPos = v.key.pos
+	}
+	if q.ReadOnly && (q.Returns == "exec" || q.Returns == "rows_affected") {
+		p.errs.Add(q.ReadOnlyPos, "%s applies to queries that return rows (returns: one or many); query %q returns %s, so it runs on the primary", readOnlyKey, q.Name, q.Returns)
 	}
 	if v, ok := f.get("unscoped"); ok {
 		q.Unscoped, _ = p.boolean(v.value, "unscoped")

@@ -83,6 +83,10 @@ func TestQueryErrors(t *testing.T) {
 		{"raw param type", qspec("    - {name: A, sql: 'SELECT @a', params: {a: strng}, columns: {x: int}}\n"), []string{`unknown type "strng"`}},
 		{"raw param key", qspec("    - {name: A, sql: 'SELECT @a', params: {a: {type: int, null: true}}, columns: {x: int}}\n"), []string{`unknown key "null" in parameter "a"`}},
 		{"raw unscoped no tenant", qspec("    - {name: A, sql: 'SELECT 1', unscoped: true, returns: exec}\n"), []string{`unscoped applies to tenant tables; table "accounts" has no tenant`}},
+		{"read_only on exec", qspec("    - {name: A, sql: 'SELECT 1', read_only: true, returns: exec}\n"), []string{`read_only applies to queries that return rows (returns: one or many); query "A" returns exec, so it runs on the primary`}},
+		{"replica_ok on rows_affected", qspec("    - {name: A, sql: 'DELETE FROM accounts', replica_ok: true, returns: rows_affected}\n"), []string{`replica_ok applies to queries that return rows`}},
+		{"read_only and replica_ok", qspec("    - {name: A, sql: 'SELECT 1 AS x', columns: {x: integer}, read_only: true, replica_ok: true}\n"), []string{`replica_ok is another name for read_only; query "A" has both, keep one`}},
+		{"replica_ok structured", qspec("    - {name: A, replica_ok: true}\n"), []string{`replica_ok is a key of raw queries; query "A" has no sql:`}},
 		{"raw tenant missing", qspec("    - {name: A, sql: 'SELECT 1', returns: exec}\n", "    tenant: org_id\n"), []string{`query "A" on tenant table "accounts" must filter by @tenant, or say unscoped: true`}},
 		{"raw tenant declared", qspec("    - {name: A, sql: 'SELECT @tenant', params: {tenant: uuid}, returns: exec}\n", "    tenant: org_id\n"), []string{`do not declare tenant: @tenant is provided by the runtime on tenant table "accounts"`}},
 		{"raw glued param", qspec("    - {name: A, sql: 'DELETE FROM accounts WHERE id<@id', params: {id: uuid}, returns: exec}\n"),
@@ -121,10 +125,14 @@ func TestQueriesValid(t *testing.T) {
       columns: {id: uuid, name: {type: text, nullable: true}}
       read_only: true
     - {name: Purge, sql: "DELETE FROM accounts", returns: rows_affected}
+    - {name: Alias, sql: "SELECT 1 AS one", columns: {one: integer}, returns: one, replica_ok: true}
 `))
 	qs := p.Table("accounts").Queries
-	if len(qs) != 7 {
+	if len(qs) != 8 {
 		t.Fatalf("got %d queries", len(qs))
+	}
+	if alias := qs[7]; !alias.ReadOnly || alias.ReadOnlyPos.Line == 0 || qs[6].ReadOnly {
+		t.Errorf("replica_ok: ReadOnly %v at %v; Purge ReadOnly %v", alias.ReadOnly, alias.ReadOnlyPos, qs[6].ReadOnly)
 	}
 	q := qs[0]
 	if q.Kind != Structured || q.Returns != "many" || q.Limit != 50 || !q.OffsetParam || q.Comment != "Accounts of one user." {

@@ -476,10 +476,12 @@ type Query struct {
 	// Columns are a raw query's declared result columns, in order.
 	Columns []*Param
 
-	// ReadOnly marks a query that may run on a read replica
-	// (`read_only: true`); structured queries other than exec are
-	// read-only by nature.
-	ReadOnly bool
+	// ReadOnly marks a raw query that may run on a read replica
+	// (`read_only: true`, or its alias `replica_ok: true`); it applies to
+	// raw queries that return rows. Structured queries only read and are
+	// read-only by nature. ReadOnlyPos is where the key was written.
+	ReadOnly    bool
+	ReadOnlyPos Pos
 	// Unscoped lets a raw query on a tenant table omit @tenant.
 	Unscoped bool
 	// IncludeDeleted makes a query on a soft-delete table see deleted

@@ -141,7 +141,7 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	return v, nil
 }
 
-const sqlTransactionsFindByID = `-- name: transactions.FindByID
+const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
@@ -155,7 +155,7 @@ func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transacti
 	return v, nil
 }
 
-const sqlTransactionsFindAll = `-- name: transactions.FindAll
+const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
 
 // FindAll returns every row of table transactions, ordered by primary key. It
@@ -200,11 +200,11 @@ func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, err
 	}
 }
 
-const sqlTransactionsListFirst = `-- name: transactions.List
+const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions" ORDER BY "id"
 LIMIT $1`
 
-const sqlTransactionsListAfter = `-- name: transactions.List
+const sqlTransactionsListAfter = `-- name: transactions.List replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -277,7 +277,7 @@ func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTransactionsCount = `-- name: transactions.Count
+const sqlTransactionsCount = `-- name: transactions.Count replica=ok
 SELECT count(*) FROM "transactions"`
 
 // Count returns the number of rows of table transactions.
@@ -289,7 +289,7 @@ func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs
+const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -486,7 +486,7 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	return out, nil
 }
 
-const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID
+const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -504,7 +504,7 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return items, nil
 }
 
-const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID
+const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
@@ -556,7 +556,7 @@ type RecentForUserParams struct {
 	Limit int32
 }
 
-const sqlTransactionsRecentForUser = `-- name: transactions.RecentForUser
+const sqlTransactionsRecentForUser = `-- name: transactions.RecentForUser replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1
 ORDER BY "created_at" DESC, "id" DESC
@@ -587,7 +587,7 @@ type LargeForUserParams struct {
 	MinAmount decimal.Decimal
 }
 
-const sqlTransactionsLargeForUser = `-- name: transactions.LargeForUser
+const sqlTransactionsLargeForUser = `-- name: transactions.LargeForUser replica=ok
 SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 AND "amount" >= $2
 ORDER BY "created_at" DESC, "id" DESC`

@@ -197,7 +197,7 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 	return v, nil
 }
 
-const sqlActivitiesFindByID = `-- name: activities.FindByID
+const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "id" = $1 AND "organization_id" = $2`
 
@@ -216,7 +216,7 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 	return v, nil
 }
 
-const sqlActivitiesFindAll = `-- name: activities.FindAll
+const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -273,12 +273,12 @@ func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 	}
 }
 
-const sqlActivitiesListFirst = `-- name: activities.List
+const sqlActivitiesListFirst = `-- name: activities.List replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlActivitiesListAfter = `-- name: activities.List
+const sqlActivitiesListAfter = `-- name: activities.List replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -364,7 +364,7 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlActivitiesCount = `-- name: activities.Count
+const sqlActivitiesCount = `-- name: activities.Count replica=ok
 SELECT count(*) FROM "activities"
 WHERE "organization_id" = $1`
 
@@ -382,7 +382,7 @@ func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlActivitiesFindByIDs = `-- name: activities.FindByIDs
+const sqlActivitiesFindByIDs = `-- name: activities.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -498,7 +498,7 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	return out, nil
 }
 
-const sqlActivitiesListByOrganizationID = `-- name: activities.ListByOrganizationID
+const sqlActivitiesListByOrganizationID = `-- name: activities.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -521,7 +521,7 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return items, nil
 }
 
-const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizationID
+const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -570,7 +570,7 @@ func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	return m, nil
 }
 
-const sqlActivitiesListByCustomerID = `-- name: activities.ListByCustomerID
+const sqlActivitiesListByCustomerID = `-- name: activities.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -593,7 +593,7 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 	return items, nil
 }
 
-const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID
+const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -642,7 +642,7 @@ func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (
 	return m, nil
 }
 
-const sqlActivitiesListByDealID = `-- name: activities.ListByDealID
+const sqlActivitiesListByDealID = `-- name: activities.ListByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "deal_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -665,7 +665,7 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 	return items, nil
 }
 
-const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID
+const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 

@@ -219,7 +219,7 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 	return v, nil
 }
 
-const sqlContactsFindByID = `-- name: contacts.FindByID
+const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "id" = $1 AND "organization_id" = $2`
 
@@ -238,7 +238,7 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 	return v, nil
 }
 
-const sqlContactsFindAll = `-- name: contacts.FindAll
+const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -295,12 +295,12 @@ func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	}
 }
 
-const sqlContactsListFirst = `-- name: contacts.List
+const sqlContactsListFirst = `-- name: contacts.List replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlContactsListAfter = `-- name: contacts.List
+const sqlContactsListAfter = `-- name: contacts.List replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -387,7 +387,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlContactsCount = `-- name: contacts.Count
+const sqlContactsCount = `-- name: contacts.Count replica=ok
 SELECT count(*) FROM "contacts"
 WHERE "organization_id" = $1`
 
@@ -405,7 +405,7 @@ func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlContactsFindByIDs = `-- name: contacts.FindByIDs
+const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -521,7 +521,7 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	return out, nil
 }
 
-const sqlContactsListByOrganizationID = `-- name: contacts.ListByOrganizationID
+const sqlContactsListByOrganizationID = `-- name: contacts.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -544,7 +544,7 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return items, nil
 }
 
-const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID
+const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -593,7 +593,7 @@ func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	return m, nil
 }
 
-const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID
+const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -616,7 +616,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 	return items, nil
 }
 
-const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID
+const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 

@@ -119,7 +119,7 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 	return v, nil
 }
 
-const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID
+const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
 
@@ -138,7 +138,7 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 	return v, nil
 }
 
-const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll
+const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = $1 ORDER BY "customer_id", "tag_id"`
 
@@ -195,12 +195,12 @@ func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, err
 	}
 }
 
-const sqlCustomerTagsListFirst = `-- name: customer_tags.List
+const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = $2 ORDER BY "customer_id", "tag_id"
 LIMIT $1`
 
-const sqlCustomerTagsListAfter = `-- name: customer_tags.List
+const sqlCustomerTagsListAfter = `-- name: customer_tags.List replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE ("customer_id", "tag_id") > ($1, $2) AND "organization_id" = $4 ORDER BY "customer_id", "tag_id"
 LIMIT $3`
@@ -278,7 +278,7 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCustomerTagsCount = `-- name: customer_tags.Count
+const sqlCustomerTagsCount = `-- name: customer_tags.Count replica=ok
 SELECT count(*) FROM "customer_tags"
 WHERE "organization_id" = $1`
 
@@ -450,7 +450,7 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 	}
 }
 
-const sqlCustomerTagsListByOrganizationID = `-- name: customer_tags.ListByOrganizationID
+const sqlCustomerTagsListByOrganizationID = `-- name: customer_tags.ListByOrganizationID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
@@ -473,7 +473,7 @@ func (r *CustomerTagRepo) ListByOrganizationID(ctx context.Context, organization
 	return items, nil
 }
 
-const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrganizationID
+const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrganizationID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
@@ -523,7 +523,7 @@ func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.
 	return m, nil
 }
 
-const sqlCustomerTagsListByCustomerID = `-- name: customer_tags.ListByCustomerID
+const sqlCustomerTagsListByCustomerID = `-- name: customer_tags.ListByCustomerID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
@@ -546,7 +546,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 	return items, nil
 }
 
-const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID
+const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
@@ -595,7 +595,7 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	return m, nil
 }
 
-const sqlCustomerTagsListByTagID = `-- name: customer_tags.ListByTagID
+const sqlCustomerTagsListByTagID = `-- name: customer_tags.ListByTagID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "tag_id" = $1 AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
@@ -618,7 +618,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 	return items, nil
 }
 
-const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID
+const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "tag_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 

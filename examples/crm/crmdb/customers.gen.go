@@ -250,7 +250,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	return v, nil
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID
+const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1 AND "organization_id" = $2`
 
@@ -269,7 +269,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 	return v, nil
 }
 
-const sqlCustomersFindAll = `-- name: customers.FindAll
+const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -326,12 +326,12 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	}
 }
 
-const sqlCustomersListFirst = `-- name: customers.List
+const sqlCustomersListFirst = `-- name: customers.List replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlCustomersListAfter = `-- name: customers.List
+const sqlCustomersListAfter = `-- name: customers.List replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -438,7 +438,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCustomersCount = `-- name: customers.Count
+const sqlCustomersCount = `-- name: customers.Count replica=ok
 SELECT count(*) FROM "customers"
 WHERE "organization_id" = $1`
 
@@ -456,7 +456,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs
+const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -588,7 +588,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return out, nil
 }
 
-const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID
+const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -611,7 +611,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return items, nil
 }
 
-const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID
+const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -744,7 +744,7 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 	return m, nil
 }
 
-const sqlCustomersLoadTags = `-- name: customers.LoadTags
+const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
 SELECT "j"."customer_id", "t"."id", "t"."organization_id", "t"."name"
 FROM "customer_tags" AS "j" JOIN "tags" AS "t" ON "t"."id" = "j"."tag_id"
 WHERE "j"."customer_id" = ANY($1) AND "j"."organization_id" = $2 AND "t"."organization_id" = $2
@@ -809,13 +809,13 @@ func (r *CustomerRepo) ByEmail(ctx context.Context, email string) (Customer, err
 	return v, nil
 }
 
-const sqlCustomersSearchByName = `-- name: customers.SearchByName
+const sqlCustomersSearchByName = `-- name: customers.SearchByName replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "name" ILIKE $1 AND "organization_id" = $2
 ORDER BY "name", "id"
 LIMIT $3`
 
-const sqlCustomersSearchByNameAfter = `-- name: customers.SearchByName
+const sqlCustomersSearchByNameAfter = `-- name: customers.SearchByName replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "name" ILIKE $1 AND "organization_id" = $2 AND ("name", "id") > ($3, $4)
 ORDER BY "name", "id"
@@ -860,7 +860,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	}), nil
 }
 
-const sqlCustomersWithOpenDeals = `-- name: customers.WithOpenDeals
+const sqlCustomersWithOpenDeals = `-- name: customers.WithOpenDeals replica=ok
 SELECT c.id, c.organization_id, c.name, c.email, c.phone, c.notes, c.created_at, c.updated_at
 FROM customers c
 WHERE c.organization_id = $1
@@ -904,7 +904,7 @@ func scanCustomerAuditTrailRow(row pgx.Row, v *CustomerAuditTrailRow) error {
 	return row.Scan(&v.ID, &v.Action, &v.Actor, &v.At, &v.Old, &v.New)
 }
 
-const sqlCustomersAuditTrail = `-- name: customers.AuditTrail
+const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
 SELECT l.id, l.action, l.actor, l.at, l.old, l.new
 FROM cpcgen_audit_log l
 WHERE l.table_name = 'customers' AND l.row_key = jsonb_build_object('id', $1::uuid)

@@ -232,7 +232,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	return v, nil
 }
 
-const sqlDealsFindByID = `-- name: deals.FindByID
+const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "id" = $1 AND "organization_id" = $2`
 
@@ -251,7 +251,7 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 	return v, nil
 }
 
-const sqlDealsFindAll = `-- name: deals.FindAll
+const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -308,12 +308,12 @@ func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	}
 }
 
-const sqlDealsListFirst = `-- name: deals.List
+const sqlDealsListFirst = `-- name: deals.List replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlDealsListAfter = `-- name: deals.List
+const sqlDealsListAfter = `-- name: deals.List replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -451,7 +451,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 	return false, wrapErr(err, "deals.Delete", "deals")
 }
 
-const sqlDealsCount = `-- name: deals.Count
+const sqlDealsCount = `-- name: deals.Count replica=ok
 SELECT count(*) FROM "deals"
 WHERE "organization_id" = $1`
 
@@ -469,7 +469,7 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlDealsFindByIDs = `-- name: deals.FindByIDs
+const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -605,7 +605,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	return out, nil
 }
 
-const sqlDealsListByOrganizationID = `-- name: deals.ListByOrganizationID
+const sqlDealsListByOrganizationID = `-- name: deals.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -628,7 +628,7 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 	return items, nil
 }
 
-const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID
+const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -677,7 +677,7 @@ func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (
 	return m, nil
 }
 
-const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID
+const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "customer_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -700,7 +700,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return items, nil
 }
 
-const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID
+const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -783,7 +783,7 @@ func scanPipelineByStageRow(row pgx.Row, v *PipelineByStageRow) error {
 	return row.Scan(&v.Stage, &v.Deals, &v.Value)
 }
 
-const sqlDealsPipelineByStage = `-- name: deals.PipelineByStage
+const sqlDealsPipelineByStage = `-- name: deals.PipelineByStage replica=ok
 SELECT stage, count(*) AS deals, sum(amount)::numeric(14,2) AS value
 FROM deals WHERE organization_id = $1
 GROUP BY stage ORDER BY stage`
@@ -808,7 +808,7 @@ func (r *DealRepo) PipelineByStage(ctx context.Context) ([]PipelineByStageRow, e
 	return items, nil
 }
 
-const sqlDealsInStages = `-- name: deals.InStages
+const sqlDealsInStages = `-- name: deals.InStages replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "stage" = ANY($1::text[]::"deal_stage"[]) AND "organization_id" = $2
 ORDER BY "amount" DESC, "id"`
@@ -850,7 +850,7 @@ func scanDealAuditTrailRow(row pgx.Row, v *DealAuditTrailRow) error {
 	return row.Scan(&v.ID, &v.Action, &v.Actor, &v.At, &v.Old, &v.New)
 }
 
-const sqlDealsAuditTrail = `-- name: deals.AuditTrail
+const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
 SELECT l.id, l.action, l.actor, l.at, l.old, l.new
 FROM cpcgen_audit_log l
 WHERE l.table_name = 'deals' AND l.row_key = jsonb_build_object('id', $1::uuid)

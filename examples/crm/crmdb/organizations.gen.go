@@ -198,7 +198,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	return v, nil
 }
 
-const sqlOrganizationsFindByID = `-- name: organizations.FindByID
+const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 AND "id" = $2`
 
@@ -217,7 +217,7 @@ func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organiza
 	return v, nil
 }
 
-const sqlOrganizationsFindAll = `-- name: organizations.FindAll
+const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 ORDER BY "id"`
 
@@ -274,12 +274,12 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 	}
 }
 
-const sqlOrganizationsListFirst = `-- name: organizations.List
+const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlOrganizationsListAfter = `-- name: organizations.List
+const sqlOrganizationsListAfter = `-- name: organizations.List replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -364,7 +364,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrganizationsCount = `-- name: organizations.Count
+const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
 SELECT count(*) FROM "organizations"
 WHERE "id" = $1`
 
@@ -382,7 +382,7 @@ func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs
+const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 

@@ -155,7 +155,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	return v, nil
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID
+const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = $1 AND "organization_id" = $2`
 
@@ -174,7 +174,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	return v, nil
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll
+const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -231,12 +231,12 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	}
 }
 
-const sqlTagsListFirst = `-- name: tags.List
+const sqlTagsListFirst = `-- name: tags.List replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlTagsListAfter = `-- name: tags.List
+const sqlTagsListAfter = `-- name: tags.List replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -317,7 +317,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTagsCount = `-- name: tags.Count
+const sqlTagsCount = `-- name: tags.Count replica=ok
 SELECT count(*) FROM "tags"
 WHERE "organization_id" = $1`
 
@@ -335,7 +335,7 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs
+const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
@@ -528,7 +528,7 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 	}
 }
 
-const sqlTagsListByOrganizationID = `-- name: tags.ListByOrganizationID
+const sqlTagsListByOrganizationID = `-- name: tags.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`
 
@@ -551,7 +551,7 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 	return items, nil
 }
 
-const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID
+const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 

@@ -208,7 +208,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	return v, nil
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID
+const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = $1`
 
@@ -222,7 +222,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, erro
 	return v, nil
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll
+const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
 
 // FindAll returns every row of table accounts, ordered by primary key. It holds
@@ -267,11 +267,11 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	}
 }
 
-const sqlAccountsListFirst = `-- name: accounts.List
+const sqlAccountsListFirst = `-- name: accounts.List replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"
 LIMIT $1`
 
-const sqlAccountsListAfter = `-- name: accounts.List
+const sqlAccountsListAfter = `-- name: accounts.List replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -374,7 +374,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (
 	return false, wrapErr(err, "accounts.Delete", "accounts")
 }
 
-const sqlAccountsCount = `-- name: accounts.Count
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
@@ -386,7 +386,7 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs
+const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -641,7 +641,7 @@ func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAc
 	}
 }
 
-const sqlAccountsListByUserID = `-- name: accounts.ListByUserID
+const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -659,7 +659,7 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	return items, nil
 }
 
-const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID
+const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
@@ -761,12 +761,12 @@ type ForUserParams struct {
 	Currency runtime.Opt[Currency]
 }
 
-const sqlAccountsForUserV0 = `-- name: accounts.ForUser
+const sqlAccountsForUserV0 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $1
 ORDER BY "name"`
 
-const sqlAccountsForUserV1 = `-- name: accounts.ForUser
+const sqlAccountsForUserV1 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2
 ORDER BY "name"`
@@ -813,7 +813,7 @@ func scanBalanceAsOfRow(row pgx.Row, v *BalanceAsOfRow) error {
 	return row.Scan(&v.Balance, &v.Entries)
 }
 
-const sqlAccountsBalanceAsOf = `-- name: accounts.BalanceAsOf
+const sqlAccountsBalanceAsOf = `-- name: accounts.BalanceAsOf replica=ok
 SELECT coalesce(sum(amount), 0)::numeric(18,2) AS balance, count(*) AS entries
 FROM ledger_entries
 WHERE account_id = $1 AND created_at <= $2`
@@ -844,7 +844,7 @@ func scanTotalsByCurrencyRow(row pgx.Row, v *TotalsByCurrencyRow) error {
 	return row.Scan(&v.Currency, &v.Total, &v.Accounts, &v.Negative)
 }
 
-const sqlAccountsTotalsByCurrency = `-- name: accounts.TotalsByCurrency
+const sqlAccountsTotalsByCurrency = `-- name: accounts.TotalsByCurrency replica=ok
 SELECT currency, sum(balance)::numeric(18,2) AS total, count(*) AS accounts,
        count(*) FILTER (WHERE balance < 0) AS negative
 FROM accounts GROUP BY currency ORDER BY currency`
@@ -877,7 +877,7 @@ func scanOutOfBalanceRow(row pgx.Row, v *OutOfBalanceRow) error {
 	return row.Scan(&v.ID, &v.Balance, &v.Ledger)
 }
 
-const sqlAccountsOutOfBalance = `-- name: accounts.OutOfBalance
+const sqlAccountsOutOfBalance = `-- name: accounts.OutOfBalance replica=ok
 SELECT a.id, a.balance, coalesce(e.total, 0)::numeric(18,2) AS ledger
 FROM accounts a
 LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id

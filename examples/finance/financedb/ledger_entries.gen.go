@@ -161,7 +161,7 @@ func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerE
 	return v, nil
 }
 
-const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID
+const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "id" = $1`
 
@@ -175,7 +175,7 @@ func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, 
 	return v, nil
 }
 
-const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll
+const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`
 
 // FindAll returns every row of table ledger_entries, ordered by primary key. It
@@ -220,11 +220,11 @@ func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, err
 	}
 }
 
-const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List
+const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"
 LIMIT $1`
 
-const sqlLedgerEntriesListAfter = `-- name: ledger_entries.List
+const sqlLedgerEntriesListAfter = `-- name: ledger_entries.List replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -297,7 +297,7 @@ func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlLedgerEntriesCount = `-- name: ledger_entries.Count
+const sqlLedgerEntriesCount = `-- name: ledger_entries.Count replica=ok
 SELECT count(*) FROM "ledger_entries"`
 
 // Count returns the number of rows of table ledger_entries.
@@ -309,7 +309,7 @@ func (r *LedgerEntryRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlLedgerEntriesFindByIDs = `-- name: ledger_entries.FindByIDs
+const sqlLedgerEntriesFindByIDs = `-- name: ledger_entries.FindByIDs replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -495,7 +495,7 @@ func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLed
 	return out, nil
 }
 
-const sqlLedgerEntriesListByTransactionID = `-- name: ledger_entries.ListByTransactionID
+const sqlLedgerEntriesListByTransactionID = `-- name: ledger_entries.ListByTransactionID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "transaction_id" = $1 ORDER BY "id"`
 
@@ -513,7 +513,7 @@ func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID
 	return items, nil
 }
 
-const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTransactionID
+const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTransactionID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "transaction_id" = ANY($1) ORDER BY "id"`
 
@@ -557,7 +557,7 @@ func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.U
 	return m, nil
 }
 
-const sqlLedgerEntriesListByAccountID = `-- name: ledger_entries.ListByAccountID
+const sqlLedgerEntriesListByAccountID = `-- name: ledger_entries.ListByAccountID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "account_id" = $1 ORDER BY "id"`
 
@@ -575,7 +575,7 @@ func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UU
 	return items, nil
 }
 
-const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID
+const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
@@ -618,7 +618,7 @@ func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID)
 	return m, nil
 }
 
-const sqlLedgerEntriesListByUserID = `-- name: ledger_entries.ListByUserID
+const sqlLedgerEntriesListByUserID = `-- name: ledger_entries.ListByUserID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -636,7 +636,7 @@ func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return items, nil
 }
 
-const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID
+const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
@@ -697,97 +697,97 @@ type HistoryParams struct {
 	Kind runtime.Opt[TransactionKind]
 }
 
-const sqlLedgerEntriesHistoryV0 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV0 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $2`
 
-const sqlLedgerEntriesHistoryAfterV0 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV0 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND ("created_at", "id") < ($2, $3)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $4`
 
-const sqlLedgerEntriesHistoryV1 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV1 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $3`
 
-const sqlLedgerEntriesHistoryAfterV1 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV1 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND ("created_at", "id") < ($3, $4)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $5`
 
-const sqlLedgerEntriesHistoryV2 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV2 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" < $2
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $3`
 
-const sqlLedgerEntriesHistoryAfterV2 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV2 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" < $2 AND ("created_at", "id") < ($3, $4)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $5`
 
-const sqlLedgerEntriesHistoryV3 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV3 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $4`
 
-const sqlLedgerEntriesHistoryAfterV3 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV3 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND ("created_at", "id") < ($4, $5)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $6`
 
-const sqlLedgerEntriesHistoryV4 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV4 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "kind" = $2
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $3`
 
-const sqlLedgerEntriesHistoryAfterV4 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV4 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "kind" = $2 AND ("created_at", "id") < ($3, $4)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $5`
 
-const sqlLedgerEntriesHistoryV5 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV5 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "kind" = $3
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $4`
 
-const sqlLedgerEntriesHistoryAfterV5 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV5 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "kind" = $3 AND ("created_at", "id") < ($4, $5)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $6`
 
-const sqlLedgerEntriesHistoryV6 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV6 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" < $2 AND "kind" = $3
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $4`
 
-const sqlLedgerEntriesHistoryAfterV6 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV6 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" < $2 AND "kind" = $3 AND ("created_at", "id") < ($4, $5)
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $6`
 
-const sqlLedgerEntriesHistoryV7 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryV7 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND "kind" = $4
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $5`
 
-const sqlLedgerEntriesHistoryAfterV7 = `-- name: ledger_entries.History
+const sqlLedgerEntriesHistoryAfterV7 = `-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND "kind" = $4 AND ("created_at", "id") < ($5, $6)
 ORDER BY "created_at" DESC, "id" DESC

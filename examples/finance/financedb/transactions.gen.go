@@ -294,7 +294,7 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	return v, nil
 }
 
-const sqlTransactionsFindByID = `-- name: transactions.FindByID
+const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
@@ -308,7 +308,7 @@ func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transacti
 	return v, nil
 }
 
-const sqlTransactionsFindAll = `-- name: transactions.FindAll
+const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions" ORDER BY "id"`
 
 // FindAll returns every row of table transactions, ordered by primary key. It
@@ -353,11 +353,11 @@ func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, err
 	}
 }
 
-const sqlTransactionsListFirst = `-- name: transactions.List
+const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions" ORDER BY "id"
 LIMIT $1`
 
-const sqlTransactionsListAfter = `-- name: transactions.List
+const sqlTransactionsListAfter = `-- name: transactions.List replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -434,7 +434,7 @@ func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTransactionsCount = `-- name: transactions.Count
+const sqlTransactionsCount = `-- name: transactions.Count replica=ok
 SELECT count(*) FROM "transactions"`
 
 // Count returns the number of rows of table transactions.
@@ -446,7 +446,7 @@ func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs
+const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -729,7 +729,7 @@ func (r *TransactionRepo) CreateIfAbsentByIdempotencyKey(ctx context.Context, n 
 	}
 }
 
-const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID
+const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -747,7 +747,7 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 	return items, nil
 }
 
-const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID
+const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
@@ -790,7 +790,7 @@ func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (m
 	return m, nil
 }
 
-const sqlTransactionsListByFromAccountID = `-- name: transactions.ListByFromAccountID
+const sqlTransactionsListByFromAccountID = `-- name: transactions.ListByFromAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "from_account_id" = $1 ORDER BY "id"`
 
@@ -808,7 +808,7 @@ func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID
 	return items, nil
 }
 
-const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAccountID
+const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
@@ -851,7 +851,7 @@ func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.U
 	return m, nil
 }
 
-const sqlTransactionsListByToAccountID = `-- name: transactions.ListByToAccountID
+const sqlTransactionsListByToAccountID = `-- name: transactions.ListByToAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "to_account_id" = $1 ORDER BY "id"`
 
@@ -869,7 +869,7 @@ func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uui
 	return items, nil
 }
 
-const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountID
+const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
@@ -912,7 +912,7 @@ func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUI
 	return m, nil
 }
 
-const sqlTransactionsListByCategoryID = `-- name: transactions.ListByCategoryID
+const sqlTransactionsListByCategoryID = `-- name: transactions.ListByCategoryID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "category_id" = $1 ORDER BY "id"`
 
@@ -930,7 +930,7 @@ func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32
 	return items, nil
 }
 
-const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID
+const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
@@ -989,7 +989,7 @@ func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Trans
 	return m, nil
 }
 
-const sqlTransactionsByIdempotencyKey = `-- name: transactions.ByIdempotencyKey
+const sqlTransactionsByIdempotencyKey = `-- name: transactions.ByIdempotencyKey replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "idempotency_key" = $1
 LIMIT 1`
@@ -1018,7 +1018,7 @@ func scanTotalsByKindRow(row pgx.Row, v *TotalsByKindRow) error {
 	return row.Scan(&v.Kind, &v.Currency, &v.Transactions, &v.Total)
 }
 
-const sqlTransactionsTotalsByKind = `-- name: transactions.TotalsByKind
+const sqlTransactionsTotalsByKind = `-- name: transactions.TotalsByKind replica=ok
 SELECT kind, currency, count(*) AS transactions, sum(amount)::numeric(18,2) AS total
 FROM transactions GROUP BY kind, currency ORDER BY kind, currency`
 
@@ -1051,7 +1051,7 @@ func scanUnbalancedRow(row pgx.Row, v *UnbalancedRow) error {
 	return row.Scan(&v.ID, &v.Kind, &v.Entries, &v.Total)
 }
 
-const sqlTransactionsUnbalanced = `-- name: transactions.Unbalanced
+const sqlTransactionsUnbalanced = `-- name: transactions.Unbalanced replica=ok
 SELECT t.id, t.kind, count(e.id) AS entries, coalesce(sum(e.amount), 0)::numeric(18,2) AS total
 FROM transactions t
 LEFT JOIN ledger_entries e ON e.transaction_id = t.id
@@ -1108,7 +1108,7 @@ func scanMonthlyTotalsByCategoryRow(row pgx.Row, v *MonthlyTotalsByCategoryRow) 
 	return row.Scan(&v.Month, &v.Category, &v.Currency, &v.MoneyIn, &v.MoneyOut)
 }
 
-const sqlTransactionsMonthlyTotalsByCategory = `-- name: transactions.MonthlyTotalsByCategory
+const sqlTransactionsMonthlyTotalsByCategory = `-- name: transactions.MonthlyTotalsByCategory replica=ok
 SELECT date_trunc('month', e.created_at, 'UTC') AS month,
        coalesce(c.name, 'uncategorized') AS category,
        a.currency,

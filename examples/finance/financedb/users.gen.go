@@ -178,7 +178,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID
+const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at" FROM "users"
 WHERE "id" = $1`
 
@@ -192,7 +192,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindAll = `-- name: users.FindAll
+const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at" FROM "users" ORDER BY "id"`
 
 // FindAll returns every row of table users, ordered by primary key. It holds the
@@ -237,11 +237,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	}
 }
 
-const sqlUsersListFirst = `-- name: users.List
+const sqlUsersListFirst = `-- name: users.List replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at" FROM "users" ORDER BY "id"
 LIMIT $1`
 
-const sqlUsersListAfter = `-- name: users.List
+const sqlUsersListAfter = `-- name: users.List replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -312,7 +312,7 @@ func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersCount = `-- name: users.Count
+const sqlUsersCount = `-- name: users.Count replica=ok
 SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
@@ -324,7 +324,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlUsersFindByIDs = `-- name: users.FindByIDs
+const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -609,7 +609,7 @@ func (r *UserRepo) LoadLedgerEntries(ctx context.Context, parents []User) (map[u
 	return m, nil
 }
 
-const sqlUsersByEmail = `-- name: users.ByEmail
+const sqlUsersByEmail = `-- name: users.ByEmail replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at" FROM "users"
 WHERE "email" = $1
 LIMIT 1`

@@ -80,7 +80,7 @@ func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error)
 	return v, nil
 }
 
-const sqlCountersFindByID = `-- name: counters.FindByID
+const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
 SELECT "name" FROM "counters"
 WHERE "name" = $1`
 
@@ -94,7 +94,7 @@ func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error
 	return v, nil
 }
 
-const sqlCountersFindAll = `-- name: counters.FindAll
+const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "name" FROM "counters" ORDER BY "name"`
 
 // FindAll returns every row of table counters, ordered by primary key. It holds
@@ -139,11 +139,11 @@ func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	}
 }
 
-const sqlCountersListFirst = `-- name: counters.List
+const sqlCountersListFirst = `-- name: counters.List replica=ok
 SELECT "name" FROM "counters" ORDER BY "name"
 LIMIT $1`
 
-const sqlCountersListAfter = `-- name: counters.List
+const sqlCountersListAfter = `-- name: counters.List replica=ok
 SELECT "name" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
@@ -206,7 +206,7 @@ func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCountersCount = `-- name: counters.Count
+const sqlCountersCount = `-- name: counters.Count replica=ok
 SELECT count(*) FROM "counters"`
 
 // Count returns the number of rows of table counters.
@@ -218,7 +218,7 @@ func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCountersFindByIDs = `-- name: counters.FindByIDs
+const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
 SELECT "name" FROM "counters"
 WHERE "name" = ANY($1) ORDER BY "name"`
 

@@ -176,7 +176,7 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	return v, nil
 }
 
-const sqlEventsFindByID = `-- name: events.FindByID
+const sqlEventsFindByID = `-- name: events.FindByID replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events"
 WHERE "id" = $1`
 
@@ -190,7 +190,7 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 	return v, nil
 }
 
-const sqlEventsFindAll = `-- name: events.FindAll
+const sqlEventsFindAll = `-- name: events.FindAll replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events" ORDER BY "id"`
 
 // FindAll returns every row of table events, ordered by primary key. It holds the
@@ -235,11 +235,11 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	}
 }
 
-const sqlEventsListFirst = `-- name: events.List
+const sqlEventsListFirst = `-- name: events.List replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events" ORDER BY "id"
 LIMIT $1`
 
-const sqlEventsListAfter = `-- name: events.List
+const sqlEventsListAfter = `-- name: events.List replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -314,7 +314,7 @@ func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlEventsCount = `-- name: events.Count
+const sqlEventsCount = `-- name: events.Count replica=ok
 SELECT count(*) FROM "events"`
 
 // Count returns the number of rows of table events.
@@ -326,7 +326,7 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlEventsFindByIDs = `-- name: events.FindByIDs
+const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

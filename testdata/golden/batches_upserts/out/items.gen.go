@@ -196,7 +196,7 @@ func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 	return v, nil
 }
 
-const sqlItemsFindByID = `-- name: items.FindByID
+const sqlItemsFindByID = `-- name: items.FindByID replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE "id" = $1`
 
@@ -210,7 +210,7 @@ func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
 	return v, nil
 }
 
-const sqlItemsFindAll = `-- name: items.FindAll
+const sqlItemsFindAll = `-- name: items.FindAll replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items" ORDER BY "id"`
 
 // FindAll returns every row of table items, ordered by primary key. It holds the
@@ -255,11 +255,11 @@ func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 	}
 }
 
-const sqlItemsListFirst = `-- name: items.List
+const sqlItemsListFirst = `-- name: items.List replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items" ORDER BY "id"
 LIMIT $1`
 
-const sqlItemsListAfter = `-- name: items.List
+const sqlItemsListAfter = `-- name: items.List replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -336,7 +336,7 @@ func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlItemsCount = `-- name: items.Count
+const sqlItemsCount = `-- name: items.Count replica=ok
 SELECT count(*) FROM "items"`
 
 // Count returns the number of rows of table items.
@@ -348,7 +348,7 @@ func (r *ItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlItemsFindByIDs = `-- name: items.FindByIDs
+const sqlItemsFindByIDs = `-- name: items.FindByIDs replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -116,7 +116,7 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	return v, nil
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID
+const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE "sku" = $1`
 
@@ -130,7 +130,7 @@ func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error)
 	return v, nil
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll
+const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products" ORDER BY "sku"`
 
 // FindAll returns every row of table products, ordered by primary key. It holds
@@ -175,11 +175,11 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	}
 }
 
-const sqlProductsListFirst = `-- name: products.List
+const sqlProductsListFirst = `-- name: products.List replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products" ORDER BY "sku"
 LIMIT $1`
 
-const sqlProductsListAfter = `-- name: products.List
+const sqlProductsListAfter = `-- name: products.List replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE ("sku") > ($1) ORDER BY "sku"
 LIMIT $2`
@@ -250,7 +250,7 @@ func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlProductsCount = `-- name: products.Count
+const sqlProductsCount = `-- name: products.Count replica=ok
 SELECT count(*) FROM "products"`
 
 // Count returns the number of rows of table products.
@@ -262,7 +262,7 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs
+const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE "sku" = ANY($1) ORDER BY "sku"`
 

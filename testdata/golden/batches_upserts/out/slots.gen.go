@@ -95,7 +95,7 @@ func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
 	return v, nil
 }
 
-const sqlSlotsFindByID = `-- name: slots.FindByID
+const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE "id" = $1`
 
@@ -109,7 +109,7 @@ func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
 	return v, nil
 }
 
-const sqlSlotsFindAll = `-- name: slots.FindAll
+const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`
 
 // FindAll returns every row of table slots, ordered by primary key. It holds the
@@ -154,11 +154,11 @@ func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 	}
 }
 
-const sqlSlotsListFirst = `-- name: slots.List
+const sqlSlotsListFirst = `-- name: slots.List replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"
 LIMIT $1`
 
-const sqlSlotsListAfter = `-- name: slots.List
+const sqlSlotsListAfter = `-- name: slots.List replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -225,7 +225,7 @@ func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlSlotsCount = `-- name: slots.Count
+const sqlSlotsCount = `-- name: slots.Count replica=ok
 SELECT count(*) FROM "slots"`
 
 // Count returns the number of rows of table slots.
@@ -237,7 +237,7 @@ func (r *SlotRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlSlotsFindByIDs = `-- name: slots.FindByIDs
+const sqlSlotsFindByIDs = `-- name: slots.FindByIDs replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

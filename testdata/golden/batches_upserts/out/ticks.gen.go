@@ -81,7 +81,7 @@ func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
 	return v, nil
 }
 
-const sqlTicksFindByID = `-- name: ticks.FindByID
+const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE "id" = $1`
 
@@ -95,7 +95,7 @@ func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
 	return v, nil
 }
 
-const sqlTicksFindAll = `-- name: ticks.FindAll
+const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`
 
 // FindAll returns every row of table ticks, ordered by primary key. It holds the
@@ -140,11 +140,11 @@ func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 	}
 }
 
-const sqlTicksListFirst = `-- name: ticks.List
+const sqlTicksListFirst = `-- name: ticks.List replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"
 LIMIT $1`
 
-const sqlTicksListAfter = `-- name: ticks.List
+const sqlTicksListAfter = `-- name: ticks.List replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -209,7 +209,7 @@ func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTicksCount = `-- name: ticks.Count
+const sqlTicksCount = `-- name: ticks.Count replica=ok
 SELECT count(*) FROM "ticks"`
 
 // Count returns the number of rows of table ticks.
@@ -221,7 +221,7 @@ func (r *TickRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTicksFindByIDs = `-- name: ticks.FindByIDs
+const sqlTicksFindByIDs = `-- name: ticks.FindByIDs replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

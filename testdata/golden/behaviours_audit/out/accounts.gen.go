@@ -134,11 +134,11 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	return v, nil
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID
+const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "id" = $1 AND "deleted_at" IS NULL`
 
-const sqlAccountsFindByIDWithDeleted = `-- name: accounts.FindByID
+const sqlAccountsFindByIDWithDeleted = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "id" = $1`
 
@@ -152,11 +152,11 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	return v, nil
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll
+const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlAccountsFindAllWithDeleted = `-- name: accounts.FindAll
+const sqlAccountsFindAllWithDeleted = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts" ORDER BY "id"`
 
 // FindAll returns every row of table accounts, ordered by primary key. It holds
@@ -201,21 +201,21 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	}
 }
 
-const sqlAccountsListFirst = `-- name: accounts.List
+const sqlAccountsListFirst = `-- name: accounts.List replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlAccountsListFirstWithDeleted = `-- name: accounts.List
+const sqlAccountsListFirstWithDeleted = `-- name: accounts.List replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts" ORDER BY "id"
 LIMIT $1`
 
-const sqlAccountsListAfter = `-- name: accounts.List
+const sqlAccountsListAfter = `-- name: accounts.List replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE ("id") > ($1) AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlAccountsListAfterWithDeleted = `-- name: accounts.List
+const sqlAccountsListAfterWithDeleted = `-- name: accounts.List replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -363,11 +363,11 @@ func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAccountsCount = `-- name: accounts.Count
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"
 WHERE "deleted_at" IS NULL`
 
-const sqlAccountsCountWithDeleted = `-- name: accounts.Count
+const sqlAccountsCountWithDeleted = `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
@@ -379,11 +379,11 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs
+const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlAccountsFindByIDsWithDeleted = `-- name: accounts.FindByIDs
+const sqlAccountsFindByIDsWithDeleted = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -112,7 +112,7 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	return v, nil
 }
 
-const sqlEntriesFindByID = `-- name: entries.FindByID
+const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2`
 
@@ -126,7 +126,7 @@ func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (E
 	return v, nil
 }
 
-const sqlEntriesFindAll = `-- name: entries.FindAll
+const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`
 
 // FindAll returns every row of table entries, ordered by primary key. It holds the
@@ -171,11 +171,11 @@ func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	}
 }
 
-const sqlEntriesListFirst = `-- name: entries.List
+const sqlEntriesListFirst = `-- name: entries.List replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"
 LIMIT $1`
 
-const sqlEntriesListAfter = `-- name: entries.List
+const sqlEntriesListAfter = `-- name: entries.List replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE ("account_id", "seq") > ($1, $2) ORDER BY "account_id", "seq"
 LIMIT $3`
@@ -292,7 +292,7 @@ func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, vers
 	return false, wrapErr(err, "entries.Delete", "entries")
 }
 
-const sqlEntriesCount = `-- name: entries.Count
+const sqlEntriesCount = `-- name: entries.Count replica=ok
 SELECT count(*) FROM "entries"`
 
 // Count returns the number of rows of table entries.
@@ -475,7 +475,7 @@ func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEn
 	}
 }
 
-const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID
+const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = $1 ORDER BY "account_id", "seq"`
 
@@ -493,7 +493,7 @@ func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Ent
 	return items, nil
 }
 
-const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID
+const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
 

@@ -93,7 +93,7 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	return v, nil
 }
 
-const sqlNotesFindByID = `-- name: notes.FindByID
+const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
 SELECT "id", "tags" FROM "notes"
 WHERE "id" = $1`
 
@@ -107,7 +107,7 @@ func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
 	return v, nil
 }
 
-const sqlNotesFindAll = `-- name: notes.FindAll
+const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
 SELECT "id", "tags" FROM "notes" ORDER BY "id"`
 
 // FindAll returns every row of table notes, ordered by primary key. It holds the
@@ -152,11 +152,11 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	}
 }
 
-const sqlNotesListFirst = `-- name: notes.List
+const sqlNotesListFirst = `-- name: notes.List replica=ok
 SELECT "id", "tags" FROM "notes" ORDER BY "id"
 LIMIT $1`
 
-const sqlNotesListAfter = `-- name: notes.List
+const sqlNotesListAfter = `-- name: notes.List replica=ok
 SELECT "id", "tags" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -241,7 +241,7 @@ func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlNotesCount = `-- name: notes.Count
+const sqlNotesCount = `-- name: notes.Count replica=ok
 SELECT count(*) FROM "notes"`
 
 // Count returns the number of rows of table notes.
@@ -253,7 +253,7 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlNotesFindByIDs = `-- name: notes.FindByIDs
+const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
 SELECT "id", "tags" FROM "notes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

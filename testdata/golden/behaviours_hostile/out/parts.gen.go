@@ -103,7 +103,7 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 	return v, nil
 }
 
-const sqlPartsFindByID = `-- name: parts.FindByID
+const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "id" = $1 AND "owner" = $2`
 
@@ -122,7 +122,7 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 	return v, nil
 }
 
-const sqlPartsFindAll = `-- name: parts.FindAll
+const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "owner" = $1 ORDER BY "id"`
 
@@ -179,12 +179,12 @@ func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 	}
 }
 
-const sqlPartsListFirst = `-- name: parts.List
+const sqlPartsListFirst = `-- name: parts.List replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "owner" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlPartsListAfter = `-- name: parts.List
+const sqlPartsListAfter = `-- name: parts.List replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
@@ -264,7 +264,7 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPartsCount = `-- name: parts.Count
+const sqlPartsCount = `-- name: parts.Count replica=ok
 SELECT count(*) FROM "parts"
 WHERE "owner" = $1`
 
@@ -282,7 +282,7 @@ func (r *PartRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlPartsFindByIDs = `-- name: parts.FindByIDs
+const sqlPartsFindByIDs = `-- name: parts.FindByIDs replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
@@ -380,7 +380,7 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 	return out, nil
 }
 
-const sqlPartsListByThingID = `-- name: parts.ListByThingID
+const sqlPartsListByThingID = `-- name: parts.ListByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "thing_id" = $1 AND "owner" = $2 ORDER BY "id"`
 
@@ -403,7 +403,7 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 	return items, nil
 }
 
-const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID
+const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 

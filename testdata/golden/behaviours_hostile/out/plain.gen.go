@@ -120,7 +120,7 @@ func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 	return v, nil
 }
 
-const sqlPlainFindByID = `-- name: plain.FindByID
+const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = $1`
 
@@ -134,7 +134,7 @@ func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
 	return v, nil
 }
 
-const sqlPlainFindAll = `-- name: plain.FindAll
+const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`
 
 // FindAll returns every row of table plain, ordered by primary key. It holds the
@@ -179,11 +179,11 @@ func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
 	}
 }
 
-const sqlPlainListFirst = `-- name: plain.List
+const sqlPlainListFirst = `-- name: plain.List replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"
 LIMIT $1`
 
-const sqlPlainListAfter = `-- name: plain.List
+const sqlPlainListAfter = `-- name: plain.List replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
@@ -253,7 +253,7 @@ func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPlainCount = `-- name: plain.Count
+const sqlPlainCount = `-- name: plain.Count replica=ok
 SELECT count(*) FROM "plain"`
 
 // Count returns the number of rows of table plain.
@@ -265,7 +265,7 @@ func (r *PlainRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlPlainFindByIDs = `-- name: plain.FindByIDs
+const sqlPlainFindByIDs = `-- name: plain.FindByIDs replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = ANY($1) ORDER BY "name"`
 
@@ -443,7 +443,7 @@ func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain
 	}
 }
 
-const sqlPlainLabelled = `-- name: plain.Labelled
+const sqlPlainLabelled = `-- name: plain.Labelled replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "label" = $1`
 

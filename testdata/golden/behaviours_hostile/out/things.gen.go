@@ -189,11 +189,11 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	return v, nil
 }
 
-const sqlThingsFindByID = `-- name: things.FindByID
+const sqlThingsFindByID = `-- name: things.FindByID replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NULL`
 
-const sqlThingsFindByIDWithDeleted = `-- name: things.FindByID
+const sqlThingsFindByIDWithDeleted = `-- name: things.FindByID replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = $1 AND "owner" = $2`
 
@@ -212,11 +212,11 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 	return v, nil
 }
 
-const sqlThingsFindAll = `-- name: things.FindAll
+const sqlThingsFindAll = `-- name: things.FindAll replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $1 AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlThingsFindAllWithDeleted = `-- name: things.FindAll
+const sqlThingsFindAllWithDeleted = `-- name: things.FindAll replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $1 ORDER BY "id"`
 
@@ -273,22 +273,22 @@ func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 	}
 }
 
-const sqlThingsListFirst = `-- name: things.List
+const sqlThingsListFirst = `-- name: things.List replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $2 AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlThingsListFirstWithDeleted = `-- name: things.List
+const sqlThingsListFirstWithDeleted = `-- name: things.List replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlThingsListAfter = `-- name: things.List
+const sqlThingsListAfter = `-- name: things.List replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE ("id") > ($1) AND "owner" = $3 AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlThingsListAfterWithDeleted = `-- name: things.List
+const sqlThingsListAfterWithDeleted = `-- name: things.List replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
@@ -499,11 +499,11 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlThingsCount = `-- name: things.Count
+const sqlThingsCount = `-- name: things.Count replica=ok
 SELECT count(*) FROM "things"
 WHERE "owner" = $1 AND "deleted_at" IS NULL`
 
-const sqlThingsCountWithDeleted = `-- name: things.Count
+const sqlThingsCountWithDeleted = `-- name: things.Count replica=ok
 SELECT count(*) FROM "things"
 WHERE "owner" = $1`
 
@@ -521,11 +521,11 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlThingsFindByIDs = `-- name: things.FindByIDs
+const sqlThingsFindByIDs = `-- name: things.FindByIDs replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = ANY($1) AND "owner" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlThingsFindByIDsWithDeleted = `-- name: things.FindByIDs
+const sqlThingsFindByIDsWithDeleted = `-- name: things.FindByIDs replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
@@ -759,7 +759,7 @@ func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][
 	return m, nil
 }
 
-const sqlThingsByName = `-- name: things.ByName
+const sqlThingsByName = `-- name: things.ByName replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "name" = $1 AND "owner" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
@@ -782,7 +782,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	return items, nil
 }
 
-const sqlThingsNoteLike = `-- name: things.NoteLike
+const sqlThingsNoteLike = `-- name: things.NoteLike replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "note" LIKE $1 AND "owner" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
@@ -805,7 +805,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	return items, nil
 }
 
-const sqlThingsAmongKeys = `-- name: things.AmongKeys
+const sqlThingsAmongKeys = `-- name: things.AmongKeys replica=ok
 SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "key" = ANY($1) AND "owner" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`

@@ -111,7 +111,7 @@ func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, err
 	return v, nil
 }
 
-const sqlDocumentsFindByID = `-- name: documents.FindByID
+const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "id" = $1`
 
@@ -125,7 +125,7 @@ func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, er
 	return v, nil
 }
 
-const sqlDocumentsFindAll = `-- name: documents.FindAll
+const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`
 
 // FindAll returns every row of table documents, ordered by primary key. It holds
@@ -170,11 +170,11 @@ func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
 	}
 }
 
-const sqlDocumentsListFirst = `-- name: documents.List
+const sqlDocumentsListFirst = `-- name: documents.List replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"
 LIMIT $1`
 
-const sqlDocumentsListAfter = `-- name: documents.List
+const sqlDocumentsListAfter = `-- name: documents.List replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -274,7 +274,7 @@ func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) 
 	return false, wrapErr(err, "documents.Delete", "documents")
 }
 
-const sqlDocumentsCount = `-- name: documents.Count
+const sqlDocumentsCount = `-- name: documents.Count replica=ok
 SELECT count(*) FROM "documents"`
 
 // Count returns the number of rows of table documents.
@@ -286,7 +286,7 @@ func (r *DocumentRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlDocumentsFindByIDs = `-- name: documents.FindByIDs
+const sqlDocumentsFindByIDs = `-- name: documents.FindByIDs replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -122,11 +122,11 @@ func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
 	return v, nil
 }
 
-const sqlAuthorsFindByID = `-- name: authors.FindByID
+const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = $1 AND "deleted_at" IS NULL`
 
-const sqlAuthorsFindByIDWithDeleted = `-- name: authors.FindByID
+const sqlAuthorsFindByIDWithDeleted = `-- name: authors.FindByID replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = $1`
 
@@ -140,11 +140,11 @@ func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
 	return v, nil
 }
 
-const sqlAuthorsFindAll = `-- name: authors.FindAll
+const sqlAuthorsFindAll = `-- name: authors.FindAll replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlAuthorsFindAllWithDeleted = `-- name: authors.FindAll
+const sqlAuthorsFindAllWithDeleted = `-- name: authors.FindAll replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors" ORDER BY "id"`
 
 // FindAll returns every row of table authors, ordered by primary key. It holds the
@@ -189,21 +189,21 @@ func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
 	}
 }
 
-const sqlAuthorsListFirst = `-- name: authors.List
+const sqlAuthorsListFirst = `-- name: authors.List replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlAuthorsListFirstWithDeleted = `-- name: authors.List
+const sqlAuthorsListFirstWithDeleted = `-- name: authors.List replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors" ORDER BY "id"
 LIMIT $1`
 
-const sqlAuthorsListAfter = `-- name: authors.List
+const sqlAuthorsListAfter = `-- name: authors.List replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE ("id") > ($1) AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlAuthorsListAfterWithDeleted = `-- name: authors.List
+const sqlAuthorsListAfterWithDeleted = `-- name: authors.List replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -304,11 +304,11 @@ func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAuthorsCount = `-- name: authors.Count
+const sqlAuthorsCount = `-- name: authors.Count replica=ok
 SELECT count(*) FROM "authors"
 WHERE "deleted_at" IS NULL`
 
-const sqlAuthorsCountWithDeleted = `-- name: authors.Count
+const sqlAuthorsCountWithDeleted = `-- name: authors.Count replica=ok
 SELECT count(*) FROM "authors"`
 
 // Count returns the number of rows of table authors.
@@ -320,11 +320,11 @@ func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs
+const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlAuthorsFindByIDsWithDeleted = `-- name: authors.FindByIDs
+const sqlAuthorsFindByIDsWithDeleted = `-- name: authors.FindByIDs replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -507,7 +507,7 @@ func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64
 	return m, nil
 }
 
-const sqlAuthorsNamed = `-- name: authors.Named
+const sqlAuthorsNamed = `-- name: authors.Named replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "name" = $1 AND "deleted_at" IS NULL
 ORDER BY "id"`
@@ -525,7 +525,7 @@ func (r *AuthorRepo) Named(ctx context.Context, name string) ([]Author, error) {
 	return items, nil
 }
 
-const sqlAuthorsNamedIncludingDeleted = `-- name: authors.NamedIncludingDeleted
+const sqlAuthorsNamedIncludingDeleted = `-- name: authors.NamedIncludingDeleted replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "name" = $1
 ORDER BY "id"`
@@ -544,7 +544,7 @@ func (r *AuthorRepo) NamedIncludingDeleted(ctx context.Context, name string) ([]
 	return items, nil
 }
 
-const sqlAuthorsCountNamed = `-- name: authors.CountNamed
+const sqlAuthorsCountNamed = `-- name: authors.CountNamed replica=ok
 SELECT count(*) FROM "authors"
 WHERE "name" = $1 AND "deleted_at" IS NULL`
 

@@ -117,11 +117,11 @@ func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
 	return v, nil
 }
 
-const sqlLabelsFindByID = `-- name: labels.FindByID
+const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "id" = $1 AND "deleted_at" IS NULL`
 
-const sqlLabelsFindByIDWithDeleted = `-- name: labels.FindByID
+const sqlLabelsFindByIDWithDeleted = `-- name: labels.FindByID replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "id" = $1`
 
@@ -135,11 +135,11 @@ func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
 	return v, nil
 }
 
-const sqlLabelsFindAll = `-- name: labels.FindAll
+const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlLabelsFindAllWithDeleted = `-- name: labels.FindAll
+const sqlLabelsFindAllWithDeleted = `-- name: labels.FindAll replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels" ORDER BY "id"`
 
 // FindAll returns every row of table labels, ordered by primary key. It holds the
@@ -184,21 +184,21 @@ func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
 	}
 }
 
-const sqlLabelsListFirst = `-- name: labels.List
+const sqlLabelsListFirst = `-- name: labels.List replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlLabelsListFirstWithDeleted = `-- name: labels.List
+const sqlLabelsListFirstWithDeleted = `-- name: labels.List replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels" ORDER BY "id"
 LIMIT $1`
 
-const sqlLabelsListAfter = `-- name: labels.List
+const sqlLabelsListAfter = `-- name: labels.List replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE ("id") > ($1) AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlLabelsListAfterWithDeleted = `-- name: labels.List
+const sqlLabelsListAfterWithDeleted = `-- name: labels.List replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -295,11 +295,11 @@ func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlLabelsCount = `-- name: labels.Count
+const sqlLabelsCount = `-- name: labels.Count replica=ok
 SELECT count(*) FROM "labels"
 WHERE "deleted_at" IS NULL`
 
-const sqlLabelsCountWithDeleted = `-- name: labels.Count
+const sqlLabelsCountWithDeleted = `-- name: labels.Count replica=ok
 SELECT count(*) FROM "labels"`
 
 // Count returns the number of rows of table labels.
@@ -311,11 +311,11 @@ func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlLabelsFindByIDs = `-- name: labels.FindByIDs
+const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlLabelsFindByIDsWithDeleted = `-- name: labels.FindByIDs
+const sqlLabelsFindByIDsWithDeleted = `-- name: labels.FindByIDs replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -494,13 +494,13 @@ func (r *LabelRepo) LoadPostLabels(ctx context.Context, parents []Label) (map[in
 	return m, nil
 }
 
-const sqlLabelsLoadPosts = `-- name: labels.LoadPosts
+const sqlLabelsLoadPosts = `-- name: labels.LoadPosts replica=ok
 SELECT "j"."label_id", "t"."id", "t"."author_id", "t"."slug", "t"."title", "t"."removed"
 FROM "post_labels" AS "j" JOIN "posts" AS "t" ON "t"."id" = "j"."post_id"
 WHERE "j"."label_id" = ANY($1) AND "t"."removed" IS NULL
 ORDER BY "j"."label_id", "t"."id"`
 
-const sqlLabelsLoadPostsWithDeleted = `-- name: labels.LoadPosts
+const sqlLabelsLoadPostsWithDeleted = `-- name: labels.LoadPosts replica=ok
 SELECT "j"."label_id", "t"."id", "t"."author_id", "t"."slug", "t"."title", "t"."removed"
 FROM "post_labels" AS "j" JOIN "posts" AS "t" ON "t"."id" = "j"."post_id"
 WHERE "j"."label_id" = ANY($1)

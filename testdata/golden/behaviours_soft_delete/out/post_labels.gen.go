@@ -96,7 +96,7 @@ func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, 
 	return v, nil
 }
 
-const sqlPostLabelsFindByID = `-- name: post_labels.FindByID
+const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2`
 
@@ -110,7 +110,7 @@ func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int6
 	return v, nil
 }
 
-const sqlPostLabelsFindAll = `-- name: post_labels.FindAll
+const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
 SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`
 
 // FindAll returns every row of table post_labels, ordered by primary key. It holds
@@ -155,11 +155,11 @@ func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] 
 	}
 }
 
-const sqlPostLabelsListFirst = `-- name: post_labels.List
+const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok
 SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"
 LIMIT $1`
 
-const sqlPostLabelsListAfter = `-- name: post_labels.List
+const sqlPostLabelsListAfter = `-- name: post_labels.List replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE ("post_id", "label_id") > ($1, $2) ORDER BY "post_id", "label_id"
 LIMIT $3`
@@ -223,7 +223,7 @@ func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64)
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPostLabelsCount = `-- name: post_labels.Count
+const sqlPostLabelsCount = `-- name: post_labels.Count replica=ok
 SELECT count(*) FROM "post_labels"`
 
 // Count returns the number of rows of table post_labels.
@@ -378,7 +378,7 @@ func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n 
 	}
 }
 
-const sqlPostLabelsListByPostID = `-- name: post_labels.ListByPostID
+const sqlPostLabelsListByPostID = `-- name: post_labels.ListByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`
 
@@ -396,7 +396,7 @@ func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostL
 	return items, nil
 }
 
-const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID
+const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
@@ -439,7 +439,7 @@ func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int
 	return m, nil
 }
 
-const sqlPostLabelsListByLabelID = `-- name: post_labels.ListByLabelID
+const sqlPostLabelsListByLabelID = `-- name: post_labels.ListByLabelID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`
 
@@ -457,7 +457,7 @@ func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]Pos
 	return items, nil
 }
 
-const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID
+const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`
 

@@ -128,11 +128,11 @@ func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
 	return v, nil
 }
 
-const sqlPostsFindByID = `-- name: posts.FindByID
+const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = $1 AND "removed" IS NULL`
 
-const sqlPostsFindByIDWithDeleted = `-- name: posts.FindByID
+const sqlPostsFindByIDWithDeleted = `-- name: posts.FindByID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = $1`
 
@@ -146,11 +146,11 @@ func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
 	return v, nil
 }
 
-const sqlPostsFindAll = `-- name: posts.FindAll
+const sqlPostsFindAll = `-- name: posts.FindAll replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "removed" IS NULL ORDER BY "id"`
 
-const sqlPostsFindAllWithDeleted = `-- name: posts.FindAll
+const sqlPostsFindAllWithDeleted = `-- name: posts.FindAll replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts" ORDER BY "id"`
 
 // FindAll returns every row of table posts, ordered by primary key. It holds the
@@ -195,21 +195,21 @@ func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
 	}
 }
 
-const sqlPostsListFirst = `-- name: posts.List
+const sqlPostsListFirst = `-- name: posts.List replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "removed" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlPostsListFirstWithDeleted = `-- name: posts.List
+const sqlPostsListFirstWithDeleted = `-- name: posts.List replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts" ORDER BY "id"
 LIMIT $1`
 
-const sqlPostsListAfter = `-- name: posts.List
+const sqlPostsListAfter = `-- name: posts.List replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) AND "removed" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlPostsListAfterWithDeleted = `-- name: posts.List
+const sqlPostsListAfterWithDeleted = `-- name: posts.List replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -308,11 +308,11 @@ func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPostsCount = `-- name: posts.Count
+const sqlPostsCount = `-- name: posts.Count replica=ok
 SELECT count(*) FROM "posts"
 WHERE "removed" IS NULL`
 
-const sqlPostsCountWithDeleted = `-- name: posts.Count
+const sqlPostsCountWithDeleted = `-- name: posts.Count replica=ok
 SELECT count(*) FROM "posts"`
 
 // Count returns the number of rows of table posts.
@@ -324,11 +324,11 @@ func (r *PostRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlPostsFindByIDs = `-- name: posts.FindByIDs
+const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`
 
-const sqlPostsFindByIDsWithDeleted = `-- name: posts.FindByIDs
+const sqlPostsFindByIDsWithDeleted = `-- name: posts.FindByIDs replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -498,11 +498,11 @@ func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPos
 	}
 }
 
-const sqlPostsListByAuthorID = `-- name: posts.ListByAuthorID
+const sqlPostsListByAuthorID = `-- name: posts.ListByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = $1 AND "removed" IS NULL ORDER BY "id"`
 
-const sqlPostsListByAuthorIDWithDeleted = `-- name: posts.ListByAuthorID
+const sqlPostsListByAuthorIDWithDeleted = `-- name: posts.ListByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = $1 ORDER BY "id"`
 
@@ -520,11 +520,11 @@ func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, 
 	return items, nil
 }
 
-const sqlPostsLoadByAuthorID = `-- name: posts.LoadByAuthorID
+const sqlPostsLoadByAuthorID = `-- name: posts.LoadByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`
 
-const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID
+const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = ANY($1) ORDER BY "id"`
 

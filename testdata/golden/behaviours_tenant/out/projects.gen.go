@@ -136,11 +136,11 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 	return v, nil
 }
 
-const sqlProjectsFindByID = `-- name: projects.FindByID
+const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL`
 
-const sqlProjectsFindByIDWithDeleted = `-- name: projects.FindByID
+const sqlProjectsFindByIDWithDeleted = `-- name: projects.FindByID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = $1 AND "org_id" = $2`
 
@@ -159,11 +159,11 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 	return v, nil
 }
 
-const sqlProjectsFindAll = `-- name: projects.FindAll
+const sqlProjectsFindAll = `-- name: projects.FindAll replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlProjectsFindAllWithDeleted = `-- name: projects.FindAll
+const sqlProjectsFindAllWithDeleted = `-- name: projects.FindAll replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 ORDER BY "id"`
 
@@ -220,22 +220,22 @@ func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 	}
 }
 
-const sqlProjectsListFirst = `-- name: projects.List
+const sqlProjectsListFirst = `-- name: projects.List replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlProjectsListFirstWithDeleted = `-- name: projects.List
+const sqlProjectsListFirstWithDeleted = `-- name: projects.List replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlProjectsListAfter = `-- name: projects.List
+const sqlProjectsListAfter = `-- name: projects.List replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlProjectsListAfterWithDeleted = `-- name: projects.List
+const sqlProjectsListAfterWithDeleted = `-- name: projects.List replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -357,11 +357,11 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlProjectsCount = `-- name: projects.Count
+const sqlProjectsCount = `-- name: projects.Count replica=ok
 SELECT count(*) FROM "projects"
 WHERE "org_id" = $1 AND "deleted_at" IS NULL`
 
-const sqlProjectsCountWithDeleted = `-- name: projects.Count
+const sqlProjectsCountWithDeleted = `-- name: projects.Count replica=ok
 SELECT count(*) FROM "projects"
 WHERE "org_id" = $1`
 
@@ -379,11 +379,11 @@ func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlProjectsFindByIDs = `-- name: projects.FindByIDs
+const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlProjectsFindByIDsWithDeleted = `-- name: projects.FindByIDs
+const sqlProjectsFindByIDsWithDeleted = `-- name: projects.FindByIDs replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -564,11 +564,11 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 	}
 }
 
-const sqlProjectsListByOrgID = `-- name: projects.ListByOrgID
+const sqlProjectsListByOrgID = `-- name: projects.ListByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlProjectsListByOrgIDWithDeleted = `-- name: projects.ListByOrgID
+const sqlProjectsListByOrgIDWithDeleted = `-- name: projects.ListByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
 
@@ -591,11 +591,11 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 	return items, nil
 }
 
-const sqlProjectsLoadByOrgID = `-- name: projects.LoadByOrgID
+const sqlProjectsLoadByOrgID = `-- name: projects.LoadByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID
+const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -669,7 +669,7 @@ func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int
 	return m, nil
 }
 
-const sqlProjectsByName = `-- name: projects.ByName
+const sqlProjectsByName = `-- name: projects.ByName replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "name" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
@@ -692,13 +692,13 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 	return items, nil
 }
 
-const sqlProjectsPage = `-- name: projects.Page
+const sqlProjectsPage = `-- name: projects.Page replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 AND "deleted_at" IS NULL
 ORDER BY "code", "id"
 LIMIT $2`
 
-const sqlProjectsPageAfter = `-- name: projects.Page
+const sqlProjectsPageAfter = `-- name: projects.Page replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 AND "deleted_at" IS NULL AND ("code", "id") > ($2, $3)
 ORDER BY "code", "id"

@@ -114,7 +114,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	return v, nil
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID
+const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "id" = $1 AND "org_id" = $2`
 
@@ -133,7 +133,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 	return v, nil
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll
+const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = $1 ORDER BY "id"`
 
@@ -190,12 +190,12 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	}
 }
 
-const sqlTagsListFirst = `-- name: tags.List
+const sqlTagsListFirst = `-- name: tags.List replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlTagsListAfter = `-- name: tags.List
+const sqlTagsListAfter = `-- name: tags.List replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -274,7 +274,7 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTagsCount = `-- name: tags.Count
+const sqlTagsCount = `-- name: tags.Count replica=ok
 SELECT count(*) FROM "tags"
 WHERE "org_id" = $1`
 
@@ -292,7 +292,7 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs
+const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -468,7 +468,7 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 	}
 }
 
-const sqlTagsListByOrgID = `-- name: tags.ListByOrgID
+const sqlTagsListByOrgID = `-- name: tags.ListByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
 
@@ -491,7 +491,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 	return items, nil
 }
 
-const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID
+const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -560,7 +560,7 @@ func (r *TagRepo) LoadTaskTags(ctx context.Context, parents []Tag) (map[int64][]
 	return m, nil
 }
 
-const sqlTagsLoadTasks = `-- name: tags.LoadTasks
+const sqlTagsLoadTasks = `-- name: tags.LoadTasks replica=ok
 SELECT "j"."tag_id", "t"."id", "t"."org_id", "t"."project_id", "t"."title", "t"."done", "t"."version"
 FROM "task_tags" AS "j" JOIN "tasks" AS "t" ON "t"."id" = "j"."task_id"
 WHERE "j"."tag_id" = ANY($1) AND "j"."org_id" = $2 AND "t"."org_id" = $2

@@ -115,7 +115,7 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 	return v, nil
 }
 
-const sqlTaskTagsFindByID = `-- name: task_tags.FindByID
+const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
@@ -134,7 +134,7 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 	return v, nil
 }
 
-const sqlTaskTagsFindAll = `-- name: task_tags.FindAll
+const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`
 
@@ -191,12 +191,12 @@ func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 	}
 }
 
-const sqlTaskTagsListFirst = `-- name: task_tags.List
+const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = $2 ORDER BY "task_id", "tag_id"
 LIMIT $1`
 
-const sqlTaskTagsListAfter = `-- name: task_tags.List
+const sqlTaskTagsListAfter = `-- name: task_tags.List replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE ("task_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "task_id", "tag_id"
 LIMIT $3`
@@ -274,7 +274,7 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTaskTagsCount = `-- name: task_tags.Count
+const sqlTaskTagsCount = `-- name: task_tags.Count replica=ok
 SELECT count(*) FROM "task_tags"
 WHERE "org_id" = $1`
 
@@ -446,7 +446,7 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 	}
 }
 
-const sqlTaskTagsListByTaskID = `-- name: task_tags.ListByTaskID
+const sqlTaskTagsListByTaskID = `-- name: task_tags.ListByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
@@ -469,7 +469,7 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 	return items, nil
 }
 
-const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID
+const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
@@ -517,7 +517,7 @@ func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64
 	return m, nil
 }
 
-const sqlTaskTagsListByTagID = `-- name: task_tags.ListByTagID
+const sqlTaskTagsListByTagID = `-- name: task_tags.ListByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "tag_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
@@ -540,7 +540,7 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 	return items, nil
 }
 
-const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID
+const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
@@ -588,7 +588,7 @@ func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64]
 	return m, nil
 }
 
-const sqlTaskTagsListByOrgID = `-- name: task_tags.ListByOrgID
+const sqlTaskTagsListByOrgID = `-- name: task_tags.ListByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
@@ -611,7 +611,7 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 	return items, nil
 }
 
-const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID
+const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 

@@ -125,7 +125,7 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 	return v, nil
 }
 
-const sqlTasksFindByID = `-- name: tasks.FindByID
+const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "id" = $1 AND "org_id" = $2`
 
@@ -144,7 +144,7 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 	return v, nil
 }
 
-const sqlTasksFindAll = `-- name: tasks.FindAll
+const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = $1 ORDER BY "id"`
 
@@ -201,12 +201,12 @@ func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 	}
 }
 
-const sqlTasksListFirst = `-- name: tasks.List
+const sqlTasksListFirst = `-- name: tasks.List replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlTasksListAfter = `-- name: tasks.List
+const sqlTasksListAfter = `-- name: tasks.List replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -337,7 +337,7 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 	return false, wrapErr(err, "tasks.Delete", "tasks")
 }
 
-const sqlTasksCount = `-- name: tasks.Count
+const sqlTasksCount = `-- name: tasks.Count replica=ok
 SELECT count(*) FROM "tasks"
 WHERE "org_id" = $1`
 
@@ -355,7 +355,7 @@ func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTasksFindByIDs = `-- name: tasks.FindByIDs
+const sqlTasksFindByIDs = `-- name: tasks.FindByIDs replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -473,7 +473,7 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	return out, nil
 }
 
-const sqlTasksListByOrgID = `-- name: tasks.ListByOrgID
+const sqlTasksListByOrgID = `-- name: tasks.ListByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
 
@@ -496,7 +496,7 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 	return items, nil
 }
 
-const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID
+const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -544,7 +544,7 @@ func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, nil
 }
 
-const sqlTasksListByProjectID = `-- name: tasks.ListByProjectID
+const sqlTasksListByProjectID = `-- name: tasks.ListByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "project_id" = $1 AND "org_id" = $2 ORDER BY "id"`
 
@@ -567,7 +567,7 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 	return items, nil
 }
 
-const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID
+const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -637,7 +637,7 @@ func (r *TaskRepo) LoadTaskTags(ctx context.Context, parents []Task) (map[int64]
 	return m, nil
 }
 
-const sqlTasksOpen = `-- name: tasks.Open
+const sqlTasksOpen = `-- name: tasks.Open replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "done" = FALSE AND "org_id" = $1
 ORDER BY "id"`

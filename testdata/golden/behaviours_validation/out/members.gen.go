@@ -741,7 +741,7 @@ func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 	return v, nil
 }
 
-const sqlMembersFindByID = `-- name: members.FindByID
+const sqlMembersFindByID = `-- name: members.FindByID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = $1`
 
@@ -755,7 +755,7 @@ func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error)
 	return v, nil
 }
 
-const sqlMembersFindAll = `-- name: members.FindAll
+const sqlMembersFindAll = `-- name: members.FindAll replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
 
 // FindAll returns every row of table members, ordered by primary key. It holds the
@@ -800,11 +800,11 @@ func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
 	}
 }
 
-const sqlMembersListFirst = `-- name: members.List
+const sqlMembersListFirst = `-- name: members.List replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"
 LIMIT $1`
 
-const sqlMembersListAfter = `-- name: members.List
+const sqlMembersListAfter = `-- name: members.List replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -893,7 +893,7 @@ func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlMembersCount = `-- name: members.Count
+const sqlMembersCount = `-- name: members.Count replica=ok
 SELECT count(*) FROM "members"`
 
 // Count returns the number of rows of table members.
@@ -905,7 +905,7 @@ func (r *MemberRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlMembersFindByIDs = `-- name: members.FindByIDs
+const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -1232,7 +1232,7 @@ func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Me
 	}
 }
 
-const sqlMembersListByTeamID = `-- name: members.ListByTeamID
+const sqlMembersListByTeamID = `-- name: members.ListByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = $1 ORDER BY "id"`
 
@@ -1250,7 +1250,7 @@ func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, 
 	return items, nil
 }
 
-const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID
+const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = ANY($1) ORDER BY "id"`
 

@@ -131,7 +131,7 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	return v, nil
 }
 
-const sqlTeamsFindByID = `-- name: teams.FindByID
+const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
 SELECT "id", "name" FROM "teams"
 WHERE "id" = $1`
 
@@ -145,7 +145,7 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 	return v, nil
 }
 
-const sqlTeamsFindAll = `-- name: teams.FindAll
+const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
 SELECT "id", "name" FROM "teams" ORDER BY "id"`
 
 // FindAll returns every row of table teams, ordered by primary key. It holds the
@@ -190,11 +190,11 @@ func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 	}
 }
 
-const sqlTeamsListFirst = `-- name: teams.List
+const sqlTeamsListFirst = `-- name: teams.List replica=ok
 SELECT "id", "name" FROM "teams" ORDER BY "id"
 LIMIT $1`
 
-const sqlTeamsListAfter = `-- name: teams.List
+const sqlTeamsListAfter = `-- name: teams.List replica=ok
 SELECT "id", "name" FROM "teams"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -262,7 +262,7 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTeamsCount = `-- name: teams.Count
+const sqlTeamsCount = `-- name: teams.Count replica=ok
 SELECT count(*) FROM "teams"`
 
 // Count returns the number of rows of table teams.
@@ -274,7 +274,7 @@ func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTeamsFindByIDs = `-- name: teams.FindByIDs
+const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
 SELECT "id", "name" FROM "teams"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -128,7 +128,7 @@ func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, 
 	return v, nil
 }
 
-const sqlOrderItemsFindByID = `-- name: order_items.FindByID
+const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = $1 AND "sku" = $2`
 
@@ -142,7 +142,7 @@ func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string)
 	return v, nil
 }
 
-const sqlOrderItemsFindAll = `-- name: order_items.FindAll
+const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_id", "sku"`
 
 // FindAll returns every row of table order_items, ordered by primary key. It holds
@@ -187,11 +187,11 @@ func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] 
 	}
 }
 
-const sqlOrderItemsListFirst = `-- name: order_items.List
+const sqlOrderItemsListFirst = `-- name: order_items.List replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_id", "sku"
 LIMIT $1`
 
-const sqlOrderItemsListAfter = `-- name: order_items.List
+const sqlOrderItemsListAfter = `-- name: order_items.List replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE ("order_id", "sku") > ($1, $2) ORDER BY "order_id", "sku"
 LIMIT $3`
@@ -261,7 +261,7 @@ func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrderItemsCount = `-- name: order_items.Count
+const sqlOrderItemsCount = `-- name: order_items.Count replica=ok
 SELECT count(*) FROM "order_items"`
 
 // Count returns the number of rows of table order_items.
@@ -492,7 +492,7 @@ func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n New
 	}
 }
 
-const sqlOrderItemsListByOrderID = `-- name: order_items.ListByOrderID
+const sqlOrderItemsListByOrderID = `-- name: order_items.ListByOrderID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
 
@@ -510,7 +510,7 @@ func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]Ord
 	return items, nil
 }
 
-const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID
+const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
 
@@ -553,7 +553,7 @@ func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[in
 	return m, nil
 }
 
-const sqlOrderItemsListBySKU = `-- name: order_items.ListBySKU
+const sqlOrderItemsListBySKU = `-- name: order_items.ListBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "sku" = $1 ORDER BY "order_id", "sku"`
 
@@ -571,7 +571,7 @@ func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem,
 	return items, nil
 }
 
-const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU
+const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
 

@@ -86,7 +86,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	return v, nil
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID
+const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
 SELECT "id", "placed" FROM "orders"
 WHERE "id" = $1`
 
@@ -100,7 +100,7 @@ func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
 	return v, nil
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll
+const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "placed" FROM "orders" ORDER BY "id"`
 
 // FindAll returns every row of table orders, ordered by primary key. It holds the
@@ -145,11 +145,11 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	}
 }
 
-const sqlOrdersListFirst = `-- name: orders.List
+const sqlOrdersListFirst = `-- name: orders.List replica=ok
 SELECT "id", "placed" FROM "orders" ORDER BY "id"
 LIMIT $1`
 
-const sqlOrdersListAfter = `-- name: orders.List
+const sqlOrdersListAfter = `-- name: orders.List replica=ok
 SELECT "id", "placed" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -214,7 +214,7 @@ func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrdersCount = `-- name: orders.Count
+const sqlOrdersCount = `-- name: orders.Count replica=ok
 SELECT count(*) FROM "orders"`
 
 // Count returns the number of rows of table orders.
@@ -226,7 +226,7 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs
+const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
 SELECT "id", "placed" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -93,7 +93,7 @@ func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error)
 	return v, nil
 }
 
-const sqlCompaniesFindByID = `-- name: companies.FindByID
+const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
 SELECT "id", "name" FROM "companies"
 WHERE "id" = $1`
 
@@ -107,7 +107,7 @@ func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, erro
 	return v, nil
 }
 
-const sqlCompaniesFindAll = `-- name: companies.FindAll
+const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
 SELECT "id", "name" FROM "companies" ORDER BY "id"`
 
 // FindAll returns every row of table companies, ordered by primary key. It holds
@@ -152,11 +152,11 @@ func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 	}
 }
 
-const sqlCompaniesListFirst = `-- name: companies.List
+const sqlCompaniesListFirst = `-- name: companies.List replica=ok
 SELECT "id", "name" FROM "companies" ORDER BY "id"
 LIMIT $1`
 
-const sqlCompaniesListAfter = `-- name: companies.List
+const sqlCompaniesListAfter = `-- name: companies.List replica=ok
 SELECT "id", "name" FROM "companies"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -221,7 +221,7 @@ func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCompaniesCount = `-- name: companies.Count
+const sqlCompaniesCount = `-- name: companies.Count replica=ok
 SELECT count(*) FROM "companies"`
 
 // Count returns the number of rows of table companies.
@@ -233,7 +233,7 @@ func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs
+const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs replica=ok
 SELECT "id", "name" FROM "companies"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

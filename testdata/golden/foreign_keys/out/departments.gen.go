@@ -102,7 +102,7 @@ func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Departmen
 	return v, nil
 }
 
-const sqlDepartmentsFindByID = `-- name: departments.FindByID
+const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "id" = $1`
 
@@ -116,7 +116,7 @@ func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department
 	return v, nil
 }
 
-const sqlDepartmentsFindAll = `-- name: departments.FindAll
+const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
 SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
 
 // FindAll returns every row of table departments, ordered by primary key. It holds
@@ -161,11 +161,11 @@ func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error
 	}
 }
 
-const sqlDepartmentsListFirst = `-- name: departments.List
+const sqlDepartmentsListFirst = `-- name: departments.List replica=ok
 SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"
 LIMIT $1`
 
-const sqlDepartmentsListAfter = `-- name: departments.List
+const sqlDepartmentsListAfter = `-- name: departments.List replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -231,7 +231,7 @@ func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error)
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlDepartmentsCount = `-- name: departments.Count
+const sqlDepartmentsCount = `-- name: departments.Count replica=ok
 SELECT count(*) FROM "departments"`
 
 // Count returns the number of rows of table departments.
@@ -243,7 +243,7 @@ func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs
+const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -467,7 +467,7 @@ func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n
 	}
 }
 
-const sqlDepartmentsListByCompanyID = `-- name: departments.ListByCompanyID
+const sqlDepartmentsListByCompanyID = `-- name: departments.ListByCompanyID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = $1 ORDER BY "id"`
 
@@ -485,7 +485,7 @@ func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUI
 	return items, nil
 }
 
-const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID
+const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = ANY($1) ORDER BY "id"`
 

@@ -139,7 +139,7 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 	return v, nil
 }
 
-const sqlEmployeesFindByID = `-- name: employees.FindByID
+const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "id" = $1`
 
@@ -153,7 +153,7 @@ func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error)
 	return v, nil
 }
 
-const sqlEmployeesFindAll = `-- name: employees.FindAll
+const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`
 
 // FindAll returns every row of table employees, ordered by primary key. It holds
@@ -198,11 +198,11 @@ func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	}
 }
 
-const sqlEmployeesListFirst = `-- name: employees.List
+const sqlEmployeesListFirst = `-- name: employees.List replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"
 LIMIT $1`
 
-const sqlEmployeesListAfter = `-- name: employees.List
+const sqlEmployeesListAfter = `-- name: employees.List replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -273,7 +273,7 @@ func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlEmployeesCount = `-- name: employees.Count
+const sqlEmployeesCount = `-- name: employees.Count replica=ok
 SELECT count(*) FROM "employees"`
 
 // Count returns the number of rows of table employees.
@@ -285,7 +285,7 @@ func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs
+const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -470,7 +470,7 @@ func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee)
 	}
 }
 
-const sqlEmployeesListByDepartmentID = `-- name: employees.ListByDepartmentID
+const sqlEmployeesListByDepartmentID = `-- name: employees.ListByDepartmentID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "department_id" = $1 ORDER BY "id"`
 
@@ -488,7 +488,7 @@ func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid
 	return items, nil
 }
 
-const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID
+const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "department_id" = ANY($1) ORDER BY "id"`
 
@@ -531,7 +531,7 @@ func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID)
 	return m, nil
 }
 
-const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID
+const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "manager_id" = $1 ORDER BY "id"`
 
@@ -549,7 +549,7 @@ func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]
 	return items, nil
 }
 
-const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID
+const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 

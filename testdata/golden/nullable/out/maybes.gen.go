@@ -225,7 +225,7 @@ func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 	return v, nil
 }
 
-const sqlMaybesFindByID = `-- name: maybes.FindByID
+const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
 WHERE "id" = $1`
 
@@ -239,7 +239,7 @@ func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
 	return v, nil
 }
 
-const sqlMaybesFindAll = `-- name: maybes.FindAll
+const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`
 
 // FindAll returns every row of table maybes, ordered by primary key. It holds the
@@ -284,11 +284,11 @@ func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 	}
 }
 
-const sqlMaybesListFirst = `-- name: maybes.List
+const sqlMaybesListFirst = `-- name: maybes.List replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"
 LIMIT $1`
 
-const sqlMaybesListAfter = `-- name: maybes.List
+const sqlMaybesListAfter = `-- name: maybes.List replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -374,7 +374,7 @@ func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlMaybesCount = `-- name: maybes.Count
+const sqlMaybesCount = `-- name: maybes.Count replica=ok
 SELECT count(*) FROM "maybes"`
 
 // Count returns the number of rows of table maybes.
@@ -386,7 +386,7 @@ func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs
+const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

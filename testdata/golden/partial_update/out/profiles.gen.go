@@ -136,7 +136,7 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	return v, nil
 }
 
-const sqlProfilesFindByID = `-- name: profiles.FindByID
+const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "id" = $1`
 
@@ -150,7 +150,7 @@ func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
 	return v, nil
 }
 
-const sqlProfilesFindAll = `-- name: profiles.FindAll
+const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`
 
 // FindAll returns every row of table profiles, ordered by primary key. It holds
@@ -195,11 +195,11 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	}
 }
 
-const sqlProfilesListFirst = `-- name: profiles.List
+const sqlProfilesListFirst = `-- name: profiles.List replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"
 LIMIT $1`
 
-const sqlProfilesListAfter = `-- name: profiles.List
+const sqlProfilesListAfter = `-- name: profiles.List replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -272,7 +272,7 @@ func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlProfilesCount = `-- name: profiles.Count
+const sqlProfilesCount = `-- name: profiles.Count replica=ok
 SELECT count(*) FROM "profiles"`
 
 // Count returns the number of rows of table profiles.
@@ -284,7 +284,7 @@ func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs
+const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

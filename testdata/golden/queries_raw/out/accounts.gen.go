@@ -144,7 +144,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	return v, nil
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID
+const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "id" = $1 AND "org_id" = $2`
 
@@ -163,7 +163,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	return v, nil
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll
+const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = $1 ORDER BY "id"`
 
@@ -220,12 +220,12 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	}
 }
 
-const sqlAccountsListFirst = `-- name: accounts.List
+const sqlAccountsListFirst = `-- name: accounts.List replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = $2 ORDER BY "id"
 LIMIT $1`
 
-const sqlAccountsListAfter = `-- name: accounts.List
+const sqlAccountsListAfter = `-- name: accounts.List replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
@@ -311,7 +311,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAccountsCount = `-- name: accounts.Count
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"
 WHERE "org_id" = $1`
 
@@ -329,7 +329,7 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs
+const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -428,7 +428,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return out, nil
 }
 
-const sqlAccountsListByOrgID = `-- name: accounts.ListByOrgID
+const sqlAccountsListByOrgID = `-- name: accounts.ListByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "id"`
 
@@ -451,7 +451,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 	return items, nil
 }
 
-const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID
+const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
@@ -633,7 +633,7 @@ func scanSummaryRow(row pgx.Row, v *SummaryRow) error {
 	return row.Scan(&v.Accounts, &v.Currencies, &v.LongestLabel)
 }
 
-const sqlAccountsSummary = `-- name: accounts.Summary
+const sqlAccountsSummary = `-- name: accounts.Summary replica=ok
 SELECT count(*) AS accounts, array_agg(DISTINCT currency ORDER BY currency)::text[] AS currencies,
        max(label) AS longest_label
 FROM accounts WHERE org_id = $1`

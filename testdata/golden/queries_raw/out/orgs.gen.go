@@ -90,7 +90,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	return v, nil
 }
 
-const sqlOrgsFindByID = `-- name: orgs.FindByID
+const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = $1`
 
@@ -104,7 +104,7 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	return v, nil
 }
 
-const sqlOrgsFindAll = `-- name: orgs.FindAll
+const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "name" FROM "orgs" ORDER BY "id"`
 
 // FindAll returns every row of table orgs, ordered by primary key. It holds the
@@ -149,11 +149,11 @@ func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	}
 }
 
-const sqlOrgsListFirst = `-- name: orgs.List
+const sqlOrgsListFirst = `-- name: orgs.List replica=ok
 SELECT "id", "name" FROM "orgs" ORDER BY "id"
 LIMIT $1`
 
-const sqlOrgsListAfter = `-- name: orgs.List
+const sqlOrgsListAfter = `-- name: orgs.List replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -217,7 +217,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrgsCount = `-- name: orgs.Count
+const sqlOrgsCount = `-- name: orgs.Count replica=ok
 SELECT count(*) FROM "orgs"`
 
 // Count returns the number of rows of table orgs.
@@ -229,7 +229,7 @@ func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs
+const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -153,7 +153,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	return v, nil
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID
+const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "id" = $1`
 
@@ -167,7 +167,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	return v, nil
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll
+const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts" ORDER BY "id"`
 
 // FindAll returns every row of table accounts, ordered by primary key. It holds
@@ -212,11 +212,11 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	}
 }
 
-const sqlAccountsListFirst = `-- name: accounts.List
+const sqlAccountsListFirst = `-- name: accounts.List replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts" ORDER BY "id"
 LIMIT $1`
 
-const sqlAccountsListAfter = `-- name: accounts.List
+const sqlAccountsListAfter = `-- name: accounts.List replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -288,7 +288,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAccountsCount = `-- name: accounts.Count
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
@@ -300,7 +300,7 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs
+const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -482,7 +482,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return out, nil
 }
 
-const sqlAccountsListByUserID = `-- name: accounts.ListByUserID
+const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -500,7 +500,7 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	return items, nil
 }
 
-const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID
+const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
@@ -570,36 +570,36 @@ type ForUserParams struct {
 	Currency runtime.Opt[Currency]
 }
 
-const sqlAccountsForUserV0 = `-- name: accounts.ForUser
+const sqlAccountsForUserV0 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1
 ORDER BY "currency", "balance" DESC, "id"
 LIMIT $2`
 
-const sqlAccountsForUserAfterV0 = `-- name: accounts.ForUser
+const sqlAccountsForUserAfterV0 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" >= $2 AND ("currency" > $2 OR ("currency" = $2 AND ("balance" < $3 OR ("balance" = $3 AND ("id" > $4)))))
 ORDER BY "currency", "balance" DESC, "id"
 LIMIT $5`
 
-const sqlAccountsForUserStreamV0 = `-- name: accounts.ForUser
+const sqlAccountsForUserStreamV0 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1
 ORDER BY "currency", "balance" DESC, "id"`
 
-const sqlAccountsForUserV1 = `-- name: accounts.ForUser
+const sqlAccountsForUserV1 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2
 ORDER BY "currency", "balance" DESC, "id"
 LIMIT $3`
 
-const sqlAccountsForUserAfterV1 = `-- name: accounts.ForUser
+const sqlAccountsForUserAfterV1 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2 AND "currency" >= $3 AND ("currency" > $3 OR ("currency" = $3 AND ("balance" < $4 OR ("balance" = $4 AND ("id" > $5)))))
 ORDER BY "currency", "balance" DESC, "id"
 LIMIT $6`
 
-const sqlAccountsForUserStreamV1 = `-- name: accounts.ForUser
+const sqlAccountsForUserStreamV1 = `-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2
 ORDER BY "currency", "balance" DESC, "id"`
@@ -716,13 +716,13 @@ type RichestParams struct {
 	MinBalance decimal.Decimal
 }
 
-const sqlAccountsRichestV0 = `-- name: accounts.Richest
+const sqlAccountsRichestV0 = `-- name: accounts.Richest replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "balance" > $1
 ORDER BY "balance" DESC, "id"
 LIMIT $2 OFFSET $3`
 
-const sqlAccountsRichestV1 = `-- name: accounts.Richest
+const sqlAccountsRichestV1 = `-- name: accounts.Richest replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "currency" = ANY($1::text[]::"currency"[]) AND "balance" > $2
 ORDER BY "balance" DESC, "id"
@@ -800,7 +800,7 @@ type FilterParams struct {
 	OpenedBefore runtime.Opt[time.Time]
 }
 
-const sqlAccountsFilter = `-- name: accounts.Filter
+const sqlAccountsFilter = `-- name: accounts.Filter replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE ($1::uuid IS NULL OR "user_id" = $1) AND (NOT $2::boolean OR "currency" = ANY($3::text[]::"currency"[])) AND ($4::numeric(18,2) IS NULL OR "balance" >= $4) AND ($5::numeric(18,2) IS NULL OR "balance" <= $5) AND ($6::varchar IS NULL OR "label" LIKE $6) AND ($7::date IS NULL OR "opened_on" < $7)
 ORDER BY "id"`
@@ -849,7 +849,7 @@ func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq
 	}
 }
 
-const sqlAccountsInCurrencies = `-- name: accounts.InCurrencies
+const sqlAccountsInCurrencies = `-- name: accounts.InCurrencies replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "currency" = ANY('{EUR,GBP}'::"currency"[]) AND "label" IS DISTINCT FROM 'it''s closed'::varchar(100)
 ORDER BY "id"`
@@ -877,7 +877,7 @@ type TopParams struct {
 	Currency Currency
 }
 
-const sqlAccountsTop = `-- name: accounts.Top
+const sqlAccountsTop = `-- name: accounts.Top replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "balance" >= $1 AND "currency" = $2
 ORDER BY "balance" DESC, "id"

@@ -133,7 +133,7 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	return v, nil
 }
 
-const sqlEntriesFindByID = `-- name: entries.FindByID
+const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "id" = $1`
 
@@ -147,7 +147,7 @@ func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
 	return v, nil
 }
 
-const sqlEntriesFindAll = `-- name: entries.FindAll
+const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`
 
 // FindAll returns every row of table entries, ordered by primary key. It holds the
@@ -192,11 +192,11 @@ func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	}
 }
 
-const sqlEntriesListFirst = `-- name: entries.List
+const sqlEntriesListFirst = `-- name: entries.List replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"
 LIMIT $1`
 
-const sqlEntriesListAfter = `-- name: entries.List
+const sqlEntriesListAfter = `-- name: entries.List replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -268,7 +268,7 @@ func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlEntriesCount = `-- name: entries.Count
+const sqlEntriesCount = `-- name: entries.Count replica=ok
 SELECT count(*) FROM "entries"`
 
 // Count returns the number of rows of table entries.
@@ -280,7 +280,7 @@ func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlEntriesFindByIDs = `-- name: entries.FindByIDs
+const sqlEntriesFindByIDs = `-- name: entries.FindByIDs replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -462,7 +462,7 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	return out, nil
 }
 
-const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID
+const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 ORDER BY "id"`
 
@@ -480,7 +480,7 @@ func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Ent
 	return items, nil
 }
 
-const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID
+const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
@@ -523,13 +523,13 @@ func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int6
 	return m, nil
 }
 
-const sqlEntriesLedger = `-- name: entries.Ledger
+const sqlEntriesLedger = `-- name: entries.Ledger replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1
 ORDER BY "id"
 LIMIT $2`
 
-const sqlEntriesLedgerAfter = `-- name: entries.Ledger
+const sqlEntriesLedgerAfter = `-- name: entries.Ledger replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 AND "id" > $2
 ORDER BY "id"
@@ -581,19 +581,19 @@ type RecentParams struct {
 	Kinds []EntryKind
 }
 
-const sqlEntriesRecent = `-- name: entries.Recent
+const sqlEntriesRecent = `-- name: entries.Recent replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 AND "booked_at" BETWEEN $2 AND $3 AND "kind" = ANY($4::text[]::"entry_kind"[])
 ORDER BY "booked_at" DESC, "id" DESC
 LIMIT $5`
 
-const sqlEntriesRecentAfter = `-- name: entries.Recent
+const sqlEntriesRecentAfter = `-- name: entries.Recent replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 AND "booked_at" BETWEEN $2 AND $3 AND "kind" = ANY($4::text[]::"entry_kind"[]) AND ("booked_at", "id") < ($5, $6)
 ORDER BY "booked_at" DESC, "id" DESC
 LIMIT $7`
 
-const sqlEntriesRecentStream = `-- name: entries.Recent
+const sqlEntriesRecentStream = `-- name: entries.Recent replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = $1 AND "booked_at" BETWEEN $2 AND $3 AND "kind" = ANY($4::text[]::"entry_kind"[])
 ORDER BY "booked_at" DESC, "id" DESC`
@@ -667,7 +667,7 @@ type MemoLikeParams struct {
 	Amount decimal.Decimal
 }
 
-const sqlEntriesMemoLike = `-- name: entries.MemoLike
+const sqlEntriesMemoLike = `-- name: entries.MemoLike replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "memo" LIKE $1 AND "amount" <= $2
 ORDER BY "id"`
@@ -685,7 +685,7 @@ func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, er
 	return items, nil
 }
 
-const sqlEntriesWithdrawals = `-- name: entries.Withdrawals
+const sqlEntriesWithdrawals = `-- name: entries.Withdrawals replica=ok
 SELECT count(*) FROM "entries"
 WHERE "kind" = 'withdrawal'::"entry_kind" AND "amount" < $1`
 

@@ -164,11 +164,11 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID
+const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = $1 AND "deleted_at" IS NULL`
 
-const sqlUsersFindByIDWithDeleted = `-- name: users.FindByID
+const sqlUsersFindByIDWithDeleted = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = $1`
 
@@ -182,11 +182,11 @@ func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindAll = `-- name: users.FindAll
+const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlUsersFindAllWithDeleted = `-- name: users.FindAll
+const sqlUsersFindAllWithDeleted = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users" ORDER BY "id"`
 
 // FindAll returns every row of table users, ordered by primary key. It holds the
@@ -231,21 +231,21 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	}
 }
 
-const sqlUsersListFirst = `-- name: users.List
+const sqlUsersListFirst = `-- name: users.List replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
-const sqlUsersListFirstWithDeleted = `-- name: users.List
+const sqlUsersListFirstWithDeleted = `-- name: users.List replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users" ORDER BY "id"
 LIMIT $1`
 
-const sqlUsersListAfter = `-- name: users.List
+const sqlUsersListAfter = `-- name: users.List replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE ("id") > ($1) AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
-const sqlUsersListAfterWithDeleted = `-- name: users.List
+const sqlUsersListAfterWithDeleted = `-- name: users.List replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -353,11 +353,11 @@ func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersCount = `-- name: users.Count
+const sqlUsersCount = `-- name: users.Count replica=ok
 SELECT count(*) FROM "users"
 WHERE "deleted_at" IS NULL`
 
-const sqlUsersCountWithDeleted = `-- name: users.Count
+const sqlUsersCountWithDeleted = `-- name: users.Count replica=ok
 SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
@@ -369,11 +369,11 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlUsersFindByIDs = `-- name: users.FindByIDs
+const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
 
-const sqlUsersFindByIDsWithDeleted = `-- name: users.FindByIDs
+const sqlUsersFindByIDsWithDeleted = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -651,7 +651,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 	return m, nil
 }
 
-const sqlUsersForEmail = `-- name: users.ForEmail
+const sqlUsersForEmail = `-- name: users.ForEmail replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "email" = $1 AND "deleted_at" IS NULL
 LIMIT 1`
@@ -694,112 +694,112 @@ type SearchParams struct {
 	Offset int64
 }
 
-const sqlUsersSearchV0 = `-- name: users.Search
+const sqlUsersSearchV0 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $1
 OFFSET $2`
 
-const sqlUsersSearchV1 = `-- name: users.Search
+const sqlUsersSearchV1 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
 OFFSET $3`
 
-const sqlUsersSearchV2 = `-- name: users.Search
+const sqlUsersSearchV2 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
 OFFSET $3`
 
-const sqlUsersSearchV3 = `-- name: users.Search
+const sqlUsersSearchV3 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
 OFFSET $4`
 
-const sqlUsersSearchV4 = `-- name: users.Search
+const sqlUsersSearchV4 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" <= $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
 OFFSET $3`
 
-const sqlUsersSearchV5 = `-- name: users.Search
+const sqlUsersSearchV5 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" <= $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
 OFFSET $4`
 
-const sqlUsersSearchV6 = `-- name: users.Search
+const sqlUsersSearchV6 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "age" <= $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
 OFFSET $4`
 
-const sqlUsersSearchV7 = `-- name: users.Search
+const sqlUsersSearchV7 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "age" <= $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
 OFFSET $5`
 
-const sqlUsersSearchV8 = `-- name: users.Search
+const sqlUsersSearchV8 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "nickname" = $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
 OFFSET $3`
 
-const sqlUsersSearchV9 = `-- name: users.Search
+const sqlUsersSearchV9 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "nickname" = $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
 OFFSET $4`
 
-const sqlUsersSearchV10 = `-- name: users.Search
+const sqlUsersSearchV10 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "nickname" = $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
 OFFSET $4`
 
-const sqlUsersSearchV11 = `-- name: users.Search
+const sqlUsersSearchV11 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "nickname" = $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
 OFFSET $5`
 
-const sqlUsersSearchV12 = `-- name: users.Search
+const sqlUsersSearchV12 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" <= $1 AND "nickname" = $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
 OFFSET $4`
 
-const sqlUsersSearchV13 = `-- name: users.Search
+const sqlUsersSearchV13 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" <= $2 AND "nickname" = $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
 OFFSET $5`
 
-const sqlUsersSearchV14 = `-- name: users.Search
+const sqlUsersSearchV14 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "age" <= $2 AND "nickname" = $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
 OFFSET $5`
 
-const sqlUsersSearchV15 = `-- name: users.Search
+const sqlUsersSearchV15 = `-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "age" <= $3 AND "nickname" = $4 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
@@ -875,7 +875,7 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	return items, nil
 }
 
-const sqlUsersCountAdults = `-- name: users.CountAdults
+const sqlUsersCountAdults = `-- name: users.CountAdults replica=ok
 SELECT count(*) FROM "users"
 WHERE "age" >= $1 AND "deleted_at" IS NULL`
 
@@ -888,7 +888,7 @@ func (r *UserRepo) CountAdults(ctx context.Context, minAge int32) (int64, error)
 	return n, nil
 }
 
-const sqlUsersEmailTaken = `-- name: users.EmailTaken
+const sqlUsersEmailTaken = `-- name: users.EmailTaken replica=ok
 SELECT EXISTS (SELECT 1 FROM "users"
 WHERE "email" = $1 AND "deleted_at" IS NULL)`
 
@@ -901,7 +901,7 @@ func (r *UserRepo) EmailTaken(ctx context.Context, email string) (bool, error) {
 	return ok, nil
 }
 
-const sqlUsersWithoutNickname = `-- name: users.WithoutNickname
+const sqlUsersWithoutNickname = `-- name: users.WithoutNickname replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "nickname" IS NULL AND "deleted_at" IS NULL
 ORDER BY "name"`
@@ -920,7 +920,7 @@ func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	return items, nil
 }
 
-const sqlUsersWithNickname = `-- name: users.WithNickname
+const sqlUsersWithNickname = `-- name: users.WithNickname replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "nickname" IS NOT NULL AND "deleted_at" IS NULL
 ORDER BY "nickname" NULLS FIRST, "id"
@@ -940,7 +940,7 @@ func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	return items, nil
 }
 
-const sqlUsersByIDs = `-- name: users.ByIDs
+const sqlUsersByIDs = `-- name: users.ByIDs replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL
 ORDER BY "email"`
@@ -967,7 +967,7 @@ type NotNamedParams struct {
 	NotNick string
 }
 
-const sqlUsersNotNamed = `-- name: users.NotNamed
+const sqlUsersNotNamed = `-- name: users.NotNamed replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" <> $1 AND "nickname" IS DISTINCT FROM $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
@@ -985,7 +985,7 @@ func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, erro
 	return items, nil
 }
 
-const sqlUsersDeleted = `-- name: users.Deleted
+const sqlUsersDeleted = `-- name: users.Deleted replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "deleted_at" IS NOT NULL
 ORDER BY "id"`

@@ -163,7 +163,7 @@ func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error)
 	return v, nil
 }
 
-const sqlAddressesFindByID = `-- name: addresses.FindByID
+const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
 WHERE "id" = $1`
 
@@ -177,7 +177,7 @@ func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
 	return v, nil
 }
 
-const sqlAddressesFindAll = `-- name: addresses.FindAll
+const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses" ORDER BY "id"`
 
 // FindAll returns every row of table addresses, ordered by primary key. It holds
@@ -222,11 +222,11 @@ func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 	}
 }
 
-const sqlAddressesListFirst = `-- name: addresses.List
+const sqlAddressesListFirst = `-- name: addresses.List replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses" ORDER BY "id"
 LIMIT $1`
 
-const sqlAddressesListAfter = `-- name: addresses.List
+const sqlAddressesListAfter = `-- name: addresses.List replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -300,7 +300,7 @@ func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAddressesCount = `-- name: addresses.Count
+const sqlAddressesCount = `-- name: addresses.Count replica=ok
 SELECT count(*) FROM "addresses"`
 
 // Count returns the number of rows of table addresses.
@@ -312,7 +312,7 @@ func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs
+const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -502,7 +502,7 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	return out, nil
 }
 
-const sqlAddressesListByUserID = `-- name: addresses.ListByUserID
+const sqlAddressesListByUserID = `-- name: addresses.ListByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -520,7 +520,7 @@ func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Add
 	return items, nil
 }
 
-const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID
+const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 

@@ -144,7 +144,7 @@ func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	return v, nil
 }
 
-const sqlAPIKeysFindByID = `-- name: api_keys.FindByID
+const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = $1`
 
@@ -158,7 +158,7 @@ func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error)
 	return v, nil
 }
 
-const sqlAPIKeysFindAll = `-- name: api_keys.FindAll
+const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
 
 // FindAll returns every row of table api_keys, ordered by primary key. It holds
@@ -203,11 +203,11 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 	}
 }
 
-const sqlAPIKeysListFirst = `-- name: api_keys.List
+const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"
 LIMIT $1`
 
-const sqlAPIKeysListAfter = `-- name: api_keys.List
+const sqlAPIKeysListAfter = `-- name: api_keys.List replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -280,7 +280,7 @@ func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAPIKeysCount = `-- name: api_keys.Count
+const sqlAPIKeysCount = `-- name: api_keys.Count replica=ok
 SELECT count(*) FROM "api_keys"`
 
 // Count returns the number of rows of table api_keys.
@@ -292,7 +292,7 @@ func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs
+const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -549,7 +549,7 @@ func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (A
 	}
 }
 
-const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID
+const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -567,7 +567,7 @@ func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uu
 	return items, nil
 }
 
-const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID
+const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 

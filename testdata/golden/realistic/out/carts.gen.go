@@ -137,7 +137,7 @@ func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 	return v, nil
 }
 
-const sqlCartsFindByID = `-- name: carts.FindByID
+const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "id" = $1`
 
@@ -151,7 +151,7 @@ func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
 	return v, nil
 }
 
-const sqlCartsFindAll = `-- name: carts.FindAll
+const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY "id"`
 
 // FindAll returns every row of table carts, ordered by primary key. It holds the
@@ -196,11 +196,11 @@ func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 	}
 }
 
-const sqlCartsListFirst = `-- name: carts.List
+const sqlCartsListFirst = `-- name: carts.List replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY "id"
 LIMIT $1`
 
-const sqlCartsListAfter = `-- name: carts.List
+const sqlCartsListAfter = `-- name: carts.List replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -271,7 +271,7 @@ func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCartsCount = `-- name: carts.Count
+const sqlCartsCount = `-- name: carts.Count replica=ok
 SELECT count(*) FROM "carts"`
 
 // Count returns the number of rows of table carts.
@@ -283,7 +283,7 @@ func (r *CartRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCartsFindByIDs = `-- name: carts.FindByIDs
+const sqlCartsFindByIDs = `-- name: carts.FindByIDs replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -536,7 +536,7 @@ func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, 
 	}
 }
 
-const sqlCartsListByCustomerID = `-- name: carts.ListByCustomerID
+const sqlCartsListByCustomerID = `-- name: carts.ListByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "customer_id" = $1 ORDER BY "id"`
 
@@ -554,7 +554,7 @@ func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	return items, nil
 }
 
-const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID
+const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 

@@ -136,7 +136,7 @@ func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, err
 	return v, nil
 }
 
-const sqlCategoriesFindByID = `-- name: categories.FindByID
+const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "id" = $1`
 
@@ -150,7 +150,7 @@ func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error)
 	return v, nil
 }
 
-const sqlCategoriesFindAll = `-- name: categories.FindAll
+const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY "id"`
 
 // FindAll returns every row of table categories, ordered by primary key. It holds
@@ -195,11 +195,11 @@ func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 	}
 }
 
-const sqlCategoriesListFirst = `-- name: categories.List
+const sqlCategoriesListFirst = `-- name: categories.List replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY "id"
 LIMIT $1`
 
-const sqlCategoriesListAfter = `-- name: categories.List
+const sqlCategoriesListAfter = `-- name: categories.List replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -270,7 +270,7 @@ func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCategoriesCount = `-- name: categories.Count
+const sqlCategoriesCount = `-- name: categories.Count replica=ok
 SELECT count(*) FROM "categories"`
 
 // Count returns the number of rows of table categories.
@@ -282,7 +282,7 @@ func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs
+const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -524,7 +524,7 @@ func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) 
 	}
 }
 
-const sqlCategoriesListByParentID = `-- name: categories.ListByParentID
+const sqlCategoriesListByParentID = `-- name: categories.ListByParentID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "parent_id" = $1 ORDER BY "id"`
 
@@ -542,7 +542,7 @@ func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Ca
 	return items, nil
 }
 
-const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID
+const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "parent_id" = ANY($1) ORDER BY "id"`
 

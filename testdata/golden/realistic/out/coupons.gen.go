@@ -121,7 +121,7 @@ func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 	return v, nil
 }
 
-const sqlCouponsFindByID = `-- name: coupons.FindByID
+const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = $1`
 
@@ -135,7 +135,7 @@ func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) 
 	return v, nil
 }
 
-const sqlCouponsFindAll = `-- name: coupons.FindAll
+const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons" ORDER BY "code"`
 
 // FindAll returns every row of table coupons, ordered by primary key. It holds the
@@ -180,11 +180,11 @@ func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 	}
 }
 
-const sqlCouponsListFirst = `-- name: coupons.List
+const sqlCouponsListFirst = `-- name: coupons.List replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons" ORDER BY "code"
 LIMIT $1`
 
-const sqlCouponsListAfter = `-- name: coupons.List
+const sqlCouponsListAfter = `-- name: coupons.List replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
@@ -256,7 +256,7 @@ func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCouponsCount = `-- name: coupons.Count
+const sqlCouponsCount = `-- name: coupons.Count replica=ok
 SELECT count(*) FROM "coupons"`
 
 // Count returns the number of rows of table coupons.
@@ -268,7 +268,7 @@ func (r *CouponRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs
+const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = ANY($1) ORDER BY "code"`
 

@@ -161,7 +161,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	return v, nil
 }
 
-const sqlCustomersFindByID = `-- name: customers.FindByID
+const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1`
 
@@ -175,7 +175,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 	return v, nil
 }
 
-const sqlCustomersFindAll = `-- name: customers.FindAll
+const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers" ORDER BY "id"`
 
 // FindAll returns every row of table customers, ordered by primary key. It holds
@@ -220,11 +220,11 @@ func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	}
 }
 
-const sqlCustomersListFirst = `-- name: customers.List
+const sqlCustomersListFirst = `-- name: customers.List replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers" ORDER BY "id"
 LIMIT $1`
 
-const sqlCustomersListAfter = `-- name: customers.List
+const sqlCustomersListAfter = `-- name: customers.List replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -298,7 +298,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlCustomersCount = `-- name: customers.Count
+const sqlCustomersCount = `-- name: customers.Count replica=ok
 SELECT count(*) FROM "customers"`
 
 // Count returns the number of rows of table customers.
@@ -310,7 +310,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlCustomersFindByIDs = `-- name: customers.FindByIDs
+const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -503,7 +503,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return out, nil
 }
 
-const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID
+const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -521,7 +521,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	return items, nil
 }
 
-const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID
+const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 

@@ -124,7 +124,7 @@ func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (Feature
 	return v, nil
 }
 
-const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID
+const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE "key" = $1`
 
@@ -138,7 +138,7 @@ func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag
 	return v, nil
 }
 
-const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll
+const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags" ORDER BY "key"`
 
 // FindAll returns every row of table feature_flags, ordered by primary key. It
@@ -183,11 +183,11 @@ func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, err
 	}
 }
 
-const sqlFeatureFlagsListFirst = `-- name: feature_flags.List
+const sqlFeatureFlagsListFirst = `-- name: feature_flags.List replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags" ORDER BY "key"
 LIMIT $1`
 
-const sqlFeatureFlagsListAfter = `-- name: feature_flags.List
+const sqlFeatureFlagsListAfter = `-- name: feature_flags.List replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
@@ -260,7 +260,7 @@ func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) 
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlFeatureFlagsCount = `-- name: feature_flags.Count
+const sqlFeatureFlagsCount = `-- name: feature_flags.Count replica=ok
 SELECT count(*) FROM "feature_flags"`
 
 // Count returns the number of rows of table feature_flags.
@@ -272,7 +272,7 @@ func (r *FeatureFlagRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlFeatureFlagsFindByIDs = `-- name: feature_flags.FindByIDs
+const sqlFeatureFlagsFindByIDs = `-- name: feature_flags.FindByIDs replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE "key" = ANY($1) ORDER BY "key"`
 

@@ -116,7 +116,7 @@ func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, 
 	return v, nil
 }
 
-const sqlInventoryFindByID = `-- name: inventory.FindByID
+const sqlInventoryFindByID = `-- name: inventory.FindByID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 
@@ -130,7 +130,7 @@ func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variant
 	return v, nil
 }
 
-const sqlInventoryFindAll = `-- name: inventory.FindAll
+const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDER BY "warehouse_id", "variant_id"`
 
 // FindAll returns every row of table inventory, ordered by primary key. It holds
@@ -175,11 +175,11 @@ func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] 
 	}
 }
 
-const sqlInventoryListFirst = `-- name: inventory.List
+const sqlInventoryListFirst = `-- name: inventory.List replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDER BY "warehouse_id", "variant_id"
 LIMIT $1`
 
-const sqlInventoryListAfter = `-- name: inventory.List
+const sqlInventoryListAfter = `-- name: inventory.List replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE ("warehouse_id", "variant_id") > ($1, $2) ORDER BY "warehouse_id", "variant_id"
 LIMIT $3`
@@ -246,7 +246,7 @@ func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlInventoryCount = `-- name: inventory.Count
+const sqlInventoryCount = `-- name: inventory.Count replica=ok
 SELECT count(*) FROM "inventory"`
 
 // Count returns the number of rows of table inventory.
@@ -472,7 +472,7 @@ func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Cont
 	}
 }
 
-const sqlInventoryListByWarehouseID = `-- name: inventory.ListByWarehouseID
+const sqlInventoryListByWarehouseID = `-- name: inventory.ListByWarehouseID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 
@@ -490,7 +490,7 @@ func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16
 	return items, nil
 }
 
-const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID
+const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
@@ -533,7 +533,7 @@ func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (ma
 	return m, nil
 }
 
-const sqlInventoryListByVariantID = `-- name: inventory.ListByVariantID
+const sqlInventoryListByVariantID = `-- name: inventory.ListByVariantID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 
@@ -551,7 +551,7 @@ func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	return items, nil
 }
 
-const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID
+const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 

@@ -109,7 +109,7 @@ func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (Invoice
 	return v, nil
 }
 
-const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID
+const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = $1 AND "line_no" = $2`
 
@@ -123,7 +123,7 @@ func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lin
 	return v, nil
 }
 
-const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll
+const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines" ORDER BY "invoice_id", "line_no"`
 
 // FindAll returns every row of table invoice_lines, ordered by primary key. It
@@ -168,11 +168,11 @@ func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, err
 	}
 }
 
-const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List
+const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines" ORDER BY "invoice_id", "line_no"
 LIMIT $1`
 
-const sqlInvoiceLinesListAfter = `-- name: invoice_lines.List
+const sqlInvoiceLinesListAfter = `-- name: invoice_lines.List replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE ("invoice_id", "line_no") > ($1, $2) ORDER BY "invoice_id", "line_no"
 LIMIT $3`
@@ -241,7 +241,7 @@ func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineN
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlInvoiceLinesCount = `-- name: invoice_lines.Count
+const sqlInvoiceLinesCount = `-- name: invoice_lines.Count replica=ok
 SELECT count(*) FROM "invoice_lines"`
 
 // Count returns the number of rows of table invoice_lines.
@@ -470,7 +470,7 @@ func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context
 	}
 }
 
-const sqlInvoiceLinesListByInvoiceID = `-- name: invoice_lines.ListByInvoiceID
+const sqlInvoiceLinesListByInvoiceID = `-- name: invoice_lines.ListByInvoiceID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
 
@@ -488,7 +488,7 @@ func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UU
 	return items, nil
 }
 
-const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID
+const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
 

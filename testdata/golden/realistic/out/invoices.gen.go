@@ -228,7 +228,7 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 	return v, nil
 }
 
-const sqlInvoicesFindByID = `-- name: invoices.FindByID
+const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "id" = $1`
 
@@ -242,7 +242,7 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, erro
 	return v, nil
 }
 
-const sqlInvoicesFindAll = `-- name: invoices.FindAll
+const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`
 
 // FindAll returns every row of table invoices, ordered by primary key. It holds
@@ -287,11 +287,11 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	}
 }
 
-const sqlInvoicesListFirst = `-- name: invoices.List
+const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"
 LIMIT $1`
 
-const sqlInvoicesListAfter = `-- name: invoices.List
+const sqlInvoicesListAfter = `-- name: invoices.List replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -371,7 +371,7 @@ func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlInvoicesCount = `-- name: invoices.Count
+const sqlInvoicesCount = `-- name: invoices.Count replica=ok
 SELECT count(*) FROM "invoices"`
 
 // Count returns the number of rows of table invoices.
@@ -383,7 +383,7 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs
+const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -693,7 +693,7 @@ func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) 
 	}
 }
 
-const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID
+const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -711,7 +711,7 @@ func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return items, nil
 }
 
-const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID
+const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
@@ -754,7 +754,7 @@ func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	return m, nil
 }
 
-const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID
+const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = $1 ORDER BY "id"`
 
@@ -772,7 +772,7 @@ func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID u
 	return items, nil
 }
 
-const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID
+const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = ANY($1) ORDER BY "id"`
 
@@ -815,7 +815,7 @@ func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID
 	return m, nil
 }
 
-const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode
+const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = $1 ORDER BY "id"`
 
@@ -833,7 +833,7 @@ func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) (
 	return items, nil
 }
 
-const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode
+const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = ANY($1) ORDER BY "id"`
 

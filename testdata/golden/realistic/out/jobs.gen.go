@@ -133,7 +133,7 @@ func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 	return v, nil
 }
 
-const sqlJobsFindByID = `-- name: jobs.FindByID
+const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
 WHERE "id" = $1`
 
@@ -147,7 +147,7 @@ func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
 	return v, nil
 }
 
-const sqlJobsFindAll = `-- name: jobs.FindAll
+const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`
 
 // FindAll returns every row of table jobs, ordered by primary key. It holds the
@@ -192,11 +192,11 @@ func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 	}
 }
 
-const sqlJobsListFirst = `-- name: jobs.List
+const sqlJobsListFirst = `-- name: jobs.List replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"
 LIMIT $1`
 
-const sqlJobsListAfter = `-- name: jobs.List
+const sqlJobsListAfter = `-- name: jobs.List replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -269,7 +269,7 @@ func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlJobsCount = `-- name: jobs.Count
+const sqlJobsCount = `-- name: jobs.Count replica=ok
 SELECT count(*) FROM "jobs"`
 
 // Count returns the number of rows of table jobs.
@@ -281,7 +281,7 @@ func (r *JobRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlJobsFindByIDs = `-- name: jobs.FindByIDs
+const sqlJobsFindByIDs = `-- name: jobs.FindByIDs replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -145,7 +145,7 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	return v, nil
 }
 
-const sqlMembershipsFindByID = `-- name: memberships.FindByID
+const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = $1 AND "user_id" = $2`
 
@@ -159,7 +159,7 @@ func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID,
 	return v, nil
 }
 
-const sqlMembershipsFindAll = `-- name: memberships.FindAll
+const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`
 
 // FindAll returns every row of table memberships, ordered by primary key. It holds
@@ -204,11 +204,11 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 	}
 }
 
-const sqlMembershipsListFirst = `-- name: memberships.List
+const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"
 LIMIT $1`
 
-const sqlMembershipsListAfter = `-- name: memberships.List
+const sqlMembershipsListAfter = `-- name: memberships.List replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE ("organization_id", "user_id") > ($1, $2) ORDER BY "organization_id", "user_id"
 LIMIT $3`
@@ -280,7 +280,7 @@ func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, u
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlMembershipsCount = `-- name: memberships.Count
+const sqlMembershipsCount = `-- name: memberships.Count replica=ok
 SELECT count(*) FROM "memberships"`
 
 // Count returns the number of rows of table memberships.
@@ -514,7 +514,7 @@ func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Con
 	}
 }
 
-const sqlMembershipsListByOrganizationID = `-- name: memberships.ListByOrganizationID
+const sqlMembershipsListByOrganizationID = `-- name: memberships.ListByOrganizationID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
 
@@ -532,7 +532,7 @@ func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationI
 	return items, nil
 }
 
-const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID
+const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
@@ -575,7 +575,7 @@ func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.U
 	return m, nil
 }
 
-const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID
+const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
 
@@ -593,7 +593,7 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	return items, nil
 }
 
-const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID
+const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
@@ -636,7 +636,7 @@ func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, nil
 }
 
-const sqlMembershipsListByInvitedBy = `-- name: memberships.ListByInvitedBy
+const sqlMembershipsListByInvitedBy = `-- name: memberships.ListByInvitedBy replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
 
@@ -654,7 +654,7 @@ func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUI
 	return items, nil
 }
 
-const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy
+const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
 

@@ -134,7 +134,7 @@ func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notif
 	return v, nil
 }
 
-const sqlNotificationsFindByID = `-- name: notifications.FindByID
+const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "id" = $1`
 
@@ -148,7 +148,7 @@ func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification
 	return v, nil
 }
 
-const sqlNotificationsFindAll = `-- name: notifications.FindAll
+const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`
 
 // FindAll returns every row of table notifications, ordered by primary key. It
@@ -193,11 +193,11 @@ func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, e
 	}
 }
 
-const sqlNotificationsListFirst = `-- name: notifications.List
+const sqlNotificationsListFirst = `-- name: notifications.List replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"
 LIMIT $1`
 
-const sqlNotificationsListAfter = `-- name: notifications.List
+const sqlNotificationsListAfter = `-- name: notifications.List replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -270,7 +270,7 @@ func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlNotificationsCount = `-- name: notifications.Count
+const sqlNotificationsCount = `-- name: notifications.Count replica=ok
 SELECT count(*) FROM "notifications"`
 
 // Count returns the number of rows of table notifications.
@@ -282,7 +282,7 @@ func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlNotificationsFindByIDs = `-- name: notifications.FindByIDs
+const sqlNotificationsFindByIDs = `-- name: notifications.FindByIDs replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -403,7 +403,7 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	return out, nil
 }
 
-const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID
+const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -421,7 +421,7 @@ func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) (
 	return items, nil
 }
 
-const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID
+const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 

@@ -113,7 +113,7 @@ func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, 
 	return v, nil
 }
 
-const sqlOrderLinesFindByID = `-- name: order_lines.FindByID
+const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = $1 AND "line_no" = $2`
 
@@ -127,7 +127,7 @@ func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo 
 	return v, nil
 }
 
-const sqlOrderLinesFindAll = `-- name: order_lines.FindAll
+const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`
 
 // FindAll returns every row of table order_lines, ordered by primary key. It holds
@@ -172,11 +172,11 @@ func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] 
 	}
 }
 
-const sqlOrderLinesListFirst = `-- name: order_lines.List
+const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"
 LIMIT $1`
 
-const sqlOrderLinesListAfter = `-- name: order_lines.List
+const sqlOrderLinesListAfter = `-- name: order_lines.List replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE ("order_id", "line_no") > ($1, $2) ORDER BY "order_id", "line_no"
 LIMIT $3`
@@ -244,7 +244,7 @@ func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo in
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrderLinesCount = `-- name: order_lines.Count
+const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
 SELECT count(*) FROM "order_lines"`
 
 // Count returns the number of rows of table order_lines.
@@ -410,7 +410,7 @@ func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n 
 	}
 }
 
-const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID
+const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
 
@@ -428,7 +428,7 @@ func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([
 	return items, nil
 }
 
-const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID
+const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
@@ -471,7 +471,7 @@ func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, nil
 }
 
-const sqlOrderLinesListByVariantID = `-- name: order_lines.ListByVariantID
+const sqlOrderLinesListByVariantID = `-- name: order_lines.ListByVariantID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
 
@@ -489,7 +489,7 @@ func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID
 	return items, nil
 }
 
-const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID
+const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
 

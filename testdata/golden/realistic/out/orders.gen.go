@@ -168,7 +168,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	return v, nil
 }
 
-const sqlOrdersFindByID = `-- name: orders.FindByID
+const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = $1`
 
@@ -182,7 +182,7 @@ func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 	return v, nil
 }
 
-const sqlOrdersFindAll = `-- name: orders.FindAll
+const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
 
 // FindAll returns every row of table orders, ordered by primary key. It holds the
@@ -227,11 +227,11 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	}
 }
 
-const sqlOrdersListFirst = `-- name: orders.List
+const sqlOrdersListFirst = `-- name: orders.List replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"
 LIMIT $1`
 
-const sqlOrdersListAfter = `-- name: orders.List
+const sqlOrdersListAfter = `-- name: orders.List replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -307,7 +307,7 @@ func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrdersCount = `-- name: orders.Count
+const sqlOrdersCount = `-- name: orders.Count replica=ok
 SELECT count(*) FROM "orders"`
 
 // Count returns the number of rows of table orders.
@@ -319,7 +319,7 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlOrdersFindByIDs = `-- name: orders.FindByIDs
+const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -527,7 +527,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	return out, nil
 }
 
-const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID
+const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = $1 ORDER BY "id"`
 
@@ -545,7 +545,7 @@ func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) 
 	return items, nil
 }
 
-const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID
+const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
@@ -588,7 +588,7 @@ func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map
 	return m, nil
 }
 
-const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID
+const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = $1 ORDER BY "id"`
 
@@ -606,7 +606,7 @@ func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddress
 	return items, nil
 }
 
-const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID
+const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok
 SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 

@@ -150,7 +150,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	return v, nil
 }
 
-const sqlOrganizationsFindByID = `-- name: organizations.FindByID
+const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1`
 
@@ -164,7 +164,7 @@ func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organiza
 	return v, nil
 }
 
-const sqlOrganizationsFindAll = `-- name: organizations.FindAll
+const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations" ORDER BY "id"`
 
 // FindAll returns every row of table organizations, ordered by primary key. It
@@ -209,11 +209,11 @@ func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, e
 	}
 }
 
-const sqlOrganizationsListFirst = `-- name: organizations.List
+const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations" ORDER BY "id"
 LIMIT $1`
 
-const sqlOrganizationsListAfter = `-- name: organizations.List
+const sqlOrganizationsListAfter = `-- name: organizations.List replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -286,7 +286,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrganizationsCount = `-- name: organizations.Count
+const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
 SELECT count(*) FROM "organizations"`
 
 // Count returns the number of rows of table organizations.
@@ -298,7 +298,7 @@ func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs
+const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -552,7 +552,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	}
 }
 
-const sqlOrganizationsListByPlanID = `-- name: organizations.ListByPlanID
+const sqlOrganizationsListByPlanID = `-- name: organizations.ListByPlanID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "plan_id" = $1 ORDER BY "id"`
 
@@ -570,7 +570,7 @@ func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) (
 	return items, nil
 }
 
-const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID
+const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 

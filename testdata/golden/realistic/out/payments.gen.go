@@ -143,7 +143,7 @@ func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error)
 	return v, nil
 }
 
-const sqlPaymentsFindByID = `-- name: payments.FindByID
+const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "id" = $1`
 
@@ -157,7 +157,7 @@ func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, erro
 	return v, nil
 }
 
-const sqlPaymentsFindAll = `-- name: payments.FindAll
+const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`
 
 // FindAll returns every row of table payments, ordered by primary key. It holds
@@ -202,11 +202,11 @@ func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 	}
 }
 
-const sqlPaymentsListFirst = `-- name: payments.List
+const sqlPaymentsListFirst = `-- name: payments.List replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"
 LIMIT $1`
 
-const sqlPaymentsListAfter = `-- name: payments.List
+const sqlPaymentsListAfter = `-- name: payments.List replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -279,7 +279,7 @@ func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPaymentsCount = `-- name: payments.Count
+const sqlPaymentsCount = `-- name: payments.Count replica=ok
 SELECT count(*) FROM "payments"`
 
 // Count returns the number of rows of table payments.
@@ -291,7 +291,7 @@ func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs
+const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -488,7 +488,7 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	return out, nil
 }
 
-const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID
+const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "invoice_id" = $1 ORDER BY "id"`
 
@@ -506,7 +506,7 @@ func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) 
 	return items, nil
 }
 
-const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID
+const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "invoice_id" = ANY($1) ORDER BY "id"`
 

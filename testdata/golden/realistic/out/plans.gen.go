@@ -185,7 +185,7 @@ func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 	return v, nil
 }
 
-const sqlPlansFindByID = `-- name: plans.FindByID
+const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
 SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = $1`
 
@@ -199,7 +199,7 @@ func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 	return v, nil
 }
 
-const sqlPlansFindAll = `-- name: plans.FindAll
+const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
 SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
 
 // FindAll returns every row of table plans, ordered by primary key. It holds the
@@ -244,11 +244,11 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 	}
 }
 
-const sqlPlansListFirst = `-- name: plans.List
+const sqlPlansListFirst = `-- name: plans.List replica=ok
 SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"
 LIMIT $1`
 
-const sqlPlansListAfter = `-- name: plans.List
+const sqlPlansListAfter = `-- name: plans.List replica=ok
 SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -323,7 +323,7 @@ func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPlansCount = `-- name: plans.Count
+const sqlPlansCount = `-- name: plans.Count replica=ok
 SELECT count(*) FROM "plans"`
 
 // Count returns the number of rows of table plans.
@@ -335,7 +335,7 @@ func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlPlansFindByIDs = `-- name: plans.FindByIDs
+const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
 SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

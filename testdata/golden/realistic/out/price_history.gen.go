@@ -103,7 +103,7 @@ func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (Price
 	return v, nil
 }
 
-const sqlPriceHistoryFindByID = `-- name: price_history.FindByID
+const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "id" = $1`
 
@@ -117,7 +117,7 @@ func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory
 	return v, nil
 }
 
-const sqlPriceHistoryFindAll = `-- name: price_history.FindAll
+const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "id"`
 
 // FindAll returns every row of table price_history, ordered by primary key. It
@@ -162,11 +162,11 @@ func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, e
 	}
 }
 
-const sqlPriceHistoryListFirst = `-- name: price_history.List
+const sqlPriceHistoryListFirst = `-- name: price_history.List replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "id"
 LIMIT $1`
 
-const sqlPriceHistoryListAfter = `-- name: price_history.List
+const sqlPriceHistoryListAfter = `-- name: price_history.List replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -233,7 +233,7 @@ func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlPriceHistoryCount = `-- name: price_history.Count
+const sqlPriceHistoryCount = `-- name: price_history.Count replica=ok
 SELECT count(*) FROM "price_history"`
 
 // Count returns the number of rows of table price_history.
@@ -245,7 +245,7 @@ func (r *PriceHistoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlPriceHistoryFindByIDs = `-- name: price_history.FindByIDs
+const sqlPriceHistoryFindByIDs = `-- name: price_history.FindByIDs replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -413,7 +413,7 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	return out, nil
 }
 
-const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID
+const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "variant_id" = $1 ORDER BY "id"`
 
@@ -431,7 +431,7 @@ func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.U
 	return items, nil
 }
 
-const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID
+const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "variant_id" = ANY($1) ORDER BY "id"`
 

@@ -148,7 +148,7 @@ func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (P
 	return v, nil
 }
 
-const sqlProductVariantsFindByID = `-- name: product_variants.FindByID
+const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "id" = $1`
 
@@ -162,7 +162,7 @@ func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (Produc
 	return v, nil
 }
 
-const sqlProductVariantsFindAll = `-- name: product_variants.FindAll
+const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants" ORDER BY "id"`
 
 // FindAll returns every row of table product_variants, ordered by primary key. It
@@ -207,11 +207,11 @@ func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVarian
 	}
 }
 
-const sqlProductVariantsListFirst = `-- name: product_variants.List
+const sqlProductVariantsListFirst = `-- name: product_variants.List replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants" ORDER BY "id"
 LIMIT $1`
 
-const sqlProductVariantsListAfter = `-- name: product_variants.List
+const sqlProductVariantsListAfter = `-- name: product_variants.List replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -283,7 +283,7 @@ func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, er
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlProductVariantsCount = `-- name: product_variants.Count
+const sqlProductVariantsCount = `-- name: product_variants.Count replica=ok
 SELECT count(*) FROM "product_variants"`
 
 // Count returns the number of rows of table product_variants.
@@ -295,7 +295,7 @@ func (r *ProductVariantRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlProductVariantsFindByIDs = `-- name: product_variants.FindByIDs
+const sqlProductVariantsFindByIDs = `-- name: product_variants.FindByIDs replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -553,7 +553,7 @@ func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProdu
 	}
 }
 
-const sqlProductVariantsListByProductID = `-- name: product_variants.ListByProductID
+const sqlProductVariantsListByProductID = `-- name: product_variants.ListByProductID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "product_id" = $1 ORDER BY "id"`
 
@@ -571,7 +571,7 @@ func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid
 	return items, nil
 }
 
-const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID
+const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 

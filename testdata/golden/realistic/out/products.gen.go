@@ -111,7 +111,7 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	return v, nil
 }
 
-const sqlProductsFindByID = `-- name: products.FindByID
+const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "id" = $1`
 
@@ -125,7 +125,7 @@ func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, erro
 	return v, nil
 }
 
-const sqlProductsFindAll = `-- name: products.FindAll
+const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`
 
 // FindAll returns every row of table products, ordered by primary key. It holds
@@ -170,11 +170,11 @@ func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	}
 }
 
-const sqlProductsListFirst = `-- name: products.List
+const sqlProductsListFirst = `-- name: products.List replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"
 LIMIT $1`
 
-const sqlProductsListAfter = `-- name: products.List
+const sqlProductsListAfter = `-- name: products.List replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -245,7 +245,7 @@ func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlProductsCount = `-- name: products.Count
+const sqlProductsCount = `-- name: products.Count replica=ok
 SELECT count(*) FROM "products"`
 
 // Count returns the number of rows of table products.
@@ -257,7 +257,7 @@ func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlProductsFindByIDs = `-- name: products.FindByIDs
+const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -456,7 +456,7 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	return out, nil
 }
 
-const sqlProductsListByCategoryID = `-- name: products.ListByCategoryID
+const sqlProductsListByCategoryID = `-- name: products.ListByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "category_id" = $1 ORDER BY "id"`
 
@@ -474,7 +474,7 @@ func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([
 	return items, nil
 }
 
-const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID
+const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 

@@ -107,7 +107,7 @@ func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
 	return v, nil
 }
 
-const sqlRefundsFindByID = `-- name: refunds.FindByID
+const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "id" = $1`
 
@@ -121,7 +121,7 @@ func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error)
 	return v, nil
 }
 
-const sqlRefundsFindAll = `-- name: refunds.FindAll
+const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds" ORDER BY "id"`
 
 // FindAll returns every row of table refunds, ordered by primary key. It holds the
@@ -166,11 +166,11 @@ func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 	}
 }
 
-const sqlRefundsListFirst = `-- name: refunds.List
+const sqlRefundsListFirst = `-- name: refunds.List replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds" ORDER BY "id"
 LIMIT $1`
 
-const sqlRefundsListAfter = `-- name: refunds.List
+const sqlRefundsListAfter = `-- name: refunds.List replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -238,7 +238,7 @@ func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlRefundsCount = `-- name: refunds.Count
+const sqlRefundsCount = `-- name: refunds.Count replica=ok
 SELECT count(*) FROM "refunds"`
 
 // Count returns the number of rows of table refunds.
@@ -250,7 +250,7 @@ func (r *RefundRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs
+const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -422,7 +422,7 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	return out, nil
 }
 
-const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID
+const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "payment_id" = $1 ORDER BY "id"`
 
@@ -440,7 +440,7 @@ func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) (
 	return items, nil
 }
 
-const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID
+const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "payment_id" = ANY($1) ORDER BY "id"`
 

@@ -109,7 +109,7 @@ func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
 	return v, nil
 }
 
-const sqlReturnsFindByID = `-- name: returns.FindByID
+const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "id" = $1`
 
@@ -123,7 +123,7 @@ func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error)
 	return v, nil
 }
 
-const sqlReturnsFindAll = `-- name: returns.FindAll
+const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`
 
 // FindAll returns every row of table returns, ordered by primary key. It holds the
@@ -168,11 +168,11 @@ func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 	}
 }
 
-const sqlReturnsListFirst = `-- name: returns.List
+const sqlReturnsListFirst = `-- name: returns.List replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"
 LIMIT $1`
 
-const sqlReturnsListAfter = `-- name: returns.List
+const sqlReturnsListAfter = `-- name: returns.List replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -241,7 +241,7 @@ func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlReturnsCount = `-- name: returns.Count
+const sqlReturnsCount = `-- name: returns.Count replica=ok
 SELECT count(*) FROM "returns"`
 
 // Count returns the number of rows of table returns.
@@ -253,7 +253,7 @@ func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlReturnsFindByIDs = `-- name: returns.FindByIDs
+const sqlReturnsFindByIDs = `-- name: returns.FindByIDs replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -429,7 +429,7 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	return out, nil
 }
 
-const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID
+const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "order_id" = $1 ORDER BY "id"`
 
@@ -447,7 +447,7 @@ func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Re
 	return items, nil
 }
 
-const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID
+const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
@@ -490,7 +490,7 @@ func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, nil
 }
 
-const sqlReturnsListByRefundID = `-- name: returns.ListByRefundID
+const sqlReturnsListByRefundID = `-- name: returns.ListByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "refund_id" = $1 ORDER BY "id"`
 
@@ -508,7 +508,7 @@ func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]
 	return items, nil
 }
 
-const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID
+const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "refund_id" = ANY($1) ORDER BY "id"`
 

@@ -120,7 +120,7 @@ func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
 	return v, nil
 }
 
-const sqlReviewsFindByID = `-- name: reviews.FindByID
+const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "id" = $1`
 
@@ -134,7 +134,7 @@ func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error)
 	return v, nil
 }
 
-const sqlReviewsFindAll = `-- name: reviews.FindAll
+const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews" ORDER BY "id"`
 
 // FindAll returns every row of table reviews, ordered by primary key. It holds the
@@ -179,11 +179,11 @@ func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 	}
 }
 
-const sqlReviewsListFirst = `-- name: reviews.List
+const sqlReviewsListFirst = `-- name: reviews.List replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews" ORDER BY "id"
 LIMIT $1`
 
-const sqlReviewsListAfter = `-- name: reviews.List
+const sqlReviewsListAfter = `-- name: reviews.List replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -252,7 +252,7 @@ func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlReviewsCount = `-- name: reviews.Count
+const sqlReviewsCount = `-- name: reviews.Count replica=ok
 SELECT count(*) FROM "reviews"`
 
 // Count returns the number of rows of table reviews.
@@ -264,7 +264,7 @@ func (r *ReviewRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs
+const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -498,7 +498,7 @@ func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n N
 	}
 }
 
-const sqlReviewsListByProductID = `-- name: reviews.ListByProductID
+const sqlReviewsListByProductID = `-- name: reviews.ListByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = $1 ORDER BY "id"`
 
@@ -516,7 +516,7 @@ func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) (
 	return items, nil
 }
 
-const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID
+const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
@@ -559,7 +559,7 @@ func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map
 	return m, nil
 }
 
-const sqlReviewsListByUserID = `-- name: reviews.ListByUserID
+const sqlReviewsListByUserID = `-- name: reviews.ListByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -577,7 +577,7 @@ func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Revi
 	return items, nil
 }
 
-const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID
+const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 

@@ -102,7 +102,7 @@ func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error)
 	return v, nil
 }
 
-const sqlSessionsFindByID = `-- name: sessions.FindByID
+const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "id" = $1`
 
@@ -116,7 +116,7 @@ func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, erro
 	return v, nil
 }
 
-const sqlSessionsFindAll = `-- name: sessions.FindAll
+const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions" ORDER BY "id"`
 
 // FindAll returns every row of table sessions, ordered by primary key. It holds
@@ -161,11 +161,11 @@ func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 	}
 }
 
-const sqlSessionsListFirst = `-- name: sessions.List
+const sqlSessionsListFirst = `-- name: sessions.List replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions" ORDER BY "id"
 LIMIT $1`
 
-const sqlSessionsListAfter = `-- name: sessions.List
+const sqlSessionsListAfter = `-- name: sessions.List replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -233,7 +233,7 @@ func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlSessionsCount = `-- name: sessions.Count
+const sqlSessionsCount = `-- name: sessions.Count replica=ok
 SELECT count(*) FROM "sessions"`
 
 // Count returns the number of rows of table sessions.
@@ -245,7 +245,7 @@ func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs
+const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -421,7 +421,7 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	return out, nil
 }
 
-const sqlSessionsListByUserID = `-- name: sessions.ListByUserID
+const sqlSessionsListByUserID = `-- name: sessions.ListByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -439,7 +439,7 @@ func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Ses
 	return items, nil
 }
 
-const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID
+const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 

@@ -117,7 +117,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	return v, nil
 }
 
-const sqlSettingsFindByID = `-- name: settings.FindByID
+const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = $1 AND "key" = $2`
 
@@ -131,7 +131,7 @@ func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, ke
 	return v, nil
 }
 
-const sqlSettingsFindAll = `-- name: settings.FindAll
+const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings" ORDER BY "organization_id", "key"`
 
 // FindAll returns every row of table settings, ordered by primary key. It holds
@@ -176,11 +176,11 @@ func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	}
 }
 
-const sqlSettingsListFirst = `-- name: settings.List
+const sqlSettingsListFirst = `-- name: settings.List replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings" ORDER BY "organization_id", "key"
 LIMIT $1`
 
-const sqlSettingsListAfter = `-- name: settings.List
+const sqlSettingsListAfter = `-- name: settings.List replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE ("organization_id", "key") > ($1, $2) ORDER BY "organization_id", "key"
 LIMIT $3`
@@ -251,7 +251,7 @@ func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key 
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlSettingsCount = `-- name: settings.Count
+const sqlSettingsCount = `-- name: settings.Count replica=ok
 SELECT count(*) FROM "settings"`
 
 // Count returns the number of rows of table settings.
@@ -423,7 +423,7 @@ func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, 
 	}
 }
 
-const sqlSettingsListByOrganizationID = `-- name: settings.ListByOrganizationID
+const sqlSettingsListByOrganizationID = `-- name: settings.ListByOrganizationID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
 
@@ -441,7 +441,7 @@ func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return items, nil
 }
 
-const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID
+const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
 

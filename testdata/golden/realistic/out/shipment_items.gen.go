@@ -104,7 +104,7 @@ func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (Shipm
 	return v, nil
 }
 
-const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID
+const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 
@@ -118,7 +118,7 @@ func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, o
 	return v, nil
 }
 
-const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll
+const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`
 
 // FindAll returns every row of table shipment_items, ordered by primary key. It
@@ -163,11 +163,11 @@ func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, e
 	}
 }
 
-const sqlShipmentItemsListFirst = `-- name: shipment_items.List
+const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $1`
 
-const sqlShipmentItemsListAfter = `-- name: shipment_items.List
+const sqlShipmentItemsListAfter = `-- name: shipment_items.List replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE ("shipment_id", "order_id", "line_no") > ($1, $2, $3) ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $4`
@@ -234,7 +234,7 @@ func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, ord
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlShipmentItemsCount = `-- name: shipment_items.Count
+const sqlShipmentItemsCount = `-- name: shipment_items.Count replica=ok
 SELECT count(*) FROM "shipment_items"`
 
 // Count returns the number of rows of table shipment_items.
@@ -396,7 +396,7 @@ func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx con
 	}
 }
 
-const sqlShipmentItemsListByShipmentID = `-- name: shipment_items.ListByShipmentID
+const sqlShipmentItemsListByShipmentID = `-- name: shipment_items.ListByShipmentID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
 
@@ -414,7 +414,7 @@ func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid
 	return items, nil
 }
 
-const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID
+const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
 

@@ -184,7 +184,7 @@ func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, err
 	return v, nil
 }
 
-const sqlShipmentsFindByID = `-- name: shipments.FindByID
+const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "id" = $1`
 
@@ -198,7 +198,7 @@ func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, er
 	return v, nil
 }
 
-const sqlShipmentsFindAll = `-- name: shipments.FindAll
+const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`
 
 // FindAll returns every row of table shipments, ordered by primary key. It holds
@@ -243,11 +243,11 @@ func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 	}
 }
 
-const sqlShipmentsListFirst = `-- name: shipments.List
+const sqlShipmentsListFirst = `-- name: shipments.List replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"
 LIMIT $1`
 
-const sqlShipmentsListAfter = `-- name: shipments.List
+const sqlShipmentsListAfter = `-- name: shipments.List replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -320,7 +320,7 @@ func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlShipmentsCount = `-- name: shipments.Count
+const sqlShipmentsCount = `-- name: shipments.Count replica=ok
 SELECT count(*) FROM "shipments"`
 
 // Count returns the number of rows of table shipments.
@@ -332,7 +332,7 @@ func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs
+const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -595,7 +595,7 @@ func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShip
 	}
 }
 
-const sqlShipmentsListByOrderID = `-- name: shipments.ListByOrderID
+const sqlShipmentsListByOrderID = `-- name: shipments.ListByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "order_id" = $1 ORDER BY "id"`
 
@@ -613,7 +613,7 @@ func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]
 	return items, nil
 }
 
-const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID
+const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
@@ -656,7 +656,7 @@ func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map
 	return m, nil
 }
 
-const sqlShipmentsListByWarehouseID = `-- name: shipments.ListByWarehouseID
+const sqlShipmentsListByWarehouseID = `-- name: shipments.ListByWarehouseID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "warehouse_id" = $1 ORDER BY "id"`
 
@@ -674,7 +674,7 @@ func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16)
 	return items, nil
 }
 
-const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID
+const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
 

@@ -130,7 +130,7 @@ func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subsc
 	return v, nil
 }
 
-const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID
+const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "id" = $1`
 
@@ -144,7 +144,7 @@ func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscrip
 	return v, nil
 }
 
-const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll
+const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions" ORDER BY "id"`
 
 // FindAll returns every row of table subscriptions, ordered by primary key. It
@@ -189,11 +189,11 @@ func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, e
 	}
 }
 
-const sqlSubscriptionsListFirst = `-- name: subscriptions.List
+const sqlSubscriptionsListFirst = `-- name: subscriptions.List replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions" ORDER BY "id"
 LIMIT $1`
 
-const sqlSubscriptionsListAfter = `-- name: subscriptions.List
+const sqlSubscriptionsListAfter = `-- name: subscriptions.List replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -264,7 +264,7 @@ func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlSubscriptionsCount = `-- name: subscriptions.Count
+const sqlSubscriptionsCount = `-- name: subscriptions.Count replica=ok
 SELECT count(*) FROM "subscriptions"`
 
 // Count returns the number of rows of table subscriptions.
@@ -276,7 +276,7 @@ func (r *SubscriptionRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlSubscriptionsFindByIDs = `-- name: subscriptions.FindByIDs
+const sqlSubscriptionsFindByIDs = `-- name: subscriptions.FindByIDs replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -467,7 +467,7 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	return out, nil
 }
 
-const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID
+const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -485,7 +485,7 @@ func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizatio
 	return items, nil
 }
 
-const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID
+const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
@@ -529,7 +529,7 @@ func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid
 	return m, nil
 }
 
-const sqlSubscriptionsListByPlanID = `-- name: subscriptions.ListByPlanID
+const sqlSubscriptionsListByPlanID = `-- name: subscriptions.ListByPlanID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "plan_id" = $1 ORDER BY "id"`
 
@@ -547,7 +547,7 @@ func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) (
 	return items, nil
 }
 
-const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID
+const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 

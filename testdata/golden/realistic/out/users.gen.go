@@ -155,7 +155,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID
+const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
 WHERE "id" = $1`
 
@@ -169,7 +169,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindAll = `-- name: users.FindAll
+const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users" ORDER BY "id"`
 
 // FindAll returns every row of table users, ordered by primary key. It holds the
@@ -214,11 +214,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	}
 }
 
-const sqlUsersListFirst = `-- name: users.List
+const sqlUsersListFirst = `-- name: users.List replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users" ORDER BY "id"
 LIMIT $1`
 
-const sqlUsersListAfter = `-- name: users.List
+const sqlUsersListAfter = `-- name: users.List replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -292,7 +292,7 @@ func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersCount = `-- name: users.Count
+const sqlUsersCount = `-- name: users.Count replica=ok
 SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
@@ -304,7 +304,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlUsersFindByIDs = `-- name: users.FindByIDs
+const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

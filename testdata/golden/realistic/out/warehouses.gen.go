@@ -145,7 +145,7 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 	return v, nil
 }
 
-const sqlWarehousesFindByID = `-- name: warehouses.FindByID
+const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
 SELECT "id", "code", "name", "country" FROM "warehouses"
 WHERE "id" = $1`
 
@@ -159,7 +159,7 @@ func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, erro
 	return v, nil
 }
 
-const sqlWarehousesFindAll = `-- name: warehouses.FindAll
+const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
 SELECT "id", "code", "name", "country" FROM "warehouses" ORDER BY "id"`
 
 // FindAll returns every row of table warehouses, ordered by primary key. It holds
@@ -204,11 +204,11 @@ func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] 
 	}
 }
 
-const sqlWarehousesListFirst = `-- name: warehouses.List
+const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
 SELECT "id", "code", "name", "country" FROM "warehouses" ORDER BY "id"
 LIMIT $1`
 
-const sqlWarehousesListAfter = `-- name: warehouses.List
+const sqlWarehousesListAfter = `-- name: warehouses.List replica=ok
 SELECT "id", "code", "name", "country" FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -278,7 +278,7 @@ func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlWarehousesCount = `-- name: warehouses.Count
+const sqlWarehousesCount = `-- name: warehouses.Count replica=ok
 SELECT count(*) FROM "warehouses"`
 
 // Count returns the number of rows of table warehouses.
@@ -290,7 +290,7 @@ func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs
+const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs replica=ok
 SELECT "id", "code", "name", "country" FROM "warehouses"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

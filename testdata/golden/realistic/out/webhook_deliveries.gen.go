@@ -164,7 +164,7 @@ func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) 
 	return v, nil
 }
 
-const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID
+const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "id" = $1`
 
@@ -178,7 +178,7 @@ func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDe
 	return v, nil
 }
 
-const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll
+const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries" ORDER BY "id"`
 
 // FindAll returns every row of table webhook_deliveries, ordered by primary key.
@@ -223,11 +223,11 @@ func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDeliv
 	}
 }
 
-const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List
+const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries" ORDER BY "id"
 LIMIT $1`
 
-const sqlWebhookDeliveriesListAfter = `-- name: webhook_deliveries.List
+const sqlWebhookDeliveriesListAfter = `-- name: webhook_deliveries.List replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -303,7 +303,7 @@ func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlWebhookDeliveriesCount = `-- name: webhook_deliveries.Count
+const sqlWebhookDeliveriesCount = `-- name: webhook_deliveries.Count replica=ok
 SELECT count(*) FROM "webhook_deliveries"`
 
 // Count returns the number of rows of table webhook_deliveries.
@@ -315,7 +315,7 @@ func (r *WebhookDeliveryRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlWebhookDeliveriesFindByIDs = `-- name: webhook_deliveries.FindByIDs
+const sqlWebhookDeliveriesFindByIDs = `-- name: webhook_deliveries.FindByIDs replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -512,7 +512,7 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	return out, nil
 }
 
-const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID
+const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "webhook_id" = $1 ORDER BY "id"`
 
@@ -530,7 +530,7 @@ func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uui
 	return items, nil
 }
 
-const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID
+const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "webhook_id" = ANY($1) ORDER BY "id"`
 

@@ -109,7 +109,7 @@ func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error)
 	return v, nil
 }
 
-const sqlWebhooksFindByID = `-- name: webhooks.FindByID
+const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "id" = $1`
 
@@ -123,7 +123,7 @@ func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, erro
 	return v, nil
 }
 
-const sqlWebhooksFindAll = `-- name: webhooks.FindAll
+const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks" ORDER BY "id"`
 
 // FindAll returns every row of table webhooks, ordered by primary key. It holds
@@ -168,11 +168,11 @@ func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 	}
 }
 
-const sqlWebhooksListFirst = `-- name: webhooks.List
+const sqlWebhooksListFirst = `-- name: webhooks.List replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks" ORDER BY "id"
 LIMIT $1`
 
-const sqlWebhooksListAfter = `-- name: webhooks.List
+const sqlWebhooksListAfter = `-- name: webhooks.List replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -241,7 +241,7 @@ func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlWebhooksCount = `-- name: webhooks.Count
+const sqlWebhooksCount = `-- name: webhooks.Count replica=ok
 SELECT count(*) FROM "webhooks"`
 
 // Count returns the number of rows of table webhooks.
@@ -253,7 +253,7 @@ func (r *WebhookRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs
+const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -429,7 +429,7 @@ func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook
 	return out, nil
 }
 
-const sqlWebhooksListByOrganizationID = `-- name: webhooks.ListByOrganizationID
+const sqlWebhooksListByOrganizationID = `-- name: webhooks.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
@@ -447,7 +447,7 @@ func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	return items, nil
 }
 
-const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID
+const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 

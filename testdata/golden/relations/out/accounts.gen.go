@@ -92,7 +92,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	return v, nil
 }
 
-const sqlAccountsFindByID = `-- name: accounts.FindByID
+const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE "id" = $1`
 
@@ -106,7 +106,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	return v, nil
 }
 
-const sqlAccountsFindAll = `-- name: accounts.FindAll
+const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "label" FROM "accounts" ORDER BY "id"`
 
 // FindAll returns every row of table accounts, ordered by primary key. It holds
@@ -151,11 +151,11 @@ func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	}
 }
 
-const sqlAccountsListFirst = `-- name: accounts.List
+const sqlAccountsListFirst = `-- name: accounts.List replica=ok
 SELECT "id", "user_id", "label" FROM "accounts" ORDER BY "id"
 LIMIT $1`
 
-const sqlAccountsListAfter = `-- name: accounts.List
+const sqlAccountsListAfter = `-- name: accounts.List replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -221,7 +221,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAccountsCount = `-- name: accounts.Count
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
 SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
@@ -233,7 +233,7 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs
+const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -342,7 +342,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return out, nil
 }
 
-const sqlAccountsListByUserID = `-- name: accounts.ListByUserID
+const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE "user_id" = $1 ORDER BY "id"`
 
@@ -360,7 +360,7 @@ func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Acc
 	return items, nil
 }
 
-const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID
+const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 

@@ -96,7 +96,7 @@ func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachmen
 	return v, nil
 }
 
-const sqlAttachmentsFindByID = `-- name: attachments.FindByID
+const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "id" = $1`
 
@@ -110,7 +110,7 @@ func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, er
 	return v, nil
 }
 
-const sqlAttachmentsFindAll = `-- name: attachments.FindAll
+const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`
 
 // FindAll returns every row of table attachments, ordered by primary key. It holds
@@ -155,11 +155,11 @@ func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error
 	}
 }
 
-const sqlAttachmentsListFirst = `-- name: attachments.List
+const sqlAttachmentsListFirst = `-- name: attachments.List replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"
 LIMIT $1`
 
-const sqlAttachmentsListAfter = `-- name: attachments.List
+const sqlAttachmentsListAfter = `-- name: attachments.List replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -225,7 +225,7 @@ func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlAttachmentsCount = `-- name: attachments.Count
+const sqlAttachmentsCount = `-- name: attachments.Count replica=ok
 SELECT count(*) FROM "attachments"`
 
 // Count returns the number of rows of table attachments.
@@ -237,7 +237,7 @@ func (r *AttachmentRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlAttachmentsFindByIDs = `-- name: attachments.FindByIDs
+const sqlAttachmentsFindByIDs = `-- name: attachments.FindByIDs replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -346,7 +346,7 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	return out, nil
 }
 
-const sqlAttachmentsListByBlobDigest = `-- name: attachments.ListByBlobDigest
+const sqlAttachmentsListByBlobDigest = `-- name: attachments.ListByBlobDigest replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "blob_digest" = $1 ORDER BY "id"`
 

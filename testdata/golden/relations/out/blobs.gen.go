@@ -87,7 +87,7 @@ func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
 	return v, nil
 }
 
-const sqlBlobsFindByID = `-- name: blobs.FindByID
+const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
 SELECT "digest", "size" FROM "blobs"
 WHERE "digest" = $1`
 
@@ -101,7 +101,7 @@ func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
 	return v, nil
 }
 
-const sqlBlobsFindAll = `-- name: blobs.FindAll
+const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
 SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
 
 // FindAll returns every row of table blobs, ordered by primary key. It holds the
@@ -146,11 +146,11 @@ func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 	}
 }
 
-const sqlBlobsListFirst = `-- name: blobs.List
+const sqlBlobsListFirst = `-- name: blobs.List replica=ok
 SELECT "digest", "size" FROM "blobs" ORDER BY "digest"
 LIMIT $1`
 
-const sqlBlobsListAfter = `-- name: blobs.List
+const sqlBlobsListAfter = `-- name: blobs.List replica=ok
 SELECT "digest", "size" FROM "blobs"
 WHERE ("digest") > ($1) ORDER BY "digest"
 LIMIT $2`
@@ -215,7 +215,7 @@ func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlBlobsCount = `-- name: blobs.Count
+const sqlBlobsCount = `-- name: blobs.Count replica=ok
 SELECT count(*) FROM "blobs"`
 
 // Count returns the number of rows of table blobs.
@@ -227,7 +227,7 @@ func (r *BlobRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlBlobsFindByIDs = `-- name: blobs.FindByIDs
+const sqlBlobsFindByIDs = `-- name: blobs.FindByIDs replica=ok
 SELECT "digest", "size" FROM "blobs"
 WHERE "digest" = ANY($1) ORDER BY "digest"`
 

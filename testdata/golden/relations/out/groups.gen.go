@@ -88,7 +88,7 @@ func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
 	return v, nil
 }
 
-const sqlGroupsFindByID = `-- name: groups.FindByID
+const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
 SELECT "id", "name" FROM "groups"
 WHERE "id" = $1`
 
@@ -102,7 +102,7 @@ func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
 	return v, nil
 }
 
-const sqlGroupsFindAll = `-- name: groups.FindAll
+const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
 SELECT "id", "name" FROM "groups" ORDER BY "id"`
 
 // FindAll returns every row of table groups, ordered by primary key. It holds the
@@ -147,11 +147,11 @@ func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 	}
 }
 
-const sqlGroupsListFirst = `-- name: groups.List
+const sqlGroupsListFirst = `-- name: groups.List replica=ok
 SELECT "id", "name" FROM "groups" ORDER BY "id"
 LIMIT $1`
 
-const sqlGroupsListAfter = `-- name: groups.List
+const sqlGroupsListAfter = `-- name: groups.List replica=ok
 SELECT "id", "name" FROM "groups"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -216,7 +216,7 @@ func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlGroupsCount = `-- name: groups.Count
+const sqlGroupsCount = `-- name: groups.Count replica=ok
 SELECT count(*) FROM "groups"`
 
 // Count returns the number of rows of table groups.
@@ -228,7 +228,7 @@ func (r *GroupRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlGroupsFindByIDs = `-- name: groups.FindByIDs
+const sqlGroupsFindByIDs = `-- name: groups.FindByIDs replica=ok
 SELECT "id", "name" FROM "groups"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

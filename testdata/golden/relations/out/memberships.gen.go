@@ -136,7 +136,7 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	return v, nil
 }
 
-const sqlMembershipsFindByID = `-- name: memberships.FindByID
+const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = $1 AND "group_id" = $2`
 
@@ -150,7 +150,7 @@ func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID
 	return v, nil
 }
 
-const sqlMembershipsFindAll = `-- name: memberships.FindAll
+const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`
 
 // FindAll returns every row of table memberships, ordered by primary key. It holds
@@ -195,11 +195,11 @@ func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error
 	}
 }
 
-const sqlMembershipsListFirst = `-- name: memberships.List
+const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"
 LIMIT $1`
 
-const sqlMembershipsListAfter = `-- name: memberships.List
+const sqlMembershipsListAfter = `-- name: memberships.List replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE ("user_id", "group_id") > ($1, $2) ORDER BY "user_id", "group_id"
 LIMIT $3`
@@ -269,7 +269,7 @@ func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID i
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlMembershipsCount = `-- name: memberships.Count
+const sqlMembershipsCount = `-- name: memberships.Count replica=ok
 SELECT count(*) FROM "memberships"`
 
 // Count returns the number of rows of table memberships.
@@ -507,7 +507,7 @@ func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n
 	}
 }
 
-const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID
+const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
 
@@ -525,7 +525,7 @@ func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]
 	return items, nil
 }
 
-const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID
+const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
@@ -568,7 +568,7 @@ func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (ma
 	return m, nil
 }
 
-const sqlMembershipsListByGroupID = `-- name: memberships.ListByGroupID
+const sqlMembershipsListByGroupID = `-- name: memberships.ListByGroupID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
 
@@ -586,7 +586,7 @@ func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Me
 	return items, nil
 }
 
-const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID
+const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
 

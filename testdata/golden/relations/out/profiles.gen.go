@@ -106,7 +106,7 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	return v, nil
 }
 
-const sqlProfilesFindByID = `-- name: profiles.FindByID
+const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = $1`
 
@@ -120,7 +120,7 @@ func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, 
 	return v, nil
 }
 
-const sqlProfilesFindAll = `-- name: profiles.FindAll
+const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
 SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
 
 // FindAll returns every row of table profiles, ordered by primary key. It holds
@@ -165,11 +165,11 @@ func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	}
 }
 
-const sqlProfilesListFirst = `-- name: profiles.List
+const sqlProfilesListFirst = `-- name: profiles.List replica=ok
 SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"
 LIMIT $1`
 
-const sqlProfilesListAfter = `-- name: profiles.List
+const sqlProfilesListAfter = `-- name: profiles.List replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE ("user_email") > ($1) ORDER BY "user_email"
 LIMIT $2`
@@ -237,7 +237,7 @@ func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlProfilesCount = `-- name: profiles.Count
+const sqlProfilesCount = `-- name: profiles.Count replica=ok
 SELECT count(*) FROM "profiles"`
 
 // Count returns the number of rows of table profiles.
@@ -249,7 +249,7 @@ func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs
+const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 
@@ -426,7 +426,7 @@ func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfil
 	}
 }
 
-const sqlProfilesListByUserEmail = `-- name: profiles.ListByUserEmail
+const sqlProfilesListByUserEmail = `-- name: profiles.ListByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = $1 ORDER BY "user_email"`
 
@@ -444,7 +444,7 @@ func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]
 	return items, nil
 }
 
-const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail
+const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 

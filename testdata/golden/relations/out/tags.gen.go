@@ -81,7 +81,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	return v, nil
 }
 
-const sqlTagsFindByID = `-- name: tags.FindByID
+const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "label" FROM "tags"
 WHERE "id" = $1`
 
@@ -95,7 +95,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
 	return v, nil
 }
 
-const sqlTagsFindAll = `-- name: tags.FindAll
+const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "label" FROM "tags" ORDER BY "id"`
 
 // FindAll returns every row of table tags, ordered by primary key. It holds the
@@ -140,11 +140,11 @@ func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	}
 }
 
-const sqlTagsListFirst = `-- name: tags.List
+const sqlTagsListFirst = `-- name: tags.List replica=ok
 SELECT "id", "label" FROM "tags" ORDER BY "id"
 LIMIT $1`
 
-const sqlTagsListAfter = `-- name: tags.List
+const sqlTagsListAfter = `-- name: tags.List replica=ok
 SELECT "id", "label" FROM "tags"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -208,7 +208,7 @@ func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTagsCount = `-- name: tags.Count
+const sqlTagsCount = `-- name: tags.Count replica=ok
 SELECT count(*) FROM "tags"`
 
 // Count returns the number of rows of table tags.
@@ -220,7 +220,7 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTagsFindByIDs = `-- name: tags.FindByIDs
+const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "label" FROM "tags"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

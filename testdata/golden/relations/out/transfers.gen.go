@@ -105,7 +105,7 @@ func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, err
 	return v, nil
 }
 
-const sqlTransfersFindByID = `-- name: transfers.FindByID
+const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "id" = $1`
 
@@ -119,7 +119,7 @@ func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error)
 	return v, nil
 }
 
-const sqlTransfersFindAll = `-- name: transfers.FindAll
+const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers" ORDER BY "id"`
 
 // FindAll returns every row of table transfers, ordered by primary key. It holds
@@ -164,11 +164,11 @@ func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 	}
 }
 
-const sqlTransfersListFirst = `-- name: transfers.List
+const sqlTransfersListFirst = `-- name: transfers.List replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers" ORDER BY "id"
 LIMIT $1`
 
-const sqlTransfersListAfter = `-- name: transfers.List
+const sqlTransfersListAfter = `-- name: transfers.List replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -236,7 +236,7 @@ func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlTransfersCount = `-- name: transfers.Count
+const sqlTransfersCount = `-- name: transfers.Count replica=ok
 SELECT count(*) FROM "transfers"`
 
 // Count returns the number of rows of table transfers.
@@ -248,7 +248,7 @@ func (r *TransferRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlTransfersFindByIDs = `-- name: transfers.FindByIDs
+const sqlTransfersFindByIDs = `-- name: transfers.FindByIDs replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -363,7 +363,7 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	return out, nil
 }
 
-const sqlTransfersListByFromAccountID = `-- name: transfers.ListByFromAccountID
+const sqlTransfersListByFromAccountID = `-- name: transfers.ListByFromAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "from_account_id" = $1 ORDER BY "id"`
 
@@ -381,7 +381,7 @@ func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID in
 	return items, nil
 }
 
-const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID
+const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
@@ -424,7 +424,7 @@ func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (m
 	return m, nil
 }
 
-const sqlTransfersListByToAccountID = `-- name: transfers.ListByToAccountID
+const sqlTransfersListByToAccountID = `-- name: transfers.ListByToAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "to_account_id" = $1 ORDER BY "id"`
 
@@ -442,7 +442,7 @@ func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64)
 	return items, nil
 }
 
-const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID
+const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 

@@ -101,7 +101,7 @@ func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error)
 	return v, nil
 }
 
-const sqlUserTagsFindByID = `-- name: user_tags.FindByID
+const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = $1 AND "tag_id" = $2`
 
@@ -115,7 +115,7 @@ func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int3
 	return v, nil
 }
 
-const sqlUserTagsFindAll = `-- name: user_tags.FindAll
+const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag_id"`
 
 // FindAll returns every row of table user_tags, ordered by primary key. It holds
@@ -160,11 +160,11 @@ func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 	}
 }
 
-const sqlUserTagsListFirst = `-- name: user_tags.List
+const sqlUserTagsListFirst = `-- name: user_tags.List replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag_id"
 LIMIT $1`
 
-const sqlUserTagsListAfter = `-- name: user_tags.List
+const sqlUserTagsListAfter = `-- name: user_tags.List replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE ("user_id", "tag_id") > ($1, $2) ORDER BY "user_id", "tag_id"
 LIMIT $3`
@@ -230,7 +230,7 @@ func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32)
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUserTagsCount = `-- name: user_tags.Count
+const sqlUserTagsCount = `-- name: user_tags.Count replica=ok
 SELECT count(*) FROM "user_tags"`
 
 // Count returns the number of rows of table user_tags.
@@ -387,7 +387,7 @@ func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewU
 	}
 }
 
-const sqlUserTagsListByUserID = `-- name: user_tags.ListByUserID
+const sqlUserTagsListByUserID = `-- name: user_tags.ListByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
 
@@ -405,7 +405,7 @@ func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Use
 	return items, nil
 }
 
-const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID
+const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
@@ -448,7 +448,7 @@ func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, nil
 }
 
-const sqlUserTagsListByTagID = `-- name: user_tags.ListByTagID
+const sqlUserTagsListByTagID = `-- name: user_tags.ListByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
 
@@ -466,7 +466,7 @@ func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, 
 	return items, nil
 }
 
-const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID
+const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 

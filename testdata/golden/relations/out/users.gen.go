@@ -127,7 +127,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindByID = `-- name: users.FindByID
+const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name" FROM "users"
 WHERE "id" = $1`
 
@@ -141,7 +141,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	return v, nil
 }
 
-const sqlUsersFindAll = `-- name: users.FindAll
+const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name" FROM "users" ORDER BY "id"`
 
 // FindAll returns every row of table users, ordered by primary key. It holds the
@@ -186,11 +186,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	}
 }
 
-const sqlUsersListFirst = `-- name: users.List
+const sqlUsersListFirst = `-- name: users.List replica=ok
 SELECT "id", "email", "name" FROM "users" ORDER BY "id"
 LIMIT $1`
 
-const sqlUsersListAfter = `-- name: users.List
+const sqlUsersListAfter = `-- name: users.List replica=ok
 SELECT "id", "email", "name" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -259,7 +259,7 @@ func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersCount = `-- name: users.Count
+const sqlUsersCount = `-- name: users.Count replica=ok
 SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
@@ -271,7 +271,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlUsersFindByIDs = `-- name: users.FindByIDs
+const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
@@ -571,7 +571,7 @@ func (r *UserRepo) LoadProfiles(ctx context.Context, parents []User) (map[string
 	return m, nil
 }
 
-const sqlUsersLoadGroups = `-- name: users.LoadGroups
+const sqlUsersLoadGroups = `-- name: users.LoadGroups replica=ok
 SELECT "j"."user_id", "t"."id", "t"."name"
 FROM "memberships" AS "j" JOIN "groups" AS "t" ON "t"."id" = "j"."group_id"
 WHERE "j"."user_id" = ANY($1)
@@ -638,7 +638,7 @@ func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID in
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUsersLoadTags = `-- name: users.LoadTags
+const sqlUsersLoadTags = `-- name: users.LoadTags replica=ok
 SELECT "j"."user_id", "t"."id", "t"."label"
 FROM "user_tags" AS "j" JOIN "tags" AS "t" ON "t"."id" = "j"."tag_id"
 WHERE "j"."user_id" = ANY($1)

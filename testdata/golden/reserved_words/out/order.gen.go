@@ -102,7 +102,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	return v, nil
 }
 
-const sqlOrderFindByID = `-- name: order.FindByID
+const sqlOrderFindByID = `-- name: order.FindByID replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "type" = $1 AND "func" = $2`
 
@@ -116,7 +116,7 @@ func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Or
 	return v, nil
 }
 
-const sqlOrderFindAll = `-- name: order.FindAll
+const sqlOrderFindAll = `-- name: order.FindAll replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`
 
 // FindAll returns every row of table order, ordered by primary key. It holds the
@@ -161,11 +161,11 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	}
 }
 
-const sqlOrderListFirst = `-- name: order.List
+const sqlOrderListFirst = `-- name: order.List replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"
 LIMIT $1`
 
-const sqlOrderListAfter = `-- name: order.List
+const sqlOrderListAfter = `-- name: order.List replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
@@ -233,7 +233,7 @@ func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlOrderCount = `-- name: order.Count
+const sqlOrderCount = `-- name: order.Count replica=ok
 SELECT count(*) FROM "order"`
 
 // Count returns the number of rows of table order.
@@ -454,7 +454,7 @@ func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder)
 	}
 }
 
-const sqlOrderListByUser = `-- name: order.ListByUser
+const sqlOrderListByUser = `-- name: order.ListByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "user" = $1 ORDER BY "type", "func"`
 
@@ -472,7 +472,7 @@ func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error)
 	return items, nil
 }
 
-const sqlOrderLoadByUser = `-- name: order.LoadByUser
+const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "user" = ANY($1) ORDER BY "type", "func"`
 

@@ -124,7 +124,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	return v, nil
 }
 
-const sqlUserFindByID = `-- name: user.FindByID
+const sqlUserFindByID = `-- name: user.FindByID replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = $1`
 
@@ -138,7 +138,7 @@ func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 	return v, nil
 }
 
-const sqlUserFindAll = `-- name: user.FindAll
+const sqlUserFindAll = `-- name: user.FindAll replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
 
 // FindAll returns every row of table user, ordered by primary key. It holds the
@@ -183,11 +183,11 @@ func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	}
 }
 
-const sqlUserListFirst = `-- name: user.List
+const sqlUserListFirst = `-- name: user.List replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"
 LIMIT $1`
 
-const sqlUserListAfter = `-- name: user.List
+const sqlUserListAfter = `-- name: user.List replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -257,7 +257,7 @@ func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlUserCount = `-- name: user.Count
+const sqlUserCount = `-- name: user.Count replica=ok
 SELECT count(*) FROM "user"`
 
 // Count returns the number of rows of table user.
@@ -269,7 +269,7 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlUserFindByIDs = `-- name: user.FindByIDs
+const sqlUserFindByIDs = `-- name: user.FindByIDs replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = ANY($1) ORDER BY "id"`
 

@@ -272,7 +272,7 @@ func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 	return v, nil
 }
 
-const sqlSamplesFindByID = `-- name: samples.FindByID
+const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
 SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = $1`
 
@@ -286,7 +286,7 @@ func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
 	return v, nil
 }
 
-const sqlSamplesFindAll = `-- name: samples.FindAll
+const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
 SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
 
 // FindAll returns every row of table samples, ordered by primary key. It holds the
@@ -331,11 +331,11 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 	}
 }
 
-const sqlSamplesListFirst = `-- name: samples.List
+const sqlSamplesListFirst = `-- name: samples.List replica=ok
 SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"
 LIMIT $1`
 
-const sqlSamplesListAfter = `-- name: samples.List
+const sqlSamplesListAfter = `-- name: samples.List replica=ok
 SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
@@ -430,7 +430,7 @@ func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, nil
 }
 
-const sqlSamplesCount = `-- name: samples.Count
+const sqlSamplesCount = `-- name: samples.Count replica=ok
 SELECT count(*) FROM "samples"`
 
 // Count returns the number of rows of table samples.
@@ -442,7 +442,7 @@ func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-const sqlSamplesFindByIDs = `-- name: samples.FindByIDs
+const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
 SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
