@@ -277,11 +277,14 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	if t.DeletedAt != nil {
 		methods = append(methods[:len(methods):len(methods)], "HardDelete", "Restore")
 	}
+	if t.Audit {
+		methods = append(methods[:len(methods):len(methods)], "AuditTrail")
+	}
 	for _, m := range methods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
 	}
 	for _, s := range []Statement{t.SQL.Create, t.SQL.FindByID, t.SQL.FindAll, t.SQL.ListFirst, t.SQL.ListAfter,
-		t.SQL.Update, t.SQL.Delete, t.SQL.Count, t.SQL.HardDelete, t.SQL.Restore, t.SQL.Exists} {
+		t.SQL.Update, t.SQL.Delete, t.SQL.Count, t.SQL.HardDelete, t.SQL.Restore, t.SQL.Exists, t.SQL.AuditTrail} {
 		b.declareStatement(t, s, st.Pos)
 	}
 	b.declareDerived(t, scanName(t), "the row scanner of "+what, st.Pos)

@@ -101,6 +101,33 @@ func genStatement(f *jen.File, s Statement) {
 	}
 }
 
+// genAuditTrail emits AuditTrail on the repository of an audited table.
+func genAuditTrail(f *jen.File, t *Table) {
+	s := t.SQL.AuditTrail
+	if s.Const == "" {
+		return
+	}
+	genStatement(f, s)
+	pre, scoped := prelude(t, "AuditTrail", "", []Statement{s}, returnsNil)
+	doc := fmt.Sprintf("AuditTrail returns the rows of %s that record the row of table %s with %s, oldest first: "+
+		"every write that changed it, with its action, actor, time and transaction, and the row before and after. "+
+		"The row need not exist any more; a key that was never written has an empty trail.", AuditTable, t.SQLName, pkDesc(t))
+	if t.Tenant != nil {
+		doc += " Only rows of the context's tenant are read: the trail of another tenant's row is empty."
+	}
+	entry := jen.Qual(pathRuntime, "AuditEntry")
+	method(f, t, "AuditTrail", doc).
+		Params(pkParams(t)...).Params(jen.Index().Add(entry), jen.Error()).
+		Block(append(pre,
+			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, pkArgs(t))...),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, "AuditTrail"))),
+			jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(pathRuntime, "CollectRows").Call(jen.Id("rows"), jen.Lit(0), jen.Qual(pathRuntime, "ScanAuditEntry")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, "AuditTrail"))),
+			jen.Return(jen.Id("items"), jen.Nil()),
+		)...)
+	f.Line()
+}
+
 // genWithDeleted emits WithDeleted and pick on a repository that can read
 // soft-deleted rows.
 func genWithDeleted(f *jen.File, t *Table) {
@@ -387,7 +414,7 @@ func behaviourDoc(t *Table) string {
 	}
 	if t.Audit {
 		parts = append(parts, fmt.Sprintf("Every write also records each row it changes in %s, in the same statement, "+
-			"with the actor of its context (runtime.WithActor).", AuditTable))
+			"with the actor of its context (runtime.WithActor); AuditTrail reads a row's records back.", AuditTable))
 	}
 	return strings.Join(parts, " ")
 }

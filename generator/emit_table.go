@@ -29,6 +29,7 @@ func genTable(f *jen.File, t *Table) {
 	genDelete(f, t)
 	genSoftDelete(f, t)
 	genCount(f, t)
+	genAuditTrail(f, t)
 	genBatch(f, t)
 	genRelations(f, t)
 	for _, q := range t.Queries {

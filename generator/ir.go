@@ -532,6 +532,9 @@ type CRUDSQL struct {
 	// Exists tells a stale version from a missing row after an Update or
 	// Delete matched none (optimistic_lock only).
 	Exists Statement
+	// AuditTrail reads the audit log rows of one row, oldest first
+	// (audit: true only).
+	AuditTrail Statement
 }
 
 // Column is one column of a table.

@@ -385,5 +385,12 @@ func auditTable(s *schema.Schema) *schema.Table {
 	c, _ := at.Column("id")
 	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
 	at.SetPrimaryKey(pk)
+	// A row's entries, in order: what the AuditTrail methods read.
+	byRow := &schema.Index{Name: constraintName(AuditTable, "table_name", "row_key", "id", "idx"), Table: at}
+	for i, name := range []string{"table_name", "row_key", "id"} {
+		c, _ := at.Column(name)
+		byRow.Parts = append(byRow.Parts, &schema.IndexPart{SeqNo: i, C: c})
+	}
+	at.AddIndexes(byRow)
 	return at
 }

@@ -285,6 +285,41 @@ func crudSQL(t *Table) CRUDSQL {
 		s.Exists = p.finish(t, "Exists", "SELECT EXISTS (SELECT 1"+from+"\nWHERE "+and(conds)+")")
 		s.Exists.Const = sqlName(t, "Exists")
 	}
+	if t.Audit {
+		s.AuditTrail = auditTrailSQL(t)
+	}
+	return s
+}
+
+// AuditColumns are the columns of the audit log an audit trail reads, in
+// the order runtime.ScanAuditEntry scans them.
+var AuditColumns = []string{"id", "action", "actor", "at", "txid", "old", "new"}
+
+// auditTrailSQL reads the audit log rows of one row of t, oldest first,
+// by the row's key as the audit CTEs write it (jsonb_build_object of the
+// key columns), which the audit log's row index serves. On a tenant
+// table, only rows whose image (the new one, or the old one of a delete)
+// holds the context's tenant are read. It only reads (replica=ok).
+func auditTrailSQL(t *Table) Statement {
+	p := placeholders{readOnly: true}
+	pairs := make([]string, 0, 2*len(t.PK))
+	for _, c := range t.PK {
+		pairs = append(pairs, quoteLiteral(c.SQLName), cast(p.nextFor(c), c))
+	}
+	cols := make([]string, len(AuditColumns))
+	for i, c := range AuditColumns {
+		cols[i] = quoteIdent(c)
+	}
+	conds := []string{
+		quoteIdent("table_name") + " = " + quoteLiteral(t.SQLName),
+		quoteIdent("row_key") + " = jsonb_build_object(" + strings.Join(pairs, ", ") + ")",
+	}
+	if c := t.Tenant; c != nil {
+		conds = append(conds, "(COALESCE("+quoteIdent("new")+", "+quoteIdent("old")+") ->> "+quoteLiteral(c.SQLName)+")::"+c.SQLType+" = "+mark(TailTenant))
+	}
+	s := p.finish(t, "AuditTrail", "SELECT "+strings.Join(cols, ", ")+" FROM "+quoteIdent(AuditTable)+
+		"\nWHERE "+and(conds)+"\nORDER BY "+quoteIdent("id"))
+	s.Const = sqlName(t, "AuditTrail")
 	return s
 }
 

@@ -61,6 +61,7 @@ func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 	add("HardDelete", t.SQL.HardDelete, pos)
 	add("Restore", t.SQL.Restore, pos)
 	add("Count", t.SQL.Count, pos)
+	add("AuditTrail", t.SQL.AuditTrail, pos)
 
 	if s := t.Batch.FindByIDs; s != nil {
 		add("FindByIDs", *s, pos)

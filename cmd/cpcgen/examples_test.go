@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,8 +38,10 @@ func TestExamplesMigrationsMatch(t *testing.T) {
 			mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
 			out, _ := mustRun(t, 0, "-C", dir, "check", "--url", url)
 			contains(t, "check --url", out, "none pending, schema matches the migrations")
-			out, _ = mustRun(t, 0, "-C", dir, "migrate", "down", "2", "--url", url)
-			contains(t, "migrate down", out, "2 migration(s) reverted")
+			ups, _ := filepath.Glob(filepath.Join(dir, "migrations", "*.up.sql"))
+			n := strconv.Itoa(len(ups))
+			out, _ = mustRun(t, 0, "-C", dir, "migrate", "down", n, "--url", url)
+			contains(t, "migrate down", out, n+" migration(s) reverted")
 		})
 	}
 }

@@ -483,25 +483,24 @@ func TestBoardEagerLoading(t *testing.T) {
 	}
 }
 
-// auditEntry is a row of an audit trail, decoded.
+// auditEntry is an entry of an audit trail, its images decoded.
 type auditEntry struct {
 	action, actor string
 	old, new      map[string]any
 }
 
-func decodeAudit[R any](t *testing.T, rows []R, fields func(R) (string, *string, json.RawMessage, json.RawMessage)) []auditEntry {
+func decodeAudit(t *testing.T, trail []runtime.AuditEntry) []auditEntry {
 	t.Helper()
 	var out []auditEntry
-	for _, r := range rows {
-		action, actor, old, new := fields(r)
-		e := auditEntry{action: action}
-		if actor != nil {
-			e.actor = *actor
+	for _, r := range trail {
+		e := auditEntry{action: r.Action}
+		if r.Actor != nil {
+			e.actor = *r.Actor
 		}
 		for _, p := range []struct {
 			raw json.RawMessage
 			dst *map[string]any
-		}{{old, &e.old}, {new, &e.new}} {
+		}{{r.Old, &e.old}, {r.New, &e.new}} {
 			if p.raw != nil {
 				if err := json.Unmarshal(p.raw, p.dst); err != nil {
 					t.Fatal(err)
@@ -552,9 +551,7 @@ func TestAuditTrail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trail := decodeAudit(t, rows, func(r crmdb.CustomerAuditTrailRow) (string, *string, json.RawMessage, json.RawMessage) {
-		return r.Action, r.Actor, r.Old, r.New
-	})
+	trail := decodeAudit(t, rows)
 	if len(trail) != 3 {
 		t.Fatalf("customer trail has %d rows, want 3: %+v", len(trail), trail)
 	}
@@ -572,9 +569,7 @@ func TestAuditTrail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dtrail := decodeAudit(t, drows, func(r crmdb.DealAuditTrailRow) (string, *string, json.RawMessage, json.RawMessage) {
-		return r.Action, r.Actor, r.Old, r.New
-	})
+	dtrail := decodeAudit(t, drows)
 	var got []string
 	for _, e := range dtrail {
 		got = append(got, fmt.Sprintf("%s by %s: stage %v → %v, version %v → %v", e.action, e.actor, e.old["stage"], e.new["stage"], e.old["version"], e.new["version"]))

@@ -14,7 +14,8 @@
 // customers with open deals, loaded one query per relation.
 //
 // Migrate applies the embedded migrations, which cpcgen migrate diff
-// wrote in two steps (the initial schema, then tags).
+// wrote in three steps: the initial schema, then tags, then the audit
+// log's index that the generated AuditTrail methods read through.
 package crm
 
 //go:generate go run github.com/cpcgen/cpcgen/cmd/cpcgen generate

@@ -5,7 +5,6 @@ package crmdb
 
 import (
 	"context"
-	"encoding/json"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -62,7 +61,7 @@ type CustomerUpdate struct {
 // Each statement also sets the cpcgen_tenant setting for the row-level security
 // policy of the table. Every write also records each row it changes in
 // cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor).
+// (runtime.WithActor); AuditTrail reads a row's records back.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -454,6 +453,33 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 		return 0, wrapErr(err, "customers.Count", "customers")
 	}
 	return n, nil
+}
+
+const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// customers with the given id, oldest first: every write that changed it, with its
+// action, actor, time and transaction, and the row before and after. The row need
+// not exist any more; a key that was never written has an empty trail. Only rows
+// of the context's tenant are read: the trail of another tenant's row is empty.
+func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.AuditEntry, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.AuditTrail", "customers")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "customers.AuditTrail", "customers")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "customers.AuditTrail", "customers")
+	}
+	return items, nil
 }
 
 const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
@@ -884,50 +910,6 @@ func (r *CustomerRepo) WithOpenDeals(ctx context.Context) ([]Customer, error) {
 	items, err := runtime.CollectRows(rows, 0, scanCustomer)
 	if err != nil {
 		return nil, wrapErr(err, "customers.WithOpenDeals", "customers")
-	}
-	return items, nil
-}
-
-// CustomerAuditTrailRow is one row of the result of CustomerRepo.AuditTrail.
-type CustomerAuditTrailRow struct {
-	ID     int64           `json:"id"`
-	Action string          `json:"action"`
-	Actor  *string         `json:"actor"`
-	At     time.Time       `json:"at"`
-	Old    json.RawMessage `json:"old"`
-	New    json.RawMessage `json:"new"`
-}
-
-// scanCustomerAuditTrailRow reads a row of the result of CustomerRepo.AuditTrail,
-// columns in declared order, into v.
-func scanCustomerAuditTrailRow(row pgx.Row, v *CustomerAuditTrailRow) error {
-	return row.Scan(&v.ID, &v.Action, &v.Actor, &v.At, &v.Old, &v.New)
-}
-
-const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
-SELECT l.id, l.action, l.actor, l.at, l.old, l.new
-FROM cpcgen_audit_log l
-WHERE l.table_name = 'customers' AND l.row_key = jsonb_build_object('id', $1::uuid)
-  AND (coalesce(l.new, l.old) ->> 'organization_id')::uuid = $2
-ORDER BY l.id`
-
-// AuditTrail returns the rows of the query, all in memory.
-//
-// What happened to a customer, oldest first, from the audit log, within the
-// tenant.
-func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]CustomerAuditTrailRow, error) {
-	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.AuditTrail", "customers")
-	if err != nil {
-		return nil, err
-	}
-	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.AuditTrail", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomerAuditTrailRow)
-	if err != nil {
-		return nil, wrapErr(err, "customers.AuditTrail", "customers")
 	}
 	return items, nil
 }

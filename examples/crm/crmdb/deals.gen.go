@@ -5,7 +5,6 @@ package crmdb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
@@ -65,7 +64,7 @@ type DealUpdate struct {
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
 // write increments it. Every write also records each row it changes in
 // cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor).
+// (runtime.WithActor); AuditTrail reads a row's records back.
 type DealRepo struct {
 	db runtime.DBTX
 }
@@ -469,6 +468,33 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'deals' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// deals with the given id, oldest first: every write that changed it, with its
+// action, actor, time and transaction, and the row before and after. The row need
+// not exist any more; a key that was never written has an empty trail. Only rows
+// of the context's tenant are read: the trail of another tenant's row is empty.
+func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.AuditEntry, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.AuditTrail", "deals")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlDealsAuditTrail, id, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "deals.AuditTrail", "deals")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "deals.AuditTrail", "deals")
+	}
+	return items, nil
+}
+
 const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
@@ -830,49 +856,6 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 	items, err := runtime.CollectRows(rows, 0, scanDeal)
 	if err != nil {
 		return nil, wrapErr(err, "deals.InStages", "deals")
-	}
-	return items, nil
-}
-
-// DealAuditTrailRow is one row of the result of DealRepo.AuditTrail.
-type DealAuditTrailRow struct {
-	ID     int64           `json:"id"`
-	Action string          `json:"action"`
-	Actor  *string         `json:"actor"`
-	At     time.Time       `json:"at"`
-	Old    json.RawMessage `json:"old"`
-	New    json.RawMessage `json:"new"`
-}
-
-// scanDealAuditTrailRow reads a row of the result of DealRepo.AuditTrail, columns
-// in declared order, into v.
-func scanDealAuditTrailRow(row pgx.Row, v *DealAuditTrailRow) error {
-	return row.Scan(&v.ID, &v.Action, &v.Actor, &v.At, &v.Old, &v.New)
-}
-
-const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
-SELECT l.id, l.action, l.actor, l.at, l.old, l.new
-FROM cpcgen_audit_log l
-WHERE l.table_name = 'deals' AND l.row_key = jsonb_build_object('id', $1::uuid)
-  AND (coalesce(l.new, l.old) ->> 'organization_id')::uuid = $2
-ORDER BY l.id`
-
-// AuditTrail returns the rows of the query, all in memory.
-//
-// What happened to a deal, oldest first, from the audit log, within the tenant.
-func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]DealAuditTrailRow, error) {
-	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.AuditTrail", "deals")
-	if err != nil {
-		return nil, err
-	}
-	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlDealsAuditTrail, id, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.AuditTrail", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDealAuditTrailRow)
-	if err != nil {
-		return nil, wrapErr(err, "deals.AuditTrail", "deals")
 	}
 	return items, nil
 }

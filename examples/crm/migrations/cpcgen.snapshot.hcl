@@ -448,6 +448,9 @@ table "cpcgen_audit_log" {
   primary_key {
     columns = [column.id]
   }
+  index "cpcgen_audit_log_table_name_row_key_id_idx" {
+    columns = [column.table_name, column.row_key, column.id]
+  }
   check "cpcgen_audit_log_action_check" {
     expr = "\"action\" IN ('create', 'update', 'delete', 'restore', 'upsert', 'hard_delete')"
   }

@@ -328,7 +328,7 @@ func (s *story) audit() error {
 	if err != nil {
 		return err
 	}
-	s.say("\nAudit trail of %q (cpcgen_audit_log, written by the same statements as the changes):", s.renewal.Title)
+	s.say("\nAudit trail of %q (generated AuditTrail over cpcgen_audit_log, written by the same statements as the changes):", s.renewal.Title)
 	for _, r := range rows {
 		actor := "-"
 		if r.Actor != nil {

@@ -56,7 +56,7 @@ func runDemo(t *testing.T, opts options, migrations string) string {
 func TestRunOnDatabase(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
-	out := runDemo(t, options{URL: url, Short: true}, "000001_init, 000002_tags")
+	out := runDemo(t, options{URL: url, Short: true}, "000001_init, 000002_tags, 000003_audit_trail_index")
 	if !strings.Contains(out, "database: DATABASE_URL") || !strings.Contains(out, "Acme Corp: 6 customers") {
 		t.Errorf("story:\n%s", out)
 	}
@@ -67,7 +67,7 @@ func TestRunOnDatabase(t *testing.T) {
 // so it starts and removes a PostgreSQL cluster of its own.
 func TestRunThrowaway(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	out := runDemo(t, options{}, "000001_init, 000002_tags")
+	out := runDemo(t, options{}, "000001_init, 000002_tags, 000003_audit_trail_index")
 	if !strings.Contains(out, "database: a throwaway PostgreSQL cluster") || !strings.Contains(out, "Acme Corp: 12 customers") {
 		t.Errorf("story:\n%s", out)
 	}

@@ -45,7 +45,8 @@ type AccountUpdate struct {
 // Delete sets deleted_at instead of removing the row (HardDelete removes it,
 // Restore clears it), and every read leaves deleted rows out unless it runs on
 // WithDeleted. Every write also records each row it changes in cpcgen_audit_log,
-// in the same statement, with the actor of its context (runtime.WithActor).
+// in the same statement, with the actor of its context (runtime.WithActor);
+// AuditTrail reads a row's records back.
 type AccountRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -377,6 +378,27 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 		return 0, wrapErr(err, "accounts.Count", "accounts")
 	}
 	return n, nil
+}
+
+const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'accounts' AND "row_key" = jsonb_build_object('id', $1::bigint)
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// accounts with the given id, oldest first: every write that changed it, with its
+// action, actor, time and transaction, and the row before and after. The row need
+// not exist any more; a key that was never written has an empty trail.
+func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
+	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.AuditTrail", "accounts")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "accounts.AuditTrail", "accounts")
+	}
+	return items, nil
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok

@@ -44,7 +44,8 @@ type EntryUpdate struct {
 // Update and Delete take the version the caller read and fail with a conflict
 // (runtime.ErrStaleVersion) when the row has changed since; every write increments
 // it. Every write also records each row it changes in cpcgen_audit_log, in the
-// same statement, with the actor of its context (runtime.WithActor).
+// same statement, with the actor of its context (runtime.WithActor); AuditTrail
+// reads a row's records back.
 type EntryRepo struct {
 	db runtime.DBTX
 }
@@ -302,6 +303,28 @@ func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
 		return 0, wrapErr(err, "entries.Count", "entries")
 	}
 	return n, nil
+}
+
+const sqlEntriesAuditTrail = `-- name: entries.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'entries' AND "row_key" = jsonb_build_object('account_id', $1::bigint, 'seq', $2::integer)
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// entries with the given accountID and seq, oldest first: every write that changed
+// it, with its action, actor, time and transaction, and the row before and after.
+// The row need not exist any more; a key that was never written has an empty
+// trail.
+func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) ([]runtime.AuditEntry, error) {
+	rows, err := r.db.Query(ctx, sqlEntriesAuditTrail, accountID, seq)
+	if err != nil {
+		return nil, wrapErr(err, "entries.AuditTrail", "entries")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "entries.AuditTrail", "entries")
+	}
+	return items, nil
 }
 
 const sqlEntriesCreateMany = `-- name: entries.CreateMany

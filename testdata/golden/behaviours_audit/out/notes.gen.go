@@ -31,7 +31,8 @@ type NoteUpdate struct {
 // NoteRepo reads and writes table notes.
 //
 // Every write also records each row it changes in cpcgen_audit_log, in the same
-// statement, with the actor of its context (runtime.WithActor).
+// statement, with the actor of its context (runtime.WithActor); AuditTrail reads a
+// row's records back.
 type NoteRepo struct {
 	db runtime.DBTX
 }
@@ -251,6 +252,27 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 		return 0, wrapErr(err, "notes.Count", "notes")
 	}
 	return n, nil
+}
+
+const sqlNotesAuditTrail = `-- name: notes.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'notes' AND "row_key" = jsonb_build_object('id', $1::bigint)
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// notes with the given id, oldest first: every write that changed it, with its
+// action, actor, time and transaction, and the row before and after. The row need
+// not exist any more; a key that was never written has an empty trail.
+func (r *NoteRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
+	rows, err := r.db.Query(ctx, sqlNotesAuditTrail, id)
+	if err != nil {
+		return nil, wrapErr(err, "notes.AuditTrail", "notes")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "notes.AuditTrail", "notes")
+	}
+	return items, nil
 }
 
 const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok

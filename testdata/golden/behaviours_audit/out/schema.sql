@@ -38,6 +38,9 @@ CREATE TABLE "cpcgen_audit_log" (
   CONSTRAINT "cpcgen_audit_log_action_check" CHECK ("action" IN ('create', 'update', 'delete', 'restore', 'upsert', 'hard_delete'))
 );
 
+-- Create index "cpcgen_audit_log_table_name_row_key_id_idx" to table: "cpcgen_audit_log"
+CREATE INDEX "cpcgen_audit_log_table_name_row_key_id_idx" ON "cpcgen_audit_log" ("table_name", "row_key", "id");
+
 -- Set comment to table: "cpcgen_audit_log"
 COMMENT ON TABLE "cpcgen_audit_log" IS 'One row per row changed by a write of a table with audit: true, written by the same statement as the change.';
 

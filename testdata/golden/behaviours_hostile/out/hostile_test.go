@@ -199,6 +199,16 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		}
 		check("CreateIfAbsentByOwnerAndKey", got)
 		call("ThingRepo.Update", "ThingRepo.UpsertByOwnerAndKey", "ThingRepo.CreateIfAbsentByOwnerAndKey")
+		// The audit trail reads the hostile values back as written.
+		trail := must(s.Things.AuditTrail(ctx, th.ID))
+		var last struct {
+			Name string `json:"name"`
+		}
+		if len(trail) != 3 || json.Unmarshal(trail[2].New, &last) != nil {
+			t.Fatalf("AuditTrail = %+v", trail)
+		}
+		eq(t, "AuditTrail", []string{trail[0].Action, trail[1].Action, trail[2].Action, last.Name}, []string{"create", "update", "upsert", h})
+		call("ThingRepo.AuditTrail")
 
 		p := must(s.Parts.Create(ctx, NewPart{ThingID: th.ID, Body: h}))
 		eq(t, "part owner", p.Owner, tenant)

@@ -66,7 +66,7 @@ type ThingUpdate struct {
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
 // write increments it. Every write also records each row it changes in
 // cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor).
+// (runtime.WithActor); AuditTrail reads a row's records back.
 type ThingRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -519,6 +519,33 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 		return 0, wrapErr(err, "things.Count", "things")
 	}
 	return n, nil
+}
+
+const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'owner')::text = $2
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// things with the given id, oldest first: every write that changed it, with its
+// action, actor, time and transaction, and the row before and after. The row need
+// not exist any more; a key that was never written has an empty trail. Only rows
+// of the context's tenant are read: the trail of another tenant's row is empty.
+func (r *ThingRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.AuditTrail", "things")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlThingsAuditTrail, id, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "things.AuditTrail", "things")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "things.AuditTrail", "things")
+	}
+	return items, nil
 }
 
 const sqlThingsFindByIDs = `-- name: things.FindByIDs replica=ok

@@ -48,7 +48,8 @@ type TaskUpdate struct {
 // of the table. Update and Delete take the version the caller read and fail with a
 // conflict (runtime.ErrStaleVersion) when the row has changed since; every write
 // increments it. Every write also records each row it changes in cpcgen_audit_log,
-// in the same statement, with the actor of its context (runtime.WithActor).
+// in the same statement, with the actor of its context (runtime.WithActor);
+// AuditTrail reads a row's records back.
 type TaskRepo struct {
 	db runtime.DBTX
 }
@@ -353,6 +354,33 @@ func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
 		return 0, wrapErr(err, "tasks.Count", "tasks")
 	}
 	return n, nil
+}
+
+const sqlTasksAuditTrail = `-- name: tasks.AuditTrail replica=ok
+SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
+WHERE "table_name" = 'tasks' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'org_id')::uuid = $2
+ORDER BY "id"`
+
+// AuditTrail returns the rows of cpcgen_audit_log that record the row of table
+// tasks with the given id, oldest first: every write that changed it, with its
+// action, actor, time and transaction, and the row before and after. The row need
+// not exist any more; a key that was never written has an empty trail. Only rows
+// of the context's tenant are read: the trail of another tenant's row is empty.
+func (r *TaskRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.AuditTrail", "tasks")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	rows, err := db.Query(ctx, sqlTasksAuditTrail, id, tenant)
+	if err != nil {
+		return nil, wrapErr(err, "tasks.AuditTrail", "tasks")
+	}
+	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
+	if err != nil {
+		return nil, wrapErr(err, "tasks.AuditTrail", "tasks")
+	}
+	return items, nil
 }
 
 const sqlTasksFindByIDs = `-- name: tasks.FindByIDs replica=ok

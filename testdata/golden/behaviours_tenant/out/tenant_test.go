@@ -302,6 +302,12 @@ func crossTenant(t *testing.T, s *Store, admin *pgxpool.Pool, a, b org) {
 	none("TaskRepo.LoadTaskTags", len(lm), err)
 	ts, err = s.Tasks.Open(ctx)
 	none("TaskRepo.Open", len(ts)-len(a.tasks), err)
+	// The audit trail of b's task is b's alone; a's own task has one.
+	trail, err := s.Tasks.AuditTrail(ctx, bt.ID)
+	none("TaskRepo.AuditTrail", len(trail), err)
+	if trail, err := s.Tasks.AuditTrail(ctx, a.tasks[0].ID); err != nil || len(trail) == 0 || trail[0].Action != "create" {
+		t.Errorf("AuditTrail of a's own task = %+v, %v", trail, err)
+	}
 	// A task may name b's project (the foreign key is not per tenant), but
 	// it is a's task.
 	task, err := s.Tasks.Create(ctx, NewTask{ProjectID: a.projects[0].ID, Title: "t3"})

@@ -25,6 +25,8 @@ COMMENT ON COLUMN "cpcgen_audit_log"."row_key" IS '';
 COMMENT ON COLUMN "cpcgen_audit_log"."table_name" IS '';
 -- reverse: set comment to table: "cpcgen_audit_log"
 COMMENT ON TABLE "cpcgen_audit_log" IS '';
+-- reverse: create index "cpcgen_audit_log_table_name_row_key_id_idx" to table: "cpcgen_audit_log"
+DROP INDEX "cpcgen_audit_log_table_name_row_key_id_idx";
 -- reverse: create "cpcgen_audit_log" table
 DROP TABLE "cpcgen_audit_log";
 -- reverse: create index "projects_slug_key" to table: "projects"

@@ -19,6 +19,8 @@ CREATE TABLE "cpcgen_audit_log" (
   PRIMARY KEY ("id"),
   CONSTRAINT "cpcgen_audit_log_action_check" CHECK ("action" IN ('create', 'update', 'delete', 'restore', 'upsert', 'hard_delete'))
 );
+-- create index "cpcgen_audit_log_table_name_row_key_id_idx" to table: "cpcgen_audit_log"
+CREATE INDEX "cpcgen_audit_log_table_name_row_key_id_idx" ON "cpcgen_audit_log" ("table_name", "row_key", "id");
 -- set comment to table: "cpcgen_audit_log"
 COMMENT ON TABLE "cpcgen_audit_log" IS 'One row per row changed by a write of a table with audit: true, written by the same statement as the change.';
 -- set comment to column: "table_name" on table: "cpcgen_audit_log"
