@@ -185,9 +185,14 @@ type movement struct {
 	category *int32
 }
 
-// move records m in one serializable transaction, once per key.
+// move records m in one serializable transaction, once per key. The
+// transaction row's generated validation (kind, amount, currency, memo,
+// key) runs first, before any SQL.
 func move(ctx context.Context, store *financedb.Store, m movement) (financedb.Transaction, error) {
-	if m.currency.Valid() && !m.amount.Equal(m.amount.Truncate(MinorUnits(m.currency))) {
+	if n := m.transaction(uuid.Nil); n.Validate() != nil {
+		return financedb.Transaction{}, runtime.Wrap(n.Validate(), m.op, "transactions")
+	}
+	if !m.amount.Equal(m.amount.Truncate(MinorUnits(m.currency))) {
 		return financedb.Transaction{}, refuse(m.op, ErrAmountPrecision, "amount",
 			fmt.Sprintf("has more than %d decimal places, the minor unit of %s", MinorUnits(m.currency), m.currency))
 	}
@@ -274,11 +279,7 @@ func (m movement) record(ctx context.Context, tx *financedb.Store) (financedb.Tr
 	if m.from != nil && entries[0].AccountID != *m.from {
 		owner = entries[1].UserID
 	}
-	t, created, err := tx.Transactions.CreateIfAbsentByIdempotencyKey(ctx, financedb.NewTransaction{
-		UserID: owner, Kind: m.kind, Amount: m.amount, Currency: m.currency,
-		FromAccountID: m.from, ToAccountID: m.to, CategoryID: m.category, Memo: m.memo,
-		IdempotencyKey: m.key,
-	})
+	t, created, err := tx.Transactions.CreateIfAbsentByIdempotencyKey(ctx, m.transaction(owner))
 	if err != nil {
 		return financedb.Transaction{}, err
 	}
@@ -292,6 +293,16 @@ func (m movement) record(ctx context.Context, tx *financedb.Store) (financedb.Tr
 		return financedb.Transaction{}, err
 	}
 	return t, nil
+}
+
+// transaction returns the row of transactions that records m, for the
+// user owner.
+func (m movement) transaction(owner uuid.UUID) financedb.NewTransaction {
+	return financedb.NewTransaction{
+		UserID: owner, Kind: m.kind, Amount: m.amount, Currency: m.currency,
+		FromAccountID: m.from, ToAccountID: m.to, CategoryID: m.category, Memo: m.memo,
+		IdempotencyKey: m.key,
+	}
 }
 
 // refusal returns why m cannot be done on accounts, or nil.

@@ -242,7 +242,7 @@ func TestTransfer(t *testing.T) {
 	})
 	t.Run("precision", func(t *testing.T) {
 		r := req
-		r.IdempotencyKey, r.Amount = key(), dec("0.005")
+		r.IdempotencyKey, r.Amount = key(), dec("10.005")
 		_, err := finance.Transfer(ctx, store, r)
 		refused(t, err, finance.ErrAmountPrecision, runtime.KindValidation)
 	})
@@ -260,9 +260,18 @@ func TestTransfer(t *testing.T) {
 		if !errors.As(err, &dbErr) || dbErr.Kind != runtime.KindValidation || len(dbErr.Fields) != 1 || dbErr.Fields[0].Field != "amount" {
 			t.Fatalf("err = %v, want a validation error on amount", err)
 		}
+		if dbErr.Op != "finance.Transfer" {
+			t.Errorf("op = %q, want finance.Transfer", dbErr.Op)
+		}
 		r.IdempotencyKey, r.Amount = "short", dec("1")
 		if _, err := finance.Transfer(ctx, store, r); !errors.Is(err, runtime.ErrValidation) {
 			t.Fatalf("err = %v, want a validation error on idempotency_key", err)
+		}
+		// A negative deposit is refused for its amount, before any SQL,
+		// not for the balance it would leave.
+		_, err = finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: key(), AccountID: grace.ID, Amount: dec("-1000"), Currency: financedb.CurrencyUSD})
+		if !errors.As(err, &dbErr) || dbErr.Kind != runtime.KindValidation || len(dbErr.Fields) != 1 || dbErr.Fields[0].Field != "amount" {
+			t.Fatalf("negative deposit: err = %v, want a validation error on amount", err)
 		}
 	})
 	t.Run("missing account", func(t *testing.T) {

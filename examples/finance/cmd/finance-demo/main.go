@@ -229,7 +229,7 @@ func (s *story) transfer() error {
 	}{
 		{"Ada → Grace 5000.00 USD", finance.TransferRequest{FromAccountID: s.adaUSD.ID, ToAccountID: s.gUSD.ID, Amount: dec("5000.00"), Currency: financedb.CurrencyUSD}},
 		{"Ada's checking → Ada's savings 10.00 USD", finance.TransferRequest{FromAccountID: s.adaUSD.ID, ToAccountID: s.adaEUR.ID, Amount: dec("10.00"), Currency: financedb.CurrencyUSD}},
-		{"Ada → Grace 0.005 USD", finance.TransferRequest{FromAccountID: s.adaUSD.ID, ToAccountID: s.gUSD.ID, Amount: dec("0.005"), Currency: financedb.CurrencyUSD}},
+		{"Ada → Grace 10.005 USD", finance.TransferRequest{FromAccountID: s.adaUSD.ID, ToAccountID: s.gUSD.ID, Amount: dec("10.005"), Currency: financedb.CurrencyUSD}},
 	}
 	for _, r := range refusals {
 		r.req.IdempotencyKey = s.key()
