@@ -189,8 +189,9 @@ type movement struct {
 // transaction row's generated validation (kind, amount, currency, memo,
 // key) runs first, before any SQL.
 func move(ctx context.Context, store *financedb.Store, m movement) (financedb.Transaction, error) {
-	if n := m.transaction(uuid.Nil); n.Validate() != nil {
-		return financedb.Transaction{}, runtime.Wrap(n.Validate(), m.op, "transactions")
+	n := m.transaction(uuid.Nil) // the owner is known once the accounts are read
+	if err := n.Validate(); err != nil {
+		return financedb.Transaction{}, runtime.Wrap(err, m.op, "transactions")
 	}
 	if !m.amount.Equal(m.amount.Truncate(MinorUnits(m.currency))) {
 		return financedb.Transaction{}, refuse(m.op, ErrAmountPrecision, "amount",
