@@ -336,8 +336,8 @@ func TestInvariants(t *testing.T) {
 		transfers = 5000
 		// pool is the number of connections the workers share. More
 		// concurrent serializable transactions on 50 accounts mostly add
-		// conflicts: measured on 2 cores, 8 connections make the 5,000
-		// transfers in about 4s with about 1,800 retries, 20 in about 6s
+		// conflicts: measured on 2 shared cores, 8 connections make the 5,000
+		// transfers in 4 to 6s with about 1,800 retries, 20 in about 6s
 		// with about 4,100, 4 in about 4.5s with about 800.
 		pool = 8
 	)
