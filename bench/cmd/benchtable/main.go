@@ -90,8 +90,8 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	if len(ops) == 0 && len(paired) == 0 {
-		fmt.Fprintln(os.Stderr, "benchtable: no BenchmarkOps or BenchmarkPaired results in the input")
+	if len(ops) == 0 && len(paired) == 0 && vsLoop.count() == 0 {
+		fmt.Fprintln(os.Stderr, "benchtable: no results of BenchmarkOps, BenchmarkPaired or BenchmarkCreateManyVsLoop in the input")
 		os.Exit(1)
 	}
 	w := bufio.NewWriter(os.Stdout)
