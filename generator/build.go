@@ -57,6 +57,7 @@ func Build(proj *spec.Project) (*Package, error) {
 		pkg.Audit = pkg.Audit || t.Audit
 		pkg.Constraints = append(pkg.Constraints, t.Constraints...)
 	}
+	b.buildEngine(pkg)
 	// Bulk methods, upserts and relations need every table; queries come
 	// last, so that a query named like a generated method is the one
 	// reported.

@@ -24,6 +24,11 @@ type Package struct {
 	// security policies of those tables, in table order.
 	Tenant   *GoType
 	Policies []*Policy
+	// Engine is the database the package is for (spec.Config.Engine);
+	// with Citus, Distributions are the tables' distribution, in the
+	// order schema.sql and the migrations apply it.
+	Engine        string
+	Distributions []*Distribution
 	// Constraints are every named constraint of the package, in table
 	// order, each with its sentinel: what wrapErr looks a violated
 	// constraint's spec name up in.
@@ -93,6 +98,12 @@ type Table struct {
 	// Tenant is the tenant column (tenant:), or nil. It is left out of the
 	// insert and update structs: Create stamps the context's tenant.
 	Tenant *Column
+	// DistributedBy is the distribution column of a Citus distributed
+	// table (distributed_by:), or nil; Reference is set for a Citus
+	// reference table (reference: true). Both stay unset for other
+	// engines.
+	DistributedBy *Column
+	Reference     bool
 	// ReadsDeleted is set when a read of the repository can include
 	// soft-deleted rows: the table or a table its relation methods read
 	// has soft_delete. The repository then has WithDeleted.

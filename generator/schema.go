@@ -321,6 +321,15 @@ func SchemaSQL(pkg *Package) ([]byte, error) {
 		b.WriteString(c.Cmd)
 		b.WriteString(";\n")
 	}
+	for _, d := range pkg.Distributions {
+		if d.IsReference() {
+			fmt.Fprintf(&b, "\n-- Copy %q to every node of the Citus cluster (a reference table)\n", d.Table)
+		} else {
+			fmt.Fprintf(&b, "\n-- Distribute %q over the Citus cluster by %q\n", d.Table, d.Column)
+		}
+		b.WriteString(d.Create())
+		b.WriteString(";\n")
+	}
 	for _, p := range pkg.Policies {
 		fmt.Fprintf(&b, "\n-- Confine the rows of %q to the transaction's tenant (row-level security)\n", p.Table)
 		for _, stmt := range p.Create() {

@@ -9,10 +9,21 @@ import (
 // The migration formats cpcgen can write.
 var migrationFormats = []string{"golang-migrate", "goose", "flyway", "dbmate", "atlas"}
 
+// The engines cpcgen.yaml's engine: names (see Config.Engine).
+const (
+	EnginePostgres    = "postgres"
+	EngineCitus       = "citus"
+	EngineCockroachDB = "cockroachdb"
+	EngineYugabyteDB  = "yugabytedb"
+)
+
+// Engines are the values of engine:, the default first.
+var Engines = []string{EnginePostgres, EngineCitus, EngineCockroachDB, EngineYugabyteDB}
+
 // The keys of cpcgen.yaml and of its sections. Validation and the JSON
 // Schema (jsonschema.go) both read these lists.
 var (
-	configKeys     = []string{"version", "package", "specs", "migrations", "docs"}
+	configKeys     = []string{"version", "package", "specs", "migrations", "docs", "engine"}
 	packageKeys    = []string{"name", "dir", "import_path"}
 	migrationsKeys = []string{"dir", "format", "table"}
 	docsKeys       = []string{"dir"}
@@ -46,8 +57,9 @@ func ParseConfig(root, name string, data []byte) (*Config, error) {
 
 func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, configExtra) {
 	cfg := &Config{
-		Root: root,
-		File: name,
+		Root:   root,
+		File:   name,
+		Engine: EnginePostgres,
 		Migrations: MigrationsConfig{
 			Format: DefaultMigrationFormat,
 			Table:  DefaultMigrationTable,
@@ -153,6 +165,12 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 					cfg.Migrations.Table = s
 				}
 			}
+		}
+	}
+	if p, ok := f.get("engine"); ok {
+		cfg.EnginePos = p.value.pos
+		if s, ok := d.oneOf(p.value, "engine", Engines...); ok {
+			cfg.Engine = s
 		}
 	}
 	if p, ok := f.get("docs"); ok {

@@ -23,10 +23,21 @@ docs: {dir: docs/db}
 		Specs:      []string{"./schema/*.yaml", "more/**.yaml"},
 		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{"cpcgen.yaml", 4, 1}},
 		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{"cpcgen.yaml", 5, 1}},
+		Engine:     EnginePostgres,
 		Pos:        Pos{"cpcgen.yaml", 1, 1},
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseConfigEngine(t *testing.T) {
+	cfg, err := ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\nengine: citus\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Engine != EngineCitus || cfg.EnginePos != (Pos{"cpcgen.yaml", 4, 9}) {
+		t.Errorf("engine %q at %v", cfg.Engine, cfg.EnginePos)
 	}
 }
 
@@ -71,6 +82,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"migrations without dir", "version: 1\n" + ok + "migrations: {format: goose}\n", []string{`migrations is missing the required key "dir"`}},
 		{"migrations table", "version: 1\n" + ok + "migrations: {dir: m, table: Revisions}\n", []string{`migrations table name "Revisions" is not a plain SQL name`}},
 		{"import path", "version: 1\npackage: {name: db, dir: db, import_path: 'not a path'}\nspecs: [a.yaml]\n", []string{`package.import_path "not a path" is not a Go import path`}},
+		{"engine typo", "version: 1\n" + ok + "engine: citsu\n", []string{`cpcgen.yaml:4:9: engine: "citsu" is not one of "postgres", "citus", "cockroachdb" or "yugabytedb"; did you mean "citus"?`}},
 		{"syntax", "version: 1\npackage: {name: db\n", []string{"invalid YAML"}},
 	}
 	for _, tc := range tests {

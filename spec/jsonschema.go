@@ -155,6 +155,7 @@ func configSchema() (*jsonSchema, []string) {
 		"docs": b.object("docs", "Where cpcgen docs writes its Markdown pages.", docsKeys, map[string]*jsonSchema{
 			"dir": jsStr("Docs directory, relative to cpcgen.yaml: ./docs/db."),
 		}, "dir"),
+		"engine": jsEnum("The database the schema is for (default postgres): with citus, distributed_by and reference tables are distributed in schema.sql and the migrations; with any distributed engine, what it rejects is refused (docs/scale-out.md).", Engines...),
 	}, "version", "package", "specs")
 	root.Schema = "http://json-schema.org/draft-07/schema#"
 	root.ID = "https://github.com/cpcgen/cpcgen/" + ConfigSchemaFile

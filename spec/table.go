@@ -647,8 +647,10 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 	}
 	if v, ok := f.get("reference"); ok {
 		t.Reference, _ = p.boolean(v.value, "reference")
+		t.ReferencePos = v.key.pos
 	}
 	if v, ok := f.get("distributed_by"); ok {
+		t.DistributedByPos = v.key.pos
 		if t.Reference {
 			p.errs.Add(v.key.pos, "table %q has both distributed_by and reference: true; a table is either distributed or replicated", t.Name)
 		}

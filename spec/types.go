@@ -41,6 +41,14 @@ type Config struct {
 	Migrations MigrationsConfig
 	// Docs, when Dir is set, is where `cpcgen docs` writes its pages.
 	Docs DocsConfig
+	// Engine is the database the schema is for: EnginePostgres (the
+	// default), or a distributed engine compatible with PostgreSQL
+	// (EngineCitus, EngineCockroachDB, EngineYugabyteDB), for which Build
+	// refuses what that engine rejects and, for Citus, the schema and the
+	// migrations distribute the tables (distributed_by:, reference:).
+	// EnginePos is where engine: was written (zero when it was not).
+	Engine    string
+	EnginePos Pos
 	// Pos is the position of the document's root mapping.
 	Pos Pos
 }
@@ -173,8 +181,11 @@ type Table struct {
 	ManyToMany []*ManyToMany
 	// DistributedBy is the column named by `distributed_by:`, or nil;
 	// Reference is set by `reference: true` (a replicated table).
-	DistributedBy *Column
-	Reference     bool
+	// DistributedByPos and ReferencePos are where the keys were written.
+	DistributedBy    *Column
+	Reference        bool
+	DistributedByPos Pos
+	ReferencePos     Pos
 	// RenamedFrom is the table's previous SQL name, a migration hint.
 	RenamedFrom string
 	// Queries are the table's entries under `queries:`, in order.

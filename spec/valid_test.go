@@ -23,6 +23,7 @@ func TestLoadValidProject(t *testing.T) {
 		Specs:      []string{"./schema/*.yaml"},
 		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "cpcgen_migrations", Pos: at("cpcgen.yaml", 4, 1)},
 		Docs:       DocsConfig{Dir: "docs/db", Pos: at("cpcgen.yaml", 5, 1)},
+		Engine:     EnginePostgres,
 		Pos:        at("cpcgen.yaml", 1, 1),
 	}
 	if diff := cmp.Diff(wantCfg, p.Config); diff != "" {

@@ -143,19 +143,35 @@ func loadSchema(ctx context.Context, pkg *generator.Package, dbURL string) (stri
 			return "the schema " + mc.Dir + "/ produces", nil
 		}
 	}
-	ddl, err := generator.SchemaSQL(pkg)
-	if err != nil {
-		return "", err
-	}
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return "", err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
+	// A Citus project's schema.sql ends with Citus calls; on a dev server
+	// without Citus, the tables are created without them, which is all
+	// preparing statements needs.
+	source := "the specs' schema.sql"
+	if len(pkg.Distributions) > 0 {
+		var hasCitus bool
+		if err := conn.QueryRow(ctx, "SELECT to_regproc('create_distributed_table') IS NOT NULL").Scan(&hasCitus); err != nil {
+			return "", err
+		}
+		if !hasCitus {
+			plain := *pkg
+			plain.Distributions = nil
+			pkg = &plain
+			source += " (without its Citus calls: the server has no Citus)"
+		}
+	}
+	ddl, err := generator.SchemaSQL(pkg)
+	if err != nil {
+		return "", err
+	}
 	if _, err := conn.Exec(ctx, string(ddl)); err != nil {
 		return "", fmt.Errorf("create the spec's schema (schema.sql) in the temporary database: %w", err)
 	}
-	return "the specs' schema.sql", nil
+	return source, nil
 }
 
 // serverType is a type as the server reports it, named the way specs

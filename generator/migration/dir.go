@@ -48,6 +48,9 @@ type Dir struct {
 	Snapshot    *schema.Schema
 	Policies    []*generator.Policy
 	HasSnapshot bool
+	// Distributions are how Citus distributes the tables after the last
+	// migration (engine: citus), kept in the snapshot like Policies.
+	Distributions []*generator.Distribution
 	// Sum is the content of atlas.sum, nil when there is none.
 	Sum []byte
 	// data holds the bytes of Files and of the snapshot, by name.
@@ -100,6 +103,9 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 			if err == nil {
 				d.Policies, err = ParsePolicies(data)
 			}
+			if err == nil {
+				d.Distributions, err = ParseDistributions(data)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s/%s: %w; restore it from version control, or rebuild it with cpcgen migrate diff --dev-url", rel, name, err)
 			}
@@ -115,11 +121,13 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 	return d, nil
 }
 
-// Snapshot renders a schema and the row-level security policies of its
-// tenant tables as the snapshot file's content: Atlas's HCL for
-// PostgreSQL, deterministic, after one comment line per policy
-// ("# cpcgen:policy {json}"), which HCL ignores and ParsePolicies reads.
-func Snapshot(s *schema.Schema, policies []*generator.Policy) ([]byte, error) {
+// Snapshot renders a schema, the row-level security policies of its
+// tenant tables and, for Citus, the tables' distribution as the snapshot
+// file's content: Atlas's HCL for PostgreSQL, deterministic, after one
+// comment line per policy ("# cpcgen:policy {json}") and per distributed
+// or reference table ("# cpcgen:distribution {json}"), which HCL ignores
+// and ParsePolicies and ParseDistributions read.
+func Snapshot(s *schema.Schema, policies []*generator.Policy, distributions []*generator.Distribution) ([]byte, error) {
 	data, err := postgres.MarshalHCL(s)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
@@ -135,6 +143,11 @@ func Snapshot(s *schema.Schema, policies []*generator.Policy) ([]byte, error) {
 		b.Write(line)
 		b.WriteString("\n")
 	}
+	dl, err := distributionLines(distributions)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(dl)
 	b.Write(data)
 	return b.Bytes(), nil
 }

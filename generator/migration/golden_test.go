@@ -32,8 +32,18 @@ type project struct {
 
 func newProject(t *testing.T, format string) *project {
 	t.Helper()
+	return newEngineProject(t, format, "")
+}
+
+// newEngineProject is newProject with engine: set in cpcgen.yaml when
+// engine is not empty.
+func newEngineProject(t *testing.T, format, engine string) *project {
+	t.Helper()
 	root := t.TempDir()
 	cfg := fmt.Sprintf("version: 1\npackage: {name: appdb, dir: ./appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: %s}\n", format)
+	if engine != "" {
+		cfg += "engine: " + engine + "\n"
+	}
 	if err := os.WriteFile(filepath.Join(root, "cpcgen.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -113,10 +123,13 @@ func report(res *migration.Result) string {
 
 // goldenCase is one directory of testdata/migrations: before.yaml and
 // after.yaml specs, an optional flags file ("allow-destructive",
-// "format <name>"), and the expected output under want/.
+// "format <name>", "engine <name>"), and the expected output under want/.
+// With engine citus, the migrations are proven on PostgreSQL with
+// testdata/citus_stub.sql standing in for Citus's functions.
 type goldenCase struct {
 	dir    string
 	format string
+	engine string
 	allow  bool
 }
 
@@ -131,6 +144,8 @@ func loadCase(t *testing.T, dir string) goldenCase {
 				c.allow = true
 			case f[0] == "format" && len(f) == 2:
 				c.format = f[1]
+			case f[0] == "engine" && len(f) == 2:
+				c.engine = f[1]
 			default:
 				t.Fatalf("%s/flags: unknown line %q", dir, line)
 			}
@@ -153,7 +168,7 @@ func TestGoldenDiffs(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
 			c := loadCase(t, dir)
-			p := newProject(t, c.format)
+			p := newEngineProject(t, c.format, c.engine)
 			before, err := os.ReadFile(filepath.Join(dir, "before.yaml"))
 			if err != nil {
 				t.Fatal(err)
@@ -202,6 +217,15 @@ func TestGoldenDiffs(t *testing.T) {
 			}
 			// Prove the files on PostgreSQL.
 			db := openDB(t)
+			if c.engine == "citus" {
+				stub, err := os.ReadFile(filepath.Join("..", "..", "testdata", "citus_stub.sql"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.pool.Exec(context.Background(), string(stub)); err != nil {
+					t.Fatalf("citus stub: %v", err)
+				}
+			}
 			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: c.format})
 			if err != nil {
 				t.Fatal(err)

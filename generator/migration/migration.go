@@ -82,6 +82,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 		return nil, err
 	}
 	planPolicies(planned, pkg, dir.Policies)
+	planDistributions(planned, pkg, dir.Distributions)
 	res := &Result{Version: fmt.Sprintf("%06d", dir.LastVersion+1), Planned: planned}
 	if planned.Empty() {
 		return res, nil
@@ -117,7 +118,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 	if res.Blocked {
 		return res, nil
 	}
-	snap, err := Snapshot(desired, pkg.Policies)
+	snap, err := Snapshot(desired, pkg.Policies, pkg.Distributions)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 // cloneSchema copies a schema through its HCL form, so that renames
 // applied while planning leave the original alone.
 func cloneSchema(s *schema.Schema) *schema.Schema {
-	data, err := Snapshot(s, nil)
+	data, err := Snapshot(s, nil, nil)
 	if err != nil {
 		return s
 	}
@@ -183,6 +184,7 @@ func Uncovered(pkg *generator.Package, dir *Dir) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	planDistributions(planned, pkg, dir.Distributions)
 	return planned.Summary, nil
 }
 

@@ -1,0 +1,165 @@
+package migration
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator"
+)
+
+// distributionPrefix starts the snapshot's lines holding how Citus
+// distributes each table (engine: citus), which Atlas does not model.
+const distributionPrefix = "# cpcgen:distribution "
+
+// ParseDistributions reads the distribution lines of a snapshot file.
+func ParseDistributions(data []byte) ([]*generator.Distribution, error) {
+	var out []*generator.Distribution
+	for _, line := range strings.Split(string(data), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), distributionPrefix)
+		if !ok {
+			continue
+		}
+		d := &generator.Distribution{}
+		if err := json.Unmarshal([]byte(rest), d); err != nil || d.Table == "" {
+			return nil, fmt.Errorf("parse snapshot: bad distribution line %q", clipLine(line))
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// distributionLines renders the snapshot lines of ds, by table.
+func distributionLines(ds []*generator.Distribution) ([]byte, error) {
+	sorted := append([]*generator.Distribution(nil), ds...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Table < sorted[j].Table })
+	var b strings.Builder
+	for _, d := range sorted {
+		line, err := json.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("render snapshot: %w", err)
+		}
+		b.WriteString(distributionPrefix)
+		b.Write(line)
+		b.WriteString("\n")
+	}
+	return []byte(b.String()), nil
+}
+
+// planDistributions adds to p the Citus calls that bring the tables'
+// distribution from current (the snapshot's) to the package's:
+//
+//   - a table that stops being distributed, or changes from distributed
+//     to reference or back, is undistributed (undistribute_table) before
+//     every other change;
+//   - a table that becomes distributed or a reference table is so after
+//     every other change (create_distributed_table,
+//     create_reference_table), in the package's order, reference tables
+//     and foreign key targets first; the down migration undoes it;
+//   - a distributed table distributed by another column is redistributed
+//     (alter_distributed_table) after every other change;
+//   - a dropped table needs no call, but the down migration distributes
+//     it again after creating it.
+//
+// Renames by hint (renamed_from) carry a table's distribution along.
+func planDistributions(p *Planned, pkg *generator.Package, current []*generator.Distribution) {
+	renamed := map[string]string{}
+	inSpec := map[string]bool{}
+	for _, t := range pkg.Tables {
+		inSpec[t.SQLName] = true
+		if old := t.Spec.RenamedFrom; old != "" {
+			renamed[old] = t.SQLName
+		}
+	}
+	have := map[string]*generator.Distribution{}
+	before := map[string]*generator.Distribution{}
+	for _, d := range current {
+		name := d.Table
+		if to, ok := renamed[name]; ok && !hasDistribution(current, to) {
+			name = to
+		}
+		have[name] = &generator.Distribution{Table: name, Column: d.Column}
+		before[name] = d
+	}
+	want := map[string]*generator.Distribution{}
+	for _, d := range pkg.Distributions {
+		want[d.Table] = d
+	}
+
+	var drops, creates []*Change
+	var dropSum, createSum []string
+	for _, d := range sortedDistributions(current) {
+		name := d.Table
+		if to, ok := renamed[name]; ok && have[to] != nil && before[to] == d {
+			name = to
+		}
+		if !inSpec[name] {
+			// The table is dropped: its drop's reverse distributes it again.
+			for _, c := range p.Changes {
+				if dt, ok := c.Source.(*schema.DropTable); ok && dt.T.Name == d.Table {
+					c.Reverse = append(c.Reverse, d.Create())
+				}
+			}
+			continue
+		}
+		w := want[name]
+		if w != nil && w.IsReference() == d.IsReference() {
+			continue
+		}
+		// Undistributed, or its kind changes: the table has its old name
+		// until the renames run.
+		drops = append(drops, &Change{Cmd: d.Drop(), Reverse: []string{d.Create()},
+			Comment: fmt.Sprintf("undistribute table %q (Citus): gather its rows on the coordinator", d.Table)})
+		dropSum = append(dropSum, fmt.Sprintf("undistribute table %q (Citus)", d.Table))
+		delete(have, name)
+	}
+	for _, w := range pkg.Distributions {
+		h := have[w.Table]
+		switch {
+		case h != nil && *h == *w:
+			continue
+		case h != nil && !w.IsReference():
+			old := &generator.Distribution{Table: w.Table, Column: h.Column}
+			creates = append(creates, &Change{Cmd: w.Alter(), Reverse: []string{old.Alter()},
+				Comment: fmt.Sprintf("redistribute table %q by %q instead of %q (Citus)", w.Table, w.Column, h.Column)})
+			createSum = append(createSum, fmt.Sprintf("redistribute table %q by %q (Citus)", w.Table, w.Column))
+			continue
+		}
+		// The down migration undistributes even a new table before it is
+		// dropped: Citus refuses to undistribute a table that distributed
+		// tables still reference, and the down runs in reverse order.
+		c := &Change{Cmd: w.Create(), Reverse: []string{w.Drop()}}
+		if w.IsReference() {
+			c.Comment = fmt.Sprintf("make table %q a Citus reference table, copied to every node", w.Table)
+			createSum = append(createSum, fmt.Sprintf("make table %q a reference table (Citus)", w.Table))
+		} else {
+			c.Comment = fmt.Sprintf("distribute table %q over the Citus cluster by %q", w.Table, w.Column)
+			createSum = append(createSum, fmt.Sprintf("distribute table %q by %q (Citus)", w.Table, w.Column))
+		}
+		creates = append(creates, c)
+	}
+	if len(drops)+len(creates) == 0 {
+		return
+	}
+	p.Changes = append(append(drops, p.Changes...), creates...)
+	p.Summary = append(append(dropSum, p.Summary...), createSum...)
+}
+
+func hasDistribution(ds []*generator.Distribution, table string) bool {
+	for _, d := range ds {
+		if d.Table == table {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedDistributions orders ds by table.
+func sortedDistributions(ds []*generator.Distribution) []*generator.Distribution {
+	out := append([]*generator.Distribution(nil), ds...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Table < out[j].Table })
+	return out
+}
