@@ -62,6 +62,18 @@
 // With none of these, no tracer is installed and observing costs
 // nothing. DB.Health and HealthHandler serve readiness probes.
 //
+// # Beyond one server
+//
+// With Config.ReplicaURLs, a DB keeps a pool per read replica and sends
+// the statements whose name line says replica=ok (every read the
+// generator emits) to a healthy one, outside transactions; Primary forces
+// the primary, and WithSession keeps a session's reads on it for
+// Config.ReadYourWrites after it wrote. A replica that fails is taken out
+// and the read runs on the primary in the same call. Behind a connection
+// pooler in transaction pooling mode (Config.Pooler), the DB sends
+// statements without keeping prepared statements (StatementMode). See
+// docs/scale-out.md.
+//
 // The tests of this package, and of applications, get a throwaway
 // PostgreSQL from the sub-package pgtest.
 package runtime
