@@ -37,10 +37,13 @@ type replicaSet struct {
 	// primary.
 	fallbacks atomic.Int64
 
-	// ctx ends when the DB closes, stopping health checks in flight.
+	// ctx ends when the DB closes, stopping health checks in flight;
+	// closed, under mu, keeps new ones from starting then.
 	ctx    context.Context
 	cancel context.CancelFunc
 	probes sync.WaitGroup
+	mu     sync.Mutex
+	closed bool
 }
 
 // replica is one read replica.
@@ -153,6 +156,9 @@ func replicaName(dsn string) string {
 
 // close stops the health checks and closes the replicas' pools.
 func (rs *replicaSet) close() {
+	rs.mu.Lock()
+	rs.closed = true
+	rs.mu.Unlock()
 	rs.cancel()
 	rs.probes.Wait()
 	for _, r := range rs.members {
@@ -246,11 +252,14 @@ func (rs *replicaSet) checkLater(r *replica) {
 	if !r.probing.CompareAndSwap(false, true) {
 		return
 	}
-	if rs.ctx.Err() != nil {
+	rs.mu.Lock()
+	if rs.closed {
+		rs.mu.Unlock()
 		r.probing.Store(false)
 		return
 	}
 	rs.probes.Add(1)
+	rs.mu.Unlock()
 	go func() {
 		defer rs.probes.Done()
 		defer r.probing.Store(false)
