@@ -540,7 +540,17 @@ func safeServerMessage(pgErr *pgconn.PgError) string {
 			msg = msg[:i]
 		}
 	}
-	return msg
+	return msg + poolerHint(pgErr)
+}
+
+// poolerHint explains a prepared statement of pgx's statement cache that
+// the server does not have, or has already: the symptom of prepared
+// statements behind a pooler in transaction pooling mode.
+func poolerHint(pgErr *pgconn.PgError) string {
+	if (pgErr.Code == "26000" || pgErr.Code == "42P05") && strings.Contains(pgErr.Message, `"stmtcache_`) {
+		return " (behind PgBouncer in transaction pooling mode? set Config.Pooler, CPCGEN_POOLER=pgbouncer; see docs/scale-out.md)"
+	}
+	return ""
 }
 
 func isConnectionError(err error) bool {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -128,5 +129,18 @@ func TestStatementModeChoice(t *testing.T) {
 	}
 	if p := runtime.StatementModeDescribe.ConnParam(); p != "cache_describe" {
 		t.Errorf("ConnParam = %q", p)
+	}
+}
+
+func TestPreparedStatementErrorsHintAtThePooler(t *testing.T) {
+	for _, code := range []string{"26000", "42P05"} {
+		err := runtime.Wrap(&pgconn.PgError{Code: code, Message: `prepared statement "stmtcache_0123abcd" does not exist`}, "accounts.FindByID", "accounts")
+		if !strings.Contains(err.Error(), "CPCGEN_POOLER=pgbouncer") {
+			t.Errorf("%s: %v", code, err)
+		}
+	}
+	err := runtime.Wrap(&pgconn.PgError{Code: "26000", Message: `prepared statement "mine" does not exist`}, "x.Y", "")
+	if strings.Contains(err.Error(), "PgBouncer") {
+		t.Errorf("a prepared statement of the application's own: %v", err)
 	}
 }
