@@ -21,8 +21,7 @@ const (
 	// default.
 	ReplicaRoundRobin ReplicaPolicy = "round_robin"
 	// ReplicaLeastBusy takes the healthy replica whose pool has the fewest
-	// connections in use, the first in Config.ReplicaURLs order among
-	// equals.
+	// connections in use; replicas equally busy take turns.
 	ReplicaLeastBusy ReplicaPolicy = "least_busy"
 )
 
