@@ -143,22 +143,28 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 
-	// A port picked as free can be taken by another process before the
-	// server binds it; pick again then.
+	if err := c.startOnPort(ctx, opts.Port); err != nil {
+		return nil, err
+	}
+	started = true
+	return c, nil
+}
+
+// startOnPort starts the server on port, or on a free port when it is 0.
+// A port picked as free can be taken by another process before the server
+// binds it; then it picks again, up to five times.
+func (c *Cluster) startOnPort(ctx context.Context, port int) error {
 	for attempt := 1; ; attempt++ {
-		c.port = opts.Port
+		c.port = port
 		if c.port == 0 {
+			var err error
 			if c.port, err = freePort(); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		err = c.startServer(ctx)
-		if err == nil {
-			started = true
-			return c, nil
-		}
-		if opts.Port != 0 || attempt >= 5 || !errors.Is(err, errAddressInUse) {
-			return nil, err
+		err := c.startServer(ctx)
+		if err == nil || port != 0 || attempt >= 5 || !errors.Is(err, errAddressInUse) {
+			return err
 		}
 	}
 }
@@ -345,26 +351,13 @@ func (c *Cluster) startServer(ctx context.Context) error {
 	cmd.SysProcAttr.Setpgid = true
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
 
-	p := &serverProcess{cmd: cmd, exited: make(chan struct{})}
-	started := make(chan error, 1)
-	go func() {
-		// The parent-death signal fires when the thread that started the
-		// process ends, so keep this goroutine, locked to its thread, alive
-		// for as long as the server runs.
-		goruntime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		p.waitErr = cmd.Wait()
-		close(p.exited)
-	}()
-	if err := <-started; err != nil {
+	p, err := startProcess(cmd)
+	if err != nil {
 		return fmt.Errorf("pgtest: start postgres: %w", err)
 	}
 
-	if err := c.waitReady(ctx, p); err != nil {
+	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=postgres sslmode=disable connect_timeout=5", c.root, c.port, Superuser)
+	if err := waitAccepting(ctx, p, dsn, false); err != nil {
 		stopProcess(p, syscall.SIGQUIT, 10*time.Second)
 		log := readLogFrom(logPath, logStart)
 		wrapped := fmt.Errorf("pgtest: postgres did not start: %w\nserver log (%s):\n%s", err, logPath, tail(log, 30))
@@ -379,23 +372,53 @@ func (c *Cluster) startServer(ctx context.Context) error {
 	return nil
 }
 
-// waitReady polls the Unix socket until the server accepts a connection.
-func (c *Cluster) waitReady(ctx context.Context, p *serverProcess) error {
-	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=postgres sslmode=disable connect_timeout=5", c.root, c.port, Superuser)
+// startProcess starts cmd and returns the running process; a goroutine
+// waits for it and closes exited when it ends. The parent-death signal
+// fires when the thread that started the process ends, so that goroutine,
+// locked to its thread, stays alive for as long as the process runs.
+func startProcess(cmd *exec.Cmd) (*serverProcess, error) {
+	p := &serverProcess{cmd: cmd, exited: make(chan struct{})}
+	started := make(chan error, 1)
+	go func() {
+		goruntime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		p.waitErr = cmd.Wait()
+		close(p.exited)
+	}()
+	if err := <-started; err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// waitAccepting connects to dsn until it succeeds (and, with query, until
+// SELECT 1 runs: a pooler accepts connections before it reaches the
+// server), the process exits or ctx ends, backing off up to 100ms.
+func waitAccepting(ctx context.Context, p *serverProcess, dsn string, query bool) error {
 	delay := 5 * time.Millisecond
 	for {
 		select {
 		case <-p.exited:
-			return fmt.Errorf("server exited: %v", p.waitErr)
+			return fmt.Errorf("process exited: %v", p.waitErr)
 		default:
 		}
 		conn, err := pgconn.Connect(ctx, dsn)
 		if err == nil {
-			return conn.Close(ctx)
+			if query {
+				err = conn.Exec(ctx, "SELECT 1").Close()
+			}
+			conn.Close(ctx)
+			if err == nil {
+				return nil
+			}
 		}
 		select {
 		case <-p.exited:
-			return fmt.Errorf("server exited: %v", p.waitErr)
+			return fmt.Errorf("process exited: %v", p.waitErr)
 		case <-ctx.Done():
 			return fmt.Errorf("not ready: %w (last error: %v)", ctx.Err(), err)
 		case <-time.After(delay):

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,24 +250,13 @@ func (b *PgBouncer) start(ctx context.Context, bin string) error {
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: b.cred, Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	p := &serverProcess{cmd: cmd, exited: make(chan struct{})}
-	started := make(chan error, 1)
-	go func() {
-		// See Cluster.startServer: the parent-death signal follows the
-		// thread that started the process.
-		goruntime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		p.waitErr = cmd.Wait()
-		close(p.exited)
-	}()
-	if err := <-started; err != nil {
+	p, err := startProcess(cmd)
+	if err != nil {
 		return fmt.Errorf("pgtest: start pgbouncer: %w", err)
 	}
-	if err := b.waitReady(ctx, p); err != nil {
+	_, _, user, _, _ := b.backendTarget()
+	dsn := fmt.Sprintf("host=127.0.0.1 port=%d user=%s dbname=postgres sslmode=disable connect_timeout=5", b.port, user)
+	if err := waitAccepting(ctx, p, dsn, true); err != nil {
 		stopProcess(p, syscall.SIGTERM, 10*time.Second)
 		log, _ := os.ReadFile(logPath)
 		out, _ := os.ReadFile(filepath.Join(b.root, "stderr.log"))
@@ -283,36 +271,6 @@ func (b *PgBouncer) start(ctx context.Context, bin string) error {
 	b.proc = p
 	b.mu.Unlock()
 	return nil
-}
-
-// waitReady connects through PgBouncer until it answers.
-func (b *PgBouncer) waitReady(ctx context.Context, p *serverProcess) error {
-	_, _, user, _, _ := b.backendTarget()
-	dsn := fmt.Sprintf("host=127.0.0.1 port=%d user=%s dbname=postgres sslmode=disable connect_timeout=5", b.port, user)
-	delay := 5 * time.Millisecond
-	for {
-		select {
-		case <-p.exited:
-			return fmt.Errorf("pgbouncer exited: %v", p.waitErr)
-		default:
-		}
-		conn, err := pgconn.Connect(ctx, dsn)
-		if err == nil {
-			err = conn.Exec(ctx, "SELECT 1").Close()
-			conn.Close(ctx)
-			if err == nil {
-				return nil
-			}
-		}
-		select {
-		case <-p.exited:
-			return fmt.Errorf("pgbouncer exited: %v", p.waitErr)
-		case <-ctx.Done():
-			return fmt.Errorf("not ready: %w (last error: %v)", ctx.Err(), err)
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 100*time.Millisecond)
-	}
 }
 
 // URL returns the URL of database dbname through PgBouncer, for the

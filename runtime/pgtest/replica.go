@@ -89,22 +89,11 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 		return nil, err
 	}
 
-	for attempt := 1; ; attempt++ {
-		c.port = opts.Port
-		if c.port == 0 {
-			if c.port, err = freePort(); err != nil {
-				return nil, err
-			}
-		}
-		err = c.startServer(ctx)
-		if err == nil {
-			started = true
-			return c, nil
-		}
-		if opts.Port != 0 || attempt >= 5 || !errors.Is(err, errAddressInUse) {
-			return nil, err
-		}
+	if err := c.startOnPort(ctx, opts.Port); err != nil {
+		return nil, err
 	}
+	started = true
+	return c, nil
 }
 
 // InRecovery reports whether the server is a standby replaying WAL
