@@ -289,7 +289,6 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 		b.declareStatement(t, s, st.Pos)
 	}
 	b.declareDerived(t, scanName(t), "the row scanner of "+what, st.Pos)
-	b.declareDerived(t, collectName(t), "the row collector of "+what, st.Pos)
 	b.tables[st.Name] = t
 	return t
 }

@@ -57,7 +57,7 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 			q.ParamsType = t.Model + q.ParamsType
 		}
 		if r := q.Result; r != nil && r.Table == nil {
-			r.Name, r.Scan, r.Collect = t.Model+r.Name, "scan"+t.Model+q.Name+"Row", "collect"+t.Model+q.Name+"Row"
+			r.Name, r.Scan = t.Model+r.Name, "scan"+t.Model+q.Name+"Row"
 		}
 	}
 	used := map[string]bool{}
@@ -75,7 +75,6 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 		// type is the one to report.
 		if b.declare(r.Name, "the row type of "+what, sq.Pos) {
 			b.declare(r.Scan, "the row scanner of "+what, sq.Pos)
-			b.declare(r.Collect, "the row collector of "+what, sq.Pos)
 		}
 	}
 	for _, v := range q.Variants {
@@ -189,7 +188,7 @@ func (b *builder) structuredQuery(q *Query) {
 	if sq.Returns == "many" {
 		q.Paginate = sq.Paginate
 	}
-	q.Result = &Result{Name: t.Model, Table: t, Scan: scanName(t), Collect: collectName(t)}
+	q.Result = &Result{Name: t.Model, Table: t, Scan: scanName(t)}
 	fields := map[string]spec.Pos{}
 	newParam := func(name string, c *Column, g GoType, optional bool, doc string, pos spec.Pos) *QueryParam {
 		p := &QueryParam{Kind: FilterParam, Name: name, Field: goName(name), Local: lowerName(name), Go: g,
@@ -418,10 +417,10 @@ func (b *builder) rawResult(q *Query, all []*Table) *Result {
 			}
 		}
 		if match {
-			return &Result{Name: t.Model, Table: t, Scan: scanName(t), Collect: collectName(t)}
+			return &Result{Name: t.Model, Table: t, Scan: scanName(t)}
 		}
 	}
-	r := &Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row", Collect: "collect" + q.Name + "Row"}
+	r := &Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row"}
 	fields := map[string]string{}
 	for _, sc := range sq.Columns {
 		f := &ResultField{SQLName: sc.Name, Field: goName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable, b.enums)}

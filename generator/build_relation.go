@@ -133,8 +133,8 @@ func (b *builder) hasMany(parent, child *Table, c *Column, byFK bool) {
 	case mapKeyProblem(c) != "":
 		r.Skipped = mapKeyProblem(c)
 	case ref.Go.Elem() != r.Key:
-		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", child.SQLName, c.SQLName, goTypeString(r.Key),
-			parent.SQLName, ref.SQLName, goTypeString(ref.Go.Elem()))
+		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", child.SQLName, c.SQLName, r.Key,
+			parent.SQLName, ref.SQLName, ref.Go.Elem())
 	case !b.loaderOf(child, c):
 		r.Skipped = fmt.Sprintf("%s has no batch loader for %s", child.Repo, c.SQLName)
 	case !b.repoMethod(parent, r.Load, fmt.Sprintf("the eager loader of foreign key %s.%s", child.SQLName, c.SQLName), pos):
@@ -191,8 +191,8 @@ func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
 	case mapKeyProblem(from) != "":
 		r.Skipped = mapKeyProblem(from)
 	case fromRef.Go.Elem() != r.Key:
-		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", through.SQLName, from.SQLName, goTypeString(r.Key),
-			t.SQLName, fromRef.SQLName, goTypeString(fromRef.Go.Elem()))
+		r.Skipped = fmt.Sprintf("column %s.%s is %s in Go but %s.%s is %s", through.SQLName, from.SQLName, r.Key,
+			t.SQLName, fromRef.SQLName, fromRef.Go.Elem())
 	}
 	if r.Skipped != "" {
 		t.Notes = append(t.Notes, fmt.Sprintf("%s is not generated: %s.", r.Load, r.Skipped))
@@ -228,19 +228,4 @@ func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
 		}
 	}
 	t.Relations = append(t.Relations, r)
-}
-
-// goTypeString renders a Go type for a message: uuid.UUID, *string.
-func goTypeString(g GoType) string {
-	s := ""
-	if g.Ptr {
-		s += "*"
-	}
-	if g.Slice {
-		s += "[]"
-	}
-	if g.Path != "" {
-		return s + importNames[g.Path] + "." + g.Name
-	}
-	return s + g.Name
 }

@@ -145,9 +145,8 @@ func genRepo(f *jen.File, t *Table) {
 	f.Line()
 }
 
-// scanName and collectName name the table's row scanners.
-func scanName(t *Table) string    { return "scan" + t.Model }
-func collectName(t *Table) string { return "collect" + t.Model }
+// scanName names the table's row scanner.
+func scanName(t *Table) string { return "scan" + t.Model }
 
 func genScan(f *jen.File, t *Table) {
 	comment(f, fmt.Sprintf("%s reads a row of table %s, columns in table order, into v.", scanName(t), t.SQLName))

@@ -1,6 +1,10 @@
 package generator
 
-import "github.com/cpcgen/cpcgen/spec"
+import (
+	"strings"
+
+	"github.com/cpcgen/cpcgen/spec"
+)
 
 // Package is the IR of one generated Go package: everything the emitters
 // read. Names are computed once, here; slices keep spec order.
@@ -503,10 +507,8 @@ type Result struct {
 	Table *Table
 	// Fields are a row struct's fields in column order.
 	Fields []*ResultField
-	// Scan and Collect name the functions reading one row (see
-	// scanName and collectName).
-	Scan    string
-	Collect string
+	// Scan names the function reading one row (see scanName).
+	Scan string
 }
 
 // ResultField is one column of a raw query's result.
@@ -593,6 +595,37 @@ type GoType struct {
 	// Slice makes it []Name; Ptr makes it *Name (or *[]Name).
 	Slice bool
 	Ptr   bool
+}
+
+// String writes the type as Go source: *[]uuid.UUID, Currency. Imported
+// types are qualified by their package's name (the last element of the
+// import path, without a major-version suffix or a "go-" prefix).
+func (t GoType) String() string {
+	s := ""
+	if t.Ptr {
+		s += "*"
+	}
+	if t.Slice {
+		s += "[]"
+	}
+	if t.Path != "" {
+		s += packageName(t.Path) + "."
+	}
+	return s + t.Name
+}
+
+// packageName guesses a package's name from its import path:
+// github.com/jackc/pgx/v5 → pgx, gopkg.in/x/go-yaml → yaml.
+func packageName(importPath string) string {
+	if name, ok := importNames[importPath]; ok {
+		return name
+	}
+	parts := strings.Split(importPath, "/")
+	last := parts[len(parts)-1]
+	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+		last = parts[len(parts)-2]
+	}
+	return strings.TrimPrefix(last, "go-")
 }
 
 // Elem returns the type without its pointer.

@@ -298,7 +298,7 @@ func columnCheck(t *generator.Table, ck *schema.Check) bool {
 
 func buildColumn(t *generator.Table, c *generator.Column, at *schema.Table) columnView {
 	cv := columnView{Name: c.SQLName, Type: code(c.Type.String()), Nullable: yesNo(c.Nullable),
-		Go: code(c.Field + " " + goType(c.Go)), Comment: cell(c.Comment)}
+		Go: code(c.Field + " " + c.Go.String()), Comment: cell(c.Comment)}
 	if c.Type.Enum != nil {
 		cv.Type = fmt.Sprintf("[%s](#enum-%s)", code(c.Type.String()), c.Type.Enum.Name)
 	}
@@ -397,7 +397,7 @@ func buildQuery(q *generator.Query) queryView {
 		if p.Optional {
 			note = "optional"
 		}
-		qv.Params = append(qv.Params, paramView{Name: p.Name, Go: goType(p.Go), Note: note})
+		qv.Params = append(qv.Params, paramView{Name: p.Name, Go: p.Go.String(), Note: note})
 	}
 	if sq.Kind == spec.Raw {
 		qv.Kind = "Raw SQL"
@@ -533,32 +533,6 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// goType writes a Go type as source: *[]uuid.UUID.
-func goType(g generator.GoType) string {
-	s := ""
-	if g.Ptr {
-		s += "*"
-	}
-	if g.Slice {
-		s += "[]"
-	}
-	if g.Path != "" {
-		s += packageName(g.Path) + "."
-	}
-	return s + g.Name
-}
-
-// packageName guesses a package's name from its import path: the last
-// element, skipping a major version suffix (pgx/v5 → pgx).
-func packageName(importPath string) string {
-	parts := strings.Split(importPath, "/")
-	last := parts[len(parts)-1]
-	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
-		last = parts[len(parts)-2]
-	}
-	return strings.TrimPrefix(last, "go-")
 }
 
 // code formats s as inline code inside a table cell.
