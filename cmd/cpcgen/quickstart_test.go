@@ -65,11 +65,21 @@ type shell struct {
 }
 
 func newShell(t *testing.T) *shell {
-	goflags := strings.TrimSpace(os.Getenv("GOFLAGS") + " -mod=mod")
+	// The quickstart builds cpcgen from the clone through a go.work file,
+	// which rules out -mod=mod; anything else in GOFLAGS stays.
+	var goflags []string
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if !strings.HasPrefix(f, "-mod=") {
+			goflags = append(goflags, f)
+		}
+	}
 	return &shell{t: t, dir: t.TempDir(), env: append(os.Environ(),
-		"GOFLAGS="+goflags,
-		"GOPROXY=off", // the module cache holds every dependency; nothing is downloaded
-		"GOWORK=off",
+		"GOFLAGS="+strings.Join(goflags, " "),
+		// Offline: the module cache holds every dependency, as building
+		// this package's tests put them there, and the clone's go.sum
+		// vouches for them; nothing is downloaded or looked up.
+		"GOPROXY=off",
+		"GOWORK=",
 		"GOTOOLCHAIN=local",
 		"PATH="+filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
 	)}
@@ -120,8 +130,8 @@ func (sh *shell) runBlock(b block, replace ...string) string {
 }
 
 // TestQuickstart plays the README's quickstart in a temporary directory,
-// command by command: a new module that depends on this repository
-// through a replace directive, cpcgen as a Go tool, init, go generate,
+// command by command: a new module that builds against this repository
+// through a go.work file, cpcgen as a Go tool, init, go generate,
 // go build, the first migration, check; then the spec edit the README
 // describes, check failing with the README's lines, regeneration, a
 // migration, check passing. It then runs go vet and a test of the app's
@@ -137,6 +147,17 @@ func TestQuickstart(t *testing.T) {
 	sh1, edit, sh2, output, sh3 = blocks[0], blocks[1], blocks[2], blocks[3], blocks[4]
 	if !strings.Contains(sh1.text, cloneMarker) {
 		t.Fatalf("the quickstart does not mention %s", cloneMarker)
+	}
+
+	// A workspace loads the go.mod of every module the clone's go.mod
+	// lists, some of which building this package never needed (cobra's
+	// Windows-only mousetrap): put them all in the module cache first,
+	// from the module proxy as go.sum vouches for them, so that the
+	// quickstart itself runs offline on a fresh machine too.
+	download := exec.Command("go", "mod", "download")
+	download.Dir = repoRoot(t)
+	if out, err := download.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download in the clone: %v\n%s", err, out)
 	}
 
 	sh := newShell(t)

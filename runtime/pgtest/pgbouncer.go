@@ -61,17 +61,15 @@ type PgBouncer struct {
 // debianPgBouncer is where Debian and Ubuntu install pgbouncer.
 const debianPgBouncer = "/usr/sbin/pgbouncer"
 
-// FindPgBouncer returns the path of the pgbouncer program: on PATH, or
-// where Debian and Ubuntu install it.
+// FindPgBouncer returns the path of the pgbouncer program: the one
+// CPCGEN_TEST_PGBOUNCER names, or on PATH, or where Debian and Ubuntu
+// install it.
 func FindPgBouncer() (string, error) {
-	if p, err := exec.LookPath("pgbouncer"); err == nil {
-		return p, nil
+	p, err := findProgram(EnvPgBouncer, "pgbouncer", debianPgBouncer)
+	if err != nil {
+		return "", errors.New("pgtest: pgbouncer not found (" + err.Error() + "); install it (Debian/Ubuntu: apt-get install pgbouncer)")
 	}
-	if fi, err := os.Stat(debianPgBouncer); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-		return debianPgBouncer, nil
-	}
-	return "", errors.New("pgtest: pgbouncer not found (looked on PATH and at " + debianPgBouncer + "); " +
-		"install it (Debian/Ubuntu: apt-get install pgbouncer), or set " + EnvSkipDB + "=1 to skip tests that need a database")
+	return p, nil
 }
 
 // StartPgBouncer starts PgBouncer in front of backend, listening on

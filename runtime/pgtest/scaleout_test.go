@@ -90,6 +90,7 @@ func TestStartReplica(t *testing.T) {
 
 func TestPgBouncerTransactionPooling(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
+	pgtest.NeedPgBouncer(t)
 	ctx := ctxT(t)
 	c := pgtest.Current(t)
 	// One server connection for every client: what one client prepares,
@@ -158,9 +159,7 @@ func TestPgBouncerTransactionPooling(t *testing.T) {
 // front of its cluster.
 func TestMainThroughPgBouncer(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	if _, err := pgtest.FindPgBouncer(); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.NeedPgBouncer(t)
 	for _, mode := range []string{"", "exec"} {
 		out, err := runChild(t, "pooler", pgtest.EnvPooler+"=pgbouncer", pgtest.EnvStatementMode+"="+mode)
 		if err != nil || !strings.Contains(out, "--- PASS: TestChild") || !strings.Contains(out, "BEHIND POOLER") {

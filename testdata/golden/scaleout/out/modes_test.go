@@ -61,6 +61,7 @@ func modeStore(tb testing.TB, mode runtime.StatementMode, bouncer *pgtest.PgBoun
 // sequential client does not show; see runtime/pgtest's
 // TestPgBouncerTransactionPooling for that failure).
 func TestStatementModesRoundTrip(t *testing.T) {
+	pgtest.NeedPgBouncer(t)
 	bouncer, err := pgtest.StartPgBouncer(testContext(t), pgtest.Current(t), pgtest.PgBouncerOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +103,7 @@ func TestStatementModesRoundTrip(t *testing.T) {
 //
 //	go test ./testdata/golden/scaleout/out -run '^$' -bench StatementModes -count 7
 func BenchmarkStatementModes(b *testing.B) {
+	pgtest.NeedPgBouncer(b)
 	bouncer, err := pgtest.StartPgBouncer(context.Background(), pgtest.Current(b), pgtest.PgBouncerOptions{})
 	if err != nil {
 		b.Fatal(err)
