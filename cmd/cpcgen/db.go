@@ -181,7 +181,7 @@ func (c *cli) checkDatabase(ctx context.Context, pkg *generator.Package, dir *mi
 	if err != nil {
 		return nil, "", err
 	}
-	planned, err := migration.Plan(pkg, have, want)
+	planned, err := migration.Drift(have, want)
 	if err != nil {
 		return nil, "", fmt.Errorf("compare the schema of %s: %w", where, err)
 	}

@@ -222,3 +222,44 @@ func TestCheckDatabase(t *testing.T) {
 	contains(t, "no migrations", errOut, "has no migrations section")
 	assertNoScratchDatabases(t, dev)
 }
+
+// TestCheckDatabasePendingRename checks a database that has every
+// migration applied but the last, which renames a column through
+// renamed_from: check --url reports the unapplied migration and nothing
+// else, since the database is exactly what its applied migrations make.
+func TestCheckDatabasePendingRename(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	live := pgtest.URL(t)
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email: {type: varchar(255), unique: true}
+      nick:  {type: text, nullable: true}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
+      email:    {type: varchar(255), unique: true}
+      nickname: {type: text, nullable: true, renamed_from: nick}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "diff", "rename_nick")
+	contains(t, "diff", out, `rename column "users"."nick" to "nickname"`)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live, "--to", "1")
+
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the rename pending", out,
+		"migrations/000002_rename_nick.up.sql: unapplied migration: 000002 (rename_nick) is not applied to ",
+		"1 problem: 1 unapplied migration")
+	if strings.Contains(out, "schema drift") {
+		t.Errorf("a database with a pending rename is reported as drifting:\n%s", out)
+	}
+
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check after the rename", out, "2 migration(s) applied, none pending, schema matches the migrations")
+}

@@ -50,9 +50,22 @@ func (p *Planned) Empty() bool { return len(p.Changes) == 0 }
 // the rename hints (renamed_from) and is what positions and lints refer
 // to. current is modified: renames are applied to it.
 func Plan(pkg *generator.Package, current, desired *schema.Schema) (*Planned, error) {
+	return plan(current, desired, renameEnums(pkg, current), renameTables(pkg, current))
+}
+
+// Drift computes the statements that bring current to desired when both
+// are schemas of databases, as check --url compares a live database with
+// the one its applied migrations produce: the specs' renamed_from hints
+// do not apply there (a rename the specs ask for may be in a migration
+// that is not applied yet), so only what differs is planned.
+func Drift(current, desired *schema.Schema) (*Planned, error) {
+	return plan(current, desired, nil, nil)
+}
+
+// plan computes the statements that bring current, to which the given
+// enum and table renames are already applied, to desired.
+func plan(current, desired *schema.Schema, enumRenames []*Change, renames []schema.Change) (*Planned, error) {
 	out := &Planned{}
-	enumRenames := renameEnums(pkg, current)
-	renames := renameTables(pkg, current)
 	for _, r := range enumRenames {
 		out.Changes = append(out.Changes, r)
 		out.Summary = append(out.Summary, r.Comment)
