@@ -171,6 +171,13 @@ func (b *builder) buildRules(t *Table) {
 		}
 		c.Rules = rules
 		b.ruleChecks(t, c, rules)
+		if d := sc.Default; d != nil && d.Kind == spec.DefaultLiteral {
+			for _, r := range rules {
+				if ok, known := r.Holds(d.Literal); known && !ok {
+					b.errs.Add(d.Pos, "column %q: the default %q fails its %s rule (%s); change the default or the rule", c.SQLName, d.Literal, ruleSpecNames[r.Kind], r.Message)
+				}
+			}
+		}
 	}
 	check := func(cols []*Column) bool {
 		for _, c := range cols {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/generator"
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -159,4 +162,55 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestAddColumnWithRulesOnRows applies, to a table that has rows, a
+// migration adding columns whose rules become CHECKs: the rows take the
+// defaults (or NULL), which pass, so the migration is planned without a
+// refusal and applies; the CHECKs then hold for new rows.
+func TestAddColumnWithRulesOnRows(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "migrations", "add_column_with_rules")
+	p := newProject(t, "golang-migrate")
+	before, err := os.ReadFile(filepath.Join(dir, "before.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.setSpec(before)
+	p.diff("initial", false)
+	db := openDB(t)
+	ctx := context.Background()
+	m, err := runmigrate.New(db.pool, os.DirFS(p.migrationsDir()), runmigrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO users (username, email) VALUES ('ada', 'ada@example.com'), ('bob', 'bob@example.com')`); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(filepath.Join(dir, "after.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.setSpec(after)
+	res := p.diff("rules", false)
+	if res.Blocked || len(res.Findings) > 0 {
+		t.Fatalf("refused: %s", report(res))
+	}
+	if m, err = runmigrate.New(db.pool, os.DirFS(p.migrationsDir()), runmigrate.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("up on a table with rows: %v", err)
+	}
+	var points int
+	var tier string
+	if err := db.pool.QueryRow(ctx, `SELECT loyalty_points, tier FROM users WHERE username = 'ada'`).Scan(&points, &tier); err != nil || points != 0 || tier != "basic" {
+		t.Fatalf("defaults: %d %q %v", points, tier, err)
+	}
+	_, err = db.pool.Exec(ctx, `INSERT INTO users (username, email, loyalty_points) VALUES ('cy', 'cy@example.com', -1)`)
+	if err == nil || !strings.Contains(err.Error(), "users_loyalty_points_min") {
+		t.Fatalf("a negative loyalty_points: %v", err)
+	}
 }

@@ -154,8 +154,18 @@ func classifyTable(pkg *generator.Package, mt *schema.ModifyTable) []Finding {
 				})
 			}
 		case *schema.AddCheck:
+			col, pos := checkOwner(pkg, table, c.C.Name)
+			if col != nil && added[col.SQLName] && generator.DefaultPassesRules(col) {
+				// The check is a rule of a column this migration adds,
+				// whose default (or NULL) the existing rows take and which
+				// passes the rule: it cannot fail.
+				continue
+			}
+			if !pos.IsValid() {
+				pos = tablePos(pkg, table)
+			}
 			out = append(out, Finding{
-				Kind: DataDependent, Code: "CPC204", Pos: tablePos(pkg, table),
+				Kind: DataDependent, Code: "CPC204", Pos: pos,
 				Message: fmt.Sprintf("add check %q on %q fails if an existing row violates (%s)", c.C.Name, table, c.C.Expr),
 				Hint:    "fix violating rows in an earlier migration, then run again with --allow-destructive",
 			})
@@ -176,6 +186,30 @@ func classifyTable(pkg *generator.Package, mt *schema.ModifyTable) []Finding {
 		}
 	}
 	return out
+}
+
+// checkOwner returns the column whose validation rule the named check of
+// table implements (nil for a column's check: or a table check), and
+// where the spec declares the check.
+func checkOwner(pkg *generator.Package, table, name string) (*generator.Column, spec.Pos) {
+	for _, t := range pkg.Tables {
+		if t.SQLName != table {
+			continue
+		}
+		for _, c := range t.Columns {
+			for _, r := range c.Rules {
+				if r.Check != nil && r.Check.SQLName == name {
+					return c, r.Check.Pos
+				}
+			}
+		}
+		for _, k := range t.Checks {
+			if k.SQLName == name {
+				return nil, k.Pos
+			}
+		}
+	}
+	return nil, spec.Pos{}
 }
 
 // typeChange classifies a column type change: widening is safe,
