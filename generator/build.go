@@ -26,15 +26,25 @@ func Build(proj *spec.Project) (*Package, error) {
 		clash:   map[*Table]bool{},
 		// colChecks are filled as rules are built.
 		colChecks: map[*Column][]*Constraint{},
-		// The Store's own members.
-		storeFields: map[string]string{"DB": "the Store method DB", "InTx": "the Store method InTx"},
 	}
 	pkg := &Package{
 		Name:       proj.Config.Package.Name,
 		ImportPath: proj.Config.Package.ImportPath,
 		Dir:        proj.Config.Package.Dir,
+		Store:      proj.Config.Package.Store,
 		Sources:    proj.Files,
 		Project:    proj,
+	}
+	if pkg.Store == "" {
+		pkg.Store = "Store"
+	}
+	pkg.NewStore = "New" + pkg.Store
+	// The Store's own members.
+	b.storeFields = map[string]string{"DB": "the " + pkg.Store + " method DB", "InTx": "the " + pkg.Store + " method InTx"}
+	b.storeName = pkg.Store
+	for _, name := range []string{pkg.Store, pkg.NewStore} {
+		b.idents[name] = identUse{what: "the generated " + name, pos: proj.Config.Package.StorePos,
+			fix: "name the " + pkg.Store + " otherwise with store: under package: in " + proj.Config.File}
 	}
 	for _, name := range fixedIdents {
 		b.idents[name] = identUse{what: "generated " + name}
@@ -88,8 +98,10 @@ func Build(proj *spec.Project) (*Package, error) {
 	return pkg, nil
 }
 
-// fixedIdents are the package-level names every generated package declares.
-var fixedIdents = []string{"Store", "NewStore", "storeRepos", "wrapErr", "specNameOf"}
+// fixedIdents are the package-level names every generated package
+// declares besides the Store and its constructor, whose names the config
+// chooses.
+var fixedIdents = []string{"storeRepos", "wrapErr", "specNameOf"}
 
 // fixedFiles are the package-level files every generated package holds.
 var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}
@@ -101,8 +113,10 @@ type builder struct {
 	// declares them; files likewise for output file names.
 	idents map[string]identUse
 	files  map[string]identUse
-	// storeFields are the Store's member names and what they are.
+	// storeFields are the Store's member names and what they are;
+	// storeName is the Store's Go name.
 	storeFields map[string]string
+	storeName   string
 	// tables are the built tables by SQL name; methods the method names
 	// of each table's repository and what declares them.
 	tables  map[string]*Table
@@ -120,7 +134,16 @@ type builder struct {
 type identUse struct {
 	what string
 	pos  spec.Pos
+	// fix says how to give the declaring thing another name ("give the
+	// table another Go name with go_name:"), or "".
+	fix string
 }
+
+// The fixes of Go name collisions, by what declares the name.
+const (
+	fixTable = "give the table another Go name with go_name:"
+	fixEnum  = "give the enum another Go name with go_name:"
+)
 
 // repoMethod records a method name of t's repository, reporting a
 // collision with a method named before.
@@ -144,15 +167,31 @@ func (b *builder) repoMethod(t *Table, name, what string, pos spec.Pos) bool {
 
 // declare records a package-level Go name, reporting a collision.
 func (b *builder) declare(name, what string, pos spec.Pos) bool {
+	return b.declareFix(name, what, "", pos)
+}
+
+// declareFix is declare for a name that the spec can change as fix says.
+// A collision's message ends with the fixes of both sides, or "rename
+// one of them".
+func (b *builder) declareFix(name, what, fix string, pos spec.Pos) bool {
 	if prev, ok := b.idents[name]; ok {
 		where := ""
 		if prev.pos.IsValid() {
 			where = " at " + prev.pos.String()
 		}
-		b.errs.Add(pos, "%s would be named %s in Go, which is already %s%s; rename one of them", what, name, prev.what, where)
+		advice := "rename one of them"
+		switch {
+		case fix != "" && prev.fix != "" && fix != prev.fix:
+			advice = fix + ", or " + prev.fix
+		case fix != "":
+			advice = fix
+		case prev.fix != "":
+			advice = prev.fix
+		}
+		b.errs.Add(pos, "%s would be named %s in Go, which is already %s%s; %s", what, name, prev.what, where, advice)
 		return false
 	}
-	b.idents[name] = identUse{what: what, pos: pos}
+	b.idents[name] = identUse{what: what, pos: pos, fix: fix}
 	return true
 }
 
@@ -176,8 +215,12 @@ func (b *builder) buildEnum(e *spec.Enum) *Enum {
 		Source:  e.Pos.File,
 		Spec:    e,
 	}
+	pos := e.Pos
+	if e.GoName != "" {
+		out.GoName, pos = e.GoName, e.GoNamePos
+	}
 	b.enums[e.Name] = out
-	b.declare(out.GoName, fmt.Sprintf("enum %q", e.Name), e.Pos)
+	b.declareFix(out.GoName, fmt.Sprintf("enum %q", e.Name), fixEnum, pos)
 	seen := map[string]string{}
 	for i, v := range e.Values {
 		suffix := goName(v.Name)
@@ -197,12 +240,22 @@ func (b *builder) buildEnum(e *spec.Enum) *Enum {
 }
 
 func (b *builder) buildTable(st *spec.Table) *Table {
-	model := modelName(st.Name)
+	// Plural names the Store field: the table's name in Go, or the
+	// plural of go_name:. Many names what holds many rows in relation
+	// methods (LoadOrders): the plural of the row type when the table's
+	// name is singular.
+	model, plural, many, pos := modelName(st.Name), goName(st.Name), goName(st.Name), st.Pos
+	if st.GoName != "" {
+		model, plural, many, pos = st.GoName, pluralName(st.GoName), pluralName(st.GoName), st.GoNamePos
+	} else if many == model {
+		many = pluralName(model)
+	}
 	t := &Table{
 		SQLName:    st.Name,
 		Quoted:     quoteIdent(st.Name),
 		Model:      model,
-		Plural:     goName(st.Name),
+		Plural:     plural,
+		Many:       many,
 		Repo:       model + "Repo",
 		NewType:    "New" + model,
 		UpdateType: model + "Update",
@@ -215,17 +268,17 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	what := fmt.Sprintf("table %q", st.Name)
 	b.checkReserved(st)
 	if prev, ok := b.storeFields[t.Plural]; ok {
-		b.errs.Add(st.Pos, "%s would be the Store field %s, which is already %s; rename the table", what, t.Plural, prev)
+		b.errs.Add(pos, "%s would be the %s field %s, which is already %s; %s", what, b.storeName, t.Plural, prev, fixTable)
 		b.clash[t] = true
 	}
 	b.storeFields[t.Plural] = what
-	if !b.declare(t.Model, "the row type of "+what, st.Pos) {
+	if !b.declareFix(t.Model, "the row type of "+what, fixTable, pos) {
 		b.clash[t] = true
 	}
-	b.declare(t.Repo, "the repository of "+what, st.Pos)
-	b.declare(t.NewType, "the insert struct of "+what, st.Pos)
-	b.declare(t.UpdateType, "the update struct of "+what, st.Pos)
-	b.declare("New"+t.Repo, "the repository constructor of "+what, st.Pos)
+	b.declareFix(t.Repo, "the repository of "+what, fixTable, pos)
+	b.declareFix(t.NewType, "the insert struct of "+what, fixTable, pos)
+	b.declareFix(t.UpdateType, "the update struct of "+what, fixTable, pos)
+	b.declareFix("New"+t.Repo, "the repository constructor of "+what, fixTable, pos)
 	t.File = b.fileName(st)
 
 	byName := map[string]*Column{}
@@ -233,7 +286,11 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	for _, sc := range st.Columns {
 		c := b.buildColumn(sc)
 		if prev, ok := fields[c.Field]; ok {
-			b.errs.Add(sc.Pos, "columns %q and %q of table %q both become the Go field %s; rename one of them", prev, sc.Name, st.Name, c.Field)
+			pos := sc.Pos
+			if sc.GoName != "" {
+				pos = sc.GoNamePos
+			}
+			b.errs.Add(pos, "columns %q and %q of table %q both become the Go field %s; give one of them another Go name with go_name:", prev, sc.Name, st.Name, c.Field)
 			continue
 		}
 		fields[c.Field] = sc.Name
@@ -342,6 +399,9 @@ func (b *builder) buildColumn(sc *spec.Column) *Column {
 		Comment:    sc.Comment,
 		Sensitive:  sc.Sensitive,
 		Spec:       sc,
+	}
+	if sc.GoName != "" {
+		c.Field, c.Param = sc.GoName, lowerGoName(sc.GoName)
 	}
 	if sc.Type.ArrayDims > 1 {
 		b.errs.Add(sc.Pos, "column %q: multi-dimensional arrays are not supported; use %s[] or jsonb", sc.Name, sc.Type.Elem())

@@ -124,7 +124,7 @@ func (b *builder) hasMany(parent, child *Table, c *Column, byFK bool) {
 	pos := c.Spec.References.Pos
 	r := &Relation{
 		Kind: HasMany, Table: parent, Target: child, Child: child, FK: c, Ref: ref, Key: c.Go.Elem(),
-		Load: "Load" + child.Plural, Loader: "load" + child.Plural + "By" + c.Field, Pos: pos,
+		Load: "Load" + child.Many, Loader: "load" + child.Plural + "By" + c.Field, Pos: pos,
 	}
 	if byFK {
 		r.Load += "By" + c.Field

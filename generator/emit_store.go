@@ -14,8 +14,8 @@ func genStore(f *jen.File, pkg *Package) {
 	f.Const().Id("_").Op("=").Qual(pathRuntime, "CodegenV1")
 	f.Line()
 
-	comment(f, "Store bundles the repositories of every table of the package over one runtime.DBTX.")
-	f.Type().Id("Store").StructFunc(func(g *jen.Group) {
+	comment(f, pkg.Store+" bundles the repositories of every table of the package over one runtime.DBTX.")
+	f.Type().Id(pkg.Store).StructFunc(func(g *jen.Group) {
 		g.Id("db").Qual(pathRuntime, "DBTX")
 		for _, t := range pkg.Tables {
 			g.Line()
@@ -25,25 +25,25 @@ func genStore(f *jen.File, pkg *Package) {
 	})
 	f.Line()
 
-	comment(f, "storeRepos holds a Store and its repositories, so that NewStore, which InTx calls for every "+
+	comment(f, "storeRepos holds a "+pkg.Store+" and its repositories, so that "+pkg.NewStore+", which InTx calls for every "+
 		"transaction, makes one allocation however many tables there are.")
 	f.Type().Id("storeRepos").StructFunc(func(g *jen.Group) {
-		g.Id("store").Id("Store")
+		g.Id("store").Id(pkg.Store)
 		for _, t := range pkg.Tables {
 			g.Id(t.Plural).Id(t.Repo)
 		}
 	})
 	f.Line()
 
-	comment(f, "NewStore returns a Store whose repositories run on db: a pool (*runtime.DB, *pgxpool.Pool), "+
+	comment(f, pkg.NewStore+" returns a "+pkg.Store+" whose repositories run on db: a pool (*runtime.DB, *pgxpool.Pool), "+
 		"a connection or a transaction.")
-	f.Func().Id("NewStore").Params(jen.Id("db").Qual(pathRuntime, "DBTX")).Op("*").Id("Store").Block(
+	f.Func().Id(pkg.NewStore).Params(jen.Id("db").Qual(pathRuntime, "DBTX")).Op("*").Id(pkg.Store).Block(
 		jen.Id("a").Op(":=").Op("&").Id("storeRepos").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, t := range pkg.Tables {
 				d[jen.Id(t.Plural)] = jen.Op("*").Id("New" + t.Repo).Call(jen.Id("db"))
 			}
 		})),
-		jen.Id("a").Dot("store").Op("=").Id("Store").Values(jen.DictFunc(func(d jen.Dict) {
+		jen.Id("a").Dot("store").Op("=").Id(pkg.Store).Values(jen.DictFunc(func(d jen.Dict) {
 			d[jen.Id("db")] = jen.Id("db")
 			for _, t := range pkg.Tables {
 				d[jen.Id(t.Plural)] = jen.Op("&").Id("a").Dot(t.Plural)
@@ -54,25 +54,25 @@ func genStore(f *jen.File, pkg *Package) {
 	f.Line()
 
 	comment(f, "DB returns the connection, pool or transaction the store runs on.")
-	f.Func().Params(jen.Id("s").Op("*").Id("Store")).Id("DB").Params().Qual(pathRuntime, "DBTX").Block(
+	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("DB").Params().Qual(pathRuntime, "DBTX").Block(
 		jen.Return(jen.Id("s").Dot("db")),
 	)
 	f.Line()
 
 	genErrorHelpers(f, pkg)
 
-	comment(f, "InTx runs fn in a transaction with a Store bound to it: committed when fn returns nil, rolled back "+
-		"when it returns an error or panics. Called on a Store that is already in a transaction, it runs "+
+	comment(f, "InTx runs fn in a transaction with a "+pkg.Store+" bound to it: committed when fn returns nil, rolled back "+
+		"when it returns an error or panics. Called on a "+pkg.Store+" that is already in a transaction, it runs "+
 		"fn in a savepoint instead. Serialization failures and deadlocks are retried as opts says, so fn "+
 		"may run more than once and must not have effects outside the transaction. See runtime.InTx.")
-	f.Func().Params(jen.Id("s").Op("*").Id("Store")).Id("InTx").Params(
+	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("InTx").Params(
 		ctxParam.Clone(),
 		jen.Id("opts").Qual(pathRuntime, "TxOptions"),
-		jen.Id("fn").Func().Params(jen.Id("tx").Op("*").Id("Store")).Error(),
+		jen.Id("fn").Func().Params(jen.Id("tx").Op("*").Id(pkg.Store)).Error(),
 	).Error().Block(
 		jen.Return(jen.Qual(pathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("s").Dot("db"), jen.Id("opts"),
 			jen.Func().Params(jen.Id("tx").Qual(pathPgx, "Tx")).Error().Block(
-				jen.Return(jen.Id("fn").Call(jen.Id("NewStore").Call(jen.Id("tx")))),
+				jen.Return(jen.Id("fn").Call(jen.Id(pkg.NewStore).Call(jen.Id("tx")))),
 			))),
 	)
 }

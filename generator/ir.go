@@ -16,6 +16,11 @@ type Package struct {
 	// Dir is the output directory, relative to the project root and
 	// slash-separated.
 	Dir string
+	// Store is the Go name of the type bundling the repositories
+	// (package.store in cpcgen.yaml, "Store" by default); NewStore its
+	// constructor's.
+	Store    string
+	NewStore string
 	// Sources are the spec files the package is generated from.
 	Sources []string
 	Enums   []*Enum
@@ -66,9 +71,12 @@ type EnumValue struct {
 type Table struct {
 	SQLName string
 	Quoted  string
-	// Model is the row type (User); Plural names the Store field (Users).
+	// Model is the row type (User); Plural names the Store field (Users);
+	// Many names many rows in relation methods (LoadOrders): the plural
+	// of Model where the table's name is singular.
 	Model  string
 	Plural string
+	Many   string
 	// Repo, NewType and UpdateType name the repository, the insert
 	// struct and the update struct: UserRepo, NewUser, UserUpdate.
 	Repo       string

@@ -114,6 +114,31 @@ func lowerName(sql string) string {
 	return s
 }
 
+// lowerGoName turns an exported Go name into an unexported one for
+// parameters and locals, as lowerName does for SQL names: ShopID →
+// shopID, URL → url, IDs → ids, Type → type_.
+func lowerGoName(name string) string {
+	runes := []rune(name)
+	n := 0
+	for n < len(runes) && unicode.IsUpper(runes[n]) {
+		n++
+	}
+	if n > 1 && n < len(runes) && unicode.IsLower(runes[n]) && string(runes[n:]) != "s" {
+		n-- // the last capital starts the next word: URLPath → urlPath
+	}
+	if n == 0 {
+		n = 1
+	}
+	for i := 0; i < n && i < len(runes); i++ {
+		runes[i] = unicode.ToLower(runes[i])
+	}
+	s := string(runes)
+	if token.IsKeyword(s) || reservedLocals[s] {
+		s += "_"
+	}
+	return s
+}
+
 // reservedLocals are the names generated methods use for their own
 // receivers, parameters and variables, plus the predeclared identifiers and
 // imported package names a parameter must not shadow.
@@ -191,6 +216,51 @@ var singularRules = []struct{ suffix, repl string }{
 	{"is", "is"},
 	{"s", ""},
 }
+
+// pluralName returns the plural of an English singular noun written as a Go
+// name, for the names of methods that return many rows: Customer →
+// Customers, Category → Categories, Address → Addresses, Person → People,
+// Status → Statuses, LedgerEntry → LedgerEntries. Only the last word (from
+// the last upper-case letter) changes; uncountable words stay.
+func pluralName(name string) string {
+	i := len(name)
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(name[:i])
+		i -= n
+		if unicode.IsUpper(r) {
+			break
+		}
+	}
+	head, w := name[:i], name[i:]
+	lw := strings.ToLower(w)
+	if w == "" || uncountable[lw] || irregularSingular[lw] == lw {
+		return name
+	}
+	if p, ok := irregularPlural[lw]; ok {
+		return head + w[:1] + p[1:]
+	}
+	switch {
+	case strings.HasSuffix(lw, "y") && len(lw) > 1 && !strings.ContainsRune("aeiou", rune(lw[len(lw)-2])):
+		return head + w[:len(w)-1] + "ies"
+	case strings.HasSuffix(lw, "s"), strings.HasSuffix(lw, "x"), strings.HasSuffix(lw, "z"),
+		strings.HasSuffix(lw, "ch"), strings.HasSuffix(lw, "sh"):
+		return head + w + "es"
+	}
+	return head + w + "s"
+}
+
+// irregularPlural maps the singular of an irregular noun to its plural:
+// the inverse of irregularSingular for the words whose plural is not
+// made by the rules of plural.
+var irregularPlural = func() map[string]string {
+	m := map[string]string{}
+	for p, s := range irregularSingular {
+		if p != s {
+			m[s] = p
+		}
+	}
+	return m
+}()
 
 // modelName returns the Go type name of a table's row: the singular of
 // its last word, camel-cased: users → User, order_items → OrderItem,

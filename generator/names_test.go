@@ -90,3 +90,26 @@ func TestConstraintName(t *testing.T) {
 		t.Fatalf("two long names collide: %q", long1)
 	}
 }
+
+func TestPluralName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Customer": "Customers", "Category": "Categories", "Address": "Addresses", "Person": "People",
+		"Status": "Statuses", "LedgerEntry": "LedgerEntries", "Key": "Keys", "Box": "Boxes", "Match": "Matches",
+		"Data": "Data", "Metadata": "Metadata", "Leaf": "Leaves", "OrderLine": "OrderLines", "Rental": "Rentals",
+		"News": "News", "Quiz": "Quizzes", "Child": "Children", "Series": "Series", "Bus": "Buses", "Shop": "Shops",
+	} {
+		if got := pluralName(in); got != want {
+			t.Errorf("pluralName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLowerGoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"ShopID": "shopID", "URL": "url", "URLPath": "urlPath", "IDs": "ids", "Type": "type_", "X": "x", "Name": "name",
+	} {
+		if got := lowerGoName(in); got != want {
+			t.Errorf("lowerGoName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -24,7 +24,7 @@ var Engines = []string{EnginePostgres, EngineCitus, EngineCockroachDB, EngineYug
 // Schema (jsonschema.go) both read these lists.
 var (
 	configKeys     = []string{"version", "package", "specs", "migrations", "docs", "engine"}
-	packageKeys    = []string{"name", "dir", "import_path"}
+	packageKeys    = []string{"name", "dir", "import_path", "store"}
 	migrationsKeys = []string{"dir", "format", "table"}
 	docsKeys       = []string{"dir"}
 )
@@ -111,6 +111,12 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 				}
 			} else {
 				errs.Add(p.key.pos, "package is missing the required key \"dir\"")
+			}
+			cfg.Package.Store = "Store"
+			if v, ok := pf.get("store"); ok {
+				if s, ok := d.goName(v.value, "package.store"); ok {
+					cfg.Package.Store, cfg.Package.StorePos = s, v.value.pos
+				}
 			}
 			if v, ok := pf.get("import_path"); ok {
 				if s, ok := d.str(v.value, "package.import_path"); ok {

@@ -18,7 +18,7 @@ docs: {dir: docs/db}
 	}
 	want := &Config{
 		Root: "app", File: "cpcgen.yaml", Version: 1,
-		Package: PackageConfig{Name: "financedb", Dir: "internal/financedb", ImportPath: "example.com/app/internal/financedb",
+		Package: PackageConfig{Name: "financedb", Dir: "internal/financedb", ImportPath: "example.com/app/internal/financedb", Store: "Store",
 			Pos: Pos{"cpcgen.yaml", 2, 1}},
 		Specs:      []string{"./schema/*.yaml", "more/**.yaml"},
 		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{"cpcgen.yaml", 4, 1}},

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -138,6 +139,24 @@ func (d *decoder) ident(n *node, what string) (string, bool) {
 	}
 	return s, checkIdent(d.errs, n.pos, what, s)
 }
+
+// goName decodes a scalar holding an exported Go identifier: the go_name
+// a spec gives a table, column or enum, and the store name of the
+// config.
+func (d *decoder) goName(n *node, key string) (string, bool) {
+	s, ok := d.str(n, key)
+	if !ok {
+		return "", false
+	}
+	if !exportedGoNameRE.MatchString(s) {
+		d.errs.Add(n.pos, "%s %q is not an exported Go name: start with an upper-case letter, then letters, digits and underscores", key, clip(s))
+		return "", false
+	}
+	return s, true
+}
+
+// exportedGoNameRE matches an exported Go identifier in ASCII.
+var exportedGoNameRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*$`)
 
 // oneOf decodes a scalar that must be one of choices.
 func (d *decoder) oneOf(n *node, ctx string, choices ...string) (string, bool) {

@@ -134,6 +134,9 @@ func jsList(desc string, item *jsonSchema) *jsonSchema {
 // identPattern is sqlIdentRE's pattern: plain SQL names.
 const identPattern = `^[a-z_][a-z0-9_]*$`
 
+// goNamePattern matches the exported Go names go_name and store take.
+const goNamePattern = `^[A-Z][A-Za-z0-9_]*$`
+
 // configSchema builds the schema of cpcgen.yaml and returns the key
 // problems found.
 func configSchema() (*jsonSchema, []string) {
@@ -144,6 +147,7 @@ func configSchema() (*jsonSchema, []string) {
 			"name":        {Type: "string", Pattern: `^[a-z_][a-z0-9_]*$`, Description: "Go package name, lower case: appdb."},
 			"dir":         jsStr("Output directory, relative to cpcgen.yaml and inside the project: ./internal/appdb."),
 			"import_path": jsStr("Go import path of the package; inferred from go.mod when left out."),
+			"store":       {Type: "string", Pattern: goNamePattern, Description: "Go name of the type bundling the repositories (default Store)."},
 		}, "name", "dir"),
 		"specs": {Type: "array", MinItems: jsInt(1), Items: jsStr("A glob pattern relative to cpcgen.yaml: ./schema/*.yaml."),
 			Description: "The spec files, as glob patterns relative to cpcgen.yaml."},
@@ -194,6 +198,7 @@ func specSchema() (*jsonSchema, []string) {
 			"on_update":    fkAction,
 			"comment":      jsStr("Doc comment of the Go field and SQL COMMENT."),
 			"go_type":      jsStr("Override the Go type: Name, path/to/pkg.Name or *path/to/pkg.Name."),
+			"go_name":      {Type: "string", Pattern: goNamePattern, Description: "The Go field name, when the one derived from the column name collides or reads badly."},
 			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The column's previous name: migrations rename instead of drop and add."},
 			"sensitive":    jsBool("Never log the column's values."),
 			"validate":     jsEnum("A format Validate() checks.", Formats...),
@@ -253,6 +258,7 @@ func specSchema() (*jsonSchema, []string) {
 		"distributed_by": withDesc(columnName, "Citus: the distribution column."),
 		"reference":      jsBool("Citus: a reference table, replicated to every node."),
 		"renamed_from":   {Type: "string", Pattern: identPattern, Description: "The table's previous name: migrations rename instead of drop and create."},
+		"go_name":        {Type: "string", Pattern: goNamePattern, Description: "The Go name of the row type (Shop); the repository, structs and Store field are named after it."},
 	}, "columns")
 	defs["param"] = &jsonSchema{
 		Description: "A type alone, or {type, nullable}.",
@@ -299,10 +305,11 @@ func specSchema() (*jsonSchema, []string) {
 		"unscoped":   jsBool("On a tenant table: the query does not filter by @tenant."),
 	}, "name")
 	defs["enum"] = &jsonSchema{
-		Description: "The labels, or a mapping with values, comment and renamed_from.",
+		Description: "The labels, or a mapping with values, comment, go_name and renamed_from.",
 		AnyOf: []*jsonSchema{jsList("", jsStr("")), b.object("enum", "An enum type.", enumKeys, map[string]*jsonSchema{
 			"values":       jsList("The labels, in order.", jsStr("")),
 			"comment":      jsStr("Doc comment of the Go type and SQL COMMENT."),
+			"go_name":      {Type: "string", Pattern: goNamePattern, Description: "The Go type name, when the one derived from the enum name collides."},
 			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The enum's previous name."},
 		}, "values")},
 	}

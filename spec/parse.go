@@ -139,7 +139,7 @@ func (p *parser) declareName(kind, name string, pos Pos) bool {
 // The keys of a spec file and of an enum written as a mapping.
 var (
 	specFileKeys = []string{"enums", "tables", "queries"}
-	enumKeys     = []string{"values", "comment", "renamed_from"}
+	enumKeys     = []string{"values", "comment", "go_name", "renamed_from"}
 )
 
 // enum decodes one entry of `enums:`.
@@ -162,6 +162,10 @@ func (p *parser) enum(pr pair) {
 		}
 		if v, ok := f.get("renamed_from"); ok {
 			e.RenamedFrom, _ = p.ident(v.value, "renamed_from")
+		}
+		if v, ok := f.get("go_name"); ok {
+			e.GoName, _ = p.goName(v.value, "go_name")
+			e.GoNamePos = v.value.pos
 		}
 		v, ok := f.get("values")
 		if !ok {

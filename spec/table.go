@@ -77,12 +77,12 @@ type columnAux struct {
 var tableKeys = []string{
 	"comment", "columns", "primary_key", "indexes", "checks", "timestamps",
 	"soft_delete", "optimistic_lock", "audit", "tenant", "many_to_many",
-	"distributed_by", "reference", "renamed_from",
+	"distributed_by", "reference", "renamed_from", "go_name",
 }
 
 var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
-	"references", "on_delete", "on_update", "comment", "go_type", "renamed_from",
+	"references", "on_delete", "on_update", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
 	"not_empty",
 }
@@ -129,6 +129,10 @@ func (p *parser) tableBody(tb tableBody) {
 	}
 	if v, ok := f.get("renamed_from"); ok {
 		t.RenamedFrom, _ = p.ident(v.value, "renamed_from")
+	}
+	if v, ok := f.get("go_name"); ok {
+		t.GoName, _ = p.goName(v.value, "go_name")
+		t.GoNamePos = v.value.pos
 	}
 	cols, hasCols := f.get("columns")
 	if !hasCols {
@@ -238,6 +242,10 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	}
 	if v, ok := f.get("renamed_from"); ok {
 		c.RenamedFrom, _ = p.ident(v.value, "renamed_from")
+	}
+	if v, ok := f.get("go_name"); ok {
+		c.GoName, _ = p.goName(v.value, "go_name")
+		c.GoNamePos = v.value.pos
 	}
 	if v, ok := f.get("check"); ok {
 		c.Check, _ = p.nonEmpty(v.value, "check")

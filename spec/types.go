@@ -64,7 +64,12 @@ type PackageConfig struct {
 	// does not set it, Load infers it from the nearest go.mod above Dir;
 	// it is empty if there is none.
 	ImportPath string
-	Pos        Pos
+	// Store is the Go name of the type bundling the repositories
+	// (`store:`, an exported Go name); "Store" when the config does not
+	// set it. StorePos is where it was written.
+	Store    string
+	StorePos Pos
+	Pos      Pos
 }
 
 // MigrationsConfig is the `migrations:` section of cpcgen.yaml.
@@ -135,6 +140,10 @@ type Enum struct {
 	// bytes.
 	Values  []EnumValue
 	Comment string
+	// GoName is the Go type name given by `go_name:`, or "" for the one
+	// derived from Name. GoNamePos is where it was written.
+	GoName    string
+	GoNamePos Pos
 	// RenamedFrom is the enum's previous SQL name, a migration hint.
 	RenamedFrom string
 	Pos         Pos
@@ -188,6 +197,12 @@ type Table struct {
 	ReferencePos     Pos
 	// RenamedFrom is the table's previous SQL name, a migration hint.
 	RenamedFrom string
+	// GoName is the Go name of the table's row type given by `go_name:`
+	// (the repository, insert and update structs and the Store field are
+	// named after it), or "" for the one derived from Name. GoNamePos is
+	// where it was written.
+	GoName    string
+	GoNamePos Pos
 	// Queries are the table's entries under `queries:`, in order.
 	Queries []*Query
 	// File is the spec file declaring the table.
@@ -246,6 +261,10 @@ type Column struct {
 	GoType string
 	// RenamedFrom is the column's previous SQL name, a migration hint.
 	RenamedFrom string
+	// GoName is the Go field name given by `go_name:`, or "" for the one
+	// derived from Name. GoNamePos is where it was written.
+	GoName    string
+	GoNamePos Pos
 	// Rules are the validation rules of the column (see Rules).
 	Rules Rules
 	// Sensitive is set by `sensitive: true`: the value never appears in

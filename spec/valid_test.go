@@ -19,7 +19,7 @@ func TestLoadValidProject(t *testing.T) {
 	wantCfg := &Config{
 		Root: "testdata/valid", File: "cpcgen.yaml", Version: 1,
 		Package: PackageConfig{Name: "financedb", Dir: "internal/financedb",
-			ImportPath: "github.com/cpcgen/cpcgen/spec/testdata/valid/internal/financedb", Pos: at("cpcgen.yaml", 2, 1)},
+			ImportPath: "github.com/cpcgen/cpcgen/spec/testdata/valid/internal/financedb", Store: "Store", Pos: at("cpcgen.yaml", 2, 1)},
 		Specs:      []string{"./schema/*.yaml"},
 		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "cpcgen_migrations", Pos: at("cpcgen.yaml", 4, 1)},
 		Docs:       DocsConfig{Dir: "docs/db", Pos: at("cpcgen.yaml", 5, 1)},

@@ -614,34 +614,34 @@ func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UU
 	return m, nil
 }
 
-// LoadInventory returns the rows of table inventory that reference each of parents
-// (inventory.variant_id = product_variants.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
-func (r *ProductVariantRepo) LoadInventory(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
+// LoadInventories returns the rows of table inventory that reference each of
+// parents (inventory.variant_id = product_variants.id), keyed by the parent's id,
+// each group in primary key order. It runs one query for all parents; parents
+// without rows are not in the map.
+func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
 	keys := make([]uuid.UUID, 0, len(parents))
 	for i := range parents {
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, wrapErr(err, "product_variants.LoadInventory", "product_variants")
+		return nil, wrapErr(err, "product_variants.LoadInventories", "product_variants")
 	}
 	return m, nil
 }
 
-// LoadPriceHistory returns the rows of table price_history that reference each of
-// parents (price_history.variant_id = product_variants.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
-func (r *ProductVariantRepo) LoadPriceHistory(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
+// LoadPriceHistories returns the rows of table price_history that reference each
+// of parents (price_history.variant_id = product_variants.id), keyed by the
+// parent's id, each group in primary key order. It runs one query for all parents;
+// parents without rows are not in the map.
+func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
 	keys := make([]uuid.UUID, 0, len(parents))
 	for i := range parents {
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	if err != nil {
-		return nil, wrapErr(err, "product_variants.LoadPriceHistory", "product_variants")
+		return nil, wrapErr(err, "product_variants.LoadPriceHistories", "product_variants")
 	}
 	return m, nil
 }

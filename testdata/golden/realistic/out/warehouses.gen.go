@@ -471,18 +471,18 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	}
 }
 
-// LoadInventory returns the rows of table inventory that reference each of parents
-// (inventory.warehouse_id = warehouses.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
-func (r *WarehouseRepo) LoadInventory(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
+// LoadInventories returns the rows of table inventory that reference each of
+// parents (inventory.warehouse_id = warehouses.id), keyed by the parent's id, each
+// group in primary key order. It runs one query for all parents; parents without
+// rows are not in the map.
+func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
 	keys := make([]int16, 0, len(parents))
 	for i := range parents {
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	if err != nil {
-		return nil, wrapErr(err, "warehouses.LoadInventory", "warehouses")
+		return nil, wrapErr(err, "warehouses.LoadInventories", "warehouses")
 	}
 	return m, nil
 }

@@ -522,18 +522,18 @@ func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, boo
 	}
 }
 
-// LoadOrder returns the rows of table order that reference each of parents
+// LoadOrders returns the rows of table order that reference each of parents
 // (order.user = user.id), keyed by the parent's id, each group in primary key
 // order. It runs one query for all parents; parents without rows are not in the
 // map.
-func (r *UserRepo) LoadOrder(ctx context.Context, parents []User) (map[int32][]Order, error) {
+func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]Order, error) {
 	keys := make([]int32, 0, len(parents))
 	for i := range parents {
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrderByUser(ctx, r.db, keys)
 	if err != nil {
-		return nil, wrapErr(err, "user.LoadOrder", "user")
+		return nil, wrapErr(err, "user.LoadOrders", "user")
 	}
 	return m, nil
 }
