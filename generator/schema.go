@@ -280,6 +280,15 @@ func atlasIndex(t *Table, at *schema.Table, ix *spec.Index) *schema.Index {
 	return idx
 }
 
+// CommentOnType returns the statement setting the comment of a type,
+// or removing it when comment is empty.
+func CommentOnType(name, comment string) string {
+	if comment == "" {
+		return "COMMENT ON TYPE " + quoteIdent(name) + " IS NULL"
+	}
+	return "COMMENT ON TYPE " + quoteIdent(name) + " IS " + quoteLiteral(comment)
+}
+
 // PlanSQL renders the statements that change schema from into schema to,
 // as Atlas plans them, without schema qualifiers.
 func PlanSQL(from, to *schema.Schema) ([]*migrate.Change, error) {
@@ -320,6 +329,11 @@ func SchemaSQL(pkg *Package) ([]byte, error) {
 		}
 		b.WriteString(c.Cmd)
 		b.WriteString(";\n")
+	}
+	for _, e := range pkg.Enums {
+		if e.Comment != "" {
+			fmt.Fprintf(&b, "\n-- Set comment to enum type: %q\n%s;\n", e.SQLName, CommentOnType(e.SQLName, e.Comment))
+		}
 	}
 	for _, d := range pkg.Distributions {
 		if d.IsReference() {

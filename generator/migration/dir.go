@@ -51,6 +51,9 @@ type Dir struct {
 	// Distributions are how Citus distributes the tables after the last
 	// migration (engine: citus), kept in the snapshot like Policies.
 	Distributions []*generator.Distribution
+	// EnumComments are the comments of the enum types after the last
+	// migration, kept in the snapshot like Policies.
+	EnumComments []*EnumComment
 	// Sum is the content of atlas.sum, nil when there is none.
 	Sum []byte
 	// data holds the bytes of Files and of the snapshot, by name.
@@ -106,6 +109,9 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 			if err == nil {
 				d.Distributions, err = ParseDistributions(data)
 			}
+			if err == nil {
+				d.EnumComments, err = ParseEnumComments(data)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s/%s: %w; restore it from version control, or rebuild it with cpcgen migrate diff --dev-url", rel, name, err)
 			}
@@ -126,8 +132,9 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 // file's content: Atlas's HCL for PostgreSQL, deterministic, after one
 // comment line per policy ("# cpcgen:policy {json}") and per distributed
 // or reference table ("# cpcgen:distribution {json}"), which HCL ignores
-// and ParsePolicies and ParseDistributions read.
-func Snapshot(s *schema.Schema, policies []*generator.Policy, distributions []*generator.Distribution) ([]byte, error) {
+// and ParsePolicies and ParseDistributions read, and one per commented
+// enum ("# cpcgen:enum-comment {json}", read by ParseEnumComments).
+func Snapshot(s *schema.Schema, policies []*generator.Policy, distributions []*generator.Distribution, comments []*EnumComment) ([]byte, error) {
 	data, err := postgres.MarshalHCL(s)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
@@ -148,6 +155,11 @@ func Snapshot(s *schema.Schema, policies []*generator.Policy, distributions []*g
 		return nil, err
 	}
 	b.Write(dl)
+	cl, err := enumCommentLines(comments)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(cl)
 	b.Write(data)
 	return b.Bytes(), nil
 }

@@ -77,12 +77,10 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 	if opts.Desired != nil {
 		target = opts.Desired
 	}
-	planned, err := Plan(pkg, current, target)
+	planned, err := planDir(pkg, dir, current, target)
 	if err != nil {
 		return nil, err
 	}
-	planPolicies(planned, pkg, dir.Policies)
-	planDistributions(planned, pkg, dir.Distributions)
 	res := &Result{Version: fmt.Sprintf("%06d", dir.LastVersion+1), Planned: planned}
 	if planned.Empty() {
 		return res, nil
@@ -118,7 +116,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 	if res.Blocked {
 		return res, nil
 	}
-	snap, err := Snapshot(desired, pkg.Policies, pkg.Distributions)
+	snap, err := Snapshot(desired, pkg.Policies, pkg.Distributions, enumComments(pkg))
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +145,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 // cloneSchema copies a schema through its HCL form, so that renames
 // applied while planning leave the original alone.
 func cloneSchema(s *schema.Schema) *schema.Schema {
-	data, err := Snapshot(s, nil, nil)
+	data, err := Snapshot(s, nil, nil, nil)
 	if err != nil {
 		return s
 	}
@@ -180,12 +178,26 @@ func Uncovered(pkg *generator.Package, dir *Dir) ([]string, error) {
 	if len(dir.Files) > 0 && !dir.HasSnapshot {
 		return nil, ErrNoSnapshot
 	}
-	planned, err := Plan(pkg, dir.snapshotCopy(), generator.AtlasSchema(pkg))
+	planned, err := planDir(pkg, dir, dir.snapshotCopy(), generator.AtlasSchema(pkg))
 	if err != nil {
 		return nil, err
 	}
-	planDistributions(planned, pkg, dir.Distributions)
 	return planned.Summary, nil
+}
+
+// planDir plans the migration from current, the schema of dir's
+// migrations, to target, with what the snapshot keeps beside the schema:
+// the row-level security policies, the Citus distribution and the enum
+// comments.
+func planDir(pkg *generator.Package, dir *Dir, current, target *schema.Schema) (*Planned, error) {
+	planned, err := Plan(pkg, current, target)
+	if err != nil {
+		return nil, err
+	}
+	planPolicies(planned, pkg, dir.Policies)
+	planDistributions(planned, pkg, dir.Distributions)
+	planEnumComments(planned, pkg, dir.EnumComments)
+	return planned, nil
 }
 
 // Write writes files under root all or nothing as far as the file system

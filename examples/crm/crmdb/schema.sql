@@ -201,6 +201,12 @@ CREATE TABLE "customer_tags" (
 -- Set comment to table: "customer_tags"
 COMMENT ON TABLE "customer_tags" IS 'Which customer carries which tag.';
 
+-- Set comment to enum type: "deal_stage"
+COMMENT ON TYPE "deal_stage" IS 'Where a deal stands in the pipeline; won and lost are closed.';
+
+-- Set comment to enum type: "activity_kind"
+COMMENT ON TYPE "activity_kind" IS 'How the organization was in touch with a customer.';
+
 -- Confine the rows of "organizations" to the transaction's tenant (row-level security)
 ALTER TABLE "organizations" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "organizations" FORCE ROW LEVEL SECURITY;

@@ -6,6 +6,8 @@
 # cpcgen:policy {"table":"deals","column":"organization_id","type":"uuid"}
 # cpcgen:policy {"table":"organizations","column":"id","type":"uuid"}
 # cpcgen:policy {"table":"tags","column":"organization_id","type":"uuid"}
+# cpcgen:enum-comment {"enum":"activity_kind","comment":"How the organization was in touch with a customer."}
+# cpcgen:enum-comment {"enum":"deal_stage","comment":"Where a deal stands in the pipeline; won and lost are closed."}
 table "organizations" {
   schema  = schema.public
   comment = "A tenant. Its id is the tenant of every row it owns."

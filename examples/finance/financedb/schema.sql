@@ -135,3 +135,9 @@ COMMENT ON COLUMN "ledger_entries"."kind" IS 'The kind of the transaction.';
 
 -- Set comment to column: "amount" on table: "ledger_entries"
 COMMENT ON COLUMN "ledger_entries"."amount" IS 'Positive for money in, negative for money out.';
+
+-- Set comment to enum type: "currency"
+COMMENT ON TYPE "currency" IS 'An ISO 4217 currency code.';
+
+-- Set comment to enum type: "transaction_kind"
+COMMENT ON TYPE "transaction_kind" IS 'What a transaction does to balances.';

@@ -1,4 +1,6 @@
 # Schema after the last migration, written by cpcgen migrate diff; listed in atlas.sum.
+# cpcgen:enum-comment {"enum":"currency","comment":"An ISO 4217 currency code."}
+# cpcgen:enum-comment {"enum":"transaction_kind","comment":"What a transaction does to balances."}
 table "users" {
   schema  = schema.public
   comment = "A customer of the bank."

@@ -40,3 +40,6 @@ CREATE TABLE "samples" (
 
 -- Set comment to table: "samples"
 COMMENT ON TABLE "samples" IS 'One column of every supported type.';
+
+-- Set comment to enum type: "mood"
+COMMENT ON TYPE "mood" IS 'How a row feels.';

@@ -1,0 +1,91 @@
+package migration
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/generator"
+)
+
+// EnumComment is the comment of an enum type as the snapshot keeps it:
+// Atlas models no comment on a type, so the snapshot holds one line per
+// commented enum ("# cpcgen:enum-comment {json}").
+type EnumComment struct {
+	Enum    string `json:"enum"`
+	Comment string `json:"comment"`
+}
+
+// enumCommentPrefix starts the snapshot's enum comment lines.
+const enumCommentPrefix = "# cpcgen:enum-comment "
+
+// enumComments returns the comments of pkg's enums, by enum name.
+func enumComments(pkg *generator.Package) []*EnumComment {
+	var out []*EnumComment
+	for _, e := range pkg.Enums {
+		if e.Comment != "" {
+			out = append(out, &EnumComment{Enum: e.SQLName, Comment: e.Comment})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Enum < out[j].Enum })
+	return out
+}
+
+// ParseEnumComments reads the enum comment lines of a snapshot file.
+func ParseEnumComments(data []byte) ([]*EnumComment, error) {
+	var out []*EnumComment
+	for _, line := range strings.Split(string(data), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), enumCommentPrefix)
+		if !ok {
+			continue
+		}
+		c := &EnumComment{}
+		if err := json.Unmarshal([]byte(rest), c); err != nil || c.Enum == "" {
+			return nil, fmt.Errorf("parse snapshot: bad enum comment line %q", clipLine(line))
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// enumCommentLines renders the snapshot lines of cs.
+func enumCommentLines(cs []*EnumComment) ([]byte, error) {
+	var b strings.Builder
+	for _, c := range cs {
+		line, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("render snapshot: %w", err)
+		}
+		b.WriteString(enumCommentPrefix)
+		b.Write(line)
+		b.WriteString("\n")
+	}
+	return []byte(b.String()), nil
+}
+
+// planEnumComments adds to p, after every other change (so after the
+// types are created or renamed), a COMMENT ON TYPE for each enum of pkg
+// whose comment differs from the one current (the snapshot's) has for it
+// or, renamed by renamed_from, for its old name.
+func planEnumComments(p *Planned, pkg *generator.Package, current []*EnumComment) {
+	have := map[string]string{}
+	for _, c := range current {
+		have[c.Enum] = c.Comment
+	}
+	for _, e := range pkg.Enums {
+		old, ok := have[e.SQLName]
+		if !ok && e.Spec.RenamedFrom != "" {
+			old = have[e.Spec.RenamedFrom]
+		}
+		if old == e.Comment {
+			continue
+		}
+		p.Changes = append(p.Changes, &Change{
+			Cmd:     generator.CommentOnType(e.SQLName, e.Comment),
+			Reverse: []string{generator.CommentOnType(e.SQLName, old)},
+			Comment: fmt.Sprintf("set comment to enum type %q", e.SQLName),
+		})
+		p.Summary = append(p.Summary, fmt.Sprintf("set comment to enum type %q", e.SQLName))
+	}
+}
