@@ -99,6 +99,13 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag string) error {
 	defer drop()
 	source, err := loadSchema(ctx, pkg, scratch)
 	if err != nil {
+		if ps := schemaErrorProblems(pkg, err, c.displayRoot(proj)); len(ps) > 0 {
+			rep.problems(ps)
+			if rep.format == "text" {
+				fmt.Fprintf(rep.w, "\n%s (the schema could not be created on %s: %v)\n", problemSummary(ps), redact(server), err)
+			}
+			return problemsError{n: len(ps)}
+		}
 		return err
 	}
 	conn, err := pgx.Connect(ctx, scratch)
@@ -172,6 +179,67 @@ func loadSchema(ctx context.Context, pkg *generator.Package, dbURL string) (stri
 		return "", fmt.Errorf("create the spec's schema (schema.sql) in the temporary database: %w", err)
 	}
 	return source, nil
+}
+
+// undefinedNameRE finds the name of what the server lacks in the
+// message of an undefined function, type or object error: function
+// uuidv7() does not exist, type "citext" does not exist.
+var undefinedNameRE = regexp.MustCompile(`^(?:function|type|operator|extension|collation) "?([^"(\s]+)`)
+
+// schemaErrorProblems turns the failure to create the package's schema in
+// vet's temporary database into problems at the spec positions of the
+// expressions that name what the server lacks (a default calling a
+// function PostgreSQL 15 does not have, say): each column default,
+// check, index expression and predicate that mentions it. It returns nil
+// when err is not such an error or no expression mentions the name.
+func schemaErrorProblems(pkg *generator.Package, err error, root string) []problem {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Code, "42") {
+		return nil
+	}
+	m := undefinedNameRE.FindStringSubmatch(pe.Message)
+	if m == nil {
+		return nil
+	}
+	nameRE := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_$])` + regexp.QuoteMeta(m[1]) + `($|[^A-Za-z0-9_$])`)
+	mentions := func(expr string) bool { return expr != "" && nameRE.MatchString(expr) }
+	var ps []problem
+	add := func(pos spec.Pos, what, expr string) {
+		p := problem{Kind: "schema error", Msg: fmt.Sprintf("%s %s: %s (SQLSTATE %s) on the server vet used%s", what, expr, pe.Message, pe.Code, hint(pe))}
+		if pos.IsValid() {
+			p.File, p.Line, p.Col = display(root, pos.File), pos.Line, pos.Col
+		}
+		ps = append(ps, p)
+	}
+	for _, t := range pkg.Tables {
+		for _, c := range t.Columns {
+			if strings.HasPrefix(pe.Message, "type") && mentions(c.SQLType) {
+				add(c.Spec.Pos, fmt.Sprintf("the type of column %s.%s", t.SQLName, c.SQLName), c.SQLType)
+			}
+			if d := c.Spec.Default; d != nil && d.Kind == spec.DefaultExpr && mentions(d.Expr) {
+				add(d.Pos, fmt.Sprintf("the default of column %s.%s", t.SQLName, c.SQLName), d.Expr)
+			}
+			if c.Spec.Check != "" && mentions(c.Spec.Check) {
+				add(c.Spec.CheckPos, fmt.Sprintf("the check of column %s.%s", t.SQLName, c.SQLName), c.Spec.Check)
+			}
+		}
+		for _, k := range t.Spec.Checks {
+			if mentions(k.Expr) {
+				add(k.Pos, fmt.Sprintf("a check of table %s", t.SQLName), k.Expr)
+			}
+		}
+		for _, ix := range t.Spec.Indexes {
+			if mentions(ix.Where) {
+				add(ix.Pos, fmt.Sprintf("the predicate of an index of table %s", t.SQLName), ix.Where)
+			}
+			for _, part := range ix.Parts {
+				if part.Expr != "" && mentions(part.Expr) {
+					add(part.Pos, fmt.Sprintf("an index expression of table %s", t.SQLName), part.Expr)
+				}
+			}
+		}
+	}
+	return ps
 }
 
 // serverType is a type as the server reports it, named the way specs

@@ -263,3 +263,19 @@ func TestCheckDatabasePendingRename(t *testing.T) {
 	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
 	contains(t, "check after the rename", out, "2 migration(s) applied, none pending, schema matches the migrations")
 }
+
+// TestVetSchemaErrorHasPosition vets a spec whose default calls a
+// function the server lacks: the problem names the default's position.
+func TestVetSchemaErrorHasPosition(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "schema/app.yaml", `tables:
+  users:
+    columns:
+      id:    {type: uuid, primary_key: true, default: no_such_uuid_fn()}
+      email: {type: varchar(255), unique: true}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ := mustRun(t, 1, "-C", dir, "vet", "--dev-url", pgtest.Current(t).AdminURL())
+	contains(t, "vet", out, "schema/app.yaml:4:55: schema error: the default of column users.id no_such_uuid_fn(): function no_such_uuid_fn() does not exist (SQLSTATE 42883)",
+		"1 problem: 1 schema error")
+}
