@@ -26,7 +26,7 @@ func BenchmarkGenerate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := generator.Generate(proj); err != nil {
+				if _, _, err := generator.Generate(proj); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -44,7 +44,7 @@ func TestSyntheticProjectGenerates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := generator.Generate(proj)
+	_, tree, err := generator.Generate(proj)
 	if err != nil {
 		t.Fatal(err)
 	}

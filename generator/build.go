@@ -2,11 +2,13 @@ package generator
 
 import (
 	"fmt"
-	"path"
+
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -14,26 +16,31 @@ import (
 // Go type and SQL statement once, and rejects what the spec allows but Go
 // cannot express (names that collide after conversion, for one), all
 // problems at once, as a spec.ErrorList.
-func Build(proj *spec.Project) (*Package, error) {
+func Build(proj *spec.Project) (*ir.Package, error) {
 	b := &builder{
 		proj:   proj,
-		enums:  map[string]*Enum{},
+		enums:  map[string]*ir.Enum{},
 		idents: map[string]identUse{},
 		files:  map[string]identUse{},
-		tables: map[string]*Table{},
+		tables: map[string]*ir.Table{},
 		// methods are filled per table as methods are named.
-		methods: map[*Table]map[string]identUse{},
-		clash:   map[*Table]bool{},
+		methods: map[*ir.Table]map[string]identUse{},
+		clash:   map[*ir.Table]bool{},
 		// colChecks are filled as rules are built.
-		colChecks: map[*Column][]*Constraint{},
+		colChecks:  map[*ir.Column][]*ir.Constraint{},
+		tableSpec:  map[*ir.Table]*spec.Table{},
+		columnSpec: map[*ir.Column]*spec.Column{},
+		querySpec:  map[*ir.Query]*spec.Query{},
+		irTable:    map[*spec.Table]*ir.Table{},
+		irColumn:   map[*spec.Column]*ir.Column{},
 	}
-	pkg := &Package{
+	pkg := &ir.Package{
 		Name:       proj.Config.Package.Name,
 		ImportPath: proj.Config.Package.ImportPath,
 		Dir:        proj.Config.Package.Dir,
 		Store:      proj.Config.Package.Store,
+		DocsDir:    proj.Config.Docs.Dir,
 		Sources:    proj.Files,
-		Project:    proj,
 	}
 	if pkg.Store == "" {
 		pkg.Store = "Store"
@@ -58,7 +65,10 @@ func Build(proj *spec.Project) (*Package, error) {
 	for _, t := range proj.Tables {
 		pkg.Tables = append(pkg.Tables, b.buildTable(t))
 	}
-	var firstTenant *Table
+	for _, t := range pkg.Tables {
+		b.buildReferences(t)
+	}
+	var firstTenant *ir.Table
 	for _, t := range pkg.Tables {
 		b.buildTenant(pkg, t, &firstTenant)
 		if t.Tenant != nil {
@@ -80,13 +90,13 @@ func Build(proj *spec.Project) (*Package, error) {
 	}
 	referrers := referringTables(pkg.Tables)
 	for _, t := range pkg.Tables {
-		b.buildRelations(t, referrers[t.Spec])
+		b.buildRelations(t, referrers[t])
 	}
 	for _, t := range pkg.Tables {
 		b.buildReadsDeleted(t)
 	}
 	for _, t := range pkg.Tables {
-		for _, sq := range t.Spec.Queries {
+		for _, sq := range b.tableSpec[t].Queries {
 			if q := b.buildQuery(t, sq, pkg.Tables); q != nil {
 				t.Queries = append(t.Queries, q)
 			}
@@ -108,7 +118,7 @@ var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}
 
 type builder struct {
 	proj  *spec.Project
-	enums map[string]*Enum
+	enums map[string]*ir.Enum
 	// idents are the package-level Go names declared so far and what
 	// declares them; files likewise for output file names.
 	idents map[string]identUse
@@ -119,17 +129,28 @@ type builder struct {
 	storeName   string
 	// tables are the built tables by SQL name; methods the method names
 	// of each table's repository and what declares them.
-	tables  map[string]*Table
-	methods map[*Table]map[string]identUse
+	tables  map[string]*ir.Table
+	methods map[*ir.Table]map[string]identUse
 	// clash marks the tables whose Go names collide with another's.
-	clash map[*Table]bool
+	clash map[*ir.Table]bool
 	// queryTables counts, per query name, the tables that have a query of
 	// that name (see sharedQueryName).
 	queryTables map[string]int
 	// colChecks are the CHECK constraints of each column's rules.
-	colChecks map[*Column][]*Constraint
-	errs      spec.ErrorList
+	colChecks map[*ir.Column][]*ir.Constraint
+	// tableSpec, columnSpec and querySpec lead from the IR back to the
+	// spec it is built from, for the builder's own use: the IR itself
+	// holds no spec. irTable and irColumn lead the other way.
+	tableSpec  map[*ir.Table]*spec.Table
+	columnSpec map[*ir.Column]*spec.Column
+	querySpec  map[*ir.Query]*spec.Query
+	irTable    map[*spec.Table]*ir.Table
+	irColumn   map[*spec.Column]*ir.Column
+	errs       spec.ErrorList
 }
+
+// irPos converts a spec position.
+func irPos(p spec.Pos) ir.Pos { return ir.Pos(p) }
 
 type identUse struct {
 	what string
@@ -147,7 +168,7 @@ const (
 
 // repoMethod records a method name of t's repository, reporting a
 // collision with a method named before.
-func (b *builder) repoMethod(t *Table, name, what string, pos spec.Pos) bool {
+func (b *builder) repoMethod(t *ir.Table, name, what string, pos spec.Pos) bool {
 	m := b.methods[t]
 	if m == nil {
 		m = map[string]identUse{}
@@ -199,21 +220,23 @@ func (b *builder) declareFix(name, what, fix string, pos spec.Pos) bool {
 // (statement constants, scanners, loaders). When those names already
 // collide with another table's, that collision is the error to report,
 // not each of its consequences.
-func (b *builder) declareDerived(t *Table, name, what string, pos spec.Pos) {
+func (b *builder) declareDerived(t *ir.Table, name, what string, pos spec.Pos) {
 	if b.clash[t] {
 		return
 	}
 	b.declare(name, what, pos)
 }
 
-func (b *builder) buildEnum(e *spec.Enum) *Enum {
-	out := &Enum{
+func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
+	out := &ir.Enum{
 		SQLName: e.Name,
-		Quoted:  quoteIdent(e.Name),
-		GoName:  goName(e.Name),
+		Quoted:  names.QuoteIdent(e.Name),
+		GoName:  names.GoName(e.Name),
 		Comment: e.Comment,
 		Source:  e.Pos.File,
-		Spec:    e,
+		Pos:     irPos(e.Pos),
+
+		RenamedFrom: e.RenamedFrom,
 	}
 	pos := e.Pos
 	if e.GoName != "" {
@@ -223,11 +246,11 @@ func (b *builder) buildEnum(e *spec.Enum) *Enum {
 	b.declareFix(out.GoName, fmt.Sprintf("enum %q", e.Name), fixEnum, pos)
 	seen := map[string]string{}
 	for i, v := range e.Values {
-		suffix := goName(v.Name)
+		suffix := names.GoName(v.Name)
 		if suffix == "" {
 			suffix = "Value" + strconv.Itoa(i+1)
 		}
-		val := &EnumValue{Label: v.Name, GoName: out.GoName + suffix}
+		val := &ir.EnumValue{Label: v.Name, GoName: out.GoName + suffix}
 		if prev, ok := seen[val.GoName]; ok {
 			b.errs.Add(v.Pos, "enum %q: labels %q and %q both become the Go constant %s; rename one of them", e.Name, prev, v.Name, val.GoName)
 			continue
@@ -239,20 +262,20 @@ func (b *builder) buildEnum(e *spec.Enum) *Enum {
 	return out
 }
 
-func (b *builder) buildTable(st *spec.Table) *Table {
+func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	// Plural names the Store field: the table's name in Go, or the
 	// plural of go_name:. Many names what holds many rows in relation
 	// methods (LoadOrders): the plural of the row type when the table's
 	// name is singular.
-	model, plural, many, pos := modelName(st.Name), goName(st.Name), goName(st.Name), st.Pos
+	model, plural, many, pos := names.ModelName(st.Name), names.GoName(st.Name), names.GoName(st.Name), st.Pos
 	if st.GoName != "" {
-		model, plural, many, pos = st.GoName, pluralName(st.GoName), pluralName(st.GoName), st.GoNamePos
+		model, plural, many, pos = st.GoName, names.Plural(st.GoName), names.Plural(st.GoName), st.GoNamePos
 	} else if many == model {
-		many = pluralName(model)
+		many = names.Plural(model)
 	}
-	t := &Table{
+	t := &ir.Table{
 		SQLName:    st.Name,
-		Quoted:     quoteIdent(st.Name),
+		Quoted:     names.QuoteIdent(st.Name),
 		Model:      model,
 		Plural:     plural,
 		Many:       many,
@@ -263,8 +286,13 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 		Source:     st.File,
 		Comment:    st.Comment,
 		Audit:      st.Audit,
-		Spec:       st,
+		Scan:       "scan" + model,
+		PKName:     names.Constraint(st.Name, "pkey"),
+		Pos:        irPos(st.Pos),
+
+		RenamedFrom: st.RenamedFrom,
 	}
+	b.tableSpec[t], b.irTable[st] = st, t
 	what := fmt.Sprintf("table %q", st.Name)
 	b.checkReserved(st)
 	if prev, ok := b.storeFields[t.Plural]; ok {
@@ -281,7 +309,7 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	b.declareFix("New"+t.Repo, "the repository constructor of "+what, fixTable, pos)
 	t.File = b.fileName(st)
 
-	byName := map[string]*Column{}
+	byName := map[string]*ir.Column{}
 	fields := map[string]string{}
 	for _, sc := range st.Columns {
 		c := b.buildColumn(sc)
@@ -302,7 +330,7 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 			t.PK = append(t.PK, c)
 		}
 	}
-	col := func(sc *spec.Column) *Column {
+	col := func(sc *spec.Column) *ir.Column {
 		if sc == nil {
 			return nil
 		}
@@ -310,12 +338,26 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	}
 	t.CreatedAt, t.UpdatedAt = col(st.CreatedAt), col(st.UpdatedAt)
 	t.DeletedAt, t.Version, t.Tenant = col(st.SoftDelete), col(st.Version), col(st.Tenant)
+	if t.DeletedAt != nil {
+		t.LivePredicate = t.DeletedAt.Quoted + " IS NULL"
+	}
 	for _, c := range t.Columns {
-		if c.Identity || c.Managed != spec.NotManaged || c == t.Tenant {
+		if c.Unique && !c.PrimaryKey {
+			c.UniqueName = names.Constraint(t.SQLName, c.SQLName, "key")
+		}
+		if c.Check != "" {
+			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")
+		}
+	}
+	for _, ix := range st.Indexes {
+		t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
+	}
+	for _, c := range t.Columns {
+		if c.Identity || c.Managed != ir.NotManaged || c == t.Tenant {
 			continue
 		}
 		t.Insert = append(t.Insert, c)
-		if !c.Spec.PrimaryKey {
+		if !c.PrimaryKey {
 			t.Updatable = append(t.Updatable, c)
 		}
 	}
@@ -341,11 +383,11 @@ func (b *builder) buildTable(st *spec.Table) *Table {
 	for _, m := range methods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
 	}
-	for _, s := range []Statement{t.SQL.Create, t.SQL.FindByID, t.SQL.FindAll, t.SQL.ListFirst, t.SQL.ListAfter,
+	for _, s := range []ir.Statement{t.SQL.Create, t.SQL.FindByID, t.SQL.FindAll, t.SQL.ListFirst, t.SQL.ListAfter,
 		t.SQL.Update, t.SQL.Delete, t.SQL.Count, t.SQL.HardDelete, t.SQL.Restore, t.SQL.Exists, t.SQL.AuditTrail} {
 		b.declareStatement(t, s, st.Pos)
 	}
-	b.declareDerived(t, scanName(t), "the row scanner of "+what, st.Pos)
+	b.declareDerived(t, t.Scan, "the row scanner of "+what, st.Pos)
 	b.tables[st.Name] = t
 	return t
 }
@@ -356,7 +398,7 @@ var crudMethods = []string{"Create", "FindByID", "FindAll", "Stream", "List", "U
 // declareStatement declares the constants of a statement of t (its own
 // and its WithDeleted variant's); a statement without a constant is not
 // generated.
-func (b *builder) declareStatement(t *Table, s Statement, pos spec.Pos) {
+func (b *builder) declareStatement(t *ir.Table, s ir.Statement, pos spec.Pos) {
 	if s.Const == "" {
 		return
 	}
@@ -383,45 +425,116 @@ func (b *builder) fileName(st *spec.Table) string {
 	return name
 }
 
-func (b *builder) buildColumn(sc *spec.Column) *Column {
-	c := &Column{
+func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
+	c := &ir.Column{
 		SQLName:    sc.Name,
-		Quoted:     quoteIdent(sc.Name),
-		Field:      goName(sc.Name),
-		Param:      lowerName(sc.Name),
+		Quoted:     names.QuoteIdent(sc.Name),
+		Field:      names.GoName(sc.Name),
+		Param:      names.LowerName(sc.Name),
 		JSON:       sc.Name,
-		Type:       sc.Type,
-		SQLType:    sqlType(sc.Type),
+		Type:       b.irType(sc.Type),
 		Nullable:   sc.Nullable,
 		HasDefault: sc.Default != nil || sc.Identity,
 		Identity:   sc.Identity,
-		Managed:    sc.Managed,
+		Managed:    ir.Managed(sc.Managed),
 		Comment:    sc.Comment,
 		Sensitive:  sc.Sensitive,
-		Spec:       sc,
+		PrimaryKey: sc.PrimaryKey,
+		Unique:     sc.Unique,
+		Check:      sc.Check,
+		CheckPos:   irPos(sc.CheckPos),
+		RulesPos:   irPos(sc.Rules.Pos),
+		Pos:        irPos(sc.Pos),
+
+		GoTypeOverride: sc.GoType != "",
+		RenamedFrom:    sc.RenamedFrom,
+	}
+	c.SQLType = c.Type.SQL()
+	b.columnSpec[c], b.irColumn[sc] = sc, c
+	if d := sc.Default; d != nil {
+		c.Default = &ir.Default{Kind: ir.DefaultKind(d.Kind), Literal: d.Literal, Expr: d.Expr, Pos: irPos(d.Pos)}
+		c.Default.SQL = d.Expr
+		if d.Kind == spec.DefaultLiteral {
+			c.Default.SQL = literalSQL(c.Type, d.Literal)
+		}
 	}
 	if sc.GoName != "" {
-		c.Field, c.Param = sc.GoName, lowerGoName(sc.GoName)
+		c.Field, c.Param = sc.GoName, names.LowerGoName(sc.GoName)
 	}
 	if sc.Type.ArrayDims > 1 {
 		b.errs.Add(sc.Pos, "column %q: multi-dimensional arrays are not supported; use %s[] or jsonb", sc.Name, sc.Type.Elem())
 	}
-	c.Go = goTypeOf(sc.Type, sc.Nullable, b.enums)
+	c.Go = goTypeOf(c.Type, sc.Nullable, b.enums)
 	if sc.GoType != "" {
 		g, ok := parseGoType(sc.GoType)
 		if !ok {
 			b.errs.Add(sc.Pos, "column %q: go_type %q is not a Go type; write Name, path/to/pkg.Name or *path/to/pkg.Name", sc.Name, sc.GoType)
 		}
-		if sc.Nullable && !g.Ptr && !isSliceLike(g) {
+		if sc.Nullable && !g.Ptr && !g.IsSliceLike() {
 			g.Ptr = true
 		}
 		c.Go = g
 	}
 	c.Select = c.Quoted
-	if isEnumArray(sc.Type) {
+	if c.Type.IsEnumArray() {
 		c.Select += "::text[]"
 	}
 	return c
+}
+
+// irType resolves a spec type to the IR's, its enum to the IR enum.
+func (b *builder) irType(st spec.Type) ir.Type {
+	t := ir.Type{Name: st.Name, Args: st.Args, ArrayDims: st.ArrayDims}
+	if st.Enum != nil {
+		t.Enum = b.enums[st.Enum.Name]
+	}
+	return t
+}
+
+// buildIndex names an index of t the spec declares and computes the
+// predicate the database gets.
+func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
+	out := &ir.Index{Name: ix.Name, Unique: ix.Unique, Where: ix.Where, Predicate: ix.Where,
+		Method: strings.ToLower(ix.Method), Pos: irPos(ix.Pos)}
+	parts := []string{t.SQLName}
+	for _, p := range ix.Parts {
+		part := &ir.IndexPart{Expr: p.Expr, Desc: p.Desc, Nulls: p.Nulls, Pos: irPos(p.Pos)}
+		if p.Column != nil {
+			part.Column = t.Column(p.Column.Name)
+			parts = append(parts, p.Column.Name)
+		} else {
+			parts = append(parts, "expr")
+		}
+		out.Parts = append(out.Parts, part)
+	}
+	if out.Name == "" {
+		if ix.Unique {
+			parts = append(parts, "key")
+		} else {
+			parts = append(parts, "idx")
+		}
+		out.Name = names.Constraint(parts...)
+	}
+	if ix.Unique {
+		out.Predicate = livePredicate(t, ix.Where)
+	}
+	return out
+}
+
+// buildReferences resolves the foreign keys of t's columns, once every
+// table is built.
+func (b *builder) buildReferences(t *ir.Table) {
+	for _, c := range t.Columns {
+		ref := b.columnSpec[c].References
+		if ref == nil {
+			continue
+		}
+		c.References = &ir.Reference{
+			Table: b.tables[ref.Table.Name], Column: b.irColumn[ref.Column],
+			OnDelete: ref.OnDelete, OnUpdate: ref.OnUpdate,
+			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: irPos(ref.Pos),
+		}
+	}
 }
 
 // isExported reports whether a Go name starts with an upper-case letter.
@@ -436,6 +549,3 @@ func isLetter(r rune) bool { return unicode.IsLetter(r) }
 
 // sourceList formats spec files for a header line.
 func sourceList(files []string) string { return strings.Join(files, ", ") }
-
-// pkgPath joins the package directory and a file name.
-func (p *Package) pkgPath(file string) string { return path.Join(p.Dir, file) }

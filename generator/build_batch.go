@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -16,8 +18,8 @@ var bulkMethods = []string{"FindByIDs", "CreateMany", "CreateManyReturning"}
 
 // buildBatch fills t.Batch: FindByIDs for a single-column key, CreateMany
 // over COPY and CreateManyReturning.
-func (b *builder) buildBatch(t *Table) {
-	st := t.Spec
+func (b *builder) buildBatch(t *ir.Table) {
+	st := b.tableSpec[t]
 	what := fmt.Sprintf("table %q", st.Name)
 	for _, m := range bulkMethods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
@@ -41,9 +43,9 @@ func (b *builder) buildBatch(t *Table) {
 		t.Batch.CopyOptional = opt
 		seen := map[string]bool{}
 		for _, c := range t.Insert {
-			if isEnumArray(c.Type) && !seen[c.Type.Enum.Name] {
-				seen[c.Type.Enum.Name] = true
-				t.Batch.CopyEnums = append(t.Batch.CopyEnums, quoteIdent(c.Type.Enum.Name))
+			if c.Type.IsEnumArray() && !seen[c.Type.Enum.SQLName] {
+				seen[c.Type.Enum.SQLName] = true
+				t.Batch.CopyEnums = append(t.Batch.CopyEnums, names.QuoteIdent(c.Type.Enum.SQLName))
 			}
 		}
 	}
@@ -77,8 +79,8 @@ func (b *builder) buildBatch(t *Table) {
 
 // optionalColumns returns the columns with a default: their insert fields
 // are runtime.Opt.
-func optionalColumns(cols []*Column) []*Column {
-	var out []*Column
+func optionalColumns(cols []*ir.Column) []*ir.Column {
+	var out []*ir.Column
 	for _, c := range cols {
 		if c.HasDefault {
 			out = append(out, c)
@@ -91,13 +93,13 @@ func optionalColumns(cols []*Column) []*Column {
 // key when the caller supplies every column of it, each unique column, and
 // each unique index over columns only (a partial one with its predicate).
 // A key is listed once, however many constraints it has.
-func (b *builder) buildUniqueKeys(t *Table) {
-	st := t.Spec
-	byName := map[string]*Column{}
+func (b *builder) buildUniqueKeys(t *ir.Table) {
+	st := b.tableSpec[t]
+	byName := map[string]*ir.Column{}
 	for _, c := range t.Columns {
 		byName[c.SQLName] = c
 	}
-	insertable := map[*Column]bool{}
+	insertable := map[*ir.Column]bool{}
 	for _, c := range t.Insert {
 		insertable[c] = true
 	}
@@ -107,22 +109,22 @@ func (b *builder) buildUniqueKeys(t *Table) {
 	}
 	seen := map[string]bool{}
 	add := func(cols []*spec.Column, where string, pos spec.Pos, isPK bool) {
-		var key []*Column
-		var names []string
+		var key []*ir.Column
+		var colNames []string
 		for _, sc := range cols {
 			c := byName[sc.Name]
 			if c == nil || !insertable[c] {
 				return
 			}
 			key = append(key, c)
-			names = append(names, c.SQLName)
+			colNames = append(colNames, c.SQLName)
 		}
-		id := strings.Join(names, "\x00") + "\x00" + where
+		id := strings.Join(colNames, "\x00") + "\x00" + where
 		if seen[id] {
 			return
 		}
 		seen[id] = true
-		k := &UniqueKey{Columns: key, Where: where}
+		k := &ir.UniqueKey{Columns: key, Where: where}
 		if !isPK {
 			// On a soft-delete table, unique keys hold among live rows.
 			k.Where = livePredicate(t, where)
@@ -138,7 +140,7 @@ func (b *builder) buildUniqueKeys(t *Table) {
 		}
 		suffix := strings.Join(fields, "And")
 		k.Upsert, k.CreateIfAbsent = "UpsertBy"+suffix, "CreateIfAbsentBy"+suffix
-		desc := fmt.Sprintf("the upsert on the unique key (%s)", strings.Join(names, ", "))
+		desc := fmt.Sprintf("the upsert on the unique key (%s)", strings.Join(colNames, ", "))
 		ok := b.repoMethod(t, k.Upsert, desc, pos)
 		ok = b.repoMethod(t, k.CreateIfAbsent, desc, pos) && ok
 		if !ok {

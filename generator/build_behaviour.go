@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -15,10 +17,6 @@ import (
 // reservedPrefix starts the names of cpcgen's own tables (the audit log)
 // and of the common table expressions and columns its statements use.
 const reservedPrefix = "cpcgen_"
-
-// TenantPolicy is the name of the row-level security policy of tenant
-// tables.
-const TenantPolicy = "cpcgen_tenant"
 
 // checkReserved rejects table and column names cpcgen keeps for itself.
 func (b *builder) checkReserved(st *spec.Table) {
@@ -42,18 +40,18 @@ var tenantTypes = map[string]bool{
 // buildTenant checks t's tenant column against the package's other tenant
 // tables: one tenant setting serves them all, so their columns must share
 // a type.
-func (b *builder) buildTenant(pkg *Package, t *Table, first **Table) {
+func (b *builder) buildTenant(pkg *ir.Package, t *ir.Table, first **ir.Table) {
 	c := t.Tenant
 	if c == nil {
 		return
 	}
 	if c.Type.ArrayDims > 0 || (c.Type.Enum == nil && !tenantTypes[c.Type.Name]) {
-		b.errs.Add(c.Spec.Pos, "tenant column %q is %s; a tenant is a uuid, text or integer value", c.SQLName, c.Type)
+		b.errs.Add(b.columnSpec[c].Pos, "tenant column %q is %s; a tenant is a uuid, text or integer value", c.SQLName, c.Type)
 		return
 	}
 	if f := *first; f != nil {
 		if f.Tenant.Type.String() != c.Type.String() || f.Tenant.Go != c.Go {
-			b.errs.Add(c.Spec.Pos, "tenant column %s.%s is %s but %s.%s is %s; the tenant columns of a package must have one type",
+			b.errs.Add(b.columnSpec[c].Pos, "tenant column %s.%s is %s but %s.%s is %s; the tenant columns of a package must have one type",
 				t.SQLName, c.SQLName, c.Type, f.SQLName, f.Tenant.SQLName, f.Tenant.Type)
 		}
 		return
@@ -64,42 +62,14 @@ func (b *builder) buildTenant(pkg *Package, t *Table, first **Table) {
 }
 
 // policyOf returns the row-level security policy of a tenant table.
-func policyOf(t *Table) *Policy {
-	return &Policy{Table: t.SQLName, Column: t.Tenant.SQLName, Type: paramSQLType(t.Tenant.Type)}
-}
-
-// Expr is the policy's USING and WITH CHECK condition. A transaction that
-// has not set the tenant sees no row: current_setting is NULL, or ” once
-// the setting was used in the session.
-func (p *Policy) Expr() string {
-	return quoteIdent(p.Column) + " = NULLIF(current_setting(" + quoteLiteral(runtime.TenantSetting) + ", true), '')::" + p.Type
-}
-
-// Create returns the statements enabling the policy on its table: row
-// level security on, forced for the table's owner too, and the policy.
-func (p *Policy) Create() []string {
-	t := quoteIdent(p.Table)
-	return []string{
-		"ALTER TABLE " + t + " ENABLE ROW LEVEL SECURITY",
-		"ALTER TABLE " + t + " FORCE ROW LEVEL SECURITY",
-		"CREATE POLICY " + quoteIdent(TenantPolicy) + " ON " + t + " USING (" + p.Expr() + ") WITH CHECK (" + p.Expr() + ")",
-	}
-}
-
-// Drop returns the statements undoing Create.
-func (p *Policy) Drop() []string {
-	t := quoteIdent(p.Table)
-	return []string{
-		"DROP POLICY " + quoteIdent(TenantPolicy) + " ON " + t,
-		"ALTER TABLE " + t + " NO FORCE ROW LEVEL SECURITY",
-		"ALTER TABLE " + t + " DISABLE ROW LEVEL SECURITY",
-	}
+func policyOf(t *ir.Table) *ir.Policy {
+	return &ir.Policy{Table: t.SQLName, Column: t.Tenant.SQLName, Type: paramSQLType(t.Tenant.Type)}
 }
 
 // livePredicate is the predicate of a unique index of t: where (the
 // spec's, possibly "") restricted to live rows on a soft-delete table, so
 // that a deleted row does not block a new one.
-func livePredicate(t *Table, where string) string {
+func livePredicate(t *ir.Table, where string) string {
 	if t.DeletedAt == nil {
 		return where
 	}
@@ -112,34 +82,35 @@ func livePredicate(t *Table, where string) string {
 
 // buildRules computes the validation rules of t's columns and their CHECK
 // constraints.
-func (b *builder) buildRules(t *Table) {
+func (b *builder) buildRules(t *ir.Table) {
 	for _, c := range t.Columns {
-		sc := c.Spec
+		sc := b.columnSpec[c]
 		if sc.GoType != "" {
 			// The Go type is the caller's; only the database checks it.
 			b.ruleChecks(t, c, nil)
+			c.DefaultPassesRules = b.defaultPassesRules(c)
 			continue
 		}
-		var rules []*Rule
-		add := func(r *Rule) { r.Column = c; rules = append(rules, r) }
+		var rules []*ir.Rule
+		add := func(r *ir.Rule) { r.Column = c; rules = append(rules, r) }
 		if e := c.Type.Enum; e != nil {
-			add(&Rule{Kind: RuleEnum, Message: enumMessage(e)})
+			add(&ir.Rule{Kind: ir.RuleEnum, Message: enumMessage(e)})
 		}
 		r := sc.Rules
 		if r.NotEmpty {
-			add(&Rule{Kind: RuleNotEmpty, Message: "must not be empty"})
+			add(&ir.Rule{Kind: ir.RuleNotEmpty, Message: "must not be empty"})
 		}
 		if r.MinLength != nil && *r.MinLength > 0 {
-			add(&Rule{Kind: RuleMinLength, Length: *r.MinLength, Message: fmt.Sprintf("must be at least %d characters long", *r.MinLength)})
+			add(&ir.Rule{Kind: ir.RuleMinLength, Length: *r.MinLength, Message: fmt.Sprintf("must be at least %d characters long", *r.MinLength)})
 		}
 		if r.MaxLength != nil {
-			add(&Rule{Kind: RuleMaxLength, Length: *r.MaxLength, Message: fmt.Sprintf("must be at most %d characters long", *r.MaxLength)})
+			add(&ir.Rule{Kind: ir.RuleMaxLength, Length: *r.MaxLength, Message: fmt.Sprintf("must be at most %d characters long", *r.MaxLength)})
 		}
 		for _, bound := range []struct {
-			kind RuleKind
+			kind ir.RuleKind
 			text string
 			word string
-		}{{RuleMin, r.Min, "least"}, {RuleMax, r.Max, "most"}} {
+		}{{ir.RuleMin, r.Min, "least"}, {ir.RuleMax, r.Max, "most"}} {
 			if bound.text == "" {
 				continue
 			}
@@ -147,10 +118,10 @@ func (b *builder) buildRules(t *Table) {
 			if !ok {
 				continue
 			}
-			rule := &Rule{Kind: bound.kind, Bound: val, Message: fmt.Sprintf("must be at %s %s", bound.word, val)}
+			rule := &ir.Rule{Kind: bound.kind, Bound: val, Message: fmt.Sprintf("must be at %s %s", bound.word, val)}
 			if c.Type.Name == "numeric" {
 				prefix := "min"
-				if bound.kind == RuleMax {
+				if bound.kind == ir.RuleMax {
 					prefix = "max"
 				}
 				rule.Var = prefix + t.Model + c.Field
@@ -160,10 +131,10 @@ func (b *builder) buildRules(t *Table) {
 			add(rule)
 		}
 		if r.Format != "" {
-			add(&Rule{Kind: RuleFormat, Func: formatFuncs[r.Format], Message: formatMessages[r.Format]})
+			add(&ir.Rule{Kind: ir.RuleFormat, Func: formatFuncs[r.Format], Message: formatMessages[r.Format]})
 		}
 		if r.Pattern != "" {
-			rule := &Rule{Kind: RulePattern, Pattern: "^(?:" + r.Pattern + ")$", Message: "must match the pattern " + r.Pattern}
+			rule := &ir.Rule{Kind: ir.RulePattern, Pattern: "^(?:" + r.Pattern + ")$", Message: "must match the pattern " + r.Pattern}
 			rule.Var = "pattern" + t.Model + c.Field
 			b.declareDerived(t, rule.Var, fmt.Sprintf("the pattern of column %s.%s", t.SQLName, c.SQLName), sc.Rules.Pos)
 			t.Patterns = append(t.Patterns, rule)
@@ -171,15 +142,16 @@ func (b *builder) buildRules(t *Table) {
 		}
 		c.Rules = rules
 		b.ruleChecks(t, c, rules)
+		c.DefaultPassesRules = b.defaultPassesRules(c)
 		if d := sc.Default; d != nil && d.Kind == spec.DefaultLiteral {
 			for _, r := range rules {
-				if ok, known := r.Holds(d.Literal); known && !ok {
+				if ok, known := ruleHolds(r, d.Literal); known && !ok {
 					b.errs.Add(d.Pos, "column %q: the default %q fails its %s rule (%s); change the default or the rule", c.SQLName, d.Literal, ruleSpecNames[r.Kind], r.Message)
 				}
 			}
 		}
 	}
-	check := func(cols []*Column) bool {
+	check := func(cols []*ir.Column) bool {
 		for _, c := range cols {
 			if len(c.Rules) > 0 {
 				return true
@@ -193,72 +165,72 @@ func (b *builder) buildRules(t *Table) {
 // ruleChecks attaches to rules the CHECK constraints of the column's
 // explicit rules that PostgreSQL can express. A go_type column (rules nil)
 // still gets them, from the spec.
-func (b *builder) ruleChecks(t *Table, c *Column, rules []*Rule) {
-	r := c.Spec.Rules
+func (b *builder) ruleChecks(t *ir.Table, c *ir.Column, rules []*ir.Rule) {
+	r := b.columnSpec[c].Rules
 	col := c.Quoted
 	length := "char_length(" + col + ")"
 	text := col
-	if isChar(c) {
+	if c.Type.IsChar() {
 		// As text, char(n) loses the padding that lengths and
 		// comparisons ignore but pattern matching would see.
 		text = col + "::text"
 	}
 	var checks []struct {
 		suffix, expr string
-		kind         RuleKind
+		kind         ir.RuleKind
 	}
-	addCheck := func(kind RuleKind, suffix, expr string) {
+	addCheck := func(kind ir.RuleKind, suffix, expr string) {
 		checks = append(checks, struct {
 			suffix, expr string
-			kind         RuleKind
+			kind         ir.RuleKind
 		}{suffix, expr, kind})
 	}
 	if r.NotEmpty {
 		if c.Type.ArrayDims > 0 {
-			addCheck(RuleNotEmpty, "not_empty", "cardinality("+col+") > 0")
+			addCheck(ir.RuleNotEmpty, "not_empty", "cardinality("+col+") > 0")
 		} else {
-			addCheck(RuleNotEmpty, "not_empty", col+" <> ''")
+			addCheck(ir.RuleNotEmpty, "not_empty", col+" <> ''")
 		}
 	}
 	if r.MinLength != nil && *r.MinLength > 0 {
-		addCheck(RuleMinLength, "min_length", length+" >= "+strconv.Itoa(*r.MinLength))
+		addCheck(ir.RuleMinLength, "min_length", length+" >= "+strconv.Itoa(*r.MinLength))
 	}
 	if r.MaxLength != nil && *r.MaxLength != typeMaxLen(c.Type) {
 		// varchar(n) and char(n) enforce their own n.
-		addCheck(RuleMaxLength, "max_length", length+" <= "+strconv.Itoa(*r.MaxLength))
+		addCheck(ir.RuleMaxLength, "max_length", length+" <= "+strconv.Itoa(*r.MaxLength))
 	}
 	if r.Min != "" {
 		if v, ok := canonicalDecimal(r.Min); ok {
-			addCheck(RuleMin, "min", col+" >= "+sqlNumber(v))
+			addCheck(ir.RuleMin, "min", col+" >= "+sqlNumber(v))
 		}
 	}
 	if r.Max != "" {
 		if v, ok := canonicalDecimal(r.Max); ok {
-			addCheck(RuleMax, "max", col+" <= "+sqlNumber(v))
+			addCheck(ir.RuleMax, "max", col+" <= "+sqlNumber(v))
 		}
 	}
 	if r.Format != "" {
 		if p, ok := runtime.FormatPattern(r.Format); ok {
 			if pg, err := pgPattern(p); err == nil {
-				expr := text + " ~ " + quoteLiteral(pg)
+				expr := text + " ~ " + names.QuoteLiteral(pg)
 				if r.Format == "hostname" {
 					expr = length + " <= " + strconv.Itoa(runtime.MaxHostnameLength) + " AND " + expr
 				}
-				addCheck(RuleFormat, "format", expr)
+				addCheck(ir.RuleFormat, "format", expr)
 			}
 		}
 	}
 	if r.Pattern != "" {
 		// A pattern PostgreSQL does not share stays a Go-only check.
 		if pg, err := pgPattern(r.Pattern); err == nil {
-			addCheck(RulePattern, "pattern", text+" ~ "+quoteLiteral(pg))
+			addCheck(ir.RulePattern, "pattern", text+" ~ "+names.QuoteLiteral(pg))
 		}
 	}
 	for _, ck := range checks {
-		k := &Constraint{
-			Kind: CheckConstraint, Table: t, SQLName: constraintName(t.SQLName, c.SQLName, ck.suffix),
-			SpecName: c.SQLName + "." + ruleSpecNames[ck.kind], Expr: ck.expr, Pos: r.Pos,
-			Sentinel: "Err" + t.Model + c.Field + goName(ck.suffix) + "Check",
+		k := &ir.Constraint{
+			Kind: ir.CheckConstraint, Table: t, SQLName: names.Constraint(t.SQLName, c.SQLName, ck.suffix),
+			SpecName: c.SQLName + "." + ruleSpecNames[ck.kind], Expr: ck.expr, Pos: irPos(r.Pos),
+			Sentinel: "Err" + t.Model + c.Field + names.GoName(ck.suffix) + "Check",
 			Doc:      fmt.Sprintf("the %s rule of column %s", ruleSpecNames[ck.kind], c.SQLName),
 		}
 		for _, rule := range rules {
@@ -271,9 +243,9 @@ func (b *builder) ruleChecks(t *Table, c *Column, rules []*Rule) {
 }
 
 // ruleSpecNames are the spec keys of the rules.
-var ruleSpecNames = map[RuleKind]string{
-	RuleNotEmpty: "not_empty", RuleMinLength: "min_length", RuleMaxLength: "max_length",
-	RuleMin: "min", RuleMax: "max", RuleFormat: "validate", RulePattern: "pattern",
+var ruleSpecNames = map[ir.RuleKind]string{
+	ir.RuleNotEmpty: "not_empty", ir.RuleMinLength: "min_length", ir.RuleMaxLength: "max_length",
+	ir.RuleMin: "min", ir.RuleMax: "max", ir.RuleFormat: "validate", ir.RulePattern: "pattern",
 }
 
 // formatFuncs are the runtime functions checking the named formats.
@@ -295,19 +267,19 @@ var formatMessages = map[string]string{
 }
 
 // enumMessage is the message of an enum membership rule.
-func enumMessage(e *spec.Enum) string {
+func enumMessage(e *ir.Enum) string {
 	if len(e.Values) > 8 {
-		return "must be a label of enum " + e.Name
+		return "must be a label of enum " + e.SQLName
 	}
 	labels := make([]string, len(e.Values))
 	for i, v := range e.Values {
-		labels[i] = strconv.Quote(v.Name)
+		labels[i] = strconv.Quote(v.Label)
 	}
 	return "must be one of " + strings.Join(labels, ", ")
 }
 
 // typeMaxLen is n of varchar(n) and char(n), or -1.
-func typeMaxLen(t spec.Type) int {
+func typeMaxLen(t ir.Type) int {
 	if t.ArrayDims == 0 && t.Enum == nil && (t.Name == "varchar" || t.Name == "char") && len(t.Args) == 1 {
 		return t.Args[0]
 	}
@@ -354,16 +326,16 @@ var intRanges = map[string][2]int64{
 
 // boundLiteral returns a min or max bound as a Go constant of the
 // column's type, reporting a bound the type cannot hold.
-func (b *builder) boundLiteral(t *Table, c *Column, text string) (string, bool) {
+func (b *builder) boundLiteral(t *ir.Table, c *ir.Column, text string) (string, bool) {
 	v, ok := canonicalDecimal(text)
 	if !ok {
-		b.errs.Add(c.Spec.Rules.Pos, "column %q: bound %q is not a number", c.SQLName, text)
+		b.errs.Add(b.columnSpec[c].Rules.Pos, "column %q: bound %q is not a number", c.SQLName, text)
 		return "", false
 	}
 	if rg, isInt := intRanges[c.Type.Name]; isInt {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < rg[0] || n > rg[1] {
-			b.errs.Add(c.Spec.Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
+			b.errs.Add(b.columnSpec[c].Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
 			return "", false
 		}
 	}
@@ -373,7 +345,7 @@ func (b *builder) boundLiteral(t *Table, c *Column, text string) (string, bool) 
 			bits = 32
 		}
 		if f, err := strconv.ParseFloat(v, bits); err != nil || math.IsInf(f, 0) {
-			b.errs.Add(c.Spec.Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
+			b.errs.Add(b.columnSpec[c].Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
 			return "", false
 		}
 	}
@@ -382,44 +354,44 @@ func (b *builder) boundLiteral(t *Table, c *Column, text string) (string, bool) 
 
 // buildConstraints names t's constraints and their sentinels, in schema
 // order, and declares the sentinels.
-func (b *builder) buildConstraints(t *Table) {
-	st := t.Spec
-	add := func(k *Constraint) {
+func (b *builder) buildConstraints(t *ir.Table) {
+	st := b.tableSpec[t]
+	add := func(k *ir.Constraint) {
 		k.Table = t
 		t.Constraints = append(t.Constraints, k)
-		if k.Kind == CheckConstraint {
+		if k.Kind == ir.CheckConstraint {
 			t.Checks = append(t.Checks, k)
 		}
 	}
 	fields := func(cols []*spec.Column) string {
 		var s string
 		for _, c := range cols {
-			s += goName(c.Name)
+			s += names.GoName(c.Name)
 		}
 		return s
 	}
-	names := func(cols []*spec.Column) string {
+	columnList := func(cols []*spec.Column) string {
 		parts := make([]string, len(cols))
 		for i, c := range cols {
 			parts[i] = c.Name
 		}
 		return strings.Join(parts, ", ")
 	}
-	add(&Constraint{
-		Kind: PrimaryKeyConstraint, SQLName: constraintName(t.SQLName, "pkey"), SpecName: "primary_key",
-		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: st.Pos,
-		Doc: fmt.Sprintf("the primary key (%s)", names(st.PrimaryKey)),
+	add(&ir.Constraint{
+		Kind: ir.PrimaryKeyConstraint, SQLName: names.Constraint(t.SQLName, "pkey"), SpecName: "primary_key",
+		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: irPos(st.Pos),
+		Doc: fmt.Sprintf("the primary key (%s)", columnList(st.PrimaryKey)),
 	})
 	for _, c := range t.Columns {
-		if c.Spec.Unique && !c.Spec.PrimaryKey {
-			add(&Constraint{
-				Kind: UniqueConstraint, SQLName: constraintName(t.SQLName, c.SQLName, "key"), SpecName: c.SQLName + ".unique",
-				Sentinel: "Err" + t.Model + c.Field + "Taken", Pos: c.Spec.Pos,
+		if c.Unique && !c.PrimaryKey {
+			add(&ir.Constraint{
+				Kind: ir.UniqueConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "key"), SpecName: c.SQLName + ".unique",
+				Sentinel: "Err" + t.Model + c.Field + "Taken", Pos: c.Pos,
 				Doc: fmt.Sprintf("the unique column %s", c.SQLName),
 			})
 		}
 	}
-	for _, ix := range st.Indexes {
+	for i, ix := range st.Indexes {
 		if !ix.Unique {
 			continue
 		}
@@ -435,12 +407,12 @@ func (b *builder) buildConstraints(t *Table) {
 			cols = append(cols, p.Column)
 			parts = append(parts, p.Column.Name)
 		}
-		name := indexName(t, ix)
-		byName := goName(strings.TrimSuffix(strings.TrimPrefix(name, t.SQLName+"_"), "_key"))
+		name := t.Indexes[i].Name
+		byName := names.GoName(strings.TrimSuffix(strings.TrimPrefix(name, t.SQLName+"_"), "_key"))
 		suffix := byName
 		if allCols {
 			suffix = fields(cols)
-			if ix.Name != "" && slices.ContainsFunc(t.Constraints, func(k *Constraint) bool { return k.Sentinel == "Err"+t.Model+suffix+"Taken" }) {
+			if ix.Name != "" && slices.ContainsFunc(t.Constraints, func(k *ir.Constraint) bool { return k.Sentinel == "Err"+t.Model+suffix+"Taken" }) {
 				// Another key over the same columns has the columns' name:
 				// a named index is known by its name.
 				suffix = byName
@@ -450,18 +422,18 @@ func (b *builder) buildConstraints(t *Table) {
 		if specName == "" {
 			specName = "unique(" + strings.Join(parts, ", ") + ")"
 		}
-		add(&Constraint{
-			Kind: UniqueConstraint, SQLName: name, SpecName: specName,
-			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: ix.Pos,
+		add(&ir.Constraint{
+			Kind: ir.UniqueConstraint, SQLName: name, SpecName: specName,
+			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: irPos(ix.Pos),
 			Doc: fmt.Sprintf("the unique index on (%s)", strings.Join(parts, ", ")),
 		})
 	}
 	for _, c := range t.Columns {
-		if c.Spec.Check != "" {
-			add(&Constraint{
-				Kind: CheckConstraint, SQLName: constraintName(t.SQLName, c.SQLName, "check"), SpecName: c.SQLName + ".check",
-				Sentinel: "Err" + t.Model + c.Field + "Check", Expr: c.Spec.Check, Pos: c.Spec.CheckPos,
-				Doc: fmt.Sprintf("the check of column %s (%s)", c.SQLName, c.Spec.Check),
+		if b.columnSpec[c].Check != "" {
+			add(&ir.Constraint{
+				Kind: ir.CheckConstraint, SQLName: c.CheckName, SpecName: c.SQLName + ".check",
+				Sentinel: "Err" + t.Model + c.Field + "Check", Expr: c.Check, Pos: c.CheckPos,
+				Doc: fmt.Sprintf("the check of column %s (%s)", c.SQLName, b.columnSpec[c].Check),
 			})
 		}
 		for _, k := range b.colChecks[c] {
@@ -469,23 +441,23 @@ func (b *builder) buildConstraints(t *Table) {
 		}
 	}
 	for i, chk := range st.Checks {
-		name, specName, suffix := chk.Name, chk.Name, goName(chk.Name)
+		name, specName, suffix := chk.Name, chk.Name, names.GoName(chk.Name)
 		if name == "" {
-			name = constraintName(t.SQLName, "check"+strconv.Itoa(i+1))
+			name = names.Constraint(t.SQLName, "check"+strconv.Itoa(i+1))
 			specName = "checks[" + strconv.Itoa(i) + "]"
 			suffix = strconv.Itoa(i + 1)
 		}
-		add(&Constraint{
-			Kind: CheckConstraint, SQLName: name, SpecName: specName,
-			Sentinel: "Err" + t.Model + suffix + "Check", Expr: chk.Expr, Pos: chk.Pos,
+		add(&ir.Constraint{
+			Kind: ir.CheckConstraint, SQLName: name, SpecName: specName,
+			Sentinel: "Err" + t.Model + suffix + "Check", Expr: chk.Expr, Pos: irPos(chk.Pos),
 			Doc: fmt.Sprintf("the check %s", chk.Expr),
 		})
 	}
 	for _, c := range t.Columns {
-		if ref := c.Spec.References; ref != nil {
-			add(&Constraint{
-				Kind: ForeignKeyConstraint, SQLName: constraintName(t.SQLName, c.SQLName, "fkey"), SpecName: c.SQLName + ".references",
-				Sentinel: "Err" + t.Model + c.Field + "NotFound", Pos: ref.Pos,
+		if ref := b.columnSpec[c].References; ref != nil {
+			add(&ir.Constraint{
+				Kind: ir.ForeignKeyConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "fkey"), SpecName: c.SQLName + ".references",
+				Sentinel: "Err" + t.Model + c.Field + "NotFound", Pos: irPos(ref.Pos),
 				Doc: fmt.Sprintf("the foreign key %s → %s.%s", c.SQLName, ref.Table.Name, ref.Column.Name),
 			})
 			if target := ref.Table; target.SoftDelete != nil && !ref.Column.PrimaryKey {
@@ -494,29 +466,29 @@ func (b *builder) buildConstraints(t *Table) {
 			}
 		}
 	}
-	seen := map[string]*Constraint{}
+	seen := map[string]*ir.Constraint{}
 	for _, k := range t.Constraints {
 		if prev, dup := seen[k.SQLName]; dup {
-			b.errs.Add(k.Pos, "constraint name %q of table %q is also the name of %s at %s; name one of them differently", k.SQLName, t.SQLName, prev.Doc, prev.Pos)
+			b.errs.Add(spec.Pos(k.Pos), "constraint name %q of table %q is also the name of %s at %s; name one of them differently", k.SQLName, t.SQLName, prev.Doc, prev.Pos)
 			continue
 		}
 		seen[k.SQLName] = k
-		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), k.Pos)
+		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), spec.Pos(k.Pos))
 	}
 }
 
 // buildReadsDeleted sets t.ReadsDeleted, and names WithDeleted, when a
 // read of t's repository can see soft-deleted rows.
-func (b *builder) buildReadsDeleted(t *Table) {
+func (b *builder) buildReadsDeleted(t *ir.Table) {
 	reads := t.DeletedAt != nil
 	for _, r := range t.Relations {
 		if r.Skipped != "" {
 			continue
 		}
 		switch r.Kind {
-		case HasMany:
+		case ir.HasMany:
 			reads = reads || r.Child.DeletedAt != nil
-		case ManyToMany:
+		case ir.ManyToMany:
 			reads = reads || r.Through.DeletedAt != nil || r.Target.DeletedAt != nil
 		}
 	}
@@ -527,6 +499,6 @@ func (b *builder) buildReadsDeleted(t *Table) {
 
 // hasBehaviours reports whether t's writes do more than their statement
 // says: audit rows, tenant stamps, soft deletes or version checks.
-func hasBehaviours(t *Table) bool {
+func hasBehaviours(t *ir.Table) bool {
 	return t.Audit || t.Tenant != nil || t.DeletedAt != nil || t.Version != nil
 }

@@ -1,59 +1,11 @@
 package generator
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/spec"
 )
-
-// Distribution says how Citus spreads a table over its nodes: hashed by
-// a column (a distributed table), or copied to every node (a reference
-// table, Column empty). It is plain data, so that the migrations snapshot
-// can keep it.
-type Distribution struct {
-	Table  string `json:"table"`
-	Column string `json:"column,omitempty"`
-}
-
-// IsReference reports whether d makes a reference table.
-func (d *Distribution) IsReference() bool { return d.Column == "" }
-
-// Create returns the statement that distributes the table:
-//
-//	SELECT create_distributed_table('accounts', 'org_id')
-//	SELECT create_reference_table('currencies')
-func (d *Distribution) Create() string {
-	if d.IsReference() {
-		return "SELECT create_reference_table(" + regclassLiteral(d.Table) + ")"
-	}
-	return "SELECT create_distributed_table(" + regclassLiteral(d.Table) + ", " + quoteLiteral(d.Column) + ")"
-}
-
-// Drop returns the statement that makes the table a local table of the
-// coordinator again, its rows gathered there: SELECT
-// undistribute_table('accounts').
-func (d *Distribution) Drop() string {
-	return "SELECT undistribute_table(" + regclassLiteral(d.Table) + ")"
-}
-
-// Alter returns the statement that redistributes a distributed table by
-// another column: SELECT alter_distributed_table('accounts',
-// distribution_column := 'org_id').
-func (d *Distribution) Alter() string {
-	return "SELECT alter_distributed_table(" + regclassLiteral(d.Table) + ", distribution_column := " + quoteLiteral(d.Column) + ")"
-}
-
-var plainIdentRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-// regclassLiteral is a table name as a regclass literal: the name itself
-// when PostgreSQL reads it unquoted, else quoted inside the literal.
-func regclassLiteral(table string) string {
-	if plainIdentRE.MatchString(table) {
-		return quoteLiteral(table)
-	}
-	return quoteLiteral(quoteIdent(table))
-}
 
 // tableKind is how a Citus cluster holds a table.
 type tableKind int
@@ -64,7 +16,7 @@ const (
 	referenceTable
 )
 
-func kindOf(t *Table) tableKind {
+func kindOf(t *ir.Table) tableKind {
 	switch {
 	case t.DistributedBy != nil:
 		return distributedTable
@@ -82,14 +34,14 @@ func (k tableKind) String() string {
 // refuses what the engine rejects (see docs/scale-out.md): distributed_by
 // and reference outside Citus, and the rules of checkCitus,
 // checkCockroachDB.
-func (b *builder) buildEngine(pkg *Package) {
+func (b *builder) buildEngine(pkg *ir.Package) {
 	cfg := b.proj.Config
 	pkg.Engine = cfg.Engine
 	if pkg.Engine == "" {
 		pkg.Engine = spec.EnginePostgres
 	}
 	for _, t := range pkg.Tables {
-		st := t.Spec
+		st := b.tableSpec[t]
 		if st.DistributedBy == nil && !st.Reference {
 			continue
 		}
@@ -122,7 +74,7 @@ func (b *builder) buildEngine(pkg *Package) {
 	}
 }
 
-func columnNamed(t *Table, name string) *Column {
+func columnNamed(t *ir.Table, name string) *ir.Column {
 	for _, c := range t.Columns {
 		if c.SQLName == name {
 			return c
@@ -136,25 +88,25 @@ func columnNamed(t *Table, name string) *Column {
 // foreign keys between tables that are not co-located, identity columns
 // other than bigint on distributed tables; and the audit log there, which
 // is not verified on Citus.
-func (b *builder) checkCitus(pkg *Package) {
-	byName := map[string]*Table{}
+func (b *builder) checkCitus(pkg *ir.Package) {
+	byName := map[string]*ir.Table{}
 	for _, t := range pkg.Tables {
 		byName[t.SQLName] = t
 	}
 	for _, t := range pkg.Tables {
-		st, kind, dist := t.Spec, kindOf(t), t.DistributedBy
+		st, kind, dist := b.tableSpec[t], kindOf(t), t.DistributedBy
 		if kind == distributedTable {
 			if !containsColumn(t.PK, dist) {
 				b.errs.Add(st.DistributedByPos, "table %q is distributed by %q, which its primary key (%s) lacks: Citus enforces a key only when it holds the distribution column; make it primary_key: [%s]",
 					t.SQLName, dist.SQLName, columnNames(t.PK), strings.Join(append([]string{dist.SQLName}, columnNamesExcept(t.PK, dist)...), ", "))
 			}
 			for _, c := range t.Columns {
-				if c.Spec.Unique && c != dist {
-					b.errs.Add(c.Spec.Pos, "column %q of table %q is unique, but the table is distributed by %q: Citus enforces a unique constraint only when it holds the distribution column; use a unique index over [%s, %s] instead",
+				if c.Unique && c != dist {
+					b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is unique, but the table is distributed by %q: Citus enforces a unique constraint only when it holds the distribution column; use a unique index over [%s, %s] instead",
 						c.SQLName, t.SQLName, dist.SQLName, dist.SQLName, c.SQLName)
 				}
 				if c.Identity && c.Type.Name != "bigint" {
-					b.errs.Add(c.Spec.Pos, "column %q of table %q is an identity column of type %s: on distributed tables Citus supports bigint identity columns only (each node draws from its own range); make it bigint, or a uuid with default gen_random_uuid()",
+					b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is an identity column of type %s: on distributed tables Citus supports bigint identity columns only (each node draws from its own range); make it bigint, or a uuid with default gen_random_uuid()",
 						c.SQLName, t.SQLName, c.SQLType)
 				}
 			}
@@ -206,7 +158,7 @@ func (b *builder) checkCitus(pkg *Package) {
 }
 
 // citusFKFix says how to mend a foreign key Citus refuses.
-func citusFKFix(kind tableKind, parent *Table) string {
+func citusFKFix(kind tableKind, parent *ir.Table) string {
 	if kind == distributedTable {
 		return "make " + parent.SQLName + " a reference table (reference: true) or distribute it by the referenced key"
 	}
@@ -219,16 +171,16 @@ func citusFKFix(kind tableKind, parent *Table) string {
 // checkCockroachDB refuses what CockroachDB turns into a hot spot,
 // identity columns (one sequence every insert contends on), and the audit
 // log, which is not verified there.
-func (b *builder) checkCockroachDB(pkg *Package) {
+func (b *builder) checkCockroachDB(pkg *ir.Package) {
 	for _, t := range pkg.Tables {
 		for _, c := range t.Columns {
 			if c.Identity {
-				b.errs.Add(c.Spec.Pos, "column %q of table %q is an identity column: on CockroachDB its sequence is one range every insert writes to; use a uuid with default gen_random_uuid() (or a bigint with default {sql: unique_rowid()})",
+				b.errs.Add(b.columnSpec[c].Pos, "column %q of table %q is an identity column: on CockroachDB its sequence is one range every insert writes to; use a uuid with default gen_random_uuid() (or a bigint with default {sql: unique_rowid()})",
 					c.SQLName, t.SQLName)
 			}
 		}
 		if t.Audit {
-			b.errs.Add(t.Spec.Pos, "table %q has audit: true: the audit log records txid_current() and is written by data-modifying common table expressions, neither of which cpcgen has verified on CockroachDB; remove audit: true (docs/scale-out.md)", t.SQLName)
+			b.errs.Add(b.tableSpec[t].Pos, "table %q has audit: true: the audit log records txid_current() and is written by data-modifying common table expressions, neither of which cpcgen has verified on CockroachDB; remove audit: true (docs/scale-out.md)", t.SQLName)
 		}
 	}
 }
@@ -237,9 +189,9 @@ func (b *builder) checkCockroachDB(pkg *Package) {
 // generates is known to be, beyond Citus's options, which buildEngine
 // refuses for every engine but Citus. It exists so that the list in
 // docs/scale-out.md has a home for each engine.
-func (b *builder) checkYugabyteDB(pkg *Package) {}
+func (b *builder) checkYugabyteDB(pkg *ir.Package) {}
 
-func containsColumn(cols []*Column, c *Column) bool {
+func containsColumn(cols []*ir.Column, c *ir.Column) bool {
 	for _, x := range cols {
 		if x == c {
 			return true
@@ -248,15 +200,15 @@ func containsColumn(cols []*Column, c *Column) bool {
 	return false
 }
 
-func columnNames(cols []*Column) string {
-	names := make([]string, len(cols))
+func columnNames(cols []*ir.Column) string {
+	list := make([]string, len(cols))
 	for i, c := range cols {
-		names[i] = c.SQLName
+		list[i] = c.SQLName
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(list, ", ")
 }
 
-func columnNamesExcept(cols []*Column, skip *Column) []string {
+func columnNamesExcept(cols []*ir.Column, skip *ir.Column) []string {
 	var out []string
 	for _, c := range cols {
 		if c != skip {
@@ -270,22 +222,22 @@ func columnNamesExcept(cols []*Column, skip *Column) []string {
 // needs: reference tables, then distributed tables, each after the tables
 // of its kind it references (a foreign key's target is distributed
 // first), in spec order otherwise.
-func distributionsOf(tables []*Table) []*Distribution {
-	var out []*Distribution
+func distributionsOf(tables []*ir.Table) []*ir.Distribution {
+	var out []*ir.Distribution
 	for _, kind := range []tableKind{referenceTable, distributedTable} {
 		done := map[string]bool{}
-		var pending []*Table
+		var pending []*ir.Table
 		for _, t := range tables {
 			if kindOf(t) == kind {
 				pending = append(pending, t)
 			}
 		}
 		for len(pending) > 0 {
-			var rest []*Table
+			var rest []*ir.Table
 			for _, t := range pending {
 				ready := true
-				for _, c := range t.Spec.Columns {
-					if r := c.References; r != nil && r.Table.Name != t.SQLName && !done[r.Table.Name] && isKind(tables, r.Table.Name, kind) {
+				for _, c := range t.Columns {
+					if r := c.References; r != nil && r.Table.SQLName != t.SQLName && !done[r.Table.SQLName] && isKind(tables, r.Table.SQLName, kind) {
 						ready = false
 					}
 				}
@@ -294,7 +246,7 @@ func distributionsOf(tables []*Table) []*Distribution {
 					continue
 				}
 				done[t.SQLName] = true
-				d := &Distribution{Table: t.SQLName}
+				d := &ir.Distribution{Table: t.SQLName}
 				if t.DistributedBy != nil {
 					d.Column = t.DistributedBy.SQLName
 				}
@@ -303,7 +255,7 @@ func distributionsOf(tables []*Table) []*Distribution {
 			if len(rest) == len(pending) {
 				// A cycle of foreign keys: keep spec order.
 				for _, t := range rest {
-					d := &Distribution{Table: t.SQLName}
+					d := &ir.Distribution{Table: t.SQLName}
 					if t.DistributedBy != nil {
 						d.Column = t.DistributedBy.SQLName
 					}
@@ -317,7 +269,7 @@ func distributionsOf(tables []*Table) []*Distribution {
 	return out
 }
 
-func isKind(tables []*Table, name string, kind tableKind) bool {
+func isKind(tables []*ir.Table, name string, kind tableKind) bool {
 	for _, t := range tables {
 		if t.SQLName == name {
 			return kindOf(t) == kind

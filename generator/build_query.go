@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -24,8 +26,26 @@ const maxPositional = 2
 // buildQuery builds the IR of query sq on table t, reporting names that
 // collide with generated methods or package-level names. It returns nil
 // when the query cannot be generated.
-func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
-	q := &Query{Name: sq.Name, Kind: sq.Kind, Table: t, Returns: sq.Returns, Comment: sq.Comment, Spec: sq}
+func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Query {
+	q := &ir.Query{Name: sq.Name, Kind: ir.QueryKind(sq.Kind), Table: t, Returns: sq.Returns, Comment: sq.Comment,
+		Limit: sq.Limit, IncludeDeleted: sq.IncludeDeleted, Pos: irPos(sq.Pos), SQLPos: irPos(sq.SQLPos)}
+	b.querySpec[q] = sq
+	if sq.Kind == spec.Raw {
+		q.SQL = sq.SQL
+	}
+	for _, f := range sq.Where {
+		if c := b.irColumn[f.Column]; c != nil {
+			q.Where = append(q.Where, &ir.Filter{Column: c, Op: f.Op, Optional: f.Optional, Param: f.Param, Value: f.Value, HasValue: f.HasValue})
+		}
+	}
+	for _, o := range sq.OrderBy {
+		if c := b.irColumn[o.Column]; c != nil {
+			q.OrderBy = append(q.OrderBy, &ir.OrderTerm{Column: c, Desc: o.Desc, Nulls: o.Nulls})
+		}
+	}
+	for _, sc := range sq.Columns {
+		q.Columns = append(q.Columns, &ir.RawColumn{Name: sc.Name, Type: b.irType(sc.Type), Nullable: sc.Nullable, Pos: irPos(sc.Pos)})
+	}
 	what := fmt.Sprintf("query %q", sq.Name)
 	if !b.repoMethod(t, q.Name, what, sq.Pos) {
 		return nil
@@ -47,7 +67,7 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 	}
 	for _, v := range q.Variants {
 		for _, a := range v.Args {
-			q.Scoped = q.Scoped || a.Param.Kind == TenantParam
+			q.Scoped = q.Scoped || a.Param.Kind == ir.TenantParam
 		}
 	}
 	if b.sharedQueryName(sq.Name) {
@@ -78,7 +98,7 @@ func (b *builder) buildQuery(t *Table, sq *spec.Query, all []*Table) *Query {
 		}
 	}
 	for _, v := range q.Variants {
-		for _, s := range []Statement{v.Main, v.After, v.Stream} {
+		for _, s := range []ir.Statement{v.Main, v.After, v.Stream} {
 			if s.Const != "" {
 				b.declareDerived(t, s.Const, "a statement constant of "+what, sq.Pos)
 			}
@@ -126,10 +146,10 @@ type queryTerm struct {
 	// op is the filter's operator; an optional between becomes two terms,
 	// gte and lte.
 	op  string
-	col *Column
+	col *ir.Column
 	// params are the term's parameters: none for is_null, not_null and a
 	// fixed value, two for between, one otherwise.
-	params   []*QueryParam
+	params   []*ir.QueryParam
 	optional bool
 	// value is a fixed value in canonical literal text.
 	value    string
@@ -138,23 +158,13 @@ type queryTerm struct {
 
 // orderTerm is one ORDER BY term.
 type orderTerm struct {
-	col   *Column
+	col   *ir.Column
 	desc  bool
 	nulls string
 }
 
-// columnOf returns t's IR column for a spec column.
-func columnOf(t *Table, sc *spec.Column) *Column {
-	for _, c := range t.Columns {
-		if c.Spec == sc {
-			return c
-		}
-	}
-	return nil
-}
-
 // opSQL returns the SQL operator of a comparison filter on c.
-func opSQL(op string, c *Column) string {
+func opSQL(op string, c *ir.Column) string {
 	switch op {
 	case "eq":
 		return "="
@@ -183,15 +193,15 @@ func opSQL(op string, c *Column) string {
 
 // structuredQuery computes the parameters and statements of a structured
 // query.
-func (b *builder) structuredQuery(q *Query) {
-	sq, t := q.Spec, q.Table
+func (b *builder) structuredQuery(q *ir.Query) {
+	sq, t := b.querySpec[q], q.Table
 	if sq.Returns == "many" {
 		q.Paginate = sq.Paginate
 	}
-	q.Result = &Result{Name: t.Model, Table: t, Scan: scanName(t)}
+	q.Result = &ir.Result{Name: t.Model, Table: t, Scan: t.Scan}
 	fields := map[string]spec.Pos{}
-	newParam := func(name string, c *Column, g GoType, optional bool, doc string, pos spec.Pos) *QueryParam {
-		p := &QueryParam{Kind: FilterParam, Name: name, Field: goName(name), Local: lowerName(name), Go: g,
+	newParam := func(name string, c *ir.Column, g ir.GoType, optional bool, doc string, pos spec.Pos) *ir.QueryParam {
+		p := &ir.QueryParam{Kind: ir.FilterParam, Name: name, Field: names.GoName(name), Local: names.LowerName(name), Go: g,
 			Optional: optional, Doc: doc, Column: c}
 		if first, dup := fields[p.Field]; dup {
 			b.errs.Add(pos, "parameter %q of query %q would be the Go field %s, like a parameter at %s; set param: to another name", name, q.Name, p.Field, first)
@@ -208,7 +218,7 @@ func (b *builder) structuredQuery(q *Query) {
 	}
 	var terms []*queryTerm
 	for _, f := range sq.Where {
-		c := columnOf(t, f.Column)
+		c := b.irColumn[f.Column]
 		if c == nil {
 			continue
 		}
@@ -222,37 +232,37 @@ func (b *builder) structuredQuery(q *Query) {
 		case f.Op == "between":
 			fromName, toName := f.Param+"_from", f.Param+"_to"
 			from := newParam(fromName, c, elem, f.Optional, optDoc(fmt.Sprintf("%s is the lower bound of %s (%s >= %s).",
-				goName(fromName), c.SQLName, c.SQLName, goName(fromName)), f.Optional), f.Pos)
+				names.GoName(fromName), c.SQLName, c.SQLName, names.GoName(fromName)), f.Optional), f.Pos)
 			to := newParam(toName, c, elem, f.Optional, optDoc(fmt.Sprintf("%s is the upper bound of %s (%s <= %s).",
-				goName(toName), c.SQLName, c.SQLName, goName(toName)), f.Optional), f.Pos)
+				names.GoName(toName), c.SQLName, c.SQLName, names.GoName(toName)), f.Optional), f.Pos)
 			if f.Optional {
 				// Each bound of an optional between is a filter of its own.
 				terms = append(terms,
-					&queryTerm{op: "gte", col: c, optional: true, params: []*QueryParam{from}},
-					&queryTerm{op: "lte", col: c, optional: true, params: []*QueryParam{to}})
+					&queryTerm{op: "gte", col: c, optional: true, params: []*ir.QueryParam{from}},
+					&queryTerm{op: "lte", col: c, optional: true, params: []*ir.QueryParam{to}})
 				continue
 			}
-			term.params = []*QueryParam{from, to}
+			term.params = []*ir.QueryParam{from, to}
 		case f.Op == "in":
 			g := elem
 			g.Slice = true
 			doc := fmt.Sprintf("%s lists the values of %s to match (%s = ANY(%s)); an empty slice matches no row.",
-				goName(f.Param), c.SQLName, c.SQLName, goName(f.Param))
-			term.params = []*QueryParam{newParam(f.Param, c, g, f.Optional, optDoc(doc, f.Optional), f.Pos)}
+				names.GoName(f.Param), c.SQLName, c.SQLName, names.GoName(f.Param))
+			term.params = []*ir.QueryParam{newParam(f.Param, c, g, f.Optional, optDoc(doc, f.Optional), f.Pos)}
 		default:
-			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", goName(f.Param), c.SQLName, c.SQLName, opSQL(f.Op, c), goName(f.Param))
-			term.params = []*QueryParam{newParam(f.Param, c, elem, f.Optional, optDoc(doc, f.Optional), f.Pos)}
+			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", names.GoName(f.Param), c.SQLName, c.SQLName, opSQL(f.Op, c), names.GoName(f.Param))
+			term.params = []*ir.QueryParam{newParam(f.Param, c, elem, f.Optional, optDoc(doc, f.Optional), f.Pos)}
 		}
 		terms = append(terms, term)
 	}
-	var limit, offset *QueryParam
+	var limit, offset *ir.QueryParam
 	if sq.LimitParam {
-		limit = &QueryParam{Kind: LimitParam, Name: "limit", Field: "Limit", Local: "limit", Go: GoType{Name: "int32"},
+		limit = &ir.QueryParam{Kind: ir.LimitParam, Name: "limit", Field: "Limit", Local: "limit", Go: ir.GoType{Name: "int32"},
 			Doc: "Limit is the largest number of rows returned."}
 		q.Params = append(q.Params, limit)
 	}
 	if sq.OffsetParam {
-		offset = &QueryParam{Kind: OffsetParam, Name: "offset", Field: "Offset", Local: "offset", Go: GoType{Name: "int64"},
+		offset = &ir.QueryParam{Kind: ir.OffsetParam, Name: "offset", Field: "Offset", Local: "offset", Go: ir.GoType{Name: "int64"},
 			Doc: "Offset is the number of rows skipped before the first one returned."}
 		q.Params = append(q.Params, offset)
 	}
@@ -263,9 +273,9 @@ func (b *builder) structuredQuery(q *Query) {
 	}
 
 	var order []orderTerm
-	seen := map[*Column]bool{}
+	seen := map[*ir.Column]bool{}
 	for _, o := range sq.OrderBy {
-		if c := columnOf(t, o.Column); c != nil {
+		if c := b.irColumn[o.Column]; c != nil {
 			order = append(order, orderTerm{col: c, desc: o.Desc, nulls: o.Nulls})
 			seen[c] = true
 		}
@@ -285,7 +295,7 @@ func (b *builder) structuredQuery(q *Query) {
 		}
 	}
 
-	var optional []*QueryParam
+	var optional []*ir.QueryParam
 	for _, term := range terms {
 		if term.optional {
 			optional = append(optional, term.params...)
@@ -295,7 +305,7 @@ func (b *builder) structuredQuery(q *Query) {
 	if !fallback {
 		q.Optional = optional
 	}
-	var tenant *QueryParam
+	var tenant *ir.QueryParam
 	if t.Tenant != nil {
 		tenant = tenantParam(t)
 	}
@@ -305,7 +315,7 @@ func (b *builder) structuredQuery(q *Query) {
 		if len(q.Optional) > 0 {
 			suffix = "V" + strconv.Itoa(mask)
 		}
-		set := map[*QueryParam]bool{}
+		set := map[*ir.QueryParam]bool{}
 		for i, p := range q.Optional {
 			if mask&(1<<i) != 0 {
 				set[p] = true
@@ -319,7 +329,7 @@ func (b *builder) structuredQuery(q *Query) {
 		if q.Paginate != "" && q.Stream != "" {
 			v.Stream.Const = base + "Stream" + suffix
 		} else {
-			v.Stream = Statement{}
+			v.Stream = ir.Statement{}
 		}
 		q.Variants = append(q.Variants, v)
 	}
@@ -327,20 +337,21 @@ func (b *builder) structuredQuery(q *Query) {
 
 // rawQuery computes the parameters, result type and statement of a raw
 // query.
-func (b *builder) rawQuery(q *Query, all []*Table) {
-	sq, t := q.Spec, q.Table
-	params := map[string]*QueryParam{}
-	types := map[string]spec.Type{}
+func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
+	sq, t := b.querySpec[q], q.Table
+	params := map[string]*ir.QueryParam{}
+	types := map[string]ir.Type{}
 	fields := map[string]string{}
 	for _, sp := range sq.Params {
-		p := &QueryParam{Kind: RawParam, Name: sp.Name, Field: goName(sp.Name), Local: lowerName(sp.Name),
-			Go: goTypeOf(sp.Type, sp.Nullable, b.enums)}
+		decl := &ir.RawColumn{Name: sp.Name, Type: b.irType(sp.Type), Nullable: sp.Nullable, Pos: irPos(sp.Pos)}
+		p := &ir.QueryParam{Kind: ir.RawParam, Name: sp.Name, Field: names.GoName(sp.Name), Local: names.LowerName(sp.Name),
+			Go: goTypeOf(decl.Type, sp.Nullable, b.enums), Decl: decl}
 		p.Doc = fmt.Sprintf("%s is the parameter @%s (%s).", p.Field, sp.Name, sp.Type)
 		if prev, dup := fields[p.Field]; dup {
 			b.errs.Add(sp.Pos, "parameters %q and %q of query %q both become the Go name %s; rename one of them", prev, sp.Name, q.Name, p.Field)
 		}
 		fields[p.Field] = sp.Name
-		params[sp.Name], types[sp.Name] = p, sp.Type
+		params[sp.Name], types[sp.Name] = p, decl.Type
 		q.Params = append(q.Params, p)
 	}
 	if t.Tenant != nil {
@@ -348,7 +359,7 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 	}
 	text, uses, err := spec.RewriteParamsFunc(sq.SQL, func(name string, num int) string {
 		ph := "$" + strconv.Itoa(num)
-		if typ, ok := types[name]; ok && isEnumArray(typ) {
+		if typ, ok := types[name]; ok && typ.IsEnumArray() {
 			return "(" + castType(ph, typ) + ")"
 		}
 		return ph
@@ -361,14 +372,14 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 	// carry that column's values: its placeholder is marked sensitive.
 	var sens []int
 	for i, u := range uses {
-		if c := t.Spec.Column(u.Name); c != nil && c.Sensitive {
+		if c := b.tableSpec[t].Column(u.Name); c != nil && c.Sensitive {
 			sens = append(sens, i+1)
 		}
 	}
 	// read_only: true marks the query replica=ok; spec only allows it on
 	// queries that return rows.
 	readOnly := sq.ReadOnly && (sq.Returns == "one" || sq.Returns == "many")
-	v := &QueryVariant{Main: Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n")}}
+	v := &ir.QueryVariant{Main: ir.Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n")}}
 	for _, u := range uses {
 		p := params[u.Name]
 		if p == nil && u.Name == "tenant" && t.Tenant != nil {
@@ -381,9 +392,9 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 			b.errs.Add(sq.SQLPos, "parameter @%s is not declared in params", u.Name)
 			continue
 		}
-		v.Args = append(v.Args, QueryArg{Param: p, Kind: ArgValue})
+		v.Args = append(v.Args, ir.QueryArg{Param: p, Kind: ir.ArgValue})
 	}
-	q.Variants = []*QueryVariant{v}
+	q.Variants = []*ir.QueryVariant{v}
 	if len(q.Params) > maxPositional {
 		q.ParamsType = q.Name + "Params"
 	}
@@ -393,23 +404,23 @@ func (b *builder) rawQuery(q *Query, all []*Table) {
 }
 
 // tenantParam is the context's tenant as a query argument.
-func tenantParam(t *Table) *QueryParam {
-	return &QueryParam{Kind: TenantParam, Name: "tenant", Field: "Tenant", Local: "tenant", Go: t.Tenant.Go.Elem(), Column: t.Tenant}
+func tenantParam(t *ir.Table) *ir.QueryParam {
+	return &ir.QueryParam{Kind: ir.TenantParam, Name: "tenant", Field: "Tenant", Local: "tenant", Go: t.Tenant.Go.Elem(), Column: t.Tenant}
 }
 
 // rawResult returns the type of a raw query's rows: the model of the
 // query's table, or else of the first table, whose columns the declared
 // columns are exactly (names, order, Go types); otherwise a <Query>Row
 // struct.
-func (b *builder) rawResult(q *Query, all []*Table) *Result {
-	sq := q.Spec
-	cands := append([]*Table{q.Table}, all...)
+func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
+
+	cands := append([]*ir.Table{q.Table}, all...)
 	for _, t := range cands {
-		if len(t.Columns) != len(sq.Columns) {
+		if len(t.Columns) != len(q.Columns) {
 			continue
 		}
 		match := true
-		for i, sc := range sq.Columns {
+		for i, sc := range q.Columns {
 			c := t.Columns[i]
 			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable, b.enums) {
 				match = false
@@ -417,15 +428,15 @@ func (b *builder) rawResult(q *Query, all []*Table) *Result {
 			}
 		}
 		if match {
-			return &Result{Name: t.Model, Table: t, Scan: scanName(t)}
+			return &ir.Result{Name: t.Model, Table: t, Scan: t.Scan}
 		}
 	}
-	r := &Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row"}
+	r := &ir.Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row"}
 	fields := map[string]string{}
-	for _, sc := range sq.Columns {
-		f := &ResultField{SQLName: sc.Name, Field: goName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable, b.enums)}
+	for _, sc := range q.Columns {
+		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable, b.enums)}
 		if prev, dup := fields[f.Field]; dup {
-			b.errs.Add(sc.Pos, "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
+			b.errs.Add(spec.Pos(sc.Pos), "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
 			continue
 		}
 		fields[f.Field] = sc.Name

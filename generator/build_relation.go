@@ -3,6 +3,8 @@ package generator
 import (
 	"fmt"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -14,11 +16,11 @@ import (
 // table, so that a parent's eager loader finds the child's batch loader.
 // referrers are the tables with a foreign key to t, in table order (see
 // referringTables).
-func (b *builder) buildRelations(t *Table, referrers []*Table) {
+func (b *builder) buildRelations(t *ir.Table, referrers []*ir.Table) {
 	for _, child := range referrers {
-		var fks []*Column
+		var fks []*ir.Column
 		for _, c := range child.Columns {
-			if ref := c.Spec.References; ref != nil && ref.Table == t.Spec {
+			if ref := b.columnSpec[c].References; ref != nil && ref.Table == b.tableSpec[t] {
 				fks = append(fks, c)
 			}
 		}
@@ -26,7 +28,7 @@ func (b *builder) buildRelations(t *Table, referrers []*Table) {
 			b.hasMany(t, child, c, len(fks) > 1 || child == t)
 		}
 	}
-	for _, m := range t.Spec.ManyToMany {
+	for _, m := range b.tableSpec[t].ManyToMany {
 		b.manyToMany(t, m)
 	}
 }
@@ -34,11 +36,11 @@ func (b *builder) buildRelations(t *Table, referrers []*Table) {
 // referringTables maps each table's spec to the tables that have a
 // foreign key to it, in table order, each once: an index that keeps
 // buildRelations linear in the number of tables.
-func referringTables(all []*Table) map[*spec.Table][]*Table {
-	out := map[*spec.Table][]*Table{}
+func referringTables(all []*ir.Table) map[*ir.Table][]*ir.Table {
+	out := map[*ir.Table][]*ir.Table{}
 	for _, child := range all {
 		for _, c := range child.Columns {
-			ref := c.Spec.References
+			ref := c.References
 			if ref == nil || ref.Table == nil {
 				continue
 			}
@@ -52,23 +54,23 @@ func referringTables(all []*Table) map[*spec.Table][]*Table {
 }
 
 // buildBelongsTo adds the relations of t's foreign key columns.
-func (b *builder) buildBelongsTo(t *Table) {
+func (b *builder) buildBelongsTo(t *ir.Table) {
 	for _, c := range t.Columns {
-		if c.Spec.References != nil {
+		if b.columnSpec[c].References != nil {
 			b.belongsTo(t, c)
 		}
 	}
 }
 
 // refColumn returns the IR column a foreign key column references.
-func (b *builder) refColumn(c *Column) (*Table, *Column) {
-	ref := c.Spec.References
+func (b *builder) refColumn(c *ir.Column) (*ir.Table, *ir.Column) {
+	ref := b.columnSpec[c].References
 	parent := b.tables[ref.Table.Name]
 	if parent == nil {
 		return nil, nil
 	}
 	for _, pc := range parent.Columns {
-		if pc.Spec == ref.Column {
+		if b.columnSpec[pc] == ref.Column {
 			return parent, pc
 		}
 	}
@@ -76,23 +78,23 @@ func (b *builder) refColumn(c *Column) (*Table, *Column) {
 }
 
 // mapKeyProblem says why values of type g cannot key a Go map, or "".
-func mapKeyProblem(c *Column) string {
-	if isSliceLike(c.Go) {
+func mapKeyProblem(c *ir.Column) string {
+	if c.Go.IsSliceLike() {
 		return fmt.Sprintf("column %s is %s, which cannot key a Go map", c.SQLName, c.SQLType)
 	}
 	return ""
 }
 
 // belongsTo adds the relation of t's foreign key column c.
-func (b *builder) belongsTo(t *Table, c *Column) {
+func (b *builder) belongsTo(t *ir.Table, c *ir.Column) {
 	parent, ref := b.refColumn(c)
 	if ref == nil {
 		return
 	}
-	pos := c.Spec.References.Pos
-	r := &Relation{
-		Kind: BelongsTo, Table: t, Target: parent, Child: t, FK: c, Ref: ref, Key: c.Go.Elem(),
-		List: "ListBy" + c.Field, Load: "LoadBy" + c.Field, Loader: "load" + t.Plural + "By" + c.Field, Pos: pos,
+	pos := b.columnSpec[c].References.Pos
+	r := &ir.Relation{
+		Kind: ir.BelongsTo, Table: t, Target: parent, Child: t, FK: c, Ref: ref, Key: c.Go.Elem(),
+		List: "ListBy" + c.Field, Load: "LoadBy" + c.Field, Loader: "load" + t.Plural + "By" + c.Field, Pos: irPos(pos),
 	}
 	what := fmt.Sprintf("the finder of foreign key %s.%s", t.SQLName, c.SQLName)
 	if !b.repoMethod(t, r.List, what, pos) {
@@ -116,15 +118,15 @@ func (b *builder) belongsTo(t *Table, c *Column) {
 // hasMany adds to parent the relation of child's foreign key column c;
 // byFK names the method after the column too (when child has several
 // keys referencing parent, or is parent).
-func (b *builder) hasMany(parent, child *Table, c *Column, byFK bool) {
+func (b *builder) hasMany(parent, child *ir.Table, c *ir.Column, byFK bool) {
 	_, ref := b.refColumn(c)
 	if ref == nil {
 		return
 	}
-	pos := c.Spec.References.Pos
-	r := &Relation{
-		Kind: HasMany, Table: parent, Target: child, Child: child, FK: c, Ref: ref, Key: c.Go.Elem(),
-		Load: "Load" + child.Many, Loader: "load" + child.Plural + "By" + c.Field, Pos: pos,
+	pos := b.columnSpec[c].References.Pos
+	r := &ir.Relation{
+		Kind: ir.HasMany, Table: parent, Target: child, Child: child, FK: c, Ref: ref, Key: c.Go.Elem(),
+		Load: "Load" + child.Many, Loader: "load" + child.Plural + "By" + c.Field, Pos: irPos(pos),
 	}
 	if byFK {
 		r.Load += "By" + c.Field
@@ -148,9 +150,9 @@ func (b *builder) hasMany(parent, child *Table, c *Column, byFK bool) {
 
 // loaderOf reports whether child has a batch loader for its foreign key
 // column c.
-func (b *builder) loaderOf(child *Table, c *Column) bool {
+func (b *builder) loaderOf(child *ir.Table, c *ir.Column) bool {
 	for _, r := range child.Relations {
-		if r.Kind == BelongsTo && r.FK == c {
+		if r.Kind == ir.BelongsTo && r.FK == c {
 			return r.Skipped == ""
 		}
 	}
@@ -158,14 +160,14 @@ func (b *builder) loaderOf(child *Table, c *Column) bool {
 }
 
 // manyToMany adds the many-to-many relation m of t.
-func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
+func (b *builder) manyToMany(t *ir.Table, m *spec.ManyToMany) {
 	through, target := b.tables[m.Through.Name], b.tables[m.Target.Name]
 	if through == nil || target == nil {
 		return
 	}
-	col := func(tab *Table, sc *spec.Column) *Column {
+	col := func(tab *ir.Table, sc *spec.Column) *ir.Column {
 		for _, c := range tab.Columns {
-			if c.Spec == sc {
+			if b.columnSpec[c] == sc {
 				return c
 			}
 		}
@@ -180,11 +182,11 @@ func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
 	if fromRef == nil || toRef == nil {
 		return
 	}
-	single := modelName(m.Name)
-	r := &Relation{
-		Kind: ManyToMany, Table: t, Target: target, Child: through, FK: from, Ref: fromRef,
+	single := names.ModelName(m.Name)
+	r := &ir.Relation{
+		Kind: ir.ManyToMany, Table: t, Target: target, Child: through, FK: from, Ref: fromRef,
 		Through: through, To: to, ToRef: toRef, Key: from.Go.Elem(),
-		Load: "Load" + goName(m.Name), Link: "Link" + single, Unlink: "Unlink" + single, Pos: m.Pos,
+		Load: "Load" + names.GoName(m.Name), Link: "Link" + single, Unlink: "Unlink" + single, Pos: irPos(m.Pos),
 	}
 	what := fmt.Sprintf("many_to_many relation %q", m.Name)
 	switch {
@@ -207,7 +209,7 @@ func (b *builder) manyToMany(t *Table, m *spec.ManyToMany) {
 			r.LinkSkipped = fmt.Sprintf("join table %s has the column %s, which needs a value", through.SQLName, c.SQLName)
 		}
 	}
-	if from.Identity || to.Identity || from.Managed != spec.NotManaged || to.Managed != spec.NotManaged {
+	if from.Identity || to.Identity || from.Managed != ir.NotManaged || to.Managed != ir.NotManaged {
 		r.LinkSkipped = fmt.Sprintf("the database sets %s.%s or %s.%s", through.SQLName, from.SQLName, through.SQLName, to.SQLName)
 	}
 	if hasBehaviours(through) {

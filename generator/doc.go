@@ -1,14 +1,16 @@
 // Package generator turns a validated spec.Project into Go code and SQL.
-// It sits in the middle of the pipeline
+// It is the pipeline's middle and its library entry point:
 //
-//	proj, err  := spec.Load(root)          // positions kept
-//	pkg, err   := generator.Build(proj)    // IR: names, types, SQL text
-//	files, err := generator.Emit(pkg)      // pure: []File{Path, Data}
-//	err         = writer.Write(root, files) // or writer.Compare, for check
+//	proj, err       := spec.Load(root)           // positions kept
+//	pkg, tree, err  := generator.Generate(proj)  // Build, then every emitter
+//	res, err        := writer.Write(root, tree)  // or writer.Compare, for check
 //
-// Build computes every fact once into the IR (Package, Table, Column …)
-// and rejects what Go cannot express, with positions. The emitters read
-// only the IR: the Go emitter writes models, repositories, the Store and
-// enums with github.com/dave/jennifer; the SQL emitter models the schema
-// for the Atlas engine (ariga.io/atlas) and renders schema.sql.
+// Build is the one place that reads the specs: it computes every fact the
+// emitters need once into the IR (package ir) — Go names and types, SQL
+// statements, constraint and index names, rename hints, positions — and
+// rejects what Go or PostgreSQL cannot express, all problems at once,
+// with positions. The emitters read only the IR and never the specs nor
+// the builder: package gocode writes the Go code, sqlschema the Atlas
+// schema and schema.sql, docs the Markdown page, migration the versioned
+// migrations, and vet checks the statements on a real server.
 package generator

@@ -27,7 +27,7 @@ func TestErrorCases(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			proj, err := spec.Load(dir)
 			if err == nil {
-				_, err = generator.Generate(proj)
+				_, _, err = generator.Generate(proj)
 			}
 			if err == nil {
 				t.Fatal("the project generated without errors")

@@ -31,7 +31,7 @@ func FuzzGenerate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, err = generator.Generate(proj)
+		_, _, err = generator.Generate(proj)
 		if err == nil {
 			return
 		}

@@ -44,7 +44,7 @@ func generate(t *testing.T, dir string) writer.Tree {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	tree, err := generator.Generate(proj)
+	_, tree, err := generator.Generate(proj)
 	if err != nil {
 		t.Fatalf("generate: %v", err)
 	}

@@ -6,8 +6,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cpcgen/cpcgen/spec"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 )
+
+// sqlName is the name of the unexported constant holding a statement of
+// t's method.
+func sqlName(t *ir.Table, method string) string { return "sql" + t.Plural + method }
 
 // placeholders numbers statement parameters $1, $2, … in order of use,
 // remembers the ones bound to sensitive columns, and stands in for the
@@ -28,7 +33,7 @@ func (p *placeholders) next() string {
 
 // nextFor is next for a value bound to column c (nil for none): the
 // placeholder is listed as sensitive when c is.
-func (p *placeholders) nextFor(c *Column) string {
+func (p *placeholders) nextFor(c *ir.Column) string {
 	ph := p.next()
 	if c != nil && c.Sensitive {
 		p.sens = append(p.sens, p.n)
@@ -37,17 +42,17 @@ func (p *placeholders) nextFor(c *Column) string {
 }
 
 // tailMarks stand in for the behaviour values in a statement's text.
-var tailMarks = [...]string{TailVersion: "\x00v\x00", TailTenant: "\x00t\x00", TailActor: "\x00a\x00"}
+var tailMarks = [...]string{ir.TailVersion: "\x00v\x00", ir.TailTenant: "\x00t\x00", ir.TailActor: "\x00a\x00"}
 
 // mark returns the stand-in of a behaviour value.
-func mark(a TailArg) string { return tailMarks[a] }
+func mark(a ir.TailArg) string { return tailMarks[a] }
 
 // finish numbers the behaviour values body binds after p's placeholders,
 // in TailArg order, and prepends the name line of t's method.
-func (p *placeholders) finish(t *Table, method, body string) Statement {
-	var s Statement
+func (p *placeholders) finish(t *ir.Table, method, body string) ir.Statement {
+	var s ir.Statement
 	n := p.n
-	for a := TailVersion; a <= TailActor; a++ {
+	for a := ir.TailVersion; a <= ir.TailActor; a++ {
 		if strings.Contains(body, tailMarks[a]) {
 			n++
 			body = strings.ReplaceAll(body, tailMarks[a], "$"+strconv.Itoa(n))
@@ -90,15 +95,15 @@ const replicaOK = "replica=ok"
 // cast returns the placeholder with the cast the column's type needs
 // where PostgreSQL cannot infer it (inside COALESCE, CASE, ANY); enum
 // arrays travel as text[].
-func cast(ph string, c *Column) string {
+func cast(ph string, c *ir.Column) string {
 	return castType(ph, c.Type)
 }
 
 // castType returns the placeholder cast to t (see paramSQLType); enum
 // arrays travel as text[].
-func castType(ph string, t spec.Type) string {
-	if isEnumArray(t) {
-		return ph + "::text[]::" + sqlType(t)
+func castType(ph string, t ir.Type) string {
+	if t.IsEnumArray() {
+		return ph + "::text[]::" + t.SQL()
 	}
 	return ph + "::" + paramSQLType(t)
 }
@@ -107,7 +112,7 @@ func castType(ph string, t spec.Type) string {
 // without the length of varchar(n) and char(n): an explicit cast to
 // varchar(n) cuts an over-long string silently, while the assignment to
 // the column rejects it, as it must.
-func paramSQLType(t spec.Type) string {
+func paramSQLType(t ir.Type) string {
 	if t.Enum == nil {
 		switch t.Name {
 		case "varchar":
@@ -116,27 +121,27 @@ func paramSQLType(t spec.Type) string {
 			return "bpchar" + strings.Repeat("[]", t.ArrayDims)
 		}
 	}
-	return sqlType(t)
+	return t.SQL()
 }
 
 // arrayCast returns the placeholder of an array of values of type t (a
 // scalar), cast to t's array type: the form unnest and = ANY take.
-func arrayCast(ph string, t spec.Type) string {
+func arrayCast(ph string, t ir.Type) string {
 	t.ArrayDims++
 	return castType(ph, t)
 }
 
 // plainParam returns the placeholder as a column value where PostgreSQL
 // infers its type from the column, except for enum arrays.
-func plainParam(ph string, c *Column) string {
-	if isEnumArray(c.Type) {
+func plainParam(ph string, c *ir.Column) string {
+	if c.Type.IsEnumArray() {
 		return cast(ph, c)
 	}
 	return ph
 }
 
 // selectList is the table's columns as a select or RETURNING list.
-func selectList(cols []*Column) string {
+func selectList(cols []*ir.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = c.Select
@@ -145,7 +150,7 @@ func selectList(cols []*Column) string {
 }
 
 // quotedList is the columns' quoted names, comma-separated.
-func quotedList(cols []*Column) string {
+func quotedList(cols []*ir.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = c.Quoted
@@ -154,20 +159,16 @@ func quotedList(cols []*Column) string {
 }
 
 // defaultSQL renders a column default as an SQL expression.
-func defaultSQL(c *Column) string {
-	d := c.Spec.Default
-	if d == nil {
+func defaultSQL(c *ir.Column) string {
+	if c.Default == nil {
 		return "NULL"
 	}
-	if d.Kind == spec.DefaultExpr {
-		return d.Expr
-	}
-	return literalSQL(c.Type, d.Literal)
+	return c.Default.SQL
 }
 
 // literalSQL renders a literal in the canonical text form of spec.Default
 // as an SQL constant of type t.
-func literalSQL(t spec.Type, lit string) string {
+func literalSQL(t ir.Type, lit string) string {
 	if t.ArrayDims == 0 && t.Enum == nil {
 		switch t.Name {
 		case "boolean":
@@ -179,5 +180,5 @@ func literalSQL(t spec.Type, lit string) string {
 			return lit
 		}
 	}
-	return quoteLiteral(lit) + "::" + sqlType(t)
+	return names.QuoteLiteral(lit) + "::" + t.SQL()
 }

@@ -5,12 +5,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cpcgen/cpcgen/spec"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 )
 
 // findByIDsSQL selects the rows of a table with a single-column key
 // whose key is in an array.
-func findByIDsSQL(t *Table) Statement {
+func findByIDsSQL(t *ir.Table) ir.Statement {
 	pk := t.PK[0]
 	return readStatement(t, "FindByIDs", sqlName(t, "FindByIDs"), t.DeletedAt != nil, func(p *placeholders, all bool) string {
 		conds := append([]string{pk.Quoted + " = ANY(" + arrayParam(p.nextFor(pk), pk) + ")"}, scopeConds(t, "", all)...)
@@ -20,7 +21,7 @@ func findByIDsSQL(t *Table) Statement {
 
 // arrayParam is the placeholder of an array of values of column c: enum
 // arrays travel as text[]; other arrays take their type from the column.
-func arrayParam(ph string, c *Column) string {
+func arrayParam(ph string, c *ir.Column) string {
 	if c.Type.Enum != nil {
 		return arrayCast(ph, c.Type)
 	}
@@ -33,17 +34,17 @@ func arrayParam(ph string, c *Column) string {
 // get the context's tenant. With rows, it returns the rows in input
 // order (CreateManyReturning); without, its command tag counts them, or,
 // audited, it returns their number as a row (CreateMany).
-func createManySQL(t *Table, method string, rows bool) (Statement, []Arg) {
+func createManySQL(t *ir.Table, method string, rows bool) (ir.Statement, []ir.Arg) {
 	var p placeholders
-	var arrays, names, vals []string
-	var args []Arg
-	alias := quoteIdent("u")
-	field := func(c *Column) string {
-		name := quoteIdent("c" + strconv.Itoa(len(names)+1))
-		names = append(names, name)
+	var arrays, aliases, vals []string
+	var args []ir.Arg
+	alias := names.QuoteIdent("u")
+	field := func(c *ir.Column) string {
+		name := names.QuoteIdent("c" + strconv.Itoa(len(aliases)+1))
+		aliases = append(aliases, name)
 		return alias + "." + name
 	}
-	array := func(c *Column) string {
+	array := func(c *ir.Column) string {
 		ph := p.nextFor(c)
 		return arrayCast(ph, c.Type)
 	}
@@ -52,28 +53,28 @@ func createManySQL(t *Table, method string, rows bool) (Statement, []Arg) {
 		case !c.HasDefault:
 			arrays = append(arrays, array(c))
 			vals = append(vals, field(c))
-			args = append(args, Arg{c, ArgValue})
+			args = append(args, ir.Arg{Column: c, Kind: ir.ArgValue})
 		case !c.Nullable:
 			arrays = append(arrays, array(c))
 			vals = append(vals, "COALESCE("+field(c)+", "+defaultSQL(c)+")")
-			args = append(args, Arg{c, ArgOptPtr})
+			args = append(args, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
 		default:
 			arrays = append(arrays, p.next()+"::boolean[]", array(c))
 			set, val := field(c), field(c)
 			vals = append(vals, "CASE WHEN "+set+" THEN "+val+" ELSE "+defaultSQL(c)+" END")
-			args = append(args, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
+			args = append(args, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
 		}
 	}
 	cols := quotedList(t.Insert)
 	if c := t.Tenant; c != nil {
 		cols += ", " + c.Quoted
-		vals = append(vals, castType(mark(TailTenant), c.Type))
+		vals = append(vals, castType(mark(ir.TailTenant), c.Type))
 	}
-	ord := quoteIdent("ord")
+	ord := names.QuoteIdent("ord")
 	insert := "INSERT INTO " + t.Quoted + " (" + cols + ")\n" +
 		"SELECT " + strings.Join(vals, ", ") + "\n" +
 		"FROM unnest(" + strings.Join(arrays, ", ") + ") WITH ORDINALITY AS " + alias +
-		"(" + strings.Join(names, ", ") + ", " + ord + ")\n" +
+		"(" + strings.Join(aliases, ", ") + ", " + ord + ")\n" +
 		"ORDER BY " + alias + "." + ord
 	var sql string
 	switch {
@@ -82,7 +83,7 @@ func createManySQL(t *Table, method string, rows bool) (Statement, []Arg) {
 	case !t.Audit:
 		sql = insert
 	default:
-		n := quoteIdent("n")
+		n := names.QuoteIdent("n")
 		sql = "WITH " + cteNew + " AS (\n" + insert + returningRow(t) + "\n), " +
 			auditCTE(t, "create", cteNew+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n" +
 			"SELECT count(*) FROM " + cteNew
@@ -91,7 +92,7 @@ func createManySQL(t *Table, method string, rows bool) (Statement, []Arg) {
 }
 
 // conflictTarget is the ON CONFLICT target of a unique key.
-func conflictTarget(k *UniqueKey) string {
+func conflictTarget(k *ir.UniqueKey) string {
 	s := "ON CONFLICT (" + quotedList(k.Columns) + ")"
 	if k.Where != "" {
 		s += " WHERE " + k.Where
@@ -100,7 +101,7 @@ func conflictTarget(k *UniqueKey) string {
 }
 
 // inKey reports whether c is a column of k.
-func inKey(k *UniqueKey, c *Column) bool {
+func inKey(k *ir.UniqueKey, c *ir.Column) bool {
 	for _, kc := range k.Columns {
 		if kc == c {
 			return true
@@ -112,12 +113,12 @@ func inKey(k *UniqueKey, c *Column) bool {
 // keyMatch are the conditions finding the row a new row conflicts with on
 // k: the key's columns equal to the new row's values, and the partial
 // index's predicate.
-func keyMatch(t *Table, k *UniqueKey, in insert) []string {
+func keyMatch(t *ir.Table, k *ir.UniqueKey, in insert) []string {
 	var match []string
 	for _, c := range k.Columns {
 		i := in.index(c)
 		val := in.vals[i]
-		if c.HasDefault && c.Spec.Default != nil && c.Spec.Default.Kind == spec.DefaultExpr {
+		if c.HasDefault && c.Default != nil && c.Default.Kind == ir.DefaultExpr {
 			// A function default such as gen_random_uuid() would make the
 			// condition volatile and the lookup a scan; a value it
 			// generates does not conflict, so only a given value can.
@@ -134,7 +135,7 @@ func keyMatch(t *Table, k *UniqueKey, in insert) []string {
 // withScope adds to the conditions finding a row by key the scope
 // conditions they do not hold yet (a partial key's predicate may be the
 // live-row condition already).
-func withScope(match []string, t *Table) []string {
+func withScope(match []string, t *ir.Table) []string {
 	for _, c := range scopeConds(t, "", false) {
 		if !slices.Contains(match, c) && !slices.Contains(match, "("+c+")") {
 			match = append(match, c)
@@ -156,12 +157,12 @@ func withScope(match []string, t *Table) []string {
 // concurrent transaction after the statement's snapshot was taken is not
 // updated without its old values, and the method runs the statement
 // again.
-func upsertSQL(t *Table, k *UniqueKey) Statement {
+func upsertSQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 	var p placeholders
 	in := insertValues(t, &p)
 	var sets []string
 	for i, c := range t.Insert {
-		if inKey(k, c) || c.Spec.PrimaryKey {
+		if inKey(k, c) || c.PrimaryKey {
 			continue
 		}
 		excluded := "EXCLUDED." + c.Quoted
@@ -189,7 +190,7 @@ func upsertSQL(t *Table, k *UniqueKey) Statement {
 	}
 	guard = append(guard, "EXISTS (SELECT 1 FROM "+cteOld+")")
 	match := withScope(keyMatch(t, k, in), t)
-	n, o := quoteIdent("n"), quoteIdent("o")
+	n, o := names.QuoteIdent("n"), names.QuoteIdent("o")
 	sql := "WITH " + cteOld + " AS (\nSELECT to_jsonb(" + t.Quoted + ") AS " + rowJSON + " FROM " + t.Quoted +
 		"\nWHERE " + and(match) + "\nFOR UPDATE\n), " +
 		cteNew + " AS (\nINSERT INTO " + t.Quoted + " (" + strings.Join(in.cols, ", ") + ")\n" +
@@ -206,17 +207,17 @@ func upsertSQL(t *Table, k *UniqueKey) Statement {
 // committed after the statement's snapshot was taken, or the caller may
 // not see it (another tenant's, or soft-deleted), does the statement
 // return nothing, and the method runs it again.
-func createIfAbsentSQL(t *Table, k *UniqueKey) Statement {
+func createIfAbsentSQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 	var p placeholders
 	in := insertValues(t, &p)
-	cte := quoteIdent("inserted")
+	cte := names.QuoteIdent("inserted")
 	if t.SQLName == "inserted" {
-		cte = quoteIdent("inserted_")
+		cte = names.QuoteIdent("inserted_")
 	}
 	match := withScope(keyMatch(t, k, in), t)
 	var sql string
 	if t.Audit {
-		n := quoteIdent("n")
+		n := names.QuoteIdent("n")
 		sql = "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
 			" DO NOTHING\nRETURNING " + selectList(t.Columns) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON + "\n), " +
 			auditCTE(t, "create", cte+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n"

@@ -1,13 +1,11 @@
 package generator
 
 import (
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"strconv"
 	"strings"
 )
-
-// AuditTable is the table the writes of tables with audit: true are
-// logged in; the package's schema holds it when any table audits.
-const AuditTable = "cpcgen_audit_log"
 
 // Names of the common table expressions and columns that audited and
 // upserting statements use; spec tables and columns may not start with
@@ -45,10 +43,10 @@ func whereClause(conds []string) string {
 // scopeConds are the conditions that confine a statement on t to the rows
 // the caller may see: its tenant's (tenant:) and, unless withDeleted, the
 // live ones (soft_delete:). q qualifies the columns ("" or `"t".`).
-func scopeConds(t *Table, q string, withDeleted bool) []string {
+func scopeConds(t *ir.Table, q string, withDeleted bool) []string {
 	var out []string
 	if t.Tenant != nil {
-		out = append(out, q+t.Tenant.Quoted+" = "+mark(TailTenant))
+		out = append(out, q+t.Tenant.Quoted+" = "+mark(ir.TailTenant))
 	}
 	if t.DeletedAt != nil && !withDeleted {
 		out = append(out, q+t.DeletedAt.Quoted+" IS NULL")
@@ -59,7 +57,7 @@ func scopeConds(t *Table, q string, withDeleted bool) []string {
 // readStatement builds a read of t's rows with build, marked replica=ok,
 // and, when soft is set (a table it reads has soft_delete), the variant
 // including deleted rows as its WithDeleted.
-func readStatement(t *Table, method, constName string, soft bool, build func(p *placeholders, withDeleted bool) string) Statement {
+func readStatement(t *ir.Table, method, constName string, soft bool, build func(p *placeholders, withDeleted bool) string) ir.Statement {
 	p := placeholders{readOnly: true}
 	s := p.finish(t, method, build(&p, false))
 	s.Const = constName
@@ -74,7 +72,7 @@ func readStatement(t *Table, method, constName string, soft bool, build func(p *
 
 // pkWhere is the WHERE condition matching the primary key with
 // placeholders taken from p.
-func pkWhere(t *Table, p *placeholders) string {
+func pkWhere(t *ir.Table, p *placeholders) string {
 	parts := make([]string, len(t.PK))
 	for i, c := range t.PK {
 		parts[i] = c.Quoted + " = " + plainParam(p.nextFor(c), c)
@@ -85,21 +83,21 @@ func pkWhere(t *Table, p *placeholders) string {
 // auditCTE is the common table expression writing one audit row per row
 // of from: key names the relation holding the primary key columns, old
 // and new the expressions of the old and new row (NULL for none).
-func auditCTE(t *Table, action, from, key, old, new string) string {
+func auditCTE(t *ir.Table, action, from, key, old, new string) string {
 	pairs := make([]string, 0, 2*len(t.PK))
 	for _, c := range t.PK {
-		pairs = append(pairs, quoteLiteral(c.SQLName), key+"."+c.Quoted)
+		pairs = append(pairs, names.QuoteLiteral(c.SQLName), key+"."+c.Quoted)
 	}
-	return cteAudit + " AS (\nINSERT INTO " + quoteIdent(AuditTable) +
+	return cteAudit + " AS (\nINSERT INTO " + names.QuoteIdent(ir.AuditTable) +
 		` ("table_name", "row_key", "action", "actor", "old", "new")` +
-		"\nSELECT " + quoteLiteral(t.SQLName) + ", jsonb_build_object(" + strings.Join(pairs, ", ") + "), " +
-		quoteLiteral(action) + ", " + mark(TailActor) + "::text, " + old + ", " + new +
+		"\nSELECT " + names.QuoteLiteral(t.SQLName) + ", jsonb_build_object(" + strings.Join(pairs, ", ") + "), " +
+		names.QuoteLiteral(action) + ", " + mark(ir.TailActor) + "::text, " + old + ", " + new +
 		"\nFROM " + from + "\n)"
 }
 
 // finalSelect is the main query of an audited statement: the rows of cte
 // (returnRow) or one row per row of it (returnCount).
-func finalSelect(t *Table, ret returning, cte string) string {
+func finalSelect(t *ir.Table, ret returning, cte string) string {
 	if ret == returnCount {
 		return "SELECT 1 FROM " + cte
 	}
@@ -108,7 +106,7 @@ func finalSelect(t *Table, ret returning, cte string) string {
 
 // returningRow is the RETURNING list of a write whose rows an audit CTE
 // reads: the columns as stored and the whole row as jsonb.
-func returningRow(t *Table) string {
+func returningRow(t *ir.Table) string {
 	return "\nRETURNING " + quotedList(t.Columns) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON
 }
 
@@ -123,7 +121,7 @@ func returningRow(t *Table) string {
 //
 // The UPDATE joins old, so old is read (and its row locked) before the
 // row changes.
-func updateSQL(t *Table, sets, conds []string, action string, ret returning) string {
+func updateSQL(t *ir.Table, sets, conds []string, action string, ret returning) string {
 	set := "\nSET " + strings.Join(sets, ",\n    ")
 	if !t.Audit {
 		s := "UPDATE " + t.Quoted + set + "\nWHERE " + and(conds)
@@ -135,11 +133,11 @@ func updateSQL(t *Table, sets, conds []string, action string, ret returning) str
 	keys := make([]string, len(t.PK))
 	join := make([]string, len(t.PK))
 	for i, c := range t.PK {
-		alias := quoteIdent("cpcgen_k" + strconv.Itoa(i+1))
+		alias := names.QuoteIdent("cpcgen_k" + strconv.Itoa(i+1))
 		keys[i] = c.Quoted + " AS " + alias
 		join[i] = t.Quoted + "." + c.Quoted + " = " + cteOld + "." + alias
 	}
-	n, o := quoteIdent("n"), quoteIdent("o")
+	n, o := names.QuoteIdent("n"), names.QuoteIdent("o")
 	return "WITH " + cteOld + " AS (\nSELECT " + strings.Join(keys, ", ") + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON +
 		" FROM " + t.Quoted + "\nWHERE " + and(conds) + "\nFOR UPDATE\n), " +
 		cteNew + " AS (\nUPDATE " + t.Quoted + set + "\nFROM " + cteOld + "\nWHERE " + and(join) + returningRow(t) + "\n), " +
@@ -149,11 +147,11 @@ func updateSQL(t *Table, sets, conds []string, action string, ret returning) str
 
 // deleteSQL renders a DELETE of t's rows matching conds; audited, the
 // deleted rows are logged in the same statement.
-func deleteSQL(t *Table, conds []string, action string) string {
+func deleteSQL(t *ir.Table, conds []string, action string) string {
 	if !t.Audit {
 		return "DELETE FROM " + t.Quoted + " WHERE " + and(conds)
 	}
-	o := quoteIdent("o")
+	o := names.QuoteIdent("o")
 	return "WITH " + cteOld + " AS (\nDELETE FROM " + t.Quoted + " WHERE " + and(conds) +
 		"\nRETURNING " + quotedList(t.PK) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON + "\n), " +
 		auditCTE(t, action, cteOld+" AS "+o, o, o+"."+rowJSON, "NULL") + "\n" +
@@ -162,11 +160,11 @@ func deleteSQL(t *Table, conds []string, action string) string {
 
 // insertSQL renders an INSERT returning the new rows; audited, they are
 // logged in the same statement. sep goes before RETURNING.
-func insertSQL(t *Table, insert, sep string) string {
+func insertSQL(t *ir.Table, insert, sep string) string {
 	if !t.Audit {
 		return insert + sep + "RETURNING " + selectList(t.Columns)
 	}
-	n := quoteIdent("n")
+	n := names.QuoteIdent("n")
 	return "WITH " + cteNew + " AS (\n" + insert + returningRow(t) + "\n), " +
 		auditCTE(t, "create", cteNew+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n" +
 		finalSelect(t, returnRow, cteNew)
@@ -175,7 +173,7 @@ func insertSQL(t *Table, insert, sep string) string {
 // behaviourSets are the SET items every update of t's rows carries: the
 // version bump (optimistic_lock) and updated_at (timestamps). q qualifies
 // the current value ("" or `"t".`).
-func behaviourSets(t *Table, q string) []string {
+func behaviourSets(t *ir.Table, q string) []string {
 	var sets []string
 	if t.Version != nil {
 		sets = append(sets, t.Version.Quoted+" = "+q+t.Version.Quoted+" + 1")
@@ -187,8 +185,8 @@ func behaviourSets(t *Table, q string) []string {
 }
 
 // crudSQL computes the statements of a table's CRUD methods.
-func crudSQL(t *Table) CRUDSQL {
-	var s CRUDSQL
+func crudSQL(t *ir.Table) ir.CRUDSQL {
+	var s ir.CRUDSQL
 	sel := selectList(t.Columns)
 	from := " FROM " + t.Quoted
 	order := " ORDER BY " + quotedList(t.PK)
@@ -233,17 +231,17 @@ func crudSQL(t *Table) CRUDSQL {
 	for _, c := range t.Updatable {
 		if !c.Nullable {
 			sets = append(sets, c.Quoted+" = COALESCE("+cast(p.nextFor(c), c)+", "+c.Quoted+")")
-			s.UpdateArgs = append(s.UpdateArgs, Arg{c, ArgOptPtr})
+			s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
 			continue
 		}
 		set, val := p.next(), p.nextFor(c)
 		sets = append(sets, c.Quoted+" = CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+c.Quoted+" END")
-		s.UpdateArgs = append(s.UpdateArgs, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
+		s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
 	}
 	sets = append(sets, behaviourSets(t, "")...)
 	conds = append(conds, scopeConds(t, "", false)...)
 	if t.Version != nil {
-		conds = append(conds, t.Version.Quoted+" = "+mark(TailVersion))
+		conds = append(conds, t.Version.Quoted+" = "+mark(ir.TailVersion))
 	}
 	if len(sets) == 0 {
 		// Nothing can change: the statement returns the row as it is.
@@ -256,7 +254,7 @@ func crudSQL(t *Table) CRUDSQL {
 	p = placeholders{}
 	conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...)
 	if t.Version != nil {
-		conds = append(conds, t.Version.Quoted+" = "+mark(TailVersion))
+		conds = append(conds, t.Version.Quoted+" = "+mark(ir.TailVersion))
 	}
 	if soft {
 		sets := append([]string{t.DeletedAt.Quoted + " = now()"}, behaviourSets(t, "")...)
@@ -300,25 +298,25 @@ var AuditColumns = []string{"id", "action", "actor", "at", "txid", "old", "new"}
 // key columns), which the audit log's row index serves. On a tenant
 // table, only rows whose image (the new one, or the old one of a delete)
 // holds the context's tenant are read. It only reads (replica=ok).
-func auditTrailSQL(t *Table) Statement {
+func auditTrailSQL(t *ir.Table) ir.Statement {
 	p := placeholders{readOnly: true}
 	pairs := make([]string, 0, 2*len(t.PK))
 	for _, c := range t.PK {
-		pairs = append(pairs, quoteLiteral(c.SQLName), cast(p.nextFor(c), c))
+		pairs = append(pairs, names.QuoteLiteral(c.SQLName), cast(p.nextFor(c), c))
 	}
 	cols := make([]string, len(AuditColumns))
 	for i, c := range AuditColumns {
-		cols[i] = quoteIdent(c)
+		cols[i] = names.QuoteIdent(c)
 	}
 	conds := []string{
-		quoteIdent("table_name") + " = " + quoteLiteral(t.SQLName),
-		quoteIdent("row_key") + " = jsonb_build_object(" + strings.Join(pairs, ", ") + ")",
+		names.QuoteIdent("table_name") + " = " + names.QuoteLiteral(t.SQLName),
+		names.QuoteIdent("row_key") + " = jsonb_build_object(" + strings.Join(pairs, ", ") + ")",
 	}
 	if c := t.Tenant; c != nil {
-		conds = append(conds, "(COALESCE("+quoteIdent("new")+", "+quoteIdent("old")+") ->> "+quoteLiteral(c.SQLName)+")::"+c.SQLType+" = "+mark(TailTenant))
+		conds = append(conds, "(COALESCE("+names.QuoteIdent("new")+", "+names.QuoteIdent("old")+") ->> "+names.QuoteLiteral(c.SQLName)+")::"+c.SQLType+" = "+mark(ir.TailTenant))
 	}
-	s := p.finish(t, "AuditTrail", "SELECT "+strings.Join(cols, ", ")+" FROM "+quoteIdent(AuditTable)+
-		"\nWHERE "+and(conds)+"\nORDER BY "+quoteIdent("id"))
+	s := p.finish(t, "AuditTrail", "SELECT "+strings.Join(cols, ", ")+" FROM "+names.QuoteIdent(ir.AuditTable)+
+		"\nWHERE "+and(conds)+"\nORDER BY "+names.QuoteIdent("id"))
 	s.Const = sqlName(t, "AuditTrail")
 	return s
 }
@@ -334,13 +332,13 @@ type insert struct {
 	cols []string
 	vals []string
 	phs  [][]string
-	args []Arg
+	args []ir.Arg
 }
 
 // insertValues computes the VALUES of a row of t. Columns with defaults
 // fall back to the default when the caller leaves them unset, without a
 // statement per combination.
-func insertValues(t *Table, p *placeholders) insert {
+func insertValues(t *ir.Table, p *placeholders) insert {
 	var in insert
 	for _, c := range t.Insert {
 		in.cols = append(in.cols, c.Quoted)
@@ -349,29 +347,29 @@ func insertValues(t *Table, p *placeholders) insert {
 			ph := p.nextFor(c)
 			in.vals = append(in.vals, plainParam(ph, c))
 			in.phs = append(in.phs, []string{ph})
-			in.args = append(in.args, Arg{c, ArgValue})
+			in.args = append(in.args, ir.Arg{Column: c, Kind: ir.ArgValue})
 		case !c.Nullable:
 			ph := p.nextFor(c)
 			in.vals = append(in.vals, "COALESCE("+cast(ph, c)+", "+defaultSQL(c)+")")
 			in.phs = append(in.phs, []string{ph})
-			in.args = append(in.args, Arg{c, ArgOptPtr})
+			in.args = append(in.args, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
 		default:
 			set, val := p.next(), p.nextFor(c)
 			in.vals = append(in.vals, "CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+defaultSQL(c)+" END")
 			in.phs = append(in.phs, []string{set, val})
-			in.args = append(in.args, Arg{c, ArgOptSet}, Arg{c, ArgOptValue})
+			in.args = append(in.args, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
 		}
 	}
 	if c := t.Tenant; c != nil {
 		in.cols = append(in.cols, c.Quoted)
-		in.vals = append(in.vals, mark(TailTenant))
-		in.phs = append(in.phs, []string{mark(TailTenant)})
+		in.vals = append(in.vals, mark(ir.TailTenant))
+		in.phs = append(in.phs, []string{mark(ir.TailTenant)})
 	}
 	return in
 }
 
 // statement returns the INSERT without RETURNING.
-func (in insert) statement(t *Table) string {
+func (in insert) statement(t *ir.Table) string {
 	if len(in.cols) == 0 {
 		return "INSERT INTO " + t.Quoted + " DEFAULT VALUES"
 	}
@@ -379,7 +377,7 @@ func (in insert) statement(t *Table) string {
 }
 
 // index returns the position of column c in the insert list, or -1.
-func (in insert) index(c *Column) int {
+func (in insert) index(c *ir.Column) int {
 	for i, q := range in.cols {
 		if q == c.Quoted {
 			return i

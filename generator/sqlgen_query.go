@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,9 +11,9 @@ import (
 // query: the optional parameters in set are bound, the others' filters
 // left out. With fallback, every optional filter is kept and tests its
 // parameter for NULL instead.
-func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*QueryParam]bool, fallback bool, limit, offset, tenant *QueryParam) *QueryVariant {
+func structuredSQL(q *ir.Query, terms []*queryTerm, order []orderTerm, set map[*ir.QueryParam]bool, fallback bool, limit, offset, tenant *ir.QueryParam) *ir.QueryVariant {
 	t := q.Table
-	v := &QueryVariant{}
+	v := &ir.QueryVariant{}
 	// Structured queries only read.
 	p := placeholders{readOnly: true}
 	var conds []string
@@ -24,9 +25,9 @@ func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*Que
 	}
 	if tenant != nil {
 		conds = append(conds, t.Tenant.Quoted+" = "+p.next())
-		v.Args = append(v.Args, QueryArg{Param: tenant, Kind: ArgValue})
+		v.Args = append(v.Args, ir.QueryArg{Param: tenant, Kind: ir.ArgValue})
 	}
-	if t.DeletedAt != nil && !q.Spec.IncludeDeleted {
+	if t.DeletedAt != nil && !q.IncludeDeleted {
 		conds = append(conds, t.DeletedAt.Quoted+" IS NULL")
 	}
 	from := " FROM " + t.Quoted
@@ -68,15 +69,15 @@ func structuredSQL(q *Query, terms []*queryTerm, order []orderTerm, set map[*Que
 		switch {
 		case limit != nil:
 			tail += "\nLIMIT " + p.next()
-			v.Args = append(v.Args, QueryArg{Param: limit, Kind: ArgValue})
-		case q.Spec.Limit > 0:
-			tail += "\nLIMIT " + strconv.Itoa(q.Spec.Limit)
+			v.Args = append(v.Args, ir.QueryArg{Param: limit, Kind: ir.ArgValue})
+		case q.Limit > 0:
+			tail += "\nLIMIT " + strconv.Itoa(q.Limit)
 		case q.Returns == "one":
 			tail += "\nLIMIT 1"
 		}
 		if offset != nil {
 			tail += "\nOFFSET " + p.next()
-			v.Args = append(v.Args, QueryArg{Param: offset, Kind: ArgValue})
+			v.Args = append(v.Args, ir.QueryArg{Param: offset, Kind: ir.ArgValue})
 		}
 		v.Main.SQL = finish(&p, sel+where+orderBy+tail)
 	}
@@ -146,7 +147,7 @@ func keysetCondition(order []orderTerm, p *placeholders) string {
 // condition renders the term with placeholders from p and appends the
 // arguments it binds to args. With fallback, an optional term keeps its
 // condition and tests its parameter: unset (NULL) matches every row.
-func (term *queryTerm) condition(p *placeholders, args *[]QueryArg, fallback bool) string {
+func (term *queryTerm) condition(p *placeholders, args *[]ir.QueryArg, fallback bool) string {
 	c := term.col
 	switch {
 	case term.op == "is_null":
@@ -161,26 +162,26 @@ func (term *queryTerm) condition(p *placeholders, args *[]QueryArg, fallback boo
 		return c.Quoted + " " + opSQL(term.op, c) + " " + literalSQL(c.Type, term.value)
 	case term.op == "between":
 		from, to := p.nextFor(c), p.nextFor(c)
-		*args = append(*args, QueryArg{Param: term.params[0], Kind: ArgValue}, QueryArg{Param: term.params[1], Kind: ArgValue})
+		*args = append(*args, ir.QueryArg{Param: term.params[0], Kind: ir.ArgValue}, ir.QueryArg{Param: term.params[1], Kind: ir.ArgValue})
 		return c.Quoted + " BETWEEN " + plainParam(from, c) + " AND " + plainParam(to, c)
 	}
 	param := term.params[0]
 	if term.optional && fallback {
 		if term.op == "in" {
 			set, val := p.next(), p.nextFor(c)
-			*args = append(*args, QueryArg{Param: param, Kind: ArgOptSet}, QueryArg{Param: param, Kind: ArgOptValue})
+			*args = append(*args, ir.QueryArg{Param: param, Kind: ir.ArgOptSet}, ir.QueryArg{Param: param, Kind: ir.ArgOptValue})
 			return "(NOT " + set + "::boolean OR " + c.Quoted + " = ANY(" + arrayParam(val, c) + "))"
 		}
 		ph := p.nextFor(c)
-		*args = append(*args, QueryArg{Param: param, Kind: ArgOptPtr})
+		*args = append(*args, ir.QueryArg{Param: param, Kind: ir.ArgOptPtr})
 		return "(" + cast(ph, c) + " IS NULL OR " + c.Quoted + " " + opSQL(term.op, c) + " " + plainParam(ph, c) + ")"
 	}
-	kind := ArgValue
+	kind := ir.ArgValue
 	if term.optional {
-		kind = ArgOptValue
+		kind = ir.ArgOptValue
 	}
 	ph := p.nextFor(c)
-	*args = append(*args, QueryArg{Param: param, Kind: kind})
+	*args = append(*args, ir.QueryArg{Param: param, Kind: kind})
 	if term.op == "in" {
 		return c.Quoted + " = ANY(" + arrayParam(ph, c) + ")"
 	}

@@ -1,10 +1,14 @@
 package generator
 
-import "strings"
+import (
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
+	"strings"
+)
 
 // listBySQL selects the rows of child with one value of its foreign key
 // column fk, in primary key order.
-func listBySQL(child *Table, fk *Column, method string) Statement {
+func listBySQL(child *ir.Table, fk *ir.Column, method string) ir.Statement {
 	return readStatement(child, method, sqlName(child, method), child.DeletedAt != nil, func(p *placeholders, all bool) string {
 		conds := append([]string{fk.Quoted + " = " + plainParam(p.nextFor(fk), fk)}, scopeConds(child, "", all)...)
 		return "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
@@ -14,7 +18,7 @@ func listBySQL(child *Table, fk *Column, method string) Statement {
 
 // loadBySQL selects the rows of child whose foreign key column fk is in
 // an array, in primary key order.
-func loadBySQL(child *Table, fk *Column, method string) Statement {
+func loadBySQL(child *ir.Table, fk *ir.Column, method string) ir.Statement {
 	return readStatement(child, method, sqlName(child, method), child.DeletedAt != nil, func(p *placeholders, all bool) string {
 		conds := append([]string{fk.Quoted + " = ANY(" + arrayParam(p.nextFor(fk), fk) + ")"}, scopeConds(child, "", all)...)
 		return "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
@@ -23,11 +27,11 @@ func loadBySQL(child *Table, fk *Column, method string) Statement {
 }
 
 // qualifiedSelect is selectList with each column qualified by alias.
-func qualifiedSelect(alias string, cols []*Column) string {
+func qualifiedSelect(alias string, cols []*ir.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = alias + "." + c.Quoted
-		if isEnumArray(c.Type) {
+		if c.Type.IsEnumArray() {
 			parts[i] += "::text[]"
 		}
 	}
@@ -35,7 +39,7 @@ func qualifiedSelect(alias string, cols []*Column) string {
 }
 
 // qualifiedList is quotedList with each column qualified by alias.
-func qualifiedList(alias string, cols []*Column) string {
+func qualifiedList(alias string, cols []*ir.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = alias + "." + c.Quoted
@@ -49,8 +53,8 @@ func qualifiedList(alias string, cols []*Column) string {
 //
 // Rows of either table that the caller may not see (another tenant's,
 // soft-deleted) are left out.
-func manyToManyLoadSQL(r *Relation) Statement {
-	j, t := quoteIdent("j"), quoteIdent("t")
+func manyToManyLoadSQL(r *ir.Relation) ir.Statement {
+	j, t := names.QuoteIdent("j"), names.QuoteIdent("t")
 	from := j + "." + r.FK.Quoted
 	soft := r.Through.DeletedAt != nil || r.Target.DeletedAt != nil
 	return readStatement(r.Table, r.Load, sqlName(r.Table, r.Load), soft, func(p *placeholders, all bool) string {
@@ -66,7 +70,7 @@ func manyToManyLoadSQL(r *Relation) Statement {
 }
 
 // linkSQL adds a pair to the join table unless it is there.
-func linkSQL(r *Relation) Statement {
+func linkSQL(r *ir.Relation) ir.Statement {
 	var p placeholders
 	a, b := p.nextFor(r.FK), p.nextFor(r.To)
 	s := p.finish(r.Table, r.Link, "INSERT INTO "+r.Through.Quoted+" ("+r.FK.Quoted+", "+r.To.Quoted+
@@ -76,7 +80,7 @@ func linkSQL(r *Relation) Statement {
 }
 
 // unlinkSQL removes a pair from the join table.
-func unlinkSQL(r *Relation) Statement {
+func unlinkSQL(r *ir.Relation) ir.Statement {
 	var p placeholders
 	a, b := p.nextFor(r.FK), p.nextFor(r.To)
 	s := p.finish(r.Table, r.Unlink, "DELETE FROM "+r.Through.Quoted+"\nWHERE "+r.FK.Quoted+" = "+

@@ -28,12 +28,12 @@ func TestStatementsComplete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files, err := generator.Emit(pkg)
+		tree, err := generator.Emit(pkg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		emitted := map[string]string{}
-		for _, f := range files {
+		for _, f := range tree.Files {
 			if !strings.HasSuffix(f.Path, ".go") {
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/writer"
 	"github.com/cpcgen/cpcgen/spec"
@@ -199,10 +200,10 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 			return
 		}
 		if mig.dir, mig.err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format); mig.err == nil {
-			mig.ps, mig.ok = c.checkMigrations(pkg, mig.dir, root)
+			mig.ps, mig.ok = c.checkMigrations(proj, pkg, mig.dir, root)
 		}
 	}()
-	tree, err := c.emit(proj, pkg)
+	tree, err := generator.Emit(pkg)
 	if err != nil {
 		return err
 	}
@@ -240,7 +241,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 		}
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
-		dps, summary, err := c.checkDatabase(ctx, pkg, dir, dbURL, devURL)
+		dps, summary, err := c.checkDatabase(ctx, proj, dir, dbURL, devURL)
 		if err != nil {
 			return err
 		}
@@ -310,7 +311,7 @@ func plural(n int, noun string) string {
 // checkMigrations reports spec changes no migration covers, each at its
 // spec position, and a checksum file that does not match. ok is set when
 // there is nothing to report.
-func (c *cli) checkMigrations(pkg *generator.Package, dir *migration.Dir, root string) (ps []problem, ok bool) {
+func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migration.Dir, root string) (ps []problem, ok bool) {
 	sumFile := display(root, dir.Rel+"/"+migration.SumFile)
 	if err := dir.CheckSum(); err != nil {
 		return []problem{{Kind: "checksum mismatch", File: sumFile, Msg: err.Error()}}, false
@@ -325,8 +326,8 @@ func (c *cli) checkMigrations(pkg *generator.Package, dir *migration.Dir, root s
 		if pos.IsValid() {
 			p.File, p.Line, p.Col = display(root, pos.File), pos.Line, pos.Col
 		} else {
-			p.File = display(root, pkg.Project.Config.File)
-			p.Line = pkg.Project.Config.Migrations.Pos.Line
+			p.File = display(root, proj.Config.File)
+			p.Line = proj.Config.Migrations.Pos.Line
 		}
 		ps = append(ps, p)
 	}
@@ -340,30 +341,28 @@ var quotedRE = regexp.MustCompile(`"((?:[^"]|"")*)"`)
 // quoted name that is a table or an enum of the package. It returns the
 // zero Pos for changes of things the specs no longer have (a dropped
 // table).
-func changePos(pkg *generator.Package, change string) spec.Pos {
+func changePos(pkg *ir.Package, change string) ir.Pos {
 	var names []string
 	for _, m := range quotedRE.FindAllStringSubmatchIndex(change, -1) {
 		names = append(names, strings.ReplaceAll(change[m[2]:m[3]], `""`, `"`))
 		// "table"."column": the column's position.
 		if m[1] < len(change) && change[m[1]] == '.' && len(names) == 1 {
 			if rest := quotedRE.FindStringSubmatch(change[m[1]+1:]); rest != nil {
-				if t := pkg.Project.Table(names[0]); t != nil {
-					for _, col := range t.Columns {
-						if col.Name == rest[1] {
-							return col.Pos
-						}
+				if t := pkg.Table(names[0]); t != nil {
+					if col := t.Column(rest[1]); col != nil {
+						return col.Pos
 					}
 				}
 			}
 		}
 	}
 	for _, n := range names {
-		if t := pkg.Project.Table(n); t != nil {
+		if t := pkg.Table(n); t != nil {
 			return t.Pos
 		}
-		if e := pkg.Project.Enum(n); e != nil {
+		if e := pkg.Enum(n); e != nil {
 			return e.Pos
 		}
 	}
-	return spec.Pos{}
+	return ir.Pos{}
 }

@@ -16,9 +16,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
+	"github.com/cpcgen/cpcgen/spec"
 )
 
 // redact returns a database URL fit for messages: the password replaced,
@@ -73,11 +74,11 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 	}
-	s, err := drv.InspectSchema(ctx, generator.SchemaName, nil)
+	s, err := drv.InspectSchema(ctx, sqlschema.SchemaName, nil)
 	if err != nil {
 		var nf *schema.NotExistError
 		if errors.As(err, &nf) {
-			return schema.New(generator.SchemaName), nil
+			return schema.New(sqlschema.SchemaName), nil
 		}
 		return nil, fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 	}
@@ -116,8 +117,8 @@ func applyTo(ctx context.Context, dbURL string, dir *migration.Dir, table string
 // applied migrations produce, replayed on the server of devURL (or
 // dbURL's). It returns the problems found and, when there are none, a
 // line saying so.
-func (c *cli) checkDatabase(ctx context.Context, pkg *generator.Package, dir *migration.Dir, dbURL, devURL string) ([]problem, string, error) {
-	mc := pkg.Project.Config.Migrations
+func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, dir *migration.Dir, dbURL, devURL string) ([]problem, string, error) {
+	mc := proj.Config.Migrations
 	where := redact(dbURL)
 	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
@@ -155,7 +156,7 @@ func (c *cli) checkDatabase(ctx context.Context, pkg *generator.Package, dir *mi
 	}
 	for i := range ps {
 		if ps[i].File != "" {
-			ps[i].File = display(c.displayRoot(pkg.Project), ps[i].File)
+			ps[i].File = display(c.displayRoot(proj), ps[i].File)
 		}
 	}
 

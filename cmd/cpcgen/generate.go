@@ -6,9 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
-	"github.com/cpcgen/cpcgen/generator/docs"
 	"github.com/cpcgen/cpcgen/generator/writer"
-	"github.com/cpcgen/cpcgen/spec"
 )
 
 func (c *cli) generateCommand() *cobra.Command {
@@ -30,7 +28,7 @@ never touched.`,
 			if err != nil {
 				return err
 			}
-			_, tree, err := c.pipeline(proj)
+			_, tree, err := generator.Generate(proj)
 			if err != nil {
 				return err
 			}
@@ -49,33 +47,4 @@ never touched.`,
 			return nil
 		},
 	}
-}
-
-// pipeline builds the package and the tree generate writes and check
-// compares: the Go package and schema.sql, plus the docs page when the
-// config has docs.dir.
-func (c *cli) pipeline(proj *spec.Project) (*generator.Package, writer.Tree, error) {
-	pkg, err := generator.Build(proj)
-	if err != nil {
-		return nil, writer.Tree{}, err
-	}
-	tree, err := c.emit(proj, pkg)
-	return pkg, tree, err
-}
-
-// emit is the second half of pipeline: the tree of a built package.
-func (c *cli) emit(proj *spec.Project, pkg *generator.Package) (writer.Tree, error) {
-	tree, err := generator.EmitTree(pkg)
-	if err != nil {
-		return writer.Tree{}, err
-	}
-	if dir := proj.Config.Docs.Dir; dir != "" {
-		pages, err := docs.Generate(pkg, dir)
-		if err != nil {
-			return writer.Tree{}, err
-		}
-		tree.Files = append(tree.Files, pages...)
-		tree.Dirs = append(tree.Dirs, dir)
-	}
-	return tree, nil
 }

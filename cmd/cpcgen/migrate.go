@@ -22,6 +22,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -103,7 +104,7 @@ A renamed_from: hint turns a drop and an add into a rename.`,
 			if devURL != "" {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 				defer cancel()
-				opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, generator.AtlasSchema(pkg))
+				opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, sqlschema.AtlasSchema(pkg))
 				if err != nil {
 					return err
 				}
@@ -200,7 +201,7 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
-	normalized.Name = generator.SchemaName
+	normalized.Name = sqlschema.SchemaName
 	pool, err := pgxpool.New(ctx, scratch)
 	if err != nil {
 		return nil, nil, err
@@ -213,7 +214,7 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 	if _, err := m.Up(ctx); err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: replay the migrations: %w", err)
 	}
-	current, err := drv.InspectSchema(ctx, generator.SchemaName, nil)
+	current, err := drv.InspectSchema(ctx, sqlschema.SchemaName, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: inspect: %w", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
-	"github.com/cpcgen/cpcgen/spec"
 )
 
 // badQueries has two raw queries that PostgreSQL disagrees with: a
@@ -102,51 +101,6 @@ func TestVetCleanProjects(t *testing.T) {
 		code, out, errOut := cpcgen(t, "-C", dir, "vet", "--dev-url", dev)
 		if code != 0 || !strings.Contains(out, "no problems") {
 			t.Errorf("vet %s: exit %d\n%s%s", dir, code, out, errOut)
-		}
-	}
-}
-
-func TestTypesMatch(t *testing.T) {
-	cur := &spec.Enum{Name: "currency"}
-	typ := func(name string, dims int) spec.Type { return spec.Type{Name: name, ArrayDims: dims} }
-	enum := spec.Type{Name: "currency", Enum: cur}
-	enumArr := spec.Type{Name: "currency", Enum: cur, ArrayDims: 1}
-	st := func(name string) *serverType { return &serverType{name: name} }
-	arr := func(elem *serverType) *serverType { return &serverType{name: "_" + elem.name, array: true, elem: elem} }
-	en := &serverType{name: "currency", enum: true}
-	for _, tc := range []struct {
-		decl  spec.Type
-		got   *serverType
-		param bool
-		want  bool
-	}{
-		{typ("integer", 0), st("integer"), false, true},
-		{typ("integer", 0), st("numeric"), false, false},
-		{typ("integer", 0), st("bigint"), false, false},
-		{typ("integer", 0), st("bigint"), true, true}, // LIMIT @n
-		{typ("bigint", 0), st("integer"), true, false},
-		{typ("integer", 0), st("numeric"), true, true},
-		{typ("real", 0), st("double precision"), true, true},
-		{typ("text", 0), st("varchar"), false, true},
-		{typ("varchar", 0), st("text"), false, true},
-		{typ("char", 0), st("text"), true, true},
-		{typ("text", 0), st("uuid"), false, false},
-		{typ("timestamptz", 0), st("timestamp"), false, false},
-		{typ("jsonb", 0), st("json"), false, false},
-		{enum, en, false, true},
-		{enum, &serverType{name: "stage", enum: true}, false, false},
-		{enum, st("text"), false, true},
-		{typ("text", 0), en, false, false},
-		{typ("text", 0), en, true, true},
-		{enumArr, arr(st("text")), false, true},
-		{enumArr, arr(en), true, true},
-		{typ("text", 1), arr(st("text")), false, true},
-		{typ("text", 1), st("text"), false, false},
-		{typ("text", 0), arr(st("text")), false, false},
-		{typ("integer", 0), st("unknown"), true, true},
-	} {
-		if got := typesMatch(tc.decl, tc.got, tc.param); got != tc.want {
-			t.Errorf("typesMatch(%s, %s, param=%v) = %v", tc.decl, tc.got, tc.param, got)
 		}
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // maxDiagramTables is the most tables one ER diagram shows. A package
@@ -20,7 +20,7 @@ type diagram struct {
 }
 
 // diagrams returns the ER diagrams of a package.
-func diagrams(pkg *generator.Package) []diagram {
+func diagrams(pkg *ir.Package) []diagram {
 	if len(pkg.Tables) == 0 {
 		return nil
 	}
@@ -33,7 +33,7 @@ func diagrams(pkg *generator.Package) []diagram {
 	}
 	var out []diagram
 	for _, src := range pkg.Sources {
-		var own []*generator.Table
+		var own []*ir.Table
 		for _, t := range pkg.Tables {
 			if t.Source == src {
 				own = append(own, t)
@@ -55,29 +55,29 @@ func diagrams(pkg *generator.Package) []diagram {
 // erDiagram renders the tables of own with their columns, the tables
 // of all that share a foreign key with them as bare entities, and those
 // foreign keys as relationships.
-func erDiagram(own, all []*generator.Table) string {
+func erDiagram(own, all []*ir.Table) string {
 	var b strings.Builder
 	b.WriteString("erDiagram\n")
-	isOwn := map[*generator.Table]bool{}
+	isOwn := map[*ir.Table]bool{}
 	for _, t := range own {
 		isOwn[t] = true
 	}
 	type edge struct {
-		child  *generator.Table
-		col    *generator.Column
-		parent *generator.Table
+		child  *ir.Table
+		col    *ir.Column
+		parent *ir.Table
 	}
 	var edges []edge
-	linked := map[*generator.Table]bool{}
+	linked := map[*ir.Table]bool{}
 	for _, t := range all {
 		for _, c := range t.Columns {
-			ref := c.Spec.References
+			ref := c.References
 			if ref == nil {
 				continue
 			}
-			var parent *generator.Table
+			var parent *ir.Table
 			for _, p := range all {
-				if p.Spec == ref.Table {
+				if p == ref.Table {
 					parent = p
 				}
 			}
@@ -109,13 +109,13 @@ func erDiagram(own, all []*generator.Table) string {
 // cardinality is the Mermaid relationship from the parent to the child
 // of a foreign key: a nullable key makes the parent optional, a unique
 // key makes at most one child.
-func cardinality(child *generator.Table, c *generator.Column) string {
+func cardinality(child *ir.Table, c *ir.Column) string {
 	left := "||"
 	if c.Nullable {
 		left = "|o"
 	}
 	right := "o{"
-	if c.Spec.Unique || (len(child.PK) == 1 && child.PK[0] == c) {
+	if c.Unique || (len(child.PK) == 1 && child.PK[0] == c) {
 		right = "o|"
 	}
 	return left + "--" + right
@@ -137,7 +137,7 @@ func attrName(name string) string { return name }
 // attrType is a column's type as a Mermaid attribute type, which must
 // be one word: spaces become underscores and the modifiers of numeric
 // go (varchar(255) keeps its length).
-func attrType(c *generator.Column) string {
+func attrType(c *ir.Column) string {
 	t := c.Type
 	s := t.Name
 	if len(t.Args) == 1 {
@@ -149,15 +149,15 @@ func attrType(c *generator.Column) string {
 
 // attrKeys are the PK, FK and UK markers of a column, and "null" as
 // its comment when it is nullable.
-func attrKeys(c *generator.Column) string {
+func attrKeys(c *ir.Column) string {
 	var keys []string
-	if c.Spec.PrimaryKey {
+	if c.PrimaryKey {
 		keys = append(keys, "PK")
 	}
-	if c.Spec.References != nil {
+	if c.References != nil {
 		keys = append(keys, "FK")
 	}
-	if c.Spec.Unique && !c.Spec.PrimaryKey {
+	if c.Unique && !c.PrimaryKey {
 		keys = append(keys, "UK")
 	}
 	s := ""

@@ -10,9 +10,9 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/generator/writer"
-	"github.com/cpcgen/cpcgen/spec"
 	"github.com/cpcgen/cpcgen/templates"
 )
 
@@ -27,7 +27,7 @@ const Header = "<!-- " + writer.Header + " -->"
 // Generate renders the documentation of pkg: one Markdown page,
 // <dir>/<package name>.md, relative to the project root and
 // slash-separated. The output is deterministic.
-func Generate(pkg *generator.Package, dir string) ([]writer.File, error) {
+func Generate(pkg *ir.Package, dir string) ([]writer.File, error) {
 	tmpl, err := template.ParseFS(templates.FS, "docs.md.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("docs template: %w", err)
@@ -42,7 +42,7 @@ func Generate(pkg *generator.Package, dir string) ([]writer.File, error) {
 
 // Tree is Generate's page as the writer's tree: the file, and dir as the
 // directory the docs own (a stale page there is removed).
-func Tree(pkg *generator.Package, dir string) (writer.Tree, error) {
+func Tree(pkg *ir.Package, dir string) (writer.Tree, error) {
 	files, err := Generate(pkg, dir)
 	if err != nil {
 		return writer.Tree{}, err
@@ -153,8 +153,8 @@ func inlineList(items []string) []listItem {
 }
 
 // buildPage computes the page of a package.
-func buildPage(pkg *generator.Package) *page {
-	atlas := generator.AtlasSchema(pkg)
+func buildPage(pkg *ir.Package) *page {
+	atlas := sqlschema.AtlasSchema(pkg)
 	p := &page{
 		Header:     Header,
 		Package:    pkg.Name,
@@ -192,7 +192,7 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-func buildTable(pkg *generator.Package, t *generator.Table, at *schema.Table) tableView {
+func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	v := tableView{Name: t.SQLName, Anchor: t.SQLName, Model: t.Model, Repo: t.Repo, Source: t.Source, Comment: cell(t.Comment)}
 	var opts []string
 	if t.CreatedAt != nil || t.UpdatedAt != nil {
@@ -264,8 +264,8 @@ func buildTable(pkg *generator.Package, t *generator.Table, at *schema.Table) ta
 	return v
 }
 
-func nonNil(cols ...*generator.Column) []*generator.Column {
-	var out []*generator.Column
+func nonNil(cols ...*ir.Column) []*ir.Column {
+	var out []*ir.Column
 	for _, c := range cols {
 		if c != nil {
 			out = append(out, c)
@@ -287,20 +287,20 @@ func isUniqueConstraint(ix *schema.Index) bool {
 
 // columnCheck reports whether ck is the CHECK of a column (listed with
 // the column) rather than of the table.
-func columnCheck(t *generator.Table, ck *schema.Check) bool {
+func columnCheck(t *ir.Table, ck *schema.Check) bool {
 	for _, c := range t.Columns {
-		if c.Spec.Check != "" && ck.Expr == c.Spec.Check && ck.Name == t.SQLName+"_"+c.SQLName+"_check" {
+		if c.Check != "" && ck.Name == c.CheckName {
 			return true
 		}
 	}
 	return false
 }
 
-func buildColumn(t *generator.Table, c *generator.Column, at *schema.Table) columnView {
+func buildColumn(t *ir.Table, c *ir.Column, at *schema.Table) columnView {
 	cv := columnView{Name: c.SQLName, Type: code(c.Type.String()), Nullable: yesNo(c.Nullable),
 		Go: code(c.Field + " " + c.Go.String()), Comment: cell(c.Comment)}
 	if c.Type.Enum != nil {
-		cv.Type = fmt.Sprintf("[%s](#enum-%s)", code(c.Type.String()), c.Type.Enum.Name)
+		cv.Type = fmt.Sprintf("[%s](#enum-%s)", code(c.Type.String()), c.Type.Enum.SQLName)
 	}
 	ac, _ := at.Column(c.SQLName)
 	if ac != nil {
@@ -309,40 +309,40 @@ func buildColumn(t *generator.Table, c *generator.Column, at *schema.Table) colu
 		}
 	}
 	var cons []string
-	if c.Spec.PrimaryKey {
+	if c.PrimaryKey {
 		cons = append(cons, "PK")
 	}
 	if c.Identity {
 		cons = append(cons, "identity")
 	}
-	if c.Spec.Unique && !c.Spec.PrimaryKey {
+	if c.Unique && !c.PrimaryKey {
 		cons = append(cons, "unique")
 	}
-	if ref := c.Spec.References; ref != nil {
-		s := fmt.Sprintf("FK → [%s](#%s).%s", ref.Table.Name, ref.Table.Name, code(ref.Column.Name))
+	if ref := c.References; ref != nil {
+		s := fmt.Sprintf("FK → [%s](#%s).%s", ref.Table.SQLName, ref.Table.SQLName, code(ref.Column.SQLName))
 		if ref.OnDelete != "" {
 			s += " on delete " + ref.OnDelete
 		}
 		cons = append(cons, s)
 	}
-	if c.Spec.Check != "" {
-		cons = append(cons, "check "+code(c.Spec.Check))
+	if c.Check != "" {
+		cons = append(cons, "check "+code(c.Check))
 	}
 	switch c.Managed {
-	case spec.ManagedCreatedAt, spec.ManagedUpdatedAt:
+	case ir.ManagedCreatedAt, ir.ManagedUpdatedAt:
 		cons = append(cons, "set by the repository")
-	case spec.ManagedDeletedAt:
+	case ir.ManagedDeletedAt:
 		cons = append(cons, "soft delete")
-	case spec.ManagedVersion:
+	case ir.ManagedVersion:
 		cons = append(cons, "version")
 	}
 	cv.Constraints = strings.Join(cons, "; ")
 	return cv
 }
 
-func buildRelation(r *generator.Relation) relationView {
+func buildRelation(r *ir.Relation) relationView {
 	rv := relationView{}
-	other := func(t *generator.Table) string { return fmt.Sprintf("[%s](#%s)", t.SQLName, t.SQLName) }
+	other := func(t *ir.Table) string { return fmt.Sprintf("[%s](#%s)", t.SQLName, t.SQLName) }
 	var methods []string
 	add := func(names ...string) {
 		for _, n := range names {
@@ -352,7 +352,7 @@ func buildRelation(r *generator.Relation) relationView {
 		}
 	}
 	switch r.Kind {
-	case generator.BelongsTo:
+	case ir.BelongsTo:
 		rv.Kind = "belongs to"
 		rv.Other = other(r.Target)
 		rv.Via = code(r.FK.SQLName) + " → " + code(r.Ref.SQLName)
@@ -360,14 +360,14 @@ func buildRelation(r *generator.Relation) relationView {
 		if r.Skipped == "" {
 			add(r.Load)
 		}
-	case generator.HasMany:
+	case ir.HasMany:
 		rv.Kind = "has many"
 		rv.Other = other(r.Target)
 		rv.Via = code(r.Target.SQLName+"."+r.FK.SQLName) + " → " + code(r.Ref.SQLName)
 		if r.Skipped == "" {
 			add(r.Load)
 		}
-	case generator.ManyToMany:
+	case ir.ManyToMany:
 		rv.Kind = "many to many"
 		rv.Other = other(r.Target)
 		rv.Via = other(r.Through)
@@ -385,10 +385,9 @@ func buildRelation(r *generator.Relation) relationView {
 	return rv
 }
 
-func buildQuery(q *generator.Query) queryView {
-	sq := q.Spec
-	qv := queryView{Table: q.Table.Model + "Repo", Name: q.Name, Kind: "Structured", Returns: q.Returns, Paginate: pagination(q.Paginate),
-		Source: sq.Pos.String(), Comment: cell(q.Comment)}
+func buildQuery(q *ir.Query) queryView {
+	qv := queryView{Table: q.Table.Repo, Name: q.Name, Kind: "Structured", Returns: q.Returns, Paginate: pagination(q.Paginate),
+		Source: q.Pos.String(), Comment: cell(q.Comment)}
 	if q.Stream != "" {
 		qv.Paginate = strings.TrimPrefix(qv.Paginate+", streamed by "+q.Stream, ", ")
 	}
@@ -399,11 +398,11 @@ func buildQuery(q *generator.Query) queryView {
 		}
 		qv.Params = append(qv.Params, paramView{Name: p.Name, Go: p.Go.String(), Note: note})
 	}
-	if sq.Kind == spec.Raw {
+	if q.Kind == ir.Raw {
 		qv.Kind = "Raw SQL"
-		qv.SQL = strings.TrimRight(sq.SQL, "\n")
+		qv.SQL = strings.TrimRight(q.SQL, "\n")
 		var cols []string
-		for _, c := range sq.Columns {
+		for _, c := range q.Columns {
 			s := code(c.Name) + " " + c.Type.String()
 			if c.Nullable {
 				s += " (nullable)"
@@ -417,13 +416,13 @@ func buildQuery(q *generator.Query) queryView {
 		return qv
 	}
 	var where []string
-	for _, f := range sq.Where {
+	for _, f := range q.Where {
 		where = append(where, filterText(f))
 	}
 	qv.Where = strings.Join(where, "; ")
 	var order []string
-	for _, o := range sq.OrderBy {
-		s := code(o.Column.Name)
+	for _, o := range q.OrderBy {
+		s := code(o.Column.SQLName)
 		if o.Desc {
 			s += " desc"
 		}
@@ -433,11 +432,13 @@ func buildQuery(q *generator.Query) queryView {
 		order = append(order, s)
 	}
 	qv.OrderBy = strings.Join(order, ", ")
-	switch {
-	case sq.LimitParam:
-		qv.Limit = "the caller's"
-	case sq.Limit > 0:
-		qv.Limit = fmt.Sprint(sq.Limit)
+	for _, p := range q.Params {
+		if p.Kind == ir.LimitParam {
+			qv.Limit = "the caller's"
+		}
+	}
+	if q.Limit > 0 {
+		qv.Limit = fmt.Sprint(q.Limit)
 	}
 	if q.Result != nil {
 		qv.Result = code(q.Result.Name)
@@ -460,8 +461,8 @@ var opText = map[string]string{
 }
 
 // filterText describes a filter: `currency` = @cur (optional).
-func filterText(f *spec.Filter) string {
-	col := code(f.Column.Name)
+func filterText(f *ir.Filter) string {
+	col := code(f.Column.SQLName)
 	var s string
 	switch f.Op {
 	case "is_null":
@@ -520,7 +521,7 @@ func indexParts(ix *schema.Index) string {
 	return strings.Join(parts, ", ")
 }
 
-func columnList(cols []*generator.Column) string {
+func columnList(cols []*ir.Column) string {
 	var names []string
 	for _, c := range cols {
 		names = append(names, code(c.SQLName))

@@ -12,12 +12,13 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/docs"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden pages under testdata")
 
-func build(t *testing.T, name string) *generator.Package {
+func build(t *testing.T, name string) *ir.Package {
 	t.Helper()
 	proj, err := spec.Load(filepath.Join("..", "..", "testdata", "golden", name))
 	if err != nil {
@@ -88,19 +89,21 @@ func TestComplete(t *testing.T) {
 		for _, q := range tb.Queries {
 			need(t, page, "#### "+tb.Repo+"."+q.Name+"\n")
 		}
-		for _, ix := range tb.Spec.Indexes {
-			if ix.Name != "" {
-				need(t, page, "| `"+ix.Name+"` | ")
-			}
+		for _, ix := range tb.Indexes {
+			need(t, page, "| `"+ix.Name+"` | ")
 		}
-		for _, ck := range tb.Spec.Checks {
-			if ck.Name != "" {
-				need(t, page, "| `"+ck.Name+"` | ")
+		columnChecks := map[string]bool{}
+		for _, c := range tb.Columns {
+			columnChecks[c.CheckName] = true
+		}
+		for _, ck := range tb.Checks {
+			if !columnChecks[ck.SQLName] {
+				need(t, page, "| `"+ck.SQLName+"` | ")
 			}
 		}
 		for _, c := range tb.Columns {
-			if c.Spec.References != nil {
-				need(t, page, "| `"+tb.SQLName+"_"+c.SQLName+"_fkey` | ")
+			if c.References != nil {
+				need(t, page, "| `"+c.References.Name+"` | ")
 			}
 		}
 	}

@@ -6,7 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
 // EnumComment is the comment of an enum type as the snapshot keeps it:
@@ -21,7 +22,7 @@ type EnumComment struct {
 const enumCommentPrefix = "# cpcgen:enum-comment "
 
 // enumComments returns the comments of pkg's enums, by enum name.
-func enumComments(pkg *generator.Package) []*EnumComment {
+func enumComments(pkg *ir.Package) []*EnumComment {
 	var out []*EnumComment
 	for _, e := range pkg.Enums {
 		if e.Comment != "" {
@@ -68,22 +69,22 @@ func enumCommentLines(cs []*EnumComment) ([]byte, error) {
 // types are created or renamed), a COMMENT ON TYPE for each enum of pkg
 // whose comment differs from the one current (the snapshot's) has for it
 // or, renamed by renamed_from, for its old name.
-func planEnumComments(p *Planned, pkg *generator.Package, current []*EnumComment) {
+func planEnumComments(p *Planned, pkg *ir.Package, current []*EnumComment) {
 	have := map[string]string{}
 	for _, c := range current {
 		have[c.Enum] = c.Comment
 	}
 	for _, e := range pkg.Enums {
 		old, ok := have[e.SQLName]
-		if !ok && e.Spec.RenamedFrom != "" {
-			old = have[e.Spec.RenamedFrom]
+		if !ok && e.RenamedFrom != "" {
+			old = have[e.RenamedFrom]
 		}
 		if old == e.Comment {
 			continue
 		}
 		p.Changes = append(p.Changes, &Change{
-			Cmd:     generator.CommentOnType(e.SQLName, e.Comment),
-			Reverse: []string{generator.CommentOnType(e.SQLName, old)},
+			Cmd:     sqlschema.CommentOnType(e.SQLName, e.Comment),
+			Reverse: []string{sqlschema.CommentOnType(e.SQLName, old)},
 			Comment: fmt.Sprintf("set comment to enum type %q", e.SQLName),
 		})
 		p.Summary = append(p.Summary, fmt.Sprintf("set comment to enum type %q", e.SQLName))

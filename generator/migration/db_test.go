@@ -14,7 +14,8 @@ import (
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
@@ -67,10 +68,10 @@ func (db *testDB) inspect(t *testing.T) *schema.Schema {
 // normalize returns the package's schema as PostgreSQL spells it:
 // Atlas applies it to a scratch schema of a clean database and inspects
 // it back, the way Atlas's dev database normalizes desired states.
-func normalize(t *testing.T, pkg *generator.Package) *schema.Schema {
+func normalize(t *testing.T, pkg *ir.Package) *schema.Schema {
 	t.Helper()
 	dev := openDB(t)
-	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), generator.AtlasSchema(pkg))
+	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), sqlschema.AtlasSchema(pkg))
 	if err != nil {
 		t.Fatalf("normalize: %v", err)
 	}
@@ -81,7 +82,7 @@ func normalize(t *testing.T, pkg *generator.Package) *schema.Schema {
 // assertSchema checks that the database holds exactly pkg's schema, in
 // both diff directions. An enum that has extra values is accepted when
 // the migration said so (irreversible).
-func assertSchema(t *testing.T, db *testDB, pkg *generator.Package, irreversible []string) {
+func assertSchema(t *testing.T, db *testDB, pkg *ir.Package, irreversible []string) {
 	t.Helper()
 	got := db.inspect(t)
 	want := normalize(t, pkg)

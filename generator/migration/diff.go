@@ -11,7 +11,7 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // Change is one planned statement with its reverse.
@@ -49,7 +49,7 @@ func (p *Planned) Empty() bool { return len(p.Changes) == 0 }
 // Plan computes the statements that bring current to desired. pkg gives
 // the rename hints (renamed_from) and is what positions and lints refer
 // to. current is modified: renames are applied to it.
-func Plan(pkg *generator.Package, current, desired *schema.Schema) (*Planned, error) {
+func Plan(pkg *ir.Package, current, desired *schema.Schema) (*Planned, error) {
 	return plan(current, desired, renameEnums(pkg, current), renameTables(pkg, current))
 }
 
@@ -156,10 +156,10 @@ func irreversibleReason(c *Change) string {
 
 // renameEnums applies the renamed_from hints of enums to current and
 // returns the ALTER TYPE … RENAME statements.
-func renameEnums(pkg *generator.Package, current *schema.Schema) []*Change {
+func renameEnums(pkg *ir.Package, current *schema.Schema) []*Change {
 	var out []*Change
 	for _, e := range pkg.Enums {
-		old := e.Spec.RenamedFrom
+		old := e.RenamedFrom
 		if old == "" || findEnum(current, e.SQLName) != nil {
 			continue
 		}
@@ -188,10 +188,10 @@ func findEnum(s *schema.Schema, name string) *schema.EnumType {
 
 // renameTables applies the renamed_from hints of tables and columns to
 // current and returns the rename changes.
-func renameTables(pkg *generator.Package, current *schema.Schema) []schema.Change {
+func renameTables(pkg *ir.Package, current *schema.Schema) []schema.Change {
 	var out []schema.Change
 	for _, t := range pkg.Tables {
-		if old := t.Spec.RenamedFrom; old != "" {
+		if old := t.RenamedFrom; old != "" {
 			_, hasNew := current.Table(t.SQLName)
 			if ot, ok := current.Table(old); ok && !hasNew {
 				if ot.PrimaryKey != nil && ot.PrimaryKey.Name == "" {
@@ -210,7 +210,7 @@ func renameTables(pkg *generator.Package, current *schema.Schema) []schema.Chang
 		}
 		var cols []schema.Change
 		for _, c := range t.Columns {
-			old := c.Spec.RenamedFrom
+			old := c.RenamedFrom
 			if old == "" {
 				continue
 			}

@@ -17,7 +17,8 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
 // SnapshotFile is the file beside the migrations that holds the schema
@@ -46,11 +47,11 @@ type Dir struct {
 	// migration, which the snapshot keeps beside the schema (Atlas does
 	// not model policies).
 	Snapshot    *schema.Schema
-	Policies    []*generator.Policy
+	Policies    []*ir.Policy
 	HasSnapshot bool
 	// Distributions are how Citus distributes the tables after the last
 	// migration (engine: citus), kept in the snapshot like Policies.
-	Distributions []*generator.Distribution
+	Distributions []*ir.Distribution
 	// EnumComments are the comments of the enum types after the last
 	// migration, kept in the snapshot like Policies.
 	EnumComments []*EnumComment
@@ -69,7 +70,7 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 		Path:     filepath.Join(root, filepath.FromSlash(rel)),
 		Rel:      rel,
 		Format:   format,
-		Snapshot: schema.New(generator.SchemaName),
+		Snapshot: schema.New(sqlschema.SchemaName),
 		data:     map[string][]byte{},
 	}
 	entries, err := os.ReadDir(d.Path)
@@ -134,7 +135,7 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 // or reference table ("# cpcgen:distribution {json}"), which HCL ignores
 // and ParsePolicies and ParseDistributions read, and one per commented
 // enum ("# cpcgen:enum-comment {json}", read by ParseEnumComments).
-func Snapshot(s *schema.Schema, policies []*generator.Policy, distributions []*generator.Distribution, comments []*EnumComment) ([]byte, error) {
+func Snapshot(s *schema.Schema, policies []*ir.Policy, distributions []*ir.Distribution, comments []*EnumComment) ([]byte, error) {
 	data, err := postgres.MarshalHCL(s)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
@@ -168,14 +169,14 @@ func Snapshot(s *schema.Schema, policies []*generator.Policy, distributions []*g
 const policyPrefix = "# cpcgen:policy "
 
 // ParsePolicies reads the policy lines of a snapshot file.
-func ParsePolicies(data []byte) ([]*generator.Policy, error) {
-	var out []*generator.Policy
+func ParsePolicies(data []byte) ([]*ir.Policy, error) {
+	var out []*ir.Policy
 	for _, line := range strings.Split(string(data), "\n") {
 		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), policyPrefix)
 		if !ok {
 			continue
 		}
-		p := &generator.Policy{}
+		p := &ir.Policy{}
 		if err := json.Unmarshal([]byte(rest), p); err != nil || p.Table == "" || p.Column == "" || p.Type == "" {
 			return nil, fmt.Errorf("parse snapshot: bad policy line %q", clipLine(line))
 		}
@@ -192,8 +193,8 @@ func clipLine(s string) string {
 }
 
 // sortedPolicies orders policies by table.
-func sortedPolicies(ps []*generator.Policy) []*generator.Policy {
-	out := append([]*generator.Policy(nil), ps...)
+func sortedPolicies(ps []*ir.Policy) []*ir.Policy {
+	out := append([]*ir.Policy(nil), ps...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Table < out[j].Table })
 	return out
 }
@@ -209,7 +210,7 @@ func ParseSnapshot(data []byte) (*schema.Schema, error) {
 	}
 	switch len(r.Schemas) {
 	case 0:
-		return schema.New(generator.SchemaName), nil
+		return schema.New(sqlschema.SchemaName), nil
 	case 1:
 		return r.Schemas[0], nil
 	}

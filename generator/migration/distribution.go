@@ -8,7 +8,7 @@ import (
 
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // distributionPrefix starts the snapshot's lines holding how Citus
@@ -16,14 +16,14 @@ import (
 const distributionPrefix = "# cpcgen:distribution "
 
 // ParseDistributions reads the distribution lines of a snapshot file.
-func ParseDistributions(data []byte) ([]*generator.Distribution, error) {
-	var out []*generator.Distribution
+func ParseDistributions(data []byte) ([]*ir.Distribution, error) {
+	var out []*ir.Distribution
 	for _, line := range strings.Split(string(data), "\n") {
 		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), distributionPrefix)
 		if !ok {
 			continue
 		}
-		d := &generator.Distribution{}
+		d := &ir.Distribution{}
 		if err := json.Unmarshal([]byte(rest), d); err != nil || d.Table == "" {
 			return nil, fmt.Errorf("parse snapshot: bad distribution line %q", clipLine(line))
 		}
@@ -33,8 +33,8 @@ func ParseDistributions(data []byte) ([]*generator.Distribution, error) {
 }
 
 // distributionLines renders the snapshot lines of ds, by table.
-func distributionLines(ds []*generator.Distribution) ([]byte, error) {
-	sorted := append([]*generator.Distribution(nil), ds...)
+func distributionLines(ds []*ir.Distribution) ([]byte, error) {
+	sorted := append([]*ir.Distribution(nil), ds...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Table < sorted[j].Table })
 	var b strings.Builder
 	for _, d := range sorted {
@@ -65,26 +65,26 @@ func distributionLines(ds []*generator.Distribution) ([]byte, error) {
 //     it again after creating it.
 //
 // Renames by hint (renamed_from) carry a table's distribution along.
-func planDistributions(p *Planned, pkg *generator.Package, current []*generator.Distribution) {
+func planDistributions(p *Planned, pkg *ir.Package, current []*ir.Distribution) {
 	renamed := map[string]string{}
 	inSpec := map[string]bool{}
 	for _, t := range pkg.Tables {
 		inSpec[t.SQLName] = true
-		if old := t.Spec.RenamedFrom; old != "" {
+		if old := t.RenamedFrom; old != "" {
 			renamed[old] = t.SQLName
 		}
 	}
-	have := map[string]*generator.Distribution{}
-	before := map[string]*generator.Distribution{}
+	have := map[string]*ir.Distribution{}
+	before := map[string]*ir.Distribution{}
 	for _, d := range current {
 		name := d.Table
 		if to, ok := renamed[name]; ok && !hasDistribution(current, to) {
 			name = to
 		}
-		have[name] = &generator.Distribution{Table: name, Column: d.Column}
+		have[name] = &ir.Distribution{Table: name, Column: d.Column}
 		before[name] = d
 	}
-	want := map[string]*generator.Distribution{}
+	want := map[string]*ir.Distribution{}
 	for _, d := range pkg.Distributions {
 		want[d.Table] = d
 	}
@@ -122,7 +122,7 @@ func planDistributions(p *Planned, pkg *generator.Package, current []*generator.
 		case h != nil && *h == *w:
 			continue
 		case h != nil && !w.IsReference():
-			old := &generator.Distribution{Table: w.Table, Column: h.Column}
+			old := &ir.Distribution{Table: w.Table, Column: h.Column}
 			creates = append(creates, &Change{Cmd: w.Alter(), Reverse: []string{old.Alter()},
 				Comment: fmt.Sprintf("redistribute table %q by %q instead of %q (Citus)", w.Table, w.Column, h.Column)})
 			createSum = append(createSum, fmt.Sprintf("redistribute table %q by %q (Citus)", w.Table, w.Column))
@@ -148,7 +148,7 @@ func planDistributions(p *Planned, pkg *generator.Package, current []*generator.
 	p.Summary = append(append(dropSum, p.Summary...), createSum...)
 }
 
-func hasDistribution(ds []*generator.Distribution, table string) bool {
+func hasDistribution(ds []*ir.Distribution, table string) bool {
 	for _, d := range ds {
 		if d.Table == table {
 			return true
@@ -158,8 +158,8 @@ func hasDistribution(ds []*generator.Distribution, table string) bool {
 }
 
 // sortedDistributions orders ds by table.
-func sortedDistributions(ds []*generator.Distribution) []*generator.Distribution {
-	out := append([]*generator.Distribution(nil), ds...)
+func sortedDistributions(ds []*ir.Distribution) []*ir.Distribution {
+	out := append([]*ir.Distribution(nil), ds...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Table < out[j].Table })
 	return out
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 )
 
@@ -39,7 +39,7 @@ func TestDistributionsInSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []generator.Distribution{{Table: "events", Column: "org_id"}, {Table: "regions"}}
+	want := []ir.Distribution{{Table: "events", Column: "org_id"}, {Table: "regions"}}
 	if len(got) != len(want) || *got[0] != want[0] || *got[1] != want[1] {
 		t.Fatalf("snapshot distributions %+v, want %+v\n%s", got, want, snap)
 	}

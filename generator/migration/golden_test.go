@@ -13,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -61,7 +62,7 @@ func (p *project) setSpec(data []byte) {
 	}
 }
 
-func (p *project) build() *generator.Package {
+func (p *project) build() *ir.Package {
 	p.t.Helper()
 	proj, err := spec.Load(p.root)
 	if err != nil {

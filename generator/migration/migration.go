@@ -9,7 +9,8 @@ import (
 
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
 )
 
 // Options configure Diff.
@@ -60,7 +61,7 @@ var ErrNoSnapshot = errors.New("the migrations directory has migrations but no "
 
 // Diff compares the schema the directory's migrations produce with the
 // package's and plans the next migration. It writes nothing; see Write.
-func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
+func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	if err := dir.CheckSum(); err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func Diff(pkg *generator.Package, dir *Dir, opts Options) (*Result, error) {
 		current = dir.Snapshot
 	}
 	from := cloneSchema(current)
-	desired := generator.AtlasSchema(pkg)
+	desired := sqlschema.AtlasSchema(pkg)
 	target := desired
 	if opts.Desired != nil {
 		target = opts.Desired
@@ -171,14 +172,14 @@ func (d *Dir) snapshotCopy() *schema.Schema {
 // Uncovered returns the changes of the spec that no migration covers
 // yet: the plan from the snapshot to the package's schema, one line per
 // change. A checksum mismatch is an error.
-func Uncovered(pkg *generator.Package, dir *Dir) ([]string, error) {
+func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 	if err := dir.CheckSum(); err != nil {
 		return nil, err
 	}
 	if len(dir.Files) > 0 && !dir.HasSnapshot {
 		return nil, ErrNoSnapshot
 	}
-	planned, err := planDir(pkg, dir, dir.snapshotCopy(), generator.AtlasSchema(pkg))
+	planned, err := planDir(pkg, dir, dir.snapshotCopy(), sqlschema.AtlasSchema(pkg))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +190,7 @@ func Uncovered(pkg *generator.Package, dir *Dir) ([]string, error) {
 // migrations, to target, with what the snapshot keeps beside the schema:
 // the row-level security policies, the Citus distribution and the enum
 // comments.
-func planDir(pkg *generator.Package, dir *Dir, current, target *schema.Schema) (*Planned, error) {
+func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema) (*Planned, error) {
 	planned, err := Plan(pkg, current, target)
 	if err != nil {
 		return nil, err

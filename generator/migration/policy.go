@@ -3,7 +3,7 @@ package migration
 import (
 	"fmt"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // planPolicies adds to p the statements that bring the row-level security
@@ -12,15 +12,15 @@ import (
 // change (so before its table is dropped), and one that comes or changes
 // is created after them (so after its table is created). Renames by
 // hint (renamed_from) carry a policy along, as PostgreSQL does.
-func planPolicies(p *Planned, pkg *generator.Package, current []*generator.Policy) {
+func planPolicies(p *Planned, pkg *ir.Package, current []*ir.Policy) {
 	renamedTable := map[string]string{}
 	renamedColumn := map[string]map[string]string{}
 	for _, t := range pkg.Tables {
-		if old := t.Spec.RenamedFrom; old != "" {
+		if old := t.RenamedFrom; old != "" {
 			renamedTable[old] = t.SQLName
 		}
 		for _, c := range t.Columns {
-			if old := c.Spec.RenamedFrom; old != "" {
+			if old := c.RenamedFrom; old != "" {
 				if renamedColumn[t.SQLName] == nil {
 					renamedColumn[t.SQLName] = map[string]string{}
 				}
@@ -31,8 +31,8 @@ func planPolicies(p *Planned, pkg *generator.Package, current []*generator.Polic
 	// The current policies under the names the renames give them; each
 	// remembers the policy as it stands before the migration.
 	type currentPolicy struct {
-		before *generator.Policy
-		after  generator.Policy
+		before *ir.Policy
+		after  ir.Policy
 	}
 	have := map[string]currentPolicy{}
 	for _, cp := range sortedPolicies(current) {
@@ -45,7 +45,7 @@ func planPolicies(p *Planned, pkg *generator.Package, current []*generator.Polic
 		}
 		have[after.Table] = currentPolicy{before: cp, after: after}
 	}
-	want := map[string]*generator.Policy{}
+	want := map[string]*ir.Policy{}
 	for _, wp := range pkg.Policies {
 		want[wp.Table] = wp
 	}
@@ -78,7 +78,7 @@ func planPolicies(p *Planned, pkg *generator.Package, current []*generator.Polic
 	p.Summary = append(append(dropSum, p.Summary...), createSum...)
 }
 
-func hasPolicyTable(ps []*generator.Policy, table string) bool {
+func hasPolicyTable(ps []*ir.Policy, table string) bool {
 	for _, p := range ps {
 		if p.Table == table {
 			return true
@@ -89,15 +89,15 @@ func hasPolicyTable(ps []*generator.Policy, table string) bool {
 
 // policyChanges returns the statements creating (or, with create unset,
 // dropping) a policy, each with its reverse.
-func policyChanges(p *generator.Policy, create bool) []*Change {
+func policyChanges(p *ir.Policy, create bool) []*Change {
 	up, down := p.Create(), p.Drop()
 	upComments := []string{
 		fmt.Sprintf("enable row-level security on table %q", p.Table),
 		fmt.Sprintf("apply row-level security to the owner of table %q too", p.Table),
-		fmt.Sprintf("create policy %q on table %q: rows of the transaction's tenant only", generator.TenantPolicy, p.Table),
+		fmt.Sprintf("create policy %q on table %q: rows of the transaction's tenant only", ir.TenantPolicy, p.Table),
 	}
 	downComments := []string{
-		fmt.Sprintf("drop policy %q on table %q", generator.TenantPolicy, p.Table),
+		fmt.Sprintf("drop policy %q on table %q", ir.TenantPolicy, p.Table),
 		fmt.Sprintf("stop applying row-level security to the owner of table %q", p.Table),
 		fmt.Sprintf("disable row-level security on table %q", p.Table),
 	}

@@ -9,7 +9,7 @@ import (
 
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 )
@@ -188,7 +188,7 @@ tables:
 func TestRoundTrip(t *testing.T) {
 	start := time.Now()
 	// The spec schema of each version, normalized once.
-	pkgs := make([]*generator.Package, len(evolution)+1)
+	pkgs := make([]*ir.Package, len(evolution)+1)
 	irreversibleFrom := len(evolution) + 1 // first version whose down leaves an enum value behind
 	{
 		p := newProject(t, "golang-migrate")

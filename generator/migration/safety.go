@@ -18,8 +18,7 @@ import (
 	"ariga.io/atlas/sql/sqlcheck/destructive"
 	"ariga.io/atlas/sql/sqlcheck/incompatible"
 
-	"github.com/cpcgen/cpcgen/generator"
-	"github.com/cpcgen/cpcgen/spec"
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // Finding kinds. Destructive and data-dependent findings stop migrate
@@ -48,7 +47,7 @@ type Finding struct {
 	Code string
 	// Pos is the spec position that caused it (the column or table as
 	// declared now), when there is one.
-	Pos     spec.Pos
+	Pos     ir.Pos
 	Message string
 	// Hint says how to proceed.
 	Hint string
@@ -73,7 +72,7 @@ func (f Finding) String() string {
 
 // classify inspects the schema changes of a plan for destructive and
 // data-dependent ones.
-func classify(pkg *generator.Package, changes []schema.Change) []Finding {
+func classify(pkg *ir.Package, changes []schema.Change) []Finding {
 	var out []Finding
 	for _, c := range changes {
 		switch c := c.(type) {
@@ -98,7 +97,7 @@ func classify(pkg *generator.Package, changes []schema.Change) []Finding {
 	return out
 }
 
-func classifyTable(pkg *generator.Package, mt *schema.ModifyTable) []Finding {
+func classifyTable(pkg *ir.Package, mt *schema.ModifyTable) []Finding {
 	var out []Finding
 	table := mt.T.Name
 	added := map[string]bool{}
@@ -155,7 +154,7 @@ func classifyTable(pkg *generator.Package, mt *schema.ModifyTable) []Finding {
 			}
 		case *schema.AddCheck:
 			col, pos := checkOwner(pkg, table, c.C.Name)
-			if col != nil && added[col.SQLName] && generator.DefaultPassesRules(col) {
+			if col != nil && added[col.SQLName] && col.DefaultPassesRules {
 				// The check is a rule of a column this migration adds,
 				// whose default (or NULL) the existing rows take and which
 				// passes the rule: it cannot fail.
@@ -191,7 +190,7 @@ func classifyTable(pkg *generator.Package, mt *schema.ModifyTable) []Finding {
 // checkOwner returns the column whose validation rule the named check of
 // table implements (nil for a column's check: or a table check), and
 // where the spec declares the check.
-func checkOwner(pkg *generator.Package, table, name string) (*generator.Column, spec.Pos) {
+func checkOwner(pkg *ir.Package, table, name string) (*ir.Column, ir.Pos) {
 	for _, t := range pkg.Tables {
 		if t.SQLName != table {
 			continue
@@ -209,12 +208,12 @@ func checkOwner(pkg *generator.Package, table, name string) (*generator.Column, 
 			}
 		}
 	}
-	return nil, spec.Pos{}
+	return nil, ir.Pos{}
 }
 
 // typeChange classifies a column type change: widening is safe,
 // narrowing destructive, any other conversion data-dependent.
-func typeChange(table string, c *schema.ModifyColumn, pos spec.Pos) (Finding, bool) {
+func typeChange(table string, c *schema.ModifyColumn, pos ir.Pos) (Finding, bool) {
 	from, to := c.From.Type.Type, c.To.Type.Type
 	desc := fmt.Sprintf("%q.%q from %s to %s", table, c.To.Name, typeString(from), typeString(to))
 	switch widening(from, to) {
@@ -309,27 +308,27 @@ func allColumnsAdded(cols []*schema.Column, added map[string]bool) bool {
 	return true
 }
 
-func tablePos(pkg *generator.Package, name string) spec.Pos {
-	if t := pkg.Project.Table(name); t != nil {
+func tablePos(pkg *ir.Package, name string) ir.Pos {
+	if t := pkg.Table(name); t != nil {
 		return t.Pos
 	}
-	return spec.Pos{}
+	return ir.Pos{}
 }
 
-func columnPos(pkg *generator.Package, table, column string) spec.Pos {
-	if t := pkg.Project.Table(table); t != nil {
+func columnPos(pkg *ir.Package, table, column string) ir.Pos {
+	if t := pkg.Table(table); t != nil {
 		if c := t.Column(column); c != nil {
 			return c.Pos
 		}
 		return t.Pos
 	}
-	return spec.Pos{}
+	return ir.Pos{}
 }
 
-func indexPos(pkg *generator.Package, table string, idx *schema.Index) spec.Pos {
-	t := pkg.Project.Table(table)
+func indexPos(pkg *ir.Package, table string, idx *schema.Index) ir.Pos {
+	t := pkg.Table(table)
 	if t == nil {
-		return spec.Pos{}
+		return ir.Pos{}
 	}
 	if len(idx.Parts) == 1 && idx.Parts[0].C != nil {
 		if c := t.Column(idx.Parts[0].C.Name); c != nil && c.Unique {
@@ -337,7 +336,7 @@ func indexPos(pkg *generator.Package, table string, idx *schema.Index) spec.Pos 
 		}
 	}
 	for _, ix := range t.Indexes {
-		if ix.Name == idx.Name || (ix.Name == "" && len(ix.Parts) == len(idx.Parts)) {
+		if ix.Name == idx.Name {
 			return ix.Pos
 		}
 	}
@@ -346,7 +345,7 @@ func indexPos(pkg *generator.Package, table string, idx *schema.Index) spec.Pos 
 
 // lintQueries is cpcgen's own spec-aware rule: a raw query that still
 // names a column or table the migration drops or renames.
-func lintQueries(pkg *generator.Package, changes []schema.Change) []Finding {
+func lintQueries(pkg *ir.Package, changes []schema.Change) []Finding {
 	type gone struct{ table, column, what string }
 	var goneList []gone
 	for _, c := range changes {
@@ -367,16 +366,16 @@ func lintQueries(pkg *generator.Package, changes []schema.Change) []Finding {
 		}
 	}
 	var out []Finding
-	for _, t := range pkg.Project.Tables {
+	for _, t := range pkg.Tables {
 		for _, q := range t.Queries {
-			if q.Kind != spec.Raw {
+			if q.Kind != ir.Raw {
 				continue
 			}
 			for _, g := range goneList {
 				name, desc := g.table, fmt.Sprintf("%q", g.table)
 				if g.column != "" {
 					name, desc = g.column, fmt.Sprintf("%q.%q", g.table, g.column)
-					if !mentions(q.SQL, g.table) && t.Name != g.table {
+					if !mentions(q.SQL, g.table) && t.SQLName != g.table {
 						continue
 					}
 				}
@@ -389,7 +388,7 @@ func lintQueries(pkg *generator.Package, changes []schema.Change) []Finding {
 				}
 				out = append(out, Finding{
 					Kind: Lint, Code: "CPC301", Pos: pos,
-					Message: fmt.Sprintf("query %s.%s still uses %s, which this migration %s", t.Name, q.Name, desc, g.what),
+					Message: fmt.Sprintf("query %s.%s still uses %s, which this migration %s", t.SQLName, q.Name, desc, g.what),
 					Hint:    "update the query's SQL in the same change",
 				})
 			}
@@ -407,7 +406,7 @@ func mentions(sql, ident string) bool {
 // atlasLint runs Atlas's own PostgreSQL analyzers (destructive,
 // data-dependent, backward-incompatible, constraint drop) on the planned
 // file and returns their diagnostics as findings.
-func atlasLint(pkg *generator.Package, file string, up []byte, p *Planned, from, to *schema.Schema) ([]Finding, error) {
+func atlasLint(pkg *ir.Package, file string, up []byte, p *Planned, from, to *schema.Schema) ([]Finding, error) {
 	analyzers, err := sqlcheck.AnalyzerFor(postgres.DriverName, &schemahcl.Resource{})
 	if err != nil {
 		return nil, fmt.Errorf("lint: %w", err)

@@ -155,3 +155,8 @@ func firstDiffLine(a, b []byte) int {
 	}
 	return line
 }
+
+// SortFiles orders files by path.
+func SortFiles(files []File) {
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+}

@@ -1,6 +1,8 @@
-package generator
+package names
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"go/token"
 	"strings"
 	"unicode"
@@ -19,7 +21,7 @@ var initialisms = map[string]bool{
 	"xsrf": true, "xss": true, "iban": true, "vat": true, "sku": true, "ssn": true,
 }
 
-// goName turns an SQL name into an exported Go name: words split at
+// GoName turns an SQL name into an exported Go name: words split at
 // underscores (and at other non-alphanumeric runes), each capitalised,
 // initialisms in capitals, a leading digit prefixed with "X".
 //
@@ -30,7 +32,7 @@ var initialisms = map[string]bool{
 //	in progress   → InProgress
 //
 // It returns "" when the name has no letter or digit at all.
-func goName(sql string) string {
+func GoName(sql string) string {
 	var b strings.Builder
 	for _, w := range words(sql) {
 		if up, ok := initialism(w); ok {
@@ -81,11 +83,11 @@ func words(s string) []string {
 	})
 }
 
-// lowerName turns an SQL name into an unexported Go name for parameters
+// LowerName turns an SQL name into an unexported Go name for parameters
 // and locals: user_id → userID, id → id, url → url, type → type_. Names
 // that are Go keywords or that the generated code uses for its own
 // variables get a trailing underscore.
-func lowerName(sql string) string {
+func LowerName(sql string) string {
 	ws := words(sql)
 	if len(ws) == 0 {
 		return "v_"
@@ -114,10 +116,10 @@ func lowerName(sql string) string {
 	return s
 }
 
-// lowerGoName turns an exported Go name into an unexported one for
-// parameters and locals, as lowerName does for SQL names: ShopID →
+// LowerGoName turns an exported Go name into an unexported one for
+// parameters and locals, as LowerName does for SQL names: ShopID →
 // shopID, URL → url, IDs → ids, Type → type_.
-func lowerGoName(name string) string {
+func LowerGoName(name string) string {
 	runes := []rune(name)
 	n := 0
 	for n < len(runes) && unicode.IsUpper(runes[n]) {
@@ -156,11 +158,11 @@ var reservedLocals = map[string]bool{
 	"pgtype": true, "errors": true, "fmt": true, "slices": true,
 }
 
-// singular returns the singular form of an English plural noun, for model
+// Singular returns the Singular form of an English plural noun, for model
 // names: users → user, categories → category, addresses → address,
 // people → person, status → status. Words it does not know as plurals
 // are returned unchanged.
-func singular(w string) string {
+func Singular(w string) string {
 	lw := strings.ToLower(w)
 	if s, ok := irregularSingular[lw]; ok {
 		return s
@@ -217,12 +219,12 @@ var singularRules = []struct{ suffix, repl string }{
 	{"s", ""},
 }
 
-// pluralName returns the plural of an English singular noun written as a Go
+// Plural returns the plural of an English Singular noun written as a Go
 // name, for the names of methods that return many rows: Customer →
 // Customers, Category → Categories, Address → Addresses, Person → People,
 // Status → Statuses, LedgerEntry → LedgerEntries. Only the last word (from
 // the last upper-case letter) changes; uncountable words stay.
-func pluralName(name string) string {
+func Plural(name string) string {
 	i := len(name)
 	for i > 0 {
 		r, n := utf8.DecodeLastRuneInString(name[:i])
@@ -249,7 +251,7 @@ func pluralName(name string) string {
 	return head + w + "s"
 }
 
-// irregularPlural maps the singular of an irregular noun to its plural:
+// irregularPlural maps the Singular of an irregular noun to its plural:
 // the inverse of irregularSingular for the words whose plural is not
 // made by the rules of plural.
 var irregularPlural = func() map[string]string {
@@ -262,27 +264,48 @@ var irregularPlural = func() map[string]string {
 	return m
 }()
 
-// modelName returns the Go type name of a table's row: the singular of
+// ModelName returns the Go type name of a table's row: the Singular of
 // its last word, camel-cased: users → User, order_items → OrderItem,
 // account_status → AccountStatus.
-func modelName(table string) string {
+func ModelName(table string) string {
 	ws := words(table)
 	if len(ws) == 0 {
-		return goName(table)
+		return GoName(table)
 	}
-	ws[len(ws)-1] = singular(ws[len(ws)-1])
-	return goName(strings.Join(ws, "_"))
+	ws[len(ws)-1] = Singular(ws[len(ws)-1])
+	return GoName(strings.Join(ws, "_"))
 }
 
-// quoteIdent quotes an SQL identifier: order → "order"; a double quote in
+// QuoteIdent quotes an SQL identifier: order → "order"; a double quote in
 // the name is doubled. Every identifier in generated SQL goes through it.
-func quoteIdent(name string) string {
+func QuoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
-// quoteLiteral quotes an SQL string literal: it's → 'it”s'. Backslashes
+// QuoteLiteral quotes an SQL string literal: it's → 'it”s'. Backslashes
 // need no escape with standard_conforming_strings, on since
 // PostgreSQL 9.1.
-func quoteLiteral(s string) string {
+func QuoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// MaxIdent is PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
+const MaxIdent = 63
+
+// Constraint joins parts into a constraint or index name the way
+// PostgreSQL names them (users_email_key). A name longer than 63 bytes is
+// cut and given a hash of the whole name, so that two long names never
+// end up equal the way PostgreSQL's own truncation can make them.
+func Constraint(parts ...string) string {
+	name := strings.Join(parts, "_")
+	if len(name) <= MaxIdent {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	suffix := "_" + hex.EncodeToString(sum[:4])
+	cut := name[:MaxIdent-len(suffix)]
+	for len(cut) > 0 && cut[len(cut)-1] == '_' {
+		cut = cut[:len(cut)-1]
+	}
+	return cut + suffix
 }

@@ -1,4 +1,4 @@
-package generator
+package gocode
 
 import (
 	"fmt"
@@ -7,18 +7,18 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cpcgen/cpcgen/spec"
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
 // genQuery emits a query's params struct, row type, statements and
 // methods.
-func genQuery(f *jen.File, q *Query) {
+func genQuery(f *jen.File, q *ir.Query) {
 	genQueryParams(f, q)
 	if q.Result != nil && q.Result.Table == nil {
 		genQueryRow(f, q)
 	}
 	for _, v := range q.Variants {
-		for _, s := range []Statement{v.Main, v.After, v.Stream} {
+		for _, s := range []ir.Statement{v.Main, v.After, v.Stream} {
 			if s.Const != "" {
 				f.Const().Id(s.Const).Op("=").Add(sqlConst(s.SQL))
 				f.Line()
@@ -32,7 +32,7 @@ func genQuery(f *jen.File, q *Query) {
 }
 
 // genQueryParams emits the params struct of a query that has one.
-func genQueryParams(f *jen.File, q *Query) {
+func genQueryParams(f *jen.File, q *ir.Query) {
 	if q.ParamsType == "" {
 		return
 	}
@@ -53,7 +53,7 @@ func genQueryParams(f *jen.File, q *Query) {
 	f.Line()
 }
 
-func hasOptional(params []*QueryParam) bool {
+func hasOptional(params []*ir.QueryParam) bool {
 	for _, p := range params {
 		if p.Optional {
 			return true
@@ -63,15 +63,15 @@ func hasOptional(params []*QueryParam) bool {
 }
 
 // queryParamType is the Go type of a query parameter.
-func queryParamType(p *QueryParam) *jen.Statement {
+func queryParamType(p *ir.QueryParam) *jen.Statement {
 	if p.Optional {
-		return jen.Qual(pathRuntime, "Opt").Types(typeCode(p.Go))
+		return jen.Qual(ir.PathRuntime, "Opt").Types(typeCode(p.Go))
 	}
 	return typeCode(p.Go)
 }
 
 // genQueryRow emits the row struct of a raw query and its scanners.
-func genQueryRow(f *jen.File, q *Query) {
+func genQueryRow(f *jen.File, q *ir.Query) {
 	r := q.Result
 	comment(f, fmt.Sprintf("%s is one row of the result of %s.%s.", r.Name, q.Table.Repo, q.Name))
 	f.Type().Id(r.Name).StructFunc(func(g *jen.Group) {
@@ -81,7 +81,7 @@ func genQueryRow(f *jen.File, q *Query) {
 	})
 	f.Line()
 	comment(f, fmt.Sprintf("%s reads a row of the result of %s.%s, columns in declared order, into v.", r.Scan, q.Table.Repo, q.Name))
-	f.Func().Id(r.Scan).Params(jen.Id("row").Qual(pathPgx, "Row"), jen.Id("v").Op("*").Id(r.Name)).Error().Block(
+	f.Func().Id(r.Scan).Params(jen.Id("row").Qual(ir.PathPgx, "Row"), jen.Id("v").Op("*").Id(r.Name)).Error().Block(
 		jen.Return(jen.Id("row").Dot("Scan").CallFunc(func(g *jen.Group) {
 			for _, fl := range r.Fields {
 				g.Op("&").Id("v").Dot(fl.Field)
@@ -92,7 +92,7 @@ func genQueryRow(f *jen.File, q *Query) {
 }
 
 // queryParams are the method's parameters after ctx.
-func queryParams(q *Query) []jen.Code {
+func queryParams(q *ir.Query) []jen.Code {
 	out := []jen.Code{ctxParam.Clone()}
 	if q.ParamsType != "" {
 		out = append(out, jen.Id("p").Id(q.ParamsType))
@@ -102,14 +102,14 @@ func queryParams(q *Query) []jen.Code {
 		}
 	}
 	if q.Paginate != "" {
-		out = append(out, jen.Id("page").Qual(pathRuntime, "PageArgs"))
+		out = append(out, jen.Id("page").Qual(ir.PathRuntime, "PageArgs"))
 	}
 	return out
 }
 
 // paramExpr reads a parameter: a positional parameter or a field of p.
-func paramExpr(q *Query, p *QueryParam) *jen.Statement {
-	if p.Kind == TenantParam {
+func paramExpr(q *ir.Query, p *ir.QueryParam) *jen.Statement {
+	if p.Kind == ir.TenantParam {
 		return jen.Id("tenant")
 	}
 	if q.ParamsType == "" {
@@ -119,14 +119,14 @@ func paramExpr(q *Query, p *QueryParam) *jen.Statement {
 }
 
 // queryArgExpr reads one statement argument from its parameter.
-func queryArgExpr(q *Query, a QueryArg) jen.Code {
+func queryArgExpr(q *ir.Query, a ir.QueryArg) jen.Code {
 	e := paramExpr(q, a.Param)
 	switch a.Kind {
-	case ArgOptValue:
+	case ir.ArgOptValue:
 		return e.Dot("Value")
-	case ArgOptPtr:
+	case ir.ArgOptPtr:
 		return e.Dot("Ptr").Call()
-	case ArgOptSet:
+	case ir.ArgOptSet:
 		return e.Dot("Set")
 	}
 	return e
@@ -136,7 +136,7 @@ func queryArgExpr(q *Query, a QueryArg) jen.Code {
 // query has one statement per shape, through an args slice and a mask
 // picking the statement when it has variants.
 type queryCall struct {
-	q *Query
+	q *ir.Query
 }
 
 func (c queryCall) variants() bool { return len(c.q.Variants) > 1 }
@@ -160,7 +160,7 @@ func (c queryCall) prelude() []jen.Code {
 		jen.Id("args").Op(":=").Make(jen.Index().Any(), jen.Lit(0), jen.Lit(len(all)+extra)),
 		jen.Var().Id("mask").Uint(),
 	}
-	bit := map[*QueryParam]int{}
+	bit := map[*ir.QueryParam]int{}
 	for i, p := range q.Optional {
 		bit[p] = i
 	}
@@ -180,7 +180,7 @@ func (c queryCall) prelude() []jen.Code {
 
 // pick assigns to local the statement of the variant the mask selects
 // (variants only).
-func (c queryCall) pick(local string, stmt func(*QueryVariant) Statement) jen.Code {
+func (c queryCall) pick(local string, stmt func(*ir.QueryVariant) ir.Statement) jen.Code {
 	return jen.Var().Id(local).String().Line().Switch(jen.Id("mask")).BlockFunc(func(g *jen.Group) {
 		for i, v := range c.q.Variants {
 			g.Case(jen.Lit(i)).Block(jen.Id(local).Op("=").Id(stmt(v).Const))
@@ -191,7 +191,7 @@ func (c queryCall) pick(local string, stmt func(*QueryVariant) Statement) jen.Co
 // args returns the statements to run before a call and the call's
 // arguments after ctx: the statement (a constant, or local when the
 // query has variants) and the query's arguments followed by extra.
-func (c queryCall) args(local string, stmt func(*QueryVariant) Statement, extra ...jen.Code) ([]jen.Code, []jen.Code) {
+func (c queryCall) args(local string, stmt func(*ir.QueryVariant) ir.Statement, extra ...jen.Code) ([]jen.Code, []jen.Code) {
 	q := c.q
 	if !c.variants() {
 		v := q.Variants[0]
@@ -209,29 +209,29 @@ func (c queryCall) args(local string, stmt func(*QueryVariant) Statement, extra 
 	return pre, []jen.Code{jen.Id(local), jen.Id("args").Op("...")}
 }
 
-func mainStmt(v *QueryVariant) Statement   { return v.Main }
-func afterStmt(v *QueryVariant) Statement  { return v.After }
-func streamStmt(v *QueryVariant) Statement { return v.Stream }
+func mainStmt(v *ir.QueryVariant) ir.Statement   { return v.Main }
+func afterStmt(v *ir.QueryVariant) ir.Statement  { return v.After }
+func streamStmt(v *ir.QueryVariant) ir.Statement { return v.Stream }
 
 // queryDoc is the doc comment of a query's method.
-func queryDoc(q *Query) string {
+func queryDoc(q *ir.Query) string {
 	t := q.Table
 	var b strings.Builder
 	b.WriteString(q.Name)
 	filtered := " that match the query"
-	if q.Kind == spec.Raw {
+	if q.Kind == ir.Raw {
 		filtered = ""
 	}
 	switch q.Returns {
 	case "one":
 		fmt.Fprintf(&b, " returns the first row%s. If there is none, the error matches runtime.ErrNotFound.", filtered)
-		if q.Kind == spec.Structured {
+		if q.Kind == ir.Structured {
 			b.Reset()
 			fmt.Fprintf(&b, "%s returns the first row of table %s that matches the query%s. If there is none, the error "+
 				"matches runtime.ErrNotFound.", q.Name, t.SQLName, orderDoc(q))
 		}
 	case "many":
-		if q.Kind == spec.Raw {
+		if q.Kind == ir.Raw {
 			b.WriteString(" returns the rows of the query, all in memory.")
 		} else {
 			fmt.Fprintf(&b, " returns the rows of table %s that match the query%s", t.SQLName, orderDoc(q))
@@ -265,15 +265,15 @@ func queryDoc(q *Query) string {
 	case hasOptional(q.Params):
 		b.WriteString(" An optional filter left unset matches every row.")
 	}
-	if q.Result != nil && q.Result.Table == nil && hasEnumArray(q.Spec.Columns) {
+	if q.Result != nil && q.Result.Table == nil && hasEnumArray(q.Columns) {
 		b.WriteString(" The SQL must select enum array columns as text[] (x::text[]).")
 	}
 	return docComment(b.String(), q.Comment)
 }
 
-func hasEnumArray(cols []*spec.Param) bool {
+func hasEnumArray(cols []*ir.RawColumn) bool {
 	for _, c := range cols {
-		if isEnumArray(c.Type) {
+		if c.Type.IsEnumArray() {
 			return true
 		}
 	}
@@ -281,13 +281,13 @@ func hasEnumArray(cols []*spec.Param) bool {
 }
 
 // orderDoc describes a structured query's order: ", ordered by a, b DESC".
-func orderDoc(q *Query) string {
-	if len(q.Spec.OrderBy) == 0 {
+func orderDoc(q *ir.Query) string {
+	if len(q.OrderBy) == 0 {
 		return ""
 	}
 	var parts []string
-	for _, o := range q.Spec.OrderBy {
-		s := o.Column.Name
+	for _, o := range q.OrderBy {
+		s := o.Column.SQLName
 		if o.Desc {
 			s += " DESC"
 		}
@@ -300,13 +300,13 @@ func orderDoc(q *Query) string {
 }
 
 // queryResults are the results of a query's method.
-func queryResults(q *Query) []jen.Code {
+func queryResults(q *ir.Query) []jen.Code {
 	switch q.Returns {
 	case "one":
 		return []jen.Code{jen.Id(q.Result.Name), jen.Error()}
 	case "many":
 		if q.Paginate != "" {
-			return []jen.Code{jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name)), jen.Error()}
+			return []jen.Code{jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name)), jen.Error()}
 		}
 		return []jen.Code{jen.Index().Id(q.Result.Name), jen.Error()}
 	case "count", "rows_affected":
@@ -318,7 +318,7 @@ func queryResults(q *Query) []jen.Code {
 }
 
 // queryPrelude reads the tenant of a scoped query's context.
-func queryPrelude(q *Query, fail func(jen.Code) jen.Code) []jen.Code {
+func queryPrelude(q *ir.Query, fail func(jen.Code) jen.Code) []jen.Code {
 	if !q.Scoped {
 		return nil
 	}
@@ -326,13 +326,13 @@ func queryPrelude(q *Query, fail func(jen.Code) jen.Code) []jen.Code {
 }
 
 // queryZero are the zero values a query's method returns beside an error.
-func queryZero(q *Query) []jen.Code {
+func queryZero(q *ir.Query) []jen.Code {
 	switch q.Returns {
 	case "one":
 		return []jen.Code{jen.Id(q.Result.Name).Values()}
 	case "many":
 		if q.Paginate != "" {
-			return []jen.Code{jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name)).Values()}
+			return []jen.Code{jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name)).Values()}
 		}
 		return []jen.Code{jen.Nil()}
 	case "count", "rows_affected":
@@ -344,7 +344,7 @@ func queryZero(q *Query) []jen.Code {
 }
 
 // genQueryMethod emits the method running a query.
-func genQueryMethod(f *jen.File, q *Query) {
+func genQueryMethod(f *jen.File, q *ir.Query) {
 	t := q.Table
 	c := queryCall{q}
 	wrap := wrapErr(t, q.Name)
@@ -416,34 +416,34 @@ func genQueryMethod(f *jen.File, q *Query) {
 
 // limitCapacity is the number of rows a query that is not paginated
 // expects: its limit, or nil when it has none.
-func limitCapacity(q *Query) jen.Code {
+func limitCapacity(q *ir.Query) jen.Code {
 	for _, p := range q.Params {
-		if p.Kind == LimitParam {
+		if p.Kind == ir.LimitParam {
 			return jen.Int().Call(paramExpr(q, p))
 		}
 	}
-	if q.Spec != nil && q.Spec.Limit > 0 {
-		return jen.Lit(q.Spec.Limit)
+	if q.Limit > 0 {
+		return jen.Lit(q.Limit)
 	}
 	return nil
 }
 
 // pageBody is the part of a paginated method after the rows are queried.
-func pageBody(q *Query, key jen.Code) []jen.Code {
+func pageBody(q *ir.Query, key jen.Code) []jen.Code {
 	t := q.Table
-	pageType := jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name))
+	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name))
 	return []jen.Code{
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
 		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", q.Result.Scan, jen.Id("size").Op("+").Lit(1))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
-		jen.Return(jen.Qual(pathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"), key), jen.Nil()),
+		jen.Return(jen.Qual(ir.PathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"), key), jen.Nil()),
 	}
 }
 
 // keysetBody runs the first page or the page after a cursor.
-func keysetBody(q *Query, c queryCall) []jen.Code {
+func keysetBody(q *ir.Query, c queryCall) []jen.Code {
 	t := q.Table
-	pageType := jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name))
+	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name))
 	size1 := jen.Id("size").Op("+").Lit(1)
 	firstPre, firstArgs := c.args("sql", mainStmt, size1.Clone())
 	var keys, dest, fields []jen.Code
@@ -456,7 +456,7 @@ func keysetBody(q *Query, c queryCall) []jen.Code {
 	afterPre, afterArgs := c.args("sql", afterStmt, append(keys, size1.Clone())...)
 	body := []jen.Code{
 		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
-		jen.Var().Id("rows").Qual(pathPgx, "Rows"),
+		jen.Var().Id("rows").Qual(ir.PathPgx, "Rows"),
 		jen.Var().Err().Error(),
 	}
 	if q.Scoped {
@@ -473,7 +473,7 @@ func keysetBody(q *Query, c queryCall) []jen.Code {
 			for i, col := range q.Cursor {
 				g.Var().Id("k" + strconv.Itoa(i)).Add(typeCode(col.Go))
 			}
-			g.If(jen.Err().Op(":=").Qual(pathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
+			g.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
 				jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name)))
 			for _, s := range afterPre {
 				g.Add(s)
@@ -482,38 +482,38 @@ func keysetBody(q *Query, c queryCall) []jen.Code {
 		}),
 	)
 	key := jen.Func().Params(jen.Id("v").Op("*").Id(q.Result.Name)).String().Block(
-		jen.Return(jen.Qual(pathRuntime, "EncodeCursor").Call(fields...)),
+		jen.Return(jen.Qual(ir.PathRuntime, "EncodeCursor").Call(fields...)),
 	)
 	return append(body, pageBody(q, key)...)
 }
 
 // offsetBody runs the page at the offset the cursor holds.
-func offsetBody(q *Query, c queryCall) []jen.Code {
+func offsetBody(q *ir.Query, c queryCall) []jen.Code {
 	t := q.Table
-	pageType := jen.Qual(pathRuntime, "Page").Types(jen.Id(q.Result.Name))
+	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name))
 	pre, args := c.args("sql", mainStmt, jen.Id("size").Op("+").Lit(1), jen.Id("start"))
 	body := []jen.Code{
 		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
 		jen.Var().Id("start").Int64(),
 		jen.If(jen.Id("page").Dot("After").Op("!=").Lit("")).Block(
-			jen.If(jen.Err().Op(":=").Qual(pathRuntime, "DecodeCursor").Call(jen.Id("page").Dot("After"), jen.Op("&").Id("start")),
+			jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "DecodeCursor").Call(jen.Id("page").Dot("After"), jen.Op("&").Id("start")),
 				jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
 			jen.If(jen.Id("start").Op("<").Lit(0)).Block(jen.Return(pageType.Clone().Values(),
-				jen.Qual(pathRuntime, "Wrap").Call(
-					jen.Qual(pathFmt, "Errorf").Call(jen.Lit("%w: negative offset"), jen.Qual(pathRuntime, "ErrBadCursor")),
+				jen.Qual(ir.PathRuntime, "Wrap").Call(
+					jen.Qual(ir.PathFmt, "Errorf").Call(jen.Lit("%w: negative offset"), jen.Qual(ir.PathRuntime, "ErrBadCursor")),
 					jen.Lit(t.Op+"."+q.Name), jen.Lit(t.SQLName)))),
 		),
 	}
 	body = append(body, pre...)
 	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...))
 	key := jen.Func().Params(jen.Op("*").Id(q.Result.Name)).String().Block(
-		jen.Return(jen.Qual(pathRuntime, "EncodeCursor").Call(jen.Id("start").Op("+").Int64().Call(jen.Id("size")))),
+		jen.Return(jen.Qual(ir.PathRuntime, "EncodeCursor").Call(jen.Id("start").Op("+").Int64().Call(jen.Id("size")))),
 	)
 	return append(body, pageBody(q, key)...)
 }
 
 // genQueryStream emits the streaming variant of a many query.
-func genQueryStream(f *jen.File, q *Query) {
+func genQueryStream(f *jen.File, q *ir.Query) {
 	t := q.Table
 	c := queryCall{q}
 	model := q.Result.Name
@@ -555,7 +555,7 @@ func genQueryStream(f *jen.File, q *Query) {
 	if q.Paginate != "" {
 		doc += " It runs through every page at once, in the same order."
 	}
-	method(f, t, q.Stream, doc).Params(params...).Qual(pathIter, "Seq2").Types(jen.Id(model), jen.Error()).
+	method(f, t, q.Stream, doc).Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(model), jen.Error()).
 		Block(jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.Id(model), jen.Error()).Bool()).Block(inner...)))
 	f.Line()
 }

@@ -1,6 +1,4 @@
-package generator
-
-import "github.com/cpcgen/cpcgen/spec"
+package ir
 
 // GeneratedStatement is one SQL statement the generated package holds
 // as a constant, with where it comes from. Statements lists them all;
@@ -20,7 +18,7 @@ type GeneratedStatement struct {
 	Variant *QueryVariant
 	// Pos is where the statement comes from in the specs: the SQL of a
 	// raw query, the query, the relation, or else the table.
-	Pos spec.Pos
+	Pos Pos
 }
 
 // Statements returns every statement the generated package declares as
@@ -38,10 +36,10 @@ func (p *Package) Statements() []GeneratedStatement {
 
 // tableStatements appends the statements of one table.
 func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
-	pos := t.Spec.Pos
+	pos := t.Pos
 	// add adds a statement and its variant including soft-deleted rows;
 	// a statement without a constant is not generated.
-	add := func(method string, s Statement, pos spec.Pos) {
+	add := func(method string, s Statement, pos Pos) {
 		if s.Const == "" {
 			return
 		}
@@ -95,9 +93,9 @@ func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 	}
 
 	for _, q := range t.Queries {
-		qpos := q.Spec.Pos
-		if q.Kind == spec.Raw && q.Spec.SQLPos.IsValid() {
-			qpos = q.Spec.SQLPos
+		qpos := q.Pos
+		if q.Kind == Raw && q.SQLPos.IsValid() {
+			qpos = q.SQLPos
 		}
 		for _, v := range q.Variants {
 			for _, s := range []Statement{v.Main, v.After, v.Stream} {

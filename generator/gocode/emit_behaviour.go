@@ -1,9 +1,10 @@
-package generator
+package gocode
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/dave/jennifer/jen"
 )
 
@@ -12,9 +13,9 @@ const pathRegexp = "regexp"
 
 // needsTenant reports whether running any of ss needs the context's
 // tenant.
-func needsTenant(ss ...Statement) bool {
+func needsTenant(ss ...ir.Statement) bool {
 	for _, s := range ss {
-		if s.Has(TailTenant) {
+		if s.Has(ir.TailTenant) {
 			return true
 		}
 	}
@@ -24,18 +25,18 @@ func needsTenant(ss ...Statement) bool {
 // tenantPrelude reads the tenant of ctx as g and scopes the database to
 // it: a method of a tenant table fails closed, before any SQL, without
 // one. fail renders the return of an error.
-func tenantPrelude(t *Table, method string, g GoType, fail func(jen.Code) jen.Code) []jen.Code {
+func tenantPrelude(t *ir.Table, method string, g ir.GoType, fail func(jen.Code) jen.Code) []jen.Code {
 	return []jen.Code{
-		jen.List(jen.Id("tenant"), jen.Err()).Op(":=").Qual(pathRuntime, "TenantFor").Types(typeCode(g)).
+		jen.List(jen.Id("tenant"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "TenantFor").Types(typeCode(g)).
 			Call(jen.Id("ctx"), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail(jen.Err())),
-		jen.Id("db").Op(":=").Qual(pathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant")),
+		jen.Id("db").Op(":=").Qual(ir.PathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant")),
 	}
 }
 
 // validatePrelude checks v (an insert or update struct) before any SQL,
 // when the table has rules.
-func validatePrelude(t *Table, method, v string, fail func(jen.Code) jen.Code) []jen.Code {
+func validatePrelude(t *ir.Table, method, v string, fail func(jen.Code) jen.Code) []jen.Code {
 	if !t.Validates {
 		return nil
 	}
@@ -57,7 +58,7 @@ func dbOf(scoped bool) *jen.Statement {
 
 // stmtExpr is the statement to run: its constant, or, for a read with a
 // variant including soft-deleted rows, the one r.pick chooses.
-func stmtExpr(s Statement) *jen.Statement {
+func stmtExpr(s ir.Statement) *jen.Statement {
 	if s.WithDeleted != nil {
 		return jen.Id("r").Dot("pick").Call(jen.Id(s.Const), jen.Id(s.WithDeleted.Const))
 	}
@@ -66,16 +67,16 @@ func stmtExpr(s Statement) *jen.Statement {
 
 // tailArgs are the behaviour values s binds after the method's own
 // arguments.
-func tailArgs(s Statement) []jen.Code {
+func tailArgs(s ir.Statement) []jen.Code {
 	var out []jen.Code
 	for _, a := range s.Tail {
 		switch a {
-		case TailVersion:
+		case ir.TailVersion:
 			out = append(out, jen.Id("version"))
-		case TailTenant:
+		case ir.TailTenant:
 			out = append(out, jen.Id("tenant"))
-		case TailActor:
-			out = append(out, jen.Qual(pathRuntime, "ActorArg").Call(jen.Id("ctx")))
+		case ir.TailActor:
+			out = append(out, jen.Qual(ir.PathRuntime, "ActorArg").Call(jen.Id("ctx")))
 		}
 	}
 	return out
@@ -83,13 +84,13 @@ func tailArgs(s Statement) []jen.Code {
 
 // callArgs are the arguments of running s: ctx, the statement, own, and
 // the behaviour values.
-func callArgs(s Statement, own []jen.Code) []jen.Code {
+func callArgs(s ir.Statement, own []jen.Code) []jen.Code {
 	out := append([]jen.Code{jen.Id("ctx"), stmtExpr(s)}, own...)
 	return append(out, tailArgs(s)...)
 }
 
 // genStatement emits a statement's constant, and its variant's.
-func genStatement(f *jen.File, s Statement) {
+func genStatement(f *jen.File, s ir.Statement) {
 	if s.Const == "" {
 		return
 	}
@@ -102,26 +103,26 @@ func genStatement(f *jen.File, s Statement) {
 }
 
 // genAuditTrail emits AuditTrail on the repository of an audited table.
-func genAuditTrail(f *jen.File, t *Table) {
+func genAuditTrail(f *jen.File, t *ir.Table) {
 	s := t.SQL.AuditTrail
 	if s.Const == "" {
 		return
 	}
 	genStatement(f, s)
-	pre, scoped := prelude(t, "AuditTrail", "", []Statement{s}, returnsNil)
+	pre, scoped := prelude(t, "AuditTrail", "", []ir.Statement{s}, returnsNil)
 	doc := fmt.Sprintf("AuditTrail returns the rows of %s that record the row of table %s with %s, oldest first: "+
 		"every write that changed it, with its action, actor, time and transaction, and the row before and after. "+
-		"The row need not exist any more; a key that was never written has an empty trail.", AuditTable, t.SQLName, pkDesc(t))
+		"The row need not exist any more; a key that was never written has an empty trail.", ir.AuditTable, t.SQLName, pkDesc(t))
 	if t.Tenant != nil {
 		doc += " Only rows of the context's tenant are read: the trail of another tenant's row is empty."
 	}
-	entry := jen.Qual(pathRuntime, "AuditEntry")
+	entry := jen.Qual(ir.PathRuntime, "AuditEntry")
 	method(f, t, "AuditTrail", doc).
 		Params(pkParams(t)...).Params(jen.Index().Add(entry), jen.Error()).
 		Block(append(pre,
 			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, pkArgs(t))...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, "AuditTrail"))),
-			jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(pathRuntime, "CollectRows").Call(jen.Id("rows"), jen.Lit(0), jen.Qual(pathRuntime, "ScanAuditEntry")),
+			jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CollectRows").Call(jen.Id("rows"), jen.Lit(0), jen.Qual(ir.PathRuntime, "ScanAuditEntry")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, "AuditTrail"))),
 			jen.Return(jen.Id("items"), jen.Nil()),
 		)...)
@@ -130,7 +131,7 @@ func genAuditTrail(f *jen.File, t *Table) {
 
 // genWithDeleted emits WithDeleted and pick on a repository that can read
 // soft-deleted rows.
-func genWithDeleted(f *jen.File, t *Table) {
+func genWithDeleted(f *jen.File, t *ir.Table) {
 	if !t.ReadsDeleted {
 		return
 	}
@@ -151,7 +152,7 @@ func genWithDeleted(f *jen.File, t *Table) {
 }
 
 // genSentinels emits the sentinel of every named constraint of t.
-func genSentinels(f *jen.File, t *Table) {
+func genSentinels(f *jen.File, t *ir.Table) {
 	if len(t.Constraints) == 0 {
 		return
 	}
@@ -162,8 +163,8 @@ func genSentinels(f *jen.File, t *Table) {
 			}
 			comment(g, fmt.Sprintf("%s matches, with errors.Is, the errors that violate %s of table %s: constraint %s, "+
 				"%s in the spec.", k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
-			g.Id(k.Sentinel).Op("=").Qual(pathRuntime, "NewConstraintSentinel").Call(
-				jen.Qual(pathRuntime, constraintKinds[k.Kind]), jen.Lit(t.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName))
+			g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
+				jen.Qual(ir.PathRuntime, constraintKinds[k.Kind]), jen.Lit(t.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName))
 		}
 	})
 	f.Line()
@@ -171,22 +172,22 @@ func genSentinels(f *jen.File, t *Table) {
 
 // constraintKinds are the runtime kinds of the errors each kind of
 // constraint produces.
-var constraintKinds = map[ConstraintKind]string{
-	PrimaryKeyConstraint: "KindConflict",
-	UniqueConstraint:     "KindConflict",
-	CheckConstraint:      "KindCheck",
-	ForeignKeyConstraint: "KindForeignKey",
+var constraintKinds = map[ir.ConstraintKind]string{
+	ir.PrimaryKeyConstraint: "KindConflict",
+	ir.UniqueConstraint:     "KindConflict",
+	ir.CheckConstraint:      "KindCheck",
+	ir.ForeignKeyConstraint: "KindForeignKey",
 }
 
 // genErrorHelpers emits wrapErr and specNameOf, which every method's
 // error goes through.
-func genErrorHelpers(f *jen.File, pkg *Package) {
+func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	comment(f, "wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap) and, when a constraint "+
 		"of the package was violated, sets its spec name (DbError.SpecName).")
 	f.Func().Id("wrapErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String()).Error().Block(
-		jen.Err().Op("=").Qual(pathRuntime, "Wrap").Call(jen.Err(), jen.Id("op"), jen.Id("table")),
+		jen.Err().Op("=").Qual(ir.PathRuntime, "Wrap").Call(jen.Err(), jen.Id("op"), jen.Id("table")),
 		jen.If(
-			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Qual(pathRuntime, "DbError")),
+			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Qual(ir.PathRuntime, "DbError")),
 			jen.Id("ok").Op("&&").Id("e").Dot("Constraint").Op("!=").Lit("").Op("&&").Id("e").Dot("SpecName").Op("==").Lit(""),
 		).Block(
 			jen.If(jen.Id("name").Op(":=").Id("specNameOf").Call(jen.Id("e").Dot("Table"), jen.Id("e").Dot("Constraint")),
@@ -202,7 +203,7 @@ func genErrorHelpers(f *jen.File, pkg *Package) {
 
 	// Constraint names are unique per table; a name shared by tables is
 	// told apart by the table.
-	byName := map[string][]*Constraint{}
+	byName := map[string][]*ir.Constraint{}
 	var order []string
 	for _, k := range pkg.Constraints {
 		if _, ok := byName[k.SQLName]; !ok {
@@ -238,7 +239,7 @@ func genErrorHelpers(f *jen.File, pkg *Package) {
 
 // genValidate emits Validate on the insert struct (cols t.Insert) or the
 // update struct (update set: only set fields are checked).
-func genValidate(f *jen.File, t *Table, typ string, cols []*Column, update bool) {
+func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update bool) {
 	recv := "n"
 	if update {
 		recv = "u"
@@ -262,7 +263,7 @@ func genValidate(f *jen.File, t *Table, typ string, cols []*Column, update bool)
 			g.Return(jen.Nil())
 			return
 		}
-		g.Var().Id("fields").Index().Qual(pathRuntime, "FieldError")
+		g.Var().Id("fields").Index().Qual(ir.PathRuntime, "FieldError")
 		for _, c := range cols {
 			if len(c.Rules) == 0 {
 				continue
@@ -300,7 +301,7 @@ func genValidate(f *jen.File, t *Table, typ string, cols []*Column, update bool)
 			}
 		}
 		g.If(jen.Len(jen.Id("fields")).Op(">").Lit(0)).Block(
-			jen.Return(jen.Qual(pathRuntime, "NewValidationError").Call(jen.Lit(""), jen.Lit(t.SQLName), jen.Id("fields"))),
+			jen.Return(jen.Qual(ir.PathRuntime, "NewValidationError").Call(jen.Lit(""), jen.Lit(t.SQLName), jen.Id("fields"))),
 		)
 		g.Return(jen.Nil())
 	})
@@ -309,9 +310,9 @@ func genValidate(f *jen.File, t *Table, typ string, cols []*Column, update bool)
 
 // ruleChain renders the checks of a column's value v: the first failing
 // rule adds a FieldError.
-func ruleChain(c *Column) []jen.Code {
-	fail := func(r *Rule) jen.Code {
-		return jen.Id("fields").Op("=").Append(jen.Id("fields"), jen.Qual(pathRuntime, "FieldError").Values(jen.Dict{
+func ruleChain(c *ir.Column) []jen.Code {
+	fail := func(r *ir.Rule) jen.Code {
+		return jen.Id("fields").Op("=").Append(jen.Id("fields"), jen.Qual(ir.PathRuntime, "FieldError").Values(jen.Dict{
 			jen.Id("Field"): jen.Lit(c.JSON), jen.Id("Message"): jen.Lit(r.Message),
 		}))
 	}
@@ -330,11 +331,11 @@ func ruleChain(c *Column) []jen.Code {
 
 // ruleFails renders the condition under which v fails r; pre receives
 // the statements the condition needs first.
-func ruleFails(c *Column, r *Rule, pre *[]jen.Code) jen.Code {
+func ruleFails(c *ir.Column, r *ir.Rule, pre *[]jen.Code) jen.Code {
 	v := jen.Id("v")
 	isArray := c.Type.ArrayDims > 0
 	switch r.Kind {
-	case RuleEnum:
+	case ir.RuleEnum:
 		if isArray {
 			*pre = append(*pre,
 				jen.Id("badLabel").Op(":=").False(),
@@ -344,28 +345,28 @@ func ruleFails(c *Column, r *Rule, pre *[]jen.Code) jen.Code {
 			return jen.Id("badLabel")
 		}
 		return jen.Op("!").Add(v).Dot("Valid").Call()
-	case RuleNotEmpty:
-		if c.Nullable && isSliceLike(c.Go) {
+	case ir.RuleNotEmpty:
+		if c.Nullable && c.Go.IsSliceLike() {
 			// A nil slice is NULL, which not_empty allows.
 			return v.Op("!=").Nil().Op("&&").Len(jen.Id("v")).Op("==").Lit(0)
 		}
 		return jen.Len(v).Op("==").Lit(0)
-	case RuleMinLength:
-		return jen.Qual(pathRuntime, "ShorterThan").Call(v, jen.Lit(r.Length))
-	case RuleMaxLength:
-		return jen.Qual(pathRuntime, "LongerThan").Call(v, jen.Lit(r.Length))
-	case RuleMin, RuleMax:
+	case ir.RuleMinLength:
+		return jen.Qual(ir.PathRuntime, "ShorterThan").Call(v, jen.Lit(r.Length))
+	case ir.RuleMaxLength:
+		return jen.Qual(ir.PathRuntime, "LongerThan").Call(v, jen.Lit(r.Length))
+	case ir.RuleMin, ir.RuleMax:
 		op, method := "<", "LessThan"
-		if r.Kind == RuleMax {
+		if r.Kind == ir.RuleMax {
 			op, method = ">", "GreaterThan"
 		}
 		if r.Var != "" {
 			return v.Dot(method).Call(jen.Id(r.Var))
 		}
 		return v.Op(op).Op(r.Bound)
-	case RuleFormat:
-		return jen.Op("!").Qual(pathRuntime, r.Func).Call(v)
-	case RulePattern:
+	case ir.RuleFormat:
+		return jen.Op("!").Qual(ir.PathRuntime, r.Func).Call(v)
+	case ir.RulePattern:
 		return jen.Op("!").Id(r.Var).Dot("MatchString").Call(v)
 	}
 	panic("unknown rule")
@@ -373,7 +374,7 @@ func ruleFails(c *Column, r *Rule, pre *[]jen.Code) jen.Code {
 
 // genRuleVars emits the compiled patterns and decimal bounds Validate
 // uses: immutable package-level values, made once.
-func genRuleVars(f *jen.File, t *Table) {
+func genRuleVars(f *jen.File, t *ir.Table) {
 	if len(t.Patterns) == 0 && len(t.Bounds) == 0 {
 		return
 	}
@@ -384,11 +385,11 @@ func genRuleVars(f *jen.File, t *Table) {
 		}
 		for _, r := range t.Bounds {
 			word := "lower"
-			if r.Kind == RuleMax {
+			if r.Kind == ir.RuleMax {
 				word = "upper"
 			}
 			comment(g, fmt.Sprintf("%s is the %s bound of column %s.%s.", r.Var, word, t.SQLName, r.Column.SQLName))
-			g.Id(r.Var).Op("=").Qual(pathDecimal, "RequireFromString").Call(jen.Lit(r.Bound))
+			g.Id(r.Var).Op("=").Qual(ir.PathDecimal, "RequireFromString").Call(jen.Lit(r.Bound))
 		}
 	})
 	f.Line()
@@ -396,13 +397,13 @@ func genRuleVars(f *jen.File, t *Table) {
 
 // behaviourDoc describes, for the repository's doc comment, what the
 // table's options do to its methods.
-func behaviourDoc(t *Table) string {
+func behaviourDoc(t *ir.Table) string {
 	var parts []string
 	if t.Tenant != nil {
 		parts = append(parts, fmt.Sprintf("Every method is scoped to the tenant of its context (runtime.WithTenant): "+
 			"it reads and writes only rows whose %s is that tenant, Create stamps it, and a call without a tenant "+
 			"fails with a validation error before any SQL. Each statement also sets the %s setting for the "+
-			"row-level security policy of the table.", t.Tenant.SQLName, TenantPolicy))
+			"row-level security policy of the table.", t.Tenant.SQLName, ir.TenantPolicy))
 	}
 	if t.DeletedAt != nil {
 		parts = append(parts, fmt.Sprintf("Delete sets %s instead of removing the row (HardDelete removes it, Restore "+
@@ -414,13 +415,13 @@ func behaviourDoc(t *Table) string {
 	}
 	if t.Audit {
 		parts = append(parts, fmt.Sprintf("Every write also records each row it changes in %s, in the same statement, "+
-			"with the actor of its context (runtime.WithActor); AuditTrail reads a row's records back.", AuditTable))
+			"with the actor of its context (runtime.WithActor); AuditTrail reads a row's records back.", ir.AuditTable))
 	}
 	return strings.Join(parts, " ")
 }
 
 // isChar reports whether c is a char(n) column, whose trailing spaces do
 // not count.
-func isChar(c *Column) bool {
+func isChar(c *ir.Column) bool {
 	return c.Type.Name == "char" && c.Type.ArrayDims == 0 && c.Type.Enum == nil
 }

@@ -1,39 +1,35 @@
-package generator
+package gocode
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	goruntime "runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/writer"
 )
 
 // File is one output file in memory; the writer's type.
 type File = writer.File
 
-// Emit renders the package: one Go file per table, the store, the enums
-// and schema.sql. It is pure; the files come back sorted by path. The
+// Emit renders the package's Go files: one per table, the store and the
+// enums. It is pure; the files come back sorted by path. The
 // files are rendered in parallel on GOMAXPROCS workers (gofmt'ing them is
 // most of the cost of generation), the largest single files first so
 // that they do not finish last; the output does not depend on the order
 // they finish in.
-func Emit(pkg *Package) ([]File, error) {
+func Emit(pkg *ir.Package) ([]File, error) {
 	var jobs []func() (File, error)
 	jobs = append(jobs, func() (File, error) {
 		f := newFile(pkg, pkg.Sources)
 		genStore(f, pkg)
 		return renderFile(pkg, "store.gen.go", f)
-	})
-	jobs = append(jobs, func() (File, error) {
-		ddl, err := SchemaSQL(pkg)
-		return File{Path: pkg.pkgPath("schema.sql"), Data: ddl}, err
 	})
 	if len(pkg.Enums) > 0 {
 		jobs = append(jobs, func() (File, error) {
@@ -55,7 +51,7 @@ func Emit(pkg *Package) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	sortFiles(files)
+	writer.SortFiles(files)
 	return files, nil
 }
 
@@ -88,31 +84,31 @@ func runJobs(jobs []func() (File, error)) ([]File, error) {
 
 // renderFile formats a jennifer file as the package's file name; a
 // failure names the output file.
-func renderFile(pkg *Package, name string, f *jen.File) (File, error) {
+func renderFile(pkg *ir.Package, name string, f *jen.File) (File, error) {
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
-		return File{}, fmt.Errorf("render %s: %w", pkg.pkgPath(name), err)
+		return File{}, fmt.Errorf("render %s: %w", pkg.Path(name), err)
 	}
-	return File{Path: pkg.pkgPath(name), Data: buf.Bytes()}, nil
+	return File{Path: pkg.Path(name), Data: buf.Bytes()}, nil
 }
 
 // newFile starts a Go file of the package with the generated-code header.
-func newFile(pkg *Package, sources []string) *jen.File {
+func newFile(pkg *ir.Package, sources []string) *jen.File {
 	var f *jen.File
 	if pkg.ImportPath != "" {
 		f = jen.NewFilePathName(pkg.ImportPath, pkg.Name)
 	} else {
 		f = jen.NewFile(pkg.Name)
 	}
-	for _, path := range importPaths {
-		f.ImportName(path, importNames[path])
+	for _, path := range ir.ImportPaths {
+		f.ImportName(path, ir.ImportNames[path])
 	}
 	f.HeaderComment(writer.Header)
-	f.HeaderComment("source: " + sourceList(sources))
+	f.HeaderComment("source: " + strings.Join(sources, ", "))
 	return f
 }
 
-func enumSources(pkg *Package) []string {
+func enumSources(pkg *ir.Package) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, e := range pkg.Enums {
@@ -125,7 +121,7 @@ func enumSources(pkg *Package) []string {
 }
 
 // typeCode renders a GoType.
-func typeCode(g GoType) *jen.Statement {
+func typeCode(g ir.GoType) *jen.Statement {
 	s := &jen.Statement{}
 	if g.Ptr {
 		s.Op("*")
@@ -206,22 +202,17 @@ func wrap(text string, width int) []string {
 }
 
 var (
-	ctxParam = jen.Id("ctx").Qual(pathContext, "Context")
+	ctxParam = jen.Id("ctx").Qual(ir.PathContext, "Context")
 )
 
 // wrapErr renders wrapErr(err, "table.Method", "table"): the generated
 // package's runtime.Wrap, which also names a violated constraint as the
 // spec does.
-func wrapErr(t *Table, method string) *jen.Statement {
+func wrapErr(t *ir.Table, method string) *jen.Statement {
 	return wrapErrOf(t, method, jen.Err())
 }
 
 // wrapErrOf is wrapErr of another error expression.
-func wrapErrOf(t *Table, method string, err jen.Code) *jen.Statement {
+func wrapErrOf(t *ir.Table, method string, err jen.Code) *jen.Statement {
 	return jen.Id("wrapErr").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
-}
-
-// sortFiles orders files by path.
-func sortFiles(files []File) {
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 }

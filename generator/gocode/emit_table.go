@@ -1,15 +1,16 @@
-package generator
+package gocode
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/dave/jennifer/jen"
 )
 
 // genTable emits everything of one table: model, insert and update
 // structs, repository, statements and methods.
-func genTable(f *jen.File, t *Table) {
+func genTable(f *jen.File, t *ir.Table) {
 	genModel(f, t)
 	genInsertStruct(f, t)
 	genUpdateStruct(f, t)
@@ -37,10 +38,7 @@ func genTable(f *jen.File, t *Table) {
 	}
 }
 
-// sqlName is the name of the unexported constant holding a statement.
-func sqlName(t *Table, method string) string { return "sql" + t.Plural + method }
-
-func genModel(f *jen.File, t *Table) {
+func genModel(f *jen.File, t *ir.Table) {
 	comment(f, docComment(fmt.Sprintf("%s is one row of table %s.", t.Model, t.SQLName), t.Comment))
 	f.Type().Id(t.Model).StructFunc(func(g *jen.Group) {
 		for _, c := range t.Columns {
@@ -54,14 +52,14 @@ func genModel(f *jen.File, t *Table) {
 }
 
 // insertFieldType is the type of a column's field in the insert struct.
-func insertFieldType(c *Column) *jen.Statement {
+func insertFieldType(c *ir.Column) *jen.Statement {
 	if c.HasDefault {
-		return jen.Qual(pathRuntime, "Opt").Types(typeCode(c.Go))
+		return jen.Qual(ir.PathRuntime, "Opt").Types(typeCode(c.Go))
 	}
 	return typeCode(c.Go)
 }
 
-func genInsertStruct(f *jen.File, t *Table) {
+func genInsertStruct(f *jen.File, t *ir.Table) {
 	doc := fmt.Sprintf("%s holds the values of a new row of table %s.", t.NewType, t.SQLName)
 	if hasDefaults(t.Insert) {
 		doc += " Fields of type runtime.Opt may be left unset: the column's default applies."
@@ -82,7 +80,7 @@ func genInsertStruct(f *jen.File, t *Table) {
 	f.Line()
 }
 
-func hasDefaults(cols []*Column) bool {
+func hasDefaults(cols []*ir.Column) bool {
 	for _, c := range cols {
 		if c.HasDefault {
 			return true
@@ -92,7 +90,7 @@ func hasDefaults(cols []*Column) bool {
 }
 
 // omittedOnInsert explains which columns the insert struct leaves out.
-func omittedOnInsert(t *Table) string {
+func omittedOnInsert(t *ir.Table) string {
 	var names []string
 	for _, c := range t.Columns {
 		if c.Identity || c.Managed != 0 {
@@ -109,19 +107,19 @@ func omittedOnInsert(t *Table) string {
 	return s
 }
 
-func genUpdateStruct(f *jen.File, t *Table) {
+func genUpdateStruct(f *jen.File, t *ir.Table) {
 	comment(f, fmt.Sprintf("%s lists changes to a row of table %s. Unset fields leave their column unchanged; "+
 		"a nullable column is set to NULL with runtime.Set[*T](nil).", t.UpdateType, t.SQLName))
 	f.Type().Id(t.UpdateType).StructFunc(func(g *jen.Group) {
 		for _, c := range t.Updatable {
-			g.Id(c.Field).Add(jen.Qual(pathRuntime, "Opt").Types(typeCode(c.Go))).
+			g.Id(c.Field).Add(jen.Qual(ir.PathRuntime, "Opt").Types(typeCode(c.Go))).
 				Tag(map[string]string{"json": c.JSON + ",omitzero"})
 		}
 	})
 	f.Line()
 }
 
-func genRepo(f *jen.File, t *Table) {
+func genRepo(f *jen.File, t *ir.Table) {
 	doc := fmt.Sprintf("%s reads and writes table %s.", t.Repo, t.SQLName)
 	if len(t.Notes) > 0 {
 		doc += "\n\n" + strings.Join(t.Notes, " ")
@@ -131,7 +129,7 @@ func genRepo(f *jen.File, t *Table) {
 	}
 	comment(f, doc)
 	f.Type().Id(t.Repo).StructFunc(func(g *jen.Group) {
-		g.Id("db").Qual(pathRuntime, "DBTX")
+		g.Id("db").Qual(ir.PathRuntime, "DBTX")
 		if t.ReadsDeleted {
 			g.Id("withDeleted").Bool()
 		}
@@ -139,18 +137,18 @@ func genRepo(f *jen.File, t *Table) {
 	f.Line()
 	comment(f, fmt.Sprintf("New%s returns a repository of table %s that runs its statements on db: a pool, "+
 		"a connection or a transaction.", t.Repo, t.SQLName))
-	f.Func().Id("New" + t.Repo).Params(jen.Id("db").Qual(pathRuntime, "DBTX")).Op("*").Id(t.Repo).Block(
+	f.Func().Id("New" + t.Repo).Params(jen.Id("db").Qual(ir.PathRuntime, "DBTX")).Op("*").Id(t.Repo).Block(
 		jen.Return(jen.Op("&").Id(t.Repo).Values(jen.Dict{jen.Id("db"): jen.Id("db")})),
 	)
 	f.Line()
 }
 
 // scanName names the table's row scanner.
-func scanName(t *Table) string { return "scan" + t.Model }
+func scanName(t *ir.Table) string { return "scan" + t.Model }
 
-func genScan(f *jen.File, t *Table) {
-	comment(f, fmt.Sprintf("%s reads a row of table %s, columns in table order, into v.", scanName(t), t.SQLName))
-	f.Func().Id(scanName(t)).Params(jen.Id("row").Qual(pathPgx, "Row"), jen.Id("v").Op("*").Id(t.Model)).Error().Block(
+func genScan(f *jen.File, t *ir.Table) {
+	comment(f, fmt.Sprintf("%s reads a row of table %s, columns in table order, into v.", t.Scan, t.SQLName))
+	f.Func().Id(t.Scan).Params(jen.Id("row").Qual(ir.PathPgx, "Row"), jen.Id("v").Op("*").Id(t.Model)).Error().Block(
 		jen.Return(jen.Id("row").Dot("Scan").CallFunc(func(g *jen.Group) {
 			for _, c := range t.Columns {
 				g.Op("&").Id("v").Dot(c.Field)
@@ -161,20 +159,20 @@ func genScan(f *jen.File, t *Table) {
 }
 
 // method starts a repository method declaration.
-func method(f *jen.File, t *Table, name, doc string) *jen.Statement {
+func method(f *jen.File, t *ir.Table, name, doc string) *jen.Statement {
 	comment(f, doc)
 	return f.Func().Params(jen.Id("r").Op("*").Id(t.Repo)).Id(name)
 }
 
 // argExpr renders how an argument is read from the struct variable v.
-func argExpr(v string, a Arg) jen.Code {
+func argExpr(v string, a ir.Arg) jen.Code {
 	field := jen.Id(v).Dot(a.Column.Field)
 	switch a.Kind {
-	case ArgOptPtr:
+	case ir.ArgOptPtr:
 		return field.Dot("Ptr").Call()
-	case ArgOptSet:
+	case ir.ArgOptSet:
 		return field.Dot("Set")
-	case ArgOptValue:
+	case ir.ArgOptValue:
 		return field.Dot("Value")
 	}
 	return field
@@ -182,7 +180,7 @@ func argExpr(v string, a Arg) jen.Code {
 
 // pkParams are the primary key parameters of a method; pkArgs the same
 // names as arguments.
-func pkParams(t *Table) []jen.Code {
+func pkParams(t *ir.Table) []jen.Code {
 	out := []jen.Code{ctxParam.Clone()}
 	for _, c := range t.PK {
 		out = append(out, jen.Id(c.Param).Add(typeCode(c.Go)))
@@ -190,7 +188,7 @@ func pkParams(t *Table) []jen.Code {
 	return out
 }
 
-func pkArgs(t *Table) []jen.Code {
+func pkArgs(t *ir.Table) []jen.Code {
 	var out []jen.Code
 	for _, c := range t.PK {
 		out = append(out, jen.Id(c.Param))
@@ -200,7 +198,7 @@ func pkArgs(t *Table) []jen.Code {
 
 // pkDesc describes the key parameters in a doc comment: "id" or
 // "order_id and product_id".
-func pkDesc(t *Table) string {
+func pkDesc(t *ir.Table) string {
 	names := make([]string, len(t.PK))
 	for i, c := range t.PK {
 		names[i] = c.Param
@@ -212,11 +210,11 @@ func pkDesc(t *Table) string {
 }
 
 // queryOne renders: var v T; if err := scan(db.QueryRow(ctx, sql, args...), &v); err != nil { return T{}, wrap }; return v, nil
-func queryOne(t *Table, methodName string, scoped bool, s Statement, args []jen.Code) []jen.Code {
+func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code) []jen.Code {
 	return []jen.Code{
 		jen.Var().Id("v").Id(t.Model),
 		jen.If(
-			jen.Err().Op(":=").Id(scanName(t)).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
+			jen.Err().Op(":=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, methodName))),
 		jen.Return(jen.Id("v"), jen.Nil()),
@@ -230,15 +228,15 @@ func collectRows(rows, scan string, capacity jen.Code) *jen.Statement {
 	if capacity == nil {
 		capacity = jen.Lit(0)
 	}
-	return jen.Qual(pathRuntime, "CollectRows").Call(jen.Id(rows), capacity, jen.Id(scan))
+	return jen.Qual(ir.PathRuntime, "CollectRows").Call(jen.Id(rows), capacity, jen.Id(scan))
 }
 
 // queryMany renders a query collected into a slice of models.
-func queryMany(t *Table, methodName string, scoped bool, s Statement, args []jen.Code, capacity jen.Code) []jen.Code {
+func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code, capacity jen.Code) []jen.Code {
 	return []jen.Code{
 		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, args)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", scanName(t), capacity)),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", t.Scan, capacity)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
 		jen.Return(jen.Id("items"), jen.Nil()),
 	}
@@ -247,7 +245,7 @@ func queryMany(t *Table, methodName string, scoped bool, s Statement, args []jen
 // prelude is what a method runs before its statements: Validate on v
 // (when not ""), then, when s needs it, the tenant. fail renders the
 // return of an error.
-func prelude(t *Table, method, v string, s []Statement, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
+func prelude(t *ir.Table, method, v string, s []ir.Statement, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
 	var out []jen.Code
 	if v != "" {
 		out = append(out, validatePrelude(t, method, v, fail)...)
@@ -260,7 +258,7 @@ func prelude(t *Table, method, v string, s []Statement, fail func(jen.Code) jen.
 }
 
 // returnsModel is the fail function of methods returning (Model, error).
-func returnsModel(t *Table) func(jen.Code) jen.Code {
+func returnsModel(t *ir.Table) func(jen.Code) jen.Code {
 	return func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), err) }
 }
 
@@ -270,14 +268,14 @@ func returnsBool(err jen.Code) jen.Code { return jen.Return(jen.False(), err) }
 // returnsNil is the fail function of methods returning (slice or map, error).
 func returnsNil(err jen.Code) jen.Code { return jen.Return(jen.Nil(), err) }
 
-func genCreate(f *jen.File, t *Table) {
+func genCreate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Create
 	genStatement(f, s)
 	var args []jen.Code
 	for _, a := range t.SQL.CreateArgs {
 		args = append(args, argExpr("n", a))
 	}
-	pre, scoped := prelude(t, "Create", "n", []Statement{s}, returnsModel(t))
+	pre, scoped := prelude(t, "Create", "n", []ir.Statement{s}, returnsModel(t))
 	doc := fmt.Sprintf("Create inserts a row into table %s and returns it as stored, defaults applied.", t.SQLName)
 	if t.Validates {
 		doc += " It validates n first."
@@ -288,10 +286,10 @@ func genCreate(f *jen.File, t *Table) {
 	f.Line()
 }
 
-func genFindByID(f *jen.File, t *Table) {
+func genFindByID(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindByID
 	genStatement(f, s)
-	pre, scoped := prelude(t, "FindByID", "", []Statement{s}, returnsModel(t))
+	pre, scoped := prelude(t, "FindByID", "", []ir.Statement{s}, returnsModel(t))
 	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of table %s with %s. If there is none, "+
 		"the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))).
 		Params(pkParams(t)...).Params(jen.Id(t.Model), jen.Error()).
@@ -299,10 +297,10 @@ func genFindByID(f *jen.File, t *Table) {
 	f.Line()
 }
 
-func genFindAll(f *jen.File, t *Table) {
+func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	genStatement(f, s)
-	pre, scoped := prelude(t, "FindAll", "", []Statement{s}, returnsNil)
+	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
 	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of table %s, ordered by primary key. It holds "+
 		"the whole result in memory; use List or Stream for large tables.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
@@ -310,10 +308,10 @@ func genFindAll(f *jen.File, t *Table) {
 	f.Line()
 }
 
-func genStream(f *jen.File, t *Table) {
+func genStream(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	zero := jen.Id(t.Model).Values()
-	pre, scoped := prelude(t, "Stream", "", []Statement{s}, func(err jen.Code) jen.Code {
+	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Id("yield").Call(zero.Clone(), err).Line().Return()
 	})
 	body := append(pre,
@@ -326,7 +324,7 @@ func genStream(f *jen.File, t *Table) {
 		jen.Var().Id("v").Id(t.Model),
 		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
 			jen.Id("v").Op("=").Id(t.Model).Values(),
-			jen.If(jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Id(t.Scan).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
 				jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
 				jen.Return(),
 			),
@@ -339,18 +337,18 @@ func genStream(f *jen.File, t *Table) {
 	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of table %s, ordered by primary key, reading them "+
 		"from the server as the loop goes: memory use does not grow with the table. An error ends the sequence.",
 		t.SQLName)).
-		Params(ctxParam.Clone()).Qual(pathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
+		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
 		Block(jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.Id(t.Model), jen.Error()).Bool()).Block(body...)))
 	f.Line()
 }
 
-func genList(f *jen.File, t *Table) {
+func genList(f *jen.File, t *ir.Table) {
 	first, after := t.SQL.ListFirst, t.SQL.ListAfter
 	genStatement(f, first)
 	genStatement(f, after)
-	pageType := jen.Qual(pathRuntime, "Page").Types(jen.Id(t.Model))
+	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(t.Model))
 	fail := func() jen.Code { return jen.Return(pageType.Clone().Values(), wrapErr(t, "List")) }
-	pre, scoped := prelude(t, "List", "", []Statement{first, after}, func(err jen.Code) jen.Code {
+	pre, scoped := prelude(t, "List", "", []ir.Statement{first, after}, func(err jen.Code) jen.Code {
 		return jen.Return(pageType.Clone().Values(), err)
 	})
 
@@ -368,7 +366,7 @@ func genList(f *jen.File, t *Table) {
 
 	body := append(pre,
 		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
-		jen.Var().Id("rows").Qual(pathPgx, "Rows"),
+		jen.Var().Id("rows").Qual(ir.PathPgx, "Rows"),
 	)
 	if !scoped {
 		body = append(body, jen.Var().Err().Error())
@@ -381,34 +379,34 @@ func genList(f *jen.File, t *Table) {
 			for _, d := range decl {
 				g.Add(d)
 			}
-			g.If(jen.Err().Op(":=").Qual(pathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
+			g.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
 				jen.Err().Op("!=").Nil()).Block(fail())
 			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(after, afterArgs)...)
 		}),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", scanName(t), jen.Id("size").Op("+").Lit(1))),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", t.Scan, jen.Id("size").Op("+").Lit(1))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
-		jen.Return(jen.Qual(pathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"),
+		jen.Return(jen.Qual(ir.PathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"),
 			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).String().Block(
-				jen.Return(jen.Qual(pathRuntime, "EncodeCursor").Call(key...)),
+				jen.Return(jen.Qual(ir.PathRuntime, "EncodeCursor").Call(key...)),
 			)), jen.Nil()),
 	)
 	method(f, t, "List", fmt.Sprintf("List returns a page of rows of table %s in primary key order: up to "+
 		"page.Limit rows after the cursor page.After (\"\" for the first page). Pass the returned Next cursor "+
 		"to get the following page; it is \"\" after the last one. Rows inserted meanwhile after the cursor "+
 		"are included, and no row is returned twice.", t.SQLName)).
-		Params(ctxParam.Clone(), jen.Id("page").Qual(pathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
+		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()
 }
 
 // versionParam is the parameter of the version the caller read.
-func versionParam(t *Table) jen.Code { return jen.Id("version").Add(typeCode(t.Version.Go)) }
+func versionParam(t *ir.Table) jen.Code { return jen.Id("version").Add(typeCode(t.Version.Go)) }
 
 // staleOrMissing renders, for a write of a versioned table that matched
 // no row, the lookup telling a stale version (a conflict) from a missing
 // row: err becomes runtime.NewStaleVersionError or stays pgx.ErrNoRows.
-func staleOrMissing(t *Table, method string, scoped bool) jen.Code {
+func staleOrMissing(t *ir.Table, method string, scoped bool) jen.Code {
 	args := append([]jen.Code{jen.Id("ctx"), jen.Id(t.SQL.Exists.Const)}, pkArgs(t)...)
 	args = append(args, tailArgs(t.SQL.Exists)...)
 	return jen.Var().Id("exists").Bool().Line().
@@ -416,11 +414,11 @@ func staleOrMissing(t *Table, method string, scoped bool) jen.Code {
 			jen.Id("xerr").Op("!=").Nil()).Block(
 		jen.Err().Op("=").Id("xerr"),
 	).Else().If(jen.Id("exists")).Block(
-		jen.Err().Op("=").Qual(pathRuntime, "NewStaleVersionError").Call(jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
+		jen.Err().Op("=").Qual(ir.PathRuntime, "NewStaleVersionError").Call(jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
 	)
 }
 
-func genUpdate(f *jen.File, t *Table) {
+func genUpdate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Update
 	genStatement(f, s)
 	if t.Version != nil {
@@ -447,12 +445,12 @@ func genUpdate(f *jen.File, t *Table) {
 		params = append(params, versionParam(t))
 	}
 	params = append(params, jen.Id("u").Id(t.UpdateType))
-	pre, scoped := prelude(t, "Update", "u", []Statement{s}, returnsModel(t))
+	pre, scoped := prelude(t, "Update", "u", []ir.Statement{s}, returnsModel(t))
 	body := append(pre, jen.Var().Id("v").Id(t.Model))
-	scan := jen.Err().Op(":=").Id(scanName(t)).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v"))
+	scan := jen.Err().Op(":=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v"))
 	if t.Version != nil {
 		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(
-			jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(staleOrMissing(t, "Update", scoped)),
+			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(staleOrMissing(t, "Update", scoped)),
 			jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "Update")),
 		))
 	} else {
@@ -466,8 +464,8 @@ func genUpdate(f *jen.File, t *Table) {
 // execCount renders running s with Exec and returning whether it touched a
 // row; on a versioned table, a write that touched none is told from a
 // stale version when versioned is set.
-func execCount(t *Table, method string, s Statement, args []jen.Code, versioned bool) []jen.Code {
-	pre, scoped := prelude(t, method, "", []Statement{s}, returnsBool)
+func execCount(t *ir.Table, method string, s ir.Statement, args []jen.Code, versioned bool) []jen.Code {
+	pre, scoped := prelude(t, method, "", []ir.Statement{s}, returnsBool)
 	body := append(pre,
 		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, method))),
@@ -475,9 +473,9 @@ func execCount(t *Table, method string, s Statement, args []jen.Code, versioned 
 	if versioned {
 		body = append(body,
 			jen.If(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0)).Block(jen.Return(jen.True(), jen.Nil())),
-			jen.Err().Op("=").Qual(pathPgx, "ErrNoRows"),
+			jen.Err().Op("=").Qual(ir.PathPgx, "ErrNoRows"),
 			staleOrMissing(t, method, scoped),
-			jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(jen.Return(jen.False(), jen.Nil())),
+			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(jen.Return(jen.False(), jen.Nil())),
 			jen.Return(jen.False(), wrapErr(t, method)),
 		)
 		return body
@@ -485,7 +483,7 @@ func execCount(t *Table, method string, s Statement, args []jen.Code, versioned 
 	return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()))
 }
 
-func genDelete(f *jen.File, t *Table) {
+func genDelete(f *jen.File, t *ir.Table) {
 	s := t.SQL.Delete
 	genStatement(f, s)
 	doc := fmt.Sprintf("Delete removes the row of table %s with %s and reports whether there was one.", t.SQLName, pkDesc(t))
@@ -506,7 +504,7 @@ func genDelete(f *jen.File, t *Table) {
 }
 
 // genSoftDelete emits HardDelete and Restore of a soft-delete table.
-func genSoftDelete(f *jen.File, t *Table) {
+func genSoftDelete(f *jen.File, t *ir.Table) {
 	if t.DeletedAt == nil {
 		return
 	}
@@ -524,10 +522,10 @@ func genSoftDelete(f *jen.File, t *Table) {
 	f.Line()
 }
 
-func genCount(f *jen.File, t *Table) {
+func genCount(f *jen.File, t *ir.Table) {
 	s := t.SQL.Count
 	genStatement(f, s)
-	pre, scoped := prelude(t, "Count", "", []Statement{s}, func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })
+	pre, scoped := prelude(t, "Count", "", []ir.Statement{s}, func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })
 	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of table %s.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Int64(), jen.Error()).
 		Block(append(pre,

@@ -1,35 +1,36 @@
-package generator
+package gocode
 
 import (
 	"fmt"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/dave/jennifer/jen"
 )
 
 // genRelations emits the methods of a table's relations.
-func genRelations(f *jen.File, t *Table) {
+func genRelations(f *jen.File, t *ir.Table) {
 	for _, r := range t.Relations {
 		switch r.Kind {
-		case BelongsTo:
+		case ir.BelongsTo:
 			genBelongsTo(f, r)
-		case HasMany:
+		case ir.HasMany:
 			if r.Skipped == "" {
 				genHasMany(f, r)
 			}
-		case ManyToMany:
+		case ir.ManyToMany:
 			genManyToMany(f, r)
 		}
 	}
 }
 
 // mapType is map[Key][]Model.
-func mapType(r *Relation, model string) *jen.Statement {
+func mapType(r *ir.Relation, model string) *jen.Statement {
 	return jen.Map(typeCode(r.Key)).Index().Id(model)
 }
 
 // keyOf reads the relation key from a field expression of the given
 // column: nullable columns are pointers, dereferenced.
-func keyOf(c *Column, expr *jen.Statement) *jen.Statement {
+func keyOf(c *ir.Column, expr *jen.Statement) *jen.Statement {
 	if c.Go.Ptr {
 		return jen.Op("*").Add(expr)
 	}
@@ -39,9 +40,9 @@ func keyOf(c *Column, expr *jen.Statement) *jen.Statement {
 // loaderExtra are the parameters a loader of child takes after its keys:
 // the tenant and whether to include soft-deleted rows, as its statement
 // needs them.
-func loaderExtra(r *Relation) []jen.Code {
+func loaderExtra(r *ir.Relation) []jen.Code {
 	var out []jen.Code
-	if r.LoadSQL.Has(TailTenant) {
+	if r.LoadSQL.Has(ir.TailTenant) {
 		out = append(out, jen.Id("tenant").Add(typeCode(r.Child.Tenant.Go.Elem())))
 	}
 	if r.LoadSQL.WithDeleted != nil {
@@ -51,9 +52,9 @@ func loaderExtra(r *Relation) []jen.Code {
 }
 
 // loaderArgs are the arguments a method passes a loader after its keys.
-func loaderArgs(r *Relation) []jen.Code {
+func loaderArgs(r *ir.Relation) []jen.Code {
 	var out []jen.Code
-	if r.LoadSQL.Has(TailTenant) {
+	if r.LoadSQL.Has(ir.TailTenant) {
 		out = append(out, jen.Id("tenant"))
 	}
 	if r.LoadSQL.WithDeleted != nil {
@@ -64,18 +65,18 @@ func loaderArgs(r *Relation) []jen.Code {
 
 // loaderPrelude is what a method calling r's loader runs first: the
 // tenant of ctx, when the loader needs it.
-func loaderPrelude(t *Table, method string, r *Relation, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
-	if !r.LoadSQL.Has(TailTenant) {
+func loaderPrelude(t *ir.Table, method string, r *ir.Relation, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
+	if !r.LoadSQL.Has(ir.TailTenant) {
 		return nil, false
 	}
 	return tenantPrelude(t, method, r.Child.Tenant.Go.Elem(), fail), true
 }
 
 // genBelongsTo emits ListBy<FK>, LoadBy<FK> and the shared loader.
-func genBelongsTo(f *jen.File, r *Relation) {
+func genBelongsTo(f *jen.File, r *ir.Relation) {
 	t, c := r.Table, r.FK
 	genStatement(f, r.ListSQL)
-	pre, scoped := prelude(t, r.List, "", []Statement{r.ListSQL}, returnsNil)
+	pre, scoped := prelude(t, r.List, "", []ir.Statement{r.ListSQL}, returnsNil)
 	method(f, t, r.List, fmt.Sprintf("%s returns the rows of table %s whose %s is %s, in primary key order.",
 		r.List, t.SQLName, c.SQLName, c.Param)).
 		Params(ctxParam.Clone(), jen.Id(c.Param).Add(typeCode(r.Key))).Params(jen.Index().Id(t.Model), jen.Error()).
@@ -89,7 +90,7 @@ func genBelongsTo(f *jen.File, r *Relation) {
 	mt := mapType(r, t.Model)
 	doc := fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each group in "+
 		"primary key order, with one query. Keys without rows are not in the map.", r.Loader, t.SQLName, c.SQLName, c.SQLName)
-	if s.Has(TailTenant) {
+	if s.Has(ir.TailTenant) {
 		doc += " db must be scoped to tenant (runtime.Scope)."
 	}
 	if s.WithDeleted != nil {
@@ -106,7 +107,7 @@ func genBelongsTo(f *jen.File, r *Relation) {
 		sql = jen.Id("sql")
 	}
 	query := append([]jen.Code{jen.Id("ctx"), sql, jen.Id("keys")}, tailArgs(s)...)
-	params := append([]jen.Code{ctxParam.Clone(), jen.Id("db").Qual(pathRuntime, "DBTX"), jen.Id("keys").Index().Add(typeCode(r.Key))}, loaderExtra(r)...)
+	params := append([]jen.Code{ctxParam.Clone(), jen.Id("db").Qual(ir.PathRuntime, "DBTX"), jen.Id("keys").Index().Add(typeCode(r.Key))}, loaderExtra(r)...)
 	body := []jen.Code{
 		jen.Id("m").Op(":=").Make(mt.Clone()),
 		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(jen.Id("m"), jen.Nil())),
@@ -118,7 +119,7 @@ func genBelongsTo(f *jen.File, r *Relation) {
 		jen.Defer().Id("rows").Dot("Close").Call(),
 		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
 			jen.Var().Id("v").Id(t.Model),
-			jen.If(jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Id(t.Scan).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Nil(), jen.Err()),
 			),
 			jen.Id("k").Op(":=").Add(keyOf(c, jen.Id("v").Dot(c.Field))),
@@ -145,7 +146,7 @@ func genBelongsTo(f *jen.File, r *Relation) {
 }
 
 // parentKeys renders the loop collecting the keys of parents from ref.
-func parentKeys(r *Relation, ref *Column) []jen.Code {
+func parentKeys(r *ir.Relation, ref *ir.Column) []jen.Code {
 	elem := jen.Id("parents").Index(jen.Id("i")).Dot(ref.Field)
 	add := jen.Id("keys").Op("=").Append(jen.Id("keys"), keyOf(ref, elem.Clone()))
 	if ref.Go.Ptr {
@@ -158,11 +159,11 @@ func parentKeys(r *Relation, ref *Column) []jen.Code {
 }
 
 // genHasMany emits Load<Children> on the parent's repository.
-func genHasMany(f *jen.File, r *Relation) {
+func genHasMany(f *jen.File, r *ir.Relation) {
 	t, child := r.Table, r.Target
-	var loader *Relation
+	var loader *ir.Relation
 	for _, cr := range child.Relations {
-		if cr.Kind == BelongsTo && cr.FK == r.FK {
+		if cr.Kind == ir.BelongsTo && cr.FK == r.FK {
 			loader = cr
 		}
 	}
@@ -184,7 +185,7 @@ func genHasMany(f *jen.File, r *Relation) {
 }
 
 // genManyToMany emits Load<Name>, Link<Name> and Unlink<Name>.
-func genManyToMany(f *jen.File, r *Relation) {
+func genManyToMany(f *jen.File, r *ir.Relation) {
 	t, target := r.Table, r.Target
 	if r.Skipped == "" {
 		s := r.LoadSQL
@@ -236,7 +237,7 @@ func genManyToMany(f *jen.File, r *Relation) {
 		b += "_"
 	}
 	params := []jen.Code{ctxParam.Clone(), jen.Id(a).Add(typeCode(r.FK.Go.Elem())), jen.Id(b).Add(typeCode(r.To.Go.Elem()))}
-	exec := func(name string, s Statement) []jen.Code {
+	exec := func(name string, s ir.Statement) []jen.Code {
 		return []jen.Code{
 			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Exec").Call(jen.Id("ctx"), jen.Id(s.Const), jen.Id(a), jen.Id(b)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, name))),

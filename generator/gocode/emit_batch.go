@@ -1,16 +1,17 @@
-package generator
+package gocode
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/dave/jennifer/jen"
 )
 
 // genBatch emits FindByIDs, CreateMany, CreateManyReturning and the
 // upserts of a table.
-func genBatch(f *jen.File, t *Table) {
+func genBatch(f *jen.File, t *ir.Table) {
 	genFindByIDs(f, t)
 	genCreateMany(f, t)
 	genCreateManyReturning(f, t)
@@ -20,7 +21,7 @@ func genBatch(f *jen.File, t *Table) {
 	}
 }
 
-func genFindByIDs(f *jen.File, t *Table) {
+func genFindByIDs(f *jen.File, t *ir.Table) {
 	s := t.Batch.FindByIDs
 	if s == nil {
 		return
@@ -28,7 +29,7 @@ func genFindByIDs(f *jen.File, t *Table) {
 	pk := t.PK[0]
 	genStatement(f, *s)
 	// Without a tenant the method fails, whatever its input.
-	pre, scoped := prelude(t, "FindByIDs", "", []Statement{*s}, returnsNil)
+	pre, scoped := prelude(t, "FindByIDs", "", []ir.Statement{*s}, returnsNil)
 	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
 	body = append(body, queryMany(t, "FindByIDs", scoped, *s, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
 	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
@@ -40,7 +41,7 @@ func genFindByIDs(f *jen.File, t *Table) {
 }
 
 // copyValue is how the COPY source passes a column's value.
-func copyValue(c *Column) *jen.Statement {
+func copyValue(c *ir.Column) *jen.Statement {
 	v := jen.Id("n").Dot(c.Field)
 	if c.HasDefault {
 		return v.Dot("Value")
@@ -48,14 +49,14 @@ func copyValue(c *Column) *jen.Statement {
 	return v
 }
 
-func genCreateMany(f *jen.File, t *Table) {
+func genCreateMany(f *jen.File, t *ir.Table) {
 	bs := t.Batch
 	if bs.CopySource == "" {
 		genCreateManyInsert(f, t)
 		return
 	}
 	src := bs.CopySource
-	opt := map[*Column]int{}
+	opt := map[*ir.Column]int{}
 	for i, c := range bs.CopyOptional {
 		opt[c] = i
 	}
@@ -145,7 +146,7 @@ func genCreateMany(f *jen.File, t *Table) {
 	f.Func().Params(recv.Clone()).Id("Err").Params().Error().Block(jen.Return(jen.Nil()))
 	f.Line()
 
-	ident := jen.Qual(pathPgx, "Identifier").Values(jen.Lit(t.SQLName))
+	ident := jen.Qual(ir.PathPgx, "Identifier").Values(jen.Lit(t.SQLName))
 	newSrc := func(mask jen.Code) *jen.Statement {
 		return jen.Op("&").Id(src).Values(jen.Dict{
 			jen.Id("rows"): jen.Id("rows"),
@@ -165,7 +166,7 @@ func genCreateMany(f *jen.File, t *Table) {
 			jen.Id("probe").Op(":=").Id(src).Values(),
 			jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
 				jen.Id("m").Op(":=").Id("probe").Dot("maskOf").Call(jen.Op("&").Id("rows").Index(jen.Id("i"))),
-				jen.If(jen.Op("!").Qual(pathSlices, "Contains").Call(jen.Id("masks"), jen.Id("m"))).Block(
+				jen.If(jen.Op("!").Qual(ir.PathSlices, "Contains").Call(jen.Id("masks"), jen.Id("m"))).Block(
 					jen.Id("masks").Op("=").Append(jen.Id("masks"), jen.Id("m")),
 				),
 			),
@@ -192,7 +193,7 @@ func genCreateMany(f *jen.File, t *Table) {
 		for _, e := range bs.CopyEnums {
 			args = append(args, jen.Lit(e))
 		}
-		enums = append(enums, jen.If(jen.Err().Op(":=").Qual(pathRuntime, "RegisterEnumTypes").Call(args...), jen.Err().Op("!=").Nil()).Block(
+		enums = append(enums, jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "RegisterEnumTypes").Call(args...), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Err()),
 		))
 	}
@@ -209,8 +210,8 @@ func genCreateMany(f *jen.File, t *Table) {
 	if grouped || len(bs.CopyEnums) > 0 {
 		body = append(body,
 			jen.Var().Id("total").Int64(),
-			jen.Err().Op(":=").Qual(pathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Qual(pathRuntime, "TxOptions").Values(),
-				jen.Func().Params(jen.Id("tx").Qual(pathPgx, "Tx")).Error().Block(fn...)),
+			jen.Err().Op(":=").Qual(ir.PathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Qual(ir.PathRuntime, "TxOptions").Values(),
+				jen.Func().Params(jen.Id("tx").Qual(ir.PathPgx, "Tx")).Error().Block(fn...)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jen.Return(jen.Id("total"), jen.Nil()),
 		)
@@ -236,23 +237,23 @@ func genCreateMany(f *jen.File, t *Table) {
 
 // returningElem is the Go element type of the array an argument of
 // CreateManyReturning binds.
-func returningElem(a Arg) jen.Code {
+func returningElem(a ir.Arg) jen.Code {
 	switch a.Kind {
-	case ArgOptSet:
+	case ir.ArgOptSet:
 		return jen.Bool()
-	case ArgOptPtr:
+	case ir.ArgOptPtr:
 		return jen.Op("*").Add(typeCode(a.Column.Go))
 	}
 	return typeCode(a.Column.Go)
 }
 
 // validateRows renders the check of every row of a batch before any SQL.
-func validateRows(t *Table, method string, fail func(jen.Code) jen.Code) []jen.Code {
+func validateRows(t *ir.Table, method string, fail func(jen.Code) jen.Code) []jen.Code {
 	if !t.Validates {
 		return nil
 	}
 	return []jen.Code{
-		jen.If(jen.Err().Op(":=").Qual(pathRuntime, "ValidateAll").Call(jen.Id("rows")), jen.Err().Op("!=").Nil()).Block(
+		jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "ValidateAll").Call(jen.Id("rows")), jen.Err().Op("!=").Nil()).Block(
 			fail(wrapErrOf(t, method, jen.Err())),
 		),
 	}
@@ -261,7 +262,7 @@ func validateRows(t *Table, method string, fail func(jen.Code) jen.Code) []jen.C
 // unnestArrays renders the arrays a statement over unnest binds, one per
 // argument of Create, filled from rows; it returns the statements and
 // the arrays in placeholder order.
-func unnestArrays(t *Table) ([]jen.Code, []jen.Code) {
+func unnestArrays(t *ir.Table) ([]jen.Code, []jen.Code) {
 	var body []jen.Code
 	loop := []jen.Code{jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i"))}
 	var args []jen.Code
@@ -277,7 +278,7 @@ func unnestArrays(t *Table) ([]jen.Code, []jen.Code) {
 
 // queueCreates renders a pgx.Batch holding Create's statement once per
 // row, sent on the method's database.
-func queueCreates(t *Table, scoped bool) []jen.Code {
+func queueCreates(t *ir.Table, scoped bool) []jen.Code {
 	s := t.SQL.Create
 	var args []jen.Code
 	for _, a := range t.SQL.CreateArgs {
@@ -292,7 +293,7 @@ func queueCreates(t *Table, scoped bool) []jen.Code {
 		)
 	}
 	return []jen.Code{
-		jen.Id("b").Op(":=").Op("&").Qual(pathPgx, "Batch").Values(),
+		jen.Id("b").Op(":=").Op("&").Qual(ir.PathPgx, "Batch").Values(),
 		loop,
 		jen.Id("br").Op(":=").Add(dbOf(scoped)).Dot("SendBatch").Call(jen.Id("ctx"), jen.Id("b")),
 	}
@@ -301,7 +302,7 @@ func queueCreates(t *Table, scoped bool) []jen.Code {
 // genCreateManyInsert emits CreateMany of a table COPY cannot serve
 // (tenant or audit): one INSERT … SELECT FROM unnest, or Create queued
 // per row when the table has array columns.
-func genCreateManyInsert(f *jen.File, t *Table) {
+func genCreateManyInsert(f *jen.File, t *ir.Table) {
 	bs := t.Batch
 	if len(t.Insert) == 0 && t.Tenant == nil {
 		return
@@ -310,7 +311,7 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) }
 	var doc string
 	if bs.ReturningBatch {
-		body, scoped := prelude(t, "CreateMany", "", []Statement{t.SQL.Create}, fail)
+		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{t.SQL.Create}, fail)
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
 		body = append(body, validateRows(t, "CreateMany", fail)...)
 		body = append(body, queueCreates(t, scoped)...)
@@ -332,7 +333,7 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 	{
 		s := bs.Insert
 		genStatement(f, s)
-		body, scoped := prelude(t, "CreateMany", "", []Statement{s}, fail)
+		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{s}, fail)
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
 		body = append(body, validateRows(t, "CreateMany", fail)...)
 		arrays, args := unnestArrays(t)
@@ -360,7 +361,7 @@ func genCreateManyInsert(f *jen.File, t *Table) {
 
 // genCreateManyMethod emits CreateMany of a table COPY cannot serve, with
 // the reason in its doc comment.
-func genCreateManyMethod(f *jen.File, t *Table, doc string, body []jen.Code) {
+func genCreateManyMethod(f *jen.File, t *ir.Table, doc string, body []jen.Code) {
 	switch {
 	case t.Tenant != nil && t.Audit:
 		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security, and the audit rows are written by the same statement."
@@ -374,11 +375,11 @@ func genCreateManyMethod(f *jen.File, t *Table, doc string, body []jen.Code) {
 	f.Line()
 }
 
-func genCreateManyReturning(f *jen.File, t *Table) {
+func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	bs := t.Batch
 	wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, "CreateManyReturning")) }
-	start := func(s Statement) ([]jen.Code, bool) {
-		body, scoped := prelude(t, "CreateManyReturning", "", []Statement{s}, returnsNil)
+	start := func(s ir.Statement) ([]jen.Code, bool) {
+		body, scoped := prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
 		return append(body, validateRows(t, "CreateManyReturning", returnsNil)...), scoped
 	}
@@ -392,7 +393,7 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 			jen.Id("out").Op(":=").Make(jen.Index().Id(t.Model), jen.Lit(0), jen.Len(jen.Id("rows"))),
 			jen.For(jen.Range().Id("rows")).Block(
 				jen.Var().Id("v").Id(t.Model),
-				jen.If(jen.Err().Op(":=").Id(scanName(t)).Call(jen.Id("br").Dot("QueryRow").Call(), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+				jen.If(jen.Err().Op(":=").Id(t.Scan).Call(jen.Id("br").Dot("QueryRow").Call(), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
 					jen.Id("br").Dot("Close").Call(),
 					wrap(),
 				),
@@ -415,7 +416,7 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 		body = append(body,
 			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, args)...),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(collectRows("res", scanName(t), jen.Len(jen.Id("rows")))),
+			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(collectRows("res", t.Scan, jen.Len(jen.Id("rows")))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
 			jen.Return(jen.Id("out"), jen.Nil()),
 		)
@@ -432,7 +433,7 @@ func genCreateManyReturning(f *jen.File, t *Table) {
 }
 
 // keyDoc names a unique key's columns: "email", "(user_id, currency)".
-func keyDoc(k *UniqueKey) string {
+func keyDoc(k *ir.UniqueKey) string {
 	names := make([]string, len(k.Columns))
 	for i, c := range k.Columns {
 		names[i] = c.SQLName
@@ -447,7 +448,7 @@ func keyDoc(k *UniqueKey) string {
 	return s
 }
 
-func genUpsert(f *jen.File, t *Table, k *UniqueKey) {
+func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.UpsertSQL
 	genStatement(f, s)
 	var args []jen.Code
@@ -474,7 +475,7 @@ func genUpsert(f *jen.File, t *Table, k *UniqueKey) {
 		doc += " The audit row holds the old values of an updated row, read and locked by the same statement; when " +
 			"the row in the way was committed after the statement started, the statement runs again, up to three times."
 	}
-	pre, scoped := prelude(t, k.Upsert, "n", []Statement{s}, returnsModel(t))
+	pre, scoped := prelude(t, k.Upsert, "n", []ir.Statement{s}, returnsModel(t))
 	var body []jen.Code
 	if !k.MayMiss {
 		body = append(pre, queryOne(t, k.Upsert, scoped, s, args)...)
@@ -485,12 +486,12 @@ func genUpsert(f *jen.File, t *Table, k *UniqueKey) {
 		}
 		body = append(body,
 			jen.For(jen.Id("attempt").Op(":=").Lit(0), jen.Id("attempt").Op("<").Lit(3), jen.Id("attempt").Op("++")).Block(
-				jen.Err().Op("=").Id(scanName(t)).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
-				jen.If(jen.Op("!").Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(jen.Break()),
+				jen.Err().Op("=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
+				jen.If(jen.Op("!").Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(jen.Break()),
 			),
 			jen.Switch().Block(
-				jen.Case(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(
-					jen.Return(jen.Id(t.Model).Values(), jen.Qual(pathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.Upsert), jen.Lit(t.SQLName))),
+				jen.Case(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
+					jen.Return(jen.Id(t.Model).Values(), jen.Qual(ir.PathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.Upsert), jen.Lit(t.SQLName))),
 				),
 				jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, k.Upsert))),
 			),
@@ -503,7 +504,7 @@ func genUpsert(f *jen.File, t *Table, k *UniqueKey) {
 	f.Line()
 }
 
-func genCreateIfAbsent(f *jen.File, t *Table, k *UniqueKey) {
+func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.CreateIfAbsentSQL
 	genStatement(f, s)
 	var args []jen.Code
@@ -511,13 +512,13 @@ func genCreateIfAbsent(f *jen.File, t *Table, k *UniqueKey) {
 		args = append(args, argExpr("n", a))
 	}
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), jen.False(), err) }
-	pre, scoped := prelude(t, k.CreateIfAbsent, "n", []Statement{s}, fail)
+	pre, scoped := prelude(t, k.CreateIfAbsent, "n", []ir.Statement{s}, fail)
 	wrap := wrapErr(t, k.CreateIfAbsent)
 	exhausted := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), jen.False(), wrap))
 	if k.Hidden {
-		exhausted = jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows"))).Block(
+		exhausted = jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
 			jen.Comment("The row in the way is one the caller cannot see."),
-			fail(jen.Qual(pathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.CreateIfAbsent), jen.Lit(t.SQLName))),
+			fail(jen.Qual(ir.PathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.CreateIfAbsent), jen.Lit(t.SQLName))),
 		).Line().Add(exhausted)
 	}
 	body := append(pre,
@@ -530,7 +531,7 @@ func genCreateIfAbsent(f *jen.File, t *Table, k *UniqueKey) {
 					g.Op("&").Id("v").Dot(c.Field)
 				}
 			}),
-			jen.If(jen.Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathPgx, "ErrNoRows")).Op("&&").Id("attempt").Op("<").Lit(3)).Block(
+			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows")).Op("&&").Id("attempt").Op("<").Lit(3)).Block(
 				jen.Comment("The row in the way was committed after the statement's snapshot"),
 				jen.Comment("was taken; a new statement sees it (or inserts, if it is gone)."),
 				jen.Continue(),

@@ -1,10 +1,8 @@
-package generator
+package sqlschema
 
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -12,33 +10,13 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/writer"
-	"github.com/cpcgen/cpcgen/spec"
 )
 
 // SchemaName is the PostgreSQL schema generated tables live in.
 const SchemaName = "public"
-
-// maxIdent is PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
-const maxIdent = 63
-
-// constraintName joins parts into a constraint or index name the way
-// PostgreSQL names them (users_email_key). A name longer than 63 bytes is
-// cut and given a hash of the whole name, so that two long names never
-// end up equal the way PostgreSQL's own truncation can make them.
-func constraintName(parts ...string) string {
-	name := strings.Join(parts, "_")
-	if len(name) <= maxIdent {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	suffix := "_" + hex.EncodeToString(sum[:4])
-	cut := name[:maxIdent-len(suffix)]
-	for len(cut) > 0 && cut[len(cut)-1] == '_' {
-		cut = cut[:len(cut)-1]
-	}
-	return cut + suffix
-}
 
 // atlasTypeNames maps spec base types to the names PostgreSQL's catalog
 // reports for them, which is what Atlas inspects from a database.
@@ -51,13 +29,13 @@ var atlasTypeNames = map[string]string{
 }
 
 // atlasType returns the Atlas type of a spec type.
-func atlasType(t spec.Type, enums map[string]*schema.EnumType) schema.Type {
+func atlasType(t ir.Type, enums map[string]*schema.EnumType) schema.Type {
 	if t.ArrayDims > 0 {
 		elem := atlasType(t.Elem(), enums)
-		return &postgres.ArrayType{Type: elem, T: sqlType(t.Elem()) + "[]"}
+		return &postgres.ArrayType{Type: elem, T: t.Elem().SQL() + "[]"}
 	}
 	if t.Enum != nil {
-		return enums[t.Enum.Name]
+		return enums[t.Enum.SQLName]
 	}
 	name := t.Name
 	if n, ok := atlasTypeNames[name]; ok {
@@ -105,15 +83,11 @@ func atlasType(t spec.Type, enums map[string]*schema.EnumType) schema.Type {
 }
 
 // atlasDefault returns the Atlas form of a column default.
-func atlasDefault(c *Column) schema.Expr {
-	d := c.Spec.Default
-	switch {
-	case d == nil:
+func atlasDefault(c *ir.Column) schema.Expr {
+	if c.Default == nil {
 		return nil
-	case d.Kind == spec.DefaultExpr:
-		return &schema.RawExpr{X: d.Expr}
 	}
-	return &schema.RawExpr{X: literalSQL(c.Type, d.Literal)}
+	return &schema.RawExpr{X: c.Default.SQL}
 }
 
 var referenceOptions = map[string]schema.ReferenceOption{
@@ -127,7 +101,7 @@ var referenceOptions = map[string]schema.ReferenceOption{
 
 // AtlasSchema returns the package's desired schema as the Atlas engine
 // models it: what schema.sql creates and what migrations diff against.
-func AtlasSchema(pkg *Package) *schema.Schema {
+func AtlasSchema(pkg *ir.Package) *schema.Schema {
 	s := schema.New(SchemaName)
 	enums := map[string]*schema.EnumType{}
 	for _, e := range pkg.Enums {
@@ -139,7 +113,7 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 		s.Objects = append(s.Objects, et)
 	}
 	tables := map[string]*schema.Table{}
-	columns := map[*Column]*schema.Column{}
+	columns := map[*ir.Column]*schema.Column{}
 	for _, t := range pkg.Tables {
 		at := schema.NewTable(t.SQLName)
 		at.SetSchema(s)
@@ -169,31 +143,30 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 		for _, k := range t.Checks {
 			at.AddChecks(&schema.Check{Name: k.SQLName, Expr: k.Expr})
 		}
-		pk := &schema.Index{Name: constraintName(t.SQLName, "pkey"), Unique: true, Table: at}
+		pk := &schema.Index{Name: t.PKName, Unique: true, Table: at}
 		for i, c := range t.PK {
 			pk.Parts = append(pk.Parts, &schema.IndexPart{SeqNo: i, C: columns[c]})
 		}
 		at.SetPrimaryKey(pk)
 		for _, c := range t.Columns {
-			if c.Spec.Unique && !c.Spec.PrimaryKey {
-				name := constraintName(t.SQLName, c.SQLName, "key")
+			if c.UniqueName != "" {
 				idx := &schema.Index{
-					Name: name, Unique: true, Table: at,
+					Name: c.UniqueName, Unique: true, Table: at,
 					Parts: []*schema.IndexPart{{SeqNo: 0, C: columns[c]}},
 				}
-				if t.DeletedAt != nil {
+				if t.LivePredicate != "" {
 					// A unique index over the live rows: a deleted row does
 					// not block a new one. (A constraint cannot be partial.)
-					idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: livePredicate(t, "")})
+					idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: t.LivePredicate})
 				} else {
-					idx.Attrs = append(idx.Attrs, postgres.UniqueConstraint(name))
+					idx.Attrs = append(idx.Attrs, postgres.UniqueConstraint(c.UniqueName))
 				}
 				at.Indexes = append(at.Indexes, idx)
 				columns[c].Indexes = append(columns[c].Indexes, idx)
 			}
 		}
-		for _, ix := range t.Spec.Indexes {
-			at.Indexes = append(at.Indexes, atlasIndex(t, at, ix))
+		for _, ix := range t.Indexes {
+			at.Indexes = append(at.Indexes, atlasIndex(at, ix))
 		}
 		tables[t.SQLName] = at
 		s.AddTables(at)
@@ -205,14 +178,14 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 	for _, t := range pkg.Tables {
 		at := tables[t.SQLName]
 		for _, c := range t.Columns {
-			ref := c.Spec.References
+			ref := c.References
 			if ref == nil {
 				continue
 			}
-			rt := tables[ref.Table.Name]
-			rc, _ := rt.Column(ref.Column.Name)
+			rt := tables[ref.Table.SQLName]
+			rc, _ := rt.Column(ref.Column.SQLName)
 			fk := &schema.ForeignKey{
-				Symbol:     constraintName(t.SQLName, c.SQLName, "fkey"),
+				Symbol:     ref.Name,
 				Table:      at,
 				Columns:    []*schema.Column{columns[c]},
 				RefTable:   rt,
@@ -227,34 +200,13 @@ func AtlasSchema(pkg *Package) *schema.Schema {
 	return s
 }
 
-// indexName derives the name of an index the spec leaves unnamed:
-// table_col1_col2_idx (or _key when unique), expressions as "expr".
-func indexName(t *Table, ix *spec.Index) string {
-	if ix.Name != "" {
-		return ix.Name
-	}
-	parts := []string{t.SQLName}
-	for _, p := range ix.Parts {
-		if p.Column != nil {
-			parts = append(parts, p.Column.Name)
-		} else {
-			parts = append(parts, "expr")
-		}
-	}
-	if ix.Unique {
-		parts = append(parts, "key")
-	} else {
-		parts = append(parts, "idx")
-	}
-	return constraintName(parts...)
-}
-
-func atlasIndex(t *Table, at *schema.Table, ix *spec.Index) *schema.Index {
-	idx := &schema.Index{Name: indexName(t, ix), Unique: ix.Unique, Table: at}
+// atlasIndex returns the Atlas form of an index of table at.
+func atlasIndex(at *schema.Table, ix *ir.Index) *schema.Index {
+	idx := &schema.Index{Name: ix.Name, Unique: ix.Unique, Table: at}
 	for i, p := range ix.Parts {
 		part := &schema.IndexPart{SeqNo: i, Desc: p.Desc}
 		if p.Column != nil {
-			part.C, _ = at.Column(p.Column.Name)
+			part.C, _ = at.Column(p.Column.SQLName)
 			part.C.Indexes = append(part.C.Indexes, idx)
 		} else {
 			part.X = &schema.RawExpr{X: p.Expr}
@@ -267,14 +219,10 @@ func atlasIndex(t *Table, at *schema.Table, ix *spec.Index) *schema.Index {
 		}
 		idx.Parts = append(idx.Parts, part)
 	}
-	where := ix.Where
-	if ix.Unique {
-		where = livePredicate(t, where)
+	if ix.Predicate != "" {
+		idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: ix.Predicate})
 	}
-	if where != "" {
-		idx.Attrs = append(idx.Attrs, &postgres.IndexPredicate{P: where})
-	}
-	if ix.Method != "" && !strings.EqualFold(ix.Method, "btree") {
+	if ix.Method != "" && ix.Method != "btree" {
 		idx.Attrs = append(idx.Attrs, &postgres.IndexType{T: strings.ToUpper(ix.Method)})
 	}
 	return idx
@@ -284,9 +232,9 @@ func atlasIndex(t *Table, at *schema.Table, ix *spec.Index) *schema.Index {
 // or removing it when comment is empty.
 func CommentOnType(name, comment string) string {
 	if comment == "" {
-		return "COMMENT ON TYPE " + quoteIdent(name) + " IS NULL"
+		return "COMMENT ON TYPE " + names.QuoteIdent(name) + " IS NULL"
 	}
-	return "COMMENT ON TYPE " + quoteIdent(name) + " IS " + quoteLiteral(comment)
+	return "COMMENT ON TYPE " + names.QuoteIdent(name) + " IS " + names.QuoteLiteral(comment)
 }
 
 // PlanSQL renders the statements that change schema from into schema to,
@@ -312,13 +260,13 @@ func PlanSQL(from, to *schema.Schema) ([]*migrate.Change, error) {
 
 // SchemaSQL renders schema.sql: the DDL creating the package's whole
 // schema in an empty database.
-func SchemaSQL(pkg *Package) ([]byte, error) {
+func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	changes, err := PlanSQL(schema.New(SchemaName), AtlasSchema(pkg))
 	if err != nil {
 		return nil, fmt.Errorf("schema.sql: %w", err)
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, sourceList(pkg.Sources))
+	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, strings.Join(pkg.Sources, ", "))
 	if usesType(pkg, "citext") {
 		b.WriteString("\nCREATE EXTENSION IF NOT EXISTS citext;\n")
 	}
@@ -355,7 +303,7 @@ func SchemaSQL(pkg *Package) ([]byte, error) {
 }
 
 // usesType reports whether any column of the package has the base type.
-func usesType(pkg *Package, name string) bool {
+func usesType(pkg *ir.Package, name string) bool {
 	for _, t := range pkg.Tables {
 		for _, c := range t.Columns {
 			if c.Type.Name == name && c.Type.Enum == nil {
@@ -372,7 +320,7 @@ var AuditActions = []string{"create", "update", "delete", "restore", "upsert", "
 // auditTable is the audit log table: one row per row a write of a table
 // with audit: true changed, written by the same statement.
 func auditTable(s *schema.Schema) *schema.Table {
-	at := schema.NewTable(AuditTable)
+	at := schema.NewTable(ir.AuditTable)
 	at.SetSchema(s)
 	at.SetComment("One row per row changed by a write of a table with audit: true, written by the same statement as the change.")
 	col := func(name string, typ schema.Type, null bool, def string, comment string) *schema.Column {
@@ -401,15 +349,15 @@ func auditTable(s *schema.Schema) *schema.Table {
 	)
 	quoted := make([]string, len(AuditActions))
 	for i, a := range AuditActions {
-		quoted[i] = quoteLiteral(a)
+		quoted[i] = names.QuoteLiteral(a)
 	}
-	at.AddChecks(&schema.Check{Name: constraintName(AuditTable, "action", "check"), Expr: `"action" IN (` + strings.Join(quoted, ", ") + ")"})
-	pk := &schema.Index{Name: constraintName(AuditTable, "pkey"), Unique: true, Table: at}
+	at.AddChecks(&schema.Check{Name: names.Constraint(ir.AuditTable, "action", "check"), Expr: `"action" IN (` + strings.Join(quoted, ", ") + ")"})
+	pk := &schema.Index{Name: names.Constraint(ir.AuditTable, "pkey"), Unique: true, Table: at}
 	c, _ := at.Column("id")
 	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
 	at.SetPrimaryKey(pk)
 	// A row's entries, in order: what the AuditTrail methods read.
-	byRow := &schema.Index{Name: constraintName(AuditTable, "table_name", "row_key", "id", "idx"), Table: at}
+	byRow := &schema.Index{Name: names.Constraint(ir.AuditTable, "table_name", "row_key", "id", "idx"), Table: at}
 	for i, name := range []string{"table_name", "row_key", "id"} {
 		c, _ := at.Column(name)
 		byRow.Parts = append(byRow.Parts, &schema.IndexPart{SeqNo: i, C: c})

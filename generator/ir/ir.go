@@ -1,10 +1,32 @@
-package generator
+package ir
 
 import (
+	"strconv"
 	"strings"
 
-	"github.com/cpcgen/cpcgen/spec"
+	"github.com/cpcgen/cpcgen/generator/names"
 )
+
+// Pos is a position in a spec file: the file's path relative to the
+// project root (slash-separated), and a 1-based line and column. The
+// zero Pos means "no position".
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsValid reports whether p names a place in a file.
+func (p Pos) IsValid() bool { return p.File != "" }
+
+// String formats p as file:line:col (or file alone when the line is
+// unknown).
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
+}
 
 // Package is the IR of one generated Go package: everything the emitters
 // read. Names are computed once, here; slices keep spec order.
@@ -21,6 +43,9 @@ type Package struct {
 	// constructor's.
 	Store    string
 	NewStore string
+	// DocsDir is where the docs page goes (docs.dir in cpcgen.yaml,
+	// relative to the project root), or "" for no page.
+	DocsDir string
 	// Sources are the spec files the package is generated from.
 	Sources []string
 	Enums   []*Enum
@@ -42,10 +67,30 @@ type Package struct {
 	// order, each with its sentinel: what wrapErr looks a violated
 	// constraint's spec name up in.
 	Constraints []*Constraint
-	// Project is the validated input, for emitters that report positions
-	// (migrations lint) — never for re-deriving facts.
-	Project *spec.Project
 }
+
+// Table returns the table with the given SQL name, or nil.
+func (p *Package) Table(name string) *Table {
+	for _, t := range p.Tables {
+		if t.SQLName == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Enum returns the enum with the given SQL name, or nil.
+func (p *Package) Enum(name string) *Enum {
+	for _, e := range p.Enums {
+		if e.SQLName == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// Path joins the package directory and a file name.
+func (p *Package) Path(file string) string { return p.Dir + "/" + file }
 
 // Enum is a PostgreSQL enum and its Go string type.
 type Enum struct {
@@ -57,7 +102,10 @@ type Enum struct {
 	Comment string
 	Values  []*EnumValue
 	Source  string
-	Spec    *spec.Enum
+	// RenamedFrom is the enum's previous SQL name (renamed_from:), a
+	// migration hint; "" when not given.
+	RenamedFrom string
+	Pos         Pos
 }
 
 // EnumValue is one label and its Go constant.
@@ -151,7 +199,59 @@ type Table struct {
 	// Notes are sentences for the repository's doc comment about methods
 	// that are not generated, and why.
 	Notes []string
-	Spec  *spec.Table
+	// Scan names the function reading one row into a Model.
+	Scan string
+	// PKName is the name of the primary key constraint.
+	PKName string
+	// Indexes are the spec's indexes of the table, in spec order, named.
+	Indexes []*Index
+	// LivePredicate selects the rows a soft delete has not deleted
+	// ("deleted_at" IS NULL); "" without soft_delete.
+	LivePredicate string
+	// RenamedFrom is the table's previous SQL name (renamed_from:), a
+	// migration hint; "" when not given.
+	RenamedFrom string
+	Pos         Pos
+}
+
+// Column returns the table's column with the given SQL name, or nil.
+func (t *Table) Column(name string) *Column {
+	for _, c := range t.Columns {
+		if c.SQLName == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Index is an index the spec declares on a table.
+type Index struct {
+	// Name is the index's name: as written, or derived from the table and
+	// the columns (users_email_idx, users_email_key when unique).
+	Name   string
+	Parts  []*IndexPart
+	Unique bool
+	// Where is the predicate of a partial index as written; Predicate is
+	// the one the database gets: for a unique index of a soft-delete
+	// table, Where joined with the table's LivePredicate, so that a
+	// deleted row does not block a new one.
+	Where     string
+	Predicate string
+	// Method is the access method in lower case ("" or btree, gin, gist,
+	// hash, brin, spgist).
+	Method string
+	Pos    Pos
+}
+
+// IndexPart is one column or expression of an index.
+type IndexPart struct {
+	// Column is the indexed column, or nil for an expression.
+	Column *Column
+	Expr   string
+	Desc   bool
+	// Nulls is "", "first" or "last".
+	Nulls string
+	Pos   Pos
 }
 
 // Statement is one SQL statement of a generated method, computed at
@@ -234,7 +334,7 @@ type Constraint struct {
 	Doc string
 	// Expr is the expression of a check.
 	Expr string
-	Pos  spec.Pos
+	Pos  Pos
 }
 
 // RuleKind is what one validation rule checks.
@@ -398,7 +498,7 @@ type Relation struct {
 	// LinkSkipped likewise for Link alone.
 	Skipped     string
 	LinkSkipped string
-	Pos         spec.Pos
+	Pos         Pos
 }
 
 // Query is a spec query with the names, parameters and statements of its
@@ -408,7 +508,7 @@ type Query struct {
 	// (ForUserStream), or "".
 	Name   string
 	Stream string
-	Kind   spec.QueryKind
+	Kind   QueryKind
 	Table  *Table
 	// Returns is "one", "many", "count" or "exists" for structured
 	// queries, "one", "many", "exec" or "rows_affected" for raw ones.
@@ -439,7 +539,69 @@ type Query struct {
 	// query of a tenant table, @tenant in raw SQL): the method reads it
 	// first and runs on a database scoped to it.
 	Scoped bool
-	Spec   *spec.Query
+	// Where are a structured query's filters, as the spec writes them.
+	Where []*Filter
+	// OrderBy are a structured query's sort terms, as the spec writes
+	// them.
+	OrderBy []*OrderTerm
+	// Limit is a structured query's fixed row limit (limit: 50), or 0.
+	Limit int
+	// IncludeDeleted is set when the query sees soft-deleted rows too
+	// (include_deleted: true).
+	IncludeDeleted bool
+	// SQL is a raw query's SQL text as written, @name parameters
+	// included.
+	SQL string
+	// Columns are a raw query's declared result columns, in order.
+	Columns []*RawColumn
+	// Pos is where the query is declared; SQLPos where a raw query's SQL
+	// text starts.
+	Pos    Pos
+	SQLPos Pos
+}
+
+// QueryKind tells structured queries from raw SQL ones.
+type QueryKind int
+
+// The kinds of query.
+const (
+	// Structured queries are built from where, order_by, limit…; their
+	// types come from the table.
+	Structured QueryKind = iota
+	// Raw queries carry SQL text with @name parameters.
+	Raw
+)
+
+// Filter is one condition of a structured query's where, as written.
+type Filter struct {
+	Column *Column
+	// Op is one of eq, ne, lt, lte, gt, gte, in, like, ilike, is_null,
+	// not_null, between.
+	Op       string
+	Optional bool
+	// Param is the parameter's name ("" for is_null, not_null and a
+	// fixed value; for between the parameters are Param_from and
+	// Param_to); Value a fixed value in canonical literal text, when
+	// HasValue.
+	Param    string
+	Value    string
+	HasValue bool
+}
+
+// OrderTerm is one ORDER BY term of a structured query.
+type OrderTerm struct {
+	Column *Column
+	Desc   bool
+	// Nulls is "", "first" or "last".
+	Nulls string
+}
+
+// RawColumn is a declared parameter or result column of a raw query.
+type RawColumn struct {
+	Name     string
+	Type     Type
+	Nullable bool
+	Pos      Pos
 }
 
 // QueryVariant is one form of a query's statements, for one combination
@@ -497,6 +659,8 @@ type QueryParam struct {
 	Doc string
 	// Column is the column a filter parameter is compared with.
 	Column *Column
+	// Decl is a raw query parameter's declaration.
+	Decl *RawColumn
 }
 
 // QueryArg is one argument a query statement binds, read from a
@@ -567,7 +731,7 @@ type Column struct {
 	Field string
 	Param string
 	JSON  string
-	Type  spec.Type
+	Type  Type
 	// SQLType is the column's type as written in casts: numeric(18,2),
 	// "currency", text[].
 	SQLType string
@@ -582,7 +746,7 @@ type Column struct {
 	// the insert struct makes it optional.
 	HasDefault bool
 	Identity   bool
-	Managed    spec.Managed
+	Managed    Managed
 	Comment    string
 	// Sensitive is set by sensitive: true: the name line of every
 	// statement binding the column lists its placeholders.
@@ -590,56 +754,141 @@ type Column struct {
 	// Rules are what Validate checks on the column's value, in order;
 	// empty for a go_type override.
 	Rules []*Rule
-	Spec  *spec.Column
+	// PrimaryKey is set on the columns of the primary key; Unique on a
+	// column with unique: true, whose constraint (or, on a soft-delete
+	// table, partial unique index over the live rows) is UniqueName.
+	PrimaryKey bool
+	Unique     bool
+	UniqueName string
+	// Default is the column's default, or nil.
+	Default *Default
+	// Check is the column's check: expression as written, or "";
+	// CheckName its constraint's name.
+	Check     string
+	CheckName string
+	CheckPos  Pos
+	// References is the column's foreign key, or nil.
+	References *Reference
+	// GoTypeOverride is set when go_type: gives the Go type.
+	GoTypeOverride bool
+	// DefaultPassesRules is set when every row that takes the column's
+	// default passes its rules: a nullable column without a default (NULL
+	// passes), or a literal default that each rule holds for. Adding such
+	// a column to a table with rows cannot make its rules' checks fail.
+	DefaultPassesRules bool
+	// RenamedFrom is the column's previous SQL name (renamed_from:), a
+	// migration hint; "" when not given.
+	RenamedFrom string
+	// RulesPos is where the column's rules are written; Pos where the
+	// column is declared.
+	RulesPos Pos
+	Pos      Pos
 }
 
-// GoType is a Go type as the emitters write it.
-type GoType struct {
-	// Path is the import path of the named type ("" for predeclared
-	// types and types of the generated package).
-	Path string
-	// Name is the type name: string, UUID, Decimal, Currency.
+// Managed says which table option owns a column's value.
+type Managed int
+
+// The table options that add or take over a column.
+const (
+	NotManaged Managed = iota
+	ManagedCreatedAt
+	ManagedUpdatedAt
+	ManagedDeletedAt
+	ManagedVersion
+)
+
+// DefaultKind tells literal defaults from expressions.
+type DefaultKind int
+
+// The kinds of default.
+const (
+	// DefaultLiteral is a value of the column's type.
+	DefaultLiteral DefaultKind = iota
+	// DefaultExpr is an SQL expression.
+	DefaultExpr
+)
+
+// Default is a column default.
+type Default struct {
+	Kind DefaultKind
+	// Literal is a literal's canonical text (see spec.Default.Literal);
+	// Expr an expression's SQL text.
+	Literal string
+	Expr    string
+	// SQL is the default as an SQL expression of the column's type:
+	// Expr, or the literal as a constant ('USD'::"currency", (-1), TRUE).
+	SQL string
+	Pos Pos
+}
+
+// Reference is the foreign key of a column.
+type Reference struct {
+	// Table and Column are what the key references.
+	Table  *Table
+	Column *Column
+	// OnDelete and OnUpdate are "" (no action), "cascade", "restrict",
+	// "set null" or "set default".
+	OnDelete string
+	OnUpdate string
+	// Name is the constraint's name (accounts_user_id_fkey).
 	Name string
-	// Slice makes it []Name; Ptr makes it *Name (or *[]Name).
-	Slice bool
-	Ptr   bool
+	Pos  Pos
 }
 
-// String writes the type as Go source: *[]uuid.UUID, Currency. Imported
-// types are qualified by their package's name (the last element of the
-// import path, without a major-version suffix or a "go-" prefix).
-func (t GoType) String() string {
-	s := ""
-	if t.Ptr {
-		s += "*"
-	}
-	if t.Slice {
-		s += "[]"
-	}
-	if t.Path != "" {
-		s += packageName(t.Path) + "."
-	}
-	return s + t.Name
+// Type is a column's or parameter's PostgreSQL type.
+type Type struct {
+	// Name is the canonical base type (text, numeric, timestamptz …), or
+	// the SQL name of the enum when Enum is set.
+	Name string
+	// Args are the type modifiers: varchar(64) → [64], numeric(18,2) →
+	// [18 2].
+	Args []int
+	// ArrayDims is the number of [] suffixes (0 for a scalar).
+	ArrayDims int
+	// Enum is the enum the type names, or nil.
+	Enum *Enum
 }
 
-// packageName guesses a package's name from its import path:
-// github.com/jackc/pgx/v5 → pgx, gopkg.in/x/go-yaml → yaml.
-func packageName(importPath string) string {
-	if name, ok := importNames[importPath]; ok {
-		return name
-	}
-	parts := strings.Split(importPath, "/")
-	last := parts[len(parts)-1]
-	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
-		last = parts[len(parts)-2]
-	}
-	return strings.TrimPrefix(last, "go-")
-}
-
-// Elem returns the type without its pointer.
-func (t GoType) Elem() GoType {
-	t.Ptr = false
+// Elem returns the type of one element of an array type (t itself for a
+// scalar).
+func (t Type) Elem() Type {
+	t.ArrayDims = 0
 	return t
+}
+
+// IsChar reports whether t is char(n), whose values PostgreSQL pads with
+// spaces to n characters.
+func (t Type) IsChar() bool { return t.Name == "char" && t.ArrayDims == 0 && t.Enum == nil }
+
+// IsEnumArray reports whether t is an array of an enum: pgx knows no
+// codec for those, so generated SQL moves them as text[].
+func (t Type) IsEnumArray() bool { return t.Enum != nil && t.ArrayDims > 0 }
+
+// String returns the type as a spec writes it in canonical form:
+// "varchar(64)", "numeric(18,2)", "text[]", "currency".
+func (t Type) String() string {
+	return t.Name + t.mods() + strings.Repeat("[]", t.ArrayDims)
+}
+
+// SQL returns the type as written in an SQL cast or DDL: varchar(64),
+// numeric(18,2), timestamptz(3), "deal_stage", text[].
+func (t Type) SQL() string {
+	if t.Enum != nil {
+		return names.QuoteIdent(t.Enum.SQLName) + strings.Repeat("[]", t.ArrayDims)
+	}
+	return t.Name + t.mods() + strings.Repeat("[]", t.ArrayDims)
+}
+
+// mods renders the modifiers: "(18,2)", or "" without any.
+func (t Type) mods() string {
+	if len(t.Args) == 0 {
+		return ""
+	}
+	parts := make([]string, len(t.Args))
+	for i, a := range t.Args {
+		parts[i] = strconv.Itoa(a)
+	}
+	return "(" + strings.Join(parts, ",") + ")"
 }
 
 // ArgKind says how a statement argument is read from a struct field.

@@ -1,22 +1,23 @@
-package generator
+package gocode
 
 import (
 	"fmt"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/dave/jennifer/jen"
 )
 
 // genStore emits the Store bundling every repository, and the guard that
 // ties the generated code to the runtime's version.
-func genStore(f *jen.File, pkg *Package) {
+func genStore(f *jen.File, pkg *ir.Package) {
 	comment(f, "The generated code needs the runtime of the cpcgen version that generated it. If this line "+
 		"fails to compile, regenerate with the cpcgen matching the runtime in go.mod, or update both.")
-	f.Const().Id("_").Op("=").Qual(pathRuntime, "CodegenV1")
+	f.Const().Id("_").Op("=").Qual(ir.PathRuntime, "CodegenV1")
 	f.Line()
 
 	comment(f, pkg.Store+" bundles the repositories of every table of the package over one runtime.DBTX.")
 	f.Type().Id(pkg.Store).StructFunc(func(g *jen.Group) {
-		g.Id("db").Qual(pathRuntime, "DBTX")
+		g.Id("db").Qual(ir.PathRuntime, "DBTX")
 		for _, t := range pkg.Tables {
 			g.Line()
 			comment(g, fmt.Sprintf("%s reads and writes table %s.", t.Plural, t.SQLName))
@@ -37,7 +38,7 @@ func genStore(f *jen.File, pkg *Package) {
 
 	comment(f, pkg.NewStore+" returns a "+pkg.Store+" whose repositories run on db: a pool (*runtime.DB, *pgxpool.Pool), "+
 		"a connection or a transaction.")
-	f.Func().Id(pkg.NewStore).Params(jen.Id("db").Qual(pathRuntime, "DBTX")).Op("*").Id(pkg.Store).Block(
+	f.Func().Id(pkg.NewStore).Params(jen.Id("db").Qual(ir.PathRuntime, "DBTX")).Op("*").Id(pkg.Store).Block(
 		jen.Id("a").Op(":=").Op("&").Id("storeRepos").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, t := range pkg.Tables {
 				d[jen.Id(t.Plural)] = jen.Op("*").Id("New" + t.Repo).Call(jen.Id("db"))
@@ -54,7 +55,7 @@ func genStore(f *jen.File, pkg *Package) {
 	f.Line()
 
 	comment(f, "DB returns the connection, pool or transaction the store runs on.")
-	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("DB").Params().Qual(pathRuntime, "DBTX").Block(
+	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("DB").Params().Qual(ir.PathRuntime, "DBTX").Block(
 		jen.Return(jen.Id("s").Dot("db")),
 	)
 	f.Line()
@@ -67,18 +68,18 @@ func genStore(f *jen.File, pkg *Package) {
 		"may run more than once and must not have effects outside the transaction. See runtime.InTx.")
 	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("InTx").Params(
 		ctxParam.Clone(),
-		jen.Id("opts").Qual(pathRuntime, "TxOptions"),
+		jen.Id("opts").Qual(ir.PathRuntime, "TxOptions"),
 		jen.Id("fn").Func().Params(jen.Id("tx").Op("*").Id(pkg.Store)).Error(),
 	).Error().Block(
-		jen.Return(jen.Qual(pathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("s").Dot("db"), jen.Id("opts"),
-			jen.Func().Params(jen.Id("tx").Qual(pathPgx, "Tx")).Error().Block(
+		jen.Return(jen.Qual(ir.PathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("s").Dot("db"), jen.Id("opts"),
+			jen.Func().Params(jen.Id("tx").Qual(ir.PathPgx, "Tx")).Error().Block(
 				jen.Return(jen.Id("fn").Call(jen.Id(pkg.NewStore).Call(jen.Id("tx")))),
 			))),
 	)
 }
 
 // genEnum emits an enum's string type, its constants, Valid and Values.
-func genEnum(f *jen.File, e *Enum) {
+func genEnum(f *jen.File, e *ir.Enum) {
 	comment(f, docComment(fmt.Sprintf("%s is a value of the PostgreSQL enum %s.", e.GoName, e.SQLName), e.Comment))
 	f.Type().Id(e.GoName).String()
 	f.Line()

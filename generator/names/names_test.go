@@ -1,4 +1,4 @@
-package generator
+package names
 
 import "testing"
 
@@ -17,8 +17,8 @@ func TestGoName(t *testing.T) {
 		"---":              "",
 		"über":             "Über",
 	} {
-		if got := goName(in); got != want {
-			t.Errorf("goName(%q) = %q, want %q", in, got, want)
+		if got := GoName(in); got != want {
+			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -35,8 +35,8 @@ func TestLowerName(t *testing.T) {
 		"http_id": "httpID",
 		"9lives":  "v9lives",
 	} {
-		if got := lowerName(in); got != want {
-			t.Errorf("lowerName(%q) = %q, want %q", in, got, want)
+		if got := LowerName(in); got != want {
+			t.Errorf("LowerName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -70,19 +70,19 @@ func TestModelName(t *testing.T) {
 		"invoices":       "Invoice",
 		"responses":      "Response",
 	} {
-		if got := modelName(in); got != want {
-			t.Errorf("modelName(%q) = %q, want %q", in, got, want)
+		if got := ModelName(in); got != want {
+			t.Errorf("ModelName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
 func TestConstraintName(t *testing.T) {
-	short := constraintName("users", "email", "key")
+	short := Constraint("users", "email", "key")
 	if short != "users_email_key" {
 		t.Fatalf("got %q", short)
 	}
-	long1 := constraintName("a_very_long_table_name_that_goes_on_and_on", "and_a_long_column_name_too", "key")
-	long2 := constraintName("a_very_long_table_name_that_goes_on_and_on", "and_a_long_column_name_to", "key")
+	long1 := Constraint("a_very_long_table_name_that_goes_on_and_on", "and_a_long_column_name_too", "key")
+	long2 := Constraint("a_very_long_table_name_that_goes_on_and_on", "and_a_long_column_name_to", "key")
 	if len(long1) > 63 || len(long2) > 63 {
 		t.Fatalf("names longer than 63 bytes: %q %q", long1, long2)
 	}
@@ -98,8 +98,8 @@ func TestPluralName(t *testing.T) {
 		"Data": "Data", "Metadata": "Metadata", "Leaf": "Leaves", "OrderLine": "OrderLines", "Rental": "Rentals",
 		"News": "News", "Quiz": "Quizzes", "Child": "Children", "Series": "Series", "Bus": "Buses", "Shop": "Shops",
 	} {
-		if got := pluralName(in); got != want {
-			t.Errorf("pluralName(%q) = %q, want %q", in, got, want)
+		if got := Plural(in); got != want {
+			t.Errorf("Plural(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -108,8 +108,8 @@ func TestLowerGoName(t *testing.T) {
 	for in, want := range map[string]string{
 		"ShopID": "shopID", "URL": "url", "URLPath": "urlPath", "IDs": "ids", "Type": "type_", "X": "x", "Name": "name",
 	} {
-		if got := lowerGoName(in); got != want {
-			t.Errorf("lowerGoName(%q) = %q, want %q", in, got, want)
+		if got := LowerGoName(in); got != want {
+			t.Errorf("LowerGoName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
