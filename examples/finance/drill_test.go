@@ -60,7 +60,7 @@ type ledger struct {
 	n    atomic.Int64
 
 	refused  atomic.Int64
-	mu2      sync.Mutex
+	failMu   sync.Mutex
 	failures map[string]int // errors by kind, each followed by a retry with the same key
 }
 
@@ -72,9 +72,9 @@ func (l *ledger) add(a acked) {
 }
 
 func (l *ledger) failed(err error) {
-	l.mu2.Lock()
+	l.failMu.Lock()
 	l.failures[runtime.KindOf(err).String()]++
-	l.mu2.Unlock()
+	l.failMu.Unlock()
 }
 
 // waitFor waits until n transfers are acknowledged in all.
@@ -115,7 +115,7 @@ func (l *ledger) waitFor(t *testing.T, ctx context.Context, n int64, what string
 // queries), the revisions table lists every migration unchanged, and
 // cpcgen check --url finds no drift.
 //
-// It takes a few minutes and runs with -tags drill (scripts/drill.sh,
+// It takes about a minute and runs with -tags drill (scripts/drill.sh,
 // .ci/run).
 func TestDrill(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
@@ -286,7 +286,6 @@ func TestDrill(t *testing.T) {
 	fromBoth := fromArchive + " || cp " + stream + "/%f %p"
 
 	// The archive alone: what archive_command gives without the stream.
-	var fromArchiveOnly map[string]bool
 	t.Run("archive alone", func(t *testing.T) {
 		start := time.Now()
 		c, err := pgtest.StartFromBackup(ctx, base, pgtest.Options{Durable: true, StartTimeout: 10 * time.Minute,
@@ -301,7 +300,7 @@ func TestDrill(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer side.Close()
-		fromArchiveOnly = transferKeys(t, ctx, side)
+		fromArchiveOnly := transferKeys(t, ctx, side)
 		checkBooks(t, ctx, financedb.NewStore(side))
 		l.mu.Lock()
 		acks := slices.Clone(l.acks[:acksAtLoss])
@@ -452,9 +451,9 @@ func TestDrill(t *testing.T) {
 			target.UTC().Format("15:04:05.000000"), target.Sub(backupDone).Round(time.Millisecond), gap.Round(time.Microsecond), recoveryB.Round(10*time.Millisecond),
 			len(want), len(acks)-len(want), uncertain)
 	})
-	l.mu2.Lock()
+	l.failMu.Lock()
 	t.Logf("drill: done in %v; errors the workers retried with the same key, by kind: %v; refused for funds: %d", time.Since(drillStart).Round(time.Second), l.failures, l.refused.Load())
-	l.mu2.Unlock()
+	l.failMu.Unlock()
 }
 
 // firstAckAfter returns the earliest acknowledgement after t.
