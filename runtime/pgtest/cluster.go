@@ -73,10 +73,11 @@ type Cluster struct {
 	cred    *syscall.Credential // the postgres OS user's, when running as root
 	reaper  io.Closer
 
-	mu     sync.Mutex
-	server *serverProcess // nil when stopped
-	admin  *pgxpool.Pool
-	closed bool
+	mu        sync.Mutex
+	server    *serverProcess // nil when stopped
+	admin     *pgxpool.Pool
+	closed    bool
+	destroyed bool // by Destroy: no data directory left to start
 }
 
 // serverProcess is one run of the postmaster.
@@ -589,11 +590,13 @@ func (c *Cluster) Start(ctx context.Context) error {
 		return errExternal
 	}
 	c.mu.Lock()
-	closed, running := c.closed, c.server != nil
+	closed, destroyed, running := c.closed, c.destroyed, c.server != nil
 	c.mu.Unlock()
 	switch {
 	case closed:
 		return errors.New("pgtest: cluster is closed")
+	case destroyed:
+		return errors.New("pgtest: cluster was destroyed: its data directory is gone; StartFromBackup restores a backup")
 	case running:
 		return errors.New("pgtest: server is already running")
 	}

@@ -53,6 +53,16 @@
 // cluster (pg_basebackup -R, then a hot standby), and WaitForReplay waits
 // until it has caught up.
 //
+// For tests of backups and disaster recovery: NewServerDir makes a
+// directory the server can write (the archive of archive_command, base
+// backups), Cluster.BaseBackup copies a running cluster with
+// pg_basebackup, StartWALReceiver streams its WAL with pg_receivewal
+// (synchronously, if wanted), Cluster.ArchiveWAL switches WAL segments
+// and waits for the archive, Cluster.Destroy plays the loss of the
+// server, and StartFromBackup restores a base backup and recovers it, to
+// the end of the archive or to a recovery_target_time, on the old port
+// if asked. examples/finance's TestDrill (-tags drill) uses them all.
+//
 // Tests of failures take the shared cluster with Current and stop,
 // restart or kill it, or start their own with Start.
 package pgtest
