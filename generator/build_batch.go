@@ -38,9 +38,8 @@ func (b *builder) buildBatch(t *ir.Table) {
 	case len(opt) > maxCopyOptional:
 		t.Notes = append(t.Notes, fmt.Sprintf("CreateMany is not generated: more than %d columns have defaults.", maxCopyOptional))
 	default:
-		t.Batch.CopySource = "copy" + t.Plural + "Source"
-		b.declareDerived(t, t.Batch.CopySource, "the COPY source of "+what, st.Pos)
-		t.Batch.CopyOptional = opt
+		t.Batch.Copier = "copy" + t.Plural
+		b.declareDerived(t, t.Batch.Copier, "the COPY copier of "+what, st.Pos)
 		seen := map[string]bool{}
 		for _, c := range t.Insert {
 			if c.Type.IsEnumArray() && !seen[c.Type.Enum.SQLName] {
@@ -62,11 +61,10 @@ func (b *builder) buildBatch(t *ir.Table) {
 		t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
 		b.declareStatement(t, t.Batch.Returning, st.Pos)
 	}
-	if t.Batch.CopySource != "" && (t.Tenant != nil || t.Audit) {
+	if t.Batch.Copier != "" && (t.Tenant != nil || t.Audit) {
 		// COPY FROM does not run under row-level security, and cannot
 		// write audit rows: CreateMany inserts with a statement instead.
-		t.Batch.CopySource = ""
-		t.Batch.CopyOptional = nil
+		t.Batch.Copier = ""
 		t.Batch.CopyEnums = nil
 		if !t.Batch.ReturningBatch {
 			t.Batch.Insert, _ = createManySQL(t, "CreateMany", false)

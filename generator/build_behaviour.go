@@ -98,19 +98,19 @@ func (b *builder) buildRules(t *ir.Table) {
 		}
 		r := sc.Rules
 		if r.NotEmpty {
-			add(&ir.Rule{Kind: ir.RuleNotEmpty, Message: "must not be empty"})
+			add(&ir.Rule{Kind: ir.RuleNotEmpty, Message: runtime.MsgNotEmpty})
 		}
 		if r.MinLength != nil && *r.MinLength > 0 {
-			add(&ir.Rule{Kind: ir.RuleMinLength, Length: *r.MinLength, Message: fmt.Sprintf("must be at least %d characters long", *r.MinLength)})
+			add(&ir.Rule{Kind: ir.RuleMinLength, Length: *r.MinLength, Message: runtime.MinLengthMessage(*r.MinLength)})
 		}
 		if r.MaxLength != nil {
-			add(&ir.Rule{Kind: ir.RuleMaxLength, Length: *r.MaxLength, Message: fmt.Sprintf("must be at most %d characters long", *r.MaxLength)})
+			add(&ir.Rule{Kind: ir.RuleMaxLength, Length: *r.MaxLength, Message: runtime.MaxLengthMessage(*r.MaxLength)})
 		}
 		for _, bound := range []struct {
-			kind ir.RuleKind
-			text string
-			word string
-		}{{ir.RuleMin, r.Min, "least"}, {ir.RuleMax, r.Max, "most"}} {
+			kind    ir.RuleKind
+			text    string
+			message func(string) string
+		}{{ir.RuleMin, r.Min, runtime.MinMessage}, {ir.RuleMax, r.Max, runtime.MaxMessage}} {
 			if bound.text == "" {
 				continue
 			}
@@ -118,29 +118,22 @@ func (b *builder) buildRules(t *ir.Table) {
 			if !ok {
 				continue
 			}
-			rule := &ir.Rule{Kind: bound.kind, Bound: val, Message: fmt.Sprintf("must be at %s %s", bound.word, val)}
-			if c.Type.Name == "numeric" {
-				prefix := "min"
-				if bound.kind == ir.RuleMax {
-					prefix = "max"
-				}
-				rule.Var = prefix + t.Model + c.Field
-				b.declareDerived(t, rule.Var, fmt.Sprintf("the %s bound of column %s.%s", prefix, t.SQLName, c.SQLName), sc.Rules.Pos)
-				t.Bounds = append(t.Bounds, rule)
-			}
-			add(rule)
+			add(&ir.Rule{Kind: bound.kind, Bound: val, Message: bound.message(val)})
 		}
 		if r.Format != "" {
-			add(&ir.Rule{Kind: ir.RuleFormat, Func: formatFuncs[r.Format], Message: formatMessages[r.Format]})
+			add(&ir.Rule{Kind: ir.RuleFormat, Format: r.Format, Message: runtime.FormatMessage(r.Format)})
 		}
 		if r.Pattern != "" {
-			rule := &ir.Rule{Kind: ir.RulePattern, Pattern: "^(?:" + r.Pattern + ")$", Message: "must match the pattern " + r.Pattern}
-			rule.Var = "pattern" + t.Model + c.Field
-			b.declareDerived(t, rule.Var, fmt.Sprintf("the pattern of column %s.%s", t.SQLName, c.SQLName), sc.Rules.Pos)
-			t.Patterns = append(t.Patterns, rule)
-			add(rule)
+			add(&ir.Rule{Kind: ir.RulePattern, Pattern: r.Pattern, Message: runtime.PatternMessage(r.Pattern)})
 		}
 		c.Rules = rules
+		for _, r := range rules {
+			if r.Kind != ir.RuleEnum && !(r.Kind == ir.RuleNotEmpty && c.Type.ArrayDims > 0) {
+				c.RulesVar = "rules" + t.Model + c.Field
+				b.declareDerived(t, c.RulesVar, fmt.Sprintf("the rules of column %s.%s", t.SQLName, c.SQLName), sc.Rules.Pos)
+				break
+			}
+		}
 		b.ruleChecks(t, c, rules)
 		c.DefaultPassesRules = b.defaultPassesRules(c)
 		if d := sc.Default; d != nil && d.Kind == spec.DefaultLiteral {
@@ -246,24 +239,6 @@ func (b *builder) ruleChecks(t *ir.Table, c *ir.Column, rules []*ir.Rule) {
 var ruleSpecNames = map[ir.RuleKind]string{
 	ir.RuleNotEmpty: "not_empty", ir.RuleMinLength: "min_length", ir.RuleMaxLength: "max_length",
 	ir.RuleMin: "min", ir.RuleMax: "max", ir.RuleFormat: "validate", ir.RulePattern: "pattern",
-}
-
-// formatFuncs are the runtime functions checking the named formats.
-var formatFuncs = map[string]string{
-	"email": "IsEmail", "url": "IsURL", "uuid": "IsUUID", "hostname": "IsHostname",
-	"e164": "IsE164", "slug": "IsSlug", "alpha": "IsAlpha", "alphanumeric": "IsAlphanumeric",
-}
-
-// formatMessages are the messages of the named formats.
-var formatMessages = map[string]string{
-	"email":        "must be an email address",
-	"url":          "must be an absolute URL",
-	"uuid":         "must be a UUID",
-	"hostname":     "must be a host name",
-	"e164":         "must be a phone number in E.164 form, such as +14155550123",
-	"slug":         "must be lower-case letters and digits joined by single hyphens",
-	"alpha":        "must be ASCII letters only",
-	"alphanumeric": "must be ASCII letters and digits only",
 }
 
 // enumMessage is the message of an enum membership rule.

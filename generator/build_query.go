@@ -97,10 +97,11 @@ func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Q
 			b.declare(r.Scan, "the row scanner of "+what, sq.Pos)
 		}
 	}
-	for _, v := range q.Variants {
+	for _, v := range q.Variants[:min(len(q.Variants), 1)] {
 		for _, s := range []ir.Statement{v.Main, v.After, v.Stream} {
 			if s.Const != "" {
-				b.declareDerived(t, s.Const, "a statement constant of "+what, sq.Pos)
+				name, _, _ := strings.Cut(s.Const, "[")
+				b.declareDerived(t, name, "a statement constant of "+what, sq.Pos)
 			}
 		}
 	}
@@ -131,7 +132,7 @@ func (b *builder) sharedQueryName(name string) bool {
 // use for their own variables (k0, k1… hold cursor values).
 func isQueryLocal(s string) bool {
 	switch s {
-	case "p", "size", "mask", "sql", "start", "created", "attempt", "keys", "key", "m":
+	case "p", "pg", "size", "mask", "sql", "start", "created", "attempt", "keys", "key", "m":
 		return true
 	}
 	if len(s) > 1 && s[0] == 'k' {
@@ -310,11 +311,14 @@ func (b *builder) structuredQuery(q *ir.Query) {
 		tenant = tenantParam(t)
 	}
 	base := sqlName(t, q.Name)
+	name := func(kind string, mask int) string { return base + kind }
+	if len(q.Optional) > 0 {
+		// One array of statements per kind, indexed by the mask of the
+		// set optional parameters.
+		q.Arrays = true
+		name = func(kind string, mask int) string { return base + kind + "[" + strconv.Itoa(mask) + "]" }
+	}
 	for mask := 0; mask < 1<<len(q.Optional); mask++ {
-		suffix := ""
-		if len(q.Optional) > 0 {
-			suffix = "V" + strconv.Itoa(mask)
-		}
 		set := map[*ir.QueryParam]bool{}
 		for i, p := range q.Optional {
 			if mask&(1<<i) != 0 {
@@ -322,12 +326,12 @@ func (b *builder) structuredQuery(q *ir.Query) {
 			}
 		}
 		v := structuredSQL(q, terms, order, set, fallback, limit, offset, tenant)
-		v.Main.Const = base + suffix
+		v.Main.Const = name("", mask)
 		if q.Paginate == "keyset" {
-			v.After.Const = base + "After" + suffix
+			v.After.Const = name("After", mask)
 		}
 		if q.Paginate != "" && q.Stream != "" {
-			v.Stream.Const = base + "Stream" + suffix
+			v.Stream.Const = name("Stream", mask)
 		} else {
 			v.Stream = ir.Statement{}
 		}

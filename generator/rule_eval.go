@@ -10,13 +10,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
-// formatChecks are the runtime functions of formatFuncs, for checking a
-// default at generation time.
-var formatChecks = map[string]func(string) bool{
-	"IsEmail": runtime.IsEmail, "IsURL": runtime.IsURL, "IsUUID": runtime.IsUUID, "IsHostname": runtime.IsHostname,
-	"IsE164": runtime.IsE164, "IsSlug": runtime.IsSlug, "IsAlpha": runtime.IsAlpha, "IsAlphanumeric": runtime.IsAlphanumeric,
-}
-
 // ruleHolds reports whether the literal value (in canonical text form, see
 // spec.Default.Literal) passes the rule, as Validate and the rule's CHECK
 // would decide; known is false when the rule cannot be decided for it
@@ -54,11 +47,9 @@ func ruleHolds(r *ir.Rule, literal string) (holds, known bool) {
 		}
 		return !v.GreaterThan(bound), true
 	case ir.RuleFormat:
-		if f := formatChecks[r.Func]; f != nil {
-			return f(literal), true
-		}
+		return runtime.FormatValid(r.Format, literal), true
 	case ir.RulePattern:
-		if re, err := regexp.Compile(r.Pattern); err == nil {
+		if re, err := regexp.Compile("^(?:" + r.Pattern + ")$"); err == nil {
 			return re.MatchString(literal), true
 		}
 	}

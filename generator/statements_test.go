@@ -65,7 +65,9 @@ func TestStatementsComplete(t *testing.T) {
 	}
 }
 
-// sqlConsts returns the string constants named sql… of a Go file.
+// sqlConsts returns the statements of a Go file: its string constants
+// named sql…, and the elements of its arrays of statements named sql…
+// (a query's variants), as name[i].
 func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
@@ -73,9 +75,20 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
+	unquote := func(id string, e ast.Expr) string {
+		lit, ok := e.(*ast.BasicLit)
+		if !ok {
+			t.Fatalf("%s: %s is not a literal", name, id)
+		}
+		v, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.CONST {
+		if !ok || (g.Tok != token.CONST && g.Tok != token.VAR) {
 			continue
 		}
 		for _, s := range g.Specs {
@@ -84,15 +97,16 @@ func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
 				if !strings.HasPrefix(id.Name, "sql") || i >= len(vs.Values) {
 					continue
 				}
-				lit, ok := vs.Values[i].(*ast.BasicLit)
-				if !ok {
-					t.Fatalf("%s: %s is not a literal", name, id.Name)
+				if arr, ok := vs.Values[i].(*ast.CompositeLit); ok && g.Tok == token.VAR {
+					for j, e := range arr.Elts {
+						key := id.Name + "[" + strconv.Itoa(j) + "]"
+						out[key] = unquote(key, e)
+					}
+					continue
 				}
-				v, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					t.Fatal(err)
+				if g.Tok == token.CONST {
+					out[id.Name] = unquote(id.Name, vs.Values[i])
 				}
-				out[id.Name] = v
 			}
 		}
 	}

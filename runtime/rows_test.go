@@ -26,7 +26,7 @@ func TestCollectRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		items, err := runtime.CollectRows(rows, capacity, scanCollected)
+		items, err := runtime.CollectRows(rows, nil, capacity, scanCollected)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestCollectRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := runtime.CollectRows(rows, 10, scanCollected)
+	items, err := runtime.CollectRows(rows, nil, 10, scanCollected)
 	if err != nil || items == nil || len(items) != 0 {
 		t.Fatalf("no rows: %#v, %v", items, err)
 	}
@@ -52,7 +52,7 @@ func TestCollectRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err = runtime.CollectRows(rows, 0, func(row pgx.Row, v *collected) error {
+	items, err = runtime.CollectRows(rows, nil, 0, func(row pgx.Row, v *collected) error {
 		if err := scanCollected(row, v); err != nil {
 			return err
 		}

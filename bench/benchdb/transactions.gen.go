@@ -10,8 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -79,20 +77,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewTransaction) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := strings.TrimRight(n.Currency, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "transactions", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesTransactionCurrency.Check(&f, "currency", n.Currency)
+	return f.Err("transactions")
 }
 
 // Validate checks u against the spec's rules for table transactions, field by
@@ -101,21 +88,20 @@ func (n *NewTransaction) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *TransactionUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Currency.Set {
-		v := strings.TrimRight(u.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesTransactionCurrency.Check(&f, "currency", u.Currency.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "transactions", fields)
-	}
-	return nil
+	return f.Err("transactions")
 }
+
+var (
+	// rulesTransactionCurrency are the rules of column transactions.currency.
+	rulesTransactionCurrency = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+)
 
 // scanTransaction reads a row of table transactions, columns in table order, into
 // v.
@@ -134,11 +120,8 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Amount, n.Currency, n.Status, n.Memo, n.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Amount, n.Currency, n.Status, n.Memo, n.CreatedAt.Ptr()), scanTransaction)
+	return v, wrapErr(err, "transactions.Create", "transactions")
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
@@ -148,11 +131,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table transactions with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsFindByID, id), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.FindByID", "transactions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsFindByID, id), scanTransaction)
+	return v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
@@ -162,42 +142,15 @@ SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FRO
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindAll", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindAll", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
 // Stream yields every row of table transactions, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return func(yield func(Transaction, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-		if err != nil {
-			yield(Transaction{}, wrapErr(err, "transactions.Stream", "transactions"))
-			return
-		}
-		defer rows.Close()
-		var v Transaction
-		for rows.Next() {
-			v = Transaction{}
-			if err := scanTransaction(rows, &v); err != nil {
-				yield(Transaction{}, wrapErr(err, "transactions.Stream", "transactions"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Transaction{}, wrapErr(err, "transactions.Stream", "transactions"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -215,28 +168,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTransactionsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Transaction]{}, wrapErr(err, "transactions.List", "transactions")
-		}
-		rows, err = r.db.Query(ctx, sqlTransactionsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Transaction]{}, wrapErr(err, "transactions.List", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTransaction)
-	if err != nil {
-		return runtime.Page[Transaction]{}, wrapErr(err, "transactions.List", "transactions")
-	}
-	return runtime.NewPage(items, size, func(v *Transaction) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
+		First: sqlTransactionsListFirst,
+		After: sqlTransactionsListAfter,
+		Scan:  scanTransaction,
+		Key:   func(v *Transaction) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
 const sqlTransactionsUpdate = `-- name: transactions.Update
@@ -271,10 +210,7 @@ DELETE FROM "transactions" WHERE "id" = $1`
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTransactionsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "transactions.Delete", "transactions")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
 }
 
 const sqlTransactionsCount = `-- name: transactions.Count replica=ok
@@ -282,11 +218,8 @@ SELECT count(*) FROM "transactions"`
 
 // Count returns the number of rows of table transactions.
 func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTransactionsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "transactions.Count", "transactions")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTransactionsCount))
+	return n, wrapErr(err, "transactions.Count", "transactions")
 }
 
 const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
@@ -301,143 +234,35 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTransactionsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindByIDs", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindByIDs", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTransaction)
+	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactionsSource feeds rows of NewTransaction to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyTransactionsSource struct {
-	rows []NewTransaction
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyTransactionsSource) maskOf(n *NewTransaction) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.CreatedAt.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyTransactionsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "user_id")
-	cols = append(cols, "amount")
-	cols = append(cols, "currency")
-	cols = append(cols, "status")
-	cols = append(cols, "memo")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "created_at")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyTransactionsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyTransactionsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.UserID)
-	v = append(v, n.Amount)
-	v = append(v, n.Currency)
-	v = append(v, n.Status)
-	v = append(v, n.Memo)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.CreatedAt.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyTransactionsSource) Err() error {
-	return nil
-}
+// copyTransactions sends rows of NewTransaction to table transactions with COPY,
+// reading each value in place.
+var copyTransactions = runtime.NewCopier(
+	"transactions",
+	nil,
+	runtime.CopyOpt("id", func(n *NewTransaction) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("user_id", func(n *NewTransaction) any { return &n.UserID }),
+	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
+	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
+	runtime.CopyValue("status", func(n *NewTransaction) any { return &n.Status }),
+	runtime.CopyValue("memo", func(n *NewTransaction) any { return &n.Memo }),
+	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
+)
 
 // CreateMany inserts rows into table transactions with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "transactions.CreateMany", "transactions")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyTransactionsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyTransactionsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"transactions"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "transactions.CreateMany", "transactions")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyTransactionsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"transactions"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "transactions.CreateMany", "transactions")
-	}
-	return total, nil
+	n, err := copyTransactions.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
 
 const sqlTransactionsCreateManyReturning = `-- name: transactions.CreateManyReturning
@@ -458,32 +283,19 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]decimal.Decimal, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]string, len(rows))
-	a6 := make([]*string, len(rows))
-	a7 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.UserID
-		a3[i] = n.Amount
-		a4[i] = n.Currency
-		a5[i] = n.Status
-		a6[i] = n.Memo
-		a7[i] = n.CreatedAt.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlTransactionsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlTransactionsCreateManyReturning,
+		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewTransaction) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewTransaction) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewTransaction) string { return n.Currency }),
+		runtime.Column(rows, func(n *NewTransaction) string { return n.Status }),
+		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewTransaction) *time.Time { return n.CreatedAt.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTransaction)
+	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
 const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
@@ -494,14 +306,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByUserID", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByUserID", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
@@ -512,27 +318,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by user_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m := make(map[uuid.UUID][]Transaction)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transaction
-		if err := scanTransaction(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
@@ -541,10 +331,7 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 // query per row. Keys without rows are not in the map.
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LoadByUserID", "transactions")
-	}
-	return m, nil
+	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
 }
 
 // RecentForUserParams holds the parameters of TransactionRepo.RecentForUser.
@@ -568,14 +355,8 @@ LIMIT $2`
 // The newest transactions of a user, newest first.
 func (r *TransactionRepo) RecentForUser(ctx context.Context, p RecentForUserParams) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsRecentForUser, p.UserID, p.Limit)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.RecentForUser", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, int(p.Limit), scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.RecentForUser", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, int(p.Limit), scanTransaction)
+	return items, wrapErr(err, "transactions.RecentForUser", "transactions")
 }
 
 // LargeForUserParams holds the parameters of TransactionRepo.LargeForUser.
@@ -598,12 +379,6 @@ ORDER BY "created_at" DESC, "id" DESC`
 // A user's transactions of at least an amount, newest first.
 func (r *TransactionRepo) LargeForUser(ctx context.Context, p LargeForUserParams) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsLargeForUser, p.UserID, p.MinAmount)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LargeForUser", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LargeForUser", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.LargeForUser", "transactions")
 }

@@ -216,3 +216,18 @@ func wrapErr(t *ir.Table, method string) *jen.Statement {
 func wrapErrOf(t *ir.Table, method string, err jen.Code) *jen.Statement {
 	return jen.Id("wrapErr").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
 }
+
+// inline renders a block on one line, for short function literals:
+// func(n *NewUser) any { return &n.Email }.
+func inline(code ...jen.Code) *jen.Statement {
+	return jen.Custom(jen.Options{Open: "{", Close: "}", Separator: ";"}, code...)
+}
+
+// literal renders a composite literal's fields, key: value, one per
+// line in the order given (jen.Dict would sort them).
+func literal(typ *jen.Statement, kv ...jen.Code) *jen.Statement {
+	return typ.Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, kv...)
+}
+
+// field renders key: value in a composite literal.
+func field(key string, value jen.Code) jen.Code { return jen.Id(key).Op(":").Add(value) }

@@ -2,7 +2,6 @@ package gocode
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -40,194 +39,55 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 	f.Line()
 }
 
-// copyValue is how the COPY source passes a column's value.
-func copyValue(c *ir.Column) *jen.Statement {
-	v := jen.Id("n").Dot(c.Field)
-	if c.HasDefault {
-		return v.Dot("Value")
-	}
-	return v
+// multi renders items as the arguments of a call, one per line.
+func multi(items ...jen.Code) *jen.Statement {
+	return jen.Custom(jen.Options{Open: "(", Close: ")", Separator: ",", Multi: true}, items...)
 }
 
 func genCreateMany(f *jen.File, t *ir.Table) {
 	bs := t.Batch
-	if bs.CopySource == "" {
+	if bs.Copier == "" {
 		genCreateManyInsert(f, t)
 		return
 	}
-	src := bs.CopySource
-	opt := map[*ir.Column]int{}
-	for i, c := range bs.CopyOptional {
-		opt[c] = i
-	}
-	grouped := len(bs.CopyOptional) > 0
-	recv := jen.Id("s").Op("*").Id(src)
-
-	comment(f, fmt.Sprintf("%s feeds rows of %s to pgx's CopyFrom, reading the struct fields directly. "+
-		"It sends the rows whose set optional fields are mask, with the columns of that mask.", src, t.NewType))
-	f.Type().Id(src).StructFunc(func(g *jen.Group) {
-		g.Id("rows").Index().Id(t.NewType)
-		g.Id("mask").Uint64()
-		g.Id("i").Int()
-		g.Id("vals").Index(jen.Lit(len(t.Insert))).Any()
-	})
-	f.Line()
-
-	if grouped {
-		comment(f, "maskOf returns the bits of the optional fields n sets.")
-		f.Func().Params(recv.Clone()).Id("maskOf").Params(jen.Id("n").Op("*").Id(t.NewType)).Uint64().BlockFunc(func(g *jen.Group) {
-			g.Var().Id("m").Uint64()
-			for i, c := range bs.CopyOptional {
-				g.If(jen.Id("n").Dot(c.Field).Dot("Set")).Block(jen.Id("m").Op("|=").Lit(1).Op("<<").Lit(i))
-			}
-			g.Return(jen.Id("m"))
-		})
-		f.Line()
-	}
-
-	comment(f, "columns returns the columns of the source's mask, in table order.")
-	f.Func().Params(recv.Clone()).Id("columns").Params().Index().String().BlockFunc(func(g *jen.Group) {
-		if !grouped {
-			g.Return(jen.Index().String().ValuesFunc(func(g *jen.Group) {
-				for _, c := range t.Insert {
-					g.Lit(c.SQLName)
-				}
-			}))
-			return
-		}
-		g.Id("cols").Op(":=").Make(jen.Index().String(), jen.Lit(0), jen.Lit(len(t.Insert)))
-		for _, c := range t.Insert {
-			add := jen.Id("cols").Op("=").Append(jen.Id("cols"), jen.Lit(c.SQLName))
-			if i, ok := opt[c]; ok {
-				g.If(jen.Id("s").Dot("mask").Op("&").Parens(jen.Lit(1).Op("<<").Lit(i)).Op("!=").Lit(0)).Block(add)
-			} else {
-				g.Add(add)
-			}
-		}
-		g.Return(jen.Id("cols"))
-	})
-	f.Line()
-
-	comment(f, "Next advances to the next row of the source's mask.")
-	if grouped {
-		f.Func().Params(recv.Clone()).Id("Next").Params().Bool().Block(
-			jen.For(jen.Id("s").Dot("i").Op("++"), jen.Id("s").Dot("i").Op("<").Len(jen.Id("s").Dot("rows")), jen.Id("s").Dot("i").Op("++")).Block(
-				jen.If(jen.Id("s").Dot("maskOf").Call(jen.Op("&").Id("s").Dot("rows").Index(jen.Id("s").Dot("i"))).Op("==").Id("s").Dot("mask")).Block(
-					jen.Return(jen.True()),
-				),
-			),
-			jen.Return(jen.False()),
-		)
-	} else {
-		f.Func().Params(recv.Clone()).Id("Next").Params().Bool().Block(
-			jen.Id("s").Dot("i").Op("++"),
-			jen.Return(jen.Id("s").Dot("i").Op("<").Len(jen.Id("s").Dot("rows"))),
-		)
-	}
-	f.Line()
-
-	comment(f, "Values returns the current row's values; the slice is reused for the next row.")
-	f.Func().Params(recv.Clone()).Id("Values").Params().Params(jen.Index().Any(), jen.Error()).BlockFunc(func(g *jen.Group) {
-		g.Id("n").Op(":=").Op("&").Id("s").Dot("rows").Index(jen.Id("s").Dot("i"))
-		g.Id("v").Op(":=").Id("s").Dot("vals").Index(jen.Empty(), jen.Lit(0))
-		for _, c := range t.Insert {
-			add := jen.Id("v").Op("=").Append(jen.Id("v"), copyValue(c))
-			if i, ok := opt[c]; ok {
-				g.If(jen.Id("s").Dot("mask").Op("&").Parens(jen.Lit(1).Op("<<").Lit(i)).Op("!=").Lit(0)).Block(add)
-			} else {
-				g.Add(add)
-			}
-		}
-		g.Return(jen.Id("v"), jen.Nil())
-	})
-	f.Line()
-
-	comment(f, "Err reports no error: the rows are in memory.")
-	f.Func().Params(recv.Clone()).Id("Err").Params().Error().Block(jen.Return(jen.Nil()))
-	f.Line()
-
-	ident := jen.Qual(ir.PathPgx, "Identifier").Values(jen.Lit(t.SQLName))
-	newSrc := func(mask jen.Code) *jen.Statement {
-		return jen.Op("&").Id(src).Values(jen.Dict{
-			jen.Id("rows"): jen.Id("rows"),
-			jen.Id("mask"): mask,
-			jen.Id("i"):    jen.Lit(-1),
-		})
-	}
-	wrap := func() jen.Code { return jen.Return(jen.Lit(0), wrapErr(t, "CreateMany")) }
-	var body []jen.Code
-	body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
-	body = append(body, validateRows(t, "CreateMany", func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })...)
-	if grouped {
-		body = append(body,
-			jen.Comment("Rows are sent in groups by the optional fields they set, so that an unset field takes"),
-			jen.Comment("the column's default; usually every row sets the same ones and there is one group."),
-			jen.Id("masks").Op(":=").Make(jen.Index().Uint64(), jen.Lit(0), jen.Lit(4)),
-			jen.Id("probe").Op(":=").Id(src).Values(),
-			jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
-				jen.Id("m").Op(":=").Id("probe").Dot("maskOf").Call(jen.Op("&").Id("rows").Index(jen.Id("i"))),
-				jen.If(jen.Op("!").Qual(ir.PathSlices, "Contains").Call(jen.Id("masks"), jen.Id("m"))).Block(
-					jen.Id("masks").Op("=").Append(jen.Id("masks"), jen.Id("m")),
-				),
-			),
-		)
-	}
-	direct := []jen.Code{
-		jen.Id("s").Op(":=").Add(newSrc(jen.Id("masks").Index(jen.Lit(0)))),
-		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("CopyFrom").Call(jen.Id("ctx"), ident.Clone(), jen.Id("s").Dot("columns").Call(), jen.Id("s")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-		jen.Return(jen.Id("n"), jen.Nil()),
-	}
-	switch {
-	case !grouped && len(bs.CopyEnums) == 0:
-		direct[0] = jen.Id("s").Op(":=").Add(newSrc(jen.Lit(0)))
-		body = append(body, direct...)
-	case !grouped:
-		body = append(body, jen.Id("masks").Op(":=").Index().Uint64().Values(jen.Lit(0)))
-	case len(bs.CopyEnums) == 0:
-		body = append(body, jen.If(jen.Len(jen.Id("masks")).Op("==").Lit(1)).Block(direct...))
-	}
-	var enums []jen.Code
+	enums := jen.Nil()
 	if len(bs.CopyEnums) > 0 {
-		args := []jen.Code{jen.Id("ctx"), jen.Id("tx").Dot("Conn").Call()}
+		var lits []jen.Code
 		for _, e := range bs.CopyEnums {
-			args = append(args, jen.Lit(e))
+			lits = append(lits, jen.Lit(e))
 		}
-		enums = append(enums, jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "RegisterEnumTypes").Call(args...), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		))
+		enums = jen.Index().String().Values(lits...)
 	}
-	fn := append(enums,
-		jen.Id("total").Op("=").Lit(0),
-		jen.For(jen.List(jen.Id("_"), jen.Id("m")).Op(":=").Range().Id("masks")).Block(
-			jen.Id("s").Op(":=").Add(newSrc(jen.Id("m"))),
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("tx").Dot("CopyFrom").Call(jen.Id("ctx"), ident.Clone(), jen.Id("s").Dot("columns").Call(), jen.Id("s")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id("total").Op("+=").Id("n"),
-		),
-		jen.Return(jen.Nil()),
+	args := []jen.Code{jen.Lit(t.SQLName), enums}
+	row := func() *jen.Statement { return jen.Id("n").Op("*").Id(t.NewType) }
+	for _, c := range t.Insert {
+		if c.HasDefault {
+			args = append(args, jen.Qual(ir.PathRuntime, "CopyOpt").Call(jen.Lit(c.SQLName),
+				jen.Func().Params(row()).Op("*").Qual(ir.PathRuntime, "Opt").Types(typeCode(c.Go)).Add(inline(jen.Return(jen.Op("&").Id("n").Dot(c.Field))))))
+			continue
+		}
+		args = append(args, jen.Qual(ir.PathRuntime, "CopyValue").Call(jen.Lit(c.SQLName),
+			jen.Func().Params(row()).Any().Add(inline(jen.Return(jen.Op("&").Id("n").Dot(c.Field))))))
+	}
+	comment(f, fmt.Sprintf("%s sends rows of %s to table %s with COPY, reading each value in place.", bs.Copier, t.NewType, t.SQLName))
+	f.Var().Id(bs.Copier).Op("=").Qual(ir.PathRuntime, "NewCopier").Add(multi(args...))
+	f.Line()
+
+	var body []jen.Code
+	body = append(body, validateRows(t, "CreateMany", func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })...)
+	body = append(body,
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id(bs.Copier).Dot("Copy").Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Id("rows")),
+		jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
 	)
-	if grouped || len(bs.CopyEnums) > 0 {
-		body = append(body,
-			jen.Var().Id("total").Int64(),
-			jen.Err().Op(":=").Qual(ir.PathRuntime, "InTx").Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Qual(ir.PathRuntime, "TxOptions").Values(),
-				jen.Func().Params(jen.Id("tx").Qual(ir.PathPgx, "Tx")).Error().Block(fn...)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.Return(jen.Id("total"), jen.Nil()),
-		)
-	}
 	doc := fmt.Sprintf("CreateMany inserts rows into table %s with the COPY protocol and returns how many it inserted. "+
 		"It is all or nothing.", t.SQLName)
-	if grouped {
+	if hasDefaults(t.Insert) {
 		doc += " An optional field left unset takes the column's default, as in Create: rows are copied in groups " +
-			"by the optional fields they set."
+			"by the optional fields they set, in a transaction when there are several (a savepoint when r is one)."
 	}
-	switch {
-	case len(bs.CopyEnums) > 0:
-		doc += fmt.Sprintf(" It runs in a transaction (a savepoint when r is one), on whose connection it registers "+
-			"the enum types %s so that pgx can send enum arrays in COPY's binary format.", strings.Join(bs.CopyEnums, ", "))
-	case grouped:
-		doc += " More than one group runs in a transaction (a savepoint when r is one)."
+	if len(bs.CopyEnums) > 0 {
+		doc += fmt.Sprintf(" It runs in a transaction, on whose connection it registers the enum types %s so that pgx "+
+			"can send enum arrays in COPY's binary format.", strings.Join(bs.CopyEnums, ", "))
 	}
 	doc += " COPY does not return rows; CreateManyReturning does."
 	method(f, t, "CreateMany", doc).
@@ -260,20 +120,14 @@ func validateRows(t *ir.Table, method string, fail func(jen.Code) jen.Code) []je
 }
 
 // unnestArrays renders the arrays a statement over unnest binds, one per
-// argument of Create, filled from rows; it returns the statements and
-// the arrays in placeholder order.
-func unnestArrays(t *ir.Table) ([]jen.Code, []jen.Code) {
-	var body []jen.Code
-	loop := []jen.Code{jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i"))}
+// argument of Create, read from rows, in placeholder order.
+func unnestArrays(t *ir.Table) []jen.Code {
 	var args []jen.Code
-	for i, a := range t.Batch.ReturningArgs {
-		local := "a" + strconv.Itoa(i+1)
-		body = append(body, jen.Id(local).Op(":=").Make(jen.Index().Add(returningElem(a)), jen.Len(jen.Id("rows"))))
-		loop = append(loop, jen.Id(local).Index(jen.Id("i")).Op("=").Add(argExpr("n", a)))
-		args = append(args, jen.Id(local))
+	for _, a := range t.Batch.ReturningArgs {
+		args = append(args, jen.Qual(ir.PathRuntime, "Column").Call(jen.Id("rows"),
+			jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType)).Add(returningElem(a)).Add(inline(jen.Return(argExpr("n", a))))))
 	}
-	body = append(body, jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(loop...))
-	return body, args
+	return args
 }
 
 // queueCreates renders a pgx.Batch holding Create's statement once per
@@ -336,20 +190,18 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{s}, fail)
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
 		body = append(body, validateRows(t, "CreateMany", fail)...)
-		arrays, args := unnestArrays(t)
-		body = append(body, arrays...)
+		args := unnestArrays(t)
 		if bs.InsertCounts {
 			body = append(body,
 				jen.Var().Id("n").Int64(),
-				jen.If(jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(callArgs(s, args)...).Dot("Scan").Call(jen.Op("&").Id("n")),
+				jen.If(jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Add(multi(callArgs(s, args)...)).Dot("Scan").Call(jen.Op("&").Id("n")),
 					jen.Err().Op("!=").Nil()).Block(wrap()),
 				jen.Return(jen.Id("n"), jen.Nil()),
 			)
 		} else {
 			body = append(body,
-				jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...),
-				jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-				jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), jen.Nil()),
+				jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Add(multi(callArgs(s, args)...)),
+				jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, "CreateMany")),
 			)
 		}
 		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It runs one "+
@@ -411,15 +263,8 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 		genStatement(f, s)
 		var scoped bool
 		body, scoped = start(s)
-		arrays, args := unnestArrays(t)
-		body = append(body, arrays...)
-		body = append(body,
-			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, args)...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(collectRows("res", t.Scan, jen.Len(jen.Id("rows")))),
-			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.Return(jen.Id("out"), jen.Nil()),
-		)
+		body = append(body, collectWith(t, "CreateManyReturning", "res", dbOf(scoped).Dot("Query").Add(multi(callArgs(s, unnestArrays(t))...)),
+			jen.Id(t.Scan), jen.Len(jen.Id("rows")))...)
 		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s and returns them as stored, in input "+
 			"order, defaults applied as in Create. It runs one statement, which binds one array per column "+
 			"(INSERT … SELECT FROM unnest), so it is one round trip and all or nothing.", t.SQLName)

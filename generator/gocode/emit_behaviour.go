@@ -8,9 +8,6 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// pathRegexp is the import path of the patterns' package.
-const pathRegexp = "regexp"
-
 // needsTenant reports whether running any of ss needs the context's
 // tenant.
 func needsTenant(ss ...ir.Statement) bool {
@@ -119,13 +116,8 @@ func genAuditTrail(f *jen.File, t *ir.Table) {
 	entry := jen.Qual(ir.PathRuntime, "AuditEntry")
 	method(f, t, "AuditTrail", doc).
 		Params(pkParams(t)...).Params(jen.Index().Add(entry), jen.Error()).
-		Block(append(pre,
-			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, pkArgs(t))...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, "AuditTrail"))),
-			jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CollectRows").Call(jen.Id("rows"), jen.Lit(0), jen.Qual(ir.PathRuntime, "ScanAuditEntry")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, "AuditTrail"))),
-			jen.Return(jen.Id("items"), jen.Nil()),
-		)...)
+		Block(append(pre, collectWith(t, "AuditTrail", "rows", dbOf(scoped).Dot("Query").Call(callArgs(s, pkArgs(t))...),
+			jen.Qual(ir.PathRuntime, "ScanAuditEntry"), nil)...)...)
 	f.Line()
 }
 
@@ -183,8 +175,9 @@ var constraintKinds = map[ir.ConstraintKind]string{
 // error goes through.
 func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	comment(f, "wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap) and, when a constraint "+
-		"of the package was violated, sets its spec name (DbError.SpecName).")
+		"of the package was violated, sets its spec name (DbError.SpecName). It returns nil for a nil err.")
 	f.Func().Id("wrapErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String()).Error().Block(
+		jen.If(jen.Err().Op("==").Nil()).Block(jen.Return(jen.Nil())),
 		jen.Err().Op("=").Qual(ir.PathRuntime, "Wrap").Call(jen.Err(), jen.Id("op"), jen.Id("table")),
 		jen.If(
 			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Qual(ir.PathRuntime, "DbError")),
@@ -238,7 +231,8 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 }
 
 // genValidate emits Validate on the insert struct (cols t.Insert) or the
-// update struct (update set: only set fields are checked).
+// update struct (update set: only set fields are checked). Each column
+// with rules is one line: its enum check, or its rules variable's Check.
 func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update bool) {
 	recv := "n"
 	if update {
@@ -253,146 +247,150 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 		"first rule it fails. The repository calls it before any SQL."
 	comment(f, doc)
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
-		any := false
+		checked := false
 		for _, c := range cols {
-			if len(c.Rules) > 0 {
-				any = true
-			}
+			checked = checked || len(c.Rules) > 0
 		}
-		if !any {
+		if !checked {
 			g.Return(jen.Nil())
 			return
 		}
-		g.Var().Id("fields").Index().Qual(ir.PathRuntime, "FieldError")
+		g.Var().Id("f").Qual(ir.PathRuntime, "Fields")
 		for _, c := range cols {
 			if len(c.Rules) == 0 {
 				continue
 			}
 			field := jen.Id(recv).Dot(c.Field)
-			var open []jen.Code
-			var value *jen.Statement
+			var cond jen.Code
+			value := field.Clone()
 			switch {
 			case update || c.HasDefault:
 				// A runtime.Opt: checked when set (and, nullable, not NULL).
-				cond := field.Clone().Dot("Set")
+				set := field.Clone().Dot("Set")
 				value = field.Clone().Dot("Value")
 				if c.Go.Ptr {
-					cond = cond.Op("&&").Add(value.Clone()).Op("!=").Nil()
-					value = jen.Op("*").Add(value)
+					set = set.Op("&&").Add(value.Clone()).Op("!=").Nil()
+					value = jen.Parens(jen.Op("*").Add(value))
 				}
-				open = append(open, cond)
+				cond = set
 			case c.Go.Ptr:
-				open = append(open, field.Clone().Op("!=").Nil())
-				value = jen.Op("*").Add(field.Clone())
-			default:
-				value = field.Clone()
+				cond = field.Clone().Op("!=").Nil()
+				value = jen.Parens(jen.Op("*").Add(field.Clone()))
 			}
-			if isChar(c) {
-				// char(n) pads with spaces, which PostgreSQL ignores in
-				// lengths and comparisons: so do the rules.
-				value = jen.Qual("strings", "TrimRight").Call(value, jen.Lit(" "))
-			}
-			body := []jen.Code{jen.Id("v").Op(":=").Add(value)}
-			body = append(body, ruleChain(c)...)
-			if len(open) > 0 {
-				g.If(open[0]).Block(body...)
+			checks := columnChecks(c, value)
+			if cond != nil {
+				g.If(cond).Block(checks...)
 			} else {
-				g.Block(body...)
+				for _, s := range checks {
+					g.Add(s)
+				}
 			}
 		}
-		g.If(jen.Len(jen.Id("fields")).Op(">").Lit(0)).Block(
-			jen.Return(jen.Qual(ir.PathRuntime, "NewValidationError").Call(jen.Lit(""), jen.Lit(t.SQLName), jen.Id("fields"))),
-		)
-		g.Return(jen.Nil())
+		g.Return(jen.Id("f").Dot("Err").Call(jen.Lit(t.SQLName)))
 	})
 	f.Line()
 }
 
-// ruleChain renders the checks of a column's value v: the first failing
-// rule adds a FieldError.
-func ruleChain(c *ir.Column) []jen.Code {
-	fail := func(r *ir.Rule) jen.Code {
-		return jen.Id("fields").Op("=").Append(jen.Id("fields"), jen.Qual(ir.PathRuntime, "FieldError").Values(jen.Dict{
-			jen.Id("Field"): jen.Lit(c.JSON), jen.Id("Message"): jen.Lit(r.Message),
-		}))
-	}
-	var chain *jen.Statement
-	var pre []jen.Code
+// columnChecks are the statements checking a column's value v into the
+// Fields f: the enum membership and not_empty of arrays inline, the
+// other rules through the column's rules variable.
+func columnChecks(c *ir.Column, v *jen.Statement) []jen.Code {
+	var out []jen.Code
 	for _, r := range c.Rules {
-		cond := ruleFails(c, r, &pre)
-		if chain == nil {
-			chain = jen.If(cond).Block(fail(r))
-		} else {
-			chain = chain.Else().If(cond).Block(fail(r))
+		switch {
+		case r.Kind == ir.RuleEnum && c.Type.ArrayDims > 0:
+			out = append(out, jen.Id("f").Dot("Check").Call(jen.Lit(c.JSON), jen.Qual(ir.PathRuntime, "AllValid").Call(v.Clone()), jen.Lit(r.Message)))
+		case r.Kind == ir.RuleEnum:
+			out = append(out, jen.Id("f").Dot("Check").Call(jen.Lit(c.JSON), v.Clone().Dot("Valid").Call(), jen.Lit(r.Message)))
+		case r.Kind == ir.RuleNotEmpty && c.Type.ArrayDims > 0:
+			ok := jen.Len(v.Clone()).Op(">").Lit(0)
+			if c.Nullable {
+				// A nil slice is NULL, which not_empty allows.
+				ok = v.Clone().Op("==").Nil().Op("||").Add(ok)
+			}
+			out = append(out, jen.Id("f").Dot("Check").Call(jen.Lit(c.JSON), ok, jen.Qual(ir.PathRuntime, "MsgNotEmpty")))
 		}
 	}
-	return append(pre, chain)
-}
-
-// ruleFails renders the condition under which v fails r; pre receives
-// the statements the condition needs first.
-func ruleFails(c *ir.Column, r *ir.Rule, pre *[]jen.Code) jen.Code {
-	v := jen.Id("v")
-	isArray := c.Type.ArrayDims > 0
-	switch r.Kind {
-	case ir.RuleEnum:
-		if isArray {
-			*pre = append(*pre,
-				jen.Id("badLabel").Op(":=").False(),
-				jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Id("v")).Block(
-					jen.If(jen.Op("!").Id("e").Dot("Valid").Call()).Block(jen.Id("badLabel").Op("=").True(), jen.Break()),
-				))
-			return jen.Id("badLabel")
-		}
-		return jen.Op("!").Add(v).Dot("Valid").Call()
-	case ir.RuleNotEmpty:
-		if c.Nullable && c.Go.IsSliceLike() {
-			// A nil slice is NULL, which not_empty allows.
-			return v.Op("!=").Nil().Op("&&").Len(jen.Id("v")).Op("==").Lit(0)
-		}
-		return jen.Len(v).Op("==").Lit(0)
-	case ir.RuleMinLength:
-		return jen.Qual(ir.PathRuntime, "ShorterThan").Call(v, jen.Lit(r.Length))
-	case ir.RuleMaxLength:
-		return jen.Qual(ir.PathRuntime, "LongerThan").Call(v, jen.Lit(r.Length))
-	case ir.RuleMin, ir.RuleMax:
-		op, method := "<", "LessThan"
-		if r.Kind == ir.RuleMax {
-			op, method = ">", "GreaterThan"
-		}
-		if r.Var != "" {
-			return v.Dot(method).Call(jen.Id(r.Var))
-		}
-		return v.Op(op).Op(r.Bound)
-	case ir.RuleFormat:
-		return jen.Op("!").Qual(ir.PathRuntime, r.Func).Call(v)
-	case ir.RulePattern:
-		return jen.Op("!").Id(r.Var).Dot("MatchString").Call(v)
+	if c.RulesVar != "" {
+		out = append(out, jen.Id(c.RulesVar).Dot("Check").Call(jen.Op("&").Id("f"), jen.Lit(c.JSON), v.Clone()))
 	}
-	panic("unknown rule")
+	return out
 }
 
-// genRuleVars emits the compiled patterns and decimal bounds Validate
-// uses: immutable package-level values, made once.
+// genRuleVars emits the rules variables of t's columns: what Validate
+// checks a value against, made once.
 func genRuleVars(f *jen.File, t *ir.Table) {
-	if len(t.Patterns) == 0 && len(t.Bounds) == 0 {
+	var cols []*ir.Column
+	for _, c := range t.Columns {
+		if c.RulesVar != "" {
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == 0 {
 		return
 	}
 	f.Var().DefsFunc(func(g *jen.Group) {
-		for _, r := range t.Patterns {
-			comment(g, fmt.Sprintf("%s is the pattern of column %s.%s, anchored at both ends.", r.Var, t.SQLName, r.Column.SQLName))
-			g.Id(r.Var).Op("=").Qual(pathRegexp, "MustCompile").Call(jen.Lit(r.Pattern))
-		}
-		for _, r := range t.Bounds {
-			word := "lower"
-			if r.Kind == ir.RuleMax {
-				word = "upper"
-			}
-			comment(g, fmt.Sprintf("%s is the %s bound of column %s.%s.", r.Var, word, t.SQLName, r.Column.SQLName))
-			g.Id(r.Var).Op("=").Qual(ir.PathDecimal, "RequireFromString").Call(jen.Lit(r.Bound))
+		for _, c := range cols {
+			comment(g, fmt.Sprintf("%s are the rules of column %s.%s.", c.RulesVar, t.SQLName, c.SQLName))
+			g.Id(c.RulesVar).Op("=").Add(rulesValue(c))
 		}
 	})
 	f.Line()
+}
+
+// rulesValue renders the runtime rules of a column's length, bound,
+// format and pattern rules.
+func rulesValue(c *ir.Column) jen.Code {
+	var kv []jen.Code
+	var kind *jen.Statement
+	switch {
+	case c.Type.Name == "numeric":
+		kind = jen.Qual(ir.PathRuntime, "DecimalRules")
+	case isNumber(c):
+		kind = jen.Qual(ir.PathRuntime, "NumberRules").Types(typeCode(c.Go.Elem()))
+	default:
+		kind = jen.Qual(ir.PathRuntime, "TextRules")
+		if c.Type.IsChar() {
+			kv = append(kv, field("Pad", jen.True()))
+		}
+	}
+	for _, r := range c.Rules {
+		switch r.Kind {
+		case ir.RuleNotEmpty:
+			if c.Type.ArrayDims == 0 {
+				kv = append(kv, field("NotEmpty", jen.True()))
+			}
+		case ir.RuleMinLength:
+			kv = append(kv, field("MinLength", jen.Lit(r.Length)))
+		case ir.RuleMaxLength:
+			kv = append(kv, field("MaxLength", jen.Lit(r.Length)))
+		case ir.RuleFormat:
+			kv = append(kv, field("Format", jen.Lit(r.Format)))
+		case ir.RulePattern:
+			kv = append(kv, field("Pattern", jen.Qual(ir.PathRuntime, "NewPattern").Call(jen.Lit(r.Pattern))))
+		case ir.RuleMin, ir.RuleMax:
+			name := "Min"
+			if r.Kind == ir.RuleMax {
+				name = "Max"
+			}
+			if c.Type.Name == "numeric" {
+				kv = append(kv, field(name, jen.Qual(ir.PathRuntime, "DecimalBound").Call(jen.Lit(r.Bound))))
+			} else {
+				kv = append(kv, field(name, jen.Op(r.Bound)))
+				kv = append(kv, field("Has"+name, jen.True()))
+			}
+		}
+	}
+	return literal(kind, kv...)
+}
+
+// isNumber reports whether c holds integers or floating point numbers.
+func isNumber(c *ir.Column) bool {
+	switch c.Type.Name {
+	case "smallint", "integer", "bigint", "real", "double precision":
+		return c.Type.ArrayDims == 0 && c.Type.Enum == nil
+	}
+	return false
 }
 
 // behaviourDoc describes, for the repository's doc comment, what the

@@ -17,17 +17,38 @@ func genQuery(f *jen.File, q *ir.Query) {
 	if q.Result != nil && q.Result.Table == nil {
 		genQueryRow(f, q)
 	}
-	for _, v := range q.Variants {
-		for _, s := range []ir.Statement{v.Main, v.After, v.Stream} {
-			if s.Const != "" {
-				f.Const().Id(s.Const).Op("=").Add(sqlConst(s.SQL))
-				f.Line()
-			}
-		}
-	}
+	genQueryStatements(f, q)
 	genQueryMethod(f, q)
 	if q.Stream != "" {
 		genQueryStream(f, q)
+	}
+}
+
+// genQueryStatements emits a query's statements: a constant each, or,
+// for a query with variants, an array of each kind indexed by the mask
+// of the set optional parameters.
+func genQueryStatements(f *jen.File, q *ir.Query) {
+	kinds := []func(*ir.QueryVariant) ir.Statement{mainStmt, afterStmt, streamStmt}
+	for _, kind := range kinds {
+		if !q.Arrays {
+			if s := kind(q.Variants[0]); s.Const != "" {
+				f.Const().Id(s.Const).Op("=").Add(sqlConst(s.SQL))
+				f.Line()
+			}
+			continue
+		}
+		first := kind(q.Variants[0]).Const
+		if first == "" {
+			continue
+		}
+		name, _, _ := strings.Cut(first, "[")
+		f.Var().Id(name).Op("=").Index(jen.Op("...")).String().ValuesFunc(func(g *jen.Group) {
+			for _, v := range q.Variants {
+				g.Line().Add(sqlConst(kind(v).SQL))
+			}
+			g.Line()
+		})
+		f.Line()
 	}
 }
 
@@ -134,20 +155,18 @@ func queryArgExpr(q *ir.Query, a ir.QueryArg) jen.Code {
 
 // queryCall is how a method passes a query's arguments: inline when the
 // query has one statement per shape, through an args slice and a mask
-// picking the statement when it has variants.
+// indexing the statement arrays when it has variants.
 type queryCall struct {
 	q *ir.Query
 }
 
-func (c queryCall) variants() bool { return len(c.q.Variants) > 1 }
-
 // prelude builds args and mask from the set optional parameters, in
 // placeholder order (variants only).
 func (c queryCall) prelude() []jen.Code {
-	if !c.variants() {
+	q := c.q
+	if !q.Arrays {
 		return nil
 	}
-	q := c.q
 	all := q.Variants[len(q.Variants)-1].Args
 	extra := 0
 	switch q.Paginate {
@@ -178,35 +197,43 @@ func (c queryCall) prelude() []jen.Code {
 	return out
 }
 
-// pick assigns to local the statement of the variant the mask selects
-// (variants only).
-func (c queryCall) pick(local string, stmt func(*ir.QueryVariant) ir.Statement) jen.Code {
-	return jen.Var().Id(local).String().Line().Switch(jen.Id("mask")).BlockFunc(func(g *jen.Group) {
-		for i, v := range c.q.Variants {
-			g.Case(jen.Lit(i)).Block(jen.Id(local).Op("=").Id(stmt(v).Const))
-		}
-	})
+// sql is the statement of a kind to run: its constant, or its array
+// indexed by the mask.
+func (c queryCall) sql(stmt func(*ir.QueryVariant) ir.Statement) jen.Code {
+	if !c.q.Arrays {
+		return jen.Id(stmt(c.q.Variants[0]).Const)
+	}
+	name, _, _ := strings.Cut(stmt(c.q.Variants[0]).Const, "[")
+	return jen.Id(name).Index(jen.Id("mask"))
 }
 
-// args returns the statements to run before a call and the call's
-// arguments after ctx: the statement (a constant, or local when the
-// query has variants) and the query's arguments followed by extra.
-func (c queryCall) args(local string, stmt func(*ir.QueryVariant) ir.Statement, extra ...jen.Code) ([]jen.Code, []jen.Code) {
-	q := c.q
-	if !c.variants() {
-		v := q.Variants[0]
-		call := []jen.Code{jen.Id(stmt(v).Const)}
-		for _, a := range v.Args {
-			call = append(call, queryArgExpr(q, a))
-		}
-		return nil, append(call, extra...)
+// call returns the arguments of running a statement of a kind, after
+// ctx: the statement and the query's arguments.
+func (c queryCall) call(stmt func(*ir.QueryVariant) ir.Statement) []jen.Code {
+	if c.q.Arrays {
+		return []jen.Code{c.sql(stmt), jen.Id("args").Op("...")}
 	}
-	var pre []jen.Code
-	if len(extra) > 0 {
-		pre = append(pre, jen.Id("args").Op("=").Append(append([]jen.Code{jen.Id("args")}, extra...)...))
+	return append([]jen.Code{c.sql(stmt)}, c.argList()...)
+}
+
+// argList are the query's arguments of the only variant, inline.
+func (c queryCall) argList() []jen.Code {
+	var out []jen.Code
+	for _, a := range c.q.Variants[0].Args {
+		out = append(out, queryArgExpr(c.q, a))
 	}
-	pre = append(pre, c.pick(local, stmt))
-	return pre, []jen.Code{jen.Id(local), jen.Id("args").Op("...")}
+	return out
+}
+
+// argSlice is the query's arguments as a []any: args, or a literal.
+func (c queryCall) argSlice() jen.Code {
+	if c.q.Arrays {
+		return jen.Id("args")
+	}
+	if args := c.argList(); len(args) > 0 {
+		return jen.Index().Any().Values(args...)
+	}
+	return jen.Nil()
 }
 
 func mainStmt(v *ir.QueryVariant) ir.Statement   { return v.Main }
@@ -347,67 +374,43 @@ func queryZero(q *ir.Query) []jen.Code {
 func genQueryMethod(f *jen.File, q *ir.Query) {
 	t := q.Table
 	c := queryCall{q}
-	wrap := wrapErr(t, q.Name)
 	body := queryPrelude(q, func(err jen.Code) jen.Code { return jen.Return(append(queryZero(q), err)...) })
 	body = append(body, c.prelude()...)
+	db := dbOf(q.Scoped)
+	run := func(method string) *jen.Statement {
+		return db.Clone().Dot(method).Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...)
+	}
 	switch {
 	case q.Paginate == "keyset":
 		body = append(body, keysetBody(q, c)...)
 	case q.Paginate == "offset":
-		body = append(body, offsetBody(q, c)...)
+		body = append(body,
+			jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "OffsetPage").Call(jen.Id("ctx"), db, jen.Id("page"),
+				c.sql(mainStmt), c.argSlice(), jen.Id(q.Result.Scan)),
+			jen.Return(jen.Id("pg"), wrapErr(t, q.Name)),
+		)
 	case q.Returns == "one":
-		pre, args := c.args("sql", mainStmt)
-		body = append(body, pre...)
-		body = append(body,
-			jen.Var().Id("v").Id(q.Result.Name),
-			jen.If(
-				jen.Err().Op(":=").Id(q.Result.Scan).Call(dbOf(q.Scoped).Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, args...)...), jen.Op("&").Id("v")),
-				jen.Err().Op("!=").Nil(),
-			).Block(jen.Return(jen.Id(q.Result.Name).Values(), wrap.Clone())),
-			jen.Return(jen.Id("v"), jen.Nil()),
-		)
+		body = append(body, scanOne(t, q.Name, run("QueryRow"), q.Result.Scan)...)
 	case q.Returns == "many":
-		pre, args := c.args("sql", mainStmt)
-		body = append(body, pre...)
-		body = append(body,
-			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap.Clone())),
-			jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", q.Result.Scan, limitCapacity(q))),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap.Clone())),
-			jen.Return(jen.Id("items"), jen.Nil()),
-		)
+		body = append(body, collect(t, q.Name, run("Query"), q.Result.Scan, limitCapacity(q))...)
 	case q.Returns == "count" || q.Returns == "exists":
-		pre, args := c.args("sql", mainStmt)
-		body = append(body, pre...)
-		typ, local, zero := jen.Int64(), "n", jen.Lit(0)
+		typ, local := jen.Int64(), "n"
 		if q.Returns == "exists" {
-			typ, local, zero = jen.Bool(), "ok", jen.False()
+			typ, local = jen.Bool(), "ok"
 		}
 		body = append(body,
-			jen.Var().Id(local).Add(typ),
-			jen.If(
-				jen.Err().Op(":=").Add(dbOf(q.Scoped)).Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, args...)...).Dot("Scan").Call(jen.Op("&").Id(local)),
-				jen.Err().Op("!=").Nil(),
-			).Block(jen.Return(zero, wrap.Clone())),
-			jen.Return(jen.Id(local), jen.Nil()),
+			jen.List(jen.Id(local), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(typ).Call(run("QueryRow")),
+			jen.Return(jen.Id(local), wrapErr(t, q.Name)),
 		)
 	case q.Returns == "exec":
-		pre, args := c.args("sql", mainStmt)
-		body = append(body, pre...)
 		body = append(body,
-			jen.If(
-				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Exec").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
-				jen.Err().Op("!=").Nil(),
-			).Block(jen.Return(wrap.Clone())),
+			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(run("Exec")), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapErr(t, q.Name))),
 			jen.Return(jen.Nil()),
 		)
 	case q.Returns == "rows_affected":
-		pre, args := c.args("sql", mainStmt)
-		body = append(body, pre...)
 		body = append(body,
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Exec").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), wrap.Clone())),
-			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), jen.Nil()),
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(run("Exec")),
+			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, q.Name)),
 		)
 	}
 	method(f, t, q.Name, queryDoc(q)).Params(queryParams(q)...).Params(queryResults(q)...).Block(body...)
@@ -428,134 +431,47 @@ func limitCapacity(q *ir.Query) jen.Code {
 	return nil
 }
 
-// pageBody is the part of a paginated method after the rows are queried.
-func pageBody(q *ir.Query, key jen.Code) []jen.Code {
-	t := q.Table
-	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name))
-	return []jen.Code{
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", q.Result.Scan, jen.Id("size").Op("+").Lit(1))),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
-		jen.Return(jen.Qual(ir.PathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"), key), jen.Nil()),
-	}
-}
-
-// keysetBody runs the first page or the page after a cursor.
+// keysetBody runs the first page or the page after a cursor through
+// runtime.KeysetPage.
 func keysetBody(q *ir.Query, c queryCall) []jen.Code {
-	t := q.Table
-	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name))
-	size1 := jen.Id("size").Op("+").Lit(1)
-	firstPre, firstArgs := c.args("sql", mainStmt, size1.Clone())
-	var keys, dest, fields []jen.Code
+	var body, keys, cursor []jen.Code
 	for i, col := range q.Cursor {
 		k := "k" + strconv.Itoa(i)
-		keys = append(keys, jen.Id(k))
-		dest = append(dest, jen.Op("&").Id(k))
-		fields = append(fields, jen.Id("v").Dot(col.Field))
+		body = append(body, jen.Var().Id(k).Add(typeCode(col.Go)))
+		cursor = append(cursor, jen.Op("&").Id(k))
+		keys = append(keys, jen.Id("v").Dot(col.Field))
 	}
-	afterPre, afterArgs := c.args("sql", afterStmt, append(keys, size1.Clone())...)
-	body := []jen.Code{
-		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
-		jen.Var().Id("rows").Qual(ir.PathPgx, "Rows"),
-		jen.Var().Err().Error(),
+	kv := []jen.Code{field("First", c.sql(mainStmt)), field("After", c.sql(afterStmt))}
+	if q.Arrays || len(c.argList()) > 0 {
+		kv = append(kv, field("Args", c.argSlice()))
 	}
-	if q.Scoped {
-		// err is declared by the tenant prelude.
-		body = body[:len(body)-1]
-	}
-	body = append(body,
-		jen.If(jen.Id("page").Dot("After").Op("==").Lit("")).BlockFunc(func(g *jen.Group) {
-			for _, s := range firstPre {
-				g.Add(s)
-			}
-			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, firstArgs...)...)
-		}).Else().BlockFunc(func(g *jen.Group) {
-			for i, col := range q.Cursor {
-				g.Var().Id("k" + strconv.Itoa(i)).Add(typeCode(col.Go))
-			}
-			g.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
-				jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name)))
-			for _, s := range afterPre {
-				g.Add(s)
-			}
-			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, afterArgs...)...)
-		}),
+	kv = append(kv,
+		field("Scan", jen.Id(q.Result.Scan)),
+		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(q.Result.Name)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
 	)
-	key := jen.Func().Params(jen.Id("v").Op("*").Id(q.Result.Name)).String().Block(
-		jen.Return(jen.Qual(ir.PathRuntime, "EncodeCursor").Call(fields...)),
+	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(q.Result.Name)), kv...)
+	return append(body,
+		jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(q.Scoped), jen.Id("page"), keyset}, cursor...)...),
+		jen.Return(jen.Id("pg"), wrapErr(q.Table, q.Name)),
 	)
-	return append(body, pageBody(q, key)...)
-}
-
-// offsetBody runs the page at the offset the cursor holds.
-func offsetBody(q *ir.Query, c queryCall) []jen.Code {
-	t := q.Table
-	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(q.Result.Name))
-	pre, args := c.args("sql", mainStmt, jen.Id("size").Op("+").Lit(1), jen.Id("start"))
-	body := []jen.Code{
-		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
-		jen.Var().Id("start").Int64(),
-		jen.If(jen.Id("page").Dot("After").Op("!=").Lit("")).Block(
-			jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "DecodeCursor").Call(jen.Id("page").Dot("After"), jen.Op("&").Id("start")),
-				jen.Err().Op("!=").Nil()).Block(jen.Return(pageType.Clone().Values(), wrapErr(t, q.Name))),
-			jen.If(jen.Id("start").Op("<").Lit(0)).Block(jen.Return(pageType.Clone().Values(),
-				jen.Qual(ir.PathRuntime, "Wrap").Call(
-					jen.Qual(ir.PathFmt, "Errorf").Call(jen.Lit("%w: negative offset"), jen.Qual(ir.PathRuntime, "ErrBadCursor")),
-					jen.Lit(t.Op+"."+q.Name), jen.Lit(t.SQLName)))),
-		),
-	}
-	body = append(body, pre...)
-	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...))
-	key := jen.Func().Params(jen.Op("*").Id(q.Result.Name)).String().Block(
-		jen.Return(jen.Qual(ir.PathRuntime, "EncodeCursor").Call(jen.Id("start").Op("+").Int64().Call(jen.Id("size")))),
-	)
-	return append(body, pageBody(q, key)...)
 }
 
 // genQueryStream emits the streaming variant of a many query.
 func genQueryStream(f *jen.File, q *ir.Query) {
-	t := q.Table
 	c := queryCall{q}
-	model := q.Result.Name
-	zero := jen.Id(model).Values()
 	stmt := mainStmt
 	params := queryParams(q)
 	if q.Paginate != "" {
 		stmt = streamStmt
 		params = params[:len(params)-1]
 	}
-	pre, args := c.args("sql", stmt)
-	inner := queryPrelude(q, func(err jen.Code) jen.Code {
-		return jen.Id("yield").Call(zero.Clone(), err).Line().Return()
+	body := queryPrelude(q, func(err jen.Code) jen.Code {
+		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(q.Result.Name)).Call(err))
 	})
-	inner = append(inner, c.prelude()...)
-	inner = append(inner, pre...)
-	inner = append(inner,
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(q.Scoped)).Dot("Query").Call(append([]jen.Code{jen.Id("ctx")}, args...)...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Id("yield").Call(zero.Clone(), wrapErr(t, q.Stream)),
-			jen.Return(),
-		),
-		jen.Defer().Id("rows").Dot("Close").Call(),
-		jen.Var().Id("v").Id(model),
-		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-			jen.Id("v").Op("=").Id(model).Values(),
-			jen.If(jen.Err().Op(":=").Id(q.Result.Scan).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("yield").Call(zero.Clone(), wrapErr(t, q.Stream)),
-				jen.Return(),
-			),
-			jen.If(jen.Op("!").Id("yield").Call(jen.Id("v"), jen.Nil())).Block(jen.Return()),
-		),
-		jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("yield").Call(zero.Clone(), wrapErr(t, q.Stream)),
-		),
-	)
-	doc := fmt.Sprintf("%s yields the rows of %s one at a time, reading them from the server as the loop goes: "+
-		"memory use does not grow with the result. An error ends the sequence.", q.Stream, q.Name)
-	if q.Paginate != "" {
-		doc += " It runs through every page at once, in the same order."
-	}
-	method(f, t, q.Stream, doc).Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(model), jen.Error()).
-		Block(jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.Id(model), jen.Error()).Bool()).Block(inner...)))
+	body = append(body, c.prelude()...)
+	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(q.Scoped), q.Result.Scan, c.call(stmt))))
+	method(f, q.Table, q.Stream, fmt.Sprintf("%s is %s as a sequence: it yields the rows as the loop reads them from "+
+		"the server, so memory use does not grow with the result. An error ends the sequence.", q.Stream, q.Name)).
+		Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(q.Result.Name), jen.Error()).Block(body...)
 	f.Line()
 }

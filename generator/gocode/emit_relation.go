@@ -109,24 +109,13 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	query := append([]jen.Code{jen.Id("ctx"), sql, jen.Id("keys")}, tailArgs(s)...)
 	params := append([]jen.Code{ctxParam.Clone(), jen.Id("db").Qual(ir.PathRuntime, "DBTX"), jen.Id("keys").Index().Add(typeCode(r.Key))}, loaderExtra(r)...)
 	body := []jen.Code{
-		jen.Id("m").Op(":=").Make(mt.Clone()),
-		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(jen.Id("m"), jen.Nil())),
+		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
 	}
 	body = append(body, pick...)
 	body = append(body,
 		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Defer().Id("rows").Dot("Close").Call(),
-		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-			jen.Var().Id("v").Id(t.Model),
-			jen.If(jen.Err().Op(":=").Id(t.Scan).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Nil(), jen.Err()),
-			),
-			jen.Id("k").Op(":=").Add(keyOf(c, jen.Id("v").Dot(c.Field))),
-			jen.Id("m").Index(jen.Id("k")).Op("=").Append(jen.Id("m").Index(jen.Id("k")), jen.Id("v")),
-		),
-		jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Return(jen.Id("m"), jen.Nil()),
+		jen.Return(jen.Qual(ir.PathRuntime, "GroupRows").Call(jen.Id("rows"), jen.Err(), jen.Id(t.Scan),
+			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field))))))),
 	)
 	f.Func().Id(r.Loader).Params(params...).Params(mt.Clone(), jen.Error()).Block(body...)
 	f.Line()
@@ -139,8 +128,7 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 		Params(ctxParam.Clone(), jen.Id("keys").Index().Add(typeCode(r.Key))).Params(mt.Clone(), jen.Error()).
 		Block(append(lpre,
 			jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
-			jen.Return(jen.Id("m"), jen.Nil()),
+			jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
 		)...)
 	f.Line()
 }
@@ -172,8 +160,7 @@ func genHasMany(f *jen.File, r *ir.Relation) {
 	call := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("keys")}, loaderArgs(loader)...)
 	body = append(body,
 		jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
-		jen.Return(jen.Id("m"), jen.Nil()),
+		jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
 	)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s that reference each of parents (%s.%s = %s.%s), "+
 		"keyed by the parent's %s, each group in primary key order. It runs one query for all parents; parents "+

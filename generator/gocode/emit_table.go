@@ -211,34 +211,41 @@ func pkDesc(t *ir.Table) string {
 
 // queryOne renders: var v T; if err := scan(db.QueryRow(ctx, sql, args...), &v); err != nil { return T{}, wrap }; return v, nil
 func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code) []jen.Code {
+	return scanOne(t, methodName, dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), t.Scan)
+}
+
+// scanOne renders reading the one row of a QueryRow call with scan, and
+// returning it or the error, wrapped.
+func scanOne(t *ir.Table, methodName string, row jen.Code, scan string) []jen.Code {
 	return []jen.Code{
-		jen.Var().Id("v").Id(t.Model),
-		jen.If(
-			jen.Err().Op(":=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
-			jen.Err().Op("!=").Nil(),
-		).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, methodName))),
-		jen.Return(jen.Id("v"), jen.Nil()),
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(row, jen.Id(scan)),
+		jen.Return(jen.Id("v"), wrapErr(t, methodName)),
 	}
 }
 
-// collectRows renders runtime.CollectRows reading rows into a slice of
-// the table's models (or of a query's rows, through scan), with room for
-// capacity rows (nil when unknown).
-func collectRows(rows, scan string, capacity jen.Code) *jen.Statement {
+// queryMany renders a query collected into a slice of the table's models
+// (or of a query's rows, through scan), with room for capacity rows (nil
+// when unknown): the query, CollectRows, and the return.
+func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code, capacity jen.Code) []jen.Code {
+	return collect(t, methodName, dbOf(scoped).Dot("Query").Call(callArgs(s, args)...), t.Scan, capacity)
+}
+
+// collect renders reading the rows of a query call into items with scan,
+// and returning them or the error, wrapped.
+func collect(t *ir.Table, methodName string, query jen.Code, scan string, capacity jen.Code) []jen.Code {
+	return collectWith(t, methodName, "rows", query, jen.Id(scan), capacity)
+}
+
+// collectWith is collect with the local holding the query's rows named
+// local (a method whose parameter is rows uses another).
+func collectWith(t *ir.Table, methodName, local string, query, scan, capacity jen.Code) []jen.Code {
 	if capacity == nil {
 		capacity = jen.Lit(0)
 	}
-	return jen.Qual(ir.PathRuntime, "CollectRows").Call(jen.Id(rows), capacity, jen.Id(scan))
-}
-
-// queryMany renders a query collected into a slice of models.
-func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code, capacity jen.Code) []jen.Code {
 	return []jen.Code{
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, args)...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", t.Scan, capacity)),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, methodName))),
-		jen.Return(jen.Id("items"), jen.Nil()),
+		jen.List(jen.Id(local), jen.Err()).Op(":=").Add(query),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CollectRows").Call(jen.Id(local), jen.Err(), capacity, scan),
+		jen.Return(jen.Id("items"), wrapErr(t, methodName)),
 	}
 }
 
@@ -310,36 +317,22 @@ func genFindAll(f *jen.File, t *ir.Table) {
 
 func genStream(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
-	zero := jen.Id(t.Model).Values()
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
-		return jen.Id("yield").Call(zero.Clone(), err).Line().Return()
+		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
-	body := append(pre,
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, nil)...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
-			jen.Return(),
-		),
-		jen.Defer().Id("rows").Dot("Close").Call(),
-		jen.Var().Id("v").Id(t.Model),
-		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-			jen.Id("v").Op("=").Id(t.Model).Values(),
-			jen.If(jen.Err().Op(":=").Id(t.Scan).Call(jen.Id("rows"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
-				jen.Return(),
-			),
-			jen.If(jen.Op("!").Id("yield").Call(jen.Id("v"), jen.Nil())).Block(jen.Return()),
-		),
-		jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("yield").Call(zero.Clone(), wrapErr(t, "Stream")),
-		),
-	)
 	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of table %s, ordered by primary key, reading them "+
 		"from the server as the loop goes: memory use does not grow with the table. An error ends the sequence.",
 		t.SQLName)).
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
-		Block(jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(jen.Id(t.Model), jen.Error()).Bool()).Block(body...)))
+		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
 	f.Line()
+}
+
+// streamCall renders runtime.Stream over a query on db with args (the
+// statement first), scanned with scan, its errors wrapped for method.
+func streamCall(t *ir.Table, method string, db jen.Code, scan string, args []jen.Code) jen.Code {
+	wrap := jen.Func().Params(jen.Err().Error()).Error().Add(inline(jen.Return(wrapErr(t, method))))
+	return jen.Qual(ir.PathRuntime, "Stream").Call(append([]jen.Code{jen.Id("ctx"), db, wrap, jen.Id(scan)}, args...)...)
 }
 
 func genList(f *jen.File, t *ir.Table) {
@@ -347,49 +340,31 @@ func genList(f *jen.File, t *ir.Table) {
 	genStatement(f, first)
 	genStatement(f, after)
 	pageType := jen.Qual(ir.PathRuntime, "Page").Types(jen.Id(t.Model))
-	fail := func() jen.Code { return jen.Return(pageType.Clone().Values(), wrapErr(t, "List")) }
 	pre, scoped := prelude(t, "List", "", []ir.Statement{first, after}, func(err jen.Code) jen.Code {
 		return jen.Return(pageType.Clone().Values(), err)
 	})
-
-	var decl, dest, afterArgs []jen.Code
+	var keys, cursor []jen.Code
+	body := pre
 	for _, c := range t.PK {
-		decl = append(decl, jen.Var().Id(c.Param).Add(typeCode(c.Go)))
-		dest = append(dest, jen.Op("&").Id(c.Param))
-		afterArgs = append(afterArgs, jen.Id(c.Param))
+		body = append(body, jen.Var().Id(c.Param).Add(typeCode(c.Go)))
+		cursor = append(cursor, jen.Op("&").Id(c.Param))
+		keys = append(keys, jen.Id("v").Dot(c.Field))
 	}
-	afterArgs = append(afterArgs, jen.Id("size").Op("+").Lit(1))
-	var key []jen.Code
-	for _, c := range t.PK {
-		key = append(key, jen.Id("v").Dot(c.Field))
+	kv := []jen.Code{
+		field("First", stmtExpr(first)),
+		field("After", stmtExpr(after)),
 	}
-
-	body := append(pre,
-		jen.Id("size").Op(":=").Id("page").Dot("Size").Call(),
-		jen.Var().Id("rows").Qual(ir.PathPgx, "Rows"),
+	if tail := tailArgs(first); len(tail) > 0 {
+		kv = append(kv, field("Tail", jen.Index().Any().Values(tail...)))
+	}
+	kv = append(kv,
+		field("Scan", jen.Id(t.Scan)),
+		field("Key", jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Index().Any().Add(inline(jen.Return(jen.Index().Any().Values(keys...))))),
 	)
-	if !scoped {
-		body = append(body, jen.Var().Err().Error())
-	}
+	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(t.Model)), kv...)
 	body = append(body,
-		jen.If(jen.Id("page").Dot("After").Op("==").Lit("")).Block(
-			jen.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(scoped)).Dot("Query").Call(
-				callArgs(first, []jen.Code{jen.Id("size").Op("+").Lit(1)})...),
-		).Else().BlockFunc(func(g *jen.Group) {
-			for _, d := range decl {
-				g.Add(d)
-			}
-			g.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "DecodeCursor").Call(append([]jen.Code{jen.Id("page").Dot("After")}, dest...)...),
-				jen.Err().Op("!=").Nil()).Block(fail())
-			g.List(jen.Id("rows"), jen.Err()).Op("=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(after, afterArgs)...)
-		}),
-		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(collectRows("rows", t.Scan, jen.Id("size").Op("+").Lit(1))),
-		jen.If(jen.Err().Op("!=").Nil()).Block(fail()),
-		jen.Return(jen.Qual(ir.PathRuntime, "NewPage").Call(jen.Id("items"), jen.Id("size"),
-			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).String().Block(
-				jen.Return(jen.Qual(ir.PathRuntime, "EncodeCursor").Call(key...)),
-			)), jen.Nil()),
+		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
+		jen.Return(jen.Id("p"), wrapErr(t, "List")),
 	)
 	method(f, t, "List", fmt.Sprintf("List returns a page of rows of table %s in primary key order: up to "+
 		"page.Limit rows after the cursor page.After (\"\" for the first page). Pass the returned Next cursor "+
@@ -403,19 +378,11 @@ func genList(f *jen.File, t *ir.Table) {
 // versionParam is the parameter of the version the caller read.
 func versionParam(t *ir.Table) jen.Code { return jen.Id("version").Add(typeCode(t.Version.Go)) }
 
-// staleOrMissing renders, for a write of a versioned table that matched
-// no row, the lookup telling a stale version (a conflict) from a missing
-// row: err becomes runtime.NewStaleVersionError or stays pgx.ErrNoRows.
-func staleOrMissing(t *ir.Table, method string, scoped bool) jen.Code {
-	args := append([]jen.Code{jen.Id("ctx"), jen.Id(t.SQL.Exists.Const)}, pkArgs(t)...)
-	args = append(args, tailArgs(t.SQL.Exists)...)
-	return jen.Var().Id("exists").Bool().Line().
-		If(jen.Id("xerr").Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(args...).Dot("Scan").Call(jen.Op("&").Id("exists")),
-			jen.Id("xerr").Op("!=").Nil()).Block(
-		jen.Err().Op("=").Id("xerr"),
-	).Else().If(jen.Id("exists")).Block(
-		jen.Err().Op("=").Qual(ir.PathRuntime, "NewStaleVersionError").Call(jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
-	)
+// staleVersion renders runtime.StaleVersion for method, telling a stale
+// version from a missing row after a versioned write matched none.
+func staleVersion(t *ir.Table, method string, scoped bool) jen.Code {
+	args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Lit(t.Op + "." + method), jen.Lit(t.SQLName), jen.Id(t.SQL.Exists.Const)}, pkArgs(t)...)
+	return jen.Qual(ir.PathRuntime, "StaleVersion").Call(append(args, tailArgs(t.SQL.Exists)...)...)
 }
 
 func genUpdate(f *jen.File, t *ir.Table) {
@@ -450,7 +417,12 @@ func genUpdate(f *jen.File, t *ir.Table) {
 	scan := jen.Err().Op(":=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v"))
 	if t.Version != nil {
 		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(
-			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(staleOrMissing(t, "Update", scoped)),
+			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
+				jen.Comment("No row matched: a stale version is a conflict; a missing row stays not found."),
+				jen.If(jen.Id("stale").Op(":=").Add(staleVersion(t, "Update", scoped)), jen.Id("stale").Op("!=").Nil()).Block(
+					jen.Err().Op("=").Id("stale"),
+				),
+			),
 			jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "Update")),
 		))
 	} else {
@@ -461,26 +433,22 @@ func genUpdate(f *jen.File, t *ir.Table) {
 	f.Line()
 }
 
-// execCount renders running s with Exec and returning whether it touched a
-// row; on a versioned table, a write that touched none is told from a
-// stale version when versioned is set.
+// execCount renders running s with Exec and returning whether it touched
+// a row; with versioned, a write that touched none is told from a stale
+// version (an error) or a missing row (false).
 func execCount(t *ir.Table, method string, s ir.Statement, args []jen.Code, versioned bool) []jen.Code {
 	pre, scoped := prelude(t, method, "", []ir.Statement{s}, returnsBool)
-	body := append(pre,
-		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, method))),
-	)
-	if versioned {
-		body = append(body,
-			jen.If(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0)).Block(jen.Return(jen.True(), jen.Nil())),
-			jen.Err().Op("=").Qual(ir.PathPgx, "ErrNoRows"),
-			staleOrMissing(t, method, scoped),
-			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(jen.Return(jen.False(), jen.Nil())),
-			jen.Return(jen.False(), wrapErr(t, method)),
-		)
-		return body
+	body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...))
+	if !versioned {
+		return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), wrapErr(t, method)))
 	}
-	return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()))
+	return append(body,
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0)).Block(
+			jen.Return(jen.Err().Op("==").Nil(), wrapErr(t, method)),
+		),
+		jen.Comment("No row matched: a stale version is a conflict; a missing row is false."),
+		jen.Return(jen.False(), wrapErrOf(t, method, staleVersion(t, method, scoped))),
+	)
 }
 
 func genDelete(f *jen.File, t *ir.Table) {
@@ -529,12 +497,8 @@ func genCount(f *jen.File, t *ir.Table) {
 	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of table %s.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Int64(), jen.Error()).
 		Block(append(pre,
-			jen.Var().Id("n").Int64(),
-			jen.If(
-				jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(callArgs(s, nil)...).Dot("Scan").Call(jen.Op("&").Id("n")),
-				jen.Err().Op("!=").Nil(),
-			).Block(jen.Return(jen.Lit(0), wrapErr(t, "Count"))),
-			jen.Return(jen.Id("n"), jen.Nil()),
+			jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(jen.Int64()).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, nil)...)),
+			jen.Return(jen.Id("n"), wrapErr(t, "Count")),
 		)...)
 	f.Line()
 }

@@ -177,10 +177,6 @@ type Table struct {
 	Constraints []*Constraint
 	// Checks are the CHECK constraints among Constraints, in order.
 	Checks []*Constraint
-	// Patterns and Bounds are the package-level values Validate uses:
-	// compiled patterns and decimal bounds, in column order.
-	Patterns []*Rule
-	Bounds   []*Rule
 	// SQL holds the statements of the CRUD methods.
 	SQL CRUDSQL
 	// Batch holds what the bulk methods need: FindByIDs, CreateMany and
@@ -359,17 +355,15 @@ type Rule struct {
 	Column *Column
 	// Length is the bound of min_length and max_length, in characters.
 	Length int
-	// Bound is the bound of min and max as a Go constant; Var names the
-	// package-level variable holding a decimal bound or a compiled
-	// pattern.
+	// Bound is the bound of min and max in canonical decimal text.
 	Bound string
-	Var   string
-	// Pattern is the Go regular expression a pattern rule compiles,
-	// anchored at both ends.
+	// Pattern is a pattern rule's regular expression as written (RE2
+	// syntax; it must match the whole value).
 	Pattern string
-	// Func is the runtime function checking a format (IsEmail).
-	Func string
-	// Message is the FieldError message when the rule fails.
+	// Format is a format rule's named format (email, url …).
+	Format string
+	// Message is the FieldError message when the rule fails (see the
+	// runtime's …Message functions).
 	Message string
 	// Check is the CHECK constraint of the rule, or nil.
 	Check *Constraint
@@ -380,14 +374,11 @@ type BatchSQL struct {
 	// FindByIDs selects the rows whose primary key is in an array; nil
 	// when the key has several columns.
 	FindByIDs *Statement
-	// CopySource is the name of the pgx.CopyFromSource type CreateMany
-	// streams rows through; "" when CreateMany is not generated.
-	CopySource string
-	// CopyOptional are the insert columns with a default (runtime.Opt
-	// fields): bit i of a row's mask is set when CopyOptional[i] is. A
-	// COPY sends the insert columns without a default plus the optional
-	// columns set in its group's mask, in column order.
-	CopyOptional []*Column
+	// Copier names the package-level runtime.Copier CreateMany sends rows
+	// through with COPY; "" when CreateMany does not copy. It sends the
+	// insert columns; those with a default (runtime.Opt fields) only for
+	// the rows that set them.
+	Copier string
 	// CopyEnums are the quoted names of the enums whose array types COPY
 	// must know: pgx encodes an enum array in binary only once the type
 	// is registered on the connection.
@@ -530,8 +521,12 @@ type Query struct {
 	// then test their parameter in SQL instead.
 	Optional []*QueryParam
 	// Variants are the query's statements, one per combination of set
-	// optional parameters, indexed by that bit mask.
+	// optional parameters, indexed by that bit mask. With Arrays, the
+	// generated code holds each kind of statement (main, after a cursor,
+	// stream) in an array variable indexed by the mask, and the Const of
+	// a variant's statement is that indexing expression: sqlX[3].
 	Variants []*QueryVariant
+	Arrays   bool
 	// Cursor are the columns whose values make a keyset cursor: the
 	// order_by columns.
 	Cursor []*Column
@@ -752,8 +747,12 @@ type Column struct {
 	// statement binding the column lists its placeholders.
 	Sensitive bool
 	// Rules are what Validate checks on the column's value, in order;
-	// empty for a go_type override.
-	Rules []*Rule
+	// empty for a go_type override. RulesVar names the package-level
+	// variable holding the column's runtime.TextRules, NumberRules or
+	// DecimalRules (length, bound, format and pattern rules), or "" when
+	// it has none of those.
+	Rules    []*Rule
+	RulesVar string
 	// PrimaryKey is set on the columns of the primary key; Unique on a
 	// column with unique: true, whose constraint (or, on a soft-delete
 	// table, partial unique index over the live rows) is UniqueName.

@@ -103,34 +103,10 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewActivity) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Kind
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"call\", \"email\", \"meeting\", \"note\"",
-			})
-		}
-	}
-	{
-		v := n.Summary
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "summary",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 2000) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "summary",
-				Message: "must be at most 2000 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "activities", fields)
-	}
-	return nil
+	var f runtime.Fields
+	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
+	rulesActivitySummary.Check(&f, "summary", n.Summary)
+	return f.Err("activities")
 }
 
 // Validate checks u against the spec's rules for table activities, field by field
@@ -139,35 +115,23 @@ func (n *NewActivity) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *ActivityUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Kind.Set {
-		v := u.Kind.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"call\", \"email\", \"meeting\", \"note\"",
-			})
-		}
+		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
 	}
 	if u.Summary.Set {
-		v := u.Summary.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "summary",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 2000) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "summary",
-				Message: "must be at most 2000 characters long",
-			})
-		}
+		rulesActivitySummary.Check(&f, "summary", u.Summary.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "activities", fields)
-	}
-	return nil
+	return f.Err("activities")
 }
+
+var (
+	// rulesActivitySummary are the rules of column activities.summary.
+	rulesActivitySummary = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 2000,
+	}
+)
 
 // scanActivity reads a row of table activities, columns in table order, into v.
 func scanActivity(row pgx.Row, v *Activity) error {
@@ -190,11 +154,8 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Activity
-	if err := scanActivity(db.QueryRow(ctx, sqlActivitiesCreate, n.CustomerID, n.DealID, n.Kind, n.Summary, n.HappenedAt.Ptr(), tenant), &v); err != nil {
-		return Activity{}, wrapErr(err, "activities.Create", "activities")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlActivitiesCreate, n.CustomerID, n.DealID, n.Kind, n.Summary, n.HappenedAt.Ptr(), tenant), scanActivity)
+	return v, wrapErr(err, "activities.Create", "activities")
 }
 
 const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
@@ -209,11 +170,8 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Activity
-	if err := scanActivity(db.QueryRow(ctx, sqlActivitiesFindByID, id, tenant), &v); err != nil {
-		return Activity{}, wrapErr(err, "activities.FindByID", "activities")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlActivitiesFindByID, id, tenant), scanActivity)
+	return v, wrapErr(err, "activities.FindByID", "activities")
 }
 
 const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
@@ -229,48 +187,20 @@ func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlActivitiesFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.FindAll", "activities")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanActivity)
-	if err != nil {
-		return nil, wrapErr(err, "activities.FindAll", "activities")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	return items, wrapErr(err, "activities.FindAll", "activities")
 }
 
 // Stream yields every row of table activities, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
-	return func(yield func(Activity, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Stream", "activities")
-		if err != nil {
-			yield(Activity{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlActivitiesFindAll, tenant)
-		if err != nil {
-			yield(Activity{}, wrapErr(err, "activities.Stream", "activities"))
-			return
-		}
-		defer rows.Close()
-		var v Activity
-		for rows.Next() {
-			v = Activity{}
-			if err := scanActivity(rows, &v); err != nil {
-				yield(Activity{}, wrapErr(err, "activities.Stream", "activities"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Activity{}, wrapErr(err, "activities.Stream", "activities"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Stream", "activities")
+	if err != nil {
+		return runtime.StreamError[Activity](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "activities.Stream", "activities") }, scanActivity, sqlActivitiesFindAll, tenant)
 }
 
 const sqlActivitiesListFirst = `-- name: activities.List replica=ok
@@ -294,27 +224,15 @@ func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		return runtime.Page[Activity]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlActivitiesListFirst, size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Activity]{}, wrapErr(err, "activities.List", "activities")
-		}
-		rows, err = db.Query(ctx, sqlActivitiesListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Activity]{}, wrapErr(err, "activities.List", "activities")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanActivity)
-	if err != nil {
-		return runtime.Page[Activity]{}, wrapErr(err, "activities.List", "activities")
-	}
-	return runtime.NewPage(items, size, func(v *Activity) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Activity]{
+		First: sqlActivitiesListFirst,
+		After: sqlActivitiesListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanActivity,
+		Key:   func(v *Activity) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "activities.List", "activities")
 }
 
 const sqlActivitiesUpdate = `-- name: activities.Update
@@ -358,10 +276,7 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlActivitiesDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "activities.Delete", "activities")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "activities.Delete", "activities")
 }
 
 const sqlActivitiesCount = `-- name: activities.Count replica=ok
@@ -375,11 +290,8 @@ func (r *ActivityRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlActivitiesCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "activities.Count", "activities")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlActivitiesCount, tenant))
+	return n, wrapErr(err, "activities.Count", "activities")
 }
 
 const sqlActivitiesFindByIDs = `-- name: activities.FindByIDs replica=ok
@@ -399,14 +311,8 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlActivitiesFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.FindByIDs", "activities")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanActivity)
-	if err != nil {
-		return nil, wrapErr(err, "activities.FindByIDs", "activities")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanActivity)
+	return items, wrapErr(err, "activities.FindByIDs", "activities")
 }
 
 const sqlActivitiesCreateMany = `-- name: activities.CreateMany
@@ -431,24 +337,17 @@ func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int6
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "activities.CreateMany", "activities")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]*uuid.UUID, len(rows))
-	a3 := make([]ActivityKind, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.CustomerID
-		a2[i] = n.DealID
-		a3[i] = n.Kind
-		a4[i] = n.Summary
-		a5[i] = n.HappenedAt.Ptr()
-	}
-	tag, err := db.Exec(ctx, sqlActivitiesCreateMany, a1, a2, a3, a4, a5, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "activities.CreateMany", "activities")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlActivitiesCreateMany,
+		runtime.Column(rows, func(n *NewActivity) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID }),
+		runtime.Column(rows, func(n *NewActivity) ActivityKind { return n.Kind }),
+		runtime.Column(rows, func(n *NewActivity) string { return n.Summary }),
+		runtime.Column(rows, func(n *NewActivity) *time.Time { return n.HappenedAt.Ptr() }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "activities.CreateMany", "activities")
 }
 
 const sqlActivitiesCreateManyReturning = `-- name: activities.CreateManyReturning
@@ -474,28 +373,18 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]*uuid.UUID, len(rows))
-	a3 := make([]ActivityKind, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.CustomerID
-		a2[i] = n.DealID
-		a3[i] = n.Kind
-		a4[i] = n.Summary
-		a5[i] = n.HappenedAt.Ptr()
-	}
-	res, err := db.Query(ctx, sqlActivitiesCreateManyReturning, a1, a2, a3, a4, a5, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanActivity)
-	if err != nil {
-		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlActivitiesCreateManyReturning,
+		runtime.Column(rows, func(n *NewActivity) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID }),
+		runtime.Column(rows, func(n *NewActivity) ActivityKind { return n.Kind }),
+		runtime.Column(rows, func(n *NewActivity) string { return n.Summary }),
+		runtime.Column(rows, func(n *NewActivity) *time.Time { return n.HappenedAt.Ptr() }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanActivity)
+	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
 }
 
 const sqlActivitiesListByOrganizationID = `-- name: activities.ListByOrganizationID replica=ok
@@ -511,14 +400,8 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlActivitiesListByOrganizationID, organizationID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.ListByOrganizationID", "activities")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanActivity)
-	if err != nil {
-		return nil, wrapErr(err, "activities.ListByOrganizationID", "activities")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	return items, wrapErr(err, "activities.ListByOrganizationID", "activities")
 }
 
 const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizationID replica=ok
@@ -530,27 +413,11 @@ WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // primary key order, with one query. Keys without rows are not in the map. db must
 // be scoped to tenant (runtime.Scope).
 func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
-	m := make(map[uuid.UUID][]Activity)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Activity{}, nil
 	}
 	rows, err := db.Query(ctx, sqlActivitiesLoadByOrganizationID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Activity
-		if err := scanActivity(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table activities whose organization_id
@@ -564,10 +431,7 @@ func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.LoadByOrganizationID", "activities")
-	}
-	return m, nil
+	return m, wrapErr(err, "activities.LoadByOrganizationID", "activities")
 }
 
 const sqlActivitiesListByCustomerID = `-- name: activities.ListByCustomerID replica=ok
@@ -583,14 +447,8 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlActivitiesListByCustomerID, customerID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.ListByCustomerID", "activities")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanActivity)
-	if err != nil {
-		return nil, wrapErr(err, "activities.ListByCustomerID", "activities")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	return items, wrapErr(err, "activities.ListByCustomerID", "activities")
 }
 
 const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID replica=ok
@@ -602,27 +460,11 @@ WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // order, with one query. Keys without rows are not in the map. db must be scoped
 // to tenant (runtime.Scope).
 func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
-	m := make(map[uuid.UUID][]Activity)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Activity{}, nil
 	}
 	rows, err := db.Query(ctx, sqlActivitiesLoadByCustomerID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Activity
-		if err := scanActivity(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.CustomerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return v.CustomerID })
 }
 
 // LoadByCustomerID returns the rows of table activities whose customer_id is one
@@ -636,10 +478,7 @@ func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.LoadByCustomerID", "activities")
-	}
-	return m, nil
+	return m, wrapErr(err, "activities.LoadByCustomerID", "activities")
 }
 
 const sqlActivitiesListByDealID = `-- name: activities.ListByDealID replica=ok
@@ -655,14 +494,8 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlActivitiesListByDealID, dealID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.ListByDealID", "activities")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanActivity)
-	if err != nil {
-		return nil, wrapErr(err, "activities.ListByDealID", "activities")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	return items, wrapErr(err, "activities.ListByDealID", "activities")
 }
 
 const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok
@@ -674,27 +507,11 @@ WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadActivitiesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
-	m := make(map[uuid.UUID][]Activity)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Activity{}, nil
 	}
 	rows, err := db.Query(ctx, sqlActivitiesLoadByDealID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Activity
-		if err := scanActivity(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.DealID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return *v.DealID })
 }
 
 // LoadByDealID returns the rows of table activities whose deal_id is one of keys,
@@ -708,8 +525,5 @@ func (r *ActivityRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "activities.LoadByDealID", "activities")
-	}
-	return m, nil
+	return m, wrapErr(err, "activities.LoadByDealID", "activities")
 }

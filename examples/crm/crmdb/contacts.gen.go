@@ -97,48 +97,15 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewContact) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 200) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 200 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesContactName.Check(&f, "name", n.Name)
 	if n.Email != nil {
-		v := *n.Email
-		if runtime.LongerThan(v, 320) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 320 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
+		rulesContactEmail.Check(&f, "email", (*n.Email))
 	}
 	if n.Title != nil {
-		v := *n.Title
-		if runtime.LongerThan(v, 120) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "title",
-				Message: "must be at most 120 characters long",
-			})
-		}
+		rulesContactTitle.Check(&f, "title", (*n.Title))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "contacts", fields)
-	}
-	return nil
+	return f.Err("contacts")
 }
 
 // Validate checks u against the spec's rules for table contacts, field by field
@@ -147,49 +114,35 @@ func (n *NewContact) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *ContactUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 200) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 200 characters long",
-			})
-		}
+		rulesContactName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Email.Set && u.Email.Value != nil {
-		v := *u.Email.Value
-		if runtime.LongerThan(v, 320) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 320 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
+		rulesContactEmail.Check(&f, "email", (*u.Email.Value))
 	}
 	if u.Title.Set && u.Title.Value != nil {
-		v := *u.Title.Value
-		if runtime.LongerThan(v, 120) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "title",
-				Message: "must be at most 120 characters long",
-			})
-		}
+		rulesContactTitle.Check(&f, "title", (*u.Title.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "contacts", fields)
-	}
-	return nil
+	return f.Err("contacts")
 }
+
+var (
+	// rulesContactName are the rules of column contacts.name.
+	rulesContactName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 200,
+	}
+	// rulesContactEmail are the rules of column contacts.email.
+	rulesContactEmail = runtime.TextRules{
+		MaxLength: 320,
+		Format:    "email",
+	}
+	// rulesContactTitle are the rules of column contacts.title.
+	rulesContactTitle = runtime.TextRules{
+		MaxLength: 120,
+	}
+)
 
 // scanContact reads a row of table contacts, columns in table order, into v.
 func scanContact(row pgx.Row, v *Contact) error {
@@ -212,11 +165,8 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Contact
-	if err := scanContact(db.QueryRow(ctx, sqlContactsCreate, n.ID.Ptr(), n.CustomerID, n.Name, n.Email, n.Title, tenant), &v); err != nil {
-		return Contact{}, wrapErr(err, "contacts.Create", "contacts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsCreate, n.ID.Ptr(), n.CustomerID, n.Name, n.Email, n.Title, tenant), scanContact)
+	return v, wrapErr(err, "contacts.Create", "contacts")
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
@@ -231,11 +181,8 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Contact
-	if err := scanContact(db.QueryRow(ctx, sqlContactsFindByID, id, tenant), &v); err != nil {
-		return Contact{}, wrapErr(err, "contacts.FindByID", "contacts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsFindByID, id, tenant), scanContact)
+	return v, wrapErr(err, "contacts.FindByID", "contacts")
 }
 
 const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
@@ -251,48 +198,20 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.FindAll", "contacts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanContact)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.FindAll", "contacts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
 // Stream yields every row of table contacts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
-	return func(yield func(Contact, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
-		if err != nil {
-			yield(Contact{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlContactsFindAll, tenant)
-		if err != nil {
-			yield(Contact{}, wrapErr(err, "contacts.Stream", "contacts"))
-			return
-		}
-		defer rows.Close()
-		var v Contact
-		for rows.Next() {
-			v = Contact{}
-			if err := scanContact(rows, &v); err != nil {
-				yield(Contact{}, wrapErr(err, "contacts.Stream", "contacts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Contact{}, wrapErr(err, "contacts.Stream", "contacts"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
+	if err != nil {
+		return runtime.StreamError[Contact](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "contacts.Stream", "contacts") }, scanContact, sqlContactsFindAll, tenant)
 }
 
 const sqlContactsListFirst = `-- name: contacts.List replica=ok
@@ -316,27 +235,15 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		return runtime.Page[Contact]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlContactsListFirst, size+1, tenant)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Contact]{}, wrapErr(err, "contacts.List", "contacts")
-		}
-		rows, err = db.Query(ctx, sqlContactsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Contact]{}, wrapErr(err, "contacts.List", "contacts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanContact)
-	if err != nil {
-		return runtime.Page[Contact]{}, wrapErr(err, "contacts.List", "contacts")
-	}
-	return runtime.NewPage(items, size, func(v *Contact) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Contact]{
+		First: sqlContactsListFirst,
+		After: sqlContactsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanContact,
+		Key:   func(v *Contact) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "contacts.List", "contacts")
 }
 
 const sqlContactsUpdate = `-- name: contacts.Update sensitive=5
@@ -381,10 +288,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlContactsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "contacts.Delete", "contacts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
 }
 
 const sqlContactsCount = `-- name: contacts.Count replica=ok
@@ -398,11 +302,8 @@ func (r *ContactRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlContactsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "contacts.Count", "contacts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlContactsCount, tenant))
+	return n, wrapErr(err, "contacts.Count", "contacts")
 }
 
 const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
@@ -422,14 +323,8 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlContactsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.FindByIDs", "contacts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanContact)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.FindByIDs", "contacts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanContact)
+	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
 }
 
 const sqlContactsCreateMany = `-- name: contacts.CreateMany sensitive=4
@@ -454,24 +349,17 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CustomerID
-		a3[i] = n.Name
-		a4[i] = n.Email
-		a5[i] = n.Title
-	}
-	tag, err := db.Exec(ctx, sqlContactsCreateMany, a1, a2, a3, a4, a5, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlContactsCreateMany,
+		runtime.Column(rows, func(n *NewContact) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewContact) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewContact) string { return n.Name }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Email }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Title }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
 }
 
 const sqlContactsCreateManyReturning = `-- name: contacts.CreateManyReturning sensitive=4
@@ -497,28 +385,18 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CustomerID
-		a3[i] = n.Name
-		a4[i] = n.Email
-		a5[i] = n.Title
-	}
-	res, err := db.Query(ctx, sqlContactsCreateManyReturning, a1, a2, a3, a4, a5, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanContact)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlContactsCreateManyReturning,
+		runtime.Column(rows, func(n *NewContact) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewContact) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewContact) string { return n.Name }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Email }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Title }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanContact)
+	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }
 
 const sqlContactsListByOrganizationID = `-- name: contacts.ListByOrganizationID replica=ok
@@ -534,14 +412,8 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsListByOrganizationID, organizationID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanContact)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	return items, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
 }
 
 const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID replica=ok
@@ -553,27 +425,11 @@ WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // primary key order, with one query. Keys without rows are not in the map. db must
 // be scoped to tenant (runtime.Scope).
 func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	m := make(map[uuid.UUID][]Contact)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Contact{}, nil
 	}
 	rows, err := db.Query(ctx, sqlContactsLoadByOrganizationID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Contact
-		if err := scanContact(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table contacts whose organization_id is
@@ -587,10 +443,7 @@ func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.LoadByOrganizationID", "contacts")
-	}
-	return m, nil
+	return m, wrapErr(err, "contacts.LoadByOrganizationID", "contacts")
 }
 
 const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok
@@ -606,14 +459,8 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsListByCustomerID, customerID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.ListByCustomerID", "contacts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanContact)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.ListByCustomerID", "contacts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
 }
 
 const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=ok
@@ -625,27 +472,11 @@ WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // query. Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
-	m := make(map[uuid.UUID][]Contact)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Contact{}, nil
 	}
 	rows, err := db.Query(ctx, sqlContactsLoadByCustomerID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Contact
-		if err := scanContact(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.CustomerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanContact, func(v *Contact) uuid.UUID { return v.CustomerID })
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
@@ -659,8 +490,5 @@ func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (m
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "contacts.LoadByCustomerID", "contacts")
-	}
-	return m, nil
+	return m, wrapErr(err, "contacts.LoadByCustomerID", "contacts")
 }

@@ -112,11 +112,8 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v CustomerTag
-	if err := scanCustomerTag(db.QueryRow(ctx, sqlCustomerTagsCreate, n.CustomerID, n.TagID, tenant), &v); err != nil {
-		return CustomerTag{}, wrapErr(err, "customer_tags.Create", "customer_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomerTagsCreate, n.CustomerID, n.TagID, tenant), scanCustomerTag)
+	return v, wrapErr(err, "customer_tags.Create", "customer_tags")
 }
 
 const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
@@ -131,11 +128,8 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v CustomerTag
-	if err := scanCustomerTag(db.QueryRow(ctx, sqlCustomerTagsFindByID, customerID, tagID, tenant), &v); err != nil {
-		return CustomerTag{}, wrapErr(err, "customer_tags.FindByID", "customer_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomerTagsFindByID, customerID, tagID, tenant), scanCustomerTag)
+	return v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
 }
 
 const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
@@ -151,48 +145,20 @@ func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomerTagsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.FindAll", "customer_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomerTag)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.FindAll", "customer_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	return items, wrapErr(err, "customer_tags.FindAll", "customer_tags")
 }
 
 // Stream yields every row of table customer_tags, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, error] {
-	return func(yield func(CustomerTag, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Stream", "customer_tags")
-		if err != nil {
-			yield(CustomerTag{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlCustomerTagsFindAll, tenant)
-		if err != nil {
-			yield(CustomerTag{}, wrapErr(err, "customer_tags.Stream", "customer_tags"))
-			return
-		}
-		defer rows.Close()
-		var v CustomerTag
-		for rows.Next() {
-			v = CustomerTag{}
-			if err := scanCustomerTag(rows, &v); err != nil {
-				yield(CustomerTag{}, wrapErr(err, "customer_tags.Stream", "customer_tags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(CustomerTag{}, wrapErr(err, "customer_tags.Stream", "customer_tags"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Stream", "customer_tags")
+	if err != nil {
+		return runtime.StreamError[CustomerTag](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customer_tags.Stream", "customer_tags") }, scanCustomerTag, sqlCustomerTagsFindAll, tenant)
 }
 
 const sqlCustomerTagsListFirst = `-- name: customer_tags.List replica=ok
@@ -216,28 +182,16 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 		return runtime.Page[CustomerTag]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlCustomerTagsListFirst, size+1, tenant)
-	} else {
-		var customerID uuid.UUID
-		var tagID uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &customerID, &tagID); err != nil {
-			return runtime.Page[CustomerTag]{}, wrapErr(err, "customer_tags.List", "customer_tags")
-		}
-		rows, err = db.Query(ctx, sqlCustomerTagsListAfter, customerID, tagID, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[CustomerTag]{}, wrapErr(err, "customer_tags.List", "customer_tags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCustomerTag)
-	if err != nil {
-		return runtime.Page[CustomerTag]{}, wrapErr(err, "customer_tags.List", "customer_tags")
-	}
-	return runtime.NewPage(items, size, func(v *CustomerTag) string {
-		return runtime.EncodeCursor(v.CustomerID, v.TagID)
-	}), nil
+	var customerID uuid.UUID
+	var tagID uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[CustomerTag]{
+		First: sqlCustomerTagsListFirst,
+		After: sqlCustomerTagsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanCustomerTag,
+		Key:   func(v *CustomerTag) []any { return []any{v.CustomerID, v.TagID} },
+	}, &customerID, &tagID)
+	return p, wrapErr(err, "customer_tags.List", "customer_tags")
 }
 
 const sqlCustomerTagsUpdate = `-- name: customer_tags.Update
@@ -272,10 +226,7 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlCustomerTagsDelete, customerID, tagID, tenant)
-	if err != nil {
-		return false, wrapErr(err, "customer_tags.Delete", "customer_tags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "customer_tags.Delete", "customer_tags")
 }
 
 const sqlCustomerTagsCount = `-- name: customer_tags.Count replica=ok
@@ -289,11 +240,8 @@ func (r *CustomerTagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlCustomerTagsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "customer_tags.Count", "customer_tags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlCustomerTagsCount, tenant))
+	return n, wrapErr(err, "customer_tags.Count", "customer_tags")
 }
 
 const sqlCustomerTagsCreateMany = `-- name: customer_tags.CreateMany
@@ -315,18 +263,14 @@ func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag)
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.CustomerID
-		a2[i] = n.TagID
-	}
-	tag, err := db.Exec(ctx, sqlCustomerTagsCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "customer_tags.CreateMany", "customer_tags")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlCustomerTagsCreateMany,
+		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.TagID }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "customer_tags.CreateMany", "customer_tags")
 }
 
 const sqlCustomerTagsCreateManyReturning = `-- name: customer_tags.CreateManyReturning
@@ -349,22 +293,15 @@ func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCus
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.CustomerID
-		a2[i] = n.TagID
-	}
-	res, err := db.Query(ctx, sqlCustomerTagsCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.CreateManyReturning", "customer_tags")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCustomerTag)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.CreateManyReturning", "customer_tags")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlCustomerTagsCreateManyReturning,
+		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.TagID }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCustomerTag)
+	return items, wrapErr(err, "customer_tags.CreateManyReturning", "customer_tags")
 }
 
 const sqlCustomerTagsUpsertByCustomerIDAndTagID = `-- name: customer_tags.UpsertByCustomerIDAndTagID
@@ -463,14 +400,8 @@ func (r *CustomerTagRepo) ListByOrganizationID(ctx context.Context, organization
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomerTagsListByOrganizationID, organizationID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.ListByOrganizationID", "customer_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomerTag)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.ListByOrganizationID", "customer_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	return items, wrapErr(err, "customer_tags.ListByOrganizationID", "customer_tags")
 }
 
 const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrganizationID replica=ok
@@ -482,27 +413,11 @@ WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_
 // primary key order, with one query. Keys without rows are not in the map. db must
 // be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	m := make(map[uuid.UUID][]CustomerTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]CustomerTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomerTagsLoadByOrganizationID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v CustomerTag
-		if err := scanCustomerTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table customer_tags whose
@@ -517,10 +432,7 @@ func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.LoadByOrganizationID", "customer_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "customer_tags.LoadByOrganizationID", "customer_tags")
 }
 
 const sqlCustomerTagsListByCustomerID = `-- name: customer_tags.ListByCustomerID replica=ok
@@ -536,14 +448,8 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomerTagsListByCustomerID, customerID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomerTag)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	return items, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
 }
 
 const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID replica=ok
@@ -555,27 +461,11 @@ WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id",
 // order, with one query. Keys without rows are not in the map. db must be scoped
 // to tenant (runtime.Scope).
 func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	m := make(map[uuid.UUID][]CustomerTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]CustomerTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomerTagsLoadByCustomerID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v CustomerTag
-		if err := scanCustomerTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.CustomerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.CustomerID })
 }
 
 // LoadByCustomerID returns the rows of table customer_tags whose customer_id is
@@ -589,10 +479,7 @@ func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "customer_tags.LoadByCustomerID", "customer_tags")
 }
 
 const sqlCustomerTagsListByTagID = `-- name: customer_tags.ListByTagID replica=ok
@@ -608,14 +495,8 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomerTagsListByTagID, tagID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomerTag)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	return items, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
 }
 
 const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=ok
@@ -627,27 +508,11 @@ WHERE "tag_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag
 // Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
-	m := make(map[uuid.UUID][]CustomerTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]CustomerTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomerTagsLoadByTagID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v CustomerTag
-		if err := scanCustomerTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.TagID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCustomerTag, func(v *CustomerTag) uuid.UUID { return v.TagID })
 }
 
 // LoadByTagID returns the rows of table customer_tags whose tag_id is one of keys,
@@ -661,8 +526,5 @@ func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (ma
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customer_tags.LoadByTagID", "customer_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "customer_tags.LoadByTagID", "customer_tags")
 }

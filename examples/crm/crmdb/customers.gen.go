@@ -110,53 +110,13 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewCustomer) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 200) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 200 characters long",
-			})
-		}
-	}
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 320) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 320 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesCustomerName.Check(&f, "name", n.Name)
+	rulesCustomerEmail.Check(&f, "email", n.Email)
 	if n.Phone != nil {
-		v := *n.Phone
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be at most 32 characters long",
-			})
-		} else if !runtime.IsE164(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be a phone number in E.164 form, such as +14155550123",
-			})
-		}
+		rulesCustomerPhone.Check(&f, "phone", (*n.Phone))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "customers", fields)
-	}
-	return nil
+	return f.Err("customers")
 }
 
 // Validate checks u against the spec's rules for table customers, field by field
@@ -165,54 +125,36 @@ func (n *NewCustomer) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *CustomerUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 200) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 200 characters long",
-			})
-		}
+		rulesCustomerName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 320) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 320 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
+		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Phone.Set && u.Phone.Value != nil {
-		v := *u.Phone.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be at most 32 characters long",
-			})
-		} else if !runtime.IsE164(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be a phone number in E.164 form, such as +14155550123",
-			})
-		}
+		rulesCustomerPhone.Check(&f, "phone", (*u.Phone.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "customers", fields)
-	}
-	return nil
+	return f.Err("customers")
 }
+
+var (
+	// rulesCustomerName are the rules of column customers.name.
+	rulesCustomerName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 200,
+	}
+	// rulesCustomerEmail are the rules of column customers.email.
+	rulesCustomerEmail = runtime.TextRules{
+		MaxLength: 320,
+		Format:    "email",
+	}
+	// rulesCustomerPhone are the rules of column customers.phone.
+	rulesCustomerPhone = runtime.TextRules{
+		MaxLength: 32,
+		Format:    "e164",
+	}
+)
 
 // scanCustomer reads a row of table customers, columns in table order, into v.
 func scanCustomer(row pgx.Row, v *Customer) error {
@@ -242,11 +184,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant, runtime.ActorArg(ctx)), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant, runtime.ActorArg(ctx)), scanCustomer)
+	return v, wrapErr(err, "customers.Create", "customers")
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -261,11 +200,8 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersFindByID, id, tenant), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersFindByID, id, tenant), scanCustomer)
+	return v, wrapErr(err, "customers.FindByID", "customers")
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -281,48 +217,20 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindAll", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindAll", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
 // Stream yields every row of table customers, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
-	return func(yield func(Customer, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
-		if err != nil {
-			yield(Customer{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-		if err != nil {
-			yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
-			return
-		}
-		defer rows.Close()
-		var v Customer
-		for rows.Next() {
-			v = Customer{}
-			if err := scanCustomer(rows, &v); err != nil {
-				yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
+	if err != nil {
+		return runtime.StreamError[Customer](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll, tenant)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -346,27 +254,15 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 		return runtime.Page[Customer]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlCustomersListFirst, size+1, tenant)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
-		}
-		rows, err = db.Query(ctx, sqlCustomersListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCustomer)
-	if err != nil {
-		return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
-	}
-	return runtime.NewPage(items, size, func(v *Customer) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
+		First: sqlCustomersListFirst,
+		After: sqlCustomersListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanCustomer,
+		Key:   func(v *Customer) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "customers.List", "customers")
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
@@ -431,10 +327,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "customers.Delete", "customers")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
 const sqlCustomersCount = `-- name: customers.Count replica=ok
@@ -448,11 +341,8 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlCustomersCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "customers.Count", "customers")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlCustomersCount, tenant))
+	return n, wrapErr(err, "customers.Count", "customers")
 }
 
 const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
@@ -472,14 +362,8 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.AuditTrail", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "customers.AuditTrail", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "customers.AuditTrail", "customers")
 }
 
 const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
@@ -499,14 +383,8 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindByIDs", "customers")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindByIDs", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
+	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3,4
@@ -540,21 +418,18 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Name
-		a3[i] = n.Email
-		a4[i] = n.Phone
-		a5[i] = n.Notes
-	}
 	var n int64
-	if err := db.QueryRow(ctx, sqlCustomersCreateMany, a1, a2, a3, a4, a5, tenant, runtime.ActorArg(ctx)).Scan(&n); err != nil {
+	if err := db.QueryRow(
+		ctx,
+		sqlCustomersCreateMany,
+		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
+		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
+		tenant,
+		runtime.ActorArg(ctx),
+	).Scan(&n); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
 	return n, nil
@@ -590,28 +465,19 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Name
-		a3[i] = n.Email
-		a4[i] = n.Phone
-		a5[i] = n.Notes
-	}
-	res, err := db.Query(ctx, sqlCustomersCreateManyReturning, a1, a2, a3, a4, a5, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlCustomersCreateManyReturning,
+		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
+		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
+		tenant,
+		runtime.ActorArg(ctx),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
+	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
 const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok
@@ -627,14 +493,8 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersListByOrganizationID, organizationID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.ListByOrganizationID", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.ListByOrganizationID", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 
 const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
@@ -646,27 +506,11 @@ WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // primary key order, with one query. Keys without rows are not in the map. db must
 // be scoped to tenant (runtime.Scope).
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	m := make(map[uuid.UUID][]Customer)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Customer{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersLoadByOrganizationID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Customer
-		if err := scanCustomer(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCustomer, func(v *Customer) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
@@ -680,10 +524,7 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadByOrganizationID", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
 }
 
 // LoadContacts returns the rows of table contacts that reference each of parents
@@ -701,10 +542,7 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadContacts", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadContacts", "customers")
 }
 
 // LoadDeals returns the rows of table deals that reference each of parents
@@ -722,10 +560,7 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadDeals", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadDeals", "customers")
 }
 
 // LoadActivities returns the rows of table activities that reference each of
@@ -743,10 +578,7 @@ func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadActivities", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadActivities", "customers")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
@@ -764,10 +596,7 @@ func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer)
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadCustomerTags", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadCustomerTags", "customers")
 }
 
 const sqlCustomersLoadTags = `-- name: customers.LoadTags replica=ok
@@ -828,11 +657,8 @@ func (r *CustomerRepo) ByEmail(ctx context.Context, email string) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersByEmail, tenant, email), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.ByEmail", "customers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersByEmail, tenant, email), scanCustomer)
+	return v, wrapErr(err, "customers.ByEmail", "customers")
 }
 
 const sqlCustomersSearchByName = `-- name: customers.SearchByName replica=ok
@@ -862,28 +688,16 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 		return runtime.Page[Customer]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlCustomersSearchByName, pattern, tenant, size+1)
-	} else {
-		var k0 string
-		var k1 uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &k0, &k1); err != nil {
-			return runtime.Page[Customer]{}, wrapErr(err, "customers.SearchByName", "customers")
-		}
-		rows, err = db.Query(ctx, sqlCustomersSearchByNameAfter, pattern, tenant, k0, k1, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Customer]{}, wrapErr(err, "customers.SearchByName", "customers")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCustomer)
-	if err != nil {
-		return runtime.Page[Customer]{}, wrapErr(err, "customers.SearchByName", "customers")
-	}
-	return runtime.NewPage(items, size, func(v *Customer) string {
-		return runtime.EncodeCursor(v.Name, v.ID)
-	}), nil
+	var k0 string
+	var k1 uuid.UUID
+	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
+		First: sqlCustomersSearchByName,
+		After: sqlCustomersSearchByNameAfter,
+		Args:  []any{pattern, tenant},
+		Scan:  scanCustomer,
+		Key:   func(v *Customer) []any { return []any{v.Name, v.ID} },
+	}, &k0, &k1)
+	return pg, wrapErr(err, "customers.SearchByName", "customers")
 }
 
 const sqlCustomersWithOpenDeals = `-- name: customers.WithOpenDeals replica=ok
@@ -904,12 +718,6 @@ func (r *CustomerRepo) WithOpenDeals(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersWithOpenDeals, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.WithOpenDeals", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.WithOpenDeals", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	return items, wrapErr(err, "customers.WithOpenDeals", "customers")
 }

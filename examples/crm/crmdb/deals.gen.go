@@ -107,43 +107,15 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewDeal) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Title
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "title",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 200) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "title",
-				Message: "must be at most 200 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesDealTitle.Check(&f, "title", n.Title)
 	if n.Stage.Set {
-		v := n.Stage.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "stage",
-				Message: "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"",
-			})
-		}
+		f.Check("stage", n.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
 	}
 	if n.Amount.Set {
-		v := n.Amount.Value
-		if v.LessThan(minDealAmount) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "amount",
-				Message: "must be at least 0",
-			})
-		}
+		rulesDealAmount.Check(&f, "amount", n.Amount.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "deals", fields)
-	}
-	return nil
+	return f.Err("deals")
 }
 
 // Validate checks u against the spec's rules for table deals, field by field for
@@ -152,48 +124,29 @@ func (n *NewDeal) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *DealUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Title.Set {
-		v := u.Title.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "title",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 200) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "title",
-				Message: "must be at most 200 characters long",
-			})
-		}
+		rulesDealTitle.Check(&f, "title", u.Title.Value)
 	}
 	if u.Stage.Set {
-		v := u.Stage.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "stage",
-				Message: "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"",
-			})
-		}
+		f.Check("stage", u.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
 	}
 	if u.Amount.Set {
-		v := u.Amount.Value
-		if v.LessThan(minDealAmount) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "amount",
-				Message: "must be at least 0",
-			})
-		}
+		rulesDealAmount.Check(&f, "amount", u.Amount.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "deals", fields)
-	}
-	return nil
+	return f.Err("deals")
 }
 
 var (
-	// minDealAmount is the lower bound of column deals.amount.
-	minDealAmount = decimal.RequireFromString("0")
+	// rulesDealTitle are the rules of column deals.title.
+	rulesDealTitle = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 200,
+	}
+	// rulesDealAmount are the rules of column deals.amount.
+	rulesDealAmount = runtime.DecimalRules{
+		Min: runtime.DecimalBound("0"),
+	}
 )
 
 // scanDeal reads a row of table deals, columns in table order, into v.
@@ -224,11 +177,8 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Deal
-	if err := scanDeal(db.QueryRow(ctx, sqlDealsCreate, n.ID.Ptr(), n.CustomerID, n.Title, n.Stage.Ptr(), n.Amount.Ptr(), n.ClosesOn, tenant, runtime.ActorArg(ctx)), &v); err != nil {
-		return Deal{}, wrapErr(err, "deals.Create", "deals")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsCreate, n.ID.Ptr(), n.CustomerID, n.Title, n.Stage.Ptr(), n.Amount.Ptr(), n.ClosesOn, tenant, runtime.ActorArg(ctx)), scanDeal)
+	return v, wrapErr(err, "deals.Create", "deals")
 }
 
 const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
@@ -243,11 +193,8 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Deal
-	if err := scanDeal(db.QueryRow(ctx, sqlDealsFindByID, id, tenant), &v); err != nil {
-		return Deal{}, wrapErr(err, "deals.FindByID", "deals")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsFindByID, id, tenant), scanDeal)
+	return v, wrapErr(err, "deals.FindByID", "deals")
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -263,48 +210,20 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.FindAll", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDeal)
-	if err != nil {
-		return nil, wrapErr(err, "deals.FindAll", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
 // Stream yields every row of table deals, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
-	return func(yield func(Deal, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Stream", "deals")
-		if err != nil {
-			yield(Deal{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlDealsFindAll, tenant)
-		if err != nil {
-			yield(Deal{}, wrapErr(err, "deals.Stream", "deals"))
-			return
-		}
-		defer rows.Close()
-		var v Deal
-		for rows.Next() {
-			v = Deal{}
-			if err := scanDeal(rows, &v); err != nil {
-				yield(Deal{}, wrapErr(err, "deals.Stream", "deals"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Deal{}, wrapErr(err, "deals.Stream", "deals"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Stream", "deals")
+	if err != nil {
+		return runtime.StreamError[Deal](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll, tenant)
 }
 
 const sqlDealsListFirst = `-- name: deals.List replica=ok
@@ -328,27 +247,15 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		return runtime.Page[Deal]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlDealsListFirst, size+1, tenant)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Deal]{}, wrapErr(err, "deals.List", "deals")
-		}
-		rows, err = db.Query(ctx, sqlDealsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Deal]{}, wrapErr(err, "deals.List", "deals")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanDeal)
-	if err != nil {
-		return runtime.Page[Deal]{}, wrapErr(err, "deals.List", "deals")
-	}
-	return runtime.NewPage(items, size, func(v *Deal) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Deal]{
+		First: sqlDealsListFirst,
+		After: sqlDealsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanDeal,
+		Key:   func(v *Deal) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "deals.List", "deals")
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
@@ -397,11 +304,9 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 	var v Deal
 	if err := scanDeal(db.QueryRow(ctx, sqlDealsUpdate, id, u.CustomerID.Ptr(), u.Title.Ptr(), u.Stage.Ptr(), u.Amount.Ptr(), u.ClosesOn.Set, u.ClosesOn.Value, version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if xerr := db.QueryRow(ctx, sqlDealsExists, id, tenant).Scan(&exists); xerr != nil {
-				err = xerr
-			} else if exists {
-				err = runtime.NewStaleVersionError("deals.Update", "deals")
+			// No row matched: a stale version is a conflict; a missing row stays not found.
+			if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
+				err = stale
 			}
 		}
 		return Deal{}, wrapErr(err, "deals.Update", "deals")
@@ -431,23 +336,11 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlDealsDelete, id, version, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "deals.Delete", "deals")
+	if err != nil || tag.RowsAffected() > 0 {
+		return err == nil, wrapErr(err, "deals.Delete", "deals")
 	}
-	if tag.RowsAffected() > 0 {
-		return true, nil
-	}
-	err = pgx.ErrNoRows
-	var exists bool
-	if xerr := db.QueryRow(ctx, sqlDealsExists, id, tenant).Scan(&exists); xerr != nil {
-		err = xerr
-	} else if exists {
-		err = runtime.NewStaleVersionError("deals.Delete", "deals")
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return false, wrapErr(err, "deals.Delete", "deals")
+	// No row matched: a stale version is a conflict; a missing row is false.
+	return false, wrapErr(runtime.StaleVersion(ctx, db, "deals.Delete", "deals", sqlDealsExists, id, tenant), "deals.Delete", "deals")
 }
 
 const sqlDealsCount = `-- name: deals.Count replica=ok
@@ -461,11 +354,8 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlDealsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "deals.Count", "deals")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlDealsCount, tenant))
+	return n, wrapErr(err, "deals.Count", "deals")
 }
 
 const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
@@ -485,14 +375,8 @@ func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.Audi
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsAuditTrail, id, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.AuditTrail", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "deals.AuditTrail", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "deals.AuditTrail", "deals")
 }
 
 const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
@@ -512,14 +396,8 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlDealsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.FindByIDs", "deals")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanDeal)
-	if err != nil {
-		return nil, wrapErr(err, "deals.FindByIDs", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanDeal)
+	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
@@ -553,23 +431,19 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "deals.CreateMany", "deals")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*DealStage, len(rows))
-	a5 := make([]*decimal.Decimal, len(rows))
-	a6 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CustomerID
-		a3[i] = n.Title
-		a4[i] = n.Stage.Ptr()
-		a5[i] = n.Amount.Ptr()
-		a6[i] = n.ClosesOn
-	}
 	var n int64
-	if err := db.QueryRow(ctx, sqlDealsCreateMany, a1, a2, a3, a4, a5, a6, tenant, runtime.ActorArg(ctx)).Scan(&n); err != nil {
+	if err := db.QueryRow(
+		ctx,
+		sqlDealsCreateMany,
+		runtime.Column(rows, func(n *NewDeal) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewDeal) string { return n.Title }),
+		runtime.Column(rows, func(n *NewDeal) *DealStage { return n.Stage.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
+		tenant,
+		runtime.ActorArg(ctx),
+	).Scan(&n); err != nil {
 		return 0, wrapErr(err, "deals.CreateMany", "deals")
 	}
 	return n, nil
@@ -605,30 +479,20 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*DealStage, len(rows))
-	a5 := make([]*decimal.Decimal, len(rows))
-	a6 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CustomerID
-		a3[i] = n.Title
-		a4[i] = n.Stage.Ptr()
-		a5[i] = n.Amount.Ptr()
-		a6[i] = n.ClosesOn
-	}
-	res, err := db.Query(ctx, sqlDealsCreateManyReturning, a1, a2, a3, a4, a5, a6, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanDeal)
-	if err != nil {
-		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlDealsCreateManyReturning,
+		runtime.Column(rows, func(n *NewDeal) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewDeal) string { return n.Title }),
+		runtime.Column(rows, func(n *NewDeal) *DealStage { return n.Stage.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
+		tenant,
+		runtime.ActorArg(ctx),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanDeal)
+	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
 const sqlDealsListByOrganizationID = `-- name: deals.ListByOrganizationID replica=ok
@@ -644,14 +508,8 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsListByOrganizationID, organizationID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.ListByOrganizationID", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDeal)
-	if err != nil {
-		return nil, wrapErr(err, "deals.ListByOrganizationID", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	return items, wrapErr(err, "deals.ListByOrganizationID", "deals")
 }
 
 const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replica=ok
@@ -663,27 +521,11 @@ WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // with one query. Keys without rows are not in the map. db must be scoped to
 // tenant (runtime.Scope).
 func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	m := make(map[uuid.UUID][]Deal)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Deal{}, nil
 	}
 	rows, err := db.Query(ctx, sqlDealsLoadByOrganizationID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Deal
-		if err := scanDeal(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table deals whose organization_id is
@@ -697,10 +539,7 @@ func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.LoadByOrganizationID", "deals")
-	}
-	return m, nil
+	return m, wrapErr(err, "deals.LoadByOrganizationID", "deals")
 }
 
 const sqlDealsListByCustomerID = `-- name: deals.ListByCustomerID replica=ok
@@ -716,14 +555,8 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsListByCustomerID, customerID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.ListByCustomerID", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDeal)
-	if err != nil {
-		return nil, wrapErr(err, "deals.ListByCustomerID", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
 }
 
 const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
@@ -735,27 +568,11 @@ WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // query. Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
-	m := make(map[uuid.UUID][]Deal)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Deal{}, nil
 	}
 	rows, err := db.Query(ctx, sqlDealsLoadByCustomerID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Deal
-		if err := scanDeal(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.CustomerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanDeal, func(v *Deal) uuid.UUID { return v.CustomerID })
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
@@ -769,10 +586,7 @@ func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.LoadByCustomerID", "deals")
-	}
-	return m, nil
+	return m, wrapErr(err, "deals.LoadByCustomerID", "deals")
 }
 
 // LoadActivities returns the rows of table activities that reference each of
@@ -790,10 +604,7 @@ func (r *DealRepo) LoadActivities(ctx context.Context, parents []Deal) (map[uuid
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.LoadActivities", "deals")
-	}
-	return m, nil
+	return m, wrapErr(err, "deals.LoadActivities", "deals")
 }
 
 // PipelineByStageRow is one row of the result of DealRepo.PipelineByStage.
@@ -824,14 +635,8 @@ func (r *DealRepo) PipelineByStage(ctx context.Context) ([]PipelineByStageRow, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsPipelineByStage, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.PipelineByStage", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPipelineByStageRow)
-	if err != nil {
-		return nil, wrapErr(err, "deals.PipelineByStage", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPipelineByStageRow)
+	return items, wrapErr(err, "deals.PipelineByStage", "deals")
 }
 
 const sqlDealsInStages = `-- name: deals.InStages replica=ok
@@ -850,12 +655,6 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsInStages, stages, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "deals.InStages", "deals")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDeal)
-	if err != nil {
-		return nil, wrapErr(err, "deals.InStages", "deals")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	return items, wrapErr(err, "deals.InStages", "deals")
 }

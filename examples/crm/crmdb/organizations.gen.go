@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"regexp"
 	"time"
 )
 
@@ -87,39 +86,10 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewOrganization) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 120) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 120 characters long",
-			})
-		}
-	}
-	{
-		v := n.Slug
-		if runtime.LongerThan(v, 63) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be at most 63 characters long",
-			})
-		} else if !patternOrganizationSlug.MatchString(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must match the pattern ^[a-z0-9]+(-[a-z0-9]+)*$",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "organizations", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesOrganizationName.Check(&f, "name", n.Name)
+	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
+	return f.Err("organizations")
 }
 
 // Validate checks u against the spec's rules for table organizations, field by
@@ -128,45 +98,27 @@ func (n *NewOrganization) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *OrganizationUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 120) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 120 characters long",
-			})
-		}
+		rulesOrganizationName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Slug.Set {
-		v := u.Slug.Value
-		if runtime.LongerThan(v, 63) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be at most 63 characters long",
-			})
-		} else if !patternOrganizationSlug.MatchString(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must match the pattern ^[a-z0-9]+(-[a-z0-9]+)*$",
-			})
-		}
+		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "organizations", fields)
-	}
-	return nil
+	return f.Err("organizations")
 }
 
 var (
-	// patternOrganizationSlug is the pattern of column organizations.slug, anchored at
-	// both ends.
-	patternOrganizationSlug = regexp.MustCompile("^(?:^[a-z0-9]+(-[a-z0-9]+)*$)$")
+	// rulesOrganizationName are the rules of column organizations.name.
+	rulesOrganizationName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 120,
+	}
+	// rulesOrganizationSlug are the rules of column organizations.slug.
+	rulesOrganizationSlug = runtime.TextRules{
+		MaxLength: 63,
+		Pattern:   runtime.NewPattern("^[a-z0-9]+(-[a-z0-9]+)*$"),
+	}
 )
 
 // scanOrganization reads a row of table organizations, columns in table order,
@@ -191,11 +143,8 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 		return Organization{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Organization
-	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsCreate, n.Name, n.Slug, tenant), &v); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsCreate, n.Name, n.Slug, tenant), scanOrganization)
+	return v, wrapErr(err, "organizations.Create", "organizations")
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -210,11 +159,8 @@ func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organiza
 		return Organization{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Organization
-	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsFindByID, id, tenant), &v); err != nil {
-		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsFindByID, id, tenant), scanOrganization)
+	return v, wrapErr(err, "organizations.FindByID", "organizations")
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
@@ -230,48 +176,20 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlOrganizationsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindAll", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindAll", "organizations")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrganization)
+	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
 // Stream yields every row of table organizations, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
-	return func(yield func(Organization, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
-		if err != nil {
-			yield(Organization{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlOrganizationsFindAll, tenant)
-		if err != nil {
-			yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
-			return
-		}
-		defer rows.Close()
-		var v Organization
-		for rows.Next() {
-			v = Organization{}
-			if err := scanOrganization(rows, &v); err != nil {
-				yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
+	if err != nil {
+		return runtime.StreamError[Organization](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll, tenant)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -295,27 +213,15 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 		return runtime.Page[Organization]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlOrganizationsListFirst, size+1, tenant)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
-		}
-		rows, err = db.Query(ctx, sqlOrganizationsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrganization)
-	if err != nil {
-		return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
-	}
-	return runtime.NewPage(items, size, func(v *Organization) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Organization]{
+		First: sqlOrganizationsListFirst,
+		After: sqlOrganizationsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanOrganization,
+		Key:   func(v *Organization) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "organizations.List", "organizations")
 }
 
 const sqlOrganizationsUpdate = `-- name: organizations.Update
@@ -358,10 +264,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlOrganizationsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "organizations.Delete", "organizations")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
 
 const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
@@ -375,11 +278,8 @@ func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlOrganizationsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "organizations.Count", "organizations")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlOrganizationsCount, tenant))
+	return n, wrapErr(err, "organizations.Count", "organizations")
 }
 
 const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
@@ -399,14 +299,8 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlOrganizationsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanOrganization)
+	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
 const sqlOrganizationsCreateMany = `-- name: organizations.CreateMany
@@ -431,18 +325,14 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-		a2[i] = n.Slug
-	}
-	tag, err := db.Exec(ctx, sqlOrganizationsCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlOrganizationsCreateMany,
+		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
+		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "organizations.CreateMany", "organizations")
 }
 
 const sqlOrganizationsCreateManyReturning = `-- name: organizations.CreateManyReturning
@@ -468,22 +358,15 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-		a2[i] = n.Slug
-	}
-	res, err := db.Query(ctx, sqlOrganizationsCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlOrganizationsCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
+		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrganization)
+	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }
 
 const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
@@ -592,10 +475,7 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadCustomers", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
 }
 
 // LoadContacts returns the rows of table contacts that reference each of parents
@@ -613,10 +493,7 @@ func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organizat
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadContacts", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadContacts", "organizations")
 }
 
 // LoadDeals returns the rows of table deals that reference each of parents
@@ -634,10 +511,7 @@ func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadDeals", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadDeals", "organizations")
 }
 
 // LoadActivities returns the rows of table activities that reference each of
@@ -655,10 +529,7 @@ func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organiz
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadActivities", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadActivities", "organizations")
 }
 
 // LoadTags returns the rows of table tags that reference each of parents
@@ -676,10 +547,7 @@ func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization)
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadTags", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadTags", "organizations")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
@@ -697,8 +565,5 @@ func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organ
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
 }

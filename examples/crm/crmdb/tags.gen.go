@@ -79,25 +79,9 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewTag) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "tags", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesTagName.Check(&f, "name", n.Name)
+	return f.Err("tags")
 }
 
 // Validate checks u against the spec's rules for table tags, field by field for
@@ -106,26 +90,20 @@ func (n *NewTag) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *TagUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesTagName.Check(&f, "name", u.Name.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "tags", fields)
-	}
-	return nil
+	return f.Err("tags")
 }
+
+var (
+	// rulesTagName are the rules of column tags.name.
+	rulesTagName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 64,
+	}
+)
 
 // scanTag reads a row of table tags, columns in table order, into v.
 func scanTag(row pgx.Row, v *Tag) error {
@@ -148,11 +126,8 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	if err := scanTag(db.QueryRow(ctx, sqlTagsCreate, n.ID.Ptr(), n.Name, tenant), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsCreate, n.ID.Ptr(), n.Name, tenant), scanTag)
+	return v, wrapErr(err, "tags.Create", "tags")
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -167,11 +142,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	if err := scanTag(db.QueryRow(ctx, sqlTagsFindByID, id, tenant), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsFindByID, id, tenant), scanTag)
+	return v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -187,48 +159,20 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindAll", "tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindAll", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
 // Stream yields every row of table tags, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return func(yield func(Tag, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
-		if err != nil {
-			yield(Tag{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-		if err != nil {
-			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-			return
-		}
-		defer rows.Close()
-		var v Tag
-		for rows.Next() {
-			v = Tag{}
-			if err := scanTag(rows, &v); err != nil {
-				yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
+	if err != nil {
+		return runtime.StreamError[Tag](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -251,27 +195,15 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		return runtime.Page[Tag]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlTagsListFirst, size+1, tenant)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-		}
-		rows, err = db.Query(ctx, sqlTagsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTag)
-	if err != nil {
-		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-	}
-	return runtime.NewPage(items, size, func(v *Tag) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
+		First: sqlTagsListFirst,
+		After: sqlTagsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanTag,
+		Key:   func(v *Tag) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "tags.List", "tags")
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -311,10 +243,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlTagsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "tags.Delete", "tags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -328,11 +257,8 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlTagsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tags.Count", "tags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTagsCount, tenant))
+	return n, wrapErr(err, "tags.Count", "tags")
 }
 
 const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
@@ -352,14 +278,8 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlTagsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindByIDs", "tags")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindByIDs", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
+	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
 const sqlTagsCreateMany = `-- name: tags.CreateMany
@@ -384,18 +304,14 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Name
-	}
-	tag, err := db.Exec(ctx, sqlTagsCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlTagsCreateMany,
+		runtime.Column(rows, func(n *NewTag) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewTag) string { return n.Name }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
 }
 
 const sqlTagsCreateManyReturning = `-- name: tags.CreateManyReturning
@@ -421,22 +337,15 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Name
-	}
-	res, err := db.Query(ctx, sqlTagsCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlTagsCreateManyReturning,
+		runtime.Column(rows, func(n *NewTag) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewTag) string { return n.Name }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTag)
+	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
 const sqlTagsUpsertByOrganizationIDAndName = `-- name: tags.UpsertByOrganizationIDAndName
@@ -541,14 +450,8 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsListByOrganizationID, organizationID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.ListByOrganizationID", "tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.ListByOrganizationID", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	return items, wrapErr(err, "tags.ListByOrganizationID", "tags")
 }
 
 const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=ok
@@ -560,27 +463,11 @@ WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 // one query. Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
-	m := make(map[uuid.UUID][]Tag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Tag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTagsLoadByOrganizationID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Tag
-		if err := scanTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTag, func(v *Tag) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table tags whose organization_id is one
@@ -594,10 +481,7 @@ func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (m
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.LoadByOrganizationID", "tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "tags.LoadByOrganizationID", "tags")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
@@ -615,8 +499,5 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.LoadCustomerTags", "tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
 }

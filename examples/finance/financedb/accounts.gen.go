@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -96,43 +95,13 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewAccount) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	{
-		v := n.Currency
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesAccountName.Check(&f, "name", n.Name)
+	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	if n.Balance.Set {
-		v := n.Balance.Value
-		if v.LessThan(minAccountBalance) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "balance",
-				Message: "must be at least 0",
-			})
-		}
+		rulesAccountBalance.Check(&f, "balance", n.Balance.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
 
 // Validate checks u against the spec's rules for table accounts, field by field
@@ -141,48 +110,29 @@ func (n *NewAccount) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *AccountUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesAccountName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Currency.Set {
-		v := u.Currency.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"",
-			})
-		}
+		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	}
 	if u.Balance.Set {
-		v := u.Balance.Value
-		if v.LessThan(minAccountBalance) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "balance",
-				Message: "must be at least 0",
-			})
-		}
+		rulesAccountBalance.Check(&f, "balance", u.Balance.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
 
 var (
-	// minAccountBalance is the lower bound of column accounts.balance.
-	minAccountBalance = decimal.RequireFromString("0")
+	// rulesAccountName are the rules of column accounts.name.
+	rulesAccountName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 64,
+	}
+	// rulesAccountBalance are the rules of column accounts.balance.
+	rulesAccountBalance = runtime.DecimalRules{
+		Min: runtime.DecimalBound("0"),
+	}
 )
 
 // scanAccount reads a row of table accounts, columns in table order, into v.
@@ -201,11 +151,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()), scanAccount)
+	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -215,11 +162,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -229,42 +173,15 @@ SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at
 // the whole result in memory; use List or Stream for large tables.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields every row of table accounts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -282,28 +199,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAccountsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-		}
-		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		First: sqlAccountsListFirst,
+		After: sqlAccountsListAfter,
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -334,11 +237,9 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 	var v Account
 	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.UserID.Ptr(), u.Name.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), version), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if xerr := r.db.QueryRow(ctx, sqlAccountsExists, id).Scan(&exists); xerr != nil {
-				err = xerr
-			} else if exists {
-				err = runtime.NewStaleVersionError("accounts.Update", "accounts")
+			// No row matched: a stale version is a conflict; a missing row stays not found.
+			if stale := runtime.StaleVersion(ctx, r.db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
+				err = stale
 			}
 		}
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
@@ -355,23 +256,11 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id, version)
-	if err != nil {
-		return false, wrapErr(err, "accounts.Delete", "accounts")
+	if err != nil || tag.RowsAffected() > 0 {
+		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
 	}
-	if tag.RowsAffected() > 0 {
-		return true, nil
-	}
-	err = pgx.ErrNoRows
-	var exists bool
-	if xerr := r.db.QueryRow(ctx, sqlAccountsExists, id).Scan(&exists); xerr != nil {
-		err = xerr
-	} else if exists {
-		err = runtime.NewStaleVersionError("accounts.Delete", "accounts")
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return false, wrapErr(err, "accounts.Delete", "accounts")
+	// No row matched: a stale version is a conflict; a missing row is false.
+	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "accounts.Delete", "accounts", sqlAccountsExists, id), "accounts.Delete", "accounts")
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -379,11 +268,8 @@ SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.Count", "accounts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
+	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -398,139 +284,33 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccountsSource feeds rows of NewAccount to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAccountsSource struct {
-	rows []NewAccount
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyAccountsSource) maskOf(n *NewAccount) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Balance.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAccountsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "user_id")
-	cols = append(cols, "name")
-	cols = append(cols, "currency")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "balance")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAccountsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAccountsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.UserID)
-	v = append(v, n.Name)
-	v = append(v, n.Currency)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Balance.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAccountsSource) Err() error {
-	return nil
-}
+// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
+// value in place.
+var copyAccounts = runtime.NewCopier(
+	"accounts",
+	nil,
+	runtime.CopyOpt("id", func(n *NewAccount) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
+	runtime.CopyValue("name", func(n *NewAccount) any { return &n.Name }),
+	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
+	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
+)
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyAccountsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyAccountsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyAccountsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return total, nil
+	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
 const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
@@ -551,28 +331,17 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]Currency, len(rows))
-	a5 := make([]*decimal.Decimal, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.UserID
-		a3[i] = n.Name
-		a4[i] = n.Currency
-		a5[i] = n.Balance.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAccountsCreateManyReturning,
+		runtime.Column(rows, func(n *NewAccount) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewAccount) string { return n.Name }),
+		runtime.Column(rows, func(n *NewAccount) Currency { return n.Currency }),
+		runtime.Column(rows, func(n *NewAccount) *decimal.Decimal { return n.Balance.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
 const sqlAccountsUpsertByUserIDAndName = `-- name: accounts.UpsertByUserIDAndName
@@ -595,11 +364,8 @@ func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpsertByUserIDAndName, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsUpsertByUserIDAndName, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()), scanAccount)
+	return v, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
 }
 
 const sqlAccountsCreateIfAbsentByUserIDAndName = `-- name: accounts.CreateIfAbsentByUserIDAndName
@@ -649,14 +415,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
 const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
@@ -667,27 +427,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by user_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m := make(map[uuid.UUID][]Account)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Account{}, nil
 	}
 	rows, err := db.Query(ctx, sqlAccountsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Account
-		if err := scanAccount(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
@@ -696,10 +440,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // row. Keys without rows are not in the map.
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadByUserID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
 }
 
 // LoadTransactionsByFromAccountID returns the rows of table transactions that
@@ -712,10 +453,7 @@ func (r *AccountRepo) LoadTransactionsByFromAccountID(ctx context.Context, paren
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
 }
 
 // LoadTransactionsByToAccountID returns the rows of table transactions that
@@ -728,10 +466,7 @@ func (r *AccountRepo) LoadTransactionsByToAccountID(ctx context.Context, parents
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadTransactionsByToAccountID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadTransactionsByToAccountID", "accounts")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries that reference each
@@ -744,10 +479,7 @@ func (r *AccountRepo) LoadLedgerEntries(ctx context.Context, parents []Account) 
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadLedgerEntries", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadLedgerEntries", "accounts")
 }
 
 // ForUserParams holds the parameters of AccountRepo.ForUser. Fields of type
@@ -761,15 +493,16 @@ type ForUserParams struct {
 	Currency runtime.Opt[Currency]
 }
 
-const sqlAccountsForUserV0 = `-- name: accounts.ForUser replica=ok
+var sqlAccountsForUser = [...]string{
+	`-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $1
-ORDER BY "name"`
-
-const sqlAccountsForUserV1 = `-- name: accounts.ForUser replica=ok
+ORDER BY "name"`,
+	`-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2
-ORDER BY "name"`
+ORDER BY "name"`,
+}
 
 // ForUser returns the rows of table accounts that match the query, ordered by
 // name. Optional filters left unset are not part of the statement.
@@ -783,22 +516,9 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams) ([]Account, 
 		mask |= 1
 		args = append(args, p.Currency.Value)
 	}
-	var sql string
-	switch mask {
-	case 0:
-		sql = sqlAccountsForUserV0
-	case 1:
-		sql = sqlAccountsForUserV1
-	}
-	rows, err := r.db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ForUser", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ForUser", "accounts")
-	}
-	return items, nil
+	rows, err := r.db.Query(ctx, sqlAccountsForUser[mask], args...)
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ForUser", "accounts")
 }
 
 // BalanceAsOfRow is one row of the result of AccountRepo.BalanceAsOf.
@@ -823,11 +543,8 @@ WHERE account_id = $1 AND created_at <= $2`
 //
 // The balance of an account at the end of a moment, from its ledger entries.
 func (r *AccountRepo) BalanceAsOf(ctx context.Context, accountID uuid.UUID, at time.Time) (BalanceAsOfRow, error) {
-	var v BalanceAsOfRow
-	if err := scanBalanceAsOfRow(r.db.QueryRow(ctx, sqlAccountsBalanceAsOf, accountID, at), &v); err != nil {
-		return BalanceAsOfRow{}, wrapErr(err, "accounts.BalanceAsOf", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsBalanceAsOf, accountID, at), scanBalanceAsOfRow)
+	return v, wrapErr(err, "accounts.BalanceAsOf", "accounts")
 }
 
 // TotalsByCurrencyRow is one row of the result of AccountRepo.TotalsByCurrency.
@@ -854,14 +571,8 @@ FROM accounts GROUP BY currency ORDER BY currency`
 // The money held per currency, across all accounts.
 func (r *AccountRepo) TotalsByCurrency(ctx context.Context) ([]TotalsByCurrencyRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTotalsByCurrency)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.TotalsByCurrency", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTotalsByCurrencyRow)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.TotalsByCurrency", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTotalsByCurrencyRow)
+	return items, wrapErr(err, "accounts.TotalsByCurrency", "accounts")
 }
 
 // OutOfBalanceRow is one row of the result of AccountRepo.OutOfBalance.
@@ -890,12 +601,6 @@ ORDER BY a.id`
 // the books are right.
 func (r *AccountRepo) OutOfBalance(ctx context.Context) ([]OutOfBalanceRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsOutOfBalance)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.OutOfBalance", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOutOfBalanceRow)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.OutOfBalance", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOutOfBalanceRow)
+	return items, wrapErr(err, "accounts.OutOfBalance", "accounts")
 }

@@ -75,25 +75,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewCategory) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "categories", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesCategoryName.Check(&f, "name", n.Name)
+	return f.Err("categories")
 }
 
 // Validate checks u against the spec's rules for table categories, field by field
@@ -102,26 +86,20 @@ func (n *NewCategory) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *CategoryUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesCategoryName.Check(&f, "name", u.Name.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "categories", fields)
-	}
-	return nil
+	return f.Err("categories")
 }
+
+var (
+	// rulesCategoryName are the rules of column categories.name.
+	rulesCategoryName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 64,
+	}
+)
 
 // scanCategory reads a row of table categories, columns in table order, into v.
 func scanCategory(row pgx.Row, v *Category) error {
@@ -139,11 +117,8 @@ func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, err
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Create", "categories")
 	}
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesCreate, n.Name, n.ParentID), &v); err != nil {
-		return Category{}, wrapErr(err, "categories.Create", "categories")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesCreate, n.Name, n.ParentID), scanCategory)
+	return v, wrapErr(err, "categories.Create", "categories")
 }
 
 const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
@@ -153,11 +128,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table categories with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesFindByID, id), &v); err != nil {
-		return Category{}, wrapErr(err, "categories.FindByID", "categories")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesFindByID, id), scanCategory)
+	return v, wrapErr(err, "categories.FindByID", "categories")
 }
 
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
@@ -167,42 +139,15 @@ SELECT "id", "name", "parent_id" FROM "categories" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindAll", "categories")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindAll", "categories")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCategory)
+	return items, wrapErr(err, "categories.FindAll", "categories")
 }
 
 // Stream yields every row of table categories, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return func(yield func(Category, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-		if err != nil {
-			yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
-			return
-		}
-		defer rows.Close()
-		var v Category
-		for rows.Next() {
-			v = Category{}
-			if err := scanCategory(rows, &v); err != nil {
-				yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok
@@ -220,28 +165,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCategoriesListFirst, size+1)
-	} else {
-		var id int32
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
-		}
-		rows, err = r.db.Query(ctx, sqlCategoriesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCategory)
-	if err != nil {
-		return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
-	}
-	return runtime.NewPage(items, size, func(v *Category) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
+		First: sqlCategoriesListFirst,
+		After: sqlCategoriesListAfter,
+		Scan:  scanCategory,
+		Key:   func(v *Category) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "categories.List", "categories")
 }
 
 const sqlCategoriesUpdate = `-- name: categories.Update
@@ -272,10 +203,7 @@ DELETE FROM "categories" WHERE "id" = $1`
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCategoriesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "categories.Delete", "categories")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
 }
 
 const sqlCategoriesCount = `-- name: categories.Count replica=ok
@@ -283,11 +211,8 @@ SELECT count(*) FROM "categories"`
 
 // Count returns the number of rows of table categories.
 func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCategoriesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "categories.Count", "categories")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCategoriesCount))
+	return n, wrapErr(err, "categories.Count", "categories")
 }
 
 const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
@@ -302,71 +227,28 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCategoriesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindByIDs", "categories")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindByIDs", "categories")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCategory)
+	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-// copyCategoriesSource feeds rows of NewCategory to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyCategoriesSource struct {
-	rows []NewCategory
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCategoriesSource) columns() []string {
-	return []string{"name", "parent_id"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCategoriesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCategoriesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	v = append(v, n.ParentID)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCategoriesSource) Err() error {
-	return nil
-}
+// copyCategories sends rows of NewCategory to table categories with COPY, reading
+// each value in place.
+var copyCategories = runtime.NewCopier(
+	"categories",
+	nil,
+	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
+	runtime.CopyValue("parent_id", func(n *NewCategory) any { return &n.ParentID }),
+)
 
 // CreateMany inserts rows into table categories with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "categories.CreateMany", "categories")
 	}
-	s := &copyCategoriesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"categories"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "categories.CreateMany", "categories")
-	}
-	return n, nil
+	n, err := copyCategories.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "categories.CreateMany", "categories")
 }
 
 const sqlCategoriesCreateManyReturning = `-- name: categories.CreateManyReturning
@@ -387,22 +269,14 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*int32, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-		a2[i] = n.ParentID
-	}
-	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCategoriesCreateManyReturning,
+		runtime.Column(rows, func(n *NewCategory) string { return n.Name }),
+		runtime.Column(rows, func(n *NewCategory) *int32 { return n.ParentID }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCategory)
+	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
 }
 
 const sqlCategoriesUpsertByName = `-- name: categories.UpsertByName
@@ -421,11 +295,8 @@ func (r *CategoryRepo) UpsertByName(ctx context.Context, n NewCategory) (Categor
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.UpsertByName", "categories")
 	}
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesUpsertByName, n.Name, n.ParentID), &v); err != nil {
-		return Category{}, wrapErr(err, "categories.UpsertByName", "categories")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesUpsertByName, n.Name, n.ParentID), scanCategory)
+	return v, wrapErr(err, "categories.UpsertByName", "categories")
 }
 
 const sqlCategoriesCreateIfAbsentByName = `-- name: categories.CreateIfAbsentByName
@@ -475,14 +346,8 @@ WHERE "parent_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesListByParentID, parentID)
-	if err != nil {
-		return nil, wrapErr(err, "categories.ListByParentID", "categories")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.ListByParentID", "categories")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCategory)
+	return items, wrapErr(err, "categories.ListByParentID", "categories")
 }
 
 const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok
@@ -493,27 +358,11 @@ WHERE "parent_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by parent_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
-	m := make(map[int32][]Category)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]Category{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCategoriesLoadByParentID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Category
-		if err := scanCategory(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.ParentID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCategory, func(v *Category) int32 { return *v.ParentID })
 }
 
 // LoadByParentID returns the rows of table categories whose parent_id is one of
@@ -522,10 +371,7 @@ func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32
 // query per row. Keys without rows are not in the map.
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "categories.LoadByParentID", "categories")
-	}
-	return m, nil
+	return m, wrapErr(err, "categories.LoadByParentID", "categories")
 }
 
 // LoadCategoriesByParentID returns the rows of table categories that reference
@@ -538,10 +384,7 @@ func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []C
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
-	}
-	return m, nil
+	return m, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
 }
 
 // LoadTransactions returns the rows of table transactions that reference each of
@@ -554,8 +397,5 @@ func (r *CategoryRepo) LoadTransactions(ctx context.Context, parents []Category)
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "categories.LoadTransactions", "categories")
-	}
-	return m, nil
+	return m, wrapErr(err, "categories.LoadTransactions", "categories")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -99,20 +98,9 @@ var (
 // failing field (JSON names), each with the first rule it fails. The repository
 // calls it before any SQL.
 func (n *NewLedgerEntry) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Kind
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"deposit\", \"withdrawal\", \"transfer\"",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "ledger_entries", fields)
-	}
-	return nil
+	var f runtime.Fields
+	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	return f.Err("ledger_entries")
 }
 
 // Validate checks u against the spec's rules for table ledger_entries, field by
@@ -121,20 +109,11 @@ func (n *NewLedgerEntry) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *LedgerEntryUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Kind.Set {
-		v := u.Kind.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"deposit\", \"withdrawal\", \"transfer\"",
-			})
-		}
+		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "ledger_entries", fields)
-	}
-	return nil
+	return f.Err("ledger_entries")
 }
 
 // scanLedgerEntry reads a row of table ledger_entries, columns in table order,
@@ -154,11 +133,8 @@ func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerE
 	if err := n.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
 	}
-	var v LedgerEntry
-	if err := scanLedgerEntry(r.db.QueryRow(ctx, sqlLedgerEntriesCreate, n.TransactionID, n.AccountID, n.UserID, n.Kind, n.Amount, n.CreatedAt.Ptr()), &v); err != nil {
-		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLedgerEntriesCreate, n.TransactionID, n.AccountID, n.UserID, n.Kind, n.Amount, n.CreatedAt.Ptr()), scanLedgerEntry)
+	return v, wrapErr(err, "ledger_entries.Create", "ledger_entries")
 }
 
 const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
@@ -168,11 +144,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table ledger_entries with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	var v LedgerEntry
-	if err := scanLedgerEntry(r.db.QueryRow(ctx, sqlLedgerEntriesFindByID, id), &v); err != nil {
-		return LedgerEntry{}, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLedgerEntriesFindByID, id), scanLedgerEntry)
+	return v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
 }
 
 const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
@@ -182,42 +155,15 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanLedgerEntry)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	return items, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
 }
 
 // Stream yields every row of table ledger_entries, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
-	return func(yield func(LedgerEntry, error) bool) {
-		rows, err := r.db.Query(ctx, sqlLedgerEntriesFindAll)
-		if err != nil {
-			yield(LedgerEntry{}, wrapErr(err, "ledger_entries.Stream", "ledger_entries"))
-			return
-		}
-		defer rows.Close()
-		var v LedgerEntry
-		for rows.Next() {
-			v = LedgerEntry{}
-			if err := scanLedgerEntry(rows, &v); err != nil {
-				yield(LedgerEntry{}, wrapErr(err, "ledger_entries.Stream", "ledger_entries"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(LedgerEntry{}, wrapErr(err, "ledger_entries.Stream", "ledger_entries"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, sqlLedgerEntriesFindAll)
 }
 
 const sqlLedgerEntriesListFirst = `-- name: ledger_entries.List replica=ok
@@ -235,28 +181,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlLedgerEntriesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[LedgerEntry]{}, wrapErr(err, "ledger_entries.List", "ledger_entries")
-		}
-		rows, err = r.db.Query(ctx, sqlLedgerEntriesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[LedgerEntry]{}, wrapErr(err, "ledger_entries.List", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanLedgerEntry)
-	if err != nil {
-		return runtime.Page[LedgerEntry]{}, wrapErr(err, "ledger_entries.List", "ledger_entries")
-	}
-	return runtime.NewPage(items, size, func(v *LedgerEntry) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
+		First: sqlLedgerEntriesListFirst,
+		After: sqlLedgerEntriesListAfter,
+		Scan:  scanLedgerEntry,
+		Key:   func(v *LedgerEntry) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "ledger_entries.List", "ledger_entries")
 }
 
 const sqlLedgerEntriesUpdate = `-- name: ledger_entries.Update
@@ -291,10 +223,7 @@ DELETE FROM "ledger_entries" WHERE "id" = $1`
 // whether there was one.
 func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlLedgerEntriesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "ledger_entries.Delete", "ledger_entries")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "ledger_entries.Delete", "ledger_entries")
 }
 
 const sqlLedgerEntriesCount = `-- name: ledger_entries.Count replica=ok
@@ -302,11 +231,8 @@ SELECT count(*) FROM "ledger_entries"`
 
 // Count returns the number of rows of table ledger_entries.
 func (r *LedgerEntryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlLedgerEntriesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "ledger_entries.Count", "ledger_entries")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlLedgerEntriesCount))
+	return n, wrapErr(err, "ledger_entries.Count", "ledger_entries")
 }
 
 const sqlLedgerEntriesFindByIDs = `-- name: ledger_entries.FindByIDs replica=ok
@@ -321,134 +247,34 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanLedgerEntry)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanLedgerEntry)
+	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
 }
 
-// copyLedgerEntriesSource feeds rows of NewLedgerEntry to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyLedgerEntriesSource struct {
-	rows []NewLedgerEntry
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyLedgerEntriesSource) maskOf(n *NewLedgerEntry) uint64 {
-	var m uint64
-	if n.CreatedAt.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyLedgerEntriesSource) columns() []string {
-	cols := make([]string, 0, 6)
-	cols = append(cols, "transaction_id")
-	cols = append(cols, "account_id")
-	cols = append(cols, "user_id")
-	cols = append(cols, "kind")
-	cols = append(cols, "amount")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "created_at")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyLedgerEntriesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyLedgerEntriesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.TransactionID)
-	v = append(v, n.AccountID)
-	v = append(v, n.UserID)
-	v = append(v, n.Kind)
-	v = append(v, n.Amount)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.CreatedAt.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyLedgerEntriesSource) Err() error {
-	return nil
-}
+// copyLedgerEntries sends rows of NewLedgerEntry to table ledger_entries with
+// COPY, reading each value in place.
+var copyLedgerEntries = runtime.NewCopier(
+	"ledger_entries",
+	nil,
+	runtime.CopyValue("transaction_id", func(n *NewLedgerEntry) any { return &n.TransactionID }),
+	runtime.CopyValue("account_id", func(n *NewLedgerEntry) any { return &n.AccountID }),
+	runtime.CopyValue("user_id", func(n *NewLedgerEntry) any { return &n.UserID }),
+	runtime.CopyValue("kind", func(n *NewLedgerEntry) any { return &n.Kind }),
+	runtime.CopyValue("amount", func(n *NewLedgerEntry) any { return &n.Amount }),
+	runtime.CopyOpt("created_at", func(n *NewLedgerEntry) *runtime.Opt[time.Time] { return &n.CreatedAt }),
+)
 
 // CreateMany inserts rows into table ledger_entries with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyLedgerEntriesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyLedgerEntriesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"ledger_entries"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyLedgerEntriesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"ledger_entries"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
-	}
-	return total, nil
+	n, err := copyLedgerEntries.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
 }
 
 const sqlLedgerEntriesCreateManyReturning = `-- name: ledger_entries.CreateManyReturning
@@ -469,30 +295,18 @@ func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLed
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]uuid.UUID, len(rows))
-	a4 := make([]TransactionKind, len(rows))
-	a5 := make([]decimal.Decimal, len(rows))
-	a6 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.TransactionID
-		a2[i] = n.AccountID
-		a3[i] = n.UserID
-		a4[i] = n.Kind
-		a5[i] = n.Amount
-		a6[i] = n.CreatedAt.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlLedgerEntriesCreateManyReturning, a1, a2, a3, a4, a5, a6)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanLedgerEntry)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlLedgerEntriesCreateManyReturning,
+		runtime.Column(rows, func(n *NewLedgerEntry) uuid.UUID { return n.TransactionID }),
+		runtime.Column(rows, func(n *NewLedgerEntry) uuid.UUID { return n.AccountID }),
+		runtime.Column(rows, func(n *NewLedgerEntry) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewLedgerEntry) TransactionKind { return n.Kind }),
+		runtime.Column(rows, func(n *NewLedgerEntry) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewLedgerEntry) *time.Time { return n.CreatedAt.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanLedgerEntry)
+	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
 }
 
 const sqlLedgerEntriesListByTransactionID = `-- name: ledger_entries.ListByTransactionID replica=ok
@@ -503,14 +317,8 @@ WHERE "transaction_id" = $1 ORDER BY "id"`
 // transaction_id is transactionID, in primary key order.
 func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID uuid.UUID) ([]LedgerEntry, error) {
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesListByTransactionID, transactionID)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanLedgerEntry)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	return items, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
 }
 
 const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTransactionID replica=ok
@@ -521,27 +329,11 @@ WHERE "transaction_id" = ANY($1) ORDER BY "id"`
 // transaction_id is one of keys, grouped by transaction_id, each group in primary
 // key order, with one query. Keys without rows are not in the map.
 func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	m := make(map[uuid.UUID][]LedgerEntry)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]LedgerEntry{}, nil
 	}
 	rows, err := db.Query(ctx, sqlLedgerEntriesLoadByTransactionID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v LedgerEntry
-		if err := scanLedgerEntry(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.TransactionID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanLedgerEntry, func(v *LedgerEntry) uuid.UUID { return v.TransactionID })
 }
 
 // LoadByTransactionID returns the rows of table ledger_entries whose
@@ -551,10 +343,7 @@ func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys
 // map.
 func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
-	}
-	return m, nil
+	return m, wrapErr(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
 }
 
 const sqlLedgerEntriesListByAccountID = `-- name: ledger_entries.ListByAccountID replica=ok
@@ -565,14 +354,8 @@ WHERE "account_id" = $1 ORDER BY "id"`
 // accountID, in primary key order.
 func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UUID) ([]LedgerEntry, error) {
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesListByAccountID, accountID)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanLedgerEntry)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	return items, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
 }
 
 const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID replica=ok
@@ -583,27 +366,11 @@ WHERE "account_id" = ANY($1) ORDER BY "id"`
 // account_id is one of keys, grouped by account_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	m := make(map[uuid.UUID][]LedgerEntry)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]LedgerEntry{}, nil
 	}
 	rows, err := db.Query(ctx, sqlLedgerEntriesLoadByAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v LedgerEntry
-		if err := scanLedgerEntry(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.AccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanLedgerEntry, func(v *LedgerEntry) uuid.UUID { return v.AccountID })
 }
 
 // LoadByAccountID returns the rows of table ledger_entries whose account_id is one
@@ -612,10 +379,7 @@ func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []u
 // without a query per row. Keys without rows are not in the map.
 func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
-	}
-	return m, nil
+	return m, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
 }
 
 const sqlLedgerEntriesListByUserID = `-- name: ledger_entries.ListByUserID replica=ok
@@ -626,14 +390,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]LedgerEntry, error) {
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanLedgerEntry)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	return items, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
 }
 
 const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID replica=ok
@@ -644,27 +402,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // is one of keys, grouped by user_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
-	m := make(map[uuid.UUID][]LedgerEntry)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]LedgerEntry{}, nil
 	}
 	rows, err := db.Query(ctx, sqlLedgerEntriesLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v LedgerEntry
-		if err := scanLedgerEntry(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanLedgerEntry, func(v *LedgerEntry) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table ledger_entries whose user_id is one of
@@ -673,10 +415,7 @@ func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 // query per row. Keys without rows are not in the map.
 func (r *LedgerEntryRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "ledger_entries.LoadByUserID", "ledger_entries")
-	}
-	return m, nil
+	return m, wrapErr(err, "ledger_entries.LoadByUserID", "ledger_entries")
 }
 
 // HistoryParams holds the parameters of LedgerEntryRepo.History. Fields of type
@@ -697,101 +436,91 @@ type HistoryParams struct {
 	Kind runtime.Opt[TransactionKind]
 }
 
-const sqlLedgerEntriesHistoryV0 = `-- name: ledger_entries.History replica=ok
+var sqlLedgerEntriesHistory = [...]string{
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $2`
-
-const sqlLedgerEntriesHistoryAfterV0 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND ("created_at", "id") < ($2, $3)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $4`
-
-const sqlLedgerEntriesHistoryV1 = `-- name: ledger_entries.History replica=ok
+LIMIT $2`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $3`
-
-const sqlLedgerEntriesHistoryAfterV1 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND "created_at" >= $2 AND ("created_at", "id") < ($3, $4)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $5`
-
-const sqlLedgerEntriesHistoryV2 = `-- name: ledger_entries.History replica=ok
+LIMIT $3`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" < $2
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $3`
-
-const sqlLedgerEntriesHistoryAfterV2 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND "created_at" < $2 AND ("created_at", "id") < ($3, $4)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $5`
-
-const sqlLedgerEntriesHistoryV3 = `-- name: ledger_entries.History replica=ok
+LIMIT $3`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $4`
-
-const sqlLedgerEntriesHistoryAfterV3 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND ("created_at", "id") < ($4, $5)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $6`
-
-const sqlLedgerEntriesHistoryV4 = `-- name: ledger_entries.History replica=ok
+LIMIT $4`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "kind" = $2
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $3`
-
-const sqlLedgerEntriesHistoryAfterV4 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND "kind" = $2 AND ("created_at", "id") < ($3, $4)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $5`
-
-const sqlLedgerEntriesHistoryV5 = `-- name: ledger_entries.History replica=ok
+LIMIT $3`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "kind" = $3
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $4`
-
-const sqlLedgerEntriesHistoryAfterV5 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND "created_at" >= $2 AND "kind" = $3 AND ("created_at", "id") < ($4, $5)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $6`
-
-const sqlLedgerEntriesHistoryV6 = `-- name: ledger_entries.History replica=ok
+LIMIT $4`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" < $2 AND "kind" = $3
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $4`
-
-const sqlLedgerEntriesHistoryAfterV6 = `-- name: ledger_entries.History replica=ok
-SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
-WHERE "user_id" = $1 AND "created_at" < $2 AND "kind" = $3 AND ("created_at", "id") < ($4, $5)
-ORDER BY "created_at" DESC, "id" DESC
-LIMIT $6`
-
-const sqlLedgerEntriesHistoryV7 = `-- name: ledger_entries.History replica=ok
+LIMIT $4`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND "kind" = $4
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $5`
+LIMIT $5`,
+}
 
-const sqlLedgerEntriesHistoryAfterV7 = `-- name: ledger_entries.History replica=ok
+var sqlLedgerEntriesHistoryAfter = [...]string{
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND ("created_at", "id") < ($2, $3)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $4`,
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND "created_at" >= $2 AND ("created_at", "id") < ($3, $4)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $5`,
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND "created_at" < $2 AND ("created_at", "id") < ($3, $4)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $5`,
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND ("created_at", "id") < ($4, $5)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $6`,
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND "kind" = $2 AND ("created_at", "id") < ($3, $4)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $5`,
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND "created_at" >= $2 AND "kind" = $3 AND ("created_at", "id") < ($4, $5)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $6`,
+	`-- name: ledger_entries.History replica=ok
+SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
+WHERE "user_id" = $1 AND "created_at" < $2 AND "kind" = $3 AND ("created_at", "id") < ($4, $5)
+ORDER BY "created_at" DESC, "id" DESC
+LIMIT $6`,
+	`-- name: ledger_entries.History replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = $1 AND "created_at" >= $2 AND "created_at" < $3 AND "kind" = $4 AND ("created_at", "id") < ($5, $6)
 ORDER BY "created_at" DESC, "id" DESC
-LIMIT $7`
+LIMIT $7`,
+}
 
 // History returns the rows of table ledger_entries that match the query, ordered
 // by created_at DESC, id DESC, a page at a time: up to page.Limit rows after the
@@ -820,67 +549,14 @@ func (r *LedgerEntryRepo) History(ctx context.Context, p HistoryParams, page run
 		mask |= 4
 		args = append(args, p.Kind.Value)
 	}
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		args = append(args, size+1)
-		var sql string
-		switch mask {
-		case 0:
-			sql = sqlLedgerEntriesHistoryV0
-		case 1:
-			sql = sqlLedgerEntriesHistoryV1
-		case 2:
-			sql = sqlLedgerEntriesHistoryV2
-		case 3:
-			sql = sqlLedgerEntriesHistoryV3
-		case 4:
-			sql = sqlLedgerEntriesHistoryV4
-		case 5:
-			sql = sqlLedgerEntriesHistoryV5
-		case 6:
-			sql = sqlLedgerEntriesHistoryV6
-		case 7:
-			sql = sqlLedgerEntriesHistoryV7
-		}
-		rows, err = r.db.Query(ctx, sql, args...)
-	} else {
-		var k0 time.Time
-		var k1 int64
-		if err := runtime.DecodeCursor(page.After, &k0, &k1); err != nil {
-			return runtime.Page[LedgerEntry]{}, wrapErr(err, "ledger_entries.History", "ledger_entries")
-		}
-		args = append(args, k0, k1, size+1)
-		var sql string
-		switch mask {
-		case 0:
-			sql = sqlLedgerEntriesHistoryAfterV0
-		case 1:
-			sql = sqlLedgerEntriesHistoryAfterV1
-		case 2:
-			sql = sqlLedgerEntriesHistoryAfterV2
-		case 3:
-			sql = sqlLedgerEntriesHistoryAfterV3
-		case 4:
-			sql = sqlLedgerEntriesHistoryAfterV4
-		case 5:
-			sql = sqlLedgerEntriesHistoryAfterV5
-		case 6:
-			sql = sqlLedgerEntriesHistoryAfterV6
-		case 7:
-			sql = sqlLedgerEntriesHistoryAfterV7
-		}
-		rows, err = r.db.Query(ctx, sql, args...)
-	}
-	if err != nil {
-		return runtime.Page[LedgerEntry]{}, wrapErr(err, "ledger_entries.History", "ledger_entries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanLedgerEntry)
-	if err != nil {
-		return runtime.Page[LedgerEntry]{}, wrapErr(err, "ledger_entries.History", "ledger_entries")
-	}
-	return runtime.NewPage(items, size, func(v *LedgerEntry) string {
-		return runtime.EncodeCursor(v.CreatedAt, v.ID)
-	}), nil
+	var k0 time.Time
+	var k1 int64
+	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
+		First: sqlLedgerEntriesHistory[mask],
+		After: sqlLedgerEntriesHistoryAfter[mask],
+		Args:  args,
+		Scan:  scanLedgerEntry,
+		Key:   func(v *LedgerEntry) []any { return []any{v.CreatedAt, v.ID} },
+	}, &k0, &k1)
+	return pg, wrapErr(err, "ledger_entries.History", "ledger_entries")
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -145,61 +144,15 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewTransaction) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Kind
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"deposit\", \"withdrawal\", \"transfer\"",
-			})
-		}
-	}
-	{
-		v := n.Amount
-		if v.LessThan(minTransactionAmount) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "amount",
-				Message: "must be at least 0.01",
-			})
-		}
-	}
-	{
-		v := n.Currency
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"",
-			})
-		}
-	}
+	var f runtime.Fields
+	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	rulesTransactionAmount.Check(&f, "amount", n.Amount)
+	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	if n.Memo != nil {
-		v := *n.Memo
-		if runtime.LongerThan(v, 500) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "memo",
-				Message: "must be at most 500 characters long",
-			})
-		}
+		rulesTransactionMemo.Check(&f, "memo", (*n.Memo))
 	}
-	{
-		v := n.IdempotencyKey
-		if runtime.ShorterThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "idempotency_key",
-				Message: "must be at least 8 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "idempotency_key",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "transactions", fields)
-	}
-	return nil
+	rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", n.IdempotencyKey)
+	return f.Err("transactions")
 }
 
 // Validate checks u against the spec's rules for table transactions, field by
@@ -208,66 +161,40 @@ func (n *NewTransaction) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *TransactionUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Kind.Set {
-		v := u.Kind.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"deposit\", \"withdrawal\", \"transfer\"",
-			})
-		}
+		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	}
 	if u.Amount.Set {
-		v := u.Amount.Value
-		if v.LessThan(minTransactionAmount) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "amount",
-				Message: "must be at least 0.01",
-			})
-		}
+		rulesTransactionAmount.Check(&f, "amount", u.Amount.Value)
 	}
 	if u.Currency.Set {
-		v := u.Currency.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"",
-			})
-		}
+		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	}
 	if u.Memo.Set && u.Memo.Value != nil {
-		v := *u.Memo.Value
-		if runtime.LongerThan(v, 500) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "memo",
-				Message: "must be at most 500 characters long",
-			})
-		}
+		rulesTransactionMemo.Check(&f, "memo", (*u.Memo.Value))
 	}
 	if u.IdempotencyKey.Set {
-		v := u.IdempotencyKey.Value
-		if runtime.ShorterThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "idempotency_key",
-				Message: "must be at least 8 characters long",
-			})
-		} else if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "idempotency_key",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", u.IdempotencyKey.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "transactions", fields)
-	}
-	return nil
+	return f.Err("transactions")
 }
 
 var (
-	// minTransactionAmount is the lower bound of column transactions.amount.
-	minTransactionAmount = decimal.RequireFromString("0.01")
+	// rulesTransactionAmount are the rules of column transactions.amount.
+	rulesTransactionAmount = runtime.DecimalRules{
+		Min: runtime.DecimalBound("0.01"),
+	}
+	// rulesTransactionMemo are the rules of column transactions.memo.
+	rulesTransactionMemo = runtime.TextRules{
+		MaxLength: 500,
+	}
+	// rulesTransactionIdempotencyKey are the rules of column
+	// transactions.idempotency_key.
+	rulesTransactionIdempotencyKey = runtime.TextRules{
+		MinLength: 8,
+		MaxLength: 64,
+	}
 )
 
 // scanTransaction reads a row of table transactions, columns in table order, into
@@ -287,11 +214,8 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), scanTransaction)
+	return v, wrapErr(err, "transactions.Create", "transactions")
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
@@ -301,11 +225,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table transactions with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsFindByID, id), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.FindByID", "transactions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsFindByID, id), scanTransaction)
+	return v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
@@ -315,42 +236,15 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindAll", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindAll", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
 // Stream yields every row of table transactions, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
-	return func(yield func(Transaction, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-		if err != nil {
-			yield(Transaction{}, wrapErr(err, "transactions.Stream", "transactions"))
-			return
-		}
-		defer rows.Close()
-		var v Transaction
-		for rows.Next() {
-			v = Transaction{}
-			if err := scanTransaction(rows, &v); err != nil {
-				yield(Transaction{}, wrapErr(err, "transactions.Stream", "transactions"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Transaction{}, wrapErr(err, "transactions.Stream", "transactions"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
@@ -368,28 +262,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTransactionsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Transaction]{}, wrapErr(err, "transactions.List", "transactions")
-		}
-		rows, err = r.db.Query(ctx, sqlTransactionsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Transaction]{}, wrapErr(err, "transactions.List", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTransaction)
-	if err != nil {
-		return runtime.Page[Transaction]{}, wrapErr(err, "transactions.List", "transactions")
-	}
-	return runtime.NewPage(items, size, func(v *Transaction) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
+		First: sqlTransactionsListFirst,
+		After: sqlTransactionsListAfter,
+		Scan:  scanTransaction,
+		Key:   func(v *Transaction) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
 const sqlTransactionsUpdate = `-- name: transactions.Update
@@ -428,10 +308,7 @@ DELETE FROM "transactions" WHERE "id" = $1`
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTransactionsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "transactions.Delete", "transactions")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
 }
 
 const sqlTransactionsCount = `-- name: transactions.Count replica=ok
@@ -439,11 +316,8 @@ SELECT count(*) FROM "transactions"`
 
 // Count returns the number of rows of table transactions.
 func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTransactionsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "transactions.Count", "transactions")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTransactionsCount))
+	return n, wrapErr(err, "transactions.Count", "transactions")
 }
 
 const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
@@ -458,151 +332,39 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTransactionsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindByIDs", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.FindByIDs", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTransaction)
+	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactionsSource feeds rows of NewTransaction to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyTransactionsSource struct {
-	rows []NewTransaction
-	mask uint64
-	i    int
-	vals [11]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyTransactionsSource) maskOf(n *NewTransaction) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.CreatedAt.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyTransactionsSource) columns() []string {
-	cols := make([]string, 0, 11)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "user_id")
-	cols = append(cols, "kind")
-	cols = append(cols, "amount")
-	cols = append(cols, "currency")
-	cols = append(cols, "from_account_id")
-	cols = append(cols, "to_account_id")
-	cols = append(cols, "category_id")
-	cols = append(cols, "memo")
-	cols = append(cols, "idempotency_key")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "created_at")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyTransactionsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyTransactionsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.UserID)
-	v = append(v, n.Kind)
-	v = append(v, n.Amount)
-	v = append(v, n.Currency)
-	v = append(v, n.FromAccountID)
-	v = append(v, n.ToAccountID)
-	v = append(v, n.CategoryID)
-	v = append(v, n.Memo)
-	v = append(v, n.IdempotencyKey)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.CreatedAt.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyTransactionsSource) Err() error {
-	return nil
-}
+// copyTransactions sends rows of NewTransaction to table transactions with COPY,
+// reading each value in place.
+var copyTransactions = runtime.NewCopier(
+	"transactions",
+	nil,
+	runtime.CopyOpt("id", func(n *NewTransaction) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("user_id", func(n *NewTransaction) any { return &n.UserID }),
+	runtime.CopyValue("kind", func(n *NewTransaction) any { return &n.Kind }),
+	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
+	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
+	runtime.CopyValue("from_account_id", func(n *NewTransaction) any { return &n.FromAccountID }),
+	runtime.CopyValue("to_account_id", func(n *NewTransaction) any { return &n.ToAccountID }),
+	runtime.CopyValue("category_id", func(n *NewTransaction) any { return &n.CategoryID }),
+	runtime.CopyValue("memo", func(n *NewTransaction) any { return &n.Memo }),
+	runtime.CopyValue("idempotency_key", func(n *NewTransaction) any { return &n.IdempotencyKey }),
+	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
+)
 
 // CreateMany inserts rows into table transactions with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "transactions.CreateMany", "transactions")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyTransactionsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyTransactionsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"transactions"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "transactions.CreateMany", "transactions")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyTransactionsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"transactions"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "transactions.CreateMany", "transactions")
-	}
-	return total, nil
+	n, err := copyTransactions.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
 
 const sqlTransactionsCreateManyReturning = `-- name: transactions.CreateManyReturning
@@ -623,40 +385,23 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]TransactionKind, len(rows))
-	a4 := make([]decimal.Decimal, len(rows))
-	a5 := make([]Currency, len(rows))
-	a6 := make([]*uuid.UUID, len(rows))
-	a7 := make([]*uuid.UUID, len(rows))
-	a8 := make([]*int32, len(rows))
-	a9 := make([]*string, len(rows))
-	a10 := make([]string, len(rows))
-	a11 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.UserID
-		a3[i] = n.Kind
-		a4[i] = n.Amount
-		a5[i] = n.Currency
-		a6[i] = n.FromAccountID
-		a7[i] = n.ToAccountID
-		a8[i] = n.CategoryID
-		a9[i] = n.Memo
-		a10[i] = n.IdempotencyKey
-		a11[i] = n.CreatedAt.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlTransactionsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlTransactionsCreateManyReturning,
+		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewTransaction) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewTransaction) TransactionKind { return n.Kind }),
+		runtime.Column(rows, func(n *NewTransaction) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewTransaction) Currency { return n.Currency }),
+		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.FromAccountID }),
+		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ToAccountID }),
+		runtime.Column(rows, func(n *NewTransaction) *int32 { return n.CategoryID }),
+		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewTransaction) string { return n.IdempotencyKey }),
+		runtime.Column(rows, func(n *NewTransaction) *time.Time { return n.CreatedAt.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTransaction)
+	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
 const sqlTransactionsUpsertByIdempotencyKey = `-- name: transactions.UpsertByIdempotencyKey
@@ -683,11 +428,8 @@ func (r *TransactionRepo) UpsertByIdempotencyKey(ctx context.Context, n NewTrans
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
 	}
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsUpsertByIdempotencyKey, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsUpsertByIdempotencyKey, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), scanTransaction)
+	return v, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
 }
 
 const sqlTransactionsCreateIfAbsentByIdempotencyKey = `-- name: transactions.CreateIfAbsentByIdempotencyKey
@@ -737,14 +479,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByUserID", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByUserID", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
@@ -755,27 +491,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by user_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m := make(map[uuid.UUID][]Transaction)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transaction
-		if err := scanTransaction(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
@@ -784,10 +504,7 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 // query per row. Keys without rows are not in the map.
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LoadByUserID", "transactions")
-	}
-	return m, nil
+	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
 }
 
 const sqlTransactionsListByFromAccountID = `-- name: transactions.ListByFromAccountID replica=ok
@@ -798,14 +515,8 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 // is fromAccountID, in primary key order.
 func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID uuid.UUID) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsListByFromAccountID, fromAccountID)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
 }
 
 const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAccountID replica=ok
@@ -816,27 +527,11 @@ WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 // from_account_id is one of keys, grouped by from_account_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m := make(map[uuid.UUID][]Transaction)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByFromAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transaction
-		if err := scanTransaction(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.FromAccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return *v.FromAccountID })
 }
 
 // LoadByFromAccountID returns the rows of table transactions whose from_account_id
@@ -845,10 +540,7 @@ func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys 
 // accounts without a query per row. Keys without rows are not in the map.
 func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
-	}
-	return m, nil
+	return m, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
 }
 
 const sqlTransactionsListByToAccountID = `-- name: transactions.ListByToAccountID replica=ok
@@ -859,14 +551,8 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 // toAccountID, in primary key order.
 func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uuid.UUID) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsListByToAccountID, toAccountID)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByToAccountID", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByToAccountID", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.ListByToAccountID", "transactions")
 }
 
 const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountID replica=ok
@@ -877,27 +563,11 @@ WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 // to_account_id is one of keys, grouped by to_account_id, each group in primary
 // key order, with one query. Keys without rows are not in the map.
 func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
-	m := make(map[uuid.UUID][]Transaction)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByToAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transaction
-		if err := scanTransaction(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.ToAccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return *v.ToAccountID })
 }
 
 // LoadByToAccountID returns the rows of table transactions whose to_account_id is
@@ -906,10 +576,7 @@ func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []
 // without a query per row. Keys without rows are not in the map.
 func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
-	}
-	return m, nil
+	return m, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
 }
 
 const sqlTransactionsListByCategoryID = `-- name: transactions.ListByCategoryID replica=ok
@@ -920,14 +587,8 @@ WHERE "category_id" = $1 ORDER BY "id"`
 // categoryID, in primary key order.
 func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsListByCategoryID, categoryID)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByCategoryID", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransaction)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.ListByCategoryID", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	return items, wrapErr(err, "transactions.ListByCategoryID", "transactions")
 }
 
 const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID replica=ok
@@ -938,27 +599,11 @@ WHERE "category_id" = ANY($1) ORDER BY "id"`
 // category_id is one of keys, grouped by category_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Transaction, error) {
-	m := make(map[int32][]Transaction)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByCategoryID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transaction
-		if err := scanTransaction(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.CategoryID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) int32 { return *v.CategoryID })
 }
 
 // LoadByCategoryID returns the rows of table transactions whose category_id is one
@@ -967,10 +612,7 @@ func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []i
 // without a query per row. Keys without rows are not in the map.
 func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Transaction, error) {
 	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LoadByCategoryID", "transactions")
-	}
-	return m, nil
+	return m, wrapErr(err, "transactions.LoadByCategoryID", "transactions")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries that reference each
@@ -983,10 +625,7 @@ func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Trans
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.LoadLedgerEntries", "transactions")
-	}
-	return m, nil
+	return m, wrapErr(err, "transactions.LoadLedgerEntries", "transactions")
 }
 
 const sqlTransactionsByIdempotencyKey = `-- name: transactions.ByIdempotencyKey replica=ok
@@ -997,11 +636,8 @@ LIMIT 1`
 // ByIdempotencyKey returns the first row of table transactions that matches the
 // query. If there is none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, idempotencyKey string) (Transaction, error) {
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsByIdempotencyKey, idempotencyKey), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.ByIdempotencyKey", "transactions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsByIdempotencyKey, idempotencyKey), scanTransaction)
+	return v, wrapErr(err, "transactions.ByIdempotencyKey", "transactions")
 }
 
 // TotalsByKindRow is one row of the result of TransactionRepo.TotalsByKind.
@@ -1027,14 +663,8 @@ FROM transactions GROUP BY kind, currency ORDER BY kind, currency`
 // The number and sum of transactions per kind and currency.
 func (r *TransactionRepo) TotalsByKind(ctx context.Context) ([]TotalsByKindRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsTotalsByKind)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.TotalsByKind", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTotalsByKindRow)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.TotalsByKind", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTotalsByKindRow)
+	return items, wrapErr(err, "transactions.TotalsByKind", "transactions")
 }
 
 // UnbalancedRow is one row of the result of TransactionRepo.Unbalanced.
@@ -1069,14 +699,8 @@ ORDER BY t.id`
 // -amount on from_account_id, a transfer both, which sum to zero.
 func (r *TransactionRepo) Unbalanced(ctx context.Context) ([]UnbalancedRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsUnbalanced)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.Unbalanced", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUnbalancedRow)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.Unbalanced", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUnbalancedRow)
+	return items, wrapErr(err, "transactions.Unbalanced", "transactions")
 }
 
 // MonthlyTotalsByCategoryParams holds the parameters of
@@ -1128,12 +752,6 @@ ORDER BY 1, 2, 3`
 // out of a user's accounts in [since, until).
 func (r *TransactionRepo) MonthlyTotalsByCategory(ctx context.Context, p MonthlyTotalsByCategoryParams) ([]MonthlyTotalsByCategoryRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsMonthlyTotalsByCategory, p.UserID, p.Since, p.Until)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.MonthlyTotalsByCategory", "transactions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMonthlyTotalsByCategoryRow)
-	if err != nil {
-		return nil, wrapErr(err, "transactions.MonthlyTotalsByCategory", "transactions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMonthlyTotalsByCategoryRow)
+	return items, wrapErr(err, "transactions.MonthlyTotalsByCategory", "transactions")
 }

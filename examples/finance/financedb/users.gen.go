@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -79,39 +78,10 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewUser) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
-	}
-	{
-		v := n.Name
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 120) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 120 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "users", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesUserEmail.Check(&f, "email", n.Email)
+	rulesUserName.Check(&f, "name", n.Name)
+	return f.Err("users")
 }
 
 // Validate checks u against the spec's rules for table users, field by field for
@@ -120,40 +90,28 @@ func (n *NewUser) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *UserUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
+		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Name.Set {
-		v := u.Name.Value
-		if runtime.ShorterThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at least 1 characters long",
-			})
-		} else if runtime.LongerThan(v, 120) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 120 characters long",
-			})
-		}
+		rulesUserName.Check(&f, "name", u.Name.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "users", fields)
-	}
-	return nil
+	return f.Err("users")
 }
+
+var (
+	// rulesUserEmail are the rules of column users.email.
+	rulesUserEmail = runtime.TextRules{
+		MaxLength: 255,
+		Format:    "email",
+	}
+	// rulesUserName are the rules of column users.name.
+	rulesUserName = runtime.TextRules{
+		MinLength: 1,
+		MaxLength: 120,
+	}
+)
 
 // scanUser reads a row of table users, columns in table order, into v.
 func scanUser(row pgx.Row, v *User) error {
@@ -171,11 +129,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name), &v); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name), scanUser)
+	return v, wrapErr(err, "users.Create", "users")
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -185,11 +140,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersFindByID, id), &v); err != nil {
-		return User{}, wrapErr(err, "users.FindByID", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersFindByID, id), scanUser)
+	return v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -199,42 +151,15 @@ SELECT "id", "email", "name", "created_at", "updated_at" FROM "users" ORDER BY "
 // whole result in memory; use List or Stream for large tables.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindAll", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindAll", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.FindAll", "users")
 }
 
 // Stream yields every row of table users, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return func(yield func(User, error) bool) {
-		rows, err := r.db.Query(ctx, sqlUsersFindAll)
-		if err != nil {
-			yield(User{}, wrapErr(err, "users.Stream", "users"))
-			return
-		}
-		defer rows.Close()
-		var v User
-		for rows.Next() {
-			v = User{}
-			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, wrapErr(err, "users.Stream", "users"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(User{}, wrapErr(err, "users.Stream", "users"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -252,28 +177,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlUsersListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-		}
-		rows, err = r.db.Query(ctx, sqlUsersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanUser)
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-	}
-	return runtime.NewPage(items, size, func(v *User) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		First: sqlUsersListFirst,
+		After: sqlUsersListAfter,
+		Scan:  scanUser,
+		Key:   func(v *User) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "users.List", "users")
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -306,10 +217,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "users.Delete", "users")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -317,11 +225,8 @@ SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlUsersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "users.Count", "users")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUsersCount))
+	return n, wrapErr(err, "users.Count", "users")
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -336,128 +241,31 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindByIDs", "users")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindByIDs", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsersSource feeds rows of NewUser to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyUsersSource struct {
-	rows []NewUser
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyUsersSource) columns() []string {
-	cols := make([]string, 0, 3)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "email")
-	cols = append(cols, "name")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyUsersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyUsersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Email)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyUsersSource) Err() error {
-	return nil
-}
+// copyUsers sends rows of NewUser to table users with COPY, reading each value in
+// place.
+var copyUsers = runtime.NewCopier(
+	"users",
+	nil,
+	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
+	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyUsersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyUsersSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "users.CreateMany", "users")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyUsersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
-	return total, nil
+	n, err := copyUsers.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "users.CreateMany", "users")
 }
 
 const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
@@ -478,24 +286,15 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Email
-		a3[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlUsersCreateManyReturning,
+		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
 const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
@@ -515,11 +314,8 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name), &v); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name), scanUser)
+	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
@@ -571,10 +367,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "users.LoadAccounts", "users")
-	}
-	return m, nil
+	return m, wrapErr(err, "users.LoadAccounts", "users")
 }
 
 // LoadTransactions returns the rows of table transactions that reference each of
@@ -587,10 +380,7 @@ func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uu
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "users.LoadTransactions", "users")
-	}
-	return m, nil
+	return m, wrapErr(err, "users.LoadTransactions", "users")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries that reference each
@@ -603,10 +393,7 @@ func (r *UserRepo) LoadLedgerEntries(ctx context.Context, parents []User) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "users.LoadLedgerEntries", "users")
-	}
-	return m, nil
+	return m, wrapErr(err, "users.LoadLedgerEntries", "users")
 }
 
 const sqlUsersByEmail = `-- name: users.ByEmail replica=ok
@@ -617,9 +404,6 @@ LIMIT 1`
 // ByEmail returns the first row of table users that matches the query. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *UserRepo) ByEmail(ctx context.Context, email string) (User, error) {
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersByEmail, email), &v); err != nil {
-		return User{}, wrapErr(err, "users.ByEmail", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersByEmail, email), scanUser)
+	return v, wrapErr(err, "users.ByEmail", "users")
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -79,38 +77,15 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewEvent) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Kind
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
-	}
+	var f runtime.Fields
+	f.Check("kind", n.Kind.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if n.Code.Set {
-		v := strings.TrimRight(n.Code.Value, " ")
-		if runtime.LongerThan(v, 4) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 4 characters long",
-			})
-		}
+		rulesEventCode.Check(&f, "code", n.Code.Value)
 	}
 	if n.Label.Set && n.Label.Value != nil {
-		v := *n.Label.Value
-		if runtime.LongerThan(v, 10) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "label",
-				Message: "must be at most 10 characters long",
-			})
-		}
+		rulesEventLabel.Check(&f, "label", (*n.Label.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "events", fields)
-	}
-	return nil
+	return f.Err("events")
 }
 
 // Validate checks u against the spec's rules for table events, field by field for
@@ -119,39 +94,30 @@ func (n *NewEvent) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *EventUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Kind.Set {
-		v := u.Kind.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if u.Code.Set {
-		v := strings.TrimRight(u.Code.Value, " ")
-		if runtime.LongerThan(v, 4) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 4 characters long",
-			})
-		}
+		rulesEventCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Label.Set && u.Label.Value != nil {
-		v := *u.Label.Value
-		if runtime.LongerThan(v, 10) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "label",
-				Message: "must be at most 10 characters long",
-			})
-		}
+		rulesEventLabel.Check(&f, "label", (*u.Label.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "events", fields)
-	}
-	return nil
+	return f.Err("events")
 }
+
+var (
+	// rulesEventCode are the rules of column events.code.
+	rulesEventCode = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 4,
+	}
+	// rulesEventLabel are the rules of column events.label.
+	rulesEventLabel = runtime.TextRules{
+		MaxLength: 10,
+	}
+)
 
 // scanEvent reads a row of table events, columns in table order, into v.
 func scanEvent(row pgx.Row, v *Event) error {
@@ -169,11 +135,8 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
 	}
-	var v Event
-	if err := scanEvent(r.db.QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), &v); err != nil {
-		return Event{}, wrapErr(err, "events.Create", "events")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), scanEvent)
+	return v, wrapErr(err, "events.Create", "events")
 }
 
 const sqlEventsFindByID = `-- name: events.FindByID replica=ok
@@ -183,11 +146,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table events with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	var v Event
-	if err := scanEvent(r.db.QueryRow(ctx, sqlEventsFindByID, id), &v); err != nil {
-		return Event{}, wrapErr(err, "events.FindByID", "events")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEventsFindByID, id), scanEvent)
+	return v, wrapErr(err, "events.FindByID", "events")
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -197,42 +157,15 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" F
 // whole result in memory; use List or Stream for large tables.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	rows, err := r.db.Query(ctx, sqlEventsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "events.FindAll", "events")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEvent)
-	if err != nil {
-		return nil, wrapErr(err, "events.FindAll", "events")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEvent)
+	return items, wrapErr(err, "events.FindAll", "events")
 }
 
 // Stream yields every row of table events, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
-	return func(yield func(Event, error) bool) {
-		rows, err := r.db.Query(ctx, sqlEventsFindAll)
-		if err != nil {
-			yield(Event{}, wrapErr(err, "events.Stream", "events"))
-			return
-		}
-		defer rows.Close()
-		var v Event
-		for rows.Next() {
-			v = Event{}
-			if err := scanEvent(rows, &v); err != nil {
-				yield(Event{}, wrapErr(err, "events.Stream", "events"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Event{}, wrapErr(err, "events.Stream", "events"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
@@ -250,28 +183,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEventsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Event]{}, wrapErr(err, "events.List", "events")
-		}
-		rows, err = r.db.Query(ctx, sqlEventsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Event]{}, wrapErr(err, "events.List", "events")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEvent)
-	if err != nil {
-		return runtime.Page[Event]{}, wrapErr(err, "events.List", "events")
-	}
-	return runtime.NewPage(items, size, func(v *Event) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
+		First: sqlEventsListFirst,
+		After: sqlEventsListAfter,
+		Scan:  scanEvent,
+		Key:   func(v *Event) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "events.List", "events")
 }
 
 const sqlEventsUpdate = `-- name: events.Update
@@ -308,10 +227,7 @@ DELETE FROM "events" WHERE "id" = $1`
 // there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEventsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "events.Delete", "events")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
 }
 
 const sqlEventsCount = `-- name: events.Count replica=ok
@@ -319,11 +235,8 @@ SELECT count(*) FROM "events"`
 
 // Count returns the number of rows of table events.
 func (r *EventRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlEventsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "events.Count", "events")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEventsCount))
+	return n, wrapErr(err, "events.Count", "events")
 }
 
 const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
@@ -338,152 +251,36 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEventsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "events.FindByIDs", "events")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanEvent)
-	if err != nil {
-		return nil, wrapErr(err, "events.FindByIDs", "events")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanEvent)
+	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 
-// copyEventsSource feeds rows of NewEvent to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyEventsSource struct {
-	rows []NewEvent
-	mask uint64
-	i    int
-	vals [8]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyEventsSource) maskOf(n *NewEvent) uint64 {
-	var m uint64
-	if n.At.Set {
-		m |= 1 << 0
-	}
-	if n.Code.Set {
-		m |= 1 << 1
-	}
-	if n.Label.Set {
-		m |= 1 << 2
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyEventsSource) columns() []string {
-	cols := make([]string, 0, 8)
-	cols = append(cols, "name")
-	cols = append(cols, "kind")
-	cols = append(cols, "amount")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "at")
-	}
-	cols = append(cols, "payload")
-	cols = append(cols, "ref")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "code")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "label")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyEventsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyEventsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	v = append(v, n.Kind)
-	v = append(v, n.Amount)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.At.Value)
-	}
-	v = append(v, n.Payload)
-	v = append(v, n.Ref)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Code.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Label.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyEventsSource) Err() error {
-	return nil
-}
+// copyEvents sends rows of NewEvent to table events with COPY, reading each value
+// in place.
+var copyEvents = runtime.NewCopier(
+	"events",
+	nil,
+	runtime.CopyValue("name", func(n *NewEvent) any { return &n.Name }),
+	runtime.CopyValue("kind", func(n *NewEvent) any { return &n.Kind }),
+	runtime.CopyValue("amount", func(n *NewEvent) any { return &n.Amount }),
+	runtime.CopyOpt("at", func(n *NewEvent) *runtime.Opt[time.Time] { return &n.At }),
+	runtime.CopyValue("payload", func(n *NewEvent) any { return &n.Payload }),
+	runtime.CopyValue("ref", func(n *NewEvent) any { return &n.Ref }),
+	runtime.CopyOpt("code", func(n *NewEvent) *runtime.Opt[string] { return &n.Code }),
+	runtime.CopyOpt("label", func(n *NewEvent) *runtime.Opt[*string] { return &n.Label }),
+)
 
 // CreateMany inserts rows into table events with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "events.CreateMany", "events")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyEventsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyEventsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"events"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "events.CreateMany", "events")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyEventsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"events"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "events.CreateMany", "events")
-	}
-	return total, nil
+	n, err := copyEvents.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "events.CreateMany", "events")
 }
 
 const sqlEventsCreateManyReturning = `-- name: events.CreateManyReturning
@@ -504,34 +301,19 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]Mood, len(rows))
-	a3 := make([]decimal.Decimal, len(rows))
-	a4 := make([]*time.Time, len(rows))
-	a5 := make([]json.RawMessage, len(rows))
-	a6 := make([]*uuid.UUID, len(rows))
-	a7 := make([]*string, len(rows))
-	a8 := make([]bool, len(rows))
-	a9 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-		a2[i] = n.Kind
-		a3[i] = n.Amount
-		a4[i] = n.At.Ptr()
-		a5[i] = n.Payload
-		a6[i] = n.Ref
-		a7[i] = n.Code.Ptr()
-		a8[i] = n.Label.Set
-		a9[i] = n.Label.Value
-	}
-	res, err := r.db.Query(ctx, sqlEventsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9)
-	if err != nil {
-		return nil, wrapErr(err, "events.CreateManyReturning", "events")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanEvent)
-	if err != nil {
-		return nil, wrapErr(err, "events.CreateManyReturning", "events")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlEventsCreateManyReturning,
+		runtime.Column(rows, func(n *NewEvent) string { return n.Name }),
+		runtime.Column(rows, func(n *NewEvent) Mood { return n.Kind }),
+		runtime.Column(rows, func(n *NewEvent) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewEvent) *time.Time { return n.At.Ptr() }),
+		runtime.Column(rows, func(n *NewEvent) json.RawMessage { return n.Payload }),
+		runtime.Column(rows, func(n *NewEvent) *uuid.UUID { return n.Ref }),
+		runtime.Column(rows, func(n *NewEvent) *string { return n.Code.Ptr() }),
+		runtime.Column(rows, func(n *NewEvent) bool { return n.Label.Set }),
+		runtime.Column(rows, func(n *NewEvent) *string { return n.Label.Value }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanEvent)
+	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -85,45 +84,15 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewItem) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.SKU
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "sku",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesItemSKU.Check(&f, "sku", n.SKU)
 	if n.Mood.Set {
-		v := n.Mood.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "mood",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if n.Moods.Set {
-		v := n.Moods.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "moods",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "items", fields)
-	}
-	return nil
+	return f.Err("items")
 }
 
 // Validate checks u against the spec's rules for table items, field by field for
@@ -132,46 +101,25 @@ func (n *NewItem) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *ItemUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.SKU.Set {
-		v := u.SKU.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "sku",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesItemSKU.Check(&f, "sku", u.SKU.Value)
 	}
 	if u.Mood.Set {
-		v := u.Mood.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "mood",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if u.Moods.Set {
-		v := u.Moods.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "moods",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "items", fields)
-	}
-	return nil
+	return f.Err("items")
 }
+
+var (
+	// rulesItemSKU are the rules of column items.sku.
+	rulesItemSKU = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanItem reads a row of table items, columns in table order, into v.
 func scanItem(row pgx.Row, v *Item) error {
@@ -189,11 +137,8 @@ func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Create", "items")
 	}
-	var v Item
-	if err := scanItem(r.db.QueryRow(ctx, sqlItemsCreate, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), &v); err != nil {
-		return Item{}, wrapErr(err, "items.Create", "items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsCreate, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), scanItem)
+	return v, wrapErr(err, "items.Create", "items")
 }
 
 const sqlItemsFindByID = `-- name: items.FindByID replica=ok
@@ -203,11 +148,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table items with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
-	var v Item
-	if err := scanItem(r.db.QueryRow(ctx, sqlItemsFindByID, id), &v); err != nil {
-		return Item{}, wrapErr(err, "items.FindByID", "items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsFindByID, id), scanItem)
+	return v, wrapErr(err, "items.FindByID", "items")
 }
 
 const sqlItemsFindAll = `-- name: items.FindAll replica=ok
@@ -217,42 +159,15 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 // whole result in memory; use List or Stream for large tables.
 func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 	rows, err := r.db.Query(ctx, sqlItemsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "items.FindAll", "items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanItem)
-	if err != nil {
-		return nil, wrapErr(err, "items.FindAll", "items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanItem)
+	return items, wrapErr(err, "items.FindAll", "items")
 }
 
 // Stream yields every row of table items, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
-	return func(yield func(Item, error) bool) {
-		rows, err := r.db.Query(ctx, sqlItemsFindAll)
-		if err != nil {
-			yield(Item{}, wrapErr(err, "items.Stream", "items"))
-			return
-		}
-		defer rows.Close()
-		var v Item
-		for rows.Next() {
-			v = Item{}
-			if err := scanItem(rows, &v); err != nil {
-				yield(Item{}, wrapErr(err, "items.Stream", "items"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Item{}, wrapErr(err, "items.Stream", "items"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, sqlItemsFindAll)
 }
 
 const sqlItemsListFirst = `-- name: items.List replica=ok
@@ -270,28 +185,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlItemsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Item]{}, wrapErr(err, "items.List", "items")
-		}
-		rows, err = r.db.Query(ctx, sqlItemsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Item]{}, wrapErr(err, "items.List", "items")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanItem)
-	if err != nil {
-		return runtime.Page[Item]{}, wrapErr(err, "items.List", "items")
-	}
-	return runtime.NewPage(items, size, func(v *Item) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
+		First: sqlItemsListFirst,
+		After: sqlItemsListAfter,
+		Scan:  scanItem,
+		Key:   func(v *Item) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "items.List", "items")
 }
 
 const sqlItemsUpdate = `-- name: items.Update
@@ -330,10 +231,7 @@ DELETE FROM "items" WHERE "id" = $1`
 // there was one.
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlItemsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "items.Delete", "items")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "items.Delete", "items")
 }
 
 const sqlItemsCount = `-- name: items.Count replica=ok
@@ -341,11 +239,8 @@ SELECT count(*) FROM "items"`
 
 // Count returns the number of rows of table items.
 func (r *ItemRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlItemsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "items.Count", "items")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlItemsCount))
+	return n, wrapErr(err, "items.Count", "items")
 }
 
 const sqlItemsFindByIDs = `-- name: items.FindByIDs replica=ok
@@ -360,167 +255,39 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlItemsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "items.FindByIDs", "items")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanItem)
-	if err != nil {
-		return nil, wrapErr(err, "items.FindByIDs", "items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanItem)
+	return items, wrapErr(err, "items.FindByIDs", "items")
 }
 
-// copyItemsSource feeds rows of NewItem to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyItemsSource struct {
-	rows []NewItem
-	mask uint64
-	i    int
-	vals [9]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyItemsSource) maskOf(n *NewItem) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Qty.Set {
-		m |= 1 << 1
-	}
-	if n.Note.Set {
-		m |= 1 << 2
-	}
-	if n.Mood.Set {
-		m |= 1 << 3
-	}
-	if n.Moods.Set {
-		m |= 1 << 4
-	}
-	if n.Tags.Set {
-		m |= 1 << 5
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyItemsSource) columns() []string {
-	cols := make([]string, 0, 9)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "sku")
-	cols = append(cols, "name")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "qty")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "note")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "mood")
-	}
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "moods")
-	}
-	if s.mask&(1<<5) != 0 {
-		cols = append(cols, "tags")
-	}
-	cols = append(cols, "price")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyItemsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyItemsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.SKU)
-	v = append(v, n.Name)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Qty.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Note.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Mood.Value)
-	}
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Moods.Value)
-	}
-	if s.mask&(1<<5) != 0 {
-		v = append(v, n.Tags.Value)
-	}
-	v = append(v, n.Price)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyItemsSource) Err() error {
-	return nil
-}
+// copyItems sends rows of NewItem to table items with COPY, reading each value in
+// place.
+var copyItems = runtime.NewCopier(
+	"items",
+	[]string{"\"mood\""},
+	runtime.CopyOpt("id", func(n *NewItem) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("sku", func(n *NewItem) any { return &n.SKU }),
+	runtime.CopyValue("name", func(n *NewItem) any { return &n.Name }),
+	runtime.CopyOpt("qty", func(n *NewItem) *runtime.Opt[int32] { return &n.Qty }),
+	runtime.CopyOpt("note", func(n *NewItem) *runtime.Opt[*string] { return &n.Note }),
+	runtime.CopyOpt("mood", func(n *NewItem) *runtime.Opt[Mood] { return &n.Mood }),
+	runtime.CopyOpt("moods", func(n *NewItem) *runtime.Opt[[]Mood] { return &n.Moods }),
+	runtime.CopyOpt("tags", func(n *NewItem) *runtime.Opt[[]string] { return &n.Tags }),
+	runtime.CopyValue("price", func(n *NewItem) any { return &n.Price }),
+)
 
 // CreateMany inserts rows into table items with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. It runs in a transaction (a savepoint when r is one), on whose
-// connection it registers the enum types "mood" so that pgx can send enum arrays
-// in COPY's binary format. COPY does not return rows; CreateManyReturning does.
+// they set, in a transaction when there are several (a savepoint when r is one).
+// It runs in a transaction, on whose connection it registers the enum types "mood"
+// so that pgx can send enum arrays in COPY's binary format. COPY does not return
+// rows; CreateManyReturning does.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "items.CreateMany", "items")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyItemsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"mood\""); err != nil {
-			return err
-		}
-		total = 0
-		for _, m := range masks {
-			s := &copyItemsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"items"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "items.CreateMany", "items")
-	}
-	return total, nil
+	n, err := copyItems.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "items.CreateMany", "items")
 }
 
 // CreateManyReturning inserts rows into table items and returns them as stored, in
@@ -579,11 +346,8 @@ func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
 	}
-	var v Item
-	if err := scanItem(r.db.QueryRow(ctx, sqlItemsUpsertBySKU, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), &v); err != nil {
-		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsUpsertBySKU, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), scanItem)
+	return v, wrapErr(err, "items.UpsertBySKU", "items")
 }
 
 const sqlItemsCreateIfAbsentBySKU = `-- name: items.CreateIfAbsentBySKU

@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Product is one row of table products.
@@ -68,20 +67,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewProduct) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.SKU
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "sku",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "products", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesProductSKU.Check(&f, "sku", n.SKU)
+	return f.Err("products")
 }
 
 // Validate checks u against the spec's rules for table products, field by field
@@ -92,6 +80,13 @@ func (n *NewProduct) Validate() error {
 func (u *ProductUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesProductSKU are the rules of column products.sku.
+	rulesProductSKU = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanProduct reads a row of table products, columns in table order, into v.
 func scanProduct(row pgx.Row, v *Product) error {
@@ -109,11 +104,8 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsCreate, n.SKU, n.Code, n.Active.Ptr(), n.Title, n.Stock.Ptr()), &v); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsCreate, n.SKU, n.Code, n.Active.Ptr(), n.Title, n.Stock.Ptr()), scanProduct)
+	return v, wrapErr(err, "products.Create", "products")
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -123,11 +115,8 @@ WHERE "sku" = $1`
 // FindByID returns the row of table products with the given sku. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsFindByID, sku), &v); err != nil {
-		return Product{}, wrapErr(err, "products.FindByID", "products")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsFindByID, sku), scanProduct)
+	return v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -137,42 +126,15 @@ SELECT "sku", "code", "active", "title", "stock" FROM "products" ORDER BY "sku"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindAll", "products")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProduct)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindAll", "products")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	return items, wrapErr(err, "products.FindAll", "products")
 }
 
 // Stream yields every row of table products, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return func(yield func(Product, error) bool) {
-		rows, err := r.db.Query(ctx, sqlProductsFindAll)
-		if err != nil {
-			yield(Product{}, wrapErr(err, "products.Stream", "products"))
-			return
-		}
-		defer rows.Close()
-		var v Product
-		for rows.Next() {
-			v = Product{}
-			if err := scanProduct(rows, &v); err != nil {
-				yield(Product{}, wrapErr(err, "products.Stream", "products"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Product{}, wrapErr(err, "products.Stream", "products"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -190,28 +152,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlProductsListFirst, size+1)
-	} else {
-		var sku string
-		if err := runtime.DecodeCursor(page.After, &sku); err != nil {
-			return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
-		}
-		rows, err = r.db.Query(ctx, sqlProductsListAfter, sku, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProduct)
-	if err != nil {
-		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
-	}
-	return runtime.NewPage(items, size, func(v *Product) string {
-		return runtime.EncodeCursor(v.SKU)
-	}), nil
+	var sku string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
+		First: sqlProductsListFirst,
+		After: sqlProductsListAfter,
+		Scan:  scanProduct,
+		Key:   func(v *Product) []any { return []any{v.SKU} },
+	}, &sku)
+	return p, wrapErr(err, "products.List", "products")
 }
 
 const sqlProductsUpdate = `-- name: products.Update
@@ -244,10 +192,7 @@ DELETE FROM "products" WHERE "sku" = $1`
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProductsDelete, sku)
-	if err != nil {
-		return false, wrapErr(err, "products.Delete", "products")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
 const sqlProductsCount = `-- name: products.Count replica=ok
@@ -255,11 +200,8 @@ SELECT count(*) FROM "products"`
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlProductsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "products.Count", "products")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
+	return n, wrapErr(err, "products.Count", "products")
 }
 
 const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
@@ -274,139 +216,33 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindByIDs", "products")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanProduct)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindByIDs", "products")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanProduct)
+	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProductsSource feeds rows of NewProduct to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyProductsSource struct {
-	rows []NewProduct
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyProductsSource) maskOf(n *NewProduct) uint64 {
-	var m uint64
-	if n.Active.Set {
-		m |= 1 << 0
-	}
-	if n.Stock.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyProductsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	cols = append(cols, "sku")
-	cols = append(cols, "code")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "active")
-	}
-	cols = append(cols, "title")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "stock")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyProductsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyProductsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.SKU)
-	v = append(v, n.Code)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Active.Value)
-	}
-	v = append(v, n.Title)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Stock.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyProductsSource) Err() error {
-	return nil
-}
+// copyProducts sends rows of NewProduct to table products with COPY, reading each
+// value in place.
+var copyProducts = runtime.NewCopier(
+	"products",
+	nil,
+	runtime.CopyValue("sku", func(n *NewProduct) any { return &n.SKU }),
+	runtime.CopyValue("code", func(n *NewProduct) any { return &n.Code }),
+	runtime.CopyOpt("active", func(n *NewProduct) *runtime.Opt[bool] { return &n.Active }),
+	runtime.CopyValue("title", func(n *NewProduct) any { return &n.Title }),
+	runtime.CopyOpt("stock", func(n *NewProduct) *runtime.Opt[int32] { return &n.Stock }),
+)
 
 // CreateMany inserts rows into table products with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "products.CreateMany", "products")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyProductsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyProductsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "products.CreateMany", "products")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyProductsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "products.CreateMany", "products")
-	}
-	return total, nil
+	n, err := copyProducts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "products.CreateMany", "products")
 }
 
 const sqlProductsCreateManyReturning = `-- name: products.CreateManyReturning
@@ -427,28 +263,17 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*bool, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*int32, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.SKU
-		a2[i] = n.Code
-		a3[i] = n.Active.Ptr()
-		a4[i] = n.Title
-		a5[i] = n.Stock.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlProductsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanProduct)
-	if err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlProductsCreateManyReturning,
+		runtime.Column(rows, func(n *NewProduct) string { return n.SKU }),
+		runtime.Column(rows, func(n *NewProduct) string { return n.Code }),
+		runtime.Column(rows, func(n *NewProduct) *bool { return n.Active.Ptr() }),
+		runtime.Column(rows, func(n *NewProduct) string { return n.Title }),
+		runtime.Column(rows, func(n *NewProduct) *int32 { return n.Stock.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanProduct)
+	return items, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
 const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
@@ -470,11 +295,8 @@ func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, e
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpsertBySKU, n.SKU, n.Code, n.Active.Ptr(), n.Title, n.Stock.Ptr()), &v); err != nil {
-		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsUpsertBySKU, n.SKU, n.Code, n.Active.Ptr(), n.Title, n.Stock.Ptr()), scanProduct)
+	return v, wrapErr(err, "products.UpsertBySKU", "products")
 }
 
 const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
@@ -534,11 +356,8 @@ func (r *ProductRepo) UpsertByCode(ctx context.Context, n NewProduct) (Product, 
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertByCode", "products")
 	}
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpsertByCode, n.SKU, n.Code, n.Active.Ptr(), n.Title, n.Stock.Ptr()), &v); err != nil {
-		return Product{}, wrapErr(err, "products.UpsertByCode", "products")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsUpsertByCode, n.SKU, n.Code, n.Active.Ptr(), n.Title, n.Stock.Ptr()), scanProduct)
+	return v, wrapErr(err, "products.UpsertByCode", "products")
 }
 
 const sqlProductsCreateIfAbsentByCode = `-- name: products.CreateIfAbsentByCode

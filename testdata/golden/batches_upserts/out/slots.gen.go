@@ -88,11 +88,8 @@ RETURNING "id", "day", "room", "booked_by"`
 // Create inserts a row into table slots and returns it as stored, defaults
 // applied.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
-	var v Slot
-	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsCreate, n.Day, n.Room, n.BookedBy), &v); err != nil {
-		return Slot{}, wrapErr(err, "slots.Create", "slots")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsCreate, n.Day, n.Room, n.BookedBy), scanSlot)
+	return v, wrapErr(err, "slots.Create", "slots")
 }
 
 const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
@@ -102,11 +99,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table slots with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	var v Slot
-	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsFindByID, id), &v); err != nil {
-		return Slot{}, wrapErr(err, "slots.FindByID", "slots")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsFindByID, id), scanSlot)
+	return v, wrapErr(err, "slots.FindByID", "slots")
 }
 
 const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
@@ -116,42 +110,15 @@ SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 	rows, err := r.db.Query(ctx, sqlSlotsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "slots.FindAll", "slots")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSlot)
-	if err != nil {
-		return nil, wrapErr(err, "slots.FindAll", "slots")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSlot)
+	return items, wrapErr(err, "slots.FindAll", "slots")
 }
 
 // Stream yields every row of table slots, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
-	return func(yield func(Slot, error) bool) {
-		rows, err := r.db.Query(ctx, sqlSlotsFindAll)
-		if err != nil {
-			yield(Slot{}, wrapErr(err, "slots.Stream", "slots"))
-			return
-		}
-		defer rows.Close()
-		var v Slot
-		for rows.Next() {
-			v = Slot{}
-			if err := scanSlot(rows, &v); err != nil {
-				yield(Slot{}, wrapErr(err, "slots.Stream", "slots"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Slot{}, wrapErr(err, "slots.Stream", "slots"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, sqlSlotsFindAll)
 }
 
 const sqlSlotsListFirst = `-- name: slots.List replica=ok
@@ -169,28 +136,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlSlotsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Slot]{}, wrapErr(err, "slots.List", "slots")
-		}
-		rows, err = r.db.Query(ctx, sqlSlotsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Slot]{}, wrapErr(err, "slots.List", "slots")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanSlot)
-	if err != nil {
-		return runtime.Page[Slot]{}, wrapErr(err, "slots.List", "slots")
-	}
-	return runtime.NewPage(items, size, func(v *Slot) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
+		First: sqlSlotsListFirst,
+		After: sqlSlotsListAfter,
+		Scan:  scanSlot,
+		Key:   func(v *Slot) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "slots.List", "slots")
 }
 
 const sqlSlotsUpdate = `-- name: slots.Update
@@ -219,10 +172,7 @@ DELETE FROM "slots" WHERE "id" = $1`
 // there was one.
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSlotsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "slots.Delete", "slots")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "slots.Delete", "slots")
 }
 
 const sqlSlotsCount = `-- name: slots.Count replica=ok
@@ -230,11 +180,8 @@ SELECT count(*) FROM "slots"`
 
 // Count returns the number of rows of table slots.
 func (r *SlotRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlSlotsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "slots.Count", "slots")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSlotsCount))
+	return n, wrapErr(err, "slots.Count", "slots")
 }
 
 const sqlSlotsFindByIDs = `-- name: slots.FindByIDs replica=ok
@@ -249,69 +196,26 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSlotsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "slots.FindByIDs", "slots")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanSlot)
-	if err != nil {
-		return nil, wrapErr(err, "slots.FindByIDs", "slots")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanSlot)
+	return items, wrapErr(err, "slots.FindByIDs", "slots")
 }
 
-// copySlotsSource feeds rows of NewSlot to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copySlotsSource struct {
-	rows []NewSlot
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copySlotsSource) columns() []string {
-	return []string{"day", "room", "booked_by"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copySlotsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copySlotsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Day)
-	v = append(v, n.Room)
-	v = append(v, n.BookedBy)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copySlotsSource) Err() error {
-	return nil
-}
+// copySlots sends rows of NewSlot to table slots with COPY, reading each value in
+// place.
+var copySlots = runtime.NewCopier(
+	"slots",
+	nil,
+	runtime.CopyValue("day", func(n *NewSlot) any { return &n.Day }),
+	runtime.CopyValue("room", func(n *NewSlot) any { return &n.Room }),
+	runtime.CopyValue("booked_by", func(n *NewSlot) any { return &n.BookedBy }),
+)
 
 // CreateMany inserts rows into table slots with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copySlotsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"slots"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "slots.CreateMany", "slots")
-	}
-	return n, nil
+	n, err := copySlots.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "slots.CreateMany", "slots")
 }
 
 const sqlSlotsCreateManyReturning = `-- name: slots.CreateManyReturning
@@ -329,24 +233,15 @@ func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]S
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]time.Time, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Day
-		a2[i] = n.Room
-		a3[i] = n.BookedBy
-	}
-	res, err := r.db.Query(ctx, sqlSlotsCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanSlot)
-	if err != nil {
-		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlSlotsCreateManyReturning,
+		runtime.Column(rows, func(n *NewSlot) time.Time { return n.Day }),
+		runtime.Column(rows, func(n *NewSlot) string { return n.Room }),
+		runtime.Column(rows, func(n *NewSlot) string { return n.BookedBy }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanSlot)
+	return items, wrapErr(err, "slots.CreateManyReturning", "slots")
 }
 
 const sqlSlotsUpsertByDayAndRoom = `-- name: slots.UpsertByDayAndRoom
@@ -361,11 +256,8 @@ RETURNING "id", "day", "room", "booked_by"`
 // stored. The update sets every column of n except the key's and the primary
 // key's; an optional field left unset keeps the column's value.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
-	var v Slot
-	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsUpsertByDayAndRoom, n.Day, n.Room, n.BookedBy), &v); err != nil {
-		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsUpsertByDayAndRoom, n.Day, n.Room, n.BookedBy), scanSlot)
+	return v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 }
 
 const sqlSlotsCreateIfAbsentByDayAndRoom = `-- name: slots.CreateIfAbsentByDayAndRoom

@@ -74,11 +74,8 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 // Create inserts a row into table ticks and returns it as stored, defaults
 // applied.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	var v Tick
-	if err := scanTick(r.db.QueryRow(ctx, sqlTicksCreate), &v); err != nil {
-		return Tick{}, wrapErr(err, "ticks.Create", "ticks")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTicksCreate), scanTick)
+	return v, wrapErr(err, "ticks.Create", "ticks")
 }
 
 const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
@@ -88,11 +85,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table ticks with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	var v Tick
-	if err := scanTick(r.db.QueryRow(ctx, sqlTicksFindByID, id), &v); err != nil {
-		return Tick{}, wrapErr(err, "ticks.FindByID", "ticks")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTicksFindByID, id), scanTick)
+	return v, wrapErr(err, "ticks.FindByID", "ticks")
 }
 
 const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
@@ -102,42 +96,15 @@ SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 	rows, err := r.db.Query(ctx, sqlTicksFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "ticks.FindAll", "ticks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTick)
-	if err != nil {
-		return nil, wrapErr(err, "ticks.FindAll", "ticks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTick)
+	return items, wrapErr(err, "ticks.FindAll", "ticks")
 }
 
 // Stream yields every row of table ticks, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
-	return func(yield func(Tick, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTicksFindAll)
-		if err != nil {
-			yield(Tick{}, wrapErr(err, "ticks.Stream", "ticks"))
-			return
-		}
-		defer rows.Close()
-		var v Tick
-		for rows.Next() {
-			v = Tick{}
-			if err := scanTick(rows, &v); err != nil {
-				yield(Tick{}, wrapErr(err, "ticks.Stream", "ticks"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Tick{}, wrapErr(err, "ticks.Stream", "ticks"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, sqlTicksFindAll)
 }
 
 const sqlTicksListFirst = `-- name: ticks.List replica=ok
@@ -155,28 +122,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTicksListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tick]{}, wrapErr(err, "ticks.List", "ticks")
-		}
-		rows, err = r.db.Query(ctx, sqlTicksListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Tick]{}, wrapErr(err, "ticks.List", "ticks")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTick)
-	if err != nil {
-		return runtime.Page[Tick]{}, wrapErr(err, "ticks.List", "ticks")
-	}
-	return runtime.NewPage(items, size, func(v *Tick) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
+		First: sqlTicksListFirst,
+		After: sqlTicksListAfter,
+		Scan:  scanTick,
+		Key:   func(v *Tick) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "ticks.List", "ticks")
 }
 
 const sqlTicksUpdate = `-- name: ticks.Update
@@ -203,10 +156,7 @@ DELETE FROM "ticks" WHERE "id" = $1`
 // there was one.
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTicksDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "ticks.Delete", "ticks")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "ticks.Delete", "ticks")
 }
 
 const sqlTicksCount = `-- name: ticks.Count replica=ok
@@ -214,11 +164,8 @@ SELECT count(*) FROM "ticks"`
 
 // Count returns the number of rows of table ticks.
 func (r *TickRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTicksCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "ticks.Count", "ticks")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTicksCount))
+	return n, wrapErr(err, "ticks.Count", "ticks")
 }
 
 const sqlTicksFindByIDs = `-- name: ticks.FindByIDs replica=ok
@@ -233,14 +180,8 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTicksFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "ticks.FindByIDs", "ticks")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTick)
-	if err != nil {
-		return nil, wrapErr(err, "ticks.FindByIDs", "ticks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTick)
+	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
 }
 
 // CreateManyReturning inserts rows into table ticks and returns them as stored, in

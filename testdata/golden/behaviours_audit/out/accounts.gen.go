@@ -128,11 +128,8 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_
 // Create inserts a row into table accounts and returns it as stored, defaults
 // applied.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)), scanAccount)
+	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -146,11 +143,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id), scanAccount)
+	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -164,42 +158,15 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 // the whole result in memory; use List or Stream for large tables.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields every row of table accounts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -227,28 +194,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted), size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-		}
-		rows, err = r.db.Query(ctx, r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted), id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted),
+		After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted),
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -308,10 +261,7 @@ SELECT 1 FROM "cpcgen_new"`
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "accounts.Delete", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
 const sqlAccountsHardDelete = `-- name: accounts.HardDelete
@@ -329,10 +279,7 @@ SELECT 1 FROM "cpcgen_old"`
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsHardDelete, id, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "accounts.HardDelete", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
 }
 
 const sqlAccountsRestore = `-- name: accounts.Restore
@@ -358,10 +305,7 @@ SELECT 1 FROM "cpcgen_new"`
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsRestore, id, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "accounts.Restore", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -373,11 +317,8 @@ SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.Count", "accounts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)))
+	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok
@@ -391,14 +332,8 @@ ORDER BY "id"`
 // not exist any more; a key that was never written has an empty trail.
 func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.AuditTrail", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.AuditTrail", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -417,14 +352,8 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
 const sqlAccountsCreateMany = `-- name: accounts.CreateMany
@@ -449,17 +378,15 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*int64, len(rows))
-	a3 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Owner
-		a2[i] = n.Balance.Ptr()
-		a3[i] = n.Note
-	}
 	var n int64
-	if err := r.db.QueryRow(ctx, sqlAccountsCreateMany, a1, a2, a3, runtime.ActorArg(ctx)).Scan(&n); err != nil {
+	if err := r.db.QueryRow(
+		ctx,
+		sqlAccountsCreateMany,
+		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
+		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
+		runtime.ActorArg(ctx),
+	).Scan(&n); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
 	return n, nil
@@ -487,24 +414,16 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*int64, len(rows))
-	a3 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Owner
-		a2[i] = n.Balance.Ptr()
-		a3[i] = n.Note
-	}
-	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, a1, a2, a3, runtime.ActorArg(ctx))
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAccountsCreateManyReturning,
+		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
+		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
+		runtime.ActorArg(ctx),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
 const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
@@ -604,8 +523,5 @@ func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[i
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadEntries", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
 }

@@ -106,11 +106,8 @@ SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cp
 // Create inserts a row into table entries and returns it as stored, defaults
 // applied.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	var v Entry
-	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr(), runtime.ActorArg(ctx)), &v); err != nil {
-		return Entry{}, wrapErr(err, "entries.Create", "entries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr(), runtime.ActorArg(ctx)), scanEntry)
+	return v, wrapErr(err, "entries.Create", "entries")
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
@@ -120,11 +117,8 @@ WHERE "account_id" = $1 AND "seq" = $2`
 // FindByID returns the row of table entries with the given accountID and seq. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	var v Entry
-	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesFindByID, accountID, seq), &v); err != nil {
-		return Entry{}, wrapErr(err, "entries.FindByID", "entries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesFindByID, accountID, seq), scanEntry)
+	return v, wrapErr(err, "entries.FindByID", "entries")
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
@@ -134,42 +128,15 @@ SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY 
 // whole result in memory; use List or Stream for large tables.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "entries.FindAll", "entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.FindAll", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
 // Stream yields every row of table entries, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return func(yield func(Entry, error) bool) {
-		rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-		if err != nil {
-			yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
-			return
-		}
-		defer rows.Close()
-		var v Entry
-		for rows.Next() {
-			v = Entry{}
-			if err := scanEntry(rows, &v); err != nil {
-				yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -187,29 +154,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEntriesListFirst, size+1)
-	} else {
-		var accountID int64
-		var seq int32
-		if err := runtime.DecodeCursor(page.After, &accountID, &seq); err != nil {
-			return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
-		}
-		rows, err = r.db.Query(ctx, sqlEntriesListAfter, accountID, seq, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEntry)
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
-	}
-	return runtime.NewPage(items, size, func(v *Entry) string {
-		return runtime.EncodeCursor(v.AccountID, v.Seq)
-	}), nil
+	var accountID int64
+	var seq int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		First: sqlEntriesListFirst,
+		After: sqlEntriesListAfter,
+		Scan:  scanEntry,
+		Key:   func(v *Entry) []any { return []any{v.AccountID, v.Seq} },
+	}, &accountID, &seq)
+	return p, wrapErr(err, "entries.List", "entries")
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update
@@ -245,11 +198,9 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 	var v Entry
 	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesUpdate, accountID, seq, u.Amount.Ptr(), u.Memo.Ptr(), version, runtime.ActorArg(ctx)), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if xerr := r.db.QueryRow(ctx, sqlEntriesExists, accountID, seq).Scan(&exists); xerr != nil {
-				err = xerr
-			} else if exists {
-				err = runtime.NewStaleVersionError("entries.Update", "entries")
+			// No row matched: a stale version is a conflict; a missing row stays not found.
+			if stale := runtime.StaleVersion(ctx, r.db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
+				err = stale
 			}
 		}
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
@@ -274,23 +225,11 @@ SELECT 1 FROM "cpcgen_old"`
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEntriesDelete, accountID, seq, version, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "entries.Delete", "entries")
+	if err != nil || tag.RowsAffected() > 0 {
+		return err == nil, wrapErr(err, "entries.Delete", "entries")
 	}
-	if tag.RowsAffected() > 0 {
-		return true, nil
-	}
-	err = pgx.ErrNoRows
-	var exists bool
-	if xerr := r.db.QueryRow(ctx, sqlEntriesExists, accountID, seq).Scan(&exists); xerr != nil {
-		err = xerr
-	} else if exists {
-		err = runtime.NewStaleVersionError("entries.Delete", "entries")
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return false, wrapErr(err, "entries.Delete", "entries")
+	// No row matched: a stale version is a conflict; a missing row is false.
+	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
 }
 
 const sqlEntriesCount = `-- name: entries.Count replica=ok
@@ -298,11 +237,8 @@ SELECT count(*) FROM "entries"`
 
 // Count returns the number of rows of table entries.
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlEntriesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "entries.Count", "entries")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesCount))
+	return n, wrapErr(err, "entries.Count", "entries")
 }
 
 const sqlEntriesAuditTrail = `-- name: entries.AuditTrail replica=ok
@@ -317,14 +253,8 @@ ORDER BY "id"`
 // trail.
 func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesAuditTrail, accountID, seq)
-	if err != nil {
-		return nil, wrapErr(err, "entries.AuditTrail", "entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.AuditTrail", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
 const sqlEntriesCreateMany = `-- name: entries.CreateMany
@@ -349,19 +279,16 @@ func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, err
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]int32, len(rows))
-	a3 := make([]int64, len(rows))
-	a4 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.AccountID
-		a2[i] = n.Seq
-		a3[i] = n.Amount
-		a4[i] = n.Memo.Ptr()
-	}
 	var n int64
-	if err := r.db.QueryRow(ctx, sqlEntriesCreateMany, a1, a2, a3, a4, runtime.ActorArg(ctx)).Scan(&n); err != nil {
+	if err := r.db.QueryRow(
+		ctx,
+		sqlEntriesCreateMany,
+		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
+		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
+		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
+		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
+		runtime.ActorArg(ctx),
+	).Scan(&n); err != nil {
 		return 0, wrapErr(err, "entries.CreateMany", "entries")
 	}
 	return n, nil
@@ -389,26 +316,17 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]int32, len(rows))
-	a3 := make([]int64, len(rows))
-	a4 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.AccountID
-		a2[i] = n.Seq
-		a3[i] = n.Amount
-		a4[i] = n.Memo.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlEntriesCreateManyReturning, a1, a2, a3, a4, runtime.ActorArg(ctx))
-	if err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlEntriesCreateManyReturning,
+		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
+		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
+		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
+		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
+		runtime.ActorArg(ctx),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanEntry)
+	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
 const sqlEntriesUpsertByAccountIDAndSeq = `-- name: entries.UpsertByAccountIDAndSeq
@@ -506,14 +424,8 @@ WHERE "account_id" = $1 ORDER BY "account_id", "seq"`
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesListByAccountID, accountID)
-	if err != nil {
-		return nil, wrapErr(err, "entries.ListByAccountID", "entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.ListByAccountID", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	return items, wrapErr(err, "entries.ListByAccountID", "entries")
 }
 
 const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
@@ -524,27 +436,11 @@ WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
 // of keys, grouped by account_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
-	m := make(map[int64][]Entry)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Entry{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEntriesLoadByAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Entry
-		if err := scanEntry(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.AccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanEntry, func(v *Entry) int64 { return v.AccountID })
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
@@ -553,8 +449,5 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 // query per row. Keys without rows are not in the map.
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "entries.LoadByAccountID", "entries")
-	}
-	return m, nil
+	return m, wrapErr(err, "entries.LoadByAccountID", "entries")
 }

@@ -87,11 +87,8 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
 // Create inserts a row into table notes and returns it as stored, defaults
 // applied.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx)), &v); err != nil {
-		return Note{}, wrapErr(err, "notes.Create", "notes")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx)), scanNote)
+	return v, wrapErr(err, "notes.Create", "notes")
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
@@ -101,11 +98,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table notes with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesFindByID, id), &v); err != nil {
-		return Note{}, wrapErr(err, "notes.FindByID", "notes")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesFindByID, id), scanNote)
+	return v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
@@ -115,42 +109,15 @@ SELECT "id", "tags" FROM "notes" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindAll", "notes")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanNote)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindAll", "notes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanNote)
+	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
 // Stream yields every row of table notes, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return func(yield func(Note, error) bool) {
-		rows, err := r.db.Query(ctx, sqlNotesFindAll)
-		if err != nil {
-			yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
-			return
-		}
-		defer rows.Close()
-		var v Note
-		for rows.Next() {
-			v = Note{}
-			if err := scanNote(rows, &v); err != nil {
-				yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -168,28 +135,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlNotesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
-		}
-		rows, err = r.db.Query(ctx, sqlNotesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanNote)
-	if err != nil {
-		return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
-	}
-	return runtime.NewPage(items, size, func(v *Note) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
+		First: sqlNotesListFirst,
+		After: sqlNotesListAfter,
+		Scan:  scanNote,
+		Key:   func(v *Note) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "notes.List", "notes")
 }
 
 const sqlNotesUpdate = `-- name: notes.Update
@@ -236,10 +189,7 @@ SELECT 1 FROM "cpcgen_old"`
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlNotesDelete, id, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "notes.Delete", "notes")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
 const sqlNotesCount = `-- name: notes.Count replica=ok
@@ -247,11 +197,8 @@ SELECT count(*) FROM "notes"`
 
 // Count returns the number of rows of table notes.
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlNotesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "notes.Count", "notes")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotesCount))
+	return n, wrapErr(err, "notes.Count", "notes")
 }
 
 const sqlNotesAuditTrail = `-- name: notes.AuditTrail replica=ok
@@ -265,14 +212,8 @@ ORDER BY "id"`
 // not exist any more; a key that was never written has an empty trail.
 func (r *NoteRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlNotesAuditTrail, id)
-	if err != nil {
-		return nil, wrapErr(err, "notes.AuditTrail", "notes")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "notes.AuditTrail", "notes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "notes.AuditTrail", "notes")
 }
 
 const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
@@ -287,14 +228,8 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindByIDs", "notes")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanNote)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindByIDs", "notes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanNote)
+	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
 // CreateMany inserts rows into table notes and returns how many it inserted. It

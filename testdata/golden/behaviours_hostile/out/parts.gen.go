@@ -96,11 +96,8 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Part
-	if err := scanPart(db.QueryRow(ctx, sqlPartsCreate, n.ThingID, n.Body, tenant), &v); err != nil {
-		return Part{}, wrapErr(err, "parts.Create", "parts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlPartsCreate, n.ThingID, n.Body, tenant), scanPart)
+	return v, wrapErr(err, "parts.Create", "parts")
 }
 
 const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
@@ -115,11 +112,8 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Part
-	if err := scanPart(db.QueryRow(ctx, sqlPartsFindByID, id, tenant), &v); err != nil {
-		return Part{}, wrapErr(err, "parts.FindByID", "parts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlPartsFindByID, id, tenant), scanPart)
+	return v, wrapErr(err, "parts.FindByID", "parts")
 }
 
 const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
@@ -135,48 +129,20 @@ func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlPartsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "parts.FindAll", "parts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPart)
-	if err != nil {
-		return nil, wrapErr(err, "parts.FindAll", "parts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPart)
+	return items, wrapErr(err, "parts.FindAll", "parts")
 }
 
 // Stream yields every row of table parts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
-	return func(yield func(Part, error) bool) {
-		tenant, err := runtime.TenantFor[string](ctx, "parts.Stream", "parts")
-		if err != nil {
-			yield(Part{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlPartsFindAll, tenant)
-		if err != nil {
-			yield(Part{}, wrapErr(err, "parts.Stream", "parts"))
-			return
-		}
-		defer rows.Close()
-		var v Part
-		for rows.Next() {
-			v = Part{}
-			if err := scanPart(rows, &v); err != nil {
-				yield(Part{}, wrapErr(err, "parts.Stream", "parts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Part{}, wrapErr(err, "parts.Stream", "parts"))
-		}
+	tenant, err := runtime.TenantFor[string](ctx, "parts.Stream", "parts")
+	if err != nil {
+		return runtime.StreamError[Part](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "parts.Stream", "parts") }, scanPart, sqlPartsFindAll, tenant)
 }
 
 const sqlPartsListFirst = `-- name: parts.List replica=ok
@@ -200,27 +166,15 @@ func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		return runtime.Page[Part]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlPartsListFirst, size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Part]{}, wrapErr(err, "parts.List", "parts")
-		}
-		rows, err = db.Query(ctx, sqlPartsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Part]{}, wrapErr(err, "parts.List", "parts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPart)
-	if err != nil {
-		return runtime.Page[Part]{}, wrapErr(err, "parts.List", "parts")
-	}
-	return runtime.NewPage(items, size, func(v *Part) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Part]{
+		First: sqlPartsListFirst,
+		After: sqlPartsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanPart,
+		Key:   func(v *Part) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "parts.List", "parts")
 }
 
 const sqlPartsUpdate = `-- name: parts.Update
@@ -258,10 +212,7 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlPartsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "parts.Delete", "parts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "parts.Delete", "parts")
 }
 
 const sqlPartsCount = `-- name: parts.Count replica=ok
@@ -275,11 +226,8 @@ func (r *PartRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlPartsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "parts.Count", "parts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlPartsCount, tenant))
+	return n, wrapErr(err, "parts.Count", "parts")
 }
 
 const sqlPartsFindByIDs = `-- name: parts.FindByIDs replica=ok
@@ -299,14 +247,8 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlPartsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "parts.FindByIDs", "parts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPart)
-	if err != nil {
-		return nil, wrapErr(err, "parts.FindByIDs", "parts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPart)
+	return items, wrapErr(err, "parts.FindByIDs", "parts")
 }
 
 const sqlPartsCreateMany = `-- name: parts.CreateMany
@@ -328,18 +270,14 @@ func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ThingID
-		a2[i] = n.Body
-	}
-	tag, err := db.Exec(ctx, sqlPartsCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "parts.CreateMany", "parts")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlPartsCreateMany,
+		runtime.Column(rows, func(n *NewPart) int64 { return n.ThingID }),
+		runtime.Column(rows, func(n *NewPart) string { return n.Body }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "parts.CreateMany", "parts")
 }
 
 const sqlPartsCreateManyReturning = `-- name: parts.CreateManyReturning
@@ -362,22 +300,15 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ThingID
-		a2[i] = n.Body
-	}
-	res, err := db.Query(ctx, sqlPartsCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "parts.CreateManyReturning", "parts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPart)
-	if err != nil {
-		return nil, wrapErr(err, "parts.CreateManyReturning", "parts")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlPartsCreateManyReturning,
+		runtime.Column(rows, func(n *NewPart) int64 { return n.ThingID }),
+		runtime.Column(rows, func(n *NewPart) string { return n.Body }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPart)
+	return items, wrapErr(err, "parts.CreateManyReturning", "parts")
 }
 
 const sqlPartsListByThingID = `-- name: parts.ListByThingID replica=ok
@@ -393,14 +324,8 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlPartsListByThingID, thingID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "parts.ListByThingID", "parts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPart)
-	if err != nil {
-		return nil, wrapErr(err, "parts.ListByThingID", "parts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPart)
+	return items, wrapErr(err, "parts.ListByThingID", "parts")
 }
 
 const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
@@ -411,27 +336,11 @@ WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 // keys, grouped by thing_id, each group in primary key order, with one query. Keys
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tenant string) (map[int64][]Part, error) {
-	m := make(map[int64][]Part)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Part{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPartsLoadByThingID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Part
-		if err := scanPart(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.ThingID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPart, func(v *Part) int64 { return v.ThingID })
 }
 
 // LoadByThingID returns the rows of table parts whose thing_id is one of keys,
@@ -445,8 +354,5 @@ func (r *PartRepo) LoadByThingID(ctx context.Context, keys []int64) (map[int64][
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "parts.LoadByThingID", "parts")
-	}
-	return m, nil
+	return m, wrapErr(err, "parts.LoadByThingID", "parts")
 }

@@ -59,20 +59,9 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewPlain) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Label
-		if runtime.LongerThan(v, 100000) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "label",
-				Message: "must be at most 100000 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "plain", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesPlainLabel.Check(&f, "label", n.Label)
+	return f.Err("plain")
 }
 
 // Validate checks u against the spec's rules for table plain, field by field for
@@ -81,21 +70,19 @@ func (n *NewPlain) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *PlainUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Label.Set {
-		v := u.Label.Value
-		if runtime.LongerThan(v, 100000) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "label",
-				Message: "must be at most 100000 characters long",
-			})
-		}
+		rulesPlainLabel.Check(&f, "label", u.Label.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "plain", fields)
-	}
-	return nil
+	return f.Err("plain")
 }
+
+var (
+	// rulesPlainLabel are the rules of column plain.label.
+	rulesPlainLabel = runtime.TextRules{
+		MaxLength: 100000,
+	}
+)
 
 // scanPlain reads a row of table plain, columns in table order, into v.
 func scanPlain(row pgx.Row, v *Plain) error {
@@ -113,11 +100,8 @@ func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Create", "plain")
 	}
-	var v Plain
-	if err := scanPlain(r.db.QueryRow(ctx, sqlPlainCreate, n.Name, n.Label, n.Words, n.Doc), &v); err != nil {
-		return Plain{}, wrapErr(err, "plain.Create", "plain")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainCreate, n.Name, n.Label, n.Words, n.Doc), scanPlain)
+	return v, wrapErr(err, "plain.Create", "plain")
 }
 
 const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
@@ -127,11 +111,8 @@ WHERE "name" = $1`
 // FindByID returns the row of table plain with the given name. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	var v Plain
-	if err := scanPlain(r.db.QueryRow(ctx, sqlPlainFindByID, name), &v); err != nil {
-		return Plain{}, wrapErr(err, "plain.FindByID", "plain")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainFindByID, name), scanPlain)
+	return v, wrapErr(err, "plain.FindByID", "plain")
 }
 
 const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
@@ -141,42 +122,15 @@ SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`
 // whole result in memory; use List or Stream for large tables.
 func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 	rows, err := r.db.Query(ctx, sqlPlainFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "plain.FindAll", "plain")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPlain)
-	if err != nil {
-		return nil, wrapErr(err, "plain.FindAll", "plain")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPlain)
+	return items, wrapErr(err, "plain.FindAll", "plain")
 }
 
 // Stream yields every row of table plain, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
-	return func(yield func(Plain, error) bool) {
-		rows, err := r.db.Query(ctx, sqlPlainFindAll)
-		if err != nil {
-			yield(Plain{}, wrapErr(err, "plain.Stream", "plain"))
-			return
-		}
-		defer rows.Close()
-		var v Plain
-		for rows.Next() {
-			v = Plain{}
-			if err := scanPlain(rows, &v); err != nil {
-				yield(Plain{}, wrapErr(err, "plain.Stream", "plain"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Plain{}, wrapErr(err, "plain.Stream", "plain"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, sqlPlainFindAll)
 }
 
 const sqlPlainListFirst = `-- name: plain.List replica=ok
@@ -194,28 +148,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlPlainListFirst, size+1)
-	} else {
-		var name string
-		if err := runtime.DecodeCursor(page.After, &name); err != nil {
-			return runtime.Page[Plain]{}, wrapErr(err, "plain.List", "plain")
-		}
-		rows, err = r.db.Query(ctx, sqlPlainListAfter, name, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Plain]{}, wrapErr(err, "plain.List", "plain")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPlain)
-	if err != nil {
-		return runtime.Page[Plain]{}, wrapErr(err, "plain.List", "plain")
-	}
-	return runtime.NewPage(items, size, func(v *Plain) string {
-		return runtime.EncodeCursor(v.Name)
-	}), nil
+	var name string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
+		First: sqlPlainListFirst,
+		After: sqlPlainListAfter,
+		Scan:  scanPlain,
+		Key:   func(v *Plain) []any { return []any{v.Name} },
+	}, &name)
+	return p, wrapErr(err, "plain.List", "plain")
 }
 
 const sqlPlainUpdate = `-- name: plain.Update
@@ -247,10 +187,7 @@ DELETE FROM "plain" WHERE "name" = $1`
 // there was one.
 func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPlainDelete, name)
-	if err != nil {
-		return false, wrapErr(err, "plain.Delete", "plain")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "plain.Delete", "plain")
 }
 
 const sqlPlainCount = `-- name: plain.Count replica=ok
@@ -258,11 +195,8 @@ SELECT count(*) FROM "plain"`
 
 // Count returns the number of rows of table plain.
 func (r *PlainRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlPlainCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "plain.Count", "plain")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPlainCount))
+	return n, wrapErr(err, "plain.Count", "plain")
 }
 
 const sqlPlainFindByIDs = `-- name: plain.FindByIDs replica=ok
@@ -277,73 +211,30 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPlainFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "plain.FindByIDs", "plain")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPlain)
-	if err != nil {
-		return nil, wrapErr(err, "plain.FindByIDs", "plain")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPlain)
+	return items, wrapErr(err, "plain.FindByIDs", "plain")
 }
 
-// copyPlainSource feeds rows of NewPlain to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyPlainSource struct {
-	rows []NewPlain
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPlainSource) columns() []string {
-	return []string{"name", "label", "words", "doc"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPlainSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPlainSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	v = append(v, n.Label)
-	v = append(v, n.Words)
-	v = append(v, n.Doc)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPlainSource) Err() error {
-	return nil
-}
+// copyPlain sends rows of NewPlain to table plain with COPY, reading each value in
+// place.
+var copyPlain = runtime.NewCopier(
+	"plain",
+	nil,
+	runtime.CopyValue("name", func(n *NewPlain) any { return &n.Name }),
+	runtime.CopyValue("label", func(n *NewPlain) any { return &n.Label }),
+	runtime.CopyValue("words", func(n *NewPlain) any { return &n.Words }),
+	runtime.CopyValue("doc", func(n *NewPlain) any { return &n.Doc }),
+)
 
 // CreateMany inserts rows into table plain with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "plain.CreateMany", "plain")
 	}
-	s := &copyPlainSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"plain"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "plain.CreateMany", "plain")
-	}
-	return n, nil
+	n, err := copyPlain.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "plain.CreateMany", "plain")
 }
 
 // CreateManyReturning inserts rows into table plain and returns them as stored, in
@@ -397,11 +288,8 @@ func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error)
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.UpsertByName", "plain")
 	}
-	var v Plain
-	if err := scanPlain(r.db.QueryRow(ctx, sqlPlainUpsertByName, n.Name, n.Label, n.Words, n.Doc), &v); err != nil {
-		return Plain{}, wrapErr(err, "plain.UpsertByName", "plain")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainUpsertByName, n.Name, n.Label, n.Words, n.Doc), scanPlain)
+	return v, wrapErr(err, "plain.UpsertByName", "plain")
 }
 
 const sqlPlainCreateIfAbsentByName = `-- name: plain.CreateIfAbsentByName
@@ -450,12 +338,6 @@ WHERE "label" = $1`
 // Labelled returns the rows of table plain that match the query.
 func (r *PlainRepo) Labelled(ctx context.Context, label string) ([]Plain, error) {
 	rows, err := r.db.Query(ctx, sqlPlainLabelled, label)
-	if err != nil {
-		return nil, wrapErr(err, "plain.Labelled", "plain")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPlain)
-	if err != nil {
-		return nil, wrapErr(err, "plain.Labelled", "plain")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPlain)
+	return items, wrapErr(err, "plain.Labelled", "plain")
 }

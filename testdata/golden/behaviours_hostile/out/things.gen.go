@@ -10,7 +10,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"strings"
 	"time"
 )
 
@@ -95,20 +94,11 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewThing) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Code != nil {
-		v := strings.TrimRight(*n.Code, " ")
-		if runtime.LongerThan(v, 24) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 24 characters long",
-			})
-		}
+		rulesThingCode.Check(&f, "code", (*n.Code))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "things", fields)
-	}
-	return nil
+	return f.Err("things")
 }
 
 // Validate checks u against the spec's rules for table things, field by field for
@@ -117,21 +107,20 @@ func (n *NewThing) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *ThingUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Code.Set && u.Code.Value != nil {
-		v := strings.TrimRight(*u.Code.Value, " ")
-		if runtime.LongerThan(v, 24) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 24 characters long",
-			})
-		}
+		rulesThingCode.Check(&f, "code", (*u.Code.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "things", fields)
-	}
-	return nil
+	return f.Err("things")
 }
+
+var (
+	// rulesThingCode are the rules of column things.code.
+	rulesThingCode = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 24,
+	}
+)
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
 // Stream, List, Count, FindByIDs and the relation methods) include soft-deleted
@@ -182,11 +171,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Thing
-	if err := scanThing(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)), &v); err != nil {
-		return Thing{}, wrapErr(err, "things.Create", "things")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)), scanThing)
+	return v, wrapErr(err, "things.Create", "things")
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
@@ -205,11 +191,8 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Thing
-	if err := scanThing(db.QueryRow(ctx, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), id, tenant), &v); err != nil {
-		return Thing{}, wrapErr(err, "things.FindByID", "things")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), id, tenant), scanThing)
+	return v, wrapErr(err, "things.FindByID", "things")
 }
 
 const sqlThingsFindAll = `-- name: things.FindAll replica=ok
@@ -229,48 +212,20 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.FindAll", "things")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanThing)
-	if err != nil {
-		return nil, wrapErr(err, "things.FindAll", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	return items, wrapErr(err, "things.FindAll", "things")
 }
 
 // Stream yields every row of table things, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
-	return func(yield func(Thing, error) bool) {
-		tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
-		if err != nil {
-			yield(Thing{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
-		if err != nil {
-			yield(Thing{}, wrapErr(err, "things.Stream", "things"))
-			return
-		}
-		defer rows.Close()
-		var v Thing
-		for rows.Next() {
-			v = Thing{}
-			if err := scanThing(rows, &v); err != nil {
-				yield(Thing{}, wrapErr(err, "things.Stream", "things"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Thing{}, wrapErr(err, "things.Stream", "things"))
-		}
+	tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
+	if err != nil {
+		return runtime.StreamError[Thing](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "things.Stream", "things") }, scanThing, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
 }
 
 const sqlThingsListFirst = `-- name: things.List replica=ok
@@ -304,27 +259,15 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 		return runtime.Page[Thing]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted), size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Thing]{}, wrapErr(err, "things.List", "things")
-		}
-		rows, err = db.Query(ctx, r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted), id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Thing]{}, wrapErr(err, "things.List", "things")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanThing)
-	if err != nil {
-		return runtime.Page[Thing]{}, wrapErr(err, "things.List", "things")
-	}
-	return runtime.NewPage(items, size, func(v *Thing) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Thing]{
+		First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted),
+		After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted),
+		Tail:  []any{tenant},
+		Scan:  scanThing,
+		Key:   func(v *Thing) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "things.List", "things")
 }
 
 const sqlThingsUpdate = `-- name: things.Update
@@ -374,11 +317,9 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 	var v Thing
 	if err := scanThing(db.QueryRow(ctx, sqlThingsUpdate, id, u.Key.Ptr(), u.Name.Ptr(), u.Code.Set, u.Code.Value, u.Tags.Ptr(), u.Doc.Set, u.Doc.Value, u.Note.Set, u.Note.Value, version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if xerr := db.QueryRow(ctx, sqlThingsExists, id, tenant).Scan(&exists); xerr != nil {
-				err = xerr
-			} else if exists {
-				err = runtime.NewStaleVersionError("things.Update", "things")
+			// No row matched: a stale version is a conflict; a missing row stays not found.
+			if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
+				err = stale
 			}
 		}
 		return Thing{}, wrapErr(err, "things.Update", "things")
@@ -419,23 +360,11 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlThingsDelete, id, version, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "things.Delete", "things")
+	if err != nil || tag.RowsAffected() > 0 {
+		return err == nil, wrapErr(err, "things.Delete", "things")
 	}
-	if tag.RowsAffected() > 0 {
-		return true, nil
-	}
-	err = pgx.ErrNoRows
-	var exists bool
-	if xerr := db.QueryRow(ctx, sqlThingsExists, id, tenant).Scan(&exists); xerr != nil {
-		err = xerr
-	} else if exists {
-		err = runtime.NewStaleVersionError("things.Delete", "things")
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return false, wrapErr(err, "things.Delete", "things")
+	// No row matched: a stale version is a conflict; a missing row is false.
+	return false, wrapErr(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
 }
 
 const sqlThingsHardDelete = `-- name: things.HardDelete
@@ -458,10 +387,7 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlThingsHardDelete, id, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "things.HardDelete", "things")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
 }
 
 const sqlThingsRestore = `-- name: things.Restore
@@ -493,10 +419,7 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "things.Restore", "things")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
 const sqlThingsCount = `-- name: things.Count replica=ok
@@ -514,11 +437,8 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "things.Count", "things")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant))
+	return n, wrapErr(err, "things.Count", "things")
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
@@ -538,14 +458,8 @@ func (r *ThingRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEn
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsAuditTrail, id, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.AuditTrail", "things")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "things.AuditTrail", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "things.AuditTrail", "things")
 }
 
 const sqlThingsFindByIDs = `-- name: things.FindByIDs replica=ok
@@ -569,14 +483,8 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.FindByIDs", "things")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanThing)
-	if err != nil {
-		return nil, wrapErr(err, "things.FindByIDs", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanThing)
+	return items, wrapErr(err, "things.FindByIDs", "things")
 }
 
 // CreateMany inserts rows into table things and returns how many it inserted. It
@@ -780,10 +688,7 @@ func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPartsByThingID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.LoadParts", "things")
-	}
-	return m, nil
+	return m, wrapErr(err, "things.LoadParts", "things")
 }
 
 const sqlThingsByName = `-- name: things.ByName replica=ok
@@ -799,14 +704,8 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.ByName", "things")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanThing)
-	if err != nil {
-		return nil, wrapErr(err, "things.ByName", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	return items, wrapErr(err, "things.ByName", "things")
 }
 
 const sqlThingsNoteLike = `-- name: things.NoteLike replica=ok
@@ -822,14 +721,8 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.NoteLike", "things")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanThing)
-	if err != nil {
-		return nil, wrapErr(err, "things.NoteLike", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	return items, wrapErr(err, "things.NoteLike", "things")
 }
 
 const sqlThingsAmongKeys = `-- name: things.AmongKeys replica=ok
@@ -845,14 +738,8 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "things.AmongKeys", "things")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanThing)
-	if err != nil {
-		return nil, wrapErr(err, "things.AmongKeys", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	return items, wrapErr(err, "things.AmongKeys", "things")
 }
 
 // EchoRow is one row of the result of ThingRepo.Echo.
@@ -881,12 +768,6 @@ func (r *ThingRepo) Echo(ctx context.Context, name string, probe string) ([]Echo
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsEcho, probe, tenant, name)
-	if err != nil {
-		return nil, wrapErr(err, "things.Echo", "things")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEchoRow)
-	if err != nil {
-		return nil, wrapErr(err, "things.Echo", "things")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEchoRow)
+	return items, wrapErr(err, "things.Echo", "things")
 }

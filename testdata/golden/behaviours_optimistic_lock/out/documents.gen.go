@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -104,11 +103,8 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // Create inserts a row into table documents and returns it as stored, defaults
 // applied.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
-	var v Document
-	if err := scanDocument(r.db.QueryRow(ctx, sqlDocumentsCreate, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), &v); err != nil {
-		return Document{}, wrapErr(err, "documents.Create", "documents")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsCreate, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), scanDocument)
+	return v, wrapErr(err, "documents.Create", "documents")
 }
 
 const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
@@ -118,11 +114,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table documents with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	var v Document
-	if err := scanDocument(r.db.QueryRow(ctx, sqlDocumentsFindByID, id), &v); err != nil {
-		return Document{}, wrapErr(err, "documents.FindByID", "documents")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsFindByID, id), scanDocument)
+	return v, wrapErr(err, "documents.FindByID", "documents")
 }
 
 const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
@@ -132,42 +125,15 @@ SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "versio
 // the whole result in memory; use List or Stream for large tables.
 func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 	rows, err := r.db.Query(ctx, sqlDocumentsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "documents.FindAll", "documents")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDocument)
-	if err != nil {
-		return nil, wrapErr(err, "documents.FindAll", "documents")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDocument)
+	return items, wrapErr(err, "documents.FindAll", "documents")
 }
 
 // Stream yields every row of table documents, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
-	return func(yield func(Document, error) bool) {
-		rows, err := r.db.Query(ctx, sqlDocumentsFindAll)
-		if err != nil {
-			yield(Document{}, wrapErr(err, "documents.Stream", "documents"))
-			return
-		}
-		defer rows.Close()
-		var v Document
-		for rows.Next() {
-			v = Document{}
-			if err := scanDocument(rows, &v); err != nil {
-				yield(Document{}, wrapErr(err, "documents.Stream", "documents"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Document{}, wrapErr(err, "documents.Stream", "documents"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, sqlDocumentsFindAll)
 }
 
 const sqlDocumentsListFirst = `-- name: documents.List replica=ok
@@ -185,28 +151,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlDocumentsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Document]{}, wrapErr(err, "documents.List", "documents")
-		}
-		rows, err = r.db.Query(ctx, sqlDocumentsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Document]{}, wrapErr(err, "documents.List", "documents")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanDocument)
-	if err != nil {
-		return runtime.Page[Document]{}, wrapErr(err, "documents.List", "documents")
-	}
-	return runtime.NewPage(items, size, func(v *Document) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Document]{
+		First: sqlDocumentsListFirst,
+		After: sqlDocumentsListAfter,
+		Scan:  scanDocument,
+		Key:   func(v *Document) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "documents.List", "documents")
 }
 
 const sqlDocumentsUpdate = `-- name: documents.Update
@@ -234,11 +186,9 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 	var v Document
 	if err := scanDocument(r.db.QueryRow(ctx, sqlDocumentsUpdate, id, u.Key.Ptr(), u.Title.Ptr(), u.Body.Ptr(), u.Hits.Ptr(), version), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if xerr := r.db.QueryRow(ctx, sqlDocumentsExists, id).Scan(&exists); xerr != nil {
-				err = xerr
-			} else if exists {
-				err = runtime.NewStaleVersionError("documents.Update", "documents")
+			// No row matched: a stale version is a conflict; a missing row stays not found.
+			if stale := runtime.StaleVersion(ctx, r.db, "documents.Update", "documents", sqlDocumentsExists, id); stale != nil {
+				err = stale
 			}
 		}
 		return Document{}, wrapErr(err, "documents.Update", "documents")
@@ -255,23 +205,11 @@ DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`
 // runtime.ErrStaleVersion.
 func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlDocumentsDelete, id, version)
-	if err != nil {
-		return false, wrapErr(err, "documents.Delete", "documents")
+	if err != nil || tag.RowsAffected() > 0 {
+		return err == nil, wrapErr(err, "documents.Delete", "documents")
 	}
-	if tag.RowsAffected() > 0 {
-		return true, nil
-	}
-	err = pgx.ErrNoRows
-	var exists bool
-	if xerr := r.db.QueryRow(ctx, sqlDocumentsExists, id).Scan(&exists); xerr != nil {
-		err = xerr
-	} else if exists {
-		err = runtime.NewStaleVersionError("documents.Delete", "documents")
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return false, wrapErr(err, "documents.Delete", "documents")
+	// No row matched: a stale version is a conflict; a missing row is false.
+	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "documents.Delete", "documents", sqlDocumentsExists, id), "documents.Delete", "documents")
 }
 
 const sqlDocumentsCount = `-- name: documents.Count replica=ok
@@ -279,11 +217,8 @@ SELECT count(*) FROM "documents"`
 
 // Count returns the number of rows of table documents.
 func (r *DocumentRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlDocumentsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "documents.Count", "documents")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDocumentsCount))
+	return n, wrapErr(err, "documents.Count", "documents")
 }
 
 const sqlDocumentsFindByIDs = `-- name: documents.FindByIDs replica=ok
@@ -298,143 +233,30 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlDocumentsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "documents.FindByIDs", "documents")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanDocument)
-	if err != nil {
-		return nil, wrapErr(err, "documents.FindByIDs", "documents")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanDocument)
+	return items, wrapErr(err, "documents.FindByIDs", "documents")
 }
 
-// copyDocumentsSource feeds rows of NewDocument to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyDocumentsSource struct {
-	rows []NewDocument
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyDocumentsSource) maskOf(n *NewDocument) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Body.Set {
-		m |= 1 << 1
-	}
-	if n.Hits.Set {
-		m |= 1 << 2
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyDocumentsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "key")
-	cols = append(cols, "title")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "body")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "hits")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyDocumentsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyDocumentsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Key)
-	v = append(v, n.Title)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Body.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Hits.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyDocumentsSource) Err() error {
-	return nil
-}
+// copyDocuments sends rows of NewDocument to table documents with COPY, reading
+// each value in place.
+var copyDocuments = runtime.NewCopier(
+	"documents",
+	nil,
+	runtime.CopyOpt("id", func(n *NewDocument) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("key", func(n *NewDocument) any { return &n.Key }),
+	runtime.CopyValue("title", func(n *NewDocument) any { return &n.Title }),
+	runtime.CopyOpt("body", func(n *NewDocument) *runtime.Opt[string] { return &n.Body }),
+	runtime.CopyOpt("hits", func(n *NewDocument) *runtime.Opt[int64] { return &n.Hits }),
+)
 
 // CreateMany inserts rows into table documents with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyDocumentsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyDocumentsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"documents"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "documents.CreateMany", "documents")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyDocumentsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"documents"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "documents.CreateMany", "documents")
-	}
-	return total, nil
+	n, err := copyDocuments.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "documents.CreateMany", "documents")
 }
 
 const sqlDocumentsCreateManyReturning = `-- name: documents.CreateManyReturning
@@ -452,28 +274,17 @@ func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocume
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Key
-		a3[i] = n.Title
-		a4[i] = n.Body.Ptr()
-		a5[i] = n.Hits.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlDocumentsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanDocument)
-	if err != nil {
-		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlDocumentsCreateManyReturning,
+		runtime.Column(rows, func(n *NewDocument) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewDocument) string { return n.Key }),
+		runtime.Column(rows, func(n *NewDocument) string { return n.Title }),
+		runtime.Column(rows, func(n *NewDocument) *string { return n.Body.Ptr() }),
+		runtime.Column(rows, func(n *NewDocument) *int64 { return n.Hits.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanDocument)
+	return items, wrapErr(err, "documents.CreateManyReturning", "documents")
 }
 
 const sqlDocumentsUpsertByKey = `-- name: documents.UpsertByKey
@@ -493,11 +304,8 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // key's; an optional field left unset keeps the column's value. Updating
 // increments version. It sets updated_at to the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
-	var v Document
-	if err := scanDocument(r.db.QueryRow(ctx, sqlDocumentsUpsertByKey, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), &v); err != nil {
-		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsUpsertByKey, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), scanDocument)
+	return v, wrapErr(err, "documents.UpsertByKey", "documents")
 }
 
 const sqlDocumentsCreateIfAbsentByKey = `-- name: documents.CreateIfAbsentByKey

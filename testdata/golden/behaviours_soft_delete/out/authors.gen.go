@@ -115,11 +115,8 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // Create inserts a row into table authors and returns it as stored, defaults
 // applied.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
-	var v Author
-	if err := scanAuthor(r.db.QueryRow(ctx, sqlAuthorsCreate, n.Email, n.Name), &v); err != nil {
-		return Author{}, wrapErr(err, "authors.Create", "authors")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAuthorsCreate, n.Email, n.Name), scanAuthor)
+	return v, wrapErr(err, "authors.Create", "authors")
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -133,11 +130,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table authors with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
-	var v Author
-	if err := scanAuthor(r.db.QueryRow(ctx, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id), &v); err != nil {
-		return Author{}, wrapErr(err, "authors.FindByID", "authors")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id), scanAuthor)
+	return v, wrapErr(err, "authors.FindByID", "authors")
 }
 
 const sqlAuthorsFindAll = `-- name: authors.FindAll replica=ok
@@ -151,42 +145,15 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 // whole result in memory; use List or Stream for large tables.
 func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
-	if err != nil {
-		return nil, wrapErr(err, "authors.FindAll", "authors")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAuthor)
-	if err != nil {
-		return nil, wrapErr(err, "authors.FindAll", "authors")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAuthor)
+	return items, wrapErr(err, "authors.FindAll", "authors")
 }
 
 // Stream yields every row of table authors, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
-	return func(yield func(Author, error) bool) {
-		rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
-		if err != nil {
-			yield(Author{}, wrapErr(err, "authors.Stream", "authors"))
-			return
-		}
-		defer rows.Close()
-		var v Author
-		for rows.Next() {
-			v = Author{}
-			if err := scanAuthor(rows, &v); err != nil {
-				yield(Author{}, wrapErr(err, "authors.Stream", "authors"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Author{}, wrapErr(err, "authors.Stream", "authors"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
 
 const sqlAuthorsListFirst = `-- name: authors.List replica=ok
@@ -214,28 +181,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted), size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Author]{}, wrapErr(err, "authors.List", "authors")
-		}
-		rows, err = r.db.Query(ctx, r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted), id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Author]{}, wrapErr(err, "authors.List", "authors")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAuthor)
-	if err != nil {
-		return runtime.Page[Author]{}, wrapErr(err, "authors.List", "authors")
-	}
-	return runtime.NewPage(items, size, func(v *Author) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
+		First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted),
+		After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted),
+		Scan:  scanAuthor,
+		Key:   func(v *Author) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "authors.List", "authors")
 }
 
 const sqlAuthorsUpdate = `-- name: authors.Update
@@ -269,10 +222,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // back or HardDelete removes it.
 func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAuthorsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "authors.Delete", "authors")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
 }
 
 const sqlAuthorsHardDelete = `-- name: authors.HardDelete
@@ -282,10 +232,7 @@ DELETE FROM "authors" WHERE "id" = $1`
 // deleted or not, and reports whether there was one.
 func (r *AuthorRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAuthorsHardDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "authors.HardDelete", "authors")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "authors.HardDelete", "authors")
 }
 
 const sqlAuthorsRestore = `-- name: authors.Restore
@@ -298,10 +245,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAuthorsRestore, id)
-	if err != nil {
-		return false, wrapErr(err, "authors.Restore", "authors")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
 }
 
 const sqlAuthorsCount = `-- name: authors.Count replica=ok
@@ -313,11 +257,8 @@ SELECT count(*) FROM "authors"`
 
 // Count returns the number of rows of table authors.
 func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)).Scan(&n); err != nil {
-		return 0, wrapErr(err, "authors.Count", "authors")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)))
+	return n, wrapErr(err, "authors.Count", "authors")
 }
 
 const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok
@@ -336,68 +277,25 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids)
-	if err != nil {
-		return nil, wrapErr(err, "authors.FindByIDs", "authors")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAuthor)
-	if err != nil {
-		return nil, wrapErr(err, "authors.FindByIDs", "authors")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAuthor)
+	return items, wrapErr(err, "authors.FindByIDs", "authors")
 }
 
-// copyAuthorsSource feeds rows of NewAuthor to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyAuthorsSource struct {
-	rows []NewAuthor
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAuthorsSource) columns() []string {
-	return []string{"email", "name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAuthorsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAuthorsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Email)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAuthorsSource) Err() error {
-	return nil
-}
+// copyAuthors sends rows of NewAuthor to table authors with COPY, reading each
+// value in place.
+var copyAuthors = runtime.NewCopier(
+	"authors",
+	nil,
+	runtime.CopyValue("email", func(n *NewAuthor) any { return &n.Email }),
+	runtime.CopyValue("name", func(n *NewAuthor) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table authors with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyAuthorsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"authors"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "authors.CreateMany", "authors")
-	}
-	return n, nil
+	n, err := copyAuthors.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "authors.CreateMany", "authors")
 }
 
 const sqlAuthorsCreateManyReturning = `-- name: authors.CreateManyReturning
@@ -415,22 +313,14 @@ func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Email
-		a2[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlAuthorsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAuthor)
-	if err != nil {
-		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAuthorsCreateManyReturning,
+		runtime.Column(rows, func(n *NewAuthor) string { return n.Email }),
+		runtime.Column(rows, func(n *NewAuthor) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAuthor)
+	return items, wrapErr(err, "authors.CreateManyReturning", "authors")
 }
 
 const sqlAuthorsUpsertByEmail = `-- name: authors.UpsertByEmail
@@ -448,11 +338,8 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // except the key's and the primary key's; an optional field left unset keeps the
 // column's value. It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
-	var v Author
-	if err := scanAuthor(r.db.QueryRow(ctx, sqlAuthorsUpsertByEmail, n.Email, n.Name), &v); err != nil {
-		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAuthorsUpsertByEmail, n.Email, n.Name), scanAuthor)
+	return v, wrapErr(err, "authors.UpsertByEmail", "authors")
 }
 
 const sqlAuthorsCreateIfAbsentByEmail = `-- name: authors.CreateIfAbsentByEmail
@@ -501,10 +388,7 @@ func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	if err != nil {
-		return nil, wrapErr(err, "authors.LoadPosts", "authors")
-	}
-	return m, nil
+	return m, wrapErr(err, "authors.LoadPosts", "authors")
 }
 
 const sqlAuthorsNamed = `-- name: authors.Named replica=ok
@@ -515,14 +399,8 @@ ORDER BY "id"`
 // Named returns the rows of table authors that match the query, ordered by id.
 func (r *AuthorRepo) Named(ctx context.Context, name string) ([]Author, error) {
 	rows, err := r.db.Query(ctx, sqlAuthorsNamed, name)
-	if err != nil {
-		return nil, wrapErr(err, "authors.Named", "authors")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAuthor)
-	if err != nil {
-		return nil, wrapErr(err, "authors.Named", "authors")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAuthor)
+	return items, wrapErr(err, "authors.Named", "authors")
 }
 
 const sqlAuthorsNamedIncludingDeleted = `-- name: authors.NamedIncludingDeleted replica=ok
@@ -534,14 +412,8 @@ ORDER BY "id"`
 // ordered by id.
 func (r *AuthorRepo) NamedIncludingDeleted(ctx context.Context, name string) ([]Author, error) {
 	rows, err := r.db.Query(ctx, sqlAuthorsNamedIncludingDeleted, name)
-	if err != nil {
-		return nil, wrapErr(err, "authors.NamedIncludingDeleted", "authors")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAuthor)
-	if err != nil {
-		return nil, wrapErr(err, "authors.NamedIncludingDeleted", "authors")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAuthor)
+	return items, wrapErr(err, "authors.NamedIncludingDeleted", "authors")
 }
 
 const sqlAuthorsCountNamed = `-- name: authors.CountNamed replica=ok
@@ -550,9 +422,6 @@ WHERE "name" = $1 AND "deleted_at" IS NULL`
 
 // CountNamed returns the number of rows of table authors that match the query.
 func (r *AuthorRepo) CountNamed(ctx context.Context, name string) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAuthorsCountNamed, name).Scan(&n); err != nil {
-		return 0, wrapErr(err, "authors.CountNamed", "authors")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAuthorsCountNamed, name))
+	return n, wrapErr(err, "authors.CountNamed", "authors")
 }

@@ -110,11 +110,8 @@ RETURNING "id", "name", "deleted_at"`
 // Create inserts a row into table labels and returns it as stored, defaults
 // applied.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
-	var v Label
-	if err := scanLabel(r.db.QueryRow(ctx, sqlLabelsCreate, n.Name), &v); err != nil {
-		return Label{}, wrapErr(err, "labels.Create", "labels")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsCreate, n.Name), scanLabel)
+	return v, wrapErr(err, "labels.Create", "labels")
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -128,11 +125,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table labels with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
-	var v Label
-	if err := scanLabel(r.db.QueryRow(ctx, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id), &v); err != nil {
-		return Label{}, wrapErr(err, "labels.FindByID", "labels")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id), scanLabel)
+	return v, wrapErr(err, "labels.FindByID", "labels")
 }
 
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
@@ -146,42 +140,15 @@ SELECT "id", "name", "deleted_at" FROM "labels" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
-	if err != nil {
-		return nil, wrapErr(err, "labels.FindAll", "labels")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanLabel)
-	if err != nil {
-		return nil, wrapErr(err, "labels.FindAll", "labels")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanLabel)
+	return items, wrapErr(err, "labels.FindAll", "labels")
 }
 
 // Stream yields every row of table labels, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
-	return func(yield func(Label, error) bool) {
-		rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
-		if err != nil {
-			yield(Label{}, wrapErr(err, "labels.Stream", "labels"))
-			return
-		}
-		defer rows.Close()
-		var v Label
-		for rows.Next() {
-			v = Label{}
-			if err := scanLabel(rows, &v); err != nil {
-				yield(Label{}, wrapErr(err, "labels.Stream", "labels"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Label{}, wrapErr(err, "labels.Stream", "labels"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
 
 const sqlLabelsListFirst = `-- name: labels.List replica=ok
@@ -209,28 +176,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted), size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Label]{}, wrapErr(err, "labels.List", "labels")
-		}
-		rows, err = r.db.Query(ctx, r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted), id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Label]{}, wrapErr(err, "labels.List", "labels")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanLabel)
-	if err != nil {
-		return runtime.Page[Label]{}, wrapErr(err, "labels.List", "labels")
-	}
-	return runtime.NewPage(items, size, func(v *Label) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
+		First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted),
+		After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted),
+		Scan:  scanLabel,
+		Key:   func(v *Label) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "labels.List", "labels")
 }
 
 const sqlLabelsUpdate = `-- name: labels.Update
@@ -261,10 +214,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // back or HardDelete removes it.
 func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlLabelsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "labels.Delete", "labels")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
 }
 
 const sqlLabelsHardDelete = `-- name: labels.HardDelete
@@ -274,10 +224,7 @@ DELETE FROM "labels" WHERE "id" = $1`
 // deleted or not, and reports whether there was one.
 func (r *LabelRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlLabelsHardDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "labels.HardDelete", "labels")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "labels.HardDelete", "labels")
 }
 
 const sqlLabelsRestore = `-- name: labels.Restore
@@ -289,10 +236,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlLabelsRestore, id)
-	if err != nil {
-		return false, wrapErr(err, "labels.Restore", "labels")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
 }
 
 const sqlLabelsCount = `-- name: labels.Count replica=ok
@@ -304,11 +248,8 @@ SELECT count(*) FROM "labels"`
 
 // Count returns the number of rows of table labels.
 func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)).Scan(&n); err != nil {
-		return 0, wrapErr(err, "labels.Count", "labels")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)))
+	return n, wrapErr(err, "labels.Count", "labels")
 }
 
 const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
@@ -327,67 +268,24 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids)
-	if err != nil {
-		return nil, wrapErr(err, "labels.FindByIDs", "labels")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanLabel)
-	if err != nil {
-		return nil, wrapErr(err, "labels.FindByIDs", "labels")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanLabel)
+	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
-// copyLabelsSource feeds rows of NewLabel to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyLabelsSource struct {
-	rows []NewLabel
-	mask uint64
-	i    int
-	vals [1]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyLabelsSource) columns() []string {
-	return []string{"name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyLabelsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyLabelsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyLabelsSource) Err() error {
-	return nil
-}
+// copyLabels sends rows of NewLabel to table labels with COPY, reading each value
+// in place.
+var copyLabels = runtime.NewCopier(
+	"labels",
+	nil,
+	runtime.CopyValue("name", func(n *NewLabel) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table labels with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyLabelsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"labels"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "labels.CreateMany", "labels")
-	}
-	return n, nil
+	n, err := copyLabels.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
 
 const sqlLabelsCreateManyReturning = `-- name: labels.CreateManyReturning
@@ -405,20 +303,13 @@ func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlLabelsCreateManyReturning, a1)
-	if err != nil {
-		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanLabel)
-	if err != nil {
-		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlLabelsCreateManyReturning,
+		runtime.Column(rows, func(n *NewLabel) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanLabel)
+	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
 }
 
 const sqlLabelsUpsertByName = `-- name: labels.UpsertByName
@@ -435,11 +326,8 @@ RETURNING "id", "name", "deleted_at"`
 // except the key's and the primary key's; an optional field left unset keeps the
 // column's value.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
-	var v Label
-	if err := scanLabel(r.db.QueryRow(ctx, sqlLabelsUpsertByName, n.Name), &v); err != nil {
-		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsUpsertByName, n.Name), scanLabel)
+	return v, wrapErr(err, "labels.UpsertByName", "labels")
 }
 
 const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
@@ -488,10 +376,7 @@ func (r *LabelRepo) LoadPostLabels(ctx context.Context, parents []Label) (map[in
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "labels.LoadPostLabels", "labels")
-	}
-	return m, nil
+	return m, wrapErr(err, "labels.LoadPostLabels", "labels")
 }
 
 const sqlLabelsLoadPosts = `-- name: labels.LoadPosts replica=ok

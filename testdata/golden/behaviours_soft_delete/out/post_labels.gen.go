@@ -89,11 +89,8 @@ RETURNING "post_id", "label_id"`
 // Create inserts a row into table post_labels and returns it as stored, defaults
 // applied.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	var v PostLabel
-	if err := scanPostLabel(r.db.QueryRow(ctx, sqlPostLabelsCreate, n.PostID, n.LabelID), &v); err != nil {
-		return PostLabel{}, wrapErr(err, "post_labels.Create", "post_labels")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsCreate, n.PostID, n.LabelID), scanPostLabel)
+	return v, wrapErr(err, "post_labels.Create", "post_labels")
 }
 
 const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
@@ -103,11 +100,8 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // FindByID returns the row of table post_labels with the given postID and labelID.
 // If there is none, the error matches runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	var v PostLabel
-	if err := scanPostLabel(r.db.QueryRow(ctx, sqlPostLabelsFindByID, postID, labelID), &v); err != nil {
-		return PostLabel{}, wrapErr(err, "post_labels.FindByID", "post_labels")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsFindByID, postID, labelID), scanPostLabel)
+	return v, wrapErr(err, "post_labels.FindByID", "post_labels")
 }
 
 const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
@@ -117,42 +111,15 @@ SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 	rows, err := r.db.Query(ctx, sqlPostLabelsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.FindAll", "post_labels")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPostLabel)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.FindAll", "post_labels")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPostLabel)
+	return items, wrapErr(err, "post_labels.FindAll", "post_labels")
 }
 
 // Stream yields every row of table post_labels, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
-	return func(yield func(PostLabel, error) bool) {
-		rows, err := r.db.Query(ctx, sqlPostLabelsFindAll)
-		if err != nil {
-			yield(PostLabel{}, wrapErr(err, "post_labels.Stream", "post_labels"))
-			return
-		}
-		defer rows.Close()
-		var v PostLabel
-		for rows.Next() {
-			v = PostLabel{}
-			if err := scanPostLabel(rows, &v); err != nil {
-				yield(PostLabel{}, wrapErr(err, "post_labels.Stream", "post_labels"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(PostLabel{}, wrapErr(err, "post_labels.Stream", "post_labels"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, sqlPostLabelsFindAll)
 }
 
 const sqlPostLabelsListFirst = `-- name: post_labels.List replica=ok
@@ -170,29 +137,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PostLabel], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlPostLabelsListFirst, size+1)
-	} else {
-		var postID int64
-		var labelID int64
-		if err := runtime.DecodeCursor(page.After, &postID, &labelID); err != nil {
-			return runtime.Page[PostLabel]{}, wrapErr(err, "post_labels.List", "post_labels")
-		}
-		rows, err = r.db.Query(ctx, sqlPostLabelsListAfter, postID, labelID, size+1)
-	}
-	if err != nil {
-		return runtime.Page[PostLabel]{}, wrapErr(err, "post_labels.List", "post_labels")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPostLabel)
-	if err != nil {
-		return runtime.Page[PostLabel]{}, wrapErr(err, "post_labels.List", "post_labels")
-	}
-	return runtime.NewPage(items, size, func(v *PostLabel) string {
-		return runtime.EncodeCursor(v.PostID, v.LabelID)
-	}), nil
+	var postID int64
+	var labelID int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PostLabel]{
+		First: sqlPostLabelsListFirst,
+		After: sqlPostLabelsListAfter,
+		Scan:  scanPostLabel,
+		Key:   func(v *PostLabel) []any { return []any{v.PostID, v.LabelID} },
+	}, &postID, &labelID)
+	return p, wrapErr(err, "post_labels.List", "post_labels")
 }
 
 const sqlPostLabelsUpdate = `-- name: post_labels.Update
@@ -217,10 +170,7 @@ DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`
 // and reports whether there was one.
 func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPostLabelsDelete, postID, labelID)
-	if err != nil {
-		return false, wrapErr(err, "post_labels.Delete", "post_labels")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "post_labels.Delete", "post_labels")
 }
 
 const sqlPostLabelsCount = `-- name: post_labels.Count replica=ok
@@ -228,65 +178,25 @@ SELECT count(*) FROM "post_labels"`
 
 // Count returns the number of rows of table post_labels.
 func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlPostLabelsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "post_labels.Count", "post_labels")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPostLabelsCount))
+	return n, wrapErr(err, "post_labels.Count", "post_labels")
 }
 
-// copyPostLabelsSource feeds rows of NewPostLabel to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyPostLabelsSource struct {
-	rows []NewPostLabel
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPostLabelsSource) columns() []string {
-	return []string{"post_id", "label_id"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPostLabelsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPostLabelsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.PostID)
-	v = append(v, n.LabelID)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPostLabelsSource) Err() error {
-	return nil
-}
+// copyPostLabels sends rows of NewPostLabel to table post_labels with COPY,
+// reading each value in place.
+var copyPostLabels = runtime.NewCopier(
+	"post_labels",
+	nil,
+	runtime.CopyValue("post_id", func(n *NewPostLabel) any { return &n.PostID }),
+	runtime.CopyValue("label_id", func(n *NewPostLabel) any { return &n.LabelID }),
+)
 
 // CreateMany inserts rows into table post_labels with the COPY protocol and
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyPostLabelsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"post_labels"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "post_labels.CreateMany", "post_labels")
-	}
-	return n, nil
+	n, err := copyPostLabels.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
 }
 
 const sqlPostLabelsCreateManyReturning = `-- name: post_labels.CreateManyReturning
@@ -304,22 +214,14 @@ func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostL
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.PostID
-		a2[i] = n.LabelID
-	}
-	res, err := r.db.Query(ctx, sqlPostLabelsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPostLabel)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlPostLabelsCreateManyReturning,
+		runtime.Column(rows, func(n *NewPostLabel) int64 { return n.PostID }),
+		runtime.Column(rows, func(n *NewPostLabel) int64 { return n.LabelID }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPostLabel)
+	return items, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
 }
 
 const sqlPostLabelsUpsertByPostIDAndLabelID = `-- name: post_labels.UpsertByPostIDAndLabelID
@@ -335,11 +237,8 @@ RETURNING "post_id", "label_id"`
 // key's and the primary key's; an optional field left unset keeps the column's
 // value.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	var v PostLabel
-	if err := scanPostLabel(r.db.QueryRow(ctx, sqlPostLabelsUpsertByPostIDAndLabelID, n.PostID, n.LabelID), &v); err != nil {
-		return PostLabel{}, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsUpsertByPostIDAndLabelID, n.PostID, n.LabelID), scanPostLabel)
+	return v, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
 }
 
 const sqlPostLabelsCreateIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
@@ -386,14 +285,8 @@ WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`
 // primary key order.
 func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostLabel, error) {
 	rows, err := r.db.Query(ctx, sqlPostLabelsListByPostID, postID)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.ListByPostID", "post_labels")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPostLabel)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.ListByPostID", "post_labels")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPostLabel)
+	return items, wrapErr(err, "post_labels.ListByPostID", "post_labels")
 }
 
 const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
@@ -404,27 +297,11 @@ WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`
 // one of keys, grouped by post_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
-	m := make(map[int64][]PostLabel)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]PostLabel{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPostLabelsLoadByPostID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v PostLabel
-		if err := scanPostLabel(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.PostID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPostLabel, func(v *PostLabel) int64 { return v.PostID })
 }
 
 // LoadByPostID returns the rows of table post_labels whose post_id is one of keys,
@@ -433,10 +310,7 @@ func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) 
 // row. Keys without rows are not in the map.
 func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
-	}
-	return m, nil
+	return m, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
 }
 
 const sqlPostLabelsListByLabelID = `-- name: post_labels.ListByLabelID replica=ok
@@ -447,14 +321,8 @@ WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`
 // in primary key order.
 func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]PostLabel, error) {
 	rows, err := r.db.Query(ctx, sqlPostLabelsListByLabelID, labelID)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPostLabel)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPostLabel)
+	return items, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
 }
 
 const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=ok
@@ -465,27 +333,11 @@ WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`
 // one of keys, grouped by label_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
-	m := make(map[int64][]PostLabel)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]PostLabel{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPostLabelsLoadByLabelID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v PostLabel
-		if err := scanPostLabel(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.LabelID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPostLabel, func(v *PostLabel) int64 { return v.LabelID })
 }
 
 // LoadByLabelID returns the rows of table post_labels whose label_id is one of
@@ -494,8 +346,5 @@ func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64)
 // query per row. Keys without rows are not in the map.
 func (r *PostLabelRepo) LoadByLabelID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "post_labels.LoadByLabelID", "post_labels")
-	}
-	return m, nil
+	return m, wrapErr(err, "post_labels.LoadByLabelID", "post_labels")
 }

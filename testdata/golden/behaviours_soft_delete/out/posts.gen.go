@@ -121,11 +121,8 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // Create inserts a row into table posts and returns it as stored, defaults
 // applied.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
-	var v Post
-	if err := scanPost(r.db.QueryRow(ctx, sqlPostsCreate, n.AuthorID, n.Slug, n.Title), &v); err != nil {
-		return Post{}, wrapErr(err, "posts.Create", "posts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostsCreate, n.AuthorID, n.Slug, n.Title), scanPost)
+	return v, wrapErr(err, "posts.Create", "posts")
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -139,11 +136,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table posts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
-	var v Post
-	if err := scanPost(r.db.QueryRow(ctx, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id), &v); err != nil {
-		return Post{}, wrapErr(err, "posts.FindByID", "posts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id), scanPost)
+	return v, wrapErr(err, "posts.FindByID", "posts")
 }
 
 const sqlPostsFindAll = `-- name: posts.FindAll replica=ok
@@ -157,42 +151,15 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
-	if err != nil {
-		return nil, wrapErr(err, "posts.FindAll", "posts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPost)
-	if err != nil {
-		return nil, wrapErr(err, "posts.FindAll", "posts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPost)
+	return items, wrapErr(err, "posts.FindAll", "posts")
 }
 
 // Stream yields every row of table posts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
-	return func(yield func(Post, error) bool) {
-		rows, err := r.db.Query(ctx, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
-		if err != nil {
-			yield(Post{}, wrapErr(err, "posts.Stream", "posts"))
-			return
-		}
-		defer rows.Close()
-		var v Post
-		for rows.Next() {
-			v = Post{}
-			if err := scanPost(rows, &v); err != nil {
-				yield(Post{}, wrapErr(err, "posts.Stream", "posts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Post{}, wrapErr(err, "posts.Stream", "posts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
 
 const sqlPostsListFirst = `-- name: posts.List replica=ok
@@ -220,28 +187,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted), size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Post]{}, wrapErr(err, "posts.List", "posts")
-		}
-		rows, err = r.db.Query(ctx, r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted), id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Post]{}, wrapErr(err, "posts.List", "posts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPost)
-	if err != nil {
-		return runtime.Page[Post]{}, wrapErr(err, "posts.List", "posts")
-	}
-	return runtime.NewPage(items, size, func(v *Post) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
+		First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted),
+		After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted),
+		Scan:  scanPost,
+		Key:   func(v *Post) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "posts.List", "posts")
 }
 
 const sqlPostsUpdate = `-- name: posts.Update
@@ -274,10 +227,7 @@ WHERE "id" = $1 AND "removed" IS NULL`
 // HardDelete removes it.
 func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPostsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "posts.Delete", "posts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
 }
 
 const sqlPostsHardDelete = `-- name: posts.HardDelete
@@ -287,10 +237,7 @@ DELETE FROM "posts" WHERE "id" = $1`
 // deleted or not, and reports whether there was one.
 func (r *PostRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPostsHardDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "posts.HardDelete", "posts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "posts.HardDelete", "posts")
 }
 
 const sqlPostsRestore = `-- name: posts.Restore
@@ -302,10 +249,7 @@ WHERE "id" = $1 AND "removed" IS NOT NULL`
 // clears removed) and reports whether a deleted row was restored.
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPostsRestore, id)
-	if err != nil {
-		return false, wrapErr(err, "posts.Restore", "posts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
 }
 
 const sqlPostsCount = `-- name: posts.Count replica=ok
@@ -317,11 +261,8 @@ SELECT count(*) FROM "posts"`
 
 // Count returns the number of rows of table posts.
 func (r *PostRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)).Scan(&n); err != nil {
-		return 0, wrapErr(err, "posts.Count", "posts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)))
+	return n, wrapErr(err, "posts.Count", "posts")
 }
 
 const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok
@@ -340,69 +281,26 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids)
-	if err != nil {
-		return nil, wrapErr(err, "posts.FindByIDs", "posts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPost)
-	if err != nil {
-		return nil, wrapErr(err, "posts.FindByIDs", "posts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPost)
+	return items, wrapErr(err, "posts.FindByIDs", "posts")
 }
 
-// copyPostsSource feeds rows of NewPost to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyPostsSource struct {
-	rows []NewPost
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPostsSource) columns() []string {
-	return []string{"author_id", "slug", "title"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPostsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPostsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.AuthorID)
-	v = append(v, n.Slug)
-	v = append(v, n.Title)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPostsSource) Err() error {
-	return nil
-}
+// copyPosts sends rows of NewPost to table posts with COPY, reading each value in
+// place.
+var copyPosts = runtime.NewCopier(
+	"posts",
+	nil,
+	runtime.CopyValue("author_id", func(n *NewPost) any { return &n.AuthorID }),
+	runtime.CopyValue("slug", func(n *NewPost) any { return &n.Slug }),
+	runtime.CopyValue("title", func(n *NewPost) any { return &n.Title }),
+)
 
 // CreateMany inserts rows into table posts with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyPostsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"posts"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "posts.CreateMany", "posts")
-	}
-	return n, nil
+	n, err := copyPosts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "posts.CreateMany", "posts")
 }
 
 const sqlPostsCreateManyReturning = `-- name: posts.CreateManyReturning
@@ -420,24 +318,15 @@ func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]P
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.AuthorID
-		a2[i] = n.Slug
-		a3[i] = n.Title
-	}
-	res, err := r.db.Query(ctx, sqlPostsCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPost)
-	if err != nil {
-		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlPostsCreateManyReturning,
+		runtime.Column(rows, func(n *NewPost) int64 { return n.AuthorID }),
+		runtime.Column(rows, func(n *NewPost) string { return n.Slug }),
+		runtime.Column(rows, func(n *NewPost) string { return n.Title }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPost)
+	return items, wrapErr(err, "posts.CreateManyReturning", "posts")
 }
 
 const sqlPostsUpsertByAuthorIDAndSlug = `-- name: posts.UpsertByAuthorIDAndSlug
@@ -454,11 +343,8 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // every column of n except the key's and the primary key's; an optional field left
 // unset keeps the column's value.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
-	var v Post
-	if err := scanPost(r.db.QueryRow(ctx, sqlPostsUpsertByAuthorIDAndSlug, n.AuthorID, n.Slug, n.Title), &v); err != nil {
-		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostsUpsertByAuthorIDAndSlug, n.AuthorID, n.Slug, n.Title), scanPost)
+	return v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 }
 
 const sqlPostsCreateIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
@@ -510,14 +396,8 @@ WHERE "author_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), authorID)
-	if err != nil {
-		return nil, wrapErr(err, "posts.ListByAuthorID", "posts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPost)
-	if err != nil {
-		return nil, wrapErr(err, "posts.ListByAuthorID", "posts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPost)
+	return items, wrapErr(err, "posts.ListByAuthorID", "posts")
 }
 
 const sqlPostsLoadByAuthorID = `-- name: posts.LoadByAuthorID replica=ok
@@ -532,31 +412,15 @@ WHERE "author_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by author_id, each group in primary key order, with one query.
 // Keys without rows are not in the map. withDeleted includes soft-deleted rows.
 func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, withDeleted bool) (map[int64][]Post, error) {
-	m := make(map[int64][]Post)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Post{}, nil
 	}
 	sql := sqlPostsLoadByAuthorID
 	if withDeleted {
 		sql = sqlPostsLoadByAuthorIDWithDeleted
 	}
 	rows, err := db.Query(ctx, sql, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Post
-		if err := scanPost(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.AuthorID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPost, func(v *Post) int64 { return v.AuthorID })
 }
 
 // LoadByAuthorID returns the rows of table posts whose author_id is one of keys,
@@ -565,10 +429,7 @@ func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, wit
 // query per row. Keys without rows are not in the map.
 func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64][]Post, error) {
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
-	if err != nil {
-		return nil, wrapErr(err, "posts.LoadByAuthorID", "posts")
-	}
-	return m, nil
+	return m, wrapErr(err, "posts.LoadByAuthorID", "posts")
 }
 
 // LoadPostLabels returns the rows of table post_labels that reference each of
@@ -581,8 +442,5 @@ func (r *PostRepo) LoadPostLabels(ctx context.Context, parents []Post) (map[int6
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "posts.LoadPostLabels", "posts")
-	}
-	return m, nil
+	return m, wrapErr(err, "posts.LoadPostLabels", "posts")
 }

@@ -129,11 +129,8 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Project
-	if err := scanProject(db.QueryRow(ctx, sqlProjectsCreate, n.Code, n.Name, tenant), &v); err != nil {
-		return Project{}, wrapErr(err, "projects.Create", "projects")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlProjectsCreate, n.Code, n.Name, tenant), scanProject)
+	return v, wrapErr(err, "projects.Create", "projects")
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -152,11 +149,8 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Project
-	if err := scanProject(db.QueryRow(ctx, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), id, tenant), &v); err != nil {
-		return Project{}, wrapErr(err, "projects.FindByID", "projects")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), id, tenant), scanProject)
+	return v, wrapErr(err, "projects.FindByID", "projects")
 }
 
 const sqlProjectsFindAll = `-- name: projects.FindAll replica=ok
@@ -176,48 +170,20 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
-	if err != nil {
-		return nil, wrapErr(err, "projects.FindAll", "projects")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProject)
-	if err != nil {
-		return nil, wrapErr(err, "projects.FindAll", "projects")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	return items, wrapErr(err, "projects.FindAll", "projects")
 }
 
 // Stream yields every row of table projects, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
-	return func(yield func(Project, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
-		if err != nil {
-			yield(Project{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
-		if err != nil {
-			yield(Project{}, wrapErr(err, "projects.Stream", "projects"))
-			return
-		}
-		defer rows.Close()
-		var v Project
-		for rows.Next() {
-			v = Project{}
-			if err := scanProject(rows, &v); err != nil {
-				yield(Project{}, wrapErr(err, "projects.Stream", "projects"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Project{}, wrapErr(err, "projects.Stream", "projects"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
+	if err != nil {
+		return runtime.StreamError[Project](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "projects.Stream", "projects") }, scanProject, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
 }
 
 const sqlProjectsListFirst = `-- name: projects.List replica=ok
@@ -251,27 +217,15 @@ func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		return runtime.Page[Project]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted), size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Project]{}, wrapErr(err, "projects.List", "projects")
-		}
-		rows, err = db.Query(ctx, r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted), id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Project]{}, wrapErr(err, "projects.List", "projects")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProject)
-	if err != nil {
-		return runtime.Page[Project]{}, wrapErr(err, "projects.List", "projects")
-	}
-	return runtime.NewPage(items, size, func(v *Project) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
+		First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted),
+		After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted),
+		Tail:  []any{tenant},
+		Scan:  scanProject,
+		Key:   func(v *Project) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "projects.List", "projects")
 }
 
 const sqlProjectsUpdate = `-- name: projects.Update
@@ -313,10 +267,7 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlProjectsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "projects.Delete", "projects")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
 }
 
 const sqlProjectsHardDelete = `-- name: projects.HardDelete
@@ -331,10 +282,7 @@ func (r *ProjectRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlProjectsHardDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "projects.HardDelete", "projects")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "projects.HardDelete", "projects")
 }
 
 const sqlProjectsRestore = `-- name: projects.Restore
@@ -351,10 +299,7 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlProjectsRestore, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "projects.Restore", "projects")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
 }
 
 const sqlProjectsCount = `-- name: projects.Count replica=ok
@@ -372,11 +317,8 @@ func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "projects.Count", "projects")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant))
+	return n, wrapErr(err, "projects.Count", "projects")
 }
 
 const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok
@@ -400,14 +342,8 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "projects.FindByIDs", "projects")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanProject)
-	if err != nil {
-		return nil, wrapErr(err, "projects.FindByIDs", "projects")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanProject)
+	return items, wrapErr(err, "projects.FindByIDs", "projects")
 }
 
 const sqlProjectsCreateMany = `-- name: projects.CreateMany
@@ -429,18 +365,14 @@ func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Code
-		a2[i] = n.Name
-	}
-	tag, err := db.Exec(ctx, sqlProjectsCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "projects.CreateMany", "projects")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlProjectsCreateMany,
+		runtime.Column(rows, func(n *NewProject) string { return n.Code }),
+		runtime.Column(rows, func(n *NewProject) string { return n.Name }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "projects.CreateMany", "projects")
 }
 
 const sqlProjectsCreateManyReturning = `-- name: projects.CreateManyReturning
@@ -463,22 +395,15 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Code
-		a2[i] = n.Name
-	}
-	res, err := db.Query(ctx, sqlProjectsCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "projects.CreateManyReturning", "projects")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanProject)
-	if err != nil {
-		return nil, wrapErr(err, "projects.CreateManyReturning", "projects")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlProjectsCreateManyReturning,
+		runtime.Column(rows, func(n *NewProject) string { return n.Code }),
+		runtime.Column(rows, func(n *NewProject) string { return n.Name }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanProject)
+	return items, wrapErr(err, "projects.CreateManyReturning", "projects")
 }
 
 const sqlProjectsUpsertByOrgIDAndCode = `-- name: projects.UpsertByOrgIDAndCode
@@ -581,14 +506,8 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "projects.ListByOrgID", "projects")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProject)
-	if err != nil {
-		return nil, wrapErr(err, "projects.ListByOrgID", "projects")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	return items, wrapErr(err, "projects.ListByOrgID", "projects")
 }
 
 const sqlProjectsLoadByOrgID = `-- name: projects.LoadByOrgID replica=ok
@@ -604,31 +523,15 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 // withDeleted includes soft-deleted rows.
 func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]Project, error) {
-	m := make(map[uuid.UUID][]Project)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Project{}, nil
 	}
 	sql := sqlProjectsLoadByOrgID
 	if withDeleted {
 		sql = sqlProjectsLoadByOrgIDWithDeleted
 	}
 	rows, err := db.Query(ctx, sql, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Project
-		if err := scanProject(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanProject, func(v *Project) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table projects whose org_id is one of keys,
@@ -642,10 +545,7 @@ func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadProjectsByOrgID(ctx, db, keys, tenant, r.withDeleted)
-	if err != nil {
-		return nil, wrapErr(err, "projects.LoadByOrgID", "projects")
-	}
-	return m, nil
+	return m, wrapErr(err, "projects.LoadByOrgID", "projects")
 }
 
 // LoadTasks returns the rows of table tasks that reference each of parents
@@ -663,10 +563,7 @@ func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "projects.LoadTasks", "projects")
-	}
-	return m, nil
+	return m, wrapErr(err, "projects.LoadTasks", "projects")
 }
 
 const sqlProjectsByName = `-- name: projects.ByName replica=ok
@@ -682,14 +579,8 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlProjectsByName, name, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "projects.ByName", "projects")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProject)
-	if err != nil {
-		return nil, wrapErr(err, "projects.ByName", "projects")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	return items, wrapErr(err, "projects.ByName", "projects")
 }
 
 const sqlProjectsPage = `-- name: projects.Page replica=ok
@@ -715,28 +606,16 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 		return runtime.Page[Project]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlProjectsPage, tenant, size+1)
-	} else {
-		var k0 string
-		var k1 int64
-		if err := runtime.DecodeCursor(page.After, &k0, &k1); err != nil {
-			return runtime.Page[Project]{}, wrapErr(err, "projects.Page", "projects")
-		}
-		rows, err = db.Query(ctx, sqlProjectsPageAfter, tenant, k0, k1, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Project]{}, wrapErr(err, "projects.Page", "projects")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProject)
-	if err != nil {
-		return runtime.Page[Project]{}, wrapErr(err, "projects.Page", "projects")
-	}
-	return runtime.NewPage(items, size, func(v *Project) string {
-		return runtime.EncodeCursor(v.Code, v.ID)
-	}), nil
+	var k0 string
+	var k1 int64
+	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
+		First: sqlProjectsPage,
+		After: sqlProjectsPageAfter,
+		Args:  []any{tenant},
+		Scan:  scanProject,
+		Key:   func(v *Project) []any { return []any{v.Code, v.ID} },
+	}, &k0, &k1)
+	return pg, wrapErr(err, "projects.Page", "projects")
 }
 
 const sqlProjectsSearch = `-- name: projects.Search
@@ -750,14 +629,8 @@ func (r *ProjectRepo) Search(ctx context.Context, q string) ([]Project, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlProjectsSearch, tenant, q)
-	if err != nil {
-		return nil, wrapErr(err, "projects.Search", "projects")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProject)
-	if err != nil {
-		return nil, wrapErr(err, "projects.Search", "projects")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	return items, wrapErr(err, "projects.Search", "projects")
 }
 
 // CountAllRow is one row of the result of ProjectRepo.CountAll.
@@ -777,9 +650,6 @@ SELECT count(*) AS n FROM projects`
 // CountAll returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *ProjectRepo) CountAll(ctx context.Context) (CountAllRow, error) {
-	var v CountAllRow
-	if err := scanCountAllRow(r.db.QueryRow(ctx, sqlProjectsCountAll), &v); err != nil {
-		return CountAllRow{}, wrapErr(err, "projects.CountAll", "projects")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProjectsCountAll), scanCountAllRow)
+	return v, wrapErr(err, "projects.CountAll", "projects")
 }

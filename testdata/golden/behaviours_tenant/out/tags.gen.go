@@ -107,11 +107,8 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	if err := scanTag(db.QueryRow(ctx, sqlTagsCreate, n.Name, n.Colors.Ptr(), tenant), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsCreate, n.Name, n.Colors.Ptr(), tenant), scanTag)
+	return v, wrapErr(err, "tags.Create", "tags")
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -126,11 +123,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	if err := scanTag(db.QueryRow(ctx, sqlTagsFindByID, id, tenant), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsFindByID, id, tenant), scanTag)
+	return v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -146,48 +140,20 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindAll", "tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindAll", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
 // Stream yields every row of table tags, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return func(yield func(Tag, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
-		if err != nil {
-			yield(Tag{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-		if err != nil {
-			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-			return
-		}
-		defer rows.Close()
-		var v Tag
-		for rows.Next() {
-			v = Tag{}
-			if err := scanTag(rows, &v); err != nil {
-				yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
+	if err != nil {
+		return runtime.StreamError[Tag](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll, tenant)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -210,27 +176,15 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 		return runtime.Page[Tag]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlTagsListFirst, size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-		}
-		rows, err = db.Query(ctx, sqlTagsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTag)
-	if err != nil {
-		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-	}
-	return runtime.NewPage(items, size, func(v *Tag) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
+		First: sqlTagsListFirst,
+		After: sqlTagsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanTag,
+		Key:   func(v *Tag) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "tags.List", "tags")
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -268,10 +222,7 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlTagsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "tags.Delete", "tags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -285,11 +236,8 @@ func (r *TagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlTagsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tags.Count", "tags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTagsCount, tenant))
+	return n, wrapErr(err, "tags.Count", "tags")
 }
 
 const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
@@ -309,14 +257,8 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlTagsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindByIDs", "tags")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindByIDs", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
+	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
 // CreateMany inserts rows into table tags and returns how many it inserted. It
@@ -481,14 +423,8 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsListByOrgID, orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.ListByOrgID", "tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.ListByOrgID", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	return items, wrapErr(err, "tags.ListByOrgID", "tags")
 }
 
 const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
@@ -499,27 +435,11 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 // grouped by org_id, each group in primary key order, with one query. Keys without
 // rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
-	m := make(map[uuid.UUID][]Tag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Tag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTagsLoadByOrgID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Tag
-		if err := scanTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTag, func(v *Tag) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table tags whose org_id is one of keys, grouped
@@ -533,10 +453,7 @@ func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.U
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTagsByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.LoadByOrgID", "tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "tags.LoadByOrgID", "tags")
 }
 
 // LoadTaskTags returns the rows of table task_tags that reference each of parents
@@ -554,10 +471,7 @@ func (r *TagRepo) LoadTaskTags(ctx context.Context, parents []Tag) (map[int64][]
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTaskTagsByTagID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tags.LoadTaskTags", "tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "tags.LoadTaskTags", "tags")
 }
 
 const sqlTagsLoadTasks = `-- name: tags.LoadTasks replica=ok

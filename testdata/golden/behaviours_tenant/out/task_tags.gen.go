@@ -108,11 +108,8 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v TaskTag
-	if err := scanTaskTag(db.QueryRow(ctx, sqlTaskTagsCreate, n.TaskID, n.TagID, tenant), &v); err != nil {
-		return TaskTag{}, wrapErr(err, "task_tags.Create", "task_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTaskTagsCreate, n.TaskID, n.TagID, tenant), scanTaskTag)
+	return v, wrapErr(err, "task_tags.Create", "task_tags")
 }
 
 const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
@@ -127,11 +124,8 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v TaskTag
-	if err := scanTaskTag(db.QueryRow(ctx, sqlTaskTagsFindByID, taskID, tagID, tenant), &v); err != nil {
-		return TaskTag{}, wrapErr(err, "task_tags.FindByID", "task_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTaskTagsFindByID, taskID, tagID, tenant), scanTaskTag)
+	return v, wrapErr(err, "task_tags.FindByID", "task_tags")
 }
 
 const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
@@ -147,48 +141,20 @@ func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTaskTagsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.FindAll", "task_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTaskTag)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.FindAll", "task_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	return items, wrapErr(err, "task_tags.FindAll", "task_tags")
 }
 
 // Stream yields every row of table task_tags, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
-	return func(yield func(TaskTag, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Stream", "task_tags")
-		if err != nil {
-			yield(TaskTag{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlTaskTagsFindAll, tenant)
-		if err != nil {
-			yield(TaskTag{}, wrapErr(err, "task_tags.Stream", "task_tags"))
-			return
-		}
-		defer rows.Close()
-		var v TaskTag
-		for rows.Next() {
-			v = TaskTag{}
-			if err := scanTaskTag(rows, &v); err != nil {
-				yield(TaskTag{}, wrapErr(err, "task_tags.Stream", "task_tags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(TaskTag{}, wrapErr(err, "task_tags.Stream", "task_tags"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Stream", "task_tags")
+	if err != nil {
+		return runtime.StreamError[TaskTag](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "task_tags.Stream", "task_tags") }, scanTaskTag, sqlTaskTagsFindAll, tenant)
 }
 
 const sqlTaskTagsListFirst = `-- name: task_tags.List replica=ok
@@ -212,28 +178,16 @@ func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		return runtime.Page[TaskTag]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlTaskTagsListFirst, size+1, tenant)
-	} else {
-		var taskID int64
-		var tagID int64
-		if err := runtime.DecodeCursor(page.After, &taskID, &tagID); err != nil {
-			return runtime.Page[TaskTag]{}, wrapErr(err, "task_tags.List", "task_tags")
-		}
-		rows, err = db.Query(ctx, sqlTaskTagsListAfter, taskID, tagID, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[TaskTag]{}, wrapErr(err, "task_tags.List", "task_tags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTaskTag)
-	if err != nil {
-		return runtime.Page[TaskTag]{}, wrapErr(err, "task_tags.List", "task_tags")
-	}
-	return runtime.NewPage(items, size, func(v *TaskTag) string {
-		return runtime.EncodeCursor(v.TaskID, v.TagID)
-	}), nil
+	var taskID int64
+	var tagID int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[TaskTag]{
+		First: sqlTaskTagsListFirst,
+		After: sqlTaskTagsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanTaskTag,
+		Key:   func(v *TaskTag) []any { return []any{v.TaskID, v.TagID} },
+	}, &taskID, &tagID)
+	return p, wrapErr(err, "task_tags.List", "task_tags")
 }
 
 const sqlTaskTagsUpdate = `-- name: task_tags.Update
@@ -268,10 +222,7 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlTaskTagsDelete, taskID, tagID, tenant)
-	if err != nil {
-		return false, wrapErr(err, "task_tags.Delete", "task_tags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "task_tags.Delete", "task_tags")
 }
 
 const sqlTaskTagsCount = `-- name: task_tags.Count replica=ok
@@ -285,11 +236,8 @@ func (r *TaskTagRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlTaskTagsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "task_tags.Count", "task_tags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTaskTagsCount, tenant))
+	return n, wrapErr(err, "task_tags.Count", "task_tags")
 }
 
 const sqlTaskTagsCreateMany = `-- name: task_tags.CreateMany
@@ -311,18 +259,14 @@ func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.TaskID
-		a2[i] = n.TagID
-	}
-	tag, err := db.Exec(ctx, sqlTaskTagsCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "task_tags.CreateMany", "task_tags")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlTaskTagsCreateMany,
+		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TaskID }),
+		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TagID }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "task_tags.CreateMany", "task_tags")
 }
 
 const sqlTaskTagsCreateManyReturning = `-- name: task_tags.CreateManyReturning
@@ -345,22 +289,15 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.TaskID
-		a2[i] = n.TagID
-	}
-	res, err := db.Query(ctx, sqlTaskTagsCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTaskTag)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlTaskTagsCreateManyReturning,
+		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TaskID }),
+		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TagID }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTaskTag)
+	return items, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
 }
 
 const sqlTaskTagsUpsertByTaskIDAndTagID = `-- name: task_tags.UpsertByTaskIDAndTagID
@@ -459,14 +396,8 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTaskTagsListByTaskID, taskID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTaskTag)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	return items, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
 }
 
 const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
@@ -477,27 +408,11 @@ WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 // keys, grouped by task_id, each group in primary key order, with one query. Keys
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
-	m := make(map[int64][]TaskTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]TaskTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTaskTagsLoadByTaskID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v TaskTag
-		if err := scanTaskTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.TaskID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTaskTag, func(v *TaskTag) int64 { return v.TaskID })
 }
 
 // LoadByTaskID returns the rows of table task_tags whose task_id is one of keys,
@@ -511,10 +426,7 @@ func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.LoadByTaskID", "task_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "task_tags.LoadByTaskID", "task_tags")
 }
 
 const sqlTaskTagsListByTagID = `-- name: task_tags.ListByTagID replica=ok
@@ -530,14 +442,8 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTaskTagsListByTagID, tagID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.ListByTagID", "task_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTaskTag)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.ListByTagID", "task_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	return items, wrapErr(err, "task_tags.ListByTagID", "task_tags")
 }
 
 const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
@@ -548,27 +454,11 @@ WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 // keys, grouped by tag_id, each group in primary key order, with one query. Keys
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
-	m := make(map[int64][]TaskTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]TaskTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTaskTagsLoadByTagID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v TaskTag
-		if err := scanTaskTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.TagID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTaskTag, func(v *TaskTag) int64 { return v.TagID })
 }
 
 // LoadByTagID returns the rows of table task_tags whose tag_id is one of keys,
@@ -582,10 +472,7 @@ func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64]
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTaskTagsByTagID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.LoadByTagID", "task_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "task_tags.LoadByTagID", "task_tags")
 }
 
 const sqlTaskTagsListByOrgID = `-- name: task_tags.ListByOrgID replica=ok
@@ -601,14 +488,8 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTaskTagsListByOrgID, orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTaskTag)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	return items, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
 }
 
 const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok
@@ -619,27 +500,11 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 // keys, grouped by org_id, each group in primary key order, with one query. Keys
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
-	m := make(map[uuid.UUID][]TaskTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]TaskTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTaskTagsLoadByOrgID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v TaskTag
-		if err := scanTaskTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTaskTag, func(v *TaskTag) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table task_tags whose org_id is one of keys,
@@ -653,8 +518,5 @@ func (r *TaskTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTaskTagsByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "task_tags.LoadByOrgID", "task_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "task_tags.LoadByOrgID", "task_tags")
 }

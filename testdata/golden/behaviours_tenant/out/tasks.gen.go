@@ -119,11 +119,8 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Task
-	if err := scanTask(db.QueryRow(ctx, sqlTasksCreate, n.ProjectID, n.Title, n.Done.Ptr(), tenant, runtime.ActorArg(ctx)), &v); err != nil {
-		return Task{}, wrapErr(err, "tasks.Create", "tasks")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTasksCreate, n.ProjectID, n.Title, n.Done.Ptr(), tenant, runtime.ActorArg(ctx)), scanTask)
+	return v, wrapErr(err, "tasks.Create", "tasks")
 }
 
 const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
@@ -138,11 +135,8 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Task
-	if err := scanTask(db.QueryRow(ctx, sqlTasksFindByID, id, tenant), &v); err != nil {
-		return Task{}, wrapErr(err, "tasks.FindByID", "tasks")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTasksFindByID, id, tenant), scanTask)
+	return v, wrapErr(err, "tasks.FindByID", "tasks")
 }
 
 const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
@@ -158,48 +152,20 @@ func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.FindAll", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTask)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.FindAll", "tasks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	return items, wrapErr(err, "tasks.FindAll", "tasks")
 }
 
 // Stream yields every row of table tasks, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
-	return func(yield func(Task, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Stream", "tasks")
-		if err != nil {
-			yield(Task{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlTasksFindAll, tenant)
-		if err != nil {
-			yield(Task{}, wrapErr(err, "tasks.Stream", "tasks"))
-			return
-		}
-		defer rows.Close()
-		var v Task
-		for rows.Next() {
-			v = Task{}
-			if err := scanTask(rows, &v); err != nil {
-				yield(Task{}, wrapErr(err, "tasks.Stream", "tasks"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Task{}, wrapErr(err, "tasks.Stream", "tasks"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Stream", "tasks")
+	if err != nil {
+		return runtime.StreamError[Task](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "tasks.Stream", "tasks") }, scanTask, sqlTasksFindAll, tenant)
 }
 
 const sqlTasksListFirst = `-- name: tasks.List replica=ok
@@ -223,27 +189,15 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		return runtime.Page[Task]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlTasksListFirst, size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Task]{}, wrapErr(err, "tasks.List", "tasks")
-		}
-		rows, err = db.Query(ctx, sqlTasksListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Task]{}, wrapErr(err, "tasks.List", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTask)
-	if err != nil {
-		return runtime.Page[Task]{}, wrapErr(err, "tasks.List", "tasks")
-	}
-	return runtime.NewPage(items, size, func(v *Task) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Task]{
+		First: sqlTasksListFirst,
+		After: sqlTasksListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanTask,
+		Key:   func(v *Task) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "tasks.List", "tasks")
 }
 
 const sqlTasksUpdate = `-- name: tasks.Update
@@ -285,11 +239,9 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 	var v Task
 	if err := scanTask(db.QueryRow(ctx, sqlTasksUpdate, id, u.ProjectID.Ptr(), u.Title.Ptr(), u.Done.Ptr(), version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if xerr := db.QueryRow(ctx, sqlTasksExists, id, tenant).Scan(&exists); xerr != nil {
-				err = xerr
-			} else if exists {
-				err = runtime.NewStaleVersionError("tasks.Update", "tasks")
+			// No row matched: a stale version is a conflict; a missing row stays not found.
+			if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
+				err = stale
 			}
 		}
 		return Task{}, wrapErr(err, "tasks.Update", "tasks")
@@ -319,23 +271,11 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlTasksDelete, id, version, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return false, wrapErr(err, "tasks.Delete", "tasks")
+	if err != nil || tag.RowsAffected() > 0 {
+		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
 	}
-	if tag.RowsAffected() > 0 {
-		return true, nil
-	}
-	err = pgx.ErrNoRows
-	var exists bool
-	if xerr := db.QueryRow(ctx, sqlTasksExists, id, tenant).Scan(&exists); xerr != nil {
-		err = xerr
-	} else if exists {
-		err = runtime.NewStaleVersionError("tasks.Delete", "tasks")
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return false, wrapErr(err, "tasks.Delete", "tasks")
+	// No row matched: a stale version is a conflict; a missing row is false.
+	return false, wrapErr(runtime.StaleVersion(ctx, db, "tasks.Delete", "tasks", sqlTasksExists, id, tenant), "tasks.Delete", "tasks")
 }
 
 const sqlTasksCount = `-- name: tasks.Count replica=ok
@@ -349,11 +289,8 @@ func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlTasksCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tasks.Count", "tasks")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlTasksCount, tenant))
+	return n, wrapErr(err, "tasks.Count", "tasks")
 }
 
 const sqlTasksAuditTrail = `-- name: tasks.AuditTrail replica=ok
@@ -373,14 +310,8 @@ func (r *TaskRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEnt
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksAuditTrail, id, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.AuditTrail", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, 0, runtime.ScanAuditEntry)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.AuditTrail", "tasks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	return items, wrapErr(err, "tasks.AuditTrail", "tasks")
 }
 
 const sqlTasksFindByIDs = `-- name: tasks.FindByIDs replica=ok
@@ -400,14 +331,8 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlTasksFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.FindByIDs", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTask)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.FindByIDs", "tasks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTask)
+	return items, wrapErr(err, "tasks.FindByIDs", "tasks")
 }
 
 const sqlTasksCreateMany = `-- name: tasks.CreateMany
@@ -438,17 +363,16 @@ func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*bool, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ProjectID
-		a2[i] = n.Title
-		a3[i] = n.Done.Ptr()
-	}
 	var n int64
-	if err := db.QueryRow(ctx, sqlTasksCreateMany, a1, a2, a3, tenant, runtime.ActorArg(ctx)).Scan(&n); err != nil {
+	if err := db.QueryRow(
+		ctx,
+		sqlTasksCreateMany,
+		runtime.Column(rows, func(n *NewTask) int64 { return n.ProjectID }),
+		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
+		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
+		tenant,
+		runtime.ActorArg(ctx),
+	).Scan(&n); err != nil {
 		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
 	}
 	return n, nil
@@ -481,24 +405,17 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*bool, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ProjectID
-		a2[i] = n.Title
-		a3[i] = n.Done.Ptr()
-	}
-	res, err := db.Query(ctx, sqlTasksCreateManyReturning, a1, a2, a3, tenant, runtime.ActorArg(ctx))
-	if err != nil {
-		return nil, wrapErr(err, "tasks.CreateManyReturning", "tasks")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTask)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.CreateManyReturning", "tasks")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlTasksCreateManyReturning,
+		runtime.Column(rows, func(n *NewTask) int64 { return n.ProjectID }),
+		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
+		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
+		tenant,
+		runtime.ActorArg(ctx),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTask)
+	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
 }
 
 const sqlTasksListByOrgID = `-- name: tasks.ListByOrgID replica=ok
@@ -514,14 +431,8 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksListByOrgID, orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.ListByOrgID", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTask)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.ListByOrgID", "tasks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	return items, wrapErr(err, "tasks.ListByOrgID", "tasks")
 }
 
 const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
@@ -532,27 +443,11 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 // grouped by org_id, each group in primary key order, with one query. Keys without
 // rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Task, error) {
-	m := make(map[uuid.UUID][]Task)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Task{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTasksLoadByOrgID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Task
-		if err := scanTask(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTask, func(v *Task) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table tasks whose org_id is one of keys, grouped
@@ -566,10 +461,7 @@ func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTasksByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.LoadByOrgID", "tasks")
-	}
-	return m, nil
+	return m, wrapErr(err, "tasks.LoadByOrgID", "tasks")
 }
 
 const sqlTasksListByProjectID = `-- name: tasks.ListByProjectID replica=ok
@@ -585,14 +477,8 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksListByProjectID, projectID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.ListByProjectID", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTask)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.ListByProjectID", "tasks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	return items, wrapErr(err, "tasks.ListByProjectID", "tasks")
 }
 
 const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok
@@ -604,27 +490,11 @@ WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 // Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]Task, error) {
-	m := make(map[int64][]Task)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Task{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTasksLoadByProjectID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Task
-		if err := scanTask(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.ProjectID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTask, func(v *Task) int64 { return v.ProjectID })
 }
 
 // LoadByProjectID returns the rows of table tasks whose project_id is one of keys,
@@ -638,10 +508,7 @@ func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.LoadByProjectID", "tasks")
-	}
-	return m, nil
+	return m, wrapErr(err, "tasks.LoadByProjectID", "tasks")
 }
 
 // LoadTaskTags returns the rows of table task_tags that reference each of parents
@@ -659,10 +526,7 @@ func (r *TaskRepo) LoadTaskTags(ctx context.Context, parents []Task) (map[int64]
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.LoadTaskTags", "tasks")
-	}
-	return m, nil
+	return m, wrapErr(err, "tasks.LoadTaskTags", "tasks")
 }
 
 const sqlTasksOpen = `-- name: tasks.Open replica=ok
@@ -678,12 +542,6 @@ func (r *TaskRepo) Open(ctx context.Context) ([]Task, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksOpen, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.Open", "tasks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTask)
-	if err != nil {
-		return nil, wrapErr(err, "tasks.Open", "tasks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	return items, wrapErr(err, "tasks.Open", "tasks")
 }

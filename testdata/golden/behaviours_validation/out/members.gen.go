@@ -11,9 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -239,234 +236,53 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewMember) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 254) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 254 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
-	}
-	{
-		v := n.Handle
-		if runtime.ShorterThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must be at least 3 characters long",
-			})
-		} else if runtime.LongerThan(v, 20) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must be at most 20 characters long",
-			})
-		} else if !patternMemberHandle.MatchString(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must match the pattern [a-z][a-z0-9_]*",
-			})
-		}
-	}
-	{
-		v := n.Name
-		if len(v) == 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must not be empty",
-			})
-		} else if runtime.LongerThan(v, 50) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 50 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesMemberEmail.Check(&f, "email", n.Email)
+	rulesMemberHandle.Check(&f, "handle", n.Handle)
+	rulesMemberName.Check(&f, "name", n.Name)
 	if n.Website != nil {
-		v := *n.Website
-		if !runtime.IsURL(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "website",
-				Message: "must be an absolute URL",
-			})
-		}
+		rulesMemberWebsite.Check(&f, "website", (*n.Website))
 	}
 	if n.Phone != nil {
-		v := *n.Phone
-		if !runtime.IsE164(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be a phone number in E.164 form, such as +14155550123",
-			})
-		}
+		rulesMemberPhone.Check(&f, "phone", (*n.Phone))
 	}
 	if n.Host.Set {
-		v := n.Host.Value
-		if !runtime.IsHostname(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "host",
-				Message: "must be a host name",
-			})
-		}
+		rulesMemberHost.Check(&f, "host", n.Host.Value)
 	}
-	{
-		v := n.Slug
-		if !runtime.IsSlug(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be lower-case letters and digits joined by single hyphens",
-			})
-		}
-	}
+	rulesMemberSlug.Check(&f, "slug", n.Slug)
 	if n.Initials != nil {
-		v := strings.TrimRight(*n.Initials, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "initials",
-				Message: "must be at most 3 characters long",
-			})
-		} else if !runtime.IsAlpha(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "initials",
-				Message: "must be ASCII letters only",
-			})
-		}
+		rulesMemberInitials.Check(&f, "initials", (*n.Initials))
 	}
 	if n.Code.Set {
-		v := n.Code.Value
-		if !runtime.IsAlphanumeric(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be ASCII letters and digits only",
-			})
-		}
+		rulesMemberCode.Check(&f, "code", n.Code.Value)
 	}
 	if n.Ref != nil {
-		v := *n.Ref
-		if !runtime.IsUUID(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "ref",
-				Message: "must be a UUID",
-			})
-		}
+		rulesMemberRef.Check(&f, "ref", (*n.Ref))
 	}
 	if n.Age != nil {
-		v := *n.Age
-		if v < 13 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "age",
-				Message: "must be at least 13",
-			})
-		} else if v > 130 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "age",
-				Message: "must be at most 130",
-			})
-		}
+		rulesMemberAge.Check(&f, "age", (*n.Age))
 	}
 	if n.Score.Set {
-		v := n.Score.Value
-		if v < -10 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "score",
-				Message: "must be at least -10",
-			})
-		} else if v > 10 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "score",
-				Message: "must be at most 10",
-			})
-		}
+		rulesMemberScore.Check(&f, "score", n.Score.Value)
 	}
 	if n.Balance.Set {
-		v := n.Balance.Value
-		if v.LessThan(minMemberBalance) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "balance",
-				Message: "must be at least 0",
-			})
-		} else if v.GreaterThan(maxMemberBalance) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "balance",
-				Message: "must be at most 1000000",
-			})
-		}
+		rulesMemberBalance.Check(&f, "balance", n.Balance.Value)
 	}
 	if n.Ratio.Set {
-		v := n.Ratio.Value
-		if v < 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "ratio",
-				Message: "must be at least 0",
-			})
-		} else if v > 1 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "ratio",
-				Message: "must be at most 1",
-			})
-		}
+		rulesMemberRatio.Check(&f, "ratio", n.Ratio.Value)
 	}
 	if n.Plan.Set {
-		v := n.Plan.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "plan",
-				Message: "must be one of \"free\", \"pro\", \"enterprise\"",
-			})
-		}
+		f.Check("plan", n.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if n.Plans.Set {
-		v := n.Plans.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "plans",
-				Message: "must be one of \"free\", \"pro\", \"enterprise\"",
-			})
-		}
+		f.Check("plans", runtime.AllValid(n.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
-	{
-		v := n.Tags
-		if len(v) == 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "tags",
-				Message: "must not be empty",
-			})
-		}
-	}
+	f.Check("tags", len(n.Tags) > 0, runtime.MsgNotEmpty)
 	if n.Motto != nil {
-		v := *n.Motto
-		if !patternMemberMotto.MatchString(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "motto",
-				Message: "must match the pattern \\b\\w+\\b( \\w+)*",
-			})
-		}
+		rulesMemberMotto.Check(&f, "motto", (*n.Motto))
 	}
-	{
-		v := n.Password
-		if runtime.ShorterThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "password",
-				Message: "must be at least 8 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "members", fields)
-	}
-	return nil
+	rulesMemberPassword.Check(&f, "password", n.Password)
+	return f.Err("members")
 }
 
 // Validate checks u against the spec's rules for table members, field by field for
@@ -475,247 +291,148 @@ func (n *NewMember) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *MemberUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 254) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 254 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
+		rulesMemberEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Handle.Set {
-		v := u.Handle.Value
-		if runtime.ShorterThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must be at least 3 characters long",
-			})
-		} else if runtime.LongerThan(v, 20) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must be at most 20 characters long",
-			})
-		} else if !patternMemberHandle.MatchString(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must match the pattern [a-z][a-z0-9_]*",
-			})
-		}
+		rulesMemberHandle.Check(&f, "handle", u.Handle.Value)
 	}
 	if u.Name.Set {
-		v := u.Name.Value
-		if len(v) == 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must not be empty",
-			})
-		} else if runtime.LongerThan(v, 50) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 50 characters long",
-			})
-		}
+		rulesMemberName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Website.Set && u.Website.Value != nil {
-		v := *u.Website.Value
-		if !runtime.IsURL(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "website",
-				Message: "must be an absolute URL",
-			})
-		}
+		rulesMemberWebsite.Check(&f, "website", (*u.Website.Value))
 	}
 	if u.Phone.Set && u.Phone.Value != nil {
-		v := *u.Phone.Value
-		if !runtime.IsE164(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be a phone number in E.164 form, such as +14155550123",
-			})
-		}
+		rulesMemberPhone.Check(&f, "phone", (*u.Phone.Value))
 	}
 	if u.Host.Set {
-		v := u.Host.Value
-		if !runtime.IsHostname(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "host",
-				Message: "must be a host name",
-			})
-		}
+		rulesMemberHost.Check(&f, "host", u.Host.Value)
 	}
 	if u.Slug.Set {
-		v := u.Slug.Value
-		if !runtime.IsSlug(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be lower-case letters and digits joined by single hyphens",
-			})
-		}
+		rulesMemberSlug.Check(&f, "slug", u.Slug.Value)
 	}
 	if u.Initials.Set && u.Initials.Value != nil {
-		v := strings.TrimRight(*u.Initials.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "initials",
-				Message: "must be at most 3 characters long",
-			})
-		} else if !runtime.IsAlpha(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "initials",
-				Message: "must be ASCII letters only",
-			})
-		}
+		rulesMemberInitials.Check(&f, "initials", (*u.Initials.Value))
 	}
 	if u.Code.Set {
-		v := u.Code.Value
-		if !runtime.IsAlphanumeric(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be ASCII letters and digits only",
-			})
-		}
+		rulesMemberCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Ref.Set && u.Ref.Value != nil {
-		v := *u.Ref.Value
-		if !runtime.IsUUID(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "ref",
-				Message: "must be a UUID",
-			})
-		}
+		rulesMemberRef.Check(&f, "ref", (*u.Ref.Value))
 	}
 	if u.Age.Set && u.Age.Value != nil {
-		v := *u.Age.Value
-		if v < 13 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "age",
-				Message: "must be at least 13",
-			})
-		} else if v > 130 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "age",
-				Message: "must be at most 130",
-			})
-		}
+		rulesMemberAge.Check(&f, "age", (*u.Age.Value))
 	}
 	if u.Score.Set {
-		v := u.Score.Value
-		if v < -10 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "score",
-				Message: "must be at least -10",
-			})
-		} else if v > 10 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "score",
-				Message: "must be at most 10",
-			})
-		}
+		rulesMemberScore.Check(&f, "score", u.Score.Value)
 	}
 	if u.Balance.Set {
-		v := u.Balance.Value
-		if v.LessThan(minMemberBalance) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "balance",
-				Message: "must be at least 0",
-			})
-		} else if v.GreaterThan(maxMemberBalance) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "balance",
-				Message: "must be at most 1000000",
-			})
-		}
+		rulesMemberBalance.Check(&f, "balance", u.Balance.Value)
 	}
 	if u.Ratio.Set {
-		v := u.Ratio.Value
-		if v < 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "ratio",
-				Message: "must be at least 0",
-			})
-		} else if v > 1 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "ratio",
-				Message: "must be at most 1",
-			})
-		}
+		rulesMemberRatio.Check(&f, "ratio", u.Ratio.Value)
 	}
 	if u.Plan.Set {
-		v := u.Plan.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "plan",
-				Message: "must be one of \"free\", \"pro\", \"enterprise\"",
-			})
-		}
+		f.Check("plan", u.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if u.Plans.Set {
-		v := u.Plans.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "plans",
-				Message: "must be one of \"free\", \"pro\", \"enterprise\"",
-			})
-		}
+		f.Check("plans", runtime.AllValid(u.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if u.Tags.Set {
-		v := u.Tags.Value
-		if len(v) == 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "tags",
-				Message: "must not be empty",
-			})
-		}
+		f.Check("tags", len(u.Tags.Value) > 0, runtime.MsgNotEmpty)
 	}
 	if u.Motto.Set && u.Motto.Value != nil {
-		v := *u.Motto.Value
-		if !patternMemberMotto.MatchString(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "motto",
-				Message: "must match the pattern \\b\\w+\\b( \\w+)*",
-			})
-		}
+		rulesMemberMotto.Check(&f, "motto", (*u.Motto.Value))
 	}
 	if u.Password.Set {
-		v := u.Password.Value
-		if runtime.ShorterThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "password",
-				Message: "must be at least 8 characters long",
-			})
-		}
+		rulesMemberPassword.Check(&f, "password", u.Password.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "members", fields)
-	}
-	return nil
+	return f.Err("members")
 }
 
 var (
-	// patternMemberHandle is the pattern of column members.handle, anchored at both
-	// ends.
-	patternMemberHandle = regexp.MustCompile("^(?:[a-z][a-z0-9_]*)$")
-	// patternMemberMotto is the pattern of column members.motto, anchored at both
-	// ends.
-	patternMemberMotto = regexp.MustCompile("^(?:\\b\\w+\\b( \\w+)*)$")
-	// minMemberBalance is the lower bound of column members.balance.
-	minMemberBalance = decimal.RequireFromString("0")
-	// maxMemberBalance is the upper bound of column members.balance.
-	maxMemberBalance = decimal.RequireFromString("1000000")
+	// rulesMemberEmail are the rules of column members.email.
+	rulesMemberEmail = runtime.TextRules{
+		MaxLength: 254,
+		Format:    "email",
+	}
+	// rulesMemberHandle are the rules of column members.handle.
+	rulesMemberHandle = runtime.TextRules{
+		MinLength: 3,
+		MaxLength: 20,
+		Pattern:   runtime.NewPattern("[a-z][a-z0-9_]*"),
+	}
+	// rulesMemberName are the rules of column members.name.
+	rulesMemberName = runtime.TextRules{
+		NotEmpty:  true,
+		MaxLength: 50,
+	}
+	// rulesMemberWebsite are the rules of column members.website.
+	rulesMemberWebsite = runtime.TextRules{
+		Format: "url",
+	}
+	// rulesMemberPhone are the rules of column members.phone.
+	rulesMemberPhone = runtime.TextRules{
+		Format: "e164",
+	}
+	// rulesMemberHost are the rules of column members.host.
+	rulesMemberHost = runtime.TextRules{
+		Format: "hostname",
+	}
+	// rulesMemberSlug are the rules of column members.slug.
+	rulesMemberSlug = runtime.TextRules{
+		Format: "slug",
+	}
+	// rulesMemberInitials are the rules of column members.initials.
+	rulesMemberInitials = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+		Format:    "alpha",
+	}
+	// rulesMemberCode are the rules of column members.code.
+	rulesMemberCode = runtime.TextRules{
+		Format: "alphanumeric",
+	}
+	// rulesMemberRef are the rules of column members.ref.
+	rulesMemberRef = runtime.TextRules{
+		Format: "uuid",
+	}
+	// rulesMemberAge are the rules of column members.age.
+	rulesMemberAge = runtime.NumberRules[int32]{
+		Min:    13,
+		HasMin: true,
+		Max:    130,
+		HasMax: true,
+	}
+	// rulesMemberScore are the rules of column members.score.
+	rulesMemberScore = runtime.NumberRules[int16]{
+		Min:    -10,
+		HasMin: true,
+		Max:    10,
+		HasMax: true,
+	}
+	// rulesMemberBalance are the rules of column members.balance.
+	rulesMemberBalance = runtime.DecimalRules{
+		Min: runtime.DecimalBound("0"),
+		Max: runtime.DecimalBound("1000000"),
+	}
+	// rulesMemberRatio are the rules of column members.ratio.
+	rulesMemberRatio = runtime.NumberRules[float64]{
+		Min:    0,
+		HasMin: true,
+		Max:    1,
+		HasMax: true,
+	}
+	// rulesMemberMotto are the rules of column members.motto.
+	rulesMemberMotto = runtime.TextRules{
+		Pattern: runtime.NewPattern("\\b\\w+\\b( \\w+)*"),
+	}
+	// rulesMemberPassword are the rules of column members.password.
+	rulesMemberPassword = runtime.TextRules{
+		MinLength: 8,
+	}
 )
 
 // scanMember reads a row of table members, columns in table order, into v.
@@ -734,11 +451,8 @@ func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Create", "members")
 	}
-	var v Member
-	if err := scanMember(r.db.QueryRow(ctx, sqlMembersCreate, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), &v); err != nil {
-		return Member{}, wrapErr(err, "members.Create", "members")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersCreate, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), scanMember)
+	return v, wrapErr(err, "members.Create", "members")
 }
 
 const sqlMembersFindByID = `-- name: members.FindByID replica=ok
@@ -748,11 +462,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table members with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	var v Member
-	if err := scanMember(r.db.QueryRow(ctx, sqlMembersFindByID, id), &v); err != nil {
-		return Member{}, wrapErr(err, "members.FindByID", "members")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersFindByID, id), scanMember)
+	return v, wrapErr(err, "members.FindByID", "members")
 }
 
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
@@ -762,42 +473,15 @@ SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "
 // whole result in memory; use List or Stream for large tables.
 func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 	rows, err := r.db.Query(ctx, sqlMembersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "members.FindAll", "members")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMember)
-	if err != nil {
-		return nil, wrapErr(err, "members.FindAll", "members")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMember)
+	return items, wrapErr(err, "members.FindAll", "members")
 }
 
 // Stream yields every row of table members, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
-	return func(yield func(Member, error) bool) {
-		rows, err := r.db.Query(ctx, sqlMembersFindAll)
-		if err != nil {
-			yield(Member{}, wrapErr(err, "members.Stream", "members"))
-			return
-		}
-		defer rows.Close()
-		var v Member
-		for rows.Next() {
-			v = Member{}
-			if err := scanMember(rows, &v); err != nil {
-				yield(Member{}, wrapErr(err, "members.Stream", "members"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Member{}, wrapErr(err, "members.Stream", "members"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, sqlMembersFindAll)
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok
@@ -815,28 +499,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlMembersListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Member]{}, wrapErr(err, "members.List", "members")
-		}
-		rows, err = r.db.Query(ctx, sqlMembersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Member]{}, wrapErr(err, "members.List", "members")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanMember)
-	if err != nil {
-		return runtime.Page[Member]{}, wrapErr(err, "members.List", "members")
-	}
-	return runtime.NewPage(items, size, func(v *Member) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
+		First: sqlMembersListFirst,
+		After: sqlMembersListAfter,
+		Scan:  scanMember,
+		Key:   func(v *Member) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "members.List", "members")
 }
 
 const sqlMembersUpdate = `-- name: members.Update sensitive=28
@@ -887,10 +557,7 @@ DELETE FROM "members" WHERE "id" = $1`
 // there was one.
 func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMembersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "members.Delete", "members")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "members.Delete", "members")
 }
 
 const sqlMembersCount = `-- name: members.Count replica=ok
@@ -898,11 +565,8 @@ SELECT count(*) FROM "members"`
 
 // Count returns the number of rows of table members.
 func (r *MemberRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlMembersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "members.Count", "members")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembersCount))
+	return n, wrapErr(err, "members.Count", "members")
 }
 
 const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
@@ -917,205 +581,51 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlMembersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "members.FindByIDs", "members")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanMember)
-	if err != nil {
-		return nil, wrapErr(err, "members.FindByIDs", "members")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanMember)
+	return items, wrapErr(err, "members.FindByIDs", "members")
 }
 
-// copyMembersSource feeds rows of NewMember to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyMembersSource struct {
-	rows []NewMember
-	mask uint64
-	i    int
-	vals [21]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyMembersSource) maskOf(n *NewMember) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Host.Set {
-		m |= 1 << 1
-	}
-	if n.Code.Set {
-		m |= 1 << 2
-	}
-	if n.Score.Set {
-		m |= 1 << 3
-	}
-	if n.Balance.Set {
-		m |= 1 << 4
-	}
-	if n.Ratio.Set {
-		m |= 1 << 5
-	}
-	if n.Plan.Set {
-		m |= 1 << 6
-	}
-	if n.Plans.Set {
-		m |= 1 << 7
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyMembersSource) columns() []string {
-	cols := make([]string, 0, 21)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "team_id")
-	cols = append(cols, "email")
-	cols = append(cols, "handle")
-	cols = append(cols, "name")
-	cols = append(cols, "website")
-	cols = append(cols, "phone")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "host")
-	}
-	cols = append(cols, "slug")
-	cols = append(cols, "initials")
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "code")
-	}
-	cols = append(cols, "ref")
-	cols = append(cols, "age")
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "score")
-	}
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "balance")
-	}
-	if s.mask&(1<<5) != 0 {
-		cols = append(cols, "ratio")
-	}
-	if s.mask&(1<<6) != 0 {
-		cols = append(cols, "plan")
-	}
-	if s.mask&(1<<7) != 0 {
-		cols = append(cols, "plans")
-	}
-	cols = append(cols, "tags")
-	cols = append(cols, "motto")
-	cols = append(cols, "password")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyMembersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyMembersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.TeamID)
-	v = append(v, n.Email)
-	v = append(v, n.Handle)
-	v = append(v, n.Name)
-	v = append(v, n.Website)
-	v = append(v, n.Phone)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Host.Value)
-	}
-	v = append(v, n.Slug)
-	v = append(v, n.Initials)
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Code.Value)
-	}
-	v = append(v, n.Ref)
-	v = append(v, n.Age)
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Score.Value)
-	}
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Balance.Value)
-	}
-	if s.mask&(1<<5) != 0 {
-		v = append(v, n.Ratio.Value)
-	}
-	if s.mask&(1<<6) != 0 {
-		v = append(v, n.Plan.Value)
-	}
-	if s.mask&(1<<7) != 0 {
-		v = append(v, n.Plans.Value)
-	}
-	v = append(v, n.Tags)
-	v = append(v, n.Motto)
-	v = append(v, n.Password)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyMembersSource) Err() error {
-	return nil
-}
+// copyMembers sends rows of NewMember to table members with COPY, reading each
+// value in place.
+var copyMembers = runtime.NewCopier(
+	"members",
+	[]string{"\"plan\""},
+	runtime.CopyOpt("id", func(n *NewMember) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("team_id", func(n *NewMember) any { return &n.TeamID }),
+	runtime.CopyValue("email", func(n *NewMember) any { return &n.Email }),
+	runtime.CopyValue("handle", func(n *NewMember) any { return &n.Handle }),
+	runtime.CopyValue("name", func(n *NewMember) any { return &n.Name }),
+	runtime.CopyValue("website", func(n *NewMember) any { return &n.Website }),
+	runtime.CopyValue("phone", func(n *NewMember) any { return &n.Phone }),
+	runtime.CopyOpt("host", func(n *NewMember) *runtime.Opt[string] { return &n.Host }),
+	runtime.CopyValue("slug", func(n *NewMember) any { return &n.Slug }),
+	runtime.CopyValue("initials", func(n *NewMember) any { return &n.Initials }),
+	runtime.CopyOpt("code", func(n *NewMember) *runtime.Opt[string] { return &n.Code }),
+	runtime.CopyValue("ref", func(n *NewMember) any { return &n.Ref }),
+	runtime.CopyValue("age", func(n *NewMember) any { return &n.Age }),
+	runtime.CopyOpt("score", func(n *NewMember) *runtime.Opt[int16] { return &n.Score }),
+	runtime.CopyOpt("balance", func(n *NewMember) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
+	runtime.CopyOpt("ratio", func(n *NewMember) *runtime.Opt[float64] { return &n.Ratio }),
+	runtime.CopyOpt("plan", func(n *NewMember) *runtime.Opt[Plan] { return &n.Plan }),
+	runtime.CopyOpt("plans", func(n *NewMember) *runtime.Opt[[]Plan] { return &n.Plans }),
+	runtime.CopyValue("tags", func(n *NewMember) any { return &n.Tags }),
+	runtime.CopyValue("motto", func(n *NewMember) any { return &n.Motto }),
+	runtime.CopyValue("password", func(n *NewMember) any { return &n.Password }),
+)
 
 // CreateMany inserts rows into table members with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. It runs in a transaction (a savepoint when r is one), on whose
-// connection it registers the enum types "plan" so that pgx can send enum arrays
-// in COPY's binary format. COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). It runs in a transaction, on whose connection it registers the enum types
+// "plan" so that pgx can send enum arrays in COPY's binary format. COPY does not
+// return rows; CreateManyReturning does.
 func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "members.CreateMany", "members")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyMembersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"plan\""); err != nil {
-			return err
-		}
-		total = 0
-		for _, m := range masks {
-			s := &copyMembersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"members"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "members.CreateMany", "members")
-	}
-	return total, nil
+	n, err := copyMembers.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "members.CreateMany", "members")
 }
 
 // CreateManyReturning inserts rows into table members and returns them as stored,
@@ -1186,11 +696,8 @@ func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, er
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.UpsertByEmail", "members")
 	}
-	var v Member
-	if err := scanMember(r.db.QueryRow(ctx, sqlMembersUpsertByEmail, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), &v); err != nil {
-		return Member{}, wrapErr(err, "members.UpsertByEmail", "members")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersUpsertByEmail, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), scanMember)
+	return v, wrapErr(err, "members.UpsertByEmail", "members")
 }
 
 const sqlMembersCreateIfAbsentByEmail = `-- name: members.CreateIfAbsentByEmail sensitive=21
@@ -1240,14 +747,8 @@ WHERE "team_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, error) {
 	rows, err := r.db.Query(ctx, sqlMembersListByTeamID, teamID)
-	if err != nil {
-		return nil, wrapErr(err, "members.ListByTeamID", "members")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMember)
-	if err != nil {
-		return nil, wrapErr(err, "members.ListByTeamID", "members")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMember)
+	return items, wrapErr(err, "members.ListByTeamID", "members")
 }
 
 const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
@@ -1258,27 +759,11 @@ WHERE "team_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by team_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Member, error) {
-	m := make(map[int64][]Member)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Member{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembersLoadByTeamID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Member
-		if err := scanMember(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.TeamID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanMember, func(v *Member) int64 { return *v.TeamID })
 }
 
 // LoadByTeamID returns the rows of table members whose team_id is one of keys,
@@ -1287,8 +772,5 @@ func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (ma
 // row. Keys without rows are not in the map.
 func (r *MemberRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]Member, error) {
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "members.LoadByTeamID", "members")
-	}
-	return m, nil
+	return m, wrapErr(err, "members.LoadByTeamID", "members")
 }

@@ -60,25 +60,9 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewTeam) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Name
-		if len(v) == 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must not be empty",
-			})
-		} else if runtime.LongerThan(v, 40) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 40 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "teams", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesTeamName.Check(&f, "name", n.Name)
+	return f.Err("teams")
 }
 
 // Validate checks u against the spec's rules for table teams, field by field for
@@ -87,26 +71,20 @@ func (n *NewTeam) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *TeamUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Name.Set {
-		v := u.Name.Value
-		if len(v) == 0 {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must not be empty",
-			})
-		} else if runtime.LongerThan(v, 40) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "name",
-				Message: "must be at most 40 characters long",
-			})
-		}
+		rulesTeamName.Check(&f, "name", u.Name.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "teams", fields)
-	}
-	return nil
+	return f.Err("teams")
 }
+
+var (
+	// rulesTeamName are the rules of column teams.name.
+	rulesTeamName = runtime.TextRules{
+		NotEmpty:  true,
+		MaxLength: 40,
+	}
+)
 
 // scanTeam reads a row of table teams, columns in table order, into v.
 func scanTeam(row pgx.Row, v *Team) error {
@@ -124,11 +102,8 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
 	}
-	var v Team
-	if err := scanTeam(r.db.QueryRow(ctx, sqlTeamsCreate, n.Name), &v); err != nil {
-		return Team{}, wrapErr(err, "teams.Create", "teams")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsCreate, n.Name), scanTeam)
+	return v, wrapErr(err, "teams.Create", "teams")
 }
 
 const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
@@ -138,11 +113,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table teams with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	var v Team
-	if err := scanTeam(r.db.QueryRow(ctx, sqlTeamsFindByID, id), &v); err != nil {
-		return Team{}, wrapErr(err, "teams.FindByID", "teams")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsFindByID, id), scanTeam)
+	return v, wrapErr(err, "teams.FindByID", "teams")
 }
 
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
@@ -152,42 +124,15 @@ SELECT "id", "name" FROM "teams" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	rows, err := r.db.Query(ctx, sqlTeamsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "teams.FindAll", "teams")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTeam)
-	if err != nil {
-		return nil, wrapErr(err, "teams.FindAll", "teams")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTeam)
+	return items, wrapErr(err, "teams.FindAll", "teams")
 }
 
 // Stream yields every row of table teams, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
-	return func(yield func(Team, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTeamsFindAll)
-		if err != nil {
-			yield(Team{}, wrapErr(err, "teams.Stream", "teams"))
-			return
-		}
-		defer rows.Close()
-		var v Team
-		for rows.Next() {
-			v = Team{}
-			if err := scanTeam(rows, &v); err != nil {
-				yield(Team{}, wrapErr(err, "teams.Stream", "teams"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Team{}, wrapErr(err, "teams.Stream", "teams"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll)
 }
 
 const sqlTeamsListFirst = `-- name: teams.List replica=ok
@@ -205,28 +150,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTeamsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Team]{}, wrapErr(err, "teams.List", "teams")
-		}
-		rows, err = r.db.Query(ctx, sqlTeamsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Team]{}, wrapErr(err, "teams.List", "teams")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTeam)
-	if err != nil {
-		return runtime.Page[Team]{}, wrapErr(err, "teams.List", "teams")
-	}
-	return runtime.NewPage(items, size, func(v *Team) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
+		First: sqlTeamsListFirst,
+		After: sqlTeamsListAfter,
+		Scan:  scanTeam,
+		Key:   func(v *Team) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "teams.List", "teams")
 }
 
 const sqlTeamsUpdate = `-- name: teams.Update
@@ -256,10 +187,7 @@ DELETE FROM "teams" WHERE "id" = $1`
 // there was one.
 func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTeamsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "teams.Delete", "teams")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
 }
 
 const sqlTeamsCount = `-- name: teams.Count replica=ok
@@ -267,11 +195,8 @@ SELECT count(*) FROM "teams"`
 
 // Count returns the number of rows of table teams.
 func (r *TeamRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTeamsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "teams.Count", "teams")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTeamsCount))
+	return n, wrapErr(err, "teams.Count", "teams")
 }
 
 const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
@@ -286,70 +211,27 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTeamsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "teams.FindByIDs", "teams")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTeam)
-	if err != nil {
-		return nil, wrapErr(err, "teams.FindByIDs", "teams")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTeam)
+	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
-// copyTeamsSource feeds rows of NewTeam to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyTeamsSource struct {
-	rows []NewTeam
-	mask uint64
-	i    int
-	vals [1]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyTeamsSource) columns() []string {
-	return []string{"name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyTeamsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyTeamsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyTeamsSource) Err() error {
-	return nil
-}
+// copyTeams sends rows of NewTeam to table teams with COPY, reading each value in
+// place.
+var copyTeams = runtime.NewCopier(
+	"teams",
+	nil,
+	runtime.CopyValue("name", func(n *NewTeam) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table teams with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "teams.CreateMany", "teams")
 	}
-	s := &copyTeamsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"teams"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "teams.CreateMany", "teams")
-	}
-	return n, nil
+	n, err := copyTeams.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "teams.CreateMany", "teams")
 }
 
 const sqlTeamsCreateManyReturning = `-- name: teams.CreateManyReturning
@@ -370,20 +252,13 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
 	}
-	a1 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlTeamsCreateManyReturning, a1)
-	if err != nil {
-		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTeam)
-	if err != nil {
-		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlTeamsCreateManyReturning,
+		runtime.Column(rows, func(n *NewTeam) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTeam)
+	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }
 
 const sqlTeamsUpsertByName = `-- name: teams.UpsertByName
@@ -402,11 +277,8 @@ func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.UpsertByName", "teams")
 	}
-	var v Team
-	if err := scanTeam(r.db.QueryRow(ctx, sqlTeamsUpsertByName, n.Name), &v); err != nil {
-		return Team{}, wrapErr(err, "teams.UpsertByName", "teams")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsUpsertByName, n.Name), scanTeam)
+	return v, wrapErr(err, "teams.UpsertByName", "teams")
 }
 
 const sqlTeamsCreateIfAbsentByName = `-- name: teams.CreateIfAbsentByName
@@ -458,8 +330,5 @@ func (r *TeamRepo) LoadMembers(ctx context.Context, parents []Team) (map[int64][
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "teams.LoadMembers", "teams")
-	}
-	return m, nil
+	return m, wrapErr(err, "teams.LoadMembers", "teams")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // OrderItem is one row of table order_items.
@@ -80,20 +79,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewOrderItem) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.SKU
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "sku",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "order_items", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesOrderItemSKU.Check(&f, "sku", n.SKU)
+	return f.Err("order_items")
 }
 
 // Validate checks u against the spec's rules for table order_items, field by field
@@ -104,6 +92,13 @@ func (n *NewOrderItem) Validate() error {
 func (u *OrderItemUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesOrderItemSKU are the rules of column order_items.sku.
+	rulesOrderItemSKU = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanOrderItem reads a row of table order_items, columns in table order, into v.
 func scanOrderItem(row pgx.Row, v *OrderItem) error {
@@ -121,11 +116,8 @@ func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, 
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
 	}
-	var v OrderItem
-	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsCreate, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), &v); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderItemsCreate, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), scanOrderItem)
+	return v, wrapErr(err, "order_items.Create", "order_items")
 }
 
 const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
@@ -135,11 +127,8 @@ WHERE "order_id" = $1 AND "sku" = $2`
 // FindByID returns the row of table order_items with the given orderID and sku. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	var v OrderItem
-	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsFindByID, orderID, sku), &v); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.FindByID", "order_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderItemsFindByID, orderID, sku), scanOrderItem)
+	return v, wrapErr(err, "order_items.FindByID", "order_items")
 }
 
 const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
@@ -149,42 +138,15 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_
 // the whole result in memory; use List or Stream for large tables.
 func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.FindAll", "order_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.FindAll", "order_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrderItem)
+	return items, wrapErr(err, "order_items.FindAll", "order_items")
 }
 
 // Stream yields every row of table order_items, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
-	return func(yield func(OrderItem, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
-		if err != nil {
-			yield(OrderItem{}, wrapErr(err, "order_items.Stream", "order_items"))
-			return
-		}
-		defer rows.Close()
-		var v OrderItem
-		for rows.Next() {
-			v = OrderItem{}
-			if err := scanOrderItem(rows, &v); err != nil {
-				yield(OrderItem{}, wrapErr(err, "order_items.Stream", "order_items"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(OrderItem{}, wrapErr(err, "order_items.Stream", "order_items"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, sqlOrderItemsFindAll)
 }
 
 const sqlOrderItemsListFirst = `-- name: order_items.List replica=ok
@@ -202,29 +164,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderItem], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrderItemsListFirst, size+1)
-	} else {
-		var orderID int32
-		var sku string
-		if err := runtime.DecodeCursor(page.After, &orderID, &sku); err != nil {
-			return runtime.Page[OrderItem]{}, wrapErr(err, "order_items.List", "order_items")
-		}
-		rows, err = r.db.Query(ctx, sqlOrderItemsListAfter, orderID, sku, size+1)
-	}
-	if err != nil {
-		return runtime.Page[OrderItem]{}, wrapErr(err, "order_items.List", "order_items")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrderItem)
-	if err != nil {
-		return runtime.Page[OrderItem]{}, wrapErr(err, "order_items.List", "order_items")
-	}
-	return runtime.NewPage(items, size, func(v *OrderItem) string {
-		return runtime.EncodeCursor(v.OrderID, v.SKU)
-	}), nil
+	var orderID int32
+	var sku string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderItem]{
+		First: sqlOrderItemsListFirst,
+		After: sqlOrderItemsListAfter,
+		Scan:  scanOrderItem,
+		Key:   func(v *OrderItem) []any { return []any{v.OrderID, v.SKU} },
+	}, &orderID, &sku)
+	return p, wrapErr(err, "order_items.List", "order_items")
 }
 
 const sqlOrderItemsUpdate = `-- name: order_items.Update
@@ -255,10 +203,7 @@ DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`
 // reports whether there was one.
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrderItemsDelete, orderID, sku)
-	if err != nil {
-		return false, wrapErr(err, "order_items.Delete", "order_items")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "order_items.Delete", "order_items")
 }
 
 const sqlOrderItemsCount = `-- name: order_items.Count replica=ok
@@ -266,127 +211,32 @@ SELECT count(*) FROM "order_items"`
 
 // Count returns the number of rows of table order_items.
 func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrderItemsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "order_items.Count", "order_items")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderItemsCount))
+	return n, wrapErr(err, "order_items.Count", "order_items")
 }
 
-// copyOrderItemsSource feeds rows of NewOrderItem to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyOrderItemsSource struct {
-	rows []NewOrderItem
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyOrderItemsSource) maskOf(n *NewOrderItem) uint64 {
-	var m uint64
-	if n.Quantity.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrderItemsSource) columns() []string {
-	cols := make([]string, 0, 4)
-	cols = append(cols, "order_id")
-	cols = append(cols, "sku")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "quantity")
-	}
-	cols = append(cols, "note")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrderItemsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrderItemsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.OrderID)
-	v = append(v, n.SKU)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Quantity.Value)
-	}
-	v = append(v, n.Note)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrderItemsSource) Err() error {
-	return nil
-}
+// copyOrderItems sends rows of NewOrderItem to table order_items with COPY,
+// reading each value in place.
+var copyOrderItems = runtime.NewCopier(
+	"order_items",
+	nil,
+	runtime.CopyValue("order_id", func(n *NewOrderItem) any { return &n.OrderID }),
+	runtime.CopyValue("sku", func(n *NewOrderItem) any { return &n.SKU }),
+	runtime.CopyOpt("quantity", func(n *NewOrderItem) *runtime.Opt[int32] { return &n.Quantity }),
+	runtime.CopyValue("note", func(n *NewOrderItem) any { return &n.Note }),
+)
 
 // CreateMany inserts rows into table order_items with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "order_items.CreateMany", "order_items")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyOrderItemsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyOrderItemsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "order_items.CreateMany", "order_items")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyOrderItemsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"order_items"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "order_items.CreateMany", "order_items")
-	}
-	return total, nil
+	n, err := copyOrderItems.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "order_items.CreateMany", "order_items")
 }
 
 const sqlOrderItemsCreateManyReturning = `-- name: order_items.CreateManyReturning
@@ -407,26 +257,16 @@ func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 	}
-	a1 := make([]int32, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*int32, len(rows))
-	a4 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.OrderID
-		a2[i] = n.SKU
-		a3[i] = n.Quantity.Ptr()
-		a4[i] = n.Note
-	}
-	res, err := r.db.Query(ctx, sqlOrderItemsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrderItem)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlOrderItemsCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrderItem) int32 { return n.OrderID }),
+		runtime.Column(rows, func(n *NewOrderItem) string { return n.SKU }),
+		runtime.Column(rows, func(n *NewOrderItem) *int32 { return n.Quantity.Ptr() }),
+		runtime.Column(rows, func(n *NewOrderItem) *string { return n.Note }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrderItem)
+	return items, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 }
 
 const sqlOrderItemsUpsertByOrderIDAndSKU = `-- name: order_items.UpsertByOrderIDAndSKU
@@ -446,11 +286,8 @@ func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderIte
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 	}
-	var v OrderItem
-	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsUpsertByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), &v); err != nil {
-		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderItemsUpsertByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), scanOrderItem)
+	return v, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 }
 
 const sqlOrderItemsCreateIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
@@ -500,14 +337,8 @@ WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
 // in primary key order.
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsListByOrderID, orderID)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.ListByOrderID", "order_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.ListByOrderID", "order_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrderItem)
+	return items, wrapErr(err, "order_items.ListByOrderID", "order_items")
 }
 
 const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=ok
@@ -518,27 +349,11 @@ WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
 // one of keys, grouped by order_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]OrderItem, error) {
-	m := make(map[int32][]OrderItem)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]OrderItem{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrderItemsLoadByOrderID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v OrderItem
-		if err := scanOrderItem(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrderID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrderItem, func(v *OrderItem) int32 { return v.OrderID })
 }
 
 // LoadByOrderID returns the rows of table order_items whose order_id is one of
@@ -547,10 +362,7 @@ func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32)
 // query per row. Keys without rows are not in the map.
 func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.LoadByOrderID", "order_items")
-	}
-	return m, nil
+	return m, wrapErr(err, "order_items.LoadByOrderID", "order_items")
 }
 
 const sqlOrderItemsListBySKU = `-- name: order_items.ListBySKU replica=ok
@@ -561,14 +373,8 @@ WHERE "sku" = $1 ORDER BY "order_id", "sku"`
 // order.
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsListBySKU, sku)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.ListBySKU", "order_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrderItem)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.ListBySKU", "order_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrderItem)
+	return items, wrapErr(err, "order_items.ListBySKU", "order_items")
 }
 
 const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok
@@ -579,27 +385,11 @@ WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
 // keys, grouped by sku, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]OrderItem, error) {
-	m := make(map[string][]OrderItem)
 	if len(keys) == 0 {
-		return m, nil
+		return map[string][]OrderItem{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrderItemsLoadBySKU, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v OrderItem
-		if err := scanOrderItem(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.SKU
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrderItem, func(v *OrderItem) string { return v.SKU })
 }
 
 // LoadBySKU returns the rows of table order_items whose sku is one of keys,
@@ -608,8 +398,5 @@ func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (m
 // Keys without rows are not in the map.
 func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "order_items.LoadBySKU", "order_items")
-	}
-	return m, nil
+	return m, wrapErr(err, "order_items.LoadBySKU", "order_items")
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -79,11 +78,8 @@ RETURNING "id", "placed"`
 // Create inserts a row into table orders and returns it as stored, defaults
 // applied.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersCreate, n.Placed.Ptr()), &v); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.Placed.Ptr()), scanOrder)
+	return v, wrapErr(err, "orders.Create", "orders")
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
@@ -93,11 +89,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersFindByID, id), &v); err != nil {
-		return Order{}, wrapErr(err, "orders.FindByID", "orders")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersFindByID, id), scanOrder)
+	return v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -107,42 +100,15 @@ SELECT "id", "placed" FROM "orders" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindAll", "orders")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindAll", "orders")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
 // Stream yields every row of table orders, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return func(yield func(Order, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-		if err != nil {
-			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
-			return
-		}
-		defer rows.Close()
-		var v Order
-		for rows.Next() {
-			v = Order{}
-			if err := scanOrder(rows, &v); err != nil {
-				yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -160,28 +126,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrdersListFirst, size+1)
-	} else {
-		var id int32
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
-		}
-		rows, err = r.db.Query(ctx, sqlOrdersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrder)
-	if err != nil {
-		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
-	}
-	return runtime.NewPage(items, size, func(v *Order) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		First: sqlOrdersListFirst,
+		After: sqlOrdersListAfter,
+		Scan:  scanOrder,
+		Key:   func(v *Order) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "orders.List", "orders")
 }
 
 const sqlOrdersUpdate = `-- name: orders.Update
@@ -208,10 +160,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "orders.Delete", "orders")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
 const sqlOrdersCount = `-- name: orders.Count replica=ok
@@ -219,11 +168,8 @@ SELECT count(*) FROM "orders"`
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrdersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "orders.Count", "orders")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
+	return n, wrapErr(err, "orders.Count", "orders")
 }
 
 const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
@@ -238,121 +184,26 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindByIDs", "orders")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindByIDs", "orders")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
+	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrdersSource feeds rows of NewOrder to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyOrdersSource struct {
-	rows []NewOrder
-	mask uint64
-	i    int
-	vals [1]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
-	var m uint64
-	if n.Placed.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrdersSource) columns() []string {
-	cols := make([]string, 0, 1)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "placed")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrdersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrdersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Placed.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrdersSource) Err() error {
-	return nil
-}
+// copyOrders sends rows of NewOrder to table orders with COPY, reading each value
+// in place.
+var copyOrders = runtime.NewCopier(
+	"orders",
+	nil,
+	runtime.CopyOpt("placed", func(n *NewOrder) *runtime.Opt[time.Time] { return &n.Placed }),
+)
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyOrdersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyOrdersSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "orders.CreateMany", "orders")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyOrdersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "orders.CreateMany", "orders")
-	}
-	return total, nil
+	n, err := copyOrders.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
 const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
@@ -370,20 +221,13 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Placed.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, a1)
-	if err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlOrdersCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.Placed.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrder)
+	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
 // LoadOrderItems returns the rows of table order_items that reference each of
@@ -396,8 +240,5 @@ func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[in
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "orders.LoadOrderItems", "orders")
-	}
-	return m, nil
+	return m, wrapErr(err, "orders.LoadOrderItems", "orders")
 }

@@ -62,8 +62,11 @@ func (s *Store) DB() runtime.DBTX {
 
 // wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap)
 // and, when a constraint of the package was violated, sets its spec name
-// (DbError.SpecName).
+// (DbError.SpecName). It returns nil for a nil err.
 func wrapErr(err error, op, table string) error {
+	if err == nil {
+		return nil
+	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
 		if name := specNameOf(e.Table, e.Constraint); name != "" {

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Company is one row of table companies.
@@ -86,11 +85,8 @@ RETURNING "id", "name"`
 // Create inserts a row into table companies and returns it as stored, defaults
 // applied.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
-	var v Company
-	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesCreate, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Company{}, wrapErr(err, "companies.Create", "companies")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesCreate, n.ID.Ptr(), n.Name), scanCompany)
+	return v, wrapErr(err, "companies.Create", "companies")
 }
 
 const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
@@ -100,11 +96,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table companies with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	var v Company
-	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesFindByID, id), &v); err != nil {
-		return Company{}, wrapErr(err, "companies.FindByID", "companies")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesFindByID, id), scanCompany)
+	return v, wrapErr(err, "companies.FindByID", "companies")
 }
 
 const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
@@ -114,42 +107,15 @@ SELECT "id", "name" FROM "companies" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 	rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "companies.FindAll", "companies")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCompany)
-	if err != nil {
-		return nil, wrapErr(err, "companies.FindAll", "companies")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCompany)
+	return items, wrapErr(err, "companies.FindAll", "companies")
 }
 
 // Stream yields every row of table companies, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
-	return func(yield func(Company, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
-		if err != nil {
-			yield(Company{}, wrapErr(err, "companies.Stream", "companies"))
-			return
-		}
-		defer rows.Close()
-		var v Company
-		for rows.Next() {
-			v = Company{}
-			if err := scanCompany(rows, &v); err != nil {
-				yield(Company{}, wrapErr(err, "companies.Stream", "companies"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Company{}, wrapErr(err, "companies.Stream", "companies"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, sqlCompaniesFindAll)
 }
 
 const sqlCompaniesListFirst = `-- name: companies.List replica=ok
@@ -167,28 +133,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCompaniesListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Company]{}, wrapErr(err, "companies.List", "companies")
-		}
-		rows, err = r.db.Query(ctx, sqlCompaniesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Company]{}, wrapErr(err, "companies.List", "companies")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCompany)
-	if err != nil {
-		return runtime.Page[Company]{}, wrapErr(err, "companies.List", "companies")
-	}
-	return runtime.NewPage(items, size, func(v *Company) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
+		First: sqlCompaniesListFirst,
+		After: sqlCompaniesListAfter,
+		Scan:  scanCompany,
+		Key:   func(v *Company) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "companies.List", "companies")
 }
 
 const sqlCompaniesUpdate = `-- name: companies.Update
@@ -215,10 +167,7 @@ DELETE FROM "companies" WHERE "id" = $1`
 // there was one.
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCompaniesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "companies.Delete", "companies")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "companies.Delete", "companies")
 }
 
 const sqlCompaniesCount = `-- name: companies.Count replica=ok
@@ -226,11 +175,8 @@ SELECT count(*) FROM "companies"`
 
 // Count returns the number of rows of table companies.
 func (r *CompanyRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCompaniesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "companies.Count", "companies")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCompaniesCount))
+	return n, wrapErr(err, "companies.Count", "companies")
 }
 
 const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs replica=ok
@@ -245,123 +191,27 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCompaniesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "companies.FindByIDs", "companies")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCompany)
-	if err != nil {
-		return nil, wrapErr(err, "companies.FindByIDs", "companies")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCompany)
+	return items, wrapErr(err, "companies.FindByIDs", "companies")
 }
 
-// copyCompaniesSource feeds rows of NewCompany to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyCompaniesSource struct {
-	rows []NewCompany
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyCompaniesSource) maskOf(n *NewCompany) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCompaniesSource) columns() []string {
-	cols := make([]string, 0, 2)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "name")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCompaniesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCompaniesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCompaniesSource) Err() error {
-	return nil
-}
+// copyCompanies sends rows of NewCompany to table companies with COPY, reading
+// each value in place.
+var copyCompanies = runtime.NewCopier(
+	"companies",
+	nil,
+	runtime.CopyOpt("id", func(n *NewCompany) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("name", func(n *NewCompany) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table companies with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyCompaniesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyCompaniesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "companies.CreateMany", "companies")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyCompaniesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"companies"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "companies.CreateMany", "companies")
-	}
-	return total, nil
+	n, err := copyCompanies.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "companies.CreateMany", "companies")
 }
 
 const sqlCompaniesCreateManyReturning = `-- name: companies.CreateManyReturning
@@ -379,22 +229,14 @@ func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlCompaniesCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCompany)
-	if err != nil {
-		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCompaniesCreateManyReturning,
+		runtime.Column(rows, func(n *NewCompany) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewCompany) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCompany)
+	return items, wrapErr(err, "companies.CreateManyReturning", "companies")
 }
 
 const sqlCompaniesUpsertByName = `-- name: companies.UpsertByName
@@ -409,11 +251,8 @@ RETURNING "id", "name"`
 // stored. The update sets every column of n except the key's and the primary
 // key's; an optional field left unset keeps the column's value.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
-	var v Company
-	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesUpsertByName, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesUpsertByName, n.ID.Ptr(), n.Name), scanCompany)
+	return v, wrapErr(err, "companies.UpsertByName", "companies")
 }
 
 const sqlCompaniesCreateIfAbsentByName = `-- name: companies.CreateIfAbsentByName
@@ -462,8 +301,5 @@ func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (m
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "companies.LoadDepartments", "companies")
-	}
-	return m, nil
+	return m, wrapErr(err, "companies.LoadDepartments", "companies")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Department is one row of table departments.
@@ -95,11 +94,8 @@ RETURNING "id", "company_id", "name"`
 // Create inserts a row into table departments and returns it as stored, defaults
 // applied.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
-	var v Department
-	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsCreate, n.ID.Ptr(), n.CompanyID, n.Name), &v); err != nil {
-		return Department{}, wrapErr(err, "departments.Create", "departments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsCreate, n.ID.Ptr(), n.CompanyID, n.Name), scanDepartment)
+	return v, wrapErr(err, "departments.Create", "departments")
 }
 
 const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
@@ -109,11 +105,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table departments with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	var v Department
-	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsFindByID, id), &v); err != nil {
-		return Department{}, wrapErr(err, "departments.FindByID", "departments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsFindByID, id), scanDepartment)
+	return v, wrapErr(err, "departments.FindByID", "departments")
 }
 
 const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
@@ -123,42 +116,15 @@ SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "departments.FindAll", "departments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDepartment)
-	if err != nil {
-		return nil, wrapErr(err, "departments.FindAll", "departments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDepartment)
+	return items, wrapErr(err, "departments.FindAll", "departments")
 }
 
 // Stream yields every row of table departments, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
-	return func(yield func(Department, error) bool) {
-		rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
-		if err != nil {
-			yield(Department{}, wrapErr(err, "departments.Stream", "departments"))
-			return
-		}
-		defer rows.Close()
-		var v Department
-		for rows.Next() {
-			v = Department{}
-			if err := scanDepartment(rows, &v); err != nil {
-				yield(Department{}, wrapErr(err, "departments.Stream", "departments"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Department{}, wrapErr(err, "departments.Stream", "departments"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, sqlDepartmentsFindAll)
 }
 
 const sqlDepartmentsListFirst = `-- name: departments.List replica=ok
@@ -176,28 +142,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlDepartmentsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Department]{}, wrapErr(err, "departments.List", "departments")
-		}
-		rows, err = r.db.Query(ctx, sqlDepartmentsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Department]{}, wrapErr(err, "departments.List", "departments")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanDepartment)
-	if err != nil {
-		return runtime.Page[Department]{}, wrapErr(err, "departments.List", "departments")
-	}
-	return runtime.NewPage(items, size, func(v *Department) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
+		First: sqlDepartmentsListFirst,
+		After: sqlDepartmentsListAfter,
+		Scan:  scanDepartment,
+		Key:   func(v *Department) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "departments.List", "departments")
 }
 
 const sqlDepartmentsUpdate = `-- name: departments.Update
@@ -225,10 +177,7 @@ DELETE FROM "departments" WHERE "id" = $1`
 // whether there was one.
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlDepartmentsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "departments.Delete", "departments")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "departments.Delete", "departments")
 }
 
 const sqlDepartmentsCount = `-- name: departments.Count replica=ok
@@ -236,11 +185,8 @@ SELECT count(*) FROM "departments"`
 
 // Count returns the number of rows of table departments.
 func (r *DepartmentRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlDepartmentsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "departments.Count", "departments")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlDepartmentsCount))
+	return n, wrapErr(err, "departments.Count", "departments")
 }
 
 const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs replica=ok
@@ -255,125 +201,28 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "departments.FindByIDs", "departments")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanDepartment)
-	if err != nil {
-		return nil, wrapErr(err, "departments.FindByIDs", "departments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanDepartment)
+	return items, wrapErr(err, "departments.FindByIDs", "departments")
 }
 
-// copyDepartmentsSource feeds rows of NewDepartment to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyDepartmentsSource struct {
-	rows []NewDepartment
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyDepartmentsSource) maskOf(n *NewDepartment) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyDepartmentsSource) columns() []string {
-	cols := make([]string, 0, 3)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "company_id")
-	cols = append(cols, "name")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyDepartmentsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyDepartmentsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.CompanyID)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyDepartmentsSource) Err() error {
-	return nil
-}
+// copyDepartments sends rows of NewDepartment to table departments with COPY,
+// reading each value in place.
+var copyDepartments = runtime.NewCopier(
+	"departments",
+	nil,
+	runtime.CopyOpt("id", func(n *NewDepartment) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("company_id", func(n *NewDepartment) any { return &n.CompanyID }),
+	runtime.CopyValue("name", func(n *NewDepartment) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table departments with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyDepartmentsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyDepartmentsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "departments.CreateMany", "departments")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyDepartmentsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"departments"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "departments.CreateMany", "departments")
-	}
-	return total, nil
+	n, err := copyDepartments.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "departments.CreateMany", "departments")
 }
 
 const sqlDepartmentsCreateManyReturning = `-- name: departments.CreateManyReturning
@@ -391,24 +240,15 @@ func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepa
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CompanyID
-		a3[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlDepartmentsCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanDepartment)
-	if err != nil {
-		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlDepartmentsCreateManyReturning,
+		runtime.Column(rows, func(n *NewDepartment) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewDepartment) uuid.UUID { return n.CompanyID }),
+		runtime.Column(rows, func(n *NewDepartment) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanDepartment)
+	return items, wrapErr(err, "departments.CreateManyReturning", "departments")
 }
 
 const sqlDepartmentsUpsertByCompanyIDAndName = `-- name: departments.UpsertByCompanyIDAndName
@@ -424,11 +264,8 @@ RETURNING "id", "company_id", "name"`
 // key's and the primary key's; an optional field left unset keeps the column's
 // value.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
-	var v Department
-	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsUpsertByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name), &v); err != nil {
-		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsUpsertByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name), scanDepartment)
+	return v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 }
 
 const sqlDepartmentsCreateIfAbsentByCompanyIDAndName = `-- name: departments.CreateIfAbsentByCompanyIDAndName
@@ -475,14 +312,8 @@ WHERE "company_id" = $1 ORDER BY "id"`
 // companyID, in primary key order.
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
 	rows, err := r.db.Query(ctx, sqlDepartmentsListByCompanyID, companyID)
-	if err != nil {
-		return nil, wrapErr(err, "departments.ListByCompanyID", "departments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanDepartment)
-	if err != nil {
-		return nil, wrapErr(err, "departments.ListByCompanyID", "departments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanDepartment)
+	return items, wrapErr(err, "departments.ListByCompanyID", "departments")
 }
 
 const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID replica=ok
@@ -493,27 +324,11 @@ WHERE "company_id" = ANY($1) ORDER BY "id"`
 // company_id is one of keys, grouped by company_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
-	m := make(map[uuid.UUID][]Department)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Department{}, nil
 	}
 	rows, err := db.Query(ctx, sqlDepartmentsLoadByCompanyID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Department
-		if err := scanDepartment(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.CompanyID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanDepartment, func(v *Department) uuid.UUID { return v.CompanyID })
 }
 
 // LoadByCompanyID returns the rows of table departments whose company_id is one of
@@ -522,10 +337,7 @@ func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uui
 // query per row. Keys without rows are not in the map.
 func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "departments.LoadByCompanyID", "departments")
-	}
-	return m, nil
+	return m, wrapErr(err, "departments.LoadByCompanyID", "departments")
 }
 
 // LoadEmployees returns the rows of table employees that reference each of parents
@@ -538,8 +350,5 @@ func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "departments.LoadEmployees", "departments")
-	}
-	return m, nil
+	return m, wrapErr(err, "departments.LoadEmployees", "departments")
 }

@@ -78,20 +78,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewEmployee) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "employees", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesEmployeeEmail.Check(&f, "email", n.Email)
+	return f.Err("employees")
 }
 
 // Validate checks u against the spec's rules for table employees, field by field
@@ -100,21 +89,19 @@ func (n *NewEmployee) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *EmployeeUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		}
+		rulesEmployeeEmail.Check(&f, "email", u.Email.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "employees", fields)
-	}
-	return nil
+	return f.Err("employees")
 }
+
+var (
+	// rulesEmployeeEmail are the rules of column employees.email.
+	rulesEmployeeEmail = runtime.TextRules{
+		MaxLength: 255,
+	}
+)
 
 // scanEmployee reads a row of table employees, columns in table order, into v.
 func scanEmployee(row pgx.Row, v *Employee) error {
@@ -132,11 +119,8 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesCreate, n.DepartmentID, n.ManagerID, n.Email, n.Name), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.Create", "employees")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesCreate, n.DepartmentID, n.ManagerID, n.Email, n.Name), scanEmployee)
+	return v, wrapErr(err, "employees.Create", "employees")
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
@@ -146,11 +130,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table employees with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.FindByID", "employees")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), scanEmployee)
+	return v, wrapErr(err, "employees.FindByID", "employees")
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
@@ -160,42 +141,15 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORD
 // the whole result in memory; use List or Stream for large tables.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindAll", "employees")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindAll", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
 // Stream yields every row of table employees, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return func(yield func(Employee, error) bool) {
-		rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-		if err != nil {
-			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
-			return
-		}
-		defer rows.Close()
-		var v Employee
-		for rows.Next() {
-			v = Employee{}
-			if err := scanEmployee(rows, &v); err != nil {
-				yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -213,28 +167,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEmployeesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
-		}
-		rows, err = r.db.Query(ctx, sqlEmployeesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEmployee)
-	if err != nil {
-		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
-	}
-	return runtime.NewPage(items, size, func(v *Employee) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
+		First: sqlEmployeesListFirst,
+		After: sqlEmployeesListAfter,
+		Scan:  scanEmployee,
+		Key:   func(v *Employee) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "employees.List", "employees")
 }
 
 const sqlEmployeesUpdate = `-- name: employees.Update
@@ -267,10 +207,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEmployeesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "employees.Delete", "employees")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
 }
 
 const sqlEmployeesCount = `-- name: employees.Count replica=ok
@@ -278,11 +215,8 @@ SELECT count(*) FROM "employees"`
 
 // Count returns the number of rows of table employees.
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlEmployeesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "employees.Count", "employees")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEmployeesCount))
+	return n, wrapErr(err, "employees.Count", "employees")
 }
 
 const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
@@ -297,73 +231,30 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindByIDs", "employees")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindByIDs", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanEmployee)
+	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployeesSource feeds rows of NewEmployee to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyEmployeesSource struct {
-	rows []NewEmployee
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyEmployeesSource) columns() []string {
-	return []string{"department_id", "manager_id", "email", "name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyEmployeesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyEmployeesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.DepartmentID)
-	v = append(v, n.ManagerID)
-	v = append(v, n.Email)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyEmployeesSource) Err() error {
-	return nil
-}
+// copyEmployees sends rows of NewEmployee to table employees with COPY, reading
+// each value in place.
+var copyEmployees = runtime.NewCopier(
+	"employees",
+	nil,
+	runtime.CopyValue("department_id", func(n *NewEmployee) any { return &n.DepartmentID }),
+	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return &n.ManagerID }),
+	runtime.CopyValue("email", func(n *NewEmployee) any { return &n.Email }),
+	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table employees with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "employees.CreateMany", "employees")
 	}
-	s := &copyEmployeesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "employees.CreateMany", "employees")
-	}
-	return n, nil
+	n, err := copyEmployees.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
 
 const sqlEmployeesCreateManyReturning = `-- name: employees.CreateManyReturning
@@ -384,26 +275,16 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]*int64, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.DepartmentID
-		a2[i] = n.ManagerID
-		a3[i] = n.Email
-		a4[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlEmployeesCreateManyReturning,
+		runtime.Column(rows, func(n *NewEmployee) uuid.UUID { return n.DepartmentID }),
+		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID }),
+		runtime.Column(rows, func(n *NewEmployee) string { return n.Email }),
+		runtime.Column(rows, func(n *NewEmployee) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanEmployee)
+	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }
 
 const sqlEmployeesUpsertByEmail = `-- name: employees.UpsertByEmail
@@ -424,11 +305,8 @@ func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employ
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
 	}
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpsertByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesUpsertByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name), scanEmployee)
+	return v, wrapErr(err, "employees.UpsertByEmail", "employees")
 }
 
 const sqlEmployeesCreateIfAbsentByEmail = `-- name: employees.CreateIfAbsentByEmail
@@ -478,14 +356,8 @@ WHERE "department_id" = $1 ORDER BY "id"`
 // departmentID, in primary key order.
 func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesListByDepartmentID, departmentID)
-	if err != nil {
-		return nil, wrapErr(err, "employees.ListByDepartmentID", "employees")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.ListByDepartmentID", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	return items, wrapErr(err, "employees.ListByDepartmentID", "employees")
 }
 
 const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID replica=ok
@@ -496,27 +368,11 @@ WHERE "department_id" = ANY($1) ORDER BY "id"`
 // department_id is one of keys, grouped by department_id, each group in primary
 // key order, with one query. Keys without rows are not in the map.
 func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
-	m := make(map[uuid.UUID][]Employee)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Employee{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEmployeesLoadByDepartmentID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Employee
-		if err := scanEmployee(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.DepartmentID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) uuid.UUID { return v.DepartmentID })
 }
 
 // LoadByDepartmentID returns the rows of table employees whose department_id is
@@ -525,10 +381,7 @@ func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uu
 // departments without a query per row. Keys without rows are not in the map.
 func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "employees.LoadByDepartmentID", "employees")
-	}
-	return m, nil
+	return m, wrapErr(err, "employees.LoadByDepartmentID", "employees")
 }
 
 const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
@@ -539,14 +392,8 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
-	if err != nil {
-		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	return items, wrapErr(err, "employees.ListByManagerID", "employees")
 }
 
 const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok
@@ -557,27 +404,11 @@ WHERE "manager_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by manager_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
-	m := make(map[int64][]Employee)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Employee{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEmployeesLoadByManagerID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Employee
-		if err := scanEmployee(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.ManagerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return *v.ManagerID })
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
@@ -586,10 +417,7 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 // query per row. Keys without rows are not in the map.
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "employees.LoadByManagerID", "employees")
-	}
-	return m, nil
+	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
 }
 
 // LoadEmployeesByManagerID returns the rows of table employees that reference each
@@ -602,8 +430,5 @@ func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []E
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
-	}
-	return m, nil
+	return m, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
 }

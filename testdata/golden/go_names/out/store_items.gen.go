@@ -86,11 +86,8 @@ RETURNING "id", "store_id", "sku"`
 // Create inserts a row into table store_items and returns it as stored, defaults
 // applied.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
-	var v StoreItem
-	if err := scanStoreItem(r.db.QueryRow(ctx, sqlStoreItemsCreate, n.StoreID, n.SKU), &v); err != nil {
-		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStoreItemsCreate, n.StoreID, n.SKU), scanStoreItem)
+	return v, wrapErr(err, "store_items.Create", "store_items")
 }
 
 const sqlStoreItemsFindByID = `-- name: store_items.FindByID replica=ok
@@ -100,11 +97,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table store_items with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	var v StoreItem
-	if err := scanStoreItem(r.db.QueryRow(ctx, sqlStoreItemsFindByID, id), &v); err != nil {
-		return StoreItem{}, wrapErr(err, "store_items.FindByID", "store_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStoreItemsFindByID, id), scanStoreItem)
+	return v, wrapErr(err, "store_items.FindByID", "store_items")
 }
 
 const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
@@ -114,42 +108,15 @@ SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 	rows, err := r.db.Query(ctx, sqlStoreItemsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.FindAll", "store_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanStoreItem)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.FindAll", "store_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanStoreItem)
+	return items, wrapErr(err, "store_items.FindAll", "store_items")
 }
 
 // Stream yields every row of table store_items, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
-	return func(yield func(StoreItem, error) bool) {
-		rows, err := r.db.Query(ctx, sqlStoreItemsFindAll)
-		if err != nil {
-			yield(StoreItem{}, wrapErr(err, "store_items.Stream", "store_items"))
-			return
-		}
-		defer rows.Close()
-		var v StoreItem
-		for rows.Next() {
-			v = StoreItem{}
-			if err := scanStoreItem(rows, &v); err != nil {
-				yield(StoreItem{}, wrapErr(err, "store_items.Stream", "store_items"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(StoreItem{}, wrapErr(err, "store_items.Stream", "store_items"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, sqlStoreItemsFindAll)
 }
 
 const sqlStoreItemsListFirst = `-- name: store_items.List replica=ok
@@ -167,28 +134,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlStoreItemsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[StoreItem]{}, wrapErr(err, "store_items.List", "store_items")
-		}
-		rows, err = r.db.Query(ctx, sqlStoreItemsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[StoreItem]{}, wrapErr(err, "store_items.List", "store_items")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanStoreItem)
-	if err != nil {
-		return runtime.Page[StoreItem]{}, wrapErr(err, "store_items.List", "store_items")
-	}
-	return runtime.NewPage(items, size, func(v *StoreItem) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
+		First: sqlStoreItemsListFirst,
+		After: sqlStoreItemsListAfter,
+		Scan:  scanStoreItem,
+		Key:   func(v *StoreItem) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "store_items.List", "store_items")
 }
 
 const sqlStoreItemsUpdate = `-- name: store_items.Update
@@ -216,10 +169,7 @@ DELETE FROM "store_items" WHERE "id" = $1`
 // whether there was one.
 func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlStoreItemsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "store_items.Delete", "store_items")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "store_items.Delete", "store_items")
 }
 
 const sqlStoreItemsCount = `-- name: store_items.Count replica=ok
@@ -227,11 +177,8 @@ SELECT count(*) FROM "store_items"`
 
 // Count returns the number of rows of table store_items.
 func (r *StoreItemRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlStoreItemsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "store_items.Count", "store_items")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlStoreItemsCount))
+	return n, wrapErr(err, "store_items.Count", "store_items")
 }
 
 const sqlStoreItemsFindByIDs = `-- name: store_items.FindByIDs replica=ok
@@ -246,68 +193,25 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlStoreItemsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.FindByIDs", "store_items")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanStoreItem)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.FindByIDs", "store_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanStoreItem)
+	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
 }
 
-// copyStoreItemsSource feeds rows of NewStoreItem to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyStoreItemsSource struct {
-	rows []NewStoreItem
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyStoreItemsSource) columns() []string {
-	return []string{"store_id", "sku"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyStoreItemsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyStoreItemsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.StoreID)
-	v = append(v, n.SKU)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyStoreItemsSource) Err() error {
-	return nil
-}
+// copyStoreItems sends rows of NewStoreItem to table store_items with COPY,
+// reading each value in place.
+var copyStoreItems = runtime.NewCopier(
+	"store_items",
+	nil,
+	runtime.CopyValue("store_id", func(n *NewStoreItem) any { return &n.StoreID }),
+	runtime.CopyValue("sku", func(n *NewStoreItem) any { return &n.SKU }),
+)
 
 // CreateMany inserts rows into table store_items with the COPY protocol and
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyStoreItemsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"store_items"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "store_items.CreateMany", "store_items")
-	}
-	return n, nil
+	n, err := copyStoreItems.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "store_items.CreateMany", "store_items")
 }
 
 const sqlStoreItemsCreateManyReturning = `-- name: store_items.CreateManyReturning
@@ -325,22 +229,14 @@ func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStore
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.StoreID
-		a2[i] = n.SKU
-	}
-	res, err := r.db.Query(ctx, sqlStoreItemsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.CreateManyReturning", "store_items")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanStoreItem)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.CreateManyReturning", "store_items")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlStoreItemsCreateManyReturning,
+		runtime.Column(rows, func(n *NewStoreItem) int64 { return n.StoreID }),
+		runtime.Column(rows, func(n *NewStoreItem) string { return n.SKU }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanStoreItem)
+	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
 }
 
 const sqlStoreItemsListByStoreID = `-- name: store_items.ListByStoreID replica=ok
@@ -351,14 +247,8 @@ WHERE "store_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]StoreItem, error) {
 	rows, err := r.db.Query(ctx, sqlStoreItemsListByStoreID, storeID)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.ListByStoreID", "store_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanStoreItem)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.ListByStoreID", "store_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanStoreItem)
+	return items, wrapErr(err, "store_items.ListByStoreID", "store_items")
 }
 
 const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=ok
@@ -369,27 +259,11 @@ WHERE "store_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by store_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]StoreItem, error) {
-	m := make(map[int64][]StoreItem)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]StoreItem{}, nil
 	}
 	rows, err := db.Query(ctx, sqlStoreItemsLoadByStoreID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v StoreItem
-		if err := scanStoreItem(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.StoreID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanStoreItem, func(v *StoreItem) int64 { return v.StoreID })
 }
 
 // LoadByStoreID returns the rows of table store_items whose store_id is one of
@@ -398,8 +272,5 @@ func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64)
 // query per row. Keys without rows are not in the map.
 func (r *StoreItemRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]StoreItem, error) {
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "store_items.LoadByStoreID", "store_items")
-	}
-	return m, nil
+	return m, wrapErr(err, "store_items.LoadByStoreID", "store_items")
 }

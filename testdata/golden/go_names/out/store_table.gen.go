@@ -8,7 +8,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Shop is one row of table store.
@@ -63,20 +62,11 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewShop) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Status.Set {
-		v := n.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"open\", \"closed\"",
-			})
-		}
+		f.Check("status", n.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "store", fields)
-	}
-	return nil
+	return f.Err("store")
 }
 
 // Validate checks u against the spec's rules for table store, field by field for
@@ -85,20 +75,11 @@ func (n *NewShop) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *ShopUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Status.Set {
-		v := u.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"open\", \"closed\"",
-			})
-		}
+		f.Check("status", u.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "store", fields)
-	}
-	return nil
+	return f.Err("store")
 }
 
 // scanShop reads a row of table store, columns in table order, into v.
@@ -117,11 +98,8 @@ func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Create", "store")
 	}
-	var v Shop
-	if err := scanShop(r.db.QueryRow(ctx, sqlShopsCreate, n.Name, n.Status.Ptr(), n.URL, n.LegacyURL), &v); err != nil {
-		return Shop{}, wrapErr(err, "store.Create", "store")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShopsCreate, n.Name, n.Status.Ptr(), n.URL, n.LegacyURL), scanShop)
+	return v, wrapErr(err, "store.Create", "store")
 }
 
 const sqlShopsFindByID = `-- name: store.FindByID replica=ok
@@ -131,11 +109,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table store with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	var v Shop
-	if err := scanShop(r.db.QueryRow(ctx, sqlShopsFindByID, id), &v); err != nil {
-		return Shop{}, wrapErr(err, "store.FindByID", "store")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShopsFindByID, id), scanShop)
+	return v, wrapErr(err, "store.FindByID", "store")
 }
 
 const sqlShopsFindAll = `-- name: store.FindAll replica=ok
@@ -145,42 +120,15 @@ SELECT "id", "name", "status", "url", "_url" FROM "store" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 	rows, err := r.db.Query(ctx, sqlShopsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "store.FindAll", "store")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanShop)
-	if err != nil {
-		return nil, wrapErr(err, "store.FindAll", "store")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanShop)
+	return items, wrapErr(err, "store.FindAll", "store")
 }
 
 // Stream yields every row of table store, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
-	return func(yield func(Shop, error) bool) {
-		rows, err := r.db.Query(ctx, sqlShopsFindAll)
-		if err != nil {
-			yield(Shop{}, wrapErr(err, "store.Stream", "store"))
-			return
-		}
-		defer rows.Close()
-		var v Shop
-		for rows.Next() {
-			v = Shop{}
-			if err := scanShop(rows, &v); err != nil {
-				yield(Shop{}, wrapErr(err, "store.Stream", "store"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Shop{}, wrapErr(err, "store.Stream", "store"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, sqlShopsFindAll)
 }
 
 const sqlShopsListFirst = `-- name: store.List replica=ok
@@ -198,28 +146,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlShopsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Shop]{}, wrapErr(err, "store.List", "store")
-		}
-		rows, err = r.db.Query(ctx, sqlShopsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Shop]{}, wrapErr(err, "store.List", "store")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanShop)
-	if err != nil {
-		return runtime.Page[Shop]{}, wrapErr(err, "store.List", "store")
-	}
-	return runtime.NewPage(items, size, func(v *Shop) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
+		First: sqlShopsListFirst,
+		After: sqlShopsListAfter,
+		Scan:  scanShop,
+		Key:   func(v *Shop) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "store.List", "store")
 }
 
 const sqlShopsUpdate = `-- name: store.Update
@@ -252,10 +186,7 @@ DELETE FROM "store" WHERE "id" = $1`
 // there was one.
 func (r *ShopRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlShopsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "store.Delete", "store")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "store.Delete", "store")
 }
 
 const sqlShopsCount = `-- name: store.Count replica=ok
@@ -263,11 +194,8 @@ SELECT count(*) FROM "store"`
 
 // Count returns the number of rows of table store.
 func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlShopsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "store.Count", "store")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShopsCount))
+	return n, wrapErr(err, "store.Count", "store")
 }
 
 const sqlShopsFindByIDs = `-- name: store.FindByIDs replica=ok
@@ -282,130 +210,32 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlShopsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "store.FindByIDs", "store")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanShop)
-	if err != nil {
-		return nil, wrapErr(err, "store.FindByIDs", "store")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanShop)
+	return items, wrapErr(err, "store.FindByIDs", "store")
 }
 
-// copyShopsSource feeds rows of NewShop to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyShopsSource struct {
-	rows []NewShop
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyShopsSource) maskOf(n *NewShop) uint64 {
-	var m uint64
-	if n.Status.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyShopsSource) columns() []string {
-	cols := make([]string, 0, 4)
-	cols = append(cols, "name")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "status")
-	}
-	cols = append(cols, "url")
-	cols = append(cols, "_url")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyShopsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyShopsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Status.Value)
-	}
-	v = append(v, n.URL)
-	v = append(v, n.LegacyURL)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyShopsSource) Err() error {
-	return nil
-}
+// copyShops sends rows of NewShop to table store with COPY, reading each value in
+// place.
+var copyShops = runtime.NewCopier(
+	"store",
+	nil,
+	runtime.CopyValue("name", func(n *NewShop) any { return &n.Name }),
+	runtime.CopyOpt("status", func(n *NewShop) *runtime.Opt[ShopStatus] { return &n.Status }),
+	runtime.CopyValue("url", func(n *NewShop) any { return &n.URL }),
+	runtime.CopyValue("_url", func(n *NewShop) any { return &n.LegacyURL }),
+)
 
 // CreateMany inserts rows into table store with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "store.CreateMany", "store")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyShopsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyShopsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"store"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "store.CreateMany", "store")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyShopsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"store"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "store.CreateMany", "store")
-	}
-	return total, nil
+	n, err := copyShops.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "store.CreateMany", "store")
 }
 
 const sqlShopsCreateManyReturning = `-- name: store.CreateManyReturning
@@ -426,26 +256,16 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "store.CreateManyReturning", "store")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*ShopStatus, len(rows))
-	a3 := make([]*string, len(rows))
-	a4 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-		a2[i] = n.Status.Ptr()
-		a3[i] = n.URL
-		a4[i] = n.LegacyURL
-	}
-	res, err := r.db.Query(ctx, sqlShopsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "store.CreateManyReturning", "store")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanShop)
-	if err != nil {
-		return nil, wrapErr(err, "store.CreateManyReturning", "store")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlShopsCreateManyReturning,
+		runtime.Column(rows, func(n *NewShop) string { return n.Name }),
+		runtime.Column(rows, func(n *NewShop) *ShopStatus { return n.Status.Ptr() }),
+		runtime.Column(rows, func(n *NewShop) *string { return n.URL }),
+		runtime.Column(rows, func(n *NewShop) *string { return n.LegacyURL }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanShop)
+	return items, wrapErr(err, "store.CreateManyReturning", "store")
 }
 
 // LoadStoreItems returns the rows of table store_items that reference each of
@@ -458,10 +278,7 @@ func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int6
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "store.LoadStoreItems", "store")
-	}
-	return m, nil
+	return m, wrapErr(err, "store.LoadStoreItems", "store")
 }
 
 // LoadTxes returns the rows of table tx that reference each of parents
@@ -474,8 +291,5 @@ func (r *ShopRepo) LoadTxes(ctx context.Context, parents []Shop) (map[int64][]Tx
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTxByStoreID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "store.LoadTxes", "store")
-	}
-	return m, nil
+	return m, wrapErr(err, "store.LoadTxes", "store")
 }

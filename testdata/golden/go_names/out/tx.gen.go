@@ -85,11 +85,8 @@ RETURNING "id", "store_id", "amount"`
 
 // Create inserts a row into table tx and returns it as stored, defaults applied.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
-	var v Tx
-	if err := scanTx(r.db.QueryRow(ctx, sqlTxCreate, n.StoreID, n.Amount), &v); err != nil {
-		return Tx{}, wrapErr(err, "tx.Create", "tx")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTxCreate, n.StoreID, n.Amount), scanTx)
+	return v, wrapErr(err, "tx.Create", "tx")
 }
 
 const sqlTxFindByID = `-- name: tx.FindByID replica=ok
@@ -99,11 +96,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table tx with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	var v Tx
-	if err := scanTx(r.db.QueryRow(ctx, sqlTxFindByID, id), &v); err != nil {
-		return Tx{}, wrapErr(err, "tx.FindByID", "tx")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTxFindByID, id), scanTx)
+	return v, wrapErr(err, "tx.FindByID", "tx")
 }
 
 const sqlTxFindAll = `-- name: tx.FindAll replica=ok
@@ -113,42 +107,15 @@ SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 	rows, err := r.db.Query(ctx, sqlTxFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "tx.FindAll", "tx")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTx)
-	if err != nil {
-		return nil, wrapErr(err, "tx.FindAll", "tx")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTx)
+	return items, wrapErr(err, "tx.FindAll", "tx")
 }
 
 // Stream yields every row of table tx, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
-	return func(yield func(Tx, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTxFindAll)
-		if err != nil {
-			yield(Tx{}, wrapErr(err, "tx.Stream", "tx"))
-			return
-		}
-		defer rows.Close()
-		var v Tx
-		for rows.Next() {
-			v = Tx{}
-			if err := scanTx(rows, &v); err != nil {
-				yield(Tx{}, wrapErr(err, "tx.Stream", "tx"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Tx{}, wrapErr(err, "tx.Stream", "tx"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, sqlTxFindAll)
 }
 
 const sqlTxListFirst = `-- name: tx.List replica=ok
@@ -165,28 +132,14 @@ LIMIT $2`
 // cursor to get the following page; it is "" after the last one. Rows inserted
 // meanwhile after the cursor are included, and no row is returned twice.
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTxListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tx]{}, wrapErr(err, "tx.List", "tx")
-		}
-		rows, err = r.db.Query(ctx, sqlTxListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Tx]{}, wrapErr(err, "tx.List", "tx")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTx)
-	if err != nil {
-		return runtime.Page[Tx]{}, wrapErr(err, "tx.List", "tx")
-	}
-	return runtime.NewPage(items, size, func(v *Tx) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
+		First: sqlTxListFirst,
+		After: sqlTxListAfter,
+		Scan:  scanTx,
+		Key:   func(v *Tx) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "tx.List", "tx")
 }
 
 const sqlTxUpdate = `-- name: tx.Update
@@ -214,10 +167,7 @@ DELETE FROM "tx" WHERE "id" = $1`
 // was one.
 func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTxDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "tx.Delete", "tx")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "tx.Delete", "tx")
 }
 
 const sqlTxCount = `-- name: tx.Count replica=ok
@@ -225,11 +175,8 @@ SELECT count(*) FROM "tx"`
 
 // Count returns the number of rows of table tx.
 func (r *TxRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTxCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tx.Count", "tx")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTxCount))
+	return n, wrapErr(err, "tx.Count", "tx")
 }
 
 const sqlTxFindByIDs = `-- name: tx.FindByIDs replica=ok
@@ -243,68 +190,24 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTxFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "tx.FindByIDs", "tx")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTx)
-	if err != nil {
-		return nil, wrapErr(err, "tx.FindByIDs", "tx")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTx)
+	return items, wrapErr(err, "tx.FindByIDs", "tx")
 }
 
-// copyTxSource feeds rows of NewTx to pgx's CopyFrom, reading the struct fields
-// directly. It sends the rows whose set optional fields are mask, with the columns
-// of that mask.
-type copyTxSource struct {
-	rows []NewTx
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyTxSource) columns() []string {
-	return []string{"store_id", "amount"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyTxSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyTxSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.StoreID)
-	v = append(v, n.Amount)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyTxSource) Err() error {
-	return nil
-}
+// copyTx sends rows of NewTx to table tx with COPY, reading each value in place.
+var copyTx = runtime.NewCopier(
+	"tx",
+	nil,
+	runtime.CopyValue("store_id", func(n *NewTx) any { return &n.StoreID }),
+	runtime.CopyValue("amount", func(n *NewTx) any { return &n.Amount }),
+)
 
 // CreateMany inserts rows into table tx with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyTxSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"tx"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "tx.CreateMany", "tx")
-	}
-	return n, nil
+	n, err := copyTx.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "tx.CreateMany", "tx")
 }
 
 const sqlTxCreateManyReturning = `-- name: tx.CreateManyReturning
@@ -322,22 +225,14 @@ func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, e
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]decimal.Decimal, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.StoreID
-		a2[i] = n.Amount
-	}
-	res, err := r.db.Query(ctx, sqlTxCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTx)
-	if err != nil {
-		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlTxCreateManyReturning,
+		runtime.Column(rows, func(n *NewTx) int64 { return n.StoreID }),
+		runtime.Column(rows, func(n *NewTx) decimal.Decimal { return n.Amount }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTx)
+	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
 }
 
 const sqlTxListByStoreID = `-- name: tx.ListByStoreID replica=ok
@@ -348,14 +243,8 @@ WHERE "store_id" = $1 ORDER BY "id"`
 // key order.
 func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error) {
 	rows, err := r.db.Query(ctx, sqlTxListByStoreID, storeID)
-	if err != nil {
-		return nil, wrapErr(err, "tx.ListByStoreID", "tx")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTx)
-	if err != nil {
-		return nil, wrapErr(err, "tx.ListByStoreID", "tx")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTx)
+	return items, wrapErr(err, "tx.ListByStoreID", "tx")
 }
 
 const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok
@@ -366,27 +255,11 @@ WHERE "store_id" = ANY($1) ORDER BY "id"`
 // grouped by store_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Tx, error) {
-	m := make(map[int64][]Tx)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Tx{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTxLoadByStoreID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Tx
-		if err := scanTx(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.StoreID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTx, func(v *Tx) int64 { return v.StoreID })
 }
 
 // LoadByStoreID returns the rows of table tx whose store_id is one of keys,
@@ -395,8 +268,5 @@ func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[in
 // row. Keys without rows are not in the map.
 func (r *TxRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]Tx, error) {
 	m, err := loadTxByStoreID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "tx.LoadByStoreID", "tx")
-	}
-	return m, nil
+	return m, wrapErr(err, "tx.LoadByStoreID", "tx")
 }

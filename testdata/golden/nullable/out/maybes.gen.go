@@ -12,7 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"net/netip"
-	"slices"
 	"time"
 )
 
@@ -114,45 +113,15 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewMaybe) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Code != nil {
-		v := *n.Code
-		if runtime.LongerThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 8 characters long",
-			})
-		}
+		rulesMaybeCode.Check(&f, "code", (*n.Code))
 	}
 	if n.Color != nil {
-		v := *n.Color
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "color",
-				Message: "must be one of \"red\", \"green\", \"blue\"",
-			})
-		}
+		f.Check("color", (*n.Color).Valid(), "must be one of \"red\", \"green\", \"blue\"")
 	}
-	{
-		v := n.Colors
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "colors",
-				Message: "must be one of \"red\", \"green\", \"blue\"",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "maybes", fields)
-	}
-	return nil
+	f.Check("colors", runtime.AllValid(n.Colors), "must be one of \"red\", \"green\", \"blue\"")
+	return f.Err("maybes")
 }
 
 // Validate checks u against the spec's rules for table maybes, field by field for
@@ -161,46 +130,25 @@ func (n *NewMaybe) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *MaybeUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Code.Set && u.Code.Value != nil {
-		v := *u.Code.Value
-		if runtime.LongerThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 8 characters long",
-			})
-		}
+		rulesMaybeCode.Check(&f, "code", (*u.Code.Value))
 	}
 	if u.Color.Set && u.Color.Value != nil {
-		v := *u.Color.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "color",
-				Message: "must be one of \"red\", \"green\", \"blue\"",
-			})
-		}
+		f.Check("color", (*u.Color.Value).Valid(), "must be one of \"red\", \"green\", \"blue\"")
 	}
 	if u.Colors.Set {
-		v := u.Colors.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "colors",
-				Message: "must be one of \"red\", \"green\", \"blue\"",
-			})
-		}
+		f.Check("colors", runtime.AllValid(u.Colors.Value), "must be one of \"red\", \"green\", \"blue\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "maybes", fields)
-	}
-	return nil
+	return f.Err("maybes")
 }
+
+var (
+	// rulesMaybeCode are the rules of column maybes.code.
+	rulesMaybeCode = runtime.TextRules{
+		MaxLength: 8,
+	}
+)
 
 // scanMaybe reads a row of table maybes, columns in table order, into v.
 func scanMaybe(row pgx.Row, v *Maybe) error {
@@ -218,11 +166,8 @@ func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 	if err := n.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
 	}
-	var v Maybe
-	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value), &v); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value), scanMaybe)
+	return v, wrapErr(err, "maybes.Create", "maybes")
 }
 
 const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
@@ -232,11 +177,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table maybes with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	var v Maybe
-	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesFindByID, id), &v); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.FindByID", "maybes")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMaybesFindByID, id), scanMaybe)
+	return v, wrapErr(err, "maybes.FindByID", "maybes")
 }
 
 const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
@@ -246,42 +188,15 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 // whole result in memory; use List or Stream for large tables.
 func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 	rows, err := r.db.Query(ctx, sqlMaybesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "maybes.FindAll", "maybes")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMaybe)
-	if err != nil {
-		return nil, wrapErr(err, "maybes.FindAll", "maybes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMaybe)
+	return items, wrapErr(err, "maybes.FindAll", "maybes")
 }
 
 // Stream yields every row of table maybes, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
-	return func(yield func(Maybe, error) bool) {
-		rows, err := r.db.Query(ctx, sqlMaybesFindAll)
-		if err != nil {
-			yield(Maybe{}, wrapErr(err, "maybes.Stream", "maybes"))
-			return
-		}
-		defer rows.Close()
-		var v Maybe
-		for rows.Next() {
-			v = Maybe{}
-			if err := scanMaybe(rows, &v); err != nil {
-				yield(Maybe{}, wrapErr(err, "maybes.Stream", "maybes"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Maybe{}, wrapErr(err, "maybes.Stream", "maybes"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, sqlMaybesFindAll)
 }
 
 const sqlMaybesListFirst = `-- name: maybes.List replica=ok
@@ -299,28 +214,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlMaybesListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Maybe]{}, wrapErr(err, "maybes.List", "maybes")
-		}
-		rows, err = r.db.Query(ctx, sqlMaybesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Maybe]{}, wrapErr(err, "maybes.List", "maybes")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanMaybe)
-	if err != nil {
-		return runtime.Page[Maybe]{}, wrapErr(err, "maybes.List", "maybes")
-	}
-	return runtime.NewPage(items, size, func(v *Maybe) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
+		First: sqlMaybesListFirst,
+		After: sqlMaybesListAfter,
+		Scan:  scanMaybe,
+		Key:   func(v *Maybe) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "maybes.List", "maybes")
 }
 
 const sqlMaybesUpdate = `-- name: maybes.Update
@@ -368,10 +269,7 @@ DELETE FROM "maybes" WHERE "id" = $1`
 // there was one.
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMaybesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "maybes.Delete", "maybes")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "maybes.Delete", "maybes")
 }
 
 const sqlMaybesCount = `-- name: maybes.Count replica=ok
@@ -379,11 +277,8 @@ SELECT count(*) FROM "maybes"`
 
 // Count returns the number of rows of table maybes.
 func (r *MaybeRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlMaybesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "maybes.Count", "maybes")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMaybesCount))
+	return n, wrapErr(err, "maybes.Count", "maybes")
 }
 
 const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs replica=ok
@@ -398,161 +293,50 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlMaybesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "maybes.FindByIDs", "maybes")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanMaybe)
-	if err != nil {
-		return nil, wrapErr(err, "maybes.FindByIDs", "maybes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanMaybe)
+	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
 }
 
-// copyMaybesSource feeds rows of NewMaybe to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyMaybesSource struct {
-	rows []NewMaybe
-	mask uint64
-	i    int
-	vals [20]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyMaybesSource) maskOf(n *NewMaybe) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Hint.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyMaybesSource) columns() []string {
-	cols := make([]string, 0, 20)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "name")
-	cols = append(cols, "code")
-	cols = append(cols, "active")
-	cols = append(cols, "n16")
-	cols = append(cols, "n32")
-	cols = append(cols, "n64")
-	cols = append(cols, "amount")
-	cols = append(cols, "ratio")
-	cols = append(cols, "day")
-	cols = append(cols, "at")
-	cols = append(cols, "local_at")
-	cols = append(cols, "doc")
-	cols = append(cols, "blob")
-	cols = append(cols, "addr")
-	cols = append(cols, "tags")
-	cols = append(cols, "ref")
-	cols = append(cols, "color")
-	cols = append(cols, "colors")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "hint")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyMaybesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyMaybesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Name)
-	v = append(v, n.Code)
-	v = append(v, n.Active)
-	v = append(v, n.N16)
-	v = append(v, n.N32)
-	v = append(v, n.N64)
-	v = append(v, n.Amount)
-	v = append(v, n.Ratio)
-	v = append(v, n.Day)
-	v = append(v, n.At)
-	v = append(v, n.LocalAt)
-	v = append(v, n.Doc)
-	v = append(v, n.Blob)
-	v = append(v, n.Addr)
-	v = append(v, n.Tags)
-	v = append(v, n.Ref)
-	v = append(v, n.Color)
-	v = append(v, n.Colors)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Hint.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyMaybesSource) Err() error {
-	return nil
-}
+// copyMaybes sends rows of NewMaybe to table maybes with COPY, reading each value
+// in place.
+var copyMaybes = runtime.NewCopier(
+	"maybes",
+	[]string{"\"color\""},
+	runtime.CopyOpt("id", func(n *NewMaybe) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("name", func(n *NewMaybe) any { return &n.Name }),
+	runtime.CopyValue("code", func(n *NewMaybe) any { return &n.Code }),
+	runtime.CopyValue("active", func(n *NewMaybe) any { return &n.Active }),
+	runtime.CopyValue("n16", func(n *NewMaybe) any { return &n.N16 }),
+	runtime.CopyValue("n32", func(n *NewMaybe) any { return &n.N32 }),
+	runtime.CopyValue("n64", func(n *NewMaybe) any { return &n.N64 }),
+	runtime.CopyValue("amount", func(n *NewMaybe) any { return &n.Amount }),
+	runtime.CopyValue("ratio", func(n *NewMaybe) any { return &n.Ratio }),
+	runtime.CopyValue("day", func(n *NewMaybe) any { return &n.Day }),
+	runtime.CopyValue("at", func(n *NewMaybe) any { return &n.At }),
+	runtime.CopyValue("local_at", func(n *NewMaybe) any { return &n.LocalAt }),
+	runtime.CopyValue("doc", func(n *NewMaybe) any { return &n.Doc }),
+	runtime.CopyValue("blob", func(n *NewMaybe) any { return &n.Blob }),
+	runtime.CopyValue("addr", func(n *NewMaybe) any { return &n.Addr }),
+	runtime.CopyValue("tags", func(n *NewMaybe) any { return &n.Tags }),
+	runtime.CopyValue("ref", func(n *NewMaybe) any { return &n.Ref }),
+	runtime.CopyValue("color", func(n *NewMaybe) any { return &n.Color }),
+	runtime.CopyValue("colors", func(n *NewMaybe) any { return &n.Colors }),
+	runtime.CopyOpt("hint", func(n *NewMaybe) *runtime.Opt[*string] { return &n.Hint }),
+)
 
 // CreateMany inserts rows into table maybes with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. It runs in a transaction (a savepoint when r is one), on whose
-// connection it registers the enum types "color" so that pgx can send enum arrays
-// in COPY's binary format. COPY does not return rows; CreateManyReturning does.
+// they set, in a transaction when there are several (a savepoint when r is one).
+// It runs in a transaction, on whose connection it registers the enum types
+// "color" so that pgx can send enum arrays in COPY's binary format. COPY does not
+// return rows; CreateManyReturning does.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "maybes.CreateMany", "maybes")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyMaybesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"color\""); err != nil {
-			return err
-		}
-		total = 0
-		for _, m := range masks {
-			s := &copyMaybesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"maybes"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "maybes.CreateMany", "maybes")
-	}
-	return total, nil
+	n, err := copyMaybes.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "maybes.CreateMany", "maybes")
 }
 
 // CreateManyReturning inserts rows into table maybes and returns them as stored,

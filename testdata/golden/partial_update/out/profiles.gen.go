@@ -10,7 +10,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Profile is one row of table profiles.
@@ -75,20 +74,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewProfile) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Handle
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "profiles", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesProfileHandle.Check(&f, "handle", n.Handle)
+	return f.Err("profiles")
 }
 
 // Validate checks u against the spec's rules for table profiles, field by field
@@ -97,21 +85,19 @@ func (n *NewProfile) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *ProfileUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Handle.Set {
-		v := u.Handle.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "handle",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesProfileHandle.Check(&f, "handle", u.Handle.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "profiles", fields)
-	}
-	return nil
+	return f.Err("profiles")
 }
+
+var (
+	// rulesProfileHandle are the rules of column profiles.handle.
+	rulesProfileHandle = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanProfile reads a row of table profiles, columns in table order, into v.
 func scanProfile(row pgx.Row, v *Profile) error {
@@ -129,11 +115,8 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesCreate, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesCreate, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), scanProfile)
+	return v, wrapErr(err, "profiles.Create", "profiles")
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
@@ -143,11 +126,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table profiles with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesFindByID, id), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.FindByID", "profiles")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesFindByID, id), scanProfile)
+	return v, wrapErr(err, "profiles.FindByID", "profiles")
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
@@ -157,42 +137,15 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 // the whole result in memory; use List or Stream for large tables.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindAll", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindAll", "profiles")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProfile)
+	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
 // Stream yields every row of table profiles, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return func(yield func(Profile, error) bool) {
-		rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-		if err != nil {
-			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
-			return
-		}
-		defer rows.Close()
-		var v Profile
-		for rows.Next() {
-			v = Profile{}
-			if err := scanProfile(rows, &v); err != nil {
-				yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -210,28 +163,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlProfilesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
-		}
-		rows, err = r.db.Query(ctx, sqlProfilesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProfile)
-	if err != nil {
-		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
-	}
-	return runtime.NewPage(items, size, func(v *Profile) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
+		First: sqlProfilesListFirst,
+		After: sqlProfilesListAfter,
+		Scan:  scanProfile,
+		Key:   func(v *Profile) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
 const sqlProfilesUpdate = `-- name: profiles.Update
@@ -266,10 +205,7 @@ DELETE FROM "profiles" WHERE "id" = $1`
 // there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProfilesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "profiles.Delete", "profiles")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
 }
 
 const sqlProfilesCount = `-- name: profiles.Count replica=ok
@@ -277,11 +213,8 @@ SELECT count(*) FROM "profiles"`
 
 // Count returns the number of rows of table profiles.
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlProfilesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "profiles.Count", "profiles")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProfilesCount))
+	return n, wrapErr(err, "profiles.Count", "profiles")
 }
 
 const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
@@ -296,155 +229,34 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanProfile)
+	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfilesSource feeds rows of NewProfile to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyProfilesSource struct {
-	rows []NewProfile
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyProfilesSource) maskOf(n *NewProfile) uint64 {
-	var m uint64
-	if n.Karma.Set {
-		m |= 1 << 0
-	}
-	if n.Motto.Set {
-		m |= 1 << 1
-	}
-	if n.Verified.Set {
-		m |= 1 << 2
-	}
-	if n.Settings.Set {
-		m |= 1 << 3
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyProfilesSource) columns() []string {
-	cols := make([]string, 0, 6)
-	cols = append(cols, "handle")
-	cols = append(cols, "bio")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "karma")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "motto")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "verified")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "settings")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyProfilesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyProfilesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Handle)
-	v = append(v, n.Bio)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Karma.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Motto.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Verified.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Settings.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyProfilesSource) Err() error {
-	return nil
-}
+// copyProfiles sends rows of NewProfile to table profiles with COPY, reading each
+// value in place.
+var copyProfiles = runtime.NewCopier(
+	"profiles",
+	nil,
+	runtime.CopyValue("handle", func(n *NewProfile) any { return &n.Handle }),
+	runtime.CopyValue("bio", func(n *NewProfile) any { return &n.Bio }),
+	runtime.CopyOpt("karma", func(n *NewProfile) *runtime.Opt[int32] { return &n.Karma }),
+	runtime.CopyOpt("motto", func(n *NewProfile) *runtime.Opt[*string] { return &n.Motto }),
+	runtime.CopyOpt("verified", func(n *NewProfile) *runtime.Opt[bool] { return &n.Verified }),
+	runtime.CopyOpt("settings", func(n *NewProfile) *runtime.Opt[json.RawMessage] { return &n.Settings }),
+)
 
 // CreateMany inserts rows into table profiles with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyProfilesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyProfilesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "profiles.CreateMany", "profiles")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyProfilesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
-	}
-	return total, nil
+	n, err := copyProfiles.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
 const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
@@ -465,32 +277,19 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*string, len(rows))
-	a3 := make([]*int32, len(rows))
-	a4 := make([]bool, len(rows))
-	a5 := make([]*string, len(rows))
-	a6 := make([]*bool, len(rows))
-	a7 := make([]*json.RawMessage, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Handle
-		a2[i] = n.Bio
-		a3[i] = n.Karma.Ptr()
-		a4[i] = n.Motto.Set
-		a5[i] = n.Motto.Value
-		a6[i] = n.Verified.Ptr()
-		a7[i] = n.Settings.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlProfilesCreateManyReturning,
+		runtime.Column(rows, func(n *NewProfile) string { return n.Handle }),
+		runtime.Column(rows, func(n *NewProfile) *string { return n.Bio }),
+		runtime.Column(rows, func(n *NewProfile) *int32 { return n.Karma.Ptr() }),
+		runtime.Column(rows, func(n *NewProfile) bool { return n.Motto.Set }),
+		runtime.Column(rows, func(n *NewProfile) *string { return n.Motto.Value }),
+		runtime.Column(rows, func(n *NewProfile) *bool { return n.Verified.Ptr() }),
+		runtime.Column(rows, func(n *NewProfile) *json.RawMessage { return n.Settings.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanProfile)
+	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }
 
 const sqlProfilesUpsertByHandle = `-- name: profiles.UpsertByHandle
@@ -513,11 +312,8 @@ func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 	}
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpsertByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesUpsertByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), scanProfile)
+	return v, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 }
 
 const sqlProfilesCreateIfAbsentByHandle = `-- name: profiles.CreateIfAbsentByHandle

@@ -78,20 +78,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewAccount) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Currency
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	var f runtime.Fields
+	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	return f.Err("accounts")
 }
 
 // Validate checks u against the spec's rules for table accounts, field by field
@@ -100,20 +89,11 @@ func (n *NewAccount) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *AccountUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Currency.Set {
-		v := u.Currency.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
+		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
 
 // scanAccount reads a row of table accounts, columns in table order, into v.
@@ -137,11 +117,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Account
-	if err := scanAccount(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant), scanAccount)
+	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -156,11 +133,8 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Account
-	if err := scanAccount(db.QueryRow(ctx, sqlAccountsFindByID, id, tenant), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsFindByID, id, tenant), scanAccount)
+	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -176,48 +150,20 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields every row of table accounts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Stream", "accounts")
-		if err != nil {
-			yield(Account{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlAccountsFindAll, tenant)
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Stream", "accounts")
+	if err != nil {
+		return runtime.StreamError[Account](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll, tenant)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -241,27 +187,15 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		return runtime.Page[Account]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlAccountsListFirst, size+1, tenant)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-		}
-		rows, err = db.Query(ctx, sqlAccountsListAfter, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Account]{
+		First: sqlAccountsListFirst,
+		After: sqlAccountsListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -305,10 +239,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlAccountsDelete, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "accounts.Delete", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -322,11 +253,8 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlAccountsCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.Count", "accounts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlAccountsCount, tenant))
+	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -346,14 +274,8 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 		return nil, nil
 	}
 	rows, err := db.Query(ctx, sqlAccountsFindByIDs, ids, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
 // CreateMany inserts rows into table accounts and returns how many it inserted. It
@@ -441,14 +363,8 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsListByOrgID, orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByOrgID", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByOrgID", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ListByOrgID", "accounts")
 }
 
 const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
@@ -459,27 +375,11 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 // keys, grouped by org_id, each group in primary key order, with one query. Keys
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m := make(map[uuid.UUID][]Account)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Account{}, nil
 	}
 	rows, err := db.Query(ctx, sqlAccountsLoadByOrgID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Account
-		if err := scanAccount(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table accounts whose org_id is one of keys,
@@ -493,10 +393,7 @@ func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadByOrgID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadByOrgID", "accounts")
 }
 
 // TotalsRow is one row of the result of AccountRepo.Totals.
@@ -529,14 +426,8 @@ func (r *AccountRepo) Totals(ctx context.Context, minBalance decimal.Decimal) ([
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsTotals, tenant, minBalance)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Totals", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTotalsRow)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Totals", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTotalsRow)
+	return items, wrapErr(err, "accounts.Totals", "accounts")
 }
 
 // SearchRow is one row of the result of AccountRepo.Search.
@@ -571,14 +462,8 @@ func (r *AccountRepo) Search(ctx context.Context, q string, currencies []Currenc
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsSearch, q, tenant, currencies)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Search", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSearchRow)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Search", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSearchRow)
+	return items, wrapErr(err, "accounts.Search", "accounts")
 }
 
 const sqlAccountsByOwner = `-- name: accounts.ByOwner
@@ -592,14 +477,8 @@ func (r *AccountRepo) ByOwner(ctx context.Context, owner string) ([]Account, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsByOwner, tenant, owner)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ByOwner", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ByOwner", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ByOwner", "accounts")
 }
 
 const sqlAccountsRichest = `-- name: accounts.Richest
@@ -613,11 +492,8 @@ func (r *AccountRepo) Richest(ctx context.Context) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Account
-	if err := scanAccount(db.QueryRow(ctx, sqlAccountsRichest, tenant), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Richest", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsRichest, tenant), scanAccount)
+	return v, wrapErr(err, "accounts.Richest", "accounts")
 }
 
 // SummaryRow is one row of the result of AccountRepo.Summary.
@@ -647,11 +523,8 @@ func (r *AccountRepo) Summary(ctx context.Context) (SummaryRow, error) {
 		return SummaryRow{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v SummaryRow
-	if err := scanSummaryRow(db.QueryRow(ctx, sqlAccountsSummary, tenant), &v); err != nil {
-		return SummaryRow{}, wrapErr(err, "accounts.Summary", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsSummary, tenant), scanSummaryRow)
+	return v, wrapErr(err, "accounts.Summary", "accounts")
 }
 
 // RelabelParams holds the parameters of AccountRepo.Relabel.
@@ -693,10 +566,7 @@ func (r *AccountRepo) Move(ctx context.Context, delta decimal.Decimal, currency 
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlAccountsMove, delta, tenant, currency)
-	if err != nil {
-		return 0, wrapErr(err, "accounts.Move", "accounts")
-	}
-	return tag.RowsAffected(), nil
+	return tag.RowsAffected(), wrapErr(err, "accounts.Move", "accounts")
 }
 
 const sqlAccountsPurgeEmpty = `-- name: accounts.PurgeEmpty
@@ -705,10 +575,7 @@ DELETE FROM accounts WHERE balance = 0`
 // PurgeEmpty runs the query and returns the number of rows it affected.
 func (r *AccountRepo) PurgeEmpty(ctx context.Context) (int64, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsPurgeEmpty)
-	if err != nil {
-		return 0, wrapErr(err, "accounts.PurgeEmpty", "accounts")
-	}
-	return tag.RowsAffected(), nil
+	return tag.RowsAffected(), wrapErr(err, "accounts.PurgeEmpty", "accounts")
 }
 
 // EchoRow is one row of the result of AccountRepo.Echo.
@@ -731,9 +598,6 @@ FROM accounts WHERE id = $1`
 // Echo returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
-	var v EchoRow
-	if err := scanEchoRow(r.db.QueryRow(ctx, sqlAccountsEcho, id), &v); err != nil {
-		return EchoRow{}, wrapErr(err, "accounts.Echo", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsEcho, id), scanEchoRow)
+	return v, wrapErr(err, "accounts.Echo", "accounts")
 }

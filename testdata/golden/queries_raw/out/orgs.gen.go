@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Org is one row of table orgs.
@@ -83,11 +82,8 @@ RETURNING "id", "name"`
 
 // Create inserts a row into table orgs and returns it as stored, defaults applied.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
-	var v Org
-	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsCreate, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Org{}, wrapErr(err, "orgs.Create", "orgs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsCreate, n.ID.Ptr(), n.Name), scanOrg)
+	return v, wrapErr(err, "orgs.Create", "orgs")
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -97,11 +93,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orgs with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	var v Org
-	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsFindByID, id), &v); err != nil {
-		return Org{}, wrapErr(err, "orgs.FindByID", "orgs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsFindByID, id), scanOrg)
+	return v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -111,42 +104,15 @@ SELECT "id", "name" FROM "orgs" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.FindAll", "orgs")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrg)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.FindAll", "orgs")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrg)
+	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
 // Stream yields every row of table orgs, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
-	return func(yield func(Org, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrgsFindAll)
-		if err != nil {
-			yield(Org{}, wrapErr(err, "orgs.Stream", "orgs"))
-			return
-		}
-		defer rows.Close()
-		var v Org
-		for rows.Next() {
-			v = Org{}
-			if err := scanOrg(rows, &v); err != nil {
-				yield(Org{}, wrapErr(err, "orgs.Stream", "orgs"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Org{}, wrapErr(err, "orgs.Stream", "orgs"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
 }
 
 const sqlOrgsListFirst = `-- name: orgs.List replica=ok
@@ -163,28 +129,14 @@ LIMIT $2`
 // cursor to get the following page; it is "" after the last one. Rows inserted
 // meanwhile after the cursor are included, and no row is returned twice.
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrgsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Org]{}, wrapErr(err, "orgs.List", "orgs")
-		}
-		rows, err = r.db.Query(ctx, sqlOrgsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Org]{}, wrapErr(err, "orgs.List", "orgs")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrg)
-	if err != nil {
-		return runtime.Page[Org]{}, wrapErr(err, "orgs.List", "orgs")
-	}
-	return runtime.NewPage(items, size, func(v *Org) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
+		First: sqlOrgsListFirst,
+		After: sqlOrgsListAfter,
+		Scan:  scanOrg,
+		Key:   func(v *Org) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
 const sqlOrgsUpdate = `-- name: orgs.Update
@@ -211,10 +163,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrgsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "orgs.Delete", "orgs")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
 const sqlOrgsCount = `-- name: orgs.Count replica=ok
@@ -222,11 +171,8 @@ SELECT count(*) FROM "orgs"`
 
 // Count returns the number of rows of table orgs.
 func (r *OrgRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrgsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "orgs.Count", "orgs")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrgsCount))
+	return n, wrapErr(err, "orgs.Count", "orgs")
 }
 
 const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
@@ -241,123 +187,27 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrgsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.FindByIDs", "orgs")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanOrg)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.FindByIDs", "orgs")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanOrg)
+	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgsSource feeds rows of NewOrg to pgx's CopyFrom, reading the struct fields
-// directly. It sends the rows whose set optional fields are mask, with the columns
-// of that mask.
-type copyOrgsSource struct {
-	rows []NewOrg
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyOrgsSource) maskOf(n *NewOrg) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrgsSource) columns() []string {
-	cols := make([]string, 0, 2)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "name")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrgsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrgsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrgsSource) Err() error {
-	return nil
-}
+// copyOrgs sends rows of NewOrg to table orgs with COPY, reading each value in
+// place.
+var copyOrgs = runtime.NewCopier(
+	"orgs",
+	nil,
+	runtime.CopyOpt("id", func(n *NewOrg) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("name", func(n *NewOrg) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table orgs with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyOrgsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyOrgsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orgs"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "orgs.CreateMany", "orgs")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyOrgsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orgs"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
-	}
-	return total, nil
+	n, err := copyOrgs.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
 const sqlOrgsCreateManyReturning = `-- name: orgs.CreateManyReturning
@@ -375,22 +225,14 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlOrgsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrg)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlOrgsCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrg) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewOrg) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrg)
+	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
 const sqlOrgsUpsertByName = `-- name: orgs.UpsertByName
@@ -405,11 +247,8 @@ RETURNING "id", "name"`
 // update sets every column of n except the key's and the primary key's; an
 // optional field left unset keeps the column's value.
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
-	var v Org
-	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsUpsertByName, n.ID.Ptr(), n.Name), &v); err != nil {
-		return Org{}, wrapErr(err, "orgs.UpsertByName", "orgs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsUpsertByName, n.ID.Ptr(), n.Name), scanOrg)
+	return v, wrapErr(err, "orgs.UpsertByName", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentByName = `-- name: orgs.CreateIfAbsentByName
@@ -463,8 +302,5 @@ func (r *OrgRepo) LoadAccounts(ctx context.Context, parents []Org) (map[uuid.UUI
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "orgs.LoadAccounts", "orgs")
-	}
-	return m, nil
+	return m, wrapErr(err, "orgs.LoadAccounts", "orgs")
 }

@@ -5,13 +5,11 @@ package ledgerdb
 
 import (
 	"context"
-	"fmt"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -74,29 +72,12 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewAccount) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Currency
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
-	}
+	var f runtime.Fields
+	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	if n.Label != nil {
-		v := *n.Label
-		if runtime.LongerThan(v, 100) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "label",
-				Message: "must be at most 100 characters long",
-			})
-		}
+		rulesAccountLabel.Check(&f, "label", (*n.Label))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
 
 // Validate checks u against the spec's rules for table accounts, field by field
@@ -105,30 +86,22 @@ func (n *NewAccount) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *AccountUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Currency.Set {
-		v := u.Currency.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
+		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
 	if u.Label.Set && u.Label.Value != nil {
-		v := *u.Label.Value
-		if runtime.LongerThan(v, 100) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "label",
-				Message: "must be at most 100 characters long",
-			})
-		}
+		rulesAccountLabel.Check(&f, "label", (*u.Label.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
+
+var (
+	// rulesAccountLabel are the rules of column accounts.label.
+	rulesAccountLabel = runtime.TextRules{
+		MaxLength: 100,
+	}
+)
 
 // scanAccount reads a row of table accounts, columns in table order, into v.
 func scanAccount(row pgx.Row, v *Account) error {
@@ -146,11 +119,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Currency, n.Balance.Ptr(), n.Label, n.OpenedOn), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Currency, n.Balance.Ptr(), n.Label, n.OpenedOn), scanAccount)
+	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -160,11 +130,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -174,42 +141,15 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 // the whole result in memory; use List or Stream for large tables.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields every row of table accounts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -227,28 +167,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAccountsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-		}
-		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		First: sqlAccountsListFirst,
+		After: sqlAccountsListAfter,
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -282,10 +208,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "accounts.Delete", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -293,11 +216,8 @@ SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.Count", "accounts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
+	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -312,132 +232,33 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccountsSource feeds rows of NewAccount to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAccountsSource struct {
-	rows []NewAccount
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyAccountsSource) maskOf(n *NewAccount) uint64 {
-	var m uint64
-	if n.Balance.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAccountsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	cols = append(cols, "user_id")
-	cols = append(cols, "currency")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "balance")
-	}
-	cols = append(cols, "label")
-	cols = append(cols, "opened_on")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAccountsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAccountsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserID)
-	v = append(v, n.Currency)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Balance.Value)
-	}
-	v = append(v, n.Label)
-	v = append(v, n.OpenedOn)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAccountsSource) Err() error {
-	return nil
-}
+// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
+// value in place.
+var copyAccounts = runtime.NewCopier(
+	"accounts",
+	nil,
+	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
+	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
+	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
+	runtime.CopyValue("label", func(n *NewAccount) any { return &n.Label }),
+	runtime.CopyValue("opened_on", func(n *NewAccount) any { return &n.OpenedOn }),
+)
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyAccountsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyAccountsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyAccountsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return total, nil
+	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
 const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
@@ -458,28 +279,17 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]Currency, len(rows))
-	a3 := make([]*decimal.Decimal, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserID
-		a2[i] = n.Currency
-		a3[i] = n.Balance.Ptr()
-		a4[i] = n.Label
-		a5[i] = n.OpenedOn
-	}
-	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAccountsCreateManyReturning,
+		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewAccount) Currency { return n.Currency }),
+		runtime.Column(rows, func(n *NewAccount) *decimal.Decimal { return n.Balance.Ptr() }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Label }),
+		runtime.Column(rows, func(n *NewAccount) time.Time { return n.OpenedOn }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
 const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
@@ -490,14 +300,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
 const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
@@ -508,27 +312,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by user_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m := make(map[uuid.UUID][]Account)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Account{}, nil
 	}
 	rows, err := db.Query(ctx, sqlAccountsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Account
-		if err := scanAccount(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
@@ -537,10 +325,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // row. Keys without rows are not in the map.
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadByUserID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
 }
 
 // LoadEntries returns the rows of table entries that reference each of parents
@@ -553,10 +338,7 @@ func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[i
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadEntries", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
 }
 
 // ForUserParams holds the parameters of AccountRepo.ForUser. Fields of type
@@ -570,39 +352,42 @@ type ForUserParams struct {
 	Currency runtime.Opt[Currency]
 }
 
-const sqlAccountsForUserV0 = `-- name: accounts.ForUser replica=ok
+var sqlAccountsForUser = [...]string{
+	`-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1
 ORDER BY "currency", "balance" DESC, "id"
-LIMIT $2`
+LIMIT $2`,
+	`-- name: accounts.ForUser replica=ok
+SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
+WHERE "user_id" = $1 AND "currency" = $2
+ORDER BY "currency", "balance" DESC, "id"
+LIMIT $3`,
+}
 
-const sqlAccountsForUserAfterV0 = `-- name: accounts.ForUser replica=ok
+var sqlAccountsForUserAfter = [...]string{
+	`-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" >= $2 AND ("currency" > $2 OR ("currency" = $2 AND ("balance" < $3 OR ("balance" = $3 AND ("id" > $4)))))
 ORDER BY "currency", "balance" DESC, "id"
-LIMIT $5`
-
-const sqlAccountsForUserStreamV0 = `-- name: accounts.ForUser replica=ok
-SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
-WHERE "user_id" = $1
-ORDER BY "currency", "balance" DESC, "id"`
-
-const sqlAccountsForUserV1 = `-- name: accounts.ForUser replica=ok
-SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
-WHERE "user_id" = $1 AND "currency" = $2
-ORDER BY "currency", "balance" DESC, "id"
-LIMIT $3`
-
-const sqlAccountsForUserAfterV1 = `-- name: accounts.ForUser replica=ok
+LIMIT $5`,
+	`-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2 AND "currency" >= $3 AND ("currency" > $3 OR ("currency" = $3 AND ("balance" < $4 OR ("balance" = $4 AND ("id" > $5)))))
 ORDER BY "currency", "balance" DESC, "id"
-LIMIT $6`
+LIMIT $6`,
+}
 
-const sqlAccountsForUserStreamV1 = `-- name: accounts.ForUser replica=ok
+var sqlAccountsForUserStream = [...]string{
+	`-- name: accounts.ForUser replica=ok
+SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
+WHERE "user_id" = $1
+ORDER BY "currency", "balance" DESC, "id"`,
+	`-- name: accounts.ForUser replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = $1 AND "currency" = $2
-ORDER BY "currency", "balance" DESC, "id"`
+ORDER BY "currency", "balance" DESC, "id"`,
+}
 
 // ForUser returns the rows of table accounts that match the query, ordered by
 // currency, balance DESC, id, a page at a time: up to page.Limit rows after the
@@ -621,88 +406,31 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 		mask |= 1
 		args = append(args, p.Currency.Value)
 	}
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		args = append(args, size+1)
-		var sql string
-		switch mask {
-		case 0:
-			sql = sqlAccountsForUserV0
-		case 1:
-			sql = sqlAccountsForUserV1
-		}
-		rows, err = r.db.Query(ctx, sql, args...)
-	} else {
-		var k0 Currency
-		var k1 decimal.Decimal
-		var k2 int64
-		if err := runtime.DecodeCursor(page.After, &k0, &k1, &k2); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.ForUser", "accounts")
-		}
-		args = append(args, k0, k1, k2, size+1)
-		var sql string
-		switch mask {
-		case 0:
-			sql = sqlAccountsForUserAfterV0
-		case 1:
-			sql = sqlAccountsForUserAfterV1
-		}
-		rows, err = r.db.Query(ctx, sql, args...)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.ForUser", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.ForUser", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.Currency, v.Balance, v.ID)
-	}), nil
+	var k0 Currency
+	var k1 decimal.Decimal
+	var k2 int64
+	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		First: sqlAccountsForUser[mask],
+		After: sqlAccountsForUserAfter[mask],
+		Args:  args,
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.Currency, v.Balance, v.ID} },
+	}, &k0, &k1, &k2)
+	return pg, wrapErr(err, "accounts.ForUser", "accounts")
 }
 
-// ForUserStream yields the rows of ForUser one at a time, reading them from the
-// server as the loop goes: memory use does not grow with the result. An error ends
-// the sequence. It runs through every page at once, in the same order.
+// ForUserStream is ForUser as a sequence: it yields the rows as the loop reads
+// them from the server, so memory use does not grow with the result. An error ends
+// the sequence.
 func (r *AccountRepo) ForUserStream(ctx context.Context, p ForUserParams) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		args := make([]any, 0, 6)
-		var mask uint
-		args = append(args, p.UserID)
-		if p.Currency.Set {
-			mask |= 1
-			args = append(args, p.Currency.Value)
-		}
-		var sql string
-		switch mask {
-		case 0:
-			sql = sqlAccountsForUserStreamV0
-		case 1:
-			sql = sqlAccountsForUserStreamV1
-		}
-		rows, err := r.db.Query(ctx, sql, args...)
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.ForUserStream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.ForUserStream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.ForUserStream", "accounts"))
-		}
+	args := make([]any, 0, 6)
+	var mask uint
+	args = append(args, p.UserID)
+	if p.Currency.Set {
+		mask |= 1
+		args = append(args, p.Currency.Value)
 	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.ForUserStream", "accounts") }, scanAccount, sqlAccountsForUserStream[mask], args...)
 }
 
 // RichestParams holds the parameters of AccountRepo.Richest. Fields of type
@@ -716,17 +444,18 @@ type RichestParams struct {
 	MinBalance decimal.Decimal
 }
 
-const sqlAccountsRichestV0 = `-- name: accounts.Richest replica=ok
+var sqlAccountsRichest = [...]string{
+	`-- name: accounts.Richest replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "balance" > $1
 ORDER BY "balance" DESC, "id"
-LIMIT $2 OFFSET $3`
-
-const sqlAccountsRichestV1 = `-- name: accounts.Richest replica=ok
+LIMIT $2 OFFSET $3`,
+	`-- name: accounts.Richest replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "currency" = ANY($1::text[]::"currency"[]) AND "balance" > $2
 ORDER BY "balance" DESC, "id"
-LIMIT $3 OFFSET $4`
+LIMIT $3 OFFSET $4`,
+}
 
 // Richest returns the rows of table accounts that match the query, ordered by
 // balance DESC, a page at a time: up to page.Limit rows after the cursor
@@ -742,35 +471,8 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 		args = append(args, p.Currencies.Value)
 	}
 	args = append(args, p.MinBalance)
-	size := page.Size()
-	var start int64
-	if page.After != "" {
-		if err := runtime.DecodeCursor(page.After, &start); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.Richest", "accounts")
-		}
-		if start < 0 {
-			return runtime.Page[Account]{}, runtime.Wrap(fmt.Errorf("%w: negative offset", runtime.ErrBadCursor), "accounts.Richest", "accounts")
-		}
-	}
-	args = append(args, size+1, start)
-	var sql string
-	switch mask {
-	case 0:
-		sql = sqlAccountsRichestV0
-	case 1:
-		sql = sqlAccountsRichestV1
-	}
-	rows, err := r.db.Query(ctx, sql, args...)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.Richest", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.Richest", "accounts")
-	}
-	return runtime.NewPage(items, size, func(*Account) string {
-		return runtime.EncodeCursor(start + int64(size))
-	}), nil
+	pg, err := runtime.OffsetPage(ctx, r.db, page, sqlAccountsRichest[mask], args, scanAccount)
+	return pg, wrapErr(err, "accounts.Richest", "accounts")
 }
 
 // FilterParams holds the parameters of AccountRepo.Filter. Fields of type
@@ -811,42 +513,15 @@ ORDER BY "id"`
 // More than four optional filters, tested in SQL.
 func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Filter", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Filter", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.Filter", "accounts")
 }
 
-// FilterStream yields the rows of Filter one at a time, reading them from the
-// server as the loop goes: memory use does not grow with the result. An error ends
-// the sequence.
+// FilterStream is Filter as a sequence: it yields the rows as the loop reads them
+// from the server, so memory use does not grow with the result. An error ends the
+// sequence.
 func (r *AccountRepo) FilterStream(ctx context.Context, p FilterParams) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.FilterStream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.FilterStream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.FilterStream", "accounts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.FilterStream", "accounts") }, scanAccount, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
 }
 
 const sqlAccountsInCurrencies = `-- name: accounts.InCurrencies replica=ok
@@ -858,14 +533,8 @@ ORDER BY "id"`
 // id.
 func (r *AccountRepo) InCurrencies(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsInCurrencies)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.InCurrencies", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.InCurrencies", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.InCurrencies", "accounts")
 }
 
 // TopParams holds the parameters of AccountRepo.Top.
@@ -887,12 +556,6 @@ LIMIT 10`
 // DESC, id.
 func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTop, p.Balance, p.Currency)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Top", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 10, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.Top", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 10, scanAccount)
+	return items, wrapErr(err, "accounts.Top", "accounts")
 }

@@ -247,7 +247,7 @@ func BenchmarkQueryTwoFilters(b *testing.B) {
 // forUserByHand runs the statement ForUser picks for a user and a
 // currency, first page of 50.
 func forUserByHand(ctx context.Context, pool *pgxpool.Pool, user uuid.UUID, currency Currency) ([]Account, string, error) {
-	rows, err := pool.Query(ctx, sqlAccountsForUserV1, user, currency, 51)
+	rows, err := pool.Query(ctx, sqlAccountsForUser[1], user, currency, 51)
 	if err != nil {
 		return nil, "", err
 	}

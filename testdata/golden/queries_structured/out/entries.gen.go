@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -72,20 +71,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewEntry) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Kind
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "entries", fields)
-	}
-	return nil
+	var f runtime.Fields
+	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
+	return f.Err("entries")
 }
 
 // Validate checks u against the spec's rules for table entries, field by field for
@@ -94,20 +82,11 @@ func (n *NewEntry) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *EntryUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Kind.Set {
-		v := u.Kind.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"",
-			})
-		}
+		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "entries", fields)
-	}
-	return nil
+	return f.Err("entries")
 }
 
 // scanEntry reads a row of table entries, columns in table order, into v.
@@ -126,11 +105,8 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
-	var v Entry
-	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Kind, n.Amount, n.Memo, n.BookedAt.Ptr()), &v); err != nil {
-		return Entry{}, wrapErr(err, "entries.Create", "entries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Kind, n.Amount, n.Memo, n.BookedAt.Ptr()), scanEntry)
+	return v, wrapErr(err, "entries.Create", "entries")
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
@@ -140,11 +116,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table entries with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	var v Entry
-	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesFindByID, id), &v); err != nil {
-		return Entry{}, wrapErr(err, "entries.FindByID", "entries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesFindByID, id), scanEntry)
+	return v, wrapErr(err, "entries.FindByID", "entries")
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
@@ -154,42 +127,15 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" 
 // whole result in memory; use List or Stream for large tables.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "entries.FindAll", "entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.FindAll", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
 // Stream yields every row of table entries, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
-	return func(yield func(Entry, error) bool) {
-		rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-		if err != nil {
-			yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
-			return
-		}
-		defer rows.Close()
-		var v Entry
-		for rows.Next() {
-			v = Entry{}
-			if err := scanEntry(rows, &v); err != nil {
-				yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Entry{}, wrapErr(err, "entries.Stream", "entries"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
 
 const sqlEntriesListFirst = `-- name: entries.List replica=ok
@@ -207,28 +153,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEntriesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
-		}
-		rows, err = r.db.Query(ctx, sqlEntriesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEntry)
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.List", "entries")
-	}
-	return runtime.NewPage(items, size, func(v *Entry) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		First: sqlEntriesListFirst,
+		After: sqlEntriesListAfter,
+		Scan:  scanEntry,
+		Key:   func(v *Entry) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "entries.List", "entries")
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update
@@ -262,10 +194,7 @@ DELETE FROM "entries" WHERE "id" = $1`
 // there was one.
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEntriesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "entries.Delete", "entries")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "entries.Delete", "entries")
 }
 
 const sqlEntriesCount = `-- name: entries.Count replica=ok
@@ -273,11 +202,8 @@ SELECT count(*) FROM "entries"`
 
 // Count returns the number of rows of table entries.
 func (r *EntryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlEntriesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "entries.Count", "entries")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesCount))
+	return n, wrapErr(err, "entries.Count", "entries")
 }
 
 const sqlEntriesFindByIDs = `-- name: entries.FindByIDs replica=ok
@@ -292,132 +218,33 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEntriesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "entries.FindByIDs", "entries")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.FindByIDs", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanEntry)
+	return items, wrapErr(err, "entries.FindByIDs", "entries")
 }
 
-// copyEntriesSource feeds rows of NewEntry to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyEntriesSource struct {
-	rows []NewEntry
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyEntriesSource) maskOf(n *NewEntry) uint64 {
-	var m uint64
-	if n.BookedAt.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyEntriesSource) columns() []string {
-	cols := make([]string, 0, 5)
-	cols = append(cols, "account_id")
-	cols = append(cols, "kind")
-	cols = append(cols, "amount")
-	cols = append(cols, "memo")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "booked_at")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyEntriesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyEntriesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.AccountID)
-	v = append(v, n.Kind)
-	v = append(v, n.Amount)
-	v = append(v, n.Memo)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.BookedAt.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyEntriesSource) Err() error {
-	return nil
-}
+// copyEntries sends rows of NewEntry to table entries with COPY, reading each
+// value in place.
+var copyEntries = runtime.NewCopier(
+	"entries",
+	nil,
+	runtime.CopyValue("account_id", func(n *NewEntry) any { return &n.AccountID }),
+	runtime.CopyValue("kind", func(n *NewEntry) any { return &n.Kind }),
+	runtime.CopyValue("amount", func(n *NewEntry) any { return &n.Amount }),
+	runtime.CopyValue("memo", func(n *NewEntry) any { return &n.Memo }),
+	runtime.CopyOpt("booked_at", func(n *NewEntry) *runtime.Opt[time.Time] { return &n.BookedAt }),
+)
 
 // CreateMany inserts rows into table entries with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "entries.CreateMany", "entries")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyEntriesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyEntriesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"entries"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "entries.CreateMany", "entries")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyEntriesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"entries"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "entries.CreateMany", "entries")
-	}
-	return total, nil
+	n, err := copyEntries.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
 const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
@@ -438,28 +265,17 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]EntryKind, len(rows))
-	a3 := make([]decimal.Decimal, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.AccountID
-		a2[i] = n.Kind
-		a3[i] = n.Amount
-		a4[i] = n.Memo
-		a5[i] = n.BookedAt.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlEntriesCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlEntriesCreateManyReturning,
+		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
+		runtime.Column(rows, func(n *NewEntry) EntryKind { return n.Kind }),
+		runtime.Column(rows, func(n *NewEntry) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewEntry) *time.Time { return n.BookedAt.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanEntry)
+	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
 const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok
@@ -470,14 +286,8 @@ WHERE "account_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesListByAccountID, accountID)
-	if err != nil {
-		return nil, wrapErr(err, "entries.ListByAccountID", "entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.ListByAccountID", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	return items, wrapErr(err, "entries.ListByAccountID", "entries")
 }
 
 const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
@@ -488,27 +298,11 @@ WHERE "account_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by account_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
-	m := make(map[int64][]Entry)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Entry{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEntriesLoadByAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Entry
-		if err := scanEntry(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.AccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanEntry, func(v *Entry) int64 { return v.AccountID })
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
@@ -517,10 +311,7 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 // query per row. Keys without rows are not in the map.
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "entries.LoadByAccountID", "entries")
-	}
-	return m, nil
+	return m, wrapErr(err, "entries.LoadByAccountID", "entries")
 }
 
 const sqlEntriesLedger = `-- name: entries.Ledger replica=ok
@@ -541,28 +332,15 @@ LIMIT $3`
 // after the last one. The cursor holds the order_by values of the last row, so
 // rows inserted meanwhile after it are included, and no row is returned twice.
 func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.PageArgs) (runtime.Page[Entry], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEntriesLedger, accountID, size+1)
-	} else {
-		var k0 int64
-		if err := runtime.DecodeCursor(page.After, &k0); err != nil {
-			return runtime.Page[Entry]{}, wrapErr(err, "entries.Ledger", "entries")
-		}
-		rows, err = r.db.Query(ctx, sqlEntriesLedgerAfter, accountID, k0, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.Ledger", "entries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEntry)
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.Ledger", "entries")
-	}
-	return runtime.NewPage(items, size, func(v *Entry) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var k0 int64
+	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		First: sqlEntriesLedger,
+		After: sqlEntriesLedgerAfter,
+		Args:  []any{accountID},
+		Scan:  scanEntry,
+		Key:   func(v *Entry) []any { return []any{v.ID} },
+	}, &k0)
+	return pg, wrapErr(err, "entries.Ledger", "entries")
 }
 
 // RecentParams holds the parameters of EntryRepo.Recent.
@@ -605,57 +383,23 @@ ORDER BY "booked_at" DESC, "id" DESC`
 // values of the last row, so rows inserted meanwhile after it are included, and no
 // row is returned twice.
 func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.PageArgs) (runtime.Page[Entry], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEntriesRecent, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds, size+1)
-	} else {
-		var k0 time.Time
-		var k1 int64
-		if err := runtime.DecodeCursor(page.After, &k0, &k1); err != nil {
-			return runtime.Page[Entry]{}, wrapErr(err, "entries.Recent", "entries")
-		}
-		rows, err = r.db.Query(ctx, sqlEntriesRecentAfter, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds, k0, k1, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.Recent", "entries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEntry)
-	if err != nil {
-		return runtime.Page[Entry]{}, wrapErr(err, "entries.Recent", "entries")
-	}
-	return runtime.NewPage(items, size, func(v *Entry) string {
-		return runtime.EncodeCursor(v.BookedAt, v.ID)
-	}), nil
+	var k0 time.Time
+	var k1 int64
+	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		First: sqlEntriesRecent,
+		After: sqlEntriesRecentAfter,
+		Args:  []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds},
+		Scan:  scanEntry,
+		Key:   func(v *Entry) []any { return []any{v.BookedAt, v.ID} },
+	}, &k0, &k1)
+	return pg, wrapErr(err, "entries.Recent", "entries")
 }
 
-// RecentStream yields the rows of Recent one at a time, reading them from the
-// server as the loop goes: memory use does not grow with the result. An error ends
-// the sequence. It runs through every page at once, in the same order.
+// RecentStream is Recent as a sequence: it yields the rows as the loop reads them
+// from the server, so memory use does not grow with the result. An error ends the
+// sequence.
 func (r *EntryRepo) RecentStream(ctx context.Context, p RecentParams) iter.Seq2[Entry, error] {
-	return func(yield func(Entry, error) bool) {
-		rows, err := r.db.Query(ctx, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
-		if err != nil {
-			yield(Entry{}, wrapErr(err, "entries.RecentStream", "entries"))
-			return
-		}
-		defer rows.Close()
-		var v Entry
-		for rows.Next() {
-			v = Entry{}
-			if err := scanEntry(rows, &v); err != nil {
-				yield(Entry{}, wrapErr(err, "entries.RecentStream", "entries"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Entry{}, wrapErr(err, "entries.RecentStream", "entries"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.RecentStream", "entries") }, scanEntry, sqlEntriesRecentStream, p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds)
 }
 
 // MemoLikeParams holds the parameters of EntryRepo.MemoLike.
@@ -675,14 +419,8 @@ ORDER BY "id"`
 // MemoLike returns the rows of table entries that match the query, ordered by id.
 func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesMemoLike, p.Pattern, p.Amount)
-	if err != nil {
-		return nil, wrapErr(err, "entries.MemoLike", "entries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEntry)
-	if err != nil {
-		return nil, wrapErr(err, "entries.MemoLike", "entries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	return items, wrapErr(err, "entries.MemoLike", "entries")
 }
 
 const sqlEntriesWithdrawals = `-- name: entries.Withdrawals replica=ok
@@ -691,9 +429,6 @@ WHERE "kind" = 'withdrawal'::"entry_kind" AND "amount" < $1`
 
 // Withdrawals returns the number of rows of table entries that match the query.
 func (r *EntryRepo) Withdrawals(ctx context.Context, amount decimal.Decimal) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlEntriesWithdrawals, amount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "entries.Withdrawals", "entries")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEntriesWithdrawals, amount))
+	return n, wrapErr(err, "entries.Withdrawals", "entries")
 }

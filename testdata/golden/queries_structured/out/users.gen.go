@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -82,20 +81,9 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewUser) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "users", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesUserEmail.Check(&f, "email", n.Email)
+	return f.Err("users")
 }
 
 // Validate checks u against the spec's rules for table users, field by field for
@@ -104,21 +92,19 @@ func (n *NewUser) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *UserUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		}
+		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "users", fields)
-	}
-	return nil
+	return f.Err("users")
 }
+
+var (
+	// rulesUserEmail are the rules of column users.email.
+	rulesUserEmail = runtime.TextRules{
+		MaxLength: 255,
+	}
+)
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
 // Stream, List, Count, FindByIDs and the relation methods) include soft-deleted
@@ -157,11 +143,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), &v); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), scanUser)
+	return v, wrapErr(err, "users.Create", "users")
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -175,11 +158,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id), &v); err != nil {
-		return User{}, wrapErr(err, "users.FindByID", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id), scanUser)
+	return v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -193,42 +173,15 @@ SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated
 // whole result in memory; use List or Stream for large tables.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
-	if err != nil {
-		return nil, wrapErr(err, "users.FindAll", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindAll", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.FindAll", "users")
 }
 
 // Stream yields every row of table users, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return func(yield func(User, error) bool) {
-		rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
-		if err != nil {
-			yield(User{}, wrapErr(err, "users.Stream", "users"))
-			return
-		}
-		defer rows.Close()
-		var v User
-		for rows.Next() {
-			v = User{}
-			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, wrapErr(err, "users.Stream", "users"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(User{}, wrapErr(err, "users.Stream", "users"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -256,28 +209,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted), size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-		}
-		rows, err = r.db.Query(ctx, r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted), id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanUser)
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-	}
-	return runtime.NewPage(items, size, func(v *User) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted),
+		After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted),
+		Scan:  scanUser,
+		Key:   func(v *User) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "users.List", "users")
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -318,10 +257,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "users.Delete", "users")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
 const sqlUsersHardDelete = `-- name: users.HardDelete
@@ -331,10 +267,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersHardDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "users.HardDelete", "users")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
 }
 
 const sqlUsersRestore = `-- name: users.Restore
@@ -347,10 +280,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersRestore, id)
-	if err != nil {
-		return false, wrapErr(err, "users.Restore", "users")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -362,11 +292,8 @@ SELECT count(*) FROM "users"`
 
 // Count returns the number of rows of table users.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)).Scan(&n); err != nil {
-		return 0, wrapErr(err, "users.Count", "users")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)))
+	return n, wrapErr(err, "users.Count", "users")
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -385,141 +312,34 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindByIDs", "users")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindByIDs", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsersSource feeds rows of NewUser to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyUsersSource struct {
-	rows []NewUser
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyUsersSource) maskOf(n *NewUser) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Score.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyUsersSource) columns() []string {
-	cols := make([]string, 0, 6)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "email")
-	cols = append(cols, "name")
-	cols = append(cols, "nickname")
-	cols = append(cols, "age")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "score")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyUsersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyUsersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Email)
-	v = append(v, n.Name)
-	v = append(v, n.Nickname)
-	v = append(v, n.Age)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Score.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyUsersSource) Err() error {
-	return nil
-}
+// copyUsers sends rows of NewUser to table users with COPY, reading each value in
+// place.
+var copyUsers = runtime.NewCopier(
+	"users",
+	nil,
+	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
+	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
+	runtime.CopyValue("nickname", func(n *NewUser) any { return &n.Nickname }),
+	runtime.CopyValue("age", func(n *NewUser) any { return &n.Age }),
+	runtime.CopyOpt("score", func(n *NewUser) *runtime.Opt[int64] { return &n.Score }),
+)
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyUsersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyUsersSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "users.CreateMany", "users")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyUsersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"users"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
-	return total, nil
+	n, err := copyUsers.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "users.CreateMany", "users")
 }
 
 const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
@@ -540,30 +360,18 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]*int32, len(rows))
-	a6 := make([]*int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Email
-		a3[i] = n.Name
-		a4[i] = n.Nickname
-		a5[i] = n.Age
-		a6[i] = n.Score.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, a3, a4, a5, a6)
-	if err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlUsersCreateManyReturning,
+		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
+		runtime.Column(rows, func(n *NewUser) *string { return n.Nickname }),
+		runtime.Column(rows, func(n *NewUser) *int32 { return n.Age }),
+		runtime.Column(rows, func(n *NewUser) *int64 { return n.Score.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
 const sqlUsersUpsertByEmail = `-- name: users.UpsertByEmail
@@ -588,11 +396,8 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), &v); err != nil {
-		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), scanUser)
+	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
@@ -645,10 +450,7 @@ func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.U
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "users.LoadAccounts", "users")
-	}
-	return m, nil
+	return m, wrapErr(err, "users.LoadAccounts", "users")
 }
 
 const sqlUsersForEmail = `-- name: users.ForEmail replica=ok
@@ -661,11 +463,8 @@ LIMIT 1`
 //
 // Looks a user up by address.
 func (r *UserRepo) ForEmail(ctx context.Context, email string) (User, error) {
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersForEmail, email), &v); err != nil {
-		return User{}, wrapErr(err, "users.ForEmail", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersForEmail, email), scanUser)
+	return v, wrapErr(err, "users.ForEmail", "users")
 }
 
 // SearchParams holds the parameters of UserRepo.Search. Fields of type runtime.Opt
@@ -694,117 +493,104 @@ type SearchParams struct {
 	Offset int64
 }
 
-const sqlUsersSearchV0 = `-- name: users.Search replica=ok
+var sqlUsersSearch = [...]string{
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $1
-OFFSET $2`
-
-const sqlUsersSearchV1 = `-- name: users.Search replica=ok
+OFFSET $2`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
-OFFSET $3`
-
-const sqlUsersSearchV2 = `-- name: users.Search replica=ok
+OFFSET $3`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
-OFFSET $3`
-
-const sqlUsersSearchV3 = `-- name: users.Search replica=ok
+OFFSET $3`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
-OFFSET $4`
-
-const sqlUsersSearchV4 = `-- name: users.Search replica=ok
+OFFSET $4`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" <= $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
-OFFSET $3`
-
-const sqlUsersSearchV5 = `-- name: users.Search replica=ok
+OFFSET $3`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" <= $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
-OFFSET $4`
-
-const sqlUsersSearchV6 = `-- name: users.Search replica=ok
+OFFSET $4`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "age" <= $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
-OFFSET $4`
-
-const sqlUsersSearchV7 = `-- name: users.Search replica=ok
+OFFSET $4`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "age" <= $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
-OFFSET $5`
-
-const sqlUsersSearchV8 = `-- name: users.Search replica=ok
+OFFSET $5`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "nickname" = $1 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $2
-OFFSET $3`
-
-const sqlUsersSearchV9 = `-- name: users.Search replica=ok
+OFFSET $3`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "nickname" = $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
-OFFSET $4`
-
-const sqlUsersSearchV10 = `-- name: users.Search replica=ok
+OFFSET $4`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "nickname" = $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
-OFFSET $4`
-
-const sqlUsersSearchV11 = `-- name: users.Search replica=ok
+OFFSET $4`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "nickname" = $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
-OFFSET $5`
-
-const sqlUsersSearchV12 = `-- name: users.Search replica=ok
+OFFSET $5`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" <= $1 AND "nickname" = $2 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $3
-OFFSET $4`
-
-const sqlUsersSearchV13 = `-- name: users.Search replica=ok
+OFFSET $4`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" <= $2 AND "nickname" = $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
-OFFSET $5`
-
-const sqlUsersSearchV14 = `-- name: users.Search replica=ok
+OFFSET $5`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "age" >= $1 AND "age" <= $2 AND "nickname" = $3 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $4
-OFFSET $5`
-
-const sqlUsersSearchV15 = `-- name: users.Search replica=ok
+OFFSET $5`,
+	`-- name: users.Search replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "name" ILIKE $1 AND "age" >= $2 AND "age" <= $3 AND "nickname" = $4 AND "deleted_at" IS NULL
 ORDER BY "age" DESC NULLS LAST, "name", "id"
 LIMIT $5
-OFFSET $6`
+OFFSET $6`,
+}
 
 // Search returns the rows of table users that match the query, ordered by age DESC
 // NULLS LAST, name, id. Optional filters left unset are not part of the statement.
@@ -829,50 +615,9 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	}
 	args = append(args, p.Limit)
 	args = append(args, p.Offset)
-	var sql string
-	switch mask {
-	case 0:
-		sql = sqlUsersSearchV0
-	case 1:
-		sql = sqlUsersSearchV1
-	case 2:
-		sql = sqlUsersSearchV2
-	case 3:
-		sql = sqlUsersSearchV3
-	case 4:
-		sql = sqlUsersSearchV4
-	case 5:
-		sql = sqlUsersSearchV5
-	case 6:
-		sql = sqlUsersSearchV6
-	case 7:
-		sql = sqlUsersSearchV7
-	case 8:
-		sql = sqlUsersSearchV8
-	case 9:
-		sql = sqlUsersSearchV9
-	case 10:
-		sql = sqlUsersSearchV10
-	case 11:
-		sql = sqlUsersSearchV11
-	case 12:
-		sql = sqlUsersSearchV12
-	case 13:
-		sql = sqlUsersSearchV13
-	case 14:
-		sql = sqlUsersSearchV14
-	case 15:
-		sql = sqlUsersSearchV15
-	}
-	rows, err := r.db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, wrapErr(err, "users.Search", "users")
-	}
-	items, err := runtime.CollectRows(rows, int(p.Limit), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.Search", "users")
-	}
-	return items, nil
+	rows, err := r.db.Query(ctx, sqlUsersSearch[mask], args...)
+	items, err := runtime.CollectRows(rows, err, int(p.Limit), scanUser)
+	return items, wrapErr(err, "users.Search", "users")
 }
 
 const sqlUsersCountAdults = `-- name: users.CountAdults replica=ok
@@ -881,11 +626,8 @@ WHERE "age" >= $1 AND "deleted_at" IS NULL`
 
 // CountAdults returns the number of rows of table users that match the query.
 func (r *UserRepo) CountAdults(ctx context.Context, minAge int32) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlUsersCountAdults, minAge).Scan(&n); err != nil {
-		return 0, wrapErr(err, "users.CountAdults", "users")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUsersCountAdults, minAge))
+	return n, wrapErr(err, "users.CountAdults", "users")
 }
 
 const sqlUsersEmailTaken = `-- name: users.EmailTaken replica=ok
@@ -894,11 +636,8 @@ WHERE "email" = $1 AND "deleted_at" IS NULL)`
 
 // EmailTaken reports whether a row of table users matches the query.
 func (r *UserRepo) EmailTaken(ctx context.Context, email string) (bool, error) {
-	var ok bool
-	if err := r.db.QueryRow(ctx, sqlUsersEmailTaken, email).Scan(&ok); err != nil {
-		return false, wrapErr(err, "users.EmailTaken", "users")
-	}
-	return ok, nil
+	ok, err := runtime.ScanValue[bool](r.db.QueryRow(ctx, sqlUsersEmailTaken, email))
+	return ok, wrapErr(err, "users.EmailTaken", "users")
 }
 
 const sqlUsersWithoutNickname = `-- name: users.WithoutNickname replica=ok
@@ -910,14 +649,8 @@ ORDER BY "name"`
 // name.
 func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithoutNickname)
-	if err != nil {
-		return nil, wrapErr(err, "users.WithoutNickname", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.WithoutNickname", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.WithoutNickname", "users")
 }
 
 const sqlUsersWithNickname = `-- name: users.WithNickname replica=ok
@@ -930,14 +663,8 @@ LIMIT 100`
 // nickname NULLS FIRST, id.
 func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithNickname)
-	if err != nil {
-		return nil, wrapErr(err, "users.WithNickname", "users")
-	}
-	items, err := runtime.CollectRows(rows, 100, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.WithNickname", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 100, scanUser)
+	return items, wrapErr(err, "users.WithNickname", "users")
 }
 
 const sqlUsersByIDs = `-- name: users.ByIDs replica=ok
@@ -948,14 +675,8 @@ ORDER BY "email"`
 // ByIDs returns the rows of table users that match the query, ordered by email.
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "users.ByIDs", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.ByIDs", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.ByIDs", "users")
 }
 
 // NotNamedParams holds the parameters of UserRepo.NotNamed.
@@ -975,14 +696,8 @@ ORDER BY "id"`
 // NotNamed returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersNotNamed, p.Name, p.NotNick)
-	if err != nil {
-		return nil, wrapErr(err, "users.NotNamed", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.NotNamed", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.NotNamed", "users")
 }
 
 const sqlUsersDeleted = `-- name: users.Deleted replica=ok
@@ -993,12 +708,6 @@ ORDER BY "id"`
 // Deleted returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) Deleted(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersDeleted)
-	if err != nil {
-		return nil, wrapErr(err, "users.Deleted", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.Deleted", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.Deleted", "users")
 }

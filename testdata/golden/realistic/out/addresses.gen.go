@@ -9,8 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
-	"strings"
 )
 
 // Address is one row of table addresses.
@@ -84,29 +82,10 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewAddress) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.PostalCode
-		if runtime.LongerThan(v, 16) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "postal_code",
-				Message: "must be at most 16 characters long",
-			})
-		}
-	}
-	{
-		v := strings.TrimRight(n.Country, " ")
-		if runtime.LongerThan(v, 2) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "country",
-				Message: "must be at most 2 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "addresses", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesAddressPostalCode.Check(&f, "postal_code", n.PostalCode)
+	rulesAddressCountry.Check(&f, "country", n.Country)
+	return f.Err("addresses")
 }
 
 // Validate checks u against the spec's rules for table addresses, field by field
@@ -115,30 +94,27 @@ func (n *NewAddress) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *AddressUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.PostalCode.Set {
-		v := u.PostalCode.Value
-		if runtime.LongerThan(v, 16) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "postal_code",
-				Message: "must be at most 16 characters long",
-			})
-		}
+		rulesAddressPostalCode.Check(&f, "postal_code", u.PostalCode.Value)
 	}
 	if u.Country.Set {
-		v := strings.TrimRight(u.Country.Value, " ")
-		if runtime.LongerThan(v, 2) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "country",
-				Message: "must be at most 2 characters long",
-			})
-		}
+		rulesAddressCountry.Check(&f, "country", u.Country.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "addresses", fields)
-	}
-	return nil
+	return f.Err("addresses")
 }
+
+var (
+	// rulesAddressPostalCode are the rules of column addresses.postal_code.
+	rulesAddressPostalCode = runtime.TextRules{
+		MaxLength: 16,
+	}
+	// rulesAddressCountry are the rules of column addresses.country.
+	rulesAddressCountry = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 2,
+	}
+)
 
 // scanAddress reads a row of table addresses, columns in table order, into v.
 func scanAddress(row pgx.Row, v *Address) error {
@@ -156,11 +132,8 @@ func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error)
 	if err := n.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Create", "addresses")
 	}
-	var v Address
-	if err := scanAddress(r.db.QueryRow(ctx, sqlAddressesCreate, n.UserID, n.Line1, n.Line2, n.City, n.PostalCode, n.Country, n.IsDefault.Ptr()), &v); err != nil {
-		return Address{}, wrapErr(err, "addresses.Create", "addresses")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAddressesCreate, n.UserID, n.Line1, n.Line2, n.City, n.PostalCode, n.Country, n.IsDefault.Ptr()), scanAddress)
+	return v, wrapErr(err, "addresses.Create", "addresses")
 }
 
 const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
@@ -170,11 +143,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table addresses with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	var v Address
-	if err := scanAddress(r.db.QueryRow(ctx, sqlAddressesFindByID, id), &v); err != nil {
-		return Address{}, wrapErr(err, "addresses.FindByID", "addresses")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAddressesFindByID, id), scanAddress)
+	return v, wrapErr(err, "addresses.FindByID", "addresses")
 }
 
 const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
@@ -184,42 +154,15 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_
 // the whole result in memory; use List or Stream for large tables.
 func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 	rows, err := r.db.Query(ctx, sqlAddressesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.FindAll", "addresses")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAddress)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.FindAll", "addresses")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAddress)
+	return items, wrapErr(err, "addresses.FindAll", "addresses")
 }
 
 // Stream yields every row of table addresses, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
-	return func(yield func(Address, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAddressesFindAll)
-		if err != nil {
-			yield(Address{}, wrapErr(err, "addresses.Stream", "addresses"))
-			return
-		}
-		defer rows.Close()
-		var v Address
-		for rows.Next() {
-			v = Address{}
-			if err := scanAddress(rows, &v); err != nil {
-				yield(Address{}, wrapErr(err, "addresses.Stream", "addresses"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Address{}, wrapErr(err, "addresses.Stream", "addresses"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, sqlAddressesFindAll)
 }
 
 const sqlAddressesListFirst = `-- name: addresses.List replica=ok
@@ -237,28 +180,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAddressesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Address]{}, wrapErr(err, "addresses.List", "addresses")
-		}
-		rows, err = r.db.Query(ctx, sqlAddressesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Address]{}, wrapErr(err, "addresses.List", "addresses")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAddress)
-	if err != nil {
-		return runtime.Page[Address]{}, wrapErr(err, "addresses.List", "addresses")
-	}
-	return runtime.NewPage(items, size, func(v *Address) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
+		First: sqlAddressesListFirst,
+		After: sqlAddressesListAfter,
+		Scan:  scanAddress,
+		Key:   func(v *Address) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "addresses.List", "addresses")
 }
 
 const sqlAddressesUpdate = `-- name: addresses.Update
@@ -294,10 +223,7 @@ DELETE FROM "addresses" WHERE "id" = $1`
 // there was one.
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAddressesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "addresses.Delete", "addresses")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "addresses.Delete", "addresses")
 }
 
 const sqlAddressesCount = `-- name: addresses.Count replica=ok
@@ -305,11 +231,8 @@ SELECT count(*) FROM "addresses"`
 
 // Count returns the number of rows of table addresses.
 func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAddressesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "addresses.Count", "addresses")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAddressesCount))
+	return n, wrapErr(err, "addresses.Count", "addresses")
 }
 
 const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs replica=ok
@@ -324,136 +247,35 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAddressesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.FindByIDs", "addresses")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAddress)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.FindByIDs", "addresses")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAddress)
+	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
 }
 
-// copyAddressesSource feeds rows of NewAddress to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAddressesSource struct {
-	rows []NewAddress
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyAddressesSource) maskOf(n *NewAddress) uint64 {
-	var m uint64
-	if n.IsDefault.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAddressesSource) columns() []string {
-	cols := make([]string, 0, 7)
-	cols = append(cols, "user_id")
-	cols = append(cols, "line1")
-	cols = append(cols, "line2")
-	cols = append(cols, "city")
-	cols = append(cols, "postal_code")
-	cols = append(cols, "country")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "is_default")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAddressesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAddressesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserID)
-	v = append(v, n.Line1)
-	v = append(v, n.Line2)
-	v = append(v, n.City)
-	v = append(v, n.PostalCode)
-	v = append(v, n.Country)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.IsDefault.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAddressesSource) Err() error {
-	return nil
-}
+// copyAddresses sends rows of NewAddress to table addresses with COPY, reading
+// each value in place.
+var copyAddresses = runtime.NewCopier(
+	"addresses",
+	nil,
+	runtime.CopyValue("user_id", func(n *NewAddress) any { return &n.UserID }),
+	runtime.CopyValue("line1", func(n *NewAddress) any { return &n.Line1 }),
+	runtime.CopyValue("line2", func(n *NewAddress) any { return &n.Line2 }),
+	runtime.CopyValue("city", func(n *NewAddress) any { return &n.City }),
+	runtime.CopyValue("postal_code", func(n *NewAddress) any { return &n.PostalCode }),
+	runtime.CopyValue("country", func(n *NewAddress) any { return &n.Country }),
+	runtime.CopyOpt("is_default", func(n *NewAddress) *runtime.Opt[bool] { return &n.IsDefault }),
+)
 
 // CreateMany inserts rows into table addresses with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "addresses.CreateMany", "addresses")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyAddressesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyAddressesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "addresses.CreateMany", "addresses")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyAddressesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"addresses"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "addresses.CreateMany", "addresses")
-	}
-	return total, nil
+	n, err := copyAddresses.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "addresses.CreateMany", "addresses")
 }
 
 const sqlAddressesCreateManyReturning = `-- name: addresses.CreateManyReturning
@@ -474,32 +296,19 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*string, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]string, len(rows))
-	a6 := make([]string, len(rows))
-	a7 := make([]*bool, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserID
-		a2[i] = n.Line1
-		a3[i] = n.Line2
-		a4[i] = n.City
-		a5[i] = n.PostalCode
-		a6[i] = n.Country
-		a7[i] = n.IsDefault.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlAddressesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAddress)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAddressesCreateManyReturning,
+		runtime.Column(rows, func(n *NewAddress) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewAddress) string { return n.Line1 }),
+		runtime.Column(rows, func(n *NewAddress) *string { return n.Line2 }),
+		runtime.Column(rows, func(n *NewAddress) string { return n.City }),
+		runtime.Column(rows, func(n *NewAddress) string { return n.PostalCode }),
+		runtime.Column(rows, func(n *NewAddress) string { return n.Country }),
+		runtime.Column(rows, func(n *NewAddress) *bool { return n.IsDefault.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAddress)
+	return items, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 }
 
 const sqlAddressesListByUserID = `-- name: addresses.ListByUserID replica=ok
@@ -510,14 +319,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
 	rows, err := r.db.Query(ctx, sqlAddressesListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.ListByUserID", "addresses")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAddress)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.ListByUserID", "addresses")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAddress)
+	return items, wrapErr(err, "addresses.ListByUserID", "addresses")
 }
 
 const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
@@ -528,27 +331,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by user_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
-	m := make(map[uuid.UUID][]Address)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Address{}, nil
 	}
 	rows, err := db.Query(ctx, sqlAddressesLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Address
-		if err := scanAddress(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanAddress, func(v *Address) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table addresses whose user_id is one of keys,
@@ -557,10 +344,7 @@ func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 // row. Keys without rows are not in the map.
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.LoadByUserID", "addresses")
-	}
-	return m, nil
+	return m, wrapErr(err, "addresses.LoadByUserID", "addresses")
 }
 
 // LoadOrders returns the rows of table orders that reference each of parents
@@ -573,8 +357,5 @@ func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[in
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "addresses.LoadOrders", "addresses")
-	}
-	return m, nil
+	return m, wrapErr(err, "addresses.LoadOrders", "addresses")
 }

@@ -10,8 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -83,20 +81,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewAPIKey) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := strings.TrimRight(n.Prefix, " ")
-		if runtime.LongerThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "prefix",
-				Message: "must be at most 8 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "api_keys", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesAPIKeyPrefix.Check(&f, "prefix", n.Prefix)
+	return f.Err("api_keys")
 }
 
 // Validate checks u against the spec's rules for table api_keys, field by field
@@ -105,21 +92,20 @@ func (n *NewAPIKey) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *APIKeyUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Prefix.Set {
-		v := strings.TrimRight(u.Prefix.Value, " ")
-		if runtime.LongerThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "prefix",
-				Message: "must be at most 8 characters long",
-			})
-		}
+		rulesAPIKeyPrefix.Check(&f, "prefix", u.Prefix.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "api_keys", fields)
-	}
-	return nil
+	return f.Err("api_keys")
 }
+
+var (
+	// rulesAPIKeyPrefix are the rules of column api_keys.prefix.
+	rulesAPIKeyPrefix = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 8,
+	}
+)
 
 // scanAPIKey reads a row of table api_keys, columns in table order, into v.
 func scanAPIKey(row pgx.Row, v *APIKey) error {
@@ -137,11 +123,8 @@ func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
 	}
-	var v APIKey
-	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), scanAPIKey)
+	return v, wrapErr(err, "api_keys.Create", "api_keys")
 }
 
 const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
@@ -151,11 +134,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table api_keys with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	var v APIKey
-	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysFindByID, id), &v); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.FindByID", "api_keys")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysFindByID, id), scanAPIKey)
+	return v, wrapErr(err, "api_keys.FindByID", "api_keys")
 }
 
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
@@ -165,42 +145,15 @@ SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at",
 // the whole result in memory; use List or Stream for large tables.
 func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.FindAll", "api_keys")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAPIKey)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.FindAll", "api_keys")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAPIKey)
+	return items, wrapErr(err, "api_keys.FindAll", "api_keys")
 }
 
 // Stream yields every row of table api_keys, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
-	return func(yield func(APIKey, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
-		if err != nil {
-			yield(APIKey{}, wrapErr(err, "api_keys.Stream", "api_keys"))
-			return
-		}
-		defer rows.Close()
-		var v APIKey
-		for rows.Next() {
-			v = APIKey{}
-			if err := scanAPIKey(rows, &v); err != nil {
-				yield(APIKey{}, wrapErr(err, "api_keys.Stream", "api_keys"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(APIKey{}, wrapErr(err, "api_keys.Stream", "api_keys"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, sqlAPIKeysFindAll)
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
@@ -218,28 +171,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAPIKeysListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[APIKey]{}, wrapErr(err, "api_keys.List", "api_keys")
-		}
-		rows, err = r.db.Query(ctx, sqlAPIKeysListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[APIKey]{}, wrapErr(err, "api_keys.List", "api_keys")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAPIKey)
-	if err != nil {
-		return runtime.Page[APIKey]{}, wrapErr(err, "api_keys.List", "api_keys")
-	}
-	return runtime.NewPage(items, size, func(v *APIKey) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
+		First: sqlAPIKeysListFirst,
+		After: sqlAPIKeysListAfter,
+		Scan:  scanAPIKey,
+		Key:   func(v *APIKey) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "api_keys.List", "api_keys")
 }
 
 const sqlAPIKeysUpdate = `-- name: api_keys.Update sensitive=4
@@ -274,10 +213,7 @@ DELETE FROM "api_keys" WHERE "id" = $1`
 // there was one.
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAPIKeysDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "api_keys.Delete", "api_keys")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "api_keys.Delete", "api_keys")
 }
 
 const sqlAPIKeysCount = `-- name: api_keys.Count replica=ok
@@ -285,11 +221,8 @@ SELECT count(*) FROM "api_keys"`
 
 // Count returns the number of rows of table api_keys.
 func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAPIKeysCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "api_keys.Count", "api_keys")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAPIKeysCount))
+	return n, wrapErr(err, "api_keys.Count", "api_keys")
 }
 
 const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
@@ -304,150 +237,35 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.FindByIDs", "api_keys")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAPIKey)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.FindByIDs", "api_keys")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAPIKey)
+	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 }
 
-// copyAPIKeysSource feeds rows of NewAPIKey to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyAPIKeysSource struct {
-	rows []NewAPIKey
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyAPIKeysSource) maskOf(n *NewAPIKey) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Scopes.Set {
-		m |= 1 << 1
-	}
-	if n.Revoked.Set {
-		m |= 1 << 2
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAPIKeysSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "organization_id")
-	cols = append(cols, "prefix")
-	cols = append(cols, "secret_hash")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "scopes")
-	}
-	cols = append(cols, "expires_at")
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "revoked")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAPIKeysSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAPIKeysSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrganizationID)
-	v = append(v, n.Prefix)
-	v = append(v, n.SecretHash)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Scopes.Value)
-	}
-	v = append(v, n.ExpiresAt)
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Revoked.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAPIKeysSource) Err() error {
-	return nil
-}
+// copyAPIKeys sends rows of NewAPIKey to table api_keys with COPY, reading each
+// value in place.
+var copyAPIKeys = runtime.NewCopier(
+	"api_keys",
+	nil,
+	runtime.CopyOpt("id", func(n *NewAPIKey) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("organization_id", func(n *NewAPIKey) any { return &n.OrganizationID }),
+	runtime.CopyValue("prefix", func(n *NewAPIKey) any { return &n.Prefix }),
+	runtime.CopyValue("secret_hash", func(n *NewAPIKey) any { return &n.SecretHash }),
+	runtime.CopyOpt("scopes", func(n *NewAPIKey) *runtime.Opt[[]string] { return &n.Scopes }),
+	runtime.CopyValue("expires_at", func(n *NewAPIKey) any { return &n.ExpiresAt }),
+	runtime.CopyOpt("revoked", func(n *NewAPIKey) *runtime.Opt[bool] { return &n.Revoked }),
+)
 
 // CreateMany inserts rows into table api_keys with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyAPIKeysSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyAPIKeysSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyAPIKeysSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"api_keys"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
-	}
-	return total, nil
+	n, err := copyAPIKeys.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "api_keys.CreateMany", "api_keys")
 }
 
 // CreateManyReturning inserts rows into table api_keys and returns them as stored,
@@ -503,11 +321,8 @@ func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, e
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 	}
-	var v APIKey
-	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysUpsertByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysUpsertByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), scanAPIKey)
+	return v, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 }
 
 const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
@@ -557,14 +372,8 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // organizationID, in primary key order.
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
 	rows, err := r.db.Query(ctx, sqlAPIKeysListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAPIKey)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAPIKey)
+	return items, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
 }
 
 const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok
@@ -575,27 +384,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "id"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
-	m := make(map[uuid.UUID][]APIKey)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]APIKey{}, nil
 	}
 	rows, err := db.Query(ctx, sqlAPIKeysLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v APIKey
-		if err := scanAPIKey(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanAPIKey, func(v *APIKey) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table api_keys whose organization_id is
@@ -604,8 +397,5 @@ func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uu
 // organizations without a query per row. Keys without rows are not in the map.
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")
-	}
-	return m, nil
+	return m, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")
 }

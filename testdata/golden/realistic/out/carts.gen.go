@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -76,20 +75,9 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewCart) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Token
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "token",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "carts", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesCartToken.Check(&f, "token", n.Token)
+	return f.Err("carts")
 }
 
 // Validate checks u against the spec's rules for table carts, field by field for
@@ -98,21 +86,19 @@ func (n *NewCart) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *CartUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Token.Set {
-		v := u.Token.Value
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "token",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesCartToken.Check(&f, "token", u.Token.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "carts", fields)
-	}
-	return nil
+	return f.Err("carts")
 }
+
+var (
+	// rulesCartToken are the rules of column carts.token.
+	rulesCartToken = runtime.TextRules{
+		MaxLength: 64,
+	}
+)
 
 // scanCart reads a row of table carts, columns in table order, into v.
 func scanCart(row pgx.Row, v *Cart) error {
@@ -130,11 +116,8 @@ func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Create", "carts")
 	}
-	var v Cart
-	if err := scanCart(r.db.QueryRow(ctx, sqlCartsCreate, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), &v); err != nil {
-		return Cart{}, wrapErr(err, "carts.Create", "carts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsCreate, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), scanCart)
+	return v, wrapErr(err, "carts.Create", "carts")
 }
 
 const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
@@ -144,11 +127,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table carts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	var v Cart
-	if err := scanCart(r.db.QueryRow(ctx, sqlCartsFindByID, id), &v); err != nil {
-		return Cart{}, wrapErr(err, "carts.FindByID", "carts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsFindByID, id), scanCart)
+	return v, wrapErr(err, "carts.FindByID", "carts")
 }
 
 const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
@@ -158,42 +138,15 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY
 // whole result in memory; use List or Stream for large tables.
 func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 	rows, err := r.db.Query(ctx, sqlCartsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "carts.FindAll", "carts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCart)
-	if err != nil {
-		return nil, wrapErr(err, "carts.FindAll", "carts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCart)
+	return items, wrapErr(err, "carts.FindAll", "carts")
 }
 
 // Stream yields every row of table carts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
-	return func(yield func(Cart, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCartsFindAll)
-		if err != nil {
-			yield(Cart{}, wrapErr(err, "carts.Stream", "carts"))
-			return
-		}
-		defer rows.Close()
-		var v Cart
-		for rows.Next() {
-			v = Cart{}
-			if err := scanCart(rows, &v); err != nil {
-				yield(Cart{}, wrapErr(err, "carts.Stream", "carts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Cart{}, wrapErr(err, "carts.Stream", "carts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, sqlCartsFindAll)
 }
 
 const sqlCartsListFirst = `-- name: carts.List replica=ok
@@ -211,28 +164,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCartsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Cart]{}, wrapErr(err, "carts.List", "carts")
-		}
-		rows, err = r.db.Query(ctx, sqlCartsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Cart]{}, wrapErr(err, "carts.List", "carts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCart)
-	if err != nil {
-		return runtime.Page[Cart]{}, wrapErr(err, "carts.List", "carts")
-	}
-	return runtime.NewPage(items, size, func(v *Cart) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
+		First: sqlCartsListFirst,
+		After: sqlCartsListAfter,
+		Scan:  scanCart,
+		Key:   func(v *Cart) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "carts.List", "carts")
 }
 
 const sqlCartsUpdate = `-- name: carts.Update
@@ -265,10 +204,7 @@ DELETE FROM "carts" WHERE "id" = $1`
 // there was one.
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCartsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "carts.Delete", "carts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "carts.Delete", "carts")
 }
 
 const sqlCartsCount = `-- name: carts.Count replica=ok
@@ -276,11 +212,8 @@ SELECT count(*) FROM "carts"`
 
 // Count returns the number of rows of table carts.
 func (r *CartRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCartsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "carts.Count", "carts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCartsCount))
+	return n, wrapErr(err, "carts.Count", "carts")
 }
 
 const sqlCartsFindByIDs = `-- name: carts.FindByIDs replica=ok
@@ -295,139 +228,33 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCartsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "carts.FindByIDs", "carts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCart)
-	if err != nil {
-		return nil, wrapErr(err, "carts.FindByIDs", "carts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCart)
+	return items, wrapErr(err, "carts.FindByIDs", "carts")
 }
 
-// copyCartsSource feeds rows of NewCart to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyCartsSource struct {
-	rows []NewCart
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyCartsSource) maskOf(n *NewCart) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Items.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCartsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "customer_id")
-	cols = append(cols, "token")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "items")
-	}
-	cols = append(cols, "expires_at")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCartsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCartsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.CustomerID)
-	v = append(v, n.Token)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Items.Value)
-	}
-	v = append(v, n.ExpiresAt)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCartsSource) Err() error {
-	return nil
-}
+// copyCarts sends rows of NewCart to table carts with COPY, reading each value in
+// place.
+var copyCarts = runtime.NewCopier(
+	"carts",
+	nil,
+	runtime.CopyOpt("id", func(n *NewCart) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("customer_id", func(n *NewCart) any { return &n.CustomerID }),
+	runtime.CopyValue("token", func(n *NewCart) any { return &n.Token }),
+	runtime.CopyOpt("items", func(n *NewCart) *runtime.Opt[json.RawMessage] { return &n.Items }),
+	runtime.CopyValue("expires_at", func(n *NewCart) any { return &n.ExpiresAt }),
+)
 
 // CreateMany inserts rows into table carts with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "carts.CreateMany", "carts")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyCartsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyCartsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "carts.CreateMany", "carts")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyCartsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"carts"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "carts.CreateMany", "carts")
-	}
-	return total, nil
+	n, err := copyCarts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "carts.CreateMany", "carts")
 }
 
 const sqlCartsCreateManyReturning = `-- name: carts.CreateManyReturning
@@ -448,28 +275,17 @@ func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]C
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]*uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*json.RawMessage, len(rows))
-	a5 := make([]time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CustomerID
-		a3[i] = n.Token
-		a4[i] = n.Items.Ptr()
-		a5[i] = n.ExpiresAt
-	}
-	res, err := r.db.Query(ctx, sqlCartsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCart)
-	if err != nil {
-		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCartsCreateManyReturning,
+		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewCart) string { return n.Token }),
+		runtime.Column(rows, func(n *NewCart) *json.RawMessage { return n.Items.Ptr() }),
+		runtime.Column(rows, func(n *NewCart) time.Time { return n.ExpiresAt }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCart)
+	return items, wrapErr(err, "carts.CreateManyReturning", "carts")
 }
 
 const sqlCartsUpsertByToken = `-- name: carts.UpsertByToken
@@ -490,11 +306,8 @@ func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
 	}
-	var v Cart
-	if err := scanCart(r.db.QueryRow(ctx, sqlCartsUpsertByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), &v); err != nil {
-		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsUpsertByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), scanCart)
+	return v, wrapErr(err, "carts.UpsertByToken", "carts")
 }
 
 const sqlCartsCreateIfAbsentByToken = `-- name: carts.CreateIfAbsentByToken
@@ -544,14 +357,8 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 // customerID, in primary key order.
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
 	rows, err := r.db.Query(ctx, sqlCartsListByCustomerID, customerID)
-	if err != nil {
-		return nil, wrapErr(err, "carts.ListByCustomerID", "carts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCart)
-	if err != nil {
-		return nil, wrapErr(err, "carts.ListByCustomerID", "carts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCart)
+	return items, wrapErr(err, "carts.ListByCustomerID", "carts")
 }
 
 const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
@@ -562,27 +369,11 @@ WHERE "customer_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by customer_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
-	m := make(map[uuid.UUID][]Cart)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Cart{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCartsLoadByCustomerID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Cart
-		if err := scanCart(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.CustomerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCart, func(v *Cart) uuid.UUID { return *v.CustomerID })
 }
 
 // LoadByCustomerID returns the rows of table carts whose customer_id is one of
@@ -591,8 +382,5 @@ func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 // without a query per row. Keys without rows are not in the map.
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "carts.LoadByCustomerID", "carts")
-	}
-	return m, nil
+	return m, wrapErr(err, "carts.LoadByCustomerID", "carts")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Category is one row of table categories.
@@ -75,20 +74,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewCategory) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Slug
-		if runtime.LongerThan(v, 80) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be at most 80 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "categories", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesCategorySlug.Check(&f, "slug", n.Slug)
+	return f.Err("categories")
 }
 
 // Validate checks u against the spec's rules for table categories, field by field
@@ -97,21 +85,19 @@ func (n *NewCategory) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *CategoryUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Slug.Set {
-		v := u.Slug.Value
-		if runtime.LongerThan(v, 80) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be at most 80 characters long",
-			})
-		}
+		rulesCategorySlug.Check(&f, "slug", u.Slug.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "categories", fields)
-	}
-	return nil
+	return f.Err("categories")
 }
+
+var (
+	// rulesCategorySlug are the rules of column categories.slug.
+	rulesCategorySlug = runtime.TextRules{
+		MaxLength: 80,
+	}
+)
 
 // scanCategory reads a row of table categories, columns in table order, into v.
 func scanCategory(row pgx.Row, v *Category) error {
@@ -129,11 +115,8 @@ func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, err
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Create", "categories")
 	}
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesCreate, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), &v); err != nil {
-		return Category{}, wrapErr(err, "categories.Create", "categories")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesCreate, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), scanCategory)
+	return v, wrapErr(err, "categories.Create", "categories")
 }
 
 const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
@@ -143,11 +126,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table categories with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesFindByID, id), &v); err != nil {
-		return Category{}, wrapErr(err, "categories.FindByID", "categories")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesFindByID, id), scanCategory)
+	return v, wrapErr(err, "categories.FindByID", "categories")
 }
 
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
@@ -157,42 +137,15 @@ SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY 
 // the whole result in memory; use List or Stream for large tables.
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindAll", "categories")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindAll", "categories")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCategory)
+	return items, wrapErr(err, "categories.FindAll", "categories")
 }
 
 // Stream yields every row of table categories, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
-	return func(yield func(Category, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-		if err != nil {
-			yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
-			return
-		}
-		defer rows.Close()
-		var v Category
-		for rows.Next() {
-			v = Category{}
-			if err := scanCategory(rows, &v); err != nil {
-				yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Category{}, wrapErr(err, "categories.Stream", "categories"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
 }
 
 const sqlCategoriesListFirst = `-- name: categories.List replica=ok
@@ -210,28 +163,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCategoriesListFirst, size+1)
-	} else {
-		var id int32
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
-		}
-		rows, err = r.db.Query(ctx, sqlCategoriesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCategory)
-	if err != nil {
-		return runtime.Page[Category]{}, wrapErr(err, "categories.List", "categories")
-	}
-	return runtime.NewPage(items, size, func(v *Category) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
+		First: sqlCategoriesListFirst,
+		After: sqlCategoriesListAfter,
+		Scan:  scanCategory,
+		Key:   func(v *Category) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "categories.List", "categories")
 }
 
 const sqlCategoriesUpdate = `-- name: categories.Update
@@ -264,10 +203,7 @@ DELETE FROM "categories" WHERE "id" = $1`
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCategoriesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "categories.Delete", "categories")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
 }
 
 const sqlCategoriesCount = `-- name: categories.Count replica=ok
@@ -275,11 +211,8 @@ SELECT count(*) FROM "categories"`
 
 // Count returns the number of rows of table categories.
 func (r *CategoryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCategoriesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "categories.Count", "categories")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCategoriesCount))
+	return n, wrapErr(err, "categories.Count", "categories")
 }
 
 const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
@@ -294,130 +227,32 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCategoriesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindByIDs", "categories")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.FindByIDs", "categories")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCategory)
+	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-// copyCategoriesSource feeds rows of NewCategory to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyCategoriesSource struct {
-	rows []NewCategory
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyCategoriesSource) maskOf(n *NewCategory) uint64 {
-	var m uint64
-	if n.Position.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCategoriesSource) columns() []string {
-	cols := make([]string, 0, 4)
-	cols = append(cols, "parent_id")
-	cols = append(cols, "name")
-	cols = append(cols, "slug")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "position")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCategoriesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCategoriesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.ParentID)
-	v = append(v, n.Name)
-	v = append(v, n.Slug)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Position.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCategoriesSource) Err() error {
-	return nil
-}
+// copyCategories sends rows of NewCategory to table categories with COPY, reading
+// each value in place.
+var copyCategories = runtime.NewCopier(
+	"categories",
+	nil,
+	runtime.CopyValue("parent_id", func(n *NewCategory) any { return &n.ParentID }),
+	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
+	runtime.CopyValue("slug", func(n *NewCategory) any { return &n.Slug }),
+	runtime.CopyOpt("position", func(n *NewCategory) *runtime.Opt[int16] { return &n.Position }),
+)
 
 // CreateMany inserts rows into table categories with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "categories.CreateMany", "categories")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyCategoriesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyCategoriesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"categories"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "categories.CreateMany", "categories")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyCategoriesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"categories"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "categories.CreateMany", "categories")
-	}
-	return total, nil
+	n, err := copyCategories.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "categories.CreateMany", "categories")
 }
 
 const sqlCategoriesCreateManyReturning = `-- name: categories.CreateManyReturning
@@ -438,26 +273,16 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
 	}
-	a1 := make([]*int32, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*int16, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ParentID
-		a2[i] = n.Name
-		a3[i] = n.Slug
-		a4[i] = n.Position.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCategoriesCreateManyReturning,
+		runtime.Column(rows, func(n *NewCategory) *int32 { return n.ParentID }),
+		runtime.Column(rows, func(n *NewCategory) string { return n.Name }),
+		runtime.Column(rows, func(n *NewCategory) string { return n.Slug }),
+		runtime.Column(rows, func(n *NewCategory) *int16 { return n.Position.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCategory)
+	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
 }
 
 const sqlCategoriesUpsertBySlug = `-- name: categories.UpsertBySlug
@@ -478,11 +303,8 @@ func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Categor
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.UpsertBySlug", "categories")
 	}
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesUpsertBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), &v); err != nil {
-		return Category{}, wrapErr(err, "categories.UpsertBySlug", "categories")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesUpsertBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), scanCategory)
+	return v, wrapErr(err, "categories.UpsertBySlug", "categories")
 }
 
 const sqlCategoriesCreateIfAbsentBySlug = `-- name: categories.CreateIfAbsentBySlug
@@ -532,14 +354,8 @@ WHERE "parent_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesListByParentID, parentID)
-	if err != nil {
-		return nil, wrapErr(err, "categories.ListByParentID", "categories")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCategory)
-	if err != nil {
-		return nil, wrapErr(err, "categories.ListByParentID", "categories")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCategory)
+	return items, wrapErr(err, "categories.ListByParentID", "categories")
 }
 
 const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=ok
@@ -550,27 +366,11 @@ WHERE "parent_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by parent_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
-	m := make(map[int32][]Category)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]Category{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCategoriesLoadByParentID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Category
-		if err := scanCategory(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.ParentID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCategory, func(v *Category) int32 { return *v.ParentID })
 }
 
 // LoadByParentID returns the rows of table categories whose parent_id is one of
@@ -579,10 +379,7 @@ func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32
 // query per row. Keys without rows are not in the map.
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "categories.LoadByParentID", "categories")
-	}
-	return m, nil
+	return m, wrapErr(err, "categories.LoadByParentID", "categories")
 }
 
 // LoadCategoriesByParentID returns the rows of table categories that reference
@@ -595,10 +392,7 @@ func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []C
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
-	}
-	return m, nil
+	return m, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
 }
 
 // LoadProducts returns the rows of table products that reference each of parents
@@ -611,8 +405,5 @@ func (r *CategoryRepo) LoadProducts(ctx context.Context, parents []Category) (ma
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "categories.LoadProducts", "categories")
-	}
-	return m, nil
+	return m, wrapErr(err, "categories.LoadProducts", "categories")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -73,20 +72,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewCoupon) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Code
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "coupons", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesCouponCode.Check(&f, "code", n.Code)
+	return f.Err("coupons")
 }
 
 // Validate checks u against the spec's rules for table coupons, field by field for
@@ -97,6 +85,13 @@ func (n *NewCoupon) Validate() error {
 func (u *CouponUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesCouponCode are the rules of column coupons.code.
+	rulesCouponCode = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanCoupon reads a row of table coupons, columns in table order, into v.
 func scanCoupon(row pgx.Row, v *Coupon) error {
@@ -114,11 +109,8 @@ func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
 	}
-	var v Coupon
-	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsCreate, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsCreate, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), scanCoupon)
+	return v, wrapErr(err, "coupons.Create", "coupons")
 }
 
 const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
@@ -128,11 +120,8 @@ WHERE "code" = $1`
 // FindByID returns the row of table coupons with the given code. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	var v Coupon
-	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsFindByID, code), &v); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.FindByID", "coupons")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsFindByID, code), scanCoupon)
+	return v, wrapErr(err, "coupons.FindByID", "coupons")
 }
 
 const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
@@ -142,42 +131,15 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 // whole result in memory; use List or Stream for large tables.
 func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 	rows, err := r.db.Query(ctx, sqlCouponsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.FindAll", "coupons")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCoupon)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.FindAll", "coupons")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCoupon)
+	return items, wrapErr(err, "coupons.FindAll", "coupons")
 }
 
 // Stream yields every row of table coupons, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
-	return func(yield func(Coupon, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCouponsFindAll)
-		if err != nil {
-			yield(Coupon{}, wrapErr(err, "coupons.Stream", "coupons"))
-			return
-		}
-		defer rows.Close()
-		var v Coupon
-		for rows.Next() {
-			v = Coupon{}
-			if err := scanCoupon(rows, &v); err != nil {
-				yield(Coupon{}, wrapErr(err, "coupons.Stream", "coupons"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Coupon{}, wrapErr(err, "coupons.Stream", "coupons"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, sqlCouponsFindAll)
 }
 
 const sqlCouponsListFirst = `-- name: coupons.List replica=ok
@@ -195,28 +157,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCouponsListFirst, size+1)
-	} else {
-		var code string
-		if err := runtime.DecodeCursor(page.After, &code); err != nil {
-			return runtime.Page[Coupon]{}, wrapErr(err, "coupons.List", "coupons")
-		}
-		rows, err = r.db.Query(ctx, sqlCouponsListAfter, code, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Coupon]{}, wrapErr(err, "coupons.List", "coupons")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCoupon)
-	if err != nil {
-		return runtime.Page[Coupon]{}, wrapErr(err, "coupons.List", "coupons")
-	}
-	return runtime.NewPage(items, size, func(v *Coupon) string {
-		return runtime.EncodeCursor(v.Code)
-	}), nil
+	var code string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
+		First: sqlCouponsListFirst,
+		After: sqlCouponsListAfter,
+		Scan:  scanCoupon,
+		Key:   func(v *Coupon) []any { return []any{v.Code} },
+	}, &code)
+	return p, wrapErr(err, "coupons.List", "coupons")
 }
 
 const sqlCouponsUpdate = `-- name: coupons.Update
@@ -250,10 +198,7 @@ DELETE FROM "coupons" WHERE "code" = $1`
 // there was one.
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCouponsDelete, code)
-	if err != nil {
-		return false, wrapErr(err, "coupons.Delete", "coupons")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "coupons.Delete", "coupons")
 }
 
 const sqlCouponsCount = `-- name: coupons.Count replica=ok
@@ -261,11 +206,8 @@ SELECT count(*) FROM "coupons"`
 
 // Count returns the number of rows of table coupons.
 func (r *CouponRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCouponsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "coupons.Count", "coupons")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCouponsCount))
+	return n, wrapErr(err, "coupons.Count", "coupons")
 }
 
 const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs replica=ok
@@ -280,134 +222,34 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCouponsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.FindByIDs", "coupons")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCoupon)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.FindByIDs", "coupons")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCoupon)
+	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
 }
 
-// copyCouponsSource feeds rows of NewCoupon to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyCouponsSource struct {
-	rows []NewCoupon
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyCouponsSource) maskOf(n *NewCoupon) uint64 {
-	var m uint64
-	if n.Uses.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCouponsSource) columns() []string {
-	cols := make([]string, 0, 6)
-	cols = append(cols, "code")
-	cols = append(cols, "percent_off")
-	cols = append(cols, "amount_off")
-	cols = append(cols, "valid_until")
-	cols = append(cols, "max_uses")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "uses")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCouponsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCouponsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Code)
-	v = append(v, n.PercentOff)
-	v = append(v, n.AmountOff)
-	v = append(v, n.ValidUntil)
-	v = append(v, n.MaxUses)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Uses.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCouponsSource) Err() error {
-	return nil
-}
+// copyCoupons sends rows of NewCoupon to table coupons with COPY, reading each
+// value in place.
+var copyCoupons = runtime.NewCopier(
+	"coupons",
+	nil,
+	runtime.CopyValue("code", func(n *NewCoupon) any { return &n.Code }),
+	runtime.CopyValue("percent_off", func(n *NewCoupon) any { return &n.PercentOff }),
+	runtime.CopyValue("amount_off", func(n *NewCoupon) any { return &n.AmountOff }),
+	runtime.CopyValue("valid_until", func(n *NewCoupon) any { return &n.ValidUntil }),
+	runtime.CopyValue("max_uses", func(n *NewCoupon) any { return &n.MaxUses }),
+	runtime.CopyOpt("uses", func(n *NewCoupon) *runtime.Opt[int32] { return &n.Uses }),
+)
 
 // CreateMany inserts rows into table coupons with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "coupons.CreateMany", "coupons")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyCouponsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyCouponsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "coupons.CreateMany", "coupons")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyCouponsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"coupons"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "coupons.CreateMany", "coupons")
-	}
-	return total, nil
+	n, err := copyCoupons.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "coupons.CreateMany", "coupons")
 }
 
 const sqlCouponsCreateManyReturning = `-- name: coupons.CreateManyReturning
@@ -428,30 +270,18 @@ func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*decimal.Decimal, len(rows))
-	a3 := make([]*decimal.Decimal, len(rows))
-	a4 := make([]*time.Time, len(rows))
-	a5 := make([]*int32, len(rows))
-	a6 := make([]*int32, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Code
-		a2[i] = n.PercentOff
-		a3[i] = n.AmountOff
-		a4[i] = n.ValidUntil
-		a5[i] = n.MaxUses
-		a6[i] = n.Uses.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlCouponsCreateManyReturning, a1, a2, a3, a4, a5, a6)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCoupon)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCouponsCreateManyReturning,
+		runtime.Column(rows, func(n *NewCoupon) string { return n.Code }),
+		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.PercentOff }),
+		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.AmountOff }),
+		runtime.Column(rows, func(n *NewCoupon) *time.Time { return n.ValidUntil }),
+		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.MaxUses }),
+		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.Uses.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCoupon)
+	return items, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 }
 
 const sqlCouponsUpsertByCode = `-- name: coupons.UpsertByCode
@@ -474,11 +304,8 @@ func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, err
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
 	}
-	var v Coupon
-	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsUpsertByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsUpsertByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), scanCoupon)
+	return v, wrapErr(err, "coupons.UpsertByCode", "coupons")
 }
 
 const sqlCouponsCreateIfAbsentByCode = `-- name: coupons.CreateIfAbsentByCode
@@ -530,8 +357,5 @@ func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[st
 		keys = append(keys, parents[i].Code)
 	}
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "coupons.LoadInvoices", "coupons")
-	}
-	return m, nil
+	return m, wrapErr(err, "coupons.LoadInvoices", "coupons")
 }

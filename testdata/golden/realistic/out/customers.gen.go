@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -82,29 +81,12 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewCustomer) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 320) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 320 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesCustomerEmail.Check(&f, "email", n.Email)
 	if n.Phone != nil {
-		v := *n.Phone
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesCustomerPhone.Check(&f, "phone", (*n.Phone))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "customers", fields)
-	}
-	return nil
+	return f.Err("customers")
 }
 
 // Validate checks u against the spec's rules for table customers, field by field
@@ -113,30 +95,26 @@ func (n *NewCustomer) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *CustomerUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 320) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 320 characters long",
-			})
-		}
+		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Phone.Set && u.Phone.Value != nil {
-		v := *u.Phone.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "phone",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesCustomerPhone.Check(&f, "phone", (*u.Phone.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "customers", fields)
-	}
-	return nil
+	return f.Err("customers")
 }
+
+var (
+	// rulesCustomerEmail are the rules of column customers.email.
+	rulesCustomerEmail = runtime.TextRules{
+		MaxLength: 320,
+	}
+	// rulesCustomerPhone are the rules of column customers.phone.
+	rulesCustomerPhone = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanCustomer reads a row of table customers, columns in table order, into v.
 func scanCustomer(row pgx.Row, v *Customer) error {
@@ -154,11 +132,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
 	}
-	var v Customer
-	if err := scanCustomer(r.db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.OrganizationID, n.Email, n.Name, n.Phone, n.MarketingOk.Ptr()), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.Create", "customers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.OrganizationID, n.Email, n.Name, n.Phone, n.MarketingOk.Ptr()), scanCustomer)
+	return v, wrapErr(err, "customers.Create", "customers")
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -168,11 +143,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table customers with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	var v Customer
-	if err := scanCustomer(r.db.QueryRow(ctx, sqlCustomersFindByID, id), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCustomersFindByID, id), scanCustomer)
+	return v, wrapErr(err, "customers.FindByID", "customers")
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -182,42 +154,15 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 // the whole result in memory; use List or Stream for large tables.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	rows, err := r.db.Query(ctx, sqlCustomersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindAll", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindAll", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
 // Stream yields every row of table customers, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
-	return func(yield func(Customer, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCustomersFindAll)
-		if err != nil {
-			yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
-			return
-		}
-		defer rows.Close()
-		var v Customer
-		for rows.Next() {
-			v = Customer{}
-			if err := scanCustomer(rows, &v); err != nil {
-				yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Customer{}, wrapErr(err, "customers.Stream", "customers"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll)
 }
 
 const sqlCustomersListFirst = `-- name: customers.List replica=ok
@@ -235,28 +180,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCustomersListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
-		}
-		rows, err = r.db.Query(ctx, sqlCustomersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCustomer)
-	if err != nil {
-		return runtime.Page[Customer]{}, wrapErr(err, "customers.List", "customers")
-	}
-	return runtime.NewPage(items, size, func(v *Customer) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
+		First: sqlCustomersListFirst,
+		After: sqlCustomersListAfter,
+		Scan:  scanCustomer,
+		Key:   func(v *Customer) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "customers.List", "customers")
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update
@@ -292,10 +223,7 @@ DELETE FROM "customers" WHERE "id" = $1`
 // there was one.
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCustomersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "customers.Delete", "customers")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
 const sqlCustomersCount = `-- name: customers.Count replica=ok
@@ -303,11 +231,8 @@ SELECT count(*) FROM "customers"`
 
 // Count returns the number of rows of table customers.
 func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCustomersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "customers.Count", "customers")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCustomersCount))
+	return n, wrapErr(err, "customers.Count", "customers")
 }
 
 const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
@@ -322,141 +247,34 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCustomersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindByIDs", "customers")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.FindByIDs", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
+	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
-// copyCustomersSource feeds rows of NewCustomer to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyCustomersSource struct {
-	rows []NewCustomer
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyCustomersSource) maskOf(n *NewCustomer) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.MarketingOk.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCustomersSource) columns() []string {
-	cols := make([]string, 0, 6)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "organization_id")
-	cols = append(cols, "email")
-	cols = append(cols, "name")
-	cols = append(cols, "phone")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "marketing_ok")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCustomersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCustomersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrganizationID)
-	v = append(v, n.Email)
-	v = append(v, n.Name)
-	v = append(v, n.Phone)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.MarketingOk.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCustomersSource) Err() error {
-	return nil
-}
+// copyCustomers sends rows of NewCustomer to table customers with COPY, reading
+// each value in place.
+var copyCustomers = runtime.NewCopier(
+	"customers",
+	nil,
+	runtime.CopyOpt("id", func(n *NewCustomer) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("organization_id", func(n *NewCustomer) any { return &n.OrganizationID }),
+	runtime.CopyValue("email", func(n *NewCustomer) any { return &n.Email }),
+	runtime.CopyValue("name", func(n *NewCustomer) any { return &n.Name }),
+	runtime.CopyValue("phone", func(n *NewCustomer) any { return &n.Phone }),
+	runtime.CopyOpt("marketing_ok", func(n *NewCustomer) *runtime.Opt[bool] { return &n.MarketingOk }),
+)
 
 // CreateMany inserts rows into table customers with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyCustomersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyCustomersSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "customers.CreateMany", "customers")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyCustomersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"customers"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
-	}
-	return total, nil
+	n, err := copyCustomers.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "customers.CreateMany", "customers")
 }
 
 const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning
@@ -477,30 +295,18 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*string, len(rows))
-	a6 := make([]*bool, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.OrganizationID
-		a3[i] = n.Email
-		a4[i] = n.Name
-		a5[i] = n.Phone
-		a6[i] = n.MarketingOk.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlCustomersCreateManyReturning, a1, a2, a3, a4, a5, a6)
-	if err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCustomersCreateManyReturning,
+		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) uuid.UUID { return n.OrganizationID }),
+		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
+		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
+		runtime.Column(rows, func(n *NewCustomer) *bool { return n.MarketingOk.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
+	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
 const sqlCustomersListByOrganizationID = `-- name: customers.ListByOrganizationID replica=ok
@@ -511,14 +317,8 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // is organizationID, in primary key order.
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
 	rows, err := r.db.Query(ctx, sqlCustomersListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "customers.ListByOrganizationID", "customers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCustomer)
-	if err != nil {
-		return nil, wrapErr(err, "customers.ListByOrganizationID", "customers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 
 const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationID replica=ok
@@ -529,27 +329,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "id"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
-	m := make(map[uuid.UUID][]Customer)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Customer{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Customer
-		if err := scanCustomer(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanCustomer, func(v *Customer) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
@@ -558,10 +342,7 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 // organizations without a query per row. Keys without rows are not in the map.
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadByOrganizationID", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
 }
 
 // LoadOrders returns the rows of table orders that reference each of parents
@@ -574,10 +355,7 @@ func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadOrders", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadOrders", "customers")
 }
 
 // LoadCarts returns the rows of table carts that reference each of parents
@@ -590,8 +368,5 @@ func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadCarts", "customers")
-	}
-	return m, nil
+	return m, wrapErr(err, "customers.LoadCarts", "customers")
 }

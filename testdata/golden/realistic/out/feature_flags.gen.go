@@ -10,7 +10,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -75,20 +74,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewFeatureFlag) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Key
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "key",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "feature_flags", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesFeatureFlagKey.Check(&f, "key", n.Key)
+	return f.Err("feature_flags")
 }
 
 // Validate checks u against the spec's rules for table feature_flags, field by
@@ -99,6 +87,13 @@ func (n *NewFeatureFlag) Validate() error {
 func (u *FeatureFlagUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesFeatureFlagKey are the rules of column feature_flags.key.
+	rulesFeatureFlagKey = runtime.TextRules{
+		MaxLength: 64,
+	}
+)
 
 // scanFeatureFlag reads a row of table feature_flags, columns in table order, into
 // v.
@@ -117,11 +112,8 @@ func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (Feature
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
 	}
-	var v FeatureFlag
-	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsCreate, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), &v); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFeatureFlagsCreate, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), scanFeatureFlag)
+	return v, wrapErr(err, "feature_flags.Create", "feature_flags")
 }
 
 const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
@@ -131,11 +123,8 @@ WHERE "key" = $1`
 // FindByID returns the row of table feature_flags with the given key. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
-	var v FeatureFlag
-	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsFindByID, key), &v); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.FindByID", "feature_flags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFeatureFlagsFindByID, key), scanFeatureFlag)
+	return v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
 }
 
 const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
@@ -145,42 +134,15 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "feature_flags.FindAll", "feature_flags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanFeatureFlag)
-	if err != nil {
-		return nil, wrapErr(err, "feature_flags.FindAll", "feature_flags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanFeatureFlag)
+	return items, wrapErr(err, "feature_flags.FindAll", "feature_flags")
 }
 
 // Stream yields every row of table feature_flags, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
-	return func(yield func(FeatureFlag, error) bool) {
-		rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
-		if err != nil {
-			yield(FeatureFlag{}, wrapErr(err, "feature_flags.Stream", "feature_flags"))
-			return
-		}
-		defer rows.Close()
-		var v FeatureFlag
-		for rows.Next() {
-			v = FeatureFlag{}
-			if err := scanFeatureFlag(rows, &v); err != nil {
-				yield(FeatureFlag{}, wrapErr(err, "feature_flags.Stream", "feature_flags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(FeatureFlag{}, wrapErr(err, "feature_flags.Stream", "feature_flags"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, sqlFeatureFlagsFindAll)
 }
 
 const sqlFeatureFlagsListFirst = `-- name: feature_flags.List replica=ok
@@ -198,28 +160,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlFeatureFlagsListFirst, size+1)
-	} else {
-		var key string
-		if err := runtime.DecodeCursor(page.After, &key); err != nil {
-			return runtime.Page[FeatureFlag]{}, wrapErr(err, "feature_flags.List", "feature_flags")
-		}
-		rows, err = r.db.Query(ctx, sqlFeatureFlagsListAfter, key, size+1)
-	}
-	if err != nil {
-		return runtime.Page[FeatureFlag]{}, wrapErr(err, "feature_flags.List", "feature_flags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanFeatureFlag)
-	if err != nil {
-		return runtime.Page[FeatureFlag]{}, wrapErr(err, "feature_flags.List", "feature_flags")
-	}
-	return runtime.NewPage(items, size, func(v *FeatureFlag) string {
-		return runtime.EncodeCursor(v.Key)
-	}), nil
+	var key string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FeatureFlag]{
+		First: sqlFeatureFlagsListFirst,
+		After: sqlFeatureFlagsListAfter,
+		Scan:  scanFeatureFlag,
+		Key:   func(v *FeatureFlag) []any { return []any{v.Key} },
+	}, &key)
+	return p, wrapErr(err, "feature_flags.List", "feature_flags")
 }
 
 const sqlFeatureFlagsUpdate = `-- name: feature_flags.Update
@@ -254,10 +202,7 @@ DELETE FROM "feature_flags" WHERE "key" = $1`
 // whether there was one.
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlFeatureFlagsDelete, key)
-	if err != nil {
-		return false, wrapErr(err, "feature_flags.Delete", "feature_flags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "feature_flags.Delete", "feature_flags")
 }
 
 const sqlFeatureFlagsCount = `-- name: feature_flags.Count replica=ok
@@ -265,11 +210,8 @@ SELECT count(*) FROM "feature_flags"`
 
 // Count returns the number of rows of table feature_flags.
 func (r *FeatureFlagRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlFeatureFlagsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "feature_flags.Count", "feature_flags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlFeatureFlagsCount))
+	return n, wrapErr(err, "feature_flags.Count", "feature_flags")
 }
 
 const sqlFeatureFlagsFindByIDs = `-- name: feature_flags.FindByIDs replica=ok
@@ -284,153 +226,33 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanFeatureFlag)
-	if err != nil {
-		return nil, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanFeatureFlag)
+	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 }
 
-// copyFeatureFlagsSource feeds rows of NewFeatureFlag to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyFeatureFlagsSource struct {
-	rows []NewFeatureFlag
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyFeatureFlagsSource) maskOf(n *NewFeatureFlag) uint64 {
-	var m uint64
-	if n.Description.Set {
-		m |= 1 << 0
-	}
-	if n.Enabled.Set {
-		m |= 1 << 1
-	}
-	if n.Rollout.Set {
-		m |= 1 << 2
-	}
-	if n.Rules.Set {
-		m |= 1 << 3
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyFeatureFlagsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	cols = append(cols, "key")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "description")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "enabled")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "rollout")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "rules")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyFeatureFlagsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyFeatureFlagsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Key)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Description.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Enabled.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Rollout.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Rules.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyFeatureFlagsSource) Err() error {
-	return nil
-}
+// copyFeatureFlags sends rows of NewFeatureFlag to table feature_flags with COPY,
+// reading each value in place.
+var copyFeatureFlags = runtime.NewCopier(
+	"feature_flags",
+	nil,
+	runtime.CopyValue("key", func(n *NewFeatureFlag) any { return &n.Key }),
+	runtime.CopyOpt("description", func(n *NewFeatureFlag) *runtime.Opt[string] { return &n.Description }),
+	runtime.CopyOpt("enabled", func(n *NewFeatureFlag) *runtime.Opt[bool] { return &n.Enabled }),
+	runtime.CopyOpt("rollout", func(n *NewFeatureFlag) *runtime.Opt[int16] { return &n.Rollout }),
+	runtime.CopyOpt("rules", func(n *NewFeatureFlag) *runtime.Opt[json.RawMessage] { return &n.Rules }),
+)
 
 // CreateMany inserts rows into table feature_flags with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyFeatureFlagsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyFeatureFlagsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyFeatureFlagsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"feature_flags"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
-	}
-	return total, nil
+	n, err := copyFeatureFlags.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 }
 
 const sqlFeatureFlagsCreateManyReturning = `-- name: feature_flags.CreateManyReturning
@@ -451,28 +273,17 @@ func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFea
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]*string, len(rows))
-	a3 := make([]*bool, len(rows))
-	a4 := make([]*int16, len(rows))
-	a5 := make([]*json.RawMessage, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Key
-		a2[i] = n.Description.Ptr()
-		a3[i] = n.Enabled.Ptr()
-		a4[i] = n.Rollout.Ptr()
-		a5[i] = n.Rules.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlFeatureFlagsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanFeatureFlag)
-	if err != nil {
-		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlFeatureFlagsCreateManyReturning,
+		runtime.Column(rows, func(n *NewFeatureFlag) string { return n.Key }),
+		runtime.Column(rows, func(n *NewFeatureFlag) *string { return n.Description.Ptr() }),
+		runtime.Column(rows, func(n *NewFeatureFlag) *bool { return n.Enabled.Ptr() }),
+		runtime.Column(rows, func(n *NewFeatureFlag) *int16 { return n.Rollout.Ptr() }),
+		runtime.Column(rows, func(n *NewFeatureFlag) *json.RawMessage { return n.Rules.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanFeatureFlag)
+	return items, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 }
 
 const sqlFeatureFlagsUpsertByKey = `-- name: feature_flags.UpsertByKey
@@ -495,11 +306,8 @@ func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (Fe
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 	}
-	var v FeatureFlag
-	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsUpsertByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), &v); err != nil {
-		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFeatureFlagsUpsertByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), scanFeatureFlag)
+	return v, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 }
 
 const sqlFeatureFlagsCreateIfAbsentByKey = `-- name: feature_flags.CreateIfAbsentByKey

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Inventory is one row of table inventory.
@@ -109,11 +108,8 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 // Create inserts a row into table inventory and returns it as stored, defaults
 // applied.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	var v Inventory
-	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryCreate, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), &v); err != nil {
-		return Inventory{}, wrapErr(err, "inventory.Create", "inventory")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInventoryCreate, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), scanInventory)
+	return v, wrapErr(err, "inventory.Create", "inventory")
 }
 
 const sqlInventoryFindByID = `-- name: inventory.FindByID replica=ok
@@ -123,11 +119,8 @@ WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID. If there is none, the error matches runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	var v Inventory
-	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryFindByID, warehouseID, variantID), &v); err != nil {
-		return Inventory{}, wrapErr(err, "inventory.FindByID", "inventory")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInventoryFindByID, warehouseID, variantID), scanInventory)
+	return v, wrapErr(err, "inventory.FindByID", "inventory")
 }
 
 const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
@@ -137,42 +130,15 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDE
 // the whole result in memory; use List or Stream for large tables.
 func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.FindAll", "inventory")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInventory)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.FindAll", "inventory")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInventory)
+	return items, wrapErr(err, "inventory.FindAll", "inventory")
 }
 
 // Stream yields every row of table inventory, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
-	return func(yield func(Inventory, error) bool) {
-		rows, err := r.db.Query(ctx, sqlInventoryFindAll)
-		if err != nil {
-			yield(Inventory{}, wrapErr(err, "inventory.Stream", "inventory"))
-			return
-		}
-		defer rows.Close()
-		var v Inventory
-		for rows.Next() {
-			v = Inventory{}
-			if err := scanInventory(rows, &v); err != nil {
-				yield(Inventory{}, wrapErr(err, "inventory.Stream", "inventory"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Inventory{}, wrapErr(err, "inventory.Stream", "inventory"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, sqlInventoryFindAll)
 }
 
 const sqlInventoryListFirst = `-- name: inventory.List replica=ok
@@ -190,29 +156,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Inventory], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlInventoryListFirst, size+1)
-	} else {
-		var warehouseID int16
-		var variantID uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &warehouseID, &variantID); err != nil {
-			return runtime.Page[Inventory]{}, wrapErr(err, "inventory.List", "inventory")
-		}
-		rows, err = r.db.Query(ctx, sqlInventoryListAfter, warehouseID, variantID, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Inventory]{}, wrapErr(err, "inventory.List", "inventory")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanInventory)
-	if err != nil {
-		return runtime.Page[Inventory]{}, wrapErr(err, "inventory.List", "inventory")
-	}
-	return runtime.NewPage(items, size, func(v *Inventory) string {
-		return runtime.EncodeCursor(v.WarehouseID, v.VariantID)
-	}), nil
+	var warehouseID int16
+	var variantID uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Inventory]{
+		First: sqlInventoryListFirst,
+		After: sqlInventoryListAfter,
+		Scan:  scanInventory,
+		Key:   func(v *Inventory) []any { return []any{v.WarehouseID, v.VariantID} },
+	}, &warehouseID, &variantID)
+	return p, wrapErr(err, "inventory.List", "inventory")
 }
 
 const sqlInventoryUpdate = `-- name: inventory.Update
@@ -240,10 +192,7 @@ DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 // variantID and reports whether there was one.
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlInventoryDelete, warehouseID, variantID)
-	if err != nil {
-		return false, wrapErr(err, "inventory.Delete", "inventory")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "inventory.Delete", "inventory")
 }
 
 const sqlInventoryCount = `-- name: inventory.Count replica=ok
@@ -251,131 +200,29 @@ SELECT count(*) FROM "inventory"`
 
 // Count returns the number of rows of table inventory.
 func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlInventoryCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "inventory.Count", "inventory")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlInventoryCount))
+	return n, wrapErr(err, "inventory.Count", "inventory")
 }
 
-// copyInventorySource feeds rows of NewInventory to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyInventorySource struct {
-	rows []NewInventory
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyInventorySource) maskOf(n *NewInventory) uint64 {
-	var m uint64
-	if n.OnHand.Set {
-		m |= 1 << 0
-	}
-	if n.Reserved.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyInventorySource) columns() []string {
-	cols := make([]string, 0, 4)
-	cols = append(cols, "warehouse_id")
-	cols = append(cols, "variant_id")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "on_hand")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "reserved")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyInventorySource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyInventorySource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.WarehouseID)
-	v = append(v, n.VariantID)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.OnHand.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Reserved.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyInventorySource) Err() error {
-	return nil
-}
+// copyInventory sends rows of NewInventory to table inventory with COPY, reading
+// each value in place.
+var copyInventory = runtime.NewCopier(
+	"inventory",
+	nil,
+	runtime.CopyValue("warehouse_id", func(n *NewInventory) any { return &n.WarehouseID }),
+	runtime.CopyValue("variant_id", func(n *NewInventory) any { return &n.VariantID }),
+	runtime.CopyOpt("on_hand", func(n *NewInventory) *runtime.Opt[int32] { return &n.OnHand }),
+	runtime.CopyOpt("reserved", func(n *NewInventory) *runtime.Opt[int32] { return &n.Reserved }),
+)
 
 // CreateMany inserts rows into table inventory with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyInventorySource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyInventorySource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "inventory.CreateMany", "inventory")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyInventorySource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "inventory.CreateMany", "inventory")
-	}
-	return total, nil
+	n, err := copyInventory.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "inventory.CreateMany", "inventory")
 }
 
 const sqlInventoryCreateManyReturning = `-- name: inventory.CreateManyReturning
@@ -393,26 +240,16 @@ func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInven
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int16, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]*int32, len(rows))
-	a4 := make([]*int32, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.WarehouseID
-		a2[i] = n.VariantID
-		a3[i] = n.OnHand.Ptr()
-		a4[i] = n.Reserved.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlInventoryCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.CreateManyReturning", "inventory")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanInventory)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.CreateManyReturning", "inventory")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlInventoryCreateManyReturning,
+		runtime.Column(rows, func(n *NewInventory) int16 { return n.WarehouseID }),
+		runtime.Column(rows, func(n *NewInventory) uuid.UUID { return n.VariantID }),
+		runtime.Column(rows, func(n *NewInventory) *int32 { return n.OnHand.Ptr() }),
+		runtime.Column(rows, func(n *NewInventory) *int32 { return n.Reserved.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanInventory)
+	return items, wrapErr(err, "inventory.CreateManyReturning", "inventory")
 }
 
 const sqlInventoryUpsertByWarehouseIDAndVariantID = `-- name: inventory.UpsertByWarehouseIDAndVariantID
@@ -429,11 +266,8 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 // except the key's and the primary key's; an optional field left unset keeps the
 // column's value.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	var v Inventory
-	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryUpsertByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), &v); err != nil {
-		return Inventory{}, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInventoryUpsertByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), scanInventory)
+	return v, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
 }
 
 const sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
@@ -480,14 +314,8 @@ WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 // warehouseID, in primary key order.
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryListByWarehouseID, warehouseID)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInventory)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInventory)
+	return items, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
 }
 
 const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID replica=ok
@@ -498,27 +326,11 @@ WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 // warehouse_id is one of keys, grouped by warehouse_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Inventory, error) {
-	m := make(map[int16][]Inventory)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int16][]Inventory{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInventoryLoadByWarehouseID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Inventory
-		if err := scanInventory(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.WarehouseID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInventory, func(v *Inventory) int16 { return v.WarehouseID })
 }
 
 // LoadByWarehouseID returns the rows of table inventory whose warehouse_id is one
@@ -527,10 +339,7 @@ func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 // without a query per row. Keys without rows are not in the map.
 func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
-	}
-	return m, nil
+	return m, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
 }
 
 const sqlInventoryListByVariantID = `-- name: inventory.ListByVariantID replica=ok
@@ -541,14 +350,8 @@ WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 // variantID, in primary key order.
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryListByVariantID, variantID)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.ListByVariantID", "inventory")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInventory)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.ListByVariantID", "inventory")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInventory)
+	return items, wrapErr(err, "inventory.ListByVariantID", "inventory")
 }
 
 const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=ok
@@ -559,27 +362,11 @@ WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 // one of keys, grouped by variant_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
-	m := make(map[uuid.UUID][]Inventory)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Inventory{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInventoryLoadByVariantID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Inventory
-		if err := scanInventory(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.VariantID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInventory, func(v *Inventory) uuid.UUID { return v.VariantID })
 }
 
 // LoadByVariantID returns the rows of table inventory whose variant_id is one of
@@ -588,8 +375,5 @@ func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.
 // without a query per row. Keys without rows are not in the map.
 func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "inventory.LoadByVariantID", "inventory")
-	}
-	return m, nil
+	return m, wrapErr(err, "inventory.LoadByVariantID", "inventory")
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 )
 
 // InvoiceLine is one row of table invoice_lines.
@@ -102,11 +101,8 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // Create inserts a row into table invoice_lines and returns it as stored, defaults
 // applied.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	var v InvoiceLine
-	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesCreate, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), &v); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesCreate, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), scanInvoiceLine)
+	return v, wrapErr(err, "invoice_lines.Create", "invoice_lines")
 }
 
 const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
@@ -116,11 +112,8 @@ WHERE "invoice_id" = $1 AND "line_no" = $2`
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo. If there is none, the error matches runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	var v InvoiceLine
-	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesFindByID, invoiceID, lineNo), &v); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesFindByID, invoiceID, lineNo), scanInvoiceLine)
+	return v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
 }
 
 const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
@@ -130,42 +123,15 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 	rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoiceLine)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoiceLine)
+	return items, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
 }
 
 // Stream yields every row of table invoice_lines, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
-	return func(yield func(InvoiceLine, error) bool) {
-		rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
-		if err != nil {
-			yield(InvoiceLine{}, wrapErr(err, "invoice_lines.Stream", "invoice_lines"))
-			return
-		}
-		defer rows.Close()
-		var v InvoiceLine
-		for rows.Next() {
-			v = InvoiceLine{}
-			if err := scanInvoiceLine(rows, &v); err != nil {
-				yield(InvoiceLine{}, wrapErr(err, "invoice_lines.Stream", "invoice_lines"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(InvoiceLine{}, wrapErr(err, "invoice_lines.Stream", "invoice_lines"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, sqlInvoiceLinesFindAll)
 }
 
 const sqlInvoiceLinesListFirst = `-- name: invoice_lines.List replica=ok
@@ -183,29 +149,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[InvoiceLine], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlInvoiceLinesListFirst, size+1)
-	} else {
-		var invoiceID uuid.UUID
-		var lineNo int16
-		if err := runtime.DecodeCursor(page.After, &invoiceID, &lineNo); err != nil {
-			return runtime.Page[InvoiceLine]{}, wrapErr(err, "invoice_lines.List", "invoice_lines")
-		}
-		rows, err = r.db.Query(ctx, sqlInvoiceLinesListAfter, invoiceID, lineNo, size+1)
-	}
-	if err != nil {
-		return runtime.Page[InvoiceLine]{}, wrapErr(err, "invoice_lines.List", "invoice_lines")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanInvoiceLine)
-	if err != nil {
-		return runtime.Page[InvoiceLine]{}, wrapErr(err, "invoice_lines.List", "invoice_lines")
-	}
-	return runtime.NewPage(items, size, func(v *InvoiceLine) string {
-		return runtime.EncodeCursor(v.InvoiceID, v.LineNo)
-	}), nil
+	var invoiceID uuid.UUID
+	var lineNo int16
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[InvoiceLine]{
+		First: sqlInvoiceLinesListFirst,
+		After: sqlInvoiceLinesListAfter,
+		Scan:  scanInvoiceLine,
+		Key:   func(v *InvoiceLine) []any { return []any{v.InvoiceID, v.LineNo} },
+	}, &invoiceID, &lineNo)
+	return p, wrapErr(err, "invoice_lines.List", "invoice_lines")
 }
 
 const sqlInvoiceLinesUpdate = `-- name: invoice_lines.Update
@@ -235,10 +187,7 @@ DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`
 // lineNo and reports whether there was one.
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlInvoiceLinesDelete, invoiceID, lineNo)
-	if err != nil {
-		return false, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
 }
 
 const sqlInvoiceLinesCount = `-- name: invoice_lines.Count replica=ok
@@ -246,128 +195,31 @@ SELECT count(*) FROM "invoice_lines"`
 
 // Count returns the number of rows of table invoice_lines.
 func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlInvoiceLinesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "invoice_lines.Count", "invoice_lines")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlInvoiceLinesCount))
+	return n, wrapErr(err, "invoice_lines.Count", "invoice_lines")
 }
 
-// copyInvoiceLinesSource feeds rows of NewInvoiceLine to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyInvoiceLinesSource struct {
-	rows []NewInvoiceLine
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyInvoiceLinesSource) maskOf(n *NewInvoiceLine) uint64 {
-	var m uint64
-	if n.Quantity.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyInvoiceLinesSource) columns() []string {
-	cols := make([]string, 0, 6)
-	cols = append(cols, "invoice_id")
-	cols = append(cols, "line_no")
-	cols = append(cols, "description")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "quantity")
-	}
-	cols = append(cols, "unit_price")
-	cols = append(cols, "amount")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyInvoiceLinesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyInvoiceLinesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.InvoiceID)
-	v = append(v, n.LineNo)
-	v = append(v, n.Description)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Quantity.Value)
-	}
-	v = append(v, n.UnitPrice)
-	v = append(v, n.Amount)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyInvoiceLinesSource) Err() error {
-	return nil
-}
+// copyInvoiceLines sends rows of NewInvoiceLine to table invoice_lines with COPY,
+// reading each value in place.
+var copyInvoiceLines = runtime.NewCopier(
+	"invoice_lines",
+	nil,
+	runtime.CopyValue("invoice_id", func(n *NewInvoiceLine) any { return &n.InvoiceID }),
+	runtime.CopyValue("line_no", func(n *NewInvoiceLine) any { return &n.LineNo }),
+	runtime.CopyValue("description", func(n *NewInvoiceLine) any { return &n.Description }),
+	runtime.CopyOpt("quantity", func(n *NewInvoiceLine) *runtime.Opt[decimal.Decimal] { return &n.Quantity }),
+	runtime.CopyValue("unit_price", func(n *NewInvoiceLine) any { return &n.UnitPrice }),
+	runtime.CopyValue("amount", func(n *NewInvoiceLine) any { return &n.Amount }),
+)
 
 // CreateMany inserts rows into table invoice_lines with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyInvoiceLinesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyInvoiceLinesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyInvoiceLinesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"invoice_lines"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
-	}
-	return total, nil
+	n, err := copyInvoiceLines.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 }
 
 const sqlInvoiceLinesCreateManyReturning = `-- name: invoice_lines.CreateManyReturning
@@ -385,30 +237,18 @@ func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInv
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]int16, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*decimal.Decimal, len(rows))
-	a5 := make([]decimal.Decimal, len(rows))
-	a6 := make([]decimal.Decimal, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.InvoiceID
-		a2[i] = n.LineNo
-		a3[i] = n.Description
-		a4[i] = n.Quantity.Ptr()
-		a5[i] = n.UnitPrice
-		a6[i] = n.Amount
-	}
-	res, err := r.db.Query(ctx, sqlInvoiceLinesCreateManyReturning, a1, a2, a3, a4, a5, a6)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanInvoiceLine)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlInvoiceLinesCreateManyReturning,
+		runtime.Column(rows, func(n *NewInvoiceLine) uuid.UUID { return n.InvoiceID }),
+		runtime.Column(rows, func(n *NewInvoiceLine) int16 { return n.LineNo }),
+		runtime.Column(rows, func(n *NewInvoiceLine) string { return n.Description }),
+		runtime.Column(rows, func(n *NewInvoiceLine) *decimal.Decimal { return n.Quantity.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoiceLine) decimal.Decimal { return n.UnitPrice }),
+		runtime.Column(rows, func(n *NewInvoiceLine) decimal.Decimal { return n.Amount }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanInvoiceLine)
+	return items, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 }
 
 const sqlInvoiceLinesUpsertByInvoiceIDAndLineNo = `-- name: invoice_lines.UpsertByInvoiceIDAndLineNo
@@ -427,11 +267,8 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // except the key's and the primary key's; an optional field left unset keeps the
 // column's value.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
-	var v InvoiceLine
-	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), &v); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), scanInvoiceLine)
+	return v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 }
 
 const sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
@@ -478,14 +315,8 @@ WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
 // invoiceID, in primary key order.
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
 	rows, err := r.db.Query(ctx, sqlInvoiceLinesListByInvoiceID, invoiceID)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoiceLine)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoiceLine)
+	return items, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 }
 
 const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID replica=ok
@@ -496,27 +327,11 @@ WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
 // invoice_id is one of keys, grouped by invoice_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
-	m := make(map[uuid.UUID][]InvoiceLine)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]InvoiceLine{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoiceLinesLoadByInvoiceID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v InvoiceLine
-		if err := scanInvoiceLine(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.InvoiceID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInvoiceLine, func(v *InvoiceLine) uuid.UUID { return v.InvoiceID })
 }
 
 // LoadByInvoiceID returns the rows of table invoice_lines whose invoice_id is one
@@ -525,8 +340,5 @@ func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uu
 // without a query per row. Keys without rows are not in the map.
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")
 }

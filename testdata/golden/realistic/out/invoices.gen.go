@@ -11,8 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -113,47 +111,16 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewInvoice) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Number
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "number",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesInvoiceNumber.Check(&f, "number", n.Number)
 	if n.Status.Set {
-		v := n.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"",
-			})
-		}
+		f.Check("status", n.Status.Value.Valid(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
 	}
-	{
-		v := strings.TrimRight(n.Currency, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
-	}
+	rulesInvoiceCurrency.Check(&f, "currency", n.Currency)
 	if n.CouponCode != nil {
-		v := *n.CouponCode
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "coupon_code",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesInvoiceCouponCode.Check(&f, "coupon_code", (*n.CouponCode))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "invoices", fields)
-	}
-	return nil
+	return f.Err("invoices")
 }
 
 // Validate checks u against the spec's rules for table invoices, field by field
@@ -162,48 +129,37 @@ func (n *NewInvoice) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *InvoiceUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Number.Set {
-		v := u.Number.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "number",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesInvoiceNumber.Check(&f, "number", u.Number.Value)
 	}
 	if u.Status.Set {
-		v := u.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"",
-			})
-		}
+		f.Check("status", u.Status.Value.Valid(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
 	}
 	if u.Currency.Set {
-		v := strings.TrimRight(u.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesInvoiceCurrency.Check(&f, "currency", u.Currency.Value)
 	}
 	if u.CouponCode.Set && u.CouponCode.Value != nil {
-		v := *u.CouponCode.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "coupon_code",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesInvoiceCouponCode.Check(&f, "coupon_code", (*u.CouponCode.Value))
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "invoices", fields)
-	}
-	return nil
+	return f.Err("invoices")
 }
+
+var (
+	// rulesInvoiceNumber are the rules of column invoices.number.
+	rulesInvoiceNumber = runtime.TextRules{
+		MaxLength: 32,
+	}
+	// rulesInvoiceCurrency are the rules of column invoices.currency.
+	rulesInvoiceCurrency = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+	// rulesInvoiceCouponCode are the rules of column invoices.coupon_code.
+	rulesInvoiceCouponCode = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanInvoice reads a row of table invoices, columns in table order, into v.
 func scanInvoice(row pgx.Row, v *Invoice) error {
@@ -221,11 +177,8 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
 	}
-	var v Invoice
-	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesCreate, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), &v); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoicesCreate, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), scanInvoice)
+	return v, wrapErr(err, "invoices.Create", "invoices")
 }
 
 const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
@@ -235,11 +188,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table invoices with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	var v Invoice
-	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesFindByID, id), &v); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.FindByID", "invoices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoicesFindByID, id), scanInvoice)
+	return v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
@@ -249,42 +199,15 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 // the whole result in memory; use List or Stream for large tables.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.FindAll", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.FindAll", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
 // Stream yields every row of table invoices, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
-	return func(yield func(Invoice, error) bool) {
-		rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
-		if err != nil {
-			yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
-			return
-		}
-		defer rows.Close()
-		var v Invoice
-		for rows.Next() {
-			v = Invoice{}
-			if err := scanInvoice(rows, &v); err != nil {
-				yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -302,28 +225,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlInvoicesListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
-		}
-		rows, err = r.db.Query(ctx, sqlInvoicesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanInvoice)
-	if err != nil {
-		return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
-	}
-	return runtime.NewPage(items, size, func(v *Invoice) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
+		First: sqlInvoicesListFirst,
+		After: sqlInvoicesListAfter,
+		Scan:  scanInvoice,
+		Key:   func(v *Invoice) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "invoices.List", "invoices")
 }
 
 const sqlInvoicesUpdate = `-- name: invoices.Update
@@ -365,10 +274,7 @@ DELETE FROM "invoices" WHERE "id" = $1`
 // there was one.
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlInvoicesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "invoices.Delete", "invoices")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
 }
 
 const sqlInvoicesCount = `-- name: invoices.Count replica=ok
@@ -376,11 +282,8 @@ SELECT count(*) FROM "invoices"`
 
 // Count returns the number of rows of table invoices.
 func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlInvoicesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "invoices.Count", "invoices")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlInvoicesCount))
+	return n, wrapErr(err, "invoices.Count", "invoices")
 }
 
 const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs replica=ok
@@ -395,174 +298,40 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlInvoicesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.FindByIDs", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.FindByIDs", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanInvoice)
+	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
 }
 
-// copyInvoicesSource feeds rows of NewInvoice to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyInvoicesSource struct {
-	rows []NewInvoice
-	mask uint64
-	i    int
-	vals [12]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyInvoicesSource) maskOf(n *NewInvoice) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Status.Set {
-		m |= 1 << 1
-	}
-	if n.Subtotal.Set {
-		m |= 1 << 2
-	}
-	if n.Tax.Set {
-		m |= 1 << 3
-	}
-	if n.Total.Set {
-		m |= 1 << 4
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyInvoicesSource) columns() []string {
-	cols := make([]string, 0, 12)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "organization_id")
-	cols = append(cols, "subscription_id")
-	cols = append(cols, "number")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "status")
-	}
-	cols = append(cols, "currency")
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "subtotal")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "tax")
-	}
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "total")
-	}
-	cols = append(cols, "coupon_code")
-	cols = append(cols, "issued_on")
-	cols = append(cols, "due_on")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyInvoicesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyInvoicesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrganizationID)
-	v = append(v, n.SubscriptionID)
-	v = append(v, n.Number)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Status.Value)
-	}
-	v = append(v, n.Currency)
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Subtotal.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Tax.Value)
-	}
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Total.Value)
-	}
-	v = append(v, n.CouponCode)
-	v = append(v, n.IssuedOn)
-	v = append(v, n.DueOn)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyInvoicesSource) Err() error {
-	return nil
-}
+// copyInvoices sends rows of NewInvoice to table invoices with COPY, reading each
+// value in place.
+var copyInvoices = runtime.NewCopier(
+	"invoices",
+	nil,
+	runtime.CopyOpt("id", func(n *NewInvoice) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("organization_id", func(n *NewInvoice) any { return &n.OrganizationID }),
+	runtime.CopyValue("subscription_id", func(n *NewInvoice) any { return &n.SubscriptionID }),
+	runtime.CopyValue("number", func(n *NewInvoice) any { return &n.Number }),
+	runtime.CopyOpt("status", func(n *NewInvoice) *runtime.Opt[InvoiceStatus] { return &n.Status }),
+	runtime.CopyValue("currency", func(n *NewInvoice) any { return &n.Currency }),
+	runtime.CopyOpt("subtotal", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Subtotal }),
+	runtime.CopyOpt("tax", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Tax }),
+	runtime.CopyOpt("total", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Total }),
+	runtime.CopyValue("coupon_code", func(n *NewInvoice) any { return &n.CouponCode }),
+	runtime.CopyValue("issued_on", func(n *NewInvoice) any { return &n.IssuedOn }),
+	runtime.CopyValue("due_on", func(n *NewInvoice) any { return &n.DueOn }),
+)
 
 // CreateMany inserts rows into table invoices with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyInvoicesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyInvoicesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "invoices.CreateMany", "invoices")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyInvoicesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"invoices"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
-	}
-	return total, nil
+	n, err := copyInvoices.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
 const sqlInvoicesCreateManyReturning = `-- name: invoices.CreateManyReturning
@@ -583,42 +352,24 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]*uuid.UUID, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*InvoiceStatus, len(rows))
-	a6 := make([]string, len(rows))
-	a7 := make([]*decimal.Decimal, len(rows))
-	a8 := make([]*decimal.Decimal, len(rows))
-	a9 := make([]*decimal.Decimal, len(rows))
-	a10 := make([]*string, len(rows))
-	a11 := make([]*time.Time, len(rows))
-	a12 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.OrganizationID
-		a3[i] = n.SubscriptionID
-		a4[i] = n.Number
-		a5[i] = n.Status.Ptr()
-		a6[i] = n.Currency
-		a7[i] = n.Subtotal.Ptr()
-		a8[i] = n.Tax.Ptr()
-		a9[i] = n.Total.Ptr()
-		a10[i] = n.CouponCode
-		a11[i] = n.IssuedOn
-		a12[i] = n.DueOn
-	}
-	res, err := r.db.Query(ctx, sqlInvoicesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlInvoicesCreateManyReturning,
+		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) uuid.UUID { return n.OrganizationID }),
+		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.SubscriptionID }),
+		runtime.Column(rows, func(n *NewInvoice) string { return n.Number }),
+		runtime.Column(rows, func(n *NewInvoice) *InvoiceStatus { return n.Status.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
+		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Subtotal.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Tax.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Total.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) *string { return n.CouponCode }),
+		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.IssuedOn }),
+		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.DueOn }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanInvoice)
+	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }
 
 const sqlInvoicesUpsertByNumber = `-- name: invoices.UpsertByNumber
@@ -647,11 +398,8 @@ func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 	}
-	var v Invoice
-	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesUpsertByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), &v); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoicesUpsertByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), scanInvoice)
+	return v, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 }
 
 const sqlInvoicesCreateIfAbsentByNumber = `-- name: invoices.CreateIfAbsentByNumber
@@ -701,14 +449,8 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // organizationID, in primary key order.
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
 }
 
 const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
@@ -719,27 +461,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "id"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m := make(map[uuid.UUID][]Invoice)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Invoice
-		if err := scanInvoice(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table invoices whose organization_id is
@@ -748,10 +474,7 @@ func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 // organizations without a query per row. Keys without rows are not in the map.
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
 }
 
 const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID replica=ok
@@ -762,14 +485,8 @@ WHERE "subscription_id" = $1 ORDER BY "id"`
 // subscriptionID, in primary key order.
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesListBySubscriptionID, subscriptionID)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
 }
 
 const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
@@ -780,27 +497,11 @@ WHERE "subscription_id" = ANY($1) ORDER BY "id"`
 // subscription_id is one of keys, grouped by subscription_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m := make(map[uuid.UUID][]Invoice)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadBySubscriptionID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Invoice
-		if err := scanInvoice(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.SubscriptionID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return *v.SubscriptionID })
 }
 
 // LoadBySubscriptionID returns the rows of table invoices whose subscription_id is
@@ -809,10 +510,7 @@ func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []u
 // subscriptions without a query per row. Keys without rows are not in the map.
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
 }
 
 const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode replica=ok
@@ -823,14 +521,8 @@ WHERE "coupon_code" = $1 ORDER BY "id"`
 // couponCode, in primary key order.
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesListByCouponCode, couponCode)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByCouponCode", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByCouponCode", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.ListByCouponCode", "invoices")
 }
 
 const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok
@@ -841,27 +533,11 @@ WHERE "coupon_code" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by coupon_code, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
-	m := make(map[string][]Invoice)
 	if len(keys) == 0 {
-		return m, nil
+		return map[string][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadByCouponCode, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Invoice
-		if err := scanInvoice(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.CouponCode
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return *v.CouponCode })
 }
 
 // LoadByCouponCode returns the rows of table invoices whose coupon_code is one of
@@ -870,10 +546,7 @@ func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []strin
 // without a query per row. Keys without rows are not in the map.
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
 }
 
 // LoadInvoiceLines returns the rows of table invoice_lines that reference each of
@@ -886,10 +559,7 @@ func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
 }
 
 // LoadPayments returns the rows of table payments that reference each of parents
@@ -902,8 +572,5 @@ func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadPayments", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadPayments", "invoices")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -72,20 +71,11 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewJob) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Queue.Set {
-		v := n.Queue.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "queue",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesJobQueue.Check(&f, "queue", n.Queue.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "jobs", fields)
-	}
-	return nil
+	return f.Err("jobs")
 }
 
 // Validate checks u against the spec's rules for table jobs, field by field for
@@ -94,21 +84,19 @@ func (n *NewJob) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *JobUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Queue.Set {
-		v := u.Queue.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "queue",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesJobQueue.Check(&f, "queue", u.Queue.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "jobs", fields)
-	}
-	return nil
+	return f.Err("jobs")
 }
+
+var (
+	// rulesJobQueue are the rules of column jobs.queue.
+	rulesJobQueue = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanJob reads a row of table jobs, columns in table order, into v.
 func scanJob(row pgx.Row, v *Job) error {
@@ -126,11 +114,8 @@ func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 	if err := n.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Create", "jobs")
 	}
-	var v Job
-	if err := scanJob(r.db.QueryRow(ctx, sqlJobsCreate, n.Queue.Ptr(), n.Payload, n.RunAt.Ptr(), n.Attempts.Ptr(), n.LastError, n.LockedBy, n.LockedAt), &v); err != nil {
-		return Job{}, wrapErr(err, "jobs.Create", "jobs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlJobsCreate, n.Queue.Ptr(), n.Payload, n.RunAt.Ptr(), n.Attempts.Ptr(), n.LastError, n.LockedBy, n.LockedAt), scanJob)
+	return v, wrapErr(err, "jobs.Create", "jobs")
 }
 
 const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
@@ -140,11 +125,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table jobs with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	var v Job
-	if err := scanJob(r.db.QueryRow(ctx, sqlJobsFindByID, id), &v); err != nil {
-		return Job{}, wrapErr(err, "jobs.FindByID", "jobs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlJobsFindByID, id), scanJob)
+	return v, wrapErr(err, "jobs.FindByID", "jobs")
 }
 
 const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
@@ -154,42 +136,15 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 // whole result in memory; use List or Stream for large tables.
 func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 	rows, err := r.db.Query(ctx, sqlJobsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "jobs.FindAll", "jobs")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanJob)
-	if err != nil {
-		return nil, wrapErr(err, "jobs.FindAll", "jobs")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanJob)
+	return items, wrapErr(err, "jobs.FindAll", "jobs")
 }
 
 // Stream yields every row of table jobs, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
-	return func(yield func(Job, error) bool) {
-		rows, err := r.db.Query(ctx, sqlJobsFindAll)
-		if err != nil {
-			yield(Job{}, wrapErr(err, "jobs.Stream", "jobs"))
-			return
-		}
-		defer rows.Close()
-		var v Job
-		for rows.Next() {
-			v = Job{}
-			if err := scanJob(rows, &v); err != nil {
-				yield(Job{}, wrapErr(err, "jobs.Stream", "jobs"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Job{}, wrapErr(err, "jobs.Stream", "jobs"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, sqlJobsFindAll)
 }
 
 const sqlJobsListFirst = `-- name: jobs.List replica=ok
@@ -206,28 +161,14 @@ LIMIT $2`
 // cursor to get the following page; it is "" after the last one. Rows inserted
 // meanwhile after the cursor are included, and no row is returned twice.
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlJobsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Job]{}, wrapErr(err, "jobs.List", "jobs")
-		}
-		rows, err = r.db.Query(ctx, sqlJobsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Job]{}, wrapErr(err, "jobs.List", "jobs")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanJob)
-	if err != nil {
-		return runtime.Page[Job]{}, wrapErr(err, "jobs.List", "jobs")
-	}
-	return runtime.NewPage(items, size, func(v *Job) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
+		First: sqlJobsListFirst,
+		After: sqlJobsListAfter,
+		Scan:  scanJob,
+		Key:   func(v *Job) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "jobs.List", "jobs")
 }
 
 const sqlJobsUpdate = `-- name: jobs.Update
@@ -263,10 +204,7 @@ DELETE FROM "jobs" WHERE "id" = $1`
 // was one.
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlJobsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "jobs.Delete", "jobs")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "jobs.Delete", "jobs")
 }
 
 const sqlJobsCount = `-- name: jobs.Count replica=ok
@@ -274,11 +212,8 @@ SELECT count(*) FROM "jobs"`
 
 // Count returns the number of rows of table jobs.
 func (r *JobRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlJobsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "jobs.Count", "jobs")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlJobsCount))
+	return n, wrapErr(err, "jobs.Count", "jobs")
 }
 
 const sqlJobsFindByIDs = `-- name: jobs.FindByIDs replica=ok
@@ -293,150 +228,35 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlJobsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "jobs.FindByIDs", "jobs")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanJob)
-	if err != nil {
-		return nil, wrapErr(err, "jobs.FindByIDs", "jobs")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanJob)
+	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
 }
 
-// copyJobsSource feeds rows of NewJob to pgx's CopyFrom, reading the struct fields
-// directly. It sends the rows whose set optional fields are mask, with the columns
-// of that mask.
-type copyJobsSource struct {
-	rows []NewJob
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyJobsSource) maskOf(n *NewJob) uint64 {
-	var m uint64
-	if n.Queue.Set {
-		m |= 1 << 0
-	}
-	if n.RunAt.Set {
-		m |= 1 << 1
-	}
-	if n.Attempts.Set {
-		m |= 1 << 2
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyJobsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "queue")
-	}
-	cols = append(cols, "payload")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "run_at")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "attempts")
-	}
-	cols = append(cols, "last_error")
-	cols = append(cols, "locked_by")
-	cols = append(cols, "locked_at")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyJobsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyJobsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Queue.Value)
-	}
-	v = append(v, n.Payload)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.RunAt.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Attempts.Value)
-	}
-	v = append(v, n.LastError)
-	v = append(v, n.LockedBy)
-	v = append(v, n.LockedAt)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyJobsSource) Err() error {
-	return nil
-}
+// copyJobs sends rows of NewJob to table jobs with COPY, reading each value in
+// place.
+var copyJobs = runtime.NewCopier(
+	"jobs",
+	nil,
+	runtime.CopyOpt("queue", func(n *NewJob) *runtime.Opt[string] { return &n.Queue }),
+	runtime.CopyValue("payload", func(n *NewJob) any { return &n.Payload }),
+	runtime.CopyOpt("run_at", func(n *NewJob) *runtime.Opt[time.Time] { return &n.RunAt }),
+	runtime.CopyOpt("attempts", func(n *NewJob) *runtime.Opt[int32] { return &n.Attempts }),
+	runtime.CopyValue("last_error", func(n *NewJob) any { return &n.LastError }),
+	runtime.CopyValue("locked_by", func(n *NewJob) any { return &n.LockedBy }),
+	runtime.CopyValue("locked_at", func(n *NewJob) any { return &n.LockedAt }),
+)
 
 // CreateMany inserts rows into table jobs with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "jobs.CreateMany", "jobs")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyJobsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyJobsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "jobs.CreateMany", "jobs")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyJobsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"jobs"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "jobs.CreateMany", "jobs")
-	}
-	return total, nil
+	n, err := copyJobs.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "jobs.CreateMany", "jobs")
 }
 
 const sqlJobsCreateManyReturning = `-- name: jobs.CreateManyReturning
@@ -457,30 +277,17 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 	}
-	a1 := make([]*string, len(rows))
-	a2 := make([]json.RawMessage, len(rows))
-	a3 := make([]*time.Time, len(rows))
-	a4 := make([]*int32, len(rows))
-	a5 := make([]*string, len(rows))
-	a6 := make([]*string, len(rows))
-	a7 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Queue.Ptr()
-		a2[i] = n.Payload
-		a3[i] = n.RunAt.Ptr()
-		a4[i] = n.Attempts.Ptr()
-		a5[i] = n.LastError
-		a6[i] = n.LockedBy
-		a7[i] = n.LockedAt
-	}
-	res, err := r.db.Query(ctx, sqlJobsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanJob)
-	if err != nil {
-		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlJobsCreateManyReturning,
+		runtime.Column(rows, func(n *NewJob) *string { return n.Queue.Ptr() }),
+		runtime.Column(rows, func(n *NewJob) json.RawMessage { return n.Payload }),
+		runtime.Column(rows, func(n *NewJob) *time.Time { return n.RunAt.Ptr() }),
+		runtime.Column(rows, func(n *NewJob) *int32 { return n.Attempts.Ptr() }),
+		runtime.Column(rows, func(n *NewJob) *string { return n.LastError }),
+		runtime.Column(rows, func(n *NewJob) *string { return n.LockedBy }),
+		runtime.Column(rows, func(n *NewJob) *time.Time { return n.LockedAt }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanJob)
+	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -84,20 +83,11 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewMembership) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Role.Set {
-		v := n.Role.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "role",
-				Message: "must be one of \"owner\", \"admin\", \"member\", \"viewer\"",
-			})
-		}
+		f.Check("role", n.Role.Value.Valid(), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "memberships", fields)
-	}
-	return nil
+	return f.Err("memberships")
 }
 
 // Validate checks u against the spec's rules for table memberships, field by field
@@ -106,20 +96,11 @@ func (n *NewMembership) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *MembershipUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Role.Set {
-		v := u.Role.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "role",
-				Message: "must be one of \"owner\", \"admin\", \"member\", \"viewer\"",
-			})
-		}
+		f.Check("role", u.Role.Value.Valid(), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "memberships", fields)
-	}
-	return nil
+	return f.Err("memberships")
 }
 
 // scanMembership reads a row of table memberships, columns in table order, into v.
@@ -138,11 +119,8 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsCreate, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsCreate, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), scanMembership)
+	return v, wrapErr(err, "memberships.Create", "memberships")
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
@@ -152,11 +130,8 @@ WHERE "organization_id" = $1 AND "user_id" = $2`
 // FindByID returns the row of table memberships with the given organizationID and
 // userID. If there is none, the error matches runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsFindByID, organizationID, userID), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.FindByID", "memberships")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsFindByID, organizationID, userID), scanMembership)
+	return v, wrapErr(err, "memberships.FindByID", "memberships")
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
@@ -166,42 +141,15 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 // the whole result in memory; use List or Stream for large tables.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.FindAll", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.FindAll", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
 // Stream yields every row of table memberships, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return func(yield func(Membership, error) bool) {
-		rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-		if err != nil {
-			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
-			return
-		}
-		defer rows.Close()
-		var v Membership
-		for rows.Next() {
-			v = Membership{}
-			if err := scanMembership(rows, &v); err != nil {
-				yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -219,29 +167,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlMembershipsListFirst, size+1)
-	} else {
-		var organizationID uuid.UUID
-		var userID uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &organizationID, &userID); err != nil {
-			return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
-		}
-		rows, err = r.db.Query(ctx, sqlMembershipsListAfter, organizationID, userID, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanMembership)
-	if err != nil {
-		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
-	}
-	return runtime.NewPage(items, size, func(v *Membership) string {
-		return runtime.EncodeCursor(v.OrganizationID, v.UserID)
-	}), nil
+	var organizationID uuid.UUID
+	var userID uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
+		First: sqlMembershipsListFirst,
+		After: sqlMembershipsListAfter,
+		Scan:  scanMembership,
+		Key:   func(v *Membership) []any { return []any{v.OrganizationID, v.UserID} },
+	}, &organizationID, &userID)
+	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
 const sqlMembershipsUpdate = `-- name: memberships.Update
@@ -274,10 +208,7 @@ DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`
 // userID and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMembershipsDelete, organizationID, userID)
-	if err != nil {
-		return false, wrapErr(err, "memberships.Delete", "memberships")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
 }
 
 const sqlMembershipsCount = `-- name: memberships.Count replica=ok
@@ -285,127 +216,32 @@ SELECT count(*) FROM "memberships"`
 
 // Count returns the number of rows of table memberships.
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlMembershipsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "memberships.Count", "memberships")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembershipsCount))
+	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMembershipsSource feeds rows of NewMembership to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyMembershipsSource struct {
-	rows []NewMembership
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyMembershipsSource) maskOf(n *NewMembership) uint64 {
-	var m uint64
-	if n.Role.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyMembershipsSource) columns() []string {
-	cols := make([]string, 0, 4)
-	cols = append(cols, "organization_id")
-	cols = append(cols, "user_id")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "role")
-	}
-	cols = append(cols, "invited_by")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyMembershipsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyMembershipsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.OrganizationID)
-	v = append(v, n.UserID)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Role.Value)
-	}
-	v = append(v, n.InvitedBy)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyMembershipsSource) Err() error {
-	return nil
-}
+// copyMemberships sends rows of NewMembership to table memberships with COPY,
+// reading each value in place.
+var copyMemberships = runtime.NewCopier(
+	"memberships",
+	nil,
+	runtime.CopyValue("organization_id", func(n *NewMembership) any { return &n.OrganizationID }),
+	runtime.CopyValue("user_id", func(n *NewMembership) any { return &n.UserID }),
+	runtime.CopyOpt("role", func(n *NewMembership) *runtime.Opt[MemberRole] { return &n.Role }),
+	runtime.CopyValue("invited_by", func(n *NewMembership) any { return &n.InvitedBy }),
+)
 
 // CreateMany inserts rows into table memberships with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyMembershipsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyMembershipsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "memberships.CreateMany", "memberships")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyMembershipsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
-	}
-	return total, nil
+	n, err := copyMemberships.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
 const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
@@ -426,26 +262,16 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]*MemberRole, len(rows))
-	a4 := make([]*uuid.UUID, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.OrganizationID
-		a2[i] = n.UserID
-		a3[i] = n.Role.Ptr()
-		a4[i] = n.InvitedBy
-	}
-	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlMembershipsCreateManyReturning,
+		runtime.Column(rows, func(n *NewMembership) uuid.UUID { return n.OrganizationID }),
+		runtime.Column(rows, func(n *NewMembership) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewMembership) *MemberRole { return n.Role.Ptr() }),
+		runtime.Column(rows, func(n *NewMembership) *uuid.UUID { return n.InvitedBy }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanMembership)
+	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }
 
 const sqlMembershipsUpsertByOrganizationIDAndUserID = `-- name: memberships.UpsertByOrganizationIDAndUserID
@@ -467,11 +293,8 @@ func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n 
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 	}
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpsertByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsUpsertByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), scanMembership)
+	return v, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 }
 
 const sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
@@ -522,14 +345,8 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
 // is organizationID, in primary key order.
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
 }
 
 const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizationID replica=ok
@@ -540,27 +357,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m := make(map[uuid.UUID][]Membership)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Membership{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembershipsLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Membership
-		if err := scanMembership(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table memberships whose organization_id
@@ -569,10 +370,7 @@ func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys 
 // organizations without a query per row. Keys without rows are not in the map.
 func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
-	}
-	return m, nil
+	return m, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
 }
 
 const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok
@@ -583,14 +381,8 @@ WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
 }
 
 const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
@@ -601,27 +393,11 @@ WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 // one of keys, grouped by user_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m := make(map[uuid.UUID][]Membership)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Membership{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembershipsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Membership
-		if err := scanMembership(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
@@ -630,10 +406,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // row. Keys without rows are not in the map.
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.LoadByUserID", "memberships")
-	}
-	return m, nil
+	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
 }
 
 const sqlMembershipsListByInvitedBy = `-- name: memberships.ListByInvitedBy replica=ok
@@ -644,14 +417,8 @@ WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
 // invitedBy, in primary key order.
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByInvitedBy, invitedBy)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
 }
 
 const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy replica=ok
@@ -662,27 +429,11 @@ WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
 // invited_by is one of keys, grouped by invited_by, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m := make(map[uuid.UUID][]Membership)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Membership{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembershipsLoadByInvitedBy, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Membership
-		if err := scanMembership(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.InvitedBy
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return *v.InvitedBy })
 }
 
 // LoadByInvitedBy returns the rows of table memberships whose invited_by is one of
@@ -691,8 +442,5 @@ func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uui
 // query per row. Keys without rows are not in the map.
 func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.LoadByInvitedBy", "memberships")
-	}
-	return m, nil
+	return m, wrapErr(err, "memberships.LoadByInvitedBy", "memberships")
 }

@@ -72,20 +72,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewNotification) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Kind
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "notifications", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesNotificationKind.Check(&f, "kind", n.Kind)
+	return f.Err("notifications")
 }
 
 // Validate checks u against the spec's rules for table notifications, field by
@@ -94,21 +83,19 @@ func (n *NewNotification) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *NotificationUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Kind.Set {
-		v := u.Kind.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "kind",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesNotificationKind.Check(&f, "kind", u.Kind.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "notifications", fields)
-	}
-	return nil
+	return f.Err("notifications")
 }
+
+var (
+	// rulesNotificationKind are the rules of column notifications.kind.
+	rulesNotificationKind = runtime.TextRules{
+		MaxLength: 32,
+	}
+)
 
 // scanNotification reads a row of table notifications, columns in table order,
 // into v.
@@ -127,11 +114,8 @@ func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notif
 	if err := n.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
 	}
-	var v Notification
-	if err := scanNotification(r.db.QueryRow(ctx, sqlNotificationsCreate, n.UserID, n.Kind, n.Body, n.ReadAt), &v); err != nil {
-		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotificationsCreate, n.UserID, n.Kind, n.Body, n.ReadAt), scanNotification)
+	return v, wrapErr(err, "notifications.Create", "notifications")
 }
 
 const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
@@ -141,11 +125,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table notifications with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	var v Notification
-	if err := scanNotification(r.db.QueryRow(ctx, sqlNotificationsFindByID, id), &v); err != nil {
-		return Notification{}, wrapErr(err, "notifications.FindByID", "notifications")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotificationsFindByID, id), scanNotification)
+	return v, wrapErr(err, "notifications.FindByID", "notifications")
 }
 
 const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
@@ -155,42 +136,15 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) {
 	rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.FindAll", "notifications")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanNotification)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.FindAll", "notifications")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanNotification)
+	return items, wrapErr(err, "notifications.FindAll", "notifications")
 }
 
 // Stream yields every row of table notifications, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
-	return func(yield func(Notification, error) bool) {
-		rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
-		if err != nil {
-			yield(Notification{}, wrapErr(err, "notifications.Stream", "notifications"))
-			return
-		}
-		defer rows.Close()
-		var v Notification
-		for rows.Next() {
-			v = Notification{}
-			if err := scanNotification(rows, &v); err != nil {
-				yield(Notification{}, wrapErr(err, "notifications.Stream", "notifications"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Notification{}, wrapErr(err, "notifications.Stream", "notifications"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, sqlNotificationsFindAll)
 }
 
 const sqlNotificationsListFirst = `-- name: notifications.List replica=ok
@@ -208,28 +162,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlNotificationsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Notification]{}, wrapErr(err, "notifications.List", "notifications")
-		}
-		rows, err = r.db.Query(ctx, sqlNotificationsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Notification]{}, wrapErr(err, "notifications.List", "notifications")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanNotification)
-	if err != nil {
-		return runtime.Page[Notification]{}, wrapErr(err, "notifications.List", "notifications")
-	}
-	return runtime.NewPage(items, size, func(v *Notification) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
+		First: sqlNotificationsListFirst,
+		After: sqlNotificationsListAfter,
+		Scan:  scanNotification,
+		Key:   func(v *Notification) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "notifications.List", "notifications")
 }
 
 const sqlNotificationsUpdate = `-- name: notifications.Update
@@ -264,10 +204,7 @@ DELETE FROM "notifications" WHERE "id" = $1`
 // whether there was one.
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlNotificationsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "notifications.Delete", "notifications")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "notifications.Delete", "notifications")
 }
 
 const sqlNotificationsCount = `-- name: notifications.Count replica=ok
@@ -275,11 +212,8 @@ SELECT count(*) FROM "notifications"`
 
 // Count returns the number of rows of table notifications.
 func (r *NotificationRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlNotificationsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "notifications.Count", "notifications")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotificationsCount))
+	return n, wrapErr(err, "notifications.Count", "notifications")
 }
 
 const sqlNotificationsFindByIDs = `-- name: notifications.FindByIDs replica=ok
@@ -294,73 +228,30 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlNotificationsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.FindByIDs", "notifications")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanNotification)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.FindByIDs", "notifications")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanNotification)
+	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
 }
 
-// copyNotificationsSource feeds rows of NewNotification to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyNotificationsSource struct {
-	rows []NewNotification
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyNotificationsSource) columns() []string {
-	return []string{"user_id", "kind", "body", "read_at"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyNotificationsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyNotificationsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserID)
-	v = append(v, n.Kind)
-	v = append(v, n.Body)
-	v = append(v, n.ReadAt)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyNotificationsSource) Err() error {
-	return nil
-}
+// copyNotifications sends rows of NewNotification to table notifications with
+// COPY, reading each value in place.
+var copyNotifications = runtime.NewCopier(
+	"notifications",
+	nil,
+	runtime.CopyValue("user_id", func(n *NewNotification) any { return &n.UserID }),
+	runtime.CopyValue("kind", func(n *NewNotification) any { return &n.Kind }),
+	runtime.CopyValue("body", func(n *NewNotification) any { return &n.Body }),
+	runtime.CopyValue("read_at", func(n *NewNotification) any { return &n.ReadAt }),
+)
 
 // CreateMany inserts rows into table notifications with the COPY protocol and
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "notifications.CreateMany", "notifications")
 	}
-	s := &copyNotificationsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notifications"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "notifications.CreateMany", "notifications")
-	}
-	return n, nil
+	n, err := copyNotifications.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "notifications.CreateMany", "notifications")
 }
 
 const sqlNotificationsCreateManyReturning = `-- name: notifications.CreateManyReturning
@@ -381,26 +272,16 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]json.RawMessage, len(rows))
-	a4 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserID
-		a2[i] = n.Kind
-		a3[i] = n.Body
-		a4[i] = n.ReadAt
-	}
-	res, err := r.db.Query(ctx, sqlNotificationsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanNotification)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlNotificationsCreateManyReturning,
+		runtime.Column(rows, func(n *NewNotification) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewNotification) string { return n.Kind }),
+		runtime.Column(rows, func(n *NewNotification) json.RawMessage { return n.Body }),
+		runtime.Column(rows, func(n *NewNotification) *time.Time { return n.ReadAt }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanNotification)
+	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 }
 
 const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID replica=ok
@@ -411,14 +292,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
 	rows, err := r.db.Query(ctx, sqlNotificationsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.ListByUserID", "notifications")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanNotification)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.ListByUserID", "notifications")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanNotification)
+	return items, wrapErr(err, "notifications.ListByUserID", "notifications")
 }
 
 const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replica=ok
@@ -429,27 +304,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // is one of keys, grouped by user_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
-	m := make(map[uuid.UUID][]Notification)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Notification{}, nil
 	}
 	rows, err := db.Query(ctx, sqlNotificationsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Notification
-		if err := scanNotification(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanNotification, func(v *Notification) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table notifications whose user_id is one of
@@ -458,8 +317,5 @@ func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 // query per row. Keys without rows are not in the map.
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "notifications.LoadByUserID", "notifications")
-	}
-	return m, nil
+	return m, wrapErr(err, "notifications.LoadByUserID", "notifications")
 }

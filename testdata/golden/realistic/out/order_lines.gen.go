@@ -106,11 +106,8 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 // Create inserts a row into table order_lines and returns it as stored, defaults
 // applied.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	var v OrderLine
-	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesCreate, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), &v); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesCreate, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), scanOrderLine)
+	return v, wrapErr(err, "order_lines.Create", "order_lines")
 }
 
 const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
@@ -120,11 +117,8 @@ WHERE "order_id" = $1 AND "line_no" = $2`
 // FindByID returns the row of table order_lines with the given orderID and lineNo.
 // If there is none, the error matches runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
-	var v OrderLine
-	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesFindByID, orderID, lineNo), &v); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.FindByID", "order_lines")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesFindByID, orderID, lineNo), scanOrderLine)
+	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -134,42 +128,15 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 // the whole result in memory; use List or Stream for large tables.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.FindAll", "order_lines")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.FindAll", "order_lines")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
 // Stream yields every row of table order_lines, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
-	return func(yield func(OrderLine, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-		if err != nil {
-			yield(OrderLine{}, wrapErr(err, "order_lines.Stream", "order_lines"))
-			return
-		}
-		defer rows.Close()
-		var v OrderLine
-		for rows.Next() {
-			v = OrderLine{}
-			if err := scanOrderLine(rows, &v); err != nil {
-				yield(OrderLine{}, wrapErr(err, "order_lines.Stream", "order_lines"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(OrderLine{}, wrapErr(err, "order_lines.Stream", "order_lines"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
 
 const sqlOrderLinesListFirst = `-- name: order_lines.List replica=ok
@@ -187,29 +154,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrderLinesListFirst, size+1)
-	} else {
-		var orderID uuid.UUID
-		var lineNo int16
-		if err := runtime.DecodeCursor(page.After, &orderID, &lineNo); err != nil {
-			return runtime.Page[OrderLine]{}, wrapErr(err, "order_lines.List", "order_lines")
-		}
-		rows, err = r.db.Query(ctx, sqlOrderLinesListAfter, orderID, lineNo, size+1)
-	}
-	if err != nil {
-		return runtime.Page[OrderLine]{}, wrapErr(err, "order_lines.List", "order_lines")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrderLine)
-	if err != nil {
-		return runtime.Page[OrderLine]{}, wrapErr(err, "order_lines.List", "order_lines")
-	}
-	return runtime.NewPage(items, size, func(v *OrderLine) string {
-		return runtime.EncodeCursor(v.OrderID, v.LineNo)
-	}), nil
+	var orderID uuid.UUID
+	var lineNo int16
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
+		First: sqlOrderLinesListFirst,
+		After: sqlOrderLinesListAfter,
+		Scan:  scanOrderLine,
+		Key:   func(v *OrderLine) []any { return []any{v.OrderID, v.LineNo} },
+	}, &orderID, &lineNo)
+	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
 const sqlOrderLinesUpdate = `-- name: order_lines.Update
@@ -238,10 +191,7 @@ DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`
 // and reports whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrderLinesDelete, orderID, lineNo)
-	if err != nil {
-		return false, wrapErr(err, "order_lines.Delete", "order_lines")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
 }
 
 const sqlOrderLinesCount = `-- name: order_lines.Count replica=ok
@@ -249,68 +199,28 @@ SELECT count(*) FROM "order_lines"`
 
 // Count returns the number of rows of table order_lines.
 func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrderLinesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "order_lines.Count", "order_lines")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderLinesCount))
+	return n, wrapErr(err, "order_lines.Count", "order_lines")
 }
 
-// copyOrderLinesSource feeds rows of NewOrderLine to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyOrderLinesSource struct {
-	rows []NewOrderLine
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrderLinesSource) columns() []string {
-	return []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrderLinesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrderLinesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.OrderID)
-	v = append(v, n.LineNo)
-	v = append(v, n.VariantID)
-	v = append(v, n.Quantity)
-	v = append(v, n.UnitPrice)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrderLinesSource) Err() error {
-	return nil
-}
+// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY,
+// reading each value in place.
+var copyOrderLines = runtime.NewCopier(
+	"order_lines",
+	nil,
+	runtime.CopyValue("order_id", func(n *NewOrderLine) any { return &n.OrderID }),
+	runtime.CopyValue("line_no", func(n *NewOrderLine) any { return &n.LineNo }),
+	runtime.CopyValue("variant_id", func(n *NewOrderLine) any { return &n.VariantID }),
+	runtime.CopyValue("quantity", func(n *NewOrderLine) any { return &n.Quantity }),
+	runtime.CopyValue("unit_price", func(n *NewOrderLine) any { return &n.UnitPrice }),
+)
 
 // CreateMany inserts rows into table order_lines with the COPY protocol and
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyOrderLinesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order_lines"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "order_lines.CreateMany", "order_lines")
-	}
-	return n, nil
+	n, err := copyOrderLines.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
 
 const sqlOrderLinesCreateManyReturning = `-- name: order_lines.CreateManyReturning
@@ -328,28 +238,17 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]int16, len(rows))
-	a3 := make([]uuid.UUID, len(rows))
-	a4 := make([]int32, len(rows))
-	a5 := make([]decimal.Decimal, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.OrderID
-		a2[i] = n.LineNo
-		a3[i] = n.VariantID
-		a4[i] = n.Quantity
-		a5[i] = n.UnitPrice
-	}
-	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrderLine)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlOrderLinesCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrderLine) uuid.UUID { return n.OrderID }),
+		runtime.Column(rows, func(n *NewOrderLine) int16 { return n.LineNo }),
+		runtime.Column(rows, func(n *NewOrderLine) uuid.UUID { return n.VariantID }),
+		runtime.Column(rows, func(n *NewOrderLine) int32 { return n.Quantity }),
+		runtime.Column(rows, func(n *NewOrderLine) decimal.Decimal { return n.UnitPrice }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrderLine)
+	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }
 
 const sqlOrderLinesUpsertByOrderIDAndLineNo = `-- name: order_lines.UpsertByOrderIDAndLineNo
@@ -367,11 +266,8 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 // key's and the primary key's; an optional field left unset keeps the column's
 // value.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	var v OrderLine
-	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpsertByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), &v); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesUpsertByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), scanOrderLine)
+	return v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 }
 
 const sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
@@ -418,14 +314,8 @@ WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesListByOrderID, orderID)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 }
 
 const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=ok
@@ -436,27 +326,11 @@ WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
 // one of keys, grouped by order_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m := make(map[uuid.UUID][]OrderLine)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]OrderLine{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrderLinesLoadByOrderID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v OrderLine
-		if err := scanOrderLine(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrderID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.OrderID })
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
@@ -465,10 +339,7 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // query per row. Keys without rows are not in the map.
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
-	}
-	return m, nil
+	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
 }
 
 const sqlOrderLinesListByVariantID = `-- name: order_lines.ListByVariantID replica=ok
@@ -479,14 +350,8 @@ WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
 // variantID, in primary key order.
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesListByVariantID, variantID)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrderLine)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	return items, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
 }
 
 const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID replica=ok
@@ -497,27 +362,11 @@ WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
 // is one of keys, grouped by variant_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
-	m := make(map[uuid.UUID][]OrderLine)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]OrderLine{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrderLinesLoadByVariantID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v OrderLine
-		if err := scanOrderLine(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.VariantID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrderLine, func(v *OrderLine) uuid.UUID { return v.VariantID })
 }
 
 // LoadByVariantID returns the rows of table order_lines whose variant_id is one of
@@ -526,8 +375,5 @@ func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid
 // without a query per row. Keys without rows are not in the map.
 func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "order_lines.LoadByVariantID", "order_lines")
-	}
-	return m, nil
+	return m, wrapErr(err, "order_lines.LoadByVariantID", "order_lines")
 }

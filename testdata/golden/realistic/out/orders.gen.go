@@ -10,8 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -89,29 +87,12 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewOrder) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Status.Set {
-		v := n.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"",
-			})
-		}
+		f.Check("status", n.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	}
-	{
-		v := strings.TrimRight(n.Currency, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "orders", fields)
-	}
-	return nil
+	rulesOrderCurrency.Check(&f, "currency", n.Currency)
+	return f.Err("orders")
 }
 
 // Validate checks u against the spec's rules for table orders, field by field for
@@ -120,30 +101,23 @@ func (n *NewOrder) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *OrderUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Status.Set {
-		v := u.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"",
-			})
-		}
+		f.Check("status", u.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	}
 	if u.Currency.Set {
-		v := strings.TrimRight(u.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesOrderCurrency.Check(&f, "currency", u.Currency.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "orders", fields)
-	}
-	return nil
+	return f.Err("orders")
 }
+
+var (
+	// rulesOrderCurrency are the rules of column orders.currency.
+	rulesOrderCurrency = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+)
 
 // scanOrder reads a row of table orders, columns in table order, into v.
 func scanOrder(row pgx.Row, v *Order) error {
@@ -161,11 +135,8 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersCreate, n.ID.Ptr(), n.CustomerID, n.Status.Ptr(), n.Currency, n.Total.Ptr(), n.ShippingAddressID, n.PlacedAt, n.Notes), &v); err != nil {
-		return Order{}, wrapErr(err, "orders.Create", "orders")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.ID.Ptr(), n.CustomerID, n.Status.Ptr(), n.Currency, n.Total.Ptr(), n.ShippingAddressID, n.PlacedAt, n.Notes), scanOrder)
+	return v, wrapErr(err, "orders.Create", "orders")
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
@@ -175,11 +146,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersFindByID, id), &v); err != nil {
-		return Order{}, wrapErr(err, "orders.FindByID", "orders")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersFindByID, id), scanOrder)
+	return v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -189,42 +157,15 @@ SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id"
 // whole result in memory; use List or Stream for large tables.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindAll", "orders")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindAll", "orders")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
 // Stream yields every row of table orders, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return func(yield func(Order, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-		if err != nil {
-			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
-			return
-		}
-		defer rows.Close()
-		var v Order
-		for rows.Next() {
-			v = Order{}
-			if err := scanOrder(rows, &v); err != nil {
-				yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Order{}, wrapErr(err, "orders.Stream", "orders"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
@@ -242,28 +183,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrdersListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
-		}
-		rows, err = r.db.Query(ctx, sqlOrdersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrder)
-	if err != nil {
-		return runtime.Page[Order]{}, wrapErr(err, "orders.List", "orders")
-	}
-	return runtime.NewPage(items, size, func(v *Order) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		First: sqlOrdersListFirst,
+		After: sqlOrdersListAfter,
+		Scan:  scanOrder,
+		Key:   func(v *Order) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "orders.List", "orders")
 }
 
 const sqlOrdersUpdate = `-- name: orders.Update
@@ -301,10 +228,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "orders.Delete", "orders")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
 const sqlOrdersCount = `-- name: orders.Count replica=ok
@@ -312,11 +236,8 @@ SELECT count(*) FROM "orders"`
 
 // Count returns the number of rows of table orders.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrdersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "orders.Count", "orders")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrdersCount))
+	return n, wrapErr(err, "orders.Count", "orders")
 }
 
 const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
@@ -331,152 +252,36 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindByIDs", "orders")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.FindByIDs", "orders")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
+	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrdersSource feeds rows of NewOrder to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyOrdersSource struct {
-	rows []NewOrder
-	mask uint64
-	i    int
-	vals [8]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyOrdersSource) maskOf(n *NewOrder) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Status.Set {
-		m |= 1 << 1
-	}
-	if n.Total.Set {
-		m |= 1 << 2
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrdersSource) columns() []string {
-	cols := make([]string, 0, 8)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "customer_id")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "status")
-	}
-	cols = append(cols, "currency")
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "total")
-	}
-	cols = append(cols, "shipping_address_id")
-	cols = append(cols, "placed_at")
-	cols = append(cols, "notes")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrdersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrdersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.CustomerID)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Status.Value)
-	}
-	v = append(v, n.Currency)
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Total.Value)
-	}
-	v = append(v, n.ShippingAddressID)
-	v = append(v, n.PlacedAt)
-	v = append(v, n.Notes)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrdersSource) Err() error {
-	return nil
-}
+// copyOrders sends rows of NewOrder to table orders with COPY, reading each value
+// in place.
+var copyOrders = runtime.NewCopier(
+	"orders",
+	nil,
+	runtime.CopyOpt("id", func(n *NewOrder) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("customer_id", func(n *NewOrder) any { return &n.CustomerID }),
+	runtime.CopyOpt("status", func(n *NewOrder) *runtime.Opt[OrderStatus] { return &n.Status }),
+	runtime.CopyValue("currency", func(n *NewOrder) any { return &n.Currency }),
+	runtime.CopyOpt("total", func(n *NewOrder) *runtime.Opt[decimal.Decimal] { return &n.Total }),
+	runtime.CopyValue("shipping_address_id", func(n *NewOrder) any { return &n.ShippingAddressID }),
+	runtime.CopyValue("placed_at", func(n *NewOrder) any { return &n.PlacedAt }),
+	runtime.CopyValue("notes", func(n *NewOrder) any { return &n.Notes }),
+)
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "orders.CreateMany", "orders")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyOrdersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyOrdersSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "orders.CreateMany", "orders")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyOrdersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "orders.CreateMany", "orders")
-	}
-	return total, nil
+	n, err := copyOrders.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
 const sqlOrdersCreateManyReturning = `-- name: orders.CreateManyReturning
@@ -497,34 +302,20 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]*OrderStatus, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*decimal.Decimal, len(rows))
-	a6 := make([]*int64, len(rows))
-	a7 := make([]*time.Time, len(rows))
-	a8 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.CustomerID
-		a3[i] = n.Status.Ptr()
-		a4[i] = n.Currency
-		a5[i] = n.Total.Ptr()
-		a6[i] = n.ShippingAddressID
-		a7[i] = n.PlacedAt
-		a8[i] = n.Notes
-	}
-	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8)
-	if err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlOrdersCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrder) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewOrder) uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewOrder) *OrderStatus { return n.Status.Ptr() }),
+		runtime.Column(rows, func(n *NewOrder) string { return n.Currency }),
+		runtime.Column(rows, func(n *NewOrder) *decimal.Decimal { return n.Total.Ptr() }),
+		runtime.Column(rows, func(n *NewOrder) *int64 { return n.ShippingAddressID }),
+		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.PlacedAt }),
+		runtime.Column(rows, func(n *NewOrder) *string { return n.Notes }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrder)
+	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
 const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID replica=ok
@@ -535,14 +326,8 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 // customerID, in primary key order.
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersListByCustomerID, customerID)
-	if err != nil {
-		return nil, wrapErr(err, "orders.ListByCustomerID", "orders")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.ListByCustomerID", "orders")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	return items, wrapErr(err, "orders.ListByCustomerID", "orders")
 }
 
 const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
@@ -553,27 +338,11 @@ WHERE "customer_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by customer_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
-	m := make(map[uuid.UUID][]Order)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Order{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrdersLoadByCustomerID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Order
-		if err := scanOrder(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.CustomerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) uuid.UUID { return v.CustomerID })
 }
 
 // LoadByCustomerID returns the rows of table orders whose customer_id is one of
@@ -582,10 +351,7 @@ func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // without a query per row. Keys without rows are not in the map.
 func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "orders.LoadByCustomerID", "orders")
-	}
-	return m, nil
+	return m, wrapErr(err, "orders.LoadByCustomerID", "orders")
 }
 
 const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID replica=ok
@@ -596,14 +362,8 @@ WHERE "shipping_address_id" = $1 ORDER BY "id"`
 // shipping_address_id is shippingAddressID, in primary key order.
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersListByShippingAddressID, shippingAddressID)
-	if err != nil {
-		return nil, wrapErr(err, "orders.ListByShippingAddressID", "orders")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "orders.ListByShippingAddressID", "orders")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	return items, wrapErr(err, "orders.ListByShippingAddressID", "orders")
 }
 
 const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok
@@ -614,27 +374,11 @@ WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 // shipping_address_id is one of keys, grouped by shipping_address_id, each group
 // in primary key order, with one query. Keys without rows are not in the map.
 func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
-	m := make(map[int64][]Order)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Order{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrdersLoadByShippingAddressID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Order
-		if err := scanOrder(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.ShippingAddressID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int64 { return *v.ShippingAddressID })
 }
 
 // LoadByShippingAddressID returns the rows of table orders whose
@@ -644,10 +388,7 @@ func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []
 // not in the map.
 func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "orders.LoadByShippingAddressID", "orders")
-	}
-	return m, nil
+	return m, wrapErr(err, "orders.LoadByShippingAddressID", "orders")
 }
 
 // LoadOrderLines returns the rows of table order_lines that reference each of
@@ -660,10 +401,7 @@ func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uu
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "orders.LoadOrderLines", "orders")
-	}
-	return m, nil
+	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
 }
 
 // LoadShipments returns the rows of table shipments that reference each of parents
@@ -676,10 +414,7 @@ func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uui
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "orders.LoadShipments", "orders")
-	}
-	return m, nil
+	return m, wrapErr(err, "orders.LoadShipments", "orders")
 }
 
 // LoadReturns returns the rows of table returns that reference each of parents
@@ -692,8 +427,5 @@ func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "orders.LoadReturns", "orders")
-	}
-	return m, nil
+	return m, wrapErr(err, "orders.LoadReturns", "orders")
 }

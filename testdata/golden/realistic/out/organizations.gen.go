@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -88,20 +87,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewOrganization) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Slug
-		if runtime.LongerThan(v, 63) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be at most 63 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "organizations", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
+	return f.Err("organizations")
 }
 
 // Validate checks u against the spec's rules for table organizations, field by
@@ -110,21 +98,19 @@ func (n *NewOrganization) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *OrganizationUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Slug.Set {
-		v := u.Slug.Value
-		if runtime.LongerThan(v, 63) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "slug",
-				Message: "must be at most 63 characters long",
-			})
-		}
+		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "organizations", fields)
-	}
-	return nil
+	return f.Err("organizations")
 }
+
+var (
+	// rulesOrganizationSlug are the rules of column organizations.slug.
+	rulesOrganizationSlug = runtime.TextRules{
+		MaxLength: 63,
+	}
+)
 
 // scanOrganization reads a row of table organizations, columns in table order,
 // into v.
@@ -143,11 +129,8 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
 	}
-	var v Organization
-	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsCreate, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), &v); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrganizationsCreate, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), scanOrganization)
+	return v, wrapErr(err, "organizations.Create", "organizations")
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -157,11 +140,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table organizations with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	var v Organization
-	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsFindByID, id), &v); err != nil {
-		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrganizationsFindByID, id), scanOrganization)
+	return v, wrapErr(err, "organizations.FindByID", "organizations")
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
@@ -171,42 +151,15 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
 	rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindAll", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindAll", "organizations")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrganization)
+	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
 // Stream yields every row of table organizations, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
-	return func(yield func(Organization, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
-		if err != nil {
-			yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
-			return
-		}
-		defer rows.Close()
-		var v Organization
-		for rows.Next() {
-			v = Organization{}
-			if err := scanOrganization(rows, &v); err != nil {
-				yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Organization{}, wrapErr(err, "organizations.Stream", "organizations"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll)
 }
 
 const sqlOrganizationsListFirst = `-- name: organizations.List replica=ok
@@ -224,28 +177,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrganizationsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
-		}
-		rows, err = r.db.Query(ctx, sqlOrganizationsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrganization)
-	if err != nil {
-		return runtime.Page[Organization]{}, wrapErr(err, "organizations.List", "organizations")
-	}
-	return runtime.NewPage(items, size, func(v *Organization) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
+		First: sqlOrganizationsListFirst,
+		After: sqlOrganizationsListAfter,
+		Scan:  scanOrganization,
+		Key:   func(v *Organization) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "organizations.List", "organizations")
 }
 
 const sqlOrganizationsUpdate = `-- name: organizations.Update
@@ -280,10 +219,7 @@ DELETE FROM "organizations" WHERE "id" = $1`
 // whether there was one.
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrganizationsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "organizations.Delete", "organizations")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
 
 const sqlOrganizationsCount = `-- name: organizations.Count replica=ok
@@ -291,11 +227,8 @@ SELECT count(*) FROM "organizations"`
 
 // Count returns the number of rows of table organizations.
 func (r *OrganizationRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrganizationsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "organizations.Count", "organizations")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrganizationsCount))
+	return n, wrapErr(err, "organizations.Count", "organizations")
 }
 
 const sqlOrganizationsFindByIDs = `-- name: organizations.FindByIDs replica=ok
@@ -310,139 +243,33 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrganizationsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanOrganization)
+	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
-// copyOrganizationsSource feeds rows of NewOrganization to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyOrganizationsSource struct {
-	rows []NewOrganization
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyOrganizationsSource) maskOf(n *NewOrganization) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Settings.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrganizationsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "slug")
-	cols = append(cols, "name")
-	cols = append(cols, "plan_id")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "settings")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrganizationsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrganizationsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Slug)
-	v = append(v, n.Name)
-	v = append(v, n.PlanID)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Settings.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrganizationsSource) Err() error {
-	return nil
-}
+// copyOrganizations sends rows of NewOrganization to table organizations with
+// COPY, reading each value in place.
+var copyOrganizations = runtime.NewCopier(
+	"organizations",
+	nil,
+	runtime.CopyOpt("id", func(n *NewOrganization) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("slug", func(n *NewOrganization) any { return &n.Slug }),
+	runtime.CopyValue("name", func(n *NewOrganization) any { return &n.Name }),
+	runtime.CopyValue("plan_id", func(n *NewOrganization) any { return &n.PlanID }),
+	runtime.CopyOpt("settings", func(n *NewOrganization) *runtime.Opt[json.RawMessage] { return &n.Settings }),
+)
 
 // CreateMany inserts rows into table organizations with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyOrganizationsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyOrganizationsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "organizations.CreateMany", "organizations")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyOrganizationsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"organizations"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
-	}
-	return total, nil
+	n, err := copyOrganizations.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "organizations.CreateMany", "organizations")
 }
 
 const sqlOrganizationsCreateManyReturning = `-- name: organizations.CreateManyReturning
@@ -463,28 +290,17 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*uuid.UUID, len(rows))
-	a5 := make([]*json.RawMessage, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Slug
-		a3[i] = n.Name
-		a4[i] = n.PlanID
-		a5[i] = n.Settings.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlOrganizationsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlOrganizationsCreateManyReturning,
+		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
+		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
+		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.PlanID }),
+		runtime.Column(rows, func(n *NewOrganization) *json.RawMessage { return n.Settings.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanOrganization)
+	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }
 
 const sqlOrganizationsUpsertBySlug = `-- name: organizations.UpsertBySlug
@@ -506,11 +322,8 @@ func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) 
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
-	var v Organization
-	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), &v); err != nil {
-		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), scanOrganization)
+	return v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 }
 
 const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
@@ -560,14 +373,8 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
 	rows, err := r.db.Query(ctx, sqlOrganizationsListByPlanID, planID)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.ListByPlanID", "organizations")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrganization)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.ListByPlanID", "organizations")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrganization)
+	return items, wrapErr(err, "organizations.ListByPlanID", "organizations")
 }
 
 const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replica=ok
@@ -578,27 +385,11 @@ WHERE "plan_id" = ANY($1) ORDER BY "id"`
 // is one of keys, grouped by plan_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
-	m := make(map[uuid.UUID][]Organization)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Organization{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrganizationsLoadByPlanID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Organization
-		if err := scanOrganization(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.PlanID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrganization, func(v *Organization) uuid.UUID { return *v.PlanID })
 }
 
 // LoadByPlanID returns the rows of table organizations whose plan_id is one of
@@ -607,10 +398,7 @@ func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 // query per row. Keys without rows are not in the map.
 func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadByPlanID", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadByPlanID", "organizations")
 }
 
 // LoadSubscriptions returns the rows of table subscriptions that reference each of
@@ -623,10 +411,7 @@ func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Orga
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadSubscriptions", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadSubscriptions", "organizations")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
@@ -639,10 +424,7 @@ func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organizat
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadInvoices", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadInvoices", "organizations")
 }
 
 // LoadMemberships returns the rows of table memberships that reference each of
@@ -655,10 +437,7 @@ func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organi
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadMemberships", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadMemberships", "organizations")
 }
 
 // LoadAPIKeys returns the rows of table api_keys that reference each of parents
@@ -671,10 +450,7 @@ func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organizati
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadAPIKeys", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadAPIKeys", "organizations")
 }
 
 // LoadWebhooks returns the rows of table webhooks that reference each of parents
@@ -687,10 +463,7 @@ func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organizat
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadWebhooks", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadWebhooks", "organizations")
 }
 
 // LoadSettings returns the rows of table settings that reference each of parents
@@ -703,10 +476,7 @@ func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organizat
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadSettings", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadSettings", "organizations")
 }
 
 // LoadCustomers returns the rows of table customers that reference each of parents
@@ -719,8 +489,5 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "organizations.LoadCustomers", "organizations")
-	}
-	return m, nil
+	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
 }

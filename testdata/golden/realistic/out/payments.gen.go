@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -82,20 +81,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewPayment) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Method
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "method",
-				Message: "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "payments", fields)
-	}
-	return nil
+	var f runtime.Fields
+	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
+	return f.Err("payments")
 }
 
 // Validate checks u against the spec's rules for table payments, field by field
@@ -104,20 +92,11 @@ func (n *NewPayment) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *PaymentUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Method.Set {
-		v := u.Method.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "method",
-				Message: "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"",
-			})
-		}
+		f.Check("method", u.Method.Value.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "payments", fields)
-	}
-	return nil
+	return f.Err("payments")
 }
 
 // scanPayment reads a row of table payments, columns in table order, into v.
@@ -136,11 +115,8 @@ func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error)
 	if err := n.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Create", "payments")
 	}
-	var v Payment
-	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsCreate, n.ID.Ptr(), n.InvoiceID, n.Method, n.Amount, n.ReceivedAt.Ptr(), n.Reference, n.Raw), &v); err != nil {
-		return Payment{}, wrapErr(err, "payments.Create", "payments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPaymentsCreate, n.ID.Ptr(), n.InvoiceID, n.Method, n.Amount, n.ReceivedAt.Ptr(), n.Reference, n.Raw), scanPayment)
+	return v, wrapErr(err, "payments.Create", "payments")
 }
 
 const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
@@ -150,11 +126,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table payments with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	var v Payment
-	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsFindByID, id), &v); err != nil {
-		return Payment{}, wrapErr(err, "payments.FindByID", "payments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPaymentsFindByID, id), scanPayment)
+	return v, wrapErr(err, "payments.FindByID", "payments")
 }
 
 const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
@@ -164,42 +137,15 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 // the whole result in memory; use List or Stream for large tables.
 func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 	rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "payments.FindAll", "payments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPayment)
-	if err != nil {
-		return nil, wrapErr(err, "payments.FindAll", "payments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPayment)
+	return items, wrapErr(err, "payments.FindAll", "payments")
 }
 
 // Stream yields every row of table payments, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
-	return func(yield func(Payment, error) bool) {
-		rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
-		if err != nil {
-			yield(Payment{}, wrapErr(err, "payments.Stream", "payments"))
-			return
-		}
-		defer rows.Close()
-		var v Payment
-		for rows.Next() {
-			v = Payment{}
-			if err := scanPayment(rows, &v); err != nil {
-				yield(Payment{}, wrapErr(err, "payments.Stream", "payments"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Payment{}, wrapErr(err, "payments.Stream", "payments"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, sqlPaymentsFindAll)
 }
 
 const sqlPaymentsListFirst = `-- name: payments.List replica=ok
@@ -217,28 +163,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlPaymentsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Payment]{}, wrapErr(err, "payments.List", "payments")
-		}
-		rows, err = r.db.Query(ctx, sqlPaymentsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Payment]{}, wrapErr(err, "payments.List", "payments")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPayment)
-	if err != nil {
-		return runtime.Page[Payment]{}, wrapErr(err, "payments.List", "payments")
-	}
-	return runtime.NewPage(items, size, func(v *Payment) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
+		First: sqlPaymentsListFirst,
+		After: sqlPaymentsListAfter,
+		Scan:  scanPayment,
+		Key:   func(v *Payment) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "payments.List", "payments")
 }
 
 const sqlPaymentsUpdate = `-- name: payments.Update
@@ -273,10 +205,7 @@ DELETE FROM "payments" WHERE "id" = $1`
 // there was one.
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPaymentsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "payments.Delete", "payments")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "payments.Delete", "payments")
 }
 
 const sqlPaymentsCount = `-- name: payments.Count replica=ok
@@ -284,11 +213,8 @@ SELECT count(*) FROM "payments"`
 
 // Count returns the number of rows of table payments.
 func (r *PaymentRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlPaymentsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "payments.Count", "payments")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPaymentsCount))
+	return n, wrapErr(err, "payments.Count", "payments")
 }
 
 const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs replica=ok
@@ -303,143 +229,35 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPaymentsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "payments.FindByIDs", "payments")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPayment)
-	if err != nil {
-		return nil, wrapErr(err, "payments.FindByIDs", "payments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPayment)
+	return items, wrapErr(err, "payments.FindByIDs", "payments")
 }
 
-// copyPaymentsSource feeds rows of NewPayment to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyPaymentsSource struct {
-	rows []NewPayment
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyPaymentsSource) maskOf(n *NewPayment) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.ReceivedAt.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPaymentsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "invoice_id")
-	cols = append(cols, "method")
-	cols = append(cols, "amount")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "received_at")
-	}
-	cols = append(cols, "reference")
-	cols = append(cols, "raw")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPaymentsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPaymentsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.InvoiceID)
-	v = append(v, n.Method)
-	v = append(v, n.Amount)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.ReceivedAt.Value)
-	}
-	v = append(v, n.Reference)
-	v = append(v, n.Raw)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPaymentsSource) Err() error {
-	return nil
-}
+// copyPayments sends rows of NewPayment to table payments with COPY, reading each
+// value in place.
+var copyPayments = runtime.NewCopier(
+	"payments",
+	nil,
+	runtime.CopyOpt("id", func(n *NewPayment) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("invoice_id", func(n *NewPayment) any { return &n.InvoiceID }),
+	runtime.CopyValue("method", func(n *NewPayment) any { return &n.Method }),
+	runtime.CopyValue("amount", func(n *NewPayment) any { return &n.Amount }),
+	runtime.CopyOpt("received_at", func(n *NewPayment) *runtime.Opt[time.Time] { return &n.ReceivedAt }),
+	runtime.CopyValue("reference", func(n *NewPayment) any { return &n.Reference }),
+	runtime.CopyValue("raw", func(n *NewPayment) any { return &n.Raw }),
+)
 
 // CreateMany inserts rows into table payments with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "payments.CreateMany", "payments")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyPaymentsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyPaymentsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "payments.CreateMany", "payments")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyPaymentsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"payments"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "payments.CreateMany", "payments")
-	}
-	return total, nil
+	n, err := copyPayments.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "payments.CreateMany", "payments")
 }
 
 const sqlPaymentsCreateManyReturning = `-- name: payments.CreateManyReturning
@@ -460,32 +278,19 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]PaymentMethod, len(rows))
-	a4 := make([]decimal.Decimal, len(rows))
-	a5 := make([]*time.Time, len(rows))
-	a6 := make([]*string, len(rows))
-	a7 := make([]json.RawMessage, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.InvoiceID
-		a3[i] = n.Method
-		a4[i] = n.Amount
-		a5[i] = n.ReceivedAt.Ptr()
-		a6[i] = n.Reference
-		a7[i] = n.Raw
-	}
-	res, err := r.db.Query(ctx, sqlPaymentsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPayment)
-	if err != nil {
-		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlPaymentsCreateManyReturning,
+		runtime.Column(rows, func(n *NewPayment) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewPayment) uuid.UUID { return n.InvoiceID }),
+		runtime.Column(rows, func(n *NewPayment) PaymentMethod { return n.Method }),
+		runtime.Column(rows, func(n *NewPayment) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewPayment) *time.Time { return n.ReceivedAt.Ptr() }),
+		runtime.Column(rows, func(n *NewPayment) *string { return n.Reference }),
+		runtime.Column(rows, func(n *NewPayment) json.RawMessage { return n.Raw }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPayment)
+	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
 }
 
 const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID replica=ok
@@ -496,14 +301,8 @@ WHERE "invoice_id" = $1 ORDER BY "id"`
 // invoiceID, in primary key order.
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
 	rows, err := r.db.Query(ctx, sqlPaymentsListByInvoiceID, invoiceID)
-	if err != nil {
-		return nil, wrapErr(err, "payments.ListByInvoiceID", "payments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPayment)
-	if err != nil {
-		return nil, wrapErr(err, "payments.ListByInvoiceID", "payments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPayment)
+	return items, wrapErr(err, "payments.ListByInvoiceID", "payments")
 }
 
 const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
@@ -514,27 +313,11 @@ WHERE "invoice_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by invoice_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
-	m := make(map[uuid.UUID][]Payment)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Payment{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPaymentsLoadByInvoiceID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Payment
-		if err := scanPayment(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.InvoiceID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPayment, func(v *Payment) uuid.UUID { return v.InvoiceID })
 }
 
 // LoadByInvoiceID returns the rows of table payments whose invoice_id is one of
@@ -543,10 +326,7 @@ func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // query per row. Keys without rows are not in the map.
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "payments.LoadByInvoiceID", "payments")
-	}
-	return m, nil
+	return m, wrapErr(err, "payments.LoadByInvoiceID", "payments")
 }
 
 // LoadRefunds returns the rows of table refunds that reference each of parents
@@ -559,8 +339,5 @@ func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "payments.LoadRefunds", "payments")
-	}
-	return m, nil
+	return m, wrapErr(err, "payments.LoadRefunds", "payments")
 }

@@ -12,8 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
-	"strings"
 )
 
 // Plan is one row of table plans.
@@ -88,38 +86,15 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewPlan) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Code
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesPlanCode.Check(&f, "code", n.Code)
 	if n.Currency.Set {
-		v := strings.TrimRight(n.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesPlanCurrency.Check(&f, "currency", n.Currency.Value)
 	}
 	if n.Interval.Set {
-		v := n.Interval.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "interval",
-				Message: "must be one of \"month\", \"year\"",
-			})
-		}
+		f.Check("interval", n.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "plans", fields)
-	}
-	return nil
+	return f.Err("plans")
 }
 
 // Validate checks u against the spec's rules for table plans, field by field for
@@ -128,39 +103,30 @@ func (n *NewPlan) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *PlanUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Code.Set {
-		v := u.Code.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesPlanCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Currency.Set {
-		v := strings.TrimRight(u.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesPlanCurrency.Check(&f, "currency", u.Currency.Value)
 	}
 	if u.Interval.Set {
-		v := u.Interval.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "interval",
-				Message: "must be one of \"month\", \"year\"",
-			})
-		}
+		f.Check("interval", u.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "plans", fields)
-	}
-	return nil
+	return f.Err("plans")
 }
+
+var (
+	// rulesPlanCode are the rules of column plans.code.
+	rulesPlanCode = runtime.TextRules{
+		MaxLength: 32,
+	}
+	// rulesPlanCurrency are the rules of column plans.currency.
+	rulesPlanCurrency = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+)
 
 // scanPlan reads a row of table plans, columns in table order, into v.
 func scanPlan(row pgx.Row, v *Plan) error {
@@ -178,11 +144,8 @@ func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Create", "plans")
 	}
-	var v Plan
-	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansCreate, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), &v); err != nil {
-		return Plan{}, wrapErr(err, "plans.Create", "plans")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansCreate, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), scanPlan)
+	return v, wrapErr(err, "plans.Create", "plans")
 }
 
 const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
@@ -192,11 +155,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table plans with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	var v Plan
-	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansFindByID, id), &v); err != nil {
-		return Plan{}, wrapErr(err, "plans.FindByID", "plans")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansFindByID, id), scanPlan)
+	return v, wrapErr(err, "plans.FindByID", "plans")
 }
 
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
@@ -206,42 +166,15 @@ SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", 
 // whole result in memory; use List or Stream for large tables.
 func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 	rows, err := r.db.Query(ctx, sqlPlansFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "plans.FindAll", "plans")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPlan)
-	if err != nil {
-		return nil, wrapErr(err, "plans.FindAll", "plans")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPlan)
+	return items, wrapErr(err, "plans.FindAll", "plans")
 }
 
 // Stream yields every row of table plans, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
-	return func(yield func(Plan, error) bool) {
-		rows, err := r.db.Query(ctx, sqlPlansFindAll)
-		if err != nil {
-			yield(Plan{}, wrapErr(err, "plans.Stream", "plans"))
-			return
-		}
-		defer rows.Close()
-		var v Plan
-		for rows.Next() {
-			v = Plan{}
-			if err := scanPlan(rows, &v); err != nil {
-				yield(Plan{}, wrapErr(err, "plans.Stream", "plans"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Plan{}, wrapErr(err, "plans.Stream", "plans"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, sqlPlansFindAll)
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok
@@ -259,28 +192,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlPlansListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Plan]{}, wrapErr(err, "plans.List", "plans")
-		}
-		rows, err = r.db.Query(ctx, sqlPlansListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Plan]{}, wrapErr(err, "plans.List", "plans")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPlan)
-	if err != nil {
-		return runtime.Page[Plan]{}, wrapErr(err, "plans.List", "plans")
-	}
-	return runtime.NewPage(items, size, func(v *Plan) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
+		First: sqlPlansListFirst,
+		After: sqlPlansListAfter,
+		Scan:  scanPlan,
+		Key:   func(v *Plan) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "plans.List", "plans")
 }
 
 const sqlPlansUpdate = `-- name: plans.Update
@@ -317,10 +236,7 @@ DELETE FROM "plans" WHERE "id" = $1`
 // there was one.
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPlansDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "plans.Delete", "plans")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "plans.Delete", "plans")
 }
 
 const sqlPlansCount = `-- name: plans.Count replica=ok
@@ -328,11 +244,8 @@ SELECT count(*) FROM "plans"`
 
 // Count returns the number of rows of table plans.
 func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlPlansCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "plans.Count", "plans")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPlansCount))
+	return n, wrapErr(err, "plans.Count", "plans")
 }
 
 const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
@@ -347,175 +260,37 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPlansFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "plans.FindByIDs", "plans")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPlan)
-	if err != nil {
-		return nil, wrapErr(err, "plans.FindByIDs", "plans")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPlan)
+	return items, wrapErr(err, "plans.FindByIDs", "plans")
 }
 
-// copyPlansSource feeds rows of NewPlan to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyPlansSource struct {
-	rows []NewPlan
-	mask uint64
-	i    int
-	vals [9]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyPlansSource) maskOf(n *NewPlan) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Currency.Set {
-		m |= 1 << 1
-	}
-	if n.Interval.Set {
-		m |= 1 << 2
-	}
-	if n.SeatsIncluded.Set {
-		m |= 1 << 3
-	}
-	if n.Features.Set {
-		m |= 1 << 4
-	}
-	if n.Active.Set {
-		m |= 1 << 5
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPlansSource) columns() []string {
-	cols := make([]string, 0, 9)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "code")
-	cols = append(cols, "name")
-	cols = append(cols, "price")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "currency")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "interval")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "seats_included")
-	}
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "features")
-	}
-	if s.mask&(1<<5) != 0 {
-		cols = append(cols, "active")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPlansSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPlansSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Code)
-	v = append(v, n.Name)
-	v = append(v, n.Price)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Currency.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Interval.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.SeatsIncluded.Value)
-	}
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Features.Value)
-	}
-	if s.mask&(1<<5) != 0 {
-		v = append(v, n.Active.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPlansSource) Err() error {
-	return nil
-}
+// copyPlans sends rows of NewPlan to table plans with COPY, reading each value in
+// place.
+var copyPlans = runtime.NewCopier(
+	"plans",
+	nil,
+	runtime.CopyOpt("id", func(n *NewPlan) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("code", func(n *NewPlan) any { return &n.Code }),
+	runtime.CopyValue("name", func(n *NewPlan) any { return &n.Name }),
+	runtime.CopyValue("price", func(n *NewPlan) any { return &n.Price }),
+	runtime.CopyOpt("currency", func(n *NewPlan) *runtime.Opt[string] { return &n.Currency }),
+	runtime.CopyOpt("interval", func(n *NewPlan) *runtime.Opt[BillingInterval] { return &n.Interval }),
+	runtime.CopyOpt("seats_included", func(n *NewPlan) *runtime.Opt[int32] { return &n.SeatsIncluded }),
+	runtime.CopyOpt("features", func(n *NewPlan) *runtime.Opt[json.RawMessage] { return &n.Features }),
+	runtime.CopyOpt("active", func(n *NewPlan) *runtime.Opt[bool] { return &n.Active }),
+)
 
 // CreateMany inserts rows into table plans with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "plans.CreateMany", "plans")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyPlansSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyPlansSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "plans.CreateMany", "plans")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyPlansSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"plans"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "plans.CreateMany", "plans")
-	}
-	return total, nil
+	n, err := copyPlans.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "plans.CreateMany", "plans")
 }
 
 const sqlPlansCreateManyReturning = `-- name: plans.CreateManyReturning
@@ -536,36 +311,21 @@ func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]P
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]decimal.Decimal, len(rows))
-	a5 := make([]*string, len(rows))
-	a6 := make([]*BillingInterval, len(rows))
-	a7 := make([]*int32, len(rows))
-	a8 := make([]*json.RawMessage, len(rows))
-	a9 := make([]*bool, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Code
-		a3[i] = n.Name
-		a4[i] = n.Price
-		a5[i] = n.Currency.Ptr()
-		a6[i] = n.Interval.Ptr()
-		a7[i] = n.SeatsIncluded.Ptr()
-		a8[i] = n.Features.Ptr()
-		a9[i] = n.Active.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlPlansCreateManyReturning, a1, a2, a3, a4, a5, a6, a7, a8, a9)
-	if err != nil {
-		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPlan)
-	if err != nil {
-		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlPlansCreateManyReturning,
+		runtime.Column(rows, func(n *NewPlan) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewPlan) string { return n.Code }),
+		runtime.Column(rows, func(n *NewPlan) string { return n.Name }),
+		runtime.Column(rows, func(n *NewPlan) decimal.Decimal { return n.Price }),
+		runtime.Column(rows, func(n *NewPlan) *string { return n.Currency.Ptr() }),
+		runtime.Column(rows, func(n *NewPlan) *BillingInterval { return n.Interval.Ptr() }),
+		runtime.Column(rows, func(n *NewPlan) *int32 { return n.SeatsIncluded.Ptr() }),
+		runtime.Column(rows, func(n *NewPlan) *json.RawMessage { return n.Features.Ptr() }),
+		runtime.Column(rows, func(n *NewPlan) *bool { return n.Active.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPlan)
+	return items, wrapErr(err, "plans.CreateManyReturning", "plans")
 }
 
 const sqlPlansUpsertByCode = `-- name: plans.UpsertByCode
@@ -590,11 +350,8 @@ func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
 	}
-	var v Plan
-	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansUpsertByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), &v); err != nil {
-		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansUpsertByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), scanPlan)
+	return v, wrapErr(err, "plans.UpsertByCode", "plans")
 }
 
 const sqlPlansCreateIfAbsentByCode = `-- name: plans.CreateIfAbsentByCode
@@ -646,10 +403,7 @@ func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "plans.LoadSubscriptions", "plans")
-	}
-	return m, nil
+	return m, wrapErr(err, "plans.LoadSubscriptions", "plans")
 }
 
 // LoadOrganizations returns the rows of table organizations that reference each of
@@ -662,8 +416,5 @@ func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "plans.LoadOrganizations", "plans")
-	}
-	return m, nil
+	return m, wrapErr(err, "plans.LoadOrganizations", "plans")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -96,11 +95,8 @@ RETURNING "id", "variant_id", "price", "valid_from"`
 // Create inserts a row into table price_history and returns it as stored, defaults
 // applied.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
-	var v PriceHistory
-	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryCreate, n.VariantID, n.Price, n.ValidFrom.Ptr()), &v); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPriceHistoryCreate, n.VariantID, n.Price, n.ValidFrom.Ptr()), scanPriceHistory)
+	return v, wrapErr(err, "price_history.Create", "price_history")
 }
 
 const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
@@ -110,11 +106,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table price_history with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	var v PriceHistory
-	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryFindByID, id), &v); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.FindByID", "price_history")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPriceHistoryFindByID, id), scanPriceHistory)
+	return v, wrapErr(err, "price_history.FindByID", "price_history")
 }
 
 const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
@@ -124,42 +117,15 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) {
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.FindAll", "price_history")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPriceHistory)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.FindAll", "price_history")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPriceHistory)
+	return items, wrapErr(err, "price_history.FindAll", "price_history")
 }
 
 // Stream yields every row of table price_history, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
-	return func(yield func(PriceHistory, error) bool) {
-		rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
-		if err != nil {
-			yield(PriceHistory{}, wrapErr(err, "price_history.Stream", "price_history"))
-			return
-		}
-		defer rows.Close()
-		var v PriceHistory
-		for rows.Next() {
-			v = PriceHistory{}
-			if err := scanPriceHistory(rows, &v); err != nil {
-				yield(PriceHistory{}, wrapErr(err, "price_history.Stream", "price_history"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(PriceHistory{}, wrapErr(err, "price_history.Stream", "price_history"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, sqlPriceHistoryFindAll)
 }
 
 const sqlPriceHistoryListFirst = `-- name: price_history.List replica=ok
@@ -177,28 +143,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlPriceHistoryListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[PriceHistory]{}, wrapErr(err, "price_history.List", "price_history")
-		}
-		rows, err = r.db.Query(ctx, sqlPriceHistoryListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[PriceHistory]{}, wrapErr(err, "price_history.List", "price_history")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPriceHistory)
-	if err != nil {
-		return runtime.Page[PriceHistory]{}, wrapErr(err, "price_history.List", "price_history")
-	}
-	return runtime.NewPage(items, size, func(v *PriceHistory) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
+		First: sqlPriceHistoryListFirst,
+		After: sqlPriceHistoryListAfter,
+		Scan:  scanPriceHistory,
+		Key:   func(v *PriceHistory) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "price_history.List", "price_history")
 }
 
 const sqlPriceHistoryUpdate = `-- name: price_history.Update
@@ -227,10 +179,7 @@ DELETE FROM "price_history" WHERE "id" = $1`
 // whether there was one.
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPriceHistoryDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "price_history.Delete", "price_history")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "price_history.Delete", "price_history")
 }
 
 const sqlPriceHistoryCount = `-- name: price_history.Count replica=ok
@@ -238,11 +187,8 @@ SELECT count(*) FROM "price_history"`
 
 // Count returns the number of rows of table price_history.
 func (r *PriceHistoryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlPriceHistoryCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "price_history.Count", "price_history")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPriceHistoryCount))
+	return n, wrapErr(err, "price_history.Count", "price_history")
 }
 
 const sqlPriceHistoryFindByIDs = `-- name: price_history.FindByIDs replica=ok
@@ -257,125 +203,28 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.FindByIDs", "price_history")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPriceHistory)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.FindByIDs", "price_history")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPriceHistory)
+	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
 }
 
-// copyPriceHistorySource feeds rows of NewPriceHistory to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyPriceHistorySource struct {
-	rows []NewPriceHistory
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyPriceHistorySource) maskOf(n *NewPriceHistory) uint64 {
-	var m uint64
-	if n.ValidFrom.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPriceHistorySource) columns() []string {
-	cols := make([]string, 0, 3)
-	cols = append(cols, "variant_id")
-	cols = append(cols, "price")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "valid_from")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPriceHistorySource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPriceHistorySource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.VariantID)
-	v = append(v, n.Price)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ValidFrom.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPriceHistorySource) Err() error {
-	return nil
-}
+// copyPriceHistory sends rows of NewPriceHistory to table price_history with COPY,
+// reading each value in place.
+var copyPriceHistory = runtime.NewCopier(
+	"price_history",
+	nil,
+	runtime.CopyValue("variant_id", func(n *NewPriceHistory) any { return &n.VariantID }),
+	runtime.CopyValue("price", func(n *NewPriceHistory) any { return &n.Price }),
+	runtime.CopyOpt("valid_from", func(n *NewPriceHistory) *runtime.Opt[time.Time] { return &n.ValidFrom }),
+)
 
 // CreateMany inserts rows into table price_history with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyPriceHistorySource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyPriceHistorySource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "price_history.CreateMany", "price_history")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyPriceHistorySource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"price_history"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "price_history.CreateMany", "price_history")
-	}
-	return total, nil
+	n, err := copyPriceHistory.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "price_history.CreateMany", "price_history")
 }
 
 const sqlPriceHistoryCreateManyReturning = `-- name: price_history.CreateManyReturning
@@ -393,24 +242,15 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]decimal.Decimal, len(rows))
-	a3 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.VariantID
-		a2[i] = n.Price
-		a3[i] = n.ValidFrom.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlPriceHistoryCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPriceHistory)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlPriceHistoryCreateManyReturning,
+		runtime.Column(rows, func(n *NewPriceHistory) uuid.UUID { return n.VariantID }),
+		runtime.Column(rows, func(n *NewPriceHistory) decimal.Decimal { return n.Price }),
+		runtime.Column(rows, func(n *NewPriceHistory) *time.Time { return n.ValidFrom.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPriceHistory)
+	return items, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 }
 
 const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID replica=ok
@@ -421,14 +261,8 @@ WHERE "variant_id" = $1 ORDER BY "id"`
 // variantID, in primary key order.
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
 	rows, err := r.db.Query(ctx, sqlPriceHistoryListByVariantID, variantID)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.ListByVariantID", "price_history")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPriceHistory)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.ListByVariantID", "price_history")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPriceHistory)
+	return items, wrapErr(err, "price_history.ListByVariantID", "price_history")
 }
 
 const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID replica=ok
@@ -439,27 +273,11 @@ WHERE "variant_id" = ANY($1) ORDER BY "id"`
 // variant_id is one of keys, grouped by variant_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
-	m := make(map[uuid.UUID][]PriceHistory)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]PriceHistory{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPriceHistoryLoadByVariantID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v PriceHistory
-		if err := scanPriceHistory(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.VariantID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPriceHistory, func(v *PriceHistory) uuid.UUID { return v.VariantID })
 }
 
 // LoadByVariantID returns the rows of table price_history whose variant_id is one
@@ -468,8 +286,5 @@ func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uu
 // product_variants without a query per row. Keys without rows are not in the map.
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "price_history.LoadByVariantID", "price_history")
-	}
-	return m, nil
+	return m, wrapErr(err, "price_history.LoadByVariantID", "price_history")
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 )
 
 // ProductVariant is one row of table product_variants.
@@ -86,20 +85,9 @@ var (
 // failing field (JSON names), each with the first rule it fails. The repository
 // calls it before any SQL.
 func (n *NewProductVariant) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.SKU
-		if runtime.LongerThan(v, 40) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "sku",
-				Message: "must be at most 40 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "product_variants", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesProductVariantSKU.Check(&f, "sku", n.SKU)
+	return f.Err("product_variants")
 }
 
 // Validate checks u against the spec's rules for table product_variants, field by
@@ -108,21 +96,19 @@ func (n *NewProductVariant) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *ProductVariantUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.SKU.Set {
-		v := u.SKU.Value
-		if runtime.LongerThan(v, 40) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "sku",
-				Message: "must be at most 40 characters long",
-			})
-		}
+		rulesProductVariantSKU.Check(&f, "sku", u.SKU.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "product_variants", fields)
-	}
-	return nil
+	return f.Err("product_variants")
 }
+
+var (
+	// rulesProductVariantSKU are the rules of column product_variants.sku.
+	rulesProductVariantSKU = runtime.TextRules{
+		MaxLength: 40,
+	}
+)
 
 // scanProductVariant reads a row of table product_variants, columns in table
 // order, into v.
@@ -141,11 +127,8 @@ func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (P
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
 	}
-	var v ProductVariant
-	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsCreate, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), &v); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductVariantsCreate, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), scanProductVariant)
+	return v, wrapErr(err, "product_variants.Create", "product_variants")
 }
 
 const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=ok
@@ -155,11 +138,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table product_variants with the given id. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	var v ProductVariant
-	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsFindByID, id), &v); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.FindByID", "product_variants")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductVariantsFindByID, id), scanProductVariant)
+	return v, wrapErr(err, "product_variants.FindByID", "product_variants")
 }
 
 const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
@@ -169,42 +149,15 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, error) {
 	rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.FindAll", "product_variants")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProductVariant)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.FindAll", "product_variants")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProductVariant)
+	return items, wrapErr(err, "product_variants.FindAll", "product_variants")
 }
 
 // Stream yields every row of table product_variants, ordered by primary key,
 // reading them from the server as the loop goes: memory use does not grow with the
 // table. An error ends the sequence.
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
-	return func(yield func(ProductVariant, error) bool) {
-		rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
-		if err != nil {
-			yield(ProductVariant{}, wrapErr(err, "product_variants.Stream", "product_variants"))
-			return
-		}
-		defer rows.Close()
-		var v ProductVariant
-		for rows.Next() {
-			v = ProductVariant{}
-			if err := scanProductVariant(rows, &v); err != nil {
-				yield(ProductVariant{}, wrapErr(err, "product_variants.Stream", "product_variants"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(ProductVariant{}, wrapErr(err, "product_variants.Stream", "product_variants"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, sqlProductVariantsFindAll)
 }
 
 const sqlProductVariantsListFirst = `-- name: product_variants.List replica=ok
@@ -222,28 +175,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlProductVariantsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[ProductVariant]{}, wrapErr(err, "product_variants.List", "product_variants")
-		}
-		rows, err = r.db.Query(ctx, sqlProductVariantsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[ProductVariant]{}, wrapErr(err, "product_variants.List", "product_variants")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProductVariant)
-	if err != nil {
-		return runtime.Page[ProductVariant]{}, wrapErr(err, "product_variants.List", "product_variants")
-	}
-	return runtime.NewPage(items, size, func(v *ProductVariant) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
+		First: sqlProductVariantsListFirst,
+		After: sqlProductVariantsListAfter,
+		Scan:  scanProductVariant,
+		Key:   func(v *ProductVariant) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "product_variants.List", "product_variants")
 }
 
 const sqlProductVariantsUpdate = `-- name: product_variants.Update
@@ -277,10 +216,7 @@ DELETE FROM "product_variants" WHERE "id" = $1`
 // whether there was one.
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProductVariantsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "product_variants.Delete", "product_variants")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "product_variants.Delete", "product_variants")
 }
 
 const sqlProductVariantsCount = `-- name: product_variants.Count replica=ok
@@ -288,11 +224,8 @@ SELECT count(*) FROM "product_variants"`
 
 // Count returns the number of rows of table product_variants.
 func (r *ProductVariantRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlProductVariantsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "product_variants.Count", "product_variants")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductVariantsCount))
+	return n, wrapErr(err, "product_variants.Count", "product_variants")
 }
 
 const sqlProductVariantsFindByIDs = `-- name: product_variants.FindByIDs replica=ok
@@ -307,141 +240,34 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProductVariantsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.FindByIDs", "product_variants")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanProductVariant)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.FindByIDs", "product_variants")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanProductVariant)
+	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 }
 
-// copyProductVariantsSource feeds rows of NewProductVariant to pgx's CopyFrom,
-// reading the struct fields directly. It sends the rows whose set optional fields
-// are mask, with the columns of that mask.
-type copyProductVariantsSource struct {
-	rows []NewProductVariant
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyProductVariantsSource) maskOf(n *NewProductVariant) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Options.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyProductVariantsSource) columns() []string {
-	cols := make([]string, 0, 6)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "product_id")
-	cols = append(cols, "sku")
-	cols = append(cols, "price")
-	cols = append(cols, "weight_g")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "options")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyProductVariantsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyProductVariantsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.ProductID)
-	v = append(v, n.SKU)
-	v = append(v, n.Price)
-	v = append(v, n.WeightG)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Options.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyProductVariantsSource) Err() error {
-	return nil
-}
+// copyProductVariants sends rows of NewProductVariant to table product_variants
+// with COPY, reading each value in place.
+var copyProductVariants = runtime.NewCopier(
+	"product_variants",
+	nil,
+	runtime.CopyOpt("id", func(n *NewProductVariant) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("product_id", func(n *NewProductVariant) any { return &n.ProductID }),
+	runtime.CopyValue("sku", func(n *NewProductVariant) any { return &n.SKU }),
+	runtime.CopyValue("price", func(n *NewProductVariant) any { return &n.Price }),
+	runtime.CopyValue("weight_g", func(n *NewProductVariant) any { return &n.WeightG }),
+	runtime.CopyOpt("options", func(n *NewProductVariant) *runtime.Opt[json.RawMessage] { return &n.Options }),
+)
 
 // CreateMany inserts rows into table product_variants with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyProductVariantsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyProductVariantsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyProductVariantsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"product_variants"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
-	}
-	return total, nil
+	n, err := copyProductVariants.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
 }
 
 const sqlProductVariantsCreateManyReturning = `-- name: product_variants.CreateManyReturning
@@ -462,30 +288,18 @@ func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []New
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]decimal.Decimal, len(rows))
-	a5 := make([]*int32, len(rows))
-	a6 := make([]*json.RawMessage, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.ProductID
-		a3[i] = n.SKU
-		a4[i] = n.Price
-		a5[i] = n.WeightG
-		a6[i] = n.Options.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlProductVariantsCreateManyReturning, a1, a2, a3, a4, a5, a6)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanProductVariant)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlProductVariantsCreateManyReturning,
+		runtime.Column(rows, func(n *NewProductVariant) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewProductVariant) uuid.UUID { return n.ProductID }),
+		runtime.Column(rows, func(n *NewProductVariant) string { return n.SKU }),
+		runtime.Column(rows, func(n *NewProductVariant) decimal.Decimal { return n.Price }),
+		runtime.Column(rows, func(n *NewProductVariant) *int32 { return n.WeightG }),
+		runtime.Column(rows, func(n *NewProductVariant) *json.RawMessage { return n.Options.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanProductVariant)
+	return items, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 }
 
 const sqlProductVariantsUpsertBySKU = `-- name: product_variants.UpsertBySKU
@@ -507,11 +321,8 @@ func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVarian
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 	}
-	var v ProductVariant
-	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsUpsertBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), &v); err != nil {
-		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductVariantsUpsertBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), scanProductVariant)
+	return v, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 }
 
 const sqlProductVariantsCreateIfAbsentBySKU = `-- name: product_variants.CreateIfAbsentBySKU
@@ -561,14 +372,8 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // productID, in primary key order.
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
 	rows, err := r.db.Query(ctx, sqlProductVariantsListByProductID, productID)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.ListByProductID", "product_variants")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProductVariant)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.ListByProductID", "product_variants")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProductVariant)
+	return items, wrapErr(err, "product_variants.ListByProductID", "product_variants")
 }
 
 const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProductID replica=ok
@@ -579,27 +384,11 @@ WHERE "product_id" = ANY($1) ORDER BY "id"`
 // product_id is one of keys, grouped by product_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
-	m := make(map[uuid.UUID][]ProductVariant)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]ProductVariant{}, nil
 	}
 	rows, err := db.Query(ctx, sqlProductVariantsLoadByProductID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v ProductVariant
-		if err := scanProductVariant(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.ProductID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanProductVariant, func(v *ProductVariant) uuid.UUID { return v.ProductID })
 }
 
 // LoadByProductID returns the rows of table product_variants whose product_id is
@@ -608,10 +397,7 @@ func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys [
 // without a query per row. Keys without rows are not in the map.
 func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.LoadByProductID", "product_variants")
-	}
-	return m, nil
+	return m, wrapErr(err, "product_variants.LoadByProductID", "product_variants")
 }
 
 // LoadInventories returns the rows of table inventory that reference each of
@@ -624,10 +410,7 @@ func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []Prod
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.LoadInventories", "product_variants")
-	}
-	return m, nil
+	return m, wrapErr(err, "product_variants.LoadInventories", "product_variants")
 }
 
 // LoadPriceHistories returns the rows of table price_history that reference each
@@ -640,10 +423,7 @@ func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []P
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.LoadPriceHistories", "product_variants")
-	}
-	return m, nil
+	return m, wrapErr(err, "product_variants.LoadPriceHistories", "product_variants")
 }
 
 // LoadOrderLines returns the rows of table order_lines that reference each of
@@ -656,8 +436,5 @@ func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []Produ
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "product_variants.LoadOrderLines", "product_variants")
-	}
-	return m, nil
+	return m, wrapErr(err, "product_variants.LoadOrderLines", "product_variants")
 }

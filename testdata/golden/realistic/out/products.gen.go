@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -104,11 +103,8 @@ RETURNING "id", "category_id", "name", "description", "tags", "published", "attr
 // Create inserts a row into table products and returns it as stored, defaults
 // applied.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsCreate, n.ID.Ptr(), n.CategoryID, n.Name, n.Description.Ptr(), n.Tags.Ptr(), n.Published.Ptr(), n.Attributes.Ptr()), &v); err != nil {
-		return Product{}, wrapErr(err, "products.Create", "products")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsCreate, n.ID.Ptr(), n.CategoryID, n.Name, n.Description.Ptr(), n.Tags.Ptr(), n.Published.Ptr(), n.Attributes.Ptr()), scanProduct)
+	return v, wrapErr(err, "products.Create", "products")
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -118,11 +114,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table products with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsFindByID, id), &v); err != nil {
-		return Product{}, wrapErr(err, "products.FindByID", "products")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsFindByID, id), scanProduct)
+	return v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -132,42 +125,15 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 // the whole result in memory; use List or Stream for large tables.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindAll", "products")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProduct)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindAll", "products")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	return items, wrapErr(err, "products.FindAll", "products")
 }
 
 // Stream yields every row of table products, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
-	return func(yield func(Product, error) bool) {
-		rows, err := r.db.Query(ctx, sqlProductsFindAll)
-		if err != nil {
-			yield(Product{}, wrapErr(err, "products.Stream", "products"))
-			return
-		}
-		defer rows.Close()
-		var v Product
-		for rows.Next() {
-			v = Product{}
-			if err := scanProduct(rows, &v); err != nil {
-				yield(Product{}, wrapErr(err, "products.Stream", "products"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Product{}, wrapErr(err, "products.Stream", "products"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
 
 const sqlProductsListFirst = `-- name: products.List replica=ok
@@ -185,28 +151,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlProductsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
-		}
-		rows, err = r.db.Query(ctx, sqlProductsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProduct)
-	if err != nil {
-		return runtime.Page[Product]{}, wrapErr(err, "products.List", "products")
-	}
-	return runtime.NewPage(items, size, func(v *Product) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
+		First: sqlProductsListFirst,
+		After: sqlProductsListAfter,
+		Scan:  scanProduct,
+		Key:   func(v *Product) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "products.List", "products")
 }
 
 const sqlProductsUpdate = `-- name: products.Update
@@ -239,10 +191,7 @@ DELETE FROM "products" WHERE "id" = $1`
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProductsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "products.Delete", "products")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
 const sqlProductsCount = `-- name: products.Count replica=ok
@@ -250,11 +199,8 @@ SELECT count(*) FROM "products"`
 
 // Count returns the number of rows of table products.
 func (r *ProductRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlProductsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "products.Count", "products")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProductsCount))
+	return n, wrapErr(err, "products.Count", "products")
 }
 
 const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
@@ -269,161 +215,32 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindByIDs", "products")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanProduct)
-	if err != nil {
-		return nil, wrapErr(err, "products.FindByIDs", "products")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanProduct)
+	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProductsSource feeds rows of NewProduct to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyProductsSource struct {
-	rows []NewProduct
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyProductsSource) maskOf(n *NewProduct) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Description.Set {
-		m |= 1 << 1
-	}
-	if n.Tags.Set {
-		m |= 1 << 2
-	}
-	if n.Published.Set {
-		m |= 1 << 3
-	}
-	if n.Attributes.Set {
-		m |= 1 << 4
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyProductsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "category_id")
-	cols = append(cols, "name")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "description")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "tags")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "published")
-	}
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "attributes")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyProductsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyProductsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.CategoryID)
-	v = append(v, n.Name)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Description.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Tags.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Published.Value)
-	}
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Attributes.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyProductsSource) Err() error {
-	return nil
-}
+// copyProducts sends rows of NewProduct to table products with COPY, reading each
+// value in place.
+var copyProducts = runtime.NewCopier(
+	"products",
+	nil,
+	runtime.CopyOpt("id", func(n *NewProduct) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("category_id", func(n *NewProduct) any { return &n.CategoryID }),
+	runtime.CopyValue("name", func(n *NewProduct) any { return &n.Name }),
+	runtime.CopyOpt("description", func(n *NewProduct) *runtime.Opt[string] { return &n.Description }),
+	runtime.CopyOpt("tags", func(n *NewProduct) *runtime.Opt[[]string] { return &n.Tags }),
+	runtime.CopyOpt("published", func(n *NewProduct) *runtime.Opt[bool] { return &n.Published }),
+	runtime.CopyOpt("attributes", func(n *NewProduct) *runtime.Opt[json.RawMessage] { return &n.Attributes }),
+)
 
 // CreateMany inserts rows into table products with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyProductsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyProductsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "products.CreateMany", "products")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyProductsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"products"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "products.CreateMany", "products")
-	}
-	return total, nil
+	n, err := copyProducts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "products.CreateMany", "products")
 }
 
 // CreateManyReturning inserts rows into table products and returns them as stored,
@@ -464,14 +281,8 @@ WHERE "category_id" = $1 ORDER BY "id"`
 // categoryID, in primary key order.
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsListByCategoryID, categoryID)
-	if err != nil {
-		return nil, wrapErr(err, "products.ListByCategoryID", "products")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProduct)
-	if err != nil {
-		return nil, wrapErr(err, "products.ListByCategoryID", "products")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	return items, wrapErr(err, "products.ListByCategoryID", "products")
 }
 
 const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=ok
@@ -482,27 +293,11 @@ WHERE "category_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by category_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
-	m := make(map[int32][]Product)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]Product{}, nil
 	}
 	rows, err := db.Query(ctx, sqlProductsLoadByCategoryID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Product
-		if err := scanProduct(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.CategoryID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanProduct, func(v *Product) int32 { return *v.CategoryID })
 }
 
 // LoadByCategoryID returns the rows of table products whose category_id is one of
@@ -511,10 +306,7 @@ func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32
 // without a query per row. Keys without rows are not in the map.
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "products.LoadByCategoryID", "products")
-	}
-	return m, nil
+	return m, wrapErr(err, "products.LoadByCategoryID", "products")
 }
 
 // LoadProductVariants returns the rows of table product_variants that reference
@@ -527,10 +319,7 @@ func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "products.LoadProductVariants", "products")
-	}
-	return m, nil
+	return m, wrapErr(err, "products.LoadProductVariants", "products")
 }
 
 // LoadReviews returns the rows of table reviews that reference each of parents
@@ -543,8 +332,5 @@ func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[u
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "products.LoadReviews", "products")
-	}
-	return m, nil
+	return m, wrapErr(err, "products.LoadReviews", "products")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -100,11 +99,8 @@ RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 // Create inserts a row into table refunds and returns it as stored, defaults
 // applied.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
-	var v Refund
-	if err := scanRefund(r.db.QueryRow(ctx, sqlRefundsCreate, n.ID.Ptr(), n.PaymentID, n.Amount, n.Reason), &v); err != nil {
-		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlRefundsCreate, n.ID.Ptr(), n.PaymentID, n.Amount, n.Reason), scanRefund)
+	return v, wrapErr(err, "refunds.Create", "refunds")
 }
 
 const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
@@ -114,11 +110,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table refunds with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	var v Refund
-	if err := scanRefund(r.db.QueryRow(ctx, sqlRefundsFindByID, id), &v); err != nil {
-		return Refund{}, wrapErr(err, "refunds.FindByID", "refunds")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlRefundsFindByID, id), scanRefund)
+	return v, wrapErr(err, "refunds.FindByID", "refunds")
 }
 
 const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
@@ -128,42 +121,15 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 // whole result in memory; use List or Stream for large tables.
 func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 	rows, err := r.db.Query(ctx, sqlRefundsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.FindAll", "refunds")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanRefund)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.FindAll", "refunds")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanRefund)
+	return items, wrapErr(err, "refunds.FindAll", "refunds")
 }
 
 // Stream yields every row of table refunds, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
-	return func(yield func(Refund, error) bool) {
-		rows, err := r.db.Query(ctx, sqlRefundsFindAll)
-		if err != nil {
-			yield(Refund{}, wrapErr(err, "refunds.Stream", "refunds"))
-			return
-		}
-		defer rows.Close()
-		var v Refund
-		for rows.Next() {
-			v = Refund{}
-			if err := scanRefund(rows, &v); err != nil {
-				yield(Refund{}, wrapErr(err, "refunds.Stream", "refunds"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Refund{}, wrapErr(err, "refunds.Stream", "refunds"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, sqlRefundsFindAll)
 }
 
 const sqlRefundsListFirst = `-- name: refunds.List replica=ok
@@ -181,28 +147,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlRefundsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Refund]{}, wrapErr(err, "refunds.List", "refunds")
-		}
-		rows, err = r.db.Query(ctx, sqlRefundsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Refund]{}, wrapErr(err, "refunds.List", "refunds")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanRefund)
-	if err != nil {
-		return runtime.Page[Refund]{}, wrapErr(err, "refunds.List", "refunds")
-	}
-	return runtime.NewPage(items, size, func(v *Refund) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
+		First: sqlRefundsListFirst,
+		After: sqlRefundsListAfter,
+		Scan:  scanRefund,
+		Key:   func(v *Refund) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "refunds.List", "refunds")
 }
 
 const sqlRefundsUpdate = `-- name: refunds.Update
@@ -232,10 +184,7 @@ DELETE FROM "refunds" WHERE "id" = $1`
 // there was one.
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlRefundsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "refunds.Delete", "refunds")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "refunds.Delete", "refunds")
 }
 
 const sqlRefundsCount = `-- name: refunds.Count replica=ok
@@ -243,11 +192,8 @@ SELECT count(*) FROM "refunds"`
 
 // Count returns the number of rows of table refunds.
 func (r *RefundRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlRefundsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "refunds.Count", "refunds")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlRefundsCount))
+	return n, wrapErr(err, "refunds.Count", "refunds")
 }
 
 const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs replica=ok
@@ -262,127 +208,29 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlRefundsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.FindByIDs", "refunds")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanRefund)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.FindByIDs", "refunds")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanRefund)
+	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
 }
 
-// copyRefundsSource feeds rows of NewRefund to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyRefundsSource struct {
-	rows []NewRefund
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyRefundsSource) maskOf(n *NewRefund) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyRefundsSource) columns() []string {
-	cols := make([]string, 0, 4)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "payment_id")
-	cols = append(cols, "amount")
-	cols = append(cols, "reason")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyRefundsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyRefundsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.PaymentID)
-	v = append(v, n.Amount)
-	v = append(v, n.Reason)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyRefundsSource) Err() error {
-	return nil
-}
+// copyRefunds sends rows of NewRefund to table refunds with COPY, reading each
+// value in place.
+var copyRefunds = runtime.NewCopier(
+	"refunds",
+	nil,
+	runtime.CopyOpt("id", func(n *NewRefund) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("payment_id", func(n *NewRefund) any { return &n.PaymentID }),
+	runtime.CopyValue("amount", func(n *NewRefund) any { return &n.Amount }),
+	runtime.CopyValue("reason", func(n *NewRefund) any { return &n.Reason }),
+)
 
 // CreateMany inserts rows into table refunds with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyRefundsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyRefundsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "refunds.CreateMany", "refunds")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyRefundsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"refunds"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "refunds.CreateMany", "refunds")
-	}
-	return total, nil
+	n, err := copyRefunds.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "refunds.CreateMany", "refunds")
 }
 
 const sqlRefundsCreateManyReturning = `-- name: refunds.CreateManyReturning
@@ -400,26 +248,16 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]decimal.Decimal, len(rows))
-	a4 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.PaymentID
-		a3[i] = n.Amount
-		a4[i] = n.Reason
-	}
-	res, err := r.db.Query(ctx, sqlRefundsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanRefund)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlRefundsCreateManyReturning,
+		runtime.Column(rows, func(n *NewRefund) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewRefund) uuid.UUID { return n.PaymentID }),
+		runtime.Column(rows, func(n *NewRefund) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewRefund) *string { return n.Reason }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanRefund)
+	return items, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 }
 
 const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID replica=ok
@@ -430,14 +268,8 @@ WHERE "payment_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
 	rows, err := r.db.Query(ctx, sqlRefundsListByPaymentID, paymentID)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.ListByPaymentID", "refunds")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanRefund)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.ListByPaymentID", "refunds")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanRefund)
+	return items, wrapErr(err, "refunds.ListByPaymentID", "refunds")
 }
 
 const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
@@ -448,27 +280,11 @@ WHERE "payment_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by payment_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
-	m := make(map[uuid.UUID][]Refund)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Refund{}, nil
 	}
 	rows, err := db.Query(ctx, sqlRefundsLoadByPaymentID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Refund
-		if err := scanRefund(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.PaymentID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanRefund, func(v *Refund) uuid.UUID { return v.PaymentID })
 }
 
 // LoadByPaymentID returns the rows of table refunds whose payment_id is one of
@@ -477,10 +293,7 @@ func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // query per row. Keys without rows are not in the map.
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
-	}
-	return m, nil
+	return m, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
 }
 
 // LoadReturns returns the rows of table returns that reference each of parents
@@ -493,8 +306,5 @@ func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uui
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "refunds.LoadReturns", "refunds")
-	}
-	return m, nil
+	return m, wrapErr(err, "refunds.LoadReturns", "refunds")
 }

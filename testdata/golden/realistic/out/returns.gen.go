@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -102,11 +101,8 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 // Create inserts a row into table returns and returns it as stored, defaults
 // applied.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
-	var v Return
-	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsCreate, n.ID.Ptr(), n.OrderID, n.Reason, n.Approved, n.RefundID), &v); err != nil {
-		return Return{}, wrapErr(err, "returns.Create", "returns")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReturnsCreate, n.ID.Ptr(), n.OrderID, n.Reason, n.Approved, n.RefundID), scanReturn)
+	return v, wrapErr(err, "returns.Create", "returns")
 }
 
 const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
@@ -116,11 +112,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table returns with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	var v Return
-	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsFindByID, id), &v); err != nil {
-		return Return{}, wrapErr(err, "returns.FindByID", "returns")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReturnsFindByID, id), scanReturn)
+	return v, wrapErr(err, "returns.FindByID", "returns")
 }
 
 const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
@@ -130,42 +123,15 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 // whole result in memory; use List or Stream for large tables.
 func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "returns.FindAll", "returns")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanReturn)
-	if err != nil {
-		return nil, wrapErr(err, "returns.FindAll", "returns")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanReturn)
+	return items, wrapErr(err, "returns.FindAll", "returns")
 }
 
 // Stream yields every row of table returns, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
-	return func(yield func(Return, error) bool) {
-		rows, err := r.db.Query(ctx, sqlReturnsFindAll)
-		if err != nil {
-			yield(Return{}, wrapErr(err, "returns.Stream", "returns"))
-			return
-		}
-		defer rows.Close()
-		var v Return
-		for rows.Next() {
-			v = Return{}
-			if err := scanReturn(rows, &v); err != nil {
-				yield(Return{}, wrapErr(err, "returns.Stream", "returns"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Return{}, wrapErr(err, "returns.Stream", "returns"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, sqlReturnsFindAll)
 }
 
 const sqlReturnsListFirst = `-- name: returns.List replica=ok
@@ -183,28 +149,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlReturnsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Return]{}, wrapErr(err, "returns.List", "returns")
-		}
-		rows, err = r.db.Query(ctx, sqlReturnsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Return]{}, wrapErr(err, "returns.List", "returns")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanReturn)
-	if err != nil {
-		return runtime.Page[Return]{}, wrapErr(err, "returns.List", "returns")
-	}
-	return runtime.NewPage(items, size, func(v *Return) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
+		First: sqlReturnsListFirst,
+		After: sqlReturnsListAfter,
+		Scan:  scanReturn,
+		Key:   func(v *Return) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "returns.List", "returns")
 }
 
 const sqlReturnsUpdate = `-- name: returns.Update
@@ -235,10 +187,7 @@ DELETE FROM "returns" WHERE "id" = $1`
 // there was one.
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlReturnsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "returns.Delete", "returns")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "returns.Delete", "returns")
 }
 
 const sqlReturnsCount = `-- name: returns.Count replica=ok
@@ -246,11 +195,8 @@ SELECT count(*) FROM "returns"`
 
 // Count returns the number of rows of table returns.
 func (r *ReturnRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlReturnsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "returns.Count", "returns")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlReturnsCount))
+	return n, wrapErr(err, "returns.Count", "returns")
 }
 
 const sqlReturnsFindByIDs = `-- name: returns.FindByIDs replica=ok
@@ -265,129 +211,30 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlReturnsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "returns.FindByIDs", "returns")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanReturn)
-	if err != nil {
-		return nil, wrapErr(err, "returns.FindByIDs", "returns")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanReturn)
+	return items, wrapErr(err, "returns.FindByIDs", "returns")
 }
 
-// copyReturnsSource feeds rows of NewReturn to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyReturnsSource struct {
-	rows []NewReturn
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyReturnsSource) maskOf(n *NewReturn) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyReturnsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "order_id")
-	cols = append(cols, "reason")
-	cols = append(cols, "approved")
-	cols = append(cols, "refund_id")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyReturnsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyReturnsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrderID)
-	v = append(v, n.Reason)
-	v = append(v, n.Approved)
-	v = append(v, n.RefundID)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyReturnsSource) Err() error {
-	return nil
-}
+// copyReturns sends rows of NewReturn to table returns with COPY, reading each
+// value in place.
+var copyReturns = runtime.NewCopier(
+	"returns",
+	nil,
+	runtime.CopyOpt("id", func(n *NewReturn) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("order_id", func(n *NewReturn) any { return &n.OrderID }),
+	runtime.CopyValue("reason", func(n *NewReturn) any { return &n.Reason }),
+	runtime.CopyValue("approved", func(n *NewReturn) any { return &n.Approved }),
+	runtime.CopyValue("refund_id", func(n *NewReturn) any { return &n.RefundID }),
+)
 
 // CreateMany inserts rows into table returns with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyReturnsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyReturnsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "returns.CreateMany", "returns")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyReturnsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"returns"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "returns.CreateMany", "returns")
-	}
-	return total, nil
+	n, err := copyReturns.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "returns.CreateMany", "returns")
 }
 
 const sqlReturnsCreateManyReturning = `-- name: returns.CreateManyReturning
@@ -405,28 +252,17 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]string, len(rows))
-	a4 := make([]*bool, len(rows))
-	a5 := make([]*uuid.UUID, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.OrderID
-		a3[i] = n.Reason
-		a4[i] = n.Approved
-		a5[i] = n.RefundID
-	}
-	res, err := r.db.Query(ctx, sqlReturnsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanReturn)
-	if err != nil {
-		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlReturnsCreateManyReturning,
+		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewReturn) uuid.UUID { return n.OrderID }),
+		runtime.Column(rows, func(n *NewReturn) string { return n.Reason }),
+		runtime.Column(rows, func(n *NewReturn) *bool { return n.Approved }),
+		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.RefundID }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanReturn)
+	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
 }
 
 const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID replica=ok
@@ -437,14 +273,8 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsListByOrderID, orderID)
-	if err != nil {
-		return nil, wrapErr(err, "returns.ListByOrderID", "returns")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanReturn)
-	if err != nil {
-		return nil, wrapErr(err, "returns.ListByOrderID", "returns")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanReturn)
+	return items, wrapErr(err, "returns.ListByOrderID", "returns")
 }
 
 const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
@@ -455,27 +285,11 @@ WHERE "order_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by order_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	m := make(map[uuid.UUID][]Return)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Return{}, nil
 	}
 	rows, err := db.Query(ctx, sqlReturnsLoadByOrderID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Return
-		if err := scanReturn(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrderID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return v.OrderID })
 }
 
 // LoadByOrderID returns the rows of table returns whose order_id is one of keys,
@@ -484,10 +298,7 @@ func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // row. Keys without rows are not in the map.
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "returns.LoadByOrderID", "returns")
-	}
-	return m, nil
+	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
 }
 
 const sqlReturnsListByRefundID = `-- name: returns.ListByRefundID replica=ok
@@ -498,14 +309,8 @@ WHERE "refund_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsListByRefundID, refundID)
-	if err != nil {
-		return nil, wrapErr(err, "returns.ListByRefundID", "returns")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanReturn)
-	if err != nil {
-		return nil, wrapErr(err, "returns.ListByRefundID", "returns")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanReturn)
+	return items, wrapErr(err, "returns.ListByRefundID", "returns")
 }
 
 const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
@@ -516,27 +321,11 @@ WHERE "refund_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by refund_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
-	m := make(map[uuid.UUID][]Return)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Return{}, nil
 	}
 	rows, err := db.Query(ctx, sqlReturnsLoadByRefundID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Return
-		if err := scanReturn(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.RefundID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return *v.RefundID })
 }
 
 // LoadByRefundID returns the rows of table returns whose refund_id is one of keys,
@@ -545,8 +334,5 @@ func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 // query per row. Keys without rows are not in the map.
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "returns.LoadByRefundID", "returns")
-	}
-	return m, nil
+	return m, wrapErr(err, "returns.LoadByRefundID", "returns")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -113,11 +112,8 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // Create inserts a row into table reviews and returns it as stored, defaults
 // applied.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
-	var v Review
-	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsCreate, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), &v); err != nil {
-		return Review{}, wrapErr(err, "reviews.Create", "reviews")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsCreate, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), scanReview)
+	return v, wrapErr(err, "reviews.Create", "reviews")
 }
 
 const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
@@ -127,11 +123,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table reviews with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	var v Review
-	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsFindByID, id), &v); err != nil {
-		return Review{}, wrapErr(err, "reviews.FindByID", "reviews")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsFindByID, id), scanReview)
+	return v, wrapErr(err, "reviews.FindByID", "reviews")
 }
 
 const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
@@ -141,42 +134,15 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 // whole result in memory; use List or Stream for large tables.
 func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.FindAll", "reviews")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanReview)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.FindAll", "reviews")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanReview)
+	return items, wrapErr(err, "reviews.FindAll", "reviews")
 }
 
 // Stream yields every row of table reviews, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
-	return func(yield func(Review, error) bool) {
-		rows, err := r.db.Query(ctx, sqlReviewsFindAll)
-		if err != nil {
-			yield(Review{}, wrapErr(err, "reviews.Stream", "reviews"))
-			return
-		}
-		defer rows.Close()
-		var v Review
-		for rows.Next() {
-			v = Review{}
-			if err := scanReview(rows, &v); err != nil {
-				yield(Review{}, wrapErr(err, "reviews.Stream", "reviews"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Review{}, wrapErr(err, "reviews.Stream", "reviews"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, sqlReviewsFindAll)
 }
 
 const sqlReviewsListFirst = `-- name: reviews.List replica=ok
@@ -194,28 +160,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlReviewsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Review]{}, wrapErr(err, "reviews.List", "reviews")
-		}
-		rows, err = r.db.Query(ctx, sqlReviewsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Review]{}, wrapErr(err, "reviews.List", "reviews")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanReview)
-	if err != nil {
-		return runtime.Page[Review]{}, wrapErr(err, "reviews.List", "reviews")
-	}
-	return runtime.NewPage(items, size, func(v *Review) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
+		First: sqlReviewsListFirst,
+		After: sqlReviewsListAfter,
+		Scan:  scanReview,
+		Key:   func(v *Review) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "reviews.List", "reviews")
 }
 
 const sqlReviewsUpdate = `-- name: reviews.Update
@@ -246,10 +198,7 @@ DELETE FROM "reviews" WHERE "id" = $1`
 // there was one.
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlReviewsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "reviews.Delete", "reviews")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "reviews.Delete", "reviews")
 }
 
 const sqlReviewsCount = `-- name: reviews.Count replica=ok
@@ -257,11 +206,8 @@ SELECT count(*) FROM "reviews"`
 
 // Count returns the number of rows of table reviews.
 func (r *ReviewRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlReviewsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "reviews.Count", "reviews")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlReviewsCount))
+	return n, wrapErr(err, "reviews.Count", "reviews")
 }
 
 const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs replica=ok
@@ -276,129 +222,30 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlReviewsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.FindByIDs", "reviews")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanReview)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.FindByIDs", "reviews")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanReview)
+	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
 }
 
-// copyReviewsSource feeds rows of NewReview to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyReviewsSource struct {
-	rows []NewReview
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyReviewsSource) maskOf(n *NewReview) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyReviewsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "product_id")
-	cols = append(cols, "user_id")
-	cols = append(cols, "rating")
-	cols = append(cols, "body")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyReviewsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyReviewsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.ProductID)
-	v = append(v, n.UserID)
-	v = append(v, n.Rating)
-	v = append(v, n.Body)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyReviewsSource) Err() error {
-	return nil
-}
+// copyReviews sends rows of NewReview to table reviews with COPY, reading each
+// value in place.
+var copyReviews = runtime.NewCopier(
+	"reviews",
+	nil,
+	runtime.CopyOpt("id", func(n *NewReview) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("product_id", func(n *NewReview) any { return &n.ProductID }),
+	runtime.CopyValue("user_id", func(n *NewReview) any { return &n.UserID }),
+	runtime.CopyValue("rating", func(n *NewReview) any { return &n.Rating }),
+	runtime.CopyValue("body", func(n *NewReview) any { return &n.Body }),
+)
 
 // CreateMany inserts rows into table reviews with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyReviewsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyReviewsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "reviews.CreateMany", "reviews")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyReviewsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"reviews"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "reviews.CreateMany", "reviews")
-	}
-	return total, nil
+	n, err := copyReviews.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "reviews.CreateMany", "reviews")
 }
 
 const sqlReviewsCreateManyReturning = `-- name: reviews.CreateManyReturning
@@ -416,28 +263,17 @@ func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]uuid.UUID, len(rows))
-	a4 := make([]int16, len(rows))
-	a5 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.ProductID
-		a3[i] = n.UserID
-		a4[i] = n.Rating
-		a5[i] = n.Body
-	}
-	res, err := r.db.Query(ctx, sqlReviewsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanReview)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlReviewsCreateManyReturning,
+		runtime.Column(rows, func(n *NewReview) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewReview) uuid.UUID { return n.ProductID }),
+		runtime.Column(rows, func(n *NewReview) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewReview) int16 { return n.Rating }),
+		runtime.Column(rows, func(n *NewReview) *string { return n.Body }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanReview)
+	return items, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 }
 
 const sqlReviewsUpsertByProductIDAndUserID = `-- name: reviews.UpsertByProductIDAndUserID
@@ -455,11 +291,8 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // key's and the primary key's; an optional field left unset keeps the column's
 // value. It sets updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
-	var v Review
-	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsUpsertByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), &v); err != nil {
-		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsUpsertByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), scanReview)
+	return v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 }
 
 const sqlReviewsCreateIfAbsentByProductIDAndUserID = `-- name: reviews.CreateIfAbsentByProductIDAndUserID
@@ -506,14 +339,8 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // in primary key order.
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsListByProductID, productID)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.ListByProductID", "reviews")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanReview)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.ListByProductID", "reviews")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanReview)
+	return items, wrapErr(err, "reviews.ListByProductID", "reviews")
 }
 
 const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
@@ -524,27 +351,11 @@ WHERE "product_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by product_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
-	m := make(map[uuid.UUID][]Review)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Review{}, nil
 	}
 	rows, err := db.Query(ctx, sqlReviewsLoadByProductID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Review
-		if err := scanReview(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.ProductID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanReview, func(v *Review) uuid.UUID { return v.ProductID })
 }
 
 // LoadByProductID returns the rows of table reviews whose product_id is one of
@@ -553,10 +364,7 @@ func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // query per row. Keys without rows are not in the map.
 func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.LoadByProductID", "reviews")
-	}
-	return m, nil
+	return m, wrapErr(err, "reviews.LoadByProductID", "reviews")
 }
 
 const sqlReviewsListByUserID = `-- name: reviews.ListByUserID replica=ok
@@ -567,14 +375,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.ListByUserID", "reviews")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanReview)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.ListByUserID", "reviews")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanReview)
+	return items, wrapErr(err, "reviews.ListByUserID", "reviews")
 }
 
 const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok
@@ -585,27 +387,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by user_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
-	m := make(map[uuid.UUID][]Review)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Review{}, nil
 	}
 	rows, err := db.Query(ctx, sqlReviewsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Review
-		if err := scanReview(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanReview, func(v *Review) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table reviews whose user_id is one of keys,
@@ -614,8 +400,5 @@ func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID)
 // row. Keys without rows are not in the map.
 func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "reviews.LoadByUserID", "reviews")
-	}
-	return m, nil
+	return m, wrapErr(err, "reviews.LoadByUserID", "reviews")
 }

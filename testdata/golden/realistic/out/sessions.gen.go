@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"iter"
 	"net/netip"
-	"slices"
 	"time"
 )
 
@@ -95,11 +94,8 @@ RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 // Create inserts a row into table sessions and returns it as stored, defaults
 // applied.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	var v Session
-	if err := scanSession(r.db.QueryRow(ctx, sqlSessionsCreate, n.ID.Ptr(), n.UserID, n.IP, n.UserAgent, n.ExpiresAt), &v); err != nil {
-		return Session{}, wrapErr(err, "sessions.Create", "sessions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSessionsCreate, n.ID.Ptr(), n.UserID, n.IP, n.UserAgent, n.ExpiresAt), scanSession)
+	return v, wrapErr(err, "sessions.Create", "sessions")
 }
 
 const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
@@ -109,11 +105,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table sessions with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	var v Session
-	if err := scanSession(r.db.QueryRow(ctx, sqlSessionsFindByID, id), &v); err != nil {
-		return Session{}, wrapErr(err, "sessions.FindByID", "sessions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSessionsFindByID, id), scanSession)
+	return v, wrapErr(err, "sessions.FindByID", "sessions")
 }
 
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
@@ -123,42 +116,15 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions" ORDER B
 // the whole result in memory; use List or Stream for large tables.
 func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.FindAll", "sessions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSession)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.FindAll", "sessions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSession)
+	return items, wrapErr(err, "sessions.FindAll", "sessions")
 }
 
 // Stream yields every row of table sessions, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
-	return func(yield func(Session, error) bool) {
-		rows, err := r.db.Query(ctx, sqlSessionsFindAll)
-		if err != nil {
-			yield(Session{}, wrapErr(err, "sessions.Stream", "sessions"))
-			return
-		}
-		defer rows.Close()
-		var v Session
-		for rows.Next() {
-			v = Session{}
-			if err := scanSession(rows, &v); err != nil {
-				yield(Session{}, wrapErr(err, "sessions.Stream", "sessions"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Session{}, wrapErr(err, "sessions.Stream", "sessions"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, sqlSessionsFindAll)
 }
 
 const sqlSessionsListFirst = `-- name: sessions.List replica=ok
@@ -176,28 +142,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlSessionsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Session]{}, wrapErr(err, "sessions.List", "sessions")
-		}
-		rows, err = r.db.Query(ctx, sqlSessionsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Session]{}, wrapErr(err, "sessions.List", "sessions")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanSession)
-	if err != nil {
-		return runtime.Page[Session]{}, wrapErr(err, "sessions.List", "sessions")
-	}
-	return runtime.NewPage(items, size, func(v *Session) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
+		First: sqlSessionsListFirst,
+		After: sqlSessionsListAfter,
+		Scan:  scanSession,
+		Key:   func(v *Session) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "sessions.List", "sessions")
 }
 
 const sqlSessionsUpdate = `-- name: sessions.Update
@@ -227,10 +179,7 @@ DELETE FROM "sessions" WHERE "id" = $1`
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSessionsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "sessions.Delete", "sessions")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
 }
 
 const sqlSessionsCount = `-- name: sessions.Count replica=ok
@@ -238,11 +187,8 @@ SELECT count(*) FROM "sessions"`
 
 // Count returns the number of rows of table sessions.
 func (r *SessionRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlSessionsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "sessions.Count", "sessions")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSessionsCount))
+	return n, wrapErr(err, "sessions.Count", "sessions")
 }
 
 const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
@@ -257,129 +203,30 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSessionsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.FindByIDs", "sessions")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanSession)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.FindByIDs", "sessions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanSession)
+	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-// copySessionsSource feeds rows of NewSession to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copySessionsSource struct {
-	rows []NewSession
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copySessionsSource) maskOf(n *NewSession) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copySessionsSource) columns() []string {
-	cols := make([]string, 0, 5)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "user_id")
-	cols = append(cols, "ip")
-	cols = append(cols, "user_agent")
-	cols = append(cols, "expires_at")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copySessionsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copySessionsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.UserID)
-	v = append(v, n.IP)
-	v = append(v, n.UserAgent)
-	v = append(v, n.ExpiresAt)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copySessionsSource) Err() error {
-	return nil
-}
+// copySessions sends rows of NewSession to table sessions with COPY, reading each
+// value in place.
+var copySessions = runtime.NewCopier(
+	"sessions",
+	nil,
+	runtime.CopyOpt("id", func(n *NewSession) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("user_id", func(n *NewSession) any { return &n.UserID }),
+	runtime.CopyValue("ip", func(n *NewSession) any { return &n.IP }),
+	runtime.CopyValue("user_agent", func(n *NewSession) any { return &n.UserAgent }),
+	runtime.CopyValue("expires_at", func(n *NewSession) any { return &n.ExpiresAt }),
+)
 
 // CreateMany inserts rows into table sessions with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copySessionsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copySessionsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "sessions.CreateMany", "sessions")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copySessionsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"sessions"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "sessions.CreateMany", "sessions")
-	}
-	return total, nil
+	n, err := copySessions.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "sessions.CreateMany", "sessions")
 }
 
 const sqlSessionsCreateManyReturning = `-- name: sessions.CreateManyReturning
@@ -397,28 +244,17 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]*netip.Prefix, len(rows))
-	a4 := make([]*string, len(rows))
-	a5 := make([]time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.UserID
-		a3[i] = n.IP
-		a4[i] = n.UserAgent
-		a5[i] = n.ExpiresAt
-	}
-	res, err := r.db.Query(ctx, sqlSessionsCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.CreateManyReturning", "sessions")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanSession)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.CreateManyReturning", "sessions")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlSessionsCreateManyReturning,
+		runtime.Column(rows, func(n *NewSession) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewSession) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewSession) *netip.Prefix { return n.IP }),
+		runtime.Column(rows, func(n *NewSession) *string { return n.UserAgent }),
+		runtime.Column(rows, func(n *NewSession) time.Time { return n.ExpiresAt }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanSession)
+	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }
 
 const sqlSessionsListByUserID = `-- name: sessions.ListByUserID replica=ok
@@ -429,14 +265,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.ListByUserID", "sessions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSession)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.ListByUserID", "sessions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSession)
+	return items, wrapErr(err, "sessions.ListByUserID", "sessions")
 }
 
 const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
@@ -447,27 +277,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by user_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
-	m := make(map[uuid.UUID][]Session)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Session{}, nil
 	}
 	rows, err := db.Query(ctx, sqlSessionsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Session
-		if err := scanSession(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanSession, func(v *Session) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table sessions whose user_id is one of keys,
@@ -476,8 +290,5 @@ func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // row. Keys without rows are not in the map.
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "sessions.LoadByUserID", "sessions")
-	}
-	return m, nil
+	return m, wrapErr(err, "sessions.LoadByUserID", "sessions")
 }

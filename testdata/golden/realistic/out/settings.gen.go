@@ -69,20 +69,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewSetting) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Key
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "key",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "settings", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesSettingKey.Check(&f, "key", n.Key)
+	return f.Err("settings")
 }
 
 // Validate checks u against the spec's rules for table settings, field by field
@@ -93,6 +82,13 @@ func (n *NewSetting) Validate() error {
 func (u *SettingUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesSettingKey are the rules of column settings.key.
+	rulesSettingKey = runtime.TextRules{
+		MaxLength: 64,
+	}
+)
 
 // scanSetting reads a row of table settings, columns in table order, into v.
 func scanSetting(row pgx.Row, v *Setting) error {
@@ -110,11 +106,8 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
-	var v Setting
-	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsCreate, n.OrganizationID, n.Key, n.Value), &v); err != nil {
-		return Setting{}, wrapErr(err, "settings.Create", "settings")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsCreate, n.OrganizationID, n.Key, n.Value), scanSetting)
+	return v, wrapErr(err, "settings.Create", "settings")
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -124,11 +117,8 @@ WHERE "organization_id" = $1 AND "key" = $2`
 // FindByID returns the row of table settings with the given organizationID and
 // key. If there is none, the error matches runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	var v Setting
-	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsFindByID, organizationID, key), &v); err != nil {
-		return Setting{}, wrapErr(err, "settings.FindByID", "settings")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsFindByID, organizationID, key), scanSetting)
+	return v, wrapErr(err, "settings.FindByID", "settings")
 }
 
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
@@ -138,42 +128,15 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 // the whole result in memory; use List or Stream for large tables.
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "settings.FindAll", "settings")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSetting)
-	if err != nil {
-		return nil, wrapErr(err, "settings.FindAll", "settings")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSetting)
+	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
 // Stream yields every row of table settings, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
-	return func(yield func(Setting, error) bool) {
-		rows, err := r.db.Query(ctx, sqlSettingsFindAll)
-		if err != nil {
-			yield(Setting{}, wrapErr(err, "settings.Stream", "settings"))
-			return
-		}
-		defer rows.Close()
-		var v Setting
-		for rows.Next() {
-			v = Setting{}
-			if err := scanSetting(rows, &v); err != nil {
-				yield(Setting{}, wrapErr(err, "settings.Stream", "settings"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Setting{}, wrapErr(err, "settings.Stream", "settings"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
 
 const sqlSettingsListFirst = `-- name: settings.List replica=ok
@@ -191,29 +154,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlSettingsListFirst, size+1)
-	} else {
-		var organizationID uuid.UUID
-		var key string
-		if err := runtime.DecodeCursor(page.After, &organizationID, &key); err != nil {
-			return runtime.Page[Setting]{}, wrapErr(err, "settings.List", "settings")
-		}
-		rows, err = r.db.Query(ctx, sqlSettingsListAfter, organizationID, key, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Setting]{}, wrapErr(err, "settings.List", "settings")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanSetting)
-	if err != nil {
-		return runtime.Page[Setting]{}, wrapErr(err, "settings.List", "settings")
-	}
-	return runtime.NewPage(items, size, func(v *Setting) string {
-		return runtime.EncodeCursor(v.OrganizationID, v.Key)
-	}), nil
+	var organizationID uuid.UUID
+	var key string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
+		First: sqlSettingsListFirst,
+		After: sqlSettingsListAfter,
+		Scan:  scanSetting,
+		Key:   func(v *Setting) []any { return []any{v.OrganizationID, v.Key} },
+	}, &organizationID, &key)
+	return p, wrapErr(err, "settings.List", "settings")
 }
 
 const sqlSettingsUpdate = `-- name: settings.Update
@@ -245,10 +194,7 @@ DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`
 // and reports whether there was one.
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSettingsDelete, organizationID, key)
-	if err != nil {
-		return false, wrapErr(err, "settings.Delete", "settings")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
 }
 
 const sqlSettingsCount = `-- name: settings.Count replica=ok
@@ -256,69 +202,29 @@ SELECT count(*) FROM "settings"`
 
 // Count returns the number of rows of table settings.
 func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlSettingsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "settings.Count", "settings")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSettingsCount))
+	return n, wrapErr(err, "settings.Count", "settings")
 }
 
-// copySettingsSource feeds rows of NewSetting to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copySettingsSource struct {
-	rows []NewSetting
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copySettingsSource) columns() []string {
-	return []string{"organization_id", "key", "value"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copySettingsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copySettingsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.OrganizationID)
-	v = append(v, n.Key)
-	v = append(v, n.Value)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copySettingsSource) Err() error {
-	return nil
-}
+// copySettings sends rows of NewSetting to table settings with COPY, reading each
+// value in place.
+var copySettings = runtime.NewCopier(
+	"settings",
+	nil,
+	runtime.CopyValue("organization_id", func(n *NewSetting) any { return &n.OrganizationID }),
+	runtime.CopyValue("key", func(n *NewSetting) any { return &n.Key }),
+	runtime.CopyValue("value", func(n *NewSetting) any { return &n.Value }),
+)
 
 // CreateMany inserts rows into table settings with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "settings.CreateMany", "settings")
 	}
-	s := &copySettingsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"settings"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "settings.CreateMany", "settings")
-	}
-	return n, nil
+	n, err := copySettings.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "settings.CreateMany", "settings")
 }
 
 const sqlSettingsCreateManyReturning = `-- name: settings.CreateManyReturning
@@ -339,24 +245,15 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]json.RawMessage, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.OrganizationID
-		a2[i] = n.Key
-		a3[i] = n.Value
-	}
-	res, err := r.db.Query(ctx, sqlSettingsCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanSetting)
-	if err != nil {
-		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlSettingsCreateManyReturning,
+		runtime.Column(rows, func(n *NewSetting) uuid.UUID { return n.OrganizationID }),
+		runtime.Column(rows, func(n *NewSetting) string { return n.Key }),
+		runtime.Column(rows, func(n *NewSetting) json.RawMessage { return n.Value }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanSetting)
+	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
 }
 
 const sqlSettingsUpsertByOrganizationIDAndKey = `-- name: settings.UpsertByOrganizationIDAndKey
@@ -377,11 +274,8 @@ func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSet
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 	}
-	var v Setting
-	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsUpsertByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value), &v); err != nil {
-		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsUpsertByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value), scanSetting)
+	return v, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 }
 
 const sqlSettingsCreateIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
@@ -431,14 +325,8 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
 // organizationID, in primary key order.
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "settings.ListByOrganizationID", "settings")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSetting)
-	if err != nil {
-		return nil, wrapErr(err, "settings.ListByOrganizationID", "settings")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSetting)
+	return items, wrapErr(err, "settings.ListByOrganizationID", "settings")
 }
 
 const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID replica=ok
@@ -449,27 +337,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
-	m := make(map[uuid.UUID][]Setting)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Setting{}, nil
 	}
 	rows, err := db.Query(ctx, sqlSettingsLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Setting
-		if err := scanSetting(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanSetting, func(v *Setting) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table settings whose organization_id is
@@ -478,8 +350,5 @@ func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 // organizations without a query per row. Keys without rows are not in the map.
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "settings.LoadByOrganizationID", "settings")
-	}
-	return m, nil
+	return m, wrapErr(err, "settings.LoadByOrganizationID", "settings")
 }

@@ -97,11 +97,8 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // Create inserts a row into table shipment_items and returns it as stored,
 // defaults applied.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	var v ShipmentItem
-	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsCreate, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), &v); err != nil {
-		return ShipmentItem{}, wrapErr(err, "shipment_items.Create", "shipment_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsCreate, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), scanShipmentItem)
+	return v, wrapErr(err, "shipment_items.Create", "shipment_items")
 }
 
 const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
@@ -111,11 +108,8 @@ WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo. If there is none, the error matches runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	var v ShipmentItem
-	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsFindByID, shipmentID, orderID, lineNo), &v); err != nil {
-		return ShipmentItem{}, wrapErr(err, "shipment_items.FindByID", "shipment_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsFindByID, shipmentID, orderID, lineNo), scanShipmentItem)
+	return v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
 }
 
 const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
@@ -125,42 +119,15 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" OR
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.FindAll", "shipment_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanShipmentItem)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.FindAll", "shipment_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanShipmentItem)
+	return items, wrapErr(err, "shipment_items.FindAll", "shipment_items")
 }
 
 // Stream yields every row of table shipment_items, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
-	return func(yield func(ShipmentItem, error) bool) {
-		rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
-		if err != nil {
-			yield(ShipmentItem{}, wrapErr(err, "shipment_items.Stream", "shipment_items"))
-			return
-		}
-		defer rows.Close()
-		var v ShipmentItem
-		for rows.Next() {
-			v = ShipmentItem{}
-			if err := scanShipmentItem(rows, &v); err != nil {
-				yield(ShipmentItem{}, wrapErr(err, "shipment_items.Stream", "shipment_items"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(ShipmentItem{}, wrapErr(err, "shipment_items.Stream", "shipment_items"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, sqlShipmentItemsFindAll)
 }
 
 const sqlShipmentItemsListFirst = `-- name: shipment_items.List replica=ok
@@ -178,30 +145,16 @@ LIMIT $4`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ShipmentItem], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlShipmentItemsListFirst, size+1)
-	} else {
-		var shipmentID uuid.UUID
-		var orderID uuid.UUID
-		var lineNo int16
-		if err := runtime.DecodeCursor(page.After, &shipmentID, &orderID, &lineNo); err != nil {
-			return runtime.Page[ShipmentItem]{}, wrapErr(err, "shipment_items.List", "shipment_items")
-		}
-		rows, err = r.db.Query(ctx, sqlShipmentItemsListAfter, shipmentID, orderID, lineNo, size+1)
-	}
-	if err != nil {
-		return runtime.Page[ShipmentItem]{}, wrapErr(err, "shipment_items.List", "shipment_items")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanShipmentItem)
-	if err != nil {
-		return runtime.Page[ShipmentItem]{}, wrapErr(err, "shipment_items.List", "shipment_items")
-	}
-	return runtime.NewPage(items, size, func(v *ShipmentItem) string {
-		return runtime.EncodeCursor(v.ShipmentID, v.OrderID, v.LineNo)
-	}), nil
+	var shipmentID uuid.UUID
+	var orderID uuid.UUID
+	var lineNo int16
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ShipmentItem]{
+		First: sqlShipmentItemsListFirst,
+		After: sqlShipmentItemsListAfter,
+		Scan:  scanShipmentItem,
+		Key:   func(v *ShipmentItem) []any { return []any{v.ShipmentID, v.OrderID, v.LineNo} },
+	}, &shipmentID, &orderID, &lineNo)
+	return p, wrapErr(err, "shipment_items.List", "shipment_items")
 }
 
 const sqlShipmentItemsUpdate = `-- name: shipment_items.Update
@@ -228,10 +181,7 @@ DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "l
 // orderID and lineNo and reports whether there was one.
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlShipmentItemsDelete, shipmentID, orderID, lineNo)
-	if err != nil {
-		return false, wrapErr(err, "shipment_items.Delete", "shipment_items")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "shipment_items.Delete", "shipment_items")
 }
 
 const sqlShipmentItemsCount = `-- name: shipment_items.Count replica=ok
@@ -239,67 +189,27 @@ SELECT count(*) FROM "shipment_items"`
 
 // Count returns the number of rows of table shipment_items.
 func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlShipmentItemsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "shipment_items.Count", "shipment_items")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShipmentItemsCount))
+	return n, wrapErr(err, "shipment_items.Count", "shipment_items")
 }
 
-// copyShipmentItemsSource feeds rows of NewShipmentItem to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copyShipmentItemsSource struct {
-	rows []NewShipmentItem
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyShipmentItemsSource) columns() []string {
-	return []string{"shipment_id", "order_id", "line_no", "quantity"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyShipmentItemsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyShipmentItemsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.ShipmentID)
-	v = append(v, n.OrderID)
-	v = append(v, n.LineNo)
-	v = append(v, n.Quantity)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyShipmentItemsSource) Err() error {
-	return nil
-}
+// copyShipmentItems sends rows of NewShipmentItem to table shipment_items with
+// COPY, reading each value in place.
+var copyShipmentItems = runtime.NewCopier(
+	"shipment_items",
+	nil,
+	runtime.CopyValue("shipment_id", func(n *NewShipmentItem) any { return &n.ShipmentID }),
+	runtime.CopyValue("order_id", func(n *NewShipmentItem) any { return &n.OrderID }),
+	runtime.CopyValue("line_no", func(n *NewShipmentItem) any { return &n.LineNo }),
+	runtime.CopyValue("quantity", func(n *NewShipmentItem) any { return &n.Quantity }),
+)
 
 // CreateMany inserts rows into table shipment_items with the COPY protocol and
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyShipmentItemsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipment_items"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
-	}
-	return n, nil
+	n, err := copyShipmentItems.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
 }
 
 const sqlShipmentItemsCreateManyReturning = `-- name: shipment_items.CreateManyReturning
@@ -317,26 +227,16 @@ func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewSh
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]int16, len(rows))
-	a4 := make([]int32, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ShipmentID
-		a2[i] = n.OrderID
-		a3[i] = n.LineNo
-		a4[i] = n.Quantity
-	}
-	res, err := r.db.Query(ctx, sqlShipmentItemsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanShipmentItem)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlShipmentItemsCreateManyReturning,
+		runtime.Column(rows, func(n *NewShipmentItem) uuid.UUID { return n.ShipmentID }),
+		runtime.Column(rows, func(n *NewShipmentItem) uuid.UUID { return n.OrderID }),
+		runtime.Column(rows, func(n *NewShipmentItem) int16 { return n.LineNo }),
+		runtime.Column(rows, func(n *NewShipmentItem) int32 { return n.Quantity }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanShipmentItem)
+	return items, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
 }
 
 const sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo
@@ -352,11 +252,8 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // every column of n except the key's and the primary key's; an optional field left
 // unset keeps the column's value.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	var v ShipmentItem
-	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), &v); err != nil {
-		return ShipmentItem{}, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), scanShipmentItem)
+	return v, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
 const sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
@@ -404,14 +301,8 @@ WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
 // shipmentID, in primary key order.
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentItemsListByShipmentID, shipmentID)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanShipmentItem)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanShipmentItem)
+	return items, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
 }
 
 const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipmentID replica=ok
@@ -422,27 +313,11 @@ WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
 // shipment_id is one of keys, grouped by shipment_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
-	m := make(map[uuid.UUID][]ShipmentItem)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]ShipmentItem{}, nil
 	}
 	rows, err := db.Query(ctx, sqlShipmentItemsLoadByShipmentID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v ShipmentItem
-		if err := scanShipmentItem(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.ShipmentID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanShipmentItem, func(v *ShipmentItem) uuid.UUID { return v.ShipmentID })
 }
 
 // LoadByShipmentID returns the rows of table shipment_items whose shipment_id is
@@ -451,8 +326,5 @@ func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []
 // without a query per row. Keys without rows are not in the map.
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")
-	}
-	return m, nil
+	return m, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")
 }

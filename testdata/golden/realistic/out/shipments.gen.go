@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -87,38 +86,15 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewShipment) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Carrier
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "carrier",
-				Message: "must be at most 32 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesShipmentCarrier.Check(&f, "carrier", n.Carrier)
 	if n.TrackingNo != nil {
-		v := *n.TrackingNo
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "tracking_no",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesShipmentTrackingNo.Check(&f, "tracking_no", (*n.TrackingNo))
 	}
 	if n.Status.Set {
-		v := n.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"",
-			})
-		}
+		f.Check("status", n.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "shipments", fields)
-	}
-	return nil
+	return f.Err("shipments")
 }
 
 // Validate checks u against the spec's rules for table shipments, field by field
@@ -127,39 +103,29 @@ func (n *NewShipment) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *ShipmentUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Carrier.Set {
-		v := u.Carrier.Value
-		if runtime.LongerThan(v, 32) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "carrier",
-				Message: "must be at most 32 characters long",
-			})
-		}
+		rulesShipmentCarrier.Check(&f, "carrier", u.Carrier.Value)
 	}
 	if u.TrackingNo.Set && u.TrackingNo.Value != nil {
-		v := *u.TrackingNo.Value
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "tracking_no",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesShipmentTrackingNo.Check(&f, "tracking_no", (*u.TrackingNo.Value))
 	}
 	if u.Status.Set {
-		v := u.Status.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "status",
-				Message: "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"",
-			})
-		}
+		f.Check("status", u.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "shipments", fields)
-	}
-	return nil
+	return f.Err("shipments")
 }
+
+var (
+	// rulesShipmentCarrier are the rules of column shipments.carrier.
+	rulesShipmentCarrier = runtime.TextRules{
+		MaxLength: 32,
+	}
+	// rulesShipmentTrackingNo are the rules of column shipments.tracking_no.
+	rulesShipmentTrackingNo = runtime.TextRules{
+		MaxLength: 64,
+	}
+)
 
 // scanShipment reads a row of table shipments, columns in table order, into v.
 func scanShipment(row pgx.Row, v *Shipment) error {
@@ -177,11 +143,8 @@ func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, err
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
 	}
-	var v Shipment
-	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsCreate, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), &v); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentsCreate, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), scanShipment)
+	return v, wrapErr(err, "shipments.Create", "shipments")
 }
 
 const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
@@ -191,11 +154,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table shipments with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	var v Shipment
-	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsFindByID, id), &v); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.FindByID", "shipments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentsFindByID, id), scanShipment)
+	return v, wrapErr(err, "shipments.FindByID", "shipments")
 }
 
 const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
@@ -205,42 +165,15 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 // the whole result in memory; use List or Stream for large tables.
 func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.FindAll", "shipments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanShipment)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.FindAll", "shipments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanShipment)
+	return items, wrapErr(err, "shipments.FindAll", "shipments")
 }
 
 // Stream yields every row of table shipments, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
-	return func(yield func(Shipment, error) bool) {
-		rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
-		if err != nil {
-			yield(Shipment{}, wrapErr(err, "shipments.Stream", "shipments"))
-			return
-		}
-		defer rows.Close()
-		var v Shipment
-		for rows.Next() {
-			v = Shipment{}
-			if err := scanShipment(rows, &v); err != nil {
-				yield(Shipment{}, wrapErr(err, "shipments.Stream", "shipments"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Shipment{}, wrapErr(err, "shipments.Stream", "shipments"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, sqlShipmentsFindAll)
 }
 
 const sqlShipmentsListFirst = `-- name: shipments.List replica=ok
@@ -258,28 +191,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlShipmentsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Shipment]{}, wrapErr(err, "shipments.List", "shipments")
-		}
-		rows, err = r.db.Query(ctx, sqlShipmentsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Shipment]{}, wrapErr(err, "shipments.List", "shipments")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanShipment)
-	if err != nil {
-		return runtime.Page[Shipment]{}, wrapErr(err, "shipments.List", "shipments")
-	}
-	return runtime.NewPage(items, size, func(v *Shipment) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
+		First: sqlShipmentsListFirst,
+		After: sqlShipmentsListAfter,
+		Scan:  scanShipment,
+		Key:   func(v *Shipment) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "shipments.List", "shipments")
 }
 
 const sqlShipmentsUpdate = `-- name: shipments.Update
@@ -314,10 +233,7 @@ DELETE FROM "shipments" WHERE "id" = $1`
 // there was one.
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlShipmentsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "shipments.Delete", "shipments")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "shipments.Delete", "shipments")
 }
 
 const sqlShipmentsCount = `-- name: shipments.Count replica=ok
@@ -325,11 +241,8 @@ SELECT count(*) FROM "shipments"`
 
 // Count returns the number of rows of table shipments.
 func (r *ShipmentRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlShipmentsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "shipments.Count", "shipments")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlShipmentsCount))
+	return n, wrapErr(err, "shipments.Count", "shipments")
 }
 
 const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs replica=ok
@@ -344,143 +257,35 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlShipmentsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.FindByIDs", "shipments")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanShipment)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.FindByIDs", "shipments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanShipment)
+	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
 }
 
-// copyShipmentsSource feeds rows of NewShipment to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyShipmentsSource struct {
-	rows []NewShipment
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyShipmentsSource) maskOf(n *NewShipment) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Status.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyShipmentsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "order_id")
-	cols = append(cols, "warehouse_id")
-	cols = append(cols, "carrier")
-	cols = append(cols, "tracking_no")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "status")
-	}
-	cols = append(cols, "shipped_at")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyShipmentsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyShipmentsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrderID)
-	v = append(v, n.WarehouseID)
-	v = append(v, n.Carrier)
-	v = append(v, n.TrackingNo)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Status.Value)
-	}
-	v = append(v, n.ShippedAt)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyShipmentsSource) Err() error {
-	return nil
-}
+// copyShipments sends rows of NewShipment to table shipments with COPY, reading
+// each value in place.
+var copyShipments = runtime.NewCopier(
+	"shipments",
+	nil,
+	runtime.CopyOpt("id", func(n *NewShipment) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("order_id", func(n *NewShipment) any { return &n.OrderID }),
+	runtime.CopyValue("warehouse_id", func(n *NewShipment) any { return &n.WarehouseID }),
+	runtime.CopyValue("carrier", func(n *NewShipment) any { return &n.Carrier }),
+	runtime.CopyValue("tracking_no", func(n *NewShipment) any { return &n.TrackingNo }),
+	runtime.CopyOpt("status", func(n *NewShipment) *runtime.Opt[ShipmentStatus] { return &n.Status }),
+	runtime.CopyValue("shipped_at", func(n *NewShipment) any { return &n.ShippedAt }),
+)
 
 // CreateMany inserts rows into table shipments with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "shipments.CreateMany", "shipments")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyShipmentsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyShipmentsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "shipments.CreateMany", "shipments")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyShipmentsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"shipments"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "shipments.CreateMany", "shipments")
-	}
-	return total, nil
+	n, err := copyShipments.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "shipments.CreateMany", "shipments")
 }
 
 const sqlShipmentsCreateManyReturning = `-- name: shipments.CreateManyReturning
@@ -501,32 +306,19 @@ func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipme
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]int16, len(rows))
-	a4 := make([]string, len(rows))
-	a5 := make([]*string, len(rows))
-	a6 := make([]*ShipmentStatus, len(rows))
-	a7 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.OrderID
-		a3[i] = n.WarehouseID
-		a4[i] = n.Carrier
-		a5[i] = n.TrackingNo
-		a6[i] = n.Status.Ptr()
-		a7[i] = n.ShippedAt
-	}
-	res, err := r.db.Query(ctx, sqlShipmentsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanShipment)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlShipmentsCreateManyReturning,
+		runtime.Column(rows, func(n *NewShipment) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewShipment) uuid.UUID { return n.OrderID }),
+		runtime.Column(rows, func(n *NewShipment) int16 { return n.WarehouseID }),
+		runtime.Column(rows, func(n *NewShipment) string { return n.Carrier }),
+		runtime.Column(rows, func(n *NewShipment) *string { return n.TrackingNo }),
+		runtime.Column(rows, func(n *NewShipment) *ShipmentStatus { return n.Status.Ptr() }),
+		runtime.Column(rows, func(n *NewShipment) *time.Time { return n.ShippedAt }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanShipment)
+	return items, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 }
 
 const sqlShipmentsUpsertByTrackingNo = `-- name: shipments.UpsertByTrackingNo
@@ -549,11 +341,8 @@ func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (S
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 	}
-	var v Shipment
-	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsUpsertByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), &v); err != nil {
-		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentsUpsertByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), scanShipment)
+	return v, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 }
 
 const sqlShipmentsCreateIfAbsentByTrackingNo = `-- name: shipments.CreateIfAbsentByTrackingNo
@@ -603,14 +392,8 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsListByOrderID, orderID)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.ListByOrderID", "shipments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanShipment)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.ListByOrderID", "shipments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanShipment)
+	return items, wrapErr(err, "shipments.ListByOrderID", "shipments")
 }
 
 const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
@@ -621,27 +404,11 @@ WHERE "order_id" = ANY($1) ORDER BY "id"`
 // of keys, grouped by order_id, each group in primary key order, with one query.
 // Keys without rows are not in the map.
 func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
-	m := make(map[uuid.UUID][]Shipment)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Shipment{}, nil
 	}
 	rows, err := db.Query(ctx, sqlShipmentsLoadByOrderID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Shipment
-		if err := scanShipment(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrderID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanShipment, func(v *Shipment) uuid.UUID { return v.OrderID })
 }
 
 // LoadByOrderID returns the rows of table shipments whose order_id is one of keys,
@@ -650,10 +417,7 @@ func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 // row. Keys without rows are not in the map.
 func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.LoadByOrderID", "shipments")
-	}
-	return m, nil
+	return m, wrapErr(err, "shipments.LoadByOrderID", "shipments")
 }
 
 const sqlShipmentsListByWarehouseID = `-- name: shipments.ListByWarehouseID replica=ok
@@ -664,14 +428,8 @@ WHERE "warehouse_id" = $1 ORDER BY "id"`
 // warehouseID, in primary key order.
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsListByWarehouseID, warehouseID)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanShipment)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanShipment)
+	return items, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
 }
 
 const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID replica=ok
@@ -682,27 +440,11 @@ WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
 // warehouse_id is one of keys, grouped by warehouse_id, each group in primary key
 // order, with one query. Keys without rows are not in the map.
 func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Shipment, error) {
-	m := make(map[int16][]Shipment)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int16][]Shipment{}, nil
 	}
 	rows, err := db.Query(ctx, sqlShipmentsLoadByWarehouseID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Shipment
-		if err := scanShipment(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.WarehouseID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanShipment, func(v *Shipment) int16 { return v.WarehouseID })
 }
 
 // LoadByWarehouseID returns the rows of table shipments whose warehouse_id is one
@@ -711,10 +453,7 @@ func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 // without a query per row. Keys without rows are not in the map.
 func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.LoadByWarehouseID", "shipments")
-	}
-	return m, nil
+	return m, wrapErr(err, "shipments.LoadByWarehouseID", "shipments")
 }
 
 // LoadShipmentItems returns the rows of table shipment_items that reference each
@@ -727,8 +466,5 @@ func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "shipments.LoadShipmentItems", "shipments")
-	}
-	return m, nil
+	return m, wrapErr(err, "shipments.LoadShipmentItems", "shipments")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -123,11 +122,8 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 // Create inserts a row into table subscriptions and returns it as stored, defaults
 // applied.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
-	var v Subscription
-	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsCreate, n.ID.Ptr(), n.OrganizationID, n.PlanID, n.Seats.Ptr(), n.CurrentPeriodStart, n.CurrentPeriodEnd, n.CanceledAt), &v); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSubscriptionsCreate, n.ID.Ptr(), n.OrganizationID, n.PlanID, n.Seats.Ptr(), n.CurrentPeriodStart, n.CurrentPeriodEnd, n.CanceledAt), scanSubscription)
+	return v, wrapErr(err, "subscriptions.Create", "subscriptions")
 }
 
 const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
@@ -137,11 +133,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table subscriptions with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	var v Subscription
-	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsFindByID, id), &v); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.FindByID", "subscriptions")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSubscriptionsFindByID, id), scanSubscription)
+	return v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
 }
 
 const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
@@ -151,42 +144,15 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 // holds the whole result in memory; use List or Stream for large tables.
 func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.FindAll", "subscriptions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSubscription)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.FindAll", "subscriptions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSubscription)
+	return items, wrapErr(err, "subscriptions.FindAll", "subscriptions")
 }
 
 // Stream yields every row of table subscriptions, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
-	return func(yield func(Subscription, error) bool) {
-		rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
-		if err != nil {
-			yield(Subscription{}, wrapErr(err, "subscriptions.Stream", "subscriptions"))
-			return
-		}
-		defer rows.Close()
-		var v Subscription
-		for rows.Next() {
-			v = Subscription{}
-			if err := scanSubscription(rows, &v); err != nil {
-				yield(Subscription{}, wrapErr(err, "subscriptions.Stream", "subscriptions"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Subscription{}, wrapErr(err, "subscriptions.Stream", "subscriptions"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, sqlSubscriptionsFindAll)
 }
 
 const sqlSubscriptionsListFirst = `-- name: subscriptions.List replica=ok
@@ -204,28 +170,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlSubscriptionsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Subscription]{}, wrapErr(err, "subscriptions.List", "subscriptions")
-		}
-		rows, err = r.db.Query(ctx, sqlSubscriptionsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Subscription]{}, wrapErr(err, "subscriptions.List", "subscriptions")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanSubscription)
-	if err != nil {
-		return runtime.Page[Subscription]{}, wrapErr(err, "subscriptions.List", "subscriptions")
-	}
-	return runtime.NewPage(items, size, func(v *Subscription) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
+		First: sqlSubscriptionsListFirst,
+		After: sqlSubscriptionsListAfter,
+		Scan:  scanSubscription,
+		Key:   func(v *Subscription) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "subscriptions.List", "subscriptions")
 }
 
 const sqlSubscriptionsUpdate = `-- name: subscriptions.Update
@@ -258,10 +210,7 @@ DELETE FROM "subscriptions" WHERE "id" = $1`
 // whether there was one.
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSubscriptionsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "subscriptions.Delete", "subscriptions")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "subscriptions.Delete", "subscriptions")
 }
 
 const sqlSubscriptionsCount = `-- name: subscriptions.Count replica=ok
@@ -269,11 +218,8 @@ SELECT count(*) FROM "subscriptions"`
 
 // Count returns the number of rows of table subscriptions.
 func (r *SubscriptionRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlSubscriptionsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "subscriptions.Count", "subscriptions")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSubscriptionsCount))
+	return n, wrapErr(err, "subscriptions.Count", "subscriptions")
 }
 
 const sqlSubscriptionsFindByIDs = `-- name: subscriptions.FindByIDs replica=ok
@@ -288,140 +234,32 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanSubscription)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanSubscription)
+	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 }
 
-// copySubscriptionsSource feeds rows of NewSubscription to pgx's CopyFrom, reading
-// the struct fields directly. It sends the rows whose set optional fields are
-// mask, with the columns of that mask.
-type copySubscriptionsSource struct {
-	rows []NewSubscription
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copySubscriptionsSource) maskOf(n *NewSubscription) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Seats.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copySubscriptionsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "organization_id")
-	cols = append(cols, "plan_id")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "seats")
-	}
-	cols = append(cols, "current_period_start")
-	cols = append(cols, "current_period_end")
-	cols = append(cols, "canceled_at")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copySubscriptionsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copySubscriptionsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrganizationID)
-	v = append(v, n.PlanID)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Seats.Value)
-	}
-	v = append(v, n.CurrentPeriodStart)
-	v = append(v, n.CurrentPeriodEnd)
-	v = append(v, n.CanceledAt)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copySubscriptionsSource) Err() error {
-	return nil
-}
+// copySubscriptions sends rows of NewSubscription to table subscriptions with
+// COPY, reading each value in place.
+var copySubscriptions = runtime.NewCopier(
+	"subscriptions",
+	nil,
+	runtime.CopyOpt("id", func(n *NewSubscription) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("organization_id", func(n *NewSubscription) any { return &n.OrganizationID }),
+	runtime.CopyValue("plan_id", func(n *NewSubscription) any { return &n.PlanID }),
+	runtime.CopyOpt("seats", func(n *NewSubscription) *runtime.Opt[int32] { return &n.Seats }),
+	runtime.CopyValue("current_period_start", func(n *NewSubscription) any { return &n.CurrentPeriodStart }),
+	runtime.CopyValue("current_period_end", func(n *NewSubscription) any { return &n.CurrentPeriodEnd }),
+	runtime.CopyValue("canceled_at", func(n *NewSubscription) any { return &n.CanceledAt }),
+)
 
 // CreateMany inserts rows into table subscriptions with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copySubscriptionsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copySubscriptionsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copySubscriptionsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriptions"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
-	}
-	return total, nil
+	n, err := copySubscriptions.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 }
 
 const sqlSubscriptionsCreateManyReturning = `-- name: subscriptions.CreateManyReturning
@@ -439,32 +277,19 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]uuid.UUID, len(rows))
-	a3 := make([]uuid.UUID, len(rows))
-	a4 := make([]*int32, len(rows))
-	a5 := make([]time.Time, len(rows))
-	a6 := make([]time.Time, len(rows))
-	a7 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.OrganizationID
-		a3[i] = n.PlanID
-		a4[i] = n.Seats.Ptr()
-		a5[i] = n.CurrentPeriodStart
-		a6[i] = n.CurrentPeriodEnd
-		a7[i] = n.CanceledAt
-	}
-	res, err := r.db.Query(ctx, sqlSubscriptionsCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanSubscription)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlSubscriptionsCreateManyReturning,
+		runtime.Column(rows, func(n *NewSubscription) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewSubscription) uuid.UUID { return n.OrganizationID }),
+		runtime.Column(rows, func(n *NewSubscription) uuid.UUID { return n.PlanID }),
+		runtime.Column(rows, func(n *NewSubscription) *int32 { return n.Seats.Ptr() }),
+		runtime.Column(rows, func(n *NewSubscription) time.Time { return n.CurrentPeriodStart }),
+		runtime.Column(rows, func(n *NewSubscription) time.Time { return n.CurrentPeriodEnd }),
+		runtime.Column(rows, func(n *NewSubscription) *time.Time { return n.CanceledAt }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanSubscription)
+	return items, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 }
 
 const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID replica=ok
@@ -475,14 +300,8 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // organization_id is organizationID, in primary key order.
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSubscription)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSubscription)
+	return items, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
 }
 
 const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrganizationID replica=ok
@@ -493,27 +312,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "id"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
-	m := make(map[uuid.UUID][]Subscription)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Subscription{}, nil
 	}
 	rows, err := db.Query(ctx, sqlSubscriptionsLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Subscription
-		if err := scanSubscription(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanSubscription, func(v *Subscription) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table subscriptions whose
@@ -523,10 +326,7 @@ func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, key
 // are not in the map.
 func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
-	}
-	return m, nil
+	return m, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
 }
 
 const sqlSubscriptionsListByPlanID = `-- name: subscriptions.ListByPlanID replica=ok
@@ -537,14 +337,8 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsListByPlanID, planID)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSubscription)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSubscription)
+	return items, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
 }
 
 const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replica=ok
@@ -555,27 +349,11 @@ WHERE "plan_id" = ANY($1) ORDER BY "id"`
 // is one of keys, grouped by plan_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
-	m := make(map[uuid.UUID][]Subscription)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Subscription{}, nil
 	}
 	rows, err := db.Query(ctx, sqlSubscriptionsLoadByPlanID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Subscription
-		if err := scanSubscription(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.PlanID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanSubscription, func(v *Subscription) uuid.UUID { return v.PlanID })
 }
 
 // LoadByPlanID returns the rows of table subscriptions whose plan_id is one of
@@ -584,10 +362,7 @@ func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 // query per row. Keys without rows are not in the map.
 func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.LoadByPlanID", "subscriptions")
-	}
-	return m, nil
+	return m, wrapErr(err, "subscriptions.LoadByPlanID", "subscriptions")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
@@ -600,8 +375,5 @@ func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscript
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "subscriptions.LoadInvoices", "subscriptions")
-	}
-	return m, nil
+	return m, wrapErr(err, "subscriptions.LoadInvoices", "subscriptions")
 }

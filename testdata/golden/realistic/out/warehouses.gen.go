@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"strings"
 )
 
 // Warehouse is one row of table warehouses.
@@ -66,29 +65,10 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewWarehouse) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Code
-		if runtime.LongerThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 8 characters long",
-			})
-		}
-	}
-	{
-		v := strings.TrimRight(n.Country, " ")
-		if runtime.LongerThan(v, 2) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "country",
-				Message: "must be at most 2 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "warehouses", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesWarehouseCode.Check(&f, "code", n.Code)
+	rulesWarehouseCountry.Check(&f, "country", n.Country)
+	return f.Err("warehouses")
 }
 
 // Validate checks u against the spec's rules for table warehouses, field by field
@@ -97,30 +77,27 @@ func (n *NewWarehouse) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *WarehouseUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Code.Set {
-		v := u.Code.Value
-		if runtime.LongerThan(v, 8) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 8 characters long",
-			})
-		}
+		rulesWarehouseCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Country.Set {
-		v := strings.TrimRight(u.Country.Value, " ")
-		if runtime.LongerThan(v, 2) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "country",
-				Message: "must be at most 2 characters long",
-			})
-		}
+		rulesWarehouseCountry.Check(&f, "country", u.Country.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "warehouses", fields)
-	}
-	return nil
+	return f.Err("warehouses")
 }
+
+var (
+	// rulesWarehouseCode are the rules of column warehouses.code.
+	rulesWarehouseCode = runtime.TextRules{
+		MaxLength: 8,
+	}
+	// rulesWarehouseCountry are the rules of column warehouses.country.
+	rulesWarehouseCountry = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 2,
+	}
+)
 
 // scanWarehouse reads a row of table warehouses, columns in table order, into v.
 func scanWarehouse(row pgx.Row, v *Warehouse) error {
@@ -138,11 +115,8 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
-	var v Warehouse
-	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesCreate, n.Code, n.Name, n.Country), &v); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesCreate, n.Code, n.Name, n.Country), scanWarehouse)
+	return v, wrapErr(err, "warehouses.Create", "warehouses")
 }
 
 const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
@@ -152,11 +126,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table warehouses with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
-	var v Warehouse
-	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesFindByID, id), &v); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.FindByID", "warehouses")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesFindByID, id), scanWarehouse)
+	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
@@ -166,42 +137,15 @@ SELECT "id", "code", "name", "country" FROM "warehouses" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.FindAll", "warehouses")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanWarehouse)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.FindAll", "warehouses")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanWarehouse)
+	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
 }
 
 // Stream yields every row of table warehouses, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
-	return func(yield func(Warehouse, error) bool) {
-		rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
-		if err != nil {
-			yield(Warehouse{}, wrapErr(err, "warehouses.Stream", "warehouses"))
-			return
-		}
-		defer rows.Close()
-		var v Warehouse
-		for rows.Next() {
-			v = Warehouse{}
-			if err := scanWarehouse(rows, &v); err != nil {
-				yield(Warehouse{}, wrapErr(err, "warehouses.Stream", "warehouses"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Warehouse{}, wrapErr(err, "warehouses.Stream", "warehouses"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
@@ -219,28 +163,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlWarehousesListFirst, size+1)
-	} else {
-		var id int16
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Warehouse]{}, wrapErr(err, "warehouses.List", "warehouses")
-		}
-		rows, err = r.db.Query(ctx, sqlWarehousesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Warehouse]{}, wrapErr(err, "warehouses.List", "warehouses")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanWarehouse)
-	if err != nil {
-		return runtime.Page[Warehouse]{}, wrapErr(err, "warehouses.List", "warehouses")
-	}
-	return runtime.NewPage(items, size, func(v *Warehouse) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int16
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
+		First: sqlWarehousesListFirst,
+		After: sqlWarehousesListAfter,
+		Scan:  scanWarehouse,
+		Key:   func(v *Warehouse) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
 const sqlWarehousesUpdate = `-- name: warehouses.Update
@@ -272,10 +202,7 @@ DELETE FROM "warehouses" WHERE "id" = $1`
 // there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlWarehousesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "warehouses.Delete", "warehouses")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
 }
 
 const sqlWarehousesCount = `-- name: warehouses.Count replica=ok
@@ -283,11 +210,8 @@ SELECT count(*) FROM "warehouses"`
 
 // Count returns the number of rows of table warehouses.
 func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlWarehousesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "warehouses.Count", "warehouses")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWarehousesCount))
+	return n, wrapErr(err, "warehouses.Count", "warehouses")
 }
 
 const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs replica=ok
@@ -302,72 +226,29 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlWarehousesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.FindByIDs", "warehouses")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanWarehouse)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.FindByIDs", "warehouses")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanWarehouse)
+	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehousesSource feeds rows of NewWarehouse to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyWarehousesSource struct {
-	rows []NewWarehouse
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyWarehousesSource) columns() []string {
-	return []string{"code", "name", "country"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyWarehousesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyWarehousesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Code)
-	v = append(v, n.Name)
-	v = append(v, n.Country)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyWarehousesSource) Err() error {
-	return nil
-}
+// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY, reading
+// each value in place.
+var copyWarehouses = runtime.NewCopier(
+	"warehouses",
+	nil,
+	runtime.CopyValue("code", func(n *NewWarehouse) any { return &n.Code }),
+	runtime.CopyValue("name", func(n *NewWarehouse) any { return &n.Name }),
+	runtime.CopyValue("country", func(n *NewWarehouse) any { return &n.Country }),
+)
 
 // CreateMany inserts rows into table warehouses with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "warehouses.CreateMany", "warehouses")
 	}
-	s := &copyWarehousesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"warehouses"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "warehouses.CreateMany", "warehouses")
-	}
-	return n, nil
+	n, err := copyWarehouses.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
 }
 
 const sqlWarehousesCreateManyReturning = `-- name: warehouses.CreateManyReturning
@@ -388,24 +269,15 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Code
-		a2[i] = n.Name
-		a3[i] = n.Country
-	}
-	res, err := r.db.Query(ctx, sqlWarehousesCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanWarehouse)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlWarehousesCreateManyReturning,
+		runtime.Column(rows, func(n *NewWarehouse) string { return n.Code }),
+		runtime.Column(rows, func(n *NewWarehouse) string { return n.Name }),
+		runtime.Column(rows, func(n *NewWarehouse) string { return n.Country }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanWarehouse)
+	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 }
 
 const sqlWarehousesUpsertByCode = `-- name: warehouses.UpsertByCode
@@ -425,11 +297,8 @@ func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Wareh
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 	}
-	var v Warehouse
-	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesUpsertByCode, n.Code, n.Name, n.Country), &v); err != nil {
-		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesUpsertByCode, n.Code, n.Name, n.Country), scanWarehouse)
+	return v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 }
 
 const sqlWarehousesCreateIfAbsentByCode = `-- name: warehouses.CreateIfAbsentByCode
@@ -481,10 +350,7 @@ func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.LoadInventories", "warehouses")
-	}
-	return m, nil
+	return m, wrapErr(err, "warehouses.LoadInventories", "warehouses")
 }
 
 // LoadShipments returns the rows of table shipments that reference each of parents
@@ -497,8 +363,5 @@ func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) 
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "warehouses.LoadShipments", "warehouses")
-	}
-	return m, nil
+	return m, wrapErr(err, "warehouses.LoadShipments", "warehouses")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -84,29 +83,12 @@ var (
 // failing field (JSON names), each with the first rule it fails. The repository
 // calls it before any SQL.
 func (n *NewWebhookDelivery) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Event
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "event",
-				Message: "must be at most 64 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesWebhookDeliveryEvent.Check(&f, "event", n.Event)
 	if n.State.Set {
-		v := n.State.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "state",
-				Message: "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"",
-			})
-		}
+		f.Check("state", n.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "webhook_deliveries", fields)
-	}
-	return nil
+	return f.Err("webhook_deliveries")
 }
 
 // Validate checks u against the spec's rules for table webhook_deliveries, field
@@ -115,30 +97,22 @@ func (n *NewWebhookDelivery) Validate() error {
 // of kind Validation whose Fields list every failing field (JSON names), each with
 // the first rule it fails. The repository calls it before any SQL.
 func (u *WebhookDeliveryUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Event.Set {
-		v := u.Event.Value
-		if runtime.LongerThan(v, 64) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "event",
-				Message: "must be at most 64 characters long",
-			})
-		}
+		rulesWebhookDeliveryEvent.Check(&f, "event", u.Event.Value)
 	}
 	if u.State.Set {
-		v := u.State.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "state",
-				Message: "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"",
-			})
-		}
+		f.Check("state", u.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "webhook_deliveries", fields)
-	}
-	return nil
+	return f.Err("webhook_deliveries")
 }
+
+var (
+	// rulesWebhookDeliveryEvent are the rules of column webhook_deliveries.event.
+	rulesWebhookDeliveryEvent = runtime.TextRules{
+		MaxLength: 64,
+	}
+)
 
 // scanWebhookDelivery reads a row of table webhook_deliveries, columns in table
 // order, into v.
@@ -157,11 +131,8 @@ func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) 
 	if err := n.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
 	}
-	var v WebhookDelivery
-	if err := scanWebhookDelivery(r.db.QueryRow(ctx, sqlWebhookDeliveriesCreate, n.WebhookID, n.Event, n.Payload, n.State.Ptr(), n.Attempts.Ptr(), n.NextTryAt, n.Response), &v); err != nil {
-		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhookDeliveriesCreate, n.WebhookID, n.Event, n.Payload, n.State.Ptr(), n.Attempts.Ptr(), n.NextTryAt, n.Response), scanWebhookDelivery)
+	return v, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID replica=ok
@@ -171,11 +142,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table webhook_deliveries with the given id. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	var v WebhookDelivery
-	if err := scanWebhookDelivery(r.db.QueryRow(ctx, sqlWebhookDeliveriesFindByID, id), &v); err != nil {
-		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhookDeliveriesFindByID, id), scanWebhookDelivery)
+	return v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
@@ -185,42 +153,15 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 // It holds the whole result in memory; use List or Stream for large tables.
 func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, error) {
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanWebhookDelivery)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanWebhookDelivery)
+	return items, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 }
 
 // Stream yields every row of table webhook_deliveries, ordered by primary key,
 // reading them from the server as the loop goes: memory use does not grow with the
 // table. An error ends the sequence.
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
-	return func(yield func(WebhookDelivery, error) bool) {
-		rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
-		if err != nil {
-			yield(WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries"))
-			return
-		}
-		defer rows.Close()
-		var v WebhookDelivery
-		for rows.Next() {
-			v = WebhookDelivery{}
-			if err := scanWebhookDelivery(rows, &v); err != nil {
-				yield(WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, sqlWebhookDeliveriesFindAll)
 }
 
 const sqlWebhookDeliveriesListFirst = `-- name: webhook_deliveries.List replica=ok
@@ -238,28 +179,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlWebhookDeliveriesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[WebhookDelivery]{}, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
-		}
-		rows, err = r.db.Query(ctx, sqlWebhookDeliveriesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[WebhookDelivery]{}, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanWebhookDelivery)
-	if err != nil {
-		return runtime.Page[WebhookDelivery]{}, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
-	}
-	return runtime.NewPage(items, size, func(v *WebhookDelivery) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
+		First: sqlWebhookDeliveriesListFirst,
+		After: sqlWebhookDeliveriesListAfter,
+		Scan:  scanWebhookDelivery,
+		Key:   func(v *WebhookDelivery) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesUpdate = `-- name: webhook_deliveries.Update
@@ -297,10 +224,7 @@ DELETE FROM "webhook_deliveries" WHERE "id" = $1`
 // whether there was one.
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlWebhookDeliveriesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesCount = `-- name: webhook_deliveries.Count replica=ok
@@ -308,11 +232,8 @@ SELECT count(*) FROM "webhook_deliveries"`
 
 // Count returns the number of rows of table webhook_deliveries.
 func (r *WebhookDeliveryRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlWebhookDeliveriesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "webhook_deliveries.Count", "webhook_deliveries")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWebhookDeliveriesCount))
+	return n, wrapErr(err, "webhook_deliveries.Count", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesFindByIDs = `-- name: webhook_deliveries.FindByIDs replica=ok
@@ -327,143 +248,35 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanWebhookDelivery)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanWebhookDelivery)
+	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 }
 
-// copyWebhookDeliveriesSource feeds rows of NewWebhookDelivery to pgx's CopyFrom,
-// reading the struct fields directly. It sends the rows whose set optional fields
-// are mask, with the columns of that mask.
-type copyWebhookDeliveriesSource struct {
-	rows []NewWebhookDelivery
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyWebhookDeliveriesSource) maskOf(n *NewWebhookDelivery) uint64 {
-	var m uint64
-	if n.State.Set {
-		m |= 1 << 0
-	}
-	if n.Attempts.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyWebhookDeliveriesSource) columns() []string {
-	cols := make([]string, 0, 7)
-	cols = append(cols, "webhook_id")
-	cols = append(cols, "event")
-	cols = append(cols, "payload")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "state")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "attempts")
-	}
-	cols = append(cols, "next_try_at")
-	cols = append(cols, "response")
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyWebhookDeliveriesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyWebhookDeliveriesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.WebhookID)
-	v = append(v, n.Event)
-	v = append(v, n.Payload)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.State.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Attempts.Value)
-	}
-	v = append(v, n.NextTryAt)
-	v = append(v, n.Response)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyWebhookDeliveriesSource) Err() error {
-	return nil
-}
+// copyWebhookDeliveries sends rows of NewWebhookDelivery to table
+// webhook_deliveries with COPY, reading each value in place.
+var copyWebhookDeliveries = runtime.NewCopier(
+	"webhook_deliveries",
+	nil,
+	runtime.CopyValue("webhook_id", func(n *NewWebhookDelivery) any { return &n.WebhookID }),
+	runtime.CopyValue("event", func(n *NewWebhookDelivery) any { return &n.Event }),
+	runtime.CopyValue("payload", func(n *NewWebhookDelivery) any { return &n.Payload }),
+	runtime.CopyOpt("state", func(n *NewWebhookDelivery) *runtime.Opt[DeliveryState] { return &n.State }),
+	runtime.CopyOpt("attempts", func(n *NewWebhookDelivery) *runtime.Opt[int16] { return &n.Attempts }),
+	runtime.CopyValue("next_try_at", func(n *NewWebhookDelivery) any { return &n.NextTryAt }),
+	runtime.CopyValue("response", func(n *NewWebhookDelivery) any { return &n.Response }),
+)
 
 // CreateMany inserts rows into table webhook_deliveries with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyWebhookDeliveriesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyWebhookDeliveriesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyWebhookDeliveriesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"webhook_deliveries"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
-	}
-	return total, nil
+	n, err := copyWebhookDeliveries.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesCreateManyReturning = `-- name: webhook_deliveries.CreateManyReturning
@@ -484,32 +297,19 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]json.RawMessage, len(rows))
-	a4 := make([]*DeliveryState, len(rows))
-	a5 := make([]*int16, len(rows))
-	a6 := make([]*time.Time, len(rows))
-	a7 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.WebhookID
-		a2[i] = n.Event
-		a3[i] = n.Payload
-		a4[i] = n.State.Ptr()
-		a5[i] = n.Attempts.Ptr()
-		a6[i] = n.NextTryAt
-		a7[i] = n.Response
-	}
-	res, err := r.db.Query(ctx, sqlWebhookDeliveriesCreateManyReturning, a1, a2, a3, a4, a5, a6, a7)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanWebhookDelivery)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlWebhookDeliveriesCreateManyReturning,
+		runtime.Column(rows, func(n *NewWebhookDelivery) uuid.UUID { return n.WebhookID }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) string { return n.Event }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) json.RawMessage { return n.Payload }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) *DeliveryState { return n.State.Ptr() }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) *int16 { return n.Attempts.Ptr() }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) *time.Time { return n.NextTryAt }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) *string { return n.Response }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanWebhookDelivery)
+	return items, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID replica=ok
@@ -520,14 +320,8 @@ WHERE "webhook_id" = $1 ORDER BY "id"`
 // webhookID, in primary key order.
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesListByWebhookID, webhookID)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanWebhookDelivery)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanWebhookDelivery)
+	return items, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByWebhookID replica=ok
@@ -538,27 +332,11 @@ WHERE "webhook_id" = ANY($1) ORDER BY "id"`
 // whose webhook_id is one of keys, grouped by webhook_id, each group in primary
 // key order, with one query. Keys without rows are not in the map.
 func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
-	m := make(map[uuid.UUID][]WebhookDelivery)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]WebhookDelivery{}, nil
 	}
 	rows, err := db.Query(ctx, sqlWebhookDeliveriesLoadByWebhookID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v WebhookDelivery
-		if err := scanWebhookDelivery(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.WebhookID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanWebhookDelivery, func(v *WebhookDelivery) uuid.UUID { return v.WebhookID })
 }
 
 // LoadByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
@@ -567,8 +345,5 @@ func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys
 // without a query per row. Keys without rows are not in the map.
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
-	}
-	return m, nil
+	return m, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Webhook is one row of table webhooks.
@@ -102,11 +101,8 @@ RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 // Create inserts a row into table webhooks and returns it as stored, defaults
 // applied.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
-	var v Webhook
-	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr()), &v); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr()), scanWebhook)
+	return v, wrapErr(err, "webhooks.Create", "webhooks")
 }
 
 const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
@@ -116,11 +112,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table webhooks with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	var v Webhook
-	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksFindByID, id), &v); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.FindByID", "webhooks")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhooksFindByID, id), scanWebhook)
+	return v, wrapErr(err, "webhooks.FindByID", "webhooks")
 }
 
 const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
@@ -130,42 +123,15 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 // the whole result in memory; use List or Stream for large tables.
 func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 	rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.FindAll", "webhooks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanWebhook)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.FindAll", "webhooks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanWebhook)
+	return items, wrapErr(err, "webhooks.FindAll", "webhooks")
 }
 
 // Stream yields every row of table webhooks, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
-	return func(yield func(Webhook, error) bool) {
-		rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
-		if err != nil {
-			yield(Webhook{}, wrapErr(err, "webhooks.Stream", "webhooks"))
-			return
-		}
-		defer rows.Close()
-		var v Webhook
-		for rows.Next() {
-			v = Webhook{}
-			if err := scanWebhook(rows, &v); err != nil {
-				yield(Webhook{}, wrapErr(err, "webhooks.Stream", "webhooks"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Webhook{}, wrapErr(err, "webhooks.Stream", "webhooks"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, sqlWebhooksFindAll)
 }
 
 const sqlWebhooksListFirst = `-- name: webhooks.List replica=ok
@@ -183,28 +149,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlWebhooksListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Webhook]{}, wrapErr(err, "webhooks.List", "webhooks")
-		}
-		rows, err = r.db.Query(ctx, sqlWebhooksListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Webhook]{}, wrapErr(err, "webhooks.List", "webhooks")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanWebhook)
-	if err != nil {
-		return runtime.Page[Webhook]{}, wrapErr(err, "webhooks.List", "webhooks")
-	}
-	return runtime.NewPage(items, size, func(v *Webhook) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
+		First: sqlWebhooksListFirst,
+		After: sqlWebhooksListAfter,
+		Scan:  scanWebhook,
+		Key:   func(v *Webhook) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "webhooks.List", "webhooks")
 }
 
 const sqlWebhooksUpdate = `-- name: webhooks.Update sensitive=5
@@ -235,10 +187,7 @@ DELETE FROM "webhooks" WHERE "id" = $1`
 // there was one.
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlWebhooksDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "webhooks.Delete", "webhooks")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "webhooks.Delete", "webhooks")
 }
 
 const sqlWebhooksCount = `-- name: webhooks.Count replica=ok
@@ -246,11 +195,8 @@ SELECT count(*) FROM "webhooks"`
 
 // Count returns the number of rows of table webhooks.
 func (r *WebhookRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlWebhooksCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "webhooks.Count", "webhooks")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlWebhooksCount))
+	return n, wrapErr(err, "webhooks.Count", "webhooks")
 }
 
 const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs replica=ok
@@ -265,138 +211,31 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlWebhooksFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.FindByIDs", "webhooks")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanWebhook)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.FindByIDs", "webhooks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanWebhook)
+	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 }
 
-// copyWebhooksSource feeds rows of NewWebhook to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyWebhooksSource struct {
-	rows []NewWebhook
-	mask uint64
-	i    int
-	vals [6]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyWebhooksSource) maskOf(n *NewWebhook) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Enabled.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyWebhooksSource) columns() []string {
-	cols := make([]string, 0, 6)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "organization_id")
-	cols = append(cols, "url")
-	cols = append(cols, "events")
-	cols = append(cols, "secret")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "enabled")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyWebhooksSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyWebhooksSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.OrganizationID)
-	v = append(v, n.URL)
-	v = append(v, n.Events)
-	v = append(v, n.Secret)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Enabled.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyWebhooksSource) Err() error {
-	return nil
-}
+// copyWebhooks sends rows of NewWebhook to table webhooks with COPY, reading each
+// value in place.
+var copyWebhooks = runtime.NewCopier(
+	"webhooks",
+	nil,
+	runtime.CopyOpt("id", func(n *NewWebhook) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("organization_id", func(n *NewWebhook) any { return &n.OrganizationID }),
+	runtime.CopyValue("url", func(n *NewWebhook) any { return &n.URL }),
+	runtime.CopyValue("events", func(n *NewWebhook) any { return &n.Events }),
+	runtime.CopyValue("secret", func(n *NewWebhook) any { return &n.Secret }),
+	runtime.CopyOpt("enabled", func(n *NewWebhook) *runtime.Opt[bool] { return &n.Enabled }),
+)
 
 // CreateMany inserts rows into table webhooks with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyWebhooksSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyWebhooksSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "webhooks.CreateMany", "webhooks")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyWebhooksSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"webhooks"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "webhooks.CreateMany", "webhooks")
-	}
-	return total, nil
+	n, err := copyWebhooks.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
 }
 
 // CreateManyReturning inserts rows into table webhooks and returns them as stored,
@@ -437,14 +276,8 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // organizationID, in primary key order.
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
 	rows, err := r.db.Query(ctx, sqlWebhooksListByOrganizationID, organizationID)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanWebhook)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanWebhook)
+	return items, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
 }
 
 const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID replica=ok
@@ -455,27 +288,11 @@ WHERE "organization_id" = ANY($1) ORDER BY "id"`
 // organization_id is one of keys, grouped by organization_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
-	m := make(map[uuid.UUID][]Webhook)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Webhook{}, nil
 	}
 	rows, err := db.Query(ctx, sqlWebhooksLoadByOrganizationID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Webhook
-		if err := scanWebhook(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrganizationID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanWebhook, func(v *Webhook) uuid.UUID { return v.OrganizationID })
 }
 
 // LoadByOrganizationID returns the rows of table webhooks whose organization_id is
@@ -484,10 +301,7 @@ func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 // organizations without a query per row. Keys without rows are not in the map.
 func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.LoadByOrganizationID", "webhooks")
-	}
-	return m, nil
+	return m, wrapErr(err, "webhooks.LoadByOrganizationID", "webhooks")
 }
 
 // LoadWebhookDeliveries returns the rows of table webhook_deliveries that
@@ -500,8 +314,5 @@ func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webho
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "webhooks.LoadWebhookDeliveries", "webhooks")
-	}
-	return m, nil
+	return m, wrapErr(err, "webhooks.LoadWebhookDeliveries", "webhooks")
 }

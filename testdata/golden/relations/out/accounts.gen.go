@@ -85,11 +85,8 @@ RETURNING "id", "user_id", "label"`
 // Create inserts a row into table accounts and returns it as stored, defaults
 // applied.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Label), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Label), scanAccount)
+	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -99,11 +96,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -113,42 +107,15 @@ SELECT "id", "user_id", "label" FROM "accounts" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields every row of table accounts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -166,28 +133,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAccountsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-		}
-		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		First: sqlAccountsListFirst,
+		After: sqlAccountsListAfter,
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -215,10 +168,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "accounts.Delete", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -226,11 +176,8 @@ SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.Count", "accounts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
+	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -245,68 +192,25 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccountsSource feeds rows of NewAccount to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAccountsSource struct {
-	rows []NewAccount
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAccountsSource) columns() []string {
-	return []string{"user_id", "label"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAccountsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAccountsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserID)
-	v = append(v, n.Label)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAccountsSource) Err() error {
-	return nil
-}
+// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
+// value in place.
+var copyAccounts = runtime.NewCopier(
+	"accounts",
+	nil,
+	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
+	runtime.CopyValue("label", func(n *NewAccount) any { return &n.Label }),
+)
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyAccountsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return n, nil
+	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
 const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
@@ -324,22 +228,14 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserID
-		a2[i] = n.Label
-	}
-	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAccountsCreateManyReturning,
+		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewAccount) string { return n.Label }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
 const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok
@@ -350,14 +246,8 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ListByUserID", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
 const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
@@ -368,27 +258,11 @@ WHERE "user_id" = ANY($1) ORDER BY "id"`
 // keys, grouped by user_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
-	m := make(map[uuid.UUID][]Account)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Account{}, nil
 	}
 	rows, err := db.Query(ctx, sqlAccountsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Account
-		if err := scanAccount(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanAccount, func(v *Account) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
@@ -397,10 +271,7 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // row. Keys without rows are not in the map.
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadByUserID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
 }
 
 // LoadTransfersByFromAccountID returns the rows of table transfers that reference
@@ -413,10 +284,7 @@ func (r *AccountRepo) LoadTransfersByFromAccountID(ctx context.Context, parents 
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadTransfersByFromAccountID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadTransfersByFromAccountID", "accounts")
 }
 
 // LoadTransfersByToAccountID returns the rows of table transfers that reference
@@ -429,8 +297,5 @@ func (r *AccountRepo) LoadTransfersByToAccountID(ctx context.Context, parents []
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.LoadTransfersByToAccountID", "accounts")
-	}
-	return m, nil
+	return m, wrapErr(err, "accounts.LoadTransfersByToAccountID", "accounts")
 }

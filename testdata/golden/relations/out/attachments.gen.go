@@ -89,11 +89,8 @@ RETURNING "id", "blob_digest", "name"`
 // Create inserts a row into table attachments and returns it as stored, defaults
 // applied.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
-	var v Attachment
-	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsCreate, n.BlobDigest, n.Name), &v); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAttachmentsCreate, n.BlobDigest, n.Name), scanAttachment)
+	return v, wrapErr(err, "attachments.Create", "attachments")
 }
 
 const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
@@ -103,11 +100,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table attachments with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	var v Attachment
-	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsFindByID, id), &v); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.FindByID", "attachments")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAttachmentsFindByID, id), scanAttachment)
+	return v, wrapErr(err, "attachments.FindByID", "attachments")
 }
 
 const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
@@ -117,42 +111,15 @@ SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.FindAll", "attachments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAttachment)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.FindAll", "attachments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAttachment)
+	return items, wrapErr(err, "attachments.FindAll", "attachments")
 }
 
 // Stream yields every row of table attachments, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
-	return func(yield func(Attachment, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
-		if err != nil {
-			yield(Attachment{}, wrapErr(err, "attachments.Stream", "attachments"))
-			return
-		}
-		defer rows.Close()
-		var v Attachment
-		for rows.Next() {
-			v = Attachment{}
-			if err := scanAttachment(rows, &v); err != nil {
-				yield(Attachment{}, wrapErr(err, "attachments.Stream", "attachments"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Attachment{}, wrapErr(err, "attachments.Stream", "attachments"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, sqlAttachmentsFindAll)
 }
 
 const sqlAttachmentsListFirst = `-- name: attachments.List replica=ok
@@ -170,28 +137,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAttachmentsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Attachment]{}, wrapErr(err, "attachments.List", "attachments")
-		}
-		rows, err = r.db.Query(ctx, sqlAttachmentsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Attachment]{}, wrapErr(err, "attachments.List", "attachments")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAttachment)
-	if err != nil {
-		return runtime.Page[Attachment]{}, wrapErr(err, "attachments.List", "attachments")
-	}
-	return runtime.NewPage(items, size, func(v *Attachment) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Attachment]{
+		First: sqlAttachmentsListFirst,
+		After: sqlAttachmentsListAfter,
+		Scan:  scanAttachment,
+		Key:   func(v *Attachment) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "attachments.List", "attachments")
 }
 
 const sqlAttachmentsUpdate = `-- name: attachments.Update
@@ -219,10 +172,7 @@ DELETE FROM "attachments" WHERE "id" = $1`
 // whether there was one.
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAttachmentsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "attachments.Delete", "attachments")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "attachments.Delete", "attachments")
 }
 
 const sqlAttachmentsCount = `-- name: attachments.Count replica=ok
@@ -230,11 +180,8 @@ SELECT count(*) FROM "attachments"`
 
 // Count returns the number of rows of table attachments.
 func (r *AttachmentRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAttachmentsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "attachments.Count", "attachments")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAttachmentsCount))
+	return n, wrapErr(err, "attachments.Count", "attachments")
 }
 
 const sqlAttachmentsFindByIDs = `-- name: attachments.FindByIDs replica=ok
@@ -249,68 +196,25 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.FindByIDs", "attachments")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAttachment)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.FindByIDs", "attachments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAttachment)
+	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
 }
 
-// copyAttachmentsSource feeds rows of NewAttachment to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAttachmentsSource struct {
-	rows []NewAttachment
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAttachmentsSource) columns() []string {
-	return []string{"blob_digest", "name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAttachmentsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAttachmentsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.BlobDigest)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAttachmentsSource) Err() error {
-	return nil
-}
+// copyAttachments sends rows of NewAttachment to table attachments with COPY,
+// reading each value in place.
+var copyAttachments = runtime.NewCopier(
+	"attachments",
+	nil,
+	runtime.CopyValue("blob_digest", func(n *NewAttachment) any { return &n.BlobDigest }),
+	runtime.CopyValue("name", func(n *NewAttachment) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table attachments with the COPY protocol and
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyAttachmentsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"attachments"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "attachments.CreateMany", "attachments")
-	}
-	return n, nil
+	n, err := copyAttachments.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "attachments.CreateMany", "attachments")
 }
 
 const sqlAttachmentsCreateManyReturning = `-- name: attachments.CreateManyReturning
@@ -328,22 +232,14 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([][]byte, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.BlobDigest
-		a2[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlAttachmentsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanAttachment)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlAttachmentsCreateManyReturning,
+		runtime.Column(rows, func(n *NewAttachment) []byte { return n.BlobDigest }),
+		runtime.Column(rows, func(n *NewAttachment) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanAttachment)
+	return items, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 }
 
 const sqlAttachmentsListByBlobDigest = `-- name: attachments.ListByBlobDigest replica=ok
@@ -354,12 +250,6 @@ WHERE "blob_digest" = $1 ORDER BY "id"`
 // blobDigest, in primary key order.
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
 	rows, err := r.db.Query(ctx, sqlAttachmentsListByBlobDigest, blobDigest)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAttachment)
-	if err != nil {
-		return nil, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAttachment)
+	return items, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
 }

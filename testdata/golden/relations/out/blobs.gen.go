@@ -80,11 +80,8 @@ RETURNING "digest", "size"`
 // Create inserts a row into table blobs and returns it as stored, defaults
 // applied.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
-	var v Blob
-	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsCreate, n.Digest, n.Size), &v); err != nil {
-		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsCreate, n.Digest, n.Size), scanBlob)
+	return v, wrapErr(err, "blobs.Create", "blobs")
 }
 
 const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
@@ -94,11 +91,8 @@ WHERE "digest" = $1`
 // FindByID returns the row of table blobs with the given digest. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
-	var v Blob
-	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsFindByID, digest), &v); err != nil {
-		return Blob{}, wrapErr(err, "blobs.FindByID", "blobs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsFindByID, digest), scanBlob)
+	return v, wrapErr(err, "blobs.FindByID", "blobs")
 }
 
 const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
@@ -108,42 +102,15 @@ SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
 // whole result in memory; use List or Stream for large tables.
 func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 	rows, err := r.db.Query(ctx, sqlBlobsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "blobs.FindAll", "blobs")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanBlob)
-	if err != nil {
-		return nil, wrapErr(err, "blobs.FindAll", "blobs")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanBlob)
+	return items, wrapErr(err, "blobs.FindAll", "blobs")
 }
 
 // Stream yields every row of table blobs, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
-	return func(yield func(Blob, error) bool) {
-		rows, err := r.db.Query(ctx, sqlBlobsFindAll)
-		if err != nil {
-			yield(Blob{}, wrapErr(err, "blobs.Stream", "blobs"))
-			return
-		}
-		defer rows.Close()
-		var v Blob
-		for rows.Next() {
-			v = Blob{}
-			if err := scanBlob(rows, &v); err != nil {
-				yield(Blob{}, wrapErr(err, "blobs.Stream", "blobs"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Blob{}, wrapErr(err, "blobs.Stream", "blobs"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, sqlBlobsFindAll)
 }
 
 const sqlBlobsListFirst = `-- name: blobs.List replica=ok
@@ -161,28 +128,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlBlobsListFirst, size+1)
-	} else {
-		var digest []byte
-		if err := runtime.DecodeCursor(page.After, &digest); err != nil {
-			return runtime.Page[Blob]{}, wrapErr(err, "blobs.List", "blobs")
-		}
-		rows, err = r.db.Query(ctx, sqlBlobsListAfter, digest, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Blob]{}, wrapErr(err, "blobs.List", "blobs")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanBlob)
-	if err != nil {
-		return runtime.Page[Blob]{}, wrapErr(err, "blobs.List", "blobs")
-	}
-	return runtime.NewPage(items, size, func(v *Blob) string {
-		return runtime.EncodeCursor(v.Digest)
-	}), nil
+	var digest []byte
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
+		First: sqlBlobsListFirst,
+		After: sqlBlobsListAfter,
+		Scan:  scanBlob,
+		Key:   func(v *Blob) []any { return []any{v.Digest} },
+	}, &digest)
+	return p, wrapErr(err, "blobs.List", "blobs")
 }
 
 const sqlBlobsUpdate = `-- name: blobs.Update
@@ -209,10 +162,7 @@ DELETE FROM "blobs" WHERE "digest" = $1`
 // there was one.
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlBlobsDelete, digest)
-	if err != nil {
-		return false, wrapErr(err, "blobs.Delete", "blobs")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "blobs.Delete", "blobs")
 }
 
 const sqlBlobsCount = `-- name: blobs.Count replica=ok
@@ -220,11 +170,8 @@ SELECT count(*) FROM "blobs"`
 
 // Count returns the number of rows of table blobs.
 func (r *BlobRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlBlobsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "blobs.Count", "blobs")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlBlobsCount))
+	return n, wrapErr(err, "blobs.Count", "blobs")
 }
 
 const sqlBlobsFindByIDs = `-- name: blobs.FindByIDs replica=ok
@@ -239,68 +186,25 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlBlobsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "blobs.FindByIDs", "blobs")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanBlob)
-	if err != nil {
-		return nil, wrapErr(err, "blobs.FindByIDs", "blobs")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanBlob)
+	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
 }
 
-// copyBlobsSource feeds rows of NewBlob to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyBlobsSource struct {
-	rows []NewBlob
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyBlobsSource) columns() []string {
-	return []string{"digest", "size"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyBlobsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyBlobsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Digest)
-	v = append(v, n.Size)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyBlobsSource) Err() error {
-	return nil
-}
+// copyBlobs sends rows of NewBlob to table blobs with COPY, reading each value in
+// place.
+var copyBlobs = runtime.NewCopier(
+	"blobs",
+	nil,
+	runtime.CopyValue("digest", func(n *NewBlob) any { return &n.Digest }),
+	runtime.CopyValue("size", func(n *NewBlob) any { return &n.Size }),
+)
 
 // CreateMany inserts rows into table blobs with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyBlobsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"blobs"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "blobs.CreateMany", "blobs")
-	}
-	return n, nil
+	n, err := copyBlobs.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "blobs.CreateMany", "blobs")
 }
 
 const sqlBlobsCreateManyReturning = `-- name: blobs.CreateManyReturning
@@ -318,22 +222,14 @@ func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]B
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([][]byte, len(rows))
-	a2 := make([]int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Digest
-		a2[i] = n.Size
-	}
-	res, err := r.db.Query(ctx, sqlBlobsCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanBlob)
-	if err != nil {
-		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlBlobsCreateManyReturning,
+		runtime.Column(rows, func(n *NewBlob) []byte { return n.Digest }),
+		runtime.Column(rows, func(n *NewBlob) int64 { return n.Size }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanBlob)
+	return items, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 }
 
 const sqlBlobsUpsertByDigest = `-- name: blobs.UpsertByDigest
@@ -348,11 +244,8 @@ RETURNING "digest", "size"`
 // stored. The update sets every column of n except the key's and the primary
 // key's; an optional field left unset keeps the column's value.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
-	var v Blob
-	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsUpsertByDigest, n.Digest, n.Size), &v); err != nil {
-		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsUpsertByDigest, n.Digest, n.Size), scanBlob)
+	return v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 }
 
 const sqlBlobsCreateIfAbsentByDigest = `-- name: blobs.CreateIfAbsentByDigest

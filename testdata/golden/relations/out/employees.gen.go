@@ -85,11 +85,8 @@ RETURNING "id", "manager_id", "name"`
 // Create inserts a row into table employees and returns it as stored, defaults
 // applied.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesCreate, n.ManagerID, n.Name), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.Create", "employees")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesCreate, n.ManagerID, n.Name), scanEmployee)
+	return v, wrapErr(err, "employees.Create", "employees")
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
@@ -99,11 +96,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table employees with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.FindByID", "employees")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), scanEmployee)
+	return v, wrapErr(err, "employees.FindByID", "employees")
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
@@ -113,42 +107,15 @@ SELECT "id", "manager_id", "name" FROM "employees" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindAll", "employees")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindAll", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
 // Stream yields every row of table employees, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
-	return func(yield func(Employee, error) bool) {
-		rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-		if err != nil {
-			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
-			return
-		}
-		defer rows.Close()
-		var v Employee
-		for rows.Next() {
-			v = Employee{}
-			if err := scanEmployee(rows, &v); err != nil {
-				yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Employee{}, wrapErr(err, "employees.Stream", "employees"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
 
 const sqlEmployeesListFirst = `-- name: employees.List replica=ok
@@ -166,28 +133,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlEmployeesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
-		}
-		rows, err = r.db.Query(ctx, sqlEmployeesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanEmployee)
-	if err != nil {
-		return runtime.Page[Employee]{}, wrapErr(err, "employees.List", "employees")
-	}
-	return runtime.NewPage(items, size, func(v *Employee) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
+		First: sqlEmployeesListFirst,
+		After: sqlEmployeesListAfter,
+		Scan:  scanEmployee,
+		Key:   func(v *Employee) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "employees.List", "employees")
 }
 
 const sqlEmployeesUpdate = `-- name: employees.Update
@@ -215,10 +168,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlEmployeesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "employees.Delete", "employees")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
 }
 
 const sqlEmployeesCount = `-- name: employees.Count replica=ok
@@ -226,11 +176,8 @@ SELECT count(*) FROM "employees"`
 
 // Count returns the number of rows of table employees.
 func (r *EmployeeRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlEmployeesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "employees.Count", "employees")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlEmployeesCount))
+	return n, wrapErr(err, "employees.Count", "employees")
 }
 
 const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
@@ -245,68 +192,25 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindByIDs", "employees")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.FindByIDs", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanEmployee)
+	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployeesSource feeds rows of NewEmployee to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyEmployeesSource struct {
-	rows []NewEmployee
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyEmployeesSource) columns() []string {
-	return []string{"manager_id", "name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyEmployeesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyEmployeesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.ManagerID)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyEmployeesSource) Err() error {
-	return nil
-}
+// copyEmployees sends rows of NewEmployee to table employees with COPY, reading
+// each value in place.
+var copyEmployees = runtime.NewCopier(
+	"employees",
+	nil,
+	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return &n.ManagerID }),
+	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table employees with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyEmployeesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"employees"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "employees.CreateMany", "employees")
-	}
-	return n, nil
+	n, err := copyEmployees.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
 
 const sqlEmployeesCreateManyReturning = `-- name: employees.CreateManyReturning
@@ -324,22 +228,14 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*int64, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ManagerID
-		a2[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlEmployeesCreateManyReturning,
+		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID }),
+		runtime.Column(rows, func(n *NewEmployee) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanEmployee)
+	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }
 
 const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok
@@ -350,14 +246,8 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
-	if err != nil {
-		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanEmployee)
-	if err != nil {
-		return nil, wrapErr(err, "employees.ListByManagerID", "employees")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	return items, wrapErr(err, "employees.ListByManagerID", "employees")
 }
 
 const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=ok
@@ -368,27 +258,11 @@ WHERE "manager_id" = ANY($1) ORDER BY "id"`
 // one of keys, grouped by manager_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
-	m := make(map[int64][]Employee)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Employee{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEmployeesLoadByManagerID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Employee
-		if err := scanEmployee(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.ManagerID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return *v.ManagerID })
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
@@ -397,10 +271,7 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 // query per row. Keys without rows are not in the map.
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "employees.LoadByManagerID", "employees")
-	}
-	return m, nil
+	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
 }
 
 // LoadEmployeesByManagerID returns the rows of table employees that reference each
@@ -413,8 +284,5 @@ func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []E
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
-	}
-	return m, nil
+	return m, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
 }

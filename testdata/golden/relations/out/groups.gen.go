@@ -81,11 +81,8 @@ RETURNING "id", "name"`
 // Create inserts a row into table groups and returns it as stored, defaults
 // applied.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
-	var v Group
-	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsCreate, n.Name), &v); err != nil {
-		return Group{}, wrapErr(err, "groups.Create", "groups")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsCreate, n.Name), scanGroup)
+	return v, wrapErr(err, "groups.Create", "groups")
 }
 
 const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
@@ -95,11 +92,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table groups with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	var v Group
-	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsFindByID, id), &v); err != nil {
-		return Group{}, wrapErr(err, "groups.FindByID", "groups")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsFindByID, id), scanGroup)
+	return v, wrapErr(err, "groups.FindByID", "groups")
 }
 
 const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
@@ -109,42 +103,15 @@ SELECT "id", "name" FROM "groups" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 	rows, err := r.db.Query(ctx, sqlGroupsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "groups.FindAll", "groups")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanGroup)
-	if err != nil {
-		return nil, wrapErr(err, "groups.FindAll", "groups")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanGroup)
+	return items, wrapErr(err, "groups.FindAll", "groups")
 }
 
 // Stream yields every row of table groups, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
-	return func(yield func(Group, error) bool) {
-		rows, err := r.db.Query(ctx, sqlGroupsFindAll)
-		if err != nil {
-			yield(Group{}, wrapErr(err, "groups.Stream", "groups"))
-			return
-		}
-		defer rows.Close()
-		var v Group
-		for rows.Next() {
-			v = Group{}
-			if err := scanGroup(rows, &v); err != nil {
-				yield(Group{}, wrapErr(err, "groups.Stream", "groups"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Group{}, wrapErr(err, "groups.Stream", "groups"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, sqlGroupsFindAll)
 }
 
 const sqlGroupsListFirst = `-- name: groups.List replica=ok
@@ -162,28 +129,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlGroupsListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Group]{}, wrapErr(err, "groups.List", "groups")
-		}
-		rows, err = r.db.Query(ctx, sqlGroupsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Group]{}, wrapErr(err, "groups.List", "groups")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanGroup)
-	if err != nil {
-		return runtime.Page[Group]{}, wrapErr(err, "groups.List", "groups")
-	}
-	return runtime.NewPage(items, size, func(v *Group) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
+		First: sqlGroupsListFirst,
+		After: sqlGroupsListAfter,
+		Scan:  scanGroup,
+		Key:   func(v *Group) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "groups.List", "groups")
 }
 
 const sqlGroupsUpdate = `-- name: groups.Update
@@ -210,10 +163,7 @@ DELETE FROM "groups" WHERE "id" = $1`
 // there was one.
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlGroupsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "groups.Delete", "groups")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "groups.Delete", "groups")
 }
 
 const sqlGroupsCount = `-- name: groups.Count replica=ok
@@ -221,11 +171,8 @@ SELECT count(*) FROM "groups"`
 
 // Count returns the number of rows of table groups.
 func (r *GroupRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlGroupsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "groups.Count", "groups")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlGroupsCount))
+	return n, wrapErr(err, "groups.Count", "groups")
 }
 
 const sqlGroupsFindByIDs = `-- name: groups.FindByIDs replica=ok
@@ -240,67 +187,24 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlGroupsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "groups.FindByIDs", "groups")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanGroup)
-	if err != nil {
-		return nil, wrapErr(err, "groups.FindByIDs", "groups")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanGroup)
+	return items, wrapErr(err, "groups.FindByIDs", "groups")
 }
 
-// copyGroupsSource feeds rows of NewGroup to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyGroupsSource struct {
-	rows []NewGroup
-	mask uint64
-	i    int
-	vals [1]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyGroupsSource) columns() []string {
-	return []string{"name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyGroupsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyGroupsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyGroupsSource) Err() error {
-	return nil
-}
+// copyGroups sends rows of NewGroup to table groups with COPY, reading each value
+// in place.
+var copyGroups = runtime.NewCopier(
+	"groups",
+	nil,
+	runtime.CopyValue("name", func(n *NewGroup) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table groups with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyGroupsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"groups"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "groups.CreateMany", "groups")
-	}
-	return n, nil
+	n, err := copyGroups.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "groups.CreateMany", "groups")
 }
 
 const sqlGroupsCreateManyReturning = `-- name: groups.CreateManyReturning
@@ -318,20 +222,13 @@ func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlGroupsCreateManyReturning, a1)
-	if err != nil {
-		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanGroup)
-	if err != nil {
-		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlGroupsCreateManyReturning,
+		runtime.Column(rows, func(n *NewGroup) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanGroup)
+	return items, wrapErr(err, "groups.CreateManyReturning", "groups")
 }
 
 const sqlGroupsUpsertByName = `-- name: groups.UpsertByName
@@ -346,11 +243,8 @@ RETURNING "id", "name"`
 // stored. The update sets every column of n except the key's and the primary
 // key's; an optional field left unset keeps the column's value.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
-	var v Group
-	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsUpsertByName, n.Name), &v); err != nil {
-		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsUpsertByName, n.Name), scanGroup)
+	return v, wrapErr(err, "groups.UpsertByName", "groups")
 }
 
 const sqlGroupsCreateIfAbsentByName = `-- name: groups.CreateIfAbsentByName
@@ -399,8 +293,5 @@ func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[i
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "groups.LoadMemberships", "groups")
-	}
-	return m, nil
+	return m, wrapErr(err, "groups.LoadMemberships", "groups")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -75,20 +74,11 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewMembership) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Role.Set {
-		v := n.Role.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "role",
-				Message: "must be one of \"admin\", \"member\"",
-			})
-		}
+		f.Check("role", n.Role.Value.Valid(), "must be one of \"admin\", \"member\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "memberships", fields)
-	}
-	return nil
+	return f.Err("memberships")
 }
 
 // Validate checks u against the spec's rules for table memberships, field by field
@@ -97,20 +87,11 @@ func (n *NewMembership) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *MembershipUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Role.Set {
-		v := u.Role.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "role",
-				Message: "must be one of \"admin\", \"member\"",
-			})
-		}
+		f.Check("role", u.Role.Value.Valid(), "must be one of \"admin\", \"member\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "memberships", fields)
-	}
-	return nil
+	return f.Err("memberships")
 }
 
 // scanMembership reads a row of table memberships, columns in table order, into v.
@@ -129,11 +110,8 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsCreate, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsCreate, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), scanMembership)
+	return v, wrapErr(err, "memberships.Create", "memberships")
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
@@ -143,11 +121,8 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 // FindByID returns the row of table memberships with the given userID and groupID.
 // If there is none, the error matches runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsFindByID, userID, groupID), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.FindByID", "memberships")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsFindByID, userID, groupID), scanMembership)
+	return v, wrapErr(err, "memberships.FindByID", "memberships")
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
@@ -157,42 +132,15 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "u
 // the whole result in memory; use List or Stream for large tables.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.FindAll", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.FindAll", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
 // Stream yields every row of table memberships, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
-	return func(yield func(Membership, error) bool) {
-		rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-		if err != nil {
-			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
-			return
-		}
-		defer rows.Close()
-		var v Membership
-		for rows.Next() {
-			v = Membership{}
-			if err := scanMembership(rows, &v); err != nil {
-				yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Membership{}, wrapErr(err, "memberships.Stream", "memberships"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
 
 const sqlMembershipsListFirst = `-- name: memberships.List replica=ok
@@ -210,29 +158,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlMembershipsListFirst, size+1)
-	} else {
-		var userID uuid.UUID
-		var groupID int64
-		if err := runtime.DecodeCursor(page.After, &userID, &groupID); err != nil {
-			return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
-		}
-		rows, err = r.db.Query(ctx, sqlMembershipsListAfter, userID, groupID, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanMembership)
-	if err != nil {
-		return runtime.Page[Membership]{}, wrapErr(err, "memberships.List", "memberships")
-	}
-	return runtime.NewPage(items, size, func(v *Membership) string {
-		return runtime.EncodeCursor(v.UserID, v.GroupID)
-	}), nil
+	var userID uuid.UUID
+	var groupID int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
+		First: sqlMembershipsListFirst,
+		After: sqlMembershipsListAfter,
+		Scan:  scanMembership,
+		Key:   func(v *Membership) []any { return []any{v.UserID, v.GroupID} },
+	}, &userID, &groupID)
+	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
 const sqlMembershipsUpdate = `-- name: memberships.Update
@@ -263,10 +197,7 @@ DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`
 // and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlMembershipsDelete, userID, groupID)
-	if err != nil {
-		return false, wrapErr(err, "memberships.Delete", "memberships")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
 }
 
 const sqlMembershipsCount = `-- name: memberships.Count replica=ok
@@ -274,134 +205,32 @@ SELECT count(*) FROM "memberships"`
 
 // Count returns the number of rows of table memberships.
 func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlMembershipsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "memberships.Count", "memberships")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlMembershipsCount))
+	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMembershipsSource feeds rows of NewMembership to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyMembershipsSource struct {
-	rows []NewMembership
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyMembershipsSource) maskOf(n *NewMembership) uint64 {
-	var m uint64
-	if n.Role.Set {
-		m |= 1 << 0
-	}
-	if n.JoinedAt.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyMembershipsSource) columns() []string {
-	cols := make([]string, 0, 4)
-	cols = append(cols, "user_id")
-	cols = append(cols, "group_id")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "role")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "joined_at")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyMembershipsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyMembershipsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserID)
-	v = append(v, n.GroupID)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Role.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.JoinedAt.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyMembershipsSource) Err() error {
-	return nil
-}
+// copyMemberships sends rows of NewMembership to table memberships with COPY,
+// reading each value in place.
+var copyMemberships = runtime.NewCopier(
+	"memberships",
+	nil,
+	runtime.CopyValue("user_id", func(n *NewMembership) any { return &n.UserID }),
+	runtime.CopyValue("group_id", func(n *NewMembership) any { return &n.GroupID }),
+	runtime.CopyOpt("role", func(n *NewMembership) *runtime.Opt[Role] { return &n.Role }),
+	runtime.CopyOpt("joined_at", func(n *NewMembership) *runtime.Opt[time.Time] { return &n.JoinedAt }),
+)
 
 // CreateMany inserts rows into table memberships with the COPY protocol and
 // returns how many it inserted. It is all or nothing. An optional field left unset
 // takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set. More than one group runs in a transaction (a savepoint
+// optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyMembershipsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyMembershipsSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "memberships.CreateMany", "memberships")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyMembershipsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"memberships"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
-	}
-	return total, nil
+	n, err := copyMemberships.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
 const sqlMembershipsCreateManyReturning = `-- name: memberships.CreateManyReturning
@@ -422,26 +251,16 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]int64, len(rows))
-	a3 := make([]*Role, len(rows))
-	a4 := make([]*time.Time, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserID
-		a2[i] = n.GroupID
-		a3[i] = n.Role.Ptr()
-		a4[i] = n.JoinedAt.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlMembershipsCreateManyReturning,
+		runtime.Column(rows, func(n *NewMembership) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewMembership) int64 { return n.GroupID }),
+		runtime.Column(rows, func(n *NewMembership) *Role { return n.Role.Ptr() }),
+		runtime.Column(rows, func(n *NewMembership) *time.Time { return n.JoinedAt.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanMembership)
+	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }
 
 const sqlMembershipsUpsertByUserIDAndGroupID = `-- name: memberships.UpsertByUserIDAndGroupID
@@ -461,11 +280,8 @@ func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMemb
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 	}
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpsertByUserIDAndGroupID, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsUpsertByUserIDAndGroupID, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), scanMembership)
+	return v, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 }
 
 const sqlMembershipsCreateIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
@@ -515,14 +331,8 @@ WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByUserID", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
 }
 
 const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
@@ -533,27 +343,11 @@ WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
 // one of keys, grouped by user_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	m := make(map[uuid.UUID][]Membership)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Membership{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembershipsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Membership
-		if err := scanMembership(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
@@ -562,10 +356,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 // row. Keys without rows are not in the map.
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.LoadByUserID", "memberships")
-	}
-	return m, nil
+	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
 }
 
 const sqlMembershipsListByGroupID = `-- name: memberships.ListByGroupID replica=ok
@@ -576,14 +367,8 @@ WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
 // in primary key order.
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsListByGroupID, groupID)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByGroupID", "memberships")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanMembership)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.ListByGroupID", "memberships")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	return items, wrapErr(err, "memberships.ListByGroupID", "memberships")
 }
 
 const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=ok
@@ -594,27 +379,11 @@ WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
 // one of keys, grouped by group_id, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Membership, error) {
-	m := make(map[int64][]Membership)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Membership{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembershipsLoadByGroupID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Membership
-		if err := scanMembership(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.GroupID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) int64 { return v.GroupID })
 }
 
 // LoadByGroupID returns the rows of table memberships whose group_id is one of
@@ -623,8 +392,5 @@ func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64
 // query per row. Keys without rows are not in the map.
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "memberships.LoadByGroupID", "memberships")
-	}
-	return m, nil
+	return m, wrapErr(err, "memberships.LoadByGroupID", "memberships")
 }

@@ -58,20 +58,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewProfile) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.UserEmail
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "user_email",
-				Message: "must be at most 255 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "profiles", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesProfileUserEmail.Check(&f, "user_email", n.UserEmail)
+	return f.Err("profiles")
 }
 
 // Validate checks u against the spec's rules for table profiles, field by field
@@ -82,6 +71,13 @@ func (n *NewProfile) Validate() error {
 func (u *ProfileUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesProfileUserEmail are the rules of column profiles.user_email.
+	rulesProfileUserEmail = runtime.TextRules{
+		MaxLength: 255,
+	}
+)
 
 // scanProfile reads a row of table profiles, columns in table order, into v.
 func scanProfile(row pgx.Row, v *Profile) error {
@@ -99,11 +95,8 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesCreate, n.UserEmail, n.Bio), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesCreate, n.UserEmail, n.Bio), scanProfile)
+	return v, wrapErr(err, "profiles.Create", "profiles")
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
@@ -113,11 +106,8 @@ WHERE "user_email" = $1`
 // FindByID returns the row of table profiles with the given userEmail. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesFindByID, userEmail), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.FindByID", "profiles")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesFindByID, userEmail), scanProfile)
+	return v, wrapErr(err, "profiles.FindByID", "profiles")
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
@@ -127,42 +117,15 @@ SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindAll", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindAll", "profiles")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProfile)
+	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
 // Stream yields every row of table profiles, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
-	return func(yield func(Profile, error) bool) {
-		rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-		if err != nil {
-			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
-			return
-		}
-		defer rows.Close()
-		var v Profile
-		for rows.Next() {
-			v = Profile{}
-			if err := scanProfile(rows, &v); err != nil {
-				yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Profile{}, wrapErr(err, "profiles.Stream", "profiles"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
 
 const sqlProfilesListFirst = `-- name: profiles.List replica=ok
@@ -180,28 +143,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlProfilesListFirst, size+1)
-	} else {
-		var userEmail string
-		if err := runtime.DecodeCursor(page.After, &userEmail); err != nil {
-			return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
-		}
-		rows, err = r.db.Query(ctx, sqlProfilesListAfter, userEmail, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanProfile)
-	if err != nil {
-		return runtime.Page[Profile]{}, wrapErr(err, "profiles.List", "profiles")
-	}
-	return runtime.NewPage(items, size, func(v *Profile) string {
-		return runtime.EncodeCursor(v.UserEmail)
-	}), nil
+	var userEmail string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
+		First: sqlProfilesListFirst,
+		After: sqlProfilesListAfter,
+		Scan:  scanProfile,
+		Key:   func(v *Profile) []any { return []any{v.UserEmail} },
+	}, &userEmail)
+	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
 const sqlProfilesUpdate = `-- name: profiles.Update
@@ -231,10 +180,7 @@ DELETE FROM "profiles" WHERE "user_email" = $1`
 // whether there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlProfilesDelete, userEmail)
-	if err != nil {
-		return false, wrapErr(err, "profiles.Delete", "profiles")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
 }
 
 const sqlProfilesCount = `-- name: profiles.Count replica=ok
@@ -242,11 +188,8 @@ SELECT count(*) FROM "profiles"`
 
 // Count returns the number of rows of table profiles.
 func (r *ProfileRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlProfilesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "profiles.Count", "profiles")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlProfilesCount))
+	return n, wrapErr(err, "profiles.Count", "profiles")
 }
 
 const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
@@ -261,71 +204,28 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.FindByIDs", "profiles")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanProfile)
+	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfilesSource feeds rows of NewProfile to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyProfilesSource struct {
-	rows []NewProfile
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyProfilesSource) columns() []string {
-	return []string{"user_email", "bio"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyProfilesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyProfilesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserEmail)
-	v = append(v, n.Bio)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyProfilesSource) Err() error {
-	return nil
-}
+// copyProfiles sends rows of NewProfile to table profiles with COPY, reading each
+// value in place.
+var copyProfiles = runtime.NewCopier(
+	"profiles",
+	nil,
+	runtime.CopyValue("user_email", func(n *NewProfile) any { return &n.UserEmail }),
+	runtime.CopyValue("bio", func(n *NewProfile) any { return &n.Bio }),
+)
 
 // CreateMany inserts rows into table profiles with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
 	}
-	s := &copyProfilesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"profiles"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
-	}
-	return n, nil
+	n, err := copyProfiles.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
 const sqlProfilesCreateManyReturning = `-- name: profiles.CreateManyReturning
@@ -346,22 +246,14 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserEmail
-		a2[i] = n.Bio
-	}
-	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlProfilesCreateManyReturning,
+		runtime.Column(rows, func(n *NewProfile) string { return n.UserEmail }),
+		runtime.Column(rows, func(n *NewProfile) string { return n.Bio }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanProfile)
+	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }
 
 const sqlProfilesUpsertByUserEmail = `-- name: profiles.UpsertByUserEmail
@@ -380,11 +272,8 @@ func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Prof
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 	}
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpsertByUserEmail, n.UserEmail, n.Bio), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesUpsertByUserEmail, n.UserEmail, n.Bio), scanProfile)
+	return v, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 }
 
 const sqlProfilesCreateIfAbsentByUserEmail = `-- name: profiles.CreateIfAbsentByUserEmail
@@ -434,14 +323,8 @@ WHERE "user_email" = $1 ORDER BY "user_email"`
 // userEmail, in primary key order.
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesListByUserEmail, userEmail)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.ListByUserEmail", "profiles")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanProfile)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.ListByUserEmail", "profiles")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanProfile)
+	return items, wrapErr(err, "profiles.ListByUserEmail", "profiles")
 }
 
 const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
@@ -452,27 +335,11 @@ WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 // one of keys, grouped by user_email, each group in primary key order, with one
 // query. Keys without rows are not in the map.
 func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Profile, error) {
-	m := make(map[string][]Profile)
 	if len(keys) == 0 {
-		return m, nil
+		return map[string][]Profile{}, nil
 	}
 	rows, err := db.Query(ctx, sqlProfilesLoadByUserEmail, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Profile
-		if err := scanProfile(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserEmail
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanProfile, func(v *Profile) string { return v.UserEmail })
 }
 
 // LoadByUserEmail returns the rows of table profiles whose user_email is one of
@@ -481,8 +348,5 @@ func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string
 // query per row. Keys without rows are not in the map.
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "profiles.LoadByUserEmail", "profiles")
-	}
-	return m, nil
+	return m, wrapErr(err, "profiles.LoadByUserEmail", "profiles")
 }

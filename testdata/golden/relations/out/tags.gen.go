@@ -74,11 +74,8 @@ RETURNING "id", "label"`
 
 // Create inserts a row into table tags and returns it as stored, defaults applied.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
-	var v Tag
-	if err := scanTag(r.db.QueryRow(ctx, sqlTagsCreate, n.Label), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.Create", "tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTagsCreate, n.Label), scanTag)
+	return v, wrapErr(err, "tags.Create", "tags")
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -88,11 +85,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table tags with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	var v Tag
-	if err := scanTag(r.db.QueryRow(ctx, sqlTagsFindByID, id), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTagsFindByID, id), scanTag)
+	return v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -102,42 +96,15 @@ SELECT "id", "label" FROM "tags" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	rows, err := r.db.Query(ctx, sqlTagsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindAll", "tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindAll", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
 // Stream yields every row of table tags, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
-	return func(yield func(Tag, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTagsFindAll)
-		if err != nil {
-			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-			return
-		}
-		defer rows.Close()
-		var v Tag
-		for rows.Next() {
-			v = Tag{}
-			if err := scanTag(rows, &v); err != nil {
-				yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Tag{}, wrapErr(err, "tags.Stream", "tags"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll)
 }
 
 const sqlTagsListFirst = `-- name: tags.List replica=ok
@@ -154,28 +121,14 @@ LIMIT $2`
 // cursor to get the following page; it is "" after the last one. Rows inserted
 // meanwhile after the cursor are included, and no row is returned twice.
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTagsListFirst, size+1)
-	} else {
-		var id int32
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-		}
-		rows, err = r.db.Query(ctx, sqlTagsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTag)
-	if err != nil {
-		return runtime.Page[Tag]{}, wrapErr(err, "tags.List", "tags")
-	}
-	return runtime.NewPage(items, size, func(v *Tag) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
+		First: sqlTagsListFirst,
+		After: sqlTagsListAfter,
+		Scan:  scanTag,
+		Key:   func(v *Tag) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "tags.List", "tags")
 }
 
 const sqlTagsUpdate = `-- name: tags.Update
@@ -202,10 +155,7 @@ DELETE FROM "tags" WHERE "id" = $1`
 // was one.
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTagsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "tags.Delete", "tags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
 const sqlTagsCount = `-- name: tags.Count replica=ok
@@ -213,11 +163,8 @@ SELECT count(*) FROM "tags"`
 
 // Count returns the number of rows of table tags.
 func (r *TagRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTagsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tags.Count", "tags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTagsCount))
+	return n, wrapErr(err, "tags.Count", "tags")
 }
 
 const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
@@ -232,67 +179,24 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTagsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindByIDs", "tags")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.FindByIDs", "tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
+	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
-// copyTagsSource feeds rows of NewTag to pgx's CopyFrom, reading the struct fields
-// directly. It sends the rows whose set optional fields are mask, with the columns
-// of that mask.
-type copyTagsSource struct {
-	rows []NewTag
-	mask uint64
-	i    int
-	vals [1]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyTagsSource) columns() []string {
-	return []string{"label"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyTagsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyTagsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Label)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyTagsSource) Err() error {
-	return nil
-}
+// copyTags sends rows of NewTag to table tags with COPY, reading each value in
+// place.
+var copyTags = runtime.NewCopier(
+	"tags",
+	nil,
+	runtime.CopyValue("label", func(n *NewTag) any { return &n.Label }),
+)
 
 // CreateMany inserts rows into table tags with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyTagsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"tags"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
-	}
-	return n, nil
+	n, err := copyTags.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
 
 const sqlTagsCreateManyReturning = `-- name: tags.CreateManyReturning
@@ -310,20 +214,13 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Label
-	}
-	res, err := r.db.Query(ctx, sqlTagsCreateManyReturning, a1)
-	if err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTag)
-	if err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlTagsCreateManyReturning,
+		runtime.Column(rows, func(n *NewTag) string { return n.Label }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTag)
+	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
 // LoadUserTags returns the rows of table user_tags that reference each of parents
@@ -336,8 +233,5 @@ func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "tags.LoadUserTags", "tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "tags.LoadUserTags", "tags")
 }

@@ -98,11 +98,8 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 // Create inserts a row into table transfers and returns it as stored, defaults
 // applied.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
-	var v Transfer
-	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersCreate, n.FromAccountID, n.ToAccountID, n.Amount, n.Note), &v); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransfersCreate, n.FromAccountID, n.ToAccountID, n.Amount, n.Note), scanTransfer)
+	return v, wrapErr(err, "transfers.Create", "transfers")
 }
 
 const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
@@ -112,11 +109,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table transfers with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	var v Transfer
-	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersFindByID, id), &v); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.FindByID", "transfers")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransfersFindByID, id), scanTransfer)
+	return v, wrapErr(err, "transfers.FindByID", "transfers")
 }
 
 const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
@@ -126,42 +120,15 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 // the whole result in memory; use List or Stream for large tables.
 func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.FindAll", "transfers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransfer)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.FindAll", "transfers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransfer)
+	return items, wrapErr(err, "transfers.FindAll", "transfers")
 }
 
 // Stream yields every row of table transfers, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
-	return func(yield func(Transfer, error) bool) {
-		rows, err := r.db.Query(ctx, sqlTransfersFindAll)
-		if err != nil {
-			yield(Transfer{}, wrapErr(err, "transfers.Stream", "transfers"))
-			return
-		}
-		defer rows.Close()
-		var v Transfer
-		for rows.Next() {
-			v = Transfer{}
-			if err := scanTransfer(rows, &v); err != nil {
-				yield(Transfer{}, wrapErr(err, "transfers.Stream", "transfers"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Transfer{}, wrapErr(err, "transfers.Stream", "transfers"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, sqlTransfersFindAll)
 }
 
 const sqlTransfersListFirst = `-- name: transfers.List replica=ok
@@ -179,28 +146,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlTransfersListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Transfer]{}, wrapErr(err, "transfers.List", "transfers")
-		}
-		rows, err = r.db.Query(ctx, sqlTransfersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Transfer]{}, wrapErr(err, "transfers.List", "transfers")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanTransfer)
-	if err != nil {
-		return runtime.Page[Transfer]{}, wrapErr(err, "transfers.List", "transfers")
-	}
-	return runtime.NewPage(items, size, func(v *Transfer) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
+		First: sqlTransfersListFirst,
+		After: sqlTransfersListAfter,
+		Scan:  scanTransfer,
+		Key:   func(v *Transfer) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "transfers.List", "transfers")
 }
 
 const sqlTransfersUpdate = `-- name: transfers.Update
@@ -230,10 +183,7 @@ DELETE FROM "transfers" WHERE "id" = $1`
 // there was one.
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlTransfersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "transfers.Delete", "transfers")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "transfers.Delete", "transfers")
 }
 
 const sqlTransfersCount = `-- name: transfers.Count replica=ok
@@ -241,11 +191,8 @@ SELECT count(*) FROM "transfers"`
 
 // Count returns the number of rows of table transfers.
 func (r *TransferRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlTransfersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "transfers.Count", "transfers")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlTransfersCount))
+	return n, wrapErr(err, "transfers.Count", "transfers")
 }
 
 const sqlTransfersFindByIDs = `-- name: transfers.FindByIDs replica=ok
@@ -260,70 +207,27 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTransfersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.FindByIDs", "transfers")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanTransfer)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.FindByIDs", "transfers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanTransfer)
+	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
 }
 
-// copyTransfersSource feeds rows of NewTransfer to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyTransfersSource struct {
-	rows []NewTransfer
-	mask uint64
-	i    int
-	vals [4]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyTransfersSource) columns() []string {
-	return []string{"from_account_id", "to_account_id", "amount", "note"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyTransfersSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyTransfersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.FromAccountID)
-	v = append(v, n.ToAccountID)
-	v = append(v, n.Amount)
-	v = append(v, n.Note)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyTransfersSource) Err() error {
-	return nil
-}
+// copyTransfers sends rows of NewTransfer to table transfers with COPY, reading
+// each value in place.
+var copyTransfers = runtime.NewCopier(
+	"transfers",
+	nil,
+	runtime.CopyValue("from_account_id", func(n *NewTransfer) any { return &n.FromAccountID }),
+	runtime.CopyValue("to_account_id", func(n *NewTransfer) any { return &n.ToAccountID }),
+	runtime.CopyValue("amount", func(n *NewTransfer) any { return &n.Amount }),
+	runtime.CopyValue("note", func(n *NewTransfer) any { return &n.Note }),
+)
 
 // CreateMany inserts rows into table transfers with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyTransfersSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"transfers"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "transfers.CreateMany", "transfers")
-	}
-	return n, nil
+	n, err := copyTransfers.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "transfers.CreateMany", "transfers")
 }
 
 const sqlTransfersCreateManyReturning = `-- name: transfers.CreateManyReturning
@@ -341,26 +245,16 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int64, len(rows))
-	a2 := make([]int64, len(rows))
-	a3 := make([]decimal.Decimal, len(rows))
-	a4 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.FromAccountID
-		a2[i] = n.ToAccountID
-		a3[i] = n.Amount
-		a4[i] = n.Note
-	}
-	res, err := r.db.Query(ctx, sqlTransfersCreateManyReturning, a1, a2, a3, a4)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanTransfer)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlTransfersCreateManyReturning,
+		runtime.Column(rows, func(n *NewTransfer) int64 { return n.FromAccountID }),
+		runtime.Column(rows, func(n *NewTransfer) int64 { return n.ToAccountID }),
+		runtime.Column(rows, func(n *NewTransfer) decimal.Decimal { return n.Amount }),
+		runtime.Column(rows, func(n *NewTransfer) *string { return n.Note }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanTransfer)
+	return items, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 }
 
 const sqlTransfersListByFromAccountID = `-- name: transfers.ListByFromAccountID replica=ok
@@ -371,14 +265,8 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 // fromAccountID, in primary key order.
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersListByFromAccountID, fromAccountID)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransfer)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransfer)
+	return items, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
 }
 
 const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID replica=ok
@@ -389,27 +277,11 @@ WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 // from_account_id is one of keys, grouped by from_account_id, each group in
 // primary key order, with one query. Keys without rows are not in the map.
 func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
-	m := make(map[int64][]Transfer)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Transfer{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransfersLoadByFromAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transfer
-		if err := scanTransfer(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.FromAccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransfer, func(v *Transfer) int64 { return v.FromAccountID })
 }
 
 // LoadByFromAccountID returns the rows of table transfers whose from_account_id is
@@ -418,10 +290,7 @@ func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []i
 // accounts without a query per row. Keys without rows are not in the map.
 func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
-	}
-	return m, nil
+	return m, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
 }
 
 const sqlTransfersListByToAccountID = `-- name: transfers.ListByToAccountID replica=ok
@@ -432,14 +301,8 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 // toAccountID, in primary key order.
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersListByToAccountID, toAccountID)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.ListByToAccountID", "transfers")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTransfer)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.ListByToAccountID", "transfers")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTransfer)
+	return items, wrapErr(err, "transfers.ListByToAccountID", "transfers")
 }
 
 const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID replica=ok
@@ -450,27 +313,11 @@ WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 // to_account_id is one of keys, grouped by to_account_id, each group in primary
 // key order, with one query. Keys without rows are not in the map.
 func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
-	m := make(map[int64][]Transfer)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Transfer{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransfersLoadByToAccountID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Transfer
-		if err := scanTransfer(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.ToAccountID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanTransfer, func(v *Transfer) int64 { return v.ToAccountID })
 }
 
 // LoadByToAccountID returns the rows of table transfers whose to_account_id is one
@@ -479,8 +326,5 @@ func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int
 // without a query per row. Keys without rows are not in the map.
 func (r *TransferRepo) LoadByToAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "transfers.LoadByToAccountID", "transfers")
-	}
-	return m, nil
+	return m, wrapErr(err, "transfers.LoadByToAccountID", "transfers")
 }

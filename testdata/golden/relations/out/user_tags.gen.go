@@ -94,11 +94,8 @@ RETURNING "user_id", "tag_id", "added_by"`
 // Create inserts a row into table user_tags and returns it as stored, defaults
 // applied.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
-	var v UserTag
-	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsCreate, n.UserID, n.TagID, n.AddedBy), &v); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsCreate, n.UserID, n.TagID, n.AddedBy), scanUserTag)
+	return v, wrapErr(err, "user_tags.Create", "user_tags")
 }
 
 const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
@@ -108,11 +105,8 @@ WHERE "user_id" = $1 AND "tag_id" = $2`
 // FindByID returns the row of table user_tags with the given userID and tagID. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	var v UserTag
-	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsFindByID, userID, tagID), &v); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.FindByID", "user_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsFindByID, userID, tagID), scanUserTag)
+	return v, wrapErr(err, "user_tags.FindByID", "user_tags")
 }
 
 const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
@@ -122,42 +116,15 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag
 // the whole result in memory; use List or Stream for large tables.
 func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.FindAll", "user_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUserTag)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.FindAll", "user_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUserTag)
+	return items, wrapErr(err, "user_tags.FindAll", "user_tags")
 }
 
 // Stream yields every row of table user_tags, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
-	return func(yield func(UserTag, error) bool) {
-		rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
-		if err != nil {
-			yield(UserTag{}, wrapErr(err, "user_tags.Stream", "user_tags"))
-			return
-		}
-		defer rows.Close()
-		var v UserTag
-		for rows.Next() {
-			v = UserTag{}
-			if err := scanUserTag(rows, &v); err != nil {
-				yield(UserTag{}, wrapErr(err, "user_tags.Stream", "user_tags"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(UserTag{}, wrapErr(err, "user_tags.Stream", "user_tags"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, sqlUserTagsFindAll)
 }
 
 const sqlUserTagsListFirst = `-- name: user_tags.List replica=ok
@@ -175,29 +142,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[UserTag], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlUserTagsListFirst, size+1)
-	} else {
-		var userID uuid.UUID
-		var tagID int32
-		if err := runtime.DecodeCursor(page.After, &userID, &tagID); err != nil {
-			return runtime.Page[UserTag]{}, wrapErr(err, "user_tags.List", "user_tags")
-		}
-		rows, err = r.db.Query(ctx, sqlUserTagsListAfter, userID, tagID, size+1)
-	}
-	if err != nil {
-		return runtime.Page[UserTag]{}, wrapErr(err, "user_tags.List", "user_tags")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanUserTag)
-	if err != nil {
-		return runtime.Page[UserTag]{}, wrapErr(err, "user_tags.List", "user_tags")
-	}
-	return runtime.NewPage(items, size, func(v *UserTag) string {
-		return runtime.EncodeCursor(v.UserID, v.TagID)
-	}), nil
+	var userID uuid.UUID
+	var tagID int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[UserTag]{
+		First: sqlUserTagsListFirst,
+		After: sqlUserTagsListAfter,
+		Scan:  scanUserTag,
+		Key:   func(v *UserTag) []any { return []any{v.UserID, v.TagID} },
+	}, &userID, &tagID)
+	return p, wrapErr(err, "user_tags.List", "user_tags")
 }
 
 const sqlUserTagsUpdate = `-- name: user_tags.Update
@@ -224,10 +177,7 @@ DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`
 // reports whether there was one.
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUserTagsDelete, userID, tagID)
-	if err != nil {
-		return false, wrapErr(err, "user_tags.Delete", "user_tags")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "user_tags.Delete", "user_tags")
 }
 
 const sqlUserTagsCount = `-- name: user_tags.Count replica=ok
@@ -235,66 +185,26 @@ SELECT count(*) FROM "user_tags"`
 
 // Count returns the number of rows of table user_tags.
 func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlUserTagsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "user_tags.Count", "user_tags")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUserTagsCount))
+	return n, wrapErr(err, "user_tags.Count", "user_tags")
 }
 
-// copyUserTagsSource feeds rows of NewUserTag to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyUserTagsSource struct {
-	rows []NewUserTag
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyUserTagsSource) columns() []string {
-	return []string{"user_id", "tag_id", "added_by"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyUserTagsSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyUserTagsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.UserID)
-	v = append(v, n.TagID)
-	v = append(v, n.AddedBy)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyUserTagsSource) Err() error {
-	return nil
-}
+// copyUserTags sends rows of NewUserTag to table user_tags with COPY, reading each
+// value in place.
+var copyUserTags = runtime.NewCopier(
+	"user_tags",
+	nil,
+	runtime.CopyValue("user_id", func(n *NewUserTag) any { return &n.UserID }),
+	runtime.CopyValue("tag_id", func(n *NewUserTag) any { return &n.TagID }),
+	runtime.CopyValue("added_by", func(n *NewUserTag) any { return &n.AddedBy }),
+)
 
 // CreateMany inserts rows into table user_tags with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copyUserTagsSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user_tags"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "user_tags.CreateMany", "user_tags")
-	}
-	return n, nil
+	n, err := copyUserTags.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
 }
 
 const sqlUserTagsCreateManyReturning = `-- name: user_tags.CreateManyReturning
@@ -312,24 +222,15 @@ func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]uuid.UUID, len(rows))
-	a2 := make([]int32, len(rows))
-	a3 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.UserID
-		a2[i] = n.TagID
-		a3[i] = n.AddedBy
-	}
-	res, err := r.db.Query(ctx, sqlUserTagsCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanUserTag)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlUserTagsCreateManyReturning,
+		runtime.Column(rows, func(n *NewUserTag) uuid.UUID { return n.UserID }),
+		runtime.Column(rows, func(n *NewUserTag) int32 { return n.TagID }),
+		runtime.Column(rows, func(n *NewUserTag) string { return n.AddedBy }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanUserTag)
+	return items, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 }
 
 const sqlUserTagsUpsertByUserIDAndTagID = `-- name: user_tags.UpsertByUserIDAndTagID
@@ -344,11 +245,8 @@ RETURNING "user_id", "tag_id", "added_by"`
 // returns the row as stored. The update sets every column of n except the key's
 // and the primary key's; an optional field left unset keeps the column's value.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
-	var v UserTag
-	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsUpsertByUserIDAndTagID, n.UserID, n.TagID, n.AddedBy), &v); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsUpsertByUserIDAndTagID, n.UserID, n.TagID, n.AddedBy), scanUserTag)
+	return v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 }
 
 const sqlUserTagsCreateIfAbsentByUserIDAndTagID = `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
@@ -395,14 +293,8 @@ WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
 // primary key order.
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsListByUserID, userID)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.ListByUserID", "user_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUserTag)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.ListByUserID", "user_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUserTag)
+	return items, wrapErr(err, "user_tags.ListByUserID", "user_tags")
 }
 
 const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
@@ -413,27 +305,11 @@ WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 // keys, grouped by user_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
-	m := make(map[uuid.UUID][]UserTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]UserTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlUserTagsLoadByUserID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v UserTag
-		if err := scanUserTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.UserID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanUserTag, func(v *UserTag) uuid.UUID { return v.UserID })
 }
 
 // LoadByUserID returns the rows of table user_tags whose user_id is one of keys,
@@ -442,10 +318,7 @@ func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 // row. Keys without rows are not in the map.
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
 }
 
 const sqlUserTagsListByTagID = `-- name: user_tags.ListByTagID replica=ok
@@ -456,14 +329,8 @@ WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
 // primary key order.
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsListByTagID, tagID)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.ListByTagID", "user_tags")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUserTag)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.ListByTagID", "user_tags")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUserTag)
+	return items, wrapErr(err, "user_tags.ListByTagID", "user_tags")
 }
 
 const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
@@ -474,27 +341,11 @@ WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 // keys, grouped by tag_id, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]UserTag, error) {
-	m := make(map[int32][]UserTag)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]UserTag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlUserTagsLoadByTagID, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v UserTag
-		if err := scanUserTag(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.TagID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanUserTag, func(v *UserTag) int32 { return v.TagID })
 }
 
 // LoadByTagID returns the rows of table user_tags whose tag_id is one of keys,
@@ -503,8 +354,5 @@ func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (ma
 // row. Keys without rows are not in the map.
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "user_tags.LoadByTagID", "user_tags")
-	}
-	return m, nil
+	return m, wrapErr(err, "user_tags.LoadByTagID", "user_tags")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Order is one row of table order.
@@ -95,11 +94,8 @@ RETURNING "type", "func", "user", "group", "limit"`
 // Create inserts a row into table order and returns it as stored, defaults
 // applied.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
-		return Order{}, wrapErr(err, "order.Create", "order")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), scanOrder)
+	return v, wrapErr(err, "order.Create", "order")
 }
 
 const sqlOrderFindByID = `-- name: order.FindByID replica=ok
@@ -109,11 +105,8 @@ WHERE "type" = $1 AND "func" = $2`
 // FindByID returns the row of table order with the given type_ and func_. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderFindByID, type_, func_), &v); err != nil {
-		return Order{}, wrapErr(err, "order.FindByID", "order")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderFindByID, type_, func_), scanOrder)
+	return v, wrapErr(err, "order.FindByID", "order")
 }
 
 const sqlOrderFindAll = `-- name: order.FindAll replica=ok
@@ -123,42 +116,15 @@ SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "f
 // whole result in memory; use List or Stream for large tables.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrderFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "order.FindAll", "order")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "order.FindAll", "order")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	return items, wrapErr(err, "order.FindAll", "order")
 }
 
 // Stream yields every row of table order, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
-	return func(yield func(Order, error) bool) {
-		rows, err := r.db.Query(ctx, sqlOrderFindAll)
-		if err != nil {
-			yield(Order{}, wrapErr(err, "order.Stream", "order"))
-			return
-		}
-		defer rows.Close()
-		var v Order
-		for rows.Next() {
-			v = Order{}
-			if err := scanOrder(rows, &v); err != nil {
-				yield(Order{}, wrapErr(err, "order.Stream", "order"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Order{}, wrapErr(err, "order.Stream", "order"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, sqlOrderFindAll)
 }
 
 const sqlOrderListFirst = `-- name: order.List replica=ok
@@ -176,29 +142,15 @@ LIMIT $3`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlOrderListFirst, size+1)
-	} else {
-		var type_ string
-		var func_ int32
-		if err := runtime.DecodeCursor(page.After, &type_, &func_); err != nil {
-			return runtime.Page[Order]{}, wrapErr(err, "order.List", "order")
-		}
-		rows, err = r.db.Query(ctx, sqlOrderListAfter, type_, func_, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Order]{}, wrapErr(err, "order.List", "order")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanOrder)
-	if err != nil {
-		return runtime.Page[Order]{}, wrapErr(err, "order.List", "order")
-	}
-	return runtime.NewPage(items, size, func(v *Order) string {
-		return runtime.EncodeCursor(v.Type, v.Func)
-	}), nil
+	var type_ string
+	var func_ int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		First: sqlOrderListFirst,
+		After: sqlOrderListAfter,
+		Scan:  scanOrder,
+		Key:   func(v *Order) []any { return []any{v.Type, v.Func} },
+	}, &type_, &func_)
+	return p, wrapErr(err, "order.List", "order")
 }
 
 const sqlOrderUpdate = `-- name: order.Update
@@ -227,10 +179,7 @@ DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlOrderDelete, type_, func_)
-	if err != nil {
-		return false, wrapErr(err, "order.Delete", "order")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "order.Delete", "order")
 }
 
 const sqlOrderCount = `-- name: order.Count replica=ok
@@ -238,133 +187,30 @@ SELECT count(*) FROM "order"`
 
 // Count returns the number of rows of table order.
 func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlOrderCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "order.Count", "order")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlOrderCount))
+	return n, wrapErr(err, "order.Count", "order")
 }
 
-// copyOrderSource feeds rows of NewOrder to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyOrderSource struct {
-	rows []NewOrder
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyOrderSource) maskOf(n *NewOrder) uint64 {
-	var m uint64
-	if n.Group.Set {
-		m |= 1 << 0
-	}
-	if n.Limit.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyOrderSource) columns() []string {
-	cols := make([]string, 0, 5)
-	cols = append(cols, "type")
-	cols = append(cols, "func")
-	cols = append(cols, "user")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "group")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "limit")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyOrderSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyOrderSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Type)
-	v = append(v, n.Func)
-	v = append(v, n.User)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Group.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Limit.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyOrderSource) Err() error {
-	return nil
-}
+// copyOrder sends rows of NewOrder to table order with COPY, reading each value in
+// place.
+var copyOrder = runtime.NewCopier(
+	"order",
+	nil,
+	runtime.CopyValue("type", func(n *NewOrder) any { return &n.Type }),
+	runtime.CopyValue("func", func(n *NewOrder) any { return &n.Func }),
+	runtime.CopyValue("user", func(n *NewOrder) any { return &n.User }),
+	runtime.CopyOpt("group", func(n *NewOrder) *runtime.Opt[[]string] { return &n.Group }),
+	runtime.CopyOpt("limit", func(n *NewOrder) *runtime.Opt[int64] { return &n.Limit }),
+)
 
 // CreateMany inserts rows into table order with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyOrderSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyOrderSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "order.CreateMany", "order")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyOrderSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"order"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "order.CreateMany", "order")
-	}
-	return total, nil
+	n, err := copyOrder.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "order.CreateMany", "order")
 }
 
 // CreateManyReturning inserts rows into table order and returns them as stored, in
@@ -411,11 +257,8 @@ RETURNING "type", "func", "user", "group", "limit"`
 // row as stored. The update sets every column of n except the key's and the
 // primary key's; an optional field left unset keeps the column's value.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpsertByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), &v); err != nil {
-		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderUpsertByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), scanOrder)
+	return v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 }
 
 const sqlOrderCreateIfAbsentByTypeAndFunc = `-- name: order.CreateIfAbsentByTypeAndFunc
@@ -462,14 +305,8 @@ WHERE "user" = $1 ORDER BY "type", "func"`
 // order.
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrderListByUser, user)
-	if err != nil {
-		return nil, wrapErr(err, "order.ListByUser", "order")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanOrder)
-	if err != nil {
-		return nil, wrapErr(err, "order.ListByUser", "order")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	return items, wrapErr(err, "order.ListByUser", "order")
 }
 
 const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
@@ -480,27 +317,11 @@ WHERE "user" = ANY($1) ORDER BY "type", "func"`
 // grouped by user, each group in primary key order, with one query. Keys without
 // rows are not in the map.
 func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
-	m := make(map[int32][]Order)
 	if len(keys) == 0 {
-		return m, nil
+		return map[int32][]Order{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrderLoadByUser, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Order
-		if err := scanOrder(rows, &v); err != nil {
-			return nil, err
-		}
-		k := *v.User
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int32 { return *v.User })
 }
 
 // LoadByUser returns the rows of table order whose user is one of keys, grouped by
@@ -509,8 +330,5 @@ func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[in
 // without rows are not in the map.
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
 	m, err := loadOrderByUser(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "order.LoadByUser", "order")
-	}
-	return m, nil
+	return m, wrapErr(err, "order.LoadByUser", "order")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // User is one row of table user.
@@ -63,20 +62,11 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewUser) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if n.Type.Set {
-		v := n.Type.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "type",
-				Message: "must be one of \"from\", \"where\", \"group by\"",
-			})
-		}
+		f.Check("type", n.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "user", fields)
-	}
-	return nil
+	return f.Err("user")
 }
 
 // Validate checks u against the spec's rules for table user, field by field for
@@ -85,20 +75,11 @@ func (n *NewUser) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *UserUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Type.Set {
-		v := u.Type.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "type",
-				Message: "must be one of \"from\", \"where\", \"group by\"",
-			})
-		}
+		f.Check("type", u.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "user", fields)
-	}
-	return nil
+	return f.Err("user")
 }
 
 // scanUser reads a row of table user, columns in table order, into v.
@@ -117,11 +98,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Create", "user")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUserCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
-		return User{}, wrapErr(err, "user.Create", "user")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), scanUser)
+	return v, wrapErr(err, "user.Create", "user")
 }
 
 const sqlUserFindByID = `-- name: user.FindByID replica=ok
@@ -131,11 +109,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table user with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUserFindByID, id), &v); err != nil {
-		return User{}, wrapErr(err, "user.FindByID", "user")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserFindByID, id), scanUser)
+	return v, wrapErr(err, "user.FindByID", "user")
 }
 
 const sqlUserFindAll = `-- name: user.FindAll replica=ok
@@ -145,42 +120,15 @@ SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
 // whole result in memory; use List or Stream for large tables.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUserFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "user.FindAll", "user")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "user.FindAll", "user")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "user.FindAll", "user")
 }
 
 // Stream yields every row of table user, ordered by primary key, reading them from
 // the server as the loop goes: memory use does not grow with the table. An error
 // ends the sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return func(yield func(User, error) bool) {
-		rows, err := r.db.Query(ctx, sqlUserFindAll)
-		if err != nil {
-			yield(User{}, wrapErr(err, "user.Stream", "user"))
-			return
-		}
-		defer rows.Close()
-		var v User
-		for rows.Next() {
-			v = User{}
-			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, wrapErr(err, "user.Stream", "user"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(User{}, wrapErr(err, "user.Stream", "user"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, sqlUserFindAll)
 }
 
 const sqlUserListFirst = `-- name: user.List replica=ok
@@ -197,28 +145,14 @@ LIMIT $2`
 // cursor to get the following page; it is "" after the last one. Rows inserted
 // meanwhile after the cursor are included, and no row is returned twice.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlUserListFirst, size+1)
-	} else {
-		var id int32
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[User]{}, wrapErr(err, "user.List", "user")
-		}
-		rows, err = r.db.Query(ctx, sqlUserListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "user.List", "user")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanUser)
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "user.List", "user")
-	}
-	return runtime.NewPage(items, size, func(v *User) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		First: sqlUserListFirst,
+		After: sqlUserListAfter,
+		Scan:  scanUser,
+		Key:   func(v *User) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "user.List", "user")
 }
 
 const sqlUserUpdate = `-- name: user.Update
@@ -251,10 +185,7 @@ DELETE FROM "user" WHERE "id" = $1`
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUserDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "user.Delete", "user")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "user.Delete", "user")
 }
 
 const sqlUserCount = `-- name: user.Count replica=ok
@@ -262,11 +193,8 @@ SELECT count(*) FROM "user"`
 
 // Count returns the number of rows of table user.
 func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlUserCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "user.Count", "user")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlUserCount))
+	return n, wrapErr(err, "user.Count", "user")
 }
 
 const sqlUserFindByIDs = `-- name: user.FindByIDs replica=ok
@@ -281,139 +209,33 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlUserFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "user.FindByIDs", "user")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "user.FindByIDs", "user")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	return items, wrapErr(err, "user.FindByIDs", "user")
 }
 
-// copyUserSource feeds rows of NewUser to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyUserSource struct {
-	rows []NewUser
-	mask uint64
-	i    int
-	vals [5]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyUserSource) maskOf(n *NewUser) uint64 {
-	var m uint64
-	if n.Type.Set {
-		m |= 1 << 0
-	}
-	if n.Default.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyUserSource) columns() []string {
-	cols := make([]string, 0, 5)
-	cols = append(cols, "id")
-	cols = append(cols, "select")
-	cols = append(cols, "from")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "type")
-	}
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "default")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyUserSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyUserSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.ID)
-	v = append(v, n.Select)
-	v = append(v, n.From)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.Type.Value)
-	}
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Default.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyUserSource) Err() error {
-	return nil
-}
+// copyUser sends rows of NewUser to table user with COPY, reading each value in
+// place.
+var copyUser = runtime.NewCopier(
+	"user",
+	nil,
+	runtime.CopyValue("id", func(n *NewUser) any { return &n.ID }),
+	runtime.CopyValue("select", func(n *NewUser) any { return &n.Select }),
+	runtime.CopyValue("from", func(n *NewUser) any { return &n.From }),
+	runtime.CopyOpt("type", func(n *NewUser) *runtime.Opt[Select] { return &n.Type }),
+	runtime.CopyOpt("default", func(n *NewUser) *runtime.Opt[bool] { return &n.Default }),
+)
 
 // CreateMany inserts rows into table user with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "user.CreateMany", "user")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyUserSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyUserSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "user.CreateMany", "user")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyUserSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"user"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "user.CreateMany", "user")
-	}
-	return total, nil
+	n, err := copyUser.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "user.CreateMany", "user")
 }
 
 const sqlUserCreateManyReturning = `-- name: user.CreateManyReturning
@@ -434,28 +256,17 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "user.CreateManyReturning", "user")
 	}
-	a1 := make([]int32, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*string, len(rows))
-	a4 := make([]*Select, len(rows))
-	a5 := make([]*bool, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID
-		a2[i] = n.Select
-		a3[i] = n.From
-		a4[i] = n.Type.Ptr()
-		a5[i] = n.Default.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlUserCreateManyReturning, a1, a2, a3, a4, a5)
-	if err != nil {
-		return nil, wrapErr(err, "user.CreateManyReturning", "user")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "user.CreateManyReturning", "user")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlUserCreateManyReturning,
+		runtime.Column(rows, func(n *NewUser) int32 { return n.ID }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Select }),
+		runtime.Column(rows, func(n *NewUser) *string { return n.From }),
+		runtime.Column(rows, func(n *NewUser) *Select { return n.Type.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) *bool { return n.Default.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	return items, wrapErr(err, "user.CreateManyReturning", "user")
 }
 
 const sqlUserUpsertByID = `-- name: user.UpsertByID
@@ -476,11 +287,8 @@ func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.UpsertByID", "user")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpsertByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), &v); err != nil {
-		return User{}, wrapErr(err, "user.UpsertByID", "user")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserUpsertByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), scanUser)
+	return v, wrapErr(err, "user.UpsertByID", "user")
 }
 
 const sqlUserCreateIfAbsentByID = `-- name: user.CreateIfAbsentByID
@@ -532,8 +340,5 @@ func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]
 		keys = append(keys, parents[i].ID)
 	}
 	m, err := loadOrderByUser(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "user.LoadOrders", "user")
-	}
-	return m, nil
+	return m, wrapErr(err, "user.LoadOrders", "user")
 }

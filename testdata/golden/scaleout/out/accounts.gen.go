@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -75,36 +74,12 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewAccount) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Currency
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
-	}
+	var f runtime.Fields
+	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	if n.Flags.Set {
-		v := n.Flags.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "flags",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
+		f.Check("flags", runtime.AllValid(n.Flags.Value), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
 
 // Validate checks u against the spec's rules for table accounts, field by field
@@ -113,36 +88,14 @@ func (n *NewAccount) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *AccountUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Currency.Set {
-		v := u.Currency.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
+		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
 	if u.Flags.Set {
-		v := u.Flags.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "flags",
-				Message: "must be one of \"USD\", \"EUR\", \"GBP\"",
-			})
-		}
+		f.Check("flags", runtime.AllValid(u.Flags.Value), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "accounts", fields)
-	}
-	return nil
+	return f.Err("accounts")
 }
 
 // scanAccount reads a row of table accounts, columns in table order, into v.
@@ -161,11 +114,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsCreate, n.ID.Ptr(), n.Owner, n.Currency, n.Balance.Ptr(), n.Tags.Ptr(), n.Flags.Ptr(), n.Meta.Ptr()), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Create", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.ID.Ptr(), n.Owner, n.Currency, n.Balance.Ptr(), n.Tags.Ptr(), n.Flags.Ptr(), n.Meta.Ptr()), scanAccount)
+	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -175,11 +125,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsFindByID, id), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.FindByID", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -189,42 +136,15 @@ SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "c
 // the whole result in memory; use List or Stream for large tables.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindAll", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
 // Stream yields every row of table accounts, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-		if err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-			return
-		}
-		defer rows.Close()
-		var v Account
-		for rows.Next() {
-			v = Account{}
-			if err := scanAccount(rows, &v); err != nil {
-				yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Account{}, wrapErr(err, "accounts.Stream", "accounts"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
 
 const sqlAccountsListFirst = `-- name: accounts.List replica=ok
@@ -242,28 +162,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlAccountsListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-		}
-		rows, err = r.db.Query(ctx, sqlAccountsListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanAccount)
-	if err != nil {
-		return runtime.Page[Account]{}, wrapErr(err, "accounts.List", "accounts")
-	}
-	return runtime.NewPage(items, size, func(v *Account) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		First: sqlAccountsListFirst,
+		After: sqlAccountsListAfter,
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
@@ -300,10 +206,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "accounts.Delete", "accounts")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
 const sqlAccountsCount = `-- name: accounts.Count replica=ok
@@ -311,11 +214,8 @@ SELECT count(*) FROM "accounts"`
 
 // Count returns the number of rows of table accounts.
 func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlAccountsCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.Count", "accounts")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlAccountsCount))
+	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
@@ -330,157 +230,37 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.FindByIDs", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccountsSource feeds rows of NewAccount to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyAccountsSource struct {
-	rows []NewAccount
-	mask uint64
-	i    int
-	vals [7]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyAccountsSource) maskOf(n *NewAccount) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Balance.Set {
-		m |= 1 << 1
-	}
-	if n.Tags.Set {
-		m |= 1 << 2
-	}
-	if n.Flags.Set {
-		m |= 1 << 3
-	}
-	if n.Meta.Set {
-		m |= 1 << 4
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyAccountsSource) columns() []string {
-	cols := make([]string, 0, 7)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "owner")
-	cols = append(cols, "currency")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "balance")
-	}
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "tags")
-	}
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "flags")
-	}
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "meta")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyAccountsSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyAccountsSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Owner)
-	v = append(v, n.Currency)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Balance.Value)
-	}
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Tags.Value)
-	}
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Flags.Value)
-	}
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Meta.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyAccountsSource) Err() error {
-	return nil
-}
+// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
+// value in place.
+var copyAccounts = runtime.NewCopier(
+	"accounts",
+	[]string{"\"currency\""},
+	runtime.CopyOpt("id", func(n *NewAccount) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("owner", func(n *NewAccount) any { return &n.Owner }),
+	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
+	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
+	runtime.CopyOpt("tags", func(n *NewAccount) *runtime.Opt[[]string] { return &n.Tags }),
+	runtime.CopyOpt("flags", func(n *NewAccount) *runtime.Opt[[]Currency] { return &n.Flags }),
+	runtime.CopyOpt("meta", func(n *NewAccount) *runtime.Opt[json.RawMessage] { return &n.Meta }),
+)
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. It runs in a transaction (a savepoint when r is one), on whose
-// connection it registers the enum types "currency" so that pgx can send enum
-// arrays in COPY's binary format. COPY does not return rows; CreateManyReturning
-// does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). It runs in a transaction, on whose connection it registers the enum types
+// "currency" so that pgx can send enum arrays in COPY's binary format. COPY does
+// not return rows; CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyAccountsSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"currency\""); err != nil {
-			return err
-		}
-		total = 0
-		for _, m := range masks {
-			s := &copyAccountsSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"accounts"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return total, nil
+	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
@@ -527,15 +307,16 @@ type ForOwnerParams struct {
 	Currency runtime.Opt[Currency]
 }
 
-const sqlAccountsForOwnerV0 = `-- name: accounts.ForOwner replica=ok
+var sqlAccountsForOwner = [...]string{
+	`-- name: accounts.ForOwner replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
 WHERE "owner" = $1
-ORDER BY "id"`
-
-const sqlAccountsForOwnerV1 = `-- name: accounts.ForOwner replica=ok
+ORDER BY "id"`,
+	`-- name: accounts.ForOwner replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
 WHERE "owner" = $1 AND "currency" = $2
-ORDER BY "id"`
+ORDER BY "id"`,
+}
 
 // ForOwner returns the rows of table accounts that match the query, ordered by id.
 // Optional filters left unset are not part of the statement.
@@ -547,22 +328,9 @@ func (r *AccountRepo) ForOwner(ctx context.Context, p ForOwnerParams) ([]Account
 		mask |= 1
 		args = append(args, p.Currency.Value)
 	}
-	var sql string
-	switch mask {
-	case 0:
-		sql = sqlAccountsForOwnerV0
-	case 1:
-		sql = sqlAccountsForOwnerV1
-	}
-	rows, err := r.db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ForOwner", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanAccount)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.ForOwner", "accounts")
-	}
-	return items, nil
+	rows, err := r.db.Query(ctx, sqlAccountsForOwner[mask], args...)
+	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	return items, wrapErr(err, "accounts.ForOwner", "accounts")
 }
 
 // TotalByCurrencyRow is one row of the result of AccountRepo.TotalByCurrency.
@@ -585,14 +353,8 @@ FROM accounts GROUP BY currency ORDER BY currency`
 // TotalByCurrency returns the rows of the query, all in memory.
 func (r *AccountRepo) TotalByCurrency(ctx context.Context) ([]TotalByCurrencyRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTotalByCurrency)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.TotalByCurrency", "accounts")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTotalByCurrencyRow)
-	if err != nil {
-		return nil, wrapErr(err, "accounts.TotalByCurrency", "accounts")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTotalByCurrencyRow)
+	return items, wrapErr(err, "accounts.TotalByCurrency", "accounts")
 }
 
 // InRecoveryRow is one row of the result of AccountRepo.InRecovery.
@@ -612,9 +374,6 @@ SELECT pg_is_in_recovery() AS standby`
 // InRecovery returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *AccountRepo) InRecovery(ctx context.Context) (InRecoveryRow, error) {
-	var v InRecoveryRow
-	if err := scanInRecoveryRow(r.db.QueryRow(ctx, sqlAccountsInRecovery), &v); err != nil {
-		return InRecoveryRow{}, wrapErr(err, "accounts.InRecovery", "accounts")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsInRecovery), scanInRecoveryRow)
+	return v, wrapErr(err, "accounts.InRecovery", "accounts")
 }

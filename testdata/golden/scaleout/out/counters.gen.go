@@ -9,7 +9,6 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 )
 
 // Counter is one row of table counters.
@@ -81,11 +80,8 @@ RETURNING "id", "n"`
 // Create inserts a row into table counters and returns it as stored, defaults
 // applied.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	var v Counter
-	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersCreate, n.ID, n.N.Ptr()), &v); err != nil {
-		return Counter{}, wrapErr(err, "counters.Create", "counters")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.ID, n.N.Ptr()), scanCounter)
+	return v, wrapErr(err, "counters.Create", "counters")
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -95,11 +91,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table counters with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
-	var v Counter
-	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersFindByID, id), &v); err != nil {
-		return Counter{}, wrapErr(err, "counters.FindByID", "counters")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersFindByID, id), scanCounter)
+	return v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -109,42 +102,15 @@ SELECT "id", "n" FROM "counters" ORDER BY "id"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "counters.FindAll", "counters")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCounter)
-	if err != nil {
-		return nil, wrapErr(err, "counters.FindAll", "counters")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCounter)
+	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
 // Stream yields every row of table counters, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
-	return func(yield func(Counter, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCountersFindAll)
-		if err != nil {
-			yield(Counter{}, wrapErr(err, "counters.Stream", "counters"))
-			return
-		}
-		defer rows.Close()
-		var v Counter
-		for rows.Next() {
-			v = Counter{}
-			if err := scanCounter(rows, &v); err != nil {
-				yield(Counter{}, wrapErr(err, "counters.Stream", "counters"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Counter{}, wrapErr(err, "counters.Stream", "counters"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
 
 const sqlCountersListFirst = `-- name: counters.List replica=ok
@@ -162,28 +128,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCountersListFirst, size+1)
-	} else {
-		var id int32
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Counter]{}, wrapErr(err, "counters.List", "counters")
-		}
-		rows, err = r.db.Query(ctx, sqlCountersListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Counter]{}, wrapErr(err, "counters.List", "counters")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCounter)
-	if err != nil {
-		return runtime.Page[Counter]{}, wrapErr(err, "counters.List", "counters")
-	}
-	return runtime.NewPage(items, size, func(v *Counter) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int32
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
+		First: sqlCountersListFirst,
+		After: sqlCountersListAfter,
+		Scan:  scanCounter,
+		Key:   func(v *Counter) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "counters.List", "counters")
 }
 
 const sqlCountersUpdate = `-- name: counters.Update
@@ -210,10 +162,7 @@ DELETE FROM "counters" WHERE "id" = $1`
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCountersDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "counters.Delete", "counters")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
 }
 
 const sqlCountersCount = `-- name: counters.Count replica=ok
@@ -221,11 +170,8 @@ SELECT count(*) FROM "counters"`
 
 // Count returns the number of rows of table counters.
 func (r *CounterRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCountersCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "counters.Count", "counters")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCountersCount))
+	return n, wrapErr(err, "counters.Count", "counters")
 }
 
 const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
@@ -240,123 +186,27 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "counters.FindByIDs", "counters")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCounter)
-	if err != nil {
-		return nil, wrapErr(err, "counters.FindByIDs", "counters")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
+	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCountersSource feeds rows of NewCounter to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyCountersSource struct {
-	rows []NewCounter
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyCountersSource) maskOf(n *NewCounter) uint64 {
-	var m uint64
-	if n.N.Set {
-		m |= 1 << 0
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCountersSource) columns() []string {
-	cols := make([]string, 0, 2)
-	cols = append(cols, "id")
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "n")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCountersSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCountersSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.ID)
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.N.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCountersSource) Err() error {
-	return nil
-}
+// copyCounters sends rows of NewCounter to table counters with COPY, reading each
+// value in place.
+var copyCounters = runtime.NewCopier(
+	"counters",
+	nil,
+	runtime.CopyValue("id", func(n *NewCounter) any { return &n.ID }),
+	runtime.CopyOpt("n", func(n *NewCounter) *runtime.Opt[int64] { return &n.N }),
+)
 
 // CreateMany inserts rows into table counters with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. More than one group runs in a transaction (a savepoint when r
-// is one). COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyCountersSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyCountersSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"counters"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "counters.CreateMany", "counters")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyCountersSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"counters"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "counters.CreateMany", "counters")
-	}
-	return total, nil
+	n, err := copyCounters.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
 const sqlCountersCreateManyReturning = `-- name: counters.CreateManyReturning
@@ -374,22 +224,14 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]int32, len(rows))
-	a2 := make([]*int64, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID
-		a2[i] = n.N.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCounter)
-	if err != nil {
-		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCountersCreateManyReturning,
+		runtime.Column(rows, func(n *NewCounter) int32 { return n.ID }),
+		runtime.Column(rows, func(n *NewCounter) *int64 { return n.N.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCounter)
+	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
 const sqlCountersUpsertByID = `-- name: counters.UpsertByID
@@ -404,11 +246,8 @@ RETURNING "id", "n"`
 // update sets every column of n except the key's and the primary key's; an
 // optional field left unset keeps the column's value.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
-	var v Counter
-	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpsertByID, n.ID, n.N.Ptr()), &v); err != nil {
-		return Counter{}, wrapErr(err, "counters.UpsertByID", "counters")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersUpsertByID, n.ID, n.N.Ptr()), scanCounter)
+	return v, wrapErr(err, "counters.UpsertByID", "counters")
 }
 
 const sqlCountersCreateIfAbsentByID = `-- name: counters.CreateIfAbsentByID

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"strings"
 )
 
 // Currency is one row of table currencies.
@@ -58,20 +57,9 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewCurrency) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := strings.TrimRight(n.Code, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 3 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "currencies", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesCurrencyCode.Check(&f, "code", n.Code)
+	return f.Err("currencies")
 }
 
 // Validate checks u against the spec's rules for table currencies, field by field
@@ -82,6 +70,14 @@ func (n *NewCurrency) Validate() error {
 func (u *CurrencyUpdate) Validate() error {
 	return nil
 }
+
+var (
+	// rulesCurrencyCode are the rules of column currencies.code.
+	rulesCurrencyCode = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+)
 
 // scanCurrency reads a row of table currencies, columns in table order, into v.
 func scanCurrency(row pgx.Row, v *Currency) error {
@@ -99,11 +95,8 @@ func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, err
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
 	}
-	var v Currency
-	if err := scanCurrency(r.db.QueryRow(ctx, sqlCurrenciesCreate, n.Code, n.Name), &v); err != nil {
-		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesCreate, n.Code, n.Name), scanCurrency)
+	return v, wrapErr(err, "currencies.Create", "currencies")
 }
 
 const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
@@ -113,11 +106,8 @@ WHERE "code" = $1`
 // FindByID returns the row of table currencies with the given code. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
-	var v Currency
-	if err := scanCurrency(r.db.QueryRow(ctx, sqlCurrenciesFindByID, code), &v); err != nil {
-		return Currency{}, wrapErr(err, "currencies.FindByID", "currencies")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesFindByID, code), scanCurrency)
+	return v, wrapErr(err, "currencies.FindByID", "currencies")
 }
 
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
@@ -127,42 +117,15 @@ SELECT "code", "name" FROM "currencies" ORDER BY "code"`
 // the whole result in memory; use List or Stream for large tables.
 func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 	rows, err := r.db.Query(ctx, sqlCurrenciesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.FindAll", "currencies")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanCurrency)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.FindAll", "currencies")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanCurrency)
+	return items, wrapErr(err, "currencies.FindAll", "currencies")
 }
 
 // Stream yields every row of table currencies, ordered by primary key, reading
 // them from the server as the loop goes: memory use does not grow with the table.
 // An error ends the sequence.
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
-	return func(yield func(Currency, error) bool) {
-		rows, err := r.db.Query(ctx, sqlCurrenciesFindAll)
-		if err != nil {
-			yield(Currency{}, wrapErr(err, "currencies.Stream", "currencies"))
-			return
-		}
-		defer rows.Close()
-		var v Currency
-		for rows.Next() {
-			v = Currency{}
-			if err := scanCurrency(rows, &v); err != nil {
-				yield(Currency{}, wrapErr(err, "currencies.Stream", "currencies"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Currency{}, wrapErr(err, "currencies.Stream", "currencies"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, sqlCurrenciesFindAll)
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
@@ -180,28 +143,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlCurrenciesListFirst, size+1)
-	} else {
-		var code string
-		if err := runtime.DecodeCursor(page.After, &code); err != nil {
-			return runtime.Page[Currency]{}, wrapErr(err, "currencies.List", "currencies")
-		}
-		rows, err = r.db.Query(ctx, sqlCurrenciesListAfter, code, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Currency]{}, wrapErr(err, "currencies.List", "currencies")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanCurrency)
-	if err != nil {
-		return runtime.Page[Currency]{}, wrapErr(err, "currencies.List", "currencies")
-	}
-	return runtime.NewPage(items, size, func(v *Currency) string {
-		return runtime.EncodeCursor(v.Code)
-	}), nil
+	var code string
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
+		First: sqlCurrenciesListFirst,
+		After: sqlCurrenciesListAfter,
+		Scan:  scanCurrency,
+		Key:   func(v *Currency) []any { return []any{v.Code} },
+	}, &code)
+	return p, wrapErr(err, "currencies.List", "currencies")
 }
 
 const sqlCurrenciesUpdate = `-- name: currencies.Update
@@ -231,10 +180,7 @@ DELETE FROM "currencies" WHERE "code" = $1`
 // whether there was one.
 func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlCurrenciesDelete, code)
-	if err != nil {
-		return false, wrapErr(err, "currencies.Delete", "currencies")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "currencies.Delete", "currencies")
 }
 
 const sqlCurrenciesCount = `-- name: currencies.Count replica=ok
@@ -242,11 +188,8 @@ SELECT count(*) FROM "currencies"`
 
 // Count returns the number of rows of table currencies.
 func (r *CurrencyRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlCurrenciesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "currencies.Count", "currencies")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlCurrenciesCount))
+	return n, wrapErr(err, "currencies.Count", "currencies")
 }
 
 const sqlCurrenciesFindByIDs = `-- name: currencies.FindByIDs replica=ok
@@ -261,71 +204,28 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCurrenciesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.FindByIDs", "currencies")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanCurrency)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.FindByIDs", "currencies")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanCurrency)
+	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
 }
 
-// copyCurrenciesSource feeds rows of NewCurrency to pgx's CopyFrom, reading the
-// struct fields directly. It sends the rows whose set optional fields are mask,
-// with the columns of that mask.
-type copyCurrenciesSource struct {
-	rows []NewCurrency
-	mask uint64
-	i    int
-	vals [2]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyCurrenciesSource) columns() []string {
-	return []string{"code", "name"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyCurrenciesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyCurrenciesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Code)
-	v = append(v, n.Name)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyCurrenciesSource) Err() error {
-	return nil
-}
+// copyCurrencies sends rows of NewCurrency to table currencies with COPY, reading
+// each value in place.
+var copyCurrencies = runtime.NewCopier(
+	"currencies",
+	nil,
+	runtime.CopyValue("code", func(n *NewCurrency) any { return &n.Code }),
+	runtime.CopyValue("name", func(n *NewCurrency) any { return &n.Name }),
+)
 
 // CreateMany inserts rows into table currencies with the COPY protocol and returns
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "currencies.CreateMany", "currencies")
 	}
-	s := &copyCurrenciesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"currencies"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "currencies.CreateMany", "currencies")
-	}
-	return n, nil
+	n, err := copyCurrencies.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "currencies.CreateMany", "currencies")
 }
 
 const sqlCurrenciesCreateManyReturning = `-- name: currencies.CreateManyReturning
@@ -346,22 +246,14 @@ func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurren
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Code
-		a2[i] = n.Name
-	}
-	res, err := r.db.Query(ctx, sqlCurrenciesCreateManyReturning, a1, a2)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanCurrency)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlCurrenciesCreateManyReturning,
+		runtime.Column(rows, func(n *NewCurrency) string { return n.Code }),
+		runtime.Column(rows, func(n *NewCurrency) string { return n.Name }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanCurrency)
+	return items, wrapErr(err, "currencies.CreateManyReturning", "currencies")
 }
 
 const sqlCurrenciesUpsertByCode = `-- name: currencies.UpsertByCode
@@ -380,11 +272,8 @@ func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currenc
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.UpsertByCode", "currencies")
 	}
-	var v Currency
-	if err := scanCurrency(r.db.QueryRow(ctx, sqlCurrenciesUpsertByCode, n.Code, n.Name), &v); err != nil {
-		return Currency{}, wrapErr(err, "currencies.UpsertByCode", "currencies")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesUpsertByCode, n.Code, n.Name), scanCurrency)
+	return v, wrapErr(err, "currencies.UpsertByCode", "currencies")
 }
 
 const sqlCurrenciesCreateIfAbsentByCode = `-- name: currencies.CreateIfAbsentByCode
@@ -436,10 +325,7 @@ func (r *CurrencyRepo) LoadPrices(ctx context.Context, parents []Currency) (map[
 		keys = append(keys, parents[i].Code)
 	}
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.LoadPrices", "currencies")
-	}
-	return m, nil
+	return m, wrapErr(err, "currencies.LoadPrices", "currencies")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
@@ -457,8 +343,5 @@ func (r *CurrencyRepo) LoadInvoices(ctx context.Context, parents []Currency) (ma
 		keys = append(keys, parents[i].Code)
 	}
 	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "currencies.LoadInvoices", "currencies")
-	}
-	return m, nil
+	return m, wrapErr(err, "currencies.LoadInvoices", "currencies")
 }

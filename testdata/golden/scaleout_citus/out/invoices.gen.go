@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"strings"
 	"time"
 )
 
@@ -89,29 +88,10 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewInvoice) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := strings.TrimRight(n.Currency, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
-	}
-	{
-		v := n.Total
-		if v.LessThan(minInvoiceTotal) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "total",
-				Message: "must be at least 0",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "invoices", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesInvoiceCurrency.Check(&f, "currency", n.Currency)
+	rulesInvoiceTotal.Check(&f, "total", n.Total)
+	return f.Err("invoices")
 }
 
 // Validate checks u against the spec's rules for table invoices, field by field
@@ -120,34 +100,26 @@ func (n *NewInvoice) Validate() error {
 // Validation whose Fields list every failing field (JSON names), each with the
 // first rule it fails. The repository calls it before any SQL.
 func (u *InvoiceUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Currency.Set {
-		v := strings.TrimRight(u.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesInvoiceCurrency.Check(&f, "currency", u.Currency.Value)
 	}
 	if u.Total.Set {
-		v := u.Total.Value
-		if v.LessThan(minInvoiceTotal) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "total",
-				Message: "must be at least 0",
-			})
-		}
+		rulesInvoiceTotal.Check(&f, "total", u.Total.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "invoices", fields)
-	}
-	return nil
+	return f.Err("invoices")
 }
 
 var (
-	// minInvoiceTotal is the lower bound of column invoices.total.
-	minInvoiceTotal = decimal.RequireFromString("0")
+	// rulesInvoiceCurrency are the rules of column invoices.currency.
+	rulesInvoiceCurrency = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+	// rulesInvoiceTotal are the rules of column invoices.total.
+	rulesInvoiceTotal = runtime.DecimalRules{
+		Min: runtime.DecimalBound("0"),
+	}
 )
 
 // scanInvoice reads a row of table invoices, columns in table order, into v.
@@ -171,11 +143,8 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Invoice
-	if err := scanInvoice(db.QueryRow(ctx, sqlInvoicesCreate, n.Currency, n.Total, n.Status.Ptr(), tenant), &v); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlInvoicesCreate, n.Currency, n.Total, n.Status.Ptr(), tenant), scanInvoice)
+	return v, wrapErr(err, "invoices.Create", "invoices")
 }
 
 const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
@@ -190,11 +159,8 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Invoice
-	if err := scanInvoice(db.QueryRow(ctx, sqlInvoicesFindByID, orgID, id, tenant), &v); err != nil {
-		return Invoice{}, wrapErr(err, "invoices.FindByID", "invoices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlInvoicesFindByID, orgID, id, tenant), scanInvoice)
+	return v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
@@ -210,48 +176,20 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.FindAll", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.FindAll", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
 // Stream yields every row of table invoices, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
-	return func(yield func(Invoice, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Stream", "invoices")
-		if err != nil {
-			yield(Invoice{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlInvoicesFindAll, tenant)
-		if err != nil {
-			yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
-			return
-		}
-		defer rows.Close()
-		var v Invoice
-		for rows.Next() {
-			v = Invoice{}
-			if err := scanInvoice(rows, &v); err != nil {
-				yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Invoice{}, wrapErr(err, "invoices.Stream", "invoices"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Stream", "invoices")
+	if err != nil {
+		return runtime.StreamError[Invoice](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll, tenant)
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
@@ -275,28 +213,16 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 		return runtime.Page[Invoice]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlInvoicesListFirst, size+1, tenant)
-	} else {
-		var orgID uuid.UUID
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &orgID, &id); err != nil {
-			return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
-		}
-		rows, err = db.Query(ctx, sqlInvoicesListAfter, orgID, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanInvoice)
-	if err != nil {
-		return runtime.Page[Invoice]{}, wrapErr(err, "invoices.List", "invoices")
-	}
-	return runtime.NewPage(items, size, func(v *Invoice) string {
-		return runtime.EncodeCursor(v.OrgID, v.ID)
-	}), nil
+	var orgID uuid.UUID
+	var id int64
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Invoice]{
+		First: sqlInvoicesListFirst,
+		After: sqlInvoicesListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanInvoice,
+		Key:   func(v *Invoice) []any { return []any{v.OrgID, v.ID} },
+	}, &orgID, &id)
+	return p, wrapErr(err, "invoices.List", "invoices")
 }
 
 const sqlInvoicesUpdate = `-- name: invoices.Update
@@ -340,10 +266,7 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlInvoicesDelete, orgID, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "invoices.Delete", "invoices")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
 }
 
 const sqlInvoicesCount = `-- name: invoices.Count replica=ok
@@ -357,11 +280,8 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlInvoicesCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "invoices.Count", "invoices")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlInvoicesCount, tenant))
+	return n, wrapErr(err, "invoices.Count", "invoices")
 }
 
 const sqlInvoicesCreateMany = `-- name: invoices.CreateMany
@@ -386,20 +306,15 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]decimal.Decimal, len(rows))
-	a3 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Currency
-		a2[i] = n.Total
-		a3[i] = n.Status.Ptr()
-	}
-	tag, err := db.Exec(ctx, sqlInvoicesCreateMany, a1, a2, a3, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlInvoicesCreateMany,
+		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
+		runtime.Column(rows, func(n *NewInvoice) decimal.Decimal { return n.Total }),
+		runtime.Column(rows, func(n *NewInvoice) *string { return n.Status.Ptr() }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
 const sqlInvoicesCreateManyReturning = `-- name: invoices.CreateManyReturning
@@ -425,24 +340,16 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
-	a1 := make([]string, len(rows))
-	a2 := make([]decimal.Decimal, len(rows))
-	a3 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Currency
-		a2[i] = n.Total
-		a3[i] = n.Status.Ptr()
-	}
-	res, err := db.Query(ctx, sqlInvoicesCreateManyReturning, a1, a2, a3, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlInvoicesCreateManyReturning,
+		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
+		runtime.Column(rows, func(n *NewInvoice) decimal.Decimal { return n.Total }),
+		runtime.Column(rows, func(n *NewInvoice) *string { return n.Status.Ptr() }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanInvoice)
+	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }
 
 const sqlInvoicesListByOrgID = `-- name: invoices.ListByOrgID replica=ok
@@ -458,14 +365,8 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesListByOrgID, orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByOrgID", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByOrgID", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.ListByOrgID", "invoices")
 }
 
 const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
@@ -476,27 +377,11 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 // keys, grouped by org_id, each group in primary key order, with one query. Keys
 // without rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Invoice, error) {
-	m := make(map[uuid.UUID][]Invoice)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadByOrgID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Invoice
-		if err := scanInvoice(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table invoices whose org_id is one of keys,
@@ -510,10 +395,7 @@ func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadByOrgID", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadByOrgID", "invoices")
 }
 
 const sqlInvoicesListByCurrency = `-- name: invoices.ListByCurrency replica=ok
@@ -529,14 +411,8 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesListByCurrency, currency, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByCurrency", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.ListByCurrency", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.ListByCurrency", "invoices")
 }
 
 const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
@@ -548,27 +424,11 @@ WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 // Keys without rows are not in the map. db must be scoped to tenant
 // (runtime.Scope).
 func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string, tenant uuid.UUID) (map[string][]Invoice, error) {
-	m := make(map[string][]Invoice)
 	if len(keys) == 0 {
-		return m, nil
+		return map[string][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadByCurrency, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Invoice
-		if err := scanInvoice(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.Currency
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.Currency })
 }
 
 // LoadByCurrency returns the rows of table invoices whose currency is one of keys,
@@ -582,10 +442,7 @@ func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[st
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.LoadByCurrency", "invoices")
-	}
-	return m, nil
+	return m, wrapErr(err, "invoices.LoadByCurrency", "invoices")
 }
 
 const sqlInvoicesOpen = `-- name: invoices.Open replica=ok
@@ -601,14 +458,8 @@ func (r *InvoiceRepo) Open(ctx context.Context) ([]Invoice, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesOpen, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.Open", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanInvoice)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.Open", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	return items, wrapErr(err, "invoices.Open", "invoices")
 }
 
 // TotalsByCurrencyRow is one row of the result of InvoiceRepo.TotalsByCurrency.
@@ -635,12 +486,6 @@ func (r *InvoiceRepo) TotalsByCurrency(ctx context.Context) ([]TotalsByCurrencyR
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesTotalsByCurrency, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.TotalsByCurrency", "invoices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanTotalsByCurrencyRow)
-	if err != nil {
-		return nil, wrapErr(err, "invoices.TotalsByCurrency", "invoices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanTotalsByCurrencyRow)
+	return items, wrapErr(err, "invoices.TotalsByCurrency", "invoices")
 }

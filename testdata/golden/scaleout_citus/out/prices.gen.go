@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"iter"
-	"strings"
 )
 
 // Price is one row of table prices.
@@ -64,29 +63,10 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewPrice) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Tier
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "tier",
-				Message: "must be one of \"free\", \"pro\", \"enterprise\"",
-			})
-		}
-	}
-	{
-		v := strings.TrimRight(n.Currency, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "prices", fields)
-	}
-	return nil
+	var f runtime.Fields
+	f.Check("tier", n.Tier.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
+	rulesPriceCurrency.Check(&f, "currency", n.Currency)
+	return f.Err("prices")
 }
 
 // Validate checks u against the spec's rules for table prices, field by field for
@@ -95,21 +75,20 @@ func (n *NewPrice) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *PriceUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Currency.Set {
-		v := strings.TrimRight(u.Currency.Value, " ")
-		if runtime.LongerThan(v, 3) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "currency",
-				Message: "must be at most 3 characters long",
-			})
-		}
+		rulesPriceCurrency.Check(&f, "currency", u.Currency.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "prices", fields)
-	}
-	return nil
+	return f.Err("prices")
 }
+
+var (
+	// rulesPriceCurrency are the rules of column prices.currency.
+	rulesPriceCurrency = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 3,
+	}
+)
 
 // scanPrice reads a row of table prices, columns in table order, into v.
 func scanPrice(row pgx.Row, v *Price) error {
@@ -127,11 +106,8 @@ func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Create", "prices")
 	}
-	var v Price
-	if err := scanPrice(r.db.QueryRow(ctx, sqlPricesCreate, n.Tier, n.Currency, n.Price), &v); err != nil {
-		return Price{}, wrapErr(err, "prices.Create", "prices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPricesCreate, n.Tier, n.Currency, n.Price), scanPrice)
+	return v, wrapErr(err, "prices.Create", "prices")
 }
 
 const sqlPricesFindByID = `-- name: prices.FindByID replica=ok
@@ -141,11 +117,8 @@ WHERE "tier" = $1`
 // FindByID returns the row of table prices with the given tier. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	var v Price
-	if err := scanPrice(r.db.QueryRow(ctx, sqlPricesFindByID, tier), &v); err != nil {
-		return Price{}, wrapErr(err, "prices.FindByID", "prices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPricesFindByID, tier), scanPrice)
+	return v, wrapErr(err, "prices.FindByID", "prices")
 }
 
 const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
@@ -155,42 +128,15 @@ SELECT "tier", "currency", "price" FROM "prices" ORDER BY "tier"`
 // whole result in memory; use List or Stream for large tables.
 func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 	rows, err := r.db.Query(ctx, sqlPricesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "prices.FindAll", "prices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPrice)
-	if err != nil {
-		return nil, wrapErr(err, "prices.FindAll", "prices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPrice)
+	return items, wrapErr(err, "prices.FindAll", "prices")
 }
 
 // Stream yields every row of table prices, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
-	return func(yield func(Price, error) bool) {
-		rows, err := r.db.Query(ctx, sqlPricesFindAll)
-		if err != nil {
-			yield(Price{}, wrapErr(err, "prices.Stream", "prices"))
-			return
-		}
-		defer rows.Close()
-		var v Price
-		for rows.Next() {
-			v = Price{}
-			if err := scanPrice(rows, &v); err != nil {
-				yield(Price{}, wrapErr(err, "prices.Stream", "prices"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Price{}, wrapErr(err, "prices.Stream", "prices"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, sqlPricesFindAll)
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok
@@ -208,28 +154,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlPricesListFirst, size+1)
-	} else {
-		var tier Tier
-		if err := runtime.DecodeCursor(page.After, &tier); err != nil {
-			return runtime.Page[Price]{}, wrapErr(err, "prices.List", "prices")
-		}
-		rows, err = r.db.Query(ctx, sqlPricesListAfter, tier, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Price]{}, wrapErr(err, "prices.List", "prices")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanPrice)
-	if err != nil {
-		return runtime.Page[Price]{}, wrapErr(err, "prices.List", "prices")
-	}
-	return runtime.NewPage(items, size, func(v *Price) string {
-		return runtime.EncodeCursor(v.Tier)
-	}), nil
+	var tier Tier
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
+		First: sqlPricesListFirst,
+		After: sqlPricesListAfter,
+		Scan:  scanPrice,
+		Key:   func(v *Price) []any { return []any{v.Tier} },
+	}, &tier)
+	return p, wrapErr(err, "prices.List", "prices")
 }
 
 const sqlPricesUpdate = `-- name: prices.Update
@@ -260,10 +192,7 @@ DELETE FROM "prices" WHERE "tier" = $1`
 // there was one.
 func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPricesDelete, tier)
-	if err != nil {
-		return false, wrapErr(err, "prices.Delete", "prices")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "prices.Delete", "prices")
 }
 
 const sqlPricesCount = `-- name: prices.Count replica=ok
@@ -271,11 +200,8 @@ SELECT count(*) FROM "prices"`
 
 // Count returns the number of rows of table prices.
 func (r *PriceRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlPricesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "prices.Count", "prices")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlPricesCount))
+	return n, wrapErr(err, "prices.Count", "prices")
 }
 
 const sqlPricesFindByIDs = `-- name: prices.FindByIDs replica=ok
@@ -290,72 +216,29 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPricesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "prices.FindByIDs", "prices")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanPrice)
-	if err != nil {
-		return nil, wrapErr(err, "prices.FindByIDs", "prices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanPrice)
+	return items, wrapErr(err, "prices.FindByIDs", "prices")
 }
 
-// copyPricesSource feeds rows of NewPrice to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyPricesSource struct {
-	rows []NewPrice
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyPricesSource) columns() []string {
-	return []string{"tier", "currency", "price"}
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyPricesSource) Next() bool {
-	s.i++
-	return s.i < len(s.rows)
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyPricesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	v = append(v, n.Tier)
-	v = append(v, n.Currency)
-	v = append(v, n.Price)
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyPricesSource) Err() error {
-	return nil
-}
+// copyPrices sends rows of NewPrice to table prices with COPY, reading each value
+// in place.
+var copyPrices = runtime.NewCopier(
+	"prices",
+	nil,
+	runtime.CopyValue("tier", func(n *NewPrice) any { return &n.Tier }),
+	runtime.CopyValue("currency", func(n *NewPrice) any { return &n.Currency }),
+	runtime.CopyValue("price", func(n *NewPrice) any { return &n.Price }),
+)
 
 // CreateMany inserts rows into table prices with the COPY protocol and returns how
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "prices.CreateMany", "prices")
 	}
-	s := &copyPricesSource{
-		i:    -1,
-		mask: 0,
-		rows: rows,
-	}
-	n, err := r.db.CopyFrom(ctx, pgx.Identifier{"prices"}, s.columns(), s)
-	if err != nil {
-		return 0, wrapErr(err, "prices.CreateMany", "prices")
-	}
-	return n, nil
+	n, err := copyPrices.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "prices.CreateMany", "prices")
 }
 
 const sqlPricesCreateManyReturning = `-- name: prices.CreateManyReturning
@@ -376,24 +259,15 @@ func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
 	}
-	a1 := make([]Tier, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]decimal.Decimal, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.Tier
-		a2[i] = n.Currency
-		a3[i] = n.Price
-	}
-	res, err := r.db.Query(ctx, sqlPricesCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanPrice)
-	if err != nil {
-		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlPricesCreateManyReturning,
+		runtime.Column(rows, func(n *NewPrice) Tier { return n.Tier }),
+		runtime.Column(rows, func(n *NewPrice) string { return n.Currency }),
+		runtime.Column(rows, func(n *NewPrice) decimal.Decimal { return n.Price }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanPrice)
+	return items, wrapErr(err, "prices.CreateManyReturning", "prices")
 }
 
 const sqlPricesUpsertByTier = `-- name: prices.UpsertByTier
@@ -413,11 +287,8 @@ func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error)
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.UpsertByTier", "prices")
 	}
-	var v Price
-	if err := scanPrice(r.db.QueryRow(ctx, sqlPricesUpsertByTier, n.Tier, n.Currency, n.Price), &v); err != nil {
-		return Price{}, wrapErr(err, "prices.UpsertByTier", "prices")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPricesUpsertByTier, n.Tier, n.Currency, n.Price), scanPrice)
+	return v, wrapErr(err, "prices.UpsertByTier", "prices")
 }
 
 const sqlPricesCreateIfAbsentByTier = `-- name: prices.CreateIfAbsentByTier
@@ -467,14 +338,8 @@ WHERE "currency" = $1 ORDER BY "tier"`
 // primary key order.
 func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Price, error) {
 	rows, err := r.db.Query(ctx, sqlPricesListByCurrency, currency)
-	if err != nil {
-		return nil, wrapErr(err, "prices.ListByCurrency", "prices")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanPrice)
-	if err != nil {
-		return nil, wrapErr(err, "prices.ListByCurrency", "prices")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanPrice)
+	return items, wrapErr(err, "prices.ListByCurrency", "prices")
 }
 
 const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok
@@ -485,27 +350,11 @@ WHERE "currency" = ANY($1) ORDER BY "tier"`
 // keys, grouped by currency, each group in primary key order, with one query. Keys
 // without rows are not in the map.
 func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Price, error) {
-	m := make(map[string][]Price)
 	if len(keys) == 0 {
-		return m, nil
+		return map[string][]Price{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPricesLoadByCurrency, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v Price
-		if err := scanPrice(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.Currency
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanPrice, func(v *Price) string { return v.Currency })
 }
 
 // LoadByCurrency returns the rows of table prices whose currency is one of keys,
@@ -514,10 +363,7 @@ func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (
 // per row. Keys without rows are not in the map.
 func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Price, error) {
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "prices.LoadByCurrency", "prices")
-	}
-	return m, nil
+	return m, wrapErr(err, "prices.LoadByCurrency", "prices")
 }
 
 // LoadOrgs returns the rows of table orgs that reference each of parents
@@ -530,8 +376,5 @@ func (r *PriceRepo) LoadOrgs(ctx context.Context, parents []Price) (map[Tier][]O
 		keys = append(keys, parents[i].Tier)
 	}
 	m, err := loadOrgsByTier(ctx, r.db, keys)
-	if err != nil {
-		return nil, wrapErr(err, "prices.LoadOrgs", "prices")
-	}
-	return m, nil
+	return m, wrapErr(err, "prices.LoadOrgs", "prices")
 }

@@ -82,25 +82,9 @@ var (
 // names), each with the first rule it fails. The repository calls it before any
 // SQL.
 func (n *NewUser) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Email
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
-	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "users", fields)
-	}
-	return nil
+	var f runtime.Fields
+	rulesUserEmail.Check(&f, "email", n.Email)
+	return f.Err("users")
 }
 
 // Validate checks u against the spec's rules for table users, field by field for
@@ -109,26 +93,20 @@ func (n *NewUser) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *UserUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Email.Set {
-		v := u.Email.Value
-		if runtime.LongerThan(v, 255) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be at most 255 characters long",
-			})
-		} else if !runtime.IsEmail(v) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "email",
-				Message: "must be an email address",
-			})
-		}
+		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "users", fields)
-	}
-	return nil
+	return f.Err("users")
 }
+
+var (
+	// rulesUserEmail are the rules of column users.email.
+	rulesUserEmail = runtime.TextRules{
+		MaxLength: 255,
+		Format:    "email",
+	}
+)
 
 // scanUser reads a row of table users, columns in table order, into v.
 func scanUser(row pgx.Row, v *User) error {
@@ -151,11 +129,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v User
-	if err := scanUser(db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, tenant), &v); err != nil {
-		return User{}, wrapErr(err, "users.Create", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, tenant), scanUser)
+	return v, wrapErr(err, "users.Create", "users")
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -170,11 +145,8 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v User
-	if err := scanUser(db.QueryRow(ctx, sqlUsersFindByID, orgID, id, tenant), &v); err != nil {
-		return User{}, wrapErr(err, "users.FindByID", "users")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersFindByID, orgID, id, tenant), scanUser)
+	return v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -190,48 +162,20 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlUsersFindAll, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindAll", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.FindAll", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.FindAll", "users")
 }
 
 // Stream yields every row of table users, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
-	return func(yield func(User, error) bool) {
-		tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
-		if err != nil {
-			yield(User{}, err)
-			return
-		}
-		db := runtime.Scope(r.db, tenant)
-		rows, err := db.Query(ctx, sqlUsersFindAll, tenant)
-		if err != nil {
-			yield(User{}, wrapErr(err, "users.Stream", "users"))
-			return
-		}
-		defer rows.Close()
-		var v User
-		for rows.Next() {
-			v = User{}
-			if err := scanUser(rows, &v); err != nil {
-				yield(User{}, wrapErr(err, "users.Stream", "users"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(User{}, wrapErr(err, "users.Stream", "users"))
-		}
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
+	if err != nil {
+		return runtime.StreamError[User](err)
 	}
+	db := runtime.Scope(r.db, tenant)
+	return runtime.Stream(ctx, db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll, tenant)
 }
 
 const sqlUsersListFirst = `-- name: users.List replica=ok
@@ -255,28 +199,16 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 		return runtime.Page[User]{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	size := page.Size()
-	var rows pgx.Rows
-	if page.After == "" {
-		rows, err = db.Query(ctx, sqlUsersListFirst, size+1, tenant)
-	} else {
-		var orgID uuid.UUID
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &orgID, &id); err != nil {
-			return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-		}
-		rows, err = db.Query(ctx, sqlUsersListAfter, orgID, id, size+1, tenant)
-	}
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanUser)
-	if err != nil {
-		return runtime.Page[User]{}, wrapErr(err, "users.List", "users")
-	}
-	return runtime.NewPage(items, size, func(v *User) string {
-		return runtime.EncodeCursor(v.OrgID, v.ID)
-	}), nil
+	var orgID uuid.UUID
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
+		First: sqlUsersListFirst,
+		After: sqlUsersListAfter,
+		Tail:  []any{tenant},
+		Scan:  scanUser,
+		Key:   func(v *User) []any { return []any{v.OrgID, v.ID} },
+	}, &orgID, &id)
+	return p, wrapErr(err, "users.List", "users")
 }
 
 const sqlUsersUpdate = `-- name: users.Update
@@ -318,10 +250,7 @@ func (r *UserRepo) Delete(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (b
 	}
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlUsersDelete, orgID, id, tenant)
-	if err != nil {
-		return false, wrapErr(err, "users.Delete", "users")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
 const sqlUsersCount = `-- name: users.Count replica=ok
@@ -335,11 +264,8 @@ func (r *UserRepo) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var n int64
-	if err := db.QueryRow(ctx, sqlUsersCount, tenant).Scan(&n); err != nil {
-		return 0, wrapErr(err, "users.Count", "users")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, sqlUsersCount, tenant))
+	return n, wrapErr(err, "users.Count", "users")
 }
 
 const sqlUsersCreateMany = `-- name: users.CreateMany
@@ -364,18 +290,14 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Email
-	}
-	tag, err := db.Exec(ctx, sqlUsersCreateMany, a1, a2, tenant)
-	if err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
-	return tag.RowsAffected(), nil
+	tag, err := db.Exec(
+		ctx,
+		sqlUsersCreateMany,
+		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
+		tenant,
+	)
+	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
 }
 
 const sqlUsersCreateManyReturning = `-- name: users.CreateManyReturning
@@ -401,22 +323,15 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Email
-	}
-	res, err := db.Query(ctx, sqlUsersCreateManyReturning, a1, a2, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.CreateManyReturning", "users")
-	}
-	return out, nil
+	res, err := db.Query(
+		ctx,
+		sqlUsersCreateManyReturning,
+		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
+		tenant,
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
 const sqlUsersUpsertByOrgIDAndEmail = `-- name: users.UpsertByOrgIDAndEmail
@@ -522,14 +437,8 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlUsersListByOrgID, orgID, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "users.ListByOrgID", "users")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanUser)
-	if err != nil {
-		return nil, wrapErr(err, "users.ListByOrgID", "users")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	return items, wrapErr(err, "users.ListByOrgID", "users")
 }
 
 const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
@@ -540,27 +449,11 @@ WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 // grouped by org_id, each group in primary key order, with one query. Keys without
 // rows are not in the map. db must be scoped to tenant (runtime.Scope).
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]User, error) {
-	m := make(map[uuid.UUID][]User)
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]User{}, nil
 	}
 	rows, err := db.Query(ctx, sqlUsersLoadByOrgID, keys, tenant)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v User
-		if err := scanUser(rows, &v); err != nil {
-			return nil, err
-		}
-		k := v.OrgID
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runtime.GroupRows(rows, err, scanUser, func(v *User) uuid.UUID { return v.OrgID })
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
@@ -574,8 +467,5 @@ func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	}
 	db := runtime.Scope(r.db, tenant)
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "users.LoadByOrgID", "users")
-	}
-	return m, nil
+	return m, wrapErr(err, "users.LoadByOrgID", "users")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -88,11 +87,8 @@ RETURNING "id", "title", "body", "created_at", "updated_at"`
 // Create inserts a row into table notes and returns it as stored, defaults
 // applied.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesCreate, n.ID.Ptr(), n.Title, n.Body.Ptr()), &v); err != nil {
-		return Note{}, wrapErr(err, "notes.Create", "notes")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.ID.Ptr(), n.Title, n.Body.Ptr()), scanNote)
+	return v, wrapErr(err, "notes.Create", "notes")
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
@@ -102,11 +98,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table notes with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesFindByID, id), &v); err != nil {
-		return Note{}, wrapErr(err, "notes.FindByID", "notes")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesFindByID, id), scanNote)
+	return v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
@@ -116,42 +109,15 @@ SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes" ORDER BY "
 // whole result in memory; use List or Stream for large tables.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindAll", "notes")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanNote)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindAll", "notes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanNote)
+	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
 // Stream yields every row of table notes, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
-	return func(yield func(Note, error) bool) {
-		rows, err := r.db.Query(ctx, sqlNotesFindAll)
-		if err != nil {
-			yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
-			return
-		}
-		defer rows.Close()
-		var v Note
-		for rows.Next() {
-			v = Note{}
-			if err := scanNote(rows, &v); err != nil {
-				yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Note{}, wrapErr(err, "notes.Stream", "notes"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
@@ -169,28 +135,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlNotesListFirst, size+1)
-	} else {
-		var id uuid.UUID
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
-		}
-		rows, err = r.db.Query(ctx, sqlNotesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanNote)
-	if err != nil {
-		return runtime.Page[Note]{}, wrapErr(err, "notes.List", "notes")
-	}
-	return runtime.NewPage(items, size, func(v *Note) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id uuid.UUID
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
+		First: sqlNotesListFirst,
+		After: sqlNotesListAfter,
+		Scan:  scanNote,
+		Key:   func(v *Note) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "notes.List", "notes")
 }
 
 const sqlNotesUpdate = `-- name: notes.Update
@@ -219,10 +171,7 @@ DELETE FROM "notes" WHERE "id" = $1`
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlNotesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "notes.Delete", "notes")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
 const sqlNotesCount = `-- name: notes.Count replica=ok
@@ -230,11 +179,8 @@ SELECT count(*) FROM "notes"`
 
 // Count returns the number of rows of table notes.
 func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlNotesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "notes.Count", "notes")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlNotesCount))
+	return n, wrapErr(err, "notes.Count", "notes")
 }
 
 const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
@@ -249,132 +195,28 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindByIDs", "notes")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanNote)
-	if err != nil {
-		return nil, wrapErr(err, "notes.FindByIDs", "notes")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanNote)
+	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// copyNotesSource feeds rows of NewNote to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copyNotesSource struct {
-	rows []NewNote
-	mask uint64
-	i    int
-	vals [3]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copyNotesSource) maskOf(n *NewNote) uint64 {
-	var m uint64
-	if n.ID.Set {
-		m |= 1 << 0
-	}
-	if n.Body.Set {
-		m |= 1 << 1
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copyNotesSource) columns() []string {
-	cols := make([]string, 0, 3)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "id")
-	}
-	cols = append(cols, "title")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "body")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copyNotesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copyNotesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.ID.Value)
-	}
-	v = append(v, n.Title)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Body.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copyNotesSource) Err() error {
-	return nil
-}
+// copyNotes sends rows of NewNote to table notes with COPY, reading each value in
+// place.
+var copyNotes = runtime.NewCopier(
+	"notes",
+	nil,
+	runtime.CopyOpt("id", func(n *NewNote) *runtime.Opt[uuid.UUID] { return &n.ID }),
+	runtime.CopyValue("title", func(n *NewNote) any { return &n.Title }),
+	runtime.CopyOpt("body", func(n *NewNote) *runtime.Opt[string] { return &n.Body }),
+)
 
 // CreateMany inserts rows into table notes with the COPY protocol and returns how
 // many it inserted. It is all or nothing. An optional field left unset takes the
 // column's default, as in Create: rows are copied in groups by the optional fields
-// they set. More than one group runs in a transaction (a savepoint when r is one).
+// they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copyNotesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	if len(masks) == 1 {
-		s := &copyNotesSource{
-			i:    -1,
-			mask: masks[0],
-			rows: rows,
-		}
-		n, err := r.db.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
-		if err != nil {
-			return 0, wrapErr(err, "notes.CreateMany", "notes")
-		}
-		return n, nil
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		total = 0
-		for _, m := range masks {
-			s := &copyNotesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"notes"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
-	}
-	return total, nil
+	n, err := copyNotes.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 
 const sqlNotesCreateManyReturning = `-- name: notes.CreateManyReturning
@@ -392,22 +234,13 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a1 := make([]*uuid.UUID, len(rows))
-	a2 := make([]string, len(rows))
-	a3 := make([]*string, len(rows))
-	for i := range rows {
-		n := &rows[i]
-		a1[i] = n.ID.Ptr()
-		a2[i] = n.Title
-		a3[i] = n.Body.Ptr()
-	}
-	res, err := r.db.Query(ctx, sqlNotesCreateManyReturning, a1, a2, a3)
-	if err != nil {
-		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
-	}
-	out, err := runtime.CollectRows(res, len(rows), scanNote)
-	if err != nil {
-		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
-	}
-	return out, nil
+	res, err := r.db.Query(
+		ctx,
+		sqlNotesCreateManyReturning,
+		runtime.Column(rows, func(n *NewNote) *uuid.UUID { return n.ID.Ptr() }),
+		runtime.Column(rows, func(n *NewNote) string { return n.Title }),
+		runtime.Column(rows, func(n *NewNote) *string { return n.Body.Ptr() }),
+	)
+	items, err := runtime.CollectRows(res, err, len(rows), scanNote)
+	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }

@@ -13,8 +13,6 @@ import (
 	"github.com/shopspring/decimal"
 	"iter"
 	"net/netip"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -143,54 +141,16 @@ var (
 // (JSON names), each with the first rule it fails. The repository calls it before
 // any SQL.
 func (n *NewSample) Validate() error {
-	var fields []runtime.FieldError
-	{
-		v := n.Code
-		if runtime.LongerThan(v, 16) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 16 characters long",
-			})
-		}
-	}
-	{
-		v := strings.TrimRight(n.Flag, " ")
-		if runtime.LongerThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "flag",
-				Message: "must be at most 1 characters long",
-			})
-		}
-	}
+	var f runtime.Fields
+	rulesSampleCode.Check(&f, "code", n.Code)
+	rulesSampleFlag.Check(&f, "flag", n.Flag)
 	if n.Mood.Set {
-		v := n.Mood.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "mood",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if n.Moods.Set {
-		v := n.Moods.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "moods",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "samples", fields)
-	}
-	return nil
+	return f.Err("samples")
 }
 
 // Validate checks u against the spec's rules for table samples, field by field for
@@ -199,55 +159,33 @@ func (n *NewSample) Validate() error {
 // whose Fields list every failing field (JSON names), each with the first rule it
 // fails. The repository calls it before any SQL.
 func (u *SampleUpdate) Validate() error {
-	var fields []runtime.FieldError
+	var f runtime.Fields
 	if u.Code.Set {
-		v := u.Code.Value
-		if runtime.LongerThan(v, 16) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "code",
-				Message: "must be at most 16 characters long",
-			})
-		}
+		rulesSampleCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Flag.Set {
-		v := strings.TrimRight(u.Flag.Value, " ")
-		if runtime.LongerThan(v, 1) {
-			fields = append(fields, runtime.FieldError{
-				Field:   "flag",
-				Message: "must be at most 1 characters long",
-			})
-		}
+		rulesSampleFlag.Check(&f, "flag", u.Flag.Value)
 	}
 	if u.Mood.Set {
-		v := u.Mood.Value
-		if !v.Valid() {
-			fields = append(fields, runtime.FieldError{
-				Field:   "mood",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if u.Moods.Set {
-		v := u.Moods.Value
-		badLabel := false
-		for _, e := range v {
-			if !e.Valid() {
-				badLabel = true
-				break
-			}
-		}
-		if badLabel {
-			fields = append(fields, runtime.FieldError{
-				Field:   "moods",
-				Message: "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"",
-			})
-		}
+		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
-	if len(fields) > 0 {
-		return runtime.NewValidationError("", "samples", fields)
-	}
-	return nil
+	return f.Err("samples")
 }
+
+var (
+	// rulesSampleCode are the rules of column samples.code.
+	rulesSampleCode = runtime.TextRules{
+		MaxLength: 16,
+	}
+	// rulesSampleFlag are the rules of column samples.flag.
+	rulesSampleFlag = runtime.TextRules{
+		Pad:       true,
+		MaxLength: 1,
+	}
+)
 
 // scanSample reads a row of table samples, columns in table order, into v.
 func scanSample(row pgx.Row, v *Sample) error {
@@ -265,11 +203,8 @@ func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 	if err := n.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Create", "samples")
 	}
-	var v Sample
-	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), &v); err != nil {
-		return Sample{}, wrapErr(err, "samples.Create", "samples")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), scanSample)
+	return v, wrapErr(err, "samples.Create", "samples")
 }
 
 const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
@@ -279,11 +214,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table samples with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	var v Sample
-	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesFindByID, id), &v); err != nil {
-		return Sample{}, wrapErr(err, "samples.FindByID", "samples")
-	}
-	return v, nil
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSamplesFindByID, id), scanSample)
+	return v, wrapErr(err, "samples.FindByID", "samples")
 }
 
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
@@ -293,42 +225,15 @@ SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", 
 // whole result in memory; use List or Stream for large tables.
 func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 	rows, err := r.db.Query(ctx, sqlSamplesFindAll)
-	if err != nil {
-		return nil, wrapErr(err, "samples.FindAll", "samples")
-	}
-	items, err := runtime.CollectRows(rows, 0, scanSample)
-	if err != nil {
-		return nil, wrapErr(err, "samples.FindAll", "samples")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, 0, scanSample)
+	return items, wrapErr(err, "samples.FindAll", "samples")
 }
 
 // Stream yields every row of table samples, ordered by primary key, reading them
 // from the server as the loop goes: memory use does not grow with the table. An
 // error ends the sequence.
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
-	return func(yield func(Sample, error) bool) {
-		rows, err := r.db.Query(ctx, sqlSamplesFindAll)
-		if err != nil {
-			yield(Sample{}, wrapErr(err, "samples.Stream", "samples"))
-			return
-		}
-		defer rows.Close()
-		var v Sample
-		for rows.Next() {
-			v = Sample{}
-			if err := scanSample(rows, &v); err != nil {
-				yield(Sample{}, wrapErr(err, "samples.Stream", "samples"))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(Sample{}, wrapErr(err, "samples.Stream", "samples"))
-		}
-	}
+	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, sqlSamplesFindAll)
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok
@@ -346,28 +251,14 @@ LIMIT $2`
 // Rows inserted meanwhile after the cursor are included, and no row is returned
 // twice.
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
-	size := page.Size()
-	var rows pgx.Rows
-	var err error
-	if page.After == "" {
-		rows, err = r.db.Query(ctx, sqlSamplesListFirst, size+1)
-	} else {
-		var id int64
-		if err := runtime.DecodeCursor(page.After, &id); err != nil {
-			return runtime.Page[Sample]{}, wrapErr(err, "samples.List", "samples")
-		}
-		rows, err = r.db.Query(ctx, sqlSamplesListAfter, id, size+1)
-	}
-	if err != nil {
-		return runtime.Page[Sample]{}, wrapErr(err, "samples.List", "samples")
-	}
-	items, err := runtime.CollectRows(rows, size+1, scanSample)
-	if err != nil {
-		return runtime.Page[Sample]{}, wrapErr(err, "samples.List", "samples")
-	}
-	return runtime.NewPage(items, size, func(v *Sample) string {
-		return runtime.EncodeCursor(v.ID)
-	}), nil
+	var id int64
+	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
+		First: sqlSamplesListFirst,
+		After: sqlSamplesListAfter,
+		Scan:  scanSample,
+		Key:   func(v *Sample) []any { return []any{v.ID} },
+	}, &id)
+	return p, wrapErr(err, "samples.List", "samples")
 }
 
 const sqlSamplesUpdate = `-- name: samples.Update
@@ -424,10 +315,7 @@ DELETE FROM "samples" WHERE "id" = $1`
 // there was one.
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlSamplesDelete, id)
-	if err != nil {
-		return false, wrapErr(err, "samples.Delete", "samples")
-	}
-	return tag.RowsAffected() > 0, nil
+	return tag.RowsAffected() > 0, wrapErr(err, "samples.Delete", "samples")
 }
 
 const sqlSamplesCount = `-- name: samples.Count replica=ok
@@ -435,11 +323,8 @@ SELECT count(*) FROM "samples"`
 
 // Count returns the number of rows of table samples.
 func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := r.db.QueryRow(ctx, sqlSamplesCount).Scan(&n); err != nil {
-		return 0, wrapErr(err, "samples.Count", "samples")
-	}
-	return n, nil
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, sqlSamplesCount))
+	return n, wrapErr(err, "samples.Count", "samples")
 }
 
 const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
@@ -454,205 +339,58 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 		return nil, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSamplesFindByIDs, ids)
-	if err != nil {
-		return nil, wrapErr(err, "samples.FindByIDs", "samples")
-	}
-	items, err := runtime.CollectRows(rows, len(ids), scanSample)
-	if err != nil {
-		return nil, wrapErr(err, "samples.FindByIDs", "samples")
-	}
-	return items, nil
+	items, err := runtime.CollectRows(rows, err, len(ids), scanSample)
+	return items, wrapErr(err, "samples.FindByIDs", "samples")
 }
 
-// copySamplesSource feeds rows of NewSample to pgx's CopyFrom, reading the struct
-// fields directly. It sends the rows whose set optional fields are mask, with the
-// columns of that mask.
-type copySamplesSource struct {
-	rows []NewSample
-	mask uint64
-	i    int
-	vals [28]any
-}
-
-// maskOf returns the bits of the optional fields n sets.
-func (s *copySamplesSource) maskOf(n *NewSample) uint64 {
-	var m uint64
-	if n.UID.Set {
-		m |= 1 << 0
-	}
-	if n.Active.Set {
-		m |= 1 << 1
-	}
-	if n.Doc.Set {
-		m |= 1 << 2
-	}
-	if n.Tags.Set {
-		m |= 1 << 3
-	}
-	if n.Mood.Set {
-		m |= 1 << 4
-	}
-	if n.Moods.Set {
-		m |= 1 << 5
-	}
-	return m
-}
-
-// columns returns the columns of the source's mask, in table order.
-func (s *copySamplesSource) columns() []string {
-	cols := make([]string, 0, 28)
-	if s.mask&(1<<0) != 0 {
-		cols = append(cols, "uid")
-	}
-	cols = append(cols, "name")
-	cols = append(cols, "code")
-	cols = append(cols, "flag")
-	if s.mask&(1<<1) != 0 {
-		cols = append(cols, "active")
-	}
-	cols = append(cols, "small")
-	cols = append(cols, "medium")
-	cols = append(cols, "big")
-	cols = append(cols, "amount")
-	cols = append(cols, "ratio")
-	cols = append(cols, "score")
-	cols = append(cols, "precise")
-	cols = append(cols, "born_on")
-	cols = append(cols, "alarm")
-	cols = append(cols, "seen_at")
-	cols = append(cols, "happened_at")
-	cols = append(cols, "wait")
-	if s.mask&(1<<2) != 0 {
-		cols = append(cols, "doc")
-	}
-	cols = append(cols, "raw_doc")
-	cols = append(cols, "blob")
-	cols = append(cols, "addr")
-	cols = append(cols, "net")
-	if s.mask&(1<<3) != 0 {
-		cols = append(cols, "tags")
-	}
-	cols = append(cols, "counts")
-	cols = append(cols, "ids")
-	cols = append(cols, "prices")
-	if s.mask&(1<<4) != 0 {
-		cols = append(cols, "mood")
-	}
-	if s.mask&(1<<5) != 0 {
-		cols = append(cols, "moods")
-	}
-	return cols
-}
-
-// Next advances to the next row of the source's mask.
-func (s *copySamplesSource) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
-		if s.maskOf(&s.rows[s.i]) == s.mask {
-			return true
-		}
-	}
-	return false
-}
-
-// Values returns the current row's values; the slice is reused for the next row.
-func (s *copySamplesSource) Values() ([]any, error) {
-	n := &s.rows[s.i]
-	v := s.vals[:0]
-	if s.mask&(1<<0) != 0 {
-		v = append(v, n.UID.Value)
-	}
-	v = append(v, n.Name)
-	v = append(v, n.Code)
-	v = append(v, n.Flag)
-	if s.mask&(1<<1) != 0 {
-		v = append(v, n.Active.Value)
-	}
-	v = append(v, n.Small)
-	v = append(v, n.Medium)
-	v = append(v, n.Big)
-	v = append(v, n.Amount)
-	v = append(v, n.Ratio)
-	v = append(v, n.Score)
-	v = append(v, n.Precise)
-	v = append(v, n.BornOn)
-	v = append(v, n.Alarm)
-	v = append(v, n.SeenAt)
-	v = append(v, n.HappenedAt)
-	v = append(v, n.Wait)
-	if s.mask&(1<<2) != 0 {
-		v = append(v, n.Doc.Value)
-	}
-	v = append(v, n.RawDoc)
-	v = append(v, n.Blob)
-	v = append(v, n.Addr)
-	v = append(v, n.Net)
-	if s.mask&(1<<3) != 0 {
-		v = append(v, n.Tags.Value)
-	}
-	v = append(v, n.Counts)
-	v = append(v, n.IDs)
-	v = append(v, n.Prices)
-	if s.mask&(1<<4) != 0 {
-		v = append(v, n.Mood.Value)
-	}
-	if s.mask&(1<<5) != 0 {
-		v = append(v, n.Moods.Value)
-	}
-	return v, nil
-}
-
-// Err reports no error: the rows are in memory.
-func (s *copySamplesSource) Err() error {
-	return nil
-}
+// copySamples sends rows of NewSample to table samples with COPY, reading each
+// value in place.
+var copySamples = runtime.NewCopier(
+	"samples",
+	[]string{"\"mood\""},
+	runtime.CopyOpt("uid", func(n *NewSample) *runtime.Opt[uuid.UUID] { return &n.UID }),
+	runtime.CopyValue("name", func(n *NewSample) any { return &n.Name }),
+	runtime.CopyValue("code", func(n *NewSample) any { return &n.Code }),
+	runtime.CopyValue("flag", func(n *NewSample) any { return &n.Flag }),
+	runtime.CopyOpt("active", func(n *NewSample) *runtime.Opt[bool] { return &n.Active }),
+	runtime.CopyValue("small", func(n *NewSample) any { return &n.Small }),
+	runtime.CopyValue("medium", func(n *NewSample) any { return &n.Medium }),
+	runtime.CopyValue("big", func(n *NewSample) any { return &n.Big }),
+	runtime.CopyValue("amount", func(n *NewSample) any { return &n.Amount }),
+	runtime.CopyValue("ratio", func(n *NewSample) any { return &n.Ratio }),
+	runtime.CopyValue("score", func(n *NewSample) any { return &n.Score }),
+	runtime.CopyValue("precise", func(n *NewSample) any { return &n.Precise }),
+	runtime.CopyValue("born_on", func(n *NewSample) any { return &n.BornOn }),
+	runtime.CopyValue("alarm", func(n *NewSample) any { return &n.Alarm }),
+	runtime.CopyValue("seen_at", func(n *NewSample) any { return &n.SeenAt }),
+	runtime.CopyValue("happened_at", func(n *NewSample) any { return &n.HappenedAt }),
+	runtime.CopyValue("wait", func(n *NewSample) any { return &n.Wait }),
+	runtime.CopyOpt("doc", func(n *NewSample) *runtime.Opt[json.RawMessage] { return &n.Doc }),
+	runtime.CopyValue("raw_doc", func(n *NewSample) any { return &n.RawDoc }),
+	runtime.CopyValue("blob", func(n *NewSample) any { return &n.Blob }),
+	runtime.CopyValue("addr", func(n *NewSample) any { return &n.Addr }),
+	runtime.CopyValue("net", func(n *NewSample) any { return &n.Net }),
+	runtime.CopyOpt("tags", func(n *NewSample) *runtime.Opt[[]string] { return &n.Tags }),
+	runtime.CopyValue("counts", func(n *NewSample) any { return &n.Counts }),
+	runtime.CopyValue("ids", func(n *NewSample) any { return &n.IDs }),
+	runtime.CopyValue("prices", func(n *NewSample) any { return &n.Prices }),
+	runtime.CopyOpt("mood", func(n *NewSample) *runtime.Opt[Mood] { return &n.Mood }),
+	runtime.CopyOpt("moods", func(n *NewSample) *runtime.Opt[[]Mood] { return &n.Moods }),
+)
 
 // CreateMany inserts rows into table samples with the COPY protocol and returns
 // how many it inserted. It is all or nothing. An optional field left unset takes
 // the column's default, as in Create: rows are copied in groups by the optional
-// fields they set. It runs in a transaction (a savepoint when r is one), on whose
-// connection it registers the enum types "mood" so that pgx can send enum arrays
-// in COPY's binary format. COPY does not return rows; CreateManyReturning does.
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). It runs in a transaction, on whose connection it registers the enum types
+// "mood" so that pgx can send enum arrays in COPY's binary format. COPY does not
+// return rows; CreateManyReturning does.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "samples.CreateMany", "samples")
 	}
-	// Rows are sent in groups by the optional fields they set, so that an unset field takes
-	// the column's default; usually every row sets the same ones and there is one group.
-	masks := make([]uint64, 0, 4)
-	probe := copySamplesSource{}
-	for i := range rows {
-		m := probe.maskOf(&rows[i])
-		if !slices.Contains(masks, m) {
-			masks = append(masks, m)
-		}
-	}
-	var total int64
-	err := runtime.InTx(ctx, r.db, runtime.TxOptions{}, func(tx pgx.Tx) error {
-		if err := runtime.RegisterEnumTypes(ctx, tx.Conn(), "\"mood\""); err != nil {
-			return err
-		}
-		total = 0
-		for _, m := range masks {
-			s := &copySamplesSource{
-				i:    -1,
-				mask: m,
-				rows: rows,
-			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"samples"}, s.columns(), s)
-			if err != nil {
-				return err
-			}
-			total += n
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, wrapErr(err, "samples.CreateMany", "samples")
-	}
-	return total, nil
+	n, err := copySamples.Copy(ctx, r.db, rows)
+	return n, wrapErr(err, "samples.CreateMany", "samples")
 }
 
 // CreateManyReturning inserts rows into table samples and returns them as stored,

@@ -1,0 +1,208 @@
+package runtime
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Fields collects the failing fields of one Validate, each with the
+// first rule it fails. The zero value is ready to use. Generated
+// Validate methods check each field with the rules of its column and
+// return Err:
+//
+//	var f runtime.Fields
+//	accountName.Check(&f, "name", n.Name)
+//	f.Check("currency", n.Currency.Valid(), `must be one of "USD", "EUR"`)
+//	return f.Err("accounts")
+type Fields struct {
+	list []FieldError
+}
+
+// Add records that field fails with message.
+func (f *Fields) Add(field, message string) {
+	f.list = append(f.list, FieldError{Field: field, Message: message})
+}
+
+// Check records that field fails with message when ok is false.
+func (f *Fields) Check(field string, ok bool, message string) {
+	if !ok {
+		f.Add(field, message)
+	}
+}
+
+// Err returns nil when no field failed, or a *DbError of kind Validation
+// on table whose Fields list the failures in the order they were added.
+func (f *Fields) Err(table string) error {
+	if len(f.list) == 0 {
+		return nil
+	}
+	return NewValidationError("", table, f.list)
+}
+
+// TextRules are the rules of a text column (validate:, min_length:,
+// max_length:, pattern:, not_empty:), checked in that order: not_empty,
+// min_length, max_length, format, pattern. Lengths count characters, as
+// PostgreSQL's char_length does.
+type TextRules struct {
+	NotEmpty  bool
+	MinLength int
+	// MaxLength is the largest length allowed; 0 means no bound.
+	MaxLength int
+	// Format is a named format (FormatMessage lists them), or "".
+	Format string
+	// Pattern is what the whole value must match, or nil.
+	Pattern *Pattern
+	// Pad is set for char(n), which pads values with spaces that
+	// PostgreSQL ignores in lengths and comparisons: the rules ignore
+	// trailing spaces too.
+	Pad bool
+}
+
+// Check adds to f the first rule of r that v fails, if any.
+func (r *TextRules) Check(f *Fields, field, v string) {
+	if r.Pad {
+		v = strings.TrimRight(v, " ")
+	}
+	switch {
+	case r.NotEmpty && v == "":
+		f.Add(field, MsgNotEmpty)
+	case r.MinLength > 0 && ShorterThan(v, r.MinLength):
+		f.Add(field, MinLengthMessage(r.MinLength))
+	case r.MaxLength > 0 && LongerThan(v, r.MaxLength):
+		f.Add(field, MaxLengthMessage(r.MaxLength))
+	case r.Format != "" && !FormatValid(r.Format, v):
+		f.Add(field, FormatMessage(r.Format))
+	case r.Pattern != nil && !r.Pattern.re.MatchString(v):
+		f.Add(field, PatternMessage(r.Pattern.expr))
+	}
+}
+
+// Pattern is a pattern: rule's regular expression, compiled once to
+// match whole values.
+type Pattern struct {
+	re   *regexp.Regexp
+	expr string
+}
+
+// NewPattern compiles expr (RE2 syntax) anchored at both ends. It panics
+// on a bad expression: the generator only passes ones it has compiled.
+func NewPattern(expr string) *Pattern {
+	return &Pattern{re: regexp.MustCompile("^(?:" + expr + ")$"), expr: expr}
+}
+
+// NumberRules are the min: and max: rules of an integer or floating
+// point column.
+type NumberRules[T cmp.Ordered] struct {
+	Min, Max       T
+	HasMin, HasMax bool
+}
+
+// Check adds to f the first rule of r that v fails, if any.
+func (r *NumberRules[T]) Check(f *Fields, field string, v T) {
+	switch {
+	case r.HasMin && v < r.Min:
+		f.Add(field, MinMessage(fmt.Sprint(r.Min)))
+	case r.HasMax && v > r.Max:
+		f.Add(field, MaxMessage(fmt.Sprint(r.Max)))
+	}
+}
+
+// DecimalRules are the min: and max: rules of a numeric column; a nil
+// bound is no bound.
+type DecimalRules struct {
+	Min, Max *decimal.Decimal
+}
+
+// Check adds to f the first rule of r that v fails, if any.
+func (r *DecimalRules) Check(f *Fields, field string, v decimal.Decimal) {
+	switch {
+	case r.Min != nil && v.LessThan(*r.Min):
+		f.Add(field, MinMessage(r.Min.String()))
+	case r.Max != nil && v.GreaterThan(*r.Max):
+		f.Add(field, MaxMessage(r.Max.String()))
+	}
+}
+
+// DecimalBound returns the decimal of s, for the bounds of DecimalRules.
+// It panics on text that is not a number: the generator only passes ones
+// it has parsed.
+func DecimalBound(s string) *decimal.Decimal {
+	d := decimal.RequireFromString(s)
+	return &d
+}
+
+// AllValid reports whether every element of an enum slice is a label of
+// its enum.
+func AllValid[T interface{ Valid() bool }](vs []T) bool {
+	for _, v := range vs {
+		if !v.Valid() {
+			return false
+		}
+	}
+	return true
+}
+
+// The messages of the validation rules. The generator writes the same
+// ones into the docs it generates, through these functions.
+const (
+	// MsgNotEmpty is the message of not_empty.
+	MsgNotEmpty = "must not be empty"
+)
+
+// MinLengthMessage is the message of min_length: n.
+func MinLengthMessage(n int) string { return "must be at least " + characters(n) + " long" }
+
+// MaxLengthMessage is the message of max_length: n.
+func MaxLengthMessage(n int) string { return "must be at most " + characters(n) + " long" }
+
+// characters is "1 character", "3 characters".
+func characters(n int) string {
+	if n == 1 {
+		return "1 character"
+	}
+	return fmt.Sprintf("%d characters", n)
+}
+
+// MinMessage is the message of min: bound.
+func MinMessage(bound string) string { return "must be at least " + bound }
+
+// MaxMessage is the message of max: bound.
+func MaxMessage(bound string) string { return "must be at most " + bound }
+
+// PatternMessage is the message of pattern: expr.
+func PatternMessage(expr string) string { return "must match the pattern " + expr }
+
+// formats are the named formats: the check of each and its message.
+var formats = map[string]struct {
+	valid   func(string) bool
+	message string
+}{
+	"email":        {IsEmail, "must be an email address"},
+	"url":          {IsURL, "must be an absolute URL"},
+	"uuid":         {IsUUID, "must be a UUID"},
+	"hostname":     {IsHostname, "must be a host name"},
+	"e164":         {IsE164, "must be a phone number in E.164 form, such as +14155550123"},
+	"slug":         {IsSlug, "must be lower-case letters and digits joined by single hyphens"},
+	"alpha":        {IsAlpha, "must be ASCII letters only"},
+	"alphanumeric": {IsAlphanumeric, "must be ASCII letters and digits only"},
+}
+
+// FormatValid reports whether v has the named format; an unknown format
+// never holds.
+func FormatValid(format, v string) bool {
+	f, ok := formats[format]
+	return ok && f.valid(v)
+}
+
+// FormatMessage is the message of validate: format ("email", "url",
+// "uuid", "hostname", "e164", "slug", "alpha", "alphanumeric").
+func FormatMessage(format string) string {
+	if f, ok := formats[format]; ok {
+		return f.message
+	}
+	return "must be a valid " + format
+}
