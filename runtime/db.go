@@ -130,7 +130,8 @@ func newDB(cfg Config, dsn, pool string, primary *DB) (*DB, *pgxpool.Config, err
 	}
 	switch {
 	case len(observers) > 0:
-		db.observed = &tracer{observers: observers, pool: pool, replica: replica}
+		db.observed = &tracer{observers: observers, pool: pool, replica: replica,
+			host: pc.ConnConfig.Host, port: pc.ConnConfig.Port, database: pc.ConnConfig.Database}
 		pc.ConnConfig.Tracer = db.observed.withUser(cfg.Tracer, waiting)
 	case cfg.Tracer != nil:
 		pc.ConnConfig.Tracer = cfg.Tracer
