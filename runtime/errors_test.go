@@ -232,3 +232,37 @@ func TestIsRetryable(t *testing.T) {
 		t.Error("a SafeToRetry error is not a connection failure")
 	}
 }
+
+// TestInputNeverQuoted covers the data exceptions whose messages quote
+// the input in other places than the end, and the context lines that
+// tell the parameter or the COPY column.
+func TestInputNeverQuoted(t *testing.T) {
+	cases := []struct {
+		pg      *pgconn.PgError
+		message string
+		param   int
+		column  string
+	}{
+		{&pgconn.PgError{Code: "22023", Message: `time zone "Secret/Zone" not recognized`}, `time zone "…" not recognized`, 0, ""},
+		{&pgconn.PgError{Code: "22P05", Message: `character with byte sequence 0xe2 0x82 0xac in encoding "UTF8" has no equivalent in encoding "LATIN1"`},
+			`character with byte sequence in encoding "UTF8" has no equivalent in encoding "LATIN1"`, 0, ""},
+		{&pgconn.PgError{Code: "22021", Message: `invalid byte sequence for encoding "UTF8": 0xc3 0x28`, Where: `portal "p1" parameter $3`},
+			`invalid byte sequence for encoding "UTF8"`, 3, ""},
+		{&pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type json`, Where: "JSON data, line 1: {\"$7\nunnamed portal parameter $2 = '...'"},
+			`invalid input syntax for type json`, 2, ""},
+		// A context line that quotes the value is not read for a position.
+		{&pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type json`, Where: "JSON data, line 1: unnamed portal parameter $9"},
+			`invalid input syntax for type json`, 0, ""},
+		{&pgconn.PgError{Code: "22001", Message: `value too long for type character varying(5)`, Where: `COPY t, line 2, column code: "Secret-Value"`},
+			`code: value too long for type character varying(5)`, 0, "code"},
+	}
+	for _, tc := range cases {
+		de := runtime.Wrap(tc.pg, "q", "t").(*runtime.DbError)
+		if de.Message != tc.message || de.Param != tc.param || de.Column != tc.column || de.Kind != runtime.KindValidation {
+			t.Errorf("%s: message %q param %d column %q kind %v; want %q %d %q", tc.pg.Message, de.Message, de.Param, de.Column, de.Kind, tc.message, tc.param, tc.column)
+		}
+		if strings.Contains(de.Error(), "Secret") || strings.Contains(de.Error(), "0x") {
+			t.Errorf("the input shows: %s", de.Error())
+		}
+	}
+}
