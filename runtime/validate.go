@@ -319,12 +319,9 @@ func numericProblem(d decimal.Decimal, precision, scale int) numericFit {
 			return numericTooManyDecimals
 		}
 	}
-	limit := int32(precision - scale)
-	if d.Sign() >= 0 {
-		if d.Cmp(decimal.New(1, limit)) >= 0 {
-			return numericTooLarge
-		}
-	} else if d.Cmp(decimal.New(-1, limit)) <= 0 {
+	// A coefficient of n digits times 10^exp is below 10^limit in
+	// absolute value exactly when n+exp <= limit.
+	if d.Sign() != 0 && d.NumDigits()+int(d.Exponent()) > precision-scale {
 		return numericTooLarge
 	}
 	return numericFits
