@@ -130,7 +130,8 @@ func newDB(cfg Config, dsn, pool string, primary *DB) (*DB, *pgxpool.Config, err
 	}
 	switch {
 	case len(observers) > 0:
-		db.observed = &tracer{observers: observers, pool: pool, replica: replica}
+		db.observed = &tracer{observers: observers, pool: pool, replica: replica,
+			host: pc.ConnConfig.Host, port: pc.ConnConfig.Port, database: pc.ConnConfig.Database}
 		pc.ConnConfig.Tracer = db.observed.withUser(cfg.Tracer, waiting)
 	case cfg.Tracer != nil:
 		pc.ConnConfig.Tracer = cfg.Tracer
@@ -366,22 +367,26 @@ func (db *DB) Begin(ctx context.Context) (pgx.Tx, error) {
 // BeginTx starts a transaction with opts on a pooled connection of the
 // primary, released by Commit or Rollback. Its error is a *DbError.
 func (db *DB) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	return db.begin(ctx, opts, "runtime.Begin")
+}
+
+// begin is BeginTx with op as the Op of its errors.
+func (db *DB) begin(ctx context.Context, opts pgx.TxOptions, op string) (pgx.Tx, error) {
 	if db.replicas != nil && opts.AccessMode != pgx.ReadOnly {
 		if s := db.replicas.session(ctx); s != nil {
 			s.touch()
-			tx, err := db.beginTx(ctx, opts)
+			tx, err := db.beginTx(ctx, opts, op)
 			if err != nil {
 				return nil, err
 			}
 			return &sessionTx{Tx: tx, session: s}, nil
 		}
 	}
-	return db.beginTx(ctx, opts)
+	return db.beginTx(ctx, opts, op)
 }
 
 // beginTx starts a transaction on the primary.
-func (db *DB) beginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
-	const op = "runtime.Begin"
+func (db *DB) beginTx(ctx context.Context, opts pgx.TxOptions, op string) (pgx.Tx, error) {
 	if db.direct {
 		tx, err := db.pool.BeginTx(ctx, opts)
 		if err != nil {

@@ -9,8 +9,8 @@ import (
 // TestDependencies keeps the runtime small for the applications that
 // import it: besides the standard library it may depend only on pgx (and
 // the modules pgx itself needs), google/uuid and shopspring/decimal.
-// Prometheus and OpenTelemetry belong to runtime/promexport and
-// runtime/oteltrace.
+// Prometheus and OpenTelemetry belong to runtime/promexport,
+// runtime/oteltrace and runtime/otelmetric.
 func TestDependencies(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {

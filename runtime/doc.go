@@ -29,11 +29,16 @@
 //
 // # Errors
 //
-// Every failure becomes a *DbError with a Kind, the operation, table,
-// constraint and column, and a message free of argument values and
-// passwords. Wrap converts pgx and server errors; callers match them with
-// errors.Is against the sentinels (ErrNotFound, ErrConflict, …) or a
-// ConstraintSentinel, and read the fields with errors.As.
+// Every failure becomes a *DbError with a Kind, the operation (always the
+// generated method, never a runtime helper it used), the server's table
+// and the operation's, constraint and column, and a message free of
+// argument values and passwords. Wrap converts pgx and server errors;
+// callers match them with errors.Is against the sentinels (ErrNotFound,
+// ErrConflict, ErrReferenced, …) or a ConstraintSentinel, and read the
+// fields with errors.As. Input the caller has to fix — refused by a
+// generated Validate, by pgx or by the server as a data exception — is
+// KindValidation; the Check helpers (CheckText, CheckNumeric, …) let
+// Validate refuse before any SQL what the column's type cannot hold.
 //
 // # Types
 //

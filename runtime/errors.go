@@ -5,11 +5,14 @@ import (
 	"errors"
 	"io"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Kind classifies a database failure so callers can react to it without
@@ -32,8 +35,14 @@ const (
 	KindCheck
 	// KindNotNull is a not-null constraint violation (SQLSTATE 23502).
 	KindNotNull
-	// KindValidation is input rejected before it reached the database, or
-	// a configuration that does not validate.
+	// KindValidation is input the caller has to fix: rejected by a
+	// generated Validate before any SQL (Fields names each field), a value
+	// pgx cannot encode for its parameter (an integer out of the column's
+	// range, a value that does not marshal to JSON), or a value the server
+	// refused as a data exception (SQLSTATE class 22: numeric overflow,
+	// a string too long, invalid JSON, a NUL byte or invalid UTF-8 in
+	// text, a date out of range, …); also a configuration that does not
+	// validate.
 	KindValidation
 	// KindSerialization is a serialization failure (SQLSTATE 40001); the
 	// transaction can be retried.
@@ -50,10 +59,19 @@ const (
 	// KindCanceled is work stopped because its context was canceled or the
 	// statement was canceled on request.
 	KindCanceled
-	// KindEncoding is a value that could not be converted between Go and
-	// PostgreSQL, on either side (SQLSTATE class 22 and client-side
-	// encode and scan errors).
+	// KindEncoding is a value read from the database that could not be
+	// converted into its Go destination (a scan error: a NULL into a
+	// non-pointer, a type that does not fit), or a binary value the
+	// server could not read (SQLSTATE 22P03). It points at a mismatch
+	// between the code and the schema, not at the caller's input.
 	KindEncoding
+	// KindMisuse is a connection or transaction used in a way that cannot
+	// work: a statement run while the rows of an earlier one on the same
+	// connection or transaction are still open (pgx's "conn busy", for
+	// example a query inside a Stream loop over the same transaction), or
+	// a transaction used after it ended (pgx.ErrTxClosed). It is a bug in
+	// the calling code; retrying never helps.
+	KindMisuse
 )
 
 var kindNames = [...]string{
@@ -70,6 +88,7 @@ var kindNames = [...]string{
 	KindTimeout:       "timeout",
 	KindCanceled:      "canceled",
 	KindEncoding:      "encoding error",
+	KindMisuse:        "misuse",
 }
 
 // String returns a short lowercase description such as "not found" or
@@ -95,6 +114,7 @@ var kindLabels = [...]string{
 	KindTimeout:       "timeout",
 	KindCanceled:      "canceled",
 	KindEncoding:      "encoding",
+	KindMisuse:        "misuse",
 }
 
 // Name returns a stable snake_case identifier of k, such as "not_found"
@@ -140,6 +160,8 @@ var (
 	ErrCanceled error = &kindError{KindCanceled}
 	// ErrEncoding matches errors of KindEncoding.
 	ErrEncoding error = &kindError{KindEncoding}
+	// ErrMisuse matches errors of KindMisuse.
+	ErrMisuse error = &kindError{KindMisuse}
 )
 
 var sentinels = [...]error{
@@ -155,6 +177,7 @@ var sentinels = [...]error{
 	KindTimeout:       ErrTimeout,
 	KindCanceled:      ErrCanceled,
 	KindEncoding:      ErrEncoding,
+	KindMisuse:        ErrMisuse,
 }
 
 // sentinelOf returns the sentinel of k, or nil for KindUnknown.
@@ -164,6 +187,62 @@ func sentinelOf(k Kind) error {
 	}
 	return nil
 }
+
+// FKDirection tells apart the two ways of violating a foreign key, which
+// PostgreSQL reports alike: SQLSTATE 23503, on the referencing table's
+// constraint.
+type FKDirection uint8
+
+const (
+	// FKAny is the zero value: a ConstraintSentinel with it matches a
+	// violation of either direction; a DbError has it when it is not a
+	// foreign key violation.
+	FKAny FKDirection = iota
+	// FKMissing is an insert into, or an update of, the referencing table
+	// whose key is not present in the referenced table: the row pointed
+	// at does not exist ("Key (…) is not present in table …").
+	FKMissing
+	// FKReferenced is a delete from, or an update of the key of, the
+	// referenced table while rows of the referencing table still point
+	// at the row ("Key (…) is still referenced from table …").
+	FKReferenced
+)
+
+// String returns "any", "missing" or "referenced".
+func (d FKDirection) String() string {
+	switch d {
+	case FKMissing:
+		return "missing"
+	case FKReferenced:
+		return "referenced"
+	}
+	return "any"
+}
+
+// fkError is the type of ErrReferenced and ErrReferenceNotFound.
+type fkError struct{ dir FKDirection }
+
+func (e *fkError) Error() string {
+	if e.dir == FKReferenced {
+		return "foreign key violation: the row is still referenced"
+	}
+	return "foreign key violation: the referenced row does not exist"
+}
+
+// Is makes both match ErrForeignKey.
+func (e *fkError) Is(target error) bool { return target == ErrForeignKey }
+
+var (
+	// ErrReferenced matches foreign key violations of direction
+	// FKReferenced: a delete (or key update) refused because other rows
+	// still reference the row. It also matches ErrForeignKey. HTTP APIs
+	// usually answer it with 409 Conflict.
+	ErrReferenced error = &fkError{FKReferenced}
+	// ErrReferenceNotFound matches foreign key violations of direction
+	// FKMissing: a row written with a key that the referenced table does
+	// not have. It also matches ErrForeignKey (and never ErrNotFound).
+	ErrReferenceNotFound error = &fkError{FKMissing}
+)
 
 // FieldError is one rejected input field of a validation error.
 type FieldError struct {
@@ -184,10 +263,22 @@ type FieldError struct {
 type DbError struct {
 	// Kind classifies the failure.
 	Kind Kind
-	// Op is the operation that failed, such as "accounts.Create".
+	// Op is the operation that failed, such as "accounts.Create": the
+	// generated method (or the runtime function the application called
+	// itself, such as "runtime.Open"). Runtime helpers that generated
+	// methods call (InTx, savepoints, retries, COPY) never set it, so the
+	// method's name is what the error carries.
 	Op string
-	// Table is the table the operation works on or the server reported.
+	// Table is the table the server named in its error — the table of the
+	// violated constraint or of the column: for a foreign key violation
+	// always the referencing table, also when the operation deleted from
+	// the referenced one — and otherwise the operation's table (OpTable).
+	// ConstraintSentinels match on it.
 	Table string
+	// OpTable is the table the operation works on, as its caller passed
+	// it to Wrap (generated methods: the method's table), whatever table
+	// the server named; empty when not known.
+	OpTable string
 	// Constraint is the violated constraint, when there is one.
 	Constraint string
 	// SpecName is the spec's name of Constraint, when generated code
@@ -196,8 +287,17 @@ type DbError struct {
 	// "email.unique", "user_id.references" or "email.max_length". Generated
 	// methods fill it in; errors made elsewhere leave it empty.
 	SpecName string
-	// Column is the column the server reported, when there is one.
+	// Column is the column the server reported, when there is one (for a
+	// value refused while COPY read it, the column of that value).
 	Column string
+	// FK is, for a foreign key violation, which way it was violated:
+	// FKMissing or FKReferenced (see ErrReferenced); FKAny otherwise.
+	FK FKDirection
+	// Param is, for a value refused as invalid input (KindValidation),
+	// the position of the statement parameter that held it ($1 is 1),
+	// when pgx or the server said which; 0 otherwise. WrapParams turns it
+	// into a field name.
+	Param int
 	// Code is the SQLSTATE of a server error, such as "23505".
 	Code string
 	// Message is the server's or the runtime's message; it never holds
@@ -207,6 +307,11 @@ type DbError struct {
 	Fields []FieldError
 	// Err is the underlying error, if any.
 	Err error
+
+	// fkGuessed is set when FK was inferred from the tables, because the
+	// server's message was not in English; a later Wrap that learns the
+	// operation's table infers it again.
+	fkGuessed bool
 }
 
 // Error returns "op: kind on "constraint": message", leaving out the parts
@@ -231,7 +336,7 @@ func (e *DbError) Error() string {
 		case e.Constraint != "":
 			b.WriteString(" on ")
 			b.WriteString(strconv.Quote(e.Constraint))
-		case e.Column != "":
+		case e.Column != "" && len(e.Fields) == 0:
 			b.WriteString(" on column ")
 			b.WriteString(strconv.Quote(e.Column))
 		}
@@ -246,11 +351,16 @@ func (e *DbError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DbError) Unwrap() error { return e.Err }
 
-// Is reports whether target is the sentinel of e's Kind, or a
-// ConstraintSentinel for e's constraint (and table, when both name one).
+// Is reports whether target is the sentinel of e's Kind, ErrReferenced or
+// ErrReferenceNotFound for a foreign key violation of that direction, or
+// a ConstraintSentinel for e's constraint (and table, and direction, when
+// both name one).
 func (e *DbError) Is(target error) bool {
-	if cs, ok := target.(*ConstraintSentinel); ok {
-		return cs.matches(e)
+	switch t := target.(type) {
+	case *ConstraintSentinel:
+		return t.matches(e)
+	case *fkError:
+		return e.Kind == KindForeignKey && e.FK == t.dir
 	}
 	if s := sentinelOf(e.Kind); s != nil && target == s {
 		return true
@@ -260,26 +370,48 @@ func (e *DbError) Is(target error) bool {
 
 // ConstraintSentinel stands for one named constraint, so callers can ask
 // errors.Is(err, accounts.ErrEmailTaken) rather than comparing names.
-// Generated code declares one per unique, foreign key and check constraint.
+// Generated code declares one per unique and check constraint and two
+// per foreign key, one for each FKDirection.
 type ConstraintSentinel struct {
 	// Kind is the kind of error the constraint produces.
 	Kind Kind
-	// Table is the constrained table; empty matches any table.
+	// Table is the constrained table (for a foreign key, the referencing
+	// table); empty matches any table. It is compared with DbError.Table,
+	// the table the server names.
 	Table string
 	// Constraint is the constraint's name in the database.
 	Constraint string
 	// Name is the spec's name for the constraint.
 	Name string
+	// FK narrows a foreign key sentinel to one direction of violation;
+	// FKAny matches both.
+	FK FKDirection
 }
 
 // NewConstraintSentinel returns a sentinel for the constraint named
-// constraint on table.
+// constraint on table. For a foreign key (KindForeignKey) it matches
+// violations of both directions; NewForeignKeySentinel makes one for a
+// single direction.
 func NewConstraintSentinel(kind Kind, table, constraint, name string) *ConstraintSentinel {
 	return &ConstraintSentinel{Kind: kind, Table: table, Constraint: constraint, Name: name}
 }
 
+// NewForeignKeySentinel returns a sentinel of KindForeignKey for the
+// foreign key named constraint of the referencing table table that
+// matches only violations of direction dir: FKMissing for a row written
+// with a key the referenced table lacks (generated name
+// Err<Model><Column>NotFound), FKReferenced for a referenced row deleted
+// or re-keyed while still referenced (Err<Model><Column>Referenced).
+// The FKReferenced sentinel also matches ErrReferenced, the FKMissing one
+// ErrReferenceNotFound.
+func NewForeignKeySentinel(table, constraint, name string, dir FKDirection) *ConstraintSentinel {
+	return &ConstraintSentinel{Kind: KindForeignKey, Table: table, Constraint: constraint, Name: name, FK: dir}
+}
+
 // Error returns a description such as
-// `accounts: unique conflict on "accounts_email_key"`.
+// `accounts: unique conflict on "accounts_email_key"`, or for a foreign
+// key sentinel of one direction
+// `stock: foreign key violation on "stock_warehouse_code_fkey" (still referenced)`.
 func (s *ConstraintSentinel) Error() string {
 	var b strings.Builder
 	if s.Table != "" {
@@ -289,18 +421,32 @@ func (s *ConstraintSentinel) Error() string {
 	b.WriteString(s.Kind.String())
 	b.WriteString(" on ")
 	b.WriteString(strconv.Quote(s.Constraint))
+	switch s.FK {
+	case FKMissing:
+		b.WriteString(" (referenced row not found)")
+	case FKReferenced:
+		b.WriteString(" (still referenced)")
+	}
 	return b.String()
 }
 
 // Is reports whether target is the sentinel of s's Kind, so that
-// errors.Is(accounts.ErrEmailTaken, runtime.ErrConflict) holds.
+// errors.Is(accounts.ErrEmailTaken, runtime.ErrConflict) holds, or, for a
+// foreign key sentinel of one direction, ErrReferenced or
+// ErrReferenceNotFound of that direction.
 func (s *ConstraintSentinel) Is(target error) bool {
+	if fe, ok := target.(*fkError); ok {
+		return s.Kind == KindForeignKey && s.FK != FKAny && s.FK == fe.dir
+	}
 	st := sentinelOf(s.Kind)
 	return st != nil && target == st
 }
 
 func (s *ConstraintSentinel) matches(e *DbError) bool {
 	if s.Constraint == "" || e.Constraint != s.Constraint {
+		return false
+	}
+	if s.FK != FKAny && s.FK != e.FK {
 		return false
 	}
 	return s.Table == "" || e.Table == "" || s.Table == e.Table
@@ -316,7 +462,7 @@ var ErrStaleVersion = errors.New("stale version: the row was changed since it wa
 // NewStaleVersionError returns the *DbError of KindConflict that generated
 // code reports when a row's version changed since the caller read it.
 func NewStaleVersionError(op, table string) error {
-	return &DbError{Kind: KindConflict, Op: op, Table: table, Message: ErrStaleVersion.Error(), Err: ErrStaleVersion}
+	return &DbError{Kind: KindConflict, Op: op, Table: table, OpTable: table, Message: ErrStaleVersion.Error(), Err: ErrStaleVersion}
 }
 
 // NewValidationError returns a *DbError of KindValidation for op and table
@@ -326,6 +472,7 @@ func NewValidationError(op, table string, fields []FieldError) error {
 		Kind:    KindValidation,
 		Op:      op,
 		Table:   table,
+		OpTable: table,
 		Message: fieldsMessage(fields),
 		Fields:  fields,
 	}
@@ -347,57 +494,100 @@ func fieldsMessage(fields []FieldError) string {
 }
 
 // Wrap turns any error from pgx, pgconn or the runtime into a *DbError for
-// op (such as "accounts.Create") on table. It returns nil for nil. An error
-// that already is or wraps a *DbError keeps its fields; only an empty Op
-// or Table is filled in.
+// op (such as "accounts.Create") on table, the operation's table. It
+// returns nil for nil. An error that already is or wraps a *DbError keeps
+// its fields; only an empty Op, OpTable or Table is filled in. So the
+// first Wrap with an operation names it: runtime helpers that run on a
+// generated method's behalf (InTx, savepoints) wrap with an empty op.
+//
+// Table is the table the server named (for a constraint violation, the
+// constraint's table); table goes to OpTable, and to Table only when the
+// server named none.
 //
 // The kind comes from, in order:
 //   - pgx.ErrNoRows: KindNotFound;
 //   - a *pgconn.PgError, by SQLSTATE: 23505 and 23P01 KindConflict, 23503
-//     KindForeignKey, 23514 KindCheck, 23502 KindNotNull, 40001
-//     KindSerialization, 40P01 KindDeadlock, 55P03 (lock_timeout) and
-//     25P03 (idle_in_transaction_session_timeout) KindTimeout, 57014 KindTimeout when the statement_timeout expired and
-//     KindCanceled when the statement was canceled on request (or the
-//     chain holds context.Canceled), class 08, class 28, 53300 and
-//     57P01-57P03 KindConnection, class 22 KindEncoding. Everything else,
-//     including 42501 (insufficient privilege), stays KindUnknown with its
-//     Code set, since neither retrying nor fixing the input helps;
+//     KindForeignKey (with FK set: FKReferenced when the row is still
+//     referenced, FKMissing when the referenced row is not present),
+//     23514 KindCheck, 23502 KindNotNull, 40001 KindSerialization, 40P01
+//     KindDeadlock, 55P03 (lock_timeout) and 25P03
+//     (idle_in_transaction_session_timeout) KindTimeout, 57014
+//     KindTimeout when the statement_timeout expired and KindCanceled
+//     when the statement was canceled on request (or the chain holds
+//     context.Canceled), class 08, class 28, 53300 and 57P01-57P03
+//     KindConnection, class 22 (data exceptions) KindValidation except
+//     22P03 KindEncoding and 2200H (a sequence at its limit) KindUnknown.
+//     A COPY that the client aborted because it could not encode a value
+//     (57014 "COPY from stdin failed") is KindValidation too. Everything
+//     else, including 42501 (insufficient privilege), stays KindUnknown
+//     with its Code set, since neither retrying nor fixing the input
+//     helps;
 //   - context.Canceled: KindCanceled; context.DeadlineExceeded and
 //     pgconn timeouts: KindTimeout;
+//   - pgx's "conn busy" and pgx.ErrTxClosed: KindMisuse;
+//   - pgx scan errors: KindEncoding; pgx encode errors (a parameter value
+//     pgx cannot encode for its type): KindValidation, with Param set;
 //   - *pgconn.ConnectError, net.Error, io.EOF and io.ErrUnexpectedEOF,
-//     pgconn.ErrConnClosed, a closed pool, and any error for which
-//     pgconn.SafeToRetry reports true: KindConnection;
-//   - pgx encode and scan errors: KindEncoding.
+//     pgconn.ErrConnClosed, a closed pool, and any other error for which
+//     pgconn.SafeToRetry reports true: KindConnection.
 //
-// The server's table name is used when table is empty. Messages that the
-// server builds from input values (class 22) are cut before the value.
+// Messages never hold input values: those the server builds from them
+// (class 22) are cut before the value, and pgx's encode errors are
+// replaced by one naming the parameter and its type.
 func Wrap(err error, op, table string) error {
 	if err == nil {
 		return nil
 	}
 	var de *DbError
 	if errors.As(err, &de) {
-		if (de.Op != "" || op == "") && (de.Table != "" || table == "") && err == error(de) {
+		refine := de.fkGuessed && de.OpTable == "" && table != ""
+		if (de.Op != "" || op == "") && (de.OpTable != "" || table == "") && (de.Table != "" || table == "") && err == error(de) && !refine {
 			return de
 		}
 		cp := *de
 		if cp.Op == "" {
 			cp.Op = op
 		}
+		if cp.OpTable == "" {
+			cp.OpTable = table
+		}
 		if cp.Table == "" {
 			cp.Table = table
+		}
+		if refine {
+			cp.FK = fkByTables(cp.Table, cp.OpTable)
 		}
 		if err != error(de) {
 			cp.Err = err
 		}
 		return &cp
 	}
-	e := classify(err)
+	e := classify(err, table)
 	e.Op = op
-	if table != "" {
+	e.OpTable = table
+	if e.Table == "" {
 		e.Table = table
 	}
 	return e
+}
+
+// WrapParams is Wrap for a generated method whose statement parameters
+// hold the fields named in params: params[i] is the field of $i+1 (its
+// JSON name), "" for a parameter that is no field (a tenant, a version).
+// When the error is invalid input whose parameter is known (DbError.Param)
+// and names a field, the result lists that field in Fields, so that it
+// reads like a Validate failure: `accounts.Create: validation failed:
+// email: invalid byte sequence for encoding "UTF8"`.
+func WrapParams(err error, op, table string, params []string) error {
+	e := Wrap(err, op, table)
+	de, ok := e.(*DbError)
+	if !ok || de.Kind != KindValidation || de.Param <= 0 || de.Param > len(params) || params[de.Param-1] == "" || len(de.Fields) > 0 {
+		return e
+	}
+	cp := *de
+	cp.Fields = []FieldError{{Field: params[de.Param-1], Message: de.Message}}
+	cp.Message = fieldsMessage(cp.Fields)
+	return &cp
 }
 
 // KindOf returns the Kind of err: the Kind of the *DbError it wraps, of a
@@ -414,16 +604,22 @@ func KindOf(err error) Kind {
 	if errors.As(err, &ke) {
 		return ke.kind
 	}
+	var fe *fkError
+	if errors.As(err, &fe) {
+		return KindForeignKey
+	}
 	var cs *ConstraintSentinel
 	if errors.As(err, &cs) {
 		return cs.Kind
 	}
-	return classify(err).Kind
+	return classify(err, "").Kind
 }
 
 // IsRetryable reports whether running the whole transaction again may
 // succeed: serialization failures and deadlocks, and connection failures
-// that happened before the statement was sent (pgconn.SafeToRetry).
+// that happened before the statement was sent (pgconn.SafeToRetry). A
+// misuse ("conn busy") is never retryable, although pgx reports it as
+// safe to retry.
 func IsRetryable(err error) bool {
 	switch KindOf(err) {
 	case KindSerialization, KindDeadlock:
@@ -434,8 +630,9 @@ func IsRetryable(err error) bool {
 	return false
 }
 
-// classify builds a DbError from an error that is not one.
-func classify(err error) *DbError {
+// classify builds a DbError from an error that is not one; opTable is the
+// operation's table, when known.
+func classify(err error, opTable string) *DbError {
 	e := &DbError{Err: err}
 
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -445,12 +642,29 @@ func classify(err error) *DbError {
 
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		e.Kind = kindOfSQLState(pgErr.Code, pgErr.Message, err)
 		e.Code = pgErr.Code
 		e.Table = pgErr.TableName
 		e.Constraint = pgErr.ConstraintName
 		e.Column = pgErr.ColumnName
+		if isCopyFail(pgErr) {
+			classifyCopyFail(e, pgErr)
+			return e
+		}
+		e.Kind = kindOfSQLState(pgErr.Code, pgErr.Message, err)
 		e.Message = safeServerMessage(pgErr)
+		switch e.Kind {
+		case KindForeignKey:
+			e.FK, e.fkGuessed = fkDirection(pgErr, opTable)
+		case KindValidation:
+			e.Param = whereParam(pgErr.Where)
+			if e.Column == "" {
+				e.Column = copyColumn(pgErr.Where)
+			}
+			if e.Column != "" {
+				e.Fields = []FieldError{{Field: e.Column, Message: e.Message}}
+				e.Message = fieldsMessage(e.Fields)
+			}
+		}
 		return e
 	}
 
@@ -474,9 +688,25 @@ func classify(err error) *DbError {
 		return e
 	}
 
-	if isEncodingError(err) {
+	if isConnBusy(err) {
+		e.Kind = KindMisuse
+		e.Message = connBusyMessage
+		return e
+	}
+	if errors.Is(err, pgx.ErrTxClosed) {
+		e.Kind = KindMisuse
+		e.Message = txClosedMessage
+		return e
+	}
+
+	if isScanError(err) {
 		e.Kind = KindEncoding
-		e.Message = encodingMessage(err)
+		e.Message = scanMessage(err)
+		return e
+	}
+	if isEncodeError(err) {
+		e.Kind = KindValidation
+		e.Message, e.Param = encodeMessage(err)
 		return e
 	}
 
@@ -489,6 +719,53 @@ func classify(err error) *DbError {
 	e.Kind = KindUnknown
 	e.Message = err.Error()
 	return e
+}
+
+// The messages of KindMisuse.
+const (
+	connBusyMessage = "conn busy: a statement ran on a connection or transaction whose earlier query still has rows open " +
+		"(for example inside a Stream or rows loop over the same transaction); read the rows to the end or close them first, " +
+		"or run the second statement on another connection"
+	txClosedMessage = "the transaction has already ended (committed or rolled back): run statements inside the InTx function, on the tx it was given"
+)
+
+// isConnBusy recognizes pgx's "conn busy", which has no exported type or
+// value: a PgConn locked by an earlier statement whose results are still
+// being read.
+func isConnBusy(err error) bool {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if e.Error() == "conn busy" {
+			return true
+		}
+	}
+	return false
+}
+
+// fkDirection tells the direction of a foreign key violation from the
+// server's message and detail, which PostgreSQL words differently for the
+// two (in English). For a server that reports in another language it
+// falls back to the tables: an operation on another table than the
+// constraint's must have deleted or re-keyed a referenced row.
+func fkDirection(pgErr *pgconn.PgError, opTable string) (dir FKDirection, guessed bool) {
+	switch {
+	case strings.HasPrefix(pgErr.Message, "update or delete on table "), strings.Contains(pgErr.Detail, " is still referenced from table "):
+		return FKReferenced, false
+	case strings.HasPrefix(pgErr.Message, "insert or update on table "), strings.Contains(pgErr.Detail, " is not present in table "):
+		return FKMissing, false
+	}
+	return fkByTables(pgErr.TableName, opTable), true
+}
+
+// fkByTables guesses the direction of a foreign key violation on a
+// constraint of table by an operation on opTable; see fkDirection.
+func fkByTables(table, opTable string) FKDirection {
+	if i := strings.LastIndexByte(opTable, '.'); i >= 0 {
+		opTable = opTable[i+1:]
+	}
+	if opTable != "" && table != "" && opTable != table {
+		return FKReferenced
+	}
+	return FKMissing
 }
 
 // kindOfSQLState maps a SQLSTATE to a Kind; see Wrap.
@@ -520,27 +797,118 @@ func kindOfSQLState(code, message string, err error) Kind {
 		return KindTimeout
 	case "57P01", "57P02", "57P03", "53300":
 		return KindConnection
+	case "22P03":
+		// invalid_binary_representation: pgx sent bytes the server's
+		// binary input function could not read, not a bad value.
+		return KindEncoding
+	case "2200H":
+		// sequence_generator_limit_exceeded: nothing the caller sent.
+		return KindUnknown
 	}
 	switch {
 	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "28"):
 		return KindConnection
 	case strings.HasPrefix(code, "22"):
-		return KindEncoding
+		return KindValidation
 	}
 	return KindUnknown
 }
 
 // safeServerMessage returns the server's message without the input values
 // that data exceptions quote, such as `invalid input syntax for type
-// integer: "abc"`.
+// integer: "abc"` or `invalid byte sequence for encoding "UTF8": 0xff`.
 func safeServerMessage(pgErr *pgconn.PgError) string {
 	msg := pgErr.Message
 	if strings.HasPrefix(pgErr.Code, "22") {
-		if i := strings.Index(msg, `: "`); i >= 0 {
-			msg = msg[:i]
-		}
+		msg = safeDataMessage(pgErr.Code, msg)
 	}
 	return msg + poolerHint(pgErr)
+}
+
+// encodingNameRE matches the names of PostgreSQL's character encodings,
+// the only quoted words of a data exception's message kept as they are.
+var encodingNameRE = regexp.MustCompile(`^(UTF8|SQL_ASCII|LATIN[0-9]+|WIN[0-9]+|ISO_8859_[0-9]+|KOI8[RU]|EUC_[A-Z_0-9]+|MULE_INTERNAL|SJIS|SHIFT_JIS_2004|BIG5|GBK|GB18030|UHC|JOHAB)$`)
+
+// hexBytesRE matches the bytes a message of SQLSTATE 22021 or 22P05
+// quotes, such as "0xe2 0x82 0xac".
+var hexBytesRE = regexp.MustCompile(`\s*0x[0-9a-fA-F]{1,2}(\s+0x[0-9a-fA-F]{1,2})*`)
+
+// safeDataMessage removes the input a data exception's message quotes: a
+// value after `: "` (`invalid input syntax for type integer: "abc"`), the
+// bytes of an invalid or untranslatable character, and any other quoted
+// word except an encoding name (`time zone "…" not recognized`).
+func safeDataMessage(code, msg string) string {
+	if i := strings.Index(msg, `: "`); i >= 0 {
+		msg = msg[:i]
+	}
+	nul := false
+	if code == "22021" || code == "22P05" {
+		nul = strings.HasSuffix(msg, ": 0x00")
+		msg = strings.TrimSuffix(hexBytesRE.ReplaceAllString(msg, ""), ":")
+	}
+	if strings.Contains(msg, `"`) {
+		parts := strings.Split(msg, `"`)
+		for i := 1; i < len(parts); i += 2 {
+			if !encodingNameRE.MatchString(parts[i]) {
+				parts[i] = "…"
+			}
+		}
+		msg = strings.Join(parts, `"`)
+	}
+	if nul {
+		msg += ": text cannot hold the NUL character (0x00)"
+	}
+	return msg
+}
+
+// whereParam returns the parameter position a data exception's context
+// names when the server refused the value while binding it ("unnamed
+// portal parameter $2 = '...'"), or 0. Only that line is read: other
+// context lines may quote the value.
+func whereParam(where string) int {
+	for line := range strings.SplitSeq(where, "\n") {
+		rest, ok := strings.CutPrefix(line, "unnamed portal parameter $")
+		if !ok {
+			if strings.HasPrefix(line, `portal "`) {
+				if i := strings.Index(line, `" parameter $`); i >= 0 {
+					rest, ok = line[i+len(`" parameter $`):], true
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if p, err := strconv.Atoi(rest[:n]); err == nil && p > 0 {
+			return p
+		}
+	}
+	return 0
+}
+
+// copyColumn returns the column a data exception's context names when
+// COPY refused one of its values ("COPY accounts, line 3, column email"),
+// or "".
+func copyColumn(where string) string {
+	for line := range strings.SplitSeq(where, "\n") {
+		if !strings.HasPrefix(line, "COPY ") {
+			continue
+		}
+		i := strings.LastIndex(line, ", column ")
+		if i < 0 {
+			return ""
+		}
+		col := line[i+len(", column "):]
+		if j := strings.Index(col, ": "); j >= 0 {
+			// Text-format COPY quotes the value after the column.
+			col = col[:j]
+		}
+		return col
+	}
+	return ""
 }
 
 // poolerHint explains a prepared statement of pgx's statement cache that
@@ -551,6 +919,35 @@ func poolerHint(pgErr *pgconn.PgError) string {
 		return " (behind PgBouncer in transaction pooling mode? set Config.Pooler, CPCGEN_POOLER=pgbouncer; see docs/scale-out.md)"
 	}
 	return ""
+}
+
+// copyFailPrefix starts the server's message when the client aborted a
+// COPY: pgx does so when it cannot encode a value, and passes its own
+// error text, which quotes the value.
+const copyFailPrefix = "COPY from stdin failed: "
+
+// isCopyFail reports whether pgErr is the server's answer to a COPY the
+// client aborted (SQLSTATE 57014, raised in CopyGetData).
+func isCopyFail(pgErr *pgconn.PgError) bool {
+	return pgErr.Code == "57014" && (strings.HasPrefix(pgErr.Message, copyFailPrefix) || pgErr.Routine == "CopyGetData")
+}
+
+// classifyCopyFail fills e for a COPY the client aborted: invalid input
+// when pgx could not encode a value, otherwise the copy source's own
+// failure (KindUnknown). The SQLSTATE is dropped: nothing was canceled.
+func classifyCopyFail(e *DbError, pgErr *pgconn.PgError) {
+	e.Code = ""
+	reason := pgErr.Message
+	if i := strings.Index(reason, ": "); i >= 0 {
+		reason = reason[i+2:]
+	}
+	if isEncodeText(reason) {
+		e.Kind = KindValidation
+		e.Message = "COPY: cannot encode a value" + encodeDetail(reason)
+		return
+	}
+	e.Kind = KindUnknown
+	e.Message = "COPY aborted: " + reason
 }
 
 func isConnectionError(err error) bool {
@@ -575,56 +972,56 @@ func isConnectionError(err error) bool {
 	return false
 }
 
-// isEncodingError recognizes pgx's encode and scan errors, which carry no
-// exported type apart from pgx.ScanArgError.
-func isEncodingError(err error) bool {
+// isScanError recognizes pgx's scan errors, and this package's codec
+// errors on the scan side.
+func isScanError(err error) bool {
 	var scanErr pgx.ScanArgError
 	if errors.As(err, &scanErr) {
 		return true
 	}
 	var ce *codecError
-	if errors.As(err, &ce) {
+	if errors.As(err, &ce) && !strings.HasPrefix(ce.msg, "cannot encode") {
 		return true
 	}
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		msg := e.Error()
-		if strings.HasPrefix(msg, "failed to encode args[") ||
-			strings.HasPrefix(msg, "unable to encode") ||
-			strings.HasPrefix(msg, "cannot scan") ||
-			strings.HasPrefix(msg, "can't scan") {
+		if strings.HasPrefix(msg, "cannot scan") || strings.HasPrefix(msg, "can't scan") {
 			return true
 		}
 	}
 	return false
 }
 
-// encodingMessage describes an encode or scan error by position, since
-// pgx's own text quotes the offending value. Errors from this package's
-// codecs name no values and are appended.
-func encodingMessage(err error) string {
-	var msg string
+// isEncodeError recognizes pgx's encode errors, which carry no exported
+// type, and this package's codec errors on the encode side.
+func isEncodeError(err error) bool {
+	var ce *codecError
+	if errors.As(err, &ce) {
+		return true // isScanError took the others
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if isEncodeText(e.Error()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isEncodeText reports whether msg is the text of a pgx encode error.
+func isEncodeText(msg string) bool {
+	return strings.HasPrefix(msg, "failed to encode args[") || strings.HasPrefix(msg, "unable to encode")
+}
+
+// scanMessage describes a scan error by position, since pgx's own text
+// quotes the offending value. Errors from this package's codecs name no
+// values and are appended.
+func scanMessage(err error) string {
+	msg := "cannot scan value"
 	var scanErr pgx.ScanArgError
 	if errors.As(err, &scanErr) {
 		msg = "cannot scan column " + strconv.Itoa(scanErr.ColumnIndex)
 		if scanErr.FieldName != "" && scanErr.FieldName != "?column?" {
 			msg += " (" + scanErr.FieldName + ")"
-		}
-	} else {
-		msg = "cannot encode value"
-		for e := err; e != nil; e = errors.Unwrap(e) {
-			s := e.Error()
-			if rest, ok := strings.CutPrefix(s, "failed to encode args["); ok {
-				if i := strings.IndexByte(rest, ']'); i > 0 {
-					if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {
-						msg = "cannot encode argument $" + strconv.Itoa(n+1)
-					}
-				}
-				break
-			}
-			if strings.HasPrefix(s, "cannot scan") || strings.HasPrefix(s, "can't scan") {
-				msg = "cannot scan value"
-				break
-			}
 		}
 	}
 	var ce *codecError
@@ -632,6 +1029,63 @@ func encodingMessage(err error) string {
 		msg += ": " + ce.msg
 	}
 	return msg
+}
+
+// encodeMessage describes an encode error by parameter and type, since
+// pgx's own text quotes the offending value, and returns the parameter's
+// position ($1 is 1) when pgx named it.
+func encodeMessage(err error) (string, int) {
+	msg, param := "cannot encode value", 0
+	text := err.Error()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if rest, ok := strings.CutPrefix(e.Error(), "failed to encode args["); ok {
+			if i := strings.IndexByte(rest, ']'); i > 0 {
+				if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {
+					param = n + 1
+					msg = "cannot encode argument $" + strconv.Itoa(param)
+				}
+			}
+			break
+		}
+	}
+	var ce *codecError
+	if errors.As(err, &ce) {
+		return msg + ": " + ce.msg, param
+	}
+	return msg + encodeDetail(text), param
+}
+
+// oidRE finds the type pgx names in an encode error:
+// `unable to encode 5 into binary format for int4 (OID 23): …`.
+var oidRE = regexp.MustCompile(`\(OID ([0-9]+)\)`)
+
+// defaultTypes is pgx's map of the built-in types, for naming the type of
+// an encode error by its OID.
+var defaultTypes = sync.OnceValue(pgtype.NewMap)
+
+// encodeDetail returns " as <type>: <reason>" for the text of a pgx encode
+// error, without the value it quotes: the type comes from the OID (so
+// nothing of the value can pass for it), the reason from a fixed list.
+func encodeDetail(text string) string {
+	var b strings.Builder
+	if m := oidRE.FindAllStringSubmatch(text, -1); len(m) > 0 {
+		if oid, err := strconv.ParseUint(m[len(m)-1][1], 10, 32); err == nil {
+			if t, ok := defaultTypes().TypeForOID(uint32(oid)); ok {
+				b.WriteString(" as ")
+				b.WriteString(t.Name)
+			}
+		}
+	}
+	switch {
+	case strings.Contains(text, "is greater than maximum value for"), strings.Contains(text, "is less than minimum value for"),
+		strings.Contains(text, "out of range"), strings.Contains(text, "overflow"):
+		b.WriteString(": out of range for the type")
+	case strings.Contains(text, "json: "):
+		b.WriteString(": the value does not marshal to JSON")
+	case strings.Contains(text, "cannot find encode plan"):
+		b.WriteString(": pgx cannot encode a Go value of this type for it")
+	}
+	return b.String()
 }
 
 // ErrHiddenKey is the underlying error of an upsert or CreateIfAbsent of
@@ -644,5 +1098,5 @@ var ErrHiddenKey = errors.New("the key is taken by a row this call cannot see (a
 // code reports when the row in the way of an upsert is out of the
 // caller's sight.
 func NewHiddenKeyError(op, table string) error {
-	return &DbError{Kind: KindConflict, Op: op, Table: table, Message: ErrHiddenKey.Error(), Err: ErrHiddenKey}
+	return &DbError{Kind: KindConflict, Op: op, Table: table, OpTable: table, Message: ErrHiddenKey.Error(), Err: ErrHiddenKey}
 }

@@ -149,18 +149,18 @@ func TestErrorKindsFromServer(t *testing.T) {
 		}
 	})
 
-	t.Run("encoding on the server", func(t *testing.T) {
+	t.Run("invalid input on the server", func(t *testing.T) {
 		_, err := db.Exec(ctx, "SELECT $1::text::int", "secret-looking-value")
-		de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrEncoding)
+		de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrValidation)
 		if de.Code != "22P02" || strings.Contains(de.Error(), "secret-looking-value") {
 			t.Errorf("Error() = %s (code %s)", de.Error(), de.Code)
 		}
 	})
 
-	t.Run("encoding an argument", func(t *testing.T) {
+	t.Run("an argument pgx cannot encode", func(t *testing.T) {
 		_, err := db.Exec(ctx, "SELECT $1::int", struct{ Secret string }{"secret-looking-value"})
-		de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrEncoding)
-		if !strings.Contains(de.Error(), "cannot encode argument $1") || strings.Contains(de.Error(), "secret-looking-value") {
+		de := asDbError(t, runtime.Wrap(err, "q", ""), runtime.ErrValidation)
+		if !strings.Contains(de.Error(), "cannot encode argument $1 as int4") || de.Param != 1 || strings.Contains(de.Error(), "secret-looking-value") {
 			t.Errorf("Error() = %s", de.Error())
 		}
 	})

@@ -29,6 +29,7 @@ func TestKindString(t *testing.T) {
 		runtime.KindTimeout:       "timeout",
 		runtime.KindCanceled:      "canceled",
 		runtime.KindEncoding:      "encoding error",
+		runtime.KindMisuse:        "misuse",
 		runtime.Kind(200):         "kind(200)",
 	}
 	for k, s := range want {
@@ -65,7 +66,12 @@ func TestWrapMapping(t *testing.T) {
 		{pg("57P03", "cannot connect now"), runtime.KindConnection},
 		{pg("53300", "too many connections"), runtime.KindConnection},
 		{pg("28P01", "password authentication failed"), runtime.KindConnection},
-		{pg("22003", "numeric field overflow"), runtime.KindEncoding},
+		{pg("22003", "numeric field overflow"), runtime.KindValidation},
+		{pg("22021", `invalid byte sequence for encoding "UTF8": 0x00`), runtime.KindValidation},
+		{pg("22P03", "incorrect binary data format"), runtime.KindEncoding},
+		{pg("2200H", "nextval: reached maximum value of sequence"), runtime.KindUnknown},
+		{&pgconn.PgError{Code: "57014", Message: "COPY from stdin failed: unable to encode 7 into binary format for int2 (OID 21): 7 is greater than maximum value for int2", Routine: "CopyGetData"}, runtime.KindValidation},
+		{&pgconn.PgError{Code: "57014", Message: "COPY from stdin failed: source broke", Routine: "CopyGetData"}, runtime.KindUnknown},
 		{pg("42501", "permission denied for table accounts"), runtime.KindUnknown},
 		{pg("42P01", "relation does not exist"), runtime.KindUnknown},
 		{context.Canceled, runtime.KindCanceled},
@@ -74,7 +80,9 @@ func TestWrapMapping(t *testing.T) {
 		{io.ErrUnexpectedEOF, runtime.KindConnection},
 		{pgconn.ErrConnClosed, runtime.KindConnection},
 		{errors.New("closed pool"), runtime.KindConnection},
-		{fmt.Errorf("failed to encode args[2]: %w", errors.New("unable to encode 5 into binary format")), runtime.KindEncoding},
+		{fmt.Errorf("failed to encode args[2]: %w", errors.New("unable to encode 5 into binary format")), runtime.KindValidation},
+		{errors.New("conn busy"), runtime.KindMisuse},
+		{fmt.Errorf("step: %w", pgx.ErrTxClosed), runtime.KindMisuse},
 		{pgx.ScanArgError{ColumnIndex: 1, FieldName: "amount", Err: errors.New("cannot scan")}, runtime.KindEncoding},
 		{errors.New("something else"), runtime.KindUnknown},
 	}
@@ -113,12 +121,13 @@ func sentinelFor(k runtime.Kind) error {
 		runtime.KindSerialization: runtime.ErrSerialization, runtime.KindDeadlock: runtime.ErrDeadlock,
 		runtime.KindConnection: runtime.ErrConnection, runtime.KindTimeout: runtime.ErrTimeout,
 		runtime.KindCanceled: runtime.ErrCanceled, runtime.KindEncoding: runtime.ErrEncoding,
+		runtime.KindMisuse: runtime.ErrMisuse,
 	}[k]
 }
 
 func TestWrapKeepsDbError(t *testing.T) {
 	orig := &runtime.DbError{Kind: runtime.KindConflict, Op: "accounts.Create", Constraint: "c", Message: "dup"}
-	if got := runtime.Wrap(orig, "store.InTx", "other"); got.(*runtime.DbError).Op != "accounts.Create" || got.(*runtime.DbError).Table != "other" {
+	if got := runtime.Wrap(orig, "store.InTx", "other").(*runtime.DbError); got.Op != "accounts.Create" || got.Table != "other" || got.OpTable != "other" {
 		t.Errorf("Wrap filled or replaced fields wrongly: %+v", got)
 	}
 	if orig.Table != "" {
@@ -128,7 +137,7 @@ func TestWrapKeepsDbError(t *testing.T) {
 		t.Error("Wrap with nothing to fill did not return the error itself")
 	}
 	bare := &runtime.DbError{Kind: runtime.KindNotFound}
-	if got := runtime.Wrap(bare, "accounts.Find", "accounts").(*runtime.DbError); got.Op != "accounts.Find" || got.Table != "accounts" {
+	if got := runtime.Wrap(bare, "accounts.Find", "accounts").(*runtime.DbError); got.Op != "accounts.Find" || got.Table != "accounts" || got.OpTable != "accounts" {
 		t.Errorf("empty fields not filled: %+v", got)
 	}
 	// A DbError wrapped by the application keeps its kind and the
@@ -138,12 +147,16 @@ func TestWrapKeepsDbError(t *testing.T) {
 	if got.Kind != runtime.KindConflict || !errors.Is(got, orig) || got.Unwrap() != appErr {
 		t.Errorf("Wrap of a wrapped DbError: %+v", got)
 	}
-	// The server's table is used when the operation names none.
-	if de := runtime.Wrap(&pgconn.PgError{Code: "23505", TableName: "srv"}, "op", "").(*runtime.DbError); de.Table != "srv" {
-		t.Errorf("table = %q, want the server's", de.Table)
+	// Table is the server's table; the operation's is OpTable, and Table
+	// only when the server names none.
+	if de := runtime.Wrap(&pgconn.PgError{Code: "23505", TableName: "srv"}, "op", "").(*runtime.DbError); de.Table != "srv" || de.OpTable != "" {
+		t.Errorf("table = %q, op table %q, want the server's and none", de.Table, de.OpTable)
 	}
-	if de := runtime.Wrap(&pgconn.PgError{Code: "23505", TableName: "srv"}, "op", "mine").(*runtime.DbError); de.Table != "mine" {
-		t.Errorf("table = %q, want the operation's", de.Table)
+	if de := runtime.Wrap(&pgconn.PgError{Code: "23505", TableName: "srv"}, "op", "mine").(*runtime.DbError); de.Table != "srv" || de.OpTable != "mine" {
+		t.Errorf("table = %q, op table %q, want srv and mine", de.Table, de.OpTable)
+	}
+	if de := runtime.Wrap(&pgconn.PgError{Code: "42P01"}, "op", "mine").(*runtime.DbError); de.Table != "mine" || de.OpTable != "mine" {
+		t.Errorf("table = %q, op table %q, want mine twice", de.Table, de.OpTable)
 	}
 }
 
@@ -156,7 +169,8 @@ func TestDbErrorText(t *testing.T) {
 		{&runtime.DbError{Kind: runtime.KindConflict, Op: "accounts.Create", Constraint: "accounts_email_key", Message: "duplicate key"},
 			`accounts.Create: unique conflict on "accounts_email_key": duplicate key`},
 		{&runtime.DbError{Kind: runtime.KindNotNull, Column: "email", Message: "null value"}, `not null violation on column "email": null value`},
-		{&runtime.DbError{Kind: runtime.KindUnknown, Op: "runtime.InTx", Message: "insufficient funds"}, "runtime.InTx: insufficient funds"},
+		{&runtime.DbError{Kind: runtime.KindUnknown, Message: "insufficient funds"}, "insufficient funds"},
+		{&runtime.DbError{Kind: runtime.KindValidation, Op: "t.Create", Column: "s", Fields: []runtime.FieldError{{Field: "s", Message: "bad"}}, Message: "s: bad"}, "t.Create: validation failed: s: bad"},
 		{&runtime.DbError{}, "unknown error"},
 	}
 	for _, tc := range cases {
@@ -216,5 +230,39 @@ func TestIsRetryable(t *testing.T) {
 	}
 	if !strings.Contains(runtime.Wrap(retryableConnErr{}, "op", "").Error(), "connection failure") {
 		t.Error("a SafeToRetry error is not a connection failure")
+	}
+}
+
+// TestInputNeverQuoted covers the data exceptions whose messages quote
+// the input in other places than the end, and the context lines that
+// tell the parameter or the COPY column.
+func TestInputNeverQuoted(t *testing.T) {
+	cases := []struct {
+		pg      *pgconn.PgError
+		message string
+		param   int
+		column  string
+	}{
+		{&pgconn.PgError{Code: "22023", Message: `time zone "Secret/Zone" not recognized`}, `time zone "…" not recognized`, 0, ""},
+		{&pgconn.PgError{Code: "22P05", Message: `character with byte sequence 0xe2 0x82 0xac in encoding "UTF8" has no equivalent in encoding "LATIN1"`},
+			`character with byte sequence in encoding "UTF8" has no equivalent in encoding "LATIN1"`, 0, ""},
+		{&pgconn.PgError{Code: "22021", Message: `invalid byte sequence for encoding "UTF8": 0xc3 0x28`, Where: `portal "p1" parameter $3`},
+			`invalid byte sequence for encoding "UTF8"`, 3, ""},
+		{&pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type json`, Where: "JSON data, line 1: {\"$7\nunnamed portal parameter $2 = '...'"},
+			`invalid input syntax for type json`, 2, ""},
+		// A context line that quotes the value is not read for a position.
+		{&pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type json`, Where: "JSON data, line 1: unnamed portal parameter $9"},
+			`invalid input syntax for type json`, 0, ""},
+		{&pgconn.PgError{Code: "22001", Message: `value too long for type character varying(5)`, Where: `COPY t, line 2, column code: "Secret-Value"`},
+			`code: value too long for type character varying(5)`, 0, "code"},
+	}
+	for _, tc := range cases {
+		de := runtime.Wrap(tc.pg, "q", "t").(*runtime.DbError)
+		if de.Message != tc.message || de.Param != tc.param || de.Column != tc.column || de.Kind != runtime.KindValidation {
+			t.Errorf("%s: message %q param %d column %q kind %v; want %q %d %q", tc.pg.Message, de.Message, de.Param, de.Column, de.Kind, tc.message, tc.param, tc.column)
+		}
+		if strings.Contains(de.Error(), "Secret") || strings.Contains(de.Error(), "0x") {
+			t.Errorf("the input shows: %s", de.Error())
+		}
 	}
 }

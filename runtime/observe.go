@@ -74,6 +74,14 @@ type QueryEvent struct {
 	// ran again on the primary is reported twice, once from each.
 	Pool    string
 	Replica bool
+	// Host, Port and Database are where the statement's pool connects:
+	// the host (or Unix socket directory) of its connection string — the
+	// first one, when it lists several — its port and the database name,
+	// for the server.address, server.port and db.namespace attributes of
+	// traces and metrics.
+	Host     string
+	Port     uint16
+	Database string
 
 	op   Operation
 	args []any

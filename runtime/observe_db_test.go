@@ -490,7 +490,7 @@ func TestObserverEvents(t *testing.T) {
 		{Op: "items.Create", Table: "items", Method: "Create", Rows: 1, Kind: "unknown", Batch: true, Args: []any{2, runtime.Redacted{}}},
 		{Op: "items.Count", Table: "items", Method: "Count", Rows: 1, Kind: "unknown", Batch: true},
 		{Op: "items.CopyFrom", Table: "items", Method: "CopyFrom", Rows: 1, Kind: "unknown", Copy: true},
-		{Op: "items.Busy", Table: "items", Method: "Busy", Kind: "connection", Failed: true, CtxValue: fromTracer},
+		{Op: "items.Busy", Table: "items", Method: "Busy", Kind: "misuse", Failed: true, CtxValue: fromTracer},
 		{Op: "items.All", Table: "items", Method: "All", Rows: 3, Kind: "unknown", CtxValue: fromTracer},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

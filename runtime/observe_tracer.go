@@ -25,6 +25,11 @@ type tracer struct {
 	// (QueryEvent.Pool and Replica); each pool of a DB has its own tracer.
 	pool    string
 	replica bool
+	// host, port and database are where the pool connects
+	// (QueryEvent.Host, Port, Database).
+	host     string
+	port     uint16
+	database string
 }
 
 // poolTracer is tracer plus pgxpool's acquire hooks, used when query
@@ -293,6 +298,7 @@ func (t *tracer) report(ctx context.Context, e *QueryEvent, end time.Time, tag p
 	}
 	e.Op, e.Table = e.op.Name, e.op.Table
 	e.Pool, e.Replica = t.pool, t.replica
+	e.Host, e.Port, e.Database = t.host, t.port, t.database
 	e.Duration = end.Sub(e.Start)
 	e.Rows = tag.RowsAffected()
 	if err != nil {

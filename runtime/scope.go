@@ -73,7 +73,7 @@ func TenantFor[T any](ctx context.Context, op, table string) (T, error) {
 	if ok {
 		msg = fmt.Sprintf("the tenant in context is a %T, but table %s needs a %s; use runtime.WithTenant", v, table, reflect.TypeFor[T]())
 	}
-	return zero, &DbError{Kind: KindValidation, Op: op, Table: table, Message: msg, Err: ErrNoTenant}
+	return zero, &DbError{Kind: KindValidation, Op: op, Table: table, OpTable: table, Message: msg, Err: ErrNoTenant}
 }
 
 // TenantSetting is the PostgreSQL setting the row-level security policies
@@ -176,7 +176,7 @@ func (s ScopedDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 // security. Generated code inserts into tenant tables with INSERT … SELECT
 // FROM unnest instead.
 func (s ScopedDB) CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error) {
-	return 0, &DbError{Kind: KindUnknown, Op: "runtime.ScopedDB.CopyFrom", Message: "COPY FROM cannot run on a tenant table (row-level security); insert with INSERT statements"}
+	return 0, &DbError{Kind: KindMisuse, Message: "COPY FROM cannot run on a tenant table (row-level security); insert with INSERT statements"}
 }
 
 // SendBatch sends b behind the statement that sets the tenant; the

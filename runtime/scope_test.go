@@ -109,7 +109,7 @@ func TestScopedDB(t *testing.T) {
 	}
 	// A failing statement reports its error; the pool stays usable.
 	s := runtime.Scope(db, "acme")
-	if err := s.QueryRow(ctx, "SELECT 1/0").Scan(new(int)); runtime.KindOf(err) != runtime.KindEncoding {
+	if err := s.QueryRow(ctx, "SELECT 1/0").Scan(new(int)); runtime.KindOf(err) != runtime.KindValidation {
 		t.Fatalf("division by zero: %v", err)
 	}
 	if _, err := s.Query(ctx, "SELECT * FROM missing"); err == nil {

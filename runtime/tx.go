@@ -79,8 +79,13 @@ type beginner interface {
 // counters kept outside) that would be wrong to repeat.
 //
 // A non-nil result is a *DbError. When fn's error is not one, it is
-// wrapped, and stays reachable with errors.Is and errors.As. When the
-// attempts run out, the message says how many were made.
+// wrapped, and stays reachable with errors.Is and errors.As. InTx never
+// names itself as the operation: an error from fn keeps the Op it has
+// (that of the generated method that failed) or none, and so does a
+// failure of BEGIN, COMMIT or a savepoint, so that a generated method
+// running InTx on its own behalf (CreateMany) reports its own name when
+// it wraps the result. When the attempts run out, the message says how
+// many were made.
 func InTx(ctx context.Context, db DBTX, opts TxOptions, fn func(tx pgx.Tx) error) error {
 	if tx, ok := db.(pgx.Tx); ok {
 		return inSavepoint(ctx, tx, fn)
@@ -88,8 +93,7 @@ func InTx(ctx context.Context, db DBTX, opts TxOptions, fn func(tx pgx.Tx) error
 	b, ok := db.(beginner)
 	if !ok {
 		return &DbError{
-			Kind:    KindUnknown,
-			Op:      "runtime.InTx",
+			Kind:    KindMisuse,
 			Message: fmt.Sprintf("%T cannot begin a transaction: pass a *runtime.DB, *pgxpool.Pool, *pgxpool.Conn, *pgx.Conn or pgx.Tx", db),
 		}
 	}
@@ -134,7 +138,7 @@ func InTx(ctx context.Context, db DBTX, opts TxOptions, fn func(tx pgx.Tx) error
 		}
 		if werr := sleepBackoff(ctx, attempt, minBackoff, maxBackoff); werr != nil {
 			last := txError(err).(*DbError)
-			e := Wrap(werr, last.Op, last.Table).(*DbError)
+			e := Wrap(werr, last.Op, last.OpTable).(*DbError)
 			e.Message = fmt.Sprintf("%s while waiting to retry after %s (attempt %d of %d)", e.Message, last.Kind, attempt, maxAttempts)
 			return e
 		}
@@ -175,7 +179,7 @@ func beginWithSettings(opts pgx.TxOptions, settings map[string]string) (string, 
 		b.WriteString("'")
 	}
 	if bad != nil {
-		return "", NewValidationError("runtime.InTx", "", bad)
+		return "", NewValidationError("", "", bad)
 	}
 	return b.String(), nil
 }
@@ -183,7 +187,13 @@ func beginWithSettings(opts pgx.TxOptions, settings map[string]string) (string, 
 // runTx runs one attempt: begin, fn, commit, with a rollback when fn
 // fails or panics.
 func runTx(ctx context.Context, b beginner, opts pgx.TxOptions, fn func(pgx.Tx) error) (err error) {
-	tx, err := b.BeginTx(ctx, opts)
+	var tx pgx.Tx
+	if db, ok := b.(*DB); ok {
+		// Not BeginTx, whose errors name runtime.Begin.
+		tx, err = db.begin(ctx, opts, "")
+	} else {
+		tx, err = b.BeginTx(ctx, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -235,10 +245,10 @@ func rollback(ctx context.Context, tx pgx.Tx) {
 	_ = tx.Rollback(rctx)
 }
 
-// txError returns err as a *DbError with Op "runtime.InTx" when it has
-// none.
+// txError returns err as a *DbError, without naming an operation: the
+// caller's Wrap does.
 func txError(err error) error {
-	return Wrap(err, "runtime.InTx", "")
+	return Wrap(err, "", "")
 }
 
 func exhaustedError(err error, attempts int) error {

@@ -60,7 +60,9 @@ func TestInTxRollbackOnError(t *testing.T) {
 		return errBoom
 	})
 	de := asDbError(t, err, nil)
-	if !errors.Is(err, errBoom) || de.Kind != runtime.KindUnknown || de.Error() != "runtime.InTx: insufficient funds" {
+	// The application's error comes back as it is, with no operation of
+	// the runtime's in front.
+	if !errors.Is(err, errBoom) || de.Kind != runtime.KindUnknown || de.Op != "" || de.Error() != "insufficient funds" {
 		t.Errorf("err = %v (kind %v)", err, de.Kind)
 	}
 	if got := items(t, db); len(got) != 0 {

@@ -1,11 +1,18 @@
 package runtime
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"math"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // The named formats a spec column may declare with validate:, each a
@@ -158,4 +165,248 @@ func LongerThan(s string, n int) bool {
 // ShorterThan reports whether s has fewer than n characters.
 func ShorterThan(s string, n int) bool {
 	return len(s) < n || utf8.RuneCountInString(s) < n
+}
+
+// Checks of what a column's type can hold, for the generated Validate
+// methods: each returns "" when the value fits, otherwise the message of
+// a FieldError, which never repeats the value. They catch before any SQL
+// what the server would refuse as a data exception (KindValidation
+// without a field name) or, worse, store changed (numeric rounds extra
+// decimal places away):
+//
+//	if msg := runtime.CheckText(v); msg != "" {
+//		fields = append(fields, runtime.FieldError{Field: "title", Message: msg})
+//	}
+
+// CheckText checks a value for a text, varchar or char column: PostgreSQL
+// text holds valid UTF-8 without the NUL character.
+func CheckText(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		return "must not contain the NUL character (U+0000)"
+	}
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8 text"
+	}
+	return ""
+}
+
+// CheckTexts checks the elements of a value for a text[] (or varchar[])
+// column as CheckText does, naming the first element that fails by its
+// index.
+func CheckTexts(s []string) string {
+	for i, e := range s {
+		if msg := CheckText(e); msg != "" {
+			return "element " + strconv.Itoa(i) + " " + msg
+		}
+	}
+	return ""
+}
+
+// CheckJSON checks a value for a json column: a JSON document in valid
+// UTF-8. nil passes (it is sent as NULL).
+func CheckJSON(b []byte) string {
+	if b == nil {
+		return ""
+	}
+	if !json.Valid(b) {
+		return "must be a valid JSON document"
+	}
+	if !utf8.Valid(b) {
+		return "must be valid UTF-8 text"
+	}
+	return ""
+}
+
+// CheckJSONB checks a value for a jsonb column: what CheckJSON checks,
+// and, in strings, no \u0000 escape and no \u escape of half a surrogate
+// pair, which jsonb cannot store as text (json can).
+func CheckJSONB(b []byte) string {
+	if msg := CheckJSON(b); msg != "" {
+		return msg
+	}
+	// In a valid document, backslashes occur only in strings, each
+	// starting an escape, and \u is followed by four hex digits.
+	for i := bytes.IndexByte(b, '\\'); i >= 0; {
+		next := i + 2
+		if b[i+1] == 'u' {
+			r := hex4(b[i+2 : i+6])
+			next = i + 6
+			switch {
+			case r == 0:
+				return `must not contain the escape \u0000 in a string: jsonb cannot store it`
+			case r >= 0xd800 && r < 0xdc00:
+				if next+6 > len(b) || b[next] != '\\' || b[next+1] != 'u' {
+					return loneSurrogateMessage
+				}
+				if lo := hex4(b[next+2 : next+6]); lo < 0xdc00 || lo >= 0xe000 {
+					return loneSurrogateMessage
+				}
+				next += 6
+			case r >= 0xdc00 && r < 0xe000:
+				return loneSurrogateMessage
+			}
+		}
+		j := bytes.IndexByte(b[next:], '\\')
+		if j < 0 {
+			break
+		}
+		i = next + j
+	}
+	return ""
+}
+
+const loneSurrogateMessage = `must not contain half a surrogate pair (a lone \ud800-\udfff escape) in a string: jsonb cannot store it`
+
+// hex4 decodes the four hexadecimal digits of a \u escape.
+func hex4(h []byte) rune {
+	var r rune
+	for _, c := range h {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		}
+	}
+	return r
+}
+
+// FitsNumeric reports whether d can be stored in a numeric(precision,
+// scale) column unchanged: with no more digits after the decimal point
+// than scale (trailing zeros aside; PostgreSQL would round the others
+// away) and an absolute value below 10^(precision-scale) (PostgreSQL
+// would refuse it with SQLSTATE 22003, numeric field overflow).
+func FitsNumeric(d decimal.Decimal, precision, scale int) bool {
+	return numericProblem(d, precision, scale) == numericFits
+}
+
+// CheckNumeric checks a value for a numeric(precision, scale) column as
+// FitsNumeric does.
+func CheckNumeric(d decimal.Decimal, precision, scale int) string {
+	switch numericProblem(d, precision, scale) {
+	case numericTooManyDecimals:
+		switch {
+		case scale > 0:
+			return "must have at most " + strconv.Itoa(scale) + " digits after the decimal point"
+		case scale == 0:
+			return "must be a whole number"
+		}
+		return "must be a multiple of 1e" + strconv.Itoa(-scale)
+	case numericTooLarge:
+		if n := precision - scale; n > 0 {
+			return "must have at most " + strconv.Itoa(n) + " digits before the decimal point"
+		}
+		return "must be less than 1e" + strconv.Itoa(precision-scale) + " in absolute value"
+	}
+	return ""
+}
+
+type numericFit uint8
+
+const (
+	numericFits numericFit = iota
+	numericTooManyDecimals
+	numericTooLarge
+)
+
+func numericProblem(d decimal.Decimal, precision, scale int) numericFit {
+	if -int(d.Exponent()) > scale {
+		// More digits after the point than scale: only zeros may be cut.
+		if cut := d.Shift(int32(scale)).Truncate(0).Shift(int32(-scale)); !cut.Equal(d) {
+			return numericTooManyDecimals
+		}
+	}
+	// A coefficient of n digits times 10^exp is below 10^limit in
+	// absolute value exactly when n+exp <= limit.
+	if d.Sign() != 0 && d.NumDigits()+int(d.Exponent()) > precision-scale {
+		return numericTooLarge
+	}
+	return numericFits
+}
+
+// integer is any Go integer type.
+type integer interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
+}
+
+// FitsInt reports whether v fits PostgreSQL's signed integer of bits
+// bits: 16 (smallint), 32 (integer) or 64 (bigint). For a Go type that
+// is wider than its column (a go_type of int on an integer column, a
+// uint64 on a bigint), pgx refuses the values that do not fit only when
+// it encodes them.
+func FitsInt[T integer](v T, bits int) bool {
+	lo, hi := intRange(bits)
+	if v < 0 {
+		return int64(v) >= lo
+	}
+	return uint64(v) <= uint64(hi)
+}
+
+// CheckInt checks a value for a smallint (bits 16), integer (32) or
+// bigint (64) column as FitsInt does.
+func CheckInt[T integer](v T, bits int) string {
+	if FitsInt(v, bits) {
+		return ""
+	}
+	lo, hi := intRange(bits)
+	return "must be between " + strconv.FormatInt(lo, 10) + " and " + strconv.FormatInt(hi, 10)
+}
+
+func intRange(bits int) (lo, hi int64) {
+	switch bits {
+	case 16:
+		return math.MinInt16, math.MaxInt16
+	case 32:
+		return math.MinInt32, math.MaxInt32
+	}
+	return math.MinInt64, math.MaxInt64
+}
+
+// The ranges of PostgreSQL's timestamp and date types, in the proleptic
+// Gregorian calendar Go uses (year -4713 is 4714 BC).
+var (
+	minTimestamp = time.Date(-4713, 11, 24, 0, 0, 0, 0, time.UTC)
+	endTimestamp = time.Date(294277, 1, 1, 0, 0, 0, 0, time.UTC) // first instant out of range
+	endDate      = time.Date(5874898, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+const (
+	timestampRangeMessage = "must be between 4714-11-24 BC and 294276-12-31 AD"
+	dateRangeMessage      = "must be between 4714-11-24 BC and 5874897-12-31 AD"
+)
+
+// CheckTimestamptz checks a value for a timestamptz column: the instant,
+// in UTC, must lie in PostgreSQL's range (4714 BC to 294276 AD).
+func CheckTimestamptz(t time.Time) string {
+	u := t.UTC()
+	if u.Before(minTimestamp) || !u.Before(endTimestamp) {
+		return timestampRangeMessage
+	}
+	return ""
+}
+
+// CheckTimestamp checks a value for a timestamp (without time zone)
+// column, whose wall clock pgx sends as it reads in t's location.
+func CheckTimestamp(t time.Time) string {
+	return CheckTimestamptz(wallClock(t))
+}
+
+// CheckDate checks a value for a date column: the date of t's wall clock
+// must lie in PostgreSQL's range (4714 BC to 5874897 AD).
+func CheckDate(t time.Time) string {
+	w := wallClock(t)
+	if w.Before(minTimestamp) || !w.Before(endDate) {
+		return dateRangeMessage
+	}
+	return ""
+}
+
+// wallClock returns t's wall clock as a time in UTC.
+func wallClock(t time.Time) time.Time {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
 }

@@ -1,9 +1,13 @@
 package runtime_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/cpcgen/cpcgen/runtime"
 )
@@ -83,4 +87,94 @@ func TestValidateAll(t *testing.T) {
 	if got := runtime.Wrap(err, "things.CreateMany", "things").Error(); got != "things.CreateMany: validation failed: [1].name: must not be empty; [3].name: must not be empty" {
 		t.Fatalf("message = %q", got)
 	}
+}
+
+// newLine is an insert struct as the generator writes it, for a table
+// with a text, a numeric(12,2), a jsonb, an integer and a date column.
+type newLine struct {
+	Title  string
+	Amount decimal.Decimal
+	Doc    json.RawMessage
+	Qty    int // a go_type wider than its integer column
+	Due    *time.Time
+}
+
+// Validate is what the generated Validate adds for the column types: one
+// Check call per field, the field's JSON name, the check's message.
+func (n *newLine) Validate() error {
+	var fields []runtime.FieldError
+	if msg := runtime.CheckText(n.Title); msg != "" {
+		fields = append(fields, runtime.FieldError{Field: "title", Message: msg})
+	}
+	if msg := runtime.CheckNumeric(n.Amount, 12, 2); msg != "" {
+		fields = append(fields, runtime.FieldError{Field: "amount", Message: msg})
+	}
+	if msg := runtime.CheckJSONB(n.Doc); msg != "" {
+		fields = append(fields, runtime.FieldError{Field: "doc", Message: msg})
+	}
+	if msg := runtime.CheckInt(n.Qty, 32); msg != "" {
+		fields = append(fields, runtime.FieldError{Field: "qty", Message: msg})
+	}
+	if n.Due != nil {
+		if msg := runtime.CheckDate(*n.Due); msg != "" {
+			fields = append(fields, runtime.FieldError{Field: "due", Message: msg})
+		}
+	}
+	if len(fields) > 0 {
+		return runtime.NewValidationError("", "lines", fields)
+	}
+	return nil
+}
+
+func TestTypeChecksInValidate(t *testing.T) {
+	far := time.Date(6000000, 1, 1, 0, 0, 0, 0, time.UTC)
+	good := newLine{Title: "ok", Amount: decimal.RequireFromString("10.50"), Doc: json.RawMessage(`{"a":1}`), Qty: 3}
+	bad := newLine{Title: "a\x00b", Amount: decimal.RequireFromString("0.125"), Doc: json.RawMessage(`{"a":"\u0000"}`), Qty: 1 << 40, Due: &far}
+	err := runtime.ValidateAll([]newLine{good, bad})
+	var de *runtime.DbError
+	if !errors.As(err, &de) || de.Kind != runtime.KindValidation {
+		t.Fatalf("err = %v", err)
+	}
+	want := []runtime.FieldError{
+		{Field: "[1].title", Message: "must not contain the NUL character (U+0000)"},
+		{Field: "[1].amount", Message: "must have at most 2 digits after the decimal point"},
+		{Field: "[1].doc", Message: `must not contain the escape \u0000 in a string: jsonb cannot store it`},
+		{Field: "[1].qty", Message: "must be between -2147483648 and 2147483647"},
+		{Field: "[1].due", Message: "must be between 4714-11-24 BC and 5874897-12-31 AD"},
+	}
+	if len(de.Fields) != len(want) {
+		t.Fatalf("fields %+v", de.Fields)
+	}
+	for i := range want {
+		if de.Fields[i] != want[i] {
+			t.Errorf("field %d = %+v, want %+v", i, de.Fields[i], want[i])
+		}
+	}
+	if err := runtime.ValidateAll([]newLine{good}); err != nil {
+		t.Errorf("a good row: %v", err)
+	}
+}
+
+func BenchmarkTypeChecks(b *testing.B) {
+	title := strings.Repeat("héllo wörld ", 10)
+	amount := decimal.RequireFromString("12345.67")
+	doc := json.RawMessage(`{"name": "x", "tags": ["a", "b"], "n": 1.5, "s": "quote \" and \\ backslash"}`)
+	b.Run("CheckText", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = runtime.CheckText(title)
+		}
+	})
+	b.Run("CheckNumeric", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = runtime.CheckNumeric(amount, 12, 2)
+		}
+	})
+	b.Run("CheckJSONB", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = runtime.CheckJSONB(doc)
+		}
+	})
 }

@@ -2,10 +2,12 @@ package oteltrace
 
 import (
 	"context"
+	"errors"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -15,19 +17,14 @@ import (
 // tracer they are made with.
 const ScopeName = "github.com/cpcgen/cpcgen/runtime/oteltrace"
 
-// The attribute keys of a span.
-const (
-	// KeyDBSystem is the database system, always "postgresql".
-	KeyDBSystem = attribute.Key("db.system")
-	// KeyDBOperation is the operation's method, such as "Create".
-	KeyDBOperation = attribute.Key("db.operation")
-	// KeyDBTable is the operation's table, such as "accounts".
-	KeyDBTable = attribute.Key("db.sql.table")
-	// KeyDBStatement is the statement's SQL text (WithStatement).
-	KeyDBStatement = attribute.Key("db.statement")
-	// KeyErrorType is the kind of a failure, runtime.Kind.Name.
-	KeyErrorType = attribute.Key("error.type")
-)
+// SchemaURL is the OpenTelemetry schema of the attributes: semantic
+// conventions 1.43.0, whose database conventions are stable.
+const SchemaURL = semconv.SchemaURL
+
+// KeyErrorKind is the one attribute of this package's own: the
+// runtime.Kind of a failure (Kind.Name: "conflict", "timeout", …), next
+// to the standard error.type.
+const KeyErrorKind = attribute.Key("cpcgen.error.kind")
 
 // Option configures NewObserver.
 type Option func(*config)
@@ -44,15 +41,15 @@ func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) { c.provider = tp }
 }
 
-// WithStatement adds the statement's SQL text as db.statement. The text
+// WithStatement adds the statement's SQL text as db.query.text. The text
 // holds placeholders ($1), never argument values; it is off by default
 // because it makes spans larger.
 func WithStatement(on bool) Option {
 	return func(c *config) { c.statement = on }
 }
 
-// WithAttributes adds attrs to every span, for example the database name
-// or the server's address.
+// WithAttributes adds attrs to every span, for example
+// semconv.DeploymentEnvironmentName or a pool's name.
 func WithAttributes(attrs ...attribute.KeyValue) Option {
 	return func(c *config) { c.attrs = append(c.attrs, attrs...) }
 }
@@ -68,45 +65,50 @@ func NewObserver(opts ...Option) runtime.Observer {
 		c.provider = otel.GetTracerProvider()
 	}
 	return &observer{
-		tracer:    c.provider.Tracer(ScopeName),
+		tracer:    c.provider.Tracer(ScopeName, trace.WithSchemaURL(SchemaURL)),
 		statement: c.statement,
-		attrs:     append([]attribute.KeyValue{KeyDBSystem.String("postgresql")}, c.attrs...),
+		attrs:     c.attrs,
 	}
 }
 
 type observer struct {
 	tracer    trace.Tracer
 	statement bool
-	attrs     []attribute.KeyValue // the same on every span
+	attrs     []attribute.KeyValue // the caller's, the same on every span
 }
 
+// startAttrs are given when a span starts, so that samplers see them.
+var startAttrs = trace.WithAttributes(semconv.DBSystemNamePostgreSQL)
+
+// clientKind is the span kind of every span, made once.
+var clientKind = trace.WithSpanKind(trace.SpanKindClient)
+
+// maxAttrs is the number of attributes ObserveQuery adds at most.
+const maxAttrs = 11
+
 // ObserveQuery records the span of e, after the fact: it starts at
-// e.Start and ends e.Duration later. Attributes are added only to spans
-// that record, so that statements outside sampled traces cost little.
+// e.Start and ends e.Duration later. Attributes beyond db.system.name are
+// added only to spans that record, so that statements outside sampled
+// traces cost little.
 func (o *observer) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) {
 	name := e.Op
 	if name == "" {
 		name = "postgresql"
 	}
-	_, span := o.tracer.Start(ctx, name, clientKind, trace.WithTimestamp(e.Start))
+	_, span := o.tracer.Start(ctx, name, clientKind, startAttrs, trace.WithTimestamp(e.Start))
 	if !span.IsRecording() {
 		span.End()
 		return
 	}
-	attrs := make([]attribute.KeyValue, len(o.attrs), len(o.attrs)+4)
-	copy(attrs, o.attrs)
-	if m := e.Method(); m != "" {
-		attrs = append(attrs, KeyDBOperation.String(m))
-	}
-	if e.Table != "" {
-		attrs = append(attrs, KeyDBTable.String(e.Table))
-	}
+	attrs := make([]attribute.KeyValue, 0, len(o.attrs)+maxAttrs)
+	attrs = append(attrs, o.attrs...)
+	attrs = appendCommon(attrs, e)
 	if o.statement && e.SQL != "" {
-		attrs = append(attrs, KeyDBStatement.String(e.SQL))
+		attrs = append(attrs, semconv.DBQueryText(e.SQL))
 	}
 	end := e.Start.Add(e.Duration)
 	if e.Err != nil {
-		attrs = append(attrs, KeyErrorType.String(e.Kind.Name()))
+		attrs = appendFailure(attrs, e)
 		span.RecordError(e.Err, trace.WithTimestamp(end))
 		span.SetStatus(codes.Error, e.Err.Error())
 	}
@@ -114,5 +116,40 @@ func (o *observer) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) {
 	span.End(trace.WithTimestamp(end))
 }
 
-// clientKind is the span kind of every span, made once.
-var clientKind = trace.WithSpanKind(trace.SpanKindClient)
+// appendCommon appends the attributes every span of e has besides
+// db.system.name: the operation, its table, the database and server.
+func appendCommon(attrs []attribute.KeyValue, e *runtime.QueryEvent) []attribute.KeyValue {
+	if e.Op != "" {
+		attrs = append(attrs, semconv.DBQuerySummary(e.Op))
+	}
+	if m := e.Method(); m != "" {
+		attrs = append(attrs, semconv.DBOperationName(m))
+	}
+	if e.Table != "" {
+		attrs = append(attrs, semconv.DBCollectionName(e.Table))
+	}
+	if e.Database != "" {
+		attrs = append(attrs, semconv.DBNamespace(e.Database))
+	}
+	if e.Host != "" {
+		attrs = append(attrs, semconv.ServerAddress(e.Host))
+		if e.Port != 0 {
+			attrs = append(attrs, semconv.ServerPort(int(e.Port)))
+		}
+	}
+	return attrs
+}
+
+// appendFailure appends the attributes of a failed statement:
+// db.response.status_code (the SQLSTATE, when the server sent one),
+// error.type (that SQLSTATE, otherwise the Kind's name) and
+// cpcgen.error.kind.
+func appendFailure(attrs []attribute.KeyValue, e *runtime.QueryEvent) []attribute.KeyValue {
+	errType := e.Kind.Name()
+	var de *runtime.DbError
+	if errors.As(e.Err, &de) && de.Code != "" {
+		errType = de.Code
+		attrs = append(attrs, semconv.DBResponseStatusCode(de.Code))
+	}
+	return append(attrs, semconv.ErrorTypeKey.String(errType), KeyErrorKind.String(e.Kind.Name()))
+}

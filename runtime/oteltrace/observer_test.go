@@ -3,6 +3,7 @@ package oteltrace_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -84,6 +85,23 @@ func TestSpans(t *testing.T) {
 	if err := db.SendBatch(ctx, b).Close(); err != nil {
 		t.Fatal(err)
 	}
+	// A failure without a SQLSTATE: a statement on a transaction whose
+	// earlier query still has rows open.
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, "-- name: accounts.All\nSELECT id FROM accounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "-- name: accounts.Touch\nUPDATE accounts SET owner = owner"); !errors.Is(runtime.Wrap(err, "", ""), runtime.ErrMisuse) {
+		t.Fatalf("busy: %v", err)
+	}
+	rows.Close()
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
 	after := time.Now()
 	parent.End()
 
@@ -117,24 +135,33 @@ func TestSpans(t *testing.T) {
 		if s.StartTime.Before(before) || s.EndTime.After(after) || s.EndTime.Before(s.StartTime) {
 			t.Errorf("%s: %v – %v, outside %v – %v", s.Name, s.StartTime, s.EndTime, before, after)
 		}
-		if s.InstrumentationScope.Name != oteltrace.ScopeName {
-			t.Errorf("%s: scope %q", s.Name, s.InstrumentationScope.Name)
+		if s.InstrumentationScope.Name != oteltrace.ScopeName || s.InstrumentationScope.SchemaURL != "https://opentelemetry.io/schemas/1.43.0" {
+			t.Errorf("%s: scope %q, schema %q", s.Name, s.InstrumentationScope.Name, s.InstrumentationScope.SchemaURL)
 		}
 	}
+	cc := db.Pool().Config().ConnConfig
 	pg := func(kv ...string) map[string]string {
-		m := map[string]string{"db.system": "postgresql"}
+		m := map[string]string{"db.system.name": "postgresql", "db.namespace": cc.Database, "server.address": cc.Host, "server.port": strconv.Itoa(int(cc.Port))}
 		for i := 0; i < len(kv); i += 2 {
 			m[kv[i]] = kv[i+1]
 		}
 		return m
 	}
 	want := []summary{
-		{Name: "accounts.Create", Kind: trace.SpanKindClient, Attrs: pg("db.operation", "Create", "db.sql.table", "accounts")},
+		{Name: "accounts.Create", Kind: trace.SpanKindClient, Attrs: pg("db.query.summary", "accounts.Create", "db.operation.name", "Create", "db.collection.name", "accounts")},
 		{Name: "accounts.Create", Kind: trace.SpanKindClient, Status: codes.Error,
-			Attrs:  pg("db.operation", "Create", "db.sql.table", "accounts", "error.type", "conflict"),
+			Attrs: pg("db.query.summary", "accounts.Create", "db.operation.name", "Create", "db.collection.name", "accounts",
+				"db.response.status_code", "23505", "error.type", "23505", "cpcgen.error.kind", "conflict"),
 			Events: []string{"exception", `accounts.Create: unique conflict on "accounts_pkey": duplicate key value violates unique constraint "accounts_pkey"`}},
-		{Name: "SELECT", Kind: trace.SpanKindClient, Attrs: pg("db.operation", "SELECT")},
-		{Name: "accounts.Rename", Kind: trace.SpanKindClient, Attrs: pg("db.operation", "Rename", "db.sql.table", "accounts")},
+		{Name: "SELECT", Kind: trace.SpanKindClient, Attrs: pg("db.query.summary", "SELECT", "db.operation.name", "SELECT")},
+		{Name: "accounts.Rename", Kind: trace.SpanKindClient, Attrs: pg("db.query.summary", "accounts.Rename", "db.operation.name", "Rename", "db.collection.name", "accounts")},
+		{Name: "BEGIN", Kind: trace.SpanKindClient, Attrs: pg("db.query.summary", "BEGIN", "db.operation.name", "BEGIN")},
+		{Name: "accounts.Touch", Kind: trace.SpanKindClient, Status: codes.Error,
+			Attrs: pg("db.query.summary", "accounts.Touch", "db.operation.name", "Touch", "db.collection.name", "accounts",
+				"error.type", "misuse", "cpcgen.error.kind", "misuse"),
+			Events: []string{"exception", "accounts.Touch: misuse: " + connBusyText}},
+		{Name: "accounts.All", Kind: trace.SpanKindClient, Attrs: pg("db.query.summary", "accounts.All", "db.operation.name", "All", "db.collection.name", "accounts")},
+		{Name: "ROLLBACK", Kind: trace.SpanKindClient, Attrs: pg("db.query.summary", "ROLLBACK", "db.operation.name", "ROLLBACK")},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("spans (-want +got):\n%s", diff)
@@ -144,11 +171,16 @@ func TestSpans(t *testing.T) {
 	}
 }
 
-// TestStatementAttribute adds db.statement and custom attributes on
+// connBusyText is the runtime's message for pgx's "conn busy".
+const connBusyText = "conn busy: a statement ran on a connection or transaction whose earlier query still has rows open " +
+	"(for example inside a Stream or rows loop over the same transaction); read the rows to the end or close them first, " +
+	"or run the second statement on another connection"
+
+// TestStatementAttribute adds db.query.text and custom attributes on
 // request; argument values never appear.
 func TestStatementAttribute(t *testing.T) {
 	ctx := testContext(t)
-	db, exporter, _ := setup(t, oteltrace.WithStatement(true), oteltrace.WithAttributes(attribute.String("db.name", "app")))
+	db, exporter, _ := setup(t, oteltrace.WithStatement(true), oteltrace.WithAttributes(attribute.String("app.pool", "billing")))
 	const sql = "-- name: accounts.FindByOwner\nSELECT id FROM accounts WHERE owner = $1"
 	rows, err := db.Query(ctx, sql, "owner-secret")
 	if err != nil {
@@ -160,7 +192,7 @@ func TestStatementAttribute(t *testing.T) {
 		t.Fatalf("%d spans", len(spans))
 	}
 	a := attrs(spans[0])
-	if a["db.statement"] != sql || a["db.name"] != "app" {
+	if a["db.query.text"] != sql || a["app.pool"] != "billing" {
 		t.Errorf("attributes %v", a)
 	}
 	for k, v := range a {
