@@ -316,20 +316,37 @@ func TestChangedAppliedFile(t *testing.T) {
 }
 
 // TestFailedNoTransaction: a no-transaction file that fails part-way
-// leaves its claim, and the next run refuses until it is cleared.
+// leaves its claim with the error and how far it got. The next run
+// resumes at the failed statement without running the ones before it
+// again; a file edited since the failure is refused.
 func TestFailedNoTransaction(t *testing.T) {
 	pool := pgtest.Pool(t)
 	ctx := context.Background()
-	fsys := fstest.MapFS{
-		"000001_t.up.sql": file("-- cpcgen:no-transaction\nCREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_idx ON missing (id);\n"),
-	}
+	const sql = "-- cpcgen:no-transaction\nCREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_idx ON missing (id);\n"
+	fsys := fstest.MapFS{"000001_t.up.sql": file(sql)}
 	m := mustNew(t, pool, fsys, migrate.Options{})
-	if _, err := m.Up(ctx); err == nil {
-		t.Fatal("no error")
+	for run := 1; run <= 2; run++ {
+		_, err := m.Up(ctx)
+		var se *migrate.StatementError
+		if !errors.As(err, &se) || se.Index != 1 || !strings.Contains(err.Error(), `relation "missing" does not exist`) || !strings.Contains(err.Error(), "resumes at this one") {
+			t.Fatalf("run %d: got %v, want statement 2 failing on the missing table", run, err)
+		}
 	}
-	_, err := m.Up(ctx)
-	if err == nil || !strings.Contains(err.Error(), "failed part-way") || !strings.Contains(err.Error(), "DELETE FROM") {
-		t.Fatalf("second run: %v", err)
+	edited := fstest.MapFS{"000001_t.up.sql": file(sql + "SELECT 1;\n")}
+	_, err := mustNew(t, pool, edited, migrate.Options{}).Up(ctx)
+	if err == nil || !strings.Contains(err.Error(), "stopped after 1 of its statements") || !strings.Contains(err.Error(), "DELETE FROM") {
+		t.Fatalf("edited file: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `CREATE TABLE missing (id int)`); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := m.Up(ctx)
+	if err != nil || len(applied) != 1 || !applied[0].Resumed {
+		t.Fatalf("the run after the repair: %+v %v", applied, err)
+	}
+	var claims int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM cpcgen_migrations_claims`).Scan(&claims); err != nil || claims != 0 {
+		t.Fatalf("claims left: %d %v", claims, err)
 	}
 }
 
