@@ -75,6 +75,12 @@ type Part struct {
 	// LockTimeout is the file's lock-timeout directive: 0 when it has
 	// none (Options.LockTimeout applies), negative for "off".
 	LockTimeout time.Duration
+
+	// refuse, when set, is why the runner cannot apply the part (a
+	// statement that refuses a transaction among statements that need
+	// the file's). Load accepts such a file, which another tool may have
+	// applied, and the runner refuses it only when it would run it.
+	refuse error
 }
 
 // Load reads a migrations directory in the given format ("" detects it

@@ -149,7 +149,7 @@ func finishPart(name, data string, from, to int, lines []int, part *Part) error 
 		// as golang-migrate and Flyway would run it.
 		part.NoTransaction = true
 	default:
-		return fmt.Errorf("%s:%d: %s cannot run inside a transaction, but the statement on line %d needs the file's transaction; "+
+		part.refuse = fmt.Errorf("migrate: %s:%d: %s cannot run inside a transaction, but the statement on line %d needs the file's transaction; "+
 			"move it to a migration file of its own that starts with %s", name, noTx.Line, noTx.kind.what, tx.Line, NoTransaction)
 	}
 	return nil

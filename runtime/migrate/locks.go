@@ -319,15 +319,18 @@ func (w *lockWatch) run(ctx context.Context, db Conn, t watchTarget, timeout tim
 			w.mu.Unlock()
 		}
 		if enforce && now.Sub(since) >= timeout {
-			w.mu.Lock()
-			w.canceled = true
-			w.mu.Unlock()
-			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			// Cancel only while it still waits, and only that statement.
-			_, _ = db.Exec(cctx, `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock' AND starts_with(query, $2)`,
-				pgx.QueryExecModeSimpleProtocol, pid, t.tag)
+			var sent bool
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := queryRow(cctx, db, `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock' AND starts_with(query, $2)`,
+				pgx.QueryExecModeSimpleProtocol, pid, t.tag).Scan(&sent)
 			cancel()
-			return
+			if err == nil && sent {
+				w.mu.Lock()
+				w.canceled = true
+				w.mu.Unlock()
+			}
+			since = time.Time{}
 		}
 	}
 }

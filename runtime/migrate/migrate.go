@@ -496,6 +496,9 @@ func (m *Migrator) record(ctx context.Context, tx pgx.Tx, mig *Migration, d time
 }
 
 func (m *Migrator) applyOnce(ctx context.Context, mig *Migration) (Applied, bool, error) {
+	if mig.Up.refuse != nil {
+		return Applied{}, false, mig.Up.refuse
+	}
 	if mig.Up.NoTransaction {
 		return m.applyNoTx(ctx, mig)
 	}
@@ -606,6 +609,9 @@ func (m *Migrator) logRetry(file string, se *StatementError, err error, attempt 
 // revert runs one migration's down part and deletes its revision.
 func (m *Migrator) revert(ctx context.Context, mig *Migration) (Applied, error) {
 	a := Applied{Version: mig.Version, Name: mig.Name, File: mig.DownFile, Down: true}
+	if mig.Down.refuse != nil {
+		return a, mig.Down.refuse
+	}
 	start := time.Now()
 	newest := func(tx pgx.Tx) error {
 		var v *int64

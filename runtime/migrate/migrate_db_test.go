@@ -368,3 +368,50 @@ func TestUnknownRevision(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestMixedFileRefused: a file mixing a statement that refuses a
+// transaction with statements that need one is refused before anything
+// of it runs.
+func TestMixedFileRefused(t *testing.T) {
+	pool := pgtest.Pool(t)
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"000001_a.up.sql": file("CREATE TABLE a (x int);\n"),
+		"000002_b.up.sql": file("CREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\n"),
+	}
+	applied, err := mustNew(t, pool, fsys, migrate.Options{}).Up(ctx)
+	if err == nil || len(applied) != 1 || !strings.Contains(err.Error(), "000002_b.up.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction") {
+		t.Fatalf("got %+v, %v", applied, err)
+	}
+	if got := strings.Join(tables(t, pool), ","); got != "a,cpcgen_migrations,cpcgen_migrations_claims" {
+		t.Fatalf("tables: %s", got)
+	}
+}
+
+// TestOldClaimsTable: a claims table made before claims could be resumed
+// gains its new columns; a failed claim in it, which does not say how far
+// its file got, is refused with the repair to make, and once deleted the
+// file runs.
+func TestOldClaimsTable(t *testing.T) {
+	pool := pgtest.Pool(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE TABLE cpcgen_migrations (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL);
+CREATE TABLE cpcgen_migrations_claims (version bigint PRIMARY KEY, name text NOT NULL, claimed_by text NOT NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now(), failed text);
+INSERT INTO cpcgen_migrations_claims (version, name, claimed_by, failed) VALUES (1, 't', 'an old runner', 'boom')`); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"000001_t.up.sql": file("-- cpcgen:no-transaction\nCREATE TABLE t (id int);\n")}
+	m := mustNew(t, pool, fsys, migrate.Options{})
+	_, err := m.Up(ctx)
+	if err == nil || !strings.Contains(err.Error(), "failed part-way: boom; its claim does not say how far it got") || !strings.Contains(err.Error(), "DELETE FROM") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM cpcgen_migrations_claims`); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := m.Up(ctx); err != nil || len(applied) != 1 {
+		t.Fatalf("after the repair: %+v %v", applied, err)
+	}
+}

@@ -102,9 +102,15 @@ func TestDirectives(t *testing.T) {
 	if ms[2].Up.NoTransaction {
 		t.Error("a note made a file no-transaction")
 	}
+	// A mixed file loads (another tool may have applied it) but is
+	// marked for the runner to refuse.
+	mixed, err := Load(fstest.MapFS{"1_a.up.sql": file("CREATE TABLE t (x int);\nCREATE INDEX CONCURRENTLY t_x ON t (x);\n")}, FormatGolangMigrate)
+	if err != nil || mixed[0].Up.refuse == nil || !strings.Contains(mixed[0].Up.refuse.Error(),
+		"1_a.up.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction, but the statement on line 1 needs the file's transaction") {
+		t.Errorf("mixed file: %v, %v", mixed[0].Up.refuse, err)
+	}
 
 	for _, c := range []struct{ data, want string }{
-		{"CREATE TABLE t (x int);\nCREATE INDEX CONCURRENTLY t_x ON t (x);\n", "1_a.up.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction, but the statement on line 1"},
 		{"-- cpcgen:no-transactions\nSELECT 1;\n", "1_a.up.sql:1: unknown directive -- cpcgen:no-transactions"},
 		{"-- cpcgen:lock-timeout soon\nSELECT 1;\n", "1_a.up.sql:1: -- cpcgen:lock-timeout: \"soon\" is not a duration"},
 		{"-- cpcgen:backfill\nDELETE FROM t;\n", "1_a.up.sql:1: -- cpcgen:backfill: a backfill statement must read UPDATE"},
