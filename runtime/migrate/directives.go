@@ -88,7 +88,11 @@ func finishPart(name, data string, from, to int, lines []int, part *Part) error 
 		word, rest, ok := directiveLine(data[off:next])
 		if ok {
 			switch word {
-			case "no-transaction", "backfill":
+			case "no-transaction":
+				if rest != "" {
+					return fmt.Errorf("%s:%d: %s takes nothing after it on its line; put the comment on a line of its own", name, lineAt(lines, off), NoTransaction)
+				}
+			case "backfill":
 			case "lock-timeout":
 				d, err := parseDuration(rest)
 				if err != nil {

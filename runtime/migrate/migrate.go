@@ -469,7 +469,7 @@ func (m *Migrator) apply(ctx context.Context, mig *Migration) (Applied, bool, er
 	}
 }
 
-// checkApplied runs under the lock: it skips a migration someone else
+// checkRevision runs under the lock: it skips a migration someone else
 // applied (errSkip) and refuses one whose applied file changed.
 func (m *Migrator) checkRevision(ctx context.Context, tx pgx.Tx, mig *Migration) error {
 	var sum string

@@ -112,6 +112,7 @@ func TestDirectives(t *testing.T) {
 
 	for _, c := range []struct{ data, want string }{
 		{"-- cpcgen:no-transactions\nSELECT 1;\n", "1_a.up.sql:1: unknown directive -- cpcgen:no-transactions"},
+		{"-- cpcgen:no-transaction for the index\nSELECT 1;\n", "1_a.up.sql:1: -- cpcgen:no-transaction takes nothing after it"},
 		{"-- cpcgen:lock-timeout soon\nSELECT 1;\n", "1_a.up.sql:1: -- cpcgen:lock-timeout: \"soon\" is not a duration"},
 		{"-- cpcgen:backfill\nDELETE FROM t;\n", "1_a.up.sql:1: -- cpcgen:backfill: a backfill statement must read UPDATE"},
 		{"-- cpcgen:backfill batch=0\nUPDATE t SET a = 1;\n", "batch=0 is not a positive number"},
