@@ -184,8 +184,8 @@ func columnNotNull(t *testing.T, pool *pgxpool.Pool, table, column string) bool 
 }
 
 // writerLoad is an application's write traffic: each worker updates a
-// random row, and every tenth operation inserts a new one, measuring the
-// latency of each. stop ends it between operations (a write blocked by
+// random row, and every tenth operation inserts a new one, one operation
+// per millisecond at most, measuring the latency of each. stop ends it between operations (a write blocked by
 // the change still counts, however long it waits) and returns the
 // latencies.
 type writerLoad struct {
@@ -206,7 +206,10 @@ func startWriters(t testing.TB, pool *pgxpool.Pool, workers int, rows int64, nex
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
 			for op := 0; !stopped.Load(); op++ {
+				<-tick.C
 				start := time.Now()
 				var err error
 				if op%10 == 9 {
