@@ -320,8 +320,11 @@ func (w *lockWatch) run(ctx context.Context, db Conn, t watchTarget, timeout tim
 		}
 		if enforce && now.Sub(since) >= timeout {
 			// Cancel only while it still waits, and only that statement.
+			// stop must not cut this query short: the statement may fail
+			// from the cancel before its reply arrives, and the caller
+			// needs to know that the watch canceled it.
 			var sent bool
-			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			err := queryRow(cctx, db, `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock' AND starts_with(query, $2)`,
 				pgx.QueryExecModeSimpleProtocol, pid, t.tag).Scan(&sent)
 			cancel()
