@@ -103,7 +103,8 @@ func lockFailure(err error) bool {
 // BlockingSession is a database session that held a lock a migration
 // statement waited for, as pg_stat_activity showed it while the statement
 // waited. Without the pg_read_all_stats role, sessions of other roles
-// show only their pid.
+// show their pid, user and application name, not their state, times or
+// query.
 type BlockingSession struct {
 	PID             int
 	ApplicationName string
