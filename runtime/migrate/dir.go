@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The directory layouts Load reads.
@@ -66,9 +67,20 @@ type Migration struct {
 // Part is the up or the down half of a migration.
 type Part struct {
 	Statements []Statement
-	// NoTransaction is set by the no-transaction directive: the
-	// statements then run one by one outside a transaction.
+	// NoTransaction is set by the no-transaction directive, by a backfill
+	// directive, or when every statement is one PostgreSQL refuses to run
+	// in a transaction (CREATE INDEX CONCURRENTLY, …): the statements
+	// then run one by one outside a transaction.
 	NoTransaction bool
+	// LockTimeout is the file's lock-timeout directive: 0 when it has
+	// none (Options.LockTimeout applies), negative for "off".
+	LockTimeout time.Duration
+
+	// refuse, when set, is why the runner cannot apply the part (a
+	// statement that refuses a transaction among statements that need
+	// the file's). Load accepts such a file, which another tool may have
+	// applied, and the runner refuses it only when it would run it.
+	refuse error
 }
 
 // Load reads a migrations directory in the given format ("" detects it
@@ -298,6 +310,15 @@ func markerLine(data, mark string) (int, int) {
 // parsePart splits data[from:to] into statements. Goose's StatementBegin
 // and StatementEnd lines keep what is between them one statement.
 func parsePart(name, data string, from, to int, lines []int, noTx bool) (Part, error) {
+	part, err := splitPart(name, data, from, to, lines, noTx)
+	if err != nil {
+		return part, err
+	}
+	return part, finishPart(name, data, from, to, lines, &part)
+}
+
+// splitPart does parsePart's splitting.
+func splitPart(name, data string, from, to int, lines []int, noTx bool) (Part, error) {
 	part := Part{NoTransaction: noTx}
 	lineOf := func(off int) int { return lineAt(lines, off) }
 	const begin, end = "-- +goose StatementBegin", "-- +goose StatementEnd"

@@ -58,10 +58,14 @@ func (e *StatementError) Error() string {
 // Unwrap returns the *runtime.DbError.
 func (e *StatementError) Unwrap() error { return e.Err }
 
-func newStatementError(file string, index int, s Statement, err error) error {
+// newStatementError wraps the failure of statement s. shift is the length
+// of a comment the runner put before the statement's text, which the
+// server's error position counts.
+func newStatementError(file string, index int, s Statement, err error, shift int) error {
 	e := &StatementError{File: file, Index: index, Line: s.Line, Statement: s.SQL, Err: runtime.Wrap(err, "migrate "+file, "")}
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Position > 0 {
+	if errors.As(err, &pgErr) && pgErr.Position > int32(shift) {
+		pgErr.Position -= int32(shift)
 		// Position counts characters (not bytes) of the statement, from 1.
 		line, col := s.Line, 1
 		n := 0
@@ -85,5 +89,10 @@ func newStatementError(file string, index int, s Statement, err error) error {
 
 // dbError wraps a failure of the runner's own bookkeeping.
 func dbError(what string, err error) error {
-	return fmt.Errorf("migrate: %s: %w", what, runtime.Wrap(err, "migrate", ""))
+	return fmt.Errorf("migrate: %w", wrapDB(what, err))
+}
+
+// wrapDB wraps a database error with what the runner was doing.
+func wrapDB(what string, err error) error {
+	return fmt.Errorf("%s: %w", what, runtime.Wrap(err, "migrate", ""))
 }

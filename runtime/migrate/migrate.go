@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"log/slog"
 	"os"
 	"sort"
 	"strconv"
@@ -45,6 +46,37 @@ type Options struct {
 	// PollInterval is how often a caller waiting for another deployer's
 	// no-transaction migration checks again; 200ms when zero.
 	PollInterval time.Duration
+
+	// LockTimeout bounds how long each statement of a migration waits
+	// for one lock (PostgreSQL's lock_timeout), so that a migration stuck
+	// behind a long transaction does not queue the application's queries
+	// behind it for longer. Zero means DefaultLockTimeout; a negative
+	// value turns it off (the server's setting applies). A file's
+	// "-- cpcgen:lock-timeout" line overrides it for that file.
+	LockTimeout time.Duration
+	// LockAttempts is how many times a statement that could not get its
+	// lock in time (or lost a deadlock) is tried before the run stops
+	// with a *LockTimeoutError: a transactional file is rolled back and
+	// run again whole, a statement outside a transaction alone. Zero
+	// means DefaultLockAttempts; 1 means no retry.
+	LockAttempts int
+	// LockBackoff is the wait before the second attempt, doubled for
+	// each further one up to 30s, with jitter. Zero means
+	// DefaultLockBackoff.
+	LockBackoff time.Duration
+	// ClaimTimeout is how long the owner of a no-transaction migration's
+	// claim may show no sign of life (it refreshes the claim while it
+	// runs) before another deployer takes the claim over, provided no
+	// statement of the owner still runs on the server. Zero means
+	// DefaultClaimTimeout.
+	ClaimTimeout time.Duration
+	// Logger, when set, receives a record for each retry after a lock
+	// timeout, each claim resumed or taken over, each invalid index
+	// dropped for a rebuild, and each backfill batch (at debug level).
+	Logger *slog.Logger
+	// OnBackfill, when set, is called after each batch of a backfill
+	// directive this Migrator runs.
+	OnBackfill func(BackfillProgress)
 }
 
 // Applied describes one migration a Migrator ran.
@@ -56,6 +88,12 @@ type Applied struct {
 	// Down is set when the migration was reverted.
 	Down     bool
 	Duration time.Duration
+	// Retries counts the attempts that could not get a lock in time (or
+	// lost a deadlock) and were run again.
+	Retries int
+	// Resumed is set when this call finished a no-transaction migration
+	// an earlier run had started (see doc.go).
+	Resumed bool
 }
 
 // Revision is one row of the revisions table.
@@ -91,6 +129,12 @@ type Migrator struct {
 	claims     string // quoted
 	lockKey    int64
 	owner      string
+	// tag starts every statement run outside a transaction, so that the
+	// watch and other deployers can find it in pg_stat_activity.
+	tag        string
+	lock       lockPolicy
+	concurrent bool
+	backfills  string // quoted
 }
 
 // New loads the directory (see Load) and returns a Migrator for db. It
@@ -102,6 +146,9 @@ func New(db Conn, dir fs.FS, opts Options) (*Migrator, error) {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 200 * time.Millisecond
 	}
+	if opts.ClaimTimeout <= 0 {
+		opts.ClaimTimeout = DefaultClaimTimeout
+	}
 	ms, err := Load(dir, opts.Format)
 	if err != nil {
 		return nil, err
@@ -111,14 +158,19 @@ func New(db Conn, dir fs.FS, opts Options) (*Migrator, error) {
 	host, _ := os.Hostname()
 	var nonce [6]byte
 	_, _ = rand.Read(nonce[:])
+	nonceHex := hex.EncodeToString(nonce[:])
 	return &Migrator{
 		db:         db,
 		migrations: ms,
 		opts:       opts,
 		table:      quoteIdent(opts.Table),
 		claims:     quoteIdent(opts.Table + "_claims"),
+		backfills:  quoteIdent(opts.Table + "_backfills"),
 		lockKey:    int64(h.Sum64()),
-		owner:      fmt.Sprintf("%s pid %d %s", host, os.Getpid(), hex.EncodeToString(nonce[:])),
+		owner:      fmt.Sprintf("%s pid %d %s", host, os.Getpid(), nonceHex),
+		tag:        tagPrefix(nonceHex),
+		lock:       newLockPolicy(opts.LockTimeout, opts.LockAttempts, opts.LockBackoff),
+		concurrent: canWatch(db),
 	}, nil
 }
 
@@ -261,8 +313,25 @@ CREATE TABLE IF NOT EXISTS `+m.claims+` (
   name text NOT NULL,
   claimed_by text NOT NULL,
   claimed_at timestamptz NOT NULL DEFAULT now(),
-  failed text
+  failed text,
+  checksum text,
+  done integer,
+  tag text,
+  heartbeat_at timestamptz
 )`)
+		if err != nil {
+			return err
+		}
+		// Claims tables made before the claims could be resumed lack the
+		// last four columns.
+		var has bool
+		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'heartbeat_at' AND NOT attisdropped)`,
+			pgx.QueryExecModeSimpleProtocol, m.claims).Scan(&has)
+		if err != nil || has {
+			return err
+		}
+		_, err = tx.Exec(ctx, `ALTER TABLE `+m.claims+` ADD COLUMN IF NOT EXISTS checksum text, ADD COLUMN IF NOT EXISTS done integer,
+  ADD COLUMN IF NOT EXISTS tag text, ADD COLUMN IF NOT EXISTS heartbeat_at timestamptz`)
 		return err
 	})
 	if err != nil {
@@ -400,116 +469,149 @@ func (m *Migrator) apply(ctx context.Context, mig *Migration) (Applied, bool, er
 	}
 }
 
+// checkRevision runs under the lock: it skips a migration someone else
+// applied (errSkip) and refuses one whose applied file changed.
+func (m *Migrator) checkRevision(ctx context.Context, tx pgx.Tx, mig *Migration) error {
+	var sum string
+	err := tx.QueryRow(ctx, `SELECT checksum FROM `+m.table+` WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version).Scan(&sum)
+	switch {
+	case err == nil && sum != mig.Checksum:
+		return &ChangedError{File: mig.File, Version: mig.Version, Recorded: sum, Actual: mig.Checksum}
+	case err == nil:
+		return errSkip
+	case !errors.Is(err, pgx.ErrNoRows):
+		return dbError("read "+m.table, err)
+	}
+	return nil
+}
+
+// record inserts the revision of mig.
+func (m *Migrator) record(ctx context.Context, tx pgx.Tx, mig *Migration, d time.Duration) error {
+	_, err := tx.Exec(ctx, `INSERT INTO `+m.table+` (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)`,
+		pgx.QueryExecModeSimpleProtocol, mig.Version, mig.Name, mig.Checksum, d.Milliseconds())
+	if err != nil {
+		return dbError("record "+mig.File+" in "+m.table, err)
+	}
+	return nil
+}
+
 func (m *Migrator) applyOnce(ctx context.Context, mig *Migration) (Applied, bool, error) {
+	if mig.Up.refuse != nil {
+		return Applied{}, false, mig.Up.refuse
+	}
+	if mig.Up.NoTransaction {
+		return m.applyNoTx(ctx, mig)
+	}
 	a := Applied{Version: mig.Version, Name: mig.Name, File: mig.File}
 	var start time.Time
-	// check runs under the lock: skip a migration someone else applied,
-	// wait for one someone else is running outside a transaction.
-	check := func(tx pgx.Tx) error {
-		var sum string
-		err := tx.QueryRow(ctx, `SELECT checksum FROM `+m.table+` WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version).Scan(&sum)
-		switch {
-		case err == nil && sum != mig.Checksum:
-			return &ChangedError{File: mig.File, Version: mig.Version, Recorded: sum, Actual: mig.Checksum}
-		case err == nil:
-			return errSkip
-		case !errors.Is(err, pgx.ErrNoRows):
-			return dbError("read "+m.table, err)
-		}
-		var by string
-		var failed *string
-		err = tx.QueryRow(ctx, `SELECT claimed_by, failed FROM `+m.claims+` WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version).Scan(&by, &failed)
-		switch {
-		case err == nil && failed != nil:
-			return fmt.Errorf("migrate: %s ran outside a transaction and failed part-way (%s); repair the database by hand, then DELETE FROM %s WHERE version = %d and run again",
-				mig.File, *failed, m.claims, mig.Version)
-		case err == nil:
-			return &errWait{claim: fmt.Sprintf("%s, which %s is running", mig.File, by)}
-		case !errors.Is(err, pgx.ErrNoRows):
-			return dbError("read "+m.claims, err)
-		}
-		return nil
-	}
-	record := func(tx pgx.Tx) error {
-		a.Duration = time.Since(start)
-		_, err := tx.Exec(ctx, `INSERT INTO `+m.table+` (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)`,
-			pgx.QueryExecModeSimpleProtocol, mig.Version, mig.Name, mig.Checksum, a.Duration.Milliseconds())
-		if err != nil {
-			return dbError("record "+mig.File+" in "+m.table, err)
-		}
-		return nil
-	}
-	if !mig.Up.NoTransaction {
-		err := m.inTx(ctx, func(tx pgx.Tx) error {
-			if err := check(tx); err != nil {
+	retries, err := m.runTx(ctx, mig.File, &mig.Up,
+		func(tx pgx.Tx) error {
+			if err := m.checkRevision(ctx, tx, mig); err != nil {
 				return err
+			}
+			// A claim means another deployer runs it outside a transaction
+			// (the file was so before an edit): let apply wait for it.
+			var by string
+			var failed *string
+			err := tx.QueryRow(ctx, `SELECT claimed_by, failed FROM `+m.claims+` WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version).Scan(&by, &failed)
+			switch {
+			case err == nil && failed != nil:
+				return fmt.Errorf("migrate: %s ran outside a transaction and failed part-way (%s), and was edited since into a file that runs in one; "+
+					"repair the database by hand, then DELETE FROM %s WHERE version = %d and run again", mig.File, *failed, m.claims, mig.Version)
+			case err == nil:
+				return &errWait{claim: fmt.Sprintf("%s, which %s is running", mig.File, by)}
+			case !errors.Is(err, pgx.ErrNoRows):
+				return dbError("read "+m.claims, err)
 			}
 			start = time.Now()
-			if err := execAll(ctx, tx, mig.File, mig.Up.Statements); err != nil {
-				return err
-			}
-			return record(tx)
+			return nil
+		},
+		func(tx pgx.Tx) error {
+			a.Duration = time.Since(start)
+			return m.record(ctx, tx, mig, a.Duration)
 		})
-		if errors.Is(err, errSkip) {
-			return a, false, nil
-		}
-		if err != nil {
-			return a, false, lockError(err)
-		}
-		return a, true, nil
-	}
-	// Outside a transaction: claim the version under the lock, run the
-	// statements, then record the revision and drop the claim.
-	err := m.inTx(ctx, func(tx pgx.Tx) error {
-		if err := check(tx); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO `+m.claims+` (version, name, claimed_by) VALUES ($1, $2, $3)`,
-			pgx.QueryExecModeSimpleProtocol, mig.Version, mig.Name, m.owner)
-		if err != nil {
-			return dbError("claim "+mig.File, err)
-		}
-		return nil
-	})
+	a.Retries = retries
 	if errors.Is(err, errSkip) {
 		return a, false, nil
 	}
 	if err != nil {
 		return a, false, lockError(err)
 	}
-	start = time.Now()
-	if err := execAll(ctx, m.db, mig.File, mig.Up.Statements); err != nil {
-		m.markFailed(ctx, mig, err)
-		return a, false, err
-	}
-	err = m.inTx(ctx, func(tx pgx.Tx) error {
-		if err := record(tx); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `DELETE FROM `+m.claims+` WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version)
-		return err
-	})
-	if err != nil {
-		return a, false, lockError(err)
-	}
 	return a, true, nil
 }
 
-// markFailed leaves a failed no-transaction migration's claim in place,
-// with the error, so that no one runs the rest of it blindly.
-func (m *Migrator) markFailed(ctx context.Context, mig *Migration, cause error) {
-	msg := cause.Error()
-	if len(msg) > 500 {
-		msg = msg[:500]
+// runTx runs a part in a locked transaction: before (the checks), the
+// statements under the lock timeout, then after (the bookkeeping). When
+// a statement cannot get its lock in time, the whole transaction is
+// rolled back and run again, before and its checks included, up to the
+// policy's attempts; then it fails with a *LockTimeoutError.
+func (m *Migrator) runTx(ctx context.Context, file string, part *Part, before, after func(tx pgx.Tx) error) (int, error) {
+	pol := m.lock.with(part.LockTimeout)
+	r := txRun{
+		db: m.db, pol: pol, concurrent: m.concurrent, begin: m.inTx, before: before,
+		body: func(tx pgx.Tx) error {
+			if err := execAll(ctx, tx, file, part.Statements); err != nil {
+				return err
+			}
+			return after(tx)
+		},
+		onRetry: func(attempt int, err error, blockers []BlockingSession) {
+			var se *StatementError
+			errors.As(err, &se)
+			m.logRetry(file, se, err, attempt, pol, blockers)
+		},
 	}
-	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	_, _ = m.db.Exec(uctx, `UPDATE `+m.claims+` SET failed = $2 WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version, msg)
+	retries, blockers, exhausted, err := r.run(ctx)
+	if exhausted {
+		var se *StatementError
+		errors.As(err, &se)
+		return retries, m.lockTimeoutError(ctx, se, err, retries+1, pol, blockers)
+	}
+	var st *stoppedError
+	if errors.As(err, &st) {
+		return retries, fmt.Errorf("migrate: %s: %w", file, err)
+	}
+	return retries, err
+}
+
+// lockTimeoutError builds the error of a statement that ran out of
+// attempts; without blockers seen while it waited, it guesses them.
+func (m *Migrator) lockTimeoutError(ctx context.Context, se *StatementError, last error, attempts int, pol lockPolicy, blockers []BlockingSession) error {
+	e := &LockTimeoutError{Attempts: attempts, LockTimeout: pol.timeout, Blockers: blockers, Err: last}
+	if se != nil {
+		e.File, e.Line, e.Statement = se.File, se.Line, Statement{SQL: se.Statement}.FirstLine()
+	}
+	if len(blockers) == 0 && pol.timeout > 0 {
+		e.Blockers, e.Guessed = guessBlockers(ctx, m.db, pol.timeout), true
+	}
+	return e
+}
+
+// logRetry logs a lock timeout about to be retried.
+func (m *Migrator) logRetry(file string, se *StatementError, err error, attempt int, pol lockPolicy, blockers []BlockingSession) {
+	if m.opts.Logger == nil {
+		return
+	}
+	attrs := []any{"file", file, "attempt", attempt, "of", pol.attempts, "lock_timeout", pol.timeout}
+	if se != nil {
+		attrs = append(attrs, "line", se.Line, "statement", Statement{SQL: se.Statement}.FirstLine())
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		attrs = append(attrs, "sqlstate", pgErr.Code)
+	}
+	for i, b := range blockers {
+		attrs = append(attrs, fmt.Sprintf("blocker%d", i+1), b.String())
+	}
+	m.opts.Logger.Warn("migrate: a statement could not get its lock in time; retrying", attrs...)
 }
 
 // revert runs one migration's down part and deletes its revision.
 func (m *Migrator) revert(ctx context.Context, mig *Migration) (Applied, error) {
 	a := Applied{Version: mig.Version, Name: mig.Name, File: mig.DownFile, Down: true}
+	if mig.Down.refuse != nil {
+		return a, mig.Down.refuse
+	}
 	start := time.Now()
 	newest := func(tx pgx.Tx) error {
 		var v *int64
@@ -524,26 +626,26 @@ func (m *Migrator) revert(ctx context.Context, mig *Migration) (Applied, error) 
 	remove := func(tx pgx.Tx) error {
 		a.Duration = time.Since(start)
 		_, err := tx.Exec(ctx, `DELETE FROM `+m.table+` WHERE version = $1`, pgx.QueryExecModeSimpleProtocol, mig.Version)
+		if err == nil && mig.Down.hasBackfill() {
+			err = m.forgetBackfills(ctx, tx, mig.DownFile)
+		}
 		return err
 	}
 	if mig.Down.NoTransaction {
 		if err := m.inTx(ctx, newest); err != nil {
 			return a, lockError(err)
 		}
-		if err := execAll(ctx, m.db, mig.DownFile, mig.Down.Statements); err != nil {
-			return a, err
+		for i := range mig.Down.Statements {
+			r, err := m.runNoTxStatement(ctx, mig.DownFile, &mig.Down, i, false, nil)
+			a.Retries += r
+			if err != nil {
+				return a, err
+			}
 		}
 		return a, lockError(m.inTx(ctx, remove))
 	}
-	err := m.inTx(ctx, func(tx pgx.Tx) error {
-		if err := newest(tx); err != nil {
-			return err
-		}
-		if err := execAll(ctx, tx, mig.DownFile, mig.Down.Statements); err != nil {
-			return err
-		}
-		return remove(tx)
-	})
+	retries, err := m.runTx(ctx, mig.DownFile, &mig.Down, newest, remove)
+	a.Retries = retries
 	return a, lockError(err)
 }
 
@@ -555,8 +657,9 @@ func lockError(err error) error {
 	}
 	var se *StatementError
 	var ce *ChangedError
+	var le *LockTimeoutError
 	switch {
-	case errors.As(err, &se), errors.As(err, &ce):
+	case errors.As(err, &se), errors.As(err, &ce), errors.As(err, &le):
 		return err
 	}
 	if strings.HasPrefix(err.Error(), "migrate:") {
@@ -576,7 +679,7 @@ type execer interface {
 func execAll(ctx context.Context, db execer, file string, stmts []Statement) error {
 	for i, s := range stmts {
 		if _, err := db.Exec(ctx, s.SQL); err != nil {
-			return newStatementError(file, i, s, err)
+			return newStatementError(file, i, s, err, 0)
 		}
 	}
 	return nil

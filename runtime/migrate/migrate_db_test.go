@@ -316,20 +316,37 @@ func TestChangedAppliedFile(t *testing.T) {
 }
 
 // TestFailedNoTransaction: a no-transaction file that fails part-way
-// leaves its claim, and the next run refuses until it is cleared.
+// leaves its claim with the error and how far it got. The next run
+// resumes at the failed statement without running the ones before it
+// again; a file edited since the failure is refused.
 func TestFailedNoTransaction(t *testing.T) {
 	pool := pgtest.Pool(t)
 	ctx := context.Background()
-	fsys := fstest.MapFS{
-		"000001_t.up.sql": file("-- cpcgen:no-transaction\nCREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_idx ON missing (id);\n"),
-	}
+	const sql = "-- cpcgen:no-transaction\nCREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_idx ON missing (id);\n"
+	fsys := fstest.MapFS{"000001_t.up.sql": file(sql)}
 	m := mustNew(t, pool, fsys, migrate.Options{})
-	if _, err := m.Up(ctx); err == nil {
-		t.Fatal("no error")
+	for run := 1; run <= 2; run++ {
+		_, err := m.Up(ctx)
+		var se *migrate.StatementError
+		if !errors.As(err, &se) || se.Index != 1 || !strings.Contains(err.Error(), `relation "missing" does not exist`) || !strings.Contains(err.Error(), "resumes at this one") {
+			t.Fatalf("run %d: got %v, want statement 2 failing on the missing table", run, err)
+		}
 	}
-	_, err := m.Up(ctx)
-	if err == nil || !strings.Contains(err.Error(), "failed part-way") || !strings.Contains(err.Error(), "DELETE FROM") {
-		t.Fatalf("second run: %v", err)
+	edited := fstest.MapFS{"000001_t.up.sql": file(sql + "SELECT 1;\n")}
+	_, err := mustNew(t, pool, edited, migrate.Options{}).Up(ctx)
+	if err == nil || !strings.Contains(err.Error(), "stopped after 1 of its statements") || !strings.Contains(err.Error(), "DELETE FROM") {
+		t.Fatalf("edited file: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `CREATE TABLE missing (id int)`); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := m.Up(ctx)
+	if err != nil || len(applied) != 1 || !applied[0].Resumed {
+		t.Fatalf("the run after the repair: %+v %v", applied, err)
+	}
+	var claims int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM cpcgen_migrations_claims`).Scan(&claims); err != nil || claims != 0 {
+		t.Fatalf("claims left: %d %v", claims, err)
 	}
 }
 
@@ -349,5 +366,52 @@ func TestUnknownRevision(t *testing.T) {
 	_, err := mustNew(t, pool, one, migrate.Options{}).Up(ctx)
 	if err == nil || !strings.Contains(err.Error(), "migration 2 (b) applied") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestMixedFileRefused: a file mixing a statement that refuses a
+// transaction with statements that need one is refused before anything
+// of it runs.
+func TestMixedFileRefused(t *testing.T) {
+	pool := pgtest.Pool(t)
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"000001_a.up.sql": file("CREATE TABLE a (x int);\n"),
+		"000002_b.up.sql": file("CREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\n"),
+	}
+	applied, err := mustNew(t, pool, fsys, migrate.Options{}).Up(ctx)
+	if err == nil || len(applied) != 1 || !strings.Contains(err.Error(), "000002_b.up.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction") {
+		t.Fatalf("got %+v, %v", applied, err)
+	}
+	if got := strings.Join(tables(t, pool), ","); got != "a,cpcgen_migrations,cpcgen_migrations_claims" {
+		t.Fatalf("tables: %s", got)
+	}
+}
+
+// TestOldClaimsTable: a claims table made before claims could be resumed
+// gains its new columns; a failed claim in it, which does not say how far
+// its file got, is refused with the repair to make, and once deleted the
+// file runs.
+func TestOldClaimsTable(t *testing.T) {
+	pool := pgtest.Pool(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `CREATE TABLE cpcgen_migrations (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL);
+CREATE TABLE cpcgen_migrations_claims (version bigint PRIMARY KEY, name text NOT NULL, claimed_by text NOT NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now(), failed text);
+INSERT INTO cpcgen_migrations_claims (version, name, claimed_by, failed) VALUES (1, 't', 'an old runner', 'boom')`); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"000001_t.up.sql": file("-- cpcgen:no-transaction\nCREATE TABLE t (id int);\n")}
+	m := mustNew(t, pool, fsys, migrate.Options{})
+	_, err := m.Up(ctx)
+	if err == nil || !strings.Contains(err.Error(), "failed part-way: boom; its claim does not say how far it got") || !strings.Contains(err.Error(), "DELETE FROM") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM cpcgen_migrations_claims`); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := m.Up(ctx); err != nil || len(applied) != 1 {
+		t.Fatalf("after the repair: %+v %v", applied, err)
 	}
 }

@@ -14,6 +14,9 @@ type Statement struct {
 	// line number there.
 	Offset int
 	Line   int
+
+	kind     statementKind
+	backfill *backfillDirective
 }
 
 // FirstLine returns the statement's first line, cut to 80 bytes, for
