@@ -300,6 +300,8 @@ func (c Config) problems() []FieldError {
 		} else {
 			add("URL", "URL (DATABASE_URL) is not a valid connection string: %s", parseErrorReason(err, c.URL))
 		}
+	} else if why := urlAmbiguity(c.URL); why != "" {
+		add("URL", "URL (DATABASE_URL) %s", why)
 	}
 
 	if c.MinConns < 0 {
@@ -360,6 +362,21 @@ func (c Config) problems() []FieldError {
 		}
 	}
 	out = append(out, c.scaleOutProblems()...)
+	// Belt and braces: no message shows any part of a password.
+	secrets := c.secrets()
+	for i := range out {
+		out[i].Message = maskSecrets(out[i].Message, secrets)
+	}
+	return out
+}
+
+// secrets returns what may be a password in c's connection strings and
+// PGPASSWORD (see dsnSecrets).
+func (c Config) secrets() []string {
+	out := dsnSecrets(c.URL)
+	for _, u := range c.ReplicaURLs {
+		out = append(out, dsnSecrets(u)...)
+	}
 	return out
 }
 
@@ -423,12 +440,27 @@ func (c Config) String() string {
 	}
 	c.writeScaleOut(&b)
 	b.WriteString("}")
-	return b.String()
+	return maskSecrets(b.String(), c.secrets())
 }
 
-// GoString returns the same as String, so that %#v does not print the
-// password either.
+// GoString returns the same as String.
 func (c Config) GoString() string { return c.String() }
+
+// Format writes String for every verb of fmt (%v, %+v, %#v, %s, %q, %d
+// …), so that no verb reaches the fields, which hold the password.
+//
+// fmt cannot call methods of a value it reaches through an unexported
+// field, so a struct of the application's own that holds a Config in an
+// unexported field prints the Config field by field, password included:
+// hold a *Config there (fmt prints a nested pointer as an address), or
+// give the struct a String or Format method of its own.
+func (c Config) Format(f fmt.State, verb rune) { writeFormatted(f, verb, c.String()) }
 
 // LogValue returns the same as String for log/slog.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalText returns the same as String, so that encoding/json, XML,
+// YAML and other encoders show the masked form rather than the fields.
+// (Config has no UnmarshalText: decoding a Config from a JSON object
+// still fills its fields.)
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -29,7 +30,7 @@ type DB struct {
 	// metrics is nil unless Config.Metrics is on.
 	metrics *queryMetrics
 	// secrets are the passwords to mask in messages built from errors.
-	secrets []string
+	secrets *secretSet
 	// mode is the statement mode the pool runs with.
 	mode StatementMode
 	// replicas are the read replicas, nil without Config.ReplicaURLs.
@@ -67,10 +68,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, openError(ctx, err, cfg, pc)
 	}
 	db.pool = pool
-	db.secrets = dsnSecrets(cfg.URL)
-	if pc.ConnConfig.Password != "" {
-		db.secrets = append(db.secrets, pc.ConnConfig.Password)
-	}
+	db.secrets = secretsOf(cfg.URL, pc)
 	if err := db.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(ctx, err, cfg, pc)
@@ -179,15 +177,12 @@ func (c Config) apply(pc *pgxpool.Config) {
 // (or KindCanceled/KindTimeout when ctx ended) whose message holds no
 // secret.
 func openError(ctx context.Context, err error, cfg Config, pc *pgxpool.Config) error {
-	secrets := dsnSecrets(cfg.URL)
-	if pc != nil && pc.ConnConfig.Password != "" {
-		secrets = append(secrets, pc.ConnConfig.Password)
-	}
+	masked := newMaskedError(err, secretsOf(cfg.URL, pc).list)
 	e := &DbError{
 		Kind:    KindConnection,
 		Op:      "runtime.Open",
-		Message: "cannot connect: " + redactSecrets(err.Error(), secrets),
-		Err:     err,
+		Message: "cannot connect: " + masked.msg,
+		Err:     masked,
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -202,6 +197,18 @@ func openError(ctx context.Context, err error, cfg Config, pc *pgxpool.Config) e
 	return e
 }
 
+// secretsOf returns the secrets of the connection string dsn: what may
+// be a password in it (see dsnSecrets), and the password pgx found for
+// it, from the string, PGPASSWORD, the password file or the service
+// file.
+func secretsOf(dsn string, pc *pgxpool.Config) *secretSet {
+	s := &secretSet{list: dsnSecrets(dsn)}
+	if pc != nil && pc.ConnConfig.Password != "" {
+		s.list = append(s.list, pc.ConnConfig.Password)
+	}
+	return s
+}
+
 func messagesOnly(fields []FieldError) []FieldError {
 	out := make([]FieldError, len(fields))
 	for i, f := range fields {
@@ -209,6 +216,29 @@ func messagesOnly(fields []FieldError) []FieldError {
 	}
 	return out
 }
+
+// String describes db for logs: its statement mode and pool size, and
+// nothing of its connection string.
+func (db *DB) String() string {
+	if db == nil {
+		return "runtime.DB(nil)"
+	}
+	s := "runtime.DB{StatementMode: " + string(db.mode)
+	if db.pool != nil {
+		s += ", MaxConns: " + strconv.Itoa(int(db.pool.Config().MaxConns))
+	}
+	if db.replicas != nil {
+		s += ", Replicas: " + strconv.Itoa(len(db.replicas.members))
+	}
+	return s + "}"
+}
+
+// Format writes String for every verb of fmt, so that printing a DB
+// never reaches its fields.
+func (db *DB) Format(f fmt.State, verb rune) { writeFormatted(f, verb, db.String()) }
+
+// LogValue returns String for log/slog.
+func (db *DB) LogValue() slog.Value { return slog.StringValue(db.String()) }
 
 // Pool returns the underlying pgxpool.Pool.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
