@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -536,11 +538,62 @@ func kindOfSQLState(code, message string, err error) Kind {
 func safeServerMessage(pgErr *pgconn.PgError) string {
 	msg := pgErr.Message
 	if strings.HasPrefix(pgErr.Code, "22") {
-		if i := strings.Index(msg, `: "`); i >= 0 {
-			msg = msg[:i]
-		}
+		msg = dataExceptionMessage(msg)
 	}
 	return msg + poolerHint(pgErr)
+}
+
+// byteSequenceRE matches the bytes PostgreSQL shows of a character it
+// cannot read or convert.
+var byteSequenceRE = regexp.MustCompile(` ?(?:with byte sequence )?0x[0-9a-fA-F]{2}(?: 0x[0-9a-fA-F]{2})*`)
+
+// keptQuoteWords are the words before a quoted name, not a value, in the
+// server's data exception messages: `for encoding "UTF8"`.
+var keptQuoteWords = []string{"encoding", "type", "column", "relation", "constraint", "function", "operator", "table"}
+
+// dataExceptionMessage returns a data exception's (SQLSTATE class 22)
+// message without the input it quotes or shows as bytes, whatever its
+// position: `invalid input syntax for type integer: "abc"`, `value
+// "99999999999" is out of range for type integer`, `invalid byte
+// sequence for encoding "UTF8": 0xff`, `character with byte sequence
+// 0xe2 0x82 0xac in encoding "UTF8" has no equivalent in encoding
+// "LATIN1"`. Names of encodings and types stay.
+func dataExceptionMessage(msg string) string {
+	if i := strings.Index(msg, `: "`); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ": 0x"); i >= 0 {
+		msg = msg[:i]
+	}
+	msg = byteSequenceRE.ReplaceAllString(msg, "")
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(msg, '"')
+		if open < 0 {
+			b.WriteString(msg)
+			break
+		}
+		end := strings.IndexByte(msg[open+1:], '"')
+		if end < 0 {
+			// An unterminated quote: drop the rest.
+			b.WriteString(strings.TrimRight(msg[:open], " "))
+			break
+		}
+		end += open + 2
+		before := strings.TrimRight(msg[:open], " ")
+		word := before[strings.LastIndexByte(before, ' ')+1:]
+		if slices.Contains(keptQuoteWords, word) {
+			b.WriteString(msg[:end])
+		} else {
+			b.WriteString(before)
+		}
+		msg = msg[end:]
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if strings.HasPrefix(out, "is ") {
+		out = "value " + out
+	}
+	return out
 }
 
 // poolerHint explains a prepared statement of pgx's statement cache that
