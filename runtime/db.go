@@ -31,6 +31,9 @@ type DB struct {
 	metrics *queryMetrics
 	// secrets are the passwords to mask in messages built from errors.
 	secrets *secretSet
+	// settings are Config.CursorKeys and Config.MaxPageSize; nil when
+	// neither is set.
+	settings *pageSettings
 	// mode is the statement mode the pool runs with.
 	mode StatementMode
 	// replicas are the read replicas, nil without Config.ReplicaURLs.
@@ -101,6 +104,9 @@ func newDB(cfg Config, dsn, pool string, primary *DB) (*DB, *pgxpool.Config, err
 	}
 	cfg.apply(pc)
 	db := &DB{acquireTimeout: cfg.AcquireTimeout, healthTimeout: cfg.HealthTimeout}
+	if cfg.CursorKeys != nil || cfg.MaxPageSize != 0 {
+		db.settings = &pageSettings{keys: cfg.CursorKeys, maxPageSize: cfg.MaxPageSize}
+	}
 	db.mode = cfg.applyStatementMode(pc, dsn)
 	if db.healthTimeout <= 0 {
 		db.healthTimeout = DefaultHealthTimeout
@@ -215,6 +221,64 @@ func messagesOnly(fields []FieldError) []FieldError {
 		out[i] = FieldError{Message: f.Message}
 	}
 	return out
+}
+
+// pageSettings are the settings of a DB that generated paginated
+// methods read through the DBTX they run on: Config.CursorKeys and
+// Config.MaxPageSize.
+type pageSettings struct {
+	keys        *CursorKeys
+	maxPageSize int
+}
+
+// CursorKeys returns Config.CursorKeys, or nil when it was not set (then
+// CursorKeysOf falls back to CPCGEN_CURSOR_KEYS or a random key).
+func (db *DB) CursorKeys() *CursorKeys {
+	if db.settings == nil {
+		return nil
+	}
+	return db.settings.keys
+}
+
+// MaxPageSize returns Config.MaxPageSize, or 0 when it was not set (then
+// MaxPageSizeOf falls back to CPCGEN_MAX_PAGE_SIZE or
+// DefaultMaxPageSize).
+func (db *DB) MaxPageSize() int {
+	if db.settings == nil {
+		return 0
+	}
+	return db.settings.maxPageSize
+}
+
+// settingsTx is a transaction of a DB with page settings: it carries
+// them, and so do its savepoints, so that generated code running in it
+// finds them (CursorKeysOf, MaxPageSizeOf).
+type settingsTx struct {
+	pgx.Tx
+	settings *pageSettings
+}
+
+// Begin starts a savepoint that carries the settings too.
+func (t *settingsTx) Begin(ctx context.Context) (pgx.Tx, error) {
+	sp, err := t.Tx.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &settingsTx{Tx: sp, settings: t.settings}, nil
+}
+
+// CursorKeys returns the cursor keys of the DB that began t.
+func (t *settingsTx) CursorKeys() *CursorKeys { return t.settings.keys }
+
+// MaxPageSize returns the maximum page size of the DB that began t.
+func (t *settingsTx) MaxPageSize() int { return t.settings.maxPageSize }
+
+// withSettings returns tx carrying db's page settings, when it has any.
+func (db *DB) withSettings(tx pgx.Tx) pgx.Tx {
+	if db.settings == nil {
+		return tx
+	}
+	return &settingsTx{Tx: tx, settings: db.settings}
 }
 
 // String describes db for logs: its statement mode and pool size, and
@@ -403,10 +467,14 @@ func (db *DB) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &sessionTx{Tx: tx, session: s}, nil
+			return db.withSettings(&sessionTx{Tx: tx, session: s}), nil
 		}
 	}
-	return db.beginTx(ctx, opts)
+	tx, err := db.beginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return db.withSettings(tx), nil
 }
 
 // beginTx starts a transaction on the primary.

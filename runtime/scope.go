@@ -155,6 +155,24 @@ func errZeroScope() error {
 	return &DbError{Kind: KindValidation, Op: "runtime.Scope", Message: ErrZeroTenant.Error(), Err: ErrZeroTenant}
 }
 
+// CursorKeys returns the cursor keys of the DBTX s runs on, or nil when
+// it has none; see CursorKeysOf.
+func (s ScopedDB) CursorKeys() *CursorKeys {
+	if h, ok := s.db.(interface{ CursorKeys() *CursorKeys }); ok {
+		return h.CursorKeys()
+	}
+	return nil
+}
+
+// MaxPageSize returns the maximum page size of the DBTX s runs on, or 0
+// when it has none; see MaxPageSizeOf.
+func (s ScopedDB) MaxPageSize() int {
+	if h, ok := s.db.(interface{ MaxPageSize() int }); ok {
+		return h.MaxPageSize()
+	}
+	return 0
+}
+
 // tenantText is the setting's text for a tenant value.
 func tenantText(v any) string {
 	switch v := v.(type) {
