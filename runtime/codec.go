@@ -321,6 +321,9 @@ func (decimalTextScanPlan) Scan(src []byte, dst any) error {
 		case "NaN", "Infinity", "-Infinity":
 			return codecErrorf("cannot scan numeric %s into a decimal: decimal.Decimal has no %s", src, src)
 		}
+		if len(src) > maxNumericTextLength {
+			return codecErrorf("invalid numeric text of %d bytes: longer than any numeric value", len(src))
+		}
 		var err error
 		if v, err = decimal.NewFromString(string(src)); err != nil {
 			return codecErrorf("invalid numeric text of %d bytes", len(src))
@@ -475,6 +478,9 @@ func parseNumeric(src []byte) (decimal.Decimal, error) {
 	}
 	if dscale > numericMaxScale {
 		return decimal.Decimal{}, codecErrorf("invalid numeric display scale %d", dscale)
+	}
+	if ndigits > maxNumericGroups {
+		return decimal.Decimal{}, codecErrorf("invalid numeric: %d digit groups, more than any numeric value has", ndigits)
 	}
 	if len(src) != 8+2*ndigits {
 		return decimal.Decimal{}, codecErrorf("invalid numeric: %d digits in %d bytes", ndigits, len(src))

@@ -221,3 +221,25 @@ func TestDecimalEncodeAllocs(t *testing.T) {
 		t.Errorf("appendNumeric allocates %v times, want 0", allocs)
 	}
 }
+
+// TestNumericInputBounds checks that the numeric scan plans refuse input
+// longer than any value PostgreSQL can send, before parsing it.
+func TestNumericInputBounds(t *testing.T) {
+	var d decimal.Decimal
+	text := []byte(strings.Repeat("9", maxNumericTextLength+1))
+	if err := (decimalTextScanPlan{}).Scan(text, &d); err == nil || !strings.Contains(err.Error(), "longer than any numeric value") {
+		t.Errorf("text: %v", err)
+	}
+	groups := maxNumericGroups + 1
+	bin := make([]byte, 8+2*groups)
+	bin[0], bin[1] = byte(groups>>8), byte(groups)
+	if err := (decimalBinaryScanPlan{}).Scan(bin, &d); err == nil || !strings.Contains(err.Error(), "more than any numeric value has") {
+		t.Errorf("binary: %v", err)
+	}
+	// The most digits PostgreSQL sends before the point still scan
+	// (shopspring/decimal limits the places after it to 10000).
+	big := []byte(strings.Repeat("9", 131072) + "." + strings.Repeat("9", 9999))
+	if err := (decimalTextScanPlan{}).Scan(big, &d); err != nil || d.NumDigits() != 131072+9999 {
+		t.Errorf("largest text: %v", err)
+	}
+}

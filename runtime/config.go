@@ -123,6 +123,19 @@ type Config struct {
 	// default_query_exec_mode when it has one, else PoolerStatementMode
 	// behind a Pooler, else StatementModePrepared.
 	StatementMode StatementMode
+
+	// MaxPageSize is the largest page a paginated method returns: a
+	// larger PageArgs.Limit is refused with KindValidation (see
+	// PageArgs.Check). Zero means CPCGEN_MAX_PAGE_SIZE, or
+	// DefaultMaxPageSize (1000) when that is unset.
+	MaxPageSize int
+	// CursorKeys seal the page cursors of paginated methods (see
+	// CursorKeys): every instance of the application needs the same
+	// keys for a cursor one made to work on another. Nil means the keys
+	// of CPCGEN_CURSOR_KEYS, or, when that is unset, a random key made
+	// per process, with which cursors do not survive a restart; see
+	// CursorKeysOf.
+	CursorKeys *CursorKeys
 }
 
 // DefaultHealthTimeout is how long DB.Health waits when
@@ -159,6 +172,8 @@ const (
 	envReplicaRetry      = "CPCGEN_REPLICA_RETRY"
 	envPooler            = "CPCGEN_POOLER"
 	envStatementMode     = "CPCGEN_STATEMENT_MODE"
+	envMaxPageSize       = EnvMaxPageSize
+	envCursorKeys        = EnvCursorKeys
 )
 
 // maxApplicationName is the longest application_name PostgreSQL keeps
@@ -184,6 +199,8 @@ const maxApplicationName = 63
 //	CPCGEN_REPLICA_RETRY                         Go durations
 //	CPCGEN_POOLER                                pgbouncer, or empty
 //	CPCGEN_STATEMENT_MODE                        auto, prepared, describe, exec or simple
+//	CPCGEN_MAX_PAGE_SIZE                         integer
+//	CPCGEN_CURSOR_KEYS                           base64 keys, comma-separated (see ParseCursorKeys)
 //
 // Logger, Observers and Tracer are code-only. The result is validated;
 // all problems are reported together.
@@ -249,6 +266,21 @@ func ConfigFromEnv() (Config, error) {
 	readDuration(envReplicaRetry, &cfg.ReplicaRetry)
 	cfg.Pooler = strings.TrimSpace(os.Getenv(envPooler))
 	cfg.StatementMode = StatementMode(strings.TrimSpace(os.Getenv(envStatementMode)))
+	if s := strings.TrimSpace(os.Getenv(envMaxPageSize)); s != "" {
+		n, err := parseMaxPageSize(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("runtime: config: %s: %v, got %q", envMaxPageSize, err, s))
+		}
+		cfg.MaxPageSize = n
+	}
+	if s := os.Getenv(envCursorKeys); strings.TrimSpace(s) != "" {
+		keys, err := ParseCursorKeys(s)
+		if err != nil {
+			// The keys are secret: the error names them by position only.
+			errs = append(errs, fmt.Errorf("runtime: config: %s: %s", envCursorKeys, strings.TrimPrefix(err.Error(), "runtime: cursor keys: ")))
+		}
+		cfg.CursorKeys = keys
+	}
 
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
@@ -300,6 +332,8 @@ func (c Config) problems() []FieldError {
 		} else {
 			add("URL", "URL (DATABASE_URL) is not a valid connection string: %s", parseErrorReason(err, c.URL))
 		}
+	} else if why := urlAmbiguity(c.URL); why != "" {
+		add("URL", "URL (DATABASE_URL) %s", why)
 	}
 
 	if c.MinConns < 0 {
@@ -359,7 +393,25 @@ func (c Config) problems() []FieldError {
 			add("Observers", "Observers[%d] is nil", i)
 		}
 	}
+	if c.MaxPageSize < 0 || c.MaxPageSize > MaxMaxPageSize {
+		add("MaxPageSize", "MaxPageSize (%s) must be from 1 to %d, or 0 for the default (%d), got %d", envMaxPageSize, MaxMaxPageSize, DefaultMaxPageSize, c.MaxPageSize)
+	}
 	out = append(out, c.scaleOutProblems()...)
+	// Belt and braces: no message shows any part of a password.
+	secrets := c.secrets()
+	for i := range out {
+		out[i].Message = maskSecrets(out[i].Message, secrets)
+	}
+	return out
+}
+
+// secrets returns what may be a password in c's connection strings and
+// PGPASSWORD (see dsnSecrets).
+func (c Config) secrets() []string {
+	out := dsnSecrets(c.URL)
+	for _, u := range c.ReplicaURLs {
+		out = append(out, dsnSecrets(u)...)
+	}
 	return out
 }
 
@@ -422,13 +474,34 @@ func (c Config) String() string {
 		fmt.Fprintf(&b, ", Tracer: %T", c.Tracer)
 	}
 	c.writeScaleOut(&b)
+	if c.MaxPageSize != 0 {
+		fmt.Fprintf(&b, ", MaxPageSize: %d", c.MaxPageSize)
+	}
+	if c.CursorKeys != nil {
+		fmt.Fprintf(&b, ", CursorKeys: %s", c.CursorKeys)
+	}
 	b.WriteString("}")
-	return b.String()
+	return maskSecrets(b.String(), c.secrets())
 }
 
-// GoString returns the same as String, so that %#v does not print the
-// password either.
+// GoString returns the same as String.
 func (c Config) GoString() string { return c.String() }
+
+// Format writes String for every verb of fmt (%v, %+v, %#v, %s, %q, %d
+// …), so that no verb reaches the fields, which hold the password.
+//
+// fmt cannot call methods of a value it reaches through an unexported
+// field, so a struct of the application's own that holds a Config in an
+// unexported field prints the Config field by field, password included:
+// hold a *Config there (fmt prints a nested pointer as an address), or
+// give the struct a String or Format method of its own.
+func (c Config) Format(f fmt.State, verb rune) { writeFormatted(f, verb, c.String()) }
 
 // LogValue returns the same as String for log/slog.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalText returns the same as String, so that encoding/json, XML,
+// YAML and other encoders show the masked form rather than the fields.
+// (Config has no UnmarshalText: decoding a Config from a JSON object
+// still fills its fields.)
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

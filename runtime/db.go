@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -29,7 +30,10 @@ type DB struct {
 	// metrics is nil unless Config.Metrics is on.
 	metrics *queryMetrics
 	// secrets are the passwords to mask in messages built from errors.
-	secrets []string
+	secrets *secretSet
+	// settings are Config.CursorKeys and Config.MaxPageSize; nil when
+	// neither is set.
+	settings *pageSettings
 	// mode is the statement mode the pool runs with.
 	mode StatementMode
 	// replicas are the read replicas, nil without Config.ReplicaURLs.
@@ -67,10 +71,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, openError(ctx, err, cfg, pc)
 	}
 	db.pool = pool
-	db.secrets = dsnSecrets(cfg.URL)
-	if pc.ConnConfig.Password != "" {
-		db.secrets = append(db.secrets, pc.ConnConfig.Password)
-	}
+	db.secrets = secretsOf(cfg.URL, pc)
 	if err := db.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(ctx, err, cfg, pc)
@@ -103,6 +104,9 @@ func newDB(cfg Config, dsn, pool string, primary *DB) (*DB, *pgxpool.Config, err
 	}
 	cfg.apply(pc)
 	db := &DB{acquireTimeout: cfg.AcquireTimeout, healthTimeout: cfg.HealthTimeout}
+	if cfg.CursorKeys != nil || cfg.MaxPageSize != 0 {
+		db.settings = &pageSettings{keys: cfg.CursorKeys, maxPageSize: cfg.MaxPageSize}
+	}
 	db.mode = cfg.applyStatementMode(pc, dsn)
 	if db.healthTimeout <= 0 {
 		db.healthTimeout = DefaultHealthTimeout
@@ -180,15 +184,12 @@ func (c Config) apply(pc *pgxpool.Config) {
 // (or KindCanceled/KindTimeout when ctx ended) whose message holds no
 // secret.
 func openError(ctx context.Context, err error, cfg Config, pc *pgxpool.Config) error {
-	secrets := dsnSecrets(cfg.URL)
-	if pc != nil && pc.ConnConfig.Password != "" {
-		secrets = append(secrets, pc.ConnConfig.Password)
-	}
+	masked := newMaskedError(err, secretsOf(cfg.URL, pc).list)
 	e := &DbError{
 		Kind:    KindConnection,
 		Op:      "runtime.Open",
-		Message: "cannot connect: " + redactSecrets(err.Error(), secrets),
-		Err:     err,
+		Message: "cannot connect: " + masked.msg,
+		Err:     masked,
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -203,6 +204,18 @@ func openError(ctx context.Context, err error, cfg Config, pc *pgxpool.Config) e
 	return e
 }
 
+// secretsOf returns the secrets of the connection string dsn: what may
+// be a password in it (see dsnSecrets), and the password pgx found for
+// it, from the string, PGPASSWORD, the password file or the service
+// file.
+func secretsOf(dsn string, pc *pgxpool.Config) *secretSet {
+	s := &secretSet{list: dsnSecrets(dsn)}
+	if pc != nil && pc.ConnConfig.Password != "" {
+		s.list = append(s.list, pc.ConnConfig.Password)
+	}
+	return s
+}
+
 func messagesOnly(fields []FieldError) []FieldError {
 	out := make([]FieldError, len(fields))
 	for i, f := range fields {
@@ -210,6 +223,87 @@ func messagesOnly(fields []FieldError) []FieldError {
 	}
 	return out
 }
+
+// pageSettings are the settings of a DB that generated paginated
+// methods read through the DBTX they run on: Config.CursorKeys and
+// Config.MaxPageSize.
+type pageSettings struct {
+	keys        *CursorKeys
+	maxPageSize int
+}
+
+// CursorKeys returns Config.CursorKeys, or nil when it was not set (then
+// CursorKeysOf falls back to CPCGEN_CURSOR_KEYS or a random key).
+func (db *DB) CursorKeys() *CursorKeys {
+	if db.settings == nil {
+		return nil
+	}
+	return db.settings.keys
+}
+
+// MaxPageSize returns Config.MaxPageSize, or 0 when it was not set (then
+// MaxPageSizeOf falls back to CPCGEN_MAX_PAGE_SIZE or
+// DefaultMaxPageSize).
+func (db *DB) MaxPageSize() int {
+	if db.settings == nil {
+		return 0
+	}
+	return db.settings.maxPageSize
+}
+
+// settingsTx is a transaction of a DB with page settings: it carries
+// them, and so do its savepoints, so that generated code running in it
+// finds them (CursorKeysOf, MaxPageSizeOf).
+type settingsTx struct {
+	pgx.Tx
+	settings *pageSettings
+}
+
+// Begin starts a savepoint that carries the settings too.
+func (t *settingsTx) Begin(ctx context.Context) (pgx.Tx, error) {
+	sp, err := t.Tx.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &settingsTx{Tx: sp, settings: t.settings}, nil
+}
+
+// CursorKeys returns the cursor keys of the DB that began t.
+func (t *settingsTx) CursorKeys() *CursorKeys { return t.settings.keys }
+
+// MaxPageSize returns the maximum page size of the DB that began t.
+func (t *settingsTx) MaxPageSize() int { return t.settings.maxPageSize }
+
+// withSettings returns tx carrying db's page settings, when it has any.
+func (db *DB) withSettings(tx pgx.Tx) pgx.Tx {
+	if db.settings == nil {
+		return tx
+	}
+	return &settingsTx{Tx: tx, settings: db.settings}
+}
+
+// String describes db for logs: its statement mode and pool size, and
+// nothing of its connection string.
+func (db *DB) String() string {
+	if db == nil {
+		return "runtime.DB(nil)"
+	}
+	s := "runtime.DB{StatementMode: " + string(db.mode)
+	if db.pool != nil {
+		s += ", MaxConns: " + strconv.Itoa(int(db.pool.Config().MaxConns))
+	}
+	if db.replicas != nil {
+		s += ", Replicas: " + strconv.Itoa(len(db.replicas.members))
+	}
+	return s + "}"
+}
+
+// Format writes String for every verb of fmt, so that printing a DB
+// never reaches its fields.
+func (db *DB) Format(f fmt.State, verb rune) { writeFormatted(f, verb, db.String()) }
+
+// LogValue returns String for log/slog.
+func (db *DB) LogValue() slog.Value { return slog.StringValue(db.String()) }
 
 // Pool returns the underlying pgxpool.Pool.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
@@ -379,10 +473,14 @@ func (db *DB) begin(ctx context.Context, opts pgx.TxOptions, op string) (pgx.Tx,
 			if err != nil {
 				return nil, err
 			}
-			return &sessionTx{Tx: tx, session: s}, nil
+			return db.withSettings(&sessionTx{Tx: tx, session: s}), nil
 		}
 	}
-	return db.beginTx(ctx, opts, op)
+	tx, err := db.beginTx(ctx, opts, op)
+	if err != nil {
+		return nil, err
+	}
+	return db.withSettings(tx), nil
 }
 
 // beginTx starts a transaction on the primary.

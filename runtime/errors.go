@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -820,45 +821,67 @@ func kindOfSQLState(code, message string, err error) Kind {
 func safeServerMessage(pgErr *pgconn.PgError) string {
 	msg := pgErr.Message
 	if strings.HasPrefix(pgErr.Code, "22") {
-		msg = safeDataMessage(pgErr.Code, msg)
+		msg = dataExceptionMessage(pgErr.Code, msg)
 	}
 	return msg + poolerHint(pgErr)
 }
 
-// encodingNameRE matches the names of PostgreSQL's character encodings,
-// the only quoted words of a data exception's message kept as they are.
-var encodingNameRE = regexp.MustCompile(`^(UTF8|SQL_ASCII|LATIN[0-9]+|WIN[0-9]+|ISO_8859_[0-9]+|KOI8[RU]|EUC_[A-Z_0-9]+|MULE_INTERNAL|SJIS|SHIFT_JIS_2004|BIG5|GBK|GB18030|UHC|JOHAB)$`)
+// byteSequenceRE matches the bytes PostgreSQL shows of a character it
+// cannot read or convert.
+var byteSequenceRE = regexp.MustCompile(` ?(?:with byte sequence )?0x[0-9a-fA-F]{2}(?: 0x[0-9a-fA-F]{2})*`)
 
-// hexBytesRE matches the bytes a message of SQLSTATE 22021 or 22P05
-// quotes, such as "0xe2 0x82 0xac".
-var hexBytesRE = regexp.MustCompile(`\s*0x[0-9a-fA-F]{1,2}(\s+0x[0-9a-fA-F]{1,2})*`)
+// keptQuoteWords are the words before a quoted name, not a value, in the
+// server's data exception messages: `for encoding "UTF8"`.
+var keptQuoteWords = []string{"encoding", "type", "column", "relation", "constraint", "function", "operator", "table"}
 
-// safeDataMessage removes the input a data exception's message quotes: a
-// value after `: "` (`invalid input syntax for type integer: "abc"`), the
-// bytes of an invalid or untranslatable character, and any other quoted
-// word except an encoding name (`time zone "…" not recognized`).
-func safeDataMessage(code, msg string) string {
+// dataExceptionMessage returns a data exception's (SQLSTATE class 22)
+// message without the input it quotes or shows as bytes, whatever its
+// position: `invalid input syntax for type integer: "abc"`, `value
+// "99999999999" is out of range for type integer`, `invalid byte
+// sequence for encoding "UTF8": 0xff`, `character with byte sequence
+// 0xe2 0x82 0xac in encoding "UTF8" has no equivalent in encoding
+// "LATIN1"`. Names of encodings and types stay. A NUL byte in text (code
+// 22021 or 22P05) is named as such.
+func dataExceptionMessage(code, msg string) string {
+	nul := (code == "22021" || code == "22P05") && strings.HasSuffix(msg, ": 0x00")
 	if i := strings.Index(msg, `: "`); i >= 0 {
 		msg = msg[:i]
 	}
-	nul := false
-	if code == "22021" || code == "22P05" {
-		nul = strings.HasSuffix(msg, ": 0x00")
-		msg = strings.TrimSuffix(hexBytesRE.ReplaceAllString(msg, ""), ":")
+	if i := strings.Index(msg, ": 0x"); i >= 0 {
+		msg = msg[:i]
 	}
-	if strings.Contains(msg, `"`) {
-		parts := strings.Split(msg, `"`)
-		for i := 1; i < len(parts); i += 2 {
-			if !encodingNameRE.MatchString(parts[i]) {
-				parts[i] = "…"
-			}
+	msg = byteSequenceRE.ReplaceAllString(msg, "")
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(msg, '"')
+		if open < 0 {
+			b.WriteString(msg)
+			break
 		}
-		msg = strings.Join(parts, `"`)
+		end := strings.IndexByte(msg[open+1:], '"')
+		if end < 0 {
+			// An unterminated quote: drop the rest.
+			b.WriteString(strings.TrimRight(msg[:open], " "))
+			break
+		}
+		end += open + 2
+		before := strings.TrimRight(msg[:open], " ")
+		word := before[strings.LastIndexByte(before, ' ')+1:]
+		if slices.Contains(keptQuoteWords, word) {
+			b.WriteString(msg[:end])
+		} else {
+			b.WriteString(before)
+		}
+		msg = msg[end:]
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if strings.HasPrefix(out, "is ") {
+		out = "value " + out
 	}
 	if nul {
-		msg += ": text cannot hold the NUL character (0x00)"
+		out += ": text cannot hold the NUL character (0x00)"
 	}
-	return msg
+	return out
 }
 
 // whereParam returns the parameter position a data exception's context

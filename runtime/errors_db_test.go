@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -368,5 +369,68 @@ func TestServerUnreachable(t *testing.T) {
 	de := asDbError(t, err, runtime.ErrConnection)
 	if de.Op != "runtime.Open" || strings.Contains(err.Error(), "unreachable-pw") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// TestDataExceptionsQuoteNoValue sends values the server refuses and
+// checks that no error shows them, wherever the server's message puts
+// them: at the end, in the middle, at the start, or as bytes of an
+// invalid character. The statement modes that send parameters as text
+// and inline them (simple protocol) are covered too.
+func TestDataExceptionsQuoteNoValue(t *testing.T) {
+	ctx := testContext(t)
+	for _, mode := range []runtime.StatementMode{runtime.StatementModePrepared, runtime.StatementModeExec, runtime.StatementModeSimple} {
+		db := openDB(t, runtime.Config{StatementMode: mode}, "CREATE TABLE notes (body text)")
+		for _, c := range []struct {
+			name, sql string
+			arg       any
+			shown     []string
+			want      string
+		}{
+			{"syntax", "SELECT $1::text::int", "Secret-Zq9", []string{"Secret", "Zq9"}, "invalid input syntax for type integer"},
+			{"out of range", "SELECT $1::text::int", "98765432109", []string{"98765432109", "8765"}, "value is out of range for type integer"},
+			{"float range", "SELECT $1::text::float4", "1e99", []string{"1e99"}, "value is out of range for type real"},
+			{"invalid UTF-8", "INSERT INTO notes VALUES ($1)", "S\xe9cret\xff\xfeZq9", []string{"0xe9", "0xff", "0xfe", "cret", "Zq9"}, `invalid byte sequence for encoding "UTF8"`},
+			{"untranslatable", "SELECT convert_to($1::text, 'LATIN1')", "Zq9-€-Zq9", []string{"0xe2", "0x82", "0xac", "Zq9"}, `character in encoding "UTF8" has no equivalent in encoding "LATIN1"`},
+			{"time zone", "SELECT now() AT TIME ZONE $1::text", "Secret.Zq", []string{"Secret", ".Zq"}, "time zone not recognized"},
+			{"enum-like", "SELECT $1::text::uuid", "Secret-Zq9", []string{"Secret", "Zq9"}, "invalid input syntax for type uuid"},
+			{"date", "SELECT $1::text::date", "2024-13-45", []string{"2024-13", "13-45"}, "date/time field value out of range"},
+		} {
+			t.Run(string(mode)+"/"+c.name, func(t *testing.T) {
+				_, err := db.Exec(ctx, c.sql, c.arg)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				err = runtime.Wrap(err, "notes.Create", "notes")
+				de := asDbError(t, err, runtime.ErrValidation)
+				if de.Message != c.want {
+					t.Errorf("Message = %q, want %q", de.Message, c.want)
+				}
+				for _, s := range c.shown {
+					if strings.Contains(de.Error(), s) || strings.Contains(fmt.Sprintf("%v", de), s) {
+						t.Errorf("the error shows %q: %v", s, de)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestDataExceptionMessage(t *testing.T) {
+	for msg, want := range map[string]string{
+		`invalid input syntax for type integer: "abc"`:                                                          "invalid input syntax for type integer",
+		`value "99999999999" is out of range for type integer`:                                                  "value is out of range for type integer",
+		`"1e99" is out of range for type real`:                                                                  "value is out of range for type real",
+		`invalid byte sequence for encoding "UTF8": 0xe9 0x20 0x61`:                                             `invalid byte sequence for encoding "UTF8"`,
+		`character with byte sequence 0xe2 0x82 0xac in encoding "UTF8" has no equivalent in encoding "LATIN1"`: `character in encoding "UTF8" has no equivalent in encoding "LATIN1"`,
+		`time zone "secret" not recognized`:                                                                     "time zone not recognized",
+		`invalid value "secret" for "YYYY"`:                                                                     "invalid value for",
+		`value too long for type character varying(5)`:                                                          "value too long for type character varying(5)",
+		`numeric field overflow`:                                                                                "numeric field overflow",
+		`unterminated "quote`:                                                                                   "unterminated",
+	} {
+		if got := runtime.DataExceptionMessage("22000", msg); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", msg, got, want)
+		}
 	}
 }

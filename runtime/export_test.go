@@ -32,3 +32,6 @@ func NewTracerForTest(observers ...Observer) pgx.QueryTracer {
 
 // NewMetricsObserverForTest returns the observer behind Config.Metrics.
 func NewMetricsObserverForTest() Observer { return newQueryMetrics() }
+
+// DataExceptionMessage exposes dataExceptionMessage to tests.
+var DataExceptionMessage = dataExceptionMessage

@@ -56,7 +56,7 @@ func (db *DB) Health(ctx context.Context) HealthReport {
 			de.Kind = KindTimeout
 			de.Message = "no answer within HealthTimeout (" + db.healthTimeout.String() + "): " + de.Message
 		}
-		r.Error = redactSecrets(de.Error(), db.secrets)
+		r.Error = db.secrets.mask(de.Error())
 		r.ErrorKind = de.Kind
 		return r
 	}

@@ -3,6 +3,12 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Opt is an optional value: a field of a generated insert or update struct
@@ -56,14 +62,37 @@ func (o Opt[T]) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON sets o from any JSON value; null sets the zero value,
-// which for a pointer type means NULL.
+// which for a pointer type means NULL. A decimal (decimal.Decimal,
+// *decimal.Decimal, decimal.NullDecimal) with more than MaxDecimalDigits
+// digits is refused before it is parsed. Its errors do not quote the
+// value.
 func (o *Opt[T]) UnmarshalJSON(data []byte) error {
 	var v T
 	if !bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		switch any(&v).(type) {
+		case *decimal.Decimal, **decimal.Decimal, *decimal.NullDecimal:
+			text := strings.Trim(string(bytes.TrimSpace(data)), `"`)
+			if err := checkDecimalText(text, MaxDecimalDigits); err != nil {
+				return fmt.Errorf("runtime: invalid JSON for %s: %w", reflect.TypeFor[T](), err)
+			}
+		}
 		if err := json.Unmarshal(data, &v); err != nil {
-			return err
+			return optJSONError[T](err)
 		}
 	}
 	o.Value, o.Set = v, true
 	return nil
+}
+
+// optJSONError returns an error of json.Unmarshal for an Opt[T] without
+// the value it may quote: encoding/json's own syntax and type errors
+// quote none and are kept, others (from a type's UnmarshalJSON, such as
+// decimal's or time's, which quote the text) are replaced.
+func optJSONError[T any](err error) error {
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
+		return err
+	}
+	return fmt.Errorf("runtime: invalid JSON for %s", reflect.TypeFor[T]())
 }

@@ -1,33 +1,135 @@
 package runtime
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
 )
 
-// DefaultPageSize is the page size of a PageArgs whose Limit is not
-// positive.
+// DefaultPageSize is the page size of a PageArgs whose Limit is 0 (at
+// most the maximum page size).
 const DefaultPageSize = 100
+
+// DefaultMaxPageSize is the largest page a paginated method returns when
+// neither Config.MaxPageSize nor CPCGEN_MAX_PAGE_SIZE says otherwise.
+const DefaultMaxPageSize = 1000
+
+// MaxMaxPageSize is the largest maximum page size that can be
+// configured, so that the page size plus the one row fetched to see
+// whether there is a next page fits an int32.
+const MaxMaxPageSize = math.MaxInt32 - 1
+
+// EnvMaxPageSize is the environment variable that holds the maximum page
+// size: ConfigFromEnv reads it into Config.MaxPageSize, and MaxPageSizeOf
+// falls back to it for a DBTX that carries none.
+const EnvMaxPageSize = "CPCGEN_MAX_PAGE_SIZE"
 
 // PageArgs asks for one page of a paginated query: up to Limit rows after
 // the cursor of the previous page ("" for the first page).
 type PageArgs struct {
 	// After is the Next cursor of the previous page, or "" for the first.
 	After string
-	// Limit is the page size; DefaultPageSize when not positive.
+	// Limit is the page size: 0 for DefaultPageSize, at most the
+	// maximum page size (see Check).
 	Limit int
 }
 
 // Size returns the page size asked for: Limit, or DefaultPageSize when
-// Limit is not positive.
+// Limit is not positive, and at most math.MaxInt32, so that the size
+// plus one never overflows. It applies no maximum page size; Check does,
+// and generated code calls Check.
 func (p PageArgs) Size() int {
 	if p.Limit <= 0 {
 		return DefaultPageSize
 	}
-	return p.Limit
+	return min(p.Limit, math.MaxInt32)
+}
+
+// Check returns the page size the paginated method op on table fetches:
+// Limit, or, when Limit is 0, DefaultPageSize (or the maximum page size,
+// when that is smaller). It refuses, with a *DbError of KindValidation
+// whose Fields name "limit" or "after", a negative Limit, a Limit above
+// the maximum page size of db (see MaxPageSizeOf) and an After longer
+// than MaxCursorLength. The size it returns plus one fits an int32.
+func (p PageArgs) Check(db DBTX, op, table string) (int, error) {
+	maxSize, err := MaxPageSizeOf(db)
+	if err != nil {
+		return 0, Wrap(err, op, table)
+	}
+	var fields []FieldError
+	switch {
+	case p.Limit < 0:
+		fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must not be negative (0 means the default page size, %d)", min(DefaultPageSize, maxSize))})
+	case p.Limit > maxSize:
+		fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must be at most %d, the maximum page size", maxSize)})
+	}
+	if len(p.After) > MaxCursorLength {
+		fields = append(fields, FieldError{Field: "after", Message: fmt.Sprintf("is not a page cursor: longer than %d bytes", MaxCursorLength)})
+	}
+	if fields != nil {
+		return 0, NewValidationError(op, table, fields)
+	}
+	if p.Limit == 0 {
+		return min(DefaultPageSize, maxSize), nil
+	}
+	return p.Limit, nil
+}
+
+// envMaxPageSizeCache caches the value parsed from CPCGEN_MAX_PAGE_SIZE, by
+// the variable's value.
+var envMaxPageSizeCache struct {
+	sync.Mutex
+	raw  string
+	size int
+	err  error
+}
+
+// MaxPageSizeOf returns the maximum page size of db: its own when it has
+// a method MaxPageSize() int that returns a positive size (a *DB opened
+// with Config.MaxPageSize, a transaction it began, a ScopedDB over
+// either); otherwise that of CPCGEN_MAX_PAGE_SIZE; otherwise
+// DefaultMaxPageSize. The error, a *DbError of KindValidation, says that
+// CPCGEN_MAX_PAGE_SIZE is not a valid size.
+func MaxPageSizeOf(db DBTX) (int, error) {
+	if h, ok := db.(interface{ MaxPageSize() int }); ok {
+		if n := h.MaxPageSize(); n > 0 {
+			return n, nil
+		}
+	}
+	raw := strings.TrimSpace(os.Getenv(EnvMaxPageSize))
+	if raw == "" {
+		return DefaultMaxPageSize, nil
+	}
+	c := &envMaxPageSizeCache
+	c.Lock()
+	defer c.Unlock()
+	if c.raw != raw || (c.size == 0 && c.err == nil) {
+		c.raw = raw
+		c.size, c.err = parseMaxPageSize(raw)
+		if c.err != nil {
+			c.err = &DbError{Kind: KindValidation, Message: EnvMaxPageSize + ": " + c.err.Error(), Err: c.err}
+		}
+	}
+	return c.size, c.err
+}
+
+// parseMaxPageSize reads a maximum page size.
+func parseMaxPageSize(s string) (int, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > MaxMaxPageSize {
+		return 0, fmt.Errorf("must be an integer from 1 to %d", MaxMaxPageSize)
+	}
+	return int(n), nil
 }
 
 // Page is one page of rows. Next is the cursor of the following page, or
@@ -50,17 +152,73 @@ func NewPage[T any](rows []T, size int, key func(*T) string) Page[T] {
 	return Page[T]{Items: rows, Next: key(&rows[size-1])}
 }
 
-// EncodeCursor encodes the key values of a row as an opaque page cursor
-// (URL-safe base64 of a JSON array). Values must round-trip through
-// encoding/json: strings, numbers, time.Time, uuid.UUID, decimal.Decimal
-// do.
-func EncodeCursor(values ...any) string {
-	data, err := json.Marshal(values)
+// Pager is what a paginated method needs for one call: the page size it
+// checked, and cursors sealed for the method and the call's tenant (see
+// CursorKeys). Paginate makes one; generated methods use it as
+//
+//	pager, err := runtime.Paginate(r.db, page, "accounts.List", "accounts", tenant)
+//	if err != nil {
+//		return runtime.Page[Account]{}, err
+//	}
+//	if page.After != "" {
+//		if err := pager.Decode(page.After, &id); err != nil { … }
+//	}
+//	… LIMIT pager.Size+1 …
+//	return runtime.NewPage(items, pager.Size, func(v *Account) string {
+//		return pager.Cursor(v.ID)
+//	}), nil
+type Pager struct {
+	// Size is the page size: the checked PageArgs.Limit, or the default.
+	Size   int
+	op     string
+	table  string
+	tenant any
+	keys   *CursorKeys
+}
+
+// Paginate checks page for the paginated method op on table (see
+// PageArgs.Check) and returns a Pager whose cursors are bound to op and
+// tenant, the tenant of the call (nil for a table without tenants), and
+// sealed with the cursor keys of db (see CursorKeysOf). Its error is a
+// *DbError of KindValidation.
+func Paginate(db DBTX, page PageArgs, op, table string, tenant any) (Pager, error) {
+	size, err := page.Check(db, op, table)
 	if err != nil {
-		// The generator only passes values of the types above.
-		panic(fmt.Sprintf("runtime: encode cursor: %v", err))
+		return Pager{}, err
 	}
-	return base64.RawURLEncoding.EncodeToString(data)
+	keys, err := CursorKeysOf(db)
+	if err != nil {
+		return Pager{}, Wrap(err, op, table)
+	}
+	return Pager{Size: size, op: op, table: table, tenant: tenant, keys: keys}, nil
+}
+
+// Cursor returns the sealed cursor of the row whose sort key is values.
+func (p Pager) Cursor(values ...any) string {
+	return p.keys.Seal(p.op, p.tenant, values...)
+}
+
+// Decode opens cursor, a PageArgs.After, into dest (see
+// CursorKeys.Unseal). Its error is a *DbError of KindValidation for the
+// field "after" that wraps ErrBadCursor and does not quote the cursor.
+func (p Pager) Decode(cursor string, dest ...any) error {
+	err := p.keys.Unseal(cursor, p.op, p.tenant, dest...)
+	if err == nil {
+		return nil
+	}
+	fields := []FieldError{{Field: "after", Message: err.Error()}}
+	return &DbError{Kind: KindValidation, Op: p.op, Table: p.table, Message: fieldsMessage(fields), Fields: fields, Err: err}
+}
+
+// EncodeCursor encodes the key values of a row as a page cursor that is
+// neither encrypted nor bound to a method or tenant: URL-safe base64 of
+// a JSON array, which anyone can read and forge. Generated code uses
+// Paginate and Pager.Cursor instead. Values may be strings, integers,
+// floats (NaN and infinities included), booleans, time.Time (any year),
+// uuid.UUID, decimal.Decimal, byte slices, named string types, and
+// pointers to these.
+func EncodeCursor(values ...any) string {
+	return base64.RawURLEncoding.EncodeToString(marshalCursorValues(values))
 }
 
 // ErrBadCursor is the cause of the error a paginated method returns for a
@@ -68,25 +226,177 @@ func EncodeCursor(values ...any) string {
 var ErrBadCursor = errors.New("invalid page cursor")
 
 // DecodeCursor decodes a cursor made by EncodeCursor into dest, which must
-// point at values of the types that were encoded, in order.
+// point at values of the types that were encoded, in order. Its error
+// wraps ErrBadCursor and does not quote the cursor.
 func DecodeCursor(cursor string, dest ...any) error {
+	if len(cursor) > MaxCursorLength {
+		return fmt.Errorf("%w: longer than %d bytes", ErrBadCursor, MaxCursorLength)
+	}
 	data, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrBadCursor, err)
+		return fmt.Errorf("%w: not URL-safe base64", ErrBadCursor)
 	}
+	return unmarshalCursorValues(data, dest)
+}
+
+// cursorTime is how a time.Time travels in a cursor: seconds and
+// nanoseconds since the Unix epoch, which, unlike RFC 3339 in JSON,
+// holds every year PostgreSQL does.
+type cursorTime [2]int64
+
+// The texts of the float values JSON has no number for.
+const (
+	cursorNaN    = "NaN"
+	cursorPosInf = "+Inf"
+	cursorNegInf = "-Inf"
+)
+
+// cursorFloat returns f as it travels in a cursor.
+func cursorFloat(f float64) any {
+	switch {
+	case math.IsNaN(f):
+		return cursorNaN
+	case math.IsInf(f, 1):
+		return cursorPosInf
+	case math.IsInf(f, -1):
+		return cursorNegInf
+	}
+	return f
+}
+
+// cursorValue returns v as it travels in a cursor.
+func cursorValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return cursorTime{x.Unix(), int64(x.Nanosecond())}
+	case *time.Time:
+		if x != nil {
+			return cursorTime{x.Unix(), int64(x.Nanosecond())}
+		}
+	case float64:
+		return cursorFloat(x)
+	case *float64:
+		if x != nil {
+			return cursorFloat(*x)
+		}
+	case float32:
+		return cursorFloat(float64(x))
+	case *float32:
+		if x != nil {
+			return cursorFloat(float64(*x))
+		}
+	}
+	return v
+}
+
+// marshalCursorValues encodes the values of a cursor as a JSON array.
+func marshalCursorValues(values []any) []byte {
+	enc := make([]any, len(values))
+	for i, v := range values {
+		enc[i] = cursorValue(v)
+	}
+	data, err := json.Marshal(enc)
+	if err != nil {
+		// Only a Go type a sort key never has (a channel, a function)
+		// gets here: a bug of the caller, not bad input.
+		panic(fmt.Sprintf("runtime: encode cursor: %v", err))
+	}
+	return data
+}
+
+// unmarshalCursorValues decodes a JSON array made by marshalCursorValues
+// into dest. Its errors wrap ErrBadCursor and quote nothing of data.
+func unmarshalCursorValues(data []byte, dest []any) error {
 	var raw []json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadCursor, err)
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return fmt.Errorf("%w: not a list of values", ErrBadCursor)
 	}
 	if len(raw) != len(dest) {
 		return fmt.Errorf("%w: %d values, want %d", ErrBadCursor, len(raw), len(dest))
 	}
 	for i, r := range raw {
-		if err := json.Unmarshal(r, dest[i]); err != nil {
-			return fmt.Errorf("%w: value %d: %v", ErrBadCursor, i+1, err)
+		if err := unmarshalCursorValue(r, dest[i]); err != nil {
+			return fmt.Errorf("%w: value %d is not a valid %s", ErrBadCursor, i+1, destTypeName(dest[i]))
 		}
 	}
 	return nil
+}
+
+// destTypeName names the type dest points at.
+func destTypeName(dest any) string {
+	t := reflect.TypeOf(dest)
+	if t == nil {
+		return "value"
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.String()
+}
+
+// unmarshalCursorValue decodes one value of a cursor into dest.
+func unmarshalCursorValue(raw json.RawMessage, dest any) error {
+	rv := reflect.ValueOf(dest)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return errors.New("not a pointer")
+	}
+	if string(raw) == "null" {
+		return json.Unmarshal(raw, dest)
+	}
+	// Reach the value through any pointers of a nullable key.
+	target := rv.Elem()
+	for target.Kind() == reflect.Pointer {
+		if target.IsNil() {
+			target.Set(reflect.New(target.Type().Elem()))
+		}
+		target = target.Elem()
+	}
+	switch p := target.Addr().Interface().(type) {
+	case *time.Time:
+		if len(raw) > 0 && raw[0] == '[' {
+			var ct cursorTime
+			if err := json.Unmarshal(raw, &ct); err != nil {
+				return err
+			}
+			if ct[1] < 0 || ct[1] >= 1e9 {
+				return errors.New("nanoseconds out of range")
+			}
+			*p = time.Unix(ct[0], ct[1]).UTC()
+			return nil
+		}
+		return json.Unmarshal(raw, p)
+	case *float64:
+		if f, ok := specialFloat(raw); ok {
+			*p = f
+			return nil
+		}
+		return json.Unmarshal(raw, p)
+	case *float32:
+		if f, ok := specialFloat(raw); ok {
+			*p = float32(f)
+			return nil
+		}
+		return json.Unmarshal(raw, p)
+	case *decimal.Decimal:
+		text := strings.Trim(string(raw), `"`)
+		if err := checkDecimalText(text, MaxDecimalDigits); err != nil {
+			return err
+		}
+		return json.Unmarshal(raw, p)
+	}
+	return json.Unmarshal(raw, target.Addr().Interface())
+}
+
+// specialFloat reads the texts cursorFloat writes for NaN and the
+// infinities.
+func specialFloat(raw json.RawMessage) (float64, bool) {
+	switch string(raw) {
+	case `"` + cursorNaN + `"`:
+		return math.NaN(), true
+	case `"` + cursorPosInf + `"`:
+		return math.Inf(1), true
+	case `"` + cursorNegInf + `"`:
+		return math.Inf(-1), true
+	}
+	return 0, false
 }

@@ -118,10 +118,7 @@ func openReplicas(ctx context.Context, cfg Config, primary *DB) *replicaSet {
 		r.name = replicaName(u)
 		db, pc, err := newDB(cfg, u, "replica "+r.name, primary)
 		if err == nil {
-			db.secrets = dsnSecrets(u)
-			if pc.ConnConfig.Password != "" {
-				db.secrets = append(db.secrets, pc.ConnConfig.Password)
-			}
+			db.secrets = secretsOf(u, pc)
 			// NewWithConfig connects lazily (unless MinConns asks for
 			// connections, which it makes in the background).
 			db.pool, err = pgxpool.NewWithConfig(rs.ctx, pc)
@@ -287,7 +284,7 @@ func (rs *replicaSet) check(ctx context.Context, r *replica) {
 	r.checked.Store(time.Now().UnixNano())
 	if err != nil {
 		if rs.ctx.Err() == nil {
-			rs.takeOut(r, redactSecrets(Wrap(err, "runtime.ReplicaCheck", "").Error(), r.db.secrets))
+			rs.takeOut(r, r.db.secrets.mask(Wrap(err, "runtime.ReplicaCheck", "").Error()))
 		}
 		return
 	}
@@ -361,7 +358,7 @@ func (rs *replicaSet) fallback(r *replica, err error) bool {
 	var pgErr *pgconn.PgError
 	switch {
 	case KindOf(err) == KindConnection:
-		rs.takeOut(r, redactSecrets(Wrap(err, "", "").Error(), r.db.secrets))
+		rs.takeOut(r, r.db.secrets.mask(Wrap(err, "", "").Error()))
 	case errors.As(err, &pgErr) && pgErr.Code == "40001":
 	default:
 		return false

@@ -176,6 +176,8 @@ func (c Config) scaleOutProblems() []FieldError {
 		}
 		if _, err := pgconn.ParseConfig(u); err != nil {
 			add("ReplicaURLs", "ReplicaURLs[%d] (%s) is not a valid connection string: %s", i, envReplicaURLs, parseErrorReason(err, u))
+		} else if why := urlAmbiguity(u); why != "" {
+			add("ReplicaURLs", "ReplicaURLs[%d] (%s) %s", i, envReplicaURLs, why)
 		}
 	}
 	switch c.ReplicaPolicy {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -60,12 +61,23 @@ func TenantFrom(ctx context.Context) (any, bool) {
 // the right type: it fails closed, before any SQL is sent.
 var ErrNoTenant = errors.New("no tenant in context; use runtime.WithTenant")
 
+// ErrZeroTenant is what a generated method of a tenant table returns,
+// wrapped in a *DbError of KindValidation, when the tenant of its context
+// is the zero value of its type: uuid.Nil, 0 or "". Such a tenant is
+// almost always an id that was never filled in, so it is refused rather
+// than taken for a tenant of its own.
+var ErrZeroTenant = errors.New("the tenant in context is a zero value (uuid.Nil, 0 or an empty string), which is not a tenant; use runtime.WithTenant with the tenant's id")
+
 // TenantFor returns the tenant of ctx as a T, the Go type of the tenant
 // column. Without a tenant, or with one of another type, it returns a
-// *DbError of KindValidation for op and table wrapping ErrNoTenant.
+// *DbError of KindValidation for op and table wrapping ErrNoTenant; with
+// the zero value of T (uuid.Nil, 0, ""), one wrapping ErrZeroTenant.
 func TenantFor[T any](ctx context.Context, op, table string) (T, error) {
 	v, ok := TenantFrom(ctx)
 	if t, match := v.(T); match {
+		if isZeroTenant(t) {
+			return t, &DbError{Kind: KindValidation, Op: op, Table: table, Message: ErrZeroTenant.Error(), Err: ErrZeroTenant}
+		}
 		return t, nil
 	}
 	var zero T
@@ -74,6 +86,26 @@ func TenantFor[T any](ctx context.Context, op, table string) (T, error) {
 		msg = fmt.Sprintf("the tenant in context is a %T, but table %s needs a %s; use runtime.WithTenant", v, table, reflect.TypeFor[T]())
 	}
 	return zero, &DbError{Kind: KindValidation, Op: op, Table: table, OpTable: table, Message: msg, Err: ErrNoTenant}
+}
+
+// isZeroTenant reports whether v is the zero value of its type, or nil.
+func isZeroTenant(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case uuid.UUID:
+		return t == uuid.Nil
+	case string:
+		return t == ""
+	case int64:
+		return t == 0
+	case int32:
+		return t == 0
+	case int:
+		return t == 0
+	}
+	rv := reflect.ValueOf(v)
+	return rv.IsZero()
 }
 
 // TenantSetting is the PostgreSQL setting the row-level security policies
@@ -97,9 +129,13 @@ const setTenantSQL = "-- name: runtime.SetTenant replica=ok\nSELECT set_config('
 //
 // COPY cannot be scoped (PostgreSQL does not run COPY FROM on tables with
 // row-level security): CopyFrom fails.
+//
+// A ScopedDB of a zero tenant (uuid.Nil, 0, "", nil) runs nothing: every
+// method fails with a *DbError of KindValidation wrapping ErrZeroTenant.
 type ScopedDB struct {
 	db     DBTX
 	tenant string
+	zero   bool
 }
 
 var _ DBTX = ScopedDB{}
@@ -107,7 +143,34 @@ var _ DBTX = ScopedDB{}
 // Scope returns db scoped to tenant, a value of the tenant column's Go
 // type (a string, an integer, or a fmt.Stringer such as uuid.UUID).
 func Scope(db DBTX, tenant any) ScopedDB {
+	if isZeroTenant(tenant) {
+		return ScopedDB{db: db, zero: true}
+	}
 	return ScopedDB{db: db, tenant: tenantText(tenant)}
+}
+
+// errZeroScope returns the error of every method of a ScopedDB of a
+// zero tenant.
+func errZeroScope() error {
+	return &DbError{Kind: KindValidation, Op: "runtime.Scope", Message: ErrZeroTenant.Error(), Err: ErrZeroTenant}
+}
+
+// CursorKeys returns the cursor keys of the DBTX s runs on, or nil when
+// it has none; see CursorKeysOf.
+func (s ScopedDB) CursorKeys() *CursorKeys {
+	if h, ok := s.db.(interface{ CursorKeys() *CursorKeys }); ok {
+		return h.CursorKeys()
+	}
+	return nil
+}
+
+// MaxPageSize returns the maximum page size of the DBTX s runs on, or 0
+// when it has none; see MaxPageSizeOf.
+func (s ScopedDB) MaxPageSize() int {
+	if h, ok := s.db.(interface{ MaxPageSize() int }); ok {
+		return h.MaxPageSize()
+	}
+	return 0
 }
 
 // tenantText is the setting's text for a tenant value.
@@ -139,6 +202,9 @@ func (s ScopedDB) batch(sql string, args []any) *pgx.Batch {
 
 // Exec runs sql as the tenant.
 func (s ScopedDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if s.zero {
+		return pgconn.CommandTag{}, errZeroScope()
+	}
 	br := s.db.SendBatch(ctx, s.batch(sql, args))
 	if _, err := br.Exec(); err != nil {
 		br.Close()
@@ -153,6 +219,9 @@ func (s ScopedDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.Com
 
 // Query runs sql as the tenant; closing the rows ends the batch.
 func (s ScopedDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if s.zero {
+		return nil, errZeroScope()
+	}
 	br := s.db.SendBatch(ctx, s.batch(sql, args))
 	if _, err := br.Exec(); err != nil {
 		br.Close()
@@ -182,6 +251,9 @@ func (s ScopedDB) CopyFrom(ctx context.Context, tableName pgx.Identifier, column
 // SendBatch sends b behind the statement that sets the tenant; the
 // results are b's own.
 func (s ScopedDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if s.zero {
+		return pgx.FailedBatchResults(b, errZeroScope())
+	}
 	sb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 1+len(b.QueuedQueries))}
 	sb.Queue(setTenantSQL, s.tenant)
 	sb.QueuedQueries = append(sb.QueuedQueries, b.QueuedQueries...)

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -168,5 +169,61 @@ func TestBehaviourErrors(t *testing.T) {
 	err = runtime.NewHiddenKeyError("accounts.UpsertByEmail", "accounts")
 	if !errors.Is(err, runtime.ErrConflict) || !errors.Is(err, runtime.ErrHiddenKey) || errors.Is(err, runtime.ErrStaleVersion) {
 		t.Fatalf("hidden key: %v", err)
+	}
+}
+
+// countingObserver counts the statements it is told about.
+type countingObserver struct{ n int }
+
+func (o *countingObserver) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) { o.n++ }
+
+// TestZeroTenant checks that the zero value of a tenant type (uuid.Nil,
+// 0, "") is refused as a tenant before any SQL is sent, by TenantFor and
+// by a ScopedDB.
+func TestZeroTenant(t *testing.T) {
+	ctx := context.Background()
+	check := func(name string, err error) {
+		t.Helper()
+		var de *runtime.DbError
+		if !errors.As(err, &de) || de.Kind != runtime.KindValidation || !errors.Is(err, runtime.ErrZeroTenant) {
+			t.Errorf("%s: %#v (%v)", name, err, err)
+		}
+		if !strings.Contains(err.Error(), "uuid.Nil") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err := runtime.TenantFor[uuid.UUID](runtime.WithTenant(ctx, uuid.Nil), "accounts.FindByID", "accounts")
+	check("uuid.Nil", err)
+	if err.Error() != "accounts.FindByID: validation failed: the tenant in context is a zero value (uuid.Nil, 0 or an empty string), which is not a tenant; use runtime.WithTenant with the tenant's id" {
+		t.Errorf("message %q", err)
+	}
+	_, err = runtime.TenantFor[int64](runtime.WithTenant(ctx, int64(0)), "accounts.FindByID", "accounts")
+	check("0", err)
+	_, err = runtime.TenantFor[string](runtime.WithTenant(ctx, ""), "accounts.FindByID", "accounts")
+	check(`""`, err)
+	if got, err := runtime.TenantFor[int64](runtime.WithTenant(ctx, int64(-1)), "accounts.FindByID", "accounts"); err != nil || got != -1 {
+		t.Errorf("-1: %v, %v", got, err)
+	}
+
+	db := openDB(t, runtime.Config{}, "CREATE TABLE items (id int)")
+	counter := &countingObserver{}
+	observed := openDB(t, runtime.Config{Observers: []runtime.Observer{counter}})
+	for _, tenant := range []any{uuid.Nil, int64(0), "", nil} {
+		for _, d := range []runtime.DBTX{db, observed} {
+			s := runtime.Scope(d, tenant)
+			_, err := s.Exec(ctx, "SELECT 1")
+			check(fmt.Sprintf("Exec %v", tenant), err)
+			_, err = s.Query(ctx, "SELECT 1")
+			check(fmt.Sprintf("Query %v", tenant), err)
+			var n int
+			check(fmt.Sprintf("QueryRow %v", tenant), s.QueryRow(ctx, "SELECT 1").Scan(&n))
+			b := &pgx.Batch{}
+			b.Queue("SELECT 1")
+			_, err = s.SendBatch(ctx, b).Exec()
+			check(fmt.Sprintf("SendBatch %v", tenant), err)
+		}
+	}
+	if counter.n != 0 {
+		t.Errorf("%d statements sent for a zero tenant", counter.n)
 	}
 }

@@ -284,7 +284,9 @@ func FitsNumeric(d decimal.Decimal, precision, scale int) bool {
 }
 
 // CheckNumeric checks a value for a numeric(precision, scale) column as
-// FitsNumeric does.
+// FitsNumeric does, and returns "" when it fits, or why not as a
+// FieldError message. A precision of 0 (unconstrained numeric) always
+// fits.
 func CheckNumeric(d decimal.Decimal, precision, scale int) string {
 	switch numericProblem(d, precision, scale) {
 	case numericTooManyDecimals:
@@ -313,6 +315,10 @@ const (
 )
 
 func numericProblem(d decimal.Decimal, precision, scale int) numericFit {
+	if precision <= 0 {
+		// An unconstrained numeric holds any value.
+		return numericFits
+	}
 	if -int(d.Exponent()) > scale {
 		// More digits after the point than scale: only zeros may be cut.
 		if cut := d.Shift(int32(scale)).Truncate(0).Shift(int32(-scale)); !cut.Equal(d) {

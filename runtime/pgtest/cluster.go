@@ -23,6 +23,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cpcgen/cpcgen/runtime"
 )
 
 // Superuser is the name of the superuser of a cluster started by Start.
@@ -732,7 +734,7 @@ func (c *Cluster) terminateSessions(ctx context.Context, name string) error {
 func newExternal(dsn string) (*Cluster, error) {
 	cfg, err := pgconn.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("pgtest: %s is not a valid connection string: %w", EnvDatabaseURL, err)
+		return nil, fmt.Errorf("pgtest: %s is not a valid connection string: %w", EnvDatabaseURL, runtime.RedactError(err, dsn))
 	}
 	return &Cluster{external: true, externalURL: dsn, port: int(cfg.Port)}, nil
 }
