@@ -189,8 +189,8 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 		}
 		n := bad
 		err := scanEvent(s.DB().QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), new(Event))
-		if runtime.KindOf(err) != runtime.KindEncoding {
-			t.Fatalf("the Create statement itself with %s: %v, want an encoding error", bad.Name, err)
+		if runtime.KindOf(err) != runtime.KindValidation {
+			t.Fatalf("the Create statement itself with %s: %v, want a validation error", bad.Name, err)
 		}
 	}
 	if n, _ := s.Events.Count(ctx); n != 3 {

@@ -207,7 +207,7 @@ func TestExecAndRowsAffected(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("Move = %d, %v", n, err)
 	}
-	if _, err := f.s.Accounts.Move(ctx, dec("1e40"), CurrencyEUR); !errors.Is(err, runtime.ErrEncoding) {
+	if _, err := f.s.Accounts.Move(ctx, dec("1e40"), CurrencyEUR); !errors.Is(err, runtime.ErrValidation) {
 		t.Fatalf("overflowing Move: %v", err)
 	}
 	n, err = f.s.Accounts.PurgeEmpty(ctx)
