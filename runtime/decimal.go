@@ -109,4 +109,3 @@ func ParseDecimal(s string, precision, scale int) (decimal.Decimal, error) {
 	}
 	return d, nil
 }
-
