@@ -6,9 +6,10 @@ package financedb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Category is one row of table categories.

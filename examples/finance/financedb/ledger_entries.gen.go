@@ -5,12 +5,13 @@ package financedb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // LedgerEntry is one row of table ledger_entries.

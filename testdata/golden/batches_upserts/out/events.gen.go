@@ -6,12 +6,13 @@ package bulkdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Event is one row of table events.

@@ -6,12 +6,13 @@ package bulkdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Item is one row of table items.

@@ -6,9 +6,10 @@ package bulkdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Product is one row of table products.

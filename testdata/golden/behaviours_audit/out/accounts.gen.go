@@ -6,10 +6,11 @@ package auditdb
 import (
 	"context"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Account is one row of table accounts.

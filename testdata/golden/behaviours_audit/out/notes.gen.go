@@ -5,9 +5,10 @@ package auditdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Note is one row of table notes.

@@ -7,9 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Plain is one row of table plain.

@@ -6,9 +6,10 @@ package validdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Team is one row of table teams.

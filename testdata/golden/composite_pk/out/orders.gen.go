@@ -5,10 +5,11 @@ package shopdb
 
 import (
 	"context"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Order is one row of table orders.

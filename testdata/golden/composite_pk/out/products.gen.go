@@ -6,10 +6,11 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Product is one row of table products.

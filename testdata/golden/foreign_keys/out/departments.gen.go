@@ -6,10 +6,11 @@ package orgchart
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Department is one row of table departments.

@@ -5,9 +5,10 @@ package gonames
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // StoreItem is one row of table store_items.

@@ -5,10 +5,11 @@ package gonames
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Tx is one row of table tx.

@@ -6,13 +6,14 @@ package nullsdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"net/netip"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"net/netip"
-	"time"
 )
 
 // Maybe is one row of table maybes.

@@ -5,11 +5,12 @@ package ledgerdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Entry is one row of table entries.

@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Coupon is one row of table coupons.

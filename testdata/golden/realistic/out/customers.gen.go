@@ -5,11 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Customer is one row of table customers.

@@ -7,10 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // FeatureFlag is one row of table feature_flags.

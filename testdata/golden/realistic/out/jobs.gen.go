@@ -6,10 +6,11 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Job is one row of table jobs.

@@ -6,12 +6,13 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Payment is one row of table payments.

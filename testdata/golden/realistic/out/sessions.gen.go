@@ -5,12 +5,13 @@ package shopdb
 
 import (
 	"context"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"net/netip"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // Session is one row of table sessions.

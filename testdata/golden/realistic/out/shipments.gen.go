@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Shipment is one row of table shipments.

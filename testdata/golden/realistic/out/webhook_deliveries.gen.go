@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // WebhookDelivery is one row of table webhook_deliveries.

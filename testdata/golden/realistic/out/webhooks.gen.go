@@ -5,10 +5,11 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Webhook is one row of table webhooks.

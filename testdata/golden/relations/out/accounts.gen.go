@@ -5,10 +5,11 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Account is one row of table accounts.

@@ -5,10 +5,11 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Transfer is one row of table transfers.

@@ -6,10 +6,11 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // UserTag is one row of table user_tags.

@@ -5,10 +5,11 @@ package citusdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Org is one row of table orgs.

@@ -6,10 +6,11 @@ package citusdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Price is one row of table prices.

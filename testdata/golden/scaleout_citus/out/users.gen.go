@@ -6,11 +6,12 @@ package citusdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // User is one row of table users.

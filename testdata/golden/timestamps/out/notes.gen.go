@@ -5,11 +5,12 @@ package notes
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Note is one row of table notes.

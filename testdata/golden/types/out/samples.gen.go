@@ -6,14 +6,15 @@ package typesdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"net/netip"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
-	"iter"
-	"net/netip"
-	"time"
 )
 
 // Sample is one row of table samples.
