@@ -535,6 +535,7 @@ func (b *builder) buildReferences(t *ir.Table) {
 			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: irPos(ref.Pos),
 		}
 	}
+	b.buildReferencedSentinels(t)
 }
 
 // isExported reports whether a Go name starts with an upper-case letter.

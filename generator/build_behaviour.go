@@ -383,7 +383,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 			parts = append(parts, p.Column.Name)
 		}
 		name := t.Indexes[i].Name
-		byName := names.GoName(strings.TrimSuffix(strings.TrimPrefix(name, t.SQLName+"_"), "_key"))
+		byName := constraintStem(t, name, "_key")
 		suffix := byName
 		if allCols {
 			suffix = fields(cols)
@@ -416,7 +416,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		}
 	}
 	for i, chk := range st.Checks {
-		name, specName, suffix := chk.Name, chk.Name, names.GoName(chk.Name)
+		name, specName, suffix := chk.Name, chk.Name, constraintStem(t, chk.Name, "_check")
 		if name == "" {
 			name = names.Constraint(t.SQLName, "check"+strconv.Itoa(i+1))
 			specName = "checks[" + strconv.Itoa(i) + "]"
@@ -432,7 +432,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		if ref := b.columnSpec[c].References; ref != nil {
 			add(&ir.Constraint{
 				Kind: ir.ForeignKeyConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "fkey"), SpecName: c.SQLName + ".references",
-				Sentinel: "Err" + t.Model + c.Field + "NotFound", Pos: irPos(ref.Pos),
+				Sentinel: "Err" + t.Model + c.Field + "NotFound", Column: c, Pos: irPos(ref.Pos),
 				Doc: fmt.Sprintf("the foreign key %s → %s.%s", c.SQLName, ref.Table.Name, ref.Column.Name),
 			})
 			if target := ref.Table; target.SoftDelete != nil && !ref.Column.PrimaryKey {
@@ -449,6 +449,60 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		}
 		seen[k.SQLName] = k
 		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), spec.Pos(k.Pos))
+	}
+}
+
+// constraintStem is the Go name a sentinel of t gives the constraint
+// (or unique index) named name: the name without t's (or its model's)
+// prefix and without the kind's suffix, so that table transactions'
+// check transactions_accounts_match is ErrTransactionAccountsMatchCheck.
+func constraintStem(t *ir.Table, name, suffix string) string {
+	stem := strings.TrimSuffix(name, suffix)
+	for _, prefix := range []string{t.SQLName + "_", names.Singular(t.SQLName) + "_"} {
+		if rest, ok := strings.CutPrefix(stem, prefix); ok && rest != "" {
+			stem = rest
+			break
+		}
+	}
+	if g := names.GoName(stem); g != "" {
+		return g
+	}
+	return names.GoName(name)
+}
+
+// buildReferencedSentinels gives each foreign key of t that can refuse
+// to delete or re-key a referenced row (any but a key that cascades or
+// sets null both ways) its second sentinel, declared with the referenced
+// table: ErrWarehouseReferencedByStock, with the column's field when t
+// has several keys to that table (ErrAccountReferencedByTransferFromID).
+func (b *builder) buildReferencedSentinels(t *ir.Table) {
+	keys := map[*ir.Table]int{}
+	for _, c := range t.Columns {
+		if c.References != nil {
+			keys[c.References.Table]++
+		}
+	}
+	acts := func(action string) bool { return action == "cascade" || action == "set null" || action == "set default" }
+	for _, k := range t.Constraints {
+		if k.Kind != ir.ForeignKeyConstraint || k.Referenced {
+			continue
+		}
+		ref := k.Column.References
+		if ref == nil || (acts(ref.OnDelete) && acts(ref.OnUpdate)) {
+			continue
+		}
+		parent := ref.Table
+		name := "Err" + parent.Model + "ReferencedBy" + t.Model
+		if keys[parent] > 1 {
+			name += k.Column.Field
+		}
+		r := &ir.Constraint{
+			Kind: ir.ForeignKeyConstraint, Table: t, Column: k.Column, SQLName: k.SQLName, SpecName: k.SpecName,
+			Sentinel: name, Referenced: true, Pos: k.Pos,
+			Doc: fmt.Sprintf("the foreign key %s.%s → %s.%s", t.SQLName, k.Column.SQLName, parent.SQLName, ref.Column.SQLName),
+		}
+		parent.Referenced = append(parent.Referenced, r)
+		b.declareDerived(parent, r.Sentinel, fmt.Sprintf("the sentinel of rows of table %q still referenced by %s", parent.SQLName, r.Doc), spec.Pos(r.Pos))
 	}
 }
 

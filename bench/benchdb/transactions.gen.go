@@ -61,15 +61,14 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 }
 
 var (
-	// ErrTransactionIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table transactions: constraint transactions_pkey,
-	// primary_key in the spec.
+	// ErrTransactionIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// transactions (constraint transactions_pkey, primary_key in the spec).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
 
-	// ErrTransactionUserIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key user_id → users.id of table transactions: constraint
-	// transactions_user_id_fkey, user_id.references in the spec.
-	ErrTransactionUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transactions", "transactions_user_id_fkey", "user_id.references")
+	// ErrTransactionUserIDNotFound matches (errors.Is) a write of transactions whose
+	// user_id names no row of users (constraint transactions_user_id_fkey,
+	// user_id.references in the spec).
+	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table transactions: enum labels,

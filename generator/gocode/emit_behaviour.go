@@ -143,20 +143,35 @@ func genWithDeleted(f *jen.File, t *ir.Table) {
 	f.Line()
 }
 
-// genSentinels emits the sentinel of every named constraint of t.
+// genSentinels emits the sentinel of every named constraint of t, and
+// the sentinels of the foreign keys that refuse to delete or re-key its
+// rows while they are referenced.
 func genSentinels(f *jen.File, t *ir.Table) {
-	if len(t.Constraints) == 0 {
+	all := append(t.Constraints[:len(t.Constraints):len(t.Constraints)], t.Referenced...)
+	if len(all) == 0 {
 		return
 	}
 	f.Var().DefsFunc(func(g *jen.Group) {
-		for i, k := range t.Constraints {
+		for i, k := range all {
 			if i > 0 {
 				g.Line()
 			}
-			comment(g, fmt.Sprintf("%s matches, with errors.Is, the errors that violate %s of table %s: constraint %s, "+
-				"%s in the spec.", k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
-			g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
-				jen.Qual(ir.PathRuntime, constraintKinds[k.Kind]), jen.Lit(t.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName))
+			args := []jen.Code{jen.Lit(k.Table.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName)}
+			switch {
+			case k.Referenced:
+				comment(g, fmt.Sprintf("%s matches (errors.Is) a delete or key change of a row of %s that rows of %s "+
+					"still reference (constraint %s, %s.%s in the spec).", k.Sentinel, t.SQLName, k.Table.SQLName, k.SQLName, k.Table.SQLName, k.SpecName))
+				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKReferenced"))...)
+			case k.Kind == ir.ForeignKeyConstraint:
+				comment(g, fmt.Sprintf("%s matches (errors.Is) a write of %s whose %s names no row of %s (constraint %s, "+
+					"%s in the spec).", k.Sentinel, t.SQLName, k.Column.SQLName, k.Column.References.Table.SQLName, k.SQLName, k.SpecName))
+				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKMissing"))...)
+			default:
+				comment(g, fmt.Sprintf("%s matches (errors.Is) a violation of %s of %s (constraint %s, %s in the spec).",
+					k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
+				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
+					append([]jen.Code{jen.Qual(ir.PathRuntime, constraintKinds[k.Kind])}, args...)...)
+			}
 		}
 	})
 	f.Line()

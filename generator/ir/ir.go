@@ -175,6 +175,10 @@ type Table struct {
 	// primary key, unique columns, unique indexes, checks (column checks
 	// and rule checks in column order, then table checks), foreign keys.
 	Constraints []*Constraint
+	// Referenced are the sentinels, declared with this table, of the
+	// foreign keys of other tables (or its own) that refuse to delete or
+	// re-key one of its rows while rows still reference it.
+	Referenced []*Constraint
 	// Checks are the CHECK constraints among Constraints, in order.
 	Checks []*Constraint
 	// SQL holds the statements of the CRUD methods.
@@ -320,12 +324,18 @@ const (
 type Constraint struct {
 	Kind  ConstraintKind
 	Table *Table
+	// Column is a foreign key's referencing column.
+	Column *Column
 	// SQLName is the constraint's (or unique index's) name in the
 	// database; SpecName how the spec names it (see runtime.DbError).
 	SQLName  string
 	SpecName string
 	// Sentinel is the Go variable: ErrUserEmailTaken.
 	Sentinel string
+	// Referenced marks a foreign key's second sentinel: the referenced
+	// row's delete or re-key refused (runtime.FKReferenced), where the
+	// first is the referencing row's write refused (runtime.FKMissing).
+	Referenced bool
 	// Doc describes what violates it, for the variable's doc comment.
 	Doc string
 	// Expr is the expression of a check.

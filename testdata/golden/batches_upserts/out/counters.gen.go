@@ -38,8 +38,8 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 }
 
 var (
-	// ErrCounterNameTaken matches, with errors.Is, the errors that violate the primary
-	// key (name) of table counters: constraint counters_pkey, primary_key in the spec.
+	// ErrCounterNameTaken matches (errors.Is) a violation of the primary key (name) of
+	// counters (constraint counters_pkey, primary_key in the spec).
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 

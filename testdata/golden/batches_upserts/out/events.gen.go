@@ -67,8 +67,8 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 }
 
 var (
-	// ErrEventIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table events: constraint events_pkey, primary_key in the spec.
+	// ErrEventIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// events (constraint events_pkey, primary_key in the spec).
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
 )
 

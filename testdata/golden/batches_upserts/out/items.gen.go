@@ -70,12 +70,12 @@ func NewItemRepo(db runtime.DBTX) *ItemRepo {
 }
 
 var (
-	// ErrItemIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table items: constraint items_pkey, primary_key in the spec.
+	// ErrItemIDTaken matches (errors.Is) a violation of the primary key (id) of items
+	// (constraint items_pkey, primary_key in the spec).
 	ErrItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_pkey", "primary_key")
 
-	// ErrItemSKUTaken matches, with errors.Is, the errors that violate the unique
-	// column sku of table items: constraint items_sku_key, sku.unique in the spec.
+	// ErrItemSKUTaken matches (errors.Is) a violation of the unique column sku of
+	// items (constraint items_sku_key, sku.unique in the spec).
 	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
 )
 

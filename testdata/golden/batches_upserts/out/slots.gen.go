@@ -48,13 +48,12 @@ func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 }
 
 var (
-	// ErrSlotIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table slots: constraint slots_pkey, primary_key in the spec.
+	// ErrSlotIDTaken matches (errors.Is) a violation of the primary key (id) of slots
+	// (constraint slots_pkey, primary_key in the spec).
 	ErrSlotIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_pkey", "primary_key")
 
-	// ErrSlotDayRoomTaken matches, with errors.Is, the errors that violate the unique
-	// index on (day, room) of table slots: constraint slots_day_room_key, unique(day,
-	// room) in the spec.
+	// ErrSlotDayRoomTaken matches (errors.Is) a violation of the unique index on (day,
+	// room) of slots (constraint slots_day_room_key, unique(day, room) in the spec).
 	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
 )
 

@@ -41,8 +41,8 @@ func NewTickRepo(db runtime.DBTX) *TickRepo {
 }
 
 var (
-	// ErrTickIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table ticks: constraint ticks_pkey, primary_key in the spec.
+	// ErrTickIDTaken matches (errors.Is) a violation of the primary key (id) of ticks
+	// (constraint ticks_pkey, primary_key in the spec).
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
 )
 

@@ -60,14 +60,18 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 
-	// ErrAccountOwnerTaken matches, with errors.Is, the errors that violate the unique
-	// column owner of table accounts: constraint accounts_owner_key, owner.unique in
-	// the spec.
+	// ErrAccountOwnerTaken matches (errors.Is) a violation of the unique column owner
+	// of accounts (constraint accounts_owner_key, owner.unique in the spec).
 	ErrAccountOwnerTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_owner_key", "owner.unique")
+
+	// ErrAccountReferencedByEntry matches (errors.Is) a delete or key change of a row
+	// of accounts that rows of entries still reference (constraint
+	// entries_account_id_fkey, entries.account_id.references in the spec).
+	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table accounts: enum labels,

@@ -45,8 +45,8 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 }
 
 var (
-	// ErrNoteIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table notes: constraint notes_pkey, primary_key in the spec.
+	// ErrNoteIDTaken matches (errors.Is) a violation of the primary key (id) of notes
+	// (constraint notes_pkey, primary_key in the spec).
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 

@@ -51,14 +51,14 @@ func NewPartRepo(db runtime.DBTX) *PartRepo {
 }
 
 var (
-	// ErrPartIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table parts: constraint parts_pkey, primary_key in the spec.
+	// ErrPartIDTaken matches (errors.Is) a violation of the primary key (id) of parts
+	// (constraint parts_pkey, primary_key in the spec).
 	ErrPartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "parts", "parts_pkey", "primary_key")
 
-	// ErrPartThingIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key thing_id → things.id of table parts: constraint
-	// parts_thing_id_fkey, thing_id.references in the spec.
-	ErrPartThingIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "parts", "parts_thing_id_fkey", "thing_id.references")
+	// ErrPartThingIDNotFound matches (errors.Is) a write of parts whose thing_id names
+	// no row of things (constraint parts_thing_id_fkey, thing_id.references in the
+	// spec).
+	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table parts: enum labels, lengths

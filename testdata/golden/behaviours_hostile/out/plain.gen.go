@@ -49,8 +49,8 @@ func NewPlainRepo(db runtime.DBTX) *PlainRepo {
 }
 
 var (
-	// ErrPlainNameTaken matches, with errors.Is, the errors that violate the primary
-	// key (name) of table plain: constraint plain_pkey, primary_key in the spec.
+	// ErrPlainNameTaken matches (errors.Is) a violation of the primary key (name) of
+	// plain (constraint plain_pkey, primary_key in the spec).
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
 )
 

@@ -79,14 +79,19 @@ func NewThingRepo(db runtime.DBTX) *ThingRepo {
 }
 
 var (
-	// ErrThingIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table things: constraint things_pkey, primary_key in the spec.
+	// ErrThingIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// things (constraint things_pkey, primary_key in the spec).
 	ErrThingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_pkey", "primary_key")
 
-	// ErrThingOwnerKeyTaken matches, with errors.Is, the errors that violate the
-	// unique index on (owner, key) of table things: constraint things_owner_key_key,
-	// unique(owner, key) in the spec.
+	// ErrThingOwnerKeyTaken matches (errors.Is) a violation of the unique index on
+	// (owner, key) of things (constraint things_owner_key_key, unique(owner, key) in
+	// the spec).
 	ErrThingOwnerKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_owner_key_key", "unique(owner, key)")
+
+	// ErrThingReferencedByPart matches (errors.Is) a delete or key change of a row of
+	// things that rows of parts still reference (constraint parts_thing_id_fkey,
+	// parts.thing_id.references in the spec).
+	ErrThingReferencedByPart = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table things: enum labels,

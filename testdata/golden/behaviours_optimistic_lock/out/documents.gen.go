@@ -63,13 +63,12 @@ func NewDocumentRepo(db runtime.DBTX) *DocumentRepo {
 }
 
 var (
-	// ErrDocumentIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table documents: constraint documents_pkey, primary_key in the spec.
+	// ErrDocumentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// documents (constraint documents_pkey, primary_key in the spec).
 	ErrDocumentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_pkey", "primary_key")
 
-	// ErrDocumentKeyTaken matches, with errors.Is, the errors that violate the unique
-	// column key of table documents: constraint documents_key_key, key.unique in the
-	// spec.
+	// ErrDocumentKeyTaken matches (errors.Is) a violation of the unique column key of
+	// documents (constraint documents_key_key, key.unique in the spec).
 	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
 )
 

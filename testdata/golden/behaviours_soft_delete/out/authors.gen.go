@@ -54,14 +54,18 @@ func NewAuthorRepo(db runtime.DBTX) *AuthorRepo {
 }
 
 var (
-	// ErrAuthorIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table authors: constraint authors_pkey, primary_key in the spec.
+	// ErrAuthorIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// authors (constraint authors_pkey, primary_key in the spec).
 	ErrAuthorIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_pkey", "primary_key")
 
-	// ErrAuthorEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table authors: constraint authors_email_key, email.unique in the
-	// spec.
+	// ErrAuthorEmailTaken matches (errors.Is) a violation of the unique column email
+	// of authors (constraint authors_email_key, email.unique in the spec).
 	ErrAuthorEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_email_key", "email.unique")
+
+	// ErrAuthorReferencedByPost matches (errors.Is) a delete or key change of a row of
+	// authors that rows of posts still reference (constraint posts_author_id_fkey,
+	// posts.author_id.references in the spec).
+	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table authors: enum labels,

@@ -49,14 +49,18 @@ func NewLabelRepo(db runtime.DBTX) *LabelRepo {
 }
 
 var (
-	// ErrLabelIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table labels: constraint labels_pkey, primary_key in the spec.
+	// ErrLabelIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// labels (constraint labels_pkey, primary_key in the spec).
 	ErrLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_pkey", "primary_key")
 
-	// ErrLabelNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table labels: constraint labels_name_key, name.unique in the
-	// spec.
+	// ErrLabelNameTaken matches (errors.Is) a violation of the unique column name of
+	// labels (constraint labels_name_key, name.unique in the spec).
 	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
+
+	// ErrLabelReferencedByPostLabel matches (errors.Is) a delete or key change of a
+	// row of labels that rows of post_labels still reference (constraint
+	// post_labels_label_id_fkey, post_labels.label_id.references in the spec).
+	ErrLabelReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table labels: enum labels,

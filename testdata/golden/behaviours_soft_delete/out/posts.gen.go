@@ -55,19 +55,24 @@ func NewPostRepo(db runtime.DBTX) *PostRepo {
 }
 
 var (
-	// ErrPostIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table posts: constraint posts_pkey, primary_key in the spec.
+	// ErrPostIDTaken matches (errors.Is) a violation of the primary key (id) of posts
+	// (constraint posts_pkey, primary_key in the spec).
 	ErrPostIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_pkey", "primary_key")
 
-	// ErrPostAuthorIDSlugTaken matches, with errors.Is, the errors that violate the
-	// unique index on (author_id, slug) of table posts: constraint
-	// posts_author_id_slug_key, unique(author_id, slug) in the spec.
+	// ErrPostAuthorIDSlugTaken matches (errors.Is) a violation of the unique index on
+	// (author_id, slug) of posts (constraint posts_author_id_slug_key,
+	// unique(author_id, slug) in the spec).
 	ErrPostAuthorIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_author_id_slug_key", "unique(author_id, slug)")
 
-	// ErrPostAuthorIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key author_id → authors.id of table posts: constraint
-	// posts_author_id_fkey, author_id.references in the spec.
-	ErrPostAuthorIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "posts", "posts_author_id_fkey", "author_id.references")
+	// ErrPostAuthorIDNotFound matches (errors.Is) a write of posts whose author_id
+	// names no row of authors (constraint posts_author_id_fkey, author_id.references
+	// in the spec).
+	ErrPostAuthorIDNotFound = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKMissing)
+
+	// ErrPostReferencedByPostLabel matches (errors.Is) a delete or key change of a row
+	// of posts that rows of post_labels still reference (constraint
+	// post_labels_post_id_fkey, post_labels.post_id.references in the spec).
+	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table posts: enum labels, lengths

@@ -58,19 +58,24 @@ func NewProjectRepo(db runtime.DBTX) *ProjectRepo {
 }
 
 var (
-	// ErrProjectIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table projects: constraint projects_pkey, primary_key in the spec.
+	// ErrProjectIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// projects (constraint projects_pkey, primary_key in the spec).
 	ErrProjectIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_pkey", "primary_key")
 
-	// ErrProjectOrgIDCodeTaken matches, with errors.Is, the errors that violate the
-	// unique index on (org_id, code) of table projects: constraint
-	// projects_org_id_code_key, unique(org_id, code) in the spec.
+	// ErrProjectOrgIDCodeTaken matches (errors.Is) a violation of the unique index on
+	// (org_id, code) of projects (constraint projects_org_id_code_key, unique(org_id,
+	// code) in the spec).
 	ErrProjectOrgIDCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_org_id_code_key", "unique(org_id, code)")
 
-	// ErrProjectOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table projects: constraint
-	// projects_org_id_fkey, org_id.references in the spec.
-	ErrProjectOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "projects", "projects_org_id_fkey", "org_id.references")
+	// ErrProjectOrgIDNotFound matches (errors.Is) a write of projects whose org_id
+	// names no row of orgs (constraint projects_org_id_fkey, org_id.references in the
+	// spec).
+	ErrProjectOrgIDNotFound = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKMissing)
+
+	// ErrProjectReferencedByTask matches (errors.Is) a delete or key change of a row
+	// of projects that rows of tasks still reference (constraint
+	// tasks_project_id_fkey, tasks.project_id.references in the spec).
+	ErrProjectReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table projects: enum labels,

@@ -41,18 +41,23 @@ func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 }
 
 var (
-	// ErrTeamIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table teams: constraint teams_pkey, primary_key in the spec.
+	// ErrTeamIDTaken matches (errors.Is) a violation of the primary key (id) of teams
+	// (constraint teams_pkey, primary_key in the spec).
 	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
 
-	// ErrTeamNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table teams: constraint teams_name_key, name.unique in the spec.
+	// ErrTeamNameTaken matches (errors.Is) a violation of the unique column name of
+	// teams (constraint teams_name_key, name.unique in the spec).
 	ErrTeamNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_name_key", "name.unique")
 
-	// ErrTeamNameNotEmptyCheck matches, with errors.Is, the errors that violate the
-	// not_empty rule of column name of table teams: constraint teams_name_not_empty,
-	// name.not_empty in the spec.
+	// ErrTeamNameNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
+	// of column name of teams (constraint teams_name_not_empty, name.not_empty in the
+	// spec).
 	ErrTeamNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "teams", "teams_name_not_empty", "name.not_empty")
+
+	// ErrTeamReferencedByMember matches (errors.Is) a delete or key change of a row of
+	// teams that rows of members still reference (constraint members_team_id_fkey,
+	// members.team_id.references in the spec).
+	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table teams: enum labels, lengths

@@ -43,9 +43,14 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 }
 
 var (
-	// ErrOrderIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table orders: constraint orders_pkey, primary_key in the spec.
+	// ErrOrderIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// orders (constraint orders_pkey, primary_key in the spec).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+
+	// ErrOrderReferencedByOrderItem matches (errors.Is) a delete or key change of a
+	// row of orders that rows of order_items still reference (constraint
+	// order_items_order_id_fkey, order_items.order_id.references in the spec).
+	ErrOrderReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table orders: enum labels,

@@ -45,15 +45,14 @@ func NewStoreItemRepo(db runtime.DBTX) *StoreItemRepo {
 }
 
 var (
-	// ErrStoreItemIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table store_items: constraint store_items_pkey, primary_key in the
-	// spec.
+	// ErrStoreItemIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// store_items (constraint store_items_pkey, primary_key in the spec).
 	ErrStoreItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store_items", "store_items_pkey", "primary_key")
 
-	// ErrStoreItemStoreIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key store_id → store.id of table store_items: constraint
-	// store_items_store_id_fkey, store_id.references in the spec.
-	ErrStoreItemStoreIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "store_items", "store_items_store_id_fkey", "store_id.references")
+	// ErrStoreItemStoreIDNotFound matches (errors.Is) a write of store_items whose
+	// store_id names no row of store (constraint store_items_store_id_fkey,
+	// store_id.references in the spec).
+	ErrStoreItemStoreIDNotFound = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table store_items: enum labels,

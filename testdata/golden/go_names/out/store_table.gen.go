@@ -52,9 +52,19 @@ func NewShopRepo(db runtime.DBTX) *ShopRepo {
 }
 
 var (
-	// ErrShopIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table store: constraint store_pkey, primary_key in the spec.
+	// ErrShopIDTaken matches (errors.Is) a violation of the primary key (id) of store
+	// (constraint store_pkey, primary_key in the spec).
 	ErrShopIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store", "store_pkey", "primary_key")
+
+	// ErrShopReferencedByStoreItem matches (errors.Is) a delete or key change of a row
+	// of store that rows of store_items still reference (constraint
+	// store_items_store_id_fkey, store_items.store_id.references in the spec).
+	ErrShopReferencedByStoreItem = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKReferenced)
+
+	// ErrShopReferencedByTx matches (errors.Is) a delete or key change of a row of
+	// store that rows of tx still reference (constraint tx_store_id_fkey,
+	// tx.store_id.references in the spec).
+	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table store: enum labels, lengths

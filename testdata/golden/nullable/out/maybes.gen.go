@@ -103,8 +103,8 @@ func NewMaybeRepo(db runtime.DBTX) *MaybeRepo {
 }
 
 var (
-	// ErrMaybeIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table maybes: constraint maybes_pkey, primary_key in the spec.
+	// ErrMaybeIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// maybes (constraint maybes_pkey, primary_key in the spec).
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
 )
 

@@ -59,13 +59,12 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 }
 
 var (
-	// ErrProfileIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table profiles: constraint profiles_pkey, primary_key in the spec.
+	// ErrProfileIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// profiles (constraint profiles_pkey, primary_key in the spec).
 	ErrProfileIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
 
-	// ErrProfileHandleTaken matches, with errors.Is, the errors that violate the
-	// unique column handle of table profiles: constraint profiles_handle_key,
-	// handle.unique in the spec.
+	// ErrProfileHandleTaken matches (errors.Is) a violation of the unique column
+	// handle of profiles (constraint profiles_handle_key, handle.unique in the spec).
 	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
 )
 

@@ -66,14 +66,18 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
+	// (constraint users_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table users: constraint users_email_key, email.unique in the
-	// spec.
+	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
+	// users (constraint users_email_key, email.unique in the spec).
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+
+	// ErrUserReferencedByAccount matches (errors.Is) a delete or key change of a row
+	// of users that rows of accounts still reference (constraint
+	// accounts_user_id_fkey, accounts.user_id.references in the spec).
+	ErrUserReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths

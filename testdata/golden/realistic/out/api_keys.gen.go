@@ -60,20 +60,18 @@ func NewAPIKeyRepo(db runtime.DBTX) *APIKeyRepo {
 }
 
 var (
-	// ErrAPIKeyIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table api_keys: constraint api_keys_pkey, primary_key in the spec.
+	// ErrAPIKeyIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// api_keys (constraint api_keys_pkey, primary_key in the spec).
 	ErrAPIKeyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_pkey", "primary_key")
 
-	// ErrAPIKeyPrefixTaken matches, with errors.Is, the errors that violate the unique
-	// column prefix of table api_keys: constraint api_keys_prefix_key, prefix.unique
-	// in the spec.
+	// ErrAPIKeyPrefixTaken matches (errors.Is) a violation of the unique column prefix
+	// of api_keys (constraint api_keys_prefix_key, prefix.unique in the spec).
 	ErrAPIKeyPrefixTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_prefix_key", "prefix.unique")
 
-	// ErrAPIKeyOrganizationIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key organization_id → organizations.id of table api_keys:
-	// constraint api_keys_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrAPIKeyOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "api_keys", "api_keys_organization_id_fkey", "organization_id.references")
+	// ErrAPIKeyOrganizationIDNotFound matches (errors.Is) a write of api_keys whose
+	// organization_id names no row of organizations (constraint
+	// api_keys_organization_id_fkey, organization_id.references in the spec).
+	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table api_keys: enum labels,

@@ -55,19 +55,18 @@ func NewCartRepo(db runtime.DBTX) *CartRepo {
 }
 
 var (
-	// ErrCartIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table carts: constraint carts_pkey, primary_key in the spec.
+	// ErrCartIDTaken matches (errors.Is) a violation of the primary key (id) of carts
+	// (constraint carts_pkey, primary_key in the spec).
 	ErrCartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_pkey", "primary_key")
 
-	// ErrCartTokenTaken matches, with errors.Is, the errors that violate the unique
-	// column token of table carts: constraint carts_token_key, token.unique in the
-	// spec.
+	// ErrCartTokenTaken matches (errors.Is) a violation of the unique column token of
+	// carts (constraint carts_token_key, token.unique in the spec).
 	ErrCartTokenTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_token_key", "token.unique")
 
-	// ErrCartCustomerIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key customer_id → customers.id of table carts: constraint
-	// carts_customer_id_fkey, customer_id.references in the spec.
-	ErrCartCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "carts", "carts_customer_id_fkey", "customer_id.references")
+	// ErrCartCustomerIDNotFound matches (errors.Is) a write of carts whose customer_id
+	// names no row of customers (constraint carts_customer_id_fkey,
+	// customer_id.references in the spec).
+	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table carts: enum labels, lengths

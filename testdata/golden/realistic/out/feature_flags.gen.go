@@ -58,14 +58,13 @@ func NewFeatureFlagRepo(db runtime.DBTX) *FeatureFlagRepo {
 }
 
 var (
-	// ErrFeatureFlagKeyTaken matches, with errors.Is, the errors that violate the
-	// primary key (key) of table feature_flags: constraint feature_flags_pkey,
-	// primary_key in the spec.
+	// ErrFeatureFlagKeyTaken matches (errors.Is) a violation of the primary key (key)
+	// of feature_flags (constraint feature_flags_pkey, primary_key in the spec).
 	ErrFeatureFlagKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "feature_flags", "feature_flags_pkey", "primary_key")
 
-	// ErrFeatureFlagRolloutCheck matches, with errors.Is, the errors that violate the
-	// check of column rollout (rollout BETWEEN 0 AND 100) of table feature_flags:
-	// constraint feature_flags_rollout_check, rollout.check in the spec.
+	// ErrFeatureFlagRolloutCheck matches (errors.Is) a violation of the check of
+	// column rollout (rollout BETWEEN 0 AND 100) of feature_flags (constraint
+	// feature_flags_rollout_check, rollout.check in the spec).
 	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
 )
 

@@ -59,15 +59,15 @@ func NewInvoiceLineRepo(db runtime.DBTX) *InvoiceLineRepo {
 }
 
 var (
-	// ErrInvoiceLineInvoiceIDLineNoTaken matches, with errors.Is, the errors that
-	// violate the primary key (invoice_id, line_no) of table invoice_lines: constraint
-	// invoice_lines_pkey, primary_key in the spec.
+	// ErrInvoiceLineInvoiceIDLineNoTaken matches (errors.Is) a violation of the
+	// primary key (invoice_id, line_no) of invoice_lines (constraint
+	// invoice_lines_pkey, primary_key in the spec).
 	ErrInvoiceLineInvoiceIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoice_lines", "invoice_lines_pkey", "primary_key")
 
-	// ErrInvoiceLineInvoiceIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key invoice_id → invoices.id of table invoice_lines: constraint
-	// invoice_lines_invoice_id_fkey, invoice_id.references in the spec.
-	ErrInvoiceLineInvoiceIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references")
+	// ErrInvoiceLineInvoiceIDNotFound matches (errors.Is) a write of invoice_lines
+	// whose invoice_id names no row of invoices (constraint
+	// invoice_lines_invoice_id_fkey, invoice_id.references in the spec).
+	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table invoice_lines: enum labels,

@@ -79,31 +79,38 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 }
 
 var (
-	// ErrInvoiceIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table invoices: constraint invoices_pkey, primary_key in the spec.
+	// ErrInvoiceIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// invoices (constraint invoices_pkey, primary_key in the spec).
 	ErrInvoiceIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
 
-	// ErrInvoiceNumberTaken matches, with errors.Is, the errors that violate the
-	// unique column number of table invoices: constraint invoices_number_key,
-	// number.unique in the spec.
+	// ErrInvoiceNumberTaken matches (errors.Is) a violation of the unique column
+	// number of invoices (constraint invoices_number_key, number.unique in the spec).
 	ErrInvoiceNumberTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_number_key", "number.unique")
 
-	// ErrInvoiceOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table invoices:
-	// constraint invoices_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrInvoiceOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_organization_id_fkey", "organization_id.references")
+	// ErrInvoiceOrganizationIDNotFound matches (errors.Is) a write of invoices whose
+	// organization_id names no row of organizations (constraint
+	// invoices_organization_id_fkey, organization_id.references in the spec).
+	ErrInvoiceOrganizationIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrInvoiceSubscriptionIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key subscription_id → subscriptions.id of table invoices:
-	// constraint invoices_subscription_id_fkey, subscription_id.references in the
-	// spec.
-	ErrInvoiceSubscriptionIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_subscription_id_fkey", "subscription_id.references")
+	// ErrInvoiceSubscriptionIDNotFound matches (errors.Is) a write of invoices whose
+	// subscription_id names no row of subscriptions (constraint
+	// invoices_subscription_id_fkey, subscription_id.references in the spec).
+	ErrInvoiceSubscriptionIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKMissing)
 
-	// ErrInvoiceCouponCodeNotFound matches, with errors.Is, the errors that violate
-	// the foreign key coupon_code → coupons.code of table invoices: constraint
-	// invoices_coupon_code_fkey, coupon_code.references in the spec.
-	ErrInvoiceCouponCodeNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_coupon_code_fkey", "coupon_code.references")
+	// ErrInvoiceCouponCodeNotFound matches (errors.Is) a write of invoices whose
+	// coupon_code names no row of coupons (constraint invoices_coupon_code_fkey,
+	// coupon_code.references in the spec).
+	ErrInvoiceCouponCodeNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKMissing)
+
+	// ErrInvoiceReferencedByInvoiceLine matches (errors.Is) a delete or key change of
+	// a row of invoices that rows of invoice_lines still reference (constraint
+	// invoice_lines_invoice_id_fkey, invoice_lines.invoice_id.references in the spec).
+	ErrInvoiceReferencedByInvoiceLine = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
+
+	// ErrInvoiceReferencedByPayment matches (errors.Is) a delete or key change of a
+	// row of invoices that rows of payments still reference (constraint
+	// payments_invoice_id_fkey, payments.invoice_id.references in the spec).
+	ErrInvoiceReferencedByPayment = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table invoices: enum labels,

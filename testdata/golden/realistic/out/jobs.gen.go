@@ -61,8 +61,8 @@ func NewJobRepo(db runtime.DBTX) *JobRepo {
 }
 
 var (
-	// ErrJobIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table jobs: constraint jobs_pkey, primary_key in the spec.
+	// ErrJobIDTaken matches (errors.Is) a violation of the primary key (id) of jobs
+	// (constraint jobs_pkey, primary_key in the spec).
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
 )
 

@@ -56,15 +56,14 @@ func NewNotificationRepo(db runtime.DBTX) *NotificationRepo {
 }
 
 var (
-	// ErrNotificationIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table notifications: constraint notifications_pkey,
-	// primary_key in the spec.
+	// ErrNotificationIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of notifications (constraint notifications_pkey, primary_key in the spec).
 	ErrNotificationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notifications", "notifications_pkey", "primary_key")
 
-	// ErrNotificationUserIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key user_id → users.id of table notifications: constraint
-	// notifications_user_id_fkey, user_id.references in the spec.
-	ErrNotificationUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "notifications", "notifications_user_id_fkey", "user_id.references")
+	// ErrNotificationUserIDNotFound matches (errors.Is) a write of notifications whose
+	// user_id names no row of users (constraint notifications_user_id_fkey,
+	// user_id.references in the spec).
+	ErrNotificationUserIDNotFound = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table notifications: enum labels,

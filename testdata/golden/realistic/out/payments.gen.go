@@ -61,19 +61,24 @@ func NewPaymentRepo(db runtime.DBTX) *PaymentRepo {
 }
 
 var (
-	// ErrPaymentIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table payments: constraint payments_pkey, primary_key in the spec.
+	// ErrPaymentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// payments (constraint payments_pkey, primary_key in the spec).
 	ErrPaymentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "payments", "payments_pkey", "primary_key")
 
-	// ErrPaymentAmountCheck matches, with errors.Is, the errors that violate the check
-	// of column amount (amount > 0) of table payments: constraint
-	// payments_amount_check, amount.check in the spec.
+	// ErrPaymentAmountCheck matches (errors.Is) a violation of the check of column
+	// amount (amount > 0) of payments (constraint payments_amount_check, amount.check
+	// in the spec).
 	ErrPaymentAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "payments", "payments_amount_check", "amount.check")
 
-	// ErrPaymentInvoiceIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key invoice_id → invoices.id of table payments: constraint
-	// payments_invoice_id_fkey, invoice_id.references in the spec.
-	ErrPaymentInvoiceIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "payments", "payments_invoice_id_fkey", "invoice_id.references")
+	// ErrPaymentInvoiceIDNotFound matches (errors.Is) a write of payments whose
+	// invoice_id names no row of invoices (constraint payments_invoice_id_fkey,
+	// invoice_id.references in the spec).
+	ErrPaymentInvoiceIDNotFound = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
+
+	// ErrPaymentReferencedByRefund matches (errors.Is) a delete or key change of a row
+	// of payments that rows of refunds still reference (constraint
+	// refunds_payment_id_fkey, refunds.payment_id.references in the spec).
+	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table payments: enum labels,

@@ -56,19 +56,19 @@ func NewReturnRepo(db runtime.DBTX) *ReturnRepo {
 }
 
 var (
-	// ErrReturnIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table returns: constraint returns_pkey, primary_key in the spec.
+	// ErrReturnIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// returns (constraint returns_pkey, primary_key in the spec).
 	ErrReturnIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "returns", "returns_pkey", "primary_key")
 
-	// ErrReturnOrderIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key order_id → orders.id of table returns: constraint
-	// returns_order_id_fkey, order_id.references in the spec.
-	ErrReturnOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "returns", "returns_order_id_fkey", "order_id.references")
+	// ErrReturnOrderIDNotFound matches (errors.Is) a write of returns whose order_id
+	// names no row of orders (constraint returns_order_id_fkey, order_id.references in
+	// the spec).
+	ErrReturnOrderIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKMissing)
 
-	// ErrReturnRefundIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key refund_id → refunds.id of table returns: constraint
-	// returns_refund_id_fkey, refund_id.references in the spec.
-	ErrReturnRefundIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "returns", "returns_refund_id_fkey", "refund_id.references")
+	// ErrReturnRefundIDNotFound matches (errors.Is) a write of returns whose refund_id
+	// names no row of refunds (constraint returns_refund_id_fkey, refund_id.references
+	// in the spec).
+	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table returns: enum labels,

@@ -54,14 +54,14 @@ func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 }
 
 var (
-	// ErrSessionIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table sessions: constraint sessions_pkey, primary_key in the spec.
+	// ErrSessionIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// sessions (constraint sessions_pkey, primary_key in the spec).
 	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
 
-	// ErrSessionUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table sessions: constraint
-	// sessions_user_id_fkey, user_id.references in the spec.
-	ErrSessionUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "sessions", "sessions_user_id_fkey", "user_id.references")
+	// ErrSessionUserIDNotFound matches (errors.Is) a write of sessions whose user_id
+	// names no row of users (constraint sessions_user_id_fkey, user_id.references in
+	// the spec).
+	ErrSessionUserIDNotFound = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table sessions: enum labels,

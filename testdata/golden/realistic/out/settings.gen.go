@@ -52,16 +52,15 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 }
 
 var (
-	// ErrSettingOrganizationIDKeyTaken matches, with errors.Is, the errors that
-	// violate the primary key (organization_id, key) of table settings: constraint
-	// settings_pkey, primary_key in the spec.
+	// ErrSettingOrganizationIDKeyTaken matches (errors.Is) a violation of the primary
+	// key (organization_id, key) of settings (constraint settings_pkey, primary_key in
+	// the spec).
 	ErrSettingOrganizationIDKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
 
-	// ErrSettingOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table settings:
-	// constraint settings_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrSettingOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "settings", "settings_organization_id_fkey", "organization_id.references")
+	// ErrSettingOrganizationIDNotFound matches (errors.Is) a write of settings whose
+	// organization_id names no row of organizations (constraint
+	// settings_organization_id_fkey, organization_id.references in the spec).
+	ErrSettingOrganizationIDNotFound = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table settings: enum labels,

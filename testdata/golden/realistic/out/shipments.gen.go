@@ -61,24 +61,30 @@ func NewShipmentRepo(db runtime.DBTX) *ShipmentRepo {
 }
 
 var (
-	// ErrShipmentIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table shipments: constraint shipments_pkey, primary_key in the spec.
+	// ErrShipmentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// shipments (constraint shipments_pkey, primary_key in the spec).
 	ErrShipmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_pkey", "primary_key")
 
-	// ErrShipmentTrackingNoTaken matches, with errors.Is, the errors that violate the
-	// unique column tracking_no of table shipments: constraint
-	// shipments_tracking_no_key, tracking_no.unique in the spec.
+	// ErrShipmentTrackingNoTaken matches (errors.Is) a violation of the unique column
+	// tracking_no of shipments (constraint shipments_tracking_no_key,
+	// tracking_no.unique in the spec).
 	ErrShipmentTrackingNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_tracking_no_key", "tracking_no.unique")
 
-	// ErrShipmentOrderIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key order_id → orders.id of table shipments: constraint
-	// shipments_order_id_fkey, order_id.references in the spec.
-	ErrShipmentOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipments", "shipments_order_id_fkey", "order_id.references")
+	// ErrShipmentOrderIDNotFound matches (errors.Is) a write of shipments whose
+	// order_id names no row of orders (constraint shipments_order_id_fkey,
+	// order_id.references in the spec).
+	ErrShipmentOrderIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKMissing)
 
-	// ErrShipmentWarehouseIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key warehouse_id → warehouses.id of table shipments: constraint
-	// shipments_warehouse_id_fkey, warehouse_id.references in the spec.
-	ErrShipmentWarehouseIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipments", "shipments_warehouse_id_fkey", "warehouse_id.references")
+	// ErrShipmentWarehouseIDNotFound matches (errors.Is) a write of shipments whose
+	// warehouse_id names no row of warehouses (constraint shipments_warehouse_id_fkey,
+	// warehouse_id.references in the spec).
+	ErrShipmentWarehouseIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
+
+	// ErrShipmentReferencedByShipmentItem matches (errors.Is) a delete or key change
+	// of a row of shipments that rows of shipment_items still reference (constraint
+	// shipment_items_shipment_id_fkey, shipment_items.shipment_id.references in the
+	// spec).
+	ErrShipmentReferencedByShipmentItem = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table shipments: enum labels,

@@ -66,16 +66,15 @@ func NewWebhookDeliveryRepo(db runtime.DBTX) *WebhookDeliveryRepo {
 }
 
 var (
-	// ErrWebhookDeliveryIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table webhook_deliveries: constraint
-	// webhook_deliveries_pkey, primary_key in the spec.
+	// ErrWebhookDeliveryIDTaken matches (errors.Is) a violation of the primary key
+	// (id) of webhook_deliveries (constraint webhook_deliveries_pkey, primary_key in
+	// the spec).
 	ErrWebhookDeliveryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhook_deliveries", "webhook_deliveries_pkey", "primary_key")
 
-	// ErrWebhookDeliveryWebhookIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key webhook_id → webhooks.id of table webhook_deliveries:
-	// constraint webhook_deliveries_webhook_id_fkey, webhook_id.references in the
-	// spec.
-	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references")
+	// ErrWebhookDeliveryWebhookIDNotFound matches (errors.Is) a write of
+	// webhook_deliveries whose webhook_id names no row of webhooks (constraint
+	// webhook_deliveries_webhook_id_fkey, webhook_id.references in the spec).
+	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table webhook_deliveries: enum

@@ -45,14 +45,19 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 }
 
 var (
-	// ErrEmployeeIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table employees: constraint employees_pkey, primary_key in the spec.
+	// ErrEmployeeIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// employees (constraint employees_pkey, primary_key in the spec).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
 
-	// ErrEmployeeManagerIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key manager_id → employees.id of table employees: constraint
-	// employees_manager_id_fkey, manager_id.references in the spec.
-	ErrEmployeeManagerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_manager_id_fkey", "manager_id.references")
+	// ErrEmployeeManagerIDNotFound matches (errors.Is) a write of employees whose
+	// manager_id names no row of employees (constraint employees_manager_id_fkey,
+	// manager_id.references in the spec).
+	ErrEmployeeManagerIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKMissing)
+
+	// ErrEmployeeReferencedByEmployee matches (errors.Is) a delete or key change of a
+	// row of employees that rows of employees still reference (constraint
+	// employees_manager_id_fkey, employees.manager_id.references in the spec).
+	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table employees: enum labels,

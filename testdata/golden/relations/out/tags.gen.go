@@ -40,9 +40,14 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 }
 
 var (
-	// ErrTagIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table tags: constraint tags_pkey, primary_key in the spec.
+	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
+	// (constraint tags_pkey, primary_key in the spec).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+
+	// ErrTagReferencedByUserTag matches (errors.Is) a delete or key change of a row of
+	// tags that rows of user_tags still reference (constraint user_tags_tag_id_fkey,
+	// user_tags.tag_id.references in the spec).
+	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table tags: enum labels, lengths

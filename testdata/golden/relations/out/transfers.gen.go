@@ -52,20 +52,19 @@ func NewTransferRepo(db runtime.DBTX) *TransferRepo {
 }
 
 var (
-	// ErrTransferIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table transfers: constraint transfers_pkey, primary_key in the spec.
+	// ErrTransferIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// transfers (constraint transfers_pkey, primary_key in the spec).
 	ErrTransferIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transfers", "transfers_pkey", "primary_key")
 
-	// ErrTransferFromAccountIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key from_account_id → accounts.id of table transfers:
-	// constraint transfers_from_account_id_fkey, from_account_id.references in the
-	// spec.
-	ErrTransferFromAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transfers", "transfers_from_account_id_fkey", "from_account_id.references")
+	// ErrTransferFromAccountIDNotFound matches (errors.Is) a write of transfers whose
+	// from_account_id names no row of accounts (constraint
+	// transfers_from_account_id_fkey, from_account_id.references in the spec).
+	ErrTransferFromAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
 
-	// ErrTransferToAccountIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key to_account_id → accounts.id of table transfers: constraint
-	// transfers_to_account_id_fkey, to_account_id.references in the spec.
-	ErrTransferToAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transfers", "transfers_to_account_id_fkey", "to_account_id.references")
+	// ErrTransferToAccountIDNotFound matches (errors.Is) a write of transfers whose
+	// to_account_id names no row of accounts (constraint transfers_to_account_id_fkey,
+	// to_account_id.references in the spec).
+	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table transfers: enum labels,

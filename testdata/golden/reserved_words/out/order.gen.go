@@ -53,15 +53,13 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 }
 
 var (
-	// ErrOrderTypeFuncTaken matches, with errors.Is, the errors that violate the
-	// primary key (type, func) of table order: constraint order_pkey, primary_key in
-	// the spec.
+	// ErrOrderTypeFuncTaken matches (errors.Is) a violation of the primary key (type,
+	// func) of order (constraint order_pkey, primary_key in the spec).
 	ErrOrderTypeFuncTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order", "order_pkey", "primary_key")
 
-	// ErrOrderUserNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user → user.id of table order: constraint order_user_fkey,
-	// user.references in the spec.
-	ErrOrderUserNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order", "order_user_fkey", "user.references")
+	// ErrOrderUserNotFound matches (errors.Is) a write of order whose user names no
+	// row of user (constraint order_user_fkey, user.references in the spec).
+	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table order: enum labels, lengths

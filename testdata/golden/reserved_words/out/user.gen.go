@@ -52,9 +52,14 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table user: constraint user_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of user
+	// (constraint user_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user", "user_pkey", "primary_key")
+
+	// ErrUserReferencedByOrder matches (errors.Is) a delete or key change of a row of
+	// user that rows of order still reference (constraint order_user_fkey,
+	// order.user.references in the spec).
+	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table user: enum labels, lengths

@@ -64,8 +64,8 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 )
 

@@ -45,8 +45,8 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 }
 
 var (
-	// ErrCounterIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table counters: constraint counters_pkey, primary_key in the spec.
+	// ErrCounterIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// counters (constraint counters_pkey, primary_key in the spec).
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 

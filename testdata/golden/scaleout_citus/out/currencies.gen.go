@@ -46,10 +46,19 @@ func NewCurrencyRepo(db runtime.DBTX) *CurrencyRepo {
 }
 
 var (
-	// ErrCurrencyCodeTaken matches, with errors.Is, the errors that violate the
-	// primary key (code) of table currencies: constraint currencies_pkey, primary_key
-	// in the spec.
+	// ErrCurrencyCodeTaken matches (errors.Is) a violation of the primary key (code)
+	// of currencies (constraint currencies_pkey, primary_key in the spec).
 	ErrCurrencyCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "currencies", "currencies_pkey", "primary_key")
+
+	// ErrCurrencyReferencedByPrice matches (errors.Is) a delete or key change of a row
+	// of currencies that rows of prices still reference (constraint
+	// prices_currency_fkey, prices.currency.references in the spec).
+	ErrCurrencyReferencedByPrice = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKReferenced)
+
+	// ErrCurrencyReferencedByInvoice matches (errors.Is) a delete or key change of a
+	// row of currencies that rows of invoices still reference (constraint
+	// invoices_currency_fkey, invoices.currency.references in the spec).
+	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table currencies: enum labels,

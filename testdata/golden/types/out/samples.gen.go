@@ -131,8 +131,8 @@ func NewSampleRepo(db runtime.DBTX) *SampleRepo {
 }
 
 var (
-	// ErrSampleIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table samples: constraint samples_pkey, primary_key in the spec.
+	// ErrSampleIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// samples (constraint samples_pkey, primary_key in the spec).
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
 )
 
