@@ -482,7 +482,9 @@ func (b *builder) buildReferencedSentinels(t *ir.Table) {
 			keys[c.References.Table]++
 		}
 	}
-	acts := func(action string) bool { return action == "cascade" || action == "set null" || action == "set default" }
+	acts := func(action string) bool {
+		return action == "cascade" || action == "set null" || action == "set default"
+	}
 	for _, k := range t.Constraints {
 		if k.Kind != ir.ForeignKeyConstraint || k.Referenced {
 			continue
