@@ -170,6 +170,7 @@ LIMIT $2`
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
+		Op: "transactions.List", Table: "transactions",
 		First: sqlTransactionsListFirst,
 		After: sqlTransactionsListAfter,
 		Scan:  scanTransaction,

@@ -253,6 +253,17 @@ func wrapErrOf(t *ir.Table, method string, err jen.Code) *jen.Statement {
 	return jen.Id("wrapErr").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
 }
 
+// pageFields are the fields of a runtime.Keyset or runtime.Offset that
+// name the method, on one line: its op and table, and the tenant of the
+// call when the method is scoped to one.
+func pageFields(t *ir.Table, method string, scoped bool) jen.Code {
+	kv := []jen.Code{field("Op", jen.Lit(t.Op+"."+method)), field("Table", jen.Lit(t.SQLName))}
+	if scoped {
+		kv = append(kv, field("Tenant", jen.Id("tenant")))
+	}
+	return jen.Custom(jen.Options{Separator: ", "}, kv...)
+}
+
 // inline renders a block on one line, for short function literals:
 // func(n *NewUser) any { return &n.Email }.
 func inline(code ...jen.Code) *jen.Statement {

@@ -351,6 +351,7 @@ func genList(f *jen.File, t *ir.Table) {
 		keys = append(keys, jen.Id("v").Dot(c.Field))
 	}
 	kv := []jen.Code{
+		pageFields(t, "List", scoped),
 		field("First", stmtExpr(first)),
 		field("After", stmtExpr(after)),
 	}

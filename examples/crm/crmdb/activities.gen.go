@@ -225,6 +225,7 @@ func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Activity]{
+		Op: "activities.List", Table: "activities", Tenant: tenant,
 		First: sqlActivitiesListFirst,
 		After: sqlActivitiesListAfter,
 		Tail:  []any{tenant},

@@ -237,6 +237,7 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Contact]{
+		Op: "contacts.List", Table: "contacts", Tenant: tenant,
 		First: sqlContactsListFirst,
 		After: sqlContactsListAfter,
 		Tail:  []any{tenant},

@@ -185,6 +185,7 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	var customerID uuid.UUID
 	var tagID uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[CustomerTag]{
+		Op: "customer_tags.List", Table: "customer_tags", Tenant: tenant,
 		First: sqlCustomerTagsListFirst,
 		After: sqlCustomerTagsListAfter,
 		Tail:  []any{tenant},

@@ -277,6 +277,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
+		Op: "customers.List", Table: "customers", Tenant: tenant,
 		First: sqlCustomersListFirst,
 		After: sqlCustomersListAfter,
 		Tail:  []any{tenant},
@@ -712,6 +713,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	var k0 string
 	var k1 uuid.UUID
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
+		Op: "customers.SearchByName", Table: "customers", Tenant: tenant,
 		First: sqlCustomersSearchByName,
 		After: sqlCustomersSearchByNameAfter,
 		Args:  []any{pattern, tenant},

@@ -254,6 +254,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Deal]{
+		Op: "deals.List", Table: "deals", Tenant: tenant,
 		First: sqlDealsListFirst,
 		After: sqlDealsListAfter,
 		Tail:  []any{tenant},

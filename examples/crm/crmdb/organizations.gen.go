@@ -248,6 +248,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Organization]{
+		Op: "organizations.List", Table: "organizations", Tenant: tenant,
 		First: sqlOrganizationsListFirst,
 		After: sqlOrganizationsListAfter,
 		Tail:  []any{tenant},

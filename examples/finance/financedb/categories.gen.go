@@ -176,6 +176,7 @@ LIMIT $2`
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
+		Op: "categories.List", Table: "categories",
 		First: sqlCategoriesListFirst,
 		After: sqlCategoriesListAfter,
 		Scan:  scanCategory,

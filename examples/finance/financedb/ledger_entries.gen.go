@@ -182,6 +182,7 @@ LIMIT $2`
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
+		Op: "ledger_entries.List", Table: "ledger_entries",
 		First: sqlLedgerEntriesListFirst,
 		After: sqlLedgerEntriesListAfter,
 		Scan:  scanLedgerEntry,
@@ -551,6 +552,7 @@ func (r *LedgerEntryRepo) History(ctx context.Context, p HistoryParams, page run
 	var k0 time.Time
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
+		Op: "ledger_entries.History", Table: "ledger_entries",
 		First: sqlLedgerEntriesHistory[mask],
 		After: sqlLedgerEntriesHistoryAfter[mask],
 		Args:  args,

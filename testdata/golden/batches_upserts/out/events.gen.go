@@ -186,6 +186,7 @@ LIMIT $2`
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
+		Op: "events.List", Table: "events",
 		First: sqlEventsListFirst,
 		After: sqlEventsListAfter,
 		Scan:  scanEvent,

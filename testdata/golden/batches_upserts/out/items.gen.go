@@ -188,6 +188,7 @@ LIMIT $2`
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
+		Op: "items.List", Table: "items",
 		First: sqlItemsListFirst,
 		After: sqlItemsListAfter,
 		Scan:  scanItem,

@@ -138,6 +138,7 @@ LIMIT $2`
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
+		Op: "slots.List", Table: "slots",
 		First: sqlSlotsListFirst,
 		After: sqlSlotsListAfter,
 		Scan:  scanSlot,

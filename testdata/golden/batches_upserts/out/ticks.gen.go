@@ -125,6 +125,7 @@ LIMIT $2`
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
+		Op: "ticks.List", Table: "ticks",
 		First: sqlTicksListFirst,
 		After: sqlTicksListAfter,
 		Scan:  scanTick,

@@ -201,6 +201,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted),
 		After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted),
 		Scan:  scanAccount,

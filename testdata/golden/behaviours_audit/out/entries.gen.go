@@ -157,6 +157,7 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	var accountID int64
 	var seq int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.List", Table: "entries",
 		First: sqlEntriesListFirst,
 		After: sqlEntriesListAfter,
 		Scan:  scanEntry,

@@ -138,6 +138,7 @@ LIMIT $2`
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
+		Op: "notes.List", Table: "notes",
 		First: sqlNotesListFirst,
 		After: sqlNotesListAfter,
 		Scan:  scanNote,

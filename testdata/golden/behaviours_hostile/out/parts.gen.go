@@ -169,6 +169,7 @@ func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Part]{
+		Op: "parts.List", Table: "parts", Tenant: tenant,
 		First: sqlPartsListFirst,
 		After: sqlPartsListAfter,
 		Tail:  []any{tenant},

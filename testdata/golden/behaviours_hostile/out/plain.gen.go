@@ -151,6 +151,7 @@ LIMIT $2`
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
+		Op: "plain.List", Table: "plain",
 		First: sqlPlainListFirst,
 		After: sqlPlainListAfter,
 		Scan:  scanPlain,

@@ -267,6 +267,7 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Thing]{
+		Op: "things.List", Table: "things", Tenant: tenant,
 		First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted),
 		After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted),
 		Tail:  []any{tenant},

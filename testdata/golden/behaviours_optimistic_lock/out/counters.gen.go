@@ -135,6 +135,7 @@ LIMIT $2`
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
+		Op: "counters.List", Table: "counters",
 		First: sqlCountersListFirst,
 		After: sqlCountersListAfter,
 		Scan:  scanCounter,

@@ -153,6 +153,7 @@ LIMIT $2`
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Document]{
+		Op: "documents.List", Table: "documents",
 		First: sqlDocumentsListFirst,
 		After: sqlDocumentsListAfter,
 		Scan:  scanDocument,

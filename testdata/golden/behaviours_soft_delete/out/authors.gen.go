@@ -188,6 +188,7 @@ LIMIT $2`
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
+		Op: "authors.List", Table: "authors",
 		First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted),
 		After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted),
 		Scan:  scanAuthor,

@@ -183,6 +183,7 @@ LIMIT $2`
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
+		Op: "labels.List", Table: "labels",
 		First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted),
 		After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted),
 		Scan:  scanLabel,

@@ -141,6 +141,7 @@ func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var postID int64
 	var labelID int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PostLabel]{
+		Op: "post_labels.List", Table: "post_labels",
 		First: sqlPostLabelsListFirst,
 		After: sqlPostLabelsListAfter,
 		Scan:  scanPostLabel,

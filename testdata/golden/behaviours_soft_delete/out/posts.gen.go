@@ -195,6 +195,7 @@ LIMIT $2`
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
+		Op: "posts.List", Table: "posts",
 		First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted),
 		After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted),
 		Scan:  scanPost,

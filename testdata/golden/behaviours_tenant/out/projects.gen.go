@@ -225,6 +225,7 @@ func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
+		Op: "projects.List", Table: "projects", Tenant: tenant,
 		First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted),
 		After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted),
 		Tail:  []any{tenant},
@@ -615,6 +616,7 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 	var k0 string
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
+		Op: "projects.Page", Table: "projects", Tenant: tenant,
 		First: sqlProjectsPage,
 		After: sqlProjectsPageAfter,
 		Args:  []any{tenant},

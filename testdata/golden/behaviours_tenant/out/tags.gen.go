@@ -183,6 +183,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
+		Op: "tags.List", Table: "tags", Tenant: tenant,
 		First: sqlTagsListFirst,
 		After: sqlTagsListAfter,
 		Tail:  []any{tenant},

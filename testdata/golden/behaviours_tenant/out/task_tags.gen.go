@@ -182,6 +182,7 @@ func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var taskID int64
 	var tagID int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[TaskTag]{
+		Op: "task_tags.List", Table: "task_tags", Tenant: tenant,
 		First: sqlTaskTagsListFirst,
 		After: sqlTaskTagsListAfter,
 		Tail:  []any{tenant},

@@ -196,6 +196,7 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Task]{
+		Op: "tasks.List", Table: "tasks", Tenant: tenant,
 		First: sqlTasksListFirst,
 		After: sqlTasksListAfter,
 		Tail:  []any{tenant},

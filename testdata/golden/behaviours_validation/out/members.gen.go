@@ -494,6 +494,7 @@ LIMIT $2`
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
+		Op: "members.List", Table: "members",
 		First: sqlMembersListFirst,
 		After: sqlMembersListAfter,
 		Scan:  scanMember,

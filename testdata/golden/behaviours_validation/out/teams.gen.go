@@ -158,6 +158,7 @@ LIMIT $2`
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
+		Op: "teams.List", Table: "teams",
 		First: sqlTeamsListFirst,
 		After: sqlTeamsListAfter,
 		Scan:  scanTeam,

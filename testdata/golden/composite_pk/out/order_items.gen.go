@@ -168,6 +168,7 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var orderID int32
 	var sku string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderItem]{
+		Op: "order_items.List", Table: "order_items",
 		First: sqlOrderItemsListFirst,
 		After: sqlOrderItemsListAfter,
 		Scan:  scanOrderItem,

@@ -140,6 +140,7 @@ LIMIT $2`
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
+		Op: "companies.List", Table: "companies",
 		First: sqlCompaniesListFirst,
 		After: sqlCompaniesListAfter,
 		Scan:  scanCompany,

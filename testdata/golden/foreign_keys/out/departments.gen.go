@@ -149,6 +149,7 @@ LIMIT $2`
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
+		Op: "departments.List", Table: "departments",
 		First: sqlDepartmentsListFirst,
 		After: sqlDepartmentsListAfter,
 		Scan:  scanDepartment,

@@ -174,6 +174,7 @@ LIMIT $2`
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
+		Op: "employees.List", Table: "employees",
 		First: sqlEmployeesListFirst,
 		After: sqlEmployeesListAfter,
 		Scan:  scanEmployee,

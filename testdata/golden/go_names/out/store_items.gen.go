@@ -136,6 +136,7 @@ LIMIT $2`
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
+		Op: "store_items.List", Table: "store_items",
 		First: sqlStoreItemsListFirst,
 		After: sqlStoreItemsListAfter,
 		Scan:  scanStoreItem,

@@ -159,6 +159,7 @@ LIMIT $2`
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
+		Op: "store.List", Table: "store",
 		First: sqlShopsListFirst,
 		After: sqlShopsListAfter,
 		Scan:  scanShop,

@@ -134,6 +134,7 @@ LIMIT $2`
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
+		Op: "tx.List", Table: "tx",
 		First: sqlTxListFirst,
 		After: sqlTxListAfter,
 		Scan:  scanTx,

@@ -217,6 +217,7 @@ LIMIT $2`
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
+		Op: "maybes.List", Table: "maybes",
 		First: sqlMaybesListFirst,
 		After: sqlMaybesListAfter,
 		Scan:  scanMaybe,

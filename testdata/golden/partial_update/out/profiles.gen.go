@@ -165,6 +165,7 @@ LIMIT $2`
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
+		Op: "profiles.List", Table: "profiles",
 		First: sqlProfilesListFirst,
 		After: sqlProfilesListAfter,
 		Scan:  scanProfile,

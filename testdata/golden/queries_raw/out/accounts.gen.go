@@ -190,6 +190,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts", Tenant: tenant,
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Tail:  []any{tenant},

@@ -137,6 +137,7 @@ LIMIT $2`
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
+		Op: "orgs.List", Table: "orgs",
 		First: sqlOrgsListFirst,
 		After: sqlOrgsListAfter,
 		Scan:  scanOrg,

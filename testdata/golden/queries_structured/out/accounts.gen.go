@@ -175,6 +175,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Scan:  scanAccount,
@@ -416,6 +417,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 	var k1 decimal.Decimal
 	var k2 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.ForUser", Table: "accounts",
 		First: sqlAccountsForUser[mask],
 		After: sqlAccountsForUserAfter[mask],
 		Args:  args,
@@ -477,7 +479,12 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 		args = append(args, p.Currencies.Value)
 	}
 	args = append(args, p.MinBalance)
-	pg, err := runtime.OffsetPage(ctx, r.db, page, sqlAccountsRichest[mask], args, scanAccount)
+	pg, err := runtime.OffsetPage(ctx, r.db, page, runtime.Offset[Account]{
+		Op: "accounts.Richest", Table: "accounts",
+		SQL:  sqlAccountsRichest[mask],
+		Args: args,
+		Scan: scanAccount,
+	})
 	return pg, wrapErr(err, "accounts.Richest", "accounts")
 }
 

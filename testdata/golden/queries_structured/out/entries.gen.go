@@ -156,6 +156,7 @@ LIMIT $2`
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.List", Table: "entries",
 		First: sqlEntriesListFirst,
 		After: sqlEntriesListAfter,
 		Scan:  scanEntry,
@@ -335,6 +336,7 @@ LIMIT $3`
 func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var k0 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.Ledger", Table: "entries",
 		First: sqlEntriesLedger,
 		After: sqlEntriesLedgerAfter,
 		Args:  []any{accountID},
@@ -387,6 +389,7 @@ func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.Pag
 	var k0 time.Time
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.Recent", Table: "entries",
 		First: sqlEntriesRecent,
 		After: sqlEntriesRecentAfter,
 		Args:  []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds},

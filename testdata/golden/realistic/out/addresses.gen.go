@@ -189,6 +189,7 @@ LIMIT $2`
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
+		Op: "addresses.List", Table: "addresses",
 		First: sqlAddressesListFirst,
 		After: sqlAddressesListAfter,
 		Scan:  scanAddress,

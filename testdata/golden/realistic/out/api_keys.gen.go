@@ -172,6 +172,7 @@ LIMIT $2`
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
+		Op: "api_keys.List", Table: "api_keys",
 		First: sqlAPIKeysListFirst,
 		After: sqlAPIKeysListAfter,
 		Scan:  scanAPIKey,

@@ -166,6 +166,7 @@ LIMIT $2`
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
+		Op: "carts.List", Table: "carts",
 		First: sqlCartsListFirst,
 		After: sqlCartsListAfter,
 		Scan:  scanCart,

@@ -165,6 +165,7 @@ LIMIT $2`
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
+		Op: "coupons.List", Table: "coupons",
 		First: sqlCouponsListFirst,
 		After: sqlCouponsListAfter,
 		Scan:  scanCoupon,

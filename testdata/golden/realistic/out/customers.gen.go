@@ -192,6 +192,7 @@ LIMIT $2`
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
+		Op: "customers.List", Table: "customers",
 		First: sqlCustomersListFirst,
 		After: sqlCustomersListAfter,
 		Scan:  scanCustomer,

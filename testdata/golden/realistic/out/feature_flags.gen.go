@@ -162,6 +162,7 @@ LIMIT $2`
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FeatureFlag]{
+		Op: "feature_flags.List", Table: "feature_flags",
 		First: sqlFeatureFlagsListFirst,
 		After: sqlFeatureFlagsListAfter,
 		Scan:  scanFeatureFlag,

@@ -160,6 +160,7 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var warehouseID int16
 	var variantID uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Inventory]{
+		Op: "inventory.List", Table: "inventory",
 		First: sqlInventoryListFirst,
 		After: sqlInventoryListAfter,
 		Scan:  scanInventory,

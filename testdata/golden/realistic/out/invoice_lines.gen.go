@@ -153,6 +153,7 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	var invoiceID uuid.UUID
 	var lineNo int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[InvoiceLine]{
+		Op: "invoice_lines.List", Table: "invoice_lines",
 		First: sqlInvoiceLinesListFirst,
 		After: sqlInvoiceLinesListAfter,
 		Scan:  scanInvoiceLine,

@@ -235,6 +235,7 @@ LIMIT $2`
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
+		Op: "invoices.List", Table: "invoices",
 		First: sqlInvoicesListFirst,
 		After: sqlInvoicesListAfter,
 		Scan:  scanInvoice,

@@ -164,6 +164,7 @@ LIMIT $2`
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
+		Op: "jobs.List", Table: "jobs",
 		First: sqlJobsListFirst,
 		After: sqlJobsListAfter,
 		Scan:  scanJob,

@@ -170,6 +170,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	var organizationID uuid.UUID
 	var userID uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
+		Op: "memberships.List", Table: "memberships",
 		First: sqlMembershipsListFirst,
 		After: sqlMembershipsListAfter,
 		Scan:  scanMembership,

@@ -164,6 +164,7 @@ LIMIT $2`
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
+		Op: "notifications.List", Table: "notifications",
 		First: sqlNotificationsListFirst,
 		After: sqlNotificationsListAfter,
 		Scan:  scanNotification,

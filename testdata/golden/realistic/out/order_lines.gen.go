@@ -158,6 +158,7 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var orderID uuid.UUID
 	var lineNo int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
+		Op: "order_lines.List", Table: "order_lines",
 		First: sqlOrderLinesListFirst,
 		After: sqlOrderLinesListAfter,
 		Scan:  scanOrderLine,

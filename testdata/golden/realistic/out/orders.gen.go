@@ -200,6 +200,7 @@ LIMIT $2`
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		Op: "orders.List", Table: "orders",
 		First: sqlOrdersListFirst,
 		After: sqlOrdersListAfter,
 		Scan:  scanOrder,

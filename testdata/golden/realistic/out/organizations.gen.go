@@ -217,6 +217,7 @@ LIMIT $2`
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
+		Op: "organizations.List", Table: "organizations",
 		First: sqlOrganizationsListFirst,
 		After: sqlOrganizationsListAfter,
 		Scan:  scanOrganization,

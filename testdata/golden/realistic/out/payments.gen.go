@@ -171,6 +171,7 @@ LIMIT $2`
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
+		Op: "payments.List", Table: "payments",
 		First: sqlPaymentsListFirst,
 		After: sqlPaymentsListAfter,
 		Scan:  scanPayment,

@@ -204,6 +204,7 @@ LIMIT $2`
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
+		Op: "plans.List", Table: "plans",
 		First: sqlPlansListFirst,
 		After: sqlPlansListAfter,
 		Scan:  scanPlan,

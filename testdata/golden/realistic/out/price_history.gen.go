@@ -144,6 +144,7 @@ LIMIT $2`
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
+		Op: "price_history.List", Table: "price_history",
 		First: sqlPriceHistoryListFirst,
 		After: sqlPriceHistoryListAfter,
 		Scan:  scanPriceHistory,

@@ -195,6 +195,7 @@ LIMIT $2`
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
+		Op: "product_variants.List", Table: "product_variants",
 		First: sqlProductVariantsListFirst,
 		After: sqlProductVariantsListAfter,
 		Scan:  scanProductVariant,

@@ -165,6 +165,7 @@ LIMIT $2`
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
+		Op: "products.List", Table: "products",
 		First: sqlProductsListFirst,
 		After: sqlProductsListAfter,
 		Scan:  scanProduct,

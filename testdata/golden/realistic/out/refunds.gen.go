@@ -155,6 +155,7 @@ LIMIT $2`
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
+		Op: "refunds.List", Table: "refunds",
 		First: sqlRefundsListFirst,
 		After: sqlRefundsListAfter,
 		Scan:  scanRefund,

@@ -152,6 +152,7 @@ LIMIT $2`
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
+		Op: "returns.List", Table: "returns",
 		First: sqlReturnsListFirst,
 		After: sqlReturnsListAfter,
 		Scan:  scanReturn,

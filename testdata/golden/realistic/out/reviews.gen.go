@@ -163,6 +163,7 @@ LIMIT $2`
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
+		Op: "reviews.List", Table: "reviews",
 		First: sqlReviewsListFirst,
 		After: sqlReviewsListAfter,
 		Scan:  scanReview,

@@ -145,6 +145,7 @@ LIMIT $2`
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
+		Op: "sessions.List", Table: "sessions",
 		First: sqlSessionsListFirst,
 		After: sqlSessionsListAfter,
 		Scan:  scanSession,

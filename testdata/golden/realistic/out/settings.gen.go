@@ -157,6 +157,7 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var organizationID uuid.UUID
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
+		Op: "settings.List", Table: "settings",
 		First: sqlSettingsListFirst,
 		After: sqlSettingsListAfter,
 		Scan:  scanSetting,

@@ -150,6 +150,7 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	var orderID uuid.UUID
 	var lineNo int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ShipmentItem]{
+		Op: "shipment_items.List", Table: "shipment_items",
 		First: sqlShipmentItemsListFirst,
 		After: sqlShipmentItemsListAfter,
 		Scan:  scanShipmentItem,

@@ -200,6 +200,7 @@ LIMIT $2`
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
+		Op: "shipments.List", Table: "shipments",
 		First: sqlShipmentsListFirst,
 		After: sqlShipmentsListAfter,
 		Scan:  scanShipment,

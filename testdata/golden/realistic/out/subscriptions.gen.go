@@ -175,6 +175,7 @@ LIMIT $2`
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
+		Op: "subscriptions.List", Table: "subscriptions",
 		First: sqlSubscriptionsListFirst,
 		After: sqlSubscriptionsListAfter,
 		Scan:  scanSubscription,

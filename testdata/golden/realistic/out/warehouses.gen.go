@@ -174,6 +174,7 @@ LIMIT $2`
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
+		Op: "warehouses.List", Table: "warehouses",
 		First: sqlWarehousesListFirst,
 		After: sqlWarehousesListAfter,
 		Scan:  scanWarehouse,

@@ -181,6 +181,7 @@ LIMIT $2`
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
+		Op: "webhook_deliveries.List", Table: "webhook_deliveries",
 		First: sqlWebhookDeliveriesListFirst,
 		After: sqlWebhookDeliveriesListAfter,
 		Scan:  scanWebhookDelivery,

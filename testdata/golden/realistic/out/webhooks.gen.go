@@ -157,6 +157,7 @@ LIMIT $2`
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
+		Op: "webhooks.List", Table: "webhooks",
 		First: sqlWebhooksListFirst,
 		After: sqlWebhooksListAfter,
 		Scan:  scanWebhook,

@@ -139,6 +139,7 @@ LIMIT $2`
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Attachment]{
+		Op: "attachments.List", Table: "attachments",
 		First: sqlAttachmentsListFirst,
 		After: sqlAttachmentsListAfter,
 		Scan:  scanAttachment,

@@ -136,6 +136,7 @@ LIMIT $2`
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
 	var digest []byte
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
+		Op: "blobs.List", Table: "blobs",
 		First: sqlBlobsListFirst,
 		After: sqlBlobsListAfter,
 		Scan:  scanBlob,

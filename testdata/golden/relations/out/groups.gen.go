@@ -136,6 +136,7 @@ LIMIT $2`
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
+		Op: "groups.List", Table: "groups",
 		First: sqlGroupsListFirst,
 		After: sqlGroupsListAfter,
 		Scan:  scanGroup,

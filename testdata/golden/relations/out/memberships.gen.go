@@ -162,6 +162,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	var userID uuid.UUID
 	var groupID int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
+		Op: "memberships.List", Table: "memberships",
 		First: sqlMembershipsListFirst,
 		After: sqlMembershipsListAfter,
 		Scan:  scanMembership,

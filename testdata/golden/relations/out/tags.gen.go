@@ -129,6 +129,7 @@ LIMIT $2`
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
+		Op: "tags.List", Table: "tags",
 		First: sqlTagsListFirst,
 		After: sqlTagsListAfter,
 		Scan:  scanTag,

@@ -148,6 +148,7 @@ LIMIT $2`
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
+		Op: "transfers.List", Table: "transfers",
 		First: sqlTransfersListFirst,
 		After: sqlTransfersListAfter,
 		Scan:  scanTransfer,

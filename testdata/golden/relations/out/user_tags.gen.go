@@ -146,6 +146,7 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var userID uuid.UUID
 	var tagID int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[UserTag]{
+		Op: "user_tags.List", Table: "user_tags",
 		First: sqlUserTagsListFirst,
 		After: sqlUserTagsListAfter,
 		Scan:  scanUserTag,

@@ -144,6 +144,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	var type_ string
 	var func_ int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		Op: "order.List", Table: "order",
 		First: sqlOrderListFirst,
 		After: sqlOrderListAfter,
 		Scan:  scanOrder,

@@ -153,6 +153,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "user.List", Table: "user",
 		First: sqlUserListFirst,
 		After: sqlUserListAfter,
 		Scan:  scanUser,

@@ -155,6 +155,7 @@ LIMIT $2`
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
+		Op: "currencies.List", Table: "currencies",
 		First: sqlCurrenciesListFirst,
 		After: sqlCurrenciesListAfter,
 		Scan:  scanCurrency,

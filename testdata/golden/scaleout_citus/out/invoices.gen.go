@@ -215,6 +215,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var orgID uuid.UUID
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Invoice]{
+		Op: "invoices.List", Table: "invoices", Tenant: tenant,
 		First: sqlInvoicesListFirst,
 		After: sqlInvoicesListAfter,
 		Tail:  []any{tenant},

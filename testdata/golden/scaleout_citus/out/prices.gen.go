@@ -162,6 +162,7 @@ LIMIT $2`
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
+		Op: "prices.List", Table: "prices",
 		First: sqlPricesListFirst,
 		After: sqlPricesListAfter,
 		Scan:  scanPrice,

@@ -202,6 +202,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	var orgID uuid.UUID
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users", Tenant: tenant,
 		First: sqlUsersListFirst,
 		After: sqlUsersListAfter,
 		Tail:  []any{tenant},

@@ -254,6 +254,7 @@ LIMIT $2`
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
+		Op: "samples.List", Table: "samples",
 		First: sqlSamplesListFirst,
 		After: sqlSamplesListAfter,
 		Scan:  scanSample,
