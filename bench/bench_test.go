@@ -669,6 +669,9 @@ func BenchmarkOps(b *testing.B) {
 	e := newEnv(b)
 	tools := rotate(e.tools, benchPass(b))
 	for _, op := range operations {
+		if op.slow && testing.Short() {
+			continue
+		}
 		b.Run("op="+op.name, func(b *testing.B) {
 			for _, t := range tools {
 				if op.tools != nil && !contains(op.tools, t.name) {
@@ -718,6 +721,7 @@ func contains(list []string, s string) bool {
 type operation struct {
 	name  string
 	tools []string // nil: every tool
+	slow  bool     // left out with -short
 	run   func(b *testing.B, e *env, t tool, m *meter)
 }
 
@@ -732,7 +736,7 @@ var operations = []operation{
 	{name: "Delete", run: benchDelete},
 	{name: "Tx3Writes", run: benchTransfer},
 	{name: "CreateMany10k", run: benchCreateMany},
-	{name: "CreateLoop10k", tools: []string{"pgx", "cpcgen"}, run: benchCreateLoop},
+	{name: "CreateLoop10k", tools: []string{"pgx", "cpcgen"}, slow: true, run: benchCreateLoop},
 }
 
 func benchCreate(b *testing.B, e *env, t tool, m *meter) {
@@ -1028,6 +1032,9 @@ var pairedOps = []pairedOp{
 // on an emptied bulk user, and reports both times and how many times
 // faster CreateMany is (speedup, wall; cpu-speedup, this process's CPU).
 func BenchmarkCreateManyVsLoop(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10,000 Create calls per run: left out with -short")
+	}
 	e := newEnv(b)
 	gen := e.tools[1].tool
 	if e.tools[1].name != "cpcgen" {
