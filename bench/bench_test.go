@@ -5,7 +5,12 @@ package bench_test
 // GORM and ent, over one PostgreSQL server. Run them with bench/run.sh,
 // which also summarizes them; by hand:
 //
-//	cd bench && go test -run '^$' -bench . -benchmem -count 6
+//	cd bench
+//	for k in 0 1 2 3 4; do BENCH_PASS=$k go test -run '^$' -bench . -benchmem -count 1; done | tee raw.txt
+//	go run ./cmd/benchtable raw.txt
+//
+// With -short the slow benchmarks (CreateLoop10k, CreateManyVsLoop) are
+// left out.
 //
 // Every benchmark reports, beside ns/op (wall time) and allocs/op:
 //
