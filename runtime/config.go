@@ -123,6 +123,10 @@ type Config struct {
 	// default_query_exec_mode when it has one, else PoolerStatementMode
 	// behind a Pooler, else StatementModePrepared.
 	StatementMode StatementMode
+
+	// Cache configures the row caches of tables generated with cache:;
+	// see CacheConfig and docs/caching.md. Off by default.
+	Cache CacheConfig
 }
 
 // DefaultHealthTimeout is how long DB.Health waits when
@@ -184,8 +188,13 @@ const maxApplicationName = 63
 //	CPCGEN_REPLICA_RETRY                         Go durations
 //	CPCGEN_POOLER                                pgbouncer, or empty
 //	CPCGEN_STATEMENT_MODE                        auto, prepared, describe, exec or simple
+//	CPCGEN_CACHE                                 boolean: the row caches (Cache.Enabled)
+//	CPCGEN_CACHE_MAX_ENTRIES                     integer
+//	CPCGEN_CACHE_TTL, CPCGEN_CACHE_LISTENER_PING Go durations
+//	CPCGEN_CACHE_LISTENER_URL                    connection string
 //
-// Logger, Observers and Tracer are code-only. The result is validated;
+// Logger, Observers, Tracer and Cache.Shared are code-only
+// (runtime/rediscache.FromEnv sets Cache.Shared from CPCGEN_CACHE_REDIS_URL). The result is validated;
 // all problems are reported together.
 func ConfigFromEnv() (Config, error) {
 	var cfg Config
@@ -249,6 +258,7 @@ func ConfigFromEnv() (Config, error) {
 	readDuration(envReplicaRetry, &cfg.ReplicaRetry)
 	cfg.Pooler = strings.TrimSpace(os.Getenv(envPooler))
 	cfg.StatementMode = StatementMode(strings.TrimSpace(os.Getenv(envStatementMode)))
+	errs = append(errs, readCacheEnv(&cfg.Cache)...)
 
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
@@ -360,6 +370,7 @@ func (c Config) problems() []FieldError {
 		}
 	}
 	out = append(out, c.scaleOutProblems()...)
+	out = append(out, c.cacheProblems()...)
 	return out
 }
 
@@ -422,6 +433,7 @@ func (c Config) String() string {
 		fmt.Fprintf(&b, ", Tracer: %T", c.Tracer)
 	}
 	c.writeScaleOut(&b)
+	c.writeCache(&b)
 	b.WriteString("}")
 	return b.String()
 }
