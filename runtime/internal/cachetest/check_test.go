@@ -302,6 +302,43 @@ type checkReport struct {
 	unknown []string
 }
 
+// timeline answers "the highest version whose event came before t":
+// events sorted by time, with the running maximum of their versions.
+type timeline struct {
+	at  []time.Time
+	max []int64
+}
+
+type event struct {
+	at  time.Time
+	ver int64
+}
+
+func newTimeline(evs []event) timeline {
+	slices.SortFunc(evs, func(a, b event) int { return a.at.Compare(b.at) })
+	tl := timeline{at: make([]time.Time, len(evs)), max: make([]int64, len(evs))}
+	var m int64
+	for i, e := range evs {
+		m = max(m, e.ver)
+		tl.at[i], tl.max[i] = e.at, m
+	}
+	return tl
+}
+
+// before returns the highest version of an event strictly before t, or 0.
+func (tl timeline) before(t time.Time) int64 {
+	i, _ := slices.BinarySearchFunc(tl.at, t, func(a, t time.Time) int {
+		if a.Before(t) {
+			return -1
+		}
+		return 1
+	})
+	if i == 0 {
+		return 0
+	}
+	return tl.max[i-1]
+}
+
 // check classifies every read of res.
 func check(res loadResult) checkReport {
 	rep := checkReport{reads: len(res.reads), writes: len(res.writes)}
@@ -309,6 +346,13 @@ func check(res loadResult) checkReport {
 	for _, w := range res.writes {
 		byItem[w.id] = append(byItem[w.id], w)
 	}
+	type instItem struct {
+		inst int
+		id   int64
+	}
+	global := map[int64]timeline{}
+	own := map[instItem]timeline{}
+	arrived := map[instItem]timeline{}
 	for id, ws := range byItem {
 		slices.SortFunc(ws, func(a, b write) int { return int(a.ver - b.ver) })
 		for i, w := range ws {
@@ -317,45 +361,58 @@ func check(res loadResult) checkReport {
 				break
 			}
 		}
+		var all []event
+		mine := map[int][]event{}
+		for _, w := range ws {
+			all = append(all, event{w.end, w.ver})
+			mine[w.inst] = append(mine[w.inst], event{w.end, w.ver})
+		}
+		global[id] = newTimeline(all)
+		for _, inst := range res.insts {
+			own[instItem{inst.n, id}] = newTimeline(mine[inst.n])
+			var arr []event
+			inst.rec.mu.Lock()
+			for _, w := range ws {
+				if a, ok := inst.rec.arrivals[itemVersion{w.id, w.ver}]; ok {
+					arr = append(arr, event{a, w.ver})
+				}
+			}
+			inst.rec.mu.Unlock()
+			arrived[instItem{inst.n, id}] = newTimeline(arr)
+		}
+	}
+	flushes := make([][]time.Time, len(res.insts))
+	for i, inst := range res.insts {
+		inst.rec.mu.Lock()
+		flushes[i] = slices.Clone(inst.rec.flushes)
+		inst.rec.mu.Unlock()
+		slices.SortFunc(flushes[i], time.Time.Compare)
 	}
 	for _, r := range res.reads {
-		inst := res.insts[r.inst]
 		ws := byItem[r.id]
 		if r.ver < 1 || r.ver > int64(len(ws))+1 {
 			rep.unknown = append(rep.unknown, fmt.Sprintf("instance %d read item %d at version %d, which was never written", r.inst, r.id, r.ver))
 			continue
 		}
-		var own, arrived, flushed, global int64
-		var lastFlush time.Time
-		inst.rec.mu.Lock()
-		for _, f := range inst.rec.flushes {
-			if f.Before(r.start) {
-				lastFlush = f
+		k := instItem{r.inst, r.id}
+		var flushed int64
+		fs := flushes[r.inst]
+		if i, _ := slices.BinarySearchFunc(fs, r.start, func(a, t time.Time) int {
+			if a.Before(t) {
+				return -1
 			}
+			return 1
+		}); i > 0 {
+			flushed = global[r.id].before(fs[i-1])
 		}
-		for _, w := range ws {
-			if w.end.Before(r.start) {
-				global = max(global, w.ver)
-				if w.inst == r.inst {
-					own = max(own, w.ver)
-				}
-			}
-			if a, ok := inst.rec.arrivals[itemVersion{w.id, w.ver}]; ok && a.Before(r.start) {
-				arrived = max(arrived, w.ver)
-			}
-			if w.end.Before(lastFlush) {
-				flushed = max(flushed, w.ver)
-			}
-		}
-		inst.rec.mu.Unlock()
-		switch {
-		case r.ver < own:
-			rep.ownStale = append(rep.ownStale, fmt.Sprintf("instance %d read item %d at version %d after writing version %d", r.inst, r.id, r.ver, own))
-		case r.ver < arrived:
-			rep.survived = append(rep.survived, fmt.Sprintf("instance %d read item %d at version %d after the invalidation of version %d arrived", r.inst, r.id, r.ver, arrived))
+		switch o, a, g := own[k].before(r.start), arrived[k].before(r.start), global[r.id].before(r.start); {
+		case r.ver < o:
+			rep.ownStale = append(rep.ownStale, fmt.Sprintf("instance %d read item %d at version %d after writing version %d", r.inst, r.id, r.ver, o))
+		case r.ver < a:
+			rep.survived = append(rep.survived, fmt.Sprintf("instance %d read item %d at version %d after the invalidation of version %d arrived", r.inst, r.id, r.ver, a))
 		case r.ver < flushed:
 			rep.survived = append(rep.survived, fmt.Sprintf("instance %d read item %d at version %d after a flush that followed version %d", r.inst, r.id, r.ver, flushed))
-		case r.ver < global:
+		case r.ver < g:
 			rep.crossStale++
 			newer := ws[r.ver-1] // the write of version r.ver+1
 			rep.crossStaleMax = max(rep.crossStaleMax, r.start.Sub(newer.end))
