@@ -36,7 +36,9 @@ type Cache interface {
 	Get(ctx context.Context, table string, keys []string) (values [][]byte, leases []uint64, err error)
 	// Fill stores values[i] for keys[i] (of table) when leases[i] is
 	// still the key's reservation, with the given time to live (zero:
-	// the cache's default); a key whose lease ended is left alone.
+	// the cache's default); a key whose lease ended is left alone. A zero
+	// lease stores unconditionally: the unique-key indexes' entries are
+	// hints, checked on every use.
 	Fill(ctx context.Context, table string, keys []string, leases []uint64, values [][]byte, ttl time.Duration) error
 	// Invalidate drops the entries and the leases of keys in table.
 	Invalidate(ctx context.Context, table string, keys []string) error
@@ -53,8 +55,9 @@ type NoTenant struct{}
 // primary key's, a unique key's) into text and back: the form they take
 // in invalidation notifications and in a shared Cache. Parse must accept
 // what Append writes and give back an equal value. Runtime codecs exist
-// for the usual key types (UUIDKeys, Int64Keys, Int32Keys, StringKeys,
-// NoTenantKeys); generated code supplies one for a composite key.
+// for the usual key types (UUIDKeys, Int64Keys, Int32Keys, Int16Keys,
+// StringKeys, NoTenantKeys); generated code supplies one for a composite
+// key or a named key type.
 type KeyCodec[K any] struct {
 	// Append appends the text of k to dst.
 	Append func(dst []byte, k K) []byte
@@ -84,6 +87,14 @@ var (
 		Parse: func(s string) (int32, error) {
 			n, err := strconv.ParseInt(s, 10, 32)
 			return int32(n), err
+		},
+	}
+	// Int16Keys writes smallint keys in decimal.
+	Int16Keys = KeyCodec[int16]{
+		Append: func(dst []byte, k int16) []byte { return strconv.AppendInt(dst, int64(k), 10) },
+		Parse: func(s string) (int16, error) {
+			n, err := strconv.ParseInt(s, 10, 16)
+			return int16(n), err
 		},
 	}
 	// StringKeys writes text keys as they are.

@@ -134,3 +134,37 @@ func TestCacheListenerURLFails(t *testing.T) {
 		t.Errorf("Open: %v", err)
 	}
 }
+
+// TestCacheListenerIdle: an idle listener checks its connection every
+// ListenerPing and keeps listening; invalidations still arrive after
+// many idle periods.
+func TestCacheListenerIdle(t *testing.T) {
+	ctx := testContext(t)
+	cfg := runtime.Config{Cache: runtime.CacheConfig{Enabled: true, ListenerPing: 20 * time.Millisecond}}
+	a := openDB(t, cfg, "CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL)", "INSERT INTO widgets VALUES (1, 'one')")
+	cfg.URL = a.Pool().Config().ConnString()
+	b, err := runtime.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for range 2 {
+		if _, err := findWidget(ctx, b, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // ten idle periods
+	w := runtime.Invalidating(a, widgetsCache.Keys(runtime.NoTenant{}, 1))
+	if _, err := w.Exec(ctx, "UPDATE widgets SET name = 'two' WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SyncCache(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := findWidget(ctx, b, 1); err != nil || v.Name != "two" {
+		t.Errorf("after idle periods: %+v, %v", v, err)
+	}
+	if cs := b.Stats().Cache; cs.Disconnects != 0 || cs.State != runtime.CacheListening {
+		t.Errorf("an idle listener: %d disconnects, state %s", cs.Disconnects, cs.State)
+	}
+}

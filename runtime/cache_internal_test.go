@@ -104,6 +104,12 @@ func TestKeyCodecs(t *testing.T) {
 	if v, err := Int32Keys.Parse(string(Int32Keys.Append(nil, 7))); err != nil || v != 7 {
 		t.Errorf("int32: %v %v", v, err)
 	}
+	if v, err := Int16Keys.Parse(string(Int16Keys.Append(nil, -3))); err != nil || v != -3 {
+		t.Errorf("int16: %v %v", v, err)
+	}
+	if _, err := Int16Keys.Parse("70000"); err == nil {
+		t.Error("int16 parsed 70000")
+	}
 	if _, err := NoTenantKeys.Parse("x"); err == nil {
 		t.Error("NoTenantKeys parsed a tenant")
 	}

@@ -347,3 +347,38 @@ func TestCachingOff(t *testing.T) {
 		t.Errorf("through a pool: %+v, %v", v, err)
 	}
 }
+
+// TestHitAllocations: a hit of the in-process cache allocates at most
+// once (the target; the generated pattern above allocates nothing), for
+// a table with and without tenant.
+func TestHitAllocations(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := testContext(t)
+	db := openDB(t, url, cached())
+	exec(t, url, `INSERT INTO notes (id) VALUES (1); INSERT INTO items (id, tenant_id, slug) VALUES (1, 1, 'one')`)
+	notes, items := NewNoteRepo(db), NewItemRepo(db)
+	tctx := runtime.WithTenant(ctx, int64(1))
+	for _, c := range []struct {
+		name string
+		read func() error
+	}{
+		{"notes", func() error { _, err := notes.FindByID(ctx, 1); return err }},
+		{"items", func() error { _, err := items.FindByID(tctx, 1); return err }},
+	} {
+		if err := c.read(); err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(1000, func() {
+			if err := c.read(); err != nil {
+				t.Fatal(err)
+			}
+		})
+		t.Logf("%s: %v allocations per hit", c.name, allocs)
+		if allocs > 1 {
+			t.Errorf("%s: %v allocations per hit, want at most 1", c.name, allocs)
+		}
+	}
+	if s := itemStats(t, db); s.Hits < 1000 {
+		t.Errorf("the reads did not hit: %+v", s)
+	}
+}
