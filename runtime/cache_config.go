@@ -34,8 +34,9 @@ type CacheConfig struct {
 	// session pooling mode pool): Open refuses a Pooler without it.
 	ListenerURL string
 	// ListenerPing is how long the listener waits for a notification
-	// before it checks that its connection still works; a connection
-	// found lost flushes the caches. Zero means DefaultCacheListenerPing.
+	// before it checks that its connection still works (allowing the
+	// check at least DefaultCacheListenerPing); a connection found lost
+	// flushes the caches. Zero means DefaultCacheListenerPing.
 	ListenerPing time.Duration
 	// Shared is a cache shared by every instance (runtime/rediscache
 	// gives one on Redis), in place of the in-process caches. Code-only;

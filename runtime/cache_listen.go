@@ -177,8 +177,10 @@ func (l *cacheListener) listen(conn *pgx.Conn) error {
 				return l.ctx.Err()
 			}
 			if pgconn.Timeout(err) && !conn.IsClosed() {
+				// Idle: check the connection, giving a busy server at least
+				// DefaultCacheListenerPing to answer.
 				_ = nc.SetReadDeadline(time.Time{})
-				pctx, cancel := context.WithTimeout(l.ctx, l.ping)
+				pctx, cancel := context.WithTimeout(l.ctx, max(l.ping, DefaultCacheListenerPing))
 				err = conn.Ping(pctx)
 				cancel()
 				if err == nil {
