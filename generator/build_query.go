@@ -345,7 +345,7 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	for _, sp := range sq.Params {
 		decl := &ir.RawColumn{Name: sp.Name, Type: b.irType(sp.Type), Nullable: sp.Nullable, Pos: irPos(sp.Pos)}
 		p := &ir.QueryParam{Kind: ir.RawParam, Name: sp.Name, Field: names.GoName(sp.Name), Local: names.LowerName(sp.Name),
-			Go: goTypeOf(decl.Type, sp.Nullable, b.enums), Decl: decl}
+			Go: goTypeOf(decl.Type, sp.Nullable), Decl: decl}
 		p.Doc = fmt.Sprintf("%s is the parameter @%s (%s).", p.Field, sp.Name, sp.Type)
 		if prev, dup := fields[p.Field]; dup {
 			b.errs.Add(sp.Pos, "parameters %q and %q of query %q both become the Go name %s; rename one of them", prev, sp.Name, q.Name, p.Field)
@@ -422,7 +422,7 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 		match := true
 		for i, sc := range q.Columns {
 			c := t.Columns[i]
-			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable, b.enums) {
+			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable) {
 				match = false
 				break
 			}
@@ -434,7 +434,7 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 	r := &ir.Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row"}
 	fields := map[string]string{}
 	for _, sc := range q.Columns {
-		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable, b.enums)}
+		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable)}
 		if prev, dup := fields[f.Field]; dup {
 			b.errs.Add(spec.Pos(sc.Pos), "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
 			continue

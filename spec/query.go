@@ -269,6 +269,10 @@ func (p *parser) keyset(q *Query, pos Pos) {
 		if term.Column.Nullable {
 			p.errs.Add(term.Pos, "keyset pagination needs non-null order_by columns; column %q is nullable", term.Column.Name)
 		}
+		if b := term.Column.Type.Base; b != nil && !b.Keyset {
+			p.errs.Add(term.Pos, "keyset pagination cannot order by column %q: %s values cannot be sorted, or do not all survive a page cursor; order by other columns, or use paginate: offset",
+				term.Column.Name, term.Column.Type)
+		}
 	}
 	for _, key := range p.keysOf(t) {
 		if len(key) > len(q.OrderBy) {
@@ -340,11 +344,8 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 			p.errs.Add(opPos, "%s applies to text columns; column %q is %s", flt.Op, c.Name, c.Type)
 		}
 	case "lt", "lte", "gt", "gte", "between":
-		if typeOK && c.Type.ArrayDims == 0 && c.Type.Enum == nil {
-			switch c.Type.Name {
-			case "boolean", "json", "jsonb":
-				p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
-			}
+		if b := c.Type.scalar(); typeOK && b != nil && !b.Ordered {
+			p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
 		}
 	case "is_null", "not_null":
 		if !c.Nullable {

@@ -422,6 +422,4 @@ func behaviourDoc(t *ir.Table) string {
 
 // isChar reports whether c is a char(n) column, whose trailing spaces do
 // not count.
-func isChar(c *ir.Column) bool {
-	return c.Type.Name == "char" && c.Type.ArrayDims == 0 && c.Type.Enum == nil
-}
+func isChar(c *ir.Column) bool { return c.Type.IsChar() }

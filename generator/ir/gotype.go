@@ -1,19 +1,24 @@
 package ir
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
+)
 
 // Import paths of the packages generated code uses. Emitters refer to them
-// through these constants only.
+// through these constants only; the column types' come from their rows
+// (package pgtypes).
 const (
 	PathRuntime = "github.com/cpcgen/cpcgen/runtime"
-	PathUUID    = "github.com/google/uuid"
-	PathDecimal = "github.com/shopspring/decimal"
+	PathUUID    = pgtypes.PathUUID
+	PathDecimal = pgtypes.PathDecimal
 	PathPgx     = "github.com/jackc/pgx/v5"
 	PathPgconn  = "github.com/jackc/pgx/v5/pgconn"
-	PathPgtype  = "github.com/jackc/pgx/v5/pgtype"
-	PathTime    = "time"
-	PathJSON    = "encoding/json"
-	PathNetip   = "net/netip"
+	PathPgtype  = pgtypes.PathPgtype
+	PathTime    = pgtypes.PathTime
+	PathJSON    = pgtypes.PathJSON
+	PathNetip   = pgtypes.PathNetip
 	PathContext = "context"
 	PathIter    = "iter"
 	PathErrors  = "errors"
@@ -55,6 +60,15 @@ type GoType struct {
 	// Slice makes it []Name; Ptr makes it *Name (or *[]Name).
 	Slice bool
 	Ptr   bool
+	// NilIsNull is set when nil of Name already stands for NULL
+	// (json.RawMessage, []byte), so a nullable column needs no pointer.
+	NilIsNull bool
+}
+
+// GoTypeOf returns the Go type of a value of the base type row (a
+// non-null scalar).
+func GoTypeOf(row *pgtypes.Type) GoType {
+	return GoType{Path: row.Go.Path, Name: row.Go.Name, NilIsNull: row.NilIsNull}
 }
 
 // String writes the type as Go source: *[]uuid.UUID, Currency. Imported
@@ -97,5 +111,5 @@ func (t GoType) Elem() GoType {
 // IsSliceLike reports whether values of t are slices, whose nil already
 // stands for NULL, so a nullable column needs no pointer.
 func (t GoType) IsSliceLike() bool {
-	return t.Slice || t.Name == "[]byte" || t.Name == "RawMessage" && t.Path == PathJSON
+	return t.Slice || t.NilIsNull
 }
