@@ -7,6 +7,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -145,7 +146,7 @@ func isQueryLocal(s string) bool {
 type queryTerm struct {
 	// op is the filter's operator; an optional between becomes two terms,
 	// gte and lte.
-	op  string
+	op  *filterop.Op
 	col *ir.Column
 	// params are the term's parameters: none for is_null, not_null and a
 	// fixed value, two for between, one otherwise.
@@ -161,34 +162,6 @@ type orderTerm struct {
 	col   *ir.Column
 	desc  bool
 	nulls string
-}
-
-// opSQL returns the SQL operator of a comparison filter on c.
-func opSQL(op string, c *ir.Column) string {
-	switch op {
-	case "eq":
-		return "="
-	case "ne":
-		if c.Nullable {
-			// ne on a nullable column also matches NULL, the way "not
-			// equal to x" reads.
-			return "IS DISTINCT FROM"
-		}
-		return "<>"
-	case "lt":
-		return "<"
-	case "lte":
-		return "<="
-	case "gt":
-		return ">"
-	case "gte":
-		return ">="
-	case "like":
-		return "LIKE"
-	case "ilike":
-		return "ILIKE"
-	}
-	return op
 }
 
 // structuredQuery computes the parameters and statements of a structured
@@ -223,13 +196,14 @@ func (b *builder) structuredQuery(q *ir.Query) {
 			continue
 		}
 		elem := c.Go.Elem()
-		term := &queryTerm{op: f.Op, col: c, optional: f.Optional, value: f.Value, hasValue: f.HasValue}
+		op := filterop.Lookup(f.Op)
+		term := &queryTerm{op: op, col: c, optional: f.Optional, value: f.Value, hasValue: f.HasValue}
 		switch {
-		case f.Op == "in" && c.Type.ArrayDims > 0:
+		case op.Shape == filterop.List && c.Type.ArrayDims > 0:
 			b.errs.Add(f.Pos, "in does not apply to array column %q; compare whole arrays with eq", c.SQLName)
 			continue
 		case f.Param == "":
-		case f.Op == "between":
+		case op.Shape == filterop.Range:
 			fromName, toName := f.Param+"_from", f.Param+"_to"
 			from := newParam(fromName, c, elem, f.Optional, optDoc(fmt.Sprintf("%s is the lower bound of %s (%s >= %s).",
 				names.GoName(fromName), c.SQLName, c.SQLName, names.GoName(fromName)), f.Optional), f.Pos)
@@ -238,19 +212,19 @@ func (b *builder) structuredQuery(q *ir.Query) {
 			if f.Optional {
 				// Each bound of an optional between is a filter of its own.
 				terms = append(terms,
-					&queryTerm{op: "gte", col: c, optional: true, params: []*ir.QueryParam{from}},
-					&queryTerm{op: "lte", col: c, optional: true, params: []*ir.QueryParam{to}})
+					&queryTerm{op: filterop.Lookup("gte"), col: c, optional: true, params: []*ir.QueryParam{from}},
+					&queryTerm{op: filterop.Lookup("lte"), col: c, optional: true, params: []*ir.QueryParam{to}})
 				continue
 			}
 			term.params = []*ir.QueryParam{from, to}
-		case f.Op == "in":
+		case op.Shape == filterop.List:
 			g := elem
 			g.Slice = true
 			doc := fmt.Sprintf("%s lists the values of %s to match (%s = ANY(%s)); an empty slice matches no row.",
 				names.GoName(f.Param), c.SQLName, c.SQLName, names.GoName(f.Param))
 			term.params = []*ir.QueryParam{newParam(f.Param, c, g, f.Optional, optDoc(doc, f.Optional), f.Pos)}
 		default:
-			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", names.GoName(f.Param), c.SQLName, c.SQLName, opSQL(f.Op, c), names.GoName(f.Param))
+			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", names.GoName(f.Param), c.SQLName, c.SQLName, op.SQLFor(c.Nullable), names.GoName(f.Param))
 			term.params = []*ir.QueryParam{newParam(f.Param, c, elem, f.Optional, optDoc(doc, f.Optional), f.Pos)}
 		}
 		terms = append(terms, term)

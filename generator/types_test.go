@@ -18,12 +18,30 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/generator/vet"
+	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 	"github.com/cpcgen/cpcgen/spec"
 )
+
+// writeProject writes a project with one spec file into root: package
+// name in ./out, docs in ./docs.
+func writeProject(t *testing.T, root, name, specYAML string) {
+	t.Helper()
+	write := func(file, data string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, file)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, file), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cpcgen.yaml", "version: 1\npackage: {name: "+name+", dir: ./out}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs}\n")
+	write("schema/spec.yaml", specYAML)
+}
 
 // typeColumn is the column name of one row of pgtypes.All in the table
 // TestEveryTypeThroughThePipeline builds: v_ a NOT NULL column with the
@@ -62,16 +80,7 @@ func TestEveryTypeThroughThePipeline(t *testing.T) {
 	specYAML := "tables:\n  every:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" + cols.String() +
 		"queries:\n  every:\n    - name: Nullables\n      sql: SELECT " + strings.TrimPrefix(selects.String(), ", ") + " FROM every\n" +
 		"      returns: many\n      columns:\n" + rawCols.String()
-	write := func(name, data string) {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("cpcgen.yaml", "version: 1\npackage: {name: everydb, dir: ./out}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs}\n")
-	write("schema/every.yaml", specYAML)
+	writeProject(t, root, "everydb", specYAML)
 
 	// The spec loader: names, modifiers, example literals.
 	proj, err := spec.Load(root)
@@ -266,5 +275,122 @@ func TestEveryTypeHasAGolden(t *testing.T) {
 		if !covered[typ] {
 			t.Errorf("type %s is a column of no golden case with a round-trip test; add one to testdata/golden/types_more", typ.Name)
 		}
+	}
+}
+
+// TestEveryFilterOpThroughThePipeline walks every row of the filter
+// operator table through every consumer: a structured query per operator
+// and form (a parameter, an optional parameter, a fixed value, on a
+// nullable column where the operator's SQL differs there) goes through
+// the spec loader and the JSON Schema, the builder's statements and the
+// docs page, and vet prepares every statement on PostgreSQL.
+func TestEveryFilterOpThroughThePipeline(t *testing.T) {
+	root := t.TempDir()
+	var queries strings.Builder
+	type form struct {
+		query, column string
+		optional      bool
+	}
+	var forms []form
+	for _, op := range filterop.All {
+		col, value := "qty", "5"
+		switch {
+		case op.Text:
+			col, value = "name", `"x%"`
+		case op.Nullable:
+			col = "note"
+		}
+		if op.Shape == filterop.List {
+			value = "[1, 2]"
+		}
+		add := func(suffix, col, extra string) {
+			name := names.GoName(op.Name) + suffix
+			fmt.Fprintf(&queries, "    - {name: %s, where: {%s: {op: %s%s}}}\n", name, col, op.Name, extra)
+			forms = append(forms, form{name, col, suffix == "Optional"})
+		}
+		add("Param", col, "")
+		if op.Shape != filterop.NoValue {
+			add("Optional", col, ", optional: true")
+		}
+		if op.Shape == filterop.Value || op.Shape == filterop.List {
+			add("Value", col, ", value: "+value)
+		}
+		if op.NullableSQL != "" {
+			add("OnNullable", "score", "")
+		}
+	}
+	specYAML := "tables:\n  things:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+		"      name: {type: text}\n      note: {type: text, nullable: true}\n      qty: {type: integer}\n" +
+		"      score: {type: integer, nullable: true}\n" +
+		"queries:\n  things:\n" + queries.String()
+	writeProject(t, root, "thingsdb", specYAML)
+	proj, err := spec.Load(root)
+	if err != nil {
+		t.Fatalf("load:\n%v\nspec:\n%s", err, specYAML)
+	}
+	js := spec.SpecSchema()
+	for _, op := range filterop.All {
+		if !bytes.Contains(js, []byte(strconv.Quote(op.Name))) {
+			t.Errorf("the JSON Schema of spec files does not offer operator %q", op.Name)
+		}
+	}
+	pkg, tree, err := generator.Generate(proj)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	var docsPage, ddl string
+	for _, f := range tree.Files {
+		switch f.Path {
+		case "docs/thingsdb.md":
+			docsPage = string(f.Data)
+		case "out/schema.sql":
+			ddl = string(f.Data)
+		}
+	}
+	table := pkg.Table("things")
+	byName := map[string]*ir.Query{}
+	for _, q := range table.Queries {
+		byName[q.Name] = q
+	}
+	for _, fm := range forms {
+		q := byName[fm.query]
+		if q == nil || len(q.Where) != 1 {
+			t.Errorf("query %s: not built", fm.query)
+			continue
+		}
+		written := filterop.Lookup(q.Where[0].Op)
+		if !strings.Contains(docsPage, "`"+fm.column+"` "+written.Docs) {
+			t.Errorf("the docs page does not write the filter of query %s as `%s` %s", fm.query, fm.column, written.Docs)
+		}
+		op := written
+		if fm.optional && op.Shape == filterop.Range {
+			// Each bound of an optional between is a filter of its own.
+			op = filterop.Lookup("gte")
+		}
+		c := table.Column(fm.column)
+		want := c.Quoted + " " + op.SQLFor(c.Nullable)
+		found := false
+		for _, v := range q.Variants {
+			found = found || strings.Contains(v.Main.SQL, want)
+		}
+		if !found {
+			t.Errorf("query %s: no statement holds %s", fm.query, want)
+		}
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, ddl); err != nil {
+		t.Fatalf("schema.sql: %v", err)
+	}
+	findings, err := vet.Check(ctx, conn, pkg, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
 	}
 }
