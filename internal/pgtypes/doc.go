@@ -22,7 +22,9 @@
 // Adding a type is adding a row to All (types.go): the completeness
 // tests (TestRowsComplete here, TestEveryTypeThroughThePipeline in
 // package generator) then demand every fact of it, and a golden case
-// that round-trips its values through PostgreSQL.
+// that round-trips its values through PostgreSQL (TestEveryTypeHasAGolden);
+// go test ./generator -update rewrites docs/types.md, the reference
+// written from this table.
 //
 // The package sits below spec and the IR, so it imports neither; it
 // imports Atlas's schema packages for the Atlas type constructors.
