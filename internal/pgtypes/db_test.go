@@ -11,12 +11,13 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// TestLiteralsOnPostgreSQL hands every row's example to PostgreSQL as
+// TestLiteralsOnPostgreSQL hands every row's example, and more literals
+// of the kinds whose canonical text is PostgreSQL's own, to PostgreSQL as
 // the SQL constant LiteralSQL writes: the server must take each, and
-// where the canonical text claims to be the server's own (integers,
-// booleans, text) read the literal as written into that text and print
-// the constant back unchanged, so that a default reads the same from the
-// catalog as from the spec.
+// where the canonical text claims to be the server's own (MAC addresses,
+// integers, booleans, text) read the literal as written into that text
+// and print the constant back unchanged, so that a default reads the
+// same from the catalog as from the spec.
 func TestLiteralsOnPostgreSQL(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
@@ -30,7 +31,10 @@ func TestLiteralsOnPostgreSQL(t *testing.T) {
 			lits = append(lits, lit{typ.Name, typ.Example})
 		}
 	}
-	sameText := map[string]bool{"integer": true, "boolean": true, "text": true}
+	for _, in := range []lit{{"macaddr", "0800.2b01.0203"}, {"macaddr", "08002B010203"}} {
+		lits = append(lits, in)
+	}
+	sameText := map[string]bool{"MAC address": true, "integer": true, "boolean": true, "text": true}
 	for _, l := range lits {
 		typ := Lookup(l.typ)
 		canon, err := typ.CheckLiteral(Value{Text: l.text, Desc: strconv.Quote(l.text), Type: typ.Name})

@@ -50,7 +50,8 @@ func (l *Literal) Accepts() bool { return l.check != nil }
 
 // CheckLiteral checks that v is a value of t and returns its canonical
 // text: "true"/"false" for booleans, the decimal text of numbers, the
-// raw (unquoted) text of strings, dates and times. The error is a message
+// raw (unquoted) text of strings, dates and times, lower-case hex for
+// MAC addresses. The error is a message
 // ready to report at the value's position.
 func (t *Type) CheckLiteral(v Value) (string, error) {
 	if t.Literal.check == nil {
@@ -99,6 +100,7 @@ var (
 	byteaLit   = &Literal{Kind: "bytea hex text", check: checkBytea}
 	inetLit    = &Literal{Kind: "IP address or network", check: checkInet}
 	cidrLit    = &Literal{Kind: "IP network", check: checkCidr}
+	macLit     = &Literal{Kind: "MAC address", check: checkMac}
 )
 
 func checkBool(_ *Type, v Value) (string, error) {
@@ -253,6 +255,24 @@ func checkCidr(_ *Type, v Value) (string, error) {
 		return "", fmt.Errorf("%q has bits set to the right of the mask; use %q", Clip(v.Text), ipnet.String())
 	}
 	return v.Text, nil
+}
+
+// macRE matches the forms PostgreSQL reads a macaddr in: 08:00:2b:01:02:03,
+// 08-00-2b-01-02-03, 08002b:010203, 08002b-010203, 0800.2b01.0203,
+// 0800-2b01-0203 and 08002b010203.
+var macRE = regexp.MustCompile(`(?i)^(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{6}[:-][0-9a-f]{6}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}|[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}|[0-9a-f]{12})$`)
+
+func checkMac(_ *Type, v Value) (string, error) {
+	s := strings.TrimSpace(v.Text)
+	if !macRE.MatchString(s) {
+		return "", fmt.Errorf("%q is not a MAC address (six bytes such as 08:00:2b:01:02:03)", Clip(v.Text))
+	}
+	h := strings.ToLower(strings.NewReplacer(":", "", "-", "", ".", "").Replace(s))
+	parts := make([]string, 6)
+	for i := range parts {
+		parts[i] = h[2*i : 2*i+2]
+	}
+	return strings.Join(parts, ":"), nil
 }
 
 var timeRE = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$`)

@@ -119,6 +119,7 @@ const (
 	PathTime    = "time"
 	PathJSON    = "encoding/json"
 	PathNetip   = "net/netip"
+	PathNet     = "net"
 )
 
 // Numeric reports whether the min and max rules apply.
@@ -376,6 +377,14 @@ var All = []*Type{
 		Catalog: "citext", AtlasName: "citext", atlas: atlasUser, Extension: "citext",
 		Docs: "case-insensitive text (the citext extension, which the schema creates)",
 		Text: true, Ordered: true, Keyset: true, Tenant: true,
+	},
+	{
+		Name: "macaddr", Literal: macLit, Example: "08:00:2B:01:02:03",
+		Go: GoType{Path: PathNet, Name: "HardwareAddr"}, NilIsNull: true, Copy: true, Unnest: true,
+		Codec:   "pgx's macaddr codec, binary; nil is NULL",
+		Catalog: "macaddr", AtlasName: "macaddr", atlas: atlasNetwork,
+		Docs:    "a MAC address (6 bytes)",
+		Ordered: true, Keyset: true,
 	},
 }
 

@@ -97,6 +97,36 @@ func TestRowsComplete(t *testing.T) {
 	}
 }
 
+func TestLiterals(t *testing.T) {
+	check := func(name, text string, args ...int) (string, error) {
+		typ := Lookup(name)
+		return typ.CheckLiteral(Value{Text: text, Desc: strconv.Quote(text), Type: name, Args: args})
+	}
+	good := []struct{ typ, in, want string }{
+		{"macaddr", "08:00:2B:01:02:03", "08:00:2b:01:02:03"},
+		{"macaddr", "08-00-2b-01-02-03", "08:00:2b:01:02:03"},
+		{"macaddr", "08002b:010203", "08:00:2b:01:02:03"},
+		{"macaddr", "0800.2b01.0203", "08:00:2b:01:02:03"},
+		{"macaddr", "08002B010203", "08:00:2b:01:02:03"},
+	}
+	for _, tc := range good {
+		got, err := check(tc.typ, tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("%s literal %q = %q, %v; want %q", tc.typ, tc.in, got, err, tc.want)
+		}
+	}
+	bad := []struct{ typ, in, want string }{
+		{"macaddr", "08:00:2b:01:02", "is not a MAC address"},
+		{"macaddr", "08:00-2b:01:02:03", "is not a MAC address"},
+	}
+	for _, tc := range bad {
+		got, err := check(tc.typ, tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s literal %q = %q, %v; want an error containing %q", tc.typ, tc.in, got, err, tc.want)
+		}
+	}
+}
+
 func TestLiteralSQL(t *testing.T) {
 	for _, tc := range []struct{ typ, lit, sqlType, want string }{
 		{"boolean", "true", "boolean", "TRUE"},

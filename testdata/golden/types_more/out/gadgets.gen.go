@@ -9,6 +9,7 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"iter"
+	"net"
 	"slices"
 )
 
@@ -17,27 +18,36 @@ import (
 // The types of the type table not in the types case, each plain, nullable and as
 // an array.
 type Gadget struct {
-	ID      int64    `json:"id"`
-	Label   string   `json:"label"`
-	Alias   *string  `json:"alias"`
-	Aliases []string `json:"aliases"`
+	ID        int64              `json:"id"`
+	Label     string             `json:"label"`
+	Alias     *string            `json:"alias"`
+	Aliases   []string           `json:"aliases"`
+	Mac       net.HardwareAddr   `json:"mac"`
+	BackupMac net.HardwareAddr   `json:"backup_mac"`
+	Macs      []net.HardwareAddr `json:"macs"`
 }
 
 // NewGadget holds the values of a new row of table gadgets. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id.
 type NewGadget struct {
-	Label   runtime.Opt[string] `json:"label,omitzero"`
-	Alias   *string             `json:"alias"`
-	Aliases []string            `json:"aliases"`
+	Label     runtime.Opt[string]           `json:"label,omitzero"`
+	Alias     *string                       `json:"alias"`
+	Aliases   []string                      `json:"aliases"`
+	Mac       runtime.Opt[net.HardwareAddr] `json:"mac,omitzero"`
+	BackupMac net.HardwareAddr              `json:"backup_mac"`
+	Macs      []net.HardwareAddr            `json:"macs"`
 }
 
 // GadgetUpdate lists changes to a row of table gadgets. Unset fields leave their
 // column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
 type GadgetUpdate struct {
-	Label   runtime.Opt[string]   `json:"label,omitzero"`
-	Alias   runtime.Opt[*string]  `json:"alias,omitzero"`
-	Aliases runtime.Opt[[]string] `json:"aliases,omitzero"`
+	Label     runtime.Opt[string]             `json:"label,omitzero"`
+	Alias     runtime.Opt[*string]            `json:"alias,omitzero"`
+	Aliases   runtime.Opt[[]string]           `json:"aliases,omitzero"`
+	Mac       runtime.Opt[net.HardwareAddr]   `json:"mac,omitzero"`
+	BackupMac runtime.Opt[net.HardwareAddr]   `json:"backup_mac,omitzero"`
+	Macs      runtime.Opt[[]net.HardwareAddr] `json:"macs,omitzero"`
 }
 
 // GadgetRepo reads and writes table gadgets.
@@ -82,26 +92,26 @@ func (u *GadgetUpdate) Validate() error {
 
 // scanGadget reads a row of table gadgets, columns in table order, into v.
 func scanGadget(row pgx.Row, v *Gadget) error {
-	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases)
+	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs)
 }
 
 const sqlGadgetsCreate = `-- name: gadgets.Create
-INSERT INTO "gadgets" ("label", "alias", "aliases")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3)
-RETURNING "id", "label", "alias", "aliases"`
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6)
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
 
 // Create inserts a row into table gadgets and returns it as stored, defaults
 // applied.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
 	}
 	return v, nil
 }
 
 const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
-SELECT "id", "label", "alias", "aliases" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
 WHERE "id" = $1`
 
 // FindByID returns the row of table gadgets with the given id. If there is none,
@@ -115,7 +125,7 @@ func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 }
 
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "aliases" FROM "gadgets" ORDER BY "id"`
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets" ORDER BY "id"`
 
 // FindAll returns every row of table gadgets, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -160,11 +170,11 @@ func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
-SELECT "id", "label", "alias", "aliases" FROM "gadgets" ORDER BY "id"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets" ORDER BY "id"
 LIMIT $1`
 
 const sqlGadgetsListAfter = `-- name: gadgets.List replica=ok
-SELECT "id", "label", "alias", "aliases" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -202,16 +212,19 @@ const sqlGadgetsUpdate = `-- name: gadgets.Update
 UPDATE "gadgets"
 SET "label" = COALESCE($2::citext, "label"),
     "alias" = CASE WHEN $3::boolean THEN $4::citext ELSE "alias" END,
-    "aliases" = CASE WHEN $5::boolean THEN $6::citext[] ELSE "aliases" END
+    "aliases" = CASE WHEN $5::boolean THEN $6::citext[] ELSE "aliases" END,
+    "mac" = COALESCE($7::macaddr, "mac"),
+    "backup_mac" = CASE WHEN $8::boolean THEN $9::macaddr ELSE "backup_mac" END,
+    "macs" = CASE WHEN $10::boolean THEN $11::macaddr[] ELSE "macs" END
 WHERE "id" = $1
-RETURNING "id", "label", "alias", "aliases"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
 
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
 	}
 	return v, nil
@@ -243,7 +256,7 @@ func (r *GadgetRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlGadgetsFindByIDs = `-- name: gadgets.FindByIDs replica=ok
-SELECT "id", "label", "alias", "aliases" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order,
@@ -271,7 +284,7 @@ type copyGadgetsSource struct {
 	rows []NewGadget
 	mask uint64
 	i    int
-	vals [3]any
+	vals [6]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -280,17 +293,25 @@ func (s *copyGadgetsSource) maskOf(n *NewGadget) uint64 {
 	if n.Label.Set {
 		m |= 1 << 0
 	}
+	if n.Mac.Set {
+		m |= 1 << 1
+	}
 	return m
 }
 
 // columns returns the columns of the source's mask, in table order.
 func (s *copyGadgetsSource) columns() []string {
-	cols := make([]string, 0, 3)
+	cols := make([]string, 0, 6)
 	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "label")
 	}
 	cols = append(cols, "alias")
 	cols = append(cols, "aliases")
+	if s.mask&(1<<1) != 0 {
+		cols = append(cols, "mac")
+	}
+	cols = append(cols, "backup_mac")
+	cols = append(cols, "macs")
 	return cols
 }
 
@@ -313,6 +334,11 @@ func (s *copyGadgetsSource) Values() ([]any, error) {
 	}
 	v = append(v, n.Alias)
 	v = append(v, n.Aliases)
+	if s.mask&(1<<1) != 0 {
+		v = append(v, n.Mac.Value)
+	}
+	v = append(v, n.BackupMac)
+	v = append(v, n.Macs)
 	return v, nil
 }
 
@@ -387,7 +413,7 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases)
+		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Gadget, 0, len(rows))
@@ -406,12 +432,15 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 }
 
 const sqlGadgetsUpsertByLabel = `-- name: gadgets.UpsertByLabel
-INSERT INTO "gadgets" ("label", "alias", "aliases")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3)
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6)
 ON CONFLICT ("label") DO UPDATE
 SET "alias" = EXCLUDED."alias",
-    "aliases" = EXCLUDED."aliases"
-RETURNING "id", "label", "alias", "aliases"`
+    "aliases" = EXCLUDED."aliases",
+    "mac" = CASE WHEN $4::macaddr IS NULL THEN "gadgets"."mac" ELSE EXCLUDED."mac" END,
+    "backup_mac" = EXCLUDED."backup_mac",
+    "macs" = EXCLUDED."macs"
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
 
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
 // exists, updates that row from n, in one statement, and returns the row as
@@ -419,7 +448,7 @@ RETURNING "id", "label", "alias", "aliases"`
 // key's; an optional field left unset keeps the column's value.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 	}
 	return v, nil
@@ -427,14 +456,14 @@ func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, er
 
 const sqlGadgetsCreateIfAbsentByLabel = `-- name: gadgets.CreateIfAbsentByLabel
 WITH "inserted" AS (
-INSERT INTO "gadgets" ("label", "alias", "aliases")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3)
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6)
 ON CONFLICT ("label") DO NOTHING
-RETURNING "id", "label", "alias", "aliases"
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"
 )
-SELECT true, "id", "label", "alias", "aliases" FROM "inserted"
+SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "inserted"
 UNION ALL
-SELECT false, "id", "label", "alias", "aliases" FROM "gadgets"
+SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
 WHERE "label" = COALESCE($1::citext, 'Unnamed'::citext)
 LIMIT 1`
 
@@ -448,7 +477,7 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 	for attempt := 1; ; attempt++ {
 		var v Gadget
 		var created bool
-		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases)
+		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -462,7 +491,7 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 }
 
 const sqlGadgetsByLabel = `-- name: gadgets.ByLabel replica=ok
-SELECT "id", "label", "alias", "aliases" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
 WHERE "label" = $1
 LIMIT 1`
 
@@ -474,4 +503,22 @@ func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) 
 		return Gadget{}, wrapErr(err, "gadgets.ByLabel", "gadgets")
 	}
 	return v, nil
+}
+
+const sqlGadgetsByMacs = `-- name: gadgets.ByMacs replica=ok
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+WHERE "mac" = ANY($1)
+ORDER BY "id"`
+
+// ByMacs returns the rows of table gadgets that match the query, ordered by id.
+func (r *GadgetRepo) ByMacs(ctx context.Context, mac []net.HardwareAddr) ([]Gadget, error) {
+	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, mac)
+	if err != nil {
+		return nil, wrapErr(err, "gadgets.ByMacs", "gadgets")
+	}
+	items, err := runtime.CollectRows(rows, 0, scanGadget)
+	if err != nil {
+		return nil, wrapErr(err, "gadgets.ByMacs", "gadgets")
+	}
+	return items, nil
 }

@@ -3,6 +3,7 @@ package moretypesdb
 import (
 	"context"
 	"errors"
+	"net"
 	"sort"
 	"testing"
 
@@ -17,27 +18,57 @@ func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFile
 // cmpOpts compare the values PostgreSQL gives back with the ones sent.
 var cmpOpts = cmp.Options{}
 
+func mac(s string) net.HardwareAddr {
+	m, err := net.ParseMAC(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func str(v string) *string { return &v }
+
 // edgeRows are new rows holding edge values of every column type; label
 // makes their unique labels distinct between the tests' batches.
 func edgeRows(label string) []NewGadget {
-	s := func(v string) *string { return &v }
 	return []NewGadget{
 		{
-			Label:   runtime.Set(label + " O'Reilly \"quoted\" \\ \u00e9\u4e16\U0001F600 "),
-			Alias:   s(""),
-			Aliases: []string{"a,b", "{braces}", `"q"`, "", "NULL", " padded "},
+			Label:     runtime.Set(label + " O'Reilly \"quoted\" \\ \u00e9\u4e16\U0001F600 "),
+			Alias:     str(""),
+			Aliases:   []string{"a,b", "{braces}", `"q"`, "", "NULL", " padded "},
+			Mac:       runtime.Set(mac("00:00:00:00:00:00")),
+			BackupMac: mac("ff:ff:ff:ff:ff:ff"),
+			Macs:      []net.HardwareAddr{mac("01:23:45:67:89:ab"), mac("ff:ff:ff:ff:ff:ff")},
 		},
 		{
 			Label: runtime.Set(label + " plain"),
-			// NULL everywhere it is allowed; an empty array is not NULL.
+			// NULL everywhere it is allowed, defaults where there are; an
+			// empty array is not NULL.
 			Aliases: []string{},
+			Macs:    []net.HardwareAddr{},
 		},
 	}
 }
 
 // wantRow is the row PostgreSQL gives back for n, created with id.
 func wantRow(id int64, n NewGadget) Gadget {
-	return Gadget{ID: id, Label: n.Label.Value, Alias: n.Alias, Aliases: n.Aliases}
+	g := Gadget{ID: id, Label: n.Label.Value, Alias: n.Alias, Aliases: n.Aliases, Mac: n.Mac.Value, BackupMac: n.BackupMac, Macs: n.Macs}
+	if !n.Mac.Set {
+		g.Mac = mac("08:00:2b:00:00:01")
+	}
+	return g
+}
+
+// flatRows are edge values for the table without arrays.
+func flatRows(label string) []NewFlatGadget {
+	return []NewFlatGadget{
+		{Label: label + " \u00e9", Alias: str("\\"), Mac: mac("ff:ff:ff:ff:ff:ff"), BackupMac: mac("00:00:00:00:00:00")},
+		{Label: label, Mac: mac("08:00:2b:01:02:03")},
+	}
+}
+
+func wantFlat(id int64, n NewFlatGadget) FlatGadget {
+	return FlatGadget{ID: id, Label: n.Label, Alias: n.Alias, Mac: n.Mac, BackupMac: n.BackupMac}
 }
 
 func TestRoundTripCreateFind(t *testing.T) {
@@ -60,19 +91,30 @@ func TestRoundTripCreateFind(t *testing.T) {
 			t.Errorf("found row %d (-want +got):\n%s", i, diff)
 		}
 	}
+	for i, n := range flatRows("create") {
+		created, err := store.FlatGadgets.Create(ctx, n)
+		if err != nil {
+			t.Fatalf("create flat %d: %v", i, err)
+		}
+		if diff := cmp.Diff(wantFlat(created.ID, n), created, cmpOpts); diff != "" {
+			t.Errorf("created flat row %d (-want +got):\n%s", i, diff)
+		}
+	}
 	// The defaults apply.
 	def, err := store.Gadgets.Create(ctx, NewGadget{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if def.Label != "Unnamed" || def.Alias != nil || def.Aliases != nil {
-		t.Errorf("defaults: %+v", def)
+	if diff := cmp.Diff(Gadget{ID: def.ID, Label: "Unnamed", Mac: mac("08:00:2b:00:00:01")}, def, cmpOpts); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 }
 
-// TestRoundTripCreateMany sends the edge rows through COPY (CreateMany)
-// and through INSERT … SELECT FROM unnest (CreateManyReturning): both
-// carry every type as pgx encodes it in binary.
+// TestRoundTripCreateMany sends the edge rows through COPY (CreateMany),
+// and through CreateManyReturning: for the table with arrays one Create
+// per row in a batch, for the one without INSERT … SELECT FROM unnest,
+// which carries every type as an array parameter. pgx encodes them all
+// in binary.
 func TestRoundTripCreateMany(t *testing.T) {
 	ctx := context.Background()
 	store := NewStore(pgtest.Open(t))
@@ -91,7 +133,7 @@ func TestRoundTripCreateMany(t *testing.T) {
 			t.Errorf("copied row %d (-want +got):\n%s", i, diff)
 		}
 	}
-	rows = edgeRows("unnest")
+	rows = edgeRows("batch")
 	returned, err := store.Gadgets.CreateManyReturning(ctx, rows)
 	if err != nil || len(returned) != len(rows) {
 		t.Fatalf("CreateManyReturning: %d rows, %v", len(returned), err)
@@ -99,6 +141,31 @@ func TestRoundTripCreateMany(t *testing.T) {
 	for i, got := range returned {
 		if diff := cmp.Diff(wantRow(got.ID, rows[i]), got, cmpOpts); diff != "" {
 			t.Errorf("returned row %d (-want +got):\n%s", i, diff)
+		}
+	}
+
+	flat := flatRows("copy")
+	if n, err := store.FlatGadgets.CreateMany(ctx, flat); err != nil || n != int64(len(flat)) {
+		t.Fatalf("flat CreateMany: %d, %v", n, err)
+	}
+	copied, err := store.FlatGadgets.FindAll(ctx)
+	if err != nil || len(copied) != len(flat) {
+		t.Fatalf("flat FindAll: %d rows, %v", len(copied), err)
+	}
+	sort.Slice(copied, func(i, j int) bool { return copied[i].ID < copied[j].ID })
+	for i, got := range copied {
+		if diff := cmp.Diff(wantFlat(got.ID, flat[i]), got, cmpOpts); diff != "" {
+			t.Errorf("copied flat row %d (-want +got):\n%s", i, diff)
+		}
+	}
+	flat = flatRows("unnest")
+	unnested, err := store.FlatGadgets.CreateManyReturning(ctx, flat)
+	if err != nil || len(unnested) != len(flat) {
+		t.Fatalf("flat CreateManyReturning: %d rows, %v", len(unnested), err)
+	}
+	for i, got := range unnested {
+		if diff := cmp.Diff(wantFlat(got.ID, flat[i]), got, cmpOpts); diff != "" {
+			t.Errorf("unnested flat row %d (-want +got):\n%s", i, diff)
 		}
 	}
 }
@@ -119,9 +186,26 @@ func TestCitextIgnoresCase(t *testing.T) {
 	if _, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set("widget")}); !errors.Is(err, ErrGadgetLabelTaken) {
 		t.Fatalf("a second widget: %v, want ErrGadgetLabelTaken", err)
 	}
-	w := "w"
-	up, err := store.Gadgets.UpsertByLabel(ctx, NewGadget{Label: runtime.Set("wIdGeT"), Alias: &w})
+	up, err := store.Gadgets.UpsertByLabel(ctx, NewGadget{Label: runtime.Set("wIdGeT"), Alias: str("w")})
 	if err != nil || up.ID != g.ID || up.Alias == nil || *up.Alias != "w" {
 		t.Fatalf("upsert by a label of another case: %+v, %v", up, err)
+	}
+}
+
+// TestMacaddrFilter binds a list of MAC addresses as one macaddr[].
+func TestMacaddrFilter(t *testing.T) {
+	ctx := context.Background()
+	store := NewStore(pgtest.Open(t))
+	var ids []int64
+	for i, m := range []string{"00:00:00:00:00:01", "00:00:00:00:00:02", "00:00:00:00:00:03"} {
+		g, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set(m), Mac: runtime.Set(mac(m))})
+		if err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+		ids = append(ids, g.ID)
+	}
+	got, err := store.Gadgets.ByMacs(ctx, []net.HardwareAddr{mac("00:00:00:00:00:03"), mac("00:00:00:00:00:01"), mac("aa:aa:aa:aa:aa:aa")})
+	if err != nil || len(got) != 2 || got[0].ID != ids[0] || got[1].ID != ids[2] {
+		t.Fatalf("ByMacs = %+v, %v; want rows %d and %d", got, err, ids[0], ids[2])
 	}
 }

@@ -21,22 +21,30 @@ type Store struct {
 
 	// Gadgets reads and writes table gadgets.
 	Gadgets *GadgetRepo
+
+	// FlatGadgets reads and writes table flat_gadgets.
+	FlatGadgets *FlatGadgetRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
 // calls for every transaction, makes one allocation however many tables there are.
 type storeRepos struct {
-	store   Store
-	Gadgets GadgetRepo
+	store       Store
+	Gadgets     GadgetRepo
+	FlatGadgets FlatGadgetRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
-	a := &storeRepos{Gadgets: *NewGadgetRepo(db)}
+	a := &storeRepos{
+		FlatGadgets: *NewFlatGadgetRepo(db),
+		Gadgets:     *NewGadgetRepo(db),
+	}
 	a.store = Store{
-		Gadgets: &a.Gadgets,
-		db:      db,
+		FlatGadgets: &a.FlatGadgets,
+		Gadgets:     &a.Gadgets,
+		db:          db,
 	}
 	return &a.store
 }
@@ -69,6 +77,8 @@ func specNameOf(table, constraint string) string {
 		return ErrGadgetIDTaken.Name
 	case "gadgets_label_key":
 		return ErrGadgetLabelTaken.Name
+	case "flat_gadgets_pkey":
+		return ErrFlatGadgetIDTaken.Name
 	}
 	return ""
 }
