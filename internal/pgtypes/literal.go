@@ -86,6 +86,7 @@ func number(lit string) string {
 
 // The kinds of literal the rows of All use.
 var (
+	noLiteral  = &Literal{Kind: "none"}
 	boolLit    = &Literal{Kind: "boolean", check: checkBool, bare: strings.ToUpper}
 	intLit     = &Literal{Kind: "integer", check: checkInt, bare: number}
 	decimalLit = &Literal{Kind: "decimal number", check: checkDecimal, bare: number}

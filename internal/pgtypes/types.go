@@ -155,6 +155,7 @@ func atlasDate(n string, _ []int) schema.Type    { return &schema.TimeType{T: n}
 func atlasJSON(n string, _ []int) schema.Type    { return &schema.JSONType{T: n} }
 func atlasBinary(n string, _ []int) schema.Type  { return &schema.BinaryType{T: n} }
 func atlasNetwork(n string, _ []int) schema.Type { return &postgres.NetworkType{T: n} }
+func atlasSearch(n string, _ []int) schema.Type  { return &postgres.TextSearchType{T: n} }
 
 func atlasDecimal(n string, a []int) schema.Type {
 	return &schema.DecimalType{T: n, Precision: arg(a, 0, 0), Scale: arg(a, 1, 0)}
@@ -385,6 +386,13 @@ var All = []*Type{
 		Catalog: "macaddr", AtlasName: "macaddr", atlas: atlasNetwork,
 		Docs:    "a MAC address (6 bytes)",
 		Ordered: true, Keyset: true,
+	},
+	{
+		Name: "tsvector", Literal: noLiteral,
+		Go: GoType{Path: PathPgtype, Name: "TSVector"}, Copy: true, Unnest: true,
+		Codec:   "pgx's tsvector codec, binary; lexemes with positions and weights; Valid false is NULL",
+		Catalog: "tsvector", AtlasName: "tsvector", atlas: atlasSearch,
+		Docs: "a document for full-text search (set it with to_tsvector in SQL, or build a pgtype.TSVector)",
 	},
 }
 

@@ -118,6 +118,7 @@ func TestLiterals(t *testing.T) {
 	bad := []struct{ typ, in, want string }{
 		{"macaddr", "08:00:2b:01:02", "is not a MAC address"},
 		{"macaddr", "08:00-2b:01:02:03", "is not a MAC address"},
+		{"tsvector", "fat rat", "type tsvector takes no literal values"},
 	}
 	for _, tc := range bad {
 		got, err := check(tc.typ, tc.in)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"iter"
 	"net"
 )
@@ -21,6 +22,8 @@ type FlatGadget struct {
 	Alias     *string          `json:"alias"`
 	Mac       net.HardwareAddr `json:"mac"`
 	BackupMac net.HardwareAddr `json:"backup_mac"`
+	Words     pgtype.TSVector  `json:"words"`
+	MoreWords *pgtype.TSVector `json:"more_words"`
 }
 
 // NewFlatGadget holds the values of a new row of table flat_gadgets. The database
@@ -30,6 +33,8 @@ type NewFlatGadget struct {
 	Alias     *string          `json:"alias"`
 	Mac       net.HardwareAddr `json:"mac"`
 	BackupMac net.HardwareAddr `json:"backup_mac"`
+	Words     pgtype.TSVector  `json:"words"`
+	MoreWords *pgtype.TSVector `json:"more_words"`
 }
 
 // FlatGadgetUpdate lists changes to a row of table flat_gadgets. Unset fields
@@ -40,6 +45,8 @@ type FlatGadgetUpdate struct {
 	Alias     runtime.Opt[*string]          `json:"alias,omitzero"`
 	Mac       runtime.Opt[net.HardwareAddr] `json:"mac,omitzero"`
 	BackupMac runtime.Opt[net.HardwareAddr] `json:"backup_mac,omitzero"`
+	Words     runtime.Opt[pgtype.TSVector]  `json:"words,omitzero"`
+	MoreWords runtime.Opt[*pgtype.TSVector] `json:"more_words,omitzero"`
 }
 
 // FlatGadgetRepo reads and writes table flat_gadgets.
@@ -81,26 +88,26 @@ func (u *FlatGadgetUpdate) Validate() error {
 // scanFlatGadget reads a row of table flat_gadgets, columns in table order, into
 // v.
 func scanFlatGadget(row pgx.Row, v *FlatGadget) error {
-	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Mac, &v.BackupMac)
+	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Mac, &v.BackupMac, &v.Words, &v.MoreWords)
 }
 
 const sqlFlatGadgetsCreate = `-- name: flat_gadgets.Create
-INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac")
-VALUES ($1, $2, $3, $4)
-RETURNING "id", "label", "alias", "mac", "backup_mac"`
+INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac", "words", "more_words")
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 
 // Create inserts a row into table flat_gadgets and returns it as stored, defaults
 // applied.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
 	var v FlatGadget
-	if err := scanFlatGadget(r.db.QueryRow(ctx, sqlFlatGadgetsCreate, n.Label, n.Alias, n.Mac, n.BackupMac), &v); err != nil {
+	if err := scanFlatGadget(r.db.QueryRow(ctx, sqlFlatGadgetsCreate, n.Label, n.Alias, n.Mac, n.BackupMac, n.Words, n.MoreWords), &v); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
 	}
 	return v, nil
 }
 
 const sqlFlatGadgetsFindByID = `-- name: flat_gadgets.FindByID replica=ok
-SELECT "id", "label", "alias", "mac", "backup_mac" FROM "flat_gadgets"
+SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
 WHERE "id" = $1`
 
 // FindByID returns the row of table flat_gadgets with the given id. If there is
@@ -114,7 +121,7 @@ func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, er
 }
 
 const sqlFlatGadgetsFindAll = `-- name: flat_gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "mac", "backup_mac" FROM "flat_gadgets" ORDER BY "id"`
+SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets" ORDER BY "id"`
 
 // FindAll returns every row of table flat_gadgets, ordered by primary key. It
 // holds the whole result in memory; use List or Stream for large tables.
@@ -159,11 +166,11 @@ func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error
 }
 
 const sqlFlatGadgetsListFirst = `-- name: flat_gadgets.List replica=ok
-SELECT "id", "label", "alias", "mac", "backup_mac" FROM "flat_gadgets" ORDER BY "id"
+SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets" ORDER BY "id"
 LIMIT $1`
 
 const sqlFlatGadgetsListAfter = `-- name: flat_gadgets.List replica=ok
-SELECT "id", "label", "alias", "mac", "backup_mac" FROM "flat_gadgets"
+SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -202,16 +209,18 @@ UPDATE "flat_gadgets"
 SET "label" = COALESCE($2::citext, "label"),
     "alias" = CASE WHEN $3::boolean THEN $4::citext ELSE "alias" END,
     "mac" = COALESCE($5::macaddr, "mac"),
-    "backup_mac" = CASE WHEN $6::boolean THEN $7::macaddr ELSE "backup_mac" END
+    "backup_mac" = CASE WHEN $6::boolean THEN $7::macaddr ELSE "backup_mac" END,
+    "words" = COALESCE($8::tsvector, "words"),
+    "more_words" = CASE WHEN $9::boolean THEN $10::tsvector ELSE "more_words" END
 WHERE "id" = $1
-RETURNING "id", "label", "alias", "mac", "backup_mac"`
+RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 
 // Update applies the set fields of u to the row of table flat_gadgets with the
 // given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
 	var v FlatGadget
-	if err := scanFlatGadget(r.db.QueryRow(ctx, sqlFlatGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value), &v); err != nil {
+	if err := scanFlatGadget(r.db.QueryRow(ctx, sqlFlatGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value), &v); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
 	}
 	return v, nil
@@ -243,7 +252,7 @@ func (r *FlatGadgetRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlFlatGadgetsFindByIDs = `-- name: flat_gadgets.FindByIDs replica=ok
-SELECT "id", "label", "alias", "mac", "backup_mac" FROM "flat_gadgets"
+SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table flat_gadgets whose id is in ids, in id
@@ -271,12 +280,12 @@ type copyFlatGadgetsSource struct {
 	rows []NewFlatGadget
 	mask uint64
 	i    int
-	vals [4]any
+	vals [6]any
 }
 
 // columns returns the columns of the source's mask, in table order.
 func (s *copyFlatGadgetsSource) columns() []string {
-	return []string{"label", "alias", "mac", "backup_mac"}
+	return []string{"label", "alias", "mac", "backup_mac", "words", "more_words"}
 }
 
 // Next advances to the next row of the source's mask.
@@ -293,6 +302,8 @@ func (s *copyFlatGadgetsSource) Values() ([]any, error) {
 	v = append(v, n.Alias)
 	v = append(v, n.Mac)
 	v = append(v, n.BackupMac)
+	v = append(v, n.Words)
+	v = append(v, n.MoreWords)
 	return v, nil
 }
 
@@ -321,11 +332,11 @@ func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (
 }
 
 const sqlFlatGadgetsCreateManyReturning = `-- name: flat_gadgets.CreateManyReturning
-INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac")
-SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4"
-FROM unnest($1::citext[], $2::citext[], $3::macaddr[], $4::macaddr[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac", "words", "more_words")
+SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6"
+FROM unnest($1::citext[], $2::citext[], $3::macaddr[], $4::macaddr[], $5::tsvector[], $6::tsvector[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "label", "alias", "mac", "backup_mac"`
+RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 
 // CreateManyReturning inserts rows into table flat_gadgets and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -339,14 +350,18 @@ func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlat
 	a2 := make([]*string, len(rows))
 	a3 := make([]net.HardwareAddr, len(rows))
 	a4 := make([]net.HardwareAddr, len(rows))
+	a5 := make([]pgtype.TSVector, len(rows))
+	a6 := make([]*pgtype.TSVector, len(rows))
 	for i := range rows {
 		n := &rows[i]
 		a1[i] = n.Label
 		a2[i] = n.Alias
 		a3[i] = n.Mac
 		a4[i] = n.BackupMac
+		a5[i] = n.Words
+		a6[i] = n.MoreWords
 	}
-	res, err := r.db.Query(ctx, sqlFlatGadgetsCreateManyReturning, a1, a2, a3, a4)
+	res, err := r.db.Query(ctx, sqlFlatGadgetsCreateManyReturning, a1, a2, a3, a4, a5, a6)
 	if err != nil {
 		return nil, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
 	}

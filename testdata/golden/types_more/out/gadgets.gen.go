@@ -8,6 +8,7 @@ import (
 	"errors"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"iter"
 	"net"
 	"slices"
@@ -25,6 +26,9 @@ type Gadget struct {
 	Mac       net.HardwareAddr   `json:"mac"`
 	BackupMac net.HardwareAddr   `json:"backup_mac"`
 	Macs      []net.HardwareAddr `json:"macs"`
+	Words     pgtype.TSVector    `json:"words"`
+	MoreWords *pgtype.TSVector   `json:"more_words"`
+	WordLists []pgtype.TSVector  `json:"word_lists"`
 }
 
 // NewGadget holds the values of a new row of table gadgets. Fields of type
@@ -37,6 +41,9 @@ type NewGadget struct {
 	Mac       runtime.Opt[net.HardwareAddr] `json:"mac,omitzero"`
 	BackupMac net.HardwareAddr              `json:"backup_mac"`
 	Macs      []net.HardwareAddr            `json:"macs"`
+	Words     runtime.Opt[pgtype.TSVector]  `json:"words,omitzero"`
+	MoreWords *pgtype.TSVector              `json:"more_words"`
+	WordLists []pgtype.TSVector             `json:"word_lists"`
 }
 
 // GadgetUpdate lists changes to a row of table gadgets. Unset fields leave their
@@ -48,6 +55,9 @@ type GadgetUpdate struct {
 	Mac       runtime.Opt[net.HardwareAddr]   `json:"mac,omitzero"`
 	BackupMac runtime.Opt[net.HardwareAddr]   `json:"backup_mac,omitzero"`
 	Macs      runtime.Opt[[]net.HardwareAddr] `json:"macs,omitzero"`
+	Words     runtime.Opt[pgtype.TSVector]    `json:"words,omitzero"`
+	MoreWords runtime.Opt[*pgtype.TSVector]   `json:"more_words,omitzero"`
+	WordLists runtime.Opt[[]pgtype.TSVector]  `json:"word_lists,omitzero"`
 }
 
 // GadgetRepo reads and writes table gadgets.
@@ -92,26 +102,26 @@ func (u *GadgetUpdate) Validate() error {
 
 // scanGadget reads a row of table gadgets, columns in table order, into v.
 func scanGadget(row pgx.Row, v *Gadget) error {
-	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs)
+	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists)
 }
 
 const sqlGadgetsCreate = `-- name: gadgets.Create
-INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6)
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9)
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"`
 
 // Create inserts a row into table gadgets and returns it as stored, defaults
 // applied.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
 	}
 	return v, nil
 }
 
 const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
 WHERE "id" = $1`
 
 // FindByID returns the row of table gadgets with the given id. If there is none,
@@ -125,7 +135,7 @@ func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 }
 
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets" ORDER BY "id"`
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets" ORDER BY "id"`
 
 // FindAll returns every row of table gadgets, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -170,11 +180,11 @@ func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets" ORDER BY "id"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets" ORDER BY "id"
 LIMIT $1`
 
 const sqlGadgetsListAfter = `-- name: gadgets.List replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -215,16 +225,19 @@ SET "label" = COALESCE($2::citext, "label"),
     "aliases" = CASE WHEN $5::boolean THEN $6::citext[] ELSE "aliases" END,
     "mac" = COALESCE($7::macaddr, "mac"),
     "backup_mac" = CASE WHEN $8::boolean THEN $9::macaddr ELSE "backup_mac" END,
-    "macs" = CASE WHEN $10::boolean THEN $11::macaddr[] ELSE "macs" END
+    "macs" = CASE WHEN $10::boolean THEN $11::macaddr[] ELSE "macs" END,
+    "words" = COALESCE($12::tsvector, "words"),
+    "more_words" = CASE WHEN $13::boolean THEN $14::tsvector ELSE "more_words" END,
+    "word_lists" = CASE WHEN $15::boolean THEN $16::tsvector[] ELSE "word_lists" END
 WHERE "id" = $1
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"`
 
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value, u.WordLists.Set, u.WordLists.Value), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
 	}
 	return v, nil
@@ -256,7 +269,7 @@ func (r *GadgetRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlGadgetsFindByIDs = `-- name: gadgets.FindByIDs replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order,
@@ -284,7 +297,7 @@ type copyGadgetsSource struct {
 	rows []NewGadget
 	mask uint64
 	i    int
-	vals [6]any
+	vals [9]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -296,12 +309,15 @@ func (s *copyGadgetsSource) maskOf(n *NewGadget) uint64 {
 	if n.Mac.Set {
 		m |= 1 << 1
 	}
+	if n.Words.Set {
+		m |= 1 << 2
+	}
 	return m
 }
 
 // columns returns the columns of the source's mask, in table order.
 func (s *copyGadgetsSource) columns() []string {
-	cols := make([]string, 0, 6)
+	cols := make([]string, 0, 9)
 	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "label")
 	}
@@ -312,6 +328,11 @@ func (s *copyGadgetsSource) columns() []string {
 	}
 	cols = append(cols, "backup_mac")
 	cols = append(cols, "macs")
+	if s.mask&(1<<2) != 0 {
+		cols = append(cols, "words")
+	}
+	cols = append(cols, "more_words")
+	cols = append(cols, "word_lists")
 	return cols
 }
 
@@ -339,6 +360,11 @@ func (s *copyGadgetsSource) Values() ([]any, error) {
 	}
 	v = append(v, n.BackupMac)
 	v = append(v, n.Macs)
+	if s.mask&(1<<2) != 0 {
+		v = append(v, n.Words.Value)
+	}
+	v = append(v, n.MoreWords)
+	v = append(v, n.WordLists)
 	return v, nil
 }
 
@@ -413,7 +439,7 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs)
+		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Gadget, 0, len(rows))
@@ -432,15 +458,18 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 }
 
 const sqlGadgetsUpsertByLabel = `-- name: gadgets.UpsertByLabel
-INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6)
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9)
 ON CONFLICT ("label") DO UPDATE
 SET "alias" = EXCLUDED."alias",
     "aliases" = EXCLUDED."aliases",
     "mac" = CASE WHEN $4::macaddr IS NULL THEN "gadgets"."mac" ELSE EXCLUDED."mac" END,
     "backup_mac" = EXCLUDED."backup_mac",
-    "macs" = EXCLUDED."macs"
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
+    "macs" = EXCLUDED."macs",
+    "words" = CASE WHEN $7::tsvector IS NULL THEN "gadgets"."words" ELSE EXCLUDED."words" END,
+    "more_words" = EXCLUDED."more_words",
+    "word_lists" = EXCLUDED."word_lists"
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"`
 
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
 // exists, updates that row from n, in one statement, and returns the row as
@@ -448,7 +477,7 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"`
 // key's; an optional field left unset keeps the column's value.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 	}
 	return v, nil
@@ -456,14 +485,14 @@ func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, er
 
 const sqlGadgetsCreateIfAbsentByLabel = `-- name: gadgets.CreateIfAbsentByLabel
 WITH "inserted" AS (
-INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6)
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9)
 ON CONFLICT ("label") DO NOTHING
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs"
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"
 )
-SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "inserted"
+SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "inserted"
 UNION ALL
-SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
 WHERE "label" = COALESCE($1::citext, 'Unnamed'::citext)
 LIMIT 1`
 
@@ -477,7 +506,7 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 	for attempt := 1; ; attempt++ {
 		var v Gadget
 		var created bool
-		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs)
+		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -491,7 +520,7 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 }
 
 const sqlGadgetsByLabel = `-- name: gadgets.ByLabel replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
 WHERE "label" = $1
 LIMIT 1`
 
@@ -506,7 +535,7 @@ func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) 
 }
 
 const sqlGadgetsByMacs = `-- name: gadgets.ByMacs replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
 WHERE "mac" = ANY($1)
 ORDER BY "id"`
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -15,8 +17,9 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
-// cmpOpts compare the values PostgreSQL gives back with the ones sent.
-var cmpOpts = cmp.Options{}
+// cmpOpts compare the values PostgreSQL gives back with the ones sent:
+// a lexeme without positions may come back with nil or empty ones.
+var cmpOpts = cmp.Options{cmpopts.EquateEmpty()}
 
 func mac(s string) net.HardwareAddr {
 	m, err := net.ParseMAC(s)
@@ -27,6 +30,32 @@ func mac(s string) net.HardwareAddr {
 }
 
 func str(v string) *string { return &v }
+
+// tsv builds a tsvector of lexemes, each "word" or "word:position
+// weight…" the way the tests spell them; lexemes are given sorted and
+// distinct, as PostgreSQL keeps them, so that they read back equal.
+func tsv(lexemes ...pgtype.TSVectorLexeme) pgtype.TSVector {
+	return pgtype.TSVector{Lexemes: lexemes, Valid: true}
+}
+
+func lex(word string, positions ...pgtype.TSVectorPosition) pgtype.TSVectorLexeme {
+	return pgtype.TSVectorLexeme{Word: word, Positions: positions}
+}
+
+func pos(p uint16, w pgtype.TSVectorWeight) pgtype.TSVectorPosition {
+	return pgtype.TSVectorPosition{Position: p, Weight: w}
+}
+
+// bigDoc is a tsvector with the edges of the type: quotes, a backslash,
+// a space and non-ASCII text inside words, positions at both ends of
+// their range, every weight.
+var bigDoc = tsv(
+	lex(" spaced "),
+	lex(`back\slash`, pos(1, pgtype.TSVectorWeightA)),
+	lex("fat", pos(2, pgtype.TSVectorWeightB), pos(16383, pgtype.TSVectorWeightD)),
+	lex("it's", pos(3, pgtype.TSVectorWeightC)),
+	lex("été世"),
+)
 
 // edgeRows are new rows holding edge values of every column type; label
 // makes their unique labels distinct between the tests' batches.
@@ -39,22 +68,30 @@ func edgeRows(label string) []NewGadget {
 			Mac:       runtime.Set(mac("00:00:00:00:00:00")),
 			BackupMac: mac("ff:ff:ff:ff:ff:ff"),
 			Macs:      []net.HardwareAddr{mac("01:23:45:67:89:ab"), mac("ff:ff:ff:ff:ff:ff")},
+			Words:     runtime.Set(bigDoc),
+			MoreWords: &pgtype.TSVector{Valid: true},
+			WordLists: []pgtype.TSVector{bigDoc, tsv(lex("a"))},
 		},
 		{
 			Label: runtime.Set(label + " plain"),
 			// NULL everywhere it is allowed, defaults where there are; an
 			// empty array is not NULL.
-			Aliases: []string{},
-			Macs:    []net.HardwareAddr{},
+			Aliases:   []string{},
+			Macs:      []net.HardwareAddr{},
+			WordLists: []pgtype.TSVector{},
 		},
 	}
 }
 
 // wantRow is the row PostgreSQL gives back for n, created with id.
 func wantRow(id int64, n NewGadget) Gadget {
-	g := Gadget{ID: id, Label: n.Label.Value, Alias: n.Alias, Aliases: n.Aliases, Mac: n.Mac.Value, BackupMac: n.BackupMac, Macs: n.Macs}
+	g := Gadget{ID: id, Label: n.Label.Value, Alias: n.Alias, Aliases: n.Aliases, Mac: n.Mac.Value, BackupMac: n.BackupMac, Macs: n.Macs,
+		Words: n.Words.Value, MoreWords: n.MoreWords, WordLists: n.WordLists}
 	if !n.Mac.Set {
 		g.Mac = mac("08:00:2b:00:00:01")
+	}
+	if !n.Words.Set {
+		g.Words = pgtype.TSVector{Valid: true}
 	}
 	return g
 }
@@ -62,13 +99,14 @@ func wantRow(id int64, n NewGadget) Gadget {
 // flatRows are edge values for the table without arrays.
 func flatRows(label string) []NewFlatGadget {
 	return []NewFlatGadget{
-		{Label: label + " \u00e9", Alias: str("\\"), Mac: mac("ff:ff:ff:ff:ff:ff"), BackupMac: mac("00:00:00:00:00:00")},
-		{Label: label, Mac: mac("08:00:2b:01:02:03")},
+		{Label: label + " \u00e9", Alias: str("\\"), Mac: mac("ff:ff:ff:ff:ff:ff"), BackupMac: mac("00:00:00:00:00:00"),
+			Words: bigDoc, MoreWords: &pgtype.TSVector{Valid: true}},
+		{Label: label, Mac: mac("08:00:2b:01:02:03"), Words: tsv()},
 	}
 }
 
 func wantFlat(id int64, n NewFlatGadget) FlatGadget {
-	return FlatGadget{ID: id, Label: n.Label, Alias: n.Alias, Mac: n.Mac, BackupMac: n.BackupMac}
+	return FlatGadget{ID: id, Label: n.Label, Alias: n.Alias, Mac: n.Mac, BackupMac: n.BackupMac, Words: n.Words, MoreWords: n.MoreWords}
 }
 
 func TestRoundTripCreateFind(t *testing.T) {
@@ -105,7 +143,7 @@ func TestRoundTripCreateFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Gadget{ID: def.ID, Label: "Unnamed", Mac: mac("08:00:2b:00:00:01")}, def, cmpOpts); diff != "" {
+	if diff := cmp.Diff(Gadget{ID: def.ID, Label: "Unnamed", Mac: mac("08:00:2b:00:00:01"), Words: pgtype.TSVector{Valid: true}}, def, cmpOpts); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 }
@@ -207,5 +245,21 @@ func TestMacaddrFilter(t *testing.T) {
 	got, err := store.Gadgets.ByMacs(ctx, []net.HardwareAddr{mac("00:00:00:00:00:03"), mac("00:00:00:00:00:01"), mac("aa:aa:aa:aa:aa:aa")})
 	if err != nil || len(got) != 2 || got[0].ID != ids[0] || got[1].ID != ids[2] {
 		t.Fatalf("ByMacs = %+v, %v; want rows %d and %d", got, err, ids[0], ids[2])
+	}
+}
+
+// TestTSVectorSearch checks that a tsvector written from Go is the
+// document PostgreSQL searches: to_tsquery matches its lexemes.
+func TestTSVectorSearch(t *testing.T) {
+	ctx := context.Background()
+	store := NewStore(pgtest.Open(t))
+	g, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set("doc"), Words: runtime.Set(bigDoc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fat, rat bool
+	err = store.DB().QueryRow(ctx, `SELECT words @@ 'fat:B'::tsquery, words @@ 'rat'::tsquery FROM gadgets WHERE id = $1`, g.ID).Scan(&fat, &rat)
+	if err != nil || !fat || rat {
+		t.Fatalf("fat:B matches %v, rat matches %v (%v); want true, false", fat, rat, err)
 	}
 }

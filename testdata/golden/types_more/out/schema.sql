@@ -12,6 +12,9 @@ CREATE TABLE "gadgets" (
   "mac" macaddr NOT NULL DEFAULT '08:00:2b:00:00:01'::macaddr,
   "backup_mac" macaddr NULL,
   "macs" macaddr[] NULL,
+  "words" tsvector NOT NULL DEFAULT ''::tsvector,
+  "more_words" tsvector NULL,
+  "word_lists" tsvector[] NULL,
   PRIMARY KEY ("id"),
   CONSTRAINT "gadgets_label_key" UNIQUE ("label")
 );
@@ -26,6 +29,8 @@ CREATE TABLE "flat_gadgets" (
   "alias" citext NULL,
   "mac" macaddr NOT NULL,
   "backup_mac" macaddr NULL,
+  "words" tsvector NOT NULL,
+  "more_words" tsvector NULL,
   PRIMARY KEY ("id")
 );
 
