@@ -57,6 +57,10 @@ type GoType struct {
 	Path string
 	// Name is the type name: string, UUID, Decimal, Currency.
 	Name string
+	// ArgPath and ArgName name the type argument of a generic type
+	// (pgtype.Range[int32]); ArgName is "" for other types.
+	ArgPath string
+	ArgName string
 	// Slice makes it []Name; Ptr makes it *Name (or *[]Name).
 	Slice bool
 	Ptr   bool
@@ -68,12 +72,14 @@ type GoType struct {
 // GoTypeOf returns the Go type of a value of the base type row (a
 // non-null scalar).
 func GoTypeOf(row *pgtypes.Type) GoType {
-	return GoType{Path: row.Go.Path, Name: row.Go.Name, NilIsNull: row.NilIsNull}
+	g := row.Go
+	return GoType{Path: g.Path, Name: g.Name, ArgPath: g.ArgPath, ArgName: g.ArgName, NilIsNull: row.NilIsNull}
 }
 
-// String writes the type as Go source: *[]uuid.UUID, Currency. Imported
-// types are qualified by their package's name (the last element of the
-// import path, without a major-version suffix or a "go-" prefix).
+// String writes the type as Go source: *[]uuid.UUID, Currency,
+// pgtype.Range[int32]. Imported types are qualified by their package's
+// name (the last element of the import path, without a major-version
+// suffix or a "go-" prefix).
 func (t GoType) String() string {
 	s := ""
 	if t.Ptr {
@@ -85,7 +91,15 @@ func (t GoType) String() string {
 	if t.Path != "" {
 		s += packageName(t.Path) + "."
 	}
-	return s + t.Name
+	s += t.Name
+	if t.ArgName != "" {
+		s += "["
+		if t.ArgPath != "" {
+			s += packageName(t.ArgPath) + "."
+		}
+		s += t.ArgName + "]"
+	}
+	return s
 }
 
 // packageName guesses a package's name from its import path:

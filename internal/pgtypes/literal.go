@@ -19,7 +19,7 @@ import (
 // text, and written as SQL constants.
 type Literal struct {
 	// Kind names the kind of literal in messages and docs: "integer",
-	// "date".
+	// "date", "range of integer".
 	Kind string
 	// JSON is set for json and jsonb: a literal may also be a YAML
 	// mapping or sequence, which the spec loader (the one that sees the
@@ -51,7 +51,7 @@ func (l *Literal) Accepts() bool { return l.check != nil }
 // CheckLiteral checks that v is a value of t and returns its canonical
 // text: "true"/"false" for booleans, the decimal text of numbers, the
 // raw (unquoted) text of strings, dates and times, lower-case hex for
-// MAC addresses. The error is a message
+// MAC addresses, PostgreSQL's text of ranges. The error is a message
 // ready to report at the value's position.
 func (t *Type) CheckLiteral(v Value) (string, error) {
 	if t.Literal.check == nil {

@@ -33,6 +33,8 @@ type Type struct {
 	// writes it, "" when the type takes none.
 	Literal *Literal
 	Example string
+	// Elem is the element type of a range type, or nil.
+	Elem *Type
 
 	// Go is the Go type of a non-null value. NilIsNull is set when nil of
 	// that type already stands for NULL (slices, json.RawMessage), so a
@@ -100,15 +102,23 @@ type Type struct {
 	Timestamp bool
 	Version   bool
 	Tenant    bool
+
+	// succ returns the value after a canonical literal (integers, dates:
+	// the element types of discrete ranges); order compares two
+	// canonical literals, ok false when it cannot tell.
+	succ  func(t *Type, lit string) (string, error)
+	order func(a, b string) (c int, ok bool)
 }
 
 // IntRange is the range of values of an integer type.
 type IntRange struct{ Min, Max int64 }
 
 // GoType is the Go type of a column's values: Name of the package at
-// Path ("" for predeclared types).
+// Path ("" for predeclared types), instantiated with ArgName of the
+// package at ArgPath when it is generic (pgtype.Range[int32]).
 type GoType struct {
-	Path, Name string
+	Path, Name       string
+	ArgPath, ArgName string
 }
 
 // The import paths of the Go types in All.
@@ -156,6 +166,7 @@ func atlasJSON(n string, _ []int) schema.Type    { return &schema.JSONType{T: n}
 func atlasBinary(n string, _ []int) schema.Type  { return &schema.BinaryType{T: n} }
 func atlasNetwork(n string, _ []int) schema.Type { return &postgres.NetworkType{T: n} }
 func atlasSearch(n string, _ []int) schema.Type  { return &postgres.TextSearchType{T: n} }
+func atlasRange(n string, _ []int) schema.Type   { return &postgres.RangeType{T: n} }
 
 func atlasDecimal(n string, a []int) schema.Type {
 	return &schema.DecimalType{T: n, Precision: arg(a, 0, 0), Scale: arg(a, 1, 0)}
@@ -175,7 +186,7 @@ func atlasInterval(n string, a []int) schema.Type {
 	return &postgres.IntervalType{T: n, Precision: &p}
 }
 
-// Rows of All declared on their own.
+// Rows of All declared on their own: the element types of ranges.
 var (
 	integerType = &Type{
 		Name: "integer", Aliases: []string{"int", "int4"}, Hints: []string{"int32", "mediumint"},
@@ -185,6 +196,7 @@ var (
 		Catalog: "int4", AtlasName: "integer", atlas: atlasInt,
 		Docs: "a 4-byte integer",
 		Int:  &IntRange{math.MinInt32, math.MaxInt32}, Ordered: true, Keyset: true, Version: true, Tenant: true,
+		succ: stepInt, order: compareNumbers,
 	}
 	bigintType = &Type{
 		Name: "bigint", Aliases: []string{"int8"}, Hints: []string{"int64", "long"},
@@ -194,6 +206,7 @@ var (
 		Catalog: "int8", AtlasName: "bigint", atlas: atlasInt,
 		Docs: "an 8-byte integer",
 		Int:  &IntRange{math.MinInt64, math.MaxInt64}, Ordered: true, Keyset: true, Version: true, Tenant: true,
+		succ: stepInt, order: compareNumbers,
 	}
 	numericType = &Type{
 		Name: "numeric", Aliases: []string{"decimal"}, Hints: []string{"number"},
@@ -203,6 +216,7 @@ var (
 		Catalog: "numeric", AtlasName: "numeric", atlas: atlasDecimal,
 		Docs:    "an exact decimal number, numeric(p,s) with p digits of which s after the point",
 		Decimal: true, Ordered: true, Keyset: true,
+		order: compareNumbers,
 	}
 	dateType = &Type{
 		Name: "date", Literal: dateLit, Example: "2024-02-29",
@@ -211,6 +225,7 @@ var (
 		Catalog: "date", AtlasName: "date", atlas: atlasDate,
 		Docs:    "a calendar date",
 		Ordered: true, Keyset: true,
+		succ: stepDate, order: compareDates,
 	}
 	timestampType = &Type{
 		Name: "timestamp", Aliases: []string{"timestamp without time zone"},
@@ -231,6 +246,21 @@ var (
 		Ordered: true, Keyset: true, Timestamp: true,
 	}
 )
+
+// rangeType is the row of a range type over elem, whose values are
+// pgtype.Range of elem's Go type.
+func rangeType(name string, elem *Type, docs string, mapKey bool, example string) *Type {
+	return &Type{
+		Name: name, Literal: rangeLiteral(elem.Name), Example: example, Elem: elem,
+		Go:     GoType{Path: PathPgtype, Name: "Range", ArgPath: elem.Go.Path, ArgName: elem.Go.Name},
+		MapKey: mapKey, Copy: true, Unnest: true,
+		Codec: "pgx's range codec, binary; bounds through the codec of " + elem.Name +
+			"; Valid false is NULL, LowerType and UpperType Empty an empty range",
+		Catalog: name, AtlasName: name, atlas: atlasRange,
+		Docs:    docs,
+		Ordered: true, Keyset: true,
+	}
+}
 
 // All are the base types, in the order docs and the JSON Schema list
 // them.
@@ -288,6 +318,7 @@ var All = []*Type{
 		Catalog: "int2", AtlasName: "smallint", atlas: atlasInt,
 		Docs: "a 2-byte integer",
 		Int:  &IntRange{math.MinInt16, math.MaxInt16}, Ordered: true, Keyset: true, Tenant: true,
+		succ: stepInt, order: compareNumbers,
 	},
 	integerType,
 	bigintType,
@@ -394,6 +425,12 @@ var All = []*Type{
 		Catalog: "tsvector", AtlasName: "tsvector", atlas: atlasSearch,
 		Docs: "a document for full-text search (set it with to_tsvector in SQL, or build a pgtype.TSVector)",
 	},
+	rangeType("int4range", integerType, "a range of integer", true, "[1,10]"),
+	rangeType("int8range", bigintType, "a range of bigint", true, "(,5]"),
+	rangeType("numrange", numericType, "a range of numeric", false, "[1.5,2.25)"),
+	rangeType("daterange", dateType, "a range of date", true, "[2024-01-01,2024-01-31]"),
+	rangeType("tsrange", timestampType, "a range of timestamp", true, `["2024-01-01 00:00:00","2024-01-02 00:00:00")`),
+	rangeType("tstzrange", timestamptzType, "a range of timestamptz", true, "[2024-01-01T00:00:00Z,)"),
 }
 
 // byName indexes All by canonical name and alias; byCatalog and byAtlas
@@ -502,8 +539,14 @@ func GoNilIsNull(path, name string) bool {
 }
 
 // String writes g as Go source, package names guessed from the import
-// paths: uuid.UUID.
-func (g GoType) String() string { return qualified(g.Path, g.Name) }
+// paths: uuid.UUID, pgtype.Range[int32].
+func (g GoType) String() string {
+	s := qualified(g.Path, g.Name)
+	if g.ArgName != "" {
+		s += "[" + qualified(g.ArgPath, g.ArgName) + "]"
+	}
+	return s
+}
 
 func qualified(path, name string) string {
 	if path == "" {

@@ -73,6 +73,9 @@ func TestRowsComplete(t *testing.T) {
 			if (typ.Tenant || typ.Version || typ.Timestamp) && !typ.MapKey {
 				t.Errorf("row %q: a tenant, version or timestamp type must compare by value", typ.Name)
 			}
+			if (typ.Elem != nil) != strings.HasPrefix(typ.Literal.Kind, "range of") {
+				t.Errorf("row %q: Elem and a range literal go together", typ.Name)
+			}
 			if typ.Int != nil && typ.Int.Min >= typ.Int.Max {
 				t.Errorf("row %q: empty integer range", typ.Name)
 			}
@@ -108,6 +111,23 @@ func TestLiterals(t *testing.T) {
 		{"macaddr", "08002b:010203", "08:00:2b:01:02:03"},
 		{"macaddr", "0800.2b01.0203", "08:00:2b:01:02:03"},
 		{"macaddr", "08002B010203", "08:00:2b:01:02:03"},
+		{"int4range", "[1,10]", "[1,11)"},
+		{"int4range", "(1,10)", "[2,10)"},
+		{"int4range", "[,10]", "(,11)"},
+		{"int4range", "(, )", "(,)"},
+		{"int4range", "[5,5)", "empty"},
+		{"int4range", "(4,5)", "empty"},
+		{"int4range", "EMPTY", "empty"},
+		{"int4range", ` [ "1" , "3" ) `, "[1,3)"},
+		{"int8range", "(,9223372036854775806]", "(,9223372036854775807)"},
+		{"numrange", "[1.50,2.250]", "[1.5,2.25]"},
+		{"numrange", "(1.5,1.5]", "empty"},
+		{"numrange", "[1.5,1.5]", "[1.5,1.5]"},
+		{"daterange", "[2024-01-01,2024-01-31]", "[2024-01-01,2024-02-01)"},
+		{"daterange", "(2024-02-28,infinity]", "[2024-02-29,infinity]"},
+		{"daterange", "(-infinity,2024-01-01]", "(-infinity,2024-01-02)"},
+		{"tsrange", `["2024-01-01 10:00:00","2024-01-01 12:00:00")`, `["2024-01-01 10:00:00","2024-01-01 12:00:00")`},
+		{"tstzrange", "[2024-01-01T00:00:00Z,)", "[2024-01-01T00:00:00Z,)"},
 	}
 	for _, tc := range good {
 		got, err := check(tc.typ, tc.in)
@@ -119,6 +139,16 @@ func TestLiterals(t *testing.T) {
 		{"macaddr", "08:00:2b:01:02", "is not a MAC address"},
 		{"macaddr", "08:00-2b:01:02:03", "is not a MAC address"},
 		{"tsvector", "fat rat", "type tsvector takes no literal values"},
+		{"int4range", "1,10", "must start with [ or ("},
+		{"int4range", "[1;10)", "no comma between the bounds"},
+		{"int4range", "[1,2,3)", "more than two bounds"},
+		{"int4range", `["1,3)`, "unbalanced quotes"},
+		{"int4range", "[a,10)", `lower bound: expected an integer, got "a"`},
+		{"int4range", "[1,2147483648)", "upper bound: 2147483648 is out of range for integer"},
+		{"int4range", "[1,2147483647]", "upper bound: 2147483647 has no successor in integer"},
+		{"int4range", "[10,1)", "the lower bound must not be greater than the upper bound"},
+		{"numrange", "[2,1.5)", "the lower bound must not be greater than the upper bound"},
+		{"daterange", "[2024-02-30,)", `lower bound: "2024-02-30" is not a date`},
 	}
 	for _, tc := range bad {
 		got, err := check(tc.typ, tc.in)
@@ -134,6 +164,7 @@ func TestLiteralSQL(t *testing.T) {
 		{"integer", "-1", "integer", "(-1)"},
 		{"numeric", "12.5", "numeric(18,2)", "12.5"},
 		{"text", "it's", "text", "'it''s'::text"},
+		{"int4range", "[1,11)", "int4range", "'[1,11)'::int4range"},
 	} {
 		if got := Lookup(tc.typ).LiteralSQL(tc.lit, tc.sqlType); got != tc.want {
 			t.Errorf("%s literal %q as SQL = %s, want %s", tc.typ, tc.lit, got, tc.want)
@@ -153,5 +184,14 @@ func TestWidens(t *testing.T) {
 		if got := Widens(Lookup(tc.from), Lookup(tc.to)); got != tc.want {
 			t.Errorf("Widens(%s, %s) = %v, want %v", tc.from, tc.to, got, tc.want)
 		}
+	}
+}
+
+func TestGoTypeString(t *testing.T) {
+	if got := Lookup("numrange").Go.String(); got != "pgtype.Range[decimal.Decimal]" {
+		t.Errorf("numrange's Go type = %s", got)
+	}
+	if got := Lookup("macaddr").Go.String(); got != "net.HardwareAddr" {
+		t.Errorf("macaddr's Go type = %s", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"iter"
 	"net"
 	"slices"
+	"time"
 )
 
 // Gadget is one row of table gadgets.
@@ -19,16 +20,18 @@ import (
 // The types of the type table not in the types case, each plain, nullable and as
 // an array.
 type Gadget struct {
-	ID        int64              `json:"id"`
-	Label     string             `json:"label"`
-	Alias     *string            `json:"alias"`
-	Aliases   []string           `json:"aliases"`
-	Mac       net.HardwareAddr   `json:"mac"`
-	BackupMac net.HardwareAddr   `json:"backup_mac"`
-	Macs      []net.HardwareAddr `json:"macs"`
-	Words     pgtype.TSVector    `json:"words"`
-	MoreWords *pgtype.TSVector   `json:"more_words"`
-	WordLists []pgtype.TSVector  `json:"word_lists"`
+	ID        int64                     `json:"id"`
+	Label     string                    `json:"label"`
+	Alias     *string                   `json:"alias"`
+	Aliases   []string                  `json:"aliases"`
+	Mac       net.HardwareAddr          `json:"mac"`
+	BackupMac net.HardwareAddr          `json:"backup_mac"`
+	Macs      []net.HardwareAddr        `json:"macs"`
+	Words     pgtype.TSVector           `json:"words"`
+	MoreWords *pgtype.TSVector          `json:"more_words"`
+	WordLists []pgtype.TSVector         `json:"word_lists"`
+	SeatSets  []pgtype.Range[int32]     `json:"seat_sets"`
+	Periods   []pgtype.Range[time.Time] `json:"periods"`
 }
 
 // NewGadget holds the values of a new row of table gadgets. Fields of type
@@ -44,20 +47,24 @@ type NewGadget struct {
 	Words     runtime.Opt[pgtype.TSVector]  `json:"words,omitzero"`
 	MoreWords *pgtype.TSVector              `json:"more_words"`
 	WordLists []pgtype.TSVector             `json:"word_lists"`
+	SeatSets  []pgtype.Range[int32]         `json:"seat_sets"`
+	Periods   []pgtype.Range[time.Time]     `json:"periods"`
 }
 
 // GadgetUpdate lists changes to a row of table gadgets. Unset fields leave their
 // column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
 type GadgetUpdate struct {
-	Label     runtime.Opt[string]             `json:"label,omitzero"`
-	Alias     runtime.Opt[*string]            `json:"alias,omitzero"`
-	Aliases   runtime.Opt[[]string]           `json:"aliases,omitzero"`
-	Mac       runtime.Opt[net.HardwareAddr]   `json:"mac,omitzero"`
-	BackupMac runtime.Opt[net.HardwareAddr]   `json:"backup_mac,omitzero"`
-	Macs      runtime.Opt[[]net.HardwareAddr] `json:"macs,omitzero"`
-	Words     runtime.Opt[pgtype.TSVector]    `json:"words,omitzero"`
-	MoreWords runtime.Opt[*pgtype.TSVector]   `json:"more_words,omitzero"`
-	WordLists runtime.Opt[[]pgtype.TSVector]  `json:"word_lists,omitzero"`
+	Label     runtime.Opt[string]                    `json:"label,omitzero"`
+	Alias     runtime.Opt[*string]                   `json:"alias,omitzero"`
+	Aliases   runtime.Opt[[]string]                  `json:"aliases,omitzero"`
+	Mac       runtime.Opt[net.HardwareAddr]          `json:"mac,omitzero"`
+	BackupMac runtime.Opt[net.HardwareAddr]          `json:"backup_mac,omitzero"`
+	Macs      runtime.Opt[[]net.HardwareAddr]        `json:"macs,omitzero"`
+	Words     runtime.Opt[pgtype.TSVector]           `json:"words,omitzero"`
+	MoreWords runtime.Opt[*pgtype.TSVector]          `json:"more_words,omitzero"`
+	WordLists runtime.Opt[[]pgtype.TSVector]         `json:"word_lists,omitzero"`
+	SeatSets  runtime.Opt[[]pgtype.Range[int32]]     `json:"seat_sets,omitzero"`
+	Periods   runtime.Opt[[]pgtype.Range[time.Time]] `json:"periods,omitzero"`
 }
 
 // GadgetRepo reads and writes table gadgets.
@@ -102,26 +109,26 @@ func (u *GadgetUpdate) Validate() error {
 
 // scanGadget reads a row of table gadgets, columns in table order, into v.
 func scanGadget(row pgx.Row, v *Gadget) error {
-	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists)
+	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
 }
 
 const sqlGadgetsCreate = `-- name: gadgets.Create
-INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9)
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"`
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
 // Create inserts a row into table gadgets and returns it as stored, defaults
 // applied.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
 	}
 	return v, nil
 }
 
 const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "id" = $1`
 
 // FindByID returns the row of table gadgets with the given id. If there is none,
@@ -135,7 +142,7 @@ func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 }
 
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets" ORDER BY "id"`
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`
 
 // FindAll returns every row of table gadgets, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -180,11 +187,11 @@ func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
 }
 
 const sqlGadgetsListFirst = `-- name: gadgets.List replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets" ORDER BY "id"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"
 LIMIT $1`
 
 const sqlGadgetsListAfter = `-- name: gadgets.List replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -228,16 +235,18 @@ SET "label" = COALESCE($2::citext, "label"),
     "macs" = CASE WHEN $10::boolean THEN $11::macaddr[] ELSE "macs" END,
     "words" = COALESCE($12::tsvector, "words"),
     "more_words" = CASE WHEN $13::boolean THEN $14::tsvector ELSE "more_words" END,
-    "word_lists" = CASE WHEN $15::boolean THEN $16::tsvector[] ELSE "word_lists" END
+    "word_lists" = CASE WHEN $15::boolean THEN $16::tsvector[] ELSE "word_lists" END,
+    "seat_sets" = CASE WHEN $17::boolean THEN $18::int4range[] ELSE "seat_sets" END,
+    "periods" = CASE WHEN $19::boolean THEN $20::tstzrange[] ELSE "periods" END
 WHERE "id" = $1
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"`
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value, u.WordLists.Set, u.WordLists.Value), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value, u.WordLists.Set, u.WordLists.Value, u.SeatSets.Set, u.SeatSets.Value, u.Periods.Set, u.Periods.Value), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
 	}
 	return v, nil
@@ -269,7 +278,7 @@ func (r *GadgetRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlGadgetsFindByIDs = `-- name: gadgets.FindByIDs replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order,
@@ -297,7 +306,7 @@ type copyGadgetsSource struct {
 	rows []NewGadget
 	mask uint64
 	i    int
-	vals [9]any
+	vals [11]any
 }
 
 // maskOf returns the bits of the optional fields n sets.
@@ -317,7 +326,7 @@ func (s *copyGadgetsSource) maskOf(n *NewGadget) uint64 {
 
 // columns returns the columns of the source's mask, in table order.
 func (s *copyGadgetsSource) columns() []string {
-	cols := make([]string, 0, 9)
+	cols := make([]string, 0, 11)
 	if s.mask&(1<<0) != 0 {
 		cols = append(cols, "label")
 	}
@@ -333,6 +342,8 @@ func (s *copyGadgetsSource) columns() []string {
 	}
 	cols = append(cols, "more_words")
 	cols = append(cols, "word_lists")
+	cols = append(cols, "seat_sets")
+	cols = append(cols, "periods")
 	return cols
 }
 
@@ -365,6 +376,8 @@ func (s *copyGadgetsSource) Values() ([]any, error) {
 	}
 	v = append(v, n.MoreWords)
 	v = append(v, n.WordLists)
+	v = append(v, n.SeatSets)
+	v = append(v, n.Periods)
 	return v, nil
 }
 
@@ -439,7 +452,7 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists)
+		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Gadget, 0, len(rows))
@@ -458,8 +471,8 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 }
 
 const sqlGadgetsUpsertByLabel = `-- name: gadgets.UpsertByLabel
-INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9)
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
 ON CONFLICT ("label") DO UPDATE
 SET "alias" = EXCLUDED."alias",
     "aliases" = EXCLUDED."aliases",
@@ -468,8 +481,10 @@ SET "alias" = EXCLUDED."alias",
     "macs" = EXCLUDED."macs",
     "words" = CASE WHEN $7::tsvector IS NULL THEN "gadgets"."words" ELSE EXCLUDED."words" END,
     "more_words" = EXCLUDED."more_words",
-    "word_lists" = EXCLUDED."word_lists"
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"`
+    "word_lists" = EXCLUDED."word_lists",
+    "seat_sets" = EXCLUDED."seat_sets",
+    "periods" = EXCLUDED."periods"
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
 // exists, updates that row from n, in one statement, and returns the row as
@@ -477,7 +492,7 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // key's; an optional field left unset keeps the column's value.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
 	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists), &v); err != nil {
+	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods), &v); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 	}
 	return v, nil
@@ -485,14 +500,14 @@ func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, er
 
 const sqlGadgetsCreateIfAbsentByLabel = `-- name: gadgets.CreateIfAbsentByLabel
 WITH "inserted" AS (
-INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists")
-VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9)
+INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
+VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
 ON CONFLICT ("label") DO NOTHING
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists"
+RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"
 )
-SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "inserted"
+SELECT true, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "inserted"
 UNION ALL
-SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
+SELECT false, "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "label" = COALESCE($1::citext, 'Unnamed'::citext)
 LIMIT 1`
 
@@ -506,7 +521,7 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 	for attempt := 1; ; attempt++ {
 		var v Gadget
 		var created bool
-		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists)
+		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -520,7 +535,7 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 }
 
 const sqlGadgetsByLabel = `-- name: gadgets.ByLabel replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "label" = $1
 LIMIT 1`
 
@@ -535,7 +550,7 @@ func (r *GadgetRepo) ByLabel(ctx context.Context, label string) (Gadget, error) 
 }
 
 const sqlGadgetsByMacs = `-- name: gadgets.ByMacs replica=ok
-SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists" FROM "gadgets"
+SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "mac" = ANY($1)
 ORDER BY "id"`
 

@@ -24,6 +24,9 @@ type Store struct {
 
 	// FlatGadgets reads and writes table flat_gadgets.
 	FlatGadgets *FlatGadgetRepo
+
+	// Bookings reads and writes table bookings.
+	Bookings *BookingRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
@@ -32,16 +35,19 @@ type storeRepos struct {
 	store       Store
 	Gadgets     GadgetRepo
 	FlatGadgets FlatGadgetRepo
+	Bookings    BookingRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
+		Bookings:    *NewBookingRepo(db),
 		FlatGadgets: *NewFlatGadgetRepo(db),
 		Gadgets:     *NewGadgetRepo(db),
 	}
 	a.store = Store{
+		Bookings:    &a.Bookings,
 		FlatGadgets: &a.FlatGadgets,
 		Gadgets:     &a.Gadgets,
 		db:          db,
@@ -79,6 +85,8 @@ func specNameOf(table, constraint string) string {
 		return ErrGadgetLabelTaken.Name
 	case "flat_gadgets_pkey":
 		return ErrFlatGadgetIDTaken.Name
+	case "bookings_pkey":
+		return ErrBookingIDTaken.Name
 	}
 	return ""
 }
