@@ -14,6 +14,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // SchemaName is the PostgreSQL schema generated tables live in.
@@ -280,8 +281,9 @@ func auditTable(s *schema.Schema) *schema.Table {
 	at := schema.NewTable(ir.AuditTable)
 	at.SetSchema(s)
 	at.SetComment("One row per row changed by a write of a table with audit: true, written by the same statement as the change.")
-	col := func(name string, typ schema.Type, null bool, def string, comment string) *schema.Column {
-		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: typ, Null: null}}
+	// Its columns' types are rows of the type table, as spec columns'.
+	col := func(name, typ string, null bool, def string, comment string) *schema.Column {
+		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil), Null: null}}
 		if def != "" {
 			c.Default = &schema.RawExpr{X: def}
 		}
@@ -290,19 +292,18 @@ func auditTable(s *schema.Schema) *schema.Table {
 		}
 		return c
 	}
-	id := col("id", &schema.IntegerType{T: "bigint"}, false, "", "")
+	id := col("id", "bigint", false, "", "")
 	id.Attrs = append(id.Attrs, &postgres.Identity{Generation: "BY DEFAULT", Sequence: &postgres.Sequence{Start: 1, Increment: 1}})
-	p6 := 6
 	at.AddColumns(
 		id,
-		col("table_name", &schema.StringType{T: "text"}, false, "", "The table the row belongs to."),
-		col("row_key", &schema.JSONType{T: "jsonb"}, false, "", "The row's primary key, as a JSON object of its columns."),
-		col("action", &schema.StringType{T: "text"}, false, "", "What happened to the row."),
-		col("actor", &schema.StringType{T: "text"}, true, "", "Who acted: runtime.WithActor, NULL when not given."),
-		col("old", &schema.JSONType{T: "jsonb"}, true, "", "The row before the change; NULL for a new row."),
-		col("new", &schema.JSONType{T: "jsonb"}, true, "", "The row after the change; NULL for a deleted row."),
-		col("at", &schema.TimeType{T: "timestamp with time zone", Precision: &p6}, false, "now()", "The time of the change's transaction."),
-		col("txid", &schema.IntegerType{T: "bigint"}, false, "txid_current()", "The change's transaction."),
+		col("table_name", "text", false, "", "The table the row belongs to."),
+		col("row_key", "jsonb", false, "", "The row's primary key, as a JSON object of its columns."),
+		col("action", "text", false, "", "What happened to the row."),
+		col("actor", "text", true, "", "Who acted: runtime.WithActor, NULL when not given."),
+		col("old", "jsonb", true, "", "The row before the change; NULL for a new row."),
+		col("new", "jsonb", true, "", "The row after the change; NULL for a deleted row."),
+		col("at", "timestamptz", false, "now()", "The time of the change's transaction."),
+		col("txid", "bigint", false, "txid_current()", "The change's transaction."),
 	)
 	quoted := make([]string, len(AuditActions))
 	for i, a := range AuditActions {
