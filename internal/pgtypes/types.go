@@ -255,7 +255,7 @@ func rangeType(name string, elem *Type, docs string, mapKey bool, example string
 		Go:     GoType{Path: PathPgtype, Name: "Range", ArgPath: elem.Go.Path, ArgName: elem.Go.Name},
 		MapKey: mapKey, Copy: true, Unnest: true,
 		Codec: "pgx's range codec, binary; bounds through the codec of " + elem.Name +
-			"; Valid false is NULL, LowerType and UpperType Empty an empty range",
+			"; Valid false is NULL, LowerType and UpperType Empty an empty range; runtime.RegisterTypes names its type for parameters of unspecified type",
 		Catalog: name, AtlasName: name, atlas: atlasRange,
 		Docs:    docs,
 		Ordered: true, Keyset: true,
@@ -413,7 +413,7 @@ var All = []*Type{
 	{
 		Name: "macaddr", Literal: macLit, Example: "08:00:2B:01:02:03",
 		Go: GoType{Path: PathNet, Name: "HardwareAddr"}, NilIsNull: true, Copy: true, Unnest: true,
-		Codec:   "pgx's macaddr codec, binary; nil is NULL",
+		Codec:   "pgx's macaddr codec, binary; nil is NULL; runtime.RegisterTypes names its type for parameters of unspecified type",
 		Catalog: "macaddr", AtlasName: "macaddr", atlas: atlasNetwork,
 		Docs:    "a MAC address (6 bytes)",
 		Ordered: true, Keyset: true,
