@@ -464,7 +464,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 	if sc.Type.ArrayDims > 1 {
 		b.errs.Add(sc.Pos, "column %q: multi-dimensional arrays are not supported; use %s[] or jsonb", sc.Name, sc.Type.Elem())
 	}
-	c.Go = goTypeOf(c.Type, sc.Nullable, b.enums)
+	c.Go = goTypeOf(c.Type, sc.Nullable)
 	if sc.GoType != "" {
 		g, ok := parseGoType(sc.GoType)
 		if !ok {
@@ -484,7 +484,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 
 // irType resolves a spec type to the IR's, its enum to the IR enum.
 func (b *builder) irType(st spec.Type) ir.Type {
-	t := ir.Type{Name: st.Name, Args: st.Args, ArrayDims: st.ArrayDims}
+	t := ir.Type{Name: st.Name, Args: st.Args, ArrayDims: st.ArrayDims, Base: st.Base}
 	if st.Enum != nil {
 		t.Enum = b.enums[st.Enum.Name]
 	}

@@ -30,13 +30,6 @@ func (b *builder) checkReserved(st *spec.Table) {
 	}
 }
 
-// tenantTypes are the types a tenant column may have: the runtime sets
-// the tenant as text, and the policy casts it back.
-var tenantTypes = map[string]bool{
-	"uuid": true, "text": true, "varchar": true, "char": true, "citext": true,
-	"smallint": true, "integer": true, "bigint": true,
-}
-
 // buildTenant checks t's tenant column against the package's other tenant
 // tables: one tenant setting serves them all, so their columns must share
 // a type.
@@ -45,7 +38,7 @@ func (b *builder) buildTenant(pkg *ir.Package, t *ir.Table, first **ir.Table) {
 	if c == nil {
 		return
 	}
-	if c.Type.ArrayDims > 0 || (c.Type.Enum == nil && !tenantTypes[c.Type.Name]) {
+	if c.Type.ArrayDims > 0 || (c.Type.Enum == nil && !c.Type.Base.Tenant) {
 		b.errs.Add(b.columnSpec[c].Pos, "tenant column %q is %s; a tenant is a uuid, text or integer value", c.SQLName, c.Type)
 		return
 	}
@@ -255,8 +248,8 @@ func enumMessage(e *ir.Enum) string {
 
 // typeMaxLen is n of varchar(n) and char(n), or -1.
 func typeMaxLen(t ir.Type) int {
-	if t.ArrayDims == 0 && t.Enum == nil && (t.Name == "varchar" || t.Name == "char") && len(t.Args) == 1 {
-		return t.Args[0]
+	if t.ArrayDims == 0 && t.Base != nil && t.Base.MaxLen(t.Args) > 0 {
+		return t.Base.MaxLen(t.Args)
 	}
 	return -1
 }
@@ -292,13 +285,6 @@ func sqlNumber(v string) string {
 	return v
 }
 
-// intRanges are the ranges of the Go integer types of integer columns.
-var intRanges = map[string][2]int64{
-	"smallint": {math.MinInt16, math.MaxInt16},
-	"integer":  {math.MinInt32, math.MaxInt32},
-	"bigint":   {math.MinInt64, math.MaxInt64},
-}
-
 // boundLiteral returns a min or max bound as a Go constant of the
 // column's type, reporting a bound the type cannot hold.
 func (b *builder) boundLiteral(t *ir.Table, c *ir.Column, text string) (string, bool) {
@@ -307,18 +293,18 @@ func (b *builder) boundLiteral(t *ir.Table, c *ir.Column, text string) (string, 
 		b.errs.Add(b.columnSpec[c].Rules.Pos, "column %q: bound %q is not a number", c.SQLName, text)
 		return "", false
 	}
-	if rg, isInt := intRanges[c.Type.Name]; isInt {
+	base := c.Type.Base
+	if base == nil {
+		return v, true
+	}
+	if rg := base.Int; rg != nil {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < rg[0] || n > rg[1] {
+		if err != nil || n < rg.Min || n > rg.Max {
 			b.errs.Add(b.columnSpec[c].Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
 			return "", false
 		}
 	}
-	if c.Type.Name == "real" || c.Type.Name == "double precision" {
-		bits := 64
-		if c.Type.Name == "real" {
-			bits = 32
-		}
+	if bits := base.FloatBits; bits > 0 {
 		if f, err := strconv.ParseFloat(v, bits); err != nil || math.IsInf(f, 0) {
 			b.errs.Add(b.columnSpec[c].Rules.Pos, "column %q: bound %s is outside the range of %s", c.SQLName, v, c.Type)
 			return "", false

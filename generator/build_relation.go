@@ -77,9 +77,10 @@ func (b *builder) refColumn(c *ir.Column) (*ir.Table, *ir.Column) {
 	return parent, nil
 }
 
-// mapKeyProblem says why values of type g cannot key a Go map, or "".
+// mapKeyProblem says why values of c cannot key a Go map, or "": slices,
+// and the types whose row says their values do not compare by value.
 func mapKeyProblem(c *ir.Column) string {
-	if c.Go.IsSliceLike() {
+	if c.Go.IsSliceLike() || (!c.GoTypeOverride && c.Type.Base != nil && !c.Type.Base.MapKey) {
 		return fmt.Sprintf("column %s is %s, which cannot key a Go map", c.SQLName, c.SQLType)
 	}
 	return ""

@@ -13,6 +13,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/templates"
 )
 
@@ -456,27 +457,22 @@ func pagination(p string) string {
 	return ""
 }
 
-var opText = map[string]string{
-	"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "in", "like": "like", "ilike": "ilike",
-}
-
 // filterText describes a filter: `currency` = @cur (optional).
 func filterText(f *ir.Filter) string {
 	col := code(f.Column.SQLName)
+	op := filterop.Lookup(f.Op)
 	var s string
-	switch f.Op {
-	case "is_null":
-		s = col + " is null"
-	case "not_null":
-		s = col + " is not null"
-	case "between":
-		s = fmt.Sprintf("%s between @%s_from and @%s_to", col, f.Param, f.Param)
+	switch op.Shape {
+	case filterop.NoValue:
+		s = col + " " + op.Docs
+	case filterop.Range:
+		s = fmt.Sprintf("%s %s @%s_from and @%s_to", col, op.Docs, f.Param, f.Param)
 	default:
 		rhs := "@" + f.Param
 		if f.HasValue {
 			rhs = code(f.Value)
 		}
-		s = col + " " + opText[f.Op] + " " + rhs
+		s = col + " " + op.Docs + " " + rhs
 	}
 	if f.Optional {
 		s += " (optional)"

@@ -359,7 +359,7 @@ func rulesValue(c *ir.Column) jen.Code {
 	var kv []jen.Code
 	var kind *jen.Statement
 	switch {
-	case c.Type.Name == "numeric":
+	case isDecimal(c):
 		kind = jen.Qual(ir.PathRuntime, "DecimalRules")
 	case isNumber(c):
 		kind = jen.Qual(ir.PathRuntime, "NumberRules").Types(typeCode(c.Go.Elem()))
@@ -388,7 +388,7 @@ func rulesValue(c *ir.Column) jen.Code {
 			if r.Kind == ir.RuleMax {
 				name = "Max"
 			}
-			if c.Type.Name == "numeric" {
+			if isDecimal(c) {
 				kv = append(kv, field(name, jen.Qual(ir.PathRuntime, "DecimalBound").Call(jen.Lit(r.Bound))))
 			} else {
 				kv = append(kv, field(name, jen.Op(r.Bound)))
@@ -401,11 +401,13 @@ func rulesValue(c *ir.Column) jen.Code {
 
 // isNumber reports whether c holds integers or floating point numbers.
 func isNumber(c *ir.Column) bool {
-	switch c.Type.Name {
-	case "smallint", "integer", "bigint", "real", "double precision":
-		return c.Type.ArrayDims == 0 && c.Type.Enum == nil
-	}
-	return false
+	b := c.Type.Base
+	return c.Type.ArrayDims == 0 && b != nil && (b.Int != nil || b.FloatBits > 0)
+}
+
+// isDecimal reports whether c holds decimal.Decimal values (numeric).
+func isDecimal(c *ir.Column) bool {
+	return c.Type.ArrayDims == 0 && c.Type.Base != nil && c.Type.Base.Decimal
 }
 
 // behaviourDoc describes, for the repository's doc comment, what the
@@ -435,6 +437,4 @@ func behaviourDoc(t *ir.Table) string {
 
 // isChar reports whether c is a char(n) column, whose trailing spaces do
 // not count.
-func isChar(c *ir.Column) bool {
-	return c.Type.Name == "char" && c.Type.ArrayDims == 0 && c.Type.Enum == nil
-}
+func isChar(c *ir.Column) bool { return c.Type.IsChar() }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // Pos is a position in a spec file: the file's path relative to the
@@ -856,6 +857,10 @@ type Type struct {
 	ArrayDims int
 	// Enum is the enum the type names, or nil.
 	Enum *Enum
+	// Base is the row of the built-in type Name names (its element type
+	// for an array): every fact about the type, so that emitters never
+	// switch on names. It is nil exactly when Enum is set.
+	Base *pgtypes.Type
 }
 
 // Elem returns the type of one element of an array type (t itself for a
@@ -867,7 +872,7 @@ func (t Type) Elem() Type {
 
 // IsChar reports whether t is char(n), whose values PostgreSQL pads with
 // spaces to n characters.
-func (t Type) IsChar() bool { return t.Name == "char" && t.ArrayDims == 0 && t.Enum == nil }
+func (t Type) IsChar() bool { return t.ArrayDims == 0 && t.Base != nil && t.Base.Padded }
 
 // IsEnumArray reports whether t is an array of an enum: pgx knows no
 // codec for those, so generated SQL moves them as text[].

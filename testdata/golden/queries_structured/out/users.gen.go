@@ -330,8 +330,8 @@ var copyUsers = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
-	runtime.CopyValue("nickname", func(n *NewUser) any { return &n.Nickname }),
-	runtime.CopyValue("age", func(n *NewUser) any { return &n.Age }),
+	runtime.CopyValue("nickname", func(n *NewUser) any { return n.Nickname }),
+	runtime.CopyValue("age", func(n *NewUser) any { return n.Age }),
 	runtime.CopyOpt("score", func(n *NewUser) *runtime.Opt[int64] { return &n.Score }),
 )
 
