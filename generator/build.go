@@ -68,13 +68,10 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	for _, t := range pkg.Tables {
 		b.buildReferences(t)
 	}
-	var firstTenant *ir.Table
 	for _, t := range pkg.Tables {
-		b.buildTenant(pkg, t, &firstTenant)
-		if t.Tenant != nil {
-			pkg.Policies = append(pkg.Policies, policyOf(t))
+		for _, h := range hooks(t) {
+			h.check(b, pkg, t)
 		}
-		pkg.Audit = pkg.Audit || t.Audit
 		pkg.Constraints = append(pkg.Constraints, t.Constraints...)
 	}
 	b.buildEngine(pkg)
@@ -133,6 +130,9 @@ type builder struct {
 	methods map[*ir.Table]map[string]identUse
 	// clash marks the tables whose Go names collide with another's.
 	clash map[*ir.Table]bool
+	// firstTenant is the first tenant table checked, whose tenant column
+	// the others' must match (tenant.check).
+	firstTenant *ir.Table
 	// queryTables counts, per query name, the tables that have a query of
 	// that name (see sharedQueryName).
 	queryTables map[string]int
@@ -285,7 +285,6 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		Op:         st.Name,
 		Source:     st.File,
 		Comment:    st.Comment,
-		Audit:      st.Audit,
 		Scan:       "scan" + model,
 		PKName:     names.Constraint(st.Name, "pkey"),
 		Pos:        irPos(st.Pos),
@@ -330,17 +329,6 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 			t.PK = append(t.PK, c)
 		}
 	}
-	col := func(sc *spec.Column) *ir.Column {
-		if sc == nil {
-			return nil
-		}
-		return byName[sc.Name]
-	}
-	t.CreatedAt, t.UpdatedAt = col(st.CreatedAt), col(st.UpdatedAt)
-	t.DeletedAt, t.Version, t.Tenant = col(st.SoftDelete), col(st.Version), col(st.Tenant)
-	if t.DeletedAt != nil {
-		t.LivePredicate = t.DeletedAt.Quoted + " IS NULL"
-	}
 	for _, c := range t.Columns {
 		if c.Unique && !c.PrimaryKey {
 			c.UniqueName = names.Constraint(t.SQLName, c.SQLName, "key")
@@ -349,6 +337,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")
 		}
 	}
+	b.claimBehaviours(st, t)
 	for _, ix := range st.Indexes {
 		t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
 	}
@@ -370,15 +359,12 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		}
 		params[c.Param] = true
 	}
-	b.buildRules(t)
+	t.Validates = validates(t.Insert) || validates(t.Updatable)
 	b.buildConstraints(t)
 	t.SQL = crudSQL(t)
 	methods := crudMethods
-	if t.DeletedAt != nil {
-		methods = append(methods[:len(methods):len(methods)], "HardDelete", "Restore")
-	}
-	if t.Audit {
-		methods = append(methods[:len(methods):len(methods)], "AuditTrail")
+	for _, bh := range t.Behaviours {
+		methods = append(methods[:len(methods):len(methods)], bh.Methods...)
 	}
 	for _, m := range methods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
@@ -516,7 +502,7 @@ func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
 		out.Name = names.Constraint(parts...)
 	}
 	if ix.Unique {
-		out.Predicate = livePredicate(t, ix.Where)
+		out.Predicate = uniquePredicate(t, ix.Where)
 	}
 	return out
 }
@@ -550,3 +536,19 @@ func isLetter(r rune) bool { return unicode.IsLetter(r) }
 
 // sourceList formats spec files for a header line.
 func sourceList(files []string) string { return strings.Join(files, ", ") }
+
+// reservedPrefix starts the names of cpcgen's own tables (the audit log)
+// and of the common table expressions and columns its statements use.
+const reservedPrefix = "cpcgen_"
+
+// checkReserved rejects table and column names cpcgen keeps for itself.
+func (b *builder) checkReserved(st *spec.Table) {
+	if strings.HasPrefix(st.Name, reservedPrefix) {
+		b.errs.Add(st.Pos, "table name %q starts with %q, which is reserved for cpcgen's own tables; rename the table", st.Name, reservedPrefix)
+	}
+	for _, c := range st.Columns {
+		if strings.HasPrefix(c.Name, reservedPrefix) && !c.Implied {
+			b.errs.Add(c.Pos, "column name %q starts with %q, which is reserved for the names cpcgen's statements use; rename the column", c.Name, reservedPrefix)
+		}
+	}
+}

@@ -132,7 +132,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		k := &ir.UniqueKey{Columns: key, Where: where}
 		if !isPK {
 			// On a soft-delete table, unique keys hold among live rows.
-			k.Where = livePredicate(t, where)
+			k.Where = uniquePredicate(t, where)
 		}
 		// The row in the way may be out of the caller's sight: another
 		// tenant's, or a soft-deleted one under the primary key, which

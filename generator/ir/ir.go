@@ -172,6 +172,10 @@ type Table struct {
 	// Validates is set when Validate checks anything: the repository then
 	// calls it before every write.
 	Validates bool
+	// Behaviours are the table's behaviours (tenant:, soft_delete:,
+	// optimistic_lock:, timestamps:, audit:, rules, distributed_by:), in
+	// the order their conditions and SET items enter its statements.
+	Behaviours []*Behaviour
 	// Constraints are the table's named constraints in schema order: the
 	// primary key, unique columns, unique indexes, checks (column checks
 	// and rule checks in column order, then table checks), foreign keys.
@@ -213,6 +217,50 @@ type Table struct {
 	// migration hint; "" when not given.
 	RenamedFrom string
 	Pos         Pos
+}
+
+// Has reports whether the table has the behaviour of kind k.
+func (t *Table) Has(k BehaviourKind) bool { return t.Behaviour(k) != nil }
+
+// Behaviour returns the table's behaviour of kind k, or nil.
+func (t *Table) Behaviour(k BehaviourKind) *Behaviour {
+	for _, b := range t.Behaviours {
+		if b.Kind == k {
+			return b
+		}
+	}
+	return nil
+}
+
+// BehaviourKind names a table behaviour by its spec key.
+type BehaviourKind string
+
+// The table behaviours.
+const (
+	BehaviourTenant         BehaviourKind = "tenant"
+	BehaviourSoftDelete     BehaviourKind = "soft_delete"
+	BehaviourOptimisticLock BehaviourKind = "optimistic_lock"
+	BehaviourTimestamps     BehaviourKind = "timestamps"
+	BehaviourAudit          BehaviourKind = "audit"
+	BehaviourRules          BehaviourKind = "rules"
+	BehaviourDistribution   BehaviourKind = "distributed_by"
+)
+
+// Behaviour is one behaviour of a table, as the emitters see it: what it
+// is called, which columns it owns, what the repository's doc and the
+// docs page say about it, and the repository methods it adds (their
+// emitters are registered by kind in the Go emitter).
+type Behaviour struct {
+	Kind BehaviourKind
+	// Columns are the columns the behaviour manages or reads, or none.
+	Columns []*Column
+	// Name names it in docs: "soft delete".
+	Name string
+	// Doc is what it does to the repository's methods, in sentences, for
+	// the repository's doc comment; "" when it changes nothing there.
+	Doc string
+	// Methods are the repository methods it adds.
+	Methods []string
 }
 
 // Column returns the table's column with the given SQL name, or nil.
