@@ -196,20 +196,12 @@ func count(n int, noun string) string {
 func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	v := tableView{Name: t.SQLName, Anchor: t.SQLName, Model: t.Model, Repo: t.Repo, Source: t.Source, Comment: cell(t.Comment)}
 	var opts []string
-	if t.CreatedAt != nil || t.UpdatedAt != nil {
-		opts = append(opts, "timestamps ("+columnList(nonNil(t.CreatedAt, t.UpdatedAt))+")")
-	}
-	if t.DeletedAt != nil {
-		opts = append(opts, "soft delete ("+code(t.DeletedAt.SQLName)+")")
-	}
-	if t.Version != nil {
-		opts = append(opts, "optimistic lock ("+code(t.Version.SQLName)+")")
-	}
-	if t.Audit {
-		opts = append(opts, "audit")
-	}
-	if t.Tenant != nil {
-		opts = append(opts, "tenant ("+code(t.Tenant.SQLName)+")")
+	for _, bh := range t.Behaviours {
+		if len(bh.Columns) == 0 || bh.Kind == ir.BehaviourRules {
+			opts = append(opts, bh.Name)
+			continue
+		}
+		opts = append(opts, bh.Name+" ("+columnList(bh.Columns)+")")
 	}
 	v.Options = inlineList(opts)
 
@@ -265,15 +257,6 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	return v
 }
 
-func nonNil(cols ...*ir.Column) []*ir.Column {
-	var out []*ir.Column
-	for _, c := range cols {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out
-}
 
 // isUniqueConstraint tells the unique constraint of a `unique: true`
 // column from an index.

@@ -20,7 +20,7 @@ import (
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected files under testdata/migrations")
+var update = flag.Bool("update", false, "rewrite the expected files under testdata/migrations (go test ./generator -update does, with every other golden)")
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
@@ -227,7 +227,7 @@ func TestGoldenDiffs(t *testing.T) {
 				want[e.Name()] = string(data)
 			}
 			if d := cmp.Diff(want, got); d != "" {
-				t.Errorf("output differs (-want +got); run `go test ./generator/migration -update` if intended:\n%s", d)
+				t.Errorf("output differs (-want +got); run `go test ./generator -update` if intended:\n%s", d)
 			}
 			if res.Blocked || res.Planned.Empty() {
 				return
