@@ -113,6 +113,7 @@ func checkFormat(format string) error {
 func (c *cli) checkCommand() *cobra.Command {
 	var quiet bool
 	var format, dbURL, devURL string
+	var cacheOpts cacheFlags
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Fail when generated code, docs, migrations or a database are not what the specs say",
@@ -147,7 +148,8 @@ DATABASE_URL is not read: check touches a database only when asked to.
 --format github prints each problem as a GitHub Actions error annotation
 (::error file=…,line=…::…) so that it shows on the pull request's files;
 --quiet leaves out the diffs and the lines saying what is fine.
-check writes nothing.`,
+check writes nothing but the cache of rendered files it shares with
+generate (see cpcgen cache; --no-cache renders every file).`,
 		Example: `  cpcgen check
   cpcgen check --quiet
   cpcgen check --format github                       # in a GitHub Actions step
@@ -162,35 +164,38 @@ check writes nothing.`,
 				return fmt.Errorf("--dev-url needs --url: it names the server for the temporary database that --url's migrations are replayed into")
 			}
 			rep := report{w: c.stdout, format: format, title: "cpcgen check", quiet: quiet}
-			return c.check(cmd.Context(), rep, dbURL, devURL)
+			return c.check(cmd.Context(), rep, dbURL, devURL, cacheOpts)
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the problem lines: no diffs, nothing when all is well")
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text, or github for GitHub Actions annotations")
 	cmd.Flags().StringVar(&dbURL, "url", "", "also compare this database (`URL`) with the migrations directory")
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "server `URL` for the temporary database drift detection replays migrations into (default: --url's server)")
+	cacheOpts.register(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 // check runs every comparison and prints the report.
-func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error {
+func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, cacheOpts cacheFlags) error {
 	proj, err := c.load()
 	if err != nil {
 		return err
 	}
-	pkg, err := generator.Build(proj)
-	if err != nil {
-		return err
-	}
+	cache := c.openCache(cacheOpts)
+	defer c.closeCache(cache)
+	run := generator.NewRun(proj, generator.Options{Cache: cache})
 	root := c.displayRoot(proj)
 	// The migrations are read and planned while the code is rendered:
-	// both only read pkg, and at scale each takes seconds.
+	// both only read the IR, and at scale each takes seconds. Without
+	// --url, their report comes from the cache when the project and the
+	// directory's files are those of an earlier check.
 	var mig struct {
-		dir *migration.Dir
-		err error
-		ps  []problem
-		ok  bool
+		dir    *migration.Dir
+		err    error
+		ps     []problem
+		ok     bool
+		cached bool
 	}
 	migrated := make(chan struct{})
 	go func() {
@@ -199,12 +204,26 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 		if mc.Dir == "" {
 			return
 		}
+		var key migrationsKey
+		if dbURL == "" {
+			key = c.migrationsKey(run, proj, root)
+			if mig.ps, mig.ok, mig.cached = key.get(cache); mig.cached {
+				return
+			}
+		}
+		pkg, err := run.Package()
+		if err != nil {
+			mig.err = err
+			return
+		}
 		if mig.dir, mig.err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format); mig.err == nil {
 			mig.ps, mig.ok = c.checkMigrations(proj, pkg, mig.dir, root)
+			key.put(cache, mig.ps, mig.ok)
 		}
 	}()
-	tree, err := generator.Emit(pkg)
+	tree, _, err := run.Tree()
 	if err != nil {
+		<-migrated
 		return err
 	}
 	diffs, err := writer.Compare(proj.Config.Root, tree)
@@ -229,7 +248,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 	if mig.err != nil {
 		return mig.err
 	}
-	if dir != nil {
+	if dir != nil || mig.cached {
 		ps = append(ps, mig.ps...)
 		if mig.ok {
 			oks = append(oks, "migrations cover the spec")

@@ -6,10 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/generator/gencache"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	// generate and check use a cache of their own here, not the user's:
+	// a cache is shared, so one directory serves every run of the tests.
+	os.Setenv(gencache.DirEnv, filepath.Join(os.TempDir(), "cpcgen-test-cache"))
+	pgtest.Main(m)
+}
 
 // newMigrationsProject is newProject with a migrations section.
 func newMigrationsProject(t *testing.T, format string) string {
