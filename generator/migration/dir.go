@@ -131,7 +131,7 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 // and ParsePolicies and ParseDistributions read, and one per commented
 // enum ("# cpcgen:enum-comment {json}", read by ParseEnumComments).
 func Snapshot(s *schema.Schema, policies []*ir.Policy, distributions []*ir.Distribution, comments []*EnumComment) ([]byte, error) {
-	data, err := postgres.MarshalHCL(s)
+	data, err := marshalHCL(s)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
 	}

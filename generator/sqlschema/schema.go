@@ -14,6 +14,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/atlasorder"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
@@ -204,9 +205,18 @@ func PlanSQL(from, to *schema.Schema) ([]*migrate.Change, error) {
 		return nil, nil
 	}
 	q := ""
+	// Atlas orders the changes in a time quadratic in their number;
+	// atlasorder gives its order in linear time.
+	sorted, presorted := atlasorder.Sort(changes)
+	if presorted {
+		changes = sorted
+	}
 	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "schema", changes, func(o *migrate.PlanOptions) {
 		o.SchemaQualifier = &q
 		o.Indent = "  "
+		if presorted {
+			o.Mode = migrate.PlanModeUnsortedDump
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan schema: %w", err)
