@@ -164,6 +164,9 @@ func TestGoldenDiffs(t *testing.T) {
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
+	// The cases of SQL objects and extensions live beside this package.
+	objectCases, _ := filepath.Glob(filepath.Join("testdata", "migrations", "*", "after.yaml"))
+	dirs = append(dirs, objectCases...)
 	for _, after := range dirs {
 		dir := filepath.Dir(after)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -227,6 +230,7 @@ func TestGoldenDiffs(t *testing.T) {
 					t.Fatalf("citus stub: %v", err)
 				}
 			}
+			db.notePreexisting(t)
 			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: c.format})
 			if err != nil {
 				t.Fatal(err)
@@ -236,6 +240,7 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatalf("up: %v", err)
 			}
 			assertSchema(t, db, p.build(), nil)
+			assertObjects(t, db, p.build())
 			if c.format == "atlas" {
 				return
 			}
@@ -243,6 +248,7 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatalf("down: %v", err)
 			}
 			assertSchema(t, db, beforePkg, res.Irreversible)
+			assertObjects(t, db, beforePkg)
 		})
 	}
 }

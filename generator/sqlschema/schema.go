@@ -267,8 +267,8 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, strings.Join(pkg.Sources, ", "))
-	if usesType(pkg, "citext") {
-		b.WriteString("\nCREATE EXTENSION IF NOT EXISTS citext;\n")
+	for _, e := range pkg.Extensions {
+		fmt.Fprintf(&b, "\n-- Create extension %q\n%s;\n", e.Name, e.Create())
 	}
 	for _, c := range changes {
 		b.WriteString("\n")
@@ -299,19 +299,10 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 			b.WriteString(";\n")
 		}
 	}
-	return b.Bytes(), nil
-}
-
-// usesType reports whether any column of the package has the base type.
-func usesType(pkg *ir.Package, name string) bool {
-	for _, t := range pkg.Tables {
-		for _, c := range t.Columns {
-			if c.Type.Name == name && c.Type.Enum == nil {
-				return true
-			}
-		}
+	for _, o := range pkg.Objects {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
 	}
-	return false
+	return b.Bytes(), nil
 }
 
 // AuditActions are the values of the action column of the audit log.
