@@ -24,8 +24,9 @@ type FoundObject struct {
 	// Kind is the object kind's name (function, view …) or "extension".
 	Kind string
 	// Definition is the object as PostgreSQL prints it back
-	// (pg_get_functiondef, pg_get_viewdef, pg_get_triggerdef, …), with
-	// the schema of a function's own name left out; for an extension,
+	// (pg_get_functiondef, pg_get_viewdef, pg_get_triggerdef, …), names
+	// qualified only where the search_path does not find them, and the
+	// schema of a function's own name left out; for an extension,
 	// its version. Functions that share a name (overloads) have their
 	// definitions joined, sorted.
 	Definition string
@@ -40,7 +41,7 @@ type FoundObject struct {
 var ObjectCatalogs = map[string]string{
 	"function":  routineCatalog("'f', 'w'"),
 	"procedure": routineCatalog("'p'"),
-	"trigger": `SELECT n.nspname, t.tgname, c.relname, pg_get_triggerdef(t.oid)
+	"trigger": `SELECT n.nspname, t.tgname, c.relname, pg_get_triggerdef(t.oid, true)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND n.nspname = ANY($1)` + notExtension("pg_trigger", "t.oid"),
 	"view":              relationCatalog("v", "pg_get_viewdef(c.oid)"),
