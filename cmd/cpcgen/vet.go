@@ -50,7 +50,8 @@ declared enum (or enum[]) read from text (or text[]), as raw queries select
 enum arrays; for parameters, a narrower declared number than the server's
 (integer for LIMIT's bigint, integer or bigint for numeric, real for double
 precision). A parameter the server cannot type (unknown) is not checked.
-Nullability is checked only where the server knows the column's table.
+Nullability is checked only where the server knows the column's table
+(not for a view's columns, which PostgreSQL never marks NOT NULL).
 
 The temporary database is created on the server of --dev-url (or --url,
 its synonym; the database the URL names is never changed) and dropped at
