@@ -235,3 +235,28 @@ func TestSplitSQL(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLObjectSharedName declares a function and its trigger under one
+// name, as the docs' tsvector example does: they live in different
+// namespaces, and the trigger depends on the function.
+func TestSQLObjectSharedName(t *testing.T) {
+	p := mustParse(t, objectsTable+`sql_objects:
+  - name: notes_touch
+    kind: function
+    sql: CREATE FUNCTION notes_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$
+  - name: notes_touch
+    kind: trigger
+    sql: CREATE TRIGGER notes_touch BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_touch()
+  - name: v
+    kind: view
+    depends_on: [notes_touch]
+    sql: CREATE VIEW v AS SELECT 1
+`)
+	trig, view := p.Objects[1], p.Objects[2]
+	if len(trig.DependsOn) != 2 || trig.DependsOn[1].Object != p.Objects[0] {
+		t.Errorf("trigger depends on %+v", trig.DependsOn)
+	}
+	if len(view.DependsOn) != 1 || view.DependsOn[0].Object != p.Objects[0] {
+		t.Errorf("view depends on %+v", view.DependsOn)
+	}
+}
