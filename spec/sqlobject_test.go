@@ -260,3 +260,36 @@ func TestSQLObjectSharedName(t *testing.T) {
 		t.Errorf("view depends on %+v", view.DependsOn)
 	}
 }
+
+// TestSQLReadingNeverPanics reads every prefix of, and every one-byte
+// change to, a few CREATE statements: the lexer and the CREATE reader
+// may refuse them, never panic.
+func TestSQLReadingNeverPanics(t *testing.T) {
+	seeds := []string{
+		`CREATE OR REPLACE FUNCTION app."F"(a int DEFAULT 1, OUT b text) RETURNS TABLE (x int) LANGUAGE sql AS $f$ SELECT 1; $f$`,
+		`CREATE CONSTRAINT TRIGGER t AFTER INSERT ON s.t FOR EACH ROW EXECUTE PROCEDURE f()`,
+		`CREATE MATERIALIZED VIEW IF NOT EXISTS v AS SELECT E'\'', "a""b" /* /* */ */ -- x`,
+		`CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END; CREATE SCHEMA AUTHORIZATION x`,
+	}
+	chars := []byte("'\"$();,.-/*E \n")
+	read := func(s string) {
+		toks, err := lexSQL(s)
+		if err != nil {
+			return
+		}
+		for _, st := range splitSQL(toks) {
+			parseCreate(s, st)
+		}
+	}
+	for _, seed := range seeds {
+		for i := 0; i <= len(seed); i++ {
+			read(seed[:i])
+			for _, c := range chars {
+				read(seed[:i] + string(c) + seed[i:])
+				if i < len(seed) {
+					read(seed[:i] + string(c) + seed[i+1:])
+				}
+			}
+		}
+	}
+}
