@@ -10,6 +10,11 @@ import (
 // the tables are built: the extensions in spec order (and citext, when a
 // column has that type and no spec declares it), the objects each after
 // what it depends on.
+//
+// cpcgen's own objects (a behaviour's trigger function, say) take the
+// same path: the builder that makes one appends it to pkg.Objects before
+// Build calls buildObjects, with its Key, Create, Drop and DependsOn set,
+// and buildObjects orders it with the spec's, its own first.
 func (b *builder) buildObjects(pkg *ir.Package) {
 	declared := map[string]bool{}
 	for _, e := range b.proj.Extensions {
@@ -27,42 +32,65 @@ func (b *builder) buildObjects(pkg *ir.Package) {
 			}
 		}
 	}
-	built := make([]*ir.Object, len(b.proj.Objects))
-	index := map[*spec.SQLObject]int{}
-	for i, so := range b.proj.Objects {
-		index[so] = i
-		built[i] = buildObject(so)
+	all := append([]*ir.Object(nil), pkg.Objects...)
+	own := map[string]*ir.Object{}
+	for _, o := range all {
+		own[o.Key] = o
 	}
-	// Kahn's algorithm, taking the first ready object in spec order each
-	// time: the order is stable and needs no tie-break on names.
-	placed := make([]bool, len(built))
-	for len(pkg.Objects) < len(built) {
+	for _, so := range b.proj.Objects {
+		o := buildObject(so)
+		if prev := own[o.Key]; prev != nil {
+			b.errs.Add(so.Pos, "%s has the name of an object cpcgen makes itself (%s); give it another name", o.Title(), prev.Title())
+			continue
+		}
+		all = append(all, o)
+	}
+	sorted, ok := orderObjects(all)
+	if !ok {
+		// spec rejects cycles among its objects; this is a safety net,
+		// not a message users should ever see.
+		b.errs.Add(spec.Pos{File: b.proj.Config.File}, "sql objects depend on each other in a cycle")
+		return
+	}
+	pkg.Objects = sorted
+}
+
+// orderObjects orders objects so that each comes after the objects it
+// depends on (by key), and otherwise keeps their order: Kahn's algorithm
+// taking the first ready object each time, so the order is stable and
+// needs no tie-break on names. ok is false when they depend on each
+// other in a cycle.
+func orderObjects(objs []*ir.Object) (out []*ir.Object, ok bool) {
+	index := map[string]int{}
+	for i, o := range objs {
+		index[o.Key] = i
+	}
+	placed := make([]bool, len(objs))
+	for len(out) < len(objs) {
 		progress := false
-		for i, so := range b.proj.Objects {
+		for i, o := range objs {
 			if placed[i] {
 				continue
 			}
 			ready := true
-			for _, d := range so.DependsOn {
-				if d.Object != nil && !placed[index[d.Object]] {
+			for _, d := range o.DependsOn {
+				if j, isObject := index[d]; isObject && !placed[j] {
 					ready = false
 					break
 				}
 			}
 			if ready {
 				placed[i] = true
-				pkg.Objects = append(pkg.Objects, built[i])
+				out = append(out, o)
 				progress = true
 				break
 			}
 		}
 		if !progress {
-			// spec rejects cycles; this is a safety net, not a message
-			// users should ever see.
-			b.errs.Add(b.proj.Objects[0].Pos, "sql_objects depend on each other in a cycle")
-			return
+			return nil, false
 		}
 	}
+	return out, true
 }
 
 // objectKey is the ir.Object Key of a spec object.
