@@ -7,9 +7,9 @@ import (
 )
 
 // buildObjects adds the spec's extensions and SQL objects to pkg, once
-// the tables are built: the extensions in spec order (and citext, when a
-// column has that type and no spec declares it), the objects each after
-// what it depends on.
+// the tables are built: the extensions in spec order, then those the
+// columns' types need that no spec declares (citext), the objects each
+// after what it depends on.
 //
 // cpcgen's own objects (a behaviour's trigger function, say) take the
 // same path: the builder that makes one appends it to pkg.Objects before
@@ -18,17 +18,16 @@ import (
 func (b *builder) buildObjects(pkg *ir.Package) {
 	declared := map[string]bool{}
 	for _, e := range b.proj.Extensions {
-		pkg.Extensions = append(pkg.Extensions, &ir.Extension{Name: e.Name, Schema: e.Schema, Version: e.Version, Pos: irPos(e.Pos)})
+		pkg.Extensions = append(pkg.Extensions, &ir.Extension{Name: e.Name, Schema: e.Schema, Version: e.Version, Pos: e.Pos})
 		declared[e.Name] = true
 	}
-	if !declared["citext"] {
-	tables:
-		for _, t := range pkg.Tables {
-			for _, c := range t.Columns {
-				if c.Type.Name == "citext" && c.Type.Enum == nil {
-					pkg.Extensions = append(pkg.Extensions, &ir.Extension{Name: "citext", Implied: true, Pos: c.Pos})
-					break tables
-				}
+	// The extensions the columns' types need (citext), in the order
+	// columns first use them.
+	for _, t := range pkg.Tables {
+		for _, c := range t.Columns {
+			if base := c.Type.Base; base != nil && base.Extension != "" && !declared[base.Extension] {
+				declared[base.Extension] = true
+				pkg.Extensions = append(pkg.Extensions, &ir.Extension{Name: base.Extension, Implied: true, Pos: c.Pos})
 			}
 		}
 	}
@@ -120,12 +119,10 @@ func buildObject(so *spec.SQLObject) *ir.Object {
 		Comment:   so.Comment,
 		Source:    so.Source,
 		File:      so.File,
-		Pos:       irPos(so.Pos),
-		SQLPos:    irPos(so.SQLPos),
+		Pos:       so.Pos,
+		SQLPos:    so.SQLPos,
 	}
-	for _, p := range so.Lines {
-		o.Lines = append(o.Lines, irPos(p))
-	}
+	o.Lines = append(o.Lines, so.Lines...)
 	if so.Comment != "" && so.Target != "" {
 		comment := ";\nCOMMENT ON " + so.Kind.Keyword + " " + so.Target + " IS " + names.QuoteLiteral(so.Comment)
 		o.Create += comment

@@ -153,7 +153,7 @@ func configSchema() (*jsonSchema, []string) {
 			Description: "The spec files, as glob patterns relative to cpcgen.yaml."},
 		"migrations": b.object("migrations", "Versioned migrations: cpcgen migrate diff writes them, cpcgen check proves they cover the specs.", migrationsKeys, map[string]*jsonSchema{
 			"dir":    jsStr("Migrations directory, relative to cpcgen.yaml: ./migrations."),
-			"format": jsEnum("File layout of the migrations (default golang-migrate).", migrationFormats...),
+			"format": jsEnum("File layout of the migrations (default "+DefaultMigrationFormat+").", migrationFormats...),
 			"table":  {Type: "string", Pattern: identPattern, Description: "Revisions table the runner records applied migrations in (default " + DefaultMigrationTable + ")."},
 		}, "dir"),
 		"docs": b.object("docs", "Where cpcgen docs writes its Markdown pages.", docsKeys, map[string]*jsonSchema{

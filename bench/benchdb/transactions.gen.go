@@ -249,7 +249,7 @@ var copyTransactions = runtime.NewCopier(
 	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
 	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
 	runtime.CopyValue("status", func(n *NewTransaction) any { return &n.Status }),
-	runtime.CopyValue("memo", func(n *NewTransaction) any { return &n.Memo }),
+	runtime.CopyValue("memo", func(n *NewTransaction) any { return n.Memo }),
 	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
 )
 

@@ -173,6 +173,10 @@ func typeCode(g ir.GoType) *jen.Statement {
 	default:
 		s.Id(g.Name)
 	}
+	if g.ArgName != "" {
+		// A generic type's argument: pgtype.Range[int32].
+		s.Types(typeCode(ir.GoType{Path: g.ArgPath, Name: g.ArgName}))
+	}
 	return s
 }
 

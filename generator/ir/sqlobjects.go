@@ -24,9 +24,9 @@ type Extension struct {
 // Create returns the statement installing the extension, a no-op where
 // it is installed already:
 //
-//	CREATE EXTENSION IF NOT EXISTS "pg_trgm" SCHEMA "public" VERSION '1.6'
+//	CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA "public" VERSION '1.6'
 func (e *Extension) Create() string {
-	s := "CREATE EXTENSION IF NOT EXISTS " + names.QuoteIdent(e.Name)
+	s := "CREATE EXTENSION IF NOT EXISTS " + extensionName(e.Name)
 	if e.Schema != "" {
 		s += " SCHEMA " + names.QuoteIdent(e.Schema)
 	}
@@ -37,13 +37,22 @@ func (e *Extension) Create() string {
 }
 
 // Drop returns the statement removing the extension: DROP EXTENSION IF
-// EXISTS "pg_trgm". It fails while something still uses the extension.
-func (e *Extension) Drop() string { return "DROP EXTENSION IF EXISTS " + names.QuoteIdent(e.Name) }
+// EXISTS pg_trgm. It fails while something still uses the extension.
+func (e *Extension) Drop() string { return "DROP EXTENSION IF EXISTS " + extensionName(e.Name) }
 
 // Update returns the statement moving an installed extension to e's
-// version: ALTER EXTENSION "pg_trgm" UPDATE TO '1.6'.
+// version: ALTER EXTENSION pg_trgm UPDATE TO '1.6'.
 func (e *Extension) Update() string {
-	return "ALTER EXTENSION " + names.QuoteIdent(e.Name) + " UPDATE TO " + names.QuoteLiteral(e.Version)
+	return "ALTER EXTENSION " + extensionName(e.Name) + " UPDATE TO " + names.QuoteLiteral(e.Version)
+}
+
+// extensionName is an extension's name in a statement: as it is when
+// PostgreSQL reads it unquoted (pg_trgm), quoted otherwise ("uuid-ossp").
+func extensionName(name string) string {
+	if plainIdentRE.MatchString(name) {
+		return name
+	}
+	return names.QuoteIdent(name)
 }
 
 // Key is the extension's key among dependencies: extension pg_trgm.

@@ -35,7 +35,9 @@
 // file, and a spec-aware rule finds raw queries that still use a dropped
 // or renamed column. Findings carry the spec position that caused them.
 //
-// Files are rendered with Atlas's formatters for golang-migrate, goose,
-// Flyway, dbmate and Atlas, numbered 000001, 000002, … ; changes without
-// a reverse (an enum value added) are named at the top of the down part.
+// Files are rendered in the layout of the project's format, a row of the
+// runner's table (runtime/migrate.Formats: golang-migrate, goose, Flyway,
+// dbmate, Atlas), so that what is written is what the runner reads;
+// they are numbered 000001, 000002, … ; changes without a reverse (an
+// enum value added) are named at the top of the down part.
 package migration

@@ -11,6 +11,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
+	"github.com/cpcgen/cpcgen/spec"
 )
 
 // assertObjects checks that the database holds exactly the extensions
@@ -172,5 +173,24 @@ func (db *testDB) notePreexisting(t *testing.T) {
 	db.preexisting = map[string]bool{}
 	for _, key := range objectKeys(t, db) {
 		db.preexisting[key] = true
+	}
+}
+
+// TestObjectKindsHaveCatalogs checks the two tables of SQL object kinds
+// against each other: every kind of spec.ObjectKinds but other has the
+// catalog query check --url and the tests read it with, and every query
+// is for a kind.
+func TestObjectKindsHaveCatalogs(t *testing.T) {
+	kinds := map[string]bool{}
+	for _, k := range spec.ObjectKinds {
+		kinds[k.Name] = true
+		if _, ok := migration.ObjectCatalogs[k.Name]; !ok && k.Keyword != "" {
+			t.Errorf("kind %q has no catalog query in migration.ObjectCatalogs", k.Name)
+		}
+	}
+	for k := range migration.ObjectCatalogs {
+		if !kinds[k] {
+			t.Errorf("migration.ObjectCatalogs has a query for %q, which is not a kind of spec.ObjectKinds", k)
+		}
 	}
 }

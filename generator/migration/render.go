@@ -5,31 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/sqltool"
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
-
-// formatters are the migration-directory formatters of each format:
-// Atlas's own, with the version the file names start with replaced by
-// cpcgen's sequence number.
-var formatters = map[string]migrate.Formatter{
-	"golang-migrate": sqltool.GolangMigrateFormatter,
-	"goose":          sqltool.GooseFormatter,
-	"flyway":         sqltool.FlywayFormatter,
-	"dbmate":         sqltool.DBMateFormatter,
-	"atlas":          migrate.DefaultFormatter,
-}
-
-// downMarkers are the lines after which single-file formats hold the
-// down part.
-var downMarkers = map[string]string{
-	"goose":  "-- +goose Down\n",
-	"dbmate": "-- migrate:down\n",
-}
-
-// fileVersionRE matches the version a formatter put at the start of a
-// file name.
-var fileVersionRE = regexp.MustCompile(`^([VU]?)[0-9]+`)
 
 // renderedFile is one file of a new migration.
 type renderedFile struct {
@@ -40,27 +17,41 @@ type renderedFile struct {
 }
 
 // render writes the planned changes as the files of one migration in the
-// given format. version is the zero-padded sequence number.
+// given format (a row of runtime/migrate's Formats, which the runner
+// reads them by): each change's comment line and statement, the down
+// part the reverse statements in reverse order, in the format's files
+// and sections, after cpcgen's header. version is the zero-padded
+// sequence number. irreversible lists the changes the down part cannot
+// undo, noted at its start.
 func render(format, version, name string, p *Planned, irreversible []string) ([]renderedFile, error) {
-	f, ok := formatters[format]
-	if !ok {
-		return nil, fmt.Errorf("unknown migrations format %q; use golang-migrate, goose, flyway, dbmate or atlas", format)
+	f := runmigrate.LookupFormat(format)
+	if f == nil {
+		return nil, fmt.Errorf("unknown migrations format %q; use %s", format, strings.Join(runmigrate.FormatNames(), ", "))
 	}
-	plan := &migrate.Plan{Name: name, Version: version}
-	for _, c := range p.Changes {
-		mc := &migrate.Change{Cmd: c.Cmd, Comment: c.Comment}
-		switch len(c.Reverse) {
-		case 0:
-		case 1:
-			mc.Reverse = c.Reverse[0]
-		default:
-			mc.Reverse = c.Reverse
+	comment := func(c string) string {
+		if f.CapitalComments && c != "" {
+			return strings.ToUpper(c[:1]) + c[1:]
 		}
-		plan.Changes = append(plan.Changes, mc)
+		return c
 	}
-	files, err := f.Format(plan)
-	if err != nil {
-		return nil, fmt.Errorf("render migration: %w", err)
+	var up, down strings.Builder
+	for _, c := range p.Changes {
+		if c.Comment != "" {
+			fmt.Fprintf(&up, "-- %s\n", comment(c.Comment))
+		}
+		fmt.Fprintf(&up, "%s;\n", c.Cmd)
+	}
+	for i := len(p.Changes) - 1; i >= 0; i-- {
+		c := p.Changes[i]
+		if len(c.Reverse) == 0 {
+			continue
+		}
+		if c.Comment != "" {
+			fmt.Fprintf(&down, "-- reverse: %s\n", c.Comment)
+		}
+		for _, r := range c.Reverse {
+			fmt.Fprintf(&down, "%s;\n", r)
+		}
 	}
 	header := fmt.Sprintf("-- Migration %s %s, planned by cpcgen migrate diff. Edit it only before it is\n-- applied anywhere, then run cpcgen migrate hash.\n\n", version, name)
 	var notes strings.Builder
@@ -70,22 +61,13 @@ func render(format, version, name string, p *Planned, irreversible []string) ([]
 	if notes.Len() > 0 {
 		notes.WriteString("\n")
 	}
-	var out []renderedFile
-	for i, file := range files {
-		fname := fileVersionRE.ReplaceAllString(file.Name(), "${1}"+version)
-		data := string(file.Bytes())
-		up := i == 0
-		isDown := !up && (format == "golang-migrate" || format == "flyway")
-		switch {
-		case isDown:
-			data = header + notes.String() + data
-		default:
-			data = header + data
-			if m, ok := downMarkers[format]; ok && notes.Len() > 0 {
-				data = strings.Replace(data, m, m+notes.String(), 1)
-			}
-		}
-		out = append(out, renderedFile{Name: fname, Data: []byte(data), Up: up})
+	upData := header + up.String()
+	if f.UpMarker != "" {
+		upData = header + f.UpMarker + "\n" + up.String() + "\n" + f.DownMarker + "\n" + notes.String() + down.String()
+	}
+	out := []renderedFile{{Name: f.FileName(version, name, false), Data: []byte(upData), Up: true}}
+	if f.DownFile != "" {
+		out = append(out, renderedFile{Name: f.FileName(version, name, true), Data: []byte(header + notes.String() + down.String())})
 	}
 	return out, nil
 }

@@ -247,7 +247,7 @@ var copyCategories = runtime.NewCopier(
 	"categories",
 	nil,
 	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
-	runtime.CopyValue("parent_id", func(n *NewCategory) any { return &n.ParentID }),
+	runtime.CopyValue("parent_id", func(n *NewCategory) any { return n.ParentID }),
 )
 
 // CreateMany inserts rows into table categories with the COPY protocol and returns

@@ -267,7 +267,7 @@ var copyEvents = runtime.NewCopier(
 	runtime.CopyValue("amount", func(n *NewEvent) any { return &n.Amount }),
 	runtime.CopyOpt("at", func(n *NewEvent) *runtime.Opt[time.Time] { return &n.At }),
 	runtime.CopyValue("payload", func(n *NewEvent) any { return &n.Payload }),
-	runtime.CopyValue("ref", func(n *NewEvent) any { return &n.Ref }),
+	runtime.CopyValue("ref", func(n *NewEvent) any { return n.Ref }),
 	runtime.CopyOpt("code", func(n *NewEvent) *runtime.Opt[string] { return &n.Code }),
 	runtime.CopyOpt("label", func(n *NewEvent) *runtime.Opt[*string] { return &n.Label }),
 )

@@ -274,7 +274,7 @@ var copyItems = runtime.NewCopier(
 	runtime.CopyOpt("mood", func(n *NewItem) *runtime.Opt[Mood] { return &n.Mood }),
 	runtime.CopyOpt("moods", func(n *NewItem) *runtime.Opt[[]Mood] { return &n.Moods }),
 	runtime.CopyOpt("tags", func(n *NewItem) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyValue("price", func(n *NewItem) any { return &n.Price }),
+	runtime.CopyValue("price", func(n *NewItem) any { return n.Price }),
 )
 
 // CreateMany inserts rows into table items with the COPY protocol and returns how

@@ -270,6 +270,19 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"
+WHERE "deleted_at" IS NULL`
+
+const sqlAccountsCountWithDeleted = `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"`
+
+// Count returns the number of rows of table accounts.
+func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)))
+	return n, wrapErr(err, "accounts.Count", "accounts")
+}
+
 const sqlAccountsHardDelete = `-- name: accounts.HardDelete
 WITH "cpcgen_old" AS (
 DELETE FROM "accounts" WHERE "id" = $1
@@ -312,19 +325,6 @@ SELECT 1 FROM "cpcgen_new"`
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsRestore, id, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
-}
-
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"
-WHERE "deleted_at" IS NULL`
-
-const sqlAccountsCountWithDeleted = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"`
-
-// Count returns the number of rows of table accounts.
-func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)))
-	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok

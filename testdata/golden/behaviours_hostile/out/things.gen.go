@@ -374,6 +374,25 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
 }
 
+const sqlThingsCount = `-- name: things.Count replica=ok
+SELECT count(*) FROM "things"
+WHERE "owner" = $1 AND "deleted_at" IS NULL`
+
+const sqlThingsCountWithDeleted = `-- name: things.Count replica=ok
+SELECT count(*) FROM "things"
+WHERE "owner" = $1`
+
+// Count returns the number of rows of table things.
+func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.Count", "things")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant))
+	return n, wrapErr(err, "things.Count", "things")
+}
+
 const sqlThingsHardDelete = `-- name: things.HardDelete
 WITH "cpcgen_old" AS (
 DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2
@@ -427,25 +446,6 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
-}
-
-const sqlThingsCount = `-- name: things.Count replica=ok
-SELECT count(*) FROM "things"
-WHERE "owner" = $1 AND "deleted_at" IS NULL`
-
-const sqlThingsCountWithDeleted = `-- name: things.Count replica=ok
-SELECT count(*) FROM "things"
-WHERE "owner" = $1`
-
-// Count returns the number of rows of table things.
-func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
-	tenant, err := runtime.TenantFor[string](ctx, "things.Count", "things")
-	if err != nil {
-		return 0, err
-	}
-	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant))
-	return n, wrapErr(err, "things.Count", "things")
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok

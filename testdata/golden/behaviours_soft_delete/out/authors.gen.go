@@ -231,6 +231,19 @@ func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
 }
 
+const sqlAuthorsCount = `-- name: authors.Count replica=ok
+SELECT count(*) FROM "authors"
+WHERE "deleted_at" IS NULL`
+
+const sqlAuthorsCountWithDeleted = `-- name: authors.Count replica=ok
+SELECT count(*) FROM "authors"`
+
+// Count returns the number of rows of table authors.
+func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)))
+	return n, wrapErr(err, "authors.Count", "authors")
+}
+
 const sqlAuthorsHardDelete = `-- name: authors.HardDelete
 DELETE FROM "authors" WHERE "id" = $1`
 
@@ -252,19 +265,6 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAuthorsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
-}
-
-const sqlAuthorsCount = `-- name: authors.Count replica=ok
-SELECT count(*) FROM "authors"
-WHERE "deleted_at" IS NULL`
-
-const sqlAuthorsCountWithDeleted = `-- name: authors.Count replica=ok
-SELECT count(*) FROM "authors"`
-
-// Count returns the number of rows of table authors.
-func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)))
-	return n, wrapErr(err, "authors.Count", "authors")
 }
 
 const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok

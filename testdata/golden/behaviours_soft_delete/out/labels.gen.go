@@ -223,6 +223,19 @@ func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
 }
 
+const sqlLabelsCount = `-- name: labels.Count replica=ok
+SELECT count(*) FROM "labels"
+WHERE "deleted_at" IS NULL`
+
+const sqlLabelsCountWithDeleted = `-- name: labels.Count replica=ok
+SELECT count(*) FROM "labels"`
+
+// Count returns the number of rows of table labels.
+func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)))
+	return n, wrapErr(err, "labels.Count", "labels")
+}
+
 const sqlLabelsHardDelete = `-- name: labels.HardDelete
 DELETE FROM "labels" WHERE "id" = $1`
 
@@ -243,19 +256,6 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlLabelsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
-}
-
-const sqlLabelsCount = `-- name: labels.Count replica=ok
-SELECT count(*) FROM "labels"
-WHERE "deleted_at" IS NULL`
-
-const sqlLabelsCountWithDeleted = `-- name: labels.Count replica=ok
-SELECT count(*) FROM "labels"`
-
-// Count returns the number of rows of table labels.
-func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)))
-	return n, wrapErr(err, "labels.Count", "labels")
 }
 
 const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok

@@ -237,6 +237,19 @@ func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
 }
 
+const sqlPostsCount = `-- name: posts.Count replica=ok
+SELECT count(*) FROM "posts"
+WHERE "removed" IS NULL`
+
+const sqlPostsCountWithDeleted = `-- name: posts.Count replica=ok
+SELECT count(*) FROM "posts"`
+
+// Count returns the number of rows of table posts.
+func (r *PostRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)))
+	return n, wrapErr(err, "posts.Count", "posts")
+}
+
 const sqlPostsHardDelete = `-- name: posts.HardDelete
 DELETE FROM "posts" WHERE "id" = $1`
 
@@ -257,19 +270,6 @@ WHERE "id" = $1 AND "removed" IS NOT NULL`
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPostsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
-}
-
-const sqlPostsCount = `-- name: posts.Count replica=ok
-SELECT count(*) FROM "posts"
-WHERE "removed" IS NULL`
-
-const sqlPostsCountWithDeleted = `-- name: posts.Count replica=ok
-SELECT count(*) FROM "posts"`
-
-// Count returns the number of rows of table posts.
-func (r *PostRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)))
-	return n, wrapErr(err, "posts.Count", "posts")
 }
 
 const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok

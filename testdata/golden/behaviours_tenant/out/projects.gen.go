@@ -277,6 +277,25 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
 }
 
+const sqlProjectsCount = `-- name: projects.Count replica=ok
+SELECT count(*) FROM "projects"
+WHERE "org_id" = $1 AND "deleted_at" IS NULL`
+
+const sqlProjectsCountWithDeleted = `-- name: projects.Count replica=ok
+SELECT count(*) FROM "projects"
+WHERE "org_id" = $1`
+
+// Count returns the number of rows of table projects.
+func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Count", "projects")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant))
+	return n, wrapErr(err, "projects.Count", "projects")
+}
+
 const sqlProjectsHardDelete = `-- name: projects.HardDelete
 DELETE FROM "projects" WHERE "id" = $1 AND "org_id" = $2`
 
@@ -307,25 +326,6 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlProjectsRestore, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
-}
-
-const sqlProjectsCount = `-- name: projects.Count replica=ok
-SELECT count(*) FROM "projects"
-WHERE "org_id" = $1 AND "deleted_at" IS NULL`
-
-const sqlProjectsCountWithDeleted = `-- name: projects.Count replica=ok
-SELECT count(*) FROM "projects"
-WHERE "org_id" = $1`
-
-// Count returns the number of rows of table projects.
-func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
-	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Count", "projects")
-	if err != nil {
-		return 0, err
-	}
-	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant))
-	return n, wrapErr(err, "projects.Count", "projects")
 }
 
 const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok

@@ -225,7 +225,7 @@ var copyOrderItems = runtime.NewCopier(
 	runtime.CopyValue("order_id", func(n *NewOrderItem) any { return &n.OrderID }),
 	runtime.CopyValue("sku", func(n *NewOrderItem) any { return &n.SKU }),
 	runtime.CopyOpt("quantity", func(n *NewOrderItem) *runtime.Opt[int32] { return &n.Quantity }),
-	runtime.CopyValue("note", func(n *NewOrderItem) any { return &n.Note }),
+	runtime.CopyValue("note", func(n *NewOrderItem) any { return n.Note }),
 )
 
 // CreateMany inserts rows into table order_items with the COPY protocol and

@@ -247,7 +247,7 @@ var copyEmployees = runtime.NewCopier(
 	"employees",
 	nil,
 	runtime.CopyValue("department_id", func(n *NewEmployee) any { return &n.DepartmentID }),
-	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return &n.ManagerID }),
+	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return n.ManagerID }),
 	runtime.CopyValue("email", func(n *NewEmployee) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
 )

@@ -233,8 +233,8 @@ var copyShops = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("name", func(n *NewShop) any { return &n.Name }),
 	runtime.CopyOpt("status", func(n *NewShop) *runtime.Opt[ShopStatus] { return &n.Status }),
-	runtime.CopyValue("url", func(n *NewShop) any { return &n.URL }),
-	runtime.CopyValue("_url", func(n *NewShop) any { return &n.LegacyURL }),
+	runtime.CopyValue("url", func(n *NewShop) any { return n.URL }),
+	runtime.CopyValue("_url", func(n *NewShop) any { return n.LegacyURL }),
 )
 
 // CreateMany inserts rows into table store with the COPY protocol and returns how

@@ -240,7 +240,7 @@ var copyProfiles = runtime.NewCopier(
 	"profiles",
 	nil,
 	runtime.CopyValue("handle", func(n *NewProfile) any { return &n.Handle }),
-	runtime.CopyValue("bio", func(n *NewProfile) any { return &n.Bio }),
+	runtime.CopyValue("bio", func(n *NewProfile) any { return n.Bio }),
 	runtime.CopyOpt("karma", func(n *NewProfile) *runtime.Opt[int32] { return &n.Karma }),
 	runtime.CopyOpt("motto", func(n *NewProfile) *runtime.Opt[*string] { return &n.Motto }),
 	runtime.CopyOpt("verified", func(n *NewProfile) *runtime.Opt[bool] { return &n.Verified }),

@@ -251,7 +251,7 @@ var copyAccounts = runtime.NewCopier(
 	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
 	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
 	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-	runtime.CopyValue("label", func(n *NewAccount) any { return &n.Label }),
+	runtime.CopyValue("label", func(n *NewAccount) any { return n.Label }),
 	runtime.CopyValue("opened_on", func(n *NewAccount) any { return &n.OpenedOn }),
 )
 

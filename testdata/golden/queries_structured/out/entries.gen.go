@@ -232,7 +232,7 @@ var copyEntries = runtime.NewCopier(
 	runtime.CopyValue("account_id", func(n *NewEntry) any { return &n.AccountID }),
 	runtime.CopyValue("kind", func(n *NewEntry) any { return &n.Kind }),
 	runtime.CopyValue("amount", func(n *NewEntry) any { return &n.Amount }),
-	runtime.CopyValue("memo", func(n *NewEntry) any { return &n.Memo }),
+	runtime.CopyValue("memo", func(n *NewEntry) any { return n.Memo }),
 	runtime.CopyOpt("booked_at", func(n *NewEntry) *runtime.Opt[time.Time] { return &n.BookedAt }),
 )
 

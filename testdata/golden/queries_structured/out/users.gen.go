@@ -266,6 +266,19 @@ func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
+const sqlUsersCount = `-- name: users.Count replica=ok
+SELECT count(*) FROM "users"
+WHERE "deleted_at" IS NULL`
+
+const sqlUsersCountWithDeleted = `-- name: users.Count replica=ok
+SELECT count(*) FROM "users"`
+
+// Count returns the number of rows of table users.
+func (r *UserRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)))
+	return n, wrapErr(err, "users.Count", "users")
+}
+
 const sqlUsersHardDelete = `-- name: users.HardDelete
 DELETE FROM "users" WHERE "id" = $1`
 
@@ -287,19 +300,6 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
-}
-
-const sqlUsersCount = `-- name: users.Count replica=ok
-SELECT count(*) FROM "users"
-WHERE "deleted_at" IS NULL`
-
-const sqlUsersCountWithDeleted = `-- name: users.Count replica=ok
-SELECT count(*) FROM "users"`
-
-// Count returns the number of rows of table users.
-func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)))
-	return n, wrapErr(err, "users.Count", "users")
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -330,8 +330,8 @@ var copyUsers = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
-	runtime.CopyValue("nickname", func(n *NewUser) any { return &n.Nickname }),
-	runtime.CopyValue("age", func(n *NewUser) any { return &n.Age }),
+	runtime.CopyValue("nickname", func(n *NewUser) any { return n.Nickname }),
+	runtime.CopyValue("age", func(n *NewUser) any { return n.Age }),
 	runtime.CopyOpt("score", func(n *NewUser) *runtime.Opt[int64] { return &n.Score }),
 )
 

@@ -266,7 +266,7 @@ var copyAddresses = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("user_id", func(n *NewAddress) any { return &n.UserID }),
 	runtime.CopyValue("line1", func(n *NewAddress) any { return &n.Line1 }),
-	runtime.CopyValue("line2", func(n *NewAddress) any { return &n.Line2 }),
+	runtime.CopyValue("line2", func(n *NewAddress) any { return n.Line2 }),
 	runtime.CopyValue("city", func(n *NewAddress) any { return &n.City }),
 	runtime.CopyValue("postal_code", func(n *NewAddress) any { return &n.PostalCode }),
 	runtime.CopyValue("country", func(n *NewAddress) any { return &n.Country }),

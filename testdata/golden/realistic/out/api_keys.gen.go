@@ -251,7 +251,7 @@ var copyAPIKeys = runtime.NewCopier(
 	runtime.CopyValue("prefix", func(n *NewAPIKey) any { return &n.Prefix }),
 	runtime.CopyValue("secret_hash", func(n *NewAPIKey) any { return &n.SecretHash }),
 	runtime.CopyOpt("scopes", func(n *NewAPIKey) *runtime.Opt[[]string] { return &n.Scopes }),
-	runtime.CopyValue("expires_at", func(n *NewAPIKey) any { return &n.ExpiresAt }),
+	runtime.CopyValue("expires_at", func(n *NewAPIKey) any { return n.ExpiresAt }),
 	runtime.CopyOpt("revoked", func(n *NewAPIKey) *runtime.Opt[bool] { return &n.Revoked }),
 )
 

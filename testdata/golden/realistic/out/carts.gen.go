@@ -239,7 +239,7 @@ var copyCarts = runtime.NewCopier(
 	"carts",
 	nil,
 	runtime.CopyOpt("id", func(n *NewCart) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("customer_id", func(n *NewCart) any { return &n.CustomerID }),
+	runtime.CopyValue("customer_id", func(n *NewCart) any { return n.CustomerID }),
 	runtime.CopyValue("token", func(n *NewCart) any { return &n.Token }),
 	runtime.CopyOpt("items", func(n *NewCart) *runtime.Opt[json.RawMessage] { return &n.Items }),
 	runtime.CopyValue("expires_at", func(n *NewCart) any { return &n.ExpiresAt }),

@@ -246,7 +246,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 var copyCategories = runtime.NewCopier(
 	"categories",
 	nil,
-	runtime.CopyValue("parent_id", func(n *NewCategory) any { return &n.ParentID }),
+	runtime.CopyValue("parent_id", func(n *NewCategory) any { return n.ParentID }),
 	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
 	runtime.CopyValue("slug", func(n *NewCategory) any { return &n.Slug }),
 	runtime.CopyOpt("position", func(n *NewCategory) *runtime.Opt[int16] { return &n.Position }),

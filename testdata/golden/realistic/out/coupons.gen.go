@@ -239,10 +239,10 @@ var copyCoupons = runtime.NewCopier(
 	"coupons",
 	nil,
 	runtime.CopyValue("code", func(n *NewCoupon) any { return &n.Code }),
-	runtime.CopyValue("percent_off", func(n *NewCoupon) any { return &n.PercentOff }),
-	runtime.CopyValue("amount_off", func(n *NewCoupon) any { return &n.AmountOff }),
-	runtime.CopyValue("valid_until", func(n *NewCoupon) any { return &n.ValidUntil }),
-	runtime.CopyValue("max_uses", func(n *NewCoupon) any { return &n.MaxUses }),
+	runtime.CopyValue("percent_off", func(n *NewCoupon) any { return n.PercentOff }),
+	runtime.CopyValue("amount_off", func(n *NewCoupon) any { return n.AmountOff }),
+	runtime.CopyValue("valid_until", func(n *NewCoupon) any { return n.ValidUntil }),
+	runtime.CopyValue("max_uses", func(n *NewCoupon) any { return n.MaxUses }),
 	runtime.CopyOpt("uses", func(n *NewCoupon) *runtime.Opt[int32] { return &n.Uses }),
 )
 

@@ -271,7 +271,7 @@ var copyCustomers = runtime.NewCopier(
 	runtime.CopyValue("organization_id", func(n *NewCustomer) any { return &n.OrganizationID }),
 	runtime.CopyValue("email", func(n *NewCustomer) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewCustomer) any { return &n.Name }),
-	runtime.CopyValue("phone", func(n *NewCustomer) any { return &n.Phone }),
+	runtime.CopyValue("phone", func(n *NewCustomer) any { return n.Phone }),
 	runtime.CopyOpt("marketing_ok", func(n *NewCustomer) *runtime.Opt[bool] { return &n.MarketingOk }),
 )
 

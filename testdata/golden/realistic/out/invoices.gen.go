@@ -318,16 +318,16 @@ var copyInvoices = runtime.NewCopier(
 	nil,
 	runtime.CopyOpt("id", func(n *NewInvoice) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("organization_id", func(n *NewInvoice) any { return &n.OrganizationID }),
-	runtime.CopyValue("subscription_id", func(n *NewInvoice) any { return &n.SubscriptionID }),
+	runtime.CopyValue("subscription_id", func(n *NewInvoice) any { return n.SubscriptionID }),
 	runtime.CopyValue("number", func(n *NewInvoice) any { return &n.Number }),
 	runtime.CopyOpt("status", func(n *NewInvoice) *runtime.Opt[InvoiceStatus] { return &n.Status }),
 	runtime.CopyValue("currency", func(n *NewInvoice) any { return &n.Currency }),
 	runtime.CopyOpt("subtotal", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Subtotal }),
 	runtime.CopyOpt("tax", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Tax }),
 	runtime.CopyOpt("total", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Total }),
-	runtime.CopyValue("coupon_code", func(n *NewInvoice) any { return &n.CouponCode }),
-	runtime.CopyValue("issued_on", func(n *NewInvoice) any { return &n.IssuedOn }),
-	runtime.CopyValue("due_on", func(n *NewInvoice) any { return &n.DueOn }),
+	runtime.CopyValue("coupon_code", func(n *NewInvoice) any { return n.CouponCode }),
+	runtime.CopyValue("issued_on", func(n *NewInvoice) any { return n.IssuedOn }),
+	runtime.CopyValue("due_on", func(n *NewInvoice) any { return n.DueOn }),
 )
 
 // CreateMany inserts rows into table invoices with the COPY protocol and returns

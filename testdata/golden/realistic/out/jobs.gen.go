@@ -243,9 +243,9 @@ var copyJobs = runtime.NewCopier(
 	runtime.CopyValue("payload", func(n *NewJob) any { return &n.Payload }),
 	runtime.CopyOpt("run_at", func(n *NewJob) *runtime.Opt[time.Time] { return &n.RunAt }),
 	runtime.CopyOpt("attempts", func(n *NewJob) *runtime.Opt[int32] { return &n.Attempts }),
-	runtime.CopyValue("last_error", func(n *NewJob) any { return &n.LastError }),
-	runtime.CopyValue("locked_by", func(n *NewJob) any { return &n.LockedBy }),
-	runtime.CopyValue("locked_at", func(n *NewJob) any { return &n.LockedAt }),
+	runtime.CopyValue("last_error", func(n *NewJob) any { return n.LastError }),
+	runtime.CopyValue("locked_by", func(n *NewJob) any { return n.LockedBy }),
+	runtime.CopyValue("locked_at", func(n *NewJob) any { return n.LockedAt }),
 )
 
 // CreateMany inserts rows into table jobs with the COPY protocol and returns how

@@ -229,7 +229,7 @@ var copyMemberships = runtime.NewCopier(
 	runtime.CopyValue("organization_id", func(n *NewMembership) any { return &n.OrganizationID }),
 	runtime.CopyValue("user_id", func(n *NewMembership) any { return &n.UserID }),
 	runtime.CopyOpt("role", func(n *NewMembership) *runtime.Opt[MemberRole] { return &n.Role }),
-	runtime.CopyValue("invited_by", func(n *NewMembership) any { return &n.InvitedBy }),
+	runtime.CopyValue("invited_by", func(n *NewMembership) any { return n.InvitedBy }),
 )
 
 // CreateMany inserts rows into table memberships with the COPY protocol and

@@ -241,7 +241,7 @@ var copyNotifications = runtime.NewCopier(
 	runtime.CopyValue("user_id", func(n *NewNotification) any { return &n.UserID }),
 	runtime.CopyValue("kind", func(n *NewNotification) any { return &n.Kind }),
 	runtime.CopyValue("body", func(n *NewNotification) any { return &n.Body }),
-	runtime.CopyValue("read_at", func(n *NewNotification) any { return &n.ReadAt }),
+	runtime.CopyValue("read_at", func(n *NewNotification) any { return n.ReadAt }),
 )
 
 // CreateMany inserts rows into table notifications with the COPY protocol and

@@ -282,9 +282,9 @@ var copyOrders = runtime.NewCopier(
 	runtime.CopyOpt("status", func(n *NewOrder) *runtime.Opt[OrderStatus] { return &n.Status }),
 	runtime.CopyValue("currency", func(n *NewOrder) any { return &n.Currency }),
 	runtime.CopyOpt("total", func(n *NewOrder) *runtime.Opt[decimal.Decimal] { return &n.Total }),
-	runtime.CopyValue("shipping_address_id", func(n *NewOrder) any { return &n.ShippingAddressID }),
-	runtime.CopyValue("placed_at", func(n *NewOrder) any { return &n.PlacedAt }),
-	runtime.CopyValue("notes", func(n *NewOrder) any { return &n.Notes }),
+	runtime.CopyValue("shipping_address_id", func(n *NewOrder) any { return n.ShippingAddressID }),
+	runtime.CopyValue("placed_at", func(n *NewOrder) any { return n.PlacedAt }),
+	runtime.CopyValue("notes", func(n *NewOrder) any { return n.Notes }),
 )
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how

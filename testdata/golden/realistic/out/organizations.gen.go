@@ -294,7 +294,7 @@ var copyOrganizations = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewOrganization) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("slug", func(n *NewOrganization) any { return &n.Slug }),
 	runtime.CopyValue("name", func(n *NewOrganization) any { return &n.Name }),
-	runtime.CopyValue("plan_id", func(n *NewOrganization) any { return &n.PlanID }),
+	runtime.CopyValue("plan_id", func(n *NewOrganization) any { return n.PlanID }),
 	runtime.CopyOpt("settings", func(n *NewOrganization) *runtime.Opt[json.RawMessage] { return &n.Settings }),
 )
 

@@ -250,7 +250,7 @@ var copyPayments = runtime.NewCopier(
 	runtime.CopyValue("method", func(n *NewPayment) any { return &n.Method }),
 	runtime.CopyValue("amount", func(n *NewPayment) any { return &n.Amount }),
 	runtime.CopyOpt("received_at", func(n *NewPayment) *runtime.Opt[time.Time] { return &n.ReceivedAt }),
-	runtime.CopyValue("reference", func(n *NewPayment) any { return &n.Reference }),
+	runtime.CopyValue("reference", func(n *NewPayment) any { return n.Reference }),
 	runtime.CopyValue("raw", func(n *NewPayment) any { return &n.Raw }),
 )
 

@@ -272,7 +272,7 @@ var copyProductVariants = runtime.NewCopier(
 	runtime.CopyValue("product_id", func(n *NewProductVariant) any { return &n.ProductID }),
 	runtime.CopyValue("sku", func(n *NewProductVariant) any { return &n.SKU }),
 	runtime.CopyValue("price", func(n *NewProductVariant) any { return &n.Price }),
-	runtime.CopyValue("weight_g", func(n *NewProductVariant) any { return &n.WeightG }),
+	runtime.CopyValue("weight_g", func(n *NewProductVariant) any { return n.WeightG }),
 	runtime.CopyOpt("options", func(n *NewProductVariant) *runtime.Opt[json.RawMessage] { return &n.Options }),
 )
 

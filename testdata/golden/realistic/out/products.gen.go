@@ -238,7 +238,7 @@ var copyProducts = runtime.NewCopier(
 	"products",
 	nil,
 	runtime.CopyOpt("id", func(n *NewProduct) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("category_id", func(n *NewProduct) any { return &n.CategoryID }),
+	runtime.CopyValue("category_id", func(n *NewProduct) any { return n.CategoryID }),
 	runtime.CopyValue("name", func(n *NewProduct) any { return &n.Name }),
 	runtime.CopyOpt("description", func(n *NewProduct) *runtime.Opt[string] { return &n.Description }),
 	runtime.CopyOpt("tags", func(n *NewProduct) *runtime.Opt[[]string] { return &n.Tags }),

@@ -227,7 +227,7 @@ var copyRefunds = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewRefund) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("payment_id", func(n *NewRefund) any { return &n.PaymentID }),
 	runtime.CopyValue("amount", func(n *NewRefund) any { return &n.Amount }),
-	runtime.CopyValue("reason", func(n *NewRefund) any { return &n.Reason }),
+	runtime.CopyValue("reason", func(n *NewRefund) any { return n.Reason }),
 )
 
 // CreateMany inserts rows into table refunds with the COPY protocol and returns

@@ -225,8 +225,8 @@ var copyReturns = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewReturn) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("order_id", func(n *NewReturn) any { return &n.OrderID }),
 	runtime.CopyValue("reason", func(n *NewReturn) any { return &n.Reason }),
-	runtime.CopyValue("approved", func(n *NewReturn) any { return &n.Approved }),
-	runtime.CopyValue("refund_id", func(n *NewReturn) any { return &n.RefundID }),
+	runtime.CopyValue("approved", func(n *NewReturn) any { return n.Approved }),
+	runtime.CopyValue("refund_id", func(n *NewReturn) any { return n.RefundID }),
 )
 
 // CreateMany inserts rows into table returns with the COPY protocol and returns

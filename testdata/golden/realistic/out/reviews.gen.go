@@ -237,7 +237,7 @@ var copyReviews = runtime.NewCopier(
 	runtime.CopyValue("product_id", func(n *NewReview) any { return &n.ProductID }),
 	runtime.CopyValue("user_id", func(n *NewReview) any { return &n.UserID }),
 	runtime.CopyValue("rating", func(n *NewReview) any { return &n.Rating }),
-	runtime.CopyValue("body", func(n *NewReview) any { return &n.Body }),
+	runtime.CopyValue("body", func(n *NewReview) any { return n.Body }),
 )
 
 // CreateMany inserts rows into table reviews with the COPY protocol and returns

@@ -216,8 +216,8 @@ var copySessions = runtime.NewCopier(
 	nil,
 	runtime.CopyOpt("id", func(n *NewSession) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("user_id", func(n *NewSession) any { return &n.UserID }),
-	runtime.CopyValue("ip", func(n *NewSession) any { return &n.IP }),
-	runtime.CopyValue("user_agent", func(n *NewSession) any { return &n.UserAgent }),
+	runtime.CopyValue("ip", func(n *NewSession) any { return n.IP }),
+	runtime.CopyValue("user_agent", func(n *NewSession) any { return n.UserAgent }),
 	runtime.CopyValue("expires_at", func(n *NewSession) any { return &n.ExpiresAt }),
 )
 

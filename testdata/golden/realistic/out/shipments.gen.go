@@ -278,9 +278,9 @@ var copyShipments = runtime.NewCopier(
 	runtime.CopyValue("order_id", func(n *NewShipment) any { return &n.OrderID }),
 	runtime.CopyValue("warehouse_id", func(n *NewShipment) any { return &n.WarehouseID }),
 	runtime.CopyValue("carrier", func(n *NewShipment) any { return &n.Carrier }),
-	runtime.CopyValue("tracking_no", func(n *NewShipment) any { return &n.TrackingNo }),
+	runtime.CopyValue("tracking_no", func(n *NewShipment) any { return n.TrackingNo }),
 	runtime.CopyOpt("status", func(n *NewShipment) *runtime.Opt[ShipmentStatus] { return &n.Status }),
-	runtime.CopyValue("shipped_at", func(n *NewShipment) any { return &n.ShippedAt }),
+	runtime.CopyValue("shipped_at", func(n *NewShipment) any { return n.ShippedAt }),
 )
 
 // CreateMany inserts rows into table shipments with the COPY protocol and returns

@@ -253,7 +253,7 @@ var copySubscriptions = runtime.NewCopier(
 	runtime.CopyOpt("seats", func(n *NewSubscription) *runtime.Opt[int32] { return &n.Seats }),
 	runtime.CopyValue("current_period_start", func(n *NewSubscription) any { return &n.CurrentPeriodStart }),
 	runtime.CopyValue("current_period_end", func(n *NewSubscription) any { return &n.CurrentPeriodEnd }),
-	runtime.CopyValue("canceled_at", func(n *NewSubscription) any { return &n.CanceledAt }),
+	runtime.CopyValue("canceled_at", func(n *NewSubscription) any { return n.CanceledAt }),
 )
 
 // CreateMany inserts rows into table subscriptions with the COPY protocol and

@@ -285,7 +285,7 @@ var copyUsers = runtime.NewCopier(
 	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
 	runtime.CopyValue("display_name", func(n *NewUser) any { return &n.DisplayName }),
 	runtime.CopyValue("password_hash", func(n *NewUser) any { return &n.PasswordHash }),
-	runtime.CopyValue("last_login_at", func(n *NewUser) any { return &n.LastLoginAt }),
+	runtime.CopyValue("last_login_at", func(n *NewUser) any { return n.LastLoginAt }),
 	runtime.CopyOpt("locale", func(n *NewUser) *runtime.Opt[string] { return &n.Locale }),
 )
 

@@ -263,8 +263,8 @@ var copyWebhookDeliveries = runtime.NewCopier(
 	runtime.CopyValue("payload", func(n *NewWebhookDelivery) any { return &n.Payload }),
 	runtime.CopyOpt("state", func(n *NewWebhookDelivery) *runtime.Opt[DeliveryState] { return &n.State }),
 	runtime.CopyOpt("attempts", func(n *NewWebhookDelivery) *runtime.Opt[int16] { return &n.Attempts }),
-	runtime.CopyValue("next_try_at", func(n *NewWebhookDelivery) any { return &n.NextTryAt }),
-	runtime.CopyValue("response", func(n *NewWebhookDelivery) any { return &n.Response }),
+	runtime.CopyValue("next_try_at", func(n *NewWebhookDelivery) any { return n.NextTryAt }),
+	runtime.CopyValue("response", func(n *NewWebhookDelivery) any { return n.Response }),
 )
 
 // CreateMany inserts rows into table webhook_deliveries with the COPY protocol and

@@ -208,7 +208,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 var copyEmployees = runtime.NewCopier(
 	"employees",
 	nil,
-	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return &n.ManagerID }),
+	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return n.ManagerID }),
 	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
 )
 

@@ -220,7 +220,7 @@ var copyTransfers = runtime.NewCopier(
 	runtime.CopyValue("from_account_id", func(n *NewTransfer) any { return &n.FromAccountID }),
 	runtime.CopyValue("to_account_id", func(n *NewTransfer) any { return &n.ToAccountID }),
 	runtime.CopyValue("amount", func(n *NewTransfer) any { return &n.Amount }),
-	runtime.CopyValue("note", func(n *NewTransfer) any { return &n.Note }),
+	runtime.CopyValue("note", func(n *NewTransfer) any { return n.Note }),
 )
 
 // CreateMany inserts rows into table transfers with the COPY protocol and returns

@@ -198,7 +198,7 @@ var copyOrder = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("type", func(n *NewOrder) any { return &n.Type }),
 	runtime.CopyValue("func", func(n *NewOrder) any { return &n.Func }),
-	runtime.CopyValue("user", func(n *NewOrder) any { return &n.User }),
+	runtime.CopyValue("user", func(n *NewOrder) any { return n.User }),
 	runtime.CopyOpt("group", func(n *NewOrder) *runtime.Opt[[]string] { return &n.Group }),
 	runtime.CopyOpt("limit", func(n *NewOrder) *runtime.Opt[int64] { return &n.Limit }),
 )

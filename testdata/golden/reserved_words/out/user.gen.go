@@ -227,7 +227,7 @@ var copyUser = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("id", func(n *NewUser) any { return &n.ID }),
 	runtime.CopyValue("select", func(n *NewUser) any { return &n.Select }),
-	runtime.CopyValue("from", func(n *NewUser) any { return &n.From }),
+	runtime.CopyValue("from", func(n *NewUser) any { return n.From }),
 	runtime.CopyOpt("type", func(n *NewUser) *runtime.Opt[Select] { return &n.Type }),
 	runtime.CopyOpt("default", func(n *NewUser) *runtime.Opt[bool] { return &n.Default }),
 )

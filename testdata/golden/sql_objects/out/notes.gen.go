@@ -10,36 +10,38 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Note is one row of table notes.
 //
-// A note. search_text is written by the notes_search trigger.
+// A note. search is written by the notes_search trigger.
 type Note struct {
 	ID    int64  `json:"id"`
 	Title string `json:"title"`
 	Body  string `json:"body"`
-	// Lower-case title and body, written by the notes_search trigger.
-	SearchText *string   `json:"search_text"`
-	CreatedAt  time.Time `json:"created_at"`
+	// The title (weight A) and body (weight B) for full-text search, written by the
+	// notes_search trigger.
+	Search    *pgtype.TSVector `json:"search"`
+	CreatedAt time.Time        `json:"created_at"`
 }
 
 // NewNote holds the values of a new row of table notes. Fields of type runtime.Opt
 // may be left unset: the column's default applies. The database sets id.
 type NewNote struct {
-	Title      string                 `json:"title"`
-	Body       runtime.Opt[string]    `json:"body,omitzero"`
-	SearchText *string                `json:"search_text"`
-	CreatedAt  runtime.Opt[time.Time] `json:"created_at,omitzero"`
+	Title     string                 `json:"title"`
+	Body      runtime.Opt[string]    `json:"body,omitzero"`
+	Search    *pgtype.TSVector       `json:"search"`
+	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
 // NoteUpdate lists changes to a row of table notes. Unset fields leave their
 // column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
 type NoteUpdate struct {
-	Title      runtime.Opt[string]    `json:"title,omitzero"`
-	Body       runtime.Opt[string]    `json:"body,omitzero"`
-	SearchText runtime.Opt[*string]   `json:"search_text,omitzero"`
-	CreatedAt  runtime.Opt[time.Time] `json:"created_at,omitzero"`
+	Title     runtime.Opt[string]           `json:"title,omitzero"`
+	Body      runtime.Opt[string]           `json:"body,omitzero"`
+	Search    runtime.Opt[*pgtype.TSVector] `json:"search,omitzero"`
+	CreatedAt runtime.Opt[time.Time]        `json:"created_at,omitzero"`
 }
 
 // NoteRepo reads and writes table notes.
@@ -79,23 +81,23 @@ func (u *NoteUpdate) Validate() error {
 
 // scanNote reads a row of table notes, columns in table order, into v.
 func scanNote(row pgx.Row, v *Note) error {
-	return row.Scan(&v.ID, &v.Title, &v.Body, &v.SearchText, &v.CreatedAt)
+	return row.Scan(&v.ID, &v.Title, &v.Body, &v.Search, &v.CreatedAt)
 }
 
 const sqlNotesCreate = `-- name: notes.Create
-INSERT INTO "notes" ("title", "body", "search_text", "created_at")
+INSERT INTO "notes" ("title", "body", "search", "created_at")
 VALUES ($1, COALESCE($2::text, ''::text), $3, COALESCE($4::timestamptz, now()))
-RETURNING "id", "title", "body", "search_text", "created_at"`
+RETURNING "id", "title", "body", "search", "created_at"`
 
 // Create inserts a row into table notes and returns it as stored, defaults
 // applied.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.Title, n.Body.Ptr(), n.SearchText, n.CreatedAt.Ptr()), scanNote)
+	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.Title, n.Body.Ptr(), n.Search, n.CreatedAt.Ptr()), scanNote)
 	return v, wrapErr(err, "notes.Create", "notes")
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
-SELECT "id", "title", "body", "search_text", "created_at" FROM "notes"
+SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE "id" = $1`
 
 // FindByID returns the row of table notes with the given id. If there is none, the
@@ -106,7 +108,7 @@ func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
-SELECT "id", "title", "body", "search_text", "created_at" FROM "notes" ORDER BY "id"`
+SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"`
 
 // FindAll returns every row of table notes, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -124,11 +126,11 @@ func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 }
 
 const sqlNotesListFirst = `-- name: notes.List replica=ok
-SELECT "id", "title", "body", "search_text", "created_at" FROM "notes" ORDER BY "id"
+SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"
 LIMIT $1`
 
 const sqlNotesListAfter = `-- name: notes.List replica=ok
-SELECT "id", "title", "body", "search_text", "created_at" FROM "notes"
+SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -153,17 +155,17 @@ const sqlNotesUpdate = `-- name: notes.Update
 UPDATE "notes"
 SET "title" = COALESCE($2::text, "title"),
     "body" = COALESCE($3::text, "body"),
-    "search_text" = CASE WHEN $4::boolean THEN $5::text ELSE "search_text" END,
+    "search" = CASE WHEN $4::boolean THEN $5::tsvector ELSE "search" END,
     "created_at" = COALESCE($6::timestamptz, "created_at")
 WHERE "id" = $1
-RETURNING "id", "title", "body", "search_text", "created_at"`
+RETURNING "id", "title", "body", "search", "created_at"`
 
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
 	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Title.Ptr(), u.Body.Ptr(), u.SearchText.Set, u.SearchText.Value, u.CreatedAt.Ptr()), &v); err != nil {
+	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Title.Ptr(), u.Body.Ptr(), u.Search.Set, u.Search.Value, u.CreatedAt.Ptr()), &v); err != nil {
 		return Note{}, wrapErr(err, "notes.Update", "notes")
 	}
 	return v, nil
@@ -189,7 +191,7 @@ func (r *NoteRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
-SELECT "id", "title", "body", "search_text", "created_at" FROM "notes"
+SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order, with
@@ -211,7 +213,7 @@ var copyNotes = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("title", func(n *NewNote) any { return &n.Title }),
 	runtime.CopyOpt("body", func(n *NewNote) *runtime.Opt[string] { return &n.Body }),
-	runtime.CopyValue("search_text", func(n *NewNote) any { return &n.SearchText }),
+	runtime.CopyValue("search", func(n *NewNote) any { return n.Search }),
 	runtime.CopyOpt("created_at", func(n *NewNote) *runtime.Opt[time.Time] { return &n.CreatedAt }),
 )
 
@@ -226,11 +228,11 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 }
 
 const sqlNotesCreateManyReturning = `-- name: notes.CreateManyReturning
-INSERT INTO "notes" ("title", "body", "search_text", "created_at")
+INSERT INTO "notes" ("title", "body", "search", "created_at")
 SELECT "u"."c1", COALESCE("u"."c2", ''::text), "u"."c3", COALESCE("u"."c4", now())
-FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
+FROM unnest($1::text[], $2::text[], $3::tsvector[], $4::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "title", "body", "search_text", "created_at"`
+RETURNING "id", "title", "body", "search", "created_at"`
 
 // CreateManyReturning inserts rows into table notes and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -245,7 +247,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 		sqlNotesCreateManyReturning,
 		runtime.Column(rows, func(n *NewNote) string { return n.Title }),
 		runtime.Column(rows, func(n *NewNote) *string { return n.Body.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) *string { return n.SearchText }),
+		runtime.Column(rows, func(n *NewNote) *pgtype.TSVector { return n.Search }),
 		runtime.Column(rows, func(n *NewNote) *time.Time { return n.CreatedAt.Ptr() }),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanNote)

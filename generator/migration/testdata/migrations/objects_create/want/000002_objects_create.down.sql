@@ -12,4 +12,4 @@ DROP FUNCTION notes_search_text();
 -- reverse: modify "notes" table
 ALTER TABLE "notes" DROP COLUMN "search_text";
 -- reverse: create extension "pg_trgm"
-DROP EXTENSION IF EXISTS "pg_trgm";
+DROP EXTENSION IF EXISTS pg_trgm;

@@ -2,7 +2,7 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- create extension "pg_trgm"
-CREATE EXTENSION IF NOT EXISTS "pg_trgm";
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- modify "notes" table
 ALTER TABLE "notes" ADD COLUMN "search_text" text NULL;
 -- create function "notes_search_text"

@@ -2,7 +2,7 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- reverse: drop extension "pg_trgm"
-CREATE EXTENSION IF NOT EXISTS "pg_trgm";
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- reverse: drop function "notes_search_text"
 CREATE FUNCTION notes_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -12,4 +12,4 @@ DROP TRIGGER notes_search ON notes;
 -- drop function "notes_search_text"
 DROP FUNCTION notes_search_text();
 -- drop extension "pg_trgm"
-DROP EXTENSION IF EXISTS "pg_trgm";
+DROP EXTENSION IF EXISTS pg_trgm;
