@@ -31,7 +31,7 @@ func TestGoEmitterIgnoresPositions(t *testing.T) {
 		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Array || rt.Kind() == reflect.Map {
 			rt = rt.Elem()
 		}
-		if rt.Kind() != reflect.Struct || seen[rt] || rt.PkgPath() != posType.PkgPath() {
+		if rt.Kind() != reflect.Struct || seen[rt] || rt.PkgPath() != reflect.TypeFor[ir.Package]().PkgPath() {
 			return
 		}
 		seen[rt] = true
