@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -296,5 +297,65 @@ func TestTool(t *testing.T) {
 	}
 	if Tool() != id {
 		t.Fatal("Tool changed")
+	}
+}
+
+// TestToolChangesWithTheBinary: the identity of a binary changes when
+// anything built into it changes — here an embedded template, as the
+// docs templates are — and stays the same for the same build, so that
+// the entries of an unchanged cpcgen keep serving.
+func TestToolChangesWithTheBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three binaries")
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/tool\n\ngo 1.26\n\nrequire github.com/cpcgen/cpcgen v0.0.0\n\nreplace github.com/cpcgen/cpcgen => "+root+"\n")
+	write("main.go", `package main
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/cpcgen/cpcgen/generator/gencache"
+)
+
+//go:embed template.txt
+var template string
+
+func main() { fmt.Print(gencache.Tool(), len(template)) }
+`)
+	identity := func(template string) string {
+		t.Helper()
+		write("template.txt", template)
+		exe := filepath.Join(dir, "tool")
+		build := exec.Command("go", "build", "-o", exe, ".")
+		build.Dir = dir
+		build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		out, err := exec.Command(exe).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	a := identity("{{.Name}} is a table.\n")
+	b := identity("{{.Name}} is one table.\n")
+	if a == b {
+		t.Fatalf("a changed template gives the same identity %q", a)
+	}
+	if again := identity("{{.Name}} is one table.\n"); again != b {
+		t.Fatalf("the same build gives another identity: %q, then %q", b, again)
 	}
 }
