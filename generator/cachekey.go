@@ -79,38 +79,69 @@ func computeKeys(pkg *ir.Package, tool string) (*cacheKeys, error) {
 	}
 	var unknown error
 	var mu sync.Mutex
-	parallel(len(pkg.Tables), func(d *gencache.Digester, i int) {
-		root := pkg.Tables[i]
-		var refs []int
-		seen := map[int]bool{}
-		d.Omit = func(t reflect.Type) bool { return t == posType }
-		d.Ref = func(p reflect.Value) (string, bool) {
+	fail := func(err error) {
+		mu.Lock()
+		if unknown == nil {
+			unknown = err
+		}
+		mu.Unlock()
+	}
+	// One pair of digesters per worker, their Ref reading the table being
+	// digested: d leaves positions out (the table's own digest), full
+	// keeps them (its part of the whole package's digest).
+	type walk struct {
+		d, full *gencache.Digester
+		root    *ir.Table
+		refs    []int
+		seen    map[int]bool
+	}
+	walks := sync.Pool{New: func() any {
+		w := &walk{}
+		w.d = &gencache.Digester{
+			Omit: func(t reflect.Type) bool { return t == posType },
+			Ref: func(p reflect.Value) (string, bool) {
+				if p.Type() == tableType {
+					t := (*ir.Table)(p.UnsafePointer())
+					if t == w.root {
+						return "", false
+					}
+					j, ok := index[t]
+					if !ok {
+						fail(errors.New("cache key: the IR points to a table that is not in the package"))
+					} else if !w.seen[j] {
+						w.seen[j] = true
+						w.refs = append(w.refs, j)
+					}
+					return "table " + t.SQLName, true
+				}
+				return staticRef(p)
+			},
+		}
+		w.full = &gencache.Digester{Ref: func(p reflect.Value) (string, bool) {
 			if p.Type() == tableType {
-				t := (*ir.Table)(p.UnsafePointer())
-				if t == root {
-					return "", false
+				if t := (*ir.Table)(p.UnsafePointer()); t != w.root {
+					return "table " + t.SQLName, true
 				}
-				j, ok := index[t]
-				if !ok {
-					mu.Lock()
-					unknown = errors.New("cache key: the IR points to a table that is not in the package")
-					mu.Unlock()
-				} else if !seen[j] {
-					seen[j] = true
-					refs = append(refs, j)
-				}
-				return "table " + t.SQLName, true
+				return "", false
 			}
 			return staticRef(p)
-		}
-		key, err := d.Sum(root)
+		}}
+		return w
+	}}
+	full := make([]gencache.Key, len(pkg.Tables))
+	parallel(len(pkg.Tables), func(_ *gencache.Digester, i int) {
+		w := walks.Get().(*walk)
+		defer walks.Put(w)
+		w.root, w.refs, w.seen = pkg.Tables[i], nil, map[int]bool{}
+		key, err := w.d.Sum(w.root)
 		if err != nil {
-			mu.Lock()
-			unknown = err
-			mu.Unlock()
+			fail(err)
 		}
 		k.table[i] = key
-		k.refs[i] = refs
+		k.refs[i] = w.refs
+		if full[i], err = w.full.Sum(w.root); err != nil {
+			fail(err)
+		}
 	})
 	if unknown != nil {
 		return nil, unknown
@@ -122,9 +153,25 @@ func computeKeys(pkg *ir.Package, tool string) (*cacheKeys, error) {
 	if k.facts, err = d.Sum(&facts); err != nil {
 		return nil, err
 	}
-	if k.whole, err = d.Sum(pkg); err != nil {
+	// The whole package: what is reachable from it without going through
+	// a table, then each table's full digest. Every part of the IR is on
+	// a path from the package; the part of the path after its last table
+	// is in that table's digest, a path without one in the first part.
+	cut := &gencache.Digester{Ref: func(p reflect.Value) (string, bool) {
+		if p.Type() == tableType {
+			return "table " + (*ir.Table)(p.UnsafePointer()).SQLName, true
+		}
+		return staticRef(p)
+	}}
+	top, err := cut.Sum(pkg)
+	if err != nil {
 		return nil, err
 	}
+	h := gencache.NewHasher("package").Key(top)
+	for _, f := range full {
+		h.Key(f)
+	}
+	k.whole = h.Sum()
 	return k, nil
 }
 

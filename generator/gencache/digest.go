@@ -22,7 +22,8 @@ import (
 // makes Sum fail, unless Ref cut the graph before it: a closure's
 // captured state would otherwise escape the digest.
 //
-// A Digester is not safe for concurrent use; use one per goroutine.
+// A Digester is not safe for concurrent use; use one per goroutine. Ref
+// and Omit must not change once it is used.
 type Digester struct {
 	// Ref, when set, is asked about every non-nil pointer before it is
 	// followed; when it returns ok, the pointer encodes as name and its
@@ -36,7 +37,9 @@ type Digester struct {
 
 	buf  []byte
 	seen map[uintptr]int
-	omit map[reflect.Type]bool
+	// fields are the indexes of the fields each struct type encodes: all
+	// but those Omit leaves out.
+	fields map[reflect.Type][]int
 	// h, when set, receives buf whenever it grows past flushSize.
 	h   hash.Hash
 	err error
@@ -113,7 +116,8 @@ func (d *Digester) uvarint(n uint64) { d.buf = binary.AppendUvarint(d.buf, n) }
 
 func (d *Digester) str(s string) {
 	d.uvarint(uint64(len(s)))
-	if d.h != nil && len(s) >= flushSize {
+	if d.h != nil && len(s) >= 512 {
+		// A long string (an SQL statement) goes to the hash directly.
 		d.h.Write(d.buf)
 		d.buf = d.buf[:0]
 		io.WriteString(d.h, s)
@@ -123,19 +127,23 @@ func (d *Digester) str(s string) {
 	d.flush()
 }
 
-func (d *Digester) omitted(t reflect.Type) bool {
-	if d.Omit == nil {
-		return false
+// fieldsOf returns the indexes of the fields of struct type t to
+// encode, computed once per type.
+func (d *Digester) fieldsOf(t reflect.Type) []int {
+	if f, ok := d.fields[t]; ok {
+		return f
 	}
-	if d.omit == nil {
-		d.omit = map[reflect.Type]bool{}
+	if d.fields == nil {
+		d.fields = map[reflect.Type][]int{}
 	}
-	o, ok := d.omit[t]
-	if !ok {
-		o = d.Omit(t)
-		d.omit[t] = o
+	f := make([]int, 0, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		if d.Omit == nil || !d.Omit(t.Field(i).Type) {
+			f = append(f, i)
+		}
 	}
-	return o
+	d.fields[t] = f
+	return f
 }
 
 func (d *Digester) value(v reflect.Value) {
@@ -222,11 +230,7 @@ func (d *Digester) value(v reflect.Value) {
 		d.value(v.Elem())
 	case reflect.Struct:
 		d.tag(tagStruct)
-		t := v.Type()
-		for i := 0; i < v.NumField(); i++ {
-			if d.omitted(t.Field(i).Type) {
-				continue
-			}
+		for _, i := range d.fieldsOf(v.Type()) {
 			d.value(v.Field(i))
 		}
 	default:
@@ -254,7 +258,7 @@ func (d *Digester) mapValue(v reflect.Value) {
 	}
 	entries := make([]entry, 0, v.Len())
 	for it := v.MapRange(); it.Next(); {
-		kd := Digester{Ref: d.Ref, Omit: d.Omit}
+		kd := Digester{Ref: d.Ref, Omit: d.Omit, fields: d.fields}
 		enc, err := kd.encode(it.Key())
 		if err != nil && d.err == nil {
 			d.err = err
