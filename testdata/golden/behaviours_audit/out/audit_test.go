@@ -138,7 +138,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if _, err := s.Accounts.UpsertByOwner(ctx, NewAccount{Owner: "ada", Balance: runtime.Set(int64(20))}); err != nil {
 		t.Fatal(err)
 	}
-	r = next(fmt.Sprintf("accounts upsert map[id:%d]", a.ID))[0]
+	r = next(fmt.Sprintf("accounts update map[id:%d]", a.ID))[0]
 	if !same(r.Old, after) || r.New["balance"] != float64(20) {
 		t.Fatalf("upsert over a row: %+v", r)
 	}
@@ -146,7 +146,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r = next(fmt.Sprintf("accounts upsert map[id:%d]", bob.ID))[0]; r.Old != nil || r.New["owner"] != "bob" {
+	if r = next(fmt.Sprintf("accounts create map[id:%d]", bob.ID))[0]; r.Old != nil || r.New["owner"] != "bob" {
 		t.Fatalf("upsert of a new row: %+v", r)
 	}
 	if _, created, err := s.Accounts.CreateIfAbsentByOwner(ctx, NewAccount{Owner: "bob"}); err != nil || created {
@@ -221,7 +221,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if _, err := s.Entries.UpsertByAccountIDAndSeq(ctx, NewEntry{AccountID: a.ID, Seq: 1, Amount: 7}); err != nil {
 		t.Fatal(err)
 	}
-	if r = next("entries upsert " + key)[0]; r.Old["amount"] != float64(6) || r.New["amount"] != float64(7) || r.New["version"] != float64(3) {
+	if r = next("entries update " + key)[0]; r.Old["amount"] != float64(6) || r.New["amount"] != float64(7) || r.New["version"] != float64(3) {
 		t.Fatalf("versioned upsert: %+v", r)
 	}
 	if ok, err := s.Entries.Delete(ctx, a.ID, 1, 3); err != nil || !ok {
@@ -371,7 +371,7 @@ func TestConcurrentAuditedWrites(t *testing.T) {
 	perActor := map[string]int{}
 	chains := map[float64][]auditRow{}
 	for _, r := range log[len(accounts):] {
-		if r.Action != "update" && r.Action != "upsert" {
+		if r.Action != "update" {
 			t.Fatalf("unexpected %+v", r)
 		}
 		perActor[*r.Actor]++

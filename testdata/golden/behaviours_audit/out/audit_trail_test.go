@@ -65,7 +65,7 @@ func TestAuditTrail(t *testing.T) {
 		"update by bea: balance 0 → 10",
 		"delete by cal: balance 10 → 10",
 		"restore by dan: balance 10 → 10",
-		"upsert by eve: balance 10 → 10",
+		"update by eve: balance 10 → 10",
 		"hard_delete by -: balance 10 → <nil>",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
