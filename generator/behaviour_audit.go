@@ -469,7 +469,7 @@ END $$`
 // adoptBody brings the audit rows written before the chain (seq NULL:
 // rows of cpcgen's earlier statement-level audit) into it, in id order:
 // their tenant from the row image, by each audited table's tenant
-// column (” — no tenant's — for a table no longer audited), sensitive
+// column (the empty string, no tenant's, for a table no longer audited), sensitive
 // values masked, then each chained as the trigger chains a new row.
 // Nothing else writes rows without a seq, so it does nothing after the
 // first run; verify reports rows outside the chain.
