@@ -4,90 +4,194 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/sqltool"
 )
 
-// formatters are the migration-directory formatters of each format:
-// Atlas's own, with the version the file names start with replaced by
-// cpcgen's sequence number.
-var formatters = map[string]migrate.Formatter{
-	"golang-migrate": sqltool.GolangMigrateFormatter,
-	"goose":          sqltool.GooseFormatter,
-	"flyway":         sqltool.FlywayFormatter,
-	"dbmate":         sqltool.DBMateFormatter,
-	"atlas":          migrate.DefaultFormatter,
+// fileFormat is how one migration format lays out a migration: the
+// names of its files, where the down part goes, and the format's own
+// directives. The layouts are those of Atlas's formatters for each tool
+// (ariga.io/atlas/sql/sqltool), with cpcgen's sequence number as the
+// version.
+type fileFormat struct {
+	// up and down name the files of a version; down is "" when the down
+	// part shares the up file (sections) or the format has none.
+	up, down func(version, name string) string
+	// upMarker and downMarker start the sections of a single-file
+	// format; noTxUpMarker and noTxDownMarker replace them in a file that
+	// runs outside a transaction (dbmate's transaction:false).
+	upMarker, downMarker         string
+	noTxUpMarker, noTxDownMarker string
+	// noTxLines are the format's own lines, after cpcgen's, that make a
+	// file run outside a transaction; noTxTop ones go first in the file.
+	noTxLines []string
+	noTxTop   []string
+	// hasDown is false for Atlas's up-only files.
+	hasDown bool
+	// capitalize writes comments with an upper-case first letter, as
+	// Atlas's own formatter does.
+	capitalize bool
+	// blocks wraps a statement holding semicolons (a function body) in
+	// goose's StatementBegin and StatementEnd lines.
+	blocks bool
 }
 
-// downMarkers are the lines after which single-file formats hold the
-// down part.
-var downMarkers = map[string]string{
-	"goose":  "-- +goose Down\n",
-	"dbmate": "-- migrate:down\n",
+// formats are the migration formats cpcgen writes, by name.
+var formats = map[string]*fileFormat{
+	"golang-migrate": {
+		up:      func(v, n string) string { return v + "_" + n + ".up.sql" },
+		down:    func(v, n string) string { return v + "_" + n + ".down.sql" },
+		hasDown: true,
+	},
+	"goose": {
+		up:         func(v, n string) string { return v + "_" + n + ".sql" },
+		upMarker:   "-- +goose Up\n",
+		downMarker: "-- +goose Down\n",
+		noTxLines:  []string{"-- +goose NO TRANSACTION"},
+		hasDown:    true,
+		blocks:     true,
+	},
+	"flyway": {
+		up:      func(v, n string) string { return "V" + v + "__" + n + ".sql" },
+		down:    func(v, n string) string { return "U" + v + "__" + n + ".sql" },
+		hasDown: true,
+	},
+	"dbmate": {
+		up:             func(v, n string) string { return v + "_" + n + ".sql" },
+		upMarker:       "-- migrate:up\n",
+		downMarker:     "-- migrate:down\n",
+		noTxUpMarker:   "-- migrate:up transaction:false\n",
+		noTxDownMarker: "-- migrate:down transaction:false\n",
+		hasDown:        true,
+	},
+	"atlas": {
+		up:         func(v, n string) string { return v + "_" + n + ".sql" },
+		noTxTop:    []string{"-- atlas:txmode none"},
+		capitalize: true,
+	},
 }
-
-// fileVersionRE matches the version a formatter put at the start of a
-// file name.
-var fileVersionRE = regexp.MustCompile(`^([VU]?)[0-9]+`)
 
 // renderedFile is one file of a new migration.
 type renderedFile struct {
 	Name string
 	Data []byte
-	// Up is set on the file holding the up part.
+	// Up is set on the file holding the first step's up part.
 	Up bool
 }
 
-// render writes the planned changes as the files of one migration in the
-// given format. version is the zero-padded sequence number.
-func render(format, version, name string, p *Planned, irreversible []string) ([]renderedFile, error) {
-	f, ok := formatters[format]
+// noTransaction is the runner's directive (runtime/migrate.NoTransaction).
+const noTransaction = "-- cpcgen:no-transaction"
+
+// render writes the steps of one migration as files in the given
+// format. Each step is a version of its own, numbered from first.
+func render(format string, first int64, name string, steps []*step) ([]renderedFile, error) {
+	f, ok := formats[format]
 	if !ok {
 		return nil, fmt.Errorf("unknown migrations format %q; use golang-migrate, goose, flyway, dbmate or atlas", format)
 	}
-	plan := &migrate.Plan{Name: name, Version: version}
-	for _, c := range p.Changes {
-		mc := &migrate.Change{Cmd: c.Cmd, Comment: c.Comment}
-		switch len(c.Reverse) {
-		case 0:
-		case 1:
-			mc.Reverse = c.Reverse[0]
-		default:
-			mc.Reverse = c.Reverse
-		}
-		plan.Changes = append(plan.Changes, mc)
-	}
-	files, err := f.Format(plan)
-	if err != nil {
-		return nil, fmt.Errorf("render migration: %w", err)
-	}
-	header := fmt.Sprintf("-- Migration %s %s, planned by cpcgen migrate diff. Edit it only before it is\n-- applied anywhere, then run cpcgen migrate hash.\n\n", version, name)
-	var notes strings.Builder
-	for _, r := range irreversible {
-		fmt.Fprintf(&notes, "-- cpcgen: irreversible: %s\n", r)
-	}
-	if notes.Len() > 0 {
-		notes.WriteString("\n")
-	}
 	var out []renderedFile
-	for i, file := range files {
-		fname := fileVersionRE.ReplaceAllString(file.Name(), "${1}"+version)
-		data := string(file.Bytes())
-		up := i == 0
-		isDown := !up && (format == "golang-migrate" || format == "flyway")
-		switch {
-		case isDown:
-			data = header + notes.String() + data
-		default:
-			data = header + data
-			if m, ok := downMarkers[format]; ok && notes.Len() > 0 {
-				data = strings.Replace(data, m, m+notes.String(), 1)
+	for i, s := range steps {
+		version := fmt.Sprintf("%06d", first+int64(i))
+		fname := s.fileName(name, len(steps) == 1)
+		header := fmt.Sprintf("-- Migration %s %s, planned by cpcgen migrate diff. Edit it only before it is\n-- applied anywhere, then run cpcgen migrate hash.\n", version, fname)
+		if len(steps) > 1 {
+			header += fmt.Sprintf("-- cpcgen: note: step %d of %d of migration %s: %s\n", i+1, len(steps), name, s.purpose())
+		}
+		header += "\n"
+		var notes strings.Builder
+		for _, c := range s.Changes {
+			if c.Irreversible != "" {
+				fmt.Fprintf(&notes, "-- cpcgen: irreversible: %s\n", c.Irreversible)
 			}
 		}
-		out = append(out, renderedFile{Name: fname, Data: []byte(data), Up: up})
+		if notes.Len() > 0 {
+			notes.WriteString("\n")
+		}
+		up, down := f.body(s.Changes)
+		if down == "" && f.hasDown && notes.Len() == 0 && len(steps) > 1 {
+			down = "-- cpcgen: note: nothing to undo in this step\n"
+		}
+		var top, directive string
+		if s.NoTx {
+			for _, l := range f.noTxTop {
+				top += l + "\n"
+			}
+			if top != "" {
+				top += "\n"
+			}
+			directive = noTransaction + "\n"
+			for _, l := range f.noTxLines {
+				directive += l + "\n"
+			}
+		}
+		upMarker, downMarker := f.upMarker, f.downMarker
+		if s.NoTx && f.noTxUpMarker != "" {
+			upMarker, downMarker = f.noTxUpMarker, f.noTxDownMarker
+		}
+		switch {
+		case f.down != nil:
+			downDirective := directive
+			if !s.NoTx || len(s.reverseStatements()) == 0 {
+				downDirective = ""
+			}
+			out = append(out,
+				renderedFile{Name: f.up(version, fname), Data: []byte(top + header + directive + up), Up: i == 0},
+				renderedFile{Name: f.down(version, fname), Data: []byte(header + downDirective + notes.String() + down)})
+		case upMarker != "":
+			data := top + header + directive + upMarker + up + "\n" + downMarker + notes.String() + down
+			out = append(out, renderedFile{Name: f.up(version, fname), Data: []byte(data), Up: i == 0})
+		default:
+			out = append(out, renderedFile{Name: f.up(version, fname), Data: []byte(top + header + directive + up), Up: i == 0})
+		}
 	}
 	return out, nil
+}
+
+// body renders the up and down statements of a step: each statement
+// after its comment, the down part in reverse order.
+func (f *fileFormat) body(changes []*Change) (string, string) {
+	var up, down strings.Builder
+	for _, c := range changes {
+		if c.Comment != "" {
+			up.WriteString("-- " + f.comment(c.Comment) + "\n")
+		}
+		if c.Directive != "" {
+			up.WriteString(c.Directive + "\n")
+		}
+		f.statement(&up, c.Cmd)
+	}
+	if !f.hasDown {
+		return up.String(), ""
+	}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		if len(c.Reverse) == 0 {
+			continue
+		}
+		if c.Comment != "" {
+			down.WriteString("-- reverse: " + c.Comment + "\n")
+		}
+		for _, r := range c.Reverse {
+			f.statement(&down, r)
+		}
+	}
+	return up.String(), down.String()
+}
+
+func (f *fileFormat) comment(s string) string {
+	if f.capitalize && s != "" {
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
+}
+
+// statement writes one statement and its semicolon; goose gets a
+// statement holding semicolons (a function body) between
+// StatementBegin and StatementEnd.
+func (f *fileFormat) statement(b *strings.Builder, sql string) {
+	if f.blocks && strings.Contains(sql, ";") {
+		b.WriteString("-- +goose StatementBegin\n" + sql + ";\n-- +goose StatementEnd\n")
+		return
+	}
+	b.WriteString(sql + ";\n")
 }
 
 var nameWordRE = regexp.MustCompile(`[A-Za-z0-9]+`)
