@@ -286,6 +286,12 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOp
 // name, and only when all are written are they renamed into place, the
 // checksum file last.
 func Write(root string, files []File) error {
+	return WriteAndRemove(root, files, nil)
+}
+
+// WriteAndRemove is Write, then removes the files at the paths of remove
+// (relative to root): what a renumbering renamed.
+func WriteAndRemove(root string, files []File, remove []string) error {
 	type staged struct{ tmp, dst string }
 	var plan []staged
 	cleanup := func() {
@@ -326,6 +332,11 @@ func Write(root string, files []File) error {
 				os.Remove(rest.tmp)
 			}
 			return fmt.Errorf("write %s: %w", files[i].Path, err)
+		}
+	}
+	for _, r := range remove {
+		if err := os.Remove(filepath.Join(root, filepath.FromSlash(r))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove %s: %w", r, err)
 		}
 	}
 	return nil

@@ -20,8 +20,8 @@ type DirMigration struct {
 	Version int64
 	// Name is the name after the version ("add_login_index_users_login_key").
 	Name string
-	// Files are its files, sorted (the up and down files of the paired
-	// formats, one file otherwise).
+	// Files are its files: the up file first, then the down file of the
+	// paired formats.
 	Files []string
 	// Group is the migration a lock-safe plan split into steps, as the
 	// step's note line names it ("add_login"); Name otherwise.
@@ -64,6 +64,10 @@ func (d *Dir) Migrations() []*DirMigration {
 			m.Group = string(g[1])
 		}
 	}
+	for _, m := range out {
+		// The up file first: it names the migration in messages.
+		sort.SliceStable(m.Files, func(i, j int) bool { return isUpFile(m.Files[i]) && !isUpFile(m.Files[j]) })
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Version != out[j].Version {
 			return out[i].Version < out[j].Version
@@ -71,6 +75,10 @@ func (d *Dir) Migrations() []*DirMigration {
 		return out[i].Name < out[j].Name
 	})
 	return out
+}
+
+func isUpFile(name string) bool {
+	return strings.HasSuffix(name, ".up.sql") || strings.HasPrefix(name, "V")
 }
 
 // fileVersion reads the version and the name of a migration file, as
@@ -102,9 +110,12 @@ func (d *Dir) fileVersion(file string) (int64, string, bool) {
 // Duplicates returns the groups of migrations that share a version, each
 // in name order: the trace of two branches that each ran migrate diff
 // from the same base and were merged.
-func (d *Dir) Duplicates() [][]*DirMigration {
+func (d *Dir) Duplicates() [][]*DirMigration { return duplicates(d.Migrations()) }
+
+// duplicates groups the migrations of ms (in version order) that share a
+// version.
+func duplicates(ms []*DirMigration) [][]*DirMigration {
 	var out [][]*DirMigration
-	ms := d.Migrations()
 	for i := 0; i < len(ms); {
 		j := i + 1
 		for j < len(ms) && ms[j].Version == ms[i].Version {
@@ -163,11 +174,12 @@ type RebaseOptions struct {
 	// Applied are the migrations a database applied (--url), by
 	// version: their names. Rebase refuses to renumber one of them.
 	Applied map[int64]string
-	// Current, when set, is the schema the renumbered migrations produce,
-	// inspected from a database they were replayed into (--dev-url), and
-	// Desired the specs' schema as that database normalizes it: the
-	// snapshot is rebuilt from them.
-	Current, Desired *schema.Schema
+	// Replay, when set (--dev-url), replays the renumbered migration
+	// files (by name) into a scratch database and returns its schema and
+	// the specs' schema as that database normalizes it: the snapshot is
+	// rebuilt from them. Without it the merged snapshot is kept, if it
+	// covers the specs.
+	Replay func(files map[string][]byte) (current, desired *schema.Schema, err error)
 }
 
 // Move is a migration file Rebase renames.
@@ -200,7 +212,7 @@ type RebaseResult struct {
 // migrations replayed into a database (opts.Current).
 func Rebase(pkg *ir.Package, dir *Dir, opts RebaseOptions) (*RebaseResult, error) {
 	ms := dir.Migrations()
-	moving, err := rebaseSelection(ms, dir.Duplicates(), opts)
+	moving, err := rebaseSelection(ms, duplicates(ms), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +258,7 @@ func Rebase(pkg *ir.Package, dir *Dir, opts RebaseOptions) (*RebaseResult, error
 			}
 		}
 	}
-	snap, err := rebaseSnapshot(pkg, dir, renumbered, opts, res)
+	snap, err := rebaseSnapshot(pkg, dir, data, renumbered, opts, res)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +342,7 @@ func renumberName(format, file string, v int64) string {
 // rebaseSnapshot returns the snapshot after the renumbering: the merged
 // one when it covers the specs, with its pending contracts renumbered;
 // else one rebuilt from the replayed migrations.
-func rebaseSnapshot(pkg *ir.Package, dir *Dir, renumbered map[string]string, opts RebaseOptions, res *RebaseResult) ([]byte, error) {
+func rebaseSnapshot(pkg *ir.Package, dir *Dir, files map[string][]byte, renumbered map[string]string, opts RebaseOptions, res *RebaseResult) ([]byte, error) {
 	content := mergedSnapshotLines(dir.data[SnapshotFile], pkg)
 	for _, p := range content.Pending {
 		if to, ok := renumbered[p.Since]; ok {
@@ -338,7 +350,7 @@ func rebaseSnapshot(pkg *ir.Package, dir *Dir, renumbered map[string]string, opt
 		}
 	}
 	desired := sqlschema.AtlasSchema(pkg)
-	if opts.Current == nil {
+	if opts.Replay == nil {
 		if dir.SnapshotErr != nil {
 			return nil, fmt.Errorf("%s/%s: %w; it has the marks of a merge conflict or another edit: run cpcgen migrate rebase again with --dev-url to rebuild it from the migrations", dir.Rel, SnapshotFile, dir.SnapshotErr)
 		}
@@ -353,6 +365,10 @@ func rebaseSnapshot(pkg *ir.Package, dir *Dir, renumbered map[string]string, opt
 		content.Schema = dir.Snapshot
 		return Snapshot(content)
 	}
+	current, norm, err := opts.Replay(files)
+	if err != nil {
+		return nil, err
+	}
 	res.Rebuilt = true
 	var kept []keptColumn
 	for _, p := range content.Pending {
@@ -361,21 +377,20 @@ func rebaseSnapshot(pkg *ir.Package, dir *Dir, renumbered map[string]string, opt
 			kept = append(kept, keptColumn{table: p.Table, heldDefault: p.To})
 		}
 	}
-	norm := opts.Desired
 	if norm == nil {
 		norm = desired
 	}
-	want := snapshotSchema(norm, opts.Current, kept)
-	planned, err := Drift(cloneSchema(opts.Current), want)
+	want := snapshotSchema(norm, current, kept)
+	planned, err := Drift(cloneSchema(current), want)
 	if err != nil {
 		return nil, err
 	}
 	if planned.Empty() {
 		// The migrations produce the specs' schema: keep the specs'
 		// spelling, as migrate diff writes it.
-		content.Schema = snapshotSchema(desired, opts.Current, kept)
+		content.Schema = snapshotSchema(desired, current, kept)
 	} else {
-		content.Schema = opts.Current
+		content.Schema = current
 		res.Uncovered = planned.Summary
 	}
 	return Snapshot(content)
