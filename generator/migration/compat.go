@@ -65,10 +65,14 @@ func compatTable(pkg *ir.Package, u *Usage, mt *schema.ModifyTable, refusals map
 		switch c := c.(type) {
 		case *schema.DropColumn:
 			if u.reads(c.C.Name) {
+				hint := "with online plans (the default) the drop is deferred: the column stays until migrate diff --contract, after this release is deployed everywhere; or stop the world: run again with --allow-breaking"
+				if why := refusals[table+"."+c.C.Name]; why != "" {
+					hint = "it cannot be kept for the contract: " + why + "; make it nullable (or give it a default) in a release first, or stop the world: run again with --allow-breaking"
+				}
 				out = append(out, Finding{
 					Kind: Breaking, Code: "CPC503", Pos: tablePos(pkg, table),
 					Message: fmt.Sprintf("drop column %q.%q breaks the running code: every statement reading %q selects it", table, c.C.Name, table),
-					Hint:    "with online plans (the default) the drop is deferred: the column stays until migrate diff --contract, after this release is deployed everywhere; or stop the world: run again with --allow-breaking",
+					Hint:    hint,
 				})
 			}
 		case *schema.RenameColumn:

@@ -70,6 +70,8 @@ type Planned struct {
 	// refusals say why a renamed column could not be planned as
 	// expand/contract, by "table.column" (the new name).
 	refusals map[string]string
+	// post are statements for after Atlas's, from deferDrops.
+	post []*Change
 	// summaryRepl and summaryExtra reword the summary for the
 	// expand/contract plans.
 	summaryRepl  map[string]string
@@ -185,6 +187,7 @@ func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)
 	out.Changes = append(out.Changes, constraintRenames...)
 	out.Changes = append(out.Changes, post...)
+	out.Changes = append(out.Changes, out.post...)
 	out.Changes = append(out.Changes, stepped...)
 	out.Summary = append(out.Summary, out.rewordSummary(summary)...)
 	for _, c := range constraintRenames {

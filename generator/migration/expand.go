@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"strings"
 
 	"ariga.io/atlas/sql/schema"
 
@@ -29,8 +30,8 @@ type expansion struct {
 // migration leaves it.
 type keptColumn struct {
 	table, column string
-	// nullable is set when the migration dropped the column's NOT NULL.
-	nullable    bool
+	// zeroDefault is the default the migration gave the column.
+	zeroDefault string
 	heldDefault string
 }
 
@@ -213,9 +214,12 @@ func (p *Planned) expand(current *schema.Schema, changes []schema.Change, exps [
 }
 
 // deferDrops keeps the columns the specs dropped while the running code
-// reads them: the drop waits for the contract, and a NOT NULL column
-// without a default becomes nullable now, so that the new code's
-// inserts, which leave it out, succeed.
+// reads them: the drop waits for the contract. The new code's inserts
+// leave such a column out, so a NOT NULL column without a default gets
+// the zero value of its type as its default now, which the old code reads
+// back like any value; one with a unique index, a foreign key or a check
+// (which the zero value could violate) cannot be kept that way, and its
+// drop stays in the plan, breaking (refusals says why).
 func (p *Planned) deferDrops(current *schema.Schema, changes []schema.Change, us []*Usage) []schema.Change {
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
@@ -231,6 +235,15 @@ func (p *Planned) deferDrops(current *schema.Schema, changes []schema.Change, us
 			}
 		}
 		for _, d := range drops {
+			var zero string
+			if !d.C.Type.Null && d.C.Default == nil && !isIdentity(d.C) {
+				why := ""
+				zero, why = keepable(ct, d.C)
+				if why != "" {
+					p.refusals[mt.T.Name+"."+d.C.Name] = why
+					continue
+				}
+			}
 			var kept []schema.Change
 			for _, tc := range mt.Changes {
 				if tc == d || involves(tc, d.C.Name) {
@@ -239,33 +252,95 @@ func (p *Planned) deferDrops(current *schema.Schema, changes []schema.Change, us
 				kept = append(kept, tc)
 			}
 			line := fmt.Sprintf("drop column %q.%q (deferred: the running code reads it; migrate diff --contract drops it)", mt.T.Name, d.C.Name)
-			k := keptColumn{table: mt.T.Name, column: d.C.Name}
-			if !d.C.Type.Null && d.C.Default == nil && !isIdentity(d.C) {
-				to := *d.C
-				to.Type = &schema.ColumnType{Type: d.C.Type.Type, Raw: d.C.Type.Raw, Null: true}
-				kept = append(kept, &schema.ModifyColumn{From: d.C, To: &to, Change: schema.ChangeNull})
-				k.nullable = true
-				p.replaceSummary(fmt.Sprintf("alter column %q.%q (drop NOT NULL)", mt.T.Name, d.C.Name), line)
-			} else {
-				p.summaryExtra = append(p.summaryExtra, line)
-			}
+			k := keptColumn{table: mt.T.Name, column: d.C.Name, zeroDefault: zero}
+			p.summaryExtra = append(p.summaryExtra, line)
 			mt.Changes = kept
 			p.kept = append(p.kept, k)
 			p.Deferred = append(p.Deferred, &schema.ModifyTable{T: mt.T, Changes: []schema.Change{d}})
 			p.Pending = append(p.Pending, &Pending{Kind: PendingDrop, Table: mt.T.Name, Column: d.C.Name})
-			relaxed := ""
-			if k.nullable {
-				relaxed = "; it becomes nullable now, as the new code's inserts leave it out"
+			extra := ""
+			if zero != "" {
+				p.post = append(p.post, &Change{
+					Cmd:     fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(mt.T.Name), quote(d.C.Name), zero),
+					Reverse: []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(mt.T.Name), quote(d.C.Name))},
+					Comment: fmt.Sprintf("give %q.%q, which the new code no longer writes, a default until the contract drops it", mt.T.Name, d.C.Name),
+				})
+				extra = fmt.Sprintf("; it gets the default %s now, as the new code's inserts leave it out", zero)
 			}
 			p.Notes = append(p.Notes, Finding{
 				Kind: Deferred, Code: "CPC602",
-				Message: fmt.Sprintf("drop column %q.%q is deferred: the running code reads it, so the column stays until the contract%s", mt.T.Name, d.C.Name, relaxed),
+				Message: fmt.Sprintf("drop column %q.%q is deferred: the running code reads it, so the column stays until the contract%s", mt.T.Name, d.C.Name, extra),
 				Hint:    "once this release runs everywhere, run cpcgen migrate diff NAME --contract to drop it",
 			})
 		}
 	}
 	return prune(changes)
 }
+
+// keepable returns the default a NOT NULL column without one can be kept
+// with while the new code leaves it out — the zero value of its type —
+// or why it cannot be.
+func keepable(t *schema.Table, c *schema.Column) (zero, why string) {
+	if t != nil {
+		for _, idx := range t.Indexes {
+			if idx.Unique && indexInvolves(idx, c.Name) {
+				return "", fmt.Sprintf("it is NOT NULL without a default and unique index %q covers it, so the new code's inserts cannot leave it out", idx.Name)
+			}
+		}
+		for _, fk := range t.ForeignKeys {
+			if fkInvolves(fk, c.Name) {
+				return "", fmt.Sprintf("it is NOT NULL without a default and foreign key %q covers it, so the new code's inserts cannot leave it out", fk.Symbol)
+			}
+		}
+		for _, a := range t.Attrs {
+			if k, ok := a.(*schema.Check); ok && mentions(k.Expr, c.Name) {
+				return "", fmt.Sprintf("it is NOT NULL without a default and check %q may refuse a default the new code's inserts would fall back to", k.Name)
+			}
+		}
+	}
+	if zero := zeroValue(c.Type.Type); zero != "" {
+		return zero, ""
+	}
+	return "", fmt.Sprintf("it is NOT NULL without a default and its type %s has no zero value to fall back to", typeString(c.Type.Type))
+}
+
+// zeroValue is the SQL literal of the zero value of a type, or "".
+func zeroValue(t schema.Type) string {
+	switch t := t.(type) {
+	case *schema.StringType, *schema.BinaryType:
+		return "''"
+	case *schema.IntegerType, *schema.DecimalType, *schema.FloatType:
+		return "0"
+	case *schema.BoolType:
+		return "false"
+	case *schema.UUIDType:
+		return "'00000000-0000-0000-0000-000000000000'"
+	case *schema.JSONType:
+		return "'null'"
+	case *schema.TimeType:
+		switch t.T {
+		case "date", "timestamp without time zone", "timestamp with time zone", "timestamp", "timestamptz":
+			return "'epoch'"
+		case "interval":
+			return "'0'"
+		case "time without time zone", "time", "time with time zone", "timetz":
+			return "'00:00'"
+		}
+	case *schema.EnumType:
+		if len(t.Values) > 0 {
+			return quoteLiteral(t.Values[0])
+		}
+	}
+	if typeString(t) == "interval" {
+		return "'0'"
+	}
+	if strings.HasSuffix(typeString(t), "[]") {
+		return "'{}'"
+	}
+	return ""
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // pendingContracts handles the snapshot's pending contracts: without
 // o.contract the changes that belong to them (the drop of the old column
@@ -494,8 +569,10 @@ func snapshotSchema(desired, current *schema.Schema, kept []keptColumn) *schema.
 		if _, has := dt.Column(k.column); !ok || has {
 			continue
 		}
-		nc := &schema.Column{Name: oc.Name, Type: &schema.ColumnType{Type: oc.Type.Type, Raw: oc.Type.Raw, Null: oc.Type.Null || k.nullable},
-			Default: oc.Default, Attrs: oc.Attrs}
+		nc := &schema.Column{Name: oc.Name, Type: oc.Type, Default: oc.Default, Attrs: oc.Attrs}
+		if k.zeroDefault != "" {
+			nc.Default = &schema.RawExpr{X: k.zeroDefault}
+		}
 		dt.AddColumns(nc)
 		keepObjects(snap, dt, ct, k.column)
 	}

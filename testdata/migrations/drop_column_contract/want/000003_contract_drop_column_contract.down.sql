@@ -2,4 +2,4 @@
 -- applied anywhere, then run cpcgen migrate hash.
 
 -- reverse: modify "users" table
-ALTER TABLE "users" ADD COLUMN "nickname" text NULL;
+ALTER TABLE "users" ADD COLUMN "nickname" text NOT NULL DEFAULT '';
