@@ -145,8 +145,14 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	if planned.Empty() && len(started) == 0 {
 		return res, nil
 	}
+	since := res.Version
+	if planned.Empty() {
+		// Only the snapshot changes: the contract dates from the last
+		// migration written.
+		since = fmt.Sprintf("%06d", dir.LastVersion)
+	}
 	for _, pc := range started {
-		pc.Since = res.Version
+		pc.Since = since
 	}
 	isolateEnumValues(planned.Changes)
 	stepList := steps(planned.Changes)

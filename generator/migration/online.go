@@ -107,7 +107,11 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 					Comment: fmt.Sprintf("give new rows of %q a value of %q; the existing rows are filled by a backfill", t.Name, col.Name),
 				}, backfill(t.Name, col.Name, def, quote(col.Name)+" IS NULL"))
 				if !tc.C.Type.Null {
-					stepped = append(stepped, notNull(t.Name, col.Name)...)
+					// The check comes after the backfill: until it has
+					// passed a row, an update of the row keeps its NULL.
+					nn := notNull(t.Name, col.Name)
+					nn[0].Step = roleNotNull
+					stepped = append(stepped, nn...)
 				}
 			default:
 				rest = append(rest, tc)

@@ -25,13 +25,17 @@ const (
 	roleBackfill = "backfill"
 	// roleIndex is one CREATE INDEX CONCURRENTLY, outside a transaction.
 	roleIndex = "index"
+	// roleNotNull adds, NOT VALID, the NOT NULL checks of columns a
+	// backfill filled: before it ends, an update of a row it has not
+	// reached yet would violate them.
+	roleNotNull = "not_null"
 	// roleValidate validates the constraints added NOT VALID, sets NOT
 	// NULL through them and attaches unique indexes as constraints, in
 	// one transaction that takes no lock blocking writes for long.
 	roleValidate = "validate"
 )
 
-var roleOrder = []string{roleEnumValue, roleDropIndex, roleSchema, roleBackfill, roleIndex, roleValidate}
+var roleOrder = []string{roleEnumValue, roleDropIndex, roleSchema, roleBackfill, roleIndex, roleNotNull, roleValidate}
 
 // step is one file (one version) of a migration.
 type step struct {
@@ -56,12 +60,13 @@ func steps(changes []*Change) []*step {
 				continue
 			}
 			key := c.Object
-			if role == roleSchema || role == roleValidate {
+			transactional := role == roleSchema || role == roleNotNull || role == roleValidate
+			if transactional {
 				key = ""
 			}
 			s := byObject[key]
 			if s == nil {
-				s = &step{Role: role, Object: key, NoTx: role != roleSchema && role != roleValidate}
+				s = &step{Role: role, Object: key, NoTx: !transactional}
 				byObject[key] = s
 				out = append(out, s)
 			}
@@ -83,6 +88,8 @@ func (s *step) fileName(name string, alone bool) string {
 		return name
 	case s.Role == roleValidate:
 		return name + "_validate"
+	case s.Role == roleNotNull:
+		return name + "_not_null"
 	case s.Role == roleIndex:
 		suffix = s.Object
 	case s.Role == roleDropIndex:
@@ -107,6 +114,8 @@ func (s *step) purpose() string {
 		return "fills a column in batches of rows, each in a short transaction; an interrupted run resumes where it stopped"
 	case roleIndex:
 		return fmt.Sprintf("builds index %q without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run", s.Object)
+	case roleNotNull:
+		return "refuses NULL, for new rows, in the columns the backfill filled (NOT VALID checks, validated by the next step)"
 	case roleValidate:
 		return "validates the constraints added NOT VALID, scanning the rows without blocking writes"
 	}
