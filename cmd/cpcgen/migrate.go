@@ -342,6 +342,9 @@ func (c *cli) migrator(ctx context.Context, dbURL string, onApply func(migrate.A
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := dir.CheckVersions(); err != nil {
+		return nil, nil, err
+	}
 	if dbURL == "" {
 		dbURL = os.Getenv("DATABASE_URL")
 	}
