@@ -5,7 +5,12 @@ package bench_test
 // GORM and ent, over one PostgreSQL server. Run them with bench/run.sh,
 // which also summarizes them; by hand:
 //
-//	cd bench && go test -run '^$' -bench . -benchmem -count 6
+//	cd bench
+//	for k in 0 1 2 3 4; do BENCH_PASS=$k go test -run '^$' -bench . -benchmem -count 1; done | tee raw.txt
+//	go run ./cmd/benchtable raw.txt
+//
+// With -short the slow benchmarks (CreateLoop10k, CreateManyVsLoop) are
+// left out.
 //
 // Every benchmark reports, beside ns/op (wall time) and allocs/op:
 //
@@ -13,7 +18,13 @@ package bench_test
 //     RUSAGE_SELF) per operation, which is what the client code costs;
 //     on a small machine wall time is mostly the server and round trips;
 //   - stmts/op: statements sent per operation (BEGIN and COMMIT
-//     included), counted by a pgx tracer on every tool's connections.
+//     included), counted by a pgx tracer on every tool's connections;
+//   - params/op: parameters bound per operation, counted by the same
+//     tracer (an UPDATE that binds every column shows here).
+//
+// BENCH_PASS=k (bench/run.sh sets it) rotates the order in which the tools
+// run each operation by k places, so that over the passes every tool runs
+// at every position of the sequence.
 //
 // Every operation checks its result (row counts, returned values), so a
 // broken implementation cannot look fast.
@@ -23,6 +34,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -424,11 +437,13 @@ func (e entTool) Transfer(ctx context.Context, debit, credit handpgx.NewTransact
 // --- the environment --------------------------------------------------------
 
 // statementCounter counts the statements sent through the connections
-// it traces: queries (BEGIN and COMMIT included), COPYs and batches.
-type statementCounter struct{ n atomic.Int64 }
+// it traces: queries (BEGIN and COMMIT included), COPYs and batches, and
+// the parameters bound to the queries.
+type statementCounter struct{ n, params atomic.Int64 }
 
-func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	s.n.Add(1)
+	s.params.Add(int64(len(d.Args)))
 	return ctx
 }
 
@@ -609,8 +624,10 @@ type meter struct {
 	e       *env
 	cpu     time.Duration
 	stmts   int64
+	params  int64
 	cpu0    time.Duration
 	stmts0  int64
+	params0 int64
 	running bool
 }
 
@@ -618,6 +635,7 @@ func newMeter(b *testing.B, e *env) *meter { return &meter{b: b, e: e} }
 
 func (m *meter) start() {
 	m.stmts0 = m.e.stmts.n.Load()
+	m.params0 = m.e.stmts.params.Load()
 	m.cpu0 = processCPU()
 	m.running = true
 }
@@ -625,16 +643,18 @@ func (m *meter) start() {
 func (m *meter) stop() {
 	m.cpu += processCPU() - m.cpu0
 	m.stmts += m.e.stmts.n.Load() - m.stmts0
+	m.params += m.e.stmts.params.Load() - m.params0
 	m.running = false
 }
 
-// report adds cpu-ns/op and stmts/op.
+// report adds cpu-ns/op, stmts/op and params/op.
 func (m *meter) report() {
 	if m.running {
 		m.stop()
 	}
 	m.b.ReportMetric(float64(m.cpu.Nanoseconds())/float64(m.b.N), "cpu-ns/op")
 	m.b.ReportMetric(float64(m.stmts)/float64(m.b.N), "stmts/op")
+	m.b.ReportMetric(float64(m.params)/float64(m.b.N), "params/op")
 }
 
 // untimed runs fn with the timers and the meter stopped.
@@ -652,9 +672,13 @@ func (m *meter) untimed(fn func()) {
 // BenchmarkOps/op=<operation>/tool=<tool>.
 func BenchmarkOps(b *testing.B) {
 	e := newEnv(b)
+	tools := rotate(e.tools, benchPass(b))
 	for _, op := range operations {
+		if op.slow && testing.Short() {
+			continue
+		}
 		b.Run("op="+op.name, func(b *testing.B) {
-			for _, t := range e.tools {
+			for _, t := range tools {
 				if op.tools != nil && !contains(op.tools, t.name) {
 					continue
 				}
@@ -667,6 +691,25 @@ func BenchmarkOps(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchPass returns the pass number in BENCH_PASS, 0 when unset.
+func benchPass(b *testing.B) int {
+	v := os.Getenv("BENCH_PASS")
+	if v == "" {
+		return 0
+	}
+	k, err := strconv.Atoi(v)
+	if err != nil || k < 0 {
+		b.Fatalf("BENCH_PASS=%q: want a pass number (0, 1, 2, …)", v)
+	}
+	return k
+}
+
+// rotate returns tools rotated left by k places.
+func rotate(tools []namedTool, k int) []namedTool {
+	k %= len(tools)
+	return append(append([]namedTool(nil), tools[k:]...), tools[:k]...)
 }
 
 func contains(list []string, s string) bool {
@@ -683,6 +726,7 @@ func contains(list []string, s string) bool {
 type operation struct {
 	name  string
 	tools []string // nil: every tool
+	slow  bool     // left out with -short
 	run   func(b *testing.B, e *env, t tool, m *meter)
 }
 
@@ -697,7 +741,7 @@ var operations = []operation{
 	{name: "Delete", run: benchDelete},
 	{name: "Tx3Writes", run: benchTransfer},
 	{name: "CreateMany10k", run: benchCreateMany},
-	{name: "CreateLoop10k", tools: []string{"pgx", "cpcgen"}, run: benchCreateLoop},
+	{name: "CreateLoop10k", tools: []string{"pgx", "cpcgen"}, slow: true, run: benchCreateLoop},
 }
 
 func benchCreate(b *testing.B, e *env, t tool, m *meter) {
@@ -993,6 +1037,9 @@ var pairedOps = []pairedOp{
 // on an emptied bulk user, and reports both times and how many times
 // faster CreateMany is (speedup, wall; cpu-speedup, this process's CPU).
 func BenchmarkCreateManyVsLoop(b *testing.B) {
+	if testing.Short() {
+		b.Skip("10,000 Create calls per run: left out with -short")
+	}
 	e := newEnv(b)
 	gen := e.tools[1].tool
 	if e.tools[1].name != "cpcgen" {

@@ -68,13 +68,10 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	for _, t := range pkg.Tables {
 		b.buildReferences(t)
 	}
-	var firstTenant *ir.Table
 	for _, t := range pkg.Tables {
-		b.buildTenant(pkg, t, &firstTenant)
-		if t.Tenant != nil {
-			pkg.Policies = append(pkg.Policies, policyOf(t))
+		for _, h := range hooks(t) {
+			h.check(b, pkg, t)
 		}
-		pkg.Audit = pkg.Audit || t.Audit
 		pkg.Constraints = append(pkg.Constraints, t.Constraints...)
 	}
 	b.buildEngine(pkg)
@@ -133,6 +130,9 @@ type builder struct {
 	methods map[*ir.Table]map[string]identUse
 	// clash marks the tables whose Go names collide with another's.
 	clash map[*ir.Table]bool
+	// firstTenant is the first tenant table checked, whose tenant column
+	// the others' must match (tenant.check).
+	firstTenant *ir.Table
 	// queryTables counts, per query name, the tables that have a query of
 	// that name (see sharedQueryName).
 	queryTables map[string]int
@@ -148,9 +148,6 @@ type builder struct {
 	irColumn   map[*spec.Column]*ir.Column
 	errs       spec.ErrorList
 }
-
-// irPos converts a spec position.
-func irPos(p spec.Pos) ir.Pos { return ir.Pos(p) }
 
 type identUse struct {
 	what string
@@ -234,7 +231,7 @@ func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 		GoName:  names.GoName(e.Name),
 		Comment: e.Comment,
 		Source:  e.Pos.File,
-		Pos:     irPos(e.Pos),
+		Pos:     e.Pos,
 
 		RenamedFrom: e.RenamedFrom,
 	}
@@ -285,10 +282,9 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		Op:         st.Name,
 		Source:     st.File,
 		Comment:    st.Comment,
-		Audit:      st.Audit,
 		Scan:       "scan" + model,
 		PKName:     names.Constraint(st.Name, "pkey"),
-		Pos:        irPos(st.Pos),
+		Pos:        st.Pos,
 
 		RenamedFrom: st.RenamedFrom,
 	}
@@ -330,17 +326,6 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 			t.PK = append(t.PK, c)
 		}
 	}
-	col := func(sc *spec.Column) *ir.Column {
-		if sc == nil {
-			return nil
-		}
-		return byName[sc.Name]
-	}
-	t.CreatedAt, t.UpdatedAt = col(st.CreatedAt), col(st.UpdatedAt)
-	t.DeletedAt, t.Version, t.Tenant = col(st.SoftDelete), col(st.Version), col(st.Tenant)
-	if t.DeletedAt != nil {
-		t.LivePredicate = t.DeletedAt.Quoted + " IS NULL"
-	}
 	for _, c := range t.Columns {
 		if c.Unique && !c.PrimaryKey {
 			c.UniqueName = names.Constraint(t.SQLName, c.SQLName, "key")
@@ -349,6 +334,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")
 		}
 	}
+	b.claimBehaviours(st, t)
 	for _, ix := range st.Indexes {
 		t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
 	}
@@ -370,15 +356,12 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		}
 		params[c.Param] = true
 	}
-	b.buildRules(t)
+	t.Validates = validates(t.Insert) || validates(t.Updatable)
 	b.buildConstraints(t)
 	t.SQL = crudSQL(t)
 	methods := crudMethods
-	if t.DeletedAt != nil {
-		methods = append(methods[:len(methods):len(methods)], "HardDelete", "Restore")
-	}
-	if t.Audit {
-		methods = append(methods[:len(methods):len(methods)], "AuditTrail")
+	for _, bh := range t.Behaviours {
+		methods = append(methods[:len(methods):len(methods)], bh.Methods...)
 	}
 	for _, m := range methods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
@@ -442,9 +425,9 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 		PrimaryKey: sc.PrimaryKey,
 		Unique:     sc.Unique,
 		Check:      sc.Check,
-		CheckPos:   irPos(sc.CheckPos),
-		RulesPos:   irPos(sc.Rules.Pos),
-		Pos:        irPos(sc.Pos),
+		CheckPos:   sc.CheckPos,
+		RulesPos:   sc.Rules.Pos,
+		Pos:        sc.Pos,
 
 		GoTypeOverride: sc.GoType != "",
 		RenamedFrom:    sc.RenamedFrom,
@@ -452,7 +435,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 	c.SQLType = c.Type.SQL()
 	b.columnSpec[c], b.irColumn[sc] = sc, c
 	if d := sc.Default; d != nil {
-		c.Default = &ir.Default{Kind: ir.DefaultKind(d.Kind), Literal: d.Literal, Expr: d.Expr, Pos: irPos(d.Pos)}
+		c.Default = &ir.Default{Kind: ir.DefaultKind(d.Kind), Literal: d.Literal, Expr: d.Expr, Pos: d.Pos}
 		c.Default.SQL = d.Expr
 		if d.Kind == spec.DefaultLiteral {
 			c.Default.SQL = literalSQL(c.Type, d.Literal)
@@ -464,7 +447,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 	if sc.Type.ArrayDims > 1 {
 		b.errs.Add(sc.Pos, "column %q: multi-dimensional arrays are not supported; use %s[] or jsonb", sc.Name, sc.Type.Elem())
 	}
-	c.Go = goTypeOf(c.Type, sc.Nullable, b.enums)
+	c.Go = goTypeOf(c.Type, sc.Nullable)
 	if sc.GoType != "" {
 		g, ok := parseGoType(sc.GoType)
 		if !ok {
@@ -484,7 +467,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 
 // irType resolves a spec type to the IR's, its enum to the IR enum.
 func (b *builder) irType(st spec.Type) ir.Type {
-	t := ir.Type{Name: st.Name, Args: st.Args, ArrayDims: st.ArrayDims}
+	t := ir.Type{Name: st.Name, Args: st.Args, ArrayDims: st.ArrayDims, Base: st.Base}
 	if st.Enum != nil {
 		t.Enum = b.enums[st.Enum.Name]
 	}
@@ -495,10 +478,10 @@ func (b *builder) irType(st spec.Type) ir.Type {
 // predicate the database gets.
 func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
 	out := &ir.Index{Name: ix.Name, Unique: ix.Unique, Where: ix.Where, Predicate: ix.Where,
-		Method: strings.ToLower(ix.Method), Pos: irPos(ix.Pos)}
+		Method: strings.ToLower(ix.Method), Pos: ix.Pos}
 	parts := []string{t.SQLName}
 	for _, p := range ix.Parts {
-		part := &ir.IndexPart{Expr: p.Expr, Desc: p.Desc, Nulls: p.Nulls, Pos: irPos(p.Pos)}
+		part := &ir.IndexPart{Expr: p.Expr, Desc: p.Desc, Nulls: p.Nulls, Pos: p.Pos}
 		if p.Column != nil {
 			part.Column = t.Column(p.Column.Name)
 			parts = append(parts, p.Column.Name)
@@ -516,7 +499,7 @@ func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
 		out.Name = names.Constraint(parts...)
 	}
 	if ix.Unique {
-		out.Predicate = livePredicate(t, ix.Where)
+		out.Predicate = uniquePredicate(t, ix.Where)
 	}
 	return out
 }
@@ -532,9 +515,10 @@ func (b *builder) buildReferences(t *ir.Table) {
 		c.References = &ir.Reference{
 			Table: b.tables[ref.Table.Name], Column: b.irColumn[ref.Column],
 			OnDelete: ref.OnDelete, OnUpdate: ref.OnUpdate,
-			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: irPos(ref.Pos),
+			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: ref.Pos,
 		}
 	}
+	b.buildReferencedSentinels(t)
 }
 
 // isExported reports whether a Go name starts with an upper-case letter.
@@ -549,3 +533,19 @@ func isLetter(r rune) bool { return unicode.IsLetter(r) }
 
 // sourceList formats spec files for a header line.
 func sourceList(files []string) string { return strings.Join(files, ", ") }
+
+// reservedPrefix starts the names of cpcgen's own tables (the audit log)
+// and of the common table expressions and columns its statements use.
+const reservedPrefix = "cpcgen_"
+
+// checkReserved rejects table and column names cpcgen keeps for itself.
+func (b *builder) checkReserved(st *spec.Table) {
+	if strings.HasPrefix(st.Name, reservedPrefix) {
+		b.errs.Add(st.Pos, "table name %q starts with %q, which is reserved for cpcgen's own tables; rename the table", st.Name, reservedPrefix)
+	}
+	for _, c := range st.Columns {
+		if strings.HasPrefix(c.Name, reservedPrefix) && !c.Implied {
+			b.errs.Add(c.Pos, "column name %q starts with %q, which is reserved for the names cpcgen's statements use; rename the column", c.Name, reservedPrefix)
+		}
+	}
+}

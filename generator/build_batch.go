@@ -50,10 +50,16 @@ func (b *builder) buildBatch(t *ir.Table) {
 	}
 
 	t.Batch.ReturningBatch = len(t.Insert) == 0
+	copyable := true
 	for _, c := range t.Insert {
-		if c.Type.ArrayDims > 0 {
-			// unnest flattens an array of arrays into its elements.
+		if c.Type.ArrayDims > 0 || (c.Type.Base != nil && !c.Type.Base.Unnest) {
+			// unnest flattens an array of arrays into its elements, and
+			// a type that cannot travel as an array parameter cannot
+			// travel through it at all.
 			t.Batch.ReturningBatch = true
+		}
+		if c.Type.Base != nil && !c.Type.Base.Copy {
+			copyable = false
 		}
 	}
 	if !t.Batch.ReturningBatch {
@@ -61,9 +67,10 @@ func (b *builder) buildBatch(t *ir.Table) {
 		t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
 		b.declareStatement(t, t.Batch.Returning, st.Pos)
 	}
-	if t.Batch.Copier != "" && (t.Tenant != nil || t.Audit) {
-		// COPY FROM does not run under row-level security, and cannot
-		// write audit rows: CreateMany inserts with a statement instead.
+	if t.Batch.Copier != "" && (t.Tenant != nil || t.Audit || !copyable) {
+		// COPY FROM does not run under row-level security, cannot write
+		// audit rows, and takes only types pgx encodes in COPY's binary
+		// format: CreateMany inserts with a statement instead.
 		t.Batch.Copier = ""
 		t.Batch.CopyEnums = nil
 		if !t.Batch.ReturningBatch {
@@ -125,7 +132,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		k := &ir.UniqueKey{Columns: key, Where: where}
 		if !isPK {
 			// On a soft-delete table, unique keys hold among live rows.
-			k.Where = livePredicate(t, where)
+			k.Where = uniquePredicate(t, where)
 		}
 		// The row in the way may be out of the caller's sight: another
 		// tenant's, or a soft-deleted one under the primary key, which

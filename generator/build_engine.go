@@ -59,9 +59,12 @@ func (b *builder) buildEngine(pkg *ir.Package) {
 			continue
 		}
 		t.Reference = st.Reference
+		bh := &ir.Behaviour{Kind: ir.BehaviourDistribution, Name: "reference table"}
 		if st.DistributedBy != nil {
 			t.DistributedBy = columnNamed(t, st.DistributedBy.Name)
+			bh.Name, bh.Columns = "distributed by", []*ir.Column{t.DistributedBy}
 		}
+		t.Behaviours = append(t.Behaviours, bh)
 	}
 	switch pkg.Engine {
 	case spec.EngineCitus:

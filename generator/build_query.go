@@ -7,6 +7,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -28,7 +29,7 @@ const maxPositional = 2
 // when the query cannot be generated.
 func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Query {
 	q := &ir.Query{Name: sq.Name, Kind: ir.QueryKind(sq.Kind), Table: t, Returns: sq.Returns, Comment: sq.Comment,
-		Limit: sq.Limit, IncludeDeleted: sq.IncludeDeleted, Pos: irPos(sq.Pos), SQLPos: irPos(sq.SQLPos)}
+		Limit: sq.Limit, IncludeDeleted: sq.IncludeDeleted, Pos: sq.Pos, SQLPos: sq.SQLPos}
 	b.querySpec[q] = sq
 	if sq.Kind == spec.Raw {
 		q.SQL = sq.SQL
@@ -44,7 +45,7 @@ func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Q
 		}
 	}
 	for _, sc := range sq.Columns {
-		q.Columns = append(q.Columns, &ir.RawColumn{Name: sc.Name, Type: b.irType(sc.Type), Nullable: sc.Nullable, Pos: irPos(sc.Pos)})
+		q.Columns = append(q.Columns, &ir.RawColumn{Name: sc.Name, Type: b.irType(sc.Type), Nullable: sc.Nullable, Pos: sc.Pos})
 	}
 	what := fmt.Sprintf("query %q", sq.Name)
 	if !b.repoMethod(t, q.Name, what, sq.Pos) {
@@ -146,7 +147,7 @@ func isQueryLocal(s string) bool {
 type queryTerm struct {
 	// op is the filter's operator; an optional between becomes two terms,
 	// gte and lte.
-	op  string
+	op  *filterop.Op
 	col *ir.Column
 	// params are the term's parameters: none for is_null, not_null and a
 	// fixed value, two for between, one otherwise.
@@ -162,34 +163,6 @@ type orderTerm struct {
 	col   *ir.Column
 	desc  bool
 	nulls string
-}
-
-// opSQL returns the SQL operator of a comparison filter on c.
-func opSQL(op string, c *ir.Column) string {
-	switch op {
-	case "eq":
-		return "="
-	case "ne":
-		if c.Nullable {
-			// ne on a nullable column also matches NULL, the way "not
-			// equal to x" reads.
-			return "IS DISTINCT FROM"
-		}
-		return "<>"
-	case "lt":
-		return "<"
-	case "lte":
-		return "<="
-	case "gt":
-		return ">"
-	case "gte":
-		return ">="
-	case "like":
-		return "LIKE"
-	case "ilike":
-		return "ILIKE"
-	}
-	return op
 }
 
 // structuredQuery computes the parameters and statements of a structured
@@ -224,13 +197,14 @@ func (b *builder) structuredQuery(q *ir.Query) {
 			continue
 		}
 		elem := c.Go.Elem()
-		term := &queryTerm{op: f.Op, col: c, optional: f.Optional, value: f.Value, hasValue: f.HasValue}
+		op := filterop.Lookup(f.Op)
+		term := &queryTerm{op: op, col: c, optional: f.Optional, value: f.Value, hasValue: f.HasValue}
 		switch {
-		case f.Op == "in" && c.Type.ArrayDims > 0:
+		case op.Shape == filterop.List && c.Type.ArrayDims > 0:
 			b.errs.Add(f.Pos, "in does not apply to array column %q; compare whole arrays with eq", c.SQLName)
 			continue
 		case f.Param == "":
-		case f.Op == "between":
+		case op.Shape == filterop.Range:
 			fromName, toName := f.Param+"_from", f.Param+"_to"
 			from := newParam(fromName, c, elem, f.Optional, optDoc(fmt.Sprintf("%s is the lower bound of %s (%s >= %s).",
 				names.GoName(fromName), c.SQLName, c.SQLName, names.GoName(fromName)), f.Optional), f.Pos)
@@ -239,19 +213,19 @@ func (b *builder) structuredQuery(q *ir.Query) {
 			if f.Optional {
 				// Each bound of an optional between is a filter of its own.
 				terms = append(terms,
-					&queryTerm{op: "gte", col: c, optional: true, params: []*ir.QueryParam{from}},
-					&queryTerm{op: "lte", col: c, optional: true, params: []*ir.QueryParam{to}})
+					&queryTerm{op: filterop.Lookup("gte"), col: c, optional: true, params: []*ir.QueryParam{from}},
+					&queryTerm{op: filterop.Lookup("lte"), col: c, optional: true, params: []*ir.QueryParam{to}})
 				continue
 			}
 			term.params = []*ir.QueryParam{from, to}
-		case f.Op == "in":
+		case op.Shape == filterop.List:
 			g := elem
 			g.Slice = true
 			doc := fmt.Sprintf("%s lists the values of %s to match (%s = ANY(%s)); an empty slice matches no row.",
 				names.GoName(f.Param), c.SQLName, c.SQLName, names.GoName(f.Param))
 			term.params = []*ir.QueryParam{newParam(f.Param, c, g, f.Optional, optDoc(doc, f.Optional), f.Pos)}
 		default:
-			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", names.GoName(f.Param), c.SQLName, c.SQLName, opSQL(f.Op, c), names.GoName(f.Param))
+			doc := fmt.Sprintf("%s filters on %s (%s %s %s).", names.GoName(f.Param), c.SQLName, c.SQLName, op.SQLFor(c.Nullable), names.GoName(f.Param))
 			term.params = []*ir.QueryParam{newParam(f.Param, c, elem, f.Optional, optDoc(doc, f.Optional), f.Pos)}
 		}
 		terms = append(terms, term)
@@ -347,9 +321,9 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	types := map[string]ir.Type{}
 	fields := map[string]string{}
 	for _, sp := range sq.Params {
-		decl := &ir.RawColumn{Name: sp.Name, Type: b.irType(sp.Type), Nullable: sp.Nullable, Pos: irPos(sp.Pos)}
+		decl := &ir.RawColumn{Name: sp.Name, Type: b.irType(sp.Type), Nullable: sp.Nullable, Pos: sp.Pos}
 		p := &ir.QueryParam{Kind: ir.RawParam, Name: sp.Name, Field: names.GoName(sp.Name), Local: names.LowerName(sp.Name),
-			Go: goTypeOf(decl.Type, sp.Nullable, b.enums), Decl: decl}
+			Go: goTypeOf(decl.Type, sp.Nullable), Decl: decl}
 		p.Doc = fmt.Sprintf("%s is the parameter @%s (%s).", p.Field, sp.Name, sp.Type)
 		if prev, dup := fields[p.Field]; dup {
 			b.errs.Add(sp.Pos, "parameters %q and %q of query %q both become the Go name %s; rename one of them", prev, sp.Name, q.Name, p.Field)
@@ -426,7 +400,7 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 		match := true
 		for i, sc := range q.Columns {
 			c := t.Columns[i]
-			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable, b.enums) {
+			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable) {
 				match = false
 				break
 			}
@@ -438,9 +412,9 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 	r := &ir.Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row"}
 	fields := map[string]string{}
 	for _, sc := range q.Columns {
-		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable, b.enums)}
+		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable)}
 		if prev, dup := fields[f.Field]; dup {
-			b.errs.Add(spec.Pos(sc.Pos), "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
+			b.errs.Add(sc.Pos, "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
 			continue
 		}
 		fields[f.Field] = sc.Name

@@ -3,6 +3,8 @@ package generator_test
 import (
 	"bytes"
 	"flag"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -11,7 +13,7 @@ import (
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden and the examples' generated code")
+var update = flag.Bool("update", false, "rewrite every golden file of the repository: testdata/golden, the examples' generated code, docs pages and JSON Schemas, docs/types.md, and the expected migrations (testdata/migrations)")
 
 // goldenCases lists the directories of testdata/golden holding a case,
 // and the examples: their generated packages and docs pages are goldens
@@ -86,5 +88,30 @@ func TestDeterministic(t *testing.T) {
 				t.Errorf("%s: %s differs between two runs", dir, a.Files[i].Path)
 			}
 		}
+	}
+}
+
+// TestUpdateEverything is the rest of -update: the examples' JSON Schemas
+// (as cpcgen schema writes them) and the expected migrations, whose test
+// needs a server of its own and runs in its package.
+func TestUpdateEverything(t *testing.T) {
+	if !*update {
+		t.Skip("only with -update")
+	}
+	examples, err := filepath.Glob(filepath.Join("..", "examples", "*", "schema", spec.SpecSchemaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range examples {
+		dir := filepath.Dir(p)
+		for name, data := range map[string][]byte{spec.SpecSchemaFile: spec.SpecSchema(), spec.ConfigSchemaFile: spec.ConfigSchema()} {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cmd := exec.Command("go", "test", "-count=1", "-run", "TestGoldenDiffs", "./migration", "-update")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test ./generator/migration -update: %v\n%s", err, out)
 	}
 }

@@ -4,54 +4,17 @@ import (
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
-
-// baseGoType maps a spec base type to its Go type (without slice or
-// pointer).
-func baseGoType(name string) ir.GoType {
-	switch name {
-	case "uuid":
-		return ir.GoType{Path: ir.PathUUID, Name: "UUID"}
-	case "text", "varchar", "char", "citext":
-		return ir.GoType{Name: "string"}
-	case "boolean":
-		return ir.GoType{Name: "bool"}
-	case "smallint":
-		return ir.GoType{Name: "int16"}
-	case "integer":
-		return ir.GoType{Name: "int32"}
-	case "bigint":
-		return ir.GoType{Name: "int64"}
-	case "numeric":
-		return ir.GoType{Path: ir.PathDecimal, Name: "Decimal"}
-	case "real":
-		return ir.GoType{Name: "float32"}
-	case "double precision":
-		return ir.GoType{Name: "float64"}
-	case "date", "timestamp", "timestamptz":
-		return ir.GoType{Path: ir.PathTime, Name: "Time"}
-	case "time":
-		return ir.GoType{Path: ir.PathPgtype, Name: "Time"}
-	case "interval":
-		return ir.GoType{Path: ir.PathPgtype, Name: "Interval"}
-	case "jsonb", "json":
-		return ir.GoType{Path: ir.PathJSON, Name: "RawMessage"}
-	case "bytea":
-		return ir.GoType{Name: "[]byte"}
-	case "inet", "cidr":
-		return ir.GoType{Path: ir.PathNetip, Name: "Prefix"}
-	}
-	return ir.GoType{Name: "string"}
-}
 
 // goTypeOf returns the Go type of a value of type t: enums map to their
 // generated type, arrays to slices, and nullable scalars to pointers.
-func goTypeOf(t ir.Type, nullable bool, enums map[string]*ir.Enum) ir.GoType {
+func goTypeOf(t ir.Type, nullable bool) ir.GoType {
 	var g ir.GoType
 	if t.Enum != nil {
 		g = ir.GoType{Name: t.Enum.GoName}
 	} else {
-		g = baseGoType(t.Name)
+		g = ir.GoTypeOf(t.Base)
 	}
 	if t.ArrayDims > 0 {
 		g.Slice = true
@@ -86,6 +49,7 @@ func parseGoType(s string) (ir.GoType, bool) {
 	if !isGoIdent(g.Name) {
 		return ir.GoType{}, false
 	}
+	g.NilIsNull = pgtypes.GoNilIsNull(g.Path, g.Name)
 	return g, true
 }
 

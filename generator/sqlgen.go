@@ -108,18 +108,13 @@ func castType(ph string, t ir.Type) string {
 	return ph + "::" + paramSQLType(t)
 }
 
-// paramSQLType is the type a parameter of type t is cast to. It is t
-// without the length of varchar(n) and char(n): an explicit cast to
-// varchar(n) cuts an over-long string silently, while the assignment to
-// the column rejects it, as it must.
+// paramSQLType is the type a parameter of type t is cast to: its row's
+// Cast where it has one, such as varchar(n) and char(n) without their
+// length (an explicit cast to varchar(n) cuts an over-long string
+// silently, while the assignment to the column rejects it, as it must).
 func paramSQLType(t ir.Type) string {
-	if t.Enum == nil {
-		switch t.Name {
-		case "varchar":
-			return "varchar" + strings.Repeat("[]", t.ArrayDims)
-		case "char":
-			return "bpchar" + strings.Repeat("[]", t.ArrayDims)
-		}
+	if t.Base != nil && t.Base.Cast != "" {
+		return t.Base.Cast + strings.Repeat("[]", t.ArrayDims)
 	}
 	return t.SQL()
 }
@@ -167,18 +162,11 @@ func defaultSQL(c *ir.Column) string {
 }
 
 // literalSQL renders a literal in the canonical text form of spec.Default
-// as an SQL constant of type t.
+// as an SQL constant of type t, as its row writes it; arrays and enums
+// are quoted text cast to the type.
 func literalSQL(t ir.Type, lit string) string {
 	if t.ArrayDims == 0 && t.Enum == nil {
-		switch t.Name {
-		case "boolean":
-			return strings.ToUpper(lit)
-		case "smallint", "integer", "bigint", "numeric", "real", "double precision":
-			if strings.HasPrefix(lit, "-") {
-				return "(" + lit + ")"
-			}
-			return lit
-		}
+		return t.Base.LiteralSQL(lit, t.SQL())
 	}
 	return names.QuoteLiteral(lit) + "::" + t.SQL()
 }

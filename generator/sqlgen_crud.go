@@ -40,20 +40,6 @@ func whereClause(conds []string) string {
 	return "\nWHERE " + and(conds)
 }
 
-// scopeConds are the conditions that confine a statement on t to the rows
-// the caller may see: its tenant's (tenant:) and, unless withDeleted, the
-// live ones (soft_delete:). q qualifies the columns ("" or `"t".`).
-func scopeConds(t *ir.Table, q string, withDeleted bool) []string {
-	var out []string
-	if t.Tenant != nil {
-		out = append(out, q+t.Tenant.Quoted+" = "+mark(ir.TailTenant))
-	}
-	if t.DeletedAt != nil && !withDeleted {
-		out = append(out, q+t.DeletedAt.Quoted+" IS NULL")
-	}
-	return out
-}
-
 // readStatement builds a read of t's rows with build, marked replica=ok,
 // and, when soft is set (a table it reads has soft_delete), the variant
 // including deleted rows as its WithDeleted.
@@ -78,36 +64,6 @@ func pkWhere(t *ir.Table, p *placeholders) string {
 		parts[i] = c.Quoted + " = " + plainParam(p.nextFor(c), c)
 	}
 	return strings.Join(parts, " AND ")
-}
-
-// auditCTE is the common table expression writing one audit row per row
-// of from: key names the relation holding the primary key columns, old
-// and new the expressions of the old and new row (NULL for none).
-func auditCTE(t *ir.Table, action, from, key, old, new string) string {
-	pairs := make([]string, 0, 2*len(t.PK))
-	for _, c := range t.PK {
-		pairs = append(pairs, names.QuoteLiteral(c.SQLName), key+"."+c.Quoted)
-	}
-	return cteAudit + " AS (\nINSERT INTO " + names.QuoteIdent(ir.AuditTable) +
-		` ("table_name", "row_key", "action", "actor", "old", "new")` +
-		"\nSELECT " + names.QuoteLiteral(t.SQLName) + ", jsonb_build_object(" + strings.Join(pairs, ", ") + "), " +
-		names.QuoteLiteral(action) + ", " + mark(ir.TailActor) + "::text, " + old + ", " + new +
-		"\nFROM " + from + "\n)"
-}
-
-// finalSelect is the main query of an audited statement: the rows of cte
-// (returnRow) or one row per row of it (returnCount).
-func finalSelect(t *ir.Table, ret returning, cte string) string {
-	if ret == returnCount {
-		return "SELECT 1 FROM " + cte
-	}
-	return "SELECT " + qualifiedSelect(cte, t.Columns) + " FROM " + cte
-}
-
-// returningRow is the RETURNING list of a write whose rows an audit CTE
-// reads: the columns as stored and the whole row as jsonb.
-func returningRow(t *ir.Table) string {
-	return "\nRETURNING " + quotedList(t.Columns) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON
 }
 
 // updateSQL renders an UPDATE of t setting sets on the rows matching
@@ -170,27 +126,13 @@ func insertSQL(t *ir.Table, insert, sep string) string {
 		finalSelect(t, returnRow, cteNew)
 }
 
-// behaviourSets are the SET items every update of t's rows carries: the
-// version bump (optimistic_lock) and updated_at (timestamps). q qualifies
-// the current value ("" or `"t".`).
-func behaviourSets(t *ir.Table, q string) []string {
-	var sets []string
-	if t.Version != nil {
-		sets = append(sets, t.Version.Quoted+" = "+q+t.Version.Quoted+" + 1")
-	}
-	if t.UpdatedAt != nil {
-		sets = append(sets, t.UpdatedAt.Quoted+" = now()")
-	}
-	return sets
-}
-
 // crudSQL computes the statements of a table's CRUD methods.
 func crudSQL(t *ir.Table) ir.CRUDSQL {
 	var s ir.CRUDSQL
 	sel := selectList(t.Columns)
 	from := " FROM " + t.Quoted
 	order := " ORDER BY " + quotedList(t.PK)
-	soft := t.DeletedAt != nil
+	soft := t.Has(ir.BehaviourSoftDelete)
 
 	var p placeholders
 	ins := insertValues(t, &p)
@@ -239,10 +181,7 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 		s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
 	}
 	sets = append(sets, behaviourSets(t, "")...)
-	conds = append(conds, scopeConds(t, "", false)...)
-	if t.Version != nil {
-		conds = append(conds, t.Version.Quoted+" = "+mark(ir.TailVersion))
-	}
+	conds = append(append(conds, scopeConds(t, "", false)...), guardConds(t)...)
 	if len(sets) == 0 {
 		// Nothing can change: the statement returns the row as it is.
 		s.Update = p.finish(t, "Update", "SELECT "+sel+from+"\nWHERE "+and(conds))
@@ -252,72 +191,12 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 	s.Update.Const = sqlName(t, "Update")
 
 	p = placeholders{}
-	conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...)
-	if t.Version != nil {
-		conds = append(conds, t.Version.Quoted+" = "+mark(ir.TailVersion))
-	}
-	if soft {
-		sets := append([]string{t.DeletedAt.Quoted + " = now()"}, behaviourSets(t, "")...)
-		s.Delete = p.finish(t, "Delete", updateSQL(t, sets, conds, "delete", returnCount))
-	} else {
-		s.Delete = p.finish(t, "Delete", deleteSQL(t, conds, "delete"))
-	}
+	conds = append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
+	s.Delete = p.finish(t, "Delete", deleteSQL(t, conds, "delete"))
 	s.Delete.Const = sqlName(t, "Delete")
-
-	if soft {
-		p = placeholders{}
-		conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", true)...)
-		s.HardDelete = p.finish(t, "HardDelete", deleteSQL(t, conds, "hard_delete"))
-		s.HardDelete.Const = sqlName(t, "HardDelete")
-
-		p = placeholders{}
-		conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", true)...)
-		conds = append(conds, t.DeletedAt.Quoted+" IS NOT NULL")
-		sets := append([]string{t.DeletedAt.Quoted + " = NULL"}, behaviourSets(t, "")...)
-		s.Restore = p.finish(t, "Restore", updateSQL(t, sets, conds, "restore", returnCount))
-		s.Restore.Const = sqlName(t, "Restore")
+	for _, h := range hooks(t) {
+		h.statements(t, &s)
 	}
-	if t.Version != nil {
-		p = placeholders{}
-		conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...)
-		s.Exists = p.finish(t, "Exists", "SELECT EXISTS (SELECT 1"+from+"\nWHERE "+and(conds)+")")
-		s.Exists.Const = sqlName(t, "Exists")
-	}
-	if t.Audit {
-		s.AuditTrail = auditTrailSQL(t)
-	}
-	return s
-}
-
-// AuditColumns are the columns of the audit log an audit trail reads, in
-// the order runtime.ScanAuditEntry scans them.
-var AuditColumns = []string{"id", "action", "actor", "at", "txid", "old", "new"}
-
-// auditTrailSQL reads the audit log rows of one row of t, oldest first,
-// by the row's key as the audit CTEs write it (jsonb_build_object of the
-// key columns), which the audit log's row index serves. On a tenant
-// table, only rows whose image (the new one, or the old one of a delete)
-// holds the context's tenant are read. It only reads (replica=ok).
-func auditTrailSQL(t *ir.Table) ir.Statement {
-	p := placeholders{readOnly: true}
-	pairs := make([]string, 0, 2*len(t.PK))
-	for _, c := range t.PK {
-		pairs = append(pairs, names.QuoteLiteral(c.SQLName), cast(p.nextFor(c), c))
-	}
-	cols := make([]string, len(AuditColumns))
-	for i, c := range AuditColumns {
-		cols[i] = names.QuoteIdent(c)
-	}
-	conds := []string{
-		names.QuoteIdent("table_name") + " = " + names.QuoteLiteral(t.SQLName),
-		names.QuoteIdent("row_key") + " = jsonb_build_object(" + strings.Join(pairs, ", ") + ")",
-	}
-	if c := t.Tenant; c != nil {
-		conds = append(conds, "(COALESCE("+names.QuoteIdent("new")+", "+names.QuoteIdent("old")+") ->> "+names.QuoteLiteral(c.SQLName)+")::"+c.SQLType+" = "+mark(ir.TailTenant))
-	}
-	s := p.finish(t, "AuditTrail", "SELECT "+strings.Join(cols, ", ")+" FROM "+names.QuoteIdent(ir.AuditTable)+
-		"\nWHERE "+and(conds)+"\nORDER BY "+names.QuoteIdent("id"))
-	s.Const = sqlName(t, "AuditTrail")
 	return s
 }
 
@@ -327,8 +206,7 @@ type insert struct {
 	// cols are the quoted insert columns; vals the expression of each,
 	// binding args; phs the placeholders of each (two for a nullable
 	// column with a default: whether it is set, and its value). The
-	// tenant column of a tenant table comes last, bound to the context's
-	// tenant.
+	// columns the behaviours stamp (the tenant) come last.
 	cols []string
 	vals []string
 	phs  [][]string
@@ -360,10 +238,13 @@ func insertValues(t *ir.Table, p *placeholders) insert {
 			in.args = append(in.args, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
 		}
 	}
-	if c := t.Tenant; c != nil {
-		in.cols = append(in.cols, c.Quoted)
-		in.vals = append(in.vals, mark(ir.TailTenant))
-		in.phs = append(in.phs, []string{mark(ir.TailTenant)})
+	for _, h := range hooks(t) {
+		cols, vals := h.stamps(t)
+		for i, v := range vals {
+			in.cols = append(in.cols, cols[i])
+			in.vals = append(in.vals, v)
+			in.phs = append(in.phs, []string{v})
+		}
 	}
 	return in
 }

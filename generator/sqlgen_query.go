@@ -1,10 +1,12 @@
 package generator
 
 import (
-	"github.com/cpcgen/cpcgen/generator/ir"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/filterop"
 )
 
 // structuredSQL computes the statements of one variant of a structured
@@ -148,33 +150,31 @@ func keysetCondition(order []orderTerm, p *placeholders) string {
 // arguments it binds to args. With fallback, an optional term keeps its
 // condition and tests its parameter: unset (NULL) matches every row.
 func (term *queryTerm) condition(p *placeholders, args *[]ir.QueryArg, fallback bool) string {
-	c := term.col
+	c, op := term.col, term.op
 	switch {
-	case term.op == "is_null":
-		return c.Quoted + " IS NULL"
-	case term.op == "not_null":
-		return c.Quoted + " IS NOT NULL"
-	case term.hasValue && term.op == "in":
+	case op.Shape == filterop.NoValue:
+		return op.Condition(c.Quoted, c.Nullable)
+	case term.hasValue && op.Shape == filterop.List:
 		arr := c.Type
 		arr.ArrayDims++
-		return c.Quoted + " = ANY(" + literalSQL(arr, term.value) + ")"
+		return op.Condition(c.Quoted, c.Nullable, literalSQL(arr, term.value))
 	case term.hasValue:
-		return c.Quoted + " " + opSQL(term.op, c) + " " + literalSQL(c.Type, term.value)
-	case term.op == "between":
+		return op.Condition(c.Quoted, c.Nullable, literalSQL(c.Type, term.value))
+	case op.Shape == filterop.Range:
 		from, to := p.nextFor(c), p.nextFor(c)
 		*args = append(*args, ir.QueryArg{Param: term.params[0], Kind: ir.ArgValue}, ir.QueryArg{Param: term.params[1], Kind: ir.ArgValue})
-		return c.Quoted + " BETWEEN " + plainParam(from, c) + " AND " + plainParam(to, c)
+		return op.Condition(c.Quoted, c.Nullable, plainParam(from, c), plainParam(to, c))
 	}
 	param := term.params[0]
 	if term.optional && fallback {
-		if term.op == "in" {
+		if op.Shape == filterop.List {
 			set, val := p.next(), p.nextFor(c)
 			*args = append(*args, ir.QueryArg{Param: param, Kind: ir.ArgOptSet}, ir.QueryArg{Param: param, Kind: ir.ArgOptValue})
-			return "(NOT " + set + "::boolean OR " + c.Quoted + " = ANY(" + arrayParam(val, c) + "))"
+			return "(NOT " + set + "::boolean OR " + op.Condition(c.Quoted, c.Nullable, arrayParam(val, c)) + ")"
 		}
 		ph := p.nextFor(c)
 		*args = append(*args, ir.QueryArg{Param: param, Kind: ir.ArgOptPtr})
-		return "(" + cast(ph, c) + " IS NULL OR " + c.Quoted + " " + opSQL(term.op, c) + " " + plainParam(ph, c) + ")"
+		return "(" + cast(ph, c) + " IS NULL OR " + op.Condition(c.Quoted, c.Nullable, plainParam(ph, c)) + ")"
 	}
 	kind := ir.ArgValue
 	if term.optional {
@@ -182,8 +182,8 @@ func (term *queryTerm) condition(p *placeholders, args *[]ir.QueryArg, fallback 
 	}
 	ph := p.nextFor(c)
 	*args = append(*args, ir.QueryArg{Param: param, Kind: kind})
-	if term.op == "in" {
-		return c.Quoted + " = ANY(" + arrayParam(ph, c) + ")"
+	if op.Shape == filterop.List {
+		return op.Condition(c.Quoted, c.Nullable, arrayParam(ph, c))
 	}
-	return c.Quoted + " " + opSQL(term.op, c) + " " + plainParam(ph, c)
+	return op.Condition(c.Quoted, c.Nullable, plainParam(ph, c))
 }

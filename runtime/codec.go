@@ -8,7 +8,9 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"net"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -22,7 +24,7 @@ import (
 //
 //   - github.com/google/uuid: UUID and NullUUID for uuid and uuid[];
 //   - github.com/shopspring/decimal: Decimal and NullDecimal for numeric
-//     and numeric[], at full precision;
+//     and numeric[], at full precision (numrange's bounds included);
 //
 // and pointers and slices of them. A nil pointer or an invalid Null value
 // is SQL NULL, and NULL scans into a nil pointer or an invalid Null value;
@@ -31,7 +33,12 @@ import (
 //
 // Without it, pgx handles these types through their text methods
 // (driver.Valuer and sql.Scanner): correct, but slower and with more
-// allocations. Every other type keeps pgx's handling.
+// allocations. Every other type keeps pgx's handling; for the modes that
+// send parameters of unspecified type (StatementModeExec,
+// StatementModeSimple), it also names the PostgreSQL type of
+// net.HardwareAddr (macaddr) and of pgtype.Range of int32, int64,
+// decimal.Decimal and time.Time (the range types), which pgx has none
+// for.
 func RegisterTypes(m *pgtype.Map) {
 	uuidType := &pgtype.Type{Name: "uuid", OID: pgtype.UUIDOID, Codec: uuidCodec{}}
 	numericType := &pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}}
@@ -46,6 +53,16 @@ func RegisterTypes(m *pgtype.Map) {
 	registerDefault[uuid.NullUUID](m, "uuid")
 	registerDefault[decimal.Decimal](m, "numeric")
 	registerDefault[decimal.NullDecimal](m, "numeric")
+	// Go types of column types that pgx gives no PostgreSQL type of their
+	// own: without one, such a parameter of unspecified type travels as
+	// bytea (net.HardwareAddr) or not at all (a Range of a plain Go type).
+	// A Range of times is sent as tstzrange text, which the server reads
+	// into daterange and tsrange columns too.
+	registerDefault[net.HardwareAddr](m, "macaddr")
+	registerDefault[pgtype.Range[int32]](m, "int4range")
+	registerDefault[pgtype.Range[int64]](m, "int8range")
+	registerDefault[pgtype.Range[decimal.Decimal]](m, "numrange")
+	registerDefault[pgtype.Range[time.Time]](m, "tstzrange")
 }
 
 func registerDefault[T any](m *pgtype.Map, name string) {

@@ -2,8 +2,10 @@ package runtime_test
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -302,5 +304,56 @@ func TestCopyFrom(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("copied rows (-want +got):\n%s", diff)
+	}
+}
+
+// TestUntypedParametersOfColumnTypes sends the Go types of the column
+// types pgx has no default PostgreSQL type for — net.HardwareAddr and
+// pgtype.Range of int32, int64, decimal.Decimal and time.Time — as
+// parameters of unspecified type (the exec and simple statement modes),
+// into columns the server infers them for, and reads them back.
+func TestUntypedParametersOfColumnTypes(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{}, `CREATE TABLE kinds (
+		i int PRIMARY KEY, mac macaddr, macs macaddr[], seats int4range, ids int8range,
+		prices numrange, days daterange, wall tsrange, during tstzrange)`)
+	mac, _ := net.ParseMAC("08:00:2b:01:02:03")
+	seats := pgtype.Range[int32]{Lower: 1, Upper: 11, LowerType: pgtype.Inclusive, UpperType: pgtype.Exclusive, Valid: true}
+	ids := pgtype.Range[int64]{Lower: -9, LowerType: pgtype.Inclusive, UpperType: pgtype.Unbounded, Valid: true}
+	prices := pgtype.Range[decimal.Decimal]{Lower: decimal.RequireFromString("1.5"), Upper: decimal.RequireFromString("99999999999999999999.000000000000000001"),
+		LowerType: pgtype.Exclusive, UpperType: pgtype.Inclusive, Valid: true}
+	day := func(d int) time.Time { return time.Date(2024, 2, d, 0, 0, 0, 0, time.UTC) }
+	days := pgtype.Range[time.Time]{Lower: day(28), Upper: day(29), LowerType: pgtype.Inclusive, UpperType: pgtype.Exclusive, Valid: true}
+	wall := pgtype.Range[time.Time]{Lower: day(1).Add(90 * time.Minute), Upper: day(2), LowerType: pgtype.Inclusive, UpperType: pgtype.Exclusive, Valid: true}
+	during := pgtype.Range[time.Time]{LowerType: pgtype.Empty, UpperType: pgtype.Empty, Valid: true}
+	opts := cmp.Options{
+		cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) }),
+		cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+	}
+	for i, mode := range []pgx.QueryExecMode{pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol} {
+		if _, err := db.Exec(ctx, "INSERT INTO kinds VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", mode,
+			i, mac, []net.HardwareAddr{mac, nil}, seats, ids, prices, days, wall, during); err != nil {
+			t.Errorf("%v: insert: %v", mode, err)
+			continue
+		}
+		var (
+			gotMac           net.HardwareAddr
+			gotMacs          []net.HardwareAddr
+			gotSeats         pgtype.Range[int32]
+			gotIDs           pgtype.Range[int64]
+			gotPrices        pgtype.Range[decimal.Decimal]
+			gotDays, gotWall pgtype.Range[time.Time]
+			gotDuring        pgtype.Range[time.Time]
+		)
+		if err := db.QueryRow(ctx, "SELECT mac, macs, seats, ids, prices, days, wall, during FROM kinds WHERE i = $1", mode, i).
+			Scan(&gotMac, &gotMacs, &gotSeats, &gotIDs, &gotPrices, &gotDays, &gotWall, &gotDuring); err != nil {
+			t.Errorf("%v: select: %v", mode, err)
+			continue
+		}
+		got := []any{gotMac, gotMacs, gotSeats, gotIDs, gotPrices, gotDays, gotWall, gotDuring}
+		want := []any{mac, []net.HardwareAddr{mac, nil}, seats, ids, prices, days, wall, during}
+		if diff := cmp.Diff(want, got, opts); diff != "" {
+			t.Errorf("%v: read back (-want +got):\n%s", mode, diff)
+		}
 	}
 }

@@ -136,6 +136,9 @@ type Config struct {
 	// per process, with which cursors do not survive a restart; see
 	// CursorKeysOf.
 	CursorKeys *CursorKeys
+	// Cache configures the row caches of tables generated with cache:;
+	// see CacheConfig and docs/caching.md. Off by default.
+	Cache CacheConfig
 }
 
 // DefaultHealthTimeout is how long DB.Health waits when
@@ -201,8 +204,13 @@ const maxApplicationName = 63
 //	CPCGEN_STATEMENT_MODE                        auto, prepared, describe, exec or simple
 //	CPCGEN_MAX_PAGE_SIZE                         integer
 //	CPCGEN_CURSOR_KEYS                           base64 keys, comma-separated (see ParseCursorKeys)
+//	CPCGEN_CACHE                                 boolean: the row caches (Cache.Enabled)
+//	CPCGEN_CACHE_MAX_ENTRIES                     integer
+//	CPCGEN_CACHE_TTL, CPCGEN_CACHE_LISTENER_PING Go durations
+//	CPCGEN_CACHE_LISTENER_URL                    connection string
 //
-// Logger, Observers and Tracer are code-only. The result is validated;
+// Logger, Observers, Tracer and Cache.Shared are code-only
+// (runtime/rediscache.FromEnv sets Cache.Shared from CPCGEN_CACHE_REDIS_URL). The result is validated;
 // all problems are reported together.
 func ConfigFromEnv() (Config, error) {
 	var cfg Config
@@ -281,6 +289,7 @@ func ConfigFromEnv() (Config, error) {
 		}
 		cfg.CursorKeys = keys
 	}
+	errs = append(errs, readCacheEnv(&cfg.Cache)...)
 
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
@@ -397,6 +406,7 @@ func (c Config) problems() []FieldError {
 		add("MaxPageSize", "MaxPageSize (%s) must be from 1 to %d, or 0 for the default (%d), got %d", envMaxPageSize, MaxMaxPageSize, DefaultMaxPageSize, c.MaxPageSize)
 	}
 	out = append(out, c.scaleOutProblems()...)
+	out = append(out, c.cacheProblems()...)
 	// Belt and braces: no message shows any part of a password.
 	secrets := c.secrets()
 	for i := range out {
@@ -405,14 +415,14 @@ func (c Config) problems() []FieldError {
 	return out
 }
 
-// secrets returns what may be a password in c's connection strings and
-// PGPASSWORD (see dsnSecrets).
+// secrets returns what may be a password in c's connection strings (the
+// primary's, the replicas', the cache listener's) and PGPASSWORD (see dsnSecrets).
 func (c Config) secrets() []string {
 	out := dsnSecrets(c.URL)
 	for _, u := range c.ReplicaURLs {
 		out = append(out, dsnSecrets(u)...)
 	}
-	return out
+	return append(out, dsnSecrets(c.Cache.ListenerURL)...)
 }
 
 // String returns c for logs and error messages, with the password of the
@@ -480,6 +490,7 @@ func (c Config) String() string {
 	if c.CursorKeys != nil {
 		fmt.Fprintf(&b, ", CursorKeys: %s", c.CursorKeys)
 	}
+	c.writeCache(&b)
 	b.WriteString("}")
 	return maskSecrets(b.String(), c.secrets())
 }

@@ -221,7 +221,8 @@ func (s *copySource[T]) Values() ([]any, error) {
 func (s *copySource[T]) Err() error { return nil }
 
 // CopyValue is the CopyColumn of a field every row sends: value returns
-// a pointer to it in the row.
+// a pointer to it in the row or, for a field that is itself a pointer
+// (nil for NULL), the field. Either way no value is boxed per row.
 func CopyValue[T any](name string, value func(*T) any) CopyColumn[T] {
 	return CopyColumn[T]{Name: name, Value: value}
 }

@@ -210,7 +210,9 @@ func cursorAD(op string, tenant any) []byte {
 // a page) for the paginated method op, such as "accounts.List", and
 // tenant, the tenant of the call, or nil for a table without tenants.
 // Only Unseal with the same op and tenant, and one of k's keys, opens it.
-// Values are those EncodeCursor takes. A nil k seals with the random key
+// Values may be strings, integers, floats (NaN and infinities included),
+// booleans, time.Time (any year), uuid.UUID, decimal.Decimal, byte
+// slices, named string types, and pointers to these. A nil k seals with the random key
 // of the process (see CursorKeysOf).
 func (k *CursorKeys) Seal(op string, tenant any, values ...any) string {
 	if k == nil {

@@ -38,6 +38,8 @@ type DB struct {
 	mode StatementMode
 	// replicas are the read replicas, nil without Config.ReplicaURLs.
 	replicas *replicaSet
+	// caches are the row caches, nil unless Config.Cache.Enabled.
+	caches *rowCaches
 }
 
 // Open validates cfg, creates a pgxpool.Pool from it with the runtime's
@@ -78,6 +80,16 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	if len(cfg.ReplicaURLs) > 0 {
 		db.replicas = openReplicas(ctx, cfg, db)
+	}
+	if cfg.Cache.Enabled {
+		var observers []Observer
+		if db.observed != nil {
+			observers = db.observed.observers
+		}
+		if db.caches, err = openCaches(ctx, cfg, db, observers); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -308,9 +320,12 @@ func (db *DB) LogValue() slog.Value { return slog.StringValue(db.String()) }
 // Pool returns the underlying pgxpool.Pool.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// Close closes every connection, the replicas' too; it waits for acquired
-// connections to be released.
+// Close closes every connection, the replicas' and the cache
+// listener's too; it waits for acquired connections to be released.
 func (db *DB) Close() {
+	if db.caches != nil {
+		db.caches.close()
+	}
 	if db.replicas != nil {
 		db.replicas.close()
 	}
@@ -459,13 +474,30 @@ func (db *DB) Begin(ctx context.Context) (pgx.Tx, error) {
 }
 
 // BeginTx starts a transaction with opts on a pooled connection of the
-// primary, released by Commit or Rollback. Its error is a *DbError.
+// primary, released by Commit or Rollback. Its error is a *DbError. With
+// caching on, the invalidations of the cached writes run in it are
+// applied to the DB's row caches when it commits.
 func (db *DB) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 	return db.begin(ctx, opts, "runtime.Begin")
 }
 
-// begin is BeginTx with op as the Op of its errors.
+// begin is BeginTx with op as the Op of its errors: the transaction, on
+// a DB with caching on, applies its writes' invalidations when it
+// commits.
 func (db *DB) begin(ctx context.Context, opts pgx.TxOptions, op string) (pgx.Tx, error) {
+	if db.caches == nil {
+		return db.beginSessionTx(ctx, opts, op)
+	}
+	tx, err := db.beginSessionTx(ctx, opts, op)
+	if err != nil {
+		return nil, err
+	}
+	return db.caches.beginTx(tx), nil
+}
+
+// beginSessionTx starts a transaction, recording a write on the
+// context's session when it may write.
+func (db *DB) beginSessionTx(ctx context.Context, opts pgx.TxOptions, op string) (pgx.Tx, error) {
 	if db.replicas != nil && opts.AccessMode != pgx.ReadOnly {
 		if s := db.replicas.session(ctx); s != nil {
 			s.touch()
@@ -589,6 +621,9 @@ type Stats struct {
 	// Replicas are the read replicas' counters, in Config.ReplicaURLs
 	// order; nil without replicas.
 	Replicas []ReplicaStats
+	// Cache holds the row caches' state and counters; nil unless
+	// Config.Cache.Enabled.
+	Cache *CacheStats
 }
 
 // Query returns the counters of operation op, such as "accounts.Create".
@@ -650,6 +685,9 @@ func (db *DB) Stats() Stats {
 	}
 	if db.replicas != nil {
 		s.Replicas = db.replicas.stats()
+	}
+	if db.caches != nil {
+		s.Cache = db.caches.stats()
 	}
 	return s
 }

@@ -8,9 +8,16 @@ import (
 
 // TestDependencies keeps the runtime small for the applications that
 // import it: besides the standard library it may depend only on pgx (and
-// the modules pgx itself needs), google/uuid and shopspring/decimal.
-// Prometheus and OpenTelemetry belong to runtime/promexport,
-// runtime/oteltrace and runtime/otelmetric.
+// the modules pgx itself needs), google/uuid, shopspring/decimal and
+// maypok86/otter/v2. Prometheus and OpenTelemetry belong to
+// runtime/promexport, runtime/oteltrace and runtime/otelmetric, Redis to
+// runtime/rediscache.
+//
+// otter is allowed because the in-process row caches are typed: a hit
+// returns the stored Go value with no decoding and no allocation, which
+// needs the cache's generic types in the package that declares the
+// CacheTable generated code uses; otter itself imports nothing outside
+// the standard library.
 func TestDependencies(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -28,13 +35,14 @@ func TestDependencies(t *testing.T) {
 		"github.com/jackc/puddle/v2",
 		"github.com/google/uuid",
 		"github.com/shopspring/decimal",
+		"github.com/maypok86/otter/v2",
 		"golang.org/x/sync",
 		"golang.org/x/text",
 	}
 	var deps []string
 	for _, dep := range strings.Fields(string(out)) {
 		deps = append(deps, dep)
-		if strings.Contains(dep, "prometheus") || strings.Contains(dep, "opentelemetry") {
+		if strings.Contains(dep, "prometheus") || strings.Contains(dep, "opentelemetry") || strings.Contains(dep, "redis") {
 			t.Errorf("runtime depends on %s", dep)
 			continue
 		}
@@ -45,7 +53,7 @@ func TestDependencies(t *testing.T) {
 			}
 		}
 		if !ok {
-			t.Errorf("runtime depends on %s, which is not among pgx, uuid and decimal", dep)
+			t.Errorf("runtime depends on %s, which is not among pgx, uuid, decimal and otter", dep)
 		}
 	}
 	if len(deps) == 0 || deps[len(deps)-1] != "github.com/cpcgen/cpcgen/runtime" {

@@ -79,6 +79,18 @@
 // statements without keeping prepared statements (StatementMode). See
 // docs/scale-out.md.
 //
+// # Row caches
+//
+// With Config.Cache.Enabled, the by-key reads of tables generated with
+// cache: are read through caches (CacheTable, CacheIndex) that every
+// generated write invalidates exactly: Invalidating and Invalidate send
+// the keys with pg_notify in the write's transaction, the writing DB
+// drops them after COMMIT, and every DB LISTENs on one session of its
+// own and drops the others'. A lost listener connection stops cached
+// reads and flushes; a fill that raced a write is not stored. The cache
+// is in process (typed, no decoding on a hit), or shared in Redis
+// (Config.Cache.Shared, see runtime/rediscache). See docs/caching.md.
+//
 // The tests of this package, and of applications, get a throwaway
 // PostgreSQL from the sub-package pgtest.
 package runtime

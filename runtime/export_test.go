@@ -35,3 +35,7 @@ func NewMetricsObserverForTest() Observer { return newQueryMetrics() }
 
 // DataExceptionMessage exposes dataExceptionMessage to tests.
 var DataExceptionMessage = dataExceptionMessage
+
+// DecodeCursorValues decodes the JSON array a sealed cursor holds into
+// dest, for tests of the values a cursor can carry.
+func DecodeCursorValues(data []byte, dest ...any) error { return unmarshalCursorValues(data, dest) }

@@ -30,6 +30,13 @@ type HealthReport struct {
 	// ErrorKind is the Kind of the failure (KindConnection,
 	// KindTimeout, …); KindUnknown when OK.
 	ErrorKind Kind
+	// Cache is the state of the row caches: CacheOff without caching,
+	// CacheListening when cached reads are served, CacheDisconnected
+	// while the listener reconnects (reads go to the database, so the DB
+	// stays OK). CacheError is the listener's or shared cache's last
+	// failure, if any.
+	Cache      CacheState
+	CacheError string
 }
 
 // healthSQL is the one statement of a health check.
@@ -49,7 +56,11 @@ func (db *DB) Health(ctx context.Context) HealthReport {
 	defer cancel()
 	start := time.Now()
 	version, inRecovery, err := db.healthCheck(ctx)
-	r := HealthReport{Latency: time.Since(start), Pool: db.poolStats()}
+	r := HealthReport{Latency: time.Since(start), Pool: db.poolStats(), Cache: CacheOff}
+	if db.caches != nil {
+		cs := db.caches.listener.stats()
+		r.Cache, r.CacheError = cs.State, cs.LastError
+	}
 	if err != nil {
 		de := *Wrap(err, "runtime.Health", "").(*DbError)
 		if context.Cause(ctx) == errHealthTimeout {
@@ -112,7 +123,8 @@ func (db *DB) healthCheckOnce(ctx context.Context) (version string, inRecovery, 
 //	 "pool":{"acquired_conns":0,"idle_conns":2,"total_conns":2,"max_conns":4,
 //	         "constructing_conns":0,"waiting_acquires":0}}
 //
-// with "error" and "error_kind" (Kind.Name) added when not OK.
+// with "error" and "error_kind" (Kind.Name) added when not OK, and
+// "cache" (the CacheState) and "cache_error" when caching is on.
 func (r HealthReport) MarshalJSON() ([]byte, error) {
 	type pool struct {
 		AcquiredConns     int32 `json:"acquired_conns"`
@@ -131,6 +143,8 @@ func (r HealthReport) MarshalJSON() ([]byte, error) {
 		Pool           pool    `json:"pool"`
 		Error          string  `json:"error,omitempty"`
 		ErrorKind      string  `json:"error_kind,omitempty"`
+		Cache          string  `json:"cache,omitempty"`
+		CacheError     string  `json:"cache_error,omitempty"`
 	}
 	out := report{
 		OK:             r.OK,
@@ -146,7 +160,11 @@ func (r HealthReport) MarshalJSON() ([]byte, error) {
 			ConstructingConns: r.Pool.ConstructingConns,
 			WaitingAcquires:   r.Pool.WaitingAcquires,
 		},
-		Error: r.Error,
+		Error:      r.Error,
+		CacheError: r.CacheError,
+	}
+	if r.Cache != CacheOff {
+		out.Cache = string(r.Cache)
 	}
 	if !r.OK {
 		out.ErrorKind = r.ErrorKind.Name()

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -202,42 +201,22 @@ func (p Pager) Cursor(values ...any) string {
 // CursorKeys.Unseal). Its error is a *DbError of KindValidation for the
 // field "after" that wraps ErrBadCursor and does not quote the cursor.
 func (p Pager) Decode(cursor string, dest ...any) error {
-	err := p.keys.Unseal(cursor, p.op, p.tenant, dest...)
-	if err == nil {
-		return nil
+	if err := p.keys.Unseal(cursor, p.op, p.tenant, dest...); err != nil {
+		return p.invalid(err)
 	}
-	fields := []FieldError{{Field: "after", Message: err.Error()}}
-	return &DbError{Kind: KindValidation, Op: p.op, Table: p.table, Message: fieldsMessage(fields), Fields: fields, Err: err}
+	return nil
 }
 
-// EncodeCursor encodes the key values of a row as a page cursor that is
-// neither encrypted nor bound to a method or tenant: URL-safe base64 of
-// a JSON array, which anyone can read and forge. Generated code uses
-// Paginate and Pager.Cursor instead. Values may be strings, integers,
-// floats (NaN and infinities included), booleans, time.Time (any year),
-// uuid.UUID, decimal.Decimal, byte slices, named string types, and
-// pointers to these.
-func EncodeCursor(values ...any) string {
-	return base64.RawURLEncoding.EncodeToString(marshalCursorValues(values))
+// invalid returns the *DbError of KindValidation for the field "after"
+// whose cause is err.
+func (p Pager) invalid(err error) error {
+	fields := []FieldError{{Field: "after", Message: err.Error()}}
+	return &DbError{Kind: KindValidation, Op: p.op, Table: p.table, OpTable: p.table, Message: fieldsMessage(fields), Fields: fields, Err: err}
 }
 
 // ErrBadCursor is the cause of the error a paginated method returns for a
 // cursor it did not produce.
 var ErrBadCursor = errors.New("invalid page cursor")
-
-// DecodeCursor decodes a cursor made by EncodeCursor into dest, which must
-// point at values of the types that were encoded, in order. Its error
-// wraps ErrBadCursor and does not quote the cursor.
-func DecodeCursor(cursor string, dest ...any) error {
-	if len(cursor) > MaxCursorLength {
-		return fmt.Errorf("%w: longer than %d bytes", ErrBadCursor, MaxCursorLength)
-	}
-	data, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return fmt.Errorf("%w: not URL-safe base64", ErrBadCursor)
-	}
-	return unmarshalCursorValues(data, dest)
-}
 
 // cursorTime is how a time.Time travels in a cursor: seconds and
 // nanoseconds since the Unix epoch, which, unlike RFC 3339 in JSON,

@@ -322,7 +322,7 @@ func TestCursorBinding(t *testing.T) {
 		_, err := listItems(runtime.WithTenant(ctx, a), db, runtime.PageArgs{After: base64.RawURLEncoding.EncodeToString(bad)})
 		asValidation(t, err, "after")
 	}
-	for _, bad := range []string{p.Next[:len(p.Next)-1], p.Next[:10], runtime.EncodeCursor("user1@example.com", 1), "not a cursor!", "AAAA", "secret-looking-value"} {
+	for _, bad := range []string{p.Next[:len(p.Next)-1], p.Next[:10], plainCursor(`["user1@example.com", 1]`), "not a cursor!", "AAAA", "secret-looking-value"} {
 		_, err := listItems(runtime.WithTenant(ctx, a), db, runtime.PageArgs{After: bad})
 		asValidation(t, err, "after")
 		if strings.Contains(err.Error(), bad) {
@@ -493,8 +493,8 @@ func TestCursorKeysFromEnv(t *testing.T) {
 // cursorMood is a named string type, like a generated enum.
 type cursorMood string
 
-// TestCursorValues round-trips the values a sort key can hold through
-// both cursor forms, including those JSON has no room for: NaN and the
+// TestCursorValues round-trips the values a sort key can hold through a
+// sealed cursor, including those JSON has no room for: NaN and the
 // infinities, years past 9999 or before 1.
 func TestCursorValues(t *testing.T) {
 	when := time.Date(12345, 6, 7, 8, 9, 10, 123456789, time.UTC)
@@ -505,7 +505,7 @@ func TestCursorValues(t *testing.T) {
 	dec := decimal.RequireFromString("-12345678901234567890.123456789")
 	values := []any{math.NaN(), math.Inf(1), math.Inf(-1), float32(1.5), when, early, ptrTime, nilTime, id, dec, "text", int64(-7), true, []byte{0, 1, 2}, cursorMood("happy")}
 	keys := mustKeys(t, newKey(t))
-	for name, cursor := range map[string]string{"sealed": keys.Seal("t.List", nil, values...), "plain": runtime.EncodeCursor(values...)} {
+	for name, cursor := range map[string]string{"sealed": keys.Seal("t.List", nil, values...)} {
 		var (
 			nan, pinf, ninf float64
 			f32             float32
@@ -520,13 +520,7 @@ func TestCursorValues(t *testing.T) {
 			m               cursorMood
 		)
 		dest := []any{&nan, &pinf, &ninf, &f32, &w, &e, &pw, &pn, &gotID, &gotDec, &s, &i, &bo, &by, &m}
-		var err error
-		if name == "sealed" {
-			err = keys.Unseal(cursor, "t.List", nil, dest...)
-		} else {
-			err = runtime.DecodeCursor(cursor, dest...)
-		}
-		if err != nil {
+		if err := keys.Unseal(cursor, "t.List", nil, dest...); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if !math.IsNaN(nan) || !math.IsInf(pinf, 1) || !math.IsInf(ninf, -1) || f32 != 1.5 || !w.Equal(when) || !e.Equal(early) ||
@@ -537,31 +531,33 @@ func TestCursorValues(t *testing.T) {
 	}
 	// A cursor of an older runtime wrote times as RFC 3339.
 	var w time.Time
-	legacy := base64.RawURLEncoding.EncodeToString([]byte(`["2024-05-06T07:08:09.123456Z"]`))
-	if err := runtime.DecodeCursor(legacy, &w); err != nil || !w.Equal(time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC)) {
+	if err := runtime.DecodeCursorValues([]byte(`["2024-05-06T07:08:09.123456Z"]`), &w); err != nil || !w.Equal(time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC)) {
 		t.Errorf("RFC 3339 cursor: %v, %v", w, err)
 	}
 }
 
-// TestDecodeCursorBounds checks that the plain cursors, which anyone can
-// forge, are bounded before they are parsed and that their errors quote
-// nothing of them.
-func TestDecodeCursorBounds(t *testing.T) {
-	huge := base64.RawURLEncoding.EncodeToString([]byte(`["` + strings.Repeat("7", 8000) + `"]`))
+// plainCursor is what a forger without the key can make: base64 of the
+// JSON array the sealed payload holds.
+func plainCursor(values string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(values))
+}
+
+// TestCursorValueBounds checks that a cursor's values are bounded before
+// they are parsed and that their errors quote nothing of them.
+func TestCursorValueBounds(t *testing.T) {
 	var d decimal.Decimal
-	err := runtime.DecodeCursor(huge, &d)
+	err := runtime.DecodeCursorValues([]byte(`["`+strings.Repeat("7", 8000)+`"]`), &d)
 	if !errors.Is(err, runtime.ErrBadCursor) || !strings.Contains(err.Error(), "value 1 is not a valid decimal.Decimal") {
 		t.Errorf("long decimal: %v", err)
 	}
 	tooLong := strings.Repeat("A", runtime.MaxCursorLength+1)
-	if err := runtime.DecodeCursor(tooLong, &d); !errors.Is(err, runtime.ErrBadCursor) || strings.Contains(err.Error(), "AAAA") {
+	if err := mustKeys(t, newKey(t)).Unseal(tooLong, "t.List", nil, &d); !errors.Is(err, runtime.ErrBadCursor) || strings.Contains(err.Error(), "AAAA") {
 		t.Errorf("long cursor: %v", err)
 	}
 	var tm time.Time
 	var id uuid.UUID
 	for _, dest := range []any{&d, &tm, &id, new(int64)} {
-		c := runtime.EncodeCursor("secret-looking-value")
-		if err := runtime.DecodeCursor(c, dest); err == nil || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "looking") {
+		if err := runtime.DecodeCursorValues([]byte(`["secret-looking-value"]`), dest); err == nil || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "looking") {
 			t.Errorf("%T: %v", dest, err)
 		}
 	}

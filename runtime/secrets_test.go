@@ -142,9 +142,17 @@ func formattingTexts(cfg runtime.Config) map[string]string {
 	text, _ := cfg.MarshalText()
 	texts["MarshalText"] = string(text)
 	var logs bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logs, nil)).Info("config", "cfg", cfg, "ptr", &cfg, "holder", h)
-	slog.New(slog.NewTextHandler(&logs, nil)).Info("config", "cfg", cfg, "ptr", &cfg, "holder", h)
-	slog.New(slog.NewTextHandler(&logs, nil)).Info("config", slog.Any("cfg", cfg), slog.Group("g", "cfg", cfg))
+	// Without the time, whose digits could match a fragment of the
+	// password by chance.
+	opts := &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}
+	slog.New(slog.NewJSONHandler(&logs, opts)).Info("config", "cfg", cfg, "ptr", &cfg, "holder", h)
+	slog.New(slog.NewTextHandler(&logs, opts)).Info("config", "cfg", cfg, "ptr", &cfg, "holder", h)
+	slog.New(slog.NewTextHandler(&logs, opts)).Info("config", slog.Any("cfg", cfg), slog.Group("g", "cfg", cfg))
 	texts["slog"] = logs.String()
 	texts["RedactDSN"] = runtime.RedactDSN(cfg.URL)
 	return texts

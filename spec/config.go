@@ -5,10 +5,13 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
-// The migration formats cpcgen can write.
-var migrationFormats = []string{"golang-migrate", "goose", "flyway", "dbmate", "atlas"}
+// The migration formats cpcgen can write: the rows of the runner's
+// format table.
+var migrationFormats = migrate.FormatNames()
 
 // The engines cpcgen.yaml's engine: names (see Config.Engine).
 const (
@@ -32,7 +35,7 @@ var (
 
 // Defaults of the migrations section.
 const (
-	DefaultMigrationFormat = "golang-migrate"
+	DefaultMigrationFormat = migrate.DefaultFormat
 	DefaultMigrationTable  = "cpcgen_migrations"
 )
 

@@ -153,7 +153,7 @@ func configSchema() (*jsonSchema, []string) {
 			Description: "The spec files, as glob patterns relative to cpcgen.yaml."},
 		"migrations": b.object("migrations", "Versioned migrations: cpcgen migrate diff writes them, cpcgen check proves they cover the specs.", migrationsKeys, map[string]*jsonSchema{
 			"dir":    jsStr("Migrations directory, relative to cpcgen.yaml: ./migrations."),
-			"format": jsEnum("File layout of the migrations (default golang-migrate).", migrationFormats...),
+			"format": jsEnum("File layout of the migrations (default "+DefaultMigrationFormat+").", migrationFormats...),
 			"table":  {Type: "string", Pattern: identPattern, Description: "Revisions table the runner records applied migrations in (default " + DefaultMigrationTable + ")."},
 			"online": jsBool("Lock-safe plans (default true): indexes built CONCURRENTLY in files of their own, constraints added NOT VALID then validated, SET NOT NULL through a validated check, renames as expand/contract; false plans plain DDL, for databases that are never busy (docs/zero-downtime.md)."),
 			"lock_timeout": {Type: "string", Pattern: `^(off|([0-9]+(\.[0-9]+)?(ms|s|m|h))+)$`,

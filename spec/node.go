@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // Limits that keep hostile input cheap to reject.
@@ -76,17 +78,7 @@ func describe(n *node) string {
 }
 
 // clip shortens long values quoted in messages.
-func clip(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= max {
-		return s
-	}
-	return string(r[:max-1]) + "…"
-}
+func clip(s string) string { return pgtypes.Clip(s) }
 
 // yamlLine matches the position prefix of yaml.v3's syntax errors.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)

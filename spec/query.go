@@ -7,10 +7,13 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cpcgen/cpcgen/internal/filterop"
 )
 
-// FilterOps are the operators of a structured query's filters.
-var FilterOps = []string{"eq", "ne", "lt", "lte", "gt", "gte", "in", "like", "ilike", "is_null", "not_null", "between"}
+// FilterOps are the names of the operators of a structured query's
+// filters (the rows of filterop.All).
+var FilterOps = filterop.Names()
 
 // ReservedParams are the parameter names generated query methods use
 // for their own arguments.
@@ -144,7 +147,7 @@ func (p *parser) structuredQuery(q *Query, f *fieldSet) {
 				}
 				switch {
 				case flt.Param == "":
-				case flt.Op == "between":
+				case filterop.Lookup(flt.Op).Shape == filterop.Range:
 					addParam(flt.Param+"_from", pos)
 					addParam(flt.Param+"_to", pos)
 				default:
@@ -269,6 +272,10 @@ func (p *parser) keyset(q *Query, pos Pos) {
 		if term.Column.Nullable {
 			p.errs.Add(term.Pos, "keyset pagination needs non-null order_by columns; column %q is nullable", term.Column.Name)
 		}
+		if b := term.Column.Type.Base; b != nil && !b.Keyset {
+			p.errs.Add(term.Pos, "keyset pagination cannot order by column %q: %s values cannot be sorted, or do not all survive a page cursor; order by other columns, or use paginate: offset",
+				term.Column.Name, term.Column.Type)
+		}
 	}
 	for _, key := range p.keysOf(t) {
 		if len(key) > len(q.OrderBy) {
@@ -334,31 +341,24 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 	if f != nil && f.has("op") {
 		opPos = f.byKey["op"].value.pos
 	}
-	switch flt.Op {
-	case "like", "ilike":
-		if typeOK && !c.Type.isTextLike() {
-			p.errs.Add(opPos, "%s applies to text columns; column %q is %s", flt.Op, c.Name, c.Type)
-		}
-	case "lt", "lte", "gt", "gte", "between":
-		if typeOK && c.Type.ArrayDims == 0 && c.Type.Enum == nil {
-			switch c.Type.Name {
-			case "boolean", "json", "jsonb":
-				p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
-			}
-		}
-	case "is_null", "not_null":
-		if !c.Nullable {
-			p.errs.Add(opPos, "%s applies to nullable columns; column %q is not nullable", flt.Op, c.Name)
-		}
-		if flt.Optional {
-			p.errs.Add(f.byKey["optional"].key.pos, "an %s filter takes no value, so it cannot be optional", flt.Op)
-		}
+	op := filterop.Lookup(flt.Op)
+	if op.Text && typeOK && !c.Type.isTextLike() {
+		p.errs.Add(opPos, "%s applies to text columns; column %q is %s", flt.Op, c.Name, c.Type)
 	}
-	noParam := flt.Op == "is_null" || flt.Op == "not_null"
+	if b := c.Type.scalar(); op.Ordered && typeOK && b != nil && !b.Ordered {
+		p.errs.Add(opPos, "%s does not apply to %s column %q", flt.Op, c.Type, c.Name)
+	}
+	if op.Nullable && !c.Nullable {
+		p.errs.Add(opPos, "%s applies to nullable columns; column %q is not nullable", flt.Op, c.Name)
+	}
+	noParam := op.Shape == filterop.NoValue
+	if noParam && flt.Optional {
+		p.errs.Add(f.byKey["optional"].key.pos, "an %s filter takes no value, so it cannot be optional", flt.Op)
+	}
 	if f != nil {
 		if v, ok := f.get("value"); ok {
 			switch {
-			case noParam || flt.Op == "between":
+			case noParam || op.Shape == filterop.Range:
 				p.errs.Add(v.key.pos, "a %s filter takes no value", flt.Op)
 			case flt.Optional:
 				p.errs.Add(v.key.pos, "a filter with a fixed value cannot be optional")
@@ -366,7 +366,7 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 				p.errs.Add(v.key.pos, "a filter has either a fixed value or a param, not both")
 			case typeOK:
 				typ := c.Type
-				if flt.Op == "in" {
+				if op.Shape == filterop.List {
 					typ.ArrayDims++
 				}
 				lit, err := p.lits.check(v.value, typ)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // tableBody is a declared table whose body is still to decode.
@@ -430,7 +432,7 @@ func (p *parser) rules(c *Column, aux *columnAux, f *fieldSet) {
 			}
 		}
 	}
-	var bounds [2]*decimal
+	var bounds [2]*pgtypes.Decimal
 	for i, key := range []string{"min", "max"} {
 		v, ok := f.get(key)
 		if !ok {
@@ -440,7 +442,7 @@ func (p *parser) rules(c *Column, aux *columnAux, f *fieldSet) {
 			p.errs.Add(v.value.pos, "%s: expected a number, got %s", key, describe(v.value))
 			continue
 		}
-		d, err := parseDecimal(v.value.value)
+		d, err := pgtypes.ParseDecimal(v.value.value)
 		if err != nil {
 			p.errs.Add(v.value.pos, "%s: %v", key, err)
 			continue
@@ -449,7 +451,7 @@ func (p *parser) rules(c *Column, aux *columnAux, f *fieldSet) {
 			p.errs.Add(v.key.pos, "%s applies to numeric columns; column %q is %s", key, c.Name, typ)
 			continue
 		}
-		if c.Type.isInteger() && d.frac != "" {
+		if c.Type.isInteger() && !d.IsWhole() {
 			p.errs.Add(v.value.pos, "%s %s is not a whole number, but column %q is %s", key, d, c.Name, typ)
 			continue
 		}
@@ -460,7 +462,7 @@ func (p *parser) rules(c *Column, aux *columnAux, f *fieldSet) {
 			r.Max = strings.TrimSpace(v.value.value)
 		}
 	}
-	if bounds[0] != nil && bounds[1] != nil && bounds[0].rat().Cmp(bounds[1].rat()) > 0 {
+	if bounds[0] != nil && bounds[1] != nil && bounds[0].Rat().Cmp(bounds[1].Rat()) > 0 {
 		p.errs.Add(f.byKey["min"].value.pos, "min %s is more than max %s", bounds[0], bounds[1])
 	}
 }
@@ -611,7 +613,7 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 		if b, ok := p.boolean(v.value, "timestamps"); ok && b {
 			t.Timestamps = true
 			implied := Column{
-				Type:    Type{Name: "timestamptz"},
+				Type:    builtin("timestamptz"),
 				Default: &Default{Kind: DefaultExpr, Expr: "now()"},
 			}
 			t.CreatedAt = p.managed(t, "created_at", ManagedCreatedAt, "timestamps", v.key.pos, implied, timestampCheck)
@@ -620,7 +622,7 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 	}
 	if name, pos, ok := p.optionColumn(f, "soft_delete", "deleted_at"); ok {
 		t.SoftDelete = p.managed(t, name, ManagedDeletedAt, "soft_delete", pos,
-			Column{Type: Type{Name: "timestamptz"}, Nullable: true},
+			Column{Type: builtin("timestamptz"), Nullable: true},
 			func(c *Column) string {
 				if !c.Nullable || !c.Type.isTimestamp() {
 					return "a nullable timestamptz or timestamp"
@@ -630,9 +632,9 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 	}
 	if name, pos, ok := p.optionColumn(f, "optimistic_lock", "version"); ok {
 		t.Version = p.managed(t, name, ManagedVersion, "optimistic_lock", pos,
-			Column{Type: Type{Name: "bigint"}, Default: &Default{Kind: DefaultLiteral, Literal: "1"}},
+			Column{Type: builtin("bigint"), Default: &Default{Kind: DefaultLiteral, Literal: "1"}},
 			func(c *Column) string {
-				if c.Nullable || c.Type.ArrayDims > 0 || (c.Type.Name != "integer" && c.Type.Name != "bigint") || c.Type.Enum != nil {
+				if b := c.Type.scalar(); c.Nullable || b == nil || !b.Version {
 					return "a non-null integer or bigint"
 				}
 				return ""

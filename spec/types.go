@@ -3,28 +3,14 @@ package spec
 import (
 	"strconv"
 	"time"
+
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/internal/srcpos"
 )
 
-// Pos is a position in an input file: the file's path relative to the
-// project root (slash-separated), and a 1-based line and column. The zero
-// Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether p names a place in a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-// String formats p as file:line:col (or file alone when the line is
-// unknown), the form compilers and editors recognise.
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
+// Pos is a position in a spec file (see srcpos.Pos); the zero Pos means
+// "no position".
+type Pos = srcpos.Pos
 
 // Config is the decoded cpcgen.yaml of a project.
 type Config struct {
@@ -302,17 +288,16 @@ type Type struct {
 	ArrayDims int
 	// Enum is the enum the type names, or nil.
 	Enum *Enum
+	// Base is the row of the built-in type Name names (its element type
+	// for an array), or nil for an enum.
+	Base *pgtypes.Type
 }
 
-// BaseTypes are the canonical names of the built-in types a spec may use.
-// Aliases (int, int4, int8, bool, float8, decimal, "timestamp with time
-// zone", "character varying", …) are mapped onto these by the loader.
-var BaseTypes = []string{
-	"uuid", "text", "varchar", "char", "boolean", "smallint", "integer",
-	"bigint", "numeric", "real", "double precision", "date", "time",
-	"timestamp", "timestamptz", "interval", "jsonb", "json", "bytea",
-	"inet", "cidr", "citext",
-}
+// BaseTypes are the canonical names of the built-in types a spec may use
+// (the rows of pgtypes.All). Aliases (int, int4, int8, bool, float8,
+// decimal, "timestamp with time zone", "character varying", …) are mapped
+// onto these by the loader.
+var BaseTypes = pgtypes.Names()
 
 // Elem returns the type of one element of an array type (t itself for a
 // scalar).

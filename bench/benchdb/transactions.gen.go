@@ -5,12 +5,13 @@ package benchdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Transaction is one row of table transactions.
@@ -60,15 +61,14 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 }
 
 var (
-	// ErrTransactionIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table transactions: constraint transactions_pkey,
-	// primary_key in the spec.
+	// ErrTransactionIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// transactions (constraint transactions_pkey, primary_key in the spec).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
 
-	// ErrTransactionUserIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key user_id → users.id of table transactions: constraint
-	// transactions_user_id_fkey, user_id.references in the spec.
-	ErrTransactionUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transactions", "transactions_user_id_fkey", "user_id.references")
+	// ErrTransactionUserIDNotFound matches (errors.Is) a write of transactions whose
+	// user_id names no row of users (constraint transactions_user_id_fkey,
+	// user_id.references in the spec).
+	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table transactions: enum labels,
@@ -170,6 +170,7 @@ LIMIT $2`
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
+		Op: "transactions.List", Table: "transactions",
 		First: sqlTransactionsListFirst,
 		After: sqlTransactionsListAfter,
 		Scan:  scanTransaction,
@@ -248,7 +249,7 @@ var copyTransactions = runtime.NewCopier(
 	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
 	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
 	runtime.CopyValue("status", func(n *NewTransaction) any { return &n.Status }),
-	runtime.CopyValue("memo", func(n *NewTransaction) any { return &n.Memo }),
+	runtime.CopyValue("memo", func(n *NewTransaction) any { return n.Memo }),
 	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
 )
 

@@ -6,11 +6,12 @@ package benchdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // User is one row of table users.
@@ -50,14 +51,18 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
+	// (constraint users_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table users: constraint users_email_key, email.unique in the
-	// spec.
+	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
+	// users (constraint users_email_key, email.unique in the spec).
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+
+	// ErrUserReferencedByTransaction matches (errors.Is) a delete or key change of a
+	// row of users that rows of transactions still reference (constraint
+	// transactions_user_id_fkey, transactions.user_id.references in the spec).
+	ErrUserReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths
@@ -157,6 +162,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users",
 		First: sqlUsersListFirst,
 		After: sqlUsersListAfter,
 		Scan:  scanUser,

@@ -13,6 +13,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/templates"
 )
 
@@ -195,20 +196,12 @@ func count(n int, noun string) string {
 func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	v := tableView{Name: t.SQLName, Anchor: t.SQLName, Model: t.Model, Repo: t.Repo, Source: t.Source, Comment: cell(t.Comment)}
 	var opts []string
-	if t.CreatedAt != nil || t.UpdatedAt != nil {
-		opts = append(opts, "timestamps ("+columnList(nonNil(t.CreatedAt, t.UpdatedAt))+")")
-	}
-	if t.DeletedAt != nil {
-		opts = append(opts, "soft delete ("+code(t.DeletedAt.SQLName)+")")
-	}
-	if t.Version != nil {
-		opts = append(opts, "optimistic lock ("+code(t.Version.SQLName)+")")
-	}
-	if t.Audit {
-		opts = append(opts, "audit")
-	}
-	if t.Tenant != nil {
-		opts = append(opts, "tenant ("+code(t.Tenant.SQLName)+")")
+	for _, bh := range t.Behaviours {
+		if len(bh.Columns) == 0 || bh.Kind == ir.BehaviourRules {
+			opts = append(opts, bh.Name)
+			continue
+		}
+		opts = append(opts, bh.Name+" ("+columnList(bh.Columns)+")")
 	}
 	v.Options = inlineList(opts)
 
@@ -262,16 +255,6 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 		v.Queries = append(v.Queries, buildQuery(q))
 	}
 	return v
-}
-
-func nonNil(cols ...*ir.Column) []*ir.Column {
-	var out []*ir.Column
-	for _, c := range cols {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // isUniqueConstraint tells the unique constraint of a `unique: true`
@@ -456,27 +439,22 @@ func pagination(p string) string {
 	return ""
 }
 
-var opText = map[string]string{
-	"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "in", "like": "like", "ilike": "ilike",
-}
-
 // filterText describes a filter: `currency` = @cur (optional).
 func filterText(f *ir.Filter) string {
 	col := code(f.Column.SQLName)
+	op := filterop.Lookup(f.Op)
 	var s string
-	switch f.Op {
-	case "is_null":
-		s = col + " is null"
-	case "not_null":
-		s = col + " is not null"
-	case "between":
-		s = fmt.Sprintf("%s between @%s_from and @%s_to", col, f.Param, f.Param)
+	switch op.Shape {
+	case filterop.NoValue:
+		s = col + " " + op.Docs
+	case filterop.Range:
+		s = fmt.Sprintf("%s %s @%s_from and @%s_to", col, op.Docs, f.Param, f.Param)
 	default:
 		rhs := "@" + f.Param
 		if f.HasValue {
 			rhs = code(f.Value)
 		}
-		s = col + " " + opText[f.Op] + " " + rhs
+		s = col + " " + op.Docs + " " + rhs
 	}
 	if f.Optional {
 		s += " (optional)"

@@ -2,21 +2,15 @@ package docs_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/docs"
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden pages under testdata")
 
 func build(t *testing.T, name string) *ir.Package {
 	t.Helper()
@@ -29,36 +23,6 @@ func build(t *testing.T, name string) *ir.Package {
 		t.Fatal(err)
 	}
 	return pkg
-}
-
-// TestGolden compares the page of two golden cases with the expected
-// one. Run `go test ./generator/docs -update` to rewrite them.
-func TestGolden(t *testing.T) {
-	for _, name := range []string{"queries_raw", "relations"} {
-		t.Run(name, func(t *testing.T) {
-			files, err := docs.Generate(build(t, name), "docs/db")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(files) != 1 || !strings.HasPrefix(files[0].Path, "docs/db/") || !strings.HasSuffix(files[0].Path, ".md") {
-				t.Fatalf("files = %v", files)
-			}
-			golden := filepath.Join("testdata", name+".md")
-			if *update {
-				if err := os.WriteFile(golden, files[0].Data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), string(files[0].Data)); diff != "" {
-				t.Errorf("%s (-want +got); run go test ./generator/docs -update if intended:\n%s", golden, diff)
-			}
-		})
-	}
 }
 
 // TestComplete checks on the 33-table case that the page has every

@@ -89,7 +89,43 @@ func renderFile(pkg *ir.Package, name string, f *jen.File) (File, error) {
 	if err := f.Render(&buf); err != nil {
 		return File{}, fmt.Errorf("render %s: %w", pkg.Path(name), err)
 	}
-	return File{Path: pkg.Path(name), Data: buf.Bytes()}, nil
+	return File{Path: pkg.Path(name), Data: groupImports(buf.Bytes())}, nil
+}
+
+// groupImports puts the standard library's imports of a formatted Go
+// file in a group of their own before the others, as goimports does
+// (jennifer writes one sorted block).
+func groupImports(src []byte) []byte {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src
+	}
+	start += len("\nimport (\n")
+	end := bytes.Index(src[start:], []byte("\n)\n"))
+	if end < 0 {
+		return src
+	}
+	end += start + 1
+	var std, other []string
+	for _, line := range strings.Split(string(src[start:end-1]), "\n") {
+		if line == "" {
+			continue
+		}
+		path := line[strings.IndexByte(line, '"')+1:]
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	block := strings.Join(std, "\n") + "\n\n" + strings.Join(other, "\n") + "\n"
+	out := make([]byte, 0, len(src)+1)
+	out = append(out, src[:start]...)
+	out = append(out, block...)
+	return append(out, src[end:]...)
 }
 
 // newFile starts a Go file of the package with the generated-code header.
@@ -136,6 +172,10 @@ func typeCode(g ir.GoType) *jen.Statement {
 		s.Qual(g.Path, g.Name)
 	default:
 		s.Id(g.Name)
+	}
+	if g.ArgName != "" {
+		// A generic type's argument: pgtype.Range[int32].
+		s.Types(typeCode(ir.GoType{Path: g.ArgPath, Name: g.ArgName}))
 	}
 	return s
 }
@@ -215,6 +255,17 @@ func wrapErr(t *ir.Table, method string) *jen.Statement {
 // wrapErrOf is wrapErr of another error expression.
 func wrapErrOf(t *ir.Table, method string, err jen.Code) *jen.Statement {
 	return jen.Id("wrapErr").Call(err, jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))
+}
+
+// pageFields are the fields of a runtime.Keyset or runtime.Offset that
+// name the method, on one line: its op and table, and the tenant of the
+// call when the method is scoped to one.
+func pageFields(t *ir.Table, method string, scoped bool) jen.Code {
+	kv := []jen.Code{field("Op", jen.Lit(t.Op+"."+method)), field("Table", jen.Lit(t.SQLName))}
+	if scoped {
+		kv = append(kv, field("Tenant", jen.Id("tenant")))
+	}
+	return jen.Custom(jen.Options{Separator: ", "}, kv...)
 }
 
 // inline renders a block on one line, for short function literals:

@@ -66,8 +66,14 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 				jen.Func().Params(row()).Op("*").Qual(ir.PathRuntime, "Opt").Types(typeCode(c.Go)).Add(inline(jen.Return(jen.Op("&").Id("n").Dot(c.Field))))))
 			continue
 		}
+		// A pointer field goes as it is (nil is NULL); any other as a
+		// pointer to it. Neither boxes a value per row.
+		val := jen.Op("&").Id("n").Dot(c.Field)
+		if c.Go.Ptr {
+			val = jen.Id("n").Dot(c.Field)
+		}
 		args = append(args, jen.Qual(ir.PathRuntime, "CopyValue").Call(jen.Lit(c.SQLName),
-			jen.Func().Params(row()).Any().Add(inline(jen.Return(jen.Op("&").Id("n").Dot(c.Field))))))
+			jen.Func().Params(row()).Any().Add(inline(jen.Return(val)))))
 	}
 	comment(f, fmt.Sprintf("%s sends rows of %s to table %s with COPY, reading each value in place.", bs.Copier, t.NewType, t.SQLName))
 	f.Var().Id(bs.Copier).Op("=").Qual(ir.PathRuntime, "NewCopier").Add(multi(args...))

@@ -8,6 +8,13 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
+// behaviourMethods emit the repository methods a behaviour adds
+// (ir.Behaviour.Methods), by kind; each lives in the behaviour's file.
+var behaviourMethods = map[ir.BehaviourKind]func(*jen.File, *ir.Table){
+	ir.BehaviourSoftDelete: genSoftDelete,
+	ir.BehaviourAudit:      genAuditTrail,
+}
+
 // needsTenant reports whether running any of ss needs the context's
 // tenant.
 func needsTenant(ss ...ir.Statement) bool {
@@ -99,64 +106,35 @@ func genStatement(f *jen.File, s ir.Statement) {
 	}
 }
 
-// genAuditTrail emits AuditTrail on the repository of an audited table.
-func genAuditTrail(f *jen.File, t *ir.Table) {
-	s := t.SQL.AuditTrail
-	if s.Const == "" {
-		return
-	}
-	genStatement(f, s)
-	pre, scoped := prelude(t, "AuditTrail", "", []ir.Statement{s}, returnsNil)
-	doc := fmt.Sprintf("AuditTrail returns the rows of %s that record the row of table %s with %s, oldest first: "+
-		"every write that changed it, with its action, actor, time and transaction, and the row before and after. "+
-		"The row need not exist any more; a key that was never written has an empty trail.", ir.AuditTable, t.SQLName, pkDesc(t))
-	if t.Tenant != nil {
-		doc += " Only rows of the context's tenant are read: the trail of another tenant's row is empty."
-	}
-	entry := jen.Qual(ir.PathRuntime, "AuditEntry")
-	method(f, t, "AuditTrail", doc).
-		Params(pkParams(t)...).Params(jen.Index().Add(entry), jen.Error()).
-		Block(append(pre, collectWith(t, "AuditTrail", "rows", dbOf(scoped).Dot("Query").Call(callArgs(s, pkArgs(t))...),
-			jen.Qual(ir.PathRuntime, "ScanAuditEntry"), nil)...)...)
-	f.Line()
-}
-
-// genWithDeleted emits WithDeleted and pick on a repository that can read
-// soft-deleted rows.
-func genWithDeleted(f *jen.File, t *ir.Table) {
-	if !t.ReadsDeleted {
-		return
-	}
-	comment(f, fmt.Sprintf("WithDeleted returns a view of the repository whose reads (FindByID, FindAll, Stream, List, "+
-		"Count, FindByIDs and the relation methods) include soft-deleted rows. Writes are unchanged: Update and Delete "+
-		"still see live rows only; use Restore to bring a deleted row back. The spec's queries follow their "+
-		"include_deleted option instead."))
-	f.Func().Params(jen.Id("r").Op("*").Id(t.Repo)).Id("WithDeleted").Params().Op("*").Id(t.Repo).Block(
-		jen.Return(jen.Op("&").Id(t.Repo).Values(jen.Dict{jen.Id("db"): jen.Id("r").Dot("db"), jen.Id("withDeleted"): jen.True()})),
-	)
-	f.Line()
-	comment(f, "pick returns live, the statement reading live rows, or all when r is a WithDeleted view.")
-	f.Func().Params(jen.Id("r").Op("*").Id(t.Repo)).Id("pick").Params(jen.List(jen.Id("live"), jen.Id("all")).String()).String().Block(
-		jen.If(jen.Id("r").Dot("withDeleted")).Block(jen.Return(jen.Id("all"))),
-		jen.Return(jen.Id("live")),
-	)
-	f.Line()
-}
-
-// genSentinels emits the sentinel of every named constraint of t.
+// genSentinels emits the sentinel of every named constraint of t, and
+// the sentinels of the foreign keys that refuse to delete or re-key its
+// rows while they are referenced.
 func genSentinels(f *jen.File, t *ir.Table) {
-	if len(t.Constraints) == 0 {
+	all := append(t.Constraints[:len(t.Constraints):len(t.Constraints)], t.Referenced...)
+	if len(all) == 0 {
 		return
 	}
 	f.Var().DefsFunc(func(g *jen.Group) {
-		for i, k := range t.Constraints {
+		for i, k := range all {
 			if i > 0 {
 				g.Line()
 			}
-			comment(g, fmt.Sprintf("%s matches, with errors.Is, the errors that violate %s of table %s: constraint %s, "+
-				"%s in the spec.", k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
-			g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
-				jen.Qual(ir.PathRuntime, constraintKinds[k.Kind]), jen.Lit(t.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName))
+			args := []jen.Code{jen.Lit(k.Table.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName)}
+			switch {
+			case k.Referenced:
+				comment(g, fmt.Sprintf("%s matches (errors.Is) a delete or key change of a row of %s that rows of %s "+
+					"still reference (constraint %s, %s.%s in the spec).", k.Sentinel, t.SQLName, k.Table.SQLName, k.SQLName, k.Table.SQLName, k.SpecName))
+				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKReferenced"))...)
+			case k.Kind == ir.ForeignKeyConstraint:
+				comment(g, fmt.Sprintf("%s matches (errors.Is) a write of %s whose %s names no row of %s (constraint %s, "+
+					"%s in the spec).", k.Sentinel, t.SQLName, k.Column.SQLName, k.Column.References.Table.SQLName, k.SQLName, k.SpecName))
+				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKMissing"))...)
+			default:
+				comment(g, fmt.Sprintf("%s matches (errors.Is) a violation of %s of %s (constraint %s, %s in the spec).",
+					k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
+				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
+					append([]jen.Code{jen.Qual(ir.PathRuntime, constraintKinds[k.Kind])}, args...)...)
+			}
 		}
 	})
 	f.Line()
@@ -344,7 +322,7 @@ func rulesValue(c *ir.Column) jen.Code {
 	var kv []jen.Code
 	var kind *jen.Statement
 	switch {
-	case c.Type.Name == "numeric":
+	case isDecimal(c):
 		kind = jen.Qual(ir.PathRuntime, "DecimalRules")
 	case isNumber(c):
 		kind = jen.Qual(ir.PathRuntime, "NumberRules").Types(typeCode(c.Go.Elem()))
@@ -373,7 +351,7 @@ func rulesValue(c *ir.Column) jen.Code {
 			if r.Kind == ir.RuleMax {
 				name = "Max"
 			}
-			if c.Type.Name == "numeric" {
+			if isDecimal(c) {
 				kv = append(kv, field(name, jen.Qual(ir.PathRuntime, "DecimalBound").Call(jen.Lit(r.Bound))))
 			} else {
 				kv = append(kv, field(name, jen.Op(r.Bound)))
@@ -386,40 +364,27 @@ func rulesValue(c *ir.Column) jen.Code {
 
 // isNumber reports whether c holds integers or floating point numbers.
 func isNumber(c *ir.Column) bool {
-	switch c.Type.Name {
-	case "smallint", "integer", "bigint", "real", "double precision":
-		return c.Type.ArrayDims == 0 && c.Type.Enum == nil
-	}
-	return false
+	b := c.Type.Base
+	return c.Type.ArrayDims == 0 && b != nil && (b.Int != nil || b.FloatBits > 0)
+}
+
+// isDecimal reports whether c holds decimal.Decimal values (numeric).
+func isDecimal(c *ir.Column) bool {
+	return c.Type.ArrayDims == 0 && c.Type.Base != nil && c.Type.Base.Decimal
 }
 
 // behaviourDoc describes, for the repository's doc comment, what the
-// table's options do to its methods.
+// table's behaviours do to its methods.
 func behaviourDoc(t *ir.Table) string {
 	var parts []string
-	if t.Tenant != nil {
-		parts = append(parts, fmt.Sprintf("Every method is scoped to the tenant of its context (runtime.WithTenant): "+
-			"it reads and writes only rows whose %s is that tenant, Create stamps it, and a call without a tenant "+
-			"fails with a validation error before any SQL. Each statement also sets the %s setting for the "+
-			"row-level security policy of the table.", t.Tenant.SQLName, ir.TenantPolicy))
-	}
-	if t.DeletedAt != nil {
-		parts = append(parts, fmt.Sprintf("Delete sets %s instead of removing the row (HardDelete removes it, Restore "+
-			"clears it), and every read leaves deleted rows out unless it runs on WithDeleted.", t.DeletedAt.SQLName))
-	}
-	if t.Version != nil {
-		parts = append(parts, fmt.Sprintf("Update and Delete take the %s the caller read and fail with a conflict "+
-			"(runtime.ErrStaleVersion) when the row has changed since; every write increments it.", t.Version.SQLName))
-	}
-	if t.Audit {
-		parts = append(parts, fmt.Sprintf("Every write also records each row it changes in %s, in the same statement, "+
-			"with the actor of its context (runtime.WithActor); AuditTrail reads a row's records back.", ir.AuditTable))
+	for _, bh := range t.Behaviours {
+		if bh.Doc != "" {
+			parts = append(parts, bh.Doc)
+		}
 	}
 	return strings.Join(parts, " ")
 }
 
 // isChar reports whether c is a char(n) column, whose trailing spaces do
 // not count.
-func isChar(c *ir.Column) bool {
-	return c.Type.Name == "char" && c.Type.ArrayDims == 0 && c.Type.Enum == nil
-}
+func isChar(c *ir.Column) bool { return c.Type.IsChar() }

@@ -386,7 +386,8 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 	case q.Paginate == "offset":
 		body = append(body,
 			jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "OffsetPage").Call(jen.Id("ctx"), db, jen.Id("page"),
-				c.sql(mainStmt), c.argSlice(), jen.Id(q.Result.Scan)),
+				literal(jen.Qual(ir.PathRuntime, "Offset").Types(jen.Id(q.Result.Name)), pageFields(t, q.Name, q.Scoped),
+					field("SQL", c.sql(mainStmt)), field("Args", c.argSlice()), field("Scan", jen.Id(q.Result.Scan)))),
 			jen.Return(jen.Id("pg"), wrapErr(t, q.Name)),
 		)
 	case q.Returns == "one":
@@ -441,7 +442,7 @@ func keysetBody(q *ir.Query, c queryCall) []jen.Code {
 		cursor = append(cursor, jen.Op("&").Id(k))
 		keys = append(keys, jen.Id("v").Dot(col.Field))
 	}
-	kv := []jen.Code{field("First", c.sql(mainStmt)), field("After", c.sql(afterStmt))}
+	kv := []jen.Code{pageFields(q.Table, q.Name, q.Scoped), field("First", c.sql(mainStmt)), field("After", c.sql(afterStmt))}
 	if q.Arrays || len(c.argList()) > 0 {
 		kv = append(kv, field("Args", c.argSlice()))
 	}

@@ -28,9 +28,12 @@ func genTable(f *jen.File, t *ir.Table) {
 	genList(f, t)
 	genUpdate(f, t)
 	genDelete(f, t)
-	genSoftDelete(f, t)
 	genCount(f, t)
-	genAuditTrail(f, t)
+	for _, bh := range t.Behaviours {
+		if gen := behaviourMethods[bh.Kind]; gen != nil {
+			gen(f, t)
+		}
+	}
 	genBatch(f, t)
 	genRelations(f, t)
 	for _, q := range t.Queries {
@@ -351,6 +354,7 @@ func genList(f *jen.File, t *ir.Table) {
 		keys = append(keys, jen.Id("v").Dot(c.Field))
 	}
 	kv := []jen.Code{
+		pageFields(t, "List", scoped),
 		field("First", stmtExpr(first)),
 		field("After", stmtExpr(after)),
 	}
@@ -472,24 +476,6 @@ func genDelete(f *jen.File, t *ir.Table) {
 }
 
 // genSoftDelete emits HardDelete and Restore of a soft-delete table.
-func genSoftDelete(f *jen.File, t *ir.Table) {
-	if t.DeletedAt == nil {
-		return
-	}
-	genStatement(f, t.SQL.HardDelete)
-	method(f, t, "HardDelete", fmt.Sprintf("HardDelete removes the row of table %s with %s from the table, "+
-		"deleted or not, and reports whether there was one.", t.SQLName, pkDesc(t))).
-		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
-		Block(execCount(t, "HardDelete", t.SQL.HardDelete, pkArgs(t), false)...)
-	f.Line()
-	genStatement(f, t.SQL.Restore)
-	method(f, t, "Restore", fmt.Sprintf("Restore brings back the soft-deleted row of table %s with %s (it clears "+
-		"%s) and reports whether a deleted row was restored.", t.SQLName, pkDesc(t), t.DeletedAt.SQLName)).
-		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
-		Block(execCount(t, "Restore", t.SQL.Restore, pkArgs(t), false)...)
-	f.Line()
-}
-
 func genCount(f *jen.File, t *ir.Table) {
 	s := t.SQL.Count
 	genStatement(f, s)

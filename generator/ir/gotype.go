@@ -1,19 +1,24 @@
 package ir
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
+)
 
 // Import paths of the packages generated code uses. Emitters refer to them
-// through these constants only.
+// through these constants only; the column types' come from their rows
+// (package pgtypes).
 const (
 	PathRuntime = "github.com/cpcgen/cpcgen/runtime"
-	PathUUID    = "github.com/google/uuid"
-	PathDecimal = "github.com/shopspring/decimal"
+	PathUUID    = pgtypes.PathUUID
+	PathDecimal = pgtypes.PathDecimal
 	PathPgx     = "github.com/jackc/pgx/v5"
 	PathPgconn  = "github.com/jackc/pgx/v5/pgconn"
-	PathPgtype  = "github.com/jackc/pgx/v5/pgtype"
-	PathTime    = "time"
-	PathJSON    = "encoding/json"
-	PathNetip   = "net/netip"
+	PathPgtype  = pgtypes.PathPgtype
+	PathTime    = pgtypes.PathTime
+	PathJSON    = pgtypes.PathJSON
+	PathNetip   = pgtypes.PathNetip
 	PathContext = "context"
 	PathIter    = "iter"
 	PathErrors  = "errors"
@@ -52,14 +57,29 @@ type GoType struct {
 	Path string
 	// Name is the type name: string, UUID, Decimal, Currency.
 	Name string
+	// ArgPath and ArgName name the type argument of a generic type
+	// (pgtype.Range[int32]); ArgName is "" for other types.
+	ArgPath string
+	ArgName string
 	// Slice makes it []Name; Ptr makes it *Name (or *[]Name).
 	Slice bool
 	Ptr   bool
+	// NilIsNull is set when nil of Name already stands for NULL
+	// (json.RawMessage, []byte), so a nullable column needs no pointer.
+	NilIsNull bool
 }
 
-// String writes the type as Go source: *[]uuid.UUID, Currency. Imported
-// types are qualified by their package's name (the last element of the
-// import path, without a major-version suffix or a "go-" prefix).
+// GoTypeOf returns the Go type of a value of the base type row (a
+// non-null scalar).
+func GoTypeOf(row *pgtypes.Type) GoType {
+	g := row.Go
+	return GoType{Path: g.Path, Name: g.Name, ArgPath: g.ArgPath, ArgName: g.ArgName, NilIsNull: row.NilIsNull}
+}
+
+// String writes the type as Go source: *[]uuid.UUID, Currency,
+// pgtype.Range[int32]. Imported types are qualified by their package's
+// name (the last element of the import path, without a major-version
+// suffix or a "go-" prefix).
 func (t GoType) String() string {
 	s := ""
 	if t.Ptr {
@@ -71,7 +91,15 @@ func (t GoType) String() string {
 	if t.Path != "" {
 		s += packageName(t.Path) + "."
 	}
-	return s + t.Name
+	s += t.Name
+	if t.ArgName != "" {
+		s += "["
+		if t.ArgPath != "" {
+			s += packageName(t.ArgPath) + "."
+		}
+		s += t.ArgName + "]"
+	}
+	return s
 }
 
 // packageName guesses a package's name from its import path:
@@ -97,5 +125,5 @@ func (t GoType) Elem() GoType {
 // IsSliceLike reports whether values of t are slices, whose nil already
 // stands for NULL, so a nullable column needs no pointer.
 func (t GoType) IsSliceLike() bool {
-	return t.Slice || t.Name == "[]byte" || t.Name == "RawMessage" && t.Path == PathJSON
+	return t.Slice || t.NilIsNull
 }

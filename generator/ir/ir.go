@@ -1,32 +1,17 @@
 package ir
 
 import (
+	"github.com/cpcgen/cpcgen/internal/srcpos"
 	"strconv"
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
-// Pos is a position in a spec file: the file's path relative to the
-// project root (slash-separated), and a 1-based line and column. The
-// zero Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether p names a place in a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-// String formats p as file:line:col (or file alone when the line is
-// unknown).
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
+// Pos is a position in a spec file (see srcpos.Pos); the zero Pos means
+// "no position".
+type Pos = srcpos.Pos
 
 // Package is the IR of one generated Go package: everything the emitters
 // read. Names are computed once, here; slices keep spec order.
@@ -171,10 +156,18 @@ type Table struct {
 	// Validates is set when Validate checks anything: the repository then
 	// calls it before every write.
 	Validates bool
+	// Behaviours are the table's behaviours (tenant:, soft_delete:,
+	// optimistic_lock:, timestamps:, audit:, rules, distributed_by:), in
+	// the order their conditions and SET items enter its statements.
+	Behaviours []*Behaviour
 	// Constraints are the table's named constraints in schema order: the
 	// primary key, unique columns, unique indexes, checks (column checks
 	// and rule checks in column order, then table checks), foreign keys.
 	Constraints []*Constraint
+	// Referenced are the sentinels, declared with this table, of the
+	// foreign keys of other tables (or its own) that refuse to delete or
+	// re-key one of its rows while rows still reference it.
+	Referenced []*Constraint
 	// Checks are the CHECK constraints among Constraints, in order.
 	Checks []*Constraint
 	// SQL holds the statements of the CRUD methods.
@@ -208,6 +201,50 @@ type Table struct {
 	// migration hint; "" when not given.
 	RenamedFrom string
 	Pos         Pos
+}
+
+// Has reports whether the table has the behaviour of kind k.
+func (t *Table) Has(k BehaviourKind) bool { return t.Behaviour(k) != nil }
+
+// Behaviour returns the table's behaviour of kind k, or nil.
+func (t *Table) Behaviour(k BehaviourKind) *Behaviour {
+	for _, b := range t.Behaviours {
+		if b.Kind == k {
+			return b
+		}
+	}
+	return nil
+}
+
+// BehaviourKind names a table behaviour by its spec key.
+type BehaviourKind string
+
+// The table behaviours.
+const (
+	BehaviourTenant         BehaviourKind = "tenant"
+	BehaviourSoftDelete     BehaviourKind = "soft_delete"
+	BehaviourOptimisticLock BehaviourKind = "optimistic_lock"
+	BehaviourTimestamps     BehaviourKind = "timestamps"
+	BehaviourAudit          BehaviourKind = "audit"
+	BehaviourRules          BehaviourKind = "rules"
+	BehaviourDistribution   BehaviourKind = "distributed_by"
+)
+
+// Behaviour is one behaviour of a table, as the emitters see it: what it
+// is called, which columns it owns, what the repository's doc and the
+// docs page say about it, and the repository methods it adds (their
+// emitters are registered by kind in the Go emitter).
+type Behaviour struct {
+	Kind BehaviourKind
+	// Columns are the columns the behaviour manages or reads, or none.
+	Columns []*Column
+	// Name names it in docs: "soft delete".
+	Name string
+	// Doc is what it does to the repository's methods, in sentences, for
+	// the repository's doc comment; "" when it changes nothing there.
+	Doc string
+	// Methods are the repository methods it adds.
+	Methods []string
 }
 
 // Column returns the table's column with the given SQL name, or nil.
@@ -320,12 +357,18 @@ const (
 type Constraint struct {
 	Kind  ConstraintKind
 	Table *Table
+	// Column is a foreign key's referencing column.
+	Column *Column
 	// SQLName is the constraint's (or unique index's) name in the
 	// database; SpecName how the spec names it (see runtime.DbError).
 	SQLName  string
 	SpecName string
 	// Sentinel is the Go variable: ErrUserEmailTaken.
 	Sentinel string
+	// Referenced marks a foreign key's second sentinel: the referenced
+	// row's delete or re-key refused (runtime.FKReferenced), where the
+	// first is the referencing row's write refused (runtime.FKMissing).
+	Referenced bool
 	// Doc describes what violates it, for the variable's doc comment.
 	Doc string
 	// Expr is the expression of a check.
@@ -846,6 +889,10 @@ type Type struct {
 	ArrayDims int
 	// Enum is the enum the type names, or nil.
 	Enum *Enum
+	// Base is the row of the built-in type Name names (its element type
+	// for an array): every fact about the type, so that emitters never
+	// switch on names. It is nil exactly when Enum is set.
+	Base *pgtypes.Type
 }
 
 // Elem returns the type of one element of an array type (t itself for a
@@ -857,7 +904,7 @@ func (t Type) Elem() Type {
 
 // IsChar reports whether t is char(n), whose values PostgreSQL pads with
 // spaces to n characters.
-func (t Type) IsChar() bool { return t.Name == "char" && t.ArrayDims == 0 && t.Enum == nil }
+func (t Type) IsChar() bool { return t.ArrayDims == 0 && t.Base != nil && t.Base.Padded }
 
 // IsEnumArray reports whether t is an array of an enum: pgx knows no
 // codec for those, so generated SQL moves them as text[].

@@ -8,9 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
 // SnapshotFile is the file beside the migrations that holds the schema
@@ -72,8 +71,6 @@ type Dir struct {
 	data map[string][]byte
 }
 
-var versionRE = regexp.MustCompile(`^[VU]?([0-9]+)`)
-
 // ReadDir reads the migrations directory rel (relative to root). A
 // directory that does not exist reads as empty.
 func ReadDir(root, rel, format string) (*Dir, error) {
@@ -115,10 +112,8 @@ func readDir(root, rel, format string, tolerant bool) (*Dir, error) {
 			}
 			d.data[name] = data
 			d.Files = append(d.Files, name)
-			if m := versionRE.FindStringSubmatch(name); m != nil {
-				if v, err := strconv.ParseInt(m[1], 10, 64); err == nil && v > d.LastVersion {
-					d.LastVersion = v
-				}
+			if v, ok := runmigrate.VersionOf(name); ok && v > d.LastVersion {
+				d.LastVersion = v
 			}
 		case name == SnapshotFile:
 			data, err := os.ReadFile(filepath.Join(d.Path, name))

@@ -44,9 +44,10 @@
 // column the running code reads is deferred; the snapshot keeps each as
 // a Pending contract, which a later diff with Options.Contract runs.
 //
-// Files are rendered in the layouts of golang-migrate, goose, Flyway,
-// dbmate and Atlas (the formats table of render.go), numbered 000001,
-// 000002, … ; changes without a reverse (an enum value added) are named
-// at the top of the down part. Rebase renumbers the migrations a merge
+// Files are rendered in the layout of the project's format, a row of the
+// runner's table (runtime/migrate.Formats: golang-migrate, goose, Flyway,
+// dbmate, Atlas), so that what is written is what the runner reads;
+// they are numbered 000001, 000002, … ; changes without a reverse (an
+// enum value added) are named at the top of the down part. Rebase renumbers the migrations a merge
 // brought in after the others when two branches wrote the same version.
 package migration

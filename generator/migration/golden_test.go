@@ -21,7 +21,7 @@ import (
 	"github.com/cpcgen/cpcgen/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected files under testdata/migrations")
+var update = flag.Bool("update", false, "rewrite the expected files under testdata/migrations (go test ./generator -update does, with every other golden)")
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
@@ -197,6 +197,22 @@ func loadCase(t *testing.T, dir string) goldenCase {
 	return c
 }
 
+// TestEveryFormatHasAGolden checks that the files of every format but the
+// default one (which every other case uses) are a golden case,
+// testdata/migrations/format_<name>.
+func TestEveryFormatHasAGolden(t *testing.T) {
+	for _, f := range migrate.Formats {
+		if f.Name == migrate.DefaultFormat {
+			continue
+		}
+		dir := filepath.Join("..", "..", "testdata", "migrations", "format_"+strings.ReplaceAll(f.Name, "-", "_"))
+		c := loadCase(t, dir)
+		if c.format != f.Name {
+			t.Errorf("format %s: %s has no flags file naming it (format %s)", f.Name, dir, f.Name)
+		}
+	}
+}
+
 // TestGoldenDiffs plans the migration from each case's before spec to
 // its after spec, compares the files and the report with want/, and then
 // proves the files on PostgreSQL: the ups give the after schema (or, when
@@ -256,7 +272,7 @@ func TestGoldenDiffs(t *testing.T) {
 				want[e.Name()] = string(data)
 			}
 			if d := cmp.Diff(want, got); d != "" {
-				t.Errorf("output differs (-want +got); run `go test ./generator/migration -update` if intended:\n%s", d)
+				t.Errorf("output differs (-want +got); run `go test ./generator -update` if intended:\n%s", d)
 			}
 			if res.Blocked || res.Planned.Empty() && len(res.Pending) == 0 {
 				return
@@ -292,7 +308,7 @@ func TestGoldenDiffs(t *testing.T) {
 			} else {
 				assertSchema(t, db, p.build(), nil)
 			}
-			if c.format == "atlas" {
+			if !migrate.LookupFormat(c.format).HasDown() {
 				return
 			}
 			if contract != nil {

@@ -5,13 +5,13 @@ import (
 	"path"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
 // DirMigration is one version of a migrations directory as its file
@@ -29,9 +29,6 @@ type DirMigration struct {
 }
 
 var (
-	pairedRE = regexp.MustCompile(`^([0-9]+)_?(.*)\.(up|down)\.sql$`)
-	flywayRE = regexp.MustCompile(`^([VU])([0-9]+)(?:__(.*))?\.sql$`)
-	singleRE = regexp.MustCompile(`^([0-9]+)(?:_(.*))?\.sql$`)
 	groupRE  = regexp.MustCompile(`(?m)^-- cpcgen: note: step [0-9]+ of [0-9]+ of migration ([A-Za-z0-9_]+):`)
 	headerRE = regexp.MustCompile(`(?m)^-- Migration ([0-9]+) `)
 )
@@ -82,29 +79,14 @@ func isUpFile(name string) bool {
 }
 
 // fileVersion reads the version and the name of a migration file, as
-// the directory's format names them.
+// the directory's format (a row of the runner's table) names them.
 func (d *Dir) fileVersion(file string) (int64, string, bool) {
-	var m []string
-	var ver, name string
-	switch d.Format {
-	case "golang-migrate":
-		if m = pairedRE.FindStringSubmatch(file); m != nil {
-			ver, name = m[1], m[2]
-		}
-	case "flyway":
-		if m = flywayRE.FindStringSubmatch(file); m != nil {
-			ver, name = m[2], m[3]
-		}
-	default:
-		if m = singleRE.FindStringSubmatch(file); m != nil {
-			ver, name = m[1], m[2]
-		}
-	}
-	if m == nil {
+	f := runmigrate.LookupFormat(d.Format)
+	if f == nil {
 		return 0, "", false
 	}
-	v, err := strconv.ParseInt(ver, 10, 64)
-	return v, name, err == nil
+	v, name, _, ok := f.ParseName(file)
+	return v, name, ok
 }
 
 // Duplicates returns the groups of migrations that share a version, each
@@ -324,19 +306,15 @@ func rebaseSelection(ms []*DirMigration, dups [][]*DirMigration, opts RebaseOpti
 // renumberName gives a migration file the version v, in the format's
 // spelling.
 func renumberName(format, file string, v int64) string {
-	ver := fmt.Sprintf("%06d", v)
-	if format == "flyway" {
-		if m := flywayRE.FindStringSubmatchIndex(file); m != nil {
-			return file[:m[4]] + ver + file[m[5]:]
-		}
+	f := runmigrate.LookupFormat(format)
+	if f == nil {
+		return file
 	}
-	if m := singleRE.FindStringSubmatchIndex(file); m != nil {
-		return ver + file[m[3]:]
+	_, name, down, ok := f.ParseName(file)
+	if !ok {
+		return file
 	}
-	if m := pairedRE.FindStringSubmatchIndex(file); m != nil {
-		return ver + file[m[3]:]
-	}
-	return file
+	return f.FileName(fmt.Sprintf("%06d", v), name, down)
 }
 
 // rebaseSnapshot returns the snapshot after the renumbering: the merged

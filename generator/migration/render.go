@@ -4,69 +4,23 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
-// fileFormat is how one migration format lays out a migration: the
-// names of its files, where the down part goes, and the format's own
-// directives. The layouts are those of Atlas's formatters for each tool
-// (ariga.io/atlas/sql/sqltool), with cpcgen's sequence number as the
-// version.
-type fileFormat struct {
-	// up and down name the files of a version; down is "" when the down
-	// part shares the up file (sections) or the format has none.
-	up, down func(version, name string) string
-	// upMarker and downMarker start the sections of a single-file
-	// format; noTxUpMarker and noTxDownMarker replace them in a file that
-	// runs outside a transaction (dbmate's transaction:false).
-	upMarker, downMarker         string
-	noTxUpMarker, noTxDownMarker string
-	// noTxLines are the format's own lines, after cpcgen's, that make a
-	// file run outside a transaction; noTxTop ones go first in the file.
-	noTxLines []string
-	noTxTop   []string
-	// hasDown is false for Atlas's up-only files.
-	hasDown bool
-	// capitalize writes comments with an upper-case first letter, as
-	// Atlas's own formatter does.
-	capitalize bool
-	// blocks wraps a statement holding semicolons (a function body) in
-	// goose's StatementBegin and StatementEnd lines.
-	blocks bool
-}
-
-// formats are the migration formats cpcgen writes, by name.
-var formats = map[string]*fileFormat{
-	"golang-migrate": {
-		up:      func(v, n string) string { return v + "_" + n + ".up.sql" },
-		down:    func(v, n string) string { return v + "_" + n + ".down.sql" },
-		hasDown: true,
-	},
-	"goose": {
-		up:         func(v, n string) string { return v + "_" + n + ".sql" },
-		upMarker:   "-- +goose Up\n",
-		downMarker: "-- +goose Down\n",
-		noTxLines:  []string{"-- +goose NO TRANSACTION"},
-		hasDown:    true,
-		blocks:     true,
-	},
-	"flyway": {
-		up:      func(v, n string) string { return "V" + v + "__" + n + ".sql" },
-		down:    func(v, n string) string { return "U" + v + "__" + n + ".sql" },
-		hasDown: true,
-	},
-	"dbmate": {
-		up:             func(v, n string) string { return v + "_" + n + ".sql" },
-		upMarker:       "-- migrate:up\n",
-		downMarker:     "-- migrate:down\n",
-		noTxUpMarker:   "-- migrate:up transaction:false\n",
-		noTxDownMarker: "-- migrate:down transaction:false\n",
-		hasDown:        true,
-	},
-	"atlas": {
-		up:         func(v, n string) string { return v + "_" + n + ".sql" },
-		noTxTop:    []string{"-- atlas:txmode none"},
-		capitalize: true,
-	},
+// writerExtras is what the writer adds to a format of the runner's table
+// (runtime/migrate.Formats) for the files of lock-safe plans, where the
+// format's own tool needs it: the tool's directive that runs a file
+// outside a transaction, after cpcgen's (top: at the very start of the
+// file, as Atlas wants its directives), and goose's StatementBegin and
+// StatementEnd around a statement holding semicolons (a function body).
+var writerExtras = map[string]struct {
+	directive string
+	top       bool
+	blocks    bool
+}{
+	runmigrate.FormatGoose: {directive: "-- +goose NO TRANSACTION", blocks: true},
+	runmigrate.FormatAtlas: {directive: "-- atlas:txmode none", top: true},
 }
 
 // renderedFile is one file of a new migration.
@@ -77,16 +31,18 @@ type renderedFile struct {
 	Up bool
 }
 
-// noTransaction is the runner's directive (runtime/migrate.NoTransaction).
-const noTransaction = "-- cpcgen:no-transaction"
-
-// render writes the steps of one migration as files in the given
-// format. Each step is a version of its own, numbered from first.
+// render writes the steps of one migration as files in the given format
+// (a row of runtime/migrate's Formats, which the runner reads them by).
+// Each step is a version of its own, numbered from first: each change's
+// comment line and statement, the down part the reverse statements in
+// reverse order, in the format's files and sections, after cpcgen's
+// header; the changes the down part cannot undo are noted at its start.
 func render(format string, first int64, name string, steps []*step) ([]renderedFile, error) {
-	f, ok := formats[format]
-	if !ok {
-		return nil, fmt.Errorf("unknown migrations format %q; use golang-migrate, goose, flyway, dbmate or atlas", format)
+	f := runmigrate.LookupFormat(format)
+	if f == nil {
+		return nil, fmt.Errorf("unknown migrations format %q; use %s", format, strings.Join(runmigrate.FormatNames(), ", "))
 	}
+	extra := writerExtras[format]
 	var out []renderedFile
 	for i, s := range steps {
 		version := fmt.Sprintf("%06d", first+int64(i))
@@ -105,41 +61,39 @@ func render(format string, first int64, name string, steps []*step) ([]renderedF
 		if notes.Len() > 0 {
 			notes.WriteString("\n")
 		}
-		up, down := f.body(s.Changes)
-		if down == "" && f.hasDown && notes.Len() == 0 && len(steps) > 1 {
+		up, down := body(f, extra.blocks, s.Changes)
+		if down == "" && f.HasDown() && notes.Len() == 0 && len(steps) > 1 {
 			down = "-- cpcgen: note: nothing to undo in this step\n"
 		}
 		var top, directive string
+		upMarker, downMarker := f.UpMarker, f.DownMarker
 		if s.NoTx {
-			for _, l := range f.noTxTop {
-				top += l + "\n"
+			directive = runmigrate.NoTransaction + "\n"
+			switch {
+			case extra.directive != "" && extra.top:
+				top = extra.directive + "\n\n"
+			case extra.directive != "":
+				directive += extra.directive + "\n"
 			}
-			if top != "" {
-				top += "\n"
+			if f.MarkerNoTransaction != "" {
+				upMarker += " " + f.MarkerNoTransaction
+				downMarker += " " + f.MarkerNoTransaction
 			}
-			directive = noTransaction + "\n"
-			for _, l := range f.noTxLines {
-				directive += l + "\n"
-			}
-		}
-		upMarker, downMarker := f.upMarker, f.downMarker
-		if s.NoTx && f.noTxUpMarker != "" {
-			upMarker, downMarker = f.noTxUpMarker, f.noTxDownMarker
 		}
 		switch {
-		case f.down != nil:
+		case f.DownFile != "":
 			downDirective := directive
 			if !s.NoTx || len(s.reverseStatements()) == 0 {
 				downDirective = ""
 			}
 			out = append(out,
-				renderedFile{Name: f.up(version, fname), Data: []byte(top + header + directive + up), Up: i == 0},
-				renderedFile{Name: f.down(version, fname), Data: []byte(header + downDirective + notes.String() + down)})
+				renderedFile{Name: f.FileName(version, fname, false), Data: []byte(top + header + directive + up), Up: i == 0},
+				renderedFile{Name: f.FileName(version, fname, true), Data: []byte(header + downDirective + notes.String() + down)})
 		case upMarker != "":
-			data := top + header + directive + upMarker + up + "\n" + downMarker + notes.String() + down
-			out = append(out, renderedFile{Name: f.up(version, fname), Data: []byte(data), Up: i == 0})
+			data := top + header + directive + upMarker + "\n" + up + "\n" + downMarker + "\n" + notes.String() + down
+			out = append(out, renderedFile{Name: f.FileName(version, fname, false), Data: []byte(data), Up: i == 0})
 		default:
-			out = append(out, renderedFile{Name: f.up(version, fname), Data: []byte(top + header + directive + up), Up: i == 0})
+			out = append(out, renderedFile{Name: f.FileName(version, fname, false), Data: []byte(top + header + directive + up), Up: i == 0})
 		}
 	}
 	return out, nil
@@ -147,18 +101,22 @@ func render(format string, first int64, name string, steps []*step) ([]renderedF
 
 // body renders the up and down statements of a step: each statement
 // after its comment, the down part in reverse order.
-func (f *fileFormat) body(changes []*Change) (string, string) {
+func body(f *runmigrate.Format, blocks bool, changes []*Change) (string, string) {
 	var up, down strings.Builder
 	for _, c := range changes {
 		if c.Comment != "" {
-			up.WriteString("-- " + f.comment(c.Comment) + "\n")
+			comment := c.Comment
+			if f.CapitalComments {
+				comment = strings.ToUpper(comment[:1]) + comment[1:]
+			}
+			up.WriteString("-- " + comment + "\n")
 		}
 		if c.Directive != "" {
 			up.WriteString(c.Directive + "\n")
 		}
-		f.statement(&up, c.Cmd)
+		statement(&up, blocks, c.Cmd)
 	}
-	if !f.hasDown {
+	if !f.HasDown() {
 		return up.String(), ""
 	}
 	for i := len(changes) - 1; i >= 0; i-- {
@@ -170,24 +128,17 @@ func (f *fileFormat) body(changes []*Change) (string, string) {
 			down.WriteString("-- reverse: " + c.Comment + "\n")
 		}
 		for _, r := range c.Reverse {
-			f.statement(&down, r)
+			statement(&down, blocks, r)
 		}
 	}
 	return up.String(), down.String()
 }
 
-func (f *fileFormat) comment(s string) string {
-	if f.capitalize && s != "" {
-		return strings.ToUpper(s[:1]) + s[1:]
-	}
-	return s
-}
-
-// statement writes one statement and its semicolon; goose gets a
-// statement holding semicolons (a function body) between
+// statement writes one statement and its semicolon; with blocks, a
+// statement holding semicolons (a function body) goes between goose's
 // StatementBegin and StatementEnd.
-func (f *fileFormat) statement(b *strings.Builder, sql string) {
-	if f.blocks && strings.Contains(sql, ";") {
+func statement(b *strings.Builder, blocks bool, sql string) {
+	if blocks && strings.Contains(sql, ";") {
 		b.WriteString("-- +goose StatementBegin\n" + sql + ";\n-- +goose StatementEnd\n")
 		return
 	}

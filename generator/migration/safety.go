@@ -19,6 +19,7 @@ import (
 	"ariga.io/atlas/sql/sqlcheck/incompatible"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // Finding kinds. Destructive and data-dependent findings stop migrate
@@ -261,15 +262,14 @@ func typeChange(table string, c *schema.ModifyColumn, pos ir.Pos) (Finding, bool
 	}, true
 }
 
-var intRank = map[string]int{"smallint": 1, "integer": 2, "bigint": 3}
-
 // widening returns 1 when every value of from fits into to, -1 when some
 // may not, 0 when the types are of different kinds.
 func widening(from, to schema.Type) int {
 	switch f := from.(type) {
 	case *schema.IntegerType:
 		if t, ok := to.(*schema.IntegerType); ok {
-			if intRank[t.T] >= intRank[f.T] {
+			from, to := pgtypes.Find(f.T), pgtypes.Find(t.T)
+			if from != nil && to != nil && pgtypes.Widens(from, to) {
 				return 1
 			}
 			return -1

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -13,73 +14,28 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // SchemaName is the PostgreSQL schema generated tables live in.
 const SchemaName = "public"
 
-// atlasTypeNames maps spec base types to the names PostgreSQL's catalog
-// reports for them, which is what Atlas inspects from a database.
-var atlasTypeNames = map[string]string{
-	"varchar":     "character varying",
-	"char":        "character",
-	"time":        "time without time zone",
-	"timestamp":   "timestamp without time zone",
-	"timestamptz": "timestamp with time zone",
-}
-
-// atlasType returns the Atlas type of a spec type.
+// atlasType returns the Atlas type of a column type: its row's (package
+// pgtypes), an enum's, or an array of either. A type with neither (the
+// builder's bug) becomes schema.UnsupportedType, which planning rejects:
+// never a silent stand-in.
 func atlasType(t ir.Type, enums map[string]*schema.EnumType) schema.Type {
 	if t.ArrayDims > 0 {
 		elem := atlasType(t.Elem(), enums)
 		return &postgres.ArrayType{Type: elem, T: t.Elem().SQL() + "[]"}
 	}
-	if t.Enum != nil {
+	switch {
+	case t.Enum != nil:
 		return enums[t.Enum.SQLName]
+	case t.Base != nil:
+		return t.Base.AtlasType(t.Args)
 	}
-	name := t.Name
-	if n, ok := atlasTypeNames[name]; ok {
-		name = n
-	}
-	arg := func(i, def int) int {
-		if i < len(t.Args) {
-			return t.Args[i]
-		}
-		return def
-	}
-	switch t.Name {
-	case "uuid":
-		return &schema.UUIDType{T: name}
-	case "text", "varchar", "char":
-		return &schema.StringType{T: name, Size: arg(0, 0)}
-	case "citext":
-		return &postgres.UserDefinedType{T: name}
-	case "boolean":
-		return &schema.BoolType{T: name}
-	case "smallint", "integer", "bigint":
-		return &schema.IntegerType{T: name}
-	case "numeric":
-		return &schema.DecimalType{T: name, Precision: arg(0, 0), Scale: arg(1, 0)}
-	case "real":
-		return &schema.FloatType{T: name, Precision: 24}
-	case "double precision":
-		return &schema.FloatType{T: name, Precision: 53}
-	case "date":
-		return &schema.TimeType{T: name}
-	case "time", "timestamp", "timestamptz":
-		p := arg(0, 6)
-		return &schema.TimeType{T: name, Precision: &p}
-	case "interval":
-		p := arg(0, 6)
-		return &postgres.IntervalType{T: name, Precision: &p}
-	case "json", "jsonb":
-		return &schema.JSONType{T: name}
-	case "bytea":
-		return &schema.BinaryType{T: name}
-	case "inet", "cidr":
-		return &postgres.NetworkType{T: name}
-	}
-	return &postgres.UserDefinedType{T: name}
+	return &schema.UnsupportedType{T: t.Name}
 }
 
 // atlasDefault returns the Atlas form of a column default.
@@ -267,8 +223,8 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, strings.Join(pkg.Sources, ", "))
-	if usesType(pkg, "citext") {
-		b.WriteString("\nCREATE EXTENSION IF NOT EXISTS citext;\n")
+	for _, ext := range extensions(pkg) {
+		fmt.Fprintf(&b, "\nCREATE EXTENSION IF NOT EXISTS %s;\n", ext)
 	}
 	for _, c := range changes {
 		b.WriteString("\n")
@@ -302,16 +258,18 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// usesType reports whether any column of the package has the base type.
-func usesType(pkg *ir.Package, name string) bool {
+// extensions returns the extensions that provide the types of the
+// package's columns (citext), in the order columns first use them.
+func extensions(pkg *ir.Package) []string {
+	var out []string
 	for _, t := range pkg.Tables {
 		for _, c := range t.Columns {
-			if c.Type.Name == name && c.Type.Enum == nil {
-				return true
+			if b := c.Type.Base; b != nil && b.Extension != "" && !slices.Contains(out, b.Extension) {
+				out = append(out, b.Extension)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // AuditActions are the values of the action column of the audit log.
@@ -323,8 +281,9 @@ func auditTable(s *schema.Schema) *schema.Table {
 	at := schema.NewTable(ir.AuditTable)
 	at.SetSchema(s)
 	at.SetComment("One row per row changed by a write of a table with audit: true, written by the same statement as the change.")
-	col := func(name string, typ schema.Type, null bool, def string, comment string) *schema.Column {
-		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: typ, Null: null}}
+	// Its columns' types are rows of the type table, as spec columns'.
+	col := func(name, typ string, null bool, def string, comment string) *schema.Column {
+		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil), Null: null}}
 		if def != "" {
 			c.Default = &schema.RawExpr{X: def}
 		}
@@ -333,19 +292,18 @@ func auditTable(s *schema.Schema) *schema.Table {
 		}
 		return c
 	}
-	id := col("id", &schema.IntegerType{T: "bigint"}, false, "", "")
+	id := col("id", "bigint", false, "", "")
 	id.Attrs = append(id.Attrs, &postgres.Identity{Generation: "BY DEFAULT", Sequence: &postgres.Sequence{Start: 1, Increment: 1}})
-	p6 := 6
 	at.AddColumns(
 		id,
-		col("table_name", &schema.StringType{T: "text"}, false, "", "The table the row belongs to."),
-		col("row_key", &schema.JSONType{T: "jsonb"}, false, "", "The row's primary key, as a JSON object of its columns."),
-		col("action", &schema.StringType{T: "text"}, false, "", "What happened to the row."),
-		col("actor", &schema.StringType{T: "text"}, true, "", "Who acted: runtime.WithActor, NULL when not given."),
-		col("old", &schema.JSONType{T: "jsonb"}, true, "", "The row before the change; NULL for a new row."),
-		col("new", &schema.JSONType{T: "jsonb"}, true, "", "The row after the change; NULL for a deleted row."),
-		col("at", &schema.TimeType{T: "timestamp with time zone", Precision: &p6}, false, "now()", "The time of the change's transaction."),
-		col("txid", &schema.IntegerType{T: "bigint"}, false, "txid_current()", "The change's transaction."),
+		col("table_name", "text", false, "", "The table the row belongs to."),
+		col("row_key", "jsonb", false, "", "The row's primary key, as a JSON object of its columns."),
+		col("action", "text", false, "", "What happened to the row."),
+		col("actor", "text", true, "", "Who acted: runtime.WithActor, NULL when not given."),
+		col("old", "jsonb", true, "", "The row before the change; NULL for a new row."),
+		col("new", "jsonb", true, "", "The row after the change; NULL for a deleted row."),
+		col("at", "timestamptz", false, "now()", "The time of the change's transaction."),
+		col("txid", "bigint", false, "txid_current()", "The change's transaction."),
 	)
 	quoted := make([]string, len(AuditActions))
 	for i, a := range AuditActions {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
 // undefinedNameRE finds the name of what the server lacks in the
@@ -79,6 +80,8 @@ type serverType struct {
 	enum  bool
 	array bool
 	elem  *serverType // of an array
+	// base is the row of a built-in type, or nil.
+	base *pgtypes.Type
 }
 
 func (t *serverType) String() string {
@@ -89,12 +92,6 @@ func (t *serverType) String() string {
 		return t.name + " (an enum)"
 	}
 	return t.name
-}
-
-// specNames maps pg_type names to the names specs use.
-var specNames = map[string]string{
-	"bpchar": "char", "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint",
-	"float4": "real", "float8": "double precision",
 }
 
 type attrKey struct {
@@ -224,9 +221,9 @@ WHERE t.oid = ANY($1)`, oids)
 				rows.Close()
 				return err
 			}
-			t := &serverType{name: typeName(name), enum: enum, array: array}
+			t := newServerType(name, enum, array)
 			if array && elem != "" {
-				t.elem = &serverType{name: typeName(elem), enum: elemEnum}
+				t.elem = newServerType(elem, elemEnum, false)
 			}
 			v.types[oid] = t
 		}
@@ -252,11 +249,14 @@ JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = $1 AND a.attnum = $2`, 
 	return nil
 }
 
-func typeName(pgName string) string {
-	if n, ok := specNames[pgName]; ok {
-		return n
+// newServerType names a pg_type the way specs do: the canonical name of
+// the row whose Catalog it is (int4 is integer), else its own.
+func newServerType(pgName string, enum, array bool) *serverType {
+	t := &serverType{name: pgName, enum: enum, array: array}
+	if b := pgtypes.ByCatalog(pgName); b != nil && !enum && !array {
+		t.name, t.base = b.Name, b
 	}
-	return pgName
+	return t
 }
 
 func (v *vetter) typeOf(oid uint32) *serverType {
@@ -416,11 +416,11 @@ func joinLimited(names []string, n int) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
-// stringTypes are the types that are all a Go string.
-var stringTypes = map[string]bool{"text": true, "varchar": true, "char": true, "citext": true, "name": true}
-
-// numberRank orders the numeric types a parameter may widen along.
-var numberRank = map[string]int{"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4}
+// isString reports whether t is one of the types that are all a Go
+// string: the rows that are Text, and the catalog's name type.
+func isString(t *serverType) bool {
+	return t.base != nil && t.base.Text || !t.enum && t.name == "name"
+}
 
 // typesMatch reports whether a declared spec type agrees with the
 // server's: see the rules in vet's help.
@@ -441,17 +441,17 @@ func typesMatch(decl ir.Type, got *serverType, param bool) bool {
 	d := decl.Elem()
 	switch {
 	case d.Enum != nil:
-		return (g.enum && g.name == d.Enum.SQLName) || stringTypes[g.name]
+		return (g.enum && g.name == d.Enum.SQLName) || isString(g)
 	case g.enum:
-		return param && stringTypes[d.Name]
-	case stringTypes[d.Name] && stringTypes[g.name]:
+		return param && d.Base.Text
+	case d.Base.Text && isString(g):
 		return true
 	case d.Name == g.name:
 		return true
-	case param && numberRank[d.Name] > 0 && numberRank[g.name] > 0:
-		return numberRank[d.Name] <= numberRank[g.name]
-	case param && d.Name == "real" && g.name == "double precision":
-		return true
+	case param && g.base != nil:
+		// A narrower declared number than the server's: integer for
+		// LIMIT's bigint, real for double precision.
+		return pgtypes.Widens(d.Base, g.base)
 	}
 	return false
 }

@@ -5,29 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-)
-
-// The directory layouts Load reads.
-const (
-	// FormatGolangMigrate is golang-migrate's layout: 000001_name.up.sql
-	// and 000001_name.down.sql.
-	FormatGolangMigrate = "golang-migrate"
-	// FormatGoose is goose's: 000001_name.sql with "-- +goose Up" and
-	// "-- +goose Down" sections.
-	FormatGoose = "goose"
-	// FormatFlyway is Flyway's: V1__name.sql and the undo file
-	// U1__name.sql.
-	FormatFlyway = "flyway"
-	// FormatDbmate is dbmate's: 000001_name.sql with "-- migrate:up" and
-	// "-- migrate:down" sections.
-	FormatDbmate = "dbmate"
-	// FormatAtlas is Atlas's: 000001_name.sql, up only.
-	FormatAtlas = "atlas"
 )
 
 // NoTransaction is the directive that makes a file run outside a
@@ -113,16 +94,15 @@ func Load(dir fs.FS, format string) ([]*Migration, error) {
 	if err := verifySum(dir, names, files); err != nil {
 		return nil, err
 	}
+	f := LookupFormat(format)
+	if f == nil {
+		return nil, fmt.Errorf("unknown migrations format %q; use %s", format, formatList())
+	}
 	var ms []*Migration
-	switch format {
-	case FormatGolangMigrate:
-		ms, err = loadPaired(names, files, golangMigrateRE, "up", "down")
-	case FormatFlyway:
-		ms, err = loadPaired(names, files, flywayRE, "V", "U")
-	case FormatGoose, FormatDbmate, FormatAtlas:
-		ms, err = loadSingle(names, files, format)
-	default:
-		return nil, fmt.Errorf("unknown migrations format %q; use golang-migrate, goose, flyway, dbmate or atlas", format)
+	if f.DownFile != "" {
+		ms, err = loadPaired(names, files, f)
+	} else {
+		ms, err = loadSingle(names, files, f)
 	}
 	if err != nil {
 		return nil, err
@@ -136,49 +116,39 @@ func Load(dir fs.FS, format string) ([]*Migration, error) {
 	return ms, nil
 }
 
-var (
-	golangMigrateRE = regexp.MustCompile(`^([0-9]+)_?(.*)\.(up|down)\.sql$`)
-	flywayRE        = regexp.MustCompile(`^(V|U)([0-9]+)(?:__(.*))?\.sql$`)
-	singleRE        = regexp.MustCompile(`^([0-9]+)(?:_(.*))?\.sql$`)
-)
-
 // detectFormat guesses a directory's format from its file names and, for
-// the single-file formats, their section markers.
+// the formats with sections, their markers (see Formats).
 func detectFormat(names []string, files map[string][]byte) string {
 	for _, n := range names {
-		if golangMigrateRE.MatchString(n) {
-			return FormatGolangMigrate
-		}
-		if flywayRE.MatchString(n) {
-			return FormatFlyway
+		for _, f := range Formats {
+			if f.DownFile != "" && f.names.MatchString(n) {
+				return f.Name
+			}
 		}
 	}
 	for _, n := range names {
-		s := string(files[n])
-		switch {
-		case strings.Contains(s, "-- +goose Up"):
-			return FormatGoose
-		case strings.Contains(s, "-- migrate:up"):
-			return FormatDbmate
+		for _, f := range Formats {
+			if f.UpMarker != "" && strings.Contains(string(files[n]), f.UpMarker) {
+				return f.Name
+			}
 		}
 	}
-	return FormatAtlas
+	for _, f := range Formats {
+		if !f.HasDown() {
+			return f.Name
+		}
+	}
+	return DefaultFormat
 }
 
 // loadPaired reads the formats that keep up and down in two files.
-func loadPaired(names []string, files map[string][]byte, re *regexp.Regexp, up, down string) ([]*Migration, error) {
+func loadPaired(names []string, files map[string][]byte, f *Format) ([]*Migration, error) {
 	byVersion := map[int64]*Migration{}
 	var order []int64
 	for _, n := range names {
-		m := re.FindStringSubmatch(n)
-		if m == nil {
-			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, namingHint(re))
-		}
-		var verText, name, dir string
-		if re == flywayRE {
-			dir, verText, name = m[1], m[2], m[3]
-		} else {
-			verText, name, dir = m[1], m[2], m[3]
+		verText, name, down, ok := f.parseName(n)
+		if !ok {
+			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, f.namingHint)
 		}
 		v, err := strconv.ParseInt(verText, 10, 64)
 		if err != nil {
@@ -191,23 +161,22 @@ func loadPaired(names []string, files map[string][]byte, re *regexp.Regexp, up, 
 			order = append(order, v)
 		}
 		data := string(files[n])
-		part, err := parsePart(n, data, 0, len(data), lineIndex(data), hasLineDirective(data, NoTransaction, "-- atlas:txmode none"))
+		part, err := parsePart(n, data, 0, len(data), lineIndex(data), f.noTransaction(data))
 		if err != nil {
 			return nil, err
 		}
-		switch dir {
-		case up:
+		if !down {
 			if mig.File != "" {
 				return nil, fmt.Errorf("migrations %s and %s have the same version %d; renumber one of them", mig.File, n, v)
 			}
 			mig.File, mig.Name, mig.Up = n, name, part
 			mig.Checksum = checksum(files[n])
-		case down:
-			if mig.DownFile != "" {
-				return nil, fmt.Errorf("migrations %s and %s have the same version %d; renumber one of them", mig.DownFile, n, v)
-			}
-			mig.DownFile, mig.Down, mig.HasDown = n, part, true
+			continue
 		}
+		if mig.DownFile != "" {
+			return nil, fmt.Errorf("migrations %s and %s have the same version %d; renumber one of them", mig.DownFile, n, v)
+		}
+		mig.DownFile, mig.Down, mig.HasDown = n, part, true
 	}
 	var out []*Migration
 	for _, v := range order {
@@ -220,37 +189,26 @@ func loadPaired(names []string, files map[string][]byte, re *regexp.Regexp, up, 
 	return out, nil
 }
 
-func namingHint(re *regexp.Regexp) string {
-	if re == flywayRE {
-		return "V1__name.sql and U1__name.sql"
-	}
-	return "000001_name.up.sql and 000001_name.down.sql"
-}
-
-// loadSingle reads the formats that keep a migration in one file:
-// goose's and dbmate's sections, Atlas's up-only files.
-func loadSingle(names []string, files map[string][]byte, format string) ([]*Migration, error) {
+// loadSingle reads the formats that keep a migration in one file: with
+// up and down sections, or up only.
+func loadSingle(names []string, files map[string][]byte, f *Format) ([]*Migration, error) {
 	var out []*Migration
 	for _, n := range names {
-		m := singleRE.FindStringSubmatch(n)
-		if m == nil {
-			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (000001_name.sql); rename or remove it", n)
+		verText, name, _, ok := f.parseName(n)
+		if !ok {
+			return nil, fmt.Errorf("migration file %s does not follow the directory's naming (%s); rename or remove it", n, f.namingHint)
 		}
-		v, err := strconv.ParseInt(m[1], 10, 64)
+		v, err := strconv.ParseInt(verText, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("migration file %s: version %s is too large", n, m[1])
+			return nil, fmt.Errorf("migration file %s: version %s is too large", n, verText)
 		}
 		data := string(files[n])
 		lines := lineIndex(data)
-		mig := &Migration{Version: v, Name: m[2], File: n, Checksum: checksum(files[n])}
-		switch format {
-		case FormatAtlas:
-			mig.Up, err = parsePart(n, data, 0, len(data), lines, hasLineDirective(data, NoTransaction, "-- atlas:txmode none"))
-		case FormatGoose:
-			err = parseSections(mig, n, data, lines, "-- +goose Up", "-- +goose Down",
-				hasLineDirective(data, NoTransaction, "-- +goose NO TRANSACTION"))
-		case FormatDbmate:
-			err = parseSections(mig, n, data, lines, "-- migrate:up", "-- migrate:down", hasLineDirective(data, NoTransaction))
+		mig := &Migration{Version: v, Name: name, File: n, Checksum: checksum(files[n])}
+		if f.UpMarker == "" {
+			mig.Up, err = parsePart(n, data, 0, len(data), lines, f.noTransaction(data))
+		} else {
+			err = parseSections(mig, n, data, lines, f)
 		}
 		if err != nil {
 			return nil, err
@@ -260,9 +218,13 @@ func loadSingle(names []string, files map[string][]byte, format string) ([]*Migr
 	return out, nil
 }
 
-// parseSections fills in the up and down parts of a file with section
-// markers (goose, dbmate).
-func parseSections(mig *Migration, name, data string, lines []int, upMark, downMark string, noTx bool) error {
+// parseSections fills in the up and down parts of a file with the
+// format's section markers (goose, dbmate).
+func parseSections(mig *Migration, name, data string, lines []int, f *Format) error {
+	upMark, downMark, noTx := f.UpMarker, f.DownMarker, f.noTransaction(data)
+	markerNoTx := func(line string) bool {
+		return f.MarkerNoTransaction != "" && strings.Contains(line, f.MarkerNoTransaction)
+	}
 	upAt, upEnd := markerLine(data, upMark)
 	if upAt < 0 {
 		return fmt.Errorf("%s: no %q line; every migration of this format needs one", name, upMark)
@@ -275,14 +237,14 @@ func parseSections(mig *Migration, name, data string, lines []int, upMark, downM
 		}
 		upStop = downAt
 	}
-	upNoTx := noTx || strings.Contains(data[upAt:upEnd], "transaction:false")
+	upNoTx := noTx || markerNoTx(data[upAt:upEnd])
 	var err error
 	if mig.Up, err = parsePart(name, data, upEnd, upStop, lines, upNoTx); err != nil {
 		return err
 	}
 	if downAt >= 0 {
 		mig.DownFile, mig.HasDown = name, true
-		downNoTx := noTx || strings.Contains(data[downAt:downEnd], "transaction:false")
+		downNoTx := noTx || markerNoTx(data[downAt:downEnd])
 		if mig.Down, err = parsePart(name, data, downEnd, len(data), lines, downNoTx); err != nil {
 			return err
 		}

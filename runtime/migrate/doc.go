@@ -17,11 +17,12 @@
 // # Formats
 //
 // Load reads the layouts cpcgen migrate diff writes (and the tools
-// themselves write): golang-migrate (000001_name.up.sql and .down.sql),
-// goose (000001_name.sql with -- +goose Up / Down sections and
-// StatementBegin/End blocks), Flyway (V1__name.sql and the undo file
-// U1__name.sql), dbmate (-- migrate:up / -- migrate:down sections) and
-// Atlas (000001_name.sql, up only). Statements are split at top-level
+// themselves write), one row each of the table Formats, which both the
+// runner and cpcgen's migration writer read: golang-migrate
+// (000001_name.up.sql and .down.sql), goose (000001_name.sql with
+// -- +goose Up / Down sections and StatementBegin/End blocks), Flyway
+// (V1__name.sql and the undo file U1__name.sql), dbmate (-- migrate:up /
+// -- migrate:down sections) and Atlas (000001_name.sql, up only). Statements are split at top-level
 // semicolons, with strings, quoted identifiers, dollar-quoted bodies,
 // comments and BEGIN ATOMIC bodies understood.
 //

@@ -77,6 +77,11 @@ func TestFormatsUpDown(t *testing.T) {
 			"000002_index.sql": file("-- atlas:txmode none\nCREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n"),
 		},
 	}
+	for _, f := range migrate.Formats {
+		if dirs[f.Name] == nil {
+			t.Errorf("format %s has no directory here", f.Name)
+		}
+	}
 	for format, fsys := range dirs {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()

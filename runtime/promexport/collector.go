@@ -58,6 +58,23 @@ func NewCollector(db *runtime.DB, opts ...Option) prometheus.Collector {
 	c.newConns = desc("pool_new_conns_total", "Connections opened.")
 	c.lifetimeDestroys = desc("pool_max_lifetime_destroys_total", "Connections closed for reaching their maximum lifetime.")
 	c.idleDestroys = desc("pool_max_idle_destroys_total", "Connections closed for reaching their maximum idle time.")
+
+	cacheLabels := []string{"table", "index"}
+	c.cacheHits = desc("cache_hits_total", "Reads answered by a row cache.", cacheLabels...)
+	c.cacheMisses = desc("cache_misses_total", "Reads that missed a row cache and went to the database.", cacheLabels...)
+	c.cacheWaited = desc("cache_waited_total", "Misses that shared another reader's database read of the same key.", cacheLabels...)
+	c.cacheFills = desc("cache_fills_total", "Rows stored in a row cache after a miss.", cacheLabels...)
+	c.cacheDropped = desc("cache_dropped_fills_total", "Rows not stored because their key was invalidated while they were read.", cacheLabels...)
+	c.cacheBypassed = desc("cache_bypassed_total", "Reads that skipped a row cache while its listener was disconnected.", cacheLabels...)
+	c.cacheInvalidations = desc("cache_invalidations_total", "Keys dropped from a row cache, by this instance's writes (source local) or by notifications (source remote).", "table", "index", "source")
+	c.cacheEntries = desc("cache_entries", "Entries of an in-process row cache (an estimate).", cacheLabels...)
+	c.cacheTableFlushes = desc("cache_table_flushes_total", "Times every entry of a row cache was dropped.", cacheLabels...)
+	c.cacheUp = desc("cache_listener_up", "1 while the row caches' listener is connected and cached reads are served, else 0.")
+	c.cacheDisconnects = desc("cache_listener_disconnects_total", "Connections of the row caches' listener that were lost.")
+	c.cacheReconnects = desc("cache_listener_reconnects_total", "Connections of the row caches' listener made after a loss.")
+	c.cacheNotifications = desc("cache_notifications_total", "Invalidation notifications received.")
+	c.cacheFlushes = desc("cache_flushes_total", "Flushes of every row cache of the DB.")
+	c.cacheErrors = desc("cache_shared_errors_total", "Failures of the shared row cache (Redis).")
 	return c
 }
 
@@ -73,6 +90,10 @@ type collector struct {
 
 	acquires, acquireSeconds, canceledAcquires, emptyAcquires, emptyAcquireWait,
 	newConns, lifetimeDestroys, idleDestroys *prometheus.Desc
+
+	cacheHits, cacheMisses, cacheWaited, cacheFills, cacheDropped, cacheBypassed,
+	cacheInvalidations, cacheEntries, cacheTableFlushes *prometheus.Desc
+	cacheUp, cacheDisconnects, cacheReconnects, cacheNotifications, cacheFlushes, cacheErrors *prometheus.Desc
 }
 
 // Describe sends the descriptions of every metric.
@@ -119,5 +140,32 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 		ch <- prometheus.MustNewConstHistogram(c.duration, uint64(q.Count), q.Duration.Seconds(), buckets, q.Op, q.Table)
+	}
+
+	if cs := s.Cache; cs != nil {
+		up := 0.0
+		if cs.State == runtime.CacheListening {
+			up = 1
+		}
+		gauge(c.cacheUp, up)
+		counter(c.cacheDisconnects, float64(cs.Disconnects))
+		counter(c.cacheReconnects, float64(cs.Reconnects))
+		counter(c.cacheNotifications, float64(cs.Notifications))
+		counter(c.cacheFlushes, float64(cs.Flushes))
+		counter(c.cacheErrors, float64(cs.SharedErrors))
+		for _, t := range cs.Tables {
+			counter(c.cacheHits, float64(t.Hits), t.Table, t.Index)
+			counter(c.cacheMisses, float64(t.Misses), t.Table, t.Index)
+			counter(c.cacheWaited, float64(t.Waited), t.Table, t.Index)
+			counter(c.cacheFills, float64(t.Fills), t.Table, t.Index)
+			counter(c.cacheDropped, float64(t.DroppedFills), t.Table, t.Index)
+			counter(c.cacheBypassed, float64(t.Bypassed), t.Table, t.Index)
+			counter(c.cacheInvalidations, float64(t.Invalidations), t.Table, t.Index, "local")
+			counter(c.cacheInvalidations, float64(t.RemoteInvalidations), t.Table, t.Index, "remote")
+			counter(c.cacheTableFlushes, float64(t.Flushes), t.Table, t.Index)
+			if t.Entries >= 0 {
+				ch <- prometheus.MustNewConstMetric(c.cacheEntries, prometheus.GaugeValue, float64(t.Entries), t.Table, t.Index)
+			}
+		}
 	}
 }

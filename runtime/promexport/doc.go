@@ -1,7 +1,9 @@
 // Package promexport exposes a runtime.DB's counters to Prometheus: the
-// pool's connections and acquires, and, when the DB was opened with
+// pool's connections and acquires; when the DB was opened with
 // Config.Metrics, the statements of every operation — counts, errors by
-// kind, rows and a latency histogram.
+// kind, rows and a latency histogram; and when it caches rows
+// (Config.Cache), the row caches' hits, misses, fills, invalidations,
+// flushes and listener state.
 //
 // It is a separate package so that only applications that import it
 // depend on github.com/prometheus/client_golang; the runtime itself
@@ -28,6 +30,21 @@
 //	pool_max_idle_destroys_total                     counters
 //	pool_acquire_seconds_total,
 //	pool_empty_acquire_wait_seconds_total            counters
+//
+// and, when the DB caches rows (runtime.Config.Cache):
+//
+//	cache_hits_total{table,index}, cache_misses_total{table,index},
+//	cache_waited_total{table,index}, cache_fills_total{table,index},
+//	cache_dropped_fills_total{table,index},
+//	cache_bypassed_total{table,index},
+//	cache_table_flushes_total{table,index}          counters (index is "" for a table's rows)
+//	cache_invalidations_total{table,index,source}   counter (source local or remote)
+//	cache_entries{table,index}                      gauge (in-process caches)
+//	cache_listener_up                               gauge (1 while cached reads are served)
+//	cache_listener_disconnects_total,
+//	cache_listener_reconnects_total,
+//	cache_notifications_total, cache_flushes_total,
+//	cache_shared_errors_total                       counters
 //
 // operation is the statement's name ("accounts.Create"; see
 // runtime.ParseOperation), so the number of series grows with the

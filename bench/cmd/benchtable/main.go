@@ -1,12 +1,16 @@
-// Command benchtable summarizes the output of the bench/ benchmarks
-// (go test -bench -benchmem -count N) as Markdown: the median of each
-// metric per operation and tool, with the ratio to hand-written pgx, and
-// the medians of the paired pgx/cpcgen runs with the targets checked.
+// Command benchtable summarizes the output of the bench/ benchmarks as
+// Markdown: per operation and tool the median over the passes of wall
+// time, client CPU time, allocations, bytes, statements and parameters
+// per op, with the ratio to the hand-written pgx reference computed in
+// each pass and reported as its median and min–max; the paired pgx/cpcgen
+// runs; and the performance targets for the generated code, each marked
+// met or missed with its number.
 //
-//	go test -run '^$' -bench . -benchmem -count 6 | tee raw.txt
+//	for k in 0 1 2 3 4; do BENCH_PASS=$k go test -run '^$' -bench . -benchmem -count 1; done | tee raw.txt
 //	go run ./cmd/benchtable raw.txt > table.md
 //
-// With no file it reads standard input.
+// A pass is the output of one go test process: each "goos:" header line
+// starts one. With no file it reads standard input.
 package main
 
 import (
@@ -26,14 +30,31 @@ var (
 	toolOrder = []string{"pgx", "cpcgen", "gorm", "gorm-tuned", "ent", "pgx-textfallback"}
 )
 
-// Targets of the generated code.
+// The reference every ratio is computed against, and the tool the
+// targets are for.
 const (
-	maxTimeRatio = 1.05 // wall and CPU time, cpcgen over pgx
-	extraAllocs  = 1    // allocations per op above pgx's
+	refTool = "pgx"
+	genTool = "cpcgen"
 )
 
-// samples holds every value of every metric of one benchmark.
-type samples map[string][]float64
+// targets are the performance targets for the generated code against the reference.
+const (
+	maxCPURatio     = 1.05 // client CPU per call
+	extraAllocs     = 1    // allocations per call above the reference's
+	maxCopyCPURatio = 1.10 // client CPU of COPY
+	maxCopyAllocRow = 0.1  // allocations per row of COPY
+)
+
+// rowsOf is the number of rows an operation reads or writes, for the
+// per-row figures.
+var rowsOf = map[string]float64{"List100": 100, "Query2Filters": 25, "CreateMany10k": 10_000, "CreateLoop10k": 10_000}
+
+// metrics are the values of one benchmark result line, by unit.
+type metrics map[string]float64
+
+// pass is the results of one go test process, by benchmark name (without
+// the -GOMAXPROCS suffix).
+type pass map[string]metrics
 
 func main() {
 	var in []io.Reader
@@ -49,77 +70,53 @@ func main() {
 	if len(in) == 0 {
 		in = append(in, os.Stdin)
 	}
-	ops := map[[2]string]samples{} // (op, tool)
-	paired := map[string]samples{} // op
-	vsLoop := samples{}            // BenchmarkCreateManyVsLoop
-	var header []string
+	var passes []pass
 	for _, r := range in {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			for _, k := range []string{"goos:", "goarch:", "cpu:"} {
-				if strings.HasPrefix(line, k) && !contains(header, line) {
-					header = append(header, line)
-				}
-			}
-			name, metrics, ok := parseLine(line)
-			if !ok {
-				continue
-			}
-			parts := strings.Split(name, "/")
-			switch {
-			case parts[0] == "BenchmarkOps" && len(parts) == 3:
-				key := [2]string{strings.TrimPrefix(parts[1], "op="), strings.TrimPrefix(parts[2], "tool=")}
-				if ops[key] == nil {
-					ops[key] = samples{}
-				}
-				add(ops[key], metrics)
-			case parts[0] == "BenchmarkCreateManyVsLoop":
-				add(vsLoop, metrics)
-			case parts[0] == "BenchmarkPaired" && len(parts) == 2:
-				op := strings.TrimPrefix(parts[1], "op=")
-				if paired[op] == nil {
-					paired[op] = samples{}
-				}
-				add(paired[op], metrics)
-			}
-		}
-		if err := sc.Err(); err != nil {
+		ps, err := readPasses(r)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchtable:", err)
 			os.Exit(2)
 		}
+		passes = append(passes, ps...)
 	}
-	if len(ops) == 0 && len(paired) == 0 && vsLoop.count() == 0 {
+	if len(passes) == 0 {
 		fmt.Fprintln(os.Stderr, "benchtable: no results of BenchmarkOps, BenchmarkPaired or BenchmarkCreateManyVsLoop in the input")
 		os.Exit(1)
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	writeOps(w, ops)
-	writePaired(w, paired, ops)
-	writeVsLoop(w, vsLoop)
+	writeOps(w, passes)
+	writePaired(w, passes)
+	writeTargets(w, passes)
+	writeVsLoop(w, passes)
 }
 
-// writeVsLoop reports how many times faster CreateMany of 10,000 rows is
-// than a loop of Create, both generated, measured alternately.
-func writeVsLoop(w io.Writer, s samples) {
-	if s.count() == 0 {
-		return
+// readPasses reads go test -bench output; each "goos:" line starts a new
+// pass.
+func readPasses(r io.Reader) ([]pass, error) {
+	var passes []pass
+	cur := pass{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "goos:") && len(cur) > 0 {
+			passes = append(passes, cur)
+			cur = pass{}
+		}
+		if name, m, ok := parseLine(line); ok {
+			cur[name] = m
+		}
 	}
-	loop, _ := s.median("loop-ns/op")
-	many, _ := s.median("many-ns/op")
-	speedup, _ := s.median("speedup")
-	cpu, _ := s.median("cpu-speedup")
-	fmt.Fprintf(w, "CreateMany of 10,000 rows against a loop of 10,000 Create calls, generated code, alternating (median of %d runs; target ≥ 10× faster).\n\n", s.count())
-	fmt.Fprintln(w, "| loop of Create ms | CreateMany ms | faster (wall) | faster (CPU) | target |")
-	fmt.Fprintln(w, "|--:|--:|--:|--:|:-:|")
-	fmt.Fprintf(w, "| %s | %s | %.1f× | %.1f× | %s |\n\n", count(loop/1e6), fmt.Sprintf("%.1f", many/1e6), speedup, cpu, check(speedup >= 10))
+	if len(cur) > 0 {
+		passes = append(passes, cur)
+	}
+	return passes, sc.Err()
 }
 
 // parseLine splits a benchmark result line into its name (without the
 // -GOMAXPROCS suffix) and its metrics by unit.
-func parseLine(line string) (string, map[string]float64, bool) {
+func parseLine(line string) (string, metrics, bool) {
 	f := strings.Fields(line)
 	if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
 		return "", nil, false
@@ -133,7 +130,7 @@ func parseLine(line string) (string, map[string]float64, bool) {
 	if _, err := strconv.Atoi(f[1]); err != nil {
 		return "", nil, false
 	}
-	m := map[string]float64{}
+	m := metrics{}
 	for i := 2; i+1 < len(f); i += 2 {
 		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
@@ -144,155 +141,234 @@ func parseLine(line string) (string, map[string]float64, bool) {
 	return name, m, true
 }
 
-func add(s samples, m map[string]float64) {
-	for unit, v := range m {
-		s[unit] = append(s[unit], v)
+func opsName(op, tool string) string { return "BenchmarkOps/op=" + op + "/tool=" + tool }
+
+// values returns the metric of the benchmark in every pass that has it.
+func values(passes []pass, name, unit string) []float64 {
+	var v []float64
+	for _, p := range passes {
+		if m, ok := p[name]; ok {
+			if x, ok := m[unit]; ok {
+				v = append(v, x)
+			}
+		}
 	}
+	return v
 }
 
-// median returns the median of the metric's samples, and whether there
-// are any.
-func (s samples) median(unit string) (float64, bool) {
-	v := append([]float64(nil), s[unit]...)
+// ratios returns, for every pass that has both, the metric of name over
+// the metric of ref.
+func ratios(passes []pass, name, ref, unit string) []float64 {
+	var v []float64
+	for _, p := range passes {
+		a, ok1 := p[name][unit]
+		b, ok2 := p[ref][unit]
+		if ok1 && ok2 && b > 0 {
+			v = append(v, a/b)
+		}
+	}
+	return v
+}
+
+// stat is the median, minimum and maximum of some samples.
+type stat struct {
+	med, lo, hi float64
+	n           int
+}
+
+func summarize(v []float64) stat {
 	if len(v) == 0 {
-		return 0, false
+		return stat{}
 	}
-	sort.Float64s(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2], true
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2, true
+	return stat{med: med, lo: s[0], hi: s[len(s)-1], n: len(s)}
 }
 
-// spread returns the difference between the largest and the smallest
-// sample of the metric.
-func (s samples) spread(unit string) float64 {
-	v := s[unit]
-	if len(v) == 0 {
-		return 0
+// ratioText formats a ratio as its median and its min–max over passes.
+func ratioText(s stat) string {
+	if s.n == 0 {
+		return "–"
 	}
-	lo, hi := v[0], v[0]
-	for _, x := range v {
-		lo, hi = min(lo, x), max(hi, x)
+	if s.n == 1 {
+		return fmt.Sprintf("%.2f", s.med)
 	}
-	return hi - lo
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", s.med, s.lo, s.hi)
 }
 
-func (s samples) count() int {
-	n := 0
-	for _, v := range s {
-		n = max(n, len(v))
+// names returns the operations and tools of BenchmarkOps in the input.
+func names(passes []pass) (ops, tools []string) {
+	for _, p := range passes {
+		for name := range p {
+			parts := strings.Split(name, "/")
+			if parts[0] != "BenchmarkOps" || len(parts) != 3 {
+				continue
+			}
+			ops = appendNew(ops, strings.TrimPrefix(parts[1], "op="))
+			tools = appendNew(tools, strings.TrimPrefix(parts[2], "tool="))
+		}
 	}
-	return n
+	return ordered(ops, opOrder), ordered(tools, toolOrder)
 }
 
-func writeOps(w io.Writer, ops map[[2]string]samples) {
+func writeOps(w io.Writer, passes []pass) {
+	ops, tools := names(passes)
 	if len(ops) == 0 {
 		return
 	}
-	var opNames, toolNames []string
-	for k := range ops {
-		opNames = appendNew(opNames, k[0])
-		toolNames = appendNew(toolNames, k[1])
-	}
-	opNames, toolNames = ordered(opNames, opOrder), ordered(toolNames, toolOrder)
-	runs := 0
-	for _, s := range ops {
-		runs = max(runs, s.count())
-	}
-	fmt.Fprintf(w, "Medians of %d runs. Wall = ns/op; CPU = user+sys time of the benchmark process per op (the client's own cost); × pgx = ratio to hand-written pgx/v5; stmts = statements per op, BEGIN/COMMIT included.\n\n", runs)
-	fmt.Fprintln(w, "| operation | tool | wall µs/op | × pgx | CPU µs/op | × pgx | allocs/op | B/op | stmts/op |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|")
-	for _, op := range opNames {
-		ref := ops[[2]string{op, "pgx"}]
-		for _, tool := range toolNames {
-			s := ops[[2]string{op, tool}]
-			if s == nil {
+	fmt.Fprintf(w, "%d passes (one go test process each; the tools take turns first from pass to pass). Medians over the passes; "+
+		"wall = ns/op; CPU = user+sys time of the benchmark process per op (the client's own cost); "+
+		"× %s = the ratio to the hand-written reference in the same pass, median (min–max) over the passes; "+
+		"stmts = statements per op (BEGIN/COMMIT included); params = parameters bound per op.\n\n", len(passes), refTool)
+	fmt.Fprintf(w, "| operation | tool | wall µs/op | × %s | CPU µs/op | × %s | allocs/op | B/op | stmts/op | params/op |\n", refTool, refTool)
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, op := range ops {
+		ref := opsName(op, refTool)
+		for _, tool := range tools {
+			name := opsName(op, tool)
+			wall := summarize(values(passes, name, "ns/op"))
+			if wall.n == 0 {
 				continue
 			}
-			wall, _ := s.median("ns/op")
-			cpu, hasCPU := s.median("cpu-ns/op")
-			allocs, _ := s.median("allocs/op")
-			bytes, _ := s.median("B/op")
-			stmts, _ := s.median("stmts/op")
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				op, tool, micros(wall), ratio(s, ref, "ns/op"),
-				cond(hasCPU, micros(cpu), "–"), ratio(s, ref, "cpu-ns/op"),
-				count(allocs), count(bytes), trimFloat(stmts))
+			cpu := summarize(values(passes, name, "cpu-ns/op"))
+			allocs := summarize(values(passes, name, "allocs/op"))
+			bytes := summarize(values(passes, name, "B/op"))
+			stmts := summarize(values(passes, name, "stmts/op"))
+			params := summarize(values(passes, name, "params/op"))
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				op, tool, micros(wall.med), ratioText(summarize(ratios(passes, name, ref, "ns/op"))),
+				cond(cpu.n > 0, micros(cpu.med), "–"), ratioText(summarize(ratios(passes, name, ref, "cpu-ns/op"))),
+				count(allocs.med), count(bytes.med), trimFloat(stmts.med), cond(params.n > 0, trimFloat(params.med), "–"))
 		}
 	}
 	fmt.Fprintln(w)
 }
 
-func writePaired(w io.Writer, paired map[string]samples, ops map[[2]string]samples) {
-	if len(paired) == 0 {
-		return
-	}
-	var opNames []string
-	for op := range paired {
-		opNames = append(opNames, op)
-	}
-	opNames = ordered(opNames, opOrder)
-	fmt.Fprintf(w, "Paired runs (pgx and cpcgen alternating call by call, wall and CPU time of each call; medians of the per-run ratios) and the targets for the generated code: time ≤ %.2f× pgx, allocs/op ≤ pgx + %d.\n\n", maxTimeRatio, extraAllocs)
-	fmt.Fprintln(w, "| operation | pgx µs/op | cpcgen µs/op | wall ratio | CPU ratio | allocs pgx → cpcgen | time target | allocs target |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|:-:|:-:|")
-	for _, op := range opNames {
-		s := paired[op]
-		hand, _ := s.median("pgx-ns/op")
-		gen, _ := s.median("cpcgen-ns/op")
-		r, _ := s.median("ratio")
-		cpuRatio, hasCPU := s.median("cpu-ratio")
-		if !hasCPU {
-			cpuRatio, hasCPU = ratioValue(ops[[2]string{op, "cpcgen"}], ops[[2]string{op, "pgx"}], "cpu-ns/op")
-		}
-		allocsHand, ok1 := ops[[2]string{op, "pgx"}].median("allocs/op")
-		allocsGen, ok2 := ops[[2]string{op, "cpcgen"}].median("allocs/op")
-		allocs, allocsOK := "–", "–"
-		if ok1 && ok2 {
-			allocs = count(allocsHand) + " → " + count(allocsGen)
-			allocsOK = check(allocsGen <= allocsHand+extraAllocs)
-			// Operations that allocate thousands of times per op vary by a
-			// few allocations from run to run (pgx's buffers, the pool's
-			// background work): a difference within that spread is noise.
-			if spread := ops[[2]string{op, "pgx"}].spread("allocs/op"); allocsGen > allocsHand+extraAllocs && allocsGen <= allocsHand+extraAllocs+spread {
-				allocsOK = fmt.Sprintf("✓ (runs vary by %s)", count(spread))
+// pairedOps returns the operations of BenchmarkPaired in the input.
+func pairedOps(passes []pass) []string {
+	var ops []string
+	for _, p := range passes {
+		for name := range p {
+			if op, ok := strings.CutPrefix(name, "BenchmarkPaired/op="); ok {
+				ops = appendNew(ops, op)
 			}
 		}
-		timeOK := check(r <= maxTimeRatio)
-		if hasCPU && r > maxTimeRatio && cpuRatio <= maxTimeRatio {
-			timeOK = "wall ✗, CPU ✓"
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %.3f | %s | %s | %s | %s |\n",
-			op, micros(hand), micros(gen), r, cond(hasCPU, fmt.Sprintf("%.3f", cpuRatio), "–"), allocs, timeOK, allocsOK)
+	}
+	return ordered(ops, opOrder)
+}
+
+func writePaired(w io.Writer, passes []pass) {
+	ops := pairedOps(passes)
+	if len(ops) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Paired: %s and %s alternating call by call on the same connections, each call timed (wall, and this process's CPU); the ratio %s ÷ %s of each pass, median (min–max) over %d passes.\n\n", refTool, genTool, genTool, refTool, len(passes))
+	fmt.Fprintf(w, "| operation | %s µs/op | %s µs/op | wall ratio | %s CPU µs/op | %s CPU µs/op | CPU ratio |\n", refTool, genTool, refTool, genTool)
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+	for _, op := range ops {
+		name := "BenchmarkPaired/op=" + op
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", op,
+			micros(summarize(values(passes, name, "pgx-ns/op")).med),
+			micros(summarize(values(passes, name, "cpcgen-ns/op")).med),
+			ratioText(summarize(values(passes, name, "ratio"))),
+			micros(summarize(values(passes, name, "pgx-cpu-ns/op")).med),
+			micros(summarize(values(passes, name, "cpcgen-cpu-ns/op")).med),
+			ratioText(summarize(values(passes, name, "cpu-ratio"))))
 	}
 	fmt.Fprintln(w)
 }
 
-func ratioValue(s, ref samples, unit string) (float64, bool) {
-	if s == nil || ref == nil {
-		return 0, false
+// cpuRatio returns the CPU ratio of the generated code to the reference
+// for op and the median CPU time per op of each: from the paired runs
+// when there are some (the two alternate call by call, so load weighs on
+// both alike), else from the passes of BenchmarkOps; and where they come
+// from.
+func cpuRatio(passes []pass, op string) (ratio, ref, gen stat, src string) {
+	paired := "BenchmarkPaired/op=" + op
+	if s := summarize(values(passes, paired, "cpu-ratio")); s.n > 0 {
+		return s, summarize(values(passes, paired, "pgx-cpu-ns/op")), summarize(values(passes, paired, "cpcgen-cpu-ns/op")), "paired"
 	}
-	a, ok1 := s.median(unit)
-	b, ok2 := ref.median(unit)
-	if !ok1 || !ok2 || b == 0 {
-		return 0, false
-	}
-	return a / b, true
+	refName, genName := opsName(op, refTool), opsName(op, genTool)
+	return summarize(ratios(passes, genName, refName, "cpu-ns/op")), summarize(values(passes, refName, "cpu-ns/op")), summarize(values(passes, genName, "cpu-ns/op")), "passes"
 }
 
-func ratio(s, ref samples, unit string) string {
-	r, ok := ratioValue(s, ref, unit)
-	if !ok {
-		return "–"
+func writeTargets(w io.Writer, passes []pass) {
+	ops, tools := names(passes)
+	if !contains(tools, refTool) || !contains(tools, genTool) {
+		return
 	}
-	return fmt.Sprintf("%.2f", r)
+	fmt.Fprintf(w, "Targets for %s against the reference %s (client CPU per op and its ratio: median (min–max) of the paired runs, or of the passes where there are none; allocations: medians).\n\n", genTool, refTool)
+	fmt.Fprintln(w, "| operation | target | reference | cpcgen | number | met |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|:-:|")
+	for _, op := range ops {
+		ref, gen := opsName(op, refTool), opsName(op, genTool)
+		refAllocs := summarize(values(passes, ref, "allocs/op"))
+		genAllocs := summarize(values(passes, gen, "allocs/op"))
+		if refAllocs.n == 0 || genAllocs.n == 0 {
+			continue
+		}
+		cpu, refCPU, genCPU, src := cpuRatio(passes, op)
+		switch op {
+		case "CreateLoop10k":
+			continue // Create, 10,000 times: covered by Create
+		case "CreateMany10k":
+			rows := rowsOf[op]
+			fmt.Fprintf(w, "| %s | client CPU ≤ %.2f× | %s µs | %s µs | %s× (%s) | %s |\n", op, maxCopyCPURatio,
+				micros(refCPU.med), micros(genCPU.med), ratioText(cpu), src, check(cpu.n > 0 && cpu.med <= maxCopyCPURatio))
+			fmt.Fprintf(w, "| %s | allocations per row < %.1f | %.4f | %.4f | %.4f | %s |\n", op, maxCopyAllocRow,
+				refAllocs.med/rows, genAllocs.med/rows, genAllocs.med/rows, check(genAllocs.med/rows < maxCopyAllocRow))
+			continue
+		}
+		fmt.Fprintf(w, "| %s | client CPU ≤ %.2f× | %s µs | %s µs | %s× (%s) | %s |\n", op, maxCPURatio,
+			micros(refCPU.med), micros(genCPU.med), ratioText(cpu), src, check(cpu.n > 0 && cpu.med <= maxCPURatio))
+		fmt.Fprintf(w, "| %s | allocations ≤ reference + %d per call | %s | %s | %+.0f | %s |\n", op, extraAllocs,
+			count(refAllocs.med), count(genAllocs.med), genAllocs.med-refAllocs.med, check(genAllocs.med <= refAllocs.med+extraAllocs))
+		if op == "List100" {
+			// The nullable column memo is non-NULL in half the rows:
+			// an allocation per non-NULL value shows as about 0.5 per row.
+			rows := rowsOf[op]
+			extra := (genAllocs.med - refAllocs.med) / rows
+			fmt.Fprintf(w, "| %s | no allocation per row for nullable columns (memo: half the rows non-NULL) | %.2f/row | %.2f/row | %+.2f/row | %s |\n", op,
+				refAllocs.med/rows, genAllocs.med/rows, extra, check(genAllocs.med <= refAllocs.med+extraAllocs))
+		}
+		if op == "Update" {
+			refParams := summarize(values(passes, ref, "params/op"))
+			genParams := summarize(values(passes, gen, "params/op"))
+			if refParams.n > 0 && genParams.n > 0 {
+				fmt.Fprintf(w, "| %s | sends only what changed (2 of 6 columns; parameters bound) | %s | %s | %+.0f | %s |\n", op,
+					trimFloat(refParams.med), trimFloat(genParams.med), genParams.med-refParams.med, check(genParams.med <= refParams.med))
+			}
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// writeVsLoop reports how many times faster CreateMany of 10,000 rows is
+// than a loop of Create, both generated, measured alternately.
+func writeVsLoop(w io.Writer, passes []pass) {
+	const name = "BenchmarkCreateManyVsLoop"
+	loop := summarize(values(passes, name, "loop-ns/op"))
+	if loop.n == 0 {
+		return
+	}
+	many := summarize(values(passes, name, "many-ns/op"))
+	speedup := summarize(values(passes, name, "speedup"))
+	cpu := summarize(values(passes, name, "cpu-speedup"))
+	fmt.Fprintf(w, "CreateMany of 10,000 rows against a loop of 10,000 Create calls, generated code, alternating (median (min–max) of %d passes; target ≥ 10× faster).\n\n", loop.n)
+	fmt.Fprintln(w, "| loop of Create ms | CreateMany ms | faster (wall) | faster (CPU) | target |")
+	fmt.Fprintln(w, "|--:|--:|--:|--:|:-:|")
+	fmt.Fprintf(w, "| %s | %.1f | %s× | %s× | %s |\n\n", count(loop.med/1e6), many.med/1e6, ratioText(speedup), ratioText(cpu), check(speedup.med >= 10))
 }
 
 func check(ok bool) string {
 	if ok {
-		return "✓"
+		return "met"
 	}
-	return "✗"
+	return "**missed**"
 }
 
 func cond(ok bool, yes, no string) string {
@@ -317,8 +393,15 @@ func micros(ns float64) string {
 
 // count formats a number rounded to an integer with thousands separators.
 func count(v float64) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
 	s := strconv.FormatInt(int64(v+0.5), 10)
 	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
 			b.WriteByte(',')

@@ -5,11 +5,12 @@ package crmdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Activity is one row of table activities.
@@ -65,36 +66,34 @@ func NewActivityRepo(db runtime.DBTX) *ActivityRepo {
 }
 
 var (
-	// ErrActivityIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table activities: constraint activities_pkey, primary_key in the
-	// spec.
+	// ErrActivityIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// activities (constraint activities_pkey, primary_key in the spec).
 	ErrActivityIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "activities", "activities_pkey", "primary_key")
 
-	// ErrActivitySummaryMinLengthCheck matches, with errors.Is, the errors that
-	// violate the min_length rule of column summary of table activities: constraint
-	// activities_summary_min_length, summary.min_length in the spec.
+	// ErrActivitySummaryMinLengthCheck matches (errors.Is) a violation of the
+	// min_length rule of column summary of activities (constraint
+	// activities_summary_min_length, summary.min_length in the spec).
 	ErrActivitySummaryMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "activities", "activities_summary_min_length", "summary.min_length")
 
-	// ErrActivitySummaryMaxLengthCheck matches, with errors.Is, the errors that
-	// violate the max_length rule of column summary of table activities: constraint
-	// activities_summary_max_length, summary.max_length in the spec.
+	// ErrActivitySummaryMaxLengthCheck matches (errors.Is) a violation of the
+	// max_length rule of column summary of activities (constraint
+	// activities_summary_max_length, summary.max_length in the spec).
 	ErrActivitySummaryMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "activities", "activities_summary_max_length", "summary.max_length")
 
-	// ErrActivityOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table
-	// activities: constraint activities_organization_id_fkey,
-	// organization_id.references in the spec.
-	ErrActivityOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "activities", "activities_organization_id_fkey", "organization_id.references")
+	// ErrActivityOrganizationIDNotFound matches (errors.Is) a write of activities
+	// whose organization_id names no row of organizations (constraint
+	// activities_organization_id_fkey, organization_id.references in the spec).
+	ErrActivityOrganizationIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrActivityCustomerIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key customer_id → customers.id of table activities: constraint
-	// activities_customer_id_fkey, customer_id.references in the spec.
-	ErrActivityCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "activities", "activities_customer_id_fkey", "customer_id.references")
+	// ErrActivityCustomerIDNotFound matches (errors.Is) a write of activities whose
+	// customer_id names no row of customers (constraint activities_customer_id_fkey,
+	// customer_id.references in the spec).
+	ErrActivityCustomerIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 
-	// ErrActivityDealIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key deal_id → deals.id of table activities: constraint
-	// activities_deal_id_fkey, deal_id.references in the spec.
-	ErrActivityDealIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "activities", "activities_deal_id_fkey", "deal_id.references")
+	// ErrActivityDealIDNotFound matches (errors.Is) a write of activities whose
+	// deal_id names no row of deals (constraint activities_deal_id_fkey,
+	// deal_id.references in the spec).
+	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table activities: enum labels,
@@ -226,6 +225,7 @@ func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Activity]{
+		Op: "activities.List", Table: "activities", Tenant: tenant,
 		First: sqlActivitiesListFirst,
 		After: sqlActivitiesListAfter,
 		Tail:  []any{tenant},

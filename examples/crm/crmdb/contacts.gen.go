@@ -5,11 +5,12 @@ package crmdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Contact is one row of table contacts.
@@ -65,30 +66,29 @@ func NewContactRepo(db runtime.DBTX) *ContactRepo {
 }
 
 var (
-	// ErrContactIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table contacts: constraint contacts_pkey, primary_key in the spec.
+	// ErrContactIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// contacts (constraint contacts_pkey, primary_key in the spec).
 	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
 
-	// ErrContactNameMinLengthCheck matches, with errors.Is, the errors that violate
-	// the min_length rule of column name of table contacts: constraint
-	// contacts_name_min_length, name.min_length in the spec.
+	// ErrContactNameMinLengthCheck matches (errors.Is) a violation of the min_length
+	// rule of column name of contacts (constraint contacts_name_min_length,
+	// name.min_length in the spec).
 	ErrContactNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "contacts", "contacts_name_min_length", "name.min_length")
 
-	// ErrContactEmailFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column email of table contacts: constraint
-	// contacts_email_format, email.validate in the spec.
+	// ErrContactEmailFormatCheck matches (errors.Is) a violation of the validate rule
+	// of column email of contacts (constraint contacts_email_format, email.validate in
+	// the spec).
 	ErrContactEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "contacts", "contacts_email_format", "email.validate")
 
-	// ErrContactOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table contacts:
-	// constraint contacts_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrContactOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "contacts", "contacts_organization_id_fkey", "organization_id.references")
+	// ErrContactOrganizationIDNotFound matches (errors.Is) a write of contacts whose
+	// organization_id names no row of organizations (constraint
+	// contacts_organization_id_fkey, organization_id.references in the spec).
+	ErrContactOrganizationIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrContactCustomerIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key customer_id → customers.id of table contacts: constraint
-	// contacts_customer_id_fkey, customer_id.references in the spec.
-	ErrContactCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "contacts", "contacts_customer_id_fkey", "customer_id.references")
+	// ErrContactCustomerIDNotFound matches (errors.Is) a write of contacts whose
+	// customer_id names no row of customers (constraint contacts_customer_id_fkey,
+	// customer_id.references in the spec).
+	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table contacts: enum labels,
@@ -237,6 +237,7 @@ func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Contact]{
+		Op: "contacts.List", Table: "contacts", Tenant: tenant,
 		First: sqlContactsListFirst,
 		After: sqlContactsListAfter,
 		Tail:  []any{tenant},

@@ -6,10 +6,11 @@ package crmdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // CustomerTag is one row of table customer_tags.
@@ -53,26 +54,25 @@ func NewCustomerTagRepo(db runtime.DBTX) *CustomerTagRepo {
 }
 
 var (
-	// ErrCustomerTagCustomerIDTagIDTaken matches, with errors.Is, the errors that
-	// violate the primary key (customer_id, tag_id) of table customer_tags: constraint
-	// customer_tags_pkey, primary_key in the spec.
+	// ErrCustomerTagCustomerIDTagIDTaken matches (errors.Is) a violation of the
+	// primary key (customer_id, tag_id) of customer_tags (constraint
+	// customer_tags_pkey, primary_key in the spec).
 	ErrCustomerTagCustomerIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customer_tags", "customer_tags_pkey", "primary_key")
 
-	// ErrCustomerTagOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table
-	// customer_tags: constraint customer_tags_organization_id_fkey,
-	// organization_id.references in the spec.
-	ErrCustomerTagOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "customer_tags", "customer_tags_organization_id_fkey", "organization_id.references")
+	// ErrCustomerTagOrganizationIDNotFound matches (errors.Is) a write of
+	// customer_tags whose organization_id names no row of organizations (constraint
+	// customer_tags_organization_id_fkey, organization_id.references in the spec).
+	ErrCustomerTagOrganizationIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrCustomerTagCustomerIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key customer_id → customers.id of table customer_tags:
-	// constraint customer_tags_customer_id_fkey, customer_id.references in the spec.
-	ErrCustomerTagCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "customer_tags", "customer_tags_customer_id_fkey", "customer_id.references")
+	// ErrCustomerTagCustomerIDNotFound matches (errors.Is) a write of customer_tags
+	// whose customer_id names no row of customers (constraint
+	// customer_tags_customer_id_fkey, customer_id.references in the spec).
+	ErrCustomerTagCustomerIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 
-	// ErrCustomerTagTagIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key tag_id → tags.id of table customer_tags: constraint
-	// customer_tags_tag_id_fkey, tag_id.references in the spec.
-	ErrCustomerTagTagIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "customer_tags", "customer_tags_tag_id_fkey", "tag_id.references")
+	// ErrCustomerTagTagIDNotFound matches (errors.Is) a write of customer_tags whose
+	// tag_id names no row of tags (constraint customer_tags_tag_id_fkey,
+	// tag_id.references in the spec).
+	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table customer_tags: enum labels,
@@ -185,6 +185,7 @@ func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	var customerID uuid.UUID
 	var tagID uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[CustomerTag]{
+		Op: "customer_tags.List", Table: "customer_tags", Tenant: tenant,
 		First: sqlCustomerTagsListFirst,
 		After: sqlCustomerTagsListAfter,
 		Tail:  []any{tenant},

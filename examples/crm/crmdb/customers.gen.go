@@ -5,11 +5,12 @@ package crmdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Customer is one row of table customers.
@@ -73,35 +74,55 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 }
 
 var (
-	// ErrCustomerIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table customers: constraint customers_pkey, primary_key in the spec.
+	// ErrCustomerIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// customers (constraint customers_pkey, primary_key in the spec).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
 
-	// ErrCustomerOrgEmailTaken matches, with errors.Is, the errors that violate the
-	// unique index on (organization_id, lower((email)::text)) of table customers:
-	// constraint customers_org_email_key, customers_org_email_key in the spec.
+	// ErrCustomerOrgEmailTaken matches (errors.Is) a violation of the unique index on
+	// (organization_id, lower((email)::text)) of customers (constraint
+	// customers_org_email_key, customers_org_email_key in the spec).
 	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
 
-	// ErrCustomerNameMinLengthCheck matches, with errors.Is, the errors that violate
-	// the min_length rule of column name of table customers: constraint
-	// customers_name_min_length, name.min_length in the spec.
+	// ErrCustomerNameMinLengthCheck matches (errors.Is) a violation of the min_length
+	// rule of column name of customers (constraint customers_name_min_length,
+	// name.min_length in the spec).
 	ErrCustomerNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_name_min_length", "name.min_length")
 
-	// ErrCustomerEmailFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column email of table customers: constraint
-	// customers_email_format, email.validate in the spec.
+	// ErrCustomerEmailFormatCheck matches (errors.Is) a violation of the validate rule
+	// of column email of customers (constraint customers_email_format, email.validate
+	// in the spec).
 	ErrCustomerEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_email_format", "email.validate")
 
-	// ErrCustomerPhoneFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column phone of table customers: constraint
-	// customers_phone_format, phone.validate in the spec.
+	// ErrCustomerPhoneFormatCheck matches (errors.Is) a violation of the validate rule
+	// of column phone of customers (constraint customers_phone_format, phone.validate
+	// in the spec).
 	ErrCustomerPhoneFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_phone_format", "phone.validate")
 
-	// ErrCustomerOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table customers:
-	// constraint customers_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrCustomerOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "customers", "customers_organization_id_fkey", "organization_id.references")
+	// ErrCustomerOrganizationIDNotFound matches (errors.Is) a write of customers whose
+	// organization_id names no row of organizations (constraint
+	// customers_organization_id_fkey, organization_id.references in the spec).
+	ErrCustomerOrganizationIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+
+	// ErrCustomerReferencedByContact matches (errors.Is) a delete or key change of a
+	// row of customers that rows of contacts still reference (constraint
+	// contacts_customer_id_fkey, contacts.customer_id.references in the spec).
+	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+
+	// ErrCustomerReferencedByDeal matches (errors.Is) a delete or key change of a row
+	// of customers that rows of deals still reference (constraint
+	// deals_customer_id_fkey, deals.customer_id.references in the spec).
+	ErrCustomerReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+
+	// ErrCustomerReferencedByActivity matches (errors.Is) a delete or key change of a
+	// row of customers that rows of activities still reference (constraint
+	// activities_customer_id_fkey, activities.customer_id.references in the spec).
+	ErrCustomerReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+
+	// ErrCustomerReferencedByCustomerTag matches (errors.Is) a delete or key change of
+	// a row of customers that rows of customer_tags still reference (constraint
+	// customer_tags_customer_id_fkey, customer_tags.customer_id.references in the
+	// spec).
+	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table customers: enum labels,
@@ -256,6 +277,7 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
+		Op: "customers.List", Table: "customers", Tenant: tenant,
 		First: sqlCustomersListFirst,
 		After: sqlCustomersListAfter,
 		Tail:  []any{tenant},
@@ -691,6 +713,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	var k0 string
 	var k1 uuid.UUID
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{
+		Op: "customers.SearchByName", Table: "customers", Tenant: tenant,
 		First: sqlCustomersSearchByName,
 		After: sqlCustomersSearchByNameAfter,
 		Args:  []any{pattern, tenant},

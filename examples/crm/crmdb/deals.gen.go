@@ -6,12 +6,13 @@ package crmdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Deal is one row of table deals.
@@ -76,29 +77,33 @@ func NewDealRepo(db runtime.DBTX) *DealRepo {
 }
 
 var (
-	// ErrDealIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table deals: constraint deals_pkey, primary_key in the spec.
+	// ErrDealIDTaken matches (errors.Is) a violation of the primary key (id) of deals
+	// (constraint deals_pkey, primary_key in the spec).
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
 
-	// ErrDealTitleMinLengthCheck matches, with errors.Is, the errors that violate the
-	// min_length rule of column title of table deals: constraint
-	// deals_title_min_length, title.min_length in the spec.
+	// ErrDealTitleMinLengthCheck matches (errors.Is) a violation of the min_length
+	// rule of column title of deals (constraint deals_title_min_length,
+	// title.min_length in the spec).
 	ErrDealTitleMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "deals", "deals_title_min_length", "title.min_length")
 
-	// ErrDealAmountMinCheck matches, with errors.Is, the errors that violate the min
-	// rule of column amount of table deals: constraint deals_amount_min, amount.min in
-	// the spec.
+	// ErrDealAmountMinCheck matches (errors.Is) a violation of the min rule of column
+	// amount of deals (constraint deals_amount_min, amount.min in the spec).
 	ErrDealAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "deals", "deals_amount_min", "amount.min")
 
-	// ErrDealOrganizationIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key organization_id → organizations.id of table deals: constraint
-	// deals_organization_id_fkey, organization_id.references in the spec.
-	ErrDealOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "deals", "deals_organization_id_fkey", "organization_id.references")
+	// ErrDealOrganizationIDNotFound matches (errors.Is) a write of deals whose
+	// organization_id names no row of organizations (constraint
+	// deals_organization_id_fkey, organization_id.references in the spec).
+	ErrDealOrganizationIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrDealCustomerIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key customer_id → customers.id of table deals: constraint
-	// deals_customer_id_fkey, customer_id.references in the spec.
-	ErrDealCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "deals", "deals_customer_id_fkey", "customer_id.references")
+	// ErrDealCustomerIDNotFound matches (errors.Is) a write of deals whose customer_id
+	// names no row of customers (constraint deals_customer_id_fkey,
+	// customer_id.references in the spec).
+	ErrDealCustomerIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+
+	// ErrDealReferencedByActivity matches (errors.Is) a delete or key change of a row
+	// of deals that rows of activities still reference (constraint
+	// activities_deal_id_fkey, activities.deal_id.references in the spec).
+	ErrDealReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table deals: enum labels, lengths
@@ -249,6 +254,7 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Deal]{
+		Op: "deals.List", Table: "deals", Tenant: tenant,
 		First: sqlDealsListFirst,
 		After: sqlDealsListAfter,
 		Tail:  []any{tenant},

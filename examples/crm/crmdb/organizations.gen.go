@@ -6,11 +6,12 @@ package crmdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Organization is one row of table organizations.
@@ -59,25 +60,57 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 }
 
 var (
-	// ErrOrganizationIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table organizations: constraint organizations_pkey,
-	// primary_key in the spec.
+	// ErrOrganizationIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of organizations (constraint organizations_pkey, primary_key in the spec).
 	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
 
-	// ErrOrganizationSlugTaken matches, with errors.Is, the errors that violate the
-	// unique column slug of table organizations: constraint organizations_slug_key,
-	// slug.unique in the spec.
+	// ErrOrganizationSlugTaken matches (errors.Is) a violation of the unique column
+	// slug of organizations (constraint organizations_slug_key, slug.unique in the
+	// spec).
 	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
 
-	// ErrOrganizationNameMinLengthCheck matches, with errors.Is, the errors that
-	// violate the min_length rule of column name of table organizations: constraint
-	// organizations_name_min_length, name.min_length in the spec.
+	// ErrOrganizationNameMinLengthCheck matches (errors.Is) a violation of the
+	// min_length rule of column name of organizations (constraint
+	// organizations_name_min_length, name.min_length in the spec).
 	ErrOrganizationNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_name_min_length", "name.min_length")
 
-	// ErrOrganizationSlugPatternCheck matches, with errors.Is, the errors that violate
-	// the pattern rule of column slug of table organizations: constraint
-	// organizations_slug_pattern, slug.pattern in the spec.
+	// ErrOrganizationSlugPatternCheck matches (errors.Is) a violation of the pattern
+	// rule of column slug of organizations (constraint organizations_slug_pattern,
+	// slug.pattern in the spec).
 	ErrOrganizationSlugPatternCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_pattern", "slug.pattern")
+
+	// ErrOrganizationReferencedByCustomer matches (errors.Is) a delete or key change
+	// of a row of organizations that rows of customers still reference (constraint
+	// customers_organization_id_fkey, customers.organization_id.references in the
+	// spec).
+	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByContact matches (errors.Is) a delete or key change of
+	// a row of organizations that rows of contacts still reference (constraint
+	// contacts_organization_id_fkey, contacts.organization_id.references in the spec).
+	ErrOrganizationReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByDeal matches (errors.Is) a delete or key change of a
+	// row of organizations that rows of deals still reference (constraint
+	// deals_organization_id_fkey, deals.organization_id.references in the spec).
+	ErrOrganizationReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByActivity matches (errors.Is) a delete or key change
+	// of a row of organizations that rows of activities still reference (constraint
+	// activities_organization_id_fkey, activities.organization_id.references in the
+	// spec).
+	ErrOrganizationReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByTag matches (errors.Is) a delete or key change of a
+	// row of organizations that rows of tags still reference (constraint
+	// tags_organization_id_fkey, tags.organization_id.references in the spec).
+	ErrOrganizationReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByCustomerTag matches (errors.Is) a delete or key
+	// change of a row of organizations that rows of customer_tags still reference
+	// (constraint customer_tags_organization_id_fkey,
+	// customer_tags.organization_id.references in the spec).
+	ErrOrganizationReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table organizations: enum labels,
@@ -215,6 +248,7 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Organization]{
+		Op: "organizations.List", Table: "organizations", Tenant: tenant,
 		First: sqlOrganizationsListFirst,
 		After: sqlOrganizationsListAfter,
 		Tail:  []any{tenant},

@@ -6,10 +6,11 @@ package crmdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Tag is one row of table tags.
@@ -53,24 +54,29 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 }
 
 var (
-	// ErrTagIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table tags: constraint tags_pkey, primary_key in the spec.
+	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
+	// (constraint tags_pkey, primary_key in the spec).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
 
-	// ErrTagOrganizationIDNameTaken matches, with errors.Is, the errors that violate
-	// the unique index on (organization_id, name) of table tags: constraint
-	// tags_organization_id_name_key, unique(organization_id, name) in the spec.
+	// ErrTagOrganizationIDNameTaken matches (errors.Is) a violation of the unique
+	// index on (organization_id, name) of tags (constraint
+	// tags_organization_id_name_key, unique(organization_id, name) in the spec).
 	ErrTagOrganizationIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_organization_id_name_key", "unique(organization_id, name)")
 
-	// ErrTagNameMinLengthCheck matches, with errors.Is, the errors that violate the
-	// min_length rule of column name of table tags: constraint tags_name_min_length,
-	// name.min_length in the spec.
+	// ErrTagNameMinLengthCheck matches (errors.Is) a violation of the min_length rule
+	// of column name of tags (constraint tags_name_min_length, name.min_length in the
+	// spec).
 	ErrTagNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "tags", "tags_name_min_length", "name.min_length")
 
-	// ErrTagOrganizationIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key organization_id → organizations.id of table tags: constraint
-	// tags_organization_id_fkey, organization_id.references in the spec.
-	ErrTagOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "tags", "tags_organization_id_fkey", "organization_id.references")
+	// ErrTagOrganizationIDNotFound matches (errors.Is) a write of tags whose
+	// organization_id names no row of organizations (constraint
+	// tags_organization_id_fkey, organization_id.references in the spec).
+	ErrTagOrganizationIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+
+	// ErrTagReferencedByCustomerTag matches (errors.Is) a delete or key change of a
+	// row of tags that rows of customer_tags still reference (constraint
+	// customer_tags_tag_id_fkey, customer_tags.tag_id.references in the spec).
+	ErrTagReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table tags: enum labels, lengths
@@ -197,6 +203,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	db := runtime.Scope(r.db, tenant)
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
+		Op: "tags.List", Table: "tags", Tenant: tenant,
 		First: sqlTagsListFirst,
 		After: sqlTagsListAfter,
 		Tail:  []any{tenant},

@@ -6,12 +6,13 @@ package financedb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Account is one row of table accounts.
@@ -64,29 +65,47 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 
-	// ErrAccountUserIDNameTaken matches, with errors.Is, the errors that violate the
-	// unique index on (user_id, name) of table accounts: constraint
-	// accounts_user_id_name_key, unique(user_id, name) in the spec.
+	// ErrAccountUserIDNameTaken matches (errors.Is) a violation of the unique index on
+	// (user_id, name) of accounts (constraint accounts_user_id_name_key,
+	// unique(user_id, name) in the spec).
 	ErrAccountUserIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_user_id_name_key", "unique(user_id, name)")
 
-	// ErrAccountNameMinLengthCheck matches, with errors.Is, the errors that violate
-	// the min_length rule of column name of table accounts: constraint
-	// accounts_name_min_length, name.min_length in the spec.
+	// ErrAccountNameMinLengthCheck matches (errors.Is) a violation of the min_length
+	// rule of column name of accounts (constraint accounts_name_min_length,
+	// name.min_length in the spec).
 	ErrAccountNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "accounts", "accounts_name_min_length", "name.min_length")
 
-	// ErrAccountBalanceMinCheck matches, with errors.Is, the errors that violate the
-	// min rule of column balance of table accounts: constraint accounts_balance_min,
-	// balance.min in the spec.
+	// ErrAccountBalanceMinCheck matches (errors.Is) a violation of the min rule of
+	// column balance of accounts (constraint accounts_balance_min, balance.min in the
+	// spec).
 	ErrAccountBalanceMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "accounts", "accounts_balance_min", "balance.min")
 
-	// ErrAccountUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table accounts: constraint
-	// accounts_user_id_fkey, user_id.references in the spec.
-	ErrAccountUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_user_id_fkey", "user_id.references")
+	// ErrAccountUserIDNotFound matches (errors.Is) a write of accounts whose user_id
+	// names no row of users (constraint accounts_user_id_fkey, user_id.references in
+	// the spec).
+	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
+
+	// ErrAccountReferencedByTransactionFromAccountID matches (errors.Is) a delete or
+	// key change of a row of accounts that rows of transactions still reference
+	// (constraint transactions_from_account_id_fkey,
+	// transactions.from_account_id.references in the spec).
+	ErrAccountReferencedByTransactionFromAccountID = runtime.NewForeignKeySentinel("transactions", "transactions_from_account_id_fkey", "from_account_id.references", runtime.FKReferenced)
+
+	// ErrAccountReferencedByTransactionToAccountID matches (errors.Is) a delete or key
+	// change of a row of accounts that rows of transactions still reference
+	// (constraint transactions_to_account_id_fkey,
+	// transactions.to_account_id.references in the spec).
+	ErrAccountReferencedByTransactionToAccountID = runtime.NewForeignKeySentinel("transactions", "transactions_to_account_id_fkey", "to_account_id.references", runtime.FKReferenced)
+
+	// ErrAccountReferencedByLedgerEntry matches (errors.Is) a delete or key change of
+	// a row of accounts that rows of ledger_entries still reference (constraint
+	// ledger_entries_account_id_fkey, ledger_entries.account_id.references in the
+	// spec).
+	ErrAccountReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table accounts: enum labels,
@@ -201,6 +220,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Scan:  scanAccount,

@@ -6,9 +6,10 @@ package financedb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Category is one row of table categories.
@@ -48,25 +49,33 @@ func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 }
 
 var (
-	// ErrCategoryIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table categories: constraint categories_pkey, primary_key in the
-	// spec.
+	// ErrCategoryIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// categories (constraint categories_pkey, primary_key in the spec).
 	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
 
-	// ErrCategoryNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table categories: constraint categories_name_key, name.unique in
-	// the spec.
+	// ErrCategoryNameTaken matches (errors.Is) a violation of the unique column name
+	// of categories (constraint categories_name_key, name.unique in the spec).
 	ErrCategoryNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_name_key", "name.unique")
 
-	// ErrCategoryNameMinLengthCheck matches, with errors.Is, the errors that violate
-	// the min_length rule of column name of table categories: constraint
-	// categories_name_min_length, name.min_length in the spec.
+	// ErrCategoryNameMinLengthCheck matches (errors.Is) a violation of the min_length
+	// rule of column name of categories (constraint categories_name_min_length,
+	// name.min_length in the spec).
 	ErrCategoryNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "categories", "categories_name_min_length", "name.min_length")
 
-	// ErrCategoryParentIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key parent_id → categories.id of table categories: constraint
-	// categories_parent_id_fkey, parent_id.references in the spec.
-	ErrCategoryParentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "categories", "categories_parent_id_fkey", "parent_id.references")
+	// ErrCategoryParentIDNotFound matches (errors.Is) a write of categories whose
+	// parent_id names no row of categories (constraint categories_parent_id_fkey,
+	// parent_id.references in the spec).
+	ErrCategoryParentIDNotFound = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKMissing)
+
+	// ErrCategoryReferencedByCategory matches (errors.Is) a delete or key change of a
+	// row of categories that rows of categories still reference (constraint
+	// categories_parent_id_fkey, categories.parent_id.references in the spec).
+	ErrCategoryReferencedByCategory = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKReferenced)
+
+	// ErrCategoryReferencedByTransaction matches (errors.Is) a delete or key change of
+	// a row of categories that rows of transactions still reference (constraint
+	// transactions_category_id_fkey, transactions.category_id.references in the spec).
+	ErrCategoryReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_category_id_fkey", "category_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table categories: enum labels,
@@ -167,6 +176,7 @@ LIMIT $2`
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
+		Op: "categories.List", Table: "categories",
 		First: sqlCategoriesListFirst,
 		After: sqlCategoriesListAfter,
 		Scan:  scanCategory,
@@ -237,7 +247,7 @@ var copyCategories = runtime.NewCopier(
 	"categories",
 	nil,
 	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
-	runtime.CopyValue("parent_id", func(n *NewCategory) any { return &n.ParentID }),
+	runtime.CopyValue("parent_id", func(n *NewCategory) any { return n.ParentID }),
 )
 
 // CreateMany inserts rows into table categories with the COPY protocol and returns

@@ -5,12 +5,13 @@ package financedb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // LedgerEntry is one row of table ledger_entries.
@@ -65,31 +66,29 @@ func NewLedgerEntryRepo(db runtime.DBTX) *LedgerEntryRepo {
 }
 
 var (
-	// ErrLedgerEntryIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table ledger_entries: constraint ledger_entries_pkey,
-	// primary_key in the spec.
+	// ErrLedgerEntryIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// ledger_entries (constraint ledger_entries_pkey, primary_key in the spec).
 	ErrLedgerEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ledger_entries", "ledger_entries_pkey", "primary_key")
 
-	// ErrLedgerEntryAmountCheck matches, with errors.Is, the errors that violate the
-	// check of column amount (amount <> 0) of table ledger_entries: constraint
-	// ledger_entries_amount_check, amount.check in the spec.
+	// ErrLedgerEntryAmountCheck matches (errors.Is) a violation of the check of column
+	// amount (amount <> 0) of ledger_entries (constraint ledger_entries_amount_check,
+	// amount.check in the spec).
 	ErrLedgerEntryAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "ledger_entries", "ledger_entries_amount_check", "amount.check")
 
-	// ErrLedgerEntryTransactionIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key transaction_id → transactions.id of table
-	// ledger_entries: constraint ledger_entries_transaction_id_fkey,
-	// transaction_id.references in the spec.
-	ErrLedgerEntryTransactionIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references")
+	// ErrLedgerEntryTransactionIDNotFound matches (errors.Is) a write of
+	// ledger_entries whose transaction_id names no row of transactions (constraint
+	// ledger_entries_transaction_id_fkey, transaction_id.references in the spec).
+	ErrLedgerEntryTransactionIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKMissing)
 
-	// ErrLedgerEntryAccountIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key account_id → accounts.id of table ledger_entries: constraint
-	// ledger_entries_account_id_fkey, account_id.references in the spec.
-	ErrLedgerEntryAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "ledger_entries", "ledger_entries_account_id_fkey", "account_id.references")
+	// ErrLedgerEntryAccountIDNotFound matches (errors.Is) a write of ledger_entries
+	// whose account_id names no row of accounts (constraint
+	// ledger_entries_account_id_fkey, account_id.references in the spec).
+	ErrLedgerEntryAccountIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 
-	// ErrLedgerEntryUserIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key user_id → users.id of table ledger_entries: constraint
-	// ledger_entries_user_id_fkey, user_id.references in the spec.
-	ErrLedgerEntryUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "ledger_entries", "ledger_entries_user_id_fkey", "user_id.references")
+	// ErrLedgerEntryUserIDNotFound matches (errors.Is) a write of ledger_entries whose
+	// user_id names no row of users (constraint ledger_entries_user_id_fkey,
+	// user_id.references in the spec).
+	ErrLedgerEntryUserIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table ledger_entries: enum
@@ -183,6 +182,7 @@ LIMIT $2`
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
+		Op: "ledger_entries.List", Table: "ledger_entries",
 		First: sqlLedgerEntriesListFirst,
 		After: sqlLedgerEntriesListAfter,
 		Scan:  scanLedgerEntry,
@@ -552,6 +552,7 @@ func (r *LedgerEntryRepo) History(ctx context.Context, p HistoryParams, page run
 	var k0 time.Time
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
+		Op: "ledger_entries.History", Table: "ledger_entries",
 		First: sqlLedgerEntriesHistory[mask],
 		After: sqlLedgerEntriesHistoryAfter[mask],
 		Args:  args,

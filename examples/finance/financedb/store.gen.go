@@ -5,6 +5,7 @@ package financedb
 
 import (
 	"context"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 )
@@ -131,7 +132,7 @@ func specNameOf(table, constraint string) string {
 	case "transactions_idempotency_key_min_length":
 		return ErrTransactionIdempotencyKeyMinLengthCheck.Name
 	case "transactions_accounts_match_kind":
-		return ErrTransactionTransactionsAccountsMatchKindCheck.Name
+		return ErrTransactionAccountsMatchKindCheck.Name
 	case "transactions_user_id_fkey":
 		return ErrTransactionUserIDNotFound.Name
 	case "transactions_from_account_id_fkey":

@@ -6,12 +6,13 @@ package financedb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Transaction is one row of table transactions.
@@ -80,62 +81,64 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 }
 
 var (
-	// ErrTransactionIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table transactions: constraint transactions_pkey,
-	// primary_key in the spec.
+	// ErrTransactionIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// transactions (constraint transactions_pkey, primary_key in the spec).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
 
-	// ErrTransactionIdempotencyKeyTaken matches, with errors.Is, the errors that
-	// violate the unique column idempotency_key of table transactions: constraint
-	// transactions_idempotency_key_key, idempotency_key.unique in the spec.
+	// ErrTransactionIdempotencyKeyTaken matches (errors.Is) a violation of the unique
+	// column idempotency_key of transactions (constraint
+	// transactions_idempotency_key_key, idempotency_key.unique in the spec).
 	ErrTransactionIdempotencyKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_idempotency_key_key", "idempotency_key.unique")
 
-	// ErrTransactionAmountMinCheck matches, with errors.Is, the errors that violate
-	// the min rule of column amount of table transactions: constraint
-	// transactions_amount_min, amount.min in the spec.
+	// ErrTransactionAmountMinCheck matches (errors.Is) a violation of the min rule of
+	// column amount of transactions (constraint transactions_amount_min, amount.min in
+	// the spec).
 	ErrTransactionAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_amount_min", "amount.min")
 
-	// ErrTransactionMemoMaxLengthCheck matches, with errors.Is, the errors that
-	// violate the max_length rule of column memo of table transactions: constraint
-	// transactions_memo_max_length, memo.max_length in the spec.
+	// ErrTransactionMemoMaxLengthCheck matches (errors.Is) a violation of the
+	// max_length rule of column memo of transactions (constraint
+	// transactions_memo_max_length, memo.max_length in the spec).
 	ErrTransactionMemoMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_memo_max_length", "memo.max_length")
 
-	// ErrTransactionIdempotencyKeyMinLengthCheck matches, with errors.Is, the errors
-	// that violate the min_length rule of column idempotency_key of table
-	// transactions: constraint transactions_idempotency_key_min_length,
-	// idempotency_key.min_length in the spec.
+	// ErrTransactionIdempotencyKeyMinLengthCheck matches (errors.Is) a violation of
+	// the min_length rule of column idempotency_key of transactions (constraint
+	// transactions_idempotency_key_min_length, idempotency_key.min_length in the
+	// spec).
 	ErrTransactionIdempotencyKeyMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_idempotency_key_min_length", "idempotency_key.min_length")
 
-	// ErrTransactionTransactionsAccountsMatchKindCheck matches, with errors.Is, the
-	// errors that violate the check (kind = 'deposit' AND from_account_id IS NULL AND
-	// to_account_id IS NOT NULL) OR (kind = 'withdrawal' AND from_account_id IS NOT
-	// NULL AND to_account_id IS NULL) OR (kind = 'transfer' AND from_account_id IS NOT
-	// NULL AND to_account_id IS NOT NULL AND from_account_id <> to_account_id) of
-	// table transactions: constraint transactions_accounts_match_kind,
-	// transactions_accounts_match_kind in the spec.
-	ErrTransactionTransactionsAccountsMatchKindCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_accounts_match_kind", "transactions_accounts_match_kind")
+	// ErrTransactionAccountsMatchKindCheck matches (errors.Is) a violation of the
+	// check (kind = 'deposit' AND from_account_id IS NULL AND to_account_id IS NOT
+	// NULL) OR (kind = 'withdrawal' AND from_account_id IS NOT NULL AND to_account_id
+	// IS NULL) OR (kind = 'transfer' AND from_account_id IS NOT NULL AND to_account_id
+	// IS NOT NULL AND from_account_id <> to_account_id) of transactions (constraint
+	// transactions_accounts_match_kind, transactions_accounts_match_kind in the spec).
+	ErrTransactionAccountsMatchKindCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_accounts_match_kind", "transactions_accounts_match_kind")
 
-	// ErrTransactionUserIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key user_id → users.id of table transactions: constraint
-	// transactions_user_id_fkey, user_id.references in the spec.
-	ErrTransactionUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transactions", "transactions_user_id_fkey", "user_id.references")
+	// ErrTransactionUserIDNotFound matches (errors.Is) a write of transactions whose
+	// user_id names no row of users (constraint transactions_user_id_fkey,
+	// user_id.references in the spec).
+	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 
-	// ErrTransactionFromAccountIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key from_account_id → accounts.id of table transactions:
-	// constraint transactions_from_account_id_fkey, from_account_id.references in the
-	// spec.
-	ErrTransactionFromAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transactions", "transactions_from_account_id_fkey", "from_account_id.references")
+	// ErrTransactionFromAccountIDNotFound matches (errors.Is) a write of transactions
+	// whose from_account_id names no row of accounts (constraint
+	// transactions_from_account_id_fkey, from_account_id.references in the spec).
+	ErrTransactionFromAccountIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
 
-	// ErrTransactionToAccountIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key to_account_id → accounts.id of table transactions:
-	// constraint transactions_to_account_id_fkey, to_account_id.references in the
-	// spec.
-	ErrTransactionToAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transactions", "transactions_to_account_id_fkey", "to_account_id.references")
+	// ErrTransactionToAccountIDNotFound matches (errors.Is) a write of transactions
+	// whose to_account_id names no row of accounts (constraint
+	// transactions_to_account_id_fkey, to_account_id.references in the spec).
+	ErrTransactionToAccountIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 
-	// ErrTransactionCategoryIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key category_id → categories.id of table transactions:
-	// constraint transactions_category_id_fkey, category_id.references in the spec.
-	ErrTransactionCategoryIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transactions", "transactions_category_id_fkey", "category_id.references")
+	// ErrTransactionCategoryIDNotFound matches (errors.Is) a write of transactions
+	// whose category_id names no row of categories (constraint
+	// transactions_category_id_fkey, category_id.references in the spec).
+	ErrTransactionCategoryIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_category_id_fkey", "category_id.references", runtime.FKMissing)
+
+	// ErrTransactionReferencedByLedgerEntry matches (errors.Is) a delete or key change
+	// of a row of transactions that rows of ledger_entries still reference (constraint
+	// ledger_entries_transaction_id_fkey, ledger_entries.transaction_id.references in
+	// the spec).
+	ErrTransactionReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table transactions: enum labels,
@@ -264,6 +267,7 @@ LIMIT $2`
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
+		Op: "transactions.List", Table: "transactions",
 		First: sqlTransactionsListFirst,
 		After: sqlTransactionsListAfter,
 		Scan:  scanTransaction,
@@ -346,10 +350,10 @@ var copyTransactions = runtime.NewCopier(
 	runtime.CopyValue("kind", func(n *NewTransaction) any { return &n.Kind }),
 	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
 	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
-	runtime.CopyValue("from_account_id", func(n *NewTransaction) any { return &n.FromAccountID }),
-	runtime.CopyValue("to_account_id", func(n *NewTransaction) any { return &n.ToAccountID }),
-	runtime.CopyValue("category_id", func(n *NewTransaction) any { return &n.CategoryID }),
-	runtime.CopyValue("memo", func(n *NewTransaction) any { return &n.Memo }),
+	runtime.CopyValue("from_account_id", func(n *NewTransaction) any { return n.FromAccountID }),
+	runtime.CopyValue("to_account_id", func(n *NewTransaction) any { return n.ToAccountID }),
+	runtime.CopyValue("category_id", func(n *NewTransaction) any { return n.CategoryID }),
+	runtime.CopyValue("memo", func(n *NewTransaction) any { return n.Memo }),
 	runtime.CopyValue("idempotency_key", func(n *NewTransaction) any { return &n.IdempotencyKey }),
 	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
 )

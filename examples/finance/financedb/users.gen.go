@@ -6,11 +6,12 @@ package financedb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // User is one row of table users.
@@ -52,24 +53,38 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
+	// (constraint users_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table users: constraint users_email_key, email.unique in the
-	// spec.
+	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
+	// users (constraint users_email_key, email.unique in the spec).
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
 
-	// ErrUserEmailFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column email of table users: constraint users_email_format,
-	// email.validate in the spec.
+	// ErrUserEmailFormatCheck matches (errors.Is) a violation of the validate rule of
+	// column email of users (constraint users_email_format, email.validate in the
+	// spec).
 	ErrUserEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "users", "users_email_format", "email.validate")
 
-	// ErrUserNameMinLengthCheck matches, with errors.Is, the errors that violate the
-	// min_length rule of column name of table users: constraint users_name_min_length,
-	// name.min_length in the spec.
+	// ErrUserNameMinLengthCheck matches (errors.Is) a violation of the min_length rule
+	// of column name of users (constraint users_name_min_length, name.min_length in
+	// the spec).
 	ErrUserNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "users", "users_name_min_length", "name.min_length")
+
+	// ErrUserReferencedByAccount matches (errors.Is) a delete or key change of a row
+	// of users that rows of accounts still reference (constraint
+	// accounts_user_id_fkey, accounts.user_id.references in the spec).
+	ErrUserReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByTransaction matches (errors.Is) a delete or key change of a
+	// row of users that rows of transactions still reference (constraint
+	// transactions_user_id_fkey, transactions.user_id.references in the spec).
+	ErrUserReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByLedgerEntry matches (errors.Is) a delete or key change of a
+	// row of users that rows of ledger_entries still reference (constraint
+	// ledger_entries_user_id_fkey, ledger_entries.user_id.references in the spec).
+	ErrUserReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths
@@ -179,6 +194,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users",
 		First: sqlUsersListFirst,
 		After: sqlUsersListAfter,
 		Scan:  scanUser,

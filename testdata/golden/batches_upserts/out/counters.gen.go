@@ -6,9 +6,10 @@ package bulkdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Counter is one row of table counters.
@@ -37,8 +38,8 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 }
 
 var (
-	// ErrCounterNameTaken matches, with errors.Is, the errors that violate the primary
-	// key (name) of table counters: constraint counters_pkey, primary_key in the spec.
+	// ErrCounterNameTaken matches (errors.Is) a violation of the primary key (name) of
+	// counters (constraint counters_pkey, primary_key in the spec).
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
@@ -123,6 +124,7 @@ LIMIT $2`
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
+		Op: "counters.List", Table: "counters",
 		First: sqlCountersListFirst,
 		After: sqlCountersListAfter,
 		Scan:  scanCounter,

@@ -6,12 +6,13 @@ package bulkdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Event is one row of table events.
@@ -66,8 +67,8 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 }
 
 var (
-	// ErrEventIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table events: constraint events_pkey, primary_key in the spec.
+	// ErrEventIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// events (constraint events_pkey, primary_key in the spec).
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
 )
 
@@ -185,6 +186,7 @@ LIMIT $2`
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
+		Op: "events.List", Table: "events",
 		First: sqlEventsListFirst,
 		After: sqlEventsListAfter,
 		Scan:  scanEvent,
@@ -265,7 +267,7 @@ var copyEvents = runtime.NewCopier(
 	runtime.CopyValue("amount", func(n *NewEvent) any { return &n.Amount }),
 	runtime.CopyOpt("at", func(n *NewEvent) *runtime.Opt[time.Time] { return &n.At }),
 	runtime.CopyValue("payload", func(n *NewEvent) any { return &n.Payload }),
-	runtime.CopyValue("ref", func(n *NewEvent) any { return &n.Ref }),
+	runtime.CopyValue("ref", func(n *NewEvent) any { return n.Ref }),
 	runtime.CopyOpt("code", func(n *NewEvent) *runtime.Opt[string] { return &n.Code }),
 	runtime.CopyOpt("label", func(n *NewEvent) *runtime.Opt[*string] { return &n.Label }),
 )

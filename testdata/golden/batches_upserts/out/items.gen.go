@@ -6,12 +6,13 @@ package bulkdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Item is one row of table items.
@@ -69,12 +70,12 @@ func NewItemRepo(db runtime.DBTX) *ItemRepo {
 }
 
 var (
-	// ErrItemIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table items: constraint items_pkey, primary_key in the spec.
+	// ErrItemIDTaken matches (errors.Is) a violation of the primary key (id) of items
+	// (constraint items_pkey, primary_key in the spec).
 	ErrItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_pkey", "primary_key")
 
-	// ErrItemSKUTaken matches, with errors.Is, the errors that violate the unique
-	// column sku of table items: constraint items_sku_key, sku.unique in the spec.
+	// ErrItemSKUTaken matches (errors.Is) a violation of the unique column sku of
+	// items (constraint items_sku_key, sku.unique in the spec).
 	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
 )
 
@@ -187,6 +188,7 @@ LIMIT $2`
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
+		Op: "items.List", Table: "items",
 		First: sqlItemsListFirst,
 		After: sqlItemsListAfter,
 		Scan:  scanItem,
@@ -272,7 +274,7 @@ var copyItems = runtime.NewCopier(
 	runtime.CopyOpt("mood", func(n *NewItem) *runtime.Opt[Mood] { return &n.Mood }),
 	runtime.CopyOpt("moods", func(n *NewItem) *runtime.Opt[[]Mood] { return &n.Moods }),
 	runtime.CopyOpt("tags", func(n *NewItem) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyValue("price", func(n *NewItem) any { return &n.Price }),
+	runtime.CopyValue("price", func(n *NewItem) any { return n.Price }),
 )
 
 // CreateMany inserts rows into table items with the COPY protocol and returns how

@@ -6,9 +6,10 @@ package bulkdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Product is one row of table products.
@@ -51,13 +52,12 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 }
 
 var (
-	// ErrProductSKUTaken matches, with errors.Is, the errors that violate the primary
-	// key (sku) of table products: constraint products_pkey, primary_key in the spec.
+	// ErrProductSKUTaken matches (errors.Is) a violation of the primary key (sku) of
+	// products (constraint products_pkey, primary_key in the spec).
 	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
 
-	// ErrProductCodeTaken matches, with errors.Is, the errors that violate the unique
-	// index on (code) of table products: constraint products_code_key, unique(code) in
-	// the spec.
+	// ErrProductCodeTaken matches (errors.Is) a violation of the unique index on
+	// (code) of products (constraint products_code_key, unique(code) in the spec).
 	ErrProductCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_code_key", "unique(code)")
 )
 
@@ -154,6 +154,7 @@ LIMIT $2`
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
+		Op: "products.List", Table: "products",
 		First: sqlProductsListFirst,
 		After: sqlProductsListAfter,
 		Scan:  scanProduct,

@@ -6,10 +6,11 @@ package bulkdb
 import (
 	"context"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Slot is one row of table slots.
@@ -47,13 +48,12 @@ func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 }
 
 var (
-	// ErrSlotIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table slots: constraint slots_pkey, primary_key in the spec.
+	// ErrSlotIDTaken matches (errors.Is) a violation of the primary key (id) of slots
+	// (constraint slots_pkey, primary_key in the spec).
 	ErrSlotIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_pkey", "primary_key")
 
-	// ErrSlotDayRoomTaken matches, with errors.Is, the errors that violate the unique
-	// index on (day, room) of table slots: constraint slots_day_room_key, unique(day,
-	// room) in the spec.
+	// ErrSlotDayRoomTaken matches (errors.Is) a violation of the unique index on (day,
+	// room) of slots (constraint slots_day_room_key, unique(day, room) in the spec).
 	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
 )
 
@@ -138,6 +138,7 @@ LIMIT $2`
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
+		Op: "slots.List", Table: "slots",
 		First: sqlSlotsListFirst,
 		After: sqlSlotsListAfter,
 		Scan:  scanSlot,

@@ -5,10 +5,11 @@ package bulkdb
 
 import (
 	"context"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Tick is one row of table ticks.
@@ -40,8 +41,8 @@ func NewTickRepo(db runtime.DBTX) *TickRepo {
 }
 
 var (
-	// ErrTickIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table ticks: constraint ticks_pkey, primary_key in the spec.
+	// ErrTickIDTaken matches (errors.Is) a violation of the primary key (id) of ticks
+	// (constraint ticks_pkey, primary_key in the spec).
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
 )
 
@@ -124,6 +125,7 @@ LIMIT $2`
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
+		Op: "ticks.List", Table: "ticks",
 		First: sqlTicksListFirst,
 		After: sqlTicksListAfter,
 		Scan:  scanTick,

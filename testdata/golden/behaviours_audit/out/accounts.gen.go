@@ -6,10 +6,11 @@ package auditdb
 import (
 	"context"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Account is one row of table accounts.
@@ -59,14 +60,18 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 
-	// ErrAccountOwnerTaken matches, with errors.Is, the errors that violate the unique
-	// column owner of table accounts: constraint accounts_owner_key, owner.unique in
-	// the spec.
+	// ErrAccountOwnerTaken matches (errors.Is) a violation of the unique column owner
+	// of accounts (constraint accounts_owner_key, owner.unique in the spec).
 	ErrAccountOwnerTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_owner_key", "owner.unique")
+
+	// ErrAccountReferencedByEntry matches (errors.Is) a delete or key change of a row
+	// of accounts that rows of entries still reference (constraint
+	// entries_account_id_fkey, entries.account_id.references in the spec).
+	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table accounts: enum labels,
@@ -196,6 +201,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: r.pick(sqlAccountsListFirst, sqlAccountsListFirstWithDeleted),
 		After: r.pick(sqlAccountsListAfter, sqlAccountsListAfterWithDeleted),
 		Scan:  scanAccount,
@@ -264,6 +270,19 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
+const sqlAccountsCount = `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"
+WHERE "deleted_at" IS NULL`
+
+const sqlAccountsCountWithDeleted = `-- name: accounts.Count replica=ok
+SELECT count(*) FROM "accounts"`
+
+// Count returns the number of rows of table accounts.
+func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)))
+	return n, wrapErr(err, "accounts.Count", "accounts")
+}
+
 const sqlAccountsHardDelete = `-- name: accounts.HardDelete
 WITH "cpcgen_old" AS (
 DELETE FROM "accounts" WHERE "id" = $1
@@ -306,19 +325,6 @@ SELECT 1 FROM "cpcgen_new"`
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAccountsRestore, id, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
-}
-
-const sqlAccountsCount = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"
-WHERE "deleted_at" IS NULL`
-
-const sqlAccountsCountWithDeleted = `-- name: accounts.Count replica=ok
-SELECT count(*) FROM "accounts"`
-
-// Count returns the number of rows of table accounts.
-func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAccountsCount, sqlAccountsCountWithDeleted)))
-	return n, wrapErr(err, "accounts.Count", "accounts")
 }
 
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok

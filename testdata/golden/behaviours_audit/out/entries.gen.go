@@ -6,9 +6,10 @@ package auditdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Entry is one row of table entries.
@@ -57,15 +58,14 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 }
 
 var (
-	// ErrEntryAccountIDSeqTaken matches, with errors.Is, the errors that violate the
-	// primary key (account_id, seq) of table entries: constraint entries_pkey,
-	// primary_key in the spec.
+	// ErrEntryAccountIDSeqTaken matches (errors.Is) a violation of the primary key
+	// (account_id, seq) of entries (constraint entries_pkey, primary_key in the spec).
 	ErrEntryAccountIDSeqTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
 
-	// ErrEntryAccountIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key account_id → accounts.id of table entries: constraint
-	// entries_account_id_fkey, account_id.references in the spec.
-	ErrEntryAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "entries", "entries_account_id_fkey", "account_id.references")
+	// ErrEntryAccountIDNotFound matches (errors.Is) a write of entries whose
+	// account_id names no row of accounts (constraint entries_account_id_fkey,
+	// account_id.references in the spec).
+	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table entries: enum labels,
@@ -157,6 +157,7 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	var accountID int64
 	var seq int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.List", Table: "entries",
 		First: sqlEntriesListFirst,
 		After: sqlEntriesListAfter,
 		Scan:  scanEntry,

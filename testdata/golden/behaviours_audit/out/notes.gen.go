@@ -5,9 +5,10 @@ package auditdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Note is one row of table notes.
@@ -44,8 +45,8 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 }
 
 var (
-	// ErrNoteIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table notes: constraint notes_pkey, primary_key in the spec.
+	// ErrNoteIDTaken matches (errors.Is) a violation of the primary key (id) of notes
+	// (constraint notes_pkey, primary_key in the spec).
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 
@@ -137,6 +138,7 @@ LIMIT $2`
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
+		Op: "notes.List", Table: "notes",
 		First: sqlNotesListFirst,
 		After: sqlNotesListAfter,
 		Scan:  scanNote,

@@ -5,9 +5,10 @@ package hostiledb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Part is one row of table parts.
@@ -50,14 +51,14 @@ func NewPartRepo(db runtime.DBTX) *PartRepo {
 }
 
 var (
-	// ErrPartIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table parts: constraint parts_pkey, primary_key in the spec.
+	// ErrPartIDTaken matches (errors.Is) a violation of the primary key (id) of parts
+	// (constraint parts_pkey, primary_key in the spec).
 	ErrPartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "parts", "parts_pkey", "primary_key")
 
-	// ErrPartThingIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key thing_id → things.id of table parts: constraint
-	// parts_thing_id_fkey, thing_id.references in the spec.
-	ErrPartThingIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "parts", "parts_thing_id_fkey", "thing_id.references")
+	// ErrPartThingIDNotFound matches (errors.Is) a write of parts whose thing_id names
+	// no row of things (constraint parts_thing_id_fkey, thing_id.references in the
+	// spec).
+	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table parts: enum labels, lengths
@@ -168,6 +169,7 @@ func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Part]{
+		Op: "parts.List", Table: "parts", Tenant: tenant,
 		First: sqlPartsListFirst,
 		After: sqlPartsListAfter,
 		Tail:  []any{tenant},

@@ -7,9 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Plain is one row of table plain.
@@ -48,8 +49,8 @@ func NewPlainRepo(db runtime.DBTX) *PlainRepo {
 }
 
 var (
-	// ErrPlainNameTaken matches, with errors.Is, the errors that violate the primary
-	// key (name) of table plain: constraint plain_pkey, primary_key in the spec.
+	// ErrPlainNameTaken matches (errors.Is) a violation of the primary key (name) of
+	// plain (constraint plain_pkey, primary_key in the spec).
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
 )
 
@@ -150,6 +151,7 @@ LIMIT $2`
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
+		Op: "plain.List", Table: "plain",
 		First: sqlPlainListFirst,
 		After: sqlPlainListAfter,
 		Scan:  scanPlain,

@@ -7,10 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Thing is one row of table things.
@@ -78,14 +79,19 @@ func NewThingRepo(db runtime.DBTX) *ThingRepo {
 }
 
 var (
-	// ErrThingIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table things: constraint things_pkey, primary_key in the spec.
+	// ErrThingIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// things (constraint things_pkey, primary_key in the spec).
 	ErrThingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_pkey", "primary_key")
 
-	// ErrThingOwnerKeyTaken matches, with errors.Is, the errors that violate the
-	// unique index on (owner, key) of table things: constraint things_owner_key_key,
-	// unique(owner, key) in the spec.
+	// ErrThingOwnerKeyTaken matches (errors.Is) a violation of the unique index on
+	// (owner, key) of things (constraint things_owner_key_key, unique(owner, key) in
+	// the spec).
 	ErrThingOwnerKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_owner_key_key", "unique(owner, key)")
+
+	// ErrThingReferencedByPart matches (errors.Is) a delete or key change of a row of
+	// things that rows of parts still reference (constraint parts_thing_id_fkey,
+	// parts.thing_id.references in the spec).
+	ErrThingReferencedByPart = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table things: enum labels,
@@ -261,6 +267,7 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Thing]{
+		Op: "things.List", Table: "things", Tenant: tenant,
 		First: r.pick(sqlThingsListFirst, sqlThingsListFirstWithDeleted),
 		After: r.pick(sqlThingsListAfter, sqlThingsListAfterWithDeleted),
 		Tail:  []any{tenant},
@@ -367,6 +374,25 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 	return false, wrapErr(runtime.StaleVersion(ctx, db, "things.Delete", "things", sqlThingsExists, id, tenant), "things.Delete", "things")
 }
 
+const sqlThingsCount = `-- name: things.Count replica=ok
+SELECT count(*) FROM "things"
+WHERE "owner" = $1 AND "deleted_at" IS NULL`
+
+const sqlThingsCountWithDeleted = `-- name: things.Count replica=ok
+SELECT count(*) FROM "things"
+WHERE "owner" = $1`
+
+// Count returns the number of rows of table things.
+func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.Count", "things")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant))
+	return n, wrapErr(err, "things.Count", "things")
+}
+
 const sqlThingsHardDelete = `-- name: things.HardDelete
 WITH "cpcgen_old" AS (
 DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2
@@ -420,25 +446,6 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
-}
-
-const sqlThingsCount = `-- name: things.Count replica=ok
-SELECT count(*) FROM "things"
-WHERE "owner" = $1 AND "deleted_at" IS NULL`
-
-const sqlThingsCountWithDeleted = `-- name: things.Count replica=ok
-SELECT count(*) FROM "things"
-WHERE "owner" = $1`
-
-// Count returns the number of rows of table things.
-func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
-	tenant, err := runtime.TenantFor[string](ctx, "things.Count", "things")
-	if err != nil {
-		return 0, err
-	}
-	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlThingsCount, sqlThingsCountWithDeleted), tenant))
-	return n, wrapErr(err, "things.Count", "things")
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok

@@ -6,11 +6,12 @@ package lockdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Document is one row of table documents.
@@ -62,13 +63,12 @@ func NewDocumentRepo(db runtime.DBTX) *DocumentRepo {
 }
 
 var (
-	// ErrDocumentIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table documents: constraint documents_pkey, primary_key in the spec.
+	// ErrDocumentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// documents (constraint documents_pkey, primary_key in the spec).
 	ErrDocumentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_pkey", "primary_key")
 
-	// ErrDocumentKeyTaken matches, with errors.Is, the errors that violate the unique
-	// column key of table documents: constraint documents_key_key, key.unique in the
-	// spec.
+	// ErrDocumentKeyTaken matches (errors.Is) a violation of the unique column key of
+	// documents (constraint documents_key_key, key.unique in the spec).
 	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
 )
 
@@ -153,6 +153,7 @@ LIMIT $2`
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Document]{
+		Op: "documents.List", Table: "documents",
 		First: sqlDocumentsListFirst,
 		After: sqlDocumentsListAfter,
 		Scan:  scanDocument,

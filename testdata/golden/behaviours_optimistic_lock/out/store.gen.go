@@ -5,6 +5,7 @@ package lockdb
 
 import (
 	"context"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 )

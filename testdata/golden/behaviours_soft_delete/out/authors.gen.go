@@ -6,10 +6,11 @@ package softdb
 import (
 	"context"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Author is one row of table authors.
@@ -53,14 +54,18 @@ func NewAuthorRepo(db runtime.DBTX) *AuthorRepo {
 }
 
 var (
-	// ErrAuthorIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table authors: constraint authors_pkey, primary_key in the spec.
+	// ErrAuthorIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// authors (constraint authors_pkey, primary_key in the spec).
 	ErrAuthorIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_pkey", "primary_key")
 
-	// ErrAuthorEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table authors: constraint authors_email_key, email.unique in the
-	// spec.
+	// ErrAuthorEmailTaken matches (errors.Is) a violation of the unique column email
+	// of authors (constraint authors_email_key, email.unique in the spec).
 	ErrAuthorEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_email_key", "email.unique")
+
+	// ErrAuthorReferencedByPost matches (errors.Is) a delete or key change of a row of
+	// authors that rows of posts still reference (constraint posts_author_id_fkey,
+	// posts.author_id.references in the spec).
+	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table authors: enum labels,
@@ -183,6 +188,7 @@ LIMIT $2`
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
+		Op: "authors.List", Table: "authors",
 		First: r.pick(sqlAuthorsListFirst, sqlAuthorsListFirstWithDeleted),
 		After: r.pick(sqlAuthorsListAfter, sqlAuthorsListAfterWithDeleted),
 		Scan:  scanAuthor,
@@ -225,6 +231,19 @@ func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
 }
 
+const sqlAuthorsCount = `-- name: authors.Count replica=ok
+SELECT count(*) FROM "authors"
+WHERE "deleted_at" IS NULL`
+
+const sqlAuthorsCountWithDeleted = `-- name: authors.Count replica=ok
+SELECT count(*) FROM "authors"`
+
+// Count returns the number of rows of table authors.
+func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)))
+	return n, wrapErr(err, "authors.Count", "authors")
+}
+
 const sqlAuthorsHardDelete = `-- name: authors.HardDelete
 DELETE FROM "authors" WHERE "id" = $1`
 
@@ -246,19 +265,6 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlAuthorsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
-}
-
-const sqlAuthorsCount = `-- name: authors.Count replica=ok
-SELECT count(*) FROM "authors"
-WHERE "deleted_at" IS NULL`
-
-const sqlAuthorsCountWithDeleted = `-- name: authors.Count replica=ok
-SELECT count(*) FROM "authors"`
-
-// Count returns the number of rows of table authors.
-func (r *AuthorRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlAuthorsCount, sqlAuthorsCountWithDeleted)))
-	return n, wrapErr(err, "authors.Count", "authors")
 }
 
 const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok

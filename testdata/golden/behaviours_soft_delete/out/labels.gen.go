@@ -6,10 +6,11 @@ package softdb
 import (
 	"context"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Label is one row of table labels.
@@ -48,14 +49,18 @@ func NewLabelRepo(db runtime.DBTX) *LabelRepo {
 }
 
 var (
-	// ErrLabelIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table labels: constraint labels_pkey, primary_key in the spec.
+	// ErrLabelIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// labels (constraint labels_pkey, primary_key in the spec).
 	ErrLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_pkey", "primary_key")
 
-	// ErrLabelNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table labels: constraint labels_name_key, name.unique in the
-	// spec.
+	// ErrLabelNameTaken matches (errors.Is) a violation of the unique column name of
+	// labels (constraint labels_name_key, name.unique in the spec).
 	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
+
+	// ErrLabelReferencedByPostLabel matches (errors.Is) a delete or key change of a
+	// row of labels that rows of post_labels still reference (constraint
+	// post_labels_label_id_fkey, post_labels.label_id.references in the spec).
+	ErrLabelReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table labels: enum labels,
@@ -178,6 +183,7 @@ LIMIT $2`
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
+		Op: "labels.List", Table: "labels",
 		First: r.pick(sqlLabelsListFirst, sqlLabelsListFirstWithDeleted),
 		After: r.pick(sqlLabelsListAfter, sqlLabelsListAfterWithDeleted),
 		Scan:  scanLabel,
@@ -217,6 +223,19 @@ func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
 }
 
+const sqlLabelsCount = `-- name: labels.Count replica=ok
+SELECT count(*) FROM "labels"
+WHERE "deleted_at" IS NULL`
+
+const sqlLabelsCountWithDeleted = `-- name: labels.Count replica=ok
+SELECT count(*) FROM "labels"`
+
+// Count returns the number of rows of table labels.
+func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)))
+	return n, wrapErr(err, "labels.Count", "labels")
+}
+
 const sqlLabelsHardDelete = `-- name: labels.HardDelete
 DELETE FROM "labels" WHERE "id" = $1`
 
@@ -237,19 +256,6 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlLabelsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
-}
-
-const sqlLabelsCount = `-- name: labels.Count replica=ok
-SELECT count(*) FROM "labels"
-WHERE "deleted_at" IS NULL`
-
-const sqlLabelsCountWithDeleted = `-- name: labels.Count replica=ok
-SELECT count(*) FROM "labels"`
-
-// Count returns the number of rows of table labels.
-func (r *LabelRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlLabelsCount, sqlLabelsCountWithDeleted)))
-	return n, wrapErr(err, "labels.Count", "labels")
 }
 
 const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok

@@ -6,9 +6,10 @@ package softdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // PostLabel is one row of table post_labels.
@@ -42,20 +43,20 @@ func NewPostLabelRepo(db runtime.DBTX) *PostLabelRepo {
 }
 
 var (
-	// ErrPostLabelPostIDLabelIDTaken matches, with errors.Is, the errors that violate
-	// the primary key (post_id, label_id) of table post_labels: constraint
-	// post_labels_pkey, primary_key in the spec.
+	// ErrPostLabelPostIDLabelIDTaken matches (errors.Is) a violation of the primary
+	// key (post_id, label_id) of post_labels (constraint post_labels_pkey, primary_key
+	// in the spec).
 	ErrPostLabelPostIDLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "post_labels", "post_labels_pkey", "primary_key")
 
-	// ErrPostLabelPostIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key post_id → posts.id of table post_labels: constraint
-	// post_labels_post_id_fkey, post_id.references in the spec.
-	ErrPostLabelPostIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "post_labels", "post_labels_post_id_fkey", "post_id.references")
+	// ErrPostLabelPostIDNotFound matches (errors.Is) a write of post_labels whose
+	// post_id names no row of posts (constraint post_labels_post_id_fkey,
+	// post_id.references in the spec).
+	ErrPostLabelPostIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKMissing)
 
-	// ErrPostLabelLabelIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key label_id → labels.id of table post_labels: constraint
-	// post_labels_label_id_fkey, label_id.references in the spec.
-	ErrPostLabelLabelIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "post_labels", "post_labels_label_id_fkey", "label_id.references")
+	// ErrPostLabelLabelIDNotFound matches (errors.Is) a write of post_labels whose
+	// label_id names no row of labels (constraint post_labels_label_id_fkey,
+	// label_id.references in the spec).
+	ErrPostLabelLabelIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table post_labels: enum labels,
@@ -140,6 +141,7 @@ func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var postID int64
 	var labelID int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PostLabel]{
+		Op: "post_labels.List", Table: "post_labels",
 		First: sqlPostLabelsListFirst,
 		After: sqlPostLabelsListAfter,
 		Scan:  scanPostLabel,

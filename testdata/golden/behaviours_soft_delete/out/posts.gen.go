@@ -6,10 +6,11 @@ package softdb
 import (
 	"context"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Post is one row of table posts.
@@ -54,19 +55,24 @@ func NewPostRepo(db runtime.DBTX) *PostRepo {
 }
 
 var (
-	// ErrPostIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table posts: constraint posts_pkey, primary_key in the spec.
+	// ErrPostIDTaken matches (errors.Is) a violation of the primary key (id) of posts
+	// (constraint posts_pkey, primary_key in the spec).
 	ErrPostIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_pkey", "primary_key")
 
-	// ErrPostAuthorIDSlugTaken matches, with errors.Is, the errors that violate the
-	// unique index on (author_id, slug) of table posts: constraint
-	// posts_author_id_slug_key, unique(author_id, slug) in the spec.
+	// ErrPostAuthorIDSlugTaken matches (errors.Is) a violation of the unique index on
+	// (author_id, slug) of posts (constraint posts_author_id_slug_key,
+	// unique(author_id, slug) in the spec).
 	ErrPostAuthorIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_author_id_slug_key", "unique(author_id, slug)")
 
-	// ErrPostAuthorIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key author_id → authors.id of table posts: constraint
-	// posts_author_id_fkey, author_id.references in the spec.
-	ErrPostAuthorIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "posts", "posts_author_id_fkey", "author_id.references")
+	// ErrPostAuthorIDNotFound matches (errors.Is) a write of posts whose author_id
+	// names no row of authors (constraint posts_author_id_fkey, author_id.references
+	// in the spec).
+	ErrPostAuthorIDNotFound = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKMissing)
+
+	// ErrPostReferencedByPostLabel matches (errors.Is) a delete or key change of a row
+	// of posts that rows of post_labels still reference (constraint
+	// post_labels_post_id_fkey, post_labels.post_id.references in the spec).
+	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table posts: enum labels, lengths
@@ -189,6 +195,7 @@ LIMIT $2`
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
+		Op: "posts.List", Table: "posts",
 		First: r.pick(sqlPostsListFirst, sqlPostsListFirstWithDeleted),
 		After: r.pick(sqlPostsListAfter, sqlPostsListAfterWithDeleted),
 		Scan:  scanPost,
@@ -230,6 +237,19 @@ func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
 }
 
+const sqlPostsCount = `-- name: posts.Count replica=ok
+SELECT count(*) FROM "posts"
+WHERE "removed" IS NULL`
+
+const sqlPostsCountWithDeleted = `-- name: posts.Count replica=ok
+SELECT count(*) FROM "posts"`
+
+// Count returns the number of rows of table posts.
+func (r *PostRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)))
+	return n, wrapErr(err, "posts.Count", "posts")
+}
+
 const sqlPostsHardDelete = `-- name: posts.HardDelete
 DELETE FROM "posts" WHERE "id" = $1`
 
@@ -250,19 +270,6 @@ WHERE "id" = $1 AND "removed" IS NOT NULL`
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlPostsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
-}
-
-const sqlPostsCount = `-- name: posts.Count replica=ok
-SELECT count(*) FROM "posts"
-WHERE "removed" IS NULL`
-
-const sqlPostsCountWithDeleted = `-- name: posts.Count replica=ok
-SELECT count(*) FROM "posts"`
-
-// Count returns the number of rows of table posts.
-func (r *PostRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlPostsCount, sqlPostsCountWithDeleted)))
-	return n, wrapErr(err, "posts.Count", "posts")
 }
 
 const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok

@@ -5,10 +5,11 @@ package tenantdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Org is one row of table orgs.
@@ -43,9 +44,29 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 }
 
 var (
-	// ErrOrgIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table orgs: constraint orgs_pkey, primary_key in the spec.
+	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
+	// (constraint orgs_pkey, primary_key in the spec).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+
+	// ErrOrgReferencedByProject matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of projects still reference (constraint projects_org_id_fkey,
+	// projects.org_id.references in the spec).
+	ErrOrgReferencedByProject = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKReferenced)
+
+	// ErrOrgReferencedByTask matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of tasks still reference (constraint tasks_org_id_fkey,
+	// tasks.org_id.references in the spec).
+	ErrOrgReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKReferenced)
+
+	// ErrOrgReferencedByTag matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of tags still reference (constraint tags_org_id_fkey,
+	// tags.org_id.references in the spec).
+	ErrOrgReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
+
+	// ErrOrgReferencedByTaskTag matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of task_tags still reference (constraint task_tags_org_id_fkey,
+	// task_tags.org_id.references in the spec).
+	ErrOrgReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table orgs: enum labels, lengths
@@ -148,6 +169,7 @@ LIMIT $2`
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
+		Op: "orgs.List", Table: "orgs",
 		First: sqlOrgsListFirst,
 		After: sqlOrgsListAfter,
 		Scan:  scanOrg,

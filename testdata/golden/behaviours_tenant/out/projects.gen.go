@@ -6,11 +6,12 @@ package tenantdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Project is one row of table projects.
@@ -57,19 +58,24 @@ func NewProjectRepo(db runtime.DBTX) *ProjectRepo {
 }
 
 var (
-	// ErrProjectIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table projects: constraint projects_pkey, primary_key in the spec.
+	// ErrProjectIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// projects (constraint projects_pkey, primary_key in the spec).
 	ErrProjectIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_pkey", "primary_key")
 
-	// ErrProjectOrgIDCodeTaken matches, with errors.Is, the errors that violate the
-	// unique index on (org_id, code) of table projects: constraint
-	// projects_org_id_code_key, unique(org_id, code) in the spec.
+	// ErrProjectOrgIDCodeTaken matches (errors.Is) a violation of the unique index on
+	// (org_id, code) of projects (constraint projects_org_id_code_key, unique(org_id,
+	// code) in the spec).
 	ErrProjectOrgIDCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_org_id_code_key", "unique(org_id, code)")
 
-	// ErrProjectOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table projects: constraint
-	// projects_org_id_fkey, org_id.references in the spec.
-	ErrProjectOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "projects", "projects_org_id_fkey", "org_id.references")
+	// ErrProjectOrgIDNotFound matches (errors.Is) a write of projects whose org_id
+	// names no row of orgs (constraint projects_org_id_fkey, org_id.references in the
+	// spec).
+	ErrProjectOrgIDNotFound = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKMissing)
+
+	// ErrProjectReferencedByTask matches (errors.Is) a delete or key change of a row
+	// of projects that rows of tasks still reference (constraint
+	// tasks_project_id_fkey, tasks.project_id.references in the spec).
+	ErrProjectReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table projects: enum labels,
@@ -219,6 +225,7 @@ func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
+		Op: "projects.List", Table: "projects", Tenant: tenant,
 		First: r.pick(sqlProjectsListFirst, sqlProjectsListFirstWithDeleted),
 		After: r.pick(sqlProjectsListAfter, sqlProjectsListAfterWithDeleted),
 		Tail:  []any{tenant},
@@ -270,6 +277,25 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
 }
 
+const sqlProjectsCount = `-- name: projects.Count replica=ok
+SELECT count(*) FROM "projects"
+WHERE "org_id" = $1 AND "deleted_at" IS NULL`
+
+const sqlProjectsCountWithDeleted = `-- name: projects.Count replica=ok
+SELECT count(*) FROM "projects"
+WHERE "org_id" = $1`
+
+// Count returns the number of rows of table projects.
+func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Count", "projects")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant))
+	return n, wrapErr(err, "projects.Count", "projects")
+}
+
 const sqlProjectsHardDelete = `-- name: projects.HardDelete
 DELETE FROM "projects" WHERE "id" = $1 AND "org_id" = $2`
 
@@ -300,25 +326,6 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Scope(r.db, tenant)
 	tag, err := db.Exec(ctx, sqlProjectsRestore, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
-}
-
-const sqlProjectsCount = `-- name: projects.Count replica=ok
-SELECT count(*) FROM "projects"
-WHERE "org_id" = $1 AND "deleted_at" IS NULL`
-
-const sqlProjectsCountWithDeleted = `-- name: projects.Count replica=ok
-SELECT count(*) FROM "projects"
-WHERE "org_id" = $1`
-
-// Count returns the number of rows of table projects.
-func (r *ProjectRepo) Count(ctx context.Context) (int64, error) {
-	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Count", "projects")
-	if err != nil {
-		return 0, err
-	}
-	db := runtime.Scope(r.db, tenant)
-	n, err := runtime.ScanValue[int64](db.QueryRow(ctx, r.pick(sqlProjectsCount, sqlProjectsCountWithDeleted), tenant))
-	return n, wrapErr(err, "projects.Count", "projects")
 }
 
 const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok
@@ -609,6 +616,7 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 	var k0 string
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
+		Op: "projects.Page", Table: "projects", Tenant: tenant,
 		First: sqlProjectsPage,
 		After: sqlProjectsPageAfter,
 		Args:  []any{tenant},

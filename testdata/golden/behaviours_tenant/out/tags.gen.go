@@ -6,10 +6,11 @@ package tenantdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Tag is one row of table tags.
@@ -57,19 +58,23 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 }
 
 var (
-	// ErrTagIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table tags: constraint tags_pkey, primary_key in the spec.
+	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
+	// (constraint tags_pkey, primary_key in the spec).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
 
-	// ErrTagOrgIDNameTaken matches, with errors.Is, the errors that violate the unique
-	// index on (org_id, name) of table tags: constraint tags_org_id_name_key,
-	// unique(org_id, name) in the spec.
+	// ErrTagOrgIDNameTaken matches (errors.Is) a violation of the unique index on
+	// (org_id, name) of tags (constraint tags_org_id_name_key, unique(org_id, name) in
+	// the spec).
 	ErrTagOrgIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_org_id_name_key", "unique(org_id, name)")
 
-	// ErrTagOrgIDNotFound matches, with errors.Is, the errors that violate the foreign
-	// key org_id → orgs.id of table tags: constraint tags_org_id_fkey,
-	// org_id.references in the spec.
-	ErrTagOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "tags", "tags_org_id_fkey", "org_id.references")
+	// ErrTagOrgIDNotFound matches (errors.Is) a write of tags whose org_id names no
+	// row of orgs (constraint tags_org_id_fkey, org_id.references in the spec).
+	ErrTagOrgIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKMissing)
+
+	// ErrTagReferencedByTaskTag matches (errors.Is) a delete or key change of a row of
+	// tags that rows of task_tags still reference (constraint task_tags_tag_id_fkey,
+	// task_tags.tag_id.references in the spec).
+	ErrTagReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table tags: enum labels, lengths
@@ -178,6 +183,7 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Tag]{
+		Op: "tags.List", Table: "tags", Tenant: tenant,
 		First: sqlTagsListFirst,
 		After: sqlTagsListAfter,
 		Tail:  []any{tenant},

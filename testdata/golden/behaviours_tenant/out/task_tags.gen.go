@@ -6,10 +6,11 @@ package tenantdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // TaskTag is one row of table task_tags.
@@ -51,25 +52,25 @@ func NewTaskTagRepo(db runtime.DBTX) *TaskTagRepo {
 }
 
 var (
-	// ErrTaskTagTaskIDTagIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (task_id, tag_id) of table task_tags: constraint task_tags_pkey,
-	// primary_key in the spec.
+	// ErrTaskTagTaskIDTagIDTaken matches (errors.Is) a violation of the primary key
+	// (task_id, tag_id) of task_tags (constraint task_tags_pkey, primary_key in the
+	// spec).
 	ErrTaskTagTaskIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "task_tags", "task_tags_pkey", "primary_key")
 
-	// ErrTaskTagTaskIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key task_id → tasks.id of table task_tags: constraint
-	// task_tags_task_id_fkey, task_id.references in the spec.
-	ErrTaskTagTaskIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "task_tags", "task_tags_task_id_fkey", "task_id.references")
+	// ErrTaskTagTaskIDNotFound matches (errors.Is) a write of task_tags whose task_id
+	// names no row of tasks (constraint task_tags_task_id_fkey, task_id.references in
+	// the spec).
+	ErrTaskTagTaskIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKMissing)
 
-	// ErrTaskTagTagIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key tag_id → tags.id of table task_tags: constraint
-	// task_tags_tag_id_fkey, tag_id.references in the spec.
-	ErrTaskTagTagIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "task_tags", "task_tags_tag_id_fkey", "tag_id.references")
+	// ErrTaskTagTagIDNotFound matches (errors.Is) a write of task_tags whose tag_id
+	// names no row of tags (constraint task_tags_tag_id_fkey, tag_id.references in the
+	// spec).
+	ErrTaskTagTagIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 
-	// ErrTaskTagOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table task_tags: constraint
-	// task_tags_org_id_fkey, org_id.references in the spec.
-	ErrTaskTagOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "task_tags", "task_tags_org_id_fkey", "org_id.references")
+	// ErrTaskTagOrgIDNotFound matches (errors.Is) a write of task_tags whose org_id
+	// names no row of orgs (constraint task_tags_org_id_fkey, org_id.references in the
+	// spec).
+	ErrTaskTagOrgIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table task_tags: enum labels,
@@ -181,6 +182,7 @@ func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var taskID int64
 	var tagID int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[TaskTag]{
+		Op: "task_tags.List", Table: "task_tags", Tenant: tenant,
 		First: sqlTaskTagsListFirst,
 		After: sqlTaskTagsListAfter,
 		Tail:  []any{tenant},

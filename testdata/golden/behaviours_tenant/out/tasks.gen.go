@@ -6,10 +6,11 @@ package tenantdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Task is one row of table tasks.
@@ -61,19 +62,23 @@ func NewTaskRepo(db runtime.DBTX) *TaskRepo {
 }
 
 var (
-	// ErrTaskIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table tasks: constraint tasks_pkey, primary_key in the spec.
+	// ErrTaskIDTaken matches (errors.Is) a violation of the primary key (id) of tasks
+	// (constraint tasks_pkey, primary_key in the spec).
 	ErrTaskIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tasks", "tasks_pkey", "primary_key")
 
-	// ErrTaskOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table tasks: constraint tasks_org_id_fkey,
-	// org_id.references in the spec.
-	ErrTaskOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "tasks", "tasks_org_id_fkey", "org_id.references")
+	// ErrTaskOrgIDNotFound matches (errors.Is) a write of tasks whose org_id names no
+	// row of orgs (constraint tasks_org_id_fkey, org_id.references in the spec).
+	ErrTaskOrgIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKMissing)
 
-	// ErrTaskProjectIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key project_id → projects.id of table tasks: constraint
-	// tasks_project_id_fkey, project_id.references in the spec.
-	ErrTaskProjectIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "tasks", "tasks_project_id_fkey", "project_id.references")
+	// ErrTaskProjectIDNotFound matches (errors.Is) a write of tasks whose project_id
+	// names no row of projects (constraint tasks_project_id_fkey,
+	// project_id.references in the spec).
+	ErrTaskProjectIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKMissing)
+
+	// ErrTaskReferencedByTaskTag matches (errors.Is) a delete or key change of a row
+	// of tasks that rows of task_tags still reference (constraint
+	// task_tags_task_id_fkey, task_tags.task_id.references in the spec).
+	ErrTaskReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table tasks: enum labels, lengths
@@ -191,6 +196,7 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Task]{
+		Op: "tasks.List", Table: "tasks", Tenant: tenant,
 		First: sqlTasksListFirst,
 		After: sqlTasksListAfter,
 		Tail:  []any{tenant},

@@ -6,12 +6,13 @@ package validdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Member is one row of table members.
@@ -105,129 +106,121 @@ func NewMemberRepo(db runtime.DBTX) *MemberRepo {
 }
 
 var (
-	// ErrMemberIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table members: constraint members_pkey, primary_key in the spec.
+	// ErrMemberIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// members (constraint members_pkey, primary_key in the spec).
 	ErrMemberIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_pkey", "primary_key")
 
-	// ErrMemberEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table members: constraint members_email_key, email.unique in the
-	// spec.
+	// ErrMemberEmailTaken matches (errors.Is) a violation of the unique column email
+	// of members (constraint members_email_key, email.unique in the spec).
 	ErrMemberEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_email_key", "email.unique")
 
-	// ErrMemberEmailFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column email of table members: constraint members_email_format,
-	// email.validate in the spec.
+	// ErrMemberEmailFormatCheck matches (errors.Is) a violation of the validate rule
+	// of column email of members (constraint members_email_format, email.validate in
+	// the spec).
 	ErrMemberEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_email_format", "email.validate")
 
-	// ErrMemberHandleMinLengthCheck matches, with errors.Is, the errors that violate
-	// the min_length rule of column handle of table members: constraint
-	// members_handle_min_length, handle.min_length in the spec.
+	// ErrMemberHandleMinLengthCheck matches (errors.Is) a violation of the min_length
+	// rule of column handle of members (constraint members_handle_min_length,
+	// handle.min_length in the spec).
 	ErrMemberHandleMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_min_length", "handle.min_length")
 
-	// ErrMemberHandleMaxLengthCheck matches, with errors.Is, the errors that violate
-	// the max_length rule of column handle of table members: constraint
-	// members_handle_max_length, handle.max_length in the spec.
+	// ErrMemberHandleMaxLengthCheck matches (errors.Is) a violation of the max_length
+	// rule of column handle of members (constraint members_handle_max_length,
+	// handle.max_length in the spec).
 	ErrMemberHandleMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_max_length", "handle.max_length")
 
-	// ErrMemberHandlePatternCheck matches, with errors.Is, the errors that violate the
-	// pattern rule of column handle of table members: constraint
-	// members_handle_pattern, handle.pattern in the spec.
+	// ErrMemberHandlePatternCheck matches (errors.Is) a violation of the pattern rule
+	// of column handle of members (constraint members_handle_pattern, handle.pattern
+	// in the spec).
 	ErrMemberHandlePatternCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_pattern", "handle.pattern")
 
-	// ErrMemberNameNotEmptyCheck matches, with errors.Is, the errors that violate the
-	// not_empty rule of column name of table members: constraint
-	// members_name_not_empty, name.not_empty in the spec.
+	// ErrMemberNameNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
+	// of column name of members (constraint members_name_not_empty, name.not_empty in
+	// the spec).
 	ErrMemberNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_name_not_empty", "name.not_empty")
 
-	// ErrMemberPhoneFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column phone of table members: constraint members_phone_format,
-	// phone.validate in the spec.
+	// ErrMemberPhoneFormatCheck matches (errors.Is) a violation of the validate rule
+	// of column phone of members (constraint members_phone_format, phone.validate in
+	// the spec).
 	ErrMemberPhoneFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_phone_format", "phone.validate")
 
-	// ErrMemberHostFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column host of table members: constraint members_host_format,
-	// host.validate in the spec.
+	// ErrMemberHostFormatCheck matches (errors.Is) a violation of the validate rule of
+	// column host of members (constraint members_host_format, host.validate in the
+	// spec).
 	ErrMemberHostFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_host_format", "host.validate")
 
-	// ErrMemberSlugFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column slug of table members: constraint members_slug_format,
-	// slug.validate in the spec.
+	// ErrMemberSlugFormatCheck matches (errors.Is) a violation of the validate rule of
+	// column slug of members (constraint members_slug_format, slug.validate in the
+	// spec).
 	ErrMemberSlugFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_slug_format", "slug.validate")
 
-	// ErrMemberInitialsFormatCheck matches, with errors.Is, the errors that violate
-	// the validate rule of column initials of table members: constraint
-	// members_initials_format, initials.validate in the spec.
+	// ErrMemberInitialsFormatCheck matches (errors.Is) a violation of the validate
+	// rule of column initials of members (constraint members_initials_format,
+	// initials.validate in the spec).
 	ErrMemberInitialsFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_initials_format", "initials.validate")
 
-	// ErrMemberCodeFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column code of table members: constraint members_code_format,
-	// code.validate in the spec.
+	// ErrMemberCodeFormatCheck matches (errors.Is) a violation of the validate rule of
+	// column code of members (constraint members_code_format, code.validate in the
+	// spec).
 	ErrMemberCodeFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_code_format", "code.validate")
 
-	// ErrMemberRefFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column ref of table members: constraint members_ref_format,
-	// ref.validate in the spec.
+	// ErrMemberRefFormatCheck matches (errors.Is) a violation of the validate rule of
+	// column ref of members (constraint members_ref_format, ref.validate in the spec).
 	ErrMemberRefFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ref_format", "ref.validate")
 
-	// ErrMemberAgeMinCheck matches, with errors.Is, the errors that violate the min
-	// rule of column age of table members: constraint members_age_min, age.min in the
-	// spec.
+	// ErrMemberAgeMinCheck matches (errors.Is) a violation of the min rule of column
+	// age of members (constraint members_age_min, age.min in the spec).
 	ErrMemberAgeMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_age_min", "age.min")
 
-	// ErrMemberAgeMaxCheck matches, with errors.Is, the errors that violate the max
-	// rule of column age of table members: constraint members_age_max, age.max in the
-	// spec.
+	// ErrMemberAgeMaxCheck matches (errors.Is) a violation of the max rule of column
+	// age of members (constraint members_age_max, age.max in the spec).
 	ErrMemberAgeMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_age_max", "age.max")
 
-	// ErrMemberScoreMinCheck matches, with errors.Is, the errors that violate the min
-	// rule of column score of table members: constraint members_score_min, score.min
-	// in the spec.
+	// ErrMemberScoreMinCheck matches (errors.Is) a violation of the min rule of column
+	// score of members (constraint members_score_min, score.min in the spec).
 	ErrMemberScoreMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_score_min", "score.min")
 
-	// ErrMemberScoreMaxCheck matches, with errors.Is, the errors that violate the max
-	// rule of column score of table members: constraint members_score_max, score.max
-	// in the spec.
+	// ErrMemberScoreMaxCheck matches (errors.Is) a violation of the max rule of column
+	// score of members (constraint members_score_max, score.max in the spec).
 	ErrMemberScoreMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_score_max", "score.max")
 
-	// ErrMemberBalanceMinCheck matches, with errors.Is, the errors that violate the
-	// min rule of column balance of table members: constraint members_balance_min,
-	// balance.min in the spec.
+	// ErrMemberBalanceMinCheck matches (errors.Is) a violation of the min rule of
+	// column balance of members (constraint members_balance_min, balance.min in the
+	// spec).
 	ErrMemberBalanceMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_balance_min", "balance.min")
 
-	// ErrMemberBalanceMaxCheck matches, with errors.Is, the errors that violate the
-	// max rule of column balance of table members: constraint members_balance_max,
-	// balance.max in the spec.
+	// ErrMemberBalanceMaxCheck matches (errors.Is) a violation of the max rule of
+	// column balance of members (constraint members_balance_max, balance.max in the
+	// spec).
 	ErrMemberBalanceMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_balance_max", "balance.max")
 
-	// ErrMemberRatioMinCheck matches, with errors.Is, the errors that violate the min
-	// rule of column ratio of table members: constraint members_ratio_min, ratio.min
-	// in the spec.
+	// ErrMemberRatioMinCheck matches (errors.Is) a violation of the min rule of column
+	// ratio of members (constraint members_ratio_min, ratio.min in the spec).
 	ErrMemberRatioMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ratio_min", "ratio.min")
 
-	// ErrMemberRatioMaxCheck matches, with errors.Is, the errors that violate the max
-	// rule of column ratio of table members: constraint members_ratio_max, ratio.max
-	// in the spec.
+	// ErrMemberRatioMaxCheck matches (errors.Is) a violation of the max rule of column
+	// ratio of members (constraint members_ratio_max, ratio.max in the spec).
 	ErrMemberRatioMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ratio_max", "ratio.max")
 
-	// ErrMemberTagsNotEmptyCheck matches, with errors.Is, the errors that violate the
-	// not_empty rule of column tags of table members: constraint
-	// members_tags_not_empty, tags.not_empty in the spec.
+	// ErrMemberTagsNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
+	// of column tags of members (constraint members_tags_not_empty, tags.not_empty in
+	// the spec).
 	ErrMemberTagsNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_tags_not_empty", "tags.not_empty")
 
-	// ErrMemberPasswordMinLengthCheck matches, with errors.Is, the errors that violate
-	// the min_length rule of column password of table members: constraint
-	// members_password_min_length, password.min_length in the spec.
+	// ErrMemberPasswordMinLengthCheck matches (errors.Is) a violation of the
+	// min_length rule of column password of members (constraint
+	// members_password_min_length, password.min_length in the spec).
 	ErrMemberPasswordMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_password_min_length", "password.min_length")
 
-	// ErrMemberAdultEnterpriseCheck matches, with errors.Is, the errors that violate
-	// the check plan <> 'enterprise' OR age >= 18 of table members: constraint
-	// adult_enterprise, adult_enterprise in the spec.
+	// ErrMemberAdultEnterpriseCheck matches (errors.Is) a violation of the check plan
+	// <> 'enterprise' OR age >= 18 of members (constraint adult_enterprise,
+	// adult_enterprise in the spec).
 	ErrMemberAdultEnterpriseCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "adult_enterprise", "adult_enterprise")
 
-	// ErrMemberTeamIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key team_id → teams.id of table members: constraint
-	// members_team_id_fkey, team_id.references in the spec.
-	ErrMemberTeamIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "members", "members_team_id_fkey", "team_id.references")
+	// ErrMemberTeamIDNotFound matches (errors.Is) a write of members whose team_id
+	// names no row of teams (constraint members_team_id_fkey, team_id.references in
+	// the spec).
+	ErrMemberTeamIDNotFound = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table members: enum labels,
@@ -501,6 +494,7 @@ LIMIT $2`
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
+		Op: "members.List", Table: "members",
 		First: sqlMembersListFirst,
 		After: sqlMembersListAfter,
 		Scan:  scanMember,
@@ -591,25 +585,25 @@ var copyMembers = runtime.NewCopier(
 	"members",
 	[]string{"\"plan\""},
 	runtime.CopyOpt("id", func(n *NewMember) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("team_id", func(n *NewMember) any { return &n.TeamID }),
+	runtime.CopyValue("team_id", func(n *NewMember) any { return n.TeamID }),
 	runtime.CopyValue("email", func(n *NewMember) any { return &n.Email }),
 	runtime.CopyValue("handle", func(n *NewMember) any { return &n.Handle }),
 	runtime.CopyValue("name", func(n *NewMember) any { return &n.Name }),
-	runtime.CopyValue("website", func(n *NewMember) any { return &n.Website }),
-	runtime.CopyValue("phone", func(n *NewMember) any { return &n.Phone }),
+	runtime.CopyValue("website", func(n *NewMember) any { return n.Website }),
+	runtime.CopyValue("phone", func(n *NewMember) any { return n.Phone }),
 	runtime.CopyOpt("host", func(n *NewMember) *runtime.Opt[string] { return &n.Host }),
 	runtime.CopyValue("slug", func(n *NewMember) any { return &n.Slug }),
-	runtime.CopyValue("initials", func(n *NewMember) any { return &n.Initials }),
+	runtime.CopyValue("initials", func(n *NewMember) any { return n.Initials }),
 	runtime.CopyOpt("code", func(n *NewMember) *runtime.Opt[string] { return &n.Code }),
-	runtime.CopyValue("ref", func(n *NewMember) any { return &n.Ref }),
-	runtime.CopyValue("age", func(n *NewMember) any { return &n.Age }),
+	runtime.CopyValue("ref", func(n *NewMember) any { return n.Ref }),
+	runtime.CopyValue("age", func(n *NewMember) any { return n.Age }),
 	runtime.CopyOpt("score", func(n *NewMember) *runtime.Opt[int16] { return &n.Score }),
 	runtime.CopyOpt("balance", func(n *NewMember) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
 	runtime.CopyOpt("ratio", func(n *NewMember) *runtime.Opt[float64] { return &n.Ratio }),
 	runtime.CopyOpt("plan", func(n *NewMember) *runtime.Opt[Plan] { return &n.Plan }),
 	runtime.CopyOpt("plans", func(n *NewMember) *runtime.Opt[[]Plan] { return &n.Plans }),
 	runtime.CopyValue("tags", func(n *NewMember) any { return &n.Tags }),
-	runtime.CopyValue("motto", func(n *NewMember) any { return &n.Motto }),
+	runtime.CopyValue("motto", func(n *NewMember) any { return n.Motto }),
 	runtime.CopyValue("password", func(n *NewMember) any { return &n.Password }),
 )
 

@@ -6,9 +6,10 @@ package validdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Team is one row of table teams.
@@ -40,18 +41,23 @@ func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 }
 
 var (
-	// ErrTeamIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table teams: constraint teams_pkey, primary_key in the spec.
+	// ErrTeamIDTaken matches (errors.Is) a violation of the primary key (id) of teams
+	// (constraint teams_pkey, primary_key in the spec).
 	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
 
-	// ErrTeamNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table teams: constraint teams_name_key, name.unique in the spec.
+	// ErrTeamNameTaken matches (errors.Is) a violation of the unique column name of
+	// teams (constraint teams_name_key, name.unique in the spec).
 	ErrTeamNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_name_key", "name.unique")
 
-	// ErrTeamNameNotEmptyCheck matches, with errors.Is, the errors that violate the
-	// not_empty rule of column name of table teams: constraint teams_name_not_empty,
-	// name.not_empty in the spec.
+	// ErrTeamNameNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
+	// of column name of teams (constraint teams_name_not_empty, name.not_empty in the
+	// spec).
 	ErrTeamNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "teams", "teams_name_not_empty", "name.not_empty")
+
+	// ErrTeamReferencedByMember matches (errors.Is) a delete or key change of a row of
+	// teams that rows of members still reference (constraint members_team_id_fkey,
+	// members.team_id.references in the spec).
+	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table teams: enum labels, lengths
@@ -152,6 +158,7 @@ LIMIT $2`
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
+		Op: "teams.List", Table: "teams",
 		First: sqlTeamsListFirst,
 		After: sqlTeamsListAfter,
 		Scan:  scanTeam,

@@ -6,9 +6,10 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // OrderItem is one row of table order_items.
@@ -52,25 +53,25 @@ func NewOrderItemRepo(db runtime.DBTX) *OrderItemRepo {
 }
 
 var (
-	// ErrOrderItemOrderIDSKUTaken matches, with errors.Is, the errors that violate the
-	// primary key (order_id, sku) of table order_items: constraint order_items_pkey,
-	// primary_key in the spec.
+	// ErrOrderItemOrderIDSKUTaken matches (errors.Is) a violation of the primary key
+	// (order_id, sku) of order_items (constraint order_items_pkey, primary_key in the
+	// spec).
 	ErrOrderItemOrderIDSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_items", "order_items_pkey", "primary_key")
 
-	// ErrOrderItemQuantityCheck matches, with errors.Is, the errors that violate the
-	// check of column quantity (quantity > 0) of table order_items: constraint
-	// order_items_quantity_check, quantity.check in the spec.
+	// ErrOrderItemQuantityCheck matches (errors.Is) a violation of the check of column
+	// quantity (quantity > 0) of order_items (constraint order_items_quantity_check,
+	// quantity.check in the spec).
 	ErrOrderItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_items", "order_items_quantity_check", "quantity.check")
 
-	// ErrOrderItemOrderIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key order_id → orders.id of table order_items: constraint
-	// order_items_order_id_fkey, order_id.references in the spec.
-	ErrOrderItemOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_items", "order_items_order_id_fkey", "order_id.references")
+	// ErrOrderItemOrderIDNotFound matches (errors.Is) a write of order_items whose
+	// order_id names no row of orders (constraint order_items_order_id_fkey,
+	// order_id.references in the spec).
+	ErrOrderItemOrderIDNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKMissing)
 
-	// ErrOrderItemSKUNotFound matches, with errors.Is, the errors that violate the
-	// foreign key sku → products.sku of table order_items: constraint
-	// order_items_sku_fkey, sku.references in the spec.
-	ErrOrderItemSKUNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_items", "order_items_sku_fkey", "sku.references")
+	// ErrOrderItemSKUNotFound matches (errors.Is) a write of order_items whose sku
+	// names no row of products (constraint order_items_sku_fkey, sku.references in the
+	// spec).
+	ErrOrderItemSKUNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table order_items: enum labels,
@@ -167,6 +168,7 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var orderID int32
 	var sku string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderItem]{
+		Op: "order_items.List", Table: "order_items",
 		First: sqlOrderItemsListFirst,
 		After: sqlOrderItemsListAfter,
 		Scan:  scanOrderItem,
@@ -223,7 +225,7 @@ var copyOrderItems = runtime.NewCopier(
 	runtime.CopyValue("order_id", func(n *NewOrderItem) any { return &n.OrderID }),
 	runtime.CopyValue("sku", func(n *NewOrderItem) any { return &n.SKU }),
 	runtime.CopyOpt("quantity", func(n *NewOrderItem) *runtime.Opt[int32] { return &n.Quantity }),
-	runtime.CopyValue("note", func(n *NewOrderItem) any { return &n.Note }),
+	runtime.CopyValue("note", func(n *NewOrderItem) any { return n.Note }),
 )
 
 // CreateMany inserts rows into table order_items with the COPY protocol and

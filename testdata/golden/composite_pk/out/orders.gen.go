@@ -5,10 +5,11 @@ package shopdb
 
 import (
 	"context"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Order is one row of table orders.
@@ -42,9 +43,14 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 }
 
 var (
-	// ErrOrderIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table orders: constraint orders_pkey, primary_key in the spec.
+	// ErrOrderIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// orders (constraint orders_pkey, primary_key in the spec).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+
+	// ErrOrderReferencedByOrderItem matches (errors.Is) a delete or key change of a
+	// row of orders that rows of order_items still reference (constraint
+	// order_items_order_id_fkey, order_items.order_id.references in the spec).
+	ErrOrderReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table orders: enum labels,
@@ -128,6 +134,7 @@ LIMIT $2`
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		Op: "orders.List", Table: "orders",
 		First: sqlOrdersListFirst,
 		After: sqlOrdersListAfter,
 		Scan:  scanOrder,

@@ -6,10 +6,11 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Product is one row of table products.
@@ -45,14 +46,19 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 }
 
 var (
-	// ErrProductSKUTaken matches, with errors.Is, the errors that violate the primary
-	// key (sku) of table products: constraint products_pkey, primary_key in the spec.
+	// ErrProductSKUTaken matches (errors.Is) a violation of the primary key (sku) of
+	// products (constraint products_pkey, primary_key in the spec).
 	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
 
-	// ErrProductPriceCheck matches, with errors.Is, the errors that violate the check
-	// of column price (price >= 0) of table products: constraint products_price_check,
-	// price.check in the spec.
+	// ErrProductPriceCheck matches (errors.Is) a violation of the check of column
+	// price (price >= 0) of products (constraint products_price_check, price.check in
+	// the spec).
 	ErrProductPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "products", "products_price_check", "price.check")
+
+	// ErrProductReferencedByOrderItem matches (errors.Is) a delete or key change of a
+	// row of products that rows of order_items still reference (constraint
+	// order_items_sku_fkey, order_items.sku.references in the spec).
+	ErrProductReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table products: enum labels,
@@ -148,6 +154,7 @@ LIMIT $2`
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
+		Op: "products.List", Table: "products",
 		First: sqlProductsListFirst,
 		After: sqlProductsListAfter,
 		Scan:  scanProduct,

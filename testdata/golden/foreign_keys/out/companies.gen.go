@@ -6,10 +6,11 @@ package orgchart
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Company is one row of table companies.
@@ -44,14 +45,18 @@ func NewCompanyRepo(db runtime.DBTX) *CompanyRepo {
 }
 
 var (
-	// ErrCompanyIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table companies: constraint companies_pkey, primary_key in the spec.
+	// ErrCompanyIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// companies (constraint companies_pkey, primary_key in the spec).
 	ErrCompanyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_pkey", "primary_key")
 
-	// ErrCompanyNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table companies: constraint companies_name_key, name.unique in
-	// the spec.
+	// ErrCompanyNameTaken matches (errors.Is) a violation of the unique column name of
+	// companies (constraint companies_name_key, name.unique in the spec).
 	ErrCompanyNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_name_key", "name.unique")
+
+	// ErrCompanyReferencedByDepartment matches (errors.Is) a delete or key change of a
+	// row of companies that rows of departments still reference (constraint
+	// departments_company_id_fkey, departments.company_id.references in the spec).
+	ErrCompanyReferencedByDepartment = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table companies: enum labels,
@@ -135,6 +140,7 @@ LIMIT $2`
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
+		Op: "companies.List", Table: "companies",
 		First: sqlCompaniesListFirst,
 		After: sqlCompaniesListAfter,
 		Scan:  scanCompany,

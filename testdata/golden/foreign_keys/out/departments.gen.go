@@ -6,10 +6,11 @@ package orgchart
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Department is one row of table departments.
@@ -47,20 +48,24 @@ func NewDepartmentRepo(db runtime.DBTX) *DepartmentRepo {
 }
 
 var (
-	// ErrDepartmentIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table departments: constraint departments_pkey, primary_key
-	// in the spec.
+	// ErrDepartmentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// departments (constraint departments_pkey, primary_key in the spec).
 	ErrDepartmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_pkey", "primary_key")
 
-	// ErrDepartmentCompanyIDNameTaken matches, with errors.Is, the errors that violate
-	// the unique index on (company_id, name) of table departments: constraint
-	// departments_company_id_name_key, unique(company_id, name) in the spec.
+	// ErrDepartmentCompanyIDNameTaken matches (errors.Is) a violation of the unique
+	// index on (company_id, name) of departments (constraint
+	// departments_company_id_name_key, unique(company_id, name) in the spec).
 	ErrDepartmentCompanyIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_company_id_name_key", "unique(company_id, name)")
 
-	// ErrDepartmentCompanyIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key company_id → companies.id of table departments: constraint
-	// departments_company_id_fkey, company_id.references in the spec.
-	ErrDepartmentCompanyIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "departments", "departments_company_id_fkey", "company_id.references")
+	// ErrDepartmentCompanyIDNotFound matches (errors.Is) a write of departments whose
+	// company_id names no row of companies (constraint departments_company_id_fkey,
+	// company_id.references in the spec).
+	ErrDepartmentCompanyIDNotFound = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKMissing)
+
+	// ErrDepartmentReferencedByEmployee matches (errors.Is) a delete or key change of
+	// a row of departments that rows of employees still reference (constraint
+	// employees_department_id_fkey, employees.department_id.references in the spec).
+	ErrDepartmentReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table departments: enum labels,
@@ -144,6 +149,7 @@ LIMIT $2`
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
+		Op: "departments.List", Table: "departments",
 		First: sqlDepartmentsListFirst,
 		After: sqlDepartmentsListAfter,
 		Scan:  scanDepartment,

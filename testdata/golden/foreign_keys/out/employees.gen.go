@@ -6,10 +6,11 @@ package orgchart
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Employee is one row of table employees.
@@ -52,24 +53,28 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 }
 
 var (
-	// ErrEmployeeIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table employees: constraint employees_pkey, primary_key in the spec.
+	// ErrEmployeeIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// employees (constraint employees_pkey, primary_key in the spec).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
 
-	// ErrEmployeeEmailTaken matches, with errors.Is, the errors that violate the
-	// unique column email of table employees: constraint employees_email_key,
-	// email.unique in the spec.
+	// ErrEmployeeEmailTaken matches (errors.Is) a violation of the unique column email
+	// of employees (constraint employees_email_key, email.unique in the spec).
 	ErrEmployeeEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_email_key", "email.unique")
 
-	// ErrEmployeeDepartmentIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key department_id → departments.id of table employees: constraint
-	// employees_department_id_fkey, department_id.references in the spec.
-	ErrEmployeeDepartmentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_department_id_fkey", "department_id.references")
+	// ErrEmployeeDepartmentIDNotFound matches (errors.Is) a write of employees whose
+	// department_id names no row of departments (constraint
+	// employees_department_id_fkey, department_id.references in the spec).
+	ErrEmployeeDepartmentIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKMissing)
 
-	// ErrEmployeeManagerIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key manager_id → employees.id of table employees: constraint
-	// employees_manager_id_fkey, manager_id.references in the spec.
-	ErrEmployeeManagerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_manager_id_fkey", "manager_id.references")
+	// ErrEmployeeManagerIDNotFound matches (errors.Is) a write of employees whose
+	// manager_id names no row of employees (constraint employees_manager_id_fkey,
+	// manager_id.references in the spec).
+	ErrEmployeeManagerIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKMissing)
+
+	// ErrEmployeeReferencedByEmployee matches (errors.Is) a delete or key change of a
+	// row of employees that rows of employees still reference (constraint
+	// employees_manager_id_fkey, employees.manager_id.references in the spec).
+	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table employees: enum labels,
@@ -169,6 +174,7 @@ LIMIT $2`
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
+		Op: "employees.List", Table: "employees",
 		First: sqlEmployeesListFirst,
 		After: sqlEmployeesListAfter,
 		Scan:  scanEmployee,
@@ -241,7 +247,7 @@ var copyEmployees = runtime.NewCopier(
 	"employees",
 	nil,
 	runtime.CopyValue("department_id", func(n *NewEmployee) any { return &n.DepartmentID }),
-	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return &n.ManagerID }),
+	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return n.ManagerID }),
 	runtime.CopyValue("email", func(n *NewEmployee) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
 )

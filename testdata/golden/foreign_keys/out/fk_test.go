@@ -46,6 +46,15 @@ func TestReferentialActions(t *testing.T) {
 	if !errors.As(err, &dbErr) || dbErr.Kind != runtime.KindForeignKey || dbErr.Constraint != "employees_department_id_fkey" {
 		t.Fatalf("restricted delete: %v", err)
 	}
+	// The server's table is the referencing one; the operation's is the
+	// one deleted from. The sentinel is the "still referenced" one.
+	if dbErr.Table != "employees" || dbErr.OpTable != "departments" || dbErr.Op != "departments.Delete" {
+		t.Fatalf("restricted delete: table %q, op table %q, op %q", dbErr.Table, dbErr.OpTable, dbErr.Op)
+	}
+	if !errors.Is(err, ErrDepartmentReferencedByEmployee) || !errors.Is(err, runtime.ErrReferenced) ||
+		errors.Is(err, ErrEmployeeDepartmentIDNotFound) || errors.Is(err, runtime.ErrReferenceNotFound) {
+		t.Fatalf("restricted delete matches the wrong sentinels: %v", err)
+	}
 	// The unique index on (company_id, name).
 	_, err = s.Departments.Create(ctx, NewDepartment{CompanyID: co.ID, Name: "R&D"})
 	if !errors.As(err, &dbErr) || dbErr.Constraint != "departments_company_id_name_key" {
@@ -53,8 +62,15 @@ func TestReferentialActions(t *testing.T) {
 	}
 	// A reference to nothing.
 	_, err = s.Departments.Create(ctx, NewDepartment{CompanyID: uuid.New(), Name: "x"})
-	if !errors.Is(err, runtime.ErrForeignKey) {
+	if !errors.Is(err, runtime.ErrForeignKey) || !errors.Is(err, ErrDepartmentCompanyIDNotFound) ||
+		!errors.Is(err, runtime.ErrReferenceNotFound) || errors.Is(err, ErrCompanyReferencedByDepartment) {
 		t.Fatalf("missing company: %v", err)
+	}
+	// Moving a department to a company that does not exist is the same
+	// error.
+	_, err = s.Departments.Update(ctx, dep.ID, DepartmentUpdate{CompanyID: runtime.Set(uuid.New())})
+	if !errors.Is(err, ErrDepartmentCompanyIDNotFound) {
+		t.Fatalf("update to a missing company: %v", err)
 	}
 	// ON DELETE CASCADE from the company removes departments (after
 	// employees are moved out of the restricted one).

@@ -5,6 +5,7 @@ package orgchart
 
 import (
 	"context"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 )

@@ -5,9 +5,10 @@ package gonames
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // StoreItem is one row of table store_items.
@@ -44,15 +45,14 @@ func NewStoreItemRepo(db runtime.DBTX) *StoreItemRepo {
 }
 
 var (
-	// ErrStoreItemIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table store_items: constraint store_items_pkey, primary_key in the
-	// spec.
+	// ErrStoreItemIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// store_items (constraint store_items_pkey, primary_key in the spec).
 	ErrStoreItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store_items", "store_items_pkey", "primary_key")
 
-	// ErrStoreItemStoreIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key store_id → store.id of table store_items: constraint
-	// store_items_store_id_fkey, store_id.references in the spec.
-	ErrStoreItemStoreIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "store_items", "store_items_store_id_fkey", "store_id.references")
+	// ErrStoreItemStoreIDNotFound matches (errors.Is) a write of store_items whose
+	// store_id names no row of store (constraint store_items_store_id_fkey,
+	// store_id.references in the spec).
+	ErrStoreItemStoreIDNotFound = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table store_items: enum labels,
@@ -136,6 +136,7 @@ LIMIT $2`
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
+		Op: "store_items.List", Table: "store_items",
 		First: sqlStoreItemsListFirst,
 		After: sqlStoreItemsListAfter,
 		Scan:  scanStoreItem,

@@ -5,9 +5,10 @@ package gonames
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Shop is one row of table store.
@@ -51,9 +52,19 @@ func NewShopRepo(db runtime.DBTX) *ShopRepo {
 }
 
 var (
-	// ErrShopIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table store: constraint store_pkey, primary_key in the spec.
+	// ErrShopIDTaken matches (errors.Is) a violation of the primary key (id) of store
+	// (constraint store_pkey, primary_key in the spec).
 	ErrShopIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store", "store_pkey", "primary_key")
+
+	// ErrShopReferencedByStoreItem matches (errors.Is) a delete or key change of a row
+	// of store that rows of store_items still reference (constraint
+	// store_items_store_id_fkey, store_items.store_id.references in the spec).
+	ErrShopReferencedByStoreItem = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKReferenced)
+
+	// ErrShopReferencedByTx matches (errors.Is) a delete or key change of a row of
+	// store that rows of tx still reference (constraint tx_store_id_fkey,
+	// tx.store_id.references in the spec).
+	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table store: enum labels, lengths
@@ -148,6 +159,7 @@ LIMIT $2`
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
+		Op: "store.List", Table: "store",
 		First: sqlShopsListFirst,
 		After: sqlShopsListAfter,
 		Scan:  scanShop,
@@ -221,8 +233,8 @@ var copyShops = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("name", func(n *NewShop) any { return &n.Name }),
 	runtime.CopyOpt("status", func(n *NewShop) *runtime.Opt[ShopStatus] { return &n.Status }),
-	runtime.CopyValue("url", func(n *NewShop) any { return &n.URL }),
-	runtime.CopyValue("_url", func(n *NewShop) any { return &n.LegacyURL }),
+	runtime.CopyValue("url", func(n *NewShop) any { return n.URL }),
+	runtime.CopyValue("_url", func(n *NewShop) any { return n.LegacyURL }),
 )
 
 // CreateMany inserts rows into table store with the COPY protocol and returns how

@@ -5,10 +5,11 @@ package gonames
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Tx is one row of table tx.
@@ -45,14 +46,13 @@ func NewTxRepo(db runtime.DBTX) *TxRepo {
 }
 
 var (
-	// ErrTxIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table tx: constraint tx_pkey, primary_key in the spec.
+	// ErrTxIDTaken matches (errors.Is) a violation of the primary key (id) of tx
+	// (constraint tx_pkey, primary_key in the spec).
 	ErrTxIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tx", "tx_pkey", "primary_key")
 
-	// ErrTxStoreIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key store_id → store.id of table tx: constraint tx_store_id_fkey,
-	// store_id.references in the spec.
-	ErrTxStoreIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "tx", "tx_store_id_fkey", "store_id.references")
+	// ErrTxStoreIDNotFound matches (errors.Is) a write of tx whose store_id names no
+	// row of store (constraint tx_store_id_fkey, store_id.references in the spec).
+	ErrTxStoreIDNotFound = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table tx: enum labels, lengths in
@@ -134,6 +134,7 @@ LIMIT $2`
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
+		Op: "tx.List", Table: "tx",
 		First: sqlTxListFirst,
 		After: sqlTxListAfter,
 		Scan:  scanTx,

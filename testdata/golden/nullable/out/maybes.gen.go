@@ -6,13 +6,14 @@ package nullsdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"net/netip"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"net/netip"
-	"time"
 )
 
 // Maybe is one row of table maybes.
@@ -102,8 +103,8 @@ func NewMaybeRepo(db runtime.DBTX) *MaybeRepo {
 }
 
 var (
-	// ErrMaybeIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table maybes: constraint maybes_pkey, primary_key in the spec.
+	// ErrMaybeIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// maybes (constraint maybes_pkey, primary_key in the spec).
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
 )
 
@@ -216,6 +217,7 @@ LIMIT $2`
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
+		Op: "maybes.List", Table: "maybes",
 		First: sqlMaybesListFirst,
 		After: sqlMaybesListAfter,
 		Scan:  scanMaybe,
@@ -303,23 +305,23 @@ var copyMaybes = runtime.NewCopier(
 	"maybes",
 	[]string{"\"color\""},
 	runtime.CopyOpt("id", func(n *NewMaybe) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("name", func(n *NewMaybe) any { return &n.Name }),
-	runtime.CopyValue("code", func(n *NewMaybe) any { return &n.Code }),
-	runtime.CopyValue("active", func(n *NewMaybe) any { return &n.Active }),
-	runtime.CopyValue("n16", func(n *NewMaybe) any { return &n.N16 }),
-	runtime.CopyValue("n32", func(n *NewMaybe) any { return &n.N32 }),
-	runtime.CopyValue("n64", func(n *NewMaybe) any { return &n.N64 }),
-	runtime.CopyValue("amount", func(n *NewMaybe) any { return &n.Amount }),
-	runtime.CopyValue("ratio", func(n *NewMaybe) any { return &n.Ratio }),
-	runtime.CopyValue("day", func(n *NewMaybe) any { return &n.Day }),
-	runtime.CopyValue("at", func(n *NewMaybe) any { return &n.At }),
-	runtime.CopyValue("local_at", func(n *NewMaybe) any { return &n.LocalAt }),
+	runtime.CopyValue("name", func(n *NewMaybe) any { return n.Name }),
+	runtime.CopyValue("code", func(n *NewMaybe) any { return n.Code }),
+	runtime.CopyValue("active", func(n *NewMaybe) any { return n.Active }),
+	runtime.CopyValue("n16", func(n *NewMaybe) any { return n.N16 }),
+	runtime.CopyValue("n32", func(n *NewMaybe) any { return n.N32 }),
+	runtime.CopyValue("n64", func(n *NewMaybe) any { return n.N64 }),
+	runtime.CopyValue("amount", func(n *NewMaybe) any { return n.Amount }),
+	runtime.CopyValue("ratio", func(n *NewMaybe) any { return n.Ratio }),
+	runtime.CopyValue("day", func(n *NewMaybe) any { return n.Day }),
+	runtime.CopyValue("at", func(n *NewMaybe) any { return n.At }),
+	runtime.CopyValue("local_at", func(n *NewMaybe) any { return n.LocalAt }),
 	runtime.CopyValue("doc", func(n *NewMaybe) any { return &n.Doc }),
 	runtime.CopyValue("blob", func(n *NewMaybe) any { return &n.Blob }),
-	runtime.CopyValue("addr", func(n *NewMaybe) any { return &n.Addr }),
+	runtime.CopyValue("addr", func(n *NewMaybe) any { return n.Addr }),
 	runtime.CopyValue("tags", func(n *NewMaybe) any { return &n.Tags }),
-	runtime.CopyValue("ref", func(n *NewMaybe) any { return &n.Ref }),
-	runtime.CopyValue("color", func(n *NewMaybe) any { return &n.Color }),
+	runtime.CopyValue("ref", func(n *NewMaybe) any { return n.Ref }),
+	runtime.CopyValue("color", func(n *NewMaybe) any { return n.Color }),
 	runtime.CopyValue("colors", func(n *NewMaybe) any { return &n.Colors }),
 	runtime.CopyOpt("hint", func(n *NewMaybe) *runtime.Opt[*string] { return &n.Hint }),
 )

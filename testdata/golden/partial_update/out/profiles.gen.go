@@ -7,9 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Profile is one row of table profiles.
@@ -58,13 +59,12 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 }
 
 var (
-	// ErrProfileIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table profiles: constraint profiles_pkey, primary_key in the spec.
+	// ErrProfileIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// profiles (constraint profiles_pkey, primary_key in the spec).
 	ErrProfileIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
 
-	// ErrProfileHandleTaken matches, with errors.Is, the errors that violate the
-	// unique column handle of table profiles: constraint profiles_handle_key,
-	// handle.unique in the spec.
+	// ErrProfileHandleTaken matches (errors.Is) a violation of the unique column
+	// handle of profiles (constraint profiles_handle_key, handle.unique in the spec).
 	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
 )
 
@@ -165,6 +165,7 @@ LIMIT $2`
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
+		Op: "profiles.List", Table: "profiles",
 		First: sqlProfilesListFirst,
 		After: sqlProfilesListAfter,
 		Scan:  scanProfile,
@@ -239,7 +240,7 @@ var copyProfiles = runtime.NewCopier(
 	"profiles",
 	nil,
 	runtime.CopyValue("handle", func(n *NewProfile) any { return &n.Handle }),
-	runtime.CopyValue("bio", func(n *NewProfile) any { return &n.Bio }),
+	runtime.CopyValue("bio", func(n *NewProfile) any { return n.Bio }),
 	runtime.CopyOpt("karma", func(n *NewProfile) *runtime.Opt[int32] { return &n.Karma }),
 	runtime.CopyOpt("motto", func(n *NewProfile) *runtime.Opt[*string] { return &n.Motto }),
 	runtime.CopyOpt("verified", func(n *NewProfile) *runtime.Opt[bool] { return &n.Verified }),

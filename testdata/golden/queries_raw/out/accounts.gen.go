@@ -5,11 +5,12 @@ package rawdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Account is one row of table accounts.
@@ -62,14 +63,14 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 
-	// ErrAccountOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table accounts: constraint
-	// accounts_org_id_fkey, org_id.references in the spec.
-	ErrAccountOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_org_id_fkey", "org_id.references")
+	// ErrAccountOrgIDNotFound matches (errors.Is) a write of accounts whose org_id
+	// names no row of orgs (constraint accounts_org_id_fkey, org_id.references in the
+	// spec).
+	ErrAccountOrgIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table accounts: enum labels,
@@ -189,6 +190,7 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	db := runtime.Scope(r.db, tenant)
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts", Tenant: tenant,
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Tail:  []any{tenant},

@@ -6,10 +6,11 @@ package rawdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Org is one row of table orgs.
@@ -43,13 +44,18 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 }
 
 var (
-	// ErrOrgIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table orgs: constraint orgs_pkey, primary_key in the spec.
+	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
+	// (constraint orgs_pkey, primary_key in the spec).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
 
-	// ErrOrgNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table orgs: constraint orgs_name_key, name.unique in the spec.
+	// ErrOrgNameTaken matches (errors.Is) a violation of the unique column name of
+	// orgs (constraint orgs_name_key, name.unique in the spec).
 	ErrOrgNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_name_key", "name.unique")
+
+	// ErrOrgReferencedByAccount matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of accounts still reference (constraint accounts_org_id_fkey,
+	// accounts.org_id.references in the spec).
+	ErrOrgReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table orgs: enum labels, lengths
@@ -131,6 +137,7 @@ LIMIT $2`
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
+		Op: "orgs.List", Table: "orgs",
 		First: sqlOrgsListFirst,
 		After: sqlOrgsListAfter,
 		Scan:  scanOrg,

@@ -5,12 +5,13 @@ package ledgerdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Account is one row of table accounts.
@@ -56,14 +57,19 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 
-	// ErrAccountUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table accounts: constraint
-	// accounts_user_id_fkey, user_id.references in the spec.
-	ErrAccountUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_user_id_fkey", "user_id.references")
+	// ErrAccountUserIDNotFound matches (errors.Is) a write of accounts whose user_id
+	// names no row of users (constraint accounts_user_id_fkey, user_id.references in
+	// the spec).
+	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
+
+	// ErrAccountReferencedByEntry matches (errors.Is) a delete or key change of a row
+	// of accounts that rows of entries still reference (constraint
+	// entries_account_id_fkey, entries.account_id.references in the spec).
+	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table accounts: enum labels,
@@ -169,6 +175,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Scan:  scanAccount,
@@ -244,7 +251,7 @@ var copyAccounts = runtime.NewCopier(
 	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
 	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
 	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-	runtime.CopyValue("label", func(n *NewAccount) any { return &n.Label }),
+	runtime.CopyValue("label", func(n *NewAccount) any { return n.Label }),
 	runtime.CopyValue("opened_on", func(n *NewAccount) any { return &n.OpenedOn }),
 )
 
@@ -410,6 +417,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams, page runtime
 	var k1 decimal.Decimal
 	var k2 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.ForUser", Table: "accounts",
 		First: sqlAccountsForUser[mask],
 		After: sqlAccountsForUserAfter[mask],
 		Args:  args,
@@ -471,7 +479,12 @@ func (r *AccountRepo) Richest(ctx context.Context, p RichestParams, page runtime
 		args = append(args, p.Currencies.Value)
 	}
 	args = append(args, p.MinBalance)
-	pg, err := runtime.OffsetPage(ctx, r.db, page, sqlAccountsRichest[mask], args, scanAccount)
+	pg, err := runtime.OffsetPage(ctx, r.db, page, runtime.Offset[Account]{
+		Op: "accounts.Richest", Table: "accounts",
+		SQL:  sqlAccountsRichest[mask],
+		Args: args,
+		Scan: scanAccount,
+	})
 	return pg, wrapErr(err, "accounts.Richest", "accounts")
 }
 

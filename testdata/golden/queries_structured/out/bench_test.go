@@ -130,6 +130,10 @@ func BenchmarkFindByID(b *testing.B) {
 	})
 }
 
+// handCursorKeys seal the hand-written reference's cursors, as the
+// generated methods seal theirs.
+var handCursorKeys, _ = runtime.NewCursorKeys(make([]byte, 32))
+
 // listByHand fetches the first page of 100 accounts in key order and
 // the cursor of the next, as List does.
 func listByHand(ctx context.Context, pool *pgxpool.Pool, size int) ([]Account, string, error) {
@@ -152,7 +156,7 @@ func listByHand(ctx context.Context, pool *pgxpool.Pool, size int) ([]Account, s
 	next := ""
 	if len(out) > size {
 		out = out[:size]
-		next = runtime.EncodeCursor(out[size-1].ID)
+		next = handCursorKeys.Seal("accounts.List", nil, out[size-1].ID)
 	}
 	return out, next, nil
 }
@@ -266,7 +270,7 @@ func forUserByHand(ctx context.Context, pool *pgxpool.Pool, user uuid.UUID, curr
 	next := ""
 	if len(out) > 50 {
 		out = out[:50]
-		next = runtime.EncodeCursor(out[49].Currency, out[49].Balance, out[49].ID)
+		next = handCursorKeys.Seal("accounts.ForUser", nil, out[49].Currency, out[49].Balance, out[49].ID)
 	}
 	return out, next, nil
 }

@@ -5,11 +5,12 @@ package ledgerdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Entry is one row of table entries.
@@ -55,14 +56,14 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 }
 
 var (
-	// ErrEntryIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table entries: constraint entries_pkey, primary_key in the spec.
+	// ErrEntryIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// entries (constraint entries_pkey, primary_key in the spec).
 	ErrEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
 
-	// ErrEntryAccountIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key account_id → accounts.id of table entries: constraint
-	// entries_account_id_fkey, account_id.references in the spec.
-	ErrEntryAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "entries", "entries_account_id_fkey", "account_id.references")
+	// ErrEntryAccountIDNotFound matches (errors.Is) a write of entries whose
+	// account_id names no row of accounts (constraint entries_account_id_fkey,
+	// account_id.references in the spec).
+	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table entries: enum labels,
@@ -155,6 +156,7 @@ LIMIT $2`
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.List", Table: "entries",
 		First: sqlEntriesListFirst,
 		After: sqlEntriesListAfter,
 		Scan:  scanEntry,
@@ -230,7 +232,7 @@ var copyEntries = runtime.NewCopier(
 	runtime.CopyValue("account_id", func(n *NewEntry) any { return &n.AccountID }),
 	runtime.CopyValue("kind", func(n *NewEntry) any { return &n.Kind }),
 	runtime.CopyValue("amount", func(n *NewEntry) any { return &n.Amount }),
-	runtime.CopyValue("memo", func(n *NewEntry) any { return &n.Memo }),
+	runtime.CopyValue("memo", func(n *NewEntry) any { return n.Memo }),
 	runtime.CopyOpt("booked_at", func(n *NewEntry) *runtime.Opt[time.Time] { return &n.BookedAt }),
 )
 
@@ -334,6 +336,7 @@ LIMIT $3`
 func (r *EntryRepo) Ledger(ctx context.Context, accountID int64, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var k0 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.Ledger", Table: "entries",
 		First: sqlEntriesLedger,
 		After: sqlEntriesLedgerAfter,
 		Args:  []any{accountID},
@@ -386,6 +389,7 @@ func (r *EntryRepo) Recent(ctx context.Context, p RecentParams, page runtime.Pag
 	var k0 time.Time
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
+		Op: "entries.Recent", Table: "entries",
 		First: sqlEntriesRecent,
 		After: sqlEntriesRecentAfter,
 		Args:  []any{p.AccountID, p.WindowFrom, p.WindowTo, p.Kinds},

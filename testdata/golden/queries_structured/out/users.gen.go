@@ -6,11 +6,12 @@ package ledgerdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // User is one row of table users.
@@ -65,14 +66,18 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
+	// (constraint users_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table users: constraint users_email_key, email.unique in the
-	// spec.
+	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
+	// users (constraint users_email_key, email.unique in the spec).
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+
+	// ErrUserReferencedByAccount matches (errors.Is) a delete or key change of a row
+	// of users that rows of accounts still reference (constraint
+	// accounts_user_id_fkey, accounts.user_id.references in the spec).
+	ErrUserReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths
@@ -211,6 +216,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users",
 		First: r.pick(sqlUsersListFirst, sqlUsersListFirstWithDeleted),
 		After: r.pick(sqlUsersListAfter, sqlUsersListAfterWithDeleted),
 		Scan:  scanUser,
@@ -260,6 +266,19 @@ func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
+const sqlUsersCount = `-- name: users.Count replica=ok
+SELECT count(*) FROM "users"
+WHERE "deleted_at" IS NULL`
+
+const sqlUsersCountWithDeleted = `-- name: users.Count replica=ok
+SELECT count(*) FROM "users"`
+
+// Count returns the number of rows of table users.
+func (r *UserRepo) Count(ctx context.Context) (int64, error) {
+	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)))
+	return n, wrapErr(err, "users.Count", "users")
+}
+
 const sqlUsersHardDelete = `-- name: users.HardDelete
 DELETE FROM "users" WHERE "id" = $1`
 
@@ -281,19 +300,6 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := r.db.Exec(ctx, sqlUsersRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
-}
-
-const sqlUsersCount = `-- name: users.Count replica=ok
-SELECT count(*) FROM "users"
-WHERE "deleted_at" IS NULL`
-
-const sqlUsersCountWithDeleted = `-- name: users.Count replica=ok
-SELECT count(*) FROM "users"`
-
-// Count returns the number of rows of table users.
-func (r *UserRepo) Count(ctx context.Context) (int64, error) {
-	n, err := runtime.ScanValue[int64](r.db.QueryRow(ctx, r.pick(sqlUsersCount, sqlUsersCountWithDeleted)))
-	return n, wrapErr(err, "users.Count", "users")
 }
 
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
@@ -324,8 +330,8 @@ var copyUsers = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
-	runtime.CopyValue("nickname", func(n *NewUser) any { return &n.Nickname }),
-	runtime.CopyValue("age", func(n *NewUser) any { return &n.Age }),
+	runtime.CopyValue("nickname", func(n *NewUser) any { return n.Nickname }),
+	runtime.CopyValue("age", func(n *NewUser) any { return n.Age }),
 	runtime.CopyOpt("score", func(n *NewUser) *runtime.Opt[int64] { return &n.Score }),
 )
 

@@ -5,10 +5,11 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Address is one row of table addresses.
@@ -61,19 +62,25 @@ func NewAddressRepo(db runtime.DBTX) *AddressRepo {
 }
 
 var (
-	// ErrAddressIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table addresses: constraint addresses_pkey, primary_key in the spec.
+	// ErrAddressIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// addresses (constraint addresses_pkey, primary_key in the spec).
 	ErrAddressIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "addresses", "addresses_pkey", "primary_key")
 
-	// ErrAddressCountryCheck matches, with errors.Is, the errors that violate the
-	// check of column country (country ~ '^[A-Z]{2}$') of table addresses: constraint
-	// addresses_country_check, country.check in the spec.
+	// ErrAddressCountryCheck matches (errors.Is) a violation of the check of column
+	// country (country ~ '^[A-Z]{2}$') of addresses (constraint
+	// addresses_country_check, country.check in the spec).
 	ErrAddressCountryCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "addresses", "addresses_country_check", "country.check")
 
-	// ErrAddressUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table addresses: constraint
-	// addresses_user_id_fkey, user_id.references in the spec.
-	ErrAddressUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "addresses", "addresses_user_id_fkey", "user_id.references")
+	// ErrAddressUserIDNotFound matches (errors.Is) a write of addresses whose user_id
+	// names no row of users (constraint addresses_user_id_fkey, user_id.references in
+	// the spec).
+	ErrAddressUserIDNotFound = runtime.NewForeignKeySentinel("addresses", "addresses_user_id_fkey", "user_id.references", runtime.FKMissing)
+
+	// ErrAddressReferencedByOrder matches (errors.Is) a delete or key change of a row
+	// of addresses that rows of orders still reference (constraint
+	// orders_shipping_address_id_fkey, orders.shipping_address_id.references in the
+	// spec).
+	ErrAddressReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table addresses: enum labels,
@@ -182,6 +189,7 @@ LIMIT $2`
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
+		Op: "addresses.List", Table: "addresses",
 		First: sqlAddressesListFirst,
 		After: sqlAddressesListAfter,
 		Scan:  scanAddress,
@@ -258,7 +266,7 @@ var copyAddresses = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("user_id", func(n *NewAddress) any { return &n.UserID }),
 	runtime.CopyValue("line1", func(n *NewAddress) any { return &n.Line1 }),
-	runtime.CopyValue("line2", func(n *NewAddress) any { return &n.Line2 }),
+	runtime.CopyValue("line2", func(n *NewAddress) any { return n.Line2 }),
 	runtime.CopyValue("city", func(n *NewAddress) any { return &n.City }),
 	runtime.CopyValue("postal_code", func(n *NewAddress) any { return &n.PostalCode }),
 	runtime.CopyValue("country", func(n *NewAddress) any { return &n.Country }),

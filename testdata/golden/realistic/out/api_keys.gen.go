@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // APIKey is one row of table api_keys.
@@ -59,20 +60,18 @@ func NewAPIKeyRepo(db runtime.DBTX) *APIKeyRepo {
 }
 
 var (
-	// ErrAPIKeyIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table api_keys: constraint api_keys_pkey, primary_key in the spec.
+	// ErrAPIKeyIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// api_keys (constraint api_keys_pkey, primary_key in the spec).
 	ErrAPIKeyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_pkey", "primary_key")
 
-	// ErrAPIKeyPrefixTaken matches, with errors.Is, the errors that violate the unique
-	// column prefix of table api_keys: constraint api_keys_prefix_key, prefix.unique
-	// in the spec.
+	// ErrAPIKeyPrefixTaken matches (errors.Is) a violation of the unique column prefix
+	// of api_keys (constraint api_keys_prefix_key, prefix.unique in the spec).
 	ErrAPIKeyPrefixTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_prefix_key", "prefix.unique")
 
-	// ErrAPIKeyOrganizationIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key organization_id → organizations.id of table api_keys:
-	// constraint api_keys_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrAPIKeyOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "api_keys", "api_keys_organization_id_fkey", "organization_id.references")
+	// ErrAPIKeyOrganizationIDNotFound matches (errors.Is) a write of api_keys whose
+	// organization_id names no row of organizations (constraint
+	// api_keys_organization_id_fkey, organization_id.references in the spec).
+	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table api_keys: enum labels,
@@ -173,6 +172,7 @@ LIMIT $2`
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
+		Op: "api_keys.List", Table: "api_keys",
 		First: sqlAPIKeysListFirst,
 		After: sqlAPIKeysListAfter,
 		Scan:  scanAPIKey,
@@ -251,7 +251,7 @@ var copyAPIKeys = runtime.NewCopier(
 	runtime.CopyValue("prefix", func(n *NewAPIKey) any { return &n.Prefix }),
 	runtime.CopyValue("secret_hash", func(n *NewAPIKey) any { return &n.SecretHash }),
 	runtime.CopyOpt("scopes", func(n *NewAPIKey) *runtime.Opt[[]string] { return &n.Scopes }),
-	runtime.CopyValue("expires_at", func(n *NewAPIKey) any { return &n.ExpiresAt }),
+	runtime.CopyValue("expires_at", func(n *NewAPIKey) any { return n.ExpiresAt }),
 	runtime.CopyOpt("revoked", func(n *NewAPIKey) *runtime.Opt[bool] { return &n.Revoked }),
 )
 

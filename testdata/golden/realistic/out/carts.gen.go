@@ -7,11 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Cart is one row of table carts.
@@ -54,19 +55,18 @@ func NewCartRepo(db runtime.DBTX) *CartRepo {
 }
 
 var (
-	// ErrCartIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table carts: constraint carts_pkey, primary_key in the spec.
+	// ErrCartIDTaken matches (errors.Is) a violation of the primary key (id) of carts
+	// (constraint carts_pkey, primary_key in the spec).
 	ErrCartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_pkey", "primary_key")
 
-	// ErrCartTokenTaken matches, with errors.Is, the errors that violate the unique
-	// column token of table carts: constraint carts_token_key, token.unique in the
-	// spec.
+	// ErrCartTokenTaken matches (errors.Is) a violation of the unique column token of
+	// carts (constraint carts_token_key, token.unique in the spec).
 	ErrCartTokenTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_token_key", "token.unique")
 
-	// ErrCartCustomerIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key customer_id → customers.id of table carts: constraint
-	// carts_customer_id_fkey, customer_id.references in the spec.
-	ErrCartCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "carts", "carts_customer_id_fkey", "customer_id.references")
+	// ErrCartCustomerIDNotFound matches (errors.Is) a write of carts whose customer_id
+	// names no row of customers (constraint carts_customer_id_fkey,
+	// customer_id.references in the spec).
+	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table carts: enum labels, lengths
@@ -166,6 +166,7 @@ LIMIT $2`
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
+		Op: "carts.List", Table: "carts",
 		First: sqlCartsListFirst,
 		After: sqlCartsListAfter,
 		Scan:  scanCart,
@@ -238,7 +239,7 @@ var copyCarts = runtime.NewCopier(
 	"carts",
 	nil,
 	runtime.CopyOpt("id", func(n *NewCart) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("customer_id", func(n *NewCart) any { return &n.CustomerID }),
+	runtime.CopyValue("customer_id", func(n *NewCart) any { return n.CustomerID }),
 	runtime.CopyValue("token", func(n *NewCart) any { return &n.Token }),
 	runtime.CopyOpt("items", func(n *NewCart) *runtime.Opt[json.RawMessage] { return &n.Items }),
 	runtime.CopyValue("expires_at", func(n *NewCart) any { return &n.ExpiresAt }),

@@ -6,9 +6,10 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Category is one row of table categories.
@@ -52,20 +53,28 @@ func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 }
 
 var (
-	// ErrCategoryIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table categories: constraint categories_pkey, primary_key in the
-	// spec.
+	// ErrCategoryIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// categories (constraint categories_pkey, primary_key in the spec).
 	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
 
-	// ErrCategorySlugTaken matches, with errors.Is, the errors that violate the unique
-	// column slug of table categories: constraint categories_slug_key, slug.unique in
-	// the spec.
+	// ErrCategorySlugTaken matches (errors.Is) a violation of the unique column slug
+	// of categories (constraint categories_slug_key, slug.unique in the spec).
 	ErrCategorySlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_slug_key", "slug.unique")
 
-	// ErrCategoryParentIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key parent_id → categories.id of table categories: constraint
-	// categories_parent_id_fkey, parent_id.references in the spec.
-	ErrCategoryParentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "categories", "categories_parent_id_fkey", "parent_id.references")
+	// ErrCategoryParentIDNotFound matches (errors.Is) a write of categories whose
+	// parent_id names no row of categories (constraint categories_parent_id_fkey,
+	// parent_id.references in the spec).
+	ErrCategoryParentIDNotFound = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKMissing)
+
+	// ErrCategoryReferencedByCategory matches (errors.Is) a delete or key change of a
+	// row of categories that rows of categories still reference (constraint
+	// categories_parent_id_fkey, categories.parent_id.references in the spec).
+	ErrCategoryReferencedByCategory = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKReferenced)
+
+	// ErrCategoryReferencedByProduct matches (errors.Is) a delete or key change of a
+	// row of categories that rows of products still reference (constraint
+	// products_category_id_fkey, products.category_id.references in the spec).
+	ErrCategoryReferencedByProduct = runtime.NewForeignKeySentinel("products", "products_category_id_fkey", "category_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table categories: enum labels,
@@ -165,6 +174,7 @@ LIMIT $2`
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
+		Op: "categories.List", Table: "categories",
 		First: sqlCategoriesListFirst,
 		After: sqlCategoriesListAfter,
 		Scan:  scanCategory,
@@ -236,7 +246,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 var copyCategories = runtime.NewCopier(
 	"categories",
 	nil,
-	runtime.CopyValue("parent_id", func(n *NewCategory) any { return &n.ParentID }),
+	runtime.CopyValue("parent_id", func(n *NewCategory) any { return n.ParentID }),
 	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
 	runtime.CopyValue("slug", func(n *NewCategory) any { return &n.Slug }),
 	runtime.CopyOpt("position", func(n *NewCategory) *runtime.Opt[int16] { return &n.Position }),

@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Coupon is one row of table coupons.
@@ -56,14 +57,19 @@ func NewCouponRepo(db runtime.DBTX) *CouponRepo {
 }
 
 var (
-	// ErrCouponCodeTaken matches, with errors.Is, the errors that violate the primary
-	// key (code) of table coupons: constraint coupons_pkey, primary_key in the spec.
+	// ErrCouponCodeTaken matches (errors.Is) a violation of the primary key (code) of
+	// coupons (constraint coupons_pkey, primary_key in the spec).
 	ErrCouponCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "coupons", "coupons_pkey", "primary_key")
 
-	// ErrCouponPercentOffCheck matches, with errors.Is, the errors that violate the
-	// check of column percent_off (percent_off > 0 AND percent_off <= 100) of table
-	// coupons: constraint coupons_percent_off_check, percent_off.check in the spec.
+	// ErrCouponPercentOffCheck matches (errors.Is) a violation of the check of column
+	// percent_off (percent_off > 0 AND percent_off <= 100) of coupons (constraint
+	// coupons_percent_off_check, percent_off.check in the spec).
 	ErrCouponPercentOffCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "coupons", "coupons_percent_off_check", "percent_off.check")
+
+	// ErrCouponReferencedByInvoice matches (errors.Is) a delete or key change of a row
+	// of coupons that rows of invoices still reference (constraint
+	// invoices_coupon_code_fkey, invoices.coupon_code.references in the spec).
+	ErrCouponReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table coupons: enum labels,
@@ -159,6 +165,7 @@ LIMIT $2`
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
+		Op: "coupons.List", Table: "coupons",
 		First: sqlCouponsListFirst,
 		After: sqlCouponsListAfter,
 		Scan:  scanCoupon,
@@ -232,10 +239,10 @@ var copyCoupons = runtime.NewCopier(
 	"coupons",
 	nil,
 	runtime.CopyValue("code", func(n *NewCoupon) any { return &n.Code }),
-	runtime.CopyValue("percent_off", func(n *NewCoupon) any { return &n.PercentOff }),
-	runtime.CopyValue("amount_off", func(n *NewCoupon) any { return &n.AmountOff }),
-	runtime.CopyValue("valid_until", func(n *NewCoupon) any { return &n.ValidUntil }),
-	runtime.CopyValue("max_uses", func(n *NewCoupon) any { return &n.MaxUses }),
+	runtime.CopyValue("percent_off", func(n *NewCoupon) any { return n.PercentOff }),
+	runtime.CopyValue("amount_off", func(n *NewCoupon) any { return n.AmountOff }),
+	runtime.CopyValue("valid_until", func(n *NewCoupon) any { return n.ValidUntil }),
+	runtime.CopyValue("max_uses", func(n *NewCoupon) any { return n.MaxUses }),
 	runtime.CopyOpt("uses", func(n *NewCoupon) *runtime.Opt[int32] { return &n.Uses }),
 )
 

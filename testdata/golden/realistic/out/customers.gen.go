@@ -5,11 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Customer is one row of table customers.
@@ -59,20 +60,29 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 }
 
 var (
-	// ErrCustomerIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table customers: constraint customers_pkey, primary_key in the spec.
+	// ErrCustomerIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// customers (constraint customers_pkey, primary_key in the spec).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
 
-	// ErrCustomerOrgEmailTaken matches, with errors.Is, the errors that violate the
-	// unique index on (organization_id, lower(email)) of table customers: constraint
-	// customers_org_email_key, customers_org_email_key in the spec.
+	// ErrCustomerOrgEmailTaken matches (errors.Is) a violation of the unique index on
+	// (organization_id, lower(email)) of customers (constraint
+	// customers_org_email_key, customers_org_email_key in the spec).
 	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
 
-	// ErrCustomerOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table customers:
-	// constraint customers_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrCustomerOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "customers", "customers_organization_id_fkey", "organization_id.references")
+	// ErrCustomerOrganizationIDNotFound matches (errors.Is) a write of customers whose
+	// organization_id names no row of organizations (constraint
+	// customers_organization_id_fkey, organization_id.references in the spec).
+	ErrCustomerOrganizationIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+
+	// ErrCustomerReferencedByOrder matches (errors.Is) a delete or key change of a row
+	// of customers that rows of orders still reference (constraint
+	// orders_customer_id_fkey, orders.customer_id.references in the spec).
+	ErrCustomerReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+
+	// ErrCustomerReferencedByCart matches (errors.Is) a delete or key change of a row
+	// of customers that rows of carts still reference (constraint
+	// carts_customer_id_fkey, carts.customer_id.references in the spec).
+	ErrCustomerReferencedByCart = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table customers: enum labels,
@@ -182,6 +192,7 @@ LIMIT $2`
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
+		Op: "customers.List", Table: "customers",
 		First: sqlCustomersListFirst,
 		After: sqlCustomersListAfter,
 		Scan:  scanCustomer,
@@ -260,7 +271,7 @@ var copyCustomers = runtime.NewCopier(
 	runtime.CopyValue("organization_id", func(n *NewCustomer) any { return &n.OrganizationID }),
 	runtime.CopyValue("email", func(n *NewCustomer) any { return &n.Email }),
 	runtime.CopyValue("name", func(n *NewCustomer) any { return &n.Name }),
-	runtime.CopyValue("phone", func(n *NewCustomer) any { return &n.Phone }),
+	runtime.CopyValue("phone", func(n *NewCustomer) any { return n.Phone }),
 	runtime.CopyOpt("marketing_ok", func(n *NewCustomer) *runtime.Opt[bool] { return &n.MarketingOk }),
 )
 

@@ -7,10 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // FeatureFlag is one row of table feature_flags.
@@ -57,14 +58,13 @@ func NewFeatureFlagRepo(db runtime.DBTX) *FeatureFlagRepo {
 }
 
 var (
-	// ErrFeatureFlagKeyTaken matches, with errors.Is, the errors that violate the
-	// primary key (key) of table feature_flags: constraint feature_flags_pkey,
-	// primary_key in the spec.
+	// ErrFeatureFlagKeyTaken matches (errors.Is) a violation of the primary key (key)
+	// of feature_flags (constraint feature_flags_pkey, primary_key in the spec).
 	ErrFeatureFlagKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "feature_flags", "feature_flags_pkey", "primary_key")
 
-	// ErrFeatureFlagRolloutCheck matches, with errors.Is, the errors that violate the
-	// check of column rollout (rollout BETWEEN 0 AND 100) of table feature_flags:
-	// constraint feature_flags_rollout_check, rollout.check in the spec.
+	// ErrFeatureFlagRolloutCheck matches (errors.Is) a violation of the check of
+	// column rollout (rollout BETWEEN 0 AND 100) of feature_flags (constraint
+	// feature_flags_rollout_check, rollout.check in the spec).
 	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
 )
 
@@ -162,6 +162,7 @@ LIMIT $2`
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FeatureFlag]{
+		Op: "feature_flags.List", Table: "feature_flags",
 		First: sqlFeatureFlagsListFirst,
 		After: sqlFeatureFlagsListAfter,
 		Scan:  scanFeatureFlag,

@@ -6,10 +6,11 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Inventory is one row of table inventory.
@@ -51,30 +52,30 @@ func NewInventoryRepo(db runtime.DBTX) *InventoryRepo {
 }
 
 var (
-	// ErrInventoryWarehouseIDVariantIDTaken matches, with errors.Is, the errors that
-	// violate the primary key (warehouse_id, variant_id) of table inventory:
-	// constraint inventory_pkey, primary_key in the spec.
+	// ErrInventoryWarehouseIDVariantIDTaken matches (errors.Is) a violation of the
+	// primary key (warehouse_id, variant_id) of inventory (constraint inventory_pkey,
+	// primary_key in the spec).
 	ErrInventoryWarehouseIDVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "inventory", "inventory_pkey", "primary_key")
 
-	// ErrInventoryOnHandCheck matches, with errors.Is, the errors that violate the
-	// check of column on_hand (on_hand >= 0) of table inventory: constraint
-	// inventory_on_hand_check, on_hand.check in the spec.
+	// ErrInventoryOnHandCheck matches (errors.Is) a violation of the check of column
+	// on_hand (on_hand >= 0) of inventory (constraint inventory_on_hand_check,
+	// on_hand.check in the spec).
 	ErrInventoryOnHandCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_on_hand_check", "on_hand.check")
 
-	// ErrInventoryReservedCheck matches, with errors.Is, the errors that violate the
-	// check of column reserved (reserved >= 0) of table inventory: constraint
-	// inventory_reserved_check, reserved.check in the spec.
+	// ErrInventoryReservedCheck matches (errors.Is) a violation of the check of column
+	// reserved (reserved >= 0) of inventory (constraint inventory_reserved_check,
+	// reserved.check in the spec).
 	ErrInventoryReservedCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_reserved_check", "reserved.check")
 
-	// ErrInventoryWarehouseIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key warehouse_id → warehouses.id of table inventory: constraint
-	// inventory_warehouse_id_fkey, warehouse_id.references in the spec.
-	ErrInventoryWarehouseIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "inventory", "inventory_warehouse_id_fkey", "warehouse_id.references")
+	// ErrInventoryWarehouseIDNotFound matches (errors.Is) a write of inventory whose
+	// warehouse_id names no row of warehouses (constraint inventory_warehouse_id_fkey,
+	// warehouse_id.references in the spec).
+	ErrInventoryWarehouseIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
 
-	// ErrInventoryVariantIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key variant_id → product_variants.id of table inventory:
-	// constraint inventory_variant_id_fkey, variant_id.references in the spec.
-	ErrInventoryVariantIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "inventory", "inventory_variant_id_fkey", "variant_id.references")
+	// ErrInventoryVariantIDNotFound matches (errors.Is) a write of inventory whose
+	// variant_id names no row of product_variants (constraint
+	// inventory_variant_id_fkey, variant_id.references in the spec).
+	ErrInventoryVariantIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table inventory: enum labels,
@@ -159,6 +160,7 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var warehouseID int16
 	var variantID uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Inventory]{
+		Op: "inventory.List", Table: "inventory",
 		First: sqlInventoryListFirst,
 		After: sqlInventoryListAfter,
 		Scan:  scanInventory,

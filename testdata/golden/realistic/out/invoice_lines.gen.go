@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // InvoiceLine is one row of table invoice_lines.
@@ -58,15 +59,15 @@ func NewInvoiceLineRepo(db runtime.DBTX) *InvoiceLineRepo {
 }
 
 var (
-	// ErrInvoiceLineInvoiceIDLineNoTaken matches, with errors.Is, the errors that
-	// violate the primary key (invoice_id, line_no) of table invoice_lines: constraint
-	// invoice_lines_pkey, primary_key in the spec.
+	// ErrInvoiceLineInvoiceIDLineNoTaken matches (errors.Is) a violation of the
+	// primary key (invoice_id, line_no) of invoice_lines (constraint
+	// invoice_lines_pkey, primary_key in the spec).
 	ErrInvoiceLineInvoiceIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoice_lines", "invoice_lines_pkey", "primary_key")
 
-	// ErrInvoiceLineInvoiceIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key invoice_id → invoices.id of table invoice_lines: constraint
-	// invoice_lines_invoice_id_fkey, invoice_id.references in the spec.
-	ErrInvoiceLineInvoiceIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references")
+	// ErrInvoiceLineInvoiceIDNotFound matches (errors.Is) a write of invoice_lines
+	// whose invoice_id names no row of invoices (constraint
+	// invoice_lines_invoice_id_fkey, invoice_id.references in the spec).
+	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table invoice_lines: enum labels,
@@ -152,6 +153,7 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	var invoiceID uuid.UUID
 	var lineNo int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[InvoiceLine]{
+		Op: "invoice_lines.List", Table: "invoice_lines",
 		First: sqlInvoiceLinesListFirst,
 		After: sqlInvoiceLinesListAfter,
 		Scan:  scanInvoiceLine,

@@ -6,12 +6,13 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Invoice is one row of table invoices.
@@ -78,31 +79,38 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 }
 
 var (
-	// ErrInvoiceIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table invoices: constraint invoices_pkey, primary_key in the spec.
+	// ErrInvoiceIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// invoices (constraint invoices_pkey, primary_key in the spec).
 	ErrInvoiceIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
 
-	// ErrInvoiceNumberTaken matches, with errors.Is, the errors that violate the
-	// unique column number of table invoices: constraint invoices_number_key,
-	// number.unique in the spec.
+	// ErrInvoiceNumberTaken matches (errors.Is) a violation of the unique column
+	// number of invoices (constraint invoices_number_key, number.unique in the spec).
 	ErrInvoiceNumberTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_number_key", "number.unique")
 
-	// ErrInvoiceOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table invoices:
-	// constraint invoices_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrInvoiceOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_organization_id_fkey", "organization_id.references")
+	// ErrInvoiceOrganizationIDNotFound matches (errors.Is) a write of invoices whose
+	// organization_id names no row of organizations (constraint
+	// invoices_organization_id_fkey, organization_id.references in the spec).
+	ErrInvoiceOrganizationIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrInvoiceSubscriptionIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key subscription_id → subscriptions.id of table invoices:
-	// constraint invoices_subscription_id_fkey, subscription_id.references in the
-	// spec.
-	ErrInvoiceSubscriptionIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_subscription_id_fkey", "subscription_id.references")
+	// ErrInvoiceSubscriptionIDNotFound matches (errors.Is) a write of invoices whose
+	// subscription_id names no row of subscriptions (constraint
+	// invoices_subscription_id_fkey, subscription_id.references in the spec).
+	ErrInvoiceSubscriptionIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKMissing)
 
-	// ErrInvoiceCouponCodeNotFound matches, with errors.Is, the errors that violate
-	// the foreign key coupon_code → coupons.code of table invoices: constraint
-	// invoices_coupon_code_fkey, coupon_code.references in the spec.
-	ErrInvoiceCouponCodeNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_coupon_code_fkey", "coupon_code.references")
+	// ErrInvoiceCouponCodeNotFound matches (errors.Is) a write of invoices whose
+	// coupon_code names no row of coupons (constraint invoices_coupon_code_fkey,
+	// coupon_code.references in the spec).
+	ErrInvoiceCouponCodeNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKMissing)
+
+	// ErrInvoiceReferencedByInvoiceLine matches (errors.Is) a delete or key change of
+	// a row of invoices that rows of invoice_lines still reference (constraint
+	// invoice_lines_invoice_id_fkey, invoice_lines.invoice_id.references in the spec).
+	ErrInvoiceReferencedByInvoiceLine = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
+
+	// ErrInvoiceReferencedByPayment matches (errors.Is) a delete or key change of a
+	// row of invoices that rows of payments still reference (constraint
+	// payments_invoice_id_fkey, payments.invoice_id.references in the spec).
+	ErrInvoiceReferencedByPayment = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table invoices: enum labels,
@@ -227,6 +235,7 @@ LIMIT $2`
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
+		Op: "invoices.List", Table: "invoices",
 		First: sqlInvoicesListFirst,
 		After: sqlInvoicesListAfter,
 		Scan:  scanInvoice,
@@ -309,16 +318,16 @@ var copyInvoices = runtime.NewCopier(
 	nil,
 	runtime.CopyOpt("id", func(n *NewInvoice) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("organization_id", func(n *NewInvoice) any { return &n.OrganizationID }),
-	runtime.CopyValue("subscription_id", func(n *NewInvoice) any { return &n.SubscriptionID }),
+	runtime.CopyValue("subscription_id", func(n *NewInvoice) any { return n.SubscriptionID }),
 	runtime.CopyValue("number", func(n *NewInvoice) any { return &n.Number }),
 	runtime.CopyOpt("status", func(n *NewInvoice) *runtime.Opt[InvoiceStatus] { return &n.Status }),
 	runtime.CopyValue("currency", func(n *NewInvoice) any { return &n.Currency }),
 	runtime.CopyOpt("subtotal", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Subtotal }),
 	runtime.CopyOpt("tax", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Tax }),
 	runtime.CopyOpt("total", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Total }),
-	runtime.CopyValue("coupon_code", func(n *NewInvoice) any { return &n.CouponCode }),
-	runtime.CopyValue("issued_on", func(n *NewInvoice) any { return &n.IssuedOn }),
-	runtime.CopyValue("due_on", func(n *NewInvoice) any { return &n.DueOn }),
+	runtime.CopyValue("coupon_code", func(n *NewInvoice) any { return n.CouponCode }),
+	runtime.CopyValue("issued_on", func(n *NewInvoice) any { return n.IssuedOn }),
+	runtime.CopyValue("due_on", func(n *NewInvoice) any { return n.DueOn }),
 )
 
 // CreateMany inserts rows into table invoices with the COPY protocol and returns

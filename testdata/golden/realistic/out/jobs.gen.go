@@ -6,10 +6,11 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/jackc/pgx/v5"
 )
 
 // Job is one row of table jobs.
@@ -60,8 +61,8 @@ func NewJobRepo(db runtime.DBTX) *JobRepo {
 }
 
 var (
-	// ErrJobIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table jobs: constraint jobs_pkey, primary_key in the spec.
+	// ErrJobIDTaken matches (errors.Is) a violation of the primary key (id) of jobs
+	// (constraint jobs_pkey, primary_key in the spec).
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
 )
 
@@ -163,6 +164,7 @@ LIMIT $2`
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
+		Op: "jobs.List", Table: "jobs",
 		First: sqlJobsListFirst,
 		After: sqlJobsListAfter,
 		Scan:  scanJob,
@@ -241,9 +243,9 @@ var copyJobs = runtime.NewCopier(
 	runtime.CopyValue("payload", func(n *NewJob) any { return &n.Payload }),
 	runtime.CopyOpt("run_at", func(n *NewJob) *runtime.Opt[time.Time] { return &n.RunAt }),
 	runtime.CopyOpt("attempts", func(n *NewJob) *runtime.Opt[int32] { return &n.Attempts }),
-	runtime.CopyValue("last_error", func(n *NewJob) any { return &n.LastError }),
-	runtime.CopyValue("locked_by", func(n *NewJob) any { return &n.LockedBy }),
-	runtime.CopyValue("locked_at", func(n *NewJob) any { return &n.LockedAt }),
+	runtime.CopyValue("last_error", func(n *NewJob) any { return n.LastError }),
+	runtime.CopyValue("locked_by", func(n *NewJob) any { return n.LockedBy }),
+	runtime.CopyValue("locked_at", func(n *NewJob) any { return n.LockedAt }),
 )
 
 // CreateMany inserts rows into table jobs with the COPY protocol and returns how

@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Membership is one row of table memberships.
@@ -55,26 +56,25 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 }
 
 var (
-	// ErrMembershipOrganizationIDUserIDTaken matches, with errors.Is, the errors that
-	// violate the primary key (organization_id, user_id) of table memberships:
-	// constraint memberships_pkey, primary_key in the spec.
+	// ErrMembershipOrganizationIDUserIDTaken matches (errors.Is) a violation of the
+	// primary key (organization_id, user_id) of memberships (constraint
+	// memberships_pkey, primary_key in the spec).
 	ErrMembershipOrganizationIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
 
-	// ErrMembershipOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table
-	// memberships: constraint memberships_organization_id_fkey,
-	// organization_id.references in the spec.
-	ErrMembershipOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_organization_id_fkey", "organization_id.references")
+	// ErrMembershipOrganizationIDNotFound matches (errors.Is) a write of memberships
+	// whose organization_id names no row of organizations (constraint
+	// memberships_organization_id_fkey, organization_id.references in the spec).
+	ErrMembershipOrganizationIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrMembershipUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table memberships: constraint
-	// memberships_user_id_fkey, user_id.references in the spec.
-	ErrMembershipUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_user_id_fkey", "user_id.references")
+	// ErrMembershipUserIDNotFound matches (errors.Is) a write of memberships whose
+	// user_id names no row of users (constraint memberships_user_id_fkey,
+	// user_id.references in the spec).
+	ErrMembershipUserIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKMissing)
 
-	// ErrMembershipInvitedByNotFound matches, with errors.Is, the errors that violate
-	// the foreign key invited_by → users.id of table memberships: constraint
-	// memberships_invited_by_fkey, invited_by.references in the spec.
-	ErrMembershipInvitedByNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_invited_by_fkey", "invited_by.references")
+	// ErrMembershipInvitedByNotFound matches (errors.Is) a write of memberships whose
+	// invited_by names no row of users (constraint memberships_invited_by_fkey,
+	// invited_by.references in the spec).
+	ErrMembershipInvitedByNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_invited_by_fkey", "invited_by.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table memberships: enum labels,
@@ -170,6 +170,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	var organizationID uuid.UUID
 	var userID uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
+		Op: "memberships.List", Table: "memberships",
 		First: sqlMembershipsListFirst,
 		After: sqlMembershipsListAfter,
 		Scan:  scanMembership,
@@ -228,7 +229,7 @@ var copyMemberships = runtime.NewCopier(
 	runtime.CopyValue("organization_id", func(n *NewMembership) any { return &n.OrganizationID }),
 	runtime.CopyValue("user_id", func(n *NewMembership) any { return &n.UserID }),
 	runtime.CopyOpt("role", func(n *NewMembership) *runtime.Opt[MemberRole] { return &n.Role }),
-	runtime.CopyValue("invited_by", func(n *NewMembership) any { return &n.InvitedBy }),
+	runtime.CopyValue("invited_by", func(n *NewMembership) any { return n.InvitedBy }),
 )
 
 // CreateMany inserts rows into table memberships with the COPY protocol and

@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Notification is one row of table notifications.
@@ -55,15 +56,14 @@ func NewNotificationRepo(db runtime.DBTX) *NotificationRepo {
 }
 
 var (
-	// ErrNotificationIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table notifications: constraint notifications_pkey,
-	// primary_key in the spec.
+	// ErrNotificationIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of notifications (constraint notifications_pkey, primary_key in the spec).
 	ErrNotificationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notifications", "notifications_pkey", "primary_key")
 
-	// ErrNotificationUserIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key user_id → users.id of table notifications: constraint
-	// notifications_user_id_fkey, user_id.references in the spec.
-	ErrNotificationUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "notifications", "notifications_user_id_fkey", "user_id.references")
+	// ErrNotificationUserIDNotFound matches (errors.Is) a write of notifications whose
+	// user_id names no row of users (constraint notifications_user_id_fkey,
+	// user_id.references in the spec).
+	ErrNotificationUserIDNotFound = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table notifications: enum labels,
@@ -164,6 +164,7 @@ LIMIT $2`
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
+		Op: "notifications.List", Table: "notifications",
 		First: sqlNotificationsListFirst,
 		After: sqlNotificationsListAfter,
 		Scan:  scanNotification,
@@ -240,7 +241,7 @@ var copyNotifications = runtime.NewCopier(
 	runtime.CopyValue("user_id", func(n *NewNotification) any { return &n.UserID }),
 	runtime.CopyValue("kind", func(n *NewNotification) any { return &n.Kind }),
 	runtime.CopyValue("body", func(n *NewNotification) any { return &n.Body }),
-	runtime.CopyValue("read_at", func(n *NewNotification) any { return &n.ReadAt }),
+	runtime.CopyValue("read_at", func(n *NewNotification) any { return n.ReadAt }),
 )
 
 // CreateMany inserts rows into table notifications with the COPY protocol and

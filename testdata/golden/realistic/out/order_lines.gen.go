@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // OrderLine is one row of table order_lines.
@@ -54,25 +55,25 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 }
 
 var (
-	// ErrOrderLineOrderIDLineNoTaken matches, with errors.Is, the errors that violate
-	// the primary key (order_id, line_no) of table order_lines: constraint
-	// order_lines_pkey, primary_key in the spec.
+	// ErrOrderLineOrderIDLineNoTaken matches (errors.Is) a violation of the primary
+	// key (order_id, line_no) of order_lines (constraint order_lines_pkey, primary_key
+	// in the spec).
 	ErrOrderLineOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
 
-	// ErrOrderLineQuantityCheck matches, with errors.Is, the errors that violate the
-	// check of column quantity (quantity > 0) of table order_lines: constraint
-	// order_lines_quantity_check, quantity.check in the spec.
+	// ErrOrderLineQuantityCheck matches (errors.Is) a violation of the check of column
+	// quantity (quantity > 0) of order_lines (constraint order_lines_quantity_check,
+	// quantity.check in the spec).
 	ErrOrderLineQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_lines", "order_lines_quantity_check", "quantity.check")
 
-	// ErrOrderLineOrderIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key order_id → orders.id of table order_lines: constraint
-	// order_lines_order_id_fkey, order_id.references in the spec.
-	ErrOrderLineOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_lines", "order_lines_order_id_fkey", "order_id.references")
+	// ErrOrderLineOrderIDNotFound matches (errors.Is) a write of order_lines whose
+	// order_id names no row of orders (constraint order_lines_order_id_fkey,
+	// order_id.references in the spec).
+	ErrOrderLineOrderIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKMissing)
 
-	// ErrOrderLineVariantIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key variant_id → product_variants.id of table order_lines:
-	// constraint order_lines_variant_id_fkey, variant_id.references in the spec.
-	ErrOrderLineVariantIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order_lines", "order_lines_variant_id_fkey", "variant_id.references")
+	// ErrOrderLineVariantIDNotFound matches (errors.Is) a write of order_lines whose
+	// variant_id names no row of product_variants (constraint
+	// order_lines_variant_id_fkey, variant_id.references in the spec).
+	ErrOrderLineVariantIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table order_lines: enum labels,
@@ -157,6 +158,7 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	var orderID uuid.UUID
 	var lineNo int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
+		Op: "order_lines.List", Table: "order_lines",
 		First: sqlOrderLinesListFirst,
 		After: sqlOrderLinesListAfter,
 		Scan:  scanOrderLine,

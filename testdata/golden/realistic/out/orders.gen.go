@@ -5,12 +5,13 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Order is one row of table orders.
@@ -65,20 +66,34 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 }
 
 var (
-	// ErrOrderIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table orders: constraint orders_pkey, primary_key in the spec.
+	// ErrOrderIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// orders (constraint orders_pkey, primary_key in the spec).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
 
-	// ErrOrderCustomerIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key customer_id → customers.id of table orders: constraint
-	// orders_customer_id_fkey, customer_id.references in the spec.
-	ErrOrderCustomerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "orders", "orders_customer_id_fkey", "customer_id.references")
+	// ErrOrderCustomerIDNotFound matches (errors.Is) a write of orders whose
+	// customer_id names no row of customers (constraint orders_customer_id_fkey,
+	// customer_id.references in the spec).
+	ErrOrderCustomerIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 
-	// ErrOrderShippingAddressIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key shipping_address_id → addresses.id of table orders:
-	// constraint orders_shipping_address_id_fkey, shipping_address_id.references in
-	// the spec.
-	ErrOrderShippingAddressIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "orders", "orders_shipping_address_id_fkey", "shipping_address_id.references")
+	// ErrOrderShippingAddressIDNotFound matches (errors.Is) a write of orders whose
+	// shipping_address_id names no row of addresses (constraint
+	// orders_shipping_address_id_fkey, shipping_address_id.references in the spec).
+	ErrOrderShippingAddressIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKMissing)
+
+	// ErrOrderReferencedByOrderLine matches (errors.Is) a delete or key change of a
+	// row of orders that rows of order_lines still reference (constraint
+	// order_lines_order_id_fkey, order_lines.order_id.references in the spec).
+	ErrOrderReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKReferenced)
+
+	// ErrOrderReferencedByShipment matches (errors.Is) a delete or key change of a row
+	// of orders that rows of shipments still reference (constraint
+	// shipments_order_id_fkey, shipments.order_id.references in the spec).
+	ErrOrderReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKReferenced)
+
+	// ErrOrderReferencedByReturn matches (errors.Is) a delete or key change of a row
+	// of orders that rows of returns still reference (constraint
+	// returns_order_id_fkey, returns.order_id.references in the spec).
+	ErrOrderReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table orders: enum labels,
@@ -185,6 +200,7 @@ LIMIT $2`
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		Op: "orders.List", Table: "orders",
 		First: sqlOrdersListFirst,
 		After: sqlOrdersListAfter,
 		Scan:  scanOrder,
@@ -266,9 +282,9 @@ var copyOrders = runtime.NewCopier(
 	runtime.CopyOpt("status", func(n *NewOrder) *runtime.Opt[OrderStatus] { return &n.Status }),
 	runtime.CopyValue("currency", func(n *NewOrder) any { return &n.Currency }),
 	runtime.CopyOpt("total", func(n *NewOrder) *runtime.Opt[decimal.Decimal] { return &n.Total }),
-	runtime.CopyValue("shipping_address_id", func(n *NewOrder) any { return &n.ShippingAddressID }),
-	runtime.CopyValue("placed_at", func(n *NewOrder) any { return &n.PlacedAt }),
-	runtime.CopyValue("notes", func(n *NewOrder) any { return &n.Notes }),
+	runtime.CopyValue("shipping_address_id", func(n *NewOrder) any { return n.ShippingAddressID }),
+	runtime.CopyValue("placed_at", func(n *NewOrder) any { return n.PlacedAt }),
+	runtime.CopyValue("notes", func(n *NewOrder) any { return n.Notes }),
 )
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how

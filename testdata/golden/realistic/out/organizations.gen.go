@@ -7,11 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Organization is one row of table organizations.
@@ -60,25 +61,62 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 }
 
 var (
-	// ErrOrganizationIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table organizations: constraint organizations_pkey,
-	// primary_key in the spec.
+	// ErrOrganizationIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of organizations (constraint organizations_pkey, primary_key in the spec).
 	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
 
-	// ErrOrganizationSlugTaken matches, with errors.Is, the errors that violate the
-	// unique column slug of table organizations: constraint organizations_slug_key,
-	// slug.unique in the spec.
+	// ErrOrganizationSlugTaken matches (errors.Is) a violation of the unique column
+	// slug of organizations (constraint organizations_slug_key, slug.unique in the
+	// spec).
 	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
 
-	// ErrOrganizationSlugCheck matches, with errors.Is, the errors that violate the
-	// check of column slug (slug ~ '^[a-z0-9-]+$') of table organizations: constraint
-	// organizations_slug_check, slug.check in the spec.
+	// ErrOrganizationSlugCheck matches (errors.Is) a violation of the check of column
+	// slug (slug ~ '^[a-z0-9-]+$') of organizations (constraint
+	// organizations_slug_check, slug.check in the spec).
 	ErrOrganizationSlugCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_check", "slug.check")
 
-	// ErrOrganizationPlanIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key plan_id → plans.id of table organizations: constraint
-	// organizations_plan_id_fkey, plan_id.references in the spec.
-	ErrOrganizationPlanIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "organizations", "organizations_plan_id_fkey", "plan_id.references")
+	// ErrOrganizationPlanIDNotFound matches (errors.Is) a write of organizations whose
+	// plan_id names no row of plans (constraint organizations_plan_id_fkey,
+	// plan_id.references in the spec).
+	ErrOrganizationPlanIDNotFound = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKMissing)
+
+	// ErrOrganizationReferencedBySubscription matches (errors.Is) a delete or key
+	// change of a row of organizations that rows of subscriptions still reference
+	// (constraint subscriptions_organization_id_fkey,
+	// subscriptions.organization_id.references in the spec).
+	ErrOrganizationReferencedBySubscription = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByInvoice matches (errors.Is) a delete or key change of
+	// a row of organizations that rows of invoices still reference (constraint
+	// invoices_organization_id_fkey, invoices.organization_id.references in the spec).
+	ErrOrganizationReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByMembership matches (errors.Is) a delete or key change
+	// of a row of organizations that rows of memberships still reference (constraint
+	// memberships_organization_id_fkey, memberships.organization_id.references in the
+	// spec).
+	ErrOrganizationReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByAPIKey matches (errors.Is) a delete or key change of
+	// a row of organizations that rows of api_keys still reference (constraint
+	// api_keys_organization_id_fkey, api_keys.organization_id.references in the spec).
+	ErrOrganizationReferencedByAPIKey = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByWebhook matches (errors.Is) a delete or key change of
+	// a row of organizations that rows of webhooks still reference (constraint
+	// webhooks_organization_id_fkey, webhooks.organization_id.references in the spec).
+	ErrOrganizationReferencedByWebhook = runtime.NewForeignKeySentinel("webhooks", "webhooks_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedBySetting matches (errors.Is) a delete or key change of
+	// a row of organizations that rows of settings still reference (constraint
+	// settings_organization_id_fkey, settings.organization_id.references in the spec).
+	ErrOrganizationReferencedBySetting = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+
+	// ErrOrganizationReferencedByCustomer matches (errors.Is) a delete or key change
+	// of a row of organizations that rows of customers still reference (constraint
+	// customers_organization_id_fkey, customers.organization_id.references in the
+	// spec).
+	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table organizations: enum labels,
@@ -179,6 +217,7 @@ LIMIT $2`
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
+		Op: "organizations.List", Table: "organizations",
 		First: sqlOrganizationsListFirst,
 		After: sqlOrganizationsListAfter,
 		Scan:  scanOrganization,
@@ -255,7 +294,7 @@ var copyOrganizations = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewOrganization) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("slug", func(n *NewOrganization) any { return &n.Slug }),
 	runtime.CopyValue("name", func(n *NewOrganization) any { return &n.Name }),
-	runtime.CopyValue("plan_id", func(n *NewOrganization) any { return &n.PlanID }),
+	runtime.CopyValue("plan_id", func(n *NewOrganization) any { return n.PlanID }),
 	runtime.CopyOpt("settings", func(n *NewOrganization) *runtime.Opt[json.RawMessage] { return &n.Settings }),
 )
 

@@ -6,12 +6,13 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Payment is one row of table payments.
@@ -60,19 +61,24 @@ func NewPaymentRepo(db runtime.DBTX) *PaymentRepo {
 }
 
 var (
-	// ErrPaymentIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table payments: constraint payments_pkey, primary_key in the spec.
+	// ErrPaymentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// payments (constraint payments_pkey, primary_key in the spec).
 	ErrPaymentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "payments", "payments_pkey", "primary_key")
 
-	// ErrPaymentAmountCheck matches, with errors.Is, the errors that violate the check
-	// of column amount (amount > 0) of table payments: constraint
-	// payments_amount_check, amount.check in the spec.
+	// ErrPaymentAmountCheck matches (errors.Is) a violation of the check of column
+	// amount (amount > 0) of payments (constraint payments_amount_check, amount.check
+	// in the spec).
 	ErrPaymentAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "payments", "payments_amount_check", "amount.check")
 
-	// ErrPaymentInvoiceIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key invoice_id → invoices.id of table payments: constraint
-	// payments_invoice_id_fkey, invoice_id.references in the spec.
-	ErrPaymentInvoiceIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "payments", "payments_invoice_id_fkey", "invoice_id.references")
+	// ErrPaymentInvoiceIDNotFound matches (errors.Is) a write of payments whose
+	// invoice_id names no row of invoices (constraint payments_invoice_id_fkey,
+	// invoice_id.references in the spec).
+	ErrPaymentInvoiceIDNotFound = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
+
+	// ErrPaymentReferencedByRefund matches (errors.Is) a delete or key change of a row
+	// of payments that rows of refunds still reference (constraint
+	// refunds_payment_id_fkey, refunds.payment_id.references in the spec).
+	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table payments: enum labels,
@@ -165,6 +171,7 @@ LIMIT $2`
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
+		Op: "payments.List", Table: "payments",
 		First: sqlPaymentsListFirst,
 		After: sqlPaymentsListAfter,
 		Scan:  scanPayment,
@@ -243,7 +250,7 @@ var copyPayments = runtime.NewCopier(
 	runtime.CopyValue("method", func(n *NewPayment) any { return &n.Method }),
 	runtime.CopyValue("amount", func(n *NewPayment) any { return &n.Amount }),
 	runtime.CopyOpt("received_at", func(n *NewPayment) *runtime.Opt[time.Time] { return &n.ReceivedAt }),
-	runtime.CopyValue("reference", func(n *NewPayment) any { return &n.Reference }),
+	runtime.CopyValue("reference", func(n *NewPayment) any { return n.Reference }),
 	runtime.CopyValue("raw", func(n *NewPayment) any { return &n.Raw }),
 )
 

@@ -7,11 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Plan is one row of table plans.
@@ -66,18 +67,27 @@ func NewPlanRepo(db runtime.DBTX) *PlanRepo {
 }
 
 var (
-	// ErrPlanIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table plans: constraint plans_pkey, primary_key in the spec.
+	// ErrPlanIDTaken matches (errors.Is) a violation of the primary key (id) of plans
+	// (constraint plans_pkey, primary_key in the spec).
 	ErrPlanIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_pkey", "primary_key")
 
-	// ErrPlanCodeTaken matches, with errors.Is, the errors that violate the unique
-	// column code of table plans: constraint plans_code_key, code.unique in the spec.
+	// ErrPlanCodeTaken matches (errors.Is) a violation of the unique column code of
+	// plans (constraint plans_code_key, code.unique in the spec).
 	ErrPlanCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_code_key", "code.unique")
 
-	// ErrPlanPriceCheck matches, with errors.Is, the errors that violate the check of
-	// column price (price >= 0) of table plans: constraint plans_price_check,
-	// price.check in the spec.
+	// ErrPlanPriceCheck matches (errors.Is) a violation of the check of column price
+	// (price >= 0) of plans (constraint plans_price_check, price.check in the spec).
 	ErrPlanPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "plans", "plans_price_check", "price.check")
+
+	// ErrPlanReferencedBySubscription matches (errors.Is) a delete or key change of a
+	// row of plans that rows of subscriptions still reference (constraint
+	// subscriptions_plan_id_fkey, subscriptions.plan_id.references in the spec).
+	ErrPlanReferencedBySubscription = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
+
+	// ErrPlanReferencedByOrganization matches (errors.Is) a delete or key change of a
+	// row of plans that rows of organizations still reference (constraint
+	// organizations_plan_id_fkey, organizations.plan_id.references in the spec).
+	ErrPlanReferencedByOrganization = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table plans: enum labels, lengths
@@ -194,6 +204,7 @@ LIMIT $2`
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
+		Op: "plans.List", Table: "plans",
 		First: sqlPlansListFirst,
 		After: sqlPlansListAfter,
 		Scan:  scanPlan,

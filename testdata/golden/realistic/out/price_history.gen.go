@@ -5,12 +5,13 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // PriceHistory is one row of table price_history.
@@ -51,16 +52,14 @@ func NewPriceHistoryRepo(db runtime.DBTX) *PriceHistoryRepo {
 }
 
 var (
-	// ErrPriceHistoryIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table price_history: constraint price_history_pkey,
-	// primary_key in the spec.
+	// ErrPriceHistoryIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of price_history (constraint price_history_pkey, primary_key in the spec).
 	ErrPriceHistoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "price_history", "price_history_pkey", "primary_key")
 
-	// ErrPriceHistoryVariantIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key variant_id → product_variants.id of table
-	// price_history: constraint price_history_variant_id_fkey, variant_id.references
-	// in the spec.
-	ErrPriceHistoryVariantIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "price_history", "price_history_variant_id_fkey", "variant_id.references")
+	// ErrPriceHistoryVariantIDNotFound matches (errors.Is) a write of price_history
+	// whose variant_id names no row of product_variants (constraint
+	// price_history_variant_id_fkey, variant_id.references in the spec).
+	ErrPriceHistoryVariantIDNotFound = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table price_history: enum labels,
@@ -145,6 +144,7 @@ LIMIT $2`
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
+		Op: "price_history.List", Table: "price_history",
 		First: sqlPriceHistoryListFirst,
 		After: sqlPriceHistoryListAfter,
 		Scan:  scanPriceHistory,

@@ -7,11 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // ProductVariant is one row of table product_variants.
@@ -58,25 +59,42 @@ func NewProductVariantRepo(db runtime.DBTX) *ProductVariantRepo {
 }
 
 var (
-	// ErrProductVariantIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table product_variants: constraint product_variants_pkey,
-	// primary_key in the spec.
+	// ErrProductVariantIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of product_variants (constraint product_variants_pkey, primary_key in the spec).
 	ErrProductVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_pkey", "primary_key")
 
-	// ErrProductVariantSKUTaken matches, with errors.Is, the errors that violate the
-	// unique column sku of table product_variants: constraint
-	// product_variants_sku_key, sku.unique in the spec.
+	// ErrProductVariantSKUTaken matches (errors.Is) a violation of the unique column
+	// sku of product_variants (constraint product_variants_sku_key, sku.unique in the
+	// spec).
 	ErrProductVariantSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_sku_key", "sku.unique")
 
-	// ErrProductVariantPriceCheck matches, with errors.Is, the errors that violate the
-	// check of column price (price >= 0) of table product_variants: constraint
-	// product_variants_price_check, price.check in the spec.
+	// ErrProductVariantPriceCheck matches (errors.Is) a violation of the check of
+	// column price (price >= 0) of product_variants (constraint
+	// product_variants_price_check, price.check in the spec).
 	ErrProductVariantPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "product_variants", "product_variants_price_check", "price.check")
 
-	// ErrProductVariantProductIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key product_id → products.id of table product_variants:
-	// constraint product_variants_product_id_fkey, product_id.references in the spec.
-	ErrProductVariantProductIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "product_variants", "product_variants_product_id_fkey", "product_id.references")
+	// ErrProductVariantProductIDNotFound matches (errors.Is) a write of
+	// product_variants whose product_id names no row of products (constraint
+	// product_variants_product_id_fkey, product_id.references in the spec).
+	ErrProductVariantProductIDNotFound = runtime.NewForeignKeySentinel("product_variants", "product_variants_product_id_fkey", "product_id.references", runtime.FKMissing)
+
+	// ErrProductVariantReferencedByInventory matches (errors.Is) a delete or key
+	// change of a row of product_variants that rows of inventory still reference
+	// (constraint inventory_variant_id_fkey, inventory.variant_id.references in the
+	// spec).
+	ErrProductVariantReferencedByInventory = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
+
+	// ErrProductVariantReferencedByPriceHistory matches (errors.Is) a delete or key
+	// change of a row of product_variants that rows of price_history still reference
+	// (constraint price_history_variant_id_fkey, price_history.variant_id.references
+	// in the spec).
+	ErrProductVariantReferencedByPriceHistory = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
+
+	// ErrProductVariantReferencedByOrderLine matches (errors.Is) a delete or key
+	// change of a row of product_variants that rows of order_lines still reference
+	// (constraint order_lines_variant_id_fkey, order_lines.variant_id.references in
+	// the spec).
+	ErrProductVariantReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table product_variants: enum
@@ -177,6 +195,7 @@ LIMIT $2`
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
+		Op: "product_variants.List", Table: "product_variants",
 		First: sqlProductVariantsListFirst,
 		After: sqlProductVariantsListAfter,
 		Scan:  scanProductVariant,
@@ -253,7 +272,7 @@ var copyProductVariants = runtime.NewCopier(
 	runtime.CopyValue("product_id", func(n *NewProductVariant) any { return &n.ProductID }),
 	runtime.CopyValue("sku", func(n *NewProductVariant) any { return &n.SKU }),
 	runtime.CopyValue("price", func(n *NewProductVariant) any { return &n.Price }),
-	runtime.CopyValue("weight_g", func(n *NewProductVariant) any { return &n.WeightG }),
+	runtime.CopyValue("weight_g", func(n *NewProductVariant) any { return n.WeightG }),
 	runtime.CopyOpt("options", func(n *NewProductVariant) *runtime.Opt[json.RawMessage] { return &n.Options }),
 )
 

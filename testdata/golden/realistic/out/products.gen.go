@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Product is one row of table products.
@@ -62,14 +63,25 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 }
 
 var (
-	// ErrProductIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table products: constraint products_pkey, primary_key in the spec.
+	// ErrProductIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// products (constraint products_pkey, primary_key in the spec).
 	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
 
-	// ErrProductCategoryIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key category_id → categories.id of table products: constraint
-	// products_category_id_fkey, category_id.references in the spec.
-	ErrProductCategoryIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "products", "products_category_id_fkey", "category_id.references")
+	// ErrProductCategoryIDNotFound matches (errors.Is) a write of products whose
+	// category_id names no row of categories (constraint products_category_id_fkey,
+	// category_id.references in the spec).
+	ErrProductCategoryIDNotFound = runtime.NewForeignKeySentinel("products", "products_category_id_fkey", "category_id.references", runtime.FKMissing)
+
+	// ErrProductReferencedByProductVariant matches (errors.Is) a delete or key change
+	// of a row of products that rows of product_variants still reference (constraint
+	// product_variants_product_id_fkey, product_variants.product_id.references in the
+	// spec).
+	ErrProductReferencedByProductVariant = runtime.NewForeignKeySentinel("product_variants", "product_variants_product_id_fkey", "product_id.references", runtime.FKReferenced)
+
+	// ErrProductReferencedByReview matches (errors.Is) a delete or key change of a row
+	// of products that rows of reviews still reference (constraint
+	// reviews_product_id_fkey, reviews.product_id.references in the spec).
+	ErrProductReferencedByReview = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table products: enum labels,
@@ -153,6 +165,7 @@ LIMIT $2`
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
+		Op: "products.List", Table: "products",
 		First: sqlProductsListFirst,
 		After: sqlProductsListAfter,
 		Scan:  scanProduct,
@@ -225,7 +238,7 @@ var copyProducts = runtime.NewCopier(
 	"products",
 	nil,
 	runtime.CopyOpt("id", func(n *NewProduct) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("category_id", func(n *NewProduct) any { return &n.CategoryID }),
+	runtime.CopyValue("category_id", func(n *NewProduct) any { return n.CategoryID }),
 	runtime.CopyValue("name", func(n *NewProduct) any { return &n.Name }),
 	runtime.CopyOpt("description", func(n *NewProduct) *runtime.Opt[string] { return &n.Description }),
 	runtime.CopyOpt("tags", func(n *NewProduct) *runtime.Opt[[]string] { return &n.Tags }),

@@ -5,12 +5,13 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Refund is one row of table refunds.
@@ -53,19 +54,24 @@ func NewRefundRepo(db runtime.DBTX) *RefundRepo {
 }
 
 var (
-	// ErrRefundIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table refunds: constraint refunds_pkey, primary_key in the spec.
+	// ErrRefundIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// refunds (constraint refunds_pkey, primary_key in the spec).
 	ErrRefundIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "refunds", "refunds_pkey", "primary_key")
 
-	// ErrRefundAmountCheck matches, with errors.Is, the errors that violate the check
-	// of column amount (amount > 0) of table refunds: constraint refunds_amount_check,
-	// amount.check in the spec.
+	// ErrRefundAmountCheck matches (errors.Is) a violation of the check of column
+	// amount (amount > 0) of refunds (constraint refunds_amount_check, amount.check in
+	// the spec).
 	ErrRefundAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "refunds", "refunds_amount_check", "amount.check")
 
-	// ErrRefundPaymentIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key payment_id → payments.id of table refunds: constraint
-	// refunds_payment_id_fkey, payment_id.references in the spec.
-	ErrRefundPaymentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "refunds", "refunds_payment_id_fkey", "payment_id.references")
+	// ErrRefundPaymentIDNotFound matches (errors.Is) a write of refunds whose
+	// payment_id names no row of payments (constraint refunds_payment_id_fkey,
+	// payment_id.references in the spec).
+	ErrRefundPaymentIDNotFound = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKMissing)
+
+	// ErrRefundReferencedByReturn matches (errors.Is) a delete or key change of a row
+	// of refunds that rows of returns still reference (constraint
+	// returns_refund_id_fkey, returns.refund_id.references in the spec).
+	ErrRefundReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table refunds: enum labels,
@@ -149,6 +155,7 @@ LIMIT $2`
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
+		Op: "refunds.List", Table: "refunds",
 		First: sqlRefundsListFirst,
 		After: sqlRefundsListAfter,
 		Scan:  scanRefund,
@@ -220,7 +227,7 @@ var copyRefunds = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewRefund) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("payment_id", func(n *NewRefund) any { return &n.PaymentID }),
 	runtime.CopyValue("amount", func(n *NewRefund) any { return &n.Amount }),
-	runtime.CopyValue("reason", func(n *NewRefund) any { return &n.Reason }),
+	runtime.CopyValue("reason", func(n *NewRefund) any { return n.Reason }),
 )
 
 // CreateMany inserts rows into table refunds with the COPY protocol and returns

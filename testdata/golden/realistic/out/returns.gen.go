@@ -5,11 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Return is one row of table returns.
@@ -55,19 +56,19 @@ func NewReturnRepo(db runtime.DBTX) *ReturnRepo {
 }
 
 var (
-	// ErrReturnIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table returns: constraint returns_pkey, primary_key in the spec.
+	// ErrReturnIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// returns (constraint returns_pkey, primary_key in the spec).
 	ErrReturnIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "returns", "returns_pkey", "primary_key")
 
-	// ErrReturnOrderIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key order_id → orders.id of table returns: constraint
-	// returns_order_id_fkey, order_id.references in the spec.
-	ErrReturnOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "returns", "returns_order_id_fkey", "order_id.references")
+	// ErrReturnOrderIDNotFound matches (errors.Is) a write of returns whose order_id
+	// names no row of orders (constraint returns_order_id_fkey, order_id.references in
+	// the spec).
+	ErrReturnOrderIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKMissing)
 
-	// ErrReturnRefundIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key refund_id → refunds.id of table returns: constraint
-	// returns_refund_id_fkey, refund_id.references in the spec.
-	ErrReturnRefundIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "returns", "returns_refund_id_fkey", "refund_id.references")
+	// ErrReturnRefundIDNotFound matches (errors.Is) a write of returns whose refund_id
+	// names no row of refunds (constraint returns_refund_id_fkey, refund_id.references
+	// in the spec).
+	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table returns: enum labels,
@@ -151,6 +152,7 @@ LIMIT $2`
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
+		Op: "returns.List", Table: "returns",
 		First: sqlReturnsListFirst,
 		After: sqlReturnsListAfter,
 		Scan:  scanReturn,
@@ -223,8 +225,8 @@ var copyReturns = runtime.NewCopier(
 	runtime.CopyOpt("id", func(n *NewReturn) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("order_id", func(n *NewReturn) any { return &n.OrderID }),
 	runtime.CopyValue("reason", func(n *NewReturn) any { return &n.Reason }),
-	runtime.CopyValue("approved", func(n *NewReturn) any { return &n.Approved }),
-	runtime.CopyValue("refund_id", func(n *NewReturn) any { return &n.RefundID }),
+	runtime.CopyValue("approved", func(n *NewReturn) any { return n.Approved }),
+	runtime.CopyValue("refund_id", func(n *NewReturn) any { return n.RefundID }),
 )
 
 // CreateMany inserts rows into table returns with the COPY protocol and returns

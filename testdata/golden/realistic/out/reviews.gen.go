@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Review is one row of table reviews.
@@ -56,29 +57,29 @@ func NewReviewRepo(db runtime.DBTX) *ReviewRepo {
 }
 
 var (
-	// ErrReviewIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table reviews: constraint reviews_pkey, primary_key in the spec.
+	// ErrReviewIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// reviews (constraint reviews_pkey, primary_key in the spec).
 	ErrReviewIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_pkey", "primary_key")
 
-	// ErrReviewProductIDUserIDTaken matches, with errors.Is, the errors that violate
-	// the unique index on (product_id, user_id) of table reviews: constraint
-	// reviews_product_id_user_id_key, unique(product_id, user_id) in the spec.
+	// ErrReviewProductIDUserIDTaken matches (errors.Is) a violation of the unique
+	// index on (product_id, user_id) of reviews (constraint
+	// reviews_product_id_user_id_key, unique(product_id, user_id) in the spec).
 	ErrReviewProductIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_product_id_user_id_key", "unique(product_id, user_id)")
 
-	// ErrReviewRatingCheck matches, with errors.Is, the errors that violate the check
-	// of column rating (rating BETWEEN 1 AND 5) of table reviews: constraint
-	// reviews_rating_check, rating.check in the spec.
+	// ErrReviewRatingCheck matches (errors.Is) a violation of the check of column
+	// rating (rating BETWEEN 1 AND 5) of reviews (constraint reviews_rating_check,
+	// rating.check in the spec).
 	ErrReviewRatingCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "reviews", "reviews_rating_check", "rating.check")
 
-	// ErrReviewProductIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key product_id → products.id of table reviews: constraint
-	// reviews_product_id_fkey, product_id.references in the spec.
-	ErrReviewProductIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "reviews", "reviews_product_id_fkey", "product_id.references")
+	// ErrReviewProductIDNotFound matches (errors.Is) a write of reviews whose
+	// product_id names no row of products (constraint reviews_product_id_fkey,
+	// product_id.references in the spec).
+	ErrReviewProductIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKMissing)
 
-	// ErrReviewUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table reviews: constraint
-	// reviews_user_id_fkey, user_id.references in the spec.
-	ErrReviewUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "reviews", "reviews_user_id_fkey", "user_id.references")
+	// ErrReviewUserIDNotFound matches (errors.Is) a write of reviews whose user_id
+	// names no row of users (constraint reviews_user_id_fkey, user_id.references in
+	// the spec).
+	ErrReviewUserIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table reviews: enum labels,
@@ -162,6 +163,7 @@ LIMIT $2`
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
+		Op: "reviews.List", Table: "reviews",
 		First: sqlReviewsListFirst,
 		After: sqlReviewsListAfter,
 		Scan:  scanReview,
@@ -235,7 +237,7 @@ var copyReviews = runtime.NewCopier(
 	runtime.CopyValue("product_id", func(n *NewReview) any { return &n.ProductID }),
 	runtime.CopyValue("user_id", func(n *NewReview) any { return &n.UserID }),
 	runtime.CopyValue("rating", func(n *NewReview) any { return &n.Rating }),
-	runtime.CopyValue("body", func(n *NewReview) any { return &n.Body }),
+	runtime.CopyValue("body", func(n *NewReview) any { return n.Body }),
 )
 
 // CreateMany inserts rows into table reviews with the COPY protocol and returns

@@ -5,12 +5,13 @@ package shopdb
 
 import (
 	"context"
-	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"iter"
 	"net/netip"
 	"time"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // Session is one row of table sessions.
@@ -53,14 +54,14 @@ func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 }
 
 var (
-	// ErrSessionIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table sessions: constraint sessions_pkey, primary_key in the spec.
+	// ErrSessionIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// sessions (constraint sessions_pkey, primary_key in the spec).
 	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
 
-	// ErrSessionUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table sessions: constraint
-	// sessions_user_id_fkey, user_id.references in the spec.
-	ErrSessionUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "sessions", "sessions_user_id_fkey", "user_id.references")
+	// ErrSessionUserIDNotFound matches (errors.Is) a write of sessions whose user_id
+	// names no row of users (constraint sessions_user_id_fkey, user_id.references in
+	// the spec).
+	ErrSessionUserIDNotFound = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table sessions: enum labels,
@@ -144,6 +145,7 @@ LIMIT $2`
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
+		Op: "sessions.List", Table: "sessions",
 		First: sqlSessionsListFirst,
 		After: sqlSessionsListAfter,
 		Scan:  scanSession,
@@ -214,8 +216,8 @@ var copySessions = runtime.NewCopier(
 	nil,
 	runtime.CopyOpt("id", func(n *NewSession) *runtime.Opt[uuid.UUID] { return &n.ID }),
 	runtime.CopyValue("user_id", func(n *NewSession) any { return &n.UserID }),
-	runtime.CopyValue("ip", func(n *NewSession) any { return &n.IP }),
-	runtime.CopyValue("user_agent", func(n *NewSession) any { return &n.UserAgent }),
+	runtime.CopyValue("ip", func(n *NewSession) any { return n.IP }),
+	runtime.CopyValue("user_agent", func(n *NewSession) any { return n.UserAgent }),
 	runtime.CopyValue("expires_at", func(n *NewSession) any { return &n.ExpiresAt }),
 )
 

@@ -7,11 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Setting is one row of table settings.
@@ -51,16 +52,15 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 }
 
 var (
-	// ErrSettingOrganizationIDKeyTaken matches, with errors.Is, the errors that
-	// violate the primary key (organization_id, key) of table settings: constraint
-	// settings_pkey, primary_key in the spec.
+	// ErrSettingOrganizationIDKeyTaken matches (errors.Is) a violation of the primary
+	// key (organization_id, key) of settings (constraint settings_pkey, primary_key in
+	// the spec).
 	ErrSettingOrganizationIDKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
 
-	// ErrSettingOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table settings:
-	// constraint settings_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrSettingOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "settings", "settings_organization_id_fkey", "organization_id.references")
+	// ErrSettingOrganizationIDNotFound matches (errors.Is) a write of settings whose
+	// organization_id names no row of organizations (constraint
+	// settings_organization_id_fkey, organization_id.references in the spec).
+	ErrSettingOrganizationIDNotFound = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table settings: enum labels,
@@ -157,6 +157,7 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var organizationID uuid.UUID
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
+		Op: "settings.List", Table: "settings",
 		First: sqlSettingsListFirst,
 		After: sqlSettingsListAfter,
 		Scan:  scanSetting,

@@ -6,10 +6,11 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // ShipmentItem is one row of table shipment_items.
@@ -49,20 +50,20 @@ func NewShipmentItemRepo(db runtime.DBTX) *ShipmentItemRepo {
 }
 
 var (
-	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches, with errors.Is, the errors
-	// that violate the primary key (shipment_id, order_id, line_no) of table
-	// shipment_items: constraint shipment_items_pkey, primary_key in the spec.
+	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches (errors.Is) a violation of
+	// the primary key (shipment_id, order_id, line_no) of shipment_items (constraint
+	// shipment_items_pkey, primary_key in the spec).
 	ErrShipmentItemShipmentIDOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipment_items", "shipment_items_pkey", "primary_key")
 
-	// ErrShipmentItemQuantityCheck matches, with errors.Is, the errors that violate
-	// the check of column quantity (quantity > 0) of table shipment_items: constraint
-	// shipment_items_quantity_check, quantity.check in the spec.
+	// ErrShipmentItemQuantityCheck matches (errors.Is) a violation of the check of
+	// column quantity (quantity > 0) of shipment_items (constraint
+	// shipment_items_quantity_check, quantity.check in the spec).
 	ErrShipmentItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "shipment_items", "shipment_items_quantity_check", "quantity.check")
 
-	// ErrShipmentItemShipmentIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key shipment_id → shipments.id of table shipment_items:
-	// constraint shipment_items_shipment_id_fkey, shipment_id.references in the spec.
-	ErrShipmentItemShipmentIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references")
+	// ErrShipmentItemShipmentIDNotFound matches (errors.Is) a write of shipment_items
+	// whose shipment_id names no row of shipments (constraint
+	// shipment_items_shipment_id_fkey, shipment_id.references in the spec).
+	ErrShipmentItemShipmentIDNotFound = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table shipment_items: enum
@@ -149,6 +150,7 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	var orderID uuid.UUID
 	var lineNo int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ShipmentItem]{
+		Op: "shipment_items.List", Table: "shipment_items",
 		First: sqlShipmentItemsListFirst,
 		After: sqlShipmentItemsListAfter,
 		Scan:  scanShipmentItem,

@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Shipment is one row of table shipments.
@@ -60,24 +61,30 @@ func NewShipmentRepo(db runtime.DBTX) *ShipmentRepo {
 }
 
 var (
-	// ErrShipmentIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table shipments: constraint shipments_pkey, primary_key in the spec.
+	// ErrShipmentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// shipments (constraint shipments_pkey, primary_key in the spec).
 	ErrShipmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_pkey", "primary_key")
 
-	// ErrShipmentTrackingNoTaken matches, with errors.Is, the errors that violate the
-	// unique column tracking_no of table shipments: constraint
-	// shipments_tracking_no_key, tracking_no.unique in the spec.
+	// ErrShipmentTrackingNoTaken matches (errors.Is) a violation of the unique column
+	// tracking_no of shipments (constraint shipments_tracking_no_key,
+	// tracking_no.unique in the spec).
 	ErrShipmentTrackingNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_tracking_no_key", "tracking_no.unique")
 
-	// ErrShipmentOrderIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key order_id → orders.id of table shipments: constraint
-	// shipments_order_id_fkey, order_id.references in the spec.
-	ErrShipmentOrderIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipments", "shipments_order_id_fkey", "order_id.references")
+	// ErrShipmentOrderIDNotFound matches (errors.Is) a write of shipments whose
+	// order_id names no row of orders (constraint shipments_order_id_fkey,
+	// order_id.references in the spec).
+	ErrShipmentOrderIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKMissing)
 
-	// ErrShipmentWarehouseIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key warehouse_id → warehouses.id of table shipments: constraint
-	// shipments_warehouse_id_fkey, warehouse_id.references in the spec.
-	ErrShipmentWarehouseIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "shipments", "shipments_warehouse_id_fkey", "warehouse_id.references")
+	// ErrShipmentWarehouseIDNotFound matches (errors.Is) a write of shipments whose
+	// warehouse_id names no row of warehouses (constraint shipments_warehouse_id_fkey,
+	// warehouse_id.references in the spec).
+	ErrShipmentWarehouseIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
+
+	// ErrShipmentReferencedByShipmentItem matches (errors.Is) a delete or key change
+	// of a row of shipments that rows of shipment_items still reference (constraint
+	// shipment_items_shipment_id_fkey, shipment_items.shipment_id.references in the
+	// spec).
+	ErrShipmentReferencedByShipmentItem = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table shipments: enum labels,
@@ -193,6 +200,7 @@ LIMIT $2`
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
+		Op: "shipments.List", Table: "shipments",
 		First: sqlShipmentsListFirst,
 		After: sqlShipmentsListAfter,
 		Scan:  scanShipment,
@@ -270,9 +278,9 @@ var copyShipments = runtime.NewCopier(
 	runtime.CopyValue("order_id", func(n *NewShipment) any { return &n.OrderID }),
 	runtime.CopyValue("warehouse_id", func(n *NewShipment) any { return &n.WarehouseID }),
 	runtime.CopyValue("carrier", func(n *NewShipment) any { return &n.Carrier }),
-	runtime.CopyValue("tracking_no", func(n *NewShipment) any { return &n.TrackingNo }),
+	runtime.CopyValue("tracking_no", func(n *NewShipment) any { return n.TrackingNo }),
 	runtime.CopyOpt("status", func(n *NewShipment) *runtime.Opt[ShipmentStatus] { return &n.Status }),
-	runtime.CopyValue("shipped_at", func(n *NewShipment) any { return &n.ShippedAt }),
+	runtime.CopyValue("shipped_at", func(n *NewShipment) any { return n.ShippedAt }),
 )
 
 // CreateMany inserts rows into table shipments with the COPY protocol and returns

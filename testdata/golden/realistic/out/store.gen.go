@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 )
@@ -273,7 +274,7 @@ func specNameOf(table, constraint string) string {
 	case "subscriptions_seats_check":
 		return ErrSubscriptionSeatsCheck.Name
 	case "subscriptions_period_order":
-		return ErrSubscriptionSubscriptionsPeriodOrderCheck.Name
+		return ErrSubscriptionPeriodOrderCheck.Name
 	case "subscriptions_organization_id_fkey":
 		return ErrSubscriptionOrganizationIDNotFound.Name
 	case "subscriptions_plan_id_fkey":

@@ -5,11 +5,12 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Subscription is one row of table subscriptions.
@@ -62,32 +63,34 @@ func NewSubscriptionRepo(db runtime.DBTX) *SubscriptionRepo {
 }
 
 var (
-	// ErrSubscriptionIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table subscriptions: constraint subscriptions_pkey,
-	// primary_key in the spec.
+	// ErrSubscriptionIDTaken matches (errors.Is) a violation of the primary key (id)
+	// of subscriptions (constraint subscriptions_pkey, primary_key in the spec).
 	ErrSubscriptionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "subscriptions", "subscriptions_pkey", "primary_key")
 
-	// ErrSubscriptionSeatsCheck matches, with errors.Is, the errors that violate the
-	// check of column seats (seats > 0) of table subscriptions: constraint
-	// subscriptions_seats_check, seats.check in the spec.
+	// ErrSubscriptionSeatsCheck matches (errors.Is) a violation of the check of column
+	// seats (seats > 0) of subscriptions (constraint subscriptions_seats_check,
+	// seats.check in the spec).
 	ErrSubscriptionSeatsCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_seats_check", "seats.check")
 
-	// ErrSubscriptionSubscriptionsPeriodOrderCheck matches, with errors.Is, the errors
-	// that violate the check current_period_end > current_period_start of table
-	// subscriptions: constraint subscriptions_period_order, subscriptions_period_order
-	// in the spec.
-	ErrSubscriptionSubscriptionsPeriodOrderCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_period_order", "subscriptions_period_order")
+	// ErrSubscriptionPeriodOrderCheck matches (errors.Is) a violation of the check
+	// current_period_end > current_period_start of subscriptions (constraint
+	// subscriptions_period_order, subscriptions_period_order in the spec).
+	ErrSubscriptionPeriodOrderCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_period_order", "subscriptions_period_order")
 
-	// ErrSubscriptionOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table
-	// subscriptions: constraint subscriptions_organization_id_fkey,
-	// organization_id.references in the spec.
-	ErrSubscriptionOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "subscriptions", "subscriptions_organization_id_fkey", "organization_id.references")
+	// ErrSubscriptionOrganizationIDNotFound matches (errors.Is) a write of
+	// subscriptions whose organization_id names no row of organizations (constraint
+	// subscriptions_organization_id_fkey, organization_id.references in the spec).
+	ErrSubscriptionOrganizationIDNotFound = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
-	// ErrSubscriptionPlanIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key plan_id → plans.id of table subscriptions: constraint
-	// subscriptions_plan_id_fkey, plan_id.references in the spec.
-	ErrSubscriptionPlanIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "subscriptions", "subscriptions_plan_id_fkey", "plan_id.references")
+	// ErrSubscriptionPlanIDNotFound matches (errors.Is) a write of subscriptions whose
+	// plan_id names no row of plans (constraint subscriptions_plan_id_fkey,
+	// plan_id.references in the spec).
+	ErrSubscriptionPlanIDNotFound = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_plan_id_fkey", "plan_id.references", runtime.FKMissing)
+
+	// ErrSubscriptionReferencedByInvoice matches (errors.Is) a delete or key change of
+	// a row of subscriptions that rows of invoices still reference (constraint
+	// invoices_subscription_id_fkey, invoices.subscription_id.references in the spec).
+	ErrSubscriptionReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table subscriptions: enum labels,
@@ -172,6 +175,7 @@ LIMIT $2`
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
+		Op: "subscriptions.List", Table: "subscriptions",
 		First: sqlSubscriptionsListFirst,
 		After: sqlSubscriptionsListAfter,
 		Scan:  scanSubscription,
@@ -249,7 +253,7 @@ var copySubscriptions = runtime.NewCopier(
 	runtime.CopyOpt("seats", func(n *NewSubscription) *runtime.Opt[int32] { return &n.Seats }),
 	runtime.CopyValue("current_period_start", func(n *NewSubscription) any { return &n.CurrentPeriodStart }),
 	runtime.CopyValue("current_period_end", func(n *NewSubscription) any { return &n.CurrentPeriodEnd }),
-	runtime.CopyValue("canceled_at", func(n *NewSubscription) any { return &n.CanceledAt }),
+	runtime.CopyValue("canceled_at", func(n *NewSubscription) any { return n.CanceledAt }),
 )
 
 // CreateMany inserts rows into table subscriptions with the COPY protocol and

@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // User is one row of table users.
@@ -59,14 +60,43 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
+	// (constraint users_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table users: constraint users_email_key, email.unique in the
-	// spec.
+	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
+	// users (constraint users_email_key, email.unique in the spec).
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+
+	// ErrUserReferencedByReview matches (errors.Is) a delete or key change of a row of
+	// users that rows of reviews still reference (constraint reviews_user_id_fkey,
+	// reviews.user_id.references in the spec).
+	ErrUserReferencedByReview = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByMembershipUserID matches (errors.Is) a delete or key change
+	// of a row of users that rows of memberships still reference (constraint
+	// memberships_user_id_fkey, memberships.user_id.references in the spec).
+	ErrUserReferencedByMembershipUserID = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByMembershipInvitedBy matches (errors.Is) a delete or key
+	// change of a row of users that rows of memberships still reference (constraint
+	// memberships_invited_by_fkey, memberships.invited_by.references in the spec).
+	ErrUserReferencedByMembershipInvitedBy = runtime.NewForeignKeySentinel("memberships", "memberships_invited_by_fkey", "invited_by.references", runtime.FKReferenced)
+
+	// ErrUserReferencedBySession matches (errors.Is) a delete or key change of a row
+	// of users that rows of sessions still reference (constraint
+	// sessions_user_id_fkey, sessions.user_id.references in the spec).
+	ErrUserReferencedBySession = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByAddress matches (errors.Is) a delete or key change of a row
+	// of users that rows of addresses still reference (constraint
+	// addresses_user_id_fkey, addresses.user_id.references in the spec).
+	ErrUserReferencedByAddress = runtime.NewForeignKeySentinel("addresses", "addresses_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByNotification matches (errors.Is) a delete or key change of a
+	// row of users that rows of notifications still reference (constraint
+	// notifications_user_id_fkey, notifications.user_id.references in the spec).
+	ErrUserReferencedByNotification = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths
@@ -176,6 +206,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users",
 		First: sqlUsersListFirst,
 		After: sqlUsersListAfter,
 		Scan:  scanUser,
@@ -254,7 +285,7 @@ var copyUsers = runtime.NewCopier(
 	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
 	runtime.CopyValue("display_name", func(n *NewUser) any { return &n.DisplayName }),
 	runtime.CopyValue("password_hash", func(n *NewUser) any { return &n.PasswordHash }),
-	runtime.CopyValue("last_login_at", func(n *NewUser) any { return &n.LastLoginAt }),
+	runtime.CopyValue("last_login_at", func(n *NewUser) any { return n.LastLoginAt }),
 	runtime.CopyOpt("locale", func(n *NewUser) *runtime.Opt[string] { return &n.Locale }),
 )
 

@@ -6,9 +6,10 @@ package shopdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Warehouse is one row of table warehouses.
@@ -48,15 +49,23 @@ func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 }
 
 var (
-	// ErrWarehouseIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table warehouses: constraint warehouses_pkey, primary_key in the
-	// spec.
+	// ErrWarehouseIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// warehouses (constraint warehouses_pkey, primary_key in the spec).
 	ErrWarehouseIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
 
-	// ErrWarehouseCodeTaken matches, with errors.Is, the errors that violate the
-	// unique column code of table warehouses: constraint warehouses_code_key,
-	// code.unique in the spec.
+	// ErrWarehouseCodeTaken matches (errors.Is) a violation of the unique column code
+	// of warehouses (constraint warehouses_code_key, code.unique in the spec).
 	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_code_key", "code.unique")
+
+	// ErrWarehouseReferencedByInventory matches (errors.Is) a delete or key change of
+	// a row of warehouses that rows of inventory still reference (constraint
+	// inventory_warehouse_id_fkey, inventory.warehouse_id.references in the spec).
+	ErrWarehouseReferencedByInventory = runtime.NewForeignKeySentinel("inventory", "inventory_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
+
+	// ErrWarehouseReferencedByShipment matches (errors.Is) a delete or key change of a
+	// row of warehouses that rows of shipments still reference (constraint
+	// shipments_warehouse_id_fkey, shipments.warehouse_id.references in the spec).
+	ErrWarehouseReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table warehouses: enum labels,
@@ -165,6 +174,7 @@ LIMIT $2`
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
+		Op: "warehouses.List", Table: "warehouses",
 		First: sqlWarehousesListFirst,
 		After: sqlWarehousesListAfter,
 		Scan:  scanWarehouse,

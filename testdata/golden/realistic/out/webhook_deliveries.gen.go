@@ -6,11 +6,12 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // WebhookDelivery is one row of table webhook_deliveries.
@@ -65,16 +66,15 @@ func NewWebhookDeliveryRepo(db runtime.DBTX) *WebhookDeliveryRepo {
 }
 
 var (
-	// ErrWebhookDeliveryIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table webhook_deliveries: constraint
-	// webhook_deliveries_pkey, primary_key in the spec.
+	// ErrWebhookDeliveryIDTaken matches (errors.Is) a violation of the primary key
+	// (id) of webhook_deliveries (constraint webhook_deliveries_pkey, primary_key in
+	// the spec).
 	ErrWebhookDeliveryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhook_deliveries", "webhook_deliveries_pkey", "primary_key")
 
-	// ErrWebhookDeliveryWebhookIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key webhook_id → webhooks.id of table webhook_deliveries:
-	// constraint webhook_deliveries_webhook_id_fkey, webhook_id.references in the
-	// spec.
-	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references")
+	// ErrWebhookDeliveryWebhookIDNotFound matches (errors.Is) a write of
+	// webhook_deliveries whose webhook_id names no row of webhooks (constraint
+	// webhook_deliveries_webhook_id_fkey, webhook_id.references in the spec).
+	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table webhook_deliveries: enum
@@ -181,6 +181,7 @@ LIMIT $2`
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
+		Op: "webhook_deliveries.List", Table: "webhook_deliveries",
 		First: sqlWebhookDeliveriesListFirst,
 		After: sqlWebhookDeliveriesListAfter,
 		Scan:  scanWebhookDelivery,
@@ -262,8 +263,8 @@ var copyWebhookDeliveries = runtime.NewCopier(
 	runtime.CopyValue("payload", func(n *NewWebhookDelivery) any { return &n.Payload }),
 	runtime.CopyOpt("state", func(n *NewWebhookDelivery) *runtime.Opt[DeliveryState] { return &n.State }),
 	runtime.CopyOpt("attempts", func(n *NewWebhookDelivery) *runtime.Opt[int16] { return &n.Attempts }),
-	runtime.CopyValue("next_try_at", func(n *NewWebhookDelivery) any { return &n.NextTryAt }),
-	runtime.CopyValue("response", func(n *NewWebhookDelivery) any { return &n.Response }),
+	runtime.CopyValue("next_try_at", func(n *NewWebhookDelivery) any { return n.NextTryAt }),
+	runtime.CopyValue("response", func(n *NewWebhookDelivery) any { return n.Response }),
 )
 
 // CreateMany inserts rows into table webhook_deliveries with the COPY protocol and

@@ -5,10 +5,11 @@ package shopdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Webhook is one row of table webhooks.
@@ -54,20 +55,25 @@ func NewWebhookRepo(db runtime.DBTX) *WebhookRepo {
 }
 
 var (
-	// ErrWebhookIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table webhooks: constraint webhooks_pkey, primary_key in the spec.
+	// ErrWebhookIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// webhooks (constraint webhooks_pkey, primary_key in the spec).
 	ErrWebhookIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhooks", "webhooks_pkey", "primary_key")
 
-	// ErrWebhookURLCheck matches, with errors.Is, the errors that violate the check of
-	// column url (url LIKE 'https://%') of table webhooks: constraint
-	// webhooks_url_check, url.check in the spec.
+	// ErrWebhookURLCheck matches (errors.Is) a violation of the check of column url
+	// (url LIKE 'https://%') of webhooks (constraint webhooks_url_check, url.check in
+	// the spec).
 	ErrWebhookURLCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "webhooks", "webhooks_url_check", "url.check")
 
-	// ErrWebhookOrganizationIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key organization_id → organizations.id of table webhooks:
-	// constraint webhooks_organization_id_fkey, organization_id.references in the
-	// spec.
-	ErrWebhookOrganizationIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "webhooks", "webhooks_organization_id_fkey", "organization_id.references")
+	// ErrWebhookOrganizationIDNotFound matches (errors.Is) a write of webhooks whose
+	// organization_id names no row of organizations (constraint
+	// webhooks_organization_id_fkey, organization_id.references in the spec).
+	ErrWebhookOrganizationIDNotFound = runtime.NewForeignKeySentinel("webhooks", "webhooks_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+
+	// ErrWebhookReferencedByWebhookDelivery matches (errors.Is) a delete or key change
+	// of a row of webhooks that rows of webhook_deliveries still reference (constraint
+	// webhook_deliveries_webhook_id_fkey, webhook_deliveries.webhook_id.references in
+	// the spec).
+	ErrWebhookReferencedByWebhookDelivery = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table webhooks: enum labels,
@@ -151,6 +157,7 @@ LIMIT $2`
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
+		Op: "webhooks.List", Table: "webhooks",
 		First: sqlWebhooksListFirst,
 		After: sqlWebhooksListAfter,
 		Scan:  scanWebhook,

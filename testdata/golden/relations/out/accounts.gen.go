@@ -5,10 +5,11 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Account is one row of table accounts.
@@ -44,14 +45,25 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 
-	// ErrAccountUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table accounts: constraint
-	// accounts_user_id_fkey, user_id.references in the spec.
-	ErrAccountUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "accounts", "accounts_user_id_fkey", "user_id.references")
+	// ErrAccountUserIDNotFound matches (errors.Is) a write of accounts whose user_id
+	// names no row of users (constraint accounts_user_id_fkey, user_id.references in
+	// the spec).
+	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
+
+	// ErrAccountReferencedByTransferFromAccountID matches (errors.Is) a delete or key
+	// change of a row of accounts that rows of transfers still reference (constraint
+	// transfers_from_account_id_fkey, transfers.from_account_id.references in the
+	// spec).
+	ErrAccountReferencedByTransferFromAccountID = runtime.NewForeignKeySentinel("transfers", "transfers_from_account_id_fkey", "from_account_id.references", runtime.FKReferenced)
+
+	// ErrAccountReferencedByTransferToAccountID matches (errors.Is) a delete or key
+	// change of a row of accounts that rows of transfers still reference (constraint
+	// transfers_to_account_id_fkey, transfers.to_account_id.references in the spec).
+	ErrAccountReferencedByTransferToAccountID = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table accounts: enum labels,
@@ -135,6 +147,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Scan:  scanAccount,

@@ -5,9 +5,10 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Attachment is one row of table attachments.
@@ -47,15 +48,14 @@ func NewAttachmentRepo(db runtime.DBTX) *AttachmentRepo {
 }
 
 var (
-	// ErrAttachmentIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (id) of table attachments: constraint attachments_pkey, primary_key
-	// in the spec.
+	// ErrAttachmentIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// attachments (constraint attachments_pkey, primary_key in the spec).
 	ErrAttachmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "attachments", "attachments_pkey", "primary_key")
 
-	// ErrAttachmentBlobDigestNotFound matches, with errors.Is, the errors that violate
-	// the foreign key blob_digest → blobs.digest of table attachments: constraint
-	// attachments_blob_digest_fkey, blob_digest.references in the spec.
-	ErrAttachmentBlobDigestNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "attachments", "attachments_blob_digest_fkey", "blob_digest.references")
+	// ErrAttachmentBlobDigestNotFound matches (errors.Is) a write of attachments whose
+	// blob_digest names no row of blobs (constraint attachments_blob_digest_fkey,
+	// blob_digest.references in the spec).
+	ErrAttachmentBlobDigestNotFound = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table attachments: enum labels,
@@ -139,6 +139,7 @@ LIMIT $2`
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Attachment]{
+		Op: "attachments.List", Table: "attachments",
 		First: sqlAttachmentsListFirst,
 		After: sqlAttachmentsListAfter,
 		Scan:  scanAttachment,

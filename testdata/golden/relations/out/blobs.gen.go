@@ -6,9 +6,10 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Blob is one row of table blobs.
@@ -44,9 +45,14 @@ func NewBlobRepo(db runtime.DBTX) *BlobRepo {
 }
 
 var (
-	// ErrBlobDigestTaken matches, with errors.Is, the errors that violate the primary
-	// key (digest) of table blobs: constraint blobs_pkey, primary_key in the spec.
+	// ErrBlobDigestTaken matches (errors.Is) a violation of the primary key (digest)
+	// of blobs (constraint blobs_pkey, primary_key in the spec).
 	ErrBlobDigestTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "blobs", "blobs_pkey", "primary_key")
+
+	// ErrBlobReferencedByAttachment matches (errors.Is) a delete or key change of a
+	// row of blobs that rows of attachments still reference (constraint
+	// attachments_blob_digest_fkey, attachments.blob_digest.references in the spec).
+	ErrBlobReferencedByAttachment = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table blobs: enum labels, lengths
@@ -130,6 +136,7 @@ LIMIT $2`
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
 	var digest []byte
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
+		Op: "blobs.List", Table: "blobs",
 		First: sqlBlobsListFirst,
 		After: sqlBlobsListAfter,
 		Scan:  scanBlob,

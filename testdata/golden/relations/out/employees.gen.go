@@ -5,9 +5,10 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Employee is one row of table employees.
@@ -44,14 +45,19 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 }
 
 var (
-	// ErrEmployeeIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table employees: constraint employees_pkey, primary_key in the spec.
+	// ErrEmployeeIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// employees (constraint employees_pkey, primary_key in the spec).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
 
-	// ErrEmployeeManagerIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key manager_id → employees.id of table employees: constraint
-	// employees_manager_id_fkey, manager_id.references in the spec.
-	ErrEmployeeManagerIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "employees", "employees_manager_id_fkey", "manager_id.references")
+	// ErrEmployeeManagerIDNotFound matches (errors.Is) a write of employees whose
+	// manager_id names no row of employees (constraint employees_manager_id_fkey,
+	// manager_id.references in the spec).
+	ErrEmployeeManagerIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKMissing)
+
+	// ErrEmployeeReferencedByEmployee matches (errors.Is) a delete or key change of a
+	// row of employees that rows of employees still reference (constraint
+	// employees_manager_id_fkey, employees.manager_id.references in the spec).
+	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table employees: enum labels,
@@ -135,6 +141,7 @@ LIMIT $2`
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
+		Op: "employees.List", Table: "employees",
 		First: sqlEmployeesListFirst,
 		After: sqlEmployeesListAfter,
 		Scan:  scanEmployee,
@@ -201,7 +208,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 var copyEmployees = runtime.NewCopier(
 	"employees",
 	nil,
-	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return &n.ManagerID }),
+	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return n.ManagerID }),
 	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
 )
 

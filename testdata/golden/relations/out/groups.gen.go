@@ -6,9 +6,10 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Group is one row of table groups.
@@ -40,14 +41,18 @@ func NewGroupRepo(db runtime.DBTX) *GroupRepo {
 }
 
 var (
-	// ErrGroupIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table groups: constraint groups_pkey, primary_key in the spec.
+	// ErrGroupIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// groups (constraint groups_pkey, primary_key in the spec).
 	ErrGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_pkey", "primary_key")
 
-	// ErrGroupNameTaken matches, with errors.Is, the errors that violate the unique
-	// column name of table groups: constraint groups_name_key, name.unique in the
-	// spec.
+	// ErrGroupNameTaken matches (errors.Is) a violation of the unique column name of
+	// groups (constraint groups_name_key, name.unique in the spec).
 	ErrGroupNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_name_key", "name.unique")
+
+	// ErrGroupReferencedByMembership matches (errors.Is) a delete or key change of a
+	// row of groups that rows of memberships still reference (constraint
+	// memberships_group_id_fkey, memberships.group_id.references in the spec).
+	ErrGroupReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table groups: enum labels,
@@ -131,6 +136,7 @@ LIMIT $2`
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
+		Op: "groups.List", Table: "groups",
 		First: sqlGroupsListFirst,
 		After: sqlGroupsListAfter,
 		Scan:  scanGroup,

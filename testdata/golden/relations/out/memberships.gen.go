@@ -6,11 +6,12 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // Membership is one row of table memberships.
@@ -52,20 +53,20 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 }
 
 var (
-	// ErrMembershipUserIDGroupIDTaken matches, with errors.Is, the errors that violate
-	// the primary key (user_id, group_id) of table memberships: constraint
-	// memberships_pkey, primary_key in the spec.
+	// ErrMembershipUserIDGroupIDTaken matches (errors.Is) a violation of the primary
+	// key (user_id, group_id) of memberships (constraint memberships_pkey, primary_key
+	// in the spec).
 	ErrMembershipUserIDGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
 
-	// ErrMembershipUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table memberships: constraint
-	// memberships_user_id_fkey, user_id.references in the spec.
-	ErrMembershipUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_user_id_fkey", "user_id.references")
+	// ErrMembershipUserIDNotFound matches (errors.Is) a write of memberships whose
+	// user_id names no row of users (constraint memberships_user_id_fkey,
+	// user_id.references in the spec).
+	ErrMembershipUserIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKMissing)
 
-	// ErrMembershipGroupIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key group_id → groups.id of table memberships: constraint
-	// memberships_group_id_fkey, group_id.references in the spec.
-	ErrMembershipGroupIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "memberships", "memberships_group_id_fkey", "group_id.references")
+	// ErrMembershipGroupIDNotFound matches (errors.Is) a write of memberships whose
+	// group_id names no row of groups (constraint memberships_group_id_fkey,
+	// group_id.references in the spec).
+	ErrMembershipGroupIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table memberships: enum labels,
@@ -161,6 +162,7 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	var userID uuid.UUID
 	var groupID int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Membership]{
+		Op: "memberships.List", Table: "memberships",
 		First: sqlMembershipsListFirst,
 		After: sqlMembershipsListAfter,
 		Scan:  scanMembership,

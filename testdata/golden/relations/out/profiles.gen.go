@@ -6,9 +6,10 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Profile is one row of table profiles.
@@ -41,15 +42,14 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 }
 
 var (
-	// ErrProfileUserEmailTaken matches, with errors.Is, the errors that violate the
-	// primary key (user_email) of table profiles: constraint profiles_pkey,
-	// primary_key in the spec.
+	// ErrProfileUserEmailTaken matches (errors.Is) a violation of the primary key
+	// (user_email) of profiles (constraint profiles_pkey, primary_key in the spec).
 	ErrProfileUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
 
-	// ErrProfileUserEmailNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_email → users.email of table profiles: constraint
-	// profiles_user_email_fkey, user_email.references in the spec.
-	ErrProfileUserEmailNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "profiles", "profiles_user_email_fkey", "user_email.references")
+	// ErrProfileUserEmailNotFound matches (errors.Is) a write of profiles whose
+	// user_email names no row of users (constraint profiles_user_email_fkey,
+	// user_email.references in the spec).
+	ErrProfileUserEmailNotFound = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table profiles: enum labels,
@@ -145,6 +145,7 @@ LIMIT $2`
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var userEmail string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
+		Op: "profiles.List", Table: "profiles",
 		First: sqlProfilesListFirst,
 		After: sqlProfilesListAfter,
 		Scan:  scanProfile,

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 )

@@ -5,9 +5,10 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Tag is one row of table tags.
@@ -39,9 +40,14 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 }
 
 var (
-	// ErrTagIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table tags: constraint tags_pkey, primary_key in the spec.
+	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
+	// (constraint tags_pkey, primary_key in the spec).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+
+	// ErrTagReferencedByUserTag matches (errors.Is) a delete or key change of a row of
+	// tags that rows of user_tags still reference (constraint user_tags_tag_id_fkey,
+	// user_tags.tag_id.references in the spec).
+	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table tags: enum labels, lengths
@@ -123,6 +129,7 @@ LIMIT $2`
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
+		Op: "tags.List", Table: "tags",
 		First: sqlTagsListFirst,
 		After: sqlTagsListAfter,
 		Scan:  scanTag,

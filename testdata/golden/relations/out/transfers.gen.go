@@ -5,10 +5,11 @@ package reldb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Transfer is one row of table transfers.
@@ -51,20 +52,19 @@ func NewTransferRepo(db runtime.DBTX) *TransferRepo {
 }
 
 var (
-	// ErrTransferIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table transfers: constraint transfers_pkey, primary_key in the spec.
+	// ErrTransferIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// transfers (constraint transfers_pkey, primary_key in the spec).
 	ErrTransferIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transfers", "transfers_pkey", "primary_key")
 
-	// ErrTransferFromAccountIDNotFound matches, with errors.Is, the errors that
-	// violate the foreign key from_account_id → accounts.id of table transfers:
-	// constraint transfers_from_account_id_fkey, from_account_id.references in the
-	// spec.
-	ErrTransferFromAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transfers", "transfers_from_account_id_fkey", "from_account_id.references")
+	// ErrTransferFromAccountIDNotFound matches (errors.Is) a write of transfers whose
+	// from_account_id names no row of accounts (constraint
+	// transfers_from_account_id_fkey, from_account_id.references in the spec).
+	ErrTransferFromAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
 
-	// ErrTransferToAccountIDNotFound matches, with errors.Is, the errors that violate
-	// the foreign key to_account_id → accounts.id of table transfers: constraint
-	// transfers_to_account_id_fkey, to_account_id.references in the spec.
-	ErrTransferToAccountIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "transfers", "transfers_to_account_id_fkey", "to_account_id.references")
+	// ErrTransferToAccountIDNotFound matches (errors.Is) a write of transfers whose
+	// to_account_id names no row of accounts (constraint transfers_to_account_id_fkey,
+	// to_account_id.references in the spec).
+	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table transfers: enum labels,
@@ -148,6 +148,7 @@ LIMIT $2`
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
+		Op: "transfers.List", Table: "transfers",
 		First: sqlTransfersListFirst,
 		After: sqlTransfersListAfter,
 		Scan:  scanTransfer,
@@ -219,7 +220,7 @@ var copyTransfers = runtime.NewCopier(
 	runtime.CopyValue("from_account_id", func(n *NewTransfer) any { return &n.FromAccountID }),
 	runtime.CopyValue("to_account_id", func(n *NewTransfer) any { return &n.ToAccountID }),
 	runtime.CopyValue("amount", func(n *NewTransfer) any { return &n.Amount }),
-	runtime.CopyValue("note", func(n *NewTransfer) any { return &n.Note }),
+	runtime.CopyValue("note", func(n *NewTransfer) any { return n.Note }),
 )
 
 // CreateMany inserts rows into table transfers with the COPY protocol and returns

@@ -6,10 +6,11 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // UserTag is one row of table user_tags.
@@ -47,20 +48,20 @@ func NewUserTagRepo(db runtime.DBTX) *UserTagRepo {
 }
 
 var (
-	// ErrUserTagUserIDTagIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (user_id, tag_id) of table user_tags: constraint user_tags_pkey,
-	// primary_key in the spec.
+	// ErrUserTagUserIDTagIDTaken matches (errors.Is) a violation of the primary key
+	// (user_id, tag_id) of user_tags (constraint user_tags_pkey, primary_key in the
+	// spec).
 	ErrUserTagUserIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user_tags", "user_tags_pkey", "primary_key")
 
-	// ErrUserTagUserIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user_id → users.id of table user_tags: constraint
-	// user_tags_user_id_fkey, user_id.references in the spec.
-	ErrUserTagUserIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "user_tags", "user_tags_user_id_fkey", "user_id.references")
+	// ErrUserTagUserIDNotFound matches (errors.Is) a write of user_tags whose user_id
+	// names no row of users (constraint user_tags_user_id_fkey, user_id.references in
+	// the spec).
+	ErrUserTagUserIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_user_id_fkey", "user_id.references", runtime.FKMissing)
 
-	// ErrUserTagTagIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key tag_id → tags.id of table user_tags: constraint
-	// user_tags_tag_id_fkey, tag_id.references in the spec.
-	ErrUserTagTagIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "user_tags", "user_tags_tag_id_fkey", "tag_id.references")
+	// ErrUserTagTagIDNotFound matches (errors.Is) a write of user_tags whose tag_id
+	// names no row of tags (constraint user_tags_tag_id_fkey, tag_id.references in the
+	// spec).
+	ErrUserTagTagIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table user_tags: enum labels,
@@ -145,6 +146,7 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var userID uuid.UUID
 	var tagID int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[UserTag]{
+		Op: "user_tags.List", Table: "user_tags",
 		First: sqlUserTagsListFirst,
 		After: sqlUserTagsListAfter,
 		Scan:  scanUserTag,

@@ -6,10 +6,11 @@ package reldb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // User is one row of table users.
@@ -49,14 +50,33 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
+	// (constraint users_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserEmailTaken matches, with errors.Is, the errors that violate the unique
-	// column email of table users: constraint users_email_key, email.unique in the
-	// spec.
+	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
+	// users (constraint users_email_key, email.unique in the spec).
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+
+	// ErrUserReferencedByMembership matches (errors.Is) a delete or key change of a
+	// row of users that rows of memberships still reference (constraint
+	// memberships_user_id_fkey, memberships.user_id.references in the spec).
+	ErrUserReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByUserTag matches (errors.Is) a delete or key change of a row
+	// of users that rows of user_tags still reference (constraint
+	// user_tags_user_id_fkey, user_tags.user_id.references in the spec).
+	ErrUserReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByAccount matches (errors.Is) a delete or key change of a row
+	// of users that rows of accounts still reference (constraint
+	// accounts_user_id_fkey, accounts.user_id.references in the spec).
+	ErrUserReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKReferenced)
+
+	// ErrUserReferencedByProfile matches (errors.Is) a delete or key change of a row
+	// of users that rows of profiles still reference (constraint
+	// profiles_user_email_fkey, profiles.user_email.references in the spec).
+	ErrUserReferencedByProfile = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths
@@ -156,6 +176,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users",
 		First: sqlUsersListFirst,
 		After: sqlUsersListAfter,
 		Scan:  scanUser,

@@ -6,9 +6,10 @@ package reserved
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Order is one row of table order.
@@ -52,15 +53,13 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 }
 
 var (
-	// ErrOrderTypeFuncTaken matches, with errors.Is, the errors that violate the
-	// primary key (type, func) of table order: constraint order_pkey, primary_key in
-	// the spec.
+	// ErrOrderTypeFuncTaken matches (errors.Is) a violation of the primary key (type,
+	// func) of order (constraint order_pkey, primary_key in the spec).
 	ErrOrderTypeFuncTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order", "order_pkey", "primary_key")
 
-	// ErrOrderUserNotFound matches, with errors.Is, the errors that violate the
-	// foreign key user → user.id of table order: constraint order_user_fkey,
-	// user.references in the spec.
-	ErrOrderUserNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "order", "order_user_fkey", "user.references")
+	// ErrOrderUserNotFound matches (errors.Is) a write of order whose user names no
+	// row of user (constraint order_user_fkey, user.references in the spec).
+	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table order: enum labels, lengths
@@ -145,6 +144,7 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	var type_ string
 	var func_ int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
+		Op: "order.List", Table: "order",
 		First: sqlOrderListFirst,
 		After: sqlOrderListAfter,
 		Scan:  scanOrder,
@@ -198,7 +198,7 @@ var copyOrder = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("type", func(n *NewOrder) any { return &n.Type }),
 	runtime.CopyValue("func", func(n *NewOrder) any { return &n.Func }),
-	runtime.CopyValue("user", func(n *NewOrder) any { return &n.User }),
+	runtime.CopyValue("user", func(n *NewOrder) any { return n.User }),
 	runtime.CopyOpt("group", func(n *NewOrder) *runtime.Opt[[]string] { return &n.Group }),
 	runtime.CopyOpt("limit", func(n *NewOrder) *runtime.Opt[int64] { return &n.Limit }),
 )

@@ -6,9 +6,10 @@ package reserved
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // User is one row of table user.
@@ -51,9 +52,14 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table user: constraint user_pkey, primary_key in the spec.
+	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of user
+	// (constraint user_pkey, primary_key in the spec).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user", "user_pkey", "primary_key")
+
+	// ErrUserReferencedByOrder matches (errors.Is) a delete or key change of a row of
+	// user that rows of order still reference (constraint order_user_fkey,
+	// order.user.references in the spec).
+	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table user: enum labels, lengths
@@ -147,6 +153,7 @@ LIMIT $2`
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
+		Op: "user.List", Table: "user",
 		First: sqlUserListFirst,
 		After: sqlUserListAfter,
 		Scan:  scanUser,
@@ -220,7 +227,7 @@ var copyUser = runtime.NewCopier(
 	nil,
 	runtime.CopyValue("id", func(n *NewUser) any { return &n.ID }),
 	runtime.CopyValue("select", func(n *NewUser) any { return &n.Select }),
-	runtime.CopyValue("from", func(n *NewUser) any { return &n.From }),
+	runtime.CopyValue("from", func(n *NewUser) any { return n.From }),
 	runtime.CopyOpt("type", func(n *NewUser) *runtime.Opt[Select] { return &n.Type }),
 	runtime.CopyOpt("default", func(n *NewUser) *runtime.Opt[bool] { return &n.Default }),
 )

@@ -6,12 +6,13 @@ package scaleoutdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Account is one row of table accounts.
@@ -63,8 +64,8 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 }
 
 var (
-	// ErrAccountIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table accounts: constraint accounts_pkey, primary_key in the spec.
+	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// accounts (constraint accounts_pkey, primary_key in the spec).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 )
 
@@ -164,6 +165,7 @@ LIMIT $2`
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.List", Table: "accounts",
 		First: sqlAccountsListFirst,
 		After: sqlAccountsListAfter,
 		Scan:  scanAccount,

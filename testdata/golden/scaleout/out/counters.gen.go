@@ -6,9 +6,10 @@ package scaleoutdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Counter is one row of table counters.
@@ -44,8 +45,8 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 }
 
 var (
-	// ErrCounterIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table counters: constraint counters_pkey, primary_key in the spec.
+	// ErrCounterIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// counters (constraint counters_pkey, primary_key in the spec).
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
@@ -130,6 +131,7 @@ LIMIT $2`
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
+		Op: "counters.List", Table: "counters",
 		First: sqlCountersListFirst,
 		After: sqlCountersListAfter,
 		Scan:  scanCounter,

@@ -6,10 +6,11 @@ package citusdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Currency is one row of table currencies.
@@ -45,10 +46,19 @@ func NewCurrencyRepo(db runtime.DBTX) *CurrencyRepo {
 }
 
 var (
-	// ErrCurrencyCodeTaken matches, with errors.Is, the errors that violate the
-	// primary key (code) of table currencies: constraint currencies_pkey, primary_key
-	// in the spec.
+	// ErrCurrencyCodeTaken matches (errors.Is) a violation of the primary key (code)
+	// of currencies (constraint currencies_pkey, primary_key in the spec).
 	ErrCurrencyCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "currencies", "currencies_pkey", "primary_key")
+
+	// ErrCurrencyReferencedByPrice matches (errors.Is) a delete or key change of a row
+	// of currencies that rows of prices still reference (constraint
+	// prices_currency_fkey, prices.currency.references in the spec).
+	ErrCurrencyReferencedByPrice = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKReferenced)
+
+	// ErrCurrencyReferencedByInvoice matches (errors.Is) a delete or key change of a
+	// row of currencies that rows of invoices still reference (constraint
+	// invoices_currency_fkey, invoices.currency.references in the spec).
+	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table currencies: enum labels,
@@ -145,6 +155,7 @@ LIMIT $2`
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
+		Op: "currencies.List", Table: "currencies",
 		First: sqlCurrenciesListFirst,
 		After: sqlCurrenciesListAfter,
 		Scan:  scanCurrency,

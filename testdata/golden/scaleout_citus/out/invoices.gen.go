@@ -5,12 +5,13 @@ package citusdb
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
-	"time"
 )
 
 // Invoice is one row of table invoices.
@@ -61,25 +62,23 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 }
 
 var (
-	// ErrInvoiceOrgIDIDTaken matches, with errors.Is, the errors that violate the
-	// primary key (org_id, id) of table invoices: constraint invoices_pkey,
-	// primary_key in the spec.
+	// ErrInvoiceOrgIDIDTaken matches (errors.Is) a violation of the primary key
+	// (org_id, id) of invoices (constraint invoices_pkey, primary_key in the spec).
 	ErrInvoiceOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
 
-	// ErrInvoiceTotalMinCheck matches, with errors.Is, the errors that violate the min
-	// rule of column total of table invoices: constraint invoices_total_min, total.min
-	// in the spec.
+	// ErrInvoiceTotalMinCheck matches (errors.Is) a violation of the min rule of
+	// column total of invoices (constraint invoices_total_min, total.min in the spec).
 	ErrInvoiceTotalMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "invoices", "invoices_total_min", "total.min")
 
-	// ErrInvoiceOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table invoices: constraint
-	// invoices_org_id_fkey, org_id.references in the spec.
-	ErrInvoiceOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_org_id_fkey", "org_id.references")
+	// ErrInvoiceOrgIDNotFound matches (errors.Is) a write of invoices whose org_id
+	// names no row of orgs (constraint invoices_org_id_fkey, org_id.references in the
+	// spec).
+	ErrInvoiceOrgIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_org_id_fkey", "org_id.references", runtime.FKMissing)
 
-	// ErrInvoiceCurrencyNotFound matches, with errors.Is, the errors that violate the
-	// foreign key currency → currencies.code of table invoices: constraint
-	// invoices_currency_fkey, currency.references in the spec.
-	ErrInvoiceCurrencyNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "invoices", "invoices_currency_fkey", "currency.references")
+	// ErrInvoiceCurrencyNotFound matches (errors.Is) a write of invoices whose
+	// currency names no row of currencies (constraint invoices_currency_fkey,
+	// currency.references in the spec).
+	ErrInvoiceCurrencyNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table invoices: enum labels,
@@ -216,6 +215,7 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	var orgID uuid.UUID
 	var id int64
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Invoice]{
+		Op: "invoices.List", Table: "invoices", Tenant: tenant,
 		First: sqlInvoicesListFirst,
 		After: sqlInvoicesListAfter,
 		Tail:  []any{tenant},

@@ -5,10 +5,11 @@ package citusdb
 
 import (
 	"context"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
 )
 
 // Org is one row of table orgs.
@@ -47,14 +48,23 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 }
 
 var (
-	// ErrOrgIDTaken matches, with errors.Is, the errors that violate the primary key
-	// (id) of table orgs: constraint orgs_pkey, primary_key in the spec.
+	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
+	// (constraint orgs_pkey, primary_key in the spec).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
 
-	// ErrOrgTierNotFound matches, with errors.Is, the errors that violate the foreign
-	// key tier → prices.tier of table orgs: constraint orgs_tier_fkey,
-	// tier.references in the spec.
-	ErrOrgTierNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "orgs", "orgs_tier_fkey", "tier.references")
+	// ErrOrgTierNotFound matches (errors.Is) a write of orgs whose tier names no row
+	// of prices (constraint orgs_tier_fkey, tier.references in the spec).
+	ErrOrgTierNotFound = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKMissing)
+
+	// ErrOrgReferencedByUser matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of users still reference (constraint users_org_id_fkey,
+	// users.org_id.references in the spec).
+	ErrOrgReferencedByUser = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKReferenced)
+
+	// ErrOrgReferencedByInvoice matches (errors.Is) a delete or key change of a row of
+	// orgs that rows of invoices still reference (constraint invoices_org_id_fkey,
+	// invoices.org_id.references in the spec).
+	ErrOrgReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table orgs: enum labels, lengths
@@ -148,6 +158,7 @@ LIMIT $2`
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
+		Op: "orgs.List", Table: "orgs",
 		First: sqlOrgsListFirst,
 		After: sqlOrgsListAfter,
 		Scan:  scanOrg,

@@ -6,10 +6,11 @@ package citusdb
 import (
 	"context"
 	"errors"
+	"iter"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
-	"iter"
 )
 
 // Price is one row of table prices.
@@ -47,14 +48,19 @@ func NewPriceRepo(db runtime.DBTX) *PriceRepo {
 }
 
 var (
-	// ErrPriceTierTaken matches, with errors.Is, the errors that violate the primary
-	// key (tier) of table prices: constraint prices_pkey, primary_key in the spec.
+	// ErrPriceTierTaken matches (errors.Is) a violation of the primary key (tier) of
+	// prices (constraint prices_pkey, primary_key in the spec).
 	ErrPriceTierTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "prices", "prices_pkey", "primary_key")
 
-	// ErrPriceCurrencyNotFound matches, with errors.Is, the errors that violate the
-	// foreign key currency → currencies.code of table prices: constraint
-	// prices_currency_fkey, currency.references in the spec.
-	ErrPriceCurrencyNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "prices", "prices_currency_fkey", "currency.references")
+	// ErrPriceCurrencyNotFound matches (errors.Is) a write of prices whose currency
+	// names no row of currencies (constraint prices_currency_fkey, currency.references
+	// in the spec).
+	ErrPriceCurrencyNotFound = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKMissing)
+
+	// ErrPriceReferencedByOrg matches (errors.Is) a delete or key change of a row of
+	// prices that rows of orgs still reference (constraint orgs_tier_fkey,
+	// orgs.tier.references in the spec).
+	ErrPriceReferencedByOrg = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKReferenced)
 )
 
 // Validate checks n against the spec's rules for table prices: enum labels,
@@ -156,6 +162,7 @@ LIMIT $2`
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
+		Op: "prices.List", Table: "prices",
 		First: sqlPricesListFirst,
 		After: sqlPricesListAfter,
 		Scan:  scanPrice,

@@ -6,11 +6,12 @@ package citusdb
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"iter"
-	"time"
 )
 
 // User is one row of table users.
@@ -56,24 +57,23 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 }
 
 var (
-	// ErrUserOrgIDIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (org_id, id) of table users: constraint users_pkey, primary_key in the spec.
+	// ErrUserOrgIDIDTaken matches (errors.Is) a violation of the primary key (org_id,
+	// id) of users (constraint users_pkey, primary_key in the spec).
 	ErrUserOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
 
-	// ErrUserOrgIDEmailTaken matches, with errors.Is, the errors that violate the
-	// unique index on (org_id, email) of table users: constraint
-	// users_org_id_email_key, unique(org_id, email) in the spec.
+	// ErrUserOrgIDEmailTaken matches (errors.Is) a violation of the unique index on
+	// (org_id, email) of users (constraint users_org_id_email_key, unique(org_id,
+	// email) in the spec).
 	ErrUserOrgIDEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_org_id_email_key", "unique(org_id, email)")
 
-	// ErrUserEmailFormatCheck matches, with errors.Is, the errors that violate the
-	// validate rule of column email of table users: constraint users_email_format,
-	// email.validate in the spec.
+	// ErrUserEmailFormatCheck matches (errors.Is) a violation of the validate rule of
+	// column email of users (constraint users_email_format, email.validate in the
+	// spec).
 	ErrUserEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "users", "users_email_format", "email.validate")
 
-	// ErrUserOrgIDNotFound matches, with errors.Is, the errors that violate the
-	// foreign key org_id → orgs.id of table users: constraint users_org_id_fkey,
-	// org_id.references in the spec.
-	ErrUserOrgIDNotFound = runtime.NewConstraintSentinel(runtime.KindForeignKey, "users", "users_org_id_fkey", "org_id.references")
+	// ErrUserOrgIDNotFound matches (errors.Is) a write of users whose org_id names no
+	// row of orgs (constraint users_org_id_fkey, org_id.references in the spec).
+	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
 // Validate checks n against the spec's rules for table users: enum labels, lengths
@@ -202,6 +202,7 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	var orgID uuid.UUID
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[User]{
+		Op: "users.List", Table: "users", Tenant: tenant,
 		First: sqlUsersListFirst,
 		After: sqlUsersListAfter,
 		Tail:  []any{tenant},

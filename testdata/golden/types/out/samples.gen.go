@@ -6,14 +6,15 @@ package typesdb
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"net/netip"
+	"time"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
-	"iter"
-	"net/netip"
-	"time"
 )
 
 // Sample is one row of table samples.
@@ -130,8 +131,8 @@ func NewSampleRepo(db runtime.DBTX) *SampleRepo {
 }
 
 var (
-	// ErrSampleIDTaken matches, with errors.Is, the errors that violate the primary
-	// key (id) of table samples: constraint samples_pkey, primary_key in the spec.
+	// ErrSampleIDTaken matches (errors.Is) a violation of the primary key (id) of
+	// samples (constraint samples_pkey, primary_key in the spec).
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
 )
 
@@ -253,6 +254,7 @@ LIMIT $2`
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
+		Op: "samples.List", Table: "samples",
 		First: sqlSamplesListFirst,
 		After: sqlSamplesListAfter,
 		Scan:  scanSample,

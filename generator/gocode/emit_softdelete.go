@@ -1,0 +1,47 @@
+package gocode
+
+import (
+	"fmt"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/dave/jennifer/jen"
+)
+
+// genWithDeleted emits WithDeleted and pick on a repository that can read
+// soft-deleted rows.
+func genWithDeleted(f *jen.File, t *ir.Table) {
+	if !t.ReadsDeleted {
+		return
+	}
+	comment(f, fmt.Sprintf("WithDeleted returns a view of the repository whose reads (FindByID, FindAll, Stream, List, "+
+		"Count, FindByIDs and the relation methods) include soft-deleted rows. Writes are unchanged: Update and Delete "+
+		"still see live rows only; use Restore to bring a deleted row back. The spec's queries follow their "+
+		"include_deleted option instead."))
+	f.Func().Params(jen.Id("r").Op("*").Id(t.Repo)).Id("WithDeleted").Params().Op("*").Id(t.Repo).Block(
+		jen.Return(jen.Op("&").Id(t.Repo).Values(jen.Dict{jen.Id("db"): jen.Id("r").Dot("db"), jen.Id("withDeleted"): jen.True()})),
+	)
+	f.Line()
+	comment(f, "pick returns live, the statement reading live rows, or all when r is a WithDeleted view.")
+	f.Func().Params(jen.Id("r").Op("*").Id(t.Repo)).Id("pick").Params(jen.List(jen.Id("live"), jen.Id("all")).String()).String().Block(
+		jen.If(jen.Id("r").Dot("withDeleted")).Block(jen.Return(jen.Id("all"))),
+		jen.Return(jen.Id("live")),
+	)
+	f.Line()
+}
+
+// genSoftDelete emits HardDelete and Restore on the repository of a
+// soft-delete table.
+func genSoftDelete(f *jen.File, t *ir.Table) {
+	genStatement(f, t.SQL.HardDelete)
+	method(f, t, "HardDelete", fmt.Sprintf("HardDelete removes the row of table %s with %s from the table, "+
+		"deleted or not, and reports whether there was one.", t.SQLName, pkDesc(t))).
+		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
+		Block(execCount(t, "HardDelete", t.SQL.HardDelete, pkArgs(t), false)...)
+	f.Line()
+	genStatement(f, t.SQL.Restore)
+	method(f, t, "Restore", fmt.Sprintf("Restore brings back the soft-deleted row of table %s with %s (it clears "+
+		"%s) and reports whether a deleted row was restored.", t.SQLName, pkDesc(t), t.DeletedAt.SQLName)).
+		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
+		Block(execCount(t, "Restore", t.SQL.Restore, pkArgs(t), false)...)
+	f.Line()
+}

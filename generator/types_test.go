@@ -1,0 +1,396 @@
+package generator_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the pgx database/sql driver Atlas inspects through
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/generator/sqlschema"
+	"github.com/cpcgen/cpcgen/generator/vet"
+	"github.com/cpcgen/cpcgen/internal/filterop"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// writeProject writes a project with one spec file into root: package
+// name in ./out, docs in ./docs.
+func writeProject(t *testing.T, root, name, specYAML string) {
+	t.Helper()
+	write := func(file, data string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, file)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, file), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cpcgen.yaml", "version: 1\npackage: {name: "+name+", dir: ./out}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs}\n")
+	write("schema/spec.yaml", specYAML)
+}
+
+// typeColumn is the column name of one row of pgtypes.All in the table
+// TestEveryTypeThroughThePipeline builds: v_ a NOT NULL column with the
+// row's example as its default, n_ a nullable one, a_ an array.
+func typeColumn(prefix string, t *pgtypes.Type) string {
+	return prefix + "_" + strings.ReplaceAll(t.Name, " ", "_")
+}
+
+// TestEveryTypeThroughThePipeline walks every row of the type table
+// through every consumer: one table with a column of each type (plain
+// with the row's example literal as default, nullable, array) and a raw
+// query declaring each as a result column goes through the spec loader
+// (parse, literal validation) and the JSON Schema, the builder (Go type,
+// nullability form), the Go, schema and docs emitters, and then a real
+// PostgreSQL: schema.sql creates it, the catalog names each column's
+// type as the row says, Atlas inspects back exactly the desired schema,
+// a row of defaults inserts, and vet, preparing every generated
+// statement, finds nothing to report. A row that lacks a fact, or whose
+// facts disagree with a consumer, fails here.
+func TestEveryTypeThroughThePipeline(t *testing.T) {
+	root := t.TempDir()
+	var cols, rawCols, selects strings.Builder
+	for _, typ := range pgtypes.All {
+		v, n, a := typeColumn("v", typ), typeColumn("n", typ), typeColumn("a", typ)
+		if typ.Example != "" {
+			fmt.Fprintf(&cols, "      %s: {type: %q, default: %s}\n", v, typ.Name, strconv.Quote(typ.Example))
+		} else {
+			fmt.Fprintf(&cols, "      %s: {type: %q, nullable: true}\n", v, typ.Name)
+		}
+		fmt.Fprintf(&cols, "      %s: {type: %q, nullable: true}\n", n, typ.Name)
+		fmt.Fprintf(&cols, "      %s: {type: %q, nullable: true}\n", a, typ.Name+"[]")
+		fmt.Fprintf(&rawCols, "        %s: {type: %q, nullable: true}\n", n, typ.Name)
+		fmt.Fprintf(&rawCols, "        %s: {type: %q, nullable: true}\n", a, typ.Name+"[]")
+		fmt.Fprintf(&selects, ", %s, %s", n, a)
+	}
+	specYAML := "tables:\n  every:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" + cols.String() +
+		"queries:\n  every:\n    - name: Nullables\n      sql: SELECT " + strings.TrimPrefix(selects.String(), ", ") + " FROM every\n" +
+		"      returns: many\n      columns:\n" + rawCols.String()
+	writeProject(t, root, "everydb", specYAML)
+
+	// The spec loader: names, modifiers, example literals.
+	proj, err := spec.Load(root)
+	if err != nil {
+		t.Fatalf("load:\n%v\nspec:\n%s", err, specYAML)
+	}
+	// The JSON Schema offers every name to editors.
+	js := spec.SpecSchema()
+	for _, typ := range pgtypes.All {
+		if !bytes.Contains(js, []byte(strconv.Quote(typ.Name))) {
+			t.Errorf("the JSON Schema of spec files does not offer type %q", typ.Name)
+		}
+	}
+
+	// The builder and the emitters.
+	pkg, tree, err := generator.Generate(proj)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	table := pkg.Table("every")
+	files := map[string]string{}
+	for _, f := range tree.Files {
+		files[f.Path] = string(f.Data)
+	}
+	goCode, docsPage, ddl := files["out/every.gen.go"], files["docs/everydb.md"], files["out/schema.sql"]
+	if goCode == "" || docsPage == "" || ddl == "" {
+		t.Fatalf("the tree lacks the table's Go file, the docs page or schema.sql: %v", tree.Files)
+	}
+	atlas := sqlschema.AtlasSchema(pkg)
+	atlasTable, ok := atlas.Table("every")
+	if !ok {
+		t.Fatal("no table every in the Atlas schema")
+	}
+	for _, typ := range pgtypes.All {
+		v, n, a := table.Column(typeColumn("v", typ)), table.Column(typeColumn("n", typ)), table.Column(typeColumn("a", typ))
+		for _, c := range []*ir.Column{v, n, a} {
+			if c.Type.Base != typ || c.Type.Name != typ.Name {
+				t.Errorf("column %s: IR type %s has row %v, want %q", c.SQLName, c.Type, c.Type.Base, typ.Name)
+			}
+		}
+		// The Go type and its nullable form.
+		plain := ir.GoTypeOf(typ)
+		if typ.Example == "" {
+			plain.Ptr = !typ.NilIsNull
+		}
+		nullable := ir.GoTypeOf(typ)
+		nullable.Ptr = !typ.NilIsNull
+		slice := ir.GoTypeOf(typ)
+		slice.Slice = true
+		for _, want := range []struct {
+			c      *ir.Column
+			goType ir.GoType
+		}{{v, plain}, {n, nullable}, {a, slice}} {
+			if want.c.Go != want.goType {
+				t.Errorf("column %s: Go type %s, want %s", want.c.SQLName, want.c.Go, want.goType)
+			}
+			if !strings.Contains(goCode, want.c.Field+" ") || !strings.Contains(goCode, want.goType.String()) {
+				t.Errorf("column %s: the Go code has no field %s of type %s", want.c.SQLName, want.c.Field, want.goType)
+			}
+		}
+		// The Atlas type: the row's, never a stand-in.
+		ac, ok := atlasTable.Column(v.SQLName)
+		if !ok {
+			t.Fatalf("no column %s in the Atlas schema", v.SQLName)
+		}
+		if _, unsupported := ac.Type.Type.(*schema.UnsupportedType); unsupported {
+			t.Errorf("column %s: Atlas type unsupported", v.SQLName)
+		}
+		if got, err := postgres.FormatType(ac.Type.Type); err != nil || got == "" {
+			t.Errorf("column %s: Atlas cannot format its type %T: %v", v.SQLName, ac.Type.Type, err)
+		}
+		// The docs page names the type.
+		if !strings.Contains(docsPage, "`"+v.Type.String()+"`") {
+			t.Errorf("the docs page does not name the type of column %s (`%s`)", v.SQLName, v.Type)
+		}
+		if typ.Extension != "" && !strings.Contains(ddl, "CREATE EXTENSION IF NOT EXISTS "+typ.Extension) {
+			t.Errorf("schema.sql does not create the extension %s of type %s", typ.Extension, typ.Name)
+		}
+	}
+
+	// PostgreSQL: schema.sql creates the table with the row's types.
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, ddl); err != nil {
+		t.Fatalf("schema.sql: %v\n%s", err, ddl)
+	}
+	for _, typ := range pgtypes.All {
+		for col, want := range map[string]string{typeColumn("v", typ): typ.Catalog, typeColumn("a", typ): "_" + typ.Catalog} {
+			var got string
+			err := conn.QueryRow(ctx, `SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+WHERE a.attrelid = 'every'::regclass AND a.attname = $1`, col).Scan(&got)
+			if err != nil || got != want {
+				t.Errorf("column %s: the catalog says type %q (%v), row %q says %q", col, got, err, typ.Name, want)
+			}
+		}
+	}
+	if _, err := conn.Exec(ctx, "INSERT INTO every DEFAULT VALUES"); err != nil {
+		t.Errorf("a row of defaults: %v", err)
+	}
+	// Atlas inspects back exactly the desired schema.
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	drv, err := postgres.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := drv.InspectSchema(ctx, "public", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Atlas normalizes the desired schema in a clean database of its own.
+	dev, err := sql.Open("pgx", pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	for _, typ := range pgtypes.All {
+		if typ.Extension == "" {
+			continue
+		}
+		if _, err := dev.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+typ.Extension); err != nil {
+			t.Fatal(err)
+		}
+	}
+	devDrv, err := postgres.Open(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := devDrv.(*postgres.Driver).NormalizeSchema(ctx, sqlschema.AtlasSchema(pkg))
+	if err != nil {
+		t.Fatalf("normalize: %v", err)
+	}
+	want.Name = got.Name
+	for _, pair := range [][2]*schema.Schema{{got, want}, {want, got}} {
+		changes, err := drv.SchemaDiff(pair[0], pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range changes {
+			if m, ok := c.(*schema.ModifyTable); ok {
+				for _, tc := range m.Changes {
+					if mc, ok := tc.(*schema.ModifyColumn); ok {
+						t.Errorf("column %s inspects as %T, desired %T", mc.To.Name, mc.From.Type.Type, mc.To.Type.Type)
+						continue
+					}
+					t.Errorf("table every differs from the spec: %T", tc)
+				}
+				continue
+			}
+			t.Errorf("database differs from the spec: %T", c)
+		}
+	}
+	// vet prepares every statement, the raw query included, and compares
+	// the server's types with the rows'.
+	findings, err := vet.Check(ctx, conn, pkg, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
+	}
+}
+
+// TestEveryTypeHasAGolden checks that every row of the type table is a
+// column of a golden case whose tests round-trip values through
+// PostgreSQL (testdata/golden/types and types_more): Create, Find and
+// CreateMany (COPY) of real values, which no generic test can write.
+func TestEveryTypeHasAGolden(t *testing.T) {
+	covered := map[*pgtypes.Type]bool{}
+	for _, dir := range []string{"types", "types_more"} {
+		proj, err := spec.Load(filepath.Join("..", "testdata", "golden", dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range proj.Tables {
+			for _, c := range tb.Columns {
+				if c.Type.ArrayDims == 0 && c.Type.Base != nil {
+					covered[c.Type.Base] = true
+				}
+			}
+		}
+	}
+	for _, typ := range pgtypes.All {
+		if !covered[typ] {
+			t.Errorf("type %s is a column of no golden case with a round-trip test; add one to testdata/golden/types_more", typ.Name)
+		}
+	}
+}
+
+// TestEveryFilterOpThroughThePipeline walks every row of the filter
+// operator table through every consumer: a structured query per operator
+// and form (a parameter, an optional parameter, a fixed value, on a
+// nullable column where the operator's SQL differs there) goes through
+// the spec loader and the JSON Schema, the builder's statements and the
+// docs page, and vet prepares every statement on PostgreSQL.
+func TestEveryFilterOpThroughThePipeline(t *testing.T) {
+	root := t.TempDir()
+	var queries strings.Builder
+	type form struct {
+		query, column string
+		optional      bool
+	}
+	var forms []form
+	for _, op := range filterop.All {
+		col, value := "qty", "5"
+		switch {
+		case op.Text:
+			col, value = "name", `"x%"`
+		case op.Nullable:
+			col = "note"
+		}
+		if op.Shape == filterop.List {
+			value = "[1, 2]"
+		}
+		add := func(suffix, col, extra string) {
+			name := names.GoName(op.Name) + suffix
+			fmt.Fprintf(&queries, "    - {name: %s, where: {%s: {op: %s%s}}}\n", name, col, op.Name, extra)
+			forms = append(forms, form{name, col, suffix == "Optional"})
+		}
+		add("Param", col, "")
+		if op.Shape != filterop.NoValue {
+			add("Optional", col, ", optional: true")
+		}
+		if op.Shape == filterop.Value || op.Shape == filterop.List {
+			add("Value", col, ", value: "+value)
+		}
+		if op.NullableSQL != "" {
+			add("OnNullable", "score", "")
+		}
+	}
+	specYAML := "tables:\n  things:\n    columns:\n      id: {type: bigint, primary_key: true, identity: true}\n" +
+		"      name: {type: text}\n      note: {type: text, nullable: true}\n      qty: {type: integer}\n" +
+		"      score: {type: integer, nullable: true}\n" +
+		"queries:\n  things:\n" + queries.String()
+	writeProject(t, root, "thingsdb", specYAML)
+	proj, err := spec.Load(root)
+	if err != nil {
+		t.Fatalf("load:\n%v\nspec:\n%s", err, specYAML)
+	}
+	js := spec.SpecSchema()
+	for _, op := range filterop.All {
+		if !bytes.Contains(js, []byte(strconv.Quote(op.Name))) {
+			t.Errorf("the JSON Schema of spec files does not offer operator %q", op.Name)
+		}
+	}
+	pkg, tree, err := generator.Generate(proj)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	var docsPage, ddl string
+	for _, f := range tree.Files {
+		switch f.Path {
+		case "docs/thingsdb.md":
+			docsPage = string(f.Data)
+		case "out/schema.sql":
+			ddl = string(f.Data)
+		}
+	}
+	table := pkg.Table("things")
+	byName := map[string]*ir.Query{}
+	for _, q := range table.Queries {
+		byName[q.Name] = q
+	}
+	for _, fm := range forms {
+		q := byName[fm.query]
+		if q == nil || len(q.Where) != 1 {
+			t.Errorf("query %s: not built", fm.query)
+			continue
+		}
+		written := filterop.Lookup(q.Where[0].Op)
+		if !strings.Contains(docsPage, "`"+fm.column+"` "+written.Docs) {
+			t.Errorf("the docs page does not write the filter of query %s as `%s` %s", fm.query, fm.column, written.Docs)
+		}
+		op := written
+		if fm.optional && op.Shape == filterop.Range {
+			// Each bound of an optional between is a filter of its own.
+			op = filterop.Lookup("gte")
+		}
+		c := table.Column(fm.column)
+		want := c.Quoted + " " + op.SQLFor(c.Nullable)
+		found := false
+		for _, v := range q.Variants {
+			found = found || strings.Contains(v.Main.SQL, want)
+		}
+		if !found {
+			t.Errorf("query %s: no statement holds %s", fm.query, want)
+		}
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, ddl); err != nil {
+		t.Fatalf("schema.sql: %v", err)
+	}
+	findings, err := vet.Check(ctx, conn, pkg, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("vet: %s: %s: %s", f.Pos, f.Kind, f.Msg)
+	}
+}

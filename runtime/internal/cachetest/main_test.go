@@ -1,0 +1,62 @@
+package cachetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	pgtest.Main(m, pgtest.WithTemplate(func(ctx context.Context, url string) error {
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, Schema)
+		return err
+	}))
+}
+
+// testContext returns a context for one test, canceled when it ends.
+func testContext(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// openDB opens a DB on url with cfg, closed when t ends.
+func openDB(t testing.TB, url string, cfg runtime.Config) *runtime.DB {
+	t.Helper()
+	cfg.URL = url
+	db, err := runtime.Open(testContext(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+// cached is the Config of a DB with in-process caching.
+func cached() runtime.Config {
+	return runtime.Config{Metrics: true, Cache: runtime.CacheConfig{Enabled: true}}
+}
+
+// exec runs sql on url.
+func exec(t testing.TB, url, sql string, args ...any) {
+	t.Helper()
+	ctx := testContext(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+}
