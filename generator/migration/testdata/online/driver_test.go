@@ -111,7 +111,13 @@ func openPool(t *testing.T) *pgxpool.Pool {
 
 func migrator(t *testing.T, pool *pgxpool.Pool, dir string) *migrate.Migrator {
 	t.Helper()
-	m, err := migrate.New(pool, os.DirFS(dir), migrate.Options{LockTimeout: lockTimeout})
+	return migratorWith(t, pool, dir, nil)
+}
+
+// migratorWith is migrator calling onApply after each file.
+func migratorWith(t *testing.T, pool *pgxpool.Pool, dir string, onApply func(migrate.Applied)) *migrate.Migrator {
+	t.Helper()
+	m, err := migrate.New(pool, os.DirFS(dir), migrate.Options{LockTimeout: lockTimeout, OnApply: onApply})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,21 +192,24 @@ func (l *load) halt() {
 }
 
 // since returns the longest operation and the 99th percentile of those
-// that ended after from.
-func (l *load) since(from time.Time) (longest, p99 time.Duration, n int) {
+// that ended after from, and when the longest ended.
+func (l *load) since(from time.Time) (longest, p99 time.Duration, n int, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var lats []time.Duration
 	for _, s := range l.samples {
 		if s.end.After(from) {
 			lats = append(lats, s.lat)
+			if s.lat > longest {
+				longest, at = s.lat, s.end
+			}
 		}
 	}
 	if len(lats) == 0 {
-		return 0, 0, 0
+		return 0, 0, 0, at
 	}
 	slices.Sort(lats)
-	return lats[len(lats)-1], lats[len(lats)*99/100], len(lats)
+	return lats[len(lats)-1], lats[len(lats)*99/100], len(lats), at
 }
 
 func (l *load) failure() string {
@@ -245,6 +254,8 @@ type stall struct {
 	writes, failed  int64
 	firstFailure    string
 	lockTimeoutUsed time.Duration
+	// during names the file that ran when the longest write ended.
+	during string
 }
 
 // TestStalls applies each kind of change, as planned with online: false
@@ -272,10 +283,10 @@ func TestStalls(t *testing.T) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%d rows, lock_timeout %s, 2 writers at up to 1 op/ms each\n", rows, lockTimeout)
-	fmt.Fprintf(&b, "| change | plan | took | longest write | p99 write | writes | failed |\n|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| change | plan | took | longest write | during | p99 write | writes | failed |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range report {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %d |\n", s.kind, s.mode, s.took.Round(10*time.Millisecond),
-			s.longest.Round(time.Millisecond), s.p99.Round(100*time.Microsecond), s.writes, s.failed)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %d |\n", s.kind, s.mode, s.took.Round(10*time.Millisecond),
+			s.longest.Round(time.Millisecond), s.during, s.p99.Round(100*time.Microsecond), s.writes, s.failed)
 	}
 	t.Log(b.String())
 }
@@ -287,7 +298,19 @@ func TestStalls(t *testing.T) {
 func measure(t *testing.T, kind, mode string) stall {
 	pool := openPool(t)
 	dir, man := dirOf(t, mode, kind)
-	m := migrator(t, pool, dir)
+	// steps records when each file was done, to tell which one the
+	// longest write waited for.
+	type done struct {
+		at   time.Time
+		what string
+	}
+	var stepsMu sync.Mutex
+	var steps []done
+	m := migratorWith(t, pool, dir, func(a migrate.Applied) {
+		stepsMu.Lock()
+		steps = append(steps, done{time.Now(), a.File})
+		stepsMu.Unlock()
+	})
 	ctx := context.Background()
 	old := startLoad(2, oldWrites(v1db.NewStore(pool)))
 	time.Sleep(300 * time.Millisecond)
@@ -310,6 +333,9 @@ func measure(t *testing.T, kind, mode string) stall {
 		loads = append(loads, next)
 		time.Sleep(200 * time.Millisecond)
 		old.halt()
+		stepsMu.Lock()
+		steps = append(steps, done{time.Now(), "the switch to the new release"})
+		stepsMu.Unlock()
 		if _, err := m.UpTo(ctx, man.Contract); err != nil {
 			next.halt()
 			t.Fatalf("contract %s: %v", kind, err)
@@ -318,11 +344,15 @@ func measure(t *testing.T, kind, mode string) stall {
 	took := time.Since(start)
 	time.Sleep(100 * time.Millisecond)
 	s := stall{kind: kind, mode: mode, took: took, lockTimeoutUsed: lockTimeout}
+	var longestAt time.Time
 	for i, l := range loads {
 		if i > 0 || man.Contract == 0 {
 			l.halt()
 		}
-		longest, p99, n := l.since(start)
+		longest, p99, n, at := l.since(start)
+		if longest > s.longest {
+			longestAt = at
+		}
 		s.longest, s.p99 = max(s.longest, longest), max(s.p99, p99)
 		s.writes += int64(n)
 		s.failed += l.errors.Load()
@@ -330,8 +360,17 @@ func measure(t *testing.T, kind, mode string) stall {
 			s.firstFailure = f
 		}
 	}
-	t.Logf("%s/%s: took %s, longest write %s, p99 %s, %d writes, %d failed %s", kind, mode, took.Round(time.Millisecond),
-		s.longest.Round(time.Millisecond), s.p99.Round(100*time.Microsecond), s.writes, s.failed, s.firstFailure)
+	// A write a file held up ends right after the file's commit, about
+	// when the runner reports it: allow for the difference.
+	s.during = "after the migration"
+	for _, d := range steps {
+		if !d.at.Before(longestAt.Add(-50 * time.Millisecond)) {
+			s.during = d.what
+			break
+		}
+	}
+	t.Logf("%s/%s: took %s, longest write %s (during %s), p99 %s, %d writes, %d failed %s", kind, mode, took.Round(time.Millisecond),
+		s.longest.Round(time.Millisecond), s.during, s.p99.Round(100*time.Microsecond), s.writes, s.failed, s.firstFailure)
 	return s
 }
 
