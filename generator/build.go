@@ -99,6 +99,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 			}
 		}
 	}
+	b.buildObjects(pkg)
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}

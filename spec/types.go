@@ -104,6 +104,12 @@ type Project struct {
 	Enums []*Enum
 	// Tables in file order, then declaration order.
 	Tables []*Table
+	// Extensions are the extensions the spec files declare, each once,
+	// in file order, then declaration order.
+	Extensions []*Extension
+	// Objects are the SQL objects (sql_objects:) in file order, then
+	// declaration order; their dependencies are resolved and acyclic.
+	Objects []*SQLObject
 }
 
 // Table returns the table with the given SQL name, or nil.

@@ -27,6 +27,8 @@ type testDB struct {
 	pool *pgxpool.Pool
 	sql  *sql.DB
 	drv  migrate.Driver
+	// preexisting are the objects assertObjects ignores.
+	preexisting map[string]bool
 }
 
 func openDB(t *testing.T) *testDB {
@@ -71,13 +73,19 @@ func (db *testDB) inspect(t *testing.T) *schema.Schema {
 // it back, the way Atlas's dev database normalizes desired states.
 func normalize(t *testing.T, pkg *ir.Package) *schema.Schema {
 	t.Helper()
-	return normalizeSchema(t, sqlschema.AtlasSchema(pkg))
+	return normalizeSchema(t, sqlschema.AtlasSchema(pkg), pkg.Extensions)
 }
 
-// normalizeSchema returns a schema as PostgreSQL spells it.
-func normalizeSchema(t *testing.T, s *schema.Schema) *schema.Schema {
+// normalizeSchema returns a schema as PostgreSQL spells it, on a
+// database with the given extensions (the types they define).
+func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension) *schema.Schema {
 	t.Helper()
 	dev := openDB(t)
+	for _, e := range exts {
+		if _, err := dev.pool.Exec(context.Background(), e.Create()); err != nil {
+			t.Fatalf("normalize: %v", err)
+		}
+	}
 	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), s)
 	if err != nil {
 		t.Fatalf("normalize: %v", err)
@@ -103,8 +111,12 @@ func assertSnapshot(t *testing.T, db *testDB, snapshot []byte, irreversible []st
 	if err != nil {
 		t.Fatal(err)
 	}
+	exts, _, err := migration.ParseObjects(snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.Name = "public"
-	assertSchemaIs(t, db, normalizeSchema(t, s), irreversible)
+	assertSchemaIs(t, db, normalizeSchema(t, s, exts), irreversible)
 }
 
 // assertSchemaIs checks that the database holds exactly the normalized

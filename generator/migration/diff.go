@@ -40,6 +40,9 @@ type Change struct {
 	// NoUndo is set on a statement that needs no reverse (a VALIDATE
 	// CONSTRAINT, a backfill): it is not irreversible.
 	NoUndo bool
+	// finding is a risk of the statement that no schema change shows
+	// (an SQL object's), or nil.
+	finding *Finding
 }
 
 // Planned is the result of comparing the current schema with the

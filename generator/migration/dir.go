@@ -65,6 +65,11 @@ type Dir struct {
 	// SnapshotErr is why the snapshot could not be read, for a directory
 	// read by ReadDirAfterMerge (ReadDir fails instead).
 	SnapshotErr error
+	// Extensions and Objects are the extensions and the SQL objects after
+	// the last migration, objects in the order they were created, kept
+	// in the snapshot like Policies.
+	Extensions []*ir.Extension
+	Objects    []*ir.Object
 	// Sum is the content of atlas.sum, nil when there is none.
 	Sum []byte
 	// data holds the bytes of Files and of the snapshot, by name.
@@ -131,6 +136,9 @@ func readDir(root, rel, format string, tolerant bool) (*Dir, error) {
 				d.EnumComments, err = ParseEnumComments(data)
 			}
 			if err == nil {
+				d.Extensions, d.Objects, err = ParseObjects(data)
+			}
+			if err == nil {
 				d.Usage, d.HasUsage, err = ParseUsage(data)
 			}
 			if err == nil {
@@ -169,6 +177,10 @@ type SnapshotContent struct {
 	Usage []*Usage
 	// Pending are the contracts left to a later migration.
 	Pending []*Pending
+	// Extensions and Objects are the extensions and SQL objects, objects
+	// in the order they were created.
+	Extensions []*ir.Extension
+	Objects    []*ir.Object
 }
 
 // Snapshot renders the snapshot file's content: Atlas's HCL for
@@ -177,8 +189,10 @@ type SnapshotContent struct {
 // reference table ("# cpcgen:distribution {json}"), per commented enum
 // ("# cpcgen:enum-comment {json}"), per table the generated code uses
 // ("# cpcgen:usage {json}") and per pending contract ("# cpcgen:pending
-// {json}"), which HCL ignores and ParsePolicies, ParseDistributions,
-// ParseEnumComments, ParseUsage and ParsePending read.
+// {json}"), after the extension and SQL object lines ("# cpcgen:extension
+// {json}", "# cpcgen:object {json}"), which HCL ignores and
+// ParsePolicies, ParseDistributions, ParseEnumComments, ParseUsage,
+// ParsePending and ParseObjects read.
 func Snapshot(c SnapshotContent) ([]byte, error) {
 	data, err := postgres.MarshalHCL(c.Schema)
 	if err != nil {
@@ -186,6 +200,11 @@ func Snapshot(c SnapshotContent) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString("# " + snapshotHeader + "\n")
+	ol, err := objectLines(c.Extensions, c.Objects)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(ol)
 	for _, p := range sortedPolicies(c.Policies) {
 		line, err := json.Marshal(p)
 		if err != nil {

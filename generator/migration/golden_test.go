@@ -223,6 +223,9 @@ func TestGoldenDiffs(t *testing.T) {
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
+	// The cases of SQL objects and extensions live beside this package.
+	objectCases, _ := filepath.Glob(filepath.Join("testdata", "migrations", "*", "after.yaml"))
+	dirs = append(dirs, objectCases...)
 	for _, after := range dirs {
 		dir := filepath.Dir(after)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -288,6 +291,7 @@ func TestGoldenDiffs(t *testing.T) {
 					t.Fatalf("citus stub: %v", err)
 				}
 			}
+			db.notePreexisting(t)
 			ctx := context.Background()
 			m := p.migrator(t, db, c.format)
 			if contract != nil {
@@ -305,8 +309,10 @@ func TestGoldenDiffs(t *testing.T) {
 				if len(res.Pending) == 0 {
 					assertSchema(t, db, p.build(), nil)
 				}
+				assertObjects(t, db, p.build(), syncObjects(res.Pending)...)
 			} else {
 				assertSchema(t, db, p.build(), nil)
+				assertObjects(t, db, p.build())
 			}
 			if !migrate.LookupFormat(c.format).HasDown() {
 				return
@@ -324,6 +330,7 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatalf("down: %v", err)
 			}
 			assertSchema(t, db, beforePkg, res.Irreversible)
+			assertObjects(t, db, beforePkg)
 		})
 	}
 }

@@ -181,6 +181,7 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	own = append(own, rewrites(pkg, planned.Schema, opts.TableSizes, !opts.Offline)...)
 	own = append(own, lintQueries(pkg, append(append([]schema.Change(nil), planned.Schema...), planned.Deferred...))...)
 	own = append(own, planned.Notes...)
+	own = append(own, objectFindings(planned)...)
 	atlas, err := atlasLint(pkg, upName, up, planned, from, target)
 	if err != nil {
 		return nil, err
@@ -202,6 +203,8 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 		EnumComments:  enumComments(pkg),
 		Usage:         usageOf(pkg),
 		Pending:       planned.Pending,
+		Extensions:    pkg.Extensions,
+		Objects:       pkg.Objects,
 	})
 	if err != nil {
 		return nil, err
@@ -274,8 +277,8 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 
 // planDir plans the migration from current, the schema of dir's
 // migrations, to target, with what the snapshot keeps beside the schema:
-// the row-level security policies, the Citus distribution and the enum
-// comments.
+// the row-level security policies, the Citus distribution, the enum
+// comments, the extensions and the SQL objects.
 func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOptions) (*Planned, error) {
 	planned, err := planWith(pkg, current, target, o)
 	if err != nil {
@@ -284,6 +287,7 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOp
 	planPolicies(planned, pkg, dir.Policies)
 	planDistributions(planned, pkg, dir.Distributions)
 	planEnumComments(planned, pkg, dir.EnumComments)
+	planObjects(planned, pkg, dir.Extensions, dir.Objects)
 	return planned, nil
 }
 

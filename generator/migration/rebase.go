@@ -389,7 +389,8 @@ func firstN(s []string, n int) []string {
 // package.
 func mergedSnapshotLines(data []byte, pkg *ir.Package) SnapshotContent {
 	if data == nil {
-		return SnapshotContent{Policies: pkg.Policies, Distributions: pkg.Distributions, EnumComments: enumComments(pkg), Usage: usageOf(pkg)}
+		return SnapshotContent{Policies: pkg.Policies, Distributions: pkg.Distributions, EnumComments: enumComments(pkg), Usage: usageOf(pkg),
+			Extensions: pkg.Extensions, Objects: pkg.Objects}
 	}
 	var c SnapshotContent
 	seen := map[string]bool{}
@@ -432,6 +433,23 @@ func mergedSnapshotLines(data []byte, pkg *ir.Package) SnapshotContent {
 		case strings.HasPrefix(line, pendingPrefix):
 			if ps, err := ParsePending(one); err == nil {
 				c.Pending = append(c.Pending, ps...)
+			}
+		case strings.HasPrefix(line, extensionPrefix), strings.HasPrefix(line, objectPrefix):
+			exts, objs, err := ParseObjects(one)
+			if err != nil {
+				continue
+			}
+			for _, e := range exts {
+				if !seen["extension "+e.Name] {
+					seen["extension "+e.Name] = true
+					c.Extensions = append(c.Extensions, e)
+				}
+			}
+			for _, o := range objs {
+				if !seen["object "+o.Key] {
+					seen["object "+o.Key] = true
+					c.Objects = append(c.Objects, o)
+				}
 			}
 		}
 	}
