@@ -11,10 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
-
-func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
 // auditRow is one row of cpcgen_audit_log.
 type auditRow struct {
@@ -107,8 +104,8 @@ func expect(t *testing.T, log []auditRow, from int, actor string, want ...string
 // equal to the row before and after.
 func TestEveryWriteIsAudited(t *testing.T) {
 	ctx := runtime.WithActor(context.Background(), "alice")
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	n := 0
 	next := func(want ...string) []auditRow {
 		t.Helper()
@@ -186,7 +183,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	}
 	next()
 
-	// Batches log one row per row, in the same statement.
+	// Batches log one row per row, in the same transaction (COPY here).
 	if c, err := s.Accounts.CreateMany(ctx, []NewAccount{{Owner: "d"}, {Owner: "e"}}); err != nil || c != 2 {
 		t.Fatalf("CreateMany = %d, %v", c, err)
 	}
@@ -244,8 +241,8 @@ func TestEveryWriteIsAudited(t *testing.T) {
 // the change's transaction.
 func TestRolledBackWriteLeavesNoAuditRow(t *testing.T) {
 	ctx := runtime.WithActor(context.Background(), "alice")
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	errRollback := errors.New("roll back")
 	err := s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
 		a, err := tx.Accounts.Create(ctx, NewAccount{Owner: "ada"})
@@ -278,8 +275,8 @@ func TestRolledBackWriteLeavesNoAuditRow(t *testing.T) {
 // TestFailedAuditWriteFailsTheChange makes the audit log refuse an actor:
 // every write by that actor fails and changes nothing.
 func TestFailedAuditWriteFailsTheChange(t *testing.T) {
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	ctx := context.Background()
 	a, err := s.Accounts.Create(ctx, NewAccount{Owner: "ada"})
 	if err != nil {
@@ -333,8 +330,8 @@ func TestFailedAuditWriteFailsTheChange(t *testing.T) {
 // account as it is at the end.
 func TestConcurrentAuditedWrites(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	var accounts []Account
 	for i := 0; i < 10; i++ {
 		a, err := s.Accounts.Create(ctx, NewAccount{Owner: fmt.Sprintf("owner %d", i)})
