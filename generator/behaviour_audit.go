@@ -224,6 +224,15 @@ func auditObjects(pkg *ir.Package) []*ir.Object {
 			"ALTER TABLE " + table + " DISABLE ROW LEVEL SECURITY",
 		DependsOn: []string{log},
 	}
+	for _, o := range []*ir.Object{hash, mask, adopt, trigger, verify, policy} {
+		o.Source = "audit: true"
+	}
+	hash.Comment = "The hash of an audit row in its tenant's chain."
+	mask.Comment = "Sensitive values of a row image as keyed hashes (HMAC-SHA256)."
+	adopt.Comment = "Chains the audit rows written before the trigger; run by the migration that creates or changes it."
+	trigger.Comment = "The audit trigger: one chained audit row per changed row."
+	verify.Comment = "Checks the chains; reports the first broken link."
+	policy.Comment = "The app role reads its tenant's audit rows and those of tables without a tenant."
 	return []*ir.Object{hash, mask, adopt, trigger, verify, policy}
 }
 
@@ -257,6 +266,8 @@ func auditTriggerObject(t *ir.Table) *ir.Object {
 			names.QuoteLiteral(textArray(pk)) + ", " + names.QuoteLiteral(soft) + ", " + names.QuoteLiteral(textArray(sensitive)) + ")",
 		Drop:      "DROP TRIGGER " + name + " ON " + t.Quoted,
 		DependsOn: []string{ir.TableKey(t.SQLName), "function " + ir.AuditTrigger},
+		Source:    "audit: true",
+		Comment:   "Logs every change to the table's rows in " + ir.AuditTable + ".",
 	}
 }
 

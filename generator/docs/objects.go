@@ -79,8 +79,10 @@ func writeObjects(b *bytes.Buffer, pkg *ir.Package) error {
 			for _, d := range o.DependsOn {
 				kind, name, _ := strings.Cut(d, " ")
 				switch {
-				case kind == "table":
+				case kind == "table" && pkg.Table(name) != nil:
 					deps = append(deps, fmt.Sprintf("[%s](#%s)", name, name))
+				case kind == "table":
+					deps = append(deps, code(name)) // cpcgen's own (the audit log)
 				case kind == "enum":
 					deps = append(deps, fmt.Sprintf("[%s](#enum-%s)", name, name))
 				case anchors[d] != "":
