@@ -57,30 +57,31 @@ func (c *cli) migrationsKey(run *generator.Run, proj *spec.Project, root string)
 type cachedReport struct {
 	Problems []problem
 	OK       bool
+	Notes    []string
 }
 
 // get returns the report stored under the key.
-func (k migrationsKey) get(cache *gencache.Cache) ([]problem, bool, bool) {
+func (k migrationsKey) get(cache *gencache.Cache) ([]problem, bool, []string, bool) {
 	if !k.ok {
-		return nil, false, false
+		return nil, false, nil, false
 	}
 	data, hit := cache.Get(k.key)
 	if !hit {
-		return nil, false, false
+		return nil, false, nil, false
 	}
 	var r cachedReport
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, false, false
+		return nil, false, nil, false
 	}
-	return r.Problems, r.OK, true
+	return r.Problems, r.OK, r.Notes, true
 }
 
 // put stores a report; a failure only costs the next check the work.
-func (k migrationsKey) put(cache *gencache.Cache, ps []problem, ok bool) {
+func (k migrationsKey) put(cache *gencache.Cache, ps []problem, ok bool, notes []string) {
 	if !k.ok {
 		return
 	}
-	data, err := json.Marshal(cachedReport{Problems: ps, OK: ok})
+	data, err := json.Marshal(cachedReport{Problems: ps, OK: ok, Notes: notes})
 	if err == nil {
 		_ = cache.Put(k.key, data)
 	}
