@@ -112,6 +112,10 @@ func TestMigrateWorkflow(t *testing.T) {
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 0, "-C", dir, "check")
 	contains(t, "check with a pending contract", out, "migrations cover the spec", `pending contract: drop column "users"."nickname"`)
+	// The second check reads the migrations report from the cache: the
+	// note is part of it.
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check with a pending contract, report from the cache", out, "migrations cover the spec", `pending contract: drop column "users"."nickname"`)
 
 	// --dev-url replays the directory instead of reading the snapshot.
 	dev := pgtest.Current(t).AdminURL()
