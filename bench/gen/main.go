@@ -59,7 +59,7 @@ func main() {
 	buildSizes := flag.String("build-sizes", "100,200,1000", "sizes at which go build of the generated package is measured (empty: none)")
 	cpcgen := flag.String("cpcgen", "", "cpcgen binary (default: build ../cmd/cpcgen)")
 	sqlc := flag.String("sqlc", "", "sqlc binary; when set, sqlc is measured on the same tables and queries")
-	sqlcSizes := flag.String("sqlc-sizes", "200,1000", "sizes of the sqlc comparison (each must be in -sizes)")
+	sqlcSizes := flag.String("sqlc-sizes", "200,1000", "sizes of the sqlc comparison of generate (each must be in -sizes; sqlc's package is built at those also in -build-sizes)")
 	keep := flag.Bool("keep", false, "keep the temporary projects")
 	flag.Parse()
 
@@ -136,8 +136,9 @@ func main() {
 			br.sqlcGen = median(sqs)
 			br.sqlcGen.files, br.sqlcGen.lines = countFiles(filepath.Join(dir, "sqlcout"))
 			br.cold, br.warm, br.same = median(cold), median(warm), median(same)
+			br.cpcgen.files, br.cpcgen.lines = countFiles(filepath.Join(dir, "out"))
 		}
-		if contains(builds, n) || withSQLC {
+		if contains(builds, n) {
 			check(prepareModule(dir, root))
 			br.cpcgen = measureBuild(dir, "out", "synthdb", r)
 			br.cpcgen.files, br.cpcgen.lines = countFiles(filepath.Join(dir, "out"))
@@ -169,7 +170,7 @@ func main() {
 		}
 	}
 
-	if len(buildResults) > 0 {
+	if len(builds) > 0 && len(buildResults) > 0 {
 		fmt.Printf("\nCompile cost of the generated package alone (go build, its dependencies already built; a new constant added before each run makes the compiler redo that package only); median of the runs.\n\n")
 		fmt.Println("| N | package | files | lines | wall s | CPU s | max RSS MB |")
 		fmt.Println("|--:|---|--:|--:|--:|--:|--:|")
@@ -177,7 +178,7 @@ func main() {
 			if br.cpcgen.wall > 0 {
 				fmt.Printf("| %d | cpcgen | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.cpcgen.files, thousands(br.cpcgen.lines), br.cpcgen.wall, br.cpcgen.cpu, br.cpcgen.rssMB)
 			}
-			if br.hasSQLC {
+			if br.hasSQLC && br.sqlc.wall > 0 {
 				fmt.Printf("| %d | sqlc | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlc.files, thousands(br.sqlc.lines), br.sqlc.wall, br.sqlc.cpu, br.sqlc.rssMB)
 			}
 		}
