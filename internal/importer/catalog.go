@@ -96,11 +96,13 @@ type CatColumn struct {
 	ElemCat    string // typcategory
 	Dims       int
 	// Mods are the type modifiers read back from Type ("(255)", "(10,2)").
-	NotNull   bool
-	Default   string
-	Identity  string // "", "a" (ALWAYS) or "d" (BY DEFAULT)
-	Generated string // "" or "s" (STORED)
-	Comment   string
+	NotNull  bool
+	Default  string
+	Identity string // "", "a" (ALWAYS) or "d" (BY DEFAULT)
+	// IdentitySeq holds the options of an identity column's sequence.
+	IdentitySeq SeqOptions
+	Generated   string // "" or "s" (STORED)
+	Comment     string
 	// Collation is a collation other than the type's default, or "".
 	Collation string
 	// Sequence is the sequence a serial column owns (an OWNED BY
@@ -109,6 +111,12 @@ type CatColumn struct {
 	// DefaultUsesSchema is set when the default calls a function of the
 	// imported schema.
 	DefaultUsesSchema bool
+}
+
+// SeqOptions are a sequence's options and the largest value of its type.
+type SeqOptions struct {
+	Start, Increment, Min, Max, Cache, TypeMax int64
+	Cycle                                      bool
 }
 
 // CatConstraint is a row of pg_constraint on a table.
@@ -363,13 +371,19 @@ SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
       AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype = 'a' LIMIT 1), ''),
   coalesce((SELECT bool_or(p.pronamespace = n.oid) FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
-    WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass), false)
+    WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass), false),
+  coalesce(sq.seqstart, 0), coalesce(sq.seqincrement, 0), coalesce(sq.seqmin, 0), coalesce(sq.seqmax, 0), coalesce(sq.seqcache, 0),
+  coalesce(sq.seqcycle, false),
+  CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
 JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_depend sd ON a.attidentity <> '' AND sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid
+  AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i'
+LEFT JOIN pg_sequence sq ON sq.seqrelid = sd.objid
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`, r.schema)
 	if err != nil {
@@ -379,7 +393,9 @@ ORDER BY a.attrelid, a.attnum`, r.schema)
 		var oid uint32
 		c := &CatColumn{}
 		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
-			&c.NotNull, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUsesSchema); err != nil {
+			&c.NotNull, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUsesSchema,
+			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
+			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
 			return err
 		}
 		if t := r.byOID[oid]; t != nil {
