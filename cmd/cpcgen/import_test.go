@@ -114,7 +114,7 @@ func readSpecs(t *testing.T, dir string) map[string]string {
 // pg_dump of both; importing the rebuilt database gives the same specs.
 func TestImportRoundTrip(t *testing.T) {
 	cases := map[string]string{}
-	for _, name := range []string{"shop.sql", "music.sql"} {
+	for _, name := range []string{"shop.sql", "music.sql", "library.sql"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
@@ -126,10 +126,19 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			orig := loadDDL(t, name, ddl)
 			dir := importProject(t, orig)
+			if name == "library.sql" {
+				addLibraryQueries(t, dir)
+			}
 			for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}} {
 				if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
 					t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
 				}
+			}
+			if name == "library.sql" {
+				// The generated code builds, and works on the original
+				// database: its trigger, view and full-text search.
+				buildImported(t, dir)
+				runImportedTest(t, dir, orig)
 			}
 			rebuilt := pgtest.URL(t)
 			if code, out, errOut := cpcgen(t, "-C", dir, "migrate", "apply", "--url", rebuilt); code != exitOK {
@@ -139,6 +148,9 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Errorf("pg_dump of the rebuilt database differs from the original:\n%s", lineDiff(a, b))
 			}
 			again := importProject(t, rebuilt)
+			if name == "library.sql" {
+				addLibraryQueries(t, again)
+			}
 			if a, b := readSpecs(t, dir), readSpecs(t, again); !equalMaps(a, b) {
 				t.Errorf("importing the rebuilt database gives other specs")
 			}
@@ -291,4 +303,148 @@ func TestImportBadInput(t *testing.T) {
 	if code, out, _ := cpcgen(t, "-C", dir, "import", "--url", url); code != exitOK || !strings.Contains(out, "up to date") {
 		t.Fatalf("import again: exit %d\n%s", code, out)
 	}
+}
+
+// buildImported builds and vets the generated package of an imported
+// project, against this repository's runtime through a go.work file,
+// offline.
+func buildImported(t *testing.T, dir string) {
+	t.Helper()
+	write(t, dir, "go.work", "go 1.26.0\n\nuse (\n\t.\n\t"+repoRoot(t)+"\n)\n")
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = goEnv()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s in the imported project: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
+
+// libraryQueries are raw queries a user adds to the imported library
+// spec: full-text search over the column the trigger keeps current, and
+// a read of a view the spec keeps as an SQL object.
+const libraryQueries = `
+queries:
+  book:
+    - name: SearchBooks
+      sql: |
+        SELECT book_id, title, ts_rank(body_search, q) AS rank
+        FROM book, websearch_to_tsquery('english', @q) q
+        WHERE body_search @@ q
+        ORDER BY rank DESC, book_id
+      params: {q: text}
+      columns: {book_id: bigint, title: text, rank: real}
+  member:
+    - name: OpenLoans
+      sql: SELECT loan_id, display_name, title, due FROM open_loan WHERE member_id = @member_id ORDER BY due, loan_id
+      params: {member_id: uuid}
+      columns: {loan_id: bigint, display_name: text, title: text, due: timestamptz}
+`
+
+func addLibraryQueries(t *testing.T, dir string) {
+	t.Helper()
+	path := filepath.Join(dir, "schema", "public.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "\nqueries:") {
+		t.Fatal("the imported spec already has queries:")
+	}
+	write(t, dir, "schema/public.yaml", string(b)+libraryQueries)
+}
+
+// importedTest is a test of the imported project's own, run against the
+// database the specs came from: rows made through the generated
+// repositories, a trigger kept as an SQL object filling the tsvector
+// column, a raw full-text query finding the row, a composite foreign key
+// and a view read through a raw query.
+const importedTest = `package importdb
+
+import (
+	"context"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+func TestImported(t *testing.T) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("IMPORTED_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	br, err := NewBranchRepo(pool).Create(ctx, NewBranch{BranchID: 1, Name: "Main"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk, err := NewBookRepo(pool).Create(ctx, NewBook{Isbn: "9780140449136", Title: "Crime and Punishment", Subtitle: ptr("A novel in six parts"), Authors: []string{"Dostoevsky"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bk.BodySearch == nil || len(bk.BodySearch.Lexemes) == 0 {
+		t.Fatalf("the trigger did not fill body_search: %+v", bk.BodySearch)
+	}
+	if _, err := NewBookRepo(pool).Create(ctx, NewBook{Isbn: "not an isbn", Title: "x", Authors: []string{}}); err == nil {
+		t.Fatal("the isbn domain's check did not refuse a bad isbn")
+	}
+	mac, _ := net.ParseMAC("08:00:2b:01:02:03")
+	if _, err := NewCopyRepo(pool).Create(ctx, NewCopy{BranchID: br.BranchID, CopyNo: 7, BookID: bk.BookID, ShelfMac: mac}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMemberRepo(pool).Create(ctx, NewMember{Email: "Reader@Example.org", DisplayName: "Reader"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewMemberRepo(pool).Create(ctx, NewMember{Email: "reader@example.org", DisplayName: "Twin"}); err == nil {
+		t.Fatal("citext unique email accepted a case variant")
+	}
+	if _, err := pool.Exec(ctx, "INSERT INTO loan (branch_id, copy_no, member_id, due) VALUES (1, 7, $1, now() + interval '1 day')", m.MemberID); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := NewBookRepo(pool).SearchBooks(ctx, "punishment")
+	if err != nil || len(hits) != 1 || hits[0].BookID != bk.BookID {
+		t.Fatalf("SearchBooks: %+v, %v", hits, err)
+	}
+	loans, err := NewMemberRepo(pool).OpenLoans(ctx, m.MemberID)
+	if err != nil || len(loans) != 1 || loans[0].Title != bk.Title || loans[0].Due.Before(time.Now()) {
+		t.Fatalf("OpenLoans: %+v, %v", loans, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+`
+
+// runImportedTest runs importedTest in the imported project against the
+// database at url.
+func runImportedTest(t *testing.T, dir, url string) {
+	t.Helper()
+	write(t, dir, "internal/importdb/imported_test.go", importedTest)
+	cmd := exec.Command("go", "test", "-count=1", "./internal/importdb/")
+	cmd.Dir = dir
+	cmd.Env = append(goEnv(), "IMPORTED_URL="+url)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the imported project's test: %v\n%s", err, out)
+	}
+	if err := os.Remove(filepath.Join(dir, "internal/importdb/imported_test.go")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goEnv is the environment of go commands in an imported project: the
+// workspace file decides the modules (so no -mod= flag), and nothing is
+// downloaded.
+func goEnv() []string {
+	var goflags []string
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if !strings.HasPrefix(f, "-mod=") {
+			goflags = append(goflags, f)
+		}
+	}
+	return append(os.Environ(), "GOFLAGS="+strings.Join(goflags, " "), "GOPROXY=off", "GOWORK=", "GOTOOLCHAIN=local")
 }
