@@ -181,6 +181,18 @@ func ShorterThan(s string, n int) bool {
 // CheckText checks a value for a text, varchar or char column: PostgreSQL
 // text holds valid UTF-8 without the NUL character.
 func CheckText(s string) string {
+	if len(s) <= shortText {
+		// One pass over a short value costs less than setting up the
+		// two below; it hands over at the first non-ASCII byte.
+		i := 0
+		for i < len(s) && s[i] != 0 && s[i] < utf8.RuneSelf {
+			i++
+		}
+		if i == len(s) {
+			return ""
+		}
+		s = s[i:]
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "must not contain the NUL character (U+0000)"
 	}
@@ -189,6 +201,10 @@ func CheckText(s string) string {
 	}
 	return ""
 }
+
+// shortText is the length up to which CheckText scans ASCII byte by
+// byte before its vectorized passes.
+const shortText = 64
 
 // CheckTexts checks the elements of a value for a text[] (or varchar[])
 // column as CheckText does, naming the first element that fails by its
