@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
@@ -104,7 +105,7 @@ A renamed_from: hint turns a drop and an add into a rename.`,
 			if devURL != "" {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 				defer cancel()
-				opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, sqlschema.AtlasSchema(pkg))
+				opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions)
 				if err != nil {
 					return err
 				}
@@ -163,8 +164,10 @@ func (c *cli) printFindings(root string, findings []migration.Finding) {
 // the directory to it and inspects the result. It also returns the
 // desired schema as that server normalizes it (types, defaults and
 // expressions spelled the way PostgreSQL prints them), so the two compare
-// like for like. The temporary database is dropped before returning.
-func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema) (*schema.Schema, *schema.Schema, error) {
+// like for like. The spec's extensions are created first, for the types
+// they bring (citext). The temporary database is dropped before
+// returning.
+func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
 	admin, err := pgx.Connect(ctx, devURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: connect: %w", err)
@@ -196,6 +199,11 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 	drv, err := postgres.Open(sdb)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
+	}
+	for _, e := range exts {
+		if _, err := sdb.ExecContext(ctx, e.Create()); err != nil {
+			return nil, nil, fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
+		}
 	}
 	normalized, err := drv.(*postgres.Driver).NormalizeSchema(ctx, desired)
 	if err != nil {

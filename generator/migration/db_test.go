@@ -26,6 +26,8 @@ type testDB struct {
 	pool *pgxpool.Pool
 	sql  *sql.DB
 	drv  migrate.Driver
+	// preexisting are the objects assertObjects ignores.
+	preexisting map[string]bool
 }
 
 func openDB(t *testing.T) *testDB {
@@ -71,6 +73,11 @@ func (db *testDB) inspect(t *testing.T) *schema.Schema {
 func normalize(t *testing.T, pkg *ir.Package) *schema.Schema {
 	t.Helper()
 	dev := openDB(t)
+	for _, e := range pkg.Extensions {
+		if _, err := dev.pool.Exec(context.Background(), e.Create()); err != nil {
+			t.Fatalf("normalize: %v", err)
+		}
+	}
 	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), sqlschema.AtlasSchema(pkg))
 	if err != nil {
 		t.Fatalf("normalize: %v", err)

@@ -29,6 +29,9 @@ type Change struct {
 	// Source is the schema change the statement comes from (nil for
 	// renames cpcgen plans itself).
 	Source schema.Change
+	// finding is a risk of the statement that no schema change shows
+	// (an SQL object's), or nil.
+	finding *Finding
 }
 
 // Planned is the result of comparing the current schema with the

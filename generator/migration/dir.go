@@ -54,6 +54,11 @@ type Dir struct {
 	// EnumComments are the comments of the enum types after the last
 	// migration, kept in the snapshot like Policies.
 	EnumComments []*EnumComment
+	// Extensions and Objects are the extensions and the SQL objects after
+	// the last migration, objects in the order they were created, kept
+	// in the snapshot like Policies.
+	Extensions []*ir.Extension
+	Objects    []*ir.Object
 	// Sum is the content of atlas.sum, nil when there is none.
 	Sum []byte
 	// data holds the bytes of Files and of the snapshot, by name.
@@ -107,6 +112,9 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 			}
 			if err == nil {
 				d.EnumComments, err = ParseEnumComments(data)
+			}
+			if err == nil {
+				d.Extensions, d.Objects, err = ParseObjects(data)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s/%s: %w; restore it from version control, or rebuild it with cpcgen migrate diff --dev-url", rel, name, err)

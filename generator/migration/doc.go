@@ -17,6 +17,16 @@
 // tables and columns become renames, and so do the indexes and
 // constraints whose derived names change with them.
 //
+// Extensions and SQL objects (functions, triggers, views …), which Atlas
+// does not model, are kept in the snapshot as JSON lines and planned
+// around Atlas's changes: extensions created first and dropped last;
+// objects that go or are replaced by drop and create dropped before the
+// table changes, dependents first, and created after them in dependency
+// order; a function whose signature stays replaced in place (CREATE OR
+// REPLACE); a view dropped and created again around changes to the
+// columns it reads. InspectObjects reads the same objects back from a
+// database's catalogs, for tests and for check --url.
+//
 // Every plan is checked before anything is written: cpcgen's rules mark
 // destructive changes (drop table, column or enum, narrowing a type) and
 // data-dependent ones (NOT NULL without a default, unique indexes, checks

@@ -180,6 +180,9 @@ func TestGoldenDiffs(t *testing.T) {
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
+	// The cases of SQL objects and extensions live beside this package.
+	objectCases, _ := filepath.Glob(filepath.Join("testdata", "migrations", "*", "after.yaml"))
+	dirs = append(dirs, objectCases...)
 	for _, after := range dirs {
 		dir := filepath.Dir(after)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -243,6 +246,7 @@ func TestGoldenDiffs(t *testing.T) {
 					t.Fatalf("citus stub: %v", err)
 				}
 			}
+			db.notePreexisting(t)
 			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: c.format})
 			if err != nil {
 				t.Fatal(err)
@@ -252,6 +256,7 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatalf("up: %v", err)
 			}
 			assertSchema(t, db, p.build(), nil)
+			assertObjects(t, db, p.build())
 			if !migrate.LookupFormat(c.format).HasDown() {
 				return
 			}
@@ -259,6 +264,7 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatalf("down: %v", err)
 			}
 			assertSchema(t, db, beforePkg, res.Irreversible)
+			assertObjects(t, db, beforePkg)
 		})
 	}
 }

@@ -104,6 +104,7 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	}
 	own := classify(pkg, planned.Schema)
 	own = append(own, lintQueries(pkg, planned.Schema)...)
+	own = append(own, objectFindings(planned)...)
 	atlas, err := atlasLint(pkg, upName, up, planned, from, target)
 	if err != nil {
 		return nil, err
@@ -118,6 +119,9 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 		return res, nil
 	}
 	snap, err := Snapshot(desired, pkg.Policies, pkg.Distributions, enumComments(pkg))
+	if err == nil {
+		snap, err = withObjects(snap, pkg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -188,8 +192,8 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 
 // planDir plans the migration from current, the schema of dir's
 // migrations, to target, with what the snapshot keeps beside the schema:
-// the row-level security policies, the Citus distribution and the enum
-// comments.
+// the row-level security policies, the Citus distribution, the enum
+// comments, the extensions and the SQL objects.
 func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema) (*Planned, error) {
 	planned, err := Plan(pkg, current, target)
 	if err != nil {
@@ -198,6 +202,7 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema) (*Planne
 	planPolicies(planned, pkg, dir.Policies)
 	planDistributions(planned, pkg, dir.Distributions)
 	planEnumComments(planned, pkg, dir.EnumComments)
+	planObjects(planned, pkg, dir.Extensions, dir.Objects)
 	return planned, nil
 }
 
