@@ -264,10 +264,11 @@ func (t *Table) Column(name string) *Column {
 	return nil
 }
 
-// Methods returns the names of the repository's methods, in the order
-// the Go emitter declares them: the CRUD methods, the behaviours'
-// methods, WithDeleted, the bulk methods and upserts, the relations'
-// methods, then the queries (with their streaming methods).
+// Methods returns the names of the repository's methods, as the docs
+// page lists them: the CRUD methods, the behaviours' methods,
+// WithDeleted, the bulk methods and upserts, the relations' methods,
+// then the queries (with their streaming methods). A test checks them
+// against the methods the Go emitter declares.
 func (t *Table) Methods() []string {
 	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
 	for _, bh := range t.Behaviours {

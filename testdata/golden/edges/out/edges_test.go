@@ -165,6 +165,12 @@ func TestCharPadding(t *testing.T) {
 	if w.Code != "AB" {
 		t.Fatalf("Update returned %q", w.Code)
 	}
+	if got, created, err := s.Warehouses.CreateIfAbsentByCode(ctx, NewWarehouse{Code: "AB  ", Name: "c"}); err != nil || created || got.Code != "AB" || got.Name != "b" {
+		t.Fatalf("CreateIfAbsentByCode: %+v, %v, %v", got, created, err)
+	}
+	if got := must[Warehouse](t)(s.Warehouses.UpsertByCode(ctx, NewWarehouse{Code: "AB", Name: "d"})); got.Code != "AB" || got.Name != "d" {
+		t.Fatalf("UpsertByCode: %+v", got)
+	}
 
 	p := must[Product](t)(s.Products.Create(ctx, newProduct("C-1")))
 	st := must[Stock](t)(s.Stock.Create(ctx, NewStock{WarehouseCode: "AB", ProductID: p.ID, Qty: 1}))
