@@ -69,7 +69,7 @@ func TestDeleteReferencedParent(t *testing.T) {
 
 	_, err := s.Warehouses.Delete(ctx, "DEL")
 	de := dbErr(t, err)
-	if !errors.Is(err, ErrWarehouseReferencedByStock) || errors.Is(err, ErrStockWarehouseCodeNotFound) ||
+	if !errors.Is(err, ErrWarehouseReferencedByStock) || !errors.Is(err, runtime.ErrReferenced) || errors.Is(err, ErrStockWarehouseCodeNotFound) ||
 		de.Kind != runtime.KindForeignKey || de.FK != runtime.FKReferenced ||
 		de.Table != "stock" || de.OpTable != "warehouses" || de.Op != "warehouses.Delete" {
 		t.Fatalf("delete of a referenced warehouse: %+v", de)
@@ -339,6 +339,9 @@ func TestConnBusyIsMisuse(t *testing.T) {
 	if de.Kind != runtime.KindMisuse || !errors.Is(err, runtime.ErrMisuse) || runtime.IsRetryable(err) || runs != 1 || de.Op != "products.Count" {
 		t.Fatalf("conn busy: kind %v, op %q, runs %d: %v", de.Kind, de.Op, runs, err)
 	}
+	if msg := err.Error(); !strings.Contains(msg, "Stream") || !strings.Contains(msg, "close them first") {
+		t.Fatalf("the message does not say what was done wrong: %v", err)
+	}
 }
 
 // Item 7: the operation of an error is the generated method, also when
@@ -408,6 +411,12 @@ func TestPageSizeOverflow(t *testing.T) {
 	wantInvalid(t, err, "products.List", "limit", "at most")
 	_, err = s.Products.Named(ctx, NamedParams{}, runtime.PageArgs{Limit: math.MaxInt})
 	wantInvalid(t, err, "products.Named", "limit", "at most")
+	for _, limit := range []int{-1, math.MinInt} {
+		_, err = s.Products.List(ctx, runtime.PageArgs{Limit: limit})
+		wantInvalid(t, err, "products.List", "limit", "")
+		_, err = s.Products.Named(ctx, NamedParams{}, runtime.PageArgs{Limit: limit})
+		wantInvalid(t, err, "products.Named", "limit", "")
+	}
 	page := must[runtime.Page[Product]](t)(s.Products.Named(ctx, NamedParams{}, runtime.PageArgs{Limit: must[int](t)(runtime.MaxPageSizeOf(s.DB()))}))
 	if len(page.Items) != 1 {
 		t.Fatalf("%d items", len(page.Items))
