@@ -219,6 +219,9 @@ func measureProject(cpcgen, dir string, runs int) []measure {
 		return timedCache(dir, emptyCache(dir), cpcgen, "generate")
 	})
 	cold.files, cold.lines = countFiles(out)
+	// The shared cache is filled once before the warm runs are timed:
+	// with one run (5,000 tables), the first would otherwise fill it.
+	timedCache(dir, cacheDir(dir), cpcgen, "generate")
 	warm := medianOf(runs, func() measure {
 		check(os.RemoveAll(out))
 		return timedCache(dir, cacheDir(dir), cpcgen, "generate")
@@ -241,6 +244,8 @@ func measureProject(cpcgen, dir string, runs int) []measure {
 	})
 	diff.files, diff.lines = countFiles(migrations)
 	chkCold := medianOf(runs, func() measure { return timedCache(dir, emptyCache(dir), cpcgen, "check") })
+	// The same for check's migrations report, after migrate diff.
+	timedCache(dir, cacheDir(dir), cpcgen, "check")
 	chk := medianOf(runs, func() measure { return timedCache(dir, cacheDir(dir), cpcgen, "check") })
 	chkCold.files, chkCold.lines = cold.files, cold.lines
 	chk.files, chk.lines = cold.files, cold.lines
