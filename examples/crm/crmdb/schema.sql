@@ -71,6 +71,30 @@ COMMENT ON COLUMN "cpcgen_audit_log"."at" IS 'The time of the change''s transact
 -- Set comment to column: "txid" on table: "cpcgen_audit_log"
 COMMENT ON COLUMN "cpcgen_audit_log"."txid" IS 'The change''s transaction.';
 
+-- Create "cpcgen_tenant_keys" table
+CREATE TABLE "cpcgen_tenant_keys" (
+  "id" text NOT NULL,
+  "inner_key" bytea NOT NULL,
+  "outer_key" bytea NOT NULL,
+  "added_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("id")
+);
+
+-- Set comment to table: "cpcgen_tenant_keys"
+COMMENT ON TABLE "cpcgen_tenant_keys" IS 'The tenant keys tenant tokens may be signed with (cpcgen tenant-key add); only the owner may read it.';
+
+-- Set comment to column: "id" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS 'The key''s id (runtime.TenantKey.ID), which tokens carry.';
+
+-- Set comment to column: "inner_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS 'The key XOR HMAC''s inner pad (runtime.TenantKey.Pads).';
+
+-- Set comment to column: "outer_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS 'The key XOR HMAC''s outer pad.';
+
+-- Set comment to column: "added_at" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS 'When the key was added.';
+
 -- Create "customers" table
 CREATE TABLE "customers" (
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -207,37 +231,72 @@ COMMENT ON TYPE "deal_stage" IS 'Where a deal stands in the pipeline; won and lo
 -- Set comment to enum type: "activity_kind"
 COMMENT ON TYPE "activity_kind" IS 'How the organization was in touch with a customer.';
 
--- Confine the rows of "organizations" to the transaction's tenant (row-level security)
+-- Create function "cpcgen_tenant"
+CREATE FUNCTION cpcgen_tenant() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+AS $cpcgen$
+DECLARE
+  token text := current_setting('cpcgen.tenant', true);
+BEGIN
+  -- v1.<key id>.<backend pid>.<expiry>.<hmac-sha256>.<tenant>: see runtime.TenantKey
+  IF token IS NULL OR length(token) <= 109 OR substr(token, 1, 3) <> 'v1.' THEN
+    RETURN NULL;
+  END IF;
+  RETURN (SELECT substr(token, 110) FROM cpcgen_tenant_keys k
+    WHERE k.id = substr(token, 4, 16)
+      AND substr(token, 21, 10) IN (lpad(pg_backend_pid()::text, 10, '0'), '0000000000')
+      AND substr(token, 32, 12) COLLATE "C" > lpad(floor(extract(epoch FROM statement_timestamp()))::bigint::text, 12, '0')
+      AND encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(substr(token, 1, 44) || substr(token, 110), 'UTF8'))), 'hex') = substr(token, 45, 64));
+END
+$cpcgen$;
+DO $cpcgen$
+BEGIN
+  EXECUTE format('ALTER FUNCTION cpcgen_tenant() SET search_path = %I, pg_temp', current_schema());
+END
+$cpcgen$;
+REVOKE ALL ON cpcgen_tenant_keys FROM PUBLIC;
+DO $cpcgen$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+      WHERE c.oid = 'cpcgen_tenant_keys'::regclass AND a.grantee NOT IN (0, c.relowner) LOOP
+    EXECUTE format('REVOKE ALL ON cpcgen_tenant_keys FROM %s', g.grantee::regrole);
+  END LOOP;
+END
+$cpcgen$;
+
+-- Confine the rows of "organizations" to the statement's verified tenant (row-level security)
 ALTER TABLE "organizations" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "organizations" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "organizations" USING ("id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "organizations" USING ("id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "customers" to the transaction's tenant (row-level security)
+-- Confine the rows of "customers" to the statement's verified tenant (row-level security)
 ALTER TABLE "customers" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "customers" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "customers" USING ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "customers" USING ("organization_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("organization_id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "contacts" to the transaction's tenant (row-level security)
+-- Confine the rows of "contacts" to the statement's verified tenant (row-level security)
 ALTER TABLE "contacts" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "contacts" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "contacts" USING ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "contacts" USING ("organization_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("organization_id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "deals" to the transaction's tenant (row-level security)
+-- Confine the rows of "deals" to the statement's verified tenant (row-level security)
 ALTER TABLE "deals" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "deals" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "deals" USING ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "deals" USING ("organization_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("organization_id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "activities" to the transaction's tenant (row-level security)
+-- Confine the rows of "activities" to the statement's verified tenant (row-level security)
 ALTER TABLE "activities" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "activities" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "activities" USING ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "activities" USING ("organization_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("organization_id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "tags" to the transaction's tenant (row-level security)
+-- Confine the rows of "tags" to the statement's verified tenant (row-level security)
 ALTER TABLE "tags" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "tags" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "tags" USING ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "tags" USING ("organization_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("organization_id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "customer_tags" to the transaction's tenant (row-level security)
+-- Confine the rows of "customer_tags" to the statement's verified tenant (row-level security)
 ALTER TABLE "customer_tags" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "customer_tags" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "customer_tags" USING ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("organization_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "customer_tags" USING ("organization_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("organization_id" = (SELECT cpcgen_tenant()::uuid));

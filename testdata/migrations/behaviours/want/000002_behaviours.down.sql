@@ -1,12 +1,26 @@
 -- Migration 000002 behaviours, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
 
--- reverse: create policy "cpcgen_tenant" on table "projects": rows of the transaction's tenant only
+-- reverse: create policy "cpcgen_tenant" on table "projects": rows of the verified tenant only
 DROP POLICY "cpcgen_tenant" ON "projects";
 -- reverse: apply row-level security to the owner of table "projects" too
 ALTER TABLE "projects" NO FORCE ROW LEVEL SECURITY;
 -- reverse: enable row-level security on table "projects"
 ALTER TABLE "projects" DISABLE ROW LEVEL SECURITY;
+-- reverse: create function "cpcgen_tenant"
+DROP FUNCTION cpcgen_tenant();
+-- reverse: set comment to column: "added_at" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS '';
+-- reverse: set comment to column: "outer_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS '';
+-- reverse: set comment to column: "inner_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS '';
+-- reverse: set comment to column: "id" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS '';
+-- reverse: set comment to table: "cpcgen_tenant_keys"
+COMMENT ON TABLE "cpcgen_tenant_keys" IS '';
+-- reverse: create "cpcgen_tenant_keys" table
+DROP TABLE "cpcgen_tenant_keys";
 -- reverse: set comment to column: "txid" on table: "cpcgen_audit_log"
 COMMENT ON COLUMN "cpcgen_audit_log"."txid" IS '';
 -- reverse: set comment to column: "at" on table: "cpcgen_audit_log"
