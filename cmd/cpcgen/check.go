@@ -21,8 +21,9 @@ import (
 // command that fixes it.
 type problem struct {
 	// Kind is the short name: "stale file", "missing file", "extra file",
-	// "uncovered spec change", "checksum mismatch", "unapplied migration",
-	// "unknown migration", "changed migration", "schema drift".
+	// "uncovered spec change", "checksum mismatch", "duplicate migration
+	// version", "unapplied migration", "unknown migration", "changed
+	// migration", "schema drift".
 	Kind string
 	// File and Line say where, for editors and annotations; File is
 	// relative to the working directory, Line 0 when unknown. Col is the
@@ -128,6 +129,13 @@ or extra file, and exits with status 1 when there is any problem:
                                          covers it: run cpcgen migrate diff
   checksum mismatch                      atlas.sum does not match the
                                          migrations directory
+  duplicate migration version            two migrations share a version (two
+                                         branches each ran migrate diff):
+                                         run cpcgen migrate rebase NAME
+
+Contracts that expand/contract migrations left pending (the old column of a
+rename, a dropped column the previous release reads) are not problems: check
+lists them, for a later cpcgen migrate diff NAME --contract.
 
 With --url it also compares a live database with the migrations directory:
 
@@ -207,10 +215,11 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 	// The migrations are read and planned while the code is rendered:
 	// both only read pkg, and at scale each takes seconds.
 	var mig struct {
-		dir *migration.Dir
-		err error
-		ps  []problem
-		ok  bool
+		dir   *migration.Dir
+		err   error
+		ps    []problem
+		ok    bool
+		notes []string
 	}
 	migrated := make(chan struct{})
 	go func() {
@@ -220,7 +229,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 			return
 		}
 		if mig.dir, mig.err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format); mig.err == nil {
-			mig.ps, mig.ok = c.checkMigrations(proj, pkg, mig.dir, root)
+			mig.ps, mig.ok, mig.notes = c.checkMigrations(proj, pkg, mig.dir, root)
 		}
 	}()
 	tree, err := generator.Emit(pkg)
@@ -254,6 +263,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 		if mig.ok {
 			oks = append(oks, "migrations cover the spec")
 		}
+		oks = append(oks, mig.notes...)
 	}
 	if dbURL != "" {
 		if dir == nil {
@@ -333,16 +343,21 @@ func plural(n int, noun string) string {
 }
 
 // checkMigrations reports spec changes no migration covers, each at its
-// spec position, and a checksum file that does not match. ok is set when
-// there is nothing to report.
-func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migration.Dir, root string) (ps []problem, ok bool) {
+// spec position, a checksum file that does not match and migrations that
+// share a version. ok is set when there is nothing to report; notes name
+// the pending contracts.
+func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migration.Dir, root string) (ps []problem, ok bool, notes []string) {
+	for _, set := range dir.Duplicates() {
+		ps = append(ps, problem{Kind: "duplicate migration version", File: display(root, dir.Rel+"/"+set[0].Files[0]), Line: 1,
+			Msg: migration.DuplicateMessage(set)})
+	}
 	sumFile := display(root, dir.Rel+"/"+migration.SumFile)
 	if err := dir.CheckSum(); err != nil {
-		return []problem{{Kind: "checksum mismatch", File: sumFile, Msg: err.Error()}}, false
+		return append(ps, problem{Kind: "checksum mismatch", File: sumFile, Msg: err.Error()}), false, nil
 	}
 	changes, err := migration.Uncovered(pkg, dir)
 	if err != nil {
-		return []problem{{Kind: "migrations", File: display(root, dir.Rel), Msg: err.Error()}}, false
+		return append(ps, problem{Kind: "migrations", File: display(root, dir.Rel), Msg: err.Error()}), false, nil
 	}
 	for _, ch := range changes {
 		pos := changePos(pkg, ch)
@@ -355,7 +370,10 @@ func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migratio
 		}
 		ps = append(ps, p)
 	}
-	return ps, len(ps) == 0
+	for _, p := range dir.Pending {
+		notes = append(notes, fmt.Sprintf("pending contract: %s; run cpcgen migrate diff NAME --contract once the release of migration %s runs everywhere", p, p.Since))
+	}
+	return ps, len(ps) == 0, notes
 }
 
 var quotedRE = regexp.MustCompile(`"((?:[^"]|"")*)"`)

@@ -43,11 +43,10 @@ func ParseObjects(data []byte) ([]*ir.Extension, []*ir.Object, error) {
 	return exts, objs, nil
 }
 
-// withObjects adds the package's extension and object lines to a
-// snapshot file's content, after its first line.
-func withObjects(snap []byte, pkg *ir.Package) ([]byte, error) {
+// objectLines renders the extension and object lines of a snapshot.
+func objectLines(exts []*ir.Extension, objs []*ir.Object) ([]byte, error) {
 	var b bytes.Buffer
-	for _, e := range pkg.Extensions {
+	for _, e := range exts {
 		line, err := json.Marshal(e)
 		if err != nil {
 			return nil, fmt.Errorf("render snapshot: %w", err)
@@ -56,7 +55,7 @@ func withObjects(snap []byte, pkg *ir.Package) ([]byte, error) {
 		b.Write(line)
 		b.WriteString("\n")
 	}
-	for _, o := range pkg.Objects {
+	for _, o := range objs {
 		line, err := json.Marshal(o)
 		if err != nil {
 			return nil, fmt.Errorf("render snapshot: %w", err)
@@ -65,13 +64,7 @@ func withObjects(snap []byte, pkg *ir.Package) ([]byte, error) {
 		b.Write(line)
 		b.WriteString("\n")
 	}
-	if b.Len() == 0 {
-		return snap, nil
-	}
-	i := bytes.IndexByte(snap, '\n') + 1
-	out := append([]byte(nil), snap[:i]...)
-	out = append(out, b.Bytes()...)
-	return append(out, snap[i:]...), nil
+	return b.Bytes(), nil
 }
 
 // objectPlan is what planObjects decides for the objects.

@@ -17,10 +17,11 @@ import (
 // assertObjects checks that the database holds exactly the extensions
 // and SQL objects of pkg (objects of kind other, which the catalogs
 // cannot name, left out), besides those that were there before the
-// migrations (db.preexisting).
-func assertObjects(t *testing.T, db *testDB, pkg *ir.Package) {
+// migrations (db.preexisting), and the extra ones named.
+func assertObjects(t *testing.T, db *testDB, pkg *ir.Package, extra ...string) {
 	t.Helper()
-	var got, want []string
+	var got []string
+	want := append([]string(nil), extra...)
 	for _, key := range objectKeys(t, db) {
 		if !db.preexisting[key] {
 			got = append(got, key)
@@ -38,6 +39,19 @@ func assertObjects(t *testing.T, db *testDB, pkg *ir.Package) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("the database holds the objects\n  %s\nthe spec declares\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
+}
+
+// syncObjects are the keys of the trigger and function that keep the two
+// columns of each pending rename in sync.
+func syncObjects(ps []*migration.Pending) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Kind == migration.PendingRename {
+			name := p.Table + "_" + p.To + "_sync"
+			out = append(out, "function "+name, "trigger "+name+" on "+p.Table)
+		}
+	}
+	return out
 }
 
 // TestObjectsRoundTrip applies the migrations of the objects_create and

@@ -33,8 +33,9 @@ const appPassword = "cpcgen-test-app"
 // that role, in that database, what docs/operations.md grants the
 // application's role: USAGE on the public schema, SELECT, INSERT,
 // UPDATE and DELETE on its tables and USAGE on its sequences, except
-// the migration runner's tables and cpcgen_tenant_keys (nothing) and the
-// audit log (SELECT and INSERT only). The role is created once per
+// cpcgen's own tables (nothing: the migration runner's, the tenant keys,
+// the audit log's head and key) and the audit log (SELECT only: its
+// trigger, running as the owner, writes it). The role is created once per
 // server. Tables created after the call are not granted: call it once
 // the schema is there.
 func AppURL(t testing.TB, dbURL string) string {
@@ -72,8 +73,8 @@ func GrantApp(ctx context.Context, dbURL string) (string, error) {
 		"GRANT USAGE ON SCHEMA public TO " + role,
 		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role,
-		// cpcgen's own tables: the revisions and the tenant keys are the
-		// owner's alone; the audit log is written and read, never changed.
+		// cpcgen's own tables are the owner's alone, but for the audit
+		// log, which the app role reads (its trigger writes it).
 		`DO $$
 DECLARE t record;
 BEGIN
@@ -82,7 +83,8 @@ BEGIN
     EXECUTE format('REVOKE ALL ON public.%I FROM ` + AppRole + `', t.relname);
   END LOOP;
   IF to_regclass('public.cpcgen_audit_log') IS NOT NULL THEN
-    REVOKE UPDATE, DELETE, TRUNCATE ON public.cpcgen_audit_log FROM ` + AppRole + `;
+    REVOKE ALL ON public.cpcgen_audit_log FROM ` + AppRole + `;
+    GRANT SELECT ON public.cpcgen_audit_log TO ` + AppRole + `;
   END IF;
 END $$`,
 	}
