@@ -363,3 +363,54 @@ func TestTenantBindsBackend(t *testing.T) {
 		t.Fatalf("token bound to %q, backend %d (want %s)", tok[20:30], pid, want)
 	}
 }
+
+// TestCheckAppRole checks that CheckAppRole refuses a superuser, a role
+// that owns a table with row-level security, and a table that does not
+// force it, and accepts the application's role once none of these holds.
+func TestCheckAppRole(t *testing.T) {
+	ctx := testContext(t)
+	url := pgtest.URL(t)
+	owner, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := owner.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("CREATE TABLE secured (t text); ALTER TABLE secured ENABLE ROW LEVEL SECURITY")
+	exec("CREATE TABLE forced (t text); ALTER TABLE forced ENABLE ROW LEVEL SECURITY; ALTER TABLE forced FORCE ROW LEVEL SECURITY")
+	app, err := pgx.Connect(ctx, pgtest.AppURL(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close(ctx)
+	check := func(db runtime.DBTX, want ...string) {
+		t.Helper()
+		err := runtime.CheckAppRole(ctx, db)
+		if len(want) == 0 {
+			if err != nil {
+				t.Fatalf("CheckAppRole: %v, want nil", err)
+			}
+			return
+		}
+		var de *runtime.DbError
+		if !errors.Is(err, runtime.ErrRowLevelSecurityBypassed) || !errors.As(err, &de) || de.Kind != runtime.KindMisuse {
+			t.Fatalf("CheckAppRole: %v, want ErrRowLevelSecurityBypassed", err)
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("CheckAppRole: %v, want %q in it", err, w)
+			}
+		}
+	}
+	check(owner, "superuser")
+	check(app, "not forced on secured")
+	exec("ALTER TABLE secured FORCE ROW LEVEL SECURITY")
+	check(app)
+	exec("ALTER TABLE forced OWNER TO " + pgtest.AppRole)
+	check(app, "it owns forced")
+}
