@@ -452,7 +452,7 @@ func btoi(b bool) int {
 // appRole creates a login role that is neither superuser nor owner of the
 // tables nor exempt from row-level security, with the grants an
 // application needs, and returns a pool connected as it.
-func appRole(t *testing.T, admin *pgxpool.Pool) *pgxpool.Pool {
+func appRole(t testing.TB, admin *pgxpool.Pool) *pgxpool.Pool {
 	t.Helper()
 	ctx := context.Background()
 	var buf [4]byte
