@@ -229,6 +229,10 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	for _, e := range pkg.Extensions {
 		fmt.Fprintf(&b, "\n%s;\n", e.Create())
 	}
+	early, late := ir.SplitEarly(pkg.Objects)
+	for _, o := range early {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
+	}
 	for _, c := range changes {
 		b.WriteString("\n")
 		if c.Comment != "" {
@@ -253,7 +257,7 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	}
 	// The objects come before the policies, which call cpcgen's own
 	// function.
-	for _, o := range pkg.Objects {
+	for _, o := range late {
 		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
 	}
 	b.Write(PoliciesSQL(pkg))
