@@ -47,7 +47,12 @@ CPCGEN_TENANT_KEY, then remove the old key by its id.`,
 	add := &cobra.Command{
 		Use:   "add --url URL",
 		Short: "Add the key of CPCGEN_TENANT_KEY to the database's tenant keys",
-		Args:  cobra.NoArgs,
+		Long: `add adds the key of CPCGEN_TENANT_KEY (base64, 32 to 64 bytes) to the
+tenant keys of the database of --url, as the schema's owner, after the
+migrations that create cpcgen_tenant_keys. Adding a key already there
+changes nothing. It prints the key's id, never the key.`,
+		Example: `  CPCGEN_TENANT_KEY=$(openssl rand -base64 32) cpcgen tenant-key add --url "$OWNER_URL"`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw := os.Getenv(cpcruntime.EnvTenantKey)
 			if strings.TrimSpace(raw) == "" {
@@ -74,7 +79,10 @@ CPCGEN_TENANT_KEY, then remove the old key by its id.`,
 	list := &cobra.Command{
 		Use:   "list --url URL",
 		Short: "List the ids of the database's tenant keys",
-		Args:  cobra.NoArgs,
+		Long: `list prints the id of each tenant key of the database of --url and when
+it was added, oldest first, as the schema's owner.`,
+		Example: `  cpcgen tenant-key list --url "$OWNER_URL"`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmdContext(cmd)
 			conn, where, err := connect(ctx, "list")
@@ -99,7 +107,12 @@ CPCGEN_TENANT_KEY, then remove the old key by its id.`,
 	remove := &cobra.Command{
 		Use:   "remove --url URL ID",
 		Short: "Remove a tenant key by its id",
-		Args:  cobra.ExactArgs(1),
+		Long: `remove removes the tenant key with the id ID (as list prints it) from the
+database of --url, as the schema's owner: tokens signed with it are
+refused from the next statement on. Remove a key only once the
+application signs with another one the database holds.`,
+		Example: `  cpcgen tenant-key remove --url "$OWNER_URL" 3f2a9c0d1b4e5f60`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmdContext(cmd)
 			conn, where, err := connect(ctx, "remove")
