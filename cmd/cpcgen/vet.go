@@ -206,7 +206,8 @@ func (e *objectErrors) Error() string {
 // createSchema creates the spec's schema (schema.sql) in the database
 // conn is connected to: the extensions, enums and tables at once, then
 // the SQL objects one at a time, so that what the server refuses is
-// reported at its object (an *objectErrors).
+// reported at its object (an *objectErrors), then the row-level security
+// policies.
 func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 	early, late := ir.SplitEarly(pkg.Objects)
 	// The extensions first, then the objects tables use (sequences,
@@ -229,7 +230,7 @@ func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 		findings = append(findings, f...)
 	}
 	tables := *pkg
-	tables.Objects = nil
+	tables.Objects, tables.Policies = nil, nil
 	tables.Extensions = exts.Extensions
 	ddl, err := sqlschema.SchemaSQL(&tables)
 	if err != nil {
@@ -247,6 +248,12 @@ func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 	findings = append(findings, f...)
 	if len(findings) > 0 {
 		return &objectErrors{findings: findings}
+	}
+	// The policies call cpcgen's own function, so they come last.
+	if policies := sqlschema.PoliciesSQL(pkg); len(policies) > 0 {
+		if _, err := conn.Exec(ctx, string(policies)); err != nil {
+			return fmt.Errorf("create the row-level security policies in the temporary database: %w", err)
+		}
 	}
 	return nil
 }

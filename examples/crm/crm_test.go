@@ -401,13 +401,29 @@ func checkRowLevelSecurity(t *testing.T, ctx context.Context, conn *pgx.Conn, a,
 		return got
 	}
 	want := map[string]int{"organizations": 1, "customers": 2, "contacts": 2, "deals": 2, "activities": 2, "tags": 1, "customer_tags": 1}
+	// The tenant as the runtime sends it: a token signed with the test
+	// binary's tenant key, which the database holds.
+	key := pgtest.TenantKey(t)
+	token := func(o org) string { return key.Token(o.org.ID.String(), 0, time.Now().Add(time.Minute)) }
 	for _, o := range []org{a, b} {
-		if got := count(o.org.ID.String()); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := count(token(o)); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s's session counts %v, want %v", o.org.Name, got, want)
 		}
 	}
-	if got := count(""); fmt.Sprint(got) != fmt.Sprint(map[string]int{"activities": 0, "contacts": 0, "customer_tags": 0, "customers": 0, "deals": 0, "organizations": 0, "tags": 0}) {
+	none := fmt.Sprint(map[string]int{"activities": 0, "contacts": 0, "customer_tags": 0, "customers": 0, "deals": 0, "organizations": 0, "tags": 0})
+	if got := count(""); fmt.Sprint(got) != none {
 		t.Errorf("a session without a tenant counts %v, want nothing", got)
+	}
+	// SQL that sets the tenant itself cannot name one: a plain id, or a
+	// token of another key, gives no tenant.
+	other, err := runtime.NewTenantKey([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, forged := range map[string]string{"plain id": b.org.ID.String(), "another key": other.Token(b.org.ID.String(), 0, time.Now().Add(time.Minute))} {
+		if got := count(forged); fmt.Sprint(got) != none {
+			t.Errorf("a session that set the tenant to %s counts %v, want nothing", name, got)
+		}
 	}
 	// Writing another tenant's row is refused by the policy's check.
 	tx, err := conn.Begin(ctx)
@@ -415,7 +431,7 @@ func checkRowLevelSecurity(t *testing.T, ctx context.Context, conn *pgx.Conn, a,
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, a.org.ID.String()); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, token(a)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = tx.Exec(ctx, "INSERT INTO tags (organization_id, name) VALUES ($1, 'planted')", b.org.ID)

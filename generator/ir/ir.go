@@ -45,6 +45,10 @@ type Package struct {
 	// security policies of those tables, in table order.
 	Tenant   *GoType
 	Policies []*Policy
+	// TenantKeys is set when a table has tenant:: the schema then holds
+	// the tenant key table (runtime.TenantKeyTable), and Objects the
+	// function that verifies tenant tokens (TenantKeyObject).
+	TenantKeys bool
 	// Engine is the database the package is for (spec.Config.Engine);
 	// with Citus, Distributions are the tables' distribution, in the
 	// order schema.sql and the migrations apply it.
@@ -390,9 +394,10 @@ func (s Statement) Has(a TailArg) bool {
 }
 
 // Policy is the row-level security policy of a tenant table: rows are
-// visible and writable only when their tenant column equals the
-// transaction's tenant setting (runtime.TenantSetting). It is plain data,
-// so that the migrations snapshot can keep it.
+// visible and writable only when their tenant column equals the tenant
+// of the statement's verified tenant token (runtime.TenantSetting,
+// cpcgen_tenant()). It is plain data, so that the migrations snapshot can
+// keep it.
 type Policy struct {
 	// Table and Column are the SQL names of the tenant table and column;
 	// Type is the column's type as the setting is cast to it (uuid,
@@ -400,6 +405,11 @@ type Policy struct {
 	Table  string `json:"table"`
 	Column string `json:"column"`
 	Type   string `json:"type"`
+	// Token is set for policies that take the tenant from the verified
+	// tenant token (cpcgen_tenant(), see Expr); every policy cpcgen makes
+	// is. A snapshot written before tokens has policies without it, which
+	// a migration then replaces.
+	Token bool `json:"token,omitempty"`
 }
 
 // ConstraintKind tells the kinds of named constraint apart.

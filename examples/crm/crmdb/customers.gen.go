@@ -60,8 +60,9 @@ type CustomerUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. A trigger records every row any statement changes (these
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). A trigger records every row any statement changes (these
 // methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
 // write methods send from their context (runtime.WithActor), sensitive values as
 // keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.

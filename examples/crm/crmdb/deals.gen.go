@@ -61,8 +61,9 @@ type DealUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. Update and Delete take the version the caller read and fail
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
 // write increments it. A trigger records every row any statement changes (these
 // methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the

@@ -59,15 +59,17 @@ type ThingUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose owner is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table. Delete sets deleted_at instead of removing the row (HardDelete
-// removes it, Restore clears it), and every read leaves deleted rows out unless it
-// runs on WithDeleted. Update and Delete take the version the caller read and fail
-// with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. A trigger records every row any statement changes (these
-// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
-// write methods send from their context (runtime.WithActor), sensitive values as
-// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). Delete sets deleted_at instead of removing the row
+// (HardDelete removes it, Restore clears it), and every read leaves deleted rows
+// out unless it runs on WithDeleted. Update and Delete take the version the caller
+// read and fail with a conflict (runtime.ErrStaleVersion) when the row has changed
+// since; every write increments it. A trigger records every row any statement
+// changes (these methods, cascades, hand-written SQL) in cpcgen_audit_log, with
+// the actor the write methods send from their context (runtime.WithActor),
+// sensitive values as keyed hashes, in a hash chain per tenant; AuditTrail reads a
+// row's records back.
 type ThingRepo struct {
 	db          runtime.DBTX
 	withDeleted bool

@@ -40,8 +40,9 @@ type TaskTagUpdate struct{}
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type TaskTagRepo struct {
 	db runtime.DBTX
 }
