@@ -30,12 +30,15 @@ func needsTenant(ss ...ir.Statement) bool {
 // it: a method of a tenant table fails closed, before any SQL, without
 // one. fail renders the return of an error.
 func tenantPrelude(t *ir.Table, method string, g ir.GoType, fail func(jen.Code) jen.Code) []jen.Code {
-	return []jen.Code{
+	out := []jen.Code{
 		jen.List(jen.Id("tenant"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "TenantFor").Types(typeCode(g)).
 			Call(jen.Id("ctx"), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail(jen.Err())),
-		jen.Id("db").Op(":=").Qual(ir.PathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant")),
 	}
+	// A write that invalidates cached rows runs on runtime.Invalidating.
+	pre, db, _ := invalidatingDB(t, method, jen.Id("r").Dot("db"))
+	out = append(out, pre...)
+	return append(out, jen.Id("db").Op(":=").Qual(ir.PathRuntime, "Scope").Call(db, jen.Id("tenant")))
 }
 
 // validatePrelude checks v (an insert or update struct) before any SQL,

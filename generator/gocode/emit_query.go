@@ -375,8 +375,13 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 	t := q.Table
 	c := queryCall{q}
 	body := queryPrelude(q, func(err jen.Code) jen.Code { return jen.Return(append(queryZero(q), err)...) })
+	local := q.Scoped
+	if pre := writeDBPrelude(t, q.Name); !q.Scoped && pre != nil {
+		// A query that writes cached tables runs on a db of its own.
+		body, local = append(body, pre...), true
+	}
 	body = append(body, c.prelude()...)
-	db := dbOf(q.Scoped)
+	db := dbOf(local)
 	run := func(method string) *jen.Statement {
 		return db.Clone().Dot(method).Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...)
 	}
@@ -390,6 +395,8 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 					field("SQL", c.sql(mainStmt)), field("Args", c.argSlice()), field("Scan", jen.Id(q.Result.Scan)))),
 			jen.Return(jen.Id("pg"), wrapErr(t, q.Name)),
 		)
+	case q.Returns == "one" && q.CacheIndex != nil:
+		body = append(body, cachedFinder(q, c, db)...)
 	case q.Returns == "one":
 		body = append(body, scanOne(t, q.Name, run("QueryRow"), q.Result.Scan)...)
 	case q.Returns == "many":
