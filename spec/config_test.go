@@ -19,12 +19,12 @@ docs: {dir: docs/db}
 	want := &Config{
 		Root: "app", File: "cpcgen.yaml", Version: 1,
 		Package: PackageConfig{Name: "financedb", Dir: "internal/financedb", ImportPath: "example.com/app/internal/financedb", Store: "Store",
-			Pos: Pos{"cpcgen.yaml", 2, 1}},
+			Pos: Pos{File: "cpcgen.yaml", Line: 2, Col: 1}},
 		Specs:      []string{"./schema/*.yaml", "more/**.yaml"},
-		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{"cpcgen.yaml", 4, 1}},
-		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{"cpcgen.yaml", 5, 1}},
+		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{File: "cpcgen.yaml", Line: 4, Col: 1}},
+		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{File: "cpcgen.yaml", Line: 5, Col: 1}},
 		Engine:     EnginePostgres,
-		Pos:        Pos{"cpcgen.yaml", 1, 1},
+		Pos:        Pos{File: "cpcgen.yaml", Line: 1, Col: 1},
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -36,7 +36,7 @@ func TestParseConfigEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Engine != EngineCitus || cfg.EnginePos != (Pos{"cpcgen.yaml", 4, 9}) {
+	if cfg.Engine != EngineCitus || cfg.EnginePos != (Pos{File: "cpcgen.yaml", Line: 4, Col: 9}) {
 		t.Errorf("engine %q at %v", cfg.Engine, cfg.EnginePos)
 	}
 }

@@ -1,32 +1,16 @@
 package spec
 
 import (
+	"github.com/cpcgen/cpcgen/internal/srcpos"
 	"strconv"
 	"time"
 
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
-// Pos is a position in an input file: the file's path relative to the
-// project root (slash-separated), and a 1-based line and column. The zero
-// Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether p names a place in a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-// String formats p as file:line:col (or file alone when the line is
-// unknown), the form compilers and editors recognise.
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
+// Pos is a position in a spec file (see srcpos.Pos); the zero Pos means
+// "no position".
+type Pos = srcpos.Pos
 
 // Config is the decoded cpcgen.yaml of a project.
 type Config struct {

@@ -257,7 +257,6 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	return v
 }
 
-
 // isUniqueConstraint tells the unique constraint of a `unique: true`
 // column from an index.
 func isUniqueConstraint(ix *schema.Index) bool {
