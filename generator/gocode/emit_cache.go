@@ -301,12 +301,13 @@ func cachedFindByIDs(t *ir.Table) []jen.Code {
 	)
 }
 
-// cachedFinder is the body of a finder on a unique key of a cached table
-// after its prelude: the key's cache gives a primary key, whose row
-// (from FindByID, through the row cache) is the answer when it still has
-// the key's values; otherwise the statement runs and its row's key is
-// cached.
-func cachedFinder(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
+// cachedFinder is the body of a finder on a unique key of a cached
+// table: the key's cache gives a primary key, whose row (from FindByID,
+// through the row cache) is the answer when it still has the key's
+// values; otherwise the statement runs and its row's key is cached. The
+// database is scoped to the tenant only then, so that a hit allocates
+// nothing. A finder has no optional filter, so no statement variants.
+func cachedFinder(q *ir.Query, c queryCall) []jen.Code {
 	t := q.Table
 	x, cache := q.CacheIndex, t.Cache
 	param := func(col *ir.Column) jen.Code {
@@ -330,7 +331,11 @@ func cachedFinder(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
 		match = match.Op("&&").Id("v").Dot(col.Field).Op("==").Add(param(col))
 	}
 	tenant := tenantValue(cache)
-	return []jen.Code{
+	var body []jen.Code
+	if q.Scoped {
+		body = tenantOnly(t, q.Name, returnsModel(t))
+	}
+	body = append(body,
 		jen.If(jen.List(jen.Id("cached"), jen.Id("ok")).Op(":=").Id(x.Var).Dot("Get").Call(jen.Id("ctx"), cacheDBOf(t), tenant, keyValue(x.Key, param)), jen.Id("ok")).Block(
 			jen.Comment("A hint: the row is used only if it still has the key's values."),
 			jen.If(jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("r").Dot("FindByID").Call(append([]jen.Code{jen.Id("ctx")}, pkArgs...)...), match).Block(
@@ -339,13 +344,18 @@ func cachedFinder(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
 				jen.Return(jen.Id(t.Model).Values(), jen.Err()),
 			),
 		),
+	)
+	if q.Scoped {
+		body = append(body, scopeOnMiss(t)...)
+	}
+	return append(body,
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(
-			db.Clone().Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...), jen.Id(q.Result.Scan)),
+			dbOf(q.Scoped).Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...), jen.Id(q.Result.Scan)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("v"), wrapErr(t, q.Name))),
 		jen.Id(x.Var).Dot("Set").Call(jen.Id("ctx"), cacheDBOf(t), tenant, keyValue(x.Key, param),
 			keyValue(cache.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) })),
 		jen.Return(jen.Id("v"), jen.Nil()),
-	}
+	)
 }
 
 // invalidatingDB returns what a write method of t runs its statements

@@ -396,7 +396,7 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 			jen.Return(jen.Id("pg"), wrapErr(t, q.Name)),
 		)
 	case q.Returns == "one" && q.CacheIndex != nil:
-		body = append(body, cachedFinder(q, c, db)...)
+		body = cachedFinder(q, c)
 	case q.Returns == "one":
 		body = append(body, scanOne(t, q.Name, run("QueryRow"), q.Result.Scan)...)
 	case q.Returns == "many":

@@ -543,7 +543,6 @@ func (r *OrgRepo) BySlug(ctx context.Context, slug string) (Org, error) {
 	if err != nil {
 		return Org{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if cached, ok := orgsBySlug.Get(ctx, r.db, tenant, slug); ok {
 		// A hint: the row is used only if it still has the key's values.
 		if v, err := r.FindByID(ctx, cached); err == nil && v.Slug == slug {
@@ -552,6 +551,7 @@ func (r *OrgRepo) BySlug(ctx context.Context, slug string) (Org, error) {
 			return Org{}, err
 		}
 	}
+	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrgsBySlug, slug, tenant), scanOrg)
 	if err != nil {
 		return v, wrapErr(err, "orgs.BySlug", "orgs")

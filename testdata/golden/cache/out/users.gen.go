@@ -745,7 +745,6 @@ func (r *UserRepo) ByEmail(ctx context.Context, email string) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if cached, ok := usersByEmail.Get(ctx, r.cacheDB(), tenant, email); ok {
 		// A hint: the row is used only if it still has the key's values.
 		if v, err := r.FindByID(ctx, cached); err == nil && v.Email == email {
@@ -754,6 +753,7 @@ func (r *UserRepo) ByEmail(ctx context.Context, email string) (User, error) {
 			return User{}, err
 		}
 	}
+	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersByEmail, email, tenant), scanUser)
 	if err != nil {
 		return v, wrapErr(err, "users.ByEmail", "users")
