@@ -685,7 +685,6 @@ func (r *OrganizationRepo) BySlug(ctx context.Context, slug string) (Organizatio
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if cached, ok := organizationsBySlug.Get(ctx, r.db, tenant, slug); ok {
 		// A hint: the row is used only if it still has the key's values.
 		if v, err := r.FindByID(ctx, cached); err == nil && v.Slug == slug {
@@ -694,6 +693,7 @@ func (r *OrganizationRepo) BySlug(ctx context.Context, slug string) (Organizatio
 			return Organization{}, err
 		}
 	}
+	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsBySlug, slug, tenant), scanOrganization)
 	if err != nil {
 		return v, wrapErr(err, "organizations.BySlug", "organizations")

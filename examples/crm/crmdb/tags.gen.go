@@ -591,7 +591,6 @@ func (r *TagRepo) ByName(ctx context.Context, name string) (Tag, error) {
 	if err != nil {
 		return Tag{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if cached, ok := tagsByName.Get(ctx, r.db, tenant, name); ok {
 		// A hint: the row is used only if it still has the key's values.
 		if v, err := r.FindByID(ctx, cached); err == nil && v.Name == name {
@@ -600,6 +599,7 @@ func (r *TagRepo) ByName(ctx context.Context, name string) (Tag, error) {
 			return Tag{}, err
 		}
 	}
+	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsByName, name, tenant), scanTag)
 	if err != nil {
 		return v, wrapErr(err, "tags.ByName", "tags")
