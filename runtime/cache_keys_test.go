@@ -43,3 +43,15 @@ func TestCompositeKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidatingNothing: a write with no invalidations runs on its
+// database as it is, sending no notification.
+func TestInvalidatingNothing(t *testing.T) {
+	var db DBTX = &DB{}
+	if got := Invalidating(db); got != db {
+		t.Fatalf("Invalidating(db) = %T, want db itself", got)
+	}
+	if _, ok := Invalidating(db, InvalidateTable("t")).(*invalidatingDB); !ok {
+		t.Fatal("Invalidating(db, inv) does not invalidate")
+	}
+}

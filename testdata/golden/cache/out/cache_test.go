@@ -487,8 +487,16 @@ func TestCascades(t *testing.T) {
 			}
 		}
 		readLabel("gold")
-		// An update that leaves the referenced column alone need not
-		// flush the codes; one that changes it must.
+		// An update that leaves the referenced column alone does not
+		// flush the codes; one that changes it does.
+		flushes := stats(p.b, "codes").Flushes
+		if _, err := p.sb.Labels.Update(ctx, label.ID, LabelUpdate{}); err != nil {
+			t.Fatal(err)
+		}
+		p.sync(t)
+		if got := stats(p.b, "codes").Flushes; got != flushes {
+			t.Fatalf("an update of labels that does not set name flushed the codes (%d flushes, was %d)", got, flushes)
+		}
 		if _, err := p.sb.Labels.Update(ctx, label.ID, LabelUpdate{Name: runtime.Set("golden")}); err != nil {
 			t.Fatal(err)
 		}
