@@ -143,6 +143,43 @@ func (cache) finish(b *builder, pkg *ir.Package, t *ir.Table) {
 	for _, p := range pkg.Tables {
 		b.cacheWrites(pkg, p, t)
 	}
+	b.cacheTriggers(pkg, t)
+}
+
+// cacheTriggers refuses SQL objects that write cached table t behind the
+// generated code's back: triggers, the functions triggers execute, and
+// objects cpcgen does not model (rules, say), as far as their SQL text
+// shows. Writes through them would change cached rows that no generated
+// write knows it changes. A function that no trigger executes runs only
+// when a raw query calls it, and that query declares what it writes.
+func (b *builder) cacheTriggers(pkg *ir.Package, t *ir.Table) {
+	triggered := map[string]string{}
+	for _, o := range pkg.Objects {
+		if o.Kind == "trigger" {
+			for _, d := range o.DependsOn {
+				triggered[d] = o.Title()
+			}
+		}
+	}
+	for _, o := range pkg.Objects {
+		via, isTriggered := triggered[o.Key]
+		if (o.Kind == "function" || o.Kind == "procedure") && !isTriggered {
+			continue
+		}
+		for _, wt := range spec.WrittenTables(o.Create) {
+			if wt.Name != t.SQLName {
+				continue
+			}
+			what := o.Title()
+			if isTriggered {
+				what += ", which " + via + " executes,"
+			}
+			b.errs.Add(o.PosAt(wt.Offset), "%s writes table %q, which is cached: the generated writes that fire it "+
+				"cannot tell which rows it changes, so the cache would keep them stale; remove cache: from table %q, "+
+				"or move the write into a raw query that declares writes: [%s]", what, t.SQLName, t.SQLName, t.SQLName)
+			break
+		}
+	}
 }
 
 // cacheFinder gives q, a query of cached table t, the cache of a unique

@@ -99,6 +99,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 			}
 		}
 	}
+	b.buildObjects(pkg)
 	for _, t := range pkg.Tables {
 		for _, h := range hooks(t) {
 			h.finish(b, pkg, t)

@@ -52,6 +52,13 @@ type Package struct {
 	// order, each with its sentinel: what wrapErr looks a violated
 	// constraint's spec name up in.
 	Constraints []*Constraint
+	// Extensions are the extensions the schema needs, in spec order:
+	// created before everything else, dropped after.
+	Extensions []*Extension
+	// Objects are the spec's SQL objects (sql_objects:) in the order
+	// they are created, after the tables and enums: each after what it
+	// depends on, in spec order otherwise.
+	Objects []*Object
 }
 
 // Table returns the table with the given SQL name, or nil.
