@@ -40,7 +40,7 @@ func (cache) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 			t.SQLName, t.PK[0].SQLName)
 		pkOK = false
 	} else {
-		c.Key, pkOK = b.cacheKey(t, c, t.PK, lowerFirst(t.Model)+"Key", st.Cache.Pos, "primary key")
+		c.Key, pkOK = b.cacheKey(t, c, t.PK, names.LowerGoName(t.Model)+"Key", st.Cache.Pos, "primary key")
 	}
 	if !ok || !pkOK {
 		return nil
@@ -62,9 +62,6 @@ func cacheVersion(t *ir.Table) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// lowerFirst makes an exported Go name unexported: OrderLine → orderLine.
-func lowerFirst(s string) string { return names.LowerGoName(s) }
-
 // cacheKey makes the key of columns cols of cached table t (its tenant,
 // primary key or a unique key): a struct named structName and its codec
 // when there are several. what names the key in errors; pos is the
@@ -73,7 +70,7 @@ func lowerFirst(s string) string { return names.LowerGoName(s) }
 func (b *builder) cacheKey(t *ir.Table, c *ir.Cache, cols []*ir.Column, structName string, pos spec.Pos, what string) (*ir.CacheKey, bool) {
 	k := &ir.CacheKey{Columns: cols}
 	for _, col := range cols {
-		codec, why := b.keyCodec(t, c, col, pos)
+		codec, why := b.cacheKeyCodec(t, c, col, pos)
 		if codec == nil {
 			if pos.IsValid() {
 				b.errs.Add(pos, "table %q cannot be cached: its %s column %q %s; a cached table's keys are uuid, smallint, "+
@@ -91,31 +88,31 @@ func (b *builder) cacheKey(t *ir.Table, c *ir.Cache, cols []*ir.Column, structNa
 	return k, true
 }
 
-// keyCodec returns the codec of key column col, declared once per table
+// cacheKeyCodec returns the codec of key column col, declared once per table
 // when it converts a named Go type, or nil and why the column's values
 // cannot key a cache.
-func (b *builder) keyCodec(t *ir.Table, c *ir.Cache, col *ir.Column, pos spec.Pos) (*ir.KeyCodec, string) {
+func (b *builder) cacheKeyCodec(t *ir.Table, c *ir.Cache, col *ir.Column, pos spec.Pos) (*ir.CacheKeyCodec, string) {
 	for _, k := range c.Codecs {
 		if k.Column == col {
 			return k, ""
 		}
 	}
 	typ := col.Type
-	var out *ir.KeyCodec
+	var out *ir.CacheKeyCodec
 	switch {
 	case typ.ArrayDims > 0:
 		return nil, "is an array"
 	case col.Go.Ptr || col.Go.Slice:
 		return nil, fmt.Sprintf("has the Go type %s, which does not compare by value", col.Go)
 	case typ.Enum != nil:
-		out = &ir.KeyCodec{Column: col, Runtime: "StringKeys", Base: ir.GoType{Name: "string"}}
+		out = &ir.CacheKeyCodec{Column: col, Runtime: "StringKeys", Base: ir.GoType{Name: "string"}}
 	case typ.Base == nil || typ.Base.CacheKey == "":
 		return nil, "is " + typ.String()
 	default:
-		out = &ir.KeyCodec{Column: col, Runtime: typ.Base.CacheKey, Base: ir.GoTypeOf(typ.Base)}
+		out = &ir.CacheKeyCodec{Column: col, Runtime: typ.Base.CacheKey, Base: ir.GoTypeOf(typ.Base)}
 	}
 	if g := col.Go.Elem(); g.Path != out.Base.Path || g.Name != out.Base.Name {
-		out.Var = lowerFirst(t.Model) + col.Field + "Keys"
+		out.Var = names.LowerGoName(t.Model) + col.Field + "Keys"
 		b.declareDerived(t, out.Var, "the cache key codec of column "+t.SQLName+"."+col.SQLName, pos)
 		c.Codecs = append(c.Codecs, out)
 	}
@@ -225,7 +222,7 @@ func (b *builder) cacheFinder(t *ir.Table, q *ir.Query) {
 		fields = append(fields, c.Field)
 	}
 	suffix := "By" + strings.Join(fields, "And")
-	k, ok := b.cacheKey(t, t.Cache, key, lowerFirst(t.Model)+suffix+"Key", spec.Pos{}, "unique key")
+	k, ok := b.cacheKey(t, t.Cache, key, names.LowerGoName(t.Model)+suffix+"Key", spec.Pos{}, "unique key")
 	if !ok {
 		return
 	}
@@ -314,13 +311,13 @@ func (b *builder) cacheWrites(pkg *ir.Package, p, t *ir.Table) {
 			w := cacheWrite(p, method)
 			w.Own = how
 			if how == ir.CacheOwnReturned {
-				w.Inner = lowerFirst(method)
+				w.Inner = names.LowerGoName(method)
 				b.repoMethod(p, w.Inner, "the statements of "+method, spec.Pos{})
 			}
 		}
 	}
 	reach := func(method string, del bool, cols []*ir.Column, when *ir.Column) {
-		if reached(pkg, p, del, cols)[t] {
+		if fkReached(pkg, p, del, cols)[t] {
 			addFlush(cacheWrite(p, method), t, when)
 		}
 	}
@@ -367,7 +364,7 @@ func (b *builder) cacheWrites(pkg *ir.Package, p, t *ir.Table) {
 		if r.Kind != ir.ManyToMany || r.Skipped != "" || r.LinkSkipped != "" || r.Unlink == "" {
 			continue
 		}
-		if r.Through == t || reached(pkg, r.Through, true, nil)[t] {
+		if r.Through == t || fkReached(pkg, r.Through, true, nil)[t] {
 			addFlush(cacheWrite(p, r.Unlink), t, nil)
 		}
 	}
@@ -438,12 +435,12 @@ func addFlush(w *ir.CacheWrite, t *ir.Table, when *ir.Column) {
 	w.Flushes = append(w.Flushes, f)
 }
 
-// reached returns the tables whose rows PostgreSQL changes through the
+// fkReached returns the tables whose rows PostgreSQL changes through the
 // ON DELETE and ON UPDATE actions of foreign keys when rows of start are
 // deleted (del) or have columns cols updated, following each change on
 // (a cascaded delete deletes further; SET NULL, SET DEFAULT and a
 // cascaded update update the referencing column).
-func reached(pkg *ir.Package, start *ir.Table, del bool, cols []*ir.Column) map[*ir.Table]bool {
+func fkReached(pkg *ir.Package, start *ir.Table, del bool, cols []*ir.Column) map[*ir.Table]bool {
 	type change struct {
 		t   *ir.Table
 		col *ir.Column // nil: a delete
@@ -514,20 +511,20 @@ func rawWriteReaches(pkg *ir.Package, sql string, w *ir.Table) map[*ir.Table]boo
 		}
 	}
 	if verbs["delete"] || verbs["merge"] {
-		add(reached(pkg, w, true, nil))
+		add(fkReached(pkg, w, true, nil))
 	}
 	if verbs["update"] || verbs["insert"] || verbs["merge"] {
-		add(reached(pkg, w, false, w.Columns))
+		add(fkReached(pkg, w, false, w.Columns))
 	}
 	if verbs["truncate"] {
-		add(referencing(pkg, w))
+		add(fkReferencing(pkg, w))
 	}
 	return out
 }
 
-// referencing returns the tables with a foreign key to w, or to a table
+// fkReferencing returns the tables with a foreign key to w, or to a table
 // that has one, and so on: what TRUNCATE w CASCADE empties.
-func referencing(pkg *ir.Package, w *ir.Table) map[*ir.Table]bool {
+func fkReferencing(pkg *ir.Package, w *ir.Table) map[*ir.Table]bool {
 	out := map[*ir.Table]bool{}
 	work := []*ir.Table{w}
 	for len(work) > 0 {

@@ -27,39 +27,39 @@ func genCache(f *jen.File, t *ir.Table) {
 		return
 	}
 	for _, kc := range c.Codecs {
-		genKeyCodec(f, t, kc)
+		genCacheKeyCodec(f, t, kc)
 	}
 	if c.Tenant != nil {
-		genCompositeKey(f, t, c.Tenant, "the tenant")
+		genCacheCompositeKey(f, t, c.Tenant, "the tenant")
 	}
-	genCompositeKey(f, t, c.Key, "the primary key")
+	genCacheCompositeKey(f, t, c.Key, "the primary key")
 	kv := []jen.Code{
 		field("Table", jen.Lit(t.SQLName)),
-		field("Tenant", tenantCodec(c)),
-		field("Key", keyCodec(c.Key)),
-		field("KeyOf", jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(keyType(c.Key)).
-			Add(inline(jen.Return(keyValue(c.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) }))))),
+		field("Tenant", cacheTenantCodec(c)),
+		field("Key", cacheKeyCodec(c.Key)),
+		field("KeyOf", jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(cacheKeyType(c.Key)).
+			Add(inline(jen.Return(cacheKeyValue(c.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) }))))),
 	}
 	kv = append(kv, cacheLimits(c)...)
 	comment(f, fmt.Sprintf("%s is the row cache of table %s (cache:): FindByID, FindByIDs and the finders on unique keys "+
 		"read through it, and every write of the package invalidates the rows it changes.", c.Var, t.SQLName))
 	f.Var().Id(c.Var).Op("=").Qual(ir.PathRuntime, "NewCacheTable").Call(
-		literal(jen.Qual(ir.PathRuntime, "CacheTableSpec").Types(tenantType(c), keyType(c.Key), jen.Id(t.Model)), kv...))
+		literal(jen.Qual(ir.PathRuntime, "CacheTableSpec").Types(cacheTenantType(c), cacheKeyType(c.Key), jen.Id(t.Model)), kv...))
 	f.Line()
 	for _, x := range c.Indexes {
-		genCompositeKey(f, t, x.Key, "the unique key ("+x.Name+")")
+		genCacheCompositeKey(f, t, x.Key, "the unique key ("+x.Name+")")
 		kv := []jen.Code{
 			field("Table", jen.Lit(t.SQLName)),
 			field("Index", jen.Lit(x.Name)),
-			field("Tenant", tenantCodec(c)),
-			field("Unique", keyCodec(x.Key)),
-			field("Key", keyCodec(c.Key)),
+			field("Tenant", cacheTenantCodec(c)),
+			field("Unique", cacheKeyCodec(x.Key)),
+			field("Key", cacheKeyCodec(c.Key)),
 		}
 		kv = append(kv, cacheLimits(c)...)
 		comment(f, fmt.Sprintf("%s caches which row of table %s has each (%s), for the finders by that key: a hint, "+
 			"checked against the row, which comes from %s.", x.Var, t.SQLName, x.Name, c.Var))
 		f.Var().Id(x.Var).Op("=").Qual(ir.PathRuntime, "NewCacheIndex").Call(
-			literal(jen.Qual(ir.PathRuntime, "CacheIndexSpec").Types(tenantType(c), keyType(x.Key), keyType(c.Key)), kv...))
+			literal(jen.Qual(ir.PathRuntime, "CacheIndexSpec").Types(cacheTenantType(c), cacheKeyType(x.Key), cacheKeyType(c.Key)), kv...))
 		f.Line()
 	}
 	if t.ReadsDeleted && t.DeletedAt != nil {
@@ -78,7 +78,7 @@ func genCache(f *jen.File, t *ir.Table) {
 func cacheLimits(c *ir.Cache) []jen.Code {
 	var kv []jen.Code
 	if c.TTL > 0 {
-		kv = append(kv, field("TTL", durationCode(c.TTL)))
+		kv = append(kv, field("TTL", cacheDuration(c.TTL)))
 	}
 	if c.MaxEntries > 0 {
 		kv = append(kv, field("MaxEntries", jen.Lit(c.MaxEntries)))
@@ -86,8 +86,8 @@ func cacheLimits(c *ir.Cache) []jen.Code {
 	return append(kv, field("Version", jen.Lit(c.Version)))
 }
 
-// durationCode renders d in its largest whole unit: 10 * time.Minute.
-func durationCode(d time.Duration) jen.Code {
+// cacheDuration renders d in its largest whole unit: 10 * time.Minute.
+func cacheDuration(d time.Duration) jen.Code {
 	for _, u := range []struct {
 		d    time.Duration
 		name string
@@ -102,9 +102,9 @@ func durationCode(d time.Duration) jen.Code {
 	return jen.Qual(ir.PathTime, "Duration").Call(jen.Lit(int64(d)))
 }
 
-// genKeyCodec emits the codec of a key column whose Go type is a named
+// genCacheKeyCodec emits the codec of a key column whose Go type is a named
 // type: the runtime codec of its base type, converted.
-func genKeyCodec(f *jen.File, t *ir.Table, kc *ir.KeyCodec) {
+func genCacheKeyCodec(f *jen.File, t *ir.Table, kc *ir.CacheKeyCodec) {
 	g := typeCode(kc.Column.Go.Elem())
 	base := jen.Qual(ir.PathRuntime, kc.Runtime)
 	comment(f, fmt.Sprintf("%s is the cache key codec of column %s.%s: runtime.%s, converted.", kc.Var, t.SQLName, kc.Column.SQLName, kc.Runtime))
@@ -120,9 +120,9 @@ func genKeyCodec(f *jen.File, t *ir.Table, kc *ir.KeyCodec) {
 	f.Line()
 }
 
-// genCompositeKey emits the struct type and codec of a key of several
+// genCacheCompositeKey emits the struct type and codec of a key of several
 // columns; nothing for a key of one.
-func genCompositeKey(f *jen.File, t *ir.Table, k *ir.CacheKey, what string) {
+func genCacheCompositeKey(f *jen.File, t *ir.Table, k *ir.CacheKey, what string) {
 	if k.Struct == "" {
 		return
 	}
@@ -135,8 +135,8 @@ func genCompositeKey(f *jen.File, t *ir.Table, k *ir.CacheKey, what string) {
 	f.Line()
 	var appends, parses []jen.Code
 	for i, c := range k.Columns {
-		part := jen.Qual(ir.PathRuntime, "AppendKeyPart").Call(jen.Id("dst"), codecExpr(k.Codecs[i]), jen.Id("k").Dot(c.Field))
-		parse := jen.Id("k").Dot(c.Field).Op(",").Err().Op("=").Add(codecExpr(k.Codecs[i])).Dot("Parse").Call(jen.Id("p").Index(jen.Lit(i)))
+		part := jen.Qual(ir.PathRuntime, "AppendKeyPart").Call(jen.Id("dst"), cacheCodecExpr(k.Codecs[i]), jen.Id("k").Dot(c.Field))
+		parse := jen.Id("k").Dot(c.Field).Op(",").Err().Op("=").Add(cacheCodecExpr(k.Codecs[i])).Dot("Parse").Call(jen.Id("p").Index(jen.Lit(i)))
 		if i == len(k.Columns)-1 {
 			appends = append(appends, jen.Return(part))
 			parses = append(parses, parse, jen.Return(jen.Id("k"), jen.Err()))
@@ -156,32 +156,32 @@ func genCompositeKey(f *jen.File, t *ir.Table, k *ir.CacheKey, what string) {
 	f.Line()
 }
 
-// codecExpr is the codec of one key column.
-func codecExpr(kc *ir.KeyCodec) *jen.Statement {
+// cacheCodecExpr is the codec of one key column.
+func cacheCodecExpr(kc *ir.CacheKeyCodec) *jen.Statement {
 	if kc.Var != "" {
 		return jen.Id(kc.Var)
 	}
 	return jen.Qual(ir.PathRuntime, kc.Runtime)
 }
 
-// keyCodec is the codec of a key: its column's, or its struct's.
-func keyCodec(k *ir.CacheKey) *jen.Statement {
+// cacheKeyCodec is the codec of a key: its column's, or its struct's.
+func cacheKeyCodec(k *ir.CacheKey) *jen.Statement {
 	if k.Struct != "" {
 		return jen.Id(k.Var)
 	}
-	return codecExpr(k.Codecs[0])
+	return cacheCodecExpr(k.Codecs[0])
 }
 
-// keyType is the Go type of a key.
-func keyType(k *ir.CacheKey) *jen.Statement {
+// cacheKeyType is the Go type of a key.
+func cacheKeyType(k *ir.CacheKey) *jen.Statement {
 	if k.Struct != "" {
 		return jen.Id(k.Struct)
 	}
 	return typeCode(k.Columns[0].Go.Elem())
 }
 
-// keyValue is a key's value, its columns' read by get.
-func keyValue(k *ir.CacheKey, get func(*ir.Column) jen.Code) jen.Code {
+// cacheKeyValue is a key's value, its columns' read by get.
+func cacheKeyValue(k *ir.CacheKey, get func(*ir.Column) jen.Code) jen.Code {
 	if k.Struct == "" {
 		return get(k.Columns[0])
 	}
@@ -192,25 +192,25 @@ func keyValue(k *ir.CacheKey, get func(*ir.Column) jen.Code) jen.Code {
 	return jen.Id(k.Struct).Custom(jen.Options{Open: "{", Close: "}", Separator: ", "}, kv...)
 }
 
-// tenantType and tenantCodec are the tenant's Go type and codec in a
+// cacheTenantType and cacheTenantCodec are the tenant's Go type and codec in a
 // cache's spec: runtime.NoTenant for a table without tenant.
-func tenantType(c *ir.Cache) *jen.Statement {
+func cacheTenantType(c *ir.Cache) *jen.Statement {
 	if c.Tenant == nil {
 		return jen.Qual(ir.PathRuntime, "NoTenant")
 	}
-	return keyType(c.Tenant)
+	return cacheKeyType(c.Tenant)
 }
 
-func tenantCodec(c *ir.Cache) *jen.Statement {
+func cacheTenantCodec(c *ir.Cache) *jen.Statement {
 	if c.Tenant == nil {
 		return jen.Qual(ir.PathRuntime, "NoTenantKeys")
 	}
-	return keyCodec(c.Tenant)
+	return cacheKeyCodec(c.Tenant)
 }
 
-// tenantValue is the tenant of a cached call: the method's tenant local,
+// cacheTenantValue is the tenant of a cached call: the method's tenant local,
 // or runtime.NoTenant{}.
-func tenantValue(c *ir.Cache) jen.Code {
+func cacheTenantValue(c *ir.Cache) jen.Code {
 	if c.Tenant == nil {
 		return jen.Qual(ir.PathRuntime, "NoTenant").Values()
 	}
@@ -226,19 +226,19 @@ func cacheDBOf(t *ir.Table) jen.Code {
 	return jen.Id("r").Dot("db")
 }
 
-// tenantOnly reads the tenant of ctx without scoping the database yet: a
+// cacheTenantOnly reads the tenant of ctx without scoping the database yet: a
 // cached read scopes it only when it misses, so that a hit allocates
 // nothing.
-func tenantOnly(t *ir.Table, method string, fail func(jen.Code) jen.Code) []jen.Code {
+func cacheTenantOnly(t *ir.Table, method string, fail func(jen.Code) jen.Code) []jen.Code {
 	if t.Tenant == nil {
 		return nil
 	}
 	return tenantPrelude(t, method, t.Tenant.Go.Elem(), fail)[:2]
 }
 
-// scopeOnMiss scopes the database to the tenant once a cached read
+// cacheScopeOnMiss scopes the database to the tenant once a cached read
 // missed: the db local, or nothing (the read then runs on r.db).
-func scopeOnMiss(t *ir.Table) []jen.Code {
+func cacheScopeOnMiss(t *ir.Table) []jen.Code {
 	if t.Tenant == nil {
 		return nil
 	}
@@ -250,13 +250,13 @@ func scopeOnMiss(t *ir.Table) []jen.Code {
 // its own (a hit stays free of allocations), and fills the cache.
 func cachedFindByID(t *ir.Table) []jen.Code {
 	c, s := t.Cache, t.SQL.FindByID
-	body := tenantOnly(t, "FindByID", returnsModel(t))
+	body := cacheTenantOnly(t, "FindByID", returnsModel(t))
 	body = append(body,
-		jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("fill")).Op(":=").Id(c.Var).Dot("Get").Call(jen.Id("ctx"), cacheDBOf(t), tenantValue(c),
-			keyValue(c.Key, func(col *ir.Column) jen.Code { return jen.Id(col.Param) })),
+		jen.List(jen.Id("v"), jen.Id("ok"), jen.Id("fill")).Op(":=").Id(c.Var).Dot("Get").Call(jen.Id("ctx"), cacheDBOf(t), cacheTenantValue(c),
+			cacheKeyValue(c.Key, func(col *ir.Column) jen.Code { return jen.Id(col.Param) })),
 		jen.If(jen.Id("ok")).Block(jen.Return(jen.Id("v"), jen.Nil())),
 	)
-	body = append(body, scopeOnMiss(t)...)
+	body = append(body, cacheScopeOnMiss(t)...)
 	args := append([]jen.Code{jen.Id("fill").Dot("Context").Call(jen.Id("ctx"))}, callArgs(s, pkArgs(t))[1:]...)
 	return append(body,
 		jen.Var().Id("row").Id(t.Model),
@@ -274,8 +274,8 @@ func cachedFindByID(t *ir.Table) []jen.Code {
 // statement sorts them.
 func cachedFindByIDs(t *ir.Table) []jen.Code {
 	c, s, pk := t.Cache, *t.Batch.FindByIDs, t.PK[0]
-	body := tenantOnly(t, "FindByIDs", returnsNil)
-	miss := append(scopeOnMiss(t),
+	body := cacheTenantOnly(t, "FindByIDs", returnsNil)
+	miss := append(cacheScopeOnMiss(t),
 		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(t.Tenant != nil)).Dot("Query").Call(
 			append([]jen.Code{jen.Id("batch").Dot("Context").Call(jen.Id("ctx"))}, callArgs(s, []jen.Code{jen.Id("miss")})[1:]...)...),
 		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CollectRows").Call(jen.Id("rows"), jen.Err(), jen.Len(jen.Id("miss")), jen.Id(t.Scan)),
@@ -292,7 +292,7 @@ func cachedFindByIDs(t *ir.Table) []jen.Code {
 	}
 	return append(body,
 		jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())),
-		jen.Id("batch").Op(":=").Id(c.Var).Dot("GetMany").Call(jen.Id("ctx"), cacheDBOf(t), tenantValue(c), jen.Id("ids")),
+		jen.Id("batch").Op(":=").Id(c.Var).Dot("GetMany").Call(jen.Id("ctx"), cacheDBOf(t), cacheTenantValue(c), jen.Id("ids")),
 		jen.If(jen.Id("miss").Op(":=").Id("batch").Dot("Misses").Call(), jen.Len(jen.Id("miss")).Op(">").Lit(0)).Block(miss...),
 		jen.Id("out").Op(":=").Id("batch").Dot("Values").Call(),
 		jen.Qual(ir.PathSlices, "SortFunc").Call(jen.Id("out"), jen.Func().Params(jen.List(jen.Id("x"), jen.Id("y")).Id(t.Model)).Int().
@@ -330,13 +330,13 @@ func cachedFinder(q *ir.Query, c queryCall) []jen.Code {
 	for _, col := range x.Key.Columns {
 		match = match.Op("&&").Id("v").Dot(col.Field).Op("==").Add(param(col))
 	}
-	tenant := tenantValue(cache)
+	tenant := cacheTenantValue(cache)
 	var body []jen.Code
 	if q.Scoped {
-		body = tenantOnly(t, q.Name, returnsModel(t))
+		body = cacheTenantOnly(t, q.Name, returnsModel(t))
 	}
 	body = append(body,
-		jen.If(jen.List(jen.Id("cached"), jen.Id("ok")).Op(":=").Id(x.Var).Dot("Get").Call(jen.Id("ctx"), cacheDBOf(t), tenant, keyValue(x.Key, param)), jen.Id("ok")).Block(
+		jen.If(jen.List(jen.Id("cached"), jen.Id("ok")).Op(":=").Id(x.Var).Dot("Get").Call(jen.Id("ctx"), cacheDBOf(t), tenant, cacheKeyValue(x.Key, param)), jen.Id("ok")).Block(
 			jen.Comment("A hint: the row is used only if it still has the key's values."),
 			jen.If(jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("r").Dot("FindByID").Call(append([]jen.Code{jen.Id("ctx")}, pkArgs...)...), match).Block(
 				jen.Return(jen.Id("v"), jen.Nil()),
@@ -346,14 +346,14 @@ func cachedFinder(q *ir.Query, c queryCall) []jen.Code {
 		),
 	)
 	if q.Scoped {
-		body = append(body, scopeOnMiss(t)...)
+		body = append(body, cacheScopeOnMiss(t)...)
 	}
 	return append(body,
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(
 			dbOf(q.Scoped).Dot("QueryRow").Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...), jen.Id(q.Result.Scan)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("v"), wrapErr(t, q.Name))),
-		jen.Id(x.Var).Dot("Set").Call(jen.Id("ctx"), cacheDBOf(t), tenant, keyValue(x.Key, param),
-			keyValue(cache.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) })),
+		jen.Id(x.Var).Dot("Set").Call(jen.Id("ctx"), cacheDBOf(t), tenant, cacheKeyValue(x.Key, param),
+			cacheKeyValue(cache.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) })),
 		jen.Return(jen.Id("v"), jen.Nil()),
 	)
 }
@@ -372,11 +372,11 @@ func invalidatingDB(t *ir.Table, method string, db *jen.Statement) (pre []jen.Co
 	var invs []jen.Code
 	switch w.Own {
 	case ir.CacheOwnParams:
-		invs = append(invs, jen.Id(t.Cache.Var).Dot("Keys").Call(tenantValue(t.Cache),
-			keyValue(t.Cache.Key, func(col *ir.Column) jen.Code { return jen.Id(col.Param) })))
+		invs = append(invs, jen.Id(t.Cache.Var).Dot("Keys").Call(cacheTenantValue(t.Cache),
+			cacheKeyValue(t.Cache.Key, func(col *ir.Column) jen.Code { return jen.Id(col.Param) })))
 	case ir.CacheOwnInsert:
-		invs = append(invs, jen.Id(t.Cache.Var).Dot("Keys").Call(tenantValue(t.Cache),
-			keyValue(t.Cache.Key, func(col *ir.Column) jen.Code {
+		invs = append(invs, jen.Id(t.Cache.Var).Dot("Keys").Call(cacheTenantValue(t.Cache),
+			cacheKeyValue(t.Cache.Key, func(col *ir.Column) jen.Code {
 				if col == t.Tenant {
 					return jen.Id("tenant")
 				}
@@ -444,11 +444,11 @@ func returnedWrite(t *ir.Table, method string) *ir.CacheWrite {
 // the caller's. doc is the method's doc comment.
 func genReturnedWrite(f *jen.File, t *ir.Table, w *ir.CacheWrite, doc string) {
 	c := t.Cache
-	tenant := tenantValue(c)
+	tenant := cacheTenantValue(c)
 	if c.Tenant != nil {
 		tenant = jen.Id("v").Dot(t.Tenant.Field)
 	}
-	invs := []jen.Code{jen.Id(c.Var).Dot("Keys").Call(tenant, keyValue(c.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) }))}
+	invs := []jen.Code{jen.Id(c.Var).Dot("Keys").Call(tenant, cacheKeyValue(c.Key, func(col *ir.Column) jen.Code { return jen.Id("v").Dot(col.Field) }))}
 	for _, fl := range w.Flushes {
 		invs = append(invs, jen.Id(fl.Table.Cache.Var).Dot("AllRows").Call())
 	}

@@ -29,7 +29,7 @@ type Cache struct {
 	Indexes []*CacheIndex
 	// Codecs are the key codecs of single columns the package declares
 	// for the table (Var set), each once.
-	Codecs []*KeyCodec
+	Codecs []*CacheKeyCodec
 }
 
 // CacheKey is a key of a cached table's entries: its tenant, its primary
@@ -37,7 +37,7 @@ type Cache struct {
 type CacheKey struct {
 	// Columns are the key's columns, in key order; Codecs their codecs.
 	Columns []*Column
-	Codecs  []*KeyCodec
+	Codecs  []*CacheKeyCodec
 	// Struct names the struct type the package declares for a key of
 	// several columns (fields as the model's), and Var its
 	// runtime.KeyCodec; both "" for a key of one column.
@@ -45,12 +45,12 @@ type CacheKey struct {
 	Var    string
 }
 
-// KeyCodec is the runtime.KeyCodec of one key column: Runtime names the
+// CacheKeyCodec is the runtime.KeyCodec of one key column: Runtime names the
 // runtime's codec of Base, the Go type of the column's PostgreSQL type
 // (UUIDKeys of uuid.UUID). When the column's Go type is another (an
 // enum's string type, a go_type), Var names the package-level codec that
 // converts it to and from Base; Var is "" when the runtime's serves.
-type KeyCodec struct {
+type CacheKeyCodec struct {
 	Column  *Column
 	Runtime string
 	Base    GoType
