@@ -70,9 +70,11 @@ func newEnv(t *testing.T) env {
 	t.Helper()
 	e := env{stmts: &statements{ops: map[string]int{}}, url: pgtest.URL(t)}
 	// Caching is on, as the application would run: organizations,
-	// customers and tags read through their row caches.
+	// customers and tags read through their row caches. Behind the tests'
+	// PgBouncer (CPCGEN_TEST_POOLER), the cache's listener connects to the
+	// server itself.
 	db, err := runtime.Open(testContext(t), runtime.Config{URL: e.url, Observers: []runtime.Observer{e.stmts},
-		Cache: runtime.CacheConfig{Enabled: true}})
+		Cache: runtime.CacheConfig{Enabled: true, ListenerURL: pgtest.DirectURL(t, e.url)}})
 	if err != nil {
 		t.Fatal(err)
 	}

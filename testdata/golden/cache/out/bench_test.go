@@ -55,7 +55,7 @@ var benchVariants = []struct {
 
 func openBench(b *testing.B, url string, cached, redis bool) *runtime.DB {
 	ctx := context.Background()
-	cfg := runtime.Config{URL: url, Cache: runtime.CacheConfig{Enabled: cached}}
+	cfg := runtime.Config{URL: url, Cache: runtime.CacheConfig{Enabled: cached, ListenerURL: pgtest.DirectURL(b, url)}}
 	if redis {
 		shared, err := rediscache.Open(ctx, redistest.New(b).URL(), rediscache.Options{Prefix: fmt.Sprintf("bench:%d:", rand.Int64())})
 		if err != nil {

@@ -47,7 +47,9 @@ func newPair(t *testing.T, withRedis bool) *pair {
 		url = redistest.New(t).URL()
 	}
 	open := func() *runtime.DB {
-		cfg := runtime.Config{URL: p.url, Cache: runtime.CacheConfig{Enabled: true}}
+		// Behind the tests' PgBouncer (CPCGEN_TEST_POOLER), the listener
+		// needs a session of its own on the server.
+		cfg := runtime.Config{URL: p.url, Cache: runtime.CacheConfig{Enabled: true, ListenerURL: pgtest.DirectURL(t, p.url)}}
 		if withRedis {
 			shared, err := rediscache.Open(ctx, url, rediscache.Options{Prefix: prefix})
 			if err != nil {
