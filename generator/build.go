@@ -99,6 +99,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 			}
 		}
 	}
+	markActingQueries(pkg)
 	b.buildObjects(pkg)
 	for _, t := range pkg.Tables {
 		for _, h := range hooks(t) {

@@ -233,7 +233,7 @@ func cacheTenantOnly(t *ir.Table, method string, fail func(jen.Code) jen.Code) [
 	if t.Tenant == nil {
 		return nil
 	}
-	return tenantPrelude(t, method, t.Tenant.Go.Elem(), fail)[:2]
+	return tenantPrelude(t, method, t.Tenant.Go.Elem(), fail, false)[:2]
 }
 
 // cacheScopeOnMiss scopes the database to the tenant once a cached read
@@ -418,11 +418,17 @@ func invalidatingDB(t *ir.Table, method string, db *jen.Statement) (pre []jen.Co
 
 // writeDBPrelude declares db for a write method of t that runs without a
 // tenant but invalidates before its statement: db :=
-// runtime.Invalidating(r.db, …). It returns nil when the method
-// invalidates nothing so.
-func writeDBPrelude(t *ir.Table, method string) []jen.Code {
+// runtime.Invalidating(r.db, …), run as the actor of ctx when acting is
+// set (runtime.Acting(ctx, …), see actingDB). It returns nil when the
+// method neither invalidates nor acts.
+func writeDBPrelude(t *ir.Table, method string, acting bool) []jen.Code {
 	pre, db, ok := invalidatingDB(t, method, jen.Id("r").Dot("db"))
-	if !ok {
+	switch {
+	case ok && acting:
+		db = jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), db)
+	case acting:
+		return []jen.Code{actingDB()}
+	case !ok:
 		return nil
 	}
 	return append(pre, jen.Id("db").Op(":=").Add(db))

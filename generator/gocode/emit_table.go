@@ -262,11 +262,16 @@ func prelude(t *ir.Table, method, v string, s []ir.Statement, fail func(jen.Code
 		out = append(out, validatePrelude(t, method, v, fail)...)
 	}
 	scoped := needsTenant(s...)
-	if scoped {
-		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail)...)
-	} else if db := writeDBPrelude(t, method); db != nil {
-		// A write that invalidates cached rows runs on a db of its own.
-		out, scoped = append(out, db...), true
+	acting := t.Actor && writes(s...)
+	switch {
+	case scoped:
+		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail, acting)...)
+	default:
+		// A write that invalidates cached rows, or changes audited ones,
+		// runs on a db of its own.
+		if db := writeDBPrelude(t, method, acting); db != nil {
+			out, scoped = append(out, db...), true
+		}
 	}
 	return out, scoped
 }

@@ -62,13 +62,14 @@ type CustomerUpdate struct {
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
 // Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back. FindByID, FindByIDs
-// and the finders on a unique key read through the row cache of a *runtime.DB with
-// caching on (runtime.CacheConfig), outside transactions. Every write invalidates
-// the rows it changed, in every instance, when it commits. A row served from the
-// cache is shared: treat it as read-only.
+// policy of the table. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// FindByID, FindByIDs and the finders on a unique key read through the row cache
+// of a *runtime.DB with caching on (runtime.CacheConfig), outside transactions.
+// Every write invalidates the rows it changed, in every instance, when it commits.
+// A row served from the cache is shared: treat it as read-only.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -202,16 +203,9 @@ var customersCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uui
 })
 
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // Create inserts a row into table customers and returns it as stored, defaults
 // applied. It validates n first.
@@ -223,8 +217,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant, runtime.ActorArg(ctx)), scanCustomer)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant), scanCustomer)
 	return v, wrapErr(err, "customers.Create", "customers")
 }
 
@@ -318,26 +312,14 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("customers") AS "cpcgen_row" FROM "customers"
-WHERE "id" = $1 AND "organization_id" = $8
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "customers"
 SET "name" = COALESCE($2::varchar, "name"),
     "email" = COALESCE($3::varchar, "email"),
     "phone" = CASE WHEN $4::boolean THEN $5::varchar ELSE "phone" END,
     "notes" = CASE WHEN $6::boolean THEN $7::text ELSE "notes" END,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "customers"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'update', $9::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "organization_id" = $8
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -351,24 +333,16 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant)
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant), &v); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
 	}
 	return v, nil
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "customers" WHERE "id" = $1 AND "organization_id" = $2
-RETURNING "id", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "o"."id"), 'delete', $3::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "customers" WHERE "id" = $1 AND "organization_id" = $2`
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -377,8 +351,8 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant)
-	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
+	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -399,7 +373,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -451,38 +425,28 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table customers and returns how many it inserted.
 // It runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlCustomersCreateMany,
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
@@ -491,26 +455,16 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
 const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table customers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -521,7 +475,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -537,7 +491,6 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
@@ -719,7 +672,7 @@ func (r *CustomerRepo) ByEmail(ctx context.Context, email string) (Customer, err
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersByEmail, tenant, email), scanCustomer)
 	return v, wrapErr(err, "customers.ByEmail", "customers")
 }
@@ -750,7 +703,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	if err != nil {
 		return runtime.Page[Customer]{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 uuid.UUID
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{

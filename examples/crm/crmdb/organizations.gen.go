@@ -205,7 +205,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsCreate, n.Name, n.Slug, tenant), scanOrganization)
 	return v, wrapErr(err, "organizations.Create", "organizations")
 }
@@ -319,7 +319,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant)
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
 	var v Organization
 	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Name.Ptr(), u.Slug.Ptr(), tenant), &v); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
@@ -337,7 +337,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant)
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
 	tag, err := db.Exec(ctx, sqlOrganizationsDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
@@ -404,7 +404,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -437,7 +437,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -496,7 +496,7 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Organization
 	for attempt := 0; attempt < 3; attempt++ {
 		err = scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.Name, n.Slug, tenant), &v)
@@ -542,7 +542,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	if err != nil {
 		return Organization{}, false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	for attempt := 1; ; attempt++ {
 		var v Organization
 		var created bool

@@ -64,9 +64,10 @@ type ThingUpdate struct {
 // removes it, Restore clears it), and every read leaves deleted rows out unless it
 // runs on WithDeleted. Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// write increments it. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type ThingRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -155,16 +156,9 @@ func scanThing(row pgx.Row, v *Thing) error {
 }
 
 const sqlThingsCreate = `-- name: things.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // Create inserts a row into table things and returns it as stored, defaults
 // applied. It validates n first.
@@ -176,8 +170,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)), scanThing)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant), scanThing)
 	return v, wrapErr(err, "things.Create", "things")
 }
 
@@ -278,11 +272,6 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 }
 
 const sqlThingsUpdate = `-- name: things.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "key" = COALESCE($2::text, "key"),
     "name" = COALESCE($3::text, "name"),
@@ -292,15 +281,8 @@ SET "key" = COALESCE($2::text, "key"),
     "note" = CASE WHEN $9::boolean THEN $10::text ELSE "note" END,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'update', $13::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 const sqlThingsExists = `-- name: things.Exists
 SELECT EXISTS (SELECT 1 FROM "things"
@@ -320,9 +302,9 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Thing
-	if err := scanThing(db.QueryRow(ctx, sqlThingsUpdate, id, u.Key.Ptr(), u.Name.Ptr(), u.Code.Set, u.Code.Value, u.Tags.Ptr(), u.Doc.Set, u.Doc.Value, u.Note.Set, u.Note.Value, version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanThing(db.QueryRow(ctx, sqlThingsUpdate, id, u.Key.Ptr(), u.Name.Ptr(), u.Code.Set, u.Code.Value, u.Tags.Ptr(), u.Doc.Set, u.Doc.Value, u.Note.Set, u.Note.Value, version, tenant), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			// No row matched: a stale version is a conflict; a missing row stays not found.
 			if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
@@ -335,24 +317,11 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 }
 
 const sqlThingsDelete = `-- name: things.Delete
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "deleted_at" = now(),
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'delete', $4::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`
 
 // Delete soft-deletes the row of table things with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -365,8 +334,8 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlThingsDelete, id, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlThingsDelete, id, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "things.Delete", "things")
 	}
@@ -394,15 +363,7 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlThingsHardDelete = `-- name: things.HardDelete
-WITH "cpcgen_old" AS (
-DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2
-RETURNING "id", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "o"."id"), 'hard_delete', $3::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`
 
 // HardDelete removes the row of table things with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -411,30 +372,17 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlThingsHardDelete, id, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlThingsHardDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
 }
 
 const sqlThingsRestore = `-- name: things.Restore
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "deleted_at" = NULL,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'restore', $3::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`
 
 // Restore brings back the soft-deleted row of table things with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -443,14 +391,14 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'owner')::text = $2
+WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND "tenant" = $2::text::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -497,13 +445,13 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 // CreateMany inserts rows into table things and returns how many it inserted. It
 // queues Create's statement once per row in one pgx.Batch: one round trip, and all
 // or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
-// security, and the audit rows are written by the same statement.
+// security.
 func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateMany", "things")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -513,7 +461,7 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx))
+		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant)
 	}
 	br := db.SendBatch(ctx, b)
 	for range rows {
@@ -538,7 +486,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -548,7 +496,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx))
+		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant)
 	}
 	br := db.SendBatch(ctx, b)
 	out := make([]Thing, 0, len(rows))
@@ -567,13 +515,8 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 }
 
 const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "owner" = $7 AND "key" = $1 AND ("deleted_at" IS NULL)
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
-SELECT $1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7 FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name",
     "code" = EXCLUDED."code",
@@ -582,14 +525,8 @@ SET "name" = EXCLUDED."name",
     "note" = EXCLUDED."note",
     "version" = "things"."version" + 1,
     "updated_at" = now()
-WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL AND EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'upsert', $8::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // UpsertByOwnerAndKey inserts n into table things or, when a row with the same
 // (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates that
@@ -598,9 +535,7 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"
 // unset keeps the column's value. It validates n first. Updating increments
 // version. It sets updated_at to the transaction's time. A row in the way that the
 // caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict. The audit row holds the old values of an updated row, read
-// and locked by the same statement; when the row in the way was committed after
-// the statement started, the statement runs again, up to three times.
+// has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
@@ -609,10 +544,10 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Thing
 	for attempt := 0; attempt < 3; attempt++ {
-		err = scanThing(db.QueryRow(ctx, sqlThingsUpsertByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)), &v)
+		err = scanThing(db.QueryRow(ctx, sqlThingsUpsertByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant), &v)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			break
 		}
@@ -631,11 +566,7 @@ WITH "inserted" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"
 )
 SELECT true, "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "inserted"
 UNION ALL
@@ -659,11 +590,11 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 	if err != nil {
 		return Thing{}, false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	for attempt := 1; ; attempt++ {
 		var v Thing
 		var created bool
-		err := db.QueryRow(ctx, sqlThingsCreateIfAbsentByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)).Scan(&created, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
+		err := db.QueryRow(ctx, sqlThingsCreateIfAbsentByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant).Scan(&created, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -709,7 +640,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.ByName", "things")
@@ -726,7 +657,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.NoteLike", "things")
@@ -743,7 +674,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.AmongKeys", "things")
@@ -773,7 +704,7 @@ func (r *ThingRepo) Echo(ctx context.Context, name string, probe string) ([]Echo
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsEcho, probe, tenant, name)
 	items, err := runtime.CollectRows(rows, err, 0, scanEchoRow)
 	return items, wrapErr(err, "things.Echo", "things")
