@@ -16,6 +16,7 @@ func (c *cli) auditCommand() *cobra.Command {
 		Short: "Work with the audit log of a database",
 		Long: `audit works with the audit log (cpcgen_audit_log) of tables with
 audit: true in a live database.`,
+		Example: `  cpcgen audit verify --url "$OWNER_URL"`,
 	}
 	cmd.AddCommand(c.auditVerifyCommand())
 	return cmd
