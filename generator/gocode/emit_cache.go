@@ -291,7 +291,7 @@ func cachedFindByIDs(t *ir.Table) []jen.Code {
 		compare = jen.Qual(ir.PathBytes, "Compare").Call(x.Clone().Index(jen.Empty().Op(":")), y.Clone().Index(jen.Empty().Op(":")))
 	}
 	return append(body,
-		jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())),
+		jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())),
 		jen.Id("batch").Op(":=").Id(c.Var).Dot("GetMany").Call(jen.Id("ctx"), cacheDBOf(t), cacheTenantValue(c), jen.Id("ids")),
 		jen.If(jen.Id("miss").Op(":=").Id("batch").Dot("Misses").Call(), jen.Len(jen.Id("miss")).Op(">").Lit(0)).Block(miss...),
 		jen.Id("out").Op(":=").Id("batch").Dot("Values").Call(),

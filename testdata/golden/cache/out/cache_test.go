@@ -580,7 +580,7 @@ func TestTransactions(t *testing.T) {
 			}
 		}
 		p.sneak(t, o.ID, "UPDATE orgs SET name = 'sneaked' WHERE id = $1", o.ID)
-		err := p.sa.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+		err := p.sa.InTx(ctx, func(tx *Store) error {
 			got, err := tx.Orgs.FindByID(ctx, o.ID)
 			if err != nil || got.Name != "sneaked" {
 				return fmt.Errorf("FindByID in a transaction = %+v, %v; want the database's row", got, err)
@@ -608,7 +608,7 @@ func TestTransactions(t *testing.T) {
 		}
 
 		rollback := errors.New("roll back")
-		err = p.sa.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+		err = p.sa.InTx(ctx, func(tx *Store) error {
 			if _, err := tx.Orgs.Update(ctx, o.ID, OrgUpdate{Name: runtime.Set("rolled back")}); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ package cachedb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -70,24 +71,64 @@ var (
 	ErrCodeLabelNotFound = runtime.NewForeignKeySentinel("codes", "codes_label_fkey", "label.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table codes: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table codes: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Check("region", n.Region.Valid(), "must be one of \"eu\", \"us\"")
+	f.Fits("label", runtime.CheckText(n.Label))
+	if n.Note.Set {
+		f.Fits("note", runtime.CheckText(n.Note.Value))
+	}
 	return f.Err("codes")
 }
 
-// Validate checks u against the spec's rules for table codes, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table codes, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CodeUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	if u.Note.Set {
+		f.Fits("note", runtime.CheckText(u.Note.Value))
+	}
+	return f.Err("codes")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for region, num, label, note, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewCode) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "codes", "region", "num", "label", "note"); err != nil {
+		return err
+	}
+	type plain NewCode
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, note, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "codes", "label", "note"); err != nil {
+		return err
+	}
+	type plain CodeUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCode reads a row of table codes, columns in table order, into v.
@@ -166,7 +207,7 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesCreate, n.Region, n.Num, n.Label, n.Note.Ptr()), scanCode)
-	return v, wrapErr(err, "codes.Create", "codes")
+	return v, wrapParamsErr(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
@@ -253,7 +294,7 @@ func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeU
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
 	var v Code
 	if err := scanCode(db.QueryRow(ctx, sqlCodesUpdate, region, num, u.Label.Ptr(), u.Note.Ptr()), &v); err != nil {
-		return Code{}, wrapErr(err, "codes.Update", "codes")
+		return Code{}, wrapParamsErr(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
 	}
 	return v, nil
 }
@@ -315,7 +356,7 @@ RETURNING "region", "num", "label", "note"`
 // and all or nothing. It validates every row first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Code{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")

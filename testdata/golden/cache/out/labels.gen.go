@@ -5,6 +5,7 @@ package cachedb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -50,22 +51,56 @@ var (
 	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
 )
 
-// Validate checks n against the spec's rules for table labels: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table labels: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewLabel) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("labels")
 }
 
-// Validate checks u against the spec's rules for table labels, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table labels, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *LabelUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("labels")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewLabel) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
+		return err
+	}
+	type plain NewLabel
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *LabelUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
+		return err
+	}
+	type plain LabelUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanLabel reads a row of table labels, columns in table order, into v.
@@ -79,10 +114,13 @@ VALUES ($1)
 RETURNING "id", "name"`
 
 // Create inserts a row into table labels and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.Create", "labels")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsCreate, n.Name), scanLabel)
-	return v, wrapErr(err, "labels.Create", "labels")
+	return v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -148,8 +186,11 @@ RETURNING "id", "name"`
 
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label, error) {
+	if err := u.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.Update", "labels")
+	}
 	invs := []runtime.Invalidation{}
 	if u.Name.Set {
 		// PostgreSQL changes rows of codes through the foreign keys referencing the column.
@@ -158,7 +199,7 @@ func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label,
 	db := runtime.Invalidating(r.db, invs...)
 	var v Label
 	if err := scanLabel(db.QueryRow(ctx, sqlLabelsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Label{}, wrapErr(err, "labels.Update", "labels")
+		return Label{}, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -189,10 +230,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table labels whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Label{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlLabelsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanLabel)
@@ -211,6 +252,9 @@ var copyLabels = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "labels.CreateMany", "labels")
+	}
 	n, err := copyLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
@@ -225,10 +269,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table labels and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Label{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -249,8 +296,12 @@ RETURNING "id", "name"`
 // UpsertByName inserts n into table labels or, when a row with the same name
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsUpsertByName, n.Name), scanLabel)
 	return v, wrapErr(err, "labels.UpsertByName", "labels")
 }
@@ -273,8 +324,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Label
 		var created bool

@@ -6,6 +6,7 @@ package cachedb
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -80,22 +81,60 @@ var (
 	ErrOrgReferencedByUser = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orgs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrg) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("orgs")
 }
 
-// Validate checks u against the spec's rules for table orgs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orgs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrgUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("orgs")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for slug, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewOrg) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orgs", "slug", "name"); err != nil {
+		return err
+	}
+	type plain NewOrg
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for slug, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orgs", "slug", "name"); err != nil {
+		return err
+	}
+	type plain OrgUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -154,14 +193,18 @@ VALUES ($1, $2, $3)
 RETURNING "id", "slug", "name"`
 
 // Create inserts a row into table orgs and returns it as stored, defaults applied.
+// It validates n first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.Create", "orgs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Create", "orgs")
 	if err != nil {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrgsCreate, n.Slug, n.Name, tenant), scanOrg)
-	return v, wrapErr(err, "orgs.Create", "orgs")
+	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -260,8 +303,11 @@ RETURNING "id", "slug", "name"`
 
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
+	if err := u.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Update", "orgs")
 	if err != nil {
 		return Org{}, err
@@ -269,7 +315,7 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id)), tenant)
 	var v Org
 	if err := scanOrg(db.QueryRow(ctx, sqlOrgsUpdate, id, u.Slug.Ptr(), u.Name.Ptr(), tenant), &v); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+		return Org{}, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
 	}
 	return v, nil
 }
@@ -310,15 +356,16 @@ WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids. It reads through the table's row cache (see OrgRepo); the rows it returns
-// may be shared with it: treat them as read-only.
+// ids; it is empty, not nil, when no key has a row. It reads through the table's
+// row cache (see OrgRepo); the rows it returns may be shared with it: treat them
+// as read-only.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.FindByIDs", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, nil
+		return []Org{}, nil
 	}
 	batch := orgsCache.GetMany(ctx, r.db, tenant, ids)
 	if miss := batch.Misses(); len(miss) > 0 {
@@ -355,6 +402,9 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlOrgsCreateMany,
@@ -375,7 +425,7 @@ RETURNING "id", "slug", "name"`
 // CreateManyReturning inserts rows into table orgs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyReturning", "orgs")
 	if err != nil {
@@ -383,7 +433,10 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Org{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
 	res, err := db.Query(
 		ctx,
@@ -407,10 +460,10 @@ RETURNING "id", "slug", "name"`
 // UpsertBySlug inserts n into table orgs or, when a row with the same slug exists,
 // updates that row from n, in one statement, and returns the row as stored. The
 // update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
-// also invalidates the cached row it returns.
+// optional field left unset keeps the column's value. It validates n first. A row
+// in the way that the caller cannot see (another tenant's, or soft-deleted) is not
+// updated: the error has kind Conflict. It runs in a transaction (a savepoint of
+// the caller's), which also invalidates the cached row it returns.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	var v Org
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -428,6 +481,9 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 
 // upsertBySlug runs the statement of UpsertBySlug on r.db.
 func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.UpsertBySlug", "orgs")
 	if err != nil {
 		return Org{}, err
@@ -467,9 +523,13 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all. When the row in the way is one the caller cannot see
-// (another tenant's, or soft-deleted), the error has kind Conflict.
+// three times in all. It validates n first. When the row in the way is one the
+// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateIfAbsentBySlug", "orgs")
 	if err != nil {
 		return Org{}, false, err

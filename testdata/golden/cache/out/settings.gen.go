@@ -6,6 +6,7 @@ package cachedb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -54,24 +55,58 @@ var (
 	ErrSettingKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table settings: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table settings: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
+	f.Fits("key", runtime.CheckText(n.Key))
 	rulesSettingKey.Check(&f, "key", n.Key)
+	f.Fits("value", runtime.CheckText(n.Value))
 	return f.Err("settings")
 }
 
-// Validate checks u against the spec's rules for table settings, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table settings, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SettingUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Value.Set {
+		f.Fits("value", runtime.CheckText(u.Value.Value))
+	}
+	return f.Err("settings")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for key, value, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewSetting) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "settings", "key", "value"); err != nil {
+		return err
+	}
+	type plain NewSetting
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for value, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "settings", "value"); err != nil {
+		return err
+	}
+	type plain SettingUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -109,7 +144,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsCreate, n.Key, n.Value), scanSetting)
-	return v, wrapErr(err, "settings.Create", "settings")
+	return v, wrapParamsErr(err, "settings.Create", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -194,7 +229,7 @@ func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
 	var v Setting
 	if err := scanSetting(db.QueryRow(ctx, sqlSettingsUpdate, key, u.Value.Ptr()), &v); err != nil {
-		return Setting{}, wrapErr(err, "settings.Update", "settings")
+		return Setting{}, wrapParamsErr(err, "settings.Update", "settings", []string{"key", "value"})
 	}
 	return v, nil
 }
@@ -225,12 +260,12 @@ WHERE "key" = ANY($1) ORDER BY "key" COLLATE "C"`
 
 // FindByIDs returns the rows of table settings whose key is in ids, in key order
 // (byte by byte, COLLATE "C"), with one query. Keys without a row are skipped, so
-// the result may be shorter than ids. It reads through the table's row cache (see
-// SettingRepo); the rows it returns may be shared with it: treat them as
-// read-only.
+// the result may be shorter than ids; it is empty, not nil, when no key has a row.
+// It reads through the table's row cache (see SettingRepo); the rows it returns
+// may be shared with it: treat them as read-only.
 func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Setting{}, nil
 	}
 	batch := settingsCache.GetMany(ctx, r.db, runtime.NoTenant{}, ids)
 	if miss := batch.Misses(); len(miss) > 0 {
@@ -280,7 +315,7 @@ RETURNING "key", "value"`
 // trip and all or nothing. It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Setting{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")

@@ -5,6 +5,7 @@ package cachedb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -64,22 +65,56 @@ var (
 	ErrTeamReferencedByUser = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table teams: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table teams: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTeam) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("teams")
 }
 
-// Validate checks u against the spec's rules for table teams, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table teams, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TeamUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("teams")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewTeam) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
+		return err
+	}
+	type plain NewTeam
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
+		return err
+	}
+	type plain TeamUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -114,15 +149,18 @@ VALUES ($1, $2)
 RETURNING "id", "org_id", "name"`
 
 // Create inserts a row into table teams and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
+	if err := n.Validate(); err != nil {
+		return Team{}, wrapErr(err, "teams.Create", "teams")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.Create", "teams")
 	if err != nil {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTeamsCreate, n.Name, tenant), scanTeam)
-	return v, wrapErr(err, "teams.Create", "teams")
+	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
 const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
@@ -211,8 +249,11 @@ RETURNING "id", "org_id", "name"`
 
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
+	if err := u.Validate(); err != nil {
+		return Team{}, wrapErr(err, "teams.Update", "teams")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.Update", "teams")
 	if err != nil {
 		return Team{}, err
@@ -220,7 +261,7 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	db := runtime.Scope(r.db, tenant)
 	var v Team
 	if err := scanTeam(db.QueryRow(ctx, sqlTeamsUpdate, id, u.Name.Ptr(), tenant), &v); err != nil {
-		return Team{}, wrapErr(err, "teams.Update", "teams")
+		return Team{}, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -261,7 +302,7 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.FindByIDs", "teams")
 	if err != nil {
@@ -269,7 +310,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Team{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTeamsFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTeam)
@@ -295,6 +336,9 @@ func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "teams.CreateMany", "teams")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlTeamsCreateMany,
@@ -314,7 +358,7 @@ RETURNING "id", "org_id", "name"`
 // CreateManyReturning inserts rows into table teams and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateManyReturning", "teams")
 	if err != nil {
@@ -322,7 +366,10 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Team{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
 	}
 	res, err := db.Query(
 		ctx,

@@ -6,6 +6,7 @@ package cachedb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -91,22 +92,60 @@ var (
 	ErrUserTeamIDNotFound = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table users: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table users: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("users")
 }
 
-// Validate checks u against the spec's rules for table users, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table users, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("users")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "email", "name"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "email", "name"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -176,15 +215,18 @@ VALUES ($1, $2, $3, $4)
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
 // Create inserts a row into table users and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Create", "users")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Create", "users")
 	if err != nil {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersCreate, n.TeamID, n.Email, n.Name, tenant), scanUser)
-	return v, wrapErr(err, "users.Create", "users")
+	return v, wrapParamsErr(err, "users.Create", "users", []string{"team_id", "email", "name"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -309,11 +351,14 @@ WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL)`
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. version is the version the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments version. It sets updated_at to the
-// transaction's time.
+// runtime.ErrNotFound. It validates u first. version is the version the caller
+// read: when the row has another, Update changes nothing and the error has kind
+// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
+// updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUpdate) (User, error) {
+	if err := u.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.Update", "users")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Update", "users")
 	if err != nil {
 		return User{}, err
@@ -327,7 +372,7 @@ func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUp
 				err = stale
 			}
 		}
-		return User{}, wrapErr(err, "users.Update", "users")
+		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
 	}
 	return v, nil
 }
@@ -422,15 +467,16 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids. It reads through the table's row cache (see UserRepo); the rows it returns
-// may be shared with it: treat them as read-only.
+// ids; it is empty, not nil, when no key has a row. It reads through the table's
+// row cache (see UserRepo); the rows it returns may be shared with it: treat them
+// as read-only.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindByIDs", "users")
 	if err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	batch := usersCache.GetMany(ctx, r.cacheDB(), tenant, ids)
 	if miss := batch.Misses(); len(miss) > 0 {
@@ -467,6 +513,9 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "users.CreateMany", "users")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlUsersCreateMany,
@@ -488,7 +537,7 @@ RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at"
 // CreateManyReturning inserts rows into table users and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyReturning", "users")
 	if err != nil {
@@ -496,7 +545,10 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
 	res, err := db.Query(
 		ctx,
@@ -525,11 +577,11 @@ RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at"
 // (org_id, email) (among the rows where "deleted_at" IS NULL) exists, updates that
 // row from n, in one statement, and returns the row as stored. The update sets
 // every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. Updating increments version. It sets updated_at
-// to the transaction's time. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict. It runs
-// in a transaction (a savepoint of the caller's), which also invalidates the
-// cached row it returns.
+// unset keeps the column's value. It validates n first. Updating increments
+// version. It sets updated_at to the transaction's time. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
+// also invalidates the cached row it returns.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	var v User
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -547,6 +599,9 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 
 // upsertByOrgIDAndEmail runs the statement of UpsertByOrgIDAndEmail on r.db.
 func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertByOrgIDAndEmail", "users")
 	if err != nil {
 		return User{}, err
@@ -587,9 +642,12 @@ LIMIT 1`
 // statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
 // in the way); when that row was committed by a concurrent transaction after the
 // statement started, the statement cannot see it and runs again, up to three times
-// in all. When the row in the way is one the caller cannot see (another tenant's,
-// or soft-deleted), the error has kind Conflict.
+// in all. It validates n first. When the row in the way is one the caller cannot
+// see (another tenant's, or soft-deleted), the error has kind Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
+	if err := n.Validate(); err != nil {
+		return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 	if err != nil {
 		return User{}, false, err
