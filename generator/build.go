@@ -101,6 +101,11 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	}
 	markActingQueries(pkg)
 	b.buildObjects(pkg)
+	for _, t := range pkg.Tables {
+		for _, h := range hooks(t) {
+			h.finish(b, pkg, t)
+		}
+	}
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}

@@ -142,6 +142,9 @@ type queryView struct {
 	Table, Name, Kind, Returns, Paginate, Source, Comment string
 	Params                                                []paramView
 	Where, OrderBy, Limit, Result, SQL                    string
+	// Cache says how the query meets the row caches: a finder reading
+	// through them, or a raw query's declared writes.
+	Cache string
 }
 
 type paramView struct {
@@ -422,9 +425,25 @@ func buildQuery(q *ir.Query) queryView {
 		}
 		qv.Params = append(qv.Params, paramView{Name: p.Name, Go: p.Go.String(), Note: note})
 	}
+	if x := q.CacheIndex; x != nil {
+		qv.Cache = "a finder on the unique key (" + code(x.Name) + "), read through the row cache of " + code(q.Table.SQLName) + "."
+	}
 	if q.Kind == ir.Raw {
 		qv.Kind = "Raw SQL"
 		qv.SQL = strings.TrimRight(q.SQL, "\n")
+		var writes, cached []string
+		for _, w := range q.Writes {
+			writes = append(writes, code(w.SQLName))
+			if w.Cache != nil {
+				cached = append(cached, code(w.SQLName))
+			}
+		}
+		if len(writes) > 0 {
+			qv.Cache = "writes " + strings.Join(writes, ", ") + "."
+		}
+		if len(cached) > 0 {
+			qv.Cache = strings.TrimSuffix(qv.Cache, ".") + "; the cached rows of " + strings.Join(cached, ", ") + " are invalidated when it commits."
+		}
 		var cols []string
 		for _, c := range q.Columns {
 			s := code(c.Name) + " " + c.Type.String()

@@ -31,10 +31,17 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 	pre, scoped := prelude(t, "FindByIDs", "", []ir.Statement{*s}, returnsNil)
 	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
 	body = append(body, queryMany(t, "FindByIDs", scoped, *s, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
-	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
+	order := pk.SQLName + " order"
+	if t.Cache != nil {
+		body = cachedFindByIDs(t)
+		if pk.Type.Base.Text {
+			order += " (byte by byte, COLLATE \"C\")"
+		}
+	}
+	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s, "+
 		"with one query. Keys without a row are skipped, so the result may be shorter than ids; it is empty, "+
 		"not nil, when no key has a row.",
-		t.SQLName, pk.SQLName, pk.SQLName)).
+		t.SQLName, pk.SQLName, order)+cacheDoc(t, "FindByIDs")).
 		Params(ctxParam.Clone(), jen.Id("ids").Index().Add(typeCode(pk.Go.Elem()))).Params(jen.Index().Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -328,7 +335,7 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		body = append(pre, queryOne(t, k.Upsert, scoped, s, args)...)
 	} else {
 		body = append(pre, jen.Var().Id("v").Id(t.Model))
-		if !scoped {
+		if !needsTenant(s) {
 			body = append(body, jen.Var().Err().Error())
 		}
 		body = append(body,
@@ -345,7 +352,14 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 			jen.Return(jen.Id("v"), jen.Nil()),
 		)
 	}
-	method(f, t, k.Upsert, doc).
+	name := k.Upsert
+	if w := returnedWrite(t, k.Upsert); w != nil {
+		// The row's key comes back from the statement: the method runs it
+		// and the row's invalidation in one transaction.
+		genReturnedWrite(f, t, w, doc)
+		name, doc = w.Inner, fmt.Sprintf("%s runs the statement of %s on r.db.", w.Inner, k.Upsert)
+	}
+	method(f, t, name, doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()

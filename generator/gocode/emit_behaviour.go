@@ -41,16 +41,19 @@ func writes(ss ...ir.Statement) bool {
 // one. fail renders the return of an error. With acting set, the scoped
 // database also runs as the actor of ctx (actingDB).
 func tenantPrelude(t *ir.Table, method string, g ir.GoType, fail func(jen.Code) jen.Code, acting bool) []jen.Code {
-	db := jen.Qual(ir.PathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant"))
-	if acting {
-		db = jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), db)
-	}
-	return []jen.Code{
+	out := []jen.Code{
 		jen.List(jen.Id("tenant"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "TenantFor").Types(typeCode(g)).
 			Call(jen.Id("ctx"), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail(jen.Err())),
-		jen.Id("db").Op(":=").Add(db),
 	}
+	// A write that invalidates cached rows runs on runtime.Invalidating.
+	pre, inv, _ := invalidatingDB(t, method, jen.Id("r").Dot("db"))
+	out = append(out, pre...)
+	db := jen.Qual(ir.PathRuntime, "Scope").Call(inv, jen.Id("tenant"))
+	if acting {
+		db = jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), db)
+	}
+	return append(out, jen.Id("db").Op(":=").Add(db))
 }
 
 // actingDB is the database a write that may change audited rows runs

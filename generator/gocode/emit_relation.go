@@ -237,8 +237,9 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 	}
 	params := []jen.Code{ctxParam.Clone(), jen.Id(a).Add(typeCode(r.FK.Go.Elem())), jen.Id(b).Add(typeCode(r.To.Go.Elem()))}
 	exec := func(name string, s ir.Statement) []jen.Code {
+		_, db, _ := invalidatingDB(t, name, jen.Id("r").Dot("db"))
 		return []jen.Code{
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Id("r").Dot("db").Dot("Exec").Call(jen.Id("ctx"), jen.Id(s.Const), jen.Id(a), jen.Id(b)),
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(db).Dot("Exec").Call(jen.Id("ctx"), jen.Id(s.Const), jen.Id(a), jen.Id(b)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, name))),
 			jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()),
 		}

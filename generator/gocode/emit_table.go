@@ -23,6 +23,7 @@ func genTable(f *jen.File, t *ir.Table) {
 	genRuleVars(f, t)
 	genWithDeleted(f, t)
 	genScan(f, t)
+	genCache(f, t)
 	genCreate(f, t)
 	genFindByID(f, t)
 	genFindAll(f, t)
@@ -267,10 +268,14 @@ func prelude(t *ir.Table, method, v string, s []ir.Statement, fail func(jen.Code
 	switch {
 	case scoped:
 		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail, acting)...)
-	case acting:
-		out = append(out, actingDB())
+	default:
+		// A write that invalidates cached rows, or changes audited ones,
+		// runs on a db of its own.
+		if db := writeDBPrelude(t, method, acting); db != nil {
+			out, scoped = append(out, db...), true
+		}
 	}
-	return out, scoped || acting
+	return out, scoped
 }
 
 // returnsModel is the fail function of methods returning (Model, error).
@@ -309,10 +314,14 @@ func genFindByID(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindByID
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindByID", "", []ir.Statement{s}, returnsModel(t))
+	body := append(pre, queryOne(t, "FindByID", scoped, s, pkArgs(t))...)
+	if t.Cache != nil {
+		body = cachedFindByID(t)
+	}
 	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of table %s with %s. If there is none, "+
-		"the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))).
+		"the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))+cacheDoc(t, "FindByID")).
 		Params(pkParams(t)...).Params(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, queryOne(t, "FindByID", scoped, s, pkArgs(t))...)...)
+		Block(body...)
 	f.Line()
 }
 

@@ -174,6 +174,13 @@ type Table struct {
 	// Validates is set when Validate checks anything: the repository then
 	// calls it before every write.
 	Validates bool
+	// Cache is the table's row cache (cache:), or nil.
+	Cache *Cache
+	// CacheWrites are what the repository's write methods invalidate in
+	// the caches of the package (the table's own, and cached tables the
+	// writes reach), in method order; a method not listed invalidates
+	// nothing.
+	CacheWrites []*CacheWrite
 	// Behaviours are the table's behaviours (tenant:, soft_delete:,
 	// optimistic_lock:, timestamps:, audit:, rules, distributed_by:), in
 	// the order their conditions and SET items enter its statements.
@@ -670,6 +677,12 @@ type Query struct {
 	SQL string
 	// Columns are a raw query's declared result columns, in order.
 	Columns []*RawColumn
+	// Writes are the tables a raw query declares it writes (writes:).
+	Writes []*Table
+	// CacheIndex is, for a finder of a cached table (a structured query
+	// returning one row by equality on every column of a unique key), the
+	// cache of that key it reads through; nil otherwise.
+	CacheIndex *CacheIndex
 	// Pos is where the query is declared; SQLPos where a raw query's SQL
 	// text starts.
 	Pos    Pos

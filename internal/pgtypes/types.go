@@ -113,6 +113,13 @@ type Type struct {
 	Timestamp bool
 	Version   bool
 	Tenant    bool
+	// CacheKey names the runtime.KeyCodec of the type's Go values
+	// ("UUIDKeys") when a cached table's primary key, tenant or cached
+	// unique key may be of the type: two values are equal in PostgreSQL
+	// exactly when their Go values and texts are, and a cached FindByIDs
+	// sorts them in Go as PostgreSQL does (text by COLLATE "C"). "" for
+	// the other types (citext compares without case, char(n) pads).
+	CacheKey string
 
 	// succ returns the value after a canonical literal (integers, dates:
 	// the element types of discrete ranges); order compares two
@@ -234,7 +241,7 @@ var (
 		Codec:   "pgx's int4 codec, binary",
 		Catalog: "int4", AtlasName: "integer", atlas: atlasInt,
 		Docs: "a 4-byte integer",
-		Int:  &IntRange{math.MinInt32, math.MaxInt32}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Version: true, Tenant: true,
+		Int:  &IntRange{math.MinInt32, math.MaxInt32}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Version: true, Tenant: true, CacheKey: "Int32Keys",
 		succ: stepInt, order: compareNumbers,
 	}
 	bigintType = &Type{
@@ -244,7 +251,7 @@ var (
 		Codec:   "pgx's int8 codec, binary",
 		Catalog: "int8", AtlasName: "bigint", atlas: atlasInt,
 		Docs: "an 8-byte integer",
-		Int:  &IntRange{math.MinInt64, math.MaxInt64}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Version: true, Tenant: true,
+		Int:  &IntRange{math.MinInt64, math.MaxInt64}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Version: true, Tenant: true, CacheKey: "Int64Keys",
 		succ: stepInt, order: compareNumbers,
 	}
 	numericType = &Type{
@@ -311,7 +318,7 @@ var All = []*Type{
 		Codec:   "runtime.RegisterTypes: binary, 16 bytes",
 		Catalog: "uuid", AtlasName: "uuid", atlas: atlasUUID,
 		Docs:    "a UUID",
-		Ordered: true, Keyset: true, Tenant: true,
+		Ordered: true, Keyset: true, Tenant: true, CacheKey: "UUIDKeys",
 	},
 	{
 		Name: "text", Hints: []string{"string", "str"},
@@ -320,7 +327,7 @@ var All = []*Type{
 		Codec:   "pgx's text codec",
 		Catalog: "text", AtlasName: "text", atlas: atlasString,
 		Docs: "text of any length",
-		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true,
+		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true, CacheKey: "StringKeys",
 	},
 	{
 		Name: "varchar", Aliases: []string{"character varying"},
@@ -329,7 +336,7 @@ var All = []*Type{
 		Codec:   "pgx's text codec",
 		Catalog: "varchar", AtlasName: "character varying", atlas: atlasString,
 		Docs: "text of at most n characters, varchar(n); max_length defaults to n",
-		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true,
+		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true, CacheKey: "StringKeys",
 	},
 	{
 		Name: "char", Aliases: []string{"character"},
@@ -356,7 +363,7 @@ var All = []*Type{
 		Codec:   "pgx's int2 codec, binary",
 		Catalog: "int2", AtlasName: "smallint", atlas: atlasInt,
 		Docs: "a 2-byte integer",
-		Int:  &IntRange{math.MinInt16, math.MaxInt16}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Tenant: true,
+		Int:  &IntRange{math.MinInt16, math.MaxInt16}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Tenant: true, CacheKey: "Int16Keys",
 		succ: stepInt, order: compareNumbers,
 	},
 	integerType,

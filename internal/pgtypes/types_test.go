@@ -67,6 +67,9 @@ func TestRowsComplete(t *testing.T) {
 			if typ.Text && typ.Go != (GoType{Name: "string"}) {
 				t.Errorf("row %q is Text but its Go type is %s", typ.Name, typ.Go)
 			}
+			if typ.CacheKey != "" && (!typ.MapKey || !typ.Ordered || typ.Padded) {
+				t.Errorf("row %q: a cache key type must compare by value, sort, and not pad", typ.Name)
+			}
 			if typ.NilIsNull && typ.MapKey {
 				t.Errorf("row %q: a type whose nil is NULL is a slice, which cannot key a map", typ.Name)
 			}

@@ -4,9 +4,11 @@
 package crmdb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -66,6 +68,10 @@ type CustomerUpdate struct {
 // methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
 // write methods send from their context (runtime.WithActor), sensitive values as
 // keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// FindByID, FindByIDs and the finders on a unique key read through the row cache
+// of a *runtime.DB with caching on (runtime.CacheConfig), outside transactions.
+// Every write invalidates the rows it changed, in every instance, when it commits.
+// A row served from the cache is shared: treat it as read-only.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -226,6 +232,19 @@ func scanCustomer(row pgx.Row, v *Customer) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
 }
 
+// customersCache is the row cache of table customers (cache:): FindByID, FindByIDs
+// and the finders on unique keys read through it, and every write of the package
+// invalidates the rows it changes.
+var customersCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uuid.UUID, Customer]{
+	Table:      "customers",
+	Tenant:     runtime.UUIDKeys,
+	Key:        runtime.UUIDKeys,
+	KeyOf:      func(v *Customer) uuid.UUID { return v.ID },
+	TTL:        10 * time.Minute,
+	MaxEntries: 50000,
+	Version:    "8415e41961b14a83",
+})
+
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
@@ -251,15 +270,26 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE "id" = $1 AND "organization_id" = $2`
 
 // FindByID returns the row of table customers with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// the error matches runtime.ErrNotFound. It reads through the table's row cache
+// (see CustomerRepo); the rows it returns may be shared with it: treat them as
+// read-only.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
 		return Customer{}, err
 	}
+	v, ok, fill := customersCache.Get(ctx, r.db, tenant, id)
+	if ok {
+		return v, nil
+	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersFindByID, id, tenant), scanCustomer)
-	return v, wrapErr(err, "customers.FindByID", "customers")
+	var row Customer
+	if err := scanCustomer(db.QueryRow(fill.Context(ctx), sqlCustomersFindByID, id, tenant), &row); err != nil {
+		fill.Abort()
+		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
+	}
+	fill.Done(ctx, &row)
+	return row, nil
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -346,7 +376,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	var v Customer
 	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant), &v); err != nil {
 		return Customer{}, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
@@ -364,7 +394,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
@@ -411,19 +441,31 @@ WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// than ids; it is empty, not nil, when no key has a row. It reads through the
+// table's row cache (see CustomerRepo); the rows it returns may be shared with it:
+// treat them as read-only.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	rows, err := db.Query(ctx, sqlCustomersFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	batch := customersCache.GetMany(ctx, r.db, tenant, ids)
+	if miss := batch.Misses(); len(miss) > 0 {
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(batch.Context(ctx), sqlCustomersFindByIDs, miss, tenant)
+		items, err := runtime.CollectRows(rows, err, len(miss), scanCustomer)
+		if err != nil {
+			batch.Abort()
+			return nil, wrapErr(err, "customers.FindByIDs", "customers")
+		}
+		batch.Done(ctx, items)
+	}
+	out := batch.Values()
+	slices.SortFunc(out, func(x, y Customer) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return out, nil
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3,4

@@ -4,10 +4,12 @@
 package crmdb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -50,7 +52,11 @@ type OrganizationUpdate struct {
 // without a tenant fails with a validation error before any SQL. Each statement
 // also sends the tenant, signed with the application's tenant key, for the
 // row-level security policy cpcgen_tenant of the table, which verifies it
-// (cpcgen_tenant()).
+// (cpcgen_tenant()). FindByID, FindByIDs and the finders on a unique key read
+// through the row cache of a *runtime.DB with caching on (runtime.CacheConfig),
+// outside transactions. Every write invalidates the rows it changed, in every
+// instance, when it commits. A row served from the cache is shared: treat it as
+// read-only.
 type OrganizationRepo struct {
 	db runtime.DBTX
 }
@@ -194,6 +200,31 @@ func scanOrganization(row pgx.Row, v *Organization) error {
 	return row.Scan(&v.ID, &v.Name, &v.Slug, &v.CreatedAt, &v.UpdatedAt)
 }
 
+// organizationsCache is the row cache of table organizations (cache:): FindByID,
+// FindByIDs and the finders on unique keys read through it, and every write of the
+// package invalidates the rows it changes.
+var organizationsCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uuid.UUID, Organization]{
+	Table:   "organizations",
+	Tenant:  runtime.UUIDKeys,
+	Key:     runtime.UUIDKeys,
+	KeyOf:   func(v *Organization) uuid.UUID { return v.ID },
+	TTL:     10 * time.Minute,
+	Version: "5c194f1517b4b953",
+})
+
+// organizationsBySlug caches which row of table organizations has each (slug), for
+// the finders by that key: a hint, checked against the row, which comes from
+// organizationsCache.
+var organizationsBySlug = runtime.NewCacheIndex(runtime.CacheIndexSpec[uuid.UUID, string, uuid.UUID]{
+	Table:   "organizations",
+	Index:   "slug",
+	Tenant:  runtime.UUIDKeys,
+	Unique:  runtime.StringKeys,
+	Key:     runtime.UUIDKeys,
+	TTL:     10 * time.Minute,
+	Version: "5c194f1517b4b953",
+})
+
 const sqlOrganizationsCreate = `-- name: organizations.Create
 INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
@@ -219,15 +250,26 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 AND "id" = $2`
 
 // FindByID returns the row of table organizations with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// none, the error matches runtime.ErrNotFound. It reads through the table's row
+// cache (see OrganizationRepo); the rows it returns may be shared with it: treat
+// them as read-only.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByID", "organizations")
 	if err != nil {
 		return Organization{}, err
 	}
+	v, ok, fill := organizationsCache.Get(ctx, r.db, tenant, id)
+	if ok {
+		return v, nil
+	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsFindByID, id, tenant), scanOrganization)
-	return v, wrapErr(err, "organizations.FindByID", "organizations")
+	var row Organization
+	if err := scanOrganization(db.QueryRow(fill.Context(ctx), sqlOrganizationsFindByID, id, tenant), &row); err != nil {
+		fill.Abort()
+		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
+	}
+	fill.Done(ctx, &row)
+	return row, nil
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
@@ -312,7 +354,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
 	var v Organization
 	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Name.Ptr(), u.Slug.Ptr(), tenant), &v); err != nil {
 		return Organization{}, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
@@ -330,7 +372,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
 	tag, err := db.Exec(ctx, sqlOrganizationsDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
@@ -356,19 +398,31 @@ WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// shorter than ids; it is empty, not nil, when no key has a row. It reads through
+// the table's row cache (see OrganizationRepo); the rows it returns may be shared
+// with it: treat them as read-only.
 func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByIDs", "organizations")
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
 		return []Organization{}, nil
 	}
-	rows, err := db.Query(ctx, sqlOrganizationsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrganization)
-	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
+	batch := organizationsCache.GetMany(ctx, r.db, tenant, ids)
+	if miss := batch.Misses(); len(miss) > 0 {
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(batch.Context(ctx), sqlOrganizationsFindByIDs, miss, tenant)
+		items, err := runtime.CollectRows(rows, err, len(miss), scanOrganization)
+		if err != nil {
+			batch.Abort()
+			return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
+		}
+		batch.Done(ctx, items)
+	}
+	out := batch.Values()
+	slices.SortFunc(out, func(x, y Organization) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return out, nil
 }
 
 const sqlOrganizationsCreateMany = `-- name: organizations.CreateMany
@@ -452,8 +506,25 @@ RETURNING "id", "name", "slug", "created_at", "updated_at"`
 // key's; an optional field left unset keeps the column's value. It validates n
 // first. It sets updated_at to the transaction's time. A row in the way that the
 // caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
+// also invalidates the cached row it returns.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
+	var v Organization
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
+		var err error
+		if v, err = (&OrganizationRepo{db: tx}).upsertBySlug(ctx, n); err != nil {
+			return err
+		}
+		return runtime.Invalidate(ctx, tx, organizationsCache.Keys(v.ID, v.ID))
+	})
+	if err != nil {
+		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	}
+	return v, nil
+}
+
+// upsertBySlug runs the statement of UpsertBySlug on r.db.
+func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
@@ -634,4 +705,35 @@ func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organ
 	}
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
+}
+
+const sqlOrganizationsBySlug = `-- name: organizations.BySlug replica=ok
+SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
+WHERE "slug" = $1 AND "id" = $2
+LIMIT 1`
+
+// BySlug returns the first row of table organizations that matches the query. If
+// there is none, the error matches runtime.ErrNotFound.
+//
+// The organization with this slug, read through the row cache.
+func (r *OrganizationRepo) BySlug(ctx context.Context, slug string) (Organization, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.BySlug", "organizations")
+	if err != nil {
+		return Organization{}, err
+	}
+	if cached, ok := organizationsBySlug.Get(ctx, r.db, tenant, slug); ok {
+		// A hint: the row is used only if it still has the key's values.
+		if v, err := r.FindByID(ctx, cached); err == nil && v.Slug == slug {
+			return v, nil
+		} else if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			return Organization{}, err
+		}
+	}
+	db := runtime.Scope(r.db, tenant)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsBySlug, slug, tenant), scanOrganization)
+	if err != nil {
+		return v, wrapErr(err, "organizations.BySlug", "organizations")
+	}
+	organizationsBySlug.Set(ctx, r.db, tenant, slug, v.ID)
+	return v, nil
 }

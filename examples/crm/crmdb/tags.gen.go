@@ -4,10 +4,12 @@
 package crmdb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"iter"
+	"slices"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
@@ -44,7 +46,11 @@ type TagUpdate struct {
 // it, and a call without a tenant fails with a validation error before any SQL.
 // Each statement also sends the tenant, signed with the application's tenant key,
 // for the row-level security policy cpcgen_tenant of the table, which verifies it
-// (cpcgen_tenant()).
+// (cpcgen_tenant()). FindByID, FindByIDs and the finders on a unique key read
+// through the row cache of a *runtime.DB with caching on (runtime.CacheConfig),
+// outside transactions. Every write invalidates the rows it changed, in every
+// instance, when it commits. A row served from the cache is shared: treat it as
+// read-only.
 type TagRepo struct {
 	db runtime.DBTX
 }
@@ -149,6 +155,28 @@ func scanTag(row pgx.Row, v *Tag) error {
 	return row.Scan(&v.ID, &v.OrganizationID, &v.Name)
 }
 
+// tagsCache is the row cache of table tags (cache:): FindByID, FindByIDs and the
+// finders on unique keys read through it, and every write of the package
+// invalidates the rows it changes.
+var tagsCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uuid.UUID, Tag]{
+	Table:   "tags",
+	Tenant:  runtime.UUIDKeys,
+	Key:     runtime.UUIDKeys,
+	KeyOf:   func(v *Tag) uuid.UUID { return v.ID },
+	Version: "1cae48acd7633309",
+})
+
+// tagsByName caches which row of table tags has each (name), for the finders by
+// that key: a hint, checked against the row, which comes from tagsCache.
+var tagsByName = runtime.NewCacheIndex(runtime.CacheIndexSpec[uuid.UUID, string, uuid.UUID]{
+	Table:   "tags",
+	Index:   "name",
+	Tenant:  runtime.UUIDKeys,
+	Unique:  runtime.StringKeys,
+	Key:     runtime.UUIDKeys,
+	Version: "1cae48acd7633309",
+})
+
 const sqlTagsCreate = `-- name: tags.Create
 INSERT INTO "tags" ("id", "name", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -174,15 +202,25 @@ SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = $1 AND "organization_id" = $2`
 
 // FindByID returns the row of table tags with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// error matches runtime.ErrNotFound. It reads through the table's row cache (see
+// TagRepo); the rows it returns may be shared with it: treat them as read-only.
 func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByID", "tags")
 	if err != nil {
 		return Tag{}, err
 	}
+	v, ok, fill := tagsCache.Get(ctx, r.db, tenant, id)
+	if ok {
+		return v, nil
+	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsFindByID, id, tenant), scanTag)
-	return v, wrapErr(err, "tags.FindByID", "tags")
+	var row Tag
+	if err := scanTag(db.QueryRow(fill.Context(ctx), sqlTagsFindByID, id, tenant), &row); err != nil {
+		fill.Abort()
+		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
+	}
+	fill.Done(ctx, &row)
+	return row, nil
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -263,7 +301,7 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	if err != nil {
 		return Tag{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	var v Tag
 	if err := scanTag(db.QueryRow(ctx, sqlTagsUpdate, id, u.Name.Ptr(), tenant), &v); err != nil {
 		return Tag{}, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
@@ -281,7 +319,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	tag, err := db.Exec(ctx, sqlTagsDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
@@ -307,19 +345,31 @@ WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// ids; it is empty, not nil, when no key has a row. It reads through the table's
+// row cache (see TagRepo); the rows it returns may be shared with it: treat them
+// as read-only.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	rows, err := db.Query(ctx, sqlTagsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	batch := tagsCache.GetMany(ctx, r.db, tenant, ids)
+	if miss := batch.Misses(); len(miss) > 0 {
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(batch.Context(ctx), sqlTagsFindByIDs, miss, tenant)
+		items, err := runtime.CollectRows(rows, err, len(miss), scanTag)
+		if err != nil {
+			batch.Abort()
+			return nil, wrapErr(err, "tags.FindByIDs", "tags")
+		}
+		batch.Done(ctx, items)
+	}
+	out := batch.Values()
+	slices.SortFunc(out, func(x, y Tag) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return out, nil
 }
 
 const sqlTagsCreateMany = `-- name: tags.CreateMany
@@ -402,7 +452,26 @@ RETURNING "id", "organization_id", "name"`
 // key's and the primary key's; an optional field left unset keeps the column's
 // value. It validates n first. A row in the way that the caller cannot see
 // (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// It runs in a transaction (a savepoint of the caller's), which also invalidates
+// the cached row it returns.
 func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
+	var v Tag
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
+		var err error
+		if v, err = (&TagRepo{db: tx}).upsertByOrganizationIDAndName(ctx, n); err != nil {
+			return err
+		}
+		return runtime.Invalidate(ctx, tx, tagsCache.Keys(v.OrganizationID, v.ID))
+	})
+	if err != nil {
+		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+	}
+	return v, nil
+}
+
+// upsertByOrganizationIDAndName runs the statement of
+// UpsertByOrganizationIDAndName on r.db.
+func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
 	}
@@ -540,4 +609,35 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 	}
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
+}
+
+const sqlTagsByName = `-- name: tags.ByName replica=ok
+SELECT "id", "organization_id", "name" FROM "tags"
+WHERE "name" = $1 AND "organization_id" = $2
+LIMIT 1`
+
+// ByName returns the first row of table tags that matches the query. If there is
+// none, the error matches runtime.ErrNotFound.
+//
+// The tag with this name, read through the row cache.
+func (r *TagRepo) ByName(ctx context.Context, name string) (Tag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.ByName", "tags")
+	if err != nil {
+		return Tag{}, err
+	}
+	if cached, ok := tagsByName.Get(ctx, r.db, tenant, name); ok {
+		// A hint: the row is used only if it still has the key's values.
+		if v, err := r.FindByID(ctx, cached); err == nil && v.Name == name {
+			return v, nil
+		} else if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			return Tag{}, err
+		}
+	}
+	db := runtime.Scope(r.db, tenant)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsByName, name, tenant), scanTag)
+	if err != nil {
+		return v, wrapErr(err, "tags.ByName", "tags")
+	}
+	tagsByName.Set(ctx, r.db, tenant, name, v.ID)
+	return v, nil
 }
