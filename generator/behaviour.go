@@ -44,6 +44,9 @@ type behaviour interface {
 	uniquePredicate(t *ir.Table, where string) string
 	// statements changes and adds to t's CRUD statements.
 	statements(t *ir.Table, s *ir.CRUDSQL)
+	// bulkStatements changes and adds to t's batch writes by primary key
+	// (see keyedWriteSQL).
+	bulkStatements(t *ir.Table, w *ir.BulkWrite)
 }
 
 // behaviours are the table behaviours, in the order their hooks run:
@@ -79,6 +82,7 @@ func (noHooks) sets(*ir.Table, string) []string                      { return ni
 func (noHooks) stamps(*ir.Table) (cols, vals []string)               { return nil, nil }
 func (noHooks) uniquePredicate(_ *ir.Table, where string) string     { return where }
 func (noHooks) statements(*ir.Table, *ir.CRUDSQL)                    {}
+func (noHooks) bulkStatements(*ir.Table, *ir.BulkWrite)              {}
 
 // claimBehaviours gives t the behaviours st asks for, in order, and
 // declares the repository methods they add.
