@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"github.com/cpcgen/cpcgen/internal/srcpos"
 	"strconv"
 	"strings"
 
@@ -8,26 +9,9 @@ import (
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
-// Pos is a position in a spec file: the file's path relative to the
-// project root (slash-separated), and a 1-based line and column. The
-// zero Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether p names a place in a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-// String formats p as file:line:col (or file alone when the line is
-// unknown).
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
+// Pos is a position in a spec file (see srcpos.Pos); the zero Pos means
+// "no position".
+type Pos = srcpos.Pos
 
 // Package is the IR of one generated Go package: everything the emitters
 // read. Names are computed once, here; slices keep spec order.
@@ -68,6 +52,13 @@ type Package struct {
 	// order, each with its sentinel: what wrapErr looks a violated
 	// constraint's spec name up in.
 	Constraints []*Constraint
+	// Extensions are the extensions the schema needs, in spec order:
+	// created before everything else, dropped after.
+	Extensions []*Extension
+	// Objects are the spec's SQL objects (sql_objects:) in the order
+	// they are created, after the tables and enums: each after what it
+	// depends on, in spec order otherwise.
+	Objects []*Object
 }
 
 // Table returns the table with the given SQL name, or nil.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -223,8 +222,8 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, strings.Join(pkg.Sources, ", "))
-	for _, ext := range extensions(pkg) {
-		fmt.Fprintf(&b, "\nCREATE EXTENSION IF NOT EXISTS %s;\n", ext)
+	for _, e := range pkg.Extensions {
+		fmt.Fprintf(&b, "\n%s;\n", e.Create())
 	}
 	for _, c := range changes {
 		b.WriteString("\n")
@@ -255,21 +254,10 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 			b.WriteString(";\n")
 		}
 	}
-	return b.Bytes(), nil
-}
-
-// extensions returns the extensions that provide the types of the
-// package's columns (citext), in the order columns first use them.
-func extensions(pkg *ir.Package) []string {
-	var out []string
-	for _, t := range pkg.Tables {
-		for _, c := range t.Columns {
-			if b := c.Type.Base; b != nil && b.Extension != "" && !slices.Contains(out, b.Extension) {
-				out = append(out, b.Extension)
-			}
-		}
+	for _, o := range pkg.Objects {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
 	}
-	return out
+	return b.Bytes(), nil
 }
 
 // AuditActions are the values of the action column of the audit log.

@@ -1,5 +1,6 @@
 -- Migration 000002 behaviours, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 1 of 3 of migration behaviours: the schema changes, in one transaction
 
 -- reverse: create policy "cpcgen_tenant" on table "projects": rows of the transaction's tenant only
 DROP POLICY "cpcgen_tenant" ON "projects";
@@ -29,7 +30,5 @@ COMMENT ON TABLE "cpcgen_audit_log" IS '';
 DROP INDEX "cpcgen_audit_log_table_name_row_key_id_idx";
 -- reverse: create "cpcgen_audit_log" table
 DROP TABLE "cpcgen_audit_log";
--- reverse: create index "projects_slug_key" to table: "projects"
-DROP INDEX "projects_slug_key";
 -- reverse: modify "projects" table
 ALTER TABLE "projects" DROP CONSTRAINT "projects_budget_max", DROP CONSTRAINT "projects_budget_min", DROP CONSTRAINT "projects_contact_format", DROP CONSTRAINT "projects_slug_format", DROP CONSTRAINT "projects_name_min_length", DROP COLUMN "version", DROP COLUMN "deleted_at", DROP COLUMN "updated_at", DROP COLUMN "created_at", DROP COLUMN "budget", DROP COLUMN "contact";
