@@ -464,7 +464,11 @@ func readRows[M any](st *bulkStatement, scan func(pgx.Row, *M) error, each func(
 		if err != nil {
 			return err
 		}
-		st.note(row.state, i, func(i int) { each(row.state, i, &v) })
+		if state == BulkMissing || state == BulkStale {
+			st.note(state, i, nil)
+		} else {
+			each(state, i, &v)
+		}
 	}
 	return res.Err()
 }

@@ -18,10 +18,18 @@ import (
 // from each row: a pointer into the row (&v.ID, v.Changes.Name.Ptr()), nil
 // for NULL, as is a pointer to a nil slice (a json.RawMessage, a []byte),
 // which is NULL in a single-row statement too. The values are not
-// copied: the parameter points at them.
+// copied: the parameter points at them, and pgx encodes strings,
+// integers, floats and times through them without an allocation per
+// value. A column whose every value is NULL is sent as a NULL array,
+// which unnest reads as NULLs.
 func Array[T, V any](get func(*T) *V) BulkColumn[T] {
 	return arrayColumn[T, V]{get: get, slice: reflect.TypeFor[V]().Kind() == reflect.Slice}
 }
+
+// Flags returns the column of a batch statement holding whether each row
+// sets an optional field (a runtime.Opt's Set), read as Array's are. A
+// column no row sets is sent as a NULL array: a NULL flag is not set.
+func Flags[T any](get func(*T) *bool) BulkColumn[T] { return flagsColumn[T]{get} }
 
 type arrayColumn[T, V any] struct {
 	get   func(*T) *V
@@ -30,14 +38,143 @@ type arrayColumn[T, V any] struct {
 
 func (c arrayColumn[T, V]) array(rows []T, at []int) (any, error) {
 	out := make([]*V, len(at))
+	null := true
 	for k, i := range at {
 		p := c.get(&rows[i])
 		if c.slice && p != nil && reflect.ValueOf(p).Elem().IsNil() {
 			p = nil
 		}
 		out[k] = p
+		null = null && p == nil
 	}
-	return out, nil
+	if null {
+		return nil, nil
+	}
+	return refArrayOf(out), nil
+}
+
+type flagsColumn[T any] struct{ get func(*T) *bool }
+
+func (c flagsColumn[T]) array(rows []T, at []int) (any, error) {
+	out := make([]*bool, len(at))
+	any := false
+	for k, i := range at {
+		out[k] = c.get(&rows[i])
+		any = any || *out[k]
+	}
+	if !any {
+		return nil, nil
+	}
+	return refArray[bool](out), nil
+}
+
+// refArrayOf returns pointers into rows as an array parameter whose
+// elements pgx encodes without copying them: strings, integers, floats
+// and times through pgtype's valuer interfaces, which take no
+// allocation, where pgx would dereference a plain pointer by
+// reflection and box its value.
+func refArrayOf[V any](ptrs []*V) any {
+	switch a := any(ptrs).(type) {
+	case []*string:
+		return textRefs(a)
+	case []*int64:
+		return int64Refs(a)
+	case []*int32:
+		return int32Refs(a)
+	case []*float64:
+		return float64Refs(a)
+	case []*time.Time:
+		return timeRefs(a)
+	}
+	return refArray[V](ptrs)
+}
+
+// refArray is an array parameter of pointers (nil for NULL), which pgx
+// encodes through its codecs' pointer handling.
+type refArray[V any] []*V
+
+// dims are the dimensions of a one-dimensional array of n elements.
+func dims(n int) []pgtype.ArrayDimension {
+	return []pgtype.ArrayDimension{{Length: int32(n), LowerBound: 1}}
+}
+
+func (a refArray[V]) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
+func (a refArray[V]) Index(i int) any                     { return a[i] }
+func (a refArray[V]) IndexType() any                      { return (*V)(nil) }
+
+// plain returns the array as the slice of pointers pgx encodes when the
+// parameter's type is not known (StatementModeExec and Simple): the
+// runtime's array types are unknown to it there.
+func (a refArray[V]) plain() any { return []*V(a) }
+
+// The arrays of pointers whose elements implement pgtype's valuers.
+type (
+	textRefs    []*string
+	int64Refs   []*int64
+	int32Refs   []*int32
+	float64Refs []*float64
+	timeRefs    []*time.Time
+	textRef     string
+	int64Ref    int64
+	int32Ref    int32
+	float64Ref  float64
+	timeRef     time.Time
+)
+
+func (a textRefs) Dimensions() []pgtype.ArrayDimension    { return dims(len(a)) }
+func (a textRefs) Index(i int) any                        { return (*textRef)(a[i]) }
+func (a textRefs) IndexType() any                         { return (*textRef)(nil) }
+func (a textRefs) plain() any                             { return []*string(a) }
+func (a int64Refs) Dimensions() []pgtype.ArrayDimension   { return dims(len(a)) }
+func (a int64Refs) Index(i int) any                       { return (*int64Ref)(a[i]) }
+func (a int64Refs) IndexType() any                        { return (*int64Ref)(nil) }
+func (a int64Refs) plain() any                            { return []*int64(a) }
+func (a int32Refs) Dimensions() []pgtype.ArrayDimension   { return dims(len(a)) }
+func (a int32Refs) Index(i int) any                       { return (*int32Ref)(a[i]) }
+func (a int32Refs) IndexType() any                        { return (*int32Ref)(nil) }
+func (a int32Refs) plain() any                            { return []*int32(a) }
+func (a float64Refs) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
+func (a float64Refs) Index(i int) any                     { return (*float64Ref)(a[i]) }
+func (a float64Refs) IndexType() any                      { return (*float64Ref)(nil) }
+func (a float64Refs) plain() any                          { return []*float64(a) }
+func (a timeRefs) Dimensions() []pgtype.ArrayDimension    { return dims(len(a)) }
+func (a timeRefs) Index(i int) any                        { return (*timeRef)(a[i]) }
+func (a timeRefs) IndexType() any                         { return (*timeRef)(nil) }
+func (a timeRefs) plain() any                             { return []*time.Time(a) }
+
+// TextValue implements pgtype.TextValuer.
+func (r *textRef) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: string(*r), Valid: true}, nil
+}
+
+// Int64Value implements pgtype.Int64Valuer.
+func (r *int64Ref) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(*r), Valid: true}, nil
+}
+
+// Int64Value implements pgtype.Int64Valuer.
+func (r *int32Ref) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(*r), Valid: true}, nil
+}
+
+// Float64Value implements pgtype.Float64Valuer.
+func (r *float64Ref) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(*r), Valid: true}, nil
+}
+
+// TimestamptzValue implements pgtype.TimestamptzValuer.
+func (r *timeRef) TimestamptzValue() (pgtype.Timestamptz, error) {
+	return pgtype.Timestamptz{Time: time.Time(*r), Valid: true}, nil
+}
+
+// TimestampValue implements pgtype.TimestampValuer.
+func (r *timeRef) TimestampValue() (pgtype.Timestamp, error) {
+	return pgtype.Timestamp{Time: time.Time(*r), Valid: true}, nil
+}
+
+// DateValue implements pgtype.DateValuer.
+func (r *timeRef) DateValue() (pgtype.Date, error) {
+	return pgtype.Date{Time: time.Time(*r), Valid: true}, nil
 }
 
 // TextArray returns the column of a batch statement whose values are
@@ -72,6 +209,7 @@ func (c textArrayColumn[T, V]) array(rows []T, at []int) (any, error) {
 		return nil, codecErrorf("runtime: unknown array type %q", c.typ)
 	}
 	out := make([]*string, len(at))
+	null := true
 	var buf []byte
 	for k, i := range at {
 		p := c.get(&rows[i])
@@ -85,10 +223,13 @@ func (c textArrayColumn[T, V]) array(rows []T, at []int) (any, error) {
 		}
 		if buf != nil {
 			s := string(buf)
-			out[k] = &s
+			out[k], null = &s, false
 		}
 	}
-	return out, nil
+	if null {
+		return nil, nil
+	}
+	return textRefs(out), nil
 }
 
 // CompareUUID orders uuids as PostgreSQL does: by their bytes.

@@ -13,6 +13,7 @@ func registerUntyped(conn *pgx.Conn) {
 	switch conn.Config().DefaultQueryExecMode {
 	case pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol:
 		m := conn.TypeMap()
+		m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{tryWrapPlainArray}, m.TryWrapEncodePlanFuncs...)
 		m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, tryWrapNamedStringSlice)
 	}
 }
@@ -80,4 +81,27 @@ func (p *namedStringSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
 		out[i] = v.Index(i).String()
 	}
 	return p.next.Encode(out, buf)
+}
+
+// plainArray is an array parameter of a batch write (refArray and its
+// kin), whose type pgx knows no PostgreSQL type of.
+type plainArray interface{ plain() any }
+
+// tryWrapPlainArray lets pgx encode the array parameters of batch writes
+// when the parameter's type is not known: as the plain slice of
+// pointers each holds.
+func tryWrapPlainArray(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	if a, ok := value.(plainArray); ok {
+		return &plainArrayPlan{}, a.plain(), true
+	}
+	return nil, nil, false
+}
+
+// plainArrayPlan encodes a plainArray as its plain slice.
+type plainArrayPlan struct{ next pgtype.EncodePlan }
+
+func (p *plainArrayPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *plainArrayPlan) Encode(value any, buf []byte) ([]byte, error) {
+	return p.next.Encode(value.(plainArray).plain(), buf)
 }
