@@ -178,12 +178,16 @@ func keyedWriteSQL(t *ir.Table, w keyedWrite, r *bulkRows, keys []string) string
 		bad = []string{"SELECT " + oldOrd + ", " + strconv.Itoa(runtime.BulkStale) + " AS " + colState,
 			"FROM " + cteOld + " WHERE NOT " + colOK}
 	}
+	// The write reads the rows' locks first: through bad, or by counting
+	// them (either is evaluated once, before the first row is written).
 	conds := append(join[:len(join):len(join)], w.conds...)
 	if len(bad) > 0 {
 		ctes = append(ctes, cteBad+" AS ("+strings.Join(bad, " ")+")")
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM "+cteBad+")")
+	} else {
+		conds = append(conds, lockedFirst)
 	}
-	from := cteOld + " JOIN " + cteRows + " ON " + rowsCol(colOrd) + " = " + oldOrd
+	from := cteRows
 	ret := []string{rowsCol(colOrd)}
 	var write string
 	if w.sets != nil {
@@ -221,6 +225,11 @@ func keyedWriteSQL(t *ir.Table, w keyedWrite, r *bulkRows, keys []string) string
 	}
 	return withSQL(ctes, final)
 }
+
+// lockedFirst is the condition of a batch write that has its rows locked
+// (cteOld) before it writes any: an uncorrelated subquery, evaluated once
+// at its start, that reads them all.
+const lockedFirst = "(SELECT count(*) FROM " + cteOld + ") > 0"
 
 // bulkAudit is the audit CTE of a batch write (audit: true), or "":
 // one audit row per row of from, whose "n" holds the key columns and
@@ -496,16 +505,14 @@ func upsertManySQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 		c := k.Columns[0]
 		sets = append(sets, c.Quoted+" = "+t.Quoted+"."+c.Quoted)
 	}
-	join := make([]string, len(t.PK))
-	for i, c := range t.PK {
-		join[i] = t.Quoted + "." + c.Quoted + " = " + cteOld + "." + pk[i]
-	}
 	ret := rowsCol(colOrd) + ", " + quotedList(t.Columns)
 	if t.Audit {
 		ret += ", to_jsonb(" + t.Quoted + ") AS " + rowJSON
 	}
-	ctes = append(ctes, cteNew+" AS (UPDATE "+t.Quoted+" SET "+strings.Join(sets, ", ")+" FROM "+cteOld+" JOIN "+cteRows+
-		" ON "+rowsCol(colOrd)+" = "+oldOrd+" WHERE "+and(join)+" RETURNING "+ret+")")
+	// The rows in the way are the locked ones: the update finds them by
+	// the key as the lock did.
+	ctes = append(ctes, cteNew+" AS (UPDATE "+t.Quoted+" SET "+strings.Join(sets, ", ")+" FROM "+cteRows+
+		" WHERE "+and(append(match, lockedFirst))+" RETURNING "+ret+")")
 	if t.Audit {
 		n := names.QuoteIdent("n")
 		keys := qualifiedList(cteIns, t.PK)

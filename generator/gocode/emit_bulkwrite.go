@@ -173,7 +173,8 @@ func keyValue(v string, path []string) *jen.Statement {
 
 // bulkColumn renders the column of a batch statement sending a: a
 // pointer to the value of a in each row (nil for NULL), for
-// runtime.Array or, for an array-typed value, runtime.TextArray.
+// runtime.Array, runtime.Flags (whether an optional field is set) or,
+// for an array-typed value, runtime.TextArray.
 func bulkColumn(row *jen.Statement, a ir.BulkArg) jen.Code {
 	c := a.Column
 	field := jen.Id("v")
@@ -199,6 +200,9 @@ func bulkColumn(row *jen.Statement, a ir.BulkArg) jen.Code {
 		get = jen.Op("&").Add(field)
 	}
 	fn := jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone())).Op("*").Add(elem).Add(inline(jen.Return(get)))
+	if a.Kind == ir.ArgOptSet {
+		return jen.Qual(ir.PathRuntime, "Flags").Call(fn)
+	}
 	if a.TextType != "" {
 		return jen.Qual(ir.PathRuntime, "TextArray").Call(jen.Lit(a.TextType), fn)
 	}

@@ -403,7 +403,7 @@ var bulkActivitiesUpdates = &runtime.Bulk[ActivityKeyedUpdate]{
 	Columns: []runtime.BulkColumn[ActivityKeyedUpdate]{
 		runtime.Array(func(v *ActivityKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *bool { return &v.Changes.DealID.Set }),
+		runtime.Flags(func(v *ActivityKeyedUpdate) *bool { return &v.Changes.DealID.Set }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.DealID.Value }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *ActivityKind { return v.Changes.Kind.Ptr() }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *string { return v.Changes.Summary.Ptr() }),
@@ -415,7 +415,7 @@ const sqlActivitiesUpdateMany = `-- name: activities.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table activities the changes of each, as
@@ -435,7 +435,7 @@ const sqlActivitiesUpdateManyReturning = `-- name: activities.UpdateManyReturnin
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
+"cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -462,7 +462,7 @@ var bulkActivitiesKeys = &runtime.Bulk[int64]{
 const sqlActivitiesDeleteMany = `-- name: activities.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
-"cpcgen_new" AS (DELETE FROM "activities" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "activities" USING "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table activities with the keys given, as Delete

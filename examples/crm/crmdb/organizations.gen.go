@@ -518,7 +518,7 @@ const sqlOrganizationsUpdateMany = `-- name: organizations.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table organizations the changes of each, as
@@ -538,7 +538,7 @@ const sqlOrganizationsUpdateManyReturning = `-- name: organizations.UpdateManyRe
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -565,7 +565,7 @@ var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
 const sqlOrganizationsDeleteMany = `-- name: organizations.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
-"cpcgen_new" AS (DELETE FROM "organizations" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "organizations" USING "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table organizations with the keys given, as
@@ -595,7 +595,7 @@ const sqlOrganizationsUpsertManyBySlug = `-- name: organizations.UpsertManyBySlu
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "organizations"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
 "cpcgen_ins" AS (INSERT INTO "organizations" ("name", "slug", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "name", "slug", "created_at", "updated_at"),
-"cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i1", "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "organizations"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i1", "updated_at" = now() FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
 // UpsertManyBySlug is UpsertBySlug for many rows: it returns the rows as stored,

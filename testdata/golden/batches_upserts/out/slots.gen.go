@@ -320,7 +320,7 @@ const sqlSlotsUpdateMany = `-- name: slots.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table slots the changes of each, as Update
@@ -335,7 +335,7 @@ const sqlSlotsUpdateManyReturning = `-- name: slots.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
+"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -357,7 +357,7 @@ var bulkSlotsKeys = &runtime.Bulk[int64]{
 const sqlSlotsDeleteMany = `-- name: slots.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
-"cpcgen_new" AS (DELETE FROM "slots" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "slots" USING "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table slots with the keys given, as Delete does,
@@ -381,7 +381,7 @@ const sqlSlotsUpsertManyByDayAndRoom = `-- name: slots.UpsertManyByDayAndRoom
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "slots"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
 "cpcgen_ins" AS (INSERT INTO "slots" ("day", "room", "booked_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("day", "room") DO NOTHING RETURNING "id", "day", "room", "booked_by"),
-"cpcgen_new" AS (UPDATE "slots" SET "booked_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "slots"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
+"cpcgen_new" AS (UPDATE "slots" SET "booked_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new"`
 
 // UpsertManyByDayAndRoom is UpsertByDayAndRoom for many rows: it returns the rows

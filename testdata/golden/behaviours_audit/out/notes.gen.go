@@ -310,7 +310,7 @@ const sqlNotesUpdateMany = `-- name: notes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("notes") AS "cpcgen_row" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags", to_jsonb("notes") AS "cpcgen_row"),
+"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags", to_jsonb("notes") AS "cpcgen_row"),
 "cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'notes', jsonb_build_object('id', "n"."id"), 'update', $3::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
@@ -326,7 +326,7 @@ const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("notes") AS "cpcgen_row" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags", to_jsonb("notes") AS "cpcgen_row"),
+"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags", to_jsonb("notes") AS "cpcgen_row"),
 "cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'notes', jsonb_build_object('id', "n"."id"), 'update', $3::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
@@ -349,7 +349,7 @@ var bulkNotesKeys = &runtime.Bulk[int64]{
 const sqlNotesDeleteMany = `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("notes") AS "cpcgen_row" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
-"cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("notes") AS "cpcgen_row"),
+"cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("notes") AS "cpcgen_row"),
 "cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'notes', jsonb_build_object('id', "n"."id"), 'delete', $2::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 

@@ -335,7 +335,7 @@ const sqlPartsUpdateMany = `-- name: parts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table parts the changes of each, as Update
@@ -355,7 +355,7 @@ const sqlPartsUpdateManyReturning = `-- name: parts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
+"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -382,7 +382,7 @@ var bulkPartsKeys = &runtime.Bulk[int64]{
 const sqlPartsDeleteMany = `-- name: parts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
-"cpcgen_new" AS (DELETE FROM "parts" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "parts" USING "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table parts with the keys given, as Delete does,

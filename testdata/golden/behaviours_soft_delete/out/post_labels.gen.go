@@ -302,7 +302,7 @@ var bulkPostLabelsKeys = &runtime.Bulk[PostLabelKey]{
 const sqlPostLabelsDeleteMany = `-- name: post_labels.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "post_labels" ON "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
-"cpcgen_new" AS (DELETE FROM "post_labels" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "post_labels" USING "cpcgen_v" WHERE "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table post_labels with the keys given, as Delete
@@ -325,7 +325,7 @@ const sqlPostLabelsUpsertManyByPostIDAndLabelID = `-- name: post_labels.UpsertMa
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "post_labels"."post_id" AS "cpcgen_k1", "post_labels"."label_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
 "cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id"),
-"cpcgen_new" AS (UPDATE "post_labels" SET "post_id" = "post_labels"."post_id" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "post_labels"."post_id" = "cpcgen_old"."cpcgen_k1" AND "post_labels"."label_id" = "cpcgen_old"."cpcgen_k2" RETURNING "cpcgen_v"."cpcgen_ord", "post_id", "label_id")
+"cpcgen_new" AS (UPDATE "post_labels" SET "post_id" = "post_labels"."post_id" FROM "cpcgen_v" WHERE "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "post_id", "label_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`
 
 // UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows: it

@@ -276,7 +276,7 @@ func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 const sqlPostsHardDeleteMany = `-- name: posts.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
-"cpcgen_new" AS (DELETE FROM "posts" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "posts" USING "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
@@ -289,7 +289,7 @@ func (r *PostRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, er
 const sqlPostsRestoreMany = `-- name: posts.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
-"cpcgen_new" AS (UPDATE "posts" SET "removed" = NULL FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NOT NULL RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "posts" SET "removed" = NULL FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
@@ -440,7 +440,7 @@ const sqlPostsUpdateMany = `-- name: posts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table posts the changes of each, as Update
@@ -455,7 +455,7 @@ const sqlPostsUpdateManyReturning = `-- name: posts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
+"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -477,7 +477,7 @@ var bulkPostsKeys = &runtime.Bulk[int64]{
 const sqlPostsDeleteMany = `-- name: posts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
-"cpcgen_new" AS (UPDATE "posts" SET "removed" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "posts" SET "removed" = now() FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table posts with the keys given, as Delete
@@ -501,7 +501,7 @@ const sqlPostsUpsertManyByAuthorIDAndSlug = `-- name: posts.UpsertManyByAuthorID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "posts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
 "cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed"),
-"cpcgen_new" AS (UPDATE "posts" SET "title" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "posts"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
+"cpcgen_new" AS (UPDATE "posts" SET "title" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`
 
 // UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows: it returns

@@ -332,7 +332,7 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 const sqlProjectsHardDeleteMany = `-- name: projects.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
-"cpcgen_new" AS (DELETE FROM "projects" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "projects" USING "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
@@ -350,7 +350,7 @@ func (r *ProjectRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool,
 const sqlProjectsRestoreMany = `-- name: projects.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
-"cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = NULL FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
@@ -555,7 +555,7 @@ const sqlProjectsUpdateMany = `-- name: projects.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table projects the changes of each, as Update
@@ -575,7 +575,7 @@ const sqlProjectsUpdateManyReturning = `-- name: projects.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
+"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -602,7 +602,7 @@ var bulkProjectsKeys = &runtime.Bulk[int64]{
 const sqlProjectsDeleteMany = `-- name: projects.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
-"cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table projects with the keys given, as
@@ -631,7 +631,7 @@ const sqlProjectsUpsertManyByOrgIDAndCode = `-- name: projects.UpsertManyByOrgID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "projects"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
 "cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at"),
-"cpcgen_new" AS (UPDATE "projects" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "projects"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
+"cpcgen_new" AS (UPDATE "projects" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
 // UpsertManyByOrgIDAndCode is UpsertByOrgIDAndCode for many rows: it returns the

@@ -408,7 +408,7 @@ var bulkTaskTagsKeys = &runtime.Bulk[TaskTagKey]{
 const sqlTaskTagsDeleteMany = `-- name: task_tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "task_tags" ON "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
-"cpcgen_new" AS (DELETE FROM "task_tags" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "task_tags" USING "cpcgen_v" WHERE "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table task_tags with the keys given, as Delete
@@ -436,7 +436,7 @@ const sqlTaskTagsUpsertManyByTaskIDAndTagID = `-- name: task_tags.UpsertManyByTa
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "task_tags"."task_id" AS "cpcgen_k1", "task_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
 "cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id"),
-"cpcgen_new" AS (UPDATE "task_tags" SET "task_id" = "task_tags"."task_id" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "task_tags"."task_id" = "cpcgen_old"."cpcgen_k1" AND "task_tags"."tag_id" = "cpcgen_old"."cpcgen_k2" RETURNING "cpcgen_v"."cpcgen_ord", "task_id", "tag_id", "org_id")
+"cpcgen_new" AS (UPDATE "task_tags" SET "task_id" = "task_tags"."task_id" FROM "cpcgen_v" WHERE "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "task_id", "tag_id", "org_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`
 
 // UpsertManyByTaskIDAndTagID is UpsertByTaskIDAndTagID for many rows: it returns

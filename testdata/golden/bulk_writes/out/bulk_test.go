@@ -772,3 +772,60 @@ func TestEveryStatementMode(t *testing.T) {
 		})
 	}
 }
+
+// TestUpsertManySendsAgainRowsCommittedMeanwhile: a row in the way that
+// another transaction commits while the batch runs is out of the
+// statement's sight; the batch sends that row again, in its transaction,
+// and updates it there, as the single upsert would.
+func TestUpsertManySendsAgainRowsCommittedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	s := NewStore(pool)
+	for _, absent := range []bool{false, true} {
+		owner := fmt.Sprint("race-", absent)
+		other, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Rollback(ctx)
+		theirs, err := NewStore(other).Accounts.Create(ctx, NewAccount{Owner: owner, Memo: ptr("theirs")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		type result struct {
+			rows    []Account
+			created []bool
+			err     error
+		}
+		done := make(chan result, 1)
+		rows := []NewAccount{{Owner: owner, Balance: runtime.Set(decimal.NewFromInt(5))}, {Owner: owner + "-other"}}
+		go func() {
+			var r result
+			if absent {
+				r.rows, r.created, r.err = s.Accounts.CreateManyIfAbsentByOwner(ctx, rows)
+			} else {
+				r.rows, r.err = s.Accounts.UpsertManyByOwner(ctx, rows)
+			}
+			done <- r
+		}()
+		name := "accounts.UpsertManyByOwner"
+		if absent {
+			name = "accounts.CreateManyIfAbsentByOwner"
+		}
+		waitForLockWait(t, pool, name)
+		if err := other.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r := <-done
+		if r.err != nil || len(r.rows) != 2 || r.rows[0].ID != theirs.ID || r.rows[1].Owner != owner+"-other" {
+			t.Fatalf("absent %v: %+v, %v", absent, r.rows, r.err)
+		}
+		if absent {
+			if !slices.Equal(r.created, []bool{false, true}) || !r.rows[0].Balance.IsZero() || *r.rows[0].Memo != "theirs" {
+				t.Errorf("CreateManyIfAbsentByOwner = %+v, %v", r.rows[0], r.created)
+			}
+		} else if r.rows[0].Version != 2 || !r.rows[0].Balance.Equal(decimal.NewFromInt(5)) || r.rows[0].Memo != nil {
+			t.Errorf("UpsertManyByOwner updated %+v", r.rows[0])
+		}
+	}
+}

@@ -357,7 +357,7 @@ var bulkOrderItemsUpdates = &runtime.Bulk[OrderItemKeyedUpdate]{
 		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return &v.OrderID }),
 		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return &v.SKU }),
 		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
-		runtime.Array(func(v *OrderItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Flags(func(v *OrderItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
 		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return v.Changes.Note.Value }),
 	},
 }
@@ -366,7 +366,7 @@ const sqlOrderItemsUpdateMany = `-- name: order_items.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table order_items the changes of each, as
@@ -381,7 +381,7 @@ const sqlOrderItemsUpdateManyReturning = `-- name: order_items.UpdateManyReturni
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -406,7 +406,7 @@ var bulkOrderItemsKeys = &runtime.Bulk[OrderItemKey]{
 const sqlOrderItemsDeleteMany = `-- name: order_items.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
-"cpcgen_new" AS (DELETE FROM "order_items" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "order_items" USING "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table order_items with the keys given, as Delete
@@ -432,7 +432,7 @@ const sqlOrderItemsUpsertManyByOrderIDAndSKU = `-- name: order_items.UpsertManyB
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 1) AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order_items"."order_id" AS "cpcgen_k1", "order_items"."sku" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
 "cpcgen_ins" AS (INSERT INTO "order_items" ("order_id", "sku", "quantity", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "sku") DO NOTHING RETURNING "order_id", "sku", "quantity", "note"),
-"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "order_items"."order_id" = "cpcgen_old"."cpcgen_k1" AND "order_items"."sku" = "cpcgen_old"."cpcgen_k2" RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new"`
 
 // UpsertManyByOrderIDAndSKU is UpsertByOrderIDAndSKU for many rows: it returns the

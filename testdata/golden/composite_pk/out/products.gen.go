@@ -353,7 +353,7 @@ const sqlProductsUpdateMany = `-- name: products.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table products the changes of each, as Update
@@ -368,7 +368,7 @@ const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
+"cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -390,7 +390,7 @@ var bulkProductsKeys = &runtime.Bulk[string]{
 const sqlProductsDeleteMany = `-- name: products.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
-"cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
@@ -415,7 +415,7 @@ const sqlProductsUpsertManyBySKU = `-- name: products.UpsertManyBySKU
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "products"."sku" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "title", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "sku", "title", "price"),
-"cpcgen_new" AS (UPDATE "products" SET "title" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "products"."sku" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
+"cpcgen_new" AS (UPDATE "products" SET "title" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new"`
 
 // UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in

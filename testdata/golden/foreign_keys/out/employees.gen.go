@@ -370,7 +370,7 @@ var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
 		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *uuid.UUID { return v.Changes.DepartmentID.Ptr() }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
+		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
@@ -381,7 +381,7 @@ const sqlEmployeesUpdateMany = `-- name: employees.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table employees the changes of each, as
@@ -396,7 +396,7 @@ const sqlEmployeesUpdateManyReturning = `-- name: employees.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
+"cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -418,7 +418,7 @@ var bulkEmployeesKeys = &runtime.Bulk[int64]{
 const sqlEmployeesDeleteMany = `-- name: employees.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
-"cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table employees with the keys given, as Delete
@@ -444,7 +444,7 @@ const sqlEmployeesUpsertManyByEmail = `-- name: employees.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "employees"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
 "cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name"),
-"cpcgen_new" AS (UPDATE "employees" SET "department_id" = "cpcgen_v"."cpcgen_i1", "manager_id" = "cpcgen_v"."cpcgen_i2", "name" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "employees"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
+"cpcgen_new" AS (UPDATE "employees" SET "department_id" = "cpcgen_v"."cpcgen_i1", "manager_id" = "cpcgen_v"."cpcgen_i2", "name" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`
 
 // UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,

@@ -296,9 +296,9 @@ var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
 		runtime.Array(func(v *ShopKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Array(func(v *ShopKeyedUpdate) *ShopStatus { return v.Changes.Status.Ptr() }),
-		runtime.Array(func(v *ShopKeyedUpdate) *bool { return &v.Changes.URL.Set }),
+		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.URL.Set }),
 		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.URL.Value }),
-		runtime.Array(func(v *ShopKeyedUpdate) *bool { return &v.Changes.LegacyURL.Set }),
+		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.LegacyURL.Set }),
 		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.LegacyURL.Value }),
 	},
 }
@@ -307,7 +307,7 @@ const sqlShopsUpdateMany = `-- name: store.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"store_status"[], $4::boolean[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table store the changes of each, as Update
@@ -322,7 +322,7 @@ const sqlShopsUpdateManyReturning = `-- name: store.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"store_status"[], $4::boolean[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "status", "url", "_url")
+"cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "status", "url", "_url")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."status", "cpcgen_new"."url", "cpcgen_new"."_url" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -344,7 +344,7 @@ var bulkShopsKeys = &runtime.Bulk[int64]{
 const sqlShopsDeleteMany = `-- name: store.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
-"cpcgen_new" AS (DELETE FROM "store" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "store" USING "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table store with the keys given, as Delete does,

@@ -372,10 +372,10 @@ var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
 	Columns: []runtime.BulkColumn[ProfileKeyedUpdate]{
 		runtime.Array(func(v *ProfileKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Bio.Set }),
+		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Bio.Set }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Value }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *int32 { return v.Changes.Karma.Ptr() }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
+		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Motto.Value }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *bool { return v.Changes.Verified.Ptr() }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *json.RawMessage { return v.Changes.Settings.Ptr() }),
@@ -386,7 +386,7 @@ const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table profiles the changes of each, as Update
@@ -401,7 +401,7 @@ const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
+"cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -423,7 +423,7 @@ var bulkProfilesKeys = &runtime.Bulk[int64]{
 const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
-"cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
@@ -441,7 +441,7 @@ var bulkProfilesNew = &runtime.Bulk[NewProfile]{
 		runtime.Array(func(v *NewProfile) *string { return &v.Handle }),
 		runtime.Array(func(v *NewProfile) *string { return v.Bio }),
 		runtime.Array(func(v *NewProfile) *int32 { return v.Karma.Ptr() }),
-		runtime.Array(func(v *NewProfile) *bool { return &v.Motto.Set }),
+		runtime.Flags(func(v *NewProfile) *bool { return &v.Motto.Set }),
 		runtime.Array(func(v *NewProfile) *string { return v.Motto.Value }),
 		runtime.Array(func(v *NewProfile) *bool { return v.Verified.Ptr() }),
 		runtime.Array(func(v *NewProfile) *json.RawMessage { return v.Settings.Ptr() }),
@@ -452,7 +452,7 @@ const sqlProfilesUpsertManyByHandle = `-- name: profiles.UpsertManyByHandle
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
 "cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"),
-"cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2", "karma" = COALESCE("cpcgen_v"."cpcgen_3", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_6", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_7", "profiles"."settings") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "profiles"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
+"cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2", "karma" = COALESCE("cpcgen_v"."cpcgen_3", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_6", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_7", "profiles"."settings") FROM "cpcgen_v" WHERE "handle" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`
 
 // UpsertManyByHandle is UpsertByHandle for many rows: it returns the rows as

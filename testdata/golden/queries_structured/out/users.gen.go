@@ -306,7 +306,7 @@ func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
-"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
@@ -319,7 +319,7 @@ func (r *UserRepo) HardDeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 const sqlUsersRestoreMany = `-- name: users.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
-"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
@@ -488,9 +488,9 @@ var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *bool { return &v.Changes.Nickname.Set }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Nickname.Set }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Nickname.Value }),
-		runtime.Array(func(v *UserKeyedUpdate) *bool { return &v.Changes.Age.Set }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Age.Set }),
 		runtime.Array(func(v *UserKeyedUpdate) *int32 { return v.Changes.Age.Value }),
 		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.Score.Ptr() }),
 	},
@@ -500,7 +500,7 @@ const sqlUsersUpdateMany = `-- name: users.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table users the changes of each, as Update
@@ -515,7 +515,7 @@ const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -537,7 +537,7 @@ var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
 const sqlUsersDeleteMany = `-- name: users.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
-"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table users with the keys given, as Delete
@@ -565,7 +565,7 @@ const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"),
-"cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "nickname" = "cpcgen_v"."cpcgen_i4", "age" = "cpcgen_v"."cpcgen_i5", "score" = COALESCE("cpcgen_v"."cpcgen_6", "users"."score"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "users"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
+"cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "nickname" = "cpcgen_v"."cpcgen_i4", "age" = "cpcgen_v"."cpcgen_i5", "score" = COALESCE("cpcgen_v"."cpcgen_6", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
 // UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,

@@ -368,13 +368,13 @@ var bulkCouponsUpdates = &runtime.Bulk[CouponKeyedUpdate]{
 	Validate: func(v *CouponKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[CouponKeyedUpdate]{
 		runtime.Array(func(v *CouponKeyedUpdate) *string { return &v.Code }),
-		runtime.Array(func(v *CouponKeyedUpdate) *bool { return &v.Changes.PercentOff.Set }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.PercentOff.Set }),
 		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.PercentOff.Value }),
-		runtime.Array(func(v *CouponKeyedUpdate) *bool { return &v.Changes.AmountOff.Set }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.AmountOff.Set }),
 		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.AmountOff.Value }),
-		runtime.Array(func(v *CouponKeyedUpdate) *bool { return &v.Changes.ValidUntil.Set }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.ValidUntil.Set }),
 		runtime.Array(func(v *CouponKeyedUpdate) *time.Time { return v.Changes.ValidUntil.Value }),
-		runtime.Array(func(v *CouponKeyedUpdate) *bool { return &v.Changes.MaxUses.Set }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.MaxUses.Set }),
 		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.MaxUses.Value }),
 		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.Uses.Ptr() }),
 	},
@@ -384,7 +384,7 @@ const sqlCouponsUpdateMany = `-- name: coupons.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table coupons the changes of each, as Update
@@ -399,7 +399,7 @@ const sqlCouponsUpdateManyReturning = `-- name: coupons.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -421,7 +421,7 @@ var bulkCouponsKeys = &runtime.Bulk[string]{
 const sqlCouponsDeleteMany = `-- name: coupons.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
-"cpcgen_new" AS (DELETE FROM "coupons" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "coupons" USING "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table coupons with the keys given, as Delete
@@ -449,7 +449,7 @@ const sqlCouponsUpsertManyByCode = `-- name: coupons.UpsertManyByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "coupons"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
 "cpcgen_ins" AS (INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"),
-"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = "cpcgen_v"."cpcgen_i2", "amount_off" = "cpcgen_v"."cpcgen_i3", "valid_until" = "cpcgen_v"."cpcgen_i4", "max_uses" = "cpcgen_v"."cpcgen_i5", "uses" = COALESCE("cpcgen_v"."cpcgen_6", "coupons"."uses") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "coupons"."code" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = "cpcgen_v"."cpcgen_i2", "amount_off" = "cpcgen_v"."cpcgen_i3", "valid_until" = "cpcgen_v"."cpcgen_i4", "max_uses" = "cpcgen_v"."cpcgen_i5", "uses" = COALESCE("cpcgen_v"."cpcgen_6", "coupons"."uses") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new"`
 
 // UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,

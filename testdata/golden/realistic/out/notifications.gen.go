@@ -303,7 +303,7 @@ var bulkNotificationsUpdates = &runtime.Bulk[NotificationKeyedUpdate]{
 		runtime.Array(func(v *NotificationKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
 		runtime.Array(func(v *NotificationKeyedUpdate) *string { return v.Changes.Kind.Ptr() }),
 		runtime.Array(func(v *NotificationKeyedUpdate) *json.RawMessage { return v.Changes.Body.Ptr() }),
-		runtime.Array(func(v *NotificationKeyedUpdate) *bool { return &v.Changes.ReadAt.Set }),
+		runtime.Flags(func(v *NotificationKeyedUpdate) *bool { return &v.Changes.ReadAt.Set }),
 		runtime.Array(func(v *NotificationKeyedUpdate) *time.Time { return v.Changes.ReadAt.Value }),
 	},
 }
@@ -312,7 +312,7 @@ const sqlNotificationsUpdateMany = `-- name: notifications.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table notifications the changes of each, as
@@ -327,7 +327,7 @@ const sqlNotificationsUpdateManyReturning = `-- name: notifications.UpdateManyRe
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
+"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -349,7 +349,7 @@ var bulkNotificationsKeys = &runtime.Bulk[int64]{
 const sqlNotificationsDeleteMany = `-- name: notifications.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
-"cpcgen_new" AS (DELETE FROM "notifications" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "notifications" USING "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table notifications with the keys given, as

@@ -318,9 +318,9 @@ var bulkPaymentsUpdates = &runtime.Bulk[PaymentKeyedUpdate]{
 		runtime.Array(func(v *PaymentKeyedUpdate) *PaymentMethod { return v.Changes.Method.Ptr() }),
 		runtime.Array(func(v *PaymentKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Array(func(v *PaymentKeyedUpdate) *time.Time { return v.Changes.ReceivedAt.Ptr() }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Reference.Set }),
+		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Reference.Set }),
 		runtime.Array(func(v *PaymentKeyedUpdate) *string { return v.Changes.Reference.Value }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Raw.Set }),
+		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Raw.Set }),
 		runtime.Array(func(v *PaymentKeyedUpdate) *json.RawMessage { return &v.Changes.Raw.Value }),
 	},
 }
@@ -329,7 +329,7 @@ const sqlPaymentsUpdateMany = `-- name: payments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table payments the changes of each, as Update
@@ -344,7 +344,7 @@ const sqlPaymentsUpdateManyReturning = `-- name: payments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
+"cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -366,7 +366,7 @@ var bulkPaymentsKeys = &runtime.Bulk[uuid.UUID]{
 const sqlPaymentsDeleteMany = `-- name: payments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
-"cpcgen_new" AS (DELETE FROM "payments" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "payments" USING "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table payments with the keys given, as Delete

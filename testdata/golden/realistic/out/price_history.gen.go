@@ -277,7 +277,7 @@ const sqlPriceHistoryUpdateMany = `-- name: price_history.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table price_history the changes of each, as
@@ -292,7 +292,7 @@ const sqlPriceHistoryUpdateManyReturning = `-- name: price_history.UpdateManyRet
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
+"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -314,7 +314,7 @@ var bulkPriceHistoryKeys = &runtime.Bulk[int64]{
 const sqlPriceHistoryDeleteMany = `-- name: price_history.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
-"cpcgen_new" AS (DELETE FROM "price_history" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "price_history" USING "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table price_history with the keys given, as

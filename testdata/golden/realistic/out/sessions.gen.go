@@ -273,9 +273,9 @@ var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
 	Columns: []runtime.BulkColumn[SessionKeyedUpdate]{
 		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *SessionKeyedUpdate) *bool { return &v.Changes.IP.Set }),
+		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.IP.Set }),
 		runtime.Array(func(v *SessionKeyedUpdate) *netip.Prefix { return v.Changes.IP.Value }),
-		runtime.Array(func(v *SessionKeyedUpdate) *bool { return &v.Changes.UserAgent.Set }),
+		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.UserAgent.Set }),
 		runtime.Array(func(v *SessionKeyedUpdate) *string { return v.Changes.UserAgent.Value }),
 		runtime.Array(func(v *SessionKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
 	},
@@ -285,7 +285,7 @@ const sqlSessionsUpdateMany = `-- name: sessions.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table sessions the changes of each, as Update
@@ -300,7 +300,7 @@ const sqlSessionsUpdateManyReturning = `-- name: sessions.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "ip", "user_agent", "expires_at")
+"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "ip", "user_agent", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."ip", "cpcgen_new"."user_agent", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -322,7 +322,7 @@ var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
 const sqlSessionsDeleteMany = `-- name: sessions.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
-"cpcgen_new" AS (DELETE FROM "sessions" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "sessions" USING "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table sessions with the keys given, as Delete

@@ -351,7 +351,7 @@ const sqlSettingsUpdateMany = `-- name: settings.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table settings the changes of each, as Update
@@ -366,7 +366,7 @@ const sqlSettingsUpdateManyReturning = `-- name: settings.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -391,7 +391,7 @@ var bulkSettingsKeys = &runtime.Bulk[SettingKey]{
 const sqlSettingsDeleteMany = `-- name: settings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
-"cpcgen_new" AS (DELETE FROM "settings" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "settings" USING "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table settings with the keys given, as Delete
@@ -416,7 +416,7 @@ const sqlSettingsUpsertManyByOrganizationIDAndKey = `-- name: settings.UpsertMan
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "settings"."organization_id" AS "cpcgen_k1", "settings"."key" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
 "cpcgen_ins" AS (INSERT INTO "settings" ("organization_id", "key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "key") DO NOTHING RETURNING "organization_id", "key", "value", "created_at", "updated_at"),
-"cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "settings"."organization_id" = "cpcgen_old"."cpcgen_k1" AND "settings"."key" = "cpcgen_old"."cpcgen_k2" RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
+"cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
 // UpsertManyByOrganizationIDAndKey is UpsertByOrganizationIDAndKey for many rows:

@@ -413,10 +413,10 @@ var bulkShipmentsUpdates = &runtime.Bulk[ShipmentKeyedUpdate]{
 		runtime.Array(func(v *ShipmentKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *int16 { return v.Changes.WarehouseID.Ptr() }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.Carrier.Ptr() }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.TrackingNo.Set }),
+		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.TrackingNo.Set }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.TrackingNo.Value }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *ShipmentStatus { return v.Changes.Status.Ptr() }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.ShippedAt.Set }),
+		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.ShippedAt.Set }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *time.Time { return v.Changes.ShippedAt.Value }),
 	},
 }
@@ -425,7 +425,7 @@ const sqlShipmentsUpdateMany = `-- name: shipments.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table shipments the changes of each, as
@@ -440,7 +440,7 @@ const sqlShipmentsUpdateManyReturning = `-- name: shipments.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
+"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -462,7 +462,7 @@ var bulkShipmentsKeys = &runtime.Bulk[uuid.UUID]{
 const sqlShipmentsDeleteMany = `-- name: shipments.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
-"cpcgen_new" AS (DELETE FROM "shipments" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "shipments" USING "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table shipments with the keys given, as Delete

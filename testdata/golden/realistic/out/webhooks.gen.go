@@ -300,7 +300,7 @@ const sqlWebhooksUpdateMany = `-- name: webhooks.UpdateMany sensitive=5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table webhooks the changes of each, as Update
@@ -315,7 +315,7 @@ const sqlWebhooksUpdateManyReturning = `-- name: webhooks.UpdateManyReturning se
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
+"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -337,7 +337,7 @@ var bulkWebhooksKeys = &runtime.Bulk[uuid.UUID]{
 const sqlWebhooksDeleteMany = `-- name: webhooks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
-"cpcgen_new" AS (DELETE FROM "webhooks" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "webhooks" USING "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table webhooks with the keys given, as Delete

@@ -312,7 +312,7 @@ const sqlBlobsUpdateMany = `-- name: blobs.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table blobs the changes of each, as Update
@@ -327,7 +327,7 @@ const sqlBlobsUpdateManyReturning = `-- name: blobs.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -349,7 +349,7 @@ var bulkBlobsKeys = &runtime.Bulk[[]byte]{
 const sqlBlobsDeleteMany = `-- name: blobs.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
-"cpcgen_new" AS (DELETE FROM "blobs" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "blobs" USING "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table blobs with the keys given, as Delete does,
@@ -372,7 +372,7 @@ const sqlBlobsUpsertManyByDigest = `-- name: blobs.UpsertManyByDigest
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "blobs"."digest" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
 "cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size"),
-"cpcgen_new" AS (UPDATE "blobs" SET "size" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "blobs"."digest" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "digest" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`
 
 // UpsertManyByDigest is UpsertByDigest for many rows: it returns the rows as

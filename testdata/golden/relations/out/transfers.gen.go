@@ -275,7 +275,7 @@ var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
 		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.FromAccountID.Ptr() }),
 		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.ToAccountID.Ptr() }),
 		runtime.Array(func(v *TransferKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *TransferKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Flags(func(v *TransferKeyedUpdate) *bool { return &v.Changes.Note.Set }),
 		runtime.Array(func(v *TransferKeyedUpdate) *string { return v.Changes.Note.Value }),
 	},
 }
@@ -284,7 +284,7 @@ const sqlTransfersUpdateMany = `-- name: transfers.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table transfers the changes of each, as
@@ -299,7 +299,7 @@ const sqlTransfersUpdateManyReturning = `-- name: transfers.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
+"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -321,7 +321,7 @@ var bulkTransfersKeys = &runtime.Bulk[int64]{
 const sqlTransfersDeleteMany = `-- name: transfers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
-"cpcgen_new" AS (DELETE FROM "transfers" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "transfers" USING "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table transfers with the keys given, as Delete

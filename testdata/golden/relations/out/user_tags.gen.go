@@ -319,7 +319,7 @@ const sqlUserTagsUpdateMany = `-- name: user_tags.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table user_tags the changes of each, as
@@ -334,7 +334,7 @@ const sqlUserTagsUpdateManyReturning = `-- name: user_tags.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -359,7 +359,7 @@ var bulkUserTagsKeys = &runtime.Bulk[UserTagKey]{
 const sqlUserTagsDeleteMany = `-- name: user_tags.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
-"cpcgen_new" AS (DELETE FROM "user_tags" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "user_tags" USING "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table user_tags with the keys given, as Delete
@@ -383,7 +383,7 @@ const sqlUserTagsUpsertManyByUserIDAndTagID = `-- name: user_tags.UpsertManyByUs
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "user_tags"."user_id" AS "cpcgen_k1", "user_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
 "cpcgen_ins" AS (INSERT INTO "user_tags" ("user_id", "tag_id", "added_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "tag_id") DO NOTHING RETURNING "user_id", "tag_id", "added_by"),
-"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user_tags"."user_id" = "cpcgen_old"."cpcgen_k1" AND "user_tags"."tag_id" = "cpcgen_old"."cpcgen_k2" RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new"`
 
 // UpsertManyByUserIDAndTagID is UpsertByUserIDAndTagID for many rows: it returns

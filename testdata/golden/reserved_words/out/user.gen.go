@@ -352,7 +352,7 @@ var bulkUserUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
 		runtime.Array(func(v *UserKeyedUpdate) *int32 { return &v.ID }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Select.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *bool { return &v.Changes.From.Set }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.From.Set }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.From.Value }),
 		runtime.Array(func(v *UserKeyedUpdate) *Select { return v.Changes.Type.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *bool { return v.Changes.Default.Ptr() }),
@@ -363,7 +363,7 @@ const sqlUserUpdateMany = `-- name: user.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table user the changes of each, as Update
@@ -378,7 +378,7 @@ const sqlUserUpdateManyReturning = `-- name: user.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
+"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -400,7 +400,7 @@ var bulkUserKeys = &runtime.Bulk[int32]{
 const sqlUserDeleteMany = `-- name: user.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
-"cpcgen_new" AS (DELETE FROM "user" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "user" USING "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table user with the keys given, as Delete does,
@@ -427,7 +427,7 @@ const sqlUserUpsertManyByID = `-- name: user.UpsertManyByID
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 'from'::"select") AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", FALSE) AS "cpcgen_i5" FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "user"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
 "cpcgen_ins" AS (INSERT INTO "user" ("id", "select", "from", "type", "default") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "select", "from", "type", "default"),
-"cpcgen_new" AS (UPDATE "user" SET "select" = "cpcgen_v"."cpcgen_i2", "from" = "cpcgen_v"."cpcgen_i3", "type" = COALESCE("cpcgen_v"."cpcgen_4", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_5", "user"."default") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "user"."id" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
+"cpcgen_new" AS (UPDATE "user" SET "select" = "cpcgen_v"."cpcgen_i2", "from" = "cpcgen_v"."cpcgen_i3", "type" = COALESCE("cpcgen_v"."cpcgen_4", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_5", "user"."default") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new"`
 
 // UpsertManyByID is UpsertByID for many rows: it returns the rows as stored, in

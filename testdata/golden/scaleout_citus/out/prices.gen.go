@@ -360,7 +360,7 @@ const sqlPricesUpdateMany = `-- name: prices.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table prices the changes of each, as Update
@@ -375,7 +375,7 @@ const sqlPricesUpdateManyReturning = `-- name: prices.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -397,7 +397,7 @@ var bulkPricesKeys = &runtime.Bulk[Tier]{
 const sqlPricesDeleteMany = `-- name: prices.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
-"cpcgen_new" AS (DELETE FROM "prices" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "prices" USING "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table prices with the keys given, as Delete does,
@@ -422,7 +422,7 @@ const sqlPricesUpsertManyByTier = `-- name: prices.UpsertManyByTier
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "prices"."tier" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price"),
-"cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "prices"."tier" = "cpcgen_old"."cpcgen_k1" RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "tier" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency", "cpcgen_new"."price" FROM "cpcgen_new"`
 
 // UpsertManyByTier is UpsertByTier for many rows: it returns the rows as stored,

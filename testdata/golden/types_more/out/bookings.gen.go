@@ -282,11 +282,11 @@ var bulkBookingsUpdates = &runtime.Bulk[BookingKeyedUpdate]{
 	Columns: []runtime.BulkColumn[BookingKeyedUpdate]{
 		runtime.Array(func(v *BookingKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[int32] { return v.Changes.Seats.Ptr() }),
-		runtime.Array(func(v *BookingKeyedUpdate) *bool { return &v.Changes.IDs.Set }),
+		runtime.Flags(func(v *BookingKeyedUpdate) *bool { return &v.Changes.IDs.Set }),
 		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[int64] { return v.Changes.IDs.Value }),
 		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[decimal.Decimal] { return v.Changes.Prices.Ptr() }),
 		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.Days.Ptr() }),
-		runtime.Array(func(v *BookingKeyedUpdate) *bool { return &v.Changes.Wall.Set }),
+		runtime.Flags(func(v *BookingKeyedUpdate) *bool { return &v.Changes.Wall.Set }),
 		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.Wall.Value }),
 		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.During.Ptr() }),
 	},
@@ -296,7 +296,7 @@ const sqlBookingsUpdateMany = `-- name: bookings.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table bookings the changes of each, as Update
@@ -311,7 +311,7 @@ const sqlBookingsUpdateManyReturning = `-- name: bookings.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
+"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -333,7 +333,7 @@ var bulkBookingsKeys = &runtime.Bulk[int64]{
 const sqlBookingsDeleteMany = `-- name: bookings.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
-"cpcgen_new" AS (DELETE FROM "bookings" USING "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" RETURNING "cpcgen_v"."cpcgen_ord")
+"cpcgen_new" AS (DELETE FROM "bookings" USING "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table bookings with the keys given, as Delete
