@@ -8,7 +8,8 @@ package bench_test
 // same data and connections. It reports the median over the runs (run
 // it with -benchtime=Nx for N runs) of each one's wall time (…-ns/op)
 // and CPU time of this process (…-cpu-ns/op), statements sent
-// (…-stmts/op), the ratios of the generated batch to the reference
+// (…-stmts/op), allocations of this process, the pool's included
+// (…-allocs/op), the ratios of the generated batch to the reference
 // (ratio, cpu-ratio: the medians of the per-run ratios) and how many
 // times faster the batch is than the loop (speedup, wall).
 
@@ -16,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	goruntime "runtime"
 	"slices"
 	"testing"
 	"time"
@@ -45,7 +47,10 @@ func BenchmarkBatchWrites(b *testing.B) {
 
 	b.Run("op=UpdateMany10k", func(b *testing.B) {
 		var user uuid.UUID
-		if err := e.pool.QueryRow(ctx, `INSERT INTO users (email, name) VALUES ('batch@bench.test', 'batch') RETURNING id`).Scan(&user); err != nil {
+		// Each invocation (testing runs it with b.N = 1 first) has a user
+		// and rows of its own.
+		email := fmt.Sprintf("batch%d@bench.test", time.Now().UnixNano())
+		if err := e.pool.QueryRow(ctx, `INSERT INTO users (email, name) VALUES ($1, 'batch') RETURNING id`, email).Scan(&user); err != nil {
 			b.Fatal(err)
 		}
 		ids := e.load(b, user, batchRows)
@@ -145,6 +150,8 @@ func runBatch(b *testing.B, e *env, check, setup func(run int), variants ...batc
 		wall := make([][]time.Duration, len(variants))
 		cpu := make([][]time.Duration, len(variants))
 		stmts := make([][]float64, len(variants))
+		allocs := make([][]float64, len(variants))
+		var ms goruntime.MemStats
 		call := 0
 		for run := 0; run < b.N; run++ {
 			for k := range variants {
@@ -152,10 +159,14 @@ func runBatch(b *testing.B, e *env, check, setup func(run int), variants ...batc
 				call++
 				setup(call)
 				prepare(call)
+				goruntime.ReadMemStats(&ms)
+				m0 := ms.Mallocs
 				n0, cpu0, start := e.stmts.n.Load(), processCPU(), time.Now()
 				variants[v].call(b, call)
 				wall[v] = append(wall[v], time.Since(start))
 				cpu[v] = append(cpu[v], processCPU()-cpu0)
+				goruntime.ReadMemStats(&ms)
+				allocs[v] = append(allocs[v], float64(ms.Mallocs-m0))
 				stmts[v] = append(stmts[v], float64(e.stmts.n.Load()-n0))
 				check(call)
 			}
@@ -165,6 +176,7 @@ func runBatch(b *testing.B, e *env, check, setup func(run int), variants ...batc
 			b.ReportMetric(float64(median(wall[k]).Nanoseconds()), v.name+"-ns/op")
 			b.ReportMetric(float64(median(cpu[k]).Nanoseconds()), v.name+"-cpu-ns/op")
 			b.ReportMetric(medianF(stmts[k]), v.name+"-stmts/op")
+			b.ReportMetric(medianF(allocs[k]), v.name+"-allocs/op")
 		}
 		// variants: 0 the reference, 1 the generated batch, 2 the loop.
 		ratio, cpuRatio, speedup := make([]float64, b.N), make([]float64, b.N), make([]float64, b.N)

@@ -100,6 +100,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 			}
 		}
 	}
+	markActingQueries(pkg)
 	b.buildObjects(pkg)
 	if err := b.errs.Err(); err != nil {
 		return nil, err

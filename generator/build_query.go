@@ -357,7 +357,7 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	// read_only: true marks the query replica=ok; spec only allows it on
 	// queries that return rows.
 	readOnly := sq.ReadOnly && (sq.Returns == "one" || sq.Returns == "many")
-	v := &ir.QueryVariant{Main: ir.Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n")}}
+	v := &ir.QueryVariant{Main: ir.Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n"), ReadOnly: readOnly}}
 	for _, u := range uses {
 		p := params[u.Name]
 		if p == nil && u.Name == "tenant" && t.Tenant != nil {

@@ -9,16 +9,16 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
-// Names of the common table expressions and columns of batch writes
-// (see also cteOld and cteNew).
+// Names of the common table expressions and columns of batch writes.
 const (
+	cteOld   = `"cpcgen_old"`
+	cteNew   = `"cpcgen_new"`
 	cteRows  = `"cpcgen_v"`
 	cteBad   = `"cpcgen_bad"`
 	cteIns   = `"cpcgen_ins"`
 	colOrd   = `"cpcgen_ord"`
 	colOK    = `"cpcgen_ok"`
 	colState = `"cpcgen_state"`
-	colOld   = `"cpcgen_old"`
 )
 
 // rowsCol is column col of the rows of a batch: "cpcgen_v"."cpcgen_3".
@@ -140,7 +140,7 @@ type keyedWrite struct {
 //	WITH v AS (SELECT * FROM unnest($1::uuid[], …) WITH ORDINALITY),
 //	     old AS MATERIALIZED (SELECT ord, version ok FROM v JOIN t ON key … ORDER BY ord FOR UPDATE OF t),
 //	     bad AS (v rows without an old row, or not ok),
-//	     new AS (UPDATE t SET … FROM old JOIN v … WHERE … AND NOT EXISTS (SELECT 1 FROM bad) RETURNING ord, …)
+//	     new AS (UPDATE t SET … FROM v WHERE key … AND NOT EXISTS (SELECT 1 FROM bad) RETURNING ord, …)
 //	SELECT state, ord FROM bad (or the rows of new)
 //
 // The result has the row's state (runtime.BulkWritten, BulkMissing,
@@ -153,9 +153,6 @@ func keyedWriteSQL(t *ir.Table, w keyedWrite, r *bulkRows, keys []string) string
 	sel := []string{rowsCol(colOrd)}
 	if w.guard != "" {
 		sel = append(sel, w.guard+" AS "+colOK)
-	}
-	if t.Audit {
-		sel = append(sel, "to_jsonb("+t.Quoted+") AS "+rowJSON)
 	}
 	ctes := []string{
 		r.cte(nil),
@@ -191,24 +188,14 @@ func keyedWriteSQL(t *ir.Table, w keyedWrite, r *bulkRows, keys []string) string
 	ret := []string{rowsCol(colOrd)}
 	var write string
 	if w.sets != nil {
-		if w.rows || t.Audit {
+		if w.rows {
 			ret = append(ret, quotedList(t.Columns))
 		}
 		write = "UPDATE " + t.Quoted + " SET " + strings.Join(w.sets, ", ") + " FROM " + from
 	} else {
-		if t.Audit {
-			ret = append(ret, quotedList(t.PK))
-		}
 		write = "DELETE FROM " + t.Quoted + " USING " + from
 	}
-	if t.Audit {
-		ret = append(ret, "to_jsonb("+t.Quoted+") AS "+rowJSON)
-	}
 	ctes = append(ctes, cteNew+" AS ("+write+" WHERE "+and(conds)+" RETURNING "+strings.Join(ret, ", ")+")")
-	if a := bulkAudit(t, w.action, cteNew+" AS "+names.QuoteIdent("n")+" JOIN "+cteOld+" AS "+names.QuoteIdent("o")+
-		" ON "+names.QuoteIdent("o")+"."+colOrd+" = "+names.QuoteIdent("n")+"."+colOrd, w.sets != nil); a != "" {
-		ctes = append(ctes, a)
-	}
 	written := strconv.Itoa(runtime.BulkWritten) + " AS " + colState + ", " + cteNew + "." + colOrd
 	var final string
 	switch {
@@ -230,22 +217,6 @@ func keyedWriteSQL(t *ir.Table, w keyedWrite, r *bulkRows, keys []string) string
 // (cteOld) before it writes any: an uncorrelated subquery, evaluated once
 // at its start, that reads them all.
 const lockedFirst = "(SELECT count(*) FROM " + cteOld + ") > 0"
-
-// bulkAudit is the audit CTE of a batch write (audit: true), or "":
-// one audit row per row of from, whose "n" holds the key columns and
-// cpcgen_row the new image (none for a delete) and whose "o" holds the
-// old image.
-func bulkAudit(t *ir.Table, action, from string, hasNew bool) string {
-	if !t.Audit {
-		return ""
-	}
-	n, o := names.QuoteIdent("n"), names.QuoteIdent("o")
-	newImage := "NULL"
-	if hasNew {
-		newImage = n + "." + rowJSON
-	}
-	return oneLine(auditCTE(t, action, from, n, o+"."+rowJSON, newImage))
-}
 
 // bulkKeys binds the primary key of each row (read at paths) and returns
 // the key columns.
@@ -426,9 +397,6 @@ func (in *bulkInsert) keyMatch(t *ir.Table, k *ir.UniqueKey) []string {
 // batch, skipping those that conflict on k; where filters them.
 func (in *bulkInsert) insertRows(t *ir.Table, k *ir.UniqueKey, where string) string {
 	ret := quotedList(t.Columns)
-	if t.Audit {
-		ret += ", to_jsonb(" + t.Quoted + ") AS " + rowJSON
-	}
 	return cteIns + " AS (INSERT INTO " + t.Quoted + " (" + strings.Join(in.cols, ", ") + ") SELECT " +
 		strings.Join(in.vals, ", ") + " FROM " + cteRows + where + " ORDER BY " + rowsCol(colOrd) + " " +
 		conflictTarget(k) + " DO NOTHING RETURNING " + ret + ")"
@@ -473,9 +441,6 @@ func upsertManySQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 		pk[i] = names.QuoteIdent("cpcgen_k" + strconv.Itoa(i+1))
 		sel = append(sel, t.Quoted+"."+c.Quoted+" AS "+pk[i])
 	}
-	if t.Audit {
-		sel = append(sel, "to_jsonb("+t.Quoted+") AS "+rowJSON)
-	}
 	oldOrd := cteOld + "." + colOrd
 	ctes := []string{
 		in.r.cte(in.exprs),
@@ -506,21 +471,10 @@ func upsertManySQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 		sets = append(sets, c.Quoted+" = "+t.Quoted+"."+c.Quoted)
 	}
 	ret := rowsCol(colOrd) + ", " + quotedList(t.Columns)
-	if t.Audit {
-		ret += ", to_jsonb(" + t.Quoted + ") AS " + rowJSON
-	}
 	// The rows in the way are the locked ones: the update finds them by
 	// the key as the lock did.
 	ctes = append(ctes, cteNew+" AS (UPDATE "+t.Quoted+" SET "+strings.Join(sets, ", ")+" FROM "+cteRows+
 		" WHERE "+and(append(match, lockedFirst))+" RETURNING "+ret+")")
-	if t.Audit {
-		n := names.QuoteIdent("n")
-		keys := qualifiedList(cteIns, t.PK)
-		from := "(SELECT " + keys + ", NULL::jsonb AS " + colOld + ", " + cteIns + "." + rowJSON + " FROM " + cteIns +
-			" UNION ALL SELECT " + qualifiedList(cteNew, t.PK) + ", " + cteOld + "." + rowJSON + ", " + cteNew + "." + rowJSON +
-			" FROM " + cteNew + " JOIN " + cteOld + " ON " + oldOrd + " = " + cteNew + "." + colOrd + ") AS " + n
-		ctes = append(ctes, oneLine(auditCTE(t, "upsert", from, n, n+"."+colOld, n+"."+rowJSON)))
-	}
 	final := in.insertedRows(t, k, runtime.BulkWritten) + " UNION ALL SELECT " + strconv.Itoa(runtime.BulkWritten) + ", " +
 		cteNew + "." + colOrd + ", " + qualifiedSelect(cteNew, t.Columns) + " FROM " + cteNew
 	s := p.finish(t, k.UpsertMany, withSQL(ctes, final))
@@ -537,10 +491,6 @@ func createManyIfAbsentSQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 	var p placeholders
 	in := bulkInsertValues(t, &p)
 	ctes := []string{in.r.cte(in.exprs), in.insertRows(t, k, "")}
-	if t.Audit {
-		n := names.QuoteIdent("n")
-		ctes = append(ctes, oneLine(auditCTE(t, "create", cteIns+" AS "+n, n, "NULL", n+"."+rowJSON)))
-	}
 	match := in.keyMatch(t, k)
 	final := in.insertedRows(t, k, runtime.BulkWritten) + " UNION ALL SELECT " + strconv.Itoa(runtime.BulkFound) + ", " +
 		rowsCol(colOrd) + ", " + qualifiedSelect(t.Quoted, t.Columns) + " FROM " + cteRows + " JOIN " + t.Quoted + " ON " + and(match)

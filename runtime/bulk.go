@@ -563,25 +563,31 @@ func rowList(idx []int) string {
 	return "rows " + s + " have"
 }
 
-// inBulkTx runs fn in a transaction of db, with db's tenant scope when
-// it has one: a savepoint when db is a pgx.Tx, db's own transaction
-// otherwise (retried as InTx retries). n and chunk say why, for the
-// error when db cannot have one.
+// inBulkTx runs fn in a transaction of db, with db's tenant scope and
+// actor when it has them: a savepoint when db is a pgx.Tx, db's own
+// transaction otherwise (retried as InTx retries). n and chunk say why,
+// for the error when db cannot have one.
 func inBulkTx(ctx context.Context, db DBTX, n, chunk int, fn func(DBTX) error) error {
-	inner := db
-	scoped, isScoped := db.(ScopedDB)
-	if isScoped {
-		inner = scoped.db
-	}
+	inner, wrap := unwrapBulkDB(db)
 	if err := checkSplittable(inner, n, chunk); err != nil {
 		return err
 	}
-	return InTx(ctx, inner, TxOptions{}, func(tx pgx.Tx) error {
-		if isScoped {
-			return fn(ScopedDB{db: tx, tenant: scoped.tenant, zero: scoped.zero})
-		}
-		return fn(tx)
-	})
+	return InTx(ctx, inner, TxOptions{}, func(tx pgx.Tx) error { return fn(wrap(tx)) })
+}
+
+// unwrapBulkDB returns the database db runs on beneath its tenant scope
+// (ScopedDB) and actor (ActingDB), and the function that puts them back
+// on a transaction of it.
+func unwrapBulkDB(db DBTX) (DBTX, func(DBTX) DBTX) {
+	switch d := db.(type) {
+	case ActingDB:
+		inner, wrap := unwrapBulkDB(d.db)
+		return inner, func(tx DBTX) DBTX { return ActingDB{db: wrap(tx), actor: d.actor} }
+	case ScopedDB:
+		inner, wrap := unwrapBulkDB(d.db)
+		return inner, func(tx DBTX) DBTX { return ScopedDB{db: wrap(tx), tenant: d.tenant, zero: d.zero} }
+	}
+	return db, func(tx DBTX) DBTX { return tx }
 }
 
 // checkSplittable refuses a db on which a batch cannot have a

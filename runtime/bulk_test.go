@@ -185,3 +185,43 @@ func (d funcDB) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFrom
 }
 
 func (d funcDB) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults { d.query(); return nil }
+
+// TestBulkSplitKeepsTenantAndActor checks that a batch split into several
+// statements runs each as the caller's tenant and actor: the database
+// generated methods pass is Acting(ctx, Scope(r.db, tenant)).
+func TestBulkSplitKeepsTenantAndActor(t *testing.T) {
+	ctx := runtime.WithBulkChunk(runtime.WithActor(testContext(t), "alice"), 3)
+	db := widgets(t, 10)
+	if _, err := db.Exec(ctx, `ALTER TABLE widgets ADD COLUMN who text;
+CREATE FUNCTION widgets_who() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.who := current_setting('cpcgen.actor', true) || '/' || current_setting('cpcgen.tenant', true); RETURN NEW; END $$;
+CREATE TRIGGER widgets_who BEFORE UPDATE ON widgets FOR EACH ROW EXECUTE FUNCTION widgets_who()`); err != nil {
+		t.Fatal(err)
+	}
+	var rows []widgetUpdate
+	for i := 1; i <= 10; i++ {
+		rows = append(rows, widgetUpdate{ID: int64(i), Version: 1, Name: runtime.Set("x")})
+	}
+	scoped := runtime.Acting(ctx, runtime.Scope(db, "org-7"))
+	if n, err := runtime.UpdateMany(ctx, scoped, bulkWidgets, sqlWidgetsUpdateMany, rows); n != 10 || err != nil {
+		t.Fatalf("UpdateMany = %d, %v", n, err)
+	}
+	var whos []string
+	if err := pgxRows(ctx, db, `SELECT DISTINCT who FROM widgets`, &whos); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(whos, []string{"alice/org-7"}) {
+		t.Errorf("rows written as %q, want every one as alice/org-7", whos)
+	}
+}
+
+// pgxRows reads the one text column of sql's rows into out.
+func pgxRows(ctx context.Context, db *runtime.DB, sql string, out *[]string) error {
+	rows, err := db.Query(ctx, sql)
+	if err != nil {
+		return err
+	}
+	s, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	*out = s
+	return err
+}

@@ -132,7 +132,7 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 		}
 	}
 	if len(masks) == 1 && len(c.enums) == 0 {
-		return db.CopyFrom(ctx, c.table, c.names(masks[0]), c.source(rows, masks[0]))
+		return c.copyGroup(ctx, db, rows, masks[0])
 	}
 	var total int64
 	err := InTx(ctx, db, TxOptions{}, func(tx pgx.Tx) error {
@@ -143,7 +143,7 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 		}
 		total = 0
 		for _, m := range masks {
-			n, err := tx.CopyFrom(ctx, c.table, c.names(m), c.source(rows, m))
+			n, err := c.copyGroup(ctx, tx, rows, m)
 			if err != nil {
 				return err
 			}
@@ -152,6 +152,23 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 		return nil
 	})
 	return total, err
+}
+
+// copyGroup copies the rows of one group. A group that sends no column
+// (every field optional and unset) cannot be a COPY, whose column list
+// must not be empty: it is one INSERT of as many rows of defaults.
+func (c *Copier[T]) copyGroup(ctx context.Context, db DBTX, rows []T, mask uint64) (int64, error) {
+	names := c.names(mask)
+	if len(names) > 0 {
+		return db.CopyFrom(ctx, c.table, names, c.source(rows, mask))
+	}
+	src := c.source(rows, mask)
+	n := 0
+	for src.Next() {
+		n++
+	}
+	tag, err := db.Exec(ctx, "-- name: runtime.CopyDefaults\nINSERT INTO "+c.table.Sanitize()+" SELECT FROM generate_series(1, $1)", n)
+	return tag.RowsAffected(), err
 }
 
 // names returns the columns a group of rows with the optional fields of

@@ -36,6 +36,9 @@ type objectGroup struct {
 
 type objectView struct {
 	Name, Anchor, Kind, Table, DependsOn, Source, Comment, SQL string
+	// OwnTable is the table of an object on one of cpcgen's own tables
+	// (the audit log), which has no section to link to.
+	OwnTable string
 }
 
 // writeObjects appends the page's sections on the extensions and the
@@ -79,8 +82,10 @@ func writeObjects(b *bytes.Buffer, pkg *ir.Package) error {
 			for _, d := range o.DependsOn {
 				kind, name, _ := strings.Cut(d, " ")
 				switch {
-				case kind == "table":
+				case kind == "table" && pkg.Table(name) != nil:
 					deps = append(deps, fmt.Sprintf("[%s](#%s)", name, name))
+				case kind == "table":
+					deps = append(deps, code(name)) // cpcgen's own (the audit log)
 				case kind == "enum":
 					deps = append(deps, fmt.Sprintf("[%s](#enum-%s)", name, name))
 				case anchors[d] != "":
@@ -93,7 +98,11 @@ func writeObjects(b *bytes.Buffer, pkg *ir.Package) error {
 			if o.File != "" {
 				src = o.File
 			}
-			g.Objects = append(g.Objects, objectView{Name: o.Name, Anchor: anchors[o.Key], Kind: o.Noun, Table: o.Table,
+			table, own := o.Table, ""
+			if table != "" && pkg.Table(table) == nil {
+				table, own = "", o.Table
+			}
+			g.Objects = append(g.Objects, objectView{Name: o.Name, Anchor: anchors[o.Key], Kind: o.Noun, Table: table, OwnTable: own,
 				DependsOn: strings.Join(deps, ", "), Source: src, Comment: cell(o.Comment), SQL: o.Create})
 		}
 		p.Groups = append(p.Groups, g)

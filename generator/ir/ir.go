@@ -36,7 +36,9 @@ type Package struct {
 	Enums   []*Enum
 	Tables  []*Table
 	// Audit is set when a table has audit: true: the package's schema
-	// then holds the audit log table (AuditTable).
+	// then holds the audit log (AuditTable) and its chain heads and key
+	// (AuditHeadTable, AuditKeyTable), and Objects the audit trigger
+	// function and each audited table's trigger.
 	Audit bool
 	// Tenant is the Go type of the tenant columns (one type for the whole
 	// package), when a table has tenant:; Policies are the row-level
@@ -144,9 +146,14 @@ type Table struct {
 	UpdatedAt *Column
 	DeletedAt *Column
 	Version   *Column
-	// Audit is set by audit: true: every write also inserts rows into the
-	// audit log, in the same statement.
+	// Audit is set by audit: true: the table's trigger records every row
+	// any statement changes in the audit log (AuditTable).
 	Audit bool
+	// Actor is set when the table's writes can change audited rows — it
+	// is audited, or its deletes or key updates cascade into an audited
+	// table — so that its write methods send the context's actor with
+	// their statements (runtime.Acting).
+	Actor bool
 	// Tenant is the tenant column (tenant:), or nil. It is left out of the
 	// insert and update structs: Create stamps the context's tenant.
 	Tenant *Column
@@ -309,6 +316,9 @@ type Statement struct {
 	// Tail are the values the statement binds after the method's own
 	// arguments, in placeholder order.
 	Tail []TailArg
+	// ReadOnly is set for a statement that only reads (replica=ok on its
+	// name line).
+	ReadOnly bool
 	// WithDeleted is, for a read of soft-deleted rows' tables, the same
 	// statement without the deleted_at filter (constant
 	// Const+"WithDeleted"); nil otherwise.
@@ -325,8 +335,6 @@ const (
 	TailVersion TailArg = iota
 	// TailTenant is the context's tenant (tenant:).
 	TailTenant
-	// TailActor is the context's actor (audit: true), NULL when unset.
-	TailActor
 )
 
 // Has reports whether s binds the value a.
@@ -445,15 +453,11 @@ type BatchSQL struct {
 	ReturningArgs  []Arg
 	ReturningBatch bool
 	// Insert is CreateMany's statement when COPY cannot serve the table
-	// (tenant: — COPY FROM does not run under row-level security — or
-	// audit: true, whose audit rows an INSERT writes in the same
-	// statement): INSERT … SELECT FROM unnest, binding ReturningArgs.
-	// Const is "" when CreateMany copies, or, with ReturningBatch, queues
-	// Create once per row.
+	// (tenant: — COPY FROM does not run under row-level security — or a
+	// type COPY's binary format cannot carry): INSERT … SELECT FROM
+	// unnest, binding ReturningArgs. Const is "" when CreateMany copies,
+	// or, with ReturningBatch, queues Create once per row.
 	Insert Statement
-	// InsertCounts is set when Insert returns the number of rows as a row
-	// (audited tables) rather than in its command tag.
-	InsertCounts bool
 }
 
 // UniqueKey is a set of columns with a unique constraint or index, and
@@ -477,9 +481,8 @@ type UniqueKey struct {
 	Hidden bool
 	// MayMiss is set when the upsert can return no row: the row in the
 	// way is out of the caller's sight (another tenant's, or soft-deleted
-	// under a primary key), or, audited, was inserted by a concurrent
-	// transaction after the statement's snapshot. The method runs it
-	// again, up to three times, then reports a conflict.
+	// under a primary key). The method runs it again, up to three times,
+	// then reports a conflict.
 	MayMiss bool
 	// UpsertMany (UpsertManyByEmail) and CreateManyIfAbsent
 	// (CreateManyIfAbsentByEmail) are the batch forms, binding
@@ -596,6 +599,10 @@ type Query struct {
 	// query of a tenant table, @tenant in raw SQL): the method reads it
 	// first and runs on a database scoped to it.
 	Scoped bool
+	// Actor is set when the query may write (a raw query not marked
+	// read_only) in a package with audited tables: the method runs it as
+	// the context's actor (runtime.Acting), for the audit trigger.
+	Actor bool
 	// Where are a structured query's filters, as the spec writes them.
 	Where []*Filter
 	// OrderBy are a structured query's sort terms, as the spec writes

@@ -60,9 +60,10 @@ type CustomerUpdate struct {
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
 // Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// policy of the table. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -183,16 +184,9 @@ func scanCustomer(row pgx.Row, v *Customer) error {
 }
 
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // Create inserts a row into table customers and returns it as stored, defaults
 // applied. It validates n first.
@@ -204,8 +198,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant, runtime.ActorArg(ctx)), scanCustomer)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant), scanCustomer)
 	return v, wrapErr(err, "customers.Create", "customers")
 }
 
@@ -288,26 +282,14 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("customers") AS "cpcgen_row" FROM "customers"
-WHERE "id" = $1 AND "organization_id" = $8
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "customers"
 SET "name" = COALESCE($2::varchar, "name"),
     "email" = COALESCE($3::varchar, "email"),
     "phone" = CASE WHEN $4::boolean THEN $5::varchar ELSE "phone" END,
     "notes" = CASE WHEN $6::boolean THEN $7::text ELSE "notes" END,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "customers"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'update', $9::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "organization_id" = $8
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -321,24 +303,16 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant), &v); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
 	}
 	return v, nil
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "customers" WHERE "id" = $1 AND "organization_id" = $2
-RETURNING "id", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "o"."id"), 'delete', $3::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "customers" WHERE "id" = $1 AND "organization_id" = $2`
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -347,8 +321,8 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -369,7 +343,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -410,38 +384,28 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table customers and returns how many it inserted.
 // It runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlCustomersCreateMany,
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
@@ -450,26 +414,16 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
 const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table customers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -480,7 +434,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -496,7 +450,6 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
@@ -527,10 +480,9 @@ var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 
 const sqlCustomersUpdateMany = `-- name: customers.UpdateMany sensitive=3,5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("customers") AS "cpcgen_row" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'customers', jsonb_build_object('id', "n"."id"), 'update', $9::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table customers the changes of each, as
@@ -541,17 +493,16 @@ func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdat
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows, tenant)
 	return out, wrapErr(err, "customers.UpdateMany", "customers")
 }
 
 const sqlCustomersUpdateManyReturning = `-- name: customers.UpdateManyReturning sensitive=3,5
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("customers") AS "cpcgen_row" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'customers', jsonb_build_object('id', "n"."id"), 'update', $9::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -561,8 +512,8 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows, tenant)
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
@@ -577,9 +528,8 @@ var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 
 const sqlCustomersDeleteMany = `-- name: customers.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("customers") AS "cpcgen_row" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
-"cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("customers") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'customers', jsonb_build_object('id', "n"."id"), 'delete', $3::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
+"cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
@@ -589,8 +539,8 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkCustomersKeys, sqlCustomersDeleteMany, keys, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkCustomersKeys, sqlCustomersDeleteMany, keys, tenant)
 	return out, wrapErr(err, "customers.DeleteMany", "customers")
 }
 
@@ -770,7 +720,7 @@ func (r *CustomerRepo) ByEmail(ctx context.Context, email string) (Customer, err
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersByEmail, tenant, email), scanCustomer)
 	return v, wrapErr(err, "customers.ByEmail", "customers")
 }
@@ -801,7 +751,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	if err != nil {
 		return runtime.Page[Customer]{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 uuid.UUID
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{

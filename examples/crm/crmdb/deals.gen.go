@@ -63,9 +63,10 @@ type DealUpdate struct {
 // Each statement also sets the cpcgen_tenant setting for the row-level security
 // policy of the table. Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// write increments it. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type DealRepo struct {
 	db runtime.DBTX
 }
@@ -160,16 +161,9 @@ func scanDeal(row pgx.Row, v *Deal) error {
 }
 
 const sqlDealsCreate = `-- name: deals.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"deal_stage", 'lead'::"deal_stage"), COALESCE($5::numeric(14,2), 0), $6, $7)
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
 // Create inserts a row into table deals and returns it as stored, defaults
 // applied. It validates n first.
@@ -181,8 +175,8 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err != nil {
 		return Deal{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsCreate, n.ID.Ptr(), n.CustomerID, n.Title, n.Stage.Ptr(), n.Amount.Ptr(), n.ClosesOn, tenant, runtime.ActorArg(ctx)), scanDeal)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsCreate, n.ID.Ptr(), n.CustomerID, n.Title, n.Stage.Ptr(), n.Amount.Ptr(), n.ClosesOn, tenant), scanDeal)
 	return v, wrapErr(err, "deals.Create", "deals")
 }
 
@@ -265,11 +259,6 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("deals") AS "cpcgen_row" FROM "deals"
-WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "deals"
 SET "customer_id" = COALESCE($2::uuid, "customer_id"),
     "title" = COALESCE($3::varchar, "title"),
@@ -278,15 +267,8 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
     "closes_on" = CASE WHEN $6::boolean THEN $7::date ELSE "closes_on" END,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "deals"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'update', $10::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
 const sqlDealsExists = `-- name: deals.Exists
 SELECT EXISTS (SELECT 1 FROM "deals"
@@ -306,9 +288,9 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 	if err != nil {
 		return Deal{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Deal
-	if err := scanDeal(db.QueryRow(ctx, sqlDealsUpdate, id, u.CustomerID.Ptr(), u.Title.Ptr(), u.Stage.Ptr(), u.Amount.Ptr(), u.ClosesOn.Set, u.ClosesOn.Value, version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanDeal(db.QueryRow(ctx, sqlDealsUpdate, id, u.CustomerID.Ptr(), u.Title.Ptr(), u.Stage.Ptr(), u.Amount.Ptr(), u.ClosesOn.Set, u.ClosesOn.Value, version, tenant), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			// No row matched: a stale version is a conflict; a missing row stays not found.
 			if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
@@ -321,15 +303,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2
-RETURNING "id", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "o"."id"), 'delete', $4::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2`
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -340,8 +314,8 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlDealsDelete, id, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlDealsDelete, id, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "deals.Delete", "deals")
 	}
@@ -366,7 +340,7 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'deals' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+WHERE "table_name" = 'deals' AND "row_key" = jsonb_build_object('id', $1::uuid) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -407,38 +381,28 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
-WITH "cpcgen_new" AS (
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 'lead'::"deal_stage"), COALESCE("u"."c5", 0), "u"."c6", $7::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $5::numeric(14,2)[], $6::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table deals and returns how many it inserted. It
 // runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateMany", "deals")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "deals.CreateMany", "deals")
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlDealsCreateMany,
 		runtime.Column(rows, func(n *NewDeal) *uuid.UUID { return n.ID.Ptr() }),
@@ -448,26 +412,16 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "deals.CreateMany", "deals")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
 }
 
 const sqlDealsCreateManyReturning = `-- name: deals.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 'lead'::"deal_stage"), COALESCE("u"."c5", 0), "u"."c6", $7::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $5::numeric(14,2)[], $6::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
 // CreateManyReturning inserts rows into table deals and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -478,7 +432,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -495,7 +449,6 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
@@ -528,10 +481,9 @@ var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 
 const sqlDealsUpdateMany = `-- name: deals.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"deal_stage"[], $6::numeric(14,2)[], $7::boolean[], $8::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("deals") AS "cpcgen_row" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'deals', jsonb_build_object('id', "n"."id"), 'update', $10::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table deals the changes of each, as Update
@@ -542,17 +494,16 @@ func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int6
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkDealsUpdates, sqlDealsUpdateMany, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkDealsUpdates, sqlDealsUpdateMany, rows, tenant)
 	return out, wrapErr(err, "deals.UpdateMany", "deals")
 }
 
 const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"deal_stage"[], $6::numeric(14,2)[], $7::boolean[], $8::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("deals") AS "cpcgen_row" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'deals', jsonb_build_object('id', "n"."id"), 'update', $10::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -562,8 +513,8 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows, tenant)
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
@@ -579,10 +530,9 @@ var bulkDealsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 
 const sqlDealsDeleteMany = `-- name: deals.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("deals") AS "cpcgen_row" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
-"cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("deals") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'deals', jsonb_build_object('id', "n"."id"), 'delete', $4::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table deals with the keys given, as Delete does,
@@ -593,8 +543,8 @@ func (r *DealRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkDealsVersions, sqlDealsDeleteMany, keys, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkDealsVersions, sqlDealsDeleteMany, keys, tenant)
 	return out, wrapErr(err, "deals.DeleteMany", "deals")
 }
 
@@ -756,7 +706,7 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlDealsInStages, stages, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
 	return items, wrapErr(err, "deals.InStages", "deals")

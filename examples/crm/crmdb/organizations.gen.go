@@ -176,7 +176,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsCreate, n.Name, n.Slug, tenant), scanOrganization)
 	return v, wrapErr(err, "organizations.Create", "organizations")
 }
@@ -279,7 +279,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Organization
 	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Name.Ptr(), u.Slug.Ptr(), tenant), &v); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
@@ -297,7 +297,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	tag, err := db.Exec(ctx, sqlOrganizationsDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
@@ -353,7 +353,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -386,7 +386,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -428,7 +428,7 @@ func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) 
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Organization
 	for attempt := 0; attempt < 3; attempt++ {
 		err = scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.Name, n.Slug, tenant), &v)
@@ -474,7 +474,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	if err != nil {
 		return Organization{}, false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	for attempt := 1; ; attempt++ {
 		var v Organization
 		var created bool
@@ -529,7 +529,7 @@ func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKe
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	out, err := runtime.UpdateMany(ctx, db, bulkOrganizationsUpdates, sqlOrganizationsUpdateMany, rows, tenant)
 	return out, wrapErr(err, "organizations.UpdateMany", "organizations")
 }
@@ -548,7 +548,7 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkOrganizationsUpdates, sqlOrganizationsUpdateManyReturning, scanOrganization, rows, tenant)
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
@@ -576,7 +576,7 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	out, err := runtime.WriteMany(ctx, db, bulkOrganizationsKeys, sqlOrganizationsDeleteMany, keys, tenant)
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
@@ -605,7 +605,7 @@ func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrgan
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	out, err := runtime.UpsertMany(ctx, db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsUpsertManyBySlug, scanOrganization, rows, tenant)
 	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
 }
@@ -623,7 +623,7 @@ func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []
 	if err != nil {
 		return nil, nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows, tenant)
 	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
 }

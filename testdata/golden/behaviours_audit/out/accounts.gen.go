@@ -46,9 +46,10 @@ type AccountUpdate struct {
 //
 // Delete sets deleted_at instead of removing the row (HardDelete removes it,
 // Restore clears it), and every read leaves deleted rows out unless it runs on
-// WithDeleted. Every write also records each row it changes in cpcgen_audit_log,
-// in the same statement, with the actor of its context (runtime.WithActor);
-// AuditTrail reads a row's records back.
+// WithDeleted. A trigger records every row any statement changes (these methods,
+// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
+// methods send from their context (runtime.WithActor), sensitive values as keyed
+// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type AccountRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -120,21 +121,15 @@ func scanAccount(row pgx.Row, v *Account) error {
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // Create inserts a row into table accounts and returns it as stored, defaults
 // applied.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)), scanAccount)
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Note), scanAccount)
 	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
@@ -212,62 +207,39 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 }
 
 const sqlAccountsUpdate = `-- name: accounts.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "id" = $1 AND "deleted_at" IS NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "accounts"
 SET "owner" = COALESCE($2::text, "owner"),
     "balance" = COALESCE($3::bigint, "balance"),
     "note" = CASE WHEN $4::boolean THEN $5::text ELSE "note" END,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "accounts"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "deleted_at" IS NULL
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
+	db := runtime.Acting(ctx, r.db)
 	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Balance.Ptr(), u.Note.Set, u.Note.Value, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanAccount(db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Balance.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	return v, nil
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "id" = $1 AND "deleted_at" IS NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "accounts"
 SET "deleted_at" = now(),
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "accounts"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'delete', $2::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "deleted_at" IS NULL`
 
 // Delete soft-deletes the row of table accounts with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := db.Exec(ctx, sqlAccountsDelete, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -285,74 +257,55 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlAccountsHardDelete = `-- name: accounts.HardDelete
-WITH "cpcgen_old" AS (
-DELETE FROM "accounts" WHERE "id" = $1
-RETURNING "id", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "o"."id"), 'hard_delete', $2::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "accounts" WHERE "id" = $1`
 
 // HardDelete removes the row of table accounts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsHardDelete, id, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := db.Exec(ctx, sqlAccountsHardDelete, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
 }
 
 const sqlAccountsRestore = `-- name: accounts.Restore
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "accounts"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "accounts"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'restore', $2::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 
 // Restore brings back the soft-deleted row of table accounts with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsRestore, id, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := db.Exec(ctx, sqlAccountsRestore, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
 const sqlAccountsHardDeleteMany = `-- name: accounts.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("accounts") AS "cpcgen_row" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
-"cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'hard_delete', $2::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
 // was removed. See runtime.WriteMany.
 func (r *AccountRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsHardDeleteMany, keys, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsHardDeleteMany, keys)
 	return out, wrapErr(err, "accounts.HardDeleteMany", "accounts")
 }
 
 const sqlAccountsRestoreMany = `-- name: accounts.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("accounts") AS "cpcgen_row" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
-"cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'restore', $2::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
 // was restored. See runtime.WriteMany.
 func (r *AccountRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsRestoreMany, keys, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsRestoreMany, keys)
 	return out, wrapErr(err, "accounts.RestoreMany", "accounts")
 }
 
@@ -391,121 +344,72 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-const sqlAccountsCreateMany = `-- name: accounts.CreateMany
-WITH "cpcgen_new" AS (
-INSERT INTO "accounts" ("owner", "balance", "note")
-SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
-FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
+// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
+// value in place.
+var copyAccounts = runtime.NewCopier(
+	"accounts",
+	nil,
+	runtime.CopyValue("owner", func(n *NewAccount) any { return &n.Owner }),
+	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[int64] { return &n.Balance }),
+	runtime.CopyValue("note", func(n *NewAccount) any { return n.Note }),
 )
-SELECT count(*) FROM "cpcgen_new"`
 
-// CreateMany inserts rows into table accounts and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used: the
-// statement also writes one audit row per row.
+// CreateMany inserts rows into table accounts with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	var n int64
-	if err := r.db.QueryRow(
-		ctx,
-		sqlAccountsCreateMany,
-		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
-		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return n, nil
+	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
 const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
 FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
 // trip and all or nothing.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
+	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	res, err := r.db.Query(
+	res, err := db.Query(
 		ctx,
 		sqlAccountsCreateManyReturning,
 		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
 		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
 		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
 const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "owner" = $1 AND ("deleted_at" IS NULL)
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
-SELECT $1, COALESCE($2::bigint, 0), $3 FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, COALESCE($2::bigint, 0), $3)
 ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO UPDATE
 SET "balance" = CASE WHEN $2::bigint IS NULL THEN "accounts"."balance" ELSE EXCLUDED."balance" END,
     "note" = EXCLUDED."note",
     "updated_at" = now()
-WHERE "accounts"."deleted_at" IS NULL AND EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'upsert', $4::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+WHERE "accounts"."deleted_at" IS NULL
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
 // (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
 // one statement, and returns the row as stored. The update sets every column of n
 // except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It sets updated_at to the transaction's time. The audit row
-// holds the old values of an updated row, read and locked by the same statement;
-// when the row in the way was committed after the statement started, the statement
-// runs again, up to three times.
+// column's value. It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	var v Account
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanAccount(r.db.QueryRow(ctx, sqlAccountsUpsertByOwner, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return Account{}, runtime.NewHiddenKeyError("accounts.UpsertByOwner", "accounts")
-	case err != nil:
-		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
-	}
-	return v, nil
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsUpsertByOwner, n.Owner, n.Balance.Ptr(), n.Note), scanAccount)
+	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
 const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
@@ -513,11 +417,7 @@ WITH "inserted" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
 ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"
 )
 SELECT true, "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "inserted"
 UNION ALL
@@ -532,10 +432,11 @@ LIMIT 1`
 // that row was committed by a concurrent transaction after the statement started,
 // the statement cannot see it and runs again, up to three times in all.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
+	db := runtime.Acting(ctx, r.db)
 	for attempt := 1; ; attempt++ {
 		var v Account
 		var created bool
-		err := r.db.QueryRow(ctx, sqlAccountsCreateIfAbsentByOwner, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)).Scan(&created, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+		err := db.QueryRow(ctx, sqlAccountsCreateIfAbsentByOwner, n.Owner, n.Balance.Ptr(), n.Note).Scan(&created, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -570,32 +471,32 @@ var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 
 const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("accounts") AS "cpcgen_row" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table accounts the changes of each, as Update
 // does, and returns how many it updated: all, or none when a key has no row
 // (DbError.Rows lists them). See runtime.UpdateMany.
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
 	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
 }
 
 const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("accounts") AS "cpcgen_row" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
 // rows.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
@@ -610,16 +511,16 @@ var bulkAccountsKeys = &runtime.Bulk[int64]{
 
 const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("accounts") AS "cpcgen_row" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
-"cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'delete', $2::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table accounts with the keys given, as
 // Delete does, and reports whether each key's row was deleted. See
 // runtime.WriteMany.
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsDeleteMany, keys, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
@@ -635,30 +536,30 @@ var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 
 const sqlAccountsUpsertManyByOwner = `-- name: accounts.UpsertManyByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
-"cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "note" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'upsert', $4::text, "n"."cpcgen_old", "n"."cpcgen_row" FROM (SELECT "cpcgen_ins"."id", NULL::jsonb AS "cpcgen_old", "cpcgen_ins"."cpcgen_row" FROM "cpcgen_ins" UNION ALL SELECT "cpcgen_new"."id", "cpcgen_old"."cpcgen_row", "cpcgen_new"."cpcgen_row" FROM "cpcgen_new" JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_new"."cpcgen_ord") AS "n" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"),
+"cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "note" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
 // UpsertManyByOwner is UpsertByOwner for many rows: it returns the rows as stored,
 // in the order of rows. See runtime.UpsertMany.
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsUpsertManyByOwner, scanAccount, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsUpsertManyByOwner, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
 }
 
 const sqlAccountsCreateManyIfAbsentByOwner = `-- name: accounts.CreateManyIfAbsentByOwner
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row" FROM "cpcgen_ins" AS "n" )
+"cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."note", "accounts"."created_at", "accounts"."updated_at", "accounts"."deleted_at" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
 
 // CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows: it returns, in
 // the order of rows, the new rows or the rows in the way, and whether each was
 // created. See runtime.CreateManyIfAbsent.
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
 	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
 }
 

@@ -45,9 +45,10 @@ type EntryUpdate struct {
 //
 // Update and Delete take the version the caller read and fail with a conflict
 // (runtime.ErrStaleVersion) when the row has changed since; every write increments
-// it. Every write also records each row it changes in cpcgen_audit_log, in the
-// same statement, with the actor of its context (runtime.WithActor); AuditTrail
-// reads a row's records back.
+// it. A trigger records every row any statement changes (these methods, cascades,
+// hand-written SQL) in cpcgen_audit_log, with the actor the write methods send
+// from their context (runtime.WithActor), sensitive values as keyed hashes, in a
+// hash chain per tenant; AuditTrail reads a row's records back.
 type EntryRepo struct {
 	db runtime.DBTX
 }
@@ -93,21 +94,15 @@ func scanEntry(row pgx.Row, v *Entry) error {
 }
 
 const sqlEntriesCreate = `-- name: entries.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // Create inserts a row into table entries and returns it as stored, defaults
 // applied.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr(), runtime.ActorArg(ctx)), scanEntry)
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()), scanEntry)
 	return v, wrapErr(err, "entries.Create", "entries")
 }
 
@@ -168,24 +163,12 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update
-WITH "cpcgen_old" AS (
-SELECT "account_id" AS "cpcgen_k1", "seq" AS "cpcgen_k2", to_jsonb("entries") AS "cpcgen_row" FROM "entries"
-WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "entries"
 SET "amount" = COALESCE($3::bigint, "amount"),
     "memo" = COALESCE($4::text, "memo"),
     "version" = "version" + 1
-FROM "cpcgen_old"
-WHERE "entries"."account_id" = "cpcgen_old"."cpcgen_k1" AND "entries"."seq" = "cpcgen_old"."cpcgen_k2"
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 const sqlEntriesExists = `-- name: entries.Exists
 SELECT EXISTS (SELECT 1 FROM "entries"
@@ -197,11 +180,12 @@ WHERE "account_id" = $1 AND "seq" = $2)`
 // row has another, Update changes nothing and the error has kind Conflict and
 // matches runtime.ErrStaleVersion. It increments version.
 func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, version int64, u EntryUpdate) (Entry, error) {
+	db := runtime.Acting(ctx, r.db)
 	var v Entry
-	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesUpdate, accountID, seq, u.Amount.Ptr(), u.Memo.Ptr(), version, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanEntry(db.QueryRow(ctx, sqlEntriesUpdate, accountID, seq, u.Amount.Ptr(), u.Memo.Ptr(), version), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, r.db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
+			if stale := runtime.StaleVersion(ctx, db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
 				err = stale
 			}
 		}
@@ -211,27 +195,20 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3
-RETURNING "account_id", "seq", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "o"."account_id", 'seq', "o"."seq"), 'delete', $4::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 
 // Delete removes the row of table entries with the given accountID and seq and
 // reports whether there was one. version is the version the caller read: when the
 // row has another, nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlEntriesDelete, accountID, seq, version, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := db.Exec(ctx, sqlEntriesDelete, accountID, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "entries.Delete", "entries")
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
+	return false, wrapErr(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
 }
 
 const sqlEntriesCount = `-- name: entries.Count replica=ok
@@ -259,123 +236,73 @@ func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) 
 	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
-const sqlEntriesCreateMany = `-- name: entries.CreateMany
-WITH "cpcgen_new" AS (
-INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
-SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
-FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
-ORDER BY "u"."ord"
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
+// copyEntries sends rows of NewEntry to table entries with COPY, reading each
+// value in place.
+var copyEntries = runtime.NewCopier(
+	"entries",
+	nil,
+	runtime.CopyValue("account_id", func(n *NewEntry) any { return &n.AccountID }),
+	runtime.CopyValue("seq", func(n *NewEntry) any { return &n.Seq }),
+	runtime.CopyValue("amount", func(n *NewEntry) any { return &n.Amount }),
+	runtime.CopyOpt("memo", func(n *NewEntry) *runtime.Opt[string] { return &n.Memo }),
 )
-SELECT count(*) FROM "cpcgen_new"`
 
-// CreateMany inserts rows into table entries and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used: the
-// statement also writes one audit row per row.
+// CreateMany inserts rows into table entries with the COPY protocol and returns
+// how many it inserted. It is all or nothing. An optional field left unset takes
+// the column's default, as in Create: rows are copied in groups by the optional
+// fields they set, in a transaction when there are several (a savepoint when r is
+// one). COPY does not return rows; CreateManyReturning does.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	var n int64
-	if err := r.db.QueryRow(
-		ctx,
-		sqlEntriesCreateMany,
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
-		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
-		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "entries.CreateMany", "entries")
-	}
-	return n, nil
+	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
 const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
 FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // CreateManyReturning inserts rows into table entries and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
 // trip and all or nothing.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
+	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	res, err := r.db.Query(
+	res, err := db.Query(
 		ctx,
 		sqlEntriesCreateManyReturning,
 		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
 		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
 		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
 		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
 const sqlEntriesUpsertByAccountIDAndSeq = `-- name: entries.UpsertByAccountIDAndSeq
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("entries") AS "cpcgen_row" FROM "entries"
-WHERE "account_id" = $1 AND "seq" = $2
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
-SELECT $1, $2, $3, COALESCE($4::text, ''::text) FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("account_id", "seq") DO UPDATE
 SET "amount" = EXCLUDED."amount",
     "memo" = CASE WHEN $4::text IS NULL THEN "entries"."memo" ELSE EXCLUDED."memo" END,
     "version" = "entries"."version" + 1
-WHERE EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'upsert', $5::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
 // same (account_id, seq) exists, updates that row from n, in one statement, and
 // returns the row as stored. The update sets every column of n except the key's
 // and the primary key's; an optional field left unset keeps the column's value.
-// Updating increments version. The audit row holds the old values of an updated
-// row, read and locked by the same statement; when the row in the way was
-// committed after the statement started, the statement runs again, up to three
-// times.
+// Updating increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
-	var v Entry
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanEntry(r.db.QueryRow(ctx, sqlEntriesUpsertByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr(), runtime.ActorArg(ctx)), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return Entry{}, runtime.NewHiddenKeyError("entries.UpsertByAccountIDAndSeq", "entries")
-	case err != nil:
-		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
-	}
-	return v, nil
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlEntriesUpsertByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()), scanEntry)
+	return v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
 }
 
 const sqlEntriesCreateIfAbsentByAccountIDAndSeq = `-- name: entries.CreateIfAbsentByAccountIDAndSeq
@@ -383,11 +310,7 @@ WITH "inserted" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("account_id", "seq") DO NOTHING
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "account_id", "seq", "amount", "memo", "version"
 )
 SELECT true, "account_id", "seq", "amount", "memo", "version" FROM "inserted"
 UNION ALL
@@ -402,10 +325,11 @@ LIMIT 1`
 // committed by a concurrent transaction after the statement started, the statement
 // cannot see it and runs again, up to three times in all.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
+	db := runtime.Acting(ctx, r.db)
 	for attempt := 1; ; attempt++ {
 		var v Entry
 		var created bool
-		err := r.db.QueryRow(ctx, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr(), runtime.ActorArg(ctx)).Scan(&created, &v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
+		err := db.QueryRow(ctx, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()).Scan(&created, &v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -450,32 +374,32 @@ var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 
 const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok", to_jsonb("entries") AS "cpcgen_row" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table entries the changes of each, as Update
 // does, and returns how many it updated: all, or none when a key has no row or
 // another version (DbError.Rows lists them). See runtime.UpdateMany.
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateMany(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
 	return out, wrapErr(err, "entries.UpdateMany", "entries")
 }
 
 const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok", to_jsonb("entries") AS "cpcgen_row" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
 // rows.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
@@ -494,17 +418,17 @@ var bulkEntriesVersions = &runtime.Bulk[runtime.Versioned[EntryKey, int64]]{
 
 const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok", to_jsonb("entries") AS "cpcgen_row" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
-"cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", to_jsonb("entries") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'delete', $4::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table entries with the keys given, as Delete
 // does, and reports whether each key's row was deleted. One stale version stops
 // the whole batch. See runtime.WriteMany.
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[EntryKey, int64]) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkEntriesVersions, sqlEntriesDeleteMany, keys, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkEntriesVersions, sqlEntriesDeleteMany, keys)
 	return out, wrapErr(err, "entries.DeleteMany", "entries")
 }
 
@@ -521,34 +445,34 @@ var bulkEntriesNew = &runtime.Bulk[NewEntry]{
 
 const sqlEntriesUpsertManyByAccountIDAndSeq = `-- name: entries.UpsertManyByAccountIDAndSeq
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "entries"."account_id" AS "cpcgen_k1", "entries"."seq" AS "cpcgen_k2", to_jsonb("entries") AS "cpcgen_row" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
-"cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"),
-"cpcgen_new" AS (UPDATE "entries" SET "amount" = "cpcgen_v"."cpcgen_i3", "memo" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'upsert', $5::text, "n"."cpcgen_old", "n"."cpcgen_row" FROM (SELECT "cpcgen_ins"."account_id", "cpcgen_ins"."seq", NULL::jsonb AS "cpcgen_old", "cpcgen_ins"."cpcgen_row" FROM "cpcgen_ins" UNION ALL SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_old"."cpcgen_row", "cpcgen_new"."cpcgen_row" FROM "cpcgen_new" JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_new"."cpcgen_ord") AS "n" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "entries"."account_id" AS "cpcgen_k1", "entries"."seq" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version"),
+"cpcgen_new" AS (UPDATE "entries" SET "amount" = "cpcgen_v"."cpcgen_i3", "memo" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
 
 // UpsertManyByAccountIDAndSeq is UpsertByAccountIDAndSeq for many rows: it returns
 // the rows as stored, in the order of rows. See runtime.UpsertMany.
 func (r *EntryRepo) UpsertManyByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkEntriesNew.By(func(a, b *NewEntry) int {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
-	}), sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows, runtime.ActorArg(ctx))
+	}), sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
 	return out, wrapErr(err, "entries.UpsertManyByAccountIDAndSeq", "entries")
 }
 
 const sqlEntriesCreateManyIfAbsentByAccountIDAndSeq = `-- name: entries.CreateManyIfAbsentByAccountIDAndSeq
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row" FROM "cpcgen_ins" AS "n" )
+"cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByAccountIDAndSeq is CreateIfAbsentByAccountIDAndSeq for many
 // rows: it returns, in the order of rows, the new rows or the rows in the way, and
 // whether each was created. See runtime.CreateManyIfAbsent.
 func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEntriesNew.By(func(a, b *NewEntry) int {
+	db := runtime.Acting(ctx, r.db)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
-	}), sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows, runtime.ActorArg(ctx))
+	}), sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
 	return out, created, wrapErr(err, "entries.CreateManyIfAbsentByAccountIDAndSeq", "entries")
 }
 

@@ -32,9 +32,10 @@ type NoteUpdate struct {
 
 // NoteRepo reads and writes table notes.
 //
-// Every write also records each row it changes in cpcgen_audit_log, in the same
-// statement, with the actor of its context (runtime.WithActor); AuditTrail reads a
-// row's records back.
+// A trigger records every row any statement changes (these methods, cascades,
+// hand-written SQL) in cpcgen_audit_log, with the actor the write methods send
+// from their context (runtime.WithActor), sensitive values as keyed hashes, in a
+// hash chain per tenant; AuditTrail reads a row's records back.
 type NoteRepo struct {
 	db runtime.DBTX
 }
@@ -75,21 +76,15 @@ func scanNote(row pgx.Row, v *Note) error {
 }
 
 const sqlNotesCreate = `-- name: notes.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "notes" ("tags")
 VALUES (COALESCE($1::text[], '{}'::text[]))
-RETURNING "id", "tags", to_jsonb("notes") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'notes', jsonb_build_object('id', "n"."id"), 'create', $2::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
+RETURNING "id", "tags"`
 
 // Create inserts a row into table notes and returns it as stored, defaults
 // applied.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx)), scanNote)
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlNotesCreate, n.Tags.Ptr()), scanNote)
 	return v, wrapErr(err, "notes.Create", "notes")
 }
 
@@ -149,49 +144,31 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 }
 
 const sqlNotesUpdate = `-- name: notes.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("notes") AS "cpcgen_row" FROM "notes"
-WHERE "id" = $1
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "notes"
 SET "tags" = COALESCE($2::text[], "tags")
-FROM "cpcgen_old"
-WHERE "notes"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "tags", to_jsonb("notes") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'notes', jsonb_build_object('id', "n"."id"), 'update', $3::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
+WHERE "id" = $1
+RETURNING "id", "tags"`
 
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
+	db := runtime.Acting(ctx, r.db)
 	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Tags.Ptr(), runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanNote(db.QueryRow(ctx, sqlNotesUpdate, id, u.Tags.Ptr()), &v); err != nil {
 		return Note{}, wrapErr(err, "notes.Update", "notes")
 	}
 	return v, nil
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "notes" WHERE "id" = $1
-RETURNING "id", to_jsonb("notes") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'notes', jsonb_build_object('id', "o"."id"), 'delete', $2::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "notes" WHERE "id" = $1`
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlNotesDelete, id, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := db.Exec(ctx, sqlNotesDelete, id)
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -235,29 +212,22 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// CreateMany inserts rows into table notes and returns how many it inserted. It
-// queues Create's statement once per row in one pgx.Batch: one round trip, and all
-// or nothing. COPY is not used: the statement also writes one audit row per row.
+// copyNotes sends rows of NewNote to table notes with COPY, reading each value in
+// place.
+var copyNotes = runtime.NewCopier(
+	"notes",
+	nil,
+	runtime.CopyOpt("tags", func(n *NewNote) *runtime.Opt[[]string] { return &n.Tags }),
+)
+
+// CreateMany inserts rows into table notes with the COPY protocol and returns how
+// many it inserted. It is all or nothing. An optional field left unset takes the
+// column's default, as in Create: rows are copied in groups by the optional fields
+// they set, in a transaction when there are several (a savepoint when r is one).
+// COPY does not return rows; CreateManyReturning does.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx))
-	}
-	br := r.db.SendBatch(ctx, b)
-	for range rows {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return 0, wrapErr(err, "notes.CreateMany", "notes")
-		}
-	}
-	if err := br.Close(); err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
-	}
-	return int64(len(rows)), nil
+	n, err := copyNotes.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 
 // CreateManyReturning inserts rows into table notes and returns them as stored, in
@@ -266,15 +236,16 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
 // array columns.)
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
+	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx))
+		b.Queue(sqlNotesCreate, n.Tags.Ptr())
 	}
-	br := r.db.SendBatch(ctx, b)
+	br := db.SendBatch(ctx, b)
 	out := make([]Note, 0, len(rows))
 	for range rows {
 		var v Note
@@ -308,32 +279,32 @@ var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
 
 const sqlNotesUpdateMany = `-- name: notes.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("notes") AS "cpcgen_row" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags", to_jsonb("notes") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'notes', jsonb_build_object('id', "n"."id"), 'update', $3::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table notes the changes of each, as Update
 // does, and returns how many it updated: all, or none when a key has no row
 // (DbError.Rows lists them). See runtime.UpdateMany.
 func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
-	out, err := runtime.UpdateMany(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateMany, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateMany(ctx, db, bulkNotesUpdates, sqlNotesUpdateMany, rows)
 	return out, wrapErr(err, "notes.UpdateMany", "notes")
 }
 
 const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("notes") AS "cpcgen_row" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
-"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags", to_jsonb("notes") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'notes', jsonb_build_object('id', "n"."id"), 'update', $3::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
 // rows.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
-	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
@@ -348,14 +319,14 @@ var bulkNotesKeys = &runtime.Bulk[int64]{
 
 const sqlNotesDeleteMany = `-- name: notes.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("notes") AS "cpcgen_row" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
-"cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("notes") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'notes', jsonb_build_object('id', "n"."id"), 'delete', $2::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table notes with the keys given, as Delete does,
 // and reports whether each key's row was deleted. See runtime.WriteMany.
 func (r *NoteRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
-	out, err := runtime.WriteMany(ctx, r.db, bulkNotesKeys, sqlNotesDeleteMany, keys, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkNotesKeys, sqlNotesDeleteMany, keys)
 	return out, wrapErr(err, "notes.DeleteMany", "notes")
 }

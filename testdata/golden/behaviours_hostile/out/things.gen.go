@@ -65,9 +65,10 @@ type ThingUpdate struct {
 // removes it, Restore clears it), and every read leaves deleted rows out unless it
 // runs on WithDeleted. Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// write increments it. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type ThingRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -156,16 +157,9 @@ func scanThing(row pgx.Row, v *Thing) error {
 }
 
 const sqlThingsCreate = `-- name: things.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // Create inserts a row into table things and returns it as stored, defaults
 // applied. It validates n first.
@@ -177,8 +171,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)), scanThing)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant), scanThing)
 	return v, wrapErr(err, "things.Create", "things")
 }
 
@@ -279,11 +273,6 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 }
 
 const sqlThingsUpdate = `-- name: things.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "key" = COALESCE($2::text, "key"),
     "name" = COALESCE($3::text, "name"),
@@ -293,15 +282,8 @@ SET "key" = COALESCE($2::text, "key"),
     "note" = CASE WHEN $9::boolean THEN $10::text ELSE "note" END,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'update', $13::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 const sqlThingsExists = `-- name: things.Exists
 SELECT EXISTS (SELECT 1 FROM "things"
@@ -321,9 +303,9 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Thing
-	if err := scanThing(db.QueryRow(ctx, sqlThingsUpdate, id, u.Key.Ptr(), u.Name.Ptr(), u.Code.Set, u.Code.Value, u.Tags.Ptr(), u.Doc.Set, u.Doc.Value, u.Note.Set, u.Note.Value, version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanThing(db.QueryRow(ctx, sqlThingsUpdate, id, u.Key.Ptr(), u.Name.Ptr(), u.Code.Set, u.Code.Value, u.Tags.Ptr(), u.Doc.Set, u.Doc.Value, u.Note.Set, u.Note.Value, version, tenant), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			// No row matched: a stale version is a conflict; a missing row stays not found.
 			if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
@@ -336,24 +318,11 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 }
 
 const sqlThingsDelete = `-- name: things.Delete
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "deleted_at" = now(),
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'delete', $4::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`
 
 // Delete soft-deletes the row of table things with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -366,8 +335,8 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlThingsDelete, id, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlThingsDelete, id, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "things.Delete", "things")
 	}
@@ -395,15 +364,7 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlThingsHardDelete = `-- name: things.HardDelete
-WITH "cpcgen_old" AS (
-DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2
-RETURNING "id", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "o"."id"), 'hard_delete', $3::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`
 
 // HardDelete removes the row of table things with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -412,30 +373,17 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlThingsHardDelete, id, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlThingsHardDelete, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
 }
 
 const sqlThingsRestore = `-- name: things.Restore
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "deleted_at" = NULL,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'restore', $3::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`
 
 // Restore brings back the soft-deleted row of table things with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -444,16 +392,15 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
 const sqlThingsHardDeleteMany = `-- name: things.HardDeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("things") AS "cpcgen_row" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
-"cpcgen_new" AS (DELETE FROM "things" USING "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'hard_delete', $3::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_new" AS (DELETE FROM "things" USING "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // HardDeleteMany is HardDelete for many keys: it reports whether each key's row
@@ -463,16 +410,15 @@ func (r *ThingRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, e
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsHardDeleteMany, keys, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsHardDeleteMany, keys, tenant)
 	return out, wrapErr(err, "things.HardDeleteMany", "things")
 }
 
 const sqlThingsRestoreMany = `-- name: things.RestoreMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", to_jsonb("things") AS "cpcgen_row" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
-"cpcgen_new" AS (UPDATE "things" SET "deleted_at" = NULL, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'restore', $3::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_new" AS (UPDATE "things" SET "deleted_at" = NULL, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // RestoreMany is Restore for many keys: it reports whether each key's deleted row
@@ -482,14 +428,14 @@ func (r *ThingRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, erro
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsRestoreMany, keys, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsRestoreMany, keys, tenant)
 	return out, wrapErr(err, "things.RestoreMany", "things")
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'owner')::text = $2
+WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND "tenant" = $2::text::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -536,13 +482,13 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 // CreateMany inserts rows into table things and returns how many it inserted. It
 // queues Create's statement once per row in one pgx.Batch: one round trip, and all
 // or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
-// security, and the audit rows are written by the same statement.
+// security.
 func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateMany", "things")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -552,7 +498,7 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx))
+		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant)
 	}
 	br := db.SendBatch(ctx, b)
 	for range rows {
@@ -577,7 +523,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -587,7 +533,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	b := &pgx.Batch{}
 	for i := range rows {
 		n := &rows[i]
-		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx))
+		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant)
 	}
 	br := db.SendBatch(ctx, b)
 	out := make([]Thing, 0, len(rows))
@@ -606,13 +552,8 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 }
 
 const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "owner" = $7 AND "key" = $1 AND ("deleted_at" IS NULL)
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
-SELECT $1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7 FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name",
     "code" = EXCLUDED."code",
@@ -621,14 +562,8 @@ SET "name" = EXCLUDED."name",
     "note" = EXCLUDED."note",
     "version" = "things"."version" + 1,
     "updated_at" = now()
-WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL AND EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'upsert', $8::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // UpsertByOwnerAndKey inserts n into table things or, when a row with the same
 // (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates that
@@ -637,9 +572,7 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"
 // unset keeps the column's value. It validates n first. Updating increments
 // version. It sets updated_at to the transaction's time. A row in the way that the
 // caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict. The audit row holds the old values of an updated row, read
-// and locked by the same statement; when the row in the way was committed after
-// the statement started, the statement runs again, up to three times.
+// has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
@@ -648,10 +581,10 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Thing
 	for attempt := 0; attempt < 3; attempt++ {
-		err = scanThing(db.QueryRow(ctx, sqlThingsUpsertByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)), &v)
+		err = scanThing(db.QueryRow(ctx, sqlThingsUpsertByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant), &v)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			break
 		}
@@ -670,11 +603,7 @@ WITH "inserted" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"
 )
 SELECT true, "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "inserted"
 UNION ALL
@@ -698,11 +627,11 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 	if err != nil {
 		return Thing{}, false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	for attempt := 1; ; attempt++ {
 		var v Thing
 		var created bool
-		err := db.QueryRow(ctx, sqlThingsCreateIfAbsentByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant, runtime.ActorArg(ctx)).Scan(&created, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
+		err := db.QueryRow(ctx, sqlThingsCreateIfAbsentByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant).Scan(&created, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
 		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
 			// The row in the way was committed after the statement's snapshot
 			// was taken; a new statement sees it (or inserts, if it is gone).
@@ -749,10 +678,9 @@ var bulkThingsUpdates = &runtime.Bulk[ThingKeyedUpdate]{
 
 const sqlThingsUpdateMany = `-- name: things.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("things") AS "cpcgen_row" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'update', $13::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table things the changes of each, as Update
@@ -763,17 +691,16 @@ func (r *ThingRepo) UpdateMany(ctx context.Context, rows []ThingKeyedUpdate) (in
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkThingsUpdates, sqlThingsUpdateMany, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkThingsUpdates, sqlThingsUpdateMany, rows, tenant)
 	return out, wrapErr(err, "things.UpdateMany", "things")
 }
 
 const sqlThingsUpdateManyReturning = `-- name: things.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("things") AS "cpcgen_row" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'update', $13::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -783,8 +710,8 @@ func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUp
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkThingsUpdates, sqlThingsUpdateManyReturning, scanThing, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkThingsUpdates, sqlThingsUpdateManyReturning, scanThing, rows, tenant)
 	return out, wrapErr(err, "things.UpdateManyReturning", "things")
 }
 
@@ -809,10 +736,9 @@ var bulkThingsKeys = &runtime.Bulk[int64]{
 
 const sqlThingsDeleteMany = `-- name: things.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("things") AS "cpcgen_row" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $3 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $3 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "things" SET "deleted_at" = now(), "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $3 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'delete', $4::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "things" SET "deleted_at" = now(), "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $3 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany soft-deletes the rows of table things with the keys given, as Delete
@@ -823,8 +749,8 @@ func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkThingsVersions, sqlThingsDeleteMany, keys, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkThingsVersions, sqlThingsDeleteMany, keys, tenant)
 	return out, wrapErr(err, "things.DeleteMany", "things")
 }
 
@@ -844,10 +770,9 @@ var bulkThingsNew = &runtime.Bulk[NewThing]{
 
 const sqlThingsUpsertManyByOwnerAndKey = `-- name: things.UpsertManyByOwnerAndKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "things"."id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
-"cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_new" AS (UPDATE "things" SET "name" = "cpcgen_v"."cpcgen_i2", "code" = "cpcgen_v"."cpcgen_i3", "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "things"."tags"), "doc" = "cpcgen_v"."cpcgen_i5", "note" = "cpcgen_v"."cpcgen_i6", "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'upsert', $8::text, "n"."cpcgen_old", "n"."cpcgen_row" FROM (SELECT "cpcgen_ins"."id", NULL::jsonb AS "cpcgen_old", "cpcgen_ins"."cpcgen_row" FROM "cpcgen_ins" UNION ALL SELECT "cpcgen_new"."id", "cpcgen_old"."cpcgen_row", "cpcgen_new"."cpcgen_row" FROM "cpcgen_new" JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_new"."cpcgen_ord") AS "n" )
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "things"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"),
+"cpcgen_new" AS (UPDATE "things" SET "name" = "cpcgen_v"."cpcgen_i2", "code" = "cpcgen_v"."cpcgen_i3", "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "things"."tags"), "doc" = "cpcgen_v"."cpcgen_i5", "note" = "cpcgen_v"."cpcgen_i6", "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code", "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
 
 // UpsertManyByOwnerAndKey is UpsertByOwnerAndKey for many rows: it returns the
@@ -857,15 +782,14 @@ func (r *ThingRepo) UpsertManyByOwnerAndKey(ctx context.Context, rows []NewThing
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpsertMany(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant)
 	return out, wrapErr(err, "things.UpsertManyByOwnerAndKey", "things")
 }
 
 const sqlThingsCreateManyIfAbsentByOwnerAndKey = `-- name: things.CreateManyIfAbsentByOwnerAndKey
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row" FROM "cpcgen_ins" AS "n" )
+"cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code", "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "things"."id", "things"."owner", "things"."key", "things"."name", "things"."code", "things"."tags", "things"."doc", "things"."note", "things"."created_at", "things"."updated_at", "things"."deleted_at", "things"."version" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7`
 
 // CreateManyIfAbsentByOwnerAndKey is CreateIfAbsentByOwnerAndKey for many rows: it
@@ -876,8 +800,8 @@ func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []
 	if err != nil {
 		return nil, nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant)
 	return out, created, wrapErr(err, "things.CreateManyIfAbsentByOwnerAndKey", "things")
 }
 
@@ -910,7 +834,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.ByName", "things")
@@ -927,7 +851,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.NoteLike", "things")
@@ -944,7 +868,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.AmongKeys", "things")
@@ -974,7 +898,7 @@ func (r *ThingRepo) Echo(ctx context.Context, name string, probe string) ([]Echo
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsEcho, probe, tenant, name)
 	items, err := runtime.CollectRows(rows, err, 0, scanEchoRow)
 	return items, wrapErr(err, "things.Echo", "things")

@@ -49,9 +49,10 @@ type TaskUpdate struct {
 // statement also sets the cpcgen_tenant setting for the row-level security policy
 // of the table. Update and Delete take the version the caller read and fail with a
 // conflict (runtime.ErrStaleVersion) when the row has changed since; every write
-// increments it. Every write also records each row it changes in cpcgen_audit_log,
-// in the same statement, with the actor of its context (runtime.WithActor);
-// AuditTrail reads a row's records back.
+// increments it. A trigger records every row any statement changes (these methods,
+// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
+// methods send from their context (runtime.WithActor), sensitive values as keyed
+// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type TaskRepo struct {
 	db runtime.DBTX
 }
@@ -106,16 +107,9 @@ func scanTask(row pgx.Row, v *Task) error {
 }
 
 const sqlTasksCreate = `-- name: tasks.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 VALUES ($1, $2, COALESCE($3::boolean, FALSE), $4)
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 // Create inserts a row into table tasks and returns it as stored, defaults
 // applied.
@@ -124,8 +118,8 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 	if err != nil {
 		return Task{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTasksCreate, n.ProjectID, n.Title, n.Done.Ptr(), tenant, runtime.ActorArg(ctx)), scanTask)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTasksCreate, n.ProjectID, n.Title, n.Done.Ptr(), tenant), scanTask)
 	return v, wrapErr(err, "tasks.Create", "tasks")
 }
 
@@ -208,25 +202,13 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 }
 
 const sqlTasksUpdate = `-- name: tasks.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("tasks") AS "cpcgen_row" FROM "tasks"
-WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "tasks"
 SET "project_id" = COALESCE($2::bigint, "project_id"),
     "title" = COALESCE($3::text, "title"),
     "done" = COALESCE($4::boolean, "done"),
     "version" = "version" + 1
-FROM "cpcgen_old"
-WHERE "tasks"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'update', $7::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 const sqlTasksExists = `-- name: tasks.Exists
 SELECT EXISTS (SELECT 1 FROM "tasks"
@@ -242,9 +224,9 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 	if err != nil {
 		return Task{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Task
-	if err := scanTask(db.QueryRow(ctx, sqlTasksUpdate, id, u.ProjectID.Ptr(), u.Title.Ptr(), u.Done.Ptr(), version, tenant, runtime.ActorArg(ctx)), &v); err != nil {
+	if err := scanTask(db.QueryRow(ctx, sqlTasksUpdate, id, u.ProjectID.Ptr(), u.Title.Ptr(), u.Done.Ptr(), version, tenant), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			// No row matched: a stale version is a conflict; a missing row stays not found.
 			if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
@@ -257,15 +239,7 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 }
 
 const sqlTasksDelete = `-- name: tasks.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2
-RETURNING "id", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "o"."id"), 'delete', $4::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2`
 
 // Delete removes the row of table tasks with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -276,8 +250,8 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlTasksDelete, id, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := db.Exec(ctx, sqlTasksDelete, id, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
 	}
@@ -302,7 +276,7 @@ func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlTasksAuditTrail = `-- name: tasks.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'tasks' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'org_id')::uuid = $2
+WHERE "table_name" = 'tasks' AND "row_key" = jsonb_build_object('id', $1::bigint) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -343,61 +317,41 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 }
 
 const sqlTasksCreateMany = `-- name: tasks.CreateMany
-WITH "cpcgen_new" AS (
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table tasks and returns how many it inserted. It
 // runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateMany", "tasks")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlTasksCreateMany,
 		runtime.Column(rows, func(n *NewTask) int64 { return n.ProjectID }),
 		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
 		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "tasks.CreateMany", "tasks")
 }
 
 const sqlTasksCreateManyReturning = `-- name: tasks.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 // CreateManyReturning inserts rows into table tasks and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -408,7 +362,7 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -419,7 +373,6 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
 		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.CollectRows(res, err, len(rows), scanTask)
 	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
@@ -448,10 +401,9 @@ var bulkTasksUpdates = &runtime.Bulk[TaskKeyedUpdate]{
 
 const sqlTasksUpdateMany = `-- name: tasks.UpdateMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("tasks") AS "cpcgen_row" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'update', $7::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // UpdateMany applies to many rows of table tasks the changes of each, as Update
@@ -462,17 +414,16 @@ func (r *TaskRepo) UpdateMany(ctx context.Context, rows []TaskKeyedUpdate) (int6
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateMany(ctx, db, bulkTasksUpdates, sqlTasksUpdateMany, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkTasksUpdates, sqlTasksUpdateMany, rows, tenant)
 	return out, wrapErr(err, "tasks.UpdateMany", "tasks")
 }
 
 const sqlTasksUpdateManyReturning = `-- name: tasks.UpdateManyReturning
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("tasks") AS "cpcgen_row" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
-"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'update', $7::text, "o"."cpcgen_row", "n"."cpcgen_row" FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
@@ -482,8 +433,8 @@ func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpda
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpdateManyReturning(ctx, db, bulkTasksUpdates, sqlTasksUpdateManyReturning, scanTask, rows, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkTasksUpdates, sqlTasksUpdateManyReturning, scanTask, rows, tenant)
 	return out, wrapErr(err, "tasks.UpdateManyReturning", "tasks")
 }
 
@@ -499,10 +450,9 @@ var bulkTasksVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 
 const sqlTasksDeleteMany = `-- name: tasks.DeleteMany
 WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok", to_jsonb("tasks") AS "cpcgen_row" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
 "cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
-"cpcgen_new" AS (DELETE FROM "tasks" USING "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", to_jsonb("tasks") AS "cpcgen_row"),
-"cpcgen_audit" AS ( INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new") SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'delete', $4::text, "o"."cpcgen_row", NULL FROM "cpcgen_new" AS "n" JOIN "cpcgen_old" AS "o" ON "o"."cpcgen_ord" = "n"."cpcgen_ord" )
+"cpcgen_new" AS (DELETE FROM "tasks" USING "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table tasks with the keys given, as Delete does,
@@ -513,8 +463,8 @@ func (r *TaskRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.WriteMany(ctx, db, bulkTasksVersions, sqlTasksDeleteMany, keys, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkTasksVersions, sqlTasksDeleteMany, keys, tenant)
 	return out, wrapErr(err, "tasks.DeleteMany", "tasks")
 }
 
@@ -640,7 +590,7 @@ func (r *TaskRepo) Open(ctx context.Context) ([]Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlTasksOpen, tenant)
 	items, err := runtime.CollectRows(rows, err, 0, scanTask)
 	return items, wrapErr(err, "tasks.Open", "tasks")

@@ -344,7 +344,9 @@ func TestOptimisticLockPerRow(t *testing.T) {
 			t.Errorf("row %d: %+v", i, a)
 		}
 	}
-	if a := auditRows(t, db, "accounts", "balance"); !slices.Equal(a[4:], []string{"update batcher 0.00 1.00", "update batcher 0.00 2.00", "update batcher 0.00 3.00"}) {
+	// The audit trigger records the rows in the order the statement
+	// writes them.
+	if a := auditRows(t, db, "accounts", "balance"); !slices.Equal(slices.Sorted(slices.Values(a[4:])), []string{"update batcher 0.00 1.00", "update batcher 0.00 2.00", "update batcher 0.00 3.00"}) {
 		t.Errorf("audit rows of the batch: %q", a[4:])
 	}
 
@@ -361,7 +363,7 @@ func TestOptimisticLockPerRow(t *testing.T) {
 	if n, _ := s.Accounts.Count(ctx); n != 1 {
 		t.Errorf("%d accounts left", n)
 	}
-	if a := auditRows(t, db, "accounts", "owner"); !slices.Equal(a[len(a)-2:], []string{"delete batcher a -", "delete batcher c -"}) {
+	if a := auditRows(t, db, "accounts", "owner"); !slices.Equal(slices.Sorted(slices.Values(a[len(a)-2:])), []string{"delete batcher a -", "delete batcher c -"}) {
 		t.Errorf("audit rows of DeleteMany: %q", a)
 	}
 }
@@ -391,7 +393,7 @@ func TestUpsertMany(t *testing.T) {
 	if got[0].Owner != "c" || got[0].Version != 1 || !got[0].Balance.Equal(decimal.NewFromInt(3)) || got[2].Owner != "a" || *got[2].Memo != "new" {
 		t.Errorf("inserted rows %+v %+v", got[0], got[2])
 	}
-	if a := auditRows(t, db, "accounts", "owner"); len(a) != 4 || !slices.Contains(a, "upsert up b b") || !slices.Contains(a, "upsert up - a") {
+	if a := auditRows(t, db, "accounts", "owner"); len(a) != 4 || !slices.Contains(a, "update up b b") || !slices.Contains(a, "create up - a") {
 		t.Errorf("audit rows %q", a)
 	}
 
