@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/filterop"
 )
 
@@ -390,6 +391,10 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 	}
 	if !noParam {
 		flt.Param = c.Name
+		if op.Shape == filterop.List {
+			// The parameter of in holds many values: BySKUs(ctx, skus).
+			flt.Param = names.Plural(c.Name)
+		}
 	}
 	return flt
 }

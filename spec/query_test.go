@@ -152,7 +152,7 @@ func TestQueriesValid(t *testing.T) {
 		{"created_at", "gte", "since", "", true, false},
 		{"created_at", "lt", "until", "", true, false},
 		{"name", "ne", "", "closed", false, true},
-		{"id", "in", "id", "", false, false},
+		{"id", "in", "ids", "", false, false},
 		{"closed_at", "is_null", "", "", false, false},
 		{"seq", "in", "", "{1,2}", false, true},
 	}

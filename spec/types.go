@@ -532,7 +532,8 @@ type Filter struct {
 	// Optional filters are skipped when the caller passes no value.
 	Optional bool
 	// Param is the parameter's name (the column name unless `param:`
-	// says otherwise); empty for is_null, not_null and fixed values. For
+	// says otherwise, in the plural for in: skus); empty for is_null,
+	// not_null and fixed values. For
 	// between, the parameters are Param+"_from" and Param+"_to".
 	Param string
 	// Value is a fixed literal (`value: closed`) in canonical text form

@@ -5,6 +5,7 @@ package benchdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -71,28 +72,80 @@ var (
 	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table transactions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table transactions: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesTransactionCurrency.Check(&f, "currency", n.Currency)
+	f.Fits("status", runtime.CheckText(n.Status))
+	if n.Memo != nil {
+		f.Fits("memo", runtime.CheckText((*n.Memo)))
+	}
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
 	return f.Err("transactions")
 }
 
-// Validate checks u against the spec's rules for table transactions, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table transactions, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesTransactionCurrency.Check(&f, "currency", u.Currency.Value)
 	}
+	if u.Status.Set {
+		f.Fits("status", runtime.CheckText(u.Status.Value))
+	}
+	if u.Memo.Set && u.Memo.Value != nil {
+		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
+	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
 	return f.Err("transactions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, user_id, amount, currency, status, created_at, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields. Leave an optional field out for its
+// column's default.
+func (n *NewTransaction) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "id", "user_id", "amount", "currency", "status", "created_at"); err != nil {
+		return err
+	}
+	type plain NewTransaction
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, amount, currency, status, created_at, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "user_id", "amount", "currency", "status", "created_at"); err != nil {
+		return err
+	}
+	type plain TransactionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -112,7 +165,7 @@ func scanTransaction(row pgx.Row, v *Transaction) error {
 const sqlTransactionsCreate = `-- name: transactions.Create
 INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "memo", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
-RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
 // Create inserts a row into table transactions and returns it as stored, defaults
 // applied. It validates n first.
@@ -121,11 +174,11 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Amount, n.Currency, n.Status, n.Memo, n.CreatedAt.Ptr()), scanTransaction)
-	return v, wrapErr(err, "transactions.Create", "transactions")
+	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
 // FindByID returns the row of table transactions with the given id. If there is
@@ -136,7 +189,7 @@ func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transacti
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
 
 // FindAll returns every row of table transactions, ordered by primary key. It
 // holds the whole result in memory; use List or Stream for large tables.
@@ -154,11 +207,11 @@ func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, err
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions" ORDER BY "id"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"
 LIMIT $1`
 
 const sqlTransactionsListAfter = `-- name: transactions.List replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -188,7 +241,7 @@ SET "user_id" = COALESCE($2::uuid, "user_id"),
     "memo" = CASE WHEN $6::boolean THEN $7::text ELSE "memo" END,
     "created_at" = COALESCE($8::timestamptz, "created_at")
 WHERE "id" = $1
-RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -199,7 +252,7 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	}
 	var v Transaction
 	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsUpdate, id, u.UserID.Ptr(), u.Amount.Ptr(), u.Currency.Ptr(), u.Status.Ptr(), u.Memo.Set, u.Memo.Value, u.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
+		return Transaction{}, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
 	}
 	return v, nil
 }
@@ -224,15 +277,15 @@ func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Transaction, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTransactionsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTransaction)
@@ -271,7 +324,7 @@ INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "me
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", COALESCE("u"."c7", now())
 FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
 // CreateManyReturning inserts rows into table transactions and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -279,7 +332,7 @@ RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
 // round trip and all or nothing. It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
@@ -375,7 +428,7 @@ func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]b
 }
 
 const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 ORDER BY "id"`
 
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
@@ -387,7 +440,7 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
 // loadTransactionsByUserID returns the rows of table transactions whose user_id is
@@ -420,7 +473,7 @@ type RecentForUserParams struct {
 }
 
 const sqlTransactionsRecentForUser = `-- name: transactions.RecentForUser replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $2`
@@ -445,7 +498,7 @@ type LargeForUserParams struct {
 }
 
 const sqlTransactionsLargeForUser = `-- name: transactions.LargeForUser replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 AND "amount" >= $2
 ORDER BY "created_at" DESC, "id" DESC`
 

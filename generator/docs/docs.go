@@ -109,6 +109,13 @@ type tableView struct {
 	Relations                                  []relationView
 	Notes                                      []string
 	Queries                                    []queryView
+	// Methods lists the repository's methods; Sentinels its errors.
+	Methods   string
+	Sentinels []sentinelView
+}
+
+type sentinelView struct {
+	Name, Kind, Matches string
 }
 
 type columnView struct {
@@ -257,7 +264,38 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	for _, q := range t.Queries {
 		v.Queries = append(v.Queries, buildQuery(q))
 	}
+	var methods []string
+	for _, m := range t.Methods() {
+		methods = append(methods, code(m))
+	}
+	v.Methods = strings.Join(methods, ", ")
+	for _, k := range append(t.Constraints[:len(t.Constraints):len(t.Constraints)], t.Referenced...) {
+		v.Sentinels = append(v.Sentinels, buildSentinel(t, k))
+	}
 	return v
+}
+
+// buildSentinel describes the sentinel of a constraint of t, or of a
+// foreign key of another table that refuses to delete t's rows.
+func buildSentinel(t *ir.Table, k *ir.Constraint) sentinelView {
+	sv := sentinelView{Name: code(k.Sentinel)}
+	switch {
+	case k.Referenced:
+		sv.Kind = "ForeignKey"
+		sv.Matches = fmt.Sprintf("a delete or key change of a row that rows of [%s](#%s) still reference (%s)",
+			k.Table.SQLName, k.Table.SQLName, code(k.SQLName))
+	case k.Kind == ir.ForeignKeyConstraint:
+		ref := k.Column.References.Table.SQLName
+		sv.Kind = "ForeignKey"
+		sv.Matches = fmt.Sprintf("a write whose %s names no row of [%s](#%s) (%s)", code(k.Column.SQLName), ref, ref, code(k.SQLName))
+	default:
+		sv.Kind = "Conflict"
+		if k.Kind == ir.CheckConstraint {
+			sv.Kind = "Check"
+		}
+		sv.Matches = fmt.Sprintf("a violation of %s (%s)", cell(k.Doc), code(k.SQLName))
+	}
+	return sv
 }
 
 // isUniqueConstraint tells the unique constraint of a `unique: true`

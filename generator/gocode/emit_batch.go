@@ -29,15 +29,20 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 	genStatement(f, *s)
 	// Without a tenant the method fails, whatever its input.
 	pre, scoped := prelude(t, "FindByIDs", "", []ir.Statement{*s}, returnsNil)
-	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
+	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
 	body = append(body, queryMany(t, "FindByIDs", scoped, *s, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
 	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
-		"with one query. Keys without a row are skipped, so the result may be shorter than ids.",
+		"with one query. Keys without a row are skipped, so the result may be shorter than ids; it is empty, "+
+		"not nil, when no key has a row.",
 		t.SQLName, pk.SQLName, pk.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("ids").Index().Add(typeCode(pk.Go.Elem()))).Params(jen.Index().Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()
 }
+
+// emptySlice renders an empty slice of t's models: a method returning
+// rows returns an empty slice, never nil, when there are none (JSON []).
+func emptySlice(t *ir.Table) jen.Code { return jen.Index().Id(t.Model).Values() }
 
 // multi renders items as the arguments of a call, one per line.
 func multi(items ...jen.Code) *jen.Statement {
@@ -233,7 +238,7 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, "CreateManyReturning")) }
 	start := func(s ir.Statement) ([]jen.Code, bool) {
 		body, scoped := prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
-		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
+		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
 		return append(body, validateRows(t, "CreateManyReturning", returnsNil)...), scoped
 	}
 	var body []jen.Code

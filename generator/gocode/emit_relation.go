@@ -112,11 +112,19 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
 	}
 	body = append(body, pick...)
-	body = append(body,
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...),
-		jen.Return(jen.Qual(ir.PathRuntime, "GroupRows").Call(jen.Id("rows"), jen.Err(), jen.Id(t.Scan),
-			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field))))))),
-	)
+	group := jen.Qual(ir.PathRuntime, "GroupRows").Call(jen.Id("rows"), jen.Err(), jen.Id(t.Scan),
+		jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field))))))
+	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...))
+	if c.Type.IsPadded() {
+		// The rows' keys read without padding; keys passed with it
+		// find them too.
+		body = append(body,
+			jen.List(jen.Id("m"), jen.Err()).Op(":=").Add(group),
+			jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Err(), jen.Id("keys"))),
+		)
+	} else {
+		body = append(body, jen.Return(group))
+	}
 	f.Func().Id(r.Loader).Params(params...).Params(mt.Clone(), jen.Error()).Block(body...)
 	f.Line()
 	lpre, lscoped := loaderPrelude(t, r.Load, r, returnsNil)
@@ -207,8 +215,12 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 				jen.Id("m").Index(jen.Id("k")).Op("=").Append(jen.Id("m").Index(jen.Id("k")), jen.Id("v")),
 			),
 			jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.Return(jen.Id("m"), jen.Nil()),
 		)
+		if r.FK.Type.IsPadded() {
+			body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Nil(), jen.Id("keys"))))
+		} else {
+			body = append(body, jen.Return(jen.Id("m"), jen.Nil()))
+		}
 		method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s linked to each of parents through table %s, "+
 			"keyed by the parent's %s, each group in primary key order. It runs one query for all parents; parents "+
 			"without links are not in the map.", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).

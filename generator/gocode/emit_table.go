@@ -18,6 +18,8 @@ func genTable(f *jen.File, t *ir.Table) {
 	genSentinels(f, t)
 	genValidate(f, t, t.NewType, t.Insert, false)
 	genValidate(f, t, t.UpdateType, t.Updatable, true)
+	genRefuseNulls(f, t, t.NewType, t.Insert, false)
+	genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
 	genRuleVars(f, t)
 	genWithDeleted(f, t)
 	genScan(f, t)
@@ -297,7 +299,10 @@ func genCreate(f *jen.File, t *ir.Table) {
 	}
 	method(f, t, "Create", doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, queryOne(t, "Create", scoped, s, args)...)...)
+		Block(append(pre,
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Id(t.Scan)),
+			jen.Return(jen.Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
+		)...)
 	f.Line()
 }
 
@@ -432,10 +437,10 @@ func genUpdate(f *jen.File, t *ir.Table) {
 					jen.Err().Op("=").Id("stale"),
 				),
 			),
-			jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "Update")),
+			jen.Return(jen.Id(t.Model).Values(), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)),
 		))
 	} else {
-		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "Update"))))
+		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs))))
 	}
 	body = append(body, jen.Return(jen.Id("v"), jen.Nil()))
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)

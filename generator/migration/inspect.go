@@ -47,7 +47,7 @@ WHERE NOT t.tgisinternal AND n.nspname = ANY($1)` + notExtension("pg_trigger", "
 	"view":              relationCatalog("v", "pg_get_viewdef(c.oid)"),
 	"materialized_view": relationCatalog("m", "pg_get_viewdef(c.oid)"),
 	"sequence": relationCatalog("S", `(SELECT format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) FROM pg_sequence s WHERE s.seqrelid = c.oid)`) + `
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))`,
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')`,
 	"type": `SELECT n.nspname, t.typname, '', CASE t.typtype
   WHEN 'r' THEN 'range of ' || (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid)
   ELSE '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)

@@ -225,6 +225,10 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	for _, e := range pkg.Extensions {
 		fmt.Fprintf(&b, "\n%s;\n", e.Create())
 	}
+	early, late := ir.SplitEarly(pkg.Objects)
+	for _, o := range early {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
+	}
 	for _, c := range changes {
 		b.WriteString("\n")
 		if c.Comment != "" {
@@ -254,7 +258,7 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 			b.WriteString(";\n")
 		}
 	}
-	for _, o := range pkg.Objects {
+	for _, o := range late {
 		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
 	}
 	return b.Bytes(), nil

@@ -6,6 +6,7 @@ package crmdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -97,32 +98,70 @@ var (
 	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table activities: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table activities: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewActivity) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
+	f.Fits("summary", runtime.CheckText(n.Summary))
 	rulesActivitySummary.Check(&f, "summary", n.Summary)
+	if n.HappenedAt.Set {
+		f.Fits("happened_at", runtime.CheckTimestamptz(n.HappenedAt.Value))
+	}
 	return f.Err("activities")
 }
 
-// Validate checks u against the spec's rules for table activities, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table activities, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ActivityUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
 	}
 	if u.Summary.Set {
+		f.Fits("summary", runtime.CheckText(u.Summary.Value))
 		rulesActivitySummary.Check(&f, "summary", u.Summary.Value)
 	}
+	if u.HappenedAt.Set {
+		f.Fits("happened_at", runtime.CheckTimestamptz(u.HappenedAt.Value))
+	}
 	return f.Err("activities")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for customer_id, kind, summary, happened_at, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewActivity) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "activities", "customer_id", "kind", "summary", "happened_at"); err != nil {
+		return err
+	}
+	type plain NewActivity
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, kind, summary, happened_at, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *ActivityUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "activities", "customer_id", "kind", "summary", "happened_at"); err != nil {
+		return err
+	}
+	type plain ActivityUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -155,7 +194,7 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlActivitiesCreate, n.CustomerID, n.DealID, n.Kind, n.Summary, n.HappenedAt.Ptr(), tenant), scanActivity)
-	return v, wrapErr(err, "activities.Create", "activities")
+	return v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
 const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
@@ -260,7 +299,7 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 	db := runtime.Scope(r.db, tenant)
 	var v Activity
 	if err := scanActivity(db.QueryRow(ctx, sqlActivitiesUpdate, id, u.CustomerID.Ptr(), u.DealID.Set, u.DealID.Value, u.Kind.Ptr(), u.Summary.Ptr(), u.HappenedAt.Ptr(), tenant), &v); err != nil {
-		return Activity{}, wrapErr(err, "activities.Update", "activities")
+		return Activity{}, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
 	}
 	return v, nil
 }
@@ -301,7 +340,7 @@ WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table activities whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindByIDs", "activities")
 	if err != nil {
@@ -309,7 +348,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Activity{}, nil
 	}
 	rows, err := db.Query(ctx, sqlActivitiesFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanActivity)
@@ -369,7 +408,7 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Activity{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -91,40 +92,75 @@ var (
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table contacts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table contacts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesContactName.Check(&f, "name", n.Name)
 	if n.Email != nil {
+		f.Fits("email", runtime.CheckText((*n.Email)))
 		rulesContactEmail.Check(&f, "email", (*n.Email))
 	}
 	if n.Title != nil {
+		f.Fits("title", runtime.CheckText((*n.Title)))
 		rulesContactTitle.Check(&f, "title", (*n.Title))
 	}
 	return f.Err("contacts")
 }
 
-// Validate checks u against the spec's rules for table contacts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table contacts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesContactName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Email.Set && u.Email.Value != nil {
+		f.Fits("email", runtime.CheckText((*u.Email.Value)))
 		rulesContactEmail.Check(&f, "email", (*u.Email.Value))
 	}
 	if u.Title.Set && u.Title.Value != nil {
+		f.Fits("title", runtime.CheckText((*u.Title.Value)))
 		rulesContactTitle.Check(&f, "title", (*u.Title.Value))
 	}
 	return f.Err("contacts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, customer_id, name, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewContact) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "id", "customer_id", "name"); err != nil {
+		return err
+	}
+	type plain NewContact
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "name"); err != nil {
+		return err
+	}
+	type plain ContactUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -166,7 +202,7 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsCreate, n.ID.Ptr(), n.CustomerID, n.Name, n.Email, n.Title, tenant), scanContact)
-	return v, wrapErr(err, "contacts.Create", "contacts")
+	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
@@ -272,7 +308,7 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 	db := runtime.Scope(r.db, tenant)
 	var v Contact
 	if err := scanContact(db.QueryRow(ctx, sqlContactsUpdate, id, u.CustomerID.Ptr(), u.Name.Ptr(), u.Email.Set, u.Email.Value, u.Title.Set, u.Title.Value, tenant), &v); err != nil {
-		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
+		return Contact{}, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
 	}
 	return v, nil
 }
@@ -313,7 +349,7 @@ WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByIDs", "contacts")
 	if err != nil {
@@ -321,7 +357,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Contact{}, nil
 	}
 	rows, err := db.Query(ctx, sqlContactsFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanContact)
@@ -381,7 +417,7 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Contact{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")

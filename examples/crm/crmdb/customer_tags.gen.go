@@ -6,6 +6,7 @@ package crmdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -77,22 +78,39 @@ var (
 	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table customer_tags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customer_tags: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomerTag) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table customer_tags, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customer_tags, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *CustomerTagUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for customer_id, tag_id, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewCustomerTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customer_tags", "customer_id", "tag_id"); err != nil {
+		return err
+	}
+	type plain NewCustomerTag
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanCustomerTag reads a row of table customer_tags, columns in table order, into
@@ -115,7 +133,7 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomerTagsCreate, n.CustomerID, n.TagID, tenant), scanCustomerTag)
-	return v, wrapErr(err, "customer_tags.Create", "customer_tags")
+	return v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
@@ -212,7 +230,7 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	db := runtime.Scope(r.db, tenant)
 	var v CustomerTag
 	if err := scanCustomerTag(db.QueryRow(ctx, sqlCustomerTagsUpdate, customerID, tagID, tenant), &v); err != nil {
-		return CustomerTag{}, wrapErr(err, "customer_tags.Update", "customer_tags")
+		return CustomerTag{}, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 	}
 	return v, nil
 }
@@ -294,7 +312,7 @@ func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCus
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []CustomerTag{}, nil
 	}
 	res, err := db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -126,38 +127,79 @@ var (
 	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table customers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesCustomerName.Check(&f, "name", n.Name)
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesCustomerEmail.Check(&f, "email", n.Email)
 	if n.Phone != nil {
+		f.Fits("phone", runtime.CheckText((*n.Phone)))
 		rulesCustomerPhone.Check(&f, "phone", (*n.Phone))
+	}
+	if n.Notes != nil {
+		f.Fits("notes", runtime.CheckText((*n.Notes)))
 	}
 	return f.Err("customers")
 }
 
-// Validate checks u against the spec's rules for table customers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesCustomerName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Phone.Set && u.Phone.Value != nil {
+		f.Fits("phone", runtime.CheckText((*u.Phone.Value)))
 		rulesCustomerPhone.Check(&f, "phone", (*u.Phone.Value))
 	}
+	if u.Notes.Set && u.Notes.Value != nil {
+		f.Fits("notes", runtime.CheckText((*u.Notes.Value)))
+	}
 	return f.Err("customers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, email, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewCustomer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "id", "name", "email"); err != nil {
+		return err
+	}
+	type plain NewCustomer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, email, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "name", "email"); err != nil {
+		return err
+	}
+	type plain CustomerUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -200,7 +242,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant), scanCustomer)
-	return v, wrapErr(err, "customers.Create", "customers")
+	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -306,7 +348,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Customer
 	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
+		return Customer{}, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 	}
 	return v, nil
 }
@@ -368,7 +410,7 @@ WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -376,7 +418,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
@@ -436,7 +478,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -107,40 +108,80 @@ var (
 	ErrDealReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table deals: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table deals: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
+	f.Fits("title", runtime.CheckText(n.Title))
 	rulesDealTitle.Check(&f, "title", n.Title)
 	if n.Stage.Set {
 		f.Check("stage", n.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
 	}
 	if n.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(n.Amount.Value, 14, 2))
 		rulesDealAmount.Check(&f, "amount", n.Amount.Value)
+	}
+	if n.ClosesOn != nil {
+		f.Fits("closes_on", runtime.CheckDate((*n.ClosesOn)))
 	}
 	return f.Err("deals")
 }
 
-// Validate checks u against the spec's rules for table deals, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table deals, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
 		rulesDealTitle.Check(&f, "title", u.Title.Value)
 	}
 	if u.Stage.Set {
 		f.Check("stage", u.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
 	}
 	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
 		rulesDealAmount.Check(&f, "amount", u.Amount.Value)
 	}
+	if u.ClosesOn.Set && u.ClosesOn.Value != nil {
+		f.Fits("closes_on", runtime.CheckDate((*u.ClosesOn.Value)))
+	}
 	return f.Err("deals")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, customer_id, title, stage, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewDeal) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "deals", "id", "customer_id", "title", "stage", "amount"); err != nil {
+		return err
+	}
+	type plain NewDeal
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, title, stage, amount, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *DealUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "deals", "customer_id", "title", "stage", "amount"); err != nil {
+		return err
+	}
+	type plain DealUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -177,7 +218,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsCreate, n.ID.Ptr(), n.CustomerID, n.Title, n.Stage.Ptr(), n.Amount.Ptr(), n.ClosesOn, tenant), scanDeal)
-	return v, wrapErr(err, "deals.Create", "deals")
+	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
 }
 
 const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
@@ -297,7 +338,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 				err = stale
 			}
 		}
-		return Deal{}, wrapErr(err, "deals.Update", "deals")
+		return Deal{}, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 	}
 	return v, nil
 }
@@ -365,7 +406,7 @@ WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByIDs", "deals")
 	if err != nil {
@@ -373,7 +414,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Deal{}, nil
 	}
 	rows, err := db.Query(ctx, sqlDealsFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanDeal)
@@ -434,7 +475,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Deal{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")

@@ -6,6 +6,7 @@ package crmdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -114,32 +115,64 @@ var (
 	ErrOrganizationReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table organizations: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table organizations: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesOrganizationName.Check(&f, "name", n.Name)
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
 	return f.Err("organizations")
 }
 
-// Validate checks u against the spec's rules for table organizations, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table organizations, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesOrganizationName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
 	}
 	return f.Err("organizations")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, slug, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewOrganization) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "organizations", "name", "slug"); err != nil {
+		return err
+	}
+	type plain NewOrganization
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, slug, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "organizations", "name", "slug"); err != nil {
+		return err
+	}
+	type plain OrganizationUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -178,7 +211,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsCreate, n.Name, n.Slug, tenant), scanOrganization)
-	return v, wrapErr(err, "organizations.Create", "organizations")
+	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -282,7 +315,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Organization
 	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Name.Ptr(), u.Slug.Ptr(), tenant), &v); err != nil {
-		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
+		return Organization{}, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 	}
 	return v, nil
 }
@@ -323,7 +356,7 @@ WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByIDs", "organizations")
 	if err != nil {
@@ -331,7 +364,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Organization{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrganizationsFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanOrganization)
@@ -388,7 +421,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Organization{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")

@@ -6,6 +6,7 @@ package financedb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -142,46 +143,89 @@ var (
 	ErrTransactionReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table transactions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table transactions: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
 	rulesTransactionAmount.Check(&f, "amount", n.Amount)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	if n.Memo != nil {
+		f.Fits("memo", runtime.CheckText((*n.Memo)))
 		rulesTransactionMemo.Check(&f, "memo", (*n.Memo))
 	}
+	f.Fits("idempotency_key", runtime.CheckText(n.IdempotencyKey))
 	rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", n.IdempotencyKey)
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
 	return f.Err("transactions")
 }
 
-// Validate checks u against the spec's rules for table transactions, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table transactions, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	}
 	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
 		rulesTransactionAmount.Check(&f, "amount", u.Amount.Value)
 	}
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	}
 	if u.Memo.Set && u.Memo.Value != nil {
+		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
 		rulesTransactionMemo.Check(&f, "memo", (*u.Memo.Value))
 	}
 	if u.IdempotencyKey.Set {
+		f.Fits("idempotency_key", runtime.CheckText(u.IdempotencyKey.Value))
 		rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", u.IdempotencyKey.Value)
 	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
 	return f.Err("transactions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, user_id, kind, amount, currency, idempotency_key, created_at, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewTransaction) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "id", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at"); err != nil {
+		return err
+	}
+	type plain NewTransaction
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, kind, amount, currency, idempotency_key, created_at, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at"); err != nil {
+		return err
+	}
+	type plain TransactionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -219,7 +263,7 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), scanTransaction)
-	return v, wrapErr(err, "transactions.Create", "transactions")
+	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
@@ -301,7 +345,7 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	}
 	var v Transaction
 	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsUpdate, id, u.UserID.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.Currency.Ptr(), u.FromAccountID.Set, u.FromAccountID.Value, u.ToAccountID.Set, u.ToAccountID.Value, u.CategoryID.Set, u.CategoryID.Value, u.Memo.Set, u.Memo.Value, u.IdempotencyKey.Ptr(), u.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
+		return Transaction{}, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
 	}
 	return v, nil
 }
@@ -331,10 +375,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Transaction, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTransactionsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTransaction)
@@ -385,7 +429,7 @@ RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_
 // round trip and all or nothing. It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")

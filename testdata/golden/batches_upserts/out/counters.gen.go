@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -46,22 +47,40 @@ var (
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table counters: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table counters: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCounter) Validate() error {
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("counters")
+}
+
+// Validate checks u for table counters, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
+func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table counters, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
-func (u *CounterUpdate) Validate() error {
-	return nil
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewCounter) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "name"); err != nil {
+		return err
+	}
+	type plain NewCounter
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanCounter reads a row of table counters, columns in table order, into v.
@@ -75,10 +94,13 @@ VALUES ($1)
 RETURNING "name"`
 
 // Create inserts a row into table counters and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.Create", "counters")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.Name), scanCounter)
-	return v, wrapErr(err, "counters.Create", "counters")
+	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -142,11 +164,14 @@ WHERE "name" = $1`
 
 // Update applies the set fields of u to the row of table counters with the given
 // name and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) (Counter, error) {
+	if err := u.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.Update", "counters")
+	}
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, name), &v); err != nil {
-		return Counter{}, wrapErr(err, "counters.Update", "counters")
+		return Counter{}, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
 	}
 	return v, nil
 }
@@ -176,10 +201,10 @@ WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
@@ -198,6 +223,9 @@ var copyCounters = runtime.NewCopier(
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "counters.CreateMany", "counters")
+	}
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
@@ -212,10 +240,13 @@ RETURNING "name"`
 // CreateManyReturning inserts rows into table counters and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Counter{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -236,8 +267,12 @@ RETURNING "name"`
 // UpsertByName inserts n into table counters or, when a row with the same name
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersUpsertByName, n.Name), scanCounter)
 	return v, wrapErr(err, "counters.UpsertByName", "counters")
 }
@@ -260,8 +295,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Counter
 		var created bool

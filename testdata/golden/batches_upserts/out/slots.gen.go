@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -58,22 +59,65 @@ var (
 	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
 )
 
-// Validate checks n against the spec's rules for table slots: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table slots: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewSlot) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("day", runtime.CheckDate(n.Day))
+	f.Fits("room", runtime.CheckText(n.Room))
+	f.Fits("booked_by", runtime.CheckText(n.BookedBy))
+	return f.Err("slots")
 }
 
-// Validate checks u against the spec's rules for table slots, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table slots, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SlotUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Day.Set {
+		f.Fits("day", runtime.CheckDate(u.Day.Value))
+	}
+	if u.Room.Set {
+		f.Fits("room", runtime.CheckText(u.Room.Value))
+	}
+	if u.BookedBy.Set {
+		f.Fits("booked_by", runtime.CheckText(u.BookedBy.Value))
+	}
+	return f.Err("slots")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for day, room, booked_by, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewSlot) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "slots", "day", "room", "booked_by"); err != nil {
+		return err
+	}
+	type plain NewSlot
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for day, room, booked_by, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *SlotUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "slots", "day", "room", "booked_by"); err != nil {
+		return err
+	}
+	type plain SlotUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanSlot reads a row of table slots, columns in table order, into v.
@@ -87,10 +131,13 @@ VALUES ($1, $2, $3)
 RETURNING "id", "day", "room", "booked_by"`
 
 // Create inserts a row into table slots and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
+	if err := n.Validate(); err != nil {
+		return Slot{}, wrapErr(err, "slots.Create", "slots")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsCreate, n.Day, n.Room, n.BookedBy), scanSlot)
-	return v, wrapErr(err, "slots.Create", "slots")
+	return v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
 }
 
 const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
@@ -158,11 +205,14 @@ RETURNING "id", "day", "room", "booked_by"`
 
 // Update applies the set fields of u to the row of table slots with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
+	if err := u.Validate(); err != nil {
+		return Slot{}, wrapErr(err, "slots.Update", "slots")
+	}
 	var v Slot
 	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsUpdate, id, u.Day.Ptr(), u.Room.Ptr(), u.BookedBy.Ptr()), &v); err != nil {
-		return Slot{}, wrapErr(err, "slots.Update", "slots")
+		return Slot{}, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
 	}
 	return v, nil
 }
@@ -192,10 +242,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table slots whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Slot{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSlotsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanSlot)
@@ -216,6 +266,9 @@ var copySlots = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "slots.CreateMany", "slots")
+	}
 	n, err := copySlots.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "slots.CreateMany", "slots")
 }
@@ -230,10 +283,13 @@ RETURNING "id", "day", "room", "booked_by"`
 // CreateManyReturning inserts rows into table slots and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]Slot, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Slot{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -256,8 +312,12 @@ RETURNING "id", "day", "room", "booked_by"`
 // UpsertByDayAndRoom inserts n into table slots or, when a row with the same (day,
 // room) exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
+	if err := n.Validate(); err != nil {
+		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsUpsertByDayAndRoom, n.Day, n.Room, n.BookedBy), scanSlot)
 	return v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 }
@@ -280,8 +340,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Slot
 		var created bool

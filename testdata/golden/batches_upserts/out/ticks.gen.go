@@ -47,20 +47,25 @@ var (
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table ticks: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table ticks: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTick) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table ticks, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table ticks, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TickUpdate) Validate() error {
 	return nil
 }
@@ -77,7 +82,7 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 // applied.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTicksCreate), scanTick)
-	return v, wrapErr(err, "ticks.Create", "ticks")
+	return v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
 }
 
 const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
@@ -147,7 +152,7 @@ RETURNING "id", "created_at", "updated_at"`
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
 	var v Tick
 	if err := scanTick(r.db.QueryRow(ctx, sqlTicksUpdate, id), &v); err != nil {
-		return Tick{}, wrapErr(err, "ticks.Update", "ticks")
+		return Tick{}, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
 	}
 	return v, nil
 }
@@ -177,10 +182,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table ticks whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tick{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTicksFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTick)
@@ -194,7 +199,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 // array columns.)
 func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]Tick, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tick{}, nil
 	}
 	b := &pgx.Batch{}
 	for range rows {

@@ -6,6 +6,7 @@ package auditdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -66,22 +67,57 @@ var (
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table contacts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table contacts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewContact) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("phone", runtime.CheckText(n.Phone))
+	return f.Err("contacts")
 }
 
-// Validate checks u against the spec's rules for table contacts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table contacts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ContactUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Phone.Set {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value))
+	}
+	return f.Err("contacts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for customer_id, phone, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewContact) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "phone"); err != nil {
+		return err
+	}
+	type plain NewContact
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, phone, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "phone"); err != nil {
+		return err
+	}
+	type plain ContactUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanContact reads a row of table contacts, columns in table order, into v.
@@ -95,15 +131,18 @@ VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "customer_id", "phone"`
 
 // Create inserts a row into table contacts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error) {
+	if err := n.Validate(); err != nil {
+		return Contact{}, wrapErr(err, "contacts.Create", "contacts")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Create", "contacts")
 	if err != nil {
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsCreate, n.CustomerID, n.Phone, tenant), scanContact)
-	return v, wrapErr(err, "contacts.Create", "contacts")
+	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
@@ -193,8 +232,11 @@ RETURNING "id", "org_id", "customer_id", "phone"`
 
 // Update applies the set fields of u to the row of table contacts with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Contact, error) {
+	if err := u.Validate(); err != nil {
+		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Update", "contacts")
 	if err != nil {
 		return Contact{}, err
@@ -202,7 +244,7 @@ func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Co
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Contact
 	if err := scanContact(db.QueryRow(ctx, sqlContactsUpdate, id, u.CustomerID.Ptr(), u.Phone.Ptr(), tenant), &v); err != nil {
-		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
+		return Contact{}, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
 	}
 	return v, nil
 }
@@ -264,7 +306,7 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByIDs", "contacts")
 	if err != nil {
@@ -272,7 +314,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Contact{}, nil
 	}
 	rows, err := db.Query(ctx, sqlContactsFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanContact)
@@ -298,6 +340,9 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlContactsCreateMany,
@@ -318,7 +363,7 @@ RETURNING "id", "org_id", "customer_id", "phone"`
 // CreateManyReturning inserts rows into table contacts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {
@@ -326,7 +371,10 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Contact{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 	}
 	res, err := db.Query(
 		ctx,

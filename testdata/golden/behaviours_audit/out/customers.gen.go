@@ -5,6 +5,7 @@ package auditdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -68,22 +69,61 @@ var (
 	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table customers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomer) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("email", runtime.CheckText(n.Email))
+	return f.Err("customers")
 }
 
-// Validate checks u against the spec's rules for table customers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CustomerUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
+	}
+	return f.Err("customers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, email, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewCustomer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "id", "name", "email"); err != nil {
+		return err
+	}
+	type plain NewCustomer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, email, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "name", "email"); err != nil {
+		return err
+	}
+	type plain CustomerUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCustomer reads a row of table customers, columns in table order, into v.
@@ -97,15 +137,18 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "org_id", "name", "email"`
 
 // Create inserts a row into table customers and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
+	if err := n.Validate(); err != nil {
+		return Customer{}, wrapErr(err, "customers.Create", "customers")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Create", "customers")
 	if err != nil {
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, tenant), scanCustomer)
-	return v, wrapErr(err, "customers.Create", "customers")
+	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -195,8 +238,11 @@ RETURNING "id", "org_id", "name", "email"`
 
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
+	if err := u.Validate(); err != nil {
+		return Customer{}, wrapErr(err, "customers.Update", "customers")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Update", "customers")
 	if err != nil {
 		return Customer{}, err
@@ -204,7 +250,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var v Customer
 	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), tenant), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
+		return Customer{}, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
 	}
 	return v, nil
 }
@@ -266,7 +312,7 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -274,7 +320,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
@@ -300,6 +346,9 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "customers.CreateMany", "customers")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlCustomersCreateMany,
@@ -321,7 +370,7 @@ RETURNING "id", "org_id", "name", "email"`
 // CreateManyReturning inserts rows into table customers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
@@ -329,7 +378,10 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Customer{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
 	res, err := db.Query(
 		ctx,

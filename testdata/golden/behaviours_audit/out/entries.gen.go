@@ -6,6 +6,7 @@ package auditdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -70,22 +71,59 @@ var (
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table entries: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table entries: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEntry) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Memo.Set {
+		f.Fits("memo", runtime.CheckText(n.Memo.Value))
+	}
+	return f.Err("entries")
 }
 
-// Validate checks u against the spec's rules for table entries, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table entries, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EntryUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Memo.Set {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value))
+	}
+	return f.Err("entries")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for account_id, seq, amount, memo, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewEntry) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "account_id", "seq", "amount", "memo"); err != nil {
+		return err
+	}
+	type plain NewEntry
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for amount, memo, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "amount", "memo"); err != nil {
+		return err
+	}
+	type plain EntryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanEntry reads a row of table entries, columns in table order, into v.
@@ -99,11 +137,14 @@ VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // Create inserts a row into table entries and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.Create", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()), scanEntry)
-	return v, wrapErr(err, "entries.Create", "entries")
+	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
@@ -176,10 +217,13 @@ WHERE "account_id" = $1 AND "seq" = $2)`
 
 // Update applies the set fields of u to the row of table entries with the given
 // accountID and seq and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. version is the version the caller read: when the
-// row has another, Update changes nothing and the error has kind Conflict and
-// matches runtime.ErrStaleVersion. It increments version.
+// matches runtime.ErrNotFound. It validates u first. version is the version the
+// caller read: when the row has another, Update changes nothing and the error has
+// kind Conflict and matches runtime.ErrStaleVersion. It increments version.
 func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, version int64, u EntryUpdate) (Entry, error) {
+	if err := u.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.Update", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	var v Entry
 	if err := scanEntry(db.QueryRow(ctx, sqlEntriesUpdate, accountID, seq, u.Amount.Ptr(), u.Memo.Ptr(), version), &v); err != nil {
@@ -189,7 +233,7 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 				err = stale
 			}
 		}
-		return Entry{}, wrapErr(err, "entries.Update", "entries")
+		return Entry{}, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 	}
 	return v, nil
 }
@@ -253,6 +297,9 @@ var copyEntries = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "entries.CreateMany", "entries")
+	}
 	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
@@ -267,11 +314,14 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`
 // CreateManyReturning inserts rows into table entries and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Entry{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
 	res, err := db.Query(
 		ctx,
@@ -297,9 +347,12 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`
 // UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
 // same (account_id, seq) exists, updates that row from n, in one statement, and
 // returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value.
-// Updating increments version.
+// and the primary key's; an optional field left unset keeps the column's value. It
+// validates n first. Updating increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlEntriesUpsertByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()), scanEntry)
 	return v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
@@ -323,8 +376,11 @@ LIMIT 1`
 // existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	for attempt := 1; ; attempt++ {
 		var v Entry

@@ -6,6 +6,7 @@ package auditdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -52,22 +53,61 @@ var (
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table notes: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table notes: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewNote) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
+	return f.Err("notes")
 }
 
-// Validate checks u against the spec's rules for table notes, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table notes, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *NoteUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	return f.Err("notes")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for tags, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewNote) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "notes", "tags"); err != nil {
+		return err
+	}
+	type plain NewNote
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for tags, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "notes", "tags"); err != nil {
+		return err
+	}
+	type plain NoteUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanNote reads a row of table notes, columns in table order, into v.
@@ -81,11 +121,14 @@ VALUES (COALESCE($1::text[], '{}'::text[]))
 RETURNING "id", "tags"`
 
 // Create inserts a row into table notes and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
+	if err := n.Validate(); err != nil {
+		return Note{}, wrapErr(err, "notes.Create", "notes")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlNotesCreate, n.Tags.Ptr()), scanNote)
-	return v, wrapErr(err, "notes.Create", "notes")
+	return v, wrapParamsErr(err, "notes.Create", "notes", []string{"tags"})
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
@@ -151,12 +194,15 @@ RETURNING "id", "tags"`
 
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
+	if err := u.Validate(); err != nil {
+		return Note{}, wrapErr(err, "notes.Update", "notes")
+	}
 	db := runtime.Acting(ctx, r.db)
 	var v Note
 	if err := scanNote(db.QueryRow(ctx, sqlNotesUpdate, id, u.Tags.Ptr()), &v); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
+		return Note{}, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "tags"})
 	}
 	return v, nil
 }
@@ -202,10 +248,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Note{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanNote)
@@ -226,6 +272,9 @@ var copyNotes = runtime.NewCopier(
 // they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "notes.CreateMany", "notes")
+	}
 	n, err := copyNotes.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
@@ -234,11 +283,14 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 // input order, defaults applied. It queues Create's statement once per row in one
 // pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// array columns.) It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Note{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {

@@ -55,28 +55,67 @@ var (
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table plain: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table plain: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPlain) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("label", runtime.CheckText(n.Label))
 	rulesPlainLabel.Check(&f, "label", n.Label)
+	f.Fits("words", runtime.CheckTexts(n.Words))
+	f.Fits("doc", runtime.CheckJSON(n.Doc))
 	return f.Err("plain")
 }
 
-// Validate checks u against the spec's rules for table plain, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table plain, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PlainUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
 		rulesPlainLabel.Check(&f, "label", u.Label.Value)
 	}
+	if u.Words.Set {
+		f.Fits("words", runtime.CheckTexts(u.Words.Value))
+	}
+	if u.Doc.Set {
+		f.Fits("doc", runtime.CheckJSON(u.Doc.Value))
+	}
 	return f.Err("plain")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, label, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewPlain) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plain", "name", "label"); err != nil {
+		return err
+	}
+	type plain NewPlain
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *PlainUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plain", "label"); err != nil {
+		return err
+	}
+	type plain PlainUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -103,7 +142,7 @@ func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 		return Plain{}, wrapErr(err, "plain.Create", "plain")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainCreate, n.Name, n.Label, n.Words, n.Doc), scanPlain)
-	return v, wrapErr(err, "plain.Create", "plain")
+	return v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
 }
 
 const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
@@ -178,7 +217,7 @@ func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Pla
 	}
 	var v Plain
 	if err := scanPlain(r.db.QueryRow(ctx, sqlPlainUpdate, name, u.Label.Ptr(), u.Words.Set, u.Words.Value, u.Doc.Set, u.Doc.Value), &v); err != nil {
-		return Plain{}, wrapErr(err, "plain.Update", "plain")
+		return Plain{}, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
 	}
 	return v, nil
 }
@@ -208,10 +247,10 @@ WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table plain whose name is in ids, in name order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Plain{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPlainFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanPlain)
@@ -247,7 +286,7 @@ func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, err
 // array columns.) It validates every row first.
 func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([]Plain, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Plain{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")

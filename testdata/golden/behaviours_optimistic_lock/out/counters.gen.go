@@ -6,6 +6,7 @@ package lockdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -55,22 +56,53 @@ var (
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table counters: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table counters: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCounter) Validate() error {
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("counters")
+}
+
+// Validate checks u for table counters, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
+func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table counters, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
-func (u *CounterUpdate) Validate() error {
-	return nil
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, value, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewCounter) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "name", "value"); err != nil {
+		return err
+	}
+	type plain NewCounter
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for value, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "value"); err != nil {
+		return err
+	}
+	type plain CounterUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCounter reads a row of table counters, columns in table order, into v.
@@ -84,10 +116,13 @@ VALUES ($1, COALESCE($2::bigint, 0))
 RETURNING "name", "value", "rev"`
 
 // Create inserts a row into table counters and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.Create", "counters")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.Name, n.Value.Ptr()), scanCounter)
-	return v, wrapErr(err, "counters.Create", "counters")
+	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -158,10 +193,13 @@ WHERE "name" = $1)`
 
 // Update applies the set fields of u to the row of table counters with the given
 // name and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. version is the rev the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments rev.
+// runtime.ErrNotFound. It validates u first. version is the rev the caller read:
+// when the row has another, Update changes nothing and the error has kind Conflict
+// and matches runtime.ErrStaleVersion. It increments rev.
 func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u CounterUpdate) (Counter, error) {
+	if err := u.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.Update", "counters")
+	}
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, name, u.Value.Ptr(), version), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -170,7 +208,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 				err = stale
 			}
 		}
-		return Counter{}, wrapErr(err, "counters.Update", "counters")
+		return Counter{}, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 	}
 	return v, nil
 }
@@ -206,10 +244,10 @@ WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
@@ -231,6 +269,9 @@ var copyCounters = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "counters.CreateMany", "counters")
+	}
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
@@ -245,10 +286,13 @@ RETURNING "name", "value", "rev"`
 // CreateManyReturning inserts rows into table counters and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Counter{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -271,9 +315,12 @@ RETURNING "name", "value", "rev"`
 // UpsertByName inserts n into table counters or, when a row with the same name
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. Updating
-// increments rev.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersUpsertByName, n.Name, n.Value.Ptr()), scanCounter)
 	return v, wrapErr(err, "counters.UpsertByName", "counters")
 }
@@ -296,8 +343,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Counter
 		var created bool

@@ -6,6 +6,7 @@ package lockdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -73,22 +74,67 @@ var (
 	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
 )
 
-// Validate checks n against the spec's rules for table documents: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table documents: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewDocument) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("key", runtime.CheckText(n.Key))
+	f.Fits("title", runtime.CheckText(n.Title))
+	if n.Body.Set {
+		f.Fits("body", runtime.CheckText(n.Body.Value))
+	}
+	return f.Err("documents")
 }
 
-// Validate checks u against the spec's rules for table documents, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table documents, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DocumentUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Key.Set {
+		f.Fits("key", runtime.CheckText(u.Key.Value))
+	}
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	if u.Body.Set {
+		f.Fits("body", runtime.CheckText(u.Body.Value))
+	}
+	return f.Err("documents")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, key, title, body, hits, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewDocument) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "documents", "id", "key", "title", "body", "hits"); err != nil {
+		return err
+	}
+	type plain NewDocument
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for key, title, body, hits, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *DocumentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "documents", "key", "title", "body", "hits"); err != nil {
+		return err
+	}
+	type plain DocumentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanDocument reads a row of table documents, columns in table order, into v.
@@ -102,10 +148,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::te
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
 // Create inserts a row into table documents and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
+	if err := n.Validate(); err != nil {
+		return Document{}, wrapErr(err, "documents.Create", "documents")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsCreate, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), scanDocument)
-	return v, wrapErr(err, "documents.Create", "documents")
+	return v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
@@ -180,11 +229,14 @@ WHERE "id" = $1)`
 
 // Update applies the set fields of u to the row of table documents with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. version is the version the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments version. It sets updated_at to the
-// transaction's time.
+// runtime.ErrNotFound. It validates u first. version is the version the caller
+// read: when the row has another, Update changes nothing and the error has kind
+// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
+// updated_at to the transaction's time.
 func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, u DocumentUpdate) (Document, error) {
+	if err := u.Validate(); err != nil {
+		return Document{}, wrapErr(err, "documents.Update", "documents")
+	}
 	var v Document
 	if err := scanDocument(r.db.QueryRow(ctx, sqlDocumentsUpdate, id, u.Key.Ptr(), u.Title.Ptr(), u.Body.Ptr(), u.Hits.Ptr(), version), &v); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -193,7 +245,7 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 				err = stale
 			}
 		}
-		return Document{}, wrapErr(err, "documents.Update", "documents")
+		return Document{}, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 	}
 	return v, nil
 }
@@ -229,10 +281,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table documents whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Document, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Document{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlDocumentsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanDocument)
@@ -257,6 +309,9 @@ var copyDocuments = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "documents.CreateMany", "documents")
+	}
 	n, err := copyDocuments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "documents.CreateMany", "documents")
 }
@@ -271,10 +326,13 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // CreateManyReturning inserts rows into table documents and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocument) ([]Document, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Document{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -303,9 +361,13 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // UpsertByKey inserts n into table documents or, when a row with the same key
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. Updating
-// increments version. It sets updated_at to the transaction's time.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. Updating increments version. It sets updated_at to the transaction's
+// time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
+	if err := n.Validate(); err != nil {
+		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsUpsertByKey, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), scanDocument)
 	return v, wrapErr(err, "documents.UpsertByKey", "documents")
 }
@@ -328,8 +390,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Document
 		var created bool

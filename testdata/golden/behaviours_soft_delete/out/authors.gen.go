@@ -6,6 +6,7 @@ package softdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -69,22 +70,60 @@ var (
 	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table authors: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table authors: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAuthor) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("authors")
 }
 
-// Validate checks u against the spec's rules for table authors, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table authors, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AuthorUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("authors")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewAuthor) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "authors", "email", "name"); err != nil {
+		return err
+	}
+	type plain NewAuthor
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *AuthorUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "authors", "email", "name"); err != nil {
+		return err
+	}
+	type plain AuthorUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -119,10 +158,13 @@ VALUES ($1, $2)
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 
 // Create inserts a row into table authors and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
+	if err := n.Validate(); err != nil {
+		return Author{}, wrapErr(err, "authors.Create", "authors")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAuthorsCreate, n.Email, n.Name), scanAuthor)
-	return v, wrapErr(err, "authors.Create", "authors")
+	return v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -208,11 +250,15 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 
 // Update applies the set fields of u to the row of table authors with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
+	if err := u.Validate(); err != nil {
+		return Author{}, wrapErr(err, "authors.Update", "authors")
+	}
 	var v Author
 	if err := scanAuthor(r.db.QueryRow(ctx, sqlAuthorsUpdate, id, u.Email.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Author{}, wrapErr(err, "authors.Update", "authors")
+		return Author{}, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
 	}
 	return v, nil
 }
@@ -304,10 +350,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table authors whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Author{}, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanAuthor)
@@ -327,6 +373,9 @@ var copyAuthors = runtime.NewCopier(
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "authors.CreateMany", "authors")
+	}
 	n, err := copyAuthors.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "authors.CreateMany", "authors")
 }
@@ -341,10 +390,13 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // CreateManyReturning inserts rows into table authors and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) ([]Author, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Author{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -369,8 +421,12 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
 // one statement, and returns the row as stored. The update sets every column of n
 // except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It sets updated_at to the transaction's time.
+// column's value. It validates n first. It sets updated_at to the transaction's
+// time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
+	if err := n.Validate(); err != nil {
+		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAuthorsUpsertByEmail, n.Email, n.Name), scanAuthor)
 	return v, wrapErr(err, "authors.UpsertByEmail", "authors")
 }
@@ -393,8 +449,12 @@ LIMIT 1`
 // row and true, or the existing row, unchanged, and false. One statement does both
 // (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
 // that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all.
+// the statement cannot see it and runs again, up to three times in all. It
+// validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Author
 		var created bool

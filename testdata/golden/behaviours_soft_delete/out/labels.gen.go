@@ -6,6 +6,7 @@ package softdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -64,22 +65,56 @@ var (
 	ErrLabelReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table labels: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table labels: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewLabel) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("labels")
 }
 
-// Validate checks u against the spec's rules for table labels, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table labels, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *LabelUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("labels")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewLabel) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
+		return err
+	}
+	type plain NewLabel
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *LabelUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
+		return err
+	}
+	type plain LabelUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -114,10 +149,13 @@ VALUES ($1)
 RETURNING "id", "name", "deleted_at"`
 
 // Create inserts a row into table labels and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.Create", "labels")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsCreate, n.Name), scanLabel)
-	return v, wrapErr(err, "labels.Create", "labels")
+	return v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -201,11 +239,14 @@ RETURNING "id", "name", "deleted_at"`
 
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label, error) {
+	if err := u.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.Update", "labels")
+	}
 	var v Label
 	if err := scanLabel(r.db.QueryRow(ctx, sqlLabelsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Label{}, wrapErr(err, "labels.Update", "labels")
+		return Label{}, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -295,10 +336,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table labels whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Label{}, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanLabel)
@@ -317,6 +358,9 @@ var copyLabels = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "labels.CreateMany", "labels")
+	}
 	n, err := copyLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
@@ -331,10 +375,13 @@ RETURNING "id", "name", "deleted_at"`
 // CreateManyReturning inserts rows into table labels and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Label{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -357,8 +404,11 @@ RETURNING "id", "name", "deleted_at"`
 // (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
 // one statement, and returns the row as stored. The update sets every column of n
 // except the key's and the primary key's; an optional field left unset keeps the
-// column's value.
+// column's value. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsUpsertByName, n.Name), scanLabel)
 	return v, wrapErr(err, "labels.UpsertByName", "labels")
 }
@@ -381,8 +431,12 @@ LIMIT 1`
 // true, or the existing row, unchanged, and false. One statement does both (INSERT
 // … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
 // was committed by a concurrent transaction after the statement started, the
-// statement cannot see it and runs again, up to three times in all.
+// statement cannot see it and runs again, up to three times in all. It validates n
+// first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Label
 		var created bool

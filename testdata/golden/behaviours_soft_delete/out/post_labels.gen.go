@@ -6,6 +6,7 @@ package softdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -61,22 +62,39 @@ var (
 	ErrPostLabelLabelIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table post_labels: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table post_labels: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewPostLabel) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table post_labels, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table post_labels, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PostLabelUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for post_id, label_id, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewPostLabel) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "post_labels", "post_id", "label_id"); err != nil {
+		return err
+	}
+	type plain NewPostLabel
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanPostLabel reads a row of table post_labels, columns in table order, into v.
@@ -93,7 +111,7 @@ RETURNING "post_id", "label_id"`
 // applied.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsCreate, n.PostID, n.LabelID), scanPostLabel)
-	return v, wrapErr(err, "post_labels.Create", "post_labels")
+	return v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
 }
 
 const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
@@ -162,7 +180,7 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
 	var v PostLabel
 	if err := scanPostLabel(r.db.QueryRow(ctx, sqlPostLabelsUpdate, postID, labelID), &v); err != nil {
-		return PostLabel{}, wrapErr(err, "post_labels.Update", "post_labels")
+		return PostLabel{}, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 	}
 	return v, nil
 }
@@ -216,7 +234,7 @@ RETURNING "post_id", "label_id"`
 // round trip and all or nothing.
 func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []PostLabel{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

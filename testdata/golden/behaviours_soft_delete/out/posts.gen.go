@@ -6,6 +6,7 @@ package softdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -76,22 +77,61 @@ var (
 	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table posts: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table posts: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPost) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("title", runtime.CheckText(n.Title))
+	return f.Err("posts")
 }
 
-// Validate checks u against the spec's rules for table posts, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table posts, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PostUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
+	}
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	return f.Err("posts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for author_id, slug, title, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewPost) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "posts", "author_id", "slug", "title"); err != nil {
+		return err
+	}
+	type plain NewPost
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for author_id, slug, title, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *PostUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "posts", "author_id", "slug", "title"); err != nil {
+		return err
+	}
+	type plain PostUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -126,10 +166,13 @@ VALUES ($1, $2, $3)
 RETURNING "id", "author_id", "slug", "title", "removed"`
 
 // Create inserts a row into table posts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
+	if err := n.Validate(); err != nil {
+		return Post{}, wrapErr(err, "posts.Create", "posts")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostsCreate, n.AuthorID, n.Slug, n.Title), scanPost)
-	return v, wrapErr(err, "posts.Create", "posts")
+	return v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -215,11 +258,14 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 
 // Update applies the set fields of u to the row of table posts with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
+	if err := u.Validate(); err != nil {
+		return Post{}, wrapErr(err, "posts.Update", "posts")
+	}
 	var v Post
 	if err := scanPost(r.db.QueryRow(ctx, sqlPostsUpdate, id, u.AuthorID.Ptr(), u.Slug.Ptr(), u.Title.Ptr()), &v); err != nil {
-		return Post{}, wrapErr(err, "posts.Update", "posts")
+		return Post{}, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
 	}
 	return v, nil
 }
@@ -309,10 +355,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table posts whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Post{}, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanPost)
@@ -333,6 +379,9 @@ var copyPosts = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "posts.CreateMany", "posts")
+	}
 	n, err := copyPosts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "posts.CreateMany", "posts")
 }
@@ -347,10 +396,13 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // CreateManyReturning inserts rows into table posts and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]Post, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Post{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -375,8 +427,11 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // (author_id, slug) (among the rows where "removed" IS NULL) exists, updates that
 // row from n, in one statement, and returns the row as stored. The update sets
 // every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value.
+// unset keeps the column's value. It validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
+	if err := n.Validate(); err != nil {
+		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostsUpsertByAuthorIDAndSlug, n.AuthorID, n.Slug, n.Title), scanPost)
 	return v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 }
@@ -400,8 +455,11 @@ LIMIT 1`
 // statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
 // in the way); when that row was committed by a concurrent transaction after the
 // statement started, the statement cannot see it and runs again, up to three times
-// in all.
+// in all. It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Post
 		var created bool

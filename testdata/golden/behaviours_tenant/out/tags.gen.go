@@ -6,6 +6,7 @@ package tenantdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -78,22 +79,65 @@ var (
 	ErrTagReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table tags: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tags: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTag) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.Colors.Set {
+		f.Check("colors", n.Colors.Value != nil, runtime.MsgNotNull)
+		f.Fits("colors", runtime.CheckTexts(n.Colors.Value))
+	}
+	return f.Err("tags")
 }
 
-// Validate checks u against the spec's rules for table tags, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tags, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Colors.Set {
+		f.Check("colors", u.Colors.Value != nil, runtime.MsgNotNull)
+		f.Fits("colors", runtime.CheckTexts(u.Colors.Value))
+	}
+	return f.Err("tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, colors, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "name", "colors"); err != nil {
+		return err
+	}
+	type plain NewTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, colors, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *TagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "name", "colors"); err != nil {
+		return err
+	}
+	type plain TagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTag reads a row of table tags, columns in table order, into v.
@@ -107,14 +151,18 @@ VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
 RETURNING "id", "org_id", "name", "colors"`
 
 // Create inserts a row into table tags and returns it as stored, defaults applied.
+// It validates n first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Create", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Create", "tags")
 	if err != nil {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsCreate, n.Name, n.Colors.Ptr(), tenant), scanTag)
-	return v, wrapErr(err, "tags.Create", "tags")
+	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -203,8 +251,11 @@ RETURNING "id", "org_id", "name", "colors"`
 
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error) {
+	if err := u.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Update", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Update", "tags")
 	if err != nil {
 		return Tag{}, err
@@ -212,7 +263,7 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 	db := runtime.Scope(r.db, tenant)
 	var v Tag
 	if err := scanTag(db.QueryRow(ctx, sqlTagsUpdate, id, u.Name.Ptr(), u.Colors.Ptr(), tenant), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
+		return Tag{}, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
 	}
 	return v, nil
 }
@@ -253,7 +304,7 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
@@ -261,7 +312,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTagsFindByIDs, ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
@@ -280,6 +331,9 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
 		return 0, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -303,7 +357,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 // input order, defaults applied. It queues Create's statement once per row in one
 // pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// array columns.) It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
@@ -311,7 +365,10 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tag{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -345,10 +402,13 @@ RETURNING "id", "org_id", "name", "colors"`
 // UpsertByOrgIDAndName inserts n into table tags or, when a row with the same
 // (org_id, name) exists, updates that row from n, in one statement, and returns
 // the row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. A row in
-// the way that the caller cannot see (another tenant's, or soft-deleted) is not
-// updated: the error has kind Conflict.
+// primary key's; an optional field left unset keeps the column's value. It
+// validates n first. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertByOrgIDAndName", "tags")
 	if err != nil {
 		return Tag{}, err
@@ -388,10 +448,13 @@ LIMIT 1`
 // row, unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
-// Conflict.
+// and runs again, up to three times in all. It validates n first. When the row in
+// the way is one the caller cannot see (another tenant's, or soft-deleted), the
+// error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 	if err != nil {
 		return Tag{}, false, err

@@ -6,6 +6,7 @@ package tenantdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -75,22 +76,39 @@ var (
 	ErrTaskTagOrgIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table task_tags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table task_tags: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTaskTag) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table task_tags, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table task_tags, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TaskTagUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for task_id, tag_id, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewTaskTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "task_tags", "task_id", "tag_id"); err != nil {
+		return err
+	}
+	type plain NewTaskTag
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanTaskTag reads a row of table task_tags, columns in table order, into v.
@@ -112,7 +130,7 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTaskTagsCreate, n.TaskID, n.TagID, tenant), scanTaskTag)
-	return v, wrapErr(err, "task_tags.Create", "task_tags")
+	return v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
 }
 
 const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
@@ -209,7 +227,7 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 	db := runtime.Scope(r.db, tenant)
 	var v TaskTag
 	if err := scanTaskTag(db.QueryRow(ctx, sqlTaskTagsUpdate, taskID, tagID, tenant), &v); err != nil {
-		return TaskTag{}, wrapErr(err, "task_tags.Update", "task_tags")
+		return TaskTag{}, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 	}
 	return v, nil
 }
@@ -291,7 +309,7 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []TaskTag{}, nil
 	}
 	res, err := db.Query(
 		ctx,

@@ -6,6 +6,7 @@ package validdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -224,33 +225,45 @@ var (
 	ErrMemberTeamIDNotFound = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table members: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table members: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewMember) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesMemberEmail.Check(&f, "email", n.Email)
+	f.Fits("handle", runtime.CheckText(n.Handle))
 	rulesMemberHandle.Check(&f, "handle", n.Handle)
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesMemberName.Check(&f, "name", n.Name)
 	if n.Website != nil {
+		f.Fits("website", runtime.CheckText((*n.Website)))
 		rulesMemberWebsite.Check(&f, "website", (*n.Website))
 	}
 	if n.Phone != nil {
+		f.Fits("phone", runtime.CheckText((*n.Phone)))
 		rulesMemberPhone.Check(&f, "phone", (*n.Phone))
 	}
 	if n.Host.Set {
+		f.Fits("host", runtime.CheckText(n.Host.Value))
 		rulesMemberHost.Check(&f, "host", n.Host.Value)
 	}
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesMemberSlug.Check(&f, "slug", n.Slug)
 	if n.Initials != nil {
+		f.Fits("initials", runtime.CheckText((*n.Initials)))
 		rulesMemberInitials.Check(&f, "initials", (*n.Initials))
 	}
 	if n.Code.Set {
+		f.Fits("code", runtime.CheckText(n.Code.Value))
 		rulesMemberCode.Check(&f, "code", n.Code.Value)
 	}
 	if n.Ref != nil {
+		f.Fits("ref", runtime.CheckText((*n.Ref)))
 		rulesMemberRef.Check(&f, "ref", (*n.Ref))
 	}
 	if n.Age != nil {
@@ -260,6 +273,7 @@ func (n *NewMember) Validate() error {
 		rulesMemberScore.Check(&f, "score", n.Score.Value)
 	}
 	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 12, 2))
 		rulesMemberBalance.Check(&f, "balance", n.Balance.Value)
 	}
 	if n.Ratio.Set {
@@ -269,51 +283,69 @@ func (n *NewMember) Validate() error {
 		f.Check("plan", n.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if n.Plans.Set {
+		f.Check("plans", n.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(n.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
+	f.Check("tags", n.Tags != nil, runtime.MsgNotNull)
+	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	f.Check("tags", len(n.Tags) > 0, runtime.MsgNotEmpty)
 	if n.Motto != nil {
+		f.Fits("motto", runtime.CheckText((*n.Motto)))
 		rulesMemberMotto.Check(&f, "motto", (*n.Motto))
 	}
+	f.Fits("password", runtime.CheckText(n.Password))
 	rulesMemberPassword.Check(&f, "password", n.Password)
 	return f.Err("members")
 }
 
-// Validate checks u against the spec's rules for table members, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table members, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MemberUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesMemberEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Handle.Set {
+		f.Fits("handle", runtime.CheckText(u.Handle.Value))
 		rulesMemberHandle.Check(&f, "handle", u.Handle.Value)
 	}
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesMemberName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Website.Set && u.Website.Value != nil {
+		f.Fits("website", runtime.CheckText((*u.Website.Value)))
 		rulesMemberWebsite.Check(&f, "website", (*u.Website.Value))
 	}
 	if u.Phone.Set && u.Phone.Value != nil {
+		f.Fits("phone", runtime.CheckText((*u.Phone.Value)))
 		rulesMemberPhone.Check(&f, "phone", (*u.Phone.Value))
 	}
 	if u.Host.Set {
+		f.Fits("host", runtime.CheckText(u.Host.Value))
 		rulesMemberHost.Check(&f, "host", u.Host.Value)
 	}
 	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesMemberSlug.Check(&f, "slug", u.Slug.Value)
 	}
 	if u.Initials.Set && u.Initials.Value != nil {
+		f.Fits("initials", runtime.CheckText((*u.Initials.Value)))
 		rulesMemberInitials.Check(&f, "initials", (*u.Initials.Value))
 	}
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesMemberCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Ref.Set && u.Ref.Value != nil {
+		f.Fits("ref", runtime.CheckText((*u.Ref.Value)))
 		rulesMemberRef.Check(&f, "ref", (*u.Ref.Value))
 	}
 	if u.Age.Set && u.Age.Value != nil {
@@ -323,6 +355,7 @@ func (u *MemberUpdate) Validate() error {
 		rulesMemberScore.Check(&f, "score", u.Score.Value)
 	}
 	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 12, 2))
 		rulesMemberBalance.Check(&f, "balance", u.Balance.Value)
 	}
 	if u.Ratio.Set {
@@ -332,18 +365,49 @@ func (u *MemberUpdate) Validate() error {
 		f.Check("plan", u.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if u.Plans.Set {
+		f.Check("plans", u.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(u.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 		f.Check("tags", len(u.Tags.Value) > 0, runtime.MsgNotEmpty)
 	}
 	if u.Motto.Set && u.Motto.Value != nil {
+		f.Fits("motto", runtime.CheckText((*u.Motto.Value)))
 		rulesMemberMotto.Check(&f, "motto", (*u.Motto.Value))
 	}
 	if u.Password.Set {
+		f.Fits("password", runtime.CheckText(u.Password.Value))
 		rulesMemberPassword.Check(&f, "password", u.Password.Value)
 	}
 	return f.Err("members")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, email, handle, name, host, slug, code, score, balance, ratio, plan,
+// plans, tags, password, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewMember) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "members", "id", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password"); err != nil {
+		return err
+	}
+	type plain NewMember
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, handle, name, host, slug, code, score, balance, ratio, plan,
+// plans, tags, password, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *MemberUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "members", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password"); err != nil {
+		return err
+	}
+	type plain MemberUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -437,7 +501,7 @@ func scanMember(row pgx.Row, v *Member) error {
 const sqlMembersCreate = `-- name: members.Create sensitive=21
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
 // Create inserts a row into table members and returns it as stored, defaults
 // applied. It validates n first.
@@ -446,11 +510,11 @@ func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 		return Member{}, wrapErr(err, "members.Create", "members")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersCreate, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), scanMember)
-	return v, wrapErr(err, "members.Create", "members")
+	return v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
 }
 
 const sqlMembersFindByID = `-- name: members.FindByID replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = $1`
 
 // FindByID returns the row of table members with the given id. If there is none,
@@ -461,7 +525,7 @@ func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error)
 }
 
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
 
 // FindAll returns every row of table members, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -479,11 +543,11 @@ func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"
 LIMIT $1`
 
 const sqlMembersListAfter = `-- name: members.List replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -528,7 +592,7 @@ SET "team_id" = CASE WHEN $2::boolean THEN $3::bigint ELSE "team_id" END,
     "password" = COALESCE($28::text, "password"),
     "updated_at" = now()
 WHERE "id" = $1
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
 // Update applies the set fields of u to the row of table members with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -540,7 +604,7 @@ func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (
 	}
 	var v Member
 	if err := scanMember(r.db.QueryRow(ctx, sqlMembersUpdate, id, u.TeamID.Set, u.TeamID.Value, u.Email.Ptr(), u.Handle.Ptr(), u.Name.Ptr(), u.Website.Set, u.Website.Value, u.Phone.Set, u.Phone.Value, u.Host.Ptr(), u.Slug.Ptr(), u.Initials.Set, u.Initials.Value, u.Code.Ptr(), u.Ref.Set, u.Ref.Value, u.Age.Set, u.Age.Value, u.Score.Ptr(), u.Balance.Ptr(), u.Ratio.Ptr(), u.Plan.Ptr(), u.Plans.Ptr(), u.Tags.Ptr(), u.Motto.Set, u.Motto.Value, u.Password.Ptr()), &v); err != nil {
-		return Member{}, wrapErr(err, "members.Update", "members")
+		return Member{}, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
 	}
 	return v, nil
 }
@@ -565,15 +629,15 @@ func (r *MemberRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table members whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Member{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlMembersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanMember)
@@ -630,7 +694,7 @@ func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, e
 // table's array columns.) It validates every row first.
 func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) ([]Member, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Member{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "members.CreateManyReturning", "members")
@@ -680,7 +744,7 @@ SET "team_id" = EXCLUDED."team_id",
     "motto" = EXCLUDED."motto",
     "password" = EXCLUDED."password",
     "updated_at" = now()
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
 // UpsertByEmail inserts n into table members or, when a row with the same email
 // exists, updates that row from n, in one statement, and returns the row as
@@ -700,11 +764,11 @@ WITH "inserted" AS (
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
 ON CONFLICT ("email") DO NOTHING
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"
 )
 SELECT true, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at" FROM "inserted"
 UNION ALL
-SELECT false, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT false, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "email" = $3
 LIMIT 1`
 
@@ -885,7 +949,7 @@ func (r *MemberRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewMe
 }
 
 const sqlMembersListByTeamID = `-- name: members.ListByTeamID replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = $1 ORDER BY "id"`
 
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
@@ -897,7 +961,7 @@ func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, 
 }
 
 const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = ANY($1) ORDER BY "id"`
 
 // loadMembersByTeamID returns the rows of table members whose team_id is one of

@@ -6,6 +6,7 @@ package validdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -61,28 +62,58 @@ var (
 	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table teams: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table teams: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesTeamName.Check(&f, "name", n.Name)
 	return f.Err("teams")
 }
 
-// Validate checks u against the spec's rules for table teams, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table teams, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TeamUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesTeamName.Check(&f, "name", u.Name.Value)
 	}
 	return f.Err("teams")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewTeam) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
+		return err
+	}
+	type plain NewTeam
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
+		return err
+	}
+	type plain TeamUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -110,7 +141,7 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsCreate, n.Name), scanTeam)
-	return v, wrapErr(err, "teams.Create", "teams")
+	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
 const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
@@ -183,7 +214,7 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	}
 	var v Team
 	if err := scanTeam(r.db.QueryRow(ctx, sqlTeamsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Team{}, wrapErr(err, "teams.Update", "teams")
+		return Team{}, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -213,10 +244,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Team{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTeamsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTeam)
@@ -255,7 +286,7 @@ RETURNING "id", "name"`
 // and all or nothing. It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Team{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")

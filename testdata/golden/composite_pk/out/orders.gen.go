@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -54,22 +55,59 @@ var (
 	ErrOrderReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orders: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table orders: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrder) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Placed.Set {
+		f.Fits("placed", runtime.CheckTimestamptz(n.Placed.Value))
+	}
+	return f.Err("orders")
 }
 
-// Validate checks u against the spec's rules for table orders, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orders, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Placed.Set {
+		f.Fits("placed", runtime.CheckTimestamptz(u.Placed.Value))
+	}
+	return f.Err("orders")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for placed, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewOrder) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "placed"); err != nil {
+		return err
+	}
+	type plain NewOrder
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for placed, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "placed"); err != nil {
+		return err
+	}
+	type plain OrderUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrder reads a row of table orders, columns in table order, into v.
@@ -83,10 +121,13 @@ VALUES (COALESCE($1::timestamptz, now()))
 RETURNING "id", "placed"`
 
 // Create inserts a row into table orders and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "orders.Create", "orders")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.Placed.Ptr()), scanOrder)
-	return v, wrapErr(err, "orders.Create", "orders")
+	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"placed"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
@@ -152,11 +193,14 @@ RETURNING "id", "placed"`
 
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order, error) {
+	if err := u.Validate(); err != nil {
+		return Order{}, wrapErr(err, "orders.Update", "orders")
+	}
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.Placed.Ptr()), &v); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
+		return Order{}, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
 	}
 	return v, nil
 }
@@ -186,10 +230,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Order{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
@@ -210,6 +254,9 @@ var copyOrders = runtime.NewCopier(
 // they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "orders.CreateMany", "orders")
+	}
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
@@ -224,10 +271,13 @@ RETURNING "id", "placed"`
 // CreateManyReturning inserts rows into table orders and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Order{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -62,24 +63,63 @@ var (
 	ErrProductReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table products: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table products: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesProductSKU.Check(&f, "sku", n.SKU)
+	f.Fits("title", runtime.CheckText(n.Title))
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
 	return f.Err("products")
 }
 
-// Validate checks u against the spec's rules for table products, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table products, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProductUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
+	return f.Err("products")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for sku, title, price, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewProduct) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "products", "sku", "title", "price"); err != nil {
+		return err
+	}
+	type plain NewProduct
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for title, price, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "products", "title", "price"); err != nil {
+		return err
+	}
+	type plain ProductUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -106,7 +146,7 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsCreate, n.SKU, n.Title, n.Price), scanProduct)
-	return v, wrapErr(err, "products.Create", "products")
+	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -180,7 +220,7 @@ func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (
 	}
 	var v Product
 	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpdate, sku, u.Title.Ptr(), u.Price.Ptr()), &v); err != nil {
-		return Product{}, wrapErr(err, "products.Update", "products")
+		return Product{}, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
 	}
 	return v, nil
 }
@@ -210,10 +250,10 @@ WHERE "sku" = ANY($1) ORDER BY "sku"`
 
 // FindByIDs returns the rows of table products whose sku is in ids, in sku order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Product{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanProduct)
@@ -254,7 +294,7 @@ RETURNING "sku", "title", "price"`
 // trip and all or nothing. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Product{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")

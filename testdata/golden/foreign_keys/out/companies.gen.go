@@ -6,6 +6,7 @@ package orgchart
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -60,22 +61,57 @@ var (
 	ErrCompanyReferencedByDepartment = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table companies: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table companies: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCompany) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("companies")
 }
 
-// Validate checks u against the spec's rules for table companies, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table companies, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CompanyUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("companies")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewCompany) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "companies", "id", "name"); err != nil {
+		return err
+	}
+	type plain NewCompany
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "companies", "name"); err != nil {
+		return err
+	}
+	type plain CompanyUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCompany reads a row of table companies, columns in table order, into v.
@@ -89,10 +125,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
 // Create inserts a row into table companies and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
+	if err := n.Validate(); err != nil {
+		return Company{}, wrapErr(err, "companies.Create", "companies")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesCreate, n.ID.Ptr(), n.Name), scanCompany)
-	return v, wrapErr(err, "companies.Create", "companies")
+	return v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
 }
 
 const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
@@ -158,11 +197,14 @@ RETURNING "id", "name"`
 
 // Update applies the set fields of u to the row of table companies with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
+	if err := u.Validate(); err != nil {
+		return Company{}, wrapErr(err, "companies.Update", "companies")
+	}
 	var v Company
 	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Company{}, wrapErr(err, "companies.Update", "companies")
+		return Company{}, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -192,10 +234,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table companies whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Company{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCompaniesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCompany)
@@ -217,6 +259,9 @@ var copyCompanies = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "companies.CreateMany", "companies")
+	}
 	n, err := copyCompanies.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "companies.CreateMany", "companies")
 }
@@ -231,10 +276,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table companies and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Company{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -256,8 +304,12 @@ RETURNING "id", "name"`
 // UpsertByName inserts n into table companies or, when a row with the same name
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
+	if err := n.Validate(); err != nil {
+		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesUpsertByName, n.ID.Ptr(), n.Name), scanCompany)
 	return v, wrapErr(err, "companies.UpsertByName", "companies")
 }
@@ -280,8 +332,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Company
 		var created bool

@@ -6,6 +6,7 @@ package orgchart
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -69,22 +70,57 @@ var (
 	ErrDepartmentReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table departments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table departments: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewDepartment) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("departments")
 }
 
-// Validate checks u against the spec's rules for table departments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table departments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DepartmentUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("departments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, company_id, name, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewDepartment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "departments", "id", "company_id", "name"); err != nil {
+		return err
+	}
+	type plain NewDepartment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for company_id, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *DepartmentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "departments", "company_id", "name"); err != nil {
+		return err
+	}
+	type plain DepartmentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanDepartment reads a row of table departments, columns in table order, into v.
@@ -98,10 +134,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "id", "company_id", "name"`
 
 // Create inserts a row into table departments and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
+	if err := n.Validate(); err != nil {
+		return Department{}, wrapErr(err, "departments.Create", "departments")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsCreate, n.ID.Ptr(), n.CompanyID, n.Name), scanDepartment)
-	return v, wrapErr(err, "departments.Create", "departments")
+	return v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
 }
 
 const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
@@ -168,11 +207,14 @@ RETURNING "id", "company_id", "name"`
 
 // Update applies the set fields of u to the row of table departments with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
+	if err := u.Validate(); err != nil {
+		return Department{}, wrapErr(err, "departments.Update", "departments")
+	}
 	var v Department
 	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsUpdate, id, u.CompanyID.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Department{}, wrapErr(err, "departments.Update", "departments")
+		return Department{}, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
 	}
 	return v, nil
 }
@@ -202,10 +244,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table departments whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Department, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Department{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanDepartment)
@@ -228,6 +270,9 @@ var copyDepartments = runtime.NewCopier(
 // optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "departments.CreateMany", "departments")
+	}
 	n, err := copyDepartments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "departments.CreateMany", "departments")
 }
@@ -242,10 +287,13 @@ RETURNING "id", "company_id", "name"`
 // CreateManyReturning inserts rows into table departments and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Department{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -269,8 +317,11 @@ RETURNING "id", "company_id", "name"`
 // the same (company_id, name) exists, updates that row from n, in one statement,
 // and returns the row as stored. The update sets every column of n except the
 // key's and the primary key's; an optional field left unset keeps the column's
-// value.
+// value. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
+	if err := n.Validate(); err != nil {
+		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsUpsertByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name), scanDepartment)
 	return v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 }
@@ -293,8 +344,11 @@ LIMIT 1`
 // the existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Department
 		var created bool

@@ -6,6 +6,7 @@ package orgchart
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -78,28 +79,63 @@ var (
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table employees: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table employees: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesEmployeeEmail.Check(&f, "email", n.Email)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("employees")
 }
 
-// Validate checks u against the spec's rules for table employees, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table employees, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesEmployeeEmail.Check(&f, "email", u.Email.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	return f.Err("employees")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for department_id, email, name, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields.
+func (n *NewEmployee) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "department_id", "email", "name"); err != nil {
+		return err
+	}
+	type plain NewEmployee
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for department_id, email, name, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "department_id", "email", "name"); err != nil {
+		return err
+	}
+	type plain EmployeeUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -126,7 +162,7 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesCreate, n.DepartmentID, n.ManagerID, n.Email, n.Name), scanEmployee)
-	return v, wrapErr(err, "employees.Create", "employees")
+	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"department_id", "manager_id", "email", "name"})
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
@@ -202,7 +238,7 @@ func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (
 	}
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpdate, id, u.DepartmentID.Ptr(), u.ManagerID.Set, u.ManagerID.Value, u.Email.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.Update", "employees")
+		return Employee{}, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
 	}
 	return v, nil
 }
@@ -232,10 +268,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Employee{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanEmployee)
@@ -277,7 +313,7 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`
 // round trip and all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Employee{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")

@@ -6,6 +6,7 @@ package gonames
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -68,30 +69,75 @@ var (
 	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table store: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table store: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
+	}
+	if n.URL != nil {
+		f.Fits("url", runtime.CheckText((*n.URL)))
+	}
+	if n.LegacyURL != nil {
+		f.Fits("_url", runtime.CheckText((*n.LegacyURL)))
 	}
 	return f.Err("store")
 }
 
-// Validate checks u against the spec's rules for table store, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table store, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
 	}
+	if u.URL.Set && u.URL.Value != nil {
+		f.Fits("url", runtime.CheckText((*u.URL.Value)))
+	}
+	if u.LegacyURL.Set && u.LegacyURL.Value != nil {
+		f.Fits("_url", runtime.CheckText((*u.LegacyURL.Value)))
+	}
 	return f.Err("store")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, status, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewShop) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "store", "name", "status"); err != nil {
+		return err
+	}
+	type plain NewShop
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, status, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "store", "name", "status"); err != nil {
+		return err
+	}
+	type plain ShopUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanShop reads a row of table store, columns in table order, into v.
@@ -111,7 +157,7 @@ func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 		return Shop{}, wrapErr(err, "store.Create", "store")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShopsCreate, n.Name, n.Status.Ptr(), n.URL, n.LegacyURL), scanShop)
-	return v, wrapErr(err, "store.Create", "store")
+	return v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
 }
 
 const sqlShopsFindByID = `-- name: store.FindByID replica=ok
@@ -187,7 +233,7 @@ func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, er
 	}
 	var v Shop
 	if err := scanShop(r.db.QueryRow(ctx, sqlShopsUpdate, id, u.Name.Ptr(), u.Status.Ptr(), u.URL.Set, u.URL.Value, u.LegacyURL.Set, u.LegacyURL.Value), &v); err != nil {
-		return Shop{}, wrapErr(err, "store.Update", "store")
+		return Shop{}, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
 	}
 	return v, nil
 }
@@ -217,10 +263,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table store whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Shop{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlShopsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanShop)
@@ -264,7 +310,7 @@ RETURNING "id", "name", "status", "url", "_url"`
 // and all or nothing. It validates every row first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Shop{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "store.CreateManyReturning", "store")

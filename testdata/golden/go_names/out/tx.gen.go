@@ -6,6 +6,7 @@ package gonames
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -56,22 +57,56 @@ var (
 	ErrTxStoreIDNotFound = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table tx: enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tx: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTx) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
+	return f.Err("tx")
 }
 
-// Validate checks u against the spec's rules for table tx, field by field for the
-// fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tx, field by field for the fields that are set: what
+// the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or invalid
+// UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times out of
+// PostgreSQL's range), then the spec's rules (enum labels, lengths in characters,
+// bounds, formats, patterns and not_empty). It returns nil, or a *runtime.DbError
+// of kind Validation whose Fields list every failing field (JSON names), each with
+// the first check it fails. The repository calls it before any SQL.
 func (u *TxUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 12, 2))
+	}
+	return f.Err("tx")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for store_id, amount, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewTx) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tx", "store_id", "amount"); err != nil {
+		return err
+	}
+	type plain NewTx
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for store_id, amount, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *TxUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tx", "store_id", "amount"); err != nil {
+		return err
+	}
+	type plain TxUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTx reads a row of table tx, columns in table order, into v.
@@ -85,9 +120,13 @@ VALUES ($1, $2)
 RETURNING "id", "store_id", "amount"`
 
 // Create inserts a row into table tx and returns it as stored, defaults applied.
+// It validates n first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
+	if err := n.Validate(); err != nil {
+		return Tx{}, wrapErr(err, "tx.Create", "tx")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTxCreate, n.StoreID, n.Amount), scanTx)
-	return v, wrapErr(err, "tx.Create", "tx")
+	return v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
 }
 
 const sqlTxFindByID = `-- name: tx.FindByID replica=ok
@@ -153,11 +192,14 @@ RETURNING "id", "store_id", "amount"`
 
 // Update applies the set fields of u to the row of table tx with the given id and
 // returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
+	if err := u.Validate(); err != nil {
+		return Tx{}, wrapErr(err, "tx.Update", "tx")
+	}
 	var v Tx
 	if err := scanTx(r.db.QueryRow(ctx, sqlTxUpdate, id, u.StoreID.Ptr(), u.Amount.Ptr()), &v); err != nil {
-		return Tx{}, wrapErr(err, "tx.Update", "tx")
+		return Tx{}, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
 	}
 	return v, nil
 }
@@ -186,10 +228,11 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table tx whose id is in ids, in id order, with one
-// query. Keys without a row are skipped, so the result may be shorter than ids.
+// query. Keys without a row are skipped, so the result may be shorter than ids; it
+// is empty, not nil, when no key has a row.
 func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tx{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTxFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTx)
@@ -208,6 +251,9 @@ var copyTx = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "tx.CreateMany", "tx")
+	}
 	n, err := copyTx.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tx.CreateMany", "tx")
 }
@@ -222,10 +268,13 @@ RETURNING "id", "store_id", "amount"`
 // CreateManyReturning inserts rows into table tx and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tx{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
 	}
 	res, err := r.db.Query(
 		ctx,

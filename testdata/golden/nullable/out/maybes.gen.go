@@ -108,32 +108,80 @@ var (
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table maybes: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table maybes: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
+	if n.Name != nil {
+		f.Fits("name", runtime.CheckText((*n.Name)))
+	}
 	if n.Code != nil {
+		f.Fits("code", runtime.CheckText((*n.Code)))
 		rulesMaybeCode.Check(&f, "code", (*n.Code))
 	}
+	if n.Amount != nil {
+		f.Fits("amount", runtime.CheckNumeric((*n.Amount), 18, 2))
+	}
+	if n.Day != nil {
+		f.Fits("day", runtime.CheckDate((*n.Day)))
+	}
+	if n.At != nil {
+		f.Fits("at", runtime.CheckTimestamptz((*n.At)))
+	}
+	if n.LocalAt != nil {
+		f.Fits("local_at", runtime.CheckTimestamp((*n.LocalAt)))
+	}
+	f.Fits("doc", runtime.CheckJSONB(n.Doc))
+	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	if n.Color != nil {
 		f.Check("color", (*n.Color).Valid(), "must be one of \"red\", \"green\", \"blue\"")
 	}
 	f.Check("colors", runtime.AllValid(n.Colors), "must be one of \"red\", \"green\", \"blue\"")
+	if n.Hint.Set && n.Hint.Value != nil {
+		f.Fits("hint", runtime.CheckText((*n.Hint.Value)))
+	}
 	return f.Err("maybes")
 }
 
-// Validate checks u against the spec's rules for table maybes, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table maybes, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MaybeUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set && u.Name.Value != nil {
+		f.Fits("name", runtime.CheckText((*u.Name.Value)))
+	}
 	if u.Code.Set && u.Code.Value != nil {
+		f.Fits("code", runtime.CheckText((*u.Code.Value)))
 		rulesMaybeCode.Check(&f, "code", (*u.Code.Value))
+	}
+	if u.Amount.Set && u.Amount.Value != nil {
+		f.Fits("amount", runtime.CheckNumeric((*u.Amount.Value), 18, 2))
+	}
+	if u.Day.Set && u.Day.Value != nil {
+		f.Fits("day", runtime.CheckDate((*u.Day.Value)))
+	}
+	if u.At.Set && u.At.Value != nil {
+		f.Fits("at", runtime.CheckTimestamptz((*u.At.Value)))
+	}
+	if u.LocalAt.Set && u.LocalAt.Value != nil {
+		f.Fits("local_at", runtime.CheckTimestamp((*u.LocalAt.Value)))
+	}
+	if u.Doc.Set {
+		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
+	}
+	if u.Tags.Set {
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 	}
 	if u.Color.Set && u.Color.Value != nil {
 		f.Check("color", (*u.Color.Value).Valid(), "must be one of \"red\", \"green\", \"blue\"")
@@ -141,7 +189,22 @@ func (u *MaybeUpdate) Validate() error {
 	if u.Colors.Set {
 		f.Check("colors", runtime.AllValid(u.Colors.Value), "must be one of \"red\", \"green\", \"blue\"")
 	}
+	if u.Hint.Set && u.Hint.Value != nil {
+		f.Fits("hint", runtime.CheckText((*u.Hint.Value)))
+	}
 	return f.Err("maybes")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, whose column is NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewMaybe) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "maybes", "id"); err != nil {
+		return err
+	}
+	type plain NewMaybe
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 var (
@@ -168,7 +231,7 @@ func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value), scanMaybe)
-	return v, wrapErr(err, "maybes.Create", "maybes")
+	return v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
 }
 
 const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
@@ -259,7 +322,7 @@ func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Ma
 	}
 	var v Maybe
 	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesUpdate, id, u.Name.Set, u.Name.Value, u.Code.Set, u.Code.Value, u.Active.Set, u.Active.Value, u.N16.Set, u.N16.Value, u.N32.Set, u.N32.Value, u.N64.Set, u.N64.Value, u.Amount.Set, u.Amount.Value, u.Ratio.Set, u.Ratio.Value, u.Day.Set, u.Day.Value, u.At.Set, u.At.Value, u.LocalAt.Set, u.LocalAt.Value, u.Doc.Set, u.Doc.Value, u.Blob.Set, u.Blob.Value, u.Addr.Set, u.Addr.Value, u.Tags.Set, u.Tags.Value, u.Ref.Set, u.Ref.Value, u.Color.Set, u.Color.Value, u.Colors.Set, u.Colors.Value, u.Hint.Set, u.Hint.Value), &v); err != nil {
-		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
+		return Maybe{}, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
 	}
 	return v, nil
 }
@@ -289,10 +352,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table maybes whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Maybe{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlMaybesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanMaybe)
@@ -348,7 +411,7 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 // table's array columns.) It validates every row first.
 func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([]Maybe, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Maybe{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")

@@ -69,28 +69,79 @@ var (
 	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
 )
 
-// Validate checks n against the spec's rules for table profiles: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table profiles: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
+	f.Fits("handle", runtime.CheckText(n.Handle))
 	rulesProfileHandle.Check(&f, "handle", n.Handle)
+	if n.Bio != nil {
+		f.Fits("bio", runtime.CheckText((*n.Bio)))
+	}
+	if n.Motto.Set && n.Motto.Value != nil {
+		f.Fits("motto", runtime.CheckText((*n.Motto.Value)))
+	}
+	if n.Settings.Set {
+		f.Check("settings", n.Settings.Value != nil, runtime.MsgNotNull)
+		f.Fits("settings", runtime.CheckJSONB(n.Settings.Value))
+	}
 	return f.Err("profiles")
 }
 
-// Validate checks u against the spec's rules for table profiles, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table profiles, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Handle.Set {
+		f.Fits("handle", runtime.CheckText(u.Handle.Value))
 		rulesProfileHandle.Check(&f, "handle", u.Handle.Value)
 	}
+	if u.Bio.Set && u.Bio.Value != nil {
+		f.Fits("bio", runtime.CheckText((*u.Bio.Value)))
+	}
+	if u.Motto.Set && u.Motto.Value != nil {
+		f.Fits("motto", runtime.CheckText((*u.Motto.Value)))
+	}
+	if u.Settings.Set {
+		f.Check("settings", u.Settings.Value != nil, runtime.MsgNotNull)
+		f.Fits("settings", runtime.CheckJSONB(u.Settings.Value))
+	}
 	return f.Err("profiles")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for handle, karma, verified, settings, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewProfile) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "profiles", "handle", "karma", "verified", "settings"); err != nil {
+		return err
+	}
+	type plain NewProfile
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for handle, karma, verified, settings, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "profiles", "handle", "karma", "verified", "settings"); err != nil {
+		return err
+	}
+	type plain ProfileUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -117,7 +168,7 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesCreate, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), scanProfile)
-	return v, wrapErr(err, "profiles.Create", "profiles")
+	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
@@ -195,7 +246,7 @@ func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Pr
 	}
 	var v Profile
 	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpdate, id, u.Handle.Ptr(), u.Bio.Set, u.Bio.Value, u.Karma.Ptr(), u.Motto.Set, u.Motto.Value, u.Verified.Ptr(), u.Settings.Ptr()), &v); err != nil {
-		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
+		return Profile{}, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
 	}
 	return v, nil
 }
@@ -225,10 +276,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table profiles whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Profile{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanProfile)
@@ -274,7 +325,7 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 // trip and all or nothing. It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Profile{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")

@@ -6,6 +6,7 @@ package rawdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -59,22 +60,57 @@ var (
 	ErrOrgReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orgs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrg) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("orgs")
 }
 
-// Validate checks u against the spec's rules for table orgs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orgs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrgUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("orgs")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewOrg) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orgs", "id", "name"); err != nil {
+		return err
+	}
+	type plain NewOrg
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orgs", "name"); err != nil {
+		return err
+	}
+	type plain OrgUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrg reads a row of table orgs, columns in table order, into v.
@@ -88,9 +124,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
 // Create inserts a row into table orgs and returns it as stored, defaults applied.
+// It validates n first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.Create", "orgs")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsCreate, n.ID.Ptr(), n.Name), scanOrg)
-	return v, wrapErr(err, "orgs.Create", "orgs")
+	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -155,11 +195,14 @@ RETURNING "id", "name"`
 
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
+	if err := u.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+	}
 	var v Org
 	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+		return Org{}, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -189,10 +232,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Org{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrgsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanOrg)
@@ -214,6 +257,9 @@ var copyOrgs = runtime.NewCopier(
 // they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
+	}
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
@@ -228,10 +274,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table orgs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Org{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -253,8 +302,11 @@ RETURNING "id", "name"`
 // UpsertByName inserts n into table orgs or, when a row with the same name exists,
 // updates that row from n, in one statement, and returns the row as stored. The
 // update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value.
+// optional field left unset keeps the column's value. It validates n first.
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.UpsertByName", "orgs")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsUpsertByName, n.ID.Ptr(), n.Name), scanOrg)
 	return v, wrapErr(err, "orgs.UpsertByName", "orgs")
 }
@@ -277,8 +329,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Org
 		var created bool

@@ -6,6 +6,7 @@ package ledgerdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -67,28 +68,73 @@ var (
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table entries: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table entries: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	if n.Memo != nil {
+		f.Fits("memo", runtime.CheckText((*n.Memo)))
+	}
+	if n.BookedAt.Set {
+		f.Fits("booked_at", runtime.CheckTimestamptz(n.BookedAt.Value))
+	}
 	return f.Err("entries")
 }
 
-// Validate checks u against the spec's rules for table entries, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table entries, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
 	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
+	if u.Memo.Set && u.Memo.Value != nil {
+		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
+	}
+	if u.BookedAt.Set {
+		f.Fits("booked_at", runtime.CheckTimestamptz(u.BookedAt.Value))
+	}
 	return f.Err("entries")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for account_id, kind, amount, booked_at, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewEntry) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "account_id", "kind", "amount", "booked_at"); err != nil {
+		return err
+	}
+	type plain NewEntry
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for account_id, kind, amount, booked_at, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "account_id", "kind", "amount", "booked_at"); err != nil {
+		return err
+	}
+	type plain EntryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanEntry reads a row of table entries, columns in table order, into v.
@@ -108,7 +154,7 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Kind, n.Amount, n.Memo, n.BookedAt.Ptr()), scanEntry)
-	return v, wrapErr(err, "entries.Create", "entries")
+	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
@@ -185,7 +231,7 @@ func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry,
 	}
 	var v Entry
 	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesUpdate, id, u.AccountID.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.Memo.Set, u.Memo.Value, u.BookedAt.Ptr()), &v); err != nil {
-		return Entry{}, wrapErr(err, "entries.Update", "entries")
+		return Entry{}, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
 	}
 	return v, nil
 }
@@ -215,10 +261,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table entries whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Entry{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEntriesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanEntry)
@@ -263,7 +309,7 @@ RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 // trip and all or nothing. It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Entry{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")

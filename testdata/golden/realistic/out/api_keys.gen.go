@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -74,28 +75,79 @@ var (
 	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table api_keys: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table api_keys: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAPIKey) Validate() error {
 	var f runtime.Fields
+	f.Fits("prefix", runtime.CheckText(n.Prefix))
 	rulesAPIKeyPrefix.Check(&f, "prefix", n.Prefix)
+	f.Check("secret_hash", n.SecretHash != nil, runtime.MsgNotNull)
+	if n.Scopes.Set {
+		f.Check("scopes", n.Scopes.Value != nil, runtime.MsgNotNull)
+		f.Fits("scopes", runtime.CheckTexts(n.Scopes.Value))
+	}
+	if n.ExpiresAt != nil {
+		f.Fits("expires_at", runtime.CheckTimestamptz((*n.ExpiresAt)))
+	}
 	return f.Err("api_keys")
 }
 
-// Validate checks u against the spec's rules for table api_keys, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table api_keys, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *APIKeyUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Prefix.Set {
+		f.Fits("prefix", runtime.CheckText(u.Prefix.Value))
 		rulesAPIKeyPrefix.Check(&f, "prefix", u.Prefix.Value)
 	}
+	if u.SecretHash.Set {
+		f.Check("secret_hash", u.SecretHash.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Scopes.Set {
+		f.Check("scopes", u.Scopes.Value != nil, runtime.MsgNotNull)
+		f.Fits("scopes", runtime.CheckTexts(u.Scopes.Value))
+	}
+	if u.ExpiresAt.Set && u.ExpiresAt.Value != nil {
+		f.Fits("expires_at", runtime.CheckTimestamptz((*u.ExpiresAt.Value)))
+	}
 	return f.Err("api_keys")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, prefix, secret_hash, scopes, revoked, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewAPIKey) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "api_keys", "id", "organization_id", "prefix", "secret_hash", "scopes", "revoked"); err != nil {
+		return err
+	}
+	type plain NewAPIKey
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, prefix, secret_hash, scopes, revoked, whose columns
+// are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *APIKeyUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "api_keys", "organization_id", "prefix", "secret_hash", "scopes", "revoked"); err != nil {
+		return err
+	}
+	type plain APIKeyUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -114,7 +166,7 @@ func scanAPIKey(row pgx.Row, v *APIKey) error {
 const sqlAPIKeysCreate = `-- name: api_keys.Create sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
 // Create inserts a row into table api_keys and returns it as stored, defaults
 // applied. It validates n first.
@@ -123,11 +175,11 @@ func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), scanAPIKey)
-	return v, wrapErr(err, "api_keys.Create", "api_keys")
+	return v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
 }
 
 const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = $1`
 
 // FindByID returns the row of table api_keys with the given id. If there is none,
@@ -138,7 +190,7 @@ func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error)
 }
 
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
 
 // FindAll returns every row of table api_keys, ordered by primary key. It holds
 // the whole result in memory; use List or Stream for large tables.
@@ -156,11 +208,11 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"
 LIMIT $1`
 
 const sqlAPIKeysListAfter = `-- name: api_keys.List replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -190,7 +242,7 @@ SET "organization_id" = COALESCE($2::uuid, "organization_id"),
     "expires_at" = CASE WHEN $6::boolean THEN $7::timestamptz ELSE "expires_at" END,
     "revoked" = COALESCE($8::boolean, "revoked")
 WHERE "id" = $1
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -201,7 +253,7 @@ func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (
 	}
 	var v APIKey
 	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysUpdate, id, u.OrganizationID.Ptr(), u.Prefix.Ptr(), u.SecretHash.Ptr(), u.Scopes.Ptr(), u.ExpiresAt.Set, u.ExpiresAt.Value, u.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
+		return APIKey{}, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
 	}
 	return v, nil
 }
@@ -226,15 +278,15 @@ func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table api_keys whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []APIKey{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanAPIKey)
@@ -275,7 +327,7 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 // table's array columns.) It validates every row first.
 func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []APIKey{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
@@ -310,7 +362,7 @@ SET "organization_id" = EXCLUDED."organization_id",
     "scopes" = CASE WHEN $5::text[] IS NULL THEN "api_keys"."scopes" ELSE EXCLUDED."scopes" END,
     "expires_at" = EXCLUDED."expires_at",
     "revoked" = CASE WHEN $7::boolean IS NULL THEN "api_keys"."revoked" ELSE EXCLUDED."revoked" END
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
 // UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
 // exists, updates that row from n, in one statement, and returns the row as
@@ -330,11 +382,11 @@ WITH "inserted" AS (
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 ON CONFLICT ("prefix") DO NOTHING
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"
 )
 SELECT true, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "inserted"
 UNION ALL
-SELECT false, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT false, "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "prefix" = $3
 LIMIT 1`
 
@@ -481,7 +533,7 @@ func (r *APIKeyRepo) CreateManyIfAbsentByPrefix(ctx context.Context, rows []NewA
 }
 
 const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
@@ -493,7 +545,7 @@ func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uu
 }
 
 const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
 // loadAPIKeysByOrganizationID returns the rows of table api_keys whose

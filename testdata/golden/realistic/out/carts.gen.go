@@ -70,28 +70,71 @@ var (
 	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table carts: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table carts: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewCart) Validate() error {
 	var f runtime.Fields
+	f.Fits("token", runtime.CheckText(n.Token))
 	rulesCartToken.Check(&f, "token", n.Token)
+	if n.Items.Set {
+		f.Check("items", n.Items.Value != nil, runtime.MsgNotNull)
+		f.Fits("items", runtime.CheckJSONB(n.Items.Value))
+	}
+	f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt))
 	return f.Err("carts")
 }
 
-// Validate checks u against the spec's rules for table carts, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table carts, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CartUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Token.Set {
+		f.Fits("token", runtime.CheckText(u.Token.Value))
 		rulesCartToken.Check(&f, "token", u.Token.Value)
 	}
+	if u.Items.Set {
+		f.Check("items", u.Items.Value != nil, runtime.MsgNotNull)
+		f.Fits("items", runtime.CheckJSONB(u.Items.Value))
+	}
+	if u.ExpiresAt.Set {
+		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value))
+	}
 	return f.Err("carts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, token, items, expires_at, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewCart) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "carts", "id", "token", "items", "expires_at"); err != nil {
+		return err
+	}
+	type plain NewCart
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for token, items, expires_at, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave a field out to keep its column's value.
+func (u *CartUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "carts", "token", "items", "expires_at"); err != nil {
+		return err
+	}
+	type plain CartUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -118,7 +161,7 @@ func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 		return Cart{}, wrapErr(err, "carts.Create", "carts")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsCreate, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), scanCart)
-	return v, wrapErr(err, "carts.Create", "carts")
+	return v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
 }
 
 const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
@@ -194,7 +237,7 @@ func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart
 	}
 	var v Cart
 	if err := scanCart(r.db.QueryRow(ctx, sqlCartsUpdate, id, u.CustomerID.Set, u.CustomerID.Value, u.Token.Ptr(), u.Items.Ptr(), u.ExpiresAt.Ptr()), &v); err != nil {
-		return Cart{}, wrapErr(err, "carts.Update", "carts")
+		return Cart{}, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
 	}
 	return v, nil
 }
@@ -224,10 +267,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table carts whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Cart{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCartsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCart)
@@ -272,7 +315,7 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`
 // and all or nothing. It validates every row first.
 func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Cart{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -73,24 +74,73 @@ var (
 	ErrCouponReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table coupons: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table coupons: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesCouponCode.Check(&f, "code", n.Code)
+	if n.PercentOff != nil {
+		f.Fits("percent_off", runtime.CheckNumeric((*n.PercentOff), 5, 2))
+	}
+	if n.AmountOff != nil {
+		f.Fits("amount_off", runtime.CheckNumeric((*n.AmountOff), 12, 2))
+	}
+	if n.ValidUntil != nil {
+		f.Fits("valid_until", runtime.CheckDate((*n.ValidUntil)))
+	}
 	return f.Err("coupons")
 }
 
-// Validate checks u against the spec's rules for table coupons, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table coupons, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CouponUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.PercentOff.Set && u.PercentOff.Value != nil {
+		f.Fits("percent_off", runtime.CheckNumeric((*u.PercentOff.Value), 5, 2))
+	}
+	if u.AmountOff.Set && u.AmountOff.Value != nil {
+		f.Fits("amount_off", runtime.CheckNumeric((*u.AmountOff.Value), 12, 2))
+	}
+	if u.ValidUntil.Set && u.ValidUntil.Value != nil {
+		f.Fits("valid_until", runtime.CheckDate((*u.ValidUntil.Value)))
+	}
+	return f.Err("coupons")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, uses, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewCoupon) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "coupons", "code", "uses"); err != nil {
+		return err
+	}
+	type plain NewCoupon
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for uses, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CouponUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "coupons", "uses"); err != nil {
+		return err
+	}
+	type plain CouponUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -117,7 +167,7 @@ func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsCreate, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), scanCoupon)
-	return v, wrapErr(err, "coupons.Create", "coupons")
+	return v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
 }
 
 const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
@@ -194,7 +244,7 @@ func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (C
 	}
 	var v Coupon
 	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsUpdate, code, u.PercentOff.Set, u.PercentOff.Value, u.AmountOff.Set, u.AmountOff.Value, u.ValidUntil.Set, u.ValidUntil.Value, u.MaxUses.Set, u.MaxUses.Value, u.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
+		return Coupon{}, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
 	}
 	return v, nil
 }
@@ -224,10 +274,10 @@ WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table coupons whose code is in ids, in code order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Coupon{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCouponsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCoupon)
@@ -273,7 +323,7 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // trip and all or nothing. It validates every row first.
 func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Coupon{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -71,22 +72,72 @@ var (
 	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table invoice_lines: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table invoice_lines: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewInvoiceLine) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("description", runtime.CheckText(n.Description))
+	if n.Quantity.Set {
+		f.Fits("quantity", runtime.CheckNumeric(n.Quantity.Value, 12, 3))
+	}
+	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 14, 2))
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
+	return f.Err("invoice_lines")
 }
 
-// Validate checks u against the spec's rules for table invoice_lines, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table invoice_lines, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *InvoiceLineUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Description.Set {
+		f.Fits("description", runtime.CheckText(u.Description.Value))
+	}
+	if u.Quantity.Set {
+		f.Fits("quantity", runtime.CheckNumeric(u.Quantity.Value, 12, 3))
+	}
+	if u.UnitPrice.Set {
+		f.Fits("unit_price", runtime.CheckNumeric(u.UnitPrice.Value, 14, 2))
+	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
+	}
+	return f.Err("invoice_lines")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for invoice_id, line_no, description, quantity, unit_price, amount, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewInvoiceLine) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoice_lines", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"); err != nil {
+		return err
+	}
+	type plain NewInvoiceLine
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for description, quantity, unit_price, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *InvoiceLineUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoice_lines", "description", "quantity", "unit_price", "amount"); err != nil {
+		return err
+	}
+	type plain InvoiceLineUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanInvoiceLine reads a row of table invoice_lines, columns in table order, into
@@ -101,10 +152,13 @@ VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
 
 // Create inserts a row into table invoice_lines and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
+	if err := n.Validate(); err != nil {
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesCreate, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), scanInvoiceLine)
-	return v, wrapErr(err, "invoice_lines.Create", "invoice_lines")
+	return v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
 const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
@@ -174,11 +228,14 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 
 // Update applies the set fields of u to the row of table invoice_lines with the
 // given invoiceID and lineNo and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound.
+// error matches runtime.ErrNotFound. It validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
+	if err := u.Validate(); err != nil {
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
+	}
 	var v InvoiceLine
 	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesUpdate, invoiceID, lineNo, u.Description.Ptr(), u.Quantity.Ptr(), u.UnitPrice.Ptr(), u.Amount.Ptr()), &v); err != nil {
-		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
+		return InvoiceLine{}, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 	}
 	return v, nil
 }
@@ -221,6 +278,9 @@ var copyInvoiceLines = runtime.NewCopier(
 // optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
+	}
 	n, err := copyInvoiceLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 }
@@ -235,10 +295,13 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // CreateManyReturning inserts rows into table invoice_lines and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []InvoiceLine{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -268,8 +331,11 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // with the same (invoice_id, line_no) exists, updates that row from n, in one
 // statement, and returns the row as stored. The update sets every column of n
 // except the key's and the primary key's; an optional field left unset keeps the
-// column's value.
+// column's value. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
+	if err := n.Validate(); err != nil {
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), scanInvoiceLine)
 	return v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 }
@@ -292,8 +358,12 @@ LIMIT 1`
 // true, or the existing row, unchanged, and false. One statement does both (INSERT
 // … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
 // was committed by a concurrent transaction after the statement started, the
-// statement cannot see it and runs again, up to three times in all.
+// statement cannot see it and runs again, up to three times in all. It validates n
+// first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
+	if err := n.Validate(); err != nil {
+		return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+	}
 	for attempt := 1; ; attempt++ {
 		var v InvoiceLine
 		var created bool

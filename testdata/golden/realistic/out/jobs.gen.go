@@ -67,30 +67,91 @@ var (
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table jobs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table jobs: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewJob) Validate() error {
 	var f runtime.Fields
 	if n.Queue.Set {
+		f.Fits("queue", runtime.CheckText(n.Queue.Value))
 		rulesJobQueue.Check(&f, "queue", n.Queue.Value)
+	}
+	f.Check("payload", n.Payload != nil, runtime.MsgNotNull)
+	f.Fits("payload", runtime.CheckJSONB(n.Payload))
+	if n.RunAt.Set {
+		f.Fits("run_at", runtime.CheckTimestamptz(n.RunAt.Value))
+	}
+	if n.LastError != nil {
+		f.Fits("last_error", runtime.CheckText((*n.LastError)))
+	}
+	if n.LockedBy != nil {
+		f.Fits("locked_by", runtime.CheckText((*n.LockedBy)))
+	}
+	if n.LockedAt != nil {
+		f.Fits("locked_at", runtime.CheckTimestamptz((*n.LockedAt)))
 	}
 	return f.Err("jobs")
 }
 
-// Validate checks u against the spec's rules for table jobs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table jobs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *JobUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Queue.Set {
+		f.Fits("queue", runtime.CheckText(u.Queue.Value))
 		rulesJobQueue.Check(&f, "queue", u.Queue.Value)
 	}
+	if u.Payload.Set {
+		f.Check("payload", u.Payload.Value != nil, runtime.MsgNotNull)
+		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
+	}
+	if u.RunAt.Set {
+		f.Fits("run_at", runtime.CheckTimestamptz(u.RunAt.Value))
+	}
+	if u.LastError.Set && u.LastError.Value != nil {
+		f.Fits("last_error", runtime.CheckText((*u.LastError.Value)))
+	}
+	if u.LockedBy.Set && u.LockedBy.Value != nil {
+		f.Fits("locked_by", runtime.CheckText((*u.LockedBy.Value)))
+	}
+	if u.LockedAt.Set && u.LockedAt.Value != nil {
+		f.Fits("locked_at", runtime.CheckTimestamptz((*u.LockedAt.Value)))
+	}
 	return f.Err("jobs")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for queue, payload, run_at, attempts, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewJob) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "jobs", "queue", "payload", "run_at", "attempts"); err != nil {
+		return err
+	}
+	type plain NewJob
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for queue, payload, run_at, attempts, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *JobUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "jobs", "queue", "payload", "run_at", "attempts"); err != nil {
+		return err
+	}
+	type plain JobUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -117,7 +178,7 @@ func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 		return Job{}, wrapErr(err, "jobs.Create", "jobs")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlJobsCreate, n.Queue.Ptr(), n.Payload, n.RunAt.Ptr(), n.Attempts.Ptr(), n.LastError, n.LockedBy, n.LockedAt), scanJob)
-	return v, wrapErr(err, "jobs.Create", "jobs")
+	return v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
 }
 
 const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
@@ -195,7 +256,7 @@ func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error
 	}
 	var v Job
 	if err := scanJob(r.db.QueryRow(ctx, sqlJobsUpdate, id, u.Queue.Ptr(), u.Payload.Ptr(), u.RunAt.Ptr(), u.Attempts.Ptr(), u.LastError.Set, u.LastError.Value, u.LockedBy.Set, u.LockedBy.Value, u.LockedAt.Set, u.LockedAt.Value), &v); err != nil {
-		return Job{}, wrapErr(err, "jobs.Update", "jobs")
+		return Job{}, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
 	}
 	return v, nil
 }
@@ -225,10 +286,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table jobs whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Job{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlJobsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanJob)
@@ -275,7 +336,7 @@ RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_
 // and all or nothing. It validates every row first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Job{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -78,11 +79,13 @@ var (
 	ErrMembershipInvitedByNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_invited_by_fkey", "invited_by.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table memberships: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table memberships: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
 	if n.Role.Set {
@@ -91,17 +94,44 @@ func (n *NewMembership) Validate() error {
 	return f.Err("memberships")
 }
 
-// Validate checks u against the spec's rules for table memberships, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table memberships, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Role.Set {
 		f.Check("role", u.Role.Value.Valid(), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
 	}
 	return f.Err("memberships")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for organization_id, user_id, role, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewMembership) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "memberships", "organization_id", "user_id", "role"); err != nil {
+		return err
+	}
+	type plain NewMembership
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for role, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "memberships", "role"); err != nil {
+		return err
+	}
+	type plain MembershipUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanMembership reads a row of table memberships, columns in table order, into v.
@@ -121,7 +151,7 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsCreate, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), scanMembership)
-	return v, wrapErr(err, "memberships.Create", "memberships")
+	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
@@ -198,7 +228,7 @@ func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, u
 	}
 	var v Membership
 	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpdate, organizationID, userID, u.Role.Ptr(), u.InvitedBy.Set, u.InvitedBy.Value), &v); err != nil {
-		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
+		return Membership{}, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
 	}
 	return v, nil
 }
@@ -259,7 +289,7 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // round trip and all or nothing. It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Membership{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")

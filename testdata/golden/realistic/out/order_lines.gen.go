@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -77,22 +78,57 @@ var (
 	ErrOrderLineVariantIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table order_lines: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table order_lines: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewOrderLine) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 12, 2))
+	return f.Err("order_lines")
 }
 
-// Validate checks u against the spec's rules for table order_lines, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table order_lines, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderLineUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.UnitPrice.Set {
+		f.Fits("unit_price", runtime.CheckNumeric(u.UnitPrice.Value, 12, 2))
+	}
+	return f.Err("order_lines")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for order_id, line_no, variant_id, quantity, unit_price, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields.
+func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order_lines", "order_id", "line_no", "variant_id", "quantity", "unit_price"); err != nil {
+		return err
+	}
+	type plain NewOrderLine
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for variant_id, quantity, unit_price, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order_lines", "variant_id", "quantity", "unit_price"); err != nil {
+		return err
+	}
+	type plain OrderLineUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrderLine reads a row of table order_lines, columns in table order, into v.
@@ -106,10 +142,13 @@ VALUES ($1, $2, $3, $4, $5)
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 
 // Create inserts a row into table order_lines and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
+	if err := n.Validate(); err != nil {
+		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesCreate, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), scanOrderLine)
-	return v, wrapErr(err, "order_lines.Create", "order_lines")
+	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
@@ -178,11 +217,14 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 
 // Update applies the set fields of u to the row of table order_lines with the
 // given orderID and lineNo and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound.
+// error matches runtime.ErrNotFound. It validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
+	if err := u.Validate(); err != nil {
+		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
+	}
 	var v OrderLine
 	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpdate, orderID, lineNo, u.VariantID.Ptr(), u.Quantity.Ptr(), u.UnitPrice.Ptr()), &v); err != nil {
-		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
+		return OrderLine{}, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 	}
 	return v, nil
 }
@@ -222,6 +264,9 @@ var copyOrderLines = runtime.NewCopier(
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "order_lines.CreateMany", "order_lines")
+	}
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
@@ -236,10 +281,13 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 // CreateManyReturning inserts rows into table order_lines and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []OrderLine{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -267,8 +315,11 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 // the same (order_id, line_no) exists, updates that row from n, in one statement,
 // and returns the row as stored. The update sets every column of n except the
 // key's and the primary key's; an optional field left unset keeps the column's
-// value.
+// value. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
+	if err := n.Validate(); err != nil {
+		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesUpsertByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), scanOrderLine)
 	return v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 }
@@ -291,8 +342,11 @@ LIMIT 1`
 // the existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
+	if err := n.Validate(); err != nil {
+		return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+	}
 	for attempt := 1; ; attempt++ {
 		var v OrderLine
 		var created bool

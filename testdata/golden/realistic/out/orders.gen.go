@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -96,34 +97,84 @@ var (
 	ErrOrderReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orders: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table orders: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	}
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesOrderCurrency.Check(&f, "currency", n.Currency)
+	if n.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
+	}
+	if n.PlacedAt != nil {
+		f.Fits("placed_at", runtime.CheckTimestamptz((*n.PlacedAt)))
+	}
+	if n.Notes != nil {
+		f.Fits("notes", runtime.CheckText((*n.Notes)))
+	}
 	return f.Err("orders")
 }
 
-// Validate checks u against the spec's rules for table orders, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orders, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesOrderCurrency.Check(&f, "currency", u.Currency.Value)
 	}
+	if u.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
+	}
+	if u.PlacedAt.Set && u.PlacedAt.Value != nil {
+		f.Fits("placed_at", runtime.CheckTimestamptz((*u.PlacedAt.Value)))
+	}
+	if u.Notes.Set && u.Notes.Value != nil {
+		f.Fits("notes", runtime.CheckText((*u.Notes.Value)))
+	}
 	return f.Err("orders")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, customer_id, status, currency, total, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewOrder) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "id", "customer_id", "status", "currency", "total"); err != nil {
+		return err
+	}
+	type plain NewOrder
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, status, currency, total, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "customer_id", "status", "currency", "total"); err != nil {
+		return err
+	}
+	type plain OrderUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -142,7 +193,7 @@ func scanOrder(row pgx.Row, v *Order) error {
 const sqlOrdersCreate = `-- name: orders.Create
 INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 'cart'::"order_status"), $4, COALESCE($5::numeric(14,2), 0), $6, $7, $8)
-RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
 // Create inserts a row into table orders and returns it as stored, defaults
 // applied. It validates n first.
@@ -151,11 +202,11 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.ID.Ptr(), n.CustomerID, n.Status.Ptr(), n.Currency, n.Total.Ptr(), n.ShippingAddressID, n.PlacedAt, n.Notes), scanOrder)
-	return v, wrapErr(err, "orders.Create", "orders")
+	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = $1`
 
 // FindByID returns the row of table orders with the given id. If there is none,
@@ -166,7 +217,7 @@ func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
 
 // FindAll returns every row of table orders, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -184,11 +235,11 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"
 LIMIT $1`
 
 const sqlOrdersListAfter = `-- name: orders.List replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -220,7 +271,7 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
     "notes" = CASE WHEN $10::boolean THEN $11::text ELSE "notes" END,
     "updated_at" = now()
 WHERE "id" = $1
-RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -232,7 +283,7 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	}
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.CustomerID.Ptr(), u.Status.Ptr(), u.Currency.Ptr(), u.Total.Ptr(), u.ShippingAddressID.Set, u.ShippingAddressID.Value, u.PlacedAt.Set, u.PlacedAt.Value, u.Notes.Set, u.Notes.Value), &v); err != nil {
-		return Order{}, wrapErr(err, "orders.Update", "orders")
+		return Order{}, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
 	}
 	return v, nil
 }
@@ -257,15 +308,15 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Order{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
@@ -305,7 +356,7 @@ INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipp
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", COALESCE("u"."c3", 'cart'::"order_status"), "u"."c4", COALESCE("u"."c5", 0), "u"."c6", "u"."c7", "u"."c8"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], $5::numeric(14,2)[], $6::bigint[], $7::timestamptz[], $8::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table orders and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
@@ -313,7 +364,7 @@ RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_
 // trip and all or nothing. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Order{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
@@ -412,7 +463,7 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, e
 }
 
 const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = $1 ORDER BY "id"`
 
 // ListByCustomerID returns the rows of table orders whose customer_id is
@@ -424,7 +475,7 @@ func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) 
 }
 
 const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
 // loadOrdersByCustomerID returns the rows of table orders whose customer_id is one
@@ -448,7 +499,7 @@ func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map
 }
 
 const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = $1 ORDER BY "id"`
 
 // ListByShippingAddressID returns the rows of table orders whose
@@ -460,7 +511,7 @@ func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddress
 }
 
 const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 
 // loadOrdersByShippingAddressID returns the rows of table orders whose

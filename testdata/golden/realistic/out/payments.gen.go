@@ -81,28 +81,78 @@ var (
 	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table payments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table payments: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewPayment) Validate() error {
 	var f runtime.Fields
 	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
+	if n.ReceivedAt.Set {
+		f.Fits("received_at", runtime.CheckTimestamptz(n.ReceivedAt.Value))
+	}
+	if n.Reference != nil {
+		f.Fits("reference", runtime.CheckText((*n.Reference)))
+	}
+	f.Fits("raw", runtime.CheckJSONB(n.Raw))
 	return f.Err("payments")
 }
 
-// Validate checks u against the spec's rules for table payments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table payments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PaymentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Method.Set {
 		f.Check("method", u.Method.Value.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
 	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
+	}
+	if u.ReceivedAt.Set {
+		f.Fits("received_at", runtime.CheckTimestamptz(u.ReceivedAt.Value))
+	}
+	if u.Reference.Set && u.Reference.Value != nil {
+		f.Fits("reference", runtime.CheckText((*u.Reference.Value)))
+	}
+	if u.Raw.Set {
+		f.Fits("raw", runtime.CheckJSONB(u.Raw.Value))
+	}
 	return f.Err("payments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, invoice_id, method, amount, received_at, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewPayment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "payments", "id", "invoice_id", "method", "amount", "received_at"); err != nil {
+		return err
+	}
+	type plain NewPayment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for invoice_id, method, amount, received_at, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *PaymentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "payments", "invoice_id", "method", "amount", "received_at"); err != nil {
+		return err
+	}
+	type plain PaymentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanPayment reads a row of table payments, columns in table order, into v.
@@ -122,7 +172,7 @@ func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error)
 		return Payment{}, wrapErr(err, "payments.Create", "payments")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPaymentsCreate, n.ID.Ptr(), n.InvoiceID, n.Method, n.Amount, n.ReceivedAt.Ptr(), n.Reference, n.Raw), scanPayment)
-	return v, wrapErr(err, "payments.Create", "payments")
+	return v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
 }
 
 const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
@@ -200,7 +250,7 @@ func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate)
 	}
 	var v Payment
 	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsUpdate, id, u.InvoiceID.Ptr(), u.Method.Ptr(), u.Amount.Ptr(), u.ReceivedAt.Ptr(), u.Reference.Set, u.Reference.Value, u.Raw.Set, u.Raw.Value), &v); err != nil {
-		return Payment{}, wrapErr(err, "payments.Update", "payments")
+		return Payment{}, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
 	}
 	return v, nil
 }
@@ -230,10 +280,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table payments whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Payment{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPaymentsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanPayment)
@@ -280,7 +330,7 @@ RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "r
 // trip and all or nothing. It validates every row first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Payment{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")

@@ -91,40 +91,91 @@ var (
 	ErrPlanReferencedByOrganization = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table plans: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table plans: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPlan) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesPlanCode.Check(&f, "code", n.Code)
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
 	if n.Currency.Set {
+		f.Fits("currency", runtime.CheckText(n.Currency.Value))
 		rulesPlanCurrency.Check(&f, "currency", n.Currency.Value)
 	}
 	if n.Interval.Set {
 		f.Check("interval", n.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
 	}
+	if n.Features.Set {
+		f.Check("features", n.Features.Value != nil, runtime.MsgNotNull)
+		f.Fits("features", runtime.CheckJSONB(n.Features.Value))
+	}
 	return f.Err("plans")
 }
 
-// Validate checks u against the spec's rules for table plans, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table plans, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PlanUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesPlanCode.Check(&f, "code", u.Code.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesPlanCurrency.Check(&f, "currency", u.Currency.Value)
 	}
 	if u.Interval.Set {
 		f.Check("interval", u.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
 	}
+	if u.Features.Set {
+		f.Check("features", u.Features.Value != nil, runtime.MsgNotNull)
+		f.Fits("features", runtime.CheckJSONB(u.Features.Value))
+	}
 	return f.Err("plans")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, code, name, price, currency, interval, seats_included, features,
+// active, whose columns are NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewPlan) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plans", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"); err != nil {
+		return err
+	}
+	type plain NewPlan
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for code, name, price, currency, interval, seats_included, features,
+// active, whose columns are NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
+// out to keep its column's value.
+func (u *PlanUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plans", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"); err != nil {
+		return err
+	}
+	type plain PlanUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -147,7 +198,7 @@ func scanPlan(row pgx.Row, v *Plan) error {
 const sqlPlansCreate = `-- name: plans.Create
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // Create inserts a row into table plans and returns it as stored, defaults
 // applied. It validates n first.
@@ -156,11 +207,11 @@ func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 		return Plan{}, wrapErr(err, "plans.Create", "plans")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansCreate, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), scanPlan)
-	return v, wrapErr(err, "plans.Create", "plans")
+	return v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
 const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = $1`
 
 // FindByID returns the row of table plans with the given id. If there is none, the
@@ -171,7 +222,7 @@ func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 }
 
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
 
 // FindAll returns every row of table plans, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -189,11 +240,11 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"
 LIMIT $1`
 
 const sqlPlansListAfter = `-- name: plans.List replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -225,7 +276,7 @@ SET "code" = COALESCE($2::varchar, "code"),
     "features" = COALESCE($8::jsonb, "features"),
     "active" = COALESCE($9::boolean, "active")
 WHERE "id" = $1
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -236,7 +287,7 @@ func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan
 	}
 	var v Plan
 	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansUpdate, id, u.Code.Ptr(), u.Name.Ptr(), u.Price.Ptr(), u.Currency.Ptr(), u.Interval.Ptr(), u.SeatsIncluded.Ptr(), u.Features.Ptr(), u.Active.Ptr()), &v); err != nil {
-		return Plan{}, wrapErr(err, "plans.Update", "plans")
+		return Plan{}, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 	}
 	return v, nil
 }
@@ -261,15 +312,15 @@ func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table plans whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Plan{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPlansFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanPlan)
@@ -310,7 +361,7 @@ INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "sea
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'EUR'::char(3)), COALESCE("u"."c6", 'month'::"billing_interval"), COALESCE("u"."c7", 1), COALESCE("u"."c8", '[]'::jsonb), COALESCE("u"."c9", TRUE)
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // CreateManyReturning inserts rows into table plans and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -318,7 +369,7 @@ RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included
 // and all or nothing. It validates every row first.
 func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Plan{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
@@ -351,7 +402,7 @@ SET "name" = EXCLUDED."name",
     "seats_included" = CASE WHEN $7::integer IS NULL THEN "plans"."seats_included" ELSE EXCLUDED."seats_included" END,
     "features" = CASE WHEN $8::jsonb IS NULL THEN "plans"."features" ELSE EXCLUDED."features" END,
     "active" = CASE WHEN $9::boolean IS NULL THEN "plans"."active" ELSE EXCLUDED."active" END
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // UpsertByCode inserts n into table plans or, when a row with the same code
 // exists, updates that row from n, in one statement, and returns the row as
@@ -371,11 +422,11 @@ WITH "inserted" AS (
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
 ON CONFLICT ("code") DO NOTHING
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"
 )
 SELECT true, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "inserted"
 UNION ALL
-SELECT false, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT false, "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "code" = $2
 LIMIT 1`
 

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -63,22 +64,63 @@ var (
 	ErrPriceHistoryVariantIDNotFound = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table price_history: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table price_history: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewPriceHistory) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
+	if n.ValidFrom.Set {
+		f.Fits("valid_from", runtime.CheckTimestamptz(n.ValidFrom.Value))
+	}
+	return f.Err("price_history")
 }
 
-// Validate checks u against the spec's rules for table price_history, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table price_history, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *PriceHistoryUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
+	if u.ValidFrom.Set {
+		f.Fits("valid_from", runtime.CheckTimestamptz(u.ValidFrom.Value))
+	}
+	return f.Err("price_history")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for variant_id, price, valid_from, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewPriceHistory) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "price_history", "variant_id", "price", "valid_from"); err != nil {
+		return err
+	}
+	type plain NewPriceHistory
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for variant_id, price, valid_from, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *PriceHistoryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "price_history", "variant_id", "price", "valid_from"); err != nil {
+		return err
+	}
+	type plain PriceHistoryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanPriceHistory reads a row of table price_history, columns in table order,
@@ -93,10 +135,13 @@ VALUES ($1, $2, COALESCE($3::timestamptz, now()))
 RETURNING "id", "variant_id", "price", "valid_from"`
 
 // Create inserts a row into table price_history and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
+	if err := n.Validate(); err != nil {
+		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPriceHistoryCreate, n.VariantID, n.Price, n.ValidFrom.Ptr()), scanPriceHistory)
-	return v, wrapErr(err, "price_history.Create", "price_history")
+	return v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
 }
 
 const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
@@ -164,11 +209,14 @@ RETURNING "id", "variant_id", "price", "valid_from"`
 
 // Update applies the set fields of u to the row of table price_history with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
+	if err := u.Validate(); err != nil {
+		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
+	}
 	var v PriceHistory
 	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryUpdate, id, u.VariantID.Ptr(), u.Price.Ptr(), u.ValidFrom.Ptr()), &v); err != nil {
-		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
+		return PriceHistory{}, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
 	}
 	return v, nil
 }
@@ -198,10 +246,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table price_history whose id is in ids, in id
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceHistory, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []PriceHistory{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanPriceHistory)
@@ -224,6 +272,9 @@ var copyPriceHistory = runtime.NewCopier(
 // optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "price_history.CreateMany", "price_history")
+	}
 	n, err := copyPriceHistory.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "price_history.CreateMany", "price_history")
 }
@@ -238,10 +289,13 @@ RETURNING "id", "variant_id", "price", "valid_from"`
 // CreateManyReturning inserts rows into table price_history and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPriceHistory) ([]PriceHistory, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []PriceHistory{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -71,22 +72,57 @@ var (
 	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table returns: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table returns: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewReturn) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("reason", runtime.CheckText(n.Reason))
+	return f.Err("returns")
 }
 
-// Validate checks u against the spec's rules for table returns, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table returns, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ReturnUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Reason.Set {
+		f.Fits("reason", runtime.CheckText(u.Reason.Value))
+	}
+	return f.Err("returns")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, order_id, reason, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewReturn) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "returns", "id", "order_id", "reason"); err != nil {
+		return err
+	}
+	type plain NewReturn
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for order_id, reason, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ReturnUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "returns", "order_id", "reason"); err != nil {
+		return err
+	}
+	type plain ReturnUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanReturn reads a row of table returns, columns in table order, into v.
@@ -100,10 +136,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
 
 // Create inserts a row into table returns and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
+	if err := n.Validate(); err != nil {
+		return Return{}, wrapErr(err, "returns.Create", "returns")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReturnsCreate, n.ID.Ptr(), n.OrderID, n.Reason, n.Approved, n.RefundID), scanReturn)
-	return v, wrapErr(err, "returns.Create", "returns")
+	return v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
 }
 
 const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
@@ -173,11 +212,15 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 
 // Update applies the set fields of u to the row of table returns with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
+	if err := u.Validate(); err != nil {
+		return Return{}, wrapErr(err, "returns.Update", "returns")
+	}
 	var v Return
 	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsUpdate, id, u.OrderID.Ptr(), u.Reason.Ptr(), u.Approved.Set, u.Approved.Value, u.RefundID.Set, u.RefundID.Value), &v); err != nil {
-		return Return{}, wrapErr(err, "returns.Update", "returns")
+		return Return{}, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
 	}
 	return v, nil
 }
@@ -207,10 +250,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table returns whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Return{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlReturnsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanReturn)
@@ -235,6 +278,9 @@ var copyReturns = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "returns.CreateMany", "returns")
+	}
 	n, err := copyReturns.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "returns.CreateMany", "returns")
 }
@@ -249,10 +295,13 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 // CreateManyReturning inserts rows into table returns and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Return{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
 	}
 	res, err := r.db.Query(
 		ctx,

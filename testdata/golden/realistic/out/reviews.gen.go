@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -83,22 +84,59 @@ var (
 	ErrReviewUserIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table reviews: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table reviews: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewReview) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Body != nil {
+		f.Fits("body", runtime.CheckText((*n.Body)))
+	}
+	return f.Err("reviews")
 }
 
-// Validate checks u against the spec's rules for table reviews, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table reviews, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ReviewUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Body.Set && u.Body.Value != nil {
+		f.Fits("body", runtime.CheckText((*u.Body.Value)))
+	}
+	return f.Err("reviews")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, product_id, user_id, rating, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewReview) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "reviews", "id", "product_id", "user_id", "rating"); err != nil {
+		return err
+	}
+	type plain NewReview
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for product_id, user_id, rating, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ReviewUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "reviews", "product_id", "user_id", "rating"); err != nil {
+		return err
+	}
+	type plain ReviewUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanReview reads a row of table reviews, columns in table order, into v.
@@ -112,10 +150,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
 
 // Create inserts a row into table reviews and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
+	if err := n.Validate(); err != nil {
+		return Review{}, wrapErr(err, "reviews.Create", "reviews")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsCreate, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), scanReview)
-	return v, wrapErr(err, "reviews.Create", "reviews")
+	return v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
 }
 
 const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
@@ -185,11 +226,15 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 
 // Update applies the set fields of u to the row of table reviews with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
+	if err := u.Validate(); err != nil {
+		return Review{}, wrapErr(err, "reviews.Update", "reviews")
+	}
 	var v Review
 	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsUpdate, id, u.ProductID.Ptr(), u.UserID.Ptr(), u.Rating.Ptr(), u.Body.Set, u.Body.Value), &v); err != nil {
-		return Review{}, wrapErr(err, "reviews.Update", "reviews")
+		return Review{}, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
 	}
 	return v, nil
 }
@@ -219,10 +264,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table reviews whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Review{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlReviewsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanReview)
@@ -247,6 +292,9 @@ var copyReviews = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "reviews.CreateMany", "reviews")
+	}
 	n, err := copyReviews.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "reviews.CreateMany", "reviews")
 }
@@ -261,10 +309,13 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // CreateManyReturning inserts rows into table reviews and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) ([]Review, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Review{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -292,8 +343,11 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // same (product_id, user_id) exists, updates that row from n, in one statement,
 // and returns the row as stored. The update sets every column of n except the
 // key's and the primary key's; an optional field left unset keeps the column's
-// value. It sets updated_at to the transaction's time.
+// value. It validates n first. It sets updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
+	if err := n.Validate(); err != nil {
+		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsUpsertByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), scanReview)
 	return v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 }
@@ -316,8 +370,11 @@ LIMIT 1`
 // the existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Review
 		var created bool

@@ -6,6 +6,7 @@ package shopdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -67,22 +68,51 @@ var (
 	ErrShipmentItemShipmentIDNotFound = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table shipment_items: enum
-// labels, lengths in characters, bounds, formats, patterns and not_empty. It
-// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first rule it fails. The repository
-// calls it before any SQL.
+// Validate checks n for table shipment_items: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewShipmentItem) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table shipment_items, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table shipment_items, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *ShipmentItemUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for shipment_id, order_id, line_no, quantity, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields.
+func (n *NewShipmentItem) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "shipment_items", "shipment_id", "order_id", "line_no", "quantity"); err != nil {
+		return err
+	}
+	type plain NewShipmentItem
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for quantity, whose column is NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ShipmentItemUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "shipment_items", "quantity"); err != nil {
+		return err
+	}
+	type plain ShipmentItemUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanShipmentItem reads a row of table shipment_items, columns in table order,
@@ -100,7 +130,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // defaults applied.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsCreate, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), scanShipmentItem)
-	return v, wrapErr(err, "shipment_items.Create", "shipment_items")
+	return v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
 const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
@@ -172,7 +202,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
 	var v ShipmentItem
 	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsUpdate, shipmentID, orderID, lineNo, u.Quantity.Ptr()), &v); err != nil {
-		return ShipmentItem{}, wrapErr(err, "shipment_items.Update", "shipment_items")
+		return ShipmentItem{}, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 	}
 	return v, nil
 }
@@ -228,7 +258,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // round trip and all or nothing.
 func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []ShipmentItem{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -93,22 +94,69 @@ var (
 	ErrSubscriptionReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table subscriptions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table subscriptions: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSubscription) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("current_period_start", runtime.CheckTimestamptz(n.CurrentPeriodStart))
+	f.Fits("current_period_end", runtime.CheckTimestamptz(n.CurrentPeriodEnd))
+	if n.CanceledAt != nil {
+		f.Fits("canceled_at", runtime.CheckTimestamptz((*n.CanceledAt)))
+	}
+	return f.Err("subscriptions")
 }
 
-// Validate checks u against the spec's rules for table subscriptions, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table subscriptions, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *SubscriptionUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.CurrentPeriodStart.Set {
+		f.Fits("current_period_start", runtime.CheckTimestamptz(u.CurrentPeriodStart.Value))
+	}
+	if u.CurrentPeriodEnd.Set {
+		f.Fits("current_period_end", runtime.CheckTimestamptz(u.CurrentPeriodEnd.Value))
+	}
+	if u.CanceledAt.Set && u.CanceledAt.Value != nil {
+		f.Fits("canceled_at", runtime.CheckTimestamptz((*u.CanceledAt.Value)))
+	}
+	return f.Err("subscriptions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, plan_id, seats, current_period_start,
+// current_period_end, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewSubscription) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "subscriptions", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end"); err != nil {
+		return err
+	}
+	type plain NewSubscription
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, plan_id, seats, current_period_start,
+// current_period_end, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *SubscriptionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "subscriptions", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end"); err != nil {
+		return err
+	}
+	type plain SubscriptionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanSubscription reads a row of table subscriptions, columns in table order,
@@ -123,10 +171,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 1),
 RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
 
 // Create inserts a row into table subscriptions and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
+	if err := n.Validate(); err != nil {
+		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSubscriptionsCreate, n.ID.Ptr(), n.OrganizationID, n.PlanID, n.Seats.Ptr(), n.CurrentPeriodStart, n.CurrentPeriodEnd, n.CanceledAt), scanSubscription)
-	return v, wrapErr(err, "subscriptions.Create", "subscriptions")
+	return v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
 }
 
 const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
@@ -198,11 +249,15 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 
 // Update applies the set fields of u to the row of table subscriptions with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
+	if err := u.Validate(); err != nil {
+		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
+	}
 	var v Subscription
 	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsUpdate, id, u.OrganizationID.Ptr(), u.PlanID.Ptr(), u.Seats.Ptr(), u.CurrentPeriodStart.Ptr(), u.CurrentPeriodEnd.Ptr(), u.CanceledAt.Set, u.CanceledAt.Value), &v); err != nil {
-		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
+		return Subscription{}, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
 	}
 	return v, nil
 }
@@ -232,10 +287,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table subscriptions whose id is in ids, in id
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Subscription, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Subscription{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanSubscription)
@@ -262,6 +317,9 @@ var copySubscriptions = runtime.NewCopier(
 // optional fields they set, in a transaction when there are several (a savepoint
 // when r is one). COPY does not return rows; CreateManyReturning does.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
+	}
 	n, err := copySubscriptions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 }
@@ -276,10 +334,13 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 // CreateManyReturning inserts rows into table subscriptions and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSubscription) ([]Subscription, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Subscription{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
 	res, err := r.db.Query(
 		ctx,

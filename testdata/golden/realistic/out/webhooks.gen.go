@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -76,22 +77,68 @@ var (
 	ErrWebhookReferencedByWebhookDelivery = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table webhooks: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table webhooks: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewWebhook) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("url", runtime.CheckText(n.URL))
+	f.Check("events", n.Events != nil, runtime.MsgNotNull)
+	f.Fits("events", runtime.CheckTexts(n.Events))
+	f.Check("secret", n.Secret != nil, runtime.MsgNotNull)
+	return f.Err("webhooks")
 }
 
-// Validate checks u against the spec's rules for table webhooks, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table webhooks, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *WebhookUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.URL.Set {
+		f.Fits("url", runtime.CheckText(u.URL.Value))
+	}
+	if u.Events.Set {
+		f.Check("events", u.Events.Value != nil, runtime.MsgNotNull)
+		f.Fits("events", runtime.CheckTexts(u.Events.Value))
+	}
+	if u.Secret.Set {
+		f.Check("secret", u.Secret.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("webhooks")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, url, events, secret, enabled, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields. Leave an optional field out for its
+// column's default.
+func (n *NewWebhook) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "webhooks", "id", "organization_id", "url", "events", "secret", "enabled"); err != nil {
+		return err
+	}
+	type plain NewWebhook
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, url, events, secret, enabled, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *WebhookUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "webhooks", "organization_id", "url", "events", "secret", "enabled"); err != nil {
+		return err
+	}
+	type plain WebhookUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanWebhook reads a row of table webhooks, columns in table order, into v.
@@ -105,10 +152,13 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bool
 RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 
 // Create inserts a row into table webhooks and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
+	if err := n.Validate(); err != nil {
+		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr()), scanWebhook)
-	return v, wrapErr(err, "webhooks.Create", "webhooks")
+	return v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
 const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
@@ -178,11 +228,14 @@ RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 
 // Update applies the set fields of u to the row of table webhooks with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
+	if err := u.Validate(); err != nil {
+		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
+	}
 	var v Webhook
 	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksUpdate, id, u.OrganizationID.Ptr(), u.URL.Ptr(), u.Events.Ptr(), u.Secret.Ptr(), u.Enabled.Ptr()), &v); err != nil {
-		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
+		return Webhook{}, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 	}
 	return v, nil
 }
@@ -212,10 +265,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table webhooks whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Webhook{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlWebhooksFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanWebhook)
@@ -241,6 +294,9 @@ var copyWebhooks = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "webhooks.CreateMany", "webhooks")
+	}
 	n, err := copyWebhooks.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
 }
@@ -249,10 +305,13 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook) ([]Webhook, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Webhook{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {

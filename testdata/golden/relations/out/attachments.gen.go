@@ -6,6 +6,7 @@ package reldb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -59,22 +60,61 @@ var (
 	ErrAttachmentBlobDigestNotFound = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table attachments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table attachments: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAttachment) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Check("blob_digest", n.BlobDigest != nil, runtime.MsgNotNull)
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("attachments")
 }
 
-// Validate checks u against the spec's rules for table attachments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table attachments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AttachmentUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.BlobDigest.Set {
+		f.Check("blob_digest", u.BlobDigest.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("attachments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for blob_digest, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewAttachment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "attachments", "blob_digest", "name"); err != nil {
+		return err
+	}
+	type plain NewAttachment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for blob_digest, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *AttachmentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "attachments", "blob_digest", "name"); err != nil {
+		return err
+	}
+	type plain AttachmentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanAttachment reads a row of table attachments, columns in table order, into v.
@@ -88,10 +128,13 @@ VALUES ($1, $2)
 RETURNING "id", "blob_digest", "name"`
 
 // Create inserts a row into table attachments and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
+	if err := n.Validate(); err != nil {
+		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAttachmentsCreate, n.BlobDigest, n.Name), scanAttachment)
-	return v, wrapErr(err, "attachments.Create", "attachments")
+	return v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
 }
 
 const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
@@ -158,11 +201,14 @@ RETURNING "id", "blob_digest", "name"`
 
 // Update applies the set fields of u to the row of table attachments with the
 // given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
+	if err := u.Validate(); err != nil {
+		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
+	}
 	var v Attachment
 	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsUpdate, id, u.BlobDigest.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
+		return Attachment{}, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
 	}
 	return v, nil
 }
@@ -192,10 +238,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table attachments whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachment, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Attachment{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanAttachment)
@@ -215,6 +261,9 @@ var copyAttachments = runtime.NewCopier(
 // returns how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "attachments.CreateMany", "attachments")
+	}
 	n, err := copyAttachments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "attachments.CreateMany", "attachments")
 }
@@ -229,10 +278,13 @@ RETURNING "id", "blob_digest", "name"`
 // CreateManyReturning inserts rows into table attachments and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAttachment) ([]Attachment, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Attachment{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 	}
 	res, err := r.db.Query(
 		ctx,

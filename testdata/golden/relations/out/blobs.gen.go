@@ -6,6 +6,7 @@ package reldb
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -56,22 +57,52 @@ var (
 	ErrBlobReferencedByAttachment = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table blobs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table blobs: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewBlob) Validate() error {
+	var f runtime.Fields
+	f.Check("digest", n.Digest != nil, runtime.MsgNotNull)
+	return f.Err("blobs")
+}
+
+// Validate checks u for table blobs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
+func (u *BlobUpdate) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table blobs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
-func (u *BlobUpdate) Validate() error {
-	return nil
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for digest, size, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewBlob) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "blobs", "digest", "size"); err != nil {
+		return err
+	}
+	type plain NewBlob
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for size, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *BlobUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "blobs", "size"); err != nil {
+		return err
+	}
+	type plain BlobUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanBlob reads a row of table blobs, columns in table order, into v.
@@ -85,10 +116,13 @@ VALUES ($1, $2)
 RETURNING "digest", "size"`
 
 // Create inserts a row into table blobs and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
+	if err := n.Validate(); err != nil {
+		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsCreate, n.Digest, n.Size), scanBlob)
-	return v, wrapErr(err, "blobs.Create", "blobs")
+	return v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
 }
 
 const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
@@ -154,11 +188,14 @@ RETURNING "digest", "size"`
 
 // Update applies the set fields of u to the row of table blobs with the given
 // digest and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
+	if err := u.Validate(); err != nil {
+		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
+	}
 	var v Blob
 	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsUpdate, digest, u.Size.Ptr()), &v); err != nil {
-		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
+		return Blob{}, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
 	}
 	return v, nil
 }
@@ -188,10 +225,10 @@ WHERE "digest" = ANY($1) ORDER BY "digest"`
 
 // FindByIDs returns the rows of table blobs whose digest is in ids, in digest
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Blob{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlBlobsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanBlob)
@@ -211,6 +248,9 @@ var copyBlobs = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "blobs.CreateMany", "blobs")
+	}
 	n, err := copyBlobs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
 }
@@ -225,10 +265,13 @@ RETURNING "digest", "size"`
 // CreateManyReturning inserts rows into table blobs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]Blob, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Blob{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -250,8 +293,12 @@ RETURNING "digest", "size"`
 // UpsertByDigest inserts n into table blobs or, when a row with the same digest
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
+	if err := n.Validate(); err != nil {
+		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsUpsertByDigest, n.Digest, n.Size), scanBlob)
 	return v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 }
@@ -274,8 +321,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Blob
 		var created bool

@@ -6,6 +6,7 @@ package reldb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -61,22 +62,56 @@ var (
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table employees: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table employees: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEmployee) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("employees")
 }
 
-// Validate checks u against the spec's rules for table employees, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table employees, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EmployeeUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("employees")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewEmployee) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "name"); err != nil {
+		return err
+	}
+	type plain NewEmployee
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "name"); err != nil {
+		return err
+	}
+	type plain EmployeeUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanEmployee reads a row of table employees, columns in table order, into v.
@@ -90,10 +125,13 @@ VALUES ($1, $2)
 RETURNING "id", "manager_id", "name"`
 
 // Create inserts a row into table employees and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
+	if err := n.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.Create", "employees")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesCreate, n.ManagerID, n.Name), scanEmployee)
-	return v, wrapErr(err, "employees.Create", "employees")
+	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
@@ -160,11 +198,14 @@ RETURNING "id", "manager_id", "name"`
 
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
+	if err := u.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.Update", "employees")
+	}
 	var v Employee
 	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpdate, id, u.ManagerID.Set, u.ManagerID.Value, u.Name.Ptr()), &v); err != nil {
-		return Employee{}, wrapErr(err, "employees.Update", "employees")
+		return Employee{}, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
 	}
 	return v, nil
 }
@@ -194,10 +235,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Employee{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanEmployee)
@@ -217,6 +258,9 @@ var copyEmployees = runtime.NewCopier(
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "employees.CreateMany", "employees")
+	}
 	n, err := copyEmployees.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
@@ -231,10 +275,13 @@ RETURNING "id", "manager_id", "name"`
 // CreateManyReturning inserts rows into table employees and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Employee{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	res, err := r.db.Query(
 		ctx,

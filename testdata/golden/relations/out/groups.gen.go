@@ -6,6 +6,7 @@ package reldb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -56,22 +57,56 @@ var (
 	ErrGroupReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table groups: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table groups: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewGroup) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("groups")
 }
 
-// Validate checks u against the spec's rules for table groups, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table groups, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *GroupUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("groups")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewGroup) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "groups", "name"); err != nil {
+		return err
+	}
+	type plain NewGroup
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *GroupUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "groups", "name"); err != nil {
+		return err
+	}
+	type plain GroupUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanGroup reads a row of table groups, columns in table order, into v.
@@ -85,10 +120,13 @@ VALUES ($1)
 RETURNING "id", "name"`
 
 // Create inserts a row into table groups and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
+	if err := n.Validate(); err != nil {
+		return Group{}, wrapErr(err, "groups.Create", "groups")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsCreate, n.Name), scanGroup)
-	return v, wrapErr(err, "groups.Create", "groups")
+	return v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
 }
 
 const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
@@ -154,11 +192,14 @@ RETURNING "id", "name"`
 
 // Update applies the set fields of u to the row of table groups with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
+	if err := u.Validate(); err != nil {
+		return Group{}, wrapErr(err, "groups.Update", "groups")
+	}
 	var v Group
 	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Group{}, wrapErr(err, "groups.Update", "groups")
+		return Group{}, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
 	}
 	return v, nil
 }
@@ -188,10 +229,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table groups whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Group{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlGroupsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanGroup)
@@ -210,6 +251,9 @@ var copyGroups = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "groups.CreateMany", "groups")
+	}
 	n, err := copyGroups.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "groups.CreateMany", "groups")
 }
@@ -224,10 +268,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table groups and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([]Group, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Group{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -248,8 +295,12 @@ RETURNING "id", "name"`
 // UpsertByName inserts n into table groups or, when a row with the same name
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
+	if err := n.Validate(); err != nil {
+		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsUpsertByName, n.Name), scanGroup)
 	return v, wrapErr(err, "groups.UpsertByName", "groups")
 }
@@ -272,8 +323,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Group
 		var created bool

@@ -6,6 +6,7 @@ package reldb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -51,22 +52,56 @@ var (
 	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table tags: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tags: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTag) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("label", runtime.CheckText(n.Label))
+	return f.Err("tags")
 }
 
-// Validate checks u against the spec's rules for table tags, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tags, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	return f.Err("tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "label"); err != nil {
+		return err
+	}
+	type plain NewTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *TagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "label"); err != nil {
+		return err
+	}
+	type plain TagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTag reads a row of table tags, columns in table order, into v.
@@ -80,9 +115,13 @@ VALUES ($1)
 RETURNING "id", "label"`
 
 // Create inserts a row into table tags and returns it as stored, defaults applied.
+// It validates n first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Create", "tags")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTagsCreate, n.Label), scanTag)
-	return v, wrapErr(err, "tags.Create", "tags")
+	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -147,11 +186,14 @@ RETURNING "id", "label"`
 
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
+	if err := u.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Update", "tags")
+	}
 	var v Tag
 	if err := scanTag(r.db.QueryRow(ctx, sqlTagsUpdate, id, u.Label.Ptr()), &v); err != nil {
-		return Tag{}, wrapErr(err, "tags.Update", "tags")
+		return Tag{}, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
 	}
 	return v, nil
 }
@@ -181,10 +223,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tag{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTagsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
@@ -203,6 +245,9 @@ var copyTags = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "tags.CreateMany", "tags")
+	}
 	n, err := copyTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
@@ -217,10 +262,13 @@ RETURNING "id", "label"`
 // CreateManyReturning inserts rows into table tags and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tag{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -6,6 +6,7 @@ package reldb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -68,22 +69,63 @@ var (
 	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table transfers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table transfers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTransfer) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	if n.Note != nil {
+		f.Fits("note", runtime.CheckText((*n.Note)))
+	}
+	return f.Err("transfers")
 }
 
-// Validate checks u against the spec's rules for table transfers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table transfers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TransferUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
+	if u.Note.Set && u.Note.Value != nil {
+		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	}
+	return f.Err("transfers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for from_account_id, to_account_id, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields.
+func (n *NewTransfer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transfers", "from_account_id", "to_account_id", "amount"); err != nil {
+		return err
+	}
+	type plain NewTransfer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for from_account_id, to_account_id, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *TransferUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transfers", "from_account_id", "to_account_id", "amount"); err != nil {
+		return err
+	}
+	type plain TransferUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTransfer reads a row of table transfers, columns in table order, into v.
@@ -97,10 +139,13 @@ VALUES ($1, $2, $3, $4)
 RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 
 // Create inserts a row into table transfers and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
+	if err := n.Validate(); err != nil {
+		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransfersCreate, n.FromAccountID, n.ToAccountID, n.Amount, n.Note), scanTransfer)
-	return v, wrapErr(err, "transfers.Create", "transfers")
+	return v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
 }
 
 const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
@@ -169,11 +214,14 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 
 // Update applies the set fields of u to the row of table transfers with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
+	if err := u.Validate(); err != nil {
+		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
+	}
 	var v Transfer
 	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersUpdate, id, u.FromAccountID.Ptr(), u.ToAccountID.Ptr(), u.Amount.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
-		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
+		return Transfer{}, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
 	}
 	return v, nil
 }
@@ -203,10 +251,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transfers whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Transfer{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlTransfersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanTransfer)
@@ -228,6 +276,9 @@ var copyTransfers = runtime.NewCopier(
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "transfers.CreateMany", "transfers")
+	}
 	n, err := copyTransfers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transfers.CreateMany", "transfers")
 }
@@ -242,10 +293,13 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 // CreateManyReturning inserts rows into table transfers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransfer) ([]Transfer, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Transfer{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 	}
 	res, err := r.db.Query(
 		ctx,

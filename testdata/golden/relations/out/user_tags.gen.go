@@ -6,6 +6,7 @@ package reldb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -65,22 +66,57 @@ var (
 	ErrUserTagTagIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table user_tags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table user_tags: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewUserTag) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("added_by", runtime.CheckText(n.AddedBy))
+	return f.Err("user_tags")
 }
 
-// Validate checks u against the spec's rules for table user_tags, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table user_tags, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserTagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.AddedBy.Set {
+		f.Fits("added_by", runtime.CheckText(u.AddedBy.Value))
+	}
+	return f.Err("user_tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_id, tag_id, added_by, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields.
+func (n *NewUserTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user_tags", "user_id", "tag_id", "added_by"); err != nil {
+		return err
+	}
+	type plain NewUserTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for added_by, whose column is NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *UserTagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user_tags", "added_by"); err != nil {
+		return err
+	}
+	type plain UserTagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanUserTag reads a row of table user_tags, columns in table order, into v.
@@ -94,10 +130,13 @@ VALUES ($1, $2, $3)
 RETURNING "user_id", "tag_id", "added_by"`
 
 // Create inserts a row into table user_tags and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
+	if err := n.Validate(); err != nil {
+		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsCreate, n.UserID, n.TagID, n.AddedBy), scanUserTag)
-	return v, wrapErr(err, "user_tags.Create", "user_tags")
+	return v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
 const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
@@ -164,11 +203,14 @@ RETURNING "user_id", "tag_id", "added_by"`
 
 // Update applies the set fields of u to the row of table user_tags with the given
 // userID and tagID and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound.
+// matches runtime.ErrNotFound. It validates u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
+	if err := u.Validate(); err != nil {
+		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
+	}
 	var v UserTag
 	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsUpdate, userID, tagID, u.AddedBy.Ptr()), &v); err != nil {
-		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
+		return UserTag{}, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
 	}
 	return v, nil
 }
@@ -206,6 +248,9 @@ var copyUserTags = runtime.NewCopier(
 // how many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "user_tags.CreateMany", "user_tags")
+	}
 	n, err := copyUserTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
 }
@@ -220,10 +265,13 @@ RETURNING "user_id", "tag_id", "added_by"`
 // CreateManyReturning inserts rows into table user_tags and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []UserTag{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -246,8 +294,12 @@ RETURNING "user_id", "tag_id", "added_by"`
 // UpsertByUserIDAndTagID inserts n into table user_tags or, when a row with the
 // same (user_id, tag_id) exists, updates that row from n, in one statement, and
 // returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value.
+// and the primary key's; an optional field left unset keeps the column's value. It
+// validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
+	if err := n.Validate(); err != nil {
+		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsUpsertByUserIDAndTagID, n.UserID, n.TagID, n.AddedBy), scanUserTag)
 	return v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 }
@@ -270,8 +322,11 @@ LIMIT 1`
 // existing row, unchanged, and false. One statement does both (INSERT … ON
 // CONFLICT DO NOTHING, then a read of the row in the way); when that row was
 // committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// cannot see it and runs again, up to three times in all. It validates n first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
+	if err := n.Validate(); err != nil {
+		return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+	}
 	for attempt := 1; ; attempt++ {
 		var v UserTag
 		var created bool

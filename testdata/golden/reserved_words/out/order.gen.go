@@ -6,6 +6,7 @@ package reserved
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -63,22 +64,62 @@ var (
 	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table order: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table order: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrder) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("type", runtime.CheckText(n.Type))
+	if n.Group.Set {
+		f.Check("group", n.Group.Value != nil, runtime.MsgNotNull)
+		f.Fits("group", runtime.CheckTexts(n.Group.Value))
+	}
+	return f.Err("order")
 }
 
-// Validate checks u against the spec's rules for table order, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table order, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Group.Set {
+		f.Check("group", u.Group.Value != nil, runtime.MsgNotNull)
+		f.Fits("group", runtime.CheckTexts(u.Group.Value))
+	}
+	return f.Err("order")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for type, func, group, limit, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewOrder) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order", "type", "func", "group", "limit"); err != nil {
+		return err
+	}
+	type plain NewOrder
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for group, limit, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order", "group", "limit"); err != nil {
+		return err
+	}
+	type plain OrderUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrder reads a row of table order, columns in table order, into v.
@@ -92,10 +133,13 @@ VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10)
 RETURNING "type", "func", "user", "group", "limit"`
 
 // Create inserts a row into table order and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "order.Create", "order")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), scanOrder)
-	return v, wrapErr(err, "order.Create", "order")
+	return v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
 }
 
 const sqlOrderFindByID = `-- name: order.FindByID replica=ok
@@ -164,11 +208,14 @@ RETURNING "type", "func", "user", "group", "limit"`
 
 // Update applies the set fields of u to the row of table order with the given
 // type_ and func_ and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound.
+// matches runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
+	if err := u.Validate(); err != nil {
+		return Order{}, wrapErr(err, "order.Update", "order")
+	}
 	var v Order
 	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpdate, type_, func_, u.User.Set, u.User.Value, u.Group.Ptr(), u.Limit.Ptr()), &v); err != nil {
-		return Order{}, wrapErr(err, "order.Update", "order")
+		return Order{}, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
 	}
 	return v, nil
 }
@@ -210,6 +257,9 @@ var copyOrder = runtime.NewCopier(
 // they set, in a transaction when there are several (a savepoint when r is one).
 // COPY does not return rows; CreateManyReturning does.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "order.CreateMany", "order")
+	}
 	n, err := copyOrder.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order.CreateMany", "order")
 }
@@ -218,10 +268,13 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 // input order, defaults applied. It queues Create's statement once per row in one
 // pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// array columns.) It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Order{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "order.CreateManyReturning", "order")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -256,8 +309,12 @@ RETURNING "type", "func", "user", "group", "limit"`
 // UpsertByTypeAndFunc inserts n into table order or, when a row with the same
 // (type, func) exists, updates that row from n, in one statement, and returns the
 // row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value.
+// primary key's; an optional field left unset keeps the column's value. It
+// validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderUpsertByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), scanOrder)
 	return v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 }
@@ -280,8 +337,11 @@ LIMIT 1`
 // unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
 // NOTHING, then a read of the row in the way); when that row was committed by a
 // concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all.
+// and runs again, up to three times in all. It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Order
 		var created bool

@@ -6,6 +6,7 @@ package reserved
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -63,30 +64,69 @@ var (
 	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table user: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table user: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
+	f.Fits("select", runtime.CheckText(n.Select))
+	if n.From != nil {
+		f.Fits("from", runtime.CheckText((*n.From)))
+	}
 	if n.Type.Set {
 		f.Check("type", n.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
 	}
 	return f.Err("user")
 }
 
-// Validate checks u against the spec's rules for table user, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table user, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Select.Set {
+		f.Fits("select", runtime.CheckText(u.Select.Value))
+	}
+	if u.From.Set && u.From.Value != nil {
+		f.Fits("from", runtime.CheckText((*u.From.Value)))
+	}
 	if u.Type.Set {
 		f.Check("type", u.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
 	}
 	return f.Err("user")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, select, type, default, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user", "id", "select", "type", "default"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for select, type, default, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user", "select", "type", "default"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanUser reads a row of table user, columns in table order, into v.
@@ -106,7 +146,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, wrapErr(err, "user.Create", "user")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), scanUser)
-	return v, wrapErr(err, "user.Create", "user")
+	return v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
 }
 
 const sqlUserFindByID = `-- name: user.FindByID replica=ok
@@ -181,7 +221,7 @@ func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, er
 	}
 	var v User
 	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpdate, id, u.Select.Ptr(), u.From.Set, u.From.Value, u.Type.Ptr(), u.Default.Ptr()), &v); err != nil {
-		return User{}, wrapErr(err, "user.Update", "user")
+		return User{}, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
 	}
 	return v, nil
 }
@@ -211,10 +251,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table user whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlUserFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
@@ -259,7 +299,7 @@ RETURNING "id", "select", "from", "type", "default"`
 // and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "user.CreateManyReturning", "user")

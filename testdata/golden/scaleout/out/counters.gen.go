@@ -6,6 +6,7 @@ package scaleoutdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -51,22 +52,51 @@ var (
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table counters: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table counters: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCounter) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table counters, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table counters, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CounterUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, n, whose columns are NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewCounter) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "id", "n"); err != nil {
+		return err
+	}
+	type plain NewCounter
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for n, whose column is NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
+// out to keep its column's value.
+func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "n"); err != nil {
+		return err
+	}
+	type plain CounterUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCounter reads a row of table counters, columns in table order, into v.
@@ -83,7 +113,7 @@ RETURNING "id", "n"`
 // applied.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.ID, n.N.Ptr()), scanCounter)
-	return v, wrapErr(err, "counters.Create", "counters")
+	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -153,7 +183,7 @@ RETURNING "id", "n"`
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
 	var v Counter
 	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, id, u.N.Ptr()), &v); err != nil {
-		return Counter{}, wrapErr(err, "counters.Update", "counters")
+		return Counter{}, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
 	}
 	return v, nil
 }
@@ -183,10 +213,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table counters whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
@@ -225,7 +255,7 @@ RETURNING "id", "n"`
 // trip and all or nothing.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package citusdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -61,24 +62,58 @@ var (
 	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table currencies: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table currencies: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCurrency) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesCurrencyCode.Check(&f, "code", n.Code)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("currencies")
 }
 
-// Validate checks u against the spec's rules for table currencies, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table currencies, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CurrencyUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("currencies")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewCurrency) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "currencies", "code", "name"); err != nil {
+		return err
+	}
+	type plain NewCurrency
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CurrencyUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "currencies", "name"); err != nil {
+		return err
+	}
+	type plain CurrencyUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -97,7 +132,7 @@ func scanCurrency(row pgx.Row, v *Currency) error {
 const sqlCurrenciesCreate = `-- name: currencies.Create
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // Create inserts a row into table currencies and returns it as stored, defaults
 // applied. It validates n first.
@@ -106,11 +141,11 @@ func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, err
 		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesCreate, n.Code, n.Name), scanCurrency)
-	return v, wrapErr(err, "currencies.Create", "currencies")
+	return v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
 }
 
 const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
-SELECT "code", "name" FROM "currencies"
+SELECT "code"::text, "name" FROM "currencies"
 WHERE "code" = $1`
 
 // FindByID returns the row of table currencies with the given code. If there is
@@ -121,7 +156,7 @@ func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, err
 }
 
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
-SELECT "code", "name" FROM "currencies" ORDER BY "code"`
+SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`
 
 // FindAll returns every row of table currencies, ordered by primary key. It holds
 // the whole result in memory; use List or Stream for large tables.
@@ -139,11 +174,11 @@ func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
-SELECT "code", "name" FROM "currencies" ORDER BY "code"
+SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"
 LIMIT $1`
 
 const sqlCurrenciesListAfter = `-- name: currencies.List replica=ok
-SELECT "code", "name" FROM "currencies"
+SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
@@ -168,7 +203,7 @@ const sqlCurrenciesUpdate = `-- name: currencies.Update
 UPDATE "currencies"
 SET "name" = COALESCE($2::text, "name")
 WHERE "code" = $1
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // Update applies the set fields of u to the row of table currencies with the given
 // code and returns the row as stored. If there is none, the error matches
@@ -179,7 +214,7 @@ func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate
 	}
 	var v Currency
 	if err := scanCurrency(r.db.QueryRow(ctx, sqlCurrenciesUpdate, code, u.Name.Ptr()), &v); err != nil {
-		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
+		return Currency{}, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
 	}
 	return v, nil
 }
@@ -204,15 +239,15 @@ func (r *CurrencyRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlCurrenciesFindByIDs = `-- name: currencies.FindByIDs replica=ok
-SELECT "code", "name" FROM "currencies"
+SELECT "code"::text, "name" FROM "currencies"
 WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table currencies whose code is in ids, in code
 // order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids.
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Currency{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCurrenciesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCurrency)
@@ -244,7 +279,7 @@ INSERT INTO "currencies" ("code", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // CreateManyReturning inserts rows into table currencies and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -252,7 +287,7 @@ RETURNING "code", "name"`
 // round trip and all or nothing. It validates every row first.
 func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Currency{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
@@ -272,7 +307,7 @@ INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // UpsertByCode inserts n into table currencies or, when a row with the same code
 // exists, updates that row from n, in one statement, and returns the row as
@@ -292,11 +327,11 @@ WITH "inserted" AS (
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO NOTHING
-RETURNING "code", "name"
+RETURNING "code"::text, "name"
 )
 SELECT true, "code", "name" FROM "inserted"
 UNION ALL
-SELECT false, "code", "name" FROM "currencies"
+SELECT false, "code"::text, "name" FROM "currencies"
 WHERE "code" = $1
 LIMIT 1`
 

@@ -137,44 +137,142 @@ var (
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table samples: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table samples: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSample) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesSampleCode.Check(&f, "code", n.Code)
+	f.Fits("flag", runtime.CheckText(n.Flag))
 	rulesSampleFlag.Check(&f, "flag", n.Flag)
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 38, 18))
+	f.Fits("born_on", runtime.CheckDate(n.BornOn))
+	f.Fits("seen_at", runtime.CheckTimestamp(n.SeenAt))
+	f.Fits("happened_at", runtime.CheckTimestamptz(n.HappenedAt))
+	if n.Doc.Set {
+		f.Check("doc", n.Doc.Value != nil, runtime.MsgNotNull)
+		f.Fits("doc", runtime.CheckJSONB(n.Doc.Value))
+	}
+	f.Check("raw_doc", n.RawDoc != nil, runtime.MsgNotNull)
+	f.Fits("raw_doc", runtime.CheckJSON(n.RawDoc))
+	f.Check("blob", n.Blob != nil, runtime.MsgNotNull)
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
+	f.Check("counts", n.Counts != nil, runtime.MsgNotNull)
+	f.Check("ids", n.IDs != nil, runtime.MsgNotNull)
+	f.Check("prices", n.Prices != nil, runtime.MsgNotNull)
 	if n.Mood.Set {
 		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if n.Moods.Set {
+		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	return f.Err("samples")
 }
 
-// Validate checks u against the spec's rules for table samples, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table samples, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SampleUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesSampleCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Flag.Set {
+		f.Fits("flag", runtime.CheckText(u.Flag.Value))
 		rulesSampleFlag.Check(&f, "flag", u.Flag.Value)
+	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 38, 18))
+	}
+	if u.BornOn.Set {
+		f.Fits("born_on", runtime.CheckDate(u.BornOn.Value))
+	}
+	if u.SeenAt.Set {
+		f.Fits("seen_at", runtime.CheckTimestamp(u.SeenAt.Value))
+	}
+	if u.HappenedAt.Set {
+		f.Fits("happened_at", runtime.CheckTimestamptz(u.HappenedAt.Value))
+	}
+	if u.Doc.Set {
+		f.Check("doc", u.Doc.Value != nil, runtime.MsgNotNull)
+		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
+	}
+	if u.RawDoc.Set {
+		f.Check("raw_doc", u.RawDoc.Value != nil, runtime.MsgNotNull)
+		f.Fits("raw_doc", runtime.CheckJSON(u.RawDoc.Value))
+	}
+	if u.Blob.Set {
+		f.Check("blob", u.Blob.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	if u.Counts.Set {
+		f.Check("counts", u.Counts.Value != nil, runtime.MsgNotNull)
+	}
+	if u.IDs.Set {
+		f.Check("ids", u.IDs.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Prices.Set {
+		f.Check("prices", u.Prices.Value != nil, runtime.MsgNotNull)
 	}
 	if u.Mood.Set {
 		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if u.Moods.Set {
+		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	return f.Err("samples")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for uid, name, code, flag, active, small, medium, big, amount, ratio,
+// score, precise, born_on, alarm, seen_at, happened_at, wait, doc, raw_doc, blob,
+// addr, net, tags, counts, ids, prices, mood, moods, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewSample) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"); err != nil {
+		return err
+	}
+	type plain NewSample
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for uid, name, code, flag, active, small, medium, big, amount, ratio,
+// score, precise, born_on, alarm, seen_at, happened_at, wait, doc, raw_doc, blob,
+// addr, net, tags, counts, ids, prices, mood, moods, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *SampleUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"); err != nil {
+		return err
+	}
+	type plain SampleUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -197,7 +295,7 @@ func scanSample(row pgx.Row, v *Sample) error {
 const sqlSamplesCreate = `-- name: samples.Create
 INSERT INTO "samples" ("uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean, TRUE), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($18::jsonb, '{}'::jsonb), $19, $20, $21, $22, COALESCE($23::text[], '{}'::text[]), $24, $25, $26, COALESCE($27::"mood", 'happy'::"mood"), COALESCE($28::text[]::"mood"[], '{happy}'::"mood"[]))
-RETURNING "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
+RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
 
 // Create inserts a row into table samples and returns it as stored, defaults
 // applied. It validates n first.
@@ -206,11 +304,11 @@ func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 		return Sample{}, wrapErr(err, "samples.Create", "samples")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), scanSample)
-	return v, wrapErr(err, "samples.Create", "samples")
+	return v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
 const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = $1`
 
 // FindByID returns the row of table samples with the given id. If there is none,
@@ -221,7 +319,7 @@ func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
 }
 
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
 
 // FindAll returns every row of table samples, ordered by primary key. It holds the
 // whole result in memory; use List or Stream for large tables.
@@ -239,11 +337,11 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"
 LIMIT $1`
 
 const sqlSamplesListAfter = `-- name: samples.List replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -295,7 +393,7 @@ SET "uid" = COALESCE($2::uuid, "uid"),
     "mood" = COALESCE($28::"mood", "mood"),
     "moods" = COALESCE($29::text[]::"mood"[], "moods")
 WHERE "id" = $1
-RETURNING "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
+RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
 
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -306,7 +404,7 @@ func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Samp
 	}
 	var v Sample
 	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesUpdate, id, u.UID.Ptr(), u.Name.Ptr(), u.Code.Ptr(), u.Flag.Ptr(), u.Active.Ptr(), u.Small.Ptr(), u.Medium.Ptr(), u.Big.Ptr(), u.Amount.Ptr(), u.Ratio.Ptr(), u.Score.Ptr(), u.Precise.Ptr(), u.BornOn.Ptr(), u.Alarm.Ptr(), u.SeenAt.Ptr(), u.HappenedAt.Ptr(), u.Wait.Ptr(), u.Doc.Ptr(), u.RawDoc.Ptr(), u.Blob.Ptr(), u.Addr.Ptr(), u.Net.Ptr(), u.Tags.Ptr(), u.Counts.Ptr(), u.IDs.Ptr(), u.Prices.Ptr(), u.Mood.Ptr(), u.Moods.Ptr()), &v); err != nil {
-		return Sample{}, wrapErr(err, "samples.Update", "samples")
+		return Sample{}, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 	}
 	return v, nil
 }
@@ -331,15 +429,15 @@ func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table samples whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Sample{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlSamplesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanSample)
@@ -403,7 +501,7 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 // table's array columns.) It validates every row first.
 func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) ([]Sample, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Sample{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")

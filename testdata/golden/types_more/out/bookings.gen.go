@@ -6,6 +6,7 @@ package moretypesdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -69,22 +70,51 @@ var (
 	ErrBookingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "bookings", "bookings_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table bookings: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table bookings: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewBooking) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table bookings, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table bookings, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *BookingUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for seats, prices, days, during, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewBooking) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "bookings", "seats", "prices", "days", "during"); err != nil {
+		return err
+	}
+	type plain NewBooking
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for seats, prices, days, during, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *BookingUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "bookings", "seats", "prices", "days", "during"); err != nil {
+		return err
+	}
+	type plain BookingUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanBooking reads a row of table bookings, columns in table order, into v.
@@ -101,7 +131,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 // applied.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBookingsCreate, n.Seats.Ptr(), n.IDs, n.Prices, n.Days.Ptr(), n.Wall, n.During), scanBooking)
-	return v, wrapErr(err, "bookings.Create", "bookings")
+	return v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
 }
 
 const sqlBookingsFindByID = `-- name: bookings.FindByID replica=ok
@@ -176,7 +206,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
 	var v Booking
 	if err := scanBooking(r.db.QueryRow(ctx, sqlBookingsUpdate, id, u.Seats.Ptr(), u.IDs.Set, u.IDs.Value, u.Prices.Ptr(), u.Days.Ptr(), u.Wall.Set, u.Wall.Value, u.During.Ptr()), &v); err != nil {
-		return Booking{}, wrapErr(err, "bookings.Update", "bookings")
+		return Booking{}, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
 	}
 	return v, nil
 }
@@ -206,10 +236,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table bookings whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Booking{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlBookingsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanBooking)
@@ -252,7 +282,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 // trip and all or nothing.
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Booking{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

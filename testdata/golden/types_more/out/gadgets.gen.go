@@ -6,6 +6,7 @@ package moretypesdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"net"
@@ -92,22 +93,75 @@ var (
 	ErrGadgetLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_label_key", "label.unique")
 )
 
-// Validate checks n against the spec's rules for table gadgets: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table gadgets: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewGadget) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Label.Set {
+		f.Fits("label", runtime.CheckText(n.Label.Value))
+	}
+	if n.Alias != nil {
+		f.Fits("alias", runtime.CheckText((*n.Alias)))
+	}
+	f.Fits("aliases", runtime.CheckTexts(n.Aliases))
+	if n.Mac.Set {
+		f.Check("mac", n.Mac.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("gadgets")
 }
 
-// Validate checks u against the spec's rules for table gadgets, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table gadgets, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *GadgetUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	if u.Alias.Set && u.Alias.Value != nil {
+		f.Fits("alias", runtime.CheckText((*u.Alias.Value)))
+	}
+	if u.Aliases.Set {
+		f.Fits("aliases", runtime.CheckTexts(u.Aliases.Value))
+	}
+	if u.Mac.Set {
+		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("gadgets")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewGadget) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "gadgets", "label", "mac", "words"); err != nil {
+		return err
+	}
+	type plain NewGadget
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *GadgetUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "gadgets", "label", "mac", "words"); err != nil {
+		return err
+	}
+	type plain GadgetUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanGadget reads a row of table gadgets, columns in table order, into v.
@@ -121,10 +175,13 @@ VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '
 RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
 // Create inserts a row into table gadgets and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
+	if err := n.Validate(); err != nil {
+		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods), scanGadget)
-	return v, wrapErr(err, "gadgets.Create", "gadgets")
+	return v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
 }
 
 const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
@@ -200,11 +257,14 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
+	if err := u.Validate(); err != nil {
+		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
+	}
 	var v Gadget
 	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value, u.WordLists.Set, u.WordLists.Value, u.SeatSets.Set, u.SeatSets.Value, u.Periods.Set, u.Periods.Value), &v); err != nil {
-		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
+		return Gadget{}, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
 	}
 	return v, nil
 }
@@ -234,10 +294,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Gadget{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlGadgetsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanGadget)
@@ -268,6 +328,9 @@ var copyGadgets = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "gadgets.CreateMany", "gadgets")
+	}
 	n, err := copyGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
 }
@@ -276,10 +339,13 @@ func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, e
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) ([]Gadget, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Gadget{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -321,8 +387,12 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
+	if err := n.Validate(); err != nil {
+		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods), scanGadget)
 	return v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 }
@@ -345,8 +415,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Gadget
 		var created bool
@@ -466,8 +539,8 @@ WHERE "mac" = ANY($1)
 ORDER BY "id"`
 
 // ByMacs returns the rows of table gadgets that match the query, ordered by id.
-func (r *GadgetRepo) ByMacs(ctx context.Context, mac []net.HardwareAddr) ([]Gadget, error) {
-	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, mac)
+func (r *GadgetRepo) ByMacs(ctx context.Context, macs []net.HardwareAddr) ([]Gadget, error) {
+	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, macs)
 	items, err := runtime.CollectRows(rows, err, 0, scanGadget)
 	return items, wrapErr(err, "gadgets.ByMacs", "gadgets")
 }
