@@ -340,7 +340,8 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 
 // bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
-	Table: "counters",
+	Table:    "counters",
+	Validate: (*NewCounter).Validate,
 	Columns: []runtime.BulkColumn[NewCounter]{
 		runtime.Array(func(v *NewCounter) *string { return &v.Name }),
 	},

@@ -369,8 +369,9 @@ type SlotKeyedUpdate struct {
 
 // bulkSlotsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSlotsUpdates = &runtime.Bulk[SlotKeyedUpdate]{
-	Table: "slots",
-	Key:   func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "slots",
+	Key:      func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *SlotKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[SlotKeyedUpdate]{
 		runtime.Array(func(v *SlotKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *SlotKeyedUpdate) *time.Time { return v.Changes.Day.Ptr() }),
@@ -432,7 +433,8 @@ func (r *SlotRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 
 // bulkSlotsNew sends the rows of the batch upserts.
 var bulkSlotsNew = &runtime.Bulk[NewSlot]{
-	Table: "slots",
+	Table:    "slots",
+	Validate: (*NewSlot).Validate,
 	Columns: []runtime.BulkColumn[NewSlot]{
 		runtime.Array(func(v *NewSlot) *time.Time { return &v.Day }),
 		runtime.Array(func(v *NewSlot) *string { return &v.Room }),

@@ -521,8 +521,9 @@ type AccountKeyedUpdate struct {
 
 // bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
-	Table: "accounts",
-	Key:   func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
@@ -589,7 +590,8 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 
 // bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
-	Table: "accounts",
+	Table:    "accounts",
+	Validate: (*NewAccount).Validate,
 	Columns: []runtime.BulkColumn[NewAccount]{
 		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
 		runtime.Array(func(v *NewAccount) *int64 { return v.Balance.Ptr() }),

@@ -396,8 +396,9 @@ type ContactKeyedUpdate struct {
 
 // bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
-	Table: "contacts",
-	Key:   func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "contacts",
+	Key:      func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[ContactKeyedUpdate]{
 		runtime.Array(func(v *ContactKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),

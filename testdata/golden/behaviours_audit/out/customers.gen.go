@@ -404,8 +404,9 @@ type CustomerKeyedUpdate struct {
 
 // bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
-	Table: "customers",
-	Key:   func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "customers",
+	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[CustomerKeyedUpdate]{
 		runtime.Array(func(v *CustomerKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Name.Ptr() }),

@@ -419,6 +419,7 @@ var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 	Key: func(a, b *EntryKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
 	},
+	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[EntryKeyedUpdate]{
 		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.AccountID }),
 		runtime.Array(func(v *EntryKeyedUpdate) *int32 { return &v.Seq }),
@@ -490,7 +491,8 @@ func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[Ent
 
 // bulkEntriesNew sends the rows of the batch upserts.
 var bulkEntriesNew = &runtime.Bulk[NewEntry]{
-	Table: "entries",
+	Table:    "entries",
+	Validate: (*NewEntry).Validate,
 	Columns: []runtime.BulkColumn[NewEntry]{
 		runtime.Array(func(v *NewEntry) *int64 { return &v.AccountID }),
 		runtime.Array(func(v *NewEntry) *int32 { return &v.Seq }),

@@ -321,8 +321,9 @@ type NoteKeyedUpdate struct {
 
 // bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
-	Table: "notes",
-	Key:   func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "notes",
+	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
 		runtime.Array(func(v *NoteKeyedUpdate) *int64 { return &v.ID }),
 		runtime.TextArray("_text", func(v *NoteKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),

@@ -370,8 +370,9 @@ type PartKeyedUpdate struct {
 
 // bulkPartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPartsUpdates = &runtime.Bulk[PartKeyedUpdate]{
-	Table: "parts",
-	Key:   func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "parts",
+	Key:      func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *PartKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[PartKeyedUpdate]{
 		runtime.Array(func(v *PartKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *PartKeyedUpdate) *int64 { return v.Changes.ThingID.Ptr() }),

@@ -374,8 +374,9 @@ type CounterKeyedUpdate struct {
 
 // bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
-	Table: "counters",
-	Key:   func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
+	Table:    "counters",
+	Key:      func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
+	Validate: func(v *CounterKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[CounterKeyedUpdate]{
 		runtime.Array(func(v *CounterKeyedUpdate) *string { return &v.Name }),
 		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return &v.Rev }),
@@ -439,7 +440,8 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[s
 
 // bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
-	Table: "counters",
+	Table:    "counters",
+	Validate: (*NewCounter).Validate,
 	Columns: []runtime.BulkColumn[NewCounter]{
 		runtime.Array(func(v *NewCounter) *string { return &v.Name }),
 		runtime.Array(func(v *NewCounter) *int64 { return v.Value.Ptr() }),

@@ -421,8 +421,9 @@ type DocumentKeyedUpdate struct {
 
 // bulkDocumentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDocumentsUpdates = &runtime.Bulk[DocumentKeyedUpdate]{
-	Table: "documents",
-	Key:   func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "documents",
+	Key:      func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *DocumentKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[DocumentKeyedUpdate]{
 		runtime.Array(func(v *DocumentKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *DocumentKeyedUpdate) *int64 { return &v.Version }),
@@ -489,7 +490,8 @@ func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[
 
 // bulkDocumentsNew sends the rows of the batch upserts.
 var bulkDocumentsNew = &runtime.Bulk[NewDocument]{
-	Table: "documents",
+	Table:    "documents",
+	Validate: (*NewDocument).Validate,
 	Columns: []runtime.BulkColumn[NewDocument]{
 		runtime.Array(func(v *NewDocument) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewDocument) *string { return &v.Key }),

@@ -479,8 +479,9 @@ type AuthorKeyedUpdate struct {
 
 // bulkAuthorsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAuthorsUpdates = &runtime.Bulk[AuthorKeyedUpdate]{
-	Table: "authors",
-	Key:   func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "authors",
+	Key:      func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AuthorKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[AuthorKeyedUpdate]{
 		runtime.Array(func(v *AuthorKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *AuthorKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
@@ -541,7 +542,8 @@ func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, erro
 
 // bulkAuthorsNew sends the rows of the batch upserts.
 var bulkAuthorsNew = &runtime.Bulk[NewAuthor]{
-	Table: "authors",
+	Table:    "authors",
+	Validate: (*NewAuthor).Validate,
 	Columns: []runtime.BulkColumn[NewAuthor]{
 		runtime.Array(func(v *NewAuthor) *string { return &v.Email }),
 		runtime.Array(func(v *NewAuthor) *string { return &v.Name }),

@@ -461,8 +461,9 @@ type LabelKeyedUpdate struct {
 
 // bulkLabelsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLabelsUpdates = &runtime.Bulk[LabelKeyedUpdate]{
-	Table: "labels",
-	Key:   func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "labels",
+	Key:      func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *LabelKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[LabelKeyedUpdate]{
 		runtime.Array(func(v *LabelKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *LabelKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
@@ -522,7 +523,8 @@ func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 
 // bulkLabelsNew sends the rows of the batch upserts.
 var bulkLabelsNew = &runtime.Bulk[NewLabel]{
-	Table: "labels",
+	Table:    "labels",
+	Validate: (*NewLabel).Validate,
 	Columns: []runtime.BulkColumn[NewLabel]{
 		runtime.Array(func(v *NewLabel) *string { return &v.Name }),
 	},

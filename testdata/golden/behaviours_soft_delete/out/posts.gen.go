@@ -484,8 +484,9 @@ type PostKeyedUpdate struct {
 
 // bulkPostsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPostsUpdates = &runtime.Bulk[PostKeyedUpdate]{
-	Table: "posts",
-	Key:   func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "posts",
+	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *PostKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[PostKeyedUpdate]{
 		runtime.Array(func(v *PostKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *PostKeyedUpdate) *int64 { return v.Changes.AuthorID.Ptr() }),
@@ -547,7 +548,8 @@ func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 
 // bulkPostsNew sends the rows of the batch upserts.
 var bulkPostsNew = &runtime.Bulk[NewPost]{
-	Table: "posts",
+	Table:    "posts",
+	Validate: (*NewPost).Validate,
 	Columns: []runtime.BulkColumn[NewPost]{
 		runtime.Array(func(v *NewPost) *int64 { return &v.AuthorID }),
 		runtime.Array(func(v *NewPost) *string { return &v.Slug }),

@@ -331,8 +331,9 @@ type OrgKeyedUpdate struct {
 
 // bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
-	Table: "orgs",
-	Key:   func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "orgs",
+	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[OrgKeyedUpdate]{
 		runtime.Array(func(v *OrgKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *OrgKeyedUpdate) *string { return v.Changes.Name.Ptr() }),

@@ -600,8 +600,9 @@ type ProjectKeyedUpdate struct {
 
 // bulkProjectsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProjectsUpdates = &runtime.Bulk[ProjectKeyedUpdate]{
-	Table: "projects",
-	Key:   func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "projects",
+	Key:      func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ProjectKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[ProjectKeyedUpdate]{
 		runtime.Array(func(v *ProjectKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ProjectKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
@@ -678,7 +679,8 @@ func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 
 // bulkProjectsNew sends the rows of the batch upserts.
 var bulkProjectsNew = &runtime.Bulk[NewProject]{
-	Table: "projects",
+	Table:    "projects",
+	Validate: (*NewProject).Validate,
 	Columns: []runtime.BulkColumn[NewProject]{
 		runtime.Array(func(v *NewProject) *string { return &v.Code }),
 		runtime.Array(func(v *NewProject) *string { return &v.Name }),

@@ -488,8 +488,9 @@ type TagKeyedUpdate struct {
 
 // bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
-	Table: "tags",
-	Key:   func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "tags",
+	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
 		runtime.Array(func(v *TagKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
@@ -565,7 +566,8 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 
 // bulkTagsNew sends the rows of the batch upserts.
 var bulkTagsNew = &runtime.Bulk[NewTag]{
-	Table: "tags",
+	Table:    "tags",
+	Validate: (*NewTag).Validate,
 	Columns: []runtime.BulkColumn[NewTag]{
 		runtime.Array(func(v *NewTag) *string { return &v.Name }),
 		runtime.TextArray("_text", func(v *NewTag) *[]string { return v.Colors.Ptr() }),

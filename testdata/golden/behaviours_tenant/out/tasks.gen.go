@@ -436,8 +436,9 @@ type TaskKeyedUpdate struct {
 
 // bulkTasksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTasksUpdates = &runtime.Bulk[TaskKeyedUpdate]{
-	Table: "tasks",
-	Key:   func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "tasks",
+	Key:      func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TaskKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[TaskKeyedUpdate]{
 		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return &v.Version }),

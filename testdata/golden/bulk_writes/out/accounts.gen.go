@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -71,22 +72,69 @@ var (
 	ErrAccountOwnerTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_owner_key", "owner.unique")
 )
 
-// Validate checks n against the spec's rules for table accounts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table accounts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAccount) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("owner", runtime.CheckText(n.Owner))
+	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
+	}
+	if n.Memo != nil {
+		f.Fits("memo", runtime.CheckText((*n.Memo)))
+	}
+	return f.Err("accounts")
 }
 
-// Validate checks u against the spec's rules for table accounts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table accounts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AccountUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Owner.Set {
+		f.Fits("owner", runtime.CheckText(u.Owner.Value))
+	}
+	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
+	}
+	if u.Memo.Set && u.Memo.Value != nil {
+		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
+	}
+	return f.Err("accounts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for owner, balance, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewAccount) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "balance"); err != nil {
+		return err
+	}
+	type plain NewAccount
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for owner, balance, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "balance"); err != nil {
+		return err
+	}
+	type plain AccountUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanAccount reads a row of table accounts, columns in table order, into v.
@@ -100,11 +148,14 @@ VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
 // Create inserts a row into table accounts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Memo), scanAccount)
-	return v, wrapErr(err, "accounts.Create", "accounts")
+	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "memo"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -178,11 +229,14 @@ WHERE "id" = $1)`
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. version is the version the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments version. It sets updated_at to the
-// transaction's time.
+// runtime.ErrNotFound. It validates u first. version is the version the caller
+// read: when the row has another, Update changes nothing and the error has kind
+// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
+// updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u AccountUpdate) (Account, error) {
+	if err := u.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	var v Account
 	if err := scanAccount(db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Balance.Ptr(), u.Memo.Set, u.Memo.Value, version), &v); err != nil {
@@ -192,7 +246,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 				err = stale
 			}
 		}
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 	}
 	return v, nil
 }
@@ -244,10 +298,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
@@ -270,6 +324,9 @@ var copyAccounts = runtime.NewCopier(
 // fields they set, in a transaction when there are several (a savepoint when r is
 // one). COPY does not return rows; CreateManyReturning does.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
+	}
 	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -284,11 +341,14 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Account{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	res, err := db.Query(
 		ctx,
@@ -314,9 +374,13 @@ RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. Updating
-// increments version. It sets updated_at to the transaction's time.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first. Updating increments version. It sets updated_at to the transaction's
+// time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsUpsertByOwner, n.Owner, n.Balance.Ptr(), n.Memo), scanAccount)
 	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
@@ -340,8 +404,11 @@ LIMIT 1`
 // and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
 // read of the row in the way); when that row was committed by a concurrent
 // transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all.
+// again, up to three times in all. It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	for attempt := 1; ; attempt++ {
 		var v Account
@@ -369,8 +436,9 @@ type AccountKeyedUpdate struct {
 
 // bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
-	Table: "accounts",
-	Key:   func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.Version }),
@@ -440,7 +508,8 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[i
 
 // bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
-	Table: "accounts",
+	Table:    "accounts",
+	Validate: (*NewAccount).Validate,
 	Columns: []runtime.BulkColumn[NewAccount]{
 		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
 		runtime.Array(func(v *NewAccount) *decimal.Decimal { return v.Balance.Ptr() }),

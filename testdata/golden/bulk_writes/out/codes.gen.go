@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -48,22 +49,57 @@ var (
 	ErrCodeCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table codes: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table codes: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewCode) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
+	f.Fits("label", runtime.CheckText(n.Label))
+	return f.Err("codes")
 }
 
-// Validate checks u against the spec's rules for table codes, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table codes, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CodeUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	return f.Err("codes")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, label, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewCode) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "codes", "code", "label"); err != nil {
+		return err
+	}
+	type plain NewCode
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "codes", "label"); err != nil {
+		return err
+	}
+	type plain CodeUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCode reads a row of table codes, columns in table order, into v.
@@ -77,10 +113,13 @@ VALUES ($1, $2)
 RETURNING "code", "label"`
 
 // Create inserts a row into table codes and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
+	if err := n.Validate(); err != nil {
+		return Code{}, wrapErr(err, "codes.Create", "codes")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesCreate, n.Code, n.Label), scanCode)
-	return v, wrapErr(err, "codes.Create", "codes")
+	return v, wrapParamsErr(err, "codes.Create", "codes", []string{"code", "label"})
 }
 
 const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
@@ -146,11 +185,14 @@ RETURNING "code", "label"`
 
 // Update applies the set fields of u to the row of table codes with the given code
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code, error) {
+	if err := u.Validate(); err != nil {
+		return Code{}, wrapErr(err, "codes.Update", "codes")
+	}
 	var v Code
 	if err := scanCode(r.db.QueryRow(ctx, sqlCodesUpdate, code, u.Label.Ptr()), &v); err != nil {
-		return Code{}, wrapErr(err, "codes.Update", "codes")
+		return Code{}, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
 	}
 	return v, nil
 }
@@ -180,10 +222,10 @@ WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table codes whose code is in ids, in code order,
 // with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Code{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlCodesFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanCode)
@@ -203,6 +245,9 @@ var copyCodes = runtime.NewCopier(
 // many it inserted. It is all or nothing. COPY does not return rows;
 // CreateManyReturning does.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "codes.CreateMany", "codes")
+	}
 	n, err := copyCodes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
@@ -217,10 +262,13 @@ RETURNING "code", "label"`
 // CreateManyReturning inserts rows into table codes and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Code{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -242,8 +290,12 @@ RETURNING "code", "label"`
 // UpsertByCode inserts n into table codes or, when a row with the same code
 // exists, updates that row from n, in one statement, and returns the row as
 // stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value.
+// key's; an optional field left unset keeps the column's value. It validates n
+// first.
 func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
+	if err := n.Validate(); err != nil {
+		return Code{}, wrapErr(err, "codes.UpsertByCode", "codes")
+	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesUpsertByCode, n.Code, n.Label), scanCode)
 	return v, wrapErr(err, "codes.UpsertByCode", "codes")
 }
@@ -266,8 +318,11 @@ LIMIT 1`
 // false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
 // of the row in the way); when that row was committed by a concurrent transaction
 // after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// three times in all. It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
+	}
 	for attempt := 1; ; attempt++ {
 		var v Code
 		var created bool
@@ -292,8 +347,9 @@ type CodeKeyedUpdate struct {
 
 // bulkCodesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
-	Table: "codes",
-	Key:   func(a, b *CodeKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
+	Table:    "codes",
+	Key:      func(a, b *CodeKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
+	Validate: func(v *CodeKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[CodeKeyedUpdate]{
 		runtime.Array(func(v *CodeKeyedUpdate) *string { return &v.Code }),
 		runtime.Array(func(v *CodeKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
@@ -353,7 +409,8 @@ func (r *CodeRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error
 
 // bulkCodesNew sends the rows of the batch upserts.
 var bulkCodesNew = &runtime.Bulk[NewCode]{
-	Table: "codes",
+	Table:    "codes",
+	Validate: (*NewCode).Validate,
 	Columns: []runtime.BulkColumn[NewCode]{
 		runtime.Array(func(v *NewCode) *string { return &v.Code }),
 		runtime.Array(func(v *NewCode) *string { return &v.Label }),

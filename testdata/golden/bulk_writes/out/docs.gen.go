@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -69,22 +70,60 @@ var (
 	ErrDocOrgIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_org_id_slug_key", "unique(org_id, slug)")
 )
 
-// Validate checks n against the spec's rules for table docs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table docs: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewDoc) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("title", runtime.CheckText(n.Title))
+	return f.Err("docs")
 }
 
-// Validate checks u against the spec's rules for table docs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table docs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DocUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
+	}
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	return f.Err("docs")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for slug, title, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewDoc) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "docs", "slug", "title"); err != nil {
+		return err
+	}
+	type plain NewDoc
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for slug, title, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *DocUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "docs", "slug", "title"); err != nil {
+		return err
+	}
+	type plain DocUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -119,14 +158,18 @@ VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
 // Create inserts a row into table docs and returns it as stored, defaults applied.
+// It validates n first.
 func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
+	if err := n.Validate(); err != nil {
+		return Doc{}, wrapErr(err, "docs.Create", "docs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Create", "docs")
 	if err != nil {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDocsCreate, n.Slug, n.Title, tenant), scanDoc)
-	return v, wrapErr(err, "docs.Create", "docs")
+	return v, wrapParamsErr(err, "docs.Create", "docs", []string{"slug", "title"})
 }
 
 const sqlDocsFindByID = `-- name: docs.FindByID replica=ok
@@ -233,8 +276,11 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
 // Update applies the set fields of u to the row of table docs with the given id
 // and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// runtime.ErrNotFound. It validates u first.
 func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error) {
+	if err := u.Validate(); err != nil {
+		return Doc{}, wrapErr(err, "docs.Update", "docs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Update", "docs")
 	if err != nil {
 		return Doc{}, err
@@ -242,7 +288,7 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 	db := runtime.Scope(r.db, tenant)
 	var v Doc
 	if err := scanDoc(db.QueryRow(ctx, sqlDocsUpdate, id, u.Slug.Ptr(), u.Title.Ptr(), tenant), &v); err != nil {
-		return Doc{}, wrapErr(err, "docs.Update", "docs")
+		return Doc{}, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
 	}
 	return v, nil
 }
@@ -363,7 +409,7 @@ WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table docs whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.FindByIDs", "docs")
 	if err != nil {
@@ -371,7 +417,7 @@ func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Doc{}, nil
 	}
 	rows, err := db.Query(ctx, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), ids, tenant)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanDoc)
@@ -397,6 +443,9 @@ func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) 
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "docs.CreateMany", "docs")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlDocsCreateMany,
@@ -417,7 +466,7 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 // CreateManyReturning inserts rows into table docs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateManyReturning", "docs")
 	if err != nil {
@@ -425,7 +474,10 @@ func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Doc{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "docs.CreateManyReturning", "docs")
 	}
 	res, err := db.Query(
 		ctx,
@@ -450,9 +502,13 @@ RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 // (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, updates that
 // row from n, in one statement, and returns the row as stored. The update sets
 // every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// unset keeps the column's value. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, error) {
+	if err := n.Validate(); err != nil {
+		return Doc{}, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.UpsertByOrgIDAndSlug", "docs")
 	if err != nil {
 		return Doc{}, err
@@ -493,9 +549,12 @@ LIMIT 1`
 // statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
 // in the way); when that row was committed by a concurrent transaction after the
 // statement started, the statement cannot see it and runs again, up to three times
-// in all. When the row in the way is one the caller cannot see (another tenant's,
-// or soft-deleted), the error has kind Conflict.
+// in all. It validates n first. When the row in the way is one the caller cannot
+// see (another tenant's, or soft-deleted), the error has kind Conflict.
 func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Doc{}, false, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 	if err != nil {
 		return Doc{}, false, err
@@ -529,8 +588,9 @@ type DocKeyedUpdate struct {
 
 // bulkDocsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDocsUpdates = &runtime.Bulk[DocKeyedUpdate]{
-	Table: "docs",
-	Key:   func(a, b *DocKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "docs",
+	Key:      func(a, b *DocKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *DocKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[DocKeyedUpdate]{
 		runtime.Array(func(v *DocKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *DocKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
@@ -606,7 +666,8 @@ func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 
 // bulkDocsNew sends the rows of the batch upserts.
 var bulkDocsNew = &runtime.Bulk[NewDoc]{
-	Table: "docs",
+	Table:    "docs",
+	Validate: (*NewDoc).Validate,
 	Columns: []runtime.BulkColumn[NewDoc]{
 		runtime.Array(func(v *NewDoc) *string { return &v.Slug }),
 		runtime.Array(func(v *NewDoc) *string { return &v.Title }),

@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -79,40 +80,99 @@ var (
 	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
 )
 
-// Validate checks n against the spec's rules for table items: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table items: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewItem) Validate() error {
 	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesItemSKU.Check(&f, "sku", n.SKU)
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.Note != nil {
+		f.Fits("note", runtime.CheckText((*n.Note)))
+	}
+	if n.Label.Set && n.Label.Value != nil {
+		f.Fits("label", runtime.CheckText((*n.Label.Value)))
+	}
 	if n.Mood.Set {
 		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
 	if n.Moods.Set {
+		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"it's complicated\"")
+	}
+	f.Fits("tags", runtime.CheckTexts(n.Tags))
+	if n.Price != nil {
+		f.Fits("price", runtime.CheckNumeric((*n.Price), 12, 2))
 	}
 	return f.Err("items")
 }
 
-// Validate checks u against the spec's rules for table items, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table items, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ItemUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
+		f.Fits("sku", runtime.CheckText(u.SKU.Value))
 		rulesItemSKU.Check(&f, "sku", u.SKU.Value)
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Note.Set && u.Note.Value != nil {
+		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	}
+	if u.Label.Set && u.Label.Value != nil {
+		f.Fits("label", runtime.CheckText((*u.Label.Value)))
 	}
 	if u.Mood.Set {
 		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
 	if u.Moods.Set {
+		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
+	if u.Tags.Set {
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	if u.Price.Set && u.Price.Value != nil {
+		f.Fits("price", runtime.CheckNumeric((*u.Price.Value), 12, 2))
+	}
 	return f.Err("items")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, sku, name, qty, mood, moods, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewItem) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "items", "id", "sku", "name", "qty", "mood", "moods"); err != nil {
+		return err
+	}
+	type plain NewItem
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for sku, name, qty, mood, moods, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ItemUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "items", "sku", "name", "qty", "mood", "moods"); err != nil {
+		return err
+	}
+	type plain ItemUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -139,7 +199,7 @@ func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 		return Item{}, wrapErr(err, "items.Create", "items")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsCreate, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note, n.Label.Set, n.Label.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags, n.Price), scanItem)
-	return v, wrapErr(err, "items.Create", "items")
+	return v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "label", "label", "mood", "moods", "tags", "price"})
 }
 
 const sqlItemsFindByID = `-- name: items.FindByID replica=ok
@@ -220,7 +280,7 @@ func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item
 	}
 	var v Item
 	if err := scanItem(r.db.QueryRow(ctx, sqlItemsUpdate, id, u.SKU.Ptr(), u.Name.Ptr(), u.Qty.Ptr(), u.Note.Set, u.Note.Value, u.Label.Set, u.Label.Value, u.Mood.Ptr(), u.Moods.Ptr(), u.Tags.Set, u.Tags.Value, u.Price.Set, u.Price.Value), &v); err != nil {
-		return Item{}, wrapErr(err, "items.Update", "items")
+		return Item{}, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"})
 	}
 	return v, nil
 }
@@ -250,10 +310,10 @@ WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table items whose id is in ids, in id order, with
 // one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// ids; it is empty, not nil, when no key has a row.
 func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Item{}, nil
 	}
 	rows, err := r.db.Query(ctx, sqlItemsFindByIDs, ids)
 	items, err := runtime.CollectRows(rows, err, len(ids), scanItem)
@@ -299,7 +359,7 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 // array columns.) It validates every row first.
 func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]Item, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Item{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "items.CreateManyReturning", "items")

@@ -6,6 +6,7 @@ package bulkdb
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -74,32 +75,63 @@ var (
 	ErrLineQuantityMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_quantity_min", "quantity.min")
 )
 
-// Validate checks n against the spec's rules for table lines: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table lines: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewLine) Validate() error {
 	var f runtime.Fields
+	f.Fits("product", runtime.CheckText(n.Product))
 	rulesLineProduct.Check(&f, "product", n.Product)
 	rulesLineQuantity.Check(&f, "quantity", n.Quantity)
 	return f.Err("lines")
 }
 
-// Validate checks u against the spec's rules for table lines, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table lines, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *LineUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Product.Set {
+		f.Fits("product", runtime.CheckText(u.Product.Value))
 		rulesLineProduct.Check(&f, "product", u.Product.Value)
 	}
 	if u.Quantity.Set {
 		rulesLineQuantity.Check(&f, "quantity", u.Quantity.Value)
 	}
 	return f.Err("lines")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for order_no, line_no, product, quantity, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields.
+func (n *NewLine) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "lines", "order_no", "line_no", "product", "quantity"); err != nil {
+		return err
+	}
+	type plain NewLine
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for product, quantity, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *LineUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "lines", "product", "quantity"); err != nil {
+		return err
+	}
+	type plain LineUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -132,7 +164,7 @@ func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
 		return Line{}, wrapErr(err, "lines.Create", "lines")
 	}
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLinesCreate, n.OrderNo, n.LineNo, n.Product, n.Quantity), scanLine)
-	return v, wrapErr(err, "lines.Create", "lines")
+	return v, wrapParamsErr(err, "lines.Create", "lines", []string{"order_no", "line_no", "product", "quantity"})
 }
 
 const sqlLinesFindByID = `-- name: lines.FindByID replica=ok
@@ -209,7 +241,7 @@ func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u Li
 	}
 	var v Line
 	if err := scanLine(r.db.QueryRow(ctx, sqlLinesUpdate, orderNo, lineNo, u.Product.Ptr(), u.Quantity.Ptr()), &v); err != nil {
-		return Line{}, wrapErr(err, "lines.Update", "lines")
+		return Line{}, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
 	}
 	return v, nil
 }
@@ -268,7 +300,7 @@ RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_a
 // and all or nothing. It validates every row first.
 func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]Line, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Line{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "lines.CreateManyReturning", "lines")

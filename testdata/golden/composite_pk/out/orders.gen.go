@@ -296,8 +296,9 @@ type OrderKeyedUpdate struct {
 
 // bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
-	Table: "orders",
-	Key:   func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "orders",
+	Key:      func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
 		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.ID }),
 		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.Placed.Ptr() }),

@@ -362,8 +362,9 @@ type CompanyKeyedUpdate struct {
 
 // bulkCompaniesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCompaniesUpdates = &runtime.Bulk[CompanyKeyedUpdate]{
-	Table: "companies",
-	Key:   func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "companies",
+	Key:      func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *CompanyKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[CompanyKeyedUpdate]{
 		runtime.Array(func(v *CompanyKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *CompanyKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
@@ -423,7 +424,8 @@ func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 
 // bulkCompaniesNew sends the rows of the batch upserts.
 var bulkCompaniesNew = &runtime.Bulk[NewCompany]{
-	Table: "companies",
+	Table:    "companies",
+	Validate: (*NewCompany).Validate,
 	Columns: []runtime.BulkColumn[NewCompany]{
 		runtime.Array(func(v *NewCompany) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewCompany) *string { return &v.Name }),

@@ -374,8 +374,9 @@ type DepartmentKeyedUpdate struct {
 
 // bulkDepartmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDepartmentsUpdates = &runtime.Bulk[DepartmentKeyedUpdate]{
-	Table: "departments",
-	Key:   func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "departments",
+	Key:      func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *DepartmentKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[DepartmentKeyedUpdate]{
 		runtime.Array(func(v *DepartmentKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *DepartmentKeyedUpdate) *uuid.UUID { return v.Changes.CompanyID.Ptr() }),
@@ -436,7 +437,8 @@ func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bo
 
 // bulkDepartmentsNew sends the rows of the batch upserts.
 var bulkDepartmentsNew = &runtime.Bulk[NewDepartment]{
-	Table: "departments",
+	Table:    "departments",
+	Validate: (*NewDepartment).Validate,
 	Columns: []runtime.BulkColumn[NewDepartment]{
 		runtime.Array(func(v *NewDepartment) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewDepartment) *uuid.UUID { return &v.CompanyID }),

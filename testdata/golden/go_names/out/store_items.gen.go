@@ -298,8 +298,9 @@ type StoreItemKeyedUpdate struct {
 
 // bulkStoreItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkStoreItemsUpdates = &runtime.Bulk[StoreItemKeyedUpdate]{
-	Table: "store_items",
-	Key:   func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "store_items",
+	Key:      func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *StoreItemKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[StoreItemKeyedUpdate]{
 		runtime.Array(func(v *StoreItemKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *StoreItemKeyedUpdate) *int64 { return v.Changes.StoreID.Ptr() }),

@@ -294,8 +294,9 @@ type TxKeyedUpdate struct {
 
 // bulkTxUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTxUpdates = &runtime.Bulk[TxKeyedUpdate]{
-	Table: "tx",
-	Key:   func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "tx",
+	Key:      func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TxKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[TxKeyedUpdate]{
 		runtime.Array(func(v *TxKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *TxKeyedUpdate) *int64 { return v.Changes.StoreID.Ptr() }),

@@ -358,8 +358,9 @@ type OrgKeyedUpdate struct {
 
 // bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
-	Table: "orgs",
-	Key:   func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "orgs",
+	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[OrgKeyedUpdate]{
 		runtime.Array(func(v *OrgKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *OrgKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
@@ -419,7 +420,8 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 
 // bulkOrgsNew sends the rows of the batch upserts.
 var bulkOrgsNew = &runtime.Bulk[NewOrg]{
-	Table: "orgs",
+	Table:    "orgs",
+	Validate: (*NewOrg).Validate,
 	Columns: []runtime.BulkColumn[NewOrg]{
 		runtime.Array(func(v *NewOrg) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewOrg) *string { return &v.Name }),

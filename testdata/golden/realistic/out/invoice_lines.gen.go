@@ -400,6 +400,7 @@ var bulkInvoiceLinesUpdates = &runtime.Bulk[InvoiceLineKeyedUpdate]{
 	Key: func(a, b *InvoiceLineKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
 	},
+	Validate: func(v *InvoiceLineKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[InvoiceLineKeyedUpdate]{
 		runtime.Array(func(v *InvoiceLineKeyedUpdate) *uuid.UUID { return &v.InvoiceID }),
 		runtime.Array(func(v *InvoiceLineKeyedUpdate) *int16 { return &v.LineNo }),
@@ -467,7 +468,8 @@ func (r *InvoiceLineRepo) DeleteMany(ctx context.Context, keys []InvoiceLineKey)
 
 // bulkInvoiceLinesNew sends the rows of the batch upserts.
 var bulkInvoiceLinesNew = &runtime.Bulk[NewInvoiceLine]{
-	Table: "invoice_lines",
+	Table:    "invoice_lines",
+	Validate: (*NewInvoiceLine).Validate,
 	Columns: []runtime.BulkColumn[NewInvoiceLine]{
 		runtime.Array(func(v *NewInvoiceLine) *uuid.UUID { return &v.InvoiceID }),
 		runtime.Array(func(v *NewInvoiceLine) *int16 { return &v.LineNo }),

@@ -383,6 +383,7 @@ var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
 	Key: func(a, b *OrderLineKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
+	Validate: func(v *OrderLineKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[OrderLineKeyedUpdate]{
 		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return &v.OrderID }),
 		runtime.Array(func(v *OrderLineKeyedUpdate) *int16 { return &v.LineNo }),
@@ -448,7 +449,8 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]
 
 // bulkOrderLinesNew sends the rows of the batch upserts.
 var bulkOrderLinesNew = &runtime.Bulk[NewOrderLine]{
-	Table: "order_lines",
+	Table:    "order_lines",
+	Validate: (*NewOrderLine).Validate,
 	Columns: []runtime.BulkColumn[NewOrderLine]{
 		runtime.Array(func(v *NewOrderLine) *uuid.UUID { return &v.OrderID }),
 		runtime.Array(func(v *NewOrderLine) *int16 { return &v.LineNo }),

@@ -317,8 +317,9 @@ type PriceHistoryKeyedUpdate struct {
 
 // bulkPriceHistoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPriceHistoryUpdates = &runtime.Bulk[PriceHistoryKeyedUpdate]{
-	Table: "price_history",
-	Key:   func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "price_history",
+	Key:      func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *PriceHistoryKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[PriceHistoryKeyedUpdate]{
 		runtime.Array(func(v *PriceHistoryKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *PriceHistoryKeyedUpdate) *uuid.UUID { return v.Changes.VariantID.Ptr() }),

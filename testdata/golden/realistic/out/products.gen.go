@@ -366,8 +366,9 @@ type ProductKeyedUpdate struct {
 
 // bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
-	Table: "products",
-	Key:   func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "products",
+	Key:      func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
 		runtime.Array(func(v *ProductKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Flags(func(v *ProductKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),

@@ -330,8 +330,9 @@ type RefundKeyedUpdate struct {
 
 // bulkRefundsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkRefundsUpdates = &runtime.Bulk[RefundKeyedUpdate]{
-	Table: "refunds",
-	Key:   func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "refunds",
+	Key:      func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *RefundKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[RefundKeyedUpdate]{
 		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return v.Changes.PaymentID.Ptr() }),

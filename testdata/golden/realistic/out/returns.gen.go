@@ -324,8 +324,9 @@ type ReturnKeyedUpdate struct {
 
 // bulkReturnsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkReturnsUpdates = &runtime.Bulk[ReturnKeyedUpdate]{
-	Table: "returns",
-	Key:   func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "returns",
+	Key:      func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ReturnKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[ReturnKeyedUpdate]{
 		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),

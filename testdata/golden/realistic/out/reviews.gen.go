@@ -399,8 +399,9 @@ type ReviewKeyedUpdate struct {
 
 // bulkReviewsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkReviewsUpdates = &runtime.Bulk[ReviewKeyedUpdate]{
-	Table: "reviews",
-	Key:   func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "reviews",
+	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ReviewKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[ReviewKeyedUpdate]{
 		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return v.Changes.ProductID.Ptr() }),
@@ -464,7 +465,8 @@ func (r *ReviewRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 
 // bulkReviewsNew sends the rows of the batch upserts.
 var bulkReviewsNew = &runtime.Bulk[NewReview]{
-	Table: "reviews",
+	Table:    "reviews",
+	Validate: (*NewReview).Validate,
 	Columns: []runtime.BulkColumn[NewReview]{
 		runtime.Array(func(v *NewReview) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.ProductID }),

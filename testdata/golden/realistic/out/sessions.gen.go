@@ -322,8 +322,9 @@ type SessionKeyedUpdate struct {
 
 // bulkSessionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
-	Table: "sessions",
-	Key:   func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "sessions",
+	Key:      func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *SessionKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[SessionKeyedUpdate]{
 		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),

@@ -366,8 +366,9 @@ type SubscriptionKeyedUpdate struct {
 
 // bulkSubscriptionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSubscriptionsUpdates = &runtime.Bulk[SubscriptionKeyedUpdate]{
-	Table: "subscriptions",
-	Key:   func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "subscriptions",
+	Key:      func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *SubscriptionKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[SubscriptionKeyedUpdate]{
 		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),

@@ -429,7 +429,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
 // rows.
@@ -476,7 +476,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "warehouses"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country"),
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2", "country" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new"`
 
 // UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
 // in the order of rows. See runtime.UpsertMany.
@@ -488,7 +488,7 @@ func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehous
 const sqlWarehousesCreateManyIfAbsentByCode = `-- name: warehouses.CreateManyIfAbsentByCode
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."id", "warehouses"."code", "warehouses"."name", "warehouses"."country" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."id", "warehouses"."code", "warehouses"."name", "warehouses"."country"::text FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
 // the order of rows, the new rows or the rows in the way, and whether each was

@@ -343,8 +343,9 @@ type WebhookKeyedUpdate struct {
 
 // bulkWebhooksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWebhooksUpdates = &runtime.Bulk[WebhookKeyedUpdate]{
-	Table: "webhooks",
-	Key:   func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "webhooks",
+	Key:      func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *WebhookKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[WebhookKeyedUpdate]{
 		runtime.Array(func(v *WebhookKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *WebhookKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),

@@ -309,8 +309,9 @@ type AccountKeyedUpdate struct {
 
 // bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
-	Table: "accounts",
-	Key:   func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),

@@ -305,8 +305,9 @@ type AttachmentKeyedUpdate struct {
 
 // bulkAttachmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAttachmentsUpdates = &runtime.Bulk[AttachmentKeyedUpdate]{
-	Table: "attachments",
-	Key:   func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "attachments",
+	Key:      func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AttachmentKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[AttachmentKeyedUpdate]{
 		runtime.Array(func(v *AttachmentKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *AttachmentKeyedUpdate) *[]byte { return v.Changes.BlobDigest.Ptr() }),

@@ -350,8 +350,9 @@ type BlobKeyedUpdate struct {
 
 // bulkBlobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkBlobsUpdates = &runtime.Bulk[BlobKeyedUpdate]{
-	Table: "blobs",
-	Key:   func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
+	Table:    "blobs",
+	Key:      func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
+	Validate: func(v *BlobKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[BlobKeyedUpdate]{
 		runtime.Array(func(v *BlobKeyedUpdate) *[]byte { return &v.Digest }),
 		runtime.Array(func(v *BlobKeyedUpdate) *int64 { return v.Changes.Size.Ptr() }),
@@ -411,7 +412,8 @@ func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error
 
 // bulkBlobsNew sends the rows of the batch upserts.
 var bulkBlobsNew = &runtime.Bulk[NewBlob]{
-	Table: "blobs",
+	Table:    "blobs",
+	Validate: (*NewBlob).Validate,
 	Columns: []runtime.BulkColumn[NewBlob]{
 		runtime.Array(func(v *NewBlob) *[]byte { return &v.Digest }),
 		runtime.Array(func(v *NewBlob) *int64 { return &v.Size }),

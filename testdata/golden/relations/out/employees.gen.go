@@ -302,8 +302,9 @@ type EmployeeKeyedUpdate struct {
 
 // bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
-	Table: "employees",
-	Key:   func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "employees",
+	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
 		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),

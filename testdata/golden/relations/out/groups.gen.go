@@ -352,8 +352,9 @@ type GroupKeyedUpdate struct {
 
 // bulkGroupsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkGroupsUpdates = &runtime.Bulk[GroupKeyedUpdate]{
-	Table: "groups",
-	Key:   func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "groups",
+	Key:      func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *GroupKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[GroupKeyedUpdate]{
 		runtime.Array(func(v *GroupKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *GroupKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
@@ -413,7 +414,8 @@ func (r *GroupRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 
 // bulkGroupsNew sends the rows of the batch upserts.
 var bulkGroupsNew = &runtime.Bulk[NewGroup]{
-	Table: "groups",
+	Table:    "groups",
+	Validate: (*NewGroup).Validate,
 	Columns: []runtime.BulkColumn[NewGroup]{
 		runtime.Array(func(v *NewGroup) *string { return &v.Name }),
 	},

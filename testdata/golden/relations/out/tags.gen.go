@@ -287,8 +287,9 @@ type TagKeyedUpdate struct {
 
 // bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
-	Table: "tags",
-	Key:   func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "tags",
+	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
 		runtime.Array(func(v *TagKeyedUpdate) *int32 { return &v.ID }),
 		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Label.Ptr() }),

@@ -322,8 +322,9 @@ type TransferKeyedUpdate struct {
 
 // bulkTransfersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
-	Table: "transfers",
-	Key:   func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "transfers",
+	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TransferKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[TransferKeyedUpdate]{
 		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.FromAccountID.Ptr() }),

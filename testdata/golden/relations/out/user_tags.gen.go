@@ -363,6 +363,7 @@ var bulkUserTagsUpdates = &runtime.Bulk[UserTagKeyedUpdate]{
 	Key: func(a, b *UserTagKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
 	},
+	Validate: func(v *UserTagKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[UserTagKeyedUpdate]{
 		runtime.Array(func(v *UserTagKeyedUpdate) *uuid.UUID { return &v.UserID }),
 		runtime.Array(func(v *UserTagKeyedUpdate) *int32 { return &v.TagID }),
@@ -426,7 +427,8 @@ func (r *UserTagRepo) DeleteMany(ctx context.Context, keys []UserTagKey) ([]bool
 
 // bulkUserTagsNew sends the rows of the batch upserts.
 var bulkUserTagsNew = &runtime.Bulk[NewUserTag]{
-	Table: "user_tags",
+	Table:    "user_tags",
+	Validate: (*NewUserTag).Validate,
 	Columns: []runtime.BulkColumn[NewUserTag]{
 		runtime.Array(func(v *NewUserTag) *uuid.UUID { return &v.UserID }),
 		runtime.Array(func(v *NewUserTag) *int32 { return &v.TagID }),

@@ -377,6 +377,7 @@ var bulkOrderUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Key: func(a, b *OrderKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func))
 	},
+	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
 		runtime.Array(func(v *OrderKeyedUpdate) *string { return &v.Type }),
 		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.Func }),
@@ -441,7 +442,8 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, er
 
 // bulkOrderNew sends the rows of the batch upserts.
 var bulkOrderNew = &runtime.Bulk[NewOrder]{
-	Table: "order",
+	Table:    "order",
+	Validate: (*NewOrder).Validate,
 	Columns: []runtime.BulkColumn[NewOrder]{
 		runtime.Array(func(v *NewOrder) *string { return &v.Type }),
 		runtime.Array(func(v *NewOrder) *int32 { return &v.Func }),

@@ -412,7 +412,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3:
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
 // UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
 // rows.
@@ -459,7 +459,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "prices"."tier" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price"),
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "tier" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency", "cpcgen_new"."price" FROM "cpcgen_new"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`
 
 // UpsertManyByTier is UpsertByTier for many rows: it returns the rows as stored,
 // in the order of rows. See runtime.UpsertMany.
@@ -471,7 +471,7 @@ func (r *PriceRepo) UpsertManyByTier(ctx context.Context, rows []NewPrice) ([]Pr
 const sqlPricesCreateManyIfAbsentByTier = `-- name: prices.CreateManyIfAbsentByTier
 WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency", "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`
 
 // CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows: it returns, in
 // the order of rows, the new rows or the rows in the way, and whether each was

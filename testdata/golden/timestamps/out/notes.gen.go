@@ -310,8 +310,9 @@ type NoteKeyedUpdate struct {
 
 // bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
-	Table: "notes",
-	Key:   func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Table:    "notes",
+	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
 		runtime.Array(func(v *NoteKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *NoteKeyedUpdate) *string { return v.Changes.Title.Ptr() }),

@@ -333,8 +333,9 @@ type FlatGadgetKeyedUpdate struct {
 
 // bulkFlatGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkFlatGadgetsUpdates = &runtime.Bulk[FlatGadgetKeyedUpdate]{
-	Table: "flat_gadgets",
-	Key:   func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "flat_gadgets",
+	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *FlatGadgetKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[FlatGadgetKeyedUpdate]{
 		runtime.Array(func(v *FlatGadgetKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),

@@ -444,8 +444,9 @@ type GadgetKeyedUpdate struct {
 
 // bulkGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkGadgetsUpdates = &runtime.Bulk[GadgetKeyedUpdate]{
-	Table: "gadgets",
-	Key:   func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Table:    "gadgets",
+	Key:      func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *GadgetKeyedUpdate) error { return v.Changes.Validate() },
 	Columns: []runtime.BulkColumn[GadgetKeyedUpdate]{
 		runtime.Array(func(v *GadgetKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
