@@ -299,6 +299,17 @@ func (t *Table) Methods() []string {
 	for _, k := range t.UniqueKeys {
 		out = append(out, k.Upsert, k.CreateIfAbsent)
 	}
+	if len(t.Bulk.PK) > 0 {
+		if t.Bulk.KeyedUpdate != "" {
+			out = append(out, "UpdateMany", "UpdateManyReturning")
+		}
+		out = append(out, "DeleteMany")
+	}
+	for _, k := range t.UniqueKeys {
+		if k.UpsertMany != "" {
+			out = append(out, k.UpsertMany, k.CreateManyIfAbsent)
+		}
+	}
 	for _, r := range t.Relations {
 		if r.Kind == BelongsTo {
 			out = append(out, r.List)
