@@ -352,6 +352,81 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
+// TransactionKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type TransactionKeyedUpdate struct {
+	ID      uuid.UUID         `json:"id"`
+	Changes TransactionUpdate `json:"changes"`
+}
+
+// bulkTransactionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
+	Table:    "transactions",
+	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TransactionKeyedUpdate]{
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Status.Ptr() }),
+		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlTransactionsUpdateMany = `-- name: transactions.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::boolean[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table transactions the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
+	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
+}
+
+const sqlTransactionsUpdateManyReturning = `-- name: transactions.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::boolean[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "amount", "currency", "status", "memo", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."amount", "cpcgen_new"."currency"::text, "cpcgen_new"."status", "cpcgen_new"."memo", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
+	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
+}
+
+// bulkTransactionsKeys sends the rows of DeleteMany.
+var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "transactions",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlTransactionsDeleteMany = `-- name: transactions.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_new" AS (DELETE FROM "transactions" USING "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table transactions with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
+	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
+}
+
 const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 ORDER BY "id"`
