@@ -91,7 +91,8 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestUpdateEverything is the rest of -update: the examples' JSON Schemas
+// TestUpdateEverything is the rest of -update: the JSON Schemas of the
+// examples and of bench/
 // (as cpcgen schema writes them) and the expected migrations, whose test
 // needs a server of its own and runs in its package.
 func TestUpdateEverything(t *testing.T) {
@@ -102,6 +103,7 @@ func TestUpdateEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	examples = append(examples, filepath.Join("..", "bench", "schema", spec.SpecSchemaFile))
 	for _, p := range examples {
 		dir := filepath.Dir(p)
 		for name, data := range map[string][]byte{spec.SpecSchemaFile: spec.SpecSchema(), spec.ConfigSchemaFile: spec.ConfigSchema()} {
