@@ -92,9 +92,9 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestUpdateEverything is the rest of -update: the JSON Schemas of the
-// examples and of bench/
-// (as cpcgen schema writes them) and the expected migrations, whose test
-// needs a server of its own and runs in its package.
+// examples and of bench/ (as cpcgen schema writes them) and the expected
+// migrations, whose test needs a server of its own and runs in its
+// package.
 func TestUpdateEverything(t *testing.T) {
 	if !*update {
 		t.Skip("only with -update")
