@@ -10,7 +10,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Customer is one row of table customers.
@@ -21,11 +20,11 @@ type Customer struct {
 	OrganizationID uuid.UUID `json:"organization_id"`
 	Name           string    `json:"name"`
 	// Unique within the organization, in any letter case.
-	Email     string    `json:"email"`
-	Phone     *string   `json:"phone"`
-	Notes     *string   `json:"notes"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Email     string               `json:"email"`
+	Phone     runtime.Null[string] `json:"phone"`
+	Notes     runtime.Null[string] `json:"notes"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // NewCustomer holds the values of a new row of table customers. Fields of type
@@ -36,18 +35,18 @@ type NewCustomer struct {
 	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name  string                 `json:"name"`
 	Email string                 `json:"email"`
-	Phone *string                `json:"phone"`
-	Notes *string                `json:"notes"`
+	Phone runtime.Null[string]   `json:"phone"`
+	Notes runtime.Null[string]   `json:"notes"`
 }
 
 // CustomerUpdate lists changes to a row of table customers. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type CustomerUpdate struct {
-	Name  runtime.Opt[string]  `json:"name,omitzero"`
-	Email runtime.Opt[string]  `json:"email,omitzero"`
-	Phone runtime.Opt[*string] `json:"phone,omitzero"`
-	Notes runtime.Opt[*string] `json:"notes,omitzero"`
+	Name  runtime.Opt[string]               `json:"name,omitzero"`
+	Email runtime.Opt[string]               `json:"email,omitzero"`
+	Phone runtime.Opt[runtime.Null[string]] `json:"phone,omitzero"`
+	Notes runtime.Opt[runtime.Null[string]] `json:"notes,omitzero"`
 }
 
 // CustomerRepo reads and writes table customers.
@@ -134,8 +133,8 @@ func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	rulesCustomerName.Check(&f, "name", n.Name)
 	rulesCustomerEmail.Check(&f, "email", n.Email)
-	if n.Phone != nil {
-		rulesCustomerPhone.Check(&f, "phone", (*n.Phone))
+	if n.Phone.Valid {
+		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
 	}
 	return f.Err("customers")
 }
@@ -153,8 +152,8 @@ func (u *CustomerUpdate) Validate() error {
 	if u.Email.Set {
 		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
-	if u.Phone.Set && u.Phone.Value != nil {
-		rulesCustomerPhone.Check(&f, "phone", (*u.Phone.Value))
+	if u.Phone.Set && u.Phone.Value.Valid {
+		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
 	return f.Err("customers")
 }
@@ -177,9 +176,15 @@ var (
 	}
 )
 
-// scanCustomer reads a row of table customers, columns in table order, into v.
-func scanCustomer(row pgx.Row, v *Customer) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
+// scanCustomer gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCustomer(v *Customer, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewCustomer gives the values Create binds from n.
+func argsNewCustomer(n *NewCustomer, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name, &n.Email, &n.Phone, &n.Notes)
 }
 
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
@@ -205,7 +210,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant, runtime.ActorArg(ctx)), scanCustomer)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant, runtime.ActorArg(ctx))
 	return v, wrapErr(err, "customers.Create", "customers")
 }
 
@@ -213,15 +218,15 @@ const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table customers with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id; without one, the
+// error matches runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersFindByID, id, tenant), scanCustomer)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer, tenant)
 	return v, wrapErr(err, "customers.FindByID", "customers")
 }
 
@@ -229,8 +234,8 @@ const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table customers, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table customers in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindAll", "customers")
 	if err != nil {
@@ -238,13 +243,13 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table customers in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -264,11 +269,9 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table customers in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table customers in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
 	if err != nil {
@@ -309,8 +312,20 @@ FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
 )
 SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// Update applies the set fields of u to the row of table customers with the given
-// id and returns the row as stored. If there is none, the error matches
+// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCustomers = &runtime.Update{
+	Fallback: sqlCustomersUpdate, Keys: 1,
+	Nullable: 1<<2 | 1<<3,
+}
+
+// argsCustomerUpdate gives the value of each field of u, nil when unset.
+func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Email.Arg(), u.Phone.Arg(), u.Notes.Arg())
+}
+
+// Update writes the set fields of u to the row of table customers with the given
+// id and returns the row as stored; without one, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
@@ -322,11 +337,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant, runtime.ActorArg(ctx)), &v); err != nil {
-		return Customer{}, wrapErr(err, "customers.Update", "customers")
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant, runtime.ActorArg(ctx))
+	return v, wrapErr(err, "customers.Update", "customers")
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -348,7 +360,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant, runtime.ActorArg(ctx))
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -384,7 +396,7 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "customers.AuditTrail", "customers")
 }
 
@@ -393,8 +405,7 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// with one query; keys without a row are skipped.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -404,8 +415,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.Query(ctx, sqlCustomersFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
+	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
@@ -447,8 +457,8 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes.Ptr() }),
 		tenant,
 		runtime.ActorArg(ctx),
 	).Scan(&n); err != nil {
@@ -493,12 +503,12 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes.Ptr() }),
 		tenant,
 		runtime.ActorArg(ctx),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
+	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
@@ -514,8 +524,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomersListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0, tenant)
 	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 
@@ -523,10 +532,8 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadCustomersByOrganizationID returns the rows of table customers whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map. db must
-// be scoped to tenant (runtime.Scope).
+// loadCustomersByOrganizationID is LoadByOrganizationID on db. db must be scoped
+// to tenant (runtime.Scope).
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil
@@ -536,9 +543,8 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// is one of keys, grouped by organization_id, each group in primary key order,
+// with one query however many keys; keys without rows are not in the map.
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrganizationID", "customers")
 	if err != nil {
@@ -551,72 +557,58 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 
 // LoadContacts returns the rows of table contacts that reference each of parents
 // (contacts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadContacts", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadContacts", "customers")
 }
 
 // LoadDeals returns the rows of table deals that reference each of parents
 // (deals.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadDeals", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadDeals", "customers")
 }
 
 // LoadActivities returns the rows of table activities that reference each of
 // parents (activities.customer_id = customers.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadActivities", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadActivities", "customers")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
 // parents (customer_tags.customer_id = customers.id), keyed by the parent's id,
-// each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// each group in primary key order, with one query; parents without rows are not in
+// the map.
 func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadCustomerTags", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadCustomerTags", "customers")
 }
@@ -636,31 +628,13 @@ func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uu
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
-	m := make(map[uuid.UUID][]Tag)
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Tag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
-	if err != nil {
-		return nil, wrapErr(err, "customers.LoadTags", "customers")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k uuid.UUID
-		var v Tag
-		if err := rows.Scan(&k, &v.ID, &v.OrganizationID, &v.Name); err != nil {
-			return nil, wrapErr(err, "customers.LoadTags", "customers")
-		}
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrapErr(err, "customers.LoadTags", "customers")
-	}
-	return m, nil
+	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
+	return m, wrapErr(err, "customers.LoadTags", "customers")
 }
 
 const sqlCustomersByEmail = `-- name: customers.ByEmail sensitive=2
@@ -741,6 +715,6 @@ func (r *CustomerRepo) WithOpenDeals(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersWithOpenDeals, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.WithOpenDeals", "customers")
 }

@@ -15,30 +15,30 @@ import (
 
 // Account is one row of table accounts.
 type Account struct {
-	ID        int64      `json:"id"`
-	Owner     string     `json:"owner"`
-	Balance   int64      `json:"balance"`
-	Note      *string    `json:"note"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        int64                   `json:"id"`
+	Owner     string                  `json:"owner"`
+	Balance   int64                   `json:"balance"`
+	Note      runtime.Null[string]    `json:"note"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewAccount holds the values of a new row of table accounts. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id, created_at, updated_at, deleted_at.
 type NewAccount struct {
-	Owner   string             `json:"owner"`
-	Balance runtime.Opt[int64] `json:"balance,omitzero"`
-	Note    *string            `json:"note"`
+	Owner   string               `json:"owner"`
+	Balance runtime.Opt[int64]   `json:"balance,omitzero"`
+	Note    runtime.Null[string] `json:"note"`
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
-	Owner   runtime.Opt[string]  `json:"owner,omitzero"`
-	Balance runtime.Opt[int64]   `json:"balance,omitzero"`
-	Note    runtime.Opt[*string] `json:"note,omitzero"`
+	Owner   runtime.Opt[string]               `json:"owner,omitzero"`
+	Balance runtime.Opt[int64]                `json:"balance,omitzero"`
+	Note    runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
 }
 
 // AccountRepo reads and writes table accounts.
@@ -113,9 +113,15 @@ func (r *AccountRepo) pick(live, all string) string {
 	return live
 }
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, &n.Owner, n.Balance.Arg(), &n.Note)
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -133,7 +139,7 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_
 // Create inserts a row into table accounts and returns it as stored, defaults
 // applied.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount, runtime.ActorArg(ctx))
 	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
@@ -145,10 +151,10 @@ const sqlAccountsFindByIDWithDeleted = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id; without one, the
+// error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
@@ -159,17 +165,17 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlAccountsFindAllWithDeleted = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
@@ -193,11 +199,9 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -231,15 +235,24 @@ FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
 )
 SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
-// Update applies the set fields of u to the row of table accounts with the given
-// id and returns the row as stored. If there is none, the error matches
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Fallback: sqlAccountsUpdate, Keys: 1,
+	Nullable: 1 << 2,
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Note.Arg())
+}
+
+// Update writes the set fields of u to the row of table accounts with the given id
+// and returns the row as stored; without one, the error matches
 // runtime.ErrNotFound. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Balance.Ptr(), u.Note.Set, u.Note.Value, runtime.ActorArg(ctx)), &v); err != nil {
-		return Account{}, wrapErr(err, "accounts.Update", "accounts")
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, runtime.ActorArg(ctx))
+	return v, wrapErr(err, "accounts.Update", "accounts")
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -266,7 +279,7 @@ SELECT 1 FROM "cpcgen_new"`
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id, runtime.ActorArg(ctx))
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -297,7 +310,7 @@ SELECT 1 FROM "cpcgen_old"`
 // HardDelete removes the row of table accounts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsHardDelete, id, runtime.ActorArg(ctx))
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsHardDelete, id, runtime.Arg, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
 }
 
@@ -323,7 +336,7 @@ SELECT 1 FROM "cpcgen_new"`
 // Restore brings back the soft-deleted row of table accounts with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsRestore, id, runtime.ActorArg(ctx))
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsRestore, id, runtime.Arg, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
@@ -338,7 +351,7 @@ ORDER BY "id"`
 // not exist any more; a key that was never written has an empty trail.
 func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
 }
 
@@ -351,14 +364,12 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids.
+// with one query; keys without a row are skipped.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -390,7 +401,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 		sqlAccountsCreateMany,
 		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
 		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Note.Ptr() }),
 		runtime.ActorArg(ctx),
 	).Scan(&n); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
@@ -425,10 +436,10 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		sqlAccountsCreateManyReturning,
 		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
 		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Note.Ptr() }),
 		runtime.ActorArg(ctx),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -454,29 +465,18 @@ FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
 SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
-// one statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It sets updated_at to the transaction's time. The audit row
-// holds the old values of an updated row, read and locked by the same statement;
-// when the row in the way was committed after the statement started, the statement
-// runs again, up to three times.
+// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
+// column but the key's and the primary key's; an unset optional field keeps its
+// value), in one statement, and returns the row as stored. It sets updated_at to
+// the transaction's time. The audit row holds the old values of an updated row,
+// read and locked by the same statement; when the row in the way was committed
+// after the statement started, the statement runs again, up to three times.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	var v Account
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanAccount(r.db.QueryRow(ctx, sqlAccountsUpsertByOwner, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, r.db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount, runtime.ActorArg(ctx))
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Account{}, runtime.NewHiddenKeyError("accounts.UpsertByOwner", "accounts")
-	case err != nil:
-		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 	}
-	return v, nil
+	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
 const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
@@ -498,36 +498,19 @@ LIMIT 1`
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all.
+// row and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started).
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
-	for attempt := 1; ; attempt++ {
-		var v Account
-		var created bool
-		err := r.db.QueryRow(ctx, sqlAccountsCreateIfAbsentByOwner, n.Owner, n.Balance.Ptr(), n.Note, runtime.ActorArg(ctx)).Scan(&created, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount, runtime.ActorArg(ctx))
+	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 
 // LoadEntries returns the rows of table entries that reference each of parents
 // (entries.account_id = accounts.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
 }

@@ -24,7 +24,7 @@ type NewNote struct {
 }
 
 // NoteUpdate lists changes to a row of table notes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type NoteUpdate struct {
 	Tags runtime.Opt[[]string] `json:"tags,omitzero"`
 }
@@ -68,9 +68,14 @@ func (u *NoteUpdate) Validate() error {
 	return nil
 }
 
-// scanNote reads a row of table notes, columns in table order, into v.
-func scanNote(row pgx.Row, v *Note) error {
-	return row.Scan(&v.ID, &v.Tags)
+// scanNote gives the scan destinations of the fields of v, columns in table order.
+func scanNote(v *Note, d []any) []any {
+	return append(d, &v.ID, &v.Tags)
+}
+
+// argsNewNote gives the values Create binds from n.
+func argsNewNote(n *NewNote, d []any) []any {
+	return append(d, runtime.OptValue(&n.Tags))
 }
 
 const sqlNotesCreate = `-- name: notes.Create
@@ -88,7 +93,7 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
 // Create inserts a row into table notes and returns it as stored, defaults
 // applied.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx)), scanNote)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, n, argsNewNote, scanNote, runtime.ActorArg(ctx))
 	return v, wrapErr(err, "notes.Create", "notes")
 }
 
@@ -96,27 +101,27 @@ const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
 SELECT "id", "tags" FROM "notes"
 WHERE "id" = $1`
 
-// FindByID returns the row of table notes with the given id. If there is none, the
+// FindByID returns the row of table notes with the given id; without one, the
 // error matches runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesFindByID, id), scanNote)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, id, runtime.Arg, scanNote)
 	return v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
 SELECT "id", "tags" FROM "notes" ORDER BY "id"`
 
-// FindAll returns every row of table notes, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table notes in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanNote)
+	items, err := runtime.Collect(rows, err, 0, scanNote)
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields every row of table notes, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table notes in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
@@ -130,11 +135,9 @@ SELECT "id", "tags" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table notes in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table notes in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
@@ -165,15 +168,23 @@ FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
 )
 SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
 
-// Update applies the set fields of u to the row of table notes with the given id
-// and returns the row as stored. If there is none, the error matches
+// updateNotes are the statements of NoteRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateNotes = &runtime.Update{
+	Fallback: sqlNotesUpdate, Keys: 1,
+}
+
+// argsNoteUpdate gives the value of each field of u, nil when unset.
+func argsNoteUpdate(u *NoteUpdate, d []any) []any {
+	return append(d, runtime.OptValue(&u.Tags))
+}
+
+// Update writes the set fields of u to the row of table notes with the given id
+// and returns the row as stored; without one, the error matches
 // runtime.ErrNotFound.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Tags.Ptr(), runtime.ActorArg(ctx)), &v); err != nil {
-		return Note{}, wrapErr(err, "notes.Update", "notes")
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote, runtime.ActorArg(ctx))
+	return v, wrapErr(err, "notes.Update", "notes")
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
@@ -190,7 +201,7 @@ SELECT 1 FROM "cpcgen_old"`
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlNotesDelete, id, runtime.ActorArg(ctx))
+	tag, err := runtime.Exec(ctx, r.db, sqlNotesDelete, id, runtime.Arg, runtime.ActorArg(ctx))
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -214,7 +225,7 @@ ORDER BY "id"`
 // not exist any more; a key that was never written has an empty trail.
 func (r *NoteRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlNotesAuditTrail, id)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "notes.AuditTrail", "notes")
 }
 
@@ -223,14 +234,12 @@ SELECT "id", "tags" FROM "notes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// one query; keys without a row are skipped.
 func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanNote)
+	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
@@ -243,8 +252,7 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx))
+		b.Queue(sqlNotesCreate, append(argsNewNote(&rows[i], nil), runtime.ActorArg(ctx))...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	for range rows {
@@ -270,14 +278,13 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlNotesCreate, n.Tags.Ptr(), runtime.ActorArg(ctx))
+		b.Queue(sqlNotesCreate, append(argsNewNote(&rows[i], nil), runtime.ActorArg(ctx))...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Note, 0, len(rows))
 	for range rows {
-		var v Note
-		if err := scanNote(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanNote)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -46,8 +47,7 @@ func BenchmarkTenantScope(b *testing.B) {
 	ctx := a.ctx
 	id := a.projects[0].ID
 	plain := func() {
-		var p Project
-		if err := scanProject(pool.QueryRow(context.Background(), sqlProjectsFindByID, id, a.id), &p); err != nil {
+		if _, err := runtime.QueryOne(context.Background(), pool, sqlProjectsFindByID, id, runtime.Arg, scanProject, a.id); err != nil {
 			b.Fatal(err)
 		}
 	}

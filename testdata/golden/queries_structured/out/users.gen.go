@@ -5,26 +5,24 @@ package ledgerdb
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
 type User struct {
-	ID        uuid.UUID  `json:"id"`
-	Email     string     `json:"email"`
-	Name      string     `json:"name"`
-	Nickname  *string    `json:"nickname"`
-	Age       *int32     `json:"age"`
-	Score     int64      `json:"score"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        uuid.UUID               `json:"id"`
+	Email     string                  `json:"email"`
+	Name      string                  `json:"name"`
+	Nickname  runtime.Null[string]    `json:"nickname"`
+	Age       runtime.Null[int32]     `json:"age"`
+	Score     int64                   `json:"score"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewUser holds the values of a new row of table users. Fields of type runtime.Opt
@@ -34,19 +32,19 @@ type NewUser struct {
 	ID       runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Email    string                 `json:"email"`
 	Name     string                 `json:"name"`
-	Nickname *string                `json:"nickname"`
-	Age      *int32                 `json:"age"`
+	Nickname runtime.Null[string]   `json:"nickname"`
+	Age      runtime.Null[int32]    `json:"age"`
 	Score    runtime.Opt[int64]     `json:"score,omitzero"`
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
-	Email    runtime.Opt[string]  `json:"email,omitzero"`
-	Name     runtime.Opt[string]  `json:"name,omitzero"`
-	Nickname runtime.Opt[*string] `json:"nickname,omitzero"`
-	Age      runtime.Opt[*int32]  `json:"age,omitzero"`
-	Score    runtime.Opt[int64]   `json:"score,omitzero"`
+	Email    runtime.Opt[string]               `json:"email,omitzero"`
+	Name     runtime.Opt[string]               `json:"name,omitzero"`
+	Nickname runtime.Opt[runtime.Null[string]] `json:"nickname,omitzero"`
+	Age      runtime.Opt[runtime.Null[int32]]  `json:"age,omitzero"`
+	Score    runtime.Opt[int64]                `json:"score,omitzero"`
 }
 
 // UserRepo reads and writes table users.
@@ -132,9 +130,14 @@ func (r *UserRepo) pick(live, all string) string {
 	return live
 }
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Email, &n.Name, &n.Nickname, &n.Age, n.Score.Arg())
 }
 
 const sqlUsersCreate = `-- name: users.Create
@@ -148,7 +151,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "users.Create", "users")
 }
 
@@ -160,10 +163,10 @@ const sqlUsersFindByIDWithDeleted = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = $1`
 
-// FindByID returns the row of table users with the given id. If there is none, the
+// FindByID returns the row of table users with the given id; without one, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "users.FindByID", "users")
 }
 
@@ -174,17 +177,17 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlUsersFindAllWithDeleted = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users" ORDER BY "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 }
@@ -208,11 +211,9 @@ SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -225,30 +226,32 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-const sqlUsersUpdate = `-- name: users.Update
-UPDATE "users"
-SET "email" = COALESCE($2::varchar, "email"),
-    "name" = COALESCE($3::text, "name"),
-    "nickname" = CASE WHEN $4::boolean THEN $5::text ELSE "nickname" END,
-    "age" = CASE WHEN $6::boolean THEN $7::integer ELSE "age" END,
-    "score" = COALESCE($8::bigint, "score"),
-    "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Name: "users.Update", Keys: 1,
+	Head:     "UPDATE \"users\"\nSET ",
+	Cols:     []string{`"email"`, `"name"`, `"nickname"`, `"age"`, `"score"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"nickname\", \"age\", \"score\", \"created_at\", \"updated_at\", \"deleted_at\"",
+	Nullable: 1<<2 | 1<<3,
+}
 
-// Update applies the set fields of u to the row of table users with the given id
-// and returns the row as stored. If there is none, the error matches
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Email.Arg(), u.Name.Arg(), u.Nickname.Arg(), u.Age.Arg(), u.Score.Arg())
+}
+
+// Update writes the set fields of u to the row of table users with the given id
+// and returns the row as stored; without one, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.Name.Ptr(), u.Nickname.Set, u.Nickname.Value, u.Age.Set, u.Age.Value, u.Score.Ptr()), &v); err != nil {
-		return User{}, wrapErr(err, "users.Update", "users")
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
+	return v, wrapErr(err, "users.Update", "users")
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -262,7 +265,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -285,7 +288,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // HardDelete removes the row of table users with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersHardDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
 }
 
@@ -298,7 +301,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table users with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersRestore, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
@@ -311,39 +314,27 @@ SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids.
+// one query; keys without a row are skipped.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers sends rows of NewUser to table users with COPY, reading each value in
-// place.
-var copyUsers = runtime.NewCopier(
-	"users",
-	nil,
-	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
-	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
-	runtime.CopyValue("nickname", func(n *NewUser) any { return n.Nickname }),
-	runtime.CopyValue("age", func(n *NewUser) any { return n.Age }),
-	runtime.CopyOpt("score", func(n *NewUser) *runtime.Opt[int64] { return &n.Score }),
-)
+// copyUsers sends rows of NewUser to table users with COPY.
+var copyUsers = &runtime.Copier[NewUser]{
+	Table:   "users",
+	Columns: []string{"id", "email", "name", "nickname", "age", "score"},
+	Args:    argsNewUser,
+}
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
 	n, err := copyUsers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
@@ -372,11 +363,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
-		runtime.Column(rows, func(n *NewUser) *string { return n.Nickname }),
-		runtime.Column(rows, func(n *NewUser) *int32 { return n.Age }),
+		runtime.Column(rows, func(n *NewUser) *string { return n.Nickname.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) *int32 { return n.Age.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) *int64 { return n.Score.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -393,16 +384,15 @@ WHERE "users"."deleted_at" IS NULL
 RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
-// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
-// one statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first. It sets updated_at to the transaction's
-// time.
+// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
+// column but the key's and the primary key's; an unset optional field keeps its
+// value), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
@@ -421,40 +411,22 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all. It
-// validates n first.
+// row and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUsersCreateIfAbsentByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()).Scan(&created, &v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
+	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // LoadAccounts returns the rows of table accounts that reference each of parents
 // (accounts.user_id = users.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadAccounts", "users")
 }
@@ -622,7 +594,7 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	args = append(args, p.Limit)
 	args = append(args, p.Offset)
 	rows, err := r.db.Query(ctx, sqlUsersSearch[mask], args...)
-	items, err := runtime.CollectRows(rows, err, int(p.Limit), scanUser)
+	items, err := runtime.Collect(rows, err, int(p.Limit), scanUser)
 	return items, wrapErr(err, "users.Search", "users")
 }
 
@@ -655,7 +627,7 @@ ORDER BY "name"`
 // name.
 func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithoutNickname)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.WithoutNickname", "users")
 }
 
@@ -669,7 +641,7 @@ LIMIT 100`
 // nickname NULLS FIRST, id.
 func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithNickname)
-	items, err := runtime.CollectRows(rows, err, 100, scanUser)
+	items, err := runtime.Collect(rows, err, 100, scanUser)
 	return items, wrapErr(err, "users.WithNickname", "users")
 }
 
@@ -681,7 +653,7 @@ ORDER BY "email"`
 // ByIDs returns the rows of table users that match the query, ordered by email.
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.ByIDs", "users")
 }
 
@@ -701,8 +673,7 @@ ORDER BY "id"`
 
 // NotNamed returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUsersNotNamed, p.Name, p.NotNick)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
 	return items, wrapErr(err, "users.NotNamed", "users")
 }
 
@@ -714,6 +685,6 @@ ORDER BY "id"`
 // Deleted returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) Deleted(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersDeleted)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.Deleted", "users")
 }
