@@ -179,7 +179,7 @@ func (b *builder) ruleChecks(t *ir.Table, c *ir.Column, rules []*ir.Rule) {
 	for _, ck := range checks {
 		k := &ir.Constraint{
 			Kind: ir.CheckConstraint, Table: t, SQLName: names.Constraint(t.SQLName, c.SQLName, ck.suffix),
-			SpecName: c.SQLName + "." + ruleSpecNames[ck.kind], Expr: ck.expr, Pos: irPos(r.Pos),
+			SpecName: c.SQLName + "." + ruleSpecNames[ck.kind], Expr: ck.expr, Pos: r.Pos,
 			Sentinel: "Err" + t.Model + c.Field + names.GoName(ck.suffix) + "Check",
 			Doc:      fmt.Sprintf("the %s rule of column %s", ruleSpecNames[ck.kind], c.SQLName),
 		}

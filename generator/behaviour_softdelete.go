@@ -53,19 +53,19 @@ func (softDelete) statements(t *ir.Table, s *ir.CRUDSQL) {
 	p := placeholders{}
 	conds := append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
 	sets := append([]string{del + " = now()"}, behaviourSets(t, "")...)
-	s.Delete = p.finish(t, "Delete", updateSQL(t, sets, conds, "delete", returnCount))
+	s.Delete = p.finish(t, "Delete", updateSQL(t, sets, conds, returnCount))
 	s.Delete.Const = sqlName(t, "Delete")
 
 	p = placeholders{}
 	conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", true)...)
-	s.HardDelete = p.finish(t, "HardDelete", deleteSQL(t, conds, "hard_delete"))
+	s.HardDelete = p.finish(t, "HardDelete", deleteSQL(t, conds))
 	s.HardDelete.Const = sqlName(t, "HardDelete")
 
 	p = placeholders{}
 	conds = append([]string{pkWhere(t, &p)}, scopeConds(t, "", true)...)
 	conds = append(conds, del+" IS NOT NULL")
 	sets = append([]string{del + " = NULL"}, behaviourSets(t, "")...)
-	s.Restore = p.finish(t, "Restore", updateSQL(t, sets, conds, "restore", returnCount))
+	s.Restore = p.finish(t, "Restore", updateSQL(t, sets, conds, returnCount))
 	s.Restore.Const = sqlName(t, "Restore")
 }
 

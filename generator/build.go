@@ -99,6 +99,8 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 			}
 		}
 	}
+	markActingQueries(pkg)
+	b.buildObjects(pkg)
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -148,9 +150,6 @@ type builder struct {
 	irColumn   map[*spec.Column]*ir.Column
 	errs       spec.ErrorList
 }
-
-// irPos converts a spec position.
-func irPos(p spec.Pos) ir.Pos { return ir.Pos(p) }
 
 type identUse struct {
 	what string
@@ -234,7 +233,7 @@ func (b *builder) buildEnum(e *spec.Enum) *ir.Enum {
 		GoName:  names.GoName(e.Name),
 		Comment: e.Comment,
 		Source:  e.Pos.File,
-		Pos:     irPos(e.Pos),
+		Pos:     e.Pos,
 
 		RenamedFrom: e.RenamedFrom,
 	}
@@ -287,7 +286,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		Comment:    st.Comment,
 		Scan:       "scan" + model,
 		PKName:     names.Constraint(st.Name, "pkey"),
-		Pos:        irPos(st.Pos),
+		Pos:        st.Pos,
 
 		RenamedFrom: st.RenamedFrom,
 	}
@@ -432,9 +431,9 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 		PrimaryKey: sc.PrimaryKey,
 		Unique:     sc.Unique,
 		Check:      sc.Check,
-		CheckPos:   irPos(sc.CheckPos),
-		RulesPos:   irPos(sc.Rules.Pos),
-		Pos:        irPos(sc.Pos),
+		CheckPos:   sc.CheckPos,
+		RulesPos:   sc.Rules.Pos,
+		Pos:        sc.Pos,
 
 		GoTypeOverride: sc.GoType != "",
 		RenamedFrom:    sc.RenamedFrom,
@@ -442,7 +441,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 	c.SQLType = c.Type.SQL()
 	b.columnSpec[c], b.irColumn[sc] = sc, c
 	if d := sc.Default; d != nil {
-		c.Default = &ir.Default{Kind: ir.DefaultKind(d.Kind), Literal: d.Literal, Expr: d.Expr, Pos: irPos(d.Pos)}
+		c.Default = &ir.Default{Kind: ir.DefaultKind(d.Kind), Literal: d.Literal, Expr: d.Expr, Pos: d.Pos}
 		c.Default.SQL = d.Expr
 		if d.Kind == spec.DefaultLiteral {
 			c.Default.SQL = literalSQL(c.Type, d.Literal)
@@ -485,10 +484,10 @@ func (b *builder) irType(st spec.Type) ir.Type {
 // predicate the database gets.
 func (b *builder) buildIndex(t *ir.Table, ix *spec.Index) *ir.Index {
 	out := &ir.Index{Name: ix.Name, Unique: ix.Unique, Where: ix.Where, Predicate: ix.Where,
-		Method: strings.ToLower(ix.Method), Pos: irPos(ix.Pos)}
+		Method: strings.ToLower(ix.Method), Pos: ix.Pos}
 	parts := []string{t.SQLName}
 	for _, p := range ix.Parts {
-		part := &ir.IndexPart{Expr: p.Expr, Desc: p.Desc, Nulls: p.Nulls, Pos: irPos(p.Pos)}
+		part := &ir.IndexPart{Expr: p.Expr, Desc: p.Desc, Nulls: p.Nulls, Pos: p.Pos}
 		if p.Column != nil {
 			part.Column = t.Column(p.Column.Name)
 			parts = append(parts, p.Column.Name)
@@ -522,7 +521,7 @@ func (b *builder) buildReferences(t *ir.Table) {
 		c.References = &ir.Reference{
 			Table: b.tables[ref.Table.Name], Column: b.irColumn[ref.Column],
 			OnDelete: ref.OnDelete, OnUpdate: ref.OnUpdate,
-			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: irPos(ref.Pos),
+			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: ref.Pos,
 		}
 	}
 	b.buildReferencedSentinels(t)

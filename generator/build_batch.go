@@ -67,16 +67,16 @@ func (b *builder) buildBatch(t *ir.Table) {
 		t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
 		b.declareStatement(t, t.Batch.Returning, st.Pos)
 	}
-	if t.Batch.Copier != "" && (t.Tenant != nil || t.Audit || !copyable) {
-		// COPY FROM does not run under row-level security, cannot write
-		// audit rows, and takes only types pgx encodes in COPY's binary
-		// format: CreateMany inserts with a statement instead.
+	if t.Batch.Copier != "" && (t.Tenant != nil || !copyable) {
+		// COPY FROM does not run under row-level security, and takes only
+		// types pgx encodes in COPY's binary format: CreateMany inserts
+		// with a statement instead. (An audited table's triggers log the
+		// rows COPY writes too.)
 		t.Batch.Copier = ""
 		t.Batch.CopyEnums = nil
 		if !t.Batch.ReturningBatch {
 			t.Batch.Insert, _ = createManySQL(t, "CreateMany", false)
 			t.Batch.Insert.Const = sqlName(t, "CreateMany")
-			t.Batch.InsertCounts = t.Audit
 			b.declareStatement(t, t.Batch.Insert, st.Pos)
 		}
 	}
@@ -138,7 +138,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		// tenant's, or a soft-deleted one under the primary key, which
 		// cannot be partial.
 		k.Hidden = t.Tenant != nil || (t.DeletedAt != nil && isPK)
-		k.MayMiss = k.Hidden || t.Audit
+		k.MayMiss = k.Hidden
 		var fields []string
 		for _, c := range key {
 			fields = append(fields, c.Field)

@@ -38,7 +38,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 	}
 	add(&ir.Constraint{
 		Kind: ir.PrimaryKeyConstraint, SQLName: names.Constraint(t.SQLName, "pkey"), SpecName: "primary_key",
-		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: irPos(st.Pos),
+		Sentinel: "Err" + t.Model + fields(st.PrimaryKey) + "Taken", Pos: st.Pos,
 		Doc: fmt.Sprintf("the primary key (%s)", columnList(st.PrimaryKey)),
 	})
 	for _, c := range t.Columns {
@@ -83,7 +83,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		}
 		add(&ir.Constraint{
 			Kind: ir.UniqueConstraint, SQLName: name, SpecName: specName,
-			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: irPos(ix.Pos),
+			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: ix.Pos,
 			Doc: fmt.Sprintf("the unique index on (%s)", strings.Join(parts, ", ")),
 		})
 	}
@@ -108,7 +108,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		}
 		add(&ir.Constraint{
 			Kind: ir.CheckConstraint, SQLName: name, SpecName: specName,
-			Sentinel: "Err" + t.Model + suffix + "Check", Expr: chk.Expr, Pos: irPos(chk.Pos),
+			Sentinel: "Err" + t.Model + suffix + "Check", Expr: chk.Expr, Pos: chk.Pos,
 			Doc: fmt.Sprintf("the check %s", chk.Expr),
 		})
 	}
@@ -116,7 +116,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		if ref := b.columnSpec[c].References; ref != nil {
 			add(&ir.Constraint{
 				Kind: ir.ForeignKeyConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "fkey"), SpecName: c.SQLName + ".references",
-				Sentinel: "Err" + t.Model + c.Field + "NotFound", Column: c, Pos: irPos(ref.Pos),
+				Sentinel: "Err" + t.Model + c.Field + "NotFound", Column: c, Pos: ref.Pos,
 				Doc: fmt.Sprintf("the foreign key %s → %s.%s", c.SQLName, ref.Table.Name, ref.Column.Name),
 			})
 			if target := ref.Table; target.SoftDelete != nil && !ref.Column.PrimaryKey {
@@ -128,11 +128,11 @@ func (b *builder) buildConstraints(t *ir.Table) {
 	seen := map[string]*ir.Constraint{}
 	for _, k := range t.Constraints {
 		if prev, dup := seen[k.SQLName]; dup {
-			b.errs.Add(spec.Pos(k.Pos), "constraint name %q of table %q is also the name of %s at %s; name one of them differently", k.SQLName, t.SQLName, prev.Doc, prev.Pos)
+			b.errs.Add(k.Pos, "constraint name %q of table %q is also the name of %s at %s; name one of them differently", k.SQLName, t.SQLName, prev.Doc, prev.Pos)
 			continue
 		}
 		seen[k.SQLName] = k
-		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), spec.Pos(k.Pos))
+		b.declareDerived(t, k.Sentinel, fmt.Sprintf("the sentinel of %s of table %q", k.Doc, t.SQLName), k.Pos)
 	}
 }
 
@@ -188,6 +188,6 @@ func (b *builder) buildReferencedSentinels(t *ir.Table) {
 			Doc: fmt.Sprintf("the foreign key %s.%s → %s.%s", t.SQLName, k.Column.SQLName, parent.SQLName, ref.Column.SQLName),
 		}
 		parent.Referenced = append(parent.Referenced, r)
-		b.declareDerived(parent, r.Sentinel, fmt.Sprintf("the sentinel of rows of table %q still referenced by %s", parent.SQLName, r.Doc), spec.Pos(r.Pos))
+		b.declareDerived(parent, r.Sentinel, fmt.Sprintf("the sentinel of rows of table %q still referenced by %s", parent.SQLName, r.Doc), r.Pos)
 	}
 }

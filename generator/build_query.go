@@ -29,7 +29,7 @@ const maxPositional = 2
 // when the query cannot be generated.
 func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Query {
 	q := &ir.Query{Name: sq.Name, Kind: ir.QueryKind(sq.Kind), Table: t, Returns: sq.Returns, Comment: sq.Comment,
-		Limit: sq.Limit, IncludeDeleted: sq.IncludeDeleted, Pos: irPos(sq.Pos), SQLPos: irPos(sq.SQLPos)}
+		Limit: sq.Limit, IncludeDeleted: sq.IncludeDeleted, Pos: sq.Pos, SQLPos: sq.SQLPos}
 	b.querySpec[q] = sq
 	if sq.Kind == spec.Raw {
 		q.SQL = sq.SQL
@@ -45,7 +45,7 @@ func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Q
 		}
 	}
 	for _, sc := range sq.Columns {
-		q.Columns = append(q.Columns, &ir.RawColumn{Name: sc.Name, Type: b.irType(sc.Type), Nullable: sc.Nullable, Pos: irPos(sc.Pos)})
+		q.Columns = append(q.Columns, &ir.RawColumn{Name: sc.Name, Type: b.irType(sc.Type), Nullable: sc.Nullable, Pos: sc.Pos})
 	}
 	what := fmt.Sprintf("query %q", sq.Name)
 	if !b.repoMethod(t, q.Name, what, sq.Pos) {
@@ -321,7 +321,7 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	types := map[string]ir.Type{}
 	fields := map[string]string{}
 	for _, sp := range sq.Params {
-		decl := &ir.RawColumn{Name: sp.Name, Type: b.irType(sp.Type), Nullable: sp.Nullable, Pos: irPos(sp.Pos)}
+		decl := &ir.RawColumn{Name: sp.Name, Type: b.irType(sp.Type), Nullable: sp.Nullable, Pos: sp.Pos}
 		p := &ir.QueryParam{Kind: ir.RawParam, Name: sp.Name, Field: names.GoName(sp.Name), Local: names.LowerName(sp.Name),
 			Go: goTypeOf(decl.Type, sp.Nullable), Decl: decl}
 		p.Doc = fmt.Sprintf("%s is the parameter @%s (%s).", p.Field, sp.Name, sp.Type)
@@ -357,7 +357,7 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	// read_only: true marks the query replica=ok; spec only allows it on
 	// queries that return rows.
 	readOnly := sq.ReadOnly && (sq.Returns == "one" || sq.Returns == "many")
-	v := &ir.QueryVariant{Main: ir.Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n")}}
+	v := &ir.QueryVariant{Main: ir.Statement{Const: sqlName(t, q.Name), SQL: nameLine(t.Op+"."+q.Name, sens, readOnly) + strings.TrimRight(text, " \t\r\n"), ReadOnly: readOnly}}
 	for _, u := range uses {
 		p := params[u.Name]
 		if p == nil && u.Name == "tenant" && t.Tenant != nil {
@@ -414,7 +414,7 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 	for _, sc := range q.Columns {
 		f := &ir.ResultField{SQLName: sc.Name, Field: names.GoName(sc.Name), JSON: sc.Name, Go: goTypeOf(sc.Type, sc.Nullable)}
 		if prev, dup := fields[f.Field]; dup {
-			b.errs.Add(spec.Pos(sc.Pos), "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
+			b.errs.Add(sc.Pos, "result columns %q and %q of query %q both become the Go field %s; rename one of them", prev, sc.Name, q.Name, f.Field)
 			continue
 		}
 		fields[f.Field] = sc.Name

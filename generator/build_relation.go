@@ -95,7 +95,7 @@ func (b *builder) belongsTo(t *ir.Table, c *ir.Column) {
 	pos := b.columnSpec[c].References.Pos
 	r := &ir.Relation{
 		Kind: ir.BelongsTo, Table: t, Target: parent, Child: t, FK: c, Ref: ref, Key: c.Go.Elem(),
-		List: "ListBy" + c.Field, Load: "LoadBy" + c.Field, Loader: "load" + t.Plural + "By" + c.Field, Pos: irPos(pos),
+		List: "ListBy" + c.Field, Load: "LoadBy" + c.Field, Loader: "load" + t.Plural + "By" + c.Field, Pos: pos,
 	}
 	what := fmt.Sprintf("the finder of foreign key %s.%s", t.SQLName, c.SQLName)
 	if !b.repoMethod(t, r.List, what, pos) {
@@ -127,7 +127,7 @@ func (b *builder) hasMany(parent, child *ir.Table, c *ir.Column, byFK bool) {
 	pos := b.columnSpec[c].References.Pos
 	r := &ir.Relation{
 		Kind: ir.HasMany, Table: parent, Target: child, Child: child, FK: c, Ref: ref, Key: c.Go.Elem(),
-		Load: "Load" + child.Many, Loader: "load" + child.Plural + "By" + c.Field, Pos: irPos(pos),
+		Load: "Load" + child.Many, Loader: "load" + child.Plural + "By" + c.Field, Pos: pos,
 	}
 	if byFK {
 		r.Load += "By" + c.Field
@@ -187,7 +187,7 @@ func (b *builder) manyToMany(t *ir.Table, m *spec.ManyToMany) {
 	r := &ir.Relation{
 		Kind: ir.ManyToMany, Table: t, Target: target, Child: through, FK: from, Ref: fromRef,
 		Through: through, To: to, ToRef: toRef, Key: from.Go.Elem(),
-		Load: "Load" + names.GoName(m.Name), Link: "Link" + single, Unlink: "Unlink" + single, Pos: irPos(m.Pos),
+		Load: "Load" + names.GoName(m.Name), Link: "Link" + single, Unlink: "Unlink" + single, Pos: m.Pos,
 	}
 	what := fmt.Sprintf("many_to_many relation %q", m.Name)
 	switch {

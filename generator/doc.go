@@ -9,7 +9,10 @@
 // emitters need once into the IR (package ir) — Go names and types, SQL
 // statements, constraint and index names, rename hints, positions — and
 // rejects what Go or PostgreSQL cannot express, all problems at once,
-// with positions. The emitters read only the IR and never the specs nor
+// with positions. Each table behaviour (tenant, soft delete, optimistic
+// lock, timestamps, audit, validation rules) is a unit of its own
+// (behaviour.go and behaviour_*.go) that the statement builders reach
+// only through hooks. docs/architecture.md draws the whole pipeline. The emitters read only the IR and never the specs nor
 // the builder: package gocode writes the Go code, sqlschema the Atlas
 // schema and schema.sql, docs the Markdown page, migration the versioned
 // migrations, and vet checks the statements on a real server.

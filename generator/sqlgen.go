@@ -42,7 +42,7 @@ func (p *placeholders) nextFor(c *ir.Column) string {
 }
 
 // tailMarks stand in for the behaviour values in a statement's text.
-var tailMarks = [...]string{ir.TailVersion: "\x00v\x00", ir.TailTenant: "\x00t\x00", ir.TailActor: "\x00a\x00"}
+var tailMarks = [...]string{ir.TailVersion: "\x00v\x00", ir.TailTenant: "\x00t\x00"}
 
 // mark returns the stand-in of a behaviour value.
 func mark(a ir.TailArg) string { return tailMarks[a] }
@@ -52,7 +52,7 @@ func mark(a ir.TailArg) string { return tailMarks[a] }
 func (p *placeholders) finish(t *ir.Table, method, body string) ir.Statement {
 	var s ir.Statement
 	n := p.n
-	for a := ir.TailVersion; a <= ir.TailActor; a++ {
+	for a := ir.TailVersion; a <= ir.TailTenant; a++ {
 		if strings.Contains(body, tailMarks[a]) {
 			n++
 			body = strings.ReplaceAll(body, tailMarks[a], "$"+strconv.Itoa(n))
@@ -60,6 +60,7 @@ func (p *placeholders) finish(t *ir.Table, method, body string) ir.Statement {
 		}
 	}
 	s.SQL = nameLine(t.Op+"."+method, p.sens, p.readOnly) + body
+	s.ReadOnly = p.readOnly
 	return s
 }
 

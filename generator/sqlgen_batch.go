@@ -32,8 +32,8 @@ func arrayParam(ph string, c *ir.Column) string {
 // array per argument of Create, in one statement. Columns with defaults
 // fall back to the default per row, as in Create; a tenant table's rows
 // get the context's tenant. With rows, it returns the rows in input
-// order (CreateManyReturning); without, its command tag counts them, or,
-// audited, it returns their number as a row (CreateMany).
+// order (CreateManyReturning); without, its command tag counts them
+// (CreateMany).
 func createManySQL(t *ir.Table, method string, rows bool) (ir.Statement, []ir.Arg) {
 	var p placeholders
 	var arrays, aliases, vals []string
@@ -76,17 +76,9 @@ func createManySQL(t *ir.Table, method string, rows bool) (ir.Statement, []ir.Ar
 		"FROM unnest(" + strings.Join(arrays, ", ") + ") WITH ORDINALITY AS " + alias +
 		"(" + strings.Join(aliases, ", ") + ", " + ord + ")\n" +
 		"ORDER BY " + alias + "." + ord
-	var sql string
-	switch {
-	case rows:
+	sql := insert
+	if rows {
 		sql = insertSQL(t, insert, "\n")
-	case !t.Audit:
-		sql = insert
-	default:
-		n := names.QuoteIdent("n")
-		sql = "WITH " + cteNew + " AS (\n" + insert + returningRow(t) + "\n), " +
-			auditCTE(t, "create", cteNew+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n" +
-			"SELECT count(*) FROM " + cteNew
 	}
 	return p.finish(t, method, sql), args
 }
@@ -150,13 +142,6 @@ func withScope(match []string, t *ir.Table) []string {
 // left unset keeps its value, as in Update; updated_at is bumped and the
 // version incremented. The row in the way is updated only when the caller
 // may see it (its tenant's, live); otherwise the statement returns no row.
-//
-// Audited, the row in the way is locked and read first, in the same
-// statement (the INSERT reads from that CTE, so it runs first), and the
-// update happens only when that read found it: a row committed by a
-// concurrent transaction after the statement's snapshot was taken is not
-// updated without its old values, and the method runs the statement
-// again.
 func upsertSQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 	var p placeholders
 	in := insertValues(t, &p)
@@ -184,21 +169,8 @@ func upsertSQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 	}
 	guard := scopeConds(t, t.Quoted+".", false)
 	doUpdate := " DO UPDATE\nSET " + strings.Join(sets, ",\n    ")
-	if !t.Audit {
-		return p.finish(t, k.Upsert, in.statement(t)+"\n"+conflictTarget(k)+doUpdate+whereClause(guard)+
-			"\nRETURNING "+selectList(t.Columns))
-	}
-	guard = append(guard, "EXISTS (SELECT 1 FROM "+cteOld+")")
-	match := withScope(keyMatch(t, k, in), t)
-	n, o := names.QuoteIdent("n"), names.QuoteIdent("o")
-	sql := "WITH " + cteOld + " AS (\nSELECT to_jsonb(" + t.Quoted + ") AS " + rowJSON + " FROM " + t.Quoted +
-		"\nWHERE " + and(match) + "\nFOR UPDATE\n), " +
-		cteNew + " AS (\nINSERT INTO " + t.Quoted + " (" + strings.Join(in.cols, ", ") + ")\n" +
-		"SELECT " + strings.Join(in.vals, ", ") + " FROM (SELECT count(*) FROM " + cteOld + ") AS " + cteLock + "\n" +
-		conflictTarget(k) + doUpdate + whereClause(guard) + returningRow(t) + "\n), " +
-		auditCTE(t, "upsert", cteNew+" AS "+n+" LEFT JOIN "+cteOld+" AS "+o+" ON true", n, o+"."+rowJSON, n+"."+rowJSON) + "\n" +
-		finalSelect(t, returnRow, cteNew)
-	return p.finish(t, k.Upsert, sql)
+	return p.finish(t, k.Upsert, in.statement(t)+"\n"+conflictTarget(k)+doUpdate+whereClause(guard)+
+		"\nRETURNING "+selectList(t.Columns))
 }
 
 // createIfAbsentSQL inserts a row unless it conflicts on k, and returns
@@ -215,16 +187,8 @@ func createIfAbsentSQL(t *ir.Table, k *ir.UniqueKey) ir.Statement {
 		cte = names.QuoteIdent("inserted_")
 	}
 	match := withScope(keyMatch(t, k, in), t)
-	var sql string
-	if t.Audit {
-		n := names.QuoteIdent("n")
-		sql = "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
-			" DO NOTHING\nRETURNING " + selectList(t.Columns) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON + "\n), " +
-			auditCTE(t, "create", cte+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n"
-	} else {
-		sql = "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
-			" DO NOTHING\nRETURNING " + selectList(t.Columns) + "\n)\n"
-	}
+	sql := "WITH " + cte + " AS (\n" + in.statement(t) + "\n" + conflictTarget(k) +
+		" DO NOTHING\nRETURNING " + selectList(t.Columns) + "\n)\n"
 	sql += "SELECT true, " + quotedList(t.Columns) + " FROM " + cte + "\n" +
 		"UNION ALL\n" +
 		"SELECT false, " + selectList(t.Columns) + " FROM " + t.Quoted + "\nWHERE " + and(match) + "\n" +

@@ -1,24 +1,13 @@
 package generator
 
 import (
-	"github.com/cpcgen/cpcgen/generator/ir"
-	"github.com/cpcgen/cpcgen/generator/names"
 	"strconv"
 	"strings"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
 )
 
-// Names of the common table expressions and columns that audited and
-// upserting statements use; spec tables and columns may not start with
-// "cpcgen_", so they never collide.
-const (
-	cteOld   = `"cpcgen_old"`
-	cteNew   = `"cpcgen_new"`
-	cteAudit = `"cpcgen_audit"`
-	cteLock  = `"cpcgen_lock"`
-	rowJSON  = `"cpcgen_row"`
-)
-
-// returning is what an update or delete statement gives back.
+// returning is what an update statement gives back.
 type returning int
 
 const (
@@ -67,63 +56,25 @@ func pkWhere(t *ir.Table, p *placeholders) string {
 }
 
 // updateSQL renders an UPDATE of t setting sets on the rows matching
-// conds. Audited, it locks and reads the row first, in the same
-// statement, so that the audit row holds the values it had and has:
-//
-//	WITH old AS (SELECT key, to_jsonb(t) FROM t WHERE conds FOR UPDATE),
-//	     new AS (UPDATE t SET … FROM old WHERE t.key = old.key RETURNING …),
-//	     audit AS (INSERT INTO cpcgen_audit_log … FROM new, old)
-//	SELECT … FROM new
-//
-// The UPDATE joins old, so old is read (and its row locked) before the
-// row changes.
-func updateSQL(t *ir.Table, sets, conds []string, action string, ret returning) string {
-	set := "\nSET " + strings.Join(sets, ",\n    ")
-	if !t.Audit {
-		s := "UPDATE " + t.Quoted + set + "\nWHERE " + and(conds)
-		if ret == returnRow {
-			s += "\nRETURNING " + selectList(t.Columns)
-		}
-		return s
+// conds. (An audited table's rows are logged by its trigger, whatever
+// the statement; see behaviour_audit.go.)
+func updateSQL(t *ir.Table, sets, conds []string, ret returning) string {
+	s := "UPDATE " + t.Quoted + "\nSET " + strings.Join(sets, ",\n    ") + "\nWHERE " + and(conds)
+	if ret == returnRow {
+		s += "\nRETURNING " + selectList(t.Columns)
 	}
-	keys := make([]string, len(t.PK))
-	join := make([]string, len(t.PK))
-	for i, c := range t.PK {
-		alias := names.QuoteIdent("cpcgen_k" + strconv.Itoa(i+1))
-		keys[i] = c.Quoted + " AS " + alias
-		join[i] = t.Quoted + "." + c.Quoted + " = " + cteOld + "." + alias
-	}
-	n, o := names.QuoteIdent("n"), names.QuoteIdent("o")
-	return "WITH " + cteOld + " AS (\nSELECT " + strings.Join(keys, ", ") + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON +
-		" FROM " + t.Quoted + "\nWHERE " + and(conds) + "\nFOR UPDATE\n), " +
-		cteNew + " AS (\nUPDATE " + t.Quoted + set + "\nFROM " + cteOld + "\nWHERE " + and(join) + returningRow(t) + "\n), " +
-		auditCTE(t, action, cteNew+" AS "+n+" CROSS JOIN "+cteOld+" AS "+o, n, o+"."+rowJSON, n+"."+rowJSON) + "\n" +
-		finalSelect(t, ret, cteNew)
+	return s
 }
 
-// deleteSQL renders a DELETE of t's rows matching conds; audited, the
-// deleted rows are logged in the same statement.
-func deleteSQL(t *ir.Table, conds []string, action string) string {
-	if !t.Audit {
-		return "DELETE FROM " + t.Quoted + " WHERE " + and(conds)
-	}
-	o := names.QuoteIdent("o")
-	return "WITH " + cteOld + " AS (\nDELETE FROM " + t.Quoted + " WHERE " + and(conds) +
-		"\nRETURNING " + quotedList(t.PK) + ", to_jsonb(" + t.Quoted + ") AS " + rowJSON + "\n), " +
-		auditCTE(t, action, cteOld+" AS "+o, o, o+"."+rowJSON, "NULL") + "\n" +
-		finalSelect(t, returnCount, cteOld)
+// deleteSQL renders a DELETE of t's rows matching conds.
+func deleteSQL(t *ir.Table, conds []string) string {
+	return "DELETE FROM " + t.Quoted + " WHERE " + and(conds)
 }
 
-// insertSQL renders an INSERT returning the new rows; audited, they are
-// logged in the same statement. sep goes before RETURNING.
+// insertSQL renders an INSERT returning the new rows. sep goes before
+// RETURNING.
 func insertSQL(t *ir.Table, insert, sep string) string {
-	if !t.Audit {
-		return insert + sep + "RETURNING " + selectList(t.Columns)
-	}
-	n := names.QuoteIdent("n")
-	return "WITH " + cteNew + " AS (\n" + insert + returningRow(t) + "\n), " +
-		auditCTE(t, "create", cteNew+" AS "+n, n, "NULL", n+"."+rowJSON) + "\n" +
-		finalSelect(t, returnRow, cteNew)
+	return insert + sep + "RETURNING " + selectList(t.Columns)
 }
 
 // crudSQL computes the statements of a table's CRUD methods.
@@ -169,7 +120,7 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 
 	p = placeholders{}
 	conds := append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
-	s.Delete = p.finish(t, "Delete", deleteSQL(t, conds, "delete"))
+	s.Delete = p.finish(t, "Delete", deleteSQL(t, conds))
 	s.Delete.Const = sqlName(t, "Delete")
 	for _, h := range hooks(t) {
 		h.statements(t, &s)
@@ -258,7 +209,7 @@ func updateParts(t *ir.Table) *ir.UpdateParts {
 	var p placeholders
 	conds := append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
 	stamps := behaviourSets(t, "")
-	body := updateSQL(t, append([]string{setsMark}, stamps...), conds, "update", returnRow)
+	body := updateSQL(t, append([]string{setsMark}, stamps...), conds, returnRow)
 	for _, m := range tailMarks {
 		if strings.Contains(body, m) {
 			return nil
@@ -348,7 +299,7 @@ func updateStatement(t *ir.Table, s *ir.CRUDSQL) {
 		// Nothing can change: the statement returns the row as it is.
 		s.Update = p.finish(t, "Update", "SELECT "+sel+from+"\nWHERE "+and(conds))
 	} else {
-		s.Update = p.finish(t, "Update", updateSQL(t, sets, conds, "update", returnRow))
+		s.Update = p.finish(t, "Update", updateSQL(t, sets, conds, returnRow))
 	}
 	s.Update.Const = sqlName(t, "Update")
 }

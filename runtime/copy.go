@@ -116,7 +116,7 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 	}
 	table := pgx.Identifier{c.Table}
 	if len(masks) == 1 && len(c.Enums) == 0 {
-		return db.CopyFrom(ctx, table, c.names(masks[0]), s.reset(0, masks[0]))
+		return c.copyGroup(ctx, db, table, s.reset(0, masks[0]))
 	}
 	var total int64
 	err := InTx(ctx, db, TxOptions{}, func(tx pgx.Tx) error {
@@ -127,7 +127,7 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 		}
 		total = 0
 		for g, m := range masks {
-			n, err := tx.CopyFrom(ctx, table, c.names(m), s.reset(uint8(g), m))
+			n, err := c.copyGroup(ctx, tx, table, s.reset(uint8(g), m))
 			if err != nil {
 				return err
 			}
@@ -136,6 +136,22 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 		return nil
 	})
 	return total, err
+}
+
+// copyGroup copies the rows of the group s is at. A group that sends no
+// column (every field optional and unset) cannot be a COPY, whose column
+// list must not be empty: it is one INSERT of as many rows of defaults.
+func (c *Copier[T]) copyGroup(ctx context.Context, db DBTX, table pgx.Identifier, s *copySource[T]) (int64, error) {
+	names := c.names(s.mask)
+	if len(names) > 0 {
+		return db.CopyFrom(ctx, table, names, s)
+	}
+	n := 0
+	for s.Next() {
+		n++
+	}
+	tag, err := db.Exec(ctx, "-- name: runtime.CopyDefaults\nINSERT INTO "+table.Sanitize()+" SELECT FROM generate_series(1, $1)", n)
+	return tag.RowsAffected(), err
 }
 
 // names returns the columns a group of rows sends: those whose value is

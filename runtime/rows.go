@@ -7,6 +7,32 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// CollectRows is Collect for a scan function that reads a row itself,
+// as hand-written code has: it reads every row of the result of a query
+// into a new slice, scanning each one straight into its element with
+// scan, and closes the rows. rows and err are what the query returned;
+// capacity is how many rows the caller expects (0 when unknown). The
+// slice is empty, not nil, when there are no rows, and nil with an
+// error.
+func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Row, *T) error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := make([]T, 0, min(max(capacity, 0), maxPrealloc))
+	var zero T
+	for rows.Next() {
+		items = append(items, zero)
+		if err := scan(rows, &items[len(items)-1]); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 // Stream runs a query on db and yields its rows as the loop goes, each
 // scanned through dest into a value the loop gets a copy of: memory use
 // does not grow with the result, and no allocation is made per row

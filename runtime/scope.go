@@ -18,10 +18,11 @@ type (
 	tenantKey struct{}
 )
 
-// WithActor returns a context that names who acts: generated code of
-// tables with audit: true records it in each audit row it writes (the
-// actor column of cpcgen_audit_log), in the same statement as the change.
-// An empty actor is recorded as NULL, like no actor at all.
+// WithActor returns a context that names who acts: the generated write
+// methods of tables with audit: true send it with their statements
+// (see Acting), and the audit trigger records it in each audit row (the
+// actor column of cpcgen_audit_log). An empty actor is recorded as NULL,
+// like no actor at all.
 func WithActor(ctx context.Context, actor string) context.Context {
 	return context.WithValue(ctx, actorKey{}, actor)
 }

@@ -4,6 +4,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 )
@@ -28,7 +29,7 @@ var Engines = []string{EnginePostgres, EngineCitus, EngineCockroachDB, EngineYug
 var (
 	configKeys     = []string{"version", "package", "specs", "migrations", "docs", "engine"}
 	packageKeys    = []string{"name", "dir", "import_path", "store"}
-	migrationsKeys = []string{"dir", "format", "table"}
+	migrationsKeys = []string{"dir", "format", "table", "online", "lock_timeout"}
 	docsKeys       = []string{"dir"}
 )
 
@@ -174,6 +175,16 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 					cfg.Migrations.Table = s
 				}
 			}
+			if v, ok := mf.get("online"); ok {
+				if b, ok := d.boolean(v.value, "migrations.online"); ok {
+					cfg.Migrations.Offline = !b
+				}
+			}
+			if v, ok := mf.get("lock_timeout"); ok {
+				if s, ok := d.str(v.value, "migrations.lock_timeout"); ok {
+					cfg.Migrations.LockTimeout = d.lockTimeout(v.value.pos, s)
+				}
+			}
 		}
 	}
 	if p, ok := f.get("engine"); ok {
@@ -197,6 +208,20 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 		}
 	}
 	return cfg, extra
+}
+
+// lockTimeout reads migrations.lock_timeout: a Go duration of at least
+// a millisecond (500ms, 5s, 1m) or "off" (returned as -1).
+func (d *decoder) lockTimeout(pos Pos, s string) time.Duration {
+	if s == "off" {
+		return -1
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < time.Millisecond {
+		d.errs.Add(pos, "migrations.lock_timeout %q is not a duration of at least 1ms; write it like 500ms, 5s or 1m, or off", clip(s))
+		return 0
+	}
+	return v
 }
 
 var importPathRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~+\-]*(/[A-Za-z0-9._~+\-]+)*$`)

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -19,12 +20,12 @@ docs: {dir: docs/db}
 	want := &Config{
 		Root: "app", File: "cpcgen.yaml", Version: 1,
 		Package: PackageConfig{Name: "financedb", Dir: "internal/financedb", ImportPath: "example.com/app/internal/financedb", Store: "Store",
-			Pos: Pos{"cpcgen.yaml", 2, 1}},
+			Pos: Pos{File: "cpcgen.yaml", Line: 2, Col: 1}},
 		Specs:      []string{"./schema/*.yaml", "more/**.yaml"},
-		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{"cpcgen.yaml", 4, 1}},
-		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{"cpcgen.yaml", 5, 1}},
+		Migrations: MigrationsConfig{Dir: "migrations", Format: "goose", Table: "revisions", Pos: Pos{File: "cpcgen.yaml", Line: 4, Col: 1}},
+		Docs:       DocsConfig{Dir: "docs/db", Pos: Pos{File: "cpcgen.yaml", Line: 5, Col: 1}},
 		Engine:     EnginePostgres,
-		Pos:        Pos{"cpcgen.yaml", 1, 1},
+		Pos:        Pos{File: "cpcgen.yaml", Line: 1, Col: 1},
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -36,7 +37,7 @@ func TestParseConfigEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Engine != EngineCitus || cfg.EnginePos != (Pos{"cpcgen.yaml", 4, 9}) {
+	if cfg.Engine != EngineCitus || cfg.EnginePos != (Pos{File: "cpcgen.yaml", Line: 4, Col: 9}) {
 		t.Errorf("engine %q at %v", cfg.Engine, cfg.EnginePos)
 	}
 }
@@ -51,6 +52,26 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	if cfg.Package.Dir != "." || cfg.Docs.Dir != "" || cfg.Package.ImportPath != "" {
 		t.Errorf("config = %+v", cfg)
+	}
+}
+
+func TestParseConfigOnline(t *testing.T) {
+	for _, tc := range []struct {
+		src     string
+		offline bool
+		lock    time.Duration
+	}{
+		{"migrations: {dir: m}\n", false, 0},
+		{"migrations: {dir: m, online: true, lock_timeout: 750ms}\n", false, 750 * time.Millisecond},
+		{"migrations: {dir: m, online: false, lock_timeout: \"off\"}\n", true, -1},
+	} {
+		cfg, err := ParseConfig(".", "cpcgen.yaml", []byte("version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\n"+tc.src))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if cfg.Migrations.Offline != tc.offline || cfg.Migrations.LockTimeout != tc.lock {
+			t.Errorf("%s: offline %v, lock_timeout %v", tc.src, cfg.Migrations.Offline, cfg.Migrations.LockTimeout)
+		}
 	}
 }
 
@@ -81,6 +102,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"format typo", "version: 1\n" + ok + "migrations: {dir: m, format: gose}\n", []string{`migrations.format: "gose" is not one of "golang-migrate", "goose", "flyway", "dbmate" or "atlas"; did you mean "goose"?`}},
 		{"migrations without dir", "version: 1\n" + ok + "migrations: {format: goose}\n", []string{`migrations is missing the required key "dir"`}},
 		{"migrations table", "version: 1\n" + ok + "migrations: {dir: m, table: Revisions}\n", []string{`migrations table name "Revisions" is not a plain SQL name`}},
+		{"online text", "version: 1\n" + ok + "migrations: {dir: m, online: no-thanks}\n", []string{`cpcgen.yaml:4:30: migrations.online: expected true or false, got string "no-thanks"`}},
+		{"lock timeout", "version: 1\n" + ok + "migrations: {dir: m, lock_timeout: 5}\n", []string{`cpcgen.yaml:4:36: migrations.lock_timeout "5" is not a duration of at least 1ms; write it like 500ms, 5s or 1m, or off`}},
 		{"import path", "version: 1\npackage: {name: db, dir: db, import_path: 'not a path'}\nspecs: [a.yaml]\n", []string{`package.import_path "not a path" is not a Go import path`}},
 		{"engine typo", "version: 1\n" + ok + "engine: citsu\n", []string{`cpcgen.yaml:4:9: engine: "citsu" is not one of "postgres", "citus", "cockroachdb" or "yugabytedb"; did you mean "citus"?`}},
 		{"syntax", "version: 1\npackage: {name: db\n", []string{"invalid YAML"}},

@@ -30,6 +30,15 @@ func FuzzParse(f *testing.F) {
     - {name: B, sql: "SELECT $$@x$$, @a::int /* @b */", params: {a: int}, columns: {x: int}}
 `)))
 	f.Add([]byte(""), []byte("tables: {t: {columns: {id: {type: 'int[]', primary_key: true, default: [[1]]}}}}"))
+	f.Add([]byte(""), []byte(`extensions: [pg_trgm, {name: x, version: "1"}]
+tables: {t: {columns: {id: {type: int, primary_key: true}}}}
+sql_objects:
+  - {name: f, kind: function, sql: "CREATE FUNCTION f(a int DEFAULT 1) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN a END; END"}
+  - {name: g, kind: trigger, sql: "CREATE TRIGGER g AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", depends_on: [f, t, x]}
+  - {name: s.v, kind: view, sql: "CREATE VIEW s.v AS SELECT E'\\'' AS x, $q$;$q$ /* /* */ */", depends_on: [s]}
+  - {name: s, kind: schema, sql: CREATE SCHEMA s}
+  - {name: o, kind: other, sql: "DO $$ BEGIN END $$", drop: "SELECT 1"}
+`))
 	f.Fuzz(func(t *testing.T, config, spec []byte) {
 		c, err := ParseConfig(".", "cpcgen.yaml", config)
 		checkFuzzErr(t, err)

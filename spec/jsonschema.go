@@ -155,6 +155,9 @@ func configSchema() (*jsonSchema, []string) {
 			"dir":    jsStr("Migrations directory, relative to cpcgen.yaml: ./migrations."),
 			"format": jsEnum("File layout of the migrations (default "+DefaultMigrationFormat+").", migrationFormats...),
 			"table":  {Type: "string", Pattern: identPattern, Description: "Revisions table the runner records applied migrations in (default " + DefaultMigrationTable + ")."},
+			"online": jsBool("Lock-safe plans (default true): indexes built CONCURRENTLY in files of their own, constraints added NOT VALID then validated, SET NOT NULL through a validated check, renames as expand/contract; false plans plain DDL, for databases that are never busy (docs/zero-downtime.md)."),
+			"lock_timeout": {Type: "string", Pattern: `^(off|([0-9]+(\.[0-9]+)?(ms|s|m|h))+)$`,
+				Description: "Longest wait for a lock of each statement cpcgen migrate applies, as 500ms, 5s or 1m, or off (default 5s); a statement that waits longer is retried, then reported with the sessions blocking it."},
 		}, "dir"),
 		"docs": b.object("docs", "Where cpcgen docs writes its Markdown pages.", docsKeys, map[string]*jsonSchema{
 			"dir": jsStr("Docs directory, relative to cpcgen.yaml: ./docs/db."),
@@ -313,7 +316,31 @@ func specSchema() (*jsonSchema, []string) {
 			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The enum's previous name."},
 		}, "values")},
 	}
-	root := b.object("spec file", "A cpcgen spec file: enums, tables and queries.", specFileKeys, map[string]*jsonSchema{
+	extName := &jsonSchema{Type: "string", Pattern: `^[a-z_][a-z0-9_-]*$`, Description: "The extension's name: pg_trgm, citext, uuid-ossp."}
+	defs["extension"] = &jsonSchema{
+		Description: "An extension: its name, or a mapping with name, schema and version.",
+		AnyOf: []*jsonSchema{extName, b.object("extension", "An extension with CREATE EXTENSION's options.", extensionKeys, map[string]*jsonSchema{
+			"name":    extName,
+			"schema":  {Type: "string", Pattern: identPattern, Description: "The schema the extension's objects go in (SCHEMA)."},
+			"version": jsStr("The extension's version (VERSION); the server's default when left out."),
+		}, "name")},
+	}
+	var kindDocs []string
+	for _, k := range ObjectKinds {
+		kindDocs = append(kindDocs, k.Name+": "+k.Doc)
+	}
+	defs["sql_object"] = b.object("sql object", "An SQL object cpcgen does not model (a function, trigger, view …), given as the SQL that creates it.", sqlObjectKeys, map[string]*jsonSchema{
+		"name":       {Type: "string", Pattern: `^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$`, Description: "The name the SQL creates: name, or schema.name."},
+		"kind":       jsEnum("What the SQL creates. "+strings.Join(kindDocs, "; ")+".", objectKindNames()...),
+		"sql":        jsStr("The CREATE statement, and statements that belong with it (COMMENT ON, GRANT, an index of a materialized view), as written."),
+		"file":       jsStr("A .sql file holding the statements instead of sql:, relative to the spec file."),
+		"drop":       jsStr("The statements removing the object; derived from the kind and the CREATE statement when left out (required for kind other)."),
+		"depends_on": jsList("Tables, enums, extensions and other sql objects the object needs: they are created before it and dropped after it.", jsStr("")),
+		"comment":    jsStr("What the object is for: the docs page and SQL COMMENT."),
+	}, "name", "kind")
+	root := b.object("spec file", "A cpcgen spec file: extensions, enums, tables, queries and sql objects.", specFileKeys, map[string]*jsonSchema{
+		"extensions":  jsList("PostgreSQL extensions the schema needs, created before everything else (CREATE EXTENSION IF NOT EXISTS).", jsRef("extension")),
+		"sql_objects": jsList("Functions, triggers, views and other SQL objects, created after the tables in dependency order.", jsRef("sql_object")),
 		"enums": {Type: "object", Description: "Enum types, by name.",
 			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("enum")},
 		"tables": {Type: "object", Description: "Tables, by name; columns in the order written.",

@@ -116,7 +116,17 @@ func Load(path string) (*Project, error) {
 		}
 		files = append(files, File{Name: n, Data: data})
 	}
-	proj := parse(cfg, files, &errs)
+	read := func(rel string) ([]byte, error) {
+		if err := checkInsideRoot(root, realRoot, rel); err != nil {
+			return nil, err
+		}
+		data, err := readFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, errors.New("no such file")
+		}
+		return data, err
+	}
+	proj := parse(cfg, files, read, &errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 // an ErrorList with every problem found.
 func Parse(cfg *Config, files []File) (*Project, error) {
 	var errs ErrorList
-	p := parse(cfg, files, &errs)
+	p := parse(cfg, files, nil, &errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -43,9 +43,16 @@ type parser struct {
 	tableList []string
 	// queryNames are the query names of each table, to find duplicates.
 	queryNames map[*Table]map[string]Pos
+	// extByName are the declared extensions; objAux what later passes
+	// need of each sql object.
+	extByName map[string]*Extension
+	objAux    map[*SQLObject]*objectAux
+	// read reads a file an sql object names (file:), by its path
+	// relative to the project root; nil when the run reads no files.
+	read func(name string) ([]byte, error)
 }
 
-func parse(cfg *Config, files []File, errs *ErrorList) *Project {
+func parse(cfg *Config, files []File, read func(string) ([]byte, error), errs *ErrorList) *Project {
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -61,6 +68,9 @@ func parse(cfg *Config, files []File, errs *ErrorList) *Project {
 		lines:   map[string][]string{},
 
 		queryNames: map[*Table]map[string]Pos{},
+		extByName:  map[string]*Extension{},
+		objAux:     map[*SQLObject]*objectAux{},
+		read:       read,
 	}
 	sorted := append([]File(nil), files...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
@@ -114,6 +124,17 @@ func parse(cfg *Config, files []File, errs *ErrorList) *Project {
 			}
 		}
 	}
+	for _, sf := range specs {
+		if e, ok := sf.f.get("extensions"); ok {
+			p.extensions(sf.name, e.value)
+		}
+	}
+	for _, sf := range specs {
+		if o, ok := sf.f.get("sql_objects"); ok {
+			p.sqlObjects(sf.name, o.value)
+		}
+	}
+	p.resolveObjects()
 	return p.proj
 }
 
@@ -138,7 +159,7 @@ func (p *parser) declareName(kind, name string, pos Pos) bool {
 
 // The keys of a spec file and of an enum written as a mapping.
 var (
-	specFileKeys = []string{"enums", "tables", "queries"}
+	specFileKeys = []string{"extensions", "enums", "tables", "queries", "sql_objects"}
 	enumKeys     = []string{"values", "comment", "go_name", "renamed_from"}
 )
 

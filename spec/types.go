@@ -2,30 +2,15 @@ package spec
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/internal/srcpos"
 )
 
-// Pos is a position in an input file: the file's path relative to the
-// project root (slash-separated), and a 1-based line and column. The zero
-// Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether p names a place in a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-// String formats p as file:line:col (or file alone when the line is
-// unknown), the form compilers and editors recognise.
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
+// Pos is a position in a spec file (see srcpos.Pos); the zero Pos means
+// "no position".
+type Pos = srcpos.Pos
 
 // Config is the decoded cpcgen.yaml of a project.
 type Config struct {
@@ -87,7 +72,16 @@ type MigrationsConfig struct {
 	// Table is the revisions table the runner records applied
 	// migrations in; default "cpcgen_migrations".
 	Table string
-	Pos   Pos
+	// Offline is set by online: false: migrate diff plans plain DDL (a
+	// plain CREATE INDEX, constraints validated where they are added,
+	// RENAME COLUMN) for databases that are never busy, instead of the
+	// lock-safe plans it writes by default.
+	Offline bool
+	// LockTimeout is lock_timeout: the longest wait for a lock of each
+	// statement cpcgen migrate applies (0: the runner's default, 5s;
+	// negative: off, the server's setting applies).
+	LockTimeout time.Duration
+	Pos         Pos
 }
 
 // DocsConfig is the `docs:` section of cpcgen.yaml.
@@ -110,6 +104,12 @@ type Project struct {
 	Enums []*Enum
 	// Tables in file order, then declaration order.
 	Tables []*Table
+	// Extensions are the extensions the spec files declare, each once,
+	// in file order, then declaration order.
+	Extensions []*Extension
+	// Objects are the SQL objects (sql_objects:) in file order, then
+	// declaration order; their dependencies are resolved and acyclic.
+	Objects []*SQLObject
 }
 
 // Table returns the table with the given SQL name, or nil.

@@ -21,8 +21,9 @@ import (
 // command that fixes it.
 type problem struct {
 	// Kind is the short name: "stale file", "missing file", "extra file",
-	// "uncovered spec change", "checksum mismatch", "unapplied migration",
-	// "unknown migration", "changed migration", "schema drift".
+	// "uncovered spec change", "checksum mismatch", "duplicate migration
+	// version", "unapplied migration", "unknown migration", "changed
+	// migration", "schema drift".
 	Kind string
 	// File and Line say where, for editors and annotations; File is
 	// relative to the working directory, Line 0 when unknown. Col is the
@@ -111,7 +112,7 @@ func checkFormat(format string) error {
 }
 
 func (c *cli) checkCommand() *cobra.Command {
-	var quiet bool
+	var quiet, undeclared bool
 	var format, dbURL, devURL string
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -128,6 +129,13 @@ or extra file, and exits with status 1 when there is any problem:
                                          covers it: run cpcgen migrate diff
   checksum mismatch                      atlas.sum does not match the
                                          migrations directory
+  duplicate migration version            two migrations share a version (two
+                                         branches each ran migrate diff):
+                                         run cpcgen migrate rebase NAME
+
+Contracts that expand/contract migrations left pending (the old column of a
+rename, a dropped column the previous release reads) are not problems: check
+lists them, for a later cpcgen migrate diff NAME --contract.
 
 With --url it also compares a live database with the migrations directory:
 
@@ -135,14 +143,30 @@ With --url it also compares a live database with the migrations directory:
   unknown migration                      applied, missing from the directory
   changed migration                      applied, then edited
   schema drift                           the database's schema differs from
-                                         what its applied migrations produce
+                                         what its applied migrations produce:
+                                         tables, and the extensions and SQL
+                                         objects (functions, triggers, views,
+                                         …) missing, changed or made by hand
+  missing object                         an extension or SQL object the specs
+                                         declare is not in the database: run
+                                         cpcgen migrate apply (or migrate diff
+                                         first, when no migration creates it)
 
 Drift is found by replaying the applied migrations into a temporary
-database and diffing its schema with the live one (both inspected with the
-Atlas engine; the revisions tables are ignored). The temporary database is
-created on the server of --dev-url, or of --url when --dev-url is not
-given: that role needs CREATEDB. check never changes the database of --url.
-DATABASE_URL is not read: check touches a database only when asked to.
+database and comparing it with the live one: tables with the Atlas engine
+(the revisions tables ignored), extensions and SQL objects through the
+catalogs, each object by existence and by the definition PostgreSQL prints
+back (pg_get_functiondef, pg_get_viewdef, pg_get_triggerdef, …). Both
+databases are read in the schema their unqualified names resolve to
+(current_schema(): the first existing schema of the role's search_path,
+such as app), plus the schemas the specs' objects name. SQL objects of
+kind other are not checked. Objects the database has that neither the
+specs nor its migrations create are notes, or problems ("undeclared
+object") with --undeclared-objects; what extensions own is left out.
+The temporary database is created on the server of --dev-url, or of --url
+when --dev-url is not given: that role needs CREATEDB. check never changes
+the database of --url. DATABASE_URL is not read: check touches a database
+only when asked to.
 
 --format github prints each problem as a GitHub Actions error annotation
 (::error file=…,line=…::…) so that it shows on the pull request's files;
@@ -162,19 +186,23 @@ check writes nothing.`,
 				return fmt.Errorf("--dev-url needs --url: it names the server for the temporary database that --url's migrations are replayed into")
 			}
 			rep := report{w: c.stdout, format: format, title: "cpcgen check", quiet: quiet}
-			return c.check(cmd.Context(), rep, dbURL, devURL)
+			if undeclared && dbURL == "" {
+				return fmt.Errorf("--undeclared-objects needs --url: it is about the objects of that database")
+			}
+			return c.check(cmd.Context(), rep, dbURL, devURL, undeclared)
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the problem lines: no diffs, nothing when all is well")
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text, or github for GitHub Actions annotations")
 	cmd.Flags().StringVar(&dbURL, "url", "", "also compare this database (`URL`) with the migrations directory")
+	cmd.Flags().BoolVar(&undeclared, "undeclared-objects", false, "with --url: report SQL objects of the database that neither the specs nor its migrations create as problems, not notes")
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "server `URL` for the temporary database drift detection replays migrations into (default: --url's server)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 // check runs every comparison and prints the report.
-func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error {
+func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undeclared bool) error {
 	proj, err := c.load()
 	if err != nil {
 		return err
@@ -187,10 +215,11 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 	// The migrations are read and planned while the code is rendered:
 	// both only read pkg, and at scale each takes seconds.
 	var mig struct {
-		dir *migration.Dir
-		err error
-		ps  []problem
-		ok  bool
+		dir   *migration.Dir
+		err   error
+		ps    []problem
+		ok    bool
+		notes []string
 	}
 	migrated := make(chan struct{})
 	go func() {
@@ -200,7 +229,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 			return
 		}
 		if mig.dir, mig.err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format); mig.err == nil {
-			mig.ps, mig.ok = c.checkMigrations(proj, pkg, mig.dir, root)
+			mig.ps, mig.ok, mig.notes = c.checkMigrations(proj, pkg, mig.dir, root)
 		}
 	}()
 	tree, err := generator.Emit(pkg)
@@ -219,7 +248,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 		}
 		ps = append(ps, p)
 	}
-	var oks []string
+	var oks, notes []string
 	if len(diffs) == 0 {
 		oks = append(oks, "generated code is up to date")
 	}
@@ -234,6 +263,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 		if mig.ok {
 			oks = append(oks, "migrations cover the spec")
 		}
+		oks = append(oks, mig.notes...)
 	}
 	if dbURL != "" {
 		if dir == nil {
@@ -241,17 +271,21 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string) error
 		}
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
-		dps, summary, err := c.checkDatabase(ctx, proj, dir, dbURL, devURL)
+		dps, dnotes, summary, err := c.checkDatabase(ctx, proj, pkg, dir, dbURL, devURL, undeclared)
 		if err != nil {
 			return err
 		}
 		ps = append(ps, dps...)
+		notes = append(notes, dnotes...)
 		if len(dps) == 0 {
 			oks = append(oks, summary)
 		}
 	}
 
 	rep.problems(ps)
+	for _, n := range notes {
+		rep.note("note: %s", n)
+	}
 	for _, ok := range oks {
 		rep.note("%s", ok)
 	}
@@ -309,16 +343,21 @@ func plural(n int, noun string) string {
 }
 
 // checkMigrations reports spec changes no migration covers, each at its
-// spec position, and a checksum file that does not match. ok is set when
-// there is nothing to report.
-func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migration.Dir, root string) (ps []problem, ok bool) {
+// spec position, a checksum file that does not match and migrations that
+// share a version. ok is set when there is nothing to report; notes name
+// the pending contracts.
+func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migration.Dir, root string) (ps []problem, ok bool, notes []string) {
+	for _, set := range dir.Duplicates() {
+		ps = append(ps, problem{Kind: "duplicate migration version", File: display(root, dir.Rel+"/"+set[0].Files[0]), Line: 1,
+			Msg: migration.DuplicateMessage(set)})
+	}
 	sumFile := display(root, dir.Rel+"/"+migration.SumFile)
 	if err := dir.CheckSum(); err != nil {
-		return []problem{{Kind: "checksum mismatch", File: sumFile, Msg: err.Error()}}, false
+		return append(ps, problem{Kind: "checksum mismatch", File: sumFile, Msg: err.Error()}), false, nil
 	}
 	changes, err := migration.Uncovered(pkg, dir)
 	if err != nil {
-		return []problem{{Kind: "migrations", File: display(root, dir.Rel), Msg: err.Error()}}, false
+		return append(ps, problem{Kind: "migrations", File: display(root, dir.Rel), Msg: err.Error()}), false, nil
 	}
 	for _, ch := range changes {
 		pos := changePos(pkg, ch)
@@ -331,17 +370,31 @@ func (c *cli) checkMigrations(proj *spec.Project, pkg *ir.Package, dir *migratio
 		}
 		ps = append(ps, p)
 	}
-	return ps, len(ps) == 0
+	for _, p := range dir.Pending {
+		notes = append(notes, fmt.Sprintf("pending contract: %s; run cpcgen migrate diff NAME --contract once the release of migration %s runs everywhere", p, p.Since))
+	}
+	return ps, len(ps) == 0, notes
 }
 
 var quotedRE = regexp.MustCompile(`"((?:[^"]|"")*)"`)
 
 // changePos finds where in the specs a change line of the migration
-// planner comes from: the column of `"users"."email"`, else the first
-// quoted name that is a table or an enum of the package. It returns the
+// planner comes from: the SQL object or extension it names, the column
+// of `"users"."email"`, else the first quoted name that is a table or an
+// enum of the package. It returns the
 // zero Pos for changes of things the specs no longer have (a dropped
 // table).
 func changePos(pkg *ir.Package, change string) ir.Pos {
+	for _, o := range pkg.Objects {
+		if strings.Contains(change, o.Title()) {
+			return o.Pos
+		}
+	}
+	for _, e := range pkg.Extensions {
+		if strings.Contains(change, fmt.Sprintf("extension %q", e.Name)) {
+			return e.Pos
+		}
+	}
 	var names []string
 	for _, m := range quotedRE.FindAllStringSubmatchIndex(change, -1) {
 		names = append(names, strings.ReplaceAll(change[m[2]:m[3]], `""`, `"`))

@@ -16,7 +16,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/spec"
@@ -63,25 +65,38 @@ func scratchDatabase(ctx context.Context, serverURL, flag string) (string, func(
 }
 
 // inspect reads the generated schema of a database with the Atlas
-// engine, without the revisions tables of the runner.
-func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, error) {
+// engine, without the revisions tables of the runner: the schema its
+// unqualified names resolve to (current_schema(), the first schema of
+// its search_path that exists), which it also returns. The schema is
+// named sqlschema.SchemaName whatever its name in the database, so that
+// two databases compare by content: a live database whose role's
+// search_path is app, and a temporary one whose tables landed in public.
+func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, error) {
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer db.Close()
+	var current sql.NullString
+	if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&current); err != nil {
+		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
+	}
+	if !current.Valid {
+		return nil, "", fmt.Errorf("inspect %s: no schema of its search_path exists, so unqualified table names resolve nowhere; create the schema or fix the role's search_path", redact(dbURL))
+	}
 	drv, err := postgres.Open(db)
 	if err != nil {
-		return nil, fmt.Errorf("inspect %s: %w", redact(dbURL), err)
+		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 	}
-	s, err := drv.InspectSchema(ctx, sqlschema.SchemaName, nil)
+	s, err := drv.InspectSchema(ctx, current.String, nil)
 	if err != nil {
 		var nf *schema.NotExistError
-		if errors.As(err, &nf) {
-			return schema.New(sqlschema.SchemaName), nil
+		if !errors.As(err, &nf) {
+			return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
 		}
-		return nil, fmt.Errorf("inspect %s: %w", redact(dbURL), err)
+		s = schema.New(current.String)
 	}
+	s.Name = sqlschema.SchemaName
 	var keep []*schema.Table
 	for _, t := range s.Tables {
 		if t.Name != table && t.Name != table+"_claims" {
@@ -89,7 +104,7 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, error) {
 		}
 	}
 	s.Tables = keep
-	return s, nil
+	return s, current.String, nil
 }
 
 // applyTo applies the directory's migrations up to and including
@@ -115,26 +130,28 @@ func applyTo(ctx context.Context, dbURL string, dir *migration.Dir, table string
 // checkDatabase compares the database at dbURL with the migrations
 // directory: revisions first, then the schema against the one the
 // applied migrations produce, replayed on the server of devURL (or
-// dbURL's). It returns the problems found and, when there are none, a
-// line saying so.
-func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, dir *migration.Dir, dbURL, devURL string) ([]problem, string, error) {
+// dbURL's), then the SQL objects and extensions (see objectDrift). It
+// returns the problems found, notes (objects the specs do not declare,
+// unless undeclared makes them problems) and, when there are no
+// problems, a line saying so.
+func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, pkg *ir.Package, dir *migration.Dir, dbURL, devURL string, undeclared bool) ([]problem, []string, string, error) {
 	mc := proj.Config.Migrations
 	where := redact(dbURL)
 	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
-		return nil, "", fmt.Errorf("--url: %w", err)
+		return nil, nil, "", fmt.Errorf("--url: %w", err)
 	}
 	defer pool.Close()
 	if err := pool.Ping(ctx); err != nil {
-		return nil, "", fmt.Errorf("--url: connect to %s: %w", where, err)
+		return nil, nil, "", fmt.Errorf("--url: connect to %s: %w", where, err)
 	}
 	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: mc.Table, Format: mc.Format})
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	states, err := m.Status(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("--url: read the revisions table of %s: %w", where, err)
+		return nil, nil, "", fmt.Errorf("--url: read the revisions table of %s: %w", where, err)
 	}
 	var ps []problem
 	var lastApplied int64
@@ -168,27 +185,44 @@ func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, dir *migrat
 	}
 	scratch, drop, err := scratchDatabase(ctx, server, flag)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	defer drop()
 	if err := applyTo(ctx, scratch, dir, mc.Table, lastApplied); err != nil {
-		return nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w", err)
+		return nil, nil, "", fmt.Errorf("replay the applied migrations into a temporary database: %w", err)
 	}
-	want, err := inspect(ctx, scratch, mc.Table)
+	want, wantSchema, err := inspect(ctx, scratch, mc.Table)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	have, err := inspect(ctx, dbURL, mc.Table)
+	have, haveSchema, err := inspect(ctx, dbURL, mc.Table)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	planned, err := migration.Drift(have, want)
 	if err != nil {
-		return nil, "", fmt.Errorf("compare the schema of %s: %w", where, err)
+		return nil, nil, "", fmt.Errorf("compare the schema of %s: %w", where, err)
 	}
 	for _, line := range planned.Summary {
 		ps = append(ps, problem{Kind: "schema drift", Msg: fmt.Sprintf("%s differs from what its applied migrations produce: %s would bring it back", where, line)})
 	}
-	summary := fmt.Sprintf("%s: %d migration(s) applied, none pending, schema matches the migrations", where, applied)
-	return ps, summary, nil
+	// SQL objects and extensions, which Atlas does not inspect.
+	conn, err := pgx.Connect(ctx, scratch)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("connect to the temporary database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	wantObjs, err := migration.InspectObjects(ctx, conn, objectSchemas(pkg, dir, wantSchema), wantSchema)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("inspect the temporary database: %w", err)
+	}
+	haveObjs, err := migration.InspectObjects(ctx, pool, objectSchemas(pkg, dir, haveSchema), haveSchema)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("inspect %s: %w", where, err)
+	}
+	ops, notes := objectDrift(objectCheck{pkg: pkg, dir: dir, where: where, root: c.displayRoot(proj),
+		have: haveObjs, want: wantObjs, haveSchema: haveSchema, wantSchema: wantSchema, undeclared: undeclared})
+	ps = append(ps, ops...)
+	summary := fmt.Sprintf("%s: %d migration(s) applied, none pending, schema matches the migrations (schema %s)", where, applied, names.QuoteIdent(haveSchema))
+	return ps, notes, summary, nil
 }

@@ -7,10 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"ariga.io/atlas/sql/postgres"
@@ -21,6 +24,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
@@ -39,10 +43,11 @@ and format come from the migrations section of cpcgen.yaml.`,
 		Example: `  cpcgen migrate diff add_nickname
   cpcgen migrate apply --url "$DATABASE_URL"
   cpcgen migrate status
-  cpcgen migrate down 1`,
+  cpcgen migrate down 1
+  cpcgen migrate rebase add_invoices`,
 	}
 	cmd.AddCommand(c.migrateDiffCommand(), c.migrateApplyCommand(), c.migrateDownCommand(),
-		c.migrateStatusCommand(), c.migrateHashCommand())
+		c.migrateStatusCommand(), c.migrateHashCommand(), c.migrateRebaseCommand())
 	return cmd
 }
 
@@ -64,8 +69,8 @@ func (c *cli) migrationsProject() (*spec.Project, *migration.Dir, error) {
 }
 
 func (c *cli) migrateDiffCommand() *cobra.Command {
-	var allow bool
-	var devURL string
+	var opts migration.Options
+	var devURL, dbURL string
 	cmd := &cobra.Command{
 		Use:   "diff NAME",
 		Short: "Write the next migration: the spec's changes since the last one",
@@ -78,13 +83,32 @@ the directory, so no database is needed. With --dev-url the migrations are
 replayed into a temporary database created on that server (and dropped
 afterwards), which is inspected instead.
 
-Destructive changes (dropping a table, column or enum, narrowing a type) and
-data-dependent ones (NOT NULL without a default, a unique index, a check or
-foreign key over existing rows, a type conversion) stop the diff with exit
-status 2 and an explanation; --allow-destructive writes the migration anyway.
-A renamed_from: hint turns a drop and an add into a rename.`,
+Plans are lock-safe unless cpcgen.yaml says migrations: {online: false}:
+indexes are built CONCURRENTLY, constraints added NOT VALID and validated
+later, SET NOT NULL goes through a validated check, a volatile default is
+filled by a batched backfill. Statements that cannot share a transaction get
+files of their own, so one migration may be several numbered files.
+
+Each change is also checked against the code still running during a deploy,
+the generated package at the last migration (recorded in the snapshot). A
+renamed_from column is planned as expand/contract (a new column, a trigger
+keeping both equal, a backfill), and a dropped column that code reads is
+kept: both are finished by a later diff with --contract, once the release
+that uses the old column runs nowhere any more.
+
+These stop the diff with exit status 2 and an explanation:
+  destructive or data-dependent changes (dropping a table, column or enum,
+  narrowing a type, NOT NULL without a default, a unique index, a check or
+  foreign key over existing rows)            --allow-destructive
+  changes that break the running code         --allow-breaking (which also
+                                              plans renames and drops in place)
+  table rewrites, with online plans            --allow-rewrite
+With --url (or else the database of --dev-url) the report of a table rewrite
+gives the table's size.`,
 		Example: `  cpcgen migrate diff add_nickname
   cpcgen migrate diff "drop legacy tables" --allow-destructive
+  cpcgen migrate diff drop_old_columns --contract
+  cpcgen migrate diff widen_ids --allow-rewrite --url "$DATABASE_URL"
   cpcgen migrate diff add_index --dev-url postgres://localhost:5432/postgres`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -100,12 +124,21 @@ A renamed_from: hint turns a drop and an add into a rename.`,
 			if err != nil {
 				return err
 			}
-			opts := migration.Options{Name: name, AllowDestructive: allow}
-			if devURL != "" {
+			opts.Name, opts.Offline = name, proj.Config.Migrations.Offline
+			if devURL != "" || dbURL != "" {
 				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 				defer cancel()
-				opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, sqlschema.AtlasSchema(pkg))
-				if err != nil {
+				if devURL != "" {
+					opts.Current, opts.Desired, err = replay(ctx, devURL, dir, proj.Config.Migrations.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions)
+					if err != nil {
+						return err
+					}
+				}
+				sizesFrom, flag := dbURL, "--url"
+				if sizesFrom == "" {
+					sizesFrom, flag = devURL, "--dev-url"
+				}
+				if opts.TableSizes, err = tableSizes(ctx, sizesFrom, flag); err != nil {
 					return err
 				}
 			}
@@ -113,21 +146,17 @@ A renamed_from: hint turns a drop and an add into a rename.`,
 			if err != nil {
 				return err
 			}
-			if res.Planned.Empty() {
+			root := c.displayRoot(proj)
+			if res.Blocked {
+				c.printFindings(root, res.Findings)
+				return blockedError(res.Findings)
+			}
+			if len(res.Files) == 0 {
 				fmt.Fprintln(c.stdout, "no changes: the migrations already produce the spec's schema; nothing written")
+				c.printPending(res.Pending)
 				return nil
 			}
-			root := c.displayRoot(proj)
 			c.printFindings(root, res.Findings)
-			if res.Blocked {
-				n := 0
-				for _, f := range res.Findings {
-					if f.Blocking() {
-						n++
-					}
-				}
-				return fmt.Errorf("migration not written: %d destructive or data-dependent change(s) above; follow the advice, or run again with --allow-destructive", n)
-			}
 			if err := migration.Write(proj.Config.Root, res.Files); err != nil {
 				return err
 			}
@@ -140,12 +169,87 @@ A renamed_from: hint turns a drop and an add into a rename.`,
 			for _, f := range res.Files {
 				fmt.Fprintf(c.stdout, "wrote %s\n", display(root, f.Path))
 			}
+			if len(res.Versions) > 1 {
+				fmt.Fprintf(c.stdout, "the migration is %d files, %s to %s: the runner applies them in order, those outside a transaction under its claim protocol\n",
+					len(res.Versions), res.Versions[0], res.Versions[len(res.Versions)-1])
+			}
+			c.printPending(res.Pending)
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&allow, "allow-destructive", false, "write the migration even with destructive or data-dependent changes")
+	cmd.Flags().BoolVar(&opts.AllowDestructive, "allow-destructive", false, "write the migration even with destructive or data-dependent changes")
+	cmd.Flags().BoolVar(&opts.AllowBreaking, "allow-breaking", false, "write the migration even when it breaks the code still running, renaming and dropping columns in place (stop-the-world deploys)")
+	cmd.Flags().BoolVar(&opts.AllowRewrite, "allow-rewrite", false, "write the migration even when it rewrites a table under an ACCESS EXCLUSIVE lock")
+	cmd.Flags().BoolVar(&opts.Contract, "contract", false, "also finish the pending expand/contract changes: drop the columns kept for the previous release, which must run nowhere any more")
+	cmd.Flags().StringVar(&dbURL, "url", "", "the production `URL` (or a copy) to read table sizes from, for the cost of table rewrites; read only")
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "replay the migrations into a temporary database on this server and inspect it instead of reading the snapshot")
 	return cmd
+}
+
+// blockedError says why a diff wrote nothing and which flag lets each
+// kind of finding through.
+func blockedError(findings []migration.Finding) error {
+	n := map[string]int{}
+	for _, f := range findings {
+		if f.Blocks {
+			n[f.Kind]++
+		}
+	}
+	var parts []string
+	for _, k := range []struct {
+		kinds      []string
+		what, flag string
+	}{
+		{[]string{migration.Destructive, migration.DataDependent}, "destructive or data-dependent", "--allow-destructive"},
+		{[]string{migration.Breaking}, "breaking for the running code", "--allow-breaking"},
+		{[]string{migration.Rewrite}, "rewriting a table", "--allow-rewrite"},
+	} {
+		count := 0
+		for _, kind := range k.kinds {
+			count += n[kind]
+		}
+		if count > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s (%s)", count, k.what, k.flag))
+		}
+	}
+	return fmt.Errorf("migration not written: %s change(s) above; follow the advice, or run again with the flag", strings.Join(parts, ", "))
+}
+
+// printPending lists the contracts pending after a diff.
+func (c *cli) printPending(ps []*migration.Pending) {
+	for _, p := range ps {
+		fmt.Fprintf(c.stdout, "pending contract: %s; run cpcgen migrate diff NAME --contract once the release of migration %s runs everywhere\n", p, p.Since)
+	}
+}
+
+// tableSizes reads the size of every table of the generated schema of
+// the database at dbURL, for the estimates of table rewrites. It only
+// reads the catalog.
+func tableSizes(ctx context.Context, dbURL, flag string) (map[string]migration.TableSize, error) {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: connect to %s: %w", flag, redact(dbURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	rows, err := conn.Query(ctx, `SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`, sqlschema.SchemaName)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read table sizes: %w", flag, err)
+	}
+	out := map[string]migration.TableSize{}
+	for rows.Next() {
+		var name string
+		var s migration.TableSize
+		if err := rows.Scan(&name, &s.Rows, &s.Bytes); err != nil {
+			return nil, fmt.Errorf("%s: read table sizes: %w", flag, err)
+		}
+		out[name] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: read table sizes: %w", flag, err)
+	}
+	return out, nil
 }
 
 // printFindings lists the findings of a diff on stderr, positions
@@ -163,8 +267,15 @@ func (c *cli) printFindings(root string, findings []migration.Finding) {
 // the directory to it and inspects the result. It also returns the
 // desired schema as that server normalizes it (types, defaults and
 // expressions spelled the way PostgreSQL prints them), so the two compare
-// like for like. The temporary database is dropped before returning.
-func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema) (*schema.Schema, *schema.Schema, error) {
+// like for like. The spec's extensions are created first, for the types
+// they bring (citext). The temporary database is dropped before
+// returning.
+func replay(ctx context.Context, devURL string, dir *migration.Dir, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
+	return replayFS(ctx, devURL, os.DirFS(dir.Path), dir.Format, table, desired, exts)
+}
+
+// replayFS is replay for the migrations of fsys, in the given format.
+func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table string, desired *schema.Schema, exts []*ir.Extension) (*schema.Schema, *schema.Schema, error) {
 	admin, err := pgx.Connect(ctx, devURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: connect: %w", err)
@@ -197,6 +308,11 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
+	for _, e := range exts {
+		if _, err := sdb.ExecContext(ctx, e.Create()); err != nil {
+			return nil, nil, fmt.Errorf("--dev-url: %s: %w", e.Create(), err)
+		}
+	}
 	normalized, err := drv.(*postgres.Driver).NormalizeSchema(ctx, desired)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
@@ -207,7 +323,7 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 		return nil, nil, err
 	}
 	defer pool.Close()
-	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: table, Format: dir.Format})
+	m, err := migrate.New(pool, fsys, migrate.Options{Table: table, Format: format})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,7 +336,7 @@ func replay(ctx context.Context, devURL string, dir *migration.Dir, table string
 	}
 	var keep []*schema.Table
 	for _, t := range current.Tables {
-		if t.Name != table && t.Name != table+"_claims" {
+		if t.Name != table && t.Name != table+"_claims" && t.Name != table+"_backfills" {
 			keep = append(keep, t)
 		}
 	}
@@ -234,6 +350,9 @@ func (c *cli) migrator(ctx context.Context, dbURL string, onApply func(migrate.A
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := dir.CheckVersions(); err != nil {
+		return nil, nil, err
+	}
 	if dbURL == "" {
 		dbURL = os.Getenv("DATABASE_URL")
 	}
@@ -245,7 +364,7 @@ func (c *cli) migrator(ctx context.Context, dbURL string, onApply func(migrate.A
 		return nil, nil, fmt.Errorf("connect: %w", err)
 	}
 	mc := proj.Config.Migrations
-	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: mc.Table, Format: mc.Format, OnApply: onApply})
+	m, err := migrate.New(pool, os.DirFS(dir.Path), migrate.Options{Table: mc.Table, Format: mc.Format, OnApply: onApply, LockTimeout: mc.LockTimeout})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err
@@ -268,10 +387,13 @@ func (c *cli) migrateApplyCommand() *cobra.Command {
 		Use:   "apply",
 		Short: "Apply the pending migrations to a database",
 		Long: `apply runs every pending migration, in order, each in its own transaction
-under a transaction-scoped advisory lock, and records it in the revisions
-table. Several deployers may run it at once: each migration runs once. It
-refuses to start when an applied migration was edited or atlas.sum does not
-match the directory.`,
+under a transaction-scoped advisory lock (files marked -- cpcgen:no-transaction,
+such as concurrent index builds and backfills, outside one, under a claim),
+and records it in the revisions table. Several deployers may run it at once:
+each migration runs once. Every statement waits at most lock_timeout for a
+lock (migrations.lock_timeout in cpcgen.yaml, default 5s) and is retried,
+then reported with the sessions that blocked it. It refuses to start when an
+applied migration was edited or atlas.sum does not match the directory.`,
 		Example: `  cpcgen migrate apply --url postgres://app@db/app
   DATABASE_URL=postgres://app@db/app cpcgen migrate apply --to 3`,
 		Args: cobra.NoArgs,
@@ -419,4 +541,121 @@ anywhere (the runner still refuses an applied migration that changed).`,
 			return nil
 		},
 	}
+}
+
+func (c *cli) migrateRebaseCommand() *cobra.Command {
+	var dbURL, devURL string
+	cmd := &cobra.Command{
+		Use:   "rebase [NAME...]",
+		Short: "Renumber the migrations a merge brought in after the others",
+		Long: `rebase renumbers migrations after the highest version of the directory, in
+their order: the ones two branches gave the same version when each ran
+migrate diff from the same base. It renames their files, rewrites the version
+in their headers, and writes atlas.sum and the snapshot again.
+
+Name the migrations the merge brought in (a migration split into steps by a
+lock-safe plan moves whole). Without names, --url decides: of each set of
+migrations sharing a version, the ones that database has not applied move.
+rebase refuses to renumber a migration the database of --url has applied.
+
+The snapshot the merge left is kept when it covers the merged specs (git
+merged both sides of it); otherwise — it has conflict markers, or one side
+was taken — give --dev-url: the renumbered migrations are replayed into a
+temporary database there and the snapshot is rebuilt from it. Run cpcgen
+check afterwards.`,
+		Example: `  cpcgen migrate rebase add_invoices
+  cpcgen migrate rebase --url "$STAGING_URL"
+  cpcgen migrate rebase add_invoices --dev-url postgres://localhost:5432/postgres`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			proj, err := c.load()
+			if err != nil {
+				return err
+			}
+			mc := proj.Config.Migrations
+			if mc.Dir == "" {
+				return fmt.Errorf("%s has no migrations section; add migrations: {dir: ./migrations}", proj.Config.File)
+			}
+			dir, err := migration.ReadDirAfterMerge(proj.Config.Root, mc.Dir, mc.Format)
+			if err != nil {
+				return err
+			}
+			pkg, err := generator.Build(proj)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
+			defer cancel()
+			opts := migration.RebaseOptions{Names: args}
+			if dbURL != "" {
+				if opts.Applied, err = appliedVersions(ctx, dbURL, mc.Table); err != nil {
+					return err
+				}
+			}
+			if devURL != "" {
+				opts.Replay = func(files map[string][]byte) (*schema.Schema, *schema.Schema, error) {
+					tmp, err := os.MkdirTemp("", "cpcgen-rebase-")
+					if err != nil {
+						return nil, nil, err
+					}
+					defer os.RemoveAll(tmp)
+					for name, data := range files {
+						if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+							return nil, nil, err
+						}
+					}
+					return replayFS(ctx, devURL, os.DirFS(tmp), mc.Format, mc.Table, sqlschema.AtlasSchema(pkg), pkg.Extensions)
+				}
+			}
+			res, err := migration.Rebase(pkg, dir, opts)
+			if err != nil {
+				return err
+			}
+			if err := migration.WriteAndRemove(proj.Config.Root, res.Files, res.Remove); err != nil {
+				return err
+			}
+			root := c.displayRoot(proj)
+			for _, m := range res.Moves {
+				fmt.Fprintf(c.stdout, "renamed %s to %s\n", display(root, path.Join(dir.Rel, m.From)), m.To)
+			}
+			if res.Rebuilt {
+				fmt.Fprintf(c.stdout, "rebuilt %s from the migrations replayed on --dev-url\n", display(root, path.Join(dir.Rel, migration.SnapshotFile)))
+			}
+			fmt.Fprintf(c.stdout, "wrote %s\n", display(root, path.Join(dir.Rel, migration.SumFile)))
+			for _, u := range res.Uncovered {
+				fmt.Fprintf(c.stdout, "uncovered: %s is in the specs but in no migration; run cpcgen migrate diff <name>\n", u)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dbURL, "url", "", "a database (`URL`) whose applied migrations must keep their versions; without names, it decides which to renumber")
+	cmd.Flags().StringVar(&devURL, "dev-url", "", "rebuild the snapshot: replay the renumbered migrations into a temporary database on this server")
+	return cmd
+}
+
+// appliedVersions reads the versions and names of the migrations the
+// database at dbURL applied; none when it has no revisions table.
+func appliedVersions(ctx context.Context, dbURL, table string) (map[int64]string, error) {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("--url: connect to %s: %w", redact(dbURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	out := map[int64]string{}
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil || !exists {
+		return out, err
+	}
+	rows, err := conn.Query(ctx, `SELECT version, name FROM `+pgx.Identifier{table}.Sanitize())
+	if err != nil {
+		return nil, fmt.Errorf("--url: read the revisions table %s: %w", table, err)
+	}
+	for rows.Next() {
+		var v int64
+		var name string
+		if err := rows.Scan(&v, &name); err != nil {
+			return nil, err
+		}
+		out[v] = name
+	}
+	return out, rows.Err()
 }

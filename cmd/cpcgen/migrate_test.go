@@ -94,12 +94,18 @@ func TestMigrateWorkflow(t *testing.T) {
       email:    {type: varchar(255), unique: true}
 `)
 	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "diff", "drop_nickname")
-	contains(t, "refusal", errOut, filepath.ToSlash(filepath.Join(dir, "schema/app.yaml"))+":2:3: destructive (CPC103, DS103): drop column \"users\".\"nickname\"",
+	contains(t, "refusal", errOut, filepath.ToSlash(filepath.Join(dir, "schema/app.yaml"))+":2:3: destructive (CPC103): drop column \"users\".\"nickname\"",
 		"--allow-destructive", "migration not written")
 	if _, err := os.Stat(filepath.Join(dir, "migrations", "000003_drop_nickname.up.sql")); err == nil {
 		t.Error("a refused migration was written")
 	}
-	mustRun(t, 0, "-C", dir, "migrate", "diff", "drop_nickname", "--allow-destructive")
+	// Allowed, the drop waits for the release that reads the column to be
+	// gone: a nullable column needs no statement now, only the snapshot.
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "diff", "drop_nickname", "--allow-destructive")
+	contains(t, "deferred drop", out, `pending contract: drop column "users"."nickname"`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check with a pending contract", out, "migrations cover the spec", `pending contract: drop column "users"."nickname"`)
 
 	// --dev-url replays the directory instead of reading the snapshot.
 	dev := pgtest.Current(t).AdminURL()

@@ -24,8 +24,9 @@ func (c *cli) vetCommand() *cobra.Command {
 		Use:   "vet",
 		Short: "Prepare every generated statement on PostgreSQL and check the declared types",
 		Long: `vet creates a temporary database on a PostgreSQL server, applies the
-migrations to it (or, without a migrations section, the specs' schema.sql),
-and asks the server to prepare every statement of the generated package:
+migrations to it (or, without a migrations section, the specs' schema.sql,
+its SQL objects created one at a time), and asks the server to prepare
+every statement of the generated package:
 the CRUD, bulk, upsert and relation statements and every query, raw SQL
 included. It reports, at the spec's file:line:col:
 
@@ -37,6 +38,10 @@ included. It reports, at the spec's file:line:col:
                    database is not the spec's
   nullability      a declared NOT NULL result column (no nullable: true)
                    that is a plain table column the database allows NULL in
+  schema error     the server refuses part of the schema: a column default
+                   calling a function it lacks, or an SQL object
+                   (sql_objects:) whose SQL it rejects, such as a syntax
+                   error in a function's body, at the line it points at
 
 Types compare by name after aliases (int4 = integer); these count as equal:
 text, varchar(n), char(n), citext and name (all Go strings; lengths are not
@@ -45,7 +50,8 @@ declared enum (or enum[]) read from text (or text[]), as raw queries select
 enum arrays; for parameters, a narrower declared number than the server's
 (integer for LIMIT's bigint, integer or bigint for numeric, real for double
 precision). A parameter the server cannot type (unknown) is not checked.
-Nullability is checked only where the server knows the column's table.
+Nullability is checked only where the server knows the column's table
+(not for a view's columns, which PostgreSQL never marks NOT NULL).
 
 The temporary database is created on the server of --dev-url (or --url,
 its synonym; the database the URL names is never changed) and dropped at
@@ -96,7 +102,21 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag string) error {
 	root := c.displayRoot(proj)
 	source, err := loadSchema(ctx, proj, pkg, scratch)
 	if err != nil {
-		if ps := vetProblems(vet.SchemaErrors(pkg, err), root); len(ps) > 0 {
+		var oe *objectErrors
+		findings := vet.SchemaErrors(pkg, err)
+		switch {
+		case errors.As(err, &oe):
+			findings = oe.findings
+		case len(findings) == 0 && len(pkg.Objects) > 0:
+			// The migrations failed; if an SQL object is why, creating
+			// the spec's schema one object at a time says which.
+			diag, derr := diagnoseObjects(ctx, pkg, server, flag)
+			if derr != nil {
+				return derr
+			}
+			findings = diag
+		}
+		if ps := vetProblems(findings, root); len(ps) > 0 {
 			rep.problems(ps)
 			if rep.format == "text" {
 				fmt.Fprintf(rep.w, "\n%s (the schema could not be created on %s: %v)\n", problemSummary(ps), redact(server), err)
@@ -166,14 +186,65 @@ func loadSchema(ctx context.Context, proj *spec.Project, pkg *ir.Package, dbURL 
 			source += " (without its Citus calls: the server has no Citus)"
 		}
 	}
-	ddl, err := sqlschema.SchemaSQL(pkg)
-	if err != nil {
+	if err := createSchema(ctx, conn, pkg); err != nil {
 		return "", err
 	}
-	if _, err := conn.Exec(ctx, string(ddl)); err != nil {
-		return "", fmt.Errorf("create the spec's schema (schema.sql) in the temporary database: %w", err)
-	}
 	return source, nil
+}
+
+// objectErrors is the failure to create SQL objects: what the server
+// said, at the objects' spec positions.
+type objectErrors struct {
+	findings []vet.Finding
+}
+
+func (e *objectErrors) Error() string {
+	return fmt.Sprintf("the server refused %d sql object(s) of the specs", len(e.findings))
+}
+
+// createSchema creates the spec's schema (schema.sql) in the database
+// conn is connected to: the extensions, enums and tables at once, then
+// the SQL objects one at a time, so that what the server refuses is
+// reported at its object (an *objectErrors).
+func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
+	tables := *pkg
+	tables.Objects = nil
+	ddl, err := sqlschema.SchemaSQL(&tables)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, string(ddl)); err != nil {
+		return fmt.Errorf("create the spec's schema (schema.sql) in the temporary database: %w", err)
+	}
+	findings, err := vet.CreateObjects(ctx, conn, pkg)
+	if err != nil {
+		return fmt.Errorf("create the spec's sql objects in the temporary database: %w", err)
+	}
+	if len(findings) > 0 {
+		return &objectErrors{findings: findings}
+	}
+	return nil
+}
+
+// diagnoseObjects creates the spec's schema in a second temporary
+// database and returns what the server refuses of its SQL objects, for
+// when applying the migrations failed.
+func diagnoseObjects(ctx context.Context, pkg *ir.Package, server, flag string) ([]vet.Finding, error) {
+	scratch, drop, err := scratchDatabase(ctx, server, flag)
+	if err != nil {
+		return nil, err
+	}
+	defer drop()
+	conn, err := pgx.Connect(ctx, scratch)
+	if err != nil {
+		return nil, fmt.Errorf("%s: connect to the temporary database: %w", flag, err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var oe *objectErrors
+	if err := createSchema(ctx, conn, pkg); errors.As(err, &oe) {
+		return oe.findings, nil
+	}
+	return nil, nil
 }
 
 // vetProblems turns vet's findings into report lines, paths relative to

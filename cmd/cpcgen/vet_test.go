@@ -179,8 +179,9 @@ func TestCheckDatabase(t *testing.T) {
 
 // TestCheckDatabasePendingRename checks a database that has every
 // migration applied but the last, which renames a column through
-// renamed_from: check --url reports the unapplied migration and nothing
-// else, since the database is exactly what its applied migrations make.
+// renamed_from (expand/contract: two files): check --url reports the
+// unapplied migrations and nothing else, since the database is exactly
+// what its applied migrations make.
 func TestCheckDatabasePendingRename(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	live := pgtest.URL(t)
@@ -208,14 +209,15 @@ func TestCheckDatabasePendingRename(t *testing.T) {
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check with the rename pending", out,
 		"migrations/000002_rename_nick.up.sql: unapplied migration: 000002 (rename_nick) is not applied to ",
-		"1 problem: 1 unapplied migration")
+		"migrations/000003_rename_nick_backfill_users_nickname.up.sql: unapplied migration: 000003",
+		"2 problems: 2 unapplied migrations")
 	if strings.Contains(out, "schema drift") {
 		t.Errorf("a database with a pending rename is reported as drifting:\n%s", out)
 	}
 
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
 	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", live)
-	contains(t, "check after the rename", out, "2 migration(s) applied, none pending, schema matches the migrations")
+	contains(t, "check after the rename", out, "3 migration(s) applied, none pending, schema matches the migrations")
 }
 
 // TestVetSchemaErrorHasPosition vets a spec whose default calls a

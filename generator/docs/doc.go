@@ -3,7 +3,9 @@
 // indexes, checks, foreign keys), enum, relation and query, and Mermaid
 // ER diagrams. It is an emitter: it reads the generator's IR (and the
 // Atlas schema computed from it, for constraint and index names), and
-// prints through the embedded template templates/docs.md.tmpl.
+// prints through the embedded template templates/docs.md.tmpl; the
+// extensions and SQL objects (sql_objects:), by schema and kind, with
+// their SQL, follow through objects.md.tmpl beside this file.
 //
 //	pkg, err := generator.Build(proj)
 //	files, err := docs.Generate(pkg, "docs/db") // docs/db/<package>.md

@@ -37,6 +37,9 @@ func Generate(pkg *ir.Package, dir string) ([]writer.File, error) {
 	if err := tmpl.Execute(&b, buildPage(pkg)); err != nil {
 		return nil, fmt.Errorf("render docs of package %s: %w", pkg.Name, err)
 	}
+	if err := writeObjects(&b, pkg); err != nil {
+		return nil, err
+	}
 	out := collapseBlankLines(b.Bytes())
 	return []writer.File{{Path: path.Join(dir, pkg.Name+".md"), Data: out}}, nil
 }
@@ -256,7 +259,6 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	}
 	return v
 }
-
 
 // isUniqueConstraint tells the unique constraint of a `unique: true`
 // column from an index.

@@ -83,7 +83,7 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 	f.Line()
 
 	body := []jen.Code{
-		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id(bs.Copier).Dot("Copy").Call(jen.Id("ctx"), jen.Id("r").Dot("db"), jen.Id("rows")),
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id(bs.Copier).Dot("Copy").Call(jen.Id("ctx"), copyDB(t), jen.Id("rows")),
 		jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
 	}
 	doc := fmt.Sprintf("CreateMany inserts rows into table %s with the COPY protocol and returns how many it inserted, "+
@@ -103,6 +103,15 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 	method(f, t, "CreateMany", doc).
 		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Int64(), jen.Error()).Block(body...)
 	f.Line()
+}
+
+// copyDB is the database CreateMany copies into: the repository's, run
+// as the context's actor when the rows are audited (runtime.Acting).
+func copyDB(t *ir.Table) jen.Code {
+	if t.Actor {
+		return jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), jen.Id("r").Dot("db"))
+	}
+	return jen.Id("r").Dot("db")
 }
 
 // returningElem is the Go element type of the array an argument of
@@ -188,7 +197,7 @@ func queueCreates(t *ir.Table, scoped bool) []jen.Code {
 }
 
 // genCreateManyInsert emits CreateMany of a table COPY cannot serve
-// (tenant or audit): one INSERT … SELECT FROM unnest, or Create queued
+// (tenant, or a type COPY cannot carry): one INSERT … SELECT FROM unnest, or Create queued
 // per row when the table has array columns.
 func genCreateManyInsert(f *jen.File, t *ir.Table) {
 	bs := t.Batch
@@ -225,19 +234,10 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
 		body = append(body, validateRows(t, "CreateMany", fail)...)
 		args := unnestArrays(t)
-		if bs.InsertCounts {
-			body = append(body,
-				jen.Var().Id("n").Int64(),
-				jen.If(jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Add(multi(callArgs(s, args)...)).Dot("Scan").Call(jen.Op("&").Id("n")),
-					jen.Err().Op("!=").Nil()).Block(wrap()),
-				jen.Return(jen.Id("n"), jen.Nil()),
-			)
-		} else {
-			body = append(body,
-				jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Add(multi(callArgs(s, args)...)),
-				jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, "CreateMany")),
-			)
-		}
+		body = append(body,
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Add(multi(callArgs(s, args)...)),
+			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, "CreateMany")),
+		)
 		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It runs one "+
 			"statement, which binds one array per column (INSERT … SELECT FROM unnest), so it is one round trip and "+
 			"all or nothing.", t.SQLName)
@@ -248,13 +248,8 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 // genCreateManyMethod emits CreateMany of a table COPY cannot serve, with
 // the reason in its doc comment.
 func genCreateManyMethod(f *jen.File, t *ir.Table, doc string, body []jen.Code) {
-	switch {
-	case t.Tenant != nil && t.Audit:
-		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security, and the audit rows are written by the same statement."
-	case t.Tenant != nil:
+	if t.Tenant != nil {
 		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security."
-	case t.Audit:
-		doc += " COPY is not used: the statement also writes one audit row per row."
 	}
 	method(f, t, "CreateMany", doc).
 		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Int64(), jen.Error()).Block(body...)
@@ -345,10 +340,6 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	if k.Hidden {
 		doc += " A row in the way that the caller cannot see (another tenant's, or soft-deleted) is not updated: " +
 			"the error has kind Conflict."
-	}
-	if t.Audit {
-		doc += " The audit row holds the old values of an updated row, read and locked by the same statement; when " +
-			"the row in the way was committed after the statement started, the statement runs again, up to three times."
 	}
 	pre, scoped := prelude(t, k.Upsert, "n", []ir.Statement{s}, returnsModel(t))
 	var body []jen.Code

@@ -26,16 +26,38 @@ func needsTenant(ss ...ir.Statement) bool {
 	return false
 }
 
+// writes reports whether any of ss may write (is not marked read-only).
+func writes(ss ...ir.Statement) bool {
+	for _, s := range ss {
+		if !s.ReadOnly {
+			return true
+		}
+	}
+	return false
+}
+
 // tenantPrelude reads the tenant of ctx as g and scopes the database to
 // it: a method of a tenant table fails closed, before any SQL, without
-// one. fail renders the return of an error.
-func tenantPrelude(t *ir.Table, method string, g ir.GoType, fail func(jen.Code) jen.Code) []jen.Code {
+// one. fail renders the return of an error. With acting set, the scoped
+// database also runs as the actor of ctx (actingDB).
+func tenantPrelude(t *ir.Table, method string, g ir.GoType, fail func(jen.Code) jen.Code, acting bool) []jen.Code {
+	db := jen.Qual(ir.PathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant"))
+	if acting {
+		db = jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), db)
+	}
 	return []jen.Code{
 		jen.List(jen.Id("tenant"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "TenantFor").Types(typeCode(g)).
 			Call(jen.Id("ctx"), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail(jen.Err())),
-		jen.Id("db").Op(":=").Qual(ir.PathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant")),
+		jen.Id("db").Op(":=").Add(db),
 	}
+}
+
+// actingDB is the database a write that may change audited rows runs
+// on: the repository's, sending the context's actor with each statement
+// for the audit trigger (runtime.Acting).
+func actingDB() jen.Code {
+	return jen.Id("db").Op(":=").Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), jen.Id("r").Dot("db"))
 }
 
 // validatePrelude checks v (an insert or update struct) before any SQL,
@@ -79,8 +101,6 @@ func tailArgs(s ir.Statement) []jen.Code {
 			out = append(out, jen.Id("version"))
 		case ir.TailTenant:
 			out = append(out, jen.Id("tenant"))
-		case ir.TailActor:
-			out = append(out, jen.Qual(ir.PathRuntime, "ActorArg").Call(jen.Id("ctx")))
 		}
 	}
 	return out

@@ -380,12 +380,16 @@ func queryResults(q *ir.Query) []jen.Code {
 	return []jen.Code{jen.Error()}
 }
 
-// queryPrelude reads the tenant of a scoped query's context.
+// queryPrelude reads the tenant of a scoped query's context, and runs a
+// query that may change audited rows as the context's actor.
 func queryPrelude(q *ir.Query, fail func(jen.Code) jen.Code) []jen.Code {
-	if !q.Scoped {
-		return nil
+	switch {
+	case q.Scoped:
+		return tenantPrelude(q.Table, q.Name, q.Table.Tenant.Go.Elem(), fail, q.Actor)
+	case q.Actor:
+		return []jen.Code{actingDB()}
 	}
-	return tenantPrelude(q.Table, q.Name, q.Table.Tenant.Go.Elem(), fail)
+	return nil
 }
 
 // queryZero are the zero values a query's method returns beside an error.
@@ -412,7 +416,7 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 	c := queryCall{q}
 	body := queryPrelude(q, func(err jen.Code) jen.Code { return jen.Return(append(queryZero(q), err)...) })
 	body = append(body, c.prelude()...)
-	db := dbOf(q.Scoped)
+	db := dbOf(q.Scoped || q.Actor)
 	run := func(method string) *jen.Statement {
 		return db.Clone().Dot(method).Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...)
 	}
@@ -508,7 +512,7 @@ func keysetBody(q *ir.Query, c queryCall) []jen.Code {
 	)
 	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(q.Result.Name)), kv...)
 	return append(body,
-		jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(q.Scoped), jen.Id("page"), keyset}, cursor...)...),
+		jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(q.Scoped || q.Actor), jen.Id("page"), keyset}, cursor...)...),
 		jen.Return(jen.Id("pg"), wrapErr(q.Table, q.Name)),
 	)
 }
@@ -526,7 +530,7 @@ func genQueryStream(f *jen.File, q *ir.Query) {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(q.Result.Name)).Call(err))
 	})
 	body = append(body, c.prelude()...)
-	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(q.Scoped), q.Result.Scan, c.call(stmt))))
+	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(q.Scoped || q.Actor), q.Result.Scan, c.call(stmt))))
 	method(f, q.Table, q.Stream, fmt.Sprintf("%s is %s as a sequence: it yields the rows as the loop reads them from "+
 		"the server, so memory use does not grow with the result. An error ends the sequence.", q.Stream, q.Name)).
 		Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(q.Result.Name), jen.Error()).Block(body...)

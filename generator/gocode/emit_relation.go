@@ -72,7 +72,7 @@ func loaderPrelude(t *ir.Table, method string, r *ir.Relation, fail func(jen.Cod
 	if !r.LoadSQL.Has(ir.TailTenant) {
 		return nil, false
 	}
-	return tenantPrelude(t, method, r.Child.Tenant.Go.Elem(), fail), true
+	return tenantPrelude(t, method, r.Child.Tenant.Go.Elem(), fail, false), true
 }
 
 // genBelongsTo emits ListBy<FK>, LoadBy<FK> and the shared loader.
@@ -193,7 +193,7 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 			if tc == nil {
 				tc = r.Target.Tenant
 			}
-			body = tenantPrelude(t, r.Load, tc.Go.Elem(), returnsNil)
+			body = tenantPrelude(t, r.Load, tc.Go.Elem(), returnsNil, false)
 		}
 		body = append(body, parentKeys(r, r.Ref)...)
 		body = append(body,

@@ -346,10 +346,14 @@ func prelude(t *ir.Table, method, v string, s []ir.Statement, fail func(jen.Code
 		out = append(out, validatePrelude(t, method, v, fail)...)
 	}
 	scoped := needsTenant(s...)
-	if scoped {
-		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail)...)
+	acting := t.Actor && writes(s...)
+	switch {
+	case scoped:
+		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail, acting)...)
+	case acting:
+		out = append(out, actingDB())
 	}
-	return out, scoped
+	return out, scoped || acting
 }
 
 // returnsModel is the fail function of methods returning (Model, error).

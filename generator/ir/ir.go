@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"github.com/cpcgen/cpcgen/internal/srcpos"
 	"strconv"
 	"strings"
 
@@ -8,26 +9,9 @@ import (
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
-// Pos is a position in a spec file: the file's path relative to the
-// project root (slash-separated), and a 1-based line and column. The
-// zero Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether p names a place in a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-// String formats p as file:line:col (or file alone when the line is
-// unknown).
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
+// Pos is a position in a spec file (see srcpos.Pos); the zero Pos means
+// "no position".
+type Pos = srcpos.Pos
 
 // Package is the IR of one generated Go package: everything the emitters
 // read. Names are computed once, here; slices keep spec order.
@@ -52,7 +36,9 @@ type Package struct {
 	Enums   []*Enum
 	Tables  []*Table
 	// Audit is set when a table has audit: true: the package's schema
-	// then holds the audit log table (AuditTable).
+	// then holds the audit log (AuditTable) and its chain heads and key
+	// (AuditHeadTable, AuditKeyTable), and Objects the audit trigger
+	// function and each audited table's trigger.
 	Audit bool
 	// Tenant is the Go type of the tenant columns (one type for the whole
 	// package), when a table has tenant:; Policies are the row-level
@@ -68,6 +54,13 @@ type Package struct {
 	// order, each with its sentinel: what wrapErr looks a violated
 	// constraint's spec name up in.
 	Constraints []*Constraint
+	// Extensions are the extensions the schema needs, in spec order:
+	// created before everything else, dropped after.
+	Extensions []*Extension
+	// Objects are the spec's SQL objects (sql_objects:) in the order
+	// they are created, after the tables and enums: each after what it
+	// depends on, in spec order otherwise.
+	Objects []*Object
 }
 
 // Table returns the table with the given SQL name, or nil.
@@ -153,9 +146,14 @@ type Table struct {
 	UpdatedAt *Column
 	DeletedAt *Column
 	Version   *Column
-	// Audit is set by audit: true: every write also inserts rows into the
-	// audit log, in the same statement.
+	// Audit is set by audit: true: the table's trigger records every row
+	// any statement changes in the audit log (AuditTable).
 	Audit bool
+	// Actor is set when the table's writes can change audited rows — it
+	// is audited, or its deletes or key updates cascade into an audited
+	// table — so that its write methods send the context's actor with
+	// their statements (runtime.Acting).
+	Actor bool
 	// Tenant is the tenant column (tenant:), or nil. It is left out of the
 	// insert and update structs: Create stamps the context's tenant.
 	Tenant *Column
@@ -322,6 +320,9 @@ type Statement struct {
 	// Tail are the values the statement binds after the method's own
 	// arguments, in placeholder order.
 	Tail []TailArg
+	// ReadOnly is set for a statement that only reads (replica=ok on its
+	// name line).
+	ReadOnly bool
 	// WithDeleted is, for a read of soft-deleted rows' tables, the same
 	// statement without the deleted_at filter (constant
 	// Const+"WithDeleted"); nil otherwise.
@@ -338,8 +339,6 @@ const (
 	TailVersion TailArg = iota
 	// TailTenant is the context's tenant (tenant:).
 	TailTenant
-	// TailActor is the context's actor (audit: true), NULL when unset.
-	TailActor
 )
 
 // Has reports whether s binds the value a.
@@ -458,15 +457,11 @@ type BatchSQL struct {
 	ReturningArgs  []Arg
 	ReturningBatch bool
 	// Insert is CreateMany's statement when COPY cannot serve the table
-	// (tenant: — COPY FROM does not run under row-level security — or
-	// audit: true, whose audit rows an INSERT writes in the same
-	// statement): INSERT … SELECT FROM unnest, binding ReturningArgs.
-	// Const is "" when CreateMany copies, or, with ReturningBatch, queues
-	// Create once per row.
+	// (tenant: — COPY FROM does not run under row-level security — or a
+	// type COPY's binary format cannot carry): INSERT … SELECT FROM
+	// unnest, binding ReturningArgs. Const is "" when CreateMany copies,
+	// or, with ReturningBatch, queues Create once per row.
 	Insert Statement
-	// InsertCounts is set when Insert returns the number of rows as a row
-	// (audited tables) rather than in its command tag.
-	InsertCounts bool
 }
 
 // UniqueKey is a set of columns with a unique constraint or index, and
@@ -490,9 +485,8 @@ type UniqueKey struct {
 	Hidden bool
 	// MayMiss is set when the upsert can return no row: the row in the
 	// way is out of the caller's sight (another tenant's, or soft-deleted
-	// under a primary key), or, audited, was inserted by a concurrent
-	// transaction after the statement's snapshot. The method runs it
-	// again, up to three times, then reports a conflict.
+	// under a primary key). The method runs it again, up to three times,
+	// then reports a conflict.
 	MayMiss bool
 }
 
@@ -600,6 +594,10 @@ type Query struct {
 	// query of a tenant table, @tenant in raw SQL): the method reads it
 	// first and runs on a database scoped to it.
 	Scoped bool
+	// Actor is set when the query may write (a raw query not marked
+	// read_only) in a package with audited tables: the method runs it as
+	// the context's actor (runtime.Acting), for the audit trigger.
+	Actor bool
 	// Where are a structured query's filters, as the spec writes them.
 	Where []*Filter
 	// OrderBy are a structured query's sort terms, as the spec writes

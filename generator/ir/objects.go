@@ -7,9 +7,26 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
-// AuditTable is the table the writes of tables with audit: true are
-// logged in; the package's schema holds it when any table audits.
+// AuditTable is the table the changes to the rows of tables with
+// audit: true are logged in, by their trigger; the package's schema
+// holds it when any table audits.
 const AuditTable = "cpcgen_audit_log"
+
+// AuditHeadTable holds the head of each tenant's hash chain of audit
+// rows: the last seq and hash, locked by each audited change of that
+// tenant.
+const AuditHeadTable = "cpcgen_audit_head"
+
+// AuditKeyTable holds the key of the keyed hashes (HMAC-SHA256) that
+// stand for sensitive values in audit rows.
+const AuditKeyTable = "cpcgen_audit_key"
+
+// AuditTrigger names the audit trigger function and each audited
+// table's trigger; AuditVerify is the function that checks the chains.
+const (
+	AuditTrigger = "cpcgen_audit"
+	AuditVerify  = "cpcgen_audit_verify"
+)
 
 // TenantPolicy is the name of the row-level security policy of tenant
 // tables.

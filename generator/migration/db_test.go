@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -26,6 +27,8 @@ type testDB struct {
 	pool *pgxpool.Pool
 	sql  *sql.DB
 	drv  migrate.Driver
+	// preexisting are the objects assertObjects ignores.
+	preexisting map[string]bool
 }
 
 func openDB(t *testing.T) *testDB {
@@ -70,8 +73,20 @@ func (db *testDB) inspect(t *testing.T) *schema.Schema {
 // it back, the way Atlas's dev database normalizes desired states.
 func normalize(t *testing.T, pkg *ir.Package) *schema.Schema {
 	t.Helper()
+	return normalizeSchema(t, sqlschema.AtlasSchema(pkg), pkg.Extensions)
+}
+
+// normalizeSchema returns a schema as PostgreSQL spells it, on a
+// database with the given extensions (the types they define).
+func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension) *schema.Schema {
+	t.Helper()
 	dev := openDB(t)
-	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), sqlschema.AtlasSchema(pkg))
+	for _, e := range exts {
+		if _, err := dev.pool.Exec(context.Background(), e.Create()); err != nil {
+			t.Fatalf("normalize: %v", err)
+		}
+	}
+	n, err := dev.drv.(*postgres.Driver).NormalizeSchema(context.Background(), s)
 	if err != nil {
 		t.Fatalf("normalize: %v", err)
 	}
@@ -84,8 +99,31 @@ func normalize(t *testing.T, pkg *ir.Package) *schema.Schema {
 // the migration said so (irreversible).
 func assertSchema(t *testing.T, db *testDB, pkg *ir.Package, irreversible []string) {
 	t.Helper()
+	assertSchemaIs(t, db, normalize(t, pkg), irreversible)
+}
+
+// assertSnapshot checks that the database holds exactly the schema of a
+// snapshot file: what a migration that keeps columns for a pending
+// contract leaves.
+func assertSnapshot(t *testing.T, db *testDB, snapshot []byte, irreversible []string) {
+	t.Helper()
+	s, err := migration.ParseSnapshot(snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exts, _, err := migration.ParseObjects(snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Name = "public"
+	assertSchemaIs(t, db, normalizeSchema(t, s, exts), irreversible)
+}
+
+// assertSchemaIs checks that the database holds exactly the normalized
+// schema want.
+func assertSchemaIs(t *testing.T, db *testDB, want *schema.Schema, irreversible []string) {
+	t.Helper()
 	got := db.inspect(t)
-	want := normalize(t, pkg)
 	for _, pair := range [][2]*schema.Schema{{got, want}, {want, got}} {
 		changes, err := db.drv.SchemaDiff(pair[0], pair[1])
 		if err != nil {

@@ -29,6 +29,20 @@ type Change struct {
 	// Source is the schema change the statement comes from (nil for
 	// renames cpcgen plans itself).
 	Source schema.Change
+	// Step is the role of the migration file the statement goes into
+	// (roleSchema unless a lock-safe plan puts it in a file of its own);
+	// Object names that file's object (see steps).
+	Step   string
+	Object string
+	// Directive is a runner directive written on the line before the
+	// statement: a backfill's.
+	Directive string
+	// NoUndo is set on a statement that needs no reverse (a VALIDATE
+	// CONSTRAINT, a backfill): it is not irreversible.
+	NoUndo bool
+	// finding is a risk of the statement that no schema change shows
+	// (an SQL object's), or nil.
+	finding *Finding
 }
 
 // Planned is the result of comparing the current schema with the
@@ -41,16 +55,68 @@ type Planned struct {
 	Schema []schema.Change
 	// Summary names each change in a line, for messages and for check.
 	Summary []string
+	// Deferred are the drops an expand/contract plan leaves to the
+	// contract: not applied now, but classified as if they were.
+	Deferred []schema.Change
+	// Pending are the contracts left after this migration: the snapshot's
+	// that it keeps, and those it starts (their Since is set by Diff).
+	Pending []*Pending
+	// Contracted are the snapshot's pending contracts this migration runs.
+	Contracted []*Pending
+	// Notes are findings the planning itself makes: the expand/contract
+	// plans it chose.
+	Notes []Finding
+
+	// kept are the columns the schema keeps after the migration although
+	// the specs dropped them: the snapshot holds them.
+	kept []keptColumn
+	// refusals say why a renamed column could not be planned as
+	// expand/contract, by "table.column" (the new name).
+	refusals map[string]string
+	// post are statements for after Atlas's, from deferDrops.
+	post []*Change
+	// summaryRepl and summaryExtra reword the summary for the
+	// expand/contract plans.
+	summaryRepl  map[string]string
+	summaryExtra []string
 }
 
 // Empty reports whether the schemas are the same.
 func (p *Planned) Empty() bool { return len(p.Changes) == 0 }
 
+// started returns the pending contracts this migration starts.
+func (p *Planned) started() []*Pending {
+	var out []*Pending
+	for _, pc := range p.Pending {
+		if pc.Since == "" {
+			out = append(out, pc)
+		}
+	}
+	return out
+}
+
+// planOptions say how to plan beyond the plain diff.
+type planOptions struct {
+	// online makes the statements lock-safe: concurrent indexes, NOT
+	// VALID constraints validated later, SET NOT NULL through a check,
+	// volatile defaults through a backfill.
+	online bool
+	// expand plans renamed_from as expand/contract and defers the drop of
+	// a column the running code reads (online, without --allow-breaking).
+	expand bool
+	// usage is what the running code reads and writes.
+	usage []*Usage
+	// pending are the snapshot's contracts; contract runs them, else they
+	// stay pending.
+	pending  []*Pending
+	contract bool
+}
+
 // Plan computes the statements that bring current to desired. pkg gives
 // the rename hints (renamed_from) and is what positions and lints refer
 // to. current is modified: renames are applied to it.
 func Plan(pkg *ir.Package, current, desired *schema.Schema) (*Planned, error) {
-	return plan(current, desired, renameEnums(pkg, current), renameTables(pkg, current))
+	return planWith(pkg, current, desired, planOptions{})
 }
 
 // Drift computes the statements that bring current to desired when both
@@ -59,24 +125,32 @@ func Plan(pkg *ir.Package, current, desired *schema.Schema) (*Planned, error) {
 // do not apply there (a rename the specs ask for may be in a migration
 // that is not applied yet), so only what differs is planned.
 func Drift(current, desired *schema.Schema) (*Planned, error) {
-	return plan(current, desired, nil, nil)
+	return planWith(nil, current, desired, planOptions{})
 }
 
-// plan computes the statements that bring current, to which the given
-// enum and table renames are already applied, to desired.
-func plan(current, desired *schema.Schema, enumRenames []*Change, renames []schema.Change) (*Planned, error) {
-	out := &Planned{}
-	for _, r := range enumRenames {
-		out.Changes = append(out.Changes, r)
-		out.Summary = append(out.Summary, r.Comment)
-	}
-	if len(renames) > 0 {
-		planned, err := planChanges(renames)
-		if err != nil {
-			return nil, err
+// planWith computes the statements that bring current to desired: the
+// renames pkg hints at (none without a package), Atlas's diff, the
+// snapshot's pending contracts kept or run, and, as o asks, expand and
+// contract for renames and drops and lock-safe statements.
+func planWith(pkg *ir.Package, current, desired *schema.Schema, o planOptions) (*Planned, error) {
+	out := &Planned{refusals: map[string]string{}}
+	var exps []*expansion
+	if pkg != nil {
+		for _, r := range renameEnums(pkg, current) {
+			out.Changes = append(out.Changes, r)
+			out.Summary = append(out.Summary, r.Comment)
 		}
-		out.Changes = append(out.Changes, planned...)
-		out.Schema = append(out.Schema, renames...)
+		var renames []schema.Change
+		renames, exps = renameTables(pkg, current, desired, o.expand, out.refusals)
+		if len(renames) > 0 {
+			planned, err := planChanges(renames)
+			if err != nil {
+				return nil, err
+			}
+			out.Changes = append(out.Changes, planned...)
+			out.Schema = append(out.Schema, renames...)
+			out.Summary = append(out.Summary, summarize(renames)...)
+		}
 	}
 	changes, err := postgres.DefaultDiff.SchemaDiff(current, desired)
 	if err != nil {
@@ -84,22 +158,46 @@ func plan(current, desired *schema.Schema, enumRenames []*Change, renames []sche
 	}
 	changes, constraintRenames := pairRenames(changes)
 	checksAfterColumns(changes)
+	changes, pre, err := out.pendingContracts(current, desired, changes, o)
+	if err != nil {
+		return nil, err
+	}
+	changes, post, err := out.expand(current, changes, exps)
+	if err != nil {
+		return nil, err
+	}
+	if o.expand {
+		changes = out.deferDrops(current, changes, o.usage)
+	}
+	summary := summarize(changes)
+	// The schema changes the migration makes, as the safety rules see
+	// them; the online rewrite below changes only how they are written.
+	out.Schema = append(out.Schema, changes...)
+	var stepped []*Change
+	if o.online {
+		if changes, stepped, err = lockSafe(current, changes); err != nil {
+			return nil, err
+		}
+	}
+	out.Changes = append(out.Changes, pre...)
 	if len(changes) > 0 {
 		planned, err := planChanges(changes)
 		if err != nil {
 			return nil, err
 		}
 		out.Changes = append(out.Changes, planned...)
-		out.Schema = append(out.Schema, changes...)
 	}
 	constraintRenames = append(constraintRenames, renamePrimaryKeys(current, desired)...)
 	out.Changes = append(out.Changes, constraintRenames...)
-	out.Summary = append(out.Summary, summarize(out.Schema)...)
+	out.Changes = append(out.Changes, post...)
+	out.Changes = append(out.Changes, out.post...)
+	out.Changes = append(out.Changes, stepped...)
+	out.Summary = append(out.Summary, out.rewordSummary(summary)...)
 	for _, c := range constraintRenames {
 		out.Summary = append(out.Summary, c.Comment)
 	}
 	for _, c := range out.Changes {
-		if len(c.Reverse) == 0 && c.Irreversible == "" {
+		if len(c.Reverse) == 0 && c.Irreversible == "" && !c.NoUndo {
 			c.Irreversible = irreversibleReason(c)
 		}
 	}
@@ -187,9 +285,12 @@ func findEnum(s *schema.Schema, name string) *schema.EnumType {
 }
 
 // renameTables applies the renamed_from hints of tables and columns to
-// current and returns the rename changes.
-func renameTables(pkg *ir.Package, current *schema.Schema) []schema.Change {
+// current and returns the rename changes. With expand, a renamed column
+// that can be is not renamed but returned as an expansion (see
+// Planned.expand); refusals get the reason of those that cannot.
+func renameTables(pkg *ir.Package, current, desired *schema.Schema, expand bool, refusals map[string]string) ([]schema.Change, []*expansion) {
 	var out []schema.Change
+	var exps []*expansion
 	for _, t := range pkg.Tables {
 		if old := t.RenamedFrom; old != "" {
 			_, hasNew := current.Table(t.SQLName)
@@ -208,6 +309,7 @@ func renameTables(pkg *ir.Package, current *schema.Schema) []schema.Change {
 		if !ok {
 			continue
 		}
+		renamed := t.RenamedFrom != "" && len(out) > 0 && isRenameOf(out[len(out)-1], t.SQLName)
 		var cols []schema.Change
 		for _, c := range t.Columns {
 			old := c.RenamedFrom
@@ -221,6 +323,14 @@ func renameTables(pkg *ir.Package, current *schema.Schema) []schema.Change {
 			if !ok {
 				continue
 			}
+			if expand {
+				why := expandable(current, desired, t, c, ct, oc, renamed)
+				if why == "" {
+					exps = append(exps, &expansion{table: t.SQLName, from: old, to: c.SQLName})
+					continue
+				}
+				refusals[t.SQLName+"."+c.SQLName] = why
+			}
 			from := *oc
 			oc.Name = c.SQLName
 			cols = append(cols, &schema.RenameColumn{From: &from, To: oc})
@@ -229,7 +339,12 @@ func renameTables(pkg *ir.Package, current *schema.Schema) []schema.Change {
 			out = append(out, &schema.ModifyTable{T: ct, Changes: cols})
 		}
 	}
-	return out
+	return out, exps
+}
+
+func isRenameOf(c schema.Change, table string) bool {
+	r, ok := c.(*schema.RenameTable)
+	return ok && r.To.Name == table
 }
 
 // pairRenames finds, within each altered table, an index, check or

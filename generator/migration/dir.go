@@ -54,6 +54,22 @@ type Dir struct {
 	// EnumComments are the comments of the enum types after the last
 	// migration, kept in the snapshot like Policies.
 	EnumComments []*EnumComment
+	// Usage is what the generated package at the last migration reads
+	// and writes, by table, kept in the snapshot; HasUsage is false for a
+	// snapshot written before cpcgen recorded it.
+	Usage    []*Usage
+	HasUsage bool
+	// Pending are the contracts earlier expand/contract migrations left
+	// for a later migrate diff --contract, kept in the snapshot.
+	Pending []*Pending
+	// SnapshotErr is why the snapshot could not be read, for a directory
+	// read by ReadDirAfterMerge (ReadDir fails instead).
+	SnapshotErr error
+	// Extensions and Objects are the extensions and the SQL objects after
+	// the last migration, objects in the order they were created, kept
+	// in the snapshot like Policies.
+	Extensions []*ir.Extension
+	Objects    []*ir.Object
 	// Sum is the content of atlas.sum, nil when there is none.
 	Sum []byte
 	// data holds the bytes of Files and of the snapshot, by name.
@@ -63,6 +79,17 @@ type Dir struct {
 // ReadDir reads the migrations directory rel (relative to root). A
 // directory that does not exist reads as empty.
 func ReadDir(root, rel, format string) (*Dir, error) {
+	return readDir(root, rel, format, false)
+}
+
+// ReadDirAfterMerge reads the directory like ReadDir, but a snapshot it
+// cannot read (a merge left conflict markers in it) is kept in
+// SnapshotErr instead of failing: migrate rebase rebuilds it.
+func ReadDirAfterMerge(root, rel, format string) (*Dir, error) {
+	return readDir(root, rel, format, true)
+}
+
+func readDir(root, rel, format string, tolerant bool) (*Dir, error) {
 	d := &Dir{
 		Path:     filepath.Join(root, filepath.FromSlash(rel)),
 		Rel:      rel,
@@ -108,10 +135,23 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 			if err == nil {
 				d.EnumComments, err = ParseEnumComments(data)
 			}
+			if err == nil {
+				d.Extensions, d.Objects, err = ParseObjects(data)
+			}
+			if err == nil {
+				d.Usage, d.HasUsage, err = ParseUsage(data)
+			}
+			if err == nil {
+				d.Pending, err = ParsePending(data)
+			}
+			d.data[name] = data
+			if err != nil && tolerant {
+				d.SnapshotErr = err
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s/%s: %w; restore it from version control, or rebuild it with cpcgen migrate diff --dev-url", rel, name, err)
 			}
-			d.data[name] = data
 			d.Snapshot, d.HasSnapshot = s, true
 		case name == SumFile:
 			if d.Sum, err = os.ReadFile(filepath.Join(d.Path, name)); err != nil {
@@ -123,21 +163,49 @@ func ReadDir(root, rel, format string) (*Dir, error) {
 	return d, nil
 }
 
-// Snapshot renders a schema, the row-level security policies of its
-// tenant tables and, for Citus, the tables' distribution as the snapshot
-// file's content: Atlas's HCL for PostgreSQL, deterministic, after one
-// comment line per policy ("# cpcgen:policy {json}") and per distributed
-// or reference table ("# cpcgen:distribution {json}"), which HCL ignores
-// and ParsePolicies and ParseDistributions read, and one per commented
-// enum ("# cpcgen:enum-comment {json}", read by ParseEnumComments).
-func Snapshot(s *schema.Schema, policies []*ir.Policy, distributions []*ir.Distribution, comments []*EnumComment) ([]byte, error) {
-	data, err := postgres.MarshalHCL(s)
+// SnapshotContent is what the snapshot file keeps: the schema after the
+// last migration and what Atlas's schema does not model.
+type SnapshotContent struct {
+	Schema *schema.Schema
+	// Policies are the row-level security policies of tenant tables.
+	Policies []*ir.Policy
+	// Distributions are how Citus distributes the tables.
+	Distributions []*ir.Distribution
+	// EnumComments are the comments of enum types.
+	EnumComments []*EnumComment
+	// Usage is what the generated package reads and writes (see Usage).
+	Usage []*Usage
+	// Pending are the contracts left to a later migration.
+	Pending []*Pending
+	// Extensions and Objects are the extensions and SQL objects, objects
+	// in the order they were created.
+	Extensions []*ir.Extension
+	Objects    []*ir.Object
+}
+
+// Snapshot renders the snapshot file's content: Atlas's HCL for
+// PostgreSQL, deterministic, after one comment line per row-level
+// security policy ("# cpcgen:policy {json}"), per distributed or
+// reference table ("# cpcgen:distribution {json}"), per commented enum
+// ("# cpcgen:enum-comment {json}"), per table the generated code uses
+// ("# cpcgen:usage {json}") and per pending contract ("# cpcgen:pending
+// {json}"), after the extension and SQL object lines ("# cpcgen:extension
+// {json}", "# cpcgen:object {json}"), which HCL ignores and
+// ParsePolicies, ParseDistributions, ParseEnumComments, ParseUsage,
+// ParsePending and ParseObjects read.
+func Snapshot(c SnapshotContent) ([]byte, error) {
+	data, err := postgres.MarshalHCL(c.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
 	}
 	var b bytes.Buffer
 	b.WriteString("# " + snapshotHeader + "\n")
-	for _, p := range sortedPolicies(policies) {
+	ol, err := objectLines(c.Extensions, c.Objects)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(ol)
+	for _, p := range sortedPolicies(c.Policies) {
 		line, err := json.Marshal(p)
 		if err != nil {
 			return nil, fmt.Errorf("render snapshot: %w", err)
@@ -146,16 +214,26 @@ func Snapshot(s *schema.Schema, policies []*ir.Policy, distributions []*ir.Distr
 		b.Write(line)
 		b.WriteString("\n")
 	}
-	dl, err := distributionLines(distributions)
+	dl, err := distributionLines(c.Distributions)
 	if err != nil {
 		return nil, err
 	}
 	b.Write(dl)
-	cl, err := enumCommentLines(comments)
+	cl, err := enumCommentLines(c.EnumComments)
 	if err != nil {
 		return nil, err
 	}
 	b.Write(cl)
+	ul, err := usageLines(c.Usage)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(ul)
+	pl, err := pendingLines(c.Pending)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(pl)
 	b.Write(data)
 	return b.Bytes(), nil
 }

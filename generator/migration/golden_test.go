@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,15 +76,24 @@ func (p *project) build() *ir.Package {
 	return pkg
 }
 
-// diff plans the next migration and writes it unless blocked.
+// diff plans the next migration and writes it unless blocked; allow
+// lets everything through (destructive, breaking, rewrites), which plans
+// renames and drops in place.
 func (p *project) diff(name string, allow bool) *migration.Result {
+	p.t.Helper()
+	return p.diffWith(migration.Options{Name: name, AllowDestructive: allow, AllowBreaking: allow, AllowRewrite: allow})
+}
+
+// diffWith is diff with the options given.
+func (p *project) diffWith(opts migration.Options) *migration.Result {
 	p.t.Helper()
 	pkg := p.build()
 	dir, err := migration.ReadDir(p.root, "migrations", p.format)
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	res, err := migration.Diff(pkg, dir, migration.Options{Name: name, AllowDestructive: allow})
+	res, err := migration.Diff(pkg, dir, opts)
+	name := opts.Name
 	if err != nil {
 		p.t.Fatalf("diff %s: %v", name, err)
 	}
@@ -116,33 +126,65 @@ func report(res *migration.Result) string {
 			fmt.Fprintf(&b, "  %s\n", s)
 		}
 	}
+	if len(res.Versions) > 1 {
+		fmt.Fprintf(&b, "files: %d versions, %s to %s\n", len(res.Versions), res.Versions[0], res.Versions[len(res.Versions)-1])
+	}
+	if len(res.Pending) > 0 {
+		b.WriteString("pending:\n")
+		for _, p := range res.Pending {
+			fmt.Fprintf(&b, "  %s\n", p)
+		}
+	}
 	if res.Blocked {
 		b.WriteString("blocked\n")
 	}
 	return b.String()
 }
 
+// snapshotOf returns the snapshot a diff wrote.
+func snapshotOf(res *migration.Result) []byte {
+	for _, f := range res.Files {
+		if filepath.Base(f.Path) == migration.SnapshotFile {
+			return f.Data
+		}
+	}
+	return nil
+}
+
 // goldenCase is one directory of testdata/migrations: before.yaml and
 // after.yaml specs, an optional flags file ("allow-destructive",
+// "allow-breaking", "allow-rewrite", "online false", "contract",
 // "format <name>", "engine <name>"), and the expected output under want/.
-// With engine citus, the migrations are proven on PostgreSQL with
+// With contract, a second diff with --contract follows the first, and
+// its files and report (contract.txt) are expected too. With engine
+// citus, the migrations are proven on PostgreSQL with
 // testdata/citus_stub.sql standing in for Citus's functions.
 type goldenCase struct {
-	dir    string
-	format string
-	engine string
-	allow  bool
+	dir      string
+	format   string
+	engine   string
+	opts     migration.Options
+	contract bool
 }
 
 func loadCase(t *testing.T, dir string) goldenCase {
-	c := goldenCase{dir: dir, format: "golang-migrate"}
+	c := goldenCase{dir: dir, format: "golang-migrate", opts: migration.Options{Name: filepath.Base(dir)}}
 	if data, err := os.ReadFile(filepath.Join(dir, "flags")); err == nil {
+		c.opts.Name = filepath.Base(dir)
 		for _, line := range strings.Split(string(data), "\n") {
 			f := strings.Fields(line)
 			switch {
 			case len(f) == 0:
 			case f[0] == "allow-destructive":
-				c.allow = true
+				c.opts.AllowDestructive = true
+			case f[0] == "allow-breaking":
+				c.opts.AllowBreaking = true
+			case f[0] == "allow-rewrite":
+				c.opts.AllowRewrite = true
+			case f[0] == "online" && len(f) == 2 && f[1] == "false":
+				c.opts.Offline = true
+			case f[0] == "contract":
+				c.contract = true
 			case f[0] == "format" && len(f) == 2:
 				c.format = f[1]
 			case f[0] == "engine" && len(f) == 2:
@@ -173,13 +215,17 @@ func TestEveryFormatHasAGolden(t *testing.T) {
 
 // TestGoldenDiffs plans the migration from each case's before spec to
 // its after spec, compares the files and the report with want/, and then
-// proves the files on PostgreSQL: the ups give the after schema and the
-// down gives back the before schema.
+// proves the files on PostgreSQL: the ups give the after schema (or, when
+// columns stay for a pending contract, the snapshot's) and the downs of
+// all the migration's versions give back the before schema.
 func TestGoldenDiffs(t *testing.T) {
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "migrations", "*", "after.yaml"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
+	// The cases of SQL objects and extensions live beside this package.
+	objectCases, _ := filepath.Glob(filepath.Join("testdata", "migrations", "*", "after.yaml"))
+	dirs = append(dirs, objectCases...)
 	for _, after := range dirs {
 		dir := filepath.Dir(after)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -191,21 +237,23 @@ func TestGoldenDiffs(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.setSpec(before)
-			p.diff("initial", true)
+			p.diffWith(migration.Options{Name: "initial", AllowDestructive: true, Offline: c.opts.Offline})
 			beforePkg := p.build()
 			afterSpec, err := os.ReadFile(after)
 			if err != nil {
 				t.Fatal(err)
 			}
 			p.setSpec(afterSpec)
-			res := p.diff(filepath.Base(dir), c.allow)
+			res := p.diffWith(c.opts)
 			got := map[string]string{"report.txt": report(res)}
-			for _, f := range res.Files {
-				base := filepath.Base(f.Path)
-				if base == migration.SumFile || base == migration.SnapshotFile {
-					continue
-				}
-				got[base] = string(f.Data)
+			addFiles(got, res)
+			var contract *migration.Result
+			if c.contract && !res.Blocked {
+				copts := c.opts
+				copts.Name, copts.Contract = "contract_"+copts.Name, true
+				contract = p.diffWith(copts)
+				got["contract.txt"] = report(contract)
+				addFiles(got, contract)
 			}
 			wantDir := filepath.Join(dir, "want")
 			if *update {
@@ -229,7 +277,7 @@ func TestGoldenDiffs(t *testing.T) {
 			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("output differs (-want +got); run `go test ./generator -update` if intended:\n%s", d)
 			}
-			if res.Blocked || res.Planned.Empty() {
+			if res.Blocked || res.Planned.Empty() && len(res.Pending) == 0 {
 				return
 			}
 			// Prove the files on PostgreSQL.
@@ -243,22 +291,67 @@ func TestGoldenDiffs(t *testing.T) {
 					t.Fatalf("citus stub: %v", err)
 				}
 			}
-			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: c.format})
-			if err != nil {
-				t.Fatal(err)
-			}
+			db.notePreexisting(t)
 			ctx := context.Background()
+			m := p.migrator(t, db, c.format)
+			if contract != nil {
+				last, _ := strconv.ParseInt(res.Versions[len(res.Versions)-1], 10, 64)
+				if _, err := m.UpTo(ctx, last); err != nil {
+					t.Fatalf("up to the expand: %v", err)
+				}
+				assertSnapshot(t, db, snapshotOf(res), nil)
+			}
 			if _, err := m.Up(ctx); err != nil {
 				t.Fatalf("up: %v", err)
 			}
-			assertSchema(t, db, p.build(), nil)
+			if contract == nil {
+				assertSnapshot(t, db, snapshotOf(res), nil)
+				if len(res.Pending) == 0 {
+					assertSchema(t, db, p.build(), nil)
+				}
+				assertObjects(t, db, p.build(), syncObjects(res.Pending)...)
+			} else {
+				assertSchema(t, db, p.build(), nil)
+				assertObjects(t, db, p.build())
+			}
 			if !migrate.LookupFormat(c.format).HasDown() {
 				return
 			}
-			if _, err := m.Down(ctx, 1); err != nil {
+			if contract != nil {
+				if _, err := m.Down(ctx, len(contract.Versions)); err != nil {
+					t.Fatalf("down the contract: %v", err)
+				}
+				assertSnapshot(t, db, snapshotOf(res), nil)
+			}
+			if len(res.Versions) == 0 {
+				return
+			}
+			if _, err := m.Down(ctx, len(res.Versions)); err != nil {
 				t.Fatalf("down: %v", err)
 			}
 			assertSchema(t, db, beforePkg, res.Irreversible)
+			assertObjects(t, db, beforePkg)
 		})
 	}
+}
+
+// addFiles adds the migration files of a diff to got, by base name.
+func addFiles(got map[string]string, res *migration.Result) {
+	for _, f := range res.Files {
+		base := filepath.Base(f.Path)
+		if base == migration.SumFile || base == migration.SnapshotFile {
+			continue
+		}
+		got[base] = string(f.Data)
+	}
+}
+
+// migrator opens the runner on the project's migrations directory.
+func (p *project) migrator(t *testing.T, db *testDB, format string) *migrate.Migrator {
+	t.Helper()
+	m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: format})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

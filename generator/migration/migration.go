@@ -20,6 +20,26 @@ type Options struct {
 	// AllowDestructive lets destructive and data-dependent changes
 	// through; they are still reported.
 	AllowDestructive bool
+	// AllowBreaking lets through the changes that break the code still
+	// running during the deploy (the generated package at the last
+	// migration), and plans renamed_from as a RENAME and drops at once
+	// instead of expand/contract: for teams that stop the world.
+	AllowBreaking bool
+	// AllowRewrite lets through, with online plans, the changes that
+	// rewrite a table under an ACCESS EXCLUSIVE lock.
+	AllowRewrite bool
+	// Offline plans plain DDL (migrations: {online: false}): no
+	// concurrent indexes, constraints validated where they are added,
+	// table rewrites reported but not refused. Compatibility with the
+	// running code is still checked.
+	Offline bool
+	// Contract runs the pending contracts of earlier expand/contract
+	// migrations: set it once the release they kept columns for runs
+	// nowhere any more.
+	Contract bool
+	// TableSizes, when known (migrate diff --url), estimate the cost of
+	// table rewrites, by table name.
+	TableSizes map[string]TableSize
 	// Current, when set, is the schema the existing migrations produce,
 	// as inspected from a database they were replayed into (--dev-url);
 	// otherwise the directory's snapshot is.
@@ -30,22 +50,43 @@ type Options struct {
 	Desired *schema.Schema
 }
 
+// allows reports whether the options let a blocking finding through.
+func (o Options) allows(f Finding) bool {
+	switch f.Kind {
+	case Destructive, DataDependent:
+		return o.AllowDestructive
+	case Breaking:
+		return o.AllowBreaking
+	case Rewrite:
+		return o.AllowRewrite || o.Offline
+	}
+	return true
+}
+
 // Result is what Diff planned.
 type Result struct {
-	// Version is the new migration's number, "000003".
-	Version string
+	// Version is the new migration's number, "000003"; Versions are the
+	// numbers of all its files when a lock-safe plan needs several
+	// (000003, 000004, …), each with its up and down.
+	Version  string
+	Versions []string
 	// Planned are the statements; Planned.Empty() means no changes.
 	Planned *Planned
 	// Findings are the risks found, blocking ones first.
 	Findings []Finding
 	// Irreversible lists the changes the down migration cannot undo.
 	Irreversible []string
-	// Blocked is set when blocking findings stopped the diff: Files is
-	// then empty.
+	// Blocked is set when blocking findings stopped the diff (their
+	// Blocks is set): Files is then empty.
 	Blocked bool
 	// Files are the files to write, paths relative to the project root:
-	// the migration's files, the snapshot and atlas.sum.
+	// the migration's files, the snapshot and atlas.sum. A plan that only
+	// defers drops writes the snapshot alone.
 	Files []File
+	// Pending are the contracts left after this migration, Contracted
+	// those it runs.
+	Pending    []*Pending
+	Contracted []*Pending
 }
 
 // File is one file Diff wants written.
@@ -65,6 +106,9 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	if err := dir.CheckSum(); err != nil {
 		return nil, err
 	}
+	if err := dir.CheckVersions(); err != nil {
+		return nil, err
+	}
 	current := opts.Current
 	if current == nil {
 		if len(dir.Files) > 0 && !dir.HasSnapshot {
@@ -78,22 +122,51 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	if opts.Desired != nil {
 		target = opts.Desired
 	}
-	planned, err := planDir(pkg, dir, current, target)
+	if opts.Contract && len(dir.Pending) == 0 {
+		return nil, fmt.Errorf("--contract: no contract is pending in %s; run migrate diff without it", dir.Rel)
+	}
+	usage := dir.Usage
+	if !dir.HasUsage {
+		usage = schemaUsage(from)
+	}
+	planned, err := planDir(pkg, dir, current, target, planOptions{
+		online:   !opts.Offline,
+		expand:   !opts.Offline && !opts.AllowBreaking,
+		usage:    usage,
+		pending:  dir.Pending,
+		contract: opts.Contract,
+	})
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Version: fmt.Sprintf("%06d", dir.LastVersion+1), Planned: planned}
-	if planned.Empty() {
+	first := dir.LastVersion + 1
+	res := &Result{Version: fmt.Sprintf("%06d", first), Planned: planned, Pending: planned.Pending, Contracted: planned.Contracted}
+	started := planned.started()
+	if planned.Empty() && len(started) == 0 {
 		return res, nil
 	}
+	since := res.Version
+	if planned.Empty() {
+		// Only the snapshot changes: the contract dates from the last
+		// migration written.
+		since = fmt.Sprintf("%06d", dir.LastVersion)
+	}
+	for _, pc := range started {
+		pc.Since = since
+	}
+	isolateEnumValues(planned.Changes)
+	stepList := steps(planned.Changes)
 	for _, c := range planned.Changes {
 		if c.Irreversible != "" {
 			res.Irreversible = append(res.Irreversible, c.Irreversible)
 		}
 	}
-	files, err := render(dir.Format, res.Version, opts.Name, planned, res.Irreversible)
+	files, err := render(dir.Format, first, opts.Name, stepList)
 	if err != nil {
 		return nil, err
+	}
+	for i := range stepList {
+		res.Versions = append(res.Versions, fmt.Sprintf("%06d", first+int64(i)))
 	}
 	var upName string
 	var up []byte
@@ -102,22 +175,37 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 			upName, up = f.Name, f.Data
 		}
 	}
-	own := classify(pkg, planned.Schema)
-	own = append(own, lintQueries(pkg, planned.Schema)...)
+	own := classify(pkg, planned.Schema, planned.Contracted)
+	own = append(own, classify(pkg, planned.Deferred, nil)...)
+	own = append(own, compatibility(pkg, usage, planned.Schema, planned.refusals)...)
+	own = append(own, rewrites(pkg, planned.Schema, opts.TableSizes, !opts.Offline)...)
+	own = append(own, lintQueries(pkg, append(append([]schema.Change(nil), planned.Schema...), planned.Deferred...))...)
+	own = append(own, planned.Notes...)
+	own = append(own, objectFindings(planned)...)
 	atlas, err := atlasLint(pkg, upName, up, planned, from, target)
 	if err != nil {
 		return nil, err
 	}
 	res.Findings = merge(own, atlas)
-	for _, f := range res.Findings {
-		if f.Blocking() && !opts.AllowDestructive {
-			res.Blocked = true
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Blocking() && !opts.allows(*f) {
+			f.Blocks, res.Blocked = true, true
 		}
 	}
 	if res.Blocked {
 		return res, nil
 	}
-	snap, err := Snapshot(desired, pkg.Policies, pkg.Distributions, enumComments(pkg))
+	snap, err := Snapshot(SnapshotContent{
+		Schema:        snapshotSchema(desired, current, planned.kept),
+		Policies:      pkg.Policies,
+		Distributions: pkg.Distributions,
+		EnumComments:  enumComments(pkg),
+		Usage:         usageOf(pkg),
+		Pending:       planned.Pending,
+		Extensions:    pkg.Extensions,
+		Objects:       pkg.Objects,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +234,7 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 // cloneSchema copies a schema through its HCL form, so that renames
 // applied while planning leave the original alone.
 func cloneSchema(s *schema.Schema) *schema.Schema {
-	data, err := Snapshot(s, nil, nil, nil)
+	data, err := Snapshot(SnapshotContent{Schema: s})
 	if err != nil {
 		return s
 	}
@@ -171,7 +259,8 @@ func (d *Dir) snapshotCopy() *schema.Schema {
 
 // Uncovered returns the changes of the spec that no migration covers
 // yet: the plan from the snapshot to the package's schema, one line per
-// change. A checksum mismatch is an error.
+// change, without the changes pending contracts will make (see
+// Dir.Pending). A checksum mismatch is an error.
 func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 	if err := dir.CheckSum(); err != nil {
 		return nil, err
@@ -179,7 +268,7 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 	if len(dir.Files) > 0 && !dir.HasSnapshot {
 		return nil, ErrNoSnapshot
 	}
-	planned, err := planDir(pkg, dir, dir.snapshotCopy(), sqlschema.AtlasSchema(pkg))
+	planned, err := planDir(pkg, dir, dir.snapshotCopy(), sqlschema.AtlasSchema(pkg), planOptions{pending: dir.Pending})
 	if err != nil {
 		return nil, err
 	}
@@ -188,16 +277,17 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 
 // planDir plans the migration from current, the schema of dir's
 // migrations, to target, with what the snapshot keeps beside the schema:
-// the row-level security policies, the Citus distribution and the enum
-// comments.
-func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema) (*Planned, error) {
-	planned, err := Plan(pkg, current, target)
+// the row-level security policies, the Citus distribution, the enum
+// comments, the extensions and the SQL objects.
+func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOptions) (*Planned, error) {
+	planned, err := planWith(pkg, current, target, o)
 	if err != nil {
 		return nil, err
 	}
 	planPolicies(planned, pkg, dir.Policies)
 	planDistributions(planned, pkg, dir.Distributions)
 	planEnumComments(planned, pkg, dir.EnumComments)
+	planObjects(planned, pkg, dir.Extensions, dir.Objects)
 	return planned, nil
 }
 
@@ -206,6 +296,12 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema) (*Planne
 // name, and only when all are written are they renamed into place, the
 // checksum file last.
 func Write(root string, files []File) error {
+	return WriteAndRemove(root, files, nil)
+}
+
+// WriteAndRemove is Write, then removes the files at the paths of remove
+// (relative to root): what a renumbering renamed.
+func WriteAndRemove(root string, files []File, remove []string) error {
 	type staged struct{ tmp, dst string }
 	var plan []staged
 	cleanup := func() {
@@ -246,6 +342,11 @@ func Write(root string, files []File) error {
 				os.Remove(rest.tmp)
 			}
 			return fmt.Errorf("write %s: %w", files[i].Path, err)
+		}
+	}
+	for _, r := range remove {
+		if err := os.Remove(filepath.Join(root, filepath.FromSlash(r))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove %s: %w", r, err)
 		}
 	}
 	return nil

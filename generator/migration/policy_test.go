@@ -82,7 +82,9 @@ func policies(t *testing.T, db *testDB) string {
 		if err := rows.Scan(&name, &on, &forced, &pols); err != nil {
 			t.Fatal(err)
 		}
-		if !on && !forced && pols == "" {
+		if (!on && !forced && pols == "") || name == "cpcgen_audit_log" {
+			// The audit log's policy is an SQL object of the package,
+			// which the objects' tests follow.
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s:%s[on=%v forced=%v]", name, pols, on, forced))

@@ -8,68 +8,141 @@ import (
 	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
+// writerExtras is what the writer adds to a format of the runner's table
+// (runtime/migrate.Formats) for the files of lock-safe plans, where the
+// format's own tool needs it: the tool's directive that runs a file
+// outside a transaction, after cpcgen's (top: at the very start of the
+// file, as Atlas wants its directives), and goose's StatementBegin and
+// StatementEnd around a statement holding semicolons (a function body).
+var writerExtras = map[string]struct {
+	directive string
+	top       bool
+	blocks    bool
+}{
+	runmigrate.FormatGoose: {directive: "-- +goose NO TRANSACTION", blocks: true},
+	runmigrate.FormatAtlas: {directive: "-- atlas:txmode none", top: true},
+}
+
 // renderedFile is one file of a new migration.
 type renderedFile struct {
 	Name string
 	Data []byte
-	// Up is set on the file holding the up part.
+	// Up is set on the file holding the first step's up part.
 	Up bool
 }
 
-// render writes the planned changes as the files of one migration in the
-// given format (a row of runtime/migrate's Formats, which the runner
-// reads them by): each change's comment line and statement, the down
-// part the reverse statements in reverse order, in the format's files
-// and sections, after cpcgen's header. version is the zero-padded
-// sequence number. irreversible lists the changes the down part cannot
-// undo, noted at its start.
-func render(format, version, name string, p *Planned, irreversible []string) ([]renderedFile, error) {
+// render writes the steps of one migration as files in the given format
+// (a row of runtime/migrate's Formats, which the runner reads them by).
+// Each step is a version of its own, numbered from first: each change's
+// comment line and statement, the down part the reverse statements in
+// reverse order, in the format's files and sections, after cpcgen's
+// header; the changes the down part cannot undo are noted at its start.
+func render(format string, first int64, name string, steps []*step) ([]renderedFile, error) {
 	f := runmigrate.LookupFormat(format)
 	if f == nil {
 		return nil, fmt.Errorf("unknown migrations format %q; use %s", format, strings.Join(runmigrate.FormatNames(), ", "))
 	}
-	comment := func(c string) string {
-		if f.CapitalComments && c != "" {
-			return strings.ToUpper(c[:1]) + c[1:]
+	extra := writerExtras[format]
+	var out []renderedFile
+	for i, s := range steps {
+		version := fmt.Sprintf("%06d", first+int64(i))
+		fname := s.fileName(name, len(steps) == 1)
+		header := fmt.Sprintf("-- Migration %s %s, planned by cpcgen migrate diff. Edit it only before it is\n-- applied anywhere, then run cpcgen migrate hash.\n", version, fname)
+		if len(steps) > 1 {
+			header += fmt.Sprintf("-- cpcgen: note: step %d of %d of migration %s: %s\n", i+1, len(steps), name, s.purpose())
 		}
-		return c
+		header += "\n"
+		var notes strings.Builder
+		for _, c := range s.Changes {
+			if c.Irreversible != "" {
+				fmt.Fprintf(&notes, "-- cpcgen: irreversible: %s\n", c.Irreversible)
+			}
+		}
+		if notes.Len() > 0 {
+			notes.WriteString("\n")
+		}
+		up, down := body(f, extra.blocks, s.Changes)
+		if down == "" && f.HasDown() && notes.Len() == 0 && len(steps) > 1 {
+			down = "-- cpcgen: note: nothing to undo in this step\n"
+		}
+		var top, directive string
+		upMarker, downMarker := f.UpMarker, f.DownMarker
+		if s.NoTx {
+			directive = runmigrate.NoTransaction + "\n"
+			switch {
+			case extra.directive != "" && extra.top:
+				top = extra.directive + "\n\n"
+			case extra.directive != "":
+				directive += extra.directive + "\n"
+			}
+			if f.MarkerNoTransaction != "" {
+				upMarker += " " + f.MarkerNoTransaction
+				downMarker += " " + f.MarkerNoTransaction
+			}
+		}
+		switch {
+		case f.DownFile != "":
+			downDirective := directive
+			if !s.NoTx || len(s.reverseStatements()) == 0 {
+				downDirective = ""
+			}
+			out = append(out,
+				renderedFile{Name: f.FileName(version, fname, false), Data: []byte(top + header + directive + up), Up: i == 0},
+				renderedFile{Name: f.FileName(version, fname, true), Data: []byte(header + downDirective + notes.String() + down)})
+		case upMarker != "":
+			data := top + header + directive + upMarker + "\n" + up + "\n" + downMarker + "\n" + notes.String() + down
+			out = append(out, renderedFile{Name: f.FileName(version, fname, false), Data: []byte(data), Up: i == 0})
+		default:
+			out = append(out, renderedFile{Name: f.FileName(version, fname, false), Data: []byte(top + header + directive + up), Up: i == 0})
+		}
 	}
+	return out, nil
+}
+
+// body renders the up and down statements of a step: each statement
+// after its comment, the down part in reverse order.
+func body(f *runmigrate.Format, blocks bool, changes []*Change) (string, string) {
 	var up, down strings.Builder
-	for _, c := range p.Changes {
+	for _, c := range changes {
 		if c.Comment != "" {
-			fmt.Fprintf(&up, "-- %s\n", comment(c.Comment))
+			comment := c.Comment
+			if f.CapitalComments {
+				comment = strings.ToUpper(comment[:1]) + comment[1:]
+			}
+			up.WriteString("-- " + comment + "\n")
 		}
-		fmt.Fprintf(&up, "%s;\n", c.Cmd)
+		if c.Directive != "" {
+			up.WriteString(c.Directive + "\n")
+		}
+		statement(&up, blocks, c.Cmd)
 	}
-	for i := len(p.Changes) - 1; i >= 0; i-- {
-		c := p.Changes[i]
+	if !f.HasDown() {
+		return up.String(), ""
+	}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
 		if len(c.Reverse) == 0 {
 			continue
 		}
 		if c.Comment != "" {
-			fmt.Fprintf(&down, "-- reverse: %s\n", c.Comment)
+			down.WriteString("-- reverse: " + c.Comment + "\n")
 		}
 		for _, r := range c.Reverse {
-			fmt.Fprintf(&down, "%s;\n", r)
+			statement(&down, blocks, r)
 		}
 	}
-	header := fmt.Sprintf("-- Migration %s %s, planned by cpcgen migrate diff. Edit it only before it is\n-- applied anywhere, then run cpcgen migrate hash.\n\n", version, name)
-	var notes strings.Builder
-	for _, r := range irreversible {
-		fmt.Fprintf(&notes, "-- cpcgen: irreversible: %s\n", r)
+	return up.String(), down.String()
+}
+
+// statement writes one statement and its semicolon; with blocks, a
+// statement holding semicolons (a function body) goes between goose's
+// StatementBegin and StatementEnd.
+func statement(b *strings.Builder, blocks bool, sql string) {
+	if blocks && strings.Contains(sql, ";") {
+		b.WriteString("-- +goose StatementBegin\n" + sql + ";\n-- +goose StatementEnd\n")
+		return
 	}
-	if notes.Len() > 0 {
-		notes.WriteString("\n")
-	}
-	upData := header + up.String()
-	if f.UpMarker != "" {
-		upData = header + f.UpMarker + "\n" + up.String() + "\n" + f.DownMarker + "\n" + notes.String() + down.String()
-	}
-	out := []renderedFile{{Name: f.FileName(version, name, false), Data: []byte(upData), Up: true}}
-	if f.DownFile != "" {
-		out = append(out, renderedFile{Name: f.FileName(version, name, true), Data: []byte(header + notes.String() + down.String())})
-	}
-	return out, nil
+	b.WriteString(sql + ";\n")
 }
 
 var nameWordRE = regexp.MustCompile(`[A-Za-z0-9]+`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -219,22 +220,33 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			p := newProject(t, format)
+			// last[v] is the last version of the files of spec version v:
+			// a lock-safe plan writes several.
+			last := make([]int64, len(evolution)+1)
+			steps := make([]int, len(evolution)+1)
+			total := 0
 			for i, v := range evolution {
 				p.setSpec([]byte(v))
-				p.diff(fmt.Sprintf("version %d", i+1), true)
+				res := p.diff(fmt.Sprintf("version %d", i+1), true)
+				n, err := strconv.ParseInt(res.Versions[len(res.Versions)-1], 10, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				last[i+1], steps[i+1] = n, len(res.Versions)
+				total += len(res.Versions)
 			}
 			db := openDB(t)
 			m, err := migrate.New(db.pool, os.DirFS(p.migrationsDir()), migrate.Options{Format: format})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := len(m.Migrations()); n != len(evolution) {
-				t.Fatalf("%d migrations, want %d", n, len(evolution))
+			if n := len(m.Migrations()); n != total {
+				t.Fatalf("%d migrations, want %d", n, total)
 			}
 			ctx := context.Background()
 			// Step by step: each version's schema after its up.
 			for v := 1; v <= len(evolution); v++ {
-				if _, err := m.UpTo(ctx, int64(v)); err != nil {
+				if _, err := m.UpTo(ctx, last[v]); err != nil {
 					t.Fatalf("up to %d: %v", v, err)
 				}
 				assertSchema(t, db, pkgs[v], nil)
@@ -243,7 +255,7 @@ func TestRoundTrip(t *testing.T) {
 				return
 			}
 			for v := len(evolution); v >= 1; v-- {
-				if _, err := m.Down(ctx, 1); err != nil {
+				if _, err := m.Down(ctx, steps[v]); err != nil {
 					t.Fatalf("down from %d: %v", v, err)
 				}
 				var tolerate []string

@@ -23,7 +23,9 @@ import (
 )
 
 // Finding kinds. Destructive and data-dependent findings stop migrate
-// diff unless --allow-destructive is given; the others are reported.
+// diff unless --allow-destructive is given, breaking ones unless
+// --allow-breaking, table rewrites (with online plans) unless
+// --allow-rewrite; the others are reported.
 const (
 	// Destructive changes lose data: dropping a table, column or enum,
 	// narrowing a type.
@@ -33,8 +35,21 @@ const (
 	// check or foreign key on existing rows, a type conversion.
 	DataDependent = "data-dependent"
 	// Incompatible changes break application code still running against
-	// the old schema: renames.
+	// the old schema: renames. (cpcgen's own compatibility rules report
+	// Breaking; Atlas's BC analyzers lend them their codes.)
 	Incompatible = "backward-incompatible"
+	// Breaking changes make the code still running during a deploy — the
+	// generated package at the last migration — fail: a column it reads
+	// dropped or renamed, a NOT NULL column its inserts leave out, a type
+	// its writes may not fit.
+	Breaking = "breaking"
+	// Rewrite changes rewrite a whole table under an ACCESS EXCLUSIVE
+	// lock: most column type changes, a volatile default or an identity
+	// added to an existing table.
+	Rewrite = "table-rewrite"
+	// Deferred findings name the parts of an expand/contract plan left to
+	// a later migrate diff --contract.
+	Deferred = "deferred"
 	// Lint is any other advice.
 	Lint = "lint"
 )
@@ -52,11 +67,20 @@ type Finding struct {
 	Message string
 	// Hint says how to proceed.
 	Hint string
+	// Blocks is set by Diff on a finding that stopped it: one of a
+	// Blocking kind that the options did not allow.
+	Blocks bool
 }
 
-// Blocking reports whether the finding stops a diff without
-// --allow-destructive.
-func (f Finding) Blocking() bool { return f.Kind == Destructive || f.Kind == DataDependent }
+// Blocking reports whether the finding is of a kind that stops a diff
+// unless a flag allows it (see Options.allows).
+func (f Finding) Blocking() bool {
+	switch f.Kind {
+	case Destructive, DataDependent, Breaking, Rewrite:
+		return true
+	}
+	return false
+}
 
 // String formats the finding as `pos: kind (code): message; hint`.
 func (f Finding) String() string {
@@ -72,8 +96,9 @@ func (f Finding) String() string {
 }
 
 // classify inspects the schema changes of a plan for destructive and
-// data-dependent ones.
-func classify(pkg *ir.Package, changes []schema.Change) []Finding {
+// data-dependent ones. The drops of contracted columns are neither: the
+// migration that deferred them was allowed to drop them.
+func classify(pkg *ir.Package, changes []schema.Change, contracted []*Pending) []Finding {
 	var out []Finding
 	for _, c := range changes {
 		switch c := c.(type) {
@@ -92,13 +117,13 @@ func classify(pkg *ir.Package, changes []schema.Change) []Finding {
 				})
 			}
 		case *schema.ModifyTable:
-			out = append(out, classifyTable(pkg, c)...)
+			out = append(out, classifyTable(pkg, c, contracted)...)
 		}
 	}
 	return out
 }
 
-func classifyTable(pkg *ir.Package, mt *schema.ModifyTable) []Finding {
+func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pending) []Finding {
 	var out []Finding
 	table := mt.T.Name
 	added := map[string]bool{}
@@ -110,6 +135,9 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable) []Finding {
 	for _, c := range mt.Changes {
 		switch c := c.(type) {
 		case *schema.DropColumn:
+			if findPending(contracted, table, c.C.Name) != nil {
+				continue
+			}
 			out = append(out, Finding{
 				Kind: Destructive, Code: "CPC103", Pos: tablePos(pkg, table),
 				Message: fmt.Sprintf("drop column %q.%q deletes its values", table, c.C.Name),
@@ -466,7 +494,7 @@ func atlasKind(code string) string {
 	case strings.HasPrefix(code, "MF"):
 		return DataDependent
 	case strings.HasPrefix(code, "BC"):
-		return Incompatible
+		return Breaking
 	}
 	return Lint
 }
@@ -506,10 +534,16 @@ func rank(f Finding) int {
 		return 0
 	case DataDependent:
 		return 1
-	case Incompatible:
+	case Breaking:
 		return 2
+	case Rewrite:
+		return 3
+	case Incompatible:
+		return 4
+	case Deferred:
+		return 5
 	}
-	return 3
+	return 6
 }
 
 var quotedRE = regexp.MustCompile(`"([^"]+)"`)

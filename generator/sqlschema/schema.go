@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -128,7 +127,7 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 		s.AddTables(at)
 	}
 	if pkg.Audit {
-		s.AddTables(auditTable(s))
+		s.AddTables(auditTable(s), auditHeadTable(s), auditKeyTable(s))
 	}
 	// Foreign keys, once every table exists.
 	for _, t := range pkg.Tables {
@@ -223,8 +222,8 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, strings.Join(pkg.Sources, ", "))
-	for _, ext := range extensions(pkg) {
-		fmt.Fprintf(&b, "\nCREATE EXTENSION IF NOT EXISTS %s;\n", ext)
+	for _, e := range pkg.Extensions {
+		fmt.Fprintf(&b, "\n%s;\n", e.Create())
 	}
 	for _, c := range changes {
 		b.WriteString("\n")
@@ -255,71 +254,110 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 			b.WriteString(";\n")
 		}
 	}
-	return b.Bytes(), nil
-}
-
-// extensions returns the extensions that provide the types of the
-// package's columns (citext), in the order columns first use them.
-func extensions(pkg *ir.Package) []string {
-	var out []string
-	for _, t := range pkg.Tables {
-		for _, c := range t.Columns {
-			if b := c.Type.Base; b != nil && b.Extension != "" && !slices.Contains(out, b.Extension) {
-				out = append(out, b.Extension)
-			}
-		}
+	for _, o := range pkg.Objects {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
 	}
-	return out
+	return b.Bytes(), nil
 }
 
 // AuditActions are the values of the action column of the audit log.
 var AuditActions = []string{"create", "update", "delete", "restore", "upsert", "hard_delete"}
 
-// auditTable is the audit log table: one row per row a write of a table
-// with audit: true changed, written by the same statement.
+// auditColumn returns a column of one of the audit tables; its type is
+// a row of the type table, as spec columns' are.
+func auditColumn(name, typ string, null bool, def string, comment string) *schema.Column {
+	c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil), Null: null}}
+	if def != "" {
+		c.Default = &schema.RawExpr{X: def}
+	}
+	if comment != "" {
+		c.Attrs = append(c.Attrs, &schema.Comment{Text: comment})
+	}
+	return c
+}
+
+// primaryKey sets the primary key of at to its column name.
+func primaryKey(at *schema.Table, name string) {
+	pk := &schema.Index{Name: names.Constraint(at.Name, "pkey"), Unique: true, Table: at}
+	c, _ := at.Column(name)
+	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
+	at.SetPrimaryKey(pk)
+}
+
+// auditTable is the audit log table: one row per row changed in a table
+// with audit: true, written by the table's trigger (the function
+// cpcgen_audit, an SQL object of the package). tenant, seq and hash come
+// last: they were added to a log that had the others.
 func auditTable(s *schema.Schema) *schema.Table {
 	at := schema.NewTable(ir.AuditTable)
 	at.SetSchema(s)
-	at.SetComment("One row per row changed by a write of a table with audit: true, written by the same statement as the change.")
-	// Its columns' types are rows of the type table, as spec columns'.
-	col := func(name, typ string, null bool, def string, comment string) *schema.Column {
-		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil), Null: null}}
-		if def != "" {
-			c.Default = &schema.RawExpr{X: def}
-		}
-		if comment != "" {
-			c.Attrs = append(c.Attrs, &schema.Comment{Text: comment})
-		}
-		return c
-	}
-	id := col("id", "bigint", false, "", "")
+	at.SetComment("One row per row changed in a table with audit: true, written by its trigger; a hash chain per tenant.")
+	id := auditColumn("id", "bigint", false, "", "")
 	id.Attrs = append(id.Attrs, &postgres.Identity{Generation: "BY DEFAULT", Sequence: &postgres.Sequence{Start: 1, Increment: 1}})
 	at.AddColumns(
 		id,
-		col("table_name", "text", false, "", "The table the row belongs to."),
-		col("row_key", "jsonb", false, "", "The row's primary key, as a JSON object of its columns."),
-		col("action", "text", false, "", "What happened to the row."),
-		col("actor", "text", true, "", "Who acted: runtime.WithActor, NULL when not given."),
-		col("old", "jsonb", true, "", "The row before the change; NULL for a new row."),
-		col("new", "jsonb", true, "", "The row after the change; NULL for a deleted row."),
-		col("at", "timestamptz", false, "now()", "The time of the change's transaction."),
-		col("txid", "bigint", false, "txid_current()", "The change's transaction."),
+		auditColumn("table_name", "text", false, "", "The table the row belongs to."),
+		auditColumn("row_key", "jsonb", false, "", "The row's primary key, as a JSON object of its columns."),
+		auditColumn("action", "text", false, "", "What happened to the row."),
+		auditColumn("actor", "text", true, "", "Who acted, as the application says: runtime.WithActor, NULL when not given."),
+		auditColumn("old", "jsonb", true, "", "The row before the change, sensitive values as keyed hashes; NULL for a new row."),
+		auditColumn("new", "jsonb", true, "", "The row after the change, sensitive values as keyed hashes; NULL for a deleted row."),
+		auditColumn("at", "timestamptz", false, "now()", "The time of the change's transaction."),
+		auditColumn("txid", "bigint", false, "txid_current()", "The change's transaction."),
+		auditColumn("tenant", "text", true, "", "The row's tenant (its tenant column as text); NULL for a table without tenant:."),
+		auditColumn("seq", "bigint", true, "", "The row's place in its tenant's hash chain, from 1."),
+		auditColumn("hash", "bytea", true, "", "SHA-256 of the previous row's hash and this row's payload (cpcgen_audit_hash)."),
 	)
 	quoted := make([]string, len(AuditActions))
 	for i, a := range AuditActions {
 		quoted[i] = names.QuoteLiteral(a)
 	}
 	at.AddChecks(&schema.Check{Name: names.Constraint(ir.AuditTable, "action", "check"), Expr: `"action" IN (` + strings.Join(quoted, ", ") + ")"})
-	pk := &schema.Index{Name: names.Constraint(ir.AuditTable, "pkey"), Unique: true, Table: at}
-	c, _ := at.Column("id")
-	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
-	at.SetPrimaryKey(pk)
+	primaryKey(at, "id")
 	// A row's entries, in order: what the AuditTrail methods read.
 	byRow := &schema.Index{Name: names.Constraint(ir.AuditTable, "table_name", "row_key", "id", "idx"), Table: at}
 	for i, name := range []string{"table_name", "row_key", "id"} {
 		c, _ := at.Column(name)
 		byRow.Parts = append(byRow.Parts, &schema.IndexPart{SeqNo: i, C: c})
 	}
-	at.AddIndexes(byRow)
+	// A chain in order, each place once: what cpcgen_audit_verify reads.
+	byChain := &schema.Index{Name: names.Constraint(ir.AuditTable, "tenant", "seq", "key"), Unique: true, Table: at}
+	for i, name := range []string{"tenant", "seq"} {
+		c, _ := at.Column(name)
+		byChain.Parts = append(byChain.Parts, &schema.IndexPart{SeqNo: i, C: c})
+	}
+	at.AddIndexes(byRow, byChain)
+	return at
+}
+
+// auditHeadTable holds the head of each tenant's chain: the audit
+// trigger locks a tenant's row to take the next place, so the audited
+// changes of one tenant are chained one transaction at a time.
+func auditHeadTable(s *schema.Schema) *schema.Table {
+	at := schema.NewTable(ir.AuditHeadTable)
+	at.SetSchema(s)
+	at.SetComment("The last place and hash of each tenant's chain of audit rows ('' for the rows without a tenant).")
+	at.AddColumns(
+		auditColumn("tenant", "text", false, "", ""),
+		auditColumn("seq", "bigint", false, "", ""),
+		auditColumn("hash", "bytea", false, "", ""),
+	)
+	primaryKey(at, "tenant")
+	return at
+}
+
+// auditKeyTable holds the one key of the keyed hashes of sensitive
+// values, made on first use; only its owner reads it.
+func auditKeyTable(s *schema.Schema) *schema.Table {
+	at := schema.NewTable(ir.AuditKeyTable)
+	at.SetSchema(s)
+	at.SetComment("The key of the HMAC-SHA256 of sensitive values in audit rows, as its inner and outer padded keys. Grant nothing on it.")
+	at.AddColumns(
+		auditColumn("id", "boolean", false, "true", ""),
+		auditColumn("inner_key", "bytea", false, "", ""),
+		auditColumn("outer_key", "bytea", false, "", ""),
+	)
+	at.AddChecks(&schema.Check{Name: names.Constraint(ir.AuditKeyTable, "id", "check"), Expr: `"id"`})
+	primaryKey(at, "id")
 	return at
 }

@@ -99,10 +99,13 @@ type attrKey struct {
 	num   uint16
 }
 
-// attr is a table column as pg_attribute has it.
+// attr is a table column as pg_attribute has it. A column of a view
+// (or another relation that is not a table) has no nullability to
+// compare: PostgreSQL marks none NOT NULL.
 type attr struct {
 	table, column string
 	notNull       bool
+	view          bool
 }
 
 // Finding is one problem vet found: its kind ("prepare error", "type
@@ -238,9 +241,9 @@ WHERE t.oid = ANY($1)`, oids)
 			continue
 		}
 		a := &attr{}
-		err := v.conn.QueryRow(v.ctx, `SELECT c.relname, a.attname, a.attnotnull FROM pg_attribute a
+		err := v.conn.QueryRow(v.ctx, `SELECT c.relname, a.attname, a.attnotnull, c.relkind NOT IN ('r', 'p') FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = $1 AND a.attnum = $2`, f.TableOID, int16(f.TableAttributeNumber)).
-			Scan(&a.table, &a.column, &a.notNull)
+			Scan(&a.table, &a.column, &a.notNull, &a.view)
 		if err != nil {
 			return fmt.Errorf("read pg_attribute: %w", err)
 		}
@@ -325,7 +328,7 @@ func (v *vetter) rawColumns(q *ir.Query, desc *pgconn.StatementDescription) {
 		if !typesMatch(c.Type, got, false) {
 			v.add("type mismatch", c.Pos, "", "query %q column %q: declared %s, server says %s", q.Name, c.Name, c.Type, got)
 		}
-		if a := v.notNull[attrKey{f.TableOID, f.TableAttributeNumber}]; a != nil && !c.Nullable && !a.notNull {
+		if a := v.notNull[attrKey{f.TableOID, f.TableAttributeNumber}]; a != nil && !a.view && !c.Nullable && !a.notNull {
 			v.add("nullability", c.Pos, "", "query %q column %q: declared NOT NULL, but %s.%s allows NULL; add nullable: true", q.Name, c.Name, a.table, a.column)
 		}
 	}
@@ -337,7 +340,7 @@ func (v *vetter) rawColumns(q *ir.Query, desc *pgconn.StatementDescription) {
 func (v *vetter) tableColumns(desc *pgconn.StatementDescription) {
 	for _, f := range desc.Fields {
 		a := v.notNull[attrKey{f.TableOID, f.TableAttributeNumber}]
-		if a == nil {
+		if a == nil || a.view {
 			continue
 		}
 		col := v.column(a.table, a.column)

@@ -198,46 +198,24 @@ func StartFromBackup(ctx context.Context, backup string, opts Options, rec Recov
 	if _, err := os.Stat(filepath.Join(backup, "backup_label")); err != nil {
 		return nil, fmt.Errorf("pgtest: StartFromBackup: %s is not a plain-format base backup (no backup_label): %w", backup, err)
 	}
-	timeout := opts.StartTimeout
-	if timeout <= 0 {
-		timeout = defaultStartTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startContext(ctx, opts.StartTimeout)
 	defer cancel()
 
-	c := &Cluster{binDir: opts.BinDir}
+	c := &Cluster{}
 	var err error
-	if c.binDir == "" {
-		if c.binDir, err = FindBinDir(); err != nil {
-			return nil, err
-		}
-	} else if err := checkBinDir(c.binDir); err != nil {
+	if c.binDir, c.cred, err = serverSetup(opts.BinDir); err != nil {
 		return nil, err
 	}
-	if os.Geteuid() == 0 {
-		if c.cred, err = postgresCredential(); err != nil {
-			return nil, err
-		}
-	}
-	c.root, err = os.MkdirTemp(tempBase(c.cred != nil), "cpcgen-pgtest-restored-")
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: create temporary directory: %w", err)
+	if c.workDir, err = newWorkDir("cpcgen-pgtest-restored-", c.cred); err != nil {
+		return nil, err
 	}
 	started := false
 	defer func() {
 		if !started {
-			c.removeFiles()
+			c.remove()
 		}
 	}()
-	if c.cred != nil {
-		if err := os.Chown(c.root, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
-			return nil, fmt.Errorf("pgtest: give %s to the postgres user: %w", c.root, err)
-		}
-	}
 	c.dataDir = filepath.Join(c.root, "data")
-	if c.reaper, err = startReaper(c.root); err != nil {
-		return nil, err
-	}
 	if err := copyTree(backup, c.dataDir, c.cred); err != nil {
 		return nil, fmt.Errorf("pgtest: copy the base backup %s: %w", backup, err)
 	}

@@ -68,12 +68,11 @@ type Cluster struct {
 	externalURL string
 
 	binDir  string
-	root    string // temporary directory: data/, the socket, postgres.log
+	workDir // temporary directory: data/, the socket, postgres.log
 	dataDir string
 	port    int
 	opts    Options
 	cred    *syscall.Credential // the postgres OS user's, when running as root
-	reaper  io.Closer
 
 	mu        sync.Mutex
 	server    *serverProcess // nil when stopped
@@ -97,47 +96,24 @@ type serverProcess struct {
 // server and removes the directory; should the test process die first,
 // a small watcher process does it.
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
-	timeout := opts.StartTimeout
-	if timeout <= 0 {
-		timeout = defaultStartTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startContext(ctx, opts.StartTimeout)
 	defer cancel()
 
 	var err error
-	c := &Cluster{binDir: opts.BinDir, opts: opts}
-	if c.binDir == "" {
-		if c.binDir, err = FindBinDir(); err != nil {
-			return nil, err
-		}
-	} else if err := checkBinDir(c.binDir); err != nil {
+	c := &Cluster{opts: opts}
+	if c.binDir, c.cred, err = serverSetup(opts.BinDir); err != nil {
 		return nil, err
 	}
-	if os.Geteuid() == 0 {
-		if c.cred, err = postgresCredential(); err != nil {
-			return nil, err
-		}
-	}
-
-	c.root, err = os.MkdirTemp(tempBase(c.cred != nil), "cpcgen-pgtest-")
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: create temporary directory: %w", err)
+	if c.workDir, err = newWorkDir("cpcgen-pgtest-", c.cred); err != nil {
+		return nil, err
 	}
 	started := false
 	defer func() {
 		if !started {
-			c.removeFiles()
+			c.remove()
 		}
 	}()
-	if c.cred != nil {
-		if err := os.Chown(c.root, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
-			return nil, fmt.Errorf("pgtest: give %s to the postgres user: %w", c.root, err)
-		}
-	}
 	c.dataDir = filepath.Join(c.root, "data")
-	if c.reaper, err = startReaper(c.root); err != nil {
-		return nil, err
-	}
 
 	if err := c.initdb(ctx); err != nil {
 		return nil, err
@@ -640,23 +616,8 @@ func (c *Cluster) Close() error {
 		return nil
 	}
 	stopErr := c.Stop(context.Background())
-	rmErr := c.removeFiles()
+	rmErr := c.remove()
 	return errors.Join(stopErr, rmErr)
-}
-
-// removeFiles deletes the cluster's directory and lets the watcher go.
-func (c *Cluster) removeFiles() error {
-	var err error
-	if c.root != "" {
-		if rerr := os.RemoveAll(c.root); rerr != nil {
-			err = fmt.Errorf("pgtest: remove %s: %w", c.root, rerr)
-		}
-	}
-	if c.reaper != nil {
-		_ = c.reaper.Close()
-		c.reaper = nil
-	}
-	return err
 }
 
 // adminPool returns a small pool on the maintenance database.

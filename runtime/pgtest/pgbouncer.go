@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -47,10 +46,9 @@ type PgBouncerOptions struct {
 // concurrent use.
 type PgBouncer struct {
 	backend *Cluster
-	root    string
+	workDir
 	port    int
 	cred    *syscall.Credential
-	reaper  io.Closer
 	version string
 
 	mu     sync.Mutex
@@ -87,11 +85,7 @@ func StartPgBouncer(ctx context.Context, backend *Cluster, opts PgBouncerOptions
 	if backend == nil {
 		return nil, errors.New("pgtest: StartPgBouncer needs a backend cluster")
 	}
-	timeout := opts.StartTimeout
-	if timeout <= 0 {
-		timeout = defaultStartTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startContext(ctx, opts.StartTimeout)
 	defer cancel()
 
 	bin := opts.Binary
@@ -112,24 +106,15 @@ func StartPgBouncer(ctx context.Context, backend *Cluster, opts PgBouncerOptions
 		b.version = strings.TrimPrefix(strings.SplitN(string(out), "\n", 2)[0], "PgBouncer ")
 	}
 	var err error
-	b.root, err = os.MkdirTemp(tempBase(b.cred != nil), "cpcgen-pgbouncer-")
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: create temporary directory: %w", err)
+	if b.workDir, err = newWorkDir("cpcgen-pgbouncer-", b.cred); err != nil {
+		return nil, err
 	}
 	started := false
 	defer func() {
 		if !started {
-			b.removeFiles()
+			b.remove()
 		}
 	}()
-	if b.cred != nil {
-		if err := os.Chown(b.root, int(b.cred.Uid), int(b.cred.Gid)); err != nil {
-			return nil, fmt.Errorf("pgtest: give %s to the postgres user: %w", b.root, err)
-		}
-	}
-	if b.reaper, err = startReaper(b.root); err != nil {
-		return nil, err
-	}
 	for attempt := 1; ; attempt++ {
 		b.port = opts.Port
 		if b.port == 0 {
@@ -326,19 +311,5 @@ func (b *PgBouncer) Close() error {
 	if p != nil && !stopProcess(p, syscall.SIGTERM, stopTimeout) {
 		stopErr = fmt.Errorf("pgtest: pgbouncer did not stop within %s and was killed", stopTimeout)
 	}
-	return errors.Join(stopErr, b.removeFiles())
-}
-
-func (b *PgBouncer) removeFiles() error {
-	var err error
-	if b.root != "" {
-		if rerr := os.RemoveAll(b.root); rerr != nil {
-			err = fmt.Errorf("pgtest: remove %s: %w", b.root, rerr)
-		}
-	}
-	if b.reaper != nil {
-		_ = b.reaper.Close()
-		b.reaper = nil
-	}
-	return err
+	return errors.Join(stopErr, b.remove())
 }

@@ -30,11 +30,7 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 	if !primary.Running() {
 		return nil, errors.New("pgtest: StartReplica: the primary is not running")
 	}
-	timeout := opts.StartTimeout
-	if timeout <= 0 {
-		timeout = defaultStartTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startContext(ctx, opts.StartTimeout)
 	defer cancel()
 
 	c := &Cluster{binDir: opts.BinDir, opts: opts, cred: primary.cred}
@@ -45,25 +41,16 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 		return nil, fmt.Errorf("pgtest: StartReplica needs pg_basebackup beside postgres in %s: %w", c.binDir, err)
 	}
 	var err error
-	c.root, err = os.MkdirTemp(tempBase(c.cred != nil), "cpcgen-pgtest-replica-")
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: create temporary directory: %w", err)
+	if c.workDir, err = newWorkDir("cpcgen-pgtest-replica-", c.cred); err != nil {
+		return nil, err
 	}
 	started := false
 	defer func() {
 		if !started {
-			c.removeFiles()
+			c.remove()
 		}
 	}()
-	if c.cred != nil {
-		if err := os.Chown(c.root, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
-			return nil, fmt.Errorf("pgtest: give %s to the postgres user: %w", c.root, err)
-		}
-	}
 	c.dataDir = filepath.Join(c.root, "data")
-	if c.reaper, err = startReaper(c.root); err != nil {
-		return nil, err
-	}
 
 	args := []string{
 		"--pgdata", c.dataDir,

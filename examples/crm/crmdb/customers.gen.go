@@ -59,9 +59,10 @@ type CustomerUpdate struct {
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
 // Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// policy of the table. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -188,16 +189,9 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 }
 
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // Create inserts a row into table customers and returns it as stored, defaults
 // applied. It validates n first.
@@ -209,8 +203,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
 	return v, wrapErr(err, "customers.Create", "customers")
 }
 
@@ -291,26 +285,14 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 }
 
 const sqlCustomersUpdate = `-- name: customers.Update sensitive=3,5
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("customers") AS "cpcgen_row" FROM "customers"
-WHERE "id" = $1 AND "organization_id" = $8
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "customers"
 SET "name" = COALESCE($2::varchar, "name"),
     "email" = COALESCE($3::varchar, "email"),
     "phone" = CASE WHEN $4::boolean THEN $5::varchar ELSE "phone" END,
     "notes" = CASE WHEN $6::boolean THEN $7::text ELSE "notes" END,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "customers"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'update', $9::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "organization_id" = $8
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // updateCustomers are the statements of CustomerRepo.Update: one per set of fields
 // set (see runtime.Update).
@@ -336,21 +318,13 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
 	return v, wrapErr(err, "customers.Update", "customers")
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "customers" WHERE "id" = $1 AND "organization_id" = $2
-RETURNING "id", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "o"."id"), 'delete', $3::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "customers" WHERE "id" = $1 AND "organization_id" = $2`
 
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
@@ -359,8 +333,8 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -381,7 +355,7 @@ func (r *CustomerRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlCustomersAuditTrail = `-- name: customers.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+WHERE "table_name" = 'customers' AND "row_key" = jsonb_build_object('id', $1::uuid) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -420,38 +394,28 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table customers and returns how many it inserted.
 // It runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlCustomersCreateMany,
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
@@ -460,26 +424,16 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
 const sqlCustomersCreateManyReturning = `-- name: customers.CreateManyReturning sensitive=3,4
-WITH "cpcgen_new" AS (
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", $6::uuid
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at", to_jsonb("customers") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'customers', jsonb_build_object('id', "n"."id"), 'create', $7::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table customers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -490,7 +444,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -506,7 +460,6 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
@@ -652,7 +605,7 @@ func (r *CustomerRepo) ByEmail(ctx context.Context, email string) (Customer, err
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersByEmail, tenant, email), scanCustomer)
 	return v, wrapErr(err, "customers.ByEmail", "customers")
 }
@@ -683,7 +636,7 @@ func (r *CustomerRepo) SearchByName(ctx context.Context, pattern string, page ru
 	if err != nil {
 		return runtime.Page[Customer]{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 uuid.UUID
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Customer]{

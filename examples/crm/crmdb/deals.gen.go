@@ -63,9 +63,10 @@ type DealUpdate struct {
 // Each statement also sets the cpcgen_tenant setting for the row-level security
 // policy of the table. Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// write increments it. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type DealRepo struct {
 	db runtime.DBTX
 }
@@ -165,16 +166,9 @@ func argsNewDeal(n *NewDeal, d []any) []any {
 }
 
 const sqlDealsCreate = `-- name: deals.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"deal_stage", 'lead'::"deal_stage"), COALESCE($5::numeric(14,2), 0), $6, $7)
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
 // Create inserts a row into table deals and returns it as stored, defaults
 // applied. It validates n first.
@@ -186,8 +180,8 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err != nil {
 		return Deal{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, n, argsNewDeal, scanDeal, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, n, argsNewDeal, scanDeal, tenant)
 	return v, wrapErr(err, "deals.Create", "deals")
 }
 
@@ -268,11 +262,6 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 }
 
 const sqlDealsUpdate = `-- name: deals.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("deals") AS "cpcgen_row" FROM "deals"
-WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "deals"
 SET "customer_id" = COALESCE($2::uuid, "customer_id"),
     "title" = COALESCE($3::varchar, "title"),
@@ -281,15 +270,8 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
     "closes_on" = CASE WHEN $6::boolean THEN $7::date ELSE "closes_on" END,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "deals"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'update', $10::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
 // updateDeals are the statements of DealRepo.Update: one per set of fields set
 // (see runtime.Update).
@@ -321,8 +303,8 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 	if err != nil {
 		return Deal{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
@@ -333,15 +315,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2
-RETURNING "id", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "o"."id"), 'delete', $4::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "deals" WHERE "id" = $1 AND "organization_id" = $3 AND "version" = $2`
 
 // Delete removes the row of table deals with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -352,8 +326,8 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, id, runtime.Arg, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "deals.Delete", "deals")
 	}
@@ -378,7 +352,7 @@ func (r *DealRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlDealsAuditTrail = `-- name: deals.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'deals' AND "row_key" = jsonb_build_object('id', $1::uuid) AND (COALESCE("new", "old") ->> 'organization_id')::uuid = $2
+WHERE "table_name" = 'deals' AND "row_key" = jsonb_build_object('id', $1::uuid) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -417,38 +391,28 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 }
 
 const sqlDealsCreateMany = `-- name: deals.CreateMany
-WITH "cpcgen_new" AS (
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 'lead'::"deal_stage"), COALESCE("u"."c5", 0), "u"."c6", $7::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $5::numeric(14,2)[], $6::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table deals and returns how many it inserted. It
 // runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateMany", "deals")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "deals.CreateMany", "deals")
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlDealsCreateMany,
 		runtime.Column(rows, func(n *NewDeal) *uuid.UUID { return n.ID.Ptr() }),
@@ -458,26 +422,16 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "deals.CreateMany", "deals")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
 }
 
 const sqlDealsCreateManyReturning = `-- name: deals.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on", "organization_id")
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."c4", 'lead'::"deal_stage"), COALESCE("u"."c5", 0), "u"."c6", $7::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $5::numeric(14,2)[], $6::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version", to_jsonb("deals") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'deals', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
 // CreateManyReturning inserts rows into table deals and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -488,7 +442,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -505,7 +459,6 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
@@ -657,7 +610,7 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlDealsInStages, stages, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanDeal)
 	return items, wrapErr(err, "deals.InStages", "deals")

@@ -179,7 +179,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization, tenant)
 	return v, wrapErr(err, "organizations.Create", "organizations")
 }
@@ -291,7 +291,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization, tenant)
 	return v, wrapErr(err, "organizations.Update", "organizations")
 }
@@ -306,7 +306,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
@@ -360,7 +360,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -393,7 +393,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -434,7 +434,7 @@ func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) 
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.Retry(ctx, db, sqlOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, runtime.NewHiddenKeyError("organizations.UpsertBySlug", "organizations")
@@ -469,7 +469,7 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	if err != nil {
 		return Organization{}, false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")

@@ -5,12 +5,10 @@ package auditdb
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Account is one row of table accounts.
@@ -45,9 +43,10 @@ type AccountUpdate struct {
 //
 // Delete sets deleted_at instead of removing the row (HardDelete removes it,
 // Restore clears it), and every read leaves deleted rows out unless it runs on
-// WithDeleted. Every write also records each row it changes in cpcgen_audit_log,
-// in the same statement, with the actor of its context (runtime.WithActor);
-// AuditTrail reads a row's records back.
+// WithDeleted. A trigger records every row any statement changes (these methods,
+// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
+// methods send from their context (runtime.WithActor), sensitive values as keyed
+// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type AccountRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -125,21 +124,15 @@ func argsNewAccount(n *NewAccount, d []any) []any {
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // Create inserts a row into table accounts and returns it as stored, defaults
 // applied.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapErr(err, "accounts.Create", "accounts")
 }
 
@@ -214,31 +207,14 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-const sqlAccountsUpdate = `-- name: accounts.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "id" = $1 AND "deleted_at" IS NULL
-FOR UPDATE
-), "cpcgen_new" AS (
-UPDATE "accounts"
-SET "owner" = COALESCE($2::text, "owner"),
-    "balance" = COALESCE($3::bigint, "balance"),
-    "note" = CASE WHEN $4::boolean THEN $5::text ELSE "note" END,
-    "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "accounts"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
-
 // updateAccounts are the statements of AccountRepo.Update: one per set of fields
 // set (see runtime.Update).
 var updateAccounts = &runtime.Update{
-	Fallback: sqlAccountsUpdate, Keys: 1,
+	Name: "accounts.Update", Keys: 1,
+	Head:     "UPDATE \"accounts\"\nSET ",
+	Cols:     []string{`"owner"`, `"balance"`, `"note"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"owner\", \"balance\", \"note\", \"created_at\", \"updated_at\", \"deleted_at\"",
 	Nullable: 1 << 2,
 }
 
@@ -251,35 +227,24 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 // and returns the row as stored; without one, the error matches
 // runtime.ErrNotFound. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
 	return v, wrapErr(err, "accounts.Update", "accounts")
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "id" = $1 AND "deleted_at" IS NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "accounts"
 SET "deleted_at" = now(),
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "accounts"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'delete', $2::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "deleted_at" IS NULL`
 
 // Delete soft-deletes the row of table accounts with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -297,46 +262,27 @@ func (r *AccountRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlAccountsHardDelete = `-- name: accounts.HardDelete
-WITH "cpcgen_old" AS (
-DELETE FROM "accounts" WHERE "id" = $1
-RETURNING "id", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "o"."id"), 'hard_delete', $2::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "accounts" WHERE "id" = $1`
 
 // HardDelete removes the row of table accounts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsHardDelete, id, runtime.Arg, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
 }
 
 const sqlAccountsRestore = `-- name: accounts.Restore
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "id" = $1 AND "deleted_at" IS NOT NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "accounts"
 SET "deleted_at" = NULL,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "accounts"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'restore', $2::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 
 // Restore brings back the soft-deleted row of table accounts with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsRestore, id, runtime.Arg, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
@@ -373,109 +319,67 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-const sqlAccountsCreateMany = `-- name: accounts.CreateMany
-WITH "cpcgen_new" AS (
-INSERT INTO "accounts" ("owner", "balance", "note")
-SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
-FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"owner", "balance", "note"},
+	Args:    argsNewAccount,
+}
 
-// CreateMany inserts rows into table accounts and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used: the
-// statement also writes one audit row per row.
+// CreateMany inserts rows into table accounts with the COPY protocol and returns
+// how many it inserted, all or nothing. An unset optional field takes the column's
+// default, as in Create (rows setting different fields are copied in groups, in
+// one transaction).
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	var n int64
-	if err := r.db.QueryRow(
-		ctx,
-		sqlAccountsCreateMany,
-		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
-		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Note.Ptr() }),
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return n, nil
+	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
 const sqlAccountsCreateManyReturning = `-- name: accounts.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 SELECT "u"."c1", COALESCE("u"."c2", 0), "u"."c3"
 FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
 // trip and all or nothing.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
+	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	res, err := r.db.Query(
+	res, err := db.Query(
 		ctx,
 		sqlAccountsCreateManyReturning,
 		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
 		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
 		runtime.Column(rows, func(n *NewAccount) *string { return n.Note.Ptr() }),
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
 const sqlAccountsUpsertByOwner = `-- name: accounts.UpsertByOwner
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("accounts") AS "cpcgen_row" FROM "accounts"
-WHERE "owner" = $1 AND ("deleted_at" IS NULL)
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
-SELECT $1, COALESCE($2::bigint, 0), $3 FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, COALESCE($2::bigint, 0), $3)
 ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO UPDATE
 SET "balance" = CASE WHEN $2::bigint IS NULL THEN "accounts"."balance" ELSE EXCLUDED."balance" END,
     "note" = EXCLUDED."note",
     "updated_at" = now()
-WHERE "accounts"."deleted_at" IS NULL AND EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'upsert', $4::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+WHERE "accounts"."deleted_at" IS NULL
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
 // column but the key's and the primary key's; an unset optional field keeps its
 // value), in one statement, and returns the row as stored. It sets updated_at to
-// the transaction's time. The audit row holds the old values of an updated row,
-// read and locked by the same statement; when the row in the way was committed
-// after the statement started, the statement runs again, up to three times.
+// the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
-	v, err := runtime.Retry(ctx, r.db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount, runtime.ActorArg(ctx))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Account{}, runtime.NewHiddenKeyError("accounts.UpsertByOwner", "accounts")
-	}
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
 	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
@@ -484,11 +388,7 @@ WITH "inserted" AS (
 INSERT INTO "accounts" ("owner", "balance", "note")
 VALUES ($1, COALESCE($2::bigint, 0), $3)
 ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at", to_jsonb("accounts") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'accounts', jsonb_build_object('id', "n"."id"), 'create', $4::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"
 )
 SELECT true, "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "inserted"
 UNION ALL
@@ -502,7 +402,8 @@ LIMIT 1`
 // again, up to three times, when the row in the way was committed after it
 // started).
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
 	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 

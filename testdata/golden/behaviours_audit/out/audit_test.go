@@ -11,10 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
-
-func TestMain(m *testing.M) { pgtest.Main(m, pgtest.WithTemplate(pgtest.ExecFiles("schema.sql"))) }
 
 // auditRow is one row of cpcgen_audit_log.
 type auditRow struct {
@@ -107,8 +104,8 @@ func expect(t *testing.T, log []auditRow, from int, actor string, want ...string
 // equal to the row before and after.
 func TestEveryWriteIsAudited(t *testing.T) {
 	ctx := runtime.WithActor(context.Background(), "alice")
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	n := 0
 	next := func(want ...string) []auditRow {
 		t.Helper()
@@ -138,7 +135,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if _, err := s.Accounts.UpsertByOwner(ctx, NewAccount{Owner: "ada", Balance: runtime.Set(int64(20))}); err != nil {
 		t.Fatal(err)
 	}
-	r = next(fmt.Sprintf("accounts upsert map[id:%d]", a.ID))[0]
+	r = next(fmt.Sprintf("accounts update map[id:%d]", a.ID))[0]
 	if !same(r.Old, after) || r.New["balance"] != float64(20) {
 		t.Fatalf("upsert over a row: %+v", r)
 	}
@@ -146,7 +143,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r = next(fmt.Sprintf("accounts upsert map[id:%d]", bob.ID))[0]; r.Old != nil || r.New["owner"] != "bob" {
+	if r = next(fmt.Sprintf("accounts create map[id:%d]", bob.ID))[0]; r.Old != nil || r.New["owner"] != "bob" {
 		t.Fatalf("upsert of a new row: %+v", r)
 	}
 	if _, created, err := s.Accounts.CreateIfAbsentByOwner(ctx, NewAccount{Owner: "bob"}); err != nil || created {
@@ -186,7 +183,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	}
 	next()
 
-	// Batches log one row per row, in the same statement.
+	// Batches log one row per row, in the same transaction (COPY here).
 	if c, err := s.Accounts.CreateMany(ctx, []NewAccount{{Owner: "d"}, {Owner: "e"}}); err != nil || c != 2 {
 		t.Fatalf("CreateMany = %d, %v", c, err)
 	}
@@ -221,7 +218,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if _, err := s.Entries.UpsertByAccountIDAndSeq(ctx, NewEntry{AccountID: a.ID, Seq: 1, Amount: 7}); err != nil {
 		t.Fatal(err)
 	}
-	if r = next("entries upsert " + key)[0]; r.Old["amount"] != float64(6) || r.New["amount"] != float64(7) || r.New["version"] != float64(3) {
+	if r = next("entries update " + key)[0]; r.Old["amount"] != float64(6) || r.New["amount"] != float64(7) || r.New["version"] != float64(3) {
 		t.Fatalf("versioned upsert: %+v", r)
 	}
 	if ok, err := s.Entries.Delete(ctx, a.ID, 1, 3); err != nil || !ok {
@@ -244,8 +241,8 @@ func TestEveryWriteIsAudited(t *testing.T) {
 // the change's transaction.
 func TestRolledBackWriteLeavesNoAuditRow(t *testing.T) {
 	ctx := runtime.WithActor(context.Background(), "alice")
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	errRollback := errors.New("roll back")
 	err := s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
 		a, err := tx.Accounts.Create(ctx, NewAccount{Owner: "ada"})
@@ -278,8 +275,8 @@ func TestRolledBackWriteLeavesNoAuditRow(t *testing.T) {
 // TestFailedAuditWriteFailsTheChange makes the audit log refuse an actor:
 // every write by that actor fails and changes nothing.
 func TestFailedAuditWriteFailsTheChange(t *testing.T) {
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	ctx := context.Background()
 	a, err := s.Accounts.Create(ctx, NewAccount{Owner: "ada"})
 	if err != nil {
@@ -333,8 +330,8 @@ func TestFailedAuditWriteFailsTheChange(t *testing.T) {
 // account as it is at the end.
 func TestConcurrentAuditedWrites(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	var accounts []Account
 	for i := 0; i < 10; i++ {
 		a, err := s.Accounts.Create(ctx, NewAccount{Owner: fmt.Sprintf("owner %d", i)})
@@ -371,7 +368,7 @@ func TestConcurrentAuditedWrites(t *testing.T) {
 	perActor := map[string]int{}
 	chains := map[float64][]auditRow{}
 	for _, r := range log[len(accounts):] {
-		if r.Action != "update" && r.Action != "upsert" {
+		if r.Action != "update" {
 			t.Fatalf("unexpected %+v", r)
 		}
 		perActor[*r.Actor]++

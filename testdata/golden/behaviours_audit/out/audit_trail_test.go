@@ -8,15 +8,14 @@ import (
 	"testing"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 // TestAuditTrail reads rows' audit trails back through AuditTrail: every
 // write kind, in order, with actors and images, also after the row is
 // gone, for single and composite keys, and nothing of other rows.
 func TestAuditTrail(t *testing.T) {
-	pool := pgtest.Pool(t)
-	s := NewStore(pool)
+	app, pool := rolePools(t)
+	s := NewStore(app)
 	as := func(actor string) context.Context { return runtime.WithActor(context.Background(), actor) }
 	must := func(err error) {
 		t.Helper()
@@ -65,7 +64,7 @@ func TestAuditTrail(t *testing.T) {
 		"update by bea: balance 0 → 10",
 		"delete by cal: balance 10 → 10",
 		"restore by dan: balance 10 → 10",
-		"upsert by eve: balance 10 → 10",
+		"update by eve: balance 10 → 10",
 		"hard_delete by -: balance 10 → <nil>",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -44,9 +44,10 @@ type EntryUpdate struct {
 //
 // Update and Delete take the version the caller read and fail with a conflict
 // (runtime.ErrStaleVersion) when the row has changed since; every write increments
-// it. Every write also records each row it changes in cpcgen_audit_log, in the
-// same statement, with the actor of its context (runtime.WithActor); AuditTrail
-// reads a row's records back.
+// it. A trigger records every row any statement changes (these methods, cascades,
+// hand-written SQL) in cpcgen_audit_log, with the actor the write methods send
+// from their context (runtime.WithActor), sensitive values as keyed hashes, in a
+// hash chain per tenant; AuditTrail reads a row's records back.
 type EntryRepo struct {
 	db runtime.DBTX
 }
@@ -98,21 +99,15 @@ func argsNewEntry(n *NewEntry, d []any) []any {
 }
 
 const sqlEntriesCreate = `-- name: entries.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // Create inserts a row into table entries and returns it as stored, defaults
 // applied.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, n, argsNewEntry, scanEntry, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
 	return v, wrapErr(err, "entries.Create", "entries")
 }
 
@@ -171,24 +166,12 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 }
 
 const sqlEntriesUpdate = `-- name: entries.Update
-WITH "cpcgen_old" AS (
-SELECT "account_id" AS "cpcgen_k1", "seq" AS "cpcgen_k2", to_jsonb("entries") AS "cpcgen_row" FROM "entries"
-WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "entries"
 SET "amount" = COALESCE($3::bigint, "amount"),
     "memo" = COALESCE($4::text, "memo"),
     "version" = "version" + 1
-FROM "cpcgen_old"
-WHERE "entries"."account_id" = "cpcgen_old"."cpcgen_k1" AND "entries"."seq" = "cpcgen_old"."cpcgen_k2"
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'update', $6::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // updateEntries are the statements of EntryRepo.Update: one per set of fields set
 // (see runtime.Update).
@@ -211,10 +194,11 @@ WHERE "account_id" = $1 AND "seq" = $2)`
 // another, Update changes nothing and the error has kind Conflict and matches
 // runtime.ErrStaleVersion. It increments version.
 func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, version int64, u EntryUpdate) (Entry, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, accountID, runtime.Arg, u, argsEntryUpdate, scanEntry, seq, version, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.UpdateOne(ctx, db, updateEntries, accountID, runtime.Arg, u, argsEntryUpdate, scanEntry, seq, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
-		if stale := runtime.StaleVersion(ctx, r.db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
+		if stale := runtime.StaleVersion(ctx, db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
 			err = stale
 		}
 	}
@@ -222,27 +206,20 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3
-RETURNING "account_id", "seq", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "o"."account_id", 'seq', "o"."seq"), 'delete', $4::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 
 // Delete removes the row of table entries with the given accountID and seq and
 // reports whether there was one. version is the version the caller read: when the
 // row has another, nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEntriesDelete, accountID, runtime.Arg, seq, version, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := runtime.Exec(ctx, db, sqlEntriesDelete, accountID, runtime.Arg, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "entries.Delete", "entries")
 	}
 	// No row matched: a stale version is a conflict; a missing row is false.
-	return false, wrapErr(runtime.StaleVersion(ctx, r.db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
+	return false, wrapErr(runtime.StaleVersion(ctx, db, "entries.Delete", "entries", sqlEntriesExists, accountID, seq), "entries.Delete", "entries")
 }
 
 const sqlEntriesCount = `-- name: entries.Count replica=ok
@@ -270,111 +247,66 @@ func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) 
 	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
-const sqlEntriesCreateMany = `-- name: entries.CreateMany
-WITH "cpcgen_new" AS (
-INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
-SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
-FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
-ORDER BY "u"."ord"
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+// copyEntries sends rows of NewEntry to table entries with COPY.
+var copyEntries = &runtime.Copier[NewEntry]{
+	Table:   "entries",
+	Columns: []string{"account_id", "seq", "amount", "memo"},
+	Args:    argsNewEntry,
+}
 
-// CreateMany inserts rows into table entries and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used: the
-// statement also writes one audit row per row.
+// CreateMany inserts rows into table entries with the COPY protocol and returns
+// how many it inserted, all or nothing. An unset optional field takes the column's
+// default, as in Create (rows setting different fields are copied in groups, in
+// one transaction).
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	var n int64
-	if err := r.db.QueryRow(
-		ctx,
-		sqlEntriesCreateMany,
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
-		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
-		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "entries.CreateMany", "entries")
-	}
-	return n, nil
+	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
 const sqlEntriesCreateManyReturning = `-- name: entries.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", ''::text)
 FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // CreateManyReturning inserts rows into table entries and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
 // trip and all or nothing.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
+	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	res, err := r.db.Query(
+	res, err := db.Query(
 		ctx,
 		sqlEntriesCreateManyReturning,
 		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
 		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
 		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
 		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
 const sqlEntriesUpsertByAccountIDAndSeq = `-- name: entries.UpsertByAccountIDAndSeq
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("entries") AS "cpcgen_row" FROM "entries"
-WHERE "account_id" = $1 AND "seq" = $2
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
-SELECT $1, $2, $3, COALESCE($4::text, ''::text) FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("account_id", "seq") DO UPDATE
 SET "amount" = EXCLUDED."amount",
     "memo" = CASE WHEN $4::text IS NULL THEN "entries"."memo" ELSE EXCLUDED."memo" END,
     "version" = "entries"."version" + 1
-WHERE EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'upsert', $5::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
 // same (account_id, seq) exists, updates it from n (every column but the key's and
 // the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. Updating increments version. The audit row holds
-// the old values of an updated row, read and locked by the same statement; when
-// the row in the way was committed after the statement started, the statement runs
-// again, up to three times.
+// and returns the row as stored. Updating increments version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
-	v, err := runtime.Retry(ctx, r.db, sqlEntriesUpsertByAccountIDAndSeq, n, argsNewEntry, scanEntry, runtime.ActorArg(ctx))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Entry{}, runtime.NewHiddenKeyError("entries.UpsertByAccountIDAndSeq", "entries")
-	}
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 	return v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
 }
 
@@ -383,11 +315,7 @@ WITH "inserted" AS (
 INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 ON CONFLICT ("account_id", "seq") DO NOTHING
-RETURNING "account_id", "seq", "amount", "memo", "version", to_jsonb("entries") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'entries', jsonb_build_object('account_id', "n"."account_id", 'seq', "n"."seq"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "account_id", "seq", "amount", "memo", "version"
 )
 SELECT true, "account_id", "seq", "amount", "memo", "version" FROM "inserted"
 UNION ALL
@@ -400,7 +328,8 @@ LIMIT 1`
 // existing row, unchanged, and false, in one statement (run again, up to three
 // times, when the row in the way was committed after it started).
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 	return v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
 }
 

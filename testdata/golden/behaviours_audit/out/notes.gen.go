@@ -31,9 +31,10 @@ type NoteUpdate struct {
 
 // NoteRepo reads and writes table notes.
 //
-// Every write also records each row it changes in cpcgen_audit_log, in the same
-// statement, with the actor of its context (runtime.WithActor); AuditTrail reads a
-// row's records back.
+// A trigger records every row any statement changes (these methods, cascades,
+// hand-written SQL) in cpcgen_audit_log, with the actor the write methods send
+// from their context (runtime.WithActor), sensitive values as keyed hashes, in a
+// hash chain per tenant; AuditTrail reads a row's records back.
 type NoteRepo struct {
 	db runtime.DBTX
 }
@@ -79,21 +80,15 @@ func argsNewNote(n *NewNote, d []any) []any {
 }
 
 const sqlNotesCreate = `-- name: notes.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "notes" ("tags")
 VALUES (COALESCE($1::text[], '{}'::text[]))
-RETURNING "id", "tags", to_jsonb("notes") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'notes', jsonb_build_object('id', "n"."id"), 'create', $2::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
+RETURNING "id", "tags"`
 
 // Create inserts a row into table notes and returns it as stored, defaults
 // applied.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, n, argsNewNote, scanNote, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, n, argsNewNote, scanNote)
 	return v, wrapErr(err, "notes.Create", "notes")
 }
 
@@ -150,28 +145,13 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "notes.List", "notes")
 }
 
-const sqlNotesUpdate = `-- name: notes.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("notes") AS "cpcgen_row" FROM "notes"
-WHERE "id" = $1
-FOR UPDATE
-), "cpcgen_new" AS (
-UPDATE "notes"
-SET "tags" = COALESCE($2::text[], "tags")
-FROM "cpcgen_old"
-WHERE "notes"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "tags", to_jsonb("notes") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'notes', jsonb_build_object('id', "n"."id"), 'update', $3::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new"`
-
 // updateNotes are the statements of NoteRepo.Update: one per set of fields set
 // (see runtime.Update).
 var updateNotes = &runtime.Update{
-	Fallback: sqlNotesUpdate, Keys: 1,
+	Name: "notes.Update", Keys: 1,
+	Head: "UPDATE \"notes\"\nSET ",
+	Cols: []string{`"tags"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"tags\"",
 }
 
 // argsNoteUpdate gives the value of each field of u, nil when unset.
@@ -183,25 +163,19 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 // and returns the row as stored; without one, the error matches
 // runtime.ErrNotFound.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.UpdateOne(ctx, db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
 	return v, wrapErr(err, "notes.Update", "notes")
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "notes" WHERE "id" = $1
-RETURNING "id", to_jsonb("notes") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'notes', jsonb_build_object('id', "o"."id"), 'delete', $2::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "notes" WHERE "id" = $1`
 
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlNotesDelete, id, runtime.Arg, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, r.db)
+	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -243,28 +217,20 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// CreateMany inserts rows into table notes and returns how many it inserted. It
-// queues Create's statement once per row in one pgx.Batch: one round trip, and all
-// or nothing. COPY is not used: the statement also writes one audit row per row.
+// copyNotes sends rows of NewNote to table notes with COPY.
+var copyNotes = &runtime.Copier[NewNote]{
+	Table:   "notes",
+	Columns: []string{"tags"},
+	Args:    argsNewNote,
+}
+
+// CreateMany inserts rows into table notes with the COPY protocol and returns how
+// many it inserted, all or nothing. An unset optional field takes the column's
+// default, as in Create (rows setting different fields are copied in groups, in
+// one transaction).
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlNotesCreate, append(argsNewNote(&rows[i], nil), runtime.ActorArg(ctx))...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	for range rows {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return 0, wrapErr(err, "notes.CreateMany", "notes")
-		}
-	}
-	if err := br.Close(); err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
-	}
-	return int64(len(rows)), nil
+	n, err := copyNotes.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 
 // CreateManyReturning inserts rows into table notes and returns them as stored, in
@@ -273,14 +239,15 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
 // array columns.)
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
+	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		b.Queue(sqlNotesCreate, append(argsNewNote(&rows[i], nil), runtime.ActorArg(ctx))...)
+		b.Queue(sqlNotesCreate, argsNewNote(&rows[i], nil)...)
 	}
-	br := r.db.SendBatch(ctx, b)
+	br := db.SendBatch(ctx, b)
 	out := make([]Note, 0, len(rows))
 	for range rows {
 		v, err := runtime.ScanOne(br.QueryRow(), scanNote)

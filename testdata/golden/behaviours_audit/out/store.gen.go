@@ -28,30 +28,42 @@ type Store struct {
 
 	// Notes reads and writes table notes.
 	Notes *NoteRepo
+
+	// Customers reads and writes table customers.
+	Customers *CustomerRepo
+
+	// Contacts reads and writes table contacts.
+	Contacts *ContactRepo
 }
 
 // storeRepos holds a Store and its repositories, so that NewStore, which InTx
 // calls for every transaction, makes one allocation however many tables there are.
 type storeRepos struct {
-	store    Store
-	Accounts AccountRepo
-	Entries  EntryRepo
-	Notes    NoteRepo
+	store     Store
+	Accounts  AccountRepo
+	Entries   EntryRepo
+	Notes     NoteRepo
+	Customers CustomerRepo
+	Contacts  ContactRepo
 }
 
 // NewStore returns a Store whose repositories run on db: a pool (*runtime.DB,
 // *pgxpool.Pool), a connection or a transaction.
 func NewStore(db runtime.DBTX) *Store {
 	a := &storeRepos{
-		Accounts: *NewAccountRepo(db),
-		Entries:  *NewEntryRepo(db),
-		Notes:    *NewNoteRepo(db),
+		Accounts:  *NewAccountRepo(db),
+		Contacts:  *NewContactRepo(db),
+		Customers: *NewCustomerRepo(db),
+		Entries:   *NewEntryRepo(db),
+		Notes:     *NewNoteRepo(db),
 	}
 	a.store = Store{
-		Accounts: &a.Accounts,
-		Entries:  &a.Entries,
-		Notes:    &a.Notes,
-		db:       db,
+		Accounts:  &a.Accounts,
+		Contacts:  &a.Contacts,
+		Customers: &a.Customers,
+		Entries:   &a.Entries,
+		Notes:     &a.Notes,
+		db:        db,
 	}
 	return &a.store
 }
@@ -93,6 +105,12 @@ func specNameOf(table, constraint string) string {
 		return ErrEntryAccountIDNotFound.Name
 	case "notes_pkey":
 		return ErrNoteIDTaken.Name
+	case "customers_pkey":
+		return ErrCustomerIDTaken.Name
+	case "contacts_pkey":
+		return ErrContactIDTaken.Name
+	case "contacts_customer_id_fkey":
+		return ErrContactCustomerIDNotFound.Name
 	}
 	return ""
 }

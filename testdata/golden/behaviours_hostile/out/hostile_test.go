@@ -207,7 +207,7 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		if len(trail) != 3 || json.Unmarshal(trail[2].New, &last) != nil {
 			t.Fatalf("AuditTrail = %+v", trail)
 		}
-		eq(t, "AuditTrail", []string{trail[0].Action, trail[1].Action, trail[2].Action, last.Name}, []string{"create", "update", "upsert", h})
+		eq(t, "AuditTrail", []string{trail[0].Action, trail[1].Action, trail[2].Action, last.Name}, []string{"create", "update", "update", h})
 		call("ThingRepo.AuditTrail")
 
 		p := must(s.Parts.Create(ctx, NewPart{ThingID: th.ID, Body: h}))

@@ -320,7 +320,8 @@ WHERE "label" = $1`
 
 // Labelled returns the rows of table plain that match the query.
 func (r *PlainRepo) Labelled(ctx context.Context, label string) ([]Plain, error) {
-	rows, err := r.db.Query(ctx, sqlPlainLabelled, label)
+	db := runtime.Acting(ctx, r.db)
+	rows, err := db.Query(ctx, sqlPlainLabelled, label)
 	items, err := runtime.Collect(rows, err, 0, scanPlain)
 	return items, wrapErr(err, "plain.Labelled", "plain")
 }

@@ -64,9 +64,10 @@ type ThingUpdate struct {
 // removes it, Restore clears it), and every read leaves deleted rows out unless it
 // runs on WithDeleted. Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. Every write also records each row it changes in
-// cpcgen_audit_log, in the same statement, with the actor of its context
-// (runtime.WithActor); AuditTrail reads a row's records back.
+// write increments it. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type ThingRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -161,16 +162,9 @@ func argsNewThing(n *NewThing, d []any) []any {
 }
 
 const sqlThingsCreate = `-- name: things.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // Create inserts a row into table things and returns it as stored, defaults
 // applied. It validates n first.
@@ -182,8 +176,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, n, argsNewThing, scanThing, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, n, argsNewThing, scanThing, tenant)
 	return v, wrapErr(err, "things.Create", "things")
 }
 
@@ -282,11 +276,6 @@ func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 }
 
 const sqlThingsUpdate = `-- name: things.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "key" = COALESCE($2::text, "key"),
     "name" = COALESCE($3::text, "name"),
@@ -296,15 +285,8 @@ SET "key" = COALESCE($2::text, "key"),
     "note" = CASE WHEN $9::boolean THEN $10::text ELSE "note" END,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'update', $13::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // updateThings are the statements of ThingRepo.Update: one per set of fields set
 // (see runtime.Update).
@@ -336,8 +318,8 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateThings, id, runtime.Arg, u, argsThingUpdate, scanThing, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.UpdateOne(ctx, db, updateThings, id, runtime.Arg, u, argsThingUpdate, scanThing, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
@@ -348,24 +330,11 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 }
 
 const sqlThingsDelete = `-- name: things.Delete
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "deleted_at" = now(),
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'delete', $4::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $3 AND "deleted_at" IS NULL AND "version" = $2`
 
 // Delete soft-deletes the row of table things with the given id: it sets
 // deleted_at to the transaction's time, and reports whether a live row was
@@ -378,8 +347,8 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, id, runtime.Arg, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "things.Delete", "things")
 	}
@@ -407,15 +376,7 @@ func (r *ThingRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlThingsHardDelete = `-- name: things.HardDelete
-WITH "cpcgen_old" AS (
-DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2
-RETURNING "id", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "o"."id"), 'hard_delete', $3::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "things" WHERE "id" = $1 AND "owner" = $2`
 
 // HardDelete removes the row of table things with the given id from the table,
 // deleted or not, and reports whether there was one.
@@ -424,30 +385,17 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, id, runtime.Arg, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
 }
 
 const sqlThingsRestore = `-- name: things.Restore
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "things"
 SET "deleted_at" = NULL,
     "version" = "version" + 1,
     "updated_at" = now()
-FROM "cpcgen_old"
-WHERE "things"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'restore', $3::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_new"`
+WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NOT NULL`
 
 // Restore brings back the soft-deleted row of table things with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
@@ -456,14 +404,14 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, id, runtime.Arg, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'owner')::text = $2
+WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND "tenant" = $2::text::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -508,13 +456,13 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 // CreateMany inserts rows into table things and returns how many it inserted. It
 // queues Create's statement once per row in one pgx.Batch: one round trip, and all
 // or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
-// security, and the audit rows are written by the same statement.
+// security.
 func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateMany", "things")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -523,7 +471,7 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant, runtime.ActorArg(ctx))...)
+		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	for range rows {
@@ -548,7 +496,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -557,7 +505,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant, runtime.ActorArg(ctx))...)
+		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	out := make([]Thing, 0, len(rows))
@@ -576,13 +524,8 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 }
 
 const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
-WITH "cpcgen_old" AS (
-SELECT to_jsonb("things") AS "cpcgen_row" FROM "things"
-WHERE "owner" = $7 AND "key" = $1 AND ("deleted_at" IS NULL)
-FOR UPDATE
-), "cpcgen_new" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
-SELECT $1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7 FROM (SELECT count(*) FROM "cpcgen_old") AS "cpcgen_lock"
+VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO UPDATE
 SET "name" = EXCLUDED."name",
     "code" = EXCLUDED."code",
@@ -591,14 +534,8 @@ SET "name" = EXCLUDED."name",
     "note" = EXCLUDED."note",
     "version" = "things"."version" + 1,
     "updated_at" = now()
-WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL AND EXISTS (SELECT 1 FROM "cpcgen_old")
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'upsert', $8::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" LEFT JOIN "cpcgen_old" AS "o" ON true
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // UpsertByOwnerAndKey inserts n into table things or, when a row with the same
 // (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates it from
@@ -606,10 +543,7 @@ SELECT "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"
 // keeps its value), in one statement, and returns the row as stored. It validates
 // n first. Updating increments version. It sets updated_at to the transaction's
 // time. A row in the way that the caller cannot see (another tenant's, or
-// soft-deleted) is not updated: the error has kind Conflict. The audit row holds
-// the old values of an updated row, read and locked by the same statement; when
-// the row in the way was committed after the statement started, the statement runs
-// again, up to three times.
+// soft-deleted) is not updated: the error has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
@@ -618,8 +552,8 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 	if err != nil {
 		return Thing{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, n, argsNewThing, scanThing, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, n, argsNewThing, scanThing, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, runtime.NewHiddenKeyError("things.UpsertByOwnerAndKey", "things")
 	}
@@ -631,11 +565,7 @@ WITH "inserted" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version", to_jsonb("things") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'things', jsonb_build_object('id', "n"."id"), 'create', $8::text, NULL, "n"."cpcgen_row"
-FROM "inserted" AS "n"
+RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"
 )
 SELECT true, "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "inserted"
 UNION ALL
@@ -658,8 +588,8 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 	if err != nil {
 		return Thing{}, false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, n, argsNewThing, scanThing, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, n, argsNewThing, scanThing, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
 	}
@@ -691,7 +621,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.ByName", "things")
@@ -708,7 +638,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.NoteLike", "things")
@@ -725,7 +655,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.AmongKeys", "things")
@@ -755,7 +685,7 @@ func (r *ThingRepo) Echo(ctx context.Context, name string, probe string) ([]Echo
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsEcho, probe, tenant, name)
 	items, err := runtime.Collect(rows, err, 0, scanEchoRow)
 	return items, wrapErr(err, "things.Echo", "things")

@@ -562,7 +562,7 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlProjectsByName, name, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanProject)
 	return items, wrapErr(err, "projects.ByName", "projects")
@@ -590,7 +590,7 @@ func (r *ProjectRepo) Page(ctx context.Context, page runtime.PageArgs) (runtime.
 	if err != nil {
 		return runtime.Page[Project]{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	var k0 string
 	var k1 int64
 	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[Project]{
@@ -613,7 +613,7 @@ func (r *ProjectRepo) Search(ctx context.Context, q string) ([]Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlProjectsSearch, tenant, q)
 	items, err := runtime.Collect(rows, err, 0, scanProject)
 	return items, wrapErr(err, "projects.Search", "projects")
@@ -636,6 +636,7 @@ SELECT count(*) AS n FROM projects`
 // CountAll returns the first row. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *ProjectRepo) CountAll(ctx context.Context) (CountAllRow, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProjectsCountAll), scanCountAllRow)
+	db := runtime.Acting(ctx, r.db)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlProjectsCountAll), scanCountAllRow)
 	return v, wrapErr(err, "projects.CountAll", "projects")
 }

@@ -48,9 +48,10 @@ type TaskUpdate struct {
 // statement also sets the cpcgen_tenant setting for the row-level security policy
 // of the table. Update and Delete take the version the caller read and fail with a
 // conflict (runtime.ErrStaleVersion) when the row has changed since; every write
-// increments it. Every write also records each row it changes in cpcgen_audit_log,
-// in the same statement, with the actor of its context (runtime.WithActor);
-// AuditTrail reads a row's records back.
+// increments it. A trigger records every row any statement changes (these methods,
+// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
+// methods send from their context (runtime.WithActor), sensitive values as keyed
+// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type TaskRepo struct {
 	db runtime.DBTX
 }
@@ -110,16 +111,9 @@ func argsNewTask(n *NewTask, d []any) []any {
 }
 
 const sqlTasksCreate = `-- name: tasks.Create
-WITH "cpcgen_new" AS (
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 VALUES ($1, $2, COALESCE($3::boolean, FALSE), $4)
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 // Create inserts a row into table tasks and returns it as stored, defaults
 // applied.
@@ -128,8 +122,8 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 	if err != nil {
 		return Task{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, n, argsNewTask, scanTask, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, n, argsNewTask, scanTask, tenant)
 	return v, wrapErr(err, "tasks.Create", "tasks")
 }
 
@@ -210,25 +204,13 @@ func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 }
 
 const sqlTasksUpdate = `-- name: tasks.Update
-WITH "cpcgen_old" AS (
-SELECT "id" AS "cpcgen_k1", to_jsonb("tasks") AS "cpcgen_row" FROM "tasks"
-WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
-FOR UPDATE
-), "cpcgen_new" AS (
 UPDATE "tasks"
 SET "project_id" = COALESCE($2::bigint, "project_id"),
     "title" = COALESCE($3::text, "title"),
     "done" = COALESCE($4::boolean, "done"),
     "version" = "version" + 1
-FROM "cpcgen_old"
-WHERE "tasks"."id" = "cpcgen_old"."cpcgen_k1"
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'update', $7::text, "o"."cpcgen_row", "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n" CROSS JOIN "cpcgen_old" AS "o"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new"`
+WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 // updateTasks are the statements of TaskRepo.Update: one per set of fields set
 // (see runtime.Update).
@@ -255,8 +237,8 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 	if err != nil {
 		return Task{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTasks, id, runtime.Arg, u, argsTaskUpdate, scanTask, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	v, err := runtime.UpdateOne(ctx, db, updateTasks, id, runtime.Arg, u, argsTaskUpdate, scanTask, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
@@ -267,15 +249,7 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 }
 
 const sqlTasksDelete = `-- name: tasks.Delete
-WITH "cpcgen_old" AS (
-DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2
-RETURNING "id", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "o"."id"), 'delete', $4::text, "o"."cpcgen_row", NULL
-FROM "cpcgen_old" AS "o"
-)
-SELECT 1 FROM "cpcgen_old"`
+DELETE FROM "tasks" WHERE "id" = $1 AND "org_id" = $3 AND "version" = $2`
 
 // Delete removes the row of table tasks with the given id and reports whether
 // there was one. version is the version the caller read: when the row has another,
@@ -286,8 +260,8 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, id, runtime.Arg, version, tenant, runtime.ActorArg(ctx))
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
 	}
@@ -312,7 +286,7 @@ func (r *TaskRepo) Count(ctx context.Context) (int64, error) {
 
 const sqlTasksAuditTrail = `-- name: tasks.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
-WHERE "table_name" = 'tasks' AND "row_key" = jsonb_build_object('id', $1::bigint) AND (COALESCE("new", "old") ->> 'org_id')::uuid = $2
+WHERE "table_name" = 'tasks' AND "row_key" = jsonb_build_object('id', $1::bigint) AND "tenant" = $2::uuid::text
 ORDER BY "id"`
 
 // AuditTrail returns the rows of cpcgen_audit_log that record the row of table
@@ -351,61 +325,41 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 }
 
 const sqlTasksCreateMany = `-- name: tasks.CreateMany
-WITH "cpcgen_new" AS (
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
-ORDER BY "u"."ord"
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT count(*) FROM "cpcgen_new"`
+ORDER BY "u"."ord"`
 
 // CreateMany inserts rows into table tasks and returns how many it inserted. It
 // runs one statement, which binds one array per column (INSERT … SELECT FROM
 // unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security, and the audit rows
-// are written by the same statement.
+// PostgreSQL does not run COPY FROM under row-level security.
 func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateMany", "tasks")
 	if err != nil {
 		return 0, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	var n int64
-	if err := db.QueryRow(
+	tag, err := db.Exec(
 		ctx,
 		sqlTasksCreateMany,
 		runtime.Column(rows, func(n *NewTask) int64 { return n.ProjectID }),
 		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
 		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
-	).Scan(&n); err != nil {
-		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
-	}
-	return n, nil
+	)
+	return tag.RowsAffected(), wrapErr(err, "tasks.CreateMany", "tasks")
 }
 
 const sqlTasksCreateManyReturning = `-- name: tasks.CreateManyReturning
-WITH "cpcgen_new" AS (
 INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "org_id", "project_id", "title", "done", "version", to_jsonb("tasks") AS "cpcgen_row"
-), "cpcgen_audit" AS (
-INSERT INTO "cpcgen_audit_log" ("table_name", "row_key", "action", "actor", "old", "new")
-SELECT 'tasks', jsonb_build_object('id', "n"."id"), 'create', $5::text, NULL, "n"."cpcgen_row"
-FROM "cpcgen_new" AS "n"
-)
-SELECT "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new"`
+RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 // CreateManyReturning inserts rows into table tasks and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -416,7 +370,7 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -427,7 +381,6 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
 		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
 		tenant,
-		runtime.ActorArg(ctx),
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanTask)
 	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
@@ -544,7 +497,7 @@ func (r *TaskRepo) Open(ctx context.Context) ([]Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlTasksOpen, tenant)
 	items, err := runtime.Collect(rows, err, 0, scanTask)
 	return items, wrapErr(err, "tasks.Open", "tasks")

@@ -1,5 +1,6 @@
 -- Migration 000002 drop_index, planned by cpcgen migrate diff. Edit it only before it is
 -- applied anywhere, then run cpcgen migrate hash.
 
--- drop index "accounts_user_id_idx" from table: "accounts"
-DROP INDEX "accounts_user_id_idx";
+-- cpcgen:no-transaction
+-- drop index "accounts_user_id_idx" of table "accounts" without blocking writes
+DROP INDEX CONCURRENTLY IF EXISTS "accounts_user_id_idx";

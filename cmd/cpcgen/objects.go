@@ -1,0 +1,174 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/migration"
+)
+
+// objectSchemas are the schemas check reads SQL objects in: current (the
+// one the tables live in) and those the specs' and the migrations'
+// objects name.
+func objectSchemas(pkg *ir.Package, dir *migration.Dir, current string) []string {
+	set := map[string]bool{current: true}
+	for _, objs := range [][]*ir.Object{pkg.Objects, dir.Objects} {
+		for _, o := range objs {
+			if o.Schema != "" {
+				set[o.Schema] = true
+			}
+			if o.Kind == "schema" {
+				set[o.Name] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// objectCheck is what objectDrift compares: the extensions and objects
+// of the live database (have) and of the temporary one its applied
+// migrations were replayed into (want), each named relative to its
+// current schema, and those the package declares.
+type objectCheck struct {
+	pkg        *ir.Package
+	dir        *migration.Dir
+	where      string // the live database, for messages
+	root       string // display root
+	have, want []*migration.FoundObject
+	haveSchema string
+	wantSchema string
+	undeclared bool
+}
+
+// declared is an extension or object the specs declare, as check names
+// it.
+type declared struct {
+	title   string
+	pos     ir.Pos
+	version string // an extension's declared version
+	ext     bool
+}
+
+// objectDrift compares the extensions and SQL objects of the live
+// database with those its applied migrations create, and with those the
+// specs declare:
+//
+//   - one the migrations create that the database lacks, or has with
+//     another definition (as PostgreSQL prints both back), is schema
+//     drift; so is a declared one the database has though no applied
+//     migration creates it (the migration that does would fail);
+//   - a declared one neither database has is a missing object, with the
+//     command that creates it: migrate apply when a migration does,
+//     migrate diff first otherwise;
+//   - one the database has that neither the specs nor the migrations
+//     create is a note, or a problem with --undeclared-objects.
+//
+// Objects of kind other are not checked: the catalogs cannot tell what
+// they are.
+func objectDrift(c objectCheck) (ps []problem, notes []string) {
+	canon := func(key, current string) string { return strings.ReplaceAll(key, " "+current+".", " ") }
+	haveDecl, wantDecl := map[string]declared{}, map[string]declared{}
+	for _, e := range c.pkg.Extensions {
+		d := declared{title: fmt.Sprintf("extension %q", e.Name), pos: e.Pos, version: e.Version, ext: true}
+		haveDecl[e.Key()], wantDecl[e.Key()] = d, d
+	}
+	for _, o := range c.pkg.Objects {
+		if o.Kind == "other" {
+			continue
+		}
+		d := declared{title: o.Title(), pos: o.Pos}
+		haveDecl[canon(o.Key, c.haveSchema)], wantDecl[canon(o.Key, c.wantSchema)] = d, d
+	}
+	covered := map[string]bool{}
+	for _, e := range c.dir.Extensions {
+		covered[canon(e.Key(), c.wantSchema)] = true
+	}
+	for _, o := range c.dir.Objects {
+		covered[canon(o.Key, c.wantSchema)] = true
+	}
+	have := map[string]*migration.FoundObject{}
+	for _, f := range c.have {
+		have[f.Key] = f
+	}
+	want := map[string]*migration.FoundObject{}
+	for _, f := range c.want {
+		want[f.Key] = f
+	}
+	schemaFile := display(c.root, c.pkg.Path("schema.sql"))
+	add := func(kind string, d *declared, msg string, args ...any) {
+		p := problem{Kind: kind, Msg: fmt.Sprintf(msg, args...)}
+		if d != nil && d.pos.IsValid() {
+			p.File, p.Line, p.Col = display(c.root, d.pos.File), d.pos.Line, d.pos.Col
+		}
+		ps = append(ps, p)
+	}
+	title := func(f *migration.FoundObject, d *declared) string {
+		if d != nil {
+			return d.title
+		}
+		kind, name, _ := strings.Cut(f.Key, " ")
+		return strings.ReplaceAll(kind, "_", " ") + " " + fmt.Sprintf("%q", name)
+	}
+	for _, w := range c.want {
+		var d *declared
+		if x, ok := wantDecl[w.Key]; ok {
+			d = &x
+		}
+		h := have[w.Key]
+		switch {
+		case h == nil:
+			add("schema drift", d, "%s is missing from %s, though its applied migrations create it: it was dropped outside the migrations; run its statements from %s again",
+				title(w, d), c.where, schemaFile)
+		case w.Kind == "extension":
+			if d != nil && d.version != "" && h.Definition != d.version {
+				add("schema drift", d, "%s is at version %s in %s, not %s as its migrations make it; run ALTER EXTENSION %s UPDATE TO '%s', or declare version %s",
+					title(w, d), h.Definition, c.where, d.version, strings.TrimPrefix(w.Key, "extension "), d.version, h.Definition)
+			}
+		case h.Definition != w.Definition:
+			add("schema drift", d, "%s in %s differs from the one its applied migrations create (compared as PostgreSQL prints both back): it was changed outside the migrations; run its statements from %s again",
+				title(w, d), c.where, schemaFile)
+		}
+	}
+	for _, h := range c.have {
+		if want[h.Key] != nil {
+			continue
+		}
+		if d, ok := haveDecl[h.Key]; ok {
+			add("schema drift", &d, "%s is in %s, though none of its applied migrations creates it: it was made outside the migrations, and the migration that creates it will fail while it is there; drop it, then run cpcgen migrate apply",
+				d.title, c.where)
+			continue
+		}
+		msg := fmt.Sprintf("%s is in %s, but neither the specs nor its migrations create it; cpcgen leaves it alone (declare it under sql_objects: to manage it)", title(h, nil), c.where)
+		if c.undeclared {
+			ps = append(ps, problem{Kind: "undeclared object", Msg: msg})
+		} else {
+			notes = append(notes, msg)
+		}
+	}
+	report := func(key string, d declared) {
+		if have[key] != nil || want[key] != nil {
+			return
+		}
+		if covered[key] {
+			add("missing object", &d, "%s is not in %s: the migration that creates it is not applied; run cpcgen migrate apply", d.title, c.where)
+		} else {
+			add("missing object", &d, "%s is not in %s, and no migration creates it; run cpcgen migrate diff <name>, then cpcgen migrate apply", d.title, c.where)
+		}
+	}
+	for _, e := range c.pkg.Extensions {
+		report(e.Key(), haveDecl[e.Key()])
+	}
+	for _, o := range c.pkg.Objects {
+		if o.Kind != "other" {
+			report(canon(o.Key, c.haveSchema), haveDecl[canon(o.Key, c.haveSchema)])
+		}
+	}
+	return ps, notes
+}

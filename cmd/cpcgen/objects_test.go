@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// objectsSpec declares a table, a trigger function whose body has a
+// syntax error on its fourth line (":=" written "=:"), its trigger and a
+// view.
+const objectsSpec = `extensions: [pg_trgm]
+tables:
+  notes:
+    columns:
+      id:          {type: bigint, primary_key: true, identity: true}
+      title:       text
+      search_text: {type: text, nullable: true}
+sql_objects:
+  - name: notes_search_text
+    kind: function
+    sql: |
+      CREATE FUNCTION notes_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.search_text =: lower(NEW.title);
+        RETURN NEW;
+      END $$
+  - name: notes_search
+    kind: trigger
+    sql: CREATE TRIGGER notes_search BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_search_text()
+  - name: titles
+    kind: view
+    depends_on: [notes]
+    sql: CREATE VIEW titles AS SELECT id, title FROM notes
+`
+
+// TestVetObjectErrorHasPosition vets a spec whose function body has a
+// syntax error: the server's message is reported at the line of the
+// body it points at, the trigger that needs the function is not tried,
+// and the view is fine. With migrations, whose apply then fails, the
+// same problem is found.
+func TestVetObjectErrorHasPosition(t *testing.T) {
+	dev := pgtest.Current(t).AdminURL()
+	want := `schema/app.yaml:14:26: schema error: function "notes_search_text": syntax error at or near ":" (SQLSTATE 42601)`
+	dir := newProject(t)
+	write(t, dir, "schema/app.yaml", objectsSpec)
+	out, _ := mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
+	contains(t, "vet", out, want, "1 problem: 1 schema error")
+
+	dir = newMigrationsProject(t, "golang-migrate")
+	write(t, dir, "schema/app.yaml", objectsSpec)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	out, _ = mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
+	contains(t, "vet with migrations", out, want, "1 problem: 1 schema error")
+	assertNoScratchDatabases(t, dev)
+}
+
+// goodObjects is objectsSpec with the function's body fixed.
+var goodObjects = strings.Replace(objectsSpec, "NEW.search_text =: lower", "NEW.search_text := lower", 1)
+
+// execSQL runs statements on the database at url.
+func execSQL(t *testing.T, url string, stmts ...string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, s := range stmts {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// TestCheckDatabaseSchemaApp checks a database whose tables live in
+// schema app, the search_path of its connections, as docs/operations.md
+// sets it up: no drift, where inspecting public alone saw every table
+// missing.
+func TestCheckDatabaseSchemaApp(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	write(t, dir, "schema/app.yaml", goodObjects)
+	live := pgtest.URL(t)
+	execSQL(t, live, "CREATE SCHEMA app",
+		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, `1 migration(s) applied, none pending, schema matches the migrations (schema "app")`)
+	// The tables, the function, the trigger and the view are in app.
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`).Scan(&n)
+	if err != nil || n != 2 {
+		t.Fatalf("tables in app: %d %v", n, err)
+	}
+	// A column added by hand in app is drift.
+	execSQL(t, live, "ALTER TABLE app.notes ADD COLUMN extra integer")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
+}
+
+// TestCheckDatabaseObjects changes the SQL objects of a migrated
+// database by hand and checks that check --url reports each change,
+// named, with what to run.
+func TestCheckDatabaseObjects(t *testing.T) {
+	dir := newMigrationsProject(t, "golang-migrate")
+	write(t, dir, "schema/app.yaml", goodObjects)
+	live := pgtest.URL(t)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	out, _ := mustRun(t, 0, "-C", dir, "check", "--url", live)
+	contains(t, "check", out, "1 migration(s) applied, none pending, schema matches the migrations")
+
+	// Dropped, changed and made by hand.
+	execSQL(t, live,
+		"DROP TRIGGER notes_search ON notes",
+		"CREATE OR REPLACE VIEW titles AS SELECT id, upper(title) AS title FROM notes",
+		"CREATE FUNCTION hand_made() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check after changes by hand", out,
+		`schema/app.yaml:17:11: schema drift: trigger "notes_search" on "notes" is missing from `,
+		`, though its applied migrations create it: it was dropped outside the migrations; run its statements from `, `internal/appdb/schema.sql again`,
+		`schema/app.yaml:20:11: schema drift: view "titles" in `,
+		` differs from the one its applied migrations create (compared as PostgreSQL prints both back)`,
+		`note: function "hand_made" is in `, `but neither the specs nor its migrations create it; cpcgen leaves it alone`,
+		"2 problems: 2 schema drift")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live, "--undeclared-objects")
+	contains(t, "check --undeclared-objects", out, `undeclared object: function "hand_made" is in `, "3 problems: 2 schema drift, 1 undeclared object")
+
+	// Put back; then a new object in the specs: first no migration
+	// creates it, then one does but is not applied.
+	execSQL(t, live,
+		"CREATE TRIGGER notes_search BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_search_text()",
+		"CREATE OR REPLACE VIEW titles AS SELECT id, title FROM notes",
+		"DROP FUNCTION hand_made()")
+	mustRun(t, 0, "-C", dir, "check", "--url", live)
+	write(t, dir, "schema/app.yaml", goodObjects+`  - name: note_count
+    kind: function
+    depends_on: [notes]
+    sql: CREATE FUNCTION note_count() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM notes'
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with a new object", out,
+		`schema/app.yaml:24:11: uncovered spec change: create function "note_count" is in the specs but in no migration; run cpcgen migrate diff <name>`,
+		`schema/app.yaml:24:11: missing object: function "note_count" is not in `, `, and no migration creates it; run cpcgen migrate diff <name>, then cpcgen migrate apply`)
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "note_count")
+	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
+	contains(t, "check with the migration not applied", out,
+		`unapplied migration: 000002 (note_count)`,
+		`schema/app.yaml:24:11: missing object: function "note_count" is not in `, `: the migration that creates it is not applied; run cpcgen migrate apply`)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", live)
+	mustRun(t, 0, "-C", dir, "check", "--url", live)
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// git runs git in dir and returns its output; failure is fatal unless
+// mayFail.
+func git(t *testing.T, dir string, mayFail bool, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil && !mayFail {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// twoBranches makes a project under git whose branches a and b each ran
+// migrate diff from the same base: both wrote a migration 000002. It
+// returns the project, merged: b merged into main after a, the
+// conflicts in atlas.sum and the snapshot resolved by taking main's side
+// and running migrate hash (what a developer does), the generated code
+// regenerated.
+func twoBranches(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatalf("the two-branch workflow needs git: %v", err)
+	}
+	dir := newMigrationsProject(t, "golang-migrate")
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
+	git(t, dir, false, "init", "-q")
+	git(t, dir, false, "add", "-A")
+	git(t, dir, false, "commit", "-q", "-m", "base")
+
+	git(t, dir, false, "checkout", "-q", "-b", "a")
+	write(t, dir, "schema/invoices.yaml", `tables:
+  invoices:
+    columns:
+      id:     {type: bigint, primary_key: true, identity: true}
+      amount: {type: "numeric(12,2)"}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "add_invoices")
+	git(t, dir, false, "add", "-A")
+	git(t, dir, false, "commit", "-q", "-m", "invoices")
+
+	git(t, dir, false, "checkout", "-q", "main")
+	git(t, dir, false, "checkout", "-q", "-b", "b")
+	write(t, dir, "schema/tags.yaml", `tables:
+  tags:
+    columns:
+      id:   {type: bigint, primary_key: true, identity: true}
+      name: {type: text, unique: true}
+`)
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "diff", "add_tags")
+	git(t, dir, false, "add", "-A")
+	git(t, dir, false, "commit", "-q", "-m", "tags")
+
+	git(t, dir, false, "checkout", "-q", "main")
+	git(t, dir, false, "merge", "-q", "a")
+	git(t, dir, true, "merge", "-q", "b")
+	for _, f := range []string{"migrations/atlas.sum", "migrations/cpcgen.snapshot.hcl"} {
+		git(t, dir, true, "checkout", "--ours", "--", f)
+	}
+	mustRun(t, 0, "-C", dir, "generate")
+	mustRun(t, 0, "-C", dir, "migrate", "hash")
+	git(t, dir, false, "add", "-A")
+	git(t, dir, false, "commit", "-q", "-m", "merge b")
+	return dir
+}
+
+// TestTwoBranchWorkflow is the team workflow of docs/migrations.md: two
+// branches diff from the same base and are merged; check fails offline,
+// naming both version-2 files; rebase renumbers the one the merge
+// brought in (rebuilding the snapshot, which the merge left with main's
+// side only, from the migrations replayed on --dev-url); check is green;
+// the migrations apply.
+func TestTwoBranchWorkflow(t *testing.T) {
+	dir := twoBranches(t)
+	out, _ := mustRun(t, 1, "-C", dir, "check")
+	contains(t, "check after the merge", out,
+		"migrations/000002_add_invoices.up.sql:1: duplicate migration version: migrations 000002_add_invoices.up.sql and 000002_add_tags.up.sql have the same version 2",
+		"run cpcgen migrate rebase NAME with the name of the one the merge brought in (add_invoices or add_tags)",
+		`uncovered spec change: create table "tags"`)
+
+	// Without a database, the snapshot main's side left does not cover
+	// the merged specs: rebase says so and writes nothing.
+	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "rebase", "add_tags")
+	contains(t, "offline rebase", errOut, `cpcgen.snapshot.hcl does not cover the merged specs (create table "tags")`, "--dev-url")
+	if _, err := os.Stat(filepath.Join(dir, "migrations", "000003_add_tags.up.sql")); err == nil {
+		t.Fatal("a refused rebase renamed files")
+	}
+	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "rebase", "add_tag")
+	contains(t, "unknown name", errOut, `no migration named "add_tag"`)
+
+	dev := pgtest.Current(t).AdminURL()
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "rebase", "add_tags", "--dev-url", dev)
+	contains(t, "rebase", out, "migrations/000002_add_tags.up.sql to 000003_add_tags.up.sql",
+		"migrations/000002_add_tags.down.sql to 000003_add_tags.down.sql",
+		"migrations/cpcgen.snapshot.hcl from the migrations replayed", "wrote ")
+	data, err := os.ReadFile(filepath.Join(dir, "migrations", "000003_add_tags.up.sql"))
+	if err != nil || !strings.HasPrefix(string(data), "-- Migration 000003 add_tags,") {
+		t.Fatalf("renumbered file: %v\n%s", err, data)
+	}
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check after the rebase", out, "migrations cover the spec")
+
+	url := pgtest.URL(t)
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
+	contains(t, "apply", out, "applied 000002_add_invoices.up.sql", "applied 000003_add_tags.up.sql", "3 migration(s) applied")
+	out, _ = mustRun(t, 0, "-C", dir, "check", "--url", url)
+	contains(t, "check --url", out, "3 migration(s) applied, none pending, schema matches the migrations")
+	assertNoScratchDatabases(t, dev)
+}
+
+// TestRebaseWithDatabase renumbers with --url: a database that applied
+// main's version 2 decides which migration moves, and one that applied
+// the branch's refuses to have it renumbered.
+func TestRebaseWithDatabase(t *testing.T) {
+	dir := twoBranches(t)
+	dev := pgtest.Current(t).AdminURL()
+
+	// A staging database that ran branch b's migrations before the merge.
+	git(t, dir, false, "checkout", "-q", "b")
+	staging := pgtest.URL(t)
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", staging)
+	git(t, dir, false, "checkout", "-q", "main")
+	_, errOut := mustRun(t, 2, "-C", dir, "migrate", "rebase", "add_tags", "--url", staging, "--dev-url", dev)
+	contains(t, "applied", errOut, "migration 000002_add_tags.up.sql is applied to the database", "renumber the other one of version 2 instead")
+
+	// Production ran main's: without names, the unapplied one moves.
+	prod := pgtest.URL(t)
+	git(t, dir, false, "checkout", "-q", "a")
+	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", prod)
+	git(t, dir, false, "checkout", "-q", "main")
+	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "rebase")
+	contains(t, "ambiguous", errOut, "have the same version 2", "(add_invoices or add_tags)")
+	out, _ := mustRun(t, 0, "-C", dir, "migrate", "rebase", "--url", prod, "--dev-url", dev)
+	contains(t, "rebase", out, "migrations/000002_add_tags.up.sql to 000003_add_tags.up.sql")
+	out, _ = mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", prod)
+	contains(t, "apply", out, "applied 000003_add_tags.up.sql", "1 migration(s) applied")
+	mustRun(t, 0, "-C", dir, "check", "--url", prod)
+}

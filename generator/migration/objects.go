@@ -1,0 +1,317 @@
+package migration
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
+)
+
+// The prefixes of the snapshot's lines holding the extensions and the
+// SQL objects after the last migration, which Atlas does not model: one
+// JSON line each, objects in the order they were created.
+const (
+	extensionPrefix = "# cpcgen:extension "
+	objectPrefix    = "# cpcgen:object "
+)
+
+// ParseObjects reads the extension and object lines of a snapshot file.
+func ParseObjects(data []byte) ([]*ir.Extension, []*ir.Object, error) {
+	var exts []*ir.Extension
+	var objs []*ir.Object
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if rest, ok := strings.CutPrefix(line, extensionPrefix); ok {
+			e := &ir.Extension{}
+			if err := json.Unmarshal([]byte(rest), e); err != nil || e.Name == "" {
+				return nil, nil, fmt.Errorf("parse snapshot: bad extension line %q", clipLine(line))
+			}
+			exts = append(exts, e)
+		}
+		if rest, ok := strings.CutPrefix(line, objectPrefix); ok {
+			o := &ir.Object{}
+			if err := json.Unmarshal([]byte(rest), o); err != nil || o.Key == "" || o.Create == "" || o.Drop == "" {
+				return nil, nil, fmt.Errorf("parse snapshot: bad object line %q", clipLine(line))
+			}
+			objs = append(objs, o)
+		}
+	}
+	return exts, objs, nil
+}
+
+// objectLines renders the extension and object lines of a snapshot.
+func objectLines(exts []*ir.Extension, objs []*ir.Object) ([]byte, error) {
+	var b bytes.Buffer
+	for _, e := range exts {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("render snapshot: %w", err)
+		}
+		b.WriteString(extensionPrefix)
+		b.Write(line)
+		b.WriteString("\n")
+	}
+	for _, o := range objs {
+		line, err := json.Marshal(o)
+		if err != nil {
+			return nil, fmt.Errorf("render snapshot: %w", err)
+		}
+		b.WriteString(objectPrefix)
+		b.Write(line)
+		b.WriteString("\n")
+	}
+	return b.Bytes(), nil
+}
+
+// objectPlan is what planObjects decides for the objects.
+type objectPlan struct {
+	// drop are the keys of current objects to drop, create those of the
+	// package's to create, replace those to replace in place.
+	drop, create, replace map[string]bool
+	// why says, for an object dropped and created again, what made it so.
+	why map[string]string
+}
+
+// planObjects adds to p the statements that bring the extensions and the
+// SQL objects from the snapshot's (curExts, curObjs) to the package's:
+//
+//   - new extensions are created before every other change, removed
+//     ones dropped after every other change; a changed version is an
+//     ALTER EXTENSION … UPDATE TO;
+//   - objects that go, or that are dropped to be created again, are
+//     dropped before every other change (so before the tables they
+//     depend on change), dependents first: in the reverse of the order
+//     they were created;
+//   - objects that come, or come again, are created after every other
+//     change (so after their tables), in the package's order;
+//   - a changed object whose kind allows it and whose signature stays
+//     (a function with the same arguments and result) is replaced in
+//     place with CREATE OR REPLACE; any other change drops it and
+//     creates it again, and with it every object that depends on it;
+//   - a view (ir.Object.Rebuild) is dropped and created again around a
+//     change that drops, renames or retypes a column of a table it
+//     depends on, or renames that table.
+//
+// Every statement has its reverse, so the down migration undoes it.
+func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs []*ir.Object) {
+	before, after, beforeSum, afterSum := planExtensions(pkg, curExts)
+	cur := map[string]*ir.Object{}
+	for _, o := range curObjs {
+		cur[o.Key] = o
+	}
+	want := map[string]*ir.Object{}
+	for _, o := range pkg.Objects {
+		want[o.Key] = o
+	}
+	op := objectPlan{drop: map[string]bool{}, create: map[string]bool{}, replace: map[string]bool{}, why: map[string]string{}}
+	for _, o := range curObjs {
+		if want[o.Key] == nil {
+			op.drop[o.Key] = true
+		}
+	}
+	changedTables := columnChanges(p.Schema)
+	for _, n := range pkg.Objects {
+		o := cur[n.Key]
+		switch {
+		case o == nil:
+			op.create[n.Key] = true
+		case o.Create != n.Create && n.Replace != "" && o.Replace != "" && o.Signature == n.Signature && o.Kind == n.Kind:
+			op.replace[n.Key] = true
+		case o.Create != n.Create:
+			op.drop[n.Key], op.create[n.Key] = true, true
+			op.why[n.Key] = "its definition changed"
+		}
+		if n.Rebuild && o != nil && !op.create[n.Key] {
+			for _, d := range n.DependsOn {
+				if t, ok := strings.CutPrefix(d, "table "); ok && changedTables[t] {
+					delete(op.replace, n.Key)
+					op.drop[n.Key], op.create[n.Key] = true, true
+					op.why[n.Key] = fmt.Sprintf("columns of table %q change", t)
+				}
+			}
+		}
+	}
+	// What depends on an object dropped and created again goes and comes
+	// with it: by the dependencies it had, and by those it has now.
+	for changed := true; changed; {
+		changed = false
+		for _, n := range pkg.Objects {
+			o := cur[n.Key]
+			if o == nil || op.drop[n.Key] {
+				continue
+			}
+			for _, d := range append(append([]string(nil), o.DependsOn...), n.DependsOn...) {
+				if op.drop[d] {
+					delete(op.replace, n.Key)
+					op.drop[n.Key], op.create[n.Key] = true, true
+					op.why[n.Key] = fmt.Sprintf("it depends on %s", objectTitle(d, cur, want))
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	var drops, creates []*Change
+	var dropSum, createSum []string
+	for i := len(curObjs) - 1; i >= 0; i-- {
+		o := curObjs[i]
+		if !op.drop[o.Key] {
+			continue
+		}
+		c := &Change{Cmd: o.Drop, Reverse: []string{o.Create}}
+		if op.create[o.Key] {
+			c.Comment = fmt.Sprintf("drop %s, to create it again: %s", o.Title(), op.why[o.Key])
+		} else {
+			c.Comment = "drop " + o.Title()
+			dropSum = append(dropSum, c.Comment)
+		}
+		c.finding = objectFinding(c, o, true, want[o.Key])
+		drops = append(drops, c)
+	}
+	for _, n := range pkg.Objects {
+		var c *Change
+		switch {
+		case op.replace[n.Key]:
+			c = &Change{Cmd: n.Replace, Reverse: []string{cur[n.Key].Replace}, Comment: "replace " + n.Title()}
+			createSum = append(createSum, c.Comment)
+		case op.create[n.Key] && cur[n.Key] != nil:
+			c = &Change{Cmd: n.Create, Reverse: []string{n.Drop}, Comment: "create " + n.Title() + " again"}
+			createSum = append(createSum, fmt.Sprintf("drop and create %s again (%s)", n.Title(), op.why[n.Key]))
+		case op.create[n.Key]:
+			c = &Change{Cmd: n.Create, Reverse: []string{n.Drop}, Comment: "create " + n.Title()}
+			createSum = append(createSum, c.Comment)
+		default:
+			continue
+		}
+		c.finding = objectFinding(c, n, false, n)
+		creates = append(creates, c)
+	}
+	if len(before)+len(after)+len(drops)+len(creates) == 0 {
+		return
+	}
+	p.Changes = concat(before, drops, p.Changes, creates, after)
+	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
+}
+
+func concat(parts ...[]*Change) []*Change {
+	var out []*Change
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// objectTitle names the object with the given key, as the package or
+// the snapshot has it.
+func objectTitle(key string, cur, want map[string]*ir.Object) string {
+	if o := want[key]; o != nil {
+		return o.Title()
+	}
+	if o := cur[key]; o != nil {
+		return o.Title()
+	}
+	return key
+}
+
+// columnChanges returns the tables whose columns the schema changes
+// drop, rename or retype, or that are renamed, by their names before
+// the change.
+func columnChanges(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.RenameTable:
+			out[c.From.Name] = true
+			out[c.To.Name] = true
+		case *schema.ModifyTable:
+			for _, tc := range c.Changes {
+				switch tc.(type) {
+				case *schema.DropColumn, *schema.RenameColumn:
+					out[c.T.Name] = true
+				case *schema.ModifyColumn:
+					if tc.(*schema.ModifyColumn).Change.Is(schema.ChangeType) {
+						out[c.T.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// planExtensions returns the changes bringing the extensions from cur
+// to the package's: those to run before every other change (creates and
+// updates) and after (drops), with their summaries.
+func planExtensions(pkg *ir.Package, cur []*ir.Extension) (before, after []*Change, beforeSum, afterSum []string) {
+	have := map[string]*ir.Extension{}
+	for _, e := range cur {
+		have[e.Name] = e
+	}
+	want := map[string]bool{}
+	for _, e := range pkg.Extensions {
+		want[e.Name] = true
+		h := have[e.Name]
+		switch {
+		case h == nil:
+			c := &Change{Cmd: e.Create(), Reverse: []string{e.Drop()}, Comment: fmt.Sprintf("create extension %q", e.Name)}
+			before = append(before, c)
+			beforeSum = append(beforeSum, c.Comment)
+		case e.Version != "" && e.Version != h.Version:
+			// Extensions ship upgrade scripts, seldom downgrade ones: the
+			// down migration keeps the new version.
+			c := &Change{Cmd: e.Update(), Comment: fmt.Sprintf("update extension %q to version %s", e.Name, e.Version),
+				Irreversible: fmt.Sprintf("%s cannot be undone: extensions seldom have a way back to an older version, so it stays after the down migration", e.Update())}
+			before = append(before, c)
+			beforeSum = append(beforeSum, c.Comment)
+		}
+	}
+	for i := len(cur) - 1; i >= 0; i-- {
+		e := cur[i]
+		if want[e.Name] {
+			continue
+		}
+		c := &Change{Cmd: e.Drop(), Reverse: []string{e.Create()}, Comment: fmt.Sprintf("drop extension %q", e.Name)}
+		after = append(after, c)
+		afterSum = append(afterSum, c.Comment)
+	}
+	return before, after, beforeSum, afterSum
+}
+
+// objectFinding is the risk of an object change, if any: a sequence
+// dropped loses its value (destructive); a materialized view created
+// runs its query inside the migration. now is the object as the package
+// declares it, for the position, or nil.
+func objectFinding(c *Change, o *ir.Object, dropped bool, now *ir.Object) *Finding {
+	var f *Finding
+	switch {
+	case o.Kind == "sequence" && dropped:
+		f = &Finding{Kind: Destructive, Code: "CPC120",
+			Message: fmt.Sprintf("%s: it loses its current value", c.Comment),
+			Hint:    "set the value again in a migration of its own (setval), or run again with --allow-destructive"}
+	case o.Kind == "materialized_view" && !dropped:
+		f = &Finding{Kind: Lint, Code: "CPC121",
+			Message: fmt.Sprintf("%s runs its query and stores the rows inside the migration's transaction", c.Comment),
+			Hint:    "on a large table, create it WITH NO DATA and refresh it after the deploy"}
+	default:
+		return nil
+	}
+	if now != nil {
+		f.Pos = now.Pos
+	}
+	return f
+}
+
+// objectFindings returns the findings planObjects attached to changes.
+func objectFindings(p *Planned) []Finding {
+	var out []Finding
+	for _, c := range p.Changes {
+		if c.finding != nil {
+			out = append(out, *c.finding)
+		}
+	}
+	return out
+}

@@ -1,0 +1,210 @@
+package migration_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/generator/migration"
+	runmigrate "github.com/cpcgen/cpcgen/runtime/migrate"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// assertObjects checks that the database holds exactly the extensions
+// and SQL objects of pkg (objects of kind other, which the catalogs
+// cannot name, left out), besides those that were there before the
+// migrations (db.preexisting), and the extra ones named.
+func assertObjects(t *testing.T, db *testDB, pkg *ir.Package, extra ...string) {
+	t.Helper()
+	var got []string
+	want := append([]string(nil), extra...)
+	for _, key := range objectKeys(t, db) {
+		if !db.preexisting[key] {
+			got = append(got, key)
+		}
+	}
+	for _, e := range pkg.Extensions {
+		want = append(want, e.Key())
+	}
+	for _, o := range pkg.Objects {
+		if o.Kind != "other" {
+			want = append(want, o.Key)
+		}
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the database holds the objects\n  %s\nthe spec declares\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// syncObjects are the keys of the trigger and function that keep the two
+// columns of each pending rename in sync.
+func syncObjects(ps []*migration.Pending) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Kind == migration.PendingRename {
+			name := p.Table + "_" + p.To + "_sync"
+			out = append(out, "function "+name, "trigger "+name+" on "+p.Table)
+		}
+	}
+	return out
+}
+
+// TestObjectsRoundTrip applies the migrations of the objects_create and
+// objects_change cases to a database with rows: after each up the
+// trigger fires on a write, the view and the functions return rows;
+// each down takes the objects back, and the rows stay.
+func TestObjectsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	cases := filepath.Join("testdata", "migrations")
+	p := newProject(t, "golang-migrate")
+	read := func(name string) []byte {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(cases, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	p.setSpec(read("objects_create/before.yaml"))
+	p.diff("initial", false)
+	before := p.build()
+	p.setSpec(read("objects_create/after.yaml"))
+	if res := p.diff("objects", false); res.Blocked {
+		t.Fatalf("blocked: %s", report(res))
+	}
+	created := p.build()
+	p.setSpec(read("objects_change/after.yaml"))
+	if res := p.diff("change", false); res.Blocked {
+		t.Fatalf("blocked: %s", report(res))
+	}
+	changed := p.build()
+
+	db := openDB(t)
+	m, err := runmigrate.New(db.pool, os.DirFS(p.migrationsDir()), runmigrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.UpTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO notes (title, body) VALUES ('Shopping', 'Milk')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.UpTo(ctx, 2); err != nil {
+		t.Fatalf("up 2: %v", err)
+	}
+	assertObjects(t, db, created)
+	// The trigger fires on a write.
+	var search *string
+	if err := db.pool.QueryRow(ctx, `INSERT INTO notes (title, body) VALUES ('Garden', 'Roses') RETURNING search_text`).Scan(&search); err != nil {
+		t.Fatal(err)
+	}
+	if search == nil || *search != "garden roses" {
+		t.Fatalf("search_text after insert: %v", search)
+	}
+	if _, err := db.pool.Exec(ctx, `UPDATE notes SET body = 'Eggs' WHERE title = 'Shopping'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.pool.QueryRow(ctx, `SELECT search_text FROM notes WHERE title = 'Shopping'`).Scan(&search); err != nil || search == nil || *search != "shopping eggs" {
+		t.Fatalf("search_text after update: %v %v", search, err)
+	}
+	// The view and the function (with pg_trgm's %) return rows.
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM recent_notes`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("recent_notes: %d rows, %v", n, err)
+	}
+	var title string
+	if err := db.pool.QueryRow(ctx, `SELECT title FROM similar_notes('Gardn')`).Scan(&title); err != nil || title != "Garden" {
+		t.Fatalf("similar_notes: %q %v", title, err)
+	}
+
+	// The change: the function replaced in place keeps its trigger, which
+	// now runs the new body (NULL-safe); the function with new arguments
+	// and the views come again.
+	if _, err := m.UpTo(ctx, 3); err != nil {
+		t.Fatalf("up 3: %v", err)
+	}
+	assertObjects(t, db, changed)
+	if err := db.pool.QueryRow(ctx, `UPDATE notes SET body = 'Tulips' WHERE title = 'Garden' RETURNING search_text`).Scan(&search); err != nil || search == nil || *search != "garden tulips" {
+		t.Fatalf("search_text after the replacement: %v %v", search, err)
+	}
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM note_matches`).Scan(&n); err != nil {
+		t.Fatalf("note_matches: %v", err)
+	}
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM similar_notes('Shoping', 1)`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("similar_notes with a limit: %d %v", n, err)
+	}
+
+	// Down twice: the objects of each step go, the rows stay.
+	if _, err := m.Down(ctx, 1); err != nil {
+		t.Fatalf("down 3: %v", err)
+	}
+	assertObjects(t, db, created)
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM similar_notes('Gardn')`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("similar_notes back to one argument: %d %v", n, err)
+	}
+	if _, err := m.Down(ctx, 1); err != nil {
+		t.Fatalf("down 2: %v", err)
+	}
+	assertObjects(t, db, before)
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM notes`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("rows after down: %d %v", n, err)
+	}
+	if _, err := db.pool.Exec(ctx, `SELECT 1 FROM recent_notes`); err == nil {
+		t.Fatal("recent_notes is still there after down")
+	}
+	// And up again.
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	assertObjects(t, db, changed)
+}
+
+// objectKeys lists the keys of the extensions and objects of the
+// database's public schema.
+func objectKeys(t *testing.T, db *testDB) []string {
+	t.Helper()
+	found, err := migration.InspectObjects(context.Background(), db.pool, []string{"public"}, "public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range found {
+		out = append(out, f.Key)
+	}
+	return out
+}
+
+// notePreexisting records the objects the database holds before any
+// migration (the Citus stub's functions), which assertObjects ignores.
+func (db *testDB) notePreexisting(t *testing.T) {
+	t.Helper()
+	db.preexisting = map[string]bool{}
+	for _, key := range objectKeys(t, db) {
+		db.preexisting[key] = true
+	}
+}
+
+// TestObjectKindsHaveCatalogs checks the two tables of SQL object kinds
+// against each other: every kind of spec.ObjectKinds but other has the
+// catalog query check --url and the tests read it with, and every query
+// is for a kind.
+func TestObjectKindsHaveCatalogs(t *testing.T) {
+	kinds := map[string]bool{}
+	for _, k := range spec.ObjectKinds {
+		kinds[k.Name] = true
+		if _, ok := migration.ObjectCatalogs[k.Name]; !ok && k.Keyword != "" {
+			t.Errorf("kind %q has no catalog query in migration.ObjectCatalogs", k.Name)
+		}
+	}
+	for k := range migration.ObjectCatalogs {
+		if !kinds[k] {
+			t.Errorf("migration.ObjectCatalogs has a query for %q, which is not a kind of spec.ObjectKinds", k)
+		}
+	}
+}

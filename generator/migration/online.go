@@ -1,0 +1,305 @@
+package migration
+
+import (
+	"fmt"
+	"strings"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/generator/names"
+)
+
+// Backfill settings of the batched UPDATEs online plans write: the
+// runner's defaults for a write stall of tens of milliseconds per batch
+// (docs/zero-downtime.md has the measurements). Edit the directive of a
+// migration before it is applied to change them.
+const (
+	backfillBatch = 1000
+	backfillPause = "10ms"
+)
+
+// lockSafe rewrites the changes of tables that exist before the
+// migration so that no statement holds a lock blocking writes for longer
+// than a catalog update, and returns the changes left for the schema
+// step with the statements it moved to steps of their own:
+//
+//   - an index is built with CREATE INDEX CONCURRENTLY in a file of its
+//     own, and dropped with DROP INDEX CONCURRENTLY; a unique constraint
+//     is built as a unique index, then attached with ADD CONSTRAINT …
+//     UNIQUE USING INDEX;
+//   - a foreign key or a check is added NOT VALID (it holds for new rows
+//     at once) and validated by the validate step, which scans the rows
+//     under a lock that lets writes through;
+//   - SET NOT NULL goes through a CHECK (col IS NOT NULL) added NOT
+//     VALID and validated, so that SET NOT NULL skips its scan, and the
+//     check is dropped after;
+//   - a column with a volatile default (gen_random_uuid()) is added
+//     without it, gets it for new rows, and is filled by a backfill
+//     instead of a table rewrite.
+//
+// Tables the migration creates need none of this: nobody uses them yet.
+func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change, []*Change, error) {
+	var keep []schema.Change
+	var stepped []*Change
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if _, existed := current.Table(tableName(c)); !ok || !existed {
+			keep = append(keep, c)
+			continue
+		}
+		t := mt.T
+		var rest []schema.Change
+		for _, tc := range mt.Changes {
+			switch tc := tc.(type) {
+			case *schema.AddIndex:
+				cs, err := concurrentIndex(t, tc.I)
+				if err != nil {
+					return nil, nil, err
+				}
+				stepped = append(stepped, cs...)
+			case *schema.DropIndex:
+				if isConstraintIndex(tc.I) {
+					rest = append(rest, tc)
+					continue
+				}
+				c, err := dropIndexConcurrently(t, tc.I)
+				if err != nil {
+					return nil, nil, err
+				}
+				stepped = append(stepped, c)
+			case *schema.AddForeignKey:
+				rest = append(rest, &schema.AddForeignKey{F: tc.F, Extra: notValid(tc.Extra)})
+				stepped = append(stepped, validate(t, tc.F.Symbol, "foreign key"))
+			case *schema.ModifyForeignKey:
+				rest = append(rest, &schema.DropForeignKey{F: tc.From}, &schema.AddForeignKey{F: tc.To, Extra: notValid(nil)})
+				stepped = append(stepped, validate(t, tc.To.Symbol, "foreign key"))
+			case *schema.AddCheck:
+				rest = append(rest, &schema.AddCheck{C: tc.C, Extra: notValid(tc.Extra)})
+				stepped = append(stepped, validate(t, tc.C.Name, "check"))
+			case *schema.ModifyCheck:
+				rest = append(rest, &schema.DropCheck{C: tc.From}, &schema.AddCheck{C: tc.To, Extra: notValid(nil)})
+				stepped = append(stepped, validate(t, tc.To.Name, "check"))
+			case *schema.ModifyColumn:
+				if !tc.Change.Is(schema.ChangeNull) || tc.To.Type.Null || !tc.From.Type.Null {
+					rest = append(rest, tc)
+					continue
+				}
+				if other := tc.Change &^ schema.ChangeNull; other != schema.NoChange {
+					to := *tc.To
+					to.Type = &schema.ColumnType{Type: tc.To.Type.Type, Raw: tc.To.Type.Raw, Null: true}
+					rest = append(rest, &schema.ModifyColumn{From: tc.From, To: &to, Change: other, Extra: tc.Extra})
+				}
+				stepped = append(stepped, notNull(t.Name, tc.To.Name)...)
+			case *schema.AddColumn:
+				def := volatileDefault(tc.C)
+				if def == "" || isIdentity(tc.C) {
+					rest = append(rest, tc)
+					continue
+				}
+				col := *tc.C
+				col.Type = &schema.ColumnType{Type: tc.C.Type.Type, Raw: tc.C.Type.Raw, Null: true}
+				col.Default = nil
+				rest = append(rest, &schema.AddColumn{C: &col})
+				stepped = append(stepped, &Change{
+					Cmd:     fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quote(t.Name), quote(col.Name), def),
+					Reverse: []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quote(t.Name), quote(col.Name))},
+					Comment: fmt.Sprintf("give new rows of %q a value of %q; the existing rows are filled by a backfill", t.Name, col.Name),
+				}, backfill(t.Name, col.Name, def, quote(col.Name)+" IS NULL"))
+				if !tc.C.Type.Null {
+					// The check comes after the backfill: until it has
+					// passed a row, an update of the row keeps its NULL.
+					nn := notNull(t.Name, col.Name)
+					nn[0].Step = roleNotNull
+					stepped = append(stepped, nn...)
+				}
+			default:
+				rest = append(rest, tc)
+			}
+		}
+		if len(rest) > 0 {
+			keep = append(keep, &schema.ModifyTable{T: t, Changes: rest})
+		}
+	}
+	return keep, stepped, nil
+}
+
+// tableName is the name of the table a change is about, or "".
+func tableName(c schema.Change) string {
+	if mt, ok := c.(*schema.ModifyTable); ok {
+		return mt.T.Name
+	}
+	return ""
+}
+
+func notValid(extra []schema.Clause) []schema.Clause {
+	return append(append([]schema.Clause(nil), extra...), &postgres.NotValid{})
+}
+
+// isConstraintIndex reports whether an index is a unique (or exclusion)
+// constraint's, which ALTER TABLE adds and drops.
+func isConstraintIndex(i *schema.Index) bool {
+	for _, a := range i.Attrs {
+		if _, ok := a.(*postgres.Constraint); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// concurrentIndex builds an index of an existing table in a step of its
+// own; a unique constraint's index is attached by the validate step.
+func concurrentIndex(t *schema.Table, idx *schema.Index) ([]*Change, error) {
+	build := *idx
+	var constraint string
+	build.Attrs = nil
+	for _, a := range idx.Attrs {
+		if c, ok := a.(*postgres.Constraint); ok {
+			if c.T != "u" {
+				return nil, fmt.Errorf("plan migration: index %q of table %q is an exclusion constraint, which cannot be built concurrently; write this change by hand in a migration of its own", idx.Name, t.Name)
+			}
+			constraint = idx.Name
+			continue
+		}
+		build.Attrs = append(build.Attrs, a)
+	}
+	planned, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{
+		&schema.AddIndex{I: &build, Extra: []schema.Clause{&postgres.Concurrently{}}},
+	}}})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range planned {
+		c.Step, c.Object = roleIndex, idx.Name
+		if strings.HasPrefix(c.Cmd, "CREATE ") {
+			c.Reverse = []string{"DROP INDEX CONCURRENTLY IF EXISTS " + quote(idx.Name)}
+			c.Comment = fmt.Sprintf("build index %q of table %q without blocking writes", idx.Name, t.Name)
+		}
+	}
+	if constraint != "" {
+		planned = append(planned, &Change{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s", quote(t.Name), quote(constraint), quote(idx.Name)),
+			Reverse: []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quote(t.Name), quote(constraint))},
+			Comment: fmt.Sprintf("make the unique index %q the unique constraint of table %q", idx.Name, t.Name),
+			Step:    roleValidate,
+		})
+	}
+	return planned, nil
+}
+
+// dropIndexConcurrently drops an index of an existing table in a step of
+// its own; its down builds it again, concurrently too.
+func dropIndexConcurrently(t *schema.Table, idx *schema.Index) (*Change, error) {
+	planned, err := planChanges([]schema.Change{&schema.ModifyTable{T: t, Changes: []schema.Change{
+		&schema.AddIndex{I: idx, Extra: []schema.Clause{&postgres.Concurrently{}}},
+	}}})
+	if err != nil {
+		return nil, err
+	}
+	var build string
+	for _, c := range planned {
+		if strings.HasPrefix(c.Cmd, "CREATE ") {
+			build = c.Cmd
+		}
+	}
+	return &Change{
+		Cmd:     "DROP INDEX CONCURRENTLY IF EXISTS " + quote(idx.Name),
+		Reverse: []string{build},
+		Comment: fmt.Sprintf("drop index %q of table %q without blocking writes", idx.Name, t.Name),
+		Step:    roleDropIndex, Object: idx.Name,
+	}, nil
+}
+
+// validate is the statement of the validate step that validates a
+// constraint added NOT VALID.
+func validate(t *schema.Table, name, what string) *Change {
+	return &Change{
+		Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", quote(t.Name), quote(name)),
+		Comment: fmt.Sprintf("validate %s %q of table %q against the existing rows", what, name, t.Name),
+		Step:    roleValidate,
+		NoUndo:  true,
+	}
+}
+
+// notNull returns the statements that set NOT NULL on a column without a
+// scan under an ACCESS EXCLUSIVE lock: a check (col IS NOT NULL) added
+// NOT VALID in the schema step, validated in the validate step, where
+// SET NOT NULL then finds it and skips its own scan, and the check is
+// dropped.
+func notNull(table, column string) []*Change {
+	check := names.Constraint(table, column, "not_null")
+	t, c, k := quote(table), quote(column), quote(check)
+	add := fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID", t, k, c)
+	return []*Change{
+		{
+			Cmd:     add,
+			Reverse: []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", t, k)},
+			Comment: fmt.Sprintf("refuse NULL in %q.%q for new rows; the existing rows are checked by the validate step", table, column),
+		},
+		{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", t, k),
+			Comment: fmt.Sprintf("check that no row of %q holds NULL in %q, without blocking writes", table, column),
+			Step:    roleValidate, NoUndo: true,
+		},
+		{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", t, c),
+			Reverse: []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", t, c)},
+			Comment: fmt.Sprintf("set NOT NULL on %q.%q: the validated check spares the scan", table, column),
+			Step:    roleValidate,
+		},
+		{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", t, k),
+			Reverse: []string{add},
+			Comment: fmt.Sprintf("drop the check %q, which NOT NULL now does", check),
+			Step:    roleValidate,
+		},
+	}
+}
+
+// backfill is a step filling a column in batches: the runner's backfill
+// directive before an UPDATE of the rows not done yet.
+func backfill(table, column, value, notDone string) *Change {
+	return &Change{
+		Cmd:       fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s", quote(table), quote(column), value, notDone),
+		Directive: fmt.Sprintf("-- cpcgen:backfill batch=%d pause=%s", backfillBatch, backfillPause),
+		Comment:   fmt.Sprintf("fill %q.%q for the existing rows, %d rows per transaction", table, column, backfillBatch),
+		Step:      roleBackfill, Object: table + "_" + column,
+		NoUndo: true,
+	}
+}
+
+// isolateEnumValues moves an ALTER TYPE … ADD VALUE whose value a later
+// statement of the schema step uses into a step of its own before it:
+// PostgreSQL refuses a value added in the same transaction ("unsafe use
+// of new value").
+func isolateEnumValues(changes []*Change) {
+	for i, c := range changes {
+		if c.Step != roleSchema || !strings.HasPrefix(c.Cmd, "ALTER TYPE ") {
+			continue
+		}
+		_, after, ok := strings.Cut(c.Cmd, " ADD VALUE ")
+		if !ok {
+			continue
+		}
+		value := strings.Fields(after)[0]
+		for _, later := range changes[i+1:] {
+			if later.Step == roleSchema && strings.Contains(later.Cmd, value) {
+				c.Step = roleEnumValue
+				c.Object = enumOf(c.Cmd)
+				break
+			}
+		}
+	}
+}
+
+// enumOf returns the type name of an ALTER TYPE statement.
+func enumOf(cmd string) string {
+	rest := strings.TrimPrefix(cmd, "ALTER TYPE ")
+	if strings.HasPrefix(rest, `"`) {
+		if end := strings.Index(rest[1:], `"`); end >= 0 {
+			return rest[1 : end+1]
+		}
+	}
+	name, _, _ := strings.Cut(rest, " ")
+	return name
+}

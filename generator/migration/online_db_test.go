@@ -1,0 +1,206 @@
+package migration_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/generator/migration"
+	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+	"github.com/cpcgen/cpcgen/spec"
+)
+
+// The specs of the online acceptance tests: a base, and one change of
+// each kind the issue lists. onlineBase's package (v1db) is the release
+// running while each change is applied; renameSpec's (v2db) and
+// dropSpec's (v3db) are the next releases of the rolling deploys.
+const onlineBase = `tables:
+  owners:
+    columns:
+      id:   {type: bigint, primary_key: true, identity: true}
+      name: {type: text}
+  accounts:
+    columns:
+      id:       {type: bigint, primary_key: true, identity: true}
+      owner_id: {type: bigint}
+      holder:   {type: text}
+      region:   {type: text}
+      balance:  {type: bigint, default: 0}
+      status:   {type: text, nullable: true}
+`
+
+// onlineKind is one kind of change: the spec after it and what the
+// planner must be allowed.
+type onlineKind struct {
+	name  string
+	after string
+	// breaking is set for a change the running code cannot survive
+	// planned in place: offline it needs --allow-breaking.
+	breaking bool
+	// alwaysBreaking needs --allow-breaking online too (SET NOT NULL of a
+	// column the old code may write NULL to).
+	alwaysBreaking bool
+	// contract is set for the expand/contract changes online.
+	contract bool
+}
+
+// replaceOnce replaces old, which must be there, by new.
+func replaceOnce(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		panic("test spec lacks " + old)
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+var (
+	renameSpec = replaceOnce(onlineBase, "holder:   {type: text}", "owner_name: {type: text, renamed_from: holder}")
+	dropSpec   = replaceOnce(onlineBase, "      region:   {type: text}\n", "")
+)
+
+var onlineKinds = []onlineKind{
+	{name: "add_index", after: onlineBase + "    indexes:\n      - {columns: [status]}\n"},
+	{name: "add_foreign_key", after: replaceOnce(onlineBase, "owner_id: {type: bigint}", "owner_id: {type: bigint, references: owners.id}")},
+	{name: "add_check", after: replaceOnce(onlineBase, "balance:  {type: bigint, default: 0}", `balance:  {type: bigint, default: 0, check: "balance >= 0"}`)},
+	{name: "set_not_null", after: replaceOnce(onlineBase, "status:   {type: text, nullable: true}", "status:   {type: text}"), alwaysBreaking: true},
+	{name: "add_column_default", after: onlineBase + "      flag:     {type: boolean, default: false}\n"},
+	{name: "add_column_volatile", after: onlineBase + "      token:    {type: uuid, default: gen_random_uuid()}\n"},
+	{name: "rename", after: renameSpec, breaking: true, contract: true},
+	{name: "drop_column", after: dropSpec, breaking: true, contract: true},
+}
+
+// onlineManifest tells the driver which versions to apply: the change
+// (expand) and, online, its contract.
+type onlineManifest struct {
+	Expand   int64 `json:"expand"`
+	Contract int64 `json:"contract"`
+}
+
+var (
+	onlineOnce sync.Once
+	onlineErr  error
+)
+
+// onlineWork generates, once per test binary, what the driver package
+// (testdata/online) imports and reads: the packages of the three
+// releases under testdata/online/gen, and, for each kind of change and
+// each mode, a migrations directory planned by migrate diff.
+func onlineWork(t *testing.T) string {
+	t.Helper()
+	work, err := filepath.Abs(filepath.Join("testdata", "online", "gen"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlineOnce.Do(func() { onlineErr = generateOnline(t, work) })
+	if onlineErr != nil {
+		t.Fatal(onlineErr)
+	}
+	return work
+}
+
+func generateOnline(t *testing.T, work string) error {
+	if err := os.RemoveAll(work); err != nil {
+		return err
+	}
+	for _, g := range []struct{ name, spec string }{{"v1db", onlineBase}, {"v2db", renameSpec}, {"v3db", dropSpec}} {
+		if err := generatePackage(filepath.Join(work, g.name), g.name, g.spec); err != nil {
+			return err
+		}
+	}
+	for _, mode := range []string{"online", "offline"} {
+		for _, k := range onlineKinds {
+			p := newProject(t, "golang-migrate")
+			p.setSpec([]byte(onlineBase))
+			p.diffWith(migration.Options{Name: "init", Offline: mode == "offline"})
+			p.setSpec([]byte(k.after))
+			opts := migration.Options{Name: k.name, AllowDestructive: true, Offline: mode == "offline",
+				AllowBreaking: k.alwaysBreaking || mode == "offline" && k.breaking}
+			res := p.diffWith(opts)
+			if res.Blocked || len(res.Versions) == 0 && len(res.Pending) == 0 {
+				return fmt.Errorf("%s/%s: not planned:\n%s", mode, k.name, report(res))
+			}
+			var man onlineManifest
+			man.Expand = 1
+			if len(res.Versions) > 0 {
+				man.Expand, _ = strconv.ParseInt(res.Versions[len(res.Versions)-1], 10, 64)
+			}
+			if mode == "online" && k.contract {
+				opts.Contract, opts.Name = true, "contract_"+k.name
+				c := p.diffWith(opts)
+				if c.Blocked || len(c.Versions) == 0 {
+					return fmt.Errorf("%s/%s: contract not planned:\n%s", mode, k.name, report(c))
+				}
+				man.Contract, _ = strconv.ParseInt(c.Versions[len(c.Versions)-1], 10, 64)
+			}
+			dst := filepath.Join(work, "migrations", mode, k.name)
+			copyDir(t, p.migrationsDir(), dst)
+			data, _ := json.Marshal(man)
+			if err := os.WriteFile(filepath.Join(dst, "manifest.json"), data, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// generatePackage runs the generator on a spec into dir, as the package
+// name of the import path …/testdata/online/gen/<name>.
+func generatePackage(dir, name, specText string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "schema"), 0o755); err != nil {
+		return err
+	}
+	cfg := fmt.Sprintf("version: 1\npackage: {name: %s, dir: ., import_path: github.com/cpcgen/cpcgen/generator/migration/testdata/online/gen/%s}\nspecs: [./schema/*.yaml]\n", name, name)
+	if err := os.WriteFile(filepath.Join(dir, "cpcgen.yaml"), []byte(cfg), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "schema", "spec.yaml"), []byte(specText), 0o644); err != nil {
+		return err
+	}
+	proj, err := spec.Load(dir)
+	if err != nil {
+		return err
+	}
+	_, tree, err := generator.Generate(proj)
+	if err != nil {
+		return err
+	}
+	_, err = writer.Write(dir, tree)
+	return err
+}
+
+// runDriver runs the driver's tests matching run as a test binary of
+// their own, against this binary's PostgreSQL, with a table of rows
+// accounts.
+func runDriver(t *testing.T, run string, rows int) string {
+	t.Helper()
+	work := onlineWork(t)
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build the generated packages: %v", err)
+	}
+	cmd := exec.Command(goBin, "test", "-count=1", "-timeout=20m", "-v", "-run", run, "./testdata/online")
+	cmd.Env = append(os.Environ(),
+		pgtest.EnvDatabaseURL+"="+pgtest.Current(t).AdminURL(),
+		"CPCGEN_ONLINE_WORK="+work,
+		"CPCGEN_ONLINE_ROWS="+strconv.Itoa(rows))
+	out, err := cmd.CombinedOutput()
+	t.Logf("go test -run %s ./testdata/online:\n%s", run, out)
+	if err != nil {
+		t.Fatalf("driver failed: %v", err)
+	}
+	return string(out)
+}
+
+// TestRollingDeploy runs the previous and the new generated package side
+// by side during each step of an expand/contract rename and of a
+// deferred drop (the driver's TestRolling*): neither sees an error.
+func TestRollingDeploy(t *testing.T) {
+	runDriver(t, "TestRolling", 20_000)
+}

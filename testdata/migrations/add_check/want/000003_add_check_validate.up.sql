@@ -1,0 +1,6 @@
+-- Migration 000003 add_check_validate, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 2 of migration add_check: validates the constraints added NOT VALID, scanning the rows without blocking writes
+
+-- validate check "accounts_balance_check" of table "accounts" against the existing rows
+ALTER TABLE "accounts" VALIDATE CONSTRAINT "accounts_balance_check";

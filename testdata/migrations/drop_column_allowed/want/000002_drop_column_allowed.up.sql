@@ -1,5 +1,0 @@
--- Migration 000002 drop_column_allowed, planned by cpcgen migrate diff. Edit it only before it is
--- applied anywhere, then run cpcgen migrate hash.
-
--- modify "users" table
-ALTER TABLE "users" DROP COLUMN "bio";

@@ -1,0 +1,12 @@
+-- Migration 000003 online_dbmate_backfill_users_about, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 2 of 4 of migration online_dbmate: fills a column in batches of rows, each in a short transaction; an interrupted run resumes where it stopped
+
+-- cpcgen:no-transaction
+-- migrate:up transaction:false
+-- fill "users"."about" for the existing rows, 1000 rows per transaction
+-- cpcgen:backfill batch=1000 pause=10ms
+UPDATE "users" SET "about" = "bio" WHERE "about" IS DISTINCT FROM "bio";
+
+-- migrate:down transaction:false
+-- cpcgen: note: nothing to undo in this step

@@ -1,0 +1,12 @@
+-- Migration 000004 online_dbmate_accounts_user_id_idx, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 3 of 4 of migration online_dbmate: builds index "accounts_user_id_idx" without blocking writes (CREATE INDEX CONCURRENTLY, outside a transaction); an invalid index left by an interrupted build is built again by the next run
+
+-- cpcgen:no-transaction
+-- migrate:up transaction:false
+-- build index "accounts_user_id_idx" of table "accounts" without blocking writes
+CREATE INDEX CONCURRENTLY "accounts_user_id_idx" ON "accounts" ("user_id");
+
+-- migrate:down transaction:false
+-- reverse: build index "accounts_user_id_idx" of table "accounts" without blocking writes
+DROP INDEX CONCURRENTLY IF EXISTS "accounts_user_id_idx";

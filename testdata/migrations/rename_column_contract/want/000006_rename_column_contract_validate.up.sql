@@ -1,0 +1,12 @@
+-- Migration 000006 rename_column_contract_validate, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+-- cpcgen: note: step 5 of 5 of migration rename_column_contract: validates the constraints added NOT VALID, scanning the rows without blocking writes
+
+-- check that no row of "users" holds NULL in "login", without blocking writes
+ALTER TABLE "users" VALIDATE CONSTRAINT "users_login_not_null";
+-- set NOT NULL on "users"."login": the validated check spares the scan
+ALTER TABLE "users" ALTER COLUMN "login" SET NOT NULL;
+-- drop the check "users_login_not_null", which NOT NULL now does
+ALTER TABLE "users" DROP CONSTRAINT "users_login_not_null";
+-- make the unique index "users_login_key" the unique constraint of table "users"
+ALTER TABLE "users" ADD CONSTRAINT "users_login_key" UNIQUE USING INDEX "users_login_key";
