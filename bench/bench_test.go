@@ -214,7 +214,7 @@ func (c cpcgenTool) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 
 func (c cpcgenTool) Transfer(ctx context.Context, debit, credit handpgx.NewTransaction, name string) (txn, txn, error) {
 	var d, cr benchdb.Transaction
-	err := c.s.InTx(ctx, runtime.TxOptions{}, func(tx *benchdb.Store) error {
+	err := c.s.InTx(ctx, func(tx *benchdb.Store) error {
 		var err error
 		if d, err = tx.Transactions.Create(ctx, genNew(debit)); err != nil {
 			return err

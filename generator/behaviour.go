@@ -44,12 +44,16 @@ type behaviour interface {
 	uniquePredicate(t *ir.Table, where string) string
 	// statements changes and adds to t's CRUD statements.
 	statements(t *ir.Table, s *ir.CRUDSQL)
+	// finish makes the checks and adds the facts that need the whole
+	// package built, queries and relations included, once Build has built
+	// them.
+	finish(b *builder, pkg *ir.Package, t *ir.Table)
 }
 
 // behaviours are the table behaviours, in the order their hooks run:
 // tenant conditions before the soft delete's, the version bump before
 // updated_at.
-var behaviours = []behaviour{tenant{}, softDelete{}, optimisticLock{}, timestamps{}, audit{}, rules{}}
+var behaviours = []behaviour{tenant{}, softDelete{}, optimisticLock{}, timestamps{}, audit{}, rules{}, cache{}}
 
 // behaviourOf finds the behaviour of a kind.
 var behaviourOf = func() map[ir.BehaviourKind]behaviour {
@@ -79,6 +83,7 @@ func (noHooks) sets(*ir.Table, string) []string                      { return ni
 func (noHooks) stamps(*ir.Table) (cols, vals []string)               { return nil, nil }
 func (noHooks) uniquePredicate(_ *ir.Table, where string) string     { return where }
 func (noHooks) statements(*ir.Table, *ir.CRUDSQL)                    {}
+func (noHooks) finish(*builder, *ir.Package, *ir.Table)              {}
 
 // claimBehaviours gives t the behaviours st asks for, in order, and
 // declares the repository methods they add.

@@ -211,8 +211,14 @@ func auditObjects(pkg *ir.Package) []*ir.Object {
 	trigger := auditFunction(ir.AuditTrigger, "", triggerBody, log, head, hash.Key, mask.Key)
 	verify := auditFunction(ir.AuditVerify, "text", verifyBody, log, head, hash.Key)
 	// The app role reads the rows of its tenant, by the policy of the
-	// tenant tables compared as text, and the rows of tables without one.
-	expr := (&ir.Policy{Table: ir.AuditTable, Column: "tenant", Type: "text"}).Expr()
+	// tenant tables compared as text (the tenant of the statement's
+	// verified token, when the package has tenant tables), and the rows
+	// of tables without one.
+	tenants := false
+	for _, t := range pkg.Tables {
+		tenants = tenants || t.Tenant != nil
+	}
+	expr := (&ir.Policy{Table: ir.AuditTable, Column: "tenant", Type: "text", Token: tenants}).Expr()
 	table := names.QuoteIdent(ir.AuditTable)
 	policy := &ir.Object{
 		Key: "policy " + ir.TenantPolicy + " on " + ir.AuditTable, Kind: "other", Noun: "row-level security policy",
@@ -223,6 +229,9 @@ func auditObjects(pkg *ir.Package) []*ir.Object {
 		Drop: "DROP POLICY " + names.QuoteIdent(ir.TenantPolicy) + " ON " + table + ";\n" +
 			"ALTER TABLE " + table + " DISABLE ROW LEVEL SECURITY",
 		DependsOn: []string{log},
+	}
+	if tenants {
+		policy.DependsOn = append(policy.DependsOn, ir.TenantKeyObject().Key)
 	}
 	for _, o := range []*ir.Object{hash, mask, adopt, trigger, verify, policy} {
 		o.Source = "audit: true"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -39,7 +40,7 @@ func (rules) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 // validates reports whether Validate checks any of cols.
 func validates(cols []*ir.Column) bool {
 	for _, c := range cols {
-		if len(c.Rules) > 0 {
+		if len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil {
 			return true
 		}
 	}
@@ -47,9 +48,13 @@ func validates(cols []*ir.Column) bool {
 }
 
 // buildRules computes the validation rules of t's columns and their CHECK
-// constraints.
+// constraints, and the checks every column gets from its type whatever
+// the spec says: that a value fits the type, and that a NOT NULL column
+// is not given nil.
 func (b *builder) buildRules(t *ir.Table) {
 	for _, c := range t.Columns {
+		c.TypeCheck = typeCheck(c)
+		c.RefusesNil = !c.Nullable && !c.Go.Ptr && c.Go.IsSliceLike()
 		sc := b.columnSpec[c]
 		if sc.GoType != "" {
 			// The Go type is the caller's; only the database checks it.
@@ -275,4 +280,67 @@ func (b *builder) boundLiteral(t *ir.Table, c *ir.Column, text string) (string, 
 		}
 	}
 	return v, true
+}
+
+// typeCheck returns the check Validate makes that a value of c fits c's
+// type (the type row's Check), or nil. A go_type column's values are the
+// caller's type, which the check may not take, except for a predeclared
+// integer type wider than the column's (int on an integer column),
+// whose values CheckInt bounds.
+func typeCheck(c *ir.Column) *ir.TypeCheck {
+	base := c.Type.Base
+	if base == nil || base.Check == "" {
+		return nil
+	}
+	if c.GoTypeOverride {
+		if base.CheckArgs == pgtypes.CheckBits && c.Type.ArrayDims == 0 && !c.Go.Slice && c.Go.Path == "" && goIntWider(c.Go.Name, base.Int) {
+			return &ir.TypeCheck{Func: base.Check, Args: []int{base.Int.Bits()}}
+		}
+		return nil
+	}
+	switch {
+	case c.Type.ArrayDims == 1:
+		if base.ArrayCheck == "" {
+			return nil
+		}
+		return &ir.TypeCheck{Func: base.ArrayCheck}
+	case c.Type.ArrayDims > 1:
+		return nil
+	}
+	switch base.CheckArgs {
+	case pgtypes.CheckBits:
+		// The row's own Go type (int16, int32, int64) is the column's.
+		return nil
+	case pgtypes.CheckPrecisionScale:
+		if len(c.Type.Args) == 0 {
+			return nil
+		}
+		scale := 0
+		if len(c.Type.Args) > 1 {
+			scale = c.Type.Args[1]
+		}
+		return &ir.TypeCheck{Func: base.Check, Args: []int{c.Type.Args[0], scale}}
+	}
+	return &ir.TypeCheck{Func: base.Check}
+}
+
+// goIntRanges are the ranges of Go's predeclared integer types (int and
+// uint as on 64-bit platforms, the wider case).
+var goIntRanges = map[string]struct {
+	min int64
+	max uint64
+}{
+	"int8": {math.MinInt8, math.MaxInt8}, "int16": {math.MinInt16, math.MaxInt16},
+	"int32": {math.MinInt32, math.MaxInt32}, "rune": {math.MinInt32, math.MaxInt32},
+	"int64": {math.MinInt64, math.MaxInt64}, "int": {math.MinInt64, math.MaxInt64},
+	"uint8": {0, math.MaxUint8}, "byte": {0, math.MaxUint8}, "uint16": {0, math.MaxUint16},
+	"uint32": {0, math.MaxUint32}, "uint64": {0, math.MaxUint64}, "uint": {0, math.MaxUint64},
+	"uintptr": {0, math.MaxUint64},
+}
+
+// goIntWider reports whether the predeclared integer type name holds
+// values outside r.
+func goIntWider(name string, r *pgtypes.IntRange) bool {
+	g, ok := goIntRanges[name]
+	return ok && (g.min < r.Min || g.max > uint64(r.Max))
 }

@@ -26,8 +26,9 @@ func (tenant) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 	return &ir.Behaviour{Kind: ir.BehaviourTenant, Name: "tenant", Columns: []*ir.Column{c},
 		Doc: fmt.Sprintf("Every method is scoped to the tenant of its context (runtime.WithTenant): "+
 			"it reads and writes only rows whose %s is that tenant, Create stamps it, and a call without a tenant "+
-			"fails with a validation error before any SQL. Each statement also sets the %s setting for the "+
-			"row-level security policy of the table.", c.SQLName, ir.TenantPolicy)}
+			"fails with a validation error before any SQL. Each statement also sends the tenant, signed with the "+
+			"application's tenant key, for the row-level security policy %s of the table, which verifies it "+
+			"(cpcgen_tenant()).", c.SQLName, ir.TenantPolicy)}
 }
 
 // check checks t's tenant column against the package's other tenant
@@ -35,7 +36,11 @@ func (tenant) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 // share a type) and adds the table's policy.
 func (tenant) check(b *builder, pkg *ir.Package, t *ir.Table) {
 	c := t.Tenant
-	pkg.Policies = append(pkg.Policies, &ir.Policy{Table: t.SQLName, Column: c.SQLName, Type: paramSQLType(c.Type)})
+	pkg.Policies = append(pkg.Policies, &ir.Policy{Table: t.SQLName, Column: c.SQLName, Type: paramSQLType(c.Type), Token: true})
+	if !pkg.TenantKeys {
+		pkg.TenantKeys = true
+		pkg.Objects = append(pkg.Objects, ir.TenantKeyObject())
+	}
 	if c.Type.ArrayDims > 0 || (c.Type.Enum == nil && !c.Type.Base.Tenant) {
 		b.errs.Add(b.columnSpec[c].Pos, "tenant column %q is %s; a tenant is a uuid, text or integer value", c.SQLName, c.Type)
 		return

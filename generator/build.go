@@ -47,7 +47,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	}
 	pkg.NewStore = "New" + pkg.Store
 	// The Store's own members.
-	b.storeFields = map[string]string{"DB": "the " + pkg.Store + " method DB", "InTx": "the " + pkg.Store + " method InTx"}
+	b.storeFields = map[string]string{"DB": "the " + pkg.Store + " method DB", "InTx": "the " + pkg.Store + " method InTx", "InTxWith": "the " + pkg.Store + " method InTxWith"}
 	b.storeName = pkg.Store
 	for _, name := range []string{pkg.Store, pkg.NewStore} {
 		b.idents[name] = identUse{what: "the generated " + name, pos: proj.Config.Package.StorePos,
@@ -101,6 +101,11 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	}
 	markActingQueries(pkg)
 	b.buildObjects(pkg)
+	for _, t := range pkg.Tables {
+		for _, h := range hooks(t) {
+			h.finish(b, pkg, t)
+		}
+	}
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -464,10 +469,7 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 		}
 		c.Go = g
 	}
-	c.Select = c.Quoted
-	if c.Type.IsEnumArray() {
-		c.Select += "::text[]"
-	}
+	c.Select = c.Quoted + c.Type.ReadCast()
 	return c
 }
 

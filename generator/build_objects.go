@@ -44,6 +44,23 @@ func (b *builder) buildObjects(pkg *ir.Package) {
 		}
 		all = append(all, o)
 	}
+	early := map[string]bool{}
+	for _, o := range all {
+		early[o.Key] = o.Early
+	}
+	for _, so := range b.proj.Objects {
+		if !so.Kind.Early {
+			continue
+		}
+		for _, d := range so.DependsOn {
+			switch {
+			case d.Table != nil:
+				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on table %q; drop it from depends_on, or declare the object as kind other", so.Title(), d.Name)
+			case d.Object != nil && !d.Object.Kind.Early:
+				b.errs.Add(d.Pos, "%s is created before the tables, so it cannot depend on %s, which is created after them; declare it as kind other", so.Title(), d.Object.Title())
+			}
+		}
+	}
 	sorted, ok := orderObjects(all)
 	if !ok {
 		// spec rejects cycles among its objects; this is a safety net,
@@ -116,6 +133,7 @@ func buildObject(so *spec.SQLObject) *ir.Object {
 		Signature: so.Signature,
 		Drop:      so.Drop,
 		Rebuild:   so.Kind.Rebuild,
+		Early:     so.Kind.Early,
 		Comment:   so.Comment,
 		Source:    so.Source,
 		File:      so.File,

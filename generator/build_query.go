@@ -33,6 +33,9 @@ func (b *builder) buildQuery(t *ir.Table, sq *spec.Query, all []*ir.Table) *ir.Q
 	b.querySpec[q] = sq
 	if sq.Kind == spec.Raw {
 		q.SQL = sq.SQL
+		for _, w := range sq.Writes {
+			q.Writes = append(q.Writes, b.irTable[w])
+		}
 	}
 	for _, f := range sq.Where {
 		if c := b.irColumn[f.Column]; c != nil {

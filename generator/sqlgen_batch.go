@@ -15,7 +15,7 @@ func findByIDsSQL(t *ir.Table) ir.Statement {
 	pk := t.PK[0]
 	return readStatement(t, "FindByIDs", sqlName(t, "FindByIDs"), t.DeletedAt != nil, func(p *placeholders, all bool) string {
 		conds := append([]string{pk.Quoted + " = ANY(" + arrayParam(p.nextFor(pk), pk) + ")"}, scopeConds(t, "", all)...)
-		return "SELECT " + selectList(t.Columns) + " FROM " + t.Quoted + "\nWHERE " + and(conds) + " ORDER BY " + pk.Quoted
+		return "SELECT " + selectList(t.Columns) + " FROM " + t.Quoted + "\nWHERE " + and(conds) + " ORDER BY " + cachedKeyOrder(t, pk)
 	})
 }
 

@@ -30,10 +30,7 @@ func loadBySQL(child *ir.Table, fk *ir.Column, method string) ir.Statement {
 func qualifiedSelect(alias string, cols []*ir.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = alias + "." + c.Quoted
-		if c.Type.IsEnumArray() {
-			parts[i] += "::text[]"
-		}
+		parts[i] = alias + "." + c.Quoted + c.Type.ReadCast()
 	}
 	return strings.Join(parts, ", ")
 }
@@ -61,7 +58,7 @@ func manyToManyLoadSQL(r *ir.Relation) ir.Statement {
 		conds := []string{from + " = ANY(" + arrayParam(p.nextFor(r.FK), r.FK) + ")"}
 		conds = append(conds, scopeConds(r.Through, j+".", all)...)
 		conds = append(conds, scopeConds(r.Target, t+".", all)...)
-		return "SELECT " + from + ", " + qualifiedSelect(t, r.Target.Columns) +
+		return "SELECT " + from + r.FK.Type.ReadCast() + ", " + qualifiedSelect(t, r.Target.Columns) +
 			"\nFROM " + r.Through.Quoted + " AS " + j + " JOIN " + r.Target.Quoted + " AS " + t +
 			" ON " + t + "." + r.ToRef.Quoted + " = " + j + "." + r.To.Quoted +
 			"\nWHERE " + and(conds) +

@@ -405,9 +405,13 @@ func (b *CacheBatch[T, K, V]) Abort() {
 }
 
 // Values returns the rows found: the hits, then the rows passed to Done,
-// in no particular order. The caller sorts them.
+// in no particular order; empty, not nil, when there are none. The
+// caller sorts them.
 func (b *CacheBatch[T, K, V]) Values() []V {
 	if len(b.hits) == 0 {
+		if b.found == nil {
+			return []V{}
+		}
 		return b.found
 	}
 	return append(b.hits, b.found...)

@@ -33,8 +33,13 @@ const maxNotifyPayload = 7999
 //	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, …), &v); err != nil { … }
 //
 // A COPY cannot share a batch: CopyFrom sends the notification after
-// the COPY, in the same transaction (its own when db is not one).
+// the COPY, in the same transaction (its own when db is not one). With
+// no invalidations, Invalidating returns db itself: a generated write
+// whose invalidations depend on what it changes may have none.
 func Invalidating(db DBTX, invs ...Invalidation) DBTX {
+	if len(invs) == 0 {
+		return db
+	}
 	return &invalidatingDB{db: db, invs: invs, payload: notificationPayload(originOf(db), invs)}
 }
 

@@ -78,13 +78,27 @@ func registerDefault[T any](m *pgtype.Map, name string) {
 // connection, and, on a connection whose default query exec mode sends
 // parameters of unspecified type (StatementModeExec, StatementModeSimple),
 // lets slices of named string types (generated enums, []Mood) travel as
-// text[], which pgx could not encode there otherwise. Open installs it on
-// every pooled connection; use it as pgxpool.Config.AfterConnect, or
-// call it on a *pgx.Conn, when building a pool or connection by hand.
+// text[], which pgx could not encode there otherwise. When
+// CPCGEN_TENANT_KEY holds a tenant key, it also binds the connection to
+// it (one query: the backend's process id, which the connection's tenant
+// tokens are bound to unless they differ, behind a pooler); install
+// AfterRelease beside it then. Open installs both on every pooled
+// connection (with Config.TenantKey, when set); use them as
+// pgxpool.Config.AfterConnect and AfterRelease, or call AfterConnect on
+// a *pgx.Conn, when building a pool or connection by hand.
 func AfterConnect(ctx context.Context, conn *pgx.Conn) error {
+	registerConnTypes(conn)
+	key, err := TenantKeyOf()
+	if err != nil {
+		return err
+	}
+	return bindTenant(ctx, conn, key, false)
+}
+
+// registerConnTypes registers the runtime's types on conn.
+func registerConnTypes(conn *pgx.Conn) {
 	RegisterTypes(conn.TypeMap())
 	registerUntyped(conn)
-	return nil
 }
 
 // codecError is an error from this package's codecs. Its message never

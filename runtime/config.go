@@ -136,6 +136,13 @@ type Config struct {
 	// per process, with which cursors do not survive a restart; see
 	// CursorKeysOf.
 	CursorKeys *CursorKeys
+	// TenantKey signs the tenant tokens that scoped statements send for
+	// the row-level security policies of tenant tables (see TenantKey):
+	// the database must hold it (cpcgen tenant-key add). Nil means the
+	// key of CPCGEN_TENANT_KEY; without either, methods of tenant tables
+	// fail with ErrNoTenantKey. With a key, every connection released to
+	// the pool has its tenant setting reset (see AfterRelease).
+	TenantKey *TenantKey
 	// Cache configures the row caches of tables generated with cache:;
 	// see CacheConfig and docs/caching.md. Off by default.
 	Cache CacheConfig
@@ -177,6 +184,7 @@ const (
 	envStatementMode     = "CPCGEN_STATEMENT_MODE"
 	envMaxPageSize       = EnvMaxPageSize
 	envCursorKeys        = EnvCursorKeys
+	envTenantKey         = EnvTenantKey
 )
 
 // maxApplicationName is the longest application_name PostgreSQL keeps
@@ -204,6 +212,7 @@ const maxApplicationName = 63
 //	CPCGEN_STATEMENT_MODE                        auto, prepared, describe, exec or simple
 //	CPCGEN_MAX_PAGE_SIZE                         integer
 //	CPCGEN_CURSOR_KEYS                           base64 keys, comma-separated (see ParseCursorKeys)
+//	CPCGEN_TENANT_KEY                            a base64 key (see ParseTenantKey)
 //	CPCGEN_CACHE                                 boolean: the row caches (Cache.Enabled)
 //	CPCGEN_CACHE_MAX_ENTRIES                     integer
 //	CPCGEN_CACHE_TTL, CPCGEN_CACHE_LISTENER_PING Go durations
@@ -288,6 +297,14 @@ func ConfigFromEnv() (Config, error) {
 			errs = append(errs, fmt.Errorf("runtime: config: %s: %s", envCursorKeys, strings.TrimPrefix(err.Error(), "runtime: cursor keys: ")))
 		}
 		cfg.CursorKeys = keys
+	}
+	if s := os.Getenv(envTenantKey); strings.TrimSpace(s) != "" {
+		key, err := ParseTenantKey(s)
+		if err != nil {
+			// The key is secret: the error never shows it.
+			errs = append(errs, fmt.Errorf("runtime: config: %s: %s", envTenantKey, strings.TrimPrefix(err.Error(), "runtime: tenant key: ")))
+		}
+		cfg.TenantKey = key
 	}
 	errs = append(errs, readCacheEnv(&cfg.Cache)...)
 
@@ -489,6 +506,9 @@ func (c Config) String() string {
 	}
 	if c.CursorKeys != nil {
 		fmt.Fprintf(&b, ", CursorKeys: %s", c.CursorKeys)
+	}
+	if c.TenantKey != nil {
+		fmt.Fprintf(&b, ", TenantKey: %s", c.TenantKey)
 	}
 	c.writeCache(&b)
 	b.WriteString("}")

@@ -190,6 +190,19 @@ func (c Config) apply(pc *pgxpool.Config) {
 		params["application_name"] = c.ApplicationName
 	}
 	pc.AfterConnect = AfterConnect
+	key := c.TenantKey
+	if key == nil {
+		// Validate and ConfigFromEnv report a key that does not parse.
+		key, _ = TenantKeyOf()
+	}
+	if key != nil {
+		pooler := c.Pooler != ""
+		pc.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+			registerConnTypes(conn)
+			return bindTenant(ctx, conn, key, pooler)
+		}
+		pc.AfterRelease = AfterRelease
+	}
 }
 
 // openError turns a failure to connect into a *DbError of KindConnection

@@ -18,8 +18,13 @@ import (
 // Set[*string](nil) sets the column to NULL.
 //
 // The zero Opt is unset. In JSON an unset Opt is omitted (with the
-// omitzero tag option the generated structs carry) and any present value,
-// null included, sets it.
+// omitzero tag option the generated structs carry) and any present value
+// sets it. JSON null sets it to NULL when T has a value for NULL: nil of
+// a pointer, slice or map (Set[*string](nil)), or the zero value of a
+// struct with a Valid field (decimal.NullDecimal, pgtype.Range). For
+// other types (string, time.Time, uuid.UUID, decimal.Decimal …) null is
+// refused, never read as the zero value: omit the field to leave it
+// unset.
 type Opt[T any] struct {
 	// Value is the value; meaningful only when Set is true.
 	Value T
@@ -82,14 +87,21 @@ func (o Opt[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(o.Value)
 }
 
-// UnmarshalJSON sets o from any JSON value; null sets the zero value,
-// which for a pointer type means NULL. A decimal (decimal.Decimal,
+// UnmarshalJSON sets o from any JSON value. null sets the zero value
+// when that stands for NULL (a pointer, slice or map type, or a struct
+// with a Valid field); for any other T it is refused with a
+// *json.UnmarshalTypeError, which encoding/json completes with the
+// field's name. A decimal (decimal.Decimal,
 // *decimal.Decimal, decimal.NullDecimal) with more than MaxDecimalDigits
 // digits is refused before it is parsed. Its errors do not quote the
 // value.
 func (o *Opt[T]) UnmarshalJSON(data []byte) error {
 	var v T
-	if !bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		if !nullable(reflect.TypeFor[T]()) {
+			return &json.UnmarshalTypeError{Value: "null", Type: reflect.TypeFor[T]()}
+		}
+	} else {
 		switch any(&v).(type) {
 		case *decimal.Decimal, **decimal.Decimal, *decimal.NullDecimal:
 			text := strings.Trim(string(bytes.TrimSpace(data)), `"`)
@@ -116,4 +128,81 @@ func optJSONError[T any](err error) error {
 		return err
 	}
 	return fmt.Errorf("runtime: invalid JSON for %s", reflect.TypeFor[T]())
+}
+
+// nullable reports whether a value of type t can stand for NULL: nil of
+// a pointer, slice, map or interface type, or the zero value of a struct
+// with a bool field Valid (sql.NullString, decimal.NullDecimal, pgtype's
+// types).
+func nullable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	case reflect.Struct:
+		f, ok := t.FieldByName("Valid")
+		return ok && f.Type.Kind() == reflect.Bool
+	}
+	return false
+}
+
+// RefuseNulls checks a JSON object about to be decoded into a generated
+// insert or update struct of table, before encoding/json would read
+// null into a field of a NOT NULL column as the field's zero value
+// (0001-01-01, the nil UUID, "") or as nil: it returns nil, or a
+// *DbError of kind Validation listing each of fields (JSON names,
+// matched as encoding/json matches keys, ignoring case) whose value is
+// null, with MsgNotNull. Data that is not a JSON object is left to
+// encoding/json. Generated structs call it from their UnmarshalJSON:
+//
+//	func (n *NewOrder) UnmarshalJSON(data []byte) error {
+//		if err := runtime.RefuseNulls(data, "orders", "user_id", "placed_at"); err != nil {
+//			return err
+//		}
+//		type plain NewOrder
+//		return json.Unmarshal(data, (*plain)(n))
+//	}
+//
+// It costs one scan of data when data holds no null.
+func RefuseNulls(data []byte, table string, fields ...string) error {
+	if len(fields) == 0 || !bytes.Contains(data, []byte("null")) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var bad []FieldError
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil
+		}
+		if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			continue
+		}
+		for _, f := range fields {
+			if strings.EqualFold(f, key) && !listed(bad, f) {
+				bad = append(bad, FieldError{Field: f, Message: MsgNotNull})
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return NewValidationError("", table, bad)
+}
+
+// listed reports whether fields holds field.
+func listed(fields []FieldError, field string) bool {
+	for _, f := range fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
 }

@@ -126,7 +126,7 @@ func asValidation(t *testing.T, err error, field string) *runtime.DbError {
 // in order, none of another tenant, and no cursor shows a row's values.
 func TestPaginateWalksPages(t *testing.T) {
 	ctx := testContext(t)
-	db := openDB(t, runtime.Config{}, pageSchema)
+	db := openDB(t, runtime.Config{TenantKey: testTenantKey(t)}, pageSchema)
 	a, b := uuid.New(), uuid.New()
 	seedItems(t, db, a, 1, 25)
 	seedItems(t, db, b, 100, 5)
@@ -171,7 +171,7 @@ func TestPaginateLimits(t *testing.T) {
 	clearEnv(t)
 	ctx := testContext(t)
 	counter := &countingObserver{}
-	db := openDB(t, runtime.Config{Observers: []runtime.Observer{counter}}, pageSchema)
+	db := openDB(t, runtime.Config{Observers: []runtime.Observer{counter}, TenantKey: testTenantKey(t)}, pageSchema)
 	tenant := uuid.New()
 	seedItems(t, db, tenant, 1, 1001)
 	ctx = runtime.WithTenant(ctx, tenant)
@@ -213,7 +213,7 @@ func TestPaginateLimits(t *testing.T) {
 
 	// A configured maximum, through the DB, a transaction, a savepoint
 	// and a ScopedDB over them.
-	small := openDB(t, runtime.Config{MaxPageSize: 5})
+	small := openDB(t, runtime.Config{MaxPageSize: 5, TenantKey: testTenantKey(t)})
 	if small.MaxPageSize() != 5 {
 		t.Fatalf("MaxPageSize = %d", small.MaxPageSize())
 	}
@@ -281,7 +281,7 @@ func TestPaginateLimits(t *testing.T) {
 func TestCursorBinding(t *testing.T) {
 	clearEnv(t)
 	ctx := testContext(t)
-	db := openDB(t, runtime.Config{}, pageSchema)
+	db := openDB(t, runtime.Config{TenantKey: testTenantKey(t)}, pageSchema)
 	a, b := uuid.New(), uuid.New()
 	seedItems(t, db, a, 1, 10)
 	seedItems(t, db, b, 100, 10)
@@ -339,7 +339,7 @@ func TestCursorKeyRotation(t *testing.T) {
 	k1, k2 := newKey(t), newKey(t)
 	url := pgtest.URL(t)
 	openOn := func(keys *runtime.CursorKeys) *runtime.DB {
-		db, err := runtime.Open(ctx, runtime.Config{URL: url, CursorKeys: keys})
+		db, err := runtime.Open(ctx, runtime.Config{URL: url, CursorKeys: keys, TenantKey: testTenantKey(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

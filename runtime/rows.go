@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"iter"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -127,6 +128,26 @@ func GroupRowsBy[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	return m, nil
+}
+
+// PaddedKeys returns m, in which a loader keyed by a char(n) column has
+// grouped rows by their values without padding (the generated select
+// list reads char(n) as text), with each of keys that has trailing
+// spaces filed too, under the group of the same key without them: char(n)
+// ignores trailing spaces, so a caller asking for "AB  " finds the rows
+// of "AB" under the key it passed. An err is returned as it is.
+func PaddedKeys[K ~string, T any](m map[K][]T, err error, keys []K) (map[K][]T, error) {
+	if err != nil {
+		return m, err
+	}
+	for _, k := range keys {
+		if n := len(k); n > 0 && k[n-1] == ' ' {
+			if g, ok := m[K(strings.TrimRight(string(k), " "))]; ok {
+				m[k] = g
+			}
+		}
 	}
 	return m, nil
 }

@@ -22,9 +22,25 @@ type Fields struct {
 	list []FieldError
 }
 
-// Add records that field fails with message.
+// Add records that field fails with message. A field already recorded
+// by the call before keeps its first message: Validate checks a field's
+// rules one after the other, and reports the first it fails.
 func (f *Fields) Add(field, message string) {
+	if n := len(f.list); n > 0 && f.list[n-1].Field == field {
+		return
+	}
 	f.list = append(f.list, FieldError{Field: field, Message: message})
+}
+
+// Fits records that field fails with message unless message is empty:
+// the result of a runtime check of what a column's type can hold
+// (CheckText, CheckNumeric …).
+//
+//	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
+func (f *Fields) Fits(field, message string) {
+	if message != "" {
+		f.Add(field, message)
+	}
 }
 
 // Check records that field fails with message when ok is false.
@@ -151,6 +167,10 @@ func AllValid[T interface{ Valid() bool }](vs []T) bool {
 const (
 	// MsgNotEmpty is the message of not_empty.
 	MsgNotEmpty = "must not be empty"
+	// MsgNotNull is the message of a nil slice, json.RawMessage or []byte
+	// given for a NOT NULL column (an empty one is the empty value), and
+	// of JSON null for a NOT NULL column's field.
+	MsgNotNull = "must not be null"
 )
 
 // MinLengthMessage is the message of min_length: n.

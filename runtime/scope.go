@@ -109,22 +109,29 @@ func isZeroTenant(v any) bool {
 	return rv.IsZero()
 }
 
-// TenantSetting is the PostgreSQL setting the row-level security policies
-// of tenant tables compare the tenant column with. ScopedDB sets it,
-// local to the transaction, before every statement.
+// TenantSetting is the PostgreSQL setting that carries the tenant token
+// (see TenantKey) the row-level security policies of tenant tables
+// verify with cpcgen_tenant(). ScopedDB sets it, local to the
+// transaction, before every statement. A value set by any other means
+// that is not a valid token, a plain tenant id for one, gives no tenant.
 const TenantSetting = "cpcgen.tenant"
 
 // setTenantSQL sets TenantSetting for the rest of the current transaction
 // (an implicit one, for a statement sent outside a transaction). It
 // changes no data, so it is marked replica=ok: a scoped read, sent in one
-// batch behind it, may run on a read replica.
-const setTenantSQL = "-- name: runtime.SetTenant replica=ok\nSELECT set_config('" + TenantSetting + "', $1, true)"
+// batch behind it, may run on a read replica. Its argument, the token, is
+// marked sensitive: the statement log shows it redacted.
+const setTenantSQL = "-- name: runtime.SetTenant replica=ok sensitive=1\nSELECT set_config('" + TenantSetting + "', $1, true)"
 
 // ScopedDB runs statements as one tenant: each goes to the server in one
-// pgx.Batch behind set_config('cpcgen.tenant', <tenant>, true), so that
+// pgx.Batch behind set_config('cpcgen.tenant', <token>, true), so that
 // both run in one transaction (the batch's implicit one, or the caller's)
 // and the row-level security policies of tenant tables see the tenant.
-// It costs no extra round trip. Generated methods of tenant tables make
+// The token is signed for the connection the batch goes to, when it goes
+// (see TenantKey): the connection's key from Config.TenantKey or
+// CPCGEN_TENANT_KEY; without one, every method fails with a *DbError of
+// KindMisuse wrapping ErrNoTenantKey, and nothing is sent. It costs no
+// extra round trip. Generated methods of tenant tables make
 // one per call with Scope; the WHERE clauses they send confine the rows
 // too, so the policies are a second layer for SQL that bypasses them.
 //
@@ -196,7 +203,7 @@ func tenantText(v any) string {
 // batch returns a batch setting the tenant, then queuing sql.
 func (s ScopedDB) batch(sql string, args []any) *pgx.Batch {
 	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 2)}
-	b.Queue(setTenantSQL, s.tenant)
+	b.Queue(setTenantSQL, tenantToken{tenant: s.tenant})
 	b.Queue(sql, args...)
 	return b
 }
@@ -256,7 +263,7 @@ func (s ScopedDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults 
 		return pgx.FailedBatchResults(b, errZeroScope())
 	}
 	sb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 1+len(b.QueuedQueries))}
-	sb.Queue(setTenantSQL, s.tenant)
+	sb.Queue(setTenantSQL, tenantToken{tenant: s.tenant})
 	sb.QueuedQueries = append(sb.QueuedQueries, b.QueuedQueries...)
 	br := s.db.SendBatch(ctx, sb)
 	if _, err := br.Exec(); err != nil {

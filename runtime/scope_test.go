@@ -50,14 +50,15 @@ func TestTenantFor(t *testing.T) {
 }
 
 // TestScopedDB checks that every statement of a ScopedDB sees the tenant
-// setting, in one transaction with it, and that the setting does not
-// outlive the statement outside a transaction.
+// setting (the tenant token, whose tenant is its text from the 110th
+// character on), in one transaction with it, and that the setting does
+// not outlive the statement outside a transaction.
 func TestScopedDB(t *testing.T) {
 	ctx := testContext(t)
-	db := openDB(t, runtime.Config{MaxConns: 2},
+	db := openDB(t, runtime.Config{MaxConns: 2, TenantKey: testTenantKey(t)},
 		"CREATE TABLE items (id int PRIMARY KEY, note text)",
 		"INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 5) g")
-	setting := "current_setting('" + runtime.TenantSetting + "', true)"
+	setting := "substr(current_setting('" + runtime.TenantSetting + "', true), 110)"
 	for _, tenant := range []any{"acme", int64(42), uuid.MustParse("123e4567-e89b-12d3-a456-426614174000")} {
 		s := runtime.Scope(db, tenant)
 		want := map[any]string{"acme": "acme", int64(42): "42"}[tenant]

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -243,7 +244,54 @@ func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key K, keyA
 	}
 	if err := db.QueryRow(ctx, sql, a...).Scan(dest(&c.row, d)...); err != nil {
 		var zero T
+		if variant {
+			err = &variantError{err: err, pos: q.fallbackPositions(mask)}
+		}
 		return zero, err
 	}
 	return c.row, nil
+}
+
+// fallbackPositions returns, for each placeholder of the variant of
+// mask, in order, the position of the same value in the fallback
+// statement: the key's are the same; a nullable column's value comes
+// after whether it is set there.
+func (q *Update) fallbackPositions(mask uint64) []int {
+	pos := make([]int, 0, q.Keys+len(q.Cols))
+	for i := 1; i <= q.Keys; i++ {
+		pos = append(pos, i)
+	}
+	n := q.Keys
+	for i := range q.Cols {
+		if i < 64 && q.Nullable&(1<<i) != 0 {
+			n += 2
+		} else {
+			n++
+		}
+		if i < 64 && mask&(1<<i) != 0 {
+			pos = append(pos, n)
+		}
+	}
+	return pos
+}
+
+// variantError is the error of an Update variant: pos maps its
+// placeholders to the fallback's, whose order the generated method names
+// the parameters in (WrapParams).
+type variantError struct {
+	err error
+	pos []int
+}
+
+func (e *variantError) Error() string { return e.err.Error() }
+func (e *variantError) Unwrap() error { return e.err }
+
+// fallbackParam returns the fallback's position of placeholder n of the
+// variant err ran, when err is an Update variant's; n otherwise.
+func fallbackParam(err error, n int) int {
+	var ve *variantError
+	if n > 0 && errors.As(err, &ve) && n <= len(ve.pos) {
+		return ve.pos[n-1]
+	}
+	return n
 }

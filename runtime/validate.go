@@ -1,8 +1,6 @@
 package runtime
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"math"
 	"net/url"
@@ -186,6 +184,18 @@ func ShorterThan(s string, n int) bool {
 // CheckText checks a value for a text, varchar or char column: PostgreSQL
 // text holds valid UTF-8 without the NUL character.
 func CheckText(s string) string {
+	if len(s) <= shortText {
+		// One pass over a short value costs less than setting up the
+		// two below; it hands over at the first non-ASCII byte.
+		i := 0
+		for i < len(s) && s[i] != 0 && s[i] < utf8.RuneSelf {
+			i++
+		}
+		if i == len(s) {
+			return ""
+		}
+		s = s[i:]
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "must not contain the NUL character (U+0000)"
 	}
@@ -194,6 +204,10 @@ func CheckText(s string) string {
 	}
 	return ""
 }
+
+// shortText is the length up to which CheckText scans ASCII byte by
+// byte before its vectorized passes.
+const shortText = 64
 
 // CheckTexts checks the elements of a value for a text[] (or varchar[])
 // column as CheckText does, naming the first element that fails by its
@@ -207,76 +221,32 @@ func CheckTexts(s []string) string {
 	return ""
 }
 
-// CheckJSON checks a value for a json column: a JSON document in valid
-// UTF-8. nil passes (it is sent as NULL).
+// CheckJSON checks a value for a json column: a JSON document (what
+// json.Valid accepts) in valid UTF-8. nil passes (it is sent as NULL).
 func CheckJSON(b []byte) string {
 	if b == nil {
 		return ""
 	}
-	if !json.Valid(b) {
-		return "must be a valid JSON document"
-	}
-	if !utf8.Valid(b) {
-		return "must be valid UTF-8 text"
-	}
-	return ""
+	return jsonMessages[checkJSON(b, false)]
 }
 
 // CheckJSONB checks a value for a jsonb column: what CheckJSON checks,
 // and, in strings, no \u0000 escape and no \u escape of half a surrogate
 // pair, which jsonb cannot store as text (json can).
 func CheckJSONB(b []byte) string {
-	if msg := CheckJSON(b); msg != "" {
-		return msg
+	if b == nil {
+		return ""
 	}
-	// In a valid document, backslashes occur only in strings, each
-	// starting an escape, and \u is followed by four hex digits.
-	for i := bytes.IndexByte(b, '\\'); i >= 0; {
-		next := i + 2
-		if b[i+1] == 'u' {
-			r := hex4(b[i+2 : i+6])
-			next = i + 6
-			switch {
-			case r == 0:
-				return `must not contain the escape \u0000 in a string: jsonb cannot store it`
-			case r >= 0xd800 && r < 0xdc00:
-				if next+6 > len(b) || b[next] != '\\' || b[next+1] != 'u' {
-					return loneSurrogateMessage
-				}
-				if lo := hex4(b[next+2 : next+6]); lo < 0xdc00 || lo >= 0xe000 {
-					return loneSurrogateMessage
-				}
-				next += 6
-			case r >= 0xdc00 && r < 0xe000:
-				return loneSurrogateMessage
-			}
-		}
-		j := bytes.IndexByte(b[next:], '\\')
-		if j < 0 {
-			break
-		}
-		i = next + j
-	}
-	return ""
+	return jsonMessages[checkJSON(b, true)]
 }
 
-const loneSurrogateMessage = `must not contain half a surrogate pair (a lone \ud800-\udfff escape) in a string: jsonb cannot store it`
-
-// hex4 decodes the four hexadecimal digits of a \u escape.
-func hex4(h []byte) rune {
-	var r rune
-	for _, c := range h {
-		r <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			r |= rune(c - '0')
-		case c >= 'a' && c <= 'f':
-			r |= rune(c - 'a' + 10)
-		case c >= 'A' && c <= 'F':
-			r |= rune(c - 'A' + 10)
-		}
-	}
-	return r
+// jsonMessages are the messages of CheckJSON and CheckJSONB.
+var jsonMessages = [...]string{
+	jsonOK:            "",
+	jsonSyntax:        "must be a valid JSON document",
+	jsonUTF8:          "must be valid UTF-8 text",
+	jsonNulEscape:     `must not contain the escape \u0000 in a string: jsonb cannot store it`,
+	jsonLoneSurrogate: `must not contain half a surrogate pair (a lone \ud800-\udfff escape) in a string: jsonb cannot store it`,
 }
 
 // FitsNumeric reports whether d can be stored in a numeric(precision,

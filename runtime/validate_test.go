@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -165,6 +166,12 @@ func BenchmarkTypeChecks(b *testing.B) {
 			_ = runtime.CheckText(title)
 		}
 	})
+	b.Run("CheckText/short", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = runtime.CheckText("posted")
+		}
+	})
 	b.Run("CheckNumeric", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -177,4 +184,34 @@ func BenchmarkTypeChecks(b *testing.B) {
 			_ = runtime.CheckJSONB(doc)
 		}
 	})
+}
+
+// TestCheckText compares CheckText with its definition (a NUL anywhere,
+// then invalid UTF-8) on values short and long, with the bad byte
+// anywhere.
+func TestCheckText(t *testing.T) {
+	want := func(s string) string {
+		switch {
+		case strings.IndexByte(s, 0) >= 0:
+			return "must not contain the NUL character (U+0000)"
+		case !utf8.ValidString(s):
+			return "must be valid UTF-8 text"
+		}
+		return ""
+	}
+	var inputs []string
+	for _, n := range []int{0, 1, 7, 63, 64, 65, 200} {
+		base := strings.Repeat("a", n)
+		inputs = append(inputs, base, base+"é", "é"+base)
+		for _, bad := range []string{"\x00", "\xff", "\xc3", "é\x00", "\xff\x00"} {
+			for _, at := range []int{0, n / 2, n} {
+				inputs = append(inputs, base[:at]+bad+base[at:])
+			}
+		}
+	}
+	for _, s := range inputs {
+		if got := runtime.CheckText(s); got != want(s) {
+			t.Errorf("CheckText(%q) = %q, want %q", s, got, want(s))
+		}
+	}
 }

@@ -10,6 +10,7 @@ targets=(
 	"./spec FuzzParseConfig"
 	"./spec FuzzRewriteParams"
 	"./generator FuzzGenerate"
+	"./runtime FuzzCheckJSON"
 )
 for t in "${targets[@]}"; do
 	set -- $t

@@ -258,6 +258,11 @@ func specSchema() (*jsonSchema, []string) {
 		"tenant":          withDesc(columnName, "The column that scopes every query to a tenant."),
 		"many_to_many": {Type: "object", Description: "Many-to-many relations, by name.",
 			PropertyNames: &jsonSchema{Pattern: identPattern}, AdditionalProperties: jsRef("relation")},
+		"cache": {Description: "Cache the rows FindByID, FindByIDs and the unique-key finders read, invalidated by every generated write when it commits: true, or {ttl, max_entries}.",
+			AnyOf: []*jsonSchema{jsBool(""), b.object("cache", "The row cache of the table.", cacheKeys, map[string]*jsonSchema{
+				"ttl":         {Type: "string", Pattern: `^([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$`, Description: "Time to live of an entry, a backstop: 90s, 10m, 1h30m. Default: runtime.CacheConfig.TTL."},
+				"max_entries": {Type: "integer", Minimum: jsInt(1), Description: "Bound of the table's in-process cache. Default: runtime.CacheConfig.MaxEntries."},
+			})}},
 		"distributed_by": withDesc(columnName, "Citus: the distribution column."),
 		"reference":      jsBool("Citus: a reference table, replicated to every node."),
 		"renamed_from":   {Type: "string", Pattern: identPattern, Description: "The table's previous name: migrations rename instead of drop and create."},
@@ -306,6 +311,8 @@ func specSchema() (*jsonSchema, []string) {
 		"read_only":  jsBool("The query only reads: a DB with read replicas may run it on one (returns one or many)."),
 		"replica_ok": jsBool("Another name for read_only."),
 		"unscoped":   jsBool("On a tenant table: the query does not filter by @tenant."),
+		"writes": jsList("The tables the query writes: their cached rows are invalidated when it commits. Required for a query that writes a cached table.",
+			&jsonSchema{Type: "string", Pattern: identPattern}),
 	}, "name")
 	defs["enum"] = &jsonSchema{
 		Description: "The labels, or a mapping with values, comment, go_name and renamed_from.",

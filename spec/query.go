@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/internal/filterop"
 )
 
@@ -22,7 +23,7 @@ var ReservedParams = []string{"limit", "offset", "after", "tenant"}
 var (
 	commonQueryKeys     = []string{"name", "comment", "returns"}
 	structuredQueryKeys = []string{"where", "order_by", "limit", "offset", "paginate", "stream", "include_deleted"}
-	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "replica_ok", "unscoped"}
+	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "replica_ok", "unscoped", "writes"}
 	// orderTermKeys are the keys of an order_by term (and of an index
 	// column) written as a mapping; filterKeys of a filter; paramKeys of
 	// a raw query's parameter or result column.
@@ -390,6 +391,10 @@ func (p *parser) filter(c *Column, n *node, pos Pos) *Filter {
 	}
 	if !noParam {
 		flt.Param = c.Name
+		if op.Shape == filterop.List {
+			// The parameter of in holds many values: BySKUs(ctx, skus).
+			flt.Param = names.Plural(c.Name)
+		}
 	}
 	return flt
 }
@@ -462,6 +467,9 @@ func (p *parser) rawQuery(q *Query, f *fieldSet) {
 			p.errs.Add(v.key.pos, "unscoped applies to tenant tables; table %q has no tenant", t.Name)
 		}
 	}
+	if v, ok := f.get("writes"); ok {
+		p.queryWrites(q, v, readOnlyKey)
+	}
 	declared := map[string]*Param{}
 	if v, ok := f.get("params"); ok {
 		pairs, _ := p.mapping(v.value, "params")
@@ -533,6 +541,35 @@ func (p *parser) rawQuery(q *Query, f *fieldSet) {
 	}
 	if t.Tenant != nil && !q.Unscoped && !used["tenant"] {
 		p.errs.Add(q.SQLPos, "query %q on tenant table %q must filter by @tenant, or say unscoped: true", q.Name, t.Name)
+	}
+}
+
+// queryWrites decodes writes: the tables of the project a raw query
+// writes, each once.
+func (p *parser) queryWrites(q *Query, v pair, readOnlyKey string) {
+	q.WritesPos = v.key.pos
+	if q.ReadOnly {
+		p.errs.Add(v.key.pos, "writes does not apply to a query that only reads; query %q says %s: true", q.Name, readOnlyKey)
+		return
+	}
+	items, _ := p.sequence(v.value, "writes")
+	seen := map[*Table]Pos{}
+	for _, it := range items {
+		name, ok := p.ident(it, "table")
+		if !ok {
+			continue
+		}
+		t := p.tables[name]
+		if t == nil {
+			p.errs.Add(it.pos, "writes: unknown table %q%s", clip(name), didYouMean(name, p.tableNames()))
+			continue
+		}
+		if first, dup := seen[t]; dup {
+			p.errs.Add(it.pos, "writes: table %q is listed twice (first at %s)", name, first)
+			continue
+		}
+		seen[t] = it.pos
+		q.Writes = append(q.Writes, t)
 	}
 }
 

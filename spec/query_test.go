@@ -1,6 +1,9 @@
 package spec
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // qspec is a table with typical columns plus the given queries for it.
 func qspec(queries string, tableExtra ...string) string {
@@ -152,7 +155,7 @@ func TestQueriesValid(t *testing.T) {
 		{"created_at", "gte", "since", "", true, false},
 		{"created_at", "lt", "until", "", true, false},
 		{"name", "ne", "", "closed", false, true},
-		{"id", "in", "id", "", false, false},
+		{"id", "in", "ids", "", false, false},
 		{"closed_at", "is_null", "", "", false, false},
 		{"seq", "in", "", "{1,2}", false, true},
 	}
@@ -191,4 +194,60 @@ func TestTenantQueries(t *testing.T) {
     - {name: All, sql: "SELECT count(*) AS n FROM accounts", columns: {n: bigint}, unscoped: true}
     - {name: Structured, where: {name: eq}}
 `, "    tenant: org_id\n"))
+}
+
+func TestCacheOption(t *testing.T) {
+	p := mustParse(t, qspec(`    - {name: Purge, sql: "DELETE FROM accounts", returns: exec, writes: [accounts]}
+    - {name: Touch, sql: "SELECT 1", returns: exec, writes: []}
+`, "    cache: {ttl: 10m, max_entries: 500}\n"))
+	acc := p.Table("accounts")
+	if c := acc.Cache; c == nil || c.TTL != 10*time.Minute || c.MaxEntries != 500 || c.Pos.Line != 16 {
+		t.Errorf("cache = %+v", c)
+	}
+	purge, touch := acc.Queries[0], acc.Queries[1]
+	if len(purge.Writes) != 1 || purge.Writes[0] != acc || purge.WritesPos.Line == 0 {
+		t.Errorf("Purge writes %v at %v", purge.Writes, purge.WritesPos)
+	}
+	if len(touch.Writes) != 0 || !touch.WritesPos.IsValid() {
+		t.Errorf("Touch writes %v at %v: an empty list is declared", touch.Writes, touch.WritesPos)
+	}
+	if c := mustParse(t, qspec("    - {name: A, where: {id: eq}}\n", "    cache: true\n")).Table("accounts").Cache; c == nil || c.TTL != 0 || c.MaxEntries != 0 {
+		t.Errorf("cache: true = %+v", c)
+	}
+	if c := mustParse(t, qspec("    - {name: A, where: {id: eq}}\n", "    cache: false\n")).Table("accounts").Cache; c != nil {
+		t.Errorf("cache: false = %+v", c)
+	}
+}
+
+func TestCacheOptionErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{"ttl not a duration", qspec("", "    cache: {ttl: soon}\n"), []string{`schema/a.yaml:16:18: cache: ttl must be a duration such as 90s, 10m or 1h30m, got string "soon"`}},
+		{"ttl a number", qspec("", "    cache: {ttl: 60}\n"), []string{`cache: ttl must be a duration such as 90s, 10m or 1h30m, got number 60`}},
+		{"ttl zero", qspec("", "    cache: {ttl: 0s}\n"), []string{`cache: ttl must be positive, got 0s; leave it out for no time limit`}},
+		{"ttl fine", qspec("", "    cache: {ttl: 1500us}\n"), []string{`cache: ttl 1500us is finer than a millisecond; round it`}},
+		{"max_entries zero", qspec("", "    cache: {max_entries: 0}\n"), []string{`cache: max_entries must be a positive number, got 0`}},
+		{"max_entries text", qspec("", "    cache: {max_entries: many}\n"), []string{`cache: max_entries: expected an integer, got string "many"`}},
+		{"unknown key", qspec("", "    cache: {tll: 1m}\n"), []string{`unknown key "tll" in cache; did you mean "ttl"?`}},
+		{"sequence", qspec("", "    cache: [ttl]\n"), []string{`cache: expected true, false or a mapping with ttl and max_entries, got a sequence`}},
+		{"writes unknown table", qspec("    - {name: A, sql: 'DELETE FROM accounts', returns: exec, writes: [acounts]}\n"),
+			[]string{`schema/a.yaml:18:70: writes: unknown table "acounts"; did you mean "accounts"?`}},
+		{"writes twice", qspec("    - {name: A, sql: 'DELETE FROM accounts', returns: exec, writes: [accounts, accounts]}\n"),
+			[]string{`writes: table "accounts" is listed twice (first at schema/a.yaml:18:70)`}},
+		{"writes on read_only", qspec("    - {name: A, sql: 'SELECT 1 AS x', columns: {x: integer}, read_only: true, writes: [accounts]}\n"),
+			[]string{`writes does not apply to a query that only reads; query "A" says read_only: true`}},
+		{"writes on structured", qspec("    - {name: A, where: {id: eq}, writes: [accounts]}\n"),
+			[]string{`writes is a key of raw queries; query "A" has no sql:`}},
+		{"writes not a list", qspec("    - {name: A, sql: 'DELETE FROM accounts', returns: exec, writes: accounts}\n"),
+			[]string{`writes: expected a sequence, got string "accounts"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseOne(t, tc.src)
+			checkErrors(t, err, tc.want...)
+		})
+	}
 }

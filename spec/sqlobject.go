@@ -36,6 +36,12 @@ type ObjectKind struct {
 	// tables and types: such an object cannot have the name of a table or
 	// an enum of the same schema.
 	TypeSpace bool
+	// Early is set for the kinds a table may use (a sequence for a
+	// column default, a domain or type for a column): they are created
+	// after the extensions and before the enums and tables, and dropped
+	// after them. An object of such a kind cannot depend on a table or
+	// on an object created after the tables.
+	Early bool
 	// Doc says what the kind is for, in the JSON Schema and the docs.
 	Doc string
 }
@@ -52,13 +58,13 @@ var ObjectKinds = []*ObjectKind{
 		Doc: "CREATE VIEW; dropped and created again when it or a column it reads changes"},
 	{Name: "materialized_view", Keyword: "MATERIALIZED VIEW", Noun: "materialized view", Rebuild: true, TypeSpace: true,
 		Doc: "CREATE MATERIALIZED VIEW (and its indexes); dropped and created again, so filled again, when it or a column it reads changes"},
-	{Name: "type", Keyword: "TYPE", Noun: "type", TypeSpace: true,
+	{Name: "type", Keyword: "TYPE", Noun: "type", TypeSpace: true, Early: true,
 		Doc: "CREATE TYPE: a composite or range type (enums go under enums:)"},
-	{Name: "domain", Keyword: "DOMAIN", Noun: "domain", TypeSpace: true,
+	{Name: "domain", Keyword: "DOMAIN", Noun: "domain", TypeSpace: true, Early: true,
 		Doc: "CREATE DOMAIN with its checks"},
-	{Name: "sequence", Keyword: "SEQUENCE", Noun: "sequence", TypeSpace: true,
+	{Name: "sequence", Keyword: "SEQUENCE", Noun: "sequence", TypeSpace: true, Early: true,
 		Doc: "CREATE SEQUENCE; a changed sequence starts again from its START value"},
-	{Name: "schema", Keyword: "SCHEMA", Noun: "schema",
+	{Name: "schema", Keyword: "SCHEMA", Noun: "schema", Early: true,
 		Doc: "CREATE SCHEMA, for objects declared as schema.name"},
 	{Name: "other", Noun: "object",
 		Doc: "any other statements; drop: is required"},

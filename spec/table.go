@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
@@ -79,8 +80,11 @@ type columnAux struct {
 var tableKeys = []string{
 	"comment", "columns", "primary_key", "indexes", "checks", "timestamps",
 	"soft_delete", "optimistic_lock", "audit", "tenant", "many_to_many",
-	"distributed_by", "reference", "renamed_from", "go_name",
+	"distributed_by", "reference", "renamed_from", "go_name", "cache",
 }
+
+// cacheKeys are the keys of cache: written as a mapping.
+var cacheKeys = []string{"ttl", "max_entries"}
 
 var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
@@ -601,7 +605,7 @@ func (p *parser) managed(t *Table, name string, kind Managed, option string, pos
 }
 
 // tableOptions decodes timestamps, soft_delete, optimistic_lock, audit,
-// tenant, distributed_by and reference.
+// tenant, cache, distributed_by and reference.
 func (p *parser) tableOptions(t *Table, f *fieldSet) {
 	timestampCheck := func(c *Column) string {
 		if c.Nullable || !c.Type.isTimestamp() {
@@ -655,6 +659,9 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 			}
 		}
 	}
+	if v, ok := f.get("cache"); ok {
+		t.Cache = p.cacheOption(v)
+	}
 	if v, ok := f.get("reference"); ok {
 		t.Reference, _ = p.boolean(v.value, "reference")
 		t.ReferencePos = v.key.pos
@@ -666,6 +673,52 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 		}
 		t.DistributedBy = p.lookupColumn(t, v.value, "in distributed_by")
 	}
+}
+
+// cacheOption decodes cache: true, false, or {ttl, max_entries}.
+func (p *parser) cacheOption(v pair) *Cache {
+	if v.value.kind == scalarNode && v.value.tag == "!!bool" {
+		if on, ok := p.boolean(v.value, "cache"); ok && on {
+			return &Cache{Pos: v.key.pos}
+		}
+		return nil
+	}
+	if v.value.kind != mappingNode {
+		p.errs.Add(v.value.pos, "cache: expected true, false or a mapping with ttl and max_entries, got %s", describe(v.value))
+		return nil
+	}
+	f := p.fields(v.value, "cache", cacheKeys...)
+	if f == nil {
+		return nil
+	}
+	c := &Cache{Pos: v.key.pos}
+	if ttl, ok := f.get("ttl"); ok {
+		s, isStr := "", ttl.value.kind == scalarNode && ttl.value.tag == "!!str"
+		if isStr {
+			s = ttl.value.value
+		}
+		d, err := time.ParseDuration(s)
+		switch {
+		case !isStr || err != nil:
+			p.errs.Add(ttl.value.pos, "cache: ttl must be a duration such as 90s, 10m or 1h30m, got %s", describe(ttl.value))
+		case d <= 0:
+			p.errs.Add(ttl.value.pos, "cache: ttl must be positive, got %s; leave it out for no time limit", s)
+		case d%time.Millisecond != 0:
+			p.errs.Add(ttl.value.pos, "cache: ttl %s is finer than a millisecond; round it", s)
+		default:
+			c.TTL = d
+		}
+	}
+	if n, ok := f.get("max_entries"); ok {
+		if m, ok := p.integer(n.value, "cache: max_entries"); ok {
+			if m < 1 || m > 1<<31-1 {
+				p.errs.Add(n.value.pos, "cache: max_entries must be a positive number, got %d", m)
+			} else {
+				c.MaxEntries = int(m)
+			}
+		}
+	}
+	return c
 }
 
 // The keys of an index, of an index part written as a mapping, of a

@@ -6,9 +6,17 @@
 // processes under /usr/bin/time -v (wall time, user+sys CPU time of the
 // process and its children, peak RSS):
 //
-//   - generate (cold): an empty output directory;
-//   - generate (warm): again, nothing to write;
-//   - check: generated code and migrations up to date;
+//   - generate, no cache: an empty output directory and an empty cache
+//     of rendered files (a new CPCGEN_CACHE directory each run): every
+//     file rendered;
+//   - generate, cache warm: an empty output directory, the cache filled
+//     by an earlier run: every file written, none rendered;
+//   - generate, nothing changed: output and cache up to date;
+//   - generate, one table edited: a new comment on one table each run
+//     (a state the cache has never seen), the rest unchanged;
+//   - check, no cache: generated code and migrations up to date, an
+//     empty cache;
+//   - check: the same with the cache warm;
 //   - migrate diff: the first migration of the whole schema;
 //   - go build of the generated package alone, its dependencies already
 //     in the build cache: a file with a new constant is added to the
@@ -33,6 +41,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,7 +59,7 @@ func main() {
 	buildSizes := flag.String("build-sizes", "100,200,1000", "sizes at which go build of the generated package is measured (empty: none)")
 	cpcgen := flag.String("cpcgen", "", "cpcgen binary (default: build ../cmd/cpcgen)")
 	sqlc := flag.String("sqlc", "", "sqlc binary; when set, sqlc is measured on the same tables and queries")
-	sqlcSizes := flag.String("sqlc-sizes", "200,1000", "sizes of the sqlc comparison (each must be in -sizes)")
+	sqlcSizes := flag.String("sqlc-sizes", "200,1000", "sizes of the sqlc comparison of generate (each must be in -sizes; sqlc's package is built at those also in -build-sizes)")
 	keep := flag.Bool("keep", false, "keep the temporary projects")
 	flag.Parse()
 
@@ -80,13 +89,15 @@ func main() {
 		sqlcNs = parseSizes(*sqlcSizes)
 	}
 
-	steps := []string{"generate (cold)", "generate (warm)", "check", "migrate diff"}
+	steps := []string{"generate, no cache", "generate, cache warm", "generate, nothing changed", "generate, one table edited",
+		"check, no cache", "check", "migrate diff"}
 	results := map[string][]measure{} // step → one per size
 	type buildResult struct {
-		n            int
-		cpcgen, sqlc measure
-		sqlcGen      measure
-		hasSQLC      bool
+		n                int
+		cpcgen, sqlc     measure
+		sqlcGen          measure
+		cold, warm, same measure // cpcgen generate beside sqlc
+		hasSQLC          bool
 	}
 	var buildResults []buildResult
 	for _, n := range ns {
@@ -100,7 +111,8 @@ func main() {
 		for i, s := range steps {
 			results[s] = append(results[s], ms[i])
 		}
-		fmt.Fprintf(os.Stderr, "%d tables: generate %.2fs, check %.2fs, migrate diff %.2fs\n", n, ms[0].wall, ms[2].wall, ms[3].wall)
+		fmt.Fprintf(os.Stderr, "%d tables: generate %.2fs (nothing changed %.2fs), check %.2fs (no cache %.2fs), migrate diff %.2fs\n",
+			n, ms[0].wall, ms[2].wall, ms[5].wall, ms[4].wall, ms[6].wall)
 
 		withSQLC := contains(sqlcNs, n)
 		if !contains(builds, n) && !withSQLC {
@@ -111,18 +123,22 @@ func main() {
 			writeSQLC(dir, n)
 			br.hasSQLC = true
 			// cpcgen and sqlc alternate, so that a busy spell weighs on both.
-			var gens, sqs []measure
+			var cold, warm, same, sqs []measure
 			for range r {
 				check(os.RemoveAll(filepath.Join(dir, "out")))
-				gens = append(gens, timed(dir, *cpcgen, "generate"))
+				cold = append(cold, timedCache(dir, emptyCache(dir), *cpcgen, "generate"))
 				check(os.RemoveAll(filepath.Join(dir, "sqlcout")))
 				sqs = append(sqs, timed(dir, *sqlc, "generate"))
+				check(os.RemoveAll(filepath.Join(dir, "out")))
+				warm = append(warm, timedCache(dir, cacheDir(dir), *cpcgen, "generate"))
+				same = append(same, timedCache(dir, cacheDir(dir), *cpcgen, "generate"))
 			}
 			br.sqlcGen = median(sqs)
 			br.sqlcGen.files, br.sqlcGen.lines = countFiles(filepath.Join(dir, "sqlcout"))
-			results["generate (cold, beside sqlc)"] = append(results["generate (cold, beside sqlc)"], median(gens))
+			br.cold, br.warm, br.same = median(cold), median(warm), median(same)
+			br.cpcgen.files, br.cpcgen.lines = countFiles(filepath.Join(dir, "out"))
 		}
-		if contains(builds, n) || withSQLC {
+		if contains(builds, n) {
 			check(prepareModule(dir, root))
 			br.cpcgen = measureBuild(dir, "out", "synthdb", r)
 			br.cpcgen.files, br.cpcgen.lines = countFiles(filepath.Join(dir, "out"))
@@ -154,7 +170,7 @@ func main() {
 		}
 	}
 
-	if len(buildResults) > 0 {
+	if len(builds) > 0 && len(buildResults) > 0 {
 		fmt.Printf("\nCompile cost of the generated package alone (go build, its dependencies already built; a new constant added before each run makes the compiler redo that package only); median of the runs.\n\n")
 		fmt.Println("| N | package | files | lines | wall s | CPU s | max RSS MB |")
 		fmt.Println("|--:|---|--:|--:|--:|--:|--:|")
@@ -162,24 +178,26 @@ func main() {
 			if br.cpcgen.wall > 0 {
 				fmt.Printf("| %d | cpcgen | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.cpcgen.files, thousands(br.cpcgen.lines), br.cpcgen.wall, br.cpcgen.cpu, br.cpcgen.rssMB)
 			}
-			if br.hasSQLC {
+			if br.hasSQLC && br.sqlc.wall > 0 {
 				fmt.Printf("| %d | sqlc | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlc.files, thousands(br.sqlc.lines), br.sqlc.wall, br.sqlc.cpu, br.sqlc.rssMB)
 			}
 		}
 	}
 
 	if len(sqlcNs) > 0 {
-		fmt.Printf("\nThe same tables and queries (%d per table) through sqlc (%s): cpcgen from the YAML specs, sqlc from the schema.sql cpcgen generates and the equivalent SQL queries; generate into an empty directory, the two alternating; median of the runs.\n\n", *queries, sqlcVersion(*sqlc))
+		fmt.Printf("\nThe same tables and queries (%d per table) through sqlc (%s): cpcgen from the YAML specs, sqlc from the schema.sql cpcgen generates and the equivalent SQL queries; generate into an empty directory (cpcgen with an empty cache, then with the cache of the previous run; then again with nothing to write), the runs of the two alternating; median of the runs.\n\n", *queries, sqlcVersion(*sqlc))
 		fmt.Println("| N | tool | files | lines | wall s | CPU s | max RSS MB |")
 		fmt.Println("|--:|---|--:|--:|--:|--:|--:|")
-		i := 0
 		for _, br := range buildResults {
 			if !br.hasSQLC {
 				continue
 			}
-			g := results["generate (cold, beside sqlc)"][i]
-			i++
-			fmt.Printf("| %d | cpcgen generate | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.cpcgen.files, thousands(br.cpcgen.lines), g.wall, g.cpu, g.rssMB)
+			for _, g := range []struct {
+				name string
+				m    measure
+			}{{"cpcgen generate, no cache", br.cold}, {"cpcgen generate, cache warm", br.warm}, {"cpcgen generate, nothing changed", br.same}} {
+				fmt.Printf("| %d | %s | %d | %s | %.2f | %.2f | %.0f |\n", br.n, g.name, br.cpcgen.files, thousands(br.cpcgen.lines), g.m.wall, g.m.cpu, g.m.rssMB)
+			}
 			fmt.Printf("| %d | sqlc generate | %d | %s | %.2f | %.2f | %.0f |\n", br.n, br.sqlcGen.files, thousands(br.sqlcGen.lines), br.sqlcGen.wall, br.sqlcGen.cpu, br.sqlcGen.rssMB)
 		}
 	}
@@ -191,26 +209,75 @@ type measure struct {
 	files, lines     int
 }
 
-// measureProject runs the four cpcgen steps on the project in dir, runs
-// times each, and returns their medians.
+// measureProject runs the cpcgen steps on the project in dir, runs
+// times each, and returns their medians, in the order of steps.
 func measureProject(cpcgen, dir string, runs int) []measure {
 	out := filepath.Join(dir, "out")
 	migrations := filepath.Join(dir, "migrations")
 	cold := medianOf(runs, func() measure {
 		check(os.RemoveAll(out))
-		return timed(dir, cpcgen, "generate")
+		return timedCache(dir, emptyCache(dir), cpcgen, "generate")
 	})
 	cold.files, cold.lines = countFiles(out)
-	warm := medianOf(runs, func() measure { return timed(dir, cpcgen, "generate") })
-	warm.files, warm.lines = cold.files, cold.lines
+	// The shared cache is filled once before the warm runs are timed:
+	// with one run (5,000 tables), the first would otherwise fill it.
+	timedCache(dir, cacheDir(dir), cpcgen, "generate")
+	warm := medianOf(runs, func() measure {
+		check(os.RemoveAll(out))
+		return timedCache(dir, cacheDir(dir), cpcgen, "generate")
+	})
+	same := medianOf(runs, func() measure { return timedCache(dir, cacheDir(dir), cpcgen, "generate") })
+	edits := 0
+	edited := medianOf(runs, func() measure {
+		edits++
+		editComment(dir, edits)
+		return timedCache(dir, cacheDir(dir), cpcgen, "generate")
+	})
+	editComment(dir, 0)
+	timedCache(dir, cacheDir(dir), cpcgen, "generate")
+	for _, m := range []*measure{&warm, &same, &edited} {
+		m.files, m.lines = cold.files, cold.lines
+	}
 	diff := medianOf(runs, func() measure {
 		check(os.RemoveAll(migrations))
-		return timed(dir, cpcgen, "migrate", "diff", "init")
+		return timedCache(dir, cacheDir(dir), cpcgen, "migrate", "diff", "init")
 	})
 	diff.files, diff.lines = countFiles(migrations)
-	chk := medianOf(runs, func() measure { return timed(dir, cpcgen, "check") })
+	chkCold := medianOf(runs, func() measure { return timedCache(dir, emptyCache(dir), cpcgen, "check") })
+	// The same for check's migrations report, after migrate diff.
+	timedCache(dir, cacheDir(dir), cpcgen, "check")
+	chk := medianOf(runs, func() measure { return timedCache(dir, cacheDir(dir), cpcgen, "check") })
+	chkCold.files, chkCold.lines = cold.files, cold.lines
 	chk.files, chk.lines = cold.files, cold.lines
-	return []measure{cold, warm, chk, diff}
+	return []measure{cold, warm, same, edited, chkCold, chk, diff}
+}
+
+// cacheDir is the cache of rendered files the runs on the project in
+// dir share.
+func cacheDir(dir string) string { return filepath.Join(dir, ".cache") }
+
+// emptyCache returns a new, empty cache directory for one run.
+func emptyCache(dir string) string {
+	d := filepath.Join(dir, ".cache-empty")
+	check(os.RemoveAll(d))
+	return d
+}
+
+// editComment rewrites the comment of the project's table t00005: a
+// comment no run has seen for n > 0, the original for 0.
+func editComment(dir string, n int) {
+	name := filepath.Join(dir, "schema", "part_0000.yaml")
+	data, err := os.ReadFile(name)
+	check(err)
+	re := regexp.MustCompile(`Synthetic table 5\.[^\n]*`)
+	if !re.Match(data) {
+		fail(fmt.Errorf("%s: no comment of table t00005 to edit", name))
+	}
+	comment := "Synthetic table 5."
+	if n > 0 {
+		comment += fmt.Sprintf(" Edit %d of %d.", n, time.Now().UnixNano())
+	}
+	check(os.WriteFile(name, re.ReplaceAll(data, []byte(comment)), 0o644))
 }
 
 // prepareModule makes dir a module that builds the generated packages
@@ -276,6 +343,11 @@ func medianOf(runs int, fn func() measure) measure {
 
 func timed(dir, name string, args ...string) measure {
 	return timedEnv(dir, nil, name, args...)
+}
+
+// timedCache is timed with CPCGEN_CACHE set to cache.
+func timedCache(dir, cache, name string, args ...string) measure {
+	return timedEnv(dir, append(os.Environ(), "CPCGEN_CACHE="+cache), name, args...)
 }
 
 // timedEnv runs the command in dir under /usr/bin/time -v and returns

@@ -114,6 +114,7 @@ func checkFormat(format string) error {
 func (c *cli) checkCommand() *cobra.Command {
 	var quiet, undeclared bool
 	var format, dbURL, devURL string
+	var cacheOpts cacheFlags
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Fail when generated code, docs, migrations or a database are not what the specs say",
@@ -171,7 +172,8 @@ only when asked to.
 --format github prints each problem as a GitHub Actions error annotation
 (::error file=…,line=…::…) so that it shows on the pull request's files;
 --quiet leaves out the diffs and the lines saying what is fine.
-check writes nothing.`,
+check writes nothing but the cache of rendered files it shares with
+generate (see cpcgen cache; --no-cache renders every file).`,
 		Example: `  cpcgen check
   cpcgen check --quiet
   cpcgen check --format github                       # in a GitHub Actions step
@@ -189,7 +191,7 @@ check writes nothing.`,
 			if undeclared && dbURL == "" {
 				return fmt.Errorf("--undeclared-objects needs --url: it is about the objects of that database")
 			}
-			return c.check(cmd.Context(), rep, dbURL, devURL, undeclared)
+			return c.check(cmd.Context(), rep, dbURL, devURL, undeclared, cacheOpts)
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the problem lines: no diffs, nothing when all is well")
@@ -197,29 +199,32 @@ check writes nothing.`,
 	cmd.Flags().StringVar(&dbURL, "url", "", "also compare this database (`URL`) with the migrations directory")
 	cmd.Flags().BoolVar(&undeclared, "undeclared-objects", false, "with --url: report SQL objects of the database that neither the specs nor its migrations create as problems, not notes")
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "server `URL` for the temporary database drift detection replays migrations into (default: --url's server)")
+	cacheOpts.register(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 // check runs every comparison and prints the report.
-func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undeclared bool) error {
+func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undeclared bool, cacheOpts cacheFlags) error {
 	proj, err := c.load()
 	if err != nil {
 		return err
 	}
-	pkg, err := generator.Build(proj)
-	if err != nil {
-		return err
-	}
+	cache := c.openCache(cacheOpts)
+	defer c.closeCache(cache)
+	run := generator.NewRun(proj, generator.Options{Cache: cache})
 	root := c.displayRoot(proj)
 	// The migrations are read and planned while the code is rendered:
-	// both only read pkg, and at scale each takes seconds.
+	// both only read the IR, and at scale each takes seconds. Without
+	// --url, their report comes from the cache when the project and the
+	// directory's files are those of an earlier check.
 	var mig struct {
-		dir   *migration.Dir
-		err   error
-		ps    []problem
-		ok    bool
-		notes []string
+		dir    *migration.Dir
+		err    error
+		ps     []problem
+		ok     bool
+		notes  []string
+		cached bool
 	}
 	migrated := make(chan struct{})
 	go func() {
@@ -228,12 +233,26 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 		if mc.Dir == "" {
 			return
 		}
+		var key migrationsKey
+		if dbURL == "" {
+			key = c.migrationsKey(run, proj, root)
+			if mig.ps, mig.ok, mig.notes, mig.cached = key.get(cache); mig.cached {
+				return
+			}
+		}
+		pkg, err := run.Package()
+		if err != nil {
+			mig.err = err
+			return
+		}
 		if mig.dir, mig.err = migration.ReadDir(proj.Config.Root, mc.Dir, mc.Format); mig.err == nil {
 			mig.ps, mig.ok, mig.notes = c.checkMigrations(proj, pkg, mig.dir, root)
+			key.put(cache, mig.ps, mig.ok, mig.notes)
 		}
 	}()
-	tree, err := generator.Emit(pkg)
+	tree, _, err := run.Tree()
 	if err != nil {
+		<-migrated
 		return err
 	}
 	diffs, err := writer.Compare(proj.Config.Root, tree)
@@ -258,7 +277,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 	if mig.err != nil {
 		return mig.err
 	}
-	if dir != nil {
+	if dir != nil || mig.cached {
 		ps = append(ps, mig.ps...)
 		if mig.ok {
 			oks = append(oks, "migrations cover the spec")
@@ -268,6 +287,10 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 	if dbURL != "" {
 		if dir == nil {
 			return fmt.Errorf("--url compares a database with the migrations directory, but %s has no migrations section; add migrations: {dir: ./migrations}", display(root, proj.Config.File))
+		}
+		pkg, err := run.Package()
+		if err != nil {
+			return err
 		}
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()

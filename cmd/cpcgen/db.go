@@ -177,6 +177,26 @@ func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 		}
 	}
 
+	dps, notes, haveSchema, err := c.driftProblems(ctx, proj, pkg, dir, pool, dbURL, devURL, lastApplied, undeclared)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	ps = append(ps, dps...)
+	summary := fmt.Sprintf("%s: %d migration(s) applied, none pending, schema matches the migrations (schema %s)", where, applied, names.QuoteIdent(haveSchema))
+	return ps, notes, summary, nil
+}
+
+// driftProblems compares the database at dbURL (pool) with the schema
+// the directory's migrations up to version build, replayed into a
+// temporary database on the server of devURL (or dbURL's): the tables
+// with the Atlas engine, then the SQL objects and extensions (see
+// objectDrift). It returns the problems, the notes and the database's
+// schema.
+func (c *cli) driftProblems(ctx context.Context, proj *spec.Project, pkg *ir.Package, dir *migration.Dir, pool *pgxpool.Pool, dbURL, devURL string, version int64, undeclared bool) ([]problem, []string, string, error) {
+	mc := proj.Config.Migrations
+	where := redact(dbURL)
+	var ps []problem
+	lastApplied := version
 	// Drift: replay what the database has applied into a scratch
 	// database and compare.
 	server, flag := devURL, "--dev-url"
@@ -223,6 +243,5 @@ func (c *cli) checkDatabase(ctx context.Context, proj *spec.Project, pkg *ir.Pac
 	ops, notes := objectDrift(objectCheck{pkg: pkg, dir: dir, where: where, root: c.displayRoot(proj),
 		have: haveObjs, want: wantObjs, haveSchema: haveSchema, wantSchema: wantSchema, undeclared: undeclared})
 	ps = append(ps, ops...)
-	summary := fmt.Sprintf("%s: %d migration(s) applied, none pending, schema matches the migrations (schema %s)", where, applied, names.QuoteIdent(haveSchema))
-	return ps, notes, summary, nil
+	return ps, notes, haveSchema, nil
 }

@@ -10,7 +10,8 @@ import (
 )
 
 func (c *cli) generateCommand() *cobra.Command {
-	return &cobra.Command{
+	var cacheOpts cacheFlags
+	cmd := &cobra.Command{
 		Use:   "generate",
 		Short: "Generate the Go package and schema.sql from the specs",
 		Long: `generate loads cpcgen.yaml and the spec files it names, validates them
@@ -18,7 +19,10 @@ func (c *cli) generateCommand() *cobra.Command {
 directory up to date: one file per table, the Store, the enums and
 schema.sql. Files are replaced atomically; generated files that are no
 longer produced are removed; files without the generated-code header are
-never touched.`,
+never touched.
+
+Files whose inputs did not change since a previous run come from the
+cache of rendered files (see cpcgen cache); --no-cache renders them all.`,
 		Example: `  cpcgen generate
   cpcgen -C examples/finance generate
   //go:generate go run github.com/cpcgen/cpcgen/cmd/cpcgen generate`,
@@ -28,7 +32,9 @@ never touched.`,
 			if err != nil {
 				return err
 			}
-			_, tree, err := generator.Generate(proj)
+			cache := c.openCache(cacheOpts)
+			defer c.closeCache(cache)
+			tree, _, err := generator.NewRun(proj, generator.Options{Cache: cache}).Tree()
 			if err != nil {
 				return err
 			}
@@ -47,4 +53,6 @@ never touched.`,
 			return nil
 		},
 	}
+	cacheOpts.register(cmd)
+	return cmd
 }

@@ -98,7 +98,7 @@ Exit codes:
 	_ = root.MarkPersistentFlagDirname("chdir")
 	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml")
 	root.AddCommand(c.initCommand(), c.generateCommand(), c.checkCommand(), c.vetCommand(), c.migrateCommand(),
-		c.docsCommand(), c.schemaCommand(), c.auditCommand(), c.versionCommand())
+		c.docsCommand(), c.schemaCommand(), c.importCommand(), c.auditCommand(), c.cacheCommand(), c.tenantKeyCommand(), c.versionCommand())
 	root.SetFlagErrorFunc(flagError)
 	root.SuggestionsMinimumDistance = 2
 	for _, cmd := range root.Commands() {

@@ -47,7 +47,7 @@ and format come from the migrations section of cpcgen.yaml.`,
   cpcgen migrate rebase add_invoices`,
 	}
 	cmd.AddCommand(c.migrateDiffCommand(), c.migrateApplyCommand(), c.migrateDownCommand(),
-		c.migrateStatusCommand(), c.migrateHashCommand(), c.migrateRebaseCommand())
+		c.migrateStatusCommand(), c.migrateHashCommand(), c.migrateRebaseCommand(), c.migrateBaselineCommand())
 	return cmd
 }
 

@@ -6,10 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/generator/gencache"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	// generate and check use a cache of their own here, not the user's:
+	// a cache is shared, so one directory serves every run of the tests.
+	os.Setenv(gencache.DirEnv, filepath.Join(os.TempDir(), "cpcgen-test-cache"))
+	pgtest.Main(m)
+}
 
 // newMigrationsProject is newProject with a migrations section.
 func newMigrationsProject(t *testing.T, format string) string {
@@ -106,6 +112,10 @@ func TestMigrateWorkflow(t *testing.T) {
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 0, "-C", dir, "check")
 	contains(t, "check with a pending contract", out, "migrations cover the spec", `pending contract: drop column "users"."nickname"`)
+	// The second check reads the migrations report from the cache: the
+	// note is part of it.
+	out, _ = mustRun(t, 0, "-C", dir, "check")
+	contains(t, "check with a pending contract, report from the cache", out, "migrations cover the spec", `pending contract: drop column "users"."nickname"`)
 
 	// --dev-url replays the directory instead of reading the snapshot.
 	dev := pgtest.Current(t).AdminURL()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -205,10 +206,32 @@ func (e *objectErrors) Error() string {
 // createSchema creates the spec's schema (schema.sql) in the database
 // conn is connected to: the extensions, enums and tables at once, then
 // the SQL objects one at a time, so that what the server refuses is
-// reported at its object (an *objectErrors).
+// reported at its object (an *objectErrors), then the row-level security
+// policies.
 func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
+	early, late := ir.SplitEarly(pkg.Objects)
+	// The extensions first, then the objects tables use (sequences,
+	// domains), then the enums and tables, then the other objects.
+	exts := &ir.Package{Extensions: pkg.Extensions}
+	var findings []vet.Finding
+	if len(early) > 0 {
+		var b strings.Builder
+		for _, e := range pkg.Extensions {
+			b.WriteString(e.Create() + ";\n")
+		}
+		if _, err := conn.Exec(ctx, b.String()); err != nil {
+			return fmt.Errorf("create the spec's extensions in the temporary database: %w", err)
+		}
+		exts.Extensions = nil
+		f, err := vet.CreateObjects(ctx, conn, &ir.Package{Objects: early})
+		if err != nil {
+			return fmt.Errorf("create the spec's sql objects in the temporary database: %w", err)
+		}
+		findings = append(findings, f...)
+	}
 	tables := *pkg
-	tables.Objects = nil
+	tables.Objects, tables.Policies = nil, nil
+	tables.Extensions = exts.Extensions
 	ddl, err := sqlschema.SchemaSQL(&tables)
 	if err != nil {
 		return err
@@ -216,12 +239,21 @@ func createSchema(ctx context.Context, conn *pgx.Conn, pkg *ir.Package) error {
 	if _, err := conn.Exec(ctx, string(ddl)); err != nil {
 		return fmt.Errorf("create the spec's schema (schema.sql) in the temporary database: %w", err)
 	}
-	findings, err := vet.CreateObjects(ctx, conn, pkg)
+	rest := *pkg
+	rest.Objects = late
+	f, err := vet.CreateObjects(ctx, conn, &rest)
 	if err != nil {
 		return fmt.Errorf("create the spec's sql objects in the temporary database: %w", err)
 	}
+	findings = append(findings, f...)
 	if len(findings) > 0 {
 		return &objectErrors{findings: findings}
+	}
+	// The policies call cpcgen's own function, so they come last.
+	if policies := sqlschema.PoliciesSQL(pkg); len(policies) > 0 {
+		if _, err := conn.Exec(ctx, string(policies)); err != nil {
+			return fmt.Errorf("create the row-level security policies in the temporary database: %w", err)
+		}
 	}
 	return nil
 }

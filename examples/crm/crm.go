@@ -40,7 +40,7 @@ func IsOpen(s crmdb.DealStage) bool { return slices.Contains(OpenStages, s) }
 // organization is runtime.ErrNotFound.
 func MoveDeal(ctx context.Context, store *crmdb.Store, id uuid.UUID, version int64, stage crmdb.DealStage) (crmdb.Deal, error) {
 	var moved crmdb.Deal
-	err := store.InTx(ctx, runtime.TxOptions{Isolation: pgx.ReadCommitted}, func(tx *crmdb.Store) error {
+	err := store.InTxWith(ctx, runtime.TxOptions{Isolation: pgx.ReadCommitted}, func(tx *crmdb.Store) error {
 		before, err := tx.Deals.FindByID(ctx, id)
 		if err != nil {
 			return err

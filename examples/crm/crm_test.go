@@ -60,6 +60,7 @@ func (s *statements) take() map[string]int {
 
 // env is a test's database: the store, the statement counts and the URL.
 type env struct {
+	db    *runtime.DB
 	store *crmdb.Store
 	stmts *statements
 	url   string
@@ -68,12 +69,17 @@ type env struct {
 func newEnv(t *testing.T) env {
 	t.Helper()
 	e := env{stmts: &statements{ops: map[string]int{}}, url: pgtest.URL(t)}
-	db, err := runtime.Open(testContext(t), runtime.Config{URL: e.url, Observers: []runtime.Observer{e.stmts}})
+	// Caching is on, as the application would run: organizations,
+	// customers and tags read through their row caches. Behind the tests'
+	// PgBouncer (CPCGEN_TEST_POOLER), the cache's listener connects to the
+	// server itself.
+	db, err := runtime.Open(testContext(t), runtime.Config{URL: e.url, Observers: []runtime.Observer{e.stmts},
+		Cache: runtime.CacheConfig{Enabled: true, ListenerURL: pgtest.DirectURL(t, e.url)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	e.store = crmdb.NewStore(db)
+	e.db, e.store = db, crmdb.NewStore(db)
 	return e
 }
 
@@ -401,13 +407,29 @@ func checkRowLevelSecurity(t *testing.T, ctx context.Context, conn *pgx.Conn, a,
 		return got
 	}
 	want := map[string]int{"organizations": 1, "customers": 2, "contacts": 2, "deals": 2, "activities": 2, "tags": 1, "customer_tags": 1}
+	// The tenant as the runtime sends it: a token signed with the test
+	// binary's tenant key, which the database holds.
+	key := pgtest.TenantKey(t)
+	token := func(o org) string { return key.Token(o.org.ID.String(), 0, time.Now().Add(time.Minute)) }
 	for _, o := range []org{a, b} {
-		if got := count(o.org.ID.String()); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := count(token(o)); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s's session counts %v, want %v", o.org.Name, got, want)
 		}
 	}
-	if got := count(""); fmt.Sprint(got) != fmt.Sprint(map[string]int{"activities": 0, "contacts": 0, "customer_tags": 0, "customers": 0, "deals": 0, "organizations": 0, "tags": 0}) {
+	none := fmt.Sprint(map[string]int{"activities": 0, "contacts": 0, "customer_tags": 0, "customers": 0, "deals": 0, "organizations": 0, "tags": 0})
+	if got := count(""); fmt.Sprint(got) != none {
 		t.Errorf("a session without a tenant counts %v, want nothing", got)
+	}
+	// SQL that sets the tenant itself cannot name one: a plain id, or a
+	// token of another key, gives no tenant.
+	other, err := runtime.NewTenantKey([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, forged := range map[string]string{"plain id": b.org.ID.String(), "another key": other.Token(b.org.ID.String(), 0, time.Now().Add(time.Minute))} {
+		if got := count(forged); fmt.Sprint(got) != none {
+			t.Errorf("a session that set the tenant to %s counts %v, want nothing", name, got)
+		}
 	}
 	// Writing another tenant's row is refused by the policy's check.
 	tx, err := conn.Begin(ctx)
@@ -415,7 +437,7 @@ func checkRowLevelSecurity(t *testing.T, ctx context.Context, conn *pgx.Conn, a,
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, a.org.ID.String()); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, token(a)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = tx.Exec(ctx, "INSERT INTO tags (organization_id, name) VALUES ($1, 'planted')", b.org.ID)
@@ -686,3 +708,81 @@ func TestPipeline(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCachedReads: with caching on, the by-key reads of organizations,
+// customers and tags are answered by their row caches (no statement
+// reaches the server), a row cached for one organization is never served
+// to another, and each write is seen by the next read.
+func TestCachedReads(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := seed(t, e.store, "acme"), seed(t, e.store, "globex")
+	st, ctx := e.store, b.ctx
+	reads := func() {
+		t.Helper()
+		if o, err := st.Organizations.FindByID(ctx, b.org.ID); err != nil || o.ID != b.org.ID {
+			t.Fatalf("organizations.FindByID = %+v, %v", o, err)
+		}
+		if o, err := st.Organizations.BySlug(ctx, b.org.Slug); err != nil || o.ID != b.org.ID {
+			t.Fatalf("organizations.BySlug = %+v, %v", o, err)
+		}
+		if c, err := st.Customers.FindByID(ctx, b.customers[0].ID); err != nil || c.ID != b.customers[0].ID {
+			t.Fatalf("customers.FindByID = %+v, %v", c, err)
+		}
+		if cs, err := st.Customers.FindByIDs(ctx, []uuid.UUID{b.customers[1].ID, b.customers[0].ID}); err != nil || len(cs) != 2 {
+			t.Fatalf("customers.FindByIDs = %+v, %v", cs, err)
+		}
+		if tag, err := st.Tags.ByName(ctx, "vip"); err != nil || tag.ID != b.tags[0].ID {
+			t.Fatalf("tags.ByName = %+v, %v", tag, err)
+		}
+	}
+	reads()
+	reads()
+	e.stmts.take()
+	reads()
+	if ops := e.stmts.take(); len(ops) != 0 {
+		t.Fatalf("cached reads sent statements: %v", ops)
+	}
+
+	// acme sees none of globex's cached rows, by any read or write.
+	checkTenantIsolation(t, st, a, b)
+	if _, err := st.Organizations.BySlug(a.ctx, b.org.Slug); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("organizations.BySlug of globex's slug from acme: %v, want not found", err)
+	}
+	if cs, err := st.Customers.FindByIDs(a.ctx, []uuid.UUID{b.customers[0].ID}); err != nil || len(cs) != 0 {
+		t.Errorf("customers.FindByIDs of globex's customer from acme = %+v, %v", cs, err)
+	}
+	if _, err := st.Tags.ByName(a.ctx, "vip"); err != nil {
+		t.Errorf("acme's own tag vip: %v", err) // acme has a tag of the same name: its own row
+	}
+	reads()
+
+	// Writes are seen by the next read.
+	c, err := st.Customers.Update(ctx, b.customers[0].ID, crmdb.CustomerUpdate{Name: runtime.Set("Initech Global")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Customers.FindByID(ctx, c.ID); err != nil || got.Name != "Initech Global" {
+		t.Fatalf("customers.FindByID after Update = %+v, %v", got, err)
+	}
+	if _, err := st.Organizations.Update(ctx, b.org.ID, crmdb.OrganizationUpdate{Slug: runtime.Set("globex-2")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Organizations.BySlug(ctx, b.org.Slug); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("organizations.BySlug of the old slug: %v, want not found", err)
+	}
+	if ok, err := st.Organizations.Delete(ctx, b.org.ID); err != nil || !ok {
+		t.Fatalf("organizations.Delete = %v, %v", ok, err)
+	}
+	// The delete cascades to the organization's customers and tags, whose
+	// cached rows it invalidates.
+	if _, err := st.Customers.FindByID(ctx, c.ID); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("customers.FindByID after the organization's delete: %v, want not found", err)
+	}
+	if _, err := st.Tags.ByName(ctx, "vip"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("tags.ByName after the organization's delete: %v, want not found", err)
+	}
+	if s, _ := e.db.Stats().Cache.Table("customers"); s.Hits == 0 || s.Invalidations == 0 {
+		t.Errorf("customers cache stats: %+v", s)
+	}
+}

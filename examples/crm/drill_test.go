@@ -83,6 +83,11 @@ func TestDrillDumpRestore(t *testing.T) {
 	if _, err := crm.Migrate(ctx, owner); err != nil {
 		t.Fatal(err)
 	}
+	// The tenant key the application signs with, added by the owner
+	// (cpcgen tenant-key add in docs/operations.md).
+	if err := runtime.InstallTenantKey(ctx, owner, pgtest.TenantKey(t)); err != nil {
+		t.Fatal(err)
+	}
 	owner.Close()
 	superuser(t, ctx, source.URL("appdb"), operationsSQL(t, "grants:after-first-migration"))
 

@@ -186,19 +186,20 @@ type movement struct {
 }
 
 // move records m in one serializable transaction, once per key. The
-// transaction row's generated validation (kind, amount, currency, memo,
-// key) runs first, before any SQL.
+// currency's minor unit is checked first, then the transaction row's
+// generated validation (kind, amount, currency, memo, key), before any
+// SQL.
 func move(ctx context.Context, store *financedb.Store, m movement) (financedb.Transaction, error) {
-	n := m.transaction(uuid.Nil) // the owner is known once the accounts are read
-	if err := n.Validate(); err != nil {
-		return financedb.Transaction{}, runtime.Wrap(err, m.op, "transactions")
-	}
 	if !m.amount.Equal(m.amount.Truncate(MinorUnits(m.currency))) {
 		return financedb.Transaction{}, refuse(m.op, ErrAmountPrecision, "amount",
 			fmt.Sprintf("has more than %d decimal places, the minor unit of %s", MinorUnits(m.currency), m.currency))
 	}
+	n := m.transaction(uuid.Nil) // the owner is known once the accounts are read
+	if err := n.Validate(); err != nil {
+		return financedb.Transaction{}, runtime.Wrap(err, m.op, "transactions")
+	}
 	var out financedb.Transaction
-	err := store.InTx(ctx, txOptions, func(tx *financedb.Store) error {
+	err := store.InTxWith(ctx, txOptions, func(tx *financedb.Store) error {
 		var err error
 		out, err = m.record(ctx, tx)
 		return err

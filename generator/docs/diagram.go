@@ -135,8 +135,10 @@ func entityName(name string) string {
 func attrName(name string) string { return name }
 
 // attrType is a column's type as a Mermaid attribute type, which must
-// be one word: spaces become underscores and the modifiers of numeric
-// go (varchar(255) keeps its length).
+// be one word without a comma (Mermaid before 11 refuses one): spaces
+// become underscores, a single modifier stays (varchar(255)), two go
+// (numeric(12,2) is written numeric; attrKeys puts the whole type in
+// the comment).
 func attrType(c *ir.Column) string {
 	t := c.Type
 	s := t.Name
@@ -147,8 +149,9 @@ func attrType(c *ir.Column) string {
 	return strings.ReplaceAll(s, " ", "_")
 }
 
-// attrKeys are the PK, FK and UK markers of a column, and "null" as
-// its comment when it is nullable.
+// attrKeys are the PK, FK and UK markers of a column, and its comment:
+// the whole type when attrType cannot show it (numeric(12,2)), and
+// "null" when it is nullable.
 func attrKeys(c *ir.Column) string {
 	var keys []string
 	if c.PrimaryKey {
@@ -164,8 +167,15 @@ func attrKeys(c *ir.Column) string {
 	if len(keys) > 0 {
 		s = " " + strings.Join(keys, ", ")
 	}
+	var notes []string
+	if len(c.Type.Args) > 1 {
+		notes = append(notes, c.Type.String())
+	}
 	if c.Nullable {
-		s += ` "null"`
+		notes = append(notes, "null")
+	}
+	if len(notes) > 0 {
+		s += ` "` + strings.Join(notes, ", ") + `"`
 	}
 	return s
 }

@@ -109,6 +109,13 @@ type tableView struct {
 	Relations                                  []relationView
 	Notes                                      []string
 	Queries                                    []queryView
+	// Methods lists the repository's methods; Sentinels its errors.
+	Methods   string
+	Sentinels []sentinelView
+}
+
+type sentinelView struct {
+	Name, Kind, Matches string
 }
 
 type columnView struct {
@@ -135,6 +142,9 @@ type queryView struct {
 	Table, Name, Kind, Returns, Paginate, Source, Comment string
 	Params                                                []paramView
 	Where, OrderBy, Limit, Result, SQL                    string
+	// Cache says how the query meets the row caches: a finder reading
+	// through them, or a raw query's declared writes.
+	Cache string
 }
 
 type paramView struct {
@@ -257,7 +267,38 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	for _, q := range t.Queries {
 		v.Queries = append(v.Queries, buildQuery(q))
 	}
+	var methods []string
+	for _, m := range t.Methods() {
+		methods = append(methods, code(m))
+	}
+	v.Methods = strings.Join(methods, ", ")
+	for _, k := range append(t.Constraints[:len(t.Constraints):len(t.Constraints)], t.Referenced...) {
+		v.Sentinels = append(v.Sentinels, buildSentinel(t, k))
+	}
 	return v
+}
+
+// buildSentinel describes the sentinel of a constraint of t, or of a
+// foreign key of another table that refuses to delete t's rows.
+func buildSentinel(t *ir.Table, k *ir.Constraint) sentinelView {
+	sv := sentinelView{Name: code(k.Sentinel)}
+	switch {
+	case k.Referenced:
+		sv.Kind = "ForeignKey"
+		sv.Matches = fmt.Sprintf("a delete or key change of a row that rows of [%s](#%s) still reference (%s)",
+			k.Table.SQLName, k.Table.SQLName, code(k.SQLName))
+	case k.Kind == ir.ForeignKeyConstraint:
+		ref := k.Column.References.Table.SQLName
+		sv.Kind = "ForeignKey"
+		sv.Matches = fmt.Sprintf("a write whose %s names no row of [%s](#%s) (%s)", code(k.Column.SQLName), ref, ref, code(k.SQLName))
+	default:
+		sv.Kind = "Conflict"
+		if k.Kind == ir.CheckConstraint {
+			sv.Kind = "Check"
+		}
+		sv.Matches = fmt.Sprintf("a violation of %s (%s)", cell(k.Doc), code(k.SQLName))
+	}
+	return sv
 }
 
 // isUniqueConstraint tells the unique constraint of a `unique: true`
@@ -384,9 +425,25 @@ func buildQuery(q *ir.Query) queryView {
 		}
 		qv.Params = append(qv.Params, paramView{Name: p.Name, Go: p.Go.String(), Note: note})
 	}
+	if x := q.CacheIndex; x != nil {
+		qv.Cache = "a finder on the unique key (" + code(x.Name) + "), read through the row cache of " + code(q.Table.SQLName) + "."
+	}
 	if q.Kind == ir.Raw {
 		qv.Kind = "Raw SQL"
 		qv.SQL = strings.TrimRight(q.SQL, "\n")
+		var writes, cached []string
+		for _, w := range q.Writes {
+			writes = append(writes, code(w.SQLName))
+			if w.Cache != nil {
+				cached = append(cached, code(w.SQLName))
+			}
+		}
+		if len(writes) > 0 {
+			qv.Cache = "writes " + strings.Join(writes, ", ") + "."
+		}
+		if len(cached) > 0 {
+			qv.Cache = strings.TrimSuffix(qv.Cache, ".") + "; the cached rows of " + strings.Join(cached, ", ") + " are invalidated when it commits."
+		}
 		var cols []string
 		for _, c := range q.Columns {
 			s := code(c.Name) + " " + c.Type.String()

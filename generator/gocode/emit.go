@@ -27,26 +27,8 @@ type File = writer.File
 // they finish in.
 func Emit(pkg *ir.Package) ([]File, error) {
 	var jobs []func() (File, error)
-	jobs = append(jobs, func() (File, error) {
-		f := newFile(pkg, pkg.Sources)
-		genStore(f, pkg)
-		return renderFile(pkg, "store.gen.go", f)
-	})
-	if len(pkg.Enums) > 0 {
-		jobs = append(jobs, func() (File, error) {
-			f := newFile(pkg, enumSources(pkg))
-			for _, e := range pkg.Enums {
-				genEnum(f, e)
-			}
-			return renderFile(pkg, "enums.gen.go", f)
-		})
-	}
-	for _, t := range pkg.Tables {
-		jobs = append(jobs, func() (File, error) {
-			f := newFile(pkg, []string{t.Source})
-			genTable(f, t)
-			return renderFile(pkg, t.File, f)
-		})
+	for _, j := range Jobs(pkg) {
+		jobs = append(jobs, j.Render)
 	}
 	files, err := runJobs(jobs)
 	if err != nil {
@@ -54,6 +36,48 @@ func Emit(pkg *ir.Package) ([]File, error) {
 	}
 	writer.SortFiles(files)
 	return files, nil
+}
+
+// Job is one Go file of the package, rendered on demand, so that the
+// pipeline can take the file from its cache instead.
+type Job struct {
+	// Name is the file's name within the package directory.
+	Name string
+	// Table is the table the file is for, nil for the store and the
+	// enums. A table's file is rendered from the table (and what its
+	// fields point to) and the package's name, import path and
+	// directory: nothing else of the package.
+	Table *ir.Table
+	// Render renders the file.
+	Render func() (File, error)
+}
+
+// Jobs lists the package's Go files, the largest single files first
+// (the store, then the enums, then the tables in order).
+func Jobs(pkg *ir.Package) []Job {
+	var jobs []Job
+	jobs = append(jobs, Job{Name: "store.gen.go", Render: func() (File, error) {
+		f := newFile(pkg, pkg.Sources)
+		genStore(f, pkg)
+		return renderFile(pkg, "store.gen.go", f)
+	}})
+	if len(pkg.Enums) > 0 {
+		jobs = append(jobs, Job{Name: "enums.gen.go", Render: func() (File, error) {
+			f := newFile(pkg, enumSources(pkg))
+			for _, e := range pkg.Enums {
+				genEnum(f, e)
+			}
+			return renderFile(pkg, "enums.gen.go", f)
+		}})
+	}
+	for _, t := range pkg.Tables {
+		jobs = append(jobs, Job{Name: t.File, Table: t, Render: func() (File, error) {
+			f := newFile(pkg, []string{t.Source})
+			genTable(f, t)
+			return renderFile(pkg, t.File, f)
+		}})
+	}
+	return jobs
 }
 
 // runJobs runs jobs on GOMAXPROCS workers, taking them in order, and

@@ -29,15 +29,28 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 	genStatement(f, *s)
 	// Without a tenant the method fails, whatever its input.
 	pre, scoped := prelude(t, "FindByIDs", "", []ir.Statement{*s}, returnsNil)
-	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
+	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
 	in := call{in: jen.Id("ids"), args: jen.Qual(ir.PathRuntime, "Arg")}
 	body = append(body, queryMany(t, "FindByIDs", scoped, *s, in, t.Scan, jen.Len(jen.Id("ids")))...)
-	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s order, "+
-		"with one query; keys without a row are skipped.", t.SQLName, pk.SQLName, pk.SQLName)).
+	order := pk.SQLName + " order"
+	if t.Cache != nil {
+		body = cachedFindByIDs(t)
+		if pk.Type.Base.Text {
+			order += " (byte by byte, COLLATE \"C\")"
+		}
+	}
+	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s, "+
+		"with one query. Keys without a row are skipped, so the result may be shorter than ids; it is empty, "+
+		"not nil, when no key has a row.",
+		t.SQLName, pk.SQLName, order)+cacheDoc(t, "FindByIDs")).
 		Params(ctxParam.Clone(), jen.Id("ids").Index().Add(typeCode(pk.Go.Elem()))).Params(jen.Index().Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()
 }
+
+// emptySlice renders an empty slice of t's models: a method returning
+// rows returns an empty slice, never nil, when there are none (JSON []).
+func emptySlice(t *ir.Table) jen.Code { return jen.Index().Id(t.Model).Values() }
 
 // multi renders items as the arguments of a call, one per line.
 func multi(items ...jen.Code) *jen.Statement {
@@ -261,7 +274,7 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, "CreateManyReturning")) }
 	start := func(s ir.Statement) ([]jen.Code, bool) {
 		body, scoped := prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
-		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Nil(), jen.Nil())))
+		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
 		return append(body, validateRows(t, "CreateManyReturning", returnsNil)...), scoped
 	}
 	var body []jen.Code
@@ -352,7 +365,14 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 			jen.Return(jen.Id("v"), wrapErr(t, k.Upsert)),
 		)
 	}
-	method(f, t, k.Upsert, doc).
+	name := k.Upsert
+	if w := returnedWrite(t, k.Upsert); w != nil {
+		// The row's key comes back from the statement: the method runs it
+		// and the row's invalidation in one transaction.
+		genReturnedWrite(f, t, w, doc)
+		name, doc = w.Inner, fmt.Sprintf("%s runs the statement of %s on r.db.", w.Inner, k.Upsert)
+	}
+	method(f, t, name, doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()

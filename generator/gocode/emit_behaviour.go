@@ -41,16 +41,19 @@ func writes(ss ...ir.Statement) bool {
 // one. fail renders the return of an error. With acting set, the scoped
 // database also runs as the actor of ctx (actingDB).
 func tenantPrelude(t *ir.Table, method string, g ir.GoType, fail func(jen.Code) jen.Code, acting bool) []jen.Code {
-	db := jen.Qual(ir.PathRuntime, "Scope").Call(jen.Id("r").Dot("db"), jen.Id("tenant"))
-	if acting {
-		db = jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), db)
-	}
-	return []jen.Code{
+	out := []jen.Code{
 		jen.List(jen.Id("tenant"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "TenantFor").Types(typeCode(g)).
 			Call(jen.Id("ctx"), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail(jen.Err())),
-		jen.Id("db").Op(":=").Add(db),
 	}
+	// A write that invalidates cached rows runs on runtime.Invalidating.
+	pre, inv, _ := invalidatingDB(t, method, jen.Id("r").Dot("db"))
+	out = append(out, pre...)
+	db := jen.Qual(ir.PathRuntime, "Scope").Call(inv, jen.Id("tenant"))
+	if acting {
+		db = jen.Qual(ir.PathRuntime, "Acting").Call(jen.Id("ctx"), db)
+	}
+	return append(out, jen.Id("db").Op(":=").Add(db))
 }
 
 // actingDB is the database a write that may change audited rows runs
@@ -192,6 +195,15 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	)
 	f.Line()
 
+	comment(f, "wrapParamsErr is wrapErr for a statement whose parameters hold the fields named in params ($1 "+
+		"holds params[0]): a value the driver cannot encode, or the server refuses as invalid input, names its "+
+		"field as a Validate failure does (see runtime.WrapParams).")
+	f.Func().Id("wrapParamsErr").Params(jen.Err().Error(), jen.List(jen.Id("op"), jen.Id("table")).String(), jen.Id("params").Index().String()).Error().Block(
+		jen.If(jen.Err().Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Return(jen.Id("wrapErr").Call(jen.Qual(ir.PathRuntime, "WrapParams").Call(jen.Err(), jen.Id("op"), jen.Id("table"), jen.Id("params")), jen.Id("op"), jen.Id("table"))),
+	)
+	f.Line()
+
 	// Constraint names are unique per table; a name shared by tables is
 	// told apart by the table.
 	byName := map[string][]*ir.Constraint{}
@@ -229,25 +241,28 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 }
 
 // genValidate emits Validate on the insert struct (cols t.Insert) or the
-// update struct (update set: only set fields are checked). Each column
-// with rules is one line: its enum check, or its rules variable's Check.
+// update struct (update set: only set fields are checked). Each checked
+// column is a few lines: nil refused for a NOT NULL column, the check of
+// its type, its enum check, its rules variable's Check.
 func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update bool) {
 	recv := "n"
 	if update {
 		recv = "u"
 	}
-	doc := fmt.Sprintf("Validate checks %s against the spec's rules for table %s", recv, t.SQLName)
+	doc := fmt.Sprintf("Validate checks %s for table %s", recv, t.SQLName)
 	if update {
 		doc += ", field by field for the fields that are set"
 	}
-	doc += ": enum labels, lengths in characters, bounds, formats, patterns and not_empty. It returns nil, or a " +
+	doc += ": what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, " +
+		"invalid JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules " +
+		"(enum labels, lengths in characters, bounds, formats, patterns and not_empty). It returns nil, or a " +
 		"*runtime.DbError of kind Validation whose Fields list every failing field (JSON names), each with the " +
-		"first rule it fails. The repository calls it before any SQL."
+		"first check it fails. The repository calls it before any SQL."
 	comment(f, doc)
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
 		checked := false
 		for _, c := range cols {
-			checked = checked || len(c.Rules) > 0
+			checked = checked || validated(c)
 		}
 		if !checked {
 			g.Return(jen.Nil())
@@ -255,7 +270,7 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 		}
 		g.Var().Id("f").Qual(ir.PathRuntime, "Fields")
 		for _, c := range cols {
-			if len(c.Rules) == 0 {
+			if !validated(c) {
 				continue
 			}
 			// field renders recv.Field followed by sel, afresh.
@@ -303,11 +318,89 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 	f.Line()
 }
 
+// genRefuseNulls emits UnmarshalJSON on the insert or update struct typ
+// of t, which refuses JSON null for the fields of NOT NULL columns
+// (encoding/json would read it as the zero value: 0001-01-01, the nil
+// UUID) before decoding as encoding/json does; nothing when every
+// column is nullable.
+func genRefuseNulls(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update bool) {
+	args := []jen.Code{jen.Id("data"), jen.Lit(t.SQLName)}
+	var names []string
+	for _, c := range cols {
+		if !c.Nullable {
+			args = append(args, jen.Lit(c.JSON))
+			names = append(names, c.JSON)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	recv := "n"
+	if update {
+		recv = "u"
+	}
+	doc := fmt.Sprintf("UnmarshalJSON decodes %s from a JSON object as encoding/json does, but refuses null for %s, "+
+		"whose %s NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError of kind "+
+		"Validation naming the fields.", recv, strings.Join(names, ", "), plural(len(names), "column is", "columns are"))
+	if update {
+		doc += " Leave a field out to keep its column's value."
+	} else if hasDefaults(cols) {
+		doc += " Leave an optional field out for its column's default."
+	}
+	comment(f, doc)
+	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "RefuseNulls").Call(args...), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
+		jen.Type().Id("plain").Id(typ),
+		jen.Return(jen.Qual(ir.PathJSON, "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id(recv)))),
+	)
+	f.Line()
+}
+
+// plural picks the singular or plural form for n things.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// wrapParamsErr renders wrapParamsErr(err, "table.Method", "table",
+// []string{…}): wrapErr for statement s, whose parameters are the key
+// columns, then args, then its behaviour values, so that a value the
+// driver cannot encode or the server refuses as invalid input names its
+// field (runtime.WrapParams), as a Validate failure does.
+func wrapParamsErr(t *ir.Table, method string, s ir.Statement, keys []*ir.Column, args []ir.Arg) *jen.Statement {
+	var fields []jen.Code
+	for _, c := range keys {
+		fields = append(fields, jen.Lit(c.JSON))
+	}
+	for _, a := range args {
+		fields = append(fields, jen.Lit(a.Column.JSON))
+	}
+	return jen.Id("wrapParamsErr").Call(jen.Err(), jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName), jen.Index().String().Values(fields...))
+}
+
+// validated reports whether Validate checks c.
+func validated(c *ir.Column) bool { return len(c.Rules) > 0 || c.TypeCheck != nil || c.RefusesNil }
+
 // columnChecks are the statements checking a column's value v into the
-// Fields f: the enum membership and not_empty of arrays inline, the
-// other rules through the column's rules variable.
+// Fields f: nil refused, the type's check, the enum membership and
+// not_empty of arrays inline, the other rules through the column's
+// rules variable. Fields keeps the first failure of each field.
 func columnChecks(c *ir.Column, v *jen.Statement) []jen.Code {
 	var out []jen.Code
+	if c.RefusesNil {
+		out = append(out, jen.Id("f").Dot("Check").Call(jen.Lit(c.JSON), v.Clone().Op("!=").Nil(), jen.Qual(ir.PathRuntime, "MsgNotNull")))
+	}
+	if tc := c.TypeCheck; tc != nil {
+		args := []jen.Code{v.Clone()}
+		for _, a := range tc.Args {
+			args = append(args, jen.Lit(a))
+		}
+		out = append(out, jen.Id("f").Dot("Fits").Call(jen.Lit(c.JSON), jen.Qual(ir.PathRuntime, tc.Func).Call(args...)))
+	}
 	for _, r := range c.Rules {
 		switch {
 		case r.Kind == ir.RuleEnum && c.Type.ArrayDims > 0:

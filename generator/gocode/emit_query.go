@@ -380,16 +380,16 @@ func queryResults(q *ir.Query) []jen.Code {
 	return []jen.Code{jen.Error()}
 }
 
-// queryPrelude reads the tenant of a scoped query's context, and runs a
-// query that may change audited rows as the context's actor.
-func queryPrelude(q *ir.Query, fail func(jen.Code) jen.Code) []jen.Code {
-	switch {
-	case q.Scoped:
-		return tenantPrelude(q.Table, q.Name, q.Table.Tenant.Go.Elem(), fail, q.Actor)
-	case q.Actor:
-		return []jen.Code{actingDB()}
+// queryPrelude reads the tenant of a scoped query's context, runs a
+// query that may change audited rows as the context's actor, and one
+// that writes cached tables on runtime.Invalidating. It reports whether
+// it declared db, the database the query runs on.
+func queryPrelude(q *ir.Query, fail func(jen.Code) jen.Code) ([]jen.Code, bool) {
+	if q.Scoped {
+		return tenantPrelude(q.Table, q.Name, q.Table.Tenant.Go.Elem(), fail, q.Actor), true
 	}
-	return nil
+	pre := writeDBPrelude(q.Table, q.Name, q.Actor)
+	return pre, pre != nil
 }
 
 // queryZero are the zero values a query's method returns beside an error.
@@ -414,15 +414,15 @@ func queryZero(q *ir.Query) []jen.Code {
 func genQueryMethod(f *jen.File, q *ir.Query) {
 	t := q.Table
 	c := queryCall{q}
-	body := queryPrelude(q, func(err jen.Code) jen.Code { return jen.Return(append(queryZero(q), err)...) })
+	body, local := queryPrelude(q, func(err jen.Code) jen.Code { return jen.Return(append(queryZero(q), err)...) })
 	body = append(body, c.prelude()...)
-	db := dbOf(q.Scoped || q.Actor)
+	db := dbOf(local)
 	run := func(method string) *jen.Statement {
 		return db.Clone().Dot(method).Call(append([]jen.Code{jen.Id("ctx")}, c.call(mainStmt)...)...)
 	}
 	switch {
 	case q.Paginate == "keyset":
-		body = append(body, keysetBody(q, c)...)
+		body = append(body, keysetBody(q, c, db)...)
 	case q.Paginate == "offset":
 		body = append(body,
 			jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "OffsetPage").Call(jen.Id("ctx"), db, jen.Id("page"),
@@ -430,6 +430,8 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 					field("SQL", c.sql(mainStmt)), field("Args", c.argSlice()), field("Scan", jen.Id(q.Result.Scan)))),
 			jen.Return(jen.Id("pg"), wrapErr(t, q.Name)),
 		)
+	case q.Returns == "one" && q.CacheIndex != nil:
+		body = cachedFinder(q, c)
 	case q.Returns == "one":
 		if in, ok := c.fast(); ok {
 			body = append(body, jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(in.run("QueryOne", db, c.sql(mainStmt), ir.Statement{}, jen.Id(q.Result.Scan))))
@@ -494,7 +496,7 @@ func limitCapacity(q *ir.Query) jen.Code {
 
 // keysetBody runs the first page or the page after a cursor through
 // runtime.KeysetPage.
-func keysetBody(q *ir.Query, c queryCall) []jen.Code {
+func keysetBody(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
 	var body, keys, cursor []jen.Code
 	for i, col := range q.Cursor {
 		k := "k" + strconv.Itoa(i)
@@ -512,7 +514,7 @@ func keysetBody(q *ir.Query, c queryCall) []jen.Code {
 	)
 	keyset := literal(jen.Qual(ir.PathRuntime, "Keyset").Types(jen.Id(q.Result.Name)), kv...)
 	return append(body,
-		jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(q.Scoped || q.Actor), jen.Id("page"), keyset}, cursor...)...),
+		jen.List(jen.Id("pg"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), db.Clone(), jen.Id("page"), keyset}, cursor...)...),
 		jen.Return(jen.Id("pg"), wrapErr(q.Table, q.Name)),
 	)
 }
@@ -526,11 +528,11 @@ func genQueryStream(f *jen.File, q *ir.Query) {
 		stmt = streamStmt
 		params = params[:len(params)-1]
 	}
-	body := queryPrelude(q, func(err jen.Code) jen.Code {
+	body, local := queryPrelude(q, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(q.Result.Name)).Call(err))
 	})
 	body = append(body, c.prelude()...)
-	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(q.Scoped || q.Actor), q.Result.Scan, c.call(stmt))))
+	body = append(body, jen.Return(streamCall(q.Table, q.Stream, dbOf(local), q.Result.Scan, c.call(stmt))))
 	method(f, q.Table, q.Stream, fmt.Sprintf("%s is %s as a sequence: it yields the rows as the loop reads them from "+
 		"the server, so memory use does not grow with the result. An error ends the sequence.", q.Stream, q.Name)).
 		Params(params...).Qual(ir.PathIter, "Seq2").Types(jen.Id(q.Result.Name), jen.Error()).Block(body...)

@@ -114,11 +114,19 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 		jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
 	}
 	body = append(body, pick...)
-	body = append(body,
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...),
-		jen.Return(jen.Qual(ir.PathRuntime, "GroupRows").Call(jen.Id("rows"), jen.Err(), jen.Id(t.Scan),
-			jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field))))))),
-	)
+	group := jen.Qual(ir.PathRuntime, "GroupRows").Call(jen.Id("rows"), jen.Err(), jen.Id(t.Scan),
+		jen.Func().Params(jen.Id("v").Op("*").Id(t.Model)).Add(typeCode(r.Key)).Add(inline(jen.Return(keyOf(c, jen.Id("v").Dot(c.Field))))))
+	body = append(body, jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("db").Dot("Query").Call(query...))
+	if c.Type.IsPadded() {
+		// The rows' keys read without padding; keys passed with it
+		// find them too.
+		body = append(body,
+			jen.List(jen.Id("m"), jen.Err()).Op(":=").Add(group),
+			jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Err(), jen.Id("keys"))),
+		)
+	} else {
+		body = append(body, jen.Return(group))
+	}
 	f.Func().Id(r.Loader).Params(params...).Params(mt.Clone(), jen.Error()).Block(body...)
 	f.Line()
 	lpre, lscoped := loaderPrelude(t, r.Load, r, returnsNil)
@@ -200,8 +208,13 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 			jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
 			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, []jen.Code{jen.Id("keys")})...),
 			jen.List(jen.Id("m"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "GroupRowsBy").Types(typeCode(r.Key)).Call(jen.Id("rows"), jen.Err(), jen.Id(target.Scan)),
-			jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
 		)
+		if r.FK.Type.IsPadded() {
+			body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Nil(), jen.Id("keys"))))
+		} else {
+			body = append(body, jen.Return(jen.Id("m"), jen.Nil()))
+		}
 		method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s linked to each of parents through table %s, "+
 			"keyed by the parent's %s, each group in primary key order. It runs one query for all parents; parents "+
 			"without links are not in the map.", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).
@@ -218,10 +231,12 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 	}
 	params := []jen.Code{ctxParam.Clone(), jen.Id(a).Add(typeCode(r.FK.Go.Elem())), jen.Id(b).Add(typeCode(r.To.Go.Elem()))}
 	exec := func(name string, s ir.Statement) []jen.Code {
+		_, db, _ := invalidatingDB(t, name, jen.Id("r").Dot("db"))
 		in := call{in: jen.Id(a), args: jen.Qual(ir.PathRuntime, "Arg"), rest: []jen.Code{jen.Id(b)}}
 		return []jen.Code{
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(in.run("Exec", jen.Id("r").Dot("db"), jen.Id(s.Const), s)),
-			jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), wrapErr(t, name)),
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(in.run("Exec", db, jen.Id(s.Const), s)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, name))),
+			jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()),
 		}
 	}
 	genStatement(f, r.LinkSQL)

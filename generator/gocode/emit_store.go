@@ -64,9 +64,20 @@ func genStore(f *jen.File, pkg *ir.Package) {
 
 	comment(f, "InTx runs fn in a transaction with a "+pkg.Store+" bound to it: committed when fn returns nil, rolled back "+
 		"when it returns an error or panics. Called on a "+pkg.Store+" that is already in a transaction, it runs "+
-		"fn in a savepoint instead. Serialization failures and deadlocks are retried as opts says, so fn "+
-		"may run more than once and must not have effects outside the transaction. See runtime.InTx.")
+		"fn in a savepoint instead. Serialization failures and deadlocks are retried (runtime.TxOptions' defaults: "+
+		"the server's isolation level, up to five attempts), so fn may run more than once and must not have "+
+		"effects outside the transaction. InTxWith takes options. See runtime.InTx.")
 	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("InTx").Params(
+		ctxParam.Clone(),
+		jen.Id("fn").Func().Params(jen.Id("tx").Op("*").Id(pkg.Store)).Error(),
+	).Error().Block(
+		jen.Return(jen.Id("s").Dot("InTxWith").Call(jen.Id("ctx"), jen.Qual(ir.PathRuntime, "TxOptions").Values(), jen.Id("fn"))),
+	)
+	f.Line()
+
+	comment(f, "InTxWith is InTx with options: the isolation level, read-only or deferrable mode, settings and "+
+		"retries of runtime.TxOptions.")
+	f.Func().Params(jen.Id("s").Op("*").Id(pkg.Store)).Id("InTxWith").Params(
 		ctxParam.Clone(),
 		jen.Id("opts").Qual(ir.PathRuntime, "TxOptions"),
 		jen.Id("fn").Func().Params(jen.Id("tx").Op("*").Id(pkg.Store)).Error(),

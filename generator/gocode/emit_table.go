@@ -18,10 +18,13 @@ func genTable(f *jen.File, t *ir.Table) {
 	genSentinels(f, t)
 	genValidate(f, t, t.NewType, t.Insert, false)
 	genValidate(f, t, t.UpdateType, t.Updatable, true)
+	genRefuseNulls(f, t, t.NewType, t.Insert, false)
+	genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
 	genRuleVars(f, t)
 	genWithDeleted(f, t)
 	genScan(f, t)
 	genArgs(f, t)
+	genCache(f, t)
 	genCreate(f, t)
 	genFindByID(f, t)
 	genFindAll(f, t)
@@ -350,10 +353,14 @@ func prelude(t *ir.Table, method, v string, s []ir.Statement, fail func(jen.Code
 	switch {
 	case scoped:
 		out = append(out, tenantPrelude(t, method, t.Tenant.Go.Elem(), fail, acting)...)
-	case acting:
-		out = append(out, actingDB())
+	default:
+		// A write that invalidates cached rows, or changes audited ones,
+		// runs on a db of its own.
+		if db := writeDBPrelude(t, method, acting); db != nil {
+			out, scoped = append(out, db...), true
+		}
 	}
-	return out, scoped || acting
+	return out, scoped
 }
 
 // returnsModel is the fail function of methods returning (Model, error).
@@ -380,7 +387,10 @@ func genCreate(f *jen.File, t *ir.Table) {
 	}
 	method(f, t, "Create", doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, queryOne(t, "Create", scoped, s, newIn(t))...)...)
+		Block(append(pre,
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
+			jen.Return(jen.Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
+		)...)
 	f.Line()
 }
 
@@ -388,10 +398,14 @@ func genFindByID(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindByID
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindByID", "", []ir.Statement{s}, returnsModel(t))
-	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of table %s with %s; without one, the error "+
-		"matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))).
+	body := append(pre, queryOne(t, "FindByID", scoped, s, keyIn(t))...)
+	if t.Cache != nil {
+		body = cachedFindByID(t)
+	}
+	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of table %s with %s. If there is none, "+
+		"the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))+cacheDoc(t, "FindByID")).
 		Params(pkParams(t)...).Params(jen.Id(t.Model), jen.Error()).
-		Block(append(pre, queryOne(t, "FindByID", scoped, s, keyIn(t))...)...)
+		Block(body...)
 	f.Line()
 }
 
@@ -550,8 +564,8 @@ func genUpdate(f *jen.File, t *ir.Table) {
 	if t.Version != nil {
 		genStatement(f, t.SQL.Exists)
 	}
-	doc := fmt.Sprintf("Update writes the set fields of u to the row of table %s with %s and returns the row as "+
-		"stored; without one, the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))
+	doc := fmt.Sprintf("Update applies the set fields of u to the row of table %s with %s and returns the row "+
+		"as stored. If there is none, the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))
 	if t.Validates {
 		doc += " It validates u first."
 	}
@@ -585,7 +599,7 @@ func genUpdate(f *jen.File, t *ir.Table) {
 			),
 		))
 	}
-	body = append(body, jen.Return(jen.Id("v"), wrapErr(t, "Update")))
+	body = append(body, jen.Return(jen.Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()
 }

@@ -24,6 +24,8 @@ const (
 	PathErrors  = "errors"
 	PathFmt     = "fmt"
 	PathSlices  = "slices"
+	PathCmp     = "cmp"
+	PathBytes   = "bytes"
 )
 
 // ImportNames are the names the generated files import packages under.
@@ -42,12 +44,14 @@ var ImportNames = map[string]string{
 	PathErrors:  "errors",
 	PathFmt:     "fmt",
 	PathSlices:  "slices",
+	PathCmp:     "cmp",
+	PathBytes:   "bytes",
 }
 
 // ImportPaths lists ImportNames' keys in a fixed order.
 var ImportPaths = []string{
 	PathRuntime, PathUUID, PathDecimal, PathPgx, PathPgconn, PathPgtype, PathTime,
-	PathJSON, PathNetip, PathContext, PathIter, PathErrors, PathFmt, PathSlices,
+	PathJSON, PathNetip, PathContext, PathIter, PathErrors, PathFmt, PathSlices, PathCmp, PathBytes,
 }
 
 // GoType is a Go type as the emitters write it.

@@ -45,6 +45,10 @@ type Package struct {
 	// security policies of those tables, in table order.
 	Tenant   *GoType
 	Policies []*Policy
+	// TenantKeys is set when a table has tenant:: the schema then holds
+	// the tenant key table (runtime.TenantKeyTable), and Objects the
+	// function that verifies tenant tokens (TenantKeyObject).
+	TenantKeys bool
 	// Engine is the database the package is for (spec.Config.Engine);
 	// with Citus, Distributions are the tables' distribution, in the
 	// order schema.sql and the migrations apply it.
@@ -170,6 +174,13 @@ type Table struct {
 	// Validates is set when Validate checks anything: the repository then
 	// calls it before every write.
 	Validates bool
+	// Cache is the table's row cache (cache:), or nil.
+	Cache *Cache
+	// CacheWrites are what the repository's write methods invalidate in
+	// the caches of the package (the table's own, and cached tables the
+	// writes reach), in method order; a method not listed invalidates
+	// nothing.
+	CacheWrites []*CacheWrite
 	// Behaviours are the table's behaviours (tenant:, soft_delete:,
 	// optimistic_lock:, timestamps:, audit:, rules, distributed_by:), in
 	// the order their conditions and SET items enter its statements.
@@ -278,6 +289,51 @@ func (t *Table) Column(name string) *Column {
 	return nil
 }
 
+// Methods returns the names of the repository's methods, as the docs
+// page lists them: the CRUD methods, the behaviours' methods,
+// WithDeleted, the bulk methods and upserts, the relations' methods,
+// then the queries (with their streaming methods). A test checks them
+// against the methods the Go emitter declares.
+func (t *Table) Methods() []string {
+	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+	for _, bh := range t.Behaviours {
+		out = append(out, bh.Methods...)
+	}
+	if t.ReadsDeleted {
+		out = append(out, "WithDeleted")
+	}
+	if t.Batch.FindByIDs != nil {
+		out = append(out, "FindByIDs")
+	}
+	if t.Batch.Copier != "" || len(t.Insert) > 0 || t.Tenant != nil {
+		// Without a column to set (and no tenant to stamp) there is no
+		// row to copy.
+		out = append(out, "CreateMany")
+	}
+	out = append(out, "CreateManyReturning")
+	for _, k := range t.UniqueKeys {
+		out = append(out, k.Upsert, k.CreateIfAbsent)
+	}
+	for _, r := range t.Relations {
+		if r.Kind == BelongsTo {
+			out = append(out, r.List)
+		}
+		if r.Skipped == "" {
+			out = append(out, r.Load)
+		}
+		if r.Kind == ManyToMany && r.LinkSkipped == "" {
+			out = append(out, r.Link, r.Unlink)
+		}
+	}
+	for _, q := range t.Queries {
+		out = append(out, q.Name)
+		if q.Stream != "" {
+			out = append(out, q.Stream)
+		}
+	}
+	return out
+}
+
 // Index is an index the spec declares on a table.
 type Index struct {
 	// Name is the index's name: as written, or derived from the table and
@@ -352,9 +408,10 @@ func (s Statement) Has(a TailArg) bool {
 }
 
 // Policy is the row-level security policy of a tenant table: rows are
-// visible and writable only when their tenant column equals the
-// transaction's tenant setting (runtime.TenantSetting). It is plain data,
-// so that the migrations snapshot can keep it.
+// visible and writable only when their tenant column equals the tenant
+// of the statement's verified tenant token (runtime.TenantSetting,
+// cpcgen_tenant()). It is plain data, so that the migrations snapshot can
+// keep it.
 type Policy struct {
 	// Table and Column are the SQL names of the tenant table and column;
 	// Type is the column's type as the setting is cast to it (uuid,
@@ -362,6 +419,11 @@ type Policy struct {
 	Table  string `json:"table"`
 	Column string `json:"column"`
 	Type   string `json:"type"`
+	// Token is set for policies that take the tenant from the verified
+	// tenant token (cpcgen_tenant(), see Expr); every policy cpcgen makes
+	// is. A snapshot written before tokens has policies without it, which
+	// a migration then replaces.
+	Token bool `json:"token,omitempty"`
 }
 
 // ConstraintKind tells the kinds of named constraint apart.
@@ -432,6 +494,15 @@ type Rule struct {
 	Message string
 	// Check is the CHECK constraint of the rule, or nil.
 	Check *Constraint
+}
+
+// TypeCheck is a call Validate makes on a column's value to check that
+// the column's type can hold it (the type row's Check): Func is the
+// runtime function (CheckText, CheckNumeric, CheckInt …), Args the
+// integers passed after the value (precision and scale, bits).
+type TypeCheck struct {
+	Func string
+	Args []int
 }
 
 // BatchSQL describes a table's bulk methods.
@@ -613,6 +684,12 @@ type Query struct {
 	SQL string
 	// Columns are a raw query's declared result columns, in order.
 	Columns []*RawColumn
+	// Writes are the tables a raw query declares it writes (writes:).
+	Writes []*Table
+	// CacheIndex is, for a finder of a cached table (a structured query
+	// returning one row by equality on every column of a unique key), the
+	// cache of that key it reads through; nil otherwise.
+	CacheIndex *CacheIndex
 	// Pos is where the query is declared; SQLPos where a raw query's SQL
 	// text starts.
 	Pos    Pos
@@ -817,8 +894,8 @@ type Column struct {
 	// Go is the type of the model's field (a pointer for nullable
 	// scalars; slices stay slices, nil meaning NULL).
 	Go GoType
-	// Select is the column as it appears in a select list (quoted, with
-	// a cast where the driver needs one, e.g. enum arrays as text[]).
+	// Select is the column as it appears in a select list: quoted, with
+	// its type's ReadCast (enum arrays as text[], char(n) as text).
 	Select   string
 	Nullable bool
 	// HasDefault is set when the column has a default (or identity):
@@ -837,6 +914,14 @@ type Column struct {
 	// it has none of those.
 	Rules    []*Rule
 	RulesVar string
+	// TypeCheck is the check Validate makes that a value fits the
+	// column's type (text without NUL bytes, valid JSON, numeric(p,s),
+	// timestamps in range …), or nil.
+	TypeCheck *TypeCheck
+	// RefusesNil is set on a NOT NULL column whose Go type has a nil that
+	// would be sent as NULL (a slice, json.RawMessage, []byte): Validate
+	// refuses nil, in every method; an empty value is the empty value.
+	RefusesNil bool
 	// PrimaryKey is set on the columns of the primary key; Unique on a
 	// column with unique: true, whose constraint (or, on a soft-delete
 	// table, partial unique index over the live rows) is UniqueName.
@@ -950,6 +1035,25 @@ func (t Type) IsChar() bool { return t.ArrayDims == 0 && t.Base != nil && t.Base
 // IsEnumArray reports whether t is an array of an enum: pgx knows no
 // codec for those, so generated SQL moves them as text[].
 func (t Type) IsEnumArray() bool { return t.Enum != nil && t.ArrayDims > 0 }
+
+// IsPadded reports whether t's values, or its elements', are char(n),
+// which PostgreSQL pads with spaces to n characters.
+func (t Type) IsPadded() bool { return t.Base != nil && t.Base.Padded }
+
+// ReadCast is the cast a select list gives a column of type t so that
+// its values scan as the model holds them, or "": enum arrays read as
+// text[] (pgx has no codec for them) and char(n) as text, which drops
+// the padding, so that a value reads back as it was written ("AB", not
+// "AB  "; char(n) ignores trailing spaces in comparisons anyway).
+func (t Type) ReadCast() string {
+	switch {
+	case t.IsEnumArray(), t.IsPadded() && t.ArrayDims > 0:
+		return "::text[]"
+	case t.IsPadded():
+		return "::text"
+	}
+	return ""
+}
 
 // String returns the type as a spec writes it in canonical form:
 // "varchar(64)", "numeric(18,2)", "text[]", "currency".

@@ -32,10 +32,17 @@ const (
 // tables.
 const TenantPolicy = "cpcgen_tenant"
 
-// Expr is the policy's USING and WITH CHECK condition. A transaction that
-// has not set the tenant sees no row: current_setting is NULL, or ” once
-// the setting was used in the session.
+// Expr is the policy's USING and WITH CHECK condition. A statement that
+// has no verified tenant sees no row: for a Token policy,
+// cpcgen_tenant() returns NULL unless the tenant setting holds a tenant
+// token signed with a key of cpcgen_tenant_keys, bound to the backend
+// and not expired (see runtime.TenantKey); it runs once per statement
+// (an initplan). A policy made before tokens (Token unset) compares the
+// column with the setting itself, which any statement can set.
 func (p *Policy) Expr() string {
+	if p.Token {
+		return names.QuoteIdent(p.Column) + " = (SELECT " + runtime.TenantFunction + "()::" + p.Type + ")"
+	}
 	return names.QuoteIdent(p.Column) + " = NULLIF(current_setting(" + names.QuoteLiteral(runtime.TenantSetting) + ", true), '')::" + p.Type
 }
 
@@ -57,6 +64,33 @@ func (p *Policy) Drop() []string {
 		"DROP POLICY " + names.QuoteIdent(TenantPolicy) + " ON " + t,
 		"ALTER TABLE " + t + " NO FORCE ROW LEVEL SECURITY",
 		"ALTER TABLE " + t + " DISABLE ROW LEVEL SECURITY",
+	}
+}
+
+// TenantKeyObject returns cpcgen's own SQL object of a package with
+// tenant tables: the function cpcgen_tenant() that the policies take the
+// tenant from, after verifying the statement's tenant token against the
+// keys of cpcgen_tenant_keys, and the privileges that keep those keys the
+// owner's. The function runs as its owner (SECURITY DEFINER), so that the
+// application's role, which cannot read the keys, can have its tokens
+// verified; its search_path is pinned to its own schema (then pg_temp),
+// so that no caller can put a table or function of its own in the way.
+// The keys' table is the owner's alone: every privilege any other role
+// holds on it, those default privileges granted when it was created
+// included, is revoked.
+func TenantKeyObject() *Object {
+	body, rest := runtime.TenantFunctionSQL, ";\n"+runtime.TenantPrivilegesSQL
+	return &Object{
+		Key:       "function " + runtime.TenantFunction,
+		Kind:      "function",
+		Noun:      "function",
+		Name:      runtime.TenantFunction,
+		Create:    body + rest,
+		Replace:   "CREATE OR REPLACE" + body[len("CREATE"):] + rest,
+		Signature: runtime.TenantFunction + "()",
+		Drop:      "DROP FUNCTION " + runtime.TenantFunction + "()",
+		DependsOn: []string{TableKey(runtime.TenantKeyTable)},
+		Comment:   "Verifies the tenant token of the statement (runtime.TenantKey) for the row-level security policies of tenant tables.",
 	}
 }
 

@@ -92,6 +92,11 @@ type Object struct {
 	// tables it depends on (views): a change to those columns drops it
 	// before and creates it again after.
 	Rebuild bool `json:"rebuild,omitempty"`
+	// Early is set for the kinds tables may use (sequences, domains,
+	// types, schemas): schema.sql, vet and migrations create them after
+	// the extensions and before the enums and tables, and drop them after
+	// the tables.
+	Early bool `json:"early,omitempty"`
 	// DependsOn are the keys of what the object needs: other objects'
 	// Keys, "table notes", "enum currency", "extension pg_trgm".
 	DependsOn []string `json:"depends_on,omitempty"`
@@ -154,4 +159,17 @@ func (p *Package) Object(key string) *Object {
 		}
 	}
 	return nil
+}
+
+// SplitEarly splits objects, in order, into those created before the
+// tables (Early) and the others.
+func SplitEarly(objs []*Object) (early, late []*Object) {
+	for _, o := range objs {
+		if o.Early {
+			early = append(early, o)
+		} else {
+			late = append(late, o)
+		}
+	}
+	return early, late
 }

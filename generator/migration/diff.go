@@ -12,6 +12,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/atlasorder"
 )
 
 // Change is one planned statement with its reverse.
@@ -226,9 +227,18 @@ func checksAfterColumns(changes []schema.Change) {
 // without schema qualifiers.
 func planChanges(changes []schema.Change) ([]*Change, error) {
 	q := ""
+	// Atlas orders the changes in a time quadratic in their number;
+	// atlasorder gives its order in linear time.
+	sorted, presorted := atlasorder.Sort(changes)
+	if presorted {
+		changes = sorted
+	}
 	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "migration", changes, func(o *migrate.PlanOptions) {
 		o.SchemaQualifier = &q
 		o.Indent = "  "
+		if presorted {
+			o.Mode = migrate.PlanModeUnsortedDump
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)

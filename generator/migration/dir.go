@@ -194,7 +194,7 @@ type SnapshotContent struct {
 // ParsePolicies, ParseDistributions, ParseEnumComments, ParseUsage,
 // ParsePending and ParseObjects read.
 func Snapshot(c SnapshotContent) ([]byte, error) {
-	data, err := postgres.MarshalHCL(c.Schema)
+	data, err := marshalHCL(c.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
 	}

@@ -26,7 +26,8 @@ type FoundObject struct {
 	// Definition is the object as PostgreSQL prints it back
 	// (pg_get_functiondef, pg_get_viewdef, pg_get_triggerdef, …), names
 	// qualified only where the search_path does not find them, and the
-	// schema of a function's own name left out; for an extension,
+	// schema of a function's own name left out, in its name and in a
+	// search_path it sets; for an extension,
 	// its version. Functions that share a name (overloads) have their
 	// definitions joined, sorted.
 	Definition string
@@ -47,7 +48,7 @@ WHERE NOT t.tgisinternal AND n.nspname = ANY($1)` + notExtension("pg_trigger", "
 	"view":              relationCatalog("v", "pg_get_viewdef(c.oid)"),
 	"materialized_view": relationCatalog("m", "pg_get_viewdef(c.oid)"),
 	"sequence": relationCatalog("S", `(SELECT format('%s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) FROM pg_sequence s WHERE s.seqrelid = c.oid)`) + `
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))`,
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')`,
 	"type": `SELECT n.nspname, t.typname, '', CASE t.typtype
   WHEN 'r' THEN 'range of ' || (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid)
   ELSE '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
@@ -138,8 +139,13 @@ func InspectObjects(ctx context.Context, q Querier, schemas []string, current st
 				}
 				key = kind + " " + name
 			case "function", "procedure":
-				// pg_get_functiondef names the function with its schema.
+				// pg_get_functiondef names the function with its schema,
+				// and so does a search_path pinned to the function's own
+				// schema (as cpcgen_tenant's is), which differs between
+				// databases that keep the tables in differently named
+				// schemas.
 				def = strings.Replace(def, " "+quoteIfNeeded(schema)+".", " ", 1)
+				def = strings.Replace(def, " SET search_path TO '"+strings.ReplaceAll(quoteIfNeeded(schema), "'", "''")+"'", " SET search_path TO <own schema>", 1)
 			}
 			if byKey[key] == nil {
 				byKey[key] = &FoundObject{Key: key, Kind: kind}

@@ -284,10 +284,12 @@ func planDir(pkg *ir.Package, dir *Dir, current, target *schema.Schema, o planOp
 	if err != nil {
 		return nil, err
 	}
-	planPolicies(planned, pkg, dir.Policies)
 	planDistributions(planned, pkg, dir.Distributions)
 	planEnumComments(planned, pkg, dir.EnumComments)
 	planObjects(planned, pkg, dir.Extensions, dir.Objects)
+	// After the objects, so that policies are dropped before and created
+	// after the function they call (cpcgen_tenant).
+	planPolicies(planned, pkg, dir.Policies)
 	return planned, nil
 }
 

@@ -155,7 +155,7 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 			}
 		}
 	}
-	var drops, creates []*Change
+	var drops, creates, earlyDrops, earlyRedo, earlyCreates []*Change
 	var dropSum, createSum []string
 	for i := len(curObjs) - 1; i >= 0; i-- {
 		o := curObjs[i]
@@ -170,7 +170,14 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 			dropSum = append(dropSum, c.Comment)
 		}
 		c.finding = objectFinding(c, o, true, want[o.Key])
-		drops = append(drops, c)
+		switch {
+		case o.Early && op.create[o.Key]:
+			earlyRedo = append(earlyRedo, c)
+		case o.Early:
+			earlyDrops = append(earlyDrops, c)
+		default:
+			drops = append(drops, c)
+		}
 	}
 	for _, n := range pkg.Objects {
 		var c *Change
@@ -188,12 +195,18 @@ func planObjects(p *Planned, pkg *ir.Package, curExts []*ir.Extension, curObjs [
 			continue
 		}
 		c.finding = objectFinding(c, n, false, n)
-		creates = append(creates, c)
+		if n.Early {
+			earlyCreates = append(earlyCreates, c)
+		} else {
+			creates = append(creates, c)
+		}
 	}
-	if len(before)+len(after)+len(drops)+len(creates) == 0 {
+	if len(before)+len(after)+len(drops)+len(creates)+len(earlyDrops)+len(earlyRedo)+len(earlyCreates) == 0 {
 		return
 	}
-	p.Changes = concat(before, drops, p.Changes, creates, after)
+	// Sequences, domains and types tables use are created (and created
+	// again) before the tables' changes, and dropped for good after them.
+	p.Changes = concat(before, drops, earlyRedo, earlyCreates, p.Changes, creates, earlyDrops, after)
 	p.Summary = append(append(append(append(beforeSum, dropSum...), p.Summary...), createSum...), afterSum...)
 }
 

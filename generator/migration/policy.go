@@ -69,7 +69,7 @@ func planPolicies(p *Planned, pkg *ir.Package, current []*ir.Policy) {
 			continue
 		}
 		creates = append(creates, policyChanges(wp, true)...)
-		createSum = append(createSum, fmt.Sprintf("add row-level security policy on %q (%s = the tenant setting)", wp.Table, wp.Column))
+		createSum = append(createSum, fmt.Sprintf("add row-level security policy on %q (%s = the verified tenant)", wp.Table, wp.Column))
 	}
 	if len(drops)+len(creates) == 0 {
 		return
@@ -94,7 +94,7 @@ func policyChanges(p *ir.Policy, create bool) []*Change {
 	upComments := []string{
 		fmt.Sprintf("enable row-level security on table %q", p.Table),
 		fmt.Sprintf("apply row-level security to the owner of table %q too", p.Table),
-		fmt.Sprintf("create policy %q on table %q: rows of the transaction's tenant only", ir.TenantPolicy, p.Table),
+		fmt.Sprintf("create policy %q on table %q: rows of the verified tenant only", ir.TenantPolicy, p.Table),
 	}
 	downComments := []string{
 		fmt.Sprintf("drop policy %q on table %q", ir.TenantPolicy, p.Table),

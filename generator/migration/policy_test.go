@@ -124,10 +124,10 @@ func TestPolicyMigrations(t *testing.T) {
 		line    string
 		absent  bool
 	}{
-		{2, `add row-level security policy on "items" (team = the tenant setting)`, false},
+		{2, `add row-level security policy on "items" (team = the verified tenant)`, false},
 		{3, `row-level security`, true}, // the rename carries the policy
 		{4, `drop row-level security policy on "things"`, false},
-		{4, `add row-level security policy on "things" (team = the tenant setting)`, false},
+		{4, `add row-level security policy on "things" (team = the verified tenant)`, false},
 		{5, `drop row-level security policy on "things"`, false},
 	} {
 		found := false
@@ -145,7 +145,7 @@ func TestPolicyMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	setting := `(team = (NULLIF(current_setting('cpcgen.tenant'::text, true), ''::text))::%s)`
+	setting := `(team = ( SELECT (cpcgen_tenant())::%s AS cpcgen_tenant))`
 	want := []string{
 		"",
 		"items:cpcgen_tenant(" + fmt.Sprintf(setting, "integer") + ")[on=true forced=true]",

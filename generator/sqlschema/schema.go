@@ -13,7 +13,9 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/names"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/atlasorder"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/runtime"
 )
 
 // SchemaName is the PostgreSQL schema generated tables live in.
@@ -129,6 +131,9 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 	if pkg.Audit {
 		s.AddTables(auditTable(s), auditHeadTable(s), auditKeyTable(s))
 	}
+	if pkg.TenantKeys {
+		s.AddTables(tenantKeyTable(s))
+	}
 	// Foreign keys, once every table exists.
 	for _, t := range pkg.Tables {
 		at := tables[t.SQLName]
@@ -203,9 +208,18 @@ func PlanSQL(from, to *schema.Schema) ([]*migrate.Change, error) {
 		return nil, nil
 	}
 	q := ""
+	// Atlas orders the changes in a time quadratic in their number;
+	// atlasorder gives its order in linear time.
+	sorted, presorted := atlasorder.Sort(changes)
+	if presorted {
+		changes = sorted
+	}
 	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "schema", changes, func(o *migrate.PlanOptions) {
 		o.SchemaQualifier = &q
 		o.Indent = "  "
+		if presorted {
+			o.Mode = migrate.PlanModeUnsortedDump
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan schema: %w", err)
@@ -224,6 +238,10 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 	fmt.Fprintf(&b, "-- %s\n-- source: %s\n", writer.Header, strings.Join(pkg.Sources, ", "))
 	for _, e := range pkg.Extensions {
 		fmt.Fprintf(&b, "\n%s;\n", e.Create())
+	}
+	early, late := ir.SplitEarly(pkg.Objects)
+	for _, o := range early {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
 	}
 	for _, c := range changes {
 		b.WriteString("\n")
@@ -247,17 +265,57 @@ func SchemaSQL(pkg *ir.Package) ([]byte, error) {
 		b.WriteString(d.Create())
 		b.WriteString(";\n")
 	}
+	// The objects come before the policies, which call cpcgen's own
+	// function.
+	for _, o := range late {
+		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
+	}
+	b.Write(PoliciesSQL(pkg))
+	return b.Bytes(), nil
+}
+
+// PoliciesSQL renders the statements creating the row-level security
+// policies of the package's tenant tables, as schema.sql ends with them:
+// after the tables and the SQL objects.
+func PoliciesSQL(pkg *ir.Package) []byte {
+	var b bytes.Buffer
 	for _, p := range pkg.Policies {
-		fmt.Fprintf(&b, "\n-- Confine the rows of %q to the transaction's tenant (row-level security)\n", p.Table)
+		fmt.Fprintf(&b, "\n-- Confine the rows of %q to the statement's verified tenant (row-level security)\n", p.Table)
 		for _, stmt := range p.Create() {
 			b.WriteString(stmt)
 			b.WriteString(";\n")
 		}
 	}
-	for _, o := range pkg.Objects {
-		fmt.Fprintf(&b, "\n-- Create %s\n%s;\n", o.Title(), o.Create)
+	return b.Bytes()
+}
+
+// tenantKeyTable is the table of the tenant keys the database accepts
+// (runtime.TenantKeyTable): the pads of HMAC-SHA256 under each key, by
+// the key's id, which cpcgen_tenant() verifies tenant tokens with. Only
+// its owner may read it (ir.TenantKeyObject revokes the rest).
+func tenantKeyTable(s *schema.Schema) *schema.Table {
+	at := schema.NewTable(runtime.TenantKeyTable)
+	at.SetSchema(s)
+	at.SetComment("The tenant keys tenant tokens may be signed with (cpcgen tenant-key add); only the owner may read it.")
+	col := func(name, typ string, def, comment string) *schema.Column {
+		c := &schema.Column{Name: name, Type: &schema.ColumnType{Type: pgtypes.Lookup(typ).AtlasType(nil)}}
+		if def != "" {
+			c.Default = &schema.RawExpr{X: def}
+		}
+		c.Attrs = append(c.Attrs, &schema.Comment{Text: comment})
+		return c
 	}
-	return b.Bytes(), nil
+	at.AddColumns(
+		col("id", "text", "", "The key's id (runtime.TenantKey.ID), which tokens carry."),
+		col("inner_key", "bytea", "", "The key XOR HMAC's inner pad (runtime.TenantKey.Pads)."),
+		col("outer_key", "bytea", "", "The key XOR HMAC's outer pad."),
+		col("added_at", "timestamptz", "now()", "When the key was added."),
+	)
+	pk := &schema.Index{Name: names.Constraint(runtime.TenantKeyTable, "pkey"), Unique: true, Table: at}
+	c, _ := at.Column("id")
+	pk.Parts = []*schema.IndexPart{{SeqNo: 0, C: c}}
+	at.SetPrimaryKey(pk)
+	return at
 }
 
 // AuditActions are the values of the action column of the audit log.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -199,8 +200,9 @@ func TestInjectedFailuresLeaveTreeIntact(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(root, "pkg", "hand.go"), []byte("package pkg\n"), 0o644)
 		before := snapshot(t, root)
-		calls := 0
-		fail := func() bool { calls++; return calls == k }
+		// Write stages files on several goroutines: the count is atomic.
+		var calls atomic.Int64
+		fail := func() bool { return calls.Add(1) == int64(k) }
 		fsys.rename = func(from, to string) error {
 			if fail() {
 				return errInjected

@@ -92,6 +92,17 @@ type Type struct {
 	Int       *IntRange
 	FloatBits int
 	Decimal   bool
+	// Check names the runtime function (runtime.CheckText …) that
+	// generated Validate methods call on a value of the type, so that
+	// what a column of it cannot hold is refused before any SQL, naming
+	// the field: what the server would refuse as a data exception, or
+	// store changed (numeric rounds extra decimal places away). "" when
+	// every Go value fits. CheckArgs says what the call passes after the
+	// value. ArrayCheck is the function for a one-dimensional array of
+	// the type ("" for none).
+	Check      string
+	CheckArgs  CheckArgs
+	ArrayCheck string
 	// Ordered is set when lt, lte, gt, gte and between filters apply.
 	Ordered bool
 	// Keyset is set when a keyset page can be ordered by the type: the
@@ -105,12 +116,47 @@ type Type struct {
 	Timestamp bool
 	Version   bool
 	Tenant    bool
+	// CacheKey names the runtime.KeyCodec of the type's Go values
+	// ("UUIDKeys") when a cached table's primary key, tenant or cached
+	// unique key may be of the type: two values are equal in PostgreSQL
+	// exactly when their Go values and texts are, and a cached FindByIDs
+	// sorts them in Go as PostgreSQL does (text by COLLATE "C"). "" for
+	// the other types (citext compares without case, char(n) pads).
+	CacheKey string
 
 	// succ returns the value after a canonical literal (integers, dates:
 	// the element types of discrete ranges); order compares two
 	// canonical literals, ok false when it cannot tell.
 	succ  func(t *Type, lit string) (string, error)
 	order func(a, b string) (c int, ok bool)
+}
+
+// CheckArgs says what a type's Check is called with after the value.
+type CheckArgs int
+
+// The arguments of the checks.
+const (
+	// CheckValue passes the value alone.
+	CheckValue CheckArgs = iota
+	// CheckPrecisionScale passes the precision and scale of numeric(p,s)
+	// (numeric without them holds any value: no check).
+	CheckPrecisionScale
+	// CheckBits passes the size of an integer type in bits; the check is
+	// made only when the Go type is wider than the column's (a go_type:
+	// of int or uint64 on an integer column): the type's own Go type
+	// always fits.
+	CheckBits
+)
+
+// Bits is the size of an integer type in bits: 16, 32 or 64.
+func (r *IntRange) Bits() int {
+	switch {
+	case r.Max <= math.MaxInt16:
+		return 16
+	case r.Max <= math.MaxInt32:
+		return 32
+	}
+	return 64
 }
 
 // IntRange is the range of values of an integer type.
@@ -198,7 +244,7 @@ var (
 		Codec:   "pgx's int4 codec, binary",
 		Catalog: "int4", AtlasName: "integer", atlas: atlasInt,
 		Docs: "a 4-byte integer",
-		Int:  &IntRange{math.MinInt32, math.MaxInt32}, Ordered: true, Keyset: true, Version: true, Tenant: true,
+		Int:  &IntRange{math.MinInt32, math.MaxInt32}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Version: true, Tenant: true, CacheKey: "Int32Keys",
 		succ: stepInt, order: compareNumbers,
 	}
 	bigintType = &Type{
@@ -208,7 +254,7 @@ var (
 		Codec:   "pgx's int8 codec, binary",
 		Catalog: "int8", AtlasName: "bigint", atlas: atlasInt,
 		Docs: "an 8-byte integer",
-		Int:  &IntRange{math.MinInt64, math.MaxInt64}, Ordered: true, Keyset: true, Version: true, Tenant: true,
+		Int:  &IntRange{math.MinInt64, math.MaxInt64}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Version: true, Tenant: true, CacheKey: "Int64Keys",
 		succ: stepInt, order: compareNumbers,
 	}
 	numericType = &Type{
@@ -218,7 +264,7 @@ var (
 		Codec:   "runtime.RegisterTypes: binary at full precision; NaN and ±Infinity do not scan into a Decimal",
 		Catalog: "numeric", AtlasName: "numeric", atlas: atlasDecimal,
 		Docs:    "an exact decimal number, numeric(p,s) with p digits of which s after the point",
-		Decimal: true, Ordered: true, Keyset: true,
+		Decimal: true, Check: "CheckNumeric", CheckArgs: CheckPrecisionScale, Ordered: true, Keyset: true,
 		order: compareNumbers,
 	}
 	dateType = &Type{
@@ -226,8 +272,8 @@ var (
 		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
 		Codec:   "pgx's date codec, binary; a time.Time at midnight UTC",
 		Catalog: "date", AtlasName: "date", atlas: atlasDate,
-		Docs:    "a calendar date",
-		Ordered: true, Keyset: true,
+		Docs:  "a calendar date",
+		Check: "CheckDate", Ordered: true, Keyset: true,
 		succ: stepDate, order: compareDates,
 	}
 	timestampType = &Type{
@@ -236,8 +282,8 @@ var (
 		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
 		Codec:   "pgx's timestamp codec, binary; a time.Time in UTC",
 		Catalog: "timestamp", AtlasName: "timestamp without time zone", atlas: atlasTime,
-		Docs:    "a date and time of day without a time zone, timestamp(p) with p fractional digits",
-		Ordered: true, Keyset: true, Timestamp: true,
+		Docs:  "a date and time of day without a time zone, timestamp(p) with p fractional digits",
+		Check: "CheckTimestamp", Ordered: true, Keyset: true, Timestamp: true,
 	}
 	timestamptzType = &Type{
 		Name: "timestamptz", Aliases: []string{"timestamp with time zone"}, Hints: []string{"datetime", "timestamp with timezone"},
@@ -245,8 +291,8 @@ var (
 		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
 		Codec:   "pgx's timestamptz codec, binary; a time.Time in the local time zone",
 		Catalog: "timestamptz", AtlasName: "timestamp with time zone", atlas: atlasTime,
-		Docs:    "an instant in time, timestamptz(p) with p fractional digits",
-		Ordered: true, Keyset: true, Timestamp: true,
+		Docs:  "an instant in time, timestamptz(p) with p fractional digits",
+		Check: "CheckTimestamptz", Ordered: true, Keyset: true, Timestamp: true,
 	}
 )
 
@@ -275,7 +321,7 @@ var All = []*Type{
 		Codec:   "runtime.RegisterTypes: binary, 16 bytes",
 		Catalog: "uuid", AtlasName: "uuid", atlas: atlasUUID,
 		Docs:    "a UUID",
-		Ordered: true, Keyset: true, Tenant: true,
+		Ordered: true, Keyset: true, Tenant: true, CacheKey: "UUIDKeys",
 	},
 	{
 		Name: "text", Hints: []string{"string", "str"},
@@ -284,7 +330,7 @@ var All = []*Type{
 		Codec:   "pgx's text codec",
 		Catalog: "text", AtlasName: "text", atlas: atlasString,
 		Docs: "text of any length",
-		Text: true, Ordered: true, Keyset: true, Tenant: true,
+		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true, CacheKey: "StringKeys",
 	},
 	{
 		Name: "varchar", Aliases: []string{"character varying"},
@@ -293,16 +339,16 @@ var All = []*Type{
 		Codec:   "pgx's text codec",
 		Catalog: "varchar", AtlasName: "character varying", atlas: atlasString,
 		Docs: "text of at most n characters, varchar(n); max_length defaults to n",
-		Text: true, Ordered: true, Keyset: true, Tenant: true,
+		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true, CacheKey: "StringKeys",
 	},
 	{
 		Name: "char", Aliases: []string{"character"},
 		Mods: Length, DefaultArgs: []int{1}, Literal: textLit, Example: "x",
 		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Cast: "bpchar",
-		Codec:   "pgx's text codec; values come back padded with spaces to n",
+		Codec:   "pgx's text codec; generated select lists read it as text, so values come back without the padding to n",
 		Catalog: "bpchar", AtlasName: "character", atlas: atlasString,
 		Docs: "text of exactly n characters, padded with spaces, char(n); char is char(1)",
-		Text: true, Padded: true, Ordered: true, Keyset: true, Tenant: true,
+		Text: true, Padded: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true,
 	},
 	{
 		Name: "boolean", Aliases: []string{"bool"},
@@ -320,7 +366,7 @@ var All = []*Type{
 		Codec:   "pgx's int2 codec, binary",
 		Catalog: "int2", AtlasName: "smallint", atlas: atlasInt,
 		Docs: "a 2-byte integer",
-		Int:  &IntRange{math.MinInt16, math.MaxInt16}, Ordered: true, Keyset: true, Tenant: true,
+		Int:  &IntRange{math.MinInt16, math.MaxInt16}, Check: "CheckInt", CheckArgs: CheckBits, Ordered: true, Keyset: true, Tenant: true, CacheKey: "Int16Keys",
 		succ: stepInt, order: compareNumbers,
 	},
 	integerType,
@@ -370,15 +416,16 @@ var All = []*Type{
 		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true,
 		Codec:   "pgx's jsonb codec; the JSON text as it is",
 		Catalog: "jsonb", AtlasName: "jsonb", atlas: atlasJSON,
-		Docs:   "binary JSON; a go_type: of your own is encoded with encoding/json",
-		Keyset: true,
+		Docs:  "binary JSON; a go_type: of your own is encoded with encoding/json",
+		Check: "CheckJSONB", Keyset: true,
 	},
 	{
 		Name: "json", Literal: jsonLit, Example: `{"a": [1, 2]}`,
 		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true,
 		Codec:   "pgx's json codec; the JSON text as it is",
 		Catalog: "json", AtlasName: "json", atlas: atlasJSON,
-		Docs: "JSON text, kept as written",
+		Docs:  "JSON text, kept as written",
+		Check: "CheckJSON",
 	},
 	{
 		Name: "bytea", Hints: []string{"blob", "bytes"},
@@ -411,7 +458,7 @@ var All = []*Type{
 		Codec:   "no pgx codec (the extension's type has no fixed OID): text format, which is also its binary form",
 		Catalog: "citext", AtlasName: "citext", atlas: atlasUser, Extension: "citext",
 		Docs: "case-insensitive text (the citext extension, which the schema creates)",
-		Text: true, Ordered: true, Keyset: true, Tenant: true,
+		Text: true, Check: "CheckText", ArrayCheck: "CheckTexts", Ordered: true, Keyset: true, Tenant: true,
 	},
 	{
 		Name: "macaddr", Literal: macLit, Example: "08:00:2B:01:02:03",

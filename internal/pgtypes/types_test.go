@@ -67,6 +67,9 @@ func TestRowsComplete(t *testing.T) {
 			if typ.Text && typ.Go != (GoType{Name: "string"}) {
 				t.Errorf("row %q is Text but its Go type is %s", typ.Name, typ.Go)
 			}
+			if typ.CacheKey != "" && (!typ.MapKey || !typ.Ordered || typ.Padded) {
+				t.Errorf("row %q: a cache key type must compare by value, sort, and not pad", typ.Name)
+			}
 			if typ.NilIsNull && typ.MapKey {
 				t.Errorf("row %q: a type whose nil is NULL is a slice, which cannot key a map", typ.Name)
 			}
@@ -81,6 +84,20 @@ func TestRowsComplete(t *testing.T) {
 			}
 			if typ.Numeric() && !typ.Ordered {
 				t.Errorf("row %q: a number type must be ordered", typ.Name)
+			}
+			// The checks Validate makes: what the text, JSON, numeric,
+			// integer and time types cannot hold.
+			if typ.Text && (typ.Check != "CheckText" || typ.ArrayCheck != "CheckTexts") {
+				t.Errorf("row %q: a text type is checked by CheckText (arrays CheckTexts)", typ.Name)
+			}
+			if (typ.Int != nil) != (typ.CheckArgs == CheckBits) || (typ.Decimal != (typ.CheckArgs == CheckPrecisionScale)) {
+				t.Errorf("row %q: integers take CheckBits and numeric CheckPrecisionScale", typ.Name)
+			}
+			if typ.Check == "" && (typ.CheckArgs != CheckValue || typ.ArrayCheck != "") {
+				t.Errorf("row %q: check arguments or an array check without a check", typ.Name)
+			}
+			if typ.Timestamp && typ.Check == "" {
+				t.Errorf("row %q: a timestamp type has a range to check", typ.Name)
 			}
 			if typ.Copy && !typ.Unnest {
 				t.Errorf("row %q: COPY support without unnest support is not a case CreateMany handles", typ.Name)

@@ -47,7 +47,9 @@
 //     pgbouncer), and every URL handed out leads through it, carrying
 //     pgx's default_query_exec_mode for CPCGEN_TEST_STATEMENT_MODE
 //     (default runtime.PoolerStatementMode): a package's tests run behind
-//     the pooler without a change. CurrentPooler returns it.
+//     the pooler without a change. CurrentPooler returns it, and
+//     DirectURL the URL of a database on the server itself, for
+//     sessions transaction pooling cannot keep (the row caches' LISTEN).
 //
 // For tests of replication, StartReplica starts a streaming replica of a
 // cluster (pg_basebackup -R, then a hot standby), and WaitForReplay waits

@@ -206,6 +206,9 @@ func (s *suite) prepareTemplate(ctx context.Context) error {
 	if err := s.cfg.template(ctx, s.url(s.template)); err != nil {
 		return fmt.Errorf("pgtest: prepare template database: %w", err)
 	}
+	if err := installTenantKey(ctx, s.url(s.template)); err != nil {
+		return fmt.Errorf("pgtest: prepare template database: %w", err)
+	}
 	// A template cannot be copied while anyone is connected to it; refuse
 	// new connections and end those left open.
 	pool, err := c.adminPool(ctx)
@@ -287,7 +290,8 @@ func URL(t testing.TB) string {
 }
 
 // Pool returns a pgxpool.Pool on a fresh database (see URL) with the
-// runtime's types registered (runtime.AfterConnect); it is closed when t
+// runtime's types registered and the tenant key bound
+// (runtime.AfterConnect, runtime.AfterRelease); it is closed when t
 // ends.
 func Pool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
@@ -296,6 +300,7 @@ func Pool(t testing.TB) *pgxpool.Pool {
 		t.Fatal(err)
 	}
 	cfg.AfterConnect = runtime.AfterConnect
+	cfg.AfterRelease = runtime.AfterRelease
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
@@ -77,4 +79,27 @@ func CurrentPooler(t testing.TB) *PgBouncer {
 		t.Fatal(err)
 	}
 	return s.pooler
+}
+
+// DirectURL returns the URL of the database url names (one URL, Pool or
+// Open handed out) leading to the server itself rather than through the
+// PgBouncer Main put in front of it (CPCGEN_TEST_POOLER); url itself when
+// the tests talk to the server directly. A session that transaction
+// pooling cannot keep needs it, such as the row caches' listener:
+//
+//	cfg := runtime.Config{URL: url, Cache: runtime.CacheConfig{Enabled: true, ListenerURL: pgtest.DirectURL(t, url)}}
+func DirectURL(t testing.TB, url string) string {
+	t.Helper()
+	s := suiteFor(t)
+	if _, err := s.setup(); err != nil {
+		t.Fatal(err)
+	}
+	if s.pooler == nil {
+		return url
+	}
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		t.Fatalf("pgtest.DirectURL: %v", err)
+	}
+	return s.cluster.URL(cfg.Database)
 }

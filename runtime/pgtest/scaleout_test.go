@@ -200,7 +200,28 @@ func checkBehindPooler(t *testing.T, c *pgtest.Cluster, db *runtime.DB) {
 			t.Errorf("%s through PgBouncer: server port %d (want %d), database %q, %v", name, port, c.Port(), dbname, err)
 		}
 	}
+	// DirectURL leads to the same database on the server itself.
+	pooled := pgtest.URL(t)
+	direct := pgtest.DirectURL(t, pooled)
+	pu, _ := url.Parse(pooled)
+	du, err := url.Parse(direct)
+	if err != nil || du.Port() != fmt.Sprint(c.Port()) || du.Path != pu.Path {
+		t.Errorf("DirectURL(%s) = %s (%v), want the server's port %d and the same database", pooled, direct, err, c.Port())
+	}
 	fmt.Println("BEHIND POOLER")
+}
+
+// TestDirectURL: without a pooler, the URLs handed out already lead to
+// the server.
+func TestDirectURL(t *testing.T) {
+	pgtest.SkipIfDisabled(t)
+	if pgtest.CurrentPooler(t) != nil {
+		t.Skip("behind a pooler: checkBehindPooler covers DirectURL")
+	}
+	u := pgtest.URL(t)
+	if got := pgtest.DirectURL(t, u); got != u {
+		t.Fatalf("DirectURL(%s) = %s, want it unchanged", u, got)
+	}
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }

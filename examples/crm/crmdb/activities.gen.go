@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -52,8 +53,9 @@ type ActivityUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table.
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type ActivityRepo struct {
 	db runtime.DBTX
 }
@@ -95,32 +97,70 @@ var (
 	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table activities: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table activities: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewActivity) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
+	f.Fits("summary", runtime.CheckText(n.Summary))
 	rulesActivitySummary.Check(&f, "summary", n.Summary)
+	if n.HappenedAt.Set {
+		f.Fits("happened_at", runtime.CheckTimestamptz(n.HappenedAt.Value))
+	}
 	return f.Err("activities")
 }
 
-// Validate checks u against the spec's rules for table activities, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table activities, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ActivityUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
 	}
 	if u.Summary.Set {
+		f.Fits("summary", runtime.CheckText(u.Summary.Value))
 		rulesActivitySummary.Check(&f, "summary", u.Summary.Value)
 	}
+	if u.HappenedAt.Set {
+		f.Fits("happened_at", runtime.CheckTimestamptz(u.HappenedAt.Value))
+	}
 	return f.Err("activities")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for customer_id, kind, summary, happened_at, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewActivity) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "activities", "customer_id", "kind", "summary", "happened_at"); err != nil {
+		return err
+	}
+	type plain NewActivity
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, kind, summary, happened_at, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *ActivityUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "activities", "customer_id", "kind", "summary", "happened_at"); err != nil {
+		return err
+	}
+	type plain ActivityUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -159,15 +199,15 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlActivitiesCreate, n, argsNewActivity, scanActivity, tenant)
-	return v, wrapErr(err, "activities.Create", "activities")
+	return v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
 const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table activities with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table activities with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindByID", "activities")
 	if err != nil {
@@ -260,8 +300,8 @@ func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.DealID.Arg(), u.Kind.Arg(), u.Summary.Arg(), u.HappenedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table activities with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table activities with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (Activity, error) {
 	if err := u.Validate(); err != nil {
@@ -273,7 +313,7 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateActivities, id, runtime.Arg, u, argsActivityUpdate, scanActivity, tenant)
-	return v, wrapErr(err, "activities.Update", "activities")
+	return v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
 const sqlActivitiesDelete = `-- name: activities.Delete
@@ -311,7 +351,8 @@ SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "ha
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table activities whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindByIDs", "activities")
 	if err != nil {
@@ -319,7 +360,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Activity{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlActivitiesFindByIDs, ids, runtime.Arg, scanActivity, len(ids), tenant)
 	return items, wrapErr(err, "activities.FindByIDs", "activities")
@@ -378,7 +419,7 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Activity{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")

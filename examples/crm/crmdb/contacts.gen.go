@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -52,8 +53,9 @@ type ContactUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table.
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type ContactRepo struct {
 	db runtime.DBTX
 }
@@ -90,40 +92,75 @@ var (
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table contacts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table contacts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesContactName.Check(&f, "name", n.Name)
 	if n.Email.Valid {
+		f.Fits("email", runtime.CheckText(n.Email.V))
 		rulesContactEmail.Check(&f, "email", n.Email.V)
 	}
 	if n.Title.Valid {
+		f.Fits("title", runtime.CheckText(n.Title.V))
 		rulesContactTitle.Check(&f, "title", n.Title.V)
 	}
 	return f.Err("contacts")
 }
 
-// Validate checks u against the spec's rules for table contacts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table contacts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesContactName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Email.Set && u.Email.Value.Valid {
+		f.Fits("email", runtime.CheckText(u.Email.Value.V))
 		rulesContactEmail.Check(&f, "email", u.Email.Value.V)
 	}
 	if u.Title.Set && u.Title.Value.Valid {
+		f.Fits("title", runtime.CheckText(u.Title.Value.V))
 		rulesContactTitle.Check(&f, "title", u.Title.Value.V)
 	}
 	return f.Err("contacts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, customer_id, name, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewContact) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "id", "customer_id", "name"); err != nil {
+		return err
+	}
+	type plain NewContact
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "name"); err != nil {
+		return err
+	}
+	type plain ContactUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -171,15 +208,15 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, n, argsNewContact, scanContact, tenant)
-	return v, wrapErr(err, "contacts.Create", "contacts")
+	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table contacts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table contacts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByID", "contacts")
 	if err != nil {
@@ -272,8 +309,8 @@ func argsContactUpdate(u *ContactUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Name.Arg(), u.Email.Arg(), u.Title.Arg())
 }
 
-// Update writes the set fields of u to the row of table contacts with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table contacts with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate) (Contact, error) {
@@ -286,7 +323,7 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
-	return v, wrapErr(err, "contacts.Update", "contacts")
+	return v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
 }
 
 const sqlContactsDelete = `-- name: contacts.Delete
@@ -324,7 +361,8 @@ SELECT "id", "organization_id", "customer_id", "name", "email", "title", "create
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByIDs", "contacts")
 	if err != nil {
@@ -332,7 +370,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Contact{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
 	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
@@ -391,7 +429,7 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Contact{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -40,8 +41,9 @@ type CustomerTagUpdate struct{}
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table.
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type CustomerTagRepo struct {
 	db runtime.DBTX
 }
@@ -74,22 +76,39 @@ var (
 	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table customer_tags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customer_tags: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomerTag) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table customer_tags, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customer_tags, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *CustomerTagUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for customer_id, tag_id, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewCustomerTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customer_tags", "customer_id", "tag_id"); err != nil {
+		return err
+	}
+	type plain NewCustomerTag
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanCustomerTag gives the scan destinations of the fields of v, columns in table
@@ -117,7 +136,7 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return v, wrapErr(err, "customer_tags.Create", "customer_tags")
+	return v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
@@ -125,7 +144,7 @@ SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
 
 // FindByID returns the row of table customer_tags with the given customerID and
-// tagID; without one, the error matches runtime.ErrNotFound.
+// tagID. If there is none, the error matches runtime.ErrNotFound.
 func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, tagID uuid.UUID) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.FindByID", "customer_tags")
 	if err != nil {
@@ -201,9 +220,9 @@ const sqlCustomerTagsUpdate = `-- name: customer_tags.Update
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "tag_id" = $2 AND "organization_id" = $3`
 
-// Update writes the set fields of u to the row of table customer_tags with the
-// given customerID and tagID and returns the row as stored; without one, the error
-// matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table customer_tags with the
+// given customerID and tagID and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagID uuid.UUID, u CustomerTagUpdate) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Update", "customer_tags")
 	if err != nil {
@@ -211,7 +230,7 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return v, wrapErr(err, "customer_tags.Update", "customer_tags")
+	return v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 const sqlCustomerTagsDelete = `-- name: customer_tags.Delete
@@ -291,7 +310,7 @@ func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCus
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []CustomerTag{}, nil
 	}
 	res, err := db.Query(
 		ctx,

@@ -4,8 +4,11 @@
 package crmdb
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -58,11 +61,16 @@ type CustomerUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. A trigger records every row any statement changes (these
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). A trigger records every row any statement changes (these
 // methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
 // write methods send from their context (runtime.WithActor), sensitive values as
 // keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// FindByID, FindByIDs and the finders on a unique key read through the row cache
+// of a *runtime.DB with caching on (runtime.CacheConfig), outside transactions.
+// Every write invalidates the rows it changed, in every instance, when it commits.
+// A row served from the cache is shared: treat it as read-only.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -125,38 +133,79 @@ var (
 	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table customers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesCustomerName.Check(&f, "name", n.Name)
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesCustomerEmail.Check(&f, "email", n.Email)
 	if n.Phone.Valid {
+		f.Fits("phone", runtime.CheckText(n.Phone.V))
 		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
+	}
+	if n.Notes.Valid {
+		f.Fits("notes", runtime.CheckText(n.Notes.V))
 	}
 	return f.Err("customers")
 }
 
-// Validate checks u against the spec's rules for table customers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesCustomerName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Phone.Set && u.Phone.Value.Valid {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
 		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
+	if u.Notes.Set && u.Notes.Value.Valid {
+		f.Fits("notes", runtime.CheckText(u.Notes.Value.V))
+	}
 	return f.Err("customers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, email, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewCustomer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "id", "name", "email"); err != nil {
+		return err
+	}
+	type plain NewCustomer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, email, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "name", "email"); err != nil {
+		return err
+	}
+	type plain CustomerUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -188,6 +237,19 @@ func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email, &n.Phone, &n.Notes)
 }
 
+// customersCache is the row cache of table customers (cache:): FindByID, FindByIDs
+// and the finders on unique keys read through it, and every write of the package
+// invalidates the rows it changes.
+var customersCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uuid.UUID, Customer]{
+	Table:      "customers",
+	Tenant:     runtime.UUIDKeys,
+	Key:        runtime.UUIDKeys,
+	KeyOf:      func(v *Customer) uuid.UUID { return v.ID },
+	TTL:        10 * time.Minute,
+	MaxEntries: 50000,
+	Version:    "cc7a50d235a43356",
+})
+
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
 INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
@@ -205,23 +267,34 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.Create", "customers")
+	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table customers with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id. If there is none,
+// the error matches runtime.ErrNotFound. It reads through the table's row cache
+// (see CustomerRepo); the rows it returns may be shared with it: treat them as
+// read-only.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
 		return Customer{}, err
 	}
+	v, ok, fill := customersCache.Get(ctx, r.db, tenant, id)
+	if ok {
+		return v, nil
+	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.FindByID", "customers")
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlCustomersFindByID, id, tenant), scanCustomer)
+	if err != nil {
+		fill.Abort()
+		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
+	}
+	fill.Done(ctx, &row)
+	return row, nil
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -306,8 +379,8 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Email.Arg(), u.Phone.Arg(), u.Notes.Arg())
 }
 
-// Update writes the set fields of u to the row of table customers with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table customers with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
@@ -318,9 +391,9 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err != nil {
 		return Customer{}, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.Update", "customers")
+	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -333,7 +406,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
 	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
@@ -379,18 +452,32 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row. It reads through the
+// table's row cache (see CustomerRepo); the rows it returns may be shared with it:
+// treat them as read-only.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
-	return items, wrapErr(err, "customers.FindByIDs", "customers")
+	batch := customersCache.GetMany(ctx, r.db, tenant, ids)
+	if miss := batch.Misses(); len(miss) > 0 {
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(batch.Context(ctx), sqlCustomersFindByIDs, miss, tenant)
+		items, err := runtime.Collect(rows, err, len(miss), scanCustomer)
+		if err != nil {
+			batch.Abort()
+			return nil, wrapErr(err, "customers.FindByIDs", "customers")
+		}
+		batch.Done(ctx, items)
+	}
+	out := batch.Values()
+	slices.SortFunc(out, func(x, y Customer) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return out, nil
 }
 
 const sqlCustomersCreateMany = `-- name: customers.CreateMany sensitive=3,4
@@ -446,7 +533,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
@@ -587,7 +674,10 @@ func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uu
 	}
 	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
-	return m, wrapErr(err, "customers.LoadTags", "customers")
+	if err != nil {
+		return nil, wrapErr(err, "customers.LoadTags", "customers")
+	}
+	return m, nil
 }
 
 const sqlCustomersByEmail = `-- name: customers.ByEmail sensitive=2

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -60,8 +61,9 @@ type DealUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table. Update and Delete take the version the caller read and fail
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). Update and Delete take the version the caller read and fail
 // with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
 // write increments it. A trigger records every row any statement changes (these
 // methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
@@ -107,40 +109,80 @@ var (
 	ErrDealReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table deals: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table deals: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
+	f.Fits("title", runtime.CheckText(n.Title))
 	rulesDealTitle.Check(&f, "title", n.Title)
 	if n.Stage.Set {
 		f.Check("stage", n.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
 	}
 	if n.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(n.Amount.Value, 14, 2))
 		rulesDealAmount.Check(&f, "amount", n.Amount.Value)
+	}
+	if n.ClosesOn.Valid {
+		f.Fits("closes_on", runtime.CheckDate(n.ClosesOn.V))
 	}
 	return f.Err("deals")
 }
 
-// Validate checks u against the spec's rules for table deals, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table deals, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
 		rulesDealTitle.Check(&f, "title", u.Title.Value)
 	}
 	if u.Stage.Set {
 		f.Check("stage", u.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
 	}
 	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
 		rulesDealAmount.Check(&f, "amount", u.Amount.Value)
 	}
+	if u.ClosesOn.Set && u.ClosesOn.Value.Valid {
+		f.Fits("closes_on", runtime.CheckDate(u.ClosesOn.Value.V))
+	}
 	return f.Err("deals")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, customer_id, title, stage, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewDeal) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "deals", "id", "customer_id", "title", "stage", "amount"); err != nil {
+		return err
+	}
+	type plain NewDeal
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, title, stage, amount, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *DealUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "deals", "customer_id", "title", "stage", "amount"); err != nil {
+		return err
+	}
+	type plain DealUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -182,14 +224,14 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, n, argsNewDeal, scanDeal, tenant)
-	return v, wrapErr(err, "deals.Create", "deals")
+	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
 }
 
 const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table deals with the given id; without one, the
+// FindByID returns the row of table deals with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByID", "deals")
@@ -289,8 +331,8 @@ const sqlDealsExists = `-- name: deals.Exists
 SELECT EXISTS (SELECT 1 FROM "deals"
 WHERE "id" = $1 AND "organization_id" = $2)`
 
-// Update writes the set fields of u to the row of table deals with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table deals with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. version is the version the caller
 // read: when the row has another, Update changes nothing and the error has kind
 // Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
@@ -311,7 +353,7 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "deals.Update", "deals")
+	return v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
@@ -376,7 +418,8 @@ SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "clos
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table deals whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByIDs", "deals")
 	if err != nil {
@@ -384,7 +427,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Deal{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids), tenant)
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
@@ -444,7 +487,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Deal{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")

@@ -4,9 +4,12 @@
 package crmdb
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -46,8 +49,13 @@ type OrganizationUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose id is that tenant, Create stamps it, and a call
 // without a tenant fails with a validation error before any SQL. Each statement
-// also sets the cpcgen_tenant setting for the row-level security policy of the
-// table.
+// also sends the tenant, signed with the application's tenant key, for the
+// row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). FindByID, FindByIDs and the finders on a unique key read
+// through the row cache of a *runtime.DB with caching on (runtime.CacheConfig),
+// outside transactions. Every write invalidates the rows it changed, in every
+// instance, when it commits. A row served from the cache is shared: treat it as
+// read-only.
 type OrganizationRepo struct {
 	db runtime.DBTX
 }
@@ -112,32 +120,64 @@ var (
 	ErrOrganizationReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table organizations: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table organizations: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesOrganizationName.Check(&f, "name", n.Name)
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
 	return f.Err("organizations")
 }
 
-// Validate checks u against the spec's rules for table organizations, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table organizations, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesOrganizationName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
 	}
 	return f.Err("organizations")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, slug, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewOrganization) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "organizations", "name", "slug"); err != nil {
+		return err
+	}
+	type plain NewOrganization
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, slug, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "organizations", "name", "slug"); err != nil {
+		return err
+	}
+	type plain OrganizationUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -164,6 +204,31 @@ func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, &n.Name, &n.Slug)
 }
 
+// organizationsCache is the row cache of table organizations (cache:): FindByID,
+// FindByIDs and the finders on unique keys read through it, and every write of the
+// package invalidates the rows it changes.
+var organizationsCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uuid.UUID, Organization]{
+	Table:   "organizations",
+	Tenant:  runtime.UUIDKeys,
+	Key:     runtime.UUIDKeys,
+	KeyOf:   func(v *Organization) uuid.UUID { return v.ID },
+	TTL:     10 * time.Minute,
+	Version: "5c194f1517b4b953",
+})
+
+// organizationsBySlug caches which row of table organizations has each (slug), for
+// the finders by that key: a hint, checked against the row, which comes from
+// organizationsCache.
+var organizationsBySlug = runtime.NewCacheIndex(runtime.CacheIndexSpec[uuid.UUID, string, uuid.UUID]{
+	Table:   "organizations",
+	Index:   "slug",
+	Tenant:  runtime.UUIDKeys,
+	Unique:  runtime.StringKeys,
+	Key:     runtime.UUIDKeys,
+	TTL:     10 * time.Minute,
+	Version: "5c194f1517b4b953",
+})
+
 const sqlOrganizationsCreate = `-- name: organizations.Create
 INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
@@ -181,23 +246,34 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization, tenant)
-	return v, wrapErr(err, "organizations.Create", "organizations")
+	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 AND "id" = $2`
 
-// FindByID returns the row of table organizations with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table organizations with the given id. If there is
+// none, the error matches runtime.ErrNotFound. It reads through the table's row
+// cache (see OrganizationRepo); the rows it returns may be shared with it: treat
+// them as read-only.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByID", "organizations")
 	if err != nil {
 		return Organization{}, err
 	}
+	v, ok, fill := organizationsCache.Get(ctx, r.db, tenant, id)
+	if ok {
+		return v, nil
+	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsFindByID, id, runtime.Arg, scanOrganization, tenant)
-	return v, wrapErr(err, "organizations.FindByID", "organizations")
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlOrganizationsFindByID, id, tenant), scanOrganization)
+	if err != nil {
+		fill.Abort()
+		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
+	}
+	fill.Done(ctx, &row)
+	return row, nil
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
@@ -279,8 +355,8 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Slug.Arg())
 }
 
-// Update writes the set fields of u to the row of table organizations with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table organizations with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
@@ -291,9 +367,9 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err != nil {
 		return Organization{}, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization, tenant)
-	return v, wrapErr(err, "organizations.Update", "organizations")
+	return v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -306,7 +382,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
 	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
@@ -331,18 +407,32 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row. It reads through
+// the table's row cache (see OrganizationRepo); the rows it returns may be shared
+// with it: treat them as read-only.
 func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByIDs", "organizations")
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Organization{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlOrganizationsFindByIDs, ids, runtime.Arg, scanOrganization, len(ids), tenant)
-	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
+	batch := organizationsCache.GetMany(ctx, r.db, tenant, ids)
+	if miss := batch.Misses(); len(miss) > 0 {
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(batch.Context(ctx), sqlOrganizationsFindByIDs, miss, tenant)
+		items, err := runtime.Collect(rows, err, len(miss), scanOrganization)
+		if err != nil {
+			batch.Abort()
+			return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
+		}
+		batch.Done(ctx, items)
+	}
+	out := batch.Values()
+	slices.SortFunc(out, func(x, y Organization) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return out, nil
 }
 
 const sqlOrganizationsCreateMany = `-- name: organizations.CreateMany
@@ -395,7 +485,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Organization{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
@@ -425,8 +515,26 @@ RETURNING "id", "name", "slug", "created_at", "updated_at"`
 // key's; an unset optional field keeps its value), in one statement, and returns
 // the row as stored. It validates n first. It sets updated_at to the transaction's
 // time. A row in the way that the caller cannot see (another tenant's, or
-// soft-deleted) is not updated: the error has kind Conflict.
+// soft-deleted) is not updated: the error has kind Conflict. It runs in a
+// transaction (a savepoint of the caller's), which also invalidates the cached row
+// it returns.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
+	var v Organization
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
+		var err error
+		if v, err = (&OrganizationRepo{db: tx}).upsertBySlug(ctx, n); err != nil {
+			return err
+		}
+		return runtime.Invalidate(ctx, tx, organizationsCache.Keys(v.ID, v.ID))
+	})
+	if err != nil {
+		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	}
+	return v, nil
+}
+
+// upsertBySlug runs the statement of UpsertBySlug on r.db.
+func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
@@ -563,4 +671,35 @@ func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organ
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
+}
+
+const sqlOrganizationsBySlug = `-- name: organizations.BySlug replica=ok
+SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
+WHERE "slug" = $1 AND "id" = $2
+LIMIT 1`
+
+// BySlug returns the first row of table organizations that matches the query. If
+// there is none, the error matches runtime.ErrNotFound.
+//
+// The organization with this slug, read through the row cache.
+func (r *OrganizationRepo) BySlug(ctx context.Context, slug string) (Organization, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.BySlug", "organizations")
+	if err != nil {
+		return Organization{}, err
+	}
+	if cached, ok := organizationsBySlug.Get(ctx, r.db, tenant, slug); ok {
+		// A hint: the row is used only if it still has the key's values.
+		if v, err := r.FindByID(ctx, cached); err == nil && v.Slug == slug {
+			return v, nil
+		} else if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			return Organization{}, err
+		}
+	}
+	db := runtime.Scope(r.db, tenant)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsBySlug, slug, tenant), scanOrganization)
+	if err != nil {
+		return v, wrapErr(err, "organizations.BySlug", "organizations")
+	}
+	organizationsBySlug.Set(ctx, r.db, tenant, slug, v.ID)
+	return v, nil
 }

@@ -4,9 +4,12 @@
 package crmdb
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
+	"slices"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
@@ -41,8 +44,13 @@ type TagUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
 // it, and a call without a tenant fails with a validation error before any SQL.
-// Each statement also sets the cpcgen_tenant setting for the row-level security
-// policy of the table.
+// Each statement also sends the tenant, signed with the application's tenant key,
+// for the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). FindByID, FindByIDs and the finders on a unique key read
+// through the row cache of a *runtime.DB with caching on (runtime.CacheConfig),
+// outside transactions. Every write invalidates the rows it changed, in every
+// instance, when it commits. A row served from the cache is shared: treat it as
+// read-only.
 type TagRepo struct {
 	db runtime.DBTX
 }
@@ -79,28 +87,59 @@ var (
 	ErrTagReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table tags: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tags: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesTagName.Check(&f, "name", n.Name)
 	return f.Err("tags")
 }
 
-// Validate checks u against the spec's rules for table tags, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tags, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesTagName.Check(&f, "name", u.Name.Value)
 	}
 	return f.Err("tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "id", "name"); err != nil {
+		return err
+	}
+	type plain NewTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *TagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "name"); err != nil {
+		return err
+	}
+	type plain TagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -121,6 +160,28 @@ func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
 
+// tagsCache is the row cache of table tags (cache:): FindByID, FindByIDs and the
+// finders on unique keys read through it, and every write of the package
+// invalidates the rows it changes.
+var tagsCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uuid.UUID, Tag]{
+	Table:   "tags",
+	Tenant:  runtime.UUIDKeys,
+	Key:     runtime.UUIDKeys,
+	KeyOf:   func(v *Tag) uuid.UUID { return v.ID },
+	Version: "1cae48acd7633309",
+})
+
+// tagsByName caches which row of table tags has each (name), for the finders by
+// that key: a hint, checked against the row, which comes from tagsCache.
+var tagsByName = runtime.NewCacheIndex(runtime.CacheIndexSpec[uuid.UUID, string, uuid.UUID]{
+	Table:   "tags",
+	Index:   "name",
+	Tenant:  runtime.UUIDKeys,
+	Unique:  runtime.StringKeys,
+	Key:     runtime.UUIDKeys,
+	Version: "1cae48acd7633309",
+})
+
 const sqlTagsCreate = `-- name: tags.Create
 INSERT INTO "tags" ("id", "name", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
@@ -138,23 +199,33 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
-	return v, wrapErr(err, "tags.Create", "tags")
+	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table tags with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table tags with the given id. If there is none, the
+// error matches runtime.ErrNotFound. It reads through the table's row cache (see
+// TagRepo); the rows it returns may be shared with it: treat them as read-only.
 func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByID", "tags")
 	if err != nil {
 		return Tag{}, err
 	}
+	v, ok, fill := tagsCache.Get(ctx, r.db, tenant, id)
+	if ok {
+		return v, nil
+	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, id, runtime.Arg, scanTag, tenant)
-	return v, wrapErr(err, "tags.FindByID", "tags")
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlTagsFindByID, id, tenant), scanTag)
+	if err != nil {
+		fill.Abort()
+		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
+	}
+	fill.Done(ctx, &row)
+	return row, nil
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -234,9 +305,9 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table tags with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
-// It validates u first.
+// Update applies the set fields of u to the row of table tags with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
@@ -245,9 +316,9 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 	if err != nil {
 		return Tag{}, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
-	return v, wrapErr(err, "tags.Update", "tags")
+	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -260,7 +331,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	db := runtime.Scope(r.db, tenant)
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
 	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
@@ -285,18 +356,32 @@ SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row. It reads through the table's
+// row cache (see TagRepo); the rows it returns may be shared with it: treat them
+// as read-only.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
 		return nil, err
 	}
-	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
-	return items, wrapErr(err, "tags.FindByIDs", "tags")
+	batch := tagsCache.GetMany(ctx, r.db, tenant, ids)
+	if miss := batch.Misses(); len(miss) > 0 {
+		db := runtime.Scope(r.db, tenant)
+		rows, err := db.Query(batch.Context(ctx), sqlTagsFindByIDs, miss, tenant)
+		items, err := runtime.Collect(rows, err, len(miss), scanTag)
+		if err != nil {
+			batch.Abort()
+			return nil, wrapErr(err, "tags.FindByIDs", "tags")
+		}
+		batch.Done(ctx, items)
+	}
+	out := batch.Values()
+	slices.SortFunc(out, func(x, y Tag) int { return bytes.Compare(x.ID[:], y.ID[:]) })
+	return out, nil
 }
 
 const sqlTagsCreateMany = `-- name: tags.CreateMany
@@ -349,7 +434,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tag{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
@@ -378,8 +463,26 @@ RETURNING "id", "organization_id", "name"`
 // key's and the primary key's; an unset optional field keeps its value), in one
 // statement, and returns the row as stored. It validates n first. A row in the way
 // that the caller cannot see (another tenant's, or soft-deleted) is not updated:
-// the error has kind Conflict.
+// the error has kind Conflict. It runs in a transaction (a savepoint of the
+// caller's), which also invalidates the cached row it returns.
 func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
+	var v Tag
+	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
+		var err error
+		if v, err = (&TagRepo{db: tx}).upsertByOrganizationIDAndName(ctx, n); err != nil {
+			return err
+		}
+		return runtime.Invalidate(ctx, tx, tagsCache.Keys(v.OrganizationID, v.ID))
+	})
+	if err != nil {
+		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+	}
+	return v, nil
+}
+
+// upsertByOrganizationIDAndName runs the statement of
+// UpsertByOrganizationIDAndName on r.db.
+func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
 	}
@@ -485,4 +588,35 @@ func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid
 	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
+}
+
+const sqlTagsByName = `-- name: tags.ByName replica=ok
+SELECT "id", "organization_id", "name" FROM "tags"
+WHERE "name" = $1 AND "organization_id" = $2
+LIMIT 1`
+
+// ByName returns the first row of table tags that matches the query. If there is
+// none, the error matches runtime.ErrNotFound.
+//
+// The tag with this name, read through the row cache.
+func (r *TagRepo) ByName(ctx context.Context, name string) (Tag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.ByName", "tags")
+	if err != nil {
+		return Tag{}, err
+	}
+	if cached, ok := tagsByName.Get(ctx, r.db, tenant, name); ok {
+		// A hint: the row is used only if it still has the key's values.
+		if v, err := r.FindByID(ctx, cached); err == nil && v.Name == name {
+			return v, nil
+		} else if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			return Tag{}, err
+		}
+	}
+	db := runtime.Scope(r.db, tenant)
+	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsByName, name, tenant), scanTag)
+	if err != nil {
+		return v, wrapErr(err, "tags.ByName", "tags")
+	}
+	tagsByName.Set(ctx, r.db, tenant, name, v.ID)
+	return v, nil
 }

@@ -5,6 +5,7 @@ package financedb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -108,38 +109,72 @@ var (
 	ErrAccountReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table accounts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table accounts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesAccountName.Check(&f, "name", n.Name)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
 		rulesAccountBalance.Check(&f, "balance", n.Balance.Value)
 	}
 	return f.Err("accounts")
 }
 
-// Validate checks u against the spec's rules for table accounts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table accounts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesAccountName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	}
 	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
 		rulesAccountBalance.Check(&f, "balance", u.Balance.Value)
 	}
 	return f.Err("accounts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, user_id, name, currency, balance, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewAccount) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "id", "user_id", "name", "currency", "balance"); err != nil {
+		return err
+	}
+	type plain NewAccount
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, name, currency, balance, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "user_id", "name", "currency", "balance"); err != nil {
+		return err
+	}
+	type plain AccountUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -177,15 +212,15 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.Create", "accounts")
+	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -259,8 +294,8 @@ const sqlAccountsExists = `-- name: accounts.Exists
 SELECT EXISTS (SELECT 1 FROM "accounts"
 WHERE "id" = $1)`
 
-// Update writes the set fields of u to the row of table accounts with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table accounts with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. version is the version the caller
 // read: when the row has another, Update changes nothing and the error has kind
 // Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
@@ -276,7 +311,7 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "accounts.Update", "accounts")
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -309,10 +344,11 @@ SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
@@ -347,7 +383,7 @@ RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated
 // trip and all or nothing. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")

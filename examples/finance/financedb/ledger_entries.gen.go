@@ -5,6 +5,7 @@ package financedb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -89,28 +90,69 @@ var (
 	ErrLedgerEntryUserIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table ledger_entries: enum
-// labels, lengths in characters, bounds, formats, patterns and not_empty. It
-// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first rule it fails. The repository
-// calls it before any SQL.
+// Validate checks n for table ledger_entries: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewLedgerEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
 	return f.Err("ledger_entries")
 }
 
-// Validate checks u against the spec's rules for table ledger_entries, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table ledger_entries, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *LedgerEntryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
 	return f.Err("ledger_entries")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for transaction_id, account_id, user_id, kind, amount, created_at, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewLedgerEntry) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"); err != nil {
+		return err
+	}
+	type plain NewLedgerEntry
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for transaction_id, account_id, user_id, kind, amount, created_at, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *LedgerEntryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"); err != nil {
+		return err
+	}
+	type plain LedgerEntryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanLedgerEntry gives the scan destinations of the fields of v, columns in table
@@ -136,15 +178,15 @@ func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerE
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesCreate, n, argsNewLedgerEntry, scanLedgerEntry)
-	return v, wrapErr(err, "ledger_entries.Create", "ledger_entries")
+	return v, wrapParamsErr(err, "ledger_entries.Create", "ledger_entries", []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
 const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "id" = $1`
 
-// FindByID returns the row of table ledger_entries with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table ledger_entries with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, id, runtime.Arg, scanLedgerEntry)
 	return v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
@@ -206,15 +248,15 @@ func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 	return append(d, u.TransactionID.Arg(), u.AccountID.Arg(), u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.CreatedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table ledger_entries with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table ledger_entries with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpdate) (LedgerEntry, error) {
 	if err := u.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Update", "ledger_entries")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, id, runtime.Arg, u, argsLedgerEntryUpdate, scanLedgerEntry)
-	return v, wrapErr(err, "ledger_entries.Update", "ledger_entries")
+	return v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
 const sqlLedgerEntriesDelete = `-- name: ledger_entries.Delete
@@ -241,10 +283,11 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table ledger_entries whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerEntry, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []LedgerEntry{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesFindByIDs, ids, runtime.Arg, scanLedgerEntry, len(ids))
 	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
@@ -280,7 +323,7 @@ RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "cr
 // round trip and all or nothing. It validates every row first.
 func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLedgerEntry) ([]LedgerEntry, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []LedgerEntry{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")

@@ -5,6 +5,7 @@ package financedb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -139,46 +140,89 @@ var (
 	ErrTransactionReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table transactions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table transactions: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
 	rulesTransactionAmount.Check(&f, "amount", n.Amount)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
 		rulesTransactionMemo.Check(&f, "memo", n.Memo.V)
 	}
+	f.Fits("idempotency_key", runtime.CheckText(n.IdempotencyKey))
 	rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", n.IdempotencyKey)
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
 	return f.Err("transactions")
 }
 
-// Validate checks u against the spec's rules for table transactions, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table transactions, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
 	}
 	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
 		rulesTransactionAmount.Check(&f, "amount", u.Amount.Value)
 	}
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	}
 	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
 		rulesTransactionMemo.Check(&f, "memo", u.Memo.Value.V)
 	}
 	if u.IdempotencyKey.Set {
+		f.Fits("idempotency_key", runtime.CheckText(u.IdempotencyKey.Value))
 		rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", u.IdempotencyKey.Value)
 	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
 	return f.Err("transactions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, user_id, kind, amount, currency, idempotency_key, created_at, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewTransaction) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "id", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at"); err != nil {
+		return err
+	}
+	type plain NewTransaction
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, kind, amount, currency, idempotency_key, created_at, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at"); err != nil {
+		return err
+	}
+	type plain TransactionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -221,15 +265,15 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, n, argsNewTransaction, scanTransaction)
-	return v, wrapErr(err, "transactions.Create", "transactions")
+	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table transactions with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table transactions with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
 	return v, wrapErr(err, "transactions.FindByID", "transactions")
@@ -292,15 +336,15 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.CategoryID.Arg(), u.Memo.Arg(), u.IdempotencyKey.Arg(), u.CreatedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table transactions with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table transactions with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
-	return v, wrapErr(err, "transactions.Update", "transactions")
+	return v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
 }
 
 const sqlTransactionsDelete = `-- name: transactions.Delete
@@ -327,10 +371,11 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Transaction, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
@@ -365,7 +410,7 @@ RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_
 // round trip and all or nothing. It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")

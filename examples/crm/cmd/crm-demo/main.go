@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -59,14 +60,34 @@ func run(ctx context.Context, out io.Writer, opts options) error {
 	}
 	defer release()
 
+	// The tenant key signs the tenant of every scoped statement for the
+	// row-level security policies: CPCGEN_TENANT_KEY's, or one made for
+	// this run, installed in the database once the migrations made its
+	// table (the demo runs them as the same role, the tables' owner).
+	key, err := runtime.TenantKeyOf()
+	if err != nil {
+		return err
+	}
+	if key == nil {
+		raw := make([]byte, runtime.MinTenantKeyLength)
+		if _, err := rand.Read(raw); err != nil {
+			return err
+		}
+		if key, err = runtime.NewTenantKey(raw); err != nil {
+			return err
+		}
+	}
 	stmts := &statements{}
-	db, err := runtime.Open(ctx, runtime.Config{URL: url, ApplicationName: "crm-demo", Observers: []runtime.Observer{stmts}})
+	db, err := runtime.Open(ctx, runtime.Config{URL: url, ApplicationName: "crm-demo", Observers: []runtime.Observer{stmts}, TenantKey: key})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	applied, err := crm.Migrate(ctx, db)
 	if err != nil {
+		return err
+	}
+	if err := runtime.InstallTenantKey(ctx, db, key); err != nil {
 		return err
 	}
 	var names []string

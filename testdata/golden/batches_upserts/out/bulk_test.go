@@ -131,7 +131,7 @@ func TestCopyIsAllOrNothing(t *testing.T) {
 	}
 	// Inside a transaction, a failed CreateMany rolls back to its
 	// savepoint and the transaction goes on.
-	err := s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Store) error {
 		if _, err := tx.Items.Create(ctx, NewItem{SKU: "kept", Name: "k"}); err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 	if n, _ := s.Events.Count(ctx); n != 3 {
 		t.Fatalf("%d events", n)
 	}
-	if got, err := s.Events.CreateManyReturning(ctx, nil); err != nil || got != nil {
+	if got, err := s.Events.CreateManyReturning(ctx, nil); err != nil || got == nil || len(got) != 0 {
 		t.Fatalf("CreateManyReturning(nil) = %v, %v", got, err)
 	}
 }

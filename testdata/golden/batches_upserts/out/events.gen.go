@@ -71,40 +71,91 @@ var (
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table events: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table events: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Check("kind", n.Kind.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	if n.At.Set {
+		f.Fits("at", runtime.CheckTimestamptz(n.At.Value))
+	}
+	f.Fits("payload", runtime.CheckJSONB(n.Payload))
 	if n.Code.Set {
+		f.Fits("code", runtime.CheckText(n.Code.Value))
 		rulesEventCode.Check(&f, "code", n.Code.Value)
 	}
 	if n.Label.Set && n.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(n.Label.Value.V))
 		rulesEventLabel.Check(&f, "label", n.Label.Value.V)
 	}
 	return f.Err("events")
 }
 
-// Validate checks u against the spec's rules for table events, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table events, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
+	if u.At.Set {
+		f.Fits("at", runtime.CheckTimestamptz(u.At.Value))
+	}
+	if u.Payload.Set {
+		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
+	}
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesEventCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Label.Set && u.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(u.Label.Value.V))
 		rulesEventLabel.Check(&f, "label", u.Label.Value.V)
 	}
 	return f.Err("events")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, kind, amount, at, code, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewEvent) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "events", "name", "kind", "amount", "at", "code"); err != nil {
+		return err
+	}
+	type plain NewEvent
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, kind, amount, at, code, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *EventUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "events", "name", "kind", "amount", "at", "code"); err != nil {
+		return err
+	}
+	type plain EventUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -133,7 +184,7 @@ func argsNewEvent(n *NewEvent, d []any) []any {
 const sqlEventsCreate = `-- name: events.Create
 INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", "label")
 VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()), $5, $6, COALESCE($7::bpchar, 'ABCD'::char(4)), CASE WHEN $8::boolean THEN $9::varchar ELSE 'x'::varchar(10) END)
-RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label"`
+RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
 
 // Create inserts a row into table events and returns it as stored, defaults
 // applied. It validates n first.
@@ -142,22 +193,22 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 		return Event{}, wrapErr(err, "events.Create", "events")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, n, argsNewEvent, scanEvent)
-	return v, wrapErr(err, "events.Create", "events")
+	return v, wrapParamsErr(err, "events.Create", "events", []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"})
 }
 
 const sqlEventsFindByID = `-- name: events.FindByID replica=ok
-SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events"
+SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
 WHERE "id" = $1`
 
-// FindByID returns the row of table events with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table events with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, id, runtime.Arg, scanEvent)
 	return v, wrapErr(err, "events.FindByID", "events")
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
-SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events" ORDER BY "id"`
+SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events" ORDER BY "id"`
 
 // FindAll returns every row of table events in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -175,11 +226,11 @@ func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 }
 
 const sqlEventsListFirst = `-- name: events.List replica=ok
-SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events" ORDER BY "id"
+SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events" ORDER BY "id"
 LIMIT $1`
 
 const sqlEventsListAfter = `-- name: events.List replica=ok
-SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events"
+SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -204,7 +255,7 @@ var updateEvents = &runtime.Update{
 	Name: "events.Update", Keys: 1,
 	Head:     "UPDATE \"events\"\nSET ",
 	Cols:     []string{`"name"`, `"kind"`, `"amount"`, `"at"`, `"payload"`, `"ref"`, `"code"`, `"label"`},
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\", \"label\"",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\"::text, \"label\"",
 	Nullable: 1<<4 | 1<<5 | 1<<7,
 }
 
@@ -213,15 +264,15 @@ func argsEventUpdate(u *EventUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.At.Arg(), runtime.OptValue(&u.Payload), u.Ref.Arg(), u.Code.Arg(), u.Label.Arg())
 }
 
-// Update writes the set fields of u to the row of table events with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table events with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent)
-	return v, wrapErr(err, "events.Update", "events")
+	return v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
 }
 
 const sqlEventsDelete = `-- name: events.Delete
@@ -244,14 +295,15 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
-SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label" FROM "events"
+SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table events whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Event{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlEventsFindByIDs, ids, runtime.Arg, scanEvent, len(ids))
 	return items, wrapErr(err, "events.FindByIDs", "events")
@@ -280,7 +332,7 @@ INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", 
 SELECT "u"."c1", "u"."c2", "u"."c3", COALESCE("u"."c4", now()), "u"."c5", "u"."c6", COALESCE("u"."c7", 'ABCD'::char(4)), CASE WHEN "u"."c8" THEN "u"."c9" ELSE 'x'::varchar(10) END
 FROM unnest($1::text[], $2::text[]::"mood"[], $3::numeric(18,2)[], $4::timestamptz[], $5::jsonb[], $6::uuid[], $7::bpchar[], $8::boolean[], $9::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label"`
+RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
 
 // CreateManyReturning inserts rows into table events and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
@@ -288,7 +340,7 @@ RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label
 // trip and all or nothing. It validates every row first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Event{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "events.CreateManyReturning", "events")

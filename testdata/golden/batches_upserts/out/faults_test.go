@@ -182,7 +182,7 @@ func TestCancelInTheMiddleOfInTx(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- store.InTx(cctx, runtime.TxOptions{}, func(tx *Store) error {
+		done <- store.InTx(cctx, func(tx *Store) error {
 			for i := 0; i < 10; i++ {
 				if _, err := tx.Events.Create(cctx, NewEvent{Name: fmt.Sprint(i), Kind: MoodHappy, Amount: decimal.Zero}); err != nil {
 					return err

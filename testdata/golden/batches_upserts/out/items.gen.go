@@ -5,6 +5,7 @@ package bulkdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -78,40 +79,98 @@ var (
 	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
 )
 
-// Validate checks n against the spec's rules for table items: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table items: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewItem) Validate() error {
 	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesItemSKU.Check(&f, "sku", n.SKU)
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.Note.Set && n.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.Value.V))
+	}
 	if n.Mood.Set {
 		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if n.Moods.Set {
+		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	}
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
+	if n.Price.Valid {
+		f.Fits("price", runtime.CheckNumeric(n.Price.V, 12, 2))
 	}
 	return f.Err("items")
 }
 
-// Validate checks u against the spec's rules for table items, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table items, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ItemUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
+		f.Fits("sku", runtime.CheckText(u.SKU.Value))
 		rulesItemSKU.Check(&f, "sku", u.SKU.Value)
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	if u.Mood.Set {
 		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if u.Moods.Set {
+		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	if u.Price.Set && u.Price.Value.Valid {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value.V, 12, 2))
+	}
 	return f.Err("items")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, sku, name, qty, mood, moods, tags, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewItem) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "items", "id", "sku", "name", "qty", "mood", "moods", "tags"); err != nil {
+		return err
+	}
+	type plain NewItem
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for sku, name, qty, mood, moods, tags, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ItemUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "items", "sku", "name", "qty", "mood", "moods", "tags"); err != nil {
+		return err
+	}
+	type plain ItemUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -143,14 +202,14 @@ func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 		return Item{}, wrapErr(err, "items.Create", "items")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlItemsCreate, n, argsNewItem, scanItem)
-	return v, wrapErr(err, "items.Create", "items")
+	return v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price"})
 }
 
 const sqlItemsFindByID = `-- name: items.FindByID replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE "id" = $1`
 
-// FindByID returns the row of table items with the given id; without one, the
+// FindByID returns the row of table items with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, id, runtime.Arg, scanItem)
@@ -216,8 +275,8 @@ func argsItemUpdate(u *ItemUpdate, d []any) []any {
 	return append(d, u.SKU.Arg(), u.Name.Arg(), u.Qty.Arg(), u.Note.Arg(), u.Mood.Arg(), runtime.OptValue(&u.Moods), runtime.OptValue(&u.Tags), u.Price.Arg())
 }
 
-// Update writes the set fields of u to the row of table items with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table items with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item, error) {
@@ -225,7 +284,7 @@ func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item
 		return Item{}, wrapErr(err, "items.Update", "items")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateItems, id, runtime.Arg, u, argsItemUpdate, scanItem)
-	return v, wrapErr(err, "items.Update", "items")
+	return v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price", "price"})
 }
 
 const sqlItemsDelete = `-- name: items.Delete
@@ -252,10 +311,11 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table items whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Item{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlItemsFindByIDs, ids, runtime.Arg, scanItem, len(ids))
 	return items, wrapErr(err, "items.FindByIDs", "items")
@@ -289,7 +349,7 @@ func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error
 // array columns.) It validates every row first.
 func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]Item, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Item{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "items.CreateManyReturning", "items")

@@ -5,6 +5,7 @@ package bulkdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -55,22 +56,65 @@ var (
 	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
 )
 
-// Validate checks n against the spec's rules for table slots: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table slots: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewSlot) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("day", runtime.CheckDate(n.Day))
+	f.Fits("room", runtime.CheckText(n.Room))
+	f.Fits("booked_by", runtime.CheckText(n.BookedBy))
+	return f.Err("slots")
 }
 
-// Validate checks u against the spec's rules for table slots, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table slots, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SlotUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Day.Set {
+		f.Fits("day", runtime.CheckDate(u.Day.Value))
+	}
+	if u.Room.Set {
+		f.Fits("room", runtime.CheckText(u.Room.Value))
+	}
+	if u.BookedBy.Set {
+		f.Fits("booked_by", runtime.CheckText(u.BookedBy.Value))
+	}
+	return f.Err("slots")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for day, room, booked_by, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewSlot) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "slots", "day", "room", "booked_by"); err != nil {
+		return err
+	}
+	type plain NewSlot
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for day, room, booked_by, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *SlotUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "slots", "day", "room", "booked_by"); err != nil {
+		return err
+	}
+	type plain SlotUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanSlot gives the scan destinations of the fields of v, columns in table order.
@@ -89,17 +133,20 @@ VALUES ($1, $2, $3)
 RETURNING "id", "day", "room", "booked_by"`
 
 // Create inserts a row into table slots and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
+	if err := n.Validate(); err != nil {
+		return Slot{}, wrapErr(err, "slots.Create", "slots")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsCreate, n, argsNewSlot, scanSlot)
-	return v, wrapErr(err, "slots.Create", "slots")
+	return v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
 }
 
 const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE "id" = $1`
 
-// FindByID returns the row of table slots with the given id; without one, the
+// FindByID returns the row of table slots with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, id, runtime.Arg, scanSlot)
@@ -162,12 +209,15 @@ func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 	return append(d, u.Day.Arg(), u.Room.Arg(), u.BookedBy.Arg())
 }
 
-// Update writes the set fields of u to the row of table slots with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table slots with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
+	if err := u.Validate(); err != nil {
+		return Slot{}, wrapErr(err, "slots.Update", "slots")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, id, runtime.Arg, u, argsSlotUpdate, scanSlot)
-	return v, wrapErr(err, "slots.Update", "slots")
+	return v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
 }
 
 const sqlSlotsDelete = `-- name: slots.Delete
@@ -194,10 +244,11 @@ SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table slots whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Slot{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlSlotsFindByIDs, ids, runtime.Arg, scanSlot, len(ids))
 	return items, wrapErr(err, "slots.FindByIDs", "slots")
@@ -211,7 +262,7 @@ var copySlots = &runtime.Copier[NewSlot]{
 }
 
 // CreateMany inserts rows into table slots with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
 	n, err := copySlots.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "slots.CreateMany", "slots")
@@ -227,10 +278,13 @@ RETURNING "id", "day", "room", "booked_by"`
 // CreateManyReturning inserts rows into table slots and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]Slot, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Slot{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -253,8 +307,11 @@ RETURNING "id", "day", "room", "booked_by"`
 // UpsertByDayAndRoom inserts n into table slots or, when a row with the same (day,
 // room) exists, updates it from n (every column but the key's and the primary
 // key's; an unset optional field keeps its value), in one statement, and returns
-// the row as stored.
+// the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
+	if err := n.Validate(); err != nil {
+		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsUpsertByDayAndRoom, n, argsNewSlot, scanSlot)
 	return v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 }
@@ -275,8 +332,11 @@ LIMIT 1`
 // CreateIfAbsentByDayAndRoom inserts n into table slots unless a row with the same
 // (day, room) exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started).
+// row in the way was committed after it started). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, n, argsNewSlot, scanSlot)
 	return v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 }

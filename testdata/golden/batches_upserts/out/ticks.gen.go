@@ -46,20 +46,25 @@ var (
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table ticks: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table ticks: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTick) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table ticks, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table ticks, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TickUpdate) Validate() error {
 	return nil
 }
@@ -81,14 +86,14 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 // applied.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, n, argsNewTick, scanTick)
-	return v, wrapErr(err, "ticks.Create", "ticks")
+	return v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
 }
 
 const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE "id" = $1`
 
-// FindByID returns the row of table ticks with the given id; without one, the
+// FindByID returns the row of table ticks with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, id, runtime.Arg, scanTick)
@@ -143,12 +148,12 @@ SET "updated_at" = now()
 WHERE "id" = $1
 RETURNING "id", "created_at", "updated_at"`
 
-// Update writes the set fields of u to the row of table ticks with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table ticks with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It sets updated_at to the transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, id, runtime.Arg, scanTick)
-	return v, wrapErr(err, "ticks.Update", "ticks")
+	return v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
 }
 
 const sqlTicksDelete = `-- name: ticks.Delete
@@ -175,10 +180,11 @@ SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table ticks whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tick{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTicksFindByIDs, ids, runtime.Arg, scanTick, len(ids))
 	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
@@ -191,7 +197,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 // array columns.)
 func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]Tick, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tick{}, nil
 	}
 	b := &pgx.Batch{}
 	for i := range rows {

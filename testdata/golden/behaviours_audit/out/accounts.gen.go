@@ -5,6 +5,7 @@ package auditdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -73,22 +74,63 @@ var (
 	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table accounts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table accounts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAccount) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("owner", runtime.CheckText(n.Owner))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
+	}
+	return f.Err("accounts")
 }
 
-// Validate checks u against the spec's rules for table accounts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table accounts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AccountUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Owner.Set {
+		f.Fits("owner", runtime.CheckText(u.Owner.Value))
+	}
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
+	}
+	return f.Err("accounts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for owner, balance, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewAccount) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "balance"); err != nil {
+		return err
+	}
+	type plain NewAccount
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for owner, balance, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "balance"); err != nil {
+		return err
+	}
+	type plain AccountUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -129,11 +171,14 @@ VALUES ($1, COALESCE($2::bigint, 0), $3)
 RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // Create inserts a row into table accounts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Create", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.Create", "accounts")
+	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "note"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -144,8 +189,8 @@ const sqlAccountsFindByIDWithDeleted = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -223,13 +268,17 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Note.Arg())
 }
 
-// Update writes the set fields of u to the row of table accounts with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table accounts with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
+	if err := u.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.Update", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
-	return v, wrapErr(err, "accounts.Update", "accounts")
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -310,10 +359,11 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
@@ -327,9 +377,9 @@ var copyAccounts = &runtime.Copier[NewAccount]{
 }
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
@@ -345,11 +395,14 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // CreateManyReturning inserts rows into table accounts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Account{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	res, err := db.Query(
 		ctx,
@@ -375,9 +428,12 @@ RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
 // column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It sets updated_at to
-// the transaction's time.
+// value), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
 	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
@@ -400,8 +456,11 @@ LIMIT 1`
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
 // row and true, or the existing row, unchanged, and false, in one statement (run
 // again, up to three times, when the row in the way was committed after it
-// started).
+// started). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
 	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")

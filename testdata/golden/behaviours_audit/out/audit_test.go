@@ -244,7 +244,7 @@ func TestRolledBackWriteLeavesNoAuditRow(t *testing.T) {
 	app, pool := rolePools(t)
 	s := NewStore(app)
 	errRollback := errors.New("roll back")
-	err := s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Store) error {
 		a, err := tx.Accounts.Create(ctx, NewAccount{Owner: "ada"})
 		if err != nil {
 			return err

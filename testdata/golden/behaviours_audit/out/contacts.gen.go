@@ -5,6 +5,7 @@ package auditdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -38,11 +39,12 @@ type ContactUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table. A trigger records every row any statement changes (these methods,
-// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
-// methods send from their context (runtime.WithActor), sensitive values as keyed
-// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type ContactRepo struct {
 	db runtime.DBTX
 }
@@ -64,22 +66,57 @@ var (
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table contacts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table contacts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewContact) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("phone", runtime.CheckText(n.Phone))
+	return f.Err("contacts")
 }
 
-// Validate checks u against the spec's rules for table contacts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table contacts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ContactUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Phone.Set {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value))
+	}
+	return f.Err("contacts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for customer_id, phone, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewContact) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "phone"); err != nil {
+		return err
+	}
+	type plain NewContact
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, phone, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "phone"); err != nil {
+		return err
+	}
+	type plain ContactUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanContact gives the scan destinations of the fields of v, columns in table
@@ -99,23 +136,26 @@ VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "customer_id", "phone"`
 
 // Create inserts a row into table contacts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error) {
+	if err := n.Validate(); err != nil {
+		return Contact{}, wrapErr(err, "contacts.Create", "contacts")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Create", "contacts")
 	if err != nil {
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, n, argsNewContact, scanContact, tenant)
-	return v, wrapErr(err, "contacts.Create", "contacts")
+	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table contacts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table contacts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ContactRepo) FindByID(ctx context.Context, id int64) (Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByID", "contacts")
 	if err != nil {
@@ -204,17 +244,20 @@ func argsContactUpdate(u *ContactUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Phone.Arg())
 }
 
-// Update writes the set fields of u to the row of table contacts with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table contacts with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Contact, error) {
+	if err := u.Validate(); err != nil {
+		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Update", "contacts")
 	if err != nil {
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
-	return v, wrapErr(err, "contacts.Update", "contacts")
+	return v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
 }
 
 const sqlContactsDelete = `-- name: contacts.Delete
@@ -273,7 +316,8 @@ SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table contacts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByIDs", "contacts")
 	if err != nil {
@@ -281,7 +325,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Contact{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
 	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
@@ -306,6 +350,9 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlContactsCreateMany,
@@ -326,7 +373,7 @@ RETURNING "id", "org_id", "customer_id", "phone"`
 // CreateManyReturning inserts rows into table contacts and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {
@@ -334,7 +381,10 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Contact{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 	}
 	res, err := db.Query(
 		ctx,

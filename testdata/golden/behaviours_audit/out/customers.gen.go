@@ -5,6 +5,7 @@ package auditdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -40,11 +41,12 @@ type CustomerUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table. A trigger records every row any statement changes (these methods,
-// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
-// methods send from their context (runtime.WithActor), sensitive values as keyed
-// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type CustomerRepo struct {
 	db runtime.DBTX
 }
@@ -66,22 +68,61 @@ var (
 	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table customers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomer) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("email", runtime.CheckText(n.Email))
+	return f.Err("customers")
 }
 
-// Validate checks u against the spec's rules for table customers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CustomerUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
+	}
+	return f.Err("customers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, email, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewCustomer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "id", "name", "email"); err != nil {
+		return err
+	}
+	type plain NewCustomer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, email, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "name", "email"); err != nil {
+		return err
+	}
+	type plain CustomerUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCustomer gives the scan destinations of the fields of v, columns in table
@@ -101,23 +142,26 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "org_id", "name", "email"`
 
 // Create inserts a row into table customers and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
+	if err := n.Validate(); err != nil {
+		return Customer{}, wrapErr(err, "customers.Create", "customers")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Create", "customers")
 	if err != nil {
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.Create", "customers")
+	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table customers with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
@@ -206,17 +250,20 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Email.Arg())
 }
 
-// Update writes the set fields of u to the row of table customers with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table customers with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
+	if err := u.Validate(); err != nil {
+		return Customer{}, wrapErr(err, "customers.Update", "customers")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Update", "customers")
 	if err != nil {
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.Update", "customers")
+	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -275,7 +322,8 @@ SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -283,7 +331,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
@@ -308,6 +356,9 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "customers.CreateMany", "customers")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlCustomersCreateMany,
@@ -329,7 +380,7 @@ RETURNING "id", "org_id", "name", "email"`
 // CreateManyReturning inserts rows into table customers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
@@ -337,7 +388,10 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Customer{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
 	res, err := db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package auditdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -69,22 +70,59 @@ var (
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table entries: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table entries: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEntry) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Memo.Set {
+		f.Fits("memo", runtime.CheckText(n.Memo.Value))
+	}
+	return f.Err("entries")
 }
 
-// Validate checks u against the spec's rules for table entries, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table entries, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EntryUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Memo.Set {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value))
+	}
+	return f.Err("entries")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for account_id, seq, amount, memo, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewEntry) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "account_id", "seq", "amount", "memo"); err != nil {
+		return err
+	}
+	type plain NewEntry
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for amount, memo, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "amount", "memo"); err != nil {
+		return err
+	}
+	type plain EntryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanEntry gives the scan destinations of the fields of v, columns in table
@@ -104,19 +142,22 @@ VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // Create inserts a row into table entries and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.Create", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
-	return v, wrapErr(err, "entries.Create", "entries")
+	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2`
 
-// FindByID returns the row of table entries with the given accountID and seq;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table entries with the given accountID and seq. If
+// there is none, the error matches runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, accountID, runtime.Arg, scanEntry, seq)
 	return v, wrapErr(err, "entries.FindByID", "entries")
@@ -188,12 +229,15 @@ const sqlEntriesExists = `-- name: entries.Exists
 SELECT EXISTS (SELECT 1 FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2)`
 
-// Update writes the set fields of u to the row of table entries with the given
-// accountID and seq and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. version is the version the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments version.
+// Update applies the set fields of u to the row of table entries with the given
+// accountID and seq and returns the row as stored. If there is none, the error
+// matches runtime.ErrNotFound. It validates u first. version is the version the
+// caller read: when the row has another, Update changes nothing and the error has
+// kind Conflict and matches runtime.ErrStaleVersion. It increments version.
 func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, version int64, u EntryUpdate) (Entry, error) {
+	if err := u.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.Update", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.UpdateOne(ctx, db, updateEntries, accountID, runtime.Arg, u, argsEntryUpdate, scanEntry, seq, version)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -202,7 +246,7 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "entries.Update", "entries")
+	return v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
@@ -255,9 +299,9 @@ var copyEntries = &runtime.Copier[NewEntry]{
 }
 
 // CreateMany inserts rows into table entries with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
 	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
@@ -273,11 +317,14 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`
 // CreateManyReturning inserts rows into table entries and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Entry{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
 	res, err := db.Query(
 		ctx,
@@ -303,8 +350,12 @@ RETURNING "account_id", "seq", "amount", "memo", "version"`
 // UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
 // same (account_id, seq) exists, updates it from n (every column but the key's and
 // the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. Updating increments version.
+// and returns the row as stored. It validates n first. Updating increments
+// version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 	return v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
@@ -326,8 +377,12 @@ LIMIT 1`
 // CreateIfAbsentByAccountIDAndSeq inserts n into table entries unless a row with
 // the same (account_id, seq) exists, and returns the new row and true, or the
 // existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
+	}
 	db := runtime.Acting(ctx, r.db)
 	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 	return v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")

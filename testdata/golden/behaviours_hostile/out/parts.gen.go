@@ -5,6 +5,7 @@ package hostiledb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -37,8 +38,9 @@ type PartUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose owner is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type PartRepo struct {
 	db runtime.DBTX
 }
@@ -60,22 +62,57 @@ var (
 	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table parts: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table parts: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPart) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("body", runtime.CheckText(n.Body))
+	return f.Err("parts")
 }
 
-// Validate checks u against the spec's rules for table parts, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table parts, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PartUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Body.Set {
+		f.Fits("body", runtime.CheckText(u.Body.Value))
+	}
+	return f.Err("parts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for thing_id, body, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewPart) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "parts", "thing_id", "body"); err != nil {
+		return err
+	}
+	type plain NewPart
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for thing_id, body, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *PartUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "parts", "thing_id", "body"); err != nil {
+		return err
+	}
+	type plain PartUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanPart gives the scan destinations of the fields of v, columns in table order.
@@ -94,22 +131,25 @@ VALUES ($1, $2, $3)
 RETURNING "id", "owner", "thing_id", "body"`
 
 // Create inserts a row into table parts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
+	if err := n.Validate(); err != nil {
+		return Part{}, wrapErr(err, "parts.Create", "parts")
+	}
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Create", "parts")
 	if err != nil {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlPartsCreate, n, argsNewPart, scanPart, tenant)
-	return v, wrapErr(err, "parts.Create", "parts")
+	return v, wrapParamsErr(err, "parts.Create", "parts", []string{"thing_id", "body"})
 }
 
 const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "id" = $1 AND "owner" = $2`
 
-// FindByID returns the row of table parts with the given id; without one, the
+// FindByID returns the row of table parts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.FindByID", "parts")
@@ -199,17 +239,20 @@ func argsPartUpdate(u *PartUpdate, d []any) []any {
 	return append(d, u.ThingID.Arg(), u.Body.Arg())
 }
 
-// Update writes the set fields of u to the row of table parts with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table parts with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, error) {
+	if err := u.Validate(); err != nil {
+		return Part{}, wrapErr(err, "parts.Update", "parts")
+	}
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Update", "parts")
 	if err != nil {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateParts, id, runtime.Arg, u, argsPartUpdate, scanPart, tenant)
-	return v, wrapErr(err, "parts.Update", "parts")
+	return v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
 }
 
 const sqlPartsDelete = `-- name: parts.Delete
@@ -247,7 +290,8 @@ SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table parts whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.FindByIDs", "parts")
 	if err != nil {
@@ -255,7 +299,7 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Part{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlPartsFindByIDs, ids, runtime.Arg, scanPart, len(ids), tenant)
 	return items, wrapErr(err, "parts.FindByIDs", "parts")
@@ -280,6 +324,9 @@ func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "parts.CreateMany", "parts")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlPartsCreateMany,
@@ -300,7 +347,7 @@ RETURNING "id", "owner", "thing_id", "body"`
 // CreateManyReturning inserts rows into table parts and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateManyReturning", "parts")
 	if err != nil {
@@ -308,7 +355,10 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Part{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "parts.CreateManyReturning", "parts")
 	}
 	res, err := db.Query(
 		ctx,

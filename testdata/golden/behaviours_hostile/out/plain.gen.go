@@ -53,28 +53,67 @@ var (
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table plain: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table plain: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPlain) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("label", runtime.CheckText(n.Label))
 	rulesPlainLabel.Check(&f, "label", n.Label)
+	f.Fits("words", runtime.CheckTexts(n.Words))
+	f.Fits("doc", runtime.CheckJSON(n.Doc))
 	return f.Err("plain")
 }
 
-// Validate checks u against the spec's rules for table plain, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table plain, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PlainUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
 		rulesPlainLabel.Check(&f, "label", u.Label.Value)
 	}
+	if u.Words.Set {
+		f.Fits("words", runtime.CheckTexts(u.Words.Value))
+	}
+	if u.Doc.Set {
+		f.Fits("doc", runtime.CheckJSON(u.Doc.Value))
+	}
 	return f.Err("plain")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, label, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewPlain) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plain", "name", "label"); err != nil {
+		return err
+	}
+	type plain NewPlain
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *PlainUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plain", "label"); err != nil {
+		return err
+	}
+	type plain PlainUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -107,15 +146,15 @@ func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 		return Plain{}, wrapErr(err, "plain.Create", "plain")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPlainCreate, n, argsNewPlain, scanPlain)
-	return v, wrapErr(err, "plain.Create", "plain")
+	return v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
 }
 
 const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = $1`
 
-// FindByID returns the row of table plain with the given name; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table plain with the given name. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, name, runtime.Arg, scanPlain)
 	return v, wrapErr(err, "plain.FindByID", "plain")
@@ -178,15 +217,15 @@ func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), runtime.OptValue(&u.Words), runtime.OptValue(&u.Doc))
 }
 
-// Update writes the set fields of u to the row of table plain with the given name
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table plain with the given name
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Plain, error) {
 	if err := u.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Update", "plain")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, name, runtime.Arg, u, argsPlainUpdate, scanPlain)
-	return v, wrapErr(err, "plain.Update", "plain")
+	return v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
 }
 
 const sqlPlainDelete = `-- name: plain.Delete
@@ -213,10 +252,11 @@ SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table plain whose name is in ids, in name order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Plain{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlPlainFindByIDs, ids, runtime.Arg, scanPlain, len(ids))
 	return items, wrapErr(err, "plain.FindByIDs", "plain")
@@ -243,7 +283,7 @@ func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, err
 // array columns.) It validates every row first.
 func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([]Plain, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Plain{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")

@@ -59,15 +59,17 @@ type ThingUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose owner is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table. Delete sets deleted_at instead of removing the row (HardDelete
-// removes it, Restore clears it), and every read leaves deleted rows out unless it
-// runs on WithDeleted. Update and Delete take the version the caller read and fail
-// with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
-// write increments it. A trigger records every row any statement changes (these
-// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
-// write methods send from their context (runtime.WithActor), sensitive values as
-// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). Delete sets deleted_at instead of removing the row
+// (HardDelete removes it, Restore clears it), and every read leaves deleted rows
+// out unless it runs on WithDeleted. Update and Delete take the version the caller
+// read and fail with a conflict (runtime.ErrStaleVersion) when the row has changed
+// since; every write increments it. A trigger records every row any statement
+// changes (these methods, cascades, hand-written SQL) in cpcgen_audit_log, with
+// the actor the write methods send from their context (runtime.WithActor),
+// sensitive values as keyed hashes, in a hash chain per tenant; AuditTrail reads a
+// row's records back.
 type ThingRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -95,30 +97,87 @@ var (
 	ErrThingReferencedByPart = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table things: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table things: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewThing) Validate() error {
 	var f runtime.Fields
+	f.Fits("key", runtime.CheckText(n.Key))
+	f.Fits("name", runtime.CheckText(n.Name))
 	if n.Code.Valid {
+		f.Fits("code", runtime.CheckText(n.Code.V))
 		rulesThingCode.Check(&f, "code", n.Code.V)
+	}
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
+	f.Fits("doc", runtime.CheckJSONB(n.Doc))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
 	}
 	return f.Err("things")
 }
 
-// Validate checks u against the spec's rules for table things, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table things, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ThingUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Key.Set {
+		f.Fits("key", runtime.CheckText(u.Key.Value))
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Code.Set && u.Code.Value.Valid {
+		f.Fits("code", runtime.CheckText(u.Code.Value.V))
 		rulesThingCode.Check(&f, "code", u.Code.Value.V)
 	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	if u.Doc.Set {
+		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
+	}
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
+	}
 	return f.Err("things")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for key, name, tags, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewThing) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "things", "key", "name", "tags"); err != nil {
+		return err
+	}
+	type plain NewThing
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for key, name, tags, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ThingUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "things", "key", "name", "tags"); err != nil {
+		return err
+	}
+	type plain ThingUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -164,7 +223,7 @@ func argsNewThing(n *NewThing, d []any) []any {
 const sqlThingsCreate = `-- name: things.Create
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // Create inserts a row into table things and returns it as stored, defaults
 // applied. It validates n first.
@@ -178,19 +237,19 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, n, argsNewThing, scanThing, tenant)
-	return v, wrapErr(err, "things.Create", "things")
+	return v, wrapParamsErr(err, "things.Create", "things", []string{"key", "name", "code", "tags", "doc", "note"})
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NULL`
 
 const sqlThingsFindByIDWithDeleted = `-- name: things.FindByID replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = $1 AND "owner" = $2`
 
-// FindByID returns the row of table things with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table things with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.FindByID", "things")
 	if err != nil {
@@ -202,11 +261,11 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 }
 
 const sqlThingsFindAll = `-- name: things.FindAll replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $1 AND "deleted_at" IS NULL ORDER BY "id"`
 
 const sqlThingsFindAllWithDeleted = `-- name: things.FindAll replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $1 ORDER BY "id"`
 
 // FindAll returns every row of table things in primary key order, all in memory;
@@ -235,22 +294,22 @@ func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 }
 
 const sqlThingsListFirst = `-- name: things.List replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $2 AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $1`
 
 const sqlThingsListFirstWithDeleted = `-- name: things.List replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $2 ORDER BY "id"
 LIMIT $1`
 
 const sqlThingsListAfter = `-- name: things.List replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE ("id") > ($1) AND "owner" = $3 AND "deleted_at" IS NULL ORDER BY "id"
 LIMIT $2`
 
 const sqlThingsListAfterWithDeleted = `-- name: things.List replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
@@ -286,7 +345,7 @@ SET "key" = COALESCE($2::text, "key"),
     "version" = "version" + 1,
     "updated_at" = now()
 WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // updateThings are the statements of ThingRepo.Update: one per set of fields set
 // (see runtime.Update).
@@ -304,8 +363,8 @@ const sqlThingsExists = `-- name: things.Exists
 SELECT EXISTS (SELECT 1 FROM "things"
 WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NULL)`
 
-// Update writes the set fields of u to the row of table things with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table things with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. version is the version the caller
 // read: when the row has another, Update changes nothing and the error has kind
 // Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
@@ -326,7 +385,7 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "things.Update", "things")
+	return v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
 const sqlThingsDelete = `-- name: things.Delete
@@ -431,15 +490,16 @@ func (r *ThingRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEn
 }
 
 const sqlThingsFindByIDs = `-- name: things.FindByIDs replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = ANY($1) AND "owner" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
 
 const sqlThingsFindByIDsWithDeleted = `-- name: things.FindByIDs replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table things whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.FindByIDs", "things")
 	if err != nil {
@@ -447,7 +507,7 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Thing{}, nil
 	}
 	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), ids, runtime.Arg, scanThing, len(ids), tenant)
 	return items, wrapErr(err, "things.FindByIDs", "things")
@@ -498,7 +558,7 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Thing{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "things.CreateManyReturning", "things")
@@ -535,7 +595,7 @@ SET "name" = EXCLUDED."name",
     "version" = "things"."version" + 1,
     "updated_at" = now()
 WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // UpsertByOwnerAndKey inserts n into table things or, when a row with the same
 // (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates it from
@@ -565,11 +625,11 @@ WITH "inserted" AS (
 INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING
-RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"
+RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"
 )
 SELECT true, "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "inserted"
 UNION ALL
-SELECT false, "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT false, "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $7 AND "key" = $1 AND ("deleted_at" IS NULL)
 LIMIT 1`
 
@@ -611,7 +671,7 @@ func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][
 }
 
 const sqlThingsByName = `-- name: things.ByName replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "name" = $1 AND "owner" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
 
@@ -628,7 +688,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 }
 
 const sqlThingsNoteLike = `-- name: things.NoteLike replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "note" LIKE $1 AND "owner" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
 
@@ -645,7 +705,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 }
 
 const sqlThingsAmongKeys = `-- name: things.AmongKeys replica=ok
-SELECT "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
+SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "key" = ANY($1) AND "owner" = $2 AND "deleted_at" IS NULL
 ORDER BY "id"`
 

@@ -5,6 +5,7 @@ package lockdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -54,22 +55,53 @@ var (
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table counters: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table counters: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCounter) Validate() error {
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("counters")
+}
+
+// Validate checks u for table counters, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
+func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table counters, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
-func (u *CounterUpdate) Validate() error {
-	return nil
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, value, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewCounter) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "name", "value"); err != nil {
+		return err
+	}
+	type plain NewCounter
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for value, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "value"); err != nil {
+		return err
+	}
+	type plain CounterUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCounter gives the scan destinations of the fields of v, columns in table
@@ -89,18 +121,21 @@ VALUES ($1, COALESCE($2::bigint, 0))
 RETURNING "name", "value", "rev"`
 
 // Create inserts a row into table counters and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.Create", "counters")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
-	return v, wrapErr(err, "counters.Create", "counters")
+	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
 SELECT "name", "value", "rev" FROM "counters"
 WHERE "name" = $1`
 
-// FindByID returns the row of table counters with the given name; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table counters with the given name. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
@@ -170,12 +205,15 @@ const sqlCountersExists = `-- name: counters.Exists
 SELECT EXISTS (SELECT 1 FROM "counters"
 WHERE "name" = $1)`
 
-// Update writes the set fields of u to the row of table counters with the given
-// name and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. version is the rev the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments rev.
+// Update applies the set fields of u to the row of table counters with the given
+// name and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. version is the rev the caller read:
+// when the row has another, Update changes nothing and the error has kind Conflict
+// and matches runtime.ErrStaleVersion. It increments rev.
 func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u CounterUpdate) (Counter, error) {
+	if err := u.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.Update", "counters")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, name, runtime.Arg, u, argsCounterUpdate, scanCounter, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
@@ -183,7 +221,7 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "counters.Update", "counters")
+	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -216,10 +254,11 @@ SELECT "name", "value", "rev" FROM "counters"
 WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
@@ -233,9 +272,9 @@ var copyCounters = &runtime.Copier[NewCounter]{
 }
 
 // CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
@@ -251,10 +290,13 @@ RETURNING "name", "value", "rev"`
 // CreateManyReturning inserts rows into table counters and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Counter{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -277,8 +319,11 @@ RETURNING "name", "value", "rev"`
 // UpsertByName inserts n into table counters or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
-// stored. Updating increments rev.
+// stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, n, argsNewCounter, scanCounter)
 	return v, wrapErr(err, "counters.UpsertByName", "counters")
 }
@@ -299,8 +344,11 @@ LIMIT 1`
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started).
+// way was committed after it started). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }

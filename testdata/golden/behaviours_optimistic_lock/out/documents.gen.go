@@ -5,6 +5,7 @@ package lockdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -71,22 +72,67 @@ var (
 	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
 )
 
-// Validate checks n against the spec's rules for table documents: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table documents: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewDocument) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("key", runtime.CheckText(n.Key))
+	f.Fits("title", runtime.CheckText(n.Title))
+	if n.Body.Set {
+		f.Fits("body", runtime.CheckText(n.Body.Value))
+	}
+	return f.Err("documents")
 }
 
-// Validate checks u against the spec's rules for table documents, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table documents, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DocumentUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Key.Set {
+		f.Fits("key", runtime.CheckText(u.Key.Value))
+	}
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	if u.Body.Set {
+		f.Fits("body", runtime.CheckText(u.Body.Value))
+	}
+	return f.Err("documents")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, key, title, body, hits, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewDocument) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "documents", "id", "key", "title", "body", "hits"); err != nil {
+		return err
+	}
+	type plain NewDocument
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for key, title, body, hits, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *DocumentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "documents", "key", "title", "body", "hits"); err != nil {
+		return err
+	}
+	type plain DocumentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanDocument gives the scan destinations of the fields of v, columns in table
@@ -106,18 +152,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::te
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
 // Create inserts a row into table documents and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
+	if err := n.Validate(); err != nil {
+		return Document{}, wrapErr(err, "documents.Create", "documents")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsCreate, n, argsNewDocument, scanDocument)
-	return v, wrapErr(err, "documents.Create", "documents")
+	return v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "id" = $1`
 
-// FindByID returns the row of table documents with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table documents with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, id, runtime.Arg, scanDocument)
 	return v, wrapErr(err, "documents.FindByID", "documents")
@@ -191,13 +240,16 @@ const sqlDocumentsExists = `-- name: documents.Exists
 SELECT EXISTS (SELECT 1 FROM "documents"
 WHERE "id" = $1)`
 
-// Update writes the set fields of u to the row of table documents with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. version is the version the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments version. It sets updated_at to the
-// transaction's time.
+// Update applies the set fields of u to the row of table documents with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. version is the version the caller
+// read: when the row has another, Update changes nothing and the error has kind
+// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
+// updated_at to the transaction's time.
 func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, u DocumentUpdate) (Document, error) {
+	if err := u.Validate(); err != nil {
+		return Document{}, wrapErr(err, "documents.Update", "documents")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, id, runtime.Arg, u, argsDocumentUpdate, scanDocument, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
@@ -205,7 +257,7 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "documents.Update", "documents")
+	return v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 const sqlDocumentsDelete = `-- name: documents.Delete
@@ -238,10 +290,11 @@ SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "versio
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table documents whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Document, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Document{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlDocumentsFindByIDs, ids, runtime.Arg, scanDocument, len(ids))
 	return items, wrapErr(err, "documents.FindByIDs", "documents")
@@ -255,9 +308,9 @@ var copyDocuments = &runtime.Copier[NewDocument]{
 }
 
 // CreateMany inserts rows into table documents with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
 	n, err := copyDocuments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "documents.CreateMany", "documents")
@@ -273,10 +326,13 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // CreateManyReturning inserts rows into table documents and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocument) ([]Document, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Document{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -305,9 +361,12 @@ RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "ver
 // UpsertByKey inserts n into table documents or, when a row with the same key
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
-// stored. Updating increments version. It sets updated_at to the transaction's
-// time.
+// stored. It validates n first. Updating increments version. It sets updated_at to
+// the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
+	if err := n.Validate(); err != nil {
+		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsUpsertByKey, n, argsNewDocument, scanDocument)
 	return v, wrapErr(err, "documents.UpsertByKey", "documents")
 }
@@ -328,8 +387,11 @@ LIMIT 1`
 // CreateIfAbsentByKey inserts n into table documents unless a row with the same
 // key exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started).
+// way was committed after it started). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, n, argsNewDocument, scanDocument)
 	return v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
 }

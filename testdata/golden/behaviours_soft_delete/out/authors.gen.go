@@ -5,6 +5,7 @@ package softdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -66,22 +67,60 @@ var (
 	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table authors: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table authors: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAuthor) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("authors")
 }
 
-// Validate checks u against the spec's rules for table authors, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table authors, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AuthorUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("authors")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewAuthor) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "authors", "email", "name"); err != nil {
+		return err
+	}
+	type plain NewAuthor
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *AuthorUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "authors", "email", "name"); err != nil {
+		return err
+	}
+	type plain AuthorUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -122,10 +161,13 @@ VALUES ($1, $2)
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 
 // Create inserts a row into table authors and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
+	if err := n.Validate(); err != nil {
+		return Author{}, wrapErr(err, "authors.Create", "authors")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsCreate, n, argsNewAuthor, scanAuthor)
-	return v, wrapErr(err, "authors.Create", "authors")
+	return v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -136,8 +178,8 @@ const sqlAuthorsFindByIDWithDeleted = `-- name: authors.FindByID replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = $1`
 
-// FindByID returns the row of table authors with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table authors with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id, runtime.Arg, scanAuthor)
 	return v, wrapErr(err, "authors.FindByID", "authors")
@@ -214,12 +256,16 @@ func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table authors with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table authors with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
+	if err := u.Validate(); err != nil {
+		return Author{}, wrapErr(err, "authors.Update", "authors")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, id, runtime.Arg, u, argsAuthorUpdate, scanAuthor)
-	return v, wrapErr(err, "authors.Update", "authors")
+	return v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
 }
 
 const sqlAuthorsDelete = `-- name: authors.Delete
@@ -282,10 +328,11 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table authors whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Author{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids, runtime.Arg, scanAuthor, len(ids))
 	return items, wrapErr(err, "authors.FindByIDs", "authors")
@@ -299,7 +346,7 @@ var copyAuthors = &runtime.Copier[NewAuthor]{
 }
 
 // CreateMany inserts rows into table authors with the COPY protocol and returns
-// how many it inserted, all or nothing.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
 	n, err := copyAuthors.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "authors.CreateMany", "authors")
@@ -315,10 +362,13 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // CreateManyReturning inserts rows into table authors and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) ([]Author, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Author{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -342,9 +392,12 @@ RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 // UpsertByEmail inserts n into table authors or, when a row with the same email
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
 // column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored. It sets updated_at to
-// the transaction's time.
+// value), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
+	if err := n.Validate(); err != nil {
+		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsUpsertByEmail, n, argsNewAuthor, scanAuthor)
 	return v, wrapErr(err, "authors.UpsertByEmail", "authors")
 }
@@ -366,8 +419,11 @@ LIMIT 1`
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
 // row and true, or the existing row, unchanged, and false, in one statement (run
 // again, up to three times, when the row in the way was committed after it
-// started).
+// started). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, n, argsNewAuthor, scanAuthor)
 	return v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
 }

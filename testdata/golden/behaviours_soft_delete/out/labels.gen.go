@@ -5,6 +5,7 @@ package softdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -61,22 +62,56 @@ var (
 	ErrLabelReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table labels: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table labels: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewLabel) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("labels")
 }
 
-// Validate checks u against the spec's rules for table labels, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table labels, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *LabelUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("labels")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewLabel) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
+		return err
+	}
+	type plain NewLabel
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *LabelUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
+		return err
+	}
+	type plain LabelUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -117,10 +152,13 @@ VALUES ($1)
 RETURNING "id", "name", "deleted_at"`
 
 // Create inserts a row into table labels and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.Create", "labels")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, n, argsNewLabel, scanLabel)
-	return v, wrapErr(err, "labels.Create", "labels")
+	return v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -131,8 +169,8 @@ const sqlLabelsFindByIDWithDeleted = `-- name: labels.FindByID replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "id" = $1`
 
-// FindByID returns the row of table labels with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table labels with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id, runtime.Arg, scanLabel)
 	return v, wrapErr(err, "labels.FindByID", "labels")
@@ -208,12 +246,15 @@ func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table labels with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table labels with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label, error) {
+	if err := u.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.Update", "labels")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, id, runtime.Arg, u, argsLabelUpdate, scanLabel)
-	return v, wrapErr(err, "labels.Update", "labels")
+	return v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 }
 
 const sqlLabelsDelete = `-- name: labels.Delete
@@ -274,10 +315,11 @@ SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table labels whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Label{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids, runtime.Arg, scanLabel, len(ids))
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
@@ -291,7 +333,7 @@ var copyLabels = &runtime.Copier[NewLabel]{
 }
 
 // CreateMany inserts rows into table labels with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
 	n, err := copyLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "labels.CreateMany", "labels")
@@ -307,10 +349,13 @@ RETURNING "id", "name", "deleted_at"`
 // CreateManyReturning inserts rows into table labels and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Label{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -332,8 +377,11 @@ RETURNING "id", "name", "deleted_at"`
 // UpsertByName inserts n into table labels or, when a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
 // column but the key's and the primary key's; an unset optional field keeps its
-// value), in one statement, and returns the row as stored.
+// value), in one statement, and returns the row as stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, n, argsNewLabel, scanLabel)
 	return v, wrapErr(err, "labels.UpsertByName", "labels")
 }
@@ -354,8 +402,12 @@ LIMIT 1`
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, and returns the new row and
 // true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started).
+// to three times, when the row in the way was committed after it started). It
+// validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
 	return v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 }
@@ -391,7 +443,10 @@ func (r *LabelRepo) LoadPosts(ctx context.Context, parents []Label) (map[int64][
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsLoadPosts, sqlLabelsLoadPostsWithDeleted), keys)
 	m, err := runtime.GroupRowsBy[int64](rows, err, scanPost)
-	return m, wrapErr(err, "labels.LoadPosts", "labels")
+	if err != nil {
+		return nil, wrapErr(err, "labels.LoadPosts", "labels")
+	}
+	return m, nil
 }
 
 const sqlLabelsLinkPost = `-- name: labels.LinkPost
@@ -404,7 +459,10 @@ ON CONFLICT DO NOTHING`
 // pair is new; linking a pair twice is not an error.
 func (r *LabelRepo) LinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, labelID, runtime.Arg, postID)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.LinkPost", "labels")
+	if err != nil {
+		return false, wrapErr(err, "labels.LinkPost", "labels")
+	}
+	return tag.RowsAffected() > 0, nil
 }
 
 const sqlLabelsUnlinkPost = `-- name: labels.UnlinkPost
@@ -415,5 +473,8 @@ WHERE "label_id" = $1 AND "post_id" = $2`
 // whether it was there.
 func (r *LabelRepo) UnlinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, labelID, runtime.Arg, postID)
-	return tag.RowsAffected() > 0, wrapErr(err, "labels.UnlinkPost", "labels")
+	if err != nil {
+		return false, wrapErr(err, "labels.UnlinkPost", "labels")
+	}
+	return tag.RowsAffected() > 0, nil
 }

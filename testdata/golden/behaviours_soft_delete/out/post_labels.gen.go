@@ -5,6 +5,7 @@ package softdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -56,22 +57,39 @@ var (
 	ErrPostLabelLabelIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table post_labels: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table post_labels: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewPostLabel) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table post_labels, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table post_labels, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PostLabelUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for post_id, label_id, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewPostLabel) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "post_labels", "post_id", "label_id"); err != nil {
+		return err
+	}
+	type plain NewPostLabel
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanPostLabel gives the scan destinations of the fields of v, columns in table
@@ -94,15 +112,15 @@ RETURNING "post_id", "label_id"`
 // applied.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, n, argsNewPostLabel, scanPostLabel)
-	return v, wrapErr(err, "post_labels.Create", "post_labels")
+	return v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
 }
 
 const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2`
 
-// FindByID returns the row of table post_labels with the given postID and labelID;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table post_labels with the given postID and labelID.
+// If there is none, the error matches runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, postID, runtime.Arg, scanPostLabel, labelID)
 	return v, wrapErr(err, "post_labels.FindByID", "post_labels")
@@ -155,12 +173,12 @@ const sqlPostLabelsUpdate = `-- name: post_labels.Update
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2`
 
-// Update writes the set fields of u to the row of table post_labels with the given
-// postID and labelID and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table post_labels with the
+// given postID and labelID and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, postID, runtime.Arg, scanPostLabel, labelID)
-	return v, wrapErr(err, "post_labels.Update", "post_labels")
+	return v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
 const sqlPostLabelsDelete = `-- name: post_labels.Delete
@@ -209,7 +227,7 @@ RETURNING "post_id", "label_id"`
 // round trip and all or nothing.
 func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []PostLabel{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

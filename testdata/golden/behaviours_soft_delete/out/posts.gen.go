@@ -5,6 +5,7 @@ package softdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -73,22 +74,61 @@ var (
 	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table posts: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table posts: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPost) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("title", runtime.CheckText(n.Title))
+	return f.Err("posts")
 }
 
-// Validate checks u against the spec's rules for table posts, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table posts, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PostUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
+	}
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	return f.Err("posts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for author_id, slug, title, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewPost) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "posts", "author_id", "slug", "title"); err != nil {
+		return err
+	}
+	type plain NewPost
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for author_id, slug, title, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *PostUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "posts", "author_id", "slug", "title"); err != nil {
+		return err
+	}
+	type plain PostUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -128,10 +168,13 @@ VALUES ($1, $2, $3)
 RETURNING "id", "author_id", "slug", "title", "removed"`
 
 // Create inserts a row into table posts and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
+	if err := n.Validate(); err != nil {
+		return Post{}, wrapErr(err, "posts.Create", "posts")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostsCreate, n, argsNewPost, scanPost)
-	return v, wrapErr(err, "posts.Create", "posts")
+	return v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -142,7 +185,7 @@ const sqlPostsFindByIDWithDeleted = `-- name: posts.FindByID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table posts with the given id; without one, the
+// FindByID returns the row of table posts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id, runtime.Arg, scanPost)
@@ -219,12 +262,15 @@ func argsPostUpdate(u *PostUpdate, d []any) []any {
 	return append(d, u.AuthorID.Arg(), u.Slug.Arg(), u.Title.Arg())
 }
 
-// Update writes the set fields of u to the row of table posts with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table posts with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
+	if err := u.Validate(); err != nil {
+		return Post{}, wrapErr(err, "posts.Update", "posts")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, id, runtime.Arg, u, argsPostUpdate, scanPost)
-	return v, wrapErr(err, "posts.Update", "posts")
+	return v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
 }
 
 const sqlPostsDelete = `-- name: posts.Delete
@@ -285,10 +331,11 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table posts whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Post{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids, runtime.Arg, scanPost, len(ids))
 	return items, wrapErr(err, "posts.FindByIDs", "posts")
@@ -302,7 +349,7 @@ var copyPosts = &runtime.Copier[NewPost]{
 }
 
 // CreateMany inserts rows into table posts with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
 	n, err := copyPosts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "posts.CreateMany", "posts")
@@ -318,10 +365,13 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // CreateManyReturning inserts rows into table posts and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]Post, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Post{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -345,8 +395,12 @@ RETURNING "id", "author_id", "slug", "title", "removed"`
 // UpsertByAuthorIDAndSlug inserts n into table posts or, when a row with the same
 // (author_id, slug) (among the rows where "removed" IS NULL) exists, updates it
 // from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored.
+// field keeps its value), in one statement, and returns the row as stored. It
+// validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
+	if err := n.Validate(); err != nil {
+		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostsUpsertByAuthorIDAndSlug, n, argsNewPost, scanPost)
 	return v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 }
@@ -368,8 +422,11 @@ LIMIT 1`
 // same (author_id, slug) (among the rows where "removed" IS NULL) exists, and
 // returns the new row and true, or the existing row, unchanged, and false, in one
 // statement (run again, up to three times, when the row in the way was committed
-// after it started).
+// after it started). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
 	return v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
 }

@@ -190,7 +190,7 @@ func TestRestoreAndHardDelete(t *testing.T) {
 	f := setup(t)
 	s := f.s
 	ada := f.authors[0]
-	err := s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+	err := s.InTx(ctx, func(tx *Store) error {
 		var now time.Time
 		if err := tx.DB().QueryRow(ctx, "SELECT now()").Scan(&now); err != nil {
 			return err
@@ -314,7 +314,7 @@ func TestBatchesAndTransactions(t *testing.T) {
 	}
 	x := f.labels[0]
 	errRollback := errors.New("roll back")
-	err = s.InTx(ctx, runtime.TxOptions{Isolation: pgx.ReadCommitted}, func(tx *Store) error {
+	err = s.InTxWith(ctx, runtime.TxOptions{Isolation: pgx.ReadCommitted}, func(tx *Store) error {
 		if ok, err := tx.Labels.Delete(ctx, x.ID); err != nil || !ok {
 			t.Fatalf("Delete in a transaction = %v, %v", ok, err)
 		}

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
@@ -69,4 +72,62 @@ func BenchmarkTenantScope(b *testing.B) {
 		}
 	})
 	b.Run("FindByID/paired", func(b *testing.B) { paired(b, plain, scoped) })
+}
+
+// BenchmarkTenantPolicy measures the row-level security policy per
+// statement, as the application role (the policies do not apply to the
+// superuser of BenchmarkTenantScope): FindByID's statement behind the
+// tenant setting in one batch, on a database whose policy compares the
+// column with the setting itself (as before tenant tokens; any SQL could
+// set it) and on one whose policy verifies a signed token with
+// cpcgen_tenant() (the token made for each call, as ScopedDB does),
+// alternately.
+//
+//	go test -run='^$' -bench=TenantPolicy -count=6 ./testdata/golden/behaviours_tenant/out/
+func BenchmarkTenantPolicy(b *testing.B) {
+	ctx := context.Background()
+	key := pgtest.TenantKey(b)
+	open := func(legacy bool) (*pgxpool.Pool, org) {
+		admin := pgtest.Pool(b)
+		a := seed(b, NewStore(admin), "a")
+		if legacy {
+			expr := `org_id = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid`
+			if _, err := admin.Exec(ctx, `ALTER POLICY cpcgen_tenant ON projects USING (`+expr+`) WITH CHECK (`+expr+`)`); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return appRole(b, admin), a
+	}
+	legacyPool, la := open(true)
+	tokenPool, ta := open(false)
+	find := func(pool *pgxpool.Pool, a org, setting string) {
+		batch := &pgx.Batch{}
+		batch.Queue(`SELECT set_config('cpcgen.tenant', $1, true)`, setting)
+		batch.Queue(sqlProjectsFindByID, a.projects[0].ID, a.id)
+		br := pool.SendBatch(ctx, batch)
+		if _, err := br.Exec(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := runtime.ScanOne(br.QueryRow(), scanProject); err != nil {
+			b.Fatal(err)
+		}
+		if err := br.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	legacy := func() { find(legacyPool, la, la.id.String()) }
+	token := func() { find(tokenPool, ta, key.Token(ta.id.String(), 0, time.Now().Add(time.Minute))) }
+	b.Run("FindByID/setting", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			legacy()
+		}
+	})
+	b.Run("FindByID/token", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			token()
+		}
+	})
+	b.Run("FindByID/paired", func(b *testing.B) { paired(b, legacy, token) })
 }

@@ -5,6 +5,7 @@ package tenantdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -68,22 +69,57 @@ var (
 	ErrOrgReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orgs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrg) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("orgs")
 }
 
-// Validate checks u against the spec's rules for table orgs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orgs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrgUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("orgs")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewOrg) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orgs", "id", "name"); err != nil {
+		return err
+	}
+	type plain NewOrg
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orgs", "name"); err != nil {
+		return err
+	}
+	type plain OrgUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -123,17 +159,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
 // Create inserts a row into table orgs and returns it as stored, defaults applied.
+// It validates n first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
+	if err := n.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.Create", "orgs")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, n, argsNewOrg, scanOrg)
-	return v, wrapErr(err, "orgs.Create", "orgs")
+	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orgs with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table orgs with the given id. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
 	return v, wrapErr(err, "orgs.FindByID", "orgs")
@@ -195,11 +235,15 @@ func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table orgs with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table orgs with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
+	if err := u.Validate(); err != nil {
+		return Org{}, wrapErr(err, "orgs.Update", "orgs")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
-	return v, wrapErr(err, "orgs.Update", "orgs")
+	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -226,10 +270,11 @@ SELECT "id", "name" FROM "orgs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Org{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
@@ -243,9 +288,9 @@ var copyOrgs = &runtime.Copier[NewOrg]{
 }
 
 // CreateMany inserts rows into table orgs with the COPY protocol and returns how
-// many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
@@ -261,10 +306,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table orgs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Org{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package tenantdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -42,10 +43,11 @@ type ProjectUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table. Delete sets deleted_at instead of removing the row (HardDelete
-// removes it, Restore clears it), and every read leaves deleted rows out unless it
-// runs on WithDeleted.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). Delete sets deleted_at instead of removing the row
+// (HardDelete removes it, Restore clears it), and every read leaves deleted rows
+// out unless it runs on WithDeleted.
 type ProjectRepo struct {
 	db          runtime.DBTX
 	withDeleted bool
@@ -78,22 +80,60 @@ var (
 	ErrProjectReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table projects: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table projects: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProject) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("projects")
 }
 
-// Validate checks u against the spec's rules for table projects, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table projects, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProjectUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("projects")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewProject) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "projects", "code", "name"); err != nil {
+		return err
+	}
+	type plain NewProject
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for code, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ProjectUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "projects", "code", "name"); err != nil {
+		return err
+	}
+	type plain ProjectUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -134,15 +174,18 @@ VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
 // Create inserts a row into table projects and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error) {
+	if err := n.Validate(); err != nil {
+		return Project{}, wrapErr(err, "projects.Create", "projects")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Create", "projects")
 	if err != nil {
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlProjectsCreate, n, argsNewProject, scanProject, tenant)
-	return v, wrapErr(err, "projects.Create", "projects")
+	return v, wrapParamsErr(err, "projects.Create", "projects", []string{"code", "name"})
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -153,8 +196,8 @@ const sqlProjectsFindByIDWithDeleted = `-- name: projects.FindByID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table projects with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table projects with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.FindByID", "projects")
 	if err != nil {
@@ -257,17 +300,20 @@ func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table projects with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table projects with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Project, error) {
+	if err := u.Validate(); err != nil {
+		return Project{}, wrapErr(err, "projects.Update", "projects")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Update", "projects")
 	if err != nil {
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateProjects, id, runtime.Arg, u, argsProjectUpdate, scanProject, tenant)
-	return v, wrapErr(err, "projects.Update", "projects")
+	return v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
 }
 
 const sqlProjectsDelete = `-- name: projects.Delete
@@ -349,7 +395,8 @@ SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table projects whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.FindByIDs", "projects")
 	if err != nil {
@@ -357,7 +404,7 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Project{}, nil
 	}
 	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), ids, runtime.Arg, scanProject, len(ids), tenant)
 	return items, wrapErr(err, "projects.FindByIDs", "projects")
@@ -382,6 +429,9 @@ func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "projects.CreateMany", "projects")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlProjectsCreateMany,
@@ -402,7 +452,7 @@ RETURNING "id", "org_id", "code", "name", "deleted_at"`
 // CreateManyReturning inserts rows into table projects and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateManyReturning", "projects")
 	if err != nil {
@@ -410,7 +460,10 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Project{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "projects.CreateManyReturning", "projects")
 	}
 	res, err := db.Query(
 		ctx,
@@ -434,10 +487,13 @@ RETURNING "id", "org_id", "code", "name", "deleted_at"`
 // UpsertByOrgIDAndCode inserts n into table projects or, when a row with the same
 // (org_id, code) (among the rows where "deleted_at" IS NULL) exists, updates it
 // from n (every column but the key's and the primary key's; an unset optional
-// field keeps its value), in one statement, and returns the row as stored. A row
-// in the way that the caller cannot see (another tenant's, or soft-deleted) is not
-// updated: the error has kind Conflict.
+// field keeps its value), in one statement, and returns the row as stored. It
+// validates n first. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (Project, error) {
+	if err := n.Validate(); err != nil {
+		return Project{}, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpsertByOrgIDAndCode", "projects")
 	if err != nil {
 		return Project{}, err
@@ -467,9 +523,13 @@ LIMIT 1`
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
 // returns the new row and true, or the existing row, unchanged, and false, in one
 // statement (run again, up to three times, when the row in the way was committed
-// after it started). When the row in the way is one the caller cannot see (another
-// tenant's, or soft-deleted), the error has kind Conflict.
+// after it started). It validates n first. When the row in the way is one the
+// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// Conflict.
 func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewProject) (Project, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Project{}, false, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	if err != nil {
 		return Project{}, false, err

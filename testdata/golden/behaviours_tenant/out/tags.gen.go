@@ -5,6 +5,7 @@ package tenantdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -45,8 +46,9 @@ type TagUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type TagRepo struct {
 	db runtime.DBTX
 }
@@ -77,22 +79,65 @@ var (
 	ErrTagReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table tags: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tags: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTag) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.Colors.Set {
+		f.Check("colors", n.Colors.Value != nil, runtime.MsgNotNull)
+		f.Fits("colors", runtime.CheckTexts(n.Colors.Value))
+	}
+	return f.Err("tags")
 }
 
-// Validate checks u against the spec's rules for table tags, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tags, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Colors.Set {
+		f.Check("colors", u.Colors.Value != nil, runtime.MsgNotNull)
+		f.Fits("colors", runtime.CheckTexts(u.Colors.Value))
+	}
+	return f.Err("tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, colors, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "name", "colors"); err != nil {
+		return err
+	}
+	type plain NewTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, colors, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *TagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "name", "colors"); err != nil {
+		return err
+	}
+	type plain TagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTag gives the scan destinations of the fields of v, columns in table order.
@@ -111,22 +156,26 @@ VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
 RETURNING "id", "org_id", "name", "colors"`
 
 // Create inserts a row into table tags and returns it as stored, defaults applied.
+// It validates n first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Create", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Create", "tags")
 	if err != nil {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
-	return v, wrapErr(err, "tags.Create", "tags")
+	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table tags with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table tags with the given id. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByID", "tags")
 	if err != nil {
@@ -215,16 +264,20 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), runtime.OptValue(&u.Colors))
 }
 
-// Update writes the set fields of u to the row of table tags with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table tags with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error) {
+	if err := u.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Update", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Update", "tags")
 	if err != nil {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
-	return v, wrapErr(err, "tags.Update", "tags")
+	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -262,7 +315,8 @@ SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
@@ -270,7 +324,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tag{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
@@ -288,6 +342,9 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
 		return 0, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -310,7 +367,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 // input order, defaults applied. It queues Create's statement once per row in one
 // pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// array columns.) It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
@@ -318,7 +375,10 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tag{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -351,9 +411,13 @@ RETURNING "id", "org_id", "name", "colors"`
 // UpsertByOrgIDAndName inserts n into table tags or, when a row with the same
 // (org_id, name) exists, updates it from n (every column but the key's and the
 // primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertByOrgIDAndName", "tags")
 	if err != nil {
 		return Tag{}, err
@@ -382,10 +446,13 @@ LIMIT 1`
 // CreateIfAbsentByOrgIDAndName inserts n into table tags unless a row with the
 // same (org_id, name) exists, and returns the new row and true, or the existing
 // row, unchanged, and false, in one statement (run again, up to three times, when
-// the row in the way was committed after it started). When the row in the way is
-// one the caller cannot see (another tenant's, or soft-deleted), the error has
-// kind Conflict.
+// the row in the way was committed after it started). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 	if err != nil {
 		return Tag{}, false, err
@@ -476,5 +543,8 @@ func (r *TagRepo) LoadTasks(ctx context.Context, parents []Tag) (map[int64][]Tas
 	}
 	rows, err := db.Query(ctx, sqlTagsLoadTasks, keys, tenant)
 	m, err := runtime.GroupRowsBy[int64](rows, err, scanTask)
-	return m, wrapErr(err, "tags.LoadTasks", "tags")
+	if err != nil {
+		return nil, wrapErr(err, "tags.LoadTasks", "tags")
+	}
+	return m, nil
 }

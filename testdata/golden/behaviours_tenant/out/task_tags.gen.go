@@ -5,6 +5,7 @@ package tenantdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -38,8 +39,9 @@ type TaskTagUpdate struct{}
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type TaskTagRepo struct {
 	db runtime.DBTX
 }
@@ -72,22 +74,39 @@ var (
 	ErrTaskTagOrgIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table task_tags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table task_tags: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTaskTag) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table task_tags, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table task_tags, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TaskTagUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for task_id, tag_id, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewTaskTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "task_tags", "task_id", "tag_id"); err != nil {
+		return err
+	}
+	type plain NewTaskTag
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 // scanTaskTag gives the scan destinations of the fields of v, columns in table
@@ -115,15 +134,15 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsCreate, n, argsNewTaskTag, scanTaskTag, tenant)
-	return v, wrapErr(err, "task_tags.Create", "task_tags")
+	return v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
 }
 
 const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
-// FindByID returns the row of table task_tags with the given taskID and tagID;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table task_tags with the given taskID and tagID. If
+// there is none, the error matches runtime.ErrNotFound.
 func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.FindByID", "task_tags")
 	if err != nil {
@@ -199,9 +218,9 @@ const sqlTaskTagsUpdate = `-- name: task_tags.Update
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
-// Update writes the set fields of u to the row of table task_tags with the given
-// taskID and tagID and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table task_tags with the given
+// taskID and tagID and returns the row as stored. If there is none, the error
+// matches runtime.ErrNotFound.
 func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u TaskTagUpdate) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Update", "task_tags")
 	if err != nil {
@@ -209,7 +228,7 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return v, wrapErr(err, "task_tags.Update", "task_tags")
+	return v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
 const sqlTaskTagsDelete = `-- name: task_tags.Delete
@@ -289,7 +308,7 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []TaskTag{}, nil
 	}
 	res, err := db.Query(
 		ctx,

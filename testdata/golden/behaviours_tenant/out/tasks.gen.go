@@ -5,6 +5,7 @@ package tenantdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 
@@ -45,13 +46,14 @@ type TaskUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table. Update and Delete take the version the caller read and fail with a
-// conflict (runtime.ErrStaleVersion) when the row has changed since; every write
-// increments it. A trigger records every row any statement changes (these methods,
-// cascades, hand-written SQL) in cpcgen_audit_log, with the actor the write
-// methods send from their context (runtime.WithActor), sensitive values as keyed
-// hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()). Update and Delete take the version the caller read and fail
+// with a conflict (runtime.ErrStaleVersion) when the row has changed since; every
+// write increments it. A trigger records every row any statement changes (these
+// methods, cascades, hand-written SQL) in cpcgen_audit_log, with the actor the
+// write methods send from their context (runtime.WithActor), sensitive values as
+// keyed hashes, in a hash chain per tenant; AuditTrail reads a row's records back.
 type TaskRepo struct {
 	db runtime.DBTX
 }
@@ -82,22 +84,57 @@ var (
 	ErrTaskReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table tasks: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tasks: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTask) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("title", runtime.CheckText(n.Title))
+	return f.Err("tasks")
 }
 
-// Validate checks u against the spec's rules for table tasks, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tasks, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TaskUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	return f.Err("tasks")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for project_id, title, done, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewTask) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tasks", "project_id", "title", "done"); err != nil {
+		return err
+	}
+	type plain NewTask
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for project_id, title, done, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave a field out to keep its column's value.
+func (u *TaskUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tasks", "project_id", "title", "done"); err != nil {
+		return err
+	}
+	type plain TaskUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTask gives the scan destinations of the fields of v, columns in table order.
@@ -116,22 +153,25 @@ VALUES ($1, $2, COALESCE($3::boolean, FALSE), $4)
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
 // Create inserts a row into table tasks and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
+	if err := n.Validate(); err != nil {
+		return Task{}, wrapErr(err, "tasks.Create", "tasks")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Create", "tasks")
 	if err != nil {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, n, argsNewTask, scanTask, tenant)
-	return v, wrapErr(err, "tasks.Create", "tasks")
+	return v, wrapParamsErr(err, "tasks.Create", "tasks", []string{"project_id", "title", "done"})
 }
 
 const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table tasks with the given id; without one, the
+// FindByID returns the row of table tasks with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.FindByID", "tasks")
@@ -227,12 +267,15 @@ const sqlTasksExists = `-- name: tasks.Exists
 SELECT EXISTS (SELECT 1 FROM "tasks"
 WHERE "id" = $1 AND "org_id" = $2)`
 
-// Update writes the set fields of u to the row of table tasks with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. version is the version the caller read: when the row has
-// another, Update changes nothing and the error has kind Conflict and matches
-// runtime.ErrStaleVersion. It increments version.
+// Update applies the set fields of u to the row of table tasks with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. version is the version the caller
+// read: when the row has another, Update changes nothing and the error has kind
+// Conflict and matches runtime.ErrStaleVersion. It increments version.
 func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUpdate) (Task, error) {
+	if err := u.Validate(); err != nil {
+		return Task{}, wrapErr(err, "tasks.Update", "tasks")
+	}
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Update", "tasks")
 	if err != nil {
 		return Task{}, err
@@ -245,7 +288,7 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 			err = stale
 		}
 	}
-	return v, wrapErr(err, "tasks.Update", "tasks")
+	return v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
 const sqlTasksDelete = `-- name: tasks.Delete
@@ -310,7 +353,8 @@ SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table tasks whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.FindByIDs", "tasks")
 	if err != nil {
@@ -318,7 +362,7 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Task{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlTasksFindByIDs, ids, runtime.Arg, scanTask, len(ids), tenant)
 	return items, wrapErr(err, "tasks.FindByIDs", "tasks")
@@ -343,6 +387,9 @@ func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
+	}
 	tag, err := db.Exec(
 		ctx,
 		sqlTasksCreateMany,
@@ -364,7 +411,7 @@ RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 // CreateManyReturning inserts rows into table tasks and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateManyReturning", "tasks")
 	if err != nil {
@@ -372,7 +419,10 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	if len(rows) == 0 {
-		return nil, nil
+		return []Task{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tasks.CreateManyReturning", "tasks")
 	}
 	res, err := db.Query(
 		ctx,

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -451,7 +452,7 @@ func btoi(b bool) int {
 // appRole creates a login role that is neither superuser nor owner of the
 // tables nor exempt from row-level security, with the grants an
 // application needs, and returns a pool connected as it.
-func appRole(t *testing.T, admin *pgxpool.Pool) *pgxpool.Pool {
+func appRole(t testing.TB, admin *pgxpool.Pool) *pgxpool.Pool {
 	t.Helper()
 	ctx := context.Background()
 	var buf [4]byte
@@ -518,7 +519,8 @@ func TestApplicationScopingUnderRowLevelSecurity(t *testing.T) {
 
 // TestRowLevelSecurityAlone runs hand-written SQL without any tenant
 // condition as the application role: the policies alone confine it to
-// the tenant the transaction sets, and without one to nothing.
+// the tenant of the transaction's tenant token, and without one to
+// nothing.
 func TestRowLevelSecurityAlone(t *testing.T) {
 	ctx := context.Background()
 	admin := pgtest.Pool(t)
@@ -544,7 +546,10 @@ func TestRowLevelSecurityAlone(t *testing.T) {
 		}
 	}
 	err := pgx.BeginFunc(ctx, app, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('cpcgen.tenant', $1, true)`, a.id.String()); err != nil {
+		// The tenant as ScopedDB sends it: a token signed with the test
+		// binary's tenant key, which the template database holds.
+		token := pgtest.TenantKey(t).Token(a.id.String(), 0, time.Now().Add(time.Minute))
+		if _, err := tx.Exec(ctx, `SELECT set_config('cpcgen.tenant', $1, true)`, token); err != nil {
 			return err
 		}
 		for _, table := range tenantTables {
@@ -702,4 +707,86 @@ func TestRawTenantQueries(t *testing.T) {
 		t.Fatalf("@tenant not bound first:\n%s", sqlProjectsSearch)
 	}
 	_ = fmt.Sprint
+}
+
+// TestTenantCannotBeForged replays, as the application role (neither
+// superuser nor owner, NOBYPASSRLS), the ways SQL injected into a
+// hand-written query of tenant a used to switch to tenant b by setting
+// cpcgen.tenant itself: in a subquery, stacked before an UPDATE, and for
+// the session on a pooled connection, which the next unscoped query
+// reused. Each must see and change none of b's rows.
+func TestTenantCannotBeForged(t *testing.T) {
+	ctx := context.Background()
+	admin := pgtest.Pool(t)
+	setup := NewStore(admin)
+	a, b := seed(t, setup, "a"), seed(t, setup, "b")
+	before := snapshot(t, admin, b.id)
+	app := appRole(t, admin)
+	scoped := runtime.Scope(app, a.id)
+	orgsOf := func(rows pgx.Rows, err error) []uuid.UUID {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgs, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return orgs
+	}
+
+	// 1. One injected SELECT: set_config in a subquery of the WHERE
+	// clause, as the plain tenant id and as the setting's whole range of
+	// plausible forms.
+	for _, forged := range []string{b.id.String(), "v1." + b.id.String(), strings.Repeat("0", 109) + b.id.String()} {
+		for _, q := range []string{
+			`SELECT org_id FROM projects WHERE name = '' OR (SELECT set_config('cpcgen.tenant', $1, true)) IS NOT NULL`,
+			`SELECT org_id FROM projects WHERE set_config('cpcgen.tenant', $1, true) IS NOT NULL`,
+			`SELECT p.org_id FROM (SELECT set_config('cpcgen.tenant', $1, true)) s, projects p`,
+		} {
+			for _, o := range orgsOf(scoped.Query(ctx, q, forged)) {
+				if o != a.id {
+					t.Errorf("injected %q with %q: tenant a sees a row of %v", q, forged, o)
+				}
+			}
+		}
+	}
+
+	// 2. Stacked statements in the simple protocol: set_config, then an
+	// UPDATE of every project, unscoped and inside a's scope.
+	conn, err := app.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stacked := "SELECT set_config('cpcgen.tenant', '" + b.id.String() + "', true); UPDATE projects SET name = 'pwned'"
+	results, err := conn.Conn().PgConn().Exec(ctx, stacked).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := results[len(results)-1].CommandTag.RowsAffected(); n != 0 {
+		t.Errorf("stacked set_config; UPDATE changed %d rows", n)
+	}
+	conn.Release()
+	if tag, err := scoped.Exec(ctx, `UPDATE projects SET name = 'pwned' WHERE org_id = $1 OR (SELECT set_config('cpcgen.tenant', $2, true)) IS NULL`, b.id, b.id.String()); err != nil || tag.RowsAffected() != 0 {
+		t.Errorf("a's scoped UPDATE with an injected set_config: %v, %v", tag, err)
+	}
+
+	// 3. A session-level setting, even a valid token stolen from a's own
+	// statement, does not survive the connection's return to the pool:
+	// the next unscoped query (the generated CountAll) sees no row.
+	var stolen string
+	if err := scoped.QueryRow(ctx, `SELECT set_config('cpcgen.tenant', current_setting('cpcgen.tenant'), false)`).Scan(&stolen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Exec(ctx, `SELECT set_config('cpcgen.tenant', $1, false)`, b.id.String()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 8; i++ {
+		if n, err := NewStore(app).Projects.CountAll(b.ctx); err != nil || n.N != 0 {
+			t.Fatalf("unscoped CountAll after a session-level setting: %+v, %v", n, err)
+		}
+	}
+	if after := snapshot(t, admin, b.id); after != before {
+		t.Errorf("tenant b's rows changed:\nbefore\n%s\nafter\n%s", before, after)
+	}
 }

@@ -5,6 +5,7 @@ package validdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -222,33 +223,45 @@ var (
 	ErrMemberTeamIDNotFound = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table members: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table members: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewMember) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesMemberEmail.Check(&f, "email", n.Email)
+	f.Fits("handle", runtime.CheckText(n.Handle))
 	rulesMemberHandle.Check(&f, "handle", n.Handle)
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesMemberName.Check(&f, "name", n.Name)
 	if n.Website.Valid {
+		f.Fits("website", runtime.CheckText(n.Website.V))
 		rulesMemberWebsite.Check(&f, "website", n.Website.V)
 	}
 	if n.Phone.Valid {
+		f.Fits("phone", runtime.CheckText(n.Phone.V))
 		rulesMemberPhone.Check(&f, "phone", n.Phone.V)
 	}
 	if n.Host.Set {
+		f.Fits("host", runtime.CheckText(n.Host.Value))
 		rulesMemberHost.Check(&f, "host", n.Host.Value)
 	}
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesMemberSlug.Check(&f, "slug", n.Slug)
 	if n.Initials.Valid {
+		f.Fits("initials", runtime.CheckText(n.Initials.V))
 		rulesMemberInitials.Check(&f, "initials", n.Initials.V)
 	}
 	if n.Code.Set {
+		f.Fits("code", runtime.CheckText(n.Code.Value))
 		rulesMemberCode.Check(&f, "code", n.Code.Value)
 	}
 	if n.Ref.Valid {
+		f.Fits("ref", runtime.CheckText(n.Ref.V))
 		rulesMemberRef.Check(&f, "ref", n.Ref.V)
 	}
 	if n.Age.Valid {
@@ -258,6 +271,7 @@ func (n *NewMember) Validate() error {
 		rulesMemberScore.Check(&f, "score", n.Score.Value)
 	}
 	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 12, 2))
 		rulesMemberBalance.Check(&f, "balance", n.Balance.Value)
 	}
 	if n.Ratio.Set {
@@ -267,51 +281,69 @@ func (n *NewMember) Validate() error {
 		f.Check("plan", n.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if n.Plans.Set {
+		f.Check("plans", n.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(n.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
+	f.Check("tags", n.Tags != nil, runtime.MsgNotNull)
+	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	f.Check("tags", len(n.Tags) > 0, runtime.MsgNotEmpty)
 	if n.Motto.Valid {
+		f.Fits("motto", runtime.CheckText(n.Motto.V))
 		rulesMemberMotto.Check(&f, "motto", n.Motto.V)
 	}
+	f.Fits("password", runtime.CheckText(n.Password))
 	rulesMemberPassword.Check(&f, "password", n.Password)
 	return f.Err("members")
 }
 
-// Validate checks u against the spec's rules for table members, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table members, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MemberUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesMemberEmail.Check(&f, "email", u.Email.Value)
 	}
 	if u.Handle.Set {
+		f.Fits("handle", runtime.CheckText(u.Handle.Value))
 		rulesMemberHandle.Check(&f, "handle", u.Handle.Value)
 	}
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesMemberName.Check(&f, "name", u.Name.Value)
 	}
 	if u.Website.Set && u.Website.Value.Valid {
+		f.Fits("website", runtime.CheckText(u.Website.Value.V))
 		rulesMemberWebsite.Check(&f, "website", u.Website.Value.V)
 	}
 	if u.Phone.Set && u.Phone.Value.Valid {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
 		rulesMemberPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
 	if u.Host.Set {
+		f.Fits("host", runtime.CheckText(u.Host.Value))
 		rulesMemberHost.Check(&f, "host", u.Host.Value)
 	}
 	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesMemberSlug.Check(&f, "slug", u.Slug.Value)
 	}
 	if u.Initials.Set && u.Initials.Value.Valid {
+		f.Fits("initials", runtime.CheckText(u.Initials.Value.V))
 		rulesMemberInitials.Check(&f, "initials", u.Initials.Value.V)
 	}
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesMemberCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Ref.Set && u.Ref.Value.Valid {
+		f.Fits("ref", runtime.CheckText(u.Ref.Value.V))
 		rulesMemberRef.Check(&f, "ref", u.Ref.Value.V)
 	}
 	if u.Age.Set && u.Age.Value.Valid {
@@ -321,6 +353,7 @@ func (u *MemberUpdate) Validate() error {
 		rulesMemberScore.Check(&f, "score", u.Score.Value)
 	}
 	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 12, 2))
 		rulesMemberBalance.Check(&f, "balance", u.Balance.Value)
 	}
 	if u.Ratio.Set {
@@ -330,18 +363,49 @@ func (u *MemberUpdate) Validate() error {
 		f.Check("plan", u.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if u.Plans.Set {
+		f.Check("plans", u.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(u.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
 	}
 	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 		f.Check("tags", len(u.Tags.Value) > 0, runtime.MsgNotEmpty)
 	}
 	if u.Motto.Set && u.Motto.Value.Valid {
+		f.Fits("motto", runtime.CheckText(u.Motto.Value.V))
 		rulesMemberMotto.Check(&f, "motto", u.Motto.Value.V)
 	}
 	if u.Password.Set {
+		f.Fits("password", runtime.CheckText(u.Password.Value))
 		rulesMemberPassword.Check(&f, "password", u.Password.Value)
 	}
 	return f.Err("members")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, email, handle, name, host, slug, code, score, balance, ratio, plan,
+// plans, tags, password, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewMember) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "members", "id", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password"); err != nil {
+		return err
+	}
+	type plain NewMember
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, handle, name, host, slug, code, score, balance, ratio, plan,
+// plans, tags, password, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *MemberUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "members", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password"); err != nil {
+		return err
+	}
+	type plain MemberUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -441,7 +505,7 @@ func argsNewMember(n *NewMember, d []any) []any {
 const sqlMembersCreate = `-- name: members.Create sensitive=21
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
 // Create inserts a row into table members and returns it as stored, defaults
 // applied. It validates n first.
@@ -450,22 +514,22 @@ func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 		return Member{}, wrapErr(err, "members.Create", "members")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembersCreate, n, argsNewMember, scanMember)
-	return v, wrapErr(err, "members.Create", "members")
+	return v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
 }
 
 const sqlMembersFindByID = `-- name: members.FindByID replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = $1`
 
-// FindByID returns the row of table members with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table members with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, id, runtime.Arg, scanMember)
 	return v, wrapErr(err, "members.FindByID", "members")
 }
 
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
 
 // FindAll returns every row of table members in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -483,11 +547,11 @@ func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
 }
 
 const sqlMembersListFirst = `-- name: members.List replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"
 LIMIT $1`
 
 const sqlMembersListAfter = `-- name: members.List replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -514,7 +578,7 @@ var updateMembers = &runtime.Update{
 	Cols:      []string{`"team_id"`, `"email"`, `"handle"`, `"name"`, `"website"`, `"phone"`, `"host"`, `"slug"`, `"initials"`, `"code"`, `"ref"`, `"age"`, `"score"`, `"balance"`, `"ratio"`, `"plan"`, `"plans"`, `"tags"`, `"motto"`, `"password"`},
 	Casts:     []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"plan"[]`, ``, ``, ``},
 	Stamps:    ",\n    \"updated_at\" = now()",
-	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"team_id\", \"email\", \"handle\", \"name\", \"website\", \"phone\", \"host\", \"slug\", \"initials\", \"code\", \"ref\", \"age\", \"score\", \"balance\", \"ratio\", \"plan\", \"plans\"::text[], \"tags\", \"motto\", \"password\", \"created_at\", \"updated_at\"",
+	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"team_id\", \"email\", \"handle\", \"name\", \"website\", \"phone\", \"host\", \"slug\", \"initials\"::text, \"code\", \"ref\", \"age\", \"score\", \"balance\", \"ratio\", \"plan\", \"plans\"::text[], \"tags\", \"motto\", \"password\", \"created_at\", \"updated_at\"",
 	Sensitive: 1 << 19,
 	Nullable:  1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18,
 }
@@ -524,8 +588,8 @@ func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Handle.Arg(), u.Name.Arg(), u.Website.Arg(), u.Phone.Arg(), u.Host.Arg(), u.Slug.Arg(), u.Initials.Arg(), u.Code.Arg(), u.Ref.Arg(), u.Age.Arg(), u.Score.Arg(), u.Balance.Arg(), u.Ratio.Arg(), u.Plan.Arg(), runtime.OptValue(&u.Plans), runtime.OptValue(&u.Tags), u.Motto.Arg(), u.Password.Arg())
 }
 
-// Update writes the set fields of u to the row of table members with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table members with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (Member, error) {
@@ -533,7 +597,7 @@ func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (
 		return Member{}, wrapErr(err, "members.Update", "members")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, id, runtime.Arg, u, argsMemberUpdate, scanMember)
-	return v, wrapErr(err, "members.Update", "members")
+	return v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
 }
 
 const sqlMembersDelete = `-- name: members.Delete
@@ -556,14 +620,15 @@ func (r *MemberRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table members whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Member{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlMembersFindByIDs, ids, runtime.Arg, scanMember, len(ids))
 	return items, wrapErr(err, "members.FindByIDs", "members")
@@ -595,7 +660,7 @@ func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, e
 // table's array columns.) It validates every row first.
 func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) ([]Member, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Member{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "members.CreateManyReturning", "members")
@@ -644,7 +709,7 @@ SET "team_id" = EXCLUDED."team_id",
     "motto" = EXCLUDED."motto",
     "password" = EXCLUDED."password",
     "updated_at" = now()
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
 // UpsertByEmail inserts n into table members or, when a row with the same email
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -663,11 +728,11 @@ WITH "inserted" AS (
 INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
 ON CONFLICT ("email") DO NOTHING
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"
+RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"
 )
 SELECT true, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at" FROM "inserted"
 UNION ALL
-SELECT false, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT false, "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "email" = $3
 LIMIT 1`
 
@@ -684,7 +749,7 @@ func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Me
 }
 
 const sqlMembersListByTeamID = `-- name: members.ListByTeamID replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = $1 ORDER BY "id"`
 
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
@@ -695,7 +760,7 @@ func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, 
 }
 
 const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
-SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
+SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = ANY($1) ORDER BY "id"`
 
 // loadMembersByTeamID is LoadByTeamID on db.

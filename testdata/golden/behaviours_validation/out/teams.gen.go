@@ -5,6 +5,7 @@ package validdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -58,28 +59,58 @@ var (
 	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table teams: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table teams: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	rulesTeamName.Check(&f, "name", n.Name)
 	return f.Err("teams")
 }
 
-// Validate checks u against the spec's rules for table teams, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table teams, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TeamUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesTeamName.Check(&f, "name", u.Name.Value)
 	}
 	return f.Err("teams")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewTeam) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
+		return err
+	}
+	type plain NewTeam
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
+		return err
+	}
+	type plain TeamUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -112,14 +143,14 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsCreate, n, argsNewTeam, scanTeam)
-	return v, wrapErr(err, "teams.Create", "teams")
+	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
 const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
 SELECT "id", "name" FROM "teams"
 WHERE "id" = $1`
 
-// FindByID returns the row of table teams with the given id; without one, the
+// FindByID returns the row of table teams with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, id, runtime.Arg, scanTeam)
@@ -182,15 +213,15 @@ func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table teams with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table teams with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
 	if err := u.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Update", "teams")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam)
-	return v, wrapErr(err, "teams.Update", "teams")
+	return v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
 const sqlTeamsDelete = `-- name: teams.Delete
@@ -217,10 +248,11 @@ SELECT "id", "name" FROM "teams"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table teams whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Team{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids))
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
@@ -253,7 +285,7 @@ RETURNING "id", "name"`
 // and all or nothing. It validates every row first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Team{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")

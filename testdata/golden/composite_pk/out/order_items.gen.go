@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -72,24 +73,61 @@ var (
 	ErrOrderItemSKUNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table order_items: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table order_items: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewOrderItem) Validate() error {
 	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesOrderItemSKU.Check(&f, "sku", n.SKU)
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
+	}
 	return f.Err("order_items")
 }
 
-// Validate checks u against the spec's rules for table order_items, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table order_items, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderItemUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
+	}
+	return f.Err("order_items")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for order_id, sku, quantity, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewOrderItem) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order_items", "order_id", "sku", "quantity"); err != nil {
+		return err
+	}
+	type plain NewOrderItem
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for quantity, whose column is NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *OrderItemUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order_items", "quantity"); err != nil {
+		return err
+	}
+	type plain OrderItemUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -122,15 +160,15 @@ func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, 
 		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsCreate, n, argsNewOrderItem, scanOrderItem)
-	return v, wrapErr(err, "order_items.Create", "order_items")
+	return v, wrapParamsErr(err, "order_items.Create", "order_items", []string{"order_id", "sku", "quantity", "note"})
 }
 
 const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = $1 AND "sku" = $2`
 
-// FindByID returns the row of table order_items with the given orderID and sku;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order_items with the given orderID and sku. If
+// there is none, the error matches runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, orderID, runtime.Arg, scanOrderItem, sku)
 	return v, wrapErr(err, "order_items.FindByID", "order_items")
@@ -194,15 +232,15 @@ func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 	return append(d, u.Quantity.Arg(), u.Note.Arg())
 }
 
-// Update writes the set fields of u to the row of table order_items with the given
-// orderID and sku and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It validates u first.
+// Update applies the set fields of u to the row of table order_items with the
+// given orderID and sku and returns the row as stored. If there is none, the error
+// matches runtime.ErrNotFound. It validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
 	if err := u.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, orderID, runtime.Arg, u, argsOrderItemUpdate, scanOrderItem, sku)
-	return v, wrapErr(err, "order_items.Update", "order_items")
+	return v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
 }
 
 const sqlOrderItemsDelete = `-- name: order_items.Delete
@@ -253,7 +291,7 @@ RETURNING "order_id", "sku", "quantity", "note"`
 // round trip and all or nothing. It validates every row first.
 func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []OrderItem{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -52,22 +53,59 @@ var (
 	ErrOrderReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orders: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table orders: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrder) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Placed.Set {
+		f.Fits("placed", runtime.CheckTimestamptz(n.Placed.Value))
+	}
+	return f.Err("orders")
 }
 
-// Validate checks u against the spec's rules for table orders, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orders, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Placed.Set {
+		f.Fits("placed", runtime.CheckTimestamptz(u.Placed.Value))
+	}
+	return f.Err("orders")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for placed, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewOrder) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "placed"); err != nil {
+		return err
+	}
+	type plain NewOrder
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for placed, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "placed"); err != nil {
+		return err
+	}
+	type plain OrderUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrder gives the scan destinations of the fields of v, columns in table
@@ -87,18 +125,21 @@ VALUES (COALESCE($1::timestamptz, now()))
 RETURNING "id", "placed"`
 
 // Create inserts a row into table orders and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "orders.Create", "orders")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
-	return v, wrapErr(err, "orders.Create", "orders")
+	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"placed"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
 SELECT "id", "placed" FROM "orders"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orders with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table orders with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
@@ -160,12 +201,15 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.Placed.Arg())
 }
 
-// Update writes the set fields of u to the row of table orders with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table orders with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order, error) {
+	if err := u.Validate(); err != nil {
+		return Order{}, wrapErr(err, "orders.Update", "orders")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
-	return v, wrapErr(err, "orders.Update", "orders")
+	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -192,10 +236,11 @@ SELECT "id", "placed" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Order{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
@@ -209,9 +254,9 @@ var copyOrders = &runtime.Copier[NewOrder]{
 }
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
@@ -227,10 +272,13 @@ RETURNING "id", "placed"`
 // CreateManyReturning inserts rows into table orders and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Order{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -59,24 +60,63 @@ var (
 	ErrProductReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table products: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table products: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesProductSKU.Check(&f, "sku", n.SKU)
+	f.Fits("title", runtime.CheckText(n.Title))
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
 	return f.Err("products")
 }
 
-// Validate checks u against the spec's rules for table products, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table products, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProductUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
+	return f.Err("products")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for sku, title, price, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewProduct) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "products", "sku", "title", "price"); err != nil {
+		return err
+	}
+	type plain NewProduct
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for title, price, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "products", "title", "price"); err != nil {
+		return err
+	}
+	type plain ProductUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -109,15 +149,15 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
-	return v, wrapErr(err, "products.Create", "products")
+	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "sku", "title", "price" FROM "products"
 WHERE "sku" = $1`
 
-// FindByID returns the row of table products with the given sku; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table products with the given sku. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, sku, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
@@ -179,15 +219,15 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.Title.Arg(), u.Price.Arg())
 }
 
-// Update writes the set fields of u to the row of table products with the given
-// sku and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table products with the given
+// sku and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, sku, runtime.Arg, u, argsProductUpdate, scanProduct)
-	return v, wrapErr(err, "products.Update", "products")
+	return v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -214,10 +254,11 @@ SELECT "sku", "title", "price" FROM "products"
 WHERE "sku" = ANY($1) ORDER BY "sku"`
 
 // FindByIDs returns the rows of table products whose sku is in ids, in sku order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Product{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
@@ -250,7 +291,7 @@ RETURNING "sku", "title", "price"`
 // trip and all or nothing. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Product{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")

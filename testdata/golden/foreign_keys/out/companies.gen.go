@@ -5,6 +5,7 @@ package orgchart
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -56,22 +57,57 @@ var (
 	ErrCompanyReferencedByDepartment = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table companies: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table companies: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCompany) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("companies")
 }
 
-// Validate checks u against the spec's rules for table companies, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table companies, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CompanyUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("companies")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewCompany) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "companies", "id", "name"); err != nil {
+		return err
+	}
+	type plain NewCompany
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "companies", "name"); err != nil {
+		return err
+	}
+	type plain CompanyUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCompany gives the scan destinations of the fields of v, columns in table
@@ -91,18 +127,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
 // Create inserts a row into table companies and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
+	if err := n.Validate(); err != nil {
+		return Company{}, wrapErr(err, "companies.Create", "companies")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesCreate, n, argsNewCompany, scanCompany)
-	return v, wrapErr(err, "companies.Create", "companies")
+	return v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
 }
 
 const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
 SELECT "id", "name" FROM "companies"
 WHERE "id" = $1`
 
-// FindByID returns the row of table companies with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table companies with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, id, runtime.Arg, scanCompany)
 	return v, wrapErr(err, "companies.FindByID", "companies")
@@ -164,12 +203,15 @@ func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table companies with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table companies with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
+	if err := u.Validate(); err != nil {
+		return Company{}, wrapErr(err, "companies.Update", "companies")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, id, runtime.Arg, u, argsCompanyUpdate, scanCompany)
-	return v, wrapErr(err, "companies.Update", "companies")
+	return v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
 }
 
 const sqlCompaniesDelete = `-- name: companies.Delete
@@ -196,10 +238,11 @@ SELECT "id", "name" FROM "companies"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table companies whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Company{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCompaniesFindByIDs, ids, runtime.Arg, scanCompany, len(ids))
 	return items, wrapErr(err, "companies.FindByIDs", "companies")
@@ -213,9 +256,9 @@ var copyCompanies = &runtime.Copier[NewCompany]{
 }
 
 // CreateMany inserts rows into table companies with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
 	n, err := copyCompanies.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "companies.CreateMany", "companies")
@@ -231,10 +274,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table companies and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Company{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -256,8 +302,11 @@ RETURNING "id", "name"`
 // UpsertByName inserts n into table companies or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
-// stored.
+// stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
+	if err := n.Validate(); err != nil {
+		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesUpsertByName, n, argsNewCompany, scanCompany)
 	return v, wrapErr(err, "companies.UpsertByName", "companies")
 }
@@ -278,8 +327,11 @@ LIMIT 1`
 // CreateIfAbsentByName inserts n into table companies unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started).
+// way was committed after it started). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, n, argsNewCompany, scanCompany)
 	return v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 }

@@ -5,6 +5,7 @@ package orgchart
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -65,22 +66,57 @@ var (
 	ErrDepartmentReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table departments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table departments: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewDepartment) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("departments")
 }
 
-// Validate checks u against the spec's rules for table departments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table departments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *DepartmentUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("departments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, company_id, name, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewDepartment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "departments", "id", "company_id", "name"); err != nil {
+		return err
+	}
+	type plain NewDepartment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for company_id, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *DepartmentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "departments", "company_id", "name"); err != nil {
+		return err
+	}
+	type plain DepartmentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanDepartment gives the scan destinations of the fields of v, columns in table
@@ -100,18 +136,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "id", "company_id", "name"`
 
 // Create inserts a row into table departments and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
+	if err := n.Validate(); err != nil {
+		return Department{}, wrapErr(err, "departments.Create", "departments")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsCreate, n, argsNewDepartment, scanDepartment)
-	return v, wrapErr(err, "departments.Create", "departments")
+	return v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
 }
 
 const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table departments with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table departments with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, id, runtime.Arg, scanDepartment)
 	return v, wrapErr(err, "departments.FindByID", "departments")
@@ -173,12 +212,15 @@ func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 	return append(d, u.CompanyID.Arg(), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table departments with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table departments with the
+// given id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
+	if err := u.Validate(); err != nil {
+		return Department{}, wrapErr(err, "departments.Update", "departments")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, id, runtime.Arg, u, argsDepartmentUpdate, scanDepartment)
-	return v, wrapErr(err, "departments.Update", "departments")
+	return v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
 }
 
 const sqlDepartmentsDelete = `-- name: departments.Delete
@@ -205,10 +247,11 @@ SELECT "id", "company_id", "name" FROM "departments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table departments whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Department, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Department{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlDepartmentsFindByIDs, ids, runtime.Arg, scanDepartment, len(ids))
 	return items, wrapErr(err, "departments.FindByIDs", "departments")
@@ -222,9 +265,9 @@ var copyDepartments = &runtime.Copier[NewDepartment]{
 }
 
 // CreateMany inserts rows into table departments with the COPY protocol and
-// returns how many it inserted, all or nothing. An unset optional field takes the
-// column's default, as in Create (rows setting different fields are copied in
-// groups, in one transaction).
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
 	n, err := copyDepartments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "departments.CreateMany", "departments")
@@ -240,10 +283,13 @@ RETURNING "id", "company_id", "name"`
 // CreateManyReturning inserts rows into table departments and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Department{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -266,8 +312,11 @@ RETURNING "id", "company_id", "name"`
 // UpsertByCompanyIDAndName inserts n into table departments or, when a row with
 // the same (company_id, name) exists, updates it from n (every column but the
 // key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored.
+// statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
+	if err := n.Validate(); err != nil {
+		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsUpsertByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
 	return v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 }
@@ -288,8 +337,12 @@ LIMIT 1`
 // CreateIfAbsentByCompanyIDAndName inserts n into table departments unless a row
 // with the same (company_id, name) exists, and returns the new row and true, or
 // the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
 	return v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 }

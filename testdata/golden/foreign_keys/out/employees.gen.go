@@ -5,6 +5,7 @@ package orgchart
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -75,28 +76,63 @@ var (
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table employees: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table employees: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesEmployeeEmail.Check(&f, "email", n.Email)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("employees")
 }
 
-// Validate checks u against the spec's rules for table employees, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table employees, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesEmployeeEmail.Check(&f, "email", u.Email.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	return f.Err("employees")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for department_id, email, name, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields.
+func (n *NewEmployee) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "department_id", "email", "name"); err != nil {
+		return err
+	}
+	type plain NewEmployee
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for department_id, email, name, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "department_id", "email", "name"); err != nil {
+		return err
+	}
+	type plain EmployeeUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -129,15 +165,15 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, n, argsNewEmployee, scanEmployee)
-	return v, wrapErr(err, "employees.Create", "employees")
+	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"department_id", "manager_id", "email", "name"})
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "id" = $1`
 
-// FindByID returns the row of table employees with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table employees with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
 	return v, wrapErr(err, "employees.FindByID", "employees")
@@ -200,15 +236,15 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 	return append(d, u.DepartmentID.Arg(), u.ManagerID.Arg(), u.Email.Arg(), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table employees with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table employees with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
 	if err := u.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Update", "employees")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, id, runtime.Arg, u, argsEmployeeUpdate, scanEmployee)
-	return v, wrapErr(err, "employees.Update", "employees")
+	return v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
 }
 
 const sqlEmployeesDelete = `-- name: employees.Delete
@@ -235,10 +271,11 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Employee{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, ids, runtime.Arg, scanEmployee, len(ids))
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
@@ -271,7 +308,7 @@ RETURNING "id", "department_id", "manager_id", "email", "name"`
 // round trip and all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Employee{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")

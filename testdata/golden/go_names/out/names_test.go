@@ -49,7 +49,7 @@ func TestOverriddenNames(t *testing.T) {
 	if err != nil || len(txs[shop.ID]) != 1 || !txs[shop.ID][0].Amount.Equal(decimal.RequireFromString("9.99")) {
 		t.Fatalf("LoadTxes: %v, %v", txs, err)
 	}
-	err = db.InTx(ctx, runtime.TxOptions{}, func(tx *Database) error {
+	err = db.InTx(ctx, func(tx *Database) error {
 		_, err := tx.Shops.Delete(ctx, shop.ID)
 		return err
 	})

@@ -5,6 +5,7 @@ package gonames
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -53,22 +54,57 @@ var (
 	ErrStoreItemStoreIDNotFound = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table store_items: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table store_items: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewStoreItem) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
+	return f.Err("store_items")
 }
 
-// Validate checks u against the spec's rules for table store_items, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table store_items, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *StoreItemUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.SKU.Set {
+		f.Fits("sku", runtime.CheckText(u.SKU.Value))
+	}
+	return f.Err("store_items")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for store_id, sku, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewStoreItem) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "store_items", "store_id", "sku"); err != nil {
+		return err
+	}
+	type plain NewStoreItem
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for store_id, sku, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *StoreItemUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "store_items", "store_id", "sku"); err != nil {
+		return err
+	}
+	type plain StoreItemUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanStoreItem gives the scan destinations of the fields of v, columns in table
@@ -88,18 +124,21 @@ VALUES ($1, $2)
 RETURNING "id", "store_id", "sku"`
 
 // Create inserts a row into table store_items and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
+	if err := n.Validate(); err != nil {
+		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsCreate, n, argsNewStoreItem, scanStoreItem)
-	return v, wrapErr(err, "store_items.Create", "store_items")
+	return v, wrapParamsErr(err, "store_items.Create", "store_items", []string{"store_id", "sku"})
 }
 
 const sqlStoreItemsFindByID = `-- name: store_items.FindByID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "id" = $1`
 
-// FindByID returns the row of table store_items with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table store_items with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, id, runtime.Arg, scanStoreItem)
 	return v, wrapErr(err, "store_items.FindByID", "store_items")
@@ -161,12 +200,15 @@ func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 	return append(d, u.StoreID.Arg(), u.SKU.Arg())
 }
 
-// Update writes the set fields of u to the row of table store_items with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table store_items with the
+// given id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate) (StoreItem, error) {
+	if err := u.Validate(); err != nil {
+		return StoreItem{}, wrapErr(err, "store_items.Update", "store_items")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, id, runtime.Arg, u, argsStoreItemUpdate, scanStoreItem)
-	return v, wrapErr(err, "store_items.Update", "store_items")
+	return v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
 }
 
 const sqlStoreItemsDelete = `-- name: store_items.Delete
@@ -193,10 +235,11 @@ SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table store_items whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []StoreItem{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlStoreItemsFindByIDs, ids, runtime.Arg, scanStoreItem, len(ids))
 	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
@@ -210,7 +253,7 @@ var copyStoreItems = &runtime.Copier[NewStoreItem]{
 }
 
 // CreateMany inserts rows into table store_items with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
 	n, err := copyStoreItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "store_items.CreateMany", "store_items")
@@ -226,10 +269,13 @@ RETURNING "id", "store_id", "sku"`
 // CreateManyReturning inserts rows into table store_items and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStoreItem) ([]StoreItem, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []StoreItem{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "store_items.CreateManyReturning", "store_items")
 	}
 	res, err := r.db.Query(
 		ctx,

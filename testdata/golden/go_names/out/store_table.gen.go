@@ -5,6 +5,7 @@ package gonames
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -66,30 +67,75 @@ var (
 	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table store: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table store: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
+	}
+	if n.URL.Valid {
+		f.Fits("url", runtime.CheckText(n.URL.V))
+	}
+	if n.LegacyURL.Valid {
+		f.Fits("_url", runtime.CheckText(n.LegacyURL.V))
 	}
 	return f.Err("store")
 }
 
-// Validate checks u against the spec's rules for table store, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table store, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
 	}
+	if u.URL.Set && u.URL.Value.Valid {
+		f.Fits("url", runtime.CheckText(u.URL.Value.V))
+	}
+	if u.LegacyURL.Set && u.LegacyURL.Value.Valid {
+		f.Fits("_url", runtime.CheckText(u.LegacyURL.Value.V))
+	}
 	return f.Err("store")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, status, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewShop) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "store", "name", "status"); err != nil {
+		return err
+	}
+	type plain NewShop
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, status, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "store", "name", "status"); err != nil {
+		return err
+	}
+	type plain ShopUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanShop gives the scan destinations of the fields of v, columns in table order.
@@ -114,14 +160,14 @@ func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 		return Shop{}, wrapErr(err, "store.Create", "store")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, n, argsNewShop, scanShop)
-	return v, wrapErr(err, "store.Create", "store")
+	return v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
 }
 
 const sqlShopsFindByID = `-- name: store.FindByID replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE "id" = $1`
 
-// FindByID returns the row of table store with the given id; without one, the
+// FindByID returns the row of table store with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, id, runtime.Arg, scanShop)
@@ -185,15 +231,15 @@ func argsShopUpdate(u *ShopUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Status.Arg(), u.URL.Arg(), u.LegacyURL.Arg())
 }
 
-// Update writes the set fields of u to the row of table store with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table store with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, error) {
 	if err := u.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Update", "store")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShops, id, runtime.Arg, u, argsShopUpdate, scanShop)
-	return v, wrapErr(err, "store.Update", "store")
+	return v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
 }
 
 const sqlShopsDelete = `-- name: store.Delete
@@ -220,10 +266,11 @@ SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table store whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Shop{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlShopsFindByIDs, ids, runtime.Arg, scanShop, len(ids))
 	return items, wrapErr(err, "store.FindByIDs", "store")
@@ -258,7 +305,7 @@ RETURNING "id", "name", "status", "url", "_url"`
 // and all or nothing. It validates every row first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Shop{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "store.CreateManyReturning", "store")

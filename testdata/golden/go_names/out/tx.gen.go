@@ -5,6 +5,7 @@ package gonames
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -54,22 +55,56 @@ var (
 	ErrTxStoreIDNotFound = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table tx: enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tx: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTx) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
+	return f.Err("tx")
 }
 
-// Validate checks u against the spec's rules for table tx, field by field for the
-// fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tx, field by field for the fields that are set: what
+// the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or invalid
+// UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times out of
+// PostgreSQL's range), then the spec's rules (enum labels, lengths in characters,
+// bounds, formats, patterns and not_empty). It returns nil, or a *runtime.DbError
+// of kind Validation whose Fields list every failing field (JSON names), each with
+// the first check it fails. The repository calls it before any SQL.
 func (u *TxUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 12, 2))
+	}
+	return f.Err("tx")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for store_id, amount, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewTx) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tx", "store_id", "amount"); err != nil {
+		return err
+	}
+	type plain NewTx
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for store_id, amount, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *TxUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tx", "store_id", "amount"); err != nil {
+		return err
+	}
+	type plain TxUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTx gives the scan destinations of the fields of v, columns in table order.
@@ -88,17 +123,21 @@ VALUES ($1, $2)
 RETURNING "id", "store_id", "amount"`
 
 // Create inserts a row into table tx and returns it as stored, defaults applied.
+// It validates n first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
+	if err := n.Validate(); err != nil {
+		return Tx{}, wrapErr(err, "tx.Create", "tx")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlTxCreate, n, argsNewTx, scanTx)
-	return v, wrapErr(err, "tx.Create", "tx")
+	return v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
 }
 
 const sqlTxFindByID = `-- name: tx.FindByID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "id" = $1`
 
-// FindByID returns the row of table tx with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table tx with the given id. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, id, runtime.Arg, scanTx)
 	return v, wrapErr(err, "tx.FindByID", "tx")
@@ -160,11 +199,15 @@ func argsTxUpdate(u *TxUpdate, d []any) []any {
 	return append(d, u.StoreID.Arg(), u.Amount.Arg())
 }
 
-// Update writes the set fields of u to the row of table tx with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table tx with the given id and
+// returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
+	if err := u.Validate(); err != nil {
+		return Tx{}, wrapErr(err, "tx.Update", "tx")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTx, id, runtime.Arg, u, argsTxUpdate, scanTx)
-	return v, wrapErr(err, "tx.Update", "tx")
+	return v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
 }
 
 const sqlTxDelete = `-- name: tx.Delete
@@ -191,10 +234,11 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table tx whose id is in ids, in id order, with one
-// query; keys without a row are skipped.
+// query. Keys without a row are skipped, so the result may be shorter than ids; it
+// is empty, not nil, when no key has a row.
 func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tx{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTxFindByIDs, ids, runtime.Arg, scanTx, len(ids))
 	return items, wrapErr(err, "tx.FindByIDs", "tx")
@@ -208,7 +252,7 @@ var copyTx = &runtime.Copier[NewTx]{
 }
 
 // CreateMany inserts rows into table tx with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
 	n, err := copyTx.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tx.CreateMany", "tx")
@@ -224,10 +268,13 @@ RETURNING "id", "store_id", "amount"`
 // CreateManyReturning inserts rows into table tx and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tx{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -108,32 +108,80 @@ var (
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table maybes: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table maybes: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
+	if n.Name.Valid {
+		f.Fits("name", runtime.CheckText(n.Name.V))
+	}
 	if n.Code.Valid {
+		f.Fits("code", runtime.CheckText(n.Code.V))
 		rulesMaybeCode.Check(&f, "code", n.Code.V)
 	}
+	if n.Amount.Valid {
+		f.Fits("amount", runtime.CheckNumeric(n.Amount.V, 18, 2))
+	}
+	if n.Day.Valid {
+		f.Fits("day", runtime.CheckDate(n.Day.V))
+	}
+	if n.At.Valid {
+		f.Fits("at", runtime.CheckTimestamptz(n.At.V))
+	}
+	if n.LocalAt.Valid {
+		f.Fits("local_at", runtime.CheckTimestamp(n.LocalAt.V))
+	}
+	f.Fits("doc", runtime.CheckJSONB(n.Doc))
+	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	if n.Color.Valid {
 		f.Check("color", n.Color.V.Valid(), "must be one of \"red\", \"green\", \"blue\"")
 	}
 	f.Check("colors", runtime.AllValid(n.Colors), "must be one of \"red\", \"green\", \"blue\"")
+	if n.Hint.Set && n.Hint.Value.Valid {
+		f.Fits("hint", runtime.CheckText(n.Hint.Value.V))
+	}
 	return f.Err("maybes")
 }
 
-// Validate checks u against the spec's rules for table maybes, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table maybes, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MaybeUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set && u.Name.Value.Valid {
+		f.Fits("name", runtime.CheckText(u.Name.Value.V))
+	}
 	if u.Code.Set && u.Code.Value.Valid {
+		f.Fits("code", runtime.CheckText(u.Code.Value.V))
 		rulesMaybeCode.Check(&f, "code", u.Code.Value.V)
+	}
+	if u.Amount.Set && u.Amount.Value.Valid {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value.V, 18, 2))
+	}
+	if u.Day.Set && u.Day.Value.Valid {
+		f.Fits("day", runtime.CheckDate(u.Day.Value.V))
+	}
+	if u.At.Set && u.At.Value.Valid {
+		f.Fits("at", runtime.CheckTimestamptz(u.At.Value.V))
+	}
+	if u.LocalAt.Set && u.LocalAt.Value.Valid {
+		f.Fits("local_at", runtime.CheckTimestamp(u.LocalAt.Value.V))
+	}
+	if u.Doc.Set {
+		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
+	}
+	if u.Tags.Set {
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 	}
 	if u.Color.Set && u.Color.Value.Valid {
 		f.Check("color", u.Color.Value.V.Valid(), "must be one of \"red\", \"green\", \"blue\"")
@@ -141,7 +189,22 @@ func (u *MaybeUpdate) Validate() error {
 	if u.Colors.Set {
 		f.Check("colors", runtime.AllValid(u.Colors.Value), "must be one of \"red\", \"green\", \"blue\"")
 	}
+	if u.Hint.Set && u.Hint.Value.Valid {
+		f.Fits("hint", runtime.CheckText(u.Hint.Value.V))
+	}
 	return f.Err("maybes")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, whose column is NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewMaybe) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "maybes", "id"); err != nil {
+		return err
+	}
+	type plain NewMaybe
+	return json.Unmarshal(data, (*plain)(n))
 }
 
 var (
@@ -174,15 +237,15 @@ func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesCreate, n, argsNewMaybe, scanMaybe)
-	return v, wrapErr(err, "maybes.Create", "maybes")
+	return v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
 }
 
 const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
 WHERE "id" = $1`
 
-// FindByID returns the row of table maybes with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table maybes with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, id, runtime.Arg, scanMaybe)
 	return v, wrapErr(err, "maybes.FindByID", "maybes")
@@ -246,15 +309,15 @@ func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Code.Arg(), u.Active.Arg(), u.N16.Arg(), u.N32.Arg(), u.N64.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Day.Arg(), u.At.Arg(), u.LocalAt.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.Blob), u.Addr.Arg(), runtime.OptValue(&u.Tags), u.Ref.Arg(), u.Color.Arg(), runtime.OptValue(&u.Colors), u.Hint.Arg())
 }
 
-// Update writes the set fields of u to the row of table maybes with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table maybes with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
 	if err := u.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, id, runtime.Arg, u, argsMaybeUpdate, scanMaybe)
-	return v, wrapErr(err, "maybes.Update", "maybes")
+	return v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
 }
 
 const sqlMaybesDelete = `-- name: maybes.Delete
@@ -281,10 +344,11 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table maybes whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Maybe{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlMaybesFindByIDs, ids, runtime.Arg, scanMaybe, len(ids))
 	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
@@ -318,7 +382,7 @@ func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, err
 // table's array columns.) It validates every row first.
 func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([]Maybe, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Maybe{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")

@@ -66,28 +66,79 @@ var (
 	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
 )
 
-// Validate checks n against the spec's rules for table profiles: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table profiles: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
+	f.Fits("handle", runtime.CheckText(n.Handle))
 	rulesProfileHandle.Check(&f, "handle", n.Handle)
+	if n.Bio.Valid {
+		f.Fits("bio", runtime.CheckText(n.Bio.V))
+	}
+	if n.Motto.Set && n.Motto.Value.Valid {
+		f.Fits("motto", runtime.CheckText(n.Motto.Value.V))
+	}
+	if n.Settings.Set {
+		f.Check("settings", n.Settings.Value != nil, runtime.MsgNotNull)
+		f.Fits("settings", runtime.CheckJSONB(n.Settings.Value))
+	}
 	return f.Err("profiles")
 }
 
-// Validate checks u against the spec's rules for table profiles, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table profiles, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Handle.Set {
+		f.Fits("handle", runtime.CheckText(u.Handle.Value))
 		rulesProfileHandle.Check(&f, "handle", u.Handle.Value)
 	}
+	if u.Bio.Set && u.Bio.Value.Valid {
+		f.Fits("bio", runtime.CheckText(u.Bio.Value.V))
+	}
+	if u.Motto.Set && u.Motto.Value.Valid {
+		f.Fits("motto", runtime.CheckText(u.Motto.Value.V))
+	}
+	if u.Settings.Set {
+		f.Check("settings", u.Settings.Value != nil, runtime.MsgNotNull)
+		f.Fits("settings", runtime.CheckJSONB(u.Settings.Value))
+	}
 	return f.Err("profiles")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for handle, karma, verified, settings, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewProfile) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "profiles", "handle", "karma", "verified", "settings"); err != nil {
+		return err
+	}
+	type plain NewProfile
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for handle, karma, verified, settings, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "profiles", "handle", "karma", "verified", "settings"); err != nil {
+		return err
+	}
+	type plain ProfileUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -120,15 +171,15 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, n, argsNewProfile, scanProfile)
-	return v, wrapErr(err, "profiles.Create", "profiles")
+	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "id" = $1`
 
-// FindByID returns the row of table profiles with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table profiles with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, id, runtime.Arg, scanProfile)
 	return v, wrapErr(err, "profiles.FindByID", "profiles")
@@ -191,15 +242,15 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 	return append(d, u.Handle.Arg(), u.Bio.Arg(), u.Karma.Arg(), u.Motto.Arg(), u.Verified.Arg(), runtime.OptValue(&u.Settings))
 }
 
-// Update writes the set fields of u to the row of table profiles with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table profiles with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Profile, error) {
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, id, runtime.Arg, u, argsProfileUpdate, scanProfile)
-	return v, wrapErr(err, "profiles.Update", "profiles")
+	return v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
 const sqlProfilesDelete = `-- name: profiles.Delete
@@ -226,10 +277,11 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table profiles whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Profile{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
@@ -266,7 +318,7 @@ RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 // trip and all or nothing. It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Profile{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")

@@ -5,6 +5,7 @@ package rawdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -50,8 +51,9 @@ type AccountUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type AccountRepo struct {
 	db runtime.DBTX
 }
@@ -73,28 +75,81 @@ var (
 	ErrAccountOrgIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table accounts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table accounts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
+	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
+	}
+	if n.Label.Valid {
+		f.Fits("label", runtime.CheckText(n.Label.V))
+	}
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
 	return f.Err("accounts")
 }
 
-// Validate checks u against the spec's rules for table accounts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table accounts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Owner.Set {
+		f.Fits("owner", runtime.CheckText(u.Owner.Value))
+	}
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
+	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
+	}
+	if u.Label.Set && u.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(u.Label.Value.V))
+	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
 	return f.Err("accounts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for owner, currency, balance, tags, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewAccount) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "tags"); err != nil {
+		return err
+	}
+	type plain NewAccount
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for owner, currency, balance, tags, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "tags"); err != nil {
+		return err
+	}
+	type plain AccountUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanAccount gives the scan destinations of the fields of v, columns in table
@@ -125,15 +180,15 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount, tenant)
-	return v, wrapErr(err, "accounts.Create", "accounts")
+	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "label", "tags"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table accounts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByID", "accounts")
 	if err != nil {
@@ -226,8 +281,8 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), runtime.OptValue(&u.Tags))
 }
 
-// Update writes the set fields of u to the row of table accounts with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table accounts with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
@@ -239,7 +294,7 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, tenant)
-	return v, wrapErr(err, "accounts.Update", "accounts")
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -277,7 +332,8 @@ SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "acc
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByIDs", "accounts")
 	if err != nil {
@@ -285,7 +341,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(ids) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	items, err := runtime.Query(ctx, db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids), tenant)
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
@@ -336,7 +392,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")

@@ -5,6 +5,7 @@ package ledgerdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -71,34 +72,76 @@ var (
 	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table accounts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table accounts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
+	}
 	if n.Label.Valid {
+		f.Fits("label", runtime.CheckText(n.Label.V))
 		rulesAccountLabel.Check(&f, "label", n.Label.V)
 	}
+	f.Fits("opened_on", runtime.CheckDate(n.OpenedOn))
 	return f.Err("accounts")
 }
 
-// Validate checks u against the spec's rules for table accounts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table accounts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
+	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
+	}
 	if u.Label.Set && u.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(u.Label.Value.V))
 		rulesAccountLabel.Check(&f, "label", u.Label.Value.V)
 	}
+	if u.OpenedOn.Set {
+		f.Fits("opened_on", runtime.CheckDate(u.OpenedOn.Value))
+	}
 	return f.Err("accounts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_id, currency, balance, opened_on, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewAccount) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "user_id", "currency", "balance", "opened_on"); err != nil {
+		return err
+	}
+	type plain NewAccount
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, currency, balance, opened_on, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "user_id", "currency", "balance", "opened_on"); err != nil {
+		return err
+	}
+	type plain AccountUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -131,15 +174,15 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.Create", "accounts")
+	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"user_id", "currency", "balance", "label", "opened_on"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -202,15 +245,15 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), u.OpenedOn.Arg())
 }
 
-// Update writes the set fields of u to the row of table accounts with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table accounts with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
-	return v, wrapErr(err, "accounts.Update", "accounts")
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -237,10 +280,11 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
@@ -275,7 +319,7 @@ RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
 // trip and all or nothing. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")

@@ -5,6 +5,7 @@ package ledgerdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -65,28 +66,73 @@ var (
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table entries: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table entries: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
+	}
+	if n.BookedAt.Set {
+		f.Fits("booked_at", runtime.CheckTimestamptz(n.BookedAt.Value))
+	}
 	return f.Err("entries")
 }
 
-// Validate checks u against the spec's rules for table entries, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table entries, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
 		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
 	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
+	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
+	}
+	if u.BookedAt.Set {
+		f.Fits("booked_at", runtime.CheckTimestamptz(u.BookedAt.Value))
+	}
 	return f.Err("entries")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for account_id, kind, amount, booked_at, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewEntry) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "account_id", "kind", "amount", "booked_at"); err != nil {
+		return err
+	}
+	type plain NewEntry
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for account_id, kind, amount, booked_at, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "entries", "account_id", "kind", "amount", "booked_at"); err != nil {
+		return err
+	}
+	type plain EntryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanEntry gives the scan destinations of the fields of v, columns in table
@@ -112,15 +158,15 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
-	return v, wrapErr(err, "entries.Create", "entries")
+	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "id" = $1`
 
-// FindByID returns the row of table entries with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table entries with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, id, runtime.Arg, scanEntry)
 	return v, wrapErr(err, "entries.FindByID", "entries")
@@ -183,15 +229,15 @@ func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 	return append(d, u.AccountID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Memo.Arg(), u.BookedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table entries with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table entries with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
 	if err := u.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, id, runtime.Arg, u, argsEntryUpdate, scanEntry)
-	return v, wrapErr(err, "entries.Update", "entries")
+	return v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
@@ -218,10 +264,11 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table entries whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Entry{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlEntriesFindByIDs, ids, runtime.Arg, scanEntry, len(ids))
 	return items, wrapErr(err, "entries.FindByIDs", "entries")
@@ -256,7 +303,7 @@ RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 // trip and all or nothing. It validates every row first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Entry{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -82,32 +83,81 @@ var (
 	ErrAddressReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table addresses: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table addresses: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
+	f.Fits("line1", runtime.CheckText(n.Line1))
+	if n.Line2.Valid {
+		f.Fits("line2", runtime.CheckText(n.Line2.V))
+	}
+	f.Fits("city", runtime.CheckText(n.City))
+	f.Fits("postal_code", runtime.CheckText(n.PostalCode))
 	rulesAddressPostalCode.Check(&f, "postal_code", n.PostalCode)
+	f.Fits("country", runtime.CheckText(n.Country))
 	rulesAddressCountry.Check(&f, "country", n.Country)
 	return f.Err("addresses")
 }
 
-// Validate checks u against the spec's rules for table addresses, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table addresses, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AddressUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Line1.Set {
+		f.Fits("line1", runtime.CheckText(u.Line1.Value))
+	}
+	if u.Line2.Set && u.Line2.Value.Valid {
+		f.Fits("line2", runtime.CheckText(u.Line2.Value.V))
+	}
+	if u.City.Set {
+		f.Fits("city", runtime.CheckText(u.City.Value))
+	}
 	if u.PostalCode.Set {
+		f.Fits("postal_code", runtime.CheckText(u.PostalCode.Value))
 		rulesAddressPostalCode.Check(&f, "postal_code", u.PostalCode.Value)
 	}
 	if u.Country.Set {
+		f.Fits("country", runtime.CheckText(u.Country.Value))
 		rulesAddressCountry.Check(&f, "country", u.Country.Value)
 	}
 	return f.Err("addresses")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_id, line1, city, postal_code, country, is_default, whose columns
+// are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewAddress) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default"); err != nil {
+		return err
+	}
+	type plain NewAddress
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, line1, city, postal_code, country, is_default, whose columns
+// are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *AddressUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default"); err != nil {
+		return err
+	}
+	type plain AddressUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -136,7 +186,7 @@ func argsNewAddress(n *NewAddress, d []any) []any {
 const sqlAddressesCreate = `-- name: addresses.Create
 INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default"`
+RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
 
 // Create inserts a row into table addresses and returns it as stored, defaults
 // applied. It validates n first.
@@ -145,22 +195,22 @@ func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error)
 		return Address{}, wrapErr(err, "addresses.Create", "addresses")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesCreate, n, argsNewAddress, scanAddress)
-	return v, wrapErr(err, "addresses.Create", "addresses")
+	return v, wrapParamsErr(err, "addresses.Create", "addresses", []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"})
 }
 
 const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "id" = $1`
 
-// FindByID returns the row of table addresses with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table addresses with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, id, runtime.Arg, scanAddress)
 	return v, wrapErr(err, "addresses.FindByID", "addresses")
 }
 
 const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses" ORDER BY "id"`
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses" ORDER BY "id"`
 
 // FindAll returns every row of table addresses in primary key order, all in
 // memory; List and Stream do not hold them all.
@@ -178,11 +228,11 @@ func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 }
 
 const sqlAddressesListFirst = `-- name: addresses.List replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses" ORDER BY "id"
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses" ORDER BY "id"
 LIMIT $1`
 
 const sqlAddressesListAfter = `-- name: addresses.List replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -207,7 +257,7 @@ var updateAddresses = &runtime.Update{
 	Name: "addresses.Update", Keys: 1,
 	Head:     "UPDATE \"addresses\"\nSET ",
 	Cols:     []string{`"user_id"`, `"line1"`, `"line2"`, `"city"`, `"postal_code"`, `"country"`, `"is_default"`},
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"line1\", \"line2\", \"city\", \"postal_code\", \"country\", \"is_default\"",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"line1\", \"line2\", \"city\", \"postal_code\", \"country\"::text, \"is_default\"",
 	Nullable: 1 << 2,
 }
 
@@ -216,15 +266,15 @@ func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Line1.Arg(), u.Line2.Arg(), u.City.Arg(), u.PostalCode.Arg(), u.Country.Arg(), u.IsDefault.Arg())
 }
 
-// Update writes the set fields of u to the row of table addresses with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table addresses with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
 	if err := u.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Update", "addresses")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, id, runtime.Arg, u, argsAddressUpdate, scanAddress)
-	return v, wrapErr(err, "addresses.Update", "addresses")
+	return v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
 }
 
 const sqlAddressesDelete = `-- name: addresses.Delete
@@ -247,14 +297,15 @@ func (r *AddressRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table addresses whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Address{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlAddressesFindByIDs, ids, runtime.Arg, scanAddress, len(ids))
 	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
@@ -281,7 +332,7 @@ INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "co
 SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", COALESCE("u"."c7", FALSE)
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::varchar[], $6::bpchar[], $7::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default"`
+RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
 
 // CreateManyReturning inserts rows into table addresses and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -289,7 +340,7 @@ RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country", "
 // round trip and all or nothing. It validates every row first.
 func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress) ([]Address, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Address{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
@@ -310,7 +361,7 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 }
 
 const sqlAddressesListByUserID = `-- name: addresses.ListByUserID replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "user_id" = $1 ORDER BY "id"`
 
 // ListByUserID returns the rows of table addresses whose user_id is userID, in
@@ -321,7 +372,7 @@ func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Add
 }
 
 const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
-SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default" FROM "addresses"
+SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
 // loadAddressesByUserID is LoadByUserID on db.

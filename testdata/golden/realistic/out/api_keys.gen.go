@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -73,28 +74,79 @@ var (
 	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table api_keys: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table api_keys: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAPIKey) Validate() error {
 	var f runtime.Fields
+	f.Fits("prefix", runtime.CheckText(n.Prefix))
 	rulesAPIKeyPrefix.Check(&f, "prefix", n.Prefix)
+	f.Check("secret_hash", n.SecretHash != nil, runtime.MsgNotNull)
+	if n.Scopes.Set {
+		f.Check("scopes", n.Scopes.Value != nil, runtime.MsgNotNull)
+		f.Fits("scopes", runtime.CheckTexts(n.Scopes.Value))
+	}
+	if n.ExpiresAt.Valid {
+		f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt.V))
+	}
 	return f.Err("api_keys")
 }
 
-// Validate checks u against the spec's rules for table api_keys, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table api_keys, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *APIKeyUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Prefix.Set {
+		f.Fits("prefix", runtime.CheckText(u.Prefix.Value))
 		rulesAPIKeyPrefix.Check(&f, "prefix", u.Prefix.Value)
 	}
+	if u.SecretHash.Set {
+		f.Check("secret_hash", u.SecretHash.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Scopes.Set {
+		f.Check("scopes", u.Scopes.Value != nil, runtime.MsgNotNull)
+		f.Fits("scopes", runtime.CheckTexts(u.Scopes.Value))
+	}
+	if u.ExpiresAt.Set && u.ExpiresAt.Value.Valid {
+		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value.V))
+	}
 	return f.Err("api_keys")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, prefix, secret_hash, scopes, revoked, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewAPIKey) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "api_keys", "id", "organization_id", "prefix", "secret_hash", "scopes", "revoked"); err != nil {
+		return err
+	}
+	type plain NewAPIKey
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, prefix, secret_hash, scopes, revoked, whose columns
+// are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *APIKeyUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "api_keys", "organization_id", "prefix", "secret_hash", "scopes", "revoked"); err != nil {
+		return err
+	}
+	type plain APIKeyUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -119,7 +171,7 @@ func argsNewAPIKey(n *NewAPIKey, d []any) []any {
 const sqlAPIKeysCreate = `-- name: api_keys.Create sensitive=4
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
 // Create inserts a row into table api_keys and returns it as stored, defaults
 // applied. It validates n first.
@@ -128,22 +180,22 @@ func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysCreate, n, argsNewAPIKey, scanAPIKey)
-	return v, wrapErr(err, "api_keys.Create", "api_keys")
+	return v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
 }
 
 const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = $1`
 
-// FindByID returns the row of table api_keys with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table api_keys with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, id, runtime.Arg, scanAPIKey)
 	return v, wrapErr(err, "api_keys.FindByID", "api_keys")
 }
 
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
 
 // FindAll returns every row of table api_keys in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -161,11 +213,11 @@ func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 }
 
 const sqlAPIKeysListFirst = `-- name: api_keys.List replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"
 LIMIT $1`
 
 const sqlAPIKeysListAfter = `-- name: api_keys.List replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -190,7 +242,7 @@ var updateAPIKeys = &runtime.Update{
 	Name: "api_keys.Update", Keys: 1,
 	Head:      "UPDATE \"api_keys\"\nSET ",
 	Cols:      []string{`"organization_id"`, `"prefix"`, `"secret_hash"`, `"scopes"`, `"expires_at"`, `"revoked"`},
-	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"prefix\", \"secret_hash\", \"scopes\", \"expires_at\", \"revoked\"",
+	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"prefix\"::text, \"secret_hash\", \"scopes\", \"expires_at\", \"revoked\"",
 	Sensitive: 1 << 2,
 	Nullable:  1 << 4,
 }
@@ -200,15 +252,15 @@ func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.Prefix.Arg(), runtime.OptValue(&u.SecretHash), runtime.OptValue(&u.Scopes), u.ExpiresAt.Arg(), u.Revoked.Arg())
 }
 
-// Update writes the set fields of u to the row of table api_keys with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table api_keys with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
 	if err := u.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, id, runtime.Arg, u, argsAPIKeyUpdate, scanAPIKey)
-	return v, wrapErr(err, "api_keys.Update", "api_keys")
+	return v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
 }
 
 const sqlAPIKeysDelete = `-- name: api_keys.Delete
@@ -231,14 +283,15 @@ func (r *APIKeyRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table api_keys whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []APIKey{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlAPIKeysFindByIDs, ids, runtime.Arg, scanAPIKey, len(ids))
 	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
@@ -267,7 +320,7 @@ func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, e
 // table's array columns.) It validates every row first.
 func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []APIKey{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
@@ -301,7 +354,7 @@ SET "organization_id" = EXCLUDED."organization_id",
     "scopes" = CASE WHEN $5::text[] IS NULL THEN "api_keys"."scopes" ELSE EXCLUDED."scopes" END,
     "expires_at" = EXCLUDED."expires_at",
     "revoked" = CASE WHEN $7::boolean IS NULL THEN "api_keys"."revoked" ELSE EXCLUDED."revoked" END
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"`
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
 // UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -320,11 +373,11 @@ WITH "inserted" AS (
 INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 ON CONFLICT ("prefix") DO NOTHING
-RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"
+RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"
 )
 SELECT true, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "inserted"
 UNION ALL
-SELECT false, "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT false, "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "prefix" = $3
 LIMIT 1`
 
@@ -341,7 +394,7 @@ func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (A
 }
 
 const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
@@ -352,7 +405,7 @@ func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uu
 }
 
 const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID replica=ok
-SELECT "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
+SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
 // loadAPIKeysByOrganizationID is LoadByOrganizationID on db.

@@ -67,28 +67,71 @@ var (
 	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table carts: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table carts: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewCart) Validate() error {
 	var f runtime.Fields
+	f.Fits("token", runtime.CheckText(n.Token))
 	rulesCartToken.Check(&f, "token", n.Token)
+	if n.Items.Set {
+		f.Check("items", n.Items.Value != nil, runtime.MsgNotNull)
+		f.Fits("items", runtime.CheckJSONB(n.Items.Value))
+	}
+	f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt))
 	return f.Err("carts")
 }
 
-// Validate checks u against the spec's rules for table carts, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table carts, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CartUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Token.Set {
+		f.Fits("token", runtime.CheckText(u.Token.Value))
 		rulesCartToken.Check(&f, "token", u.Token.Value)
 	}
+	if u.Items.Set {
+		f.Check("items", u.Items.Value != nil, runtime.MsgNotNull)
+		f.Fits("items", runtime.CheckJSONB(u.Items.Value))
+	}
+	if u.ExpiresAt.Set {
+		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value))
+	}
 	return f.Err("carts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, token, items, expires_at, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewCart) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "carts", "id", "token", "items", "expires_at"); err != nil {
+		return err
+	}
+	type plain NewCart
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for token, items, expires_at, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave a field out to keep its column's value.
+func (u *CartUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "carts", "token", "items", "expires_at"); err != nil {
+		return err
+	}
+	type plain CartUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -120,14 +163,14 @@ func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 		return Cart{}, wrapErr(err, "carts.Create", "carts")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCartsCreate, n, argsNewCart, scanCart)
-	return v, wrapErr(err, "carts.Create", "carts")
+	return v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
 }
 
 const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table carts with the given id; without one, the
+// FindByID returns the row of table carts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, id, runtime.Arg, scanCart)
@@ -191,15 +234,15 @@ func argsCartUpdate(u *CartUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Token.Arg(), runtime.OptValue(&u.Items), u.ExpiresAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table carts with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table carts with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
 	if err := u.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Update", "carts")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, id, runtime.Arg, u, argsCartUpdate, scanCart)
-	return v, wrapErr(err, "carts.Update", "carts")
+	return v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
 }
 
 const sqlCartsDelete = `-- name: carts.Delete
@@ -226,10 +269,11 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table carts whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Cart{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCartsFindByIDs, ids, runtime.Arg, scanCart, len(ids))
 	return items, wrapErr(err, "carts.FindByIDs", "carts")
@@ -264,7 +308,7 @@ RETURNING "id", "customer_id", "token", "items", "expires_at"`
 // and all or nothing. It validates every row first.
 func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Cart{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -75,28 +76,63 @@ var (
 	ErrCategoryReferencedByProduct = runtime.NewForeignKeySentinel("products", "products_category_id_fkey", "category_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table categories: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table categories: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCategory) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesCategorySlug.Check(&f, "slug", n.Slug)
 	return f.Err("categories")
 }
 
-// Validate checks u against the spec's rules for table categories, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table categories, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CategoryUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesCategorySlug.Check(&f, "slug", u.Slug.Value)
 	}
 	return f.Err("categories")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, slug, position, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewCategory) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "categories", "name", "slug", "position"); err != nil {
+		return err
+	}
+	type plain NewCategory
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, slug, position, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *CategoryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "categories", "name", "slug", "position"); err != nil {
+		return err
+	}
+	type plain CategoryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -129,15 +165,15 @@ func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, err
 		return Category{}, wrapErr(err, "categories.Create", "categories")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, n, argsNewCategory, scanCategory)
-	return v, wrapErr(err, "categories.Create", "categories")
+	return v, wrapParamsErr(err, "categories.Create", "categories", []string{"parent_id", "name", "slug", "position"})
 }
 
 const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "id" = $1`
 
-// FindByID returns the row of table categories with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table categories with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, id, runtime.Arg, scanCategory)
 	return v, wrapErr(err, "categories.FindByID", "categories")
@@ -200,15 +236,15 @@ func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 	return append(d, u.ParentID.Arg(), u.Name.Arg(), u.Slug.Arg(), u.Position.Arg())
 }
 
-// Update writes the set fields of u to the row of table categories with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table categories with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
 	if err := u.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Update", "categories")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, id, runtime.Arg, u, argsCategoryUpdate, scanCategory)
-	return v, wrapErr(err, "categories.Update", "categories")
+	return v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "parent_id", "parent_id", "name", "slug", "position"})
 }
 
 const sqlCategoriesDelete = `-- name: categories.Delete
@@ -235,10 +271,11 @@ SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table categories whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Category{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, ids, runtime.Arg, scanCategory, len(ids))
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
@@ -273,7 +310,7 @@ RETURNING "id", "parent_id", "name", "slug", "position"`
 // round trip and all or nothing. It validates every row first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Category{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -70,24 +71,73 @@ var (
 	ErrCouponReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table coupons: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table coupons: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesCouponCode.Check(&f, "code", n.Code)
+	if n.PercentOff.Valid {
+		f.Fits("percent_off", runtime.CheckNumeric(n.PercentOff.V, 5, 2))
+	}
+	if n.AmountOff.Valid {
+		f.Fits("amount_off", runtime.CheckNumeric(n.AmountOff.V, 12, 2))
+	}
+	if n.ValidUntil.Valid {
+		f.Fits("valid_until", runtime.CheckDate(n.ValidUntil.V))
+	}
 	return f.Err("coupons")
 }
 
-// Validate checks u against the spec's rules for table coupons, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table coupons, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CouponUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.PercentOff.Set && u.PercentOff.Value.Valid {
+		f.Fits("percent_off", runtime.CheckNumeric(u.PercentOff.Value.V, 5, 2))
+	}
+	if u.AmountOff.Set && u.AmountOff.Value.Valid {
+		f.Fits("amount_off", runtime.CheckNumeric(u.AmountOff.Value.V, 12, 2))
+	}
+	if u.ValidUntil.Set && u.ValidUntil.Value.Valid {
+		f.Fits("valid_until", runtime.CheckDate(u.ValidUntil.Value.V))
+	}
+	return f.Err("coupons")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, uses, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewCoupon) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "coupons", "code", "uses"); err != nil {
+		return err
+	}
+	type plain NewCoupon
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for uses, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CouponUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "coupons", "uses"); err != nil {
+		return err
+	}
+	type plain CouponUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -120,15 +170,15 @@ func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsCreate, n, argsNewCoupon, scanCoupon)
-	return v, wrapErr(err, "coupons.Create", "coupons")
+	return v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
 }
 
 const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = $1`
 
-// FindByID returns the row of table coupons with the given code; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table coupons with the given code. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, code, runtime.Arg, scanCoupon)
 	return v, wrapErr(err, "coupons.FindByID", "coupons")
@@ -191,15 +241,15 @@ func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 	return append(d, u.PercentOff.Arg(), u.AmountOff.Arg(), u.ValidUntil.Arg(), u.MaxUses.Arg(), u.Uses.Arg())
 }
 
-// Update writes the set fields of u to the row of table coupons with the given
-// code and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table coupons with the given
+// code and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
 	if err := u.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, code, runtime.Arg, u, argsCouponUpdate, scanCoupon)
-	return v, wrapErr(err, "coupons.Update", "coupons")
+	return v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
 }
 
 const sqlCouponsDelete = `-- name: coupons.Delete
@@ -226,10 +276,11 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table coupons whose code is in ids, in code order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Coupon{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCouponsFindByIDs, ids, runtime.Arg, scanCoupon, len(ids))
 	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
@@ -264,7 +315,7 @@ RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"
 // trip and all or nothing. It validates every row first.
 func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Coupon{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -84,34 +85,72 @@ var (
 	ErrCustomerReferencedByCart = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table customers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table customers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesCustomerEmail.Check(&f, "email", n.Email)
+	f.Fits("name", runtime.CheckText(n.Name))
 	if n.Phone.Valid {
+		f.Fits("phone", runtime.CheckText(n.Phone.V))
 		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
 	}
 	return f.Err("customers")
 }
 
-// Validate checks u against the spec's rules for table customers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table customers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Phone.Set && u.Phone.Value.Valid {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
 		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
 	return f.Err("customers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, email, name, marketing_ok, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewCustomer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "id", "organization_id", "email", "name", "marketing_ok"); err != nil {
+		return err
+	}
+	type plain NewCustomer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, email, name, marketing_ok, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "customers", "organization_id", "email", "name", "marketing_ok"); err != nil {
+		return err
+	}
+	type plain CustomerUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -148,15 +187,15 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer)
-	return v, wrapErr(err, "customers.Create", "customers")
+	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1`
 
-// FindByID returns the row of table customers with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer)
 	return v, wrapErr(err, "customers.FindByID", "customers")
@@ -220,8 +259,8 @@ func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.Email.Arg(), u.Name.Arg(), u.Phone.Arg(), u.MarketingOk.Arg())
 }
 
-// Update writes the set fields of u to the row of table customers with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table customers with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
@@ -229,7 +268,7 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer)
-	return v, wrapErr(err, "customers.Update", "customers")
+	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -256,10 +295,11 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids))
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
@@ -294,7 +334,7 @@ RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "cr
 // round trip and all or nothing. It validates every row first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Customer{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")

@@ -65,24 +65,70 @@ var (
 	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
 )
 
-// Validate checks n against the spec's rules for table feature_flags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table feature_flags: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewFeatureFlag) Validate() error {
 	var f runtime.Fields
+	f.Fits("key", runtime.CheckText(n.Key))
 	rulesFeatureFlagKey.Check(&f, "key", n.Key)
+	if n.Description.Set {
+		f.Fits("description", runtime.CheckText(n.Description.Value))
+	}
+	if n.Rules.Set {
+		f.Check("rules", n.Rules.Value != nil, runtime.MsgNotNull)
+		f.Fits("rules", runtime.CheckJSONB(n.Rules.Value))
+	}
 	return f.Err("feature_flags")
 }
 
-// Validate checks u against the spec's rules for table feature_flags, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table feature_flags, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *FeatureFlagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Description.Set {
+		f.Fits("description", runtime.CheckText(u.Description.Value))
+	}
+	if u.Rules.Set {
+		f.Check("rules", u.Rules.Value != nil, runtime.MsgNotNull)
+		f.Fits("rules", runtime.CheckJSONB(u.Rules.Value))
+	}
+	return f.Err("feature_flags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for key, description, enabled, rollout, rules, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewFeatureFlag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "feature_flags", "key", "description", "enabled", "rollout", "rules"); err != nil {
+		return err
+	}
+	type plain NewFeatureFlag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for description, enabled, rollout, rules, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *FeatureFlagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "feature_flags", "description", "enabled", "rollout", "rules"); err != nil {
+		return err
+	}
+	type plain FeatureFlagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -115,15 +161,15 @@ func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (Feature
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsCreate, n, argsNewFeatureFlag, scanFeatureFlag)
-	return v, wrapErr(err, "feature_flags.Create", "feature_flags")
+	return v, wrapParamsErr(err, "feature_flags.Create", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
 const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE "key" = $1`
 
-// FindByID returns the row of table feature_flags with the given key; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table feature_flags with the given key. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, key, runtime.Arg, scanFeatureFlag)
 	return v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
@@ -186,8 +232,8 @@ func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
 	return append(d, u.Description.Arg(), u.Enabled.Arg(), u.Rollout.Arg(), runtime.OptValue(&u.Rules))
 }
 
-// Update writes the set fields of u to the row of table feature_flags with the
-// given key and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table feature_flags with the
+// given key and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagUpdate) (FeatureFlag, error) {
@@ -195,7 +241,7 @@ func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagU
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateFeatureFlags, key, runtime.Arg, u, argsFeatureFlagUpdate, scanFeatureFlag)
-	return v, wrapErr(err, "feature_flags.Update", "feature_flags")
+	return v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
 const sqlFeatureFlagsDelete = `-- name: feature_flags.Delete
@@ -222,10 +268,11 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 WHERE "key" = ANY($1) ORDER BY "key"`
 
 // FindByIDs returns the rows of table feature_flags whose key is in ids, in key
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]FeatureFlag, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []FeatureFlag{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlFeatureFlagsFindByIDs, ids, runtime.Arg, scanFeatureFlag, len(ids))
 	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
@@ -260,7 +307,7 @@ RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "up
 // round trip and all or nothing. It validates every row first.
 func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []FeatureFlag{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -75,22 +76,52 @@ var (
 	ErrInventoryVariantIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table inventory: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table inventory: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewInventory) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table inventory, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table inventory, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *InventoryUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for warehouse_id, variant_id, on_hand, reserved, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewInventory) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "inventory", "warehouse_id", "variant_id", "on_hand", "reserved"); err != nil {
+		return err
+	}
+	type plain NewInventory
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for on_hand, reserved, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *InventoryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "inventory", "on_hand", "reserved"); err != nil {
+		return err
+	}
+	type plain InventoryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanInventory gives the scan destinations of the fields of v, columns in table
@@ -113,7 +144,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 // applied.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, n, argsNewInventory, scanInventory)
-	return v, wrapErr(err, "inventory.Create", "inventory")
+	return v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
 const sqlInventoryFindByID = `-- name: inventory.FindByID replica=ok
@@ -121,7 +152,7 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 
 // FindByID returns the row of table inventory with the given warehouseID and
-// variantID; without one, the error matches runtime.ErrNotFound.
+// variantID. If there is none, the error matches runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, warehouseID, runtime.Arg, scanInventory, variantID)
 	return v, wrapErr(err, "inventory.FindByID", "inventory")
@@ -184,12 +215,12 @@ func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 	return append(d, u.OnHand.Arg(), u.Reserved.Arg())
 }
 
-// Update writes the set fields of u to the row of table inventory with the given
-// warehouseID and variantID and returns the row as stored; without one, the error
-// matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table inventory with the given
+// warehouseID and variantID and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, warehouseID, runtime.Arg, u, argsInventoryUpdate, scanInventory, variantID)
-	return v, wrapErr(err, "inventory.Update", "inventory")
+	return v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
 const sqlInventoryDelete = `-- name: inventory.Delete
@@ -240,7 +271,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 // round trip and all or nothing.
 func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Inventory{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -67,22 +68,72 @@ var (
 	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table invoice_lines: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table invoice_lines: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewInvoiceLine) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("description", runtime.CheckText(n.Description))
+	if n.Quantity.Set {
+		f.Fits("quantity", runtime.CheckNumeric(n.Quantity.Value, 12, 3))
+	}
+	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 14, 2))
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
+	return f.Err("invoice_lines")
 }
 
-// Validate checks u against the spec's rules for table invoice_lines, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table invoice_lines, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *InvoiceLineUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Description.Set {
+		f.Fits("description", runtime.CheckText(u.Description.Value))
+	}
+	if u.Quantity.Set {
+		f.Fits("quantity", runtime.CheckNumeric(u.Quantity.Value, 12, 3))
+	}
+	if u.UnitPrice.Set {
+		f.Fits("unit_price", runtime.CheckNumeric(u.UnitPrice.Value, 14, 2))
+	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
+	}
+	return f.Err("invoice_lines")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for invoice_id, line_no, description, quantity, unit_price, amount, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewInvoiceLine) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoice_lines", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"); err != nil {
+		return err
+	}
+	type plain NewInvoiceLine
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for description, quantity, unit_price, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *InvoiceLineUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoice_lines", "description", "quantity", "unit_price", "amount"); err != nil {
+		return err
+	}
+	type plain InvoiceLineUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanInvoiceLine gives the scan destinations of the fields of v, columns in table
@@ -102,10 +153,13 @@ VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
 
 // Create inserts a row into table invoice_lines and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
+	if err := n.Validate(); err != nil {
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesCreate, n, argsNewInvoiceLine, scanInvoiceLine)
-	return v, wrapErr(err, "invoice_lines.Create", "invoice_lines")
+	return v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
 const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
@@ -113,7 +167,7 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE "invoice_id" = $1 AND "line_no" = $2`
 
 // FindByID returns the row of table invoice_lines with the given invoiceID and
-// lineNo; without one, the error matches runtime.ErrNotFound.
+// lineNo. If there is none, the error matches runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
 	return v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
@@ -176,12 +230,15 @@ func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 	return append(d, u.Description.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg(), u.Amount.Arg())
 }
 
-// Update writes the set fields of u to the row of table invoice_lines with the
-// given invoiceID and lineNo and returns the row as stored; without one, the error
-// matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table invoice_lines with the
+// given invoiceID and lineNo and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound. It validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
+	if err := u.Validate(); err != nil {
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, invoiceID, runtime.Arg, u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
-	return v, wrapErr(err, "invoice_lines.Update", "invoice_lines")
+	return v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
 const sqlInvoiceLinesDelete = `-- name: invoice_lines.Delete
@@ -211,9 +268,9 @@ var copyInvoiceLines = &runtime.Copier[NewInvoiceLine]{
 }
 
 // CreateMany inserts rows into table invoice_lines with the COPY protocol and
-// returns how many it inserted, all or nothing. An unset optional field takes the
-// column's default, as in Create (rows setting different fields are copied in
-// groups, in one transaction).
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
 	n, err := copyInvoiceLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
@@ -229,10 +286,13 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // CreateManyReturning inserts rows into table invoice_lines and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []InvoiceLine{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -261,8 +321,11 @@ RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amo
 // UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or, when a row
 // with the same (invoice_id, line_no) exists, updates it from n (every column but
 // the key's and the primary key's; an unset optional field keeps its value), in
-// one statement, and returns the row as stored.
+// one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
+	if err := n.Validate(); err != nil {
+		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 	return v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 }
@@ -283,8 +346,12 @@ LIMIT 1`
 // CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
 // row with the same (invoice_id, line_no) exists, and returns the new row and
 // true, or the existing row, unchanged, and false, in one statement (run again, up
-// to three times, when the row in the way was committed after it started).
+// to three times, when the row in the way was committed after it started). It
+// validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
+	if err := n.Validate(); err != nil {
+		return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 	return v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 }

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -111,44 +112,111 @@ var (
 	ErrInvoiceReferencedByPayment = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table invoices: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table invoices: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
+	f.Fits("number", runtime.CheckText(n.Number))
 	rulesInvoiceNumber.Check(&f, "number", n.Number)
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
 	}
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesInvoiceCurrency.Check(&f, "currency", n.Currency)
+	if n.Subtotal.Set {
+		f.Fits("subtotal", runtime.CheckNumeric(n.Subtotal.Value, 14, 2))
+	}
+	if n.Tax.Set {
+		f.Fits("tax", runtime.CheckNumeric(n.Tax.Value, 14, 2))
+	}
+	if n.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
+	}
 	if n.CouponCode.Valid {
+		f.Fits("coupon_code", runtime.CheckText(n.CouponCode.V))
 		rulesInvoiceCouponCode.Check(&f, "coupon_code", n.CouponCode.V)
+	}
+	if n.IssuedOn.Valid {
+		f.Fits("issued_on", runtime.CheckDate(n.IssuedOn.V))
+	}
+	if n.DueOn.Valid {
+		f.Fits("due_on", runtime.CheckDate(n.DueOn.V))
 	}
 	return f.Err("invoices")
 }
 
-// Validate checks u against the spec's rules for table invoices, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table invoices, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Number.Set {
+		f.Fits("number", runtime.CheckText(u.Number.Value))
 		rulesInvoiceNumber.Check(&f, "number", u.Number.Value)
 	}
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
 	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesInvoiceCurrency.Check(&f, "currency", u.Currency.Value)
 	}
+	if u.Subtotal.Set {
+		f.Fits("subtotal", runtime.CheckNumeric(u.Subtotal.Value, 14, 2))
+	}
+	if u.Tax.Set {
+		f.Fits("tax", runtime.CheckNumeric(u.Tax.Value, 14, 2))
+	}
+	if u.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
+	}
 	if u.CouponCode.Set && u.CouponCode.Value.Valid {
+		f.Fits("coupon_code", runtime.CheckText(u.CouponCode.Value.V))
 		rulesInvoiceCouponCode.Check(&f, "coupon_code", u.CouponCode.Value.V)
 	}
+	if u.IssuedOn.Set && u.IssuedOn.Value.Valid {
+		f.Fits("issued_on", runtime.CheckDate(u.IssuedOn.Value.V))
+	}
+	if u.DueOn.Set && u.DueOn.Value.Valid {
+		f.Fits("due_on", runtime.CheckDate(u.DueOn.Value.V))
+	}
 	return f.Err("invoices")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, number, status, currency, subtotal, tax, total,
+// whose columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave an optional field
+// out for its column's default.
+func (n *NewInvoice) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoices", "id", "organization_id", "number", "status", "currency", "subtotal", "tax", "total"); err != nil {
+		return err
+	}
+	type plain NewInvoice
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, number, status, currency, subtotal, tax, total, whose
+// columns are NOT NULL, rather than read it as a zero value: the error is a
+// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
+// its column's value.
+func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoices", "organization_id", "number", "status", "currency", "subtotal", "tax", "total"); err != nil {
+		return err
+	}
+	type plain InvoiceUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -181,7 +249,7 @@ func argsNewInvoice(n *NewInvoice, d []any) []any {
 const sqlInvoicesCreate = `-- name: invoices.Create
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
 // Create inserts a row into table invoices and returns it as stored, defaults
 // applied. It validates n first.
@@ -190,22 +258,22 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesCreate, n, argsNewInvoice, scanInvoice)
-	return v, wrapErr(err, "invoices.Create", "invoices")
+	return v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"})
 }
 
 const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "id" = $1`
 
-// FindByID returns the row of table invoices with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table invoices with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, id, runtime.Arg, scanInvoice)
 	return v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`
 
 // FindAll returns every row of table invoices in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -223,11 +291,11 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"
 LIMIT $1`
 
 const sqlInvoicesListAfter = `-- name: invoices.List replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -253,7 +321,7 @@ var updateInvoices = &runtime.Update{
 	Head:     "UPDATE \"invoices\"\nSET ",
 	Cols:     []string{`"organization_id"`, `"subscription_id"`, `"number"`, `"status"`, `"currency"`, `"subtotal"`, `"tax"`, `"total"`, `"coupon_code"`, `"issued_on"`, `"due_on"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"subscription_id\", \"number\", \"status\", \"currency\", \"subtotal\", \"tax\", \"total\", \"coupon_code\", \"issued_on\", \"due_on\", \"created_at\", \"updated_at\"",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"subscription_id\", \"number\", \"status\", \"currency\"::text, \"subtotal\", \"tax\", \"total\", \"coupon_code\", \"issued_on\", \"due_on\", \"created_at\", \"updated_at\"",
 	Nullable: 1<<1 | 1<<8 | 1<<9 | 1<<10,
 }
 
@@ -262,8 +330,8 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.SubscriptionID.Arg(), u.Number.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Subtotal.Arg(), u.Tax.Arg(), u.Total.Arg(), u.CouponCode.Arg(), u.IssuedOn.Arg(), u.DueOn.Arg())
 }
 
-// Update writes the set fields of u to the row of table invoices with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table invoices with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
@@ -271,7 +339,7 @@ func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate)
 		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, id, runtime.Arg, u, argsInvoiceUpdate, scanInvoice)
-	return v, wrapErr(err, "invoices.Update", "invoices")
+	return v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
 }
 
 const sqlInvoicesDelete = `-- name: invoices.Delete
@@ -294,14 +362,15 @@ func (r *InvoiceRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table invoices whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Invoice{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlInvoicesFindByIDs, ids, runtime.Arg, scanInvoice, len(ids))
 	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
@@ -328,7 +397,7 @@ INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "s
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'draft'::"invoice_status"), "u"."c6", COALESCE("u"."c7", 0), COALESCE("u"."c8", 0), COALESCE("u"."c9", 0), "u"."c10", "u"."c11", "u"."c12"
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table invoices and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
@@ -336,7 +405,7 @@ RETURNING "id", "organization_id", "subscription_id", "number", "status", "curre
 // trip and all or nothing. It validates every row first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Invoice{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
@@ -376,7 +445,7 @@ SET "organization_id" = EXCLUDED."organization_id",
     "issued_on" = EXCLUDED."issued_on",
     "due_on" = EXCLUDED."due_on",
     "updated_at" = now()
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
 // UpsertByNumber inserts n into table invoices or, when a row with the same number
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -395,11 +464,11 @@ WITH "inserted" AS (
 INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
 ON CONFLICT ("number") DO NOTHING
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"
+RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"
 )
 SELECT true, "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "inserted"
 UNION ALL
-SELECT false, "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT false, "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "number" = $4
 LIMIT 1`
 
@@ -416,7 +485,7 @@ func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) 
 }
 
 const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
 // ListByOrganizationID returns the rows of table invoices whose organization_id is
@@ -427,7 +496,7 @@ func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID u
 }
 
 const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
 // loadInvoicesByOrganizationID is LoadByOrganizationID on db.
@@ -448,7 +517,7 @@ func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 }
 
 const sqlInvoicesListBySubscriptionID = `-- name: invoices.ListBySubscriptionID replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = $1 ORDER BY "id"`
 
 // ListBySubscriptionID returns the rows of table invoices whose subscription_id is
@@ -459,7 +528,7 @@ func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID u
 }
 
 const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = ANY($1) ORDER BY "id"`
 
 // loadInvoicesBySubscriptionID is LoadBySubscriptionID on db.
@@ -480,7 +549,7 @@ func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID
 }
 
 const sqlInvoicesListByCouponCode = `-- name: invoices.ListByCouponCode replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = $1 ORDER BY "id"`
 
 // ListByCouponCode returns the rows of table invoices whose coupon_code is
@@ -491,7 +560,7 @@ func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) (
 }
 
 const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=ok
-SELECT "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
+SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = ANY($1) ORDER BY "id"`
 
 // loadInvoicesByCouponCode is LoadByCouponCode on db.

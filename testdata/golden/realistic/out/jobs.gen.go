@@ -65,30 +65,91 @@ var (
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table jobs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table jobs: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewJob) Validate() error {
 	var f runtime.Fields
 	if n.Queue.Set {
+		f.Fits("queue", runtime.CheckText(n.Queue.Value))
 		rulesJobQueue.Check(&f, "queue", n.Queue.Value)
+	}
+	f.Check("payload", n.Payload != nil, runtime.MsgNotNull)
+	f.Fits("payload", runtime.CheckJSONB(n.Payload))
+	if n.RunAt.Set {
+		f.Fits("run_at", runtime.CheckTimestamptz(n.RunAt.Value))
+	}
+	if n.LastError.Valid {
+		f.Fits("last_error", runtime.CheckText(n.LastError.V))
+	}
+	if n.LockedBy.Valid {
+		f.Fits("locked_by", runtime.CheckText(n.LockedBy.V))
+	}
+	if n.LockedAt.Valid {
+		f.Fits("locked_at", runtime.CheckTimestamptz(n.LockedAt.V))
 	}
 	return f.Err("jobs")
 }
 
-// Validate checks u against the spec's rules for table jobs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table jobs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *JobUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Queue.Set {
+		f.Fits("queue", runtime.CheckText(u.Queue.Value))
 		rulesJobQueue.Check(&f, "queue", u.Queue.Value)
 	}
+	if u.Payload.Set {
+		f.Check("payload", u.Payload.Value != nil, runtime.MsgNotNull)
+		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
+	}
+	if u.RunAt.Set {
+		f.Fits("run_at", runtime.CheckTimestamptz(u.RunAt.Value))
+	}
+	if u.LastError.Set && u.LastError.Value.Valid {
+		f.Fits("last_error", runtime.CheckText(u.LastError.Value.V))
+	}
+	if u.LockedBy.Set && u.LockedBy.Value.Valid {
+		f.Fits("locked_by", runtime.CheckText(u.LockedBy.Value.V))
+	}
+	if u.LockedAt.Set && u.LockedAt.Value.Valid {
+		f.Fits("locked_at", runtime.CheckTimestamptz(u.LockedAt.Value.V))
+	}
 	return f.Err("jobs")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for queue, payload, run_at, attempts, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewJob) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "jobs", "queue", "payload", "run_at", "attempts"); err != nil {
+		return err
+	}
+	type plain NewJob
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for queue, payload, run_at, attempts, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *JobUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "jobs", "queue", "payload", "run_at", "attempts"); err != nil {
+		return err
+	}
+	type plain JobUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -120,15 +181,15 @@ func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 		return Job{}, wrapErr(err, "jobs.Create", "jobs")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlJobsCreate, n, argsNewJob, scanJob)
-	return v, wrapErr(err, "jobs.Create", "jobs")
+	return v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
 }
 
 const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
 WHERE "id" = $1`
 
-// FindByID returns the row of table jobs with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table jobs with the given id. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, id, runtime.Arg, scanJob)
 	return v, wrapErr(err, "jobs.FindByID", "jobs")
@@ -191,15 +252,15 @@ func argsJobUpdate(u *JobUpdate, d []any) []any {
 	return append(d, u.Queue.Arg(), runtime.OptValue(&u.Payload), u.RunAt.Arg(), u.Attempts.Arg(), u.LastError.Arg(), u.LockedBy.Arg(), u.LockedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table jobs with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
-// It validates u first.
+// Update applies the set fields of u to the row of table jobs with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
 	if err := u.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Update", "jobs")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, id, runtime.Arg, u, argsJobUpdate, scanJob)
-	return v, wrapErr(err, "jobs.Update", "jobs")
+	return v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
 }
 
 const sqlJobsDelete = `-- name: jobs.Delete
@@ -226,10 +287,11 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table jobs whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Job{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlJobsFindByIDs, ids, runtime.Arg, scanJob, len(ids))
 	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
@@ -264,7 +326,7 @@ RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_
 // and all or nothing. It validates every row first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Job{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")

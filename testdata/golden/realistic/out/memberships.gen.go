@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -75,11 +76,13 @@ var (
 	ErrMembershipInvitedByNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_invited_by_fkey", "invited_by.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table memberships: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table memberships: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
 	if n.Role.Set {
@@ -88,17 +91,44 @@ func (n *NewMembership) Validate() error {
 	return f.Err("memberships")
 }
 
-// Validate checks u against the spec's rules for table memberships, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table memberships, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Role.Set {
 		f.Check("role", u.Role.Value.Valid(), "must be one of \"owner\", \"admin\", \"member\", \"viewer\"")
 	}
 	return f.Err("memberships")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for organization_id, user_id, role, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewMembership) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "memberships", "organization_id", "user_id", "role"); err != nil {
+		return err
+	}
+	type plain NewMembership
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for role, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "memberships", "role"); err != nil {
+		return err
+	}
+	type plain MembershipUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanMembership gives the scan destinations of the fields of v, columns in table
@@ -124,7 +154,7 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, n, argsNewMembership, scanMembership)
-	return v, wrapErr(err, "memberships.Create", "memberships")
+	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
@@ -132,7 +162,7 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 WHERE "organization_id" = $1 AND "user_id" = $2`
 
 // FindByID returns the row of table memberships with the given organizationID and
-// userID; without one, the error matches runtime.ErrNotFound.
+// userID. If there is none, the error matches runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, organizationID, runtime.Arg, scanMembership, userID)
 	return v, wrapErr(err, "memberships.FindByID", "memberships")
@@ -197,16 +227,16 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 	return append(d, u.Role.Arg(), u.InvitedBy.Arg())
 }
 
-// Update writes the set fields of u to the row of table memberships with the given
-// organizationID and userID and returns the row as stored; without one, the error
-// matches runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// Update applies the set fields of u to the row of table memberships with the
+// given organizationID and userID and returns the row as stored. If there is none,
+// the error matches runtime.ErrNotFound. It validates u first. It sets updated_at
+// to the transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, organizationID, runtime.Arg, u, argsMembershipUpdate, scanMembership, userID)
-	return v, wrapErr(err, "memberships.Update", "memberships")
+	return v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
 }
 
 const sqlMembershipsDelete = `-- name: memberships.Delete
@@ -257,7 +287,7 @@ RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "upd
 // round trip and all or nothing. It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Membership{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")

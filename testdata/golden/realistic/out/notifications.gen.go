@@ -65,28 +65,71 @@ var (
 	ErrNotificationUserIDNotFound = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table notifications: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table notifications: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewNotification) Validate() error {
 	var f runtime.Fields
+	f.Fits("kind", runtime.CheckText(n.Kind))
 	rulesNotificationKind.Check(&f, "kind", n.Kind)
+	f.Check("body", n.Body != nil, runtime.MsgNotNull)
+	f.Fits("body", runtime.CheckJSONB(n.Body))
+	if n.ReadAt.Valid {
+		f.Fits("read_at", runtime.CheckTimestamptz(n.ReadAt.V))
+	}
 	return f.Err("notifications")
 }
 
-// Validate checks u against the spec's rules for table notifications, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table notifications, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *NotificationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
+		f.Fits("kind", runtime.CheckText(u.Kind.Value))
 		rulesNotificationKind.Check(&f, "kind", u.Kind.Value)
 	}
+	if u.Body.Set {
+		f.Check("body", u.Body.Value != nil, runtime.MsgNotNull)
+		f.Fits("body", runtime.CheckJSONB(u.Body.Value))
+	}
+	if u.ReadAt.Set && u.ReadAt.Value.Valid {
+		f.Fits("read_at", runtime.CheckTimestamptz(u.ReadAt.Value.V))
+	}
 	return f.Err("notifications")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_id, kind, body, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewNotification) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "notifications", "user_id", "kind", "body"); err != nil {
+		return err
+	}
+	type plain NewNotification
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, kind, body, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *NotificationUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "notifications", "user_id", "kind", "body"); err != nil {
+		return err
+	}
+	type plain NotificationUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -119,15 +162,15 @@ func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notif
 		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsCreate, n, argsNewNotification, scanNotification)
-	return v, wrapErr(err, "notifications.Create", "notifications")
+	return v, wrapParamsErr(err, "notifications.Create", "notifications", []string{"user_id", "kind", "body", "read_at"})
 }
 
 const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "id" = $1`
 
-// FindByID returns the row of table notifications with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table notifications with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, id, runtime.Arg, scanNotification)
 	return v, wrapErr(err, "notifications.FindByID", "notifications")
@@ -191,8 +234,8 @@ func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Kind.Arg(), runtime.OptValue(&u.Body), u.ReadAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table notifications with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table notifications with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
@@ -200,7 +243,7 @@ func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationU
 		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, id, runtime.Arg, u, argsNotificationUpdate, scanNotification)
-	return v, wrapErr(err, "notifications.Update", "notifications")
+	return v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
 }
 
 const sqlNotificationsDelete = `-- name: notifications.Delete
@@ -227,10 +270,11 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table notifications whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notification, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Notification{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlNotificationsFindByIDs, ids, runtime.Arg, scanNotification, len(ids))
 	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
@@ -264,7 +308,7 @@ RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"
 // round trip and all or nothing. It validates every row first.
 func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Notification{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")

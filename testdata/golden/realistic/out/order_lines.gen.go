@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -73,22 +74,57 @@ var (
 	ErrOrderLineVariantIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table order_lines: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table order_lines: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewOrderLine) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 12, 2))
+	return f.Err("order_lines")
 }
 
-// Validate checks u against the spec's rules for table order_lines, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table order_lines, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderLineUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.UnitPrice.Set {
+		f.Fits("unit_price", runtime.CheckNumeric(u.UnitPrice.Value, 12, 2))
+	}
+	return f.Err("order_lines")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for order_id, line_no, variant_id, quantity, unit_price, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields.
+func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order_lines", "order_id", "line_no", "variant_id", "quantity", "unit_price"); err != nil {
+		return err
+	}
+	type plain NewOrderLine
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for variant_id, quantity, unit_price, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order_lines", "variant_id", "quantity", "unit_price"); err != nil {
+		return err
+	}
+	type plain OrderLineUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrderLine gives the scan destinations of the fields of v, columns in table
@@ -108,18 +144,21 @@ VALUES ($1, $2, $3, $4, $5)
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 
 // Create inserts a row into table order_lines and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
+	if err := n.Validate(); err != nil {
+		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
-	return v, wrapErr(err, "order_lines.Create", "order_lines")
+	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = $1 AND "line_no" = $2`
 
-// FindByID returns the row of table order_lines with the given orderID and lineNo;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order_lines with the given orderID and lineNo.
+// If there is none, the error matches runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, orderID, runtime.Arg, scanOrderLine, lineNo)
 	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
@@ -182,12 +221,15 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 	return append(d, u.VariantID.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg())
 }
 
-// Update writes the set fields of u to the row of table order_lines with the given
-// orderID and lineNo and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table order_lines with the
+// given orderID and lineNo and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound. It validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
+	if err := u.Validate(); err != nil {
+		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, orderID, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine, lineNo)
-	return v, wrapErr(err, "order_lines.Update", "order_lines")
+	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesDelete = `-- name: order_lines.Delete
@@ -217,7 +259,7 @@ var copyOrderLines = &runtime.Copier[NewOrderLine]{
 }
 
 // CreateMany inserts rows into table order_lines with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
@@ -233,10 +275,13 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 // CreateManyReturning inserts rows into table order_lines and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []OrderLine{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -263,8 +308,11 @@ RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 // UpsertByOrderIDAndLineNo inserts n into table order_lines or, when a row with
 // the same (order_id, line_no) exists, updates it from n (every column but the
 // key's and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored.
+// statement, and returns the row as stored. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
+	if err := n.Validate(); err != nil {
+		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesUpsertByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
 	return v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 }
@@ -285,8 +333,12 @@ LIMIT 1`
 // CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
 // with the same (order_id, line_no) exists, and returns the new row and true, or
 // the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
+	if err := n.Validate(); err != nil {
+		return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
 	return v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
 }

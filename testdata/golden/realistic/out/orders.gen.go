@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -95,34 +96,84 @@ var (
 	ErrOrderReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table orders: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table orders: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	}
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesOrderCurrency.Check(&f, "currency", n.Currency)
+	if n.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
+	}
+	if n.PlacedAt.Valid {
+		f.Fits("placed_at", runtime.CheckTimestamptz(n.PlacedAt.V))
+	}
+	if n.Notes.Valid {
+		f.Fits("notes", runtime.CheckText(n.Notes.V))
+	}
 	return f.Err("orders")
 }
 
-// Validate checks u against the spec's rules for table orders, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table orders, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
 	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesOrderCurrency.Check(&f, "currency", u.Currency.Value)
 	}
+	if u.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
+	}
+	if u.PlacedAt.Set && u.PlacedAt.Value.Valid {
+		f.Fits("placed_at", runtime.CheckTimestamptz(u.PlacedAt.Value.V))
+	}
+	if u.Notes.Set && u.Notes.Value.Valid {
+		f.Fits("notes", runtime.CheckText(u.Notes.Value.V))
+	}
 	return f.Err("orders")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, customer_id, status, currency, total, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewOrder) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "id", "customer_id", "status", "currency", "total"); err != nil {
+		return err
+	}
+	type plain NewOrder
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for customer_id, status, currency, total, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "orders", "customer_id", "status", "currency", "total"); err != nil {
+		return err
+	}
+	type plain OrderUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -147,7 +198,7 @@ func argsNewOrder(n *NewOrder, d []any) []any {
 const sqlOrdersCreate = `-- name: orders.Create
 INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 'cart'::"order_status"), $4, COALESCE($5::numeric(14,2), 0), $6, $7, $8)
-RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
 // Create inserts a row into table orders and returns it as stored, defaults
 // applied. It validates n first.
@@ -156,22 +207,22 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
-	return v, wrapErr(err, "orders.Create", "orders")
+	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orders with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table orders with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
 
 // FindAll returns every row of table orders in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -189,11 +240,11 @@ func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 }
 
 const sqlOrdersListFirst = `-- name: orders.List replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"
 LIMIT $1`
 
 const sqlOrdersListAfter = `-- name: orders.List replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -219,7 +270,7 @@ var updateOrders = &runtime.Update{
 	Head:     "UPDATE \"orders\"\nSET ",
 	Cols:     []string{`"customer_id"`, `"status"`, `"currency"`, `"total"`, `"shipping_address_id"`, `"placed_at"`, `"notes"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\", \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\"::text, \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
 	Nullable: 1<<4 | 1<<5 | 1<<6,
 }
 
@@ -228,8 +279,8 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Total.Arg(), u.ShippingAddressID.Arg(), u.PlacedAt.Arg(), u.Notes.Arg())
 }
 
-// Update writes the set fields of u to the row of table orders with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table orders with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
@@ -237,7 +288,7 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
-	return v, wrapErr(err, "orders.Update", "orders")
+	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -260,14 +311,15 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table orders whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Order{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
@@ -294,7 +346,7 @@ INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipp
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", COALESCE("u"."c3", 'cart'::"order_status"), "u"."c4", COALESCE("u"."c5", 0), "u"."c6", "u"."c7", "u"."c8"
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], $5::numeric(14,2)[], $6::bigint[], $7::timestamptz[], $8::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table orders and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
@@ -302,7 +354,7 @@ RETURNING "id", "customer_id", "status", "currency", "total", "shipping_address_
 // trip and all or nothing. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Order{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
@@ -324,7 +376,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 }
 
 const sqlOrdersListByCustomerID = `-- name: orders.ListByCustomerID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = $1 ORDER BY "id"`
 
 // ListByCustomerID returns the rows of table orders whose customer_id is
@@ -335,7 +387,7 @@ func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) 
 }
 
 const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
 // loadOrdersByCustomerID is LoadByCustomerID on db.
@@ -356,7 +408,7 @@ func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map
 }
 
 const sqlOrdersListByShippingAddressID = `-- name: orders.ListByShippingAddressID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = $1 ORDER BY "id"`
 
 // ListByShippingAddressID returns the rows of table orders whose
@@ -367,7 +419,7 @@ func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddress
 }
 
 const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressID replica=ok
-SELECT "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
+SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 
 // loadOrdersByShippingAddressID is LoadByShippingAddressID on db.

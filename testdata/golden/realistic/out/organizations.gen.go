@@ -117,28 +117,71 @@ var (
 	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table organizations: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table organizations: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.Settings.Set {
+		f.Check("settings", n.Settings.Value != nil, runtime.MsgNotNull)
+		f.Fits("settings", runtime.CheckJSONB(n.Settings.Value))
+	}
 	return f.Err("organizations")
 }
 
-// Validate checks u against the spec's rules for table organizations, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table organizations, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Slug.Set {
+		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Settings.Set {
+		f.Check("settings", u.Settings.Value != nil, runtime.MsgNotNull)
+		f.Fits("settings", runtime.CheckJSONB(u.Settings.Value))
+	}
 	return f.Err("organizations")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, slug, name, settings, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewOrganization) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "organizations", "id", "slug", "name", "settings"); err != nil {
+		return err
+	}
+	type plain NewOrganization
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for slug, name, settings, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "organizations", "slug", "name", "settings"); err != nil {
+		return err
+	}
+	type plain OrganizationUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -171,15 +214,15 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization)
-	return v, wrapErr(err, "organizations.Create", "organizations")
+	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"id", "slug", "name", "plan_id", "settings"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1`
 
-// FindByID returns the row of table organizations with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table organizations with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, id, runtime.Arg, scanOrganization)
 	return v, wrapErr(err, "organizations.FindByID", "organizations")
@@ -243,8 +286,8 @@ func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Name.Arg(), u.PlanID.Arg(), runtime.OptValue(&u.Settings))
 }
 
-// Update writes the set fields of u to the row of table organizations with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table organizations with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
@@ -252,7 +295,7 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization)
-	return v, wrapErr(err, "organizations.Update", "organizations")
+	return v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -279,10 +322,11 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Organization{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlOrganizationsFindByIDs, ids, runtime.Arg, scanOrganization, len(ids))
 	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
@@ -318,7 +362,7 @@ RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at
 // round trip and all or nothing. It validates every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Organization{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")

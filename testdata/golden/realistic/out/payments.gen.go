@@ -80,28 +80,78 @@ var (
 	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table payments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table payments: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewPayment) Validate() error {
 	var f runtime.Fields
 	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
+	if n.ReceivedAt.Set {
+		f.Fits("received_at", runtime.CheckTimestamptz(n.ReceivedAt.Value))
+	}
+	if n.Reference.Valid {
+		f.Fits("reference", runtime.CheckText(n.Reference.V))
+	}
+	f.Fits("raw", runtime.CheckJSONB(n.Raw))
 	return f.Err("payments")
 }
 
-// Validate checks u against the spec's rules for table payments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table payments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PaymentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Method.Set {
 		f.Check("method", u.Method.Value.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
 	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
+	}
+	if u.ReceivedAt.Set {
+		f.Fits("received_at", runtime.CheckTimestamptz(u.ReceivedAt.Value))
+	}
+	if u.Reference.Set && u.Reference.Value.Valid {
+		f.Fits("reference", runtime.CheckText(u.Reference.Value.V))
+	}
+	if u.Raw.Set {
+		f.Fits("raw", runtime.CheckJSONB(u.Raw.Value))
+	}
 	return f.Err("payments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, invoice_id, method, amount, received_at, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewPayment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "payments", "id", "invoice_id", "method", "amount", "received_at"); err != nil {
+		return err
+	}
+	type plain NewPayment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for invoice_id, method, amount, received_at, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *PaymentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "payments", "invoice_id", "method", "amount", "received_at"); err != nil {
+		return err
+	}
+	type plain PaymentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanPayment gives the scan destinations of the fields of v, columns in table
@@ -127,15 +177,15 @@ func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error)
 		return Payment{}, wrapErr(err, "payments.Create", "payments")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsCreate, n, argsNewPayment, scanPayment)
-	return v, wrapErr(err, "payments.Create", "payments")
+	return v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
 }
 
 const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table payments with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table payments with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, id, runtime.Arg, scanPayment)
 	return v, wrapErr(err, "payments.FindByID", "payments")
@@ -198,15 +248,15 @@ func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 	return append(d, u.InvoiceID.Arg(), u.Method.Arg(), u.Amount.Arg(), u.ReceivedAt.Arg(), u.Reference.Arg(), runtime.OptValue(&u.Raw))
 }
 
-// Update writes the set fields of u to the row of table payments with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table payments with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
 	if err := u.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Update", "payments")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, id, runtime.Arg, u, argsPaymentUpdate, scanPayment)
-	return v, wrapErr(err, "payments.Update", "payments")
+	return v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
 }
 
 const sqlPaymentsDelete = `-- name: payments.Delete
@@ -233,10 +283,11 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table payments whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Payment{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlPaymentsFindByIDs, ids, runtime.Arg, scanPayment, len(ids))
 	return items, wrapErr(err, "payments.FindByIDs", "payments")
@@ -271,7 +322,7 @@ RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "r
 // trip and all or nothing. It validates every row first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Payment{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")

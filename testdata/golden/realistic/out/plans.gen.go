@@ -88,40 +88,91 @@ var (
 	ErrPlanReferencedByOrganization = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table plans: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table plans: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPlan) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesPlanCode.Check(&f, "code", n.Code)
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
 	if n.Currency.Set {
+		f.Fits("currency", runtime.CheckText(n.Currency.Value))
 		rulesPlanCurrency.Check(&f, "currency", n.Currency.Value)
 	}
 	if n.Interval.Set {
 		f.Check("interval", n.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
 	}
+	if n.Features.Set {
+		f.Check("features", n.Features.Value != nil, runtime.MsgNotNull)
+		f.Fits("features", runtime.CheckJSONB(n.Features.Value))
+	}
 	return f.Err("plans")
 }
 
-// Validate checks u against the spec's rules for table plans, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table plans, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PlanUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesPlanCode.Check(&f, "code", u.Code.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesPlanCurrency.Check(&f, "currency", u.Currency.Value)
 	}
 	if u.Interval.Set {
 		f.Check("interval", u.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
 	}
+	if u.Features.Set {
+		f.Check("features", u.Features.Value != nil, runtime.MsgNotNull)
+		f.Fits("features", runtime.CheckJSONB(u.Features.Value))
+	}
 	return f.Err("plans")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, code, name, price, currency, interval, seats_included, features,
+// active, whose columns are NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewPlan) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plans", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"); err != nil {
+		return err
+	}
+	type plain NewPlan
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for code, name, price, currency, interval, seats_included, features,
+// active, whose columns are NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
+// out to keep its column's value.
+func (u *PlanUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "plans", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"); err != nil {
+		return err
+	}
+	type plain PlanUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -149,7 +200,7 @@ func argsNewPlan(n *NewPlan, d []any) []any {
 const sqlPlansCreate = `-- name: plans.Create
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // Create inserts a row into table plans and returns it as stored, defaults
 // applied. It validates n first.
@@ -158,14 +209,14 @@ func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 		return Plan{}, wrapErr(err, "plans.Create", "plans")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPlansCreate, n, argsNewPlan, scanPlan)
-	return v, wrapErr(err, "plans.Create", "plans")
+	return v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
 const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = $1`
 
-// FindByID returns the row of table plans with the given id; without one, the
+// FindByID returns the row of table plans with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, id, runtime.Arg, scanPlan)
@@ -173,7 +224,7 @@ func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 }
 
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
 
 // FindAll returns every row of table plans in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -191,11 +242,11 @@ func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 }
 
 const sqlPlansListFirst = `-- name: plans.List replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"
 LIMIT $1`
 
 const sqlPlansListAfter = `-- name: plans.List replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -220,7 +271,7 @@ var updatePlans = &runtime.Update{
 	Name: "plans.Update", Keys: 1,
 	Head: "UPDATE \"plans\"\nSET ",
 	Cols: []string{`"code"`, `"name"`, `"price"`, `"currency"`, `"interval"`, `"seats_included"`, `"features"`, `"active"`},
-	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\", \"interval\", \"seats_included\", \"features\", \"active\"",
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\"::text, \"interval\", \"seats_included\", \"features\", \"active\"",
 }
 
 // argsPlanUpdate gives the value of each field of u, nil when unset.
@@ -228,15 +279,15 @@ func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg(), u.Price.Arg(), u.Currency.Arg(), u.Interval.Arg(), u.SeatsIncluded.Arg(), runtime.OptValue(&u.Features), u.Active.Arg())
 }
 
-// Update writes the set fields of u to the row of table plans with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table plans with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
 	if err := u.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Update", "plans")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, id, runtime.Arg, u, argsPlanUpdate, scanPlan)
-	return v, wrapErr(err, "plans.Update", "plans")
+	return v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
 const sqlPlansDelete = `-- name: plans.Delete
@@ -259,14 +310,15 @@ func (r *PlanRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
-SELECT "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table plans whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Plan{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlPlansFindByIDs, ids, runtime.Arg, scanPlan, len(ids))
 	return items, wrapErr(err, "plans.FindByIDs", "plans")
@@ -293,7 +345,7 @@ INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "sea
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", 'EUR'::char(3)), COALESCE("u"."c6", 'month'::"billing_interval"), COALESCE("u"."c7", 1), COALESCE("u"."c8", '[]'::jsonb), COALESCE("u"."c9", TRUE)
 FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // CreateManyReturning inserts rows into table plans and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
@@ -301,7 +353,7 @@ RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included
 // and all or nothing. It validates every row first.
 func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Plan{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
@@ -334,7 +386,7 @@ SET "name" = EXCLUDED."name",
     "seats_included" = CASE WHEN $7::integer IS NULL THEN "plans"."seats_included" ELSE EXCLUDED."seats_included" END,
     "features" = CASE WHEN $8::jsonb IS NULL THEN "plans"."features" ELSE EXCLUDED."features" END,
     "active" = CASE WHEN $9::boolean IS NULL THEN "plans"."active" ELSE EXCLUDED."active" END
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"`
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // UpsertByCode inserts n into table plans or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -353,11 +405,11 @@ WITH "inserted" AS (
 INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
 ON CONFLICT ("code") DO NOTHING
-RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"
+RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"
 )
 SELECT true, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "inserted"
 UNION ALL
-SELECT false, "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active" FROM "plans"
+SELECT false, "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "code" = $2
 LIMIT 1`
 

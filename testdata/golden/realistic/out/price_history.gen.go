@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -60,22 +61,63 @@ var (
 	ErrPriceHistoryVariantIDNotFound = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table price_history: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table price_history: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewPriceHistory) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
+	if n.ValidFrom.Set {
+		f.Fits("valid_from", runtime.CheckTimestamptz(n.ValidFrom.Value))
+	}
+	return f.Err("price_history")
 }
 
-// Validate checks u against the spec's rules for table price_history, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table price_history, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *PriceHistoryUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
+	if u.ValidFrom.Set {
+		f.Fits("valid_from", runtime.CheckTimestamptz(u.ValidFrom.Value))
+	}
+	return f.Err("price_history")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for variant_id, price, valid_from, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewPriceHistory) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "price_history", "variant_id", "price", "valid_from"); err != nil {
+		return err
+	}
+	type plain NewPriceHistory
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for variant_id, price, valid_from, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *PriceHistoryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "price_history", "variant_id", "price", "valid_from"); err != nil {
+		return err
+	}
+	type plain PriceHistoryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanPriceHistory gives the scan destinations of the fields of v, columns in
@@ -95,18 +137,21 @@ VALUES ($1, $2, COALESCE($3::timestamptz, now()))
 RETURNING "id", "variant_id", "price", "valid_from"`
 
 // Create inserts a row into table price_history and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
+	if err := n.Validate(); err != nil {
+		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryCreate, n, argsNewPriceHistory, scanPriceHistory)
-	return v, wrapErr(err, "price_history.Create", "price_history")
+	return v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
 }
 
 const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "id" = $1`
 
-// FindByID returns the row of table price_history with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table price_history with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, id, runtime.Arg, scanPriceHistory)
 	return v, wrapErr(err, "price_history.FindByID", "price_history")
@@ -168,12 +213,15 @@ func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 	return append(d, u.VariantID.Arg(), u.Price.Arg(), u.ValidFrom.Arg())
 }
 
-// Update writes the set fields of u to the row of table price_history with the
-// given id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table price_history with the
+// given id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
+	if err := u.Validate(); err != nil {
+		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, id, runtime.Arg, u, argsPriceHistoryUpdate, scanPriceHistory)
-	return v, wrapErr(err, "price_history.Update", "price_history")
+	return v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
 }
 
 const sqlPriceHistoryDelete = `-- name: price_history.Delete
@@ -200,10 +248,11 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table price_history whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceHistory, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []PriceHistory{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryFindByIDs, ids, runtime.Arg, scanPriceHistory, len(ids))
 	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
@@ -217,9 +266,9 @@ var copyPriceHistory = &runtime.Copier[NewPriceHistory]{
 }
 
 // CreateMany inserts rows into table price_history with the COPY protocol and
-// returns how many it inserted, all or nothing. An unset optional field takes the
-// column's default, as in Create (rows setting different fields are copied in
-// groups, in one transaction).
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
 	n, err := copyPriceHistory.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "price_history.CreateMany", "price_history")
@@ -235,10 +284,13 @@ RETURNING "id", "variant_id", "price", "valid_from"`
 // CreateManyReturning inserts rows into table price_history and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPriceHistory) ([]PriceHistory, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []PriceHistory{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -95,28 +95,71 @@ var (
 	ErrProductVariantReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table product_variants: enum
-// labels, lengths in characters, bounds, formats, patterns and not_empty. It
-// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first rule it fails. The repository
-// calls it before any SQL.
+// Validate checks n for table product_variants: what the columns' types cannot
+// hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid
+// JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range),
+// then the spec's rules (enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty). It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first check it fails. The repository calls it before any SQL.
 func (n *NewProductVariant) Validate() error {
 	var f runtime.Fields
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesProductVariantSKU.Check(&f, "sku", n.SKU)
+	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
+	if n.Options.Set {
+		f.Check("options", n.Options.Value != nil, runtime.MsgNotNull)
+		f.Fits("options", runtime.CheckJSONB(n.Options.Value))
+	}
 	return f.Err("product_variants")
 }
 
-// Validate checks u against the spec's rules for table product_variants, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table product_variants, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *ProductVariantUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
+		f.Fits("sku", runtime.CheckText(u.SKU.Value))
 		rulesProductVariantSKU.Check(&f, "sku", u.SKU.Value)
 	}
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
+	}
+	if u.Options.Set {
+		f.Check("options", u.Options.Value != nil, runtime.MsgNotNull)
+		f.Fits("options", runtime.CheckJSONB(u.Options.Value))
+	}
 	return f.Err("product_variants")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, product_id, sku, price, options, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewProductVariant) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "product_variants", "id", "product_id", "sku", "price", "options"); err != nil {
+		return err
+	}
+	type plain NewProductVariant
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for product_id, sku, price, options, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ProductVariantUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "product_variants", "product_id", "sku", "price", "options"); err != nil {
+		return err
+	}
+	type plain ProductVariantUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -149,15 +192,15 @@ func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (P
 		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsCreate, n, argsNewProductVariant, scanProductVariant)
-	return v, wrapErr(err, "product_variants.Create", "product_variants")
+	return v, wrapParamsErr(err, "product_variants.Create", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "options"})
 }
 
 const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "id" = $1`
 
-// FindByID returns the row of table product_variants with the given id; without
-// one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table product_variants with the given id. If there
+// is none, the error matches runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, id, runtime.Arg, scanProductVariant)
 	return v, wrapErr(err, "product_variants.FindByID", "product_variants")
@@ -220,15 +263,15 @@ func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 	return append(d, u.ProductID.Arg(), u.SKU.Arg(), u.Price.Arg(), u.WeightG.Arg(), runtime.OptValue(&u.Options))
 }
 
-// Update writes the set fields of u to the row of table product_variants with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table product_variants with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
 	if err := u.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, id, runtime.Arg, u, argsProductVariantUpdate, scanProductVariant)
-	return v, wrapErr(err, "product_variants.Update", "product_variants")
+	return v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
 }
 
 const sqlProductVariantsDelete = `-- name: product_variants.Delete
@@ -255,10 +298,11 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table product_variants whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]ProductVariant, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []ProductVariant{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlProductVariantsFindByIDs, ids, runtime.Arg, scanProductVariant, len(ids))
 	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
@@ -294,7 +338,7 @@ RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 // round trip and all or nothing. It validates every row first.
 func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []ProductVariant{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")

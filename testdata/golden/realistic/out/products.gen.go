@@ -84,22 +84,80 @@ var (
 	ErrProductReferencedByReview = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table products: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table products: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProduct) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.Description.Set {
+		f.Fits("description", runtime.CheckText(n.Description.Value))
+	}
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
+	if n.Attributes.Set {
+		f.Check("attributes", n.Attributes.Value != nil, runtime.MsgNotNull)
+		f.Fits("attributes", runtime.CheckJSONB(n.Attributes.Value))
+	}
+	return f.Err("products")
 }
 
-// Validate checks u against the spec's rules for table products, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table products, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProductUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.Description.Set {
+		f.Fits("description", runtime.CheckText(u.Description.Value))
+	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	if u.Attributes.Set {
+		f.Check("attributes", u.Attributes.Value != nil, runtime.MsgNotNull)
+		f.Fits("attributes", runtime.CheckJSONB(u.Attributes.Value))
+	}
+	return f.Err("products")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, name, description, tags, published, attributes, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields. Leave an optional field out for its
+// column's default.
+func (n *NewProduct) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "products", "id", "name", "description", "tags", "published", "attributes"); err != nil {
+		return err
+	}
+	type plain NewProduct
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, description, tags, published, attributes, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "products", "name", "description", "tags", "published", "attributes"); err != nil {
+		return err
+	}
+	type plain ProductUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanProduct gives the scan destinations of the fields of v, columns in table
@@ -119,18 +177,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::te
 RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`
 
 // Create inserts a row into table products and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
+	if err := n.Validate(); err != nil {
+		return Product{}, wrapErr(err, "products.Create", "products")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
-	return v, wrapErr(err, "products.Create", "products")
+	return v, wrapParamsErr(err, "products.Create", "products", []string{"id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "id" = $1`
 
-// FindByID returns the row of table products with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table products with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
@@ -194,12 +255,16 @@ func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.CategoryID.Arg(), u.Name.Arg(), u.Description.Arg(), runtime.OptValue(&u.Tags), u.Published.Arg(), runtime.OptValue(&u.Attributes))
 }
 
-// Update writes the set fields of u to the row of table products with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table products with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
+	if err := u.Validate(); err != nil {
+		return Product{}, wrapErr(err, "products.Update", "products")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
-	return v, wrapErr(err, "products.Update", "products")
+	return v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -226,10 +291,11 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table products whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Product{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
@@ -243,9 +309,9 @@ var copyProducts = &runtime.Copier[NewProduct]{
 }
 
 // CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
@@ -255,10 +321,13 @@ func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64,
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Product{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -73,22 +74,63 @@ var (
 	ErrRefundReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table refunds: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table refunds: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewRefund) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
+	if n.Reason.Valid {
+		f.Fits("reason", runtime.CheckText(n.Reason.V))
+	}
+	return f.Err("refunds")
 }
 
-// Validate checks u against the spec's rules for table refunds, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table refunds, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *RefundUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
+	}
+	if u.Reason.Set && u.Reason.Value.Valid {
+		f.Fits("reason", runtime.CheckText(u.Reason.Value.V))
+	}
+	return f.Err("refunds")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, payment_id, amount, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewRefund) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "refunds", "id", "payment_id", "amount"); err != nil {
+		return err
+	}
+	type plain NewRefund
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for payment_id, amount, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *RefundUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "refunds", "payment_id", "amount"); err != nil {
+		return err
+	}
+	type plain RefundUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanRefund gives the scan destinations of the fields of v, columns in table
@@ -108,18 +150,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 
 // Create inserts a row into table refunds and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
+	if err := n.Validate(); err != nil {
+		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsCreate, n, argsNewRefund, scanRefund)
-	return v, wrapErr(err, "refunds.Create", "refunds")
+	return v, wrapParamsErr(err, "refunds.Create", "refunds", []string{"id", "payment_id", "amount", "reason"})
 }
 
 const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "id" = $1`
 
-// FindByID returns the row of table refunds with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table refunds with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, id, runtime.Arg, scanRefund)
 	return v, wrapErr(err, "refunds.FindByID", "refunds")
@@ -183,12 +228,16 @@ func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 	return append(d, u.PaymentID.Arg(), u.Amount.Arg(), u.Reason.Arg())
 }
 
-// Update writes the set fields of u to the row of table refunds with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table refunds with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
+	if err := u.Validate(); err != nil {
+		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, id, runtime.Arg, u, argsRefundUpdate, scanRefund)
-	return v, wrapErr(err, "refunds.Update", "refunds")
+	return v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
 }
 
 const sqlRefundsDelete = `-- name: refunds.Delete
@@ -215,10 +264,11 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table refunds whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Refund{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlRefundsFindByIDs, ids, runtime.Arg, scanRefund, len(ids))
 	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
@@ -232,9 +282,9 @@ var copyRefunds = &runtime.Copier[NewRefund]{
 }
 
 // CreateMany inserts rows into table refunds with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
 	n, err := copyRefunds.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "refunds.CreateMany", "refunds")
@@ -250,10 +300,13 @@ RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 // CreateManyReturning inserts rows into table refunds and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) ([]Refund, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Refund{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -70,22 +71,57 @@ var (
 	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table returns: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table returns: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewReturn) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("reason", runtime.CheckText(n.Reason))
+	return f.Err("returns")
 }
 
-// Validate checks u against the spec's rules for table returns, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table returns, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ReturnUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Reason.Set {
+		f.Fits("reason", runtime.CheckText(u.Reason.Value))
+	}
+	return f.Err("returns")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, order_id, reason, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewReturn) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "returns", "id", "order_id", "reason"); err != nil {
+		return err
+	}
+	type plain NewReturn
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for order_id, reason, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *ReturnUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "returns", "order_id", "reason"); err != nil {
+		return err
+	}
+	type plain ReturnUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanReturn gives the scan destinations of the fields of v, columns in table
@@ -105,18 +141,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
 
 // Create inserts a row into table returns and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
+	if err := n.Validate(); err != nil {
+		return Return{}, wrapErr(err, "returns.Create", "returns")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsCreate, n, argsNewReturn, scanReturn)
-	return v, wrapErr(err, "returns.Create", "returns")
+	return v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
 }
 
 const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "id" = $1`
 
-// FindByID returns the row of table returns with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table returns with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, id, runtime.Arg, scanReturn)
 	return v, wrapErr(err, "returns.FindByID", "returns")
@@ -180,12 +219,16 @@ func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.Reason.Arg(), u.Approved.Arg(), u.RefundID.Arg())
 }
 
-// Update writes the set fields of u to the row of table returns with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table returns with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
+	if err := u.Validate(); err != nil {
+		return Return{}, wrapErr(err, "returns.Update", "returns")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, id, runtime.Arg, u, argsReturnUpdate, scanReturn)
-	return v, wrapErr(err, "returns.Update", "returns")
+	return v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
 }
 
 const sqlReturnsDelete = `-- name: returns.Delete
@@ -212,10 +255,11 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table returns whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Return{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlReturnsFindByIDs, ids, runtime.Arg, scanReturn, len(ids))
 	return items, wrapErr(err, "returns.FindByIDs", "returns")
@@ -229,9 +273,9 @@ var copyReturns = &runtime.Copier[NewReturn]{
 }
 
 // CreateMany inserts rows into table returns with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
 	n, err := copyReturns.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "returns.CreateMany", "returns")
@@ -247,10 +291,13 @@ RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "up
 // CreateManyReturning inserts rows into table returns and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Return{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -80,22 +81,59 @@ var (
 	ErrReviewUserIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table reviews: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table reviews: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewReview) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Body.Valid {
+		f.Fits("body", runtime.CheckText(n.Body.V))
+	}
+	return f.Err("reviews")
 }
 
-// Validate checks u against the spec's rules for table reviews, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table reviews, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ReviewUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Body.Set && u.Body.Value.Valid {
+		f.Fits("body", runtime.CheckText(u.Body.Value.V))
+	}
+	return f.Err("reviews")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, product_id, user_id, rating, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewReview) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "reviews", "id", "product_id", "user_id", "rating"); err != nil {
+		return err
+	}
+	type plain NewReview
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for product_id, user_id, rating, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *ReviewUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "reviews", "product_id", "user_id", "rating"); err != nil {
+		return err
+	}
+	type plain ReviewUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanReview gives the scan destinations of the fields of v, columns in table
@@ -115,18 +153,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
 
 // Create inserts a row into table reviews and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
+	if err := n.Validate(); err != nil {
+		return Review{}, wrapErr(err, "reviews.Create", "reviews")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsCreate, n, argsNewReview, scanReview)
-	return v, wrapErr(err, "reviews.Create", "reviews")
+	return v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
 }
 
 const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "id" = $1`
 
-// FindByID returns the row of table reviews with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table reviews with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, id, runtime.Arg, scanReview)
 	return v, wrapErr(err, "reviews.FindByID", "reviews")
@@ -190,12 +231,16 @@ func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 	return append(d, u.ProductID.Arg(), u.UserID.Arg(), u.Rating.Arg(), u.Body.Arg())
 }
 
-// Update writes the set fields of u to the row of table reviews with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table reviews with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
+	if err := u.Validate(); err != nil {
+		return Review{}, wrapErr(err, "reviews.Update", "reviews")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, id, runtime.Arg, u, argsReviewUpdate, scanReview)
-	return v, wrapErr(err, "reviews.Update", "reviews")
+	return v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
 }
 
 const sqlReviewsDelete = `-- name: reviews.Delete
@@ -222,10 +267,11 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table reviews whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Review{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlReviewsFindByIDs, ids, runtime.Arg, scanReview, len(ids))
 	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
@@ -239,9 +285,9 @@ var copyReviews = &runtime.Copier[NewReview]{
 }
 
 // CreateMany inserts rows into table reviews with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
 	n, err := copyReviews.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "reviews.CreateMany", "reviews")
@@ -257,10 +303,13 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // CreateManyReturning inserts rows into table reviews and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) ([]Review, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Review{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -287,9 +336,12 @@ RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "update
 // UpsertByProductIDAndUserID inserts n into table reviews or, when a row with the
 // same (product_id, user_id) exists, updates it from n (every column but the key's
 // and the primary key's; an unset optional field keeps its value), in one
-// statement, and returns the row as stored. It sets updated_at to the
-// transaction's time.
+// statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
+	if err := n.Validate(); err != nil {
+		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsUpsertByProductIDAndUserID, n, argsNewReview, scanReview)
 	return v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 }
@@ -310,8 +362,12 @@ LIMIT 1`
 // CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
 // with the same (product_id, user_id) exists, and returns the new row and true, or
 // the existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, n, argsNewReview, scanReview)
 	return v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 }

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/netip"
 	"time"
@@ -63,22 +64,63 @@ var (
 	ErrSessionUserIDNotFound = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table sessions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table sessions: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSession) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.UserAgent.Valid {
+		f.Fits("user_agent", runtime.CheckText(n.UserAgent.V))
+	}
+	f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt))
+	return f.Err("sessions")
 }
 
-// Validate checks u against the spec's rules for table sessions, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table sessions, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SessionUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.UserAgent.Set && u.UserAgent.Value.Valid {
+		f.Fits("user_agent", runtime.CheckText(u.UserAgent.Value.V))
+	}
+	if u.ExpiresAt.Set {
+		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value))
+	}
+	return f.Err("sessions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, user_id, expires_at, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewSession) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "sessions", "id", "user_id", "expires_at"); err != nil {
+		return err
+	}
+	type plain NewSession
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, expires_at, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *SessionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "sessions", "user_id", "expires_at"); err != nil {
+		return err
+	}
+	type plain SessionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanSession gives the scan destinations of the fields of v, columns in table
@@ -98,18 +140,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 
 // Create inserts a row into table sessions and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
+	if err := n.Validate(); err != nil {
+		return Session{}, wrapErr(err, "sessions.Create", "sessions")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, n, argsNewSession, scanSession)
-	return v, wrapErr(err, "sessions.Create", "sessions")
+	return v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id", "ip", "user_agent", "expires_at"})
 }
 
 const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table sessions with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table sessions with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, id, runtime.Arg, scanSession)
 	return v, wrapErr(err, "sessions.FindByID", "sessions")
@@ -172,12 +217,15 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.IP.Arg(), u.UserAgent.Arg(), u.ExpiresAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table sessions with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table sessions with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
+	if err := u.Validate(); err != nil {
+		return Session{}, wrapErr(err, "sessions.Update", "sessions")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, id, runtime.Arg, u, argsSessionUpdate, scanSession)
-	return v, wrapErr(err, "sessions.Update", "sessions")
+	return v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
 }
 
 const sqlSessionsDelete = `-- name: sessions.Delete
@@ -204,10 +252,11 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table sessions whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Session{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, ids, runtime.Arg, scanSession, len(ids))
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
@@ -221,9 +270,9 @@ var copySessions = &runtime.Copier[NewSession]{
 }
 
 // CreateMany inserts rows into table sessions with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
 	n, err := copySessions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
@@ -239,10 +288,13 @@ RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 // CreateManyReturning inserts rows into table sessions and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Session{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 	}
 	res, err := r.db.Query(
 		ctx,

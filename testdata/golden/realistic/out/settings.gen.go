@@ -61,24 +61,61 @@ var (
 	ErrSettingOrganizationIDNotFound = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table settings: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table settings: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
+	f.Fits("key", runtime.CheckText(n.Key))
 	rulesSettingKey.Check(&f, "key", n.Key)
+	f.Check("value", n.Value != nil, runtime.MsgNotNull)
+	f.Fits("value", runtime.CheckJSONB(n.Value))
 	return f.Err("settings")
 }
 
-// Validate checks u against the spec's rules for table settings, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table settings, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SettingUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Value.Set {
+		f.Check("value", u.Value.Value != nil, runtime.MsgNotNull)
+		f.Fits("value", runtime.CheckJSONB(u.Value.Value))
+	}
+	return f.Err("settings")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for organization_id, key, value, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields.
+func (n *NewSetting) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "settings", "organization_id", "key", "value"); err != nil {
+		return err
+	}
+	type plain NewSetting
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for value, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "settings", "value"); err != nil {
+		return err
+	}
+	type plain SettingUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -111,7 +148,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, n, argsNewSetting, scanSetting)
-	return v, wrapErr(err, "settings.Create", "settings")
+	return v, wrapParamsErr(err, "settings.Create", "settings", []string{"organization_id", "key", "value"})
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -119,7 +156,7 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE "organization_id" = $1 AND "key" = $2`
 
 // FindByID returns the row of table settings with the given organizationID and
-// key; without one, the error matches runtime.ErrNotFound.
+// key. If there is none, the error matches runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, organizationID, runtime.Arg, scanSetting, key)
 	return v, wrapErr(err, "settings.FindByID", "settings")
@@ -183,16 +220,16 @@ func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.Value))
 }
 
-// Update writes the set fields of u to the row of table settings with the given
-// organizationID and key and returns the row as stored; without one, the error
-// matches runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// Update applies the set fields of u to the row of table settings with the given
+// organizationID and key and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound. It validates u first. It sets updated_at to
+// the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
 	if err := u.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, organizationID, runtime.Arg, u, argsSettingUpdate, scanSetting, key)
-	return v, wrapErr(err, "settings.Update", "settings")
+	return v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -241,7 +278,7 @@ RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 // trip and all or nothing. It validates every row first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Setting{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")

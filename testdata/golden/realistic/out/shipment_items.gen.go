@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -63,22 +64,51 @@ var (
 	ErrShipmentItemShipmentIDNotFound = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table shipment_items: enum
-// labels, lengths in characters, bounds, formats, patterns and not_empty. It
-// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first rule it fails. The repository
-// calls it before any SQL.
+// Validate checks n for table shipment_items: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewShipmentItem) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table shipment_items, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table shipment_items, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *ShipmentItemUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for shipment_id, order_id, line_no, quantity, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields.
+func (n *NewShipmentItem) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "shipment_items", "shipment_id", "order_id", "line_no", "quantity"); err != nil {
+		return err
+	}
+	type plain NewShipmentItem
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for quantity, whose column is NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *ShipmentItemUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "shipment_items", "quantity"); err != nil {
+		return err
+	}
+	type plain ShipmentItemUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanShipmentItem gives the scan destinations of the fields of v, columns in
@@ -101,7 +131,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // defaults applied.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, n, argsNewShipmentItem, scanShipmentItem)
-	return v, wrapErr(err, "shipment_items.Create", "shipment_items")
+	return v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
 const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
@@ -109,7 +139,7 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 
 // FindByID returns the row of table shipment_items with the given shipmentID,
-// orderID and lineNo; without one, the error matches runtime.ErrNotFound.
+// orderID and lineNo. If there is none, the error matches runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
 	return v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
@@ -173,12 +203,12 @@ func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 	return append(d, u.Quantity.Arg())
 }
 
-// Update writes the set fields of u to the row of table shipment_items with the
-// given shipmentID, orderID and lineNo and returns the row as stored; without one,
-// the error matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table shipment_items with the
+// given shipmentID, orderID and lineNo and returns the row as stored. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, shipmentID, runtime.Arg, u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
-	return v, wrapErr(err, "shipment_items.Update", "shipment_items")
+	return v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
 const sqlShipmentItemsDelete = `-- name: shipment_items.Delete
@@ -228,7 +258,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // round trip and all or nothing.
 func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []ShipmentItem{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

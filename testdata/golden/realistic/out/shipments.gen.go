@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -85,40 +86,80 @@ var (
 	ErrShipmentReferencedByShipmentItem = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table shipments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table shipments: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewShipment) Validate() error {
 	var f runtime.Fields
+	f.Fits("carrier", runtime.CheckText(n.Carrier))
 	rulesShipmentCarrier.Check(&f, "carrier", n.Carrier)
 	if n.TrackingNo.Valid {
+		f.Fits("tracking_no", runtime.CheckText(n.TrackingNo.V))
 		rulesShipmentTrackingNo.Check(&f, "tracking_no", n.TrackingNo.V)
 	}
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	}
+	if n.ShippedAt.Valid {
+		f.Fits("shipped_at", runtime.CheckTimestamptz(n.ShippedAt.V))
+	}
 	return f.Err("shipments")
 }
 
-// Validate checks u against the spec's rules for table shipments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table shipments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ShipmentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Carrier.Set {
+		f.Fits("carrier", runtime.CheckText(u.Carrier.Value))
 		rulesShipmentCarrier.Check(&f, "carrier", u.Carrier.Value)
 	}
 	if u.TrackingNo.Set && u.TrackingNo.Value.Valid {
+		f.Fits("tracking_no", runtime.CheckText(u.TrackingNo.Value.V))
 		rulesShipmentTrackingNo.Check(&f, "tracking_no", u.TrackingNo.Value.V)
 	}
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	}
+	if u.ShippedAt.Set && u.ShippedAt.Value.Valid {
+		f.Fits("shipped_at", runtime.CheckTimestamptz(u.ShippedAt.Value.V))
+	}
 	return f.Err("shipments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, order_id, warehouse_id, carrier, status, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewShipment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "shipments", "id", "order_id", "warehouse_id", "carrier", "status"); err != nil {
+		return err
+	}
+	type plain NewShipment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for order_id, warehouse_id, carrier, status, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *ShipmentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "shipments", "order_id", "warehouse_id", "carrier", "status"); err != nil {
+		return err
+	}
+	type plain ShipmentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -155,15 +196,15 @@ func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, err
 		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsCreate, n, argsNewShipment, scanShipment)
-	return v, wrapErr(err, "shipments.Create", "shipments")
+	return v, wrapParamsErr(err, "shipments.Create", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"})
 }
 
 const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table shipments with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table shipments with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, id, runtime.Arg, scanShipment)
 	return v, wrapErr(err, "shipments.FindByID", "shipments")
@@ -226,15 +267,15 @@ func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.WarehouseID.Arg(), u.Carrier.Arg(), u.TrackingNo.Arg(), u.Status.Arg(), u.ShippedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table shipments with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table shipments with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
 	if err := u.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, id, runtime.Arg, u, argsShipmentUpdate, scanShipment)
-	return v, wrapErr(err, "shipments.Update", "shipments")
+	return v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
 }
 
 const sqlShipmentsDelete = `-- name: shipments.Delete
@@ -261,10 +302,11 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table shipments whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipment, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Shipment{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlShipmentsFindByIDs, ids, runtime.Arg, scanShipment, len(ids))
 	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
@@ -299,7 +341,7 @@ RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", 
 // round trip and all or nothing. It validates every row first.
 func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Shipment{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")

@@ -69,7 +69,7 @@ func TestOrderFlow(t *testing.T) {
 
 	// Place an order in one transaction: order, lines, stock reservation.
 	var order Order
-	err = s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+	err = s.InTx(ctx, func(tx *Store) error {
 		var err error
 		order, err = tx.Orders.Create(ctx, NewOrder{CustomerID: cust.ID, Currency: "EUR"})
 		if err != nil {
@@ -102,7 +102,7 @@ func TestOrderFlow(t *testing.T) {
 	}
 
 	// A failing transaction leaves nothing behind.
-	err = s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+	err = s.InTx(ctx, func(tx *Store) error {
 		if _, err := tx.OrderLines.Create(ctx, NewOrderLine{OrderID: order.ID, LineNo: 2, VariantID: variant.ID, Quantity: 1, UnitPrice: variant.Price}); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -92,22 +93,69 @@ var (
 	ErrSubscriptionReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table subscriptions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table subscriptions: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSubscription) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("current_period_start", runtime.CheckTimestamptz(n.CurrentPeriodStart))
+	f.Fits("current_period_end", runtime.CheckTimestamptz(n.CurrentPeriodEnd))
+	if n.CanceledAt.Valid {
+		f.Fits("canceled_at", runtime.CheckTimestamptz(n.CanceledAt.V))
+	}
+	return f.Err("subscriptions")
 }
 
-// Validate checks u against the spec's rules for table subscriptions, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table subscriptions, field by field for the fields that
+// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
+// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *SubscriptionUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.CurrentPeriodStart.Set {
+		f.Fits("current_period_start", runtime.CheckTimestamptz(u.CurrentPeriodStart.Value))
+	}
+	if u.CurrentPeriodEnd.Set {
+		f.Fits("current_period_end", runtime.CheckTimestamptz(u.CurrentPeriodEnd.Value))
+	}
+	if u.CanceledAt.Set && u.CanceledAt.Value.Valid {
+		f.Fits("canceled_at", runtime.CheckTimestamptz(u.CanceledAt.Value.V))
+	}
+	return f.Err("subscriptions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, plan_id, seats, current_period_start,
+// current_period_end, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewSubscription) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "subscriptions", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end"); err != nil {
+		return err
+	}
+	type plain NewSubscription
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, plan_id, seats, current_period_start,
+// current_period_end, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *SubscriptionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "subscriptions", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end"); err != nil {
+		return err
+	}
+	type plain SubscriptionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanSubscription gives the scan destinations of the fields of v, columns in
@@ -127,18 +175,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 1),
 RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
 
 // Create inserts a row into table subscriptions and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
+	if err := n.Validate(); err != nil {
+		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsCreate, n, argsNewSubscription, scanSubscription)
-	return v, wrapErr(err, "subscriptions.Create", "subscriptions")
+	return v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
 }
 
 const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table subscriptions with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table subscriptions with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, id, runtime.Arg, scanSubscription)
 	return v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
@@ -202,12 +253,16 @@ func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.PlanID.Arg(), u.Seats.Arg(), u.CurrentPeriodStart.Arg(), u.CurrentPeriodEnd.Arg(), u.CanceledAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table subscriptions with the
-// given id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// Update applies the set fields of u to the row of table subscriptions with the
+// given id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
+	if err := u.Validate(); err != nil {
+		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, id, runtime.Arg, u, argsSubscriptionUpdate, scanSubscription)
-	return v, wrapErr(err, "subscriptions.Update", "subscriptions")
+	return v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
 }
 
 const sqlSubscriptionsDelete = `-- name: subscriptions.Delete
@@ -234,10 +289,11 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table subscriptions whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Subscription, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Subscription{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsFindByIDs, ids, runtime.Arg, scanSubscription, len(ids))
 	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
@@ -252,9 +308,9 @@ var copySubscriptions = &runtime.Copier[NewSubscription]{
 }
 
 // CreateMany inserts rows into table subscriptions with the COPY protocol and
-// returns how many it inserted, all or nothing. An unset optional field takes the
-// column's default, as in Create (rows setting different fields are copied in
-// groups, in one transaction).
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
 	n, err := copySubscriptions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
@@ -270,10 +326,13 @@ RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "
 // CreateManyReturning inserts rows into table subscriptions and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSubscription) ([]Subscription, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Subscription{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -97,34 +98,77 @@ var (
 	ErrUserReferencedByNotification = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table users: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table users: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesUserEmail.Check(&f, "email", n.Email)
+	f.Fits("display_name", runtime.CheckText(n.DisplayName))
+	if n.LastLoginAt.Valid {
+		f.Fits("last_login_at", runtime.CheckTimestamptz(n.LastLoginAt.V))
+	}
 	if n.Locale.Set {
+		f.Fits("locale", runtime.CheckText(n.Locale.Value))
 		rulesUserLocale.Check(&f, "locale", n.Locale.Value)
 	}
 	return f.Err("users")
 }
 
-// Validate checks u against the spec's rules for table users, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table users, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
+	if u.DisplayName.Set {
+		f.Fits("display_name", runtime.CheckText(u.DisplayName.Value))
+	}
+	if u.LastLoginAt.Set && u.LastLoginAt.Value.Valid {
+		f.Fits("last_login_at", runtime.CheckTimestamptz(u.LastLoginAt.Value.V))
+	}
 	if u.Locale.Set {
+		f.Fits("locale", runtime.CheckText(u.Locale.Value))
 		rulesUserLocale.Check(&f, "locale", u.Locale.Value)
 	}
 	return f.Err("users")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, email, display_name, locale, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "id", "email", "display_name", "locale"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, display_name, locale, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "email", "display_name", "locale"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -160,14 +204,14 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "users.Create", "users")
+	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "display_name", "password_hash", "last_login_at", "locale"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users"
 WHERE "id" = $1`
 
-// FindByID returns the row of table users with the given id; without one, the
+// FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
@@ -233,8 +277,8 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.DisplayName.Arg(), runtime.OptValue(&u.PasswordHash), u.LastLoginAt.Arg(), u.Locale.Arg())
 }
 
-// Update writes the set fields of u to the row of table users with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table users with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
@@ -242,7 +286,7 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapErr(err, "users.Update", "users")
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -269,10 +313,11 @@ SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
@@ -307,7 +352,7 @@ RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "loca
 // and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")

@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -65,32 +66,69 @@ var (
 	ErrWarehouseReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table warehouses: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table warehouses: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesWarehouseCode.Check(&f, "code", n.Code)
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("country", runtime.CheckText(n.Country))
 	rulesWarehouseCountry.Check(&f, "country", n.Country)
 	return f.Err("warehouses")
 }
 
-// Validate checks u against the spec's rules for table warehouses, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table warehouses, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesWarehouseCode.Check(&f, "code", u.Code.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Country.Set {
+		f.Fits("country", runtime.CheckText(u.Country.Value))
 		rulesWarehouseCountry.Check(&f, "country", u.Country.Value)
 	}
 	return f.Err("warehouses")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, name, country, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewWarehouse) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "warehouses", "code", "name", "country"); err != nil {
+		return err
+	}
+	type plain NewWarehouse
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for code, name, country, whose columns are NOT NULL, rather than read it as
+// a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *WarehouseUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "warehouses", "code", "name", "country"); err != nil {
+		return err
+	}
+	type plain WarehouseUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -119,7 +157,7 @@ func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 const sqlWarehousesCreate = `-- name: warehouses.Create
 INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
-RETURNING "id", "code", "name", "country"`
+RETURNING "id", "code", "name", "country"::text`
 
 // Create inserts a row into table warehouses and returns it as stored, defaults
 // applied. It validates n first.
@@ -128,22 +166,22 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
-	return v, wrapErr(err, "warehouses.Create", "warehouses")
+	return v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name", "country"})
 }
 
 const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
-SELECT "id", "code", "name", "country" FROM "warehouses"
+SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE "id" = $1`
 
-// FindByID returns the row of table warehouses with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table warehouses with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, id, runtime.Arg, scanWarehouse)
 	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
-SELECT "id", "code", "name", "country" FROM "warehouses" ORDER BY "id"`
+SELECT "id", "code", "name", "country"::text FROM "warehouses" ORDER BY "id"`
 
 // FindAll returns every row of table warehouses in primary key order, all in
 // memory; List and Stream do not hold them all.
@@ -161,11 +199,11 @@ func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] 
 }
 
 const sqlWarehousesListFirst = `-- name: warehouses.List replica=ok
-SELECT "id", "code", "name", "country" FROM "warehouses" ORDER BY "id"
+SELECT "id", "code", "name", "country"::text FROM "warehouses" ORDER BY "id"
 LIMIT $1`
 
 const sqlWarehousesListAfter = `-- name: warehouses.List replica=ok
-SELECT "id", "code", "name", "country" FROM "warehouses"
+SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -190,7 +228,7 @@ var updateWarehouses = &runtime.Update{
 	Name: "warehouses.Update", Keys: 1,
 	Head: "UPDATE \"warehouses\"\nSET ",
 	Cols: []string{`"code"`, `"name"`, `"country"`},
-	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"",
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"::text",
 }
 
 // argsWarehouseUpdate gives the value of each field of u, nil when unset.
@@ -198,15 +236,15 @@ func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg(), u.Country.Arg())
 }
 
-// Update writes the set fields of u to the row of table warehouses with the given
-// id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table warehouses with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate) (Warehouse, error) {
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, id, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
-	return v, wrapErr(err, "warehouses.Update", "warehouses")
+	return v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
 }
 
 const sqlWarehousesDelete = `-- name: warehouses.Delete
@@ -229,14 +267,15 @@ func (r *WarehouseRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs replica=ok
-SELECT "id", "code", "name", "country" FROM "warehouses"
+SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table warehouses whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Warehouse{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
@@ -261,7 +300,7 @@ INSERT INTO "warehouses" ("code", "name", "country")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "code", "name", "country"`
+RETURNING "id", "code", "name", "country"::text`
 
 // CreateManyReturning inserts rows into table warehouses and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -269,7 +308,7 @@ RETURNING "id", "code", "name", "country"`
 // round trip and all or nothing. It validates every row first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Warehouse{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
@@ -291,7 +330,7 @@ VALUES ($1, $2, $3)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name",
     "country" = EXCLUDED."country"
-RETURNING "id", "code", "name", "country"`
+RETURNING "id", "code", "name", "country"::text`
 
 // UpsertByCode inserts n into table warehouses or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -310,11 +349,11 @@ WITH "inserted" AS (
 INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
 ON CONFLICT ("code") DO NOTHING
-RETURNING "id", "code", "name", "country"
+RETURNING "id", "code", "name", "country"::text
 )
 SELECT true, "id", "code", "name", "country" FROM "inserted"
 UNION ALL
-SELECT false, "id", "code", "name", "country" FROM "warehouses"
+SELECT false, "id", "code", "name", "country"::text FROM "warehouses"
 WHERE "code" = $1
 LIMIT 1`
 

@@ -76,34 +76,84 @@ var (
 	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table webhook_deliveries: enum
-// labels, lengths in characters, bounds, formats, patterns and not_empty. It
-// returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first rule it fails. The repository
-// calls it before any SQL.
+// Validate checks n for table webhook_deliveries: what the columns' types cannot
+// hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid
+// JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range),
+// then the spec's rules (enum labels, lengths in characters, bounds, formats,
+// patterns and not_empty). It returns nil, or a *runtime.DbError of kind
+// Validation whose Fields list every failing field (JSON names), each with the
+// first check it fails. The repository calls it before any SQL.
 func (n *NewWebhookDelivery) Validate() error {
 	var f runtime.Fields
+	f.Fits("event", runtime.CheckText(n.Event))
 	rulesWebhookDeliveryEvent.Check(&f, "event", n.Event)
+	f.Check("payload", n.Payload != nil, runtime.MsgNotNull)
+	f.Fits("payload", runtime.CheckJSONB(n.Payload))
 	if n.State.Set {
 		f.Check("state", n.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
+	}
+	if n.NextTryAt.Valid {
+		f.Fits("next_try_at", runtime.CheckTimestamptz(n.NextTryAt.V))
+	}
+	if n.Response.Valid {
+		f.Fits("response", runtime.CheckText(n.Response.V))
 	}
 	return f.Err("webhook_deliveries")
 }
 
-// Validate checks u against the spec's rules for table webhook_deliveries, field
-// by field for the fields that are set: enum labels, lengths in characters,
-// bounds, formats, patterns and not_empty. It returns nil, or a *runtime.DbError
-// of kind Validation whose Fields list every failing field (JSON names), each with
-// the first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table webhook_deliveries, field by field for the fields
+// that are set: what the columns' types cannot hold (nil for a NOT NULL column,
+// NUL bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
+// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
+// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
+// or a *runtime.DbError of kind Validation whose Fields list every failing field
+// (JSON names), each with the first check it fails. The repository calls it before
+// any SQL.
 func (u *WebhookDeliveryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Event.Set {
+		f.Fits("event", runtime.CheckText(u.Event.Value))
 		rulesWebhookDeliveryEvent.Check(&f, "event", u.Event.Value)
+	}
+	if u.Payload.Set {
+		f.Check("payload", u.Payload.Value != nil, runtime.MsgNotNull)
+		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
 	}
 	if u.State.Set {
 		f.Check("state", u.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
 	}
+	if u.NextTryAt.Set && u.NextTryAt.Value.Valid {
+		f.Fits("next_try_at", runtime.CheckTimestamptz(u.NextTryAt.Value.V))
+	}
+	if u.Response.Set && u.Response.Value.Valid {
+		f.Fits("response", runtime.CheckText(u.Response.Value.V))
+	}
 	return f.Err("webhook_deliveries")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for webhook_id, event, payload, state, attempts, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewWebhookDelivery) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts"); err != nil {
+		return err
+	}
+	type plain NewWebhookDelivery
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for webhook_id, event, payload, state, attempts, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *WebhookDeliveryUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts"); err != nil {
+		return err
+	}
+	type plain WebhookDeliveryUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -136,15 +186,15 @@ func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) 
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesCreate, n, argsNewWebhookDelivery, scanWebhookDelivery)
-	return v, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
+	return v, wrapParamsErr(err, "webhook_deliveries.Create", "webhook_deliveries", []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"})
 }
 
 const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "id" = $1`
 
-// FindByID returns the row of table webhook_deliveries with the given id; without
-// one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table webhook_deliveries with the given id. If there
+// is none, the error matches runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, id, runtime.Arg, scanWebhookDelivery)
 	return v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
@@ -208,8 +258,8 @@ func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 	return append(d, u.WebhookID.Arg(), u.Event.Arg(), runtime.OptValue(&u.Payload), u.State.Arg(), u.Attempts.Arg(), u.NextTryAt.Arg(), u.Response.Arg())
 }
 
-// Update writes the set fields of u to the row of table webhook_deliveries with
-// the given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table webhook_deliveries with
+// the given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
@@ -217,7 +267,7 @@ func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDel
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, id, runtime.Arg, u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
-	return v, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
+	return v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
 }
 
 const sqlWebhookDeliveriesDelete = `-- name: webhook_deliveries.Delete
@@ -244,10 +294,11 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table webhook_deliveries whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]WebhookDelivery, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []WebhookDelivery{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesFindByIDs, ids, runtime.Arg, scanWebhookDelivery, len(ids))
 	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
@@ -283,7 +334,7 @@ RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try
 // round trip and all or nothing. It validates every row first.
 func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []NewWebhookDelivery) ([]WebhookDelivery, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []WebhookDelivery{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")

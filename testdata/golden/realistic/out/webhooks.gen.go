@@ -5,6 +5,7 @@ package shopdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -76,22 +77,68 @@ var (
 	ErrWebhookReferencedByWebhookDelivery = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table webhooks: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table webhooks: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewWebhook) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("url", runtime.CheckText(n.URL))
+	f.Check("events", n.Events != nil, runtime.MsgNotNull)
+	f.Fits("events", runtime.CheckTexts(n.Events))
+	f.Check("secret", n.Secret != nil, runtime.MsgNotNull)
+	return f.Err("webhooks")
 }
 
-// Validate checks u against the spec's rules for table webhooks, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table webhooks, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *WebhookUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.URL.Set {
+		f.Fits("url", runtime.CheckText(u.URL.Value))
+	}
+	if u.Events.Set {
+		f.Check("events", u.Events.Value != nil, runtime.MsgNotNull)
+		f.Fits("events", runtime.CheckTexts(u.Events.Value))
+	}
+	if u.Secret.Set {
+		f.Check("secret", u.Secret.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("webhooks")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, organization_id, url, events, secret, enabled, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields. Leave an optional field out for its
+// column's default.
+func (n *NewWebhook) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "webhooks", "id", "organization_id", "url", "events", "secret", "enabled"); err != nil {
+		return err
+	}
+	type plain NewWebhook
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for organization_id, url, events, secret, enabled, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *WebhookUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "webhooks", "organization_id", "url", "events", "secret", "enabled"); err != nil {
+		return err
+	}
+	type plain WebhookUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanWebhook gives the scan destinations of the fields of v, columns in table
@@ -111,18 +158,21 @@ VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::bool
 RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 
 // Create inserts a row into table webhooks and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
+	if err := n.Validate(); err != nil {
+		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksCreate, n, argsNewWebhook, scanWebhook)
-	return v, wrapErr(err, "webhooks.Create", "webhooks")
+	return v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
 const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "id" = $1`
 
-// FindByID returns the row of table webhooks with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table webhooks with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, id, runtime.Arg, scanWebhook)
 	return v, wrapErr(err, "webhooks.FindByID", "webhooks")
@@ -185,12 +235,15 @@ func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.URL.Arg(), runtime.OptValue(&u.Events), runtime.OptValue(&u.Secret), u.Enabled.Arg())
 }
 
-// Update writes the set fields of u to the row of table webhooks with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table webhooks with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
+	if err := u.Validate(); err != nil {
+		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, id, runtime.Arg, u, argsWebhookUpdate, scanWebhook)
-	return v, wrapErr(err, "webhooks.Update", "webhooks")
+	return v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
 const sqlWebhooksDelete = `-- name: webhooks.Delete
@@ -217,10 +270,11 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table webhooks whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Webhook{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlWebhooksFindByIDs, ids, runtime.Arg, scanWebhook, len(ids))
 	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
@@ -234,9 +288,9 @@ var copyWebhooks = &runtime.Copier[NewWebhook]{
 }
 
 // CreateMany inserts rows into table webhooks with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
 	n, err := copyWebhooks.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
@@ -246,10 +300,13 @@ func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64,
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook) ([]Webhook, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Webhook{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -56,22 +57,61 @@ var (
 	ErrAttachmentBlobDigestNotFound = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table attachments: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table attachments: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAttachment) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Check("blob_digest", n.BlobDigest != nil, runtime.MsgNotNull)
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("attachments")
 }
 
-// Validate checks u against the spec's rules for table attachments, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table attachments, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AttachmentUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.BlobDigest.Set {
+		f.Check("blob_digest", u.BlobDigest.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("attachments")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for blob_digest, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewAttachment) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "attachments", "blob_digest", "name"); err != nil {
+		return err
+	}
+	type plain NewAttachment
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for blob_digest, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *AttachmentUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "attachments", "blob_digest", "name"); err != nil {
+		return err
+	}
+	type plain AttachmentUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanAttachment gives the scan destinations of the fields of v, columns in table
@@ -91,18 +131,21 @@ VALUES ($1, $2)
 RETURNING "id", "blob_digest", "name"`
 
 // Create inserts a row into table attachments and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
+	if err := n.Validate(); err != nil {
+		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsCreate, n, argsNewAttachment, scanAttachment)
-	return v, wrapErr(err, "attachments.Create", "attachments")
+	return v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
 }
 
 const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table attachments with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table attachments with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, id, runtime.Arg, scanAttachment)
 	return v, wrapErr(err, "attachments.FindByID", "attachments")
@@ -164,12 +207,15 @@ func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.BlobDigest), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table attachments with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table attachments with the
+// given id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
+	if err := u.Validate(); err != nil {
+		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, id, runtime.Arg, u, argsAttachmentUpdate, scanAttachment)
-	return v, wrapErr(err, "attachments.Update", "attachments")
+	return v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
 }
 
 const sqlAttachmentsDelete = `-- name: attachments.Delete
@@ -196,10 +242,11 @@ SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table attachments whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachment, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Attachment{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlAttachmentsFindByIDs, ids, runtime.Arg, scanAttachment, len(ids))
 	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
@@ -213,7 +260,7 @@ var copyAttachments = &runtime.Copier[NewAttachment]{
 }
 
 // CreateMany inserts rows into table attachments with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
 	n, err := copyAttachments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "attachments.CreateMany", "attachments")
@@ -229,10 +276,13 @@ RETURNING "id", "blob_digest", "name"`
 // CreateManyReturning inserts rows into table attachments and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAttachment) ([]Attachment, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Attachment{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 	}
 	res, err := r.db.Query(
 		ctx,

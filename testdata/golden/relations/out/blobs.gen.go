@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -53,22 +54,52 @@ var (
 	ErrBlobReferencedByAttachment = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table blobs: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table blobs: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewBlob) Validate() error {
+	var f runtime.Fields
+	f.Check("digest", n.Digest != nil, runtime.MsgNotNull)
+	return f.Err("blobs")
+}
+
+// Validate checks u for table blobs, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
+func (u *BlobUpdate) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table blobs, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
-func (u *BlobUpdate) Validate() error {
-	return nil
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for digest, size, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewBlob) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "blobs", "digest", "size"); err != nil {
+		return err
+	}
+	type plain NewBlob
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for size, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *BlobUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "blobs", "size"); err != nil {
+		return err
+	}
+	type plain BlobUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanBlob gives the scan destinations of the fields of v, columns in table order.
@@ -87,18 +118,21 @@ VALUES ($1, $2)
 RETURNING "digest", "size"`
 
 // Create inserts a row into table blobs and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
+	if err := n.Validate(); err != nil {
+		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsCreate, n, argsNewBlob, scanBlob)
-	return v, wrapErr(err, "blobs.Create", "blobs")
+	return v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
 }
 
 const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
 SELECT "digest", "size" FROM "blobs"
 WHERE "digest" = $1`
 
-// FindByID returns the row of table blobs with the given digest; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table blobs with the given digest. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, digest, runtime.Arg, scanBlob)
 	return v, wrapErr(err, "blobs.FindByID", "blobs")
@@ -160,12 +194,15 @@ func argsBlobUpdate(u *BlobUpdate, d []any) []any {
 	return append(d, u.Size.Arg())
 }
 
-// Update writes the set fields of u to the row of table blobs with the given
-// digest and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table blobs with the given
+// digest and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
+	if err := u.Validate(); err != nil {
+		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateBlobs, digest, runtime.Arg, u, argsBlobUpdate, scanBlob)
-	return v, wrapErr(err, "blobs.Update", "blobs")
+	return v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
 }
 
 const sqlBlobsDelete = `-- name: blobs.Delete
@@ -192,10 +229,11 @@ SELECT "digest", "size" FROM "blobs"
 WHERE "digest" = ANY($1) ORDER BY "digest"`
 
 // FindByIDs returns the rows of table blobs whose digest is in ids, in digest
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Blob{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlBlobsFindByIDs, ids, runtime.Arg, scanBlob, len(ids))
 	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
@@ -209,7 +247,7 @@ var copyBlobs = &runtime.Copier[NewBlob]{
 }
 
 // CreateMany inserts rows into table blobs with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
 	n, err := copyBlobs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
@@ -225,10 +263,13 @@ RETURNING "digest", "size"`
 // CreateManyReturning inserts rows into table blobs and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]Blob, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Blob{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -250,8 +291,11 @@ RETURNING "digest", "size"`
 // UpsertByDigest inserts n into table blobs or, when a row with the same digest
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
-// stored.
+// stored. It validates n first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
+	if err := n.Validate(); err != nil {
+		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsUpsertByDigest, n, argsNewBlob, scanBlob)
 	return v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 }
@@ -272,8 +316,11 @@ LIMIT 1`
 // CreateIfAbsentByDigest inserts n into table blobs unless a row with the same
 // digest exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started).
+// way was committed after it started). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, n, argsNewBlob, scanBlob)
 	return v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 }

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -59,22 +60,56 @@ var (
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table employees: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table employees: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewEmployee) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("employees")
 }
 
-// Validate checks u against the spec's rules for table employees, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table employees, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *EmployeeUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("employees")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewEmployee) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "name"); err != nil {
+		return err
+	}
+	type plain NewEmployee
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "employees", "name"); err != nil {
+		return err
+	}
+	type plain EmployeeUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanEmployee gives the scan destinations of the fields of v, columns in table
@@ -94,18 +129,21 @@ VALUES ($1, $2)
 RETURNING "id", "manager_id", "name"`
 
 // Create inserts a row into table employees and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
+	if err := n.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.Create", "employees")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, n, argsNewEmployee, scanEmployee)
-	return v, wrapErr(err, "employees.Create", "employees")
+	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "id" = $1`
 
-// FindByID returns the row of table employees with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table employees with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
 	return v, wrapErr(err, "employees.FindByID", "employees")
@@ -168,12 +206,15 @@ func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 	return append(d, u.ManagerID.Arg(), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table employees with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table employees with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
+	if err := u.Validate(); err != nil {
+		return Employee{}, wrapErr(err, "employees.Update", "employees")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, id, runtime.Arg, u, argsEmployeeUpdate, scanEmployee)
-	return v, wrapErr(err, "employees.Update", "employees")
+	return v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
 }
 
 const sqlEmployeesDelete = `-- name: employees.Delete
@@ -200,10 +241,11 @@ SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table employees whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Employee{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, ids, runtime.Arg, scanEmployee, len(ids))
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
@@ -217,7 +259,7 @@ var copyEmployees = &runtime.Copier[NewEmployee]{
 }
 
 // CreateMany inserts rows into table employees with the COPY protocol and returns
-// how many it inserted, all or nothing.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
 	n, err := copyEmployees.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
@@ -233,10 +275,13 @@ RETURNING "id", "manager_id", "name"`
 // CreateManyReturning inserts rows into table employees and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Employee{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -53,22 +54,56 @@ var (
 	ErrGroupReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table groups: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table groups: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewGroup) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	return f.Err("groups")
 }
 
-// Validate checks u against the spec's rules for table groups, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table groups, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *GroupUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("groups")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewGroup) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "groups", "name"); err != nil {
+		return err
+	}
+	type plain NewGroup
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *GroupUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "groups", "name"); err != nil {
+		return err
+	}
+	type plain GroupUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanGroup gives the scan destinations of the fields of v, columns in table
@@ -88,18 +123,21 @@ VALUES ($1)
 RETURNING "id", "name"`
 
 // Create inserts a row into table groups and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
+	if err := n.Validate(); err != nil {
+		return Group{}, wrapErr(err, "groups.Create", "groups")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsCreate, n, argsNewGroup, scanGroup)
-	return v, wrapErr(err, "groups.Create", "groups")
+	return v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
 }
 
 const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
 SELECT "id", "name" FROM "groups"
 WHERE "id" = $1`
 
-// FindByID returns the row of table groups with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table groups with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, id, runtime.Arg, scanGroup)
 	return v, wrapErr(err, "groups.FindByID", "groups")
@@ -161,12 +199,15 @@ func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table groups with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table groups with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
+	if err := u.Validate(); err != nil {
+		return Group{}, wrapErr(err, "groups.Update", "groups")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, id, runtime.Arg, u, argsGroupUpdate, scanGroup)
-	return v, wrapErr(err, "groups.Update", "groups")
+	return v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
 }
 
 const sqlGroupsDelete = `-- name: groups.Delete
@@ -193,10 +234,11 @@ SELECT "id", "name" FROM "groups"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table groups whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Group{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlGroupsFindByIDs, ids, runtime.Arg, scanGroup, len(ids))
 	return items, wrapErr(err, "groups.FindByIDs", "groups")
@@ -210,7 +252,7 @@ var copyGroups = &runtime.Copier[NewGroup]{
 }
 
 // CreateMany inserts rows into table groups with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
 	n, err := copyGroups.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "groups.CreateMany", "groups")
@@ -226,10 +268,13 @@ RETURNING "id", "name"`
 // CreateManyReturning inserts rows into table groups and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
 // binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// trip and all or nothing. It validates every row first.
 func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([]Group, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Group{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -250,8 +295,11 @@ RETURNING "id", "name"`
 // UpsertByName inserts n into table groups or, when a row with the same name
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
-// stored.
+// stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
+	if err := n.Validate(); err != nil {
+		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsUpsertByName, n, argsNewGroup, scanGroup)
 	return v, wrapErr(err, "groups.UpsertByName", "groups")
 }
@@ -272,8 +320,11 @@ LIMIT 1`
 // CreateIfAbsentByName inserts n into table groups unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
 // false, in one statement (run again, up to three times, when the row in the way
-// was committed after it started).
+// was committed after it started). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, n, argsNewGroup, scanGroup)
 	return v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 }

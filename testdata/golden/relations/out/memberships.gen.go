@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -66,30 +67,65 @@ var (
 	ErrMembershipGroupIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table memberships: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table memberships: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
 	if n.Role.Set {
 		f.Check("role", n.Role.Value.Valid(), "must be one of \"admin\", \"member\"")
 	}
+	if n.JoinedAt.Set {
+		f.Fits("joined_at", runtime.CheckTimestamptz(n.JoinedAt.Value))
+	}
 	return f.Err("memberships")
 }
 
-// Validate checks u against the spec's rules for table memberships, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table memberships, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Role.Set {
 		f.Check("role", u.Role.Value.Valid(), "must be one of \"admin\", \"member\"")
 	}
+	if u.JoinedAt.Set {
+		f.Fits("joined_at", runtime.CheckTimestamptz(u.JoinedAt.Value))
+	}
 	return f.Err("memberships")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_id, group_id, role, joined_at, whose columns are NOT NULL, rather
+// than read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewMembership) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "memberships", "user_id", "group_id", "role", "joined_at"); err != nil {
+		return err
+	}
+	type plain NewMembership
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for role, joined_at, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "memberships", "role", "joined_at"); err != nil {
+		return err
+	}
+	type plain MembershipUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanMembership gives the scan destinations of the fields of v, columns in table
@@ -115,15 +151,15 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, n, argsNewMembership, scanMembership)
-	return v, wrapErr(err, "memberships.Create", "memberships")
+	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = $1 AND "group_id" = $2`
 
-// FindByID returns the row of table memberships with the given userID and groupID;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table memberships with the given userID and groupID.
+// If there is none, the error matches runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, userID, runtime.Arg, scanMembership, groupID)
 	return v, wrapErr(err, "memberships.FindByID", "memberships")
@@ -186,15 +222,15 @@ func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 	return append(d, u.Role.Arg(), u.JoinedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table memberships with the given
-// userID and groupID and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound. It validates u first.
+// Update applies the set fields of u to the row of table memberships with the
+// given userID and groupID and returns the row as stored. If there is none, the
+// error matches runtime.ErrNotFound. It validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, userID, runtime.Arg, u, argsMembershipUpdate, scanMembership, groupID)
-	return v, wrapErr(err, "memberships.Update", "memberships")
+	return v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
 const sqlMembershipsDelete = `-- name: memberships.Delete
@@ -245,7 +281,7 @@ RETURNING "user_id", "group_id", "role", "joined_at"`
 // round trip and all or nothing. It validates every row first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Membership{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")

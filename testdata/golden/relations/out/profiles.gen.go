@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -50,24 +51,59 @@ var (
 	ErrProfileUserEmailNotFound = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table profiles: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table profiles: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
+	f.Fits("user_email", runtime.CheckText(n.UserEmail))
 	rulesProfileUserEmail.Check(&f, "user_email", n.UserEmail)
+	f.Fits("bio", runtime.CheckText(n.Bio))
 	return f.Err("profiles")
 }
 
-// Validate checks u against the spec's rules for table profiles, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table profiles, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *ProfileUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Bio.Set {
+		f.Fits("bio", runtime.CheckText(u.Bio.Value))
+	}
+	return f.Err("profiles")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_email, bio, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewProfile) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "profiles", "user_email", "bio"); err != nil {
+		return err
+	}
+	type plain NewProfile
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for bio, whose column is NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
+// out to keep its column's value.
+func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "profiles", "bio"); err != nil {
+		return err
+	}
+	type plain ProfileUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -100,15 +136,15 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, n, argsNewProfile, scanProfile)
-	return v, wrapErr(err, "profiles.Create", "profiles")
+	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"user_email", "bio"})
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = $1`
 
-// FindByID returns the row of table profiles with the given userEmail; without
-// one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table profiles with the given userEmail. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, userEmail, runtime.Arg, scanProfile)
 	return v, wrapErr(err, "profiles.FindByID", "profiles")
@@ -170,15 +206,15 @@ func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 	return append(d, u.Bio.Arg())
 }
 
-// Update writes the set fields of u to the row of table profiles with the given
-// userEmail and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table profiles with the given
+// userEmail and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, userEmail, runtime.Arg, u, argsProfileUpdate, scanProfile)
-	return v, wrapErr(err, "profiles.Update", "profiles")
+	return v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
 }
 
 const sqlProfilesDelete = `-- name: profiles.Delete
@@ -205,10 +241,11 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 
 // FindByIDs returns the rows of table profiles whose user_email is in ids, in
-// user_email order, with one query; keys without a row are skipped.
+// user_email order, with one query. Keys without a row are skipped, so the result
+// may be shorter than ids; it is empty, not nil, when no key has a row.
 func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Profile{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
@@ -241,7 +278,7 @@ RETURNING "user_email", "bio"`
 // trip and all or nothing. It validates every row first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Profile{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -49,22 +50,56 @@ var (
 	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table tags: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table tags: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewTag) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("label", runtime.CheckText(n.Label))
+	return f.Err("tags")
 }
 
-// Validate checks u against the spec's rules for table tags, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table tags, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	return f.Err("tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "label"); err != nil {
+		return err
+	}
+	type plain NewTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *TagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "tags", "label"); err != nil {
+		return err
+	}
+	type plain TagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTag gives the scan destinations of the fields of v, columns in table order.
@@ -83,17 +118,21 @@ VALUES ($1)
 RETURNING "id", "label"`
 
 // Create inserts a row into table tags and returns it as stored, defaults applied.
+// It validates n first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
+	if err := n.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Create", "tags")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlTagsCreate, n, argsNewTag, scanTag)
-	return v, wrapErr(err, "tags.Create", "tags")
+	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "label" FROM "tags"
 WHERE "id" = $1`
 
-// FindByID returns the row of table tags with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table tags with the given id. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, id, runtime.Arg, scanTag)
 	return v, wrapErr(err, "tags.FindByID", "tags")
@@ -155,11 +194,15 @@ func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Label.Arg())
 }
 
-// Update writes the set fields of u to the row of table tags with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table tags with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
+	if err := u.Validate(); err != nil {
+		return Tag{}, wrapErr(err, "tags.Update", "tags")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag)
-	return v, wrapErr(err, "tags.Update", "tags")
+	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -186,10 +229,11 @@ SELECT "id", "label" FROM "tags"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Tag{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids))
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
@@ -203,7 +247,7 @@ var copyTags = &runtime.Copier[NewTag]{
 }
 
 // CreateMany inserts rows into table tags with the COPY protocol and returns how
-// many it inserted, all or nothing.
+// many it inserted, all or nothing. It validates every row first.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	n, err := copyTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
@@ -219,10 +263,13 @@ RETURNING "id", "label"`
 // CreateManyReturning inserts rows into table tags and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Tag{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -66,22 +67,63 @@ var (
 	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table transfers: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table transfers: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTransfer) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
+	}
+	return f.Err("transfers")
 }
 
-// Validate checks u against the spec's rules for table transfers, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table transfers, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TransferUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
+	}
+	return f.Err("transfers")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for from_account_id, to_account_id, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields.
+func (n *NewTransfer) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transfers", "from_account_id", "to_account_id", "amount"); err != nil {
+		return err
+	}
+	type plain NewTransfer
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for from_account_id, to_account_id, amount, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *TransferUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transfers", "from_account_id", "to_account_id", "amount"); err != nil {
+		return err
+	}
+	type plain TransferUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanTransfer gives the scan destinations of the fields of v, columns in table
@@ -101,18 +143,21 @@ VALUES ($1, $2, $3, $4)
 RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 
 // Create inserts a row into table transfers and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
+	if err := n.Validate(); err != nil {
+		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersCreate, n, argsNewTransfer, scanTransfer)
-	return v, wrapErr(err, "transfers.Create", "transfers")
+	return v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
 }
 
 const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "id" = $1`
 
-// FindByID returns the row of table transfers with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table transfers with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, id, runtime.Arg, scanTransfer)
 	return v, wrapErr(err, "transfers.FindByID", "transfers")
@@ -175,12 +220,15 @@ func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 	return append(d, u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.Amount.Arg(), u.Note.Arg())
 }
 
-// Update writes the set fields of u to the row of table transfers with the given
-// id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table transfers with the given
+// id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
+	if err := u.Validate(); err != nil {
+		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, id, runtime.Arg, u, argsTransferUpdate, scanTransfer)
-	return v, wrapErr(err, "transfers.Update", "transfers")
+	return v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
 }
 
 const sqlTransfersDelete = `-- name: transfers.Delete
@@ -207,10 +255,11 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transfers whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Transfer{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTransfersFindByIDs, ids, runtime.Arg, scanTransfer, len(ids))
 	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
@@ -224,7 +273,7 @@ var copyTransfers = &runtime.Copier[NewTransfer]{
 }
 
 // CreateMany inserts rows into table transfers with the COPY protocol and returns
-// how many it inserted, all or nothing.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
 	n, err := copyTransfers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transfers.CreateMany", "transfers")
@@ -240,10 +289,13 @@ RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 // CreateManyReturning inserts rows into table transfers and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransfer) ([]Transfer, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Transfer{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -61,22 +62,57 @@ var (
 	ErrUserTagTagIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table user_tags: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table user_tags: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewUserTag) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("added_by", runtime.CheckText(n.AddedBy))
+	return f.Err("user_tags")
 }
 
-// Validate checks u against the spec's rules for table user_tags, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table user_tags, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserTagUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.AddedBy.Set {
+		f.Fits("added_by", runtime.CheckText(u.AddedBy.Value))
+	}
+	return f.Err("user_tags")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for user_id, tag_id, added_by, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields.
+func (n *NewUserTag) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user_tags", "user_id", "tag_id", "added_by"); err != nil {
+		return err
+	}
+	type plain NewUserTag
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for added_by, whose column is NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *UserTagUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user_tags", "added_by"); err != nil {
+		return err
+	}
+	type plain UserTagUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanUserTag gives the scan destinations of the fields of v, columns in table
@@ -96,18 +132,21 @@ VALUES ($1, $2, $3)
 RETURNING "user_id", "tag_id", "added_by"`
 
 // Create inserts a row into table user_tags and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
+	if err := n.Validate(); err != nil {
+		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsCreate, n, argsNewUserTag, scanUserTag)
-	return v, wrapErr(err, "user_tags.Create", "user_tags")
+	return v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
 const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = $1 AND "tag_id" = $2`
 
-// FindByID returns the row of table user_tags with the given userID and tagID;
-// without one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table user_tags with the given userID and tagID. If
+// there is none, the error matches runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, userID, runtime.Arg, scanUserTag, tagID)
 	return v, wrapErr(err, "user_tags.FindByID", "user_tags")
@@ -170,12 +209,15 @@ func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 	return append(d, u.AddedBy.Arg())
 }
 
-// Update writes the set fields of u to the row of table user_tags with the given
-// userID and tagID and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table user_tags with the given
+// userID and tagID and returns the row as stored. If there is none, the error
+// matches runtime.ErrNotFound. It validates u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
+	if err := u.Validate(); err != nil {
+		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, userID, runtime.Arg, u, argsUserTagUpdate, scanUserTag, tagID)
-	return v, wrapErr(err, "user_tags.Update", "user_tags")
+	return v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
 const sqlUserTagsDelete = `-- name: user_tags.Delete
@@ -205,7 +247,7 @@ var copyUserTags = &runtime.Copier[NewUserTag]{
 }
 
 // CreateMany inserts rows into table user_tags with the COPY protocol and returns
-// how many it inserted, all or nothing.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
 	n, err := copyUserTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
@@ -221,10 +263,13 @@ RETURNING "user_id", "tag_id", "added_by"`
 // CreateManyReturning inserts rows into table user_tags and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []UserTag{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 	}
 	res, err := r.db.Query(
 		ctx,
@@ -247,8 +292,11 @@ RETURNING "user_id", "tag_id", "added_by"`
 // UpsertByUserIDAndTagID inserts n into table user_tags or, when a row with the
 // same (user_id, tag_id) exists, updates it from n (every column but the key's and
 // the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored.
+// and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
+	if err := n.Validate(); err != nil {
+		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsUpsertByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 	return v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 }
@@ -269,8 +317,12 @@ LIMIT 1`
 // CreateIfAbsentByUserIDAndTagID inserts n into table user_tags unless a row with
 // the same (user_id, tag_id) exists, and returns the new row and true, or the
 // existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started).
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
+	if err := n.Validate(); err != nil {
+		return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 	return v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
 }

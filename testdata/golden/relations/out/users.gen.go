@@ -5,6 +5,7 @@ package reldb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -77,28 +78,63 @@ var (
 	ErrUserReferencedByProfile = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table users: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table users: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesUserEmail.Check(&f, "email", n.Email)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("users")
 }
 
-// Validate checks u against the spec's rules for table users, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table users, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	return f.Err("users")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, email, name, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "id", "email", "name"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "email", "name"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -130,14 +166,14 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "users.Create", "users")
+	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name" FROM "users"
 WHERE "id" = $1`
 
-// FindByID returns the row of table users with the given id; without one, the
+// FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
@@ -200,15 +236,15 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table users with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table users with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapErr(err, "users.Update", "users")
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -235,10 +271,11 @@ SELECT "id", "email", "name" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
@@ -273,7 +310,7 @@ RETURNING "id", "email", "name"`
 // and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
@@ -385,7 +422,10 @@ func (r *UserRepo) LoadGroups(ctx context.Context, parents []User) (map[uuid.UUI
 	}
 	rows, err := r.db.Query(ctx, sqlUsersLoadGroups, keys)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanGroup)
-	return m, wrapErr(err, "users.LoadGroups", "users")
+	if err != nil {
+		return nil, wrapErr(err, "users.LoadGroups", "users")
+	}
+	return m, nil
 }
 
 const sqlUsersLinkGroup = `-- name: users.LinkGroup
@@ -398,7 +438,10 @@ ON CONFLICT DO NOTHING`
 // pair is new; linking a pair twice is not an error.
 func (r *UserRepo) LinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlUsersLinkGroup, userID, runtime.Arg, groupID)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.LinkGroup", "users")
+	if err != nil {
+		return false, wrapErr(err, "users.LinkGroup", "users")
+	}
+	return tag.RowsAffected() > 0, nil
 }
 
 const sqlUsersUnlinkGroup = `-- name: users.UnlinkGroup
@@ -409,7 +452,10 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 // reports whether it was there.
 func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
 	tag, err := runtime.Exec(ctx, r.db, sqlUsersUnlinkGroup, userID, runtime.Arg, groupID)
-	return tag.RowsAffected() > 0, wrapErr(err, "users.UnlinkGroup", "users")
+	if err != nil {
+		return false, wrapErr(err, "users.UnlinkGroup", "users")
+	}
+	return tag.RowsAffected() > 0, nil
 }
 
 const sqlUsersLoadTags = `-- name: users.LoadTags replica=ok
@@ -428,5 +474,8 @@ func (r *UserRepo) LoadTags(ctx context.Context, parents []User) (map[uuid.UUID]
 	}
 	rows, err := r.db.Query(ctx, sqlUsersLoadTags, keys)
 	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
-	return m, wrapErr(err, "users.LoadTags", "users")
+	if err != nil {
+		return nil, wrapErr(err, "users.LoadTags", "users")
+	}
+	return m, nil
 }

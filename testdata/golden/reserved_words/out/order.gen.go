@@ -5,6 +5,7 @@ package reserved
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -61,22 +62,62 @@ var (
 	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table order: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table order: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewOrder) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("type", runtime.CheckText(n.Type))
+	if n.Group.Set {
+		f.Check("group", n.Group.Value != nil, runtime.MsgNotNull)
+		f.Fits("group", runtime.CheckTexts(n.Group.Value))
+	}
+	return f.Err("order")
 }
 
-// Validate checks u against the spec's rules for table order, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table order, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *OrderUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Group.Set {
+		f.Check("group", u.Group.Value != nil, runtime.MsgNotNull)
+		f.Fits("group", runtime.CheckTexts(u.Group.Value))
+	}
+	return f.Err("order")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for type, func, group, limit, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewOrder) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order", "type", "func", "group", "limit"); err != nil {
+		return err
+	}
+	type plain NewOrder
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for group, limit, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave a field out to keep its column's value.
+func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "order", "group", "limit"); err != nil {
+		return err
+	}
+	type plain OrderUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanOrder gives the scan destinations of the fields of v, columns in table
@@ -96,18 +137,21 @@ VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10)
 RETURNING "type", "func", "user", "group", "limit"`
 
 // Create inserts a row into table order and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "order.Create", "order")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderCreate, n, argsNewOrder, scanOrder)
-	return v, wrapErr(err, "order.Create", "order")
+	return v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
 }
 
 const sqlOrderFindByID = `-- name: order.FindByID replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "type" = $1 AND "func" = $2`
 
-// FindByID returns the row of table order with the given type_ and func_; without
-// one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order with the given type_ and func_. If there
+// is none, the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, type_, runtime.Arg, scanOrder, func_)
 	return v, wrapErr(err, "order.FindByID", "order")
@@ -171,12 +215,15 @@ func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.User.Arg(), runtime.OptValue(&u.Group), u.Limit.Arg())
 }
 
-// Update writes the set fields of u to the row of table order with the given type_
-// and func_ and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table order with the given
+// type_ and func_ and returns the row as stored. If there is none, the error
+// matches runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
+	if err := u.Validate(); err != nil {
+		return Order{}, wrapErr(err, "order.Update", "order")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, type_, runtime.Arg, u, argsOrderUpdate, scanOrder, func_)
-	return v, wrapErr(err, "order.Update", "order")
+	return v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
 }
 
 const sqlOrderDelete = `-- name: order.Delete
@@ -206,9 +253,9 @@ var copyOrder = &runtime.Copier[NewOrder]{
 }
 
 // CreateMany inserts rows into table order with the COPY protocol and returns how
-// many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := copyOrder.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order.CreateMany", "order")
@@ -218,10 +265,13 @@ func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, err
 // input order, defaults applied. It queues Create's statement once per row in one
 // pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
 // transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// array columns.) It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Order{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "order.CreateManyReturning", "order")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -255,8 +305,11 @@ RETURNING "type", "func", "user", "group", "limit"`
 // UpsertByTypeAndFunc inserts n into table order or, when a row with the same
 // (type, func) exists, updates it from n (every column but the key's and the
 // primary key's; an unset optional field keeps its value), in one statement, and
-// returns the row as stored.
+// returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderUpsertByTypeAndFunc, n, argsNewOrder, scanOrder)
 	return v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 }
@@ -277,8 +330,11 @@ LIMIT 1`
 // CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
 // same (type, func) exists, and returns the new row and true, or the existing row,
 // unchanged, and false, in one statement (run again, up to three times, when the
-// row in the way was committed after it started).
+// row in the way was committed after it started). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, n, argsNewOrder, scanOrder)
 	return v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
 }

@@ -5,6 +5,7 @@ package reserved
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -60,30 +61,69 @@ var (
 	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table user: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table user: what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
+	f.Fits("select", runtime.CheckText(n.Select))
+	if n.From.Valid {
+		f.Fits("from", runtime.CheckText(n.From.V))
+	}
 	if n.Type.Set {
 		f.Check("type", n.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
 	}
 	return f.Err("user")
 }
 
-// Validate checks u against the spec's rules for table user, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table user, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Select.Set {
+		f.Fits("select", runtime.CheckText(u.Select.Value))
+	}
+	if u.From.Set && u.From.Value.Valid {
+		f.Fits("from", runtime.CheckText(u.From.Value.V))
+	}
 	if u.Type.Set {
 		f.Check("type", u.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
 	}
 	return f.Err("user")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, select, type, default, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user", "id", "select", "type", "default"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for select, type, default, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "user", "select", "type", "default"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanUser gives the scan destinations of the fields of v, columns in table order.
@@ -108,15 +148,15 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, wrapErr(err, "user.Create", "user")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserCreate, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "user.Create", "user")
+	return v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
 }
 
 const sqlUserFindByID = `-- name: user.FindByID replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = $1`
 
-// FindByID returns the row of table user with the given id; without one, the error
-// matches runtime.ErrNotFound.
+// FindByID returns the row of table user with the given id. If there is none, the
+// error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "user.FindByID", "user")
@@ -179,15 +219,15 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Select.Arg(), u.From.Arg(), u.Type.Arg(), u.Default.Arg())
 }
 
-// Update writes the set fields of u to the row of table user with the given id and
-// returns the row as stored; without one, the error matches runtime.ErrNotFound.
-// It validates u first.
+// Update applies the set fields of u to the row of table user with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Update", "user")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUser, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapErr(err, "user.Update", "user")
+	return v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
 }
 
 const sqlUserDelete = `-- name: user.Delete
@@ -214,10 +254,11 @@ SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table user whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlUserFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "user.FindByIDs", "user")
@@ -252,7 +293,7 @@ RETURNING "id", "select", "from", "type", "default"`
 // and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "user.CreateManyReturning", "user")

@@ -69,34 +69,92 @@ var (
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table accounts: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table accounts: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
+	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	if n.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
+	}
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
 	if n.Flags.Set {
+		f.Check("flags", n.Flags.Value != nil, runtime.MsgNotNull)
 		f.Check("flags", runtime.AllValid(n.Flags.Value), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	}
+	if n.Meta.Set {
+		f.Check("meta", n.Meta.Value != nil, runtime.MsgNotNull)
+		f.Fits("meta", runtime.CheckJSONB(n.Meta.Value))
 	}
 	return f.Err("accounts")
 }
 
-// Validate checks u against the spec's rules for table accounts, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table accounts, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Owner.Set {
+		f.Fits("owner", runtime.CheckText(u.Owner.Value))
+	}
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
+	if u.Balance.Set {
+		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
+	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
 	if u.Flags.Set {
+		f.Check("flags", u.Flags.Value != nil, runtime.MsgNotNull)
 		f.Check("flags", runtime.AllValid(u.Flags.Value), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	}
+	if u.Meta.Set {
+		f.Check("meta", u.Meta.Value != nil, runtime.MsgNotNull)
+		f.Fits("meta", runtime.CheckJSONB(u.Meta.Value))
+	}
 	return f.Err("accounts")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, owner, currency, balance, tags, flags, meta, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewAccount) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "id", "owner", "currency", "balance", "tags", "flags", "meta"); err != nil {
+		return err
+	}
+	type plain NewAccount
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for owner, currency, balance, tags, flags, meta, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "tags", "flags", "meta"); err != nil {
+		return err
+	}
+	type plain AccountUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanAccount gives the scan destinations of the fields of v, columns in table
@@ -122,15 +180,15 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.Create", "accounts")
+	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -194,8 +252,8 @@ func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Flags), runtime.OptValue(&u.Meta))
 }
 
-// Update writes the set fields of u to the row of table accounts with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table accounts with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate) (Account, error) {
@@ -203,7 +261,7 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate)
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
-	return v, wrapErr(err, "accounts.Update", "accounts")
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -230,10 +288,11 @@ SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "c
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
@@ -265,7 +324,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 // table's array columns.) It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Account{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")

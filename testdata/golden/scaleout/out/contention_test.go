@@ -72,7 +72,7 @@ func contention(t *testing.T, s *Store, opts runtime.TxOptions, workers, perWork
 			for i := range perWorker {
 				id := int32(1 + (w+i)%hot)
 				attempts := 0
-				err := s.InTx(ctx, opts, func(tx *Store) error {
+				err := s.InTxWith(ctx, opts, func(tx *Store) error {
 					attempts++
 					c, err := tx.Counters.FindByID(ctx, id)
 					if err != nil {

@@ -5,6 +5,7 @@ package scaleoutdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -48,22 +49,51 @@ var (
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table counters: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table counters: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCounter) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table counters, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table counters, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CounterUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, n, whose columns are NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
+// optional field out for its column's default.
+func (n *NewCounter) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "id", "n"); err != nil {
+		return err
+	}
+	type plain NewCounter
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for n, whose column is NOT NULL, rather than read it as a zero value: the
+// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
+// out to keep its column's value.
+func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "counters", "n"); err != nil {
+		return err
+	}
+	type plain CounterUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanCounter gives the scan destinations of the fields of v, columns in table
@@ -86,15 +116,15 @@ RETURNING "id", "n"`
 // applied.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
-	return v, wrapErr(err, "counters.Create", "counters")
+	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
 SELECT "id", "n" FROM "counters"
 WHERE "id" = $1`
 
-// FindByID returns the row of table counters with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table counters with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, id, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
@@ -156,12 +186,12 @@ func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 	return append(d, u.N.Arg())
 }
 
-// Update writes the set fields of u to the row of table counters with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table counters with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, id, runtime.Arg, u, argsCounterUpdate, scanCounter)
-	return v, wrapErr(err, "counters.Update", "counters")
+	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -188,10 +218,11 @@ SELECT "id", "n" FROM "counters"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table counters whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
@@ -226,7 +257,7 @@ RETURNING "id", "n"`
 // trip and all or nothing.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Counter{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -135,7 +135,7 @@ func TestGeneratedCodeWithAReplica(t *testing.T) {
 		}
 	}
 
-	err = s.InTx(ctx, runtime.TxOptions{}, func(tx *Store) error {
+	err = s.InTx(ctx, func(tx *Store) error {
 		r, err := tx.Accounts.InRecovery(ctx)
 		if err == nil && r.Standby {
 			t.Error("a read inside a transaction ran on the replica")

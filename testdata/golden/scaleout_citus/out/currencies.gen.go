@@ -5,6 +5,7 @@ package citusdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -58,24 +59,58 @@ var (
 	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table currencies: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table currencies: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewCurrency) Validate() error {
 	var f runtime.Fields
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesCurrencyCode.Check(&f, "code", n.Code)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("currencies")
 }
 
-// Validate checks u against the spec's rules for table currencies, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table currencies, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *CurrencyUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	return f.Err("currencies")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for code, name, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+func (n *NewCurrency) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "currencies", "code", "name"); err != nil {
+		return err
+	}
+	type plain NewCurrency
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for name, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *CurrencyUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "currencies", "name"); err != nil {
+		return err
+	}
+	type plain CurrencyUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -100,7 +135,7 @@ func argsNewCurrency(n *NewCurrency, d []any) []any {
 const sqlCurrenciesCreate = `-- name: currencies.Create
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // Create inserts a row into table currencies and returns it as stored, defaults
 // applied. It validates n first.
@@ -109,22 +144,22 @@ func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, err
 		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesCreate, n, argsNewCurrency, scanCurrency)
-	return v, wrapErr(err, "currencies.Create", "currencies")
+	return v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
 }
 
 const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
-SELECT "code", "name" FROM "currencies"
+SELECT "code"::text, "name" FROM "currencies"
 WHERE "code" = $1`
 
-// FindByID returns the row of table currencies with the given code; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table currencies with the given code. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, code, runtime.Arg, scanCurrency)
 	return v, wrapErr(err, "currencies.FindByID", "currencies")
 }
 
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
-SELECT "code", "name" FROM "currencies" ORDER BY "code"`
+SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`
 
 // FindAll returns every row of table currencies in primary key order, all in
 // memory; List and Stream do not hold them all.
@@ -142,11 +177,11 @@ func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
 }
 
 const sqlCurrenciesListFirst = `-- name: currencies.List replica=ok
-SELECT "code", "name" FROM "currencies" ORDER BY "code"
+SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"
 LIMIT $1`
 
 const sqlCurrenciesListAfter = `-- name: currencies.List replica=ok
-SELECT "code", "name" FROM "currencies"
+SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
@@ -171,7 +206,7 @@ var updateCurrencies = &runtime.Update{
 	Name: "currencies.Update", Keys: 1,
 	Head: "UPDATE \"currencies\"\nSET ",
 	Cols: []string{`"name"`},
-	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\", \"name\"",
+	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
 }
 
 // argsCurrencyUpdate gives the value of each field of u, nil when unset.
@@ -179,15 +214,15 @@ func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
-// Update writes the set fields of u to the row of table currencies with the given
-// code and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table currencies with the given
+// code and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate) (Currency, error) {
 	if err := u.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateCurrencies, code, runtime.Arg, u, argsCurrencyUpdate, scanCurrency)
-	return v, wrapErr(err, "currencies.Update", "currencies")
+	return v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
 }
 
 const sqlCurrenciesDelete = `-- name: currencies.Delete
@@ -210,14 +245,15 @@ func (r *CurrencyRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlCurrenciesFindByIDs = `-- name: currencies.FindByIDs replica=ok
-SELECT "code", "name" FROM "currencies"
+SELECT "code"::text, "name" FROM "currencies"
 WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table currencies whose code is in ids, in code
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Currency{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlCurrenciesFindByIDs, ids, runtime.Arg, scanCurrency, len(ids))
 	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
@@ -242,7 +278,7 @@ INSERT INTO "currencies" ("code", "name")
 SELECT "u"."c1", "u"."c2"
 FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // CreateManyReturning inserts rows into table currencies and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -250,7 +286,7 @@ RETURNING "code", "name"`
 // round trip and all or nothing. It validates every row first.
 func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Currency{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
@@ -270,7 +306,7 @@ INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO UPDATE
 SET "name" = EXCLUDED."name"
-RETURNING "code", "name"`
+RETURNING "code"::text, "name"`
 
 // UpsertByCode inserts n into table currencies or, when a row with the same code
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -289,11 +325,11 @@ WITH "inserted" AS (
 INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 ON CONFLICT ("code") DO NOTHING
-RETURNING "code", "name"
+RETURNING "code"::text, "name"
 )
 SELECT true, "code", "name" FROM "inserted"
 UNION ALL
-SELECT false, "code", "name" FROM "currencies"
+SELECT false, "code"::text, "name" FROM "currencies"
 WHERE "code" = $1
 LIMIT 1`
 

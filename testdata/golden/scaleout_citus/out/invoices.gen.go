@@ -5,6 +5,7 @@ package citusdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -48,8 +49,9 @@ type InvoiceUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type InvoiceRepo struct {
 	db runtime.DBTX
 }
@@ -80,32 +82,71 @@ var (
 	ErrInvoiceCurrencyNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table invoices: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table invoices: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesInvoiceCurrency.Check(&f, "currency", n.Currency)
+	f.Fits("total", runtime.CheckNumeric(n.Total, 18, 2))
 	rulesInvoiceTotal.Check(&f, "total", n.Total)
+	if n.Status.Set {
+		f.Fits("status", runtime.CheckText(n.Status.Value))
+	}
 	return f.Err("invoices")
 }
 
-// Validate checks u against the spec's rules for table invoices, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table invoices, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesInvoiceCurrency.Check(&f, "currency", u.Currency.Value)
 	}
 	if u.Total.Set {
+		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 18, 2))
 		rulesInvoiceTotal.Check(&f, "total", u.Total.Value)
 	}
+	if u.Status.Set {
+		f.Fits("status", runtime.CheckText(u.Status.Value))
+	}
 	return f.Err("invoices")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for currency, total, status, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewInvoice) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoices", "currency", "total", "status"); err != nil {
+		return err
+	}
+	type plain NewInvoice
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for currency, total, status, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave a field out to keep its column's value.
+func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "invoices", "currency", "total", "status"); err != nil {
+		return err
+	}
+	type plain InvoiceUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -134,7 +175,7 @@ func argsNewInvoice(n *NewInvoice, d []any) []any {
 const sqlInvoicesCreate = `-- name: invoices.Create
 INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 VALUES ($1, $2, COALESCE($3::text, 'open'::text), $4)
-RETURNING "org_id", "id", "currency", "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
 // Create inserts a row into table invoices and returns it as stored, defaults
 // applied. It validates n first.
@@ -148,15 +189,15 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlInvoicesCreate, n, argsNewInvoice, scanInvoice, tenant)
-	return v, wrapErr(err, "invoices.Create", "invoices")
+	return v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"currency", "total", "status"})
 }
 
 const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
 
-// FindByID returns the row of table invoices with the given orgID and id; without
-// one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table invoices with the given orgID and id. If there
+// is none, the error matches runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.FindByID", "invoices")
 	if err != nil {
@@ -168,7 +209,7 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $1 ORDER BY "org_id", "id"`
 
 // FindAll returns every row of table invoices in primary key order, all in memory;
@@ -197,12 +238,12 @@ func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 }
 
 const sqlInvoicesListFirst = `-- name: invoices.List replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $2 ORDER BY "org_id", "id"
 LIMIT $1`
 
 const sqlInvoicesListAfter = `-- name: invoices.List replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
@@ -235,7 +276,7 @@ SET "currency" = COALESCE($3::bpchar, "currency"),
     "status" = COALESCE($5::text, "status"),
     "updated_at" = now()
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $6
-RETURNING "org_id", "id", "currency", "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
 // updateInvoices are the statements of InvoiceRepo.Update: one per set of fields
 // set (see runtime.Update).
@@ -248,8 +289,8 @@ func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 	return append(d, u.Currency.Arg(), u.Total.Arg(), u.Status.Arg())
 }
 
-// Update writes the set fields of u to the row of table invoices with the given
-// orgID and id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table invoices with the given
+// orgID and id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u InvoiceUpdate) (Invoice, error) {
@@ -262,7 +303,7 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateInvoices, orgID, runtime.Arg, u, argsInvoiceUpdate, scanInvoice, id, tenant)
-	return v, wrapErr(err, "invoices.Update", "invoices")
+	return v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
 }
 
 const sqlInvoicesDelete = `-- name: invoices.Delete
@@ -333,7 +374,7 @@ INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'open'::text), $4::uuid
 FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "org_id", "id", "currency", "total", "status", "created_at", "updated_at"`
+RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
 // CreateManyReturning inserts rows into table invoices and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
@@ -346,7 +387,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []Invoice{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
@@ -364,7 +405,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 }
 
 const sqlInvoicesListByOrgID = `-- name: invoices.ListByOrgID replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
 
 // ListByOrgID returns the rows of table invoices whose org_id is orgID, in primary
@@ -380,7 +421,7 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 }
 
 const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
 // loadInvoicesByOrgID is LoadByOrgID on db. db must be scoped to tenant
@@ -407,7 +448,7 @@ func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 }
 
 const sqlInvoicesListByCurrency = `-- name: invoices.ListByCurrency replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "currency" = $1 AND "org_id" = $2 ORDER BY "org_id", "id"`
 
 // ListByCurrency returns the rows of table invoices whose currency is currency, in
@@ -423,7 +464,7 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 }
 
 const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
 // loadInvoicesByCurrency is LoadByCurrency on db. db must be scoped to tenant
@@ -433,7 +474,8 @@ func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string,
 		return map[string][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadByCurrency, keys, tenant)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.Currency })
+	m, err := runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.Currency })
+	return runtime.PaddedKeys(m, err, keys)
 }
 
 // LoadByCurrency returns the rows of table invoices whose currency is one of keys,
@@ -450,7 +492,7 @@ func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[st
 }
 
 const sqlInvoicesOpen = `-- name: invoices.Open replica=ok
-SELECT "org_id", "id", "currency", "total", "status", "created_at", "updated_at" FROM "invoices"
+SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "status" = 'open'::text AND "org_id" = $1
 ORDER BY "id"`
 

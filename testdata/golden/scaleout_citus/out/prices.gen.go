@@ -5,6 +5,7 @@ package citusdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -61,29 +62,64 @@ var (
 	ErrPriceReferencedByOrg = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table prices: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table prices: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewPrice) Validate() error {
 	var f runtime.Fields
 	f.Check("tier", n.Tier.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesPriceCurrency.Check(&f, "currency", n.Currency)
+	f.Fits("price", runtime.CheckNumeric(n.Price, 10, 2))
 	return f.Err("prices")
 }
 
-// Validate checks u against the spec's rules for table prices, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table prices, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *PriceUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesPriceCurrency.Check(&f, "currency", u.Currency.Value)
 	}
+	if u.Price.Set {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 10, 2))
+	}
 	return f.Err("prices")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for tier, currency, price, whose columns are NOT NULL, rather than read it
+// as a zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewPrice) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "prices", "tier", "currency", "price"); err != nil {
+		return err
+	}
+	type plain NewPrice
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for currency, price, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *PriceUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "prices", "currency", "price"); err != nil {
+		return err
+	}
+	type plain PriceUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -108,7 +144,7 @@ func argsNewPrice(n *NewPrice, d []any) []any {
 const sqlPricesCreate = `-- name: prices.Create
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
-RETURNING "tier", "currency", "price"`
+RETURNING "tier", "currency"::text, "price"`
 
 // Create inserts a row into table prices and returns it as stored, defaults
 // applied. It validates n first.
@@ -117,22 +153,22 @@ func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
 		return Price{}, wrapErr(err, "prices.Create", "prices")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlPricesCreate, n, argsNewPrice, scanPrice)
-	return v, wrapErr(err, "prices.Create", "prices")
+	return v, wrapParamsErr(err, "prices.Create", "prices", []string{"tier", "currency", "price"})
 }
 
 const sqlPricesFindByID = `-- name: prices.FindByID replica=ok
-SELECT "tier", "currency", "price" FROM "prices"
+SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = $1`
 
-// FindByID returns the row of table prices with the given tier; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table prices with the given tier. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, tier, runtime.Arg, scanPrice)
 	return v, wrapErr(err, "prices.FindByID", "prices")
 }
 
 const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
-SELECT "tier", "currency", "price" FROM "prices" ORDER BY "tier"`
+SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`
 
 // FindAll returns every row of table prices in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -150,11 +186,11 @@ func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
 }
 
 const sqlPricesListFirst = `-- name: prices.List replica=ok
-SELECT "tier", "currency", "price" FROM "prices" ORDER BY "tier"
+SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"
 LIMIT $1`
 
 const sqlPricesListAfter = `-- name: prices.List replica=ok
-SELECT "tier", "currency", "price" FROM "prices"
+SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE ("tier") > ($1) ORDER BY "tier"
 LIMIT $2`
 
@@ -179,7 +215,7 @@ var updatePrices = &runtime.Update{
 	Name: "prices.Update", Keys: 1,
 	Head: "UPDATE \"prices\"\nSET ",
 	Cols: []string{`"currency"`, `"price"`},
-	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\", \"price\"",
+	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\"::text, \"price\"",
 }
 
 // argsPriceUpdate gives the value of each field of u, nil when unset.
@@ -187,15 +223,15 @@ func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 	return append(d, u.Currency.Arg(), u.Price.Arg())
 }
 
-// Update writes the set fields of u to the row of table prices with the given tier
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table prices with the given
+// tier and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price, error) {
 	if err := u.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Update", "prices")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, tier, runtime.Arg, u, argsPriceUpdate, scanPrice)
-	return v, wrapErr(err, "prices.Update", "prices")
+	return v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
 }
 
 const sqlPricesDelete = `-- name: prices.Delete
@@ -218,14 +254,15 @@ func (r *PriceRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlPricesFindByIDs = `-- name: prices.FindByIDs replica=ok
-SELECT "tier", "currency", "price" FROM "prices"
+SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "tier"`
 
 // FindByIDs returns the rows of table prices whose tier is in ids, in tier order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Price{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlPricesFindByIDs, ids, runtime.Arg, scanPrice, len(ids))
 	return items, wrapErr(err, "prices.FindByIDs", "prices")
@@ -250,7 +287,7 @@ INSERT INTO "prices" ("tier", "currency", "price")
 SELECT "u"."c1", "u"."c2", "u"."c3"
 FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"
-RETURNING "tier", "currency", "price"`
+RETURNING "tier", "currency"::text, "price"`
 
 // CreateManyReturning inserts rows into table prices and returns them as stored,
 // in input order, defaults applied as in Create. It runs one statement, which
@@ -258,7 +295,7 @@ RETURNING "tier", "currency", "price"`
 // trip and all or nothing. It validates every row first.
 func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([]Price, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Price{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
@@ -280,7 +317,7 @@ VALUES ($1, $2, $3)
 ON CONFLICT ("tier") DO UPDATE
 SET "currency" = EXCLUDED."currency",
     "price" = EXCLUDED."price"
-RETURNING "tier", "currency", "price"`
+RETURNING "tier", "currency"::text, "price"`
 
 // UpsertByTier inserts n into table prices or, when a row with the same tier
 // exists, updates it from n (every column but the key's and the primary key's; an
@@ -299,11 +336,11 @@ WITH "inserted" AS (
 INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
 ON CONFLICT ("tier") DO NOTHING
-RETURNING "tier", "currency", "price"
+RETURNING "tier", "currency"::text, "price"
 )
 SELECT true, "tier", "currency", "price" FROM "inserted"
 UNION ALL
-SELECT false, "tier", "currency", "price" FROM "prices"
+SELECT false, "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = $1
 LIMIT 1`
 
@@ -320,7 +357,7 @@ func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price
 }
 
 const sqlPricesListByCurrency = `-- name: prices.ListByCurrency replica=ok
-SELECT "tier", "currency", "price" FROM "prices"
+SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "currency" = $1 ORDER BY "tier"`
 
 // ListByCurrency returns the rows of table prices whose currency is currency, in
@@ -331,7 +368,7 @@ func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Pric
 }
 
 const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok
-SELECT "tier", "currency", "price" FROM "prices"
+SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "currency" = ANY($1) ORDER BY "tier"`
 
 // loadPricesByCurrency is LoadByCurrency on db.
@@ -340,7 +377,8 @@ func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (
 		return map[string][]Price{}, nil
 	}
 	rows, err := db.Query(ctx, sqlPricesLoadByCurrency, keys)
-	return runtime.GroupRows(rows, err, scanPrice, func(v *Price) string { return v.Currency })
+	m, err := runtime.GroupRows(rows, err, scanPrice, func(v *Price) string { return v.Currency })
+	return runtime.PaddedKeys(m, err, keys)
 }
 
 // LoadByCurrency returns the rows of table prices whose currency is one of keys,

@@ -14,6 +14,30 @@ CREATE TABLE "currencies" (
 -- Set comment to table: "currencies"
 COMMENT ON TABLE "currencies" IS 'ISO 4217 currencies, shared by every tenant.';
 
+-- Create "cpcgen_tenant_keys" table
+CREATE TABLE "cpcgen_tenant_keys" (
+  "id" text NOT NULL,
+  "inner_key" bytea NOT NULL,
+  "outer_key" bytea NOT NULL,
+  "added_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("id")
+);
+
+-- Set comment to table: "cpcgen_tenant_keys"
+COMMENT ON TABLE "cpcgen_tenant_keys" IS 'The tenant keys tenant tokens may be signed with (cpcgen tenant-key add); only the owner may read it.';
+
+-- Set comment to column: "id" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS 'The key''s id (runtime.TenantKey.ID), which tokens carry.';
+
+-- Set comment to column: "inner_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS 'The key XOR HMAC''s inner pad (runtime.TenantKey.Pads).';
+
+-- Set comment to column: "outer_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS 'The key XOR HMAC''s outer pad.';
+
+-- Set comment to column: "added_at" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS 'When the key was added.';
+
 -- Create "prices" table
 CREATE TABLE "prices" (
   "tier" "tier" NOT NULL,
@@ -83,12 +107,47 @@ SELECT create_distributed_table('users', 'org_id');
 -- Distribute "invoices" over the Citus cluster by "org_id"
 SELECT create_distributed_table('invoices', 'org_id');
 
--- Confine the rows of "users" to the transaction's tenant (row-level security)
+-- Create function "cpcgen_tenant"
+CREATE FUNCTION cpcgen_tenant() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+AS $cpcgen$
+DECLARE
+  token text := current_setting('cpcgen.tenant', true);
+BEGIN
+  -- v1.<key id>.<backend pid>.<expiry>.<hmac-sha256>.<tenant>: see runtime.TenantKey
+  IF token IS NULL OR length(token) <= 109 OR substr(token, 1, 3) <> 'v1.' THEN
+    RETURN NULL;
+  END IF;
+  RETURN (SELECT substr(token, 110) FROM cpcgen_tenant_keys k
+    WHERE k.id = substr(token, 4, 16)
+      AND substr(token, 21, 10) IN (lpad(pg_backend_pid()::text, 10, '0'), '0000000000')
+      AND substr(token, 32, 12) COLLATE "C" > lpad(floor(extract(epoch FROM statement_timestamp()))::bigint::text, 12, '0')
+      AND encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(substr(token, 1, 44) || substr(token, 110), 'UTF8'))), 'hex') = substr(token, 45, 64));
+END
+$cpcgen$;
+DO $cpcgen$
+BEGIN
+  EXECUTE format('ALTER FUNCTION cpcgen_tenant() SET search_path = %I, pg_temp', current_schema());
+END
+$cpcgen$;
+REVOKE ALL ON cpcgen_tenant_keys FROM PUBLIC;
+DO $cpcgen$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+      WHERE c.oid = 'cpcgen_tenant_keys'::regclass AND a.grantee NOT IN (0, c.relowner) LOOP
+    EXECUTE format('REVOKE ALL ON cpcgen_tenant_keys FROM %s', g.grantee::regrole);
+  END LOOP;
+END
+$cpcgen$;
+
+-- Confine the rows of "users" to the statement's verified tenant (row-level security)
 ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "users" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "users" USING ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "users" USING ("org_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("org_id" = (SELECT cpcgen_tenant()::uuid));
 
--- Confine the rows of "invoices" to the transaction's tenant (row-level security)
+-- Confine the rows of "invoices" to the statement's verified tenant (row-level security)
 ALTER TABLE "invoices" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "invoices" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "invoices" USING ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+CREATE POLICY "cpcgen_tenant" ON "invoices" USING ("org_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("org_id" = (SELECT cpcgen_tenant()::uuid));

@@ -91,6 +91,17 @@ func wrapErr(err error, op, table string) error {
 	return err
 }
 
+// wrapParamsErr is wrapErr for a statement whose parameters hold the fields named
+// in params ($1 holds params[0]): a value the driver cannot encode, or the server
+// refuses as invalid input, names its field as a Validate failure does (see
+// runtime.WrapParams).
+func wrapParamsErr(err error, op, table string, params []string) error {
+	if err == nil {
+		return nil
+	}
+	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
+}
+
 // specNameOf returns the spec's name of the constraint of the package named
 // constraint, on table when several tables have one of that name, or "".
 func specNameOf(table, constraint string) string {
@@ -128,10 +139,17 @@ func specNameOf(table, constraint string) string {
 // InTx runs fn in a transaction with a Store bound to it: committed when fn
 // returns nil, rolled back when it returns an error or panics. Called on a Store
 // that is already in a transaction, it runs fn in a savepoint instead.
-// Serialization failures and deadlocks are retried as opts says, so fn may run
-// more than once and must not have effects outside the transaction. See
+// Serialization failures and deadlocks are retried (runtime.TxOptions' defaults:
+// the server's isolation level, up to five attempts), so fn may run more than once
+// and must not have effects outside the transaction. InTxWith takes options. See
 // runtime.InTx.
-func (s *Store) InTx(ctx context.Context, opts runtime.TxOptions, fn func(tx *Store) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.InTxWith(ctx, runtime.TxOptions{}, fn)
+}
+
+// InTxWith is InTx with options: the isolation level, read-only or deferrable
+// mode, settings and retries of runtime.TxOptions.
+func (s *Store) InTxWith(ctx context.Context, opts runtime.TxOptions, fn func(tx *Store) error) error {
 	return runtime.InTx(ctx, s.db, opts, func(tx pgx.Tx) error {
 		return fn(NewStore(tx))
 	})

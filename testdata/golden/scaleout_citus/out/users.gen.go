@@ -5,6 +5,7 @@ package citusdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -44,8 +45,9 @@ type UserUpdate struct {
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
 // call without a tenant fails with a validation error before any SQL. Each
-// statement also sets the cpcgen_tenant setting for the row-level security policy
-// of the table.
+// statement also sends the tenant, signed with the application's tenant key, for
+// the row-level security policy cpcgen_tenant of the table, which verifies it
+// (cpcgen_tenant()).
 type UserRepo struct {
 	db runtime.DBTX
 }
@@ -76,28 +78,59 @@ var (
 	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table users: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table users: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesUserEmail.Check(&f, "email", n.Email)
 	return f.Err("users")
 }
 
-// Validate checks u against the spec's rules for table users, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table users, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
 	return f.Err("users")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, email, whose columns are NOT NULL, rather than read it as a zero
+// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// Leave an optional field out for its column's default.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "id", "email"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, whose column is NOT NULL, rather than read it as a zero value:
+// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
+// field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "email"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -135,15 +168,15 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, n, argsNewUser, scanUser, tenant)
-	return v, wrapErr(err, "users.Create", "users")
+	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
 
-// FindByID returns the row of table users with the given orgID and id; without
-// one, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table users with the given orgID and id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindByID", "users")
 	if err != nil {
@@ -233,8 +266,8 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg())
 }
 
-// Update writes the set fields of u to the row of table users with the given orgID
-// and id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table users with the given
+// orgID and id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
 // transaction's time.
 func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u UserUpdate) (User, error) {
@@ -247,7 +280,7 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 	}
 	db := runtime.Scope(r.db, tenant)
 	v, err := runtime.UpdateOne(ctx, db, updateUsers, orgID, runtime.Arg, u, argsUserUpdate, scanUser, id, tenant)
-	return v, wrapErr(err, "users.Update", "users")
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -330,7 +363,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	}
 	db := runtime.Scope(r.db, tenant)
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")

@@ -5,6 +5,7 @@ package notesdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -60,22 +61,69 @@ var (
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table notes: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table notes: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewNote) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("title", runtime.CheckText(n.Title))
+	if n.Body.Set {
+		f.Fits("body", runtime.CheckText(n.Body.Value))
+	}
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
+	return f.Err("notes")
 }
 
-// Validate checks u against the spec's rules for table notes, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table notes, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *NoteUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Title.Set {
+		f.Fits("title", runtime.CheckText(u.Title.Value))
+	}
+	if u.Body.Set {
+		f.Fits("body", runtime.CheckText(u.Body.Value))
+	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
+	return f.Err("notes")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for title, body, created_at, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave an optional field out for its column's default.
+func (n *NewNote) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "notes", "title", "body", "created_at"); err != nil {
+		return err
+	}
+	type plain NewNote
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for title, body, created_at, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave a field out to keep its column's value.
+func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "notes", "title", "body", "created_at"); err != nil {
+		return err
+	}
+	type plain NoteUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanNote gives the scan destinations of the fields of v, columns in table order.
@@ -94,17 +142,20 @@ VALUES ($1, COALESCE($2::text, ''::text), $3, COALESCE($4::timestamptz, now()))
 RETURNING "id", "title", "body", "search", "created_at"`
 
 // Create inserts a row into table notes and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
+	if err := n.Validate(); err != nil {
+		return Note{}, wrapErr(err, "notes.Create", "notes")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, n, argsNewNote, scanNote)
-	return v, wrapErr(err, "notes.Create", "notes")
+	return v, wrapParamsErr(err, "notes.Create", "notes", []string{"title", "body", "search", "created_at"})
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE "id" = $1`
 
-// FindByID returns the row of table notes with the given id; without one, the
+// FindByID returns the row of table notes with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, id, runtime.Arg, scanNote)
@@ -168,12 +219,15 @@ func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 	return append(d, u.Title.Arg(), u.Body.Arg(), runtime.OptValue(&u.Search), u.CreatedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table notes with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table notes with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
+	if err := u.Validate(); err != nil {
+		return Note{}, wrapErr(err, "notes.Update", "notes")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
-	return v, wrapErr(err, "notes.Update", "notes")
+	return v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body", "search", "search", "created_at"})
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
@@ -200,10 +254,11 @@ SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table notes whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Note{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
@@ -217,9 +272,9 @@ var copyNotes = &runtime.Copier[NewNote]{
 }
 
 // CreateMany inserts rows into table notes with the COPY protocol and returns how
-// many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	n, err := copyNotes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
@@ -235,10 +290,13 @@ RETURNING "id", "title", "body", "search", "created_at"`
 // CreateManyReturning inserts rows into table notes and returns them as stored, in
 // input order, defaults applied as in Create. It runs one statement, which binds
 // one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing.
+// and all or nothing. It validates every row first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Note{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
 	res, err := r.db.Query(
 		ctx,

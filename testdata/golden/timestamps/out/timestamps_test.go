@@ -45,7 +45,7 @@ func TestTimestampsAreManaged(t *testing.T) {
 		prev = got
 	}
 	// Inside one transaction both statements see the same clock.
-	err = s.InTx(ctx, runtime.TxOptions{Isolation: pgx.ReadCommitted}, func(tx *Store) error {
+	err = s.InTxWith(ctx, runtime.TxOptions{Isolation: pgx.ReadCommitted}, func(tx *Store) error {
 		a, err := tx.Notes.Create(ctx, NewNote{Title: "a"})
 		if err != nil {
 			return err

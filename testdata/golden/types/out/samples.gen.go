@@ -136,44 +136,142 @@ var (
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table samples: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table samples: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewSample) Validate() error {
 	var f runtime.Fields
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("code", runtime.CheckText(n.Code))
 	rulesSampleCode.Check(&f, "code", n.Code)
+	f.Fits("flag", runtime.CheckText(n.Flag))
 	rulesSampleFlag.Check(&f, "flag", n.Flag)
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 38, 18))
+	f.Fits("born_on", runtime.CheckDate(n.BornOn))
+	f.Fits("seen_at", runtime.CheckTimestamp(n.SeenAt))
+	f.Fits("happened_at", runtime.CheckTimestamptz(n.HappenedAt))
+	if n.Doc.Set {
+		f.Check("doc", n.Doc.Value != nil, runtime.MsgNotNull)
+		f.Fits("doc", runtime.CheckJSONB(n.Doc.Value))
+	}
+	f.Check("raw_doc", n.RawDoc != nil, runtime.MsgNotNull)
+	f.Fits("raw_doc", runtime.CheckJSON(n.RawDoc))
+	f.Check("blob", n.Blob != nil, runtime.MsgNotNull)
+	if n.Tags.Set {
+		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
+	}
+	f.Check("counts", n.Counts != nil, runtime.MsgNotNull)
+	f.Check("ids", n.IDs != nil, runtime.MsgNotNull)
+	f.Check("prices", n.Prices != nil, runtime.MsgNotNull)
 	if n.Mood.Set {
 		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if n.Moods.Set {
+		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	return f.Err("samples")
 }
 
-// Validate checks u against the spec's rules for table samples, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table samples, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *SampleUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
 	if u.Code.Set {
+		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesSampleCode.Check(&f, "code", u.Code.Value)
 	}
 	if u.Flag.Set {
+		f.Fits("flag", runtime.CheckText(u.Flag.Value))
 		rulesSampleFlag.Check(&f, "flag", u.Flag.Value)
+	}
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 38, 18))
+	}
+	if u.BornOn.Set {
+		f.Fits("born_on", runtime.CheckDate(u.BornOn.Value))
+	}
+	if u.SeenAt.Set {
+		f.Fits("seen_at", runtime.CheckTimestamp(u.SeenAt.Value))
+	}
+	if u.HappenedAt.Set {
+		f.Fits("happened_at", runtime.CheckTimestamptz(u.HappenedAt.Value))
+	}
+	if u.Doc.Set {
+		f.Check("doc", u.Doc.Value != nil, runtime.MsgNotNull)
+		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
+	}
+	if u.RawDoc.Set {
+		f.Check("raw_doc", u.RawDoc.Value != nil, runtime.MsgNotNull)
+		f.Fits("raw_doc", runtime.CheckJSON(u.RawDoc.Value))
+	}
+	if u.Blob.Set {
+		f.Check("blob", u.Blob.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Tags.Set {
+		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
+		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
+	}
+	if u.Counts.Set {
+		f.Check("counts", u.Counts.Value != nil, runtime.MsgNotNull)
+	}
+	if u.IDs.Set {
+		f.Check("ids", u.IDs.Value != nil, runtime.MsgNotNull)
+	}
+	if u.Prices.Set {
+		f.Check("prices", u.Prices.Value != nil, runtime.MsgNotNull)
 	}
 	if u.Mood.Set {
 		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	if u.Moods.Set {
+		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	}
 	return f.Err("samples")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for uid, name, code, flag, active, small, medium, big, amount, ratio,
+// score, precise, born_on, alarm, seen_at, happened_at, wait, doc, raw_doc, blob,
+// addr, net, tags, counts, ids, prices, mood, moods, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave an optional field out for its column's
+// default.
+func (n *NewSample) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"); err != nil {
+		return err
+	}
+	type plain NewSample
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for uid, name, code, flag, active, small, medium, big, amount, ratio,
+// score, precise, born_on, alarm, seen_at, happened_at, wait, doc, raw_doc, blob,
+// addr, net, tags, counts, ids, prices, mood, moods, whose columns are NOT NULL,
+// rather than read it as a zero value: the error is a *runtime.DbError of kind
+// Validation naming the fields. Leave a field out to keep its column's value.
+func (u *SampleUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"); err != nil {
+		return err
+	}
+	type plain SampleUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -202,7 +300,7 @@ func argsNewSample(n *NewSample, d []any) []any {
 const sqlSamplesCreate = `-- name: samples.Create
 INSERT INTO "samples" ("uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean, TRUE), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($18::jsonb, '{}'::jsonb), $19, $20, $21, $22, COALESCE($23::text[], '{}'::text[]), $24, $25, $26, COALESCE($27::"mood", 'happy'::"mood"), COALESCE($28::text[]::"mood"[], '{happy}'::"mood"[]))
-RETURNING "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
+RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
 
 // Create inserts a row into table samples and returns it as stored, defaults
 // applied. It validates n first.
@@ -211,22 +309,22 @@ func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 		return Sample{}, wrapErr(err, "samples.Create", "samples")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesCreate, n, argsNewSample, scanSample)
-	return v, wrapErr(err, "samples.Create", "samples")
+	return v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
 const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = $1`
 
-// FindByID returns the row of table samples with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table samples with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, id, runtime.Arg, scanSample)
 	return v, wrapErr(err, "samples.FindByID", "samples")
 }
 
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
 
 // FindAll returns every row of table samples in primary key order, all in memory;
 // List and Stream do not hold them all.
@@ -244,11 +342,11 @@ func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 }
 
 const sqlSamplesListFirst = `-- name: samples.List replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"
 LIMIT $1`
 
 const sqlSamplesListAfter = `-- name: samples.List replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -274,7 +372,7 @@ var updateSamples = &runtime.Update{
 	Head:  "UPDATE \"samples\"\nSET ",
 	Cols:  []string{`"uid"`, `"name"`, `"code"`, `"flag"`, `"active"`, `"small"`, `"medium"`, `"big"`, `"amount"`, `"ratio"`, `"score"`, `"precise"`, `"born_on"`, `"alarm"`, `"seen_at"`, `"happened_at"`, `"wait"`, `"doc"`, `"raw_doc"`, `"blob"`, `"addr"`, `"net"`, `"tags"`, `"counts"`, `"ids"`, `"prices"`, `"mood"`, `"moods"`},
 	Casts: []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`},
-	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\", \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
+	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\"::text, \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
 }
 
 // argsSampleUpdate gives the value of each field of u, nil when unset.
@@ -282,15 +380,15 @@ func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 	return append(d, u.UID.Arg(), u.Name.Arg(), u.Code.Arg(), u.Flag.Arg(), u.Active.Arg(), u.Small.Arg(), u.Medium.Arg(), u.Big.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Score.Arg(), u.Precise.Arg(), u.BornOn.Arg(), u.Alarm.Arg(), u.SeenAt.Arg(), u.HappenedAt.Arg(), u.Wait.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.RawDoc), runtime.OptValue(&u.Blob), u.Addr.Arg(), u.Net.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Counts), runtime.OptValue(&u.IDs), runtime.OptValue(&u.Prices), u.Mood.Arg(), runtime.OptValue(&u.Moods))
 }
 
-// Update writes the set fields of u to the row of table samples with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table samples with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
 	if err := u.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Update", "samples")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, id, runtime.Arg, u, argsSampleUpdate, scanSample)
-	return v, wrapErr(err, "samples.Update", "samples")
+	return v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
 const sqlSamplesDelete = `-- name: samples.Delete
@@ -313,14 +411,15 @@ func (r *SampleRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
-SELECT "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
+SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table samples whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Sample{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlSamplesFindByIDs, ids, runtime.Arg, scanSample, len(ids))
 	return items, wrapErr(err, "samples.FindByIDs", "samples")
@@ -352,7 +451,7 @@ func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, e
 // table's array columns.) It validates every row first.
 func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) ([]Sample, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Sample{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")

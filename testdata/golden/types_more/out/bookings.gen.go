@@ -5,6 +5,7 @@ package moretypesdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -67,22 +68,51 @@ var (
 	ErrBookingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "bookings", "bookings_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table bookings: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table bookings: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewBooking) Validate() error {
 	return nil
 }
 
-// Validate checks u against the spec's rules for table bookings, field by field
-// for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table bookings, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *BookingUpdate) Validate() error {
 	return nil
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for seats, prices, days, during, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewBooking) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "bookings", "seats", "prices", "days", "during"); err != nil {
+		return err
+	}
+	type plain NewBooking
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for seats, prices, days, during, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave a field out to keep its column's value.
+func (u *BookingUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "bookings", "seats", "prices", "days", "during"); err != nil {
+		return err
+	}
+	type plain BookingUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanBooking gives the scan destinations of the fields of v, columns in table
@@ -105,15 +135,15 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 // applied.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, n, argsNewBooking, scanBooking)
-	return v, wrapErr(err, "bookings.Create", "bookings")
+	return v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
 }
 
 const sqlBookingsFindByID = `-- name: bookings.FindByID replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE "id" = $1`
 
-// FindByID returns the row of table bookings with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table bookings with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, id, runtime.Arg, scanBooking)
 	return v, wrapErr(err, "bookings.FindByID", "bookings")
@@ -176,12 +206,12 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 	return append(d, u.Seats.Arg(), runtime.OptValue(&u.IDs), u.Prices.Arg(), u.Days.Arg(), runtime.OptValue(&u.Wall), u.During.Arg())
 }
 
-// Update writes the set fields of u to the row of table bookings with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table bookings with the given
+// id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, id, runtime.Arg, u, argsBookingUpdate, scanBooking)
-	return v, wrapErr(err, "bookings.Update", "bookings")
+	return v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
 }
 
 const sqlBookingsDelete = `-- name: bookings.Delete
@@ -208,10 +238,11 @@ SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table bookings whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Booking{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlBookingsFindByIDs, ids, runtime.Arg, scanBooking, len(ids))
 	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
@@ -246,7 +277,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 // trip and all or nothing.
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Booking{}, nil
 	}
 	res, err := r.db.Query(
 		ctx,

@@ -5,6 +5,7 @@ package moretypesdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net"
 
@@ -66,22 +67,67 @@ var (
 	ErrFlatGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "flat_gadgets", "flat_gadgets_pkey", "primary_key")
 )
 
-// Validate checks n against the spec's rules for table flat_gadgets: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table flat_gadgets: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewFlatGadget) Validate() error {
-	return nil
+	var f runtime.Fields
+	f.Fits("label", runtime.CheckText(n.Label))
+	if n.Alias.Valid {
+		f.Fits("alias", runtime.CheckText(n.Alias.V))
+	}
+	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
+	return f.Err("flat_gadgets")
 }
 
-// Validate checks u against the spec's rules for table flat_gadgets, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table flat_gadgets, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *FlatGadgetUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	if u.Alias.Set && u.Alias.Value.Valid {
+		f.Fits("alias", runtime.CheckText(u.Alias.Value.V))
+	}
+	if u.Mac.Set {
+		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("flat_gadgets")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields.
+func (n *NewFlatGadget) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "flat_gadgets", "label", "mac", "words"); err != nil {
+		return err
+	}
+	type plain NewFlatGadget
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *FlatGadgetUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "flat_gadgets", "label", "mac", "words"); err != nil {
+		return err
+	}
+	type plain FlatGadgetUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanFlatGadget gives the scan destinations of the fields of v, columns in table
@@ -101,18 +147,21 @@ VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 
 // Create inserts a row into table flat_gadgets and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
+	if err := n.Validate(); err != nil {
+		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsCreate, n, argsNewFlatGadget, scanFlatGadget)
-	return v, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
+	return v, wrapParamsErr(err, "flat_gadgets.Create", "flat_gadgets", []string{"label", "alias", "mac", "backup_mac", "words", "more_words"})
 }
 
 const sqlFlatGadgetsFindByID = `-- name: flat_gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
 WHERE "id" = $1`
 
-// FindByID returns the row of table flat_gadgets with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table flat_gadgets with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, id, runtime.Arg, scanFlatGadget)
 	return v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
@@ -175,12 +224,15 @@ func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), u.Words.Arg(), runtime.OptValue(&u.MoreWords))
 }
 
-// Update writes the set fields of u to the row of table flat_gadgets with the
-// given id and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table flat_gadgets with the
+// given id and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
+	if err := u.Validate(); err != nil {
+		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, id, runtime.Arg, u, argsFlatGadgetUpdate, scanFlatGadget)
-	return v, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
+	return v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
 }
 
 const sqlFlatGadgetsDelete = `-- name: flat_gadgets.Delete
@@ -207,10 +259,11 @@ SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table flat_gadgets whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadget, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []FlatGadget{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlFlatGadgetsFindByIDs, ids, runtime.Arg, scanFlatGadget, len(ids))
 	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
@@ -224,7 +277,7 @@ var copyFlatGadgets = &runtime.Copier[NewFlatGadget]{
 }
 
 // CreateMany inserts rows into table flat_gadgets with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
 	n, err := copyFlatGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
@@ -240,10 +293,13 @@ RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 // CreateManyReturning inserts rows into table flat_gadgets and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
 // which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// round trip and all or nothing. It validates every row first.
 func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlatGadget) ([]FlatGadget, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []FlatGadget{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
 	}
 	res, err := r.db.Query(
 		ctx,

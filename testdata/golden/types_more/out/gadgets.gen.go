@@ -5,6 +5,7 @@ package moretypesdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net"
 	"time"
@@ -88,22 +89,75 @@ var (
 	ErrGadgetLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_label_key", "label.unique")
 )
 
-// Validate checks n against the spec's rules for table gadgets: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table gadgets: what the columns' types cannot hold (nil
+// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
+// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewGadget) Validate() error {
-	return nil
+	var f runtime.Fields
+	if n.Label.Set {
+		f.Fits("label", runtime.CheckText(n.Label.Value))
+	}
+	if n.Alias.Valid {
+		f.Fits("alias", runtime.CheckText(n.Alias.V))
+	}
+	f.Fits("aliases", runtime.CheckTexts(n.Aliases))
+	if n.Mac.Set {
+		f.Check("mac", n.Mac.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("gadgets")
 }
 
-// Validate checks u against the spec's rules for table gadgets, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table gadgets, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *GadgetUpdate) Validate() error {
-	return nil
+	var f runtime.Fields
+	if u.Label.Set {
+		f.Fits("label", runtime.CheckText(u.Label.Value))
+	}
+	if u.Alias.Set && u.Alias.Value.Valid {
+		f.Fits("alias", runtime.CheckText(u.Alias.Value.V))
+	}
+	if u.Aliases.Set {
+		f.Fits("aliases", runtime.CheckTexts(u.Aliases.Value))
+	}
+	if u.Mac.Set {
+		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
+	}
+	return f.Err("gadgets")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave an optional field out for its column's default.
+func (n *NewGadget) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "gadgets", "label", "mac", "words"); err != nil {
+		return err
+	}
+	type plain NewGadget
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
+// zero value: the error is a *runtime.DbError of kind Validation naming the
+// fields. Leave a field out to keep its column's value.
+func (u *GadgetUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "gadgets", "label", "mac", "words"); err != nil {
+		return err
+	}
+	type plain GadgetUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 // scanGadget gives the scan destinations of the fields of v, columns in table
@@ -123,18 +177,21 @@ VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '
 RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
 // Create inserts a row into table gadgets and returns it as stored, defaults
-// applied.
+// applied. It validates n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
+	if err := n.Validate(); err != nil {
+		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsCreate, n, argsNewGadget, scanGadget)
-	return v, wrapErr(err, "gadgets.Create", "gadgets")
+	return v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
 }
 
 const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "id" = $1`
 
-// FindByID returns the row of table gadgets with the given id; without one, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table gadgets with the given id. If there is none,
+// the error matches runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, id, runtime.Arg, scanGadget)
 	return v, wrapErr(err, "gadgets.FindByID", "gadgets")
@@ -197,12 +254,15 @@ func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Aliases), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), runtime.OptValue(&u.Macs), u.Words.Arg(), runtime.OptValue(&u.MoreWords), runtime.OptValue(&u.WordLists), runtime.OptValue(&u.SeatSets), runtime.OptValue(&u.Periods))
 }
 
-// Update writes the set fields of u to the row of table gadgets with the given id
-// and returns the row as stored; without one, the error matches
-// runtime.ErrNotFound.
+// Update applies the set fields of u to the row of table gadgets with the given id
+// and returns the row as stored. If there is none, the error matches
+// runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
+	if err := u.Validate(); err != nil {
+		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
+	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, id, runtime.Arg, u, argsGadgetUpdate, scanGadget)
-	return v, wrapErr(err, "gadgets.Update", "gadgets")
+	return v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
 }
 
 const sqlGadgetsDelete = `-- name: gadgets.Delete
@@ -229,10 +289,11 @@ SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", 
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table gadgets whose id is in ids, in id order,
-// with one query; keys without a row are skipped.
+// with one query. Keys without a row are skipped, so the result may be shorter
+// than ids; it is empty, not nil, when no key has a row.
 func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Gadget{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlGadgetsFindByIDs, ids, runtime.Arg, scanGadget, len(ids))
 	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
@@ -246,9 +307,9 @@ var copyGadgets = &runtime.Copier[NewGadget]{
 }
 
 // CreateMany inserts rows into table gadgets with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
 	n, err := copyGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
@@ -258,10 +319,13 @@ func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, e
 // in input order, defaults applied. It queues Create's statement once per row in
 // one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
 // implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.)
+// table's array columns.) It validates every row first.
 func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) ([]Gadget, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Gadget{}, nil
+	}
+	if err := runtime.ValidateAll(rows); err != nil {
+		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
@@ -302,8 +366,11 @@ RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
 // exists, updates it from n (every column but the key's and the primary key's; an
 // unset optional field keeps its value), in one statement, and returns the row as
-// stored.
+// stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
+	if err := n.Validate(); err != nil {
+		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
+	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsUpsertByLabel, n, argsNewGadget, scanGadget)
 	return v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 }
@@ -324,8 +391,11 @@ LIMIT 1`
 // CreateIfAbsentByLabel inserts n into table gadgets unless a row with the same
 // label exists, and returns the new row and true, or the existing row, unchanged,
 // and false, in one statement (run again, up to three times, when the row in the
-// way was committed after it started).
+// way was committed after it started). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
+	if err := n.Validate(); err != nil {
+		return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
+	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, n, argsNewGadget, scanGadget)
 	return v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
 }
@@ -348,8 +418,8 @@ WHERE "mac" = ANY($1)
 ORDER BY "id"`
 
 // ByMacs returns the rows of table gadgets that match the query, ordered by id.
-func (r *GadgetRepo) ByMacs(ctx context.Context, mac []net.HardwareAddr) ([]Gadget, error) {
-	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, mac)
+func (r *GadgetRepo) ByMacs(ctx context.Context, macs []net.HardwareAddr) ([]Gadget, error) {
+	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, macs)
 	items, err := runtime.Collect(rows, err, 0, scanGadget)
 	return items, wrapErr(err, "gadgets.ByMacs", "gadgets")
 }

@@ -2,6 +2,12 @@
 -- applied anywhere, then run cpcgen migrate hash.
 -- cpcgen: note: step 1 of 3 of migration behaviours: the schema changes, in one transaction
 
+-- reverse: create policy "cpcgen_tenant" on table "projects": rows of the verified tenant only
+DROP POLICY "cpcgen_tenant" ON "projects";
+-- reverse: apply row-level security to the owner of table "projects" too
+ALTER TABLE "projects" NO FORCE ROW LEVEL SECURITY;
+-- reverse: enable row-level security on table "projects"
+ALTER TABLE "projects" DISABLE ROW LEVEL SECURITY;
 -- reverse: create trigger "cpcgen_audit" on "projects"
 DROP TRIGGER "cpcgen_audit" ON "projects";
 -- reverse: create row-level security policy "cpcgen_tenant" on "cpcgen_audit_log"
@@ -17,12 +23,20 @@ DROP FUNCTION cpcgen_audit_adopt();
 DROP FUNCTION cpcgen_audit_mask(jsonb, text, text, text[]);
 -- reverse: create function "cpcgen_audit_hash"
 DROP FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log);
--- reverse: create policy "cpcgen_tenant" on table "projects": rows of the transaction's tenant only
-DROP POLICY "cpcgen_tenant" ON "projects";
--- reverse: apply row-level security to the owner of table "projects" too
-ALTER TABLE "projects" NO FORCE ROW LEVEL SECURITY;
--- reverse: enable row-level security on table "projects"
-ALTER TABLE "projects" DISABLE ROW LEVEL SECURITY;
+-- reverse: create function "cpcgen_tenant"
+DROP FUNCTION cpcgen_tenant();
+-- reverse: set comment to column: "added_at" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS '';
+-- reverse: set comment to column: "outer_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS '';
+-- reverse: set comment to column: "inner_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS '';
+-- reverse: set comment to column: "id" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS '';
+-- reverse: set comment to table: "cpcgen_tenant_keys"
+COMMENT ON TABLE "cpcgen_tenant_keys" IS '';
+-- reverse: create "cpcgen_tenant_keys" table
+DROP TABLE "cpcgen_tenant_keys";
 -- reverse: set comment to table: "cpcgen_audit_key"
 COMMENT ON TABLE "cpcgen_audit_key" IS '';
 -- reverse: create "cpcgen_audit_key" table

@@ -68,12 +68,58 @@ CREATE TABLE "cpcgen_audit_key" (
 );
 -- set comment to table: "cpcgen_audit_key"
 COMMENT ON TABLE "cpcgen_audit_key" IS 'The key of the HMAC-SHA256 of sensitive values in audit rows, as its inner and outer padded keys. Grant nothing on it.';
--- enable row-level security on table "projects"
-ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
--- apply row-level security to the owner of table "projects" too
-ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
--- create policy "cpcgen_tenant" on table "projects": rows of the transaction's tenant only
-CREATE POLICY "cpcgen_tenant" ON "projects" USING ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid) WITH CHECK ("org_id" = NULLIF(current_setting('cpcgen.tenant', true), '')::uuid);
+-- create "cpcgen_tenant_keys" table
+CREATE TABLE "cpcgen_tenant_keys" (
+  "id" text NOT NULL,
+  "inner_key" bytea NOT NULL,
+  "outer_key" bytea NOT NULL,
+  "added_at" timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY ("id")
+);
+-- set comment to table: "cpcgen_tenant_keys"
+COMMENT ON TABLE "cpcgen_tenant_keys" IS 'The tenant keys tenant tokens may be signed with (cpcgen tenant-key add); only the owner may read it.';
+-- set comment to column: "id" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."id" IS 'The key''s id (runtime.TenantKey.ID), which tokens carry.';
+-- set comment to column: "inner_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."inner_key" IS 'The key XOR HMAC''s inner pad (runtime.TenantKey.Pads).';
+-- set comment to column: "outer_key" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."outer_key" IS 'The key XOR HMAC''s outer pad.';
+-- set comment to column: "added_at" on table: "cpcgen_tenant_keys"
+COMMENT ON COLUMN "cpcgen_tenant_keys"."added_at" IS 'When the key was added.';
+-- create function "cpcgen_tenant"
+CREATE FUNCTION cpcgen_tenant() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+AS $cpcgen$
+DECLARE
+  token text := current_setting('cpcgen.tenant', true);
+BEGIN
+  -- v1.<key id>.<backend pid>.<expiry>.<hmac-sha256>.<tenant>: see runtime.TenantKey
+  IF token IS NULL OR length(token) <= 109 OR substr(token, 1, 3) <> 'v1.' THEN
+    RETURN NULL;
+  END IF;
+  RETURN (SELECT substr(token, 110) FROM cpcgen_tenant_keys k
+    WHERE k.id = substr(token, 4, 16)
+      AND substr(token, 21, 10) IN (lpad(pg_backend_pid()::text, 10, '0'), '0000000000')
+      AND substr(token, 32, 12) COLLATE "C" > lpad(floor(extract(epoch FROM statement_timestamp()))::bigint::text, 12, '0')
+      AND encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(substr(token, 1, 44) || substr(token, 110), 'UTF8'))), 'hex') = substr(token, 45, 64));
+END
+$cpcgen$;
+DO $cpcgen$
+BEGIN
+  EXECUTE format('ALTER FUNCTION cpcgen_tenant() SET search_path = %I, pg_temp', current_schema());
+END
+$cpcgen$;
+REVOKE ALL ON cpcgen_tenant_keys FROM PUBLIC;
+DO $cpcgen$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+      WHERE c.oid = 'cpcgen_tenant_keys'::regclass AND a.grantee NOT IN (0, c.relowner) LOOP
+    EXECUTE format('REVOKE ALL ON cpcgen_tenant_keys FROM %s', g.grantee::regrole);
+  END LOOP;
+END
+$cpcgen$;
 -- create function "cpcgen_audit_hash"
 CREATE FUNCTION cpcgen_audit_hash(prev bytea, seq bigint, r cpcgen_audit_log) RETURNS bytea
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -269,6 +315,12 @@ REVOKE ALL ON FUNCTION cpcgen_audit_verify(text) FROM PUBLIC;
 DO $pin$ BEGIN EXECUTE format('ALTER FUNCTION cpcgen_audit_verify(text) SET search_path = %I, pg_temp', current_schema()); END $pin$;
 -- create row-level security policy "cpcgen_tenant" on "cpcgen_audit_log"
 ALTER TABLE "cpcgen_audit_log" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY "cpcgen_tenant" ON "cpcgen_audit_log" FOR SELECT USING ("tenant" IS NULL OR "tenant" = NULLIF(current_setting('cpcgen.tenant', true), '')::text);
+CREATE POLICY "cpcgen_tenant" ON "cpcgen_audit_log" FOR SELECT USING ("tenant" IS NULL OR "tenant" = (SELECT cpcgen_tenant()::text));
 -- create trigger "cpcgen_audit" on "projects"
 CREATE TRIGGER "cpcgen_audit" AFTER INSERT OR UPDATE OR DELETE ON "projects" FOR EACH ROW EXECUTE FUNCTION "cpcgen_audit"('org_id', '{id}', 'deleted_at', '{}');
+-- enable row-level security on table "projects"
+ALTER TABLE "projects" ENABLE ROW LEVEL SECURITY;
+-- apply row-level security to the owner of table "projects" too
+ALTER TABLE "projects" FORCE ROW LEVEL SECURITY;
+-- create policy "cpcgen_tenant" on table "projects": rows of the verified tenant only
+CREATE POLICY "cpcgen_tenant" ON "projects" USING ("org_id" = (SELECT cpcgen_tenant()::uuid)) WITH CHECK ("org_id" = (SELECT cpcgen_tenant()::uuid));

@@ -1,0 +1,450 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cpcgen/cpcgen/internal/importer"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// loadDDL applies DDL to a fresh database and returns its URL.
+func loadDDL(t *testing.T, name, ddl string) string {
+	t.Helper()
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := importer.ApplyDDL(ctx, conn, name, ddl); err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// schemaDump is pg_dump --schema-only of the database at url without
+// cpcgen's revisions tables, its statements sorted: two databases with
+// the same objects give the same text whatever order they were made in.
+func schemaDump(t *testing.T, url string) string {
+	t.Helper()
+	pgDump := filepath.Join(pgtest.Current(t).BinDir(), "pg_dump")
+	out, err := exec.Command(pgDump, "--schema-only", "--no-owner", "--no-privileges",
+		"-T", "cpcgen_migrations*", "--dbname", url).Output()
+	if err != nil {
+		t.Fatalf("pg_dump: %v", err)
+	}
+	return normaliseDump(string(out))
+}
+
+var dumpComment = regexp.MustCompile(`(?m)^--.*$`)
+
+// normaliseDump drops comments, SET lines and psql meta-commands from a
+// dump and sorts its statements.
+func normaliseDump(s string) string {
+	s = dumpComment.ReplaceAllString(s, "")
+	var stmts, cur []string
+	quote := ""
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(line, `\`) {
+			continue
+		}
+		cur = append(cur, line)
+		for _, m := range regexp.MustCompile(`\$[A-Za-z_]*\$`).FindAllString(line, -1) {
+			switch quote {
+			case "":
+				quote = m
+			case m:
+				quote = ""
+			}
+		}
+		if quote == "" && strings.HasSuffix(strings.TrimSpace(line), ";") {
+			st := strings.TrimSpace(strings.Join(cur, "\n"))
+			cur = nil
+			if st == "" || strings.HasPrefix(st, "SET ") || strings.HasPrefix(st, "SELECT pg_catalog.set_config") {
+				continue
+			}
+			stmts = append(stmts, st)
+		}
+	}
+	sort.Strings(stmts)
+	return strings.Join(stmts, "\n\n")
+}
+
+// importProject imports the database at url into a new project
+// directory and returns it.
+func importProject(t *testing.T, url string, args ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	code, out, errOut := cpcgen(t, append([]string{"-C", dir, "import", "--url", url, "--package", "importdb"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	return dir
+}
+
+func readSpecs(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "schema", "*.yaml"))
+	out := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The header names the database, which differs.
+		_, body, _ := strings.Cut(string(data), "\n")
+		out[filepath.Base(f)] = body
+	}
+	return out
+}
+
+// TestImportRoundTrip imports each shape of schema, generates, writes the
+// first migration, applies it to an empty database and compares
+// pg_dump of both; importing the rebuilt database gives the same specs.
+func TestImportRoundTrip(t *testing.T) {
+	cases := map[string]string{}
+	for _, name := range []string{"shop.sql", "music.sql", "library.sql"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[name] = string(data)
+	}
+	cases["synthetic-200"] = importer.SyntheticDDL(200)
+	for name, ddl := range cases {
+		t.Run(name, func(t *testing.T) {
+			orig := loadDDL(t, name, ddl)
+			dir := importProject(t, orig)
+			if name == "library.sql" {
+				addLibraryQueries(t, dir)
+			}
+			for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}} {
+				if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+					t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+				}
+			}
+			if name == "library.sql" {
+				// The generated code builds, and works on the original
+				// database: its trigger, view and full-text search.
+				buildImported(t, dir)
+				runImportedTest(t, dir, orig)
+			}
+			rebuilt := pgtest.URL(t)
+			if code, out, errOut := cpcgen(t, "-C", dir, "migrate", "apply", "--url", rebuilt); code != exitOK {
+				t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+			}
+			if a, b := schemaDump(t, orig), schemaDump(t, rebuilt); a != b {
+				t.Errorf("pg_dump of the rebuilt database differs from the original:\n%s", lineDiff(a, b))
+			}
+			again := importProject(t, rebuilt)
+			if name == "library.sql" {
+				addLibraryQueries(t, again)
+			}
+			if a, b := readSpecs(t, dir), readSpecs(t, again); !equalMaps(a, b) {
+				t.Errorf("importing the rebuilt database gives other specs")
+			}
+		})
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// lineDiff lists the lines only one side has.
+func lineDiff(a, b string) string {
+	count := map[string]int{}
+	for _, l := range strings.Split(a, "\n") {
+		count[l]++
+	}
+	for _, l := range strings.Split(b, "\n") {
+		count[l]--
+	}
+	var out []string
+	for l, n := range count {
+		switch {
+		case n > 0:
+			out = append(out, "- "+l)
+		case n < 0:
+			out = append(out, "+ "+l)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+// TestImportBaseline: check --url is green on the imported database
+// right after baseline, and stays green after a later spec change is
+// migrated.
+func TestImportBaseline(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", "shop.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := loadDDL(t, "shop.sql", string(data))
+	dir := importProject(t, orig)
+	steps := [][]string{{"generate"}, {"migrate", "diff", "baseline"}}
+	for _, args := range steps {
+		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	// Before the baseline, check sees the migration as not applied.
+	if code, out, _ := cpcgen(t, "-C", dir, "check", "--url", orig); code == exitOK {
+		t.Fatalf("check before baseline: exit %d\n%s", code, out)
+	}
+	code, out, errOut := cpcgen(t, "-C", dir, "migrate", "baseline", "--url", orig)
+	if code != exitOK || !strings.Contains(out, "recorded 000001_baseline.up.sql as applied (not run)") {
+		t.Fatalf("baseline: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := cpcgen(t, "-C", dir, "check", "--url", orig); code != exitOK || !strings.Contains(out, "schema matches the migrations") {
+		t.Fatalf("check after baseline: exit %d\n%s%s", code, out, errOut)
+	}
+	// Again: nothing to record.
+	if code, out, _ := cpcgen(t, "-C", dir, "migrate", "baseline", "--url", orig); code != exitOK || !strings.Contains(out, "already records") {
+		t.Fatalf("second baseline: exit %d\n%s", code, out)
+	}
+	// A later change migrates normally.
+	spec := filepath.Join(dir, "schema", "public.yaml")
+	b, _ := os.ReadFile(spec)
+	changed := strings.Replace(string(b), "      mac: {type: macaddr, nullable: true}\n", "      mac: {type: macaddr, nullable: true}\n      nickname: {type: text, nullable: true}\n", 1)
+	if changed == string(b) {
+		t.Fatal("the spec has no column mac to add a column after")
+	}
+	write(t, dir, "schema/public.yaml", changed)
+	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "add_nickname"}, {"migrate", "apply", "--url", orig}} {
+		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	if code, out, errOut := cpcgen(t, "-C", dir, "check", "--url", orig); code != exitOK || !strings.Contains(out, "2 migration(s) applied") {
+		t.Fatalf("check after a later migration: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBaselineRefusesADifferentDatabase: baseline records nothing on a
+// database that is not what the migrations build.
+func TestBaselineRefusesADifferentDatabase(t *testing.T) {
+	orig := loadDDL(t, "a.sql", "CREATE TABLE item (id integer PRIMARY KEY, name text NOT NULL);")
+	dir := importProject(t, orig)
+	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "baseline"}} {
+		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	other := loadDDL(t, "b.sql", "CREATE TABLE item (id integer PRIMARY KEY, name text);")
+	code, out, errOut := cpcgen(t, "-C", dir, "migrate", "baseline", "--url", other)
+	if code != exitUsage || !strings.Contains(errOut, "nothing was recorded") || !strings.Contains(errOut, "schema drift") {
+		t.Fatalf("baseline of another database: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := cpcgen(t, "-C", dir, "migrate", "status", "--url", other); !strings.Contains(out, "pending") {
+		t.Fatalf("status after a refused baseline: exit %d\n%s", code, out)
+	}
+}
+
+// TestImportBadInput: a failing DDL file is reported with file, line,
+// statement and the server's message; an unreachable --url in one line;
+// an edited spec is not overwritten without --force.
+func TestImportBadInput(t *testing.T) {
+	dir := t.TempDir()
+	ddl := "CREATE TABLE a (id integer PRIMARY KEY);\n\n-- the next one is wrong\nCREATE TABLE b (\n  id integer PRIMARY KEY,\n  a_id integer REFERENCES nowhere (id)\n);\n"
+	write(t, dir, "bad.sql", ddl)
+	code, out, errOut := cpcgen(t, "-C", dir, "import", "--sql", filepath.Join(dir, "bad.sql"), "--dev-url", pgtest.Current(t).AdminURL())
+	if code != exitUsage {
+		t.Fatalf("bad ddl: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"bad.sql:4:", `relation "nowhere" does not exist`, "statement starting at line 4: CREATE TABLE b ( id integer PRIMARY KEY, a_id integer REFERENCES nowhere (id) )"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("bad ddl: the error lacks %q:\n%s", want, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "schema")); err == nil {
+		t.Error("a failed import wrote spec files")
+	}
+
+	code, out, errOut = cpcgen(t, "-C", dir, "import", "--url", "postgres://nobody:secret@127.0.0.1:1/app?connect_timeout=2")
+	if code != exitUsage || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "cannot reach") || strings.Contains(errOut, "secret") {
+		t.Fatalf("unreachable url: exit %d, want one line without the password:\n%s%s", code, out, errOut)
+	}
+
+	url := loadDDL(t, "c.sql", "CREATE TABLE item (id integer PRIMARY KEY);")
+	dir = importProject(t, url)
+	write(t, dir, "schema/public.yaml", "# edited\ntables: {}\n")
+	code, _, errOut = cpcgen(t, "-C", dir, "import", "--url", url)
+	if code != exitUsage || !strings.Contains(errOut, "schema/public.yaml already exist") || !strings.Contains(errOut, "--force") {
+		t.Fatalf("import over an edited spec: exit %d\n%s", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "schema/public.yaml")); string(b) != "# edited\ntables: {}\n" {
+		t.Fatal("import overwrote an edited spec without --force")
+	}
+	if code, out, errOut := cpcgen(t, "-C", dir, "import", "--url", url, "--force"); code != exitOK || !strings.Contains(out, "schema/public.yaml") {
+		t.Fatalf("import --force: exit %d\n%s%s", code, out, errOut)
+	}
+	// The same import again writes nothing.
+	if code, out, _ := cpcgen(t, "-C", dir, "import", "--url", url); code != exitOK || !strings.Contains(out, "up to date") {
+		t.Fatalf("import again: exit %d\n%s", code, out)
+	}
+}
+
+// buildImported builds and vets the generated package of an imported
+// project, against this repository's runtime through a go.work file,
+// offline.
+func buildImported(t *testing.T, dir string) {
+	t.Helper()
+	write(t, dir, "go.work", "go 1.26.0\n\nuse (\n\t.\n\t"+repoRoot(t)+"\n)\n")
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = goEnv()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s in the imported project: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
+
+// libraryQueries are raw queries a user adds to the imported library
+// spec: full-text search over the column the trigger keeps current, and
+// a read of a view the spec keeps as an SQL object.
+const libraryQueries = `
+queries:
+  book:
+    - name: SearchBooks
+      sql: |
+        SELECT book_id, title, ts_rank(body_search, q) AS rank
+        FROM book, websearch_to_tsquery('english', @q) q
+        WHERE body_search @@ q
+        ORDER BY rank DESC, book_id
+      params: {q: text}
+      columns: {book_id: bigint, title: text, rank: real}
+  member:
+    - name: OpenLoans
+      sql: SELECT loan_id, display_name, title, due FROM open_loan WHERE member_id = @member_id ORDER BY due, loan_id
+      params: {member_id: uuid}
+      columns: {loan_id: bigint, display_name: text, title: text, due: timestamptz}
+`
+
+func addLibraryQueries(t *testing.T, dir string) {
+	t.Helper()
+	path := filepath.Join(dir, "schema", "public.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "\nqueries:") {
+		t.Fatal("the imported spec already has queries:")
+	}
+	write(t, dir, "schema/public.yaml", string(b)+libraryQueries)
+}
+
+// importedTest is a test of the imported project's own, run against the
+// database the specs came from: rows made through the generated
+// repositories, a trigger kept as an SQL object filling the tsvector
+// column, a raw full-text query finding the row, a composite foreign key
+// and a view read through a raw query.
+const importedTest = `package importdb
+
+import (
+	"context"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+func TestImported(t *testing.T) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("IMPORTED_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	br, err := NewBranchRepo(pool).Create(ctx, NewBranch{BranchID: 1, Name: "Main"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk, err := NewBookRepo(pool).Create(ctx, NewBook{Isbn: "9780140449136", Title: "Crime and Punishment", Subtitle: ptr("A novel in six parts"), Authors: []string{"Dostoevsky"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bk.BodySearch == nil || len(bk.BodySearch.Lexemes) == 0 {
+		t.Fatalf("the trigger did not fill body_search: %+v", bk.BodySearch)
+	}
+	if _, err := NewBookRepo(pool).Create(ctx, NewBook{Isbn: "not an isbn", Title: "x", Authors: []string{}}); err == nil {
+		t.Fatal("the isbn domain's check did not refuse a bad isbn")
+	}
+	mac, _ := net.ParseMAC("08:00:2b:01:02:03")
+	if _, err := NewCopyRepo(pool).Create(ctx, NewCopy{BranchID: br.BranchID, CopyNo: 7, BookID: bk.BookID, ShelfMac: mac}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMemberRepo(pool).Create(ctx, NewMember{Email: "Reader@Example.org", DisplayName: "Reader"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewMemberRepo(pool).Create(ctx, NewMember{Email: "reader@example.org", DisplayName: "Twin"}); err == nil {
+		t.Fatal("citext unique email accepted a case variant")
+	}
+	if _, err := pool.Exec(ctx, "INSERT INTO loan (branch_id, copy_no, member_id, due) VALUES (1, 7, $1, now() + interval '1 day')", m.MemberID); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := NewBookRepo(pool).SearchBooks(ctx, "punishment")
+	if err != nil || len(hits) != 1 || hits[0].BookID != bk.BookID {
+		t.Fatalf("SearchBooks: %+v, %v", hits, err)
+	}
+	loans, err := NewMemberRepo(pool).OpenLoans(ctx, m.MemberID)
+	if err != nil || len(loans) != 1 || loans[0].Title != bk.Title || loans[0].Due.Before(time.Now()) {
+		t.Fatalf("OpenLoans: %+v, %v", loans, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+`
+
+// runImportedTest runs importedTest in the imported project against the
+// database at url.
+func runImportedTest(t *testing.T, dir, url string) {
+	t.Helper()
+	write(t, dir, "internal/importdb/imported_test.go", importedTest)
+	cmd := exec.Command("go", "test", "-count=1", "./internal/importdb/")
+	cmd.Dir = dir
+	cmd.Env = append(goEnv(), "IMPORTED_URL="+url)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the imported project's test: %v\n%s", err, out)
+	}
+	if err := os.Remove(filepath.Join(dir, "internal/importdb/imported_test.go")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goEnv is the environment of go commands in an imported project: the
+// workspace file decides the modules (so no -mod= flag), and nothing is
+// downloaded.
+func goEnv() []string {
+	var goflags []string
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if !strings.HasPrefix(f, "-mod=") {
+			goflags = append(goflags, f)
+		}
+	}
+	return append(os.Environ(), "GOFLAGS="+strings.Join(goflags, " "), "GOPROXY=off", "GOWORK=", "GOTOOLCHAIN=local")
+}

@@ -1,0 +1,715 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Catalog is what Inspect read of one schema of a database: plain facts
+// from PostgreSQL's catalogs, sorted by name, nothing interpreted yet.
+type Catalog struct {
+	// Schema is the schema read; Others are the other schemas of the
+	// database that hold tables or other objects of their own (they are
+	// reported, not read).
+	Schema string
+	Others []string
+
+	Extensions []CatExtension
+	Enums      []CatEnum
+	Tables     []*CatTable
+	Sequences  []CatSequence
+	Domains    []CatDomain
+	Types      []CatType
+	Views      []CatView
+	Functions  []CatFunction
+	Triggers   []CatTrigger
+	// Policies and Rules are row-level security policies and rewrite
+	// rules of tables: their CREATE statements, by table and name.
+	Policies []CatStatement
+	Rules    []CatStatement
+	// Unsupported are objects of kinds import neither models nor keeps
+	// (policies, rules, foreign tables, operators …), by kind and name.
+	Unsupported []Named
+}
+
+// Named is an object by kind and name, for reports.
+type Named struct{ Kind, Name, Detail string }
+
+// CatExtension is a row of pg_extension.
+type CatExtension struct{ Name, Schema, Version string }
+
+// CatEnum is an enum type with its labels in order.
+type CatEnum struct {
+	Name    string
+	Labels  []string
+	Comment string
+}
+
+// CatTable is a table (relkind r or p) with its columns, constraints and
+// indexes.
+type CatTable struct {
+	OID     uint32
+	Name    string
+	Kind    string // "r" or "p"
+	Comment string
+	// PartKey is pg_get_partkeydef of a partitioned table; Parent and
+	// Bound are the parent and FOR VALUES clause of a partition.
+	PartKey  string
+	Parent   string
+	Bound    string
+	Inherits []string
+	// Options are reloptions (fillfactor=70); Unlogged is set for an
+	// UNLOGGED table; RLS for row-level security enabled.
+	Options  []string
+	Unlogged bool
+	RLS      bool
+
+	Columns     []*CatColumn
+	Constraints []*CatConstraint
+	Indexes     []*CatIndex
+}
+
+// Column returns the column with the given number, or nil.
+func (t *CatTable) Column(num int16) *CatColumn {
+	for _, c := range t.Columns {
+		if c.Num == num {
+			return c
+		}
+	}
+	return nil
+}
+
+// CatColumn is a column of a table.
+type CatColumn struct {
+	Num  int16
+	Name string
+	// Type is format_type's spelling; Elem the pg_type row of the
+	// element type (of the type itself when not an array), with Dims the
+	// array dimensions (0 or 1: the catalog does not keep more).
+	Type       string
+	ElemName   string
+	ElemSchema string
+	ElemKind   string // typtype: b base, e enum, d domain, c composite, r range
+	ElemCat    string // typcategory
+	Dims       int
+	// Mods are the type modifiers read back from Type ("(255)", "(10,2)").
+	NotNull  bool
+	Default  string
+	Identity string // "", "a" (ALWAYS) or "d" (BY DEFAULT)
+	// IdentitySeq holds the options of an identity column's sequence.
+	IdentitySeq SeqOptions
+	Generated   string // "" or "s" (STORED)
+	Comment     string
+	// Collation is a collation other than the type's default, or "".
+	Collation string
+	// Sequence is the sequence a serial column owns (an OWNED BY
+	// sequence whose nextval is the column's default), or "".
+	Sequence string
+	// DefaultUsesSchema is set when the default calls a function of the
+	// imported schema.
+	DefaultUsesSchema bool
+}
+
+// SeqOptions are a sequence's options and the largest value of its type.
+type SeqOptions struct {
+	Start, Increment, Min, Max, Cache, TypeMax int64
+	Cycle                                      bool
+}
+
+// CatConstraint is a row of pg_constraint on a table.
+type CatConstraint struct {
+	Name       string
+	Type       string // p u f c x
+	Columns    []int16
+	RefTable   string
+	RefSchema  string
+	RefColumns []int16
+	OnDelete   string // confdeltype: a r c n d
+	OnUpdate   string
+	Match      string // confmatchtype: s f p
+	Def        string // pg_get_constraintdef
+	Deferrable bool
+	Validated  bool
+	NoInherit  bool
+	Comment    string
+	// UsesSchema is set when a check calls a function of the schema.
+	UsesSchema bool
+}
+
+// CatIndex is an index that does not back a constraint.
+type CatIndex struct {
+	Name       string
+	Def        string // pg_get_indexdef
+	Unique     bool
+	Method     string
+	Keys       []string // pg_get_indexdef of each key column
+	KeyCols    []int16  // 0 for an expression
+	Desc       []bool
+	NullsFirst []bool
+	NKeys      int
+	Include    []string
+	Where      string
+	// Plain is set when every key uses its default operator class and
+	// collation, without options.
+	Plain   bool
+	Comment string
+	// NullsNotDistinct is set for UNIQUE NULLS NOT DISTINCT.
+	NullsNotDistinct bool
+	Options          []string
+}
+
+// CatSequence is a sequence of the schema that no identity column owns.
+type CatSequence struct {
+	Name                        string
+	Type                        string
+	Start, Inc, Min, Max, Cache int64
+	Cycle                       bool
+	// OwnedBy is "table.column" for a sequence OWNED BY a column.
+	OwnedBy string
+	Comment string
+}
+
+// CatDomain is a domain with its constraints.
+type CatDomain struct {
+	Name, Base, Default, Collation string
+	NotNull                        bool
+	Checks                         []Named // Kind unused: Name and Detail (the definition)
+	Comment                        string
+}
+
+// CatType is a composite or range type.
+type CatType struct {
+	Name    string
+	Kind    string // c or r
+	SQL     string // the body after AS
+	Comment string
+}
+
+// CatView is a view or materialized view.
+type CatView struct {
+	Name         string
+	Materialized bool
+	Def          string
+	Options      []string
+	Comment      string
+	// Indexes are the CREATE INDEX statements of a materialized view.
+	Indexes []string
+	// Uses are the tables, views and functions of the schema the view
+	// reads, by name.
+	Uses []string
+}
+
+// CatFunction is a function, procedure or aggregate with its overloads.
+type CatFunction struct {
+	Name     string
+	Kind     string // f p a w
+	Defs     []string
+	Args     []string // identity arguments of each overload
+	Comments []string
+}
+
+// CatTrigger is a trigger of a table of the schema.
+type CatTrigger struct {
+	Name, Table, Def, Function, Comment string
+	Enabled                             string
+}
+
+// CatStatement is an object of a table known by the statement that
+// creates it.
+type CatStatement struct{ Name, Table, SQL string }
+
+// Inspect reads one schema of the database conn is connected to. It sets
+// the session's search_path to that schema first, so that the
+// definitions PostgreSQL prints name its objects unqualified.
+func Inspect(ctx context.Context, conn *pgx.Conn, schemaName string) (*Catalog, error) {
+	if schemaName == "" {
+		if err := conn.QueryRow(ctx, "SELECT coalesce(current_schema(), 'public')").Scan(&schemaName); err != nil {
+			return nil, fmt.Errorf("read the current schema: %w", err)
+		}
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schemaName).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("read the schemas: %w", err)
+	}
+	if !exists {
+		return nil, fmt.Errorf("the database has no schema %q; pass --schema with one it has", schemaName)
+	}
+	if _, err := conn.Exec(ctx, "SELECT set_config('search_path', $1, false)", quoteIdent(schemaName)); err != nil {
+		return nil, fmt.Errorf("set search_path: %w", err)
+	}
+	cat := &Catalog{Schema: schemaName}
+	r := &reader{ctx: ctx, conn: conn, cat: cat, schema: schemaName}
+	for _, step := range []struct {
+		what string
+		fn   func() error
+	}{
+		{"schemas", r.schemas},
+		{"extensions", r.extensions},
+		{"enums", r.enums},
+		{"tables", r.tables},
+		{"columns", r.columns},
+		{"constraints", r.constraints},
+		{"indexes", r.indexes},
+		{"sequences", r.sequences},
+		{"domains", r.domains},
+		{"types", r.types},
+		{"views", r.views},
+		{"functions", r.functions},
+		{"triggers", r.triggers},
+		{"policies and rules", r.policies},
+		{"other objects", r.unsupported},
+	} {
+		if err := step.fn(); err != nil {
+			return nil, fmt.Errorf("read the %s of schema %q: %w", step.what, schemaName, err)
+		}
+	}
+	return cat, nil
+}
+
+type reader struct {
+	ctx    context.Context
+	conn   *pgx.Conn
+	cat    *Catalog
+	schema string
+	byOID  map[uint32]*CatTable
+}
+
+// notExt excludes the members of extensions; alias.oid must be the
+// object's oid and cls its catalog.
+func notExt(oid, cls string) string {
+	return " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '" + cls + "'::regclass AND d.objid = " + oid + " AND d.deptype = 'e')"
+}
+
+func (r *reader) schemas() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT n.nspname FROM pg_namespace n
+WHERE n.nspname <> $1 AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+  AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid`+notExt("c.oid", "pg_class")+`)
+    OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid`+notExt("p.oid", "pg_proc")+`))
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	r.cat.Others, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	return err
+}
+
+func (r *reader) extensions() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql' ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e CatExtension
+		if err := rows.Scan(&e.Name, &e.Schema, &e.Version); err != nil {
+			return err
+		}
+		r.cat.Extensions = append(r.cat.Extensions, e)
+	}
+	return rows.Err()
+}
+
+func (r *reader) enums() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), coalesce(obj_description(t.oid, 'pg_type'), '')
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE n.nspname = $1 AND t.typtype = 'e'`+notExt("t.oid", "pg_type")+`
+GROUP BY t.oid, t.typname ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e CatEnum
+		if err := rows.Scan(&e.Name, &e.Labels, &e.Comment); err != nil {
+			return err
+		}
+		r.cat.Enums = append(r.cat.Enums, e)
+	}
+	return rows.Err()
+}
+
+func (r *reader) tables() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT c.oid, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_class'), ''),
+  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END,
+  coalesce((SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND c.relispartition), ''),
+  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END,
+  coalesce((SELECT array_agg(p.relname ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition), '{}'),
+  coalesce(c.reloptions, '{}'), c.relpersistence = 'u', c.relrowsecurity
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`+notExt("c.oid", "pg_class")+`
+ORDER BY c.relname`, r.schema)
+	if err != nil {
+		return err
+	}
+	r.byOID = map[uint32]*CatTable{}
+	for rows.Next() {
+		t := &CatTable{}
+		if err := rows.Scan(&t.OID, &t.Name, &t.Kind, &t.Comment, &t.PartKey, &t.Parent, &t.Bound, &t.Inherits, &t.Options, &t.Unlogged, &t.RLS); err != nil {
+			return err
+		}
+		r.cat.Tables = append(r.cat.Tables, t)
+		r.byOID[t.OID] = t
+	}
+	return rows.Err()
+}
+
+func (r *reader) columns() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
+  et.typname, en.nspname, et.typtype::text, et.typcategory::text, CASE WHEN t.typcategory = 'A' THEN 1 ELSE 0 END,
+  a.attnotnull, coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
+  coalesce(col_description(a.attrelid, a.attnum), ''),
+  CASE WHEN a.attcollation <> 0 AND a.attcollation <> et.typcollation AND a.attcollation <> t.typcollation
+    THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END,
+  coalesce((SELECT s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+      AND d.classid = 'pg_class'::regclass AND s.relkind = 'S' AND d.deptype = 'a' LIMIT 1), ''),
+  coalesce((SELECT bool_or(p.pronamespace = n.oid) FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass), false),
+  coalesce(sq.seqstart, 0), coalesce(sq.seqincrement, 0), coalesce(sq.seqmin, 0), coalesce(sq.seqmax, 0), coalesce(sq.seqcache, 0),
+  coalesce(sq.seqcycle, false),
+  CASE sq.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+JOIN pg_namespace en ON en.oid = et.typnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_depend sd ON a.attidentity <> '' AND sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid
+  AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i'
+LEFT JOIN pg_sequence sq ON sq.seqrelid = sd.objid
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var oid uint32
+		c := &CatColumn{}
+		if err := rows.Scan(&oid, &c.Num, &c.Name, &c.Type, &c.ElemName, &c.ElemSchema, &c.ElemKind, &c.ElemCat, &c.Dims,
+			&c.NotNull, &c.Default, &c.Identity, &c.Generated, &c.Comment, &c.Collation, &c.Sequence, &c.DefaultUsesSchema,
+			&c.IdentitySeq.Start, &c.IdentitySeq.Increment, &c.IdentitySeq.Min, &c.IdentitySeq.Max, &c.IdentitySeq.Cache,
+			&c.IdentitySeq.Cycle, &c.IdentitySeq.TypeMax); err != nil {
+			return err
+		}
+		if t := r.byOID[oid]; t != nil {
+			t.Columns = append(t.Columns, c)
+		}
+	}
+	return rows.Err()
+}
+
+func (r *reader) constraints() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT co.conrelid, co.conname, co.contype::text, coalesce(co.conkey, '{}'),
+  coalesce(rc.relname, ''), coalesce(rn.nspname, ''), coalesce(co.confkey, '{}'),
+  co.confdeltype::text, co.confupdtype::text, co.confmatchtype::text,
+  pg_get_constraintdef(co.oid, true), co.condeferrable, co.convalidated, co.connoinherit,
+  coalesce(obj_description(co.oid, 'pg_constraint'), ''),
+  EXISTS (SELECT 1 FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.refclassid = 'pg_proc'::regclass AND p.pronamespace = n.oid)
+FROM pg_constraint co
+JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0
+  AND NOT (co.contype = 'c' AND co.coninhcount > 0)
+ORDER BY co.conrelid, co.conname`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var oid uint32
+		k := &CatConstraint{}
+		if err := rows.Scan(&oid, &k.Name, &k.Type, &k.Columns, &k.RefTable, &k.RefSchema, &k.RefColumns,
+			&k.OnDelete, &k.OnUpdate, &k.Match, &k.Def, &k.Deferrable, &k.Validated, &k.NoInherit, &k.Comment, &k.UsesSchema); err != nil {
+			return err
+		}
+		if t := r.byOID[oid]; t != nil {
+			t.Constraints = append(t.Constraints, k)
+		}
+	}
+	return rows.Err()
+}
+
+func (r *reader) indexes() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, am.amname,
+  ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k),
+  ARRAY(SELECT i.indkey[k - 1] FROM generate_series(1, i.indnkeyatts) k)::int2[],
+  ARRAY(SELECT (i.indoption[k - 1] & 1) <> 0 FROM generate_series(1, i.indnkeyatts) k),
+  ARRAY(SELECT (i.indoption[k - 1] & 2) <> 0 FROM generate_series(1, i.indnkeyatts) k),
+  i.indnkeyatts,
+  ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(i.indnkeyatts + 1, i.indnatts) k),
+  coalesce(pg_get_expr(i.indpred, i.indrelid, true), ''),
+  (SELECT bool_and(opc.opcdefault) FROM unnest(i.indclass) WITH ORDINALITY u(cls, k) JOIN pg_opclass opc ON opc.oid = u.cls WHERE u.k <= i.indnkeyatts)
+    AND NOT EXISTS (SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY u(coll, k)
+      WHERE u.coll <> 0 AND u.coll <> coalesce((SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.k - 1]), 0)
+        AND u.coll <> 100)
+    AND ic.reloptions IS NULL,
+  coalesce(obj_description(i.indexrelid, 'pg_class'), ''),
+  coalesce(ic.reloptions, '{}')
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+ORDER BY i.indrelid, ic.relname`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var oid uint32
+		x := &CatIndex{}
+		if err := rows.Scan(&oid, &x.Name, &x.Def, &x.Unique, &x.Method, &x.Keys, &x.KeyCols, &x.Desc, &x.NullsFirst, &x.NKeys,
+			&x.Include, &x.Where, &x.Plain, &x.Comment, &x.Options); err != nil {
+			return err
+		}
+		x.NullsNotDistinct = containsFold(x.Def, " NULLS NOT DISTINCT")
+		if t := r.byOID[oid]; t != nil {
+			t.Indexes = append(t.Indexes, x)
+		}
+	}
+	return rows.Err()
+}
+
+func (r *reader) sequences() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+  coalesce((SELECT t.relname || '.' || a.attname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' LIMIT 1), ''),
+  coalesce(obj_description(c.oid, 'pg_class'), '')
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s CatSequence
+		if err := rows.Scan(&s.Name, &s.Type, &s.Start, &s.Inc, &s.Min, &s.Max, &s.Cache, &s.Cycle, &s.OwnedBy, &s.Comment); err != nil {
+			return err
+		}
+		r.cat.Sequences = append(r.cat.Sequences, s)
+	}
+	return rows.Err()
+}
+
+func (r *reader) domains() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT t.typname, format_type(t.typbasetype, t.typtypmod), coalesce(t.typdefault, ''), t.typnotnull,
+  CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation
+    THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) ELSE '' END,
+  coalesce((SELECT array_agg(co.conname ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
+  coalesce((SELECT array_agg(pg_get_constraintdef(co.oid, true) ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}'),
+  coalesce(obj_description(t.oid, 'pg_type'), '')
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
+WHERE n.nspname = $1 AND t.typtype = 'd'`+notExt("t.oid", "pg_type")+`
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var d CatDomain
+		var names, defs []string
+		if err := rows.Scan(&d.Name, &d.Base, &d.Default, &d.NotNull, &d.Collation, &names, &defs, &d.Comment); err != nil {
+			return err
+		}
+		for i := range names {
+			d.Checks = append(d.Checks, Named{Name: names[i], Detail: defs[i]})
+		}
+		r.cat.Domains = append(r.cat.Domains, d)
+	}
+	return rows.Err()
+}
+
+func (r *reader) types() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT t.typname, t.typtype::text,
+  CASE WHEN t.typtype = 'c' THEN
+    '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+      FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')'
+  ELSE
+    'RANGE (subtype = ' || format_type(rg.rngsubtype, NULL) ||
+      CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc::text ELSE '' END || ')'
+  END,
+  coalesce(obj_description(t.oid, 'pg_type'), '')
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_class c ON c.oid = t.typrelid
+LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
+WHERE n.nspname = $1 AND (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c'))`+notExt("t.oid", "pg_type")+`
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t CatType
+		if err := rows.Scan(&t.Name, &t.Kind, &t.SQL, &t.Comment); err != nil {
+			return err
+		}
+		r.cat.Types = append(r.cat.Types, t)
+	}
+	return rows.Err()
+}
+
+func (r *reader) views() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
+  coalesce(obj_description(c.oid, 'pg_class'), ''),
+  ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid ORDER BY ic.relname),
+  ARRAY(SELECT DISTINCT coalesce(dc.relname, dp.proname) FROM pg_rewrite rw
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.deptype = 'n'
+    LEFT JOIN pg_class dc ON d.refclassid = 'pg_class'::regclass AND dc.oid = d.refobjid AND dc.oid <> c.oid AND dc.relnamespace = n.oid
+    LEFT JOIN pg_proc dp ON d.refclassid = 'pg_proc'::regclass AND dp.oid = d.refobjid AND dp.pronamespace = n.oid
+    WHERE rw.ev_class = c.oid AND coalesce(dc.relname, dp.proname) IS NOT NULL ORDER BY 1)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
+ORDER BY 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v CatView
+		if err := rows.Scan(&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses); err != nil {
+			return err
+		}
+		r.cat.Views = append(r.cat.Views, v)
+	}
+	return rows.Err()
+}
+
+func (r *reader) functions() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT p.proname, p.prokind::text,
+  CASE WHEN p.prokind = 'a' THEN
+    'CREATE AGGREGATE ' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ') (' ||
+      'SFUNC = ' || a.aggtransfn::regproc::text || ', STYPE = ' || format_type(a.aggtranstype, NULL) ||
+      CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END ||
+      CASE WHEN a.aggcombinefn <> 0 THEN ', COMBINEFUNC = ' || a.aggcombinefn::regproc::text ELSE '' END ||
+      CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END ||
+      CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = ' || a.aggsortop::regoperator::text ELSE '' END || ')'
+  ELSE pg_get_functiondef(p.oid) END,
+  pg_get_function_identity_arguments(p.oid),
+  coalesce(obj_description(p.oid, 'pg_proc'), '')
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
+WHERE n.nspname = $1`+notExt("p.oid", "pg_proc")+`
+ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
+	if err != nil {
+		return err
+	}
+	var last *CatFunction
+	for rows.Next() {
+		var name, kind, def, args, comment string
+		if err := rows.Scan(&name, &kind, &def, &args, &comment); err != nil {
+			return err
+		}
+		if last == nil || last.Name != name || last.Kind != kind {
+			r.cat.Functions = append(r.cat.Functions, CatFunction{Name: name, Kind: kind})
+			last = &r.cat.Functions[len(r.cat.Functions)-1]
+		}
+		last.Defs = append(last.Defs, def)
+		last.Args = append(last.Args, args)
+		last.Comments = append(last.Comments, comment)
+	}
+	return rows.Err()
+}
+
+func (r *reader) triggers() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true), p.proname, coalesce(obj_description(tg.oid, 'pg_trigger'), ''), tg.tgenabled::text
+FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc p ON p.oid = tg.tgfoid
+WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0
+ORDER BY 2, 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t CatTrigger
+		if err := rows.Scan(&t.Name, &t.Table, &t.Def, &t.Function, &t.Comment, &t.Enabled); err != nil {
+			return err
+		}
+		r.cat.Triggers = append(r.cat.Triggers, t)
+	}
+	return rows.Err()
+}
+
+// unsupported lists what the schema holds that import does not carry.
+func (r *reader) unsupported() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
+UNION ALL
+SELECT 'operator', o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1`+notExt("o.oid", "pg_operator")+`
+UNION ALL
+SELECT 'collation', co.collname FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE n.nspname = $1`+notExt("co.oid", "pg_collation")+`
+UNION ALL
+SELECT 'text search configuration', cf.cfgname FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace WHERE n.nspname = $1`+notExt("cf.oid", "pg_ts_config")+`
+UNION ALL
+SELECT 'base type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'p', 'm') AND t.typelem = 0`+notExt("t.oid", "pg_type")+`
+ORDER BY 1, 2`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var n Named
+		if err := rows.Scan(&n.Kind, &n.Name); err != nil {
+			return err
+		}
+		r.cat.Unsupported = append(r.cat.Unsupported, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sort.SliceStable(r.cat.Unsupported, func(i, j int) bool { return r.cat.Unsupported[i].Kind < r.cat.Unsupported[j].Kind })
+	return nil
+}
+
+func (r *reader) policies() error {
+	rows, err := r.conn.Query(r.ctx, `
+SELECT pol.polname, c.relname,
+  'CREATE POLICY ' || quote_ident(pol.polname) || ' ON ' || quote_ident(c.relname) ||
+  CASE WHEN pol.polpermissive THEN '' ELSE ' AS RESTRICTIVE' END ||
+  CASE pol.polcmd WHEN 'r' THEN ' FOR SELECT' WHEN 'a' THEN ' FOR INSERT' WHEN 'w' THEN ' FOR UPDATE' WHEN 'd' THEN ' FOR DELETE' ELSE '' END ||
+  CASE WHEN pol.polroles = '{0}' THEN '' ELSE ' TO ' || (SELECT string_agg(quote_ident(rolname), ', ' ORDER BY rolname) FROM pg_roles WHERE oid = ANY (pol.polroles)) END ||
+  coalesce(' USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', '') ||
+  coalesce(' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')', '')
+FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 ORDER BY 2, 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s CatStatement
+		if err := rows.Scan(&s.Name, &s.Table, &s.SQL); err != nil {
+			return err
+		}
+		r.cat.Policies = append(r.cat.Policies, s)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = r.conn.Query(r.ctx, `
+SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
+FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND rw.rulename <> '_RETURN' ORDER BY 2, 1`, r.schema)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s CatStatement
+		if err := rows.Scan(&s.Name, &s.Table, &s.SQL); err != nil {
+			return err
+		}
+		r.cat.Rules = append(r.cat.Rules, s)
+	}
+	return rows.Err()
+}

@@ -1,0 +1,1243 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cpcgen/cpcgen/generator/names"
+	"github.com/cpcgen/cpcgen/internal/pgtypes"
+)
+
+// Options say how Convert writes specs.
+type Options struct {
+	// Dir is the directory the spec files go to, relative to the project
+	// root ("schema").
+	Dir string
+	// Split is "schema" (one file for the schema, the default) or
+	// "table" (a file per table, and one for the rest).
+	Split string
+	// DetectBehaviours recognises timestamps, soft_delete and
+	// optimistic_lock columns and switches the behaviours on.
+	DetectBehaviours bool
+	// Source names where the schema came from, for the files' header
+	// line ("database app", "schema.sql"); never a URL with a password.
+	Source string
+}
+
+// Finding is one line of the import report: what happened to an object
+// import could not carry as a spec entry, or carried another way.
+type Finding struct {
+	// Kind and Name name the object ("table", "film"; "column",
+	// "film.release_year").
+	Kind, Name string
+	// Action is what import did: "kept as sql_object", "not imported",
+	// "changed", "detected".
+	Action string
+	// Why says what in it the spec cannot express, and what to do.
+	Why string
+}
+
+// String is the finding as the report prints it.
+func (f Finding) String() string {
+	return fmt.Sprintf("%s %s: %s: %s", f.Kind, f.Name, f.Action, f.Why)
+}
+
+// The actions of findings.
+const (
+	Kept        = "kept as sql_object"
+	NotImported = "not imported"
+	Changed     = "changed"
+	Detected    = "detected"
+)
+
+// File is one file import writes, relative to the project root.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Result is what Convert made of a catalog.
+type Result struct {
+	Files    []File
+	Findings []Finding
+	// Tables and Objects count the spec tables and the sql_objects.
+	Tables, Objects int
+}
+
+var plainRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+func plain(s string) bool { return len(s) <= names.MaxIdent && plainRE.MatchString(s) }
+
+// Convert turns a catalog into spec files and a report. It is pure: the
+// same catalog and options give the same bytes.
+func Convert(cat *Catalog, opts Options) *Result {
+	if opts.Dir == "" {
+		opts.Dir = "schema"
+	}
+	c := &converter{cat: cat, opts: opts, res: &Result{}, specTables: map[string]*specTable{}, enums: map[string]bool{},
+		domains: map[string]*CatDomain{}, objNames: map[string]bool{}}
+	c.run()
+	return c.res
+}
+
+type converter struct {
+	cat  *Catalog
+	opts Options
+	res  *Result
+
+	enums      map[string]bool
+	domains    map[string]*CatDomain
+	specTables map[string]*specTable
+	tables     []*specTable // in name order
+	objNames   map[string]bool
+
+	// objects by phase, each in order.
+	early, sqlTables, alters, later []*object
+}
+
+// specTable is a table written under tables:.
+type specTable struct {
+	cat        *CatTable
+	columns    []*specColumn
+	pk         []string
+	indexes    []*specIndex
+	checks     [][2]string // name, expr
+	goName     string
+	behaviours []string // "timestamps: true" …
+	file       string
+}
+
+type specColumn struct {
+	cat        *CatColumn
+	typ        string
+	nullable   bool
+	pk         bool
+	identity   bool
+	unique     bool
+	def        any // string literal, or sqlExpr
+	check      string
+	references string
+	onDelete   string
+	onUpdate   string
+	goName     string
+}
+
+type sqlExpr string  // a default written {sql: …}
+type callExpr string // a default written as a plain function call
+
+type specIndex struct {
+	name   string
+	parts  []any // string column, or indexPart
+	unique bool
+	where  string
+	method string
+}
+
+type indexPart struct {
+	column, expr string
+	desc         bool
+	nulls        string
+}
+
+// object is one sql_objects entry.
+type object struct {
+	name, kind, sql, drop string
+	dependsOn             []string
+}
+
+func (c *converter) find(kind, name, action, why string, args ...any) {
+	c.res.Findings = append(c.res.Findings, Finding{Kind: kind, Name: name, Action: action, Why: fmt.Sprintf(why, args...)})
+}
+
+// objName returns a unique plain name for an sql object made of parts.
+func (c *converter) objName(parts ...string) string {
+	for i, p := range parts {
+		parts[i] = fixName(p)
+	}
+	base := names.Constraint(parts...)
+	name := base
+	for i := 2; c.objNames[name]; i++ {
+		name = names.Constraint(base, strconv.Itoa(i))
+	}
+	c.objNames[name] = true
+	return name
+}
+
+// fixName lower-cases a name and replaces what is not a letter, digit or
+// underscore.
+func fixName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "_" + out
+	}
+	return out
+}
+
+func (c *converter) add(phase *[]*object, o *object) {
+	*phase = append(*phase, o)
+}
+
+func (c *converter) run() {
+	cat := c.cat
+	for _, o := range cat.Others {
+		c.find("schema", o, NotImported, "cpcgen projects hold one schema; import it into a project of its own with --schema %s", o)
+	}
+	for _, e := range cat.Enums {
+		c.enums[e.Name] = true
+	}
+	for i := range cat.Domains {
+		c.domains[cat.Domains[i].Name] = &cat.Domains[i]
+	}
+	// Names sql objects must not take: tables, enums, views, sequences …
+	for _, t := range cat.Tables {
+		c.objNames[t.Name] = true
+	}
+	for _, e := range cat.Enums {
+		c.objNames[e.Name] = true
+	}
+	for _, u := range cat.Unsupported {
+		c.find(u.Kind, u.Name, NotImported, "import does not carry objects of kind %s; add it by hand as an sql_objects entry of kind other (with drop:)", u.Kind)
+	}
+	c.earlyObjects()
+	for _, t := range cat.Tables {
+		if strings.HasPrefix(t.Name, "cpcgen_") {
+			c.find("table", t.Name, NotImported, "cpcgen's own table (the migration runner's revisions, the audit log): what owns it creates it")
+			continue
+		}
+		if why := c.tableProblem(t); why != "" {
+			c.sqlTable(t, why)
+			continue
+		}
+		st := &specTable{cat: t}
+		c.specTables[t.Name] = st
+		c.tables = append(c.tables, st)
+	}
+	for _, st := range c.tables {
+		c.buildTable(st)
+	}
+	c.goNames()
+	c.laterObjects()
+	c.write()
+}
+
+// tableProblem says why a table cannot be a spec table, or "".
+func (c *converter) tableProblem(t *CatTable) string {
+	switch {
+	case !plain(t.Name):
+		return "its name is not a plain lower-case SQL name"
+	case t.Kind == "p":
+		return "it is partitioned (PARTITION BY " + t.PartKey + "), which specs do not declare yet"
+	case t.Parent != "":
+		return "it is a partition of " + t.Parent
+	case len(t.Inherits) > 0:
+		return "it inherits from " + strings.Join(t.Inherits, ", ")
+	}
+	hasPK := false
+	for _, k := range t.Constraints {
+		if k.Type == "p" {
+			hasPK = true
+		}
+	}
+	if !hasPK {
+		return "it has no primary key, which every spec table needs"
+	}
+	for _, col := range t.Columns {
+		switch {
+		case !plain(col.Name):
+			return fmt.Sprintf("column %q has a name that is not a plain lower-case SQL name", col.Name)
+		case col.Generated != "":
+			return fmt.Sprintf("column %q is a generated column, which specs do not declare yet", col.Name)
+		case col.Collation != "":
+			return fmt.Sprintf("column %q has collation %s, which specs do not declare", col.Name, col.Collation)
+		}
+		if _, why := c.columnType(col); why != "" {
+			return fmt.Sprintf("column %q %s", col.Name, why)
+		}
+	}
+	return ""
+}
+
+var modsRE = regexp.MustCompile(`\(([0-9, ]+)\)`)
+
+// columnType returns the spec type of a column, or why there is none.
+// A column of a domain gets the domain's base type (the domain is put
+// back by an sql object).
+func (c *converter) columnType(col *CatColumn) (string, string) {
+	arr := ""
+	if col.Dims > 0 {
+		arr = "[]"
+	}
+	if col.ElemSchema == c.cat.Schema && col.ElemKind == "e" && c.enums[col.ElemName] && plain(col.ElemName) {
+		return col.ElemName + arr, ""
+	}
+	if col.ElemKind == "d" {
+		d := c.domains[col.ElemName]
+		if d == nil || col.ElemSchema != c.cat.Schema || col.Dims > 0 {
+			return "", fmt.Sprintf("has type %s, a domain import cannot resolve", col.Type)
+		}
+		base := &CatColumn{Type: d.Base}
+		name, mods := splitType(d.Base)
+		t := pgtypes.Find(name)
+		if t == nil {
+			return "", fmt.Sprintf("has type %s, a domain over %s, which cpcgen does not support", col.Type, d.Base)
+		}
+		_ = base
+		return t.Name + mods, ""
+	}
+	if col.ElemSchema != "pg_catalog" && pgtypes.ByCatalog(col.ElemName) == nil {
+		return "", fmt.Sprintf("has type %s, which cpcgen does not support", col.Type)
+	}
+	t := pgtypes.ByCatalog(col.ElemName)
+	if t == nil {
+		hint := ""
+		if h, ok := pgtypes.Unsupported[col.ElemName]; ok {
+			hint = " (" + h + ")"
+		}
+		return "", fmt.Sprintf("has type %s, which cpcgen does not support%s", col.Type, hint)
+	}
+	_, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
+	return t.Name + mods + arr, ""
+}
+
+// splitType splits format_type's text into the name and the modifiers:
+// "character varying(255)" → "character varying", "(255)";
+// "timestamp(3) with time zone" → "timestamp with time zone", "(3)".
+func splitType(s string) (string, string) {
+	m := modsRE.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, ""
+	}
+	mods := strings.ReplaceAll(s[m[0]:m[1]], " ", "")
+	name := strings.TrimSpace(s[:m[0]] + s[m[1]:])
+	name = strings.Join(strings.Fields(name), " ")
+	return name, mods
+}
+
+func (c *converter) earlyObjects() {
+	cat := c.cat
+	for _, s := range cat.Sequences {
+		c.objNames[s.Name] = true
+	}
+	for _, d := range cat.Domains {
+		c.objNames[d.Name] = true
+	}
+	for _, t := range cat.Types {
+		c.objNames[t.Name] = true
+	}
+	for _, s := range cat.Sequences {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE SEQUENCE %s", quoteIdent(s.Name))
+		if s.Type != "bigint" {
+			fmt.Fprintf(&b, "\n  AS %s", s.Type)
+		}
+		fmt.Fprintf(&b, "\n  START WITH %d\n  INCREMENT BY %d\n  MINVALUE %d\n  MAXVALUE %d\n  CACHE %d", s.Start, s.Inc, s.Min, s.Max, s.Cache)
+		if s.Cycle {
+			b.WriteString("\n  CYCLE")
+		}
+		b.WriteString(commentOn("SEQUENCE", quoteIdent(s.Name), s.Comment))
+		kind := "sequence"
+		drop := ""
+		if !plain(s.Name) {
+			kind, drop = "other", "DROP SEQUENCE "+quoteIdent(s.Name)
+		}
+		c.add(&c.early, &object{name: objNameOf(s.Name), kind: kind, sql: b.String(), drop: drop})
+		c.find("sequence", s.Name, Kept, "sequences are SQL objects, created before the tables")
+		if s.OwnedBy != "" {
+			tbl, col, _ := strings.Cut(s.OwnedBy, ".")
+			name := c.objName(s.Name, "owned_by")
+			c.add(&c.alters, &object{name: name, kind: "other",
+				sql:       fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s", quoteIdent(s.Name), quoteIdent(tbl), quoteIdent(col)),
+				drop:      fmt.Sprintf("ALTER SEQUENCE %s OWNED BY NONE", quoteIdent(s.Name)),
+				dependsOn: []string{objNameOf(s.Name), objNameOf(tbl)}})
+		}
+	}
+	for _, d := range cat.Domains {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE DOMAIN %s AS %s", quoteIdent(d.Name), d.Base)
+		if d.Collation != "" {
+			b.WriteString(" COLLATE " + d.Collation)
+		}
+		if d.Default != "" {
+			b.WriteString(" DEFAULT " + d.Default)
+		}
+		if d.NotNull {
+			b.WriteString(" NOT NULL")
+		}
+		for _, k := range d.Checks {
+			fmt.Fprintf(&b, "\n  CONSTRAINT %s %s", quoteIdent(k.Name), k.Detail)
+		}
+		b.WriteString(commentOn("DOMAIN", quoteIdent(d.Name), d.Comment))
+		kind, drop := "domain", ""
+		if !plain(d.Name) {
+			kind, drop = "other", "DROP DOMAIN "+quoteIdent(d.Name)
+		}
+		c.add(&c.early, &object{name: objNameOf(d.Name), kind: kind, sql: b.String(), drop: drop})
+		c.find("domain", d.Name, Kept, "domains are SQL objects, created before the tables; columns of the domain declare its base type")
+	}
+	for _, t := range cat.Types {
+		sql := fmt.Sprintf("CREATE TYPE %s AS %s", quoteIdent(t.Name), t.SQL) + commentOn("TYPE", quoteIdent(t.Name), t.Comment)
+		kind, drop := "type", ""
+		if !plain(t.Name) {
+			kind, drop = "other", "DROP TYPE "+quoteIdent(t.Name)
+		}
+		c.add(&c.early, &object{name: objNameOf(t.Name), kind: kind, sql: sql, drop: drop})
+		c.find("type", t.Name, Kept, "composite and range types are SQL objects, created before the tables")
+	}
+}
+
+// objNameOf is the sql object name of a database object: its name when
+// plain, else a plain spelling of it.
+func objNameOf(name string) string {
+	if plain(name) {
+		return name
+	}
+	return fixName(name)
+}
+
+func commentOn(what, target, comment string) string {
+	if comment == "" {
+		return ""
+	}
+	return ";\nCOMMENT ON " + what + " " + target + " IS " + names.QuoteLiteral(comment)
+}
+
+// sqlTable keeps a table the spec cannot declare as an sql object made
+// of its CREATE TABLE statement (constraints that need other tables and
+// its indexes are objects of their own).
+func (c *converter) sqlTable(t *CatTable, why string) {
+	c.find("table", t.Name, Kept, "%s; no Go code is generated for it", why)
+	var b strings.Builder
+	q := quoteIdent(t.Name)
+	b.WriteString("CREATE ")
+	if t.Unlogged {
+		b.WriteString("UNLOGGED ")
+	}
+	b.WriteString("TABLE " + q)
+	var deps []string
+	if t.Parent != "" {
+		fmt.Fprintf(&b, " PARTITION OF %s", quoteIdent(t.Parent))
+		deps = append(deps, objNameOf(t.Parent))
+	}
+	var items []string
+	if t.Parent == "" {
+		for _, col := range t.Columns {
+			items = append(items, columnDDL(col))
+		}
+	}
+	for _, k := range t.Constraints {
+		if k.Type == "f" || k.UsesSchema {
+			continue
+		}
+		items = append(items, "CONSTRAINT "+quoteIdent(k.Name)+" "+k.Def)
+	}
+	if len(items) > 0 {
+		b.WriteString(" (\n  " + strings.Join(items, ",\n  ") + "\n)")
+	} else if t.Parent == "" {
+		b.WriteString(" ()")
+	}
+	if t.Parent != "" {
+		b.WriteString(" " + t.Bound)
+	}
+	if len(t.Inherits) > 0 {
+		var in []string
+		for _, p := range t.Inherits {
+			in = append(in, quoteIdent(p))
+			deps = append(deps, objNameOf(p))
+		}
+		b.WriteString(" INHERITS (" + strings.Join(in, ", ") + ")")
+	}
+	if t.PartKey != "" {
+		b.WriteString(" PARTITION BY " + t.PartKey)
+	}
+	if len(t.Options) > 0 {
+		b.WriteString(" WITH (" + strings.Join(t.Options, ", ") + ")")
+	}
+	if t.Parent != "" {
+		for _, col := range t.Columns {
+			if col.Default != "" && !col.DefaultUsesSchema {
+				fmt.Fprintf(&b, ";\nALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", q, quoteIdent(col.Name), col.Default)
+			}
+		}
+	}
+	b.WriteString(commentOn("TABLE", q, t.Comment))
+	for _, col := range t.Columns {
+		b.WriteString(commentOn("COLUMN", q+"."+quoteIdent(col.Name), col.Comment))
+	}
+	if t.RLS {
+		fmt.Fprintf(&b, ";\nALTER TABLE %s ENABLE ROW LEVEL SECURITY", q)
+	}
+	c.add(&c.sqlTables, &object{name: objNameOf(t.Name), kind: "other", sql: b.String(), drop: "DROP TABLE " + q, dependsOn: deps})
+	for _, col := range t.Columns {
+		if col.DefaultUsesSchema {
+			c.columnDefaultObject(t, col)
+		}
+	}
+	for _, k := range t.Constraints {
+		if k.Type == "f" || k.UsesSchema {
+			c.constraintObject(t, k, "a constraint of a table kept as SQL, added after the tables")
+		}
+	}
+	for _, x := range t.Indexes {
+		c.indexObject(t, x, "an index of a table kept as SQL")
+	}
+}
+
+func columnDDL(col *CatColumn) string {
+	s := quoteIdent(col.Name) + " " + col.Type
+	if col.Collation != "" {
+		s += " COLLATE " + col.Collation
+	}
+	switch {
+	case col.Generated == "s":
+		s += " GENERATED ALWAYS AS (" + col.Default + ") STORED"
+	case col.Identity == "a":
+		s += " GENERATED ALWAYS AS IDENTITY"
+	case col.Identity == "d":
+		s += " GENERATED BY DEFAULT AS IDENTITY"
+	case col.Default != "" && !col.DefaultUsesSchema:
+		s += " DEFAULT " + col.Default
+	}
+	if col.NotNull {
+		s += " NOT NULL"
+	}
+	return s
+}
+
+// constraintObject adds a constraint as ALTER TABLE … ADD CONSTRAINT.
+func (c *converter) constraintObject(t *CatTable, k *CatConstraint, why string) {
+	deps := []string{objNameOf(t.Name)}
+	if k.RefTable != "" && k.RefTable != t.Name && k.RefSchema == c.cat.Schema {
+		deps = append(deps, objNameOf(k.RefTable))
+	}
+	sql := fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", quoteIdent(t.Name), quoteIdent(k.Name), k.Def)
+	if k.RefSchema != "" && k.RefSchema != c.cat.Schema {
+		c.find("constraint", t.Name+"."+k.Name, Kept, "it references %s.%s in another schema; that schema must exist where the migrations run", k.RefSchema, k.RefTable)
+	}
+	sql += commentOn("CONSTRAINT", quoteIdent(k.Name)+" ON "+quoteIdent(t.Name), k.Comment)
+	c.add(&c.later, &object{name: c.objName(t.Name, k.Name), kind: "other", sql: sql,
+		drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", quoteIdent(t.Name), quoteIdent(k.Name)), dependsOn: deps})
+	c.find(constraintKind(k.Type), t.Name+"."+k.Name, Kept, "%s", why)
+}
+
+func constraintKind(t string) string {
+	switch t {
+	case "p":
+		return "primary key"
+	case "u":
+		return "unique constraint"
+	case "f":
+		return "foreign key"
+	case "c":
+		return "check constraint"
+	case "x":
+		return "exclusion constraint"
+	}
+	return "constraint"
+}
+
+func (c *converter) indexObject(t *CatTable, x *CatIndex, why string) {
+	def := unqualify(x.Def, c.cat.Schema)
+	def += commentOn("INDEX", quoteIdent(x.Name), x.Comment)
+	c.add(&c.later, &object{name: c.objName(x.Name, "index"), kind: "other", sql: def,
+		drop: "DROP INDEX " + quoteIdent(x.Name), dependsOn: []string{objNameOf(t.Name)}})
+	c.find("index", t.Name+"."+x.Name, Kept, "%s", why)
+}
+
+// unqualify drops the schema from "ON schema.table" in an index
+// definition.
+func unqualify(def, schema string) string {
+	q := quoteIdent(schema) + "."
+	def = strings.Replace(def, " ON ONLY "+q, " ON ONLY ", 1)
+	return strings.Replace(def, " ON "+q, " ON ", 1)
+}
+
+func (c *converter) columnDefaultObject(t *CatTable, col *CatColumn) {
+	c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "default"), kind: "other",
+		sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Default),
+		drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quoteIdent(t.Name), quoteIdent(col.Name)),
+		dependsOn: []string{objNameOf(t.Name)}})
+	c.find("column", t.Name+"."+col.Name, Kept, "its default %s calls a function of the schema, which exists only after the tables; the default is set by an sql object", clipText(col.Default))
+}
+
+var (
+	intRE  = regexp.MustCompile(`^-?[0-9]+$`)
+	callRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*\(\)$`)
+	// strRE is a string literal cast to a type: 'text'::type.
+	strRE = regexp.MustCompile(`^'((?:[^']|'')*)'::(.+)$`)
+)
+
+// identityOptions keeps the sequence options of an identity column that
+// differ from PostgreSQL's defaults (START WITH 1000, INCREMENT BY 10 …)
+// as an sql object: the spec declares identity: true only.
+func (c *converter) identityOptions(t *CatTable, col *CatColumn) {
+	s := col.IdentitySeq
+	if s.Increment == 0 {
+		return
+	}
+	defMin, defMax := int64(1), s.TypeMax
+	if s.Increment < 0 {
+		defMin, defMax = -s.TypeMax-1, -1
+	}
+	defStart := s.Min
+	if s.Increment < 0 {
+		defStart = s.Max
+	}
+	var set, reset []string
+	opt := func(differs bool, now, def string) {
+		if differs {
+			set, reset = append(set, now), append(reset, def)
+		}
+	}
+	opt(s.Increment != 1, fmt.Sprintf("SET INCREMENT BY %d", s.Increment), "SET INCREMENT BY 1")
+	opt(s.Min != defMin, fmt.Sprintf("SET MINVALUE %d", s.Min), "SET NO MINVALUE")
+	opt(s.Max != defMax, fmt.Sprintf("SET MAXVALUE %d", s.Max), "SET NO MAXVALUE")
+	opt(s.Start != defStart, fmt.Sprintf("SET START WITH %d RESTART", s.Start), fmt.Sprintf("SET START WITH %d RESTART", defStart))
+	opt(s.Cache != 1, fmt.Sprintf("SET CACHE %d", s.Cache), "SET CACHE 1")
+	opt(s.Cycle, "SET CYCLE", "SET NO CYCLE")
+	if len(set) == 0 {
+		return
+	}
+	alter := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", quoteIdent(t.Name), quoteIdent(col.Name))
+	c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "identity_options"), kind: "other",
+		sql: alter + strings.Join(set, " "), drop: alter + strings.Join(reset, " "), dependsOn: []string{t.Name}})
+	c.find("column", t.Name+"."+col.Name, Kept, "its identity has sequence options (%s): the spec declares identity: true and an sql object sets them", strings.Join(set, " "))
+}
+
+// buildTable fills a spec table from its catalog table.
+func (c *converter) buildTable(st *specTable) {
+	t := st.cat
+	byNum := map[int16]*specColumn{}
+	for _, col := range t.Columns {
+		typ, _ := c.columnType(col)
+		sc := &specColumn{cat: col, typ: typ, nullable: !col.NotNull}
+		switch col.Identity {
+		case "d":
+			sc.identity = true
+		case "a":
+			sc.identity = true
+			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "identity_always"), kind: "other",
+				sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED ALWAYS", quoteIdent(t.Name), quoteIdent(col.Name)),
+				drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED BY DEFAULT", quoteIdent(t.Name), quoteIdent(col.Name)),
+				dependsOn: []string{t.Name}})
+			c.find("column", t.Name+"."+col.Name, Kept, "GENERATED ALWAYS AS IDENTITY: the spec declares identity: true (BY DEFAULT) and an sql object sets ALWAYS; Create still omits it only when the insert struct's field is unset")
+		}
+		if col.Identity != "" {
+			c.identityOptions(t, col)
+		}
+		if col.Default != "" && col.Identity == "" {
+			if col.DefaultUsesSchema {
+				c.columnDefaultObject(t, col)
+			} else {
+				sc.def = defaultValue(col.Default, typ)
+			}
+		}
+		if col.ElemKind == "d" {
+			c.add(&c.alters, &object{name: c.objName(t.Name, col.Name, "type"), kind: "other",
+				sql:       fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), col.Type),
+				drop:      fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", quoteIdent(t.Name), quoteIdent(col.Name), typ),
+				dependsOn: []string{t.Name, objNameOf(col.ElemName)}})
+			c.find("column", t.Name+"."+col.Name, Kept, "its type is the domain %s: the spec declares the base type %s and an sql object gives the column the domain", col.Type, typ)
+		}
+		st.columns = append(st.columns, sc)
+		byNum[col.Num] = sc
+	}
+	for _, k := range t.Constraints {
+		c.constraint(st, k, byNum)
+	}
+	for _, x := range t.Indexes {
+		c.index(st, x, byNum)
+	}
+	if len(t.Options) > 0 {
+		var keys []string
+		for _, o := range t.Options {
+			k, _, _ := strings.Cut(o, "=")
+			keys = append(keys, k)
+		}
+		c.add(&c.alters, &object{name: c.objName(t.Name, "storage"), kind: "other",
+			sql:       fmt.Sprintf("ALTER TABLE %s SET (%s)", quoteIdent(t.Name), strings.Join(t.Options, ", ")),
+			drop:      fmt.Sprintf("ALTER TABLE %s RESET (%s)", quoteIdent(t.Name), strings.Join(keys, ", ")),
+			dependsOn: []string{t.Name}})
+	}
+	if t.Unlogged {
+		c.add(&c.alters, &object{name: c.objName(t.Name, "unlogged"), kind: "other",
+			sql: fmt.Sprintf("ALTER TABLE %s SET UNLOGGED", quoteIdent(t.Name)), drop: fmt.Sprintf("ALTER TABLE %s SET LOGGED", quoteIdent(t.Name)),
+			dependsOn: []string{t.Name}})
+	}
+	if t.RLS {
+		c.add(&c.alters, &object{name: c.objName(t.Name, "row_security"), kind: "other",
+			sql:  fmt.Sprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", quoteIdent(t.Name)),
+			drop: fmt.Sprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", quoteIdent(t.Name)), dependsOn: []string{t.Name}})
+	}
+	if c.opts.DetectBehaviours {
+		c.behaviours(st)
+	}
+}
+
+// defaultValue writes a column default as the spec takes it: integers
+// and booleans as they are, a string literal of the column's own type
+// as a string, a call without arguments as written, anything else as
+// {sql: …}. Each form gives the catalog the same expression back.
+func defaultValue(expr, typ string) any {
+	switch {
+	case expr == "true" || expr == "false" || intRE.MatchString(expr):
+		if intRE.MatchString(expr) {
+			if t := pgtypes.Lookup(typ); t == nil || t.Int == nil {
+				return sqlExpr(expr)
+			}
+		} else if typ != "boolean" {
+			return sqlExpr(expr)
+		}
+		return expr
+	case callRE.MatchString(expr):
+		return callExpr(expr)
+	}
+	if m := strRE.FindStringSubmatch(expr); m != nil {
+		lit := strings.ReplaceAll(m[1], "''", "'")
+		name, _ := splitType(m[2])
+		t := pgtypes.Lookup(typ)
+		switch {
+		case name == typ && t == nil && !strings.HasSuffix(typ, "[]"): // an enum label
+			return lit
+		case t != nil && t.Name == "text" && name == "text":
+			return lit
+		}
+	}
+	return sqlExpr(expr)
+}
+
+// constraint puts one constraint on a spec table, or an sql object.
+func (c *converter) constraint(st *specTable, k *CatConstraint, byNum map[int16]*specColumn) {
+	t := st.cat
+	cols := make([]*specColumn, len(k.Columns))
+	for i, n := range k.Columns {
+		cols[i] = byNum[n]
+	}
+	rename := func(derived string) {
+		if k.Name == derived {
+			return
+		}
+		c.add(&c.alters, &object{name: c.objName(t.Name, k.Name, "name"), kind: "other",
+			sql:       fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", quoteIdent(t.Name), quoteIdent(derived), quoteIdent(k.Name)),
+			drop:      fmt.Sprintf("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", quoteIdent(t.Name), quoteIdent(k.Name), quoteIdent(derived)),
+			dependsOn: []string{t.Name}})
+		c.find(constraintKind(k.Type), t.Name+"."+k.Name, Changed, "the spec names it %s; an sql object renames it (DbError.Constraint reports %s, and the generated sentinel does not match it)", derived, k.Name)
+	}
+	if k.Comment != "" && (k.Type == "p" || k.Type == "u" && len(cols) == 1 || k.Type == "c") {
+		c.find(constraintKind(k.Type), t.Name+"."+k.Name, NotImported, "its comment: specs do not declare comments on constraints")
+	}
+	switch k.Type {
+	case "p":
+		if k.Deferrable {
+			c.find("primary key", t.Name+"."+k.Name, Changed, "it is DEFERRABLE, which specs do not declare; imported as not deferrable")
+		}
+		for _, sc := range cols {
+			sc.pk = true
+			sc.nullable = false
+			st.pk = append(st.pk, sc.cat.Name)
+		}
+		rename(names.Constraint(t.Name, "pkey"))
+	case "u":
+		if len(cols) == 1 && !k.Deferrable && !strings.Contains(k.Def, "NULLS NOT DISTINCT") && !strings.Contains(k.Def, " INCLUDE ") {
+			cols[0].unique = true
+			rename(names.Constraint(t.Name, cols[0].cat.Name, "key"))
+			return
+		}
+		c.constraintObject(t, k, uniqueWhy(k, len(cols)))
+	case "f":
+		target := c.specTables[k.RefTable]
+		ok := len(cols) == 1 && !k.Deferrable && k.Match == "s" && k.Validated && target != nil && k.RefSchema == c.cat.Schema
+		var refCol *CatColumn
+		if ok {
+			refCol = target.cat.Column(k.RefColumns[0])
+			ok = refCol != nil && c.isKey(target.cat, k.RefColumns[0])
+		}
+		if !ok {
+			c.constraintObject(t, k, c.fkWhy(k, len(cols), target))
+			return
+		}
+		sc := cols[0]
+		sc.references = k.RefTable + "." + refCol.Name
+		sc.onDelete, sc.onUpdate = fkAction(k.OnDelete), fkAction(k.OnUpdate)
+		rename(names.Constraint(t.Name, sc.cat.Name, "fkey"))
+	case "c":
+		expr, ok := checkExpr(k.Def)
+		if !ok || k.UsesSchema || !k.Validated || k.NoInherit {
+			c.constraintObject(t, k, checkWhy(k, ok))
+			return
+		}
+		if len(cols) == 1 && cols[0] != nil && k.Name == names.Constraint(t.Name, cols[0].cat.Name, "check") && cols[0].check == "" {
+			cols[0].check = expr
+			return
+		}
+		st.checks = append(st.checks, [2]string{k.Name, expr})
+	default:
+		c.constraintObject(t, k, "specs do not declare exclusion constraints yet")
+	}
+}
+
+// isKey reports whether column num of t is its single-column primary key
+// or has a single-column unique constraint.
+func (c *converter) isKey(t *CatTable, num int16) bool {
+	for _, k := range t.Constraints {
+		if (k.Type == "p" || k.Type == "u") && len(k.Columns) == 1 && k.Columns[0] == num {
+			if k.Type == "u" && (k.Deferrable || strings.Contains(k.Def, "NULLS NOT DISTINCT")) {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func fkAction(a string) string {
+	switch a {
+	case "c":
+		return "cascade"
+	case "r":
+		return "restrict"
+	case "n":
+		return "set null"
+	case "d":
+		return "set default"
+	}
+	return ""
+}
+
+// checkExpr takes the expression out of "CHECK (expr)".
+func checkExpr(def string) (string, bool) {
+	if !strings.HasPrefix(def, "CHECK (") || !strings.HasSuffix(def, ")") {
+		return "", false
+	}
+	return def[len("CHECK (") : len(def)-1], true
+}
+
+var specMethods = map[string]bool{"btree": true, "hash": true, "gist": true, "gin": true, "brin": true}
+
+func (c *converter) index(st *specTable, x *CatIndex, byNum map[int16]*specColumn) {
+	t := st.cat
+	why := ""
+	switch {
+	case !specMethods[x.Method]:
+		why = "its access method " + x.Method + " is not one specs declare"
+	case len(x.Include) > 0:
+		why = "it has INCLUDE columns, which specs do not declare yet"
+	case x.NullsNotDistinct:
+		why = "it is NULLS NOT DISTINCT, which specs do not declare"
+	case !x.Plain:
+		why = "it uses an operator class, collation or storage parameter specs do not declare"
+	case !plain(x.Name):
+		why = "its name is not a plain lower-case SQL name"
+	}
+	if why != "" {
+		c.indexObject(t, x, why)
+		return
+	}
+	if x.Comment != "" {
+		c.find("index", x.Name, NotImported, "its comment: specs do not declare comments on indexes")
+	}
+	si := &specIndex{name: x.Name, unique: x.Unique, where: x.Where}
+	if x.Method != "btree" {
+		si.method = x.Method
+	}
+	for i := 0; i < x.NKeys; i++ {
+		p := indexPart{}
+		if n := x.KeyCols[i]; n != 0 {
+			p.column = byNum[n].cat.Name
+		} else {
+			p.expr = x.Keys[i]
+		}
+		if x.Method == "btree" {
+			p.desc = x.Desc[i]
+			switch {
+			case p.desc && !x.NullsFirst[i]:
+				p.nulls = "last"
+			case !p.desc && x.NullsFirst[i]:
+				p.nulls = "first"
+			}
+		}
+		if p.expr == "" && !p.desc && p.nulls == "" {
+			si.parts = append(si.parts, p.column)
+		} else {
+			si.parts = append(si.parts, p)
+		}
+	}
+	st.indexes = append(st.indexes, si)
+}
+
+// behaviours switches on what --detect-behaviours recognises.
+func (c *converter) behaviours(st *specTable) {
+	col := func(name string) *specColumn {
+		for _, sc := range st.columns {
+			if sc.cat.Name == name {
+				return sc
+			}
+		}
+		return nil
+	}
+	ts := func(sc *specColumn) bool {
+		return sc != nil && sc.typ == "timestamptz" && !sc.nullable && sc.def == callExpr("now()")
+	}
+	name := st.cat.Name
+	if ca, ua := col("created_at"), col("updated_at"); ts(ca) && ts(ua) {
+		st.behaviours = append(st.behaviours, "timestamps")
+		c.find("table", name, Detected, "timestamps: created_at and updated_at are timestamptz NOT NULL DEFAULT now(); writes now set updated_at")
+	}
+	if d := col("deleted_at"); d != nil && (d.typ == "timestamptz" || d.typ == "timestamp") && d.nullable && d.def == nil {
+		st.behaviours = append(st.behaviours, "soft_delete")
+		c.find("table", name, Detected, "soft_delete: deleted_at is a nullable timestamp; Delete now sets it, and unique constraints become partial unique indexes WHERE deleted_at IS NULL (migrate diff plans that change)")
+	}
+	if v := col("version"); v != nil && v.typ == "bigint" && !v.nullable && v.def == "1" {
+		st.behaviours = append(st.behaviours, "optimistic_lock")
+		c.find("table", name, Detected, "optimistic_lock: version is bigint NOT NULL DEFAULT 1; Update and Delete now take the version read")
+	}
+}
+
+// goNames sets go_name where the derived Go names collide.
+func (c *converter) goNames() {
+	seen := map[string]string{"Store": "the Store type"}
+	for _, st := range c.tables {
+		g := names.ModelName(st.cat.Name)
+		if prev, dup := seen[g]; dup {
+			n := g + "Row"
+			for i := 2; seen[n] != ""; i++ {
+				n = g + "Row" + strconv.Itoa(i)
+			}
+			st.goName = n
+			c.find("table", st.cat.Name, Changed, "its Go name %s would collide with %s; go_name: %s", g, prev, n)
+			g = n
+		}
+		seen[g] = "table " + st.cat.Name
+		cols := map[string]string{}
+		for _, sc := range st.columns {
+			g := names.GoName(sc.cat.Name)
+			if prev, dup := cols[g]; dup || g == "" {
+				n := g + "Col"
+				for i := 2; cols[n] != ""; i++ {
+					n = g + "Col" + strconv.Itoa(i)
+				}
+				if g == "" {
+					n = "Col" + strconv.Itoa(int(sc.cat.Num))
+				}
+				sc.goName = n
+				c.find("column", st.cat.Name+"."+sc.cat.Name, Changed, "its Go name %q would collide with column %s; go_name: %s", g, prev, n)
+				g = n
+			}
+			cols[g] = sc.cat.Name
+		}
+	}
+}
+
+// laterObjects adds functions, views and triggers, in an order that
+// creates each after what it uses.
+func (c *converter) laterObjects() {
+	cat := c.cat
+	var fns, views, trigs []*object
+	fnIndex := map[string]*object{}
+	for _, f := range cat.Functions {
+		o := c.function(f)
+		if o != nil {
+			fns = append(fns, o)
+			fnIndex[f.Name] = o
+		}
+	}
+	viewObj := map[string]*object{}
+	for _, v := range cat.Views {
+		c.objNames[v.Name] = true
+	}
+	for _, v := range cat.Views {
+		o := c.view(v)
+		views = append(views, o)
+		viewObj[v.Name] = o
+	}
+	// LANGUAGE sql functions are checked when created: one that reads a
+	// view needs it first. Find those uses by name.
+	for _, f := range cat.Functions {
+		o := fnIndex[f.Name]
+		if o == nil || !strings.Contains(strings.ToLower(strings.Join(f.Defs, "\n")), "language sql") {
+			continue
+		}
+		body := strings.Join(f.Defs, "\n")
+		for _, v := range cat.Views {
+			if mentions(body, v.Name) {
+				o.dependsOn = appendUnique(o.dependsOn, objNameOf(v.Name))
+			}
+		}
+		// So does one that calls another function (pagila's film_in_stock
+		// calls inventory_in_stock); not when both call each other, which
+		// no order satisfies.
+		for _, g := range cat.Functions {
+			og := fnIndex[g.Name]
+			if og == nil || og == o || !calls(body, g.Name) || calls(strings.Join(g.Defs, "\n"), f.Name) {
+				continue
+			}
+			o.dependsOn = appendUnique(o.dependsOn, og.name)
+		}
+	}
+	for _, tg := range cat.Triggers {
+		trigs = append(trigs, c.trigger(tg))
+	}
+	for _, pol := range cat.Policies {
+		trigs = append(trigs, &object{name: c.objName(pol.Table, pol.Name, "policy"), kind: "other", sql: pol.SQL,
+			drop: "DROP POLICY " + quoteIdent(pol.Name) + " ON " + quoteIdent(pol.Table), dependsOn: []string{objNameOf(pol.Table)}})
+		c.find("policy", pol.Table+"."+pol.Name, Kept, "row-level security policies are SQL objects of kind other")
+	}
+	for _, rl := range cat.Rules {
+		deps := []string{objNameOf(rl.Table)}
+		for _, v := range cat.Views {
+			if mentions(rl.SQL, v.Name) {
+				deps = appendUnique(deps, objNameOf(v.Name))
+			}
+		}
+		for _, t := range cat.Tables {
+			if mentions(rl.SQL, t.Name) {
+				deps = appendUnique(deps, objNameOf(t.Name))
+			}
+		}
+		trigs = append(trigs, &object{name: c.objName(rl.Table, rl.Name, "rule"), kind: "other", sql: strings.TrimRight(rl.SQL, " \n;"),
+			drop: "DROP RULE " + quoteIdent(rl.Name) + " ON " + quoteIdent(rl.Table), dependsOn: deps})
+		c.find("rule", rl.Table+"."+rl.Name, Kept, "rewrite rules are SQL objects of kind other")
+	}
+	c.later = append(c.later, orderByDeps(append(fns, views...))...)
+	c.later = append(c.later, trigs...)
+}
+
+var wordCache = map[string]*regexp.Regexp{}
+
+// mentions reports whether text holds name as a whole word.
+func mentions(text, name string) bool {
+	re := wordCache[name]
+	if re == nil {
+		re = regexp.MustCompile(`(?i)(^|[^a-z0-9_."])` + regexp.QuoteMeta(name) + `($|[^a-z0-9_"])`)
+		wordCache[name] = re
+	}
+	return re.MatchString(text)
+}
+
+// calls reports whether text calls the function name, schema-qualified
+// or not: name followed by an opening parenthesis.
+func calls(text, name string) bool {
+	re := wordCache["("+name]
+	if re == nil {
+		re = regexp.MustCompile(`(?i)(^|[^a-z0-9_"])"?` + regexp.QuoteMeta(name) + `"?\s*\(`)
+		wordCache["("+name] = re
+	}
+	return re.MatchString(text)
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// orderByDeps orders objects after those of them they depend on,
+// keeping their order otherwise.
+func orderByDeps(objs []*object) []*object {
+	index := map[string]int{}
+	for i, o := range objs {
+		index[o.name] = i
+	}
+	placed := make([]bool, len(objs))
+	var out []*object
+	var visit func(i int, depth int)
+	visit = func(i, depth int) {
+		if placed[i] || depth > len(objs) {
+			return
+		}
+		for _, d := range objs[i].dependsOn {
+			if j, ok := index[d]; ok && j != i {
+				visit(j, depth+1)
+			}
+		}
+		if !placed[i] {
+			placed[i] = true
+			out = append(out, objs[i])
+		}
+	}
+	for i := range objs {
+		visit(i, 0)
+	}
+	return out
+}
+
+var fnHeadRE = regexp.MustCompile(`^CREATE OR REPLACE (FUNCTION|PROCEDURE) `)
+
+func (c *converter) function(f CatFunction) *object {
+	var stmts []string
+	kinds := map[string]string{"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
+	kind := kinds[f.Kind]
+	keyword := strings.ToUpper(kind)
+	q := quoteIdent(c.cat.Schema) + "."
+	for i, def := range f.Defs {
+		def = strings.TrimRight(def, " \n;")
+		if m := fnHeadRE.FindStringIndex(def); m != nil {
+			head := def[:m[1]]
+			def = head + strings.TrimPrefix(def[m[1]:], q)
+		}
+		stmts = append(stmts, def)
+		stmts[len(stmts)-1] += commentOn(keyword, quoteIdent(f.Name)+"("+f.Args[i]+")", f.Comments[i])
+	}
+	o := &object{name: objNameOf(f.Name), kind: kind, sql: strings.Join(stmts, ";\n")}
+	if f.Kind == "a" || !plain(f.Name) {
+		var drops []string
+		for _, a := range f.Args {
+			drops = append(drops, fmt.Sprintf("DROP %s %s(%s)", keyword, quoteIdent(f.Name), a))
+		}
+		o.kind, o.drop = "other", strings.Join(drops, ";\n")
+		if f.Kind == "a" {
+			o.name = c.objName(f.Name, "aggregate")
+		}
+	}
+	c.objNames[o.name] = true
+	c.find(kind, f.Name, Kept, "%s", "read it with a raw query; migrations create, replace and drop it")
+	return o
+}
+
+func (c *converter) view(v CatView) *object {
+	kw := "VIEW"
+	kind := "view"
+	if v.Materialized {
+		kw, kind = "MATERIALIZED VIEW", "materialized_view"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE %s %s", kw, quoteIdent(v.Name))
+	if len(v.Options) > 0 {
+		b.WriteString(" WITH (" + strings.Join(v.Options, ", ") + ")")
+	}
+	b.WriteString(" AS\n")
+	b.WriteString(strings.TrimRight(v.Def, " \n;"))
+	for _, ix := range v.Indexes {
+		b.WriteString(";\n" + unqualify(ix, c.cat.Schema))
+	}
+	b.WriteString(commentOn(kw, quoteIdent(v.Name), v.Comment))
+	o := &object{name: objNameOf(v.Name), kind: kind, sql: b.String()}
+	for _, u := range v.Uses {
+		o.dependsOn = appendUnique(o.dependsOn, objNameOf(u))
+	}
+	if !plain(v.Name) {
+		o.kind, o.drop = "other", "DROP "+kw+" "+quoteIdent(v.Name)
+	}
+	c.find(strings.ReplaceAll(kind, "_", " "), v.Name, Kept, "read it with a raw query; no Go model is generated for it yet")
+	return o
+}
+
+func (c *converter) trigger(tg CatTrigger) *object {
+	sql := strings.TrimRight(tg.Def, " \n;") + commentOn("TRIGGER", quoteIdent(tg.Name)+" ON "+quoteIdent(tg.Table), tg.Comment)
+	switch tg.Enabled {
+	case "D":
+		sql += fmt.Sprintf(";\nALTER TABLE %s DISABLE TRIGGER %s", quoteIdent(tg.Table), quoteIdent(tg.Name))
+	case "A":
+		sql += fmt.Sprintf(";\nALTER TABLE %s ENABLE ALWAYS TRIGGER %s", quoteIdent(tg.Table), quoteIdent(tg.Name))
+	case "R":
+		sql += fmt.Sprintf(";\nALTER TABLE %s ENABLE REPLICA TRIGGER %s", quoteIdent(tg.Table), quoteIdent(tg.Name))
+	}
+	o := &object{name: tg.Name, kind: "trigger", sql: sql}
+	if c.specTables[tg.Table] == nil {
+		o.dependsOn = []string{objNameOf(tg.Table)}
+	}
+	if !plain(tg.Name) || !plain(tg.Table) {
+		o.kind = "other"
+		o.name = c.objName(tg.Table, tg.Name, "trigger")
+		o.drop = "DROP TRIGGER " + quoteIdent(tg.Name) + " ON " + quoteIdent(tg.Table)
+	}
+	c.find("trigger", tg.Table+"."+tg.Name, Kept, "triggers are SQL objects; migrations create them after their table and function")
+	return o
+}
+
+func quoteIdent(s string) string {
+	if plain(s) && !reserved[s] {
+		return s
+	}
+	return names.QuoteIdent(s)
+}
+
+func clipText(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "…"
+	}
+	return s
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToUpper(s), strings.ToUpper(sub))
+}
+
+// reserved are the key words PostgreSQL does not take as plain names
+// (its reserved key words), which quoteIdent quotes.
+var reserved = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate
+collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time
+current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign freeze from full
+grant group having ilike in initially inner intersect into is isnull join lateral leading left like limit localtime
+localtimestamp natural not notnull null offset on only or order outer overlaps placing primary references returning right
+select session_user similar some symmetric system_user table tablesample then to trailing true union unique user using
+variadic verbose when where window with`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// sortFindings orders the report: by kind, then name, then action.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Kind != fs[j].Kind {
+			return fs[i].Kind < fs[j].Kind
+		}
+		return fs[i].Name < fs[j].Name
+	})
+}
+
+func uniqueWhy(k *CatConstraint, n int) string {
+	switch {
+	case n > 1:
+		return "specs declare unique constraints of one column (unique: true); a unique index would not be the same constraint"
+	case k.Deferrable:
+		return "it is DEFERRABLE, which specs do not declare"
+	}
+	return "it has options (NULLS NOT DISTINCT, INCLUDE) specs do not declare"
+}
+
+func (c *converter) fkWhy(k *CatConstraint, n int, target *specTable) string {
+	switch {
+	case n > 1:
+		return "it has several columns; specs declare foreign keys of one column (references:)"
+	case k.RefSchema != c.cat.Schema:
+		return "it references a table of another schema"
+	case target == nil:
+		return "it references " + k.RefTable + ", a table kept as SQL"
+	case k.Deferrable:
+		return "it is DEFERRABLE, which specs do not declare"
+	case k.Match != "s":
+		return "it is MATCH FULL, which specs do not declare"
+	case !k.Validated:
+		return "it is NOT VALID, which specs do not declare"
+	}
+	return "it references a column that is not the primary key or unique"
+}
+
+func checkWhy(k *CatConstraint, parsed bool) string {
+	switch {
+	case k.UsesSchema:
+		return "it calls a function of the schema, which exists only after the tables"
+	case !k.Validated:
+		return "it is NOT VALID, which specs do not declare"
+	case k.NoInherit:
+		return "it is NO INHERIT, which specs do not declare"
+	}
+	return "its definition is not CHECK (expression)"
+}

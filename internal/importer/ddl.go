@@ -1,0 +1,249 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// DDLError is a statement of a DDL file the server refused.
+type DDLError struct {
+	// File is the file's name as given; Line the 1-based line the
+	// statement starts on, and ErrLine the line the server's error
+	// position points at (0 when it gave none).
+	File    string
+	Line    int
+	ErrLine int
+	// Statement is the statement's text, cut for messages.
+	Statement string
+	Err       error
+}
+
+// Error names the file, line and statement, and gives the server's
+// message.
+func (e *DDLError) Error() string {
+	line := e.Line
+	if e.ErrLine > 0 {
+		line = e.ErrLine
+	}
+	return fmt.Sprintf("%s:%d: %v\n  in the statement starting at line %d: %s", e.File, line, e.Err, e.Line, e.Statement)
+}
+
+// Unwrap returns the server's error.
+func (e *DDLError) Unwrap() error { return e.Err }
+
+// Statement is one statement of a DDL file.
+type Statement struct {
+	SQL  string
+	Line int
+}
+
+// ApplyDDL runs the statements of a DDL file (src, named file for
+// messages) one by one on conn. psql's meta-commands (\connect …) and the
+// data of COPY … FROM stdin are skipped: import reads schemas, not data.
+func ApplyDDL(ctx context.Context, conn *pgx.Conn, file, src string) error {
+	stmts, err := SplitDDL(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	for _, s := range stmts {
+		if _, err := conn.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+			de := &DDLError{File: file, Line: s.Line, Statement: clipStatement(s.SQL), Err: err}
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Position > 0 {
+				pos := runeOffset(s.SQL, int(pgErr.Position)-1)
+				de.ErrLine = s.Line + strings.Count(s.SQL[:pos], "\n")
+			}
+			return de
+		}
+	}
+	return nil
+}
+
+func runeOffset(s string, n int) int {
+	i := 0
+	for off := range s {
+		if i == n {
+			return off
+		}
+		i++
+	}
+	return len(s)
+}
+
+func clipStatement(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:197] + "…"
+	}
+	return s
+}
+
+// SplitDDL splits SQL text into statements at top-level semicolons,
+// understanding quoted strings and identifiers, dollar quotes, comments
+// and BEGIN ATOMIC bodies; it drops psql meta-commands and COPY data.
+func SplitDDL(src string) ([]Statement, error) {
+	var out []Statement
+	line := 1
+	start, startLine := -1, 0
+	atomic := 0
+	flush := func(end int) {
+		if start >= 0 {
+			text := strings.TrimSpace(src[start:end])
+			if text != "" {
+				out = append(out, Statement{SQL: text, Line: startLine})
+			}
+		}
+		start = -1
+	}
+	lineStart := true
+	for i := 0; i < len(src); {
+		ch := src[i]
+		if lineStart && start < 0 && ch == '\\' {
+			// A psql meta-command runs to the end of its line.
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			continue
+		}
+		lineStart = false
+		switch {
+		case ch == '\n':
+			line++
+			lineStart = true
+			i++
+		case ch == ' ' || ch == '\t' || ch == '\r':
+			i++
+		case ch == '-' && i+1 < len(src) && src[i+1] == '-':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case ch == '/' && i+1 < len(src) && src[i+1] == '*':
+			depth := 0
+			for i < len(src) {
+				if src[i] == '\n' {
+					line++
+				}
+				if strings.HasPrefix(src[i:], "/*") {
+					depth++
+					i += 2
+					continue
+				}
+				if strings.HasPrefix(src[i:], "*/") {
+					depth--
+					i += 2
+					if depth == 0 {
+						break
+					}
+					continue
+				}
+				i++
+			}
+			if depth > 0 {
+				return nil, fmt.Errorf("line %d: unterminated /* comment", line)
+			}
+		case ch == ';' && atomic == 0:
+			flush(i)
+			i++
+			if copyFromStdin(out) {
+				// Skip the data up to the line holding \. alone.
+				for i < len(src) {
+					j := strings.IndexByte(src[i:], '\n')
+					var l string
+					if j < 0 {
+						l, i = src[i:], len(src)
+					} else {
+						l = src[i : i+j]
+						i += j + 1
+						line++
+					}
+					if strings.TrimSpace(l) == `\.` {
+						break
+					}
+				}
+				out = out[:len(out)-1]
+			}
+		default:
+			if start < 0 {
+				start, startLine = i, line
+			}
+			switch {
+			case ch == '\'' || ch == '"':
+				escapes := ch == '\'' && i > 0 && (src[i-1] == 'E' || src[i-1] == 'e')
+				j := i + 1
+				for ; j < len(src); j++ {
+					if src[j] == '\n' {
+						line++
+					}
+					if escapes && src[j] == '\\' {
+						j++
+						continue
+					}
+					if src[j] == ch {
+						if j+1 < len(src) && src[j+1] == ch {
+							j++
+							continue
+						}
+						break
+					}
+				}
+				if j >= len(src) {
+					return nil, fmt.Errorf("line %d: unterminated quoted text", startLine)
+				}
+				i = j + 1
+			case ch == '$':
+				j := i + 1
+				for j < len(src) && (isIdentByte(src[j]) && !(src[j] >= '0' && src[j] <= '9' && j == i+1)) {
+					j++
+				}
+				if j < len(src) && src[j] == '$' && (i == 0 || !isIdentByte(src[i-1])) {
+					tag := src[i : j+1]
+					end := strings.Index(src[j+1:], tag)
+					if end < 0 {
+						return nil, fmt.Errorf("line %d: unterminated %s quoted body", line, tag)
+					}
+					line += strings.Count(src[i:j+1+end+len(tag)], "\n")
+					i = j + 1 + end + len(tag)
+				} else {
+					i++
+				}
+			case isIdentByte(ch):
+				j := i
+				for j < len(src) && isIdentByte(src[j]) {
+					j++
+				}
+				w := strings.ToUpper(src[i:j])
+				switch {
+				case w == "ATOMIC" && strings.HasSuffix(strings.ToUpper(strings.TrimSpace(src[start:i])), "BEGIN"):
+					atomic = 1
+				case atomic > 0 && w == "CASE":
+					atomic++
+				case atomic > 0 && w == "END":
+					atomic--
+				}
+				i = j
+			default:
+				i++
+			}
+		}
+	}
+	flush(len(src))
+	return out, nil
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// copyFromStdin reports whether the last statement is COPY … FROM stdin.
+func copyFromStdin(stmts []Statement) bool {
+	if len(stmts) == 0 {
+		return false
+	}
+	f := strings.Fields(strings.ToUpper(stmts[len(stmts)-1].SQL))
+	return len(f) > 3 && f[0] == "COPY" && strings.HasSuffix(strings.Join(f, " "), "FROM STDIN")
+}

@@ -1,0 +1,198 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"gopkg.in/yaml.v3"
+
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+var update = flag.Bool("update", false, "rewrite the golden import output under testdata")
+
+// TestGolden imports each DDL file under testdata (with and without
+// --detect-behaviours, split by table or not) and compares the spec files
+// and the report with testdata/<name>.golden; -update rewrites them.
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"library.sql", "shop.sql"} {
+		t.Run(name, func(t *testing.T) {
+			ddl, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, pgtest.URL(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(ctx)
+			if err := ApplyDDL(ctx, conn, name, string(ddl)); err != nil {
+				t.Fatal(err)
+			}
+			cat, err := Inspect(ctx, conn, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			for _, opts := range []Options{{Source: name, Dir: "schema"}, {Source: name, Dir: "schema", DetectBehaviours: true, Split: "table"}} {
+				res := Convert(cat, opts)
+				fmt.Fprintf(&got, "### import (detect behaviours: %v, split: %q): %d tables, %d objects\n", opts.DetectBehaviours, opts.Split, res.Tables, res.Objects)
+				for _, f := range res.Findings {
+					fmt.Fprintf(&got, "%s %s: %s: %s\n", f.Kind, f.Name, f.Action, f.Why)
+				}
+				for _, f := range res.Files {
+					fmt.Fprintf(&got, "\n### %s\n%s", f.Path, f.Data)
+				}
+				got.WriteString("\n")
+			}
+			path := filepath.Join("testdata", strings.TrimSuffix(name, ".sql")+".golden")
+			if *update {
+				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(want, got.Bytes()) {
+				t.Errorf("import of %s differs from %s (go test -update rewrites it):\n%s", name, path, firstDiff(string(want), got.String()))
+			}
+		})
+	}
+}
+
+// firstDiff shows the first line where two texts differ.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
+		}
+	}
+	return ""
+}
+
+func TestSplitDDL(t *testing.T) {
+	src := "SET x = 1;\n\\connect db\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;\n" +
+		"-- a comment; with a semicolon\nCREATE TABLE \"a;b\" (s text DEFAULT 'x;''y');\n" +
+		"COPY t (a) FROM stdin;\n1\n2;3\n\\.\n/* block; /* nested; */ */ SELECT E'\\';';\n" +
+		"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END;\n"
+	stmts, err := SplitDDL(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range stmts {
+		got = append(got, s.SQL)
+	}
+	want := []string{
+		"SET x = 1",
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$",
+		"CREATE TABLE \"a;b\" (s text DEFAULT 'x;''y')",
+		"SELECT E'\\';'",
+		"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END",
+	}
+	if strings.Join(got, "\n|") != strings.Join(want, "\n|") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n|"), strings.Join(want, "\n|"))
+	}
+	if stmts[2].Line != 5 {
+		t.Errorf("CREATE TABLE at line %d, want 5", stmts[2].Line)
+	}
+	if _, err := SplitDDL("SELECT 'open"); err == nil {
+		t.Error("an unterminated string was not reported")
+	}
+}
+
+// TestScalars: every string the converter writes reads back the same.
+func TestScalars(t *testing.T) {
+	for _, s := range []string{"", "plain", "true", "no", "null", "1", "1.5", "a: b", "a #b", "-x", "[x]", "{x}", "x, y",
+		"lower(name::text)", "price >= 0::numeric", "it's", `"q"`, "tab\there", "line\nbreak", "trailing ", " lead", "ü", "%x", "@x", "`x`", "!x", "&x", "*x", "|x", ">x", "?x"} {
+		var got struct{ V string }
+		if err := yaml.Unmarshal([]byte("v: "+scalar(s)+"\n"), &got); err != nil || got.V != s {
+			t.Errorf("scalar(%q) = %s reads back as %q (%v)", s, scalar(s), got.V, err)
+		}
+		var flow struct{ V map[string]string }
+		if err := yaml.Unmarshal([]byte("v: {a: "+scalar(s)+", b: x}\n"), &flow); err != nil || flow.V["a"] != s {
+			t.Errorf("scalar(%q) in a flow mapping reads back as %q (%v)", s, flow.V["a"], err)
+		}
+	}
+	for _, s := range []string{"CREATE VIEW v AS\n SELECT 1", "a\n\n  b\n\tc", " lead\nx", "x\n  \ny", "x\ny\n", "one line"} {
+		var got struct{ V string }
+		doc := "v: " + block(s, "  ") + "\n"
+		if err := yaml.Unmarshal([]byte(doc), &got); err != nil || got.V != s {
+			t.Errorf("block(%q) = %s reads back as %q (%v)", s, block(s, "  "), got.V, err)
+		}
+	}
+}
+
+// TestConvertIsDeterministic: the same database gives the same bytes,
+// and nothing in it is left unaccounted for.
+func TestConvertIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := ApplyDDL(ctx, conn, "synthetic", SyntheticDDL(30)); err != nil {
+		t.Fatal(err)
+	}
+	var prev []File
+	for i := 0; i < 3; i++ {
+		cat, err := Inspect(ctx, conn, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Convert(cat, Options{Source: "test"})
+		if res.Tables != 30 {
+			t.Fatalf("%d spec tables, want 30", res.Tables)
+		}
+		if prev != nil && (len(prev) != len(res.Files) || !bytes.Equal(prev[0].Data, res.Files[0].Data)) {
+			t.Fatal("two conversions of the same catalog differ")
+		}
+		prev = res.Files
+	}
+}
+
+// BenchmarkImport measures Inspect and Convert of a schema of 1,000
+// tables (each with foreign keys, indexes and checks).
+func BenchmarkImport(b *testing.B) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := ApplyDDL(ctx, conn, "synthetic", SyntheticDDL(1000)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cat, err := Inspect(ctx, conn, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := Convert(cat, Options{Source: "bench"})
+		if res.Tables != 1000 {
+			b.Fatalf("%d tables", res.Tables)
+		}
+	}
+}

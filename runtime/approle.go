@@ -1,0 +1,61 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// ErrRowLevelSecurityBypassed is what CheckAppRole returns, wrapped, when
+// the row-level security policies of tenant tables do not bind the role
+// the application connects as.
+var ErrRowLevelSecurityBypassed = errors.New("row-level security does not bind the application's role")
+
+// checkAppRoleSQL reads what decides whether row-level security binds
+// the current role: superuser, BYPASSRLS, and the tables with row-level
+// security on the search_path that it owns or that do not force it.
+const checkAppRoleSQL = `-- name: runtime.CheckAppRole
+SELECT current_user::text, r.rolsuper, r.rolbypassrls,
+  coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'USAGE')), '{}'),
+  coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity), '{}')
+FROM pg_roles r
+LEFT JOIN pg_class c ON c.relrowsecurity AND c.relkind IN ('r', 'p')
+  AND c.relnamespace IN (SELECT n.oid FROM pg_namespace n WHERE n.nspname = ANY (current_schemas(false)))
+WHERE r.rolname = current_user
+GROUP BY r.rolname, r.rolsuper, r.rolbypassrls`
+
+// CheckAppRole checks, through db as the application connects, that the
+// row-level security policies of tenant tables bind its role: that the
+// role is not a superuser, has no BYPASSRLS, and owns none of the tables
+// with row-level security (an owner can turn it off), and that every
+// such table forces it (FORCE ROW LEVEL SECURITY). The error, a
+// *DbError of KindMisuse wrapping ErrRowLevelSecurityBypassed, lists
+// every problem found. Call it at start-up, beside CheckTenantKey, and
+// see docs/operations.md ("Tenant keys") for the roles.
+func CheckAppRole(ctx context.Context, db DBTX) error {
+	const op = "runtime.CheckAppRole"
+	var role string
+	var super, bypass bool
+	var owned, unforced []string
+	if err := db.QueryRow(ctx, checkAppRoleSQL).Scan(&role, &super, &bypass, &owned, &unforced); err != nil {
+		return Wrap(err, op, "")
+	}
+	var problems []string
+	if super {
+		problems = append(problems, "it is a superuser (connect as a role created NOSUPERUSER)")
+	}
+	if bypass {
+		problems = append(problems, "it has BYPASSRLS (ALTER ROLE "+role+" NOBYPASSRLS)")
+	}
+	if len(owned) > 0 {
+		problems = append(problems, "it owns "+strings.Join(owned, ", ")+", and an owner can turn row-level security off (let the migrations' role own the tables)")
+	}
+	if len(unforced) > 0 {
+		problems = append(problems, "row-level security is not forced on "+strings.Join(unforced, ", ")+", so it does not bind their owner (ALTER TABLE … FORCE ROW LEVEL SECURITY)")
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return &DbError{Kind: KindMisuse, Op: op, Err: ErrRowLevelSecurityBypassed,
+		Message: ErrRowLevelSecurityBypassed.Error() + " " + role + ": " + strings.Join(problems, "; ")}
+}

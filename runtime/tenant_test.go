@@ -1,0 +1,416 @@
+package runtime_test
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// testTenantKey returns a random tenant key.
+func testTenantKey(t testing.TB) *runtime.TenantKey {
+	t.Helper()
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	key, err := runtime.NewTenantKey(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// TestTenantToken checks the token's layout and that its mac is
+// HMAC-SHA256 under the key, as the pads compute it too.
+func TestTenantToken(t *testing.T) {
+	raw := bytes.Repeat([]byte{7}, 40)
+	key, err := runtime.NewTenantKey(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Unix(1_800_000_000, 0)
+	for _, tenant := range []string{"123e4567-e89b-12d3-a456-426614174000", "42", "acme.corp", "ünïcode"} {
+		tok := key.Token(tenant, 4711, exp)
+		parts := strings.SplitN(tok, ".", 6)
+		if len(parts) != 6 || parts[0] != "v1" || parts[1] != key.ID() || parts[2] != "0000004711" || parts[3] != "001800000000" || parts[5] != tenant {
+			t.Fatalf("token %q", tok)
+		}
+		if len(tok) != 109+len(tenant) || tok[109:] != tenant {
+			t.Fatalf("the tenant does not start at byte 110: %q", tok)
+		}
+		mac := hmac.New(sha256.New, raw)
+		mac.Write([]byte(tok[:44] + tenant))
+		if want := hex.EncodeToString(mac.Sum(nil)); parts[4] != want {
+			t.Fatalf("mac %s, want %s", parts[4], want)
+		}
+		inner, outer := key.Pads()
+		h := sha256.Sum256(append(append([]byte(nil), inner...), []byte(tok[:44]+tenant)...))
+		h2 := sha256.Sum256(append(append([]byte(nil), outer...), h[:]...))
+		if hex.EncodeToString(h2[:]) != parts[4] {
+			t.Fatal("the pads do not compute the mac")
+		}
+	}
+	if key.Token("a", 0, exp)[20:30] != "0000000000" {
+		t.Fatal("an unbound token has a pid")
+	}
+	for _, n := range []int{0, 31, 65} {
+		if _, err := runtime.NewTenantKey(make([]byte, n)); err == nil {
+			t.Errorf("a %d-byte key is accepted", n)
+		}
+	}
+	other, _ := runtime.NewTenantKey(bytes.Repeat([]byte{8}, 40))
+	if other.ID() == key.ID() || len(key.ID()) != 16 {
+		t.Fatalf("ids %q %q", key.ID(), other.ID())
+	}
+}
+
+// TestTenantKeyNeverShown checks that no formatting path shows the key,
+// nor any error about a bad one.
+func TestTenantKeyNeverShown(t *testing.T) {
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	enc := base64.StdEncoding.EncodeToString(raw)
+	key, err := runtime.ParseTenantKey(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, outer := key.Pads()
+	secrets := []string{enc, base64.RawURLEncoding.EncodeToString(raw), hex.EncodeToString(raw), string(raw),
+		hex.EncodeToString(inner), hex.EncodeToString(outer)}
+	cfg := runtime.Config{URL: "postgres://app@db/app", TenantKey: key}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "key", key, "cfg", cfg)
+	js, _ := json.Marshal(map[string]any{"key": key, "cfg": cfg})
+	outputs := []string{key.String(), fmt.Sprint(key), fmt.Sprintf("%+v %#v %s %q %x", key, key, key, key, key),
+		cfg.String(), fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), logged.String(), string(js)}
+	for _, bad := range []string{enc[:20], enc + "!!", base64.StdEncoding.EncodeToString(raw[:20]), base64.StdEncoding.EncodeToString(bytes.Repeat(raw, 3))} {
+		_, err := runtime.ParseTenantKey(bad)
+		if err == nil {
+			t.Fatalf("bad key %d accepted", len(bad))
+		}
+		outputs = append(outputs, err.Error())
+		t.Setenv(runtime.EnvTenantKey, bad)
+		_, err = runtime.ConfigFromEnv()
+		if err == nil || !strings.Contains(err.Error(), runtime.EnvTenantKey) {
+			t.Fatalf("ConfigFromEnv with a bad key: %v", err)
+		}
+		outputs = append(outputs, err.Error())
+		_, err = runtime.TenantKeyOf()
+		outputs = append(outputs, err.Error())
+		secrets = append(secrets, bad)
+	}
+	for _, out := range outputs {
+		if !strings.Contains(out, key.ID()) && !strings.Contains(out, "tenant key") && !strings.Contains(out, runtime.EnvTenantKey) {
+			t.Errorf("output says nothing of the key: %q", out)
+		}
+		for _, s := range secrets {
+			for i := 0; i+8 <= len(s); i++ {
+				if strings.Contains(out, s[i:i+8]) {
+					t.Fatalf("output %q shows part of a key", out)
+				}
+			}
+		}
+	}
+}
+
+// tenantSchema creates the tenant key table, cpcgen_tenant() and a table
+// with a policy, as the generated schema does, in the database at url,
+// and installs key.
+func tenantSchema(t *testing.T, url string, key *runtime.TenantKey) {
+	t.Helper()
+	ctx := testContext(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, sql := range []string{
+		"CREATE TABLE " + runtime.TenantKeyTable + " (id text PRIMARY KEY, inner_key bytea NOT NULL, outer_key bytea NOT NULL, added_at timestamptz NOT NULL DEFAULT now())",
+		runtime.TenantFunctionSQL, runtime.TenantPrivilegesSQL,
+		"CREATE TABLE notes (id serial PRIMARY KEY, org text NOT NULL, body text NOT NULL)",
+		"INSERT INTO notes (org, body) SELECT o, o || ' ' || g FROM unnest(ARRAY['a', 'b']) o, generate_series(1, 3) g",
+		"ALTER TABLE notes ENABLE ROW LEVEL SECURITY",
+		"ALTER TABLE notes FORCE ROW LEVEL SECURITY",
+		"CREATE POLICY p ON notes USING (org = (SELECT cpcgen_tenant())) WITH CHECK (org = (SELECT cpcgen_tenant()))",
+	} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	if err := runtime.InstallTenantKey(ctx, conn, key); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTenantTokenVerified checks cpcgen_tenant() on a server, as the
+// application's role: a token the runtime signs gives its tenant; one
+// signed with another key, altered, bound to another backend, expired,
+// or a plain tenant gives none; the role cannot read the keys.
+func TestTenantTokenVerified(t *testing.T) {
+	ctx := testContext(t)
+	key := testTenantKey(t)
+	url := pgtest.URL(t)
+	tenantSchema(t, url, key)
+	app := pgtest.AppURL(t, url)
+	db, err := runtime.Open(ctx, runtime.Config{URL: app, TenantKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := runtime.CheckTenantKey(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	count := func(d runtime.DBTX) int {
+		t.Helper()
+		var n int
+		if err := d.QueryRow(ctx, "SELECT count(*) FROM notes").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(runtime.Scope(db, "a")); n != 3 {
+		t.Fatalf("tenant a counts %d notes, want 3", n)
+	}
+	if n := count(db); n != 0 {
+		t.Fatalf("no tenant counts %d notes", n)
+	}
+	// Tokens made by hand, sent on one connection.
+	conn, err := db.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	pid := conn.Conn().PgConn().PID()
+	other := testTenantKey(t)
+	later := time.Now().Add(time.Minute)
+	good := key.Token("a", pid, later)
+	for name, tok := range map[string]string{
+		"other key":       other.Token("a", pid, later),
+		"other backend":   key.Token("a", pid+1, later),
+		"expired":         key.Token("a", pid, time.Now().Add(-time.Second)),
+		"tenant changed":  good[:109] + "b",
+		"tenant extended": good + "x",
+		"mac changed":     good[:44] + strings.Repeat("0", 64) + good[108:],
+		"pid changed":     good[:20] + "0000000000" + good[30:],
+		"expiry changed":  good[:31] + "999999999999" + good[43:],
+		"plain tenant":    "a",
+		"truncated":       good[:100],
+		"garbage":         strings.Repeat("v1.", 60),
+	} {
+		var n int
+		var got *string
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, tok); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM notes), cpcgen_tenant()").Scan(&n, &got)
+		})
+		if err != nil || n != 0 || got != nil {
+			t.Errorf("%s: %d notes, tenant %v, %v; want none", name, n, got, err)
+		}
+	}
+	for name, tok := range map[string]string{"bound": good, "unbound": key.Token("a", 0, later)} {
+		var n int
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", runtime.TenantSetting, tok); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, "SELECT count(*) FROM notes").Scan(&n)
+		})
+		if err != nil || n != 3 {
+			t.Errorf("%s token: %d notes, %v; want 3", name, n, err)
+		}
+	}
+	// The keys are the owner's.
+	if _, err := conn.Exec(ctx, "SELECT * FROM "+runtime.TenantKeyTable); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("the application's role reads the keys: %v", err)
+	}
+	if _, err := runtime.InstalledTenantKeys(ctx, db); err == nil {
+		t.Error("the application's role lists the keys")
+	}
+	// A key the database does not hold, as CheckTenantKey explains.
+	db2, err := runtime.Open(ctx, runtime.Config{URL: app, TenantKey: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if err := runtime.CheckTenantKey(ctx, db2); !errors.Is(err, runtime.ErrTenantNotVerified) || !strings.Contains(err.Error(), other.ID()) || !strings.Contains(err.Error(), "tenant-key add") {
+		t.Errorf("CheckTenantKey with an unknown key: %v", err)
+	}
+	if n := count(runtime.Scope(db2, "a")); n != 0 {
+		t.Errorf("an unknown key sees %d notes", n)
+	}
+	// Rotation: the owner adds the new key, the application moves to it,
+	// the owner removes the old one.
+	owner, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	if err := runtime.InstallTenantKey(ctx, owner, other); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(runtime.Scope(db2, "a")); n != 3 {
+		t.Errorf("after adding the new key, it sees %d notes", n)
+	}
+	if ok, err := runtime.RemoveTenantKey(ctx, owner, key.ID()); !ok || err != nil {
+		t.Fatalf("remove: %v %v", ok, err)
+	}
+	if n := count(runtime.Scope(db, "a")); n != 0 {
+		t.Errorf("a removed key still sees %d notes", n)
+	}
+	keys, err := runtime.InstalledTenantKeys(ctx, owner)
+	if err != nil || len(keys) != 1 || keys[0].ID != other.ID() {
+		t.Errorf("installed keys %+v, %v", keys, err)
+	}
+}
+
+// TestNoTenantKey checks that a scoped statement on a connection without
+// a key fails before anything is sent.
+func TestNoTenantKey(t *testing.T) {
+	ctx := testContext(t)
+	t.Setenv(runtime.EnvTenantKey, "")
+	db := openDB(t, runtime.Config{}, "CREATE TABLE marks (n int)")
+	_, err := runtime.Scope(db, "a").Exec(ctx, "INSERT INTO marks VALUES (1)")
+	var de *runtime.DbError
+	if !errors.Is(err, runtime.ErrNoTenantKey) || !errors.As(err, &de) || de.Kind != runtime.KindMisuse {
+		t.Fatalf("no key: %v", err)
+	}
+	var n int
+	if err := db.QueryRow(ctx, "SELECT count(*) FROM marks").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the statement ran without a key: %d rows, %v", n, err)
+	}
+}
+
+// TestTenantResetOnRelease checks that a tenant set for the session does
+// not outlive the connection's use: the next user of the pooled
+// connection sees no tenant setting.
+func TestTenantResetOnRelease(t *testing.T) {
+	ctx := testContext(t)
+	for _, mode := range []string{"runtime.Open", "pgxpool"} {
+		url := pgtest.URL(t)
+		var d runtime.DBTX
+		switch mode {
+		case "runtime.Open":
+			db, err := runtime.Open(ctx, runtime.Config{URL: url, MaxConns: 1, TenantKey: testTenantKey(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			d = db
+		default:
+			t.Setenv(runtime.EnvTenantKey, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)))
+			cfg, err := pgxpool.ParseConfig(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.MaxConns = 1
+			cfg.AfterConnect, cfg.AfterRelease = runtime.AfterConnect, runtime.AfterRelease
+			pool, err := pgxpool.NewWithConfig(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			d = pool
+		}
+		var pid1, pid2 int
+		if err := d.QueryRow(ctx, "SELECT pg_backend_pid() FROM (SELECT set_config($1, 'planted', false)) x", runtime.TenantSetting).Scan(&pid1); err != nil {
+			t.Fatal(err)
+		}
+		var got *string
+		if err := d.QueryRow(ctx, "SELECT pg_backend_pid(), nullif(current_setting($1, true), '')", runtime.TenantSetting).Scan(&pid2, &got); err != nil {
+			t.Fatal(err)
+		}
+		if pid1 != pid2 {
+			t.Fatalf("%s: two connections (%d, %d) in a pool of one", mode, pid1, pid2)
+		}
+		if got != nil {
+			t.Errorf("%s: the next user of the connection sees the tenant setting %q", mode, *got)
+		}
+	}
+}
+
+// TestTenantBindsBackend checks that a connection's tokens are bound to
+// its backend when it talks to the server directly.
+func TestTenantBindsBackend(t *testing.T) {
+	ctx := testContext(t)
+	db := openDB(t, runtime.Config{MaxConns: 1, TenantKey: testTenantKey(t)})
+	var tok string
+	var pid int
+	if err := runtime.Scope(db, "a").QueryRow(ctx, "SELECT current_setting($1), pg_backend_pid()", runtime.TenantSetting).Scan(&tok, &pid); err != nil {
+		t.Fatal(err)
+	}
+	want := strconv.Itoa(pid)
+	if pgtest.CurrentPooler(t) != nil {
+		want = "0" // behind PgBouncer: bound to no backend
+	}
+	if got := strings.TrimLeft(tok[20:30], "0"); got != strings.TrimLeft(want, "0") {
+		t.Fatalf("token bound to %q, backend %d (want %s)", tok[20:30], pid, want)
+	}
+}
+
+// TestCheckAppRole checks that CheckAppRole refuses a superuser, a role
+// that owns a table with row-level security, and a table that does not
+// force it, and accepts the application's role once none of these holds.
+func TestCheckAppRole(t *testing.T) {
+	ctx := testContext(t)
+	url := pgtest.URL(t)
+	owner, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := owner.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("CREATE TABLE secured (t text); ALTER TABLE secured ENABLE ROW LEVEL SECURITY")
+	exec("CREATE TABLE forced (t text); ALTER TABLE forced ENABLE ROW LEVEL SECURITY; ALTER TABLE forced FORCE ROW LEVEL SECURITY")
+	app, err := pgx.Connect(ctx, pgtest.AppURL(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close(ctx)
+	check := func(db runtime.DBTX, want ...string) {
+		t.Helper()
+		err := runtime.CheckAppRole(ctx, db)
+		if len(want) == 0 {
+			if err != nil {
+				t.Fatalf("CheckAppRole: %v, want nil", err)
+			}
+			return
+		}
+		var de *runtime.DbError
+		if !errors.Is(err, runtime.ErrRowLevelSecurityBypassed) || !errors.As(err, &de) || de.Kind != runtime.KindMisuse {
+			t.Fatalf("CheckAppRole: %v, want ErrRowLevelSecurityBypassed", err)
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("CheckAppRole: %v, want %q in it", err, w)
+			}
+		}
+	}
+	check(owner, "superuser")
+	check(app, "not forced on secured")
+	exec("ALTER TABLE secured FORCE ROW LEVEL SECURITY")
+	check(app)
+	exec("ALTER TABLE forced OWNER TO " + pgtest.AppRole)
+	check(app, "it owns forced")
+}
